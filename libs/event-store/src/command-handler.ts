@@ -1,0 +1,50 @@
+import { ExpectedVersionConflictError, type AppendResult, type EventStore, type NewEvent } from './event-store';
+
+/** An event as a decider produces it: its data is the aggregate's own typed shape. */
+export type DomainEvent = { type: string; data: object; metadata?: Record<string, unknown> };
+
+/**
+ * An aggregate's behaviour as pure functions: `decide` turns a command and the current state
+ * into new events (or throws a domain error); `evolve` folds an event into the state.
+ */
+export interface Decider<Command, Event extends DomainEvent, State> {
+  initialState(): State;
+  evolve(state: State, event: Event): State;
+  decide(command: Command, state: State): Event[];
+}
+
+export interface CommandResult<Event, State> {
+  /** The state after the new events. */
+  state: State;
+  newEvents: Event[];
+  /** Undefined when the decision produced no events (nothing was appended). */
+  appended?: AppendResult;
+}
+
+/**
+ * Loads the stream, decides, and appends at the version it read. Another writer getting there
+ * first makes the append fail with a version conflict; the command is then decided again on
+ * the new state, so a decision is always made on the state it is appended after.
+ */
+export async function handleCommand<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  options: { maxAttempts?: number } = {},
+): Promise<CommandResult<Event, State>> {
+  const maxAttempts = options.maxAttempts ?? 50;
+  for (let attempt = 1; ; attempt++) {
+    const { currentVersion, events } = await store.readStream(streamName);
+    const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    const newEvents = decider.decide(command, state);
+    if (newEvents.length === 0) return { state, newEvents };
+    try {
+      const appended = await store.append(streamName, newEvents as NewEvent[], { expectedVersion: currentVersion });
+      return { state: newEvents.reduce(decider.evolve, state), newEvents, appended };
+    } catch (error) {
+      if (!(error instanceof ExpectedVersionConflictError) || attempt >= maxAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 5)));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { EventStore, Projection } from './event-store';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
+import type { EventStoreLogger } from './logger';
+import { migrateEventStoreSchema } from './postgres/event-store-schema';
+import { PostgresEventStore } from './postgres/postgres-event-store';
+
+export type EventStoreKind = 'postgres' | 'eventstoredb';
+
+export interface CreateEventStoreOptions {
+  kind: EventStoreKind;
+  /** The service's database; owned by the caller (close() of the store leaves it open). */
+  db: Kysely<any>;
+  /** The service's schema: events (postgres), checkpoints (both) live in it. */
+  schema: string;
+  projections?: Projection[];
+  /** Required when kind is 'eventstoredb'. */
+  eventStoreUrl?: string;
+  logger?: EventStoreLogger;
+}
+
+/** Prepares the schema (idempotently) and opens the chosen adapter. */
+export async function createEventStore(options: CreateEventStoreOptions): Promise<EventStore> {
+  const { kind, db, schema, projections, eventStoreUrl, logger } = options;
+  await migrateEventStoreSchema(db, schema);
+  if (kind === 'postgres') return new PostgresEventStore({ db, schema, projections, logger });
+  if (!eventStoreUrl) throw new Error('eventStoreUrl is required for the eventstoredb event store');
+  return new EventStoreDbEventStore({ url: eventStoreUrl, db, schema, projections, logger });
+}
+
+/** EVENT_STORE selects the adapter (postgres by default); EVENTSTORE_URL locates EventStoreDB. */
+export function eventStoreKindFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  kind: EventStoreKind;
+  eventStoreUrl?: string;
+} {
+  const kind = env.EVENT_STORE || 'postgres';
+  if (kind !== 'postgres' && kind !== 'eventstoredb') {
+    throw new Error(`EVENT_STORE must be "postgres" or "eventstoredb", not ${JSON.stringify(kind)}`);
+  }
+  if (kind === 'eventstoredb' && !env.EVENTSTORE_URL) throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_URL');
+  return { kind, eventStoreUrl: env.EVENTSTORE_URL };
+}

@@ -1,0 +1,121 @@
+import type { Kysely, Transaction } from 'kysely';
+
+/** An event as the domain produces it, before it is stored. */
+export interface NewEvent<Type extends string = string, Data extends object = Record<string, unknown>> {
+  type: Type;
+  data: Data;
+  metadata?: Record<string, unknown>;
+}
+
+/** An event as the store recorded it. */
+export interface RecordedEvent<Type extends string = string, Data extends object = Record<string, unknown>> {
+  eventId: string;
+  streamName: string;
+  /** 1-based position of the event in its stream: the stream's version after it. */
+  streamVersion: number;
+  /**
+   * Adapter-specific token of the event's place in the global order ("$all"): pass it back as
+   * `after`. Tokens of one adapter are fixed-width, so comparing them as strings compares
+   * their places in the global order; tokens of different adapters are not comparable.
+   */
+  position: string;
+  type: Type;
+  data: Data;
+  metadata: Record<string, unknown>;
+  recordedAt: Date;
+}
+
+/**
+ * Optimistic concurrency for an append: the exact version the stream must be at
+ * (0 = the stream must not exist yet), `'no_stream'`, or `'any'`.
+ */
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+export interface AppendResult {
+  /** The stream's version after the append: pass it as the next expected version. */
+  nextExpectedVersion: number;
+  /** The global position token of the last appended event. */
+  position: string;
+}
+
+export interface ReadStreamResult {
+  /** 0 when the stream does not exist. */
+  currentVersion: number;
+  events: RecordedEvent[];
+}
+
+/** Where a durable subscription or a projection has got to. Kept in PostgreSQL by every adapter. */
+export interface CheckpointStore {
+  load(name: string): Promise<string | undefined>;
+  /** Stores the checkpoint, in the caller's transaction when one is given. */
+  store(name: string, position: string, trx?: Transaction<any>): Promise<void>;
+  /** Forgets the checkpoint: its next reader starts from the beginning. */
+  reset(name: string, trx?: Transaction<any>): Promise<void>;
+  /**
+   * Loads the checkpoint and holds it exclusively until `trx` ends, so that only one process at
+   * a time moves it (waits for the current holder).
+   */
+  lock(name: string, trx: Transaction<any>): Promise<string | undefined>;
+}
+
+export interface Subscription {
+  /** Resolves once the handler of the batch in flight (if any) has finished. */
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Durable name: the checkpoint is kept under it. */
+  name: string;
+  /** Called with batches in global order; the checkpoint moves after the handler resolves. */
+  handler: (events: RecordedEvent[]) => Promise<void>;
+  batchSize?: number;
+  pollIntervalMs?: number;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically (at least one event); throws ExpectedVersionConflictError when the stream
+   * is not at `expectedVersion` (default `'any'`).
+   */
+  append(streamName: string, events: NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  readStream(streamName: string): Promise<ReadStreamResult>;
+  /**
+   * Events of every stream after `after` (exclusive), in commit order. Never returns an event
+   * while an earlier-ordered one could still become visible (a transaction that commits late).
+   */
+  readAll(options?: { after?: string; limit?: number }): Promise<RecordedEvent[]>;
+  /**
+   * Position of the last event recorded so far, undefined when the store is empty. readAll may
+   * hold it back for a moment while earlier-ordered transactions are still in flight.
+   */
+  headPosition(): Promise<string | undefined>;
+  /** Polls readAll from the durable checkpoint and feeds the handler; at-least-once. */
+  subscribe(options: SubscribeOptions): Subscription;
+  readonly checkpoints: CheckpointStore;
+  /** Stops the subscriptions started from this store. The Kysely instance stays open: the caller owns it. */
+  close(): Promise<void>;
+}
+
+/**
+ * A read model fed by events. `handle` writes view rows inside the transaction it is given,
+ * and must be idempotent for events it has already applied.
+ */
+export interface Projection<DB = any> {
+  name: string;
+  /** Event types this projection reads; others are skipped. */
+  eventTypes: readonly string[];
+  handle(events: RecordedEvent[], trx: Transaction<DB>): Promise<void>;
+  /** Deletes every row of the view (used before a rebuild). */
+  truncate(db: Kysely<DB> | Transaction<DB>): Promise<void>;
+}
+
+export class ExpectedVersionConflictError extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamName} is at version ${actual}, expected ${String(expected)}`);
+    this.name = 'ExpectedVersionConflictError';
+  }
+}

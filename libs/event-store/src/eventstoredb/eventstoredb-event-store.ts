@@ -1,0 +1,190 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  jsonEvent,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
+  type Direction,
+  type JSONType,
+  type ReadPosition,
+} from '@eventstore/db-client';
+import type { Kysely } from 'kysely';
+import { assertAppendable } from '../append-validation';
+import {
+  ExpectedVersionConflictError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type NewEvent,
+  type Projection,
+  type ReadStreamResult,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store';
+import { consoleLogger, describeError, type EventStoreLogger } from '../logger';
+import { SubscriptionRegistry } from '../polling-subscription';
+import { PostgresCheckpointStore } from '../postgres/postgres-checkpoint-store';
+import { runProjection } from '../projections/projection-runner';
+import {
+  isUserEvent,
+  positionOfToken,
+  positionToken,
+  recordedEventFromEsdb,
+  toExpectedRevision,
+  versionOfRevision,
+} from './eventstoredb-mapping';
+
+const DEFAULT_READ_ALL_LIMIT = 1000;
+const HEAD_SEARCH_PAGE = 100;
+
+export interface EventStoreDbEventStoreOptions {
+  /** EventStoreDB connection string, e.g. esdb://localhost:2113?tls=false */
+  url: string;
+  /** PostgreSQL for checkpoints and projection views; owned by the caller. */
+  db: Kysely<any>;
+  /** The service's schema, prepared by migrateEventStoreSchema (only its checkpoints table is used). */
+  schema: string;
+  /** Brought up to date after each append (they cannot share a transaction with EventStoreDB). */
+  projections?: Projection[];
+  logger?: EventStoreLogger;
+}
+
+/** Event store on EventStoreDB; checkpoints and projection views stay in PostgreSQL. */
+export class EventStoreDbEventStore implements EventStore {
+  readonly checkpoints: PostgresCheckpointStore;
+  private readonly client: EventStoreDBClient;
+  private readonly db: Kysely<any>;
+  private readonly projections: Projection[];
+  private readonly logger: EventStoreLogger;
+  private readonly subscriptions = new SubscriptionRegistry();
+  /** Tail of this process's projection catch-ups: they run one after another. */
+  private projectionCatchUp: Promise<void> = Promise.resolve();
+
+  constructor(options: EventStoreDbEventStoreOptions) {
+    this.client = EventStoreDBClient.connectionString(options.url);
+    this.db = options.db;
+    this.projections = options.projections ?? [];
+    this.logger = options.logger ?? consoleLogger;
+    this.checkpoints = new PostgresCheckpointStore(options.db, options.schema);
+  }
+
+  async append(
+    streamName: string,
+    events: NewEvent[],
+    { expectedVersion = 'any' }: { expectedVersion?: ExpectedVersion } = {},
+  ): Promise<AppendResult> {
+    assertAppendable(streamName, events, expectedVersion);
+    let result;
+    try {
+      result = await this.client.appendToStream(
+        streamName,
+        events.map((event) =>
+          jsonEvent({ type: event.type, data: event.data as JSONType, metadata: event.metadata ?? {} }),
+        ),
+        { expectedRevision: toExpectedRevision(expectedVersion) },
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        throw new ExpectedVersionConflictError(streamName, expectedVersion, versionOfRevision(error.actualVersion));
+      }
+      throw error;
+    }
+    const position = result.position ? positionToken(result.position) : undefined;
+    await this.catchUpProjections(position);
+    this.subscriptions.wakeAll();
+    return { nextExpectedVersion: versionOfRevision(result.nextExpectedRevision), position: position ?? '' };
+  }
+
+  async readStream(streamName: string): Promise<ReadStreamResult> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamName)) {
+        if (resolved.event) events.push(recordedEventFromEsdb(resolved.event));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return { currentVersion: 0, events: [] };
+      throw error;
+    }
+    return { currentVersion: events.length === 0 ? 0 : events[events.length - 1].streamVersion, events };
+  }
+
+  /**
+   * $all is already in commit order and never changes behind a reader. System records are read
+   * but not returned, so a page may take several reads to fill.
+   */
+  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    let from: ReadPosition = after === undefined ? START : positionOfToken(after);
+    let lastSeen = after;
+    for (;;) {
+      // The record at `from` itself comes back again: read one more and skip it.
+      const page = await this.readAllPage(from, FORWARDS, limit + 1);
+      for (const event of page) {
+        const token = positionToken(event.position);
+        if (lastSeen !== undefined && token <= lastSeen) continue;
+        lastSeen = token;
+        if (!isUserEvent(event)) continue;
+        events.push(recordedEventFromEsdb(event));
+        if (events.length === limit) return events;
+      }
+      if (page.length < limit + 1) return events;
+      from = page[page.length - 1].position;
+    }
+  }
+
+  async headPosition(): Promise<string | undefined> {
+    let from: ReadPosition = END;
+    for (;;) {
+      const page = await this.readAllPage(from, BACKWARDS, HEAD_SEARCH_PAGE + 1);
+      const newest = page.find(isUserEvent);
+      if (newest) return positionToken(newest.position);
+      if (page.length < HEAD_SEARCH_PAGE + 1) return undefined;
+      from = page[page.length - 1].position;
+    }
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return this.subscriptions.start(this, options, this.logger);
+  }
+
+  async close(): Promise<void> {
+    await this.subscriptions.stopAll();
+    await this.projectionCatchUp;
+    await this.client.dispose();
+  }
+
+  private async readAllPage(
+    fromPosition: ReadPosition,
+    direction: Direction,
+    maxCount: number,
+  ): Promise<NonNullable<AllStreamResolvedEvent['event']>[]> {
+    const page: NonNullable<AllStreamResolvedEvent['event']>[] = [];
+    for await (const resolved of this.client.readAll({ fromPosition, direction, maxCount, resolveLinkTos: false })) {
+      if (resolved.event) page.push(resolved.event);
+    }
+    return page;
+  }
+
+  /**
+   * Runs the projections up to the appended position, so the caller reads its own write. The
+   * events are already stored, so a failing projection is logged rather than failing the append;
+   * the next append catches it up again.
+   */
+  private async catchUpProjections(until: string | undefined): Promise<void> {
+    if (this.projections.length === 0) return;
+    const run = this.projectionCatchUp.then(async () => {
+      for (const projection of this.projections) {
+        await runProjection(this, this.db, projection, { until });
+      }
+    });
+    this.projectionCatchUp = run.catch((error: unknown) => {
+      this.logger.error(`projection catch-up failed, will retry after the next append: ${describeError(error)}`);
+    });
+    await this.projectionCatchUp;
+  }
+}

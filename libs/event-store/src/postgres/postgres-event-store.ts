@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { assertAppendable } from '../append-validation';
+import {
+  ExpectedVersionConflictError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type NewEvent,
+  type Projection,
+  type ReadStreamResult,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store';
+import { consoleLogger, type EventStoreLogger } from '../logger';
+import { SubscriptionRegistry } from '../polling-subscription';
+import { decodePositionToken } from '../position-token';
+import { eventsForProjection, projectionCheckpointName } from '../projections/projection-checkpoint';
+import { EVENT_COLUMNS, positionOfRow, recordedEventFromRow, type EventRow } from './event-row';
+import { assertSchemaName, checkpointLockKey, STREAM_VERSION_CONSTRAINT } from './event-store-schema';
+import { PostgresCheckpointStore } from './postgres-checkpoint-store';
+
+const DEFAULT_READ_ALL_LIMIT = 1000;
+
+export interface PostgresEventStoreOptions {
+  /** Owned by the caller: close() leaves it open. */
+  db: Kysely<any>;
+  /** The service's schema, prepared by migrateEventStoreSchema. */
+  schema: string;
+  /** Applied inside each append's transaction: views are atomic with, and as fresh as, the events. */
+  projections?: Projection[];
+  logger?: EventStoreLogger;
+}
+
+/** Event store on PostgreSQL tables (see migrateEventStoreSchema). */
+export class PostgresEventStore implements EventStore {
+  readonly checkpoints: PostgresCheckpointStore;
+  private readonly db: Kysely<any>;
+  private readonly schema: string;
+  private readonly projections: Projection[];
+  private readonly logger: EventStoreLogger;
+  private readonly subscriptions = new SubscriptionRegistry();
+
+  constructor(options: PostgresEventStoreOptions) {
+    assertSchemaName(options.schema);
+    this.db = options.db;
+    this.schema = options.schema;
+    this.projections = options.projections ?? [];
+    this.logger = options.logger ?? consoleLogger;
+    this.checkpoints = new PostgresCheckpointStore(this.db, this.schema);
+  }
+
+  async append(
+    streamName: string,
+    events: NewEvent[],
+    { expectedVersion = 'any' }: { expectedVersion?: ExpectedVersion } = {},
+  ): Promise<AppendResult> {
+    assertAppendable(streamName, events, expectedVersion);
+    const types = new Set(events.map((event) => event.type));
+    const projections = this.projections.filter((projection) => projection.eventTypes.some((type) => types.has(type)));
+    let result: AppendResult;
+    try {
+      result = await this.db.transaction().execute(async (trx) => {
+        // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
+        void projections;
+        const version = await this.claimVersions(trx, streamName, expectedVersion, events.length);
+        const recorded = await this.insertEvents(trx, streamName, version - events.length, events);
+        for (const projection of projections) await projection.handle(eventsForProjection(projection, recorded), trx);
+        return { nextExpectedVersion: version, position: recorded[recorded.length - 1].position };
+      });
+    } catch (error) {
+      // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
+      if (this.isStreamVersionViolation(error)) {
+        throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(this.db, streamName));
+      }
+      throw error;
+    }
+    this.subscriptions.wakeAll();
+    return result;
+  }
+
+  async readStream(streamName: string): Promise<ReadStreamResult> {
+    const rows = (await this.db
+      .withSchema(this.schema)
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('stream_name', '=', streamName)
+      .orderBy('stream_version')
+      .execute()) as EventRow[];
+    const events = rows.map(recordedEventFromRow);
+    return { currentVersion: events.length === 0 ? 0 : events[events.length - 1].streamVersion, events };
+  }
+
+  /**
+   * Orders by (transaction_id, global_position) and returns only rows of transactions older than
+   * every transaction still in flight (the snapshot's xmin). A transaction that drew a lower
+   * global_position but commits late therefore never slips behind a reader's position: until it
+   * ends, nothing ordered after it is returned. An append acknowledged before another one started
+   * has the lower transaction id, so real-time order is kept. The price: a long-running
+   * transaction anywhere on the server holds readers back until it ends.
+   */
+  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<RecordedEvent[]> {
+    let query = this.db
+      .withSchema(this.schema)
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('transaction_id', '<', sql<string>`pg_snapshot_xmin(pg_current_snapshot())`);
+    if (after !== undefined) {
+      const [transactionId, globalPosition] = decodePositionToken(after);
+      query = query.where(
+        sql<boolean>`(transaction_id, global_position) > (${String(transactionId)}::xid8, ${String(globalPosition)}::bigint)`,
+      );
+    }
+    const rows = (await query.orderBy('transaction_id').orderBy('global_position').limit(limit).execute()) as EventRow[];
+    return rows.map(recordedEventFromRow);
+  }
+
+  async headPosition(): Promise<string | undefined> {
+    const row = await this.db
+      .withSchema(this.schema)
+      .selectFrom('events')
+      .select(['transaction_id', 'global_position'])
+      .orderBy('transaction_id', 'desc')
+      .orderBy('global_position', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && positionOfRow(row);
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return this.subscriptions.start(this, options, this.logger);
+  }
+
+  async close(): Promise<void> {
+    await this.subscriptions.stopAll();
+  }
+
+  /**
+   * Shared locks on the checkpoints of the projections this append feeds: appends go on in
+   * parallel, while a rebuild (which holds the lock exclusively) keeps them out until it is done.
+   */
+  private async shareProjectionLocks(trx: Transaction<any>, projections: Projection[]): Promise<void> {
+    const names = projections.map(projectionCheckpointName).sort();
+    for (const name of names) {
+      await sql`SELECT pg_advisory_xact_lock_shared(${checkpointLockKey(this.schema, name)})`.execute(trx);
+    }
+  }
+
+  /**
+   * Moves the stream's version on by `count` if it is where the caller expects it, and returns the
+   * new version. A single conditional statement: a concurrent writer of the same stream waits on
+   * the row and then sees the version it wrote, so exactly one of them wins; writers of other
+   * streams touch other rows and never wait.
+   */
+  private async claimVersions(
+    trx: Transaction<any>,
+    streamName: string,
+    expectedVersion: ExpectedVersion,
+    count: number,
+  ): Promise<number> {
+    const streams = trx.withSchema(this.schema);
+    let row: { version: string } | undefined;
+    if (expectedVersion === 'any') {
+      row = await streams
+        .insertInto('streams')
+        .values({ stream_name: streamName, version: count })
+        .onConflict((oc) => oc.column('stream_name').doUpdateSet({ version: sql`streams.version + excluded.version` }))
+        .returning('version')
+        .executeTakeFirst();
+    } else if (expectedVersion === 'no_stream' || expectedVersion === 0) {
+      row = await streams
+        .insertInto('streams')
+        .values({ stream_name: streamName, version: count })
+        .onConflict((oc) => oc.column('stream_name').doNothing())
+        .returning('version')
+        .executeTakeFirst();
+    } else {
+      row = await streams
+        .updateTable('streams')
+        .set({ version: sql`version + ${count}` })
+        .where('stream_name', '=', streamName)
+        .where('version', '=', expectedVersion)
+        .returning('version')
+        .executeTakeFirst();
+    }
+    if (!row) {
+      throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(trx, streamName));
+    }
+    return Number(row.version);
+  }
+
+  private async insertEvents(
+    trx: Transaction<any>,
+    streamName: string,
+    versionBefore: number,
+    events: NewEvent[],
+  ): Promise<RecordedEvent[]> {
+    const rows = (await trx
+      .withSchema(this.schema)
+      .insertInto('events')
+      .values(
+        events.map((event, index) => ({
+          stream_name: streamName,
+          stream_version: versionBefore + index + 1,
+          event_id: randomUUID(),
+          type: event.type,
+          data: JSON.stringify(event.data),
+          metadata: JSON.stringify(event.metadata ?? {}),
+        })),
+      )
+      .returning(EVENT_COLUMNS)
+      .execute()) as EventRow[];
+    return rows.map(recordedEventFromRow).sort((a, b) => a.streamVersion - b.streamVersion);
+  }
+
+  private async currentVersion(db: Kysely<any>, streamName: string): Promise<number> {
+    const row = await db
+      .withSchema(this.schema)
+      .selectFrom('streams')
+      .select('version')
+      .where('stream_name', '=', streamName)
+      .executeTakeFirst();
+    return row ? Number(row.version) : 0;
+  }
+
+  private isStreamVersionViolation(error: unknown): boolean {
+    const pgError = error as { code?: string; constraint?: string; schema?: string };
+    return pgError?.code === '23505' && pgError.constraint === STREAM_VERSION_CONSTRAINT && pgError.schema === this.schema;
+  }
+}

@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExpectedVersionConflictError, type EventStore, type RecordedEvent } from '../src';
+import { eventually, uniqueName } from './test-database';
+
+export interface ContractSubject {
+  store: EventStore;
+  cleanup(): Promise<void>;
+}
+
+/** Every event after `after`, paging with a small limit so that resumption is exercised too. */
+async function readAllFrom(store: EventStore, after?: string, limit = 7): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for (;;) {
+    const page = await store.readAll({ after, limit });
+    if (page.length === 0) return events;
+    expect(page.length).toBeLessThanOrEqual(limit);
+    events.push(...page);
+    after = page[page.length - 1].position;
+  }
+}
+
+const ofStreams = (events: RecordedEvent[], prefix: string) => events.filter((e) => e.streamName.startsWith(prefix));
+
+async function expectConflict(promise: Promise<unknown>, expected: { expected: unknown; actual: number }) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ExpectedVersionConflictError);
+  expect(error).toMatchObject(expected);
+}
+
+/**
+ * What every adapter must do. Streams get unique names, so the suite can share a store (or a
+ * server) with other tests and filters readAll down to its own streams.
+ */
+export function describeEventStoreContract(name: string, factory: () => Promise<ContractSubject>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let store: EventStore;
+    beforeAll(async () => {
+      subject = await factory();
+      store = subject.store;
+    });
+    afterAll(async () => {
+      await subject?.cleanup();
+    });
+
+    it('appends to a stream and reads it back', async () => {
+      const stream = uniqueName('license');
+      const first = await store.append(stream, [
+        { type: 'LicenseCreated', data: { name: 'Windows Server' }, metadata: { correlationId: 'c-1' } },
+        { type: 'LicenseActivated', data: { at: 1 } },
+      ]);
+      expect(first.nextExpectedVersion).toBe(2);
+      const second = await store.append(stream, [{ type: 'LicenseConsumed', data: { units: 3 } }]);
+      expect(second.nextExpectedVersion).toBe(3);
+      expect(second.position > first.position).toBe(true);
+
+      const { currentVersion, events } = await store.readStream(stream);
+      expect(currentVersion).toBe(3);
+      expect(events.map((e) => [e.streamVersion, e.type])).toEqual([
+        [1, 'LicenseCreated'],
+        [2, 'LicenseActivated'],
+        [3, 'LicenseConsumed'],
+      ]);
+      expect(events[0]).toMatchObject({ streamName: stream, data: { name: 'Windows Server' }, metadata: { correlationId: 'c-1' } });
+      expect(events[1].metadata).toEqual({});
+      expect(events[0].eventId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Set(events.map((e) => e.eventId)).size).toBe(3);
+      expect(events[0].recordedAt).toBeInstanceOf(Date);
+      expect(events[2].position).toBe(second.position);
+
+      expect(await store.readStream(uniqueName('missing'))).toEqual({ currentVersion: 0, events: [] });
+      await expect(store.append(stream, [])).rejects.toThrow(TypeError);
+    });
+
+    it('enforces the expected version: exact, no_stream (or 0) and any', async () => {
+      const stream = uniqueName('expected');
+      await store.append(stream, [{ type: 'A', data: {} }], { expectedVersion: 'no_stream' });
+      await expectConflict(store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 'no_stream' }), {
+        expected: 'no_stream',
+        actual: 1,
+      });
+      await expectConflict(store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 0 }), { expected: 0, actual: 1 });
+      await expectConflict(store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 2 }), { expected: 2, actual: 1 });
+
+      expect((await store.append(stream, [{ type: 'B', data: {} }, { type: 'C', data: {} }], { expectedVersion: 1 })).nextExpectedVersion).toBe(3);
+      expect((await store.append(stream, [{ type: 'D', data: {} }], { expectedVersion: 'any' })).nextExpectedVersion).toBe(4);
+      expect((await store.append(stream, [{ type: 'E', data: {} }])).nextExpectedVersion).toBe(5);
+      await expectConflict(store.append(stream, [{ type: 'F', data: {} }], { expectedVersion: 4 }), { expected: 4, actual: 5 });
+
+      const fresh = uniqueName('expected-fresh');
+      await expectConflict(store.append(fresh, [{ type: 'A', data: {} }], { expectedVersion: 3 }), { expected: 3, actual: 0 });
+      expect((await store.append(fresh, [{ type: 'A', data: {} }], { expectedVersion: 0 })).nextExpectedVersion).toBe(1);
+      expect((await store.append(uniqueName('expected-any'), [{ type: 'A', data: {} }], { expectedVersion: 'any' })).nextExpectedVersion).toBe(1);
+
+      // Rejected appends wrote nothing.
+      expect((await store.readStream(stream)).events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
+      expect((await store.readStream(fresh)).currentVersion).toBe(1);
+    });
+
+    it('reads all streams in order and resumes exactly after a position', async () => {
+      const prefix = uniqueName('all');
+      const appended: string[] = [];
+      for (const [stream, type] of [
+        ['a', 'One'],
+        ['b', 'Two'],
+        ['a', 'Three'],
+        ['c', 'Four'],
+        ['b', 'Five'],
+      ]) {
+        await store.append(`${prefix}-${stream}`, [{ type, data: {} }]);
+        appended.push(type);
+      }
+      const middle = await store.append(`${prefix}-d`, [
+        { type: 'Six', data: {} },
+        { type: 'Seven', data: {} },
+      ]);
+      await store.append(`${prefix}-a`, [{ type: 'Eight', data: {} }]);
+      appended.push('Six', 'Seven', 'Eight');
+
+      const everything = await readAllFrom(store);
+      const positions = everything.map((e) => e.position);
+      expect(positions).toEqual([...positions].sort());
+      expect(new Set(positions).size).toBe(positions.length);
+      const mine = ofStreams(everything, prefix);
+      expect(mine.map((e) => e.type)).toEqual(appended);
+      expect(everything.some((e) => e.streamName.startsWith('$') || e.type.startsWith('$'))).toBe(false);
+
+      const afterMiddle = ofStreams(await readAllFrom(store, middle.position, 2), prefix);
+      expect(afterMiddle.map((e) => e.type)).toEqual(['Eight']);
+      const afterThird = ofStreams(await readAllFrom(store, mine[2].position, 1), prefix);
+      expect(afterThird.map((e) => e.type)).toEqual(appended.slice(3));
+      expect((await store.headPosition())! >= mine[mine.length - 1].position).toBe(true);
+    });
+
+    it('delivers to a durable subscription exactly once across a stop and restart', async () => {
+      const prefix = uniqueName('sub');
+      const name = uniqueName('subscriber');
+      const seen: RecordedEvent[] = [];
+      const subscribe = () =>
+        store.subscribe({
+          name,
+          batchSize: 2,
+          handler: async (events) => {
+            seen.push(...ofStreams(events, prefix));
+          },
+        });
+      for (let i = 1; i <= 3; i++) await store.append(`${prefix}-x`, [{ type: 'Tick', data: { i } }]);
+      const first = subscribe();
+      await eventually(() => seen.length === 3);
+      await first.stop();
+      const checkpoint = await store.checkpoints.load(name);
+      expect(checkpoint! >= seen[2].position).toBe(true);
+
+      for (let i = 4; i <= 5; i++) await store.append(`${prefix}-y`, [{ type: 'Tick', data: { i } }]);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(seen).toHaveLength(3);
+
+      const second = subscribe();
+      await eventually(() => seen.length >= 5);
+      // Give a duplicate delivery the chance to show up before judging.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await second.stop();
+      expect(seen.map((e) => e.data.i)).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('lets exactly one of 50 concurrent appenders at the same expected version win, round after round', async () => {
+      const stream = uniqueName('contended');
+      for (let round = 0; round < 5; round++) {
+        const results = await Promise.allSettled(
+          Array.from({ length: 50 }, (_, writer) =>
+            store.append(stream, [{ type: 'Claimed', data: { round, writer } }], { expectedVersion: round === 0 ? 'no_stream' : round }),
+          ),
+        );
+        const winners = results.filter((r) => r.status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ExpectedVersionConflictError);
+        }
+        expect((winners[0] as PromiseFulfilledResult<{ nextExpectedVersion: number }>).value.nextExpectedVersion).toBe(round + 1);
+      }
+      const { currentVersion, events } = await store.readStream(stream);
+      expect(currentVersion).toBe(5);
+      expect(events.map((e) => e.data.round)).toEqual([0, 1, 2, 3, 4]);
+    });
+
+    it('shows a tailing reader every event of 20 concurrent writers once, in real-time commit order', async () => {
+      const prefix = uniqueName('tail');
+      const WRITERS = 20;
+      const APPENDS = 25;
+      // A logical clock: an append "happened before" another if it was acknowledged before that one started.
+      let clock = 0;
+      const appends = new Map<string, { started: number; acknowledged: number }>();
+      const key = (writer: number, seq: number) => `${writer}/${seq}`;
+
+      const startPosition = await store.headPosition();
+      const received: RecordedEvent[] = [];
+      let after = startPosition;
+      const reader = (async () => {
+        const deadline = Date.now() + 10_000;
+        while (received.length < WRITERS * APPENDS && Date.now() < deadline) {
+          const page = await store.readAll({ after, limit: 20 });
+          if (page.length === 0) await new Promise((resolve) => setImmediate(resolve));
+          else after = page[page.length - 1].position;
+          received.push(...ofStreams(page, prefix));
+        }
+      })();
+      await Promise.all(
+        Array.from({ length: WRITERS }, async (_, writer) => {
+          for (let seq = 0; seq < APPENDS; seq++) {
+            const started = ++clock;
+            await store.append(`${prefix}-${writer}`, [{ type: 'Written', data: { writer, seq } }]);
+            appends.set(key(writer, seq), { started, acknowledged: ++clock });
+          }
+        }),
+      );
+      await reader;
+      // Nothing may turn up after the reader has seen everything (a late duplicate, say).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      received.push(...ofStreams(await readAllFrom(store, after), prefix));
+
+      const order = received.map((e) => key(e.data.writer as number, e.data.seq as number));
+      expect(new Set(order).size).toBe(order.length);
+      expect(order.length).toBe(WRITERS * APPENDS);
+      for (let writer = 0; writer < WRITERS; writer++) {
+        const seqs = received.filter((e) => e.data.writer === writer).map((e) => e.data.seq);
+        expect(seqs).toEqual(Array.from({ length: APPENDS }, (_, i) => i));
+      }
+      const index = new Map(order.map((k, i) => [k, i]));
+      const violations: string[] = [];
+      for (const [a, timesA] of appends) {
+        for (const [b, timesB] of appends) {
+          if (timesA.acknowledged < timesB.started && index.get(a)! > index.get(b)!) violations.push(`${a} before ${b}`);
+        }
+      }
+      expect(violations).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,79 @@
+import { ANY, NO_STREAM } from '@eventstore/db-client';
+import { describe, expect, it } from 'vitest';
+import { createEventStore, eventStoreKindFromEnv, EventStoreDbEventStore } from '../src';
+import { positionOfToken, positionToken, toExpectedRevision, versionOfRevision } from '../src/eventstoredb/eventstoredb-mapping';
+import { describeEventStoreContract } from './event-store-contract';
+import { createTestSchema } from './test-database';
+
+const eventStoreUrl = process.env.EVENTSTORE_URL;
+
+if (eventStoreUrl) {
+  describeEventStoreContract('eventstoredb', async () => {
+    const testSchema = await createTestSchema();
+    const store = new EventStoreDbEventStore({ url: eventStoreUrl, db: testSchema.db, schema: testSchema.schema });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await testSchema.drop();
+      },
+    };
+  });
+} else {
+  describe.skip('EventStore contract: eventstoredb (skipped: set EVENTSTORE_URL, e.g. esdb://localhost:2113?tls=false, to run it)', () => {
+    it('needs an EventStoreDB server', () => {});
+  });
+}
+
+describe('EventStoreDB mapping', () => {
+  it('maps 1-based expected versions to 0-based revisions', () => {
+    expect(toExpectedRevision('any')).toBe(ANY);
+    expect(toExpectedRevision('no_stream')).toBe(NO_STREAM);
+    expect(toExpectedRevision(0)).toBe(NO_STREAM);
+    expect(toExpectedRevision(1)).toBe(0n);
+    expect(toExpectedRevision(42)).toBe(41n);
+    expect(versionOfRevision(NO_STREAM)).toBe(0);
+    expect(versionOfRevision(0n)).toBe(1);
+    expect(versionOfRevision(41n)).toBe(42);
+  });
+
+  it('encodes $all positions as tokens that sort like the positions', () => {
+    const low = positionToken({ commit: 99n, prepare: 99n });
+    const high = positionToken({ commit: 100n, prepare: 7n });
+    expect(low < high).toBe(true);
+    expect(positionOfToken(high)).toEqual({ commit: 100n, prepare: 7n });
+    expect(() => positionOfToken('100:7')).toThrow(TypeError);
+  });
+});
+
+describe('eventStoreKindFromEnv', () => {
+  it('defaults to postgres and requires a URL for eventstoredb', () => {
+    expect(eventStoreKindFromEnv({})).toEqual({ kind: 'postgres', eventStoreUrl: undefined });
+    expect(eventStoreKindFromEnv({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://h:2113?tls=false' })).toEqual({
+      kind: 'eventstoredb',
+      eventStoreUrl: 'esdb://h:2113?tls=false',
+    });
+    expect(() => eventStoreKindFromEnv({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
+    expect(() => eventStoreKindFromEnv({ EVENT_STORE: 'mongo' })).toThrow(/EVENT_STORE/);
+  });
+
+  it('creates the selected adapter on a migrated schema', async () => {
+    const testSchema = await createTestSchema();
+    try {
+      const postgres = await createEventStore({ kind: 'postgres', db: testSchema.db, schema: testSchema.schema });
+      await postgres.append('s', [{ type: 'A', data: {} }]);
+      await postgres.close();
+      const esdb = await createEventStore({
+        kind: 'eventstoredb',
+        db: testSchema.db,
+        schema: testSchema.schema,
+        eventStoreUrl: 'esdb://127.0.0.1:1?tls=false',
+      });
+      expect(esdb).toBeInstanceOf(EventStoreDbEventStore);
+      await esdb.close();
+      await expect(createEventStore({ kind: 'eventstoredb', db: testSchema.db, schema: testSchema.schema })).rejects.toThrow(/eventStoreUrl/);
+    } finally {
+      await testSchema.drop();
+    }
+  });
+});

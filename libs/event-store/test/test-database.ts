@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Pool } from 'pg';
+import { migrateEventStoreSchema } from '../src';
+
+export const databaseUrl = (): string => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestSchema {
+  db: Kysely<any>;
+  schema: string;
+  /** Drops the schema and closes the pool. */
+  drop(): Promise<void>;
+}
+
+/** A pool and a fresh, migrated schema of its own, so test files never see each other's rows. */
+export async function createTestSchema(): Promise<TestSchema> {
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl(), max: 30 }) }),
+  });
+  const schema = `es_test_${randomBytes(6).toString('hex')}`;
+  await migrateEventStoreSchema(db, schema);
+  return {
+    db,
+    schema,
+    drop: async () => {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
+      await db.destroy();
+    },
+  };
+}
+
+export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/** Polls `condition` until it holds, failing after `timeoutMs`. */
+export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const quietLogger = { error: (): void => {} };
+
+/** Fails fast, instead of at the test timeout, when `promise` is stuck (on a lock, say). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,32 @@
+/** Who is calling, as the gateway established it from the SigV4 signature and the credential store. */
+export interface Caller {
+  accountId: string;
+  /** e.g. arn:aws:iam::111111111111:root */
+  principalArn: string;
+  accessKeyId: string;
+  region: string;
+  organization?: {
+    id: string;
+    managementAccountId: string;
+    rootId: string;
+    /** The caller's OU (or the root id), followed by its ancestors up to the root. */
+    organizationalUnitPath: string[];
+  };
+  /** Set when the caller uses temporary credentials that may only consume one licence. */
+  restrictedToLicenseArn?: string;
+}
+
+/** What the gateway sends to a service for one operation. */
+export interface OperationRequest<Input = unknown> {
+  requestId: string;
+  caller: Caller;
+  input: Input;
+}
+
+/** An AWS error as it travels back from a service: the model's error shape name and a message. */
+export interface OperationError {
+  name: string;
+  message: string;
+  /** Extra members of the error shape (e.g. ErrorCode, Location). */
+  fields?: Record<string, unknown>;
+}

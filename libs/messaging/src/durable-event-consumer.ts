@@ -1,0 +1,80 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { AckPolicy, DeliverPolicy, JSONCodec, type ConsumerMessages, type NatsConnection } from 'nats';
+import { domainEventMessageId, type DomainEventMessage } from './domain-event-message';
+import { ensureEventsStream } from './jetstream-events-stream';
+import { EVENTS_STREAM } from './subjects';
+
+const codec = JSONCodec<DomainEventMessage>();
+
+export interface DurableEventConsumerOptions {
+  nc: NatsConnection;
+  db: Kysely<any>;
+  /** Schema of the consuming service: where the processed-message ledger lives. */
+  schema: string;
+  /** Durable consumer name: replicas of one service share it, so each event goes to one of them. */
+  durableName: string;
+  /** Subjects to receive, e.g. ['lm.events.licensing.>']. */
+  filterSubjects: string[];
+  /** Applies one event inside the transaction that also records it as processed. */
+  handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>;
+}
+
+export async function migrateProcessedEvents(db: Kysely<any>, schema: string): Promise<void> {
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  await sql`create table if not exists ${sql.id(schema, 'processed_events')} (
+    consumer text not null,
+    message_id text not null,
+    processed_at timestamptz not null default now(),
+    primary key (consumer, message_id)
+  )`.execute(db);
+}
+
+/**
+ * Consumes domain events from JetStream with a durable consumer. Each event is applied in
+ * one transaction together with a row in the processed-events ledger, so a redelivered event
+ * (after a crash before the ack, or a duplicate publish) is recognised and not applied twice.
+ */
+export async function startDurableEventConsumer(options: DurableEventConsumerOptions): Promise<{ stop(): Promise<void> }> {
+  const { nc, db, schema, durableName, filterSubjects, handle } = options;
+  await ensureEventsStream(nc);
+  await migrateProcessedEvents(db, schema);
+  const jsm = await nc.jetstreamManager();
+  const config = {
+    durable_name: durableName,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subjects: filterSubjects,
+    max_deliver: -1,
+  };
+  try {
+    await jsm.consumers.info(EVENTS_STREAM, durableName);
+    await jsm.consumers.update(EVENTS_STREAM, durableName, { filter_subjects: filterSubjects });
+  } catch {
+    await jsm.consumers.add(EVENTS_STREAM, config);
+  }
+  const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM, durableName);
+  const messages: ConsumerMessages = await consumer.consume();
+  const done = (async () => {
+    for await (const message of messages) {
+      const event = codec.decode(message.data);
+      try {
+        await db.transaction().execute(async (trx) => {
+          const inserted = await sql`insert into ${sql.id(schema, 'processed_events')} (consumer, message_id)
+            values (${durableName}, ${domainEventMessageId(event)}) on conflict do nothing`.execute(trx);
+          if (Number(inserted.numAffectedRows ?? 0) === 0) return;
+          await handle(event, trx);
+        });
+        message.ack();
+      } catch (error) {
+        console.error(`[${durableName}] event ${event.type} failed, redelivering: ${(error as Error).message}`);
+        message.nak(1_000);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      await messages.close();
+      await done;
+    },
+  };
+}

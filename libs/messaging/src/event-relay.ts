@@ -1,0 +1,37 @@
+import type { EventStore, RecordedEvent, Subscription } from '@lm/event-store';
+import { JSONCodec, type NatsConnection } from 'nats';
+import { domainEventMessageId, type DomainEventMessage } from './domain-event-message';
+import { ensureEventsStream } from './jetstream-events-stream';
+import { eventSubject } from './subjects';
+
+const codec = JSONCodec<DomainEventMessage>();
+
+/**
+ * Publishes every event of a service's store to JetStream, in store order, from a durable
+ * checkpoint. At-least-once: a crash between publish and checkpoint republishes, and the
+ * JetStream message id makes the server drop the duplicate.
+ */
+export async function startEventRelay(options: { service: string; store: EventStore; nc: NatsConnection }): Promise<Subscription> {
+  const { service, store, nc } = options;
+  await ensureEventsStream(nc);
+  const js = nc.jetstream();
+  return store.subscribe({
+    name: `relay:jetstream`,
+    handler: async (events: RecordedEvent[]) => {
+      for (const event of events) {
+        const message: DomainEventMessage = {
+          service,
+          eventId: event.eventId,
+          streamName: event.streamName,
+          streamVersion: event.streamVersion,
+          type: event.type,
+          data: event.data,
+          recordedAt: event.recordedAt.toISOString(),
+        };
+        await js.publish(eventSubject(service, event.type), codec.encode(message), {
+          msgID: domainEventMessageId(message),
+        });
+      }
+    },
+  });
+}

@@ -1,0 +1,7 @@
+export * from './caller';
+export * from './domain-event-message';
+export * from './durable-event-consumer';
+export * from './event-relay';
+export * from './jetstream-events-stream';
+export * from './operation-client';
+export * from './subjects';

@@ -1,0 +1,26 @@
+import { Logger, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { OperationExceptionFilter } from './operation-exception.filter';
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+/**
+ * Starts a service as a NestJS NATS microservice. Every replica joins the queue group named
+ * after the service, so NATS gives each request to exactly one of them.
+ */
+export async function bootstrapService(service: string, module: Type<unknown>): Promise<void> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+    transport: Transport.NATS,
+    options: {
+      servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','),
+      queue: service,
+      name: service,
+    },
+    logger: ['error', 'warn', 'log'],
+  });
+  app.useGlobalFilters(new OperationExceptionFilter());
+  app.enableShutdownHooks();
+  await app.listen();
+  new Logger(service).log('ready');
+}

@@ -1,0 +1,7 @@
+export * from './aws-error';
+export * from './bootstrap-service';
+export * from './clock';
+export * from './database';
+export * from './health.controller';
+export * from './operation-exception.filter';
+export * from './page-token';

@@ -1,0 +1,33 @@
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import type { OperationError } from '@lm/messaging';
+import { ExpectedVersionConflictError } from '@lm/event-store';
+import { throwError, type Observable } from 'rxjs';
+import { AwsError } from './aws-error';
+
+/** The name the gateway turns into the API's own internal-error shape. */
+export const INTERNAL_FAILURE = 'InternalFailure';
+
+/**
+ * Turns whatever a handler throws into the error packet of the NATS reply. Only AwsError
+ * reaches the client as it is; anything else is logged here and reported as an internal failure,
+ * so that no stack trace or internal detail leaves the service.
+ */
+@Catch()
+export class OperationExceptionFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('Operation');
+
+  catch(exception: unknown): Observable<OperationError> {
+    return throwError(() => toOperationError(exception, this.logger));
+  }
+}
+
+function toOperationError(exception: unknown, logger: Logger): OperationError {
+  if (exception instanceof AwsError) {
+    return { name: exception.code, message: exception.message, fields: exception.fields };
+  }
+  if (exception instanceof ExpectedVersionConflictError) {
+    return { name: 'ConflictException', message: 'The resource was changed by another request; retry the request.' };
+  }
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  return { name: INTERNAL_FAILURE, message: 'The service failed to process the request.' };
+}

@@ -1,0 +1,76 @@
+import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { GatewayMetrics } from '../observability/metrics';
+import { HealthCheck } from '../observability/health-check';
+import { errorResponse, GatewayError, type HttpResponse } from './aws-error-response';
+import { AwsRequestHandler } from './aws-request.handler';
+
+/** The HTTP surface: health and metrics, and every other request as an AWS API call. */
+@Controller()
+export class AwsApiController {
+  constructor(
+    private readonly handler: AwsRequestHandler,
+    private readonly health: HealthCheck,
+    private readonly metrics: GatewayMetrics,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get('health')
+  async getHealth(@Res() res: Response): Promise<void> {
+    const report = await this.health.check();
+    res.status(report.healthy ? 200 : 503).json(report);
+  }
+
+  @Get('metrics')
+  getMetrics(@Res() res: Response): void {
+    res.status(200).type('text/plain; version=0.0.4').send(this.metrics.render());
+  }
+
+  @All('{*path}')
+  async aws(@Req() req: Request, @Res() res: Response): Promise<void> {
+    let response: HttpResponse;
+    try {
+      const body = await readBody(req, this.config.maxBodyBytes);
+      response = await this.handler.handle({ method: req.method, url: req.originalUrl, headers: flattenHeaders(req.headers), body });
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      response = errorResponse(undefined, error, '');
+      req.resume();
+    }
+    res.status(response.status).set(response.headers).send(response.body);
+  }
+}
+
+function flattenHeaders(headers: Request['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return flat;
+}
+
+/** The raw body (SigV4 signs its bytes), refused past the size limit without buffering the rest. */
+function readBody(req: Request, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError('RequestEntityTooLargeException', 413, `The request body is larger than ${limit} bytes.`);
+}

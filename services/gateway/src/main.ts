@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { gatewayConfigFromEnv } from './config';
+import { GatewayModule } from './gateway.module';
+
+async function main(): Promise<void> {
+  const config = gatewayConfigFromEnv();
+  // The body parser stays off: SigV4 signs the raw bytes, which the controller reads itself.
+  const app = await NestFactory.create(GatewayModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  new Logger('gateway').log(`listening on port ${config.port} (region ${config.region})`);
+}
+
+void main();

@@ -1,0 +1,134 @@
+import { formatAmzDate } from './amz-date';
+import { SIGNATURE_MISMATCH_MESSAGE, invalidSignature, unrecognizedClient } from './authentication-error';
+import { canonicalRequest } from './canonical-request';
+import { computeSignature, secretsEqual, sha256Hex, signaturesMatch } from './signature';
+import { readSignedClaims, type ReceivedRequest, type SignedClaims } from './signed-claims';
+
+export { AuthenticationError, type AuthenticationErrorCode } from './authentication-error';
+export type { ReceivedRequest } from './signed-claims';
+
+export interface SigningSecret {
+  secretAccessKey: string;
+  /** Set for temporary credentials: the request must then carry this exact X-Amz-Security-Token. */
+  sessionToken?: string;
+}
+
+export interface VerifyDeps {
+  findSecret(accessKeyId: string): SigningSecret | undefined;
+  now: Date;
+  /** How far the request's timestamp may be from `now`; AWS allows 15 minutes. */
+  maxSkewMs?: number;
+}
+
+export interface VerifiedIdentity {
+  accessKeyId: string;
+  /** The time the request says it was signed. */
+  date: Date;
+  region: string;
+  /** The signing name of the credential scope: it designates the API the request is for. */
+  service: string;
+}
+
+const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
+
+/**
+ * Verifies the AWS Signature Version 4 of a request, signed either in its Authorization
+ * header or as a presigned URL, and returns who signed it for which region and service.
+ * Throws AuthenticationError with the code, message and status AWS would answer.
+ */
+export function verifySigV4(request: ReceivedRequest, deps: VerifyDeps): VerifiedIdentity {
+  const claims = readSignedClaims(request);
+  checkScopeDate(claims);
+  checkTimeWindow(claims, deps.now, deps.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
+
+  const secret = deps.findSecret(claims.accessKeyId);
+  if (!secret) throw unrecognizedClient();
+  // A temporary key is only valid with its own token, and a long-term key with none, as at AWS.
+  const tokenValid =
+    secret.sessionToken === undefined
+      ? claims.securityToken === undefined
+      : claims.securityToken !== undefined && secretsEqual(secret.sessionToken, claims.securityToken);
+  if (!tokenValid) throw unrecognizedClient();
+
+  const expected = computeSignature(
+    secret.secretAccessKey,
+    claims.scope,
+    claims.amzDate,
+    canonicalRequest({
+      method: request.method,
+      rawPath: request.path,
+      query: claims.signedQuery,
+      headers: request.headers,
+      signedHeaders: claims.signedHeaders,
+      payloadHash: payloadHash(request),
+    }),
+  );
+  if (!signaturesMatch(expected, claims.signature)) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
+
+  return {
+    accessKeyId: claims.accessKeyId,
+    date: claims.timestamp,
+    region: claims.scope.region,
+    service: claims.scope.service,
+  };
+}
+
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+
+/**
+ * The payload hash the signer used: the x-amz-content-sha256 header when sent, else the body's.
+ * A declared hash must be the body's, or the signature would not protect the body at all;
+ * only UNSIGNED-PAYLOAD explicitly opts out of that.
+ */
+function payloadHash(request: ReceivedRequest): string {
+  const declared = request.headers['x-amz-content-sha256'];
+  const actual = sha256Hex(request.body);
+  if (declared === undefined) return actual;
+  if (declared === UNSIGNED_PAYLOAD) return declared;
+  if (declared.toLowerCase() !== actual) {
+    throw invalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  return declared;
+}
+
+function checkScopeDate(claims: SignedClaims): void {
+  const day = claims.amzDate.slice(0, 8);
+  if (claims.scope.date !== day) {
+    throw invalidSignature(
+      'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ' +
+        `'${claims.scope.date}' != '${day}', from '${claims.amzDate}'.`,
+    );
+  }
+}
+
+/**
+ * A signed request is accepted within maxSkew of the server clock; a presigned URL from
+ * maxSkew before its X-Amz-Date (clock skew) until X-Amz-Expires seconds after it.
+ */
+function checkTimeWindow(claims: SignedClaims, now: Date, maxSkewMs: number): void {
+  const signedAt = claims.timestamp.getTime();
+  const minutes = `${Math.round(maxSkewMs / 60_000)} min.`;
+  const nowText = formatAmzDate(now);
+  if (signedAt > now.getTime() + maxSkewMs) {
+    const latest = formatAmzDate(new Date(now.getTime() + maxSkewMs));
+    throw invalidSignature(
+      `Signature not yet current: ${claims.amzDate} is still later than ${latest} (${nowText} + ${minutes})`,
+    );
+  }
+  if (claims.expiresSeconds !== undefined) {
+    const expiresAt = signedAt + claims.expiresSeconds * 1000;
+    if (now.getTime() > expiresAt) {
+      throw invalidSignature(
+        `Signature expired: ${formatAmzDate(new Date(expiresAt))} is now earlier than ${nowText} ` +
+          `(${claims.amzDate} + ${claims.expiresSeconds} sec.)`,
+      );
+    }
+    return;
+  }
+  if (signedAt < now.getTime() - maxSkewMs) {
+    const earliest = formatAmzDate(new Date(now.getTime() - maxSkewMs));
+    throw invalidSignature(
+      `Signature expired: ${claims.amzDate} is now earlier than ${earliest} (${nowText} - ${minutes})`,
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import { handleCommand, type EventStore } from '@lm/event-store';
+import type { Caller } from '@lm/messaging';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import { licenseConfigurationArn, newLicenseConfigurationId, parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
+import type { LicenseConfigurationCommand } from '../domain/license-configuration/commands';
+import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/license-configuration/decide';
+import { licenseConfigurationNotFound } from '../domain/license-configuration/errors';
+import { EVENT_STORE } from './tokens';
+
+type TargetedCommand = Extract<LicenseConfigurationCommand, { arn: string }>;
+type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
+
+@Injectable()
+export class LicenseConfigurationCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(caller: Caller, input: LicenseManager.CreateLicenseConfigurationRequest): Promise<LicenseManager.CreateLicenseConfigurationResponse> {
+    const id = newLicenseConfigurationId();
+    const arn = licenseConfigurationArn(caller.region, caller.accountId, id);
+    await handleCommand(this.store, licenseConfigurationStream(id), licenseConfigurationDecider, {
+      type: 'CreateLicenseConfiguration',
+      id,
+      arn,
+      accountId: caller.accountId,
+      region: caller.region,
+      now: this.clock.now(),
+      input,
+    });
+    return { LicenseConfigurationArn: arn };
+  }
+
+  async update(caller: Caller, input: LicenseManager.UpdateLicenseConfigurationRequest): Promise<void> {
+    await this.onExisting(caller, input.LicenseConfigurationArn, { type: 'UpdateLicenseConfiguration', now: this.clock.now(), input });
+  }
+
+  async delete(caller: Caller, arn: string): Promise<void> {
+    await this.onExisting(caller, arn, { type: 'DeleteLicenseConfiguration', now: this.clock.now() });
+  }
+
+  async tag(caller: Caller, arn: string, tags: LicenseManager.Tag[]): Promise<void> {
+    await this.onExisting(caller, arn, { type: 'TagLicenseConfiguration', tags });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    await this.onExisting(caller, arn, { type: 'UntagLicenseConfiguration', tagKeys });
+  }
+
+  /** Runs a command on the configuration an ARN names; an ARN of another region or account names none. */
+  private async onExisting(caller: Caller, arn: string, command: DistributiveOmit<TargetedCommand, 'arn' | 'accountId'>) {
+    const parts = parseLicenseConfigurationArn(arn);
+    if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId) throw licenseConfigurationNotFound(arn);
+    await handleCommand(this.store, licenseConfigurationStream(parts.id), licenseConfigurationDecider, {
+      ...command,
+      arn,
+      accountId: caller.accountId,
+    } as TargetedCommand);
+  }
+}

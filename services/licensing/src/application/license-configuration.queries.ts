@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import { AwsError, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
+import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
+import type { LicenseConfiguration } from '../domain/license-configuration/license-configuration';
+import { toTagList } from '../domain/tags';
+import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
+import { toGetLicenseConfigurationOutput, toLicenseConfigurationOutput } from './license-configuration-output';
+import { DATABASE } from './tokens';
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 100;
+
+/** ListLicenseConfigurations filter names (case-sensitive, as the API documents them) and their columns. */
+const FILTER_COLUMNS = {
+  licenseCountingType: 'counting_type',
+  enforceLicenseCount: 'hard_limit',
+  usagelimitExceeded: 'usage_limit_exceeded',
+} as const;
+
+const BOOLEAN_VALUES: Record<string, boolean> = { true: true, false: false };
+
+@Injectable()
+export class LicenseConfigurationQueries {
+  private readonly db: Kysely<LicensingDatabase>;
+
+  constructor(@Inject(DATABASE) db: Kysely<LicensingDatabase>) {
+    this.db = db.withSchema(LICENSING_SCHEMA);
+  }
+
+  async get(caller: Caller, arn: string): Promise<LicenseManager.GetLicenseConfigurationResponse> {
+    return toGetLicenseConfigurationOutput(await this.owned(caller, arn));
+  }
+
+  async listTags(caller: Caller, arn: string): Promise<LicenseManager.ListTagsForResourceResponse> {
+    return { Tags: toTagList((await this.owned(caller, arn)).tags) };
+  }
+
+  async list(caller: Caller, input: LicenseManager.ListLicenseConfigurationsRequest): Promise<LicenseManager.ListLicenseConfigurationsResponse> {
+    const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
+    const after = decodePageToken<{ createdAt: string; id: string }>(input.NextToken, caller.accountId);
+    let query = this.db
+      .selectFrom('license_configurations')
+      .select(['id', 'created_at', 'document'])
+      .where('owner_account_id', '=', caller.accountId)
+      .where('region', '=', caller.region);
+    if (input.LicenseConfigurationArns) {
+      const ids = input.LicenseConfigurationArns.map((arn) => {
+        const parts = parseLicenseConfigurationArn(arn);
+        if (!parts) throw invalidParameter(`${arn} is not a license configuration ARN.`);
+        return parts.id;
+      });
+      if (ids.length === 0) return { LicenseConfigurations: [] };
+      query = query.where('id', 'in', ids);
+    }
+    const filters = input.Filters ?? [];
+    if (filters.length > Object.keys(FILTER_COLUMNS).length) {
+      throw new AwsError('FilterLimitExceededException', `At most ${Object.keys(FILTER_COLUMNS).length} filters can be given.`);
+    }
+    for (const filter of filters) {
+      const name = filter.Name as keyof typeof FILTER_COLUMNS | undefined;
+      const column = name ? FILTER_COLUMNS[name] : undefined;
+      if (!name || !column) {
+        throw invalidParameter(`Filter name ${filter.Name} is not supported. Supported: ${Object.keys(FILTER_COLUMNS).join(', ')}.`);
+      }
+      const values = filter.Values ?? [];
+      if (values.length === 0) throw invalidParameter(`Filter ${name} needs a value.`);
+      // The API documents a single value per filter.
+      if (values.length > 1) throw new AwsError('FilterLimitExceededException', `Filter ${name} takes one value.`);
+      if (column === 'counting_type') {
+        query = query.where('counting_type', 'in', values);
+      } else {
+        const booleans = values.map((v) => {
+          const b = BOOLEAN_VALUES[v.toLowerCase()];
+          if (b === undefined) throw invalidParameter(`Filter ${name} takes true or false, not ${v}.`);
+          return b;
+        });
+        query = query.where(column, 'in', booleans);
+      }
+    }
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '>', new Date(after.createdAt)), eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('id', '>', after.id)])]),
+      );
+    }
+    const rows = await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      LicenseConfigurations: page.map((row) => toLicenseConfigurationOutput(row.document)),
+      NextToken:
+        rows.length > limit && last ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), id: last.id }) : undefined,
+    };
+  }
+
+  private async owned(caller: Caller, arn: string): Promise<LicenseConfiguration> {
+    const parts = parseLicenseConfigurationArn(arn);
+    if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId) throw licenseConfigurationNotFound(arn);
+    const row = await this.db
+      .selectFrom('license_configurations')
+      .select('document')
+      .where('id', '=', parts.id)
+      .where('owner_account_id', '=', caller.accountId)
+      .executeTakeFirst();
+    if (!row) throw licenseConfigurationNotFound(arn);
+    return row.document;
+  }
+}

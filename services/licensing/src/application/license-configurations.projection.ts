@@ -1,0 +1,60 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import type { Kysely, Transaction } from 'kysely';
+import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
+import { LICENSE_CONFIGURATION_EVENT_TYPES } from '../domain/license-configuration/events';
+import {
+  evolveLicenseConfiguration,
+  type LicenseConfigurationState,
+} from '../domain/license-configuration/license-configuration';
+import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
+
+const STREAM_PREFIX = 'license-configuration-';
+
+/**
+ * The license_configurations view: each row is the aggregate's state folded with the domain's
+ * own evolve, so the view cannot drift from what the aggregate decides on. Rows remember the
+ * stream version they reflect, which makes replays and redeliveries harmless.
+ */
+export const licenseConfigurationsProjection: Projection<any> = {
+  name: 'license-configurations',
+  eventTypes: LICENSE_CONFIGURATION_EVENT_TYPES,
+  async handle(events: RecordedEvent[], trx: Transaction<any>) {
+    const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
+    for (const event of events) {
+      if (!event.streamName.startsWith(STREAM_PREFIX)) continue;
+      const id = event.streamName.slice(STREAM_PREFIX.length);
+      const row = await db
+        .selectFrom('license_configurations')
+        .select(['version', 'document'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (row && row.version >= event.streamVersion) continue;
+      const before: LicenseConfigurationState = row ? { status: 'present', configuration: row.document } : { status: 'absent' };
+      const after = evolveLicenseConfiguration(before, event as unknown as LicenseConfigurationEvent);
+      if (after.status !== 'present') {
+        await db.deleteFrom('license_configurations').where('id', '=', id).execute();
+        continue;
+      }
+      const c = after.configuration;
+      const values = {
+        owner_account_id: c.ownerAccountId,
+        region: c.region,
+        counting_type: c.countingType,
+        hard_limit: c.hardLimit,
+        status: c.status,
+        created_at: c.createdAt,
+        version: event.streamVersion,
+        document: JSON.stringify(c),
+      };
+      await db
+        .insertInto('license_configurations')
+        .values({ id, ...values })
+        .onConflict((oc) => oc.column('id').doUpdateSet(values))
+        .execute();
+    }
+  },
+  async truncate(db: Kysely<any>) {
+    await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_configurations').execute();
+  },
+};

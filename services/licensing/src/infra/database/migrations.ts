@@ -1,0 +1,48 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { LICENSING_SCHEMA } from './schema';
+
+const migrations: Record<string, Migration> = {
+  '001-license-configurations': {
+    async up(db) {
+      await db.schema
+        .createTable('license_configurations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner_account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('counting_type', 'text', (c) => c.notNull())
+        .addColumn('hard_limit', 'boolean', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('usage_limit_exceeded', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('document', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('license_configurations_by_owner')
+        .on('license_configurations')
+        .columns(['owner_account_id', 'region', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('license_configuration_counts')
+        .addColumn('owner_account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('license_configuration_counts_pk', ['owner_account_id', 'region'])
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies the licensing read-model migrations in the service's own schema. */
+export async function migrateLicensingViews(db: Kysely<any>): Promise<void> {
+  await sql`create schema if not exists ${sql.id(LICENSING_SCHEMA)}`.execute(db);
+  const migrator = new Migrator({
+    db: db.withSchema(LICENSING_SCHEMA),
+    provider,
+    migrationTableSchema: LICENSING_SCHEMA,
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}

@@ -1,0 +1,37 @@
+import { createEventStore, eventStoreKindFromEnv, migrateEventStoreSchema, type EventStore } from '@lm/event-store';
+import { createDatabase, databaseUrlFor } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { licenseConfigurationQuotaProjection } from '../application/license-configuration-quota.projection';
+import { licenseConfigurationsProjection } from '../application/license-configurations.projection';
+import { migrateLicensingViews } from './database/migrations';
+import { LICENSING_SCHEMA } from './database/schema';
+
+export const SERVICE_NAME = 'licensing';
+
+/** The quota of license configurations per account and Region (the guide's 25; adjustable). */
+export function licenseConfigurationQuota(env = process.env): number {
+  const value = Number(env.LM_QUOTA_LICENSE_CONFIGURATIONS ?? 25);
+  if (!Number.isInteger(value) || value < 1) throw new Error('LM_QUOTA_LICENSE_CONFIGURATIONS must be a positive integer');
+  return value;
+}
+
+export interface LicensingInfrastructure {
+  db: Kysely<any>;
+  store: EventStore;
+}
+
+/** Connects to the database, applies migrations, and opens the event store with its projections. */
+export async function openLicensingInfrastructure(env = process.env): Promise<LicensingInfrastructure> {
+  const db = createDatabase<any>(databaseUrlFor(SERVICE_NAME, env));
+  await migrateEventStoreSchema(db, LICENSING_SCHEMA);
+  await migrateLicensingViews(db);
+  const { kind, eventStoreUrl } = eventStoreKindFromEnv(env);
+  const store = await createEventStore({
+    kind,
+    eventStoreUrl,
+    db,
+    schema: LICENSING_SCHEMA,
+    projections: [licenseConfigurationsProjection, licenseConfigurationQuotaProjection(licenseConfigurationQuota(env))],
+  });
+  return { db, store };
+}

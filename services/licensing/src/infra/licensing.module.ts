@@ -1,0 +1,45 @@
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventStore, Subscription } from '@lm/event-store';
+import { startEventRelay } from '@lm/messaging';
+import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { connect, type NatsConnection } from 'nats';
+import { LicenseConfigurationCommands } from '../application/license-configuration.commands';
+import { LicenseConfigurationQueries } from '../application/license-configuration.queries';
+import { DATABASE, EVENT_STORE } from '../application/tokens';
+import { LicenseConfigurationsController } from './license-configurations.controller';
+import { openLicensingInfrastructure, SERVICE_NAME, type LicensingInfrastructure } from './licensing-infrastructure';
+import { TagsController } from './tags.controller';
+
+const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
+
+@Module({
+  controllers: [LicenseConfigurationsController, TagsController, createHealthController(SERVICE_NAME, DATABASE)],
+  providers: [
+    { provide: INFRASTRUCTURE, useFactory: () => openLicensingInfrastructure() },
+    { provide: DATABASE, useFactory: (infra: LicensingInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
+    { provide: EVENT_STORE, useFactory: (infra: LicensingInfrastructure) => infra.store, inject: [INFRASTRUCTURE] },
+    { provide: CLOCK, useValue: systemClock },
+    LicenseConfigurationCommands,
+    LicenseConfigurationQueries,
+  ],
+})
+export class LicensingModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private nc?: NatsConnection;
+  private relay?: Subscription;
+
+  constructor(@Inject(INFRASTRUCTURE) private readonly infra: LicensingInfrastructure) {}
+
+  /** Relays the service's domain events to JetStream (lm.events.licensing.*) for the other services. */
+  async onApplicationBootstrap(): Promise<void> {
+    this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-relay` });
+    this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+    await this.nc?.drain();
+    await this.infra.store.close();
+    await (this.infra.db as Kysely<unknown>).destroy();
+  }
+}

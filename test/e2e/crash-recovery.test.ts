@@ -1,0 +1,93 @@
+import {
+  CreateLicenseConfigurationCommand,
+  GetLicenseConfigurationCommand,
+  ListLicenseConfigurationsCommand,
+  UpdateLicenseConfigurationCommand,
+} from '@aws-sdk/client-license-manager';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { licenseManager } from '../support/clients';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('kill -9 in the middle of a write load', () => {
+  let system: RunningSystem;
+  beforeAll(async () => {
+    system = await startSystem({ LM_QUOTA_LICENSE_CONFIGURATIONS: '100000' });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('loses no acknowledged write and the views converge', async () => {
+    const client = licenseManager(system, accounts.management);
+    const acknowledgedCreates = new Set<string>();
+    const acknowledgedUpdates = new Set<string>();
+    let failures = 0;
+    let running = true;
+
+    const writer = async (worker: number) => {
+      for (let i = 0; running; i++) {
+        try {
+          const { LicenseConfigurationArn: arn } = await client.send(
+            new CreateLicenseConfigurationCommand({ Name: `w${worker}-${i}`, LicenseCountingType: 'vCPU', LicenseCount: 10 }),
+          );
+          acknowledgedCreates.add(arn!);
+          await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, Description: 'updated' }));
+          acknowledgedUpdates.add(arn!);
+        } catch {
+          failures++;
+          await sleep(20);
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+
+    await sleep(1_000);
+    await system.kill('licensing', 'SIGKILL');
+    await sleep(500);
+    await system.restart('licensing');
+    await sleep(1_000);
+    await system.kill('gateway', 'SIGKILL');
+    await sleep(500);
+    await system.restart('gateway');
+    await sleep(1_000);
+    running = false;
+    await load;
+
+    expect(failures).toBeGreaterThan(0); // the crashes did interrupt the load
+    expect(acknowledgedCreates.size).toBeGreaterThan(20);
+
+    for (const arn of acknowledgedCreates) {
+      const read = await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
+      if (acknowledgedUpdates.has(arn)) expect(read.Description).toBe('updated');
+    }
+
+    const listed = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListLicenseConfigurationsCommand({ MaxResults: 100, NextToken: token }));
+      page.LicenseConfigurations!.forEach((c) => listed.add(c.LicenseConfigurationArn!));
+      token = page.NextToken;
+    } while (token);
+    for (const arn of acknowledgedCreates) expect(listed.has(arn)).toBe(true);
+
+    // The views hold exactly what the event store holds: one row per created stream, counted once.
+    const db = new Client({ connectionString: system.databaseUrl });
+    await db.connect();
+    try {
+      const streams = await db.query(`select count(distinct stream_name)::int as n from licensing.events where type = 'LicenseConfigurationCreated'`);
+      const rows = await db.query(`select count(*)::int as n from licensing.license_configurations`);
+      const counted = await db.query(`select coalesce(sum(count), 0)::int as n from licensing.license_configuration_counts`);
+      const updatedInView = await db.query(`select count(*)::int as n from licensing.license_configurations where document->>'description' = 'updated'`);
+      const updatedInStore = await db.query(`select count(distinct stream_name)::int as n from licensing.events where type = 'LicenseConfigurationUpdated'`);
+      expect(rows.rows[0].n).toBe(streams.rows[0].n);
+      expect(counted.rows[0].n).toBe(streams.rows[0].n);
+      expect(updatedInView.rows[0].n).toBe(updatedInStore.rows[0].n);
+      expect(listed.size).toBe(streams.rows[0].n);
+    } finally {
+      await db.end();
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { LicenseManagerClient } from '@aws-sdk/client-license-manager';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { credentialsOf, type RunningSystem } from './system';
+
+type Account = Parameters<typeof credentialsOf>[0];
+
+/** The official JS SDK client for an account, without retries so that every error shows. */
+export function licenseManager(system: RunningSystem, account: Account): LicenseManagerClient {
+  return new LicenseManagerClient({
+    endpoint: system.endpoint,
+    region: system.region,
+    credentials: credentialsOf(account),
+    maxAttempts: 1,
+  });
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+/** Runs the AWS CLI against the system as an account (`aws <args> --endpoint-url ...`). */
+export function awsCli(system: RunningSystem, account: Account, args: string[]): Promise<CliResult> {
+  const { accessKeyId, secretAccessKey } = credentialsOf(account);
+  return new Promise((resolve) => {
+    execFile(
+      'aws',
+      [...args, '--endpoint-url', system.endpoint, '--region', system.region, '--output', 'json'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_ACCESS_KEY_ID: accessKeyId,
+          AWS_SECRET_ACCESS_KEY: secretAccessKey,
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_MAX_ATTEMPTS: '1',
+          AWS_RETRY_MODE: 'standard',
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        let json: any;
+        try {
+          json = stdout.trim() ? JSON.parse(stdout) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ exitCode: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
+      },
+    );
+  });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export interface RawRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Credential scope service name; license-manager by default. */
+  service?: string;
+  /** Sign as this account; unsigned when omitted. */
+  account?: Account;
+  /** Override the signing clock (to test clock skew). */
+  signingDate?: Date;
+}
+
+/** Sends an HTTP request as a client would, signed with SigV4 (or deliberately not). */
+export async function rawRequest(system: RunningSystem, request: RawRequest): Promise<RawResponse> {
+  const url = new URL(request.path ?? '/', system.endpoint);
+  const body = request.body ?? '';
+  const headers: Record<string, string> = { host: url.host, ...(request.headers ?? {}) };
+  let signed = { headers };
+  if (request.account) {
+    const signer = new SignatureV4({
+      service: request.service ?? 'license-manager',
+      region: system.region,
+      credentials: credentialsOf(request.account),
+      sha256: Sha256,
+    });
+    const query: Record<string, string> = {};
+    url.searchParams.forEach((value, key) => (query[key] = value));
+    signed = (await signer.sign(
+      new HttpRequest({ method: request.method ?? 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body }),
+      { signingDate: request.signingDate },
+    )) as unknown as { headers: Record<string, string> };
+  }
+  const { host: _host, ...sendHeaders } = signed.headers;
+  const response = await fetch(url, { method: request.method ?? 'POST', headers: sendHeaders, body: request.method === 'GET' ? undefined : body });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** An awsJson1_1 call of a license-manager operation, signed as the account. */
+export function callLicenseManager(system: RunningSystem, account: Account | undefined, operation: string, body: unknown): Promise<RawResponse> {
+  return rawRequest(system, {
+    account,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSLicenseManager.${operation}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}

@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = join(__dirname, '../..');
+export const CREDENTIALS_FILE = join(ROOT, 'infra/credentials.dev.json');
+
+interface DevAccount {
+  accountId: string;
+  accessKeys: { accessKeyId: string; secretAccessKey: string }[];
+}
+
+const devAccounts: DevAccount[] = JSON.parse(readFileSync(CREDENTIALS_FILE, 'utf8')).accounts;
+
+/** The development accounts by role: management and members of the organization, and an outsider. */
+export const accounts = {
+  management: devAccounts.find((a) => a.accountId === '111111111111')!,
+  member: devAccounts.find((a) => a.accountId === '222222222222')!,
+  nestedMember: devAccounts.find((a) => a.accountId === '444444444444')!,
+  outsider: devAccounts.find((a) => a.accountId === '333333333333')!,
+};
+
+export function credentialsOf(account: DevAccount) {
+  const [key] = account.accessKeys;
+  return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+}
+
+type ProcessName = 'gateway' | 'licensing';
+const SCRIPTS: Record<ProcessName, string> = {
+  gateway: join(ROOT, 'services/gateway/dist/main.js'),
+  licensing: join(ROOT, 'services/licensing/dist/main.js'),
+};
+
+export interface RunningSystem {
+  endpoint: string;
+  databaseUrl: string;
+  region: string;
+  /** Sends a signal to one process (SIGKILL for a crash) and waits for it to exit. */
+  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a process again (after kill) and waits until the system is healthy. */
+  restart(name: ProcessName): Promise<void>;
+  waitHealthy(): Promise<void>;
+  logs(name: ProcessName): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A fresh database on the test PostgreSQL server, so that every suite starts from nothing. */
+async function createDatabase(baseUrl: string): Promise<string> {
+  const name = `lm_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(baseUrl: string, databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Starts the built gateway and services as separate processes against a fresh database, the
+ * way `npm start` runs them, and waits until GET /health says every part answers.
+ */
+export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+  const baseUrl = process.env.DATABASE_URL!;
+  const databaseUrl = await createDatabase(baseUrl);
+  const port = await freePort();
+  const region = 'us-east-1';
+  const endpoint = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NATS_URL: process.env.NATS_URL!,
+    PORT: String(port),
+    LM_REGION: region,
+    LM_CREDENTIALS_FILE: CREDENTIALS_FILE,
+    LM_SERVICES: 'licensing',
+    ...extraEnv,
+  };
+  const processes = new Map<ProcessName, ChildProcess>();
+  const output = new Map<ProcessName, string>();
+
+  const launch = (name: ProcessName) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', SCRIPTS[name]], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const append = (chunk: Buffer) => output.set(name, ((output.get(name) ?? '') + chunk.toString()).slice(-20_000));
+    child.stdout!.on('data', append);
+    child.stderr!.on('data', append);
+    processes.set(name, child);
+  };
+
+  const waitHealthy = async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      try {
+        const response = await fetch(`${endpoint}/health`);
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`system did not become healthy:\n${[...output].map(([n, o]) => `--- ${n}\n${o}`).join('\n')}`);
+  };
+
+  const kill = async (name: ProcessName, signal: NodeJS.Signals = 'SIGTERM') => {
+    const child = processes.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+
+  launch('licensing');
+  launch('gateway');
+  await waitHealthy();
+
+  return {
+    endpoint,
+    databaseUrl,
+    region,
+    kill,
+    async restart(name) {
+      launch(name);
+      await waitHealthy();
+    },
+    waitHealthy,
+    logs: (name) => output.get(name) ?? '',
+    async stop() {
+      await Promise.all([...processes.keys()].map((name) => kill(name)));
+      await dropDatabase(baseUrl, databaseUrl);
+    },
+  };
+}
