@@ -4,7 +4,10 @@ import {
   ListLicenseConfigurationsCommand,
   UpdateLicenseConfigurationCommand,
 } from '@aws-sdk/client-license-manager';
-import { Client } from 'pg';
+import { createEventStore, rebuildProjection } from '@lm/event-store';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Client, Pool } from 'pg';
+import { licenseConfigurationsProjection } from '../../services/licensing/src/application/license-configurations.projection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
@@ -88,6 +91,21 @@ describe('kill -9 in the middle of a write load', () => {
       expect(listed.size).toBe(streams.rows[0].n);
     } finally {
       await db.end();
+    }
+  });
+
+  it('rebuilds the license configurations view from the event store into the same rows', async () => {
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: system.databaseUrl, max: 4 }) }) });
+    const rows = () => db.withSchema('licensing').selectFrom('license_configurations').selectAll().orderBy('id').execute();
+    try {
+      const live = await rows();
+      expect(live.length).toBeGreaterThan(20);
+      const store = await createEventStore({ kind: 'postgres', db, schema: 'licensing' });
+      await rebuildProjection(store, db, licenseConfigurationsProjection);
+      expect(await rows()).toEqual(live);
+      await store.close();
+    } finally {
+      await db.destroy();
     }
   });
 });

@@ -57,8 +57,9 @@ class LicenseListProjection implements Projection {
     await db.withSchema(this.schema).deleteFrom(this.table).execute();
   }
 
-  rows(db: Kysely<any>): Promise<{ license_id: string; name: string; version: string }[]> {
-    return db.withSchema(this.schema).selectFrom(this.table).selectAll().orderBy('license_id').execute();
+  async rows(db: Kysely<any>): Promise<{ license_id: string; name: string; version: string }[]> {
+    const rows = await db.withSchema(this.schema).selectFrom(this.table).selectAll().orderBy('license_id').execute();
+    return rows as { license_id: string; name: string; version: string }[];
   }
 }
 
@@ -150,20 +151,23 @@ describe('projections on PostgreSQL', () => {
       await store.append(license, [{ type: 'LicenseRenamed', data: { name: `v${version}` } }]);
     }
     projection.delayMs = 30;
+    const second = `${license}-2`;
 
     let rebuilt = false;
     const rebuild = rebuildProjection(store, db, projection, { batchSize: 1 }).then(() => {
       rebuilt = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await within(store.append(uniqueName('other'), [{ type: 'LicenseConsumed', data: {} }]), 1_000, 'an append no view reads');
-    expect(rebuilt).toBe(false);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await within(store.append(uniqueName('other'), [{ type: 'LicenseConsumed', data: {} }]), 1_000, 'an append no view reads');
+      expect(rebuilt).toBe(false);
 
-    // A license of its own: it does not even share a view row with the replay.
-    const second = `${license}-2`;
-    await store.append(second, [{ type: 'LicenseCreated', data: { name: 'w' } }]);
-    expect(rebuilt).toBe(true);
-    await rebuild;
+      // A license of its own: it does not even share a view row with the replay.
+      await store.append(second, [{ type: 'LicenseCreated', data: { name: 'w' } }]);
+      expect(rebuilt).toBe(true);
+    } finally {
+      await rebuild;
+    }
     expect(await projection.rows(db)).toEqual([
       { license_id: license, name: 'v9', version: '10' },
       { license_id: second, name: 'w', version: '1' },

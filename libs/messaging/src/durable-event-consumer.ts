@@ -13,8 +13,8 @@ export interface DurableEventConsumerOptions {
   schema: string;
   /** Durable consumer name: replicas of one service share it, so each event goes to one of them. */
   durableName: string;
-  /** Subjects to receive, e.g. ['lm.events.licensing.>']. */
-  filterSubjects: string[];
+  /** Subject to receive, e.g. 'lm.events.licensing.>' (one filter: NATS 2.9 servers take no more). */
+  filterSubject: string;
   /** Applies one event inside the transaction that also records it as processed. */
   handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>;
 }
@@ -35,7 +35,7 @@ export async function migrateProcessedEvents(db: Kysely<any>, schema: string): P
  * (after a crash before the ack, or a duplicate publish) is recognised and not applied twice.
  */
 export async function startDurableEventConsumer(options: DurableEventConsumerOptions): Promise<{ stop(): Promise<void> }> {
-  const { nc, db, schema, durableName, filterSubjects, handle } = options;
+  const { nc, db, schema, durableName, filterSubject, handle } = options;
   await ensureEventsStream(nc);
   await migrateProcessedEvents(db, schema);
   const jsm = await nc.jetstreamManager();
@@ -43,12 +43,12 @@ export async function startDurableEventConsumer(options: DurableEventConsumerOpt
     durable_name: durableName,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subjects: filterSubjects,
+    filter_subject: filterSubject,
     max_deliver: -1,
   };
   try {
     await jsm.consumers.info(EVENTS_STREAM, durableName);
-    await jsm.consumers.update(EVENTS_STREAM, durableName, { filter_subjects: filterSubjects });
+    await jsm.consumers.update(EVENTS_STREAM, durableName, { filter_subject: filterSubject });
   } catch {
     await jsm.consumers.add(EVENTS_STREAM, config);
   }

@@ -63,7 +63,7 @@ export class PostgresEventStore implements EventStore {
     try {
       result = await this.db.transaction().execute(async (trx) => {
         // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
-        void projections;
+        await this.shareProjectionLocks(trx, projections);
         const version = await this.claimVersions(trx, streamName, expectedVersion, events.length);
         const recorded = await this.insertEvents(trx, streamName, version - events.length, events);
         for (const projection of projections) await projection.handle(eventsForProjection(projection, recorded), trx);

@@ -1,0 +1,81 @@
+import { performance } from 'node:perf_hooks';
+
+export interface LoadOptions {
+  /** Simulated clients, each sending its next request as soon as the previous one is answered. */
+  clients: number;
+  /** Time to let connections, JIT and caches settle; nothing sent during it is counted. */
+  warmupMs?: number;
+  /** The measured window. */
+  durationMs?: number;
+}
+
+export interface LoadResult {
+  clients: number;
+  /** Requests answered successfully within the measured window. */
+  requests: number;
+  /** Requests that failed within the measured window. */
+  errors: number;
+  /** Successful requests per second over the measured window. */
+  throughput: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The first failure's message, so that a run with errors says why. */
+  firstError?: string;
+}
+
+/**
+ * Closed-loop load: `clients` loops call `request` back to back until the window ends. Only
+ * requests that complete inside the window count, so throughput is not inflated by the
+ * warm-up or by the requests still in flight when the window closes.
+ */
+export async function runLoad(request: (client: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
+  const { clients, warmupMs = 1_000, durationMs = 5_000 } = options;
+  const windowStart = performance.now() + warmupMs;
+  const windowEnd = windowStart + durationMs;
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+
+  const client = async (index: number) => {
+    while (performance.now() < windowEnd) {
+      const started = performance.now();
+      let failure: unknown;
+      try {
+        await request(index);
+      } catch (error) {
+        failure = error;
+      }
+      const finished = performance.now();
+      if (finished < windowStart || finished > windowEnd) continue;
+      if (failure === undefined) {
+        latencies.push(finished - started);
+      } else {
+        errors += 1;
+        firstError ??= describe(failure);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, index) => client(index)));
+
+  latencies.sort((a, b) => a - b);
+  return {
+    clients,
+    requests: latencies.length,
+    errors,
+    throughput: latencies.length / (durationMs / 1_000),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    firstError,
+  };
+}
+
+/** Nearest-rank percentile of ascending values; 0 when there are none. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function describe(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  return e?.name ? `${e.name}: ${e.message ?? ''}` : String(error);
+}

@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { Client } from 'pg';
+
+const TABLE = 'bench_insert';
+/** One short write transaction: the floor any create through the system is compared with. */
+const SCRIPT = `insert into ${TABLE}(payload) values ('{"a":1}');\n`;
+
+export interface PgbenchResult {
+  clients: number;
+  /** Transactions per second, without initial connection time. */
+  tps: number;
+  latencyAverageMs: number;
+  /** Where pgbench ran: inside the testcontainers PostgreSQL, or the local binary. */
+  runner: 'container' | 'local';
+}
+
+interface Connection {
+  host: string;
+  port: string;
+  user?: string;
+  password?: string;
+  database: string;
+}
+
+/** Runs pgbench with `args` (without connection options) and resolves with its standard output. */
+type Runner = { kind: PgbenchResult['runner']; run(args: string[]): Promise<string> };
+
+/**
+ * pgbench's rate for a one-row INSERT transaction at `clients` concurrent connections on the
+ * database of `databaseUrl`, in a table created for the run and dropped after it.
+ */
+export async function pgbenchInsertRate(databaseUrl: string, clients: number, durationSeconds = 5): Promise<PgbenchResult> {
+  const runner = await findRunner(databaseUrl);
+  await query(databaseUrl, `create table ${TABLE} (id bigserial primary key, payload jsonb, created_at timestamptz default now())`);
+  try {
+    const threads = Math.min(clients, availableParallelism());
+    const output = await runner.run(['-n', '-c', String(clients), '-j', String(threads), '-T', String(durationSeconds)]);
+    return { clients, ...parsePgbenchOutput(output), runner: runner.kind };
+  } finally {
+    await query(databaseUrl, `drop table if exists ${TABLE}`);
+  }
+}
+
+export function parsePgbenchOutput(output: string): { tps: number; latencyAverageMs: number } {
+  // pgbench 14+ prints "without initial connection time"; older versions "excluding connections establishing".
+  const tps = /^tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/m.exec(output);
+  const latency = /^latency average = ([\d.]+) ms/m.exec(output);
+  if (!tps || !latency) throw new Error(`unexpected pgbench output:\n${output}`);
+  return { tps: Number(tps[1]), latencyAverageMs: Number(latency[1]) };
+}
+
+/** Inside the PostgreSQL container when testcontainers started it, else the local pgbench. */
+async function findRunner(databaseUrl: string): Promise<Runner> {
+  const connection = parseDatabaseUrl(databaseUrl);
+  return (await containerRunner(connection)) ?? localRunner(connection);
+}
+
+function parseDatabaseUrl(databaseUrl: string): Connection {
+  const url = new URL(databaseUrl);
+  return {
+    host: url.hostname,
+    port: url.port || '5432',
+    user: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database: decodeURIComponent(url.pathname.slice(1)),
+  };
+}
+
+function connectionArgs({ host, port, user, database }: Connection): string[] {
+  return ['-h', host, '-p', port, ...(user ? ['-U', user] : []), database];
+}
+
+function localRunner(connection: Connection): Runner {
+  const binary = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'pgbench'))
+    .find((path) => existsSync(path));
+  if (!binary) throw new Error('pgbench is needed for the comparison: install the PostgreSQL client tools, or run with Docker');
+  return {
+    kind: 'local',
+    async run(args) {
+      const dir = await mkdtemp(join(tmpdir(), 'pgbench-'));
+      try {
+        const script = join(dir, 'insert.sql');
+        await writeFile(script, SCRIPT);
+        return await execFileText(binary, [...args, '-f', script, ...connectionArgs(connection)], {
+          ...process.env,
+          ...(connection.password ? { PGPASSWORD: connection.password } : {}),
+        });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * The testcontainers PostgreSQL container whose published port is the URL's, found through the
+ * container runtime (global setup started it in another process, so no handle reaches us).
+ * pgbench then runs next to the server, as the official image ships it.
+ */
+async function containerRunner(connection: Connection): Promise<Runner | undefined> {
+  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return undefined;
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const runtime = await getContainerRuntimeClient();
+  const match = (await runtime.container.list()).find(
+    (info) => info.Labels['org.testcontainers'] === 'true' && info.Ports.some((port) => String(port.PublicPort) === connection.port),
+  );
+  if (!match) return undefined;
+  const container = runtime.container.getById(match.Id);
+  const privatePort = String(match.Ports.find((port) => String(port.PublicPort) === connection.port)!.PrivatePort);
+  const inside = { ...connection, host: '127.0.0.1', port: privatePort };
+  const env = connection.password ? { PGPASSWORD: connection.password } : {};
+  return {
+    kind: 'container',
+    async run(args) {
+      const script = '/tmp/bench-insert.sql';
+      const written = await runtime.container.exec(container, ['sh', '-c', `printf '%s' "$SCRIPT" > ${script}`], { env: { SCRIPT } });
+      if (written.exitCode !== 0) throw new Error(`could not write the pgbench script in the container: ${written.output}`);
+      const result = await runtime.container.exec(container, ['pgbench', ...args, '-f', script, ...connectionArgs(inside)], { env });
+      if (result.exitCode !== 0) throw new Error(`pgbench failed in the container (exit ${result.exitCode}):\n${result.output}`);
+      return result.stdout;
+    },
+  };
+}
+
+function execFileText(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`pgbench failed: ${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+async function query(databaseUrl: string, text: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import type { LoadResult } from './measure';
+import type { PgbenchResult } from './pgbench';
+
+/** The figures measured at one client count. */
+export interface LoadRow {
+  clients: number;
+  create: LoadResult;
+  get: LoadResult;
+  pgbench: PgbenchResult;
+}
+
+export interface TargetCheck {
+  name: string;
+  /** The measured value, formatted. */
+  actual: string;
+  met: boolean;
+}
+
+/** The issue's targets, checked at 16 clients when that row was measured. */
+export function checkTargets(rows: LoadRow[]): TargetCheck[] {
+  const at16 = rows.find((row) => row.clients === 16);
+  if (!at16) return [];
+  const ratio = createToPgbench(at16);
+  return [
+    { name: 'Create at 16 clients >= 25% of pgbench INSERT', actual: percent(ratio), met: ratio >= 0.25 },
+    { name: 'Get p99 at 16 clients <= 10 ms', actual: `${at16.get.p99Ms.toFixed(1)} ms`, met: at16.get.p99Ms <= 10 },
+  ];
+}
+
+export function createToPgbench(row: LoadRow): number {
+  return row.create.throughput / row.pgbench.tps;
+}
+
+export function formatReport(rows: LoadRow[]): string {
+  const header = ['clients', 'Create req/s', 'p50 ms', 'p99 ms', 'err', 'Get req/s', 'p50 ms', 'p99 ms', 'err', 'pgbench tps', 'Create/pgbench'];
+  const body = rows.map((row) => [
+    String(row.clients),
+    row.create.throughput.toFixed(0),
+    row.create.p50Ms.toFixed(1),
+    row.create.p99Ms.toFixed(1),
+    String(row.create.errors),
+    row.get.throughput.toFixed(0),
+    row.get.p50Ms.toFixed(1),
+    row.get.p99Ms.toFixed(1),
+    String(row.get.errors),
+    row.pgbench.tps.toFixed(0),
+    percent(createToPgbench(row)),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column])).join('  ');
+  const targets = checkTargets(rows).map((t) => `  ${t.met ? 'PASS' : 'MISS'}  ${t.name}: ${t.actual}`);
+  const errors = rows.flatMap((row) =>
+    [row.create, row.get].filter((r) => r.firstError).map((r) => `  first error at ${row.clients} clients: ${r.firstError}`),
+  );
+  return [
+    'License configurations through the gateway (SDK, SigV4) vs pgbench one-row INSERT on the same PostgreSQL',
+    `(${availableParallelism()} cores; pgbench ran ${rows[0]?.pgbench.runner ?? '-'})`,
+    '',
+    line(header),
+    ...body.map(line),
+    '',
+    'Targets:',
+    ...targets,
+    ...errors,
+  ].join('\n');
+}
+
+export function writeJsonReport(path: string, rows: LoadRow[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const report = {
+    measuredAt: new Date().toISOString(),
+    cores: availableParallelism(),
+    node: process.version,
+    rows: rows.map((row) => ({ ...row, createToPgbench: createToPgbench(row) })),
+    targets: checkTargets(rows),
+  };
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)}%`;
+}
