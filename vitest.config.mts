@@ -23,6 +23,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // End-to-end suites each start a whole system on the shared NATS server, where services
+    // answer by subject: two systems at once would answer each other's requests.
+    fileParallelism: false,
     reporters: ['default'],
   },
 });

@@ -20,7 +20,7 @@ if (eventStoreUrl) {
     };
   });
 } else {
-  describe.skip('EventStore contract: eventstoredb (skipped: set EVENTSTORE_URL, e.g. esdb://localhost:2113?tls=false, to run it)', () => {
+  describe.skip('EventStore contract: eventstoredb (skipped: set EVENTSTORE_URL, e.g. esdb://localhost:2113?tls=false, or run where testcontainers can start one)', () => {
     it('needs an EventStoreDB server', () => {});
   });
 }
