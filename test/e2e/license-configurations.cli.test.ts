@@ -75,4 +75,18 @@ describe('license configurations through the AWS CLI', () => {
     expect(bad.exitCode).not.toBe(0);
     expect(bad.stderr).toMatch(/\(InvalidParameterValueException\).*CreateLicenseConfiguration.*DedicatedHost/);
   });
+
+  it('reaches the subscription APIs over restJson1, which answer 501 until their services exist', async () => {
+    const users = await awsCli(system, accounts.member, ['license-manager-user-subscriptions', 'list-identity-providers']);
+    expect(users.exitCode).not.toBe(0);
+    expect(users.stderr).toMatch(/\(NotImplementedException\).*ListIdentityProviders/);
+    const linux = await awsCli(system, accounts.member, ['license-manager-linux-subscriptions', 'get-service-settings']);
+    expect(linux.exitCode).not.toBe(0);
+    expect(linux.stderr).toMatch(/\(NotImplementedException\).*GetServiceSettings/);
+    const tags = await awsCli(system, accounts.member, [
+      'license-manager-linux-subscriptions', 'list-tags-for-resource',
+      '--resource-arn', 'arn:aws:license-manager-linux-subscriptions:us-east-1:222222222222:subscription-provider/sp-1',
+    ]);
+    expect(tags.stderr).toMatch(/\(NotImplementedException\).*ListTagsForResource/);
+  });
 });

@@ -31,11 +31,19 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   streamName: string,
   decider: Decider<Command, Event, State>,
   command: Command,
-  options: { maxAttempts?: number } = {},
+  options: {
+    maxAttempts?: number;
+    /**
+     * The stream is new (its name holds a fresh random id): decide on the initial state without
+     * reading it first. Should it exist after all, the conflict makes the next attempt read it.
+     */
+    assumeNewStream?: boolean;
+  } = {},
 ): Promise<CommandResult<Event, State>> {
   const maxAttempts = options.maxAttempts ?? 50;
   for (let attempt = 1; ; attempt++) {
-    const { currentVersion, events } = await store.readStream(streamName);
+    const { currentVersion, events } =
+      attempt === 1 && options.assumeNewStream ? { currentVersion: 0, events: [] } : await store.readStream(streamName);
     const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
     const newEvents = decider.decide(command, state);
     if (newEvents.length === 0) return { state, newEvents };

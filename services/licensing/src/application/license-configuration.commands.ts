@@ -30,7 +30,7 @@ export class LicenseConfigurationCommands {
       region: caller.region,
       now: this.clock.now(),
       input,
-    });
+    }, { assumeNewStream: true });
     return { LicenseConfigurationArn: arn };
   }
 

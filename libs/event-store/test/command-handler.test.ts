@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventStore, handleCommand, type Decider, type EventStore } from '../src';
+import { createTestSchema, uniqueName, type TestSchema } from './test-database';
+
+type CounterEvent = { type: 'Incremented'; data: { by: number } } | { type: 'Opened'; data: { limit: number } };
+type CounterCommand = { type: 'Open'; limit: number } | { type: 'Increment' };
+interface CounterState {
+  open: boolean;
+  limit: number;
+  value: number;
+}
+
+/** A bounded counter: the limit is only safe if every decision sees the latest state. */
+const counter: Decider<CounterCommand, CounterEvent, CounterState> = {
+  initialState: () => ({ open: false, limit: 0, value: 0 }),
+  evolve: (state, event) =>
+    event.type === 'Opened' ? { ...state, open: true, limit: event.data.limit } : { ...state, value: state.value + event.data.by },
+  decide: (command, state) => {
+    if (command.type === 'Open') {
+      if (state.open) throw new Error('already open');
+      return [{ type: 'Opened', data: { limit: command.limit } }];
+    }
+    if (!state.open) throw new Error('not open');
+    return state.value < state.limit ? [{ type: 'Incremented', data: { by: 1 } }] : [];
+  },
+};
+
+describe('handleCommand', () => {
+  let schema: TestSchema;
+  let store: EventStore;
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
+  });
+  afterAll(async () => {
+    await store.close();
+    await schema.drop();
+  });
+
+  it('decides again after a version conflict, so concurrent commands never pass a limit', async () => {
+    const stream = uniqueName('counter');
+    await handleCommand(store, stream, counter, { type: 'Open', limit: 15 }, { assumeNewStream: true });
+    const results = await Promise.all(Array.from({ length: 40 }, () => handleCommand(store, stream, counter, { type: 'Increment' })));
+    expect(results.filter((r) => r.newEvents.length === 1)).toHaveLength(15);
+    const { events, currentVersion } = await store.readStream(stream);
+    expect(currentVersion).toBe(16);
+    expect(events.reduce((s, e) => counter.evolve(s, e as unknown as CounterEvent), counter.initialState()).value).toBe(15);
+  });
+
+  it('with assumeNewStream on a stream that exists, reads it and decides on its real state', async () => {
+    const stream = uniqueName('counter');
+    await handleCommand(store, stream, counter, { type: 'Open', limit: 1 });
+    await expect(handleCommand(store, stream, counter, { type: 'Open', limit: 5 }, { assumeNewStream: true })).rejects.toThrow('already open');
+    expect((await store.readStream(stream)).currentVersion).toBe(1);
+  });
+});
