@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
+export const DEFAULT_WARMUP_MS = 1_000;
+export const DEFAULT_DURATION_MS = 5_000;
+
 export interface LoadOptions {
   /** Simulated clients, each sending its next request as soon as the previous one is answered. */
   clients: number;
@@ -29,7 +32,7 @@ export interface LoadResult {
  * warm-up or by the requests still in flight when the window closes.
  */
 export async function runLoad(request: (client: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
-  const { clients, warmupMs = 1_000, durationMs = 5_000 } = options;
+  const { clients, warmupMs = DEFAULT_WARMUP_MS, durationMs = DEFAULT_DURATION_MS } = options;
   const windowStart = performance.now() + warmupMs;
   const windowEnd = windowStart + durationMs;
   const latencies: number[] = [];
@@ -70,7 +73,7 @@ export async function runLoad(request: (client: number) => Promise<unknown>, opt
 }
 
 /** Nearest-rank percentile of ascending values; 0 when there are none. */
-export function percentile(sorted: number[], p: number): number {
+function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }

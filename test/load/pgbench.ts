@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
+import { DEFAULT_DURATION_MS } from './measure';
 
 const TABLE = 'bench_insert';
 /** One short write transaction: the floor any create through the system is compared with. */
@@ -33,7 +34,7 @@ type Runner = { kind: PgbenchResult['runner']; run(args: string[]): Promise<stri
  * pgbench's rate for a one-row INSERT transaction at `clients` concurrent connections on the
  * database of `databaseUrl`, in a table created for the run and dropped after it.
  */
-export async function pgbenchInsertRate(databaseUrl: string, clients: number, durationSeconds = 5): Promise<PgbenchResult> {
+export async function pgbenchInsertRate(databaseUrl: string, clients: number, durationSeconds = DEFAULT_DURATION_MS / 1_000): Promise<PgbenchResult> {
   const runner = await findRunner(databaseUrl);
   await query(databaseUrl, `create table ${TABLE} (id bigserial primary key, payload jsonb, created_at timestamptz default now())`);
   try {
@@ -45,7 +46,7 @@ export async function pgbenchInsertRate(databaseUrl: string, clients: number, du
   }
 }
 
-export function parsePgbenchOutput(output: string): { tps: number; latencyAverageMs: number } {
+function parsePgbenchOutput(output: string): { tps: number; latencyAverageMs: number } {
   // pgbench 14+ prints "without initial connection time"; older versions "excluding connections establishing".
   const tps = /^tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/m.exec(output);
   const latency = /^latency average = ([\d.]+) ms/m.exec(output);
@@ -107,14 +108,14 @@ async function containerRunner(connection: Connection): Promise<Runner | undefin
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return undefined;
   const { getContainerRuntimeClient } = await import('testcontainers');
   const runtime = await getContainerRuntimeClient();
-  const match = (await runtime.container.list()).find(
-    (info) => info.Labels['org.testcontainers'] === 'true' && info.Ports.some((port) => String(port.PublicPort) === connection.port),
-  );
-  if (!match) return undefined;
-  const container = runtime.container.getById(match.Id);
-  const privatePort = String(match.Ports.find((port) => String(port.PublicPort) === connection.port)!.PrivatePort);
-  const inside = { ...connection, host: '127.0.0.1', port: privatePort };
-  const env = connection.password ? { PGPASSWORD: connection.password } : {};
+  const published = (await runtime.container.list())
+    .filter((info) => info.Labels['org.testcontainers'] === 'true')
+    .flatMap((info) => info.Ports.map((port) => ({ id: info.Id, port })))
+    .find(({ port }) => String(port.PublicPort) === connection.port);
+  if (!published) return undefined;
+  const container = runtime.container.getById(published.id);
+  const inside = { ...connection, host: '127.0.0.1', port: String(published.port.PrivatePort) };
+  const env: Record<string, string> = connection.password ? { PGPASSWORD: connection.password } : {};
   return {
     kind: 'container',
     async run(args) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import type { LoadResult } from './measure';
+import { DEFAULT_DURATION_MS, DEFAULT_WARMUP_MS, type LoadResult } from './measure';
 import type { PgbenchResult } from './pgbench';
 
 /** The figures measured at one client count. */
@@ -56,8 +56,8 @@ export function formatReport(rows: LoadRow[]): string {
     [row.create, row.get].filter((r) => r.firstError).map((r) => `  first error at ${row.clients} clients: ${r.firstError}`),
   );
   return [
-    'License configurations through the gateway (SDK, SigV4) vs pgbench one-row INSERT on the same PostgreSQL',
-    `(${availableParallelism()} cores; pgbench ran ${rows[0]?.pgbench.runner ?? '-'})`,
+    'License configurations through the gateway (SDK, SigV4, one account) vs pgbench one-row INSERT on the same PostgreSQL',
+    `(${availableParallelism()} cores; pgbench ran ${rows[0]?.pgbench.runner ?? '-'}; ${DEFAULT_WARMUP_MS / 1_000} s warm-up, ${DEFAULT_DURATION_MS / 1_000} s measured per figure)`,
     '',
     line(header),
     ...body.map(line),

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { eventsStreamName } from '@lm/messaging';
+import { connect } from 'nats';
 import { Client } from 'pg';
 
 export const ROOT = join(__dirname, '../..');
@@ -83,6 +85,17 @@ async function dropDatabase(baseUrl: string, databaseUrl: string): Promise<void>
   }
 }
 
+/** The system's JetStream stream of events goes with it. */
+async function deleteEventsStream(namespace: string): Promise<void> {
+  const nc = await connect({ servers: process.env.NATS_URL });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.delete(eventsStreamName(namespace)).catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
+}
+
 /**
  * Starts the built gateway and services as separate processes against a fresh database, the
  * way `npm start` runs them, and waits until GET /health says every part answers.
@@ -93,6 +106,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
   const port = await freePort();
   const region = 'us-east-1';
   const endpoint = `http://127.0.0.1:${port}`;
+  const namespace = `test-${port}-${process.pid}`;
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -101,6 +115,8 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     LM_REGION: region,
     LM_CREDENTIALS_FILE: CREDENTIALS_FILE,
     LM_SERVICES: 'licensing',
+    // Its own subjects, so that no other system on the same NATS server answers its requests.
+    LM_NATS_NAMESPACE: namespace,
     ...extraEnv,
   };
   const processes = new Map<ProcessName, ChildProcess>();
@@ -154,6 +170,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     async stop() {
       await Promise.all([...processes.keys()].map((name) => kill(name)));
       await dropDatabase(baseUrl, databaseUrl);
+      await deleteEventsStream(namespace);
     },
   };
 }

@@ -1,18 +1,34 @@
+/**
+ * Subjects of the system on NATS. LM_NATS_NAMESPACE, when set, puts one deployment's subjects
+ * under `lm.<namespace>.` so that several deployments (staging and production, or test
+ * systems) can share a NATS server without answering each other's requests.
+ */
+const namespace = process.env.LM_NATS_NAMESPACE;
+if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(namespace)) {
+  throw new Error('LM_NATS_NAMESPACE must be lower-case letters, digits and dashes');
+}
+if (namespace === 'events' || namespace === 'health') throw new Error(`LM_NATS_NAMESPACE cannot be "${namespace}"`);
+const root = namespace ? `lm.${namespace}` : 'lm';
+
 /** NATS subject of an operation served by a service: `lm.<service>.<Operation>`. */
 export function operationSubject(service: string, operation: string): string {
-  return `lm.${service}.${operation}`;
+  return `${root}.${service}.${operation}`;
 }
 
-/** JetStream subject of a domain event: `lm.events.<service>.<EventType>`. */
+/** JetStream subject of a domain event: `lm.events.<service>.<EventType>` (`>` for all of a service). */
 export function eventSubject(service: string, eventType: string): string {
-  return `lm.events.${service}.${eventType}`;
+  return `${root}.events.${service}.${eventType}`;
 }
 
-/** The JetStream stream that keeps every domain event of every service. */
-export const EVENTS_STREAM = 'LM_EVENTS';
-export const EVENTS_SUBJECTS = 'lm.events.>';
+/** The JetStream stream that keeps every domain event of every service of a deployment. */
+export function eventsStreamName(deploymentNamespace: string | undefined): string {
+  return deploymentNamespace ? `LM_EVENTS_${deploymentNamespace.replace(/-/g, '_').toUpperCase()}` : 'LM_EVENTS';
+}
+
+export const EVENTS_STREAM = eventsStreamName(namespace);
+export const EVENTS_SUBJECTS = `${root}.events.>`;
 
 /** Subject on which every replica of a service answers health checks (checking its own database). */
 export function healthSubject(service: string): string {
-  return `lm.health.${service}`;
+  return `${root}.health.${service}`;
 }

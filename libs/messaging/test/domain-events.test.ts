@@ -49,7 +49,7 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
       db,
       schema,
       durableName: `consumer-${run}`,
-      filterSubject: `lm.events.${service}.>`,
+      filterSubject: eventSubject(service, ">"),
       handle: async (event, trx) => {
         // The first delivery of the first event fails after writing: the rollback undoes the write.
         await trx.withSchema(schema).insertInto('applied').values({ stream: event.streamName, version: event.streamVersion, type: event.type }).execute();
@@ -87,7 +87,7 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
 
   it('resumes the relay from its durable checkpoint without republishing', async () => {
     const seen: string[] = [];
-    const sub = nc.subscribe(`lm.events.${service}.Counted`, { callback: (_err, msg) => seen.push(JSONCodec<DomainEventMessage>().decode(msg.data).streamName) });
+    const sub = nc.subscribe(eventSubject(service, "Counted"), { callback: (_err, msg) => seen.push(JSONCodec<DomainEventMessage>().decode(msg.data).streamName) });
     const first = await startEventRelay({ service, store, nc });
     await store.append('count-1', [{ type: 'Counted', data: {} }]);
     await eventually(async () => seen.length === 1);
