@@ -16,6 +16,8 @@ export async function bootstrapService(service: string, module: Type<unknown>): 
       servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','),
       queue: service,
       name: service,
+      // Async stack traces cost two Error objects per request; errors here are logged without them.
+      noAsyncTraces: true,
     },
     logger: ['error', 'warn', 'log'],
   });

@@ -14,7 +14,7 @@ import { GatewayMetrics } from './observability/metrics';
     { provide: GATEWAY_CONFIG, useFactory: () => gatewayConfigFromEnv() },
     {
       provide: NATS_CONNECTION,
-      useFactory: (config: GatewayConfig) => connect({ servers: config.natsUrl.split(','), name: 'gateway' }),
+      useFactory: (config: GatewayConfig) => connect({ servers: config.natsUrl.split(','), name: 'gateway', noAsyncTraces: true }),
       inject: [GATEWAY_CONFIG],
     },
     { provide: CredentialStore, useFactory: (config: GatewayConfig) => CredentialStore.fromFile(config.credentialsFile), inject: [GATEWAY_CONFIG] },

@@ -8,6 +8,10 @@ async function main(): Promise<void> {
   const config = gatewayConfigFromEnv();
   // The body parser stays off: SigV4 signs the raw bytes, which the controller reads itself.
   const app = await NestFactory.create(GatewayModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
+  // Responses are per request and signed-for: no ETag hashing of every body, no framework banner.
+  const express = app.getHttpAdapter().getInstance();
+  express.set('etag', false);
+  express.disable('x-powered-by');
   app.enableShutdownHooks();
   await app.listen(config.port);
   new Logger('gateway').log(`listening on port ${config.port} (region ${config.region})`);

@@ -64,10 +64,10 @@ export class PostgresEventStore implements EventStore {
       result = await this.db.transaction().execute(async (trx) => {
         // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
         await this.shareProjectionLocks(trx, projections);
-        const version = await this.claimVersions(trx, streamName, expectedVersion, events.length);
-        const recorded = await this.insertEvents(trx, streamName, version - events.length, events);
+        const recorded = await this.appendRows(trx, streamName, expectedVersion, events);
         for (const projection of projections) await projection.handle(eventsForProjection(projection, recorded), trx);
-        return { nextExpectedVersion: version, position: recorded[recorded.length - 1].position };
+        const last = recorded[recorded.length - 1];
+        return { nextExpectedVersion: last.streamVersion, position: last.position };
       });
     } catch (error) {
       // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
@@ -141,76 +141,47 @@ export class PostgresEventStore implements EventStore {
    * parallel, while a rebuild (which holds the lock exclusively) keeps them out until it is done.
    */
   private async shareProjectionLocks(trx: Transaction<any>, projections: Projection[]): Promise<void> {
-    const names = projections.map(projectionCheckpointName).sort();
-    for (const name of names) {
-      await sql`SELECT pg_advisory_xact_lock_shared(${checkpointLockKey(this.schema, name)})`.execute(trx);
-    }
+    if (projections.length === 0) return;
+    // One statement, keys in a fixed order (the select list is evaluated left to right).
+    const keys = projections.map(projectionCheckpointName).sort().map((name) => checkpointLockKey(this.schema, name));
+    await sql`SELECT ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock_shared(${key})`))}`.execute(trx);
   }
 
   /**
-   * Moves the stream's version on by `count` if it is where the caller expects it, and returns the
-   * new version. A single conditional statement: a concurrent writer of the same stream waits on
-   * the row and then sees the version it wrote, so exactly one of them wins; writers of other
-   * streams touch other rows and never wait.
+   * Claims the stream versions and inserts the events in one statement. The claim is a single
+   * conditional write of the stream's row: a concurrent writer of the same stream waits on the
+   * row and then sees the version it wrote, so exactly one of them wins; writers of other streams
+   * touch other rows and never wait. When the claim matches no row, nothing is inserted.
    */
-  private async claimVersions(
+  private async appendRows(
     trx: Transaction<any>,
     streamName: string,
     expectedVersion: ExpectedVersion,
-    count: number,
-  ): Promise<number> {
-    const streams = trx.withSchema(this.schema);
-    let row: { version: string } | undefined;
-    if (expectedVersion === 'any') {
-      row = await streams
-        .insertInto('streams')
-        .values({ stream_name: streamName, version: count })
-        .onConflict((oc) => oc.column('stream_name').doUpdateSet({ version: sql`streams.version + excluded.version` }))
-        .returning('version')
-        .executeTakeFirst();
-    } else if (expectedVersion === 'no_stream' || expectedVersion === 0) {
-      row = await streams
-        .insertInto('streams')
-        .values({ stream_name: streamName, version: count })
-        .onConflict((oc) => oc.column('stream_name').doNothing())
-        .returning('version')
-        .executeTakeFirst();
-    } else {
-      row = await streams
-        .updateTable('streams')
-        .set({ version: sql`version + ${count}` })
-        .where('stream_name', '=', streamName)
-        .where('version', '=', expectedVersion)
-        .returning('version')
-        .executeTakeFirst();
-    }
-    if (!row) {
-      throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(trx, streamName));
-    }
-    return Number(row.version);
-  }
-
-  private async insertEvents(
-    trx: Transaction<any>,
-    streamName: string,
-    versionBefore: number,
     events: NewEvent[],
   ): Promise<RecordedEvent[]> {
-    const rows = (await trx
-      .withSchema(this.schema)
-      .insertInto('events')
-      .values(
-        events.map((event, index) => ({
-          stream_name: streamName,
-          stream_version: versionBefore + index + 1,
-          event_id: randomUUID(),
-          type: event.type,
-          data: JSON.stringify(event.data),
-          metadata: JSON.stringify(event.metadata ?? {}),
-        })),
-      )
-      .returning(EVENT_COLUMNS)
-      .execute()) as EventRow[];
+    const streams = sql.id(this.schema, 'streams');
+    const count = events.length;
+    const claim =
+      expectedVersion === 'any'
+        ? sql`INSERT INTO ${streams} AS s (stream_name, version) VALUES (${streamName}, ${count})
+              ON CONFLICT (stream_name) DO UPDATE SET version = s.version + excluded.version RETURNING version`
+        : expectedVersion === 'no_stream' || expectedVersion === 0
+          ? sql`INSERT INTO ${streams} (stream_name, version) VALUES (${streamName}, ${count})
+                ON CONFLICT (stream_name) DO NOTHING RETURNING version`
+          : sql`UPDATE ${streams} SET version = version + ${count}
+                WHERE stream_name = ${streamName} AND version = ${expectedVersion} RETURNING version`;
+    const { rows } = await sql<EventRow>`
+      WITH claimed AS (${claim})
+      INSERT INTO ${sql.id(this.schema, 'events')} (stream_name, stream_version, event_id, type, data, metadata)
+      SELECT ${streamName}, claimed.version - ${count} + e.ord, e.event_id, e.type, e.data, e.metadata
+      FROM claimed,
+           unnest(${events.map(() => randomUUID())}::uuid[], ${events.map((e) => e.type)}::text[],
+                  ${events.map((e) => JSON.stringify(e.data))}::jsonb[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::jsonb[])
+             WITH ORDINALITY AS e(event_id, type, data, metadata, ord)
+      RETURNING ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))}`.execute(trx);
+    if (rows.length === 0) {
+      throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(trx, streamName));
+    }
     return rows.map(recordedEventFromRow).sort((a, b) => a.streamVersion - b.streamVersion);
   }
 

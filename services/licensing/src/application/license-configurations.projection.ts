@@ -11,6 +11,26 @@ import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/sche
 const STREAM_PREFIX = 'license-configuration-';
 
 /**
+ * The configuration's state before an event, from its row. A creation is a stream's first event,
+ * so there is nothing to read for it (the upsert's version guard covers a replay).
+ */
+async function stateBefore(
+  db: Transaction<LicensingDatabase>,
+  id: string,
+  event: RecordedEvent,
+): Promise<LicenseConfigurationState | 'already-applied'> {
+  if (event.type === 'LicenseConfigurationCreated') return { status: 'absent' };
+  const row = await db
+    .selectFrom('license_configurations')
+    .select(['version', 'document'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (row && row.version >= event.streamVersion) return 'already-applied';
+  return row ? { status: 'present', configuration: row.document } : { status: 'absent' };
+}
+
+/**
  * The license_configurations view: each row is the aggregate's state folded with the domain's
  * own evolve, so the view cannot drift from what the aggregate decides on. Rows remember the
  * stream version they reflect, which makes replays and redeliveries harmless.
@@ -23,14 +43,8 @@ export const licenseConfigurationsProjection: Projection<any> = {
     for (const event of events) {
       if (!event.streamName.startsWith(STREAM_PREFIX)) continue;
       const id = event.streamName.slice(STREAM_PREFIX.length);
-      const row = await db
-        .selectFrom('license_configurations')
-        .select(['version', 'document'])
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (row && row.version >= event.streamVersion) continue;
-      const before: LicenseConfigurationState = row ? { status: 'present', configuration: row.document } : { status: 'absent' };
+      const before = await stateBefore(db, id, event);
+      if (before === 'already-applied') continue;
       const after = evolveLicenseConfiguration(before, event as unknown as LicenseConfigurationEvent);
       if (after.status !== 'present') {
         await db.deleteFrom('license_configurations').where('id', '=', id).execute();
@@ -50,7 +64,12 @@ export const licenseConfigurationsProjection: Projection<any> = {
       await db
         .insertInto('license_configurations')
         .values({ id, ...values })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet(values)
+            .where('license_configurations.version', '<', event.streamVersion),
+        )
         .execute();
     }
   },

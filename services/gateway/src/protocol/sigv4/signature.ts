@@ -16,6 +16,28 @@ export const sha256Hex = (data: string | Buffer): string => createHash('sha256')
 
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
+/**
+ * Signing keys derived per secret and scope. A key is valid for a day, region and service, so a
+ * client's requests all share one; deriving it costs four HMACs per request otherwise. Kept in
+ * process memory only, and dropped wholesale when it grows (a new day brings new keys).
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 10_000;
+
+function signingKey(secretAccessKey: string, scope: CredentialScope): Buffer {
+  const cacheKey = `${formatScope(scope)}\n${secretAccessKey}`;
+  let key = signingKeys.get(cacheKey);
+  if (!key) {
+    key = [scope.date, scope.region, scope.service, SCOPE_TERMINATOR].reduce<Buffer>(
+      (derived, part) => hmac(derived, part),
+      Buffer.from(`AWS4${secretAccessKey}`, 'utf8'),
+    );
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
 /** The hex signature of a canonical request, as the client should have computed it. */
 export function computeSignature(
   secretAccessKey: string,
@@ -24,11 +46,7 @@ export function computeSignature(
   canonicalRequest: string,
 ): string {
   const stringToSign = [ALGORITHM, amzDate, formatScope(scope), sha256Hex(canonicalRequest)].join('\n');
-  const signingKey = [scope.date, scope.region, scope.service, SCOPE_TERMINATOR].reduce<Buffer>(
-    (key, part) => hmac(key, part),
-    Buffer.from(`AWS4${secretAccessKey}`, 'utf8'),
-  );
-  return hmac(signingKey, stringToSign).toString('hex');
+  return hmac(signingKey(secretAccessKey, scope), stringToSign).toString('hex');
 }
 
 /** Constant-time comparison, so response timing does not reveal how much of a guess was right. */
