@@ -1,35 +1,29 @@
-import { Agent } from 'node:http';
 import { join } from 'node:path';
-import {
-  CreateLicenseConfigurationCommand,
-  GetLicenseConfigurationCommand,
-  LicenseManagerClient,
-} from '@aws-sdk/client-license-manager';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { GetLicenseConfigurationCommand } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+import { licenseManager } from '../support/clients';
+import { startSystem, type RunningSystem } from '../support/system';
+import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { runLoad, type LoadResult } from './measure';
 import { pgbenchInsertRate } from './pgbench';
 import { formatReport, writeJsonReport, type LoadRow } from './report';
+import { createLoadAgent, SignedHttpClient, type CallResult } from './signed-http-client';
 
 const CLIENT_COUNTS = [1, 16, 64];
 const RESULTS_FILE = join(__dirname, 'results/latest.json');
 /** Failures tolerated before a figure is considered meaningless. */
 const MAX_ERROR_RATE = 0.001;
-
 /**
- * One SDK client shared by every simulated client, with a keep-alive agent that has more
- * sockets than clients: the SDK's default agent would otherwise queue requests and the figures
- * would measure the client, not the system.
+ * The default quota of 25 configurations per account would stop a run within its first second:
+ * a 5-second window creates hundreds per account, and all of them in one account for the
+ * single-account figures.
  */
-function loadClient(system: RunningSystem): LicenseManagerClient {
-  return new LicenseManagerClient({
-    endpoint: system.endpoint,
-    region: system.region,
-    credentials: credentialsOf(accounts.management),
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }) }),
-  });
+const QUOTA_FOR_THE_RUN = '1000000';
+
+/** The body of a successful call; anything else fails the request, so that runLoad counts it. */
+function expectOk(response: CallResult): string {
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.body}`);
+  return response.body;
 }
 
 function expectSane(result: LoadResult): void {
@@ -41,16 +35,22 @@ function expectSane(result: LoadResult): void {
 }
 
 describe('license configurations under load', () => {
-  let system: RunningSystem;
-  let client: LicenseManagerClient;
-  /** Every configuration created so far: what Get reads, picked at random. */
-  const arns: string[] = [];
+  /** Simulated client i signs as account i, as a fleet of accounts would. */
+  const accounts = generateAccounts(Math.max(...CLIENT_COUNTS));
+  const agent = createLoadAgent();
+  /** The configurations created so far, by account: what that account's Gets read. */
+  const arns: string[][] = accounts.map(() => []);
   const rows: LoadRow[] = [];
+  let credentialsFile: CredentialsFile;
+  let system: RunningSystem;
+  let clients: SignedHttpClient[];
 
   beforeAll(async () => {
-    // The quota counts every configuration the run creates, in one account.
-    system = await startSystem({ LM_QUOTA_LICENSE_CONFIGURATIONS: '10000000' });
-    client = loadClient(system);
+    credentialsFile = await writeCredentialsFile(accounts);
+    system = await startSystem({ LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN });
+    clients = accounts.map(
+      (account) => new SignedHttpClient({ endpoint: system.endpoint, region: system.region, credentials: account.accessKeys[0], agent }),
+    );
   });
 
   afterAll(async () => {
@@ -58,25 +58,46 @@ describe('license configurations under load', () => {
       console.log(formatReport(rows));
       writeJsonReport(RESULTS_FILE, rows);
     }
-    client?.destroy();
+    agent.destroy();
     await system?.stop();
+    await credentialsFile?.remove();
   });
 
-  it.each(CLIENT_COUNTS)('measures Create, Get and pgbench INSERT at %i clients', async (clients) => {
-    const create = await runLoad(async (index) => {
-      const { LicenseConfigurationArn } = await client.send(
-        new CreateLicenseConfigurationCommand({ Name: `load-${clients}-${index}`, LicenseCountingType: 'vCPU', LicenseCount: 100 }),
-      );
-      arns.push(LicenseConfigurationArn!);
-    }, { clients });
-    const get = await runLoad(
-      () => client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arns[Math.floor(Math.random() * arns.length)] })),
-      { clients },
-    );
-    const pgbench = await pgbenchInsertRate(system.databaseUrl, clients);
-    rows.push({ clients, create, get, pgbench });
+  const createIn = async (account: number, name: string) => {
+    const body = expectOk(await clients[account].call('CreateLicenseConfiguration', { Name: name, LicenseCountingType: 'vCPU', LicenseCount: 100 }));
+    arns[account].push(JSON.parse(body).LicenseConfigurationArn);
+  };
+
+  const getOwn = async (account: number) => {
+    const own = arns[account];
+    expectOk(await clients[account].call('GetLicenseConfiguration', { LicenseConfigurationArn: own[Math.floor(Math.random() * own.length)] }));
+  };
+
+  it('signs requests the gateway verifies, and reads what the SDK reads', async () => {
+    await createIn(0, 'signing-check');
+    const arn = arns[0][0];
+    const sdk = licenseManager(system, accounts[0]);
+    try {
+      const { $metadata: _metadata, ...viaSdk } = await sdk.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
+      const lean = await clients[0].call('GetLicenseConfiguration', { LicenseConfigurationArn: arn });
+      expect(lean.status, lean.body).toBe(200);
+      expect(JSON.parse(lean.body)).toEqual(viaSdk);
+    } finally {
+      sdk.destroy();
+    }
+  });
+
+  it.each(CLIENT_COUNTS)('measures Create, Get and pgbench INSERT at %i clients', async (count) => {
+    const create = await runLoad((client) => createIn(client, `load-${count}-${client}`), { clients: count });
+    // The worst case: one account's creates all wait on its quota counter row.
+    const createOneAccount = await runLoad((client) => createIn(0, `load-one-account-${count}-${client}`), { clients: count });
+    // Every client created in its own account above, so each has configurations to read.
+    const get = await runLoad(getOwn, { clients: count });
+    const pgbench = await pgbenchInsertRate(system.databaseUrl, count);
+    rows.push({ clients: count, create, createOneAccount, get, pgbench });
 
     expectSane(create);
+    expectSane(createOneAccount);
     expectSane(get);
     expect(pgbench.tps).toBeGreaterThan(0);
   });

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+
+describe('license configurations through boto3', () => {
+  let system: RunningSystem;
+  beforeAll(async () => {
+    system = await startSystem();
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('creates, reads, pages, tags, refuses bad rules and deletes', async () => {
+    const { accessKeyId, secretAccessKey } = credentialsOf(accounts.member);
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'python3',
+        [join(__dirname, 'boto3-client.py'), system.endpoint, system.region],
+        { env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_CONFIG_FILE: '/dev/null' }, timeout: 60_000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      ),
+    );
+    const observed = JSON.parse(stdout);
+    expect(observed.arn).toMatch(/^arn:aws:license-manager:us-east-1:222222222222:license-configuration:lic-[0-9a-f]{32}$/);
+    expect(observed.get).toEqual({
+      Name: 'boto3',
+      LicenseCountingType: 'Instance',
+      LicenseCount: 3,
+      LicenseRules: ['#maximumVcpus=8'],
+      Status: 'AVAILABLE',
+      Tags: [{ Key: 'sdk', Value: 'python' }],
+    });
+    expect(observed.pages).toEqual([['boto3', 'boto3-0'], ['boto3-1', 'boto3-2'], ['boto3-3']]);
+    expect(observed.tags).toEqual(['sdk', 'team']);
+    expect(observed.error).toMatchObject({ code: 'InvalidParameterValueException', status: 400 });
+    expect(observed.error.message).toMatch(/EC2-DedicatedHost/);
+    expect(observed.after_delete).toBe('InvalidParameterValueException');
+  });
+});
