@@ -72,4 +72,12 @@ describe('SigV4 authentication at the gateway', () => {
     expect(metrics).toMatch(/lm_gateway_requests_total\{operation="ListLicenseConfigurations",status="200"\} \d+/);
     expect(metrics).toMatch(/lm_gateway_request_duration_seconds_bucket/);
   });
+
+  it('never writes a secret to the logs', () => {
+    for (const process of ['gateway', 'licensing'] as const) {
+      for (const account of Object.values(accounts)) {
+        expect(system.logs(process)).not.toContain(account.accessKeys[0].secretAccessKey);
+      }
+    }
+  });
 });

@@ -49,6 +49,9 @@ describe('kill -9 in the middle of a write load', () => {
 
     await sleep(1_000);
     await system.kill('licensing', 'SIGKILL');
+    const health = await fetch(`${system.endpoint}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ healthy: false, nats: true, services: { licensing: false } });
     await sleep(500);
     await system.restart('licensing');
     await sleep(1_000);

@@ -39,6 +39,8 @@ export interface RunningSystem {
   endpoint: string;
   databaseUrl: string;
   region: string;
+  /** The system's LM_NATS_NAMESPACE: its subjects are under lm.<namespace>. */
+  natsNamespace: string;
   /** Sends a signal to one process (SIGKILL for a crash) and waits for it to exit. */
   kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a process again (after kill) and waits until the system is healthy. */
@@ -160,6 +162,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     endpoint,
     databaseUrl,
     region,
+    natsNamespace: namespace,
     kill,
     async restart(name) {
       launch(name);

@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Tags } from '../tags';
-import type { CountingType } from './license-rules';
+import type { LicenseConfiguration } from './license-configuration';
 
 export type LicenseConfigurationStatus = 'AVAILABLE' | 'DISABLED';
 
@@ -18,18 +18,7 @@ export interface LicenseConfigurationSettings {
 }
 
 export type LicenseConfigurationEvent =
-  | {
-      type: 'LicenseConfigurationCreated';
-      data: LicenseConfigurationSettings & {
-        id: string;
-        arn: string;
-        ownerAccountId: string;
-        region: string;
-        countingType: CountingType;
-        tags: Tags;
-        createdAt: string;
-      };
-    }
+  | { type: 'LicenseConfigurationCreated'; data: LicenseConfiguration }
   | { type: 'LicenseConfigurationUpdated'; data: { changes: Partial<LicenseConfigurationSettings>; updatedAt: string } }
   | { type: 'LicenseConfigurationTagged'; data: { tags: Tags } }
   | { type: 'LicenseConfigurationUntagged'; data: { tagKeys: string[] } }
