@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { EventStore, Projection } from './event-store';
-import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import type { EventStoreLogger } from './logger';
 import { migrateEventStoreSchema } from './postgres/event-store-schema';
 import { PostgresEventStore } from './postgres/postgres-event-store';
@@ -25,6 +24,9 @@ export async function createEventStore(options: CreateEventStoreOptions): Promis
   await migrateEventStoreSchema(db, schema);
   if (kind === 'postgres') return new PostgresEventStore({ db, schema, projections, logger });
   if (!eventStoreUrl) throw new Error('eventStoreUrl is required for the eventstoredb event store');
+  // Loaded only when chosen: the EventStoreDB client brings gRPC, which PostgreSQL deployments
+  // (and every process that merely imports this library) need not load.
+  const { EventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store.js');
   return new EventStoreDbEventStore({ url: eventStoreUrl, db, schema, projections, logger });
 }
 

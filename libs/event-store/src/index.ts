@@ -3,7 +3,7 @@ export { createEventStore, eventStoreKindFromEnv, type CreateEventStoreOptions, 
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/postgres-checkpoint-store';
 export { migrateEventStoreSchema } from './postgres/event-store-schema';
-export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
+export type { EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
 export { runProjection, rebuildProjection, type RunProjectionOptions } from './projections/projection-runner';
 export { projectionCheckpointName } from './projections/projection-checkpoint';
 export { DEFAULT_POLL_INTERVAL_MS } from './polling-subscription';

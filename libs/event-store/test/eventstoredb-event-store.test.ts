@@ -1,6 +1,7 @@
 import { ANY, NO_STREAM } from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
-import { createEventStore, eventStoreKindFromEnv, EventStoreDbEventStore } from '../src';
+import { createEventStore, eventStoreKindFromEnv } from '../src';
+import { EventStoreDbEventStore } from '../src/eventstoredb/eventstoredb-event-store';
 import { positionOfToken, positionToken, toExpectedRevision, versionOfRevision } from '../src/eventstoredb/eventstoredb-mapping';
 import { describeEventStoreContract } from './event-store-contract';
 import { createTestSchema } from './test-database';
