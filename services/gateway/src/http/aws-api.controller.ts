@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -35,7 +36,7 @@ export class AwsApiController {
       response = await this.handler.handle({ method: req.method, url: req.originalUrl, headers: flattenHeaders(req.headers), body });
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
-      response = errorResponse(undefined, error, '');
+      response = errorResponse(undefined, error, randomUUID());
       req.resume();
     }
     res.status(response.status).set(response.headers).send(response.body);
