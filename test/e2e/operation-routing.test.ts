@@ -1,4 +1,4 @@
-import { apiModels, type ApiModel, type MemberRef } from '@lm/api-model';
+import { apiModels, AWS_API_IDS, type ApiModel, type MemberRef } from '@lm/api-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateInput } from '../../services/gateway/src/protocol';
 import { rawRequest } from '../support/clients';
@@ -96,8 +96,9 @@ function requestFor(api: ApiModel, operation: string, input: Record<string, unkn
 }
 
 const operations = Object.values(apiModels).flatMap((api) => Object.keys(api.operations).map((operation) => ({ api, operation })));
+const awsOperations = operations.filter(({ api }) => AWS_API_IDS.includes(api.id));
 
-describe('every operation of the three APIs is routed', () => {
+describe('every operation of the three AWS APIs and of the extensions API is routed', () => {
   let system: RunningSystem;
   beforeAll(async () => {
     system = await startSystem();
@@ -106,8 +107,11 @@ describe('every operation of the three APIs is routed', () => {
     await system?.stop();
   });
 
-  it('covers the 90 operations', () => {
-    expect(operations).toHaveLength(90);
+  it('covers the 90 operations of the AWS APIs, and the extensions', () => {
+    expect(awsOperations).toHaveLength(90);
+    expect(operations.map(({ api, operation }) => `${api.id}:${operation}`)).toEqual(
+      expect.arrayContaining(['license-manager-extensions:ReportResources', 'license-manager-extensions:AuthorizeLaunch']),
+    );
   });
 
   it.each(operations.map(({ api, operation }) => `${api.id}:${operation}`))('%s', async (key) => {

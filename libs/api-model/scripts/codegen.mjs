@@ -10,10 +10,14 @@ const specDir = process.argv[2] ?? join(here, '../../../../shared/spec/api-model
 const outModels = join(here, '../src/models');
 const outTypes = join(here, '../src/generated');
 
+const extensionsDir = join(here, '../extensions');
+
+/** The three AWS APIs, and this product's own integration API (same model format, kept in extensions/). */
 const apis = [
-  { id: 'license-manager', file: 'license-manager-2018-08-01', namespace: 'LicenseManager' },
-  { id: 'license-manager-user-subscriptions', file: 'license-manager-user-subscriptions-2018-05-10', namespace: 'UserSubscriptions' },
-  { id: 'license-manager-linux-subscriptions', file: 'license-manager-linux-subscriptions-2018-05-10', namespace: 'LinuxSubscriptions' },
+  { id: 'license-manager', file: 'license-manager-2018-08-01', dir: specDir },
+  { id: 'license-manager-user-subscriptions', file: 'license-manager-user-subscriptions-2018-05-10', dir: specDir },
+  { id: 'license-manager-linux-subscriptions', file: 'license-manager-linux-subscriptions-2018-05-10', dir: specDir },
+  { id: 'license-manager-extensions', file: 'license-manager-extensions', dir: extensionsDir, namespace: 'com.openlicensemanager.extensions' },
 ];
 
 function stripDocs(value) {
@@ -24,6 +28,15 @@ function stripDocs(value) {
     return out;
   }
   return value;
+}
+
+/** Error shape name -> HTTP status, from a service-2 model's error traits (where no Smithy model exists). */
+function serviceModelErrorStatuses(model) {
+  const out = {};
+  for (const [name, shape] of Object.entries(model.shapes)) {
+    if (shape.exception) out[name] = shape.error?.httpStatusCode ?? 400;
+  }
+  return out;
 }
 
 /** Error shape name -> HTTP status, from the Smithy model's `smithy.api#httpError` traits. */
@@ -85,13 +98,14 @@ function typesModule(api, model) {
 }
 
 for (const api of apis) {
-  const model = stripDocs(JSON.parse(readFileSync(join(specDir, `${api.file}.service-2.json`), 'utf8')));
-  const smithy = JSON.parse(readFileSync(join(specDir, 'smithy', `${api.file}.json`), 'utf8'));
-  const serviceId = Object.keys(smithy.shapes).find((id) => smithy.shapes[id].type === 'service');
+  const model = stripDocs(JSON.parse(readFileSync(join(api.dir, `${api.file}.service-2.json`), 'utf8')));
+  const smithyFile = join(api.dir, 'smithy', `${api.file}.json`);
+  const smithy = api.namespace ? undefined : JSON.parse(readFileSync(smithyFile, 'utf8'));
+  const serviceId = smithy && Object.keys(smithy.shapes).find((id) => smithy.shapes[id].type === 'service');
   const compact = {
     id: api.id,
     /** Smithy namespace, used in error types (`<namespace>#<ErrorName>`). */
-    namespace: serviceId.split('#')[0],
+    namespace: api.namespace ?? serviceId.split('#')[0],
     metadata: model.metadata,
     operations: Object.fromEntries(
       Object.entries(model.operations).map(([name, op]) => [
@@ -100,7 +114,7 @@ for (const api of apis) {
       ]),
     ),
     shapes: model.shapes,
-    errors: errorStatuses(smithy),
+    errors: smithy ? errorStatuses(smithy) : serviceModelErrorStatuses(model),
   };
   writeFileSync(join(outModels, `${api.id}.json`), JSON.stringify(compact, null, 1) + '\n');
   writeFileSync(join(outTypes, `${api.id}.ts`), typesModule(api, model));

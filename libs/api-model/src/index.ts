@@ -2,19 +2,28 @@ import type { ApiId, ApiModel } from './model';
 import licenseManager from './models/license-manager.json';
 import userSubscriptions from './models/license-manager-user-subscriptions.json';
 import linuxSubscriptions from './models/license-manager-linux-subscriptions.json';
+import extensions from './models/license-manager-extensions.json';
 
 export type { ApiId, ApiModel, MemberRef, OperationModel, Shape } from './model';
 export * as LicenseManager from './generated/license-manager';
 export * as UserSubscriptions from './generated/license-manager-user-subscriptions';
 export * as LinuxSubscriptions from './generated/license-manager-linux-subscriptions';
+export * as Extensions from './generated/license-manager-extensions';
 
 export const apiModels: Record<ApiId, ApiModel> = {
   'license-manager': licenseManager as unknown as ApiModel,
   'license-manager-user-subscriptions': userSubscriptions as unknown as ApiModel,
   'license-manager-linux-subscriptions': linuxSubscriptions as unknown as ApiModel,
+  'license-manager-extensions': extensions as unknown as ApiModel,
 };
 
-/** The API a SigV4 credential scope's service name designates. */
-export function apiBySigningName(service: string): ApiModel | undefined {
-  return Object.values(apiModels).find((api) => (api.metadata.signingName ?? api.metadata.endpointPrefix) === service);
+/** The three AWS APIs (the extensions API is this product's own). */
+export const AWS_API_IDS: readonly ApiId[] = ['license-manager', 'license-manager-user-subscriptions', 'license-manager-linux-subscriptions'];
+
+/**
+ * The APIs a SigV4 credential scope's service name designates. license-manager designates two:
+ * the AWS API (awsJson1_1 on POST /) and this product's extensions (restJson1 on their own paths).
+ */
+export function apisBySigningName(service: string): ApiModel[] {
+  return Object.values(apiModels).filter((api) => (api.metadata.signingName ?? api.metadata.endpointPrefix) === service);
 }

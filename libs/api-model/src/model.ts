@@ -48,4 +48,9 @@ export interface ApiModel {
   errors: Record<string, number>;
 }
 
-export type ApiId = 'license-manager' | 'license-manager-user-subscriptions' | 'license-manager-linux-subscriptions';
+export type ApiId =
+  | 'license-manager'
+  | 'license-manager-user-subscriptions'
+  | 'license-manager-linux-subscriptions'
+  /** This product's own integration API (inventory reports, launch admission). */
+  | 'license-manager-extensions';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiBySigningName, apiModels, type ApiModel } from '@lm/api-model';
+import { apiModels, apisBySigningName, type ApiModel } from '@lm/api-model';
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject, type Caller } from '@lm/messaging';
 import type { GatewayConfig } from '../config';
 import type { CredentialStore } from '../identity/credential-store';
@@ -55,9 +55,11 @@ export class AwsRequestHandler {
     let response: HttpResponse;
     try {
       const { caller, signingService } = this.authenticate(request);
-      api = apiBySigningName(signingService);
-      if (!api) throw new GatewayError('UnrecognizedClientException', 403, `Credential scope service ${signingService} is not served here.`);
-      const resolved = this.resolveOperation(api, request);
+      const apis = apisBySigningName(signingService);
+      if (apis.length === 0) throw new GatewayError('UnrecognizedClientException', 403, `Credential scope service ${signingService} is not served here.`);
+      api = apis[0];
+      const resolved = resolveOperation(apis, request);
+      api = resolved.api;
       operation = resolved.operation;
       response = await this.dispatch(resolved, caller, requestId);
     } catch (error) {
@@ -74,10 +76,6 @@ export class AwsRequestHandler {
       { findSecret: (accessKeyId) => this.credentials.secretFor(accessKeyId), now: this.now() },
     );
     return { caller: this.credentials.callerFor(verified.accessKeyId, this.config.region), signingService: verified.service };
-  }
-
-  private resolveOperation(api: ApiModel, request: HttpRequest): ResolvedOperation {
-    return api.metadata.protocol === 'json' ? resolveJsonOperation(api, request) : resolveRestOperation(api, request);
   }
 
   private async dispatch({ api, operation, input }: ResolvedOperation, caller: Caller, requestId: string): Promise<HttpResponse> {
@@ -159,6 +157,24 @@ function parseJsonObject(body: Buffer, allowEmpty: boolean): Record<string, unkn
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * The operation among the APIs of a signing name: awsJson1_1 when the request names a target,
+ * otherwise the restJson1 API whose paths match (license-manager signs both the AWS API and this
+ * product's extensions).
+ */
+function resolveOperation(apis: ApiModel[], request: HttpRequest): ResolvedOperation {
+  const jsonApi = apis.find((api) => api.metadata.protocol === 'json');
+  if (jsonApi && request.headers['x-amz-target'] !== undefined) return resolveJsonOperation(jsonApi, request);
+  const [path] = splitUrl(request.url);
+  for (const api of apis) {
+    if (api.metadata.protocol !== 'rest-json') continue;
+    const match = matchRestOperation(api, request.method, path);
+    if (match) return resolveRestOperation(api, request, match);
+  }
+  if (jsonApi) return resolveJsonOperation(jsonApi, request);
+  throw new GatewayError('UnknownOperationException', 404, `No operation is served at ${request.method} ${path}.`);
+}
+
 function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOperation {
   const target = request.headers['x-amz-target'] ?? '';
   const [prefix, operation] = target.split('.');
@@ -168,10 +184,12 @@ function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOper
   return { api, operation, input: parseJsonObject(request.body, true) };
 }
 
-function resolveRestOperation(api: ApiModel, request: HttpRequest): ResolvedOperation {
-  const [path, query = ''] = splitUrl(request.url);
-  const match = matchRestOperation(api, request.method, path);
-  if (!match) throw new GatewayError('UnknownOperationException', 404, `No operation of ${api.id} is served at ${request.method} ${path}.`);
+function resolveRestOperation(
+  api: ApiModel,
+  request: HttpRequest,
+  match: { operation: string; labels: Record<string, string> },
+): ResolvedOperation {
+  const [, query = ''] = splitUrl(request.url);
   const body = parseJsonObject(request.body, true);
   const input = bindRestInput(api, match.operation, { labels: match.labels, query: new URLSearchParams(query), headers: request.headers, body });
   return { api, operation: match.operation, input: input as Record<string, unknown> };

@@ -52,6 +52,12 @@ const OWNER_BY_RESOURCE_TYPE: Record<string, ServiceName> = {
   'report-generator': 'reporting',
 };
 
+/** This product's integration operations: inventory goes to discovery, launch admission to licensing. */
+const EXTENSION_OWNERS: Record<string, ServiceName> = {
+  ReportResources: 'discovery',
+  AuthorizeLaunch: 'licensing',
+};
+
 const TAG_OPERATIONS = new Set(['TagResource', 'UntagResource', 'ListTagsForResource']);
 const LICENSE_MANAGER_ARN = /^arn:aws:license-manager:[a-z0-9-]*:\d{0,12}:([a-z-]+)[:/]/;
 
@@ -64,6 +70,10 @@ export type OwnerResolution = { service: ServiceName } | { error: string };
 export function resolveOwner(api: ApiId, operation: string, input: Record<string, unknown>): OwnerResolution {
   if (api === 'license-manager-user-subscriptions') return { service: 'user-subscriptions' };
   if (api === 'license-manager-linux-subscriptions') return { service: 'linux-subscriptions' };
+  if (api === 'license-manager-extensions') {
+    const service = EXTENSION_OWNERS[operation];
+    return service ? { service } : { error: `No service owns ${operation}.` };
+  }
   if (TAG_OPERATIONS.has(operation)) {
     const arn = String(input.ResourceArn ?? '');
     const resourceType = LICENSE_MANAGER_ARN.exec(arn)?.[1];
