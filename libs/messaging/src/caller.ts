@@ -11,6 +11,8 @@ export interface Caller {
     rootId: string;
     /** The caller's OU (or the root id), followed by its ancestors up to the root. */
     organizationalUnitPath: string[];
+    /** Every account of the organization (management included); only given to the management account. */
+    memberAccountIds?: string[];
   };
   /** Set when the caller uses temporary credentials that may only consume one licence. */
   restrictedToLicenseArn?: string;

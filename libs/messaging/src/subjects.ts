@@ -32,3 +32,11 @@ export const EVENTS_SUBJECTS = `${root}.events.>`;
 export function healthSubject(service: string): string {
   return `${root}.health.${service}`;
 }
+
+/**
+ * Where integrators publish inventory reports directly on NATS (the body of ReportResources,
+ * with an AccountId on every resource since there is no signed caller).
+ */
+export function inventoryReportSubject(): string {
+  return `${root}.inventory.report`;
+}

@@ -34,6 +34,10 @@ export class CredentialStore {
 
   constructor(file: CredentialsFile) {
     const organizations = new Map((file.organizations ?? []).map((org) => [org.id, org]));
+    const members = new Map<string, string[]>();
+    for (const account of file.accounts ?? []) {
+      if (account.organizationId) members.set(account.organizationId, [...(members.get(account.organizationId) ?? []), account.accountId]);
+    }
     for (const account of file.accounts ?? []) {
       if (!ACCOUNT_ID.test(account.accountId)) throw new Error(`credentials file: account id ${account.accountId} is not 12 digits`);
       let organization: Caller['organization'];
@@ -45,6 +49,7 @@ export class CredentialStore {
           managementAccountId: org.managementAccountId,
           rootId: org.rootId,
           organizationalUnitPath: ouPath(org, account.organizationalUnitId ?? org.rootId),
+          ...(org.managementAccountId === account.accountId ? { memberAccountIds: members.get(org.id) ?? [] } : {}),
         };
       }
       this.callers.set(account.accountId, { accountId: account.accountId, principalArn: `arn:aws:iam::${account.accountId}:root`, organization });
