@@ -11,6 +11,8 @@ const SERVED = new Set([
   'license-manager:ListLicenseConfigurations',
   'license-manager:UpdateLicenseConfiguration',
   'license-manager:DeleteLicenseConfiguration',
+  'license-manager:GetServiceSettings',
+  'license-manager:UpdateServiceSettings',
 ]);
 
 /** Values for the few string shapes whose pattern a placeholder would not satisfy. */

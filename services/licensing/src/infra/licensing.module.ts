@@ -6,15 +6,22 @@ import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
 import { LicenseConfigurationCommands } from '../application/license-configuration.commands';
 import { LicenseConfigurationQueries } from '../application/license-configuration.queries';
+import { ServiceSettingsHandlers } from '../application/service-settings.handlers';
 import { DATABASE, EVENT_STORE } from '../application/tokens';
 import { LicenseConfigurationsController } from './license-configurations.controller';
 import { openLicensingInfrastructure, SERVICE_NAME, type LicensingInfrastructure } from './licensing-infrastructure';
+import { ServiceSettingsController } from './service-settings.controller';
 import { TagsController } from './tags.controller';
 
 const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
 
 @Module({
-  controllers: [LicenseConfigurationsController, TagsController, createHealthController(SERVICE_NAME, DATABASE)],
+  controllers: [
+    LicenseConfigurationsController,
+    TagsController,
+    ServiceSettingsController,
+    createHealthController(SERVICE_NAME, DATABASE),
+  ],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openLicensingInfrastructure() },
     { provide: DATABASE, useFactory: (infra: LicensingInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
@@ -22,6 +29,7 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     { provide: CLOCK, useValue: systemClock },
     LicenseConfigurationCommands,
     LicenseConfigurationQueries,
+    ServiceSettingsHandlers,
   ],
 })
 export class LicensingModule implements OnApplicationBootstrap, OnApplicationShutdown {
