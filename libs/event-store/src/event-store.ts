@@ -31,6 +31,12 @@ export interface RecordedEvent<Type extends string = string, Data extends object
  */
 export type ExpectedVersion = number | 'no_stream' | 'any';
 
+export interface StreamAppend {
+  streamName: string;
+  events: NewEvent[];
+  expectedVersion?: ExpectedVersion;
+}
+
 export interface AppendResult {
   /** The stream's version after the append: pass it as the next expected version. */
   nextExpectedVersion: number;
@@ -78,6 +84,12 @@ export interface EventStore {
    * is not at `expectedVersion` (default `'any'`).
    */
   append(streamName: string, events: NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  /**
+   * Appends to several streams, each at its expected version, for a decision that spans
+   * aggregates. PostgreSQL: one transaction, all or nothing. EventStoreDB has no multi-stream
+   * transactions: the appends run one after another, and a conflict leaves the earlier ones in.
+   */
+  appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
   readStream(streamName: string): Promise<ReadStreamResult>;
   /**
    * Events of every stream after `after` (exclusive), in commit order. Never returns an event

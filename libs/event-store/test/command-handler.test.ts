@@ -54,3 +54,48 @@ describe('handleCommand', () => {
     expect((await store.readStream(stream)).currentVersion).toBe(1);
   });
 });
+
+describe('appendToStreams', () => {
+  let schema: TestSchema;
+  let store: EventStore;
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
+  });
+  afterAll(async () => {
+    await store.close();
+    await schema.drop();
+  });
+
+  it('appends to several streams all or nothing', async () => {
+    const [a, b] = [uniqueName('a'), uniqueName('b')];
+    await store.append(a, [{ type: 'Opened', data: {} }]);
+    const results = await store.appendToStreams([
+      { streamName: b, events: [{ type: 'Opened', data: {} }], expectedVersion: 0 },
+      { streamName: a, events: [{ type: 'Touched', data: {} }, { type: 'Touched', data: {} }], expectedVersion: 1 },
+    ]);
+    expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 3]);
+    // a is no longer at version 1: nothing of this append may be stored, not even b's event.
+    await expect(
+      store.appendToStreams([
+        { streamName: b, events: [{ type: 'Touched', data: {} }], expectedVersion: 1 },
+        { streamName: a, events: [{ type: 'Touched', data: {} }], expectedVersion: 1 },
+      ]),
+    ).rejects.toThrow(/expected 1/);
+    expect((await store.readStream(b)).currentVersion).toBe(1);
+    expect((await store.readStream(a)).currentVersion).toBe(3);
+  });
+
+  it('never deadlocks when concurrent appends share streams in different orders', async () => {
+    const [a, b] = [uniqueName('a'), uniqueName('b')];
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        store.appendToStreams(
+          (i % 2 === 0 ? [a, b] : [b, a]).map((streamName) => ({ streamName, events: [{ type: 'Touched', data: { i } }], expectedVersion: 'any' as const })),
+        ),
+      ),
+    );
+    expect((await store.readStream(a)).currentVersion).toBe(30);
+    expect((await store.readStream(b)).currentVersion).toBe(30);
+  });
+});

@@ -23,6 +23,7 @@ import {
   type Projection,
   type ReadStreamResult,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
@@ -98,6 +99,13 @@ export class EventStoreDbEventStore implements EventStore {
     await this.catchUpProjections(position);
     this.subscriptions.wakeAll();
     return { nextExpectedVersion: versionOfRevision(result.nextExpectedRevision), position: position ?? '' };
+  }
+
+  /** Not atomic: EventStoreDB has no multi-stream transactions (see the port). */
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const { streamName, events, expectedVersion } of appends) results.push(await this.append(streamName, events, { expectedVersion }));
+    return results;
   }
 
   async readStream(streamName: string): Promise<ReadStreamResult> {

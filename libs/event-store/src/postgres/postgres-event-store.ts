@@ -10,6 +10,7 @@ import {
   type Projection,
   type ReadStreamResult,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
@@ -56,28 +57,46 @@ export class PostgresEventStore implements EventStore {
     events: NewEvent[],
     { expectedVersion = 'any' }: { expectedVersion?: ExpectedVersion } = {},
   ): Promise<AppendResult> {
-    assertAppendable(streamName, events, expectedVersion);
-    const types = new Set(events.map((event) => event.type));
+    const [result] = await this.appendToStreams([{ streamName, events, expectedVersion }]);
+    return result;
+  }
+
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    for (const { streamName, events, expectedVersion = 'any' } of appends) assertAppendable(streamName, events, expectedVersion);
+    const types = new Set(appends.flatMap(({ events }) => events.map((event) => event.type)));
     const projections = this.projections.filter((projection) => projection.eventTypes.some((type) => types.has(type)));
-    let result: AppendResult;
+    // Rows of the streams table are locked in name order, so that two multi-stream appends
+    // sharing streams cannot deadlock.
+    const ordered = [...appends].sort((a, b) => (a.streamName < b.streamName ? -1 : a.streamName > b.streamName ? 1 : 0));
+    let results: Map<string, AppendResult>;
     try {
-      result = await this.db.transaction().execute(async (trx) => {
+      results = await this.db.transaction().execute(async (trx) => {
         // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
         await this.shareProjectionLocks(trx, projections);
-        const recorded = await this.appendRows(trx, streamName, expectedVersion, events);
-        for (const projection of projections) await projection.handle(eventsForProjection(projection, recorded), trx);
-        const last = recorded[recorded.length - 1];
-        return { nextExpectedVersion: last.streamVersion, position: last.position };
+        const recorded: RecordedEvent[] = [];
+        const byStream = new Map<string, AppendResult>();
+        for (const { streamName, events, expectedVersion = 'any' } of ordered) {
+          const rows = await this.appendRows(trx, streamName, expectedVersion, events);
+          const last = rows[rows.length - 1];
+          byStream.set(streamName, { nextExpectedVersion: last.streamVersion, position: last.position });
+          recorded.push(...rows);
+        }
+        for (const projection of projections) {
+          const handled = eventsForProjection(projection, recorded);
+          if (handled.length > 0) await projection.handle(handled, trx);
+        }
+        return byStream;
       });
     } catch (error) {
       // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
       if (this.isStreamVersionViolation(error)) {
+        const { streamName, expectedVersion = 'any' } = ordered[0];
         throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(this.db, streamName));
       }
       throw error;
     }
     this.subscriptions.wakeAll();
-    return result;
+    return appends.map(({ streamName }) => results.get(streamName)!);
   }
 
   async readStream(streamName: string): Promise<ReadStreamResult> {
