@@ -13,6 +13,10 @@ const SERVED = new Set([
   'license-manager:DeleteLicenseConfiguration',
   'license-manager:GetServiceSettings',
   'license-manager:UpdateServiceSettings',
+  'license-manager:UpdateLicenseSpecificationsForResource',
+  'license-manager:ListLicenseSpecificationsForResource',
+  'license-manager:ListAssociationsForLicenseConfiguration',
+  'license-manager:ListUsageForLicenseConfiguration',
 ]);
 
 /** Values for the few string shapes whose pattern a placeholder would not satisfy. */

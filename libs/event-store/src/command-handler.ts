@@ -1,4 +1,4 @@
-import { ExpectedVersionConflictError, type AppendResult, type EventStore, type NewEvent } from './event-store';
+import { ExpectedVersionConflictError, type AppendResult, type EventStore, type NewEvent, type RecordedEvent } from './event-store';
 
 /** An event as a decider produces it: its data is the aggregate's own typed shape. */
 export type DomainEvent = { type: string; data: object; metadata?: Record<string, unknown> };
@@ -50,6 +50,37 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     try {
       const appended = await store.append(streamName, newEvents as NewEvent[], { expectedVersion: currentVersion });
       return { state: newEvents.reduce(decider.evolve, state), newEvents, appended };
+    } catch (error) {
+      if (!(error instanceof ExpectedVersionConflictError) || attempt >= maxAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 5)));
+    }
+  }
+}
+
+/**
+ * A decision over several streams (aggregates), appended all or nothing: reads every stream,
+ * lets `decide` fold and decide on them, and appends each stream's new events at the version it
+ * read. A conflict on any of them decides again on fresh state.
+ */
+export async function handleMultiStreamCommand(
+  store: EventStore,
+  streamNames: string[],
+  decide: (streams: Map<string, RecordedEvent[]>) => Map<string, NewEvent[]>,
+  options: { maxAttempts?: number } = {},
+): Promise<Map<string, NewEvent[]>> {
+  const maxAttempts = options.maxAttempts ?? 100;
+  const names = [...new Set(streamNames)];
+  for (let attempt = 1; ; attempt++) {
+    const read = await Promise.all(names.map(async (name) => [name, await store.readStream(name)] as const));
+    const decided = decide(new Map(read.map(([name, { events }]) => [name, events])));
+    const versions = new Map(read.map(([name, { currentVersion }]) => [name, currentVersion]));
+    const appends = [...decided]
+      .filter(([, events]) => events.length > 0)
+      .map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));
+    if (appends.length === 0) return decided;
+    try {
+      await store.appendToStreams(appends);
+      return decided;
     } catch (error) {
       if (!(error instanceof ExpectedVersionConflictError) || attempt >= maxAttempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 5)));

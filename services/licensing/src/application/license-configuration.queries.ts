@@ -5,7 +5,7 @@ import { AwsError, decodePageToken, encodePageToken, pageSize } from '@lm/servic
 import type { Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
-import type { LicenseConfiguration } from '../domain/license-configuration/license-configuration';
+import type { LicenseConfigurationAggregate } from '../domain/license-configuration/license-configuration';
 import { toTagList } from '../domain/tags';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { toGetLicenseConfigurationOutput, toLicenseConfigurationOutput } from './license-configuration-output';
@@ -96,7 +96,8 @@ export class LicenseConfigurationQueries {
     };
   }
 
-  private async owned(caller: Caller, arn: string): Promise<LicenseConfiguration> {
+  /** The caller's configuration an ARN names, or the not-found error another account also gets. */
+  async owned(caller: Caller, arn: string): Promise<LicenseConfigurationAggregate> {
     const parts = parseLicenseConfigurationArn(arn);
     if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId) throw licenseConfigurationNotFound(arn);
     const row = await this.db

@@ -1,14 +1,15 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
+import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '../domain/license-configuration/decide';
 import { LICENSE_CONFIGURATION_EVENT_TYPES } from '../domain/license-configuration/events';
 import {
+  consumedLicenses,
   evolveLicenseConfiguration,
   type LicenseConfigurationState,
 } from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 
-const STREAM_PREFIX = 'license-configuration-';
 
 /**
  * The configuration's state before an event, from its row. A creation is a stream's first event,
@@ -41,8 +42,8 @@ export const licenseConfigurationsProjection: Projection<any> = {
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
     const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
     for (const event of events) {
-      if (!event.streamName.startsWith(STREAM_PREFIX)) continue;
-      const id = event.streamName.slice(STREAM_PREFIX.length);
+      if (!isLicenseConfigurationStream(event.streamName)) continue;
+      const id = licenseConfigurationIdOfStream(event.streamName);
       const before = await stateBefore(db, id, event);
       if (before === 'already-applied') continue;
       const after = evolveLicenseConfiguration(before, event as unknown as LicenseConfigurationEvent);
@@ -57,6 +58,7 @@ export const licenseConfigurationsProjection: Projection<any> = {
         counting_type: c.countingType,
         hard_limit: c.hardLimit,
         status: c.status,
+        usage_limit_exceeded: c.licenseCount !== undefined && consumedLicenses(c.associations) > c.licenseCount,
         created_at: c.createdAt,
         version: event.streamVersion,
         document: JSON.stringify(c),

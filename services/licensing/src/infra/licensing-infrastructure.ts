@@ -2,6 +2,7 @@ import { createEventStore, eventStoreKindFromEnv, migrateEventStoreSchema, type 
 import { createDatabase, databaseUrlFor } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { licenseConfigurationQuotaProjection } from '../application/license-configuration-quota.projection';
+import { licenseConfigurationAssociationsProjection } from '../application/license-configuration-associations.projection';
 import { licenseConfigurationsProjection } from '../application/license-configurations.projection';
 import { migrateLicensingViews } from './database/migrations';
 import { LICENSING_SCHEMA } from './database/schema';
@@ -31,7 +32,11 @@ export async function openLicensingInfrastructure(env = process.env): Promise<Li
     eventStoreUrl,
     db,
     schema: LICENSING_SCHEMA,
-    projections: [licenseConfigurationsProjection, licenseConfigurationQuotaProjection(licenseConfigurationQuota(env))],
+    projections: [
+      licenseConfigurationsProjection,
+      licenseConfigurationAssociationsProjection,
+      licenseConfigurationQuotaProjection(licenseConfigurationQuota(env)),
+    ],
   });
   return { db, store };
 }

@@ -1,14 +1,19 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore, Subscription } from '@lm/event-store';
-import { startEventRelay } from '@lm/messaging';
+import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
 import { LicenseConfigurationCommands } from '../application/license-configuration.commands';
 import { LicenseConfigurationQueries } from '../application/license-configuration.queries';
+import { applyInventoryEvent } from '../application/inventory.projection';
+import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
+import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
 import { ServiceSettingsHandlers } from '../application/service-settings.handlers';
 import { DATABASE, EVENT_STORE } from '../application/tokens';
 import { LicenseConfigurationsController } from './license-configurations.controller';
+import { LicenseSpecificationsController } from './license-specifications.controller';
+import { LICENSING_SCHEMA } from './database/schema';
 import { openLicensingInfrastructure, SERVICE_NAME, type LicensingInfrastructure } from './licensing-infrastructure';
 import { ServiceSettingsController } from './service-settings.controller';
 import { TagsController } from './tags.controller';
@@ -20,6 +25,7 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     LicenseConfigurationsController,
     TagsController,
     ServiceSettingsController,
+    LicenseSpecificationsController,
     createHealthController(SERVICE_NAME, DATABASE),
   ],
   providers: [
@@ -30,21 +36,36 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     LicenseConfigurationCommands,
     LicenseConfigurationQueries,
     ServiceSettingsHandlers,
+    LicenseSpecificationCommands,
+    LicenseSpecificationQueries,
   ],
 })
 export class LicensingModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private nc?: NatsConnection;
   private relay?: Subscription;
+  private inventory?: { stop(): Promise<void> };
 
   constructor(@Inject(INFRASTRUCTURE) private readonly infra: LicensingInfrastructure) {}
 
-  /** Relays the service's domain events to JetStream (lm.events.licensing.*) for the other services. */
+  /**
+   * Relays the service's domain events to JetStream (lm.events.licensing.*) for the other
+   * services, and keeps licensing's copy of the inventory from the discovery service's events.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-relay` });
+    this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
     this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
+    this.inventory = await startDurableEventConsumer({
+      nc: this.nc,
+      db: this.infra.db,
+      schema: LICENSING_SCHEMA,
+      durableName: 'licensing-inventory',
+      filterSubject: eventSubject('discovery', '>'),
+      handle: applyInventoryEvent,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.inventory?.stop();
     await this.relay?.stop();
     await this.nc?.drain();
     await this.infra.store.close();

@@ -6,13 +6,13 @@ import type { LicenseConfigurationEvent, LicenseConfigurationSettings } from './
 import {
   evolveLicenseConfiguration,
   initialLicenseConfigurationState,
-  type LicenseConfiguration,
+  type LicenseConfigurationAggregate,
   type LicenseConfigurationState,
 } from './license-configuration';
 import { assertOnlyAffinityChanged, parseLicenseRules } from './license-rules';
 import { validateProductInformation } from './product-information';
 
-function assertSettings(settings: LicenseConfigurationSettings, countingType: LicenseConfiguration['countingType']): void {
+function assertSettings(settings: LicenseConfigurationSettings, countingType: LicenseConfigurationAggregate['countingType']): void {
   if (settings.name.trim().length === 0) throw invalidParameter('Name must not be empty.');
   if (settings.licenseCount !== undefined && (!Number.isSafeInteger(settings.licenseCount) || settings.licenseCount < 0)) {
     throw invalidParameter('LicenseCount must be a non-negative integer.');
@@ -27,7 +27,7 @@ function assertSettings(settings: LicenseConfigurationSettings, countingType: Li
   validateProductInformation(settings.productInformationList, { countingType, rules: settings.rules, hardLimit: settings.hardLimit });
 }
 
-function ownedConfiguration(state: LicenseConfigurationState, target: { arn: string; accountId: string }): LicenseConfiguration {
+function ownedConfiguration(state: LicenseConfigurationState, target: { arn: string; accountId: string }): LicenseConfigurationAggregate {
   if (state.status !== 'present' || state.configuration.ownerAccountId !== target.accountId) {
     throw licenseConfigurationNotFound(target.arn);
   }
@@ -105,7 +105,10 @@ export function decideLicenseConfiguration(
       return present.length === 0 ? [] : [{ type: 'LicenseConfigurationUntagged', data: { tagKeys: present } }];
     }
     case 'DeleteLicenseConfiguration': {
-      const { ownerAccountId, region } = ownedConfiguration(state, command);
+      const { ownerAccountId, region, associations } = ownedConfiguration(state, command);
+      // The guide: every resource must be disassociated before a configuration can be deleted.
+      const associated = Object.keys(associations).length;
+      if (associated > 0) throw invalidParameter(`License configuration ${command.arn} is associated with ${associated} resource(s); disassociate them first.`);
       return [{ type: 'LicenseConfigurationDeleted', data: { ownerAccountId, region, deletedAt: command.now.toISOString() } }];
     }
   }
@@ -117,4 +120,10 @@ export const licenseConfigurationDecider: Decider<LicenseConfigurationCommand, L
   decide: decideLicenseConfiguration,
 };
 
-export const licenseConfigurationStream = (id: string) => `license-configuration-${id}`;
+const STREAM_PREFIX = 'license-configuration-';
+
+export const licenseConfigurationStream = (id: string) => `${STREAM_PREFIX}${id}`;
+
+export const licenseConfigurationIdOfStream = (streamName: string) => streamName.slice(STREAM_PREFIX.length);
+
+export const isLicenseConfigurationStream = (streamName: string) => streamName.startsWith(STREAM_PREFIX);

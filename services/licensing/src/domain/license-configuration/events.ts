@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Tags } from '../tags';
-import type { LicenseConfiguration } from './license-configuration';
+import type { Association, LicenseConfiguration } from './license-configuration';
 
 export type LicenseConfigurationStatus = 'AVAILABLE' | 'DISABLED';
 
@@ -22,7 +22,13 @@ export type LicenseConfigurationEvent =
   | { type: 'LicenseConfigurationUpdated'; data: { changes: Partial<LicenseConfigurationSettings>; updatedAt: string } }
   | { type: 'LicenseConfigurationTagged'; data: { tags: Tags } }
   | { type: 'LicenseConfigurationUntagged'; data: { tagKeys: string[] } }
-  | { type: 'LicenseConfigurationDeleted'; data: { ownerAccountId: string; region: string; deletedAt: string } };
+  | { type: 'LicenseConfigurationDeleted'; data: { ownerAccountId: string; region: string; deletedAt: string } }
+  | { type: 'ResourceAssociated'; data: Association }
+  | { type: 'ResourceDisassociated'; data: { resourceArn: string; reason: DisassociationReason; disassociatedAt: string } }
+  /** A soft limit was passed: the association was allowed, and this says by how much. */
+  | { type: 'LicenseCountExceeded'; data: { resourceArn: string; consumedLicenses: number; licenseCount: number; at: string } };
+
+export type DisassociationReason = 'requested';
 
 export type LicenseConfigurationEventType = LicenseConfigurationEvent['type'];
 
@@ -32,4 +38,7 @@ export const LICENSE_CONFIGURATION_EVENT_TYPES: readonly LicenseConfigurationEve
   'LicenseConfigurationTagged',
   'LicenseConfigurationUntagged',
   'LicenseConfigurationDeleted',
+  'ResourceAssociated',
+  'ResourceDisassociated',
+  'LicenseCountExceeded',
 ];

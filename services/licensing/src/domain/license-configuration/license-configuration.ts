@@ -1,6 +1,7 @@
 import type { Tags } from '../tags';
 import type { LicenseConfigurationEvent, LicenseConfigurationSettings } from './events';
 import type { CountingType } from './license-rules';
+import type { ResourceType } from '../resources/resource';
 
 export interface LicenseConfiguration extends LicenseConfigurationSettings {
   id: string;
@@ -12,11 +13,43 @@ export interface LicenseConfiguration extends LicenseConfigurationSettings {
   createdAt: string;
 }
 
+/** A resource associated with the configuration, and what it consumes of it. */
+export interface Association {
+  resourceArn: string;
+  resourceType: ResourceType;
+  resourceOwnerId: string;
+  associatedAt: string;
+  amiAssociationScope?: string;
+  /**
+   * What the licences are counted on: the resource itself, or for cores and sockets the Dedicated
+   * Host it runs on, so that instances sharing a host count its cores once.
+   */
+  consumptionKey: string;
+  /** Licences consumed now (0 while a resource does not run, and for AMIs). */
+  consumedLicenses: number;
+}
+
+/** The configuration with its associations: what decisions are made on. */
+export interface LicenseConfigurationAggregate extends LicenseConfiguration {
+  associations: Record<string, Association>;
+}
+
 /** The aggregate's state: nothing yet, a live configuration, or a deleted one (its stream stays). */
 export type LicenseConfigurationState =
   | { status: 'absent' }
-  | { status: 'present'; configuration: LicenseConfiguration }
-  | { status: 'deleted'; configuration: LicenseConfiguration };
+  | { status: 'present'; configuration: LicenseConfigurationAggregate }
+  | { status: 'deleted'; configuration: LicenseConfigurationAggregate };
+
+/** Licences in use: per consumption key the largest consumption, summed. */
+export function consumedLicenses(associations: Record<string, Association>): number {
+  const byKey = new Map<string, number>();
+  for (const association of Object.values(associations)) {
+    byKey.set(association.consumptionKey, Math.max(byKey.get(association.consumptionKey) ?? 0, association.consumedLicenses));
+  }
+  let total = 0;
+  for (const units of byKey.values()) total += units;
+  return total;
+}
 
 export const initialLicenseConfigurationState = (): LicenseConfigurationState => ({ status: 'absent' });
 
@@ -26,7 +59,7 @@ export function evolveLicenseConfiguration(
 ): LicenseConfigurationState {
   switch (event.type) {
     case 'LicenseConfigurationCreated':
-      return { status: 'present', configuration: { ...event.data } };
+      return { status: 'present', configuration: { ...event.data, associations: {} } };
     case 'LicenseConfigurationUpdated':
       return state.status === 'present'
         ? { status: 'present', configuration: { ...state.configuration, ...event.data.changes } }
@@ -43,5 +76,19 @@ export function evolveLicenseConfiguration(
     }
     case 'LicenseConfigurationDeleted':
       return state.status === 'present' ? { status: 'deleted', configuration: state.configuration } : state;
+    case 'ResourceAssociated':
+      return state.status === 'present'
+        ? {
+            status: 'present',
+            configuration: { ...state.configuration, associations: { ...state.configuration.associations, [event.data.resourceArn]: event.data } },
+          }
+        : state;
+    case 'ResourceDisassociated': {
+      if (state.status !== 'present') return state;
+      const { [event.data.resourceArn]: _removed, ...associations } = state.configuration.associations;
+      return { status: 'present', configuration: { ...state.configuration, associations } };
+    }
+    case 'LicenseCountExceeded':
+      return state;
   }
 }

@@ -31,6 +31,38 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '002-resources-and-associations': {
+    async up(db) {
+      // What the discovery service reports of each resource (fed by its events).
+      await db.schema
+        .createTable('resources')
+        .addColumn('resource_arn', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('active', 'boolean', (c) => c.notNull())
+        .addColumn('observed_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('facts', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('license_configuration_associations')
+        .addColumn('configuration_id', 'text', (c) => c.notNull())
+        .addColumn('resource_arn', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('resource_owner_id', 'text', (c) => c.notNull())
+        .addColumn('associated_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('ami_association_scope', 'text')
+        .addColumn('consumed_licenses', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('license_configuration_associations_pk', ['configuration_id', 'resource_arn'])
+        .execute();
+      await db.schema
+        .createIndex('license_configuration_associations_by_resource')
+        .on('license_configuration_associations')
+        .columns(['resource_arn', 'configuration_id'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { LicenseConfiguration } from '../../domain/license-configuration/license-configuration';
+import type { LicenseConfigurationAggregate } from '../../domain/license-configuration/license-configuration';
+import type { ResourceFacts } from '../../domain/resources/resource';
 
 /** PostgreSQL schema that holds the licensing service's event store and read models. */
 export const LICENSING_SCHEMA = 'licensing';
@@ -16,7 +17,7 @@ export interface LicenseConfigurationsTable {
   created_at: ColumnType<Date, string, string>;
   /** Version of the aggregate stream the row reflects (for idempotent projection). */
   version: number;
-  document: ColumnType<LicenseConfiguration, string, string>;
+  document: ColumnType<LicenseConfigurationAggregate, string, string>;
 }
 
 /** How many configurations each account has in each region, for the quota. */
@@ -26,7 +27,32 @@ export interface LicenseConfigurationCountsTable {
   count: number;
 }
 
+/** The inventory as licensing knows it, from the discovery service's events. */
+export interface ResourcesTable {
+  resource_arn: string;
+  account_id: string;
+  region: string;
+  resource_type: string;
+  state: string;
+  active: boolean;
+  observed_at: ColumnType<Date, string, string>;
+  facts: ColumnType<ResourceFacts, string, string>;
+}
+
+/** One row per resource associated with a configuration, for the association and usage lists. */
+export interface LicenseConfigurationAssociationsTable {
+  configuration_id: string;
+  resource_arn: string;
+  resource_type: string;
+  resource_owner_id: string;
+  associated_at: ColumnType<Date, string, string>;
+  ami_association_scope: string | null;
+  consumed_licenses: number;
+}
+
 export interface LicensingDatabase {
   license_configurations: LicenseConfigurationsTable;
   license_configuration_counts: LicenseConfigurationCountsTable;
+  resources: ResourcesTable;
+  license_configuration_associations: LicenseConfigurationAssociationsTable;
 }

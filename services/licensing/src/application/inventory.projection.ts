@@ -1,0 +1,73 @@
+import type { DomainEventMessage } from '@lm/messaging';
+import { sql, type Transaction } from 'kysely';
+import type { ResourceFacts } from '../domain/resources/resource';
+import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
+
+/** The discovery service's events, as far as licensing reads them (see docs/discovery.md). */
+interface ObservedResource {
+  accountId: string;
+  region: string;
+  resourceId: string;
+  resourceType: ResourceFacts['resourceType'];
+  resourceArn: string;
+  state: string;
+  observedAt: string;
+  vCpuCount: number | null;
+  coreCount: number | null;
+  socketCount: number | null;
+  threadsPerCore: number | null;
+  tenancy: ResourceFacts['tenancy'] | null;
+  hostId: string | null;
+  amiId: string | null;
+}
+
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+/**
+ * Keeps licensing's copy of the inventory: the facts that licences are counted and rules are
+ * checked on. Run by a durable consumer of lm.events.discovery.>, in the transaction that also
+ * records the event as processed; an older observation never overwrites a newer one.
+ */
+export async function applyInventoryEvent(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+  const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
+  if (event.type === 'ResourceObserved') {
+    const data = event.data as unknown as ObservedResource;
+    const facts: ResourceFacts = {
+      resourceArn: data.resourceArn,
+      resourceId: data.resourceId,
+      resourceType: data.resourceType,
+      accountId: data.accountId,
+      region: data.region,
+      state: data.state,
+      vCpuCount: orUndefined(data.vCpuCount),
+      coreCount: orUndefined(data.coreCount),
+      socketCount: orUndefined(data.socketCount),
+      threadsPerCore: orUndefined(data.threadsPerCore),
+      tenancy: orUndefined(data.tenancy),
+      hostId: orUndefined(data.hostId),
+      amiId: orUndefined(data.amiId),
+      active: true,
+    };
+    const row = {
+      account_id: data.accountId,
+      region: data.region,
+      resource_type: data.resourceType,
+      state: data.state,
+      active: true,
+      observed_at: data.observedAt,
+      facts: JSON.stringify(facts),
+    };
+    await db
+      .insertInto('resources')
+      .values({ resource_arn: data.resourceArn, ...row })
+      .onConflict((oc) => oc.column('resource_arn').doUpdateSet(row).where('resources.observed_at', '<=', new Date(data.observedAt)))
+      .execute();
+  } else if (event.type === 'ResourceInactivated') {
+    const { resourceArn } = event.data as { resourceArn: string };
+    await db
+      .updateTable('resources')
+      .set({ active: false, facts: sql`jsonb_set(facts, '{active}', 'false')` })
+      .where('resource_arn', '=', resourceArn)
+      .execute();
+  }
+}

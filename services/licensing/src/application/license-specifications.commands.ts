@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import { handleMultiStreamCommand, type EventStore, type NewEvent, type RecordedEvent } from '@lm/event-store';
+import type { Caller } from '@lm/messaging';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
+import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/license-configuration/decide';
+import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
+import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
+import type { LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
+import { decideLicenseSpecifications } from '../domain/license-specifications/decide-specifications';
+import {
+  evolveResourceSpecifications,
+  resourceSpecificationsStream,
+  type ResourceSpecificationsEvent,
+  type ResourceSpecificationsState,
+} from '../domain/license-specifications/resource-specifications';
+import type { ResourceFacts } from '../domain/resources/resource';
+import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
+import { DATABASE, EVENT_STORE } from './tokens';
+
+const foldConfiguration = (events: RecordedEvent[]): LicenseConfigurationState =>
+  events.reduce((s, e) => licenseConfigurationDecider.evolve(s, e as unknown as LicenseConfigurationEvent), licenseConfigurationDecider.initialState());
+
+const foldSpecifications = (events: RecordedEvent[]): ResourceSpecificationsState =>
+  events.reduce<ResourceSpecificationsState>((s, e) => evolveResourceSpecifications(s, e as unknown as ResourceSpecificationsEvent), undefined);
+
+/** UpdateLicenseSpecificationsForResource: associates resources with configurations and consumes their licences. */
+@Injectable()
+export class LicenseSpecificationCommands {
+  private readonly db: Kysely<LicensingDatabase>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE) db: Kysely<LicensingDatabase>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.db = db.withSchema(LICENSING_SCHEMA);
+  }
+
+  async update(caller: Caller, input: LicenseManager.UpdateLicenseSpecificationsForResourceRequest): Promise<void> {
+    const resource = await this.resourceFacts(input.ResourceArn);
+    if (!resource || resource.accountId !== caller.accountId || resource.region !== caller.region) {
+      throw invalidParameter(`Resource ${input.ResourceArn} is not in the inventory.`);
+    }
+    const host = resource.hostId && resource.resourceType === 'EC2_INSTANCE' ? await this.resourceFacts(hostArn(resource)) : undefined;
+    const add = (input.AddLicenseSpecifications ?? []).map((s) => ({
+      licenseConfigurationArn: s.LicenseConfigurationArn,
+      amiAssociationScope: s.AmiAssociationScope,
+    }));
+    const remove = [...new Set((input.RemoveLicenseSpecifications ?? []).map((s) => s.LicenseConfigurationArn))];
+    const streamOf = new Map<string, string>();
+    for (const arn of [...add.map((s) => s.licenseConfigurationArn), ...remove]) {
+      const parts = parseLicenseConfigurationArn(arn);
+      if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId) throw licenseConfigurationNotFound(arn);
+      streamOf.set(arn, licenseConfigurationStream(parts.id));
+    }
+    const specificationsStream = resourceSpecificationsStream(resource.resourceArn);
+    const now = this.clock.now();
+
+    await handleMultiStreamCommand(this.store, [specificationsStream, ...streamOf.values()], (streams) => {
+      const configurations = new Map([...streamOf].map(([arn, stream]) => [arn, foldConfiguration(streams.get(stream) ?? [])]));
+      const decision = decideLicenseSpecifications(
+        { accountId: caller.accountId, resource, host, add, remove, now },
+        foldSpecifications(streams.get(specificationsStream) ?? []),
+        configurations,
+      );
+      const appends = new Map<string, NewEvent[]>([[specificationsStream, decision.specifications as NewEvent[]]]);
+      for (const [arn, events] of decision.configurations) appends.set(streamOf.get(arn)!, events as NewEvent[]);
+      return appends;
+    });
+  }
+
+  private async resourceFacts(resourceArn: string): Promise<ResourceFacts | undefined> {
+    const row = await this.db.selectFrom('resources').select('facts').where('resource_arn', '=', resourceArn).executeTakeFirst();
+    return row?.facts;
+  }
+}
+
+function hostArn(instance: ResourceFacts): string {
+  return `arn:aws:ec2:${instance.region}:${instance.accountId}:dedicated-host/${instance.hostId}`;
+}

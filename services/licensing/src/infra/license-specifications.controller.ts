@@ -1,0 +1,35 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
+import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
+import { subject, type Request } from './operation';
+
+/** Associations of resources with configurations, and what they consume. */
+@Controller()
+export class LicenseSpecificationsController {
+  constructor(
+    private readonly commands: LicenseSpecificationCommands,
+    private readonly queries: LicenseSpecificationQueries,
+  ) {}
+
+  @MessagePattern(subject('UpdateLicenseSpecificationsForResource'))
+  async update(@Payload() { caller, input }: Request<'UpdateLicenseSpecificationsForResource'>) {
+    await this.commands.update(caller, input);
+    return {};
+  }
+
+  @MessagePattern(subject('ListLicenseSpecificationsForResource'))
+  ofResource(@Payload() { caller, input }: Request<'ListLicenseSpecificationsForResource'>) {
+    return this.queries.ofResource(caller, input);
+  }
+
+  @MessagePattern(subject('ListAssociationsForLicenseConfiguration'))
+  associations(@Payload() { caller, input }: Request<'ListAssociationsForLicenseConfiguration'>) {
+    return this.queries.associations(caller, input);
+  }
+
+  @MessagePattern(subject('ListUsageForLicenseConfiguration'))
+  usage(@Payload() { caller, input }: Request<'ListUsageForLicenseConfiguration'>) {
+    return this.queries.usage(caller, input);
+  }
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { connect, JSONCodec } from 'nats';
+import { Client } from 'pg';
+import type { RunningSystem } from './system';
+
+/** A resource as the discovery service's ResourceObserved event describes it (docs/discovery.md). */
+export interface ObservedResource {
+  accountId: string;
+  region?: string;
+  resourceId: string;
+  resourceType: 'EC2_INSTANCE' | 'EC2_HOST' | 'EC2_AMI' | 'RDS' | 'SYSTEMS_MANAGER_MANAGED_INSTANCE';
+  state: string;
+  vCpuCount?: number;
+  coreCount?: number;
+  socketCount?: number;
+  threadsPerCore?: number;
+  tenancy?: 'default' | 'dedicated' | 'host';
+  hostId?: string;
+  amiId?: string;
+}
+
+export function resourceArnOf(r: ObservedResource): string {
+  const region = r.region ?? 'us-east-1';
+  switch (r.resourceType) {
+    case 'EC2_INSTANCE':
+      return `arn:aws:ec2:${region}:${r.accountId}:instance/${r.resourceId}`;
+    case 'EC2_HOST':
+      return `arn:aws:ec2:${region}:${r.accountId}:dedicated-host/${r.resourceId}`;
+    case 'EC2_AMI':
+      return `arn:aws:ec2:${region}::image/${r.resourceId}`;
+    case 'RDS':
+      return `arn:aws:rds:${region}:${r.accountId}:db:${r.resourceId}`;
+    case 'SYSTEMS_MANAGER_MANAGED_INSTANCE':
+      return `arn:aws:ssm:${region}:${r.accountId}:managed-instance/${r.resourceId}`;
+  }
+}
+
+/**
+ * Publishes ResourceObserved events as the discovery service does, so that licensing's handling
+ * of the inventory contract is tested on its own, and waits until licensing has applied them.
+ */
+export async function observeResources(system: RunningSystem, resources: ObservedResource[]): Promise<string[]> {
+  const nc = await connect({ servers: process.env.NATS_URL });
+  const codec = JSONCodec();
+  const observedAt = new Date().toISOString();
+  const arns = resources.map(resourceArnOf);
+  try {
+    const js = nc.jetstream();
+    await Promise.all(
+      resources.map((r, i) =>
+        js.publish(
+          `lm.${system.natsNamespace}.events.discovery.ResourceObserved`,
+          codec.encode({
+            service: 'discovery',
+            eventId: randomUUID(),
+            streamName: `test-resource-${arns[i]}`,
+            streamVersion: Date.now() * 1000 + i,
+            type: 'ResourceObserved',
+            recordedAt: observedAt,
+            data: {
+              region: 'us-east-1',
+              platform: null, platformVersion: null, usageOperation: null, instanceType: null,
+              vCpuCount: null, coreCount: null, socketCount: null, threadsPerCore: null,
+              tenancy: null, hostId: null, amiId: null, licenseIncluded: [], tags: {}, applications: [],
+              ...r,
+              resourceArn: arns[i],
+              observedAt,
+            },
+          }),
+        ),
+      ),
+    );
+  } finally {
+    await nc.close();
+  }
+  await waitForResources(system, arns, resources.map((r) => r.state));
+  return arns;
+}
+
+async function waitForResources(system: RunningSystem, arns: string[], states: string[]): Promise<void> {
+  const db = new Client({ connectionString: system.databaseUrl });
+  await db.connect();
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const { rows } = await db.query('select resource_arn, state from licensing.resources where resource_arn = any($1)', [arns]);
+      const seen = new Map(rows.map((row: { resource_arn: string; state: string }) => [row.resource_arn, row.state]));
+      if (arns.every((arn, i) => seen.get(arn) === states[i])) return;
+      if (Date.now() > deadline) throw new Error(`licensing did not see ${arns.length - seen.size} of ${arns.length} resources`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await db.end();
+  }
+}
