@@ -160,7 +160,7 @@ describe('associating resources with license configurations', () => {
     const [a, b] = await observeResources(system, [instance(), instance()]);
     await associate(a, config);
     await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: config, LicenseConfigurationStatus: 'DISABLED' }));
-    await expect(associate(b, config)).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringMatching(/disabled/) });
+    await expect(associate(b, config)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/disabled/) });
     await expect(client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
       message: expect.stringMatching(/disassociate/),

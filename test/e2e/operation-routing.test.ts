@@ -1,6 +1,5 @@
-import { apiModels, AWS_API_IDS, type ApiModel, type MemberRef } from '@lm/api-model';
+import { apiModels, AWS_API_IDS, validateInput, type ApiModel, type MemberRef } from '@lm/api-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateInput } from '../../services/gateway/src/protocol';
 import { rawRequest } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 

@@ -17,6 +17,7 @@ export default defineConfig({
     alias: {
       '@lm/api-model': lib('api-model'),
       '@lm/event-store': lib('event-store'),
+      '@lm/inventory': lib('inventory'),
       '@lm/messaging': lib('messaging'),
       '@lm/service-kit': lib('service-kit'),
     },

@@ -27,3 +27,7 @@ export const AWS_API_IDS: readonly ApiId[] = ['license-manager', 'license-manage
 export function apisBySigningName(service: string): ApiModel[] {
   return Object.values(apiModels).filter((api) => (api.metadata.signingName ?? api.metadata.endpointPrefix) === service);
 }
+
+export { validateInput, validationMessage, patternCoverage, type ValidationIssue } from './validation/validate-input';
+export { compileJavaPattern } from './validation/java-pattern';
+export { parseTimestamp, formatTimestamp, isIso8601DateTime, type TimestampFormat } from './timestamps';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiModels, apisBySigningName, type ApiModel } from '@lm/api-model';
+import { apiModels, apisBySigningName, validateInput, validationMessage, type ApiModel } from '@lm/api-model';
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject, type Caller } from '@lm/messaging';
 import type { GatewayConfig } from '../config';
 import type { CredentialStore } from '../identity/credential-store';
@@ -10,8 +10,6 @@ import {
   matchRestOperation,
   serializeRestOutput,
   toJsonDocument,
-  validateInput,
-  validationMessage,
   verifySigV4,
 } from '../protocol';
 import { resolveOwner } from '../routing/operation-owners';

@@ -1,4 +1,4 @@
-/** The pure wire-protocol pieces of the gateway: authentication, input validation and the restJson1 bindings. */
+/** The pure wire-protocol pieces of the gateway: authentication and the restJson1 bindings (validation is @lm/api-model's). */
 export {
   verifySigV4,
   AuthenticationError,
@@ -8,8 +8,6 @@ export {
   type VerifyDeps,
   type VerifiedIdentity,
 } from './sigv4/verify-request';
-export { validateInput, validationMessage, patternCoverage, type ValidationIssue } from './validation/validate-input';
-export { compileJavaPattern } from './validation/java-pattern';
 export {
   matchRestOperation,
   bindRestInput,
@@ -18,4 +16,3 @@ export {
 } from './rest-json/bind-request';
 export { serializeRestOutput, type RestResponse } from './rest-json/serialize-output';
 export { toJsonDocument } from './json-document';
-export { parseTimestamp, formatTimestamp, type TimestampFormat } from './timestamps';

@@ -1,5 +1,5 @@
 import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
-import { formatTimestamp, parseTimestamp, type TimestampFormat } from './timestamps';
+import { formatTimestamp, parseTimestamp, type TimestampFormat } from '@lm/api-model';
 
 /**
  * Renders a value as the JSON document of a shape, as the AWS JSON protocols put it on the

@@ -1,6 +1,6 @@
-import { apiModels, type ApiModel } from '@lm/api-model';
+import { apiModels, validateInput, type ApiModel } from '@lm/api-model';
 import { describe, expect, it } from 'vitest';
-import { bindRestInput, matchRestOperation, serializeRestOutput, validateInput } from '../../src/protocol';
+import { bindRestInput, matchRestOperation, serializeRestOutput } from '../../src/protocol';
 
 const userSubscriptions = apiModels['license-manager-user-subscriptions'];
 const linuxSubscriptions = apiModels['license-manager-linux-subscriptions'];

@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleMultiStreamCommand, type EventStore, type NewEvent, type RecordedEvent } from '@lm/event-store';
+import { resourceArn } from '@lm/inventory';
 import type { Caller } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
-import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
+import { licenseConfigurationArn, parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/license-configuration/decide';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import type { LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
-import { decideLicenseSpecifications } from '../domain/license-specifications/decide-specifications';
+import { decideLicenseSpecifications, type UpdateLicenseSpecifications } from '../domain/license-specifications/decide-specifications';
 import {
   evolveResourceSpecifications,
   resourceSpecificationsStream,
@@ -44,32 +45,57 @@ export class LicenseSpecificationCommands {
     if (!resource || resource.accountId !== caller.accountId || resource.region !== caller.region) {
       throw invalidParameter(`Resource ${input.ResourceArn} is not in the inventory.`);
     }
+    await this.apply({
+      accountId: caller.accountId,
+      resource,
+      add: (input.AddLicenseSpecifications ?? []).map((s) => ({
+        licenseConfigurationArn: s.LicenseConfigurationArn,
+        amiAssociationScope: s.AmiAssociationScope,
+      })),
+      remove: [...new Set((input.RemoveLicenseSpecifications ?? []).map((s) => s.LicenseConfigurationArn))],
+    });
+  }
+
+  /**
+   * Decides on the resource and every configuration named, and appends the outcome to all of
+   * them at once (see decideLicenseSpecifications). Returns what was decided per configuration.
+   */
+  async apply(change: Omit<UpdateLicenseSpecifications, 'now' | 'host'>): Promise<Map<string, LicenseConfigurationEvent[]>> {
+    const { resource } = change;
     const host = resource.hostId && resource.resourceType === 'EC2_INSTANCE' ? await this.resourceFacts(hostArn(resource)) : undefined;
-    const add = (input.AddLicenseSpecifications ?? []).map((s) => ({
-      licenseConfigurationArn: s.LicenseConfigurationArn,
-      amiAssociationScope: s.AmiAssociationScope,
-    }));
-    const remove = [...new Set((input.RemoveLicenseSpecifications ?? []).map((s) => s.LicenseConfigurationArn))];
     const streamOf = new Map<string, string>();
-    for (const arn of [...add.map((s) => s.licenseConfigurationArn), ...remove]) {
+    for (const arn of [...change.add.map((s) => s.licenseConfigurationArn), ...change.remove]) {
       const parts = parseLicenseConfigurationArn(arn);
-      if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId) throw licenseConfigurationNotFound(arn);
+      if (!parts || parts.region !== resource.region || parts.accountId !== change.accountId) throw licenseConfigurationNotFound(arn);
       streamOf.set(arn, licenseConfigurationStream(parts.id));
     }
     const specificationsStream = resourceSpecificationsStream(resource.resourceArn);
     const now = this.clock.now();
-
+    let decided = new Map<string, LicenseConfigurationEvent[]>();
     await handleMultiStreamCommand(this.store, [specificationsStream, ...streamOf.values()], (streams) => {
       const configurations = new Map([...streamOf].map(([arn, stream]) => [arn, foldConfiguration(streams.get(stream) ?? [])]));
       const decision = decideLicenseSpecifications(
-        { accountId: caller.accountId, resource, host, add, remove, now },
+        { ...change, host, now },
         foldSpecifications(streams.get(specificationsStream) ?? []),
         configurations,
       );
+      decided = decision.configurations;
       const appends = new Map<string, NewEvent[]>([[specificationsStream, decision.specifications as NewEvent[]]]);
       for (const [arn, events] of decision.configurations) appends.set(streamOf.get(arn)!, events as NewEvent[]);
       return appends;
     });
+    return decided;
+  }
+
+  /** The configurations an AMI is associated with: instances launched from it consume them. */
+  async configurationsOfAmi(amiArn: string, accountId: string, region: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('license_configuration_associations')
+      .select('configuration_id')
+      .where('resource_arn', '=', amiArn)
+      .where('resource_owner_id', '=', accountId)
+      .execute();
+    return rows.map((row) => licenseConfigurationArn(region, accountId, row.configuration_id));
   }
 
   private async resourceFacts(resourceArn: string): Promise<ResourceFacts | undefined> {
@@ -78,6 +104,4 @@ export class LicenseSpecificationCommands {
   }
 }
 
-function hostArn(instance: ResourceFacts): string {
-  return `arn:aws:ec2:${instance.region}:${instance.accountId}:dedicated-host/${instance.hostId}`;
-}
+const hostArn = (instance: ResourceFacts) => resourceArn('EC2_HOST', instance.region, instance.accountId, instance.hostId!);

@@ -1,6 +1,6 @@
 import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
 import { safeDecode } from '../percent-encoding';
-import { parseTimestamp } from '../timestamps';
+import { parseTimestamp } from '@lm/api-model';
 
 // The output side lives in its own module; re-exported so the restJson1 surface is in one place.
 export { serializeRestOutput, type RestResponse } from './serialize-output';

@@ -1,6 +1,6 @@
 import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
 import { renderStructure } from '../json-document';
-import { formatTimestamp, parseTimestamp } from '../timestamps';
+import { formatTimestamp, parseTimestamp } from '@lm/api-model';
 
 export interface RestResponse {
   statusCode: number;

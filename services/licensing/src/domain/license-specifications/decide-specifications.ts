@@ -43,9 +43,8 @@ function associate(
   command: UpdateLicenseSpecifications,
   specification: LicenseSpecification,
 ): LicenseConfigurationEvent[] {
-  if (configuration.status !== 'AVAILABLE') {
-    throw new AwsError('InvalidParameterValueException', `License configuration ${configuration.arn} is disabled and takes no new associations.`);
-  }
+  // The guide: after deactivation, launches cannot be performed with the configuration.
+  if (configuration.status !== 'AVAILABLE') throw licenseUsageRefused(configuration, 'it is disabled and takes no new associations.');
   if (configuration.licenseExpiry !== undefined && command.now.getTime() >= configuration.licenseExpiry * 1000) {
     throw licenseUsageRefused(configuration, 'its licences have expired.');
   }

@@ -1,4 +1,4 @@
-import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
+import type { ApiModel, MemberRef, Shape } from '../model';
 import { isIso8601DateTime } from '../timestamps';
 import { compileJavaPattern } from './java-pattern';
 

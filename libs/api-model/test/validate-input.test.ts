@@ -1,6 +1,5 @@
-import { apiModels, type ApiModel } from '@lm/api-model';
 import { describe, expect, it } from 'vitest';
-import { compileJavaPattern, patternCoverage, validateInput, validationMessage, type ValidationIssue } from '../../src/protocol';
+import { apiModels, compileJavaPattern, patternCoverage, validateInput, validationMessage, type ApiModel, type ValidationIssue } from '../src';
 
 const lm = apiModels['license-manager'];
 const userSubscriptions = apiModels['license-manager-user-subscriptions'];
