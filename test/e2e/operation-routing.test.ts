@@ -16,6 +16,7 @@ const SERVED = new Set([
   'license-manager:ListLicenseSpecificationsForResource',
   'license-manager:ListAssociationsForLicenseConfiguration',
   'license-manager:ListUsageForLicenseConfiguration',
+  'license-manager-extensions:AuthorizeLaunch',
 ]);
 
 /** Values for the few string shapes whose pattern a placeholder would not satisfy. */

@@ -21,7 +21,8 @@ export class OperationExceptionFilter implements RpcExceptionFilter<unknown> {
   }
 }
 
-function toOperationError(exception: unknown, logger: Logger): OperationError {
+/** What a client may see of a failure: the AwsError as it is, anything else logged and hidden. */
+export function toOperationError(exception: unknown, logger: Logger): OperationError {
   if (exception instanceof AwsError) {
     return { name: exception.code, message: exception.message, fields: exception.fields };
   }

@@ -9,9 +9,11 @@ import { LicenseConfigurationQueries } from '../application/license-configuratio
 import { applyInventoryEvent } from '../application/inventory.projection';
 import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
 import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
+import { LaunchAdmission } from '../application/launch-admission';
 import { ServiceSettingsHandlers } from '../application/service-settings.handlers';
-import { DATABASE, EVENT_STORE } from '../application/tokens';
+import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
 import { LicenseConfigurationsController } from './license-configurations.controller';
+import { serveLaunchAdmission } from './launch-admission.endpoint';
 import { LicenseSpecificationsController } from './license-specifications.controller';
 import { LICENSING_SCHEMA } from './database/schema';
 import { openLicensingInfrastructure, SERVICE_NAME, type LicensingInfrastructure } from './licensing-infrastructure';
@@ -33,6 +35,8 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     { provide: DATABASE, useFactory: (infra: LicensingInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
     { provide: EVENT_STORE, useFactory: (infra: LicensingInfrastructure) => infra.store, inject: [INFRASTRUCTURE] },
     { provide: CLOCK, useValue: systemClock },
+    { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
+    LaunchAdmission,
     LicenseConfigurationCommands,
     LicenseConfigurationQueries,
     ServiceSettingsHandlers,
@@ -44,12 +48,17 @@ export class LicensingModule implements OnApplicationBootstrap, OnApplicationShu
   private nc?: NatsConnection;
   private relay?: Subscription;
   private inventory?: { stop(): Promise<void> };
+  private launchAdmission?: { drain(): Promise<void> };
 
-  constructor(@Inject(INFRASTRUCTURE) private readonly infra: LicensingInfrastructure) {}
+  constructor(
+    @Inject(INFRASTRUCTURE) private readonly infra: LicensingInfrastructure,
+    private readonly admission: LaunchAdmission,
+  ) {}
 
   /**
    * Relays the service's domain events to JetStream (lm.events.licensing.*) for the other
-   * services, and keeps licensing's copy of the inventory from the discovery service's events.
+   * services, keeps licensing's copy of the inventory from the discovery service's events, and
+   * answers launch admission on NATS.
    */
   async onApplicationBootstrap(): Promise<void> {
     this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
@@ -62,9 +71,11 @@ export class LicensingModule implements OnApplicationBootstrap, OnApplicationShu
       filterSubject: eventSubject('discovery', '>'),
       handle: applyInventoryEvent,
     });
+    this.launchAdmission = serveLaunchAdmission(this.nc, this.admission);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.launchAdmission?.drain();
     await this.inventory?.stop();
     await this.relay?.stop();
     await this.nc?.drain();
