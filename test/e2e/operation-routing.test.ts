@@ -16,7 +16,10 @@ const SERVED = new Set([
   'license-manager:ListLicenseSpecificationsForResource',
   'license-manager:ListAssociationsForLicenseConfiguration',
   'license-manager:ListUsageForLicenseConfiguration',
+  'license-manager:ListFailuresForLicenseConfigurationOperations',
   'license-manager-extensions:AuthorizeLaunch',
+  'license-manager:ListResourceInventory',
+  'license-manager-extensions:ReportResources',
 ]);
 
 /** Values for the few string shapes whose pattern a placeholder would not satisfy. */

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 
 /** An event as the domain produces it, before it is stored. */
-export interface NewEvent<Type extends string = string, Data extends object = Record<string, unknown>> {
+export interface NewEvent<Type extends string = string, Data extends object = object> {
   type: Type;
   data: Data;
   metadata?: Record<string, unknown>;

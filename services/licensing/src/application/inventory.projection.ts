@@ -26,9 +26,10 @@ const orUndefined = <T>(value: T | null): T | undefined => (value === null ? und
 /**
  * Keeps licensing's copy of the inventory: the facts that licences are counted and rules are
  * checked on. Run by a durable consumer of lm.events.discovery.>, in the transaction that also
- * records the event as processed; an older observation never overwrites a newer one.
+ * records the event as processed; an older observation never overwrites a newer one. Returns the
+ * resource's facts when they changed.
  */
-export async function applyInventoryEvent(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+export async function applyInventoryEvent(event: DomainEventMessage, trx: Transaction<any>): Promise<ResourceFacts | undefined> {
   const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
   if (event.type === 'ResourceObserved') {
     const data = event.data as unknown as ObservedResource;
@@ -57,17 +58,23 @@ export async function applyInventoryEvent(event: DomainEventMessage, trx: Transa
       observed_at: data.observedAt,
       facts: JSON.stringify(facts),
     };
-    await db
+    const stored = await db
       .insertInto('resources')
       .values({ resource_arn: data.resourceArn, ...row })
       .onConflict((oc) => oc.column('resource_arn').doUpdateSet(row).where('resources.observed_at', '<=', new Date(data.observedAt)))
-      .execute();
+      .returning('facts')
+      .executeTakeFirst();
+    // Nothing returned: an older observation than the one stored, which changes nothing.
+    return stored?.facts;
   } else if (event.type === 'ResourceInactivated') {
     const { resourceArn } = event.data as { resourceArn: string };
-    await db
+    const stored = await db
       .updateTable('resources')
       .set({ active: false, facts: sql`jsonb_set(facts, '{active}', 'false')` })
       .where('resource_arn', '=', resourceArn)
-      .execute();
+      .returning('facts')
+      .executeTakeFirst();
+    return stored?.facts;
   }
+  return undefined;
 }

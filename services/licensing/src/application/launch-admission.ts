@@ -3,6 +3,7 @@ import type { Extensions } from '@lm/api-model';
 import { resourceArn } from '@lm/inventory';
 import type { Caller } from '@lm/messaging';
 import { AwsError } from '@lm/service-kit';
+import { LicenseUsageRefused } from '../domain/license-specifications/consumption';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { LicenseSpecificationCommands } from './license-specifications.commands';
 import { REGION } from './tokens';
@@ -54,6 +55,9 @@ export class LaunchAdmission {
       try {
         await this.specifications.apply({ accountId, resource, add: arns.map((licenseConfigurationArn) => ({ licenseConfigurationArn })), remove: [] });
       } catch (error) {
+        if (error instanceof LicenseUsageRefused) {
+          await this.specifications.recordFailure(error.licenseConfigurationArn, resource, 'AuthorizeLaunch', error.message, caller?.principalArn ?? 'nats');
+        }
         if (error instanceof AwsError && EXTENSION_ERRORS[error.code]) throw new AwsError(EXTENSION_ERRORS[error.code], error.message);
         throw error;
       }

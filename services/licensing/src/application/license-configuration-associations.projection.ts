@@ -4,10 +4,13 @@ import type { LicenseConfigurationEvent } from '../domain/license-configuration/
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { licenseConfigurationIdOfStream } from '../domain/license-configuration/decide';
 
-/** The association rows behind ListAssociations, ListUsage and ListLicenseSpecificationsForResource. */
+/**
+ * The association rows behind ListAssociations, ListUsage and ListLicenseSpecificationsForResource
+ * (with the affinity holds the sweeper ends), and the failure rows behind ListFailures.
+ */
 export const licenseConfigurationAssociationsProjection: Projection<any> = {
   name: 'license-configuration-associations',
-  eventTypes: ['ResourceAssociated', 'ResourceDisassociated'],
+  eventTypes: ['ResourceAssociated', 'ResourceDisassociated', 'AssociationConsumptionChanged', 'AffinityHoldStarted', 'LicenseOperationFailed'],
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
     const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
     for (const recorded of events) {
@@ -21,11 +24,43 @@ export const licenseConfigurationAssociationsProjection: Projection<any> = {
           associated_at: a.associatedAt,
           ami_association_scope: a.amiAssociationScope ?? null,
           consumed_licenses: a.consumedLicenses,
+          affinity_hold_until: null,
         };
         await db
           .insertInto('license_configuration_associations')
           .values({ configuration_id: configurationId, resource_arn: a.resourceArn, ...row })
           .onConflict((oc) => oc.columns(['configuration_id', 'resource_arn']).doUpdateSet(row))
+          .execute();
+      } else if (event.type === 'AssociationConsumptionChanged') {
+        await db
+          .updateTable('license_configuration_associations')
+          .set({ consumed_licenses: event.data.consumedLicenses, affinity_hold_until: null })
+          .where('configuration_id', '=', configurationId)
+          .where('resource_arn', '=', event.data.resourceArn)
+          .execute();
+      } else if (event.type === 'AffinityHoldStarted') {
+        await db
+          .updateTable('license_configuration_associations')
+          .set({ affinity_hold_until: event.data.until })
+          .where('configuration_id', '=', configurationId)
+          .where('resource_arn', '=', event.data.resourceArn)
+          .execute();
+      } else if (event.type === 'LicenseOperationFailed') {
+        const f = event.data;
+        await db
+          .insertInto('license_operation_failures')
+          .values({
+            configuration_id: configurationId,
+            stream_version: recorded.streamVersion,
+            operation_name: f.operationName,
+            resource_arn: f.resourceArn,
+            resource_type: f.resourceType,
+            resource_owner_id: f.resourceOwnerId,
+            error_message: f.errorMessage,
+            requested_by: f.requestedBy,
+            failed_at: f.failedAt,
+          })
+          .onConflict((oc) => oc.doNothing())
           .execute();
       } else if (event.type === 'ResourceDisassociated') {
         await db
@@ -38,5 +73,6 @@ export const licenseConfigurationAssociationsProjection: Projection<any> = {
   },
   async truncate(db: Kysely<any>) {
     await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_configuration_associations').execute();
+    await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_operation_failures').execute();
   },
 };

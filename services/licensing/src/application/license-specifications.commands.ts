@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleMultiStreamCommand, type EventStore, type NewEvent, type RecordedEvent } from '@lm/event-store';
 import { resourceArn } from '@lm/inventory';
@@ -21,7 +21,7 @@ import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { DATABASE, EVENT_STORE } from './tokens';
 
-const foldConfiguration = (events: RecordedEvent[]): LicenseConfigurationState =>
+export const foldConfiguration = (events: RecordedEvent[]): LicenseConfigurationState =>
   events.reduce((s, e) => licenseConfigurationDecider.evolve(s, e as unknown as LicenseConfigurationEvent), licenseConfigurationDecider.initialState());
 
 const foldSpecifications = (events: RecordedEvent[]): ResourceSpecificationsState =>
@@ -31,6 +31,7 @@ const foldSpecifications = (events: RecordedEvent[]): ResourceSpecificationsStat
 @Injectable()
 export class LicenseSpecificationCommands {
   private readonly db: Kysely<LicensingDatabase>;
+  private readonly logger = new Logger('LicenseSpecifications');
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -62,7 +63,7 @@ export class LicenseSpecificationCommands {
    */
   async apply(change: Omit<UpdateLicenseSpecifications, 'now' | 'host'>): Promise<Map<string, LicenseConfigurationEvent[]>> {
     const { resource } = change;
-    const host = resource.hostId && resource.resourceType === 'EC2_INSTANCE' ? await this.resourceFacts(hostArn(resource)) : undefined;
+    const host = await this.hostOf(resource);
     const streamOf = new Map<string, string>();
     for (const arn of [...change.add.map((s) => s.licenseConfigurationArn), ...change.remove]) {
       const parts = parseLicenseConfigurationArn(arn);
@@ -96,6 +97,30 @@ export class LicenseSpecificationCommands {
       .where('resource_owner_id', '=', accountId)
       .execute();
     return rows.map((row) => licenseConfigurationArn(region, accountId, row.configuration_id));
+  }
+
+  /** Puts a refused operation on the configuration's record (ListFailures, and an event for integrators). */
+  async recordFailure(configurationArn: string, resource: ResourceFacts, operationName: string, errorMessage: string, requestedBy: string): Promise<void> {
+    const id = parseLicenseConfigurationArn(configurationArn)!.id;
+    const failure: LicenseConfigurationEvent = {
+      type: 'LicenseOperationFailed',
+      data: {
+        operationName,
+        resourceArn: resource.resourceArn,
+        resourceType: resource.resourceType,
+        resourceOwnerId: resource.accountId,
+        errorMessage,
+        requestedBy,
+        failedAt: this.clock.now().toISOString(),
+      },
+    };
+    await this.store.append(licenseConfigurationStream(id), [failure as NewEvent], { expectedVersion: 'any' });
+    this.logger.log(`${operationName} refused for ${resource.resourceArn} by ${configurationArn}`);
+  }
+
+  /** The Dedicated Host an instance runs on, when the inventory knows it (cores and sockets are counted there). */
+  async hostOf(resource: ResourceFacts): Promise<ResourceFacts | undefined> {
+    return resource.hostId && resource.resourceType === 'EC2_INSTANCE' ? this.resourceFacts(hostArn(resource)) : undefined;
   }
 
   private async resourceFacts(resourceArn: string): Promise<ResourceFacts | undefined> {

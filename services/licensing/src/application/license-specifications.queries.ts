@@ -94,6 +94,33 @@ export class LicenseSpecificationQueries {
     } as LicenseManager.ListLicenseSpecificationsForResourceResponse;
   }
 
+  async failures(caller: Caller, input: LicenseManager.ListFailuresForLicenseConfigurationOperationsRequest) {
+    const configuration = await this.configurations.owned(caller, input.LicenseConfigurationArn);
+    const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
+    const after = decodePageToken<{ version: number }>(input.NextToken, caller.accountId);
+    const rows = await this.db
+      .selectFrom('license_operation_failures')
+      .selectAll()
+      .where('configuration_id', '=', configuration.id)
+      .where('stream_version', '>', after?.version ?? 0)
+      .orderBy('stream_version')
+      .limit(limit + 1)
+      .execute();
+    const pageRows = rows.slice(0, limit);
+    return {
+      LicenseOperationFailureList: pageRows.map((row) => ({
+        ResourceArn: row.resource_arn,
+        ResourceType: row.resource_type,
+        ErrorMessage: row.error_message,
+        FailureTime: epochSeconds(row.failed_at),
+        OperationName: row.operation_name,
+        ResourceOwnerId: row.resource_owner_id,
+        OperationRequestedBy: row.requested_by,
+      })),
+      NextToken: rows.length > limit ? encodePageToken(caller.accountId, { version: pageRows[pageRows.length - 1].stream_version }) : undefined,
+    } as LicenseManager.ListFailuresForLicenseConfigurationOperationsResponse;
+  }
+
   /** One page in association order (time, then configuration and resource), with its NextToken. */
   private async page(caller: Caller, query: AssociationsQuery, input: { MaxResults?: number; NextToken?: string }) {
     const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);

@@ -28,6 +28,11 @@ export class LicenseSpecificationsController {
     return this.queries.associations(caller, input);
   }
 
+  @MessagePattern(subject('ListFailuresForLicenseConfigurationOperations'))
+  failures(@Payload() { caller, input }: Request<'ListFailuresForLicenseConfigurationOperations'>) {
+    return this.queries.failures(caller, input);
+  }
+
   @MessagePattern(subject('ListUsageForLicenseConfiguration'))
   usage(@Payload() { caller, input }: Request<'ListUsageForLicenseConfiguration'>) {
     return this.queries.usage(caller, input);

@@ -16,6 +16,11 @@ export function licenseConfigurationQuota(env = process.env): number {
   return value;
 }
 
+/** How often licence affinity holds that are due are ended (LM_AFFINITY_SWEEP_MS; the guide: "within 24 hours"). */
+export function affinitySweepIntervalMs(env = process.env): number {
+  return Number(env.LM_AFFINITY_SWEEP_MS ?? 60 * 60 * 1000);
+}
+
 export interface LicensingInfrastructure {
   db: Kysely<any>;
   store: EventStore;

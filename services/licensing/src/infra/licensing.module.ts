@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore, Subscription } from '@lm/event-store';
 import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
@@ -10,13 +10,14 @@ import { applyInventoryEvent } from '../application/inventory.projection';
 import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
 import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
 import { LaunchAdmission } from '../application/launch-admission';
+import { ResourceLifecycle } from '../application/resource-lifecycle';
 import { ServiceSettingsHandlers } from '../application/service-settings.handlers';
 import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
 import { LicenseConfigurationsController } from './license-configurations.controller';
 import { serveLaunchAdmission } from './launch-admission.endpoint';
 import { LicenseSpecificationsController } from './license-specifications.controller';
 import { LICENSING_SCHEMA } from './database/schema';
-import { openLicensingInfrastructure, SERVICE_NAME, type LicensingInfrastructure } from './licensing-infrastructure';
+import { affinitySweepIntervalMs, openLicensingInfrastructure, SERVICE_NAME, type LicensingInfrastructure } from './licensing-infrastructure';
 import { ServiceSettingsController } from './service-settings.controller';
 import { TagsController } from './tags.controller';
 
@@ -37,6 +38,7 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     { provide: CLOCK, useValue: systemClock },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
     LaunchAdmission,
+    ResourceLifecycle,
     LicenseConfigurationCommands,
     LicenseConfigurationQueries,
     ServiceSettingsHandlers,
@@ -49,10 +51,12 @@ export class LicensingModule implements OnApplicationBootstrap, OnApplicationShu
   private relay?: Subscription;
   private inventory?: { stop(): Promise<void> };
   private launchAdmission?: { drain(): Promise<void> };
+  private affinitySweep?: NodeJS.Timeout;
 
   constructor(
     @Inject(INFRASTRUCTURE) private readonly infra: LicensingInfrastructure,
     private readonly admission: LaunchAdmission,
+    private readonly lifecycle: ResourceLifecycle,
   ) {}
 
   /**
@@ -69,12 +73,19 @@ export class LicensingModule implements OnApplicationBootstrap, OnApplicationShu
       schema: LICENSING_SCHEMA,
       durableName: 'licensing-inventory',
       filterSubject: eventSubject('discovery', '>'),
-      handle: applyInventoryEvent,
+      handle: async (event, trx) => {
+        const changed = await applyInventoryEvent(event, trx);
+        if (changed) await this.lifecycle.onResourceChanged(changed);
+      },
     });
     this.launchAdmission = serveLaunchAdmission(this.nc, this.admission);
+    this.affinitySweep = setInterval(() => {
+      this.lifecycle.endDueAffinityHolds().catch((error: Error) => new Logger('AffinitySweep').error(error.message));
+    }, affinitySweepIntervalMs());
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.affinitySweep);
     await this.launchAdmission?.drain();
     await this.inventory?.stop();
     await this.relay?.stop();

@@ -25,10 +25,27 @@ export type LicenseConfigurationEvent =
   | { type: 'LicenseConfigurationDeleted'; data: { ownerAccountId: string; region: string; deletedAt: string } }
   | { type: 'ResourceAssociated'; data: Association }
   | { type: 'ResourceDisassociated'; data: { resourceArn: string; reason: DisassociationReason; disassociatedAt: string } }
+  /** The resource started or stopped: what it consumes now (a start also ends an affinity hold). */
+  | { type: 'AssociationConsumptionChanged'; data: { resourceArn: string; consumedLicenses: number; reason: ConsumptionChangeReason; at: string } }
+  /** The resource stopped or went, but licenseAffinityToHost keeps its licences on the host until `until`. */
+  | { type: 'AffinityHoldStarted'; data: { resourceArn: string; until: string; at: string } }
+  /** An operation on the configuration was refused (a launch, an automatic association): for the record. */
+  | { type: 'LicenseOperationFailed'; data: LicenseOperationFailure }
   /** A soft limit was passed: the association was allowed, and this says by how much. */
   | { type: 'LicenseCountExceeded'; data: { resourceArn: string; consumedLicenses: number; licenseCount: number; at: string } };
 
-export type DisassociationReason = 'requested';
+export interface LicenseOperationFailure {
+  operationName: string;
+  resourceArn: string;
+  resourceType: string;
+  resourceOwnerId: string;
+  errorMessage: string;
+  requestedBy: string;
+  failedAt: string;
+}
+
+export type DisassociationReason = 'requested' | 'terminated' | 'deregistered' | 'released' | 'inactive';
+export type ConsumptionChangeReason = 'started' | 'stopped' | 'affinity-ended';
 
 export type LicenseConfigurationEventType = LicenseConfigurationEvent['type'];
 
@@ -40,5 +57,8 @@ export const LICENSE_CONFIGURATION_EVENT_TYPES: readonly LicenseConfigurationEve
   'LicenseConfigurationDeleted',
   'ResourceAssociated',
   'ResourceDisassociated',
+  'AssociationConsumptionChanged',
+  'AffinityHoldStarted',
+  'LicenseOperationFailed',
   'LicenseCountExceeded',
 ];

@@ -27,6 +27,8 @@ export interface Association {
   consumptionKey: string;
   /** Licences consumed now (0 while a resource does not run, and for AMIs). */
   consumedLicenses: number;
+  /** While licenseAffinityToHost keeps the licences of a stopped or gone resource on its host. */
+  affinityHoldUntil?: string;
 }
 
 /** The configuration with its associations: what decisions are made on. */
@@ -88,7 +90,21 @@ export function evolveLicenseConfiguration(
       const { [event.data.resourceArn]: _removed, ...associations } = state.configuration.associations;
       return { status: 'present', configuration: { ...state.configuration, associations } };
     }
+    case 'AssociationConsumptionChanged':
+    case 'AffinityHoldStarted': {
+      const association = state.status === 'present' ? state.configuration.associations[event.data.resourceArn] : undefined;
+      if (state.status !== 'present' || !association) return state;
+      const changed: Association =
+        event.type === 'AffinityHoldStarted'
+          ? { ...association, affinityHoldUntil: event.data.until }
+          : { ...association, consumedLicenses: event.data.consumedLicenses, affinityHoldUntil: undefined };
+      return {
+        status: 'present',
+        configuration: { ...state.configuration, associations: { ...state.configuration.associations, [changed.resourceArn]: changed } },
+      };
+    }
     case 'LicenseCountExceeded':
+    case 'LicenseOperationFailed':
       return state;
   }
 }

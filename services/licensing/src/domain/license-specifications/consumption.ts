@@ -18,8 +18,18 @@ const TENANCY_NAMES: Record<NonNullable<ResourceFacts['tenancy']>, Tenancy> = {
   host: 'EC2-DedicatedHost',
 };
 
+/** A configuration refused a resource: which one is kept, so that the refusal can be put on its record. */
+export class LicenseUsageRefused extends AwsError {
+  constructor(
+    readonly licenseConfigurationArn: string,
+    reason: string,
+  ) {
+    super('LicenseUsageException', `License configuration ${licenseConfigurationArn} cannot be used: ${reason}`);
+  }
+}
+
 export const licenseUsageRefused = (configuration: LicenseConfigurationAggregate, reason: string) =>
-  new AwsError('LicenseUsageException', `License configuration ${configuration.arn} cannot be used: ${reason}`);
+  new LicenseUsageRefused(configuration.arn, reason);
 
 export interface Consumption {
   consumptionKey: string;

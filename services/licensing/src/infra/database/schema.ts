@@ -48,6 +48,20 @@ export interface LicenseConfigurationAssociationsTable {
   associated_at: ColumnType<Date, string, string>;
   ami_association_scope: string | null;
   consumed_licenses: number;
+  affinity_hold_until: ColumnType<Date | null, string | null | undefined, string | null>;
+}
+
+/** Refused operations on a configuration (launches, automatic associations), for ListFailures. */
+export interface LicenseOperationFailuresTable {
+  configuration_id: string;
+  stream_version: number;
+  operation_name: string;
+  resource_arn: string;
+  resource_type: string;
+  resource_owner_id: string;
+  error_message: string;
+  requested_by: string;
+  failed_at: ColumnType<Date, string, string>;
 }
 
 export interface LicensingDatabase {
@@ -55,4 +69,5 @@ export interface LicensingDatabase {
   license_configuration_counts: LicenseConfigurationCountsTable;
   resources: ResourcesTable;
   license_configuration_associations: LicenseConfigurationAssociationsTable;
+  license_operation_failures: LicenseOperationFailuresTable;
 }

@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
+import { resourceArn } from '@lm/inventory';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
+import { licenseConfigurationStream } from '../domain/license-configuration/decide';
+import { LicenseUsageRefused } from '../domain/license-specifications/consumption';
+import { resourceSpecificationsStream } from '../domain/license-specifications/resource-specifications';
+import { decideResourceChange } from '../domain/license-specifications/resource-lifecycle';
+import { consumesLicenses, type ResourceFacts } from '../domain/resources/resource';
+import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
+import { foldConfiguration, LicenseSpecificationCommands } from './license-specifications.commands';
+import { DATABASE, EVENT_STORE } from './tokens';
+
+/** Who asks for the operations the service runs by itself, in ListFailures. */
+const AUTOMATIC = 'license-manager';
+
+/**
+ * Follows the inventory: a resource that starts consumes again, one that stops releases, one that
+ * goes loses its associations (after any licence affinity to its host), and an instance running
+ * from an AMI with configurations is associated with them. Every decision is made on the
+ * aggregates' state, so an inventory event applied twice changes nothing the second time.
+ */
+@Injectable()
+export class ResourceLifecycle {
+  private readonly db: Kysely<LicensingDatabase>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE) db: Kysely<LicensingDatabase>,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly specifications: LicenseSpecificationCommands,
+  ) {
+    this.db = db.withSchema(LICENSING_SCHEMA);
+  }
+
+  async onResourceChanged(resource: ResourceFacts): Promise<void> {
+    await this.settle(resource);
+    if (resource.resourceType === 'EC2_INSTANCE' && resource.amiId && consumesLicenses(resource)) await this.associateFromAmi(resource);
+  }
+
+  /** Ends the affinity holds that are due; run periodically (and by tests with a given clock). */
+  async endDueAffinityHolds(): Promise<number> {
+    const due = await this.db
+      .selectFrom('license_configuration_associations')
+      .innerJoin('resources', 'resources.resource_arn', 'license_configuration_associations.resource_arn')
+      .select('resources.facts')
+      .distinct()
+      .where('affinity_hold_until', '<=', this.clock.now())
+      .execute();
+    for (const { facts } of due) await this.settle(facts);
+    return due.length;
+  }
+
+  private async settle(resource: ResourceFacts): Promise<void> {
+    const rows = await this.db
+      .selectFrom('license_configuration_associations')
+      .select('configuration_id')
+      .where('resource_arn', '=', resource.resourceArn)
+      .execute();
+    if (rows.length === 0) return;
+    const host = await this.specifications.hostOf(resource);
+    const specifications = resourceSpecificationsStream(resource.resourceArn);
+    const streams = new Map(rows.map((row) => [licenseConfigurationStream(row.configuration_id), row.configuration_id]));
+    const now = this.clock.now();
+    await handleMultiStreamCommand(this.store, [specifications, ...streams.keys()], (read) => {
+      const appends = new Map<string, NewEvent[]>();
+      const removed: string[] = [];
+      for (const stream of streams.keys()) {
+        const state = foldConfiguration(read.get(stream) ?? []);
+        if (state.status !== 'present') continue;
+        const events = decideResourceChange(state.configuration, resource, host, now);
+        if (events.some((event) => event.type === 'ResourceDisassociated')) removed.push(state.configuration.arn);
+        appends.set(stream, events as NewEvent[]);
+      }
+      if (removed.length > 0) {
+        appends.set(specifications, [
+          { type: 'LicenseSpecificationsUpdated', data: { resourceArn: resource.resourceArn, added: [], removed, updatedAt: now.toISOString() } },
+        ]);
+      }
+      return appends;
+    });
+  }
+
+  /**
+   * An instance found running from an AMI with configurations consumes them. It runs already, so
+   * each configuration is taken on its own; one that refuses it records the failure.
+   */
+  private async associateFromAmi(resource: ResourceFacts): Promise<void> {
+    const ami = resourceArn('EC2_AMI', resource.region, resource.accountId, resource.amiId!);
+    const associated = new Set(
+      (
+        await this.db
+          .selectFrom('license_configuration_associations')
+          .select('configuration_id')
+          .where('resource_arn', '=', resource.resourceArn)
+          .execute()
+      ).map((row) => row.configuration_id),
+    );
+    const pending = (await this.specifications.configurationsOfAmi(ami, resource.accountId, resource.region)).filter(
+      (arn) => !associated.has(parseLicenseConfigurationArn(arn)!.id),
+    );
+    for (const arn of pending) {
+      try {
+        await this.specifications.apply({ accountId: resource.accountId, resource, add: [{ licenseConfigurationArn: arn }], remove: [] });
+      } catch (error) {
+        if (!(error instanceof LicenseUsageRefused)) throw error;
+        await this.specifications.recordFailure(arn, resource, 'UpdateLicenseSpecificationsForResource', error.message, AUTOMATIC);
+      }
+    }
+  }
+}
