@@ -17,6 +17,7 @@ const SERVED = new Set([
   'license-manager:ListAssociationsForLicenseConfiguration',
   'license-manager:ListUsageForLicenseConfiguration',
   'license-manager:ListFailuresForLicenseConfigurationOperations',
+  'license-manager:ListLicenseConfigurationsForOrganization',
   'license-manager-extensions:AuthorizeLaunch',
   'license-manager:ListResourceInventory',
   'license-manager-extensions:ReportResources',

@@ -5,6 +5,7 @@ import type { Caller } from '@lm/messaging';
 import { AwsError } from '@lm/service-kit';
 import { LicenseUsageRefused } from '../domain/license-specifications/consumption';
 import type { ResourceFacts } from '../domain/resources/resource';
+import { ConfigurationSharing } from './configuration-sharing';
 import { LicenseSpecificationCommands } from './license-specifications.commands';
 import { REGION } from './tokens';
 
@@ -24,6 +25,7 @@ const EXTENSION_ERRORS: Record<string, string> = {
 export class LaunchAdmission {
   constructor(
     private readonly specifications: LicenseSpecificationCommands,
+    private readonly sharing: ConfigurationSharing,
     @Inject(REGION) private readonly region: string,
   ) {}
 
@@ -47,13 +49,13 @@ export class LaunchAdmission {
       amiId: input.AmiId,
       active: true,
     };
-    const fromAmi = input.AmiId
-      ? await this.specifications.configurationsOfAmi(resourceArn('EC2_AMI', region, accountId, input.AmiId), accountId, region)
-      : [];
+    const fromAmi = input.AmiId ? await this.specifications.configurationsOfAmi(resourceArn('EC2_AMI', region, accountId, input.AmiId), accountId) : [];
     const arns = [...new Set([...(input.LicenseConfigurationArns ?? []), ...fromAmi])];
     if (arns.length > 0) {
       try {
-        await this.specifications.apply({ accountId, resource, add: arns.map((licenseConfigurationArn) => ({ licenseConfigurationArn })), remove: [] });
+        // Without a signed caller the organization is unknown: only the account's own configurations apply.
+        const usableOwners = caller ? await this.sharing.usableOwners({ accountId, region, organization: caller.organization }) : new Set([accountId]);
+        await this.specifications.apply({ accountId, usableOwners, resource, add: arns.map((licenseConfigurationArn) => ({ licenseConfigurationArn })), remove: [] });
       } catch (error) {
         if (error instanceof LicenseUsageRefused) {
           await this.specifications.recordFailure(error.licenseConfigurationArn, resource, 'AuthorizeLaunch', error.message, caller?.principalArn ?? 'nats');

@@ -9,6 +9,7 @@ import type { LicenseConfigurationAggregate } from '../domain/license-configurat
 import { toTagList } from '../domain/tags';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { toGetLicenseConfigurationOutput, toLicenseConfigurationOutput } from './license-configuration-output';
+import { ConfigurationSharing } from './configuration-sharing';
 import { DATABASE } from './tokens';
 
 const DEFAULT_PAGE = 100;
@@ -27,25 +28,50 @@ const BOOLEAN_VALUES: Record<string, boolean> = { true: true, false: false };
 export class LicenseConfigurationQueries {
   private readonly db: Kysely<LicensingDatabase>;
 
-  constructor(@Inject(DATABASE) db: Kysely<LicensingDatabase>) {
+  constructor(
+    @Inject(DATABASE) db: Kysely<LicensingDatabase>,
+    private readonly sharing: ConfigurationSharing,
+  ) {
     this.db = db.withSchema(LICENSING_SCHEMA);
   }
 
+  /** The owner's configurations, and those its organization's management account shares with it. */
   async get(caller: Caller, arn: string): Promise<LicenseManager.GetLicenseConfigurationResponse> {
-    return toGetLicenseConfigurationOutput(await this.owned(caller, arn));
+    return toGetLicenseConfigurationOutput(await this.find(arn, caller.region, await this.sharing.usableOwners(caller)));
+  }
+
+  /** What the caller sees: its own configurations and those shared with it. */
+  async list(caller: Caller, input: LicenseManager.ListLicenseConfigurationsRequest): Promise<LicenseManager.ListLicenseConfigurationsResponse> {
+    return this.listOf(caller, [...(await this.sharing.usableOwners(caller))], input);
+  }
+
+  /** The management account's view of every configuration in its organization. */
+  async listForOrganization(
+    caller: Caller,
+    input: LicenseManager.ListLicenseConfigurationsForOrganizationRequest,
+  ): Promise<LicenseManager.ListLicenseConfigurationsForOrganizationResponse> {
+    const organization = caller.organization;
+    if (!organization || organization.managementAccountId !== caller.accountId) {
+      throw new AwsError('AuthorizationException', 'Only the management account of an organization can list its license configurations.');
+    }
+    return this.listOf(caller, organization.memberAccountIds ?? [caller.accountId], input);
   }
 
   async listTags(caller: Caller, arn: string): Promise<LicenseManager.ListTagsForResourceResponse> {
     return { Tags: toTagList((await this.owned(caller, arn)).tags) };
   }
 
-  async list(caller: Caller, input: LicenseManager.ListLicenseConfigurationsRequest): Promise<LicenseManager.ListLicenseConfigurationsResponse> {
+  private async listOf(
+    caller: Caller,
+    owners: string[],
+    input: LicenseManager.ListLicenseConfigurationsRequest,
+  ): Promise<LicenseManager.ListLicenseConfigurationsResponse> {
     const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
     const after = decodePageToken<{ createdAt: string; id: string }>(input.NextToken, caller.accountId);
     let query = this.db
       .selectFrom('license_configurations')
       .select(['id', 'created_at', 'document'])
-      .where('owner_account_id', '=', caller.accountId)
+      .where('owner_account_id', 'in', owners)
       .where('region', '=', caller.region);
     if (input.LicenseConfigurationArns) {
       const ids = input.LicenseConfigurationArns.map((arn) => {
@@ -98,13 +124,17 @@ export class LicenseConfigurationQueries {
 
   /** The caller's configuration an ARN names, or the not-found error another account also gets. */
   async owned(caller: Caller, arn: string): Promise<LicenseConfigurationAggregate> {
+    return this.find(arn, caller.region, new Set([caller.accountId]));
+  }
+
+  private async find(arn: string, region: string, owners: ReadonlySet<string>): Promise<LicenseConfigurationAggregate> {
     const parts = parseLicenseConfigurationArn(arn);
-    if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId) throw licenseConfigurationNotFound(arn);
+    if (!parts || parts.region !== region || !owners.has(parts.accountId)) throw licenseConfigurationNotFound(arn);
     const row = await this.db
       .selectFrom('license_configurations')
       .select('document')
       .where('id', '=', parts.id)
-      .where('owner_account_id', '=', caller.accountId)
+      .where('owner_account_id', '=', parts.accountId)
       .executeTakeFirst();
     if (!row) throw licenseConfigurationNotFound(arn);
     return row.document;

@@ -5,7 +5,7 @@ import { resourceArn } from '@lm/inventory';
 import type { Caller } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
-import { licenseConfigurationArn, parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
+import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/license-configuration/decide';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
@@ -19,6 +19,7 @@ import {
 } from '../domain/license-specifications/resource-specifications';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
+import { ConfigurationSharing } from './configuration-sharing';
 import { DATABASE, EVENT_STORE } from './tokens';
 
 export const foldConfiguration = (events: RecordedEvent[]): LicenseConfigurationState =>
@@ -37,6 +38,7 @@ export class LicenseSpecificationCommands {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE) db: Kysely<LicensingDatabase>,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sharing: ConfigurationSharing,
   ) {
     this.db = db.withSchema(LICENSING_SCHEMA);
   }
@@ -48,6 +50,7 @@ export class LicenseSpecificationCommands {
     }
     await this.apply({
       accountId: caller.accountId,
+      usableOwners: await this.sharing.usableOwners(caller),
       resource,
       add: (input.AddLicenseSpecifications ?? []).map((s) => ({
         licenseConfigurationArn: s.LicenseConfigurationArn,
@@ -67,7 +70,7 @@ export class LicenseSpecificationCommands {
     const streamOf = new Map<string, string>();
     for (const arn of [...change.add.map((s) => s.licenseConfigurationArn), ...change.remove]) {
       const parts = parseLicenseConfigurationArn(arn);
-      if (!parts || parts.region !== resource.region || parts.accountId !== change.accountId) throw licenseConfigurationNotFound(arn);
+      if (!parts || parts.region !== resource.region || !change.usableOwners.has(parts.accountId)) throw licenseConfigurationNotFound(arn);
       streamOf.set(arn, licenseConfigurationStream(parts.id));
     }
     const specificationsStream = resourceSpecificationsStream(resource.resourceArn);
@@ -88,15 +91,19 @@ export class LicenseSpecificationCommands {
     return decided;
   }
 
-  /** The configurations an AMI is associated with: instances launched from it consume them. */
-  async configurationsOfAmi(amiArn: string, accountId: string, region: string): Promise<string[]> {
+  /**
+   * The configurations an account associated an AMI with (its own, or shared with it): instances
+   * launched from the AMI consume them.
+   */
+  async configurationsOfAmi(amiArn: string, accountId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('license_configuration_associations')
-      .select('configuration_id')
-      .where('resource_arn', '=', amiArn)
-      .where('resource_owner_id', '=', accountId)
+      .innerJoin('license_configurations', 'license_configurations.id', 'license_configuration_associations.configuration_id')
+      .select('license_configurations.document')
+      .where('license_configuration_associations.resource_arn', '=', amiArn)
+      .where('license_configuration_associations.resource_owner_id', '=', accountId)
       .execute();
-    return rows.map((row) => licenseConfigurationArn(region, accountId, row.configuration_id));
+    return rows.map((row) => row.document.arn);
   }
 
   /** Puts a refused operation on the configuration's record (ListFailures, and an event for integrators). */

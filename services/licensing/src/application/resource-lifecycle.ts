@@ -98,12 +98,14 @@ export class ResourceLifecycle {
           .execute()
       ).map((row) => row.configuration_id),
     );
-    const pending = (await this.specifications.configurationsOfAmi(ami, resource.accountId, resource.region)).filter(
+    const pending = (await this.specifications.configurationsOfAmi(ami, resource.accountId)).filter(
       (arn) => !associated.has(parseLicenseConfigurationArn(arn)!.id),
     );
     for (const arn of pending) {
       try {
-        await this.specifications.apply({ accountId: resource.accountId, resource, add: [{ licenseConfigurationArn: arn }], remove: [] });
+        // The account associated the AMI with this configuration, so it may use it.
+        const usableOwners = new Set([resource.accountId, parseLicenseConfigurationArn(arn)!.accountId]);
+        await this.specifications.apply({ accountId: resource.accountId, usableOwners, resource, add: [{ licenseConfigurationArn: arn }], remove: [] });
       } catch (error) {
         if (!(error instanceof LicenseUsageRefused)) throw error;
         await this.specifications.recordFailure(arn, resource, 'UpdateLicenseSpecificationsForResource', error.message, AUTOMATIC);

@@ -27,6 +27,11 @@ export class LicenseConfigurationsController {
     return this.queries.list(caller, input);
   }
 
+  @MessagePattern(subject('ListLicenseConfigurationsForOrganization'))
+  listForOrganization(@Payload() { caller, input }: Request<'ListLicenseConfigurationsForOrganization'>) {
+    return this.queries.listForOrganization(caller, input);
+  }
+
   @MessagePattern(subject('UpdateLicenseConfiguration'))
   async update(@Payload() { caller, input }: Request<'UpdateLicenseConfiguration'>) {
     await this.commands.update(caller, input);

@@ -9,6 +9,7 @@ import { LicenseConfigurationQueries } from '../application/license-configuratio
 import { applyInventoryEvent } from '../application/inventory.projection';
 import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
 import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
+import { ConfigurationSharing } from '../application/configuration-sharing';
 import { LaunchAdmission } from '../application/launch-admission';
 import { ResourceLifecycle } from '../application/resource-lifecycle';
 import { ServiceSettingsHandlers } from '../application/service-settings.handlers';
@@ -39,6 +40,7 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
     LaunchAdmission,
     ResourceLifecycle,
+    ConfigurationSharing,
     LicenseConfigurationCommands,
     LicenseConfigurationQueries,
     ServiceSettingsHandlers,

@@ -18,6 +18,11 @@ import {
 
 export interface UpdateLicenseSpecifications {
   accountId: string;
+  /**
+   * Accounts whose configurations this account may use: its own, and its organization's
+   * management account when that shares its configurations with the organization.
+   */
+  usableOwners: ReadonlySet<string>;
   resource: ResourceFacts;
   /** The Dedicated Host the resource runs on, when the inventory knows it. */
   host?: ResourceFacts;
@@ -32,8 +37,8 @@ export interface SpecificationsDecision {
   specifications: ResourceSpecificationsEvent[];
 }
 
-function liveConfiguration(state: LicenseConfigurationState | undefined, arn: string, accountId: string): LicenseConfigurationAggregate {
-  if (state?.status !== 'present' || state.configuration.ownerAccountId !== accountId) throw licenseConfigurationNotFound(arn);
+function liveConfiguration(state: LicenseConfigurationState | undefined, arn: string, usableOwners: ReadonlySet<string>): LicenseConfigurationAggregate {
+  if (state?.status !== 'present' || !usableOwners.has(state.configuration.ownerAccountId)) throw licenseConfigurationNotFound(arn);
   return state.configuration;
 }
 
@@ -105,7 +110,7 @@ export function decideLicenseSpecifications(
 
   const decision: SpecificationsDecision = { configurations: new Map(), specifications: [] };
   for (const [arn, specification] of adding) {
-    const configuration = liveConfiguration(configurations.get(arn), arn, command.accountId);
+    const configuration = liveConfiguration(configurations.get(arn), arn, command.usableOwners);
     decision.configurations.set(arn, associate(configuration, command, specification));
   }
   for (const arn of command.remove) {

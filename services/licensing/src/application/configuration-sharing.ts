@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventStore } from '@lm/event-store';
+import type { Caller } from '@lm/messaging';
+import { serviceSettingsDecider, serviceSettingsStream, type ServiceSettingsEvent } from '../domain/service-settings/service-settings';
+import { EVENT_STORE } from './tokens';
+
+/**
+ * Which accounts' configurations a caller may see and consume. The guide: the management account
+ * creates self-managed licenses once and shares them with its organization by linking the
+ * organization in License Manager's settings; member accounts then use them. No one else can.
+ */
+@Injectable()
+export class ConfigurationSharing {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** The caller's own account, and its management account when that shares with the organization. */
+  async usableOwners(caller: Pick<Caller, 'accountId' | 'region' | 'organization'>): Promise<Set<string>> {
+    const owners = new Set([caller.accountId]);
+    const management = caller.organization?.managementAccountId;
+    if (management && management !== caller.accountId && (await this.sharesWithOrganization(management, caller.region, caller.organization!.id))) {
+      owners.add(management);
+    }
+    return owners;
+  }
+
+  private async sharesWithOrganization(managementAccountId: string, region: string, organizationId: string): Promise<boolean> {
+    const { events } = await this.store.readStream(serviceSettingsStream(managementAccountId, region));
+    const settings = events.reduce(
+      (state, event) => serviceSettingsDecider.evolve(state, event as unknown as ServiceSettingsEvent),
+      serviceSettingsDecider.initialState(),
+    );
+    return settings?.organizationIntegration === true && settings.organizationId === organizationId;
+  }
+}
