@@ -17,6 +17,10 @@ export interface ObservedResource {
   tenancy?: 'default' | 'dedicated' | 'host';
   hostId?: string;
   amiId?: string;
+  platform?: string;
+  licenseIncluded?: string[];
+  tags?: Record<string, string>;
+  applications?: { name: string; version?: string | null; publisher?: string | null }[];
 }
 
 export function resourceArnOf(r: ObservedResource): string {

@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '@lm/event-store';
+import { Injectable } from '@nestjs/common';
 import type { Caller } from '@lm/messaging';
-import { serviceSettingsDecider, serviceSettingsStream, type ServiceSettingsEvent } from '../domain/service-settings/service-settings';
-import { EVENT_STORE } from './tokens';
+import { ServiceSettingsHandlers } from './service-settings.handlers';
 
 /**
  * Which accounts' configurations a caller may see and consume. The guide: the management account
@@ -11,7 +9,7 @@ import { EVENT_STORE } from './tokens';
  */
 @Injectable()
 export class ConfigurationSharing {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly settings: ServiceSettingsHandlers) {}
 
   /** The caller's own account, and its management account when that shares with the organization. */
   async usableOwners(caller: Pick<Caller, 'accountId' | 'region' | 'organization'>): Promise<Set<string>> {
@@ -24,11 +22,7 @@ export class ConfigurationSharing {
   }
 
   private async sharesWithOrganization(managementAccountId: string, region: string, organizationId: string): Promise<boolean> {
-    const { events } = await this.store.readStream(serviceSettingsStream(managementAccountId, region));
-    const settings = events.reduce(
-      (state, event) => serviceSettingsDecider.evolve(state, event as unknown as ServiceSettingsEvent),
-      serviceSettingsDecider.initialState(),
-    );
-    return settings?.organizationIntegration === true && settings.organizationId === organizationId;
+    const settings = await this.settings.settingsOf(managementAccountId, region);
+    return settings.organizationIntegration && settings.organizationId === organizationId;
   }
 }

@@ -19,6 +19,11 @@ interface ObservedResource {
   tenancy: ResourceFacts['tenancy'] | null;
   hostId: string | null;
   amiId: string | null;
+  platform: string | null;
+  usageOperation: string | null;
+  licenseIncluded: string[];
+  tags: Record<string, string>;
+  applications: { name: string; version: string | null; publisher: string | null }[];
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -47,6 +52,11 @@ export async function applyInventoryEvent(event: DomainEventMessage, trx: Transa
       tenancy: orUndefined(data.tenancy),
       hostId: orUndefined(data.hostId),
       amiId: orUndefined(data.amiId),
+      platform: orUndefined(data.platform),
+      usageOperation: orUndefined(data.usageOperation),
+      licenseIncluded: data.licenseIncluded ?? [],
+      tags: data.tags ?? {},
+      applications: data.applications ?? [],
       active: true,
     };
     const row = {

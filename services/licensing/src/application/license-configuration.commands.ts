@@ -6,7 +6,10 @@ import { CLOCK, type Clock } from '@lm/service-kit';
 import { licenseConfigurationArn, newLicenseConfigurationId, parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import type { LicenseConfigurationCommand } from '../domain/license-configuration/commands';
 import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/license-configuration/decide';
-import { licenseConfigurationNotFound } from '../domain/license-configuration/errors';
+import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
+import { hasExclusionRules } from '../domain/automated-discovery/product-matching';
+import { ResourceLifecycle } from './resource-lifecycle';
+import { ServiceSettingsHandlers } from './service-settings.handlers';
 import { EVENT_STORE } from './tokens';
 
 type TargetedCommand = Extract<LicenseConfigurationCommand, { arn: string }>;
@@ -17,9 +20,12 @@ export class LicenseConfigurationCommands {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly settings: ServiceSettingsHandlers,
+    private readonly lifecycle: ResourceLifecycle,
   ) {}
 
   async create(caller: Caller, input: LicenseManager.CreateLicenseConfigurationRequest): Promise<LicenseManager.CreateLicenseConfigurationResponse> {
+    await this.assertExclusionRulesAllowed(caller, input.ProductInformationList);
     const id = newLicenseConfigurationId();
     const arn = licenseConfigurationArn(caller.region, caller.accountId, id);
     await handleCommand(this.store, licenseConfigurationStream(id), licenseConfigurationDecider, {
@@ -31,11 +37,24 @@ export class LicenseConfigurationCommands {
       now: this.clock.now(),
       input,
     }, { assumeNewStream: true });
+    if (input.ProductInformationList?.length) await this.lifecycle.onProductInformationChanged(arn);
     return { LicenseConfigurationArn: arn };
   }
 
   async update(caller: Caller, input: LicenseManager.UpdateLicenseConfigurationRequest): Promise<void> {
+    await this.assertExclusionRulesAllowed(caller, input.ProductInformationList);
     await this.onExisting(caller, input.LicenseConfigurationArn, { type: 'UpdateLicenseConfiguration', now: this.clock.now(), input });
+    if (input.ProductInformationList !== undefined || input.LicenseConfigurationStatus === 'AVAILABLE') {
+      await this.lifecycle.onProductInformationChanged(input.LicenseConfigurationArn);
+    }
+  }
+
+  /** The guide: exclusion rules (AccountId, Tag) need cross-account discovery; single accounts cannot add them. */
+  private async assertExclusionRulesAllowed(caller: Caller, products: LicenseManager.ProductInformation[] | undefined): Promise<void> {
+    if (!products || !hasExclusionRules(products)) return;
+    if (!(await this.settings.settingsOf(caller.accountId, caller.region)).enableCrossAccountsDiscovery) {
+      throw invalidParameter('Exclusion rules (AccountId, Tag) need cross-account discovery, which this account has not enabled.');
+    }
   }
 
   async delete(caller: Caller, arn: string): Promise<void> {

@@ -2,13 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
 import { resourceArn } from '@lm/inventory';
 import { CLOCK, type Clock } from '@lm/service-kit';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { licenseConfigurationStream } from '../domain/license-configuration/decide';
 import { LicenseUsageRefused } from '../domain/license-specifications/consumption';
 import { resourceSpecificationsStream } from '../domain/license-specifications/resource-specifications';
 import { decideResourceChange } from '../domain/license-specifications/resource-lifecycle';
-import { consumesLicenses, type ResourceFacts } from '../domain/resources/resource';
+import { consumesLicenses, isGone, type ResourceFacts } from '../domain/resources/resource';
+import { matchesProductInformation } from '../domain/automated-discovery/product-matching';
+import type { LicenseConfigurationAggregate } from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { foldConfiguration, LicenseSpecificationCommands } from './license-specifications.commands';
 import { DATABASE, EVENT_STORE } from './tokens';
@@ -37,7 +39,79 @@ export class ResourceLifecycle {
 
   async onResourceChanged(resource: ResourceFacts): Promise<void> {
     await this.settle(resource);
+    if (isGone(resource)) return;
     if (resource.resourceType === 'EC2_INSTANCE' && resource.amiId && consumesLicenses(resource)) await this.associateFromAmi(resource);
+    for (const configuration of await this.discoveringConfigurations(resource)) await this.discover(configuration, resource);
+  }
+
+  /** A configuration's product information changed: look for its products in the inventory it covers. */
+  async onProductInformationChanged(configurationArn: string): Promise<void> {
+    const parts = parseLicenseConfigurationArn(configurationArn)!;
+    const row = await this.db.selectFrom('license_configurations').select('document').where('id', '=', parts.id).executeTakeFirst();
+    if (!row || row.document.productInformationList.length === 0) return;
+    const settings = await this.db
+      .selectFrom('service_settings')
+      .select(['cross_account_discovery', 'member_account_ids'])
+      .where('account_id', '=', parts.accountId)
+      .where('region', '=', parts.region)
+      .executeTakeFirst();
+    const accounts = settings?.cross_account_discovery ? [...new Set([parts.accountId, ...settings.member_account_ids])] : [parts.accountId];
+    const resources = await this.db
+      .selectFrom('resources')
+      .select('facts')
+      .where('account_id', 'in', accounts)
+      .where('region', '=', parts.region)
+      .where('active', '=', true)
+      .execute();
+    for (const { facts } of resources) if (!isGone(facts)) await this.discover(row.document, facts);
+  }
+
+  /**
+   * Configurations whose automated discovery covers a resource: those of its account, and those
+   * of a management account that runs cross-account discovery over it.
+   */
+  private async discoveringConfigurations(resource: ResourceFacts): Promise<LicenseConfigurationAggregate[]> {
+    const rows = await this.db
+      .selectFrom('license_configurations')
+      .select('document')
+      .where('region', '=', resource.region)
+      .where(sql<boolean>`jsonb_array_length(document->'productInformationList') > 0`)
+      .where((eb) =>
+        eb.or([
+          eb('owner_account_id', '=', resource.accountId),
+          eb(
+            'owner_account_id',
+            'in',
+            eb
+              .selectFrom('service_settings')
+              .select('account_id')
+              .where('cross_account_discovery', '=', true)
+              .where('region', '=', resource.region)
+              .where(sql<boolean>`member_account_ids ? ${resource.accountId}`),
+          ),
+        ]),
+      )
+      .execute();
+    return rows.map((row) => row.document);
+  }
+
+  /** Associates a resource running one of the configuration's products, as automated discovery. */
+  private async discover(configuration: LicenseConfigurationAggregate, resource: ResourceFacts): Promise<void> {
+    if (configuration.status !== 'AVAILABLE' || resource.resourceArn in configuration.associations) return;
+    if (!matchesProductInformation(configuration.productInformationList, resource)) return;
+    try {
+      await this.specifications.apply({
+        accountId: resource.accountId,
+        usableOwners: new Set([resource.accountId, configuration.ownerAccountId]),
+        resource,
+        add: [{ licenseConfigurationArn: configuration.arn }],
+        remove: [],
+        automated: true,
+      });
+    } catch (error) {
+      if (!(error instanceof LicenseUsageRefused)) throw error;
+      await this.specifications.recordFailure(configuration.arn, resource, 'AutomatedDiscovery', error.message, AUTOMATIC);
+    }
   }
 
   /** Ends the affinity holds that are due; run periodically (and by tests with a given clock). */

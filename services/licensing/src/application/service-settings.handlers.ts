@@ -22,12 +22,17 @@ export class ServiceSettingsHandlers {
   ) {}
 
   async get(caller: Caller): Promise<LicenseManager.GetServiceSettingsResponse> {
-    const { events } = await this.store.readStream(serviceSettingsStream(caller.accountId, caller.region));
+    return toOutput(await this.settingsOf(caller.accountId, caller.region));
+  }
+
+  /** An account's settings in a Region (the defaults until it changes any). */
+  async settingsOf(accountId: string, region: string): Promise<ServiceSettings> {
+    const { events } = await this.store.readStream(serviceSettingsStream(accountId, region));
     const settings = events.reduce(
       (state, event) => serviceSettingsDecider.evolve(state, event as unknown as ServiceSettingsEvent),
       serviceSettingsDecider.initialState(),
     );
-    return toOutput(settings ?? defaultServiceSettings(caller.accountId, caller.region));
+    return settings ?? defaultServiceSettings(accountId, region);
   }
 
   async update(caller: Caller, input: LicenseManager.UpdateServiceSettingsRequest): Promise<void> {
@@ -36,6 +41,7 @@ export class ServiceSettingsHandlers {
       accountId: caller.accountId,
       region: caller.region,
       managedOrganizationId: organization?.managementAccountId === caller.accountId ? organization.id : undefined,
+      managedOrganizationMemberIds: organization?.managementAccountId === caller.accountId ? organization.memberAccountIds : undefined,
       now: this.clock.now(),
       input,
     });

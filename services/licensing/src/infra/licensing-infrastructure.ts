@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { licenseConfigurationQuotaProjection } from '../application/license-configuration-quota.projection';
 import { licenseConfigurationAssociationsProjection } from '../application/license-configuration-associations.projection';
 import { licenseConfigurationsProjection } from '../application/license-configurations.projection';
+import { serviceSettingsProjection } from '../application/service-settings.projection';
 import { migrateLicensingViews } from './database/migrations';
 import { LICENSING_SCHEMA } from './database/schema';
 
@@ -40,6 +41,7 @@ export async function openLicensingInfrastructure(env = process.env): Promise<Li
     projections: [
       licenseConfigurationsProjection,
       licenseConfigurationAssociationsProjection,
+      serviceSettingsProjection,
       licenseConfigurationQuotaProjection(licenseConfigurationQuota(env)),
     ],
   });

@@ -44,7 +44,7 @@ export interface LicenseOperationFailure {
   failedAt: string;
 }
 
-export type DisassociationReason = 'requested' | 'terminated' | 'deregistered' | 'released' | 'inactive';
+export type DisassociationReason = 'requested' | 'terminated' | 'deregistered' | 'released' | 'inactive' | 'software-not-found';
 export type ConsumptionChangeReason = 'started' | 'stopped' | 'affinity-ended';
 
 export type LicenseConfigurationEventType = LicenseConfigurationEvent['type'];

@@ -29,6 +29,8 @@ export interface Association {
   consumedLicenses: number;
   /** While licenseAffinityToHost keeps the licences of a stopped or gone resource on its host. */
   affinityHoldUntil?: string;
+  /** Made by automated discovery: the guide forbids disassociating it by hand. */
+  automated?: boolean;
 }
 
 /** The configuration with its associations: what decisions are made on. */

@@ -28,6 +28,8 @@ export interface UpdateLicenseSpecifications {
   host?: ResourceFacts;
   add: LicenseSpecification[];
   remove: string[];
+  /** Associations made by automated discovery rather than asked for. */
+  automated?: boolean;
   now: Date;
 }
 
@@ -62,6 +64,7 @@ function associate(
     amiAssociationScope: specification.amiAssociationScope,
     consumptionKey,
     consumedLicenses: consumesLicenses(command.resource) ? units : 0,
+    ...(command.automated ? { automated: true } : {}),
   };
   const events: LicenseConfigurationEvent[] = [{ type: 'ResourceAssociated', data: association }];
   const limit = configuration.licenseCount;
@@ -115,6 +118,9 @@ export function decideLicenseSpecifications(
   }
   for (const arn of command.remove) {
     const state = configurations.get(arn);
+    if (state?.status === 'present' && state.configuration.associations[resource.resourceArn]?.automated && !command.automated) {
+      throw invalidParameter(`${resource.resourceArn} is tracked by automated discovery of ${arn} and cannot be disassociated by hand.`);
+    }
     // A configuration deleted meanwhile has no association left to end.
     if (state?.status !== 'present' || !(resource.resourceArn in state.configuration.associations)) continue;
     decision.configurations.set(arn, [

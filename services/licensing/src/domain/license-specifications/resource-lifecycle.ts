@@ -2,6 +2,7 @@ import type { ConsumptionChangeReason, DisassociationReason, LicenseConfiguratio
 import { consumedLicenses, type LicenseConfigurationAggregate } from '../license-configuration/license-configuration';
 import { parseLicenseRules } from '../license-configuration/license-rules';
 import { consumesLicenses, isGone, type ResourceFacts } from '../resources/resource';
+import { matchesProductInformation } from '../automated-discovery/product-matching';
 import { consumptionOf } from './consumption';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,7 +32,8 @@ function unitsWhileRunning(configuration: LicenseConfigurationAggregate, resourc
  * What a change of an associated resource means for a configuration: a start consumes (even past
  * a hard limit: the resource runs, and the event says so), a stop releases, a termination (or an
  * AMI deregistered, a host released, a resource gone inactive) ends the association. Under
- * licenseAffinityToHost the licences stay on the host for that many days first. Decided from
+ * licenseAffinityToHost the licences stay on the host for that many days first; a resource that
+ * automated discovery tracks goes too when its software does (DisassociateWhenNotFound). Decided from
  * state, so a redelivered inventory event decides nothing more.
  */
 export function decideResourceChange(
@@ -58,9 +60,13 @@ export function decideResourceChange(
     return events;
   };
 
-  if (isGone(resource)) {
+  // DisassociateWhenNotFound: a resource that automated discovery tracks goes once its software does.
+  const softwareGone =
+    association.automated === true && configuration.disassociateWhenNotFound && !matchesProductInformation(configuration.productInformationList, resource);
+  if (isGone(resource) || softwareGone) {
     if (days !== undefined && association.consumedLicenses > 0 && !holdEnded) return hold();
-    return [{ type: 'ResourceDisassociated', data: { resourceArn: resource.resourceArn, reason: goneReason(resource), disassociatedAt: at } }];
+    const reason = isGone(resource) ? goneReason(resource) : 'software-not-found';
+    return [{ type: 'ResourceDisassociated', data: { resourceArn: resource.resourceArn, reason, disassociatedAt: at } }];
   }
   if (consumesLicenses(resource)) return consume(unitsWhileRunning(configuration, resource, host, association.consumedLicenses), 'started');
   if (association.consumedLicenses === 0) return [];

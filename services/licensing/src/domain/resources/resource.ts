@@ -20,6 +20,12 @@ export interface ResourceFacts {
   tenancy?: 'default' | 'dedicated' | 'host';
   hostId?: string;
   amiId?: string;
+  /** What automated discovery matches products on. */
+  platform?: string;
+  usageOperation?: string;
+  licenseIncluded?: string[];
+  tags?: Record<string, string>;
+  applications?: { name: string; version?: string | null; publisher?: string | null }[];
   active: boolean;
 }
 

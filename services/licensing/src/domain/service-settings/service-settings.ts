@@ -13,6 +13,8 @@ export interface ServiceSettings {
   s3BucketArn?: string;
   snsTopicArn?: string;
   enabledDiscoverySourceRegions: string[];
+  /** The organization's accounts when it is linked (what cross-account discovery covers). */
+  organizationMemberAccountIds?: string[];
 }
 
 /** Every change carries the whole settings, so a consumer needs no history to know the current ones. */
@@ -23,6 +25,8 @@ export interface UpdateServiceSettings {
   region: string;
   /** The caller's organization, when it is the organization's management account. */
   managedOrganizationId?: string;
+  /** That organization's accounts. */
+  managedOrganizationMemberIds?: string[];
   now: Date;
   input: LicenseManager.UpdateServiceSettingsRequest;
 }
@@ -71,6 +75,7 @@ function decide(command: UpdateServiceSettings, state: ServiceSettingsState): Se
     }
     next.organizationIntegration = enable;
     next.organizationId = enable ? command.managedOrganizationId : undefined;
+    next.organizationMemberAccountIds = enable ? command.managedOrganizationMemberIds : undefined;
   }
   if (input.EnableCrossAccountsDiscovery !== undefined) {
     if (!input.EnableCrossAccountsDiscovery && current.enableCrossAccountsDiscovery) {
@@ -83,6 +88,7 @@ function decide(command: UpdateServiceSettings, state: ServiceSettingsState): Se
       next.enableCrossAccountsDiscovery = true;
       next.organizationIntegration = true;
       next.organizationId = command.managedOrganizationId;
+      next.organizationMemberAccountIds = command.managedOrganizationMemberIds;
     }
   }
   if (JSON.stringify(next) === JSON.stringify(current) && state !== undefined) return [];

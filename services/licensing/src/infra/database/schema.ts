@@ -64,7 +64,16 @@ export interface LicenseOperationFailuresTable {
   failed_at: ColumnType<Date, string, string>;
 }
 
+/** Each account's settings as far as automated discovery needs them. */
+export interface ServiceSettingsTable {
+  account_id: string;
+  region: string;
+  cross_account_discovery: boolean;
+  member_account_ids: ColumnType<string[], string, string>;
+}
+
 export interface LicensingDatabase {
+  service_settings: ServiceSettingsTable;
   license_configurations: LicenseConfigurationsTable;
   license_configuration_counts: LicenseConfigurationCountsTable;
   resources: ResourcesTable;
