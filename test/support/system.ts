@@ -29,10 +29,11 @@ export function credentialsOf(account: DevAccount) {
   return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
 }
 
-type ProcessName = 'gateway' | 'licensing';
+type ProcessName = 'gateway' | 'licensing' | 'discovery';
 const SCRIPTS: Record<ProcessName, string> = {
   gateway: join(ROOT, 'services/gateway/dist/main.js'),
   licensing: join(ROOT, 'services/licensing/dist/main.js'),
+  discovery: join(ROOT, 'services/discovery/dist/main.js'),
 };
 
 export interface RunningSystem {
@@ -116,7 +117,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     PORT: String(port),
     LM_REGION: region,
     LM_CREDENTIALS_FILE: CREDENTIALS_FILE,
-    LM_SERVICES: 'licensing',
+    LM_SERVICES: 'licensing,discovery',
     // Its own subjects, so that no other system on the same NATS server answers its requests.
     LM_NATS_NAMESPACE: namespace,
     ...extraEnv,
@@ -155,6 +156,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
   };
 
   launch('licensing');
+  launch('discovery');
   launch('gateway');
   await waitHealthy();
 

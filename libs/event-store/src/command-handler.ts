@@ -1,4 +1,5 @@
 import { ExpectedVersionConflictError, type AppendResult, type EventStore, type NewEvent, type RecordedEvent } from './event-store';
+import { processStreamLocks } from './stream-locks';
 
 /** An event as a decider produces it: its data is the aggregate's own typed shape. */
 export type DomainEvent = { type: string; data: object; metadata?: Record<string, unknown> };
@@ -22,6 +23,23 @@ export interface CommandResult<Event, State> {
 }
 
 /**
+ * Runs `attempt` holding the streams' in-process locks, and again (after a short random pause)
+ * when another writer changed one of the streams first: each attempt reads and decides anew.
+ */
+async function retryingOnConflict<T>(streamNames: string[], maxAttempts: number, attempt: (n: number) => Promise<T>): Promise<T> {
+  return processStreamLocks.withLocks(streamNames, async () => {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt(n);
+      } catch (error) {
+        if (!(error instanceof ExpectedVersionConflictError) || n >= maxAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, n * 5)));
+      }
+    }
+  });
+}
+
+/**
  * Loads the stream, decides, and appends at the version it read. Another writer getting there
  * first makes the append fail with a version conflict; the command is then decided again on
  * the new state, so a decision is always made on the state it is appended after.
@@ -40,21 +58,15 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     assumeNewStream?: boolean;
   } = {},
 ): Promise<CommandResult<Event, State>> {
-  const maxAttempts = options.maxAttempts ?? 50;
-  for (let attempt = 1; ; attempt++) {
+  return retryingOnConflict([streamName], options.maxAttempts ?? 50, async (attempt) => {
     const { currentVersion, events } =
       attempt === 1 && options.assumeNewStream ? { currentVersion: 0, events: [] } : await store.readStream(streamName);
     const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
     const newEvents = decider.decide(command, state);
     if (newEvents.length === 0) return { state, newEvents };
-    try {
-      const appended = await store.append(streamName, newEvents as NewEvent[], { expectedVersion: currentVersion });
-      return { state: newEvents.reduce(decider.evolve, state), newEvents, appended };
-    } catch (error) {
-      if (!(error instanceof ExpectedVersionConflictError) || attempt >= maxAttempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 5)));
-    }
-  }
+    const appended = await store.append(streamName, newEvents as NewEvent[], { expectedVersion: currentVersion });
+    return { state: newEvents.reduce(decider.evolve, state), newEvents, appended };
+  });
 }
 
 /**
@@ -68,22 +80,15 @@ export async function handleMultiStreamCommand(
   decide: (streams: Map<string, RecordedEvent[]>) => Map<string, NewEvent[]>,
   options: { maxAttempts?: number } = {},
 ): Promise<Map<string, NewEvent[]>> {
-  const maxAttempts = options.maxAttempts ?? 100;
   const names = [...new Set(streamNames)];
-  for (let attempt = 1; ; attempt++) {
+  return retryingOnConflict(names, options.maxAttempts ?? 100, async () => {
     const read = await Promise.all(names.map(async (name) => [name, await store.readStream(name)] as const));
     const decided = decide(new Map(read.map(([name, { events }]) => [name, events])));
     const versions = new Map(read.map(([name, { currentVersion }]) => [name, currentVersion]));
     const appends = [...decided]
       .filter(([, events]) => events.length > 0)
       .map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));
-    if (appends.length === 0) return decided;
-    try {
-      await store.appendToStreams(appends);
-      return decided;
-    } catch (error) {
-      if (!(error instanceof ExpectedVersionConflictError) || attempt >= maxAttempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 5)));
-    }
-  }
+    if (appends.length > 0) await store.appendToStreams(appends);
+    return decided;
+  });
 }

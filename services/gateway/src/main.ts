@@ -14,6 +14,11 @@ async function main(): Promise<void> {
   express.disable('x-powered-by');
   app.enableShutdownHooks();
   await app.listen(config.port);
+  // Clients keep connections open between calls (the SDKs pool them): the server must not close
+  // an idle one just as a client reuses it, so it keeps them longer than clients' usual idle time.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   new Logger('gateway').log(`listening on port ${config.port} (region ${config.region})`);
 }
 

@@ -28,7 +28,8 @@ const LICENSE_MANAGER = apiModels['license-manager'];
 interface ResolvedOperation {
   api: ApiModel;
   operation: string;
-  input: Record<string, unknown>;
+  /** Decodes the input from the request (throws SerializationException on a body that is not a JSON object). */
+  readInput(): Record<string, unknown>;
 }
 
 /**
@@ -57,9 +58,10 @@ export class AwsRequestHandler {
       if (apis.length === 0) throw new GatewayError('UnrecognizedClientException', 403, `Credential scope service ${signingService} is not served here.`);
       api = apis[0];
       const resolved = resolveOperation(apis, request);
+      // Known before the body is read, so that a body error is answered in this API's protocol.
       api = resolved.api;
       operation = resolved.operation;
-      response = await this.dispatch(resolved, caller, requestId);
+      response = await this.dispatch(resolved.api, resolved.operation, resolved.readInput(), caller, requestId);
     } catch (error) {
       response = errorResponse(api, this.asGatewayError(api, error), requestId);
     }
@@ -76,7 +78,7 @@ export class AwsRequestHandler {
     return { caller: this.credentials.callerFor(verified.accessKeyId, this.config.region), signingService: verified.service };
   }
 
-  private async dispatch({ api, operation, input }: ResolvedOperation, caller: Caller, requestId: string): Promise<HttpResponse> {
+  private async dispatch(api: ApiModel, operation: string, input: Record<string, unknown>, caller: Caller, requestId: string): Promise<HttpResponse> {
     const model = api.operations[operation];
     if (model.input) {
       const issues = validateInput(api, model.input, input);
@@ -179,7 +181,7 @@ function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOper
   if (request.method !== 'POST' || splitUrl(request.url)[0] !== '/' || prefix !== api.metadata.targetPrefix || !operation || !api.operations[operation]) {
     throw new GatewayError('UnknownOperationException', 400, `Unknown operation ${target || `${request.method} ${request.url}`}.`);
   }
-  return { api, operation, input: parseJsonObject(request.body, true) };
+  return { api, operation, readInput: () => parseJsonObject(request.body, true) };
 }
 
 function resolveRestOperation(
@@ -188,7 +190,12 @@ function resolveRestOperation(
   match: { operation: string; labels: Record<string, string> },
 ): ResolvedOperation {
   const [, query = ''] = splitUrl(request.url);
-  const body = parseJsonObject(request.body, true);
-  const input = bindRestInput(api, match.operation, { labels: match.labels, query: new URLSearchParams(query), headers: request.headers, body });
-  return { api, operation: match.operation, input: input as Record<string, unknown> };
+  const readInput = () =>
+    bindRestInput(api, match.operation, {
+      labels: match.labels,
+      query: new URLSearchParams(query),
+      headers: request.headers,
+      body: parseJsonObject(request.body, true),
+    }) as Record<string, unknown>;
+  return { api, operation: match.operation, readInput };
 }

@@ -1,0 +1,54 @@
+import type { ReportedAttributes } from './commands';
+import type { Application, ResourceAttributes } from './events';
+
+const NOTHING_REPORTED: Omit<ResourceAttributes, 'state'> = {
+  platform: null,
+  platformVersion: null,
+  usageOperation: null,
+  instanceType: null,
+  vCpuCount: null,
+  coreCount: null,
+  socketCount: null,
+  threadsPerCore: null,
+  tenancy: null,
+  hostId: null,
+  amiId: null,
+  licenseIncluded: [],
+  tags: {},
+  applications: [],
+};
+
+/** Code-unit order: the same on every machine, whatever its locale. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const compareApplications = (a: Application, b: Application) =>
+  byText(a.name, b.name) || byText(a.version ?? '', b.version ?? '') || byText(a.publisher ?? '', b.publisher ?? '');
+
+/**
+ * The attributes after a report: what it gives replaces, what it leaves out stays. Lists are
+ * sorted and de-duplicated and tags keyed in order, so that the order a reporter happens to
+ * list things in is never taken for a change.
+ */
+export function mergeReport(current: ResourceAttributes | undefined, reported: ReportedAttributes): ResourceAttributes {
+  const defined = Object.fromEntries(Object.entries(reported).filter(([, value]) => value !== undefined));
+  const merged = { ...NOTHING_REPORTED, ...(current && attributesOf(current)), ...defined } as ResourceAttributes;
+  const applications = new Map(merged.applications.map((a) => [JSON.stringify([a.name, a.version, a.publisher]), a]));
+  return {
+    ...merged,
+    licenseIncluded: [...new Set(merged.licenseIncluded)].sort(),
+    tags: Object.fromEntries(Object.entries(merged.tags).sort(([a], [b]) => byText(a, b))),
+    applications: [...applications.values()].sort(compareApplications),
+  };
+}
+
+const ATTRIBUTE_NAMES = ['state', ...Object.keys(NOTHING_REPORTED)] as (keyof ResourceAttributes)[];
+
+/** Only the attributes of a resource (its identity and bookkeeping left out). */
+export function attributesOf(resource: ResourceAttributes): ResourceAttributes {
+  return Object.fromEntries(ATTRIBUTE_NAMES.map((name) => [name, resource[name]])) as unknown as ResourceAttributes;
+}
+
+/** Canonical attributes compare equal exactly when their JSON is equal. */
+export function sameAttributes(a: ResourceAttributes, b: ResourceAttributes): boolean {
+  return JSON.stringify(attributesOf(a)) === JSON.stringify(attributesOf(b));
+}

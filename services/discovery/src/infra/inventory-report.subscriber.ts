@@ -1,0 +1,54 @@
+import { Logger } from '@nestjs/common';
+import { inventoryReportSubject } from '@lm/messaging';
+import { AwsError } from '@lm/service-kit';
+import { headers, JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
+import type { InventoryReports } from '../application/inventory-reports';
+import { SERVICE_NAME } from './discovery-infrastructure';
+
+const codec = JSONCodec();
+const logger = new Logger('InventoryReports');
+
+/** Errors a reporter can correct: answered with status 400, like the HTTP API. */
+const CLIENT_ERRORS = new Set(['ValidationException', 'SerializationException']);
+
+/**
+ * Serves inventory reports published straight on NATS (lm.inventory.report): the body of
+ * ReportResources, answered with its output when the message has a reply subject. Errors are
+ * answered as `{"__type", "message"}` with the NATS service error headers
+ * (Nats-Service-Error-Code 400 or 500). Replicas share the subject through the service's
+ * queue group, so each report is recorded once.
+ */
+export function serveInventoryReports(nc: NatsConnection, reports: InventoryReports, region: string): Subscription {
+  return nc.subscribe(inventoryReportSubject(), {
+    queue: SERVICE_NAME,
+    callback: (error, message) => {
+      if (error) logger.error(`inventory report subscription failed: ${error.message}`);
+      else void answer(message, reports, region);
+    },
+  });
+}
+
+async function answer(message: Msg, reports: InventoryReports, region: string): Promise<void> {
+  try {
+    const output = await reports.report({ kind: 'bus', region }, parseBody(message.data));
+    if (message.reply) message.respond(codec.encode(output));
+  } catch (error) {
+    const client = error instanceof AwsError && CLIENT_ERRORS.has(error.code);
+    if (!client) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const type = client ? error.code : 'InternalServerException';
+    const text = client ? error.message : 'The service failed to process the report.';
+    if (!message.reply) return;
+    const errorHeaders = headers();
+    errorHeaders.set('Nats-Service-Error-Code', client ? '400' : '500');
+    errorHeaders.set('Nats-Service-Error', text);
+    message.respond(codec.encode({ __type: type, message: text }), { headers: errorHeaders });
+  }
+}
+
+function parseBody(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    throw new AwsError('SerializationException', 'The report is not valid JSON.');
+  }
+}

@@ -1,0 +1,24 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { InventoryReports } from '../application/inventory-reports';
+import { InventoryQueries } from '../application/inventory.queries';
+import { subject, type Request } from './operation';
+
+/** NATS handlers of the inventory operations the gateway forwards. */
+@Controller()
+export class InventoryController {
+  constructor(
+    private readonly reports: InventoryReports,
+    private readonly queries: InventoryQueries,
+  ) {}
+
+  @MessagePattern(subject('ReportResources'))
+  report(@Payload() { caller, input }: Request<'ReportResources'>) {
+    return this.reports.report({ kind: 'caller', caller }, input);
+  }
+
+  @MessagePattern(subject('ListResourceInventory'))
+  list(@Payload() { caller, input }: Request<'ListResourceInventory'>) {
+    return this.queries.list(caller, input);
+  }
+}

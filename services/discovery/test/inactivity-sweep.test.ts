@@ -1,0 +1,115 @@
+import type { Extensions } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import type { Clock } from '@lm/service-kit';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InventoryReports } from '../src/application/inventory-reports';
+import { InventorySweep } from '../src/application/inventory-sweep';
+import { InventoryQueries } from '../src/application/inventory.queries';
+import { InventoryScopes } from '../src/application/service-settings';
+import { openDiscoveryInfrastructure, type DiscoveryInfrastructure } from '../src/infra/discovery-infrastructure';
+import { createTestDatabase } from './test-database';
+
+const DAY = 24 * 3600_000;
+const t0 = new Date('2026-03-01T00:00:00Z');
+
+/** Time stands still until the test moves it. */
+class FakeClock implements Clock {
+  current = t0;
+  now = () => this.current;
+  setDays(days: number) {
+    this.current = new Date(t0.getTime() + days * DAY);
+  }
+}
+
+const callerOf = (accountId: string): Caller => ({
+  accountId,
+  principalArn: `arn:aws:iam::${accountId}:root`,
+  accessKeyId: `AKIA${accountId}`,
+  region: 'us-east-1',
+});
+const member = callerOf('222222222222');
+const outsider = callerOf('333333333333');
+
+const instance = (id: string): Extensions.ReportedResource => ({ ResourceId: id, ResourceType: 'EC2_INSTANCE', State: 'running', Platform: 'Linux/UNIX' });
+
+describe('the 30-day inactivity sweep, with a fake clock', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let infra: DiscoveryInfrastructure;
+  const clock = new FakeClock();
+  let reports: InventoryReports;
+  let sweep: InventorySweep;
+  let queries: InventoryQueries;
+
+  const report = (...resources: Extensions.ReportedResource[]) => reportAs(member, ...resources);
+  const reportAs = (caller: Caller, ...resources: Extensions.ReportedResource[]) => reports.report({ kind: 'caller', caller }, { Resources: resources });
+  const listedIds = async (caller = member) => {
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await queries.list(caller, { NextToken });
+      ids.push(...page.ResourceInventoryList!.map((r) => r.ResourceId!));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return ids.sort();
+  };
+  const eventTypes = async () =>
+    (await sql<{ type: string }>`select type from discovery.events order by global_position`.execute(infra.db)).rows.map((r) => r.type);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    infra = await openDiscoveryInfrastructure({ DATABASE_URL: database.url });
+    reports = new InventoryReports(infra.store, clock);
+    sweep = new InventorySweep(infra.db, infra.store, clock);
+    queries = new InventoryQueries(infra.db, new InventoryScopes(infra.db));
+  });
+  afterAll(async () => {
+    await infra?.store.close();
+    await infra?.db.destroy();
+    await database?.drop();
+  });
+
+  it('inactivates what went unreported for 30 days, keeps what was re-reported, and re-activates on a report', async () => {
+    clock.setDays(0);
+    expect(await report(instance('i-quiet'), instance('i-chatty'))).toEqual({ Accepted: 2, Failed: [] });
+    clock.setDays(10);
+    await report(instance('i-chatty'));
+    expect(await eventTypes()).toEqual(['ResourceObserved', 'ResourceObserved', 'ResourceObservationRefreshed']);
+
+    clock.setDays(29.99);
+    expect(await sweep.sweep()).toBe(0);
+    expect(await listedIds()).toEqual(['i-chatty', 'i-quiet']);
+
+    clock.setDays(30);
+    expect(await sweep.sweep()).toBe(1);
+    expect(await listedIds()).toEqual(['i-chatty']);
+    const [inactivated] = (await sql<{ data: Record<string, string> }>`select data from discovery.events where type = 'ResourceInactivated'`.execute(infra.db)).rows;
+    expect(inactivated.data).toMatchObject({
+      accountId: '222222222222',
+      resourceId: 'i-quiet',
+      resourceArn: 'arn:aws:ec2:us-east-1:222222222222:instance/i-quiet',
+      lastObservedAt: t0.toISOString(),
+      inactivatedAt: clock.now().toISOString(),
+    });
+    expect(await sweep.sweep()).toBe(0);
+
+    clock.setDays(31);
+    await report(instance('i-quiet'));
+    expect(await listedIds()).toEqual(['i-chatty', 'i-quiet']);
+
+    clock.setDays(40);
+    expect(await sweep.sweep()).toBe(1);
+    expect(await listedIds()).toEqual(['i-quiet']);
+  });
+
+  it('sweeps more resources than one batch', async () => {
+    clock.setDays(100);
+    const ids = Array.from({ length: 250 }, (_, i) => `i-bulk-${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < ids.length; i += 100) await reportAs(outsider, ...ids.slice(i, i + 100).map(instance));
+    expect(await listedIds(outsider)).toEqual(ids);
+    clock.setDays(130);
+    // i-quiet of the first test, last reported on day 31, goes too.
+    expect(await sweep.sweep()).toBe(251);
+    expect(await listedIds(outsider)).toEqual([]);
+  });
+});

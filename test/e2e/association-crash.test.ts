@@ -1,0 +1,88 @@
+import {
+  CreateLicenseConfigurationCommand,
+  GetLicenseConfigurationCommand,
+  ListAssociationsForLicenseConfigurationCommand,
+  UpdateLicenseSpecificationsForResourceCommand,
+} from '@aws-sdk/client-license-manager';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { licenseManager } from '../support/clients';
+import { observeResources } from '../support/inventory';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('kill -9 of licensing in the middle of associations', () => {
+  let system: RunningSystem;
+  beforeAll(async () => {
+    // Requests caught by the crash fail after 3 s instead of the default 30 s.
+    system = await startSystem({ LM_OPERATION_TIMEOUT_MS: '3000' });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('counts no licence twice and loses none', async () => {
+    const client = licenseManager(system, accounts.management);
+    const config = (await client.send(new CreateLicenseConfigurationCommand({ Name: 'crash', LicenseCountingType: 'vCPU', LicenseCount: 100_000, LicenseCountHardLimit: true })))
+      .LicenseConfigurationArn!;
+    const instances = await observeResources(
+      system,
+      Array.from({ length: 400 }, (_, i) => ({ accountId: '111111111111', resourceId: `i-0f${i.toString(16).padStart(15, '0')}`, resourceType: 'EC2_INSTANCE' as const, state: 'running', vCpuCount: 2 })),
+    );
+    const acknowledged = new Set<string>();
+    let next = 0;
+    let running = true;
+    const worker = async () => {
+      while (running && next < instances.length) {
+        const arn = instances[next++];
+        try {
+          await client.send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: arn, AddLicenseSpecifications: [{ LicenseConfigurationArn: config }] }));
+          acknowledged.add(arn);
+        } catch {
+          await sleep(20);
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, worker));
+    await sleep(700);
+    await system.kill('licensing', 'SIGKILL');
+    await sleep(300);
+    await system.restart('licensing');
+    await sleep(700);
+    running = false;
+    await load;
+    expect(acknowledged.size).toBeGreaterThan(10);
+
+    const listed = new Set<string>();
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }));
+      page.LicenseConfigurationAssociations!.forEach((a) => listed.add(a.ResourceArn!));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    for (const arn of acknowledged) expect(listed.has(arn)).toBe(true);
+    // Each associated instance counts its 2 vCPUs exactly once.
+    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).ConsumedLicenses).toBe(listed.size * 2);
+
+    // The configuration's events, the resources' specifications and the views agree.
+    const db = new Client({ connectionString: system.databaseUrl });
+    await db.connect();
+    try {
+      const associatedEvents = await db.query(
+        `select count(*)::int as n from licensing.events where type = 'ResourceAssociated' and stream_name = $1`,
+        [`license-configuration-${config.split(':').pop()}`],
+      );
+      const specifications = await db.query(
+        `select count(*)::int as n from licensing.events where type = 'LicenseSpecificationsUpdated' and data->'added' @> $1::jsonb`,
+        [JSON.stringify([{ licenseConfigurationArn: config }])],
+      );
+      const rows = await db.query(`select count(*)::int as n, coalesce(sum(consumed_licenses), 0)::int as consumed from licensing.license_configuration_associations`);
+      expect(associatedEvents.rows[0].n).toBe(listed.size);
+      expect(specifications.rows[0].n).toBe(listed.size);
+      expect(rows.rows[0]).toEqual({ n: listed.size, consumed: listed.size * 2 });
+    } finally {
+      await db.end();
+    }
+  });
+});
