@@ -169,6 +169,14 @@ describe('associating resources with license configurations', () => {
     await client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: config }));
   });
 
+  it('admits nothing once the licences have expired (LicenseExpiry)', async () => {
+    const expired = await create({ LicenseExpiry: Math.floor(Date.now() / 1000) - 60 });
+    const current = await create({ LicenseExpiry: Math.floor(Date.now() / 1000) + 86_400 });
+    const [a] = await observeResources(system, [instance()]);
+    await expect(associate(a, expired)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/expired/) });
+    await associate(a, current);
+  });
+
   it('refuses resources outside the inventory and configurations of other accounts', async () => {
     const config = await create({});
     await expect(associate('arn:aws:ec2:us-east-1:111111111111:instance/i-unknown', config)).rejects.toMatchObject({
