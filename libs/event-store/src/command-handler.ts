@@ -1,4 +1,5 @@
-import { ExpectedVersionConflictError, type AppendResult, type EventStore, type NewEvent, type RecordedEvent } from './event-store';
+import { ExpectedVersionConflictError, type AppendResult, type EventStore, type NewEvent } from './event-store';
+import type { AggregateStates } from './aggregate-states';
 import { processStreamLocks } from './stream-locks';
 
 /** An event as a decider produces it: its data is the aggregate's own typed shape. */
@@ -69,22 +70,28 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   });
 }
 
+/** A stream a multi-stream decision reads, with where its folded state is kept. */
+export interface DecisionStream {
+  name: string;
+  states: AggregateStates<any>;
+}
+
 /**
- * A decision over several streams (aggregates), appended all or nothing: reads every stream,
- * lets `decide` fold and decide on them, and appends each stream's new events at the version it
- * read. A conflict on any of them decides again on fresh state.
+ * A decision over several streams (aggregates), appended all or nothing: loads every stream's
+ * state, lets `decide` decide on them, and appends each stream's new events at the version its
+ * state reflects. A conflict on any of them decides again on fresh state.
  */
 export async function handleMultiStreamCommand(
   store: EventStore,
-  streamNames: string[],
-  decide: (streams: Map<string, RecordedEvent[]>) => Map<string, NewEvent[]>,
+  streams: DecisionStream[],
+  decide: (states: Map<string, unknown>) => Map<string, NewEvent[]>,
   options: { maxAttempts?: number } = {},
 ): Promise<Map<string, NewEvent[]>> {
-  const names = [...new Set(streamNames)];
-  return retryingOnConflict(names, options.maxAttempts ?? 100, async () => {
-    const read = await Promise.all(names.map(async (name) => [name, await store.readStream(name)] as const));
-    const decided = decide(new Map(read.map(([name, { events }]) => [name, events])));
-    const versions = new Map(read.map(([name, { currentVersion }]) => [name, currentVersion]));
+  const unique = [...new Map(streams.map((stream) => [stream.name, stream])).values()];
+  return retryingOnConflict(unique.map((stream) => stream.name), options.maxAttempts ?? 100, async () => {
+    const loaded = await Promise.all(unique.map(async (stream) => [stream.name, await stream.states.load(store, stream.name)] as const));
+    const decided = decide(new Map(loaded.map(([name, { state }]) => [name, state])));
+    const versions = new Map(loaded.map(([name, { version }]) => [name, version]));
     const appends = [...decided]
       .filter(([, events]) => events.length > 0)
       .map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));

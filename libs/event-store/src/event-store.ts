@@ -90,7 +90,8 @@ export interface EventStore {
    * transactions: the appends run one after another, and a conflict leaves the earlier ones in.
    */
   appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
-  readStream(streamName: string): Promise<ReadStreamResult>;
+  /** The stream's events (only those after `afterVersion` when given: for a caller that has the rest). */
+  readStream(streamName: string, options?: { afterVersion?: number }): Promise<ReadStreamResult>;
   /**
    * Events of every stream after `after` (exclusive), in commit order. Never returns an event
    * while an earlier-ordered one could still become visible (a transaction that commits late).

@@ -9,3 +9,5 @@ export { projectionCheckpointName } from './projections/projection-checkpoint';
 export { DEFAULT_POLL_INTERVAL_MS } from './polling-subscription';
 export type { EventStoreLogger } from './logger';
 export * from './command-handler';
+export * from './aggregate-states';
+export * from './stream-locks';

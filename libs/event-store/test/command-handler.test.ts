@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventStore, handleCommand, type Decider, type EventStore } from '../src';
+import { AggregateStates, createEventStore, handleCommand, type Decider, type EventStore } from '../src';
 import { createTestSchema, uniqueName, type TestSchema } from './test-database';
 
 type CounterEvent = { type: 'Incremented'; data: { by: number } } | { type: 'Opened'; data: { limit: number } };
@@ -97,5 +97,35 @@ describe('appendToStreams', () => {
     );
     expect((await store.readStream(a)).currentVersion).toBe(30);
     expect((await store.readStream(b)).currentVersion).toBe(30);
+  });
+});
+
+describe('AggregateStates', () => {
+  let schema: TestSchema;
+  let store: EventStore;
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
+  });
+  afterAll(async () => {
+    await store.close();
+    await schema.drop();
+  });
+
+  it('folds only the events after the version it holds, including other writers\' appends', async () => {
+    const stream = uniqueName('counted');
+    let folded = 0;
+    const states = new AggregateStates<number>((count) => {
+      folded++;
+      return count + 1;
+    }, () => 0);
+    await store.append(stream, [{ type: 'Counted', data: {} }, { type: 'Counted', data: {} }]);
+    expect(await states.load(store, stream)).toEqual({ version: 2, state: 2 });
+    // Another process appends: the next load reads and folds just that.
+    await store.append(stream, [{ type: 'Counted', data: {} }], { expectedVersion: 2 });
+    expect(await states.load(store, stream)).toEqual({ version: 3, state: 3 });
+    expect(await states.load(store, stream)).toEqual({ version: 3, state: 3 });
+    expect(folded).toBe(3);
+    expect(await states.load(store, uniqueName('empty'))).toEqual({ version: 0, state: 0 });
   });
 });

@@ -108,17 +108,18 @@ export class EventStoreDbEventStore implements EventStore {
     return results;
   }
 
-  async readStream(streamName: string): Promise<ReadStreamResult> {
+  async readStream(streamName: string, { afterVersion = 0 }: { afterVersion?: number } = {}): Promise<ReadStreamResult> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamName)) {
+      // Revisions count from 0: the event at version v has revision v - 1.
+      for await (const resolved of this.client.readStream(streamName, { fromRevision: afterVersion === 0 ? START : BigInt(afterVersion) })) {
         if (resolved.event) events.push(recordedEventFromEsdb(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return { currentVersion: 0, events: [] };
       throw error;
     }
-    return { currentVersion: events.length === 0 ? 0 : events[events.length - 1].streamVersion, events };
+    return { currentVersion: events.length === 0 ? afterVersion : events[events.length - 1].streamVersion, events };
   }
 
   /**

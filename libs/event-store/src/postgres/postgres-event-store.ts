@@ -99,16 +99,17 @@ export class PostgresEventStore implements EventStore {
     return appends.map(({ streamName }) => results.get(streamName)!);
   }
 
-  async readStream(streamName: string): Promise<ReadStreamResult> {
+  async readStream(streamName: string, { afterVersion = 0 }: { afterVersion?: number } = {}): Promise<ReadStreamResult> {
     const rows = (await this.db
       .withSchema(this.schema)
       .selectFrom('events')
       .select(EVENT_COLUMNS)
       .where('stream_name', '=', streamName)
+      .where('stream_version', '>', afterVersion)
       .orderBy('stream_version')
       .execute()) as EventRow[];
     const events = rows.map(recordedEventFromRow);
-    return { currentVersion: events.length === 0 ? 0 : events[events.length - 1].streamVersion, events };
+    return { currentVersion: events.length === 0 ? afterVersion : events[events.length - 1].streamVersion, events };
   }
 
   /**

@@ -1,32 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleMultiStreamCommand, type EventStore, type NewEvent, type RecordedEvent } from '@lm/event-store';
+import { handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
 import { resourceArn } from '@lm/inventory';
 import type { Caller } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
-import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/license-configuration/decide';
+import { licenseConfigurationStream } from '../domain/license-configuration/decide';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import type { LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
 import { decideLicenseSpecifications, type UpdateLicenseSpecifications } from '../domain/license-specifications/decide-specifications';
-import {
-  evolveResourceSpecifications,
-  resourceSpecificationsStream,
-  type ResourceSpecificationsEvent,
-  type ResourceSpecificationsState,
-} from '../domain/license-specifications/resource-specifications';
+import { resourceSpecificationsStream, type ResourceSpecificationsState } from '../domain/license-specifications/resource-specifications';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
+import { LicensingAggregateStates } from './aggregate-states';
 import { ConfigurationSharing } from './configuration-sharing';
 import { DATABASE, EVENT_STORE } from './tokens';
 
-export const foldConfiguration = (events: RecordedEvent[]): LicenseConfigurationState =>
-  events.reduce((s, e) => licenseConfigurationDecider.evolve(s, e as unknown as LicenseConfigurationEvent), licenseConfigurationDecider.initialState());
-
-const foldSpecifications = (events: RecordedEvent[]): ResourceSpecificationsState =>
-  events.reduce<ResourceSpecificationsState>((s, e) => evolveResourceSpecifications(s, e as unknown as ResourceSpecificationsEvent), undefined);
 
 /** UpdateLicenseSpecificationsForResource: associates resources with configurations and consumes their licences. */
 @Injectable()
@@ -39,6 +30,7 @@ export class LicenseSpecificationCommands {
     @Inject(DATABASE) db: Kysely<LicensingDatabase>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sharing: ConfigurationSharing,
+    private readonly aggregates: LicensingAggregateStates,
   ) {
     this.db = db.withSchema(LICENSING_SCHEMA);
   }
@@ -76,11 +68,15 @@ export class LicenseSpecificationCommands {
     const specificationsStream = resourceSpecificationsStream(resource.resourceArn);
     const now = this.clock.now();
     let decided = new Map<string, LicenseConfigurationEvent[]>();
-    await handleMultiStreamCommand(this.store, [specificationsStream, ...streamOf.values()], (streams) => {
-      const configurations = new Map([...streamOf].map(([arn, stream]) => [arn, foldConfiguration(streams.get(stream) ?? [])]));
+    const streams = [
+      { name: specificationsStream, states: this.aggregates.specifications },
+      ...[...streamOf.values()].map((name) => ({ name, states: this.aggregates.configurations })),
+    ];
+    await handleMultiStreamCommand(this.store, streams, (states) => {
+      const configurations = new Map([...streamOf].map(([arn, stream]) => [arn, states.get(stream) as LicenseConfigurationState]));
       const decision = decideLicenseSpecifications(
         { ...change, host, now },
-        foldSpecifications(streams.get(specificationsStream) ?? []),
+        states.get(specificationsStream) as ResourceSpecificationsState,
         configurations,
       );
       decided = decision.configurations;

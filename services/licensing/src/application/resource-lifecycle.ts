@@ -10,9 +10,10 @@ import { resourceSpecificationsStream } from '../domain/license-specifications/r
 import { decideResourceChange } from '../domain/license-specifications/resource-lifecycle';
 import { consumesLicenses, isGone, type ResourceFacts } from '../domain/resources/resource';
 import { matchesProductInformation } from '../domain/automated-discovery/product-matching';
-import type { LicenseConfigurationAggregate } from '../domain/license-configuration/license-configuration';
+import type { LicenseConfigurationAggregate, LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
-import { foldConfiguration, LicenseSpecificationCommands } from './license-specifications.commands';
+import { LicensingAggregateStates } from './aggregate-states';
+import { LicenseSpecificationCommands } from './license-specifications.commands';
 import { DATABASE, EVENT_STORE } from './tokens';
 
 /** Who asks for the operations the service runs by itself, in ListFailures. */
@@ -33,6 +34,7 @@ export class ResourceLifecycle {
     @Inject(DATABASE) db: Kysely<LicensingDatabase>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly specifications: LicenseSpecificationCommands,
+    private readonly aggregates: LicensingAggregateStates,
   ) {
     this.db = db.withSchema(LICENSING_SCHEMA);
   }
@@ -138,11 +140,15 @@ export class ResourceLifecycle {
     const specifications = resourceSpecificationsStream(resource.resourceArn);
     const streams = new Map(rows.map((row) => [licenseConfigurationStream(row.configuration_id), row.configuration_id]));
     const now = this.clock.now();
-    await handleMultiStreamCommand(this.store, [specifications, ...streams.keys()], (read) => {
+    const decisionStreams = [
+      { name: specifications, states: this.aggregates.specifications },
+      ...[...streams.keys()].map((name) => ({ name, states: this.aggregates.configurations })),
+    ];
+    await handleMultiStreamCommand(this.store, decisionStreams, (states) => {
       const appends = new Map<string, NewEvent[]>();
       const removed: string[] = [];
       for (const stream of streams.keys()) {
-        const state = foldConfiguration(read.get(stream) ?? []);
+        const state = states.get(stream) as LicenseConfigurationState;
         if (state.status !== 'present') continue;
         const events = decideResourceChange(state.configuration, resource, host, now);
         if (events.some((event) => event.type === 'ResourceDisassociated')) removed.push(state.configuration.arn);

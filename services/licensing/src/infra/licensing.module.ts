@@ -9,6 +9,7 @@ import { LicenseConfigurationQueries } from '../application/license-configuratio
 import { applyInventoryEvent } from '../application/inventory.projection';
 import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
 import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
+import { LicensingAggregateStates } from '../application/aggregate-states';
 import { ConfigurationSharing } from '../application/configuration-sharing';
 import { LaunchAdmission } from '../application/launch-admission';
 import { ResourceLifecycle } from '../application/resource-lifecycle';
@@ -41,6 +42,7 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     LaunchAdmission,
     ResourceLifecycle,
     ConfigurationSharing,
+    LicensingAggregateStates,
     LicenseConfigurationCommands,
     LicenseConfigurationQueries,
     ServiceSettingsHandlers,
