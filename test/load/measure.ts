@@ -22,6 +22,11 @@ export interface LoadResult {
   throughput: number;
   p50Ms: number;
   p99Ms: number;
+  /**
+   * Successful requests completed in each second of the window: shows whether the rate holds
+   * or drifts as the run grows the state it works on.
+   */
+  perSecond: number[];
   /** The first failure's message, so that a run with errors says why. */
   firstError?: string;
 }
@@ -36,6 +41,7 @@ export async function runLoad(request: (client: number) => Promise<unknown>, opt
   const windowStart = performance.now() + warmupMs;
   const windowEnd = windowStart + durationMs;
   const latencies: number[] = [];
+  const perSecond = new Array<number>(Math.ceil(durationMs / 1_000)).fill(0);
   let errors = 0;
   let firstError: string | undefined;
 
@@ -52,6 +58,7 @@ export async function runLoad(request: (client: number) => Promise<unknown>, opt
       if (finished < windowStart || finished > windowEnd) continue;
       if (failure === undefined) {
         latencies.push(finished - started);
+        perSecond[Math.min(perSecond.length - 1, Math.floor((finished - windowStart) / 1_000))] += 1;
       } else {
         errors += 1;
         firstError ??= describe(failure);
@@ -68,6 +75,7 @@ export async function runLoad(request: (client: number) => Promise<unknown>, opt
     throughput: latencies.length / (durationMs / 1_000),
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    perSecond,
     firstError,
   };
 }

@@ -6,9 +6,32 @@ import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
 import { DEFAULT_DURATION_MS } from './measure';
 
-const TABLE = 'bench_insert';
+/** A pgbench transaction script with the table it runs on, created for the run and dropped after it. */
+interface Workload {
+  /** Names the table and the script file. */
+  name: string;
+  /** Creates (and fills) the table. */
+  setup: string;
+  script: string;
+}
+
 /** One short write transaction: the floor any create through the system is compared with. */
-const SCRIPT = `insert into ${TABLE}(payload) values ('{"a":1}');\n`;
+const INSERT: Workload = {
+  name: 'bench_insert',
+  setup: 'create table bench_insert (id bigserial primary key, payload jsonb, created_at timestamptz default now())',
+  script: `insert into bench_insert(payload) values ('{"a":1}');\n`,
+};
+
+/**
+ * Every client updates the same row: the floor for writes that all go through one hot record,
+ * as admissions against one configuration do. Clients queue on the row lock, so this measures
+ * how fast PostgreSQL hands one row from committer to committer.
+ */
+const UPDATE: Workload = {
+  name: 'bench_update',
+  setup: 'create table bench_update (id int primary key, n bigint not null); insert into bench_update values (1, 0)',
+  script: 'update bench_update set n = n + 1 where id = 1;\n',
+};
 
 export interface PgbenchResult {
   clients: number;
@@ -27,22 +50,28 @@ interface Connection {
   database: string;
 }
 
-/** Runs pgbench with `args` (without connection options) and resolves with its standard output. */
-type Runner = { kind: PgbenchResult['runner']; run(args: string[]): Promise<string> };
+/** Runs pgbench with `args` (without connection options) on the workload's script and resolves with its standard output. */
+type Runner = { kind: PgbenchResult['runner']; run(workload: Workload, args: string[]): Promise<string> };
 
-/**
- * pgbench's rate for a one-row INSERT transaction at `clients` concurrent connections on the
- * database of `databaseUrl`, in a table created for the run and dropped after it.
- */
-export async function pgbenchInsertRate(databaseUrl: string, clients: number, durationSeconds = DEFAULT_DURATION_MS / 1_000): Promise<PgbenchResult> {
+/** pgbench's rate for a one-row INSERT transaction at `clients` concurrent connections on the database of `databaseUrl`. */
+export function pgbenchInsertRate(databaseUrl: string, clients: number, durationSeconds?: number): Promise<PgbenchResult> {
+  return pgbenchRate(databaseUrl, INSERT, clients, durationSeconds);
+}
+
+/** pgbench's rate for UPDATE of one and the same row at `clients` concurrent connections. */
+export function pgbenchUpdateRate(databaseUrl: string, clients: number, durationSeconds?: number): Promise<PgbenchResult> {
+  return pgbenchRate(databaseUrl, UPDATE, clients, durationSeconds);
+}
+
+async function pgbenchRate(databaseUrl: string, workload: Workload, clients: number, durationSeconds = DEFAULT_DURATION_MS / 1_000): Promise<PgbenchResult> {
   const runner = await findRunner(databaseUrl);
-  await query(databaseUrl, `create table ${TABLE} (id bigserial primary key, payload jsonb, created_at timestamptz default now())`);
+  await query(databaseUrl, workload.setup);
   try {
     const threads = Math.min(clients, availableParallelism());
-    const output = await runner.run(['-n', '-c', String(clients), '-j', String(threads), '-T', String(durationSeconds)]);
+    const output = await runner.run(workload, ['-n', '-c', String(clients), '-j', String(threads), '-T', String(durationSeconds)]);
     return { clients, ...parsePgbenchOutput(output), runner: runner.kind };
   } finally {
-    await query(databaseUrl, `drop table if exists ${TABLE}`);
+    await query(databaseUrl, `drop table if exists ${workload.name}`);
   }
 }
 
@@ -83,11 +112,11 @@ function localRunner(connection: Connection): Runner {
   if (!binary) throw new Error('pgbench is needed for the comparison: install the PostgreSQL client tools, or run with Docker');
   return {
     kind: 'local',
-    async run(args) {
+    async run(workload, args) {
       const dir = await mkdtemp(join(tmpdir(), 'pgbench-'));
       try {
-        const script = join(dir, 'insert.sql');
-        await writeFile(script, SCRIPT);
+        const script = join(dir, `${workload.name}.sql`);
+        await writeFile(script, workload.script);
         return await execFileText(binary, [...args, '-f', script, ...connectionArgs(connection)], {
           ...process.env,
           ...(connection.password ? { PGPASSWORD: connection.password } : {}),
@@ -118,9 +147,9 @@ async function containerRunner(connection: Connection): Promise<Runner | undefin
   const env: Record<string, string> = connection.password ? { PGPASSWORD: connection.password } : {};
   return {
     kind: 'container',
-    async run(args) {
-      const script = '/tmp/bench-insert.sql';
-      const written = await runtime.container.exec(container, ['sh', '-c', `printf '%s' "$SCRIPT" > ${script}`], { env: { SCRIPT } });
+    async run(workload, args) {
+      const script = `/tmp/${workload.name}.sql`;
+      const written = await runtime.container.exec(container, ['sh', '-c', `printf '%s' "$SCRIPT" > ${script}`], { env: { SCRIPT: workload.script } });
       if (written.exitCode !== 0) throw new Error(`could not write the pgbench script in the container: ${written.output}`);
       const result = await runtime.container.exec(container, ['pgbench', ...args, '-f', script, ...connectionArgs(inside)], { env });
       if (result.exitCode !== 0) throw new Error(`pgbench failed in the container (exit ${result.exitCode}):\n${result.output}`);

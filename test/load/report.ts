@@ -38,7 +38,20 @@ export function createToPgbench(row: LoadRow, create: LoadResult = row.create): 
   return create.throughput / row.pgbench.tps;
 }
 
-const figures = (result: LoadResult) => [result.throughput.toFixed(0), result.p50Ms.toFixed(1), result.p99Ms.toFixed(1), String(result.errors)];
+/** A result's req/s, p50 ms, p99 ms and errors, as table cells. */
+export const figures = (result: LoadResult) => [result.throughput.toFixed(0), result.p50Ms.toFixed(1), result.p99Ms.toFixed(1), String(result.errors)];
+
+/** The lines of a table whose columns are right-aligned to their widest cell, two spaces apart. */
+export function formatTable(header: string[], body: string[][]): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column])).join('  ');
+  return [line(header), ...body.map(line)];
+}
+
+/** The measurement settings every report states under its title. */
+export function runConditions(pgbench: PgbenchResult | undefined): string {
+  return `(${availableParallelism()} cores; pgbench ran ${pgbench?.runner ?? '-'}; ${DEFAULT_WARMUP_MS / 1_000} s warm-up, ${DEFAULT_DURATION_MS / 1_000} s measured per figure)`;
+}
 
 export function formatReport(rows: LoadRow[]): string {
   const header = ['clients', 'accounts', 'Create req/s', 'p50 ms', 'p99 ms', 'err', 'Get req/s', 'p50 ms', 'p99 ms', 'err', 'pgbench tps', 'Create/pgbench'];
@@ -47,18 +60,15 @@ export function formatReport(rows: LoadRow[]): string {
     [String(row.clients), '1 per client', ...figures(row.create), ...figures(row.get), row.pgbench.tps.toFixed(0), percent(createToPgbench(row))],
     ['', '1 shared', ...figures(row.createOneAccount), '', '', '', '', '', percent(createToPgbench(row, row.createOneAccount))],
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column])).join('  ');
   const targets = checkTargets(rows).map((t) => `  ${t.met ? 'PASS' : 'MISS'}  ${t.name}: ${t.actual}`);
   const errors = rows.flatMap((row) =>
     [row.create, row.createOneAccount, row.get].filter((r) => r.firstError).map((r) => `  first error at ${row.clients} clients: ${r.firstError}`),
   );
   return [
     'License configurations through the gateway (SigV4, lean awsJson client) vs pgbench one-row INSERT on the same PostgreSQL',
-    `(${availableParallelism()} cores; pgbench ran ${rows[0]?.pgbench.runner ?? '-'}; ${DEFAULT_WARMUP_MS / 1_000} s warm-up, ${DEFAULT_DURATION_MS / 1_000} s measured per figure)`,
+    runConditions(rows[0]?.pgbench),
     '',
-    line(header),
-    ...body.map(line),
+    ...formatTable(header, body),
     '',
     'accounts: "1 per client" = client i creates and reads in account i; "1 shared" = every client creates in one',
     'account, whose quota counter serializes its creates (the worst case; not the target\'s figure).',
@@ -85,6 +95,6 @@ export function writeJsonReport(path: string, rows: LoadRow[]): void {
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
-function percent(ratio: number): string {
+export function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(0)}%`;
 }

@@ -25,9 +25,8 @@ export interface CallResult {
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-/** In the order the canonical request lists them: sorted by name. */
-const SIGNED_HEADERS = 'content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target';
+const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
+const REST_JSON = 'application/json';
 
 /**
  * More sockets than the load suite has simulated clients, kept alive, so that requests never wait
@@ -38,10 +37,10 @@ export function createLoadAgent(): Agent {
 }
 
 /**
- * An awsJson1_1 client that does only what AWS requires: SigV4 over POST / and a JSON body, sent
- * as is and answered as received. The load generator uses it instead of the SDK client, whose
- * middleware, serializers and signer cost milliseconds of CPU per call, taken from the system it
- * measures when both share a small machine.
+ * A client of the two JSON protocols the gateway speaks that does only what AWS requires: SigV4
+ * over a POST with a JSON body, sent as is and answered as received. The load generator uses it
+ * instead of the SDK client, whose middleware, serializers and signer cost milliseconds of CPU
+ * per call, taken from the system it measures when both share a small machine.
  */
 export class SignedHttpClient {
   private readonly url: URL;
@@ -56,12 +55,24 @@ export class SignedHttpClient {
     this.targetPrefix = options.targetPrefix ?? 'AWSLicenseManager';
   }
 
+  /** awsJson1_1: POST / with the operation named in X-Amz-Target. */
   call(operation: string, input: unknown): Promise<CallResult> {
-    const body = JSON.stringify(input);
-    const headers = this.sign(body, `${this.targetPrefix}.${operation}`, new Date());
+    return this.post('/', AWS_JSON_1_1, JSON.stringify(input), { 'x-amz-target': `${this.targetPrefix}.${operation}` });
+  }
+
+  /**
+   * restJson1 without path or query bindings: POST of the input as a JSON body to the operation's
+   * requestUri (as the model spells it, already percent-encoded).
+   */
+  callRest(path: string, input: unknown): Promise<CallResult> {
+    return this.post(path, REST_JSON, JSON.stringify(input));
+  }
+
+  private post(path: string, contentType: string, body: string, extraHeaders: Record<string, string> = {}): Promise<CallResult> {
+    const headers = this.sign(path, body, { 'content-type': contentType, ...extraHeaders }, new Date());
     return new Promise((resolve, reject) => {
       const req = request(
-        { hostname: this.url.hostname, port: this.url.port, method: 'POST', path: '/', agent: this.options.agent, headers },
+        { hostname: this.url.hostname, port: this.url.port, method: 'POST', path, agent: this.options.agent, headers },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -75,36 +86,27 @@ export class SignedHttpClient {
     });
   }
 
-  /** The request's headers with its SigV4 Authorization, for POST / without a query. */
-  private sign(body: string, target: string, now: Date): Record<string, string> {
+  /**
+   * The request's headers with its SigV4 Authorization, for a POST of `body` to `path` without a
+   * query. Every header sent is signed (`headers` must use lower-case names); content-length is
+   * left out, as the SDK signers do, since proxies may rewrite it.
+   */
+  private sign(path: string, body: string, headers: Record<string, string>, now: Date): Record<string, string> {
     const amzDate = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
     const date = amzDate.slice(0, 8);
     const payloadHash = sha256Hex(body);
-    const host = this.url.host;
-    const canonicalRequest = [
-      'POST',
-      '/',
-      '',
-      `content-type:${CONTENT_TYPE}`,
-      `host:${host}`,
-      `x-amz-content-sha256:${payloadHash}`,
-      `x-amz-date:${amzDate}`,
-      `x-amz-target:${target}`,
-      '',
-      SIGNED_HEADERS,
-      payloadHash,
-    ].join('\n');
+    const signed: Record<string, string> = { ...headers, host: this.url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+    // The canonical request lists the signed headers sorted by name.
+    const names = Object.keys(signed).sort();
+    const signedHeaders = names.join(';');
+    const canonicalRequest = ['POST', canonicalUri(path), '', ...names.map((name) => `${name}:${signed[name]}`), '', signedHeaders, payloadHash].join('\n');
     const scope = `${date}/${this.options.region}/${this.service}/aws4_request`;
     const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
     const signature = createHmac('sha256', this.keyFor(date)).update(stringToSign).digest('hex');
     return {
-      host,
-      'content-type': CONTENT_TYPE,
+      ...signed,
       'content-length': String(Buffer.byteLength(body)),
-      'x-amz-content-sha256': payloadHash,
-      'x-amz-date': amzDate,
-      'x-amz-target': target,
-      authorization: `${ALGORITHM} Credential=${this.options.credentials.accessKeyId}/${scope}, SignedHeaders=${SIGNED_HEADERS}, Signature=${signature}`,
+      authorization: `${ALGORITHM} Credential=${this.options.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
     };
   }
 
@@ -118,6 +120,17 @@ export class SignedHttpClient {
     }
     return this.signingKey.key;
   }
+}
+
+/**
+ * SigV4's canonical URI for every service but S3: each segment of the path as sent, encoded once
+ * more (RFC 3986). The load suite's paths are already normalized (no empty or dot segments).
+ */
+function canonicalUri(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 function sha256Hex(data: string): string {

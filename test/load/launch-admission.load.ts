@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSystem, type RunningSystem } from '../support/system';
+import { formatAdmissionReport, writeAdmissionJsonReport, type AdmissionRow, type HotDrift } from './launch-admission-report';
+import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
+import { runLoad, type LoadResult } from './measure';
+import { pgbenchUpdateRate } from './pgbench';
+import { createLoadAgent, SignedHttpClient, type CallResult } from './signed-http-client';
+
+const CLIENT_COUNTS = [1, 16, 64];
+const SPREAD_CONFIGURATIONS = 100;
+/** Every admission reserves one licence: enough that no run of the suite reaches the hard limit. */
+const LICENCES = 10_000_000;
+/** license-configurations.load.ts writes latest.json; each load file keeps its own report. */
+const RESULTS_FILE = join(__dirname, 'results/launch-admission.json');
+/** Failures tolerated before a figure is considered meaningless. */
+const MAX_ERROR_RATE = 0.001;
+
+/**
+ * Where the licensing service keeps a configuration's events (its event store schema and stream
+ * naming). Read only to report how long the hot stream has grown, and what reading it costs.
+ */
+const EVENT_STORE_SCHEMA = 'licensing';
+const streamOf = (configurationArn: string) => `license-configuration-${configurationArn.split(':').pop()}`;
+
+/** The body of a successful call; anything else fails the request, so that runLoad counts it. */
+function expectOk(response: CallResult): string {
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.body}`);
+  return response.body;
+}
+
+function expectSane(result: LoadResult): void {
+  expect(result.errors, result.firstError).toBeLessThanOrEqual(Math.floor((result.requests + result.errors) * MAX_ERROR_RATE));
+  expect(result.requests).toBeGreaterThan(0);
+  expect(result.p99Ms).toBeGreaterThan(0);
+}
+
+describe('launch admission under load', () => {
+  /** All launches are in one account, which owns every configuration; it belongs to no organization. */
+  const [account] = generateAccounts(1);
+  const agent = createLoadAgent();
+  const rows: AdmissionRow[] = [];
+  let drift: HotDrift | undefined;
+  let credentialsFile: CredentialsFile;
+  let system: RunningSystem;
+  let client: SignedHttpClient;
+  let db: Client;
+  let hot: string;
+  let spread: string[];
+  /** Shared by all clients, so that every admission is a new instance and reserves a licence. */
+  let launched = 0;
+  let nextSpread = 0;
+
+  const createConfiguration = async (name: string) =>
+    JSON.parse(
+      expectOk(
+        await client.call('CreateLicenseConfiguration', { Name: name, LicenseCountingType: 'Instance', LicenseCount: LICENCES, LicenseCountHardLimit: true }),
+      ),
+    ).LicenseConfigurationArn as string;
+
+  /** An EC2-shaped instance id (i- and 17 hex digits) never used before in the run. */
+  const nextInstanceId = () => `i-${(launched++).toString(16).padStart(17, '0')}`;
+
+  const authorize = (configurationArn: string) =>
+    client.callRest('/launch/AuthorizeLaunch', {
+      ResourceId: nextInstanceId(),
+      ResourceType: 'EC2_INSTANCE',
+      VCpuCount: 2,
+      LicenseConfigurationArns: [configurationArn],
+    });
+
+  const admitHot = async () => expectOk(await authorize(hot));
+  const admitSpread = async () => expectOk(await authorize(spread[nextSpread++ % spread.length]));
+
+  const streamEvents = async (arn: string) => {
+    const { rows: found } = await db.query(`select version from ${EVENT_STORE_SCHEMA}.streams where stream_name = $1`, [streamOf(arn)]);
+    return Number(found[0]?.version ?? 0);
+  };
+
+  /** The median of a few whole reads of the stream, the query every admission's decision starts with. */
+  const timeStreamRead = async (arn: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await db.query(`select * from ${EVENT_STORE_SCHEMA}.events where stream_name = $1 order by stream_version`, [streamOf(arn)]);
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[2];
+  };
+
+  beforeAll(async () => {
+    credentialsFile = await writeCredentialsFile([account]);
+    // The default quota of 25 configurations per account is below the spread case's 100.
+    system = await startSystem({ LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: String(SPREAD_CONFIGURATIONS + 10) });
+    client = new SignedHttpClient({ endpoint: system.endpoint, region: system.region, credentials: account.accessKeys[0], agent });
+    db = new Client({ connectionString: system.databaseUrl });
+    await db.connect();
+    hot = await createConfiguration('hot');
+    spread = [];
+    for (let i = 0; i < SPREAD_CONFIGURATIONS; i++) spread.push(await createConfiguration(`spread-${i}`));
+  });
+
+  afterAll(async () => {
+    if (rows.length > 0) {
+      const report = { spreadConfigurations: SPREAD_CONFIGURATIONS, rows, drift };
+      console.log(formatAdmissionReport(report));
+      writeAdmissionJsonReport(RESULTS_FILE, report);
+    }
+    agent.destroy();
+    await db?.end();
+    await system?.stop();
+    await credentialsFile?.remove();
+  });
+
+  it('admits through the lean restJson client as the launch-admission contract says', async () => {
+    const response = await authorize(hot);
+    expect(response.status, response.body).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ Authorized: true, LicenseConfigurationArns: [hot] });
+    const configuration = JSON.parse(expectOk(await client.call('GetLicenseConfiguration', { LicenseConfigurationArn: hot })));
+    expect(configuration.ConsumedLicenses).toBe(1);
+  });
+
+  it.each(CLIENT_COUNTS)('measures hot and spread admissions and pgbench one-row UPDATE at %i clients', async (count) => {
+    const before = await streamEvents(hot);
+    const hotResult = await runLoad(admitHot, { clients: count });
+    const hotStream = { before, after: await streamEvents(hot) };
+    const spreadResult = await runLoad(admitSpread, { clients: count });
+    const pgbench = await pgbenchUpdateRate(system.databaseUrl, count);
+    rows.push({ clients: count, hot: hotResult, spread: spreadResult, pgbench, hotStream });
+
+    expectSane(hotResult);
+    expectSane(spreadResult);
+    expect(pgbench.tps).toBeGreaterThan(0);
+  });
+
+  // Every admission reads the hot configuration's whole stream and appends to it: the same
+  // single-client run once the other counts have grown it shows what that costs.
+  it('measures hot admissions at 1 client again, once the stream has grown', async () => {
+    const first = rows.find((row) => row.clients === 1);
+    expect(first, 'the 1-client row is the baseline').toBeDefined();
+    const streamBefore = await streamEvents(hot);
+    const last = await runLoad(admitHot, { clients: 1 });
+    const events = await streamEvents(hot);
+    drift = {
+      first: { result: first!.hot, streamEvents: first!.hotStream.before },
+      last: { result: last, streamEvents: streamBefore },
+      streamRead: { events, ms: await timeStreamRead(hot) },
+    };
+    expectSane(last);
+  });
+});
