@@ -1,34 +1,23 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import swc from 'unplugin-swc';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import suite from '../../vitest.config.mts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const lib = (name: string) => resolve(root, `libs/${name}/src/index.ts`);
 
 /**
- * The load suites of `npm run bench`. Files are named *.load.ts so that `npm test` never picks
- * them up; they run one at a time because each measures a machine the others would share.
+ * The load suites of `npm run bench`: the plugins, aliases and global setup of the main suite,
+ * with their own files (named *.load.ts, so that `npm test` never picks them up) and time limits.
+ * They run one at a time because each measures a machine the others would share.
  */
-export default defineConfig({
-  root,
-  plugins: [swc.vite({ module: { type: 'es6' } })],
-  resolve: {
-    alias: {
-      '@lm/api-model': lib('api-model'),
-      '@lm/event-store': lib('event-store'),
-      '@lm/inventory': lib('inventory'),
-      '@lm/messaging': lib('messaging'),
-      '@lm/service-kit': lib('service-kit'),
+export default mergeConfig(
+  { ...suite, test: { ...suite.test, include: [] } },
+  defineConfig({
+    root,
+    test: {
+      include: ['test/load/**/*.load.ts'],
+      testTimeout: 600_000,
+      hookTimeout: 180_000,
     },
-  },
-  test: {
-    include: ['test/load/**/*.load.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 600_000,
-    hookTimeout: 180_000,
-    pool: 'forks',
-    fileParallelism: false,
-    reporters: ['default'],
-  },
-});
+  }),
+);

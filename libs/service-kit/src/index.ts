@@ -5,3 +5,4 @@ export * from './database';
 export * from './health.controller';
 export * from './operation-exception.filter';
 export * from './page-token';
+export * from './service-store';

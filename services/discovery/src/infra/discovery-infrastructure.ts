@@ -1,6 +1,4 @@
-import { createEventStore, eventStoreKindFromEnv, migrateEventStoreSchema, type EventStore } from '@lm/event-store';
-import { createDatabase, databaseUrlFor } from '@lm/service-kit';
-import type { Kysely } from 'kysely';
+import { openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { inventoryResourcesProjection } from '../application/inventory-resources.projection';
 import { migrateDiscoveryViews } from './database/migrations';
 import { DISCOVERY_SCHEMA } from './database/schema';
@@ -19,17 +17,15 @@ export function deploymentRegion(env = process.env): string {
   return env.LM_REGION ?? 'us-east-1';
 }
 
-export interface DiscoveryInfrastructure {
-  db: Kysely<any>;
-  store: EventStore;
-}
+export type DiscoveryInfrastructure = ServiceStore;
 
 /** Connects to the database, applies migrations, and opens the event store with its projection. */
-export async function openDiscoveryInfrastructure(env = process.env): Promise<DiscoveryInfrastructure> {
-  const db = createDatabase<any>(databaseUrlFor(SERVICE_NAME, env));
-  await migrateEventStoreSchema(db, DISCOVERY_SCHEMA);
-  await migrateDiscoveryViews(db);
-  const { kind, eventStoreUrl } = eventStoreKindFromEnv(env);
-  const store = await createEventStore({ kind, eventStoreUrl, db, schema: DISCOVERY_SCHEMA, projections: [inventoryResourcesProjection] });
-  return { db, store };
+export function openDiscoveryInfrastructure(env = process.env): Promise<DiscoveryInfrastructure> {
+  return openServiceStore({
+    service: SERVICE_NAME,
+    schema: DISCOVERY_SCHEMA,
+    migrateViews: migrateDiscoveryViews,
+    projections: [inventoryResourcesProjection],
+    env,
+  });
 }

@@ -24,6 +24,7 @@ export const licenseConfigurationAssociationsProjection: Projection<any> = {
           associated_at: a.associatedAt,
           ami_association_scope: a.amiAssociationScope ?? null,
           consumed_licenses: a.consumedLicenses,
+          consumption_key: a.consumptionKey,
           affinity_hold_until: null,
         };
         await db

@@ -1,24 +1,10 @@
 import type { LicenseManager } from '@lm/api-model';
-import {
-  consumedLicenses,
-  type Association,
-  type LicenseConfigurationAggregate,
-} from '../domain/license-configuration/license-configuration';
+import type { LicenseConfiguration } from '../domain/license-configuration/license-configuration';
+import type { ConsumptionSummary } from './consumption-summaries';
 import { toTagList } from '../domain/tags';
 
-/** Per resource type: the licences consumed and how many resources are associated. */
-function summaries(associations: Association[]) {
-  const byType = new Map<LicenseManager.ResourceType, Association[]>();
-  for (const association of associations) byType.set(association.resourceType, [...(byType.get(association.resourceType) ?? []), association]);
-  return {
-    consumed: [...byType].map(([ResourceType, list]) => ({ ResourceType, ConsumedLicenses: consumedLicenses(Object.fromEntries(list.map((a) => [a.resourceArn, a]))) })),
-    managed: [...byType].map(([ResourceType, list]) => ({ ResourceType, AssociationCount: list.length })),
-  };
-}
-
 /** A configuration as the API's LicenseConfiguration shape (list items). */
-export function toLicenseConfigurationOutput(c: LicenseConfigurationAggregate): LicenseManager.LicenseConfiguration {
-  const { consumed, managed } = summaries(Object.values(c.associations));
+export function toLicenseConfigurationOutput(c: LicenseConfiguration, consumption: ConsumptionSummary): LicenseManager.LicenseConfiguration {
   return {
     LicenseConfigurationId: c.id,
     LicenseConfigurationArn: c.arn,
@@ -29,17 +15,17 @@ export function toLicenseConfigurationOutput(c: LicenseConfigurationAggregate): 
     LicenseCount: c.licenseCount,
     LicenseCountHardLimit: c.hardLimit,
     DisassociateWhenNotFound: c.disassociateWhenNotFound,
-    ConsumedLicenses: consumedLicenses(c.associations),
+    ConsumedLicenses: consumption.consumedLicenses,
     Status: c.status,
     OwnerAccountId: c.ownerAccountId,
-    ConsumedLicenseSummaryList: consumed,
-    ManagedResourceSummaryList: managed,
+    ConsumedLicenseSummaryList: [...consumption.consumedByType].map(([ResourceType, ConsumedLicenses]) => ({ ResourceType, ConsumedLicenses })),
+    ManagedResourceSummaryList: [...consumption.associationsByType].map(([ResourceType, AssociationCount]) => ({ ResourceType, AssociationCount })),
     ProductInformationList: c.productInformationList,
     LicenseExpiry: c.licenseExpiry,
   };
 }
 
 /** GetLicenseConfiguration also carries the tags. */
-export function toGetLicenseConfigurationOutput(c: LicenseConfigurationAggregate): LicenseManager.GetLicenseConfigurationResponse {
-  return { ...toLicenseConfigurationOutput(c), Tags: toTagList(c.tags) };
+export function toGetLicenseConfigurationOutput(c: LicenseConfiguration, consumption: ConsumptionSummary): LicenseManager.GetLicenseConfigurationResponse {
+  return { ...toLicenseConfigurationOutput(c, consumption), Tags: toTagList(c.tags) };
 }

@@ -2,14 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/messaging';
 import { AwsError, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
-import type { LicenseConfigurationAggregate } from '../domain/license-configuration/license-configuration';
+import type { LicenseConfiguration } from '../domain/license-configuration/license-configuration';
 import { toTagList } from '../domain/tags';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { toGetLicenseConfigurationOutput, toLicenseConfigurationOutput } from './license-configuration-output';
 import { ConfigurationSharing } from './configuration-sharing';
+import { consumedLicensesSql, consumptionSummaries, noConsumption, type ConsumptionSummary } from './consumption-summaries';
 import { DATABASE } from './tokens';
 
 const DEFAULT_PAGE = 100;
@@ -19,7 +20,7 @@ const MAX_PAGE = 100;
 const FILTER_COLUMNS = {
   licenseCountingType: 'counting_type',
   enforceLicenseCount: 'hard_limit',
-  usagelimitExceeded: 'usage_limit_exceeded',
+  usagelimitExceeded: 'usage_limit_exceeded', // computed from the associations
 } as const;
 
 const BOOLEAN_VALUES: Record<string, boolean> = { true: true, false: false };
@@ -37,7 +38,14 @@ export class LicenseConfigurationQueries {
 
   /** The owner's configurations, and those its organization's management account shares with it. */
   async get(caller: Caller, arn: string): Promise<LicenseManager.GetLicenseConfigurationResponse> {
-    return toGetLicenseConfigurationOutput(await this.find(arn, caller.region, await this.sharing.usableOwners(caller)));
+    const [output] = await this.withConsumption([await this.find(arn, caller.region, await this.sharing.usableOwners(caller))], toGetLicenseConfigurationOutput);
+    return output;
+  }
+
+  /** Maps configurations to their output with what their associations consume. */
+  private async withConsumption<T>(configurations: LicenseConfiguration[], output: (c: LicenseConfiguration, consumption: ConsumptionSummary) => T): Promise<T[]> {
+    const consumption = await consumptionSummaries(this.db, configurations.map((c) => c.id));
+    return configurations.map((c) => output(c, consumption.get(c.id) ?? noConsumption()));
   }
 
   /** What the caller sees: its own configurations and those shared with it. */
@@ -104,7 +112,10 @@ export class LicenseConfigurationQueries {
           if (b === undefined) throw invalidParameter(`Filter ${name} takes true or false, not ${v}.`);
           return b;
         });
-        query = query.where(column, 'in', booleans);
+        query =
+          column === 'hard_limit'
+            ? query.where('hard_limit', 'in', booleans)
+            : query.where(sql<boolean>`(${consumedLicensesSql} > coalesce((document->>'licenseCount')::bigint, ${Number.MAX_SAFE_INTEGER}))`, 'in', booleans);
       }
     }
     if (after) {
@@ -116,18 +127,18 @@ export class LicenseConfigurationQueries {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      LicenseConfigurations: page.map((row) => toLicenseConfigurationOutput(row.document)),
+      LicenseConfigurations: await this.withConsumption(page.map((row) => row.document), toLicenseConfigurationOutput),
       NextToken:
         rows.length > limit && last ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), id: last.id }) : undefined,
     };
   }
 
   /** The caller's configuration an ARN names, or the not-found error another account also gets. */
-  async owned(caller: Caller, arn: string): Promise<LicenseConfigurationAggregate> {
+  async owned(caller: Caller, arn: string): Promise<LicenseConfiguration> {
     return this.find(arn, caller.region, new Set([caller.accountId]));
   }
 
-  private async find(arn: string, region: string, owners: ReadonlySet<string>): Promise<LicenseConfigurationAggregate> {
+  private async find(arn: string, region: string, owners: ReadonlySet<string>): Promise<LicenseConfiguration> {
     const parts = parseLicenseConfigurationArn(arn);
     if (!parts || parts.region !== region || !owners.has(parts.accountId)) throw licenseConfigurationNotFound(arn);
     const row = await this.db

@@ -2,12 +2,7 @@ import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '../domain/license-configuration/decide';
-import { LICENSE_CONFIGURATION_EVENT_TYPES } from '../domain/license-configuration/events';
-import {
-  consumedLicenses,
-  evolveLicenseConfiguration,
-  type LicenseConfigurationState,
-} from '../domain/license-configuration/license-configuration';
+import { evolveLicenseConfiguration, type LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 
 
@@ -28,17 +23,19 @@ async function stateBefore(
     .forUpdate()
     .executeTakeFirst();
   if (row && row.version >= event.streamVersion) return 'already-applied';
-  return row ? { status: 'present', configuration: row.document } : { status: 'absent' };
+  return row ? { status: 'present', configuration: { ...row.document, associations: {} } } : { status: 'absent' };
 }
 
 /**
- * The license_configurations view: each row is the aggregate's state folded with the domain's
- * own evolve, so the view cannot drift from what the aggregate decides on. Rows remember the
- * stream version they reflect, which makes replays and redeliveries harmless.
+ * The license_configurations view: each row is the configuration's settings folded with the
+ * domain's own evolve, so the view cannot drift from what the aggregate decides on. Rows remember
+ * the stream version they reflect, which makes replays and redeliveries harmless. Associations are
+ * not in the row (a configuration admitting every launch would rewrite an ever larger row).
  */
 export const licenseConfigurationsProjection: Projection<any> = {
   name: 'license-configurations',
-  eventTypes: LICENSE_CONFIGURATION_EVENT_TYPES,
+  // The settings only: associations and consumption are kept by the associations projection.
+  eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationUpdated', 'LicenseConfigurationTagged', 'LicenseConfigurationUntagged', 'LicenseConfigurationDeleted'],
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
     const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
     for (const event of events) {
@@ -51,14 +48,13 @@ export const licenseConfigurationsProjection: Projection<any> = {
         await db.deleteFrom('license_configurations').where('id', '=', id).execute();
         continue;
       }
-      const c = after.configuration;
+      const { associations: _none, ...c } = after.configuration;
       const values = {
         owner_account_id: c.ownerAccountId,
         region: c.region,
         counting_type: c.countingType,
         hard_limit: c.hardLimit,
         status: c.status,
-        usage_limit_exceeded: c.licenseCount !== undefined && consumedLicenses(c.associations) > c.licenseCount,
         created_at: c.createdAt,
         version: event.streamVersion,
         document: JSON.stringify(c),

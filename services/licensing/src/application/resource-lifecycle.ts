@@ -10,7 +10,7 @@ import { resourceSpecificationsStream } from '../domain/license-specifications/r
 import { decideResourceChange } from '../domain/license-specifications/resource-lifecycle';
 import { consumesLicenses, isGone, type ResourceFacts } from '../domain/resources/resource';
 import { matchesProductInformation } from '../domain/automated-discovery/product-matching';
-import type { LicenseConfigurationAggregate, LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
+import type { LicenseConfiguration, LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
 import { LicenseSpecificationCommands } from './license-specifications.commands';
@@ -72,7 +72,7 @@ export class ResourceLifecycle {
    * Configurations whose automated discovery covers a resource: those of its account, and those
    * of a management account that runs cross-account discovery over it.
    */
-  private async discoveringConfigurations(resource: ResourceFacts): Promise<LicenseConfigurationAggregate[]> {
+  private async discoveringConfigurations(resource: ResourceFacts): Promise<LicenseConfiguration[]> {
     const rows = await this.db
       .selectFrom('license_configurations')
       .select('document')
@@ -98,9 +98,15 @@ export class ResourceLifecycle {
   }
 
   /** Associates a resource running one of the configuration's products, as automated discovery. */
-  private async discover(configuration: LicenseConfigurationAggregate, resource: ResourceFacts): Promise<void> {
-    if (configuration.status !== 'AVAILABLE' || resource.resourceArn in configuration.associations) return;
-    if (!matchesProductInformation(configuration.productInformationList, resource)) return;
+  private async discover(configuration: LicenseConfiguration, resource: ResourceFacts): Promise<void> {
+    if (configuration.status !== 'AVAILABLE' || !matchesProductInformation(configuration.productInformationList, resource)) return;
+    const associated = await this.db
+      .selectFrom('license_configuration_associations')
+      .select('resource_arn')
+      .where('configuration_id', '=', configuration.id)
+      .where('resource_arn', '=', resource.resourceArn)
+      .executeTakeFirst();
+    if (associated) return;
     try {
       await this.specifications.apply({
         accountId: resource.accountId,

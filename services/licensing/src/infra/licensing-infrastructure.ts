@@ -1,6 +1,4 @@
-import { createEventStore, eventStoreKindFromEnv, migrateEventStoreSchema, type EventStore } from '@lm/event-store';
-import { createDatabase, databaseUrlFor } from '@lm/service-kit';
-import type { Kysely } from 'kysely';
+import { openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { licenseConfigurationQuotaProjection } from '../application/license-configuration-quota.projection';
 import { licenseConfigurationAssociationsProjection } from '../application/license-configuration-associations.projection';
 import { licenseConfigurationsProjection } from '../application/license-configurations.projection';
@@ -22,28 +20,20 @@ export function affinitySweepIntervalMs(env = process.env): number {
   return Number(env.LM_AFFINITY_SWEEP_MS ?? 60 * 60 * 1000);
 }
 
-export interface LicensingInfrastructure {
-  db: Kysely<any>;
-  store: EventStore;
-}
+export type LicensingInfrastructure = ServiceStore;
 
 /** Connects to the database, applies migrations, and opens the event store with its projections. */
-export async function openLicensingInfrastructure(env = process.env): Promise<LicensingInfrastructure> {
-  const db = createDatabase<any>(databaseUrlFor(SERVICE_NAME, env));
-  await migrateEventStoreSchema(db, LICENSING_SCHEMA);
-  await migrateLicensingViews(db);
-  const { kind, eventStoreUrl } = eventStoreKindFromEnv(env);
-  const store = await createEventStore({
-    kind,
-    eventStoreUrl,
-    db,
+export function openLicensingInfrastructure(env = process.env): Promise<LicensingInfrastructure> {
+  return openServiceStore({
+    service: SERVICE_NAME,
     schema: LICENSING_SCHEMA,
+    migrateViews: migrateLicensingViews,
     projections: [
       licenseConfigurationsProjection,
       licenseConfigurationAssociationsProjection,
       serviceSettingsProjection,
       licenseConfigurationQuotaProjection(licenseConfigurationQuota(env)),
     ],
+    env,
   });
-  return { db, store };
 }

@@ -1,5 +1,5 @@
-import type { ColumnType, Generated } from 'kysely';
-import type { LicenseConfigurationAggregate } from '../../domain/license-configuration/license-configuration';
+import type { ColumnType } from 'kysely';
+import type { LicenseConfiguration } from '../../domain/license-configuration/license-configuration';
 import type { ResourceFacts } from '../../domain/resources/resource';
 
 /** PostgreSQL schema that holds the licensing service's event store and read models. */
@@ -13,11 +13,11 @@ export interface LicenseConfigurationsTable {
   counting_type: string;
   hard_limit: boolean;
   status: string;
-  usage_limit_exceeded: Generated<boolean>;
   created_at: ColumnType<Date, string, string>;
   /** Version of the aggregate stream the row reflects (for idempotent projection). */
   version: number;
-  document: ColumnType<LicenseConfigurationAggregate, string, string>;
+  /** The configuration's settings; its associations are rows of license_configuration_associations. */
+  document: ColumnType<LicenseConfiguration, string, string>;
 }
 
 /** How many configurations each account has in each region, for the quota. */
@@ -48,6 +48,7 @@ export interface LicenseConfigurationAssociationsTable {
   associated_at: ColumnType<Date, string, string>;
   ami_association_scope: string | null;
   consumed_licenses: number;
+  consumption_key: string;
   affinity_hold_until: ColumnType<Date | null, string | null | undefined, string | null>;
 }
 
