@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from './event-store';
+import type { EventStore, NewEvent, RecordedEvent } from './event-store';
 
 export interface LoadedState<State> {
   /** The stream's version the state reflects: the expected version of the next append. */
@@ -20,6 +20,11 @@ export class AggregateStates<State> {
     private readonly initialState: () => State,
     private readonly maxEntries = 10_000,
   ) {}
+
+  /** The state after events not yet stored (to decide a further command on top of them). */
+  applyPending(state: State, events: readonly NewEvent[]): State {
+    return events.reduce((folded, event) => this.evolve(folded, event as unknown as RecordedEvent), state);
+  }
 
   async load(store: EventStore, streamName: string): Promise<LoadedState<State>> {
     const cached = this.entries.get(streamName);

@@ -27,7 +27,7 @@ export interface CommandResult<Event, State> {
  * Runs `attempt` holding the streams' in-process locks, and again (after a short random pause)
  * when another writer changed one of the streams first: each attempt reads and decides anew.
  */
-async function retryingOnConflict<T>(streamNames: string[], maxAttempts: number, attempt: (n: number) => Promise<T>): Promise<T> {
+export async function retryingOnConflict<T>(streamNames: string[], maxAttempts: number, attempt: (n: number) => Promise<T>): Promise<T> {
   return processStreamLocks.withLocks(streamNames, async () => {
     for (let n = 1; ; n++) {
       try {

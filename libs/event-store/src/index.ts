@@ -11,3 +11,4 @@ export type { EventStoreLogger } from './logger';
 export * from './command-handler';
 export * from './aggregate-states';
 export * from './stream-locks';
+export * from './command-batcher';

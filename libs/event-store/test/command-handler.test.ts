@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AggregateStates, createEventStore, handleCommand, type Decider, type EventStore } from '../src';
+import { AggregateStates, CommandBatcher, createEventStore, handleCommand, type Decider, type EventStore } from '../src';
 import { createTestSchema, uniqueName, type TestSchema } from './test-database';
 
 type CounterEvent = { type: 'Incremented'; data: { by: number } } | { type: 'Opened'; data: { limit: number } };
@@ -127,5 +127,40 @@ describe('AggregateStates', () => {
     expect(await states.load(store, stream)).toEqual({ version: 3, state: 3 });
     expect(folded).toBe(3);
     expect(await states.load(store, uniqueName('empty'))).toEqual({ version: 0, state: 0 });
+  });
+});
+
+describe('CommandBatcher', () => {
+  let schema: TestSchema;
+  let store: EventStore;
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
+  });
+  afterAll(async () => {
+    await store.close();
+    await schema.drop();
+  });
+
+  it('decides concurrent commands on one aggregate one after another, commits them in batches, and keeps a limit', async () => {
+    const stream = uniqueName('bounded');
+    const states = new AggregateStates<number>((count, event) => (event.type === 'Taken' ? count + 1 : count), () => 0);
+    const batcher = new CommandBatcher(store);
+    const take = () =>
+      batcher.submit(stream, {
+        streams: [{ name: stream, states }],
+        decide: (current) => {
+          if ((current.get(stream) as number) >= 30) throw new Error('none left');
+          return new Map([[stream, [{ type: 'Taken', data: {} }]]]);
+        },
+      });
+    const results = await Promise.allSettled(Array.from({ length: 100 }, take));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(30);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.message === 'none left')).toBe(true);
+    const { events, currentVersion } = await store.readStream(stream);
+    expect(currentVersion).toBe(30);
+    // Fewer transactions than commands: the events of one batch share a transaction id.
+    const transactions = new Set(events.map((event) => event.position.split(':')[0]));
+    expect(transactions.size).toBeLessThan(30);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
+import { CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
 import { resourceArn } from '@lm/inventory';
 import type { Caller } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
@@ -31,6 +31,7 @@ export class LicenseSpecificationCommands {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sharing: ConfigurationSharing,
     private readonly aggregates: LicensingAggregateStates,
+    private readonly batcher: CommandBatcher,
   ) {
     this.db = db.withSchema(LICENSING_SCHEMA);
   }
@@ -72,7 +73,9 @@ export class LicenseSpecificationCommands {
       { name: specificationsStream, states: this.aggregates.specifications },
       ...[...streamOf.values()].map((name) => ({ name, states: this.aggregates.configurations })),
     ];
-    await handleMultiStreamCommand(this.store, streams, (states) => {
+    // Commands on the same configurations are batched: a hot configuration commits many at once.
+    const batchKey = [...streamOf.values()].sort().join('|') || specificationsStream;
+    const decide = (states: Map<string, unknown>) => {
       const configurations = new Map([...streamOf].map(([arn, stream]) => [arn, states.get(stream) as LicenseConfigurationState]));
       const decision = decideLicenseSpecifications(
         { ...change, host, now },
@@ -83,7 +86,8 @@ export class LicenseSpecificationCommands {
       const appends = new Map<string, NewEvent[]>([[specificationsStream, decision.specifications as NewEvent[]]]);
       for (const [arn, events] of decision.configurations) appends.set(streamOf.get(arn)!, events as NewEvent[]);
       return appends;
-    });
+    };
+    await this.batcher.submit(batchKey, { streams, decide });
     return decided;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { EventStore, Subscription } from '@lm/event-store';
+import { CommandBatcher, type EventStore, type Subscription } from '@lm/event-store';
 import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
@@ -43,6 +43,7 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     ResourceLifecycle,
     ConfigurationSharing,
     LicensingAggregateStates,
+    { provide: CommandBatcher, useFactory: (store: EventStore) => new CommandBatcher(store), inject: [EVENT_STORE] },
     LicenseConfigurationCommands,
     LicenseConfigurationQueries,
     ServiceSettingsHandlers,
