@@ -39,6 +39,14 @@ export function resourceArnOf(r: ObservedResource): string {
   }
 }
 
+let lastObservation = 0;
+
+/** Strictly increasing observation times, so that each observation can be waited for on its own. */
+function nextObservationTime(): string {
+  lastObservation = Math.max(Date.now(), lastObservation + 1);
+  return new Date(lastObservation).toISOString();
+}
+
 /**
  * Publishes ResourceObserved events as the discovery service does, so that licensing's handling
  * of the inventory contract is tested on its own, and waits until licensing has applied them.
@@ -46,7 +54,7 @@ export function resourceArnOf(r: ObservedResource): string {
 export async function observeResources(system: RunningSystem, resources: ObservedResource[]): Promise<string[]> {
   const nc = await connect({ servers: process.env.NATS_URL });
   const codec = JSONCodec();
-  const observedAt = new Date().toISOString();
+  const observedAt = nextObservationTime();
   const arns = resources.map(resourceArnOf);
   try {
     const js = nc.jetstream();
@@ -77,19 +85,20 @@ export async function observeResources(system: RunningSystem, resources: Observe
   } finally {
     await nc.close();
   }
-  await waitForResources(system, arns, resources.map((r) => r.state));
+  await waitForResources(system, arns, observedAt);
   return arns;
 }
 
-async function waitForResources(system: RunningSystem, arns: string[], states: string[]): Promise<void> {
+/** Until licensing has applied these observations (its copy carries their observation time). */
+async function waitForResources(system: RunningSystem, arns: string[], observedAt: string): Promise<void> {
   const db = new Client({ connectionString: system.databaseUrl });
   await db.connect();
   try {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const { rows } = await db.query('select resource_arn, state from licensing.resources where resource_arn = any($1)', [arns]);
-      const seen = new Map(rows.map((row: { resource_arn: string; state: string }) => [row.resource_arn, row.state]));
-      if (arns.every((arn, i) => seen.get(arn) === states[i])) return;
+      const { rows } = await db.query('select resource_arn from licensing.resources where resource_arn = any($1) and observed_at >= $2', [arns, observedAt]);
+      const seen = new Set(rows.map((row: { resource_arn: string }) => row.resource_arn));
+      if (arns.every((arn) => seen.has(arn))) return;
       if (Date.now() > deadline) throw new Error(`licensing did not see ${arns.length - seen.size} of ${arns.length} resources`);
       await new Promise((r) => setTimeout(r, 50));
     }
