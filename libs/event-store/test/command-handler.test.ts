@@ -25,18 +25,19 @@ const counter: Decider<CounterCommand, CounterEvent, CounterState> = {
   },
 };
 
-describe('handleCommand', () => {
-  let schema: TestSchema;
-  let store: EventStore;
-  beforeAll(async () => {
-    schema = await createTestSchema();
-    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
-  });
-  afterAll(async () => {
-    await store.close();
-    await schema.drop();
-  });
+/** One schema and store for the whole file: each test works on streams of its own. */
+let schema: TestSchema;
+let store: EventStore;
+beforeAll(async () => {
+  schema = await createTestSchema();
+  store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
+});
+afterAll(async () => {
+  await store.close();
+  await schema.drop();
+});
 
+describe('handleCommand', () => {
   it('decides again after a version conflict, so concurrent commands never pass a limit', async () => {
     const stream = uniqueName('counter');
     await handleCommand(store, stream, counter, { type: 'Open', limit: 15 }, { assumeNewStream: true });
@@ -56,17 +57,6 @@ describe('handleCommand', () => {
 });
 
 describe('appendToStreams', () => {
-  let schema: TestSchema;
-  let store: EventStore;
-  beforeAll(async () => {
-    schema = await createTestSchema();
-    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
-  });
-  afterAll(async () => {
-    await store.close();
-    await schema.drop();
-  });
-
   it('appends to several streams all or nothing', async () => {
     const [a, b] = [uniqueName('a'), uniqueName('b')];
     await store.append(a, [{ type: 'Opened', data: {} }]);
@@ -101,17 +91,6 @@ describe('appendToStreams', () => {
 });
 
 describe('AggregateStates', () => {
-  let schema: TestSchema;
-  let store: EventStore;
-  beforeAll(async () => {
-    schema = await createTestSchema();
-    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
-  });
-  afterAll(async () => {
-    await store.close();
-    await schema.drop();
-  });
-
   it('folds only the events after the version it holds, including other writers\' appends', async () => {
     const stream = uniqueName('counted');
     let folded = 0;
@@ -131,17 +110,6 @@ describe('AggregateStates', () => {
 });
 
 describe('CommandBatcher', () => {
-  let schema: TestSchema;
-  let store: EventStore;
-  beforeAll(async () => {
-    schema = await createTestSchema();
-    store = await createEventStore({ kind: 'postgres', db: schema.db, schema: schema.schema });
-  });
-  afterAll(async () => {
-    await store.close();
-    await schema.drop();
-  });
-
   it('decides concurrent commands on one aggregate one after another, commits them in batches, and keeps a limit', async () => {
     const stream = uniqueName('bounded');
     const states = new AggregateStates<number>((count, event) => (event.type === 'Taken' ? count + 1 : count), () => 0);
