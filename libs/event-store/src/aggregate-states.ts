@@ -26,6 +26,12 @@ export class AggregateStates<State> {
     return events.reduce((folded, event) => this.evolve(folded, event as unknown as RecordedEvent), state);
   }
 
+  /** After a successful append: the state it decided on plus its events, at the new version. */
+  remember(streamName: string, loaded: LoadedState<State>): void {
+    this.entries.delete(streamName);
+    this.entries.set(streamName, loaded);
+  }
+
   async load(store: EventStore, streamName: string): Promise<LoadedState<State>> {
     const cached = this.entries.get(streamName);
     const { currentVersion, events } = await store.readStream(streamName, { afterVersion: cached?.version ?? 0 });

@@ -80,7 +80,13 @@ export class CommandBatcher {
       });
       const versions = new Map(loaded.map(([name, { version }]) => [name, version]));
       const appends = [...pending].map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));
-      if (appends.length > 0) await this.store.appendToStreams(appends);
+      if (appends.length > 0) {
+        await this.store.appendToStreams(appends);
+        // The states already include what was appended: the next batch need not fold it again.
+        for (const { streamName, events, expectedVersion } of appends) {
+          streams.get(streamName)!.states.remember(streamName, { version: expectedVersion + events.length, state: states.get(streamName) });
+        }
+      }
       return outcomes;
     });
   }

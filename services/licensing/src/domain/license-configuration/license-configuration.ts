@@ -44,12 +44,16 @@ export type LicenseConfigurationState =
   | { status: 'present'; configuration: LicenseConfigurationAggregate }
   | { status: 'deleted'; configuration: LicenseConfigurationAggregate };
 
-/** Licences in use: per consumption key the largest consumption, summed. */
-export function consumedLicenses(associations: Record<string, Association>): number {
+/**
+ * Licences in use: per consumption key the largest consumption, summed. With `replacing`, as if
+ * that association (new or changed) were in place, without copying the associations.
+ */
+export function consumedLicenses(associations: Record<string, Association>, replacing?: Association): number {
   const byKey = new Map<string, number>();
-  for (const association of Object.values(associations)) {
+  const count = (association: Association) =>
     byKey.set(association.consumptionKey, Math.max(byKey.get(association.consumptionKey) ?? 0, association.consumedLicenses));
-  }
+  for (const arn in associations) if (arn !== replacing?.resourceArn) count(associations[arn]);
+  if (replacing) count(replacing);
   let total = 0;
   for (const units of byKey.values()) total += units;
   return total;

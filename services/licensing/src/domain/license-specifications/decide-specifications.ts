@@ -68,7 +68,7 @@ function associate(
   };
   const events: LicenseConfigurationEvent[] = [{ type: 'ResourceAssociated', data: association }];
   const limit = configuration.licenseCount;
-  const total = consumedLicenses({ ...configuration.associations, [association.resourceArn]: association });
+  const total = consumedLicenses(configuration.associations, association);
   if (limit !== undefined && total > limit && total > consumedLicenses(configuration.associations)) {
     if (configuration.hardLimit) {
       throw licenseUsageRefused(configuration, `${total} licences would be in use, and the hard limit is ${limit}.`);

@@ -53,7 +53,7 @@ export function decideResourceChange(
   const consume = (units: number, reason: ConsumptionChangeReason): LicenseConfigurationEvent[] => {
     if (units === association.consumedLicenses && !held) return [];
     const events: LicenseConfigurationEvent[] = [{ type: 'AssociationConsumptionChanged', data: { resourceArn: resource.resourceArn, consumedLicenses: units, reason, at } }];
-    const total = consumedLicenses({ ...configuration.associations, [resource.resourceArn]: { ...association, consumedLicenses: units } });
+    const total = consumedLicenses(configuration.associations, { ...association, consumedLicenses: units });
     if (configuration.licenseCount !== undefined && units > association.consumedLicenses && total > configuration.licenseCount) {
       events.push({ type: 'LicenseCountExceeded', data: { resourceArn: resource.resourceArn, consumedLicenses: total, licenseCount: configuration.licenseCount, at } });
     }
