@@ -1,8 +1,58 @@
+import type { Extensions } from '@lm/api-model';
+
 /**
  * The inventory contract between the discovery service, which keeps the inventory, and the
- * services that act on it (licensing counts licences on it).
+ * services that act on it (licensing counts licences on it): resource types, their ARNs, and the
+ * data of the events on lm.events.discovery.*.
  */
 export type InventoryResourceType = 'EC2_INSTANCE' | 'EC2_HOST' | 'EC2_AMI' | 'RDS' | 'SYSTEMS_MANAGER_MANAGED_INSTANCE';
+
+/** Which resource: the same id in another account, Region or type is another resource. */
+export interface ResourceIdentity {
+  accountId: string;
+  region: string;
+  resourceId: string;
+  resourceType: InventoryResourceType;
+  resourceArn: string;
+}
+
+export interface Application {
+  name: string;
+  version: string | null;
+  publisher: string | null;
+}
+
+/**
+ * What is known of a resource, in canonical form (lists sorted, tags as a map) so that two
+ * reports of the same thing compare equal. `null`: never reported.
+ */
+export interface ResourceAttributes {
+  state: Extensions.ResourceState;
+  platform: string | null;
+  platformVersion: string | null;
+  usageOperation: string | null;
+  instanceType: string | null;
+  vCpuCount: number | null;
+  coreCount: number | null;
+  socketCount: number | null;
+  threadsPerCore: number | null;
+  tenancy: Extensions.Tenancy | null;
+  hostId: string | null;
+  amiId: string | null;
+  licenseIncluded: string[];
+  tags: Record<string, string>;
+  applications: Application[];
+}
+
+/** `ResourceObserved`: a resource first seen, changed, or seen again after being inactive. */
+export type ResourceObservedData = ResourceIdentity &
+  ResourceAttributes & { previousState?: Extensions.ResourceState; observedAt: string };
+
+/** `ResourceObservationRefreshed`: reported again, unchanged, a day or more after the last record. */
+export type ResourceObservationRefreshedData = ResourceIdentity & { observedAt: string };
+
+/** `ResourceInactivated`: not reported for 30 days. */
+export type ResourceInactivatedData = ResourceIdentity & { lastObservedAt: string; inactivatedAt: string };
 
 /**
  * ARNs as AWS writes them for each resource type. An AMI's ARN names no account: images are

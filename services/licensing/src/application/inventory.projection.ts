@@ -1,30 +1,8 @@
+import type { ResourceInactivatedData, ResourceObservedData } from '@lm/inventory';
 import type { DomainEventMessage } from '@lm/messaging';
 import { sql, type Transaction } from 'kysely';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
-
-/** The discovery service's events, as far as licensing reads them (see docs/discovery.md). */
-interface ObservedResource {
-  accountId: string;
-  region: string;
-  resourceId: string;
-  resourceType: ResourceFacts['resourceType'];
-  resourceArn: string;
-  state: string;
-  observedAt: string;
-  vCpuCount: number | null;
-  coreCount: number | null;
-  socketCount: number | null;
-  threadsPerCore: number | null;
-  tenancy: ResourceFacts['tenancy'] | null;
-  hostId: string | null;
-  amiId: string | null;
-  platform: string | null;
-  usageOperation: string | null;
-  licenseIncluded: string[];
-  tags: Record<string, string>;
-  applications: { name: string; version: string | null; publisher: string | null }[];
-}
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
@@ -37,7 +15,7 @@ const orUndefined = <T>(value: T | null): T | undefined => (value === null ? und
 export async function applyInventoryEvent(event: DomainEventMessage, trx: Transaction<any>): Promise<ResourceFacts | undefined> {
   const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
   if (event.type === 'ResourceObserved') {
-    const data = event.data as unknown as ObservedResource;
+    const data = event.data as unknown as ResourceObservedData;
     const facts: ResourceFacts = {
       resourceArn: data.resourceArn,
       resourceId: data.resourceId,
@@ -77,7 +55,7 @@ export async function applyInventoryEvent(event: DomainEventMessage, trx: Transa
     // Nothing returned: an older observation than the one stored, which changes nothing.
     return stored?.facts;
   } else if (event.type === 'ResourceInactivated') {
-    const { resourceArn } = event.data as { resourceArn: string };
+    const { resourceArn } = event.data as unknown as ResourceInactivatedData;
     const stored = await db
       .updateTable('resources')
       .set({ active: false, facts: sql`jsonb_set(facts, '{active}', 'false')` })

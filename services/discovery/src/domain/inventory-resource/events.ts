@@ -1,53 +1,20 @@
-import type { ResourceState, ResourceType, Tenancy } from './resource-types';
+import type {
+  ResourceInactivatedData,
+  ResourceObservationRefreshedData,
+  ResourceObservedData,
+} from '@lm/inventory';
 
-/** Which resource: the same id in another account, Region or type is another resource. */
-export interface ResourceIdentity {
-  accountId: string;
-  region: string;
-  resourceId: string;
-  resourceType: ResourceType;
-  resourceArn: string;
-}
-
-export interface Application {
-  name: string;
-  version: string | null;
-  publisher: string | null;
-}
-
-/**
- * What is known of a resource, in canonical form (lists sorted, tags as a map) so that two
- * reports of the same thing compare equal. `null`: never reported.
- */
-export interface ResourceAttributes {
-  state: ResourceState;
-  platform: string | null;
-  platformVersion: string | null;
-  usageOperation: string | null;
-  instanceType: string | null;
-  vCpuCount: number | null;
-  coreCount: number | null;
-  socketCount: number | null;
-  threadsPerCore: number | null;
-  tenancy: Tenancy | null;
-  hostId: string | null;
-  amiId: string | null;
-  licenseIncluded: string[];
-  tags: Record<string, string>;
-  applications: Application[];
-}
+/** The identity and attributes of a resource are the published contract (@lm/inventory). */
+export type { Application, ResourceAttributes, ResourceIdentity } from '@lm/inventory';
 
 /**
  * The events are self-contained (identity and every attribute), so that consumers such as the
  * licensing service need no other source to act on them.
  */
 export type InventoryResourceEvent =
-  | {
-      type: 'ResourceObserved';
-      data: ResourceIdentity & ResourceAttributes & { previousState?: ResourceState; observedAt: string };
-    }
-  | { type: 'ResourceObservationRefreshed'; data: ResourceIdentity & { observedAt: string } }
-  | { type: 'ResourceInactivated'; data: ResourceIdentity & { lastObservedAt: string; inactivatedAt: string } };
+  | { type: 'ResourceObserved'; data: ResourceObservedData }
+  | { type: 'ResourceObservationRefreshed'; data: ResourceObservationRefreshedData }
+  | { type: 'ResourceInactivated'; data: ResourceInactivatedData };
 
 export type InventoryResourceEventType = InventoryResourceEvent['type'];
 
