@@ -1,43 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { resourceArn, type ResourceObservedData } from '@lm/inventory';
 import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
 import type { RunningSystem } from './system';
 
-/** A resource as the discovery service's ResourceObserved event describes it (docs/discovery.md). */
-export interface ObservedResource {
-  accountId: string;
-  region?: string;
-  resourceId: string;
-  resourceType: 'EC2_INSTANCE' | 'EC2_HOST' | 'EC2_AMI' | 'RDS' | 'SYSTEMS_MANAGER_MANAGED_INSTANCE';
-  state: string;
-  vCpuCount?: number;
-  coreCount?: number;
-  socketCount?: number;
-  threadsPerCore?: number;
-  tenancy?: 'default' | 'dedicated' | 'host';
-  hostId?: string;
-  amiId?: string;
-  platform?: string;
-  licenseIncluded?: string[];
-  tags?: Record<string, string>;
-  applications?: { name: string; version?: string | null; publisher?: string | null }[];
-}
+type Identity = 'accountId' | 'resourceId' | 'resourceType' | 'state';
 
-export function resourceArnOf(r: ObservedResource): string {
-  const region = r.region ?? 'us-east-1';
-  switch (r.resourceType) {
-    case 'EC2_INSTANCE':
-      return `arn:aws:ec2:${region}:${r.accountId}:instance/${r.resourceId}`;
-    case 'EC2_HOST':
-      return `arn:aws:ec2:${region}:${r.accountId}:dedicated-host/${r.resourceId}`;
-    case 'EC2_AMI':
-      return `arn:aws:ec2:${region}::image/${r.resourceId}`;
-    case 'RDS':
-      return `arn:aws:rds:${region}:${r.accountId}:db:${r.resourceId}`;
-    case 'SYSTEMS_MANAGER_MANAGED_INSTANCE':
-      return `arn:aws:ssm:${region}:${r.accountId}:managed-instance/${r.resourceId}`;
-  }
-}
+/**
+ * A resource as the discovery service's ResourceObserved event describes it (@lm/inventory): its
+ * identity and state, and whichever attributes a test cares about (the rest are never reported).
+ */
+export type ObservedResource = Pick<ResourceObservedData, Identity> &
+  Partial<Omit<ResourceObservedData, Identity | 'resourceArn' | 'observedAt' | 'previousState' | 'applications'>> & {
+    applications?: { name: string; version?: string | null; publisher?: string | null }[];
+  };
+
+export const resourceArnOf = (r: ObservedResource) => resourceArn(r.resourceType, r.region ?? 'us-east-1', r.accountId, r.resourceId);
 
 let lastObservation = 0;
 
