@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem, type RunningSystem } from '../support/system';
 import { formatAdmissionReport, writeAdmissionJsonReport, type AdmissionRow, type HotDrift } from './launch-admission-report';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
-import { runLoad, type LoadResult } from './measure';
+import { expectOk, expectSane } from './load-checks';
+import { runLoad } from './measure';
 import { pgbenchUpdateRate } from './pgbench';
-import { createLoadAgent, SignedHttpClient, type CallResult } from './signed-http-client';
+import { createLoadAgent, SignedHttpClient } from './signed-http-client';
 
 const CLIENT_COUNTS = [1, 16, 64];
 const SPREAD_CONFIGURATIONS = 100;
@@ -15,8 +16,6 @@ const SPREAD_CONFIGURATIONS = 100;
 const LICENCES = 10_000_000;
 /** license-configurations.load.ts writes latest.json; each load file keeps its own report. */
 const RESULTS_FILE = join(__dirname, 'results/launch-admission.json');
-/** Failures tolerated before a figure is considered meaningless. */
-const MAX_ERROR_RATE = 0.001;
 
 /**
  * Where the licensing service keeps a configuration's events (its event store schema and stream
@@ -24,18 +23,6 @@ const MAX_ERROR_RATE = 0.001;
  */
 const EVENT_STORE_SCHEMA = 'licensing';
 const streamOf = (configurationArn: string) => `license-configuration-${configurationArn.split(':').pop()}`;
-
-/** The body of a successful call; anything else fails the request, so that runLoad counts it. */
-function expectOk(response: CallResult): string {
-  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.body}`);
-  return response.body;
-}
-
-function expectSane(result: LoadResult): void {
-  expect(result.errors, result.firstError).toBeLessThanOrEqual(Math.floor((result.requests + result.errors) * MAX_ERROR_RATE));
-  expect(result.requests).toBeGreaterThan(0);
-  expect(result.p99Ms).toBeGreaterThan(0);
-}
 
 describe('launch admission under load', () => {
   /** All launches are in one account, which owns every configuration; it belongs to no organization. */

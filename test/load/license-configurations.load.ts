@@ -4,35 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
 import { startSystem, type RunningSystem } from '../support/system';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
-import { runLoad, type LoadResult } from './measure';
+import { expectOk, expectSane } from './load-checks';
+import { runLoad } from './measure';
 import { pgbenchInsertRate } from './pgbench';
 import { formatReport, writeJsonReport, type LoadRow } from './report';
-import { createLoadAgent, SignedHttpClient, type CallResult } from './signed-http-client';
+import { createLoadAgent, SignedHttpClient } from './signed-http-client';
 
 const CLIENT_COUNTS = [1, 16, 64];
 const RESULTS_FILE = join(__dirname, 'results/latest.json');
-/** Failures tolerated before a figure is considered meaningless. */
-const MAX_ERROR_RATE = 0.001;
 /**
  * The default quota of 25 configurations per account would stop a run within its first second:
  * a 5-second window creates hundreds per account, and all of them in one account for the
  * single-account figures.
  */
 const QUOTA_FOR_THE_RUN = '1000000';
-
-/** The body of a successful call; anything else fails the request, so that runLoad counts it. */
-function expectOk(response: CallResult): string {
-  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.body}`);
-  return response.body;
-}
-
-function expectSane(result: LoadResult): void {
-  expect(result.errors, result.firstError).toBeLessThanOrEqual(Math.floor((result.requests + result.errors) * MAX_ERROR_RATE));
-  expect(result.requests).toBeGreaterThan(0);
-  expect(result.throughput).toBeGreaterThan(0);
-  expect(result.p50Ms).toBeGreaterThan(0);
-  expect(result.p99Ms).toBeGreaterThan(0);
-}
 
 describe('license configurations under load', () => {
   /** Simulated client i signs as account i, as a fleet of accounts would. */
