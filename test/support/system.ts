@@ -29,11 +29,12 @@ export function credentialsOf(account: DevAccount) {
   return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
 }
 
-type ProcessName = 'gateway' | 'licensing' | 'discovery';
+type ProcessName = 'gateway' | 'licensing' | 'discovery' | 'grants';
 const SCRIPTS: Record<ProcessName, string> = {
   gateway: join(ROOT, 'services/gateway/dist/main.js'),
   licensing: join(ROOT, 'services/licensing/dist/main.js'),
   discovery: join(ROOT, 'services/discovery/dist/main.js'),
+  grants: join(ROOT, 'services/grants/dist/main.js'),
 };
 
 export interface RunningSystem {
@@ -117,7 +118,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     PORT: String(port),
     LM_REGION: region,
     LM_CREDENTIALS_FILE: CREDENTIALS_FILE,
-    LM_SERVICES: 'licensing,discovery',
+    LM_SERVICES: 'licensing,discovery,grants',
     // Its own subjects, so that no other system on the same NATS server answers its requests.
     LM_NATS_NAMESPACE: namespace,
     ...extraEnv,
@@ -157,6 +158,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
 
   launch('licensing');
   launch('discovery');
+  launch('grants');
   launch('gateway');
   await waitHealthy();
 

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+
+/** How a caller reaches a licence: as its issuer, or through an ACTIVE grant. */
+export type LicenseRoute =
+  | { kind: 'issuer' }
+  | { kind: 'grant'; grantArn: string; grantedOperations: LicenseManager.AllowedOperation[] };
+
+/** A licence (its current version, as GetLicense answers it) and how the caller reaches it. */
+export interface AccessibleLicense {
+  license: LicenseManager.License & { LicenseArn: string; Version: string };
+  issuerAccountId: string;
+  route: LicenseRoute;
+}
+
+/** What a checkout names: a licence by ARN (borrow) or by issuer key fingerprint and SKU (checkout). */
+export type LicenseSelector = { licenseArn: string } | { productSku: string; keyFingerprint: string; beneficiary?: string };
+
+/**
+ * Who may do what with which licence: the one place where licence status, grant status,
+ * grant principals (account, organization, OU with its nested OUs) and GrantedOperations meet.
+ * Licences and grants live in this service's views; consumption and tokens ask here.
+ */
+@Injectable()
+export abstract class LicenseAccess {
+  /**
+   * Licences the caller may use for `operation` now: licence AVAILABLE and within its validity,
+   * reached as issuer (who must then name a Beneficiary, as the API says) or through an ACTIVE
+   * grant whose GrantedOperations include `operation`. Empty when none.
+   */
+  abstract usableLicenses(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]>;
+
+  /** The licence if the caller issued it or is a grantee of one of its grants; else ResourceNotFoundException. */
+  abstract readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense>;
+}

@@ -1,0 +1,15 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { GRANTS_SCHEMA } from './schema';
+
+/** One migration per area of the service, applied in the order of their names. */
+const migrations: Record<string, Migration> = {};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies the grants read-model migrations in the service's own schema. */
+export async function migrateGrantsViews(db: Kysely<any>): Promise<void> {
+  await sql`create schema if not exists ${sql.id(GRANTS_SCHEMA)}`.execute(db);
+  const migrator = new Migrator({ db: db.withSchema(GRANTS_SCHEMA), provider, migrationTableSchema: GRANTS_SCHEMA });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}

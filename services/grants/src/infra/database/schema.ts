@@ -1,0 +1,5 @@
+/** PostgreSQL schema that holds the grants service's event store and read models. */
+export const GRANTS_SCHEMA = 'grants';
+
+/** The grants service's read models, as Kysely sees them. */
+export interface GrantsDatabase {}

@@ -1,0 +1,40 @@
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Subscription } from '@lm/event-store';
+import { startEventRelay } from '@lm/messaging';
+import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { connect, type NatsConnection } from 'nats';
+import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
+import { openGrantsInfrastructure, SERVICE_NAME, type GrantsInfrastructure } from './grants-infrastructure';
+
+const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
+
+@Module({
+  controllers: [createHealthController(SERVICE_NAME, DATABASE)],
+  providers: [
+    { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
+    { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
+    { provide: EVENT_STORE, useFactory: (infra: GrantsInfrastructure) => infra.store, inject: [INFRASTRUCTURE] },
+    { provide: CLOCK, useValue: systemClock },
+    { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
+  ],
+})
+export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private nc?: NatsConnection;
+  private relay?: Subscription;
+
+  constructor(@Inject(INFRASTRUCTURE) private readonly infra: GrantsInfrastructure) {}
+
+  /** Relays the service's domain events to JetStream (lm.events.grants.*) for the other services. */
+  async onApplicationBootstrap(): Promise<void> {
+    this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
+    this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+    await this.nc?.drain();
+    await this.infra.store.close();
+    await (this.infra.db as Kysely<unknown>).destroy();
+  }
+}
