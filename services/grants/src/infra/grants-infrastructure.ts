@@ -1,8 +1,28 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
+import { MasterKey } from '../application/master-key';
 import { migrateGrantsViews } from './database/migrations';
 import { GRANTS_SCHEMA } from './database/schema';
 
 export const SERVICE_NAME = 'grants';
+
+/**
+ * The development master key: public, so that `npm start` works out of the box, and therefore
+ * refused in production, where LM_MASTER_KEY (32 bytes, base64) must be set.
+ */
+export const DEVELOPMENT_MASTER_KEY = 'bGljZW5zZS1tYW5hZ2VyLWRldmVsb3BtZW50LWtleSE=';
+
+export function masterKeyFromEnv(env = process.env): MasterKey {
+  const configured = env.LM_MASTER_KEY;
+  if (!configured && env.NODE_ENV === 'production') {
+    throw new Error('LM_MASTER_KEY must be set in production (32 random bytes, base64); the development key is public');
+  }
+  if (configured === DEVELOPMENT_MASTER_KEY && env.NODE_ENV === 'production') {
+    throw new Error('LM_MASTER_KEY is the public development key; production needs its own');
+  }
+  const key = Buffer.from(configured ?? DEVELOPMENT_MASTER_KEY, 'base64');
+  if (key.length !== 32) throw new Error('LM_MASTER_KEY must be 32 bytes, base64-encoded');
+  return new MasterKey(key);
+}
 
 export type GrantsInfrastructure = ServiceStore;
 

@@ -4,8 +4,9 @@ import { startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
+import { MasterKey } from '../application/master-key';
 import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
-import { openGrantsInfrastructure, SERVICE_NAME, type GrantsInfrastructure } from './grants-infrastructure';
+import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, type GrantsInfrastructure } from './grants-infrastructure';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
@@ -16,6 +17,7 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
     { provide: EVENT_STORE, useFactory: (infra: GrantsInfrastructure) => infra.store, inject: [INFRASTRUCTURE] },
     { provide: CLOCK, useValue: systemClock },
+    { provide: MasterKey, useFactory: () => masterKeyFromEnv() },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
   ],
 })
