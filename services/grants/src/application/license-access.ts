@@ -26,11 +26,16 @@ export type LicenseSelector = { licenseArn: string } | { productSku: string; key
 export abstract class LicenseAccess {
   /**
    * Licences the caller may use for `operation` now: licence AVAILABLE and within its validity,
-   * reached as issuer (who must then name a Beneficiary, as the API says) or through an ACTIVE
-   * grant whose GrantedOperations include `operation`. Empty when none.
+   * reached as issuer or through an ACTIVE grant whose GrantedOperations include `operation`.
+   * Empty when none. (Rules of one operation, such as a checkout by the issuer having to name a
+   * Beneficiary, stay with that operation.) A caller with temporary credentials
+   * (`caller.restrictedToLicenseArn`) reaches that licence only.
    */
   abstract usableLicenses(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]>;
 
-  /** The licence if the caller issued it or is a grantee of one of its grants; else ResourceNotFoundException. */
+  /**
+   * The licence if the caller issued it or is a grantee of one of its grants (in any status but
+   * REJECTED or DELETED), honouring `caller.restrictedToLicenseArn`; else ResourceNotFoundException.
+   */
   abstract readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense>;
 }
