@@ -14,6 +14,7 @@ export default defineConfig({
       '@lm/api-model': lib('api-model'),
       '@lm/event-store': lib('event-store'),
       '@lm/inventory': lib('inventory'),
+      '@lm/license-token': lib('license-token'),
       '@lm/messaging': lib('messaging'),
       '@lm/service-kit': lib('service-kit'),
     },

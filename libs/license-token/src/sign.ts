@@ -1,0 +1,18 @@
+import { sign, type KeyObject } from 'node:crypto';
+import { hashOf, PSS_PADDING, type LicenseTokenAlgorithm } from './algorithms';
+import type { LicenseTokenPayload } from './payload';
+
+export interface SignOptions {
+  /** The signing key's id, put in the header so that a verifier holding several keys can tell which. */
+  kid?: string;
+}
+
+const encode = (value: object): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+/** Signs `payload` as a JWS compact token: `base64url(header).base64url(payload).base64url(signature)`. */
+export const signLicenseToken = (payload: LicenseTokenPayload, privateKey: KeyObject, alg: LicenseTokenAlgorithm, options: SignOptions = {}): string => {
+  const header = { alg, typ: 'JWT', ...(options.kid === undefined ? {} : { kid: options.kid }) };
+  const signingInput = `${encode(header)}.${encode(payload)}`;
+  const signature = sign(hashOf(alg), Buffer.from(signingInput, 'ascii'), { key: privateKey, ...PSS_PADDING });
+  return `${signingInput}.${signature.toString('base64url')}`;
+};
