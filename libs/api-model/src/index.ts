@@ -3,22 +3,31 @@ import licenseManager from './models/license-manager.json';
 import userSubscriptions from './models/license-manager-user-subscriptions.json';
 import linuxSubscriptions from './models/license-manager-linux-subscriptions.json';
 import extensions from './models/license-manager-extensions.json';
+import kms from './models/kms.json';
+import sts from './models/sts.json';
 
 export type { ApiId, ApiModel, MemberRef, OperationModel, Shape } from './model';
 export * as LicenseManager from './generated/license-manager';
 export * as UserSubscriptions from './generated/license-manager-user-subscriptions';
 export * as LinuxSubscriptions from './generated/license-manager-linux-subscriptions';
 export * as Extensions from './generated/license-manager-extensions';
+export * as Kms from './generated/kms';
+export * as Sts from './generated/sts';
 
 export const apiModels: Record<ApiId, ApiModel> = {
   'license-manager': licenseManager as unknown as ApiModel,
   'license-manager-user-subscriptions': userSubscriptions as unknown as ApiModel,
   'license-manager-linux-subscriptions': linuxSubscriptions as unknown as ApiModel,
   'license-manager-extensions': extensions as unknown as ApiModel,
+  kms: kms as unknown as ApiModel,
+  sts: sts as unknown as ApiModel,
 };
 
-/** The three AWS APIs (the extensions API is this product's own). */
-export const AWS_API_IDS: readonly ApiId[] = ['license-manager', 'license-manager-user-subscriptions', 'license-manager-linux-subscriptions'];
+/** The three License Manager APIs of AWS. */
+export const LICENSE_MANAGER_API_IDS: readonly ApiId[] = ['license-manager', 'license-manager-user-subscriptions', 'license-manager-linux-subscriptions'];
+
+/** The AWS APIs this product serves: License Manager's three and the KMS and STS subsets (the extensions API is this product's own). */
+export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms', 'sts'];
 
 /**
  * The APIs a SigV4 credential scope's service name designates. license-manager designates two:

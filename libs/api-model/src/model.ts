@@ -28,6 +28,10 @@ export interface OperationModel {
   http: { method: string; requestUri: string; responseCode?: number };
   input?: string;
   output?: string;
+  /** Query protocol: the element the output's members are wrapped in (`<Op>Result`). */
+  resultWrapper?: string;
+  /** 'none' for an operation AWS serves unsigned (STS AssumeRoleWithWebIdentity). */
+  authtype?: 'none';
   errors: string[];
 }
 
@@ -36,15 +40,21 @@ export interface ApiModel {
   /** Smithy namespace, e.g. com.amazonaws.licensemanager: error types are `<namespace>#<ErrorName>`. */
   namespace: string;
   metadata: {
-    protocol: 'json' | 'rest-json';
+    protocol: 'json' | 'rest-json' | 'query';
+    apiVersion: string;
     targetPrefix?: string;
     signingName?: string;
     endpointPrefix: string;
     jsonVersion?: string;
+    /** Query protocol: the XML namespace of responses and errors. */
+    xmlNamespace?: string;
   };
   operations: Record<string, OperationModel>;
   shapes: Record<string, Shape>;
-  /** Error shape name -> HTTP status (from the Smithy model's httpError traits). */
+  /**
+   * Error code -> HTTP status (from the Smithy model's httpError traits, or the service-2 model's
+   * error traits). The code is the shape name except in the query protocol (STS).
+   */
   errors: Record<string, number>;
 }
 
@@ -53,4 +63,8 @@ export type ApiId =
   | 'license-manager-user-subscriptions'
   | 'license-manager-linux-subscriptions'
   /** This product's own integration API (inventory reports, launch admission). */
-  | 'license-manager-extensions';
+  | 'license-manager-extensions'
+  /** The AWS KMS subset that holds licence signing keys. */
+  | 'kms'
+  /** The AWS STS subset that exchanges access tokens for temporary credentials. */
+  | 'sts';

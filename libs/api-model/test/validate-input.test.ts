@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiModels, compileJavaPattern, patternCoverage, validateInput, validationMessage, type ApiModel, type ValidationIssue } from '../src';
+import { apiModels, apisBySigningName, compileJavaPattern, patternCoverage, validateInput, validationMessage, type ApiModel, type ValidationIssue } from '../src';
 
 const lm = apiModels['license-manager'];
 const userSubscriptions = apiModels['license-manager-user-subscriptions'];
 const linuxSubscriptions = apiModels['license-manager-linux-subscriptions'];
+const kms = apiModels.kms;
+const sts = apiModels.sts;
 
 const messages = (issues: ValidationIssue[]) => issues.map((issue) => issue.message);
 
@@ -266,9 +268,40 @@ describe('validateInput constraints', () => {
   });
 });
 
+describe('the KMS and STS subsets', () => {
+  it('are found by their signing names, with the errors AWS sends', () => {
+    expect(apisBySigningName('kms')).toEqual([kms]);
+    expect(apisBySigningName('sts')).toEqual([sts]);
+    expect(kms.metadata).toMatchObject({ protocol: 'json', jsonVersion: '1.1', targetPrefix: 'TrentService' });
+    expect(kms.errors).toMatchObject({ NotFoundException: 400, KMSInvalidStateException: 400, KMSInternalException: 500 });
+    // The query protocol's error codes, not the shape names.
+    expect(sts.errors).toMatchObject({ InvalidIdentityToken: 400, IDPRejectedClaim: 403, ValidationError: 400, AccessDenied: 403 });
+    expect(sts.operations.AssumeRoleWithWebIdentity).toMatchObject({ resultWrapper: 'AssumeRoleWithWebIdentityResult', authtype: 'none' });
+  });
+
+  it('validate a KMS CreateKey and ScheduleKeyDeletion as KMS does', () => {
+    expect(validateInput(kms, 'CreateKeyRequest', { KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Tags: [{ TagKey: 'a', TagValue: '' }] })).toEqual([]);
+    expect(messages(validateInput(kms, 'CreateKeyRequest', { KeySpec: 'RSA_1024' }))).toEqual([
+      expect.stringMatching(/^Value 'RSA_1024' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: \[RSA_2048, /),
+    ]);
+    expect(messages(validateInput(kms, 'ScheduleKeyDeletionRequest', { KeyId: 'k', PendingWindowInDays: 5 }))).toEqual([
+      "Value '5' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 7",
+    ]);
+  });
+
+  it('validates an STS AssumeRoleWithWebIdentity without echoing the token', () => {
+    const valid = { RoleArn: 'arn:aws:iam::111111111111:role/consumer', RoleSessionName: 'app-1', WebIdentityToken: 'token' };
+    expect(validateInput(sts, 'AssumeRoleWithWebIdentityRequest', { ...valid, DurationSeconds: 3600 })).toEqual([]);
+    expect(messages(validateInput(sts, 'AssumeRoleWithWebIdentityRequest', { ...valid, WebIdentityToken: 'abc', DurationSeconds: 60 }))).toEqual([
+      "Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4",
+      "Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+    ]);
+  });
+});
+
 describe('Java pattern translation', () => {
   it('compiles every pattern of the three models', () => {
-    for (const api of [lm, userSubscriptions, linuxSubscriptions]) {
+    for (const api of [lm, userSubscriptions, linuxSubscriptions, kms, sts]) {
       const coverage = patternCoverage(api);
       console.info(`${api.id}: ${coverage.compiled}/${coverage.total} patterns enforced`);
       expect(coverage.skipped).toEqual([]);
@@ -305,7 +338,7 @@ describe('Java pattern translation', () => {
 });
 
 describe('validateInput robustness', () => {
-  const apis = [lm, userSubscriptions, linuxSubscriptions];
+  const apis = [lm, userSubscriptions, linuxSubscriptions, kms, sts];
 
   it('validates every operation input of the three models against {} without throwing', () => {
     let operations = 0;

@@ -25,6 +25,15 @@ export interface OperationRequest<Input = unknown> {
   input: Input;
 }
 
+/**
+ * What the gateway sends for an operation AWS serves unsigned (STS AssumeRoleWithWebIdentity):
+ * there is no caller, the input itself carries the credential.
+ */
+export interface AnonymousOperationRequest<Input = unknown> {
+  requestId: string;
+  input: Input;
+}
+
 /** An AWS error as it travels back from a service: the model's error shape name and a message. */
 export interface OperationError {
   name: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, JSONCodec, type NatsConnection, type NatsError } from 'nats';
-import type { OperationError, OperationRequest } from './caller';
+import type { AnonymousOperationRequest, OperationError, OperationRequest } from './caller';
 
 export type OperationReply = { ok: true; output: unknown } | { ok: false; error: OperationError };
 
@@ -37,7 +37,7 @@ export class OperationClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  async call(subject: string, request: OperationRequest): Promise<OperationReply> {
+  async call(subject: string, request: OperationRequest | AnonymousOperationRequest): Promise<OperationReply> {
     const id = randomUUID();
     let msg;
     try {
