@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { LicenseTokenPayload } from '@lm/license-token';
+import type { Caller } from '@lm/messaging';
+
+/** The issuer key a licence names: its ARN and the fingerprint clients pin (IssuerDetails). */
+export interface IssuerKey {
+  keyArn: string;
+  keyFingerprint: string;
+}
+
+/**
+ * The signing keys (the KMS subset) as the licence operations use them. Private keys never leave
+ * this: callers get the issuer key's identity and signed tokens only.
+ */
+@Injectable()
+export abstract class SigningKeys {
+  /**
+   * The key a CreateLicense (Issuer.SignKey) names, by key id or ARN: a key of the caller's own
+   * account, Enabled, for SIGN_VERIFY with RSA. Anything else is InvalidParameterValueException.
+   */
+  abstract resolveIssuerKey(caller: Caller, signKey: string): Promise<IssuerKey>;
+
+  /**
+   * The payload as a licence token (JWS compact, PS384) signed with the key `keyArn`. A key pending
+   * deletion does not sign: FailedDependencyException with ErrorCode KMSInvalidStateException.
+   */
+  abstract signToken(keyArn: string, payload: LicenseTokenPayload): Promise<string>;
+}
