@@ -10,5 +10,5 @@ export {
   type RequiredEntitlement,
   type TokenEntitlement,
 } from './payload';
-export { signLicenseToken, type SignOptions } from './sign';
+export { signLicenseToken, signLicenseTokenAsync, type SignOptions } from './sign';
 export { verifyLicenseToken, type TrustedKey, type VerifyOptions } from './verify';

@@ -6,6 +6,7 @@ import {
   keyFingerprint,
   LicenseTokenError,
   signLicenseToken,
+  signLicenseTokenAsync,
   tokenTimestamp,
   verifyLicenseToken,
   type LicenseTokenFailure,
@@ -59,6 +60,12 @@ describe('licence tokens', () => {
       expect(verifyLicenseToken(token, publicKey.export({ type: 'spki', format: 'pem' }) as string, matching)).toEqual(payload);
       expect(verifyLicenseToken(token, publicKey.export({ type: 'spki', format: 'der' }), matching)).toEqual(payload);
     });
+  });
+
+  it('signs on the thread pool the same way', async () => {
+    const token = await signLicenseTokenAsync(payload, key(), 'PS384', { kid: 'key-1' });
+    expect(token.split('.').slice(0, 2)).toEqual(signLicenseToken(payload, key(), 'PS384', { kid: 'key-1' }).split('.').slice(0, 2));
+    expect(verifyLicenseToken(token, createPublicKey(key()), matching)).toEqual(payload);
   });
 
   it('uses PSS with the hash length as salt length, as any JWS library expects', () => {
