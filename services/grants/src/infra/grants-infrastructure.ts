@@ -1,5 +1,6 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { MasterKey } from '../application/master-key';
+import { signingKeysProjection } from '../application/signing-keys.projection';
 import { migrateGrantsViews } from './database/migrations';
 import { GRANTS_SCHEMA } from './database/schema';
 
@@ -32,7 +33,7 @@ export function openGrantsInfrastructure(env = process.env): Promise<GrantsInfra
     service: SERVICE_NAME,
     schema: GRANTS_SCHEMA,
     migrateViews: migrateGrantsViews,
-    projections: [],
+    projections: [signingKeysProjection],
     env,
   });
 }

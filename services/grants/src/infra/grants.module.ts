@@ -5,13 +5,19 @@ import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@l
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
 import { MasterKey } from '../application/master-key';
+import { SigningKeyMaterial } from '../application/signing-key-material';
+import { SigningKeys } from '../application/signing-keys';
+import { SigningKeyCommands } from '../application/signing-keys.commands';
+import { KeyStoreSigningKeys } from '../application/signing-keys.key-store';
+import { SigningKeyQueries } from '../application/signing-keys.queries';
 import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
+import { KmsController } from './kms.controller';
 import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, type GrantsInfrastructure } from './grants-infrastructure';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE)],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
@@ -19,6 +25,11 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     { provide: CLOCK, useValue: systemClock },
     { provide: MasterKey, useFactory: () => masterKeyFromEnv() },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
+    SigningKeyMaterial,
+    SigningKeyQueries,
+    SigningKeyCommands,
+    KeyStoreSigningKeys,
+    { provide: SigningKeys, useExisting: KeyStoreSigningKeys },
   ],
 })
 export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdown {

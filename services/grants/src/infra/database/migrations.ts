@@ -1,8 +1,11 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { signingKeys } from './migrations/002-signing-keys';
 import { GRANTS_SCHEMA } from './schema';
 
 /** One migration per area of the service, applied in the order of their names. */
-const migrations: Record<string, Migration> = {};
+const migrations: Record<string, Migration> = {
+  '002-signing-keys': signingKeys,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

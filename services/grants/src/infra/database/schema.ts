@@ -1,5 +1,6 @@
+import type { SigningKeysTables } from './signing-keys.tables';
 /** PostgreSQL schema that holds the grants service's event store and read models. */
 export const GRANTS_SCHEMA = 'grants';
 
 /** The grants service's read models, as Kysely sees them. */
-export interface GrantsDatabase {}
+export interface GrantsDatabase extends SigningKeysTables {}

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { MasterKey } from './master-key';
+import { DATABASE } from './tokens';
+
+const PURPOSE = 'signing-key';
+
+/**
+ * The private halves of the signing keys, sealed with the master key in signing_key_material.
+ * Key material never changes, so a key opened once stays in memory: signing does not go to the
+ * database (nor decrypt) again.
+ */
+@Injectable()
+export class SigningKeyMaterial {
+  private readonly db: Kysely<GrantsDatabase>;
+  private readonly opened = new Map<string, KeyObject>();
+
+  constructor(
+    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    private readonly masterKey: MasterKey,
+  ) {
+    this.db = db.withSchema(GRANTS_SCHEMA);
+  }
+
+  /** Keeps a new key's private half; done before its creation event, so that no recorded key lacks one. */
+  async store(keyId: string, privateKey: KeyObject): Promise<void> {
+    const sealed = this.masterKey.seal(PURPOSE, privateKey.export({ type: 'pkcs8', format: 'der' }));
+    await this.db.insertInto('signing_key_material').values({ key_id: keyId, sealed }).execute();
+  }
+
+  async privateKey(keyId: string): Promise<KeyObject> {
+    const cached = this.opened.get(keyId);
+    if (cached) return cached;
+    const row = await this.db.selectFrom('signing_key_material').select('sealed').where('key_id', '=', keyId).executeTakeFirst();
+    if (!row) throw new Error(`The private half of signing key ${keyId} is missing`);
+    const privateKey = createPrivateKey({ key: this.masterKey.open(PURPOSE, row.sealed), format: 'der', type: 'pkcs8' });
+    this.opened.set(keyId, privateKey);
+    return privateKey;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import type { Kysely, Transaction } from 'kysely';
+import type { SigningKeyEvent } from '../domain/signing-key/events';
+import { SIGNING_KEY_EVENT_TYPES } from '../domain/signing-key/events';
+import { isSigningKeyStream, signingKeyIdOfStream } from '../domain/signing-key/decide';
+import { evolveSigningKey, type SigningKeyState } from '../domain/signing-key/signing-key';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+
+/** The key's state before an event, from its row (a creation is the stream's first event). */
+async function stateBefore(db: Transaction<GrantsDatabase>, keyId: string, event: RecordedEvent): Promise<SigningKeyState | 'already-applied'> {
+  if (event.type === 'SigningKeyCreated') return { status: 'absent' };
+  const row = await db.selectFrom('signing_keys').select(['version', 'document']).where('key_id', '=', keyId).forUpdate().executeTakeFirst();
+  if (row && row.version >= event.streamVersion) return 'already-applied';
+  return row ? { status: 'present', key: row.document } : { status: 'absent' };
+}
+
+/**
+ * The signing_keys view, folded with the domain's own evolve and updated in the append's
+ * transaction, so that a key is described and usable as soon as CreateKey answers. Rows remember
+ * the stream version they reflect, which makes replays harmless.
+ */
+export const signingKeysProjection: Projection<any> = {
+  name: 'signing-keys',
+  eventTypes: SIGNING_KEY_EVENT_TYPES,
+  async handle(events: RecordedEvent[], trx: Transaction<any>) {
+    const db = (trx as Transaction<GrantsDatabase>).withSchema(GRANTS_SCHEMA);
+    for (const event of events) {
+      if (!isSigningKeyStream(event.streamName)) continue;
+      const keyId = signingKeyIdOfStream(event.streamName);
+      const before = await stateBefore(db, keyId, event);
+      if (before === 'already-applied') continue;
+      const after = evolveSigningKey(before, event as unknown as SigningKeyEvent);
+      if (after.status !== 'present') continue;
+      const { key } = after;
+      const values = { key_state: key.keyState, version: event.streamVersion, document: JSON.stringify(key) };
+      await db
+        .insertInto('signing_keys')
+        .values({ key_id: keyId, account_id: key.accountId, region: key.region, created_at: key.createdAt, ...values })
+        .onConflict((oc) => oc.column('key_id').doUpdateSet(values).where('signing_keys.version', '<', event.streamVersion))
+        .execute();
+    }
+  },
+  async truncate(db: Kysely<any>) {
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('signing_keys').execute();
+  },
+};

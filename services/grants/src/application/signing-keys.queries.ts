@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kms } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { ownKeyId, parseKeyArn } from '../domain/signing-key/arn';
+import { keyNotFound } from '../domain/signing-key/errors';
+import type { SigningKey } from '../domain/signing-key/signing-key';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { toGetPublicKeyResponse, toKeyMetadata } from './signing-key-output';
+import { DATABASE } from './tokens';
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+/** DescribeKey, GetPublicKey and ListKeys on the signing_keys view; a caller sees its own account's keys in its Region. */
+@Injectable()
+export class SigningKeyQueries {
+  private readonly db: Kysely<GrantsDatabase>;
+
+  constructor(@Inject(DATABASE) db: Kysely<GrantsDatabase>) {
+    this.db = db.withSchema(GRANTS_SCHEMA);
+  }
+
+  async describe(caller: Caller, keyId: string): Promise<Kms.DescribeKeyResponse> {
+    return { KeyMetadata: toKeyMetadata(await this.owned(caller, keyId)) };
+  }
+
+  /**
+   * The public key in any state: unlike KMS, a key pending deletion still gives it, because such
+   * keys are kept precisely so that the tokens they signed can still be verified.
+   */
+  async getPublicKey(caller: Caller, keyId: string): Promise<Kms.GetPublicKeyResponse> {
+    return toGetPublicKeyResponse(await this.owned(caller, keyId));
+  }
+
+  async list(caller: Caller, input: Kms.ListKeysRequest): Promise<Kms.ListKeysResponse> {
+    const limit = pageSize(input.Limit, DEFAULT_PAGE, MAX_PAGE);
+    const after = decodePageToken<{ createdAt: string; keyId: string }>(input.Marker, caller.accountId, 'InvalidMarkerException');
+    let query = this.db
+      .selectFrom('signing_keys')
+      .select(['key_id', 'created_at', 'document'])
+      .where('account_id', '=', caller.accountId)
+      .where('region', '=', caller.region);
+    if (after) {
+      const createdAt = new Date(after.createdAt);
+      query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('key_id', '>', after.keyId)])]));
+    }
+    const rows = await query.orderBy('created_at').orderBy('key_id').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const truncated = rows.length > limit && last !== undefined;
+    return {
+      Keys: page.map((row) => ({ KeyId: row.key_id, KeyArn: row.document.arn })),
+      Truncated: truncated,
+      NextMarker: truncated ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), keyId: last.key_id }) : undefined,
+    };
+  }
+
+  /** The caller's key a KeyId member (id or ARN) names, or NotFoundException as for a key that does not exist. */
+  async owned(caller: Caller, reference: string): Promise<SigningKey> {
+    const key = await this.findOwned(caller, reference);
+    if (!key) throw keyNotFound(reference);
+    return key;
+  }
+
+  async findOwned(caller: Caller, reference: string): Promise<SigningKey | undefined> {
+    const keyId = ownKeyId(reference, caller);
+    if (!keyId) return undefined;
+    const row = await this.db
+      .selectFrom('signing_keys')
+      .select('document')
+      .where('key_id', '=', keyId)
+      .where('account_id', '=', caller.accountId)
+      .where('region', '=', caller.region)
+      .executeTakeFirst();
+    return row?.document;
+  }
+
+  /** Any account's key by its ARN (the key a licence records as its issuer's). */
+  async byArn(keyArn: string): Promise<SigningKey | undefined> {
+    const parts = parseKeyArn(keyArn);
+    if (!parts) return undefined;
+    const row = await this.db.selectFrom('signing_keys').select('document').where('key_id', '=', parts.keyId).executeTakeFirst();
+    return row?.document.arn === keyArn ? row.document : undefined;
+  }
+}

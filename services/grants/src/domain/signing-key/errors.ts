@@ -1,0 +1,10 @@
+import { AwsError } from '@lm/service-kit';
+
+/** Also what another account gets for a key it does not own: existence is not disclosed. */
+export const keyNotFound = (keyIdOrArn: string) => new AwsError('NotFoundException', `Key '${keyIdOrArn}' does not exist`);
+
+export const keyInvalidState = (message: string) => new AwsError('KMSInvalidStateException', message);
+
+export const kmsValidation = (message: string) => new AwsError('ValidationException', message);
+
+export const kmsUnsupported = (message: string) => new AwsError('UnsupportedOperationException', message);

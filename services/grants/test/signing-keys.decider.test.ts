@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { SigningKeyCommand } from '../src/domain/signing-key/commands';
+import { signingKeyDecider as decider } from '../src/domain/signing-key/decide';
+import type { SigningKeyEvent } from '../src/domain/signing-key/events';
+import { requestedSigningKeySpec } from '../src/domain/signing-key/key-spec';
+import { ownKeyId } from '../src/domain/signing-key/arn';
+
+const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const arn = `arn:aws:kms:us-east-1:111111111111:key/${keyId}`;
+const owner = { accountId: '111111111111', region: 'us-east-1' };
+const now = new Date('2026-01-01T00:00:00Z');
+
+const create: SigningKeyCommand = {
+  type: 'CreateSigningKey',
+  key: {
+    keyId,
+    arn,
+    accountId: owner.accountId,
+    region: owner.region,
+    keySpec: 'RSA_2048',
+    keyUsage: 'SIGN_VERIFY',
+    description: 'issuer key',
+    createdAt: now.toISOString(),
+    publicKey: 'MIIBIjAN',
+    fingerprint: 'aws:111111111111:issuer:00',
+  },
+};
+const scheduleDeletion = (pendingWindowInDays?: number, by = owner): SigningKeyCommand => ({
+  type: 'ScheduleSigningKeyDeletion',
+  keyArn: arn,
+  owner: by,
+  pendingWindowInDays,
+  now,
+});
+
+/** given events, when a command: the events decided (or the error thrown). */
+function given(...events: SigningKeyEvent[]) {
+  const state = events.reduce(decider.evolve, decider.initialState());
+  return { when: (command: SigningKeyCommand) => () => decider.decide(command, state), state };
+}
+
+describe('signing key decider', () => {
+  const [created] = decider.decide(create, decider.initialState());
+  const [scheduled] = given(created!).when(scheduleDeletion(7))();
+
+  it('records an Enabled key with its public half only', () => {
+    expect(created).toEqual({ type: 'SigningKeyCreated', data: create.key });
+    expect(JSON.stringify(created)).not.toMatch(/private|pkcs8/i);
+    expect(given(created!).state).toEqual({ status: 'present', key: { ...create.key, keyState: 'Enabled' } });
+  });
+
+  it('refuses to record a key twice', () => {
+    expect(given(created!).when(create)).toThrow(expect.objectContaining({ code: 'KMSInvalidStateException' }));
+  });
+
+  it('schedules deletion after 30 days by default, or the window asked for (7 to 30)', () => {
+    expect(given(created!).when(scheduleDeletion())()).toEqual([
+      { type: 'SigningKeyDeletionScheduled', data: { deletionDate: '2026-01-31T00:00:00.000Z', pendingWindowInDays: 30, scheduledAt: now.toISOString() } },
+    ]);
+    expect(scheduled).toMatchObject({ data: { deletionDate: '2026-01-08T00:00:00.000Z', pendingWindowInDays: 7 } });
+    for (const window of [6, 31, 7.5]) {
+      expect(given(created!).when(scheduleDeletion(window))).toThrow(expect.objectContaining({ code: 'ValidationException' }));
+    }
+  });
+
+  it('keeps the key, PendingDeletion, and refuses to schedule its deletion twice', () => {
+    expect(given(created!, scheduled!).state).toEqual({
+      status: 'present',
+      key: { ...create.key, keyState: 'PendingDeletion', deletionDate: '2026-01-08T00:00:00.000Z' },
+    });
+    expect(given(created!, scheduled!).when(scheduleDeletion())).toThrow(expect.objectContaining({ code: 'KMSInvalidStateException' }));
+  });
+
+  it('does not disclose a key to another account or Region', () => {
+    expect(given(created!).when(scheduleDeletion(30, { ...owner, accountId: '222222222222' }))).toThrow(expect.objectContaining({ code: 'NotFoundException' }));
+    expect(given(created!).when(scheduleDeletion(30, { ...owner, region: 'eu-west-1' }))).toThrow(expect.objectContaining({ code: 'NotFoundException' }));
+    expect(given().when(scheduleDeletion())).toThrow(expect.objectContaining({ code: 'NotFoundException', message: `Key '${arn}' does not exist` }));
+  });
+});
+
+describe('CreateKey key specs', () => {
+  it('accepts RSA_2048, RSA_3072 and RSA_4096 for SIGN_VERIFY, also under the legacy CustomerMasterKeySpec', () => {
+    expect(requestedSigningKeySpec({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })).toBe('RSA_2048');
+    expect(requestedSigningKeySpec({ KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Origin: 'AWS_KMS' })).toBe('RSA_3072');
+    expect(requestedSigningKeySpec({ CustomerMasterKeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY' })).toBe('RSA_4096');
+  });
+
+  it.each([
+    [{}, 'UnsupportedOperationException', /SYMMETRIC_DEFAULT.*RSA_2048, RSA_3072 and RSA_4096/],
+    [{ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }, 'UnsupportedOperationException', /ECC_NIST_P256/],
+    [{ KeySpec: 'RSA_2048' }, 'UnsupportedOperationException', /KeyUsage ENCRYPT_DECRYPT/],
+    [{ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' }, 'UnsupportedOperationException', /SIGN_VERIFY/],
+    [{ KeySpec: 'RSA_2048', CustomerMasterKeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY' }, 'ValidationException', /differ/],
+    [{ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Origin: 'EXTERNAL' }, 'UnsupportedOperationException', /Origin/],
+    [{ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', MultiRegion: true }, 'UnsupportedOperationException', /Multi-Region/],
+    [{ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Policy: '{}' }, 'UnsupportedOperationException', /policies/],
+  ] as const)('refuses %j with %s', (input, code, message) => {
+    expect(() => requestedSigningKeySpec(input)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+  });
+});
+
+describe('key references', () => {
+  it('names a key of the owner by id or ARN, and none of another account or Region', () => {
+    expect(ownKeyId(keyId, owner)).toBe(keyId);
+    expect(ownKeyId(arn, owner)).toBe(keyId);
+    expect(ownKeyId(arn, { ...owner, accountId: '222222222222' })).toBeUndefined();
+    expect(ownKeyId(arn.replace('us-east-1', 'eu-west-1'), owner)).toBeUndefined();
+    expect(ownKeyId('alias/issuer', owner)).toBeUndefined();
+    expect(() => ownKeyId('arn:aws:kms:us-east-1:111111111111:alias/issuer', owner)).toThrow(expect.objectContaining({ code: 'InvalidArnException' }));
+  });
+});
