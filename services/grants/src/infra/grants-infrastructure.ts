@@ -1,5 +1,6 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { MasterKey } from '../application/master-key';
+import { refreshTokensProjection } from '../application/refresh-tokens.projection';
 import { signingKeysProjection } from '../application/signing-keys.projection';
 import { migrateGrantsViews } from './database/migrations';
 import { GRANTS_SCHEMA } from './database/schema';
@@ -25,6 +26,13 @@ export function masterKeyFromEnv(env = process.env): MasterKey {
   return new MasterKey(key);
 }
 
+/** The most live refresh tokens an account may hold for one licence (LM_QUOTA_TOKENS_PER_LICENSE, default 100). */
+export function tokensPerLicenseQuota(env = process.env): number {
+  const value = Number(env.LM_QUOTA_TOKENS_PER_LICENSE ?? 100);
+  if (!Number.isInteger(value) || value < 1) throw new Error('LM_QUOTA_TOKENS_PER_LICENSE must be a positive integer');
+  return value;
+}
+
 export type GrantsInfrastructure = ServiceStore;
 
 /** Connects to the database, applies migrations, and opens the event store with its projections. */
@@ -33,7 +41,7 @@ export function openGrantsInfrastructure(env = process.env): Promise<GrantsInfra
     service: SERVICE_NAME,
     schema: GRANTS_SCHEMA,
     migrateViews: migrateGrantsViews,
-    projections: [signingKeysProjection],
+    projections: [refreshTokensProjection, signingKeysProjection],
     env,
   });
 }

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import { handleCommand, type EventStore } from '@lm/event-store';
+import type { Caller } from '@lm/messaging';
+import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import { accountTokensDecider, accountTokensStream, recentTokenFor } from '../domain/refresh-token/decide';
+import { validation } from '../domain/refresh-token/errors';
+import { atWholeSecond, signJwt } from '../domain/refresh-token/jwt';
+import { newTokenId, type RefreshToken } from '../domain/refresh-token/refresh-tokens';
+import { refreshTokenClaims } from '../domain/refresh-token/token-claims';
+import { assertOwnRoles, assertTokenProperties, expirationInDays, MAX_TOKEN_LENGTH } from '../domain/refresh-token/token-request';
+import { LicenseAccess, type AccessibleLicense } from './license-access';
+import { assertNotRestricted } from './refresh-token-callers';
+import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
+import { EVENT_STORE } from './tokens';
+
+/** The most live (unexpired, undeleted) refresh tokens an account may hold for one licence (LM_QUOTA_TOKENS_PER_LICENSE). */
+export const TOKENS_PER_LICENSE = Symbol('TokensPerLicense');
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+@Injectable()
+export class RefreshTokenCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TOKENS_PER_LICENSE) private readonly tokensPerLicense: number,
+    private readonly access: LicenseAccess,
+    private readonly keys: RefreshTokenKeys,
+  ) {}
+
+  /**
+   * A refresh token for the licence, shown this once: only its hash is kept. A retry with the
+   * same ClientToken within 10 minutes answers the same TokenId and Token (a JWT is the same text
+   * when signed again from the same claims), so a client that lost the first answer still gets it.
+   */
+  async create(caller: Caller, input: LicenseManager.CreateTokenRequest): Promise<LicenseManager.CreateTokenResponse> {
+    assertNotRestricted(caller);
+    const { license } = await this.licenseForTokens(caller, input.LicenseArn);
+    const days = expirationInDays(input.ExpirationInDays);
+    const roleArns = input.RoleArns ?? [];
+    assertOwnRoles(roleArns, caller.accountId);
+    const tokenProperties = input.TokenProperties ?? [];
+    assertTokenProperties(tokenProperties);
+    const now = atWholeSecond(this.clock.now());
+    const draft = {
+      tokenId: newTokenId(),
+      accountId: caller.accountId,
+      licenseArn: license.LicenseArn,
+      roleArns,
+      tokenProperties,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString(),
+      clientToken: input.ClientToken,
+    };
+    const text = this.sign(draft);
+    if (text.length > MAX_TOKEN_LENGTH) throw validation(`The token would be longer than ${MAX_TOKEN_LENGTH} characters; use shorter TokenProperties.`);
+    const { state } = await handleCommand(this.store, accountTokensStream(caller.accountId), accountTokensDecider, {
+      type: 'CreateToken',
+      token: { ...draft, tokenSha256: tokenSha256(text) },
+      limitPerLicense: this.tokensPerLicense,
+      now,
+    });
+    const created = recentTokenFor(state, input.ClientToken, now)!;
+    return { TokenId: created.tokenId, TokenType: 'REFRESH_TOKEN', Token: created.tokenId === draft.tokenId ? text : this.signedAgain(created) };
+  }
+
+  /** Deleting a deleted token changes nothing; another account's token is not found. */
+  async delete(caller: Caller, tokenId: string): Promise<void> {
+    assertNotRestricted(caller);
+    await handleCommand(this.store, accountTokensStream(caller.accountId), accountTokensDecider, {
+      type: 'DeleteToken',
+      tokenId,
+      accountId: caller.accountId,
+      now: this.clock.now(),
+    });
+  }
+
+  private sign(token: Parameters<typeof refreshTokenClaims>[0]): string {
+    return signJwt(refreshTokenClaims(token), this.keys.refreshToken);
+  }
+
+  /** The token a retried request created the first time, which only its hash recorded. */
+  private signedAgain(token: RefreshToken): string {
+    const text = this.sign(token);
+    // Only a master key changed within the ClientToken window could make them differ.
+    if (tokenSha256(text) !== token.tokenSha256) throw new Error(`Token ${token.tokenId} cannot be issued again: the master key changed`);
+    return text;
+  }
+
+  /**
+   * The licence, when the caller is its issuer or holds an ACTIVE grant allowing CreateToken.
+   * A licence the caller cannot see is not found; one it sees but may not make tokens for is denied.
+   */
+  private async licenseForTokens(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {
+    const [usable] = await this.access.usableLicenses(caller, 'CreateToken', { licenseArn });
+    if (usable) return usable;
+    await this.access.readableLicense(caller, licenseArn);
+    throw new AwsError(
+      'AccessDeniedException',
+      `Tokens for ${licenseArn} can be created by its issuer or through an ACTIVE grant that allows CreateToken, while the license is AVAILABLE.`,
+    );
+  }
+}

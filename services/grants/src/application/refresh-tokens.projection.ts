@@ -1,0 +1,53 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import type { Kysely, Transaction } from 'kysely';
+import { isAccountTokensStream } from '../domain/refresh-token/decide';
+import type { RefreshTokenEvent } from '../domain/refresh-token/events';
+import { evolveAccountTokens } from '../domain/refresh-token/refresh-tokens';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+
+/**
+ * The refresh_tokens view: one row per token, folded with the domain's own evolve. What
+ * GetAccessToken, AssumeRoleWithWebIdentity and ResolveSessionCredentials check a token against,
+ * in the append's own transaction, so a deleted token stops working at once.
+ */
+export const refreshTokensProjection: Projection<any> = {
+  name: 'refresh-tokens',
+  eventTypes: ['TokenCreated', 'TokenDeleted'],
+  async handle(events: RecordedEvent[], trx: Transaction<any>) {
+    const db = (trx as Transaction<GrantsDatabase>).withSchema(GRANTS_SCHEMA);
+    for (const recorded of events) {
+      if (!isAccountTokensStream(recorded.streamName)) continue;
+      const event = recorded as unknown as RefreshTokenEvent;
+      if (event.type === 'TokenCreated') {
+        const token = evolveAccountTokens({ tokens: {} }, event).tokens[event.data.tokenId];
+        await db
+          .insertInto('refresh_tokens')
+          .values({
+            token_id: token.tokenId,
+            account_id: token.accountId,
+            license_arn: token.licenseArn,
+            status: token.status,
+            created_at: token.createdAt,
+            expires_at: token.expiresAt,
+            token_sha256: token.tokenSha256,
+            document: JSON.stringify(token),
+          })
+          // A replayed creation changes nothing; a later deletion must not be undone by it.
+          .onConflict((oc) => oc.column('token_id').doNothing())
+          .execute();
+        continue;
+      }
+      const row = await db.selectFrom('refresh_tokens').select('document').where('token_id', '=', event.data.tokenId).forUpdate().executeTakeFirst();
+      if (!row) continue;
+      const token = evolveAccountTokens({ tokens: { [event.data.tokenId]: row.document } }, event).tokens[event.data.tokenId];
+      await db
+        .updateTable('refresh_tokens')
+        .set({ status: token.status, document: JSON.stringify(token) })
+        .where('token_id', '=', token.tokenId)
+        .execute();
+    }
+  },
+  async truncate(db: Kysely<any>) {
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('refresh_tokens').execute();
+  },
+};
