@@ -1,4 +1,7 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
+import { grantsProjection } from '../application/grants.projection';
+import { licenseGrantQuotaProjection } from '../application/license-grant-quota.projection';
+import { licensesProjection } from '../application/licenses.projection';
 import { MasterKey } from '../application/master-key';
 import { refreshTokensProjection } from '../application/refresh-tokens.projection';
 import { signingKeysProjection } from '../application/signing-keys.projection';
@@ -33,6 +36,13 @@ export function tokensPerLicenseQuota(env = process.env): number {
   return value;
 }
 
+/** The most grants a licence may have (the guide's 2,000; LM_QUOTA_GRANTS_PER_LICENSE adjusts it). */
+export function grantsPerLicenseQuota(env = process.env): number {
+  const value = Number(env.LM_QUOTA_GRANTS_PER_LICENSE ?? 2000);
+  if (!Number.isInteger(value) || value < 1) throw new Error('LM_QUOTA_GRANTS_PER_LICENSE must be a positive integer');
+  return value;
+}
+
 export type GrantsInfrastructure = ServiceStore;
 
 /** Connects to the database, applies migrations, and opens the event store with its projections. */
@@ -41,7 +51,13 @@ export function openGrantsInfrastructure(env = process.env): Promise<GrantsInfra
     service: SERVICE_NAME,
     schema: GRANTS_SCHEMA,
     migrateViews: migrateGrantsViews,
-    projections: [refreshTokensProjection, signingKeysProjection],
+    projections: [
+      licensesProjection,
+      grantsProjection,
+      licenseGrantQuotaProjection(grantsPerLicenseQuota(env)),
+      refreshTokensProjection,
+      signingKeysProjection,
+    ],
     env,
   });
 }

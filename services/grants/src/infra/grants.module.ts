@@ -4,6 +4,7 @@ import { startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
+import { LicenseAccess } from '../application/license-access';
 import { MasterKey } from '../application/master-key';
 import { SigningKeyMaterial } from '../application/signing-key-material';
 import { SigningKeys } from '../application/signing-keys';
@@ -11,6 +12,7 @@ import { SigningKeyCommands } from '../application/signing-keys.commands';
 import { KeyStoreSigningKeys } from '../application/signing-keys.key-store';
 import { SigningKeyQueries } from '../application/signing-keys.queries';
 import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
+import { ViewLicenseAccess } from '../application/view-license-access';
 import { KmsController } from './kms.controller';
 import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, type GrantsInfrastructure } from './grants-infrastructure';
 
@@ -25,6 +27,7 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     { provide: CLOCK, useValue: systemClock },
     { provide: MasterKey, useFactory: () => masterKeyFromEnv() },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
+    { provide: LicenseAccess, useClass: ViewLicenseAccess },
     SigningKeyMaterial,
     SigningKeyQueries,
     SigningKeyCommands,

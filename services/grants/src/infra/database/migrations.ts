@@ -1,10 +1,12 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { licensesAndGrants } from './migrations/001-licenses-and-grants';
 import { signingKeys } from './migrations/002-signing-keys';
 import { tokensAndCredentials } from './migrations/004-tokens-and-credentials';
 import { GRANTS_SCHEMA } from './schema';
 
 /** One migration per area of the service, applied in the order of their names. */
 const migrations: Record<string, Migration> = {
+  '001-licenses-and-grants': licensesAndGrants,
   '002-signing-keys': signingKeys,
   '004-tokens-and-credentials': tokensAndCredentials,
 };

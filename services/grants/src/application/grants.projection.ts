@@ -1,0 +1,86 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import type { Kysely, Transaction } from 'kysely';
+import { parseGrantArn } from '../domain/grant/arn';
+import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/grant/events';
+import { evolveGrant, type GrantAggregate, type GrantState } from '../domain/grant/grant';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+
+/** The grantee columns: whom the principal covers, for the lists and for licence access. */
+function granteeColumns(aggregate: GrantAggregate) {
+  const { principal } = aggregate;
+  return {
+    grantee_principal_arn: aggregate.grant.GranteePrincipalArn,
+    grantee_account_id: principal.kind === 'account' ? principal.accountId : null,
+    grantee_organization_id: principal.kind === 'account' ? null : principal.organizationId,
+    grantee_ou_id: principal.kind === 'ou' ? principal.ouId : null,
+  };
+}
+
+async function stateBefore(db: Transaction<GrantsDatabase>, grantId: string, event: RecordedEvent): Promise<GrantState | 'already-applied'> {
+  if (event.type === 'GrantCreated') return { status: 'absent' };
+  const row = await db.selectFrom('grants').select(['stream_version', 'state']).where('grant_id', '=', grantId).forUpdate().executeTakeFirst();
+  if (!row) return { status: 'absent' };
+  return row.stream_version >= event.streamVersion ? 'already-applied' : { status: 'present', aggregate: row.state };
+}
+
+/**
+ * The grants view (current version, with the grantee, licence and product columns that lists,
+ * access and the one-active-grant rule use) and grant_versions (every version). Rows are folded
+ * with the domain's own evolve. The partial unique index on ACTIVE grants per grantee and product
+ * makes a racing second activation fail in its own append.
+ */
+export const grantsProjection: Projection<GrantsDatabase> = {
+  name: 'grants',
+  eventTypes: GRANT_EVENT_TYPES,
+  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+    const db = trx.withSchema(GRANTS_SCHEMA);
+    for (const recorded of events) {
+      const event = recorded as unknown as GrantEvent & RecordedEvent;
+      const grantId = parseGrantArn(event.type === 'GrantCreated' ? event.data.grant.GrantArn : event.data.grantArn)!.id;
+      const before = await stateBefore(db, grantId, recorded);
+      if (before === 'already-applied') continue;
+      const after = evolveGrant(before, event);
+      if (after.status !== 'present') continue;
+      const { aggregate } = after;
+      const { grant } = aggregate;
+      const current = {
+        status: grant.GrantStatus,
+        version: Number(grant.Version),
+        stream_version: event.streamVersion,
+        state: JSON.stringify(aggregate),
+        document: JSON.stringify(grant),
+      };
+      if (event.type === 'GrantCreated') {
+        await db
+          .insertInto('grants')
+          .values({
+            grant_id: grantId,
+            grant_arn: grant.GrantArn,
+            grantor_account_id: aggregate.grantorAccountId,
+            license_arn: grant.LicenseArn,
+            parent_arn: grant.ParentArn,
+            product_sku: aggregate.productSku,
+            license_issuer_name: aggregate.licenseIssuerName,
+            client_token: event.data.clientToken,
+            created_at: aggregate.createdAt,
+            ...granteeColumns(aggregate),
+            ...current,
+          })
+          .onConflict((oc) => oc.column('grant_id').doNothing())
+          .execute();
+      } else {
+        await db.updateTable('grants').set(current).where('grant_id', '=', grantId).execute();
+      }
+      // A status event shares its version with the GrantVersionCreated before it: the version reads as the last of them.
+      await db
+        .insertInto('grant_versions')
+        .values({ grant_id: grantId, version: Number(grant.Version), document: current.document })
+        .onConflict((oc) => oc.columns(['grant_id', 'version']).doUpdateSet({ document: current.document }))
+        .execute();
+    }
+  },
+  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('grant_versions').execute();
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('grants').execute();
+  },
+};

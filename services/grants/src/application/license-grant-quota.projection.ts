@@ -1,0 +1,42 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import { AwsError } from '@lm/service-kit';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { GrantEvent } from '../domain/grant/events';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+
+/**
+ * Counts the grants of each licence that are not deleted, and enforces the quota (the guide:
+ * 2,000 grants per licence). It runs in the append's transaction: the counter row's lock orders
+ * concurrent grants of one licence, and a grant past the quota throws, which rolls its append
+ * back. So the quota holds under any load.
+ */
+export function licenseGrantQuotaProjection(quota: number): Projection<GrantsDatabase> {
+  return {
+    name: 'license-grant-quota',
+    eventTypes: ['GrantCreated', 'GrantDeleted'],
+    async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+      const db = trx.withSchema(GRANTS_SCHEMA);
+      for (const recorded of events) {
+        const event = recorded as unknown as GrantEvent & RecordedEvent;
+        if (event.type !== 'GrantCreated' && event.type !== 'GrantDeleted') continue;
+        const licenseArn =
+          event.type === 'GrantCreated'
+            ? event.data.grant.LicenseArn
+            : (await db.selectFrom('grants').select('license_arn').where('grant_arn', '=', event.data.grantArn).executeTakeFirstOrThrow()).license_arn;
+        const delta = event.type === 'GrantCreated' ? 1 : -1;
+        const row = await db
+          .insertInto('license_grant_counts')
+          .values({ license_arn: licenseArn, count: delta })
+          .onConflict((oc) => oc.column('license_arn').doUpdateSet({ count: sql`license_grant_counts.count + ${delta}` }))
+          .returning('count')
+          .executeTakeFirstOrThrow();
+        if (delta > 0 && row.count > quota) {
+          throw new AwsError('ResourceLimitExceededException', `A licence can have at most ${quota} grants; ${licenseArn} has reached it.`);
+        }
+      }
+    },
+    async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+      await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_grant_counts').execute();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { parseLicenseArn } from '../domain/license/arn';
+import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/license/events';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+
+/** The columns a licence version sets in the licences view. */
+function currentVersionColumns(license: LicenseDocument, streamVersion: number) {
+  return {
+    issuer_name: license.Issuer.Name ?? '',
+    sign_key_arn: license.Issuer.SignKey ?? '',
+    key_fingerprint: license.Issuer.KeyFingerprint ?? '',
+    status: license.Status,
+    home_region: license.HomeRegion,
+    valid_from: license.Validity.Begin,
+    valid_until: license.Validity.End ?? null,
+    version: Number(license.Version),
+    stream_version: streamVersion,
+    document: JSON.stringify(license),
+  };
+}
+
+/**
+ * The licences view (each licence's current version, with the columns that lists filter on and
+ * that consumption reads) and license_versions (every version, immutable). Events carry whole
+ * versions, so rows are written from them; the stream version guard makes replays harmless.
+ */
+export const licensesProjection: Projection<GrantsDatabase> = {
+  name: 'licenses',
+  eventTypes: LICENSE_EVENT_TYPES,
+  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+    const db = trx.withSchema(GRANTS_SCHEMA);
+    for (const recorded of events) {
+      const event = recorded as unknown as LicenseEvent & RecordedEvent;
+      switch (event.type) {
+        case 'LicenseCreated': {
+          const { license, issuerAccountId, tags, clientToken, requestHash } = event.data;
+          const licenseId = parseLicenseArn(license.LicenseArn)!.id;
+          await db
+            .insertInto('licenses')
+            .values({
+              license_id: licenseId,
+              license_arn: license.LicenseArn,
+              issuer_account_id: issuerAccountId,
+              product_sku: license.ProductSKU,
+              beneficiary: license.Beneficiary ?? '',
+              client_token: clientToken,
+              request_hash: requestHash,
+              created_at: license.CreateTime!,
+              deletion_date: null,
+              tags: JSON.stringify(tags),
+              ...currentVersionColumns(license, event.streamVersion),
+            })
+            .onConflict((oc) => oc.column('license_id').doNothing())
+            .execute();
+          await insertVersion(db, licenseId, license);
+          break;
+        }
+        case 'LicenseVersionCreated': {
+          const licenseId = parseLicenseArn(event.data.licenseArn)!.id;
+          await db
+            .updateTable('licenses')
+            .set(currentVersionColumns(event.data.license, event.streamVersion))
+            .where('license_id', '=', licenseId)
+            .where('stream_version', '<', event.streamVersion)
+            .execute();
+          await insertVersion(db, licenseId, event.data.license);
+          break;
+        }
+        case 'LicenseDeleted':
+          await db
+            .updateTable('licenses')
+            .set({
+              status: 'DELETED',
+              deletion_date: event.data.deletionDate,
+              stream_version: event.streamVersion,
+              document: sql`document || ${JSON.stringify({ Status: 'DELETED' })}::jsonb`,
+            })
+            .where('license_id', '=', parseLicenseArn(event.data.licenseArn)!.id)
+            .where('stream_version', '<', event.streamVersion)
+            .execute();
+          break;
+      }
+    }
+  },
+  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_versions').execute();
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('licenses').execute();
+  },
+};
+
+async function insertVersion(db: Transaction<GrantsDatabase>, licenseId: string, license: LicenseDocument): Promise<void> {
+  await db
+    .insertInto('license_versions')
+    .values({ license_id: licenseId, version: Number(license.Version), document: JSON.stringify(license) })
+    .onConflict((oc) => oc.columns(['license_id', 'version']).doNothing())
+    .execute();
+}

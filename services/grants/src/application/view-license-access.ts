@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import { sql, type Kysely } from 'kysely';
+import { licenseNotFound } from '../domain/license/errors';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { coveringCaller } from './grant-coverage';
+import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from './license-access';
+import { DATABASE } from './tokens';
+
+/** Grant statuses in which a grantee still sees the licence (a grant rejected or deleted shows nothing). */
+const READABLE_GRANT_STATUSES = ['PENDING_ACCEPT', 'ACTIVE', 'DISABLED'];
+
+/** LicenseAccess answered from the licences and grants views. */
+@Injectable()
+export class ViewLicenseAccess extends LicenseAccess {
+  private readonly db: Kysely<GrantsDatabase>;
+
+  constructor(
+    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    super();
+    this.db = db.withSchema(GRANTS_SCHEMA);
+  }
+
+  async usableLicenses(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]> {
+    const now = this.clock.now();
+    let usable = this.db
+      .selectFrom('licenses')
+      .where('licenses.status', '=', 'AVAILABLE')
+      .where('licenses.valid_from', '<=', now)
+      .where((eb) => eb.or([eb('licenses.valid_until', 'is', null), eb('licenses.valid_until', '>', now)]));
+    if ('licenseArn' in selector) {
+      usable = usable.where('licenses.license_arn', '=', selector.licenseArn);
+    } else {
+      usable = usable.where('licenses.product_sku', '=', selector.productSku).where('licenses.key_fingerprint', '=', selector.keyFingerprint);
+      if (selector.beneficiary !== undefined) usable = usable.where('licenses.beneficiary', '=', selector.beneficiary);
+    }
+    if (caller.restrictedToLicenseArn) usable = usable.where('licenses.license_arn', '=', caller.restrictedToLicenseArn);
+
+    const issued = await usable
+      .where('licenses.issuer_account_id', '=', caller.accountId)
+      .select(['licenses.document', 'licenses.issuer_account_id'])
+      .orderBy('licenses.created_at')
+      .execute();
+    // A sub-grant is usable while the grant it was distributed from is ACTIVE too.
+    const granted = await usable
+      .innerJoin('grants', 'grants.license_arn', 'licenses.license_arn')
+      .leftJoin('grants as parent', 'parent.grant_arn', 'grants.parent_arn')
+      .where('grants.status', '=', 'ACTIVE')
+      .where((eb) => coveringCaller(eb, caller))
+      .where(sql<boolean>`grants.document->'GrantedOperations' ? ${operation}`)
+      .where((eb) => eb.or([eb('parent.grant_arn', 'is', null), eb('parent.status', '=', 'ACTIVE')]))
+      .select(['licenses.document', 'licenses.issuer_account_id', 'grants.grant_arn', sql<LicenseManager.AllowedOperation[]>`grants.document->'GrantedOperations'`.as('operations')])
+      .orderBy('licenses.created_at')
+      .orderBy('grants.created_at')
+      .execute();
+
+    const reached = new Map<string, AccessibleLicense>();
+    for (const row of issued) {
+      reached.set(row.document.LicenseArn, { license: row.document, issuerAccountId: row.issuer_account_id, route: { kind: 'issuer' } });
+    }
+    for (const row of granted) {
+      if (reached.has(row.document.LicenseArn)) continue;
+      reached.set(row.document.LicenseArn, {
+        license: row.document,
+        issuerAccountId: row.issuer_account_id,
+        route: { kind: 'grant', grantArn: row.grant_arn, grantedOperations: row.operations },
+      });
+    }
+    return [...reached.values()];
+  }
+
+  async readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {
+    if (caller.restrictedToLicenseArn && caller.restrictedToLicenseArn !== licenseArn) throw licenseNotFound(licenseArn);
+    const row = await this.db
+      .selectFrom('licenses')
+      .select(['document', 'issuer_account_id'])
+      .where('license_arn', '=', licenseArn)
+      .executeTakeFirst();
+    if (!row) throw licenseNotFound(licenseArn);
+    if (row.issuer_account_id === caller.accountId) return { license: row.document, issuerAccountId: row.issuer_account_id, route: { kind: 'issuer' } };
+    // The grant that best shows how the caller holds the licence: an ACTIVE one first.
+    const grant = await this.db
+      .selectFrom('grants')
+      .select(['grant_arn', sql<LicenseManager.AllowedOperation[]>`document->'GrantedOperations'`.as('operations')])
+      .where('license_arn', '=', licenseArn)
+      .where('status', 'in', READABLE_GRANT_STATUSES)
+      .where((eb) => coveringCaller(eb, caller))
+      .orderBy(sql`status = 'ACTIVE'`, 'desc')
+      .orderBy('created_at')
+      .executeTakeFirst();
+    if (!grant) throw licenseNotFound(licenseArn);
+    return {
+      license: row.document,
+      issuerAccountId: row.issuer_account_id,
+      route: { kind: 'grant', grantArn: grant.grant_arn, grantedOperations: grant.operations },
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import type { Idempotency } from '../license/events';
+
+/** What a grant needs to know of its licence, read from the licences when the grant is made. */
+export interface GrantedLicense {
+  licenseArn: string;
+  issuerAccountId: string;
+  issuerName: string;
+  productSku: string;
+  homeRegion: string;
+  deleted: boolean;
+}
+
+/** Who asks, where (the deployment's Region), and when. */
+interface Context {
+  caller: Caller;
+  region: string;
+  now: Date;
+}
+
+export type GrantCommand =
+  | ({
+      type: 'CreateGrant';
+      arn: string;
+      input: LicenseManager.CreateGrantRequest;
+      license: GrantedLicense;
+      /**
+       * The caller's ACTIVE grant that allows CreateGrant, when the caller distributes a licence it
+       * received rather than issued; undefined for the issuer.
+       */
+      parent?: { grantArn: string; grantedOperations: LicenseManager.AllowedOperation[] };
+    } & Context & Idempotency)
+  | ({
+      type: 'CreateGrantVersion';
+      input: LicenseManager.CreateGrantVersionRequest;
+      /** The operations the grant's parent allows (a sub-grant cannot exceed them); undefined for the issuer's grants. */
+      parentOperations?: LicenseManager.AllowedOperation[];
+      /** Other ACTIVE grants for the same product and grantee, as their streams say now. */
+      activeForSameProduct: string[];
+    } & Context & Idempotency)
+  | ({ type: 'AcceptGrant'; arn: string } & Context)
+  | ({ type: 'RejectGrant'; arn: string } & Context)
+  | ({ type: 'DeleteGrant'; arn: string; version: string; statusReason?: string } & Context)
+  /** Another grant for the same product is being activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
+  | { type: 'ReplaceGrant'; byGrantArn: string; now: Date };

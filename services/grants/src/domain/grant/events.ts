@@ -1,0 +1,41 @@
+import type { LicenseManager } from '@lm/api-model';
+import type { Idempotency } from '../license/events';
+import type { GrantAggregate } from './grant';
+
+/** Every change but the creation makes a new version of the grant: `version` is that version. */
+interface Change {
+  grantArn: string;
+  version: string;
+  at: string;
+}
+
+export type GrantEvent =
+  | { type: 'GrantCreated'; data: Omit<GrantAggregate, 'clientTokens'> & Idempotency }
+  | { type: 'GrantAccepted'; data: Change }
+  | { type: 'GrantRejected'; data: Change & { statusReason?: string } }
+  /** A CreateGrantVersion: the grant's name, operations, reason and options from this version on. */
+  | {
+      type: 'GrantVersionCreated';
+      data: Change & {
+        grantName: string;
+        grantedOperations: LicenseManager.AllowedOperation[];
+        statusReason?: string;
+        options?: LicenseManager.Options;
+      } & Idempotency;
+    }
+  | { type: 'GrantActivated'; data: Change & { activationOverrideBehavior?: LicenseManager.ActivationOverrideBehavior } }
+  | { type: 'GrantDisabled'; data: Change }
+  /** Disabled because another grant for the same product was activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
+  | { type: 'GrantReplaced'; data: Change & { byGrantArn: string } }
+  | { type: 'GrantDeleted'; data: Change & { statusReason?: string } };
+
+export const GRANT_EVENT_TYPES: readonly GrantEvent['type'][] = [
+  'GrantCreated',
+  'GrantAccepted',
+  'GrantRejected',
+  'GrantVersionCreated',
+  'GrantActivated',
+  'GrantDisabled',
+  'GrantReplaced',
+  'GrantDeleted',
+];

@@ -1,0 +1,60 @@
+import type { LicenseManager } from '@lm/api-model';
+import type { GrantEvent } from './events';
+import type { GrantPrincipal } from './principal';
+
+/** One version of a grant, exactly as GetGrant answers it. */
+export type GrantDocument = LicenseManager.Grant;
+
+export interface GrantAggregate {
+  grant: GrantDocument;
+  grantorAccountId: string;
+  principal: GrantPrincipal;
+  /** Of the licence when the grant was made: what lists filter on and the one-active-grant rule compares. */
+  licenseIssuerAccountId: string;
+  licenseIssuerName: string;
+  productSku: string;
+  createdAt: string;
+  tags: LicenseManager.Tag[];
+  /** The ClientTokens of the requests that made versions, for idempotent retries. */
+  clientTokens: Record<string, { requestHash: string; version: string }>;
+}
+
+export type GrantState = { status: 'absent' } | { status: 'present'; aggregate: GrantAggregate };
+
+export const initialGrantState = (): GrantState => ({ status: 'absent' });
+
+/** What an event makes of the grant (each event but a creation carries the version it makes). */
+function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: 'GrantCreated' }>): GrantAggregate {
+  const grant = { ...aggregate.grant, Version: event.data.version };
+  switch (event.type) {
+    case 'GrantAccepted':
+      // The guide's status table: accepted but not activated is DISABLED.
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED', StatusReason: undefined } };
+    case 'GrantRejected':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'REJECTED', StatusReason: event.data.statusReason } };
+    case 'GrantVersionCreated': {
+      const { grantName, grantedOperations, statusReason, options, clientToken, requestHash } = event.data;
+      return {
+        ...aggregate,
+        grant: { ...grant, GrantName: grantName, GrantedOperations: grantedOperations, StatusReason: statusReason, Options: options },
+        clientTokens: { ...aggregate.clientTokens, [clientToken]: { requestHash, version: event.data.version } },
+      };
+    }
+    case 'GrantActivated':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'ACTIVE' } };
+    case 'GrantDisabled':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED' } };
+    case 'GrantReplaced':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED', StatusReason: `Replaced by ${event.data.byGrantArn}` } };
+    case 'GrantDeleted':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'DELETED', StatusReason: event.data.statusReason } };
+  }
+}
+
+export function evolveGrant(state: GrantState, event: GrantEvent): GrantState {
+  if (event.type === 'GrantCreated') {
+    const { clientToken, requestHash, ...aggregate } = event.data;
+    return { status: 'present', aggregate: { ...aggregate, clientTokens: { [clientToken]: { requestHash, version: aggregate.grant.Version } } } };
+  }
+  return state.status === 'present' ? { status: 'present', aggregate: changed(state.aggregate, event) } : state;
+}

@@ -1,0 +1,45 @@
+import type { Caller } from '@lm/messaging';
+import { validation } from '../license/errors';
+
+/** Whom a grant is for: one account, every account of an organization, or of an OU and the OUs nested in it. */
+export type GrantPrincipal =
+  | { kind: 'account'; accountId: string }
+  | { kind: 'organization'; managementAccountId: string; organizationId: string }
+  | { kind: 'ou'; managementAccountId: string; organizationId: string; ouId: string };
+
+const ACCOUNT = /^arn:aws:iam::(\d{12}):root$/;
+const ORGANIZATION = /^arn:aws:organizations::(\d{12}):organization\/(o-[a-z0-9]{4,32})$/;
+const ORGANIZATIONAL_UNIT = /^arn:aws:organizations::(\d{12}):ou\/(o-[a-z0-9]{4,32})\/(ou-[a-z0-9-]{4,64})$/;
+
+/** The CLI and API take principals as ARNs only (the console also takes ids). */
+export function parsePrincipal(arn: string): GrantPrincipal {
+  let match = ACCOUNT.exec(arn);
+  if (match) return { kind: 'account', accountId: match[1] };
+  match = ORGANIZATION.exec(arn);
+  if (match) return { kind: 'organization', managementAccountId: match[1], organizationId: match[2] };
+  match = ORGANIZATIONAL_UNIT.exec(arn);
+  if (match) return { kind: 'ou', managementAccountId: match[1], organizationId: match[2], ouId: match[3] };
+  throw validation(
+    `Principal ${arn} is not an account (arn:aws:iam::<account>:root), an organization (arn:aws:organizations::<management account>:organization/o-...) or an OU (arn:aws:organizations::<management account>:ou/o-.../ou-...).`,
+  );
+}
+
+/** Whether the principal covers the caller; organization membership is the caller's as the gateway knows it now. */
+export function coversCaller(principal: GrantPrincipal, caller: Caller): boolean {
+  if (principal.kind === 'account') return principal.accountId === caller.accountId;
+  const organization = caller.organization;
+  if (!organization || organization.id !== principal.organizationId) return false;
+  return principal.kind === 'organization' || organization.organizationalUnitPath.includes(principal.ouId);
+}
+
+/** Only an organization's management account distributes to the organization or its OUs. */
+export function mayDistributeTo(principal: GrantPrincipal, caller: Caller): boolean {
+  if (principal.kind === 'account') return true;
+  const organization = caller.organization;
+  return (
+    organization !== undefined &&
+    organization.managementAccountId === caller.accountId &&
+    principal.managementAccountId === caller.accountId &&
+    principal.organizationId === organization.id
+  );
+}

@@ -1,0 +1,20 @@
+import type { LicenseManager } from '@lm/api-model';
+import type { Idempotency } from './events';
+
+/** Who asks, where: the deployment's Region is the only home Region a licence can be changed in. */
+interface Context {
+  accountId: string;
+  region: string;
+  now: Date;
+}
+
+export type LicenseCommand =
+  | ({
+      type: 'CreateLicense';
+      arn: string;
+      input: LicenseManager.CreateLicenseRequest;
+      /** The issuer key the request's SignKey names, resolved by the signing keys. */
+      issuer: LicenseManager.IssuerDetails;
+    } & Context & Idempotency)
+  | ({ type: 'CreateLicenseVersion'; arn: string; input: LicenseManager.CreateLicenseVersionRequest; issuer: LicenseManager.IssuerDetails } & Context & Idempotency)
+  | ({ type: 'DeleteLicense'; arn: string; sourceVersion: string } & Context);

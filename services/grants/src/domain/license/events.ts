@@ -1,0 +1,32 @@
+import type { LicenseManager } from '@lm/api-model';
+
+/** One version of a licence, exactly as GetLicense answers it. */
+export type LicenseDocument = LicenseManager.License & {
+  LicenseArn: string;
+  Version: string;
+  Status: LicenseManager.LicenseStatus;
+  ProductSKU: string;
+  Issuer: LicenseManager.IssuerDetails;
+  HomeRegion: string;
+  Validity: LicenseManager.DatetimeRange;
+  Entitlements: LicenseManager.Entitlement[];
+  ConsumptionConfiguration: LicenseManager.ConsumptionConfiguration;
+};
+
+/** What makes a retried request the same request: its ClientToken and a hash of everything else. */
+export interface Idempotency {
+  clientToken: string;
+  requestHash: string;
+}
+
+export type LicenseEvent =
+  | { type: 'LicenseCreated'; data: { license: LicenseDocument; issuerAccountId: string; tags: LicenseManager.Tag[] } & Idempotency }
+  | {
+      type: 'LicenseVersionCreated';
+      /** `resetUsage`: the consumption of the licence starts again from zero with this version. */
+      data: { licenseArn: string; version: string; sourceVersion: string; resetUsage: boolean; license: LicenseDocument } & Idempotency;
+    }
+  /** The guide: a deleted licence stays readable (read-only) for six months, and is no longer usable. */
+  | { type: 'LicenseDeleted'; data: { licenseArn: string; version: string; deletionDate: string } };
+
+export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = ['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted'];

@@ -1,0 +1,49 @@
+import type { LicenseManager } from '@lm/api-model';
+import type { LicenseDocument, LicenseEvent } from './events';
+
+export interface LicenseAggregate {
+  arn: string;
+  issuerAccountId: string;
+  /** Every version, oldest first: version n is versions[n - 1]; each is immutable. */
+  versions: LicenseDocument[];
+  tags: LicenseManager.Tag[];
+  /** The ClientTokens of the requests that made versions, for idempotent retries. */
+  clientTokens: Record<string, { requestHash: string; version: string }>;
+  deletionDate?: string;
+}
+
+export type LicenseState = { status: 'absent' } | { status: 'present'; license: LicenseAggregate };
+
+export const initialLicenseState = (): LicenseState => ({ status: 'absent' });
+
+/** The licence as it reads now: its latest version, DELETED once the licence is deleted. */
+export function currentLicense(license: LicenseAggregate): LicenseDocument {
+  const latest = license.versions[license.versions.length - 1];
+  return license.deletionDate ? { ...latest, Status: 'DELETED' } : latest;
+}
+
+export function evolveLicense(state: LicenseState, event: LicenseEvent): LicenseState {
+  switch (event.type) {
+    case 'LicenseCreated': {
+      const { license, issuerAccountId, tags, clientToken, requestHash } = event.data;
+      return {
+        status: 'present',
+        license: { arn: license.LicenseArn, issuerAccountId, versions: [license], tags, clientTokens: { [clientToken]: { requestHash, version: license.Version } } },
+      };
+    }
+    case 'LicenseVersionCreated': {
+      if (state.status !== 'present') return state;
+      const { license, clientToken, requestHash } = event.data;
+      return {
+        status: 'present',
+        license: {
+          ...state.license,
+          versions: [...state.license.versions, license],
+          clientTokens: { ...state.license.clientTokens, [clientToken]: { requestHash, version: license.Version } },
+        },
+      };
+    }
+    case 'LicenseDeleted':
+      return state.status === 'present' ? { status: 'present', license: { ...state.license, deletionDate: event.data.deletionDate } } : state;
+  }
+}

@@ -1,0 +1,89 @@
+import type { ColumnType } from 'kysely';
+import type { LicenseManager } from '@lm/api-model';
+import type { GrantAggregate, GrantDocument } from '../../domain/grant/grant';
+import type { LicenseDocument } from '../../domain/license/events';
+
+type Timestamp = ColumnType<Date, string, string>;
+type NullableTimestamp = ColumnType<Date | null, string | null, string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+/** A licence's current version, with the columns lists filter on and consumption reads. */
+export interface LicensesTable {
+  license_id: string;
+  license_arn: string;
+  issuer_account_id: string;
+  issuer_name: string;
+  sign_key_arn: string;
+  key_fingerprint: string;
+  product_sku: string;
+  beneficiary: string;
+  /** DELETED once deleted (the licence stays readable). */
+  status: string;
+  home_region: string;
+  valid_from: Timestamp;
+  valid_until: NullableTimestamp;
+  /** The licence's current version number. */
+  version: number;
+  /** Version of the licence's stream the row reflects (for an idempotent projection). */
+  stream_version: number;
+  client_token: string;
+  request_hash: string;
+  created_at: Timestamp;
+  deletion_date: NullableTimestamp;
+  tags: Json<LicenseManager.Tag[]>;
+  /** The current version as GetLicense answers it. */
+  document: Json<LicenseDocument>;
+}
+
+export interface LicenseVersionsTable {
+  license_id: string;
+  version: number;
+  document: Json<LicenseDocument>;
+}
+
+/** A grant's current version; the grantee columns say whom its principal covers. */
+export interface GrantsTable {
+  grant_id: string;
+  grant_arn: string;
+  grantor_account_id: string;
+  license_arn: string;
+  parent_arn: string;
+  grantee_principal_arn: string;
+  /** Set for a grant to one account. */
+  grantee_account_id: string | null;
+  /** Set for a grant to an organization or one of its OUs. */
+  grantee_organization_id: string | null;
+  /** Set for a grant to an OU: it covers the accounts of that OU and of the OUs nested in it. */
+  grantee_ou_id: string | null;
+  status: string;
+  product_sku: string;
+  license_issuer_name: string;
+  version: number;
+  stream_version: number;
+  client_token: string;
+  created_at: Timestamp;
+  /** The aggregate's folded state, which the projection evolves. */
+  state: Json<GrantAggregate>;
+  /** The current version as GetGrant answers it. */
+  document: Json<GrantDocument>;
+}
+
+export interface GrantVersionsTable {
+  grant_id: string;
+  version: number;
+  document: Json<GrantDocument>;
+}
+
+/** Grants per licence, for the quota. */
+export interface LicenseGrantCountsTable {
+  license_arn: string;
+  count: number;
+}
+
+export interface LicensesAndGrantsTables {
+  licenses: LicensesTable;
+  license_versions: LicenseVersionsTable;
+  grants: GrantsTable;
+  grant_versions: GrantVersionsTable;
+  license_grant_counts: LicenseGrantCountsTable;
+}
