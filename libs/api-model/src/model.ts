@@ -20,6 +20,8 @@ export interface Shape {
   pattern?: string;
   sensitive?: boolean;
   union?: boolean;
+  /** Query protocol: list items and map entries repeat the member's name instead of nesting under it. */
+  flattened?: boolean;
   exception?: boolean;
   timestampFormat?: 'iso8601' | 'epoch-seconds' | 'rfc822';
 }

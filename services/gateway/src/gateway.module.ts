@@ -4,7 +4,9 @@ import { connect, type NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, gatewayConfigFromEnv, NATS_CONNECTION, type GatewayConfig } from './config';
 import { AwsApiController } from './http/aws-api.controller';
 import { AwsRequestHandler } from './http/aws-request.handler';
+import { sessionCredentialsFromGrants } from './http/session-credentials-lookup';
 import { CredentialStore } from './identity/credential-store';
+import { SessionCredentialCache } from './identity/session-credentials';
 import { HealthCheck } from './observability/health-check';
 import { GatewayMetrics } from './observability/metrics';
 
@@ -22,8 +24,10 @@ import { GatewayMetrics } from './observability/metrics';
     HealthCheck,
     {
       provide: AwsRequestHandler,
-      useFactory: (config: GatewayConfig, credentials: CredentialStore, nc: NatsConnection, metrics: GatewayMetrics) =>
-        new AwsRequestHandler(config, credentials, new OperationClient(nc, config.operationTimeoutMs), metrics),
+      useFactory: (config: GatewayConfig, credentials: CredentialStore, nc: NatsConnection, metrics: GatewayMetrics) => {
+        const client = new OperationClient(nc, config.operationTimeoutMs);
+        return new AwsRequestHandler(config, credentials, new SessionCredentialCache(sessionCredentialsFromGrants(client)), client, metrics);
+      },
       inject: [GATEWAY_CONFIG, CredentialStore, NATS_CONNECTION, GatewayMetrics],
     },
   ],

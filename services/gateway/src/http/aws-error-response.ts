@@ -1,4 +1,5 @@
 import type { ApiModel } from '@lm/api-model';
+import { encodeQueryError } from '../protocol';
 
 /** An error the gateway answers with: the AWS error name, its HTTP status and a message. */
 export class GatewayError extends Error {
@@ -18,15 +19,26 @@ export interface HttpResponse {
   body: string;
 }
 
+/** KMS, older than Smithy, answers bare error names in `__type`; the License Manager APIs qualify them with their namespace. */
+const BARE_ERROR_TYPE_APIS = new Set(['kms']);
+
 /**
  * The error body and headers as each protocol's clients parse them: awsJson1_1 reads
- * `__type`, restJson1 reads the `x-amzn-ErrorType` header; the message member is spelled as the
- * API's error shapes spell it (Message in license-manager, message in the subscription APIs).
+ * `__type`, restJson1 reads the `x-amzn-ErrorType` header, the query protocol an XML
+ * `<ErrorResponse>`; the message member is spelled as the API's error shapes spell it
+ * (Message in license-manager, message in the subscription APIs and KMS).
  */
 export function errorResponse(api: ApiModel | undefined, error: GatewayError, requestId: string): HttpResponse {
+  if (api?.metadata.protocol === 'query') {
+    return {
+      status: error.status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: encodeQueryError(api, error, requestId),
+    };
+  }
   const restJson = api?.metadata.protocol === 'rest-json';
-  const type = api ? `${api.namespace}#${error.code}` : error.code;
-  const messageMember = restJson ? 'message' : 'Message';
+  const type = api && !BARE_ERROR_TYPE_APIS.has(api.id) ? `${api.namespace}#${error.code}` : error.code;
+  const messageMember = api && !restJson ? messageMemberOf(api) : 'message';
   return {
     status: error.status,
     headers: {
@@ -38,14 +50,28 @@ export function errorResponse(api: ApiModel | undefined, error: GatewayError, re
   };
 }
 
-/** The API's own name for an internal failure. */
-export function internalErrorName(api: ApiModel): string {
-  return 'ServerInternalException' in api.errors ? 'ServerInternalException' : 'InternalServerException';
+function messageMemberOf(api: ApiModel): 'Message' | 'message' {
+  return Object.values(api.shapes).some((shape) => shape.exception && shape.members?.Message) ? 'Message' : 'message';
 }
 
-/** The error a model-validation failure is reported as: ValidationException where the operation declares it. */
+/** The API's own name for an internal failure (InternalFailure is the generic one of every AWS API). */
+export function internalErrorName(api: ApiModel): string {
+  return ['ServerInternalException', 'InternalServerException', 'KMSInternalException'].find((name) => name in api.errors) ?? 'InternalFailure';
+}
+
+/**
+ * The error a model-validation failure is reported as: ValidationException where the operation
+ * declares it, ValidationError in the query protocol (STS).
+ */
 export function validationErrorName(api: ApiModel, operation: string): string {
+  if (api.metadata.protocol === 'query') return 'ValidationError';
   const declared = api.operations[operation]?.errors ?? [];
   if (declared.includes('ValidationException') || !('InvalidParameterValueException' in api.errors)) return 'ValidationException';
   return declared.includes('InvalidParameterValueException') ? 'InvalidParameterValueException' : 'ValidationException';
+}
+
+/** The API's AccessDenied error (STS spells it AccessDenied) with its status; 403 where the model has none. */
+export function accessDenied(api: ApiModel, message: string): GatewayError {
+  const code = 'AccessDenied' in api.errors ? 'AccessDenied' : 'AccessDeniedException';
+  return new GatewayError(code, api.errors[code] ?? 403, message);
 }

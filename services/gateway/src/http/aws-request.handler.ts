@@ -1,36 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { apiModels, apisBySigningName, validateInput, validationMessage, type ApiModel } from '@lm/api-model';
+import { apisBySigningName, validateInput, validationMessage, type ApiModel } from '@lm/api-model';
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject, type Caller } from '@lm/messaging';
 import type { GatewayConfig } from '../config';
 import type { CredentialStore } from '../identity/credential-store';
+import { mayCall } from '../identity/restricted-caller';
+import type { SessionCredentialCache } from '../identity/session-credentials';
 import type { GatewayMetrics } from '../observability/metrics';
 import {
   AuthenticationError,
-  bindRestInput,
-  matchRestOperation,
+  encodeQueryResponse,
+  readTimelyClaims,
   serializeRestOutput,
   toJsonDocument,
-  verifySigV4,
+  verifyClaims,
+  type ReceivedRequest,
 } from '../protocol';
 import { resolveOwner } from '../routing/operation-owners';
-import { errorResponse, GatewayError, internalErrorName, validationErrorName, type HttpResponse } from './aws-error-response';
+import { accessDenied, errorResponse, GatewayError, internalErrorName, validationErrorName, type HttpResponse } from './aws-error-response';
+import { guessApi, resolveAnonymousOperation, resolveOperation, splitUrl, type HttpRequest } from './resolve-operation';
 
-export interface HttpRequest {
-  method: string;
-  /** Path and query string as received. */
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-const LICENSE_MANAGER = apiModels['license-manager'];
-
-interface ResolvedOperation {
-  api: ApiModel;
-  operation: string;
-  /** Decodes the input from the request (throws SerializationException on a body that is not a JSON object). */
-  readInput(): Record<string, unknown>;
-}
+export type { HttpRequest } from './resolve-operation';
 
 /**
  * One AWS API request from bytes to bytes: authenticate (SigV4), find the operation in the
@@ -41,6 +30,7 @@ export class AwsRequestHandler {
   constructor(
     private readonly config: GatewayConfig,
     private readonly credentials: CredentialStore,
+    private readonly sessions: SessionCredentialCache,
     private readonly client: OperationClient,
     private readonly metrics: GatewayMetrics,
     private readonly now: () => Date = () => new Date(),
@@ -53,15 +43,26 @@ export class AwsRequestHandler {
     let operation = 'unknown';
     let response: HttpResponse;
     try {
-      const { caller, signingService } = this.authenticate(request);
-      const apis = apisBySigningName(signingService);
-      if (apis.length === 0) throw new GatewayError('UnrecognizedClientException', 403, `Credential scope service ${signingService} is not served here.`);
-      api = apis[0];
-      const resolved = resolveOperation(apis, request);
+      // The one kind of request without a caller: the operations AWS serves unsigned.
+      let resolved = resolveAnonymousOperation(request);
+      let caller: Caller | undefined;
+      if (!resolved) {
+        const authenticated = await this.authenticate(request);
+        caller = authenticated.caller;
+        const apis = apisBySigningName(authenticated.signingService);
+        if (apis.length === 0) {
+          throw new GatewayError('UnrecognizedClientException', 403, `Credential scope service ${authenticated.signingService} is not served here.`);
+        }
+        api = apis[0];
+        resolved = resolveOperation(apis, request);
+      }
       // Known before the body is read, so that a body error is answered in this API's protocol.
       api = resolved.api;
       operation = resolved.operation;
-      response = await this.dispatch(resolved.api, resolved.operation, resolved.readInput(), caller, requestId);
+      if (caller && !mayCall(caller, api.id, operation)) {
+        throw accessDenied(api, `The temporary credentials of ${caller.principalArn} may only consume licence ${caller.restrictedToLicenseArn}; they may not call ${operation}.`);
+      }
+      response = await this.dispatch(api, operation, resolved.readInput(), caller, requestId);
     } catch (error) {
       response = errorResponse(api, this.asGatewayError(api, error), requestId);
     }
@@ -69,16 +70,37 @@ export class AwsRequestHandler {
     return response;
   }
 
-  private authenticate(request: HttpRequest): { caller: Caller; signingService: string } {
+  /**
+   * SigV4 against a long-term key of the credential store (synchronously, the common case) or,
+   * for a key the store does not know, against the temporary credentials grants issued for it.
+   */
+  private async authenticate(request: HttpRequest): Promise<{ caller: Caller; signingService: string }> {
     const [path, query = ''] = splitUrl(request.url);
-    const verified = verifySigV4(
-      { method: request.method, path, query, headers: request.headers, body: request.body },
-      { findSecret: (accessKeyId) => this.credentials.secretFor(accessKeyId), now: this.now() },
-    );
-    return { caller: this.credentials.callerFor(verified.accessKeyId, this.config.region), signingService: verified.service };
+    const received: ReceivedRequest = { method: request.method, path, query, headers: request.headers, body: request.body };
+    const now = this.now();
+    const claims = readTimelyClaims(received, { now });
+    const longTerm = this.credentials.secretFor(claims.accessKeyId);
+    if (longTerm) {
+      const verified = verifyClaims(received, claims, longTerm, now);
+      return { caller: this.credentials.callerFor(verified.accessKeyId, this.config.region), signingService: verified.service };
+    }
+    // Only a request that carries a session token can be signed with temporary credentials.
+    const session = claims.securityToken === undefined ? null : await this.sessions.find(claims.accessKeyId);
+    const secret = session
+      ? { secretAccessKey: session.SecretAccessKey, sessionToken: session.SessionToken, expiresAt: new Date(session.Expiration) }
+      : undefined;
+    const verified = verifyClaims(received, claims, secret, now);
+    // verifyClaims refuses a request without a secret, so the session is known here.
+    return { caller: this.credentials.sessionCallerFor(session!, this.config.region), signingService: verified.service };
   }
 
-  private async dispatch(api: ApiModel, operation: string, input: Record<string, unknown>, caller: Caller, requestId: string): Promise<HttpResponse> {
+  private async dispatch(
+    api: ApiModel,
+    operation: string,
+    input: Record<string, unknown>,
+    caller: Caller | undefined,
+    requestId: string,
+  ): Promise<HttpResponse> {
     const model = api.operations[operation];
     if (model.input) {
       const issues = validateInput(api, model.input, input);
@@ -89,7 +111,7 @@ export class AwsRequestHandler {
     const subject = operationSubject(owner.service, operation);
     let reply;
     try {
-      reply = await this.client.call(subject, { requestId, caller, input });
+      reply = await this.client.call(subject, caller ? { requestId, caller, input } : { requestId, input });
     } catch (error) {
       if (error instanceof NoRespondersError) {
         throw new GatewayError('NotImplementedException', 501, `${operation} is served by the ${owner.service} service, which is not running.`);
@@ -108,20 +130,30 @@ export class AwsRequestHandler {
   }
 
   private success(api: ApiModel, operation: string, output: Record<string, unknown>, requestId: string): HttpResponse {
-    if (api.metadata.protocol === 'json') {
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
-        // Only what the model's output shape declares leaves the gateway, in the protocol's encoding.
-        body: JSON.stringify(api.operations[operation].output ? toJsonDocument(api, api.operations[operation].output!, output) : {}),
-      };
+    const outputShape = api.operations[operation].output;
+    switch (api.metadata.protocol) {
+      case 'json':
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+          // Only what the model's output shape declares leaves the gateway, in the protocol's encoding.
+          body: JSON.stringify(outputShape ? toJsonDocument(api, outputShape, output) : {}),
+        };
+      case 'query':
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+          body: encodeQueryResponse(api, operation, output, requestId),
+        };
+      case 'rest-json': {
+        const rest = serializeRestOutput(api, operation, output);
+        return {
+          status: rest.statusCode,
+          headers: { 'content-type': 'application/json', ...rest.headers, 'x-amzn-requestid': requestId },
+          body: rest.body,
+        };
+      }
     }
-    const rest = serializeRestOutput(api, operation, output);
-    return {
-      status: rest.statusCode,
-      headers: { 'content-type': 'application/json', ...rest.headers, 'x-amzn-requestid': requestId },
-      body: rest.body,
-    };
   }
 
   private asGatewayError(api: ApiModel | undefined, error: unknown): GatewayError {
@@ -130,72 +162,4 @@ export class AwsRequestHandler {
     console.error(`[gateway] unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
     return new GatewayError(api ? internalErrorName(api) : 'InternalFailure', 500, 'The gateway failed to process the request.');
   }
-}
-
-function splitUrl(url: string): [string, string | undefined] {
-  const index = url.indexOf('?');
-  return index < 0 ? [url, undefined] : [url.slice(0, index), url.slice(index + 1)];
-}
-
-/** Before authentication, the protocol to answer errors in: awsJson when a target header is sent. */
-function guessApi(request: HttpRequest): ApiModel | undefined {
-  return request.headers['x-amz-target'] ? LICENSE_MANAGER : undefined;
-}
-
-function parseJsonObject(body: Buffer, allowEmpty: boolean): Record<string, unknown> {
-  const text = body.toString('utf8');
-  if (text.trim() === '' && allowEmpty) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new GatewayError('SerializationException', 400, 'The request body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new GatewayError('SerializationException', 400, 'The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/**
- * The operation among the APIs of a signing name: awsJson1_1 when the request names a target,
- * otherwise the restJson1 API whose paths match (license-manager signs both the AWS API and this
- * product's extensions).
- */
-function resolveOperation(apis: ApiModel[], request: HttpRequest): ResolvedOperation {
-  const jsonApi = apis.find((api) => api.metadata.protocol === 'json');
-  if (jsonApi && request.headers['x-amz-target'] !== undefined) return resolveJsonOperation(jsonApi, request);
-  const [path] = splitUrl(request.url);
-  for (const api of apis) {
-    if (api.metadata.protocol !== 'rest-json') continue;
-    const match = matchRestOperation(api, request.method, path);
-    if (match) return resolveRestOperation(api, request, match);
-  }
-  if (jsonApi) return resolveJsonOperation(jsonApi, request);
-  throw new GatewayError('UnknownOperationException', 404, `No operation is served at ${request.method} ${path}.`);
-}
-
-function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOperation {
-  const target = request.headers['x-amz-target'] ?? '';
-  const [prefix, operation] = target.split('.');
-  if (request.method !== 'POST' || splitUrl(request.url)[0] !== '/' || prefix !== api.metadata.targetPrefix || !operation || !api.operations[operation]) {
-    throw new GatewayError('UnknownOperationException', 400, `Unknown operation ${target || `${request.method} ${request.url}`}.`);
-  }
-  return { api, operation, readInput: () => parseJsonObject(request.body, true) };
-}
-
-function resolveRestOperation(
-  api: ApiModel,
-  request: HttpRequest,
-  match: { operation: string; labels: Record<string, string> },
-): ResolvedOperation {
-  const [, query = ''] = splitUrl(request.url);
-  const readInput = () =>
-    bindRestInput(api, match.operation, {
-      labels: match.labels,
-      query: new URLSearchParams(query),
-      headers: request.headers,
-      body: parseJsonObject(request.body, true),
-    }) as Record<string, unknown>;
-  return { api, operation: match.operation, readInput };
 }

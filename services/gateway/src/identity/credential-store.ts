@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Caller } from '@lm/messaging';
+import type { Caller, SessionCredentials } from '@lm/messaging';
 
 /** The file named by LM_CREDENTIALS_FILE: accounts with their access keys, and organizations. */
 export interface CredentialsFile {
@@ -74,6 +74,25 @@ export class CredentialStore {
     const entry = this.keys.get(accessKeyId);
     if (!entry) throw new Error('callerFor needs an access key that was authenticated');
     return { ...this.callers.get(entry.accountId)!, accessKeyId, region };
+  }
+
+  /**
+   * The caller that authenticated temporary credentials stand for: the assumed-role session
+   * (`arn:aws:sts::<account>:assumed-role/<role name>/<session name>`) in the organization of its
+   * account, limited to consuming the credentials' licence.
+   */
+  sessionCallerFor(credentials: SessionCredentials, region: string): Caller {
+    const { AccountId: accountId, RoleArn, RoleSessionName, AccessKeyId, LicenseArn } = credentials;
+    // The role name is the last segment of the role's path (arn:aws:iam::<account>:role/<path/>name).
+    const roleName = RoleArn.slice(RoleArn.lastIndexOf('/') + 1);
+    return {
+      accountId,
+      principalArn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${RoleSessionName}`,
+      accessKeyId: AccessKeyId,
+      region,
+      organization: this.callers.get(accountId)?.organization,
+      restrictedToLicenseArn: LicenseArn,
+    };
   }
 }
 

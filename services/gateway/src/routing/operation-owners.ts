@@ -52,6 +52,17 @@ const OWNER_BY_RESOURCE_TYPE: Record<string, ServiceName> = {
   'report-generator': 'reporting',
 };
 
+/**
+ * APIs whose every operation one service serves: the subscription APIs their own services; the
+ * KMS subset (licence signing keys) and STS (temporary credentials for consuming a licence) grants.
+ */
+const API_OWNERS: Partial<Record<ApiId, ServiceName>> = {
+  'license-manager-user-subscriptions': 'user-subscriptions',
+  'license-manager-linux-subscriptions': 'linux-subscriptions',
+  kms: 'grants',
+  sts: 'grants',
+};
+
 /** This product's integration operations: inventory goes to discovery, launch admission to licensing. */
 const EXTENSION_OWNERS: Record<string, ServiceName> = {
   ReportResources: 'discovery',
@@ -64,12 +75,12 @@ const LICENSE_MANAGER_ARN = /^arn:aws:license-manager:[a-z0-9-]*:\d{0,12}:([a-z-
 export type OwnerResolution = { service: ServiceName } | { error: string };
 
 /**
- * The service that serves an operation. The subscription APIs each belong to one service; in
- * license-manager the tag operations go to the owner of the resource their ARN names.
+ * The service that serves an operation. The subscription APIs, KMS and STS each belong to one
+ * service; in license-manager the tag operations go to the owner of the resource their ARN names.
  */
 export function resolveOwner(api: ApiId, operation: string, input: Record<string, unknown>): OwnerResolution {
-  if (api === 'license-manager-user-subscriptions') return { service: 'user-subscriptions' };
-  if (api === 'license-manager-linux-subscriptions') return { service: 'linux-subscriptions' };
+  const apiOwner = API_OWNERS[api];
+  if (apiOwner) return { service: apiOwner };
   if (api === 'license-manager-extensions') {
     const service = EXTENSION_OWNERS[operation];
     return service ? { service } : { error: `No service owns ${operation}.` };

@@ -3,7 +3,8 @@ export type AuthenticationErrorCode =
   | 'MissingAuthenticationTokenException'
   | 'IncompleteSignatureException'
   | 'UnrecognizedClientException'
-  | 'InvalidSignatureException';
+  | 'InvalidSignatureException'
+  | 'ExpiredTokenException';
 
 /**
  * A request that failed authentication. `code` and `message` are what AWS puts in the error
@@ -30,6 +31,9 @@ export const incompleteSignature = (message: string): AuthenticationError =>
 
 export const unrecognizedClient = (): AuthenticationError =>
   new AuthenticationError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+
+export const expiredToken = (): AuthenticationError =>
+  new AuthenticationError('ExpiredTokenException', 'The security token included in the request is expired');
 
 export const invalidSignature = (message: string): AuthenticationError =>
   new AuthenticationError('InvalidSignatureException', message);

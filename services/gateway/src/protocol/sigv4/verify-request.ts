@@ -1,16 +1,18 @@
 import { formatAmzDate } from './amz-date';
-import { SIGNATURE_MISMATCH_MESSAGE, invalidSignature, unrecognizedClient } from './authentication-error';
+import { SIGNATURE_MISMATCH_MESSAGE, expiredToken, invalidSignature, unrecognizedClient } from './authentication-error';
 import { canonicalRequest } from './canonical-request';
 import { computeSignature, secretsEqual, sha256Hex, signaturesMatch } from './signature';
 import { readSignedClaims, type ReceivedRequest, type SignedClaims } from './signed-claims';
 
 export { AuthenticationError, type AuthenticationErrorCode } from './authentication-error';
-export type { ReceivedRequest } from './signed-claims';
+export type { ReceivedRequest, SignedClaims } from './signed-claims';
 
 export interface SigningSecret {
   secretAccessKey: string;
   /** Set for temporary credentials: the request must then carry this exact X-Amz-Security-Token. */
   sessionToken?: string;
+  /** Set for temporary credentials: from then on they answer ExpiredTokenException. */
+  expiresAt?: Date;
 }
 
 export interface VerifyDeps {
@@ -37,11 +39,23 @@ const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
  * Throws AuthenticationError with the code, message and status AWS would answer.
  */
 export function verifySigV4(request: ReceivedRequest, deps: VerifyDeps): VerifiedIdentity {
+  const claims = readTimelyClaims(request, deps);
+  return verifyClaims(request, claims, deps.findSecret(claims.accessKeyId), deps.now);
+}
+
+/**
+ * The first half of verifySigV4, for a caller that finds the secret asynchronously (temporary
+ * credentials): the request's claims, once their form, scope date and time window are checked.
+ */
+export function readTimelyClaims(request: ReceivedRequest, deps: Pick<VerifyDeps, 'now' | 'maxSkewMs'>): SignedClaims {
   const claims = readSignedClaims(request);
   checkScopeDate(claims);
   checkTimeWindow(claims, deps.now, deps.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
+  return claims;
+}
 
-  const secret = deps.findSecret(claims.accessKeyId);
+/** The second half of verifySigV4: the claims against the secret of their access key (undefined when unknown). */
+export function verifyClaims(request: ReceivedRequest, claims: SignedClaims, secret: SigningSecret | undefined, now: Date): VerifiedIdentity {
   if (!secret) throw unrecognizedClient();
   // A temporary key is only valid with its own token, and a long-term key with none, as at AWS.
   const tokenValid =
@@ -64,6 +78,8 @@ export function verifySigV4(request: ReceivedRequest, deps: VerifyDeps): Verifie
     }),
   );
   if (!signaturesMatch(expected, claims.signature)) throw invalidSignature(SIGNATURE_MISMATCH_MESSAGE);
+  // Only a correctly signed request learns that its credentials expired.
+  if (secret.expiresAt !== undefined && now.getTime() >= secret.expiresAt.getTime()) throw expiredToken();
 
   return {
     accessKeyId: claims.accessKeyId,

@@ -1,0 +1,75 @@
+import type { SessionCredentials } from '@lm/messaging';
+
+/** Asks the service that issued temporary credentials for them; null when it knows none with that key. */
+export type SessionCredentialsLookup = (accessKeyId: string) => Promise<SessionCredentials | null>;
+
+export interface SessionCredentialCacheOptions {
+  now?: () => Date;
+  /** At most this many access keys are remembered; the oldest entry makes room. */
+  maxEntries?: number;
+  /** How long an unknown (or already expired) key is remembered, so that a burst asks only once. */
+  missTtlMs?: number;
+}
+
+interface CacheEntry {
+  credentials: SessionCredentials | null;
+  /** Epoch milliseconds after which the entry is asked for again. */
+  until: number;
+}
+
+/** Temporary access key ids, as STS hands them out. Other unknown keys are not worth a question. */
+const TEMPORARY_KEY_PREFIX = 'ASIA';
+
+/**
+ * The temporary credentials the gateway has resolved, kept until they expire. A miss is kept
+ * for a second only, so that credentials issued a moment later are found. Concurrent requests
+ * for the same key share one lookup. Long-term keys never come here: they are in the
+ * credential store, checked first and synchronously.
+ */
+export class SessionCredentialCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly pending = new Map<string, Promise<SessionCredentials | null>>();
+  private readonly now: () => Date;
+  private readonly maxEntries: number;
+  private readonly missTtlMs: number;
+
+  constructor(
+    private readonly lookup: SessionCredentialsLookup,
+    options: SessionCredentialCacheOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.missTtlMs = options.missTtlMs ?? 1_000;
+  }
+
+  async find(accessKeyId: string): Promise<SessionCredentials | null> {
+    if (!accessKeyId.startsWith(TEMPORARY_KEY_PREFIX)) return null;
+    const entry = this.entries.get(accessKeyId);
+    if (entry && entry.until > this.now().getTime()) return entry.credentials;
+    this.entries.delete(accessKeyId);
+    const inFlight = this.pending.get(accessKeyId);
+    if (inFlight) return inFlight;
+    const lookup = this.resolve(accessKeyId).finally(() => this.pending.delete(accessKeyId));
+    this.pending.set(accessKeyId, lookup);
+    return lookup;
+  }
+
+  private async resolve(accessKeyId: string): Promise<SessionCredentials | null> {
+    const credentials = await this.lookup(accessKeyId);
+    // A credential that does not match the key asked for is no answer for it.
+    const found = credentials && credentials.AccessKeyId === accessKeyId ? credentials : null;
+    const expiresAt = found ? Date.parse(found.Expiration) : Number.NaN;
+    const missUntil = this.now().getTime() + this.missTtlMs;
+    this.remember(accessKeyId, { credentials: found, until: Number.isNaN(expiresAt) ? missUntil : Math.max(expiresAt, missUntil) });
+    return found;
+  }
+
+  private remember(accessKeyId: string, entry: CacheEntry): void {
+    if (this.entries.size >= this.maxEntries) {
+      // Maps iterate in insertion order: the first key is the oldest entry.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(accessKeyId, entry);
+  }
+}

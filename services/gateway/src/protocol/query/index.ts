@@ -1,0 +1,2 @@
+export { decodeQueryInput } from './decode-form';
+export { encodeQueryError, encodeQueryResponse, escapeXml } from './encode-xml';

@@ -1,0 +1,59 @@
+import { apiModels } from '@lm/api-model';
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/http/aws-error-response';
+import { guessApi, resolveAnonymousOperation, resolveOperation, type HttpRequest } from '../../src/http/resolve-operation';
+
+const json = (target: string, body = '{}'): HttpRequest => ({
+  method: 'POST',
+  url: '/',
+  headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+  body: Buffer.from(body),
+});
+
+const form = (body: string, headers: Record<string, string> = {}, url = '/'): HttpRequest => ({
+  method: 'POST',
+  url,
+  headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers },
+  body: Buffer.from(body),
+});
+
+const ASSUME = 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=r&RoleSessionName=s&WebIdentityToken=t';
+
+describe('resolveOperation', () => {
+  it('finds a KMS operation from its TrentService target', () => {
+    const resolved = resolveOperation([apiModels.kms], json('TrentService.GetPublicKey', '{"KeyId":"k"}'));
+    expect(resolved.api.id).toBe('kms');
+    expect(resolved.operation).toBe('GetPublicKey');
+    expect(resolved.readInput()).toEqual({ KeyId: 'k' });
+  });
+
+  it.each(['TrentService.Encrypt', 'AWSLicenseManager.GetLicense', 'TrentService', ''])('refuses the target %j for KMS', (target) => {
+    expect(() => resolveOperation([apiModels.kms], json(target))).toThrow(GatewayError);
+  });
+
+  it('finds an STS operation from Action and Version', () => {
+    const resolved = resolveOperation([apiModels.sts], form(ASSUME));
+    expect(resolved.operation).toBe('AssumeRoleWithWebIdentity');
+    expect(resolved.readInput()).toEqual({ RoleArn: 'r', RoleSessionName: 's', WebIdentityToken: 't' });
+    expect(() => resolveOperation([apiModels.sts], form(ASSUME.replace('2011-06-15', '2011-06-16')))).toThrow(/Could not find operation/);
+  });
+});
+
+describe('resolveAnonymousOperation', () => {
+  it('accepts exactly an unsigned AssumeRoleWithWebIdentity', () => {
+    expect(resolveAnonymousOperation(form(ASSUME))?.operation).toBe('AssumeRoleWithWebIdentity');
+    expect(resolveAnonymousOperation(form(ASSUME, { authorization: 'AWS4-HMAC-SHA256 Credential=...' }))).toBeUndefined();
+    expect(resolveAnonymousOperation(form(ASSUME, {}, '/?X-Amz-Signature=abc'))).toBeUndefined();
+    expect(resolveAnonymousOperation(form(ASSUME.replace('AssumeRoleWithWebIdentity', 'AssumeRole')))).toBeUndefined();
+    expect(resolveAnonymousOperation(json('TrentService.CreateKey'))).toBeUndefined();
+  });
+});
+
+describe('guessApi', () => {
+  it('answers errors before authentication in the protocol the request speaks', () => {
+    expect(guessApi(json('TrentService.CreateKey'))?.id).toBe('kms');
+    expect(guessApi(json('AWSLicenseManager.GetLicense'))?.id).toBe('license-manager');
+    expect(guessApi(form(ASSUME))?.id).toBe('sts');
+    expect(guessApi({ method: 'GET', url: '/tags/x', headers: {}, body: Buffer.alloc(0) })).toBeUndefined();
+  });
+});
