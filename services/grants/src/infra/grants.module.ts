@@ -6,20 +6,28 @@ import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
 import { LicenseAccess } from '../application/license-access';
 import { MasterKey } from '../application/master-key';
+import { RefreshTokenExchange } from '../application/refresh-token-exchange';
+import { RefreshTokenKeys } from '../application/refresh-token-keys';
+import { RefreshTokenCommands, TOKENS_PER_LICENSE } from '../application/refresh-token.commands';
+import { RefreshTokenQueries } from '../application/refresh-token.queries';
 import { SigningKeyMaterial } from '../application/signing-key-material';
 import { SigningKeys } from '../application/signing-keys';
 import { SigningKeyCommands } from '../application/signing-keys.commands';
 import { KeyStoreSigningKeys } from '../application/signing-keys.key-store';
 import { SigningKeyQueries } from '../application/signing-keys.queries';
+import { TemporaryCredentialsCommands } from '../application/temporary-credentials.commands';
+import { TemporaryCredentialsVault } from '../application/temporary-credentials.vault';
 import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
 import { ViewLicenseAccess } from '../application/view-license-access';
 import { KmsController } from './kms.controller';
-import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, type GrantsInfrastructure } from './grants-infrastructure';
+import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
+import { StsController } from './sts.controller';
+import { TokensController } from './tokens.controller';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, TokensController, StsController],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
@@ -33,6 +41,13 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     SigningKeyCommands,
     KeyStoreSigningKeys,
     { provide: SigningKeys, useExisting: KeyStoreSigningKeys },
+    { provide: TOKENS_PER_LICENSE, useFactory: () => tokensPerLicenseQuota() },
+    RefreshTokenKeys,
+    RefreshTokenQueries,
+    RefreshTokenCommands,
+    RefreshTokenExchange,
+    TemporaryCredentialsVault,
+    TemporaryCredentialsCommands,
   ],
 })
 export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdown {
