@@ -7,8 +7,13 @@ export interface SessionCredentialCacheOptions {
   now?: () => Date;
   /** At most this many access keys are remembered; the oldest entry makes room. */
   maxEntries?: number;
-  /** How long an unknown (or already expired) key is remembered, so that a burst asks only once. */
+  /** How long an unknown key is remembered, so that a burst asks only once. */
   missTtlMs?: number;
+  /**
+   * How long credentials are remembered after they expire, so that a request signed with them is
+   * told ExpiredTokenException (grants no longer knows expired credentials at all).
+   */
+  expiredRetentionMs?: number;
 }
 
 interface CacheEntry {
@@ -21,8 +26,8 @@ interface CacheEntry {
 const TEMPORARY_KEY_PREFIX = 'ASIA';
 
 /**
- * The temporary credentials the gateway has resolved, kept until they expire. A miss is kept
- * for a second only, so that credentials issued a moment later are found. Concurrent requests
+ * The temporary credentials the gateway has resolved, kept until a while after they expire
+ * (verification refuses them from their expiry on). A miss is kept for a second only, so that credentials issued a moment later are found. Concurrent requests
  * for the same key share one lookup. Long-term keys never come here: they are in the
  * credential store, checked first and synchronously.
  */
@@ -32,6 +37,7 @@ export class SessionCredentialCache {
   private readonly now: () => Date;
   private readonly maxEntries: number;
   private readonly missTtlMs: number;
+  private readonly expiredRetentionMs: number;
 
   constructor(
     private readonly lookup: SessionCredentialsLookup,
@@ -40,6 +46,7 @@ export class SessionCredentialCache {
     this.now = options.now ?? (() => new Date());
     this.maxEntries = options.maxEntries ?? 10_000;
     this.missTtlMs = options.missTtlMs ?? 1_000;
+    this.expiredRetentionMs = options.expiredRetentionMs ?? 15 * 60_000;
   }
 
   async find(accessKeyId: string): Promise<SessionCredentials | null> {
@@ -60,7 +67,8 @@ export class SessionCredentialCache {
     const found = credentials && credentials.AccessKeyId === accessKeyId ? credentials : null;
     const expiresAt = found ? Date.parse(found.Expiration) : Number.NaN;
     const missUntil = this.now().getTime() + this.missTtlMs;
-    this.remember(accessKeyId, { credentials: found, until: Number.isNaN(expiresAt) ? missUntil : Math.max(expiresAt, missUntil) });
+    const until = Number.isNaN(expiresAt) ? missUntil : Math.max(expiresAt + this.expiredRetentionMs, missUntil);
+    this.remember(accessKeyId, { credentials: found, until });
     return found;
   }
 

@@ -233,6 +233,8 @@ describe('AwsRequestHandler', () => {
     it('answers ExpiredTokenException once the credentials expired', async () => {
       services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: session(new Date(now.getTime() + 60_000)) } });
       expect((await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary)))).status).toBe(200);
+      // Grants answers nothing for expired credentials; the gateway still knows them.
+      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: null } });
       now = new Date(now.getTime() + 61_000);
       const response = await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary, now)));
       expect(response.status).toBe(403);
