@@ -1,5 +1,6 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { grantsProjection } from '../application/grants.projection';
+import { licenseConsumptionsProjection, licenseUsageEpochsProjection } from '../application/license-consumption.projection';
 import { licenseGrantQuotaProjection } from '../application/license-grant-quota.projection';
 import { licensesProjection } from '../application/licenses.projection';
 import { MasterKey } from '../application/master-key';
@@ -57,6 +58,8 @@ export function openGrantsInfrastructure(env = process.env): Promise<GrantsInfra
       licenseGrantQuotaProjection(grantsPerLicenseQuota(env)),
       refreshTokensProjection,
       signingKeysProjection,
+      licenseConsumptionsProjection,
+      licenseUsageEpochsProjection,
     ],
     env,
   });

@@ -1,10 +1,17 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from '@lm/event-store';
 import { startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
 import { LicenseAccess } from '../application/license-access';
+import { LicenseConsumptionCommands } from '../application/license-consumption.commands';
+import { ConsumableLicenses } from '../application/license-consumption.licenses';
+import { LicenseConsumptionQueries } from '../application/license-consumption.queries';
+import { ConsumptionRecords } from '../application/license-consumption.records';
+import { ConsumptionSettings } from '../application/license-consumption.settings';
+import { LicenseConsumptionSweep } from '../application/license-consumption.sweep';
+import { LicenseUsageStreams } from '../application/license-usage-streams';
 import { MasterKey } from '../application/master-key';
 import { RefreshTokenExchange } from '../application/refresh-token-exchange';
 import { RefreshTokenKeys } from '../application/refresh-token-keys';
@@ -19,6 +26,7 @@ import { TemporaryCredentialsCommands } from '../application/temporary-credentia
 import { TemporaryCredentialsVault } from '../application/temporary-credentials.vault';
 import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
 import { ViewLicenseAccess } from '../application/view-license-access';
+import { ConsumptionController } from './consumption.controller';
 import { KmsController } from './kms.controller';
 import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
 import { StsController } from './sts.controller';
@@ -27,7 +35,7 @@ import { TokensController } from './tokens.controller';
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, TokensController, StsController],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, TokensController, StsController, ConsumptionController],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
@@ -48,21 +56,40 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     RefreshTokenExchange,
     TemporaryCredentialsVault,
     TemporaryCredentialsCommands,
+    { provide: ConsumptionSettings, useFactory: () => ConsumptionSettings.fromEnv() },
+    LicenseUsageStreams,
+    ConsumableLicenses,
+    ConsumptionRecords,
+    LicenseConsumptionCommands,
+    LicenseConsumptionQueries,
+    LicenseConsumptionSweep,
   ],
 })
 export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private nc?: NatsConnection;
   private relay?: Subscription;
+  private consumptionSweep?: NodeJS.Timeout;
 
-  constructor(@Inject(INFRASTRUCTURE) private readonly infra: GrantsInfrastructure) {}
+  constructor(
+    @Inject(INFRASTRUCTURE) private readonly infra: GrantsInfrastructure,
+    private readonly leases: LicenseConsumptionSweep,
+    private readonly consumption: ConsumptionSettings,
+  ) {}
 
-  /** Relays the service's domain events to JetStream (lm.events.grants.*) for the other services. */
+  /**
+   * Relays the service's domain events to JetStream (lm.events.grants.*) for the other services,
+   * and records expired leases every LM_CONSUMPTION_SWEEP_MS.
+   */
   async onApplicationBootstrap(): Promise<void> {
     this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
     this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
+    this.consumptionSweep = setInterval(() => {
+      this.leases.sweep().catch((error: Error) => new Logger('ConsumptionSweep').error(error.message));
+    }, this.consumption.sweepIntervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.consumptionSweep);
     await this.relay?.stop();
     await this.nc?.drain();
     await this.infra.store.close();

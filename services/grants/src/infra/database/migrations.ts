@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { licensesAndGrants } from './migrations/001-licenses-and-grants';
 import { signingKeys } from './migrations/002-signing-keys';
+import { licenseConsumption } from './migrations/003-license-consumption';
 import { tokensAndCredentials } from './migrations/004-tokens-and-credentials';
 import { GRANTS_SCHEMA } from './schema';
 
@@ -8,6 +9,7 @@ import { GRANTS_SCHEMA } from './schema';
 const migrations: Record<string, Migration> = {
   '001-licenses-and-grants': licensesAndGrants,
   '002-signing-keys': signingKeys,
+  '003-license-consumption': licenseConsumption,
   '004-tokens-and-credentials': tokensAndCredentials,
 };
 

@@ -1,3 +1,4 @@
+import type { LicenseConsumptionTables } from './license-consumption.tables';
 import type { LicensesAndGrantsTables } from './licenses-and-grants.tables';
 import type { SigningKeysTables } from './signing-keys.tables';
 import type { TokensAndCredentialsTables } from './tokens-and-credentials.tables';
@@ -5,4 +6,4 @@ import type { TokensAndCredentialsTables } from './tokens-and-credentials.tables
 export const GRANTS_SCHEMA = 'grants';
 
 /** The grants service's read models, as Kysely sees them. */
-export interface GrantsDatabase extends LicensesAndGrantsTables, SigningKeysTables, TokensAndCredentialsTables {}
+export interface GrantsDatabase extends LicensesAndGrantsTables, SigningKeysTables, TokensAndCredentialsTables, LicenseConsumptionTables {}

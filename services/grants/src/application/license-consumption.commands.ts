@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import { parseLicenseArn } from '../domain/license/arn';
+import { decideCheckIn, decideCheckout, decideExtend, type CheckoutRequest } from '../domain/license-usage/decide';
+import { consumptionNotFound, invalidParameter, noEntitlementsAllowed } from '../domain/license-usage/errors';
+import type { Checkout } from '../domain/license-usage/events';
+import type { LicenseTerms } from '../domain/license-usage/license-terms';
+import { ConsumableLicenses, type ConsumableLicense } from './license-consumption.licenses';
+import { ConsumptionRecords, type ConsumptionRecord } from './license-consumption.records';
+import { tokenPayload } from './license-consumption.signed-token';
+import { LicenseUsageStreams } from './license-usage-streams';
+import { SigningKeys } from './signing-keys';
+
+/** A consumption token: 32 hex digits, as AWS's. */
+const newConsumptionToken = () => randomBytes(16).toString('hex');
+
+/** What both checkouts answer. */
+interface Answer {
+  checkout: Checkout;
+  signedToken: string;
+}
+
+/**
+ * CheckoutLicense, CheckoutBorrowLicense, CheckInLicense and ExtendLicenseConsumption. Who may
+ * consume which licence is LicenseAccess's to say (licence and grant status, GrantedOperations);
+ * how much is decided on the licence's usage stream; the signed token is signed with the
+ * licence's issuer key once the checkout is recorded.
+ */
+@Injectable()
+export class LicenseConsumptionCommands {
+  constructor(
+    private readonly licenses: ConsumableLicenses,
+    private readonly usage: LicenseUsageStreams,
+    private readonly records: ConsumptionRecords,
+    private readonly signing: SigningKeys,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Checks out from the first licence of the product (SKU and issuer key fingerprint) that the
+   * caller may use and that has the entitlements. The issuer checks out only on behalf of a
+   * Beneficiary, from its licences issued to that beneficiary; a Beneficiary restricts the
+   * search to the caller's own licences.
+   */
+  async checkout(caller: Caller, input: LicenseManager.CheckoutLicenseRequest): Promise<LicenseManager.CheckoutLicenseResponse> {
+    const beneficiary = input.Beneficiary;
+    const found = await this.licenses.usable(caller, 'CheckoutLicense', {
+      productSku: input.ProductSKU,
+      keyFingerprint: input.KeyFingerprint,
+      ...(beneficiary === undefined ? {} : { beneficiary }),
+    });
+    const candidates = found.filter(({ accessible }) =>
+      beneficiary === undefined ? accessible.route.kind !== 'issuer' : accessible.route.kind === 'issuer' && accessible.license.Beneficiary === beneficiary,
+    );
+    if (candidates.length === 0) {
+      if (beneficiary === undefined && found.length > 0) {
+        throw invalidParameter('The account that created the license checks it out on behalf of a customer: Beneficiary is required.');
+      }
+      throw noEntitlementsAllowed(`No license of product SKU ${input.ProductSKU} with key fingerprint ${input.KeyFingerprint} is available to account ${caller.accountId}.`);
+    }
+    const request: CheckoutRequest = {
+      kind: input.CheckoutType,
+      accountId: caller.accountId,
+      beneficiary,
+      nodeId: input.NodeId,
+      clientToken: input.ClientToken,
+      entitlements: input.Entitlements,
+    };
+    const { checkout, signedToken } = await this.checkOutFirst(candidates, request);
+    return {
+      CheckoutType: input.CheckoutType,
+      LicenseConsumptionToken: checkout.consumptionToken,
+      EntitlementsAllowed: checkout.entitlementsAllowed,
+      SignedToken: signedToken,
+      NodeId: checkout.nodeId,
+      IssuedAt: checkout.issuedAt,
+      Expiration: checkout.expiration,
+      LicenseArn: checkout.licenseArn,
+    };
+  }
+
+  /** Borrows entitlements of one licence for offline use (all or none), with a PS384 token. */
+  async borrow(caller: Caller, input: LicenseManager.CheckoutBorrowLicenseRequest): Promise<LicenseManager.CheckoutBorrowLicenseResponse> {
+    // What the gateway has not refused already, when it came straight from NATS.
+    if ((input.DigitalSignatureMethod as string) !== 'JWT_PS384') {
+      throw new AwsError('UnsupportedDigitalSignatureMethodException', `Digital signature method ${input.DigitalSignatureMethod} is not supported: use JWT_PS384.`);
+    }
+    const [license] = await this.licenses.usable(caller, 'CheckoutBorrowLicense', { licenseArn: input.LicenseArn });
+    if (!license) throw noEntitlementsAllowed(`License ${input.LicenseArn} is not available to account ${caller.accountId} for borrowing.`);
+    const { checkout, signedToken } = await this.checkOutFirst([license], {
+      kind: 'BORROW',
+      accountId: caller.accountId,
+      nodeId: input.NodeId,
+      clientToken: input.ClientToken,
+      entitlements: input.Entitlements,
+      checkoutMetadata: input.CheckoutMetadata,
+    });
+    return {
+      LicenseArn: checkout.licenseArn,
+      LicenseConsumptionToken: checkout.consumptionToken,
+      EntitlementsAllowed: checkout.entitlementsAllowed,
+      NodeId: checkout.nodeId,
+      SignedToken: signedToken,
+      IssuedAt: checkout.issuedAt,
+      Expiration: checkout.expiration,
+      CheckoutMetadata: checkout.checkoutMetadata,
+    };
+  }
+
+  /** Ends a lease before its expiration, giving its units back (see decideCheckIn for when a lease may be). */
+  async checkIn(caller: Caller, input: LicenseManager.CheckInLicenseRequest): Promise<LicenseManager.CheckInLicenseResponse> {
+    const lease = await this.leaseOf(caller, input.LicenseConsumptionToken, input.Beneficiary);
+    const terms = await this.termsFor(caller, lease, 'CheckInLicense');
+    await this.usage.decide(lease.licenseArn, (state) => ({
+      events: decideCheckIn({ consumptionToken: lease.consumptionToken, terms, now: this.clock.now() }, state),
+      outcome: undefined,
+    }));
+    return {};
+  }
+
+  /**
+   * Runs an open lease for the licence's time to live again from now. With DryRun, only whether
+   * the caller may is checked: the answer is the lease's expiration unchanged.
+   */
+  async extend(caller: Caller, input: LicenseManager.ExtendLicenseConsumptionRequest): Promise<LicenseManager.ExtendLicenseConsumptionResponse> {
+    const lease = await this.leaseOf(caller, input.LicenseConsumptionToken);
+    const terms = await this.termsFor(caller, lease, 'ExtendConsumptionLicense');
+    const { expiration } = await this.usage.decide(lease.licenseArn, (state) =>
+      decideExtend({ consumptionToken: lease.consumptionToken, terms, now: this.clock.now(), dryRun: input.DryRun ?? false }, state),
+    );
+    return { LicenseConsumptionToken: lease.consumptionToken, Expiration: expiration };
+  }
+
+  /** Tries the licences in turn: one with no room left passes the checkout on to the next. */
+  private async checkOutFirst(candidates: ConsumableLicense[], request: CheckoutRequest): Promise<Answer> {
+    let refusal: unknown;
+    for (const { accessible, terms } of candidates) {
+      try {
+        const checkout = await this.usage.decide(terms.licenseArn, (state) =>
+          decideCheckout({ request, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() }, state),
+        );
+        this.records.remember(checkout);
+        return { checkout, signedToken: await this.signing.signToken(accessible.license.Issuer?.SignKey ?? '', tokenPayload(checkout)) };
+      } catch (error) {
+        if (!(error instanceof AwsError && error.code === 'NoEntitlementsAllowedException')) throw error;
+        refusal = error;
+      }
+    }
+    throw refusal;
+  }
+
+  /**
+   * The lease a consumption token names, if the caller holds it: the account that checked it
+   * out, or the licence's issuer for the beneficiary it was checked out for. Another caller is
+   * told it does not exist.
+   */
+  private async leaseOf(caller: Caller, consumptionToken: string, beneficiary?: string): Promise<ConsumptionRecord> {
+    const record = await this.records.find(consumptionToken);
+    const holder = record && record.accountId === caller.accountId && (beneficiary === undefined || beneficiary === record.beneficiary);
+    const issuerForBeneficiary =
+      record?.beneficiary !== undefined && beneficiary === record.beneficiary && parseLicenseArn(record.licenseArn)?.issuerAccountId === caller.accountId;
+    if (!record || !(holder || issuerForBeneficiary)) throw consumptionNotFound(consumptionToken);
+    if (record.kind === 'PERPETUAL') {
+      throw invalidParameter(`License consumption ${consumptionToken} is a PERPETUAL checkout: it is consumed for good, neither checked in nor extended.`);
+    }
+    return record;
+  }
+
+  /** The licence's terms, if the caller may still do `operation` with it (licence available, grant active and allowing it). */
+  private async termsFor(caller: Caller, lease: ConsumptionRecord, operation: LicenseManager.AllowedOperation): Promise<LicenseTerms> {
+    const [license] = await this.licenses.usable(caller, operation, { licenseArn: lease.licenseArn });
+    if (!license) {
+      throw new AwsError('AuthorizationException', `Account ${caller.accountId} may not ${operation} license ${lease.licenseArn}: it is not available, or no active grant allows it.`);
+    }
+    return license.terms;
+  }
+}

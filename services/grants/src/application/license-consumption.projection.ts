@@ -1,0 +1,92 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import type { Kysely, Transaction } from 'kysely';
+import type { LicenseEvent } from '../domain/license/events';
+import { LICENSE_USAGE_EVENT_TYPES, type LicenseUsageEvent } from '../domain/license-usage/events';
+import { licenseIdOf } from '../domain/license-usage/license-usage';
+import type { ConsumptionStatus } from '../infra/database/license-consumption.tables';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+
+type Db = Kysely<GrantsDatabase> | Transaction<GrantsDatabase>;
+
+const setStatus = (db: Db, token: string, status: ConsumptionStatus) =>
+  db.updateTable('license_consumptions').set({ status }).where('consumption_token', '=', token).where('status', '=', 'ACTIVE').execute();
+
+/**
+ * The license_consumptions view (each checkout by its consumption token, with its status and
+ * expiration), written in the append's own transaction: a check-in right after its checkout finds it.
+ */
+export const licenseConsumptionsProjection: Projection<GrantsDatabase> = {
+  name: 'license-consumptions',
+  eventTypes: LICENSE_USAGE_EVENT_TYPES,
+  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+    const db = trx.withSchema(GRANTS_SCHEMA);
+    for (const recorded of events) {
+      const event = recorded as unknown as LicenseUsageEvent;
+      switch (event.type) {
+        case 'LicenseCheckedOut': {
+          const checkout = event.data;
+          await db
+            .insertInto('license_consumptions')
+            .values({
+              consumption_token: checkout.consumptionToken,
+              license_arn: checkout.licenseArn,
+              account_id: checkout.accountId,
+              beneficiary: checkout.beneficiary ?? null,
+              checkout_type: checkout.kind,
+              node_id: checkout.nodeId ?? null,
+              status: checkout.kind === 'PERPETUAL' ? 'CONSUMED' : 'ACTIVE',
+              issued_at: checkout.issuedAt,
+              expiration: checkout.expiration,
+            })
+            .onConflict((oc) => oc.column('consumption_token').doNothing())
+            .execute();
+          break;
+        }
+        case 'LicenseConsumptionExtended':
+          await db
+            .updateTable('license_consumptions')
+            .set({ expiration: event.data.expiration })
+            .where('consumption_token', '=', event.data.consumptionToken)
+            .where('status', '=', 'ACTIVE')
+            .execute();
+          break;
+        case 'LicenseCheckedIn':
+          await setStatus(db, event.data.consumptionToken, 'CHECKED_IN');
+          break;
+        case 'LicenseConsumptionExpired':
+          await setStatus(db, event.data.consumptionToken, 'EXPIRED');
+          break;
+        case 'LicenseUsageReset':
+          break;
+      }
+    }
+  },
+  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_consumptions').execute();
+  },
+};
+
+/**
+ * The usage epoch of each licence: the number of its latest version that reset usage
+ * (LicenseVersionCreated with resetUsage), which checkouts pass to the usage decider.
+ */
+export const licenseUsageEpochsProjection: Projection<GrantsDatabase> = {
+  name: 'license-usage-epochs',
+  eventTypes: ['LicenseVersionCreated'],
+  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+    const db = trx.withSchema(GRANTS_SCHEMA);
+    for (const recorded of events) {
+      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' }>;
+      if (!event.data.resetUsage) continue;
+      const epoch = Number(event.data.version);
+      await db
+        .insertInto('license_usage_epochs')
+        .values({ license_id: licenseIdOf(event.data.licenseArn), usage_epoch: epoch })
+        .onConflict((oc) => oc.column('license_id').doUpdateSet({ usage_epoch: epoch }).where('license_usage_epochs.usage_epoch', '<', epoch))
+        .execute();
+    }
+  },
+  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_usage_epochs').execute();
+  },
+};

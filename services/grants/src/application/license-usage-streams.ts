@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AggregateStates, CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
+import type { Decision } from '../domain/license-usage/decide';
+import type { LicenseUsageEvent } from '../domain/license-usage/events';
+import { evolveLicenseUsage, initialLicenseUsage, licenseUsageStream, type LicenseUsageState } from '../domain/license-usage/license-usage';
+import { EVENT_STORE } from './tokens';
+
+/**
+ * The licences' usage streams. A licence's checkouts, check-ins, extensions and expiries are all
+ * decided on its one stream, at the version they read; concurrent ones are decided one after
+ * another on the evolving state and appended together (group commit), so no interleaving can
+ * grant more than MaxCount. Folded states are kept between commands and only brought up to date.
+ */
+@Injectable()
+export class LicenseUsageStreams {
+  private readonly states = new AggregateStates<LicenseUsageState>((state, event) => evolveLicenseUsage(state, event as unknown as LicenseUsageEvent), initialLicenseUsage);
+  private readonly batcher: CommandBatcher;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.batcher = new CommandBatcher(store);
+  }
+
+  /** Decides on the licence's usage as it stands, appends the events, and resolves with the outcome. */
+  async decide<Outcome>(licenseArn: string, decide: (state: LicenseUsageState) => Decision<Outcome>): Promise<Outcome> {
+    const name = licenseUsageStream(licenseArn);
+    let outcome: Outcome | undefined;
+    await this.batcher.submit(name, {
+      streams: [{ name, states: this.states }],
+      decide: (states) => {
+        const decision = decide(states.get(name) as LicenseUsageState);
+        // A conflict decides again: the outcome is the one of the decision that was appended.
+        outcome = decision.outcome;
+        return new Map([[name, decision.events as NewEvent[]]]);
+      },
+    });
+    return outcome as Outcome;
+  }
+
+  /** The licence's usage as stored now (for reading). */
+  async current(licenseArn: string): Promise<LicenseUsageState> {
+    return (await this.states.load(this.store, licenseUsageStream(licenseArn))).state;
+  }
+}

@@ -1,0 +1,362 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { LicenseManager } from '@lm/api-model';
+import { signLicenseToken, verifyLicenseToken } from '@lm/license-token';
+import type { Caller } from '@lm/messaging';
+import type { Clock } from '@lm/service-kit';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/application/license-access';
+import { LicenseConsumptionCommands } from '../src/application/license-consumption.commands';
+import { ConsumableLicenses } from '../src/application/license-consumption.licenses';
+import { LicenseConsumptionQueries } from '../src/application/license-consumption.queries';
+import { ConsumptionRecords } from '../src/application/license-consumption.records';
+import { ConsumptionSettings } from '../src/application/license-consumption.settings';
+import { LicenseConsumptionSweep } from '../src/application/license-consumption.sweep';
+import { LicenseUsageStreams } from '../src/application/license-usage-streams';
+import { SigningKeys, type IssuerKey } from '../src/application/signing-keys';
+import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { createTestDatabase } from './test-database';
+
+const MINUTE = 60_000;
+const t0 = new Date('2026-03-01T12:00:00Z');
+
+/** Time stands still until the test moves it. */
+class FakeClock implements Clock {
+  current = t0;
+  now = () => this.current;
+  advanceMinutes(minutes: number) {
+    this.current = new Date(this.current.getTime() + minutes * MINUTE);
+  }
+}
+
+const callerOf = (accountId: string): Caller => ({ accountId, principalArn: `arn:aws:iam::${accountId}:root`, accessKeyId: `AKIA${accountId}`, region: 'us-east-1' });
+const issuer = callerOf('111111111111');
+const customer = callerOf('222222222222');
+const outsider = callerOf('333333333333');
+
+const FINGERPRINT = 'aws:111111111111:issuer:fingerprint';
+const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/issuer';
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+/** The issuer key, held by the test: it signs as the key store would. */
+class TestSigningKeys extends SigningKeys {
+  resolveIssuerKey(): Promise<IssuerKey> {
+    return Promise.resolve({ keyArn: KEY_ARN, keyFingerprint: FINGERPRINT });
+  }
+  async signToken(keyArn: string, payload: Parameters<SigningKeys['signToken']>[1]): Promise<string> {
+    expect(keyArn).toBe(KEY_ARN);
+    return signLicenseToken(payload, privateKey, 'PS384', { kid: keyArn });
+  }
+}
+
+type License = AccessibleLicense['license'];
+
+/** The licences and grants this suite sets up: the issuer reaches its licences, the customer through a grant of `operations`. */
+class TestLicenseAccess extends LicenseAccess {
+  readonly licenses = new Map<string, License>();
+  readonly grantedOperations = new Map<string, LicenseManager.AllowedOperation[]>();
+
+  async usableLicenses(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]> {
+    return [...this.licenses.values()]
+      .filter((license) => license.Status === 'AVAILABLE')
+      .filter((license) =>
+        'licenseArn' in selector
+          ? license.LicenseArn === selector.licenseArn
+          : license.ProductSKU === selector.productSku && license.Issuer?.KeyFingerprint === selector.keyFingerprint,
+      )
+      .flatMap((license): AccessibleLicense[] => {
+        if (caller.accountId === issuer.accountId) return [{ license, issuerAccountId: issuer.accountId, route: { kind: 'issuer' } }];
+        const operations = this.grantedOperations.get(`${license.LicenseArn}|${caller.accountId}`) ?? [];
+        return operations.includes(operation)
+          ? [{ license, issuerAccountId: issuer.accountId, route: { kind: 'grant', grantArn: 'arn:aws:license-manager::111111111111:grant:g-1', grantedOperations: operations } }]
+          : [];
+      });
+  }
+
+  async readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {
+    const [found] = await this.usableLicenses(caller, 'CheckoutLicense', { licenseArn });
+    if (!found) throw Object.assign(new Error(`License ${licenseArn} does not exist.`), { code: 'ResourceNotFoundException' });
+    return found;
+  }
+}
+
+let licenseCount = 0;
+const CONSUMPTION: LicenseManager.ConsumptionConfiguration = {
+  ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 },
+  BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 240 },
+};
+
+const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { code?: string; message: string }) => error);
+const seat = (value = '1'): LicenseManager.EntitlementData => ({ Name: 'Seats', Unit: 'Count', Value: value });
+
+describe('license consumption against PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let infra: GrantsInfrastructure;
+  const clock = new FakeClock();
+  const access = new TestLicenseAccess();
+  let commands: LicenseConsumptionCommands;
+  let queries: LicenseConsumptionQueries;
+  let sweep: LicenseConsumptionSweep;
+  /** A second process on the same database: its own states, batcher and caches. */
+  let replica: LicenseConsumptionCommands;
+  let clientTokens = 0;
+
+  const wire = (usage: LicenseUsageStreams) => {
+    const licenses = new ConsumableLicenses(access, infra.db, new ConsumptionSettings(0));
+    return { licenses, commands: new LicenseConsumptionCommands(licenses, usage, new ConsumptionRecords(infra.db), new TestSigningKeys(), clock) };
+  };
+
+  /** A licence of its own product for each test, granted to the customer for `operations`. */
+  const createLicense = (
+    entitlements: LicenseManager.Entitlement[],
+    options: { consumption?: LicenseManager.ConsumptionConfiguration; operations?: LicenseManager.AllowedOperation[] } = {},
+  ): License => {
+    licenseCount += 1;
+    const license: License = {
+      LicenseArn: `arn:aws:license-manager::111111111111:license:l-${licenseCount.toString(16).padStart(32, '0')}`,
+      LicenseName: `licence ${licenseCount}`,
+      ProductName: 'Product',
+      ProductSKU: `sku-${licenseCount}`,
+      Issuer: { Name: 'Issuer', SignKey: KEY_ARN, KeyFingerprint: FINGERPRINT },
+      HomeRegion: 'us-east-1',
+      Status: 'AVAILABLE',
+      Validity: { Begin: '2026-01-01T00:00:00Z' },
+      Beneficiary: 'customer@example.com',
+      Entitlements: entitlements,
+      ConsumptionConfiguration: options.consumption ?? CONSUMPTION,
+      Version: '1',
+    };
+    access.licenses.set(license.LicenseArn, license);
+    access.grantedOperations.set(`${license.LicenseArn}|${customer.accountId}`, options.operations ?? ['CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendConsumptionLicense']);
+    return license;
+  };
+
+  const checkout = (license: License, input: Partial<LicenseManager.CheckoutLicenseRequest> = {}, caller = customer, through = commands) =>
+    through.checkout(caller, {
+      ProductSKU: license.ProductSKU!,
+      KeyFingerprint: FINGERPRINT,
+      CheckoutType: 'PROVISIONAL',
+      Entitlements: [seat()],
+      ClientToken: `client-${++clientTokens}`,
+      ...input,
+    });
+
+  const consumed = async (license: License, caller = customer) =>
+    Object.fromEntries((await queries.usageOf(caller, license.LicenseArn)).LicenseUsage!.EntitlementUsages!.map((u) => [u.Name, u.ConsumedValue]));
+
+  const usageEvents = async (license: License) =>
+    (
+      await sql<{ type: string; data: Record<string, unknown> }>`select type, data from grants.events where stream_name = ${`license-usage-${license.LicenseArn.split(':').pop()}`} order by stream_version`.execute(infra.db)
+    ).rows;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+    const usage = new LicenseUsageStreams(infra.store);
+    const wired = wire(usage);
+    commands = wired.commands;
+    queries = new LicenseConsumptionQueries(wired.licenses, usage, clock);
+    sweep = new LicenseConsumptionSweep(infra.db, usage, clock);
+    replica = wire(new LicenseUsageStreams(infra.store)).commands;
+  });
+  afterAll(async () => {
+    await infra?.store.close();
+    await infra?.db.destroy();
+    await database?.drop();
+  });
+  beforeEach(() => {
+    clock.current = t0;
+  });
+
+  it('grants exactly MaxCount of 100 concurrent checkouts, whichever process decides them', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }]);
+    const outcomes = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => checkout(license, {}, customer, i % 2 === 0 ? commands : replica)));
+    const granted = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as { code: string }).code] : []));
+    expect(granted).toHaveLength(10);
+    expect(new Set(refused)).toEqual(new Set(['NoEntitlementsAllowedException']));
+    expect(await consumed(license)).toEqual({ Seats: '10' });
+    expect((await usageEvents(license)).filter((e) => e.type === 'LicenseCheckedOut')).toHaveLength(10);
+  });
+
+  it('answers a checkout with a PS384 token over the guide payload, lasting the provisional time to live', async () => {
+    const license = createLicense([
+      { Name: 'Seats', Unit: 'Count', MaxCount: 5 },
+      { Name: 'Tier', Unit: 'None', Value: 'Platinum' },
+    ]);
+    const answer = await checkout(license, { Entitlements: [seat('2'), { Name: 'Tier', Unit: 'None' }], NodeId: '10.0.21.57' });
+    expect(answer).toEqual({
+      CheckoutType: 'PROVISIONAL',
+      LicenseConsumptionToken: expect.stringMatching(/^[0-9a-f]{32}$/),
+      EntitlementsAllowed: [seat('2'), { Name: 'Tier', Unit: 'None', Value: 'Platinum' }],
+      SignedToken: expect.any(String),
+      NodeId: '10.0.21.57',
+      IssuedAt: t0.toISOString(),
+      Expiration: new Date(t0.getTime() + 60 * MINUTE).toISOString(),
+      LicenseArn: license.LicenseArn,
+    });
+    const payload = verifyLicenseToken(answer.SignedToken!, publicKey, { now: t0, licenseArn: license.LicenseArn, nodeId: '10.0.21.57' });
+    expect(payload).toEqual({
+      entitlementsAllowed: [
+        { name: 'Seats', unit: 'Count', value: '2' },
+        { name: 'Tier', unit: 'None', value: 'Platinum' },
+      ],
+      expiration: '2026-03-01T13:00:00',
+      issuedAt: '2026-03-01T12:00:00',
+      licenseArn: license.LicenseArn,
+      licenseConsumptionToken: answer.LicenseConsumptionToken,
+      nodeId: '10.0.21.57',
+    });
+    // The unlimited entitlement is granted, never counted.
+    expect(await consumed(license)).toEqual({ Seats: '2', Tier: '0' });
+    const [event] = await usageEvents(license);
+    expect(JSON.stringify(event.data)).not.toContain(answer.SignedToken!.split('.')[2]);
+  });
+
+  it('gives a lease back when its time runs out (no sweep needed), and the sweep records it', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1, AllowCheckIn: true }]);
+    const first = await checkout(license);
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+
+    clock.advanceMinutes(59);
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+    clock.advanceMinutes(1);
+    expect(await consumed(license)).toEqual({ Seats: '0' });
+    const second = await checkout(license);
+
+    // Leases of the other tests ended at the same time: the sweep records them all, once.
+    expect(await sweep.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await sweep.sweep()).toBe(0);
+    expect((await usageEvents(license)).map((e) => e.type)).toEqual(['LicenseCheckedOut', 'LicenseCheckedOut', 'LicenseConsumptionExpired']);
+    const { rows } = await sql<{ consumption_token: string; status: string }>`select consumption_token, status from grants.license_consumptions where license_arn = ${license.LicenseArn}`.execute(infra.db);
+    expect(Object.fromEntries(rows.map((r) => [r.consumption_token, r.status]))).toEqual({ [first.LicenseConsumptionToken!]: 'EXPIRED', [second.LicenseConsumptionToken!]: 'ACTIVE' });
+    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! })))?.code).toBe('ConflictException');
+    expect((await errorOf(commands.extend(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! })))?.code).toBe('ResourceNotFoundException');
+  });
+
+  it('checks a lease in, giving its units back; only the account that holds it, and only once', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1, AllowCheckIn: true }]);
+    const { LicenseConsumptionToken } = await checkout(license);
+    expect((await errorOf(commands.checkIn(outsider, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code).toBe('ResourceNotFoundException');
+    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: 'f'.repeat(32) })))?.code).toBe('ResourceNotFoundException');
+    expect(await commands.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })).toEqual({});
+    expect(await consumed(license)).toEqual({ Seats: '0' });
+    expect((await errorOf(replica.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code).toBe('ConflictException');
+    await checkout(license);
+  });
+
+  it('refuses check-in of entitlements that do not allow it, and of perpetual checkouts', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 5 }]);
+    const provisional = await checkout(license);
+    expect(await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: provisional.LicenseConsumptionToken! }))).toMatchObject({
+      code: 'InvalidParameterValueException',
+      message: expect.stringContaining('does not allow check-in'),
+    });
+    const perpetual = await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [seat('3')] });
+    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: perpetual.LicenseConsumptionToken! })))?.code).toBe('InvalidParameterValueException');
+    clock.advanceMinutes(24 * 60);
+    expect(await consumed(license)).toEqual({ Seats: '3' });
+  });
+
+  it('records the overage of an entitlement that allows it', async () => {
+    const license = createLicense([{ Name: 'Requests', Unit: 'Count', MaxCount: 2, Overage: true }]);
+    await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [{ Name: 'Requests', Unit: 'Count', Value: '3' }] });
+    await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [{ Name: 'Requests', Unit: 'Count', Value: '2' }] });
+    expect(await consumed(license)).toEqual({ Requests: '5' });
+    expect((await usageEvents(license)).map((e) => e.data.overage)).toEqual([
+      [{ name: 'Requests', unit: 'Count', overBy: 1 }],
+      [{ name: 'Requests', unit: 'Count', overBy: 2 }],
+    ]);
+  });
+
+  it('answers a repeated ClientToken, and a node asking again, with the lease they hold', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 2 }]);
+    const first = await checkout(license, { ClientToken: 'same' });
+    clock.advanceMinutes(1);
+    const again = await checkout(license, { ClientToken: 'same' }, customer, replica);
+    expect({ ...again, SignedToken: undefined }).toEqual({ ...first, SignedToken: undefined });
+    const node = await checkout(license, { NodeId: 'node-1' });
+    const nodeAgain = await checkout(license, { NodeId: 'node-1' });
+    expect(nodeAgain.LicenseConsumptionToken).toBe(node.LicenseConsumptionToken);
+    expect(await consumed(license)).toEqual({ Seats: '2' });
+  });
+
+  it('extends a lease from now by the time to live; a dry run changes nothing', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1 }]);
+    const { LicenseConsumptionToken, Expiration } = await checkout(license);
+    clock.advanceMinutes(50);
+    expect(await commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken!, DryRun: true })).toEqual({ LicenseConsumptionToken, Expiration });
+    expect(await commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })).toEqual({
+      LicenseConsumptionToken,
+      Expiration: new Date(clock.now().getTime() + 60 * MINUTE).toISOString(),
+    });
+    clock.advanceMinutes(50);
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+    clock.advanceMinutes(10);
+    await checkout(license);
+  });
+
+  it('borrows all or nothing with a token verifiable offline; JWT_PS384 only, and only with a borrow configuration', async () => {
+    const license = createLicense([
+      { Name: 'Seats', Unit: 'Count', MaxCount: 2 },
+      { Name: 'Cores', Unit: 'Count', MaxCount: 4 },
+    ]);
+    const borrow = (input: Partial<LicenseManager.CheckoutBorrowLicenseRequest>, of = license) =>
+      commands.borrow(customer, {
+        LicenseArn: of.LicenseArn,
+        Entitlements: [seat()],
+        DigitalSignatureMethod: 'JWT_PS384',
+        ClientToken: `client-${++clientTokens}`,
+        ...input,
+      });
+    const answer = await borrow({ NodeId: 'laptop', CheckoutMetadata: [{ Name: 'Mac', Value: 'ABCDEFGHI' }] });
+    expect(answer.Expiration).toBe(new Date(t0.getTime() + 240 * MINUTE).toISOString());
+    expect(answer.CheckoutMetadata).toEqual([{ Name: 'Mac', Value: 'ABCDEFGHI' }]);
+    const payload = verifyLicenseToken(answer.SignedToken!, publicKey.export({ type: 'spki', format: 'der' }), {
+      now: t0,
+      nodeId: 'laptop',
+      checkoutMetadata: { Mac: 'ABCDEFGHI' },
+    });
+    expect(payload.checkoutMetadata).toEqual({ Mac: 'ABCDEFGHI' });
+    const [header, body, signature] = answer.SignedToken!.split('.');
+    const changed = Buffer.from(body, 'base64url');
+    changed[changed.length - 2] ^= 1;
+    expect(() => verifyLicenseToken([header, changed.toString('base64url'), signature].join('.'), publicKey, { now: t0, nodeId: 'laptop', checkoutMetadata: { Mac: 'ABCDEFGHI' } })).toThrow(/signature/);
+
+    expect((await errorOf(borrow({ Entitlements: [seat(), { Name: 'Cores', Unit: 'Count', Value: '5' }] })))?.code).toBe('NoEntitlementsAllowedException');
+    expect((await errorOf(borrow({ Entitlements: [{ Name: 'Storage', Unit: 'Gigabytes', Value: '1' }] })))?.code).toBe('EntitlementNotAllowedException');
+    expect(await consumed(license)).toEqual({ Seats: '1', Cores: '0' });
+    expect((await errorOf(borrow({ DigitalSignatureMethod: 'JWT_PS256' as 'JWT_PS384' })))?.code).toBe('UnsupportedDigitalSignatureMethodException');
+    const provisionalOnly = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 2 }], { consumption: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 30 } } });
+    expect((await errorOf(borrow({}, provisionalOnly)))?.code).toBe('EntitlementNotAllowedException');
+    // Early check-in as the borrow configuration allows.
+    expect(await commands.checkIn(customer, { LicenseConsumptionToken: answer.LicenseConsumptionToken! })).toEqual({});
+  });
+
+  it('refuses outsiders, grantees without the operation, the issuer without a Beneficiary, and licences no longer available', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 5, AllowCheckIn: true }], { operations: ['CheckoutLicense'] });
+    expect((await errorOf(checkout(license, {}, outsider)))?.code).toBe('NoEntitlementsAllowedException');
+    const { LicenseConsumptionToken } = await checkout(license);
+    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code).toBe('AuthorizationException');
+    expect((await errorOf(commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken!, DryRun: true })))?.code).toBe('AuthorizationException');
+    expect((await errorOf(checkout(license, {}, issuer)))?.code).toBe('InvalidParameterValueException');
+    expect((await errorOf(checkout(license, { Beneficiary: 'someone-else' }, issuer)))?.code).toBe('NoEntitlementsAllowedException');
+    const forBeneficiary = await checkout(license, { Beneficiary: 'customer@example.com' }, issuer);
+    expect(await commands.checkIn(issuer, { LicenseConsumptionToken: forBeneficiary.LicenseConsumptionToken!, Beneficiary: 'customer@example.com' })).toEqual({});
+
+    access.licenses.set(license.LicenseArn, { ...license, Status: 'DEACTIVATED' });
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+  });
+
+  it('counts from zero again once a licence version resets usage', async () => {
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 2 }]);
+    await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [seat('2')] });
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+    await sql`insert into grants.license_usage_epochs (license_id, usage_epoch) values (${license.LicenseArn.split(':').pop()}, 2)`.execute(infra.db);
+    access.licenses.set(license.LicenseArn, { ...license, Version: '2' });
+    expect(await consumed(license)).toEqual({ Seats: '0' });
+    await checkout(license);
+    expect(await consumed(license)).toEqual({ Seats: '1' });
+    expect((await usageEvents(license)).map((e) => e.type)).toEqual(['LicenseCheckedOut', 'LicenseUsageReset', 'LicenseCheckedOut']);
+  });
+});
