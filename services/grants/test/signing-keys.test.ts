@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import type { Kms } from '@lm/api-model';
 import { keyFingerprint, tokenTimestamp, verifyLicenseToken, type LicenseTokenPayload } from '@lm/license-token';
 import type { Caller } from '@lm/messaging';
@@ -103,7 +103,7 @@ describe('signing keys against PostgreSQL', () => {
   it('keeps the private half sealed: not in the material table in plain, nor in any event', async () => {
     const { sealed } = await infra.db.withSchema('grants').selectFrom('signing_key_material').select('sealed').where('key_id', '=', key.KeyId).executeTakeFirstOrThrow();
     const pkcs8 = masterKey.open('signing-key', sealed);
-    expect(createPublicKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ type: 'spki', format: 'der' }).toString('base64')).toBe(
+    expect(createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' }).toString('base64')).toBe(
       (await queries.getPublicKey(seller, key.KeyId)).PublicKey,
     );
     expect(Buffer.from(sealed, 'base64').includes(pkcs8)).toBe(false);

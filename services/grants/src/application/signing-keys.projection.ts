@@ -1,7 +1,6 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
-import type { SigningKeyEvent } from '../domain/signing-key/events';
-import { SIGNING_KEY_EVENT_TYPES } from '../domain/signing-key/events';
+import { SIGNING_KEY_EVENT_TYPES, type SigningKeyEvent } from '../domain/signing-key/events';
 import { isSigningKeyStream, signingKeyIdOfStream } from '../domain/signing-key/decide';
 import { evolveSigningKey, type SigningKeyState } from '../domain/signing-key/signing-key';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';

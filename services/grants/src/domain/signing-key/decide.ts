@@ -9,7 +9,7 @@ const MIN_WINDOW_DAYS = 7;
 const MAX_WINDOW_DAYS = 30;
 
 /** The owner's key; another account's or Region's is reported as missing. */
-export function ownedKey(state: SigningKeyState, owner: KeyOwner, named: string): SigningKey {
+function ownedKey(state: SigningKeyState, owner: KeyOwner, named: string): SigningKey {
   if (state.status !== 'present' || state.key.accountId !== owner.accountId || state.key.region !== owner.region) throw keyNotFound(named);
   return state.key;
 }

@@ -2,7 +2,7 @@ import type { Kms } from '@lm/api-model';
 import { kmsUnsupported, kmsValidation } from './errors';
 import { MODULUS_LENGTHS, type SigningKeySpec } from './signing-key';
 
-const SUPPORTED = `This key store creates RSA_2048, RSA_3072 and RSA_4096 keys with KeyUsage SIGN_VERIFY only`;
+const SUPPORTED = 'This key store creates RSA_2048, RSA_3072 and RSA_4096 keys with KeyUsage SIGN_VERIFY only';
 
 const isSigningKeySpec = (spec: string): spec is SigningKeySpec => Object.hasOwn(MODULUS_LENGTHS, spec);
 
