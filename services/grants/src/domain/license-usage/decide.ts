@@ -107,7 +107,7 @@ export function decideCheckout(command: CheckoutCommand, current: LicenseUsageSt
 export function decideCheckIn(command: { consumptionToken: string; terms: LicenseTerms; now: Date }, state: LicenseUsageState): LicenseUsageEvent[] {
   const { consumptionToken, terms, now } = command;
   const lease = state.leases.get(consumptionToken);
-  if (!lease) throw conflict(`License consumption ${consumptionToken} is already checked in.`);
+  if (!lease) throw conflict(`License consumption ${consumptionToken} has already ended (checked in, or expired).`);
   if (lease.expiresAt <= now.getTime()) throw conflict(`License consumption ${consumptionToken} expired at ${iso(lease.expiresAt)}.`);
   if (lease.checkout.kind === 'BORROW' && !terms.borrow?.allowEarlyCheckIn) {
     throw invalidParameter(`License ${terms.licenseArn} does not allow borrowed entitlements to be checked in before they expire (${iso(lease.expiresAt)}).`);
