@@ -4,7 +4,7 @@ import { keyFingerprint, tokenTimestamp, verifyLicenseToken, type LicenseTokenPa
 import type { Caller } from '@lm/messaging';
 import type { Clock } from '@lm/service-kit';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MasterKey } from '../src/application/master-key';
 import { SigningKeyMaterial } from '../src/application/signing-key-material';
 import { SigningKeyCommands } from '../src/application/signing-keys.commands';
@@ -128,6 +128,20 @@ describe('signing keys against PostgreSQL', () => {
     await infra.db.withSchema('grants').deleteFrom('signing_key_material').where('key_id', '=', cached.KeyId).execute();
     const cachedDer = Buffer.from((await queries.getPublicKey(seller, cached.KeyId)).PublicKey!, 'base64');
     expect(verifyLicenseToken(await signingKeys.signToken(cached.Arn!, payload), cachedDer)).toEqual(payload);
+  });
+
+  it('reads and opens a key once for many concurrent signatures', async () => {
+    const reads = vi.spyOn(queries, 'byArn');
+    const opens = vi.spyOn(masterKey, 'open');
+    const fresh = new KeyStoreSigningKeys(queries, new SigningKeyMaterial(infra.db, masterKey));
+    const der = Buffer.from((await queries.getPublicKey(seller, key.KeyId)).PublicKey!, 'base64');
+    const payload = payloadAt(new Date());
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => fresh.signToken(key.Arn!, payload)));
+    expect(tokens.every((token) => verifyLicenseToken(token, der).licenseArn === payload.licenseArn)).toBe(true);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(opens).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
+    opens.mockRestore();
   });
 
   it('shows another account nothing: NotFoundException, and no issuer key', async () => {

@@ -15,7 +15,7 @@ const PURPOSE = 'signing-key';
 @Injectable()
 export class SigningKeyMaterial {
   private readonly db: Kysely<GrantsDatabase>;
-  private readonly opened = new Map<string, KeyObject>();
+  private readonly opened = new Map<string, Promise<KeyObject>>();
 
   constructor(
     @Inject(DATABASE) db: Kysely<GrantsDatabase>,
@@ -30,13 +30,20 @@ export class SigningKeyMaterial {
     await this.db.insertInto('signing_key_material').values({ key_id: keyId, sealed }).execute();
   }
 
-  async privateKey(keyId: string): Promise<KeyObject> {
-    const cached = this.opened.get(keyId);
-    if (cached) return cached;
+  /** The key's private half; concurrent first signatures share one read. */
+  privateKey(keyId: string): Promise<KeyObject> {
+    let opening = this.opened.get(keyId);
+    if (!opening) {
+      opening = this.open(keyId);
+      this.opened.set(keyId, opening);
+      opening.catch(() => this.opened.delete(keyId));
+    }
+    return opening;
+  }
+
+  private async open(keyId: string): Promise<KeyObject> {
     const row = await this.db.selectFrom('signing_key_material').select('sealed').where('key_id', '=', keyId).executeTakeFirst();
     if (!row) throw new Error(`The private half of signing key ${keyId} is missing`);
-    const privateKey = createPrivateKey({ key: this.masterKey.open(PURPOSE, row.sealed), format: 'der', type: 'pkcs8' });
-    this.opened.set(keyId, privateKey);
-    return privateKey;
+    return createPrivateKey({ key: this.masterKey.open(PURPOSE, row.sealed), format: 'der', type: 'pkcs8' });
   }
 }

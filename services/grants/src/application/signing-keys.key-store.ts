@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { signLicenseTokenAsync, type LicenseTokenPayload } from '@lm/license-token';
 import type { Caller } from '@lm/messaging';
 import { AwsError } from '@lm/service-kit';
-import { parseKeyArn } from '../domain/signing-key/arn';
 import type { SigningKey } from '../domain/signing-key/signing-key';
 import { SigningKeyMaterial } from './signing-key-material';
 import { SigningKeyQueries } from './signing-keys.queries';
 import { SigningKeys, type IssuerKey } from './signing-keys';
 
 /**
- * How long a key found Enabled is trusted to still be, before its row is read again. Another
+ * How long a key's state, once read, is trusted before its row is read again. Another
  * replica's ScheduleKeyDeletion takes up to this long to stop this one signing (KMS key state
  * changes are eventually consistent too); this process's own takes effect at once.
  */
@@ -22,8 +21,8 @@ const cannotSign = (errorCode: string, message: string) => new AwsError('FailedD
 /** SigningKeys served by this service's own key store (the KMS subset). */
 @Injectable()
 export class KeyStoreSigningKeys extends SigningKeys {
-  /** Keys lately found Enabled, and until when that is trusted. */
-  private readonly enabledUntil = new Map<string, number>();
+  /** Keys as lately read, by ARN. */
+  private readonly reads = new Map<string, { readAt: number; key: Promise<SigningKey | undefined> }>();
 
   constructor(
     private readonly queries: SigningKeyQueries,
@@ -54,18 +53,29 @@ export class KeyStoreSigningKeys extends SigningKeys {
 
   /** This process changed the key's state: the next signature reads it again. */
   keyStateChanged(keyArn: string): void {
-    this.enabledUntil.delete(keyArn);
+    this.reads.delete(keyArn);
   }
 
   /** The id of the key, if it may sign. */
   private async enabledKeyId(keyArn: string): Promise<string> {
-    const parts = parseKeyArn(keyArn);
-    if (!parts) throw cannotSign('InvalidArnException', `${keyArn} is not a key ARN.`);
-    if ((this.enabledUntil.get(keyArn) ?? 0) > Date.now()) return parts.keyId;
-    const key = await this.queries.byArn(keyArn);
+    const key = await this.recentlyRead(keyArn);
     if (!key) throw cannotSign('NotFoundException', `The signing key ${keyArn} does not exist.`);
     if (key.keyState !== 'Enabled') throw cannotSign('KMSInvalidStateException', `The signing key ${keyArn} is ${key.keyState} and cannot sign.`);
-    this.enabledUntil.set(keyArn, Date.now() + STATE_TTL_MS);
-    return parts.keyId;
+    return key.keyId;
+  }
+
+  /** The key as read at most STATE_TTL_MS ago; concurrent signatures share one read, and a failed or empty one is not kept. */
+  private recentlyRead(keyArn: string): Promise<SigningKey | undefined> {
+    const cached = this.reads.get(keyArn);
+    if (cached && Date.now() - cached.readAt < STATE_TTL_MS) return cached.key;
+    const key = this.queries.byArn(keyArn);
+    this.reads.set(keyArn, { readAt: Date.now(), key });
+    const forget = () => {
+      if (this.reads.get(keyArn)?.key === key) this.reads.delete(keyArn);
+    };
+    key.then((found) => {
+      if (!found) forget();
+    }, forget);
+    return key;
   }
 }
