@@ -4,7 +4,11 @@ import { startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
+import { GrantCommands } from '../application/grant.commands';
+import { GrantQueries } from '../application/grant.queries';
 import { LicenseAccess } from '../application/license-access';
+import { LicenseCommands } from '../application/license.commands';
+import { LicenseQueries } from '../application/license.queries';
 import { LicenseConsumptionCommands } from '../application/license-consumption.commands';
 import { ConsumableLicenses } from '../application/license-consumption.licenses';
 import { LicenseConsumptionQueries } from '../application/license-consumption.queries';
@@ -27,7 +31,9 @@ import { TemporaryCredentialsVault } from '../application/temporary-credentials.
 import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
 import { ViewLicenseAccess } from '../application/view-license-access';
 import { ConsumptionController } from './consumption.controller';
+import { GrantsController } from './grants.controller';
 import { KmsController } from './kms.controller';
+import { LicensesController } from './licenses.controller';
 import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
 import { StsController } from './sts.controller';
 import { TokensController } from './tokens.controller';
@@ -35,7 +41,7 @@ import { TokensController } from './tokens.controller';
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, TokensController, StsController, ConsumptionController],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, LicensesController, GrantsController, TokensController, StsController, ConsumptionController],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
@@ -44,6 +50,10 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     { provide: MasterKey, useFactory: () => masterKeyFromEnv() },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
     { provide: LicenseAccess, useClass: ViewLicenseAccess },
+    LicenseCommands,
+    LicenseQueries,
+    GrantCommands,
+    GrantQueries,
     SigningKeyMaterial,
     SigningKeyQueries,
     SigningKeyCommands,

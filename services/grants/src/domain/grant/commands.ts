@@ -39,7 +39,8 @@ export type GrantCommand =
       /** Other ACTIVE grants for the same product and grantee, as their streams say now. */
       activeForSameProduct: string[];
     } & Context & Idempotency)
-  | ({ type: 'AcceptGrant'; arn: string } & Context)
+  /** `activeForSameProduct`: the grantee's ACTIVE grants for the product, which keep the accepted grant DISABLED. */
+  | ({ type: 'AcceptGrant'; arn: string; activeForSameProduct: string[] } & Context)
   | ({ type: 'RejectGrant'; arn: string } & Context)
   | ({ type: 'DeleteGrant'; arn: string; version: string; statusReason?: string } & Context)
   /** Another grant for the same product is being activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */

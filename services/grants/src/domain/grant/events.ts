@@ -11,7 +11,8 @@ interface Change {
 
 export type GrantEvent =
   | { type: 'GrantCreated'; data: Omit<GrantAggregate, 'clientTokens'> & Idempotency }
-  | { type: 'GrantAccepted'; data: Change }
+  /** Accepted, DISABLED; a GrantActivated follows unless another grant for the product is ACTIVE (statusReason says which). */
+  | { type: 'GrantAccepted'; data: Change & { statusReason?: string } }
   | { type: 'GrantRejected'; data: Change & { statusReason?: string } }
   /** A CreateGrantVersion: the grant's name, operations, reason and options from this version on. */
   | {

@@ -29,7 +29,7 @@ function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: '
   switch (event.type) {
     case 'GrantAccepted':
       // The guide's status table: accepted but not activated is DISABLED.
-      return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED', StatusReason: undefined } };
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED', StatusReason: event.data.statusReason } };
     case 'GrantRejected':
       return { ...aggregate, grant: { ...grant, GrantStatus: 'REJECTED', StatusReason: event.data.statusReason } };
     case 'GrantVersionCreated': {

@@ -1,0 +1,225 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import { AggregateStates, handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
+import type { Caller } from '@lm/messaging';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import type { Kysely, Selectable } from 'kysely';
+import { grantArn, newGrantId, parseGrantArn } from '../domain/grant/arn';
+import type { GrantCommand, GrantedLicense } from '../domain/grant/commands';
+import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain/grant/decide';
+import type { GrantEvent } from '../domain/grant/events';
+import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant/grant';
+import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../domain/license/errors';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { LicenseAccess } from './license-access';
+import { isUniqueViolation, requestHash } from './request-hash';
+import { DATABASE, EVENT_STORE, REGION } from './tokens';
+
+type GrantResult = LicenseManager.CreateGrantResponse;
+type GrantRow = Selectable<GrantsDatabase['grants']>;
+
+/** Grants: their creation, versions, acceptance, rejection and deletion. */
+@Injectable()
+export class GrantCommands {
+  private readonly db: Kysely<GrantsDatabase>;
+  private readonly states = new AggregateStates<GrantState>((state, event) => evolveGrant(state, event as unknown as GrantEvent), initialGrantState);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REGION) private readonly region: string,
+    private readonly access: LicenseAccess,
+  ) {
+    this.db = db.withSchema(GRANTS_SCHEMA);
+  }
+
+  /**
+   * A grant of the licence to one principal, by its issuer or by a grantee distributing it
+   * (an ACTIVE grant that allows CreateGrant is then the new grant's parent). A retry with the
+   * same ClientToken answers the first result.
+   */
+  async create(caller: Caller, input: LicenseManager.CreateGrantRequest): Promise<GrantResult> {
+    const hash = requestHash(input);
+    const earlier = await this.createdWith(caller, input.ClientToken, hash);
+    if (earlier) return earlier;
+    const license = await this.grantedLicense(input.LicenseArn);
+    const parent = license.issuerAccountId === caller.accountId ? undefined : await this.distributingGrant(caller, input.LicenseArn);
+    const id = newGrantId();
+    const arn = grantArn(caller.accountId, id);
+    const command: GrantCommand = { type: 'CreateGrant', arn, input, license, parent, ...this.context(caller), clientToken: input.ClientToken, requestHash: hash };
+    try {
+      const { state } = await handleCommand(this.store, grantStream(id), grantDecider, command, { assumeNewStream: true });
+      return this.resultOf(state);
+    } catch (error) {
+      const first = isUniqueViolation(error, 'grants_by_client_token') ? await this.createdWith(caller, input.ClientToken, hash) : undefined;
+      if (first) return first;
+      throw error;
+    }
+  }
+
+  /**
+   * Activation, deactivation, and the grantor's changes of name and operations. A retry with the
+   * same ClientToken answers the version it made.
+   */
+  async createVersion(caller: Caller, input: LicenseManager.CreateGrantVersionRequest): Promise<LicenseManager.CreateGrantVersionResponse> {
+    const row = await this.grantRow(input.GrantArn);
+    const parentOperations = row.parent_arn === row.license_arn ? undefined : (await this.grantRow(row.parent_arn)).document.GrantedOperations;
+    const context = this.context(caller);
+    const clientToken = input.ClientToken;
+    await this.decideAmongActiveGrants(row, (activeForSameProduct) => ({
+      type: 'CreateGrantVersion',
+      input,
+      parentOperations,
+      activeForSameProduct,
+      ...context,
+      clientToken,
+      requestHash: requestHash(input),
+    }));
+    const after = await this.grantRow(input.GrantArn);
+    const made = after.state.clientTokens[clientToken].version;
+    const version = await this.db
+      .selectFrom('grant_versions')
+      .select('document')
+      .where('grant_id', '=', row.grant_id)
+      .where('version', '=', Number(made))
+      .executeTakeFirstOrThrow();
+    return { GrantArn: input.GrantArn, Status: version.document.GrantStatus, Version: made };
+  }
+
+  /** The grantee accepts, which activates the grant unless another grant for the product is ACTIVE. */
+  async accept(caller: Caller, arn: string): Promise<GrantResult> {
+    const row = await this.grantRow(arn);
+    const context = this.context(caller);
+    await this.decideAmongActiveGrants(row, (activeForSameProduct) => ({ type: 'AcceptGrant', arn, activeForSameProduct, ...context }));
+    return this.resultOf({ status: 'present', aggregate: (await this.grantRow(arn)).state });
+  }
+
+  /**
+   * Decides on a grant with the grantee's other ACTIVE grants for its product loaded too: one
+   * product has one ACTIVE grant per grantee. An activation with ALL_GRANTS_PERMITTED_BY_ISSUER
+   * disables the others in the same append (all or nothing); the view's unique index refuses an
+   * activation that raced another.
+   */
+  private async decideAmongActiveGrants(row: GrantRow, command: (activeForSameProduct: string[]) => GrantCommand): Promise<void> {
+    const stream = grantStream(row.grant_id);
+    const others = await this.otherActiveGrants(row);
+    const now = this.clock.now();
+    try {
+      await handleMultiStreamCommand(
+        this.store,
+        [stream, ...others.map((other) => grantStream(other.grant_id))].map((name) => ({ name, states: this.states })),
+        (states) => {
+          const stillActive = others.filter((other) => activeIn(states.get(grantStream(other.grant_id)) as GrantState));
+          const events = decideGrant(command(stillActive.map((other) => other.grant_arn)), states.get(stream) as GrantState);
+          const decided = new Map<string, NewEvent[]>();
+          // The replaced grants first, so that the view never holds two ACTIVE grants for the product.
+          if (events.some((event) => event.type === 'GrantActivated')) {
+            for (const other of stillActive) {
+              const otherStream = grantStream(other.grant_id);
+              decided.set(otherStream, decideGrant({ type: 'ReplaceGrant', byGrantArn: row.grant_arn, now }, states.get(otherStream) as GrantState));
+            }
+          }
+          decided.set(stream, events);
+          return decided;
+        },
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error, 'grants_one_active_per_product')) throw error;
+      const [active] = await this.otherActiveGrants(row);
+      throw validation(`Grant ${active?.grant_arn ?? 'another grant'} was activated for product ${row.product_sku} meanwhile; deactivate it first, or activate with ALL_GRANTS_PERMITTED_BY_ISSUER.`);
+    }
+  }
+
+  reject(caller: Caller, arn: string): Promise<GrantResult> {
+    return this.onGrant(arn, { type: 'RejectGrant', arn, ...this.context(caller) });
+  }
+
+  delete(caller: Caller, input: LicenseManager.DeleteGrantRequest): Promise<GrantResult> {
+    return this.onGrant(input.GrantArn, {
+      type: 'DeleteGrant',
+      arn: input.GrantArn,
+      version: input.Version,
+      statusReason: input.StatusReason,
+      ...this.context(caller),
+    });
+  }
+
+  private context(caller: Caller) {
+    return { caller, region: this.region, now: this.clock.now() };
+  }
+
+  private async onGrant(arn: string, command: GrantCommand): Promise<GrantResult> {
+    const parts = parseGrantArn(arn);
+    if (!parts) throw grantNotFound(arn);
+    const { state } = await handleCommand(this.store, grantStream(parts.id), grantDecider, command);
+    return this.resultOf(state);
+  }
+
+  private resultOf(state: GrantState): GrantResult {
+    if (state.status !== 'present') return {};
+    const { grant } = state.aggregate;
+    return { GrantArn: grant.GrantArn, Status: grant.GrantStatus, Version: grant.Version };
+  }
+
+  private async grantRow(arn: string): Promise<GrantRow> {
+    const row = await this.db.selectFrom('grants').selectAll().where('grant_arn', '=', arn).executeTakeFirst();
+    if (!row) throw grantNotFound(arn);
+    return row;
+  }
+
+  /** The grantee's other ACTIVE grants for the grant's product (the one-active-grant-per-product rule). */
+  private otherActiveGrants(row: { grant_arn: string; grantee_principal_arn: string; product_sku: string }) {
+    return this.db
+      .selectFrom('grants')
+      .select(['grant_id', 'grant_arn'])
+      .where('grantee_principal_arn', '=', row.grantee_principal_arn)
+      .where('product_sku', '=', row.product_sku)
+      .where('status', '=', 'ACTIVE')
+      .where('grant_arn', '!=', row.grant_arn)
+      .execute();
+  }
+
+  private async grantedLicense(licenseArn: string): Promise<GrantedLicense> {
+    const row = await this.db
+      .selectFrom('licenses')
+      .select(['issuer_account_id', 'issuer_name', 'product_sku', 'home_region', 'status'])
+      .where('license_arn', '=', licenseArn)
+      .executeTakeFirst();
+    if (!row) throw licenseNotFound(licenseArn);
+    return {
+      licenseArn,
+      issuerAccountId: row.issuer_account_id,
+      issuerName: row.issuer_name,
+      productSku: row.product_sku,
+      homeRegion: row.home_region,
+      deleted: row.status === 'DELETED',
+    };
+  }
+
+  /** The caller's ACTIVE grant allowing CreateGrant on the licence: what a distributed grant derives from. */
+  private async distributingGrant(caller: Caller, licenseArn: string) {
+    const [usable] = await this.access.usableLicenses(caller, 'CreateGrant', { licenseArn });
+    if (usable?.route.kind === 'grant') return { grantArn: usable.route.grantArn, grantedOperations: usable.route.grantedOperations };
+    // Whoever cannot even see the licence learns nothing of it.
+    await this.access.readableLicense(caller, licenseArn);
+    throw notAuthorized(`Granting ${licenseArn} needs an ACTIVE grant of it that allows CreateGrant, while the licence is AVAILABLE.`);
+  }
+
+  /** The first result of a CreateGrant with this ClientToken, if there was one. */
+  private async createdWith(caller: Caller, clientToken: string, hash: string): Promise<GrantResult | undefined> {
+    const row = await this.db
+      .selectFrom('grants')
+      .innerJoin('grant_versions', 'grant_versions.grant_id', 'grants.grant_id')
+      .select(['grants.grant_arn', 'grants.state', 'grant_versions.document'])
+      .where('grants.grantor_account_id', '=', caller.accountId)
+      .where('grants.client_token', '=', clientToken)
+      .where('grant_versions.version', '=', 1)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.state.clientTokens[clientToken]?.requestHash !== hash) throw clientTokenReused(clientToken);
+    return { GrantArn: row.grant_arn, Status: row.document.GrantStatus, Version: '1' };
+  }
+}
+
+const activeIn = (state: GrantState) => state.status === 'present' && state.aggregate.grant.GrantStatus === 'ACTIVE';

@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import type { Kysely } from 'kysely';
+import { parseLicenseArn } from '../domain/license/arn';
+import { invalidParameter, resourceNotFound } from '../domain/license/errors';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { LicenseAccess } from './license-access';
+import { pageOf, singleValueFilters } from './list-filters';
+import { DATABASE } from './tokens';
+
+/** ListLicenses filters (as the API documents them) and their columns. */
+const LICENSE_FILTERS = { Beneficiary: 'beneficiary', ProductSKU: 'product_sku', Fingerprint: 'key_fingerprint', Status: 'status' } as const;
+
+@Injectable()
+export class LicenseQueries {
+  private readonly db: Kysely<GrantsDatabase>;
+
+  constructor(
+    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    private readonly access: LicenseAccess,
+  ) {
+    this.db = db.withSchema(GRANTS_SCHEMA);
+  }
+
+  /** Any version of a licence the caller issued or was granted (deleted ones stay readable). */
+  async get(caller: Caller, input: LicenseManager.GetLicenseRequest): Promise<LicenseManager.GetLicenseResponse> {
+    const { license } = await this.access.readableLicense(caller, input.LicenseArn);
+    if (input.Version === undefined || input.Version === license.Version) return { License: license };
+    const version = Number(input.Version);
+    if (!Number.isSafeInteger(version) || version < 1 || String(version) !== input.Version) {
+      throw invalidParameter(`Version ${input.Version} is not a licence version (1, 2, ...).`);
+    }
+    const row = await this.db
+      .selectFrom('license_versions')
+      .select('document')
+      .where('license_id', '=', parseLicenseArn(input.LicenseArn)!.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!row) throw resourceNotFound(`Version ${input.Version} of license ${input.LicenseArn}`);
+    return { License: row.document };
+  }
+
+  /** Every version of the licence, oldest first. */
+  async listVersions(caller: Caller, input: LicenseManager.ListLicenseVersionsRequest): Promise<LicenseManager.ListLicenseVersionsResponse> {
+    await this.access.readableLicense(caller, input.LicenseArn);
+    const page = pageOf<{ version: number }>(caller, input);
+    let query = this.db
+      .selectFrom('license_versions')
+      .select(['version', 'document'])
+      .where('license_id', '=', parseLicenseArn(input.LicenseArn)!.id);
+    if (page.after) query = query.where('version', '>', page.after.version);
+    const rows = await query.orderBy('version').limit(page.limit + 1).execute();
+    const { page: versions, nextToken } = page.cut(rows, (row) => ({ version: row.version }));
+    return { Licenses: versions.map((row) => row.document), NextToken: nextToken };
+  }
+
+  /** The licences the caller issued (current versions, deleted ones included while they are kept). */
+  async list(caller: Caller, input: LicenseManager.ListLicensesRequest): Promise<LicenseManager.ListLicensesResponse> {
+    const page = pageOf<{ createdAt: string; id: string }>(caller, input);
+    let query = this.db
+      .selectFrom('licenses')
+      .select(['license_id', 'created_at', 'document'])
+      .where('issuer_account_id', '=', caller.accountId);
+    if (input.LicenseArns) {
+      if (input.LicenseArns.length === 0) return { Licenses: [] };
+      query = query.where('license_arn', 'in', input.LicenseArns);
+    }
+    for (const [column, value] of singleValueFilters(input.Filters, LICENSE_FILTERS)) query = query.where(column, '=', value);
+    if (page.after) {
+      const { createdAt, id } = page.after;
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '>', new Date(createdAt)), eb.and([eb('created_at', '=', new Date(createdAt)), eb('license_id', '>', id)])]),
+      );
+    }
+    const rows = await query.orderBy('created_at').orderBy('license_id').limit(page.limit + 1).execute();
+    const { page: licenses, nextToken } = page.cut(rows, (row) => ({ createdAt: row.created_at.toISOString(), id: row.license_id }));
+    return { Licenses: licenses.map((row) => row.document), NextToken: nextToken };
+  }
+}

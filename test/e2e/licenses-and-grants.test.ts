@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AcceptGrantCommand,
+  CreateGrantCommand,
+  CreateGrantVersionCommand,
+  CreateLicenseCommand,
+  CreateLicenseVersionCommand,
+  DeleteGrantCommand,
+  DeleteLicenseCommand,
+  GetGrantCommand,
+  GetLicenseCommand,
+  ListDistributedGrantsCommand,
+  ListLicensesCommand,
+  ListLicenseVersionsCommand,
+  ListReceivedGrantsCommand,
+  ListReceivedGrantsForOrganizationCommand,
+  ListReceivedLicensesCommand,
+  ListReceivedLicensesForOrganizationCommand,
+  RejectGrantCommand,
+  type CreateLicenseRequest,
+  type LicenseManagerClient,
+} from '@aws-sdk/client-license-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { licenseManager, rawRequest } from '../support/clients';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
+
+const LICENSE_ARN = /^arn:aws:license-manager::111111111111:license:l-[0-9a-f]{32}$/;
+const GRANT_ARN = /^arn:aws:license-manager::111111111111:grant:g-[0-9a-f]{32}$/;
+const ORGANIZATION = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
+const ENGINEERING_OU = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
+const accountPrincipal = (account: { accountId: string }) => `arn:aws:iam::${account.accountId}:root`;
+
+/** The vendor flow: licences issued by the management account, granted to accounts, its organization and an OU. */
+describe('seller-issued licences and grants through @aws-sdk/client-license-manager', () => {
+  let system: RunningSystem;
+  let issuer: LicenseManagerClient;
+  let member: LicenseManagerClient;
+  let nested: LicenseManagerClient;
+  let outsider: LicenseManagerClient;
+  let keyArn: string;
+  let skus = 0;
+
+  const definition = (): CreateLicenseRequest => ({
+    LicenseName: 'Analytics Pro',
+    ProductName: 'Analytics',
+    ProductSKU: `sku-${++skus}`,
+    Issuer: { Name: 'Example ISV', SignKey: keyArn },
+    HomeRegion: system.region,
+    Validity: { Begin: '2026-01-01T00:00:00Z', End: '2036-01-01T00:00:00Z' },
+    Entitlements: [
+      { Name: 'Users', Unit: 'Count', MaxCount: 10, Overage: false, AllowCheckIn: true },
+      { Name: 'Tier', Unit: 'None', Value: 'Platinum' },
+    ],
+    Beneficiary: 'customer@example.com',
+    ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+    LicenseMetadata: [{ Name: 'seller', Value: 'Example ISV' }],
+    ClientToken: randomUUID(),
+  });
+
+  const grantTo = (licenseArn: string, principal: string, client = issuer) =>
+    client.send(
+      new CreateGrantCommand({
+        GrantName: `to ${principal}`,
+        LicenseArn: licenseArn,
+        Principals: [principal],
+        HomeRegion: system.region,
+        AllowedOperations: ['CheckoutLicense', 'CheckInLicense', 'CreateGrant'],
+        ClientToken: randomUUID(),
+      }),
+    );
+
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('the call succeeded');
+      },
+      (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({ name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }),
+    );
+
+  beforeAll(async () => {
+    system = await startSystem();
+    issuer = licenseManager(system, accounts.management);
+    member = licenseManager(system, accounts.member);
+    nested = licenseManager(system, accounts.nestedMember);
+    outsider = licenseManager(system, accounts.outsider);
+    const key = await rawRequest(system, {
+      account: accounts.management,
+      service: 'kms',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
+      body: JSON.stringify({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
+    });
+    expect(key.status, key.text).toBe(200);
+    keyArn = key.json.KeyMetadata.Arn;
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('creates a licence, answers a retry with the first result, versions it and reads every version', async () => {
+    const request = definition();
+    const created = await issuer.send(new CreateLicenseCommand(request));
+    expect(created).toMatchObject({ Status: 'AVAILABLE', Version: '1' });
+    expect(created.LicenseArn).toMatch(LICENSE_ARN);
+    const arn = created.LicenseArn!;
+    expect(await issuer.send(new CreateLicenseCommand(request))).toMatchObject({ LicenseArn: arn, Version: '1' });
+    expect(await failure(issuer.send(new CreateLicenseCommand({ ...request, LicenseName: 'Other' })))).toMatchObject({ name: 'ValidationException' });
+
+    const { License: v1 } = await issuer.send(new GetLicenseCommand({ LicenseArn: arn }));
+    expect(v1).toMatchObject({
+      LicenseArn: arn,
+      LicenseName: 'Analytics Pro',
+      ProductSKU: request.ProductSKU,
+      Issuer: { Name: 'Example ISV', SignKey: keyArn, KeyFingerprint: expect.any(String) },
+      HomeRegion: system.region,
+      Status: 'AVAILABLE',
+      Validity: request.Validity,
+      Entitlements: request.Entitlements,
+      ConsumptionConfiguration: request.ConsumptionConfiguration,
+      LicenseMetadata: request.LicenseMetadata,
+      Beneficiary: 'customer@example.com',
+      Version: '1',
+    });
+
+    const version = { ...request, LicenseArn: arn, Status: 'AVAILABLE' as const, ClientToken: randomUUID(), SourceVersion: '1' };
+    delete (version as Partial<CreateLicenseRequest>).ProductSKU;
+    delete (version as Partial<CreateLicenseRequest>).Beneficiary;
+    const v2 = await issuer.send(new CreateLicenseVersionCommand({ ...version, LicenseName: 'Analytics Pro 2', ResetUsage: true }));
+    expect(v2).toMatchObject({ LicenseArn: arn, Version: '2', Status: 'AVAILABLE' });
+    const stale = await failure(issuer.send(new CreateLicenseVersionCommand({ ...version, ClientToken: randomUUID(), Status: 'SUSPENDED' })));
+    expect(stale).toMatchObject({ name: 'ConflictException', status: 409 });
+    const v3 = await issuer.send(new CreateLicenseVersionCommand({ ...version, ClientToken: randomUUID(), SourceVersion: '2', Status: 'DEACTIVATED' }));
+    expect(v3).toMatchObject({ Version: '3', Status: 'DEACTIVATED' });
+
+    expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn }))).License).toMatchObject({ Version: '3', Status: 'DEACTIVATED' });
+    expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn, Version: '1' }))).License).toEqual(v1);
+    expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn, Version: '2' }))).License).toMatchObject({ LicenseName: 'Analytics Pro 2' });
+    const versions = await issuer.send(new ListLicenseVersionsCommand({ LicenseArn: arn, MaxResults: 2 }));
+    expect(versions.Licenses!.map((l) => l.Version)).toEqual(['1', '2']);
+    const rest = await issuer.send(new ListLicenseVersionsCommand({ LicenseArn: arn, NextToken: versions.NextToken }));
+    expect(rest.Licenses!.map((l) => [l.Version, l.Status])).toEqual([['3', 'DEACTIVATED']]);
+  });
+
+  it('lists the issued licences with each filter, and pages', async () => {
+    const a = await issuer.send(new CreateLicenseCommand({ ...definition(), Beneficiary: 'alice' }));
+    const b = await issuer.send(new CreateLicenseCommand(definition()));
+    const { License } = await issuer.send(new GetLicenseCommand({ LicenseArn: b.LicenseArn }));
+    const byFilter = async (Name: string, value: string) =>
+      (await issuer.send(new ListLicensesCommand({ Filters: [{ Name, Values: [value] }] }))).Licenses!.map((l) => l.LicenseArn);
+    expect(await byFilter('Beneficiary', 'alice')).toEqual([a.LicenseArn]);
+    expect(await byFilter('ProductSKU', License!.ProductSKU!)).toEqual([b.LicenseArn]);
+    expect(await byFilter('Fingerprint', License!.Issuer!.KeyFingerprint!)).toContain(b.LicenseArn);
+    expect(await byFilter('Status', 'DEACTIVATED')).toHaveLength(1);
+    expect(await failure(issuer.send(new ListLicensesCommand({ Filters: [{ Name: 'Color', Values: ['red'] }] })))).toMatchObject({ name: 'InvalidParameterValueException' });
+    const first = await issuer.send(new ListLicensesCommand({ MaxResults: 2 }));
+    const second = await issuer.send(new ListLicensesCommand({ MaxResults: 2, NextToken: first.NextToken }));
+    expect(first.Licenses).toHaveLength(2);
+    expect(second.Licenses!.map((l) => l.LicenseArn)).not.toContain(first.Licenses![0].LicenseArn);
+    expect((await issuer.send(new ListLicensesCommand({ LicenseArns: [a.LicenseArn!] }))).Licenses).toHaveLength(1);
+    expect((await outsider.send(new ListLicensesCommand({}))).Licenses).toEqual([]);
+  });
+
+  it('grants to an account: accept activates, deactivate and activate again, delete; a second grant is rejected', async () => {
+    const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
+    const granted = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
+    expect(granted).toMatchObject({ Status: 'PENDING_ACCEPT', Version: '1' });
+    expect(granted.GrantArn).toMatch(GRANT_ARN);
+    const grantArn = granted.GrantArn!;
+    expect((await member.send(new ListReceivedLicensesCommand({}))).Licenses!.find((l) => l.LicenseArn === LicenseArn)).toMatchObject({
+      ReceivedMetadata: { ReceivedStatus: 'PENDING_ACCEPT', AllowedOperations: ['CheckoutLicense', 'CheckInLicense', 'CreateGrant'] },
+    });
+    expect(await failure(issuer.send(new AcceptGrantCommand({ GrantArn: grantArn })))).toMatchObject({ name: 'AuthorizationException' });
+    expect(await failure(member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', ClientToken: randomUUID() })))).toMatchObject({
+      name: 'ValidationException',
+    });
+
+    expect(await member.send(new AcceptGrantCommand({ GrantArn: grantArn }))).toMatchObject({ Status: 'ACTIVE', Version: '2' });
+    expect(await failure(member.send(new AcceptGrantCommand({ GrantArn: grantArn })))).toMatchObject({ name: 'ValidationException' });
+    const disabled = await member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'DISABLED', StatusReason: 'paused', ClientToken: randomUUID() }));
+    expect(disabled).toMatchObject({ Status: 'DISABLED', Version: '3' });
+    const staleVersion = await failure(issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '2', ClientToken: randomUUID() })));
+    expect(staleVersion).toMatchObject({ name: 'ConflictException' });
+    const token = randomUUID();
+    expect(await issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }))).toMatchObject({
+      Status: 'ACTIVE',
+      Version: '4',
+    });
+    expect(await issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }))).toMatchObject({
+      Version: '4',
+    });
+    expect(await failure(member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, GrantName: 'mine', ClientToken: randomUUID() })))).toMatchObject({
+      name: 'AuthorizationException',
+    });
+    expect((await member.send(new GetGrantCommand({ GrantArn: grantArn, Version: '3' }))).Grant).toMatchObject({ GrantStatus: 'DISABLED', StatusReason: 'paused' });
+    expect((await member.send(new ListReceivedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [LicenseArn!] }] }))).Grants).toMatchObject([
+      { GrantArn: grantArn, GrantStatus: 'ACTIVE', ParentArn: LicenseArn, GranteePrincipalArn: accountPrincipal(accounts.member) },
+    ]);
+    expect((await issuer.send(new ListDistributedGrantsCommand({ Filters: [{ Name: 'GrantStatus', Values: ['ACTIVE'] }, { Name: 'LicenseArn', Values: [LicenseArn!] }] }))).Grants).toHaveLength(1);
+
+    expect(await failure(member.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' })))).toMatchObject({ name: 'AuthorizationException' });
+    expect(await failure(issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '3' })))).toMatchObject({ name: 'ConflictException' });
+    expect(await issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' }))).toMatchObject({ Status: 'DELETED', Version: '5' });
+    expect((await member.send(new ListReceivedLicensesCommand({ LicenseArns: [LicenseArn!] }))).Licenses).toEqual([]);
+
+    const second = await grantTo(LicenseArn!, accountPrincipal(accounts.nestedMember));
+    expect(await nested.send(new RejectGrantCommand({ GrantArn: second.GrantArn }))).toMatchObject({ Status: 'REJECTED', Version: '2' });
+    expect(await failure(issuer.send(new CreateGrantVersionCommand({ GrantArn: second.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })))).toMatchObject({
+      name: 'ValidationException',
+    });
+  });
+
+  it('keeps one ACTIVE grant per product for a grantee unless the activation overrides it', async () => {
+    const first = await issuer.send(new CreateLicenseCommand(definition()));
+    const sameProduct = await issuer.send(new CreateLicenseCommand({ ...definition(), ProductSKU: `sku-${skus - 1}` }));
+    const a = await grantTo(first.LicenseArn!, accountPrincipal(accounts.member));
+    const b = await grantTo(sameProduct.LicenseArn!, accountPrincipal(accounts.member));
+    await member.send(new AcceptGrantCommand({ GrantArn: a.GrantArn }));
+    expect(await member.send(new AcceptGrantCommand({ GrantArn: b.GrantArn }))).toMatchObject({ Status: 'DISABLED' });
+    const refused = await failure(member.send(new CreateGrantVersionCommand({ GrantArn: b.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })));
+    expect(refused).toMatchObject({ name: 'ValidationException', message: expect.stringContaining(a.GrantArn!) });
+    await member.send(
+      new CreateGrantVersionCommand({ GrantArn: b.GrantArn, Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' }, ClientToken: randomUUID() }),
+    );
+    expect((await member.send(new GetGrantCommand({ GrantArn: a.GrantArn }))).Grant).toMatchObject({ GrantStatus: 'DISABLED', StatusReason: `Replaced by ${b.GrantArn}` });
+    expect((await member.send(new GetGrantCommand({ GrantArn: b.GrantArn }))).Grant).toMatchObject({ GrantStatus: 'ACTIVE' });
+  });
+
+  it('distributes to the organization and to an OU with its nested OUs; only the management account may', async () => {
+    const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
+    const toOrganization = await grantTo(LicenseArn!, ORGANIZATION);
+    const toOu = await grantTo(LicenseArn!, ENGINEERING_OU);
+    // Grants of the management account to its organization are accepted automatically, activated by either side.
+    expect(toOu).toMatchObject({ Status: 'DISABLED' });
+    await nested.send(new CreateGrantVersionCommand({ GrantArn: toOu.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() }));
+
+    const receivedBy = async (client: LicenseManagerClient) =>
+      (await client.send(new ListReceivedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [LicenseArn!] }] }))).Grants!.map((g) => g.GrantArn).sort();
+    expect(await receivedBy(nested)).toEqual([toOrganization.GrantArn, toOu.GrantArn].sort());
+    expect(await receivedBy(member)).toEqual([toOrganization.GrantArn, toOu.GrantArn].sort());
+    expect(await receivedBy(outsider)).toEqual([]);
+    expect((await nested.send(new ListReceivedLicensesCommand({ LicenseArns: [LicenseArn!] }))).Licenses).toMatchObject([
+      { LicenseArn, ReceivedMetadata: { ReceivedStatus: 'ACTIVE' } },
+    ]);
+
+    const forOrganization = await issuer.send(new ListReceivedGrantsForOrganizationCommand({ LicenseArn }));
+    expect(forOrganization.Grants!.map((g) => g.GrantArn).sort()).toEqual([toOrganization.GrantArn, toOu.GrantArn].sort());
+    expect((await issuer.send(new ListReceivedLicensesForOrganizationCommand({}))).Licenses!.map((l) => l.LicenseArn)).toContain(LicenseArn);
+    expect(await failure(member.send(new ListReceivedGrantsForOrganizationCommand({ LicenseArn })))).toMatchObject({ name: 'AuthorizationException' });
+
+    // A member distributes what it received, within the operations it was granted.
+    const { LicenseArn: other } = await issuer.send(new CreateLicenseCommand(definition()));
+    const toMember = await grantTo(other!, accountPrincipal(accounts.member));
+    await member.send(new AcceptGrantCommand({ GrantArn: toMember.GrantArn }));
+    expect(await failure(grantTo(other!, ORGANIZATION, member))).toMatchObject({ name: 'ValidationException' });
+    const subGrant = await grantTo(other!, accountPrincipal(accounts.nestedMember), member);
+    expect((await nested.send(new GetGrantCommand({ GrantArn: subGrant.GrantArn }))).Grant).toMatchObject({ ParentArn: toMember.GrantArn });
+    const beyond = member.send(
+      new CreateGrantCommand({
+        GrantName: 'too much',
+        LicenseArn: other,
+        Principals: [accountPrincipal(accounts.nestedMember)],
+        HomeRegion: system.region,
+        AllowedOperations: ['CreateToken'],
+        ClientToken: randomUUID(),
+      }),
+    );
+    expect(await failure(beyond)).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('CreateToken') });
+  });
+
+  it('shows a stranger nothing and lets it change nothing', async () => {
+    const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
+    const { GrantArn } = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
+    const notFound = { name: 'ResourceNotFoundException' };
+    expect(await failure(outsider.send(new GetLicenseCommand({ LicenseArn })))).toMatchObject(notFound);
+    expect(await failure(outsider.send(new ListLicenseVersionsCommand({ LicenseArn })))).toMatchObject(notFound);
+    expect(await failure(outsider.send(new GetGrantCommand({ GrantArn })))).toMatchObject(notFound);
+    expect(await failure(outsider.send(new AcceptGrantCommand({ GrantArn })))).toMatchObject(notFound);
+    expect(await failure(outsider.send(new RejectGrantCommand({ GrantArn })))).toMatchObject(notFound);
+    expect(await failure(outsider.send(new DeleteGrantCommand({ GrantArn, Version: '1' })))).toMatchObject(notFound);
+    expect(await failure(outsider.send(new CreateGrantVersionCommand({ GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })))).toMatchObject(notFound);
+    expect(await failure(outsider.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' })))).toMatchObject(notFound);
+    expect(await failure(grantTo(LicenseArn!, accountPrincipal(accounts.outsider), outsider))).toMatchObject(notFound);
+    expect((await outsider.send(new ListReceivedGrantsCommand({}))).Grants).toEqual([]);
+    expect((await outsider.send(new ListReceivedLicensesCommand({}))).Licenses).toEqual([]);
+    expect((await outsider.send(new ListDistributedGrantsCommand({}))).Grants).toEqual([]);
+    // A grantee sees the licence, and is told it may not change it.
+    expect(await failure(member.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' })))).toMatchObject({ name: 'AuthorizationException' });
+  });
+
+  it('deletes a licence: still readable, no longer versioned or granted', async () => {
+    const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
+    expect(await failure(issuer.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '2' })))).toMatchObject({ name: 'ConflictException' });
+    const deleted = await issuer.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' }));
+    expect(deleted).toMatchObject({ Status: 'DELETED', DeletionDate: expect.any(String) });
+    expect((await issuer.send(new GetLicenseCommand({ LicenseArn }))).License).toMatchObject({ Status: 'DELETED', Version: '1' });
+    expect(await failure(grantTo(LicenseArn!, accountPrincipal(accounts.member)))).toMatchObject({ name: 'ValidationException' });
+    const { License } = await issuer.send(new GetLicenseCommand({ LicenseArn }));
+    const version = issuer.send(
+      new CreateLicenseVersionCommand({
+        LicenseArn,
+        LicenseName: License!.LicenseName,
+        ProductName: License!.ProductName,
+        Issuer: { Name: 'Example ISV', SignKey: keyArn },
+        HomeRegion: system.region,
+        Validity: License!.Validity,
+        Entitlements: License!.Entitlements,
+        ConsumptionConfiguration: License!.ConsumptionConfiguration,
+        Status: 'AVAILABLE',
+        ClientToken: randomUUID(),
+      }),
+    );
+    expect(await failure(version)).toMatchObject({ name: 'ValidationException' });
+  });
+});
