@@ -24,6 +24,12 @@ const SERVED = new Set([
   'license-manager-extensions:AuthorizeLaunch',
   'license-manager:ListResourceInventory',
   'license-manager-extensions:ReportResources',
+  'kms:CreateKey',
+  'kms:DescribeKey',
+  'kms:GetPublicKey',
+  'kms:ListKeys',
+  'kms:ScheduleKeyDeletion',
+  'sts:AssumeRoleWithWebIdentity',
 ]);
 
 /** Values for the few string shapes whose pattern a placeholder would not satisfy. */

@@ -392,4 +392,18 @@ describe('verifySigV4 errors', () => {
     const longTermWithToken = await signWithSmithy('license-manager', awsJsonCreate, { ...KEYS.longTerm, sessionToken: 'x' });
     expect(rejection(longTermWithToken).code).toBe('UnrecognizedClientException');
   });
+
+  it('answers ExpiredTokenException for temporary credentials past their expiry, once the signature is right', async () => {
+    const request = await signWithSmithy('license-manager', awsJsonCreate, KEYS.temporary);
+    const expiring = (expiresAt: Date, secretAccessKey = KEYS.temporary.secretAccessKey) => ({
+      findSecret: () => ({ secretAccessKey, sessionToken: KEYS.temporary.sessionToken, expiresAt }),
+      now: SIGNED_AT,
+    });
+    expect(verifySigV4(request, expiring(minutes(1))).accessKeyId).toBe(KEYS.temporary.accessKeyId);
+    expect(() => verifySigV4(request, expiring(SIGNED_AT))).toThrow(
+      expect.objectContaining({ code: 'ExpiredTokenException', httpStatus: 403, message: 'The security token included in the request is expired' }),
+    );
+    // Whoever does not hold the secret learns nothing about the credentials' expiry.
+    expect(() => verifySigV4(request, expiring(minutes(-1), 'wrong-secret'))).toThrow(expect.objectContaining({ code: 'InvalidSignatureException' }));
+  });
 });
