@@ -1,0 +1,226 @@
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  CheckoutLicenseCommand,
+  CreateLicenseCommand,
+  CreateTokenCommand,
+  DeleteTokenCommand,
+  GetAccessTokenCommand,
+  GetLicenseCommand,
+  LicenseManagerClient,
+  ListLicensesCommand,
+  ListTokensCommand,
+} from '@aws-sdk/client-license-manager';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MasterKey } from '../../services/grants/src/application/master-key';
+import { epochSeconds, signJwt } from '../../services/grants/src/domain/refresh-token/jwt';
+import { licenseManager, rawRequest } from '../support/clients';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
+
+const MASTER_KEY = randomBytes(32);
+const ISSUER = accounts.management.accountId;
+const ROLE = `arn:aws:iam::${ISSUER}:role/AWSLicenseManagerConsumptionRole`;
+
+interface StsAnswer {
+  credentials?: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
+  subject?: string;
+  assumedRoleUser?: { AssumedRoleId: string; Arn: string };
+  audience?: string;
+  provider?: string;
+  error?: { code: string; status: number; message: string };
+}
+
+describe('licence tokens for customers without an account: refresh token, access token, temporary credentials', () => {
+  let system: RunningSystem;
+  let issuer: LicenseManagerClient;
+  let customer: LicenseManagerClient;
+  let licenseArn: string;
+  let keyFingerprint: string;
+
+  /** boto3's STS client, unsigned, as the customer's software runs it. */
+  const assumeRole = (accessToken: string, roleArn = ROLE, durationSeconds?: number): Promise<StsAnswer> =>
+    new Promise((resolve, reject) => {
+      const args = [join(__dirname, 'sts-web-identity.py'), system.endpoint, system.region, roleArn, 'customer-42'];
+      const child = execFile(
+        'python3',
+        durationSeconds === undefined ? args : [...args, String(durationSeconds)],
+        { env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' }, timeout: 60_000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out))),
+      );
+      child.stdin!.end(accessToken);
+    });
+
+  /** The official SDK with the temporary credentials. */
+  const withCredentials = (credentials: NonNullable<StsAnswer['credentials']>) =>
+    new LicenseManagerClient({
+      endpoint: system.endpoint,
+      region: system.region,
+      credentials: { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken },
+      maxAttempts: 1,
+    });
+
+  const createToken = (overrides: Partial<ConstructorParameters<typeof CreateTokenCommand>[0]> = {}) =>
+    issuer.send(new CreateTokenCommand({ LicenseArn: licenseArn, TokenProperties: ['edition:pro'], RoleArns: [ROLE], ClientToken: randomUUID(), ...overrides }));
+
+  beforeAll(async () => {
+    system = await startSystem({ LM_MASTER_KEY: MASTER_KEY.toString('base64') });
+    issuer = licenseManager(system, accounts.management);
+    customer = licenseManager(system, accounts.outsider);
+    const key = await rawRequest(system, {
+      account: accounts.management,
+      service: 'kms',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
+      body: JSON.stringify({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
+    });
+    expect(key.status).toBe(200);
+    const now = Date.now();
+    ({ LicenseArn: licenseArn } = (await issuer.send(
+      new CreateLicenseCommand({
+        LicenseName: 'Analytics Pro',
+        ProductName: 'Analytics',
+        ProductSKU: 'analytics-pro',
+        Issuer: { Name: 'Example ISV', SignKey: key.json.KeyMetadata.Arn },
+        HomeRegion: system.region,
+        Validity: { Begin: new Date(now - 86_400_000).toISOString(), End: new Date(now + 365 * 86_400_000).toISOString() },
+        Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }],
+        Beneficiary: 'customer-without-account',
+        ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+        ClientToken: randomUUID(),
+      }),
+    )) as { LicenseArn: string });
+    keyFingerprint = (await issuer.send(new GetLicenseCommand({ LicenseArn: licenseArn }))).License!.Issuer!.KeyFingerprint!;
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('creates a refresh token once; a retry within 10 minutes answers the same token', async () => {
+    const ClientToken = randomUUID();
+    const first = await createToken({ ClientToken });
+    expect(first).toMatchObject({ TokenId: expect.stringMatching(/^[0-9a-f]{32}$/), TokenType: 'REFRESH_TOKEN' });
+    expect(first.Token!.split('.')).toHaveLength(3);
+    expect(first.Token!.length).toBeLessThanOrEqual(4096);
+    const claims = JSON.parse(Buffer.from(first.Token!.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ aud: licenseArn, amr: ['edition:pro'], sub: ISSUER, jti: first.TokenId });
+    expect(claims.exp - claims.iat).toBe(365 * 86_400);
+    const retry = await createToken({ ClientToken });
+    expect(retry).toMatchObject({ TokenId: first.TokenId, Token: first.Token });
+    await expect(createToken({ ClientToken, TokenProperties: ['edition:basic'] })).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('refuses tokens to an account that neither issued the licence nor holds a grant for it', async () => {
+    await expect(
+      customer.send(new CreateTokenCommand({ LicenseArn: licenseArn, ClientToken: randomUUID() })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(createToken({ RoleArns: ['arn:aws:iam::222222222222:role/Elsewhere'] })).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('takes the customer from refresh token to credentials that consume the licence and nothing else, until the token is deleted', async () => {
+    const { TokenId, Token } = await createToken({ TokenProperties: ['edition:pro', 'seats:10'] });
+
+    // GetAccessToken: any signed caller may exchange the token, for properties it holds only.
+    await expect(customer.send(new GetAccessTokenCommand({ Token, TokenProperties: ['seats:1000'] }))).rejects.toMatchObject({ name: 'ValidationException' });
+    const { AccessToken } = await customer.send(new GetAccessTokenCommand({ Token, TokenProperties: ['seats:10'] }));
+    await expect(customer.send(new GetAccessTokenCommand({ Token: AccessToken }))).rejects.toMatchObject({ name: 'AuthorizationException' });
+
+    // AssumeRoleWithWebIdentity through boto3: a role of the issuing account named by the token, at most an hour.
+    expect((await assumeRole(AccessToken!, `arn:aws:iam::${ISSUER}:role/Other`)).error).toMatchObject({ code: 'AccessDenied', status: 403 });
+    expect((await assumeRole(AccessToken!, ROLE, 7200)).error).toMatchObject({ code: 'ValidationError', status: 400 });
+    const sts = await assumeRole(AccessToken!, ROLE, 900);
+    const unused = await assumeRole(AccessToken!, ROLE, 900);
+    expect(sts.credentials).toMatchObject({
+      AccessKeyId: expect.stringMatching(/^ASIA[A-Z0-9]{16}$/),
+      SecretAccessKey: expect.stringMatching(/^.{40}$/),
+      SessionToken: expect.any(String),
+    });
+    expect(new Date(sts.credentials!.Expiration).getTime() - Date.now()).toBeLessThanOrEqual(900_000);
+    expect(sts).toMatchObject({
+      subject: ISSUER,
+      audience: licenseArn,
+      assumedRoleUser: { Arn: `arn:aws:sts::${ISSUER}:assumed-role/AWSLicenseManagerConsumptionRole/customer-42` },
+    });
+
+    // The credentials consume the licence...
+    const consumer = withCredentials(sts.credentials!);
+    expect((await consumer.send(new GetLicenseCommand({ LicenseArn: licenseArn }))).License?.LicenseArn).toBe(licenseArn);
+    const checkout = await consumer.send(
+      new CheckoutLicenseCommand({
+        ProductSKU: 'analytics-pro',
+        CheckoutType: 'PROVISIONAL',
+        KeyFingerprint: keyFingerprint,
+        Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+        Beneficiary: 'customer-without-account',
+        ClientToken: randomUUID(),
+      }),
+    );
+    expect(checkout.LicenseArn).toBe(licenseArn);
+    // ...and do nothing else.
+    await expect(consumer.send(new ListLicensesCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(consumer.send(new CreateTokenCommand({ LicenseArn: licenseArn, ClientToken: randomUUID() }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    // Without the session token the signature is not theirs.
+    await expect(
+      withCredentials({ ...sts.credentials!, SessionToken: 'not-the-session-token' }).send(new GetLicenseCommand({ LicenseArn: licenseArn })),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+
+    // Deleting the token ends it all: the exchange, new credentials and the credentials already out.
+    await issuer.send(new DeleteTokenCommand({ TokenId }));
+    await expect(customer.send(new GetAccessTokenCommand({ Token }))).rejects.toMatchObject({ name: 'AuthorizationException' });
+    expect((await assumeRole(AccessToken!)).error).toMatchObject({ code: 'InvalidIdentityToken', status: 400 });
+    await expect(withCredentials(unused.credentials!).send(new GetLicenseCommand({ LicenseArn: licenseArn }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
+
+    const { Tokens } = await issuer.send(new ListTokensCommand({ Filters: [{ Name: 'LicenseArns', Values: [licenseArn] }] }));
+    expect(Tokens!.find((t) => t.TokenId === TokenId)).toMatchObject({
+      TokenType: 'REFRESH_TOKEN',
+      LicenseArn: licenseArn,
+      Status: 'DELETED',
+      TokenProperties: ['edition:pro', 'seats:10'],
+      RoleArns: [ROLE],
+    });
+    expect(Tokens!.every((t) => !('Token' in t))).toBe(true);
+    // Another account sees none of the issuer's tokens.
+    expect((await customer.send(new ListTokensCommand({}))).Tokens).toEqual([]);
+  });
+
+  it('refuses an expired access token', async () => {
+    const { TokenId } = await createToken();
+    // Signed as the service would have an hour ago (the test knows the deployment's master key).
+    const issuedAt = epochSeconds(new Date(Date.now() - 2 * 3_600_000));
+    const expired = signJwt(
+      { aud: licenseArn, amr: ['edition:pro'], sub: ISSUER, tid: TokenId, jti: randomUUID(), iat: issuedAt, exp: issuedAt + 3600 },
+      new MasterKey(MASTER_KEY).derive('access-token'),
+    );
+    expect((await assumeRole(expired)).error).toMatchObject({ code: 'ExpiredTokenException', status: 400 });
+    expect((await assumeRole(`${expired.slice(0, -4)}AAAA`)).error).toMatchObject({ code: 'InvalidIdentityToken' });
+  });
+
+  it('keeps tokens, secrets and session tokens out of events and logs', async () => {
+    const { Token } = await createToken();
+    const { AccessToken } = await customer.send(new GetAccessTokenCommand({ Token }));
+    const { credentials } = await assumeRole(AccessToken!);
+    const secrets = [Token!, AccessToken!, credentials!.SecretAccessKey, credentials!.SessionToken];
+    const db = new Client({ connectionString: system.databaseUrl });
+    await db.connect();
+    try {
+      const events = (await db.query(`select type, data::text as data from grants.events`)).rows as { type: string; data: string }[];
+      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['TokenCreated', 'TokenDeleted', 'TemporaryCredentialsIssued']));
+      const stored = [
+        ...events.map((e) => e.data),
+        ...(await db.query(`select row_to_json(t)::text as row from grants.refresh_tokens t`)).rows.map((r) => r.row),
+        ...(await db.query(`select row_to_json(c)::text as row from grants.temporary_credentials c`)).rows.map((r) => r.row),
+      ];
+      for (const secret of secrets) expect(stored.filter((text) => text.includes(secret))).toEqual([]);
+    } finally {
+      await db.end();
+    }
+    for (const service of ['gateway', 'grants'] as const) {
+      for (const secret of secrets) expect(system.logs(service).includes(secret)).toBe(false);
+    }
+  });
+});
