@@ -1,0 +1,202 @@
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import { describe, expect, it } from 'vitest';
+import type { GrantCommand } from '../src/domain/grant/commands';
+import { grantDecider as decider } from '../src/domain/grant/decide';
+import type { GrantEvent } from '../src/domain/grant/events';
+import type { GrantState } from '../src/domain/grant/grant';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const region = 'us-east-1';
+const licenseArn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000001';
+const arn = 'arn:aws:license-manager::111111111111:grant:g-00000000000000000000000000000001';
+const organization = { id: 'o-lmdev00001', managementAccountId: '111111111111', rootId: 'r-lmdv' };
+const callers: Record<'grantor' | 'grantee' | 'nested' | 'stranger', Caller> = {
+  grantor: { accountId: '111111111111', principalArn: 'arn:aws:iam::111111111111:root', accessKeyId: 'A', region, organization: { ...organization, organizationalUnitPath: ['r-lmdv'] } },
+  grantee: { accountId: '222222222222', principalArn: 'arn:aws:iam::222222222222:root', accessKeyId: 'B', region, organization: { ...organization, organizationalUnitPath: ['ou-lmdv-engineering', 'r-lmdv'] } },
+  nested: {
+    accountId: '444444444444',
+    principalArn: 'arn:aws:iam::444444444444:root',
+    accessKeyId: 'D',
+    region,
+    organization: { ...organization, organizationalUnitPath: ['ou-lmdv-platform', 'ou-lmdv-engineering', 'r-lmdv'] },
+  },
+  stranger: { accountId: '333333333333', principalArn: 'arn:aws:iam::333333333333:root', accessKeyId: 'C', region },
+};
+const license = { licenseArn, issuerAccountId: '111111111111', issuerName: 'Example ISV', productSku: 'sku-1', homeRegion: region, deleted: false };
+const operations: LicenseManager.AllowedOperation[] = ['CheckoutLicense', 'CreateGrant'];
+
+const createInput = (principal: string, changes: Partial<LicenseManager.CreateGrantRequest> = {}): LicenseManager.CreateGrantRequest => ({
+  ClientToken: 'c',
+  GrantName: 'to the member',
+  LicenseArn: licenseArn,
+  Principals: [principal],
+  HomeRegion: region,
+  AllowedOperations: operations,
+  ...changes,
+});
+const create = (principal = 'arn:aws:iam::222222222222:root', changes: Partial<LicenseManager.CreateGrantRequest> = {}, caller = callers.grantor): GrantCommand => ({
+  type: 'CreateGrant',
+  arn,
+  input: createInput(principal, changes),
+  license,
+  caller,
+  region,
+  now,
+  clientToken: 'c',
+  requestHash: 'h',
+});
+
+let tokens = 0;
+const version = (caller: Caller, input: Partial<LicenseManager.CreateGrantVersionRequest>, activeForSameProduct: string[] = []): GrantCommand => {
+  const token = `v${++tokens}`;
+  return { type: 'CreateGrantVersion', input: { GrantArn: arn, ClientToken: token, ...input }, activeForSameProduct, caller, region, now, clientToken: token, requestHash: token };
+};
+const accept = (caller = callers.grantee, activeForSameProduct: string[] = []): GrantCommand => ({ type: 'AcceptGrant', arn, activeForSameProduct, caller, region, now });
+const reject = (caller = callers.grantee): GrantCommand => ({ type: 'RejectGrant', arn, caller, region, now });
+const remove = (grantVersion: string, caller = callers.grantor): GrantCommand => ({ type: 'DeleteGrant', arn, version: grantVersion, caller, region, now });
+
+const fold = (events: GrantEvent[]) => events.reduce(decider.evolve, decider.initialState());
+const statusOf = (state: GrantState) => (state.status === 'present' ? state.aggregate.grant.GrantStatus : 'absent');
+const code = (code: string) => expect.objectContaining({ code });
+
+/** The grant after these commands, each decided on the state the previous ones left. */
+function after(...commands: GrantCommand[]): GrantEvent[] {
+  const events: GrantEvent[] = [];
+  for (const command of commands) events.push(...decider.decide(command, fold(events)));
+  return events;
+}
+
+describe('grant decider', () => {
+  const created = after(create());
+  const pending = fold(created);
+  const active = after(create(), accept());
+  const disabled = after(create(), accept(), version(callers.grantee, { Status: 'DISABLED' }));
+  const rejected = after(create(), reject());
+  const deleted = after(create(), remove('1'));
+
+  it('creates a PENDING_ACCEPT grant to an account, whose parent is the licence', () => {
+    expect(statusOf(pending)).toBe('PENDING_ACCEPT');
+    expect(pending.status === 'present' && pending.aggregate.grant).toMatchObject({ ParentArn: licenseArn, Version: '1', GrantedOperations: operations });
+  });
+
+  it('auto-accepts the management account grants to its organization and OUs (DISABLED); others may not make them', () => {
+    const organizationArn = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
+    const ouArn = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
+    expect(statusOf(fold(after(create(organizationArn))))).toBe('DISABLED');
+    expect(statusOf(fold(after(create(ouArn))))).toBe('DISABLED');
+    expect(() => after(create(organizationArn, {}, callers.grantee))).toThrow(code('ValidationException'));
+    expect(() => after(create('arn:aws:organizations::111111111111:organization/o-otherorg01'))).toThrow(code('ValidationException'));
+  });
+
+  it('refuses bad grants', () => {
+    expect(() => after(create('arn:aws:iam::222222222222:user/bob'))).toThrow(code('ValidationException'));
+    expect(() => after(create('arn:aws:iam::111111111111:root'))).toThrow(code('ValidationException'));
+    expect(() => after(create(undefined, { Principals: ['arn:aws:iam::222222222222:root', 'arn:aws:iam::444444444444:root'] }))).toThrow(code('ValidationException'));
+    expect(() => after(create(undefined, { AllowedOperations: [] }))).toThrow(code('ValidationException'));
+    expect(() => after(create(undefined, { AllowedOperations: ['CheckoutLicense', 'CheckoutLicense'] }))).toThrow(code('ValidationException'));
+    expect(() => after(create(undefined, { GrantName: ' ' }))).toThrow(code('ValidationException'));
+    expect(() => after(create(undefined, { HomeRegion: 'eu-west-1' }))).toThrow(code('ValidationException'));
+    expect(() => decider.decide({ ...create(), license: { ...license, deleted: true } } as GrantCommand, decider.initialState())).toThrow(code('ValidationException'));
+    expect(() => decider.decide({ ...create(), license: { ...license, homeRegion: 'eu-west-1' }, input: createInput('arn:aws:iam::222222222222:root', { HomeRegion: 'eu-west-1' }) } as GrantCommand, decider.initialState())).toThrow(
+      code('RedirectException'),
+    );
+  });
+
+  it('limits a sub-grant to the operations of the grant it derives from', () => {
+    const parent = { grantArn: 'arn:aws:license-manager::111111111111:grant:g-parent', grantedOperations: ['CheckoutLicense'] as LicenseManager.AllowedOperation[] };
+    const sub = (ops: LicenseManager.AllowedOperation[]) => ({ ...create('arn:aws:iam::444444444444:root', { AllowedOperations: ops }, callers.grantee), parent }) as GrantCommand;
+    expect(() => decider.decide(sub(['CheckoutLicense', 'CreateToken']), decider.initialState())).toThrow(expect.objectContaining({ message: expect.stringContaining('CreateToken') }));
+    expect(decider.decide(sub(['CheckoutLicense']), decider.initialState())).toMatchObject([{ data: { grant: { ParentArn: parent.grantArn } } }]);
+  });
+
+  /** The state table: for each status, what each command does (a status, or the error's code). */
+  const table: [string, GrantEvent[], Record<string, string>][] = [
+    ['PENDING_ACCEPT', created, { accept: 'ACTIVE', reject: 'REJECTED', activate: 'ValidationException', deactivate: 'ValidationException', delete: 'DELETED' }],
+    ['ACTIVE', active, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED' }],
+    ['DISABLED', disabled, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED' }],
+    ['REJECTED', rejected, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ValidationException', deactivate: 'ValidationException', delete: 'DELETED' }],
+    ['DELETED', deleted, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ValidationException', deactivate: 'ValidationException', delete: 'ValidationException' }],
+  ];
+  for (const [status, events, outcomes] of table) {
+    it(`from ${status}: ${Object.entries(outcomes).map(([c, o]) => `${c} -> ${o}`).join(', ')}`, () => {
+      const state = fold(events);
+      expect(statusOf(state)).toBe(status);
+      const currentVersion = state.status === 'present' ? state.aggregate.grant.Version : '';
+      const commands: Record<string, GrantCommand> = {
+        accept: accept(),
+        reject: reject(),
+        activate: version(callers.grantee, { Status: 'ACTIVE' }),
+        deactivate: version(callers.grantor, { Status: 'DISABLED' }),
+        delete: remove(currentVersion),
+      };
+      for (const [name, outcome] of Object.entries(outcomes)) {
+        const decide = () => decider.decide(commands[name], state);
+        if (outcome.endsWith('Exception')) expect(decide, name).toThrow(code(outcome));
+        else {
+          const next = fold([...events, ...decide()]);
+          expect(statusOf(next), name).toBe(outcome);
+          expect(next.status === 'present' && next.aggregate.grant.Version, name).toBe(String(Number(currentVersion) + 1));
+        }
+      }
+    });
+  }
+
+  it('lets only the grantee answer, only the grantor delete or rename; strangers see nothing', () => {
+    const state = fold(active);
+    expect(() => decider.decide(accept(callers.grantor), pending)).toThrow(code('AuthorizationException'));
+    expect(() => decider.decide(reject(callers.grantor), pending)).toThrow(code('AuthorizationException'));
+    expect(() => decider.decide(remove('2', callers.grantee), state)).toThrow(code('AuthorizationException'));
+    expect(() => decider.decide(version(callers.grantee, { GrantName: 'mine' }), state)).toThrow(code('AuthorizationException'));
+    expect(decider.decide(version(callers.grantor, { GrantName: 'renamed', AllowedOperations: ['CheckoutLicense'] }), state)).toMatchObject([
+      { type: 'GrantVersionCreated', data: { grantName: 'renamed', grantedOperations: ['CheckoutLicense'] } },
+    ]);
+    for (const command of [accept(callers.stranger), reject(callers.stranger), remove('2', callers.stranger), version(callers.stranger, { Status: 'DISABLED' })]) {
+      expect(() => decider.decide(command, state)).toThrow(code('ResourceNotFoundException'));
+    }
+    expect(() => decider.decide(accept(), decider.initialState())).toThrow(code('ResourceNotFoundException'));
+  });
+
+  it('refuses stale versions, statuses other than ACTIVE and DISABLED, and Options without an activation', () => {
+    const state = fold(active);
+    expect(() => decider.decide(version(callers.grantor, { Status: 'DISABLED', SourceVersion: '1' }), state)).toThrow(code('ConflictException'));
+    expect(() => decider.decide(remove('1'), state)).toThrow(code('ConflictException'));
+    expect(() => decider.decide(version(callers.grantor, { Status: 'PENDING_ACCEPT' }), fold(disabled))).toThrow(code('ValidationException'));
+    expect(() => decider.decide(version(callers.grantor, { Status: 'DISABLED', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' } }), state)).toThrow(
+      code('ValidationException'),
+    );
+  });
+
+  it('answers a retried version with nothing new, and refuses its ClientToken for another request', () => {
+    const first = version(callers.grantor, { Status: 'DISABLED' });
+    const events = [...active, ...decider.decide(first, fold(active))];
+    expect(decider.decide(first, fold(events))).toEqual([]);
+    expect(() => decider.decide({ ...first, requestHash: 'other' } as GrantCommand, fold(events))).toThrow(code('ValidationException'));
+  });
+
+  it('keeps one ACTIVE grant per product: accepted as DISABLED, activated only with ALL_GRANTS_PERMITTED_BY_ISSUER', () => {
+    const other = 'arn:aws:license-manager::111111111111:grant:g-other';
+    const accepted = decider.decide(accept(callers.grantee, [other]), pending);
+    expect(accepted).toMatchObject([{ type: 'GrantAccepted', data: { statusReason: expect.stringContaining(other) } }]);
+    const state = fold([...created, ...accepted]);
+    expect(statusOf(state)).toBe('DISABLED');
+    expect(() => decider.decide(version(callers.grantee, { Status: 'ACTIVE' }, [other]), state)).toThrow(expect.objectContaining({ message: expect.stringContaining(other) }));
+    expect(() => decider.decide(version(callers.grantee, { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'DISTRIBUTED_GRANTS_ONLY' } }, [other]), state)).toThrow(
+      code('ValidationException'),
+    );
+    expect(
+      decider.decide(version(callers.grantee, { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' } }, [other]), state).map((e) => e.type),
+    ).toEqual(['GrantVersionCreated', 'GrantActivated']);
+    const replaced = decider.decide({ type: 'ReplaceGrant', byGrantArn: other, now }, fold(active));
+    expect(replaced).toMatchObject([{ type: 'GrantReplaced', data: { byGrantArn: other, version: '3' } }]);
+    expect(statusOf(fold([...active, ...replaced]))).toBe('DISABLED');
+    expect(decider.decide({ type: 'ReplaceGrant', byGrantArn: other, now }, fold(disabled))).toEqual([]);
+  });
+
+  it('covers the accounts of an OU and of the OUs nested in it', () => {
+    const events = after(create('arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering'));
+    const ouGrant = fold(events);
+    expect(statusOf(fold([...events, ...decider.decide(version(callers.nested, { Status: 'ACTIVE' }), ouGrant)]))).toBe('ACTIVE');
+    expect(() => decider.decide(version(callers.stranger, { Status: 'ACTIVE' }), ouGrant)).toThrow(code('ResourceNotFoundException'));
+  });
+});

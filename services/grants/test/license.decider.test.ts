@@ -1,0 +1,109 @@
+import type { LicenseManager } from '@lm/api-model';
+import { describe, expect, it } from 'vitest';
+import type { LicenseCommand } from '../src/domain/license/commands';
+import { licenseDecider as decider } from '../src/domain/license/decide';
+import type { LicenseEvent } from '../src/domain/license/events';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const arn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000001';
+const issuer = { Name: 'Example ISV', SignKey: 'arn:aws:kms:us-east-1:111111111111:key/k', KeyFingerprint: 'aws:111111111111:issuer:fp' };
+const context = { accountId: '111111111111', region: 'us-east-1', now };
+
+const input: LicenseManager.CreateLicenseRequest = {
+  LicenseName: 'Analytics Pro',
+  ProductName: 'Analytics',
+  ProductSKU: 'sku-1',
+  Issuer: { Name: 'Example ISV', SignKey: 'k' },
+  HomeRegion: 'us-east-1',
+  Validity: { Begin: '2026-01-01T00:00:00Z', End: '2027-01-01T00:00:00Z' },
+  Entitlements: [
+    { Name: 'Users', Unit: 'Count', MaxCount: 10 },
+    { Name: 'Tier', Unit: 'None', Value: 'Platinum' },
+  ],
+  Beneficiary: 'customer',
+  ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+  ClientToken: 'create',
+};
+const create: LicenseCommand = { type: 'CreateLicense', arn, input, issuer, ...context, clientToken: 'create', requestHash: 'h1' };
+
+const versionInput = (overrides: Partial<LicenseManager.CreateLicenseVersionRequest> = {}): LicenseManager.CreateLicenseVersionRequest => {
+  const { ProductSKU: _sku, Beneficiary: _beneficiary, Tags: _tags, ...definition } = input;
+  return { ...definition, LicenseArn: arn, Status: 'AVAILABLE', ClientToken: 'v', ...overrides };
+};
+const version = (overrides: Partial<LicenseManager.CreateLicenseVersionRequest> = {}, token = 'v', hash = 'hv'): LicenseCommand => ({
+  type: 'CreateLicenseVersion',
+  arn,
+  input: versionInput({ ...overrides, ClientToken: token }),
+  issuer,
+  ...context,
+  clientToken: token,
+  requestHash: hash,
+});
+const remove = (sourceVersion: string, accountId = '111111111111'): LicenseCommand => ({ type: 'DeleteLicense', arn, sourceVersion, ...context, accountId });
+
+function given(...events: LicenseEvent[]) {
+  const state = events.reduce(decider.evolve, decider.initialState());
+  return { when: (command: LicenseCommand) => () => decider.decide(command, state) };
+}
+const code = (code: string, message?: RegExp) => expect.objectContaining({ code, ...(message ? { message: expect.stringMatching(message) } : {}) });
+
+describe('licence decider', () => {
+  const [created] = decider.decide(create, decider.initialState());
+  const [v2] = given(created).when(version({ SourceVersion: '1', ResetUsage: true }))();
+
+  it('creates version 1, AVAILABLE, with the resolved issuer key', () => {
+    expect(created).toMatchObject({
+      type: 'LicenseCreated',
+      data: { issuerAccountId: '111111111111', clientToken: 'create', license: { LicenseArn: arn, Version: '1', Status: 'AVAILABLE', Issuer: issuer, CreateTime: now.toISOString() } },
+    });
+  });
+
+  it('refuses invalid definitions', () => {
+    const invalid = (changes: Partial<LicenseManager.CreateLicenseRequest>) => given().when({ ...create, input: { ...input, ...changes } });
+    expect(invalid({ HomeRegion: 'eu-west-1' })).toThrow(code('RedirectException'));
+    expect(invalid({ Validity: { Begin: 'yesterday' } })).toThrow(code('ValidationException', /ISO 8601/));
+    expect(invalid({ Validity: { Begin: '2026-01-01T00:00:00Z', End: '2025-01-01T00:00:00Z' } })).toThrow(code('ValidationException', /after/));
+    expect(invalid({ Entitlements: [] })).toThrow(code('ValidationException', /at least one/));
+    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'None', MaxCount: 1 }] })).toThrow(code('ValidationException', /Value, not a MaxCount/));
+    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', Value: 'x' }] })).toThrow(code('ValidationException', /MaxCount, not a Value/));
+    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', MaxCount: -1 }] })).toThrow(code('ValidationException', /non-negative/));
+    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count' }, { Name: 'a', Unit: 'Bytes' }] })).toThrow(code('ValidationException', /unique/));
+    expect(invalid({ ConsumptionConfiguration: { RenewType: 'Monthly' } })).toThrow(code('ValidationException', /Provisional/));
+    expect(invalid({ ConsumptionConfiguration: { BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 0 } } })).toThrow(code('ValidationException'));
+    expect(invalid({ LicenseName: ' ' })).toThrow(code('ValidationException', /LicenseName/));
+    expect(invalid({ LicenseName: 'x'.repeat(151) })).toThrow(code('ValidationException', /150/));
+  });
+
+  it('makes version 2 replacing the definition, and records ResetUsage for consumption', () => {
+    expect(v2).toMatchObject({
+      type: 'LicenseVersionCreated',
+      data: { licenseArn: arn, version: '2', sourceVersion: '1', resetUsage: true, license: { Version: '2', ProductSKU: 'sku-1', Beneficiary: 'customer' } },
+    });
+    expect(given(created).when(version({ Status: 'SUSPENDED' }))()).toMatchObject([{ data: { license: { Status: 'SUSPENDED' }, resetUsage: false } }]);
+  });
+
+  it('refuses a stale SourceVersion, other statuses, another home Region and other accounts', () => {
+    expect(given(created, v2).when(version({ SourceVersion: '1' }, 'v3'))).toThrow(code('ConflictException', /version 2, not 1/));
+    expect(given(created).when(version({ Status: 'DELETED' }))).toThrow(code('ValidationException', /DeleteLicense/));
+    expect(given(created).when(version({ Status: 'PENDING_DELETE' }))).toThrow(code('ValidationException'));
+    expect(given(created).when(version({ HomeRegion: 'eu-west-1' }))).toThrow(code('ValidationException', /HomeRegion cannot change/));
+    expect(given(created).when({ ...version(), accountId: '333333333333' })).toThrow(code('ResourceNotFoundException'));
+    expect(given(created).when({ ...version(), region: 'eu-west-1' })).toThrow(code('RedirectException'));
+    expect(given().when(version())).toThrow(code('ResourceNotFoundException'));
+  });
+
+  it('answers a retried version with nothing new, and refuses its ClientToken for another request', () => {
+    expect(given(created, v2).when(version({ SourceVersion: '1', ResetUsage: true }))()).toEqual([]);
+    expect(given(created, v2).when(version({ Status: 'SUSPENDED' }, 'v', 'other'))).toThrow(code('ValidationException', /ClientToken/));
+    expect(given(created).when(version({}, 'create', 'other'))).toThrow(code('ValidationException', /ClientToken/));
+  });
+
+  it('deletes at the current version only, then refuses every change', () => {
+    expect(given(created, v2).when(remove('1'))).toThrow(code('ConflictException'));
+    expect(given(created, v2).when(remove('2', '222222222222'))).toThrow(code('ResourceNotFoundException'));
+    const deleted = given(created, v2).when(remove('2'))();
+    expect(deleted).toEqual([{ type: 'LicenseDeleted', data: { licenseArn: arn, version: '2', deletionDate: now.toISOString() } }]);
+    expect(given(created, v2, ...deleted).when(remove('2'))).toThrow(code('ValidationException', /deleted/));
+    expect(given(created, v2, ...deleted).when(version({}, 'v3'))).toThrow(code('ValidationException', /deleted/));
+  });
+});
