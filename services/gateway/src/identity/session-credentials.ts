@@ -63,11 +63,11 @@ export class SessionCredentialCache {
 
   private async resolve(accessKeyId: string): Promise<SessionCredentials | null> {
     const credentials = await this.lookup(accessKeyId);
-    // A credential that does not match the key asked for is no answer for it.
-    const found = credentials && credentials.AccessKeyId === accessKeyId ? credentials : null;
-    const expiresAt = found ? Date.parse(found.Expiration) : Number.NaN;
+    // Credentials for another key, or without a readable expiry, are no answer: they would never expire.
+    const expiresAt = credentials ? Date.parse(credentials.Expiration) : Number.NaN;
+    const found = credentials && credentials.AccessKeyId === accessKeyId && !Number.isNaN(expiresAt) ? credentials : null;
     const missUntil = this.now().getTime() + this.missTtlMs;
-    const until = Number.isNaN(expiresAt) ? missUntil : Math.max(expiresAt + this.expiredRetentionMs, missUntil);
+    const until = found ? Math.max(expiresAt + this.expiredRetentionMs, missUntil) : missUntil;
     this.remember(accessKeyId, { credentials: found, until });
     return found;
   }

@@ -73,11 +73,13 @@ describe('SessionCredentialCache', () => {
     expect(asked).toEqual(['ASIAA', 'ASIAB', 'ASIAC', 'ASIAA']);
   });
 
-  it('asks nothing for a key that is not a temporary one, and ignores an answer for another key', async () => {
+  it('asks nothing for a key that is not a temporary one, and ignores an answer for another key or without an expiry', async () => {
     const { cache, known, asked } = fixture();
     expect(await cache.find('AKIALONGTERM')).toBeNull();
     known.set('ASIA4', credentials('ASIA5', 60_000));
     expect(await cache.find('ASIA4')).toBeNull();
-    expect(asked).toEqual(['ASIA4']);
+    known.set('ASIA6', { ...credentials('ASIA6', 60_000), Expiration: 'never' });
+    expect(await cache.find('ASIA6')).toBeNull();
+    expect(asked).toEqual(['ASIA4', 'ASIA6']);
   });
 });
