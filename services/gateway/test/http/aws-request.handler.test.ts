@@ -21,7 +21,6 @@ const config = { region: 'us-east-1' } as GatewayConfig;
 
 /** The temporary credentials grants would resolve for KEYS.temporary. */
 const session = (expiresAt: Date): SessionCredentials => ({
-  ...KEYS.temporary,
   AccessKeyId: KEYS.temporary.accessKeyId,
   SecretAccessKey: KEYS.temporary.secretAccessKey,
   SessionToken: KEYS.temporary.sessionToken,
