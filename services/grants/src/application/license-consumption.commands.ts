@@ -134,16 +134,24 @@ export class LicenseConsumptionCommands {
     return { LicenseConsumptionToken: lease.consumptionToken, Expiration: expiration };
   }
 
-  /** Tries the licences in turn: one with no room left passes the checkout on to the next. */
+  /**
+   * Tries the licences in turn: one with no room left passes the checkout on to the next. The
+   * token is signed (on the thread pool) while the decision is being appended; a decision thrown
+   * away by a conflict leaves its signature unused.
+   */
   private async checkOutFirst(candidates: ConsumableLicense[], request: CheckoutRequest): Promise<Answer> {
     let refusal: unknown;
     for (const { accessible, terms } of candidates) {
+      let signing: Promise<string> | undefined;
       try {
-        const checkout = await this.usage.decide(terms.licenseArn, (state) =>
-          decideCheckout({ request, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() }, state),
-        );
+        const checkout = await this.usage.decide(terms.licenseArn, (state) => {
+          const decision = decideCheckout({ request, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() }, state);
+          signing = this.signing.signToken(accessible.license.Issuer?.SignKey ?? '', tokenPayload(decision.outcome));
+          signing.catch(() => undefined);
+          return decision;
+        });
         this.records.remember(checkout);
-        return { checkout, signedToken: await this.signing.signToken(accessible.license.Issuer?.SignKey ?? '', tokenPayload(checkout)) };
+        return { checkout, signedToken: await signing! };
       } catch (error) {
         if (!(error instanceof AwsError && error.code === 'NoEntitlementsAllowedException')) throw error;
         refusal = error;
