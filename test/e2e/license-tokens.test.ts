@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  AcceptGrantCommand,
   CheckoutLicenseCommand,
+  CreateGrantCommand,
   CreateLicenseCommand,
   CreateTokenCommand,
   DeleteTokenCommand,
@@ -188,6 +190,50 @@ describe('licence tokens for customers without an account: refresh token, access
     expect((await customer.send(new ListTokensCommand({}))).Tokens).toEqual([]);
   });
 
+  it('lets a grantee whose ACTIVE grant allows CreateToken make tokens for its own customers, and no other grantee', async () => {
+    const grantTo = async (account: typeof accounts.member, operations: ('CheckoutLicense' | 'CreateToken')[]) => {
+      const { GrantArn } = await issuer.send(
+        new CreateGrantCommand({
+          GrantName: `for ${account.accountId}`,
+          LicenseArn: licenseArn,
+          Principals: [`arn:aws:iam::${account.accountId}:root`],
+          HomeRegion: system.region,
+          AllowedOperations: operations,
+          ClientToken: randomUUID(),
+        }),
+      );
+      return GrantArn!;
+    };
+    const distributor = licenseManager(system, accounts.member);
+    const grantArn = await grantTo(accounts.member, ['CheckoutLicense', 'CreateToken']);
+    const tokenFor = (client: LicenseManagerClient, roleArns: string[]) =>
+      client.send(new CreateTokenCommand({ LicenseArn: licenseArn, RoleArns: roleArns, ClientToken: randomUUID() }));
+    const grantRole = `arn:aws:iam::${accounts.member.accountId}:role/AWSLicenseManagerConsumptionRole`;
+    // Until the grant is accepted it allows nothing.
+    await expect(tokenFor(distributor, [grantRole])).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await distributor.send(new AcceptGrantCommand({ GrantArn: grantArn }));
+    const { Token } = await tokenFor(distributor, [grantRole]);
+
+    const { AccessToken } = await customer.send(new GetAccessTokenCommand({ Token }));
+    expect((await assumeRole(AccessToken!)).error).toMatchObject({ code: 'AccessDenied' });
+    const sts = await assumeRole(AccessToken!, grantRole);
+    expect(sts.subject).toBe(accounts.member.accountId);
+    const checkout = await withCredentials(sts.credentials!).send(
+      new CheckoutLicenseCommand({
+        ProductSKU: 'analytics-pro',
+        CheckoutType: 'PROVISIONAL',
+        KeyFingerprint: keyFingerprint,
+        Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+        ClientToken: randomUUID(),
+      }),
+    );
+    expect(checkout.LicenseArn).toBe(licenseArn);
+
+    const consumerOnly = licenseManager(system, accounts.nestedMember);
+    await consumerOnly.send(new AcceptGrantCommand({ GrantArn: await grantTo(accounts.nestedMember, ['CheckoutLicense']) }));
+    await expect(tokenFor(consumerOnly, [])).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
   it('refuses an expired access token', async () => {
     const { TokenId } = await createToken();
     // Signed as the service would have an hour ago (the test knows the deployment's master key).
@@ -209,7 +255,7 @@ describe('licence tokens for customers without an account: refresh token, access
     await db.connect();
     try {
       const events = (await db.query(`select type, data::text as data from grants.events`)).rows as { type: string; data: string }[];
-      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['TokenCreated', 'TokenDeleted', 'TemporaryCredentialsIssued']));
+      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['TokenCreated', 'TokenDeleted', 'AccessTokenIssued', 'TemporaryCredentialsIssued']));
       const stored = [
         ...events.map((e) => e.data),
         ...(await db.query(`select row_to_json(t)::text as row from grants.refresh_tokens t`)).rows.map((r) => r.row),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { EventStore, NewEvent } from '@lm/event-store';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MasterKey } from '../src/application/master-key';
 import { RefreshTokenExchange } from '../src/application/refresh-token-exchange';
@@ -35,13 +36,16 @@ function issued(overrides: Partial<RefreshToken> = {}): { record: RefreshToken; 
 
 describe('GetAccessToken', () => {
   const recorded = new Map<string, RefreshToken>();
+  const appended: { streamName: string; events: NewEvent[] }[] = [];
+  const store = { append: async (streamName: string, events: NewEvent[]) => appended.push({ streamName, events }) } as unknown as EventStore;
   let now = t0;
-  const exchange = new RefreshTokenExchange({ now: () => now }, keys, { find: async (id: string) => recorded.get(id) } as RefreshTokenQueries);
+  const exchange = new RefreshTokenExchange(store, { now: () => now }, keys, { find: async (id: string) => recorded.get(id) } as RefreshTokenQueries);
   const keep = (token: { record: RefreshToken; text: string }) => (recorded.set(token.record.tokenId, token.record), token);
   const refused = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code: 'AuthorizationException' });
 
   beforeEach(() => {
     recorded.clear();
+    appended.length = 0;
     now = new Date(t0.getTime() + HOUR);
   });
 
@@ -51,6 +55,25 @@ describe('GetAccessToken', () => {
     const claims = asAccessTokenClaims(verifyJwt(AccessToken!, keys.accessToken, now));
     expect(claims).toMatchObject({ aud: record.licenseArn, sub: ACCOUNT, tid: record.tokenId, amr: ['seats:10', tokenIssuerAmr(ACCOUNT)] });
     expect(claims.exp - claims.iat).toBe(3600);
+    expect(appended).toEqual([
+      {
+        streamName: `access-tokens-${record.tokenId}`,
+        events: [
+          {
+            type: 'AccessTokenIssued',
+            data: {
+              tokenId: record.tokenId,
+              accountId: ACCOUNT,
+              licenseArn: record.licenseArn,
+              accessTokenId: claims.jti,
+              tokenProperties: ['seats:10'],
+              issuedAt: now.toISOString(),
+              expiresAt: new Date(now.getTime() + HOUR).toISOString(),
+            },
+          },
+        ],
+      },
+    ]);
     // The access token is not a refresh token: it cannot be exchanged again.
     await refused(exchange.accessTokenFor({ Token: AccessToken! }));
   });
@@ -68,6 +91,7 @@ describe('GetAccessToken', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const widened = Buffer.from(JSON.stringify({ ...claims, amr: [...claims.amr, 'seats:1000'] })).toString('base64url');
     await refused(exchange.accessTokenFor({ Token: `${header}.${widened}.${signature}` }));
+    expect(appended).toEqual([]);
   });
 
   it('refuses an expired token', async () => {

@@ -34,7 +34,8 @@ const issuer = callerOf(ISSUER);
 /** The issuer reaches both licences; the grantee sees LICENSE through a grant that does not allow CreateToken. */
 class FakeLicenseAccess extends LicenseAccess {
   private accessible(licenseArn: string): AccessibleLicense {
-    return { license: { LicenseArn: licenseArn, Version: '1' } as AccessibleLicense['license'], issuerAccountId: ISSUER, route: { kind: 'issuer' } };
+    const license = { LicenseArn: licenseArn, Version: '1', HomeRegion: 'us-east-1' } as AccessibleLicense['license'];
+    return { license, issuerAccountId: ISSUER, route: { kind: 'issuer' } };
   }
 
   async usableLicenses(caller: Caller, _operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]> {
@@ -76,7 +77,7 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     queries = new RefreshTokenQueries(infra.db);
     commands = new RefreshTokenCommands(infra.store, clock, 3, new FakeLicenseAccess(), keys);
-    exchange = new RefreshTokenExchange(clock, keys, queries);
+    exchange = new RefreshTokenExchange(infra.store, clock, keys, queries);
     vault = new TemporaryCredentialsVault(infra.db, clock, masterKey);
     sts = new TemporaryCredentialsCommands(infra.store, clock, keys, queries, vault);
   });
@@ -109,6 +110,7 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     expect(await errorOf(create({}, callerOf(GRANTEE)))).toMatchObject({ code: 'AccessDeniedException' });
     expect(await errorOf(create({}, callerOf('333333333333')))).toMatchObject({ code: 'ResourceNotFoundException' });
     expect(await errorOf(create({}, callerOf(ISSUER, LICENSE)))).toMatchObject({ code: 'AccessDeniedException' });
+    expect(await errorOf(create({}, { ...issuer, region: 'eu-west-1' }))).toMatchObject({ code: 'RedirectException', fields: { Location: 'us-east-1' } });
     expect(await errorOf(create({ LicenseArn: OTHER_LICENSE, ExpirationInDays: 0 }))).toMatchObject({ code: 'ValidationException' });
     expect(await errorOf(create({ LicenseArn: OTHER_LICENSE, RoleArns: [`arn:aws:iam::${GRANTEE}:role/R`] }))).toMatchObject({
       code: 'ValidationException',

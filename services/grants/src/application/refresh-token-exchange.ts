@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
+import type { EventStore } from '@lm/event-store';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { invalidToken, validation } from '../domain/refresh-token/errors';
+import { accessTokensStream, type AccessTokenEvent } from '../domain/refresh-token/events';
 import { JwtError, signJwt, verifyJwt } from '../domain/refresh-token/jwt';
 import { accessTokenClaims, asRefreshTokenClaims, type RefreshTokenClaims } from '../domain/refresh-token/token-claims';
 import { assertTokenProperties } from '../domain/refresh-token/token-request';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
 import { RefreshTokenQueries } from './refresh-token.queries';
+import { EVENT_STORE } from './tokens';
 
 /**
  * GetAccessToken: a refresh token for a one-hour access token. The refresh token is the
@@ -17,6 +20,7 @@ import { RefreshTokenQueries } from './refresh-token.queries';
 @Injectable()
 export class RefreshTokenExchange {
   constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly keys: RefreshTokenKeys,
     private readonly tokens: RefreshTokenQueries,
@@ -29,7 +33,21 @@ export class RefreshTokenExchange {
     assertTokenProperties(properties);
     const unknown = properties.filter((property) => !refresh.amr.includes(property));
     if (unknown.length > 0) throw validation(`TokenProperties ${unknown.join(', ')} are not properties of this token.`);
-    return { AccessToken: signJwt(accessTokenClaims(refresh, properties, randomUUID(), now), this.keys.accessToken) };
+    const access = accessTokenClaims(refresh, properties, randomUUID(), now);
+    const issued: AccessTokenEvent = {
+      type: 'AccessTokenIssued',
+      data: {
+        tokenId: access.tid,
+        accountId: access.sub,
+        licenseArn: access.aud,
+        accessTokenId: access.jti,
+        tokenProperties: properties,
+        issuedAt: new Date(access.iat * 1000).toISOString(),
+        expiresAt: new Date(access.exp * 1000).toISOString(),
+      },
+    };
+    await this.store.append(accessTokensStream(access.tid), [issued]);
+    return { AccessToken: signJwt(access, this.keys.accessToken) };
   }
 
   /** The claims of a refresh token we signed, that has not expired, is still recorded as it was issued, and was not deleted. */

@@ -3,6 +3,7 @@ import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/messaging';
 import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import { redirectToHomeRegion } from '../domain/license/errors';
 import { accountTokensDecider, accountTokensStream, recentTokenFor } from '../domain/refresh-token/decide';
 import { validation } from '../domain/refresh-token/errors';
 import { atWholeSecond, signJwt } from '../domain/refresh-token/jwt';
@@ -37,6 +38,8 @@ export class RefreshTokenCommands {
   async create(caller: Caller, input: LicenseManager.CreateTokenRequest): Promise<LicenseManager.CreateTokenResponse> {
     assertNotRestricted(caller);
     const { license } = await this.licenseForTokens(caller, input.LicenseArn);
+    // The guide: token calls are made in the licence's home Region.
+    if (license.HomeRegion && license.HomeRegion !== caller.region) throw redirectToHomeRegion(license.HomeRegion);
     const days = expirationInDays(input.ExpirationInDays);
     const roleArns = input.RoleArns ?? [];
     assertOwnRoles(roleArns, caller.accountId);

@@ -1,7 +1,7 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
 import { isAccountTokensStream } from '../domain/refresh-token/decide';
-import type { RefreshTokenEvent } from '../domain/refresh-token/events';
+import { REFRESH_TOKEN_EVENT_TYPES, type RefreshTokenEvent } from '../domain/refresh-token/events';
 import { evolveAccountTokens } from '../domain/refresh-token/refresh-tokens';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 
@@ -12,7 +12,7 @@ import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
  */
 export const refreshTokensProjection: Projection<any> = {
   name: 'refresh-tokens',
-  eventTypes: ['TokenCreated', 'TokenDeleted'],
+  eventTypes: REFRESH_TOKEN_EVENT_TYPES,
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
     const db = (trx as Transaction<GrantsDatabase>).withSchema(GRANTS_SCHEMA);
     for (const recorded of events) {
