@@ -16,7 +16,10 @@ import {
   ListReceivedGrantsForOrganizationCommand,
   ListReceivedLicensesCommand,
   ListReceivedLicensesForOrganizationCommand,
+  ListTagsForResourceCommand,
   RejectGrantCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   type CreateLicenseRequest,
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
@@ -309,5 +312,17 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       }),
     );
     expect(await failure(version)).toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('tags licences (their issuer) and grants (their grantor)', async () => {
+    const { LicenseArn } = await issuer.send(new CreateLicenseCommand({ ...definition(), Tags: [{ Key: 'team', Value: 'sales' }] }));
+    const { GrantArn } = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
+    for (const ResourceArn of [LicenseArn!, GrantArn!]) {
+      await issuer.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'team', Value: 'finance' }, { Key: 'tier', Value: 'gold' }] }));
+      await issuer.send(new UntagResourceCommand({ ResourceArn, TagKeys: ['tier'] }));
+      expect((await issuer.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags).toEqual([{ Key: 'team', Value: 'finance' }]);
+      expect(await failure(member.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'k', Value: 'v' }] })))).toMatchObject({ name: 'AuthorizationException' });
+      expect(await failure(outsider.send(new ListTagsForResourceCommand({ ResourceArn })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    }
   });
 });

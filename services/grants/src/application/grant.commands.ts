@@ -145,6 +145,14 @@ export class GrantCommands {
     });
   }
 
+  async tag(caller: Caller, arn: string, tags: LicenseManager.Tag[]): Promise<void> {
+    await this.onGrant(arn, { type: 'TagGrant', arn, tags, ...this.context(caller) });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    await this.onGrant(arn, { type: 'UntagGrant', arn, tagKeys, ...this.context(caller) });
+  }
+
   private context(caller: Caller) {
     return { caller, region: this.region, now: this.clock.now() };
   }

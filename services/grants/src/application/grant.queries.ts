@@ -61,6 +61,13 @@ export class GrantQueries {
     return { Grant: old.document };
   }
 
+  /** The tags of a grant, to its grantor. */
+  async tags(caller: Caller, arn: string): Promise<LicenseManager.ListTagsForResourceResponse> {
+    const row = await this.db.selectFrom('grants').select('state').where('grant_arn', '=', arn).where('grantor_account_id', '=', caller.accountId).executeTakeFirst();
+    if (!row) throw grantNotFound(arn);
+    return { Tags: row.state.tags };
+  }
+
   listDistributed(caller: Caller, input: LicenseManager.ListDistributedGrantsRequest): Promise<LicenseManager.ListDistributedGrantsResponse> {
     let query = this.db.selectFrom('grants').where('grants.grantor_account_id', '=', caller.accountId);
     if (input.GrantArns?.length === 0) return Promise.resolve({ Grants: [] });

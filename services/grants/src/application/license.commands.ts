@@ -84,6 +84,14 @@ export class LicenseCommands {
     return { Status: 'DELETED', DeletionDate: state.status === 'present' ? state.license.deletionDate : undefined };
   }
 
+  async tag(caller: Caller, arn: string, tags: LicenseManager.Tag[]): Promise<void> {
+    await this.onIssued(caller, await this.issuedLicenseId(caller, arn), arn, { type: 'TagLicense', tags });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    await this.onIssued(caller, await this.issuedLicenseId(caller, arn), arn, { type: 'UntagLicense', tagKeys });
+  }
+
   /** The id of a licence the caller issued. A grantee sees the licence, so it is told why it cannot change it; anyone else learns nothing. */
   private async issuedLicenseId(caller: Caller, arn: string): Promise<string> {
     const parts = parseLicenseArn(arn);

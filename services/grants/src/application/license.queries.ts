@@ -3,7 +3,7 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/messaging';
 import type { Kysely } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
-import { invalidParameter, resourceNotFound } from '../domain/license/errors';
+import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { LicenseAccess } from './license-access';
 import { pageOf, singleValueFilters } from './list-filters';
@@ -53,6 +53,13 @@ export class LicenseQueries {
     const rows = await query.orderBy('version').limit(page.limit + 1).execute();
     const { page: versions, nextToken } = page.cut(rows, (row) => ({ version: row.version }));
     return { Licenses: versions.map((row) => row.document), NextToken: nextToken };
+  }
+
+  /** The tags of a licence, to its issuer. */
+  async tags(caller: Caller, arn: string): Promise<LicenseManager.ListTagsForResourceResponse> {
+    const row = await this.db.selectFrom('licenses').select('tags').where('license_arn', '=', arn).where('issuer_account_id', '=', caller.accountId).executeTakeFirst();
+    if (!row) throw licenseNotFound(arn);
+    return { Tags: row.tags };
   }
 
   /** The licences the caller issued (current versions, deleted ones included while they are kept). */

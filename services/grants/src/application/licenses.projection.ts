@@ -1,6 +1,7 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
+import { withoutTags, withTags } from '../domain/license/tags';
 import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/license/events';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 
@@ -80,6 +81,15 @@ export const licensesProjection: Projection<GrantsDatabase> = {
             .where('stream_version', '<', event.streamVersion)
             .execute();
           break;
+        case 'LicenseTagged':
+        case 'LicenseUntagged': {
+          const licenseId = parseLicenseArn(event.data.licenseArn)!.id;
+          const row = await db.selectFrom('licenses').select(['tags', 'stream_version']).where('license_id', '=', licenseId).forUpdate().executeTakeFirst();
+          if (!row || row.stream_version >= event.streamVersion) break;
+          const tags = event.type === 'LicenseTagged' ? withTags(row.tags, event.data.tags) : withoutTags(row.tags, event.data.tagKeys);
+          await db.updateTable('licenses').set({ tags: JSON.stringify(tags), stream_version: event.streamVersion }).where('license_id', '=', licenseId).execute();
+          break;
+        }
       }
     }
   },

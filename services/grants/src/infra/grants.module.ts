@@ -36,12 +36,13 @@ import { KmsController } from './kms.controller';
 import { LicensesController } from './licenses.controller';
 import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
 import { StsController } from './sts.controller';
+import { TagsController } from './tags.controller';
 import { TokensController } from './tokens.controller';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, LicensesController, GrantsController, TokensController, StsController, ConsumptionController],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, LicensesController, GrantsController, TagsController, TokensController, StsController, ConsumptionController],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },

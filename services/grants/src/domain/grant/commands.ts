@@ -43,5 +43,7 @@ export type GrantCommand =
   | ({ type: 'AcceptGrant'; arn: string; activeForSameProduct: string[] } & Context)
   | ({ type: 'RejectGrant'; arn: string } & Context)
   | ({ type: 'DeleteGrant'; arn: string; version: string; statusReason?: string } & Context)
+  | ({ type: 'TagGrant'; arn: string; tags: LicenseManager.Tag[] } & Context)
+  | ({ type: 'UntagGrant'; arn: string; tagKeys: string[] } & Context)
   /** Another grant for the same product is being activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
   | { type: 'ReplaceGrant'; byGrantArn: string; now: Date };

@@ -1,6 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
 import { clientTokenReused, notAuthorized, redirectToHomeRegion, resourceNotFound, staleVersion, validation } from '../license/errors';
+import { withTags } from '../license/tags';
 import type { GrantCommand } from './commands';
 import type { GrantEvent } from './events';
 import { evolveGrant, initialGrantState, type GrantAggregate, type GrantDocument, type GrantState } from './grant';
@@ -49,6 +50,7 @@ function decideCreate(command: Extract<GrantCommand, { type: 'CreateGrant' }>, s
   if (input.Principals.length !== 1) throw validation('Principals must name exactly one principal.');
   assertName(input.GrantName);
   assertOperations(input.AllowedOperations, command.parent?.grantedOperations);
+  withTags([], input.Tags ?? []);
   const principal = parsePrincipal(input.Principals[0]);
   if (!mayDistributeTo(principal, caller)) {
     throw validation('Only the management account of an organization can grant to the organization or its organizational units.');
@@ -185,6 +187,17 @@ export function decideGrant(command: GrantCommand, state: GrantState): GrantEven
       return decideAnswer(command, state);
     case 'DeleteGrant':
       return decideDelete(command, state);
+    case 'TagGrant':
+    case 'UntagGrant': {
+      const { aggregate, role } = roleOf(state, command, command.arn);
+      if (role !== 'grantor') throw notAuthorized('Only the grantor can tag a grant.');
+      if (command.type === 'TagGrant') {
+        withTags(aggregate.tags, command.tags);
+        return [{ type: 'GrantTagged', data: { grantArn: command.arn, tags: command.tags } }];
+      }
+      const present = command.tagKeys.filter((key) => aggregate.tags.some((tag) => tag.Key === key));
+      return present.length === 0 ? [] : [{ type: 'GrantUntagged', data: { grantArn: command.arn, tagKeys: present } }];
+    }
     case 'ReplaceGrant': {
       if (state.status !== 'present' || state.aggregate.grant.GrantStatus !== 'ACTIVE') return [];
       const { grant } = state.aggregate;

@@ -28,7 +28,10 @@ export type GrantEvent =
   | { type: 'GrantDisabled'; data: Change }
   /** Disabled because another grant for the same product was activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
   | { type: 'GrantReplaced'; data: Change & { byGrantArn: string } }
-  | { type: 'GrantDeleted'; data: Change & { statusReason?: string } };
+  | { type: 'GrantDeleted'; data: Change & { statusReason?: string } }
+  /** Tags are not part of a grant's versions. */
+  | { type: 'GrantTagged'; data: { grantArn: string; tags: LicenseManager.Tag[] } }
+  | { type: 'GrantUntagged'; data: { grantArn: string; tagKeys: string[] } };
 
 export const GRANT_EVENT_TYPES: readonly GrantEvent['type'][] = [
   'GrantCreated',
@@ -39,4 +42,6 @@ export const GRANT_EVENT_TYPES: readonly GrantEvent['type'][] = [
   'GrantDisabled',
   'GrantReplaced',
   'GrantDeleted',
+  'GrantTagged',
+  'GrantUntagged',
 ];

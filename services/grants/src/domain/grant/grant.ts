@@ -1,4 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
+import { withoutTags, withTags } from '../license/tags';
 import type { GrantEvent } from './events';
 import type { GrantPrincipal } from './principal';
 
@@ -24,7 +25,7 @@ export type GrantState = { status: 'absent' } | { status: 'present'; aggregate: 
 export const initialGrantState = (): GrantState => ({ status: 'absent' });
 
 /** What an event makes of the grant (each event but a creation carries the version it makes). */
-function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: 'GrantCreated' }>): GrantAggregate {
+function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: 'GrantCreated' | 'GrantTagged' | 'GrantUntagged' }>): GrantAggregate {
   const grant = { ...aggregate.grant, Version: event.data.version };
   switch (event.type) {
     case 'GrantAccepted':
@@ -56,5 +57,9 @@ export function evolveGrant(state: GrantState, event: GrantEvent): GrantState {
     const { clientToken, requestHash, ...aggregate } = event.data;
     return { status: 'present', aggregate: { ...aggregate, clientTokens: { [clientToken]: { requestHash, version: aggregate.grant.Version } } } };
   }
-  return state.status === 'present' ? { status: 'present', aggregate: changed(state.aggregate, event) } : state;
+  if (state.status !== 'present') return state;
+  const { aggregate } = state;
+  if (event.type === 'GrantTagged') return { status: 'present', aggregate: { ...aggregate, tags: withTags(aggregate.tags, event.data.tags) } };
+  if (event.type === 'GrantUntagged') return { status: 'present', aggregate: { ...aggregate, tags: withoutTags(aggregate.tags, event.data.tagKeys) } };
+  return { status: 'present', aggregate: changed(aggregate, event) };
 }

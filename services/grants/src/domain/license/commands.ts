@@ -17,4 +17,6 @@ export type LicenseCommand =
       issuer: LicenseManager.IssuerDetails;
     } & Context & Idempotency)
   | ({ type: 'CreateLicenseVersion'; arn: string; input: LicenseManager.CreateLicenseVersionRequest; issuer: LicenseManager.IssuerDetails } & Context & Idempotency)
-  | ({ type: 'DeleteLicense'; arn: string; sourceVersion: string } & Context);
+  | ({ type: 'DeleteLicense'; arn: string; sourceVersion: string } & Context)
+  | ({ type: 'TagLicense'; arn: string; tags: LicenseManager.Tag[] } & Context)
+  | ({ type: 'UntagLicense'; arn: string; tagKeys: string[] } & Context);

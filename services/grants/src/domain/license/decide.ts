@@ -4,6 +4,7 @@ import type { LicenseCommand } from './commands';
 import { clientTokenReused, licenseNotFound, redirectToHomeRegion, staleVersion, validation } from './errors';
 import type { LicenseDocument, LicenseEvent } from './events';
 import { currentLicense, evolveLicense, initialLicenseState, type LicenseAggregate, type LicenseState } from './license';
+import { withTags } from './tags';
 import { assertConsumptionConfiguration, assertEntitlements, assertText, assertValidity } from './license-definition';
 
 /** LicenseName: the console's limit (the API has none). */
@@ -74,6 +75,7 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       assertText(input.ProductSKU, 'ProductSKU', 1024);
       assertText(input.Beneficiary, 'Beneficiary', 1024);
       assertText(input.Issuer.Name, 'Issuer.Name', 1024);
+      withTags([], input.Tags ?? []);
       const { clientToken, requestHash } = command;
       return [{ type: 'LicenseCreated', data: { license, issuerAccountId: command.accountId, tags: input.Tags ?? [], clientToken, requestHash } }];
     }
@@ -117,6 +119,16 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       const existing = issuedLicense(state, command);
       const version = assertSourceVersion(existing, command.sourceVersion);
       return [{ type: 'LicenseDeleted', data: { licenseArn: existing.arn, version, deletionDate: command.now.toISOString() } }];
+    }
+    case 'TagLicense': {
+      const existing = issuedLicense(state, command);
+      withTags(existing.tags, command.tags);
+      return [{ type: 'LicenseTagged', data: { licenseArn: existing.arn, tags: command.tags } }];
+    }
+    case 'UntagLicense': {
+      const existing = issuedLicense(state, command);
+      const present = command.tagKeys.filter((key) => existing.tags.some((tag) => tag.Key === key));
+      return present.length === 0 ? [] : [{ type: 'LicenseUntagged', data: { licenseArn: existing.arn, tagKeys: present } }];
     }
   }
 }

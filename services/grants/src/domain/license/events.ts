@@ -27,6 +27,8 @@ export type LicenseEvent =
       data: { licenseArn: string; version: string; sourceVersion: string; resetUsage: boolean; license: LicenseDocument } & Idempotency;
     }
   /** The guide: a deleted licence stays readable (read-only) for six months, and is no longer usable. */
-  | { type: 'LicenseDeleted'; data: { licenseArn: string; version: string; deletionDate: string } };
+  | { type: 'LicenseDeleted'; data: { licenseArn: string; version: string; deletionDate: string } }
+  | { type: 'LicenseTagged'; data: { licenseArn: string; tags: LicenseManager.Tag[] } }
+  | { type: 'LicenseUntagged'; data: { licenseArn: string; tagKeys: string[] } };
 
-export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = ['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted'];
+export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = ['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted', 'LicenseTagged', 'LicenseUntagged'];

@@ -1,5 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { LicenseDocument, LicenseEvent } from './events';
+import { withoutTags, withTags } from './tags';
 
 export interface LicenseAggregate {
   arn: string;
@@ -45,5 +46,9 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
     }
     case 'LicenseDeleted':
       return state.status === 'present' ? { status: 'present', license: { ...state.license, deletionDate: event.data.deletionDate } } : state;
+    case 'LicenseTagged':
+      return state.status === 'present' ? { status: 'present', license: { ...state.license, tags: withTags(state.license.tags, event.data.tags) } } : state;
+    case 'LicenseUntagged':
+      return state.status === 'present' ? { status: 'present', license: { ...state.license, tags: withoutTags(state.license.tags, event.data.tagKeys) } } : state;
   }
 }
