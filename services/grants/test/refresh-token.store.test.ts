@@ -20,6 +20,7 @@ const ISSUER = '111111111111';
 const GRANTEE = '222222222222';
 const LICENSE = `arn:aws:license-manager::${ISSUER}:license:l-0123456789abcdef0123456789abcdef`;
 const OTHER_LICENSE = `arn:aws:license-manager::${ISSUER}:license:l-fedcba9876543210fedcba9876543210`;
+const BUSY_LICENSE = `arn:aws:license-manager::${ISSUER}:license:l-00000000000000000000000000000000`;
 const ROLE = `arn:aws:iam::${ISSUER}:role/AWSLicenseManagerConsumptionRole`;
 
 const callerOf = (accountId: string, restrictedToLicenseArn?: string): Caller => ({
@@ -40,7 +41,7 @@ class FakeLicenseAccess extends LicenseAccess {
 
   async usableLicenses(caller: Caller, _operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]> {
     const arn = (selector as { licenseArn: string }).licenseArn;
-    return caller.accountId === ISSUER && [LICENSE, OTHER_LICENSE].includes(arn) ? [this.accessible(arn)] : [];
+    return caller.accountId === ISSUER && [LICENSE, OTHER_LICENSE, BUSY_LICENSE].includes(arn) ? [this.accessible(arn)] : [];
   }
 
   async readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {
@@ -130,6 +131,24 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     expect(await errorOf(queries.list(callerOf(GRANTEE), { NextToken: paged.NextToken }))).toMatchObject({ code: 'ValidationException' });
     expect((await queries.list(callerOf(GRANTEE), {})).Tokens).toEqual([]);
     expect(await errorOf(queries.list(issuer, { Filters: [{ Name: 'Status', Values: ['AVAILABLE'] }] }))).toMatchObject({ code: 'ValidationException' });
+  });
+
+  it('holds the limit and ClientTokens under concurrent calls to two replicas', async () => {
+    const replica = new RefreshTokenCommands(infra.store, clock, 3, new FakeLicenseAccess(), keys);
+    const ClientToken = randomUUID();
+    const retries = await Promise.all(
+      [commands, replica, commands, replica].map((handler) => handler.create(issuer, { LicenseArn: BUSY_LICENSE, ClientToken, TokenProperties: ['p'] })),
+    );
+    expect(new Set(retries.map((r) => `${r.TokenId}:${r.Token}`)).size).toBe(1);
+    const outcomes = await Promise.all(
+      [commands, replica, commands, replica, commands].map((handler) =>
+        handler.create(issuer, { LicenseArn: BUSY_LICENSE, ClientToken: randomUUID() }).then(() => 'created', (error: AwsError) => error.code),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(2);
+    expect(outcomes.filter((o) => o === 'ResourceLimitExceededException')).toHaveLength(3);
+    const busy = await queries.list(issuer, { Filters: [{ Name: 'LicenseArns', Values: [BUSY_LICENSE] }] });
+    await Promise.all(busy.Tokens!.map((t) => replica.delete(issuer, t.TokenId!)));
   });
 
   it('issues temporary credentials the gateway can resolve, with sealed secrets and events without them', async () => {

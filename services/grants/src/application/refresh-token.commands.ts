@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleCommand, type EventStore } from '@lm/event-store';
+import { AggregateStates, handleMultiStreamCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/messaging';
 import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
 import { redirectToHomeRegion } from '../domain/license/errors';
-import { accountTokensDecider, accountTokensStream, recentTokenFor } from '../domain/refresh-token/decide';
+import type { RefreshTokenCommand } from '../domain/refresh-token/commands';
+import { accountTokensStream, decideAccountTokens, recentTokenFor } from '../domain/refresh-token/decide';
 import { validation } from '../domain/refresh-token/errors';
 import { atWholeSecond, signJwt } from '../domain/refresh-token/jwt';
-import { newTokenId, type RefreshToken } from '../domain/refresh-token/refresh-tokens';
+import type { RefreshTokenEvent } from '../domain/refresh-token/events';
+import { evolveAccountTokens, initialAccountTokens, newTokenId, type AccountTokens, type RefreshToken } from '../domain/refresh-token/refresh-tokens';
 import { refreshTokenClaims } from '../domain/refresh-token/token-claims';
 import { assertOwnRoles, assertTokenProperties, expirationInDays, MAX_TOKEN_LENGTH } from '../domain/refresh-token/token-request';
 import { LicenseAccess, type AccessibleLicense } from './license-access';
@@ -22,6 +24,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 @Injectable()
 export class RefreshTokenCommands {
+  /**
+   * Accounts' tokens kept folded between commands: an account that has created thousands of
+   * tokens is brought up to date with its newest events instead of being read from its first.
+   */
+  private readonly accounts = new AggregateStates<AccountTokens>(
+    (state, event) => evolveAccountTokens(state, event as unknown as RefreshTokenEvent),
+    initialAccountTokens,
+  );
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -58,7 +69,7 @@ export class RefreshTokenCommands {
     };
     const text = this.sign(draft);
     if (text.length > MAX_TOKEN_LENGTH) throw validation(`The token would be longer than ${MAX_TOKEN_LENGTH} characters; use shorter TokenProperties.`);
-    const { state } = await handleCommand(this.store, accountTokensStream(caller.accountId), accountTokensDecider, {
+    const state = await this.decide(caller.accountId, {
       type: 'CreateToken',
       token: { ...draft, tokenSha256: tokenSha256(text) },
       limitPerLicense: this.tokensPerLicense,
@@ -71,12 +82,20 @@ export class RefreshTokenCommands {
   /** Deleting a deleted token changes nothing; another account's token is not found. */
   async delete(caller: Caller, tokenId: string): Promise<void> {
     assertNotRestricted(caller);
-    await handleCommand(this.store, accountTokensStream(caller.accountId), accountTokensDecider, {
-      type: 'DeleteToken',
-      tokenId,
-      accountId: caller.accountId,
-      now: this.clock.now(),
+    await this.decide(caller.accountId, { type: 'DeleteToken', tokenId, accountId: caller.accountId, now: this.clock.now() });
+  }
+
+  /** Decides on the account's tokens and appends at the version decided on; the state after. */
+  private async decide(accountId: string, command: RefreshTokenCommand): Promise<AccountTokens> {
+    const stream = accountTokensStream(accountId);
+    let after = initialAccountTokens();
+    await handleMultiStreamCommand(this.store, [{ name: stream, states: this.accounts }], (states) => {
+      const state = states.get(stream) as AccountTokens;
+      const events = decideAccountTokens(command, state);
+      after = this.accounts.applyPending(state, events);
+      return new Map([[stream, events]]);
     });
+    return after;
   }
 
   private sign(token: Parameters<typeof refreshTokenClaims>[0]): string {

@@ -1,9 +1,8 @@
-import type { Decider } from '@lm/event-store';
 import { AwsError } from '@lm/service-kit';
 import type { RefreshTokenCommand } from './commands';
 import { tokenNotFound, validation } from './errors';
 import type { RefreshTokenEvent, TokenCreatedData } from './events';
-import { evolveAccountTokens, initialAccountTokens, isLive, type AccountTokens, type RefreshToken } from './refresh-tokens';
+import { isLive, type AccountTokens, type RefreshToken } from './refresh-tokens';
 import { CLIENT_TOKEN_WINDOW_MS } from './token-request';
 
 /** The token an account created with this ClientToken within the idempotency window, if any. */
@@ -59,12 +58,6 @@ export function decideAccountTokens(command: RefreshTokenCommand, state: Account
     }
   }
 }
-
-export const accountTokensDecider: Decider<RefreshTokenCommand, RefreshTokenEvent, AccountTokens> = {
-  initialState: initialAccountTokens,
-  evolve: evolveAccountTokens,
-  decide: decideAccountTokens,
-};
 
 const STREAM_PREFIX = 'refresh-tokens-';
 
