@@ -132,6 +132,8 @@ describe('licence tokens for customers without an account: refresh token, access
     expect((await assumeRole(AccessToken!, `arn:aws:iam::${ISSUER}:role/Other`)).error).toMatchObject({ code: 'AccessDenied', status: 403 });
     expect((await assumeRole(AccessToken!, ROLE, 7200)).error).toMatchObject({ code: 'ValidationError', status: 400 });
     const sts = await assumeRole(AccessToken!, ROLE, 900);
+    // A second set, never used before the token is deleted: the gateway keeps credentials it has
+    // resolved in memory (docs/gateway.md), so only these show at once that grants stopped resolving them.
     const unused = await assumeRole(AccessToken!, ROLE, 900);
     expect(sts.credentials).toMatchObject({
       AccessKeyId: expect.stringMatching(/^ASIA[A-Z0-9]{16}$/),
