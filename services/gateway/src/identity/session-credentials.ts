@@ -10,6 +10,11 @@ export interface SessionCredentialCacheOptions {
   /** How long an unknown key is remembered, so that a burst asks only once. */
   missTtlMs?: number;
   /**
+   * How long valid credentials are trusted before the issuer is asked again: the bound on how
+   * long credentials keep working here after their token is deleted.
+   */
+  revalidateMs?: number;
+  /**
    * How long credentials are remembered after they expire, so that a request signed with them is
    * told ExpiredTokenException (grants no longer knows expired credentials at all).
    */
@@ -26,10 +31,12 @@ interface CacheEntry {
 const TEMPORARY_KEY_PREFIX = 'ASIA';
 
 /**
- * The temporary credentials the gateway has resolved, kept until a while after they expire
- * (verification refuses them from their expiry on). A miss is kept for a second only, so that credentials issued a moment later are found. Concurrent requests
- * for the same key share one lookup. Long-term keys never come here: they are in the
- * credential store, checked first and synchronously.
+ * The temporary credentials the gateway has resolved. Valid ones are asked for again every few
+ * seconds, so that deleting their token revokes them here too; once expired they are kept a
+ * while without asking (verification refuses them from their expiry on, with ExpiredTokenException).
+ * A miss is kept for a second only, so that credentials issued a moment later are found.
+ * Concurrent requests for the same key share one lookup. Long-term keys never come here: they
+ * are in the credential store, checked first and synchronously.
  */
 export class SessionCredentialCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -37,6 +44,7 @@ export class SessionCredentialCache {
   private readonly now: () => Date;
   private readonly maxEntries: number;
   private readonly missTtlMs: number;
+  private readonly revalidateMs: number;
   private readonly expiredRetentionMs: number;
 
   constructor(
@@ -46,13 +54,19 @@ export class SessionCredentialCache {
     this.now = options.now ?? (() => new Date());
     this.maxEntries = options.maxEntries ?? 10_000;
     this.missTtlMs = options.missTtlMs ?? 1_000;
+    this.revalidateMs = options.revalidateMs ?? 5_000;
     this.expiredRetentionMs = options.expiredRetentionMs ?? 15 * 60_000;
   }
 
   async find(accessKeyId: string): Promise<SessionCredentials | null> {
     if (!accessKeyId.startsWith(TEMPORARY_KEY_PREFIX)) return null;
     const entry = this.entries.get(accessKeyId);
-    if (entry && entry.until > this.now().getTime()) return entry.credentials;
+    const now = this.now().getTime();
+    if (entry && entry.until > now) return entry.credentials;
+    if (entry?.credentials && Date.parse(entry.credentials.Expiration) <= now) {
+      // Expired since it was last asked for: the issuer has forgotten it, the answer is now fixed.
+      return this.keepExpired(accessKeyId, entry.credentials, now);
+    }
     this.entries.delete(accessKeyId);
     const inFlight = this.pending.get(accessKeyId);
     if (inFlight) return inFlight;
@@ -63,13 +77,28 @@ export class SessionCredentialCache {
 
   private async resolve(accessKeyId: string): Promise<SessionCredentials | null> {
     const credentials = await this.lookup(accessKeyId);
+    const now = this.now().getTime();
     // Credentials for another key, or without a readable expiry, are no answer: they would never expire.
     const expiresAt = credentials ? Date.parse(credentials.Expiration) : Number.NaN;
     const found = credentials && credentials.AccessKeyId === accessKeyId && !Number.isNaN(expiresAt) ? credentials : null;
-    const missUntil = this.now().getTime() + this.missTtlMs;
-    const until = found ? Math.max(expiresAt + this.expiredRetentionMs, missUntil) : missUntil;
-    this.remember(accessKeyId, { credentials: found, until });
+    if (!found) {
+      this.remember(accessKeyId, { credentials: null, until: now + this.missTtlMs });
+      return null;
+    }
+    if (expiresAt <= now) return this.keepExpired(accessKeyId, found, now);
+    this.remember(accessKeyId, { credentials: found, until: Math.min(now + this.revalidateMs, expiresAt) });
     return found;
+  }
+
+  /** Expired credentials are kept a while without asking, so that their requests hear ExpiredTokenException. */
+  private keepExpired(accessKeyId: string, credentials: SessionCredentials, now: number): SessionCredentials | null {
+    const until = Date.parse(credentials.Expiration) + this.expiredRetentionMs;
+    if (until <= now) {
+      this.entries.delete(accessKeyId);
+      return null;
+    }
+    this.remember(accessKeyId, { credentials, until });
+    return credentials;
   }
 
   private remember(accessKeyId: string, entry: CacheEntry): void {

@@ -31,20 +31,34 @@ function fixture(options: { maxEntries?: number } = {}) {
 }
 
 describe('SessionCredentialCache', () => {
-  it('keeps resolved credentials until 15 minutes after they expire (for ExpiredTokenException), then asks again', async () => {
+  it('keeps expired credentials until 15 minutes after their expiry (for ExpiredTokenException) without asking, then forgets them', async () => {
     const { cache, known, asked, advance } = fixture();
     const resolved = credentials('ASIA1', 60_000);
     known.set('ASIA1', resolved);
     expect(await cache.find('ASIA1')).toEqual(resolved);
+    advance(60_000);
     known.delete('ASIA1'); // grants forgets expired credentials
-    advance(59_000);
     expect(await cache.find('ASIA1')).toEqual(resolved);
-    advance(15 * 60_000);
+    advance(15 * 60_000 - 1_000);
     expect(await cache.find('ASIA1')).toEqual(resolved);
     expect(asked).toEqual(['ASIA1']);
     advance(2_000);
     expect(await cache.find('ASIA1')).toBeNull();
-    expect(asked).toEqual(['ASIA1', 'ASIA1']);
+    expect(asked).toEqual(['ASIA1']);
+  });
+
+  it('asks again every 5 seconds while credentials are valid, so that a deleted token revokes them within that time', async () => {
+    const { cache, known, asked, advance } = fixture();
+    const resolved = credentials('ASIA6', 60 * 60_000);
+    known.set('ASIA6', resolved);
+    expect(await cache.find('ASIA6')).toEqual(resolved);
+    advance(4_000);
+    expect(await cache.find('ASIA6')).toEqual(resolved);
+    expect(asked).toEqual(['ASIA6']);
+    known.delete('ASIA6'); // its token was deleted: grants no longer resolves them
+    advance(1_500);
+    expect(await cache.find('ASIA6')).toBeNull();
+    expect(asked).toEqual(['ASIA6', 'ASIA6']);
   });
 
   it('remembers a miss for one second only', async () => {
