@@ -23,8 +23,10 @@ import {
   type CreateLicenseRequest,
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
+import { eventsStreamName, type DomainEventMessage } from '@lm/messaging';
+import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseManager, rawRequest } from '../support/clients';
+import { callLicenseManager, licenseManager, rawRequest } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const LICENSE_ARN = /^arn:aws:license-manager::111111111111:license:l-[0-9a-f]{32}$/;
@@ -127,7 +129,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const version = { ...request, LicenseArn: arn, Status: 'AVAILABLE' as const, ClientToken: randomUUID(), SourceVersion: '1' };
     delete (version as Partial<CreateLicenseRequest>).ProductSKU;
     delete (version as Partial<CreateLicenseRequest>).Beneficiary;
-    const v2 = await issuer.send(new CreateLicenseVersionCommand({ ...version, LicenseName: 'Analytics Pro 2', ResetUsage: true }));
+    const v2 = await issuer.send(new CreateLicenseVersionCommand({ ...version, LicenseName: 'Analytics Pro 2' }));
     expect(v2).toMatchObject({ LicenseArn: arn, Version: '2', Status: 'AVAILABLE' });
     const stale = await failure(issuer.send(new CreateLicenseVersionCommand({ ...version, ClientToken: randomUUID(), Status: 'SUSPENDED' })));
     expect(stale).toMatchObject({ name: 'ConflictException', status: 409 });
@@ -323,6 +325,44 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       expect((await issuer.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags).toEqual([{ Key: 'team', Value: 'finance' }]);
       expect(await failure(member.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'k', Value: 'v' }] })))).toMatchObject({ name: 'AuthorizationException' });
       expect(await failure(outsider.send(new ListTagsForResourceCommand({ ResourceArn })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    }
+  });
+
+  it('publishes licence and grant events on lm.events.grants.<Type>, without secrets', async () => {
+    const request = definition();
+    const { LicenseArn } = await issuer.send(new CreateLicenseCommand(request));
+    const { ProductSKU: _sku, Beneficiary: _beneficiary, ...changed } = request;
+    // ResetUsage is newer than this SDK's model: sent as JSON.
+    const version = await callLicenseManager(system, accounts.management, 'CreateLicenseVersion', { ...changed, LicenseArn, Status: 'AVAILABLE', ResetUsage: true, ClientToken: randomUUID() });
+    expect(version.status, version.text).toBe(200);
+    const { GrantArn } = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
+    await member.send(new AcceptGrantCommand({ GrantArn }));
+
+    const nc = await connect({ servers: process.env.NATS_URL });
+    try {
+      const stream = eventsStreamName(system.natsNamespace);
+      await (await nc.jetstreamManager()).consumers.add(stream, {
+        durable_name: 'licenses-and-grants',
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: `lm.${system.natsNamespace}.events.grants.>`,
+      });
+      const consumer = await nc.jetstream().consumers.get(stream, 'licenses-and-grants');
+      const ids = [LicenseArn!, GrantArn!].map((arn) => arn.split(':').pop()!.replace(/^l-/, 'license-l-').replace(/^g-/, 'grant-g-'));
+      const received: DomainEventMessage[] = [];
+      const deadline = Date.now() + 10_000;
+      while (received.length < 5 && Date.now() < deadline) {
+        const message = await consumer.next({ expires: 1_000 });
+        if (!message) continue;
+        const event = JSONCodec<DomainEventMessage>().decode(message.data);
+        if (ids.includes(event.streamName)) received.push(event);
+        message.ack();
+      }
+      expect(received.map((event) => event.type)).toEqual(['LicenseCreated', 'LicenseVersionCreated', 'GrantCreated', 'GrantAccepted', 'GrantActivated']);
+      expect(received[1].data).toMatchObject({ licenseArn: LicenseArn, version: '2', resetUsage: true });
+      expect(JSON.stringify(received)).not.toMatch(/PRIVATE KEY/);
+    } finally {
+      await nc.close();
     }
   });
 });

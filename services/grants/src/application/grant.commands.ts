@@ -12,7 +12,7 @@ import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant
 import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { LicenseAccess } from './license-access';
-import { isUniqueViolation, requestHash } from './request-hash';
+import { isConstraintViolation, requestHash } from './request-hash';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
 
 type GrantResult = LicenseManager.CreateGrantResponse;
@@ -52,7 +52,7 @@ export class GrantCommands {
       const { state } = await handleCommand(this.store, grantStream(id), grantDecider, command, { assumeNewStream: true });
       return this.resultOf(state);
     } catch (error) {
-      const first = isUniqueViolation(error, 'grants_by_client_token') ? await this.createdWith(caller, input.ClientToken, hash) : undefined;
+      const first = isConstraintViolation(error, 'grants_by_client_token') ? await this.createdWith(caller, input.ClientToken, hash) : undefined;
       if (first) return first;
       throw error;
     }
@@ -98,8 +98,8 @@ export class GrantCommands {
   /**
    * Decides on a grant with the grantee's other ACTIVE grants for its product loaded too: one
    * product has one ACTIVE grant per grantee. An activation with ALL_GRANTS_PERMITTED_BY_ISSUER
-   * disables the others in the same append (all or nothing); the view's unique index refuses an
-   * activation that raced another.
+   * disables the others in the same append (all or nothing); the view's exclusion constraint refuses
+   * an activation that raced another.
    */
   private async decideAmongActiveGrants(row: GrantRow, command: (activeForSameProduct: string[]) => GrantCommand): Promise<void> {
     const stream = grantStream(row.grant_id);
@@ -125,7 +125,7 @@ export class GrantCommands {
         },
       );
     } catch (error) {
-      if (!isUniqueViolation(error, 'grants_one_active_per_product')) throw error;
+      if (!isConstraintViolation(error, 'grants_one_active_per_product')) throw error;
       const [active] = await this.otherActiveGrants(row);
       throw validation(`Grant ${active?.grant_arn ?? 'another grant'} was activated for product ${row.product_sku} meanwhile; deactivate it first, or activate with ALL_GRANTS_PERMITTED_BY_ISSUER.`);
     }

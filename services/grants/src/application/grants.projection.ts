@@ -26,7 +26,7 @@ async function stateBefore(db: Transaction<GrantsDatabase>, grantId: string, eve
 /**
  * The grants view (current version, with the grantee, licence and product columns that lists,
  * access and the one-active-grant rule use) and grant_versions (every version). Rows are folded
- * with the domain's own evolve. The partial unique index on ACTIVE grants per grantee and product
+ * with the domain's own evolve. The exclusion constraint on ACTIVE grants per grantee and product
  * makes a racing second activation fail in its own append.
  */
 export const grantsProjection: Projection<GrantsDatabase> = {

@@ -10,7 +10,7 @@ import { licenseDecider, licenseStream } from '../domain/license/decide';
 import { clientTokenReused, licenseNotFound, notAuthorized, redirectToHomeRegion, validation } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { LicenseAccess } from './license-access';
-import { isUniqueViolation, requestHash } from './request-hash';
+import { isConstraintViolation, requestHash } from './request-hash';
 import { SigningKeys } from './signing-keys';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
 
@@ -54,7 +54,7 @@ export class LicenseCommands {
         { assumeNewStream: true },
       );
     } catch (error) {
-      const first = isUniqueViolation(error, 'licenses_by_client_token') ? await this.createdWith(caller, input.ClientToken, hash) : undefined;
+      const first = isConstraintViolation(error, 'licenses_by_client_token') ? await this.createdWith(caller, input.ClientToken, hash) : undefined;
       if (first) return first;
       throw error;
     }

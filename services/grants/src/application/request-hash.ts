@@ -15,6 +15,8 @@ export function requestHash(input: { ClientToken: string }): string {
   return createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 }
 
-/** PostgreSQL's unique_violation, as a view's unique index reports a racing duplicate. */
-export const isUniqueViolation = (error: unknown, constraint: string) =>
-  (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
+/** PostgreSQL's unique or exclusion violation of a view's constraint: how a racing duplicate shows. */
+export function isConstraintViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return (pgError.code === '23505' || pgError.code === '23P01') && pgError.constraint === constraint;
+}

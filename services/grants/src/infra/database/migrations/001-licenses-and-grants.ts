@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { GRANTS_SCHEMA } from '../schema';
 
 /** Views of licences (current version and every version), grants (current and every version) and the grant quota. */
 export const licensesAndGrants: Migration = {
@@ -64,14 +65,13 @@ export const licensesAndGrants: Migration = {
     await db.schema.createIndex('grants_by_license').on('grants').columns(['license_arn']).execute();
     await db.schema.createIndex('grants_by_grantee_account').on('grants').columns(['grantee_account_id']).execute();
     await db.schema.createIndex('grants_by_grantee_organization').on('grants').columns(['grantee_organization_id']).execute();
-    // One ACTIVE grant per product for a grantee: two racing activations cannot both commit.
-    await db.schema
-      .createIndex('grants_one_active_per_product')
-      .unique()
-      .on('grants')
-      .columns(['grantee_principal_arn', 'product_sku'])
-      .where(sql<boolean>`status = 'ACTIVE'`)
-      .execute();
+    // One ACTIVE grant per product for a grantee: two racing activations cannot both commit. Checked
+    // at commit, so that an append replacing the active grant may write its rows in any order.
+    await sql`
+      alter table ${sql.id(GRANTS_SCHEMA, 'grants')} add constraint grants_one_active_per_product
+      exclude using btree (grantee_principal_arn with =, product_sku with =) where (status = 'ACTIVE')
+      deferrable initially deferred
+    `.execute(db);
     await db.schema
       .createTable('grant_versions')
       .addColumn('grant_id', 'text', (c) => c.notNull())
