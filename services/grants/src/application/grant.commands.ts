@@ -12,7 +12,8 @@ import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant
 import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { LicenseAccess } from './license-access';
-import { isConstraintViolation, requestHash } from './request-hash';
+import { isConstraintViolation } from './constraint-violation';
+import { requestHash } from './request-hash';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
 
 type GrantResult = LicenseManager.CreateGrantResponse;

@@ -10,7 +10,8 @@ import { licenseDecider, licenseStream } from '../domain/license/decide';
 import { clientTokenReused, licenseNotFound, notAuthorized, redirectToHomeRegion, validation } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { LicenseAccess } from './license-access';
-import { isConstraintViolation, requestHash } from './request-hash';
+import { isConstraintViolation } from './constraint-violation';
+import { requestHash } from './request-hash';
 import { SigningKeys } from './signing-keys';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
 

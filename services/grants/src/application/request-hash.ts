@@ -14,9 +14,3 @@ export function requestHash(input: { ClientToken: string }): string {
   const { ClientToken: _token, ...request } = input;
   return createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
 }
-
-/** PostgreSQL's unique or exclusion violation of a view's constraint: how a racing duplicate shows. */
-export function isConstraintViolation(error: unknown, constraint: string): boolean {
-  const pgError = error as { code?: string; constraint?: string };
-  return (pgError.code === '23505' || pgError.code === '23P01') && pgError.constraint === constraint;
-}

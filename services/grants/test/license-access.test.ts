@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { LicenseManager } from '@lm/api-model';
+import type { Caller } from '@lm/messaging';
+import type { Clock } from '@lm/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GrantCommands } from '../src/application/grant.commands';
+import { LicenseCommands } from '../src/application/license.commands';
+import { SigningKeys } from '../src/application/signing-keys';
+import { ViewLicenseAccess } from '../src/application/view-license-access';
+import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { createTestDatabase } from './test-database';
+
+const region = 'us-east-1';
+const organization = { id: 'o-lmdev00001', managementAccountId: '111111111111', rootId: 'r-lmdv' };
+const callerOf = (accountId: string, organizationalUnitPath?: string[]): Caller => ({
+  accountId,
+  principalArn: `arn:aws:iam::${accountId}:root`,
+  accessKeyId: `AKIA${accountId}`,
+  region,
+  organization: organizationalUnitPath ? { ...organization, organizationalUnitPath } : undefined,
+});
+const issuer = callerOf('111111111111', ['r-lmdv']);
+const member = callerOf('222222222222', ['ou-lmdv-engineering', 'r-lmdv']);
+const nested = callerOf('444444444444', ['ou-lmdv-platform', 'ou-lmdv-engineering', 'r-lmdv']);
+const outsider = callerOf('333333333333');
+const FINGERPRINT = 'aws:111111111111:issuer:f00d';
+
+/** The issuer key, as the signing keys would resolve it. */
+class FixedSigningKeys extends SigningKeys {
+  resolveIssuerKey = async () => ({ keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k', keyFingerprint: FINGERPRINT });
+  signToken = async () => 'unused';
+}
+
+describe('LicenseAccess from the licences and grants views', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let infra: GrantsInfrastructure;
+  let now = new Date('2026-06-01T00:00:00Z');
+  const clock: Clock = { now: () => now };
+  let access: ViewLicenseAccess;
+  let licenses: LicenseCommands;
+  let grants: GrantCommands;
+  let skus = 0;
+
+  const createLicense = async (validity: LicenseManager.DatetimeRange = { Begin: '2026-01-01T00:00:00Z', End: '2027-01-01T00:00:00Z' }) => {
+    const sku = `sku-${++skus}`;
+    const { LicenseArn } = await licenses.create(issuer, {
+      LicenseName: 'Analytics',
+      ProductName: 'Analytics',
+      ProductSKU: sku,
+      Issuer: { Name: 'Example ISV', SignKey: 'k' },
+      HomeRegion: region,
+      Validity: validity,
+      Entitlements: [{ Name: 'Users', Unit: 'Count', MaxCount: 10 }],
+      Beneficiary: 'customer',
+      ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+      ClientToken: randomUUID(),
+    });
+    return { arn: LicenseArn!, sku };
+  };
+  const grant = async (licenseArn: string, principal: string, operations: LicenseManager.AllowedOperation[], by = issuer) =>
+    (await grants.create(by, { GrantName: 'g', LicenseArn: licenseArn, Principals: [principal], HomeRegion: region, AllowedOperations: operations, ClientToken: randomUUID() })).GrantArn!;
+  const setStatus = (caller: Caller, grantArn: string, status: 'ACTIVE' | 'DISABLED') =>
+    grants.createVersion(caller, { GrantArn: grantArn, Status: status, ClientToken: randomUUID() });
+  const usable = async (caller: Caller, operation: LicenseManager.AllowedOperation, licenseArn: string) =>
+    (await access.usableLicenses(caller, operation, { licenseArn })).map((l) => l.route);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+    access = new ViewLicenseAccess(infra.db, clock);
+    licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
+    grants = new GrantCommands(infra.store, infra.db, clock, region, access);
+  });
+  afterAll(async () => {
+    await infra?.store.close();
+    await infra?.db.destroy();
+    await database?.drop();
+  });
+
+  it('reaches a licence as its issuer, or through an ACTIVE grant allowing the operation', async () => {
+    const { arn, sku } = await createLicense();
+    expect(await usable(issuer, 'CheckoutLicense', arn)).toEqual([{ kind: 'issuer' }]);
+    const grantArn = await grant(arn, member.principalArn, ['CheckoutLicense']);
+    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
+    expect((await access.readableLicense(member, arn)).route).toEqual({ kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'] });
+    await grants.accept(member, grantArn);
+    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([{ kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'] }]);
+    expect(await usable(member, 'CreateToken', arn)).toEqual([]);
+    expect(await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: FINGERPRINT })).toHaveLength(1);
+    expect(await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: 'aws:other' })).toEqual([]);
+    expect(await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: FINGERPRINT, beneficiary: 'someone else' })).toEqual([]);
+    await setStatus(issuer, grantArn, 'DISABLED');
+    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
+    expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
+    await expect(access.readableLicense(outsider, arn)).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+  });
+
+  it('needs the licence AVAILABLE and within its validity (by the injected clock)', async () => {
+    const { arn } = await createLicense({ Begin: '2026-05-01T00:00:00Z', End: '2026-07-01T00:00:00Z' });
+    await grants.accept(member, await grant(arn, member.principalArn, ['CheckoutLicense']));
+    expect(await usable(member, 'CheckoutLicense', arn)).toHaveLength(1);
+    now = new Date('2026-07-01T00:00:00Z');
+    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
+    now = new Date('2026-04-30T23:59:59Z');
+    expect(await usable(issuer, 'CheckoutLicense', arn)).toEqual([]);
+    now = new Date('2026-06-01T00:00:00Z');
+    await licenses.delete(issuer, { LicenseArn: arn, SourceVersion: '1' });
+    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
+    expect(await usable(issuer, 'CheckoutLicense', arn)).toEqual([]);
+    expect((await access.readableLicense(member, arn)).license.Status).toBe('DELETED');
+  });
+
+  it('reaches accounts of an OU and its nested OUs, and a sub-grant only while its parent is ACTIVE', async () => {
+    const { arn } = await createLicense();
+    const toOu = await grant(arn, 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering', ['CheckoutLicense', 'CreateGrant']);
+    await setStatus(issuer, toOu, 'ACTIVE');
+    expect(await usable(nested, 'CheckoutLicense', arn)).toMatchObject([{ grantArn: toOu }]);
+    expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
+    const sub = await grant(arn, outsider.principalArn, ['CheckoutLicense'], member);
+    await grants.accept(outsider, sub);
+    expect(await usable(outsider, 'CheckoutLicense', arn)).toMatchObject([{ grantArn: sub }]);
+    await setStatus(issuer, toOu, 'DISABLED');
+    expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
+  });
+
+  it('honours credentials restricted to one licence', async () => {
+    const { arn } = await createLicense();
+    const { arn: other } = await createLicense();
+    const restricted = { ...issuer, restrictedToLicenseArn: arn };
+    expect(await usable(restricted, 'CheckoutLicense', arn)).toHaveLength(1);
+    expect(await usable(restricted, 'CheckoutLicense', other)).toEqual([]);
+    await expect(access.readableLicense(restricted, other)).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+  });
+});
