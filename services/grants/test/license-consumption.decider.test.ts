@@ -79,4 +79,10 @@ describe('the licence usage decider', () => {
       { type: 'LicenseConsumptionExpired', data: { consumptionToken: 'token-lease', licenseArn: terms.licenseArn, expiredAt: at(60 * 60_000).toISOString() } },
     ]);
   });
+
+  it('never lets a lease outlive the licence', () => {
+    const ending = { ...terms, validUntil: at(10 * 60_000).getTime() };
+    const decision = decideCheckout({ request: request('short', { kind: 'PROVISIONAL' }), terms: ending, consumptionToken: 'token-short', now: t0 }, initialLicenseUsage());
+    expect(decision.outcome.expiration).toBe(at(10 * 60_000).toISOString());
+  });
 });

@@ -33,6 +33,9 @@ export interface CheckoutCommand {
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** When a lease that starts at `from` and runs `ttl` ms ends: never after the licence's validity. */
+const leaseEnd = (terms: LicenseTerms, from: number, ttl: number) => Math.min(from + ttl, terms.validUntil ?? Infinity);
+
 /**
  * A licence version that resets usage takes effect on the first decision that sees it: the reset
  * is recorded, then the command is decided on the counts from zero.
@@ -94,7 +97,7 @@ export function decideCheckout(command: CheckoutCommand, current: LicenseUsageSt
     ...allocation,
     ...(request.checkoutMetadata === undefined ? {} : { checkoutMetadata: request.checkoutMetadata }),
     issuedAt: iso(at),
-    expiration: iso(at + minutes * MINUTE),
+    expiration: iso(leaseEnd(terms, at, minutes * MINUTE)),
   };
   return { events: [...events, { type: 'LicenseCheckedOut', data: checkout }], outcome: checkout };
 }
@@ -139,7 +142,7 @@ export function decideExtend(
   const minutes = lease.checkout.kind === 'BORROW' ? terms.borrow?.minutes : terms.provisionalMinutes;
   // A licence that no longer lets itself be borrowed extends a borrow by its first duration.
   const ttl = minutes !== undefined ? minutes * MINUTE : Date.parse(lease.checkout.expiration) - Date.parse(lease.checkout.issuedAt);
-  const expiration = iso(now.getTime() + ttl);
+  const expiration = iso(leaseEnd(terms, now.getTime(), ttl));
   return {
     events: [{ type: 'LicenseConsumptionExtended', data: { consumptionToken, licenseArn: terms.licenseArn, expiration, extendedAt: now.toISOString() } }],
     outcome: { expiration },

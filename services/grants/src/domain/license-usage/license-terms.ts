@@ -11,6 +11,8 @@ export interface LicenseTerms {
   provisionalMinutes: number;
   /** Present when the licence may be borrowed (its BorrowConfiguration). */
   borrow?: { minutes: number; allowEarlyCheckIn: boolean };
+  /** The end of the licence's validity (ms), when it has one: no lease outlives it. */
+  validUntil?: number;
   /**
    * The number of the latest licence version that reset usage (0 when none did). Usage counted
    * under a lower epoch no longer counts: the usage stream records the reset when it first sees
@@ -28,6 +30,7 @@ export function licenseTerms(license: LicenseManager.License & { LicenseArn: str
     entitlements: license.Entitlements ?? [],
     provisionalMinutes: consumption?.ProvisionalConfiguration?.MaxTimeToLiveInMinutes ?? DEFAULT_PROVISIONAL_MINUTES,
     borrow: borrow && { minutes: borrow.MaxTimeToLiveInMinutes, allowEarlyCheckIn: borrow.AllowEarlyCheckIn },
+    ...(license.Validity?.End === undefined ? {} : { validUntil: Date.parse(license.Validity.End) }),
     usageEpoch,
   };
 }
