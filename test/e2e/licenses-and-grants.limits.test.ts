@@ -142,7 +142,7 @@ describe('licence and grant limits', () => {
       ['a stale Version', issuer, 'DeleteGrant', { GrantArn: grant.GrantArn, Version: '3' }, 'ConflictException'],
       ['no GrantArn', issuer, 'GetGrant', {}, 'ValidationException'],
       ['an unknown filter', issuer, 'ListDistributedGrants', { Filters: [{ Name: 'Colour', Values: ['red'] }] }, 'InvalidParameterValueException'],
-      ['an unknown filter', member, 'ListReceivedGrants', { Filters: [{ Name: 'GrantStatus', Values: [] }] }, 'InvalidParameterValueException'],
+      ['a filter without a value', member, 'ListReceivedGrants', { Filters: [{ Name: 'GrantStatus', Values: [] }] }, 'InvalidParameterValueException'],
       ['a member account', member, 'ListReceivedGrantsForOrganization', { LicenseArn: license.LicenseArn }, 'AuthorizationException'],
       ['an unknown filter', member, 'ListReceivedLicenses', { Filters: [{ Name: 'Colour', Values: ['red'] }] }, 'InvalidParameterValueException'],
       ['a member account', member, 'ListReceivedLicensesForOrganization', {}, 'AuthorizationException'],
@@ -155,6 +155,7 @@ describe('licence and grant limits', () => {
         status: error === 'RedirectException' ? 308 : expect.toSatisfy((status: number) => status >= 400 && status < 500),
         type: expect.stringMatching(new RegExp(`${error}$`)),
       });
+      if (error === 'RedirectException') expect(response.json.Location).toBe('eu-west-1');
     }
     expect(await snapshot()).toEqual(before);
   });
