@@ -132,8 +132,8 @@ describe('licence tokens for customers without an account: refresh token, access
     expect((await assumeRole(AccessToken!, `arn:aws:iam::${ISSUER}:role/Other`)).error).toMatchObject({ code: 'AccessDenied', status: 403 });
     expect((await assumeRole(AccessToken!, ROLE, 7200)).error).toMatchObject({ code: 'ValidationError', status: 400 });
     const sts = await assumeRole(AccessToken!, ROLE, 900);
-    // A second set, never used before the token is deleted: the gateway keeps credentials it has
-    // resolved in memory (docs/gateway.md), so only these show at once that grants stopped resolving them.
+    // A second set, never used before the token is deleted: refused at once, where the set in use
+    // is refused once the gateway asks grants about it again (within 5 seconds: docs/gateway.md).
     const unused = await assumeRole(AccessToken!, ROLE, 900);
     expect(sts.credentials).toMatchObject({
       AccessKeyId: expect.stringMatching(/^ASIA[A-Z0-9]{16}$/),
@@ -178,6 +178,13 @@ describe('licence tokens for customers without an account: refresh token, access
     await expect(withCredentials(unused.credentials!).send(new GetLicenseCommand({ LicenseArn: licenseArn }))).rejects.toMatchObject({
       $metadata: { httpStatusCode: 403 },
     });
+    const revokedBy = Date.now() + 7_000;
+    let refused: unknown;
+    while (!refused && Date.now() < revokedBy) {
+      refused = await consumer.send(new GetLicenseCommand({ LicenseArn: licenseArn })).then(() => undefined, (error: unknown) => error);
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(refused).toMatchObject({ $metadata: { httpStatusCode: 403 } });
 
     const { Tokens } = await issuer.send(new ListTokensCommand({ Filters: [{ Name: 'LicenseArns', Values: [licenseArn] }] }));
     expect(Tokens!.find((t) => t.TokenId === TokenId)).toMatchObject({
