@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/messaging';
 import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
-import { parseLicenseArn } from '../domain/license/arn';
 import { decideCheckIn, decideCheckout, decideExtend, type CheckoutRequest } from '../domain/license-usage/decide';
 import { consumptionNotFound, invalidParameter, noEntitlementsAllowed } from '../domain/license-usage/errors';
 import type { Checkout } from '../domain/license-usage/events';
@@ -161,16 +160,15 @@ export class LicenseConsumptionCommands {
   }
 
   /**
-   * The lease a consumption token names, if the caller holds it: the account that checked it
-   * out, or the licence's issuer for the beneficiary it was checked out for. Another caller is
-   * told it does not exist.
+   * The lease a consumption token names, if the caller holds it: the account that checked it out
+   * (the issuer, for a checkout on behalf of a beneficiary, who may name that Beneficiary again).
+   * Another caller is told it does not exist.
    */
   private async leaseOf(caller: Caller, consumptionToken: string, beneficiary?: string): Promise<ConsumptionRecord> {
     const record = await this.records.find(consumptionToken);
-    const holder = record && record.accountId === caller.accountId && (beneficiary === undefined || beneficiary === record.beneficiary);
-    const issuerForBeneficiary =
-      record?.beneficiary !== undefined && beneficiary === record.beneficiary && parseLicenseArn(record.licenseArn)?.issuerAccountId === caller.accountId;
-    if (!record || !(holder || issuerForBeneficiary)) throw consumptionNotFound(consumptionToken);
+    if (!record || record.accountId !== caller.accountId || (beneficiary !== undefined && beneficiary !== record.beneficiary)) {
+      throw consumptionNotFound(consumptionToken);
+    }
     if (record.kind === 'PERPETUAL') {
       throw invalidParameter(`License consumption ${consumptionToken} is a PERPETUAL checkout: it is consumed for good, neither checked in nor extended.`);
     }
