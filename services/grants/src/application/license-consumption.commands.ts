@@ -25,8 +25,8 @@ interface Answer {
 /**
  * CheckoutLicense, CheckoutBorrowLicense, CheckInLicense and ExtendLicenseConsumption. Who may
  * consume which licence is LicenseAccess's to say (licence and grant status, GrantedOperations);
- * how much is decided on the licence's usage stream; the signed token is signed with the
- * licence's issuer key once the checkout is recorded.
+ * how much is decided on the licence's usage stream; the token is signed with the licence's
+ * issuer key while the checkout is being recorded, and answered once it is.
  */
 @Injectable()
 export class LicenseConsumptionCommands {
