@@ -156,11 +156,21 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     await exited;
   };
 
+  const stop = async () => {
+    await Promise.all([...processes.keys()].map((name) => kill(name)));
+    await dropDatabase(baseUrl, databaseUrl);
+    await deleteEventsStream(namespace);
+  };
+
   launch('licensing');
   launch('discovery');
   launch('grants');
   launch('gateway');
-  await waitHealthy();
+  // A system that never becomes healthy is stopped here: its caller has nothing to stop.
+  await waitHealthy().catch(async (error: Error) => {
+    await stop();
+    throw error;
+  });
 
   return {
     endpoint,
@@ -174,10 +184,6 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     },
     waitHealthy,
     logs: (name) => output.get(name) ?? '',
-    async stop() {
-      await Promise.all([...processes.keys()].map((name) => kill(name)));
-      await dropDatabase(baseUrl, databaseUrl);
-      await deleteEventsStream(namespace);
-    },
+    stop,
   };
 }
