@@ -108,6 +108,23 @@ function typesModule(api, model) {
   return lines.join('\n');
 }
 
+/**
+ * Enums whose unknown values the owning service refuses itself, because the API names a specific
+ * error for them (CheckoutBorrowLicense: UnsupportedDigitalSignatureMethodException), where the
+ * gateway's validation would answer a generic ValidationException first.
+ */
+const SERVICE_CHECKED_ENUMS = {
+  'license-manager': ['DigitalSignatureMethod'],
+};
+
+function markServiceCheckedEnums(apiId, shapes) {
+  for (const name of SERVICE_CHECKED_ENUMS[apiId] ?? []) {
+    if (!shapes[name]?.enum) throw new Error(`${apiId}: ${name} is not an enum shape`);
+    shapes[name].serviceCheckedEnum = true;
+  }
+  return shapes;
+}
+
 for (const api of apis) {
   const model = stripDocs(JSON.parse(readFileSync(join(api.dir, `${api.file}.service-2.json`), 'utf8')));
   const smithyFile = join(api.dir, 'smithy', `${api.file}.json`);
@@ -131,7 +148,7 @@ for (const api of apis) {
         },
       ]),
     ),
-    shapes: model.shapes,
+    shapes: markServiceCheckedEnums(api.id, model.shapes),
     errors: smithy ? errorStatuses(smithy) : serviceModelErrorStatuses(model),
   };
   writeFileSync(join(outModels, `${api.id}.json`), JSON.stringify(compact, null, 1) + '\n');

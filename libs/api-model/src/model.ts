@@ -15,6 +15,8 @@ export interface Shape {
   key?: MemberRef;
   value?: MemberRef;
   enum?: string[];
+  /** The owning service refuses values outside `enum` with an error of its own (see codegen). */
+  serviceCheckedEnum?: boolean;
   min?: number;
   max?: number;
   pattern?: string;

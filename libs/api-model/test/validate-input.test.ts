@@ -108,6 +108,20 @@ describe('validateInput on CreateLicenseConfiguration', () => {
   });
 });
 
+describe('validateInput on enums the service checks itself', () => {
+  it('leaves DigitalSignatureMethod to grants, which answers UnsupportedDigitalSignatureMethodException', () => {
+    const borrow = (method: unknown) =>
+      validateInput(lm, 'CheckoutBorrowLicenseRequest', {
+        LicenseArn: 'arn:aws:license-manager::111111111111:license:l-0123456789abcdef0123456789abcdef',
+        Entitlements: [{ Name: 'Seats', Unit: 'Count' }],
+        DigitalSignatureMethod: method,
+        ClientToken: 'token',
+      });
+    expect(borrow('JWT_PS256')).toEqual([]);
+    expect(messages(borrow(7))).toHaveLength(1);
+  });
+});
+
 describe('validateInput on list operations', () => {
   it('reports nested Filters of ListLicenseConfigurations', () => {
     const issues = validateInput(lm, 'ListLicenseConfigurationsRequest', {

@@ -183,7 +183,7 @@ function scalarFailures(shape: Shape, value: unknown): Failure[] {
   if (typeRule) return [{ kind: 'type', rule: typeRule }];
   const rules: string[] = [];
   if (typeof value === 'string' && shape.type === 'string') {
-    if (shape.enum && !shape.enum.includes(value)) rules.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    if (shape.enum && !shape.serviceCheckedEnum && !shape.enum.includes(value)) rules.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
     rules.push(...lengthRules(shape, [...value].length));
     const pattern = shape.pattern ? cachedPattern(shape.pattern) : undefined;
     if (pattern && !pattern.test(value)) rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
