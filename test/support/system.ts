@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventsStreamName } from '@lm/messaging';
 import { connect } from 'nats';
-import { Client } from 'pg';
+import { createTestDatabase } from './test-database';
 
 export const ROOT = join(__dirname, '../..');
 export const CREDENTIALS_FILE = join(ROOT, 'infra/credentials.dev.json');
@@ -63,32 +63,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A fresh database on the test PostgreSQL server, so that every suite starts from nothing. */
-async function createDatabase(baseUrl: string): Promise<string> {
-  const name = `lm_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(baseUrl: string, databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-  } finally {
-    await admin.end();
-  }
-}
-
 /** The system's JetStream stream of events goes with it. */
 async function deleteEventsStream(namespace: string): Promise<void> {
   const nc = await connect({ servers: process.env.NATS_URL });
@@ -105,8 +79,8 @@ async function deleteEventsStream(namespace: string): Promise<void> {
  * way `npm start` runs them, and waits until GET /health says every part answers.
  */
 export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
-  const baseUrl = process.env.DATABASE_URL!;
-  const databaseUrl = await createDatabase(baseUrl);
+  const database = await createTestDatabase('lm_e2e');
+  const databaseUrl = database.url;
   const port = await freePort();
   const region = 'us-east-1';
   const endpoint = `http://127.0.0.1:${port}`;
@@ -158,7 +132,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
 
   const stop = async () => {
     await Promise.all([...processes.keys()].map((name) => kill(name)));
-    await dropDatabase(baseUrl, databaseUrl);
+    await database.drop();
     await deleteEventsStream(namespace);
   };
 

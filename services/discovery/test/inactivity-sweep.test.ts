@@ -8,7 +8,7 @@ import { InventorySweep } from '../src/application/inventory-sweep';
 import { InventoryQueries } from '../src/application/inventory.queries';
 import { InventoryScopes } from '../src/application/service-settings';
 import { openDiscoveryInfrastructure, type DiscoveryInfrastructure } from '../src/infra/discovery-infrastructure';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const DAY = 24 * 3600_000;
 const t0 = new Date('2026-03-01T00:00:00Z');
@@ -34,7 +34,7 @@ const outsider = callerOf('333333333333');
 const instance = (id: string): Extensions.ReportedResource => ({ ResourceId: id, ResourceType: 'EC2_INSTANCE', State: 'running', Platform: 'Linux/UNIX' });
 
 describe('the 30-day inactivity sweep, with a fake clock', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: TestDatabase;
   let infra: DiscoveryInfrastructure;
   const clock = new FakeClock();
   let reports: InventoryReports;
@@ -57,7 +57,7 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
     (await sql<{ type: string }>`select type from discovery.events order by global_position`.execute(infra.db)).rows.map((r) => r.type);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase('lm_discovery');
     infra = await openDiscoveryInfrastructure({ DATABASE_URL: database.url });
     reports = new InventoryReports(infra.store, clock);
     sweep = new InventorySweep(infra.db, infra.store, clock);

@@ -8,7 +8,7 @@ import { LicenseCommands } from '../src/application/license.commands';
 import { SigningKeys } from '../src/application/signing-keys';
 import { ViewLicenseAccess } from '../src/application/view-license-access';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const region = 'us-east-1';
 const organization = { id: 'o-lmdev00001', managementAccountId: '111111111111', rootId: 'r-lmdv' };
@@ -32,7 +32,7 @@ class FixedSigningKeys extends SigningKeys {
 }
 
 describe('LicenseAccess from the licences and grants views', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: TestDatabase;
   let infra: GrantsInfrastructure;
   let now = new Date('2026-06-01T00:00:00Z');
   const clock: Clock = { now: () => now };
@@ -65,7 +65,7 @@ describe('LicenseAccess from the licences and grants views', () => {
     (await access.usableLicenses(caller, operation, { licenseArn })).map((l) => l.route);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase('lm_grants');
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     access = new ViewLicenseAccess(infra.db, clock);
     licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);

@@ -15,7 +15,7 @@ import { LicenseConsumptionSweep } from '../src/application/license-consumption.
 import { LicenseUsageStreams } from '../src/application/license-usage-streams';
 import { SigningKeys, type IssuerKey } from '../src/application/signing-keys';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const MINUTE = 60_000;
 const t0 = new Date('2026-03-01T12:00:00Z');
@@ -90,7 +90,7 @@ const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (er
 const seat = (value = '1'): LicenseManager.EntitlementData => ({ Name: 'Seats', Unit: 'Count', Value: value });
 
 describe('license consumption against PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: TestDatabase;
   let infra: GrantsInfrastructure;
   const clock = new FakeClock();
   const access = new TestLicenseAccess();
@@ -150,7 +150,7 @@ describe('license consumption against PostgreSQL', () => {
     ).rows;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase('lm_grants');
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     const usage = new LicenseUsageStreams(infra.store);
     const wired = wire(usage);

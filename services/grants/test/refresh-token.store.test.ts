@@ -13,7 +13,7 @@ import { TemporaryCredentialsCommands } from '../src/application/temporary-crede
 import { TemporaryCredentialsVault } from '../src/application/temporary-credentials.vault';
 import { GRANTS_SCHEMA } from '../src/infra/database/schema';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const HOUR = 3_600_000;
 const ISSUER = '111111111111';
@@ -53,7 +53,7 @@ class FakeLicenseAccess extends LicenseAccess {
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: AwsError) => error);
 
 describe('refresh tokens and temporary credentials against PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: TestDatabase;
   let infra: GrantsInfrastructure;
   let now = new Date('2026-06-01T12:00:00.250Z');
   const clock: Clock = { now: () => now };
@@ -74,7 +74,7 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase('lm_grants');
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     queries = new RefreshTokenQueries(infra.db);
     commands = new RefreshTokenCommands(infra.store, clock, 3, new FakeLicenseAccess(), keys);

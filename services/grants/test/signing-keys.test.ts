@@ -11,7 +11,7 @@ import { SigningKeyCommands } from '../src/application/signing-keys.commands';
 import { KeyStoreSigningKeys } from '../src/application/signing-keys.key-store';
 import { SigningKeyQueries } from '../src/application/signing-keys.queries';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const clock: Clock = { now: () => now };
@@ -36,7 +36,7 @@ const payloadAt = (issued: Date): LicenseTokenPayload => ({
 const errorOf = async (promise: Promise<unknown>) => promise.then(() => undefined, (error: { code?: string; message: string; fields?: object }) => error);
 
 describe('signing keys against PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: TestDatabase;
   let infra: GrantsInfrastructure;
   const masterKey = new MasterKey(randomBytes(32));
   let queries: SigningKeyQueries;
@@ -49,7 +49,7 @@ describe('signing keys against PostgreSQL', () => {
     commands.create(caller, input).then((output) => output.KeyMetadata!);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase('lm_grants');
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     queries = new SigningKeyQueries(infra.db);
     material = new SigningKeyMaterial(infra.db, masterKey);
