@@ -1,4 +1,5 @@
-import { parseTimestamp, type ApiModel, type MemberRef, type Shape } from '@lm/api-model';
+import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
+import { scalarFromText } from '../scalar-text';
 
 /**
  * Decodes the parameters of an AWS query-protocol request (`Action=...&Version=...&Member=...`)
@@ -44,7 +45,7 @@ class FormDecoder {
         return this.map(shape, key);
       default: {
         const text = this.values.get(key);
-        return text === undefined ? undefined : scalar(shape, text);
+        return text === undefined ? undefined : scalarFromText(shape, text);
       }
     }
   }
@@ -82,25 +83,5 @@ class FormDecoder {
     }
     // fromEntries defines the keys as data, so a key such as __proto__ stays a key.
     return Object.fromEntries(entries);
-  }
-}
-
-function scalar(shape: Shape, text: string): unknown {
-  switch (shape.type) {
-    case 'integer':
-    case 'long':
-      return /^-?\d+$/.test(text) ? Number(text) : text;
-    case 'double':
-    case 'float':
-      return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
-    case 'boolean':
-      return text === 'true' ? true : text === 'false' ? false : text;
-    case 'timestamp': {
-      // Inside the product timestamps are epoch seconds, whatever the protocol.
-      const date = parseTimestamp(text);
-      return date ? date.getTime() / 1000 : text;
-    }
-    default:
-      return text;
   }
 }

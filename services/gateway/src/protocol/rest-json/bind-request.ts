@@ -1,6 +1,6 @@
 import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
 import { safeDecode } from '../percent-encoding';
-import { parseTimestamp } from '@lm/api-model';
+import { scalarFromText } from '../scalar-text';
 
 // The output side lives in its own module; re-exported so the restJson1 surface is in one place.
 export { serializeRestOutput, type RestResponse } from './serialize-output';
@@ -108,7 +108,7 @@ function bindMember(
   switch (ref.location) {
     case 'uri': {
       const label = parts.labels[wireName];
-      return label === undefined ? undefined : fromText(shape, label);
+      return label === undefined ? undefined : scalarFromText(shape, label);
     }
     case 'querystring':
       return shape.type === 'map'
@@ -136,9 +136,9 @@ function bindMember(
 /** One scalar from its only text, or a list from all of them; undefined when there is none. */
 function fromTexts(api: ApiModel, shape: Shape, texts: string[]): unknown {
   if (texts.length === 0) return undefined;
-  if (shape.type !== 'list') return fromText(shape, texts[0]);
+  if (shape.type !== 'list') return scalarFromText(shape, texts[0]);
   const itemShape = shape.member && api.shapes[shape.member.shape];
-  return texts.map((text) => (itemShape ? fromText(itemShape, text) : text));
+  return texts.map((text) => (itemShape ? scalarFromText(itemShape, text) : text));
 }
 
 /** Query parameters no other member binds, for a member bound to the whole query string. */
@@ -164,25 +164,4 @@ function prefixedHeaders(headers: RestRequestParts['headers'], prefix: string): 
     if (name.startsWith(prefix) && value !== undefined) map[name.slice(prefix.length)] = value;
   }
   return Object.keys(map).length > 0 ? map : undefined;
-}
-
-const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function fromText(shape: Shape, text: string): unknown {
-  switch (shape.type) {
-    case 'integer':
-    case 'long':
-    case 'double':
-    case 'float':
-      return NUMBER_TEXT.test(text) ? Number(text) : text;
-    case 'boolean':
-      return text === 'true' ? true : text === 'false' ? false : text;
-    case 'timestamp': {
-      // Epoch seconds, as the JSON body carries timestamps.
-      const date = parseTimestamp(text);
-      return date ? date.getTime() / 1000 : text;
-    }
-    default:
-      return text;
-  }
 }
