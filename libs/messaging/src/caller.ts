@@ -13,6 +13,8 @@ export interface Caller {
     organizationalUnitPath: string[];
     /** Every account of the organization (management included); only given to the management account. */
     memberAccountIds?: string[];
+    /** Every account of the organization with its OU path (as organizationalUnitPath); only given to the management account. */
+    memberAccounts?: { accountId: string; organizationalUnitPath: string[] }[];
   };
   /** Set when the caller uses temporary credentials that may only consume one licence. */
   restrictedToLicenseArn?: string;

@@ -11,8 +11,19 @@ const region = 'us-east-1';
 const licenseArn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000001';
 const arn = 'arn:aws:license-manager::111111111111:grant:g-00000000000000000000000000000001';
 const organization = { id: 'o-lmdev00001', managementAccountId: '111111111111', rootId: 'r-lmdv' };
+const memberAccounts = [
+  { accountId: '111111111111', organizationalUnitPath: ['r-lmdv'] },
+  { accountId: '222222222222', organizationalUnitPath: ['ou-lmdv-engineering', 'r-lmdv'] },
+  { accountId: '444444444444', organizationalUnitPath: ['ou-lmdv-platform', 'ou-lmdv-engineering', 'r-lmdv'] },
+];
 const callers: Record<'grantor' | 'grantee' | 'nested' | 'stranger', Caller> = {
-  grantor: { accountId: '111111111111', principalArn: 'arn:aws:iam::111111111111:root', accessKeyId: 'A', region, organization: { ...organization, organizationalUnitPath: ['r-lmdv'] } },
+  grantor: {
+    accountId: '111111111111',
+    principalArn: 'arn:aws:iam::111111111111:root',
+    accessKeyId: 'A',
+    region,
+    organization: { ...organization, organizationalUnitPath: ['r-lmdv'], memberAccountIds: memberAccounts.map((m) => m.accountId), memberAccounts },
+  },
   grantee: { accountId: '222222222222', principalArn: 'arn:aws:iam::222222222222:root', accessKeyId: 'B', region, organization: { ...organization, organizationalUnitPath: ['ou-lmdv-engineering', 'r-lmdv'] } },
   nested: {
     accountId: '444444444444',
@@ -25,6 +36,8 @@ const callers: Record<'grantor' | 'grantee' | 'nested' | 'stranger', Caller> = {
 };
 const license = { licenseArn, issuerAccountId: '111111111111', issuerName: 'Example ISV', productSku: 'sku-1', homeRegion: region, deleted: false };
 const operations: LicenseManager.AllowedOperation[] = ['CheckoutLicense', 'CreateGrant'];
+const ORGANIZATION = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
+const ENGINEERING_OU = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
 
 const createInput = (principal: string, changes: Partial<LicenseManager.CreateGrantRequest> = {}): LicenseManager.CreateGrantRequest => ({
   ClientToken: 'c',
@@ -40,12 +53,16 @@ const create = (principal = 'arn:aws:iam::222222222222:root', changes: Partial<L
   arn,
   input: createInput(principal, changes),
   license,
+  autoAccepted: false,
   caller,
   region,
   now,
   clientToken: 'c',
   requestHash: 'h',
 });
+const distribute: GrantCommand = { type: 'CompleteDistribution', subGrantArns: [], now };
+const fail: GrantCommand = { type: 'FailDistribution', statusReason: 'quota', now };
+const finishDeletion: GrantCommand = { type: 'CompleteDeletion', now };
 
 let tokens = 0;
 const version = (caller: Caller, input: Partial<LicenseManager.CreateGrantVersionRequest>, activeForSameProduct: string[] = []): GrantCommand => {
@@ -74,19 +91,27 @@ describe('grant decider', () => {
   const disabled = after(create(), accept(), version(callers.grantee, { Status: 'DISABLED' }));
   const rejected = after(create(), reject());
   const deleted = after(create(), remove('1'));
+  const pendingWorkflow = after(create(ENGINEERING_OU));
+  const distributed = after(create(ENGINEERING_OU), distribute);
+  const failedWorkflow = after(create(ENGINEERING_OU), fail);
+  const pendingDelete = after(create(ENGINEERING_OU), distribute, remove('2'));
 
   it('creates a PENDING_ACCEPT grant to an account, whose parent is the licence', () => {
     expect(statusOf(pending)).toBe('PENDING_ACCEPT');
     expect(pending.status === 'present' && pending.aggregate.grant).toMatchObject({ ParentArn: licenseArn, Version: '1', GrantedOperations: operations });
   });
 
-  it('auto-accepts the management account grants to its organization and OUs (DISABLED); others may not make them', () => {
-    const organizationArn = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
-    const ouArn = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
-    expect(statusOf(fold(after(create(organizationArn))))).toBe('DISABLED');
-    expect(statusOf(fold(after(create(ouArn))))).toBe('DISABLED');
-    expect(() => after(create(organizationArn, {}, callers.grantee))).toThrow(code('ValidationException'));
+  it('makes an organization or OU grant PENDING_WORKFLOW with the accounts it covers now (nested OUs included, not the grantor); others may not make them', () => {
+    const coveredBy = (principal: string) => (after(create(principal))[0] as Extract<GrantEvent, { type: 'GrantCreated' }>).data;
+    expect(coveredBy(ORGANIZATION)).toMatchObject({ grant: { GrantStatus: 'PENDING_WORKFLOW' }, coveredAccountIds: ['222222222222', '444444444444'] });
+    expect(coveredBy(ENGINEERING_OU)).toMatchObject({ grant: { GrantStatus: 'PENDING_WORKFLOW' }, coveredAccountIds: ['222222222222', '444444444444'] });
+    expect(coveredBy('arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-platform').coveredAccountIds).toEqual(['444444444444']);
+    expect(() => after(create(ORGANIZATION, {}, callers.grantee))).toThrow(code('ValidationException'));
     expect(() => after(create('arn:aws:organizations::111111111111:organization/o-otherorg01'))).toThrow(code('ValidationException'));
+  });
+
+  it('accepts an account grant at once (DISABLED) when the management account linked its organization', () => {
+    expect(statusOf(fold(after({ ...create(), autoAccepted: true } as GrantCommand)))).toBe('DISABLED');
   });
 
   it('refuses bad grants', () => {
@@ -110,13 +135,24 @@ describe('grant decider', () => {
     expect(decider.decide(sub(['CheckoutLicense']), decider.initialState())).toMatchObject([{ data: { grant: { ParentArn: parent.grantArn } } }]);
   });
 
-  /** The state table: for each status, what each command does (a status, or the error's code). */
+  /**
+   * The state table: for each status, what each command does (a status, the error's code, or
+   * 'unchanged' for a workflow step that has nothing to do). An organization or OU grant covers
+   * nobody itself: its member accounts answer their own sub-grants.
+   */
+  const V = 'ValidationException';
+  const N = 'ResourceNotFoundException';
+  const idle = { distribute: 'unchanged', fail: 'unchanged', finishDeletion: 'unchanged' };
   const table: [string, GrantEvent[], Record<string, string>][] = [
-    ['PENDING_ACCEPT', created, { accept: 'ACTIVE', reject: 'REJECTED', activate: 'ValidationException', deactivate: 'ValidationException', delete: 'DELETED' }],
-    ['ACTIVE', active, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED' }],
-    ['DISABLED', disabled, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED' }],
-    ['REJECTED', rejected, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ValidationException', deactivate: 'ValidationException', delete: 'DELETED' }],
-    ['DELETED', deleted, { accept: 'ValidationException', reject: 'ValidationException', activate: 'ValidationException', deactivate: 'ValidationException', delete: 'ValidationException' }],
+    ['PENDING_ACCEPT', created, { accept: 'ACTIVE', reject: 'REJECTED', activate: V, deactivate: V, delete: 'DELETED', ...idle }],
+    ['ACTIVE', active, { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle }],
+    ['DISABLED', disabled, { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle }],
+    ['REJECTED', rejected, { accept: V, reject: V, activate: V, deactivate: V, delete: 'DELETED', ...idle }],
+    ['DELETED', deleted, { accept: V, reject: V, activate: V, deactivate: V, delete: V, ...idle }],
+    ['PENDING_WORKFLOW', pendingWorkflow, { accept: N, reject: N, activate: N, deactivate: V, delete: 'PENDING_DELETE', distribute: 'WORKFLOW_COMPLETED', fail: 'FAILED_WORKFLOW', finishDeletion: 'unchanged' }],
+    ['WORKFLOW_COMPLETED', distributed, { accept: N, reject: N, activate: N, deactivate: 'WORKFLOW_COMPLETED', delete: 'PENDING_DELETE', ...idle }],
+    ['FAILED_WORKFLOW', failedWorkflow, { accept: N, reject: N, activate: N, deactivate: V, delete: 'DELETED', ...idle }],
+    ['PENDING_DELETE', pendingDelete, { accept: N, reject: N, activate: N, deactivate: V, delete: V, distribute: 'unchanged', fail: 'unchanged', finishDeletion: 'DELETED' }],
   ];
   for (const [status, events, outcomes] of table) {
     it(`from ${status}: ${Object.entries(outcomes).map(([c, o]) => `${c} -> ${o}`).join(', ')}`, () => {
@@ -129,10 +165,14 @@ describe('grant decider', () => {
         activate: version(callers.grantee, { Status: 'ACTIVE' }),
         deactivate: version(callers.grantor, { Status: 'DISABLED' }),
         delete: remove(currentVersion),
+        distribute,
+        fail,
+        finishDeletion,
       };
       for (const [name, outcome] of Object.entries(outcomes)) {
         const decide = () => decider.decide(commands[name], state);
         if (outcome.endsWith('Exception')) expect(decide, name).toThrow(code(outcome));
+        else if (outcome === 'unchanged') expect(decide(), name).toEqual([]);
         else {
           const next = fold([...events, ...decide()]);
           expect(statusOf(next), name).toBe(outcome);
@@ -193,10 +233,28 @@ describe('grant decider', () => {
     expect(decider.decide({ type: 'ReplaceGrant', byGrantArn: other, now }, fold(disabled))).toEqual([]);
   });
 
-  it('covers the accounts of an OU and of the OUs nested in it', () => {
-    const events = after(create('arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering'));
-    const ouGrant = fold(events);
-    expect(statusOf(fold([...events, ...decider.decide(version(callers.nested, { Status: 'ACTIVE' }), ouGrant)]))).toBe('ACTIVE');
-    expect(() => decider.decide(version(callers.stranger, { Status: 'ACTIVE' }), ouGrant)).toThrow(code('ResourceNotFoundException'));
+  it("distributes an accepted (DISABLED) sub-grant per covered account, once, and recalls it with its parent", () => {
+    const parent = fold(distributed);
+    if (parent.status !== 'present') throw new Error('no parent');
+    const subArn = 'arn:aws:license-manager::111111111111:grant:g-00000000000000000000000000000002';
+    const subGrant: GrantCommand = { type: 'CreateSubGrant', arn: subArn, accountId: '444444444444', parent: parent.aggregate, now };
+    const created = decider.decide(subGrant, decider.initialState());
+    expect(created).toMatchObject([
+      {
+        type: 'GrantCreated',
+        data: {
+          grant: { GrantArn: subArn, ParentArn: arn, GranteePrincipalArn: 'arn:aws:iam::444444444444:root', GrantStatus: 'DISABLED', GrantedOperations: operations, LicenseArn: licenseArn },
+          grantorAccountId: '111111111111',
+          principal: { kind: 'account', accountId: '444444444444' },
+        },
+      },
+    ]);
+    const sub = fold(created);
+    expect(decider.decide(subGrant, sub)).toEqual([]);
+    // The account activates its own sub-grant; the grantor may too.
+    expect(statusOf(fold([...created, ...decider.decide({ ...version(callers.nested, { Status: 'ACTIVE' }), input: { GrantArn: subArn, ClientToken: 'n', Status: 'ACTIVE' } } as GrantCommand, sub)]))).toBe('ACTIVE');
+    const recalled = decider.decide({ type: 'RecallSubGrant', parentArn: arn, now }, sub);
+    expect(recalled).toMatchObject([{ type: 'GrantDeleted', data: { statusReason: expect.stringContaining(arn) } }]);
+    expect(decider.decide({ type: 'RecallSubGrant', parentArn: arn, now }, fold([...created, ...recalled]))).toEqual([]);
   });
 });

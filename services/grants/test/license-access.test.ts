@@ -4,6 +4,8 @@ import type { Caller } from '@lm/messaging';
 import type { Clock } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantCommands } from '../src/application/grant.commands';
+import { GrantDistribution } from '../src/application/grant-distribution';
+import { OrganizationIntegrations } from '../src/application/organization-integrations';
 import { LicenseCommands } from '../src/application/license.commands';
 import { SigningKeys } from '../src/application/signing-keys';
 import { ViewLicenseAccess } from '../src/application/view-license-access';
@@ -19,9 +21,11 @@ const callerOf = (accountId: string, organizationalUnitPath?: string[]): Caller 
   region,
   organization: organizationalUnitPath ? { ...organization, organizationalUnitPath } : undefined,
 });
-const issuer = callerOf('111111111111', ['r-lmdv']);
 const member = callerOf('222222222222', ['ou-lmdv-engineering', 'r-lmdv']);
 const nested = callerOf('444444444444', ['ou-lmdv-platform', 'ou-lmdv-engineering', 'r-lmdv']);
+const managementAccount = callerOf('111111111111', ['r-lmdv']);
+const memberAccounts = [managementAccount, member, nested].map((c) => ({ accountId: c.accountId, organizationalUnitPath: c.organization!.organizationalUnitPath }));
+const issuer: Caller = { ...managementAccount, organization: { ...managementAccount.organization!, memberAccountIds: memberAccounts.map((m) => m.accountId), memberAccounts } };
 const outsider = callerOf('333333333333');
 const FINGERPRINT = 'aws:111111111111:issuer:f00d';
 
@@ -39,6 +43,7 @@ describe('LicenseAccess from the licences and grants views', () => {
   let access: ViewLicenseAccess;
   let licenses: LicenseCommands;
   let grants: GrantCommands;
+  let distribution: GrantDistribution;
   let skus = 0;
 
   const createLicense = async (validity: LicenseManager.DatetimeRange = { Begin: '2026-01-01T00:00:00Z', End: '2027-01-01T00:00:00Z' }) => {
@@ -69,7 +74,8 @@ describe('LicenseAccess from the licences and grants views', () => {
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     access = new ViewLicenseAccess(infra.db, clock);
     licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
-    grants = new GrantCommands(infra.store, infra.db, clock, region, access);
+    grants = new GrantCommands(infra.store, infra.db, clock, region, access, new OrganizationIntegrations(infra.db, region));
+    distribution = new GrantDistribution(infra.store, infra.db, clock);
   });
   afterAll(async () => {
     await infra?.store.close();
@@ -110,16 +116,20 @@ describe('LicenseAccess from the licences and grants views', () => {
     expect((await access.readableLicense(member, arn)).license.Status).toBe('DELETED');
   });
 
-  it('reaches accounts of an OU and its nested OUs, and a sub-grant only while its parent is ACTIVE', async () => {
+  it('reaches accounts of an OU and its nested OUs through their sub-grants, and a grant they distribute only while theirs is ACTIVE', async () => {
     const { arn } = await createLicense();
     const toOu = await grant(arn, 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering', ['CheckoutLicense', 'CreateGrant']);
+    await distribution.handle(await infra.store.readAll());
     await setStatus(issuer, toOu, 'ACTIVE');
-    expect(await usable(nested, 'CheckoutLicense', arn)).toMatchObject([{ grantArn: toOu }]);
+    const [nestedSub] = await access.usableLicenses(nested, 'CheckoutLicense', { licenseArn: arn });
+    expect(nestedSub.route).toMatchObject({ kind: 'grant' });
+    expect(nestedSub.route.kind === 'grant' && nestedSub.route.grantArn).not.toBe(toOu);
     expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
-    const sub = await grant(arn, outsider.principalArn, ['CheckoutLicense'], member);
-    await grants.accept(outsider, sub);
-    expect(await usable(outsider, 'CheckoutLicense', arn)).toMatchObject([{ grantArn: sub }]);
+    const redistributed = await grant(arn, outsider.principalArn, ['CheckoutLicense'], member);
+    await grants.accept(outsider, redistributed);
+    expect(await usable(outsider, 'CheckoutLicense', arn)).toMatchObject([{ grantArn: redistributed }]);
     await setStatus(issuer, toOu, 'DISABLED');
+    expect(await usable(nested, 'CheckoutLicense', arn)).toEqual([]);
     expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
   });
 

@@ -34,9 +34,12 @@ export class CredentialStore {
 
   constructor(file: CredentialsFile) {
     const organizations = new Map((file.organizations ?? []).map((org) => [org.id, org]));
-    const members = new Map<string, string[]>();
+    const members = new Map<string, { accountId: string; organizationalUnitPath: string[] }[]>();
     for (const account of file.accounts ?? []) {
-      if (account.organizationId) members.set(account.organizationId, [...(members.get(account.organizationId) ?? []), account.accountId]);
+      const org = account.organizationId ? organizations.get(account.organizationId) : undefined;
+      if (!org) continue;
+      const member = { accountId: account.accountId, organizationalUnitPath: ouPath(org, account.organizationalUnitId ?? org.rootId) };
+      members.set(org.id, [...(members.get(org.id) ?? []), member]);
     }
     for (const account of file.accounts ?? []) {
       if (!ACCOUNT_ID.test(account.accountId)) throw new Error(`credentials file: account id ${account.accountId} is not 12 digits`);
@@ -49,7 +52,7 @@ export class CredentialStore {
           managementAccountId: org.managementAccountId,
           rootId: org.rootId,
           organizationalUnitPath: ouPath(org, account.organizationalUnitId ?? org.rootId),
-          ...(org.managementAccountId === account.accountId ? { memberAccountIds: members.get(org.id) ?? [] } : {}),
+          ...(org.managementAccountId === account.accountId ? managedMembers(members.get(org.id) ?? []) : {}),
         };
       }
       this.callers.set(account.accountId, { accountId: account.accountId, principalArn: `arn:aws:iam::${account.accountId}:root`, organization });
@@ -94,6 +97,11 @@ export class CredentialStore {
       restrictedToLicenseArn: LicenseArn,
     };
   }
+}
+
+/** What the management account is told of its organization's accounts. */
+function managedMembers(memberAccounts: { accountId: string; organizationalUnitPath: string[] }[]) {
+  return { memberAccountIds: memberAccounts.map((member) => member.accountId), memberAccounts };
 }
 
 /** The OU followed by its ancestors up to the root; a cycle or unknown parent is a file error. */

@@ -9,9 +9,11 @@ import type { GrantCommand, GrantedLicense } from '../domain/grant/commands';
 import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain/grant/decide';
 import type { GrantEvent } from '../domain/grant/events';
 import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant/grant';
+import { principalAccountId } from '../domain/grant/principal';
 import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { LicenseAccess } from './license-access';
+import { OrganizationIntegrations } from './organization-integrations';
 import { isConstraintViolation } from './constraint-violation';
 import { requestHash } from './request-hash';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
@@ -31,6 +33,7 @@ export class GrantCommands {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REGION) private readonly region: string,
     private readonly access: LicenseAccess,
+    private readonly integrations: OrganizationIntegrations,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
@@ -46,9 +49,11 @@ export class GrantCommands {
     if (earlier) return earlier;
     const license = await this.grantedLicense(input.LicenseArn);
     const parent = license.issuerAccountId === caller.accountId ? undefined : await this.distributingGrant(caller, input.LicenseArn);
+    const grantee = input.Principals.length === 1 ? principalAccountId(input.Principals[0]) : undefined;
+    const autoAccepted = grantee !== undefined && (await this.integrations.autoAccepts(caller, grantee));
     const id = newGrantId();
     const arn = grantArn(caller.accountId, id);
-    const command: GrantCommand = { type: 'CreateGrant', arn, input, license, parent, ...this.context(caller), clientToken: input.ClientToken, requestHash: hash };
+    const command: GrantCommand = { type: 'CreateGrant', arn, input, license, parent, autoAccepted, ...this.context(caller), clientToken: input.ClientToken, requestHash: hash };
     try {
       const { state } = await handleCommand(this.store, grantStream(id), grantDecider, command, { assumeNewStream: true });
       return this.resultOf(state);
@@ -60,23 +65,35 @@ export class GrantCommands {
   }
 
   /**
-   * Activation, deactivation, and the grantor's changes of name and operations. A retry with the
-   * same ClientToken answers the version it made.
+   * Activation, deactivation, and the grantor's changes of name and operations. The activation or
+   * deactivation of a distributed grant applies to each of its sub-grants, in the same append. A
+   * retry with the same ClientToken answers the version it made.
    */
   async createVersion(caller: Caller, input: LicenseManager.CreateGrantVersionRequest): Promise<LicenseManager.CreateGrantVersionResponse> {
     const row = await this.grantRow(input.GrantArn);
     const parentOperations = row.parent_arn === row.license_arn ? undefined : (await this.grantRow(row.parent_arn)).document.GrantedOperations;
     const context = this.context(caller);
     const clientToken = input.ClientToken;
-    await this.decideAmongActiveGrants(row, (activeForSameProduct) => ({
+    const versionOf = (target: LicenseManager.CreateGrantVersionRequest, operations?: LicenseManager.AllowedOperation[]) => (activeForSameProduct: string[]): GrantCommand => ({
       type: 'CreateGrantVersion',
-      input,
-      parentOperations,
+      input: target,
+      parentOperations: operations,
       activeForSameProduct,
       ...context,
-      clientToken,
-      requestHash: requestHash(input),
-    }));
+      clientToken: target.ClientToken,
+      requestHash: requestHash(target),
+    });
+    const subGrants = input.Status !== undefined && row.status === 'WORKFLOW_COMPLETED' ? await this.changeableSubGrants(row.grant_arn) : [];
+    await this.decideAmongActiveGrants([
+      { row, command: versionOf(input, parentOperations) },
+      ...subGrants.map((sub) => ({
+        row: sub,
+        command: versionOf(
+          { GrantArn: sub.grant_arn, Status: input.Status, StatusReason: input.StatusReason, Options: input.Options, ClientToken: `${clientToken}/${sub.grant_arn}` },
+          row.document.GrantedOperations,
+        ),
+      })),
+    ]);
     const after = await this.grantRow(input.GrantArn);
     const made = after.state.clientTokens[clientToken].version;
     const version = await this.db
@@ -92,44 +109,52 @@ export class GrantCommands {
   async accept(caller: Caller, arn: string): Promise<GrantResult> {
     const row = await this.grantRow(arn);
     const context = this.context(caller);
-    await this.decideAmongActiveGrants(row, (activeForSameProduct) => ({ type: 'AcceptGrant', arn, activeForSameProduct, ...context }));
+    await this.decideAmongActiveGrants([{ row, command: (activeForSameProduct) => ({ type: 'AcceptGrant', arn, activeForSameProduct, ...context }) }]);
     return this.resultOf({ status: 'present', aggregate: (await this.grantRow(arn)).state });
   }
 
   /**
-   * Decides on a grant with the grantee's other ACTIVE grants for its product loaded too: one
-   * product has one ACTIVE grant per grantee. An activation with ALL_GRANTS_PERMITTED_BY_ISSUER
-   * disables the others in the same append (all or nothing); the view's exclusion constraint refuses
-   * an activation that raced another.
+   * Decides on grants (a grant, or a distributed grant and its sub-grants) with each grantee's
+   * other ACTIVE grants for the product loaded too: one product has one ACTIVE grant per grantee.
+   * An activation with ALL_GRANTS_PERMITTED_BY_ISSUER disables the others in the same append; the
+   * whole decision is all or nothing, and the view's exclusion constraint refuses an activation
+   * that raced another.
    */
-  private async decideAmongActiveGrants(row: GrantRow, command: (activeForSameProduct: string[]) => GrantCommand): Promise<void> {
-    const stream = grantStream(row.grant_id);
-    const others = await this.otherActiveGrants(row);
+  private async decideAmongActiveGrants(targets: { row: GrantRow; command: (activeForSameProduct: string[]) => GrantCommand }[]): Promise<void> {
+    const decisions = await Promise.all(targets.map(async (target) => ({ ...target, stream: grantStream(target.row.grant_id), others: await this.otherActiveGrants(target.row) })));
+    const streams = decisions.flatMap(({ stream, others }) => [stream, ...others.map((other) => grantStream(other.grant_id))]);
     const now = this.clock.now();
     try {
       await handleMultiStreamCommand(
         this.store,
-        [stream, ...others.map((other) => grantStream(other.grant_id))].map((name) => ({ name, states: this.states })),
+        streams.map((name) => ({ name, states: this.states })),
         (states) => {
-          const stillActive = others.filter((other) => activeIn(states.get(grantStream(other.grant_id)) as GrantState));
-          const events = decideGrant(command(stillActive.map((other) => other.grant_arn)), states.get(stream) as GrantState);
           const decided = new Map<string, NewEvent[]>();
-          // The replaced grants first, so that the view never holds two ACTIVE grants for the product.
-          if (events.some((event) => event.type === 'GrantActivated')) {
-            for (const other of stillActive) {
-              const otherStream = grantStream(other.grant_id);
-              decided.set(otherStream, decideGrant({ type: 'ReplaceGrant', byGrantArn: row.grant_arn, now }, states.get(otherStream) as GrantState));
+          for (const { row, command, stream, others } of decisions) {
+            const stillActive = others.filter((other) => activeIn(states.get(grantStream(other.grant_id)) as GrantState));
+            const events = decideGrant(command(stillActive.map((other) => other.grant_arn)), states.get(stream) as GrantState);
+            // The replaced grants first, so that the view never holds two ACTIVE grants for the product.
+            if (events.some((event) => event.type === 'GrantActivated')) {
+              for (const other of stillActive) {
+                const otherStream = grantStream(other.grant_id);
+                decided.set(otherStream, decideGrant({ type: 'ReplaceGrant', byGrantArn: row.grant_arn, now }, states.get(otherStream) as GrantState));
+              }
             }
+            decided.set(stream, events);
           }
-          decided.set(stream, events);
           return decided;
         },
       );
     } catch (error) {
       if (!isConstraintViolation(error, 'grants_one_active_per_product')) throw error;
-      const [active] = await this.otherActiveGrants(row);
-      throw validation(`Grant ${active?.grant_arn ?? 'another grant'} was activated for product ${row.product_sku} meanwhile; deactivate it first, or activate with ALL_GRANTS_PERMITTED_BY_ISSUER.`);
+      const [active] = (await Promise.all(targets.map((target) => this.otherActiveGrants(target.row)))).flat();
+      throw validation(`Grant ${active?.grant_arn ?? 'another grant'} was activated for product ${targets[0].row.product_sku} meanwhile; deactivate it first, or activate with ALL_GRANTS_PERMITTED_BY_ISSUER.`);
     }
+  }
+
+  /** The sub-grants of a distributed grant that can still be activated or deactivated. */
+  private changeableSubGrants(parentArn: string): Promise<GrantRow[]> {
+    return this.db.selectFrom('grants').selectAll().where('parent_arn', '=', parentArn).where('status', 'in', ['ACTIVE', 'DISABLED']).orderBy('created_at').orderBy('grant_id').execute();
   }
 
   reject(caller: Caller, arn: string): Promise<GrantResult> {

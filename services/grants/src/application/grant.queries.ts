@@ -3,7 +3,7 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/messaging';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { grantNotFound } from '../domain/grant/decide';
-import { coversCaller } from '../domain/grant/principal';
+import { isGrantee } from '../domain/grant/principal';
 import { invalidParameter, notAuthorized } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { coveringCaller, coveringOrganization } from './grant-coverage';
@@ -49,10 +49,10 @@ export class GrantQueries {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 
-  /** Any version of a grant, to its grantor and to the accounts its principal covers. */
+  /** Any version of a grant, to its grantor and to its grantee account. */
   async get(caller: Caller, input: LicenseManager.GetGrantRequest): Promise<LicenseManager.GetGrantResponse> {
     const row = await this.db.selectFrom('grants').select(['grant_id', 'grantor_account_id', 'state', 'document']).where('grant_arn', '=', input.GrantArn).executeTakeFirst();
-    if (!row || (row.grantor_account_id !== caller.accountId && !coversCaller(row.state.principal, caller))) throw grantNotFound(input.GrantArn);
+    if (!row || (row.grantor_account_id !== caller.accountId && !isGrantee(row.state.principal, caller))) throw grantNotFound(input.GrantArn);
     if (input.Version === undefined || input.Version === row.document.Version) return { Grant: row.document };
     const version = Number(input.Version);
     if (!Number.isSafeInteger(version) || version < 1) throw invalidParameter(`Version ${input.Version} is not a grant version (1, 2, ...).`);
@@ -76,7 +76,7 @@ export class GrantQueries {
     return this.grantsPage(caller, input, query);
   }
 
-  /** Grants whose principal covers the caller: its account, its organization, its OU or one above it. */
+  /** Grants to the caller's account, sub-grants of organization and OU grants included. */
   listReceived(caller: Caller, input: LicenseManager.ListReceivedGrantsRequest): Promise<LicenseManager.ListReceivedGrantsResponse> {
     let query = this.db.selectFrom('grants').where((eb) => coveringCaller(eb, caller));
     if (input.GrantArns?.length === 0) return Promise.resolve({ Grants: [] });

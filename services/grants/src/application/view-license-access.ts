@@ -12,6 +12,9 @@ import { DATABASE } from './tokens';
 /** Grant statuses in which a grantee still sees the licence (a grant rejected or deleted shows nothing). */
 const READABLE_GRANT_STATUSES = ['PENDING_ACCEPT', 'ACTIVE', 'DISABLED'];
 
+/** Statuses of a grant whose sub-grants are usable. */
+const USABLE_PARENT_STATUSES = ['ACTIVE', 'WORKFLOW_COMPLETED'];
+
 /** LicenseAccess answered from the licences and grants views. */
 @Injectable()
 export class ViewLicenseAccess extends LicenseAccess {
@@ -45,14 +48,15 @@ export class ViewLicenseAccess extends LicenseAccess {
       .select(['licenses.document', 'licenses.issuer_account_id'])
       .orderBy('licenses.created_at')
       .execute();
-    // A sub-grant is usable while the grant it was distributed from is ACTIVE too.
+    // A sub-grant is usable while the grant it derives from is ACTIVE too, or distributed (an
+    // organization or OU grant, whose status is its workflow's).
     const granted = await usable
       .innerJoin('grants', 'grants.license_arn', 'licenses.license_arn')
       .leftJoin('grants as parent', 'parent.grant_arn', 'grants.parent_arn')
       .where('grants.status', '=', 'ACTIVE')
       .where((eb) => coveringCaller(eb, caller))
       .where(sql<boolean>`grants.document->'GrantedOperations' ? ${operation}`)
-      .where((eb) => eb.or([eb('parent.grant_arn', 'is', null), eb('parent.status', '=', 'ACTIVE')]))
+      .where((eb) => eb.or([eb('parent.grant_arn', 'is', null), eb('parent.status', 'in', USABLE_PARENT_STATUSES)]))
       .select(['licenses.document', 'licenses.issuer_account_id', 'grants.grant_arn', sql<LicenseManager.AllowedOperation[]>`grants.document->'GrantedOperations'`.as('operations')])
       .orderBy('licenses.created_at')
       .orderBy('grants.created_at')

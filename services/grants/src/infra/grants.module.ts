@@ -1,10 +1,11 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from '@lm/event-store';
-import { startEventRelay } from '@lm/messaging';
+import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
 import { GrantCommands } from '../application/grant.commands';
+import { GRANT_DISTRIBUTION_SUBSCRIPTION, GrantDistribution } from '../application/grant-distribution';
 import { GrantQueries } from '../application/grant.queries';
 import { LicenseAccess } from '../application/license-access';
 import { LicenseCommands } from '../application/license.commands';
@@ -17,6 +18,7 @@ import { ConsumptionSettings } from '../application/license-consumption.settings
 import { LicenseConsumptionSweep } from '../application/license-consumption.sweep';
 import { LicenseUsageStreams } from '../application/license-usage-streams';
 import { MasterKey } from '../application/master-key';
+import { OrganizationIntegrations, organizationIntegrationRecorder } from '../application/organization-integrations';
 import { RefreshTokenExchange } from '../application/refresh-token-exchange';
 import { RefreshTokenKeys } from '../application/refresh-token-keys';
 import { RefreshTokenCommands, TOKENS_PER_LICENSE } from '../application/refresh-token.commands';
@@ -34,6 +36,7 @@ import { ConsumptionController } from './consumption.controller';
 import { GrantsController } from './grants.controller';
 import { KmsController } from './kms.controller';
 import { LicensesController } from './licenses.controller';
+import { GRANTS_SCHEMA } from './database/schema';
 import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
 import { StsController } from './sts.controller';
 import { TagsController } from './tags.controller';
@@ -55,6 +58,8 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     LicenseQueries,
     GrantCommands,
     GrantQueries,
+    GrantDistribution,
+    OrganizationIntegrations,
     SigningKeyMaterial,
     SigningKeyQueries,
     SigningKeyCommands,
@@ -79,21 +84,36 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private nc?: NatsConnection;
   private relay?: Subscription;
+  private distribution?: Subscription;
+  private integrationsConsumer?: { stop(): Promise<void> };
   private consumptionSweep?: NodeJS.Timeout;
 
   constructor(
     @Inject(INFRASTRUCTURE) private readonly infra: GrantsInfrastructure,
     private readonly leases: LicenseConsumptionSweep,
     private readonly consumption: ConsumptionSettings,
+    private readonly grantDistribution: GrantDistribution,
+    @Inject(REGION) private readonly region: string,
   ) {}
 
   /**
    * Relays the service's domain events to JetStream (lm.events.grants.*) for the other services,
-   * and records expired leases every LM_CONSUMPTION_SWEEP_MS.
+   * runs the distribution workflow of organization and OU grants on them, follows licensing's
+   * service settings (organization links, for grant auto-acceptance), and records expired leases
+   * every LM_CONSUMPTION_SWEEP_MS.
    */
   async onApplicationBootstrap(): Promise<void> {
     this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
     this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
+    this.distribution = this.infra.store.subscribe({ name: GRANT_DISTRIBUTION_SUBSCRIPTION, handler: (events) => this.grantDistribution.handle(events) });
+    this.integrationsConsumer = await startDurableEventConsumer({
+      nc: this.nc,
+      db: this.infra.db,
+      schema: GRANTS_SCHEMA,
+      durableName: `${SERVICE_NAME}-organization-integrations`,
+      filterSubject: eventSubject('licensing', 'ServiceSettingsUpdated'),
+      handle: organizationIntegrationRecorder(this.region),
+    });
     this.consumptionSweep = setInterval(() => {
       this.leases.sweep().catch((error: Error) => new Logger('ConsumptionSweep').error(error.message));
     }, this.consumption.sweepIntervalMs);
@@ -101,6 +121,8 @@ export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.consumptionSweep);
+    await this.integrationsConsumer?.stop();
+    await this.distribution?.stop();
     await this.relay?.stop();
     await this.nc?.drain();
     await this.infra.store.close();

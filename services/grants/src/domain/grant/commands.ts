@@ -1,6 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/messaging';
 import type { Idempotency } from '../license/events';
+import type { GrantAggregate } from './grant';
 
 /** What a grant needs to know of its licence, read from the licences when the grant is made. */
 export interface GrantedLicense {
@@ -30,6 +31,12 @@ export type GrantCommand =
        * received rather than issued; undefined for the issuer.
        */
       parent?: { grantArn: string; grantedOperations: LicenseManager.AllowedOperation[] };
+      /**
+       * An account grant from an organization's management account to one of its accounts, once the
+       * management account has linked its organization (UpdateServiceSettings EnableIntegration):
+       * accepted at once (DISABLED), not PENDING_ACCEPT.
+       */
+      autoAccepted: boolean;
     } & Context & Idempotency)
   | ({
       type: 'CreateGrantVersion';
@@ -46,4 +53,11 @@ export type GrantCommand =
   | ({ type: 'TagGrant'; arn: string; tags: LicenseManager.Tag[] } & Context)
   | ({ type: 'UntagGrant'; arn: string; tagKeys: string[] } & Context)
   /** Another grant for the same product is being activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
-  | { type: 'ReplaceGrant'; byGrantArn: string; now: Date };
+  | { type: 'ReplaceGrant'; byGrantArn: string; now: Date }
+  /** The distribution of an organization or OU grant (`parent`): the sub-grant of one covered account. */
+  | { type: 'CreateSubGrant'; arn: string; accountId: string; parent: GrantAggregate; now: Date }
+  | { type: 'CompleteDistribution'; subGrantArns: string[]; now: Date }
+  | { type: 'FailDistribution'; statusReason: string; now: Date }
+  /** The deletion of a distributed grant (`parentArn`): its sub-grants are recalled, then it is deleted. */
+  | { type: 'RecallSubGrant'; parentArn: string; now: Date }
+  | { type: 'CompleteDeletion'; now: Date };

@@ -4,11 +4,12 @@ import { clientTokenReused, notAuthorized, redirectToHomeRegion, resourceNotFoun
 import { withTags } from '../license/tags';
 import type { GrantCommand } from './commands';
 import type { GrantEvent } from './events';
-import { evolveGrant, initialGrantState, type GrantAggregate, type GrantDocument, type GrantState } from './grant';
-import { coversCaller, mayDistributeTo, parsePrincipal } from './principal';
+import { evolveGrant, initialGrantState, nextVersion, type GrantAggregate, type GrantDocument, type GrantState } from './grant';
+import { decideDistribution } from './distribution';
+import { coveredAccounts, isGrantee, mayDistributeTo, parsePrincipal } from './principal';
 
-/** Statuses after which a grant changes no more. */
-const TERMINAL: ReadonlySet<LicenseManager.GrantStatus> = new Set(['REJECTED', 'DELETED']);
+/** Statuses after which a grant changes no more (but for the workflow that ends a PENDING_DELETE). */
+const TERMINAL: ReadonlySet<LicenseManager.GrantStatus> = new Set(['REJECTED', 'DELETED', 'PENDING_DELETE']);
 
 export const grantNotFound = (arn: string) => resourceNotFound(`Grant ${arn}`);
 
@@ -19,7 +20,7 @@ function roleOf(state: GrantState, command: Extract<GrantCommand, { caller: unkn
   if (state.status !== 'present') throw grantNotFound(arn);
   const { aggregate } = state;
   if (aggregate.grantorAccountId === command.caller.accountId) return { aggregate, role: 'grantor' };
-  if (coversCaller(aggregate.principal, command.caller)) return { aggregate, role: 'grantee' };
+  if (isGrantee(aggregate.principal, command.caller)) return { aggregate, role: 'grantee' };
   throw grantNotFound(arn);
 }
 
@@ -39,8 +40,6 @@ function assertName(name: string): void {
   if (!name.trim()) throw validation('GrantName must not be empty.');
 }
 
-const nextVersion = (grant: GrantDocument) => String(Number(grant.Version) + 1);
-
 function decideCreate(command: Extract<GrantCommand, { type: 'CreateGrant' }>, state: GrantState): GrantEvent[] {
   if (state.status !== 'absent') throw validation(`Grant ${command.arn} already exists.`);
   const { input, license, caller } = command;
@@ -56,9 +55,11 @@ function decideCreate(command: Extract<GrantCommand, { type: 'CreateGrant' }>, s
     throw validation('Only the management account of an organization can grant to the organization or its organizational units.');
   }
   if (principal.kind === 'account' && principal.accountId === caller.accountId) throw validation('A grant cannot be made to your own account.');
-  // The guide: an account accepts a grant itself; in an organization (all features) the grants of
-  // its management account are accepted automatically, to be activated by either side.
-  const status: LicenseManager.GrantStatus = principal.kind === 'account' ? 'PENDING_ACCEPT' : 'DISABLED';
+  // The guide: an account accepts a grant itself, unless it comes from the management account of
+  // its organization once that account linked the organization. An organization or OU grant is
+  // distributed (PENDING_WORKFLOW) as one sub-grant per account it covers now.
+  const coveredAccountIds = principal.kind === 'account' ? undefined : coveredAccounts(principal, caller);
+  const status: LicenseManager.GrantStatus = coveredAccountIds ? 'PENDING_WORKFLOW' : command.autoAccepted ? 'DISABLED' : 'PENDING_ACCEPT';
   const { clientToken, requestHash } = command;
   return [
     {
@@ -81,6 +82,7 @@ function decideCreate(command: Extract<GrantCommand, { type: 'CreateGrant' }>, s
         licenseIssuerName: license.issuerName,
         productSku: license.productSku,
         createdAt: command.now.toISOString(),
+        coveredAccountIds,
         tags: input.Tags ?? [],
         clientToken,
         requestHash,
@@ -130,6 +132,11 @@ function decideVersion(command: Extract<GrantCommand, { type: 'CreateGrantVersio
   if (input.Status !== 'ACTIVE' && input.Status !== 'DISABLED') {
     throw validation(`CreateGrantVersion activates (ACTIVE) or deactivates (DISABLED) a grant; ${input.Status} is reached with AcceptGrant, RejectGrant or DeleteGrant.`);
   }
+  if (aggregate.principal.kind !== 'account') {
+    // A distributed grant keeps its status: the activation applies to each of its sub-grants.
+    if (grant.GrantStatus === 'WORKFLOW_COMPLETED') return events;
+    throw validation(`Grant ${grant.GrantArn} is ${grant.GrantStatus}: only a distributed grant (WORKFLOW_COMPLETED) activates or deactivates its sub-grants.`);
+  }
   if (grant.GrantStatus !== 'ACTIVE' && grant.GrantStatus !== 'DISABLED') {
     throw validation(`Grant ${grant.GrantArn} is ${grant.GrantStatus}: the grantee accepts it (AcceptGrant) before it can be activated or deactivated.`);
   }
@@ -172,8 +179,12 @@ function decideDelete(command: Extract<GrantCommand, { type: 'DeleteGrant' }>, s
   if (role !== 'grantor') throw notAuthorized('Only the grantor can delete a grant.');
   if (grant.HomeRegion !== command.region) throw redirectToHomeRegion(grant.HomeRegion);
   if (grant.GrantStatus === 'DELETED') throw validation(`Grant ${arn} is already deleted.`);
+  if (grant.GrantStatus === 'PENDING_DELETE') throw validation(`Grant ${arn} is already being deleted.`);
   if (command.version !== grant.Version) throw staleVersion(`Grant ${arn}`, command.version, grant.Version);
-  return [{ type: 'GrantDeleted', data: { grantArn: arn, version: nextVersion(grant), at: command.now.toISOString(), statusReason: command.statusReason } }];
+  const change = { grantArn: arn, version: nextVersion(grant), at: command.now.toISOString(), statusReason: command.statusReason };
+  // A grant that is (being) distributed has sub-grants to recall first; the workflow then deletes it.
+  const distributing = grant.GrantStatus === 'PENDING_WORKFLOW' || grant.GrantStatus === 'WORKFLOW_COMPLETED';
+  return [distributing ? { type: 'GrantDeletionStarted', data: change } : { type: 'GrantDeleted', data: change }];
 }
 
 export function decideGrant(command: GrantCommand, state: GrantState): GrantEvent[] {
@@ -203,6 +214,12 @@ export function decideGrant(command: GrantCommand, state: GrantState): GrantEven
       const { grant } = state.aggregate;
       return [{ type: 'GrantReplaced', data: { grantArn: grant.GrantArn, version: nextVersion(grant), at: command.now.toISOString(), byGrantArn: command.byGrantArn } }];
     }
+    case 'CreateSubGrant':
+    case 'CompleteDistribution':
+    case 'FailDistribution':
+    case 'RecallSubGrant':
+    case 'CompleteDeletion':
+      return decideDistribution(command, state);
   }
 }
 

@@ -29,6 +29,12 @@ export type GrantEvent =
   /** Disabled because another grant for the same product was activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
   | { type: 'GrantReplaced'; data: Change & { byGrantArn: string } }
   | { type: 'GrantDeleted'; data: Change & { statusReason?: string } }
+  /** An organization or OU grant: its sub-grants were created in the same append (WORKFLOW_COMPLETED). */
+  | { type: 'GrantDistributed'; data: Change & { subGrantArns: string[] } }
+  /** An organization or OU grant that could not be distributed (FAILED_WORKFLOW); statusReason says why. */
+  | { type: 'GrantDistributionFailed'; data: Change & { statusReason: string } }
+  /** A distributed grant is being deleted (PENDING_DELETE): its sub-grants are recalled, then it is DELETED. */
+  | { type: 'GrantDeletionStarted'; data: Change & { statusReason?: string } }
   /** Tags are not part of a grant's versions. */
   | { type: 'GrantTagged'; data: { grantArn: string; tags: LicenseManager.Tag[] } }
   | { type: 'GrantUntagged'; data: { grantArn: string; tagKeys: string[] } };
@@ -42,6 +48,9 @@ export const GRANT_EVENT_TYPES: readonly GrantEvent['type'][] = [
   'GrantDisabled',
   'GrantReplaced',
   'GrantDeleted',
+  'GrantDistributed',
+  'GrantDistributionFailed',
+  'GrantDeletionStarted',
   'GrantTagged',
   'GrantUntagged',
 ];

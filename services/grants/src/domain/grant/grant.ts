@@ -15,12 +15,19 @@ export interface GrantAggregate {
   licenseIssuerName: string;
   productSku: string;
   createdAt: string;
+  /**
+   * An organization or OU grant: the accounts it covered when it was made (the management
+   * account's organization as the gateway gave it), each of which receives a sub-grant.
+   */
+  coveredAccountIds?: string[];
   tags: LicenseManager.Tag[];
   /** The ClientTokens of the requests that made versions, for idempotent retries. */
   clientTokens: Record<string, { requestHash: string; version: string }>;
 }
 
 export type GrantState = { status: 'absent' } | { status: 'present'; aggregate: GrantAggregate };
+
+export const nextVersion = (grant: GrantDocument) => String(Number(grant.Version) + 1);
 
 export const initialGrantState = (): GrantState => ({ status: 'absent' });
 
@@ -49,6 +56,12 @@ function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: '
       return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED', StatusReason: `Replaced by ${event.data.byGrantArn}` } };
     case 'GrantDeleted':
       return { ...aggregate, grant: { ...grant, GrantStatus: 'DELETED', StatusReason: event.data.statusReason } };
+    case 'GrantDistributed':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'WORKFLOW_COMPLETED', StatusReason: undefined } };
+    case 'GrantDistributionFailed':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'FAILED_WORKFLOW', StatusReason: event.data.statusReason } };
+    case 'GrantDeletionStarted':
+      return { ...aggregate, grant: { ...grant, GrantStatus: 'PENDING_DELETE', StatusReason: event.data.statusReason } };
   }
 }
 

@@ -11,6 +11,9 @@ const ACCOUNT = /^arn:aws:iam::(\d{12}):root$/;
 const ORGANIZATION = /^arn:aws:organizations::(\d{12}):organization\/(o-[a-z0-9]{4,32})$/;
 const ORGANIZATIONAL_UNIT = /^arn:aws:organizations::(\d{12}):ou\/(o-[a-z0-9]{4,32})\/(ou-[a-z0-9-]{4,64})$/;
 
+/** The account an account principal names; undefined for any other principal. */
+export const principalAccountId = (arn: string) => ACCOUNT.exec(arn)?.[1];
+
 /** The CLI and API take principals as ARNs only (the console also takes ids). */
 export function parsePrincipal(arn: string): GrantPrincipal {
   let match = ACCOUNT.exec(arn);
@@ -24,12 +27,22 @@ export function parsePrincipal(arn: string): GrantPrincipal {
   );
 }
 
-/** Whether the principal covers the caller; organization membership is the caller's as the gateway knows it now. */
-export function coversCaller(principal: GrantPrincipal, caller: Caller): boolean {
-  if (principal.kind === 'account') return principal.accountId === caller.accountId;
-  const organization = caller.organization;
-  if (!organization || organization.id !== principal.organizationId) return false;
-  return principal.kind === 'organization' || organization.organizationalUnitPath.includes(principal.ouId);
+/**
+ * Whether the grant is the caller's own: an account grant to its account. An organization or OU
+ * grant covers nobody itself; each account it covers receives a sub-grant of its own.
+ */
+export const isGrantee = (principal: GrantPrincipal, caller: Caller) => principal.kind === 'account' && principal.accountId === caller.accountId;
+
+/**
+ * The accounts an organization or OU grant covers: every member account of the organization, or
+ * those whose OU path passes through the OU (nested OUs included), but not the grantor's own.
+ */
+export function coveredAccounts(principal: Exclude<GrantPrincipal, { kind: 'account' }>, caller: Caller): string[] {
+  const members = caller.organization?.memberAccounts ?? [];
+  return members
+    .filter((member) => principal.kind === 'organization' || member.organizationalUnitPath.includes(principal.ouId))
+    .map((member) => member.accountId)
+    .filter((accountId) => accountId !== caller.accountId);
 }
 
 /** Only an organization's management account distributes to the organization or its OUs. */

@@ -3,6 +3,7 @@ import { licensesAndGrants } from './migrations/001-licenses-and-grants';
 import { signingKeys } from './migrations/002-signing-keys';
 import { licenseConsumption } from './migrations/003-license-consumption';
 import { tokensAndCredentials } from './migrations/004-tokens-and-credentials';
+import { organizationIntegrations } from './migrations/005-organization-integrations';
 import { GRANTS_SCHEMA } from './schema';
 
 /** One migration per area of the service, applied in the order of their names. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002-signing-keys': signingKeys,
   '003-license-consumption': licenseConsumption,
   '004-tokens-and-credentials': tokensAndCredentials,
+  '005-organization-integrations': organizationIntegrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
