@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { LicenseConsumptionCommands } from '../application/license-consumption.commands';
 import { LicenseConsumptionQueries } from '../application/license-consumption.queries';
+import { notFoundAsInvalidParameter } from '../application/unmodeled-not-found';
 import { subject, type Request } from './operation';
 
 /** NATS handlers of checkout, borrow, check-in, extension and usage; the gateway has validated the input. */
@@ -34,6 +35,6 @@ export class ConsumptionController {
 
   @MessagePattern(subject('GetLicenseUsage'))
   usage(@Payload() { caller, input }: Request<'GetLicenseUsage'>) {
-    return this.queries.usageOf(caller, input.LicenseArn);
+    return notFoundAsInvalidParameter(() => this.queries.usageOf(caller, input.LicenseArn));
   }
 }

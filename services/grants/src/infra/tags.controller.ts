@@ -7,6 +7,7 @@ import { LicenseQueries } from '../application/license.queries';
 import { parseGrantArn } from '../domain/grant/arn';
 import { resourceNotFound } from '../domain/license/errors';
 import { parseLicenseArn } from '../domain/license/arn';
+import { notFoundAsInvalidParameter } from '../application/unmodeled-not-found';
 import { subject, type Request } from './operation';
 
 /** Which of this service's resources an ARN names; the gateway sends here the tag operations of licence and grant ARNs. */
@@ -27,22 +28,28 @@ export class TagsController {
   ) {}
 
   @MessagePattern(subject('TagResource'))
-  async tag(@Payload() { caller, input }: Request<'TagResource'>) {
+  tag(@Payload() { caller, input }: Request<'TagResource'>) {
     const arn = input.ResourceArn;
-    await (resourceOf(arn) === 'license' ? this.licenses.tag(caller, arn, input.Tags) : this.grants.tag(caller, arn, input.Tags));
-    return {};
+    return notFoundAsInvalidParameter(async () => {
+      await (resourceOf(arn) === 'license' ? this.licenses.tag(caller, arn, input.Tags) : this.grants.tag(caller, arn, input.Tags));
+      return {};
+    });
   }
 
   @MessagePattern(subject('UntagResource'))
-  async untag(@Payload() { caller, input }: Request<'UntagResource'>) {
+  untag(@Payload() { caller, input }: Request<'UntagResource'>) {
     const arn = input.ResourceArn;
-    await (resourceOf(arn) === 'license' ? this.licenses.untag(caller, arn, input.TagKeys) : this.grants.untag(caller, arn, input.TagKeys));
-    return {};
+    return notFoundAsInvalidParameter(async () => {
+      await (resourceOf(arn) === 'license' ? this.licenses.untag(caller, arn, input.TagKeys) : this.grants.untag(caller, arn, input.TagKeys));
+      return {};
+    });
   }
 
   @MessagePattern(subject('ListTagsForResource'))
   listTags(@Payload() { caller, input }: Request<'ListTagsForResource'>) {
     const arn = input.ResourceArn;
-    return resourceOf(arn) === 'license' ? this.licenseQueries.tags(caller, arn) : this.grantQueries.tags(caller, arn);
+    return notFoundAsInvalidParameter(async () =>
+      resourceOf(arn) === 'license' ? this.licenseQueries.tags(caller, arn) : this.grantQueries.tags(caller, arn),
+    );
   }
 }
