@@ -74,6 +74,26 @@ describe('licence and grant limits', () => {
     expect((await call(issuer, 'CreateGrant', grantRequest(LicenseArn, accountPrincipal('599999999998')))).status).toBe(400);
   });
 
+  it('fails the distribution of an OU grant whose sub-grants would pass the quota (FAILED_WORKFLOW), creating none of them', async () => {
+    const { LicenseArn } = await ok(issuer, 'CreateLicense', licenseRequest());
+    for (let i = 0; i < QUOTA - 2; i++) await ok(issuer, 'CreateGrant', grantRequest(LicenseArn, accountPrincipal(String(510000000000 + i))));
+    // The OU grant is the quota's last place; its two sub-grants (222222222222, nested 444444444444) would pass it.
+    const engineering = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
+    const { GrantArn, Status } = await ok(issuer, 'CreateGrant', grantRequest(LicenseArn, engineering));
+    expect(Status).toBe('PENDING_WORKFLOW');
+    const deadline = Date.now() + 15_000;
+    let grant = (await ok(issuer, 'GetGrant', { GrantArn })).Grant;
+    while (grant.GrantStatus === 'PENDING_WORKFLOW' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      grant = (await ok(issuer, 'GetGrant', { GrantArn })).Grant;
+    }
+    expect(grant).toMatchObject({ GrantStatus: 'FAILED_WORKFLOW', StatusReason: expect.stringContaining('quota') });
+    const distributed = (await ok(issuer, 'ListDistributedGrants', { Filters: [{ Name: 'LicenseArn', Values: [LicenseArn] }] })).Grants;
+    expect(distributed).toHaveLength(QUOTA - 1);
+    // A failed distribution has nothing to recall: it is deleted at once.
+    expect(await ok(issuer, 'DeleteGrant', { GrantArn, Version: grant.Version })).toMatchObject({ Status: 'DELETED' });
+  });
+
   it('creates one licence for 10 concurrent CreateLicense with one ClientToken', async () => {
     const request = licenseRequest();
     const responses = await Promise.all(Array.from({ length: 10 }, () => ok(issuer, 'CreateLicense', request)));
