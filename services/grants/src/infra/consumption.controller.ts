@@ -2,7 +2,6 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { LicenseConsumptionCommands } from '../application/license-consumption.commands';
 import { LicenseConsumptionQueries } from '../application/license-consumption.queries';
-import { notFoundAsInvalidParameter } from '../application/unmodeled-not-found';
 import { subject, type Request } from './operation';
 
 /** NATS handlers of checkout, borrow, check-in, extension and usage; the gateway has validated the input. */
@@ -35,6 +34,6 @@ export class ConsumptionController {
 
   @MessagePattern(subject('GetLicenseUsage'))
   usage(@Payload() { caller, input }: Request<'GetLicenseUsage'>) {
-    return notFoundAsInvalidParameter(() => this.queries.usageOf(caller, input.LicenseArn));
+    return this.queries.usageOf(caller, input.LicenseArn);
   }
 }

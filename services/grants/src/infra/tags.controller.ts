@@ -7,7 +7,6 @@ import { LicenseQueries } from '../application/license.queries';
 import { parseGrantArn } from '../domain/grant/arn';
 import { resourceNotFound } from '../domain/license/errors';
 import { parseLicenseArn } from '../domain/license/arn';
-import { notFoundAsInvalidParameter } from '../application/unmodeled-not-found';
 import { subject, type Request } from './operation';
 
 /** Which of this service's resources an ARN names; the gateway sends here the tag operations of licence and grant ARNs. */
@@ -28,28 +27,22 @@ export class TagsController {
   ) {}
 
   @MessagePattern(subject('TagResource'))
-  tag(@Payload() { caller, input }: Request<'TagResource'>) {
+  async tag(@Payload() { caller, input }: Request<'TagResource'>) {
     const arn = input.ResourceArn;
-    return notFoundAsInvalidParameter(async () => {
-      await (resourceOf(arn) === 'license' ? this.licenses.tag(caller, arn, input.Tags) : this.grants.tag(caller, arn, input.Tags));
-      return {};
-    });
+    await (resourceOf(arn) === 'license' ? this.licenses.tag(caller, arn, input.Tags) : this.grants.tag(caller, arn, input.Tags));
+    return {};
   }
 
   @MessagePattern(subject('UntagResource'))
-  untag(@Payload() { caller, input }: Request<'UntagResource'>) {
+  async untag(@Payload() { caller, input }: Request<'UntagResource'>) {
     const arn = input.ResourceArn;
-    return notFoundAsInvalidParameter(async () => {
-      await (resourceOf(arn) === 'license' ? this.licenses.untag(caller, arn, input.TagKeys) : this.grants.untag(caller, arn, input.TagKeys));
-      return {};
-    });
+    await (resourceOf(arn) === 'license' ? this.licenses.untag(caller, arn, input.TagKeys) : this.grants.untag(caller, arn, input.TagKeys));
+    return {};
   }
 
   @MessagePattern(subject('ListTagsForResource'))
   listTags(@Payload() { caller, input }: Request<'ListTagsForResource'>) {
     const arn = input.ResourceArn;
-    return notFoundAsInvalidParameter(async () =>
-      resourceOf(arn) === 'license' ? this.licenseQueries.tags(caller, arn) : this.grantQueries.tags(caller, arn),
-    );
+    return resourceOf(arn) === 'license' ? this.licenseQueries.tags(caller, arn) : this.grantQueries.tags(caller, arn);
   }
 }
