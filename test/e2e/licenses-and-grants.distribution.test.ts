@@ -19,7 +19,7 @@ import {
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseManager, rawRequest } from '../support/clients';
+import { createSigningKey, licenseManager } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const ORGANIZATION = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
@@ -103,14 +103,7 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
     member = licenseManager(system, accounts.member);
     nested = licenseManager(system, accounts.nestedMember);
     outsider = licenseManager(system, accounts.outsider);
-    const key = await rawRequest(system, {
-      account: accounts.management,
-      service: 'kms',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
-      body: JSON.stringify({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
-    });
-    expect(key.status, key.text).toBe(200);
-    keyArn = key.json.KeyMetadata.Arn;
+    keyArn = await createSigningKey(system, accounts.management);
   });
   afterAll(async () => {
     await system?.stop();

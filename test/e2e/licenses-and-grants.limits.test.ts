@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callLicenseManager, rawRequest } from '../support/clients';
+import { callLicenseManager, createSigningKey } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const QUOTA = 5;
@@ -45,13 +45,7 @@ describe('licence and grant limits', () => {
 
   beforeAll(async () => {
     system = await startSystem({ LM_QUOTA_GRANTS_PER_LICENSE: String(QUOTA) });
-    const key = await rawRequest(system, {
-      account: issuer,
-      service: 'kms',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
-      body: JSON.stringify({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
-    });
-    keyArn = key.json.KeyMetadata.Arn;
+    keyArn = await createSigningKey(system, issuer);
   });
   afterAll(async () => {
     await system?.stop();

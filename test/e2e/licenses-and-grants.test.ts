@@ -25,7 +25,7 @@ import {
 import { eventsStreamName, type DomainEventMessage } from '@lm/messaging';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callLicenseManager, licenseManager, rawRequest } from '../support/clients';
+import { callLicenseManager, createSigningKey, licenseManager } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const LICENSE_ARN = /^arn:aws:license-manager::111111111111:license:l-[0-9a-f]{32}$/;
@@ -87,14 +87,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     member = licenseManager(system, accounts.member);
     nested = licenseManager(system, accounts.nestedMember);
     outsider = licenseManager(system, accounts.outsider);
-    const key = await rawRequest(system, {
-      account: accounts.management,
-      service: 'kms',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
-      body: JSON.stringify({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
-    });
-    expect(key.status, key.text).toBe(200);
-    keyArn = key.json.KeyMetadata.Arn;
+    keyArn = await createSigningKey(system, accounts.management);
   });
   afterAll(async () => {
     await system?.stop();

@@ -117,3 +117,15 @@ export function callLicenseManager(system: RunningSystem, account: Account | und
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/** A new RSA_2048 SIGN_VERIFY key of the account (the gateway's KMS subset): the ARN that licences sign with. */
+export async function createSigningKey(system: RunningSystem, account: Account): Promise<string> {
+  const key = await rawRequest(system, {
+    account,
+    service: 'kms',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
+    body: JSON.stringify({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
+  });
+  if (key.status !== 200) throw new Error(`CreateKey answered ${key.status}: ${key.text}`);
+  return key.json.KeyMetadata.Arn;
+}

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AggregateStates, handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent, type RecordedEvent } from '@lm/event-store';
+import { handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent, type RecordedEvent } from '@lm/event-store';
 import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { derivedGrantId, grantArn, parseGrantArn } from '../domain/grant/arn';
@@ -7,8 +7,9 @@ import type { GrantCommand } from '../domain/grant/commands';
 import { decideGrant, grantDecider, grantStream } from '../domain/grant/decide';
 import { subGrantClientToken } from '../domain/grant/distribution';
 import type { GrantEvent } from '../domain/grant/events';
-import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant/grant';
+import type { GrantState } from '../domain/grant/grant';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { grantStates } from './grant-states';
 import { DATABASE, EVENT_STORE } from './tokens';
 
 /** The durable name of the workflow's subscription to the grants event store. */
@@ -24,7 +25,7 @@ export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';
 @Injectable()
 export class GrantDistribution {
   private readonly db: Kysely<GrantsDatabase>;
-  private readonly states = new AggregateStates<GrantState>((state, event) => evolveGrant(state, event as unknown as GrantEvent), initialGrantState);
+  private readonly states = grantStates();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

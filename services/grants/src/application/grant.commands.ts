@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { AggregateStates, handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
+import { handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
 import type { Caller } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely, Selectable } from 'kysely';
 import { grantArn, newGrantId, parseGrantArn } from '../domain/grant/arn';
 import type { GrantCommand, GrantedLicense } from '../domain/grant/commands';
 import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain/grant/decide';
-import type { GrantEvent } from '../domain/grant/events';
-import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant/grant';
+import type { GrantState } from '../domain/grant/grant';
 import { principalAccountId } from '../domain/grant/principal';
 import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
@@ -16,6 +15,7 @@ import { LicenseAccess } from './license-access';
 import { OrganizationIntegrations } from './organization-integrations';
 import { isConstraintViolation } from './constraint-violation';
 import { requestHash } from './request-hash';
+import { grantStates } from './grant-states';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
 
 type GrantResult = LicenseManager.CreateGrantResponse;
@@ -25,7 +25,7 @@ type GrantRow = Selectable<GrantsDatabase['grants']>;
 @Injectable()
 export class GrantCommands {
   private readonly db: Kysely<GrantsDatabase>;
-  private readonly states = new AggregateStates<GrantState>((state, event) => evolveGrant(state, event as unknown as GrantEvent), initialGrantState);
+  private readonly states = grantStates();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
