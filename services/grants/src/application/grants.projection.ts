@@ -5,7 +5,10 @@ import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/grant/events';
 import { evolveGrant, type GrantAggregate, type GrantState } from '../domain/grant/grant';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 
-/** The grantee columns: whom the principal covers, for the lists and for licence access. */
+/**
+ * The grantee columns: the account of an account grant (or sub-grant), which lists and licence
+ * access read; the organization and OU of a grant distributed to them, which covers nobody itself.
+ */
 function granteeColumns(aggregate: GrantAggregate) {
   const { principal } = aggregate;
   return {
