@@ -135,13 +135,13 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
     expect(await received(member)).toEqual([memberSub.GrantArn]);
     expect(await received(nested)).toEqual([nestedSub.GrantArn]);
     expect(await received(outsider)).toEqual([]);
-    await expect(member.send(new GetGrantCommand({ GrantArn: parentArn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(member.send(new GetGrantCommand({ GrantArn: parentArn }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     expect((await nested.send(new ListReceivedLicensesCommand({ LicenseArns: [licenseArn] }))).Licenses).toMatchObject([{ ReceivedMetadata: { ReceivedStatus: 'DISABLED' } }]);
 
     // Activation per account: by the account itself (not another's), or by the grantor.
     await expect(checkout(license, member)).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
     expect(await setStatus(member, memberSub.GrantArn!, 'ACTIVE')).toMatchObject({ Status: 'ACTIVE' });
-    await expect(setStatus(member, nestedSub.GrantArn!, 'ACTIVE')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(setStatus(member, nestedSub.GrantArn!, 'ACTIVE')).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     expect((await checkout(license, member)).LicenseConsumptionToken).toEqual(expect.any(String));
     await expect(checkout(license, nested)).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
 

@@ -175,7 +175,8 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const disabled = await member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'DISABLED', StatusReason: 'paused', ClientToken: randomUUID() }));
     expect(disabled).toMatchObject({ Status: 'DISABLED', Version: '3' });
     const staleVersion = await failure(issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '2', ClientToken: randomUUID() })));
-    expect(staleVersion).toMatchObject({ name: 'ConflictException' });
+    // The model gives CreateGrantVersion no ConflictException: a stale SourceVersion is a bad parameter.
+    expect(staleVersion).toMatchObject({ name: 'InvalidParameterValueException' });
     const token = randomUUID();
     expect(await issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }))).toMatchObject({
       Status: 'ACTIVE',
@@ -194,7 +195,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     expect((await issuer.send(new ListDistributedGrantsCommand({ Filters: [{ Name: 'GrantStatus', Values: ['ACTIVE'] }, { Name: 'LicenseArn', Values: [LicenseArn!] }] }))).Grants).toHaveLength(1);
 
     expect(await failure(member.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' })))).toMatchObject({ name: 'AuthorizationException' });
-    expect(await failure(issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '3' })))).toMatchObject({ name: 'ConflictException' });
+    expect(await failure(issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '3' })))).toMatchObject({ name: 'InvalidParameterValueException' });
     expect(await issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' }))).toMatchObject({ Status: 'DELETED', Version: '5' });
     expect((await member.send(new ListReceivedLicensesCommand({ LicenseArns: [LicenseArn!] }))).Licenses).toEqual([]);
 
@@ -225,7 +226,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     // The distribution of organization and OU grants: licenses-and-grants.distribution.test.ts.
     const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
     expect(await grantTo(LicenseArn!, ENGINEERING_OU)).toMatchObject({ Status: 'PENDING_WORKFLOW' });
-    expect(await failure(grantTo(LicenseArn!, ORGANIZATION, outsider))).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(await failure(grantTo(LicenseArn!, ORGANIZATION, outsider))).toMatchObject({ name: 'InvalidParameterValueException' });
     expect(await failure(member.send(new ListReceivedGrantsForOrganizationCommand({ LicenseArn })))).toMatchObject({ name: 'AuthorizationException' });
 
     // A member distributes what it received, within the operations it was granted.
@@ -251,7 +252,9 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
   it('shows a stranger nothing and lets it change nothing', async () => {
     const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
     const { GrantArn } = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
-    const notFound = { name: 'ResourceNotFoundException' };
+    // None of these operations has a ResourceNotFoundException in the model: what the caller cannot
+    // see is a bad parameter, as for a licence or grant that does not exist.
+    const notFound = { name: 'InvalidParameterValueException' };
     expect(await failure(outsider.send(new GetLicenseCommand({ LicenseArn })))).toMatchObject(notFound);
     expect(await failure(outsider.send(new ListLicenseVersionsCommand({ LicenseArn })))).toMatchObject(notFound);
     expect(await failure(outsider.send(new GetGrantCommand({ GrantArn })))).toMatchObject(notFound);
@@ -301,7 +304,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       await issuer.send(new UntagResourceCommand({ ResourceArn, TagKeys: ['tier'] }));
       expect((await issuer.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags).toEqual([{ Key: 'team', Value: 'finance' }]);
       expect(await failure(member.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'k', Value: 'v' }] })))).toMatchObject({ name: 'AuthorizationException' });
-      expect(await failure(outsider.send(new ListTagsForResourceCommand({ ResourceArn })))).toMatchObject({ name: 'ResourceNotFoundException' });
+      expect(await failure(outsider.send(new ListTagsForResourceCommand({ ResourceArn })))).toMatchObject({ name: 'InvalidParameterValueException' });
     }
   });
 

@@ -74,6 +74,9 @@ async function deleteEventsStream(namespace: string): Promise<void> {
   }
 }
 
+/** What the gateway logs when a service answers an error that the operation's model does not list. */
+const UNMODELED_ERROR = /\S+ answered \S+ with \S+, which the API model does not list for it/g;
+
 /**
  * Starts the built gateway and services as separate processes against a fresh database, the
  * way `npm start` runs them, and waits until GET /health says every part answers.
@@ -98,11 +101,16 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     ...extraEnv,
   };
   const processes = new Map<ProcessName, ChildProcess>();
+  const unmodeledErrors = new Set<string>();
   const output = new Map<ProcessName, string>();
 
   const launch = (name: ProcessName) => {
     const child = spawn(process.execPath, ['--enable-source-maps', SCRIPTS[name]], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const append = (chunk: Buffer) => output.set(name, ((output.get(name) ?? '') + chunk.toString()).slice(-20_000));
+    const append = (chunk: Buffer) => {
+      const text = chunk.toString();
+      for (const match of text.matchAll(UNMODELED_ERROR)) unmodeledErrors.add(match[0]);
+      output.set(name, ((output.get(name) ?? '') + text).slice(-20_000));
+    };
     child.stdout!.on('data', append);
     child.stderr!.on('data', append);
     processes.set(name, child);
@@ -134,6 +142,8 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     await Promise.all([...processes.keys()].map((name) => kill(name)));
     await database.drop();
     await deleteEventsStream(namespace);
+    // Every suite also checks that no service answered an error its operation's model does not list.
+    if (unmodeledErrors.size > 0) throw new Error(`errors outside the API model:\n${[...unmodeledErrors].join('\n')}`);
   };
 
   launch('licensing');

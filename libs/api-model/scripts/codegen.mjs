@@ -144,7 +144,8 @@ for (const api of apis) {
           output: op.output?.shape,
           ...(op.output?.resultWrapper ? { resultWrapper: op.output.resultWrapper } : {}),
           ...(op.authtype ? { authtype: op.authtype } : {}),
-          errors: (op.errors ?? []).map((e) => e.shape),
+          // As the wire names them (a service-2 error shape may carry its own code, as STS's do).
+          errors: (op.errors ?? []).map((e) => model.shapes[e.shape]?.error?.code ?? e.shape),
         },
       ]),
     ),

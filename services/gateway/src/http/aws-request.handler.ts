@@ -122,9 +122,14 @@ export class AwsRequestHandler {
       throw error;
     }
     if (!reply.ok) {
-      const status = api.errors[reply.error.name];
+      const name = modeledErrorName(api, operation, reply.error.name);
+      const status = api.errors[name];
       if (status === undefined) throw new GatewayError(internalErrorName(api), 500, 'The service failed to process the request.');
-      throw new GatewayError(reply.error.name, status, reply.error.message, reply.error.fields);
+      if (!api.operations[operation].errors.includes(name) && name !== validationErrorName(api, operation)) {
+        // Still answered (clients know every error shape of the API), but a service bug to fix.
+        console.warn(`[gateway] ${owner.service} answered ${operation} with ${name}, which the API model does not list for it`);
+      }
+      throw new GatewayError(name, status, reply.error.message, reply.error.fields);
     }
     return this.success(api, operation, reply.output as Record<string, unknown>, requestId);
   }
@@ -162,4 +167,20 @@ export class AwsRequestHandler {
     console.error(`[gateway] unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
     return new GatewayError(api ? internalErrorName(api) : 'InternalFailure', 500, 'The gateway failed to process the request.');
   }
+}
+
+/**
+ * Services name a missing resource or a stale version as such; where an operation's model has no
+ * such error (GetLicense, the grant operations, the tag operations...), the client is told the
+ * error the model gives it for a bad parameter instead, so that it only ever meets modeled errors.
+ */
+const STAND_INS: Record<string, readonly string[]> = {
+  ResourceNotFoundException: ['InvalidParameterValueException', 'ValidationException'],
+  ConflictException: ['InvalidParameterValueException', 'ValidationException'],
+};
+
+function modeledErrorName(api: ApiModel, operation: string, name: string): string {
+  const modeled = api.operations[operation].errors;
+  if (modeled.includes(name)) return name;
+  return STAND_INS[name]?.find((standIn) => modeled.includes(standIn)) ?? name;
 }

@@ -90,6 +90,23 @@ describe('AwsRequestHandler', () => {
     handler = new AwsRequestHandler(config, store, sessions, services.client, new GatewayMetrics(), () => now);
   });
 
+  describe('service errors', () => {
+    it("answers a missing resource or a stale version in the operation's modeled vocabulary", async () => {
+      const answer = async (operation: string, input: object, name: string) => {
+        services.answers.set(operationSubject('grants', operation), { ok: false, error: { name, message: `${name} from grants` } });
+        const response = await handler.handle(asHttp(await signWithSmithy('license-manager', lmRequest(operation, input))));
+        return { status: response.status, type: String(JSON.parse(response.body).__type).split('#').pop() };
+      };
+      // GetLicense and DeleteGrant model neither error; CheckInLicense models both.
+      expect(await answer('GetLicense', { LicenseArn: LICENSE_ARN }, 'ResourceNotFoundException')).toEqual({ status: 400, type: 'InvalidParameterValueException' });
+      expect(await answer('DeleteGrant', { GrantArn: 'arn:aws:license-manager::1:grant:g-1', Version: '1' }, 'ConflictException')).toEqual({
+        status: 400,
+        type: 'InvalidParameterValueException',
+      });
+      expect(await answer('CheckInLicense', { LicenseConsumptionToken: 't' }, 'ConflictException')).toEqual({ status: 409, type: 'ConflictException' });
+    });
+  });
+
   describe('KMS (awsJson1_1, TrentService)', () => {
     it('routes an operation to grants with the caller, and answers only the modeled members', async () => {
       services.answers.set(operationSubject('grants', 'CreateKey'), {
