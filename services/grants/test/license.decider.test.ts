@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LicenseCommand } from '../src/domain/license/commands';
 import { licenseDecider as decider } from '../src/domain/license/decide';
 import type { LicenseEvent } from '../src/domain/license/events';
+import { currentLicense } from '../src/domain/license/license';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const arn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000001';
@@ -105,5 +106,44 @@ describe('licence decider', () => {
     expect(deleted).toEqual([{ type: 'LicenseDeleted', data: { licenseArn: arn, version: '2', deletionDate: now.toISOString() } }]);
     expect(given(created, v2, ...deleted).when(remove('2'))).toThrow(code('ValidationException', /deleted/));
     expect(given(created, v2, ...deleted).when(version({}, 'v3'))).toThrow(code('ValidationException', /deleted/));
+  });
+
+  describe('expiry', () => {
+    const end = new Date('2027-01-01T00:00:00Z');
+    const expire = (at: Date): LicenseCommand => ({ type: 'ExpireLicense', arn, now: at });
+    const [expired] = given(created, v2).when(expire(end))();
+    const statusAfter = (...events: LicenseEvent[]) => {
+      const state = events.reduce(decider.evolve, decider.initialState());
+      return state.status === 'present' ? currentLicense(state.license).Status : undefined;
+    };
+
+    it('expires the current version once its Validity.End has passed, in place', () => {
+      expect(expired).toEqual({ type: 'LicenseExpired', data: { licenseArn: arn, version: '2', validityEnd: '2027-01-01T00:00:00Z', expiredAt: end.toISOString() } });
+      expect(statusAfter(created, v2, expired)).toBe('EXPIRED');
+      const state = [created, v2, expired].reduce(decider.evolve, decider.initialState());
+      expect(state.status === 'present' && state.license.versions.map((v) => v.Status)).toEqual(['AVAILABLE', 'AVAILABLE']);
+      const [pending] = given(created).when(version({ Status: 'PENDING_AVAILABLE' }))();
+      expect(given(created, pending).when(expire(end))()).toMatchObject([{ type: 'LicenseExpired' }]);
+    });
+
+    it('refuses a licence not due, already expired, deleted, in another status or absent', () => {
+      expect(given(created, v2).when(expire(new Date(end.getTime() - 1)))).toThrow(code('ValidationException', /not due/));
+      const [perpetual] = given(created).when(version({ Validity: { Begin: '2026-01-01T00:00:00Z' } }))();
+      expect(given(created, perpetual).when(expire(end))).toThrow(code('ValidationException', /no end/));
+      expect(given(created, v2, expired).when(expire(end))).toThrow(code('ValidationException', /EXPIRED/));
+      const [deleted] = given(created, v2).when(remove('2'))();
+      expect(given(created, v2, deleted).when(expire(end))).toThrow(code('ValidationException', /DELETED/));
+      const [suspended] = given(created).when(version({ Status: 'SUSPENDED' }))();
+      expect(given(created, suspended).when(expire(end))).toThrow(code('ValidationException', /SUSPENDED/));
+      expect(given().when(expire(end))).toThrow(code('ResourceNotFoundException'));
+    });
+
+    it('is revived by a new version with a later end, and can still be deleted', () => {
+      const [revived] = given(created, v2, expired).when(version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2028-01-01T00:00:00Z' } }, 'v3'))();
+      expect(revived).toMatchObject({ type: 'LicenseVersionCreated', data: { version: '3', license: { Status: 'AVAILABLE' } } });
+      expect(statusAfter(created, v2, expired, revived)).toBe('AVAILABLE');
+      expect(given(created, v2, expired, revived).when(expire(end))).toThrow(code('ValidationException', /not due/));
+      expect(given(created, v2, expired).when(remove('2'))()).toMatchObject([{ type: 'LicenseDeleted' }]);
+    });
   });
 });

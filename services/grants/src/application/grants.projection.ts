@@ -7,15 +7,13 @@ import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 
 /**
  * The grantee columns: the account of an account grant (or sub-grant), which lists and licence
- * access read; the organization and OU of a grant distributed to them, which covers nobody itself.
+ * access read; a grant to an organization or OU covers nobody itself (its sub-grants do).
  */
 function granteeColumns(aggregate: GrantAggregate) {
   const { principal } = aggregate;
   return {
     grantee_principal_arn: aggregate.grant.GranteePrincipalArn,
     grantee_account_id: principal.kind === 'account' ? principal.accountId : null,
-    grantee_organization_id: principal.kind === 'account' ? null : principal.organizationId,
-    grantee_ou_id: principal.kind === 'ou' ? principal.ouId : null,
   };
 }
 

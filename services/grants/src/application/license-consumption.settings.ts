@@ -13,13 +13,14 @@ export class ConsumptionSettings {
   /** LM_CONSUMPTION_LICENSE_CACHE_MS and LM_CONSUMPTION_SWEEP_MS. */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ConsumptionSettings {
     return new ConsumptionSettings(
-      milliseconds(env, 'LM_CONSUMPTION_LICENSE_CACHE_MS', 1_000, 0),
-      milliseconds(env, 'LM_CONSUMPTION_SWEEP_MS', 60_000, 1),
+      millisecondsFromEnv(env, 'LM_CONSUMPTION_LICENSE_CACHE_MS', 1_000, 0),
+      millisecondsFromEnv(env, 'LM_CONSUMPTION_SWEEP_MS', 60_000, 1),
     );
   }
 }
 
-function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+/** A duration setting: a whole number of milliseconds, at least `min`. */
+export function millisecondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of milliseconds, at least ${min}`);
   return value;

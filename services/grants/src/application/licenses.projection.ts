@@ -1,3 +1,4 @@
+import type { LicenseManager } from '@lm/api-model';
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
@@ -69,17 +70,10 @@ export const licensesProjection: Projection<GrantsDatabase> = {
           break;
         }
         case 'LicenseDeleted':
-          await db
-            .updateTable('licenses')
-            .set({
-              status: 'DELETED',
-              deletion_date: event.data.deletionDate,
-              stream_version: event.streamVersion,
-              document: sql`document || ${JSON.stringify({ Status: 'DELETED' })}::jsonb`,
-            })
-            .where('license_id', '=', parseLicenseArn(event.data.licenseArn)!.id)
-            .where('stream_version', '<', event.streamVersion)
-            .execute();
+          await setStatus(db, event.data.licenseArn, 'DELETED', event.streamVersion, { deletion_date: event.data.deletionDate });
+          break;
+        case 'LicenseExpired':
+          await setStatus(db, event.data.licenseArn, 'EXPIRED', event.streamVersion);
           break;
         case 'LicenseTagged':
         case 'LicenseUntagged': {
@@ -98,6 +92,22 @@ export const licensesProjection: Projection<GrantsDatabase> = {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('licenses').execute();
   },
 };
+
+/** The current version's status changed in place (deleted, expired): its column and its document. */
+async function setStatus(
+  db: Transaction<GrantsDatabase>,
+  licenseArn: string,
+  status: LicenseManager.LicenseStatus,
+  streamVersion: number,
+  columns: { deletion_date?: string } = {},
+): Promise<void> {
+  await db
+    .updateTable('licenses')
+    .set({ ...columns, status, stream_version: streamVersion, document: sql`document || ${JSON.stringify({ Status: status })}::jsonb` })
+    .where('license_id', '=', parseLicenseArn(licenseArn)!.id)
+    .where('stream_version', '<', streamVersion)
+    .execute();
+}
 
 async function insertVersion(db: Transaction<GrantsDatabase>, licenseId: string, license: LicenseDocument): Promise<void> {
   await db

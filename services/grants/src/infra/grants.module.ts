@@ -16,6 +16,7 @@ import { LicenseConsumptionQueries } from '../application/license-consumption.qu
 import { ConsumptionRecords } from '../application/license-consumption.records';
 import { ConsumptionSettings } from '../application/license-consumption.settings';
 import { LicenseConsumptionSweep } from '../application/license-consumption.sweep';
+import { LicenseExpirySweep } from '../application/license-expiry.sweep';
 import { LicenseUsageStreams } from '../application/license-usage-streams';
 import { MasterKey } from '../application/master-key';
 import { OrganizationIntegrations, organizationIntegrationRecorder } from '../application/organization-integrations';
@@ -37,7 +38,7 @@ import { GrantsController } from './grants.controller';
 import { KmsController } from './kms.controller';
 import { LicensesController } from './licenses.controller';
 import { GRANTS_SCHEMA } from './database/schema';
-import { masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
+import { licenseExpirySweepMs, masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
 import { StsController } from './sts.controller';
 import { TagsController } from './tags.controller';
 import { TokensController } from './tokens.controller';
@@ -79,6 +80,7 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     LicenseConsumptionCommands,
     LicenseConsumptionQueries,
     LicenseConsumptionSweep,
+    LicenseExpirySweep,
   ],
 })
 export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -86,11 +88,12 @@ export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdo
   private relay?: Subscription;
   private distribution?: Subscription;
   private integrationsConsumer?: { stop(): Promise<void> };
-  private consumptionSweep?: NodeJS.Timeout;
+  private readonly sweeps: NodeJS.Timeout[] = [];
 
   constructor(
     @Inject(INFRASTRUCTURE) private readonly infra: GrantsInfrastructure,
     private readonly leases: LicenseConsumptionSweep,
+    private readonly licenseExpiry: LicenseExpirySweep,
     private readonly consumption: ConsumptionSettings,
     private readonly grantDistribution: GrantDistribution,
     @Inject(REGION) private readonly region: string,
@@ -99,8 +102,8 @@ export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdo
   /**
    * Relays the service's domain events to JetStream (lm.events.grants.*) for the other services,
    * runs the distribution workflow of organization and OU grants on them, follows licensing's
-   * service settings (organization links, for grant auto-acceptance), and records expired leases
-   * every LM_CONSUMPTION_SWEEP_MS.
+   * service settings (organization links, for grant auto-acceptance), records expired leases
+   * every LM_CONSUMPTION_SWEEP_MS and licences past their validity every LM_LICENSE_EXPIRY_SWEEP_MS.
    */
   async onApplicationBootstrap(): Promise<void> {
     this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
@@ -114,13 +117,17 @@ export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdo
       filterSubject: eventSubject('licensing', 'ServiceSettingsUpdated'),
       handle: organizationIntegrationRecorder(this.region),
     });
-    this.consumptionSweep = setInterval(() => {
-      this.leases.sweep().catch((error: Error) => new Logger('ConsumptionSweep').error(error.message));
-    }, this.consumption.sweepIntervalMs);
+    this.every(this.consumption.sweepIntervalMs, 'ConsumptionSweep', () => this.leases.sweep());
+    this.every(licenseExpirySweepMs(), 'LicenseExpirySweep', () => this.licenseExpiry.sweep());
+  }
+
+  /** Runs a sweep every `intervalMs`; a failed run is logged, and the next one tries again. */
+  private every(intervalMs: number, name: string, sweep: () => Promise<unknown>): void {
+    this.sweeps.push(setInterval(() => sweep().catch((error: Error) => new Logger(name).error(error.message)), intervalMs));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.consumptionSweep);
+    this.sweeps.forEach(clearInterval);
     await this.integrationsConsumer?.stop();
     await this.distribution?.stop();
     await this.relay?.stop();

@@ -19,4 +19,6 @@ export type LicenseCommand =
   | ({ type: 'CreateLicenseVersion'; arn: string; input: LicenseManager.CreateLicenseVersionRequest; issuer: LicenseManager.IssuerDetails } & Context & Idempotency)
   | ({ type: 'DeleteLicense'; arn: string; sourceVersion: string } & Context)
   | ({ type: 'TagLicense'; arn: string; tags: LicenseManager.Tag[] } & Context)
-  | ({ type: 'UntagLicense'; arn: string; tagKeys: string[] } & Context);
+  | ({ type: 'UntagLicense'; arn: string; tagKeys: string[] } & Context)
+  /** The service's own: the current version's Validity.End has passed (the expiry sweep asks). */
+  | { type: 'ExpireLicense'; arn: string; now: Date };

@@ -10,6 +10,9 @@ import { assertConsumptionConfiguration, assertEntitlements, assertText, assertV
 /** LicenseName: the console's limit (the API has none). */
 const MAX_NAME_LENGTH = 150;
 
+/** Statuses in which a licence is in its term, and so expires when its Validity.End passes. */
+const IN_TERM: ReadonlySet<LicenseManager.LicenseStatus> = new Set(['AVAILABLE', 'PENDING_AVAILABLE']);
+
 /** What an issuer may set with a new version; deletion has its own operation. */
 const VERSION_STATUSES: ReadonlySet<LicenseManager.LicenseStatus> = new Set(['AVAILABLE', 'PENDING_AVAILABLE', 'DEACTIVATED', 'SUSPENDED', 'EXPIRED']);
 
@@ -119,6 +122,16 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       const existing = issuedLicense(state, command);
       const version = assertSourceVersion(existing, command.sourceVersion);
       return [{ type: 'LicenseDeleted', data: { licenseArn: existing.arn, version, deletionDate: command.now.toISOString() } }];
+    }
+    case 'ExpireLicense': {
+      if (state.status !== 'present') throw licenseNotFound(command.arn);
+      const current = currentLicense(state.license);
+      if (!IN_TERM.has(current.Status)) throw validation(`License ${command.arn} is ${current.Status}: only an AVAILABLE or PENDING_AVAILABLE licence expires.`);
+      const end = current.Validity.End;
+      if (end === undefined || Date.parse(end) > command.now.getTime()) {
+        throw validation(`License ${command.arn} is valid until ${end ?? 'no end'}: it is not due to expire.`);
+      }
+      return [{ type: 'LicenseExpired', data: { licenseArn: state.license.arn, version: current.Version, validityEnd: end, expiredAt: command.now.toISOString() } }];
     }
     case 'TagLicense': {
       const existing = issuedLicense(state, command);

@@ -28,7 +28,9 @@ export type LicenseEvent =
     }
   /** The guide: a deleted licence stays readable (read-only) for six months, and is no longer usable. */
   | { type: 'LicenseDeleted'; data: { licenseArn: string; version: string; deletionDate: string } }
+  /** The current version's Validity.End passed: the licence is EXPIRED until a new version says otherwise. */
+  | { type: 'LicenseExpired'; data: { licenseArn: string; version: string; validityEnd: string; expiredAt: string } }
   | { type: 'LicenseTagged'; data: { licenseArn: string; tags: LicenseManager.Tag[] } }
   | { type: 'LicenseUntagged'; data: { licenseArn: string; tagKeys: string[] } };
 
-export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = ['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted', 'LicenseTagged', 'LicenseUntagged'];
+export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = ['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted', 'LicenseExpired', 'LicenseTagged', 'LicenseUntagged'];

@@ -11,16 +11,23 @@ export interface LicenseAggregate {
   /** The ClientTokens of the requests that made versions, for idempotent retries. */
   clientTokens: Record<string, { requestHash: string; version: string }>;
   deletionDate?: string;
+  /** When the current version expired; a new version clears it. */
+  expiredAt?: string;
 }
 
 export type LicenseState = { status: 'absent' } | { status: 'present'; license: LicenseAggregate };
 
 export const initialLicenseState = (): LicenseState => ({ status: 'absent' });
 
-/** The licence as it reads now: its latest version, DELETED once the licence is deleted. */
+/**
+ * The licence as it reads now: its latest version, DELETED once the licence is deleted, EXPIRED
+ * once that version's validity ended. Like deletion, expiry changes the status of the current
+ * version in place (no new version): versions are what the issuer wrote.
+ */
 export function currentLicense(license: LicenseAggregate): LicenseDocument {
   const latest = license.versions[license.versions.length - 1];
-  return license.deletionDate ? { ...latest, Status: 'DELETED' } : latest;
+  if (license.deletionDate) return { ...latest, Status: 'DELETED' };
+  return license.expiredAt ? { ...latest, Status: 'EXPIRED' } : latest;
 }
 
 export function evolveLicense(state: LicenseState, event: LicenseEvent): LicenseState {
@@ -40,12 +47,16 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
         license: {
           ...state.license,
           versions: [...state.license.versions, license],
+          // The new version's own Status and Validity apply: a licence expired is revived by a new end.
+          expiredAt: undefined,
           clientTokens: { ...state.license.clientTokens, [clientToken]: { requestHash, version: license.Version } },
         },
       };
     }
     case 'LicenseDeleted':
       return state.status === 'present' ? { status: 'present', license: { ...state.license, deletionDate: event.data.deletionDate } } : state;
+    case 'LicenseExpired':
+      return state.status === 'present' ? { status: 'present', license: { ...state.license, expiredAt: event.data.expiredAt } } : state;
     case 'LicenseTagged':
       return state.status === 'present' ? { status: 'present', license: { ...state.license, tags: withTags(state.license.tags, event.data.tags) } } : state;
     case 'LicenseUntagged':

@@ -17,7 +17,7 @@ export interface LicensesTable {
   key_fingerprint: string;
   product_sku: string;
   beneficiary: string;
-  /** DELETED once deleted (the licence stays readable). */
+  /** The current version's; DELETED once deleted (the licence stays readable), EXPIRED once the expiry sweep found its validity ended. */
   status: string;
   home_region: string;
   valid_from: Timestamp;
@@ -49,12 +49,8 @@ export interface GrantsTable {
   license_arn: string;
   parent_arn: string;
   grantee_principal_arn: string;
-  /** Set for a grant to one account. */
+  /** Set for a grant to one account (sub-grants included); an organization or OU grant covers nobody itself. */
   grantee_account_id: string | null;
-  /** Set for a grant to an organization or one of its OUs. */
-  grantee_organization_id: string | null;
-  /** Set for a grant to an OU: it covers the accounts of that OU and of the OUs nested in it. */
-  grantee_ou_id: string | null;
   status: string;
   product_sku: string;
   license_issuer_name: string;

@@ -4,6 +4,8 @@ import { signingKeys } from './migrations/002-signing-keys';
 import { licenseConsumption } from './migrations/003-license-consumption';
 import { tokensAndCredentials } from './migrations/004-tokens-and-credentials';
 import { organizationIntegrations } from './migrations/005-organization-integrations';
+import { grantsWithoutOrganizationColumns } from './migrations/006-grants-without-organization-columns';
+import { licensesDueToExpire } from './migrations/007-licenses-due-to-expire';
 import { GRANTS_SCHEMA } from './schema';
 
 /** One migration per area of the service, applied in the order of their names. */
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '003-license-consumption': licenseConsumption,
   '004-tokens-and-credentials': tokensAndCredentials,
   '005-organization-integrations': organizationIntegrations,
+  '006-grants-without-organization-columns': grantsWithoutOrganizationColumns,
+  '007-licenses-due-to-expire': licensesDueToExpire,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { handleCommand, type EventStore } from '@lm/event-store';
+import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { licenseDecider, licenseStream } from '../domain/license/decide';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { DATABASE, EVENT_STORE } from './tokens';
+
+const BATCH = 200;
+
+/**
+ * Records the licences whose current version's Validity.End has passed as LicenseExpired, so
+ * that they read and list as EXPIRED. Use is refused from the end itself (licence access checks
+ * the validity); this puts the end on record. Each licence is decided on its own stream, so a
+ * licence another replica expired meanwhile, or that a new version moved, is refused by the
+ * decider and left alone: the optimistic append makes two racing sweeps record one event.
+ */
+@Injectable()
+export class LicenseExpirySweep {
+  private readonly db: Kysely<GrantsDatabase>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.db = db.withSchema(GRANTS_SCHEMA);
+  }
+
+  /** One sweep at the clock's time; resolves to how many licences it recorded as expired. */
+  async sweep(): Promise<number> {
+    const now = this.clock.now();
+    let expired = 0;
+    let afterId = '';
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('licenses')
+        .select(['license_id', 'license_arn'])
+        .where('status', 'in', ['AVAILABLE', 'PENDING_AVAILABLE'])
+        .where('valid_until', '<=', now)
+        .where('license_id', '>', afterId)
+        .orderBy('license_id')
+        .limit(BATCH)
+        .execute();
+      for (const row of rows) expired += await this.expire(row.license_id, row.license_arn, now);
+      if (rows.length < BATCH) return expired;
+      afterId = rows[rows.length - 1].license_id;
+    }
+  }
+
+  private async expire(id: string, arn: string, now: Date): Promise<number> {
+    try {
+      const { newEvents } = await handleCommand(this.store, licenseStream(id), licenseDecider, { type: 'ExpireLicense', arn, now });
+      return newEvents.length;
+    } catch (error) {
+      // The decider's refusal: the licence is no longer due (expired by another replica, given a new version, deleted).
+      if (error instanceof AwsError) return 0;
+      throw error;
+    }
+  }
+}
