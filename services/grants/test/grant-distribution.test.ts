@@ -8,9 +8,9 @@ import { GrantDistribution } from '../src/application/grant-distribution';
 import { GrantQueries } from '../src/application/grant.queries';
 import { LicenseCommands } from '../src/application/license.commands';
 import { OrganizationIntegrations } from '../src/application/organization-integrations';
-import { SigningKeys } from '../src/application/signing-keys';
 import { ViewLicenseAccess } from '../src/application/view-license-access';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const region = 'us-east-1';
@@ -35,11 +35,6 @@ const managing = (members: typeof memberAccounts): Caller => ({
   },
 });
 const issuer = managing(memberAccounts);
-
-class FixedSigningKeys extends SigningKeys {
-  resolveIssuerKey = async () => ({ keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k', keyFingerprint: 'aws:111111111111:issuer:f00d' });
-  signToken = async () => 'unused';
-}
 
 /** The distribution workflow on the grants event store: replayed events change nothing; nobody to distribute to fails it. */
 describe('GrantDistribution', () => {

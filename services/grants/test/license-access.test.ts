@@ -7,9 +7,9 @@ import { GrantCommands } from '../src/application/grant.commands';
 import { GrantDistribution } from '../src/application/grant-distribution';
 import { OrganizationIntegrations } from '../src/application/organization-integrations';
 import { LicenseCommands } from '../src/application/license.commands';
-import { SigningKeys } from '../src/application/signing-keys';
 import { ViewLicenseAccess } from '../src/application/view-license-access';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { FIXED_KEY_FINGERPRINT as FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const region = 'us-east-1';
@@ -27,13 +27,6 @@ const managementAccount = callerOf('111111111111', ['r-lmdv']);
 const memberAccounts = [managementAccount, member, nested].map((c) => ({ accountId: c.accountId, organizationalUnitPath: c.organization!.organizationalUnitPath }));
 const issuer: Caller = { ...managementAccount, organization: { ...managementAccount.organization!, memberAccountIds: memberAccounts.map((m) => m.accountId), memberAccounts } };
 const outsider = callerOf('333333333333');
-const FINGERPRINT = 'aws:111111111111:issuer:f00d';
-
-/** The issuer key, as the signing keys would resolve it. */
-class FixedSigningKeys extends SigningKeys {
-  resolveIssuerKey = async () => ({ keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k', keyFingerprint: FINGERPRINT });
-  signToken = async () => 'unused';
-}
 
 describe('LicenseAccess from the licences and grants views', () => {
   let database: TestDatabase;
