@@ -4,6 +4,7 @@ import type { LicenseCommand } from '../src/domain/license/commands';
 import { licenseDecider as decider } from '../src/domain/license/decide';
 import type { LicenseEvent } from '../src/domain/license/events';
 import { currentLicense } from '../src/domain/license/license';
+import { renewedEnd } from '../src/domain/license/renewal';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const arn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000001';
@@ -110,7 +111,7 @@ describe('licence decider', () => {
 
   describe('expiry', () => {
     const end = new Date('2027-01-01T00:00:00Z');
-    const expire = (at: Date): LicenseCommand => ({ type: 'ExpireLicense', arn, now: at });
+    const expire = (at: Date): LicenseCommand => ({ type: 'EndLicenseTerm', arn, now: at });
     const [expired] = given(created, v2).when(expire(end))();
     const statusAfter = (...events: LicenseEvent[]) => {
       const state = events.reduce(decider.evolve, decider.initialState());
@@ -145,5 +146,89 @@ describe('licence decider', () => {
       expect(given(created, v2, expired, revived).when(expire(end))).toThrow(code('ValidationException', /not due/));
       expect(given(created, v2, expired).when(remove('2'))()).toMatchObject([{ type: 'LicenseDeleted' }]);
     });
+  });
+
+  describe('renewal', () => {
+    const endTerm = (at: string): LicenseCommand => ({ type: 'EndLicenseTerm', arn, now: new Date(at) });
+    const subscription = (renewType: LicenseManager.RenewType | undefined, end: string, status: LicenseManager.LicenseStatus = 'AVAILABLE') =>
+      given(created).when(
+        version({ Status: status, Validity: { Begin: '2026-01-01T00:00:00Z', End: end }, ConsumptionConfiguration: { RenewType: renewType, ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } } }),
+      )()[0];
+    const weekly = subscription('Weekly', '2026-03-02T09:30:00Z');
+    const current = (...events: LicenseEvent[]) => {
+      const state = events.reduce(decider.evolve, decider.initialState());
+      return state.status === 'present' ? { license: currentLicense(state.license), versions: state.license.versions } : undefined;
+    };
+
+    it('renews a weekly subscription by a week from its end, in place, and again from the renewed end', () => {
+      const [renewed] = given(created, weekly).when(endTerm('2026-03-02T09:30:00Z'))();
+      expect(renewed).toEqual({
+        type: 'LicenseRenewed',
+        data: { licenseArn: arn, version: '2', previousEnd: '2026-03-02T09:30:00Z', newEnd: '2026-03-09T09:30:00.000Z', renewedAt: '2026-03-02T09:30:00.000Z' },
+      });
+      const after = current(created, weekly, renewed)!;
+      expect(after.license).toMatchObject({ Version: '2', Status: 'AVAILABLE', Validity: { End: '2026-03-09T09:30:00.000Z' } });
+      expect(after.versions.map((v) => v.Validity.End)).toEqual(['2027-01-01T00:00:00Z', '2026-03-02T09:30:00Z']);
+      expect(given(created, weekly, renewed).when(endTerm('2026-03-09T09:29:59Z'))).toThrow(code('ValidationException', /not due/));
+      expect(given(created, weekly, renewed).when(endTerm('2026-03-09T09:30:00Z'))()).toMatchObject([
+        { type: 'LicenseRenewed', data: { previousEnd: '2026-03-09T09:30:00.000Z', newEnd: '2026-03-16T09:30:00.000Z' } },
+      ]);
+    });
+
+    it('skips the periods nobody swept: one renewal to the first end after now', () => {
+      expect(given(created, weekly).when(endTerm('2026-03-23T10:00:00Z'))()).toMatchObject([
+        { type: 'LicenseRenewed', data: { previousEnd: '2026-03-02T09:30:00Z', newEnd: '2026-03-30T09:30:00.000Z' } },
+      ]);
+      // An end exactly at now has passed: the next one is due.
+      expect(given(created, weekly).when(endTerm('2026-03-16T09:30:00Z'))()).toMatchObject([{ data: { newEnd: '2026-03-23T09:30:00.000Z' } }]);
+    });
+
+    it('renews monthly to the same day of the month, the last day of a shorter month, counted from the issued end', () => {
+      const monthly = subscription('Monthly', '2026-01-31T00:00:00Z');
+      const [february] = given(created, monthly).when(endTerm('2026-02-01T00:00:00Z'))();
+      expect(february).toMatchObject({ type: 'LicenseRenewed', data: { previousEnd: '2026-01-31T00:00:00Z', newEnd: '2026-02-28T00:00:00.000Z' } });
+      const [march] = given(created, monthly, february).when(endTerm('2026-02-28T00:00:00Z'))();
+      expect(march).toMatchObject({ data: { previousEnd: '2026-02-28T00:00:00.000Z', newEnd: '2026-03-31T00:00:00.000Z' } });
+      expect(given(created, monthly, february, march).when(endTerm('2026-03-31T00:00:00Z'))()).toMatchObject([{ data: { newEnd: '2026-04-30T00:00:00.000Z' } }]);
+      expect(given(created, monthly).when(endTerm('2026-05-15T00:00:00Z'))()).toMatchObject([{ data: { newEnd: '2026-05-31T00:00:00.000Z' } }]);
+    });
+
+    it('renews a new version from its own end', () => {
+      const [renewed] = given(created, weekly).when(endTerm('2026-03-02T09:30:00Z'))();
+      const [v3] = given(created, weekly, renewed).when(version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2026-06-01T00:00:00Z' } }, 'v3'))();
+      expect(current(created, weekly, renewed, v3)!.license.Validity.End).toBe('2026-06-01T00:00:00Z');
+    });
+
+    it('expires a licence without RenewType, with None, or not yet AVAILABLE; a deactivated or suspended one does neither', () => {
+      const due = '2026-03-02T09:30:00Z';
+      expect(given(created, subscription(undefined, due)).when(endTerm(due))()).toMatchObject([{ type: 'LicenseExpired' }]);
+      expect(given(created, subscription('None', due)).when(endTerm(due))()).toMatchObject([{ type: 'LicenseExpired' }]);
+      expect(given(created, subscription('Monthly', due, 'PENDING_AVAILABLE')).when(endTerm(due))()).toMatchObject([{ type: 'LicenseExpired' }]);
+      expect(given(created, subscription('Weekly', due, 'DEACTIVATED')).when(endTerm(due))).toThrow(code('ValidationException', /DEACTIVATED/));
+      expect(given(created, subscription('Monthly', due, 'SUSPENDED')).when(endTerm(due))).toThrow(code('ValidationException', /SUSPENDED/));
+    });
+  });
+});
+
+describe('renewedEnd (the renewal date rule, UTC)', () => {
+  const at = (iso: string) => new Date(iso);
+
+  it('adds whole weeks past now', () => {
+    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-02T09:30:00Z')).toISOString()).toBe('2026-03-09T09:30:00.000Z');
+    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-23T09:29:59Z')).toISOString()).toBe('2026-03-23T09:30:00.000Z');
+    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-23T09:30:00Z')).toISOString()).toBe('2026-03-30T09:30:00.000Z');
+  });
+
+  it('adds calendar months, keeping the time of day, clamped to the last day of a shorter month', () => {
+    expect(renewedEnd('2026-01-31T00:00:00Z', 'Monthly', at('2026-01-31T00:00:00Z')).toISOString()).toBe('2026-02-28T00:00:00.000Z');
+    expect(renewedEnd('2028-01-31T00:00:00Z', 'Monthly', at('2028-01-31T00:00:00Z')).toISOString()).toBe('2028-02-29T00:00:00.000Z');
+    expect(renewedEnd('2026-01-31T00:00:00Z', 'Monthly', at('2026-03-15T00:00:00Z')).toISOString()).toBe('2026-03-31T00:00:00.000Z');
+    expect(renewedEnd('2026-03-31T18:00:00Z', 'Monthly', at('2026-04-30T18:00:00Z')).toISOString()).toBe('2026-05-31T18:00:00.000Z');
+    expect(renewedEnd('2026-12-15T12:00:00Z', 'Monthly', at('2026-12-15T12:00:00Z')).toISOString()).toBe('2027-01-15T12:00:00.000Z');
+    expect(renewedEnd('2025-11-30T00:00:00Z', 'Monthly', at('2026-02-10T00:00:00Z')).toISOString()).toBe('2026-02-28T00:00:00.000Z');
+  });
+
+  it('counts in UTC whatever offset the end was written with', () => {
+    expect(renewedEnd('2026-01-31T22:00:00-05:00', 'Monthly', at('2026-02-01T03:00:00Z')).toISOString()).toBe('2026-03-01T03:00:00.000Z');
   });
 });

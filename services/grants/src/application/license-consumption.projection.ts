@@ -61,19 +61,23 @@ export const licenseConsumptionsProjection: Projection<GrantsDatabase> = {
   },
 };
 
+/** Whether a licence event starts a new usage period: a version with ResetUsage, or a renewal. */
+const startsUsagePeriod = (event: LicenseEvent) => (event.type === 'LicenseVersionCreated' && event.data.resetUsage) || event.type === 'LicenseRenewed';
+
 /**
- * The usage epoch of each licence: the number of its latest version that reset usage
- * (LicenseVersionCreated with resetUsage), which checkouts pass to the usage decider.
+ * The usage epoch of each licence: the position in the licence's stream of its latest event that
+ * started a new usage period (LicenseVersionCreated with resetUsage, LicenseRenewed), which
+ * checkouts pass to the usage decider. Stream positions only grow, whichever event it was.
  */
 export const licenseUsageEpochsProjection: Projection<GrantsDatabase> = {
   name: 'license-usage-epochs',
-  eventTypes: ['LicenseVersionCreated'],
+  eventTypes: ['LicenseVersionCreated', 'LicenseRenewed'],
   async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
     const db = trx.withSchema(GRANTS_SCHEMA);
     for (const recorded of events) {
-      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' }>;
-      if (!event.data.resetUsage) continue;
-      const epoch = Number(event.data.version);
+      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' | 'LicenseRenewed' }> & RecordedEvent;
+      if (!startsUsagePeriod(event)) continue;
+      const epoch = event.streamVersion;
       await db
         .insertInto('license_usage_epochs')
         .values({ license_id: licenseIdOf(event.data.licenseArn), usage_epoch: epoch })

@@ -9,11 +9,13 @@ import { DATABASE, EVENT_STORE } from './tokens';
 const BATCH = 200;
 
 /**
- * Records the licences whose current version's Validity.End has passed as LicenseExpired, so
- * that they read and list as EXPIRED. Use is refused from the end itself (licence access checks
- * the validity); this puts the end on record. Each licence is decided on its own stream, so a
- * licence another replica expired meanwhile, or that a new version moved, is refused by the
- * decider and left alone: the optimistic append makes two racing sweeps record one event.
+ * Ends the term of the licences whose current version's Validity.End has passed: the licence
+ * decider records a subscription (RenewType Weekly or Monthly, AVAILABLE) as LicenseRenewed, with
+ * a later end, and any other licence as LicenseExpired, so that it reads and lists as EXPIRED.
+ * Use is refused from the end itself (licence access checks the validity) until a renewal moves
+ * it. Each licence is decided on its own stream, so a licence another replica expired or renewed
+ * meanwhile, or that a new version moved, is refused by the decider and left alone: the
+ * optimistic append makes two racing sweeps record one event.
  */
 @Injectable()
 export class LicenseExpirySweep {
@@ -27,10 +29,10 @@ export class LicenseExpirySweep {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 
-  /** One sweep at the clock's time; resolves to how many licences it recorded as expired. */
+  /** One sweep at the clock's time; resolves to how many licences it recorded as expired or renewed. */
   async sweep(): Promise<number> {
     const now = this.clock.now();
-    let expired = 0;
+    let ended = 0;
     let afterId = '';
     for (;;) {
       const rows = await this.db
@@ -42,18 +44,18 @@ export class LicenseExpirySweep {
         .orderBy('license_id')
         .limit(BATCH)
         .execute();
-      for (const row of rows) expired += await this.expire(row.license_id, row.license_arn, now);
-      if (rows.length < BATCH) return expired;
+      for (const row of rows) ended += await this.endTerm(row.license_id, row.license_arn, now);
+      if (rows.length < BATCH) return ended;
       afterId = rows[rows.length - 1].license_id;
     }
   }
 
-  private async expire(id: string, arn: string, now: Date): Promise<number> {
+  private async endTerm(id: string, arn: string, now: Date): Promise<number> {
     try {
-      const { newEvents } = await handleCommand(this.store, licenseStream(id), licenseDecider, { type: 'ExpireLicense', arn, now });
+      const { newEvents } = await handleCommand(this.store, licenseStream(id), licenseDecider, { type: 'EndLicenseTerm', arn, now });
       return newEvents.length;
     } catch (error) {
-      // The decider's refusal: the licence is no longer due (expired by another replica, given a new version, deleted).
+      // The decider's refusal: the licence is no longer due (expired or renewed by another replica, given a new version, deleted).
       if (error instanceof AwsError) return 0;
       throw error;
     }

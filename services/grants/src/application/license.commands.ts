@@ -16,7 +16,7 @@ import { SigningKeys } from './signing-keys';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
-type ExistingLicenseCommand = DistributiveOmit<Exclude<LicenseCommand, { type: 'CreateLicense' | 'ExpireLicense' }>, 'arn' | 'accountId' | 'region' | 'now'>;
+type ExistingLicenseCommand = DistributiveOmit<Exclude<LicenseCommand, { type: 'CreateLicense' | 'EndLicenseTerm' }>, 'arn' | 'accountId' | 'region' | 'now'>;
 
 /** The licences an issuer creates, versions and deletes (seller-issued licences). */
 @Injectable()

@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Projection, RecordedEvent } from '@lm/event-store';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction, type UpdateObject } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
 import { withoutTags, withTags } from '../domain/license/tags';
 import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/license/events';
@@ -75,6 +75,12 @@ export const licensesProjection: Projection<GrantsDatabase> = {
         case 'LicenseExpired':
           await setStatus(db, event.data.licenseArn, 'EXPIRED', event.streamVersion);
           break;
+        case 'LicenseRenewed':
+          await updateInPlace(db, event.data.licenseArn, event.streamVersion, {
+            valid_until: event.data.newEnd,
+            document: sql`jsonb_set(document, '{Validity,End}', ${JSON.stringify(event.data.newEnd)}::jsonb)`,
+          });
+          break;
         case 'LicenseTagged':
         case 'LicenseUntagged': {
           const licenseId = parseLicenseArn(event.data.licenseArn)!.id;
@@ -93,21 +99,24 @@ export const licensesProjection: Projection<GrantsDatabase> = {
   },
 };
 
+/** The current version changed in place (deleted, expired, renewed): columns and document, once per event. */
+async function updateInPlace(db: Transaction<GrantsDatabase>, licenseArn: string, streamVersion: number, changes: UpdateObject<GrantsDatabase, 'licenses'>): Promise<void> {
+  await db
+    .updateTable('licenses')
+    .set({ ...changes, stream_version: streamVersion })
+    .where('license_id', '=', parseLicenseArn(licenseArn)!.id)
+    .where('stream_version', '<', streamVersion)
+    .execute();
+}
+
 /** The current version's status changed in place (deleted, expired): its column and its document. */
-async function setStatus(
+const setStatus = (
   db: Transaction<GrantsDatabase>,
   licenseArn: string,
   status: LicenseManager.LicenseStatus,
   streamVersion: number,
   columns: { deletion_date?: string } = {},
-): Promise<void> {
-  await db
-    .updateTable('licenses')
-    .set({ ...columns, status, stream_version: streamVersion, document: sql`document || ${JSON.stringify({ Status: status })}::jsonb` })
-    .where('license_id', '=', parseLicenseArn(licenseArn)!.id)
-    .where('stream_version', '<', streamVersion)
-    .execute();
-}
+) => updateInPlace(db, licenseArn, streamVersion, { ...columns, status, document: sql`document || ${JSON.stringify({ Status: status })}::jsonb` });
 
 async function insertVersion(db: Transaction<GrantsDatabase>, licenseId: string, license: LicenseDocument): Promise<void> {
   await db

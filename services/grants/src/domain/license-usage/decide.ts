@@ -37,8 +37,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const leaseEnd = (terms: LicenseTerms, from: number, ttl: number) => Math.min(from + ttl, terms.validUntil ?? Infinity);
 
 /**
- * A licence version that resets usage takes effect on the first decision that sees it: the reset
- * is recorded, then the command is decided on the counts from zero.
+ * A new usage period (a licence version that resets usage, a renewal) takes effect on the first
+ * decision that sees it: the reset is recorded, then the command is decided on the counts from zero.
  */
 export function withUsageEpoch(terms: LicenseTerms, state: LicenseUsageState, now: Date): Decision<LicenseUsageState> {
   if (terms.usageEpoch <= state.usageEpoch) return { events: [], outcome: state };

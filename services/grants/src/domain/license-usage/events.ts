@@ -47,7 +47,7 @@ export type LicenseUsageEvent =
   | { type: 'LicenseConsumptionExtended'; data: { consumptionToken: string; licenseArn: string; expiration: string; extendedAt: string } }
   /** Recorded by the sweep: the lease's time ran out and its units came back. */
   | { type: 'LicenseConsumptionExpired'; data: { consumptionToken: string; licenseArn: string; expiredAt: string } }
-  /** A licence version that resets usage came into force: every count starts again from zero. */
+  /** A new usage period (a licence version that resets usage, a renewal) came into force: every count starts again from zero. */
   | { type: 'LicenseUsageReset'; data: { licenseArn: string; usageEpoch: number; resetAt: string } };
 
 export type LicenseUsageEventType = LicenseUsageEvent['type'];

@@ -14,9 +14,10 @@ export interface LicenseTerms {
   /** The end of the licence's validity (ms), when it has one: no lease outlives it. */
   validUntil?: number;
   /**
-   * The number of the latest licence version that reset usage (0 when none did). Usage counted
-   * under a lower epoch no longer counts: the usage stream records the reset when it first sees
-   * the higher epoch.
+   * Where the licence's latest usage period began: the position in its stream of the latest
+   * version that reset usage or of the latest renewal (0 when none did). Usage counted under a
+   * lower epoch no longer counts: the usage stream records the reset when it first sees the
+   * higher epoch.
    */
   usageEpoch: number;
 }

@@ -20,5 +20,8 @@ export type LicenseCommand =
   | ({ type: 'DeleteLicense'; arn: string; sourceVersion: string } & Context)
   | ({ type: 'TagLicense'; arn: string; tags: LicenseManager.Tag[] } & Context)
   | ({ type: 'UntagLicense'; arn: string; tagKeys: string[] } & Context)
-  /** The service's own: the current version's Validity.End has passed (the expiry sweep asks). */
-  | { type: 'ExpireLicense'; arn: string; now: Date };
+  /**
+   * The service's own: the current version's Validity.End has passed (the expiry sweep asks). A
+   * subscription renews, any other licence expires: the decider chooses.
+   */
+  | { type: 'EndLicenseTerm'; arn: string; now: Date };

@@ -3,7 +3,8 @@ import type { LicenseManager } from '@lm/api-model';
 import type { LicenseCommand } from './commands';
 import { clientTokenReused, licenseNotFound, redirectToHomeRegion, staleVersion, validation } from './errors';
 import type { LicenseDocument, LicenseEvent } from './events';
-import { currentLicense, evolveLicense, initialLicenseState, type LicenseAggregate, type LicenseState } from './license';
+import { currentLicense, evolveLicense, initialLicenseState, issuedVersion, type LicenseAggregate, type LicenseState } from './license';
+import { renewalFrequency, renewedEnd } from './renewal';
 import { withTags } from './tags';
 import { assertConsumptionConfiguration, assertEntitlements, assertText, assertValidity } from './license-definition';
 
@@ -123,7 +124,7 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       const version = assertSourceVersion(existing, command.sourceVersion);
       return [{ type: 'LicenseDeleted', data: { licenseArn: existing.arn, version, deletionDate: command.now.toISOString() } }];
     }
-    case 'ExpireLicense': {
+    case 'EndLicenseTerm': {
       if (state.status !== 'present') throw licenseNotFound(command.arn);
       const current = currentLicense(state.license);
       if (!IN_TERM.has(current.Status)) throw validation(`License ${command.arn} is ${current.Status}: only an AVAILABLE or PENDING_AVAILABLE licence expires.`);
@@ -131,7 +132,14 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       if (end === undefined || Date.parse(end) > command.now.getTime()) {
         throw validation(`License ${command.arn} is valid until ${end ?? 'no end'}: it is not due to expire.`);
       }
-      return [{ type: 'LicenseExpired', data: { licenseArn: state.license.arn, version: current.Version, validityEnd: end, expiredAt: command.now.toISOString() } }];
+      const licenseArn = state.license.arn;
+      const frequency = renewalFrequency(current.ConsumptionConfiguration);
+      // The guide's subscription renews unless deactivated; a licence not yet available (PENDING_AVAILABLE) expires.
+      if (frequency && current.Status === 'AVAILABLE') {
+        const newEnd = renewedEnd(issuedVersion(state.license).Validity.End!, frequency, command.now).toISOString();
+        return [{ type: 'LicenseRenewed', data: { licenseArn, version: current.Version, previousEnd: end, newEnd, renewedAt: command.now.toISOString() } }];
+      }
+      return [{ type: 'LicenseExpired', data: { licenseArn, version: current.Version, validityEnd: end, expiredAt: command.now.toISOString() } }];
     }
     case 'TagLicense': {
       const existing = issuedLicense(state, command);

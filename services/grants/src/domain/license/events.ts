@@ -30,7 +30,20 @@ export type LicenseEvent =
   | { type: 'LicenseDeleted'; data: { licenseArn: string; version: string; deletionDate: string } }
   /** The current version's Validity.End passed: the licence is EXPIRED until a new version says otherwise. */
   | { type: 'LicenseExpired'; data: { licenseArn: string; version: string; validityEnd: string; expiredAt: string } }
+  /**
+   * A subscription's (RenewType Weekly or Monthly) Validity.End passed while it was AVAILABLE: the
+   * current version now ends at `newEnd` (see renewedEnd), and a new usage period begins.
+   */
+  | { type: 'LicenseRenewed'; data: { licenseArn: string; version: string; previousEnd: string; newEnd: string; renewedAt: string } }
   | { type: 'LicenseTagged'; data: { licenseArn: string; tags: LicenseManager.Tag[] } }
   | { type: 'LicenseUntagged'; data: { licenseArn: string; tagKeys: string[] } };
 
-export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = ['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted', 'LicenseExpired', 'LicenseTagged', 'LicenseUntagged'];
+export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = [
+  'LicenseCreated',
+  'LicenseVersionCreated',
+  'LicenseDeleted',
+  'LicenseExpired',
+  'LicenseRenewed',
+  'LicenseTagged',
+  'LicenseUntagged',
+];

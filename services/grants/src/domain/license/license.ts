@@ -13,19 +13,26 @@ export interface LicenseAggregate {
   deletionDate?: string;
   /** When the current version expired; a new version clears it. */
   expiredAt?: string;
+  /** Where renewals moved the current version's Validity.End; a new version clears it. */
+  renewedUntil?: string;
 }
 
 export type LicenseState = { status: 'absent' } | { status: 'present'; license: LicenseAggregate };
 
 export const initialLicenseState = (): LicenseState => ({ status: 'absent' });
 
+/** The latest version as the issuer wrote it. */
+export const issuedVersion = (license: LicenseAggregate): LicenseDocument => license.versions[license.versions.length - 1];
+
 /**
  * The licence as it reads now: its latest version, DELETED once the licence is deleted, EXPIRED
- * once that version's validity ended. Like deletion, expiry changes the status of the current
- * version in place (no new version): versions are what the issuer wrote.
+ * once that version's validity ended, with the Validity.End of its last renewal. Like deletion,
+ * expiry and renewal change the current version in place (no new version): versions are what the
+ * issuer wrote.
  */
 export function currentLicense(license: LicenseAggregate): LicenseDocument {
-  const latest = license.versions[license.versions.length - 1];
+  const issued = issuedVersion(license);
+  const latest = license.renewedUntil ? { ...issued, Validity: { ...issued.Validity, End: license.renewedUntil } } : issued;
   if (license.deletionDate) return { ...latest, Status: 'DELETED' };
   return license.expiredAt ? { ...latest, Status: 'EXPIRED' } : latest;
 }
@@ -49,6 +56,7 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
           versions: [...state.license.versions, license],
           // The new version's own Status and Validity apply: a licence expired is revived by a new end.
           expiredAt: undefined,
+          renewedUntil: undefined,
           clientTokens: { ...state.license.clientTokens, [clientToken]: { requestHash, version: license.Version } },
         },
       };
@@ -57,6 +65,8 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
       return state.status === 'present' ? { status: 'present', license: { ...state.license, deletionDate: event.data.deletionDate } } : state;
     case 'LicenseExpired':
       return state.status === 'present' ? { status: 'present', license: { ...state.license, expiredAt: event.data.expiredAt } } : state;
+    case 'LicenseRenewed':
+      return state.status === 'present' ? { status: 'present', license: { ...state.license, renewedUntil: event.data.newEnd } } : state;
     case 'LicenseTagged':
       return state.status === 'present' ? { status: 'present', license: { ...state.license, tags: withTags(state.license.tags, event.data.tags) } } : state;
     case 'LicenseUntagged':

@@ -20,7 +20,7 @@ export interface LicenseConsumptionsTable {
   expiration: Timestamp;
 }
 
-/** The usage epoch of each licence that had a version reset its usage (see LicenseTerms.usageEpoch). */
+/** The usage epoch of each licence that had a version reset its usage, or a renewal (see LicenseTerms.usageEpoch). */
 export interface LicenseUsageEpochsTable {
   license_id: string;
   usage_epoch: number;
