@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
-/** The vendor flow with the AWS CLI, unchanged: a signing key, a licence and its versions, a grant accepted and deactivated. */
+/** The vendor flow with the AWS CLI, unchanged: a signing key, a licence and its versions, a grant accepted, a checkout, the grant deactivated. */
 describe('seller-issued licences and grants through the AWS CLI', () => {
   let system: RunningSystem;
   const cli = (account: (typeof accounts)[keyof typeof accounts], ...args: string[]) => awsCli(system, account, args);
@@ -26,7 +26,7 @@ describe('seller-issued licences and grants through the AWS CLI', () => {
       '--issuer', `Name=Example ISV,SignKey=${keyArn}`,
       '--home-region', system.region,
       '--validity', 'Begin=2026-01-01T00:00:00Z,End=2036-01-01T00:00:00Z',
-      '--entitlements', 'Name=Users,Unit=Count,MaxCount=10', 'Name=Tier,Unit=None,Value=Platinum',
+      '--entitlements', 'Name=Users,Unit=Count,MaxCount=10,AllowCheckIn=true', 'Name=Tier,Unit=None,Value=Platinum',
       '--consumption-configuration', '{"RenewType":"Monthly","ProvisionalConfiguration":{"MaxTimeToLiveInMinutes":60}}',
     ];
     const created = await cli(
@@ -60,12 +60,29 @@ describe('seller-issued licences and grants through the AWS CLI', () => {
       '--license-arn', licenseArn,
       '--principals', `arn:aws:iam::${accounts.member.accountId}:root`,
       '--home-region', system.region,
-      '--allowed-operations', 'CheckoutLicense', 'CheckInLicense',
+      '--allowed-operations', 'CheckoutLicense', 'CheckInLicense', 'ExtendConsumptionLicense',
       '--client-token', randomUUID(),
     );
     expect(granted.json).toMatchObject({ Status: 'PENDING_ACCEPT', Version: '1' });
     const grantArn: string = granted.json.GrantArn;
     expect((await cli(accounts.member, 'license-manager', 'accept-grant', '--grant-arn', grantArn)).json).toMatchObject({ Status: 'ACTIVE' });
+
+    // The member's software checks out by the issuer's fingerprint and the SKU, then checks in.
+    const fingerprint: string = old.json.License.Issuer.KeyFingerprint;
+    const checkout = await cli(accounts.member, 'license-manager', 'checkout-license',
+      '--product-sku', 'analytics-pro', '--checkout-type', 'PROVISIONAL', '--key-fingerprint', fingerprint,
+      '--entitlements', 'Name=Users,Unit=Count,Value=3', 'Name=Tier,Unit=None', '--node-id', '10.0.0.7', '--client-token', randomUUID());
+    expect(checkout.stderr).toBe('');
+    expect(checkout.json).toMatchObject({ LicenseArn: licenseArn, CheckoutType: 'PROVISIONAL', NodeId: '10.0.0.7', SignedToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
+    const token: string = checkout.json.LicenseConsumptionToken;
+    const usage = async () => (await cli(accounts.management, 'license-manager', 'get-license-usage', '--license-arn', licenseArn)).json.LicenseUsage.EntitlementUsages;
+    expect(await usage()).toEqual(expect.arrayContaining([{ Name: 'Users', Unit: 'Count', ConsumedValue: '3', MaxCount: '10' }]));
+    const extended = await cli(accounts.member, 'license-manager', 'extend-license-consumption', '--license-consumption-token', token);
+    expect(extended.json).toMatchObject({ LicenseConsumptionToken: token, Expiration: expect.any(String) });
+    const checkIn = await cli(accounts.member, 'license-manager', 'check-in-license', '--license-consumption-token', token);
+    expect(checkIn.stderr).toBe('');
+    expect(await usage()).toEqual(expect.arrayContaining([{ Name: 'Users', Unit: 'Count', ConsumedValue: '0', MaxCount: '10' }]));
+    expect((await cli(accounts.member, 'license-manager', 'check-in-license', '--license-consumption-token', token)).stderr).toContain('ConflictException');
     const deactivated = await cli(accounts.member, 'license-manager', 'create-grant-version', '--grant-arn', grantArn, '--status', 'DISABLED', '--client-token', randomUUID());
     expect(deactivated.json).toMatchObject({ Status: 'DISABLED', Version: '3' });
     const received = await cli(accounts.member, 'license-manager', 'list-received-licenses');
