@@ -4,9 +4,9 @@ import {
   ListAssociationsForLicenseConfigurationCommand,
   UpdateLicenseSpecificationsForResourceCommand,
 } from '@aws-sdk/client-license-manager';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
+import { crashDuringLoad, withSystemDatabase } from '../support/crash';
 import { observeResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
@@ -32,9 +32,8 @@ describe('kill -9 of licensing in the middle of associations', () => {
     );
     const acknowledged = new Set<string>();
     let next = 0;
-    let running = true;
-    const worker = async () => {
-      while (running && next < instances.length) {
+    const worker = async (running: () => boolean) => {
+      while (running() && next < instances.length) {
         const arn = instances[next++];
         try {
           await client.send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: arn, AddLicenseSpecifications: [{ LicenseConfigurationArn: config }] }));
@@ -44,14 +43,7 @@ describe('kill -9 of licensing in the middle of associations', () => {
         }
       }
     };
-    const load = Promise.all(Array.from({ length: 8 }, worker));
-    await sleep(700);
-    await system.kill('licensing', 'SIGKILL');
-    await sleep(300);
-    await system.restart('licensing');
-    await sleep(700);
-    running = false;
-    await load;
+    await crashDuringLoad(system, 'licensing', (running) => Promise.all(Array.from({ length: 8 }, () => worker(running))));
     expect(acknowledged.size).toBeGreaterThan(10);
 
     const listed = new Set<string>();
@@ -66,9 +58,7 @@ describe('kill -9 of licensing in the middle of associations', () => {
     expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).ConsumedLicenses).toBe(listed.size * 2);
 
     // The configuration's events, the resources' specifications and the views agree.
-    const db = new Client({ connectionString: system.databaseUrl });
-    await db.connect();
-    try {
+    await withSystemDatabase(system, async (db) => {
       const associatedEvents = await db.query(
         `select count(*)::int as n from licensing.events where type = 'ResourceAssociated' and stream_name = $1`,
         [`license-configuration-${config.split(':').pop()}`],
@@ -81,8 +71,6 @@ describe('kill -9 of licensing in the middle of associations', () => {
       expect(associatedEvents.rows[0].n).toBe(listed.size);
       expect(specifications.rows[0].n).toBe(listed.size);
       expect(rows.rows[0]).toEqual({ n: listed.size, consumed: listed.size * 2 });
-    } finally {
-      await db.end();
-    }
+    });
   });
 });

@@ -1,28 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AcceptGrantCommand,
   CheckInLicenseCommand,
   CheckoutBorrowLicenseCommand,
   CheckoutLicenseCommand,
-  CreateGrantCommand,
   CreateGrantVersionCommand,
-  CreateLicenseCommand,
   CreateLicenseVersionCommand,
   ExtendLicenseConsumptionCommand,
-  GetLicenseCommand,
   GetLicenseUsageCommand,
+  type AllowedOperation,
   type Entitlement,
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
 import { verifyLicenseToken } from '@lm/license-token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager, rawRequest } from '../support/clients';
+import { grantedLicense } from '../support/licenses';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 /** Licence and grant changes reach consumption within this (LM_CONSUMPTION_LICENSE_CACHE_MS). */
 const LICENSE_CACHE_MS = 200;
 const afterLicenseChange = () => new Promise((resolve) => setTimeout(resolve, LICENSE_CACHE_MS + 50));
-const CONSUMING_OPERATIONS = ['CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendConsumptionLicense'] as const;
+const CONSUMING_OPERATIONS: AllowedOperation[] = ['CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendConsumptionLicense'];
 
 describe('licence consumption through the gateway', () => {
   let system: RunningSystem;
@@ -44,41 +42,20 @@ describe('licence consumption through the gateway', () => {
   };
 
   /** A licence of a product of its own, issued by the management account and granted to the member account. */
-  const createLicense = async (entitlements: Entitlement[], operations: string[] = [...CONSUMING_OPERATIONS]) => {
-    const now = Date.now();
-    const sku = `sku-${++skus}`;
-    const { LicenseArn } = await issuer.send(
-      new CreateLicenseCommand({
-        LicenseName: `Product ${skus}`,
-        ProductName: 'Product',
-        ProductSKU: sku,
-        Issuer: { Name: 'Example ISV', SignKey: keyArn },
-        HomeRegion: system.region,
-        Validity: { Begin: new Date(now - 86_400_000).toISOString(), End: new Date(now + 365 * 86_400_000).toISOString() },
-        Entitlements: entitlements,
-        Beneficiary: 'customer@example.com',
-        ConsumptionConfiguration: {
-          RenewType: 'None',
-          ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 },
-          BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 120 },
-        },
-        ClientToken: randomUUID(),
-      }),
-    );
-    const { License } = await issuer.send(new GetLicenseCommand({ LicenseArn }));
-    const { GrantArn } = await issuer.send(
-      new CreateGrantCommand({
-        GrantName: `member ${sku}`,
-        LicenseArn,
-        Principals: [`arn:aws:iam::${accounts.member.accountId}:root`],
-        HomeRegion: system.region,
-        AllowedOperations: operations as never,
-        ClientToken: randomUUID(),
-      }),
-    );
-    await customer.send(new AcceptGrantCommand({ GrantArn }));
-    return { licenseArn: LicenseArn!, sku, fingerprint: License!.Issuer!.KeyFingerprint!, grantArn: GrantArn!, license: License! };
-  };
+  const createLicense = (entitlements: Entitlement[], operations: AllowedOperation[] = [...CONSUMING_OPERATIONS]) =>
+    grantedLicense(system, {
+      issuer: accounts.management,
+      grantee: accounts.member,
+      signKey: keyArn,
+      productSku: `sku-${++skus}`,
+      entitlements,
+      allowedOperations: operations,
+      consumptionConfiguration: {
+        RenewType: 'None',
+        ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 },
+        BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 120 },
+      },
+    });
 
   const checkout = (license: { sku: string; fingerprint: string }, client = customer, Entitlements = [{ Name: 'Seats', Unit: 'Count' as const, Value: '1' }]) =>
     client.send(

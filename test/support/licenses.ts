@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AcceptGrantCommand,
+  CreateGrantCommand,
+  CreateLicenseCommand,
+  GetLicenseCommand,
+  type AllowedOperation,
+  type ConsumptionConfiguration,
+  type Entitlement,
+  type License,
+} from '@aws-sdk/client-license-manager';
+import { licenseManager } from './clients';
+import { credentialsOf, type RunningSystem } from './system';
+
+type Account = Parameters<typeof credentialsOf>[0];
+
+export interface GrantedLicenseSpec {
+  issuer: Account;
+  /** The account the licence is granted to; it accepts the grant. */
+  grantee: Account;
+  /** The issuer's KMS key that signs the licence (see createSigningKey). */
+  signKey: string;
+  productSku: string;
+  entitlements: Entitlement[];
+  allowedOperations: AllowedOperation[];
+  consumptionConfiguration: ConsumptionConfiguration;
+}
+
+export interface GrantedLicense {
+  licenseArn: string;
+  sku: string;
+  /** The issuer key's fingerprint, which CheckoutLicense names the licence's product by with its SKU. */
+  fingerprint: string;
+  grantArn: string;
+  license: License;
+}
+
+/** A licence valid from yesterday for a year, issued by `issuer` and granted to `grantee`, which has accepted it. */
+export async function grantedLicense(system: RunningSystem, spec: GrantedLicenseSpec): Promise<GrantedLicense> {
+  const issuer = licenseManager(system, spec.issuer);
+  const now = Date.now();
+  const { LicenseArn } = await issuer.send(
+    new CreateLicenseCommand({
+      LicenseName: `Product ${spec.productSku}`,
+      ProductName: 'Product',
+      ProductSKU: spec.productSku,
+      Issuer: { Name: 'Example ISV', SignKey: spec.signKey },
+      HomeRegion: system.region,
+      Validity: { Begin: new Date(now - 86_400_000).toISOString(), End: new Date(now + 365 * 86_400_000).toISOString() },
+      Entitlements: spec.entitlements,
+      Beneficiary: 'customer@example.com',
+      ConsumptionConfiguration: spec.consumptionConfiguration,
+      ClientToken: randomUUID(),
+    }),
+  );
+  const { License } = await issuer.send(new GetLicenseCommand({ LicenseArn }));
+  const { GrantArn } = await issuer.send(
+    new CreateGrantCommand({
+      GrantName: `${spec.grantee.accountId} ${spec.productSku}`,
+      LicenseArn,
+      Principals: [`arn:aws:iam::${spec.grantee.accountId}:root`],
+      HomeRegion: system.region,
+      AllowedOperations: spec.allowedOperations,
+      ClientToken: randomUUID(),
+    }),
+  );
+  await licenseManager(system, spec.grantee).send(new AcceptGrantCommand({ GrantArn }));
+  return { licenseArn: LicenseArn!, sku: spec.productSku, fingerprint: License!.Issuer!.KeyFingerprint!, grantArn: GrantArn!, license: License! };
+}
