@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLicenseManager, rawRequest, type RawResponse } from '../support/clients';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 type Account = typeof accounts.management;
 const issuer = accounts.management;
@@ -105,7 +105,7 @@ describe('managed entitlements: bad input and other accounts on consumption, tok
       ok(issuer, 'license-manager', 'CreateGrant', {
         GrantName: `for ${account.accountId}`,
         LicenseArn: licenseArn,
-        Principals: [`arn:aws:iam::${account.accountId}:root`],
+        Principals: [principals.account(account)],
         HomeRegion: system.region,
         AllowedOperations: operations,
         ClientToken: randomUUID(),

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MasterKey } from '../../services/grants/src/application/master-key';
 import { epochSeconds, signJwt } from '../../services/grants/src/domain/refresh-token/jwt';
 import { licenseManager, rawRequest } from '../support/clients';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const MASTER_KEY = randomBytes(32);
 const ISSUER = accounts.management.accountId;
@@ -205,7 +205,7 @@ describe('licence tokens for customers without an account: refresh token, access
         new CreateGrantCommand({
           GrantName: `for ${account.accountId}`,
           LicenseArn: licenseArn,
-          Principals: [`arn:aws:iam::${account.accountId}:root`],
+          Principals: [principals.account(account)],
           HomeRegion: system.region,
           AllowedOperations: operations,
           ClientToken: randomUUID(),

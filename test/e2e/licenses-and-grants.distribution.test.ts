@@ -20,11 +20,9 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey, licenseManager } from '../support/clients';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
-const ORGANIZATION = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
-const ENGINEERING_OU = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
-const accountPrincipal = (account: { accountId: string }) => `arn:aws:iam::${account.accountId}:root`;
+const { account: accountPrincipal, organization: ORGANIZATION, engineeringOu: ENGINEERING_OU } = principals;
 
 /**
  * The distribution workflow of organization and OU grants (one sub-grant per covered account,

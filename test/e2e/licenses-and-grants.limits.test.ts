@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLicenseManager, createSigningKey } from '../support/clients';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const QUOTA = 5;
 const issuer = accounts.management;
 const member = accounts.member;
-const accountPrincipal = (accountId: string) => `arn:aws:iam::${accountId}:root`;
+const accountPrincipal = (accountId: string) => principals.account({ accountId });
 
 /** Quotas and races of licences and grants, and bad input on every operation (the model's errors, nothing stored). */
 describe('licence and grant limits', () => {

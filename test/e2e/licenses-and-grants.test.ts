@@ -26,13 +26,11 @@ import { eventsStreamName, type DomainEventMessage } from '@lm/messaging';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLicenseManager, createSigningKey, licenseManager } from '../support/clients';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const LICENSE_ARN = /^arn:aws:license-manager::111111111111:license:l-[0-9a-f]{32}$/;
 const GRANT_ARN = /^arn:aws:license-manager::111111111111:grant:g-[0-9a-f]{32}$/;
-const ORGANIZATION = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
-const ENGINEERING_OU = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
-const accountPrincipal = (account: { accountId: string }) => `arn:aws:iam::${account.accountId}:root`;
+const { account: accountPrincipal, organization: ORGANIZATION, engineeringOu: ENGINEERING_OU } = principals;
 
 /** The vendor flow: licences issued by the management account, granted to accounts, its organization and an OU. */
 describe('seller-issued licences and grants through @aws-sdk/client-license-manager', () => {

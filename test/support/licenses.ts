@@ -10,7 +10,7 @@ import {
   type License,
 } from '@aws-sdk/client-license-manager';
 import { licenseManager } from './clients';
-import { credentialsOf, type RunningSystem } from './system';
+import { credentialsOf, principals, type RunningSystem } from './system';
 
 type Account = Parameters<typeof credentialsOf>[0];
 
@@ -58,7 +58,7 @@ export async function grantedLicense(system: RunningSystem, spec: GrantedLicense
     new CreateGrantCommand({
       GrantName: `${spec.grantee.accountId} ${spec.productSku}`,
       LicenseArn,
-      Principals: [`arn:aws:iam::${spec.grantee.accountId}:root`],
+      Principals: [principals.account(spec.grantee)],
       HomeRegion: system.region,
       AllowedOperations: spec.allowedOperations,
       ClientToken: randomUUID(),

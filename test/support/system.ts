@@ -24,6 +24,13 @@ export const accounts = {
   outsider: devAccounts.find((a) => a.accountId === '333333333333')!,
 };
 
+/** Grant principals of the development organization, as the API takes them (ARNs only). */
+export const principals = {
+  account: (account: { accountId: string }) => `arn:aws:iam::${account.accountId}:root`,
+  organization: 'arn:aws:organizations::111111111111:organization/o-lmdev00001',
+  engineeringOu: 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering',
+};
+
 export function credentialsOf(account: DevAccount) {
   const [key] = account.accessKeys;
   return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
