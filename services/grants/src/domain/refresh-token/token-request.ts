@@ -12,7 +12,7 @@ export const CLIENT_TOKEN_WINDOW_MS = 10 * 60 * 1000;
 /** The JWT is handed out in a field of at most 4096 characters (the model's TokenString). */
 export const MAX_TOKEN_LENGTH = 4096;
 
-const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@\/-]{1,512}$/;
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 export function expirationInDays(requested: number | undefined): number {
   const days = requested ?? DEFAULT_EXPIRATION_IN_DAYS;
