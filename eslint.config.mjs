@@ -14,7 +14,15 @@ export default tseslint.config(
     },
     rules: {
       // `_name` marks what is unused on purpose (a destructured field left out, a parameter of a signature).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+        },
+      ],
       // Kysely's dynamic schemas and some NATS payloads are typed `any` on purpose; keep it visible, not forbidden.
       '@typescript-eslint/no-explicit-any': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
@@ -28,8 +36,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'kysely', 'pg', 'nats', '**/infra/**', '**/application/**'], message: 'A domain is pure: no framework, database, bus or outer layer.' },
-            { group: ['@lm/event-store', '@lm/messaging'], allowTypeImports: true, message: 'A domain may use the types of the event store and the messages, nothing that runs.' },
+            {
+              group: ['@nestjs/*', 'kysely', 'pg', 'nats', '**/infra/**', '**/application/**'],
+              message: 'A domain is pure: no framework, database, bus or outer layer.',
+            },
+            {
+              group: ['@lm/event-store', '@lm/messaging'],
+              allowTypeImports: true,
+              message: 'A domain may use the types of the event store and the messages, nothing that runs.',
+            },
           ],
         },
       ],

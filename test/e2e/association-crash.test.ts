@@ -24,11 +24,25 @@ describe('kill -9 of licensing in the middle of associations', () => {
 
   it('counts no licence twice and loses none', async () => {
     const client = licenseManager(system, accounts.management);
-    const config = (await client.send(new CreateLicenseConfigurationCommand({ Name: 'crash', LicenseCountingType: 'vCPU', LicenseCount: 100_000, LicenseCountHardLimit: true })))
-      .LicenseConfigurationArn!;
+    const config = (
+      await client.send(
+        new CreateLicenseConfigurationCommand({
+          Name: 'crash',
+          LicenseCountingType: 'vCPU',
+          LicenseCount: 100_000,
+          LicenseCountHardLimit: true,
+        }),
+      )
+    ).LicenseConfigurationArn!;
     const instances = await observeResources(
       system,
-      Array.from({ length: 400 }, (_, i) => ({ accountId: '111111111111', resourceId: `i-0f${i.toString(16).padStart(15, '0')}`, resourceType: 'EC2_INSTANCE' as const, state: 'running', vCpuCount: 2 })),
+      Array.from({ length: 400 }, (_, i) => ({
+        accountId: '111111111111',
+        resourceId: `i-0f${i.toString(16).padStart(15, '0')}`,
+        resourceType: 'EC2_INSTANCE' as const,
+        state: 'running',
+        vCpuCount: 2,
+      })),
     );
     const acknowledged = new Set<string>();
     let next = 0;
@@ -36,26 +50,37 @@ describe('kill -9 of licensing in the middle of associations', () => {
       while (running() && next < instances.length) {
         const arn = instances[next++];
         try {
-          await client.send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: arn, AddLicenseSpecifications: [{ LicenseConfigurationArn: config }] }));
+          await client.send(
+            new UpdateLicenseSpecificationsForResourceCommand({
+              ResourceArn: arn,
+              AddLicenseSpecifications: [{ LicenseConfigurationArn: config }],
+            }),
+          );
           acknowledged.add(arn);
         } catch {
           await sleep(20);
         }
       }
     };
-    await crashDuringLoad(system, 'licensing', (running) => Promise.all(Array.from({ length: 8 }, () => worker(running))));
+    await crashDuringLoad(system, 'licensing', (running) =>
+      Promise.all(Array.from({ length: 8 }, () => worker(running))),
+    );
     expect(acknowledged.size).toBeGreaterThan(10);
 
     const listed = new Set<string>();
     let NextToken: string | undefined;
     do {
-      const page = await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }));
+      const page = await client.send(
+        new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }),
+      );
       page.LicenseConfigurationAssociations!.forEach((a) => listed.add(a.ResourceArn!));
       NextToken = page.NextToken;
     } while (NextToken);
     for (const arn of acknowledged) expect(listed.has(arn)).toBe(true);
     // Each associated instance counts its 2 vCPUs exactly once.
-    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).ConsumedLicenses).toBe(listed.size * 2);
+    expect(
+      (await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).ConsumedLicenses,
+    ).toBe(listed.size * 2);
 
     // The configuration's events, the resources' specifications and the views agree.
     await withSystemDatabase(system, async (db) => {
@@ -67,7 +92,9 @@ describe('kill -9 of licensing in the middle of associations', () => {
         `select count(*)::int as n from licensing.events where type = 'LicenseSpecificationsUpdated' and data->'added' @> $1::jsonb`,
         [JSON.stringify([{ licenseConfigurationArn: config }])],
       );
-      const rows = await db.query(`select count(*)::int as n, coalesce(sum(consumed_licenses), 0)::int as consumed from licensing.license_configuration_associations`);
+      const rows = await db.query(
+        `select count(*)::int as n, coalesce(sum(consumed_licenses), 0)::int as consumed from licensing.license_configuration_associations`,
+      );
       expect(associatedEvents.rows[0].n).toBe(listed.size);
       expect(specifications.rows[0].n).toBe(listed.size);
       expect(rows.rows[0]).toEqual({ n: listed.size, consumed: listed.size * 2 });

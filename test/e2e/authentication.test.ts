@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLicenseManager, rawRequest } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
-const LIST = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSLicenseManager.ListLicenseConfigurations' };
+const LIST = {
+  'content-type': 'application/x-amz-json-1.1',
+  'x-amz-target': 'AWSLicenseManager.ListLicenseConfigurations',
+};
 
 describe('SigV4 authentication at the gateway', () => {
   let system: RunningSystem;
@@ -27,14 +30,20 @@ describe('SigV4 authentication at the gateway', () => {
   });
 
   it('refuses an unknown access key with UnrecognizedClientException', async () => {
-    const stranger = { accountId: '999999999999', accessKeys: [{ accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x'.repeat(40) }] };
+    const stranger = {
+      accountId: '999999999999',
+      accessKeys: [{ accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x'.repeat(40) }],
+    };
     const response = await rawRequest(system, { account: stranger, headers: LIST, body: '{}' });
     expect(response.status).toBe(403);
     expect(response.json.__type).toMatch(/UnrecognizedClientException$/);
   });
 
   it('refuses a wrong secret with InvalidSignatureException', async () => {
-    const forger = { accountId: '111111111111', accessKeys: [{ accessKeyId: accounts.management.accessKeys[0].accessKeyId, secretAccessKey: 'wrong'.repeat(8) }] };
+    const forger = {
+      accountId: '111111111111',
+      accessKeys: [{ accessKeyId: accounts.management.accessKeys[0].accessKeyId, secretAccessKey: 'wrong'.repeat(8) }],
+    };
     const response = await rawRequest(system, { account: forger, headers: LIST, body: '{}' });
     expect(response.status).toBe(403);
     expect(response.json.__type).toMatch(/InvalidSignatureException$/);
@@ -43,24 +52,43 @@ describe('SigV4 authentication at the gateway', () => {
 
   it('refuses a body changed after signing', async () => {
     const { account } = { account: accounts.management };
-    const signed = await rawRequest(system, { account, headers: { ...LIST, 'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }, body: '{"MaxResults": 5}' });
+    const signed = await rawRequest(system, {
+      account,
+      headers: { ...LIST, 'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+      body: '{"MaxResults": 5}',
+    });
     expect(signed.status).toBe(403);
     expect(signed.json.__type).toMatch(/InvalidSignatureException$/);
   });
 
   it('refuses a request signed more than 15 minutes ago or ahead', async () => {
     for (const offset of [-16 * 60_000, 16 * 60_000]) {
-      const response = await rawRequest(system, { account: accounts.management, headers: LIST, body: '{}', signingDate: new Date(Date.now() + offset) });
+      const response = await rawRequest(system, {
+        account: accounts.management,
+        headers: LIST,
+        body: '{}',
+        signingDate: new Date(Date.now() + offset),
+      });
       expect(response.status).toBe(403);
       expect(response.json.__type).toMatch(/InvalidSignatureException$/);
       expect(response.json.Message).toMatch(/Signature (expired|not yet current)/);
     }
-    const withinSkew = await rawRequest(system, { account: accounts.management, headers: LIST, body: '{}', signingDate: new Date(Date.now() - 10 * 60_000) });
+    const withinSkew = await rawRequest(system, {
+      account: accounts.management,
+      headers: LIST,
+      body: '{}',
+      signingDate: new Date(Date.now() - 10 * 60_000),
+    });
     expect(withinSkew.status).toBe(200);
   });
 
   it('refuses a request signed for another service name', async () => {
-    const response = await rawRequest(system, { account: accounts.management, headers: LIST, body: '{}', service: 's3' });
+    const response = await rawRequest(system, {
+      account: accounts.management,
+      headers: LIST,
+      body: '{}',
+      service: 's3',
+    });
     expect(response.status).toBe(403);
   });
 

@@ -13,7 +13,11 @@ import { accounts, startSystem, type RunningSystem } from '../support/system';
 const SQL_SERVER: ProductInformation = {
   ResourceType: 'SSM_MANAGED',
   ProductInformationFilterList: [
-    { ProductInformationFilterName: 'Application Name', ProductInformationFilterValue: ['SQL Server Enterprise'], ProductInformationFilterComparator: 'EQUALS' },
+    {
+      ProductInformationFilterName: 'Application Name',
+      ProductInformationFilterValue: ['SQL Server Enterprise'],
+      ProductInformationFilterComparator: 'EQUALS',
+    },
   ],
 };
 
@@ -21,7 +25,9 @@ describe('automated discovery from product information', () => {
   let system: RunningSystem;
   const member = () => licenseManager(system, accounts.member);
   const associated = async (client: ReturnType<typeof member>, arn: string) =>
-    (await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).LicenseConfigurationAssociations!.map((a) => a.ResourceArn).sort();
+    (await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: arn })))
+      .LicenseConfigurationAssociations!.map((a) => a.ResourceArn)
+      .sort();
   const vm = (id: string, facts: Partial<ObservedResource> = {}): ObservedResource => ({
     accountId: '222222222222',
     resourceId: id,
@@ -39,23 +45,43 @@ describe('automated discovery from product information', () => {
   });
 
   it('associates the resources running the product, keeps them out of manual disassociation, and lets them go when the software is gone', async () => {
-    const [before] = await observeResources(system, [vm('i-0e0000000000000a0', { applications: [{ name: 'SQL Server Enterprise', version: '16.0' }] })]);
+    const [before] = await observeResources(system, [
+      vm('i-0e0000000000000a0', { applications: [{ name: 'SQL Server Enterprise', version: '16.0' }] }),
+    ]);
     const config = (
       await member().send(
-        new CreateLicenseConfigurationCommand({ Name: 'sql', LicenseCountingType: 'Instance', ProductInformationList: [SQL_SERVER], DisassociateWhenNotFound: true }),
+        new CreateLicenseConfigurationCommand({
+          Name: 'sql',
+          LicenseCountingType: 'Instance',
+          ProductInformationList: [SQL_SERVER],
+          DisassociateWhenNotFound: true,
+        }),
       )
     ).LicenseConfigurationArn!;
     // Found in the inventory that was there before the configuration.
     expect(await associated(member(), config)).toEqual([before]);
 
-    const sql = vm('i-0e0000000000000a1', { applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }] });
-    const [withSql, without] = await observeResources(system, [sql, vm('i-0e0000000000000a2', { applications: [{ name: 'Notepad++' }] })]);
+    const sql = vm('i-0e0000000000000a1', {
+      applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }],
+    });
+    const [withSql, without] = await observeResources(system, [
+      sql,
+      vm('i-0e0000000000000a2', { applications: [{ name: 'Notepad++' }] }),
+    ]);
     expect(await associated(member(), config)).toEqual([before, withSql].sort());
     expect(await associated(member(), config)).not.toContain(without);
 
     await expect(
-      member().send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: withSql, RemoveLicenseSpecifications: [{ LicenseConfigurationArn: config }] })),
-    ).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringMatching(/automated discovery/) });
+      member().send(
+        new UpdateLicenseSpecificationsForResourceCommand({
+          ResourceArn: withSql,
+          RemoveLicenseSpecifications: [{ LicenseConfigurationArn: config }],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      message: expect.stringMatching(/automated discovery/),
+    });
 
     await observeResources(system, [{ ...sql, applications: [] }]);
     expect(await associated(member(), config)).toEqual([before]);
@@ -65,19 +91,42 @@ describe('automated discovery from product information', () => {
     const excluding: ProductInformation = {
       ResourceType: 'SSM_MANAGED',
       ProductInformationFilterList: [
-        { ProductInformationFilterName: 'Platform Name', ProductInformationFilterValue: ['Windows Server 2022 Datacenter'], ProductInformationFilterComparator: 'EQUALS' },
-        { ProductInformationFilterName: 'AccountId', ProductInformationFilterValue: ['444444444444'], ProductInformationFilterComparator: 'NOT_EQUALS' },
+        {
+          ProductInformationFilterName: 'Platform Name',
+          ProductInformationFilterValue: ['Windows Server 2022 Datacenter'],
+          ProductInformationFilterComparator: 'EQUALS',
+        },
+        {
+          ProductInformationFilterName: 'AccountId',
+          ProductInformationFilterValue: ['444444444444'],
+          ProductInformationFilterComparator: 'NOT_EQUALS',
+        },
         { ProductInformationFilterName: 'Tag:lm-exclude', ProductInformationFilterComparator: 'NOT_EQUALS' },
       ],
     };
     await expect(
-      member().send(new CreateLicenseConfigurationCommand({ Name: 'win', LicenseCountingType: 'vCPU', ProductInformationList: [excluding] })),
-    ).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringMatching(/cross-account discovery/) });
+      member().send(
+        new CreateLicenseConfigurationCommand({
+          Name: 'win',
+          LicenseCountingType: 'vCPU',
+          ProductInformationList: [excluding],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      message: expect.stringMatching(/cross-account discovery/),
+    });
 
     const management = licenseManager(system, accounts.management);
     await management.send(new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: true }));
     const config = (
-      await management.send(new CreateLicenseConfigurationCommand({ Name: 'win', LicenseCountingType: 'Instance', ProductInformationList: [excluding] }))
+      await management.send(
+        new CreateLicenseConfigurationCommand({
+          Name: 'win',
+          LicenseCountingType: 'Instance',
+          ProductInformationList: [excluding],
+        }),
+      )
     ).LicenseConfigurationArn!;
     const [memberVm, excludedAccountVm, taggedVm, linuxVm] = await observeResources(system, [
       vm('i-0e0000000000000b1'),

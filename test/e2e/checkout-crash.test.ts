@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CheckInLicenseCommand, CheckoutLicenseCommand, GetLicenseUsageCommand, type LicenseManagerClient } from '@aws-sdk/client-license-manager';
+import {
+  CheckInLicenseCommand,
+  CheckoutLicenseCommand,
+  GetLicenseUsageCommand,
+  type LicenseManagerClient,
+} from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey, licenseManager } from '../support/clients';
 import { crashDuringLoad, untilAnswered, withSystemDatabase } from '../support/crash';
@@ -43,7 +48,13 @@ interface UsageFromEvents {
 }
 
 function foldUsage(events: { type: string; data: any }[]): UsageFromEvents {
-  const usage: UsageFromEvents = { statuses: new Map(), checkoutsByClientToken: new Map(), seatsInUse: 0, peakSeatsInUse: 0, eventTypes: new Set() };
+  const usage: UsageFromEvents = {
+    statuses: new Map(),
+    checkoutsByClientToken: new Map(),
+    seatsInUse: 0,
+    peakSeatsInUse: 0,
+    eventTypes: new Set(),
+  };
   const seatsOfLease = new Map<string, number>();
   for (const { type, data } of events) {
     usage.eventTypes.add(type);
@@ -52,7 +63,10 @@ function foldUsage(events: { type: string; data: any }[]): UsageFromEvents {
       seatsOfLease.set(data.consumptionToken, seats);
       usage.seatsInUse += seats;
       usage.statuses.set(data.consumptionToken, 'ACTIVE');
-      usage.checkoutsByClientToken.set(data.clientToken, [...(usage.checkoutsByClientToken.get(data.clientToken) ?? []), data.consumptionToken]);
+      usage.checkoutsByClientToken.set(data.clientToken, [
+        ...(usage.checkoutsByClientToken.get(data.clientToken) ?? []),
+        data.consumptionToken,
+      ]);
     } else if (type === 'LicenseCheckedIn') {
       usage.seatsInUse -= seatsOfLease.get(data.consumptionToken) ?? 0;
       seatsOfLease.delete(data.consumptionToken);
@@ -90,7 +104,13 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
     const ledger: Ledger = { checkedOut: new Map(), checkedIn: new Set(), refusals: 0, unanswered: 0 };
     const sendCheckout = (clientToken: string) =>
       customer.send(
-        new CheckoutLicenseCommand({ ProductSKU: license.sku, KeyFingerprint: license.fingerprint, CheckoutType: 'PROVISIONAL', Entitlements: ONE_SEAT, ClientToken: clientToken }),
+        new CheckoutLicenseCommand({
+          ProductSKU: license.sku,
+          KeyFingerprint: license.fingerprint,
+          CheckoutType: 'PROVISIONAL',
+          Entitlements: ONE_SEAT,
+          ClientToken: clientToken,
+        }),
       );
 
     /** The consumption token of a granted checkout; undefined when the licence had no seat left. */
@@ -107,10 +127,13 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
       return settled.value.LicenseConsumptionToken!;
     };
     const checkIn = async (consumptionToken: string) => {
-      const { settled, unanswered } = await untilAnswered(() => customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: consumptionToken })));
+      const { settled, unanswered } = await untilAnswered(() =>
+        customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: consumptionToken })),
+      );
       ledger.unanswered += unanswered;
       // CheckInLicense has no ClientToken: asked again after an attempt that did go through, it finds the lease ended.
-      const endedByAnUnansweredAttempt = settled.status === 'rejected' && unanswered > 0 && (settled.reason as Error).name === 'ConflictException';
+      const endedByAnUnansweredAttempt =
+        settled.status === 'rejected' && unanswered > 0 && (settled.reason as Error).name === 'ConflictException';
       if (settled.status === 'rejected' && !endedByAnUnansweredAttempt) throw settled.reason;
       ledger.checkedIn.add(consumptionToken);
     };
@@ -133,7 +156,11 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
     await crashDuringLoad(
       system,
       'grants',
-      (running) => Promise.all([...Array.from({ length: PAIR_CLIENTS }, () => checkingOutAndIn(running)), ...Array.from({ length: KEEPING_CLIENTS }, keeping)]),
+      (running) =>
+        Promise.all([
+          ...Array.from({ length: PAIR_CLIENTS }, () => checkingOutAndIn(running)),
+          ...Array.from({ length: KEEPING_CLIENTS }, keeping),
+        ]),
       { beforeMs: 1_000, downMs: 300, afterMs: 1_000 },
     );
     expect(ledger.unanswered).toBeGreaterThan(0); // the crash did catch requests
@@ -144,8 +171,12 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
     expect(replayed.map((answer) => answer.LicenseConsumptionToken)).toEqual([...ledger.checkedOut.values()]);
 
     const acknowledgedInUse = ledger.checkedOut.size - ledger.checkedIn.size;
-    const { LicenseUsage } = await licenseManager(system, accounts.management).send(new GetLicenseUsageCommand({ LicenseArn: license.licenseArn }));
-    expect(LicenseUsage!.EntitlementUsages).toEqual([{ Name: 'Seats', Unit: 'Count', ConsumedValue: String(acknowledgedInUse), MaxCount: String(MAX_SEATS) }]);
+    const { LicenseUsage } = await licenseManager(system, accounts.management).send(
+      new GetLicenseUsageCommand({ LicenseArn: license.licenseArn }),
+    );
+    expect(LicenseUsage!.EntitlementUsages).toEqual([
+      { Name: 'Seats', Unit: 'Count', ConsumedValue: String(acknowledgedInUse), MaxCount: String(MAX_SEATS) },
+    ]);
 
     const { events, view } = await withSystemDatabase(system, async (db) => ({
       events: (
@@ -153,7 +184,11 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
           `license-usage-${license.licenseArn.split(':').pop()}`,
         ])
       ).rows,
-      view: (await db.query(`select consumption_token, status from grants.license_consumptions where license_arn = $1`, [license.licenseArn])).rows as {
+      view: (
+        await db.query(`select consumption_token, status from grants.license_consumptions where license_arn = $1`, [
+          license.licenseArn,
+        ])
+      ).rows as {
         consumption_token: string;
         status: string;
       }[],
@@ -163,8 +198,12 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
     expect(usage.peakSeatsInUse).toBeLessThanOrEqual(MAX_SEATS);
     expect(usage.seatsInUse).toBe(acknowledgedInUse);
     // One checkout per ClientToken, and it is the one the client was told of; no checkout the client was not told of.
-    expect(usage.checkoutsByClientToken).toEqual(new Map([...ledger.checkedOut].map(([clientToken, consumptionToken]) => [clientToken, [consumptionToken]])));
-    expect(new Set([...usage.statuses].filter(([, status]) => status === 'CHECKED_IN').map(([token]) => token))).toEqual(ledger.checkedIn);
+    expect(usage.checkoutsByClientToken).toEqual(
+      new Map([...ledger.checkedOut].map(([clientToken, consumptionToken]) => [clientToken, [consumptionToken]])),
+    );
+    expect(
+      new Set([...usage.statuses].filter(([, status]) => status === 'CHECKED_IN').map(([token]) => token)),
+    ).toEqual(ledger.checkedIn);
 
     // The view, written in the appends' transactions, holds what the events say: each checkout with its status, the same open leases.
     expect(new Map(view.map((row) => [row.consumption_token, row.status]))).toEqual(usage.statuses);

@@ -34,10 +34,16 @@ describe('kill -9 in the middle of a write load', () => {
       for (let i = 0; running; i++) {
         try {
           const { LicenseConfigurationArn: arn } = await client.send(
-            new CreateLicenseConfigurationCommand({ Name: `w${worker}-${i}`, LicenseCountingType: 'vCPU', LicenseCount: 10 }),
+            new CreateLicenseConfigurationCommand({
+              Name: `w${worker}-${i}`,
+              LicenseCountingType: 'vCPU',
+              LicenseCount: 10,
+            }),
           );
           acknowledgedCreates.add(arn!);
-          await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, Description: 'updated' }));
+          await client.send(
+            new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, Description: 'updated' }),
+          );
           acknowledgedUpdates.add(arn!);
         } catch {
           failures++;
@@ -83,11 +89,19 @@ describe('kill -9 in the middle of a write load', () => {
     const db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
     try {
-      const streams = await db.query(`select count(distinct stream_name)::int as n from licensing.events where type = 'LicenseConfigurationCreated'`);
+      const streams = await db.query(
+        `select count(distinct stream_name)::int as n from licensing.events where type = 'LicenseConfigurationCreated'`,
+      );
       const rows = await db.query(`select count(*)::int as n from licensing.license_configurations`);
-      const counted = await db.query(`select coalesce(sum(count), 0)::int as n from licensing.license_configuration_counts`);
-      const updatedInView = await db.query(`select count(*)::int as n from licensing.license_configurations where document->>'description' = 'updated'`);
-      const updatedInStore = await db.query(`select count(distinct stream_name)::int as n from licensing.events where type = 'LicenseConfigurationUpdated'`);
+      const counted = await db.query(
+        `select coalesce(sum(count), 0)::int as n from licensing.license_configuration_counts`,
+      );
+      const updatedInView = await db.query(
+        `select count(*)::int as n from licensing.license_configurations where document->>'description' = 'updated'`,
+      );
+      const updatedInStore = await db.query(
+        `select count(distinct stream_name)::int as n from licensing.events where type = 'LicenseConfigurationUpdated'`,
+      );
       expect(rows.rows[0].n).toBe(streams.rows[0].n);
       expect(counted.rows[0].n).toBe(streams.rows[0].n);
       expect(updatedInView.rows[0].n).toBe(updatedInStore.rows[0].n);
@@ -98,8 +112,11 @@ describe('kill -9 in the middle of a write load', () => {
   });
 
   it('rebuilds the license configurations view from the event store into the same rows', async () => {
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: system.databaseUrl, max: 4 }) }) });
-    const rows = () => db.withSchema('licensing').selectFrom('license_configurations').selectAll().orderBy('id').execute();
+    const db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: system.databaseUrl, max: 4 }) }),
+    });
+    const rows = () =>
+      db.withSchema('licensing').selectFrom('license_configurations').selectAll().orderBy('id').execute();
     try {
       const live = await rows();
       expect(live.length).toBeGreaterThan(20);

@@ -20,7 +20,11 @@ describe('every record belongs to its account', () => {
     system = await startSystem();
     const owner = licenseManager(system, accounts.management);
     ({ LicenseConfigurationArn: arn } = (await owner.send(
-      new CreateLicenseConfigurationCommand({ Name: 'owned', LicenseCountingType: 'vCPU', Tags: [{ Key: 'k', Value: 'v' }] }),
+      new CreateLicenseConfigurationCommand({
+        Name: 'owned',
+        LicenseCountingType: 'vCPU',
+        Tags: [{ Key: 'k', Value: 'v' }],
+      }),
     )) as { LicenseConfigurationArn: string });
   });
   afterAll(async () => {
@@ -34,14 +38,27 @@ describe('every record belongs to its account', () => {
     it(`${role} can neither see nor change another account's configuration`, async () => {
       const other = licenseManager(system, account);
       const notFound = { name: 'InvalidParameterValueException', message: expect.stringMatching(/does not exist/) };
-      await expect(other.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).rejects.toMatchObject(notFound);
-      await expect(other.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, Name: 'stolen' }))).rejects.toMatchObject(notFound);
-      await expect(other.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'x', Value: 'y' }] }))).rejects.toMatchObject(notFound);
-      await expect(other.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['k'] }))).rejects.toMatchObject(notFound);
+      await expect(
+        other.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn })),
+      ).rejects.toMatchObject(notFound);
+      await expect(
+        other.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, Name: 'stolen' })),
+      ).rejects.toMatchObject(notFound);
+      await expect(
+        other.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'x', Value: 'y' }] })),
+      ).rejects.toMatchObject(notFound);
+      await expect(other.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['k'] }))).rejects.toMatchObject(
+        notFound,
+      );
       await expect(other.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).rejects.toMatchObject(notFound);
-      await expect(other.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).rejects.toMatchObject(notFound);
+      await expect(
+        other.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn })),
+      ).rejects.toMatchObject(notFound);
       expect((await other.send(new ListLicenseConfigurationsCommand({}))).LicenseConfigurations).toEqual([]);
-      expect((await other.send(new ListLicenseConfigurationsCommand({ LicenseConfigurationArns: [arn] }))).LicenseConfigurations).toEqual([]);
+      expect(
+        (await other.send(new ListLicenseConfigurationsCommand({ LicenseConfigurationArns: [arn] })))
+          .LicenseConfigurations,
+      ).toEqual([]);
     });
   }
 
@@ -58,8 +75,10 @@ describe('every record belongs to its account', () => {
     const page = await owner.send(new ListLicenseConfigurationsCommand({ MaxResults: 1 }));
     expect(page.NextToken).toBeTruthy();
     const other = licenseManager(system, accounts.member);
-    await expect(other.send(new ListLicenseConfigurationsCommand({ NextToken: page.NextToken }))).rejects.toMatchObject({
-      name: 'InvalidParameterValueException',
-    });
+    await expect(other.send(new ListLicenseConfigurationsCommand({ NextToken: page.NextToken }))).rejects.toMatchObject(
+      {
+        name: 'InvalidParameterValueException',
+      },
+    );
   });
 });

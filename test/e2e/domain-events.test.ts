@@ -1,4 +1,8 @@
-import { CreateLicenseConfigurationCommand, DeleteLicenseConfigurationCommand, UpdateLicenseConfigurationCommand } from '@aws-sdk/client-license-manager';
+import {
+  CreateLicenseConfigurationCommand,
+  DeleteLicenseConfigurationCommand,
+  UpdateLicenseConfigurationCommand,
+} from '@aws-sdk/client-license-manager';
 import { eventsStreamName, type DomainEventMessage } from '@lm/messaging';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,13 +26,20 @@ describe('other systems integrate by the events on JetStream', () => {
     const { LicenseConfigurationArn: arn } = await client.send(
       new CreateLicenseConfigurationCommand({ Name: 'evented', LicenseCountingType: 'Socket', LicenseCount: 2 }),
     );
-    await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseConfigurationStatus: 'DISABLED' }));
+    await client.send(
+      new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseConfigurationStatus: 'DISABLED' }),
+    );
     await client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
 
     const stream = eventsStreamName(system.natsNamespace);
     const jsm = await nc.jetstreamManager();
     const subject = `lm.${system.natsNamespace}.events.licensing.>`;
-    await jsm.consumers.add(stream, { durable_name: 'e2e-reader', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: subject });
+    await jsm.consumers.add(stream, {
+      durable_name: 'e2e-reader',
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: subject,
+    });
     const consumer = await nc.jetstream().consumers.get(stream, 'e2e-reader');
     const received: { subject: string; event: DomainEventMessage }[] = [];
     const deadline = Date.now() + 10_000;
@@ -49,7 +60,13 @@ describe('other systems integrate by the events on JetStream', () => {
       ['licensing', `license-configuration-${id}`, 2],
       ['licensing', `license-configuration-${id}`, 3],
     ]);
-    expect(received[0].event.data).toMatchObject({ arn, name: 'evented', countingType: 'Socket', licenseCount: 2, ownerAccountId: '111111111111' });
+    expect(received[0].event.data).toMatchObject({
+      arn,
+      name: 'evented',
+      countingType: 'Socket',
+      licenseCount: 2,
+      ownerAccountId: '111111111111',
+    });
     expect(received[1].event.data).toMatchObject({ changes: { status: 'DISABLED' } });
     const more = await consumer.next({ expires: 1_000 });
     expect(more).toBeNull();

@@ -77,10 +77,20 @@ describe('managed entitlements: bad input and other accounts on consumption, tok
     const outcomes = [];
     for (const c of cases) {
       const response = await call(c.account, c.api, c.operation, c.body);
-      outcomes.push({ case: `${c.operation}: ${c.name}`, status: response.status, error: String(response.json?.__type ?? response.text).split('#').pop() });
+      outcomes.push({
+        case: `${c.operation}: ${c.name}`,
+        status: response.status,
+        error: String(response.json?.__type ?? response.text)
+          .split('#')
+          .pop(),
+      });
     }
     expect(outcomes).toEqual(
-      cases.map((c) => ({ case: `${c.operation}: ${c.name}`, status: expect.toSatisfy((s: number) => s >= 400 && s < 500), error: c.error })),
+      cases.map((c) => ({
+        case: `${c.operation}: ${c.name}`,
+        status: expect.toSatisfy((s: number) => s >= 400 && s < 500),
+        error: c.error,
+      })),
     );
     expect(await snapshot()).toEqual(before);
   };
@@ -100,7 +110,8 @@ describe('managed entitlements: bad input and other accounts on consumption, tok
       ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
       ClientToken: randomUUID(),
     }));
-    fingerprint = (await ok(issuer, 'license-manager', 'GetLicense', { LicenseArn: licenseArn })).License.Issuer.KeyFingerprint;
+    fingerprint = (await ok(issuer, 'license-manager', 'GetLicense', { LicenseArn: licenseArn })).License.Issuer
+      .KeyFingerprint;
     const grant = (account: Account, operations: string[]) =>
       ok(issuer, 'license-manager', 'CreateGrant', {
         GrantName: `for ${account.accountId}`,
@@ -114,58 +125,246 @@ describe('managed entitlements: bad input and other accounts on consumption, tok
     await ok(grantee, 'license-manager', 'AcceptGrant', { GrantArn: grantArn });
     const { GrantArn: checkoutOnlyGrant } = await grant(checkoutOnly, ['CheckoutLicense']);
     await ok(checkoutOnly, 'license-manager', 'AcceptGrant', { GrantArn: checkoutOnlyGrant });
-    ({ LicenseConsumptionToken: consumptionToken } = await ok(grantee, 'license-manager', 'CheckoutLicense', checkoutRequest()));
-    ({ TokenId: tokenId, Token: refreshToken } = await ok(issuer, 'license-manager', 'CreateToken', { LicenseArn: licenseArn, ClientToken: randomUUID() }));
-    await ok(issuer, 'license-manager', 'TagResource', { ResourceArn: licenseArn, Tags: [{ Key: 'team', Value: 'sales' }] });
+    ({ LicenseConsumptionToken: consumptionToken } = await ok(
+      grantee,
+      'license-manager',
+      'CheckoutLicense',
+      checkoutRequest(),
+    ));
+    ({ TokenId: tokenId, Token: refreshToken } = await ok(issuer, 'license-manager', 'CreateToken', {
+      LicenseArn: licenseArn,
+      ClientToken: randomUUID(),
+    }));
+    await ok(issuer, 'license-manager', 'TagResource', {
+      ResourceArn: licenseArn,
+      Tags: [{ Key: 'team', Value: 'sales' }],
+    });
   });
   afterAll(async () => {
     await system?.stop();
   });
 
   it('answers bad input on every consumption, token, signing-key and tag operation with the model error', async () => {
-    const lm = (account: Account, operation: string, name: string, body: unknown, error: string): RefusalCase => ({ name, account, api: 'license-manager', operation, body, error });
-    const kms = (operation: string, name: string, body: unknown, error: string): RefusalCase => ({ name, account: issuer, api: 'kms', operation, body, error });
+    const lm = (account: Account, operation: string, name: string, body: unknown, error: string): RefusalCase => ({
+      name,
+      account,
+      api: 'license-manager',
+      operation,
+      body,
+      error,
+    });
+    const kms = (operation: string, name: string, body: unknown, error: string): RefusalCase => ({
+      name,
+      account: issuer,
+      api: 'kms',
+      operation,
+      body,
+      error,
+    });
     await expectRefusals([
-      lm(grantee, 'CheckoutLicense', 'no ProductSKU', checkoutRequest({ ProductSKU: undefined }), 'ValidationException'),
-      lm(grantee, 'CheckoutLicense', 'a CheckoutType not in the model', checkoutRequest({ CheckoutType: 'FOREVER' }), 'ValidationException'),
-      lm(grantee, 'CheckoutLicense', 'a Unit not in the model', checkoutRequest({ Entitlements: [{ Name: 'Seats', Unit: 'Apples', Value: '1' }] }), 'ValidationException'),
-      lm(grantee, 'CheckoutLicense', 'an amount that is not a whole number', checkoutRequest({ Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: 'many' }] }), 'InvalidParameterValueException'),
-      lm(grantee, 'CheckoutLicense', 'more than is left', checkoutRequest({ Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '10' }] }), 'NoEntitlementsAllowedException'),
-      lm(grantee, 'CheckoutLicense', 'an entitlement the licence lacks', checkoutRequest({ Entitlements: [{ Name: 'Cores', Unit: 'Count', Value: '1' }] }), 'NoEntitlementsAllowedException'),
-      lm(issuer, 'CheckoutLicense', 'the issuer without a Beneficiary', checkoutRequest(), 'InvalidParameterValueException'),
+      lm(
+        grantee,
+        'CheckoutLicense',
+        'no ProductSKU',
+        checkoutRequest({ ProductSKU: undefined }),
+        'ValidationException',
+      ),
+      lm(
+        grantee,
+        'CheckoutLicense',
+        'a CheckoutType not in the model',
+        checkoutRequest({ CheckoutType: 'FOREVER' }),
+        'ValidationException',
+      ),
+      lm(
+        grantee,
+        'CheckoutLicense',
+        'a Unit not in the model',
+        checkoutRequest({ Entitlements: [{ Name: 'Seats', Unit: 'Apples', Value: '1' }] }),
+        'ValidationException',
+      ),
+      lm(
+        grantee,
+        'CheckoutLicense',
+        'an amount that is not a whole number',
+        checkoutRequest({ Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: 'many' }] }),
+        'InvalidParameterValueException',
+      ),
+      lm(
+        grantee,
+        'CheckoutLicense',
+        'more than is left',
+        checkoutRequest({ Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '10' }] }),
+        'NoEntitlementsAllowedException',
+      ),
+      lm(
+        grantee,
+        'CheckoutLicense',
+        'an entitlement the licence lacks',
+        checkoutRequest({ Entitlements: [{ Name: 'Cores', Unit: 'Count', Value: '1' }] }),
+        'NoEntitlementsAllowedException',
+      ),
+      lm(
+        issuer,
+        'CheckoutLicense',
+        'the issuer without a Beneficiary',
+        checkoutRequest(),
+        'InvalidParameterValueException',
+      ),
       lm(grantee, 'CheckoutLicense', 'a body that is not JSON', '{"ProductSKU":', 'SerializationException'),
-      lm(grantee, 'CheckoutBorrowLicense', 'a grant without CheckoutBorrowLicense', { LicenseArn: licenseArn, Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }], DigitalSignatureMethod: 'JWT_PS384', ClientToken: randomUUID() }, 'NoEntitlementsAllowedException'),
-      lm(grantee, 'CheckoutBorrowLicense', 'no ClientToken', { LicenseArn: licenseArn, Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }], DigitalSignatureMethod: 'JWT_PS384' }, 'ValidationException'),
-      lm(grantee, 'CheckInLicense', 'an unknown consumption token', { LicenseConsumptionToken: 'f'.repeat(32) }, 'ResourceNotFoundException'),
+      lm(
+        grantee,
+        'CheckoutBorrowLicense',
+        'a grant without CheckoutBorrowLicense',
+        {
+          LicenseArn: licenseArn,
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+          DigitalSignatureMethod: 'JWT_PS384',
+          ClientToken: randomUUID(),
+        },
+        'NoEntitlementsAllowedException',
+      ),
+      lm(
+        grantee,
+        'CheckoutBorrowLicense',
+        'no ClientToken',
+        {
+          LicenseArn: licenseArn,
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+          DigitalSignatureMethod: 'JWT_PS384',
+        },
+        'ValidationException',
+      ),
+      lm(
+        grantee,
+        'CheckInLicense',
+        'an unknown consumption token',
+        { LicenseConsumptionToken: 'f'.repeat(32) },
+        'ResourceNotFoundException',
+      ),
       lm(grantee, 'CheckInLicense', 'no consumption token', {}, 'ValidationException'),
-      lm(grantee, 'ExtendLicenseConsumption', 'an unknown consumption token', { LicenseConsumptionToken: 'f'.repeat(32) }, 'ResourceNotFoundException'),
-      lm(grantee, 'ExtendLicenseConsumption', 'a DryRun that is not a boolean', { LicenseConsumptionToken: consumptionToken, DryRun: 'yes' }, 'ValidationException'),
-      lm(issuer, 'GetLicenseUsage', 'an unknown licence', { LicenseArn: 'arn:aws:license-manager::111111111111:license:l-ffffffffffffffffffffffffffffffff' }, 'InvalidParameterValueException'),
-      lm(issuer, 'CreateToken', 'an unknown licence', { LicenseArn: 'arn:aws:license-manager::111111111111:license:l-ffffffffffffffffffffffffffffffff', ClientToken: randomUUID() }, 'ResourceNotFoundException'),
-      lm(issuer, 'CreateToken', 'four TokenProperties', { LicenseArn: licenseArn, TokenProperties: ['a', 'b', 'c', 'd'], ClientToken: randomUUID() }, 'ValidationException'),
-      lm(issuer, 'CreateToken', 'a role of another account', { LicenseArn: licenseArn, RoleArns: ['arn:aws:iam::333333333333:role/x'], ClientToken: randomUUID() }, 'ValidationException'),
-      lm(issuer, 'ListTokens', 'an unknown filter', { Filters: [{ Name: 'Colour', Values: ['red'] }] }, 'ValidationException'),
+      lm(
+        grantee,
+        'ExtendLicenseConsumption',
+        'an unknown consumption token',
+        { LicenseConsumptionToken: 'f'.repeat(32) },
+        'ResourceNotFoundException',
+      ),
+      lm(
+        grantee,
+        'ExtendLicenseConsumption',
+        'a DryRun that is not a boolean',
+        { LicenseConsumptionToken: consumptionToken, DryRun: 'yes' },
+        'ValidationException',
+      ),
+      lm(
+        issuer,
+        'GetLicenseUsage',
+        'an unknown licence',
+        { LicenseArn: 'arn:aws:license-manager::111111111111:license:l-ffffffffffffffffffffffffffffffff' },
+        'InvalidParameterValueException',
+      ),
+      lm(
+        issuer,
+        'CreateToken',
+        'an unknown licence',
+        {
+          LicenseArn: 'arn:aws:license-manager::111111111111:license:l-ffffffffffffffffffffffffffffffff',
+          ClientToken: randomUUID(),
+        },
+        'ResourceNotFoundException',
+      ),
+      lm(
+        issuer,
+        'CreateToken',
+        'four TokenProperties',
+        { LicenseArn: licenseArn, TokenProperties: ['a', 'b', 'c', 'd'], ClientToken: randomUUID() },
+        'ValidationException',
+      ),
+      lm(
+        issuer,
+        'CreateToken',
+        'a role of another account',
+        { LicenseArn: licenseArn, RoleArns: ['arn:aws:iam::333333333333:role/x'], ClientToken: randomUUID() },
+        'ValidationException',
+      ),
+      lm(
+        issuer,
+        'ListTokens',
+        'an unknown filter',
+        { Filters: [{ Name: 'Colour', Values: ['red'] }] },
+        'ValidationException',
+      ),
       lm(issuer, 'DeleteToken', 'an unknown token', { TokenId: 'f'.repeat(32) }, 'ResourceNotFoundException'),
       lm(grantee, 'GetAccessToken', 'a token that is not one', { Token: 'not-a-token' }, 'AuthorizationException'),
-      lm(grantee, 'GetAccessToken', 'a property the token does not hold', { Token: refreshToken, TokenProperties: ['admin'] }, 'ValidationException'),
-      lm(issuer, 'TagResource', 'an unknown licence', { ResourceArn: 'arn:aws:license-manager::111111111111:license:l-ffffffffffffffffffffffffffffffff', Tags: [{ Key: 'a', Value: 'b' }] }, 'InvalidParameterValueException'),
+      lm(
+        grantee,
+        'GetAccessToken',
+        'a property the token does not hold',
+        { Token: refreshToken, TokenProperties: ['admin'] },
+        'ValidationException',
+      ),
+      lm(
+        issuer,
+        'TagResource',
+        'an unknown licence',
+        {
+          ResourceArn: 'arn:aws:license-manager::111111111111:license:l-ffffffffffffffffffffffffffffffff',
+          Tags: [{ Key: 'a', Value: 'b' }],
+        },
+        'InvalidParameterValueException',
+      ),
       lm(issuer, 'UntagResource', 'no TagKeys', { ResourceArn: licenseArn }, 'ValidationException'),
       kms('CreateKey', 'a symmetric key', { KeySpec: 'SYMMETRIC_DEFAULT' }, 'UnsupportedOperationException'),
-      kms('CreateKey', 'a KeySpec not in the model', { KeySpec: 'RSA_1024', KeyUsage: 'SIGN_VERIFY' }, 'ValidationException'),
+      kms(
+        'CreateKey',
+        'a KeySpec not in the model',
+        { KeySpec: 'RSA_1024', KeyUsage: 'SIGN_VERIFY' },
+        'ValidationException',
+      ),
       kms('DescribeKey', 'an unknown key', { KeyId: '00000000-0000-0000-0000-000000000000' }, 'NotFoundException'),
       kms('GetPublicKey', 'a malformed ARN', { KeyId: 'arn:aws:kms:nowhere' }, 'InvalidArnException'),
       kms('ListKeys', 'a Limit of 0', { Limit: 0 }, 'ValidationException'),
-      kms('ScheduleKeyDeletion', 'a window of 3 days', { KeyId: keyArn, PendingWindowInDays: 3 }, 'ValidationException'),
+      kms(
+        'ScheduleKeyDeletion',
+        'a window of 3 days',
+        { KeyId: keyArn, PendingWindowInDays: 3 },
+        'ValidationException',
+      ),
     ]);
   });
 
   it('lets no other account consume, extend, check in, read usage, make tokens, tag or use the keys of what it was not granted', async () => {
-    const lm = (account: Account, operation: string, body: unknown, error: string): RefusalCase => ({ name: `by ${account.accountId}`, account, api: 'license-manager', operation, body, error });
-    const kms = (operation: string, body: unknown): RefusalCase => ({ name: 'by a stranger', account: stranger, api: 'kms', operation, body, error: 'NotFoundException' });
+    const lm = (account: Account, operation: string, body: unknown, error: string): RefusalCase => ({
+      name: `by ${account.accountId}`,
+      account,
+      api: 'license-manager',
+      operation,
+      body,
+      error,
+    });
+    const kms = (operation: string, body: unknown): RefusalCase => ({
+      name: 'by a stranger',
+      account: stranger,
+      api: 'kms',
+      operation,
+      body,
+      error: 'NotFoundException',
+    });
     const notFound = 'ResourceNotFoundException';
     await expectRefusals([
       lm(stranger, 'CheckoutLicense', checkoutRequest(), 'NoEntitlementsAllowedException'),
-      lm(stranger, 'CheckoutBorrowLicense', { LicenseArn: licenseArn, Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }], DigitalSignatureMethod: 'JWT_PS384', ClientToken: randomUUID() }, 'NoEntitlementsAllowedException'),
+      lm(
+        stranger,
+        'CheckoutBorrowLicense',
+        {
+          LicenseArn: licenseArn,
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+          DigitalSignatureMethod: 'JWT_PS384',
+          ClientToken: randomUUID(),
+        },
+        'NoEntitlementsAllowedException',
+      ),
       lm(stranger, 'CheckInLicense', { LicenseConsumptionToken: consumptionToken }, notFound),
       lm(checkoutOnly, 'CheckInLicense', { LicenseConsumptionToken: consumptionToken }, notFound),
       lm(stranger, 'ExtendLicenseConsumption', { LicenseConsumptionToken: consumptionToken }, notFound),
@@ -173,34 +372,54 @@ describe('managed entitlements: bad input and other accounts on consumption, tok
       lm(stranger, 'CreateToken', { LicenseArn: licenseArn, ClientToken: randomUUID() }, notFound),
       lm(grantee, 'CreateToken', { LicenseArn: licenseArn, ClientToken: randomUUID() }, 'AccessDeniedException'),
       lm(stranger, 'DeleteToken', { TokenId: tokenId }, notFound),
-      lm(stranger, 'CreateLicenseVersion', {
-        LicenseArn: licenseArn,
-        LicenseName: 'taken over',
-        ProductName: 'Boundaries',
-        Issuer: { Name: 'Stranger', SignKey: keyArn },
-        HomeRegion: system.region,
-        Validity: { Begin: '2026-01-01T00:00:00Z' },
-        Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 1000 }],
-        ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
-        Status: 'AVAILABLE',
-        ClientToken: randomUUID(),
-      }, notFound),
-      lm(stranger, 'CreateLicense', {
-        LicenseName: 'with a borrowed key',
-        ProductName: 'Boundaries',
-        ProductSKU: 'stolen',
-        Issuer: { Name: 'Stranger', SignKey: keyArn },
-        HomeRegion: system.region,
-        Validity: { Begin: '2026-01-01T00:00:00Z' },
-        Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 1 }],
-        Beneficiary: 'x',
-        ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
-        ClientToken: randomUUID(),
-      }, 'InvalidParameterValueException'),
-      lm(stranger, 'TagResource', { ResourceArn: licenseArn, Tags: [{ Key: 'owner', Value: 'me' }] }, 'InvalidParameterValueException'),
+      lm(
+        stranger,
+        'CreateLicenseVersion',
+        {
+          LicenseArn: licenseArn,
+          LicenseName: 'taken over',
+          ProductName: 'Boundaries',
+          Issuer: { Name: 'Stranger', SignKey: keyArn },
+          HomeRegion: system.region,
+          Validity: { Begin: '2026-01-01T00:00:00Z' },
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 1000 }],
+          ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+          Status: 'AVAILABLE',
+          ClientToken: randomUUID(),
+        },
+        notFound,
+      ),
+      lm(
+        stranger,
+        'CreateLicense',
+        {
+          LicenseName: 'with a borrowed key',
+          ProductName: 'Boundaries',
+          ProductSKU: 'stolen',
+          Issuer: { Name: 'Stranger', SignKey: keyArn },
+          HomeRegion: system.region,
+          Validity: { Begin: '2026-01-01T00:00:00Z' },
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 1 }],
+          Beneficiary: 'x',
+          ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+          ClientToken: randomUUID(),
+        },
+        'InvalidParameterValueException',
+      ),
+      lm(
+        stranger,
+        'TagResource',
+        { ResourceArn: licenseArn, Tags: [{ Key: 'owner', Value: 'me' }] },
+        'InvalidParameterValueException',
+      ),
       lm(stranger, 'UntagResource', { ResourceArn: licenseArn, TagKeys: ['team'] }, 'InvalidParameterValueException'),
       lm(stranger, 'ListTagsForResource', { ResourceArn: grantArn }, 'InvalidParameterValueException'),
-      lm(grantee, 'TagResource', { ResourceArn: grantArn, Tags: [{ Key: 'owner', Value: 'me' }] }, 'AuthorizationException'),
+      lm(
+        grantee,
+        'TagResource',
+        { ResourceArn: grantArn, Tags: [{ Key: 'owner', Value: 'me' }] },
+        'AuthorizationException',
+      ),
       kms('DescribeKey', { KeyId: keyArn }),
       kms('GetPublicKey', { KeyId: keyArn }),
       kms('ScheduleKeyDeletion', { KeyId: keyArn, PendingWindowInDays: 7 }),

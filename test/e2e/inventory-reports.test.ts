@@ -52,11 +52,26 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
   it('records each resource type, with its ARN as AWS writes it', async () => {
     const response = await report(accounts.member, {
       Resources: [
-        { ResourceId: 'i-0a1', ResourceType: 'EC2_INSTANCE', State: 'running', Platform: 'Windows', InstanceType: 'm5.xlarge', AmiId: 'ami-0a1', HostId: 'h-0a1', UsageOperation: 'RunInstances:0002' },
+        {
+          ResourceId: 'i-0a1',
+          ResourceType: 'EC2_INSTANCE',
+          State: 'running',
+          Platform: 'Windows',
+          InstanceType: 'm5.xlarge',
+          AmiId: 'ami-0a1',
+          HostId: 'h-0a1',
+          UsageOperation: 'RunInstances:0002',
+        },
         { ResourceId: 'ami-0a1', ResourceType: 'EC2_AMI', State: 'available', Region: 'eu-west-1' },
         { ResourceId: 'h-0a1', ResourceType: 'EC2_HOST', State: 'available' },
         { ResourceId: 'orcl-1', ResourceType: 'RDS', State: 'stopped', Platform: 'oracle-ee' },
-        { ResourceId: 'mi-0a1', ResourceType: 'SYSTEMS_MANAGER_MANAGED_INSTANCE', State: 'running', Platform: 'Ubuntu', PlatformVersion: '22.04' },
+        {
+          ResourceId: 'mi-0a1',
+          ResourceType: 'SYSTEMS_MANAGER_MANAGED_INSTANCE',
+          State: 'running',
+          Platform: 'Ubuntu',
+          PlatformVersion: '22.04',
+        },
       ],
     });
     expect(response.status).toBe(200);
@@ -86,14 +101,37 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
   it('records nothing when the same thing is reported again', async () => {
     const body = {
       Resources: [
-        { ResourceId: 'i-same', ResourceType: 'EC2_INSTANCE', State: 'running', Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] },
-        { ResourceId: 'i-same-at', ResourceType: 'EC2_INSTANCE', State: 'running', ObservedAt: new Date().toISOString() },
+        {
+          ResourceId: 'i-same',
+          ResourceType: 'EC2_INSTANCE',
+          State: 'running',
+          Tags: [
+            { Key: 'a', Value: '1' },
+            { Key: 'b', Value: '2' },
+          ],
+        },
+        {
+          ResourceId: 'i-same-at',
+          ResourceType: 'EC2_INSTANCE',
+          State: 'running',
+          ObservedAt: new Date().toISOString(),
+        },
       ],
     };
     expect((await report(accounts.member, body)).json).toEqual({ Accepted: 2, Failed: [] });
     const before = await eventCount();
     expect((await report(accounts.member, body)).json).toEqual({ Accepted: 2, Failed: [] });
-    const reordered = { Resources: [{ ...body.Resources[0], Tags: [{ Key: 'b', Value: '2' }, { Key: 'a', Value: '1' }] }] };
+    const reordered = {
+      Resources: [
+        {
+          ...body.Resources[0],
+          Tags: [
+            { Key: 'b', Value: '2' },
+            { Key: 'a', Value: '1' },
+          ],
+        },
+      ],
+    };
     expect((await report(accounts.member, reordered)).json).toEqual({ Accepted: 1, Failed: [] });
     expect(await eventCount()).toBe(before);
   });
@@ -101,10 +139,14 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
   it('ignores a report older than the last one seen', async () => {
     const now = Date.now();
     const resource = { ResourceId: 'i-late', ResourceType: 'EC2_INSTANCE' };
-    await report(accounts.member, { Resources: [{ ...resource, State: 'terminated', ObservedAt: new Date(now - 60_000).toISOString() }] });
+    await report(accounts.member, {
+      Resources: [{ ...resource, State: 'terminated', ObservedAt: new Date(now - 60_000).toISOString() }],
+    });
     const before = await eventCount();
     // epoch seconds, as SDKs send timestamps, and two hours older
-    const stale = await report(accounts.member, { Resources: [{ ...resource, State: 'running', ObservedAt: (now - 2 * 3600_000) / 1000 }] });
+    const stale = await report(accounts.member, {
+      Resources: [{ ...resource, State: 'running', ObservedAt: (now - 2 * 3600_000) / 1000 }],
+    });
     expect(stale.json).toEqual({ Accepted: 1, Failed: [] });
     expect(await eventCount()).toBe(before);
     expect(await listedIds(accounts.member)).not.toContain('i-late');
@@ -121,7 +163,9 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
       ],
     });
     expect(await listedIds(accounts.nestedMember)).toEqual(['i-stopped']);
-    await report(accounts.nestedMember, { Resources: [{ ResourceId: 'i-stopped', ResourceType: 'EC2_INSTANCE', State: 'terminated' }] });
+    await report(accounts.nestedMember, {
+      Resources: [{ ResourceId: 'i-stopped', ResourceType: 'EC2_INSTANCE', State: 'terminated' }],
+    });
     expect(await listedIds(accounts.nestedMember)).toEqual([]);
   });
 
@@ -132,33 +176,78 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
       ['a body that is not an object', '[1, 2]', 'SerializationException'],
       ['no Resources', {}, 'ValidationException'],
       ['no resources at all', { Resources: [] }, 'ValidationException'],
-      ['more than 100 resources', { Resources: Array.from({ length: 101 }, (_, i) => ({ ...good, ResourceId: `i-${i}` })) }, 'ValidationException'],
-      ['a resource without ResourceId', { Resources: [good, { ResourceType: 'EC2_INSTANCE', State: 'running' }] }, 'ValidationException'],
-      ['a resource without ResourceType', { Resources: [good, { ResourceId: 'i-x', State: 'running' }] }, 'ValidationException'],
-      ['a resource without State', { Resources: [good, { ResourceId: 'i-x', ResourceType: 'EC2_INSTANCE' }] }, 'ValidationException'],
-      ['an unknown resource type', { Resources: [good, { ...good, ResourceType: 'EC2_VOLUME' }] }, 'ValidationException'],
+      [
+        'more than 100 resources',
+        { Resources: Array.from({ length: 101 }, (_, i) => ({ ...good, ResourceId: `i-${i}` })) },
+        'ValidationException',
+      ],
+      [
+        'a resource without ResourceId',
+        { Resources: [good, { ResourceType: 'EC2_INSTANCE', State: 'running' }] },
+        'ValidationException',
+      ],
+      [
+        'a resource without ResourceType',
+        { Resources: [good, { ResourceId: 'i-x', State: 'running' }] },
+        'ValidationException',
+      ],
+      [
+        'a resource without State',
+        { Resources: [good, { ResourceId: 'i-x', ResourceType: 'EC2_INSTANCE' }] },
+        'ValidationException',
+      ],
+      [
+        'an unknown resource type',
+        { Resources: [good, { ...good, ResourceType: 'EC2_VOLUME' }] },
+        'ValidationException',
+      ],
       ['an unknown state', { Resources: [good, { ...good, State: 'hibernating' }] }, 'ValidationException'],
       ['a negative vCPU count', { Resources: [good, { ...good, VCpuCount: -2 }] }, 'ValidationException'],
       ['a fractional core count', { Resources: [good, { ...good, CoreCount: 1.5 }] }, 'ValidationException'],
       ['an unknown tenancy', { Resources: [good, { ...good, Tenancy: 'shared' }] }, 'ValidationException'],
       ['a malformed AccountId', { Resources: [good, { ...good, AccountId: '2222' }] }, 'ValidationException'],
-      ['an ObservedAt that is no date', { Resources: [good, { ...good, ObservedAt: 'yesterday' }] }, 'ValidationException'],
+      [
+        'an ObservedAt that is no date',
+        { Resources: [good, { ...good, ObservedAt: 'yesterday' }] },
+        'ValidationException',
+      ],
       ['tags as a map', { Resources: [good, { ...good, Tags: { env: 'prod' } }] }, 'ValidationException'],
-      ['an application without a name', { Resources: [good, { ...good, Applications: [{ Version: '1' }] }] }, 'ValidationException'],
-      ['an instance state for an AMI', { Resources: [good, { ResourceId: 'ami-x', ResourceType: 'EC2_AMI', State: 'running' }] }, 'ValidationException'],
-      ['an AMI state for an instance', { Resources: [good, { ...good, ResourceId: 'i-x', State: 'available' }] }, 'ValidationException'],
-      ['a host state for a database', { Resources: [good, { ResourceId: 'db-x', ResourceType: 'RDS', State: 'released' }] }, 'ValidationException'],
+      [
+        'an application without a name',
+        { Resources: [good, { ...good, Applications: [{ Version: '1' }] }] },
+        'ValidationException',
+      ],
+      [
+        'an instance state for an AMI',
+        { Resources: [good, { ResourceId: 'ami-x', ResourceType: 'EC2_AMI', State: 'running' }] },
+        'ValidationException',
+      ],
+      [
+        'an AMI state for an instance',
+        { Resources: [good, { ...good, ResourceId: 'i-x', State: 'available' }] },
+        'ValidationException',
+      ],
+      [
+        'a host state for a database',
+        { Resources: [good, { ResourceId: 'db-x', ResourceType: 'RDS', State: 'released' }] },
+        'ValidationException',
+      ],
     ];
 
     it.each(cases)('%s', async (_name, body, type) => {
       const before = await eventCount();
       const response = await report(accounts.member, body);
-      expect({ status: response.status, type: response.headers.get('x-amzn-errortype') }).toEqual({ status: 400, type });
+      expect({ status: response.status, type: response.headers.get('x-amzn-errortype') }).toEqual({
+        status: 400,
+        type,
+      });
       expect(await eventCount()).toBe(before);
     });
 
     it('says which state does not fit which type', async () => {
-      const response = await report(accounts.member, { Resources: [{ ResourceId: 'ami-x', ResourceType: 'EC2_AMI', State: 'stopped' }] });
+      const response = await report(accounts.member, {
+        Resources: [{ ResourceId: 'ami-x', ResourceType: 'EC2_AMI', State: 'stopped' }],
+      });
       expect(response.json.message).toMatch(/State stopped is not a state of a EC2_AMI resource/);
     });
   });
@@ -177,14 +266,22 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
     expect(response.json).toEqual({
       Accepted: 1,
       Failed: [
-        { ResourceId: 'i-management', Message: 'Account 222222222222 may not report resources of account 111111111111.' },
+        {
+          ResourceId: 'i-management',
+          Message: 'Account 222222222222 may not report resources of account 111111111111.',
+        },
         { ResourceId: 'i-sibling', Message: 'Account 222222222222 may not report resources of account 444444444444.' },
         { ResourceId: 'i-future', Message: expect.stringMatching(/is in the future/) },
       ],
     });
     expect(await eventCount()).toBe(before + 1);
-    const outsider = await report(accounts.outsider, { Resources: [{ ResourceId: 'i-x', ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '222222222222' }] });
-    expect(outsider.json).toEqual({ Accepted: 0, Failed: [{ ResourceId: 'i-x', Message: expect.stringMatching(/may not report/) }] });
+    const outsider = await report(accounts.outsider, {
+      Resources: [{ ResourceId: 'i-x', ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '222222222222' }],
+    });
+    expect(outsider.json).toEqual({
+      Accepted: 0,
+      Failed: [{ ResourceId: 'i-x', Message: expect.stringMatching(/may not report/) }],
+    });
   });
 
   it('lets the management account report for the accounts of its organization, not for others', async () => {
@@ -194,7 +291,10 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
         { ResourceId: 'i-for-outsider', ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '333333333333' },
       ],
     });
-    expect(response.json).toEqual({ Accepted: 1, Failed: [{ ResourceId: 'i-for-outsider', Message: expect.stringMatching(/may not report/) }] });
+    expect(response.json).toEqual({
+      Accepted: 1,
+      Failed: [{ ResourceId: 'i-for-outsider', Message: expect.stringMatching(/may not report/) }],
+    });
     expect(await listedIds(accounts.member)).toContain('i-for-member');
     expect(await listedIds(accounts.management)).not.toContain('i-for-member');
   });
@@ -202,32 +302,98 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
   it('takes reports published on NATS, where every resource names its account', async () => {
     const reply = await natsReport({
       Resources: [
-        { ResourceId: 'i-bus', ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '333333333333', Platform: 'Linux/UNIX' },
+        {
+          ResourceId: 'i-bus',
+          ResourceType: 'EC2_INSTANCE',
+          State: 'running',
+          AccountId: '333333333333',
+          Platform: 'Linux/UNIX',
+        },
         { ResourceId: 'i-anonymous', ResourceType: 'EC2_INSTANCE', State: 'running' },
       ],
     });
     expect(reply).toEqual({
-      body: { Accepted: 1, Failed: [{ ResourceId: 'i-anonymous', Message: 'AccountId is required for a report published on NATS.' }] },
+      body: {
+        Accepted: 1,
+        Failed: [{ ResourceId: 'i-anonymous', Message: 'AccountId is required for a report published on NATS.' }],
+      },
       errorCode: undefined,
     });
     expect(await inventory(accounts.outsider)).toEqual([
-      expect.objectContaining({ ResourceId: 'i-bus', ResourceArn: 'arn:aws:ec2:us-east-1:333333333333:instance/i-bus', Region: 'us-east-1' }),
+      expect.objectContaining({
+        ResourceId: 'i-bus',
+        ResourceArn: 'arn:aws:ec2:us-east-1:333333333333:instance/i-bus',
+        Region: 'us-east-1',
+      }),
     ]);
 
     const before = await eventCount();
-    expect(await natsReport('{not json')).toEqual({ body: { __type: 'SerializationException', message: expect.any(String) }, errorCode: '400' });
-    const misfit = await natsReport({ Resources: [{ ResourceId: 'i-y', ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '333333333333' }, { ResourceId: 'h-y', ResourceType: 'EC2_HOST', State: 'stopped', AccountId: '333333333333' }] });
-    expect(misfit).toEqual({ body: { __type: 'ValidationException', message: expect.stringMatching(/not a state of a EC2_HOST/) }, errorCode: '400' });
-    const tooMany = await natsReport({ Resources: Array.from({ length: 101 }, (_, i) => ({ ResourceId: `i-${i}`, ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '333333333333' })) });
-    expect(tooMany).toEqual({ body: { __type: 'ValidationException', message: expect.stringMatching(/resources.*length less than or equal to 100/) }, errorCode: '400' });
-    const negative = await natsReport({ Resources: [{ ResourceId: 'i-z', ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '333333333333', SocketCount: -1 }] });
-    expect(negative).toEqual({ body: { __type: 'ValidationException', message: expect.stringMatching(/socketCount.*greater than or equal to 0/) }, errorCode: '400' });
+    expect(await natsReport('{not json')).toEqual({
+      body: { __type: 'SerializationException', message: expect.any(String) },
+      errorCode: '400',
+    });
+    const misfit = await natsReport({
+      Resources: [
+        { ResourceId: 'i-y', ResourceType: 'EC2_INSTANCE', State: 'running', AccountId: '333333333333' },
+        { ResourceId: 'h-y', ResourceType: 'EC2_HOST', State: 'stopped', AccountId: '333333333333' },
+      ],
+    });
+    expect(misfit).toEqual({
+      body: { __type: 'ValidationException', message: expect.stringMatching(/not a state of a EC2_HOST/) },
+      errorCode: '400',
+    });
+    const tooMany = await natsReport({
+      Resources: Array.from({ length: 101 }, (_, i) => ({
+        ResourceId: `i-${i}`,
+        ResourceType: 'EC2_INSTANCE',
+        State: 'running',
+        AccountId: '333333333333',
+      })),
+    });
+    expect(tooMany).toEqual({
+      body: {
+        __type: 'ValidationException',
+        message: expect.stringMatching(/resources.*length less than or equal to 100/),
+      },
+      errorCode: '400',
+    });
+    const negative = await natsReport({
+      Resources: [
+        {
+          ResourceId: 'i-z',
+          ResourceType: 'EC2_INSTANCE',
+          State: 'running',
+          AccountId: '333333333333',
+          SocketCount: -1,
+        },
+      ],
+    });
+    expect(negative).toEqual({
+      body: {
+        __type: 'ValidationException',
+        message: expect.stringMatching(/socketCount.*greater than or equal to 0/),
+      },
+      errorCode: '400',
+    });
     expect(await eventCount()).toBe(before);
   });
 
   it('publishes self-contained events on JetStream for the licensing service', async () => {
-    await report(accounts.member, { Resources: [{ ResourceId: 'i-evented', ResourceType: 'EC2_INSTANCE', State: 'running', VCpuCount: 4, Tenancy: 'dedicated', Applications: [{ Name: 'SQL Server Standard', Version: '2019' }] }] });
-    await report(accounts.member, { Resources: [{ ResourceId: 'i-evented', ResourceType: 'EC2_INSTANCE', State: 'stopped' }] });
+    await report(accounts.member, {
+      Resources: [
+        {
+          ResourceId: 'i-evented',
+          ResourceType: 'EC2_INSTANCE',
+          State: 'running',
+          VCpuCount: 4,
+          Tenancy: 'dedicated',
+          Applications: [{ Name: 'SQL Server Standard', Version: '2019' }],
+        },
+      ],
+    });
+    await report(accounts.member, {
+      Resources: [{ ResourceId: 'i-evented', ResourceType: 'EC2_INSTANCE', State: 'stopped' }],
+    });
     const jsm = await nc.jetstreamManager();
     const stream = eventsStreamName(system.natsNamespace);
     await jsm.consumers.add(stream, {
@@ -278,14 +444,22 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
 
   it('runs the inactivity sweep on its schedule: a resource last seen 31 days ago drops out until reported again', async () => {
     const longAgo = new Date(Date.now() - 31 * DAY).toISOString();
-    await report(accounts.outsider, { Resources: [{ ResourceId: 'i-dormant', ResourceType: 'EC2_INSTANCE', State: 'running', ObservedAt: longAgo }] });
+    await report(accounts.outsider, {
+      Resources: [{ ResourceId: 'i-dormant', ResourceType: 'EC2_INSTANCE', State: 'running', ObservedAt: longAgo }],
+    });
     const inactivations = async () =>
-      (await db.query(`select data from discovery.events where type = 'ResourceInactivated' and data->>'resourceId' = 'i-dormant'`)).rows;
+      (
+        await db.query(
+          `select data from discovery.events where type = 'ResourceInactivated' and data->>'resourceId' = 'i-dormant'`,
+        )
+      ).rows;
     const deadline = Date.now() + 10_000;
     while ((await inactivations()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect((await inactivations())[0]?.data).toMatchObject({ accountId: '333333333333', lastObservedAt: longAgo });
     expect(await listedIds(accounts.outsider)).not.toContain('i-dormant');
-    await report(accounts.outsider, { Resources: [{ ResourceId: 'i-dormant', ResourceType: 'EC2_INSTANCE', State: 'running' }] });
+    await report(accounts.outsider, {
+      Resources: [{ ResourceId: 'i-dormant', ResourceType: 'EC2_INSTANCE', State: 'running' }],
+    });
     expect(await listedIds(accounts.outsider)).toContain('i-dormant');
   });
 });

@@ -11,22 +11,44 @@ type Account = (typeof accounts)[keyof typeof accounts];
 /** The member account's inventory: something for every filter to find, and to leave out. */
 const MEMBER_RESOURCES = [
   {
-    ResourceId: 'i-win1', ResourceType: 'EC2_INSTANCE', State: 'running', Platform: 'Windows Server 2019 Datacenter',
+    ResourceId: 'i-win1',
+    ResourceType: 'EC2_INSTANCE',
+    State: 'running',
+    Platform: 'Windows Server 2019 Datacenter',
     Applications: [{ Name: 'SQL Server Enterprise', Version: '2019', Publisher: 'Microsoft' }],
-    LicenseIncluded: ['sql-server-enterprise', 'windows-server-datacenter'], Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'data' }],
+    LicenseIncluded: ['sql-server-enterprise', 'windows-server-datacenter'],
+    Tags: [
+      { Key: 'env', Value: 'prod' },
+      { Key: 'team', Value: 'data' },
+    ],
   },
   {
-    ResourceId: 'i-win2', ResourceType: 'EC2_INSTANCE', State: 'stopped', Platform: 'Windows Server 2022 Standard',
-    Applications: [{ Name: 'SQL Server Web' }], LicenseIncluded: ['sql-server-web'], Tags: [{ Key: 'env', Value: 'dev' }],
+    ResourceId: 'i-win2',
+    ResourceType: 'EC2_INSTANCE',
+    State: 'stopped',
+    Platform: 'Windows Server 2022 Standard',
+    Applications: [{ Name: 'SQL Server Web' }],
+    LicenseIncluded: ['sql-server-web'],
+    Tags: [{ Key: 'env', Value: 'dev' }],
   },
   {
-    ResourceId: 'i-linux', ResourceType: 'EC2_INSTANCE', State: 'running', Platform: 'Linux/UNIX',
-    Applications: [{ Name: 'Oracle Database 19c' }, { Name: 'PostgreSQL' }], Tags: [{ Key: 'team', Value: 'data' }],
+    ResourceId: 'i-linux',
+    ResourceType: 'EC2_INSTANCE',
+    State: 'running',
+    Platform: 'Linux/UNIX',
+    Applications: [{ Name: 'Oracle Database 19c' }, { Name: 'PostgreSQL' }],
+    Tags: [{ Key: 'team', Value: 'data' }],
   },
   { ResourceId: 'h-0host', ResourceType: 'EC2_HOST', State: 'available' },
   { ResourceId: 'ami-0image', ResourceType: 'EC2_AMI', State: 'available', Platform: 'Windows' },
   { ResourceId: 'db-orcl', ResourceType: 'RDS', State: 'running', Platform: 'oracle-ee' },
-  { ResourceId: 'mi-0onprem', ResourceType: 'SYSTEMS_MANAGER_MANAGED_INSTANCE', State: 'running', Platform: 'Ubuntu', Applications: [{ Name: 'SQL Server Standard' }] },
+  {
+    ResourceId: 'mi-0onprem',
+    ResourceType: 'SYSTEMS_MANAGER_MANAGED_INSTANCE',
+    State: 'running',
+    Platform: 'Ubuntu',
+    Applications: [{ Name: 'SQL Server Standard' }],
+  },
 ];
 const ALL = MEMBER_RESOURCES.map((r) => r.ResourceId).sort();
 const except = (...ids: string[]) => ALL.filter((id) => !ids.includes(id));
@@ -57,7 +79,8 @@ describe('inventory search (ListResourceInventory)', () => {
     } while (NextToken);
     return ids.sort();
   };
-  const filtered = (Name: string, Condition: string, Value?: string) => idsOf(accounts.member, [{ Name, Condition: Condition as never, Value }]);
+  const filtered = (Name: string, Condition: string, Value?: string) =>
+    idsOf(accounts.member, [{ Name, Condition: Condition as never, Value }]);
 
   /** What licensing's UpdateServiceSettings publishes, as the discovery service receives it from JetStream. */
   const settingsVersions = new Map<string, number>();
@@ -73,7 +96,11 @@ describe('inventory search (ListResourceInventory)', () => {
       data,
       recordedAt: new Date().toISOString(),
     };
-    await nc.jetstream().publish(`lm.${system.natsNamespace}.events.licensing.ServiceSettingsUpdated`, JSONCodec().encode(message), { msgID: message.eventId });
+    await nc
+      .jetstream()
+      .publish(`lm.${system.natsNamespace}.events.licensing.ServiceSettingsUpdated`, JSONCodec().encode(message), {
+        msgID: message.eventId,
+      });
   };
   const eventually = async (condition: () => Promise<boolean>) => {
     const deadline = Date.now() + 10_000;
@@ -86,10 +113,38 @@ describe('inventory search (ListResourceInventory)', () => {
   beforeAll(async () => {
     system = await startSystem();
     nc = await connect({ servers: process.env.NATS_URL });
-    expect((await report(accounts.member, MEMBER_RESOURCES)).json).toEqual({ Accepted: MEMBER_RESOURCES.length, Failed: [] });
-    expect((await report(accounts.management, [{ ResourceId: 'i-mgmt', ResourceType: 'EC2_INSTANCE', State: 'running', Tags: [{ Key: 'env', Value: 'prod' }] }])).status).toBe(200);
-    expect((await report(accounts.nestedMember, [{ ResourceId: 'i-nested', ResourceType: 'EC2_INSTANCE', State: 'running', Tags: [{ Key: 'env', Value: 'test' }] }])).status).toBe(200);
-    expect((await report(accounts.outsider, [{ ResourceId: 'i-outsider', ResourceType: 'EC2_INSTANCE', State: 'running' }])).status).toBe(200);
+    expect((await report(accounts.member, MEMBER_RESOURCES)).json).toEqual({
+      Accepted: MEMBER_RESOURCES.length,
+      Failed: [],
+    });
+    expect(
+      (
+        await report(accounts.management, [
+          {
+            ResourceId: 'i-mgmt',
+            ResourceType: 'EC2_INSTANCE',
+            State: 'running',
+            Tags: [{ Key: 'env', Value: 'prod' }],
+          },
+        ])
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await report(accounts.nestedMember, [
+          {
+            ResourceId: 'i-nested',
+            ResourceType: 'EC2_INSTANCE',
+            State: 'running',
+            Tags: [{ Key: 'env', Value: 'test' }],
+          },
+        ])
+      ).status,
+    ).toBe(200);
+    expect(
+      (await report(accounts.outsider, [{ ResourceId: 'i-outsider', ResourceType: 'EC2_INSTANCE', State: 'running' }]))
+        .status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await nc?.close();
@@ -140,14 +195,47 @@ describe('inventory search (ListResourceInventory)', () => {
   });
 
   it.each([
-    ['an unknown filter name', [{ Name: 'engine_edition', Condition: 'EQUALS', Value: 'oracle-ee' }], 'InvalidParameterValueException', /not supported/],
-    ['a condition the filter does not take', [{ Name: 'application_name', Condition: 'CONTAINS', Value: 'SQL' }], 'InvalidParameterValueException', /EQUALS or BEGINS_WITH/],
-    ['NOT_EQUALS on a tag without cross-account discovery', [{ Name: 'tag:env', Condition: 'NOT_EQUALS', Value: 'prod' }], 'InvalidParameterValueException', /cross-account/],
-    ['a license type the API does not define', [{ Name: 'license_included', Condition: 'EQUALS', Value: 'oracle' }], 'InvalidParameterValueException', /sql-server-web/],
-    ['a filter without a value', [{ Name: 'platform', Condition: 'EQUALS' }], 'InvalidParameterValueException', /needs a value/],
-    ['more than 10 filters', Array.from({ length: 11 }, () => ({ Name: 'platform', Condition: 'CONTAINS', Value: 'n' })), 'FilterLimitExceededException', /At most 10/],
+    [
+      'an unknown filter name',
+      [{ Name: 'engine_edition', Condition: 'EQUALS', Value: 'oracle-ee' }],
+      'InvalidParameterValueException',
+      /not supported/,
+    ],
+    [
+      'a condition the filter does not take',
+      [{ Name: 'application_name', Condition: 'CONTAINS', Value: 'SQL' }],
+      'InvalidParameterValueException',
+      /EQUALS or BEGINS_WITH/,
+    ],
+    [
+      'NOT_EQUALS on a tag without cross-account discovery',
+      [{ Name: 'tag:env', Condition: 'NOT_EQUALS', Value: 'prod' }],
+      'InvalidParameterValueException',
+      /cross-account/,
+    ],
+    [
+      'a license type the API does not define',
+      [{ Name: 'license_included', Condition: 'EQUALS', Value: 'oracle' }],
+      'InvalidParameterValueException',
+      /sql-server-web/,
+    ],
+    [
+      'a filter without a value',
+      [{ Name: 'platform', Condition: 'EQUALS' }],
+      'InvalidParameterValueException',
+      /needs a value/,
+    ],
+    [
+      'more than 10 filters',
+      Array.from({ length: 11 }, () => ({ Name: 'platform', Condition: 'CONTAINS', Value: 'n' })),
+      'FilterLimitExceededException',
+      /At most 10/,
+    ],
   ] as const)('refuses %s', async (_name, Filters, error, message) => {
-    await expect(list(accounts.member, { Filters: Filters as InventoryFilter[] })).rejects.toMatchObject({ name: error, message: expect.stringMatching(message) });
+    await expect(list(accounts.member, { Filters: Filters as InventoryFilter[] })).rejects.toMatchObject({
+      name: error,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('pages with MaxResults and NextToken, each resource once', async () => {
@@ -161,20 +249,41 @@ describe('inventory search (ListResourceInventory)', () => {
     expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
     expect(pages.flat().sort()).toEqual(ALL);
 
-    const filteredPage = await list(accounts.member, { MaxResults: 2, Filters: [{ Name: 'platform', Condition: 'BEGINS_WITH', Value: 'Windows' }] });
+    const filteredPage = await list(accounts.member, {
+      MaxResults: 2,
+      Filters: [{ Name: 'platform', Condition: 'BEGINS_WITH', Value: 'Windows' }],
+    });
     expect(filteredPage.ResourceInventoryList).toHaveLength(2);
-    const rest = await list(accounts.member, { MaxResults: 2, NextToken: filteredPage.NextToken, Filters: [{ Name: 'platform', Condition: 'BEGINS_WITH', Value: 'Windows' }] });
+    const rest = await list(accounts.member, {
+      MaxResults: 2,
+      NextToken: filteredPage.NextToken,
+      Filters: [{ Name: 'platform', Condition: 'BEGINS_WITH', Value: 'Windows' }],
+    });
     expect(rest.NextToken).toBeUndefined();
-    expect([...filteredPage.ResourceInventoryList!, ...rest.ResourceInventoryList!].map((r) => r.ResourceId).sort()).toEqual(['ami-0image', 'i-win1', 'i-win2']);
+    expect(
+      [...filteredPage.ResourceInventoryList!, ...rest.ResourceInventoryList!].map((r) => r.ResourceId).sort(),
+    ).toEqual(['ami-0image', 'i-win1', 'i-win2']);
 
     const first = await list(accounts.member, { MaxResults: 1 });
-    await expect(list(accounts.outsider, { NextToken: first.NextToken })).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringMatching(/NextToken/) });
+    await expect(list(accounts.outsider, { NextToken: first.NextToken })).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      message: expect.stringMatching(/NextToken/),
+    });
   });
 
   it('answers the AWS CLI', async () => {
-    const result = await awsCli(system, accounts.member, ['license-manager', 'list-resource-inventory', '--filters', 'Name=platform,Condition=BEGINS_WITH,Value=Windows']);
+    const result = await awsCli(system, accounts.member, [
+      'license-manager',
+      'list-resource-inventory',
+      '--filters',
+      'Name=platform,Condition=BEGINS_WITH,Value=Windows',
+    ]);
     expect(result.stderr).toBe('');
-    expect(result.json.ResourceInventoryList.map((r: { ResourceId: string }) => r.ResourceId).sort()).toEqual(['ami-0image', 'i-win1', 'i-win2']);
+    expect(result.json.ResourceInventoryList.map((r: { ResourceId: string }) => r.ResourceId).sort()).toEqual([
+      'ami-0image',
+      'i-win1',
+      'i-win2',
+    ]);
     expect(result.json.ResourceInventoryList.find((r: { ResourceId: string }) => r.ResourceId === 'i-win1')).toEqual({
       ResourceId: 'i-win1',
       ResourceType: 'EC2_INSTANCE',
@@ -187,11 +296,21 @@ describe('inventory search (ListResourceInventory)', () => {
 
   it('shows the management account its organization’s resources once cross-account discovery is enabled', async () => {
     const organization = [...ALL, 'i-mgmt', 'i-nested'].sort();
-    await publishServiceSettings({ accountId: '111111111111', region: 'us-east-1', organizationId: 'o-lmdev00001', enableCrossAccountsDiscovery: true, organizationIntegration: true });
+    await publishServiceSettings({
+      accountId: '111111111111',
+      region: 'us-east-1',
+      organizationId: 'o-lmdev00001',
+      enableCrossAccountsDiscovery: true,
+      organizationIntegration: true,
+    });
     await eventually(async () => (await idsOf(accounts.management)).length > 1);
     expect(await idsOf(accounts.management)).toEqual(organization);
-    expect(await idsOf(accounts.management, [{ Name: 'account_id', Condition: 'EQUALS', Value: '444444444444' }])).toEqual(['i-nested']);
-    expect(await idsOf(accounts.management, [{ Name: 'account_id', Condition: 'NOT_EQUALS', Value: '222222222222' }])).toEqual(['i-mgmt', 'i-nested']);
+    expect(
+      await idsOf(accounts.management, [{ Name: 'account_id', Condition: 'EQUALS', Value: '444444444444' }]),
+    ).toEqual(['i-nested']);
+    expect(
+      await idsOf(accounts.management, [{ Name: 'account_id', Condition: 'NOT_EQUALS', Value: '222222222222' }]),
+    ).toEqual(['i-mgmt', 'i-nested']);
     // NOT_EQUALS on a tag is for the cross-account view; resources without the tag differ from the value too.
     expect(await idsOf(accounts.management, [{ Name: 'tag:env', Condition: 'NOT_EQUALS', Value: 'prod' }])).toEqual(
       organization.filter((id) => !['i-win1', 'i-mgmt'].includes(id)),
@@ -202,8 +321,18 @@ describe('inventory search (ListResourceInventory)', () => {
 
     // The setting of a member account widens nothing. Events are applied in order, so once the
     // management account's next change shows, the member's has been applied too.
-    await publishServiceSettings({ accountId: '222222222222', organizationId: 'o-lmdev00001', enableCrossAccountsDiscovery: true, organizationIntegration: true });
-    await publishServiceSettings({ accountId: '111111111111', organizationId: 'o-lmdev00001', enableCrossAccountsDiscovery: false, organizationIntegration: true });
+    await publishServiceSettings({
+      accountId: '222222222222',
+      organizationId: 'o-lmdev00001',
+      enableCrossAccountsDiscovery: true,
+      organizationIntegration: true,
+    });
+    await publishServiceSettings({
+      accountId: '111111111111',
+      organizationId: 'o-lmdev00001',
+      enableCrossAccountsDiscovery: false,
+      organizationIntegration: true,
+    });
     await eventually(async () => (await idsOf(accounts.management)).length === 1);
     expect(await idsOf(accounts.management)).toEqual(['i-mgmt']);
     expect(await idsOf(accounts.member)).toEqual(ALL);

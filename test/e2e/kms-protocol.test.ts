@@ -6,7 +6,8 @@ import { accounts, startSystem, type RunningSystem } from '../support/system';
 /** The KMS subset (licence signing keys) through the AWS CLI, unchanged: `aws kms ... --endpoint-url`. */
 describe('KMS signing keys through the AWS CLI', () => {
   let system: RunningSystem;
-  const kms = (account: (typeof accounts)[keyof typeof accounts], ...args: string[]) => awsCli(system, account, ['kms', ...args]);
+  const kms = (account: (typeof accounts)[keyof typeof accounts], ...args: string[]) =>
+    awsCli(system, account, ['kms', ...args]);
 
   beforeAll(async () => {
     system = await startSystem();
@@ -16,7 +17,16 @@ describe('KMS signing keys through the AWS CLI', () => {
   });
 
   it('creates, describes, exports, lists and schedules the deletion of an RSA_3072 SIGN_VERIFY key', async () => {
-    const created = await kms(accounts.member, 'create-key', '--key-spec', 'RSA_3072', '--key-usage', 'SIGN_VERIFY', '--description', 'licence issuer');
+    const created = await kms(
+      accounts.member,
+      'create-key',
+      '--key-spec',
+      'RSA_3072',
+      '--key-usage',
+      'SIGN_VERIFY',
+      '--description',
+      'licence issuer',
+    );
     expect(created.stderr).toBe('');
     const metadata = created.json.KeyMetadata;
     expect(metadata).toMatchObject({
@@ -30,7 +40,9 @@ describe('KMS signing keys through the AWS CLI', () => {
       KeyManager: 'CUSTOMER',
     });
     expect(metadata.Arn).toBe(`arn:aws:kms:${system.region}:222222222222:key/${metadata.KeyId}`);
-    expect(metadata.SigningAlgorithms).toEqual(expect.arrayContaining(['RSASSA_PSS_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_256']));
+    expect(metadata.SigningAlgorithms).toEqual(
+      expect.arrayContaining(['RSASSA_PSS_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_256']),
+    );
     // AWS CLI v1 prints timestamps as they travel in awsJson: epoch seconds.
     expect(metadata.CreationDate * 1000).toBeGreaterThan(Date.now() - 5 * 60_000);
 
@@ -40,14 +52,25 @@ describe('KMS signing keys through the AWS CLI', () => {
     const exported = await kms(accounts.member, 'get-public-key', '--key-id', metadata.KeyId);
     expect(exported.json).toMatchObject({ KeyId: metadata.Arn, KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY' });
     // Blobs travel base64 in awsJson: the CLI prints them base64, a DER SubjectPublicKeyInfo.
-    const publicKey = createPublicKey({ key: Buffer.from(exported.json.PublicKey, 'base64'), format: 'der', type: 'spki' });
+    const publicKey = createPublicKey({
+      key: Buffer.from(exported.json.PublicKey, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     expect(publicKey.asymmetricKeyType).toBe('rsa');
     expect(publicKey.asymmetricKeyDetails?.modulusLength).toBe(3072);
 
     const listed = await kms(accounts.member, 'list-keys');
     expect(listed.json.Keys).toContainEqual({ KeyId: metadata.KeyId, KeyArn: metadata.Arn });
 
-    const scheduled = await kms(accounts.member, 'schedule-key-deletion', '--key-id', metadata.KeyId, '--pending-window-in-days', '7');
+    const scheduled = await kms(
+      accounts.member,
+      'schedule-key-deletion',
+      '--key-id',
+      metadata.KeyId,
+      '--pending-window-in-days',
+      '7',
+    );
     expect(scheduled.stderr).toBe('');
     expect(scheduled.json).toMatchObject({ KeyId: metadata.Arn, KeyState: 'PendingDeletion', PendingWindowInDays: 7 });
     const deletionDays = (scheduled.json.DeletionDate * 1000 - Date.now()) / 86_400_000;
@@ -76,12 +99,21 @@ describe('KMS signing keys through the AWS CLI', () => {
   });
 
   it('answers KMS errors in KMS form: validation, unsupported specs', async () => {
-    const window = await kms(accounts.member, 'schedule-key-deletion', '--key-id', 'anything', '--pending-window-in-days', '3');
+    const window = await kms(
+      accounts.member,
+      'schedule-key-deletion',
+      '--key-id',
+      'anything',
+      '--pending-window-in-days',
+      '3',
+    );
     expect(window.stderr).toMatch(/\(ValidationException\).*pendingWindowInDays.*greater than or equal to 7/);
 
     const ecc = await kms(accounts.member, 'create-key', '--key-spec', 'ECC_NIST_P256', '--key-usage', 'SIGN_VERIFY');
     expect(ecc.exitCode).not.toBe(0);
-    expect(ecc.stderr).toMatch(/\(UnsupportedOperationException\) when calling the CreateKey operation.*: KeySpec ECC_NIST_P256 is not supported/);
+    expect(ecc.stderr).toMatch(
+      /\(UnsupportedOperationException\) when calling the CreateKey operation.*: KeySpec ECC_NIST_P256 is not supported/,
+    );
 
     const response = await rawRequest(system, {
       account: accounts.member,

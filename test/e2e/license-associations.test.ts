@@ -34,11 +34,22 @@ describe('associating resources with license configurations', () => {
   let system: RunningSystem;
   let client: LicenseManagerClient;
   const create = async (input: Partial<CreateLicenseConfigurationCommandInput>) =>
-    (await client.send(new CreateLicenseConfigurationCommand({ Name: 'c', LicenseCountingType: 'vCPU', ...input }))).LicenseConfigurationArn!;
+    (await client.send(new CreateLicenseConfigurationCommand({ Name: 'c', LicenseCountingType: 'vCPU', ...input })))
+      .LicenseConfigurationArn!;
   const associate = (resourceArn: string, ...arns: string[]) =>
-    client.send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: resourceArn, AddLicenseSpecifications: arns.map((LicenseConfigurationArn) => ({ LicenseConfigurationArn })) }));
+    client.send(
+      new UpdateLicenseSpecificationsForResourceCommand({
+        ResourceArn: resourceArn,
+        AddLicenseSpecifications: arns.map((LicenseConfigurationArn) => ({ LicenseConfigurationArn })),
+      }),
+    );
   const disassociate = (resourceArn: string, ...arns: string[]) =>
-    client.send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: resourceArn, RemoveLicenseSpecifications: arns.map((LicenseConfigurationArn) => ({ LicenseConfigurationArn })) }));
+    client.send(
+      new UpdateLicenseSpecificationsForResourceCommand({
+        ResourceArn: resourceArn,
+        RemoveLicenseSpecifications: arns.map((LicenseConfigurationArn) => ({ LicenseConfigurationArn })),
+      }),
+    );
   const get = (arn: string) => client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
 
   beforeAll(async () => {
@@ -54,18 +65,32 @@ describe('associating resources with license configurations', () => {
     const [a, b, c] = await observeResources(system, [instance(), instance(), instance()]);
     await associate(a, config);
     await associate(b, config);
-    await expect(associate(c, config)).rejects.toMatchObject({ name: 'LicenseUsageException', $metadata: { httpStatusCode: 412 } });
+    await expect(associate(c, config)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      $metadata: { httpStatusCode: 412 },
+    });
     const read = await get(config);
     expect(read).toMatchObject({
       ConsumedLicenses: 8,
       ConsumedLicenseSummaryList: [{ ResourceType: 'EC2_INSTANCE', ConsumedLicenses: 8 }],
       ManagedResourceSummaryList: [{ ResourceType: 'EC2_INSTANCE', AssociationCount: 2 }],
     });
-    const associations = await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config }));
+    const associations = await client.send(
+      new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config }),
+    );
     expect(associations.LicenseConfigurationAssociations!.map((x) => x.ResourceArn)).toEqual([a, b]);
-    expect((await client.send(new ListLicenseSpecificationsForResourceCommand({ ResourceArn: c }))).LicenseSpecifications).toEqual([]);
+    expect(
+      (await client.send(new ListLicenseSpecificationsForResourceCommand({ ResourceArn: c }))).LicenseSpecifications,
+    ).toEqual([]);
     const usage = await client.send(new ListUsageForLicenseConfigurationCommand({ LicenseConfigurationArn: config }));
-    expect(usage.LicenseConfigurationUsageList!.map((u) => [u.ResourceArn, u.ConsumedLicenses, u.ResourceStatus, u.ResourceOwnerId])).toEqual([
+    expect(
+      usage.LicenseConfigurationUsageList!.map((u) => [
+        u.ResourceArn,
+        u.ConsumedLicenses,
+        u.ResourceStatus,
+        u.ResourceOwnerId,
+      ]),
+    ).toEqual([
       [a, 4, 'running', OWNER],
       [b, 4, 'running', OWNER],
     ]);
@@ -81,7 +106,9 @@ describe('associating resources with license configurations', () => {
     await associate(a, config);
     await associate(b, config);
     expect((await get(config)).ConsumedLicenses).toBe(8);
-    const exceeded = await client.send(new ListLicenseConfigurationsCommand({ Filters: [{ Name: 'usagelimitExceeded', Values: ['true'] }] }));
+    const exceeded = await client.send(
+      new ListLicenseConfigurationsCommand({ Filters: [{ Name: 'usagelimitExceeded', Values: ['true'] }] }),
+    );
     expect(exceeded.LicenseConfigurations!.map((x) => x.LicenseConfigurationArn)).toContain(config);
   });
 
@@ -94,10 +121,19 @@ describe('associating resources with license configurations', () => {
       instance({ state: 'terminated' }),
     ]);
     const bounded = await create({ LicenseRules: ['#minimumVcpus=4', '#maximumVcpus=16'] });
-    await expect(associate(small, bounded)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/minimumVcpus=4/) });
-    await expect(associate(big, bounded)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/maximumVcpus=16/) });
+    await expect(associate(small, bounded)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/minimumVcpus=4/),
+    });
+    await expect(associate(big, bounded)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/maximumVcpus=16/),
+    });
     const sharedOnly = await create({ LicenseCountingType: 'Instance', LicenseRules: ['#allowedTenancy=EC2-Default'] });
-    await expect(associate(dedicated, sharedOnly)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/tenancy/) });
+    await expect(associate(dedicated, sharedOnly)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/tenancy/),
+    });
     // A stopped instance can be associated but consumes nothing; a terminated one cannot be.
     const counted = await create({ LicenseCountingType: 'Instance', LicenseCount: 1, LicenseCountHardLimit: true });
     await associate(stopped, counted);
@@ -111,45 +147,101 @@ describe('associating resources with license configurations', () => {
   });
 
   it('counts cores and sockets on Dedicated Hosts, once per host', async () => {
-    const [host] = await observeResources(system, [{ accountId: OWNER, resourceId: 'h-0123456789abcdef0', resourceType: 'EC2_HOST', state: 'available', coreCount: 24, socketCount: 2 }]);
+    const [host] = await observeResources(system, [
+      {
+        accountId: OWNER,
+        resourceId: 'h-0123456789abcdef0',
+        resourceType: 'EC2_HOST',
+        state: 'available',
+        coreCount: 24,
+        socketCount: 2,
+      },
+    ]);
     const [onHost1, onHost2, shared] = await observeResources(system, [
       instance({ tenancy: 'host', hostId: 'h-0123456789abcdef0' }),
       instance({ tenancy: 'host', hostId: 'h-0123456789abcdef0' }),
       instance(),
     ]);
-    const cores = await create({ LicenseCountingType: 'Core', LicenseCount: 48, LicenseCountHardLimit: true, LicenseRules: ['#allowedTenancy=EC2-DedicatedHost', '#maximumCores=32'] });
+    const cores = await create({
+      LicenseCountingType: 'Core',
+      LicenseCount: 48,
+      LicenseCountHardLimit: true,
+      LicenseRules: ['#allowedTenancy=EC2-DedicatedHost', '#maximumCores=32'],
+    });
     await associate(onHost1, cores);
     await associate(onHost2, cores);
     expect((await get(cores)).ConsumedLicenses).toBe(24);
     // The host itself shares the licences its instances already count.
     await associate(host, cores);
     expect((await get(cores)).ConsumedLicenses).toBe(24);
-    const [secondHost] = await observeResources(system, [{ accountId: OWNER, resourceId: 'h-0fedcba9876543210', resourceType: 'EC2_HOST', state: 'available', coreCount: 24, socketCount: 2 }]);
+    const [secondHost] = await observeResources(system, [
+      {
+        accountId: OWNER,
+        resourceId: 'h-0fedcba9876543210',
+        resourceType: 'EC2_HOST',
+        state: 'available',
+        coreCount: 24,
+        socketCount: 2,
+      },
+    ]);
     await associate(secondHost, cores);
     expect((await get(cores)).ConsumedLicenses).toBe(48);
-    const [thirdHost] = await observeResources(system, [{ accountId: OWNER, resourceId: 'h-0aaaaaaaaaaaaaaaa', resourceType: 'EC2_HOST', state: 'available', coreCount: 8, socketCount: 1 }]);
-    await expect(associate(thirdHost, cores)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/hard limit is 48/) });
-    await expect(associate(shared, cores)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/tenancy EC2-Default is not allowed/) });
+    const [thirdHost] = await observeResources(system, [
+      {
+        accountId: OWNER,
+        resourceId: 'h-0aaaaaaaaaaaaaaaa',
+        resourceType: 'EC2_HOST',
+        state: 'available',
+        coreCount: 8,
+        socketCount: 1,
+      },
+    ]);
+    await expect(associate(thirdHost, cores)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/hard limit is 48/),
+    });
+    await expect(associate(shared, cores)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/tenancy EC2-Default is not allowed/),
+    });
     const sockets = await create({ LicenseCountingType: 'Socket', LicenseCount: 2, LicenseCountHardLimit: true });
     await associate(host, sockets);
     expect((await get(sockets)).ConsumedLicenses).toBe(2);
     // Without a tenancy rule, cores and sockets still can only be counted on a Dedicated Host.
-    await expect(associate(shared, sockets)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/needs a Dedicated Host/) });
+    await expect(associate(shared, sockets)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/needs a Dedicated Host/),
+    });
   });
 
   it('associates AMIs without consuming, and keeps at most 10 configurations per resource', async () => {
-    const [ami] = await observeResources(system, [{ accountId: OWNER, resourceId: 'ami-0123456789abcdef0', resourceType: 'EC2_AMI', state: 'available' }]);
-    const configs = await Promise.all(Array.from({ length: 11 }, () => create({ LicenseCountingType: 'Instance', LicenseCount: 0, LicenseCountHardLimit: true })));
+    const [ami] = await observeResources(system, [
+      { accountId: OWNER, resourceId: 'ami-0123456789abcdef0', resourceType: 'EC2_AMI', state: 'available' },
+    ]);
+    const configs = await Promise.all(
+      Array.from({ length: 11 }, () =>
+        create({ LicenseCountingType: 'Instance', LicenseCount: 0, LicenseCountHardLimit: true }),
+      ),
+    );
     await client.send(
       new UpdateLicenseSpecificationsForResourceCommand({
         ResourceArn: ami,
-        AddLicenseSpecifications: configs.slice(0, 10).map((LicenseConfigurationArn) => ({ LicenseConfigurationArn, AmiAssociationScope: 'cross-account' })),
+        AddLicenseSpecifications: configs
+          .slice(0, 10)
+          .map((LicenseConfigurationArn) => ({ LicenseConfigurationArn, AmiAssociationScope: 'cross-account' })),
       }),
     );
-    expect((await get(configs[0])).ManagedResourceSummaryList).toEqual([{ ResourceType: 'EC2_AMI', AssociationCount: 1 }]);
+    expect((await get(configs[0])).ManagedResourceSummaryList).toEqual([
+      { ResourceType: 'EC2_AMI', AssociationCount: 1 },
+    ]);
     expect((await get(configs[0])).ConsumedLicenses).toBe(0);
-    await expect(associate(ami, configs[10])).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringMatching(/at most 10/) });
-    const specs = await client.send(new ListLicenseSpecificationsForResourceCommand({ ResourceArn: ami, MaxResults: 4 }));
+    await expect(associate(ami, configs[10])).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      message: expect.stringMatching(/at most 10/),
+    });
+    const specs = await client.send(
+      new ListLicenseSpecificationsForResourceCommand({ ResourceArn: ami, MaxResults: 4 }),
+    );
     expect(specs.LicenseSpecifications).toHaveLength(4);
     expect(specs.NextToken).toBeTruthy();
     expect(specs.LicenseSpecifications![0]).toMatchObject({ AmiAssociationScope: 'cross-account' });
@@ -159,9 +251,19 @@ describe('associating resources with license configurations', () => {
     const config = await create({});
     const [a, b] = await observeResources(system, [instance(), instance()]);
     await associate(a, config);
-    await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: config, LicenseConfigurationStatus: 'DISABLED' }));
-    await expect(associate(b, config)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/disabled/) });
-    await expect(client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).rejects.toMatchObject({
+    await client.send(
+      new UpdateLicenseConfigurationCommand({
+        LicenseConfigurationArn: config,
+        LicenseConfigurationStatus: 'DISABLED',
+      }),
+    );
+    await expect(associate(b, config)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/disabled/),
+    });
+    await expect(
+      client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: config })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
       message: expect.stringMatching(/disassociate/),
     });
@@ -173,7 +275,10 @@ describe('associating resources with license configurations', () => {
     const expired = await create({ LicenseExpiry: Math.floor(Date.now() / 1000) - 60 });
     const current = await create({ LicenseExpiry: Math.floor(Date.now() / 1000) + 86_400 });
     const [a] = await observeResources(system, [instance()]);
-    await expect(associate(a, expired)).rejects.toMatchObject({ name: 'LicenseUsageException', message: expect.stringMatching(/expired/) });
+    await expect(associate(a, expired)).rejects.toMatchObject({
+      name: 'LicenseUsageException',
+      message: expect.stringMatching(/expired/),
+    });
     await associate(a, current);
   });
 
@@ -186,16 +291,26 @@ describe('associating resources with license configurations', () => {
     const [mine] = await observeResources(system, [instance()]);
     const other = licenseManager(system, accounts.member);
     await expect(
-      other.send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: mine, AddLicenseSpecifications: [{ LicenseConfigurationArn: config }] })),
+      other.send(
+        new UpdateLicenseSpecificationsForResourceCommand({
+          ResourceArn: mine,
+          AddLicenseSpecifications: [{ LicenseConfigurationArn: config }],
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
-    await expect(other.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).rejects.toMatchObject({
+    await expect(
+      other.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
     });
   });
 
   it('under 200 concurrent associations with room for 20, exactly 20 succeed', async () => {
     const config = await create({ LicenseCountingType: 'Instance', LicenseCount: 20, LicenseCountHardLimit: true });
-    const arns = await observeResources(system, Array.from({ length: 200 }, () => instance()));
+    const arns = await observeResources(
+      system,
+      Array.from({ length: 200 }, () => instance()),
+    );
     const results = await Promise.allSettled(arns.map((arn) => associate(arn, config)));
     const succeeded = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
@@ -206,7 +321,9 @@ describe('associating resources with license configurations', () => {
     let listed = 0;
     let NextToken: string | undefined;
     do {
-      const page = await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }));
+      const page = await client.send(
+        new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }),
+      );
       listed += page.LicenseConfigurationAssociations!.length;
       NextToken = page.NextToken;
     } while (NextToken);

@@ -18,12 +18,23 @@ describe('license configurations through boto3', () => {
       execFile(
         'python3',
         [join(__dirname, 'boto3-client.py'), system.endpoint, system.region],
-        { env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_CONFIG_FILE: '/dev/null' }, timeout: 60_000 },
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            AWS_ACCESS_KEY_ID: accessKeyId,
+            AWS_SECRET_ACCESS_KEY: secretAccessKey,
+            AWS_CONFIG_FILE: '/dev/null',
+          },
+          timeout: 60_000,
+        },
         (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
       ),
     );
     const observed = JSON.parse(stdout);
-    expect(observed.arn).toMatch(/^arn:aws:license-manager:us-east-1:222222222222:license-configuration:lic-[0-9a-f]{32}$/);
+    expect(observed.arn).toMatch(
+      /^arn:aws:license-manager:us-east-1:222222222222:license-configuration:lic-[0-9a-f]{32}$/,
+    );
     expect(observed.get).toEqual({
       Name: 'boto3',
       LicenseCountingType: 'Instance',

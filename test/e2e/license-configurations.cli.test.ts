@@ -16,12 +16,18 @@ describe('license configurations through the AWS CLI', () => {
   it('runs the whole lifecycle', async () => {
     const created = await cli(
       'create-license-configuration',
-      '--name', 'Oracle DB',
-      '--license-counting-type', 'vCPU',
-      '--license-count', '64',
+      '--name',
+      'Oracle DB',
+      '--license-counting-type',
+      'vCPU',
+      '--license-count',
+      '64',
       '--license-count-hard-limit',
-      '--license-rules', '#minimumVcpus=2', '#honorVcpuOptimization=True',
-      '--tags', 'Key=cost-center,Value=42',
+      '--license-rules',
+      '#minimumVcpus=2',
+      '#honorVcpuOptimization=True',
+      '--tags',
+      'Key=cost-center,Value=42',
     );
     expect(created.stderr).toBe('');
     const arn: string = created.json.LicenseConfigurationArn;
@@ -39,15 +45,33 @@ describe('license configurations through the AWS CLI', () => {
       Tags: [{ Key: 'cost-center', Value: '42' }],
     });
 
-    expect((await cli('update-license-configuration', '--license-configuration-arn', arn, '--license-configuration-status', 'DISABLED', '--no-license-count-hard-limit')).exitCode).toBe(0);
-    expect((await cli('get-license-configuration', '--license-configuration-arn', arn)).json).toMatchObject({ Status: 'DISABLED', LicenseCountHardLimit: false });
+    expect(
+      (
+        await cli(
+          'update-license-configuration',
+          '--license-configuration-arn',
+          arn,
+          '--license-configuration-status',
+          'DISABLED',
+          '--no-license-count-hard-limit',
+        )
+      ).exitCode,
+    ).toBe(0);
+    expect((await cli('get-license-configuration', '--license-configuration-arn', arn)).json).toMatchObject({
+      Status: 'DISABLED',
+      LicenseCountHardLimit: false,
+    });
 
     expect((await cli('tag-resource', '--resource-arn', arn, '--tags', 'Key=env,Value=prod')).exitCode).toBe(0);
     expect((await cli('untag-resource', '--resource-arn', arn, '--tag-keys', 'cost-center')).exitCode).toBe(0);
-    expect((await cli('list-tags-for-resource', '--resource-arn', arn)).json).toEqual({ Tags: [{ Key: 'env', Value: 'prod' }] });
+    expect((await cli('list-tags-for-resource', '--resource-arn', arn)).json).toEqual({
+      Tags: [{ Key: 'env', Value: 'prod' }],
+    });
 
     const filtered = await cli('list-license-configurations', '--filters', 'Name=licenseCountingType,Values=vCPU');
-    expect(filtered.json.LicenseConfigurations.map((c: { LicenseConfigurationArn: string }) => c.LicenseConfigurationArn)).toEqual([arn]);
+    expect(
+      filtered.json.LicenseConfigurations.map((c: { LicenseConfigurationArn: string }) => c.LicenseConfigurationArn),
+    ).toEqual([arn]);
     const none = await cli('list-license-configurations', '--filters', 'Name=licenseCountingType,Values=Socket');
     expect(none.json.LicenseConfigurations).toEqual([]);
 
@@ -59,33 +83,64 @@ describe('license configurations through the AWS CLI', () => {
 
   it('follows NextToken pages and honours --max-items', async () => {
     for (let i = 0; i < 5; i++) {
-      expect((await cli('create-license-configuration', '--name', `cli-${i}`, '--license-counting-type', 'Instance')).exitCode).toBe(0);
+      expect(
+        (await cli('create-license-configuration', '--name', `cli-${i}`, '--license-counting-type', 'Instance'))
+          .exitCode,
+      ).toBe(0);
     }
     const all = await cli('list-license-configurations', '--page-size', '2');
-    expect(all.json.LicenseConfigurations.map((c: { Name: string }) => c.Name)).toEqual(['cli-0', 'cli-1', 'cli-2', 'cli-3', 'cli-4']);
+    expect(all.json.LicenseConfigurations.map((c: { Name: string }) => c.Name)).toEqual([
+      'cli-0',
+      'cli-1',
+      'cli-2',
+      'cli-3',
+      'cli-4',
+    ]);
     const firstThree = await cli('list-license-configurations', '--page-size', '2', '--max-items', '3');
     expect(firstThree.json.LicenseConfigurations).toHaveLength(3);
     expect(firstThree.json.NextToken).toBeTruthy();
-    const rest = await cli('list-license-configurations', '--page-size', '2', '--starting-token', firstThree.json.NextToken);
+    const rest = await cli(
+      'list-license-configurations',
+      '--page-size',
+      '2',
+      '--starting-token',
+      firstThree.json.NextToken,
+    );
     expect(rest.json.LicenseConfigurations.map((c: { Name: string }) => c.Name)).toEqual(['cli-3', 'cli-4']);
   });
 
   it('reports bad input as the CLI shows AWS errors', async () => {
-    const bad = await cli('create-license-configuration', '--name', 'x', '--license-counting-type', 'Core', '--license-rules', '#allowedTenancy=EC2-Default');
+    const bad = await cli(
+      'create-license-configuration',
+      '--name',
+      'x',
+      '--license-counting-type',
+      'Core',
+      '--license-rules',
+      '#allowedTenancy=EC2-Default',
+    );
     expect(bad.exitCode).not.toBe(0);
     expect(bad.stderr).toMatch(/\(InvalidParameterValueException\).*CreateLicenseConfiguration.*DedicatedHost/);
   });
 
   it('reaches the subscription APIs over restJson1, which answer 501 until their services exist', async () => {
-    const users = await awsCli(system, accounts.member, ['license-manager-user-subscriptions', 'list-identity-providers']);
+    const users = await awsCli(system, accounts.member, [
+      'license-manager-user-subscriptions',
+      'list-identity-providers',
+    ]);
     expect(users.exitCode).not.toBe(0);
     expect(users.stderr).toMatch(/\(NotImplementedException\).*ListIdentityProviders/);
-    const linux = await awsCli(system, accounts.member, ['license-manager-linux-subscriptions', 'get-service-settings']);
+    const linux = await awsCli(system, accounts.member, [
+      'license-manager-linux-subscriptions',
+      'get-service-settings',
+    ]);
     expect(linux.exitCode).not.toBe(0);
     expect(linux.stderr).toMatch(/\(NotImplementedException\).*GetServiceSettings/);
     const tags = await awsCli(system, accounts.member, [
-      'license-manager-linux-subscriptions', 'list-tags-for-resource',
-      '--resource-arn', 'arn:aws:license-manager-linux-subscriptions:us-east-1:222222222222:subscription-provider/sp-1',
+      'license-manager-linux-subscriptions',
+      'list-tags-for-resource',
+      '--resource-arn',
+      'arn:aws:license-manager-linux-subscriptions:us-east-1:222222222222:subscription-provider/sp-1',
     ]);
     expect(tags.stderr).toMatch(/\(NotImplementedException\).*ListTagsForResource/);
   });

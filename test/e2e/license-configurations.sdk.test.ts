@@ -64,7 +64,12 @@ describe('license configurations through @aws-sdk/client-license-manager', () =>
         Name: 'Windows Server Datacenter 2025',
         LicenseCount: 128,
         LicenseCountHardLimit: false,
-        LicenseRules: ['#minimumCores=8', '#maximumCores=16', '#allowedTenancy=EC2-DedicatedHost', '#licenseAffinityToHost=90'],
+        LicenseRules: [
+          '#minimumCores=8',
+          '#maximumCores=16',
+          '#allowedTenancy=EC2-DedicatedHost',
+          '#licenseAffinityToHost=90',
+        ],
         LicenseExpiry: 1_900_000_000,
       }),
     );
@@ -78,29 +83,47 @@ describe('license configurations through @aws-sdk/client-license-manager', () =>
     });
     expect(updated.LicenseRules).toContain('#licenseAffinityToHost=90');
 
-    await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseConfigurationStatus: 'DISABLED' }));
-    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).Status).toBe('DISABLED');
-    await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseConfigurationStatus: 'AVAILABLE' }));
-    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).Status).toBe('AVAILABLE');
+    await client.send(
+      new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseConfigurationStatus: 'DISABLED' }),
+    );
+    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).Status).toBe(
+      'DISABLED',
+    );
+    await client.send(
+      new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseConfigurationStatus: 'AVAILABLE' }),
+    );
+    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).Status).toBe(
+      'AVAILABLE',
+    );
 
     await client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
-    await expect(client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).rejects.toMatchObject({
+    await expect(
+      client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
       $metadata: { httpStatusCode: 400 },
     });
     const listed = await client.send(new ListLicenseConfigurationsCommand({ LicenseConfigurationArns: [arn] }));
     expect(listed.LicenseConfigurations).toEqual([]);
-    await expect(client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).rejects.toMatchObject({
+    await expect(
+      client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
     });
   });
 
   it('rejects an update that changes a rule other than licenseAffinityToHost', async () => {
     const { LicenseConfigurationArn: arn } = await client.send(
-      new CreateLicenseConfigurationCommand({ Name: 'vcpu', LicenseCountingType: 'vCPU', LicenseRules: ['#minimumVcpus=2'] }),
+      new CreateLicenseConfigurationCommand({
+        Name: 'vcpu',
+        LicenseCountingType: 'vCPU',
+        LicenseRules: ['#minimumVcpus=2'],
+      }),
     );
     await expect(
-      client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseRules: ['#minimumVcpus=4'] })),
+      client.send(
+        new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseRules: ['#minimumVcpus=4'] }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     const read = await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
     expect(read.LicenseRules).toEqual(['#minimumVcpus=2']);
@@ -109,15 +132,36 @@ describe('license configurations through @aws-sdk/client-license-manager', () =>
 
   it('tags, lists tags and untags a configuration', async () => {
     const { LicenseConfigurationArn: arn } = await client.send(
-      new CreateLicenseConfigurationCommand({ Name: 'tagged', LicenseCountingType: 'Instance', Tags: [{ Key: 'a', Value: '1' }] }),
+      new CreateLicenseConfigurationCommand({
+        Name: 'tagged',
+        LicenseCountingType: 'Instance',
+        Tags: [{ Key: 'a', Value: '1' }],
+      }),
     );
-    await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'b', Value: '2' }, { Key: 'a', Value: 'changed' }] }));
+    await client.send(
+      new TagResourceCommand({
+        ResourceArn: arn,
+        Tags: [
+          { Key: 'b', Value: '2' },
+          { Key: 'a', Value: 'changed' },
+        ],
+      }),
+    );
     const tags = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
-    expect(tags.Tags).toEqual(expect.arrayContaining([{ Key: 'a', Value: 'changed' }, { Key: 'b', Value: '2' }]));
+    expect(tags.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'a', Value: 'changed' },
+        { Key: 'b', Value: '2' },
+      ]),
+    );
     expect(tags.Tags).toHaveLength(2);
     await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['a', 'not-there'] }));
-    expect((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'b', Value: '2' }]);
-    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).Tags).toEqual([{ Key: 'b', Value: '2' }]);
+    expect((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([
+      { Key: 'b', Value: '2' },
+    ]);
+    expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).Tags).toEqual([
+      { Key: 'b', Value: '2' },
+    ]);
     await client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
   });
 
@@ -148,7 +192,9 @@ describe('license configurations through @aws-sdk/client-license-manager', () =>
     expect(pages).toBe(3);
     expect(seen).toEqual(made);
 
-    const sockets = await pager.send(new ListLicenseConfigurationsCommand({ Filters: [{ Name: 'licenseCountingType', Values: ['Socket'] }] }));
+    const sockets = await pager.send(
+      new ListLicenseConfigurationsCommand({ Filters: [{ Name: 'licenseCountingType', Values: ['Socket'] }] }),
+    );
     expect(sockets.LicenseConfigurations!.map((c) => c.Name)).toEqual(['page-1', 'page-3', 'page-5']);
     const hardVcpu = await pager.send(
       new ListLicenseConfigurationsCommand({
@@ -159,7 +205,9 @@ describe('license configurations through @aws-sdk/client-license-manager', () =>
       }),
     );
     expect(hardVcpu.LicenseConfigurations!.map((c) => c.Name)).toEqual(['page-0', 'page-2']);
-    const byArn = await pager.send(new ListLicenseConfigurationsCommand({ LicenseConfigurationArns: [made[4], made[1]] }));
+    const byArn = await pager.send(
+      new ListLicenseConfigurationsCommand({ LicenseConfigurationArns: [made[4], made[1]] }),
+    );
     expect(byArn.LicenseConfigurations!.map((c) => c.Name)).toEqual(['page-1', 'page-4']);
     await expect(
       pager.send(new ListLicenseConfigurationsCommand({ Filters: [{ Name: 'colour', Values: ['blue'] }] })),
@@ -180,12 +228,19 @@ describe('license configurations through @aws-sdk/client-license-manager', () =>
     const refused = attempts.filter((a) => a.status === 'rejected') as PromiseRejectedResult[];
     expect(succeeded).toHaveLength(25);
     expect(refused).toHaveLength(15);
-    for (const r of refused) expect(r.reason).toMatchObject({ name: 'ResourceLimitExceededException', $metadata: { httpStatusCode: 400 } });
+    for (const r of refused)
+      expect(r.reason).toMatchObject({ name: 'ResourceLimitExceededException', $metadata: { httpStatusCode: 400 } });
     const listed = await outsider.send(new ListLicenseConfigurationsCommand({ MaxResults: 100 }));
     expect(listed.LicenseConfigurations).toHaveLength(25);
     // deleting one frees a slot
-    await outsider.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn: listed.LicenseConfigurations![0].LicenseConfigurationArn }));
-    await outsider.send(new CreateLicenseConfigurationCommand({ Name: 'after-delete', LicenseCountingType: 'Instance' }));
+    await outsider.send(
+      new DeleteLicenseConfigurationCommand({
+        LicenseConfigurationArn: listed.LicenseConfigurations![0].LicenseConfigurationArn,
+      }),
+    );
+    await outsider.send(
+      new CreateLicenseConfigurationCommand({ Name: 'after-delete', LicenseCountingType: 'Instance' }),
+    );
     await expect(
       outsider.send(new CreateLicenseConfigurationCommand({ Name: 'one-too-many', LicenseCountingType: 'Instance' })),
     ).rejects.toMatchObject({ name: 'ResourceLimitExceededException' });

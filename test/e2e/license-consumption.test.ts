@@ -20,7 +20,12 @@ import { accounts, startSystem, type RunningSystem } from '../support/system';
 /** Licence and grant changes reach consumption within this (LM_CONSUMPTION_LICENSE_CACHE_MS). */
 const LICENSE_CACHE_MS = 200;
 const afterLicenseChange = () => new Promise((resolve) => setTimeout(resolve, LICENSE_CACHE_MS + 50));
-const CONSUMING_OPERATIONS: AllowedOperation[] = ['CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendConsumptionLicense'];
+const CONSUMING_OPERATIONS: AllowedOperation[] = [
+  'CheckoutLicense',
+  'CheckoutBorrowLicense',
+  'CheckInLicense',
+  'ExtendConsumptionLicense',
+];
 
 describe('licence consumption through the gateway', () => {
   let system: RunningSystem;
@@ -57,13 +62,25 @@ describe('licence consumption through the gateway', () => {
       },
     });
 
-  const checkout = (license: { sku: string; fingerprint: string }, client = customer, Entitlements = [{ Name: 'Seats', Unit: 'Count' as const, Value: '1' }]) =>
+  const checkout = (
+    license: { sku: string; fingerprint: string },
+    client = customer,
+    Entitlements = [{ Name: 'Seats', Unit: 'Count' as const, Value: '1' }],
+  ) =>
     client.send(
-      new CheckoutLicenseCommand({ ProductSKU: license.sku, KeyFingerprint: license.fingerprint, CheckoutType: 'PROVISIONAL', Entitlements, ClientToken: randomUUID() }),
+      new CheckoutLicenseCommand({
+        ProductSKU: license.sku,
+        KeyFingerprint: license.fingerprint,
+        CheckoutType: 'PROVISIONAL',
+        Entitlements,
+        ClientToken: randomUUID(),
+      }),
     );
 
   const consumedSeats = async (licenseArn: string, client = issuer) =>
-    (await client.send(new GetLicenseUsageCommand({ LicenseArn: licenseArn }))).LicenseUsage!.EntitlementUsages!.find((u) => u.Name === 'Seats');
+    (await client.send(new GetLicenseUsageCommand({ LicenseArn: licenseArn }))).LicenseUsage!.EntitlementUsages!.find(
+      (u) => u.Name === 'Seats',
+    );
 
   beforeAll(async () => {
     system = await startSystem({ LM_CONSUMPTION_LICENSE_CACHE_MS: String(LICENSE_CACHE_MS) });
@@ -84,9 +101,16 @@ describe('licence consumption through the gateway', () => {
     const refusals = new Set(outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as Error).name] : [])));
     expect(granted).toHaveLength(10);
     expect(refusals).toEqual(new Set(['NoEntitlementsAllowedException']));
-    expect(await consumedSeats(license.licenseArn)).toEqual({ Name: 'Seats', Unit: 'Count', ConsumedValue: '10', MaxCount: '10' });
+    expect(await consumedSeats(license.licenseArn)).toEqual({
+      Name: 'Seats',
+      Unit: 'Count',
+      ConsumedValue: '10',
+      MaxCount: '10',
+    });
     expect(await consumedSeats(license.licenseArn, customer)).toMatchObject({ ConsumedValue: '10' });
-    await expect(licenseManager(system, accounts.outsider).send(new GetLicenseUsageCommand({ LicenseArn: license.licenseArn }))).rejects.toMatchObject({
+    await expect(
+      licenseManager(system, accounts.outsider).send(new GetLicenseUsageCommand({ LicenseArn: license.licenseArn })),
+    ).rejects.toMatchObject({
       // The model gives GetLicenseUsage no ResourceNotFoundException: a licence the caller cannot see is a bad parameter.
       name: 'InvalidParameterValueException',
     });
@@ -95,22 +119,32 @@ describe('licence consumption through the gateway', () => {
   it('checks in to give capacity back, extends (and dry-runs an extension), and refuses a second check-in', async () => {
     const license = await createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1, AllowCheckIn: true }]);
     const first = await checkout(license);
-    expect(first).toMatchObject({ CheckoutType: 'PROVISIONAL', LicenseArn: license.licenseArn, LicenseConsumptionToken: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(first).toMatchObject({
+      CheckoutType: 'PROVISIONAL',
+      LicenseArn: license.licenseArn,
+      LicenseConsumptionToken: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(new Date(first.Expiration!).getTime() - new Date(first.IssuedAt!).getTime()).toBe(3600_000);
     const payload = verifyLicenseToken(first.SignedToken!, publicKeyDer, { licenseArn: license.licenseArn });
     expect(payload.entitlementsAllowed).toEqual([{ name: 'Seats', unit: 'Count', value: '1' }]);
     await expect(checkout(license)).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
 
     const token = first.LicenseConsumptionToken!;
-    const dryRun = await customer.send(new ExtendLicenseConsumptionCommand({ LicenseConsumptionToken: token, DryRun: true }));
+    const dryRun = await customer.send(
+      new ExtendLicenseConsumptionCommand({ LicenseConsumptionToken: token, DryRun: true }),
+    );
     expect(dryRun.Expiration).toEqual(first.Expiration);
     const extended = await customer.send(new ExtendLicenseConsumptionCommand({ LicenseConsumptionToken: token }));
     expect(new Date(extended.Expiration!).getTime()).toBeGreaterThanOrEqual(new Date(first.Expiration!).getTime());
 
-    await expect(issuer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: token }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(issuer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: token }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
     await customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: token }));
     expect(await consumedSeats(license.licenseArn)).toMatchObject({ ConsumedValue: '0' });
-    await expect(customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: token }))).rejects.toMatchObject({ name: 'ConflictException' });
+    await expect(customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: token }))).rejects.toMatchObject({
+      name: 'ConflictException',
+    });
     await checkout(license);
   });
 
@@ -135,11 +169,17 @@ describe('licence consumption through the gateway', () => {
     expect(new Date(borrowed.Expiration!).getTime() - new Date(borrowed.IssuedAt!).getTime()).toBe(120 * 60_000);
     const bound = { licenseArn: license.licenseArn, nodeId: 'laptop-7', checkoutMetadata: { Mac: 'ABCDEFGHI' } };
     const payload = verifyLicenseToken(borrowed.SignedToken!, publicKeyDer, bound);
-    expect(payload).toMatchObject({ licenseConsumptionToken: borrowed.LicenseConsumptionToken, nodeId: 'laptop-7', checkoutMetadata: { Mac: 'ABCDEFGHI' } });
+    expect(payload).toMatchObject({
+      licenseConsumptionToken: borrowed.LicenseConsumptionToken,
+      nodeId: 'laptop-7',
+      checkoutMetadata: { Mac: 'ABCDEFGHI' },
+    });
     const [header, body, signature] = borrowed.SignedToken!.split('.');
     const tampered = Buffer.from(body, 'base64url');
     tampered[10] ^= 1;
-    expect(() => verifyLicenseToken([header, tampered.toString('base64url'), signature].join('.'), publicKeyDer, bound)).toThrow();
+    expect(() =>
+      verifyLicenseToken([header, tampered.toString('base64url'), signature].join('.'), publicKeyDer, bound),
+    ).toThrow();
 
     await expect(
       customer.send(
@@ -154,12 +194,26 @@ describe('licence consumption through the gateway', () => {
   });
 
   it('refuses outsiders, grantees without the operation, deactivated licences and disabled grants', async () => {
-    const license = await createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 5, AllowCheckIn: true }], ['CheckoutLicense']);
-    await expect(checkout(license, licenseManager(system, accounts.outsider))).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
+    const license = await createLicense(
+      [{ Name: 'Seats', Unit: 'Count', MaxCount: 5, AllowCheckIn: true }],
+      ['CheckoutLicense'],
+    );
+    await expect(checkout(license, licenseManager(system, accounts.outsider))).rejects.toMatchObject({
+      name: 'NoEntitlementsAllowedException',
+    });
     const { LicenseConsumptionToken } = await checkout(license);
-    await expect(customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken }))).rejects.toMatchObject({ name: 'AuthorizationException' });
+    await expect(customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken }))).rejects.toMatchObject({
+      name: 'AuthorizationException',
+    });
     await expect(
-      customer.send(new CheckoutBorrowLicenseCommand({ LicenseArn: license.licenseArn, Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }], DigitalSignatureMethod: 'JWT_PS384', ClientToken: randomUUID() })),
+      customer.send(
+        new CheckoutBorrowLicenseCommand({
+          LicenseArn: license.licenseArn,
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+          DigitalSignatureMethod: 'JWT_PS384',
+          ClientToken: randomUUID(),
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
     await expect(checkout(license, issuer)).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     const forCustomer = await issuer.send(
@@ -176,7 +230,9 @@ describe('licence consumption through the gateway', () => {
 
     const disabled = await createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 5 }]);
     await checkout(disabled);
-    await issuer.send(new CreateGrantVersionCommand({ GrantArn: disabled.grantArn, Status: 'DISABLED', ClientToken: randomUUID() }));
+    await issuer.send(
+      new CreateGrantVersionCommand({ GrantArn: disabled.grantArn, Status: 'DISABLED', ClientToken: randomUUID() }),
+    );
     await afterLicenseChange();
     await expect(checkout(disabled)).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
 

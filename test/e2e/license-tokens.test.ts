@@ -48,7 +48,15 @@ describe('licence tokens for customers without an account: refresh token, access
       const child = execFile(
         'python3',
         durationSeconds === undefined ? args : [...args, String(durationSeconds)],
-        { env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' }, timeout: 60_000 },
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            AWS_CONFIG_FILE: '/dev/null',
+            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          },
+          timeout: 60_000,
+        },
         (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out))),
       );
       child.stdin!.end(accessToken);
@@ -59,12 +67,24 @@ describe('licence tokens for customers without an account: refresh token, access
     new LicenseManagerClient({
       endpoint: system.endpoint,
       region: system.region,
-      credentials: { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken },
+      credentials: {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        sessionToken: credentials.SessionToken,
+      },
       maxAttempts: 1,
     });
 
   const createToken = (overrides: Partial<ConstructorParameters<typeof CreateTokenCommand>[0]> = {}) =>
-    issuer.send(new CreateTokenCommand({ LicenseArn: licenseArn, TokenProperties: ['edition:pro'], RoleArns: [ROLE], ClientToken: randomUUID(), ...overrides }));
+    issuer.send(
+      new CreateTokenCommand({
+        LicenseArn: licenseArn,
+        TokenProperties: ['edition:pro'],
+        RoleArns: [ROLE],
+        ClientToken: randomUUID(),
+        ...overrides,
+      }),
+    );
 
   beforeAll(async () => {
     system = await startSystem({ LM_MASTER_KEY: MASTER_KEY.toString('base64') });
@@ -85,14 +105,18 @@ describe('licence tokens for customers without an account: refresh token, access
         ProductSKU: 'analytics-pro',
         Issuer: { Name: 'Example ISV', SignKey: key.json.KeyMetadata.Arn },
         HomeRegion: system.region,
-        Validity: { Begin: new Date(now - 86_400_000).toISOString(), End: new Date(now + 365 * 86_400_000).toISOString() },
+        Validity: {
+          Begin: new Date(now - 86_400_000).toISOString(),
+          End: new Date(now + 365 * 86_400_000).toISOString(),
+        },
         Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }],
         Beneficiary: 'customer-without-account',
         ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
         ClientToken: randomUUID(),
       }),
     )) as { LicenseArn: string });
-    keyFingerprint = (await issuer.send(new GetLicenseCommand({ LicenseArn: licenseArn }))).License!.Issuer!.KeyFingerprint!;
+    keyFingerprint = (await issuer.send(new GetLicenseCommand({ LicenseArn: licenseArn }))).License!.Issuer!
+      .KeyFingerprint!;
   });
 
   afterAll(async () => {
@@ -110,26 +134,37 @@ describe('licence tokens for customers without an account: refresh token, access
     expect(claims.exp - claims.iat).toBe(365 * 86_400);
     const retry = await createToken({ ClientToken });
     expect(retry).toMatchObject({ TokenId: first.TokenId, Token: first.Token });
-    await expect(createToken({ ClientToken, TokenProperties: ['edition:basic'] })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(createToken({ ClientToken, TokenProperties: ['edition:basic'] })).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
   });
 
   it('refuses tokens to an account that neither issued the licence nor holds a grant for it', async () => {
     await expect(
       customer.send(new CreateTokenCommand({ LicenseArn: licenseArn, ClientToken: randomUUID() })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(createToken({ RoleArns: ['arn:aws:iam::222222222222:role/Elsewhere'] })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(createToken({ RoleArns: ['arn:aws:iam::222222222222:role/Elsewhere'] })).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
   });
 
   it('takes the customer from refresh token to credentials that consume the licence and nothing else, until the token is deleted', async () => {
     const { TokenId, Token } = await createToken({ TokenProperties: ['edition:pro', 'seats:10'] });
 
     // GetAccessToken: any signed caller may exchange the token, for properties it holds only.
-    await expect(customer.send(new GetAccessTokenCommand({ Token, TokenProperties: ['seats:1000'] }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      customer.send(new GetAccessTokenCommand({ Token, TokenProperties: ['seats:1000'] })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
     const { AccessToken } = await customer.send(new GetAccessTokenCommand({ Token, TokenProperties: ['seats:10'] }));
-    await expect(customer.send(new GetAccessTokenCommand({ Token: AccessToken }))).rejects.toMatchObject({ name: 'AuthorizationException' });
+    await expect(customer.send(new GetAccessTokenCommand({ Token: AccessToken }))).rejects.toMatchObject({
+      name: 'AuthorizationException',
+    });
 
     // AssumeRoleWithWebIdentity through boto3: a role of the issuing account named by the token, at most an hour.
-    expect((await assumeRole(AccessToken!, `arn:aws:iam::${ISSUER}:role/Other`)).error).toMatchObject({ code: 'AccessDenied', status: 403 });
+    expect((await assumeRole(AccessToken!, `arn:aws:iam::${ISSUER}:role/Other`)).error).toMatchObject({
+      code: 'AccessDenied',
+      status: 403,
+    });
     expect((await assumeRole(AccessToken!, ROLE, 7200)).error).toMatchObject({ code: 'ValidationError', status: 400 });
     const sts = await assumeRole(AccessToken!, ROLE, 900);
     // A second set, never used before the token is deleted: refused at once, where the set in use
@@ -149,7 +184,9 @@ describe('licence tokens for customers without an account: refresh token, access
 
     // The credentials consume the licence...
     const consumer = withCredentials(sts.credentials!);
-    expect((await consumer.send(new GetLicenseCommand({ LicenseArn: licenseArn }))).License?.LicenseArn).toBe(licenseArn);
+    expect((await consumer.send(new GetLicenseCommand({ LicenseArn: licenseArn }))).License?.LicenseArn).toBe(
+      licenseArn,
+    );
     const checkout = await consumer.send(
       new CheckoutLicenseCommand({
         ProductSKU: 'analytics-pro',
@@ -163,30 +200,43 @@ describe('licence tokens for customers without an account: refresh token, access
     expect(checkout.LicenseArn).toBe(licenseArn);
     // ...and do nothing else.
     await expect(consumer.send(new ListLicensesCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
-    await expect(consumer.send(new CreateTokenCommand({ LicenseArn: licenseArn, ClientToken: randomUUID() }))).rejects.toMatchObject({
+    await expect(
+      consumer.send(new CreateTokenCommand({ LicenseArn: licenseArn, ClientToken: randomUUID() })),
+    ).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
     // Without the session token the signature is not theirs.
     await expect(
-      withCredentials({ ...sts.credentials!, SessionToken: 'not-the-session-token' }).send(new GetLicenseCommand({ LicenseArn: licenseArn })),
+      withCredentials({ ...sts.credentials!, SessionToken: 'not-the-session-token' }).send(
+        new GetLicenseCommand({ LicenseArn: licenseArn }),
+      ),
     ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
 
     // Deleting the token ends it all: the exchange, new credentials and the credentials already out.
     await issuer.send(new DeleteTokenCommand({ TokenId }));
-    await expect(customer.send(new GetAccessTokenCommand({ Token }))).rejects.toMatchObject({ name: 'AuthorizationException' });
+    await expect(customer.send(new GetAccessTokenCommand({ Token }))).rejects.toMatchObject({
+      name: 'AuthorizationException',
+    });
     expect((await assumeRole(AccessToken!)).error).toMatchObject({ code: 'InvalidIdentityToken', status: 400 });
-    await expect(withCredentials(unused.credentials!).send(new GetLicenseCommand({ LicenseArn: licenseArn }))).rejects.toMatchObject({
+    await expect(
+      withCredentials(unused.credentials!).send(new GetLicenseCommand({ LicenseArn: licenseArn })),
+    ).rejects.toMatchObject({
       $metadata: { httpStatusCode: 403 },
     });
     const revokedBy = Date.now() + 7_000;
     let refused: unknown;
     while (!refused && Date.now() < revokedBy) {
-      refused = await consumer.send(new GetLicenseCommand({ LicenseArn: licenseArn })).then(() => undefined, (error: unknown) => error);
+      refused = await consumer.send(new GetLicenseCommand({ LicenseArn: licenseArn })).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       if (!refused) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(refused).toMatchObject({ $metadata: { httpStatusCode: 403 } });
 
-    const { Tokens } = await issuer.send(new ListTokensCommand({ Filters: [{ Name: 'LicenseArns', Values: [licenseArn] }] }));
+    const { Tokens } = await issuer.send(
+      new ListTokensCommand({ Filters: [{ Name: 'LicenseArns', Values: [licenseArn] }] }),
+    );
     expect(Tokens!.find((t) => t.TokenId === TokenId)).toMatchObject({
       TokenType: 'REFRESH_TOKEN',
       LicenseArn: licenseArn,
@@ -239,7 +289,9 @@ describe('licence tokens for customers without an account: refresh token, access
     expect(checkout.LicenseArn).toBe(licenseArn);
 
     const consumerOnly = licenseManager(system, accounts.nestedMember);
-    await consumerOnly.send(new AcceptGrantCommand({ GrantArn: await grantTo(accounts.nestedMember, ['CheckoutLicense']) }));
+    await consumerOnly.send(
+      new AcceptGrantCommand({ GrantArn: await grantTo(accounts.nestedMember, ['CheckoutLicense']) }),
+    );
     await expect(tokenFor(consumerOnly, [])).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 
@@ -248,7 +300,15 @@ describe('licence tokens for customers without an account: refresh token, access
     // Signed as the service would have an hour ago (the test knows the deployment's master key).
     const issuedAt = epochSeconds(new Date(Date.now() - 2 * 3_600_000));
     const expired = signJwt(
-      { aud: licenseArn, amr: ['edition:pro'], sub: ISSUER, tid: TokenId, jti: randomUUID(), iat: issuedAt, exp: issuedAt + 3600 },
+      {
+        aud: licenseArn,
+        amr: ['edition:pro'],
+        sub: ISSUER,
+        tid: TokenId,
+        jti: randomUUID(),
+        iat: issuedAt,
+        exp: issuedAt + 3600,
+      },
       new MasterKey(MASTER_KEY).derive('access-token'),
     );
     expect((await assumeRole(expired)).error).toMatchObject({ code: 'ExpiredTokenException', status: 400 });
@@ -263,12 +323,19 @@ describe('licence tokens for customers without an account: refresh token, access
     const db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
     try {
-      const events = (await db.query(`select type, data::text as data from grants.events`)).rows as { type: string; data: string }[];
-      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['TokenCreated', 'TokenDeleted', 'AccessTokenIssued', 'TemporaryCredentialsIssued']));
+      const events = (await db.query(`select type, data::text as data from grants.events`)).rows as {
+        type: string;
+        data: string;
+      }[];
+      expect(events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['TokenCreated', 'TokenDeleted', 'AccessTokenIssued', 'TemporaryCredentialsIssued']),
+      );
       const stored = [
         ...events.map((e) => e.data),
         ...(await db.query(`select row_to_json(t)::text as row from grants.refresh_tokens t`)).rows.map((r) => r.row),
-        ...(await db.query(`select row_to_json(c)::text as row from grants.temporary_credentials c`)).rows.map((r) => r.row),
+        ...(await db.query(`select row_to_json(c)::text as row from grants.temporary_credentials c`)).rows.map(
+          (r) => r.row,
+        ),
       ];
       for (const secret of secrets) expect(stored.filter((text) => text.includes(secret))).toEqual([]);
     } finally {

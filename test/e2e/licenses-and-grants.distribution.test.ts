@@ -70,7 +70,8 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
     );
   const setStatus = (client: LicenseManagerClient, GrantArn: string, Status: 'ACTIVE' | 'DISABLED') =>
     client.send(new CreateGrantVersionCommand({ GrantArn, Status, ClientToken: randomUUID() }));
-  const grantOf = async (GrantArn: string, client = issuer) => (await client.send(new GetGrantCommand({ GrantArn }))).Grant!;
+  const grantOf = async (GrantArn: string, client = issuer) =>
+    (await client.send(new GetGrantCommand({ GrantArn }))).Grant!;
   /** The workflow runs after CreateGrant and DeleteGrant answer: wait for the status it reaches. */
   const settled = async (GrantArn: string, status: GrantStatus): Promise<Grant> => {
     const deadline = Date.now() + 15_000;
@@ -81,8 +82,11 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
     }
   };
   const subGrantsOf = async (licenseArn: string, parentArn: string) =>
-    (await issuer.send(new ListDistributedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [licenseArn] }] }))).Grants!.filter((g) => g.ParentArn === parentArn);
-  const subGrantFor = (subGrants: Grant[], account: { accountId: string }) => subGrants.find((g) => g.GranteePrincipalArn === accountPrincipal(account))!;
+    (
+      await issuer.send(new ListDistributedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [licenseArn] }] }))
+    ).Grants!.filter((g) => g.ParentArn === parentArn);
+  const subGrantFor = (subGrants: Grant[], account: { accountId: string }) =>
+    subGrants.find((g) => g.GranteePrincipalArn === accountPrincipal(account))!;
   const checkout = (license: { sku: string; fingerprint: string }, client: LicenseManagerClient) =>
     client.send(
       new CheckoutLicenseCommand({
@@ -113,33 +117,59 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
     const created = await grantTo(licenseArn, ENGINEERING_OU);
     expect(created).toMatchObject({ Status: 'PENDING_WORKFLOW', Version: '1' });
     const parentArn = created.GrantArn!;
-    expect(await settled(parentArn, 'WORKFLOW_COMPLETED')).toMatchObject({ GrantStatus: 'WORKFLOW_COMPLETED', GranteePrincipalArn: ENGINEERING_OU, Version: '2' });
+    expect(await settled(parentArn, 'WORKFLOW_COMPLETED')).toMatchObject({
+      GrantStatus: 'WORKFLOW_COMPLETED',
+      GranteePrincipalArn: ENGINEERING_OU,
+      Version: '2',
+    });
 
     // One accepted (DISABLED) sub-grant for 222222222222 and, nested, 444444444444; none for the outsider or the management account.
     const subGrants = await subGrantsOf(licenseArn, parentArn);
-    expect(subGrants.map((g) => g.GranteePrincipalArn).sort()).toEqual([accountPrincipal(accounts.member), accountPrincipal(accounts.nestedMember)]);
+    expect(subGrants.map((g) => g.GranteePrincipalArn).sort()).toEqual([
+      accountPrincipal(accounts.member),
+      accountPrincipal(accounts.nestedMember),
+    ]);
     for (const sub of subGrants) {
-      expect(sub).toMatchObject({ GrantStatus: 'DISABLED', LicenseArn: licenseArn, GrantedOperations: ['CheckoutLicense', 'CheckInLicense'] });
+      expect(sub).toMatchObject({
+        GrantStatus: 'DISABLED',
+        LicenseArn: licenseArn,
+        GrantedOperations: ['CheckoutLicense', 'CheckInLicense'],
+      });
     }
-    const forOrganization = await issuer.send(new ListReceivedGrantsForOrganizationCommand({ LicenseArn: licenseArn, Filters: [{ Name: 'ParentArn', Values: [parentArn] }] }));
+    const forOrganization = await issuer.send(
+      new ListReceivedGrantsForOrganizationCommand({
+        LicenseArn: licenseArn,
+        Filters: [{ Name: 'ParentArn', Values: [parentArn] }],
+      }),
+    );
     expect(forOrganization.Grants!.map((g) => g.GrantArn).sort()).toEqual(subGrants.map((g) => g.GrantArn).sort());
-    expect((await issuer.send(new ListReceivedLicensesForOrganizationCommand({}))).Licenses!.map((l) => l.LicenseArn)).toContain(licenseArn);
+    expect(
+      (await issuer.send(new ListReceivedLicensesForOrganizationCommand({}))).Licenses!.map((l) => l.LicenseArn),
+    ).toContain(licenseArn);
 
     // Each account sees its own sub-grant only; the parent covers nobody.
     const memberSub = subGrantFor(subGrants, accounts.member);
     const nestedSub = subGrantFor(subGrants, accounts.nestedMember);
     const received = async (client: LicenseManagerClient) =>
-      (await client.send(new ListReceivedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [licenseArn] }] }))).Grants!.map((g) => g.GrantArn);
+      (
+        await client.send(new ListReceivedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [licenseArn] }] }))
+      ).Grants!.map((g) => g.GrantArn);
     expect(await received(member)).toEqual([memberSub.GrantArn]);
     expect(await received(nested)).toEqual([nestedSub.GrantArn]);
     expect(await received(outsider)).toEqual([]);
-    await expect(member.send(new GetGrantCommand({ GrantArn: parentArn }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
-    expect((await nested.send(new ListReceivedLicensesCommand({ LicenseArns: [licenseArn] }))).Licenses).toMatchObject([{ ReceivedMetadata: { ReceivedStatus: 'DISABLED' } }]);
+    await expect(member.send(new GetGrantCommand({ GrantArn: parentArn }))).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+    });
+    expect((await nested.send(new ListReceivedLicensesCommand({ LicenseArns: [licenseArn] }))).Licenses).toMatchObject([
+      { ReceivedMetadata: { ReceivedStatus: 'DISABLED' } },
+    ]);
 
     // Activation per account: by the account itself (not another's), or by the grantor.
     await expect(checkout(license, member)).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
     expect(await setStatus(member, memberSub.GrantArn!, 'ACTIVE')).toMatchObject({ Status: 'ACTIVE' });
-    await expect(setStatus(member, nestedSub.GrantArn!, 'ACTIVE')).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    await expect(setStatus(member, nestedSub.GrantArn!, 'ACTIVE')).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+    });
     expect((await checkout(license, member)).LicenseConsumptionToken).toEqual(expect.any(String));
     await expect(checkout(license, nested)).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
 
@@ -153,9 +183,12 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
 
     // Deleting the parent recalls every sub-grant, then deletes it.
     const parent = await grantOf(parentArn);
-    expect(await issuer.send(new DeleteGrantCommand({ GrantArn: parentArn, Version: parent.Version }))).toMatchObject({ Status: 'PENDING_DELETE' });
+    expect(await issuer.send(new DeleteGrantCommand({ GrantArn: parentArn, Version: parent.Version }))).toMatchObject({
+      Status: 'PENDING_DELETE',
+    });
     expect(await settled(parentArn, 'DELETED')).toMatchObject({ GrantStatus: 'DELETED' });
-    for (const sub of await subGrantsOf(licenseArn, parentArn)) expect(sub).toMatchObject({ GrantStatus: 'DELETED', StatusReason: expect.stringContaining(parentArn) });
+    for (const sub of await subGrantsOf(licenseArn, parentArn))
+      expect(sub).toMatchObject({ GrantStatus: 'DELETED', StatusReason: expect.stringContaining(parentArn) });
     expect((await grantOf(parentArn, issuer)).GrantStatus).toBe('DELETED');
     await expect(checkout(license, nested)).rejects.toMatchObject({ name: 'NoEntitlementsAllowedException' });
     expect((await member.send(new ListReceivedLicensesCommand({ LicenseArns: [licenseArn] }))).Licenses).toEqual([]);
@@ -166,14 +199,22 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
     const { GrantArn } = await grantTo(licenseArn, ORGANIZATION);
     expect(await settled(GrantArn!, 'WORKFLOW_COMPLETED')).toMatchObject({ GrantStatus: 'WORKFLOW_COMPLETED' });
     const subGrants = await subGrantsOf(licenseArn, GrantArn!);
-    expect(subGrants.map((g) => g.GranteePrincipalArn).sort()).toEqual([accountPrincipal(accounts.member), accountPrincipal(accounts.nestedMember)]);
+    expect(subGrants.map((g) => g.GranteePrincipalArn).sort()).toEqual([
+      accountPrincipal(accounts.member),
+      accountPrincipal(accounts.nestedMember),
+    ]);
     const { GrantArn: toOu } = await grantTo(licenseArn, ENGINEERING_OU);
     await settled(toOu!, 'WORKFLOW_COMPLETED');
     await setStatus(issuer, GrantArn!, 'ACTIVE');
     // The OU's sub-grants are for the same product and accounts: one ACTIVE grant per product.
     await expect(setStatus(issuer, toOu!, 'ACTIVE')).rejects.toMatchObject({ name: 'ValidationException' });
     await issuer.send(
-      new CreateGrantVersionCommand({ GrantArn: toOu, Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' }, ClientToken: randomUUID() }),
+      new CreateGrantVersionCommand({
+        GrantArn: toOu,
+        Status: 'ACTIVE',
+        Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' },
+        ClientToken: randomUUID(),
+      }),
     );
     expect((await subGrantsOf(licenseArn, GrantArn!)).map((g) => g.GrantStatus)).toEqual(['DISABLED', 'DISABLED']);
     expect((await subGrantsOf(licenseArn, toOu!)).map((g) => g.GrantStatus)).toEqual(['ACTIVE', 'ACTIVE']);
@@ -191,7 +232,9 @@ describe('organization and OU grants through @aws-sdk/client-license-manager', (
       granted = await grantTo((await createLicense()).licenseArn, accountPrincipal(accounts.nestedMember));
     }
     expect(granted).toMatchObject({ Status: 'DISABLED' });
-    await expect(nested.send(new AcceptGrantCommand({ GrantArn: granted.GrantArn }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(nested.send(new AcceptGrantCommand({ GrantArn: granted.GrantArn }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
     expect(await setStatus(nested, granted.GrantArn!, 'ACTIVE')).toMatchObject({ Status: 'ACTIVE' });
     // An account outside the organization still accepts its grants itself.
     expect(await grantTo(licenseArn, accountPrincipal(accounts.outsider))).toMatchObject({ Status: 'PENDING_ACCEPT' });

@@ -76,7 +76,11 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       () => {
         throw new Error('the call succeeded');
       },
-      (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({ name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }),
+      (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({
+        name: error.name,
+        message: error.message,
+        status: error.$metadata?.httpStatusCode,
+      }),
     );
 
   beforeAll(async () => {
@@ -98,7 +102,9 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     expect(created.LicenseArn).toMatch(LICENSE_ARN);
     const arn = created.LicenseArn!;
     expect(await issuer.send(new CreateLicenseCommand(request))).toMatchObject({ LicenseArn: arn, Version: '1' });
-    expect(await failure(issuer.send(new CreateLicenseCommand({ ...request, LicenseName: 'Other' })))).toMatchObject({ name: 'ValidationException' });
+    expect(await failure(issuer.send(new CreateLicenseCommand({ ...request, LicenseName: 'Other' })))).toMatchObject({
+      name: 'ValidationException',
+    });
 
     const { License: v1 } = await issuer.send(new GetLicenseCommand({ LicenseArn: arn }));
     expect(v1).toMatchObject({
@@ -116,19 +122,39 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       Version: '1',
     });
 
-    const version = { ...request, LicenseArn: arn, Status: 'AVAILABLE' as const, ClientToken: randomUUID(), SourceVersion: '1' };
+    const version = {
+      ...request,
+      LicenseArn: arn,
+      Status: 'AVAILABLE' as const,
+      ClientToken: randomUUID(),
+      SourceVersion: '1',
+    };
     delete (version as Partial<CreateLicenseRequest>).ProductSKU;
     delete (version as Partial<CreateLicenseRequest>).Beneficiary;
     const v2 = await issuer.send(new CreateLicenseVersionCommand({ ...version, LicenseName: 'Analytics Pro 2' }));
     expect(v2).toMatchObject({ LicenseArn: arn, Version: '2', Status: 'AVAILABLE' });
-    const stale = await failure(issuer.send(new CreateLicenseVersionCommand({ ...version, ClientToken: randomUUID(), Status: 'SUSPENDED' })));
+    const stale = await failure(
+      issuer.send(new CreateLicenseVersionCommand({ ...version, ClientToken: randomUUID(), Status: 'SUSPENDED' })),
+    );
     expect(stale).toMatchObject({ name: 'ConflictException', status: 409 });
-    const v3 = await issuer.send(new CreateLicenseVersionCommand({ ...version, ClientToken: randomUUID(), SourceVersion: '2', Status: 'DEACTIVATED' }));
+    const v3 = await issuer.send(
+      new CreateLicenseVersionCommand({
+        ...version,
+        ClientToken: randomUUID(),
+        SourceVersion: '2',
+        Status: 'DEACTIVATED',
+      }),
+    );
     expect(v3).toMatchObject({ Version: '3', Status: 'DEACTIVATED' });
 
-    expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn }))).License).toMatchObject({ Version: '3', Status: 'DEACTIVATED' });
+    expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn }))).License).toMatchObject({
+      Version: '3',
+      Status: 'DEACTIVATED',
+    });
     expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn, Version: '1' }))).License).toEqual(v1);
-    expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn, Version: '2' }))).License).toMatchObject({ LicenseName: 'Analytics Pro 2' });
+    expect((await issuer.send(new GetLicenseCommand({ LicenseArn: arn, Version: '2' }))).License).toMatchObject({
+      LicenseName: 'Analytics Pro 2',
+    });
     const versions = await issuer.send(new ListLicenseVersionsCommand({ LicenseArn: arn, MaxResults: 2 }));
     expect(versions.Licenses!.map((l) => l.Version)).toEqual(['1', '2']);
     const rest = await issuer.send(new ListLicenseVersionsCommand({ LicenseArn: arn, NextToken: versions.NextToken }));
@@ -140,12 +166,16 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const b = await issuer.send(new CreateLicenseCommand(definition()));
     const { License } = await issuer.send(new GetLicenseCommand({ LicenseArn: b.LicenseArn }));
     const byFilter = async (Name: string, value: string) =>
-      (await issuer.send(new ListLicensesCommand({ Filters: [{ Name, Values: [value] }] }))).Licenses!.map((l) => l.LicenseArn);
+      (await issuer.send(new ListLicensesCommand({ Filters: [{ Name, Values: [value] }] }))).Licenses!.map(
+        (l) => l.LicenseArn,
+      );
     expect(await byFilter('Beneficiary', 'alice')).toEqual([a.LicenseArn]);
     expect(await byFilter('ProductSKU', License!.ProductSKU!)).toEqual([b.LicenseArn]);
     expect(await byFilter('Fingerprint', License!.Issuer!.KeyFingerprint!)).toContain(b.LicenseArn);
     expect(await byFilter('Status', 'DEACTIVATED')).toHaveLength(1);
-    expect(await failure(issuer.send(new ListLicensesCommand({ Filters: [{ Name: 'Color', Values: ['red'] }] })))).toMatchObject({ name: 'InvalidParameterValueException' });
+    expect(
+      await failure(issuer.send(new ListLicensesCommand({ Filters: [{ Name: 'Color', Values: ['red'] }] }))),
+    ).toMatchObject({ name: 'InvalidParameterValueException' });
     const first = await issuer.send(new ListLicensesCommand({ MaxResults: 2 }));
     const second = await issuer.send(new ListLicensesCommand({ MaxResults: 2, NextToken: first.NextToken }));
     expect(first.Licenses).toHaveLength(2);
@@ -160,46 +190,130 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     expect(granted).toMatchObject({ Status: 'PENDING_ACCEPT', Version: '1' });
     expect(granted.GrantArn).toMatch(GRANT_ARN);
     const grantArn = granted.GrantArn!;
-    expect((await member.send(new ListReceivedLicensesCommand({}))).Licenses!.find((l) => l.LicenseArn === LicenseArn)).toMatchObject({
-      ReceivedMetadata: { ReceivedStatus: 'PENDING_ACCEPT', AllowedOperations: ['CheckoutLicense', 'CheckInLicense', 'CreateGrant'] },
+    expect(
+      (await member.send(new ListReceivedLicensesCommand({}))).Licenses!.find((l) => l.LicenseArn === LicenseArn),
+    ).toMatchObject({
+      ReceivedMetadata: {
+        ReceivedStatus: 'PENDING_ACCEPT',
+        AllowedOperations: ['CheckoutLicense', 'CheckInLicense', 'CreateGrant'],
+      },
     });
-    expect(await failure(issuer.send(new AcceptGrantCommand({ GrantArn: grantArn })))).toMatchObject({ name: 'AuthorizationException' });
-    expect(await failure(member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', ClientToken: randomUUID() })))).toMatchObject({
+    expect(await failure(issuer.send(new AcceptGrantCommand({ GrantArn: grantArn })))).toMatchObject({
+      name: 'AuthorizationException',
+    });
+    expect(
+      await failure(
+        member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', ClientToken: randomUUID() })),
+      ),
+    ).toMatchObject({
       name: 'ValidationException',
     });
 
-    expect(await member.send(new AcceptGrantCommand({ GrantArn: grantArn }))).toMatchObject({ Status: 'ACTIVE', Version: '2' });
-    expect(await failure(member.send(new AcceptGrantCommand({ GrantArn: grantArn })))).toMatchObject({ name: 'ValidationException' });
-    const disabled = await member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'DISABLED', StatusReason: 'paused', ClientToken: randomUUID() }));
+    expect(await member.send(new AcceptGrantCommand({ GrantArn: grantArn }))).toMatchObject({
+      Status: 'ACTIVE',
+      Version: '2',
+    });
+    expect(await failure(member.send(new AcceptGrantCommand({ GrantArn: grantArn })))).toMatchObject({
+      name: 'ValidationException',
+    });
+    const disabled = await member.send(
+      new CreateGrantVersionCommand({
+        GrantArn: grantArn,
+        Status: 'DISABLED',
+        StatusReason: 'paused',
+        ClientToken: randomUUID(),
+      }),
+    );
     expect(disabled).toMatchObject({ Status: 'DISABLED', Version: '3' });
-    const staleVersion = await failure(issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '2', ClientToken: randomUUID() })));
+    const staleVersion = await failure(
+      issuer.send(
+        new CreateGrantVersionCommand({
+          GrantArn: grantArn,
+          Status: 'ACTIVE',
+          SourceVersion: '2',
+          ClientToken: randomUUID(),
+        }),
+      ),
+    );
     // The model gives CreateGrantVersion no ConflictException: a stale SourceVersion is a bad parameter.
     expect(staleVersion).toMatchObject({ name: 'InvalidParameterValueException' });
     const token = randomUUID();
-    expect(await issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }))).toMatchObject({
+    expect(
+      await issuer.send(
+        new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }),
+      ),
+    ).toMatchObject({
       Status: 'ACTIVE',
       Version: '4',
     });
-    expect(await issuer.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }))).toMatchObject({
+    expect(
+      await issuer.send(
+        new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }),
+      ),
+    ).toMatchObject({
       Version: '4',
     });
-    expect(await failure(member.send(new CreateGrantVersionCommand({ GrantArn: grantArn, GrantName: 'mine', ClientToken: randomUUID() })))).toMatchObject({
+    expect(
+      await failure(
+        member.send(
+          new CreateGrantVersionCommand({ GrantArn: grantArn, GrantName: 'mine', ClientToken: randomUUID() }),
+        ),
+      ),
+    ).toMatchObject({
       name: 'AuthorizationException',
     });
-    expect((await member.send(new GetGrantCommand({ GrantArn: grantArn, Version: '3' }))).Grant).toMatchObject({ GrantStatus: 'DISABLED', StatusReason: 'paused' });
-    expect((await member.send(new ListReceivedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [LicenseArn!] }] }))).Grants).toMatchObject([
-      { GrantArn: grantArn, GrantStatus: 'ACTIVE', ParentArn: LicenseArn, GranteePrincipalArn: accountPrincipal(accounts.member) },
+    expect((await member.send(new GetGrantCommand({ GrantArn: grantArn, Version: '3' }))).Grant).toMatchObject({
+      GrantStatus: 'DISABLED',
+      StatusReason: 'paused',
+    });
+    expect(
+      (await member.send(new ListReceivedGrantsCommand({ Filters: [{ Name: 'LicenseArn', Values: [LicenseArn!] }] })))
+        .Grants,
+    ).toMatchObject([
+      {
+        GrantArn: grantArn,
+        GrantStatus: 'ACTIVE',
+        ParentArn: LicenseArn,
+        GranteePrincipalArn: accountPrincipal(accounts.member),
+      },
     ]);
-    expect((await issuer.send(new ListDistributedGrantsCommand({ Filters: [{ Name: 'GrantStatus', Values: ['ACTIVE'] }, { Name: 'LicenseArn', Values: [LicenseArn!] }] }))).Grants).toHaveLength(1);
+    expect(
+      (
+        await issuer.send(
+          new ListDistributedGrantsCommand({
+            Filters: [
+              { Name: 'GrantStatus', Values: ['ACTIVE'] },
+              { Name: 'LicenseArn', Values: [LicenseArn!] },
+            ],
+          }),
+        )
+      ).Grants,
+    ).toHaveLength(1);
 
-    expect(await failure(member.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' })))).toMatchObject({ name: 'AuthorizationException' });
-    expect(await failure(issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '3' })))).toMatchObject({ name: 'InvalidParameterValueException' });
-    expect(await issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' }))).toMatchObject({ Status: 'DELETED', Version: '5' });
+    expect(await failure(member.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' })))).toMatchObject({
+      name: 'AuthorizationException',
+    });
+    expect(await failure(issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '3' })))).toMatchObject({
+      name: 'InvalidParameterValueException',
+    });
+    expect(await issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' }))).toMatchObject({
+      Status: 'DELETED',
+      Version: '5',
+    });
     expect((await member.send(new ListReceivedLicensesCommand({ LicenseArns: [LicenseArn!] }))).Licenses).toEqual([]);
 
     const second = await grantTo(LicenseArn!, accountPrincipal(accounts.nestedMember));
-    expect(await nested.send(new RejectGrantCommand({ GrantArn: second.GrantArn }))).toMatchObject({ Status: 'REJECTED', Version: '2' });
-    expect(await failure(issuer.send(new CreateGrantVersionCommand({ GrantArn: second.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })))).toMatchObject({
+    expect(await nested.send(new RejectGrantCommand({ GrantArn: second.GrantArn }))).toMatchObject({
+      Status: 'REJECTED',
+      Version: '2',
+    });
+    expect(
+      await failure(
+        issuer.send(
+          new CreateGrantVersionCommand({ GrantArn: second.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() }),
+        ),
+      ),
+    ).toMatchObject({
       name: 'ValidationException',
     });
   });
@@ -211,21 +325,37 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const b = await grantTo(sameProduct.LicenseArn!, accountPrincipal(accounts.member));
     await member.send(new AcceptGrantCommand({ GrantArn: a.GrantArn }));
     expect(await member.send(new AcceptGrantCommand({ GrantArn: b.GrantArn }))).toMatchObject({ Status: 'DISABLED' });
-    const refused = await failure(member.send(new CreateGrantVersionCommand({ GrantArn: b.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })));
+    const refused = await failure(
+      member.send(new CreateGrantVersionCommand({ GrantArn: b.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })),
+    );
     expect(refused).toMatchObject({ name: 'ValidationException', message: expect.stringContaining(a.GrantArn!) });
     await member.send(
-      new CreateGrantVersionCommand({ GrantArn: b.GrantArn, Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' }, ClientToken: randomUUID() }),
+      new CreateGrantVersionCommand({
+        GrantArn: b.GrantArn,
+        Status: 'ACTIVE',
+        Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' },
+        ClientToken: randomUUID(),
+      }),
     );
-    expect((await member.send(new GetGrantCommand({ GrantArn: a.GrantArn }))).Grant).toMatchObject({ GrantStatus: 'DISABLED', StatusReason: `Replaced by ${b.GrantArn}` });
-    expect((await member.send(new GetGrantCommand({ GrantArn: b.GrantArn }))).Grant).toMatchObject({ GrantStatus: 'ACTIVE' });
+    expect((await member.send(new GetGrantCommand({ GrantArn: a.GrantArn }))).Grant).toMatchObject({
+      GrantStatus: 'DISABLED',
+      StatusReason: `Replaced by ${b.GrantArn}`,
+    });
+    expect((await member.send(new GetGrantCommand({ GrantArn: b.GrantArn }))).Grant).toMatchObject({
+      GrantStatus: 'ACTIVE',
+    });
   });
 
   it('lets only the management account grant to its organization; a member distributes what it received, within its operations', async () => {
     // The distribution of organization and OU grants: licenses-and-grants.distribution.test.ts.
     const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
     expect(await grantTo(LicenseArn!, ENGINEERING_OU)).toMatchObject({ Status: 'PENDING_WORKFLOW' });
-    expect(await failure(grantTo(LicenseArn!, ORGANIZATION, outsider))).toMatchObject({ name: 'InvalidParameterValueException' });
-    expect(await failure(member.send(new ListReceivedGrantsForOrganizationCommand({ LicenseArn })))).toMatchObject({ name: 'AuthorizationException' });
+    expect(await failure(grantTo(LicenseArn!, ORGANIZATION, outsider))).toMatchObject({
+      name: 'InvalidParameterValueException',
+    });
+    expect(await failure(member.send(new ListReceivedGrantsForOrganizationCommand({ LicenseArn })))).toMatchObject({
+      name: 'AuthorizationException',
+    });
 
     // A member distributes what it received, within the operations it was granted.
     const { LicenseArn: other } = await issuer.send(new CreateLicenseCommand(definition()));
@@ -233,7 +363,9 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     await member.send(new AcceptGrantCommand({ GrantArn: toMember.GrantArn }));
     expect(await failure(grantTo(other!, ORGANIZATION, member))).toMatchObject({ name: 'ValidationException' });
     const subGrant = await grantTo(other!, accountPrincipal(accounts.nestedMember), member);
-    expect((await nested.send(new GetGrantCommand({ GrantArn: subGrant.GrantArn }))).Grant).toMatchObject({ ParentArn: toMember.GrantArn });
+    expect((await nested.send(new GetGrantCommand({ GrantArn: subGrant.GrantArn }))).Grant).toMatchObject({
+      ParentArn: toMember.GrantArn,
+    });
     const beyond = member.send(
       new CreateGrantCommand({
         GrantName: 'too much',
@@ -244,7 +376,10 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
         ClientToken: randomUUID(),
       }),
     );
-    expect(await failure(beyond)).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('CreateToken') });
+    expect(await failure(beyond)).toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('CreateToken'),
+    });
   });
 
   it('shows a stranger nothing and lets it change nothing', async () => {
@@ -259,23 +394,38 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     expect(await failure(outsider.send(new AcceptGrantCommand({ GrantArn })))).toMatchObject(notFound);
     expect(await failure(outsider.send(new RejectGrantCommand({ GrantArn })))).toMatchObject(notFound);
     expect(await failure(outsider.send(new DeleteGrantCommand({ GrantArn, Version: '1' })))).toMatchObject(notFound);
-    expect(await failure(outsider.send(new CreateGrantVersionCommand({ GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })))).toMatchObject(notFound);
-    expect(await failure(outsider.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' })))).toMatchObject(notFound);
+    expect(
+      await failure(
+        outsider.send(new CreateGrantVersionCommand({ GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })),
+      ),
+    ).toMatchObject(notFound);
+    expect(await failure(outsider.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' })))).toMatchObject(
+      notFound,
+    );
     expect(await failure(grantTo(LicenseArn!, accountPrincipal(accounts.outsider), outsider))).toMatchObject(notFound);
     expect((await outsider.send(new ListReceivedGrantsCommand({}))).Grants).toEqual([]);
     expect((await outsider.send(new ListReceivedLicensesCommand({}))).Licenses).toEqual([]);
     expect((await outsider.send(new ListDistributedGrantsCommand({}))).Grants).toEqual([]);
     // A grantee sees the licence, and is told it may not change it.
-    expect(await failure(member.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' })))).toMatchObject({ name: 'AuthorizationException' });
+    expect(await failure(member.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' })))).toMatchObject({
+      name: 'AuthorizationException',
+    });
   });
 
   it('deletes a licence: still readable, no longer versioned or granted', async () => {
     const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
-    expect(await failure(issuer.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '2' })))).toMatchObject({ name: 'ConflictException' });
+    expect(await failure(issuer.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '2' })))).toMatchObject({
+      name: 'ConflictException',
+    });
     const deleted = await issuer.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: '1' }));
     expect(deleted).toMatchObject({ Status: 'DELETED', DeletionDate: expect.any(String) });
-    expect((await issuer.send(new GetLicenseCommand({ LicenseArn }))).License).toMatchObject({ Status: 'DELETED', Version: '1' });
-    expect(await failure(grantTo(LicenseArn!, accountPrincipal(accounts.member)))).toMatchObject({ name: 'ValidationException' });
+    expect((await issuer.send(new GetLicenseCommand({ LicenseArn }))).License).toMatchObject({
+      Status: 'DELETED',
+      Version: '1',
+    });
+    expect(await failure(grantTo(LicenseArn!, accountPrincipal(accounts.member)))).toMatchObject({
+      name: 'ValidationException',
+    });
     const { License } = await issuer.send(new GetLicenseCommand({ LicenseArn }));
     const version = issuer.send(
       new CreateLicenseVersionCommand({
@@ -295,14 +445,30 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
   });
 
   it('tags licences (their issuer) and grants (their grantor)', async () => {
-    const { LicenseArn } = await issuer.send(new CreateLicenseCommand({ ...definition(), Tags: [{ Key: 'team', Value: 'sales' }] }));
+    const { LicenseArn } = await issuer.send(
+      new CreateLicenseCommand({ ...definition(), Tags: [{ Key: 'team', Value: 'sales' }] }),
+    );
     const { GrantArn } = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
     for (const ResourceArn of [LicenseArn!, GrantArn!]) {
-      await issuer.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'team', Value: 'finance' }, { Key: 'tier', Value: 'gold' }] }));
+      await issuer.send(
+        new TagResourceCommand({
+          ResourceArn,
+          Tags: [
+            { Key: 'team', Value: 'finance' },
+            { Key: 'tier', Value: 'gold' },
+          ],
+        }),
+      );
       await issuer.send(new UntagResourceCommand({ ResourceArn, TagKeys: ['tier'] }));
-      expect((await issuer.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags).toEqual([{ Key: 'team', Value: 'finance' }]);
-      expect(await failure(member.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'k', Value: 'v' }] })))).toMatchObject({ name: 'AuthorizationException' });
-      expect(await failure(outsider.send(new ListTagsForResourceCommand({ ResourceArn })))).toMatchObject({ name: 'InvalidParameterValueException' });
+      expect((await issuer.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags).toEqual([
+        { Key: 'team', Value: 'finance' },
+      ]);
+      expect(
+        await failure(member.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'k', Value: 'v' }] }))),
+      ).toMatchObject({ name: 'AuthorizationException' });
+      expect(await failure(outsider.send(new ListTagsForResourceCommand({ ResourceArn })))).toMatchObject({
+        name: 'InvalidParameterValueException',
+      });
     }
   });
 
@@ -311,7 +477,13 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const { LicenseArn } = await issuer.send(new CreateLicenseCommand(request));
     const { ProductSKU: _sku, Beneficiary: _beneficiary, ...changed } = request;
     // ResetUsage is newer than this SDK's model: sent as JSON.
-    const version = await callLicenseManager(system, accounts.management, 'CreateLicenseVersion', { ...changed, LicenseArn, Status: 'AVAILABLE', ResetUsage: true, ClientToken: randomUUID() });
+    const version = await callLicenseManager(system, accounts.management, 'CreateLicenseVersion', {
+      ...changed,
+      LicenseArn,
+      Status: 'AVAILABLE',
+      ResetUsage: true,
+      ClientToken: randomUUID(),
+    });
     expect(version.status, version.text).toBe(200);
     const { GrantArn } = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
     await member.send(new AcceptGrantCommand({ GrantArn }));
@@ -319,14 +491,18 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const nc = await connect({ servers: process.env.NATS_URL });
     try {
       const stream = eventsStreamName(system.natsNamespace);
-      await (await nc.jetstreamManager()).consumers.add(stream, {
+      await (
+        await nc.jetstreamManager()
+      ).consumers.add(stream, {
         durable_name: 'licenses-and-grants',
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         filter_subject: `lm.${system.natsNamespace}.events.grants.>`,
       });
       const consumer = await nc.jetstream().consumers.get(stream, 'licenses-and-grants');
-      const ids = [LicenseArn!, GrantArn!].map((arn) => arn.split(':').pop()!.replace(/^l-/, 'license-l-').replace(/^g-/, 'grant-g-'));
+      const ids = [LicenseArn!, GrantArn!].map((arn) =>
+        arn.split(':').pop()!.replace(/^l-/, 'license-l-').replace(/^g-/, 'grant-g-'),
+      );
       const received: DomainEventMessage[] = [];
       const deadline = Date.now() + 10_000;
       while (received.length < 5 && Date.now() < deadline) {
@@ -336,7 +512,13 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
         if (ids.includes(event.streamName)) received.push(event);
         message.ack();
       }
-      expect(received.map((event) => event.type)).toEqual(['LicenseCreated', 'LicenseVersionCreated', 'GrantCreated', 'GrantAccepted', 'GrantActivated']);
+      expect(received.map((event) => event.type)).toEqual([
+        'LicenseCreated',
+        'LicenseVersionCreated',
+        'GrantCreated',
+        'GrantAccepted',
+        'GrantActivated',
+      ]);
       expect(received[1].data).toMatchObject({ licenseArn: LicenseArn, version: '2', resetUsage: true });
       expect(JSON.stringify(received)).not.toMatch(/PRIVATE KEY/);
     } finally {

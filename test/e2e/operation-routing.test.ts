@@ -36,7 +36,8 @@ const SERVED = new Set([
 const SAMPLE_STRINGS: Record<string, string> = {
   Arn: 'arn:aws:license-manager::111111111111:license:l-0123456789abcdef0123456789abcdef',
   ResourceArn: 'arn:aws:license-manager-user-subscriptions:us-east-1:111111111111:license-server-endpoint/lse-0123',
-  SubscriptionProviderArn: 'arn:aws:license-manager-linux-subscriptions:us-east-1:111111111111:subscription-provider/sp-0123',
+  SubscriptionProviderArn:
+    'arn:aws:license-manager-linux-subscriptions:us-east-1:111111111111:subscription-provider/sp-0123',
   SecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:rhel-creds',
   Directory: 'd-0123456789',
   SecurityGroup: 'sg-01234567',
@@ -89,25 +90,35 @@ function requestFor(api: ApiModel, operation: string, input: Record<string, unkn
     // A flat form suffices: the sample inputs of the query API (STS) have scalar required members only.
     const form = new URLSearchParams({ Action: operation, Version: api.metadata.apiVersion });
     for (const [name, value] of Object.entries(input)) form.set(name, String(value));
-    return { service, path: '/', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+    return {
+      service,
+      path: '/',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    };
   }
   if (api.metadata.protocol === 'json') {
     return {
       service,
       path: '/',
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${api.metadata.targetPrefix}.${operation}` },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `${api.metadata.targetPrefix}.${operation}`,
+      },
       body: JSON.stringify(input),
     };
   }
-  const members = op.input ? api.shapes[op.input].members ?? {} : {};
+  const members = op.input ? (api.shapes[op.input].members ?? {}) : {};
   let path = op.http.requestUri;
   const query = new URLSearchParams();
   const body: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
     const ref = members[name];
     if (ref.location === 'uri') path = path.replace(`{${ref.locationName ?? name}}`, encodeURIComponent(String(value)));
-    else if (ref.location === 'querystring') (value as unknown[]).forEach((v) => query.append(ref.locationName ?? name, String(v)));
+    else if (ref.location === 'querystring')
+      (value as unknown[]).forEach((v) => query.append(ref.locationName ?? name, String(v)));
     else body[name] = value;
   }
   const search = query.toString();
@@ -120,7 +131,9 @@ function requestFor(api: ApiModel, operation: string, input: Record<string, unkn
   };
 }
 
-const operations = Object.values(apiModels).flatMap((api) => Object.keys(api.operations).map((operation) => ({ api, operation })));
+const operations = Object.values(apiModels).flatMap((api) =>
+  Object.keys(api.operations).map((operation) => ({ api, operation })),
+);
 const licenseManagerOperations = operations.filter(({ api }) => LICENSE_MANAGER_API_IDS.includes(api.id));
 
 describe('every operation of the AWS APIs (License Manager, the KMS and STS subsets) and of the extensions API is routed', () => {

@@ -18,12 +18,24 @@ describe('licences follow the inventory', () => {
   let system: RunningSystem;
   let client: LicenseManagerClient;
   const create = async (input: Record<string, unknown>) =>
-    (await client.send(new CreateLicenseConfigurationCommand({ Name: 'lifecycle', LicenseCountingType: 'vCPU', ...input }))).LicenseConfigurationArn!;
-  const consumed = async (arn: string) => (await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).ConsumedLicenses;
+    (
+      await client.send(
+        new CreateLicenseConfigurationCommand({ Name: 'lifecycle', LicenseCountingType: 'vCPU', ...input }),
+      )
+    ).LicenseConfigurationArn!;
+  const consumed = async (arn: string) =>
+    (await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).ConsumedLicenses;
   const associations = async (arn: string) =>
-    (await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).LicenseConfigurationAssociations!.map((a) => a.ResourceArn);
+    (
+      await client.send(new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))
+    ).LicenseConfigurationAssociations!.map((a) => a.ResourceArn);
   const associate = (resourceArn: string, arn: string) =>
-    client.send(new UpdateLicenseSpecificationsForResourceCommand({ ResourceArn: resourceArn, AddLicenseSpecifications: [{ LicenseConfigurationArn: arn }] }));
+    client.send(
+      new UpdateLicenseSpecificationsForResourceCommand({
+        ResourceArn: resourceArn,
+        AddLicenseSpecifications: [{ LicenseConfigurationArn: arn }],
+      }),
+    );
 
   beforeAll(async () => {
     system = await startSystem();
@@ -35,7 +47,13 @@ describe('licences follow the inventory', () => {
 
   it('releases licences when an instance stops, takes them again when it starts, and ends the association when it terminates', async () => {
     const config = await create({ LicenseCount: 8, LicenseCountHardLimit: true });
-    const vm: ObservedResource = { accountId: OWNER, resourceId: 'i-0c0000000000000a1', resourceType: 'EC2_INSTANCE', state: 'running', vCpuCount: 4 };
+    const vm: ObservedResource = {
+      accountId: OWNER,
+      resourceId: 'i-0c0000000000000a1',
+      resourceType: 'EC2_INSTANCE',
+      state: 'running',
+      vCpuCount: 4,
+    };
     const [arn] = await observeResources(system, [vm]);
     await associate(arn, config);
     expect(await consumed(config)).toBe(4);
@@ -47,12 +65,26 @@ describe('licences follow the inventory', () => {
     await observeResources(system, [{ ...vm, state: 'terminated' }]);
     expect(await consumed(config)).toBe(0);
     expect(await associations(config)).toEqual([]);
-    expect((await client.send(new ListLicenseSpecificationsForResourceCommand({ ResourceArn: arn }))).LicenseSpecifications).toEqual([]);
+    expect(
+      (await client.send(new ListLicenseSpecificationsForResourceCommand({ ResourceArn: arn }))).LicenseSpecifications,
+    ).toEqual([]);
   });
 
   it('keeps licences on the Dedicated Host after termination while licenseAffinityToHost holds them', async () => {
-    const config = await create({ LicenseCountingType: 'Core', LicenseCount: 64, LicenseRules: ['#allowedTenancy=EC2-DedicatedHost', '#licenseAffinityToHost=90'] });
-    const vm: ObservedResource = { accountId: OWNER, resourceId: 'i-0c0000000000000b1', resourceType: 'EC2_INSTANCE', state: 'running', tenancy: 'host', hostId: 'h-0c00000000000000b', coreCount: 16 };
+    const config = await create({
+      LicenseCountingType: 'Core',
+      LicenseCount: 64,
+      LicenseRules: ['#allowedTenancy=EC2-DedicatedHost', '#licenseAffinityToHost=90'],
+    });
+    const vm: ObservedResource = {
+      accountId: OWNER,
+      resourceId: 'i-0c0000000000000b1',
+      resourceType: 'EC2_INSTANCE',
+      state: 'running',
+      tenancy: 'host',
+      hostId: 'h-0c00000000000000b',
+      coreCount: 16,
+    };
     const [arn] = await observeResources(system, [vm]);
     await associate(arn, config);
     await observeResources(system, [{ ...vm, state: 'terminated' }]);
@@ -61,13 +93,30 @@ describe('licences follow the inventory', () => {
   });
 
   it('associates instances launched from an associated AMI, records the refusals, and drops deregistered AMIs', async () => {
-    const ami: ObservedResource = { accountId: OWNER, resourceId: 'ami-0c00000000000000c', resourceType: 'EC2_AMI', state: 'available' };
+    const ami: ObservedResource = {
+      accountId: OWNER,
+      resourceId: 'ami-0c00000000000000c',
+      resourceType: 'EC2_AMI',
+      state: 'available',
+    };
     const [amiArn] = await observeResources(system, [ami]);
     const config = await create({ LicenseCountingType: 'Instance', LicenseCount: 1, LicenseCountHardLimit: true });
     await associate(amiArn, config);
     const [first, second] = await observeResources(system, [
-      { accountId: OWNER, resourceId: 'i-0c0000000000000c1', resourceType: 'EC2_INSTANCE', state: 'running', amiId: 'ami-0c00000000000000c' },
-      { accountId: OWNER, resourceId: 'i-0c0000000000000c2', resourceType: 'EC2_INSTANCE', state: 'running', amiId: 'ami-0c00000000000000c' },
+      {
+        accountId: OWNER,
+        resourceId: 'i-0c0000000000000c1',
+        resourceType: 'EC2_INSTANCE',
+        state: 'running',
+        amiId: 'ami-0c00000000000000c',
+      },
+      {
+        accountId: OWNER,
+        resourceId: 'i-0c0000000000000c2',
+        resourceType: 'EC2_INSTANCE',
+        state: 'running',
+        amiId: 'ami-0c00000000000000c',
+      },
     ]);
     expect(await consumed(config)).toBe(1);
     const associated = await associations(config);
@@ -78,10 +127,16 @@ describe('licences follow the inventory', () => {
       account: accounts.management,
       path: '/launch/AuthorizeLaunch',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ResourceId: 'i-0c0000000000000c3', ResourceType: 'EC2_INSTANCE', AmiId: 'ami-0c00000000000000c' }),
+      body: JSON.stringify({
+        ResourceId: 'i-0c0000000000000c3',
+        ResourceType: 'EC2_INSTANCE',
+        AmiId: 'ami-0c00000000000000c',
+      }),
     });
     expect(launch.status).toBe(412);
-    const failures = await client.send(new ListFailuresForLicenseConfigurationOperationsCommand({ LicenseConfigurationArn: config }));
+    const failures = await client.send(
+      new ListFailuresForLicenseConfigurationOperationsCommand({ LicenseConfigurationArn: config }),
+    );
     expect(failures.LicenseOperationFailureList!.map((f) => [f.OperationName, f.OperationRequestedBy])).toEqual([
       ['UpdateLicenseSpecificationsForResource', 'license-manager'],
       ['AuthorizeLaunch', `arn:aws:iam::${OWNER}:root`],

@@ -42,9 +42,13 @@ describe('GetServiceSettings and UpdateServiceSettings', () => {
       CrossRegionDiscoverySourceRegions: ['us-east-1', 'eu-west-1'],
       ServiceStatus: { CrossAccountDiscovery: { Message: 'Cross-account discovery is enabled.' } },
     });
-    expect(settings.LicenseManagerResourceShareArn).toMatch(/^arn:aws:ram:us-east-1:111111111111:resource-share\/[0-9a-f-]{36}$/);
+    expect(settings.LicenseManagerResourceShareArn).toMatch(
+      /^arn:aws:ram:us-east-1:111111111111:resource-share\/[0-9a-f-]{36}$/,
+    );
 
-    await expect(client.send(new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: false }))).rejects.toMatchObject({
+    await expect(
+      client.send(new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: false })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
       message: expect.stringMatching(/cannot be turned off/),
     });
@@ -57,7 +61,9 @@ describe('GetServiceSettings and UpdateServiceSettings', () => {
   it('refuses organization features to members and outsiders, and bad topic or bucket ARNs', async () => {
     for (const account of [accounts.member, accounts.outsider]) {
       const client = licenseManager(system, account);
-      await expect(client.send(new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: true }))).rejects.toMatchObject({
+      await expect(
+        client.send(new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: true })),
+      ).rejects.toMatchObject({
         name: 'AuthorizationException',
         $metadata: { httpStatusCode: 403 },
       });
@@ -66,13 +72,17 @@ describe('GetServiceSettings and UpdateServiceSettings', () => {
       ).rejects.toMatchObject({ name: 'AuthorizationException' });
     }
     const member = licenseManager(system, accounts.member);
-    await expect(member.send(new UpdateServiceSettingsCommand({ SnsTopicArn: 'arn:aws:sns:us-east-1:222222222222:my-topic' }))).rejects.toMatchObject({
+    await expect(
+      member.send(new UpdateServiceSettingsCommand({ SnsTopicArn: 'arn:aws:sns:us-east-1:222222222222:my-topic' })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
     });
     await expect(member.send(new UpdateServiceSettingsCommand({ S3BucketArn: 'not-an-arn' }))).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
     });
-    await expect(member.send(new UpdateServiceSettingsCommand({ EnabledDiscoverySourceRegions: ['mars-1'] }))).rejects.toMatchObject({
+    await expect(
+      member.send(new UpdateServiceSettingsCommand({ EnabledDiscoverySourceRegions: ['mars-1'] })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
     });
     expect((await member.send(new GetServiceSettingsCommand({}))).EnableCrossAccountsDiscovery).toBe(false);
@@ -80,6 +90,9 @@ describe('GetServiceSettings and UpdateServiceSettings', () => {
 
   it('works from the AWS CLI', async () => {
     const result = await awsCli(system, accounts.outsider, ['license-manager', 'get-service-settings']);
-    expect(result.json).toMatchObject({ EnableCrossAccountsDiscovery: false, OrganizationConfiguration: { EnableIntegration: false } });
+    expect(result.json).toMatchObject({
+      EnableCrossAccountsDiscovery: false,
+      OrganizationConfiguration: { EnableIntegration: false },
+    });
   });
 });

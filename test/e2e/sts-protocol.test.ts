@@ -30,14 +30,29 @@ function boto3Assume(system: RunningSystem, token: string): Promise<any> {
       'python3',
       ['-c', BOTO3_ASSUME, system.endpoint, system.region, token],
       // No credentials anywhere: the call must work unsigned.
-      { env: { PATH: process.env.PATH, HOME: '/nonexistent', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' }, timeout: 60_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: '/nonexistent',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
     );
   });
 }
 
 const form = (params: Record<string, string>) =>
-  new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: ROLE_ARN, RoleSessionName: 'app-1', ...params }).toString();
+  new URLSearchParams({
+    Action: 'AssumeRoleWithWebIdentity',
+    Version: '2011-06-15',
+    RoleArn: ROLE_ARN,
+    RoleSessionName: 'app-1',
+    ...params,
+  }).toString();
 
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
 
@@ -60,7 +75,10 @@ describe('STS AssumeRoleWithWebIdentity over the query protocol', () => {
   });
 
   it('answers in STS XML, with the request id of the response header', async () => {
-    const response = await rawRequest(system, { headers: FORM_HEADERS, body: form({ WebIdentityToken: 'not-a-token' }) });
+    const response = await rawRequest(system, {
+      headers: FORM_HEADERS,
+      body: form({ WebIdentityToken: 'not-a-token' }),
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
     const requestId = response.headers.get('x-amzn-requestid');
@@ -73,14 +91,22 @@ describe('STS AssumeRoleWithWebIdentity over the query protocol', () => {
   });
 
   it('answers ValidationError for input the model refuses, before grants sees it', async () => {
-    const response = await rawRequest(system, { headers: FORM_HEADERS, body: form({ WebIdentityToken: 'token', DurationSeconds: '60' }) });
+    const response = await rawRequest(system, {
+      headers: FORM_HEADERS,
+      body: form({ WebIdentityToken: 'token', DurationSeconds: '60' }),
+    });
     expect(response.status).toBe(400);
     expect(response.text).toContain('<Code>ValidationError</Code>');
-    expect(response.text).toContain("Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900");
+    expect(response.text).toContain(
+      "Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+    );
   });
 
   it('accepts only this operation unsigned: anything else still needs SigV4', async () => {
-    const otherAction = await rawRequest(system, { headers: FORM_HEADERS, body: form({ Action: 'AssumeRole', WebIdentityToken: 'token' }) });
+    const otherAction = await rawRequest(system, {
+      headers: FORM_HEADERS,
+      body: form({ Action: 'AssumeRole', WebIdentityToken: 'token' }),
+    });
     expect(otherAction.status).toBe(403);
     expect(otherAction.text).toContain('<Code>MissingAuthenticationTokenException</Code>');
 
@@ -93,7 +119,12 @@ describe('STS AssumeRoleWithWebIdentity over the query protocol', () => {
   });
 
   it('also serves the operation signed, and refuses an action STS does not serve here', async () => {
-    const signed = await rawRequest(system, { account: accounts.member, service: 'sts', headers: FORM_HEADERS, body: form({ WebIdentityToken: 'not-a-token' }) });
+    const signed = await rawRequest(system, {
+      account: accounts.member,
+      service: 'sts',
+      headers: FORM_HEADERS,
+      body: form({ WebIdentityToken: 'not-a-token' }),
+    });
     expect(signed.status).toBe(400);
     expect(signed.text).toContain('<Code>InvalidIdentityToken</Code>');
 

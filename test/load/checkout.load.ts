@@ -31,15 +31,30 @@ function checkTargets(rows: CheckoutRow[]): TargetCheck[] {
   const at16 = rows.find((row) => row.clients === 16);
   if (!at16) return [];
   return [
-    { name: 'Checkout + check-in pairs at 16 clients >= 30% of pgbench one-row UPDATE', actual: percent(toPgbench(at16)), met: toPgbench(at16) >= 0.3 },
-    { name: 'Pair p99 at 16 clients <= 25 ms', actual: `${at16.pairs.p99Ms.toFixed(1)} ms`, met: at16.pairs.p99Ms <= 25 },
+    {
+      name: 'Checkout + check-in pairs at 16 clients >= 30% of pgbench one-row UPDATE',
+      actual: percent(toPgbench(at16)),
+      met: toPgbench(at16) >= 0.3,
+    },
+    {
+      name: 'Pair p99 at 16 clients <= 25 ms',
+      actual: `${at16.pairs.p99Ms.toFixed(1)} ms`,
+      met: at16.pairs.p99Ms <= 25,
+    },
   ];
 }
 
 function formatReport(rows: CheckoutRow[]): string {
   const header = ['clients', 'pairs/s', 'p50 ms', 'p99 ms', 'err', 'pgbench UPDATE tps', 'pairs/pgbench'];
-  const body = rows.map((row) => [String(row.clients), ...figures(row.pairs), row.pgbench.tps.toFixed(0), percent(toPgbench(row))]);
-  const errors = rows.filter((row) => row.pairs.firstError).map((row) => `  first error at ${row.clients} clients: ${row.pairs.firstError}`);
+  const body = rows.map((row) => [
+    String(row.clients),
+    ...figures(row.pairs),
+    row.pgbench.tps.toFixed(0),
+    percent(toPgbench(row)),
+  ]);
+  const errors = rows
+    .filter((row) => row.pairs.firstError)
+    .map((row) => `  first error at ${row.clients} clients: ${row.pairs.firstError}`);
   return [
     'CheckoutLicense (PROVISIONAL) + CheckInLicense pairs on one licence through the gateway (SigV4, lean awsJson client)',
     'vs pgbench UPDATE of one row on the same PostgreSQL',
@@ -48,7 +63,7 @@ function formatReport(rows: CheckoutRow[]): string {
     ...formatTable(header, body),
     '',
     'A pair is one checkout of one seat, its signed token (PS384, RSA 2048) and the check-in of its consumption token;',
-    'every pair appends two events to the licence\'s one usage stream. p50 and p99 are of whole pairs.',
+    "every pair appends two events to the licence's one usage stream. p50 and p99 are of whole pairs.",
     '',
     'Targets:',
     ...checkTargets(rows).map((t) => `  ${t.met ? 'PASS' : 'MISS'}  ${t.name}: ${t.actual}`),
@@ -95,8 +110,20 @@ describe('licence checkout and check-in under load', () => {
   beforeAll(async () => {
     credentialsFile = await writeCredentialsFile([account]);
     system = await startSystem({ LM_CREDENTIALS_FILE: credentialsFile.path });
-    client = new SignedHttpClient({ endpoint: system.endpoint, region: system.region, credentials: account.accessKeys[0], agent });
-    const kms = new SignedHttpClient({ endpoint: system.endpoint, region: system.region, credentials: account.accessKeys[0], agent, service: 'kms', targetPrefix: 'TrentService' });
+    client = new SignedHttpClient({
+      endpoint: system.endpoint,
+      region: system.region,
+      credentials: account.accessKeys[0],
+      agent,
+    });
+    const kms = new SignedHttpClient({
+      endpoint: system.endpoint,
+      region: system.region,
+      credentials: account.accessKeys[0],
+      agent,
+      service: 'kms',
+      targetPrefix: 'TrentService',
+    });
     const key = JSON.parse(expectOk(await kms.call('CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })));
     const now = Date.now();
     const { LicenseArn } = await call('CreateLicense', {
@@ -128,16 +155,21 @@ describe('licence checkout and check-in under load', () => {
   it('checks out and in as the API says, leaving nothing in use', async () => {
     await pair();
     const usage = await call('GetLicenseUsage', { LicenseArn: product.LicenseArn });
-    expect(usage.LicenseUsage.EntitlementUsages).toEqual([{ Name: 'Seats', Unit: 'Count', ConsumedValue: '0', MaxCount: String(SEATS) }]);
+    expect(usage.LicenseUsage.EntitlementUsages).toEqual([
+      { Name: 'Seats', Unit: 'Count', ConsumedValue: '0', MaxCount: String(SEATS) },
+    ]);
   });
 
-  it.each(CLIENT_COUNTS)('measures checkout + check-in pairs and pgbench one-row UPDATE at %i clients', async (count) => {
-    const pairs = await runLoad(pair, { clients: count });
-    const pgbench = await pgbenchUpdateRate(system.databaseUrl, count);
-    rows.push({ clients: count, pairs, pgbench });
-    expectSane(pairs);
-    expect(pgbench.tps).toBeGreaterThan(0);
-    const usage = await call('GetLicenseUsage', { LicenseArn: product.LicenseArn });
-    expect(usage.LicenseUsage.EntitlementUsages[0].ConsumedValue).toBe('0');
-  });
+  it.each(CLIENT_COUNTS)(
+    'measures checkout + check-in pairs and pgbench one-row UPDATE at %i clients',
+    async (count) => {
+      const pairs = await runLoad(pair, { clients: count });
+      const pgbench = await pgbenchUpdateRate(system.databaseUrl, count);
+      rows.push({ clients: count, pairs, pgbench });
+      expectSane(pairs);
+      expect(pgbench.tps).toBeGreaterThan(0);
+      const usage = await call('GetLicenseUsage', { LicenseArn: product.LicenseArn });
+      expect(usage.LicenseUsage.EntitlementUsages[0].ConsumedValue).toBe('0');
+    },
+  );
 });

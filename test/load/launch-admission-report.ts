@@ -44,25 +44,65 @@ export function checkAdmissionTargets(rows: AdmissionRow[]): TargetCheck[] {
   if (!at16) return [];
   const ratio = hotToPgbench(at16);
   return [
-    { name: 'Hot-configuration admissions at 16 clients >= 30% of pgbench one-row UPDATE', actual: percent(ratio), met: ratio >= 0.3 },
-    { name: 'Hot-configuration admission p99 at 16 clients <= 25 ms', actual: `${at16.hot.p99Ms.toFixed(1)} ms`, met: at16.hot.p99Ms <= 25 },
+    {
+      name: 'Hot-configuration admissions at 16 clients >= 30% of pgbench one-row UPDATE',
+      actual: percent(ratio),
+      met: ratio >= 0.3,
+    },
+    {
+      name: 'Hot-configuration admission p99 at 16 clients <= 25 ms',
+      actual: `${at16.hot.p99Ms.toFixed(1)} ms`,
+      met: at16.hot.p99Ms <= 25,
+    },
   ];
 }
 
 /** First and last second of the window: a falling rate shows state growing under the run. */
-const edges = (result: LoadResult) => [String(result.perSecond[0] ?? 0), String(result.perSecond[result.perSecond.length - 1] ?? 0)];
+const edges = (result: LoadResult) => [
+  String(result.perSecond[0] ?? 0),
+  String(result.perSecond[result.perSecond.length - 1] ?? 0),
+];
 
 export function formatAdmissionReport({ spreadConfigurations, rows, drift }: AdmissionReport): string {
-  const header = ['clients', 'configurations', 'Admit req/s', 'p50 ms', 'p99 ms', 'err', '1st s', 'last s', 'pgbench UPDATE tps', 'Admit/pgbench'];
+  const header = [
+    'clients',
+    'configurations',
+    'Admit req/s',
+    'p50 ms',
+    'p99 ms',
+    'err',
+    '1st s',
+    'last s',
+    'pgbench UPDATE tps',
+    'Admit/pgbench',
+  ];
   const body = rows.flatMap((row) => [
-    [String(row.clients), '1 hot', ...figures(row.hot), ...edges(row.hot), row.pgbench.tps.toFixed(0), percent(hotToPgbench(row))],
-    ['', `${spreadConfigurations} spread`, ...figures(row.spread), ...edges(row.spread), '', percent(spreadToPgbench(row))],
+    [
+      String(row.clients),
+      '1 hot',
+      ...figures(row.hot),
+      ...edges(row.hot),
+      row.pgbench.tps.toFixed(0),
+      percent(hotToPgbench(row)),
+    ],
+    [
+      '',
+      `${spreadConfigurations} spread`,
+      ...figures(row.spread),
+      ...edges(row.spread),
+      '',
+      percent(spreadToPgbench(row)),
+    ],
   ]);
   const targets = checkAdmissionTargets(rows).map((t) => `  ${t.met ? 'PASS' : 'MISS'}  ${t.name}: ${t.actual}`);
   const errors = rows.flatMap((row) =>
-    [row.hot, row.spread].filter((r) => r.firstError).map((r) => `  first error at ${row.clients} clients: ${r.firstError}`),
+    [row.hot, row.spread]
+      .filter((r) => r.firstError)
+      .map((r) => `  first error at ${row.clients} clients: ${r.firstError}`),
   );
-  const streams = rows.map((row) => `${row.clients} clients ${row.hotStream.before} -> ${row.hotStream.after}`).join(', ');
+  const streams = rows
+    .map((row) => `${row.clients} clients ${row.hotStream.before} -> ${row.hotStream.after}`)
+    .join(', ');
   return [
     'AuthorizeLaunch through the gateway (SigV4, lean restJson client) vs pgbench UPDATE of one row on the same PostgreSQL',
     runConditions(rows[0]?.pgbench),
@@ -84,7 +124,8 @@ export function formatAdmissionReport({ spreadConfigurations, rows, drift }: Adm
 }
 
 function formatDrift({ first, last, streamRead }: HotDrift): string[] {
-  const describe = (r: LoadResult) => `${r.throughput.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms`;
+  const describe = (r: LoadResult) =>
+    `${r.throughput.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms`;
   return [
     `Hot admissions at 1 client, stream at ${first.streamEvents} events: ${describe(first.result)}`,
     `Hot admissions at 1 client, stream at ${last.streamEvents} events: ${describe(last.result)} (${percent(last.result.throughput / first.result.throughput)} of the first)`,
@@ -99,7 +140,11 @@ export function writeAdmissionJsonReport(path: string, report: AdmissionReport):
     cores: availableParallelism(),
     node: process.version,
     spreadConfigurations: report.spreadConfigurations,
-    rows: report.rows.map((row) => ({ ...row, hotToPgbench: hotToPgbench(row), spreadToPgbench: spreadToPgbench(row) })),
+    rows: report.rows.map((row) => ({
+      ...row,
+      hotToPgbench: hotToPgbench(row),
+      spreadToPgbench: spreadToPgbench(row),
+    })),
     drift: report.drift,
     targets: checkAdmissionTargets(report.rows),
   };

@@ -3,7 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem, type RunningSystem } from '../support/system';
-import { formatAdmissionReport, writeAdmissionJsonReport, type AdmissionRow, type HotDrift } from './launch-admission-report';
+import {
+  formatAdmissionReport,
+  writeAdmissionJsonReport,
+  type AdmissionRow,
+  type HotDrift,
+} from './launch-admission-report';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
@@ -43,7 +48,12 @@ describe('launch admission under load', () => {
   const createConfiguration = async (name: string) =>
     JSON.parse(
       expectOk(
-        await client.call('CreateLicenseConfiguration', { Name: name, LicenseCountingType: 'Instance', LicenseCount: LICENCES, LicenseCountHardLimit: true }),
+        await client.call('CreateLicenseConfiguration', {
+          Name: name,
+          LicenseCountingType: 'Instance',
+          LicenseCount: LICENCES,
+          LicenseCountHardLimit: true,
+        }),
       ),
     ).LicenseConfigurationArn as string;
 
@@ -62,7 +72,9 @@ describe('launch admission under load', () => {
   const admitSpread = async () => expectOk(await authorize(spread[nextSpread++ % spread.length]));
 
   const streamEvents = async (arn: string) => {
-    const { rows: found } = await db.query(`select version from ${EVENT_STORE_SCHEMA}.streams where stream_name = $1`, [streamOf(arn)]);
+    const { rows: found } = await db.query(`select version from ${EVENT_STORE_SCHEMA}.streams where stream_name = $1`, [
+      streamOf(arn),
+    ]);
     return Number(found[0]?.version ?? 0);
   };
 
@@ -71,7 +83,9 @@ describe('launch admission under load', () => {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
-      await db.query(`select * from ${EVENT_STORE_SCHEMA}.events where stream_name = $1 order by stream_version`, [streamOf(arn)]);
+      await db.query(`select * from ${EVENT_STORE_SCHEMA}.events where stream_name = $1 order by stream_version`, [
+        streamOf(arn),
+      ]);
       times.push(performance.now() - started);
     }
     return times.sort((a, b) => a - b)[2];
@@ -80,8 +94,16 @@ describe('launch admission under load', () => {
   beforeAll(async () => {
     credentialsFile = await writeCredentialsFile([account]);
     // The default quota of 25 configurations per account is below the spread case's 100.
-    system = await startSystem({ LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: String(SPREAD_CONFIGURATIONS + 10) });
-    client = new SignedHttpClient({ endpoint: system.endpoint, region: system.region, credentials: account.accessKeys[0], agent });
+    system = await startSystem({
+      LM_CREDENTIALS_FILE: credentialsFile.path,
+      LM_QUOTA_LICENSE_CONFIGURATIONS: String(SPREAD_CONFIGURATIONS + 10),
+    });
+    client = new SignedHttpClient({
+      endpoint: system.endpoint,
+      region: system.region,
+      credentials: account.accessKeys[0],
+      agent,
+    });
     db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
     hot = await createConfiguration('hot');
@@ -105,22 +127,27 @@ describe('launch admission under load', () => {
     const response = await authorize(hot);
     expect(response.status, response.body).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ Authorized: true, LicenseConfigurationArns: [hot] });
-    const configuration = JSON.parse(expectOk(await client.call('GetLicenseConfiguration', { LicenseConfigurationArn: hot })));
+    const configuration = JSON.parse(
+      expectOk(await client.call('GetLicenseConfiguration', { LicenseConfigurationArn: hot })),
+    );
     expect(configuration.ConsumedLicenses).toBe(1);
   });
 
-  it.each(CLIENT_COUNTS)('measures hot and spread admissions and pgbench one-row UPDATE at %i clients', async (count) => {
-    const before = await streamEvents(hot);
-    const hotResult = await runLoad(admitHot, { clients: count });
-    const hotStream = { before, after: await streamEvents(hot) };
-    const spreadResult = await runLoad(admitSpread, { clients: count });
-    const pgbench = await pgbenchUpdateRate(system.databaseUrl, count);
-    rows.push({ clients: count, hot: hotResult, spread: spreadResult, pgbench, hotStream });
+  it.each(CLIENT_COUNTS)(
+    'measures hot and spread admissions and pgbench one-row UPDATE at %i clients',
+    async (count) => {
+      const before = await streamEvents(hot);
+      const hotResult = await runLoad(admitHot, { clients: count });
+      const hotStream = { before, after: await streamEvents(hot) };
+      const spreadResult = await runLoad(admitSpread, { clients: count });
+      const pgbench = await pgbenchUpdateRate(system.databaseUrl, count);
+      rows.push({ clients: count, hot: hotResult, spread: spreadResult, pgbench, hotStream });
 
-    expectSane(hotResult);
-    expectSane(spreadResult);
-    expect(pgbench.tps).toBeGreaterThan(0);
-  });
+      expectSane(hotResult);
+      expectSane(spreadResult);
+      expect(pgbench.tps).toBeGreaterThan(0);
+    },
+  );
 
   // Every admission reads the hot configuration's whole stream and appends to it: the same
   // single-client run once the other counts have grown it shows what that costs.

@@ -32,9 +32,18 @@ describe('license configurations under load', () => {
 
   beforeAll(async () => {
     credentialsFile = await writeCredentialsFile(accounts);
-    system = await startSystem({ LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN });
+    system = await startSystem({
+      LM_CREDENTIALS_FILE: credentialsFile.path,
+      LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN,
+    });
     clients = accounts.map(
-      (account) => new SignedHttpClient({ endpoint: system.endpoint, region: system.region, credentials: account.accessKeys[0], agent }),
+      (account) =>
+        new SignedHttpClient({
+          endpoint: system.endpoint,
+          region: system.region,
+          credentials: account.accessKeys[0],
+          agent,
+        }),
     );
   });
 
@@ -49,13 +58,23 @@ describe('license configurations under load', () => {
   });
 
   const createIn = async (account: number, name: string) => {
-    const body = expectOk(await clients[account].call('CreateLicenseConfiguration', { Name: name, LicenseCountingType: 'vCPU', LicenseCount: 100 }));
+    const body = expectOk(
+      await clients[account].call('CreateLicenseConfiguration', {
+        Name: name,
+        LicenseCountingType: 'vCPU',
+        LicenseCount: 100,
+      }),
+    );
     arns[account].push(JSON.parse(body).LicenseConfigurationArn);
   };
 
   const getOwn = async (account: number) => {
     const own = arns[account];
-    expectOk(await clients[account].call('GetLicenseConfiguration', { LicenseConfigurationArn: own[Math.floor(Math.random() * own.length)] }));
+    expectOk(
+      await clients[account].call('GetLicenseConfiguration', {
+        LicenseConfigurationArn: own[Math.floor(Math.random() * own.length)],
+      }),
+    );
   };
 
   it('signs requests the gateway verifies, and reads what the SDK reads', async () => {
@@ -63,7 +82,9 @@ describe('license configurations under load', () => {
     const arn = arns[0][0];
     const sdk = licenseManager(system, accounts[0]);
     try {
-      const { $metadata: _metadata, ...viaSdk } = await sdk.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }));
+      const { $metadata: _metadata, ...viaSdk } = await sdk.send(
+        new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }),
+      );
       const lean = await clients[0].call('GetLicenseConfiguration', { LicenseConfigurationArn: arn });
       expect(lean.status, lean.body).toBe(200);
       expect(JSON.parse(lean.body)).toEqual(viaSdk);
@@ -75,7 +96,9 @@ describe('license configurations under load', () => {
   it.each(CLIENT_COUNTS)('measures Create, Get and pgbench INSERT at %i clients', async (count) => {
     const create = await runLoad((client) => createIn(client, `load-${count}-${client}`), { clients: count });
     // The worst case: one account's creates all wait on its quota counter row.
-    const createOneAccount = await runLoad((client) => createIn(0, `load-one-account-${count}-${client}`), { clients: count });
+    const createOneAccount = await runLoad((client) => createIn(0, `load-one-account-${count}-${client}`), {
+      clients: count,
+    });
     // Every client created in its own account above, so each has configurations to read.
     const get = await runLoad(getOwn, { clients: count });
     const pgbench = await pgbenchInsertRate(system.databaseUrl, count);

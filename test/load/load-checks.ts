@@ -13,7 +13,9 @@ export function expectOk(response: CallResult): string {
 
 /** Sanity of a measured figure (the targets themselves are reported, not asserted). */
 export function expectSane(result: LoadResult): void {
-  expect(result.errors, result.firstError).toBeLessThanOrEqual(Math.floor((result.requests + result.errors) * MAX_ERROR_RATE));
+  expect(result.errors, result.firstError).toBeLessThanOrEqual(
+    Math.floor((result.requests + result.errors) * MAX_ERROR_RATE),
+  );
   expect(result.requests).toBeGreaterThan(0);
   expect(result.throughput).toBeGreaterThan(0);
   expect(result.p50Ms).toBeGreaterThan(0);

@@ -36,7 +36,10 @@ export interface LoadResult {
  * requests that complete inside the window count, so throughput is not inflated by the
  * warm-up or by the requests still in flight when the window closes.
  */
-export async function runLoad(request: (client: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  request: (client: number) => Promise<unknown>,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const { clients, warmupMs = DEFAULT_WARMUP_MS, durationMs = DEFAULT_DURATION_MS } = options;
   const windowStart = performance.now() + warmupMs;
   const windowEnd = windowStart + durationMs;

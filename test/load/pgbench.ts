@@ -54,21 +54,42 @@ interface Connection {
 type Runner = { kind: PgbenchResult['runner']; run(workload: Workload, args: string[]): Promise<string> };
 
 /** pgbench's rate for a one-row INSERT transaction at `clients` concurrent connections on the database of `databaseUrl`. */
-export function pgbenchInsertRate(databaseUrl: string, clients: number, durationSeconds?: number): Promise<PgbenchResult> {
+export function pgbenchInsertRate(
+  databaseUrl: string,
+  clients: number,
+  durationSeconds?: number,
+): Promise<PgbenchResult> {
   return pgbenchRate(databaseUrl, INSERT, clients, durationSeconds);
 }
 
 /** pgbench's rate for UPDATE of one and the same row at `clients` concurrent connections. */
-export function pgbenchUpdateRate(databaseUrl: string, clients: number, durationSeconds?: number): Promise<PgbenchResult> {
+export function pgbenchUpdateRate(
+  databaseUrl: string,
+  clients: number,
+  durationSeconds?: number,
+): Promise<PgbenchResult> {
   return pgbenchRate(databaseUrl, UPDATE, clients, durationSeconds);
 }
 
-async function pgbenchRate(databaseUrl: string, workload: Workload, clients: number, durationSeconds = DEFAULT_DURATION_MS / 1_000): Promise<PgbenchResult> {
+async function pgbenchRate(
+  databaseUrl: string,
+  workload: Workload,
+  clients: number,
+  durationSeconds = DEFAULT_DURATION_MS / 1_000,
+): Promise<PgbenchResult> {
   const runner = await findRunner(databaseUrl);
   await query(databaseUrl, workload.setup);
   try {
     const threads = Math.min(clients, availableParallelism());
-    const output = await runner.run(workload, ['-n', '-c', String(clients), '-j', String(threads), '-T', String(durationSeconds)]);
+    const output = await runner.run(workload, [
+      '-n',
+      '-c',
+      String(clients),
+      '-j',
+      String(threads),
+      '-T',
+      String(durationSeconds),
+    ]);
     return { clients, ...parsePgbenchOutput(output), runner: runner.kind };
   } finally {
     await query(databaseUrl, `drop table if exists ${workload.name}`);
@@ -77,7 +98,9 @@ async function pgbenchRate(databaseUrl: string, workload: Workload, clients: num
 
 function parsePgbenchOutput(output: string): { tps: number; latencyAverageMs: number } {
   // pgbench 14+ prints "without initial connection time"; older versions "excluding connections establishing".
-  const tps = /^tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/m.exec(output);
+  const tps = /^tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/m.exec(
+    output,
+  );
   const latency = /^latency average = ([\d.]+) ms/m.exec(output);
   if (!tps || !latency) throw new Error(`unexpected pgbench output:\n${output}`);
   return { tps: Number(tps[1]), latencyAverageMs: Number(latency[1]) };
@@ -109,7 +132,8 @@ function localRunner(connection: Connection): Runner {
     .split(delimiter)
     .map((dir) => join(dir, 'pgbench'))
     .find((path) => existsSync(path));
-  if (!binary) throw new Error('pgbench is needed for the comparison: install the PostgreSQL client tools, or run with Docker');
+  if (!binary)
+    throw new Error('pgbench is needed for the comparison: install the PostgreSQL client tools, or run with Docker');
   return {
     kind: 'local',
     async run(workload, args) {
@@ -149,10 +173,18 @@ async function containerRunner(connection: Connection): Promise<Runner | undefin
     kind: 'container',
     async run(workload, args) {
       const script = `/tmp/${workload.name}.sql`;
-      const written = await runtime.container.exec(container, ['sh', '-c', `printf '%s' "$SCRIPT" > ${script}`], { env: { SCRIPT: workload.script } });
-      if (written.exitCode !== 0) throw new Error(`could not write the pgbench script in the container: ${written.output}`);
-      const result = await runtime.container.exec(container, ['pgbench', ...args, '-f', script, ...connectionArgs(inside)], { env });
-      if (result.exitCode !== 0) throw new Error(`pgbench failed in the container (exit ${result.exitCode}):\n${result.output}`);
+      const written = await runtime.container.exec(container, ['sh', '-c', `printf '%s' "$SCRIPT" > ${script}`], {
+        env: { SCRIPT: workload.script },
+      });
+      if (written.exitCode !== 0)
+        throw new Error(`could not write the pgbench script in the container: ${written.output}`);
+      const result = await runtime.container.exec(
+        container,
+        ['pgbench', ...args, '-f', script, ...connectionArgs(inside)],
+        { env },
+      );
+      if (result.exitCode !== 0)
+        throw new Error(`pgbench failed in the container (exit ${result.exitCode}):\n${result.output}`);
       return result.stdout;
     },
   };

@@ -39,7 +39,12 @@ export function createToPgbench(row: LoadRow, create: LoadResult = row.create): 
 }
 
 /** A result's req/s, p50 ms, p99 ms and errors, as table cells. */
-export const figures = (result: LoadResult) => [result.throughput.toFixed(0), result.p50Ms.toFixed(1), result.p99Ms.toFixed(1), String(result.errors)];
+export const figures = (result: LoadResult) => [
+  result.throughput.toFixed(0),
+  result.p50Ms.toFixed(1),
+  result.p99Ms.toFixed(1),
+  String(result.errors),
+];
 
 /** The lines of a table whose columns are right-aligned to their widest cell, two spaces apart. */
 export function formatTable(header: string[], body: string[][]): string[] {
@@ -54,15 +59,47 @@ export function runConditions(pgbench: PgbenchResult | undefined): string {
 }
 
 export function formatReport(rows: LoadRow[]): string {
-  const header = ['clients', 'accounts', 'Create req/s', 'p50 ms', 'p99 ms', 'err', 'Get req/s', 'p50 ms', 'p99 ms', 'err', 'pgbench tps', 'Create/pgbench'];
+  const header = [
+    'clients',
+    'accounts',
+    'Create req/s',
+    'p50 ms',
+    'p99 ms',
+    'err',
+    'Get req/s',
+    'p50 ms',
+    'p99 ms',
+    'err',
+    'pgbench tps',
+    'Create/pgbench',
+  ];
   // Under each client count, its single-account Create, without the figures it shares with the line above.
   const body = rows.flatMap((row) => [
-    [String(row.clients), '1 per client', ...figures(row.create), ...figures(row.get), row.pgbench.tps.toFixed(0), percent(createToPgbench(row))],
-    ['', '1 shared', ...figures(row.createOneAccount), '', '', '', '', '', percent(createToPgbench(row, row.createOneAccount))],
+    [
+      String(row.clients),
+      '1 per client',
+      ...figures(row.create),
+      ...figures(row.get),
+      row.pgbench.tps.toFixed(0),
+      percent(createToPgbench(row)),
+    ],
+    [
+      '',
+      '1 shared',
+      ...figures(row.createOneAccount),
+      '',
+      '',
+      '',
+      '',
+      '',
+      percent(createToPgbench(row, row.createOneAccount)),
+    ],
   ]);
   const targets = checkTargets(rows).map((t) => `  ${t.met ? 'PASS' : 'MISS'}  ${t.name}: ${t.actual}`);
   const errors = rows.flatMap((row) =>
-    [row.create, row.createOneAccount, row.get].filter((r) => r.firstError).map((r) => `  first error at ${row.clients} clients: ${r.firstError}`),
+    [row.create, row.createOneAccount, row.get]
+      .filter((r) => r.firstError)
+      .map((r) => `  first error at ${row.clients} clients: ${r.firstError}`),
   );
   return [
     'License configurations through the gateway (SigV4, lean awsJson client) vs pgbench one-row INSERT on the same PostgreSQL',
@@ -71,7 +108,7 @@ export function formatReport(rows: LoadRow[]): string {
     ...formatTable(header, body),
     '',
     'accounts: "1 per client" = client i creates and reads in account i; "1 shared" = every client creates in one',
-    'account, whose quota counter serializes its creates (the worst case; not the target\'s figure).',
+    "account, whose quota counter serializes its creates (the worst case; not the target's figure).",
     '',
     'Targets:',
     ...targets,

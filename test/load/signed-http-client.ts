@@ -68,7 +68,12 @@ export class SignedHttpClient {
     return this.post(path, REST_JSON, JSON.stringify(input));
   }
 
-  private post(path: string, contentType: string, body: string, extraHeaders: Record<string, string> = {}): Promise<CallResult> {
+  private post(
+    path: string,
+    contentType: string,
+    body: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<CallResult> {
     const headers = this.sign(path, body, { 'content-type': contentType, ...extraHeaders }, new Date());
     return new Promise((resolve, reject) => {
       const req = request(
@@ -92,14 +97,30 @@ export class SignedHttpClient {
    * left out, as the SDK signers do, since proxies may rewrite it.
    */
   private sign(path: string, body: string, headers: Record<string, string>, now: Date): Record<string, string> {
-    const amzDate = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+    const amzDate = now
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace(/[-:]/g, '');
     const date = amzDate.slice(0, 8);
     const payloadHash = sha256Hex(body);
-    const signed: Record<string, string> = { ...headers, host: this.url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+    const signed: Record<string, string> = {
+      ...headers,
+      host: this.url.host,
+      'x-amz-content-sha256': payloadHash,
+      'x-amz-date': amzDate,
+    };
     // The canonical request lists the signed headers sorted by name.
     const names = Object.keys(signed).sort();
     const signedHeaders = names.join(';');
-    const canonicalRequest = ['POST', canonicalUri(path), '', ...names.map((name) => `${name}:${signed[name]}`), '', signedHeaders, payloadHash].join('\n');
+    const canonicalRequest = [
+      'POST',
+      canonicalUri(path),
+      '',
+      ...names.map((name) => `${name}:${signed[name]}`),
+      '',
+      signedHeaders,
+      payloadHash,
+    ].join('\n');
     const scope = `${date}/${this.options.region}/${this.service}/aws4_request`;
     const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
     const signature = createHmac('sha256', this.keyFor(date)).update(stringToSign).digest('hex');
@@ -129,7 +150,9 @@ export class SignedHttpClient {
 function canonicalUri(path: string): string {
   return path
     .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((segment) =>
+      encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
     .join('/');
 }
 

@@ -93,12 +93,25 @@ export async function rawRequest(system: RunningSystem, request: RawRequest): Pr
     const query: Record<string, string> = {};
     url.searchParams.forEach((value, key) => (query[key] = value));
     signed = (await signer.sign(
-      new HttpRequest({ method: request.method ?? 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body }),
+      new HttpRequest({
+        method: request.method ?? 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: url.pathname,
+        query,
+        headers,
+        body,
+      }),
       { signingDate: request.signingDate },
     )) as unknown as { headers: Record<string, string> };
   }
   const { host: _host, ...sendHeaders } = signed.headers;
-  const response = await fetch(url, { method: request.method ?? 'POST', headers: sendHeaders, body: request.method === 'GET' ? undefined : body });
+  const response = await fetch(url, {
+    method: request.method ?? 'POST',
+    headers: sendHeaders,
+    body: request.method === 'GET' ? undefined : body,
+  });
   const text = await response.text();
   let json: any;
   try {
@@ -110,7 +123,12 @@ export async function rawRequest(system: RunningSystem, request: RawRequest): Pr
 }
 
 /** An awsJson1_1 call of a license-manager operation, signed as the account. */
-export function callLicenseManager(system: RunningSystem, account: Account | undefined, operation: string, body: unknown): Promise<RawResponse> {
+export function callLicenseManager(
+  system: RunningSystem,
+  account: Account | undefined,
+  operation: string,
+  body: unknown,
+): Promise<RawResponse> {
   return rawRequest(system, {
     account,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSLicenseManager.${operation}` },

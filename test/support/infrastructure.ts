@@ -22,7 +22,11 @@ function containerRuntimeAvailable(): boolean {
  * container runtime: the local defaults for NATS and PostgreSQL, and no EventStoreDB.
  */
 export async function startTestInfrastructure(): Promise<TestInfrastructure> {
-  const fromEnv = { natsUrl: process.env.NATS_URL, databaseUrl: process.env.DATABASE_URL, eventStoreUrl: process.env.EVENTSTORE_URL };
+  const fromEnv = {
+    natsUrl: process.env.NATS_URL,
+    databaseUrl: process.env.DATABASE_URL,
+    eventStoreUrl: process.env.EVENTSTORE_URL,
+  };
   if (!containerRuntimeAvailable()) {
     if (!fromEnv.natsUrl || !fromEnv.databaseUrl) {
       console.warn('[test] NATS_URL/DATABASE_URL unset and no container runtime: using local defaults');
@@ -56,7 +60,8 @@ export async function startTestInfrastructure(): Promise<TestInfrastructure> {
   return {
     natsUrl: fromEnv.natsUrl ?? `nats://${nats!.getHost()}:${nats!.getMappedPort(4222)}`,
     databaseUrl: fromEnv.databaseUrl ?? postgres!.getConnectionUri(),
-    eventStoreUrl: fromEnv.eventStoreUrl ?? `esdb://${eventStore!.getHost()}:${eventStore!.getMappedPort(2113)}?tls=false`,
+    eventStoreUrl:
+      fromEnv.eventStoreUrl ?? `esdb://${eventStore!.getHost()}:${eventStore!.getMappedPort(2113)}?tls=false`,
     stop: async () => {
       await Promise.all([nats?.stop(), postgres?.stop(), eventStore?.stop()]);
     },

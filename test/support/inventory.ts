@@ -15,7 +15,8 @@ export type ObservedResource = Pick<ResourceObservedData, Identity> &
     applications?: { name: string; version?: string | null; publisher?: string | null }[];
   };
 
-export const resourceArnOf = (r: ObservedResource) => resourceArn(r.resourceType, r.region ?? 'us-east-1', r.accountId, r.resourceId);
+export const resourceArnOf = (r: ObservedResource) =>
+  resourceArn(r.resourceType, r.region ?? 'us-east-1', r.accountId, r.resourceId);
 
 let lastObservation = 0;
 
@@ -49,9 +50,20 @@ export async function observeResources(system: RunningSystem, resources: Observe
             recordedAt: observedAt,
             data: {
               region: 'us-east-1',
-              platform: null, platformVersion: null, usageOperation: null, instanceType: null,
-              vCpuCount: null, coreCount: null, socketCount: null, threadsPerCore: null,
-              tenancy: null, hostId: null, amiId: null, licenseIncluded: [], tags: {}, applications: [],
+              platform: null,
+              platformVersion: null,
+              usageOperation: null,
+              instanceType: null,
+              vCpuCount: null,
+              coreCount: null,
+              socketCount: null,
+              threadsPerCore: null,
+              tenancy: null,
+              hostId: null,
+              amiId: null,
+              licenseIncluded: [],
+              tags: {},
+              applications: [],
               ...r,
               resourceArn: arns[i],
               observedAt,
@@ -74,10 +86,14 @@ async function waitForResources(system: RunningSystem, arns: string[], observedA
   try {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const { rows } = await db.query('select resource_arn from licensing.resources where resource_arn = any($1) and observed_at >= $2', [arns, observedAt]);
+      const { rows } = await db.query(
+        'select resource_arn from licensing.resources where resource_arn = any($1) and observed_at >= $2',
+        [arns, observedAt],
+      );
       const seen = new Set(rows.map((row: { resource_arn: string }) => row.resource_arn));
       if (arns.every((arn) => seen.has(arn))) return;
-      if (Date.now() > deadline) throw new Error(`licensing did not see ${arns.length - seen.size} of ${arns.length} resources`);
+      if (Date.now() > deadline)
+        throw new Error(`licensing did not see ${arns.length - seen.size} of ${arns.length} resources`);
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {

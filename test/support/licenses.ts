@@ -46,7 +46,10 @@ export async function grantedLicense(system: RunningSystem, spec: GrantedLicense
       ProductSKU: spec.productSku,
       Issuer: { Name: 'Example ISV', SignKey: spec.signKey },
       HomeRegion: system.region,
-      Validity: { Begin: new Date(now - 86_400_000).toISOString(), End: new Date(now + 365 * 86_400_000).toISOString() },
+      Validity: {
+        Begin: new Date(now - 86_400_000).toISOString(),
+        End: new Date(now + 365 * 86_400_000).toISOString(),
+      },
       Entitlements: spec.entitlements,
       Beneficiary: 'customer@example.com',
       ConsumptionConfiguration: spec.consumptionConfiguration,
@@ -65,5 +68,11 @@ export async function grantedLicense(system: RunningSystem, spec: GrantedLicense
     }),
   );
   await licenseManager(system, spec.grantee).send(new AcceptGrantCommand({ GrantArn }));
-  return { licenseArn: LicenseArn!, sku: spec.productSku, fingerprint: License!.Issuer!.KeyFingerprint!, grantArn: GrantArn!, license: License! };
+  return {
+    licenseArn: LicenseArn!,
+    sku: spec.productSku,
+    fingerprint: License!.Issuer!.KeyFingerprint!,
+    grantArn: GrantArn!,
+    license: License!,
+  };
 }

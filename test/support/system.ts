@@ -112,7 +112,10 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
   const output = new Map<ProcessName, string>();
 
   const launch = (name: ProcessName) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', SCRIPTS[name]], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', SCRIPTS[name]], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const append = (chunk: Buffer) => {
       const text = chunk.toString();
       for (const match of text.matchAll(UNMODELED_ERROR)) unmodeledErrors.add(match[0]);

@@ -32,7 +32,10 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
         // hand a closing client a FATAL error it no longer listens for. Wait for them first; force
         // only what is still there after that (a process the test killed, say).
         for (let waited = 0; waited < 3_000; waited += 50) {
-          const { rows } = await client.query('select count(*)::int as sessions from pg_stat_activity where datname = $1', [name]);
+          const { rows } = await client.query(
+            'select count(*)::int as sessions from pg_stat_activity where datname = $1',
+            [name],
+          );
           if (rows[0].sessions === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }

@@ -20,7 +20,12 @@ const apis = [
   { id: 'license-manager', file: 'license-manager-2018-08-01', dir: specDir },
   { id: 'license-manager-user-subscriptions', file: 'license-manager-user-subscriptions-2018-05-10', dir: specDir },
   { id: 'license-manager-linux-subscriptions', file: 'license-manager-linux-subscriptions-2018-05-10', dir: specDir },
-  { id: 'license-manager-extensions', file: 'license-manager-extensions', dir: extensionsDir, namespace: 'com.openlicensemanager.extensions' },
+  {
+    id: 'license-manager-extensions',
+    file: 'license-manager-extensions',
+    dir: extensionsDir,
+    namespace: 'com.openlicensemanager.extensions',
+  },
   { id: 'kms', file: 'kms', dir: extensionsDir, namespace: 'com.amazonaws.kms' },
   { id: 'sts', file: 'sts', dir: extensionsDir, namespace: 'com.amazonaws.sts' },
 ];
@@ -63,15 +68,27 @@ function errorStatuses(smithy) {
 function tsType(shapes, name) {
   const s = shapes[name];
   switch (s.type) {
-    case 'string': return s.enum ? name : 'string';
-    case 'integer': case 'long': case 'double': case 'float': return 'number';
-    case 'boolean': return 'boolean';
-    case 'timestamp': return 'EpochSeconds';
-    case 'blob': return 'string';
-    case 'list': return `${tsType(shapes, s.member.shape)}[]`;
-    case 'map': return `Record<string, ${tsType(shapes, s.value.shape)}>`;
-    case 'structure': return name;
-    default: throw new Error(`unknown shape type ${s.type} for ${name}`);
+    case 'string':
+      return s.enum ? name : 'string';
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'timestamp':
+      return 'EpochSeconds';
+    case 'blob':
+      return 'string';
+    case 'list':
+      return `${tsType(shapes, s.member.shape)}[]`;
+    case 'map':
+      return `Record<string, ${tsType(shapes, s.value.shape)}>`;
+    case 'structure':
+      return name;
+    default:
+      throw new Error(`unknown shape type ${s.type} for ${name}`);
   }
 }
 

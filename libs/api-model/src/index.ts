@@ -24,7 +24,11 @@ export const apiModels: Record<ApiId, ApiModel> = {
 };
 
 /** The three License Manager APIs of AWS. */
-export const LICENSE_MANAGER_API_IDS: readonly ApiId[] = ['license-manager', 'license-manager-user-subscriptions', 'license-manager-linux-subscriptions'];
+export const LICENSE_MANAGER_API_IDS: readonly ApiId[] = [
+  'license-manager',
+  'license-manager-user-subscriptions',
+  'license-manager-linux-subscriptions',
+];
 
 /** The AWS APIs this product serves: License Manager's three and the KMS and STS subsets (the extensions API is this product's own). */
 export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms', 'sts'];
@@ -34,7 +38,9 @@ export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms',
  * the AWS API (awsJson1_1 on POST /) and this product's extensions (restJson1 on their own paths).
  */
 export function apisBySigningName(service: string): ApiModel[] {
-  return Object.values(apiModels).filter((api) => (api.metadata.signingName ?? api.metadata.endpointPrefix) === service);
+  return Object.values(apiModels).filter(
+    (api) => (api.metadata.signingName ?? api.metadata.endpointPrefix) === service,
+  );
 }
 
 export { validateInput, validationMessage, patternCoverage, type ValidationIssue } from './validation/validate-input';

@@ -8,7 +8,18 @@ export interface MemberRef {
 }
 
 export interface Shape {
-  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean' | 'timestamp' | 'double' | 'float' | 'blob';
+  type:
+    | 'structure'
+    | 'list'
+    | 'map'
+    | 'string'
+    | 'integer'
+    | 'long'
+    | 'boolean'
+    | 'timestamp'
+    | 'double'
+    | 'float'
+    | 'blob';
   members?: Record<string, MemberRef>;
   required?: string[];
   member?: MemberRef;

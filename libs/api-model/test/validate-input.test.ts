@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { apiModels, apisBySigningName, compileJavaPattern, patternCoverage, validateInput, validationMessage, type ApiModel, type ValidationIssue } from '../src';
+import {
+  apiModels,
+  apisBySigningName,
+  compileJavaPattern,
+  patternCoverage,
+  validateInput,
+  validationMessage,
+  type ApiModel,
+  type ValidationIssue,
+} from '../src';
 
 const lm = apiModels['license-manager'];
 const userSubscriptions = apiModels['license-manager-user-subscriptions'];
@@ -125,7 +134,10 @@ describe('validateInput on enums the service checks itself', () => {
 describe('validateInput on list operations', () => {
   it('reports nested Filters of ListLicenseConfigurations', () => {
     const issues = validateInput(lm, 'ListLicenseConfigurationsRequest', {
-      Filters: [{ Name: 'licenseCountingType', Values: ['Core'] }, { Name: 3, Values: 'Core' }],
+      Filters: [
+        { Name: 'licenseCountingType', Values: ['Core'] },
+        { Name: 3, Values: 'Core' },
+      ],
     });
     expect(issues.map((issue) => issue.path)).toEqual(['filters.2.member.name', 'filters.2.member.values']);
   });
@@ -151,13 +163,16 @@ describe('validateInput on list operations', () => {
 
 describe('validateInput constraints', () => {
   it('checks string lengths in code points', () => {
-    const name = (value: string) => validateInput(lm, 'CreateLicenseManagerReportGeneratorRequest', {
-      ReportGeneratorName: value,
-      Type: ['LicenseConfigurationSummaryReport'],
-      ReportContext: { licenseConfigurationArns: ['arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-1'] },
-      ReportFrequency: { value: 1, period: 'DAY' },
-      ClientToken: 't',
-    });
+    const name = (value: string) =>
+      validateInput(lm, 'CreateLicenseManagerReportGeneratorRequest', {
+        ReportGeneratorName: value,
+        Type: ['LicenseConfigurationSummaryReport'],
+        ReportContext: {
+          licenseConfigurationArns: ['arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-1'],
+        },
+        ReportFrequency: { value: 1, period: 'DAY' },
+        ClientToken: 't',
+      });
     expect(name('x'.repeat(100))).toEqual([]);
     expect(name('😀'.repeat(100))).toEqual([]);
     expect(messages(name('x'.repeat(101)))).toEqual([
@@ -170,7 +185,11 @@ describe('validateInput constraints', () => {
 
   it('checks list sizes and aggregates the rules broken by scalar items, as AWS does', () => {
     const token = (TokenProperties: unknown) =>
-      validateInput(lm, 'CreateTokenRequest', { LicenseArn: 'arn:aws:license-manager::1:license:l-1', ClientToken: 'c', TokenProperties });
+      validateInput(lm, 'CreateTokenRequest', {
+        LicenseArn: 'arn:aws:license-manager::1:license:l-1',
+        ClientToken: 'c',
+        TokenProperties,
+      });
     expect(messages(token(['a', 'b', 'c', 'd']))).toEqual([
       "Value '[a, b, c, d]' at 'tokenProperties' failed to satisfy constraint: Member must have length less than or equal to 3",
     ]);
@@ -263,7 +282,10 @@ describe('validateInput constraints', () => {
     const api: ApiModel = {
       ...lm,
       shapes: {
-        Input: { type: 'structure', members: { Data: { shape: 'Data' }, Count: { shape: 'Count' }, Ratio: { shape: 'Ratio' } } },
+        Input: {
+          type: 'structure',
+          members: { Data: { shape: 'Data' }, Count: { shape: 'Count' }, Ratio: { shape: 'Ratio' } },
+        },
         Data: { type: 'blob', max: 3 },
         Count: { type: 'long' },
         Ratio: { type: 'double', min: 0 },
@@ -287,16 +309,36 @@ describe('the KMS and STS subsets', () => {
     expect(apisBySigningName('kms')).toEqual([kms]);
     expect(apisBySigningName('sts')).toEqual([sts]);
     expect(kms.metadata).toMatchObject({ protocol: 'json', jsonVersion: '1.1', targetPrefix: 'TrentService' });
-    expect(kms.errors).toMatchObject({ NotFoundException: 400, KMSInvalidStateException: 400, KMSInternalException: 500 });
+    expect(kms.errors).toMatchObject({
+      NotFoundException: 400,
+      KMSInvalidStateException: 400,
+      KMSInternalException: 500,
+    });
     // The query protocol's error codes, not the shape names.
-    expect(sts.errors).toMatchObject({ InvalidIdentityToken: 400, IDPRejectedClaim: 403, ValidationError: 400, AccessDenied: 403 });
-    expect(sts.operations.AssumeRoleWithWebIdentity).toMatchObject({ resultWrapper: 'AssumeRoleWithWebIdentityResult', authtype: 'none' });
+    expect(sts.errors).toMatchObject({
+      InvalidIdentityToken: 400,
+      IDPRejectedClaim: 403,
+      ValidationError: 400,
+      AccessDenied: 403,
+    });
+    expect(sts.operations.AssumeRoleWithWebIdentity).toMatchObject({
+      resultWrapper: 'AssumeRoleWithWebIdentityResult',
+      authtype: 'none',
+    });
   });
 
   it('validate a KMS CreateKey and ScheduleKeyDeletion as KMS does', () => {
-    expect(validateInput(kms, 'CreateKeyRequest', { KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Tags: [{ TagKey: 'a', TagValue: '' }] })).toEqual([]);
+    expect(
+      validateInput(kms, 'CreateKeyRequest', {
+        KeySpec: 'RSA_3072',
+        KeyUsage: 'SIGN_VERIFY',
+        Tags: [{ TagKey: 'a', TagValue: '' }],
+      }),
+    ).toEqual([]);
     expect(messages(validateInput(kms, 'CreateKeyRequest', { KeySpec: 'RSA_1024' }))).toEqual([
-      expect.stringMatching(/^Value 'RSA_1024' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: \[RSA_2048, /),
+      expect.stringMatching(
+        /^Value 'RSA_1024' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: \[RSA_2048, /,
+      ),
     ]);
     expect(messages(validateInput(kms, 'ScheduleKeyDeletionRequest', { KeyId: 'k', PendingWindowInDays: 5 }))).toEqual([
       "Value '5' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 7",
@@ -304,9 +346,21 @@ describe('the KMS and STS subsets', () => {
   });
 
   it('validates an STS AssumeRoleWithWebIdentity without echoing the token', () => {
-    const valid = { RoleArn: 'arn:aws:iam::111111111111:role/consumer', RoleSessionName: 'app-1', WebIdentityToken: 'token' };
+    const valid = {
+      RoleArn: 'arn:aws:iam::111111111111:role/consumer',
+      RoleSessionName: 'app-1',
+      WebIdentityToken: 'token',
+    };
     expect(validateInput(sts, 'AssumeRoleWithWebIdentityRequest', { ...valid, DurationSeconds: 3600 })).toEqual([]);
-    expect(messages(validateInput(sts, 'AssumeRoleWithWebIdentityRequest', { ...valid, WebIdentityToken: 'abc', DurationSeconds: 60 }))).toEqual([
+    expect(
+      messages(
+        validateInput(sts, 'AssumeRoleWithWebIdentityRequest', {
+          ...valid,
+          WebIdentityToken: 'abc',
+          DurationSeconds: 60,
+        }),
+      ),
+    ).toEqual([
       "Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4",
       "Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
     ]);
@@ -378,10 +432,22 @@ describe('validateInput robustness', () => {
 
   function arbitraryJson(next: () => number, depth: number, memberNames: string[]): unknown {
     const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
-    const kind = depth > 4 ? pick(['string', 'number', 'null', 'boolean']) : pick(['string', 'number', 'null', 'boolean', 'array', 'object', 'object']);
+    const kind =
+      depth > 4
+        ? pick(['string', 'number', 'null', 'boolean'])
+        : pick(['string', 'number', 'null', 'boolean', 'array', 'object', 'object']);
     switch (kind) {
       case 'string':
-        return pick(['', 'Core', 'x'.repeat(300), '\u{1F600}', '\ud800', 'arn:aws:license-manager::1:license:l', '2024-05-01T00:00:00Z', '__proto__']);
+        return pick([
+          '',
+          'Core',
+          'x'.repeat(300),
+          '\u{1F600}',
+          '\ud800',
+          'arn:aws:license-manager::1:license:l',
+          '2024-05-01T00:00:00Z',
+          '__proto__',
+        ]);
       case 'number':
         return pick([0, -1, 1.5, 2 ** 53, -(2 ** 63), 1e308, 101]);
       case 'null':

@@ -52,7 +52,9 @@ export class CommandBatcher {
       const batch = queued.splice(0, this.maxBatch);
       try {
         const outcomes = await this.decideAndAppend(batch.map((pending) => pending.command));
-        outcomes.forEach((outcome, i) => ('error' in outcome ? batch[i].reject(outcome.error) : batch[i].resolve(outcome.decided)));
+        outcomes.forEach((outcome, i) =>
+          'error' in outcome ? batch[i].reject(outcome.error) : batch[i].resolve(outcome.decided),
+        );
       } catch (error) {
         for (const pending of batch) pending.reject(error);
       }
@@ -62,7 +64,11 @@ export class CommandBatcher {
   private async decideAndAppend(commands: BatchedCommand[]): Promise<Outcome[]> {
     const streams = new Map(commands.flatMap((command) => command.streams).map((stream) => [stream.name, stream]));
     return retryingOnConflict([...streams.keys()], 100, async () => {
-      const loaded = await Promise.all([...streams.values()].map(async (stream) => [stream.name, await stream.states.load(this.store, stream.name)] as const));
+      const loaded = await Promise.all(
+        [...streams.values()].map(
+          async (stream) => [stream.name, await stream.states.load(this.store, stream.name)] as const,
+        ),
+      );
       const states = new Map(loaded.map(([name, { state }]) => [name, state as unknown]));
       const pending = new Map<string, NewEvent[]>();
       const outcomes: Outcome[] = commands.map((command) => {
@@ -79,12 +85,18 @@ export class CommandBatcher {
         }
       });
       const versions = new Map(loaded.map(([name, { version }]) => [name, version]));
-      const appends = [...pending].map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));
+      const appends = [...pending].map(([streamName, events]) => ({
+        streamName,
+        events,
+        expectedVersion: versions.get(streamName) ?? 0,
+      }));
       if (appends.length > 0) {
         await this.store.appendToStreams(appends);
         // The states already include what was appended: the next batch need not fold it again.
         for (const { streamName, events, expectedVersion } of appends) {
-          streams.get(streamName)!.states.remember(streamName, { version: expectedVersion + events.length, state: states.get(streamName) });
+          streams
+            .get(streamName)!
+            .states.remember(streamName, { version: expectedVersion + events.length, state: states.get(streamName) });
         }
       }
       return outcomes;

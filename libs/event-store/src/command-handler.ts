@@ -27,7 +27,11 @@ export interface CommandResult<Event, State> {
  * Runs `attempt` holding the streams' in-process locks, and again (after a short random pause)
  * when another writer changed one of the streams first: each attempt reads and decides anew.
  */
-export async function retryingOnConflict<T>(streamNames: string[], maxAttempts: number, attempt: (n: number) => Promise<T>): Promise<T> {
+export async function retryingOnConflict<T>(
+  streamNames: string[],
+  maxAttempts: number,
+  attempt: (n: number) => Promise<T>,
+): Promise<T> {
   return processStreamLocks.withLocks(streamNames, async () => {
     for (let n = 1; ; n++) {
       try {
@@ -88,14 +92,20 @@ export async function handleMultiStreamCommand(
   options: { maxAttempts?: number } = {},
 ): Promise<Map<string, NewEvent[]>> {
   const unique = [...new Map(streams.map((stream) => [stream.name, stream])).values()];
-  return retryingOnConflict(unique.map((stream) => stream.name), options.maxAttempts ?? 100, async () => {
-    const loaded = await Promise.all(unique.map(async (stream) => [stream.name, await stream.states.load(store, stream.name)] as const));
-    const decided = decide(new Map(loaded.map(([name, { state }]) => [name, state])));
-    const versions = new Map(loaded.map(([name, { version }]) => [name, version]));
-    const appends = [...decided]
-      .filter(([, events]) => events.length > 0)
-      .map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));
-    if (appends.length > 0) await store.appendToStreams(appends);
-    return decided;
-  });
+  return retryingOnConflict(
+    unique.map((stream) => stream.name),
+    options.maxAttempts ?? 100,
+    async () => {
+      const loaded = await Promise.all(
+        unique.map(async (stream) => [stream.name, await stream.states.load(store, stream.name)] as const),
+      );
+      const decided = decide(new Map(loaded.map(([name, { state }]) => [name, state])));
+      const versions = new Map(loaded.map(([name, { version }]) => [name, version]));
+      const appends = [...decided]
+        .filter(([, events]) => events.length > 0)
+        .map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));
+      if (appends.length > 0) await store.appendToStreams(appends);
+      return decided;
+    },
+  );
 }

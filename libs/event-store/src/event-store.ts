@@ -83,7 +83,11 @@ export interface EventStore {
    * Appends atomically (at least one event); throws ExpectedVersionConflictError when the stream
    * is not at `expectedVersion` (default `'any'`).
    */
-  append(streamName: string, events: NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  append(
+    streamName: string,
+    events: NewEvent[],
+    options?: { expectedVersion?: ExpectedVersion },
+  ): Promise<AppendResult>;
   /**
    * Appends to several streams, each at its expected version, for a decision that spans
    * aggregates. PostgreSQL: one transaction, all or nothing. EventStoreDB has no multi-stream

@@ -1,5 +1,10 @@
 export * from './event-store';
-export { createEventStore, eventStoreKindFromEnv, type CreateEventStoreOptions, type EventStoreKind } from './create-event-store';
+export {
+  createEventStore,
+  eventStoreKindFromEnv,
+  type CreateEventStoreOptions,
+  type EventStoreKind,
+} from './create-event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/postgres-checkpoint-store';
 export { migrateEventStoreSchema } from './postgres/event-store-schema';

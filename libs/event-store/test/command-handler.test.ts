@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AggregateStates, CommandBatcher, createEventStore, handleCommand, type Decider, type EventStore } from '../src';
+import {
+  AggregateStates,
+  CommandBatcher,
+  createEventStore,
+  handleCommand,
+  type Decider,
+  type EventStore,
+} from '../src';
 import { createTestSchema, uniqueName, type TestSchema } from './test-database';
 
 type CounterEvent = { type: 'Incremented'; data: { by: number } } | { type: 'Opened'; data: { limit: number } };
@@ -14,7 +21,9 @@ interface CounterState {
 const counter: Decider<CounterCommand, CounterEvent, CounterState> = {
   initialState: () => ({ open: false, limit: 0, value: 0 }),
   evolve: (state, event) =>
-    event.type === 'Opened' ? { ...state, open: true, limit: event.data.limit } : { ...state, value: state.value + event.data.by },
+    event.type === 'Opened'
+      ? { ...state, open: true, limit: event.data.limit }
+      : { ...state, value: state.value + event.data.by },
   decide: (command, state) => {
     if (command.type === 'Open') {
       if (state.open) throw new Error('already open');
@@ -41,17 +50,23 @@ describe('handleCommand', () => {
   it('decides again after a version conflict, so concurrent commands never pass a limit', async () => {
     const stream = uniqueName('counter');
     await handleCommand(store, stream, counter, { type: 'Open', limit: 15 }, { assumeNewStream: true });
-    const results = await Promise.all(Array.from({ length: 40 }, () => handleCommand(store, stream, counter, { type: 'Increment' })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => handleCommand(store, stream, counter, { type: 'Increment' })),
+    );
     expect(results.filter((r) => r.newEvents.length === 1)).toHaveLength(15);
     const { events, currentVersion } = await store.readStream(stream);
     expect(currentVersion).toBe(16);
-    expect(events.reduce((s, e) => counter.evolve(s, e as unknown as CounterEvent), counter.initialState()).value).toBe(15);
+    expect(events.reduce((s, e) => counter.evolve(s, e as unknown as CounterEvent), counter.initialState()).value).toBe(
+      15,
+    );
   });
 
   it('with assumeNewStream on a stream that exists, reads it and decides on its real state', async () => {
     const stream = uniqueName('counter');
     await handleCommand(store, stream, counter, { type: 'Open', limit: 1 });
-    await expect(handleCommand(store, stream, counter, { type: 'Open', limit: 5 }, { assumeNewStream: true })).rejects.toThrow('already open');
+    await expect(
+      handleCommand(store, stream, counter, { type: 'Open', limit: 5 }, { assumeNewStream: true }),
+    ).rejects.toThrow('already open');
     expect((await store.readStream(stream)).currentVersion).toBe(1);
   });
 });
@@ -62,7 +77,14 @@ describe('appendToStreams', () => {
     await store.append(a, [{ type: 'Opened', data: {} }]);
     const results = await store.appendToStreams([
       { streamName: b, events: [{ type: 'Opened', data: {} }], expectedVersion: 0 },
-      { streamName: a, events: [{ type: 'Touched', data: {} }, { type: 'Touched', data: {} }], expectedVersion: 1 },
+      {
+        streamName: a,
+        events: [
+          { type: 'Touched', data: {} },
+          { type: 'Touched', data: {} },
+        ],
+        expectedVersion: 1,
+      },
     ]);
     expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 3]);
     // a is no longer at version 1: nothing of this append may be stored, not even b's event.
@@ -81,7 +103,11 @@ describe('appendToStreams', () => {
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         store.appendToStreams(
-          (i % 2 === 0 ? [a, b] : [b, a]).map((streamName) => ({ streamName, events: [{ type: 'Touched', data: { i } }], expectedVersion: 'any' as const })),
+          (i % 2 === 0 ? [a, b] : [b, a]).map((streamName) => ({
+            streamName,
+            events: [{ type: 'Touched', data: { i } }],
+            expectedVersion: 'any' as const,
+          })),
         ),
       ),
     );
@@ -91,14 +117,20 @@ describe('appendToStreams', () => {
 });
 
 describe('AggregateStates', () => {
-  it('folds only the events after the version it holds, including other writers\' appends', async () => {
+  it("folds only the events after the version it holds, including other writers' appends", async () => {
     const stream = uniqueName('counted');
     let folded = 0;
-    const states = new AggregateStates<number>((count) => {
-      folded++;
-      return count + 1;
-    }, () => 0);
-    await store.append(stream, [{ type: 'Counted', data: {} }, { type: 'Counted', data: {} }]);
+    const states = new AggregateStates<number>(
+      (count) => {
+        folded++;
+        return count + 1;
+      },
+      () => 0,
+    );
+    await store.append(stream, [
+      { type: 'Counted', data: {} },
+      { type: 'Counted', data: {} },
+    ]);
     expect(await states.load(store, stream)).toEqual({ version: 2, state: 2 });
     // Another process appends: the next load reads and folds just that.
     await store.append(stream, [{ type: 'Counted', data: {} }], { expectedVersion: 2 });
@@ -112,7 +144,10 @@ describe('AggregateStates', () => {
 describe('CommandBatcher', () => {
   it('decides concurrent commands on one aggregate one after another, commits them in batches, and keeps a limit', async () => {
     const stream = uniqueName('bounded');
-    const states = new AggregateStates<number>((count, event) => (event.type === 'Taken' ? count + 1 : count), () => 0);
+    const states = new AggregateStates<number>(
+      (count, event) => (event.type === 'Taken' ? count + 1 : count),
+      () => 0,
+    );
     const batcher = new CommandBatcher(store);
     const take = () =>
       batcher.submit(stream, {
@@ -124,7 +159,11 @@ describe('CommandBatcher', () => {
       });
     const results = await Promise.allSettled(Array.from({ length: 100 }, take));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(30);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.message === 'none left')).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .every((r) => (r as PromiseRejectedResult).reason.message === 'none left'),
+    ).toBe(true);
     const { events, currentVersion } = await store.readStream(stream);
     expect(currentVersion).toBe(30);
     // Fewer transactions than commands: the events of one batch share a transaction id.

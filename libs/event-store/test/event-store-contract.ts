@@ -64,7 +64,11 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         [2, 'LicenseActivated'],
         [3, 'LicenseConsumed'],
       ]);
-      expect(events[0]).toMatchObject({ streamName: stream, data: { name: 'Windows Server' }, metadata: { correlationId: 'c-1' } });
+      expect(events[0]).toMatchObject({
+        streamName: stream,
+        data: { name: 'Windows Server' },
+        metadata: { correlationId: 'c-1' },
+      });
       expect(events[1].metadata).toEqual({});
       expect(events[0].eventId).toMatch(/^[0-9a-f-]{36}$/);
       expect(new Set(events.map((e) => e.eventId)).size).toBe(3);
@@ -82,18 +86,48 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expected: 'no_stream',
         actual: 1,
       });
-      await expectConflict(store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 0 }), { expected: 0, actual: 1 });
-      await expectConflict(store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 2 }), { expected: 2, actual: 1 });
+      await expectConflict(store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 0 }), {
+        expected: 0,
+        actual: 1,
+      });
+      await expectConflict(store.append(stream, [{ type: 'B', data: {} }], { expectedVersion: 2 }), {
+        expected: 2,
+        actual: 1,
+      });
 
-      expect((await store.append(stream, [{ type: 'B', data: {} }, { type: 'C', data: {} }], { expectedVersion: 1 })).nextExpectedVersion).toBe(3);
-      expect((await store.append(stream, [{ type: 'D', data: {} }], { expectedVersion: 'any' })).nextExpectedVersion).toBe(4);
+      expect(
+        (
+          await store.append(
+            stream,
+            [
+              { type: 'B', data: {} },
+              { type: 'C', data: {} },
+            ],
+            { expectedVersion: 1 },
+          )
+        ).nextExpectedVersion,
+      ).toBe(3);
+      expect(
+        (await store.append(stream, [{ type: 'D', data: {} }], { expectedVersion: 'any' })).nextExpectedVersion,
+      ).toBe(4);
       expect((await store.append(stream, [{ type: 'E', data: {} }])).nextExpectedVersion).toBe(5);
-      await expectConflict(store.append(stream, [{ type: 'F', data: {} }], { expectedVersion: 4 }), { expected: 4, actual: 5 });
+      await expectConflict(store.append(stream, [{ type: 'F', data: {} }], { expectedVersion: 4 }), {
+        expected: 4,
+        actual: 5,
+      });
 
       const fresh = uniqueName('expected-fresh');
-      await expectConflict(store.append(fresh, [{ type: 'A', data: {} }], { expectedVersion: 3 }), { expected: 3, actual: 0 });
-      expect((await store.append(fresh, [{ type: 'A', data: {} }], { expectedVersion: 0 })).nextExpectedVersion).toBe(1);
-      expect((await store.append(uniqueName('expected-any'), [{ type: 'A', data: {} }], { expectedVersion: 'any' })).nextExpectedVersion).toBe(1);
+      await expectConflict(store.append(fresh, [{ type: 'A', data: {} }], { expectedVersion: 3 }), {
+        expected: 3,
+        actual: 0,
+      });
+      expect((await store.append(fresh, [{ type: 'A', data: {} }], { expectedVersion: 0 })).nextExpectedVersion).toBe(
+        1,
+      );
+      expect(
+        (await store.append(uniqueName('expected-any'), [{ type: 'A', data: {} }], { expectedVersion: 'any' }))
+          .nextExpectedVersion,
+      ).toBe(1);
 
       // Rejected appends wrote nothing.
       expect((await store.readStream(stream)).events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
@@ -171,7 +205,9 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
       for (let round = 0; round < 5; round++) {
         const results = await Promise.allSettled(
           Array.from({ length: 50 }, (_, writer) =>
-            store.append(stream, [{ type: 'Claimed', data: { round, writer } }], { expectedVersion: round === 0 ? 'no_stream' : round }),
+            store.append(stream, [{ type: 'Claimed', data: { round, writer } }], {
+              expectedVersion: round === 0 ? 'no_stream' : round,
+            }),
           ),
         );
         const winners = results.filter((r) => r.status === 'fulfilled');
@@ -179,7 +215,9 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         for (const r of results) {
           if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ExpectedVersionConflictError);
         }
-        expect((winners[0] as PromiseFulfilledResult<{ nextExpectedVersion: number }>).value.nextExpectedVersion).toBe(round + 1);
+        expect((winners[0] as PromiseFulfilledResult<{ nextExpectedVersion: number }>).value.nextExpectedVersion).toBe(
+          round + 1,
+        );
       }
       const { currentVersion, events } = await store.readStream(stream);
       expect(currentVersion).toBe(5);
@@ -232,7 +270,8 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
       const violations: string[] = [];
       for (const [a, timesA] of appends) {
         for (const [b, timesB] of appends) {
-          if (timesA.acknowledged < timesB.started && index.get(a)! > index.get(b)!) violations.push(`${a} before ${b}`);
+          if (timesA.acknowledged < timesB.started && index.get(a)! > index.get(b)!)
+            violations.push(`${a} before ${b}`);
         }
       }
       expect(violations).toEqual([]);

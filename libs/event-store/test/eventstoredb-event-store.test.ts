@@ -2,7 +2,12 @@ import { ANY, NO_STREAM } from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
 import { createEventStore, eventStoreKindFromEnv } from '../src';
 import { EventStoreDbEventStore } from '../src/eventstoredb/eventstoredb-event-store';
-import { positionOfToken, positionToken, toExpectedRevision, versionOfRevision } from '../src/eventstoredb/eventstoredb-mapping';
+import {
+  positionOfToken,
+  positionToken,
+  toExpectedRevision,
+  versionOfRevision,
+} from '../src/eventstoredb/eventstoredb-mapping';
 import { describeEventStoreContract } from './event-store-contract';
 import { createTestSchema } from './test-database';
 
@@ -72,7 +77,9 @@ describe('eventStoreKindFromEnv', () => {
       });
       expect(esdb).toBeInstanceOf(EventStoreDbEventStore);
       await esdb.close();
-      await expect(createEventStore({ kind: 'eventstoredb', db: testSchema.db, schema: testSchema.schema })).rejects.toThrow(/eventStoreUrl/);
+      await expect(
+        createEventStore({ kind: 'eventstoredb', db: testSchema.db, schema: testSchema.schema }),
+      ).rejects.toThrow(/eventStoreUrl/);
     } finally {
       await testSchema.drop();
     }

@@ -4,7 +4,15 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpectedVersionConflictError, migrateEventStoreSchema, PostgresEventStore, type RecordedEvent } from '../src';
 import { describeEventStoreContract } from './event-store-contract';
-import { createTestSchema, databaseUrl, eventually, quietLogger, uniqueName, within, type TestSchema } from './test-database';
+import {
+  createTestSchema,
+  databaseUrl,
+  eventually,
+  quietLogger,
+  uniqueName,
+  within,
+  type TestSchema,
+} from './test-database';
 
 describeEventStoreContract('postgres', async () => {
   const testSchema = await createTestSchema();
@@ -44,7 +52,8 @@ describe('PostgresEventStore', () => {
       [streamName, randomUUID()],
     );
   }
-  const mineOf = (page: RecordedEvent[], prefix: string) => page.filter((e) => e.streamName.startsWith(prefix)).map((e) => e.streamName);
+  const mineOf = (page: RecordedEvent[], prefix: string) =>
+    page.filter((e) => e.streamName.startsWith(prefix)).map((e) => e.streamName);
 
   it('does not skip a transaction that drew a lower global position but committed after a later one was read', async () => {
     const prefix = uniqueName('late');
@@ -98,7 +107,9 @@ describe('PostgresEventStore', () => {
       busyAppend = store.append(busy, [{ type: 'B', data: {} }], { expectedVersion: 1 }).finally(() => {
         busyDone = true;
       });
-      const freeAppends = Promise.all(Array.from({ length: 5 }, () => store.append(uniqueName('free'), [{ type: 'A', data: {} }])));
+      const freeAppends = Promise.all(
+        Array.from({ length: 5 }, () => store.append(uniqueName('free'), [{ type: 'A', data: {} }])),
+      );
       await within(freeAppends, 2_000, 'appends to other streams');
       expect(busyDone).toBe(false);
     } finally {
@@ -110,14 +121,18 @@ describe('PostgresEventStore', () => {
   it('reports a stream version taken behind the streams table as a conflict', async () => {
     const stream = uniqueName('bypassed');
     await insertOnOther(stream);
-    await expect(store.append(stream, [{ type: 'A', data: {} }], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(
-      ExpectedVersionConflictError,
-    );
+    await expect(
+      store.append(stream, [{ type: 'A', data: {} }], { expectedVersion: 'no_stream' }),
+    ).rejects.toBeInstanceOf(ExpectedVersionConflictError);
   });
 
   it('retries a failing subscription handler without moving its checkpoint, and logs the failure', async () => {
     const errors: string[] = [];
-    const logged = new PostgresEventStore({ db: testSchema.db, schema: testSchema.schema, logger: { error: (m) => errors.push(m) } });
+    const logged = new PostgresEventStore({
+      db: testSchema.db,
+      schema: testSchema.schema,
+      logger: { error: (m) => errors.push(m) },
+    });
     const name = uniqueName('flaky');
     const prefix = uniqueName('flaky-stream');
     const { position } = await logged.append(prefix, [{ type: 'A', data: {} }]);

@@ -107,14 +107,18 @@ describe('projections on PostgreSQL', () => {
     const before = await store.readAll();
 
     await expect(
-      store.append(license, [{ type: 'LicenseRenamed', data: { name: 'never', refuse: true } }], { expectedVersion: 1 }),
+      store.append(license, [{ type: 'LicenseRenamed', data: { name: 'never', refuse: true } }], {
+        expectedVersion: 1,
+      }),
     ).rejects.toThrow('the view refused the event');
 
     expect((await store.readStream(license)).currentVersion).toBe(1);
     expect(await store.readAll()).toEqual(before);
     expect(await projection.rows(db)).toEqual([{ license_id: license, name: 'SQL Server', version: '1' }]);
     // The stream's version was not moved either.
-    await store.append(license, [{ type: 'LicenseRenamed', data: { name: 'SQL Server 2022' } }], { expectedVersion: 1 });
+    await store.append(license, [{ type: 'LicenseRenamed', data: { name: 'SQL Server 2022' } }], {
+      expectedVersion: 1,
+    });
     expect((await projection.rows(db))[0].name).toBe('SQL Server 2022');
   });
 
@@ -159,7 +163,11 @@ describe('projections on PostgreSQL', () => {
     });
     try {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await within(store.append(uniqueName('other'), [{ type: 'LicenseConsumed', data: {} }]), 1_000, 'an append no view reads');
+      await within(
+        store.append(uniqueName('other'), [{ type: 'LicenseConsumed', data: {} }]),
+        1_000,
+        'an append no view reads',
+      );
       expect(rebuilt).toBe(false);
 
       // A license of its own: it does not even share a view row with the replay.

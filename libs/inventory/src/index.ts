@@ -5,7 +5,8 @@ import type { Extensions } from '@lm/api-model';
  * services that act on it (licensing counts licences on it): resource types, their ARNs, and the
  * data of the events on lm.events.discovery.*.
  */
-export type InventoryResourceType = 'EC2_INSTANCE' | 'EC2_HOST' | 'EC2_AMI' | 'RDS' | 'SYSTEMS_MANAGER_MANAGED_INSTANCE';
+export type InventoryResourceType =
+  'EC2_INSTANCE' | 'EC2_HOST' | 'EC2_AMI' | 'RDS' | 'SYSTEMS_MANAGER_MANAGED_INSTANCE';
 
 /** Which resource: the same id in another account, Region or type is another resource. */
 export interface ResourceIdentity {
@@ -58,7 +59,12 @@ export type ResourceInactivatedData = ResourceIdentity & { lastObservedAt: strin
  * ARNs as AWS writes them for each resource type. An AMI's ARN names no account: images are
  * regional objects that several accounts may use.
  */
-export function resourceArn(type: InventoryResourceType, region: string, accountId: string, resourceId: string): string {
+export function resourceArn(
+  type: InventoryResourceType,
+  region: string,
+  accountId: string,
+  resourceId: string,
+): string {
   switch (type) {
     case 'EC2_INSTANCE':
       return `arn:aws:ec2:${region}:${accountId}:instance/${resourceId}`;

@@ -1,5 +1,6 @@
 /** Why a token was refused; a client may act differently on each (an expired token calls for a new checkout, a bad signature does not). */
-export type LicenseTokenFailure = 'malformed' | 'algorithm' | 'signature' | 'expired' | 'not-yet-valid' | 'license' | 'node' | 'metadata';
+export type LicenseTokenFailure =
+  'malformed' | 'algorithm' | 'signature' | 'expired' | 'not-yet-valid' | 'license' | 'node' | 'metadata';
 
 export class LicenseTokenError extends Error {
   override readonly name = 'LicenseTokenError';

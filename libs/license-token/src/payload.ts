@@ -44,7 +44,13 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
 
 const isEntitlement = (value: unknown): value is TokenEntitlement => {
   const entitlement = value as Partial<TokenEntitlement> | null;
-  return typeof entitlement === 'object' && entitlement !== null && isString(entitlement.name) && isString(entitlement.unit) && isString(entitlement.value);
+  return (
+    typeof entitlement === 'object' &&
+    entitlement !== null &&
+    isString(entitlement.name) &&
+    isString(entitlement.unit) &&
+    isString(entitlement.value)
+  );
 };
 
 /** Whether a decoded JSON value has the payload's shape (checked after the signature, before any field is trusted). */
@@ -84,6 +90,10 @@ export const entitlementAllows = (payload: LicenseTokenPayload, required: Requir
     if (required.value === undefined) return true;
     const allowed = Number(entitlement.value);
     const needed = Number(required.value);
-    const numeric = entitlement.value.trim() !== '' && String(required.value).trim() !== '' && Number.isFinite(allowed) && Number.isFinite(needed);
+    const numeric =
+      entitlement.value.trim() !== '' &&
+      String(required.value).trim() !== '' &&
+      Number.isFinite(allowed) &&
+      Number.isFinite(needed);
     return numeric ? allowed >= needed : entitlement.value === String(required.value);
   });

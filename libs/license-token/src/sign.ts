@@ -16,7 +16,12 @@ const signingInputOf = (payload: LicenseTokenPayload, alg: LicenseTokenAlgorithm
 };
 
 /** Signs `payload` as a JWS compact token: `base64url(header).base64url(payload).base64url(signature)`. */
-export const signLicenseToken = (payload: LicenseTokenPayload, privateKey: KeyObject, alg: LicenseTokenAlgorithm, options: SignOptions = {}): string => {
+export const signLicenseToken = (
+  payload: LicenseTokenPayload,
+  privateKey: KeyObject,
+  alg: LicenseTokenAlgorithm,
+  options: SignOptions = {},
+): string => {
   const signingInput = signingInputOf(payload, alg, options);
   const signature = sign(hashOf(alg), Buffer.from(signingInput, 'ascii'), { key: privateKey, ...PSS_PADDING });
   return `${signingInput}.${signature.toString('base64url')}`;
@@ -26,7 +31,12 @@ export const signLicenseToken = (payload: LicenseTokenPayload, privateKey: KeyOb
  * {@link signLicenseToken} on libuv's thread pool: a server signing many tokens keeps its event
  * loop free while the RSA operation (milliseconds for 4096-bit keys) runs.
  */
-export const signLicenseTokenAsync = (payload: LicenseTokenPayload, privateKey: KeyObject, alg: LicenseTokenAlgorithm, options: SignOptions = {}): Promise<string> => {
+export const signLicenseTokenAsync = (
+  payload: LicenseTokenPayload,
+  privateKey: KeyObject,
+  alg: LicenseTokenAlgorithm,
+  options: SignOptions = {},
+): Promise<string> => {
   const signingInput = signingInputOf(payload, alg, options);
   return new Promise((resolve, reject) =>
     sign(hashOf(alg), Buffer.from(signingInput, 'ascii'), { key: privateKey, ...PSS_PADDING }, (error, signature) =>

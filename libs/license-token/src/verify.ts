@@ -29,7 +29,8 @@ const toPublicKey = (key: TrustedKey): KeyObject => {
 /** Decodes one segment, refusing any text that is not the one canonical base64url form of its bytes (so no character can change unnoticed). */
 const decodeSegment = (segment: string): Buffer => {
   const bytes = Buffer.from(segment, 'base64url');
-  if (!BASE64URL.test(segment) || bytes.toString('base64url') !== segment) throw new LicenseTokenError('malformed', 'token segment is not base64url');
+  if (!BASE64URL.test(segment) || bytes.toString('base64url') !== segment)
+    throw new LicenseTokenError('malformed', 'token segment is not base64url');
   return bytes;
 };
 
@@ -46,7 +47,8 @@ const checkWindow = (payload: LicenseTokenPayload, options: VerifyOptions): void
   const skew = (options.clockSkewSeconds ?? 60) * 1000;
   const issuedAt = parseTokenTimestamp(payload.issuedAt)!.getTime();
   const expiration = parseTokenTimestamp(payload.expiration)!.getTime();
-  if (now < issuedAt - skew) throw new LicenseTokenError('not-yet-valid', `token issued at ${payload.issuedAt} UTC is not valid yet`);
+  if (now < issuedAt - skew)
+    throw new LicenseTokenError('not-yet-valid', `token issued at ${payload.issuedAt} UTC is not valid yet`);
   if (now >= expiration + skew) throw new LicenseTokenError('expired', `token expired at ${payload.expiration} UTC`);
 };
 
@@ -58,7 +60,8 @@ const checkBinding = (payload: LicenseTokenPayload, options: VerifyOptions): voi
     throw new LicenseTokenError('node', `token is locked to node ${payload.nodeId}`);
   }
   for (const [name, value] of Object.entries(payload.checkoutMetadata ?? {})) {
-    if (options.checkoutMetadata?.[name] !== value) throw new LicenseTokenError('metadata', `token checkout metadata ${name} does not match`);
+    if (options.checkoutMetadata?.[name] !== value)
+      throw new LicenseTokenError('metadata', `token checkout metadata ${name} does not match`);
   }
 };
 
@@ -67,15 +70,22 @@ const checkBinding = (payload: LicenseTokenPayload, options: VerifyOptions): voi
  * payload: a PS384 or PS256 signature by one of `trustedKeys`, a licence, node and metadata that
  * match `options`, and a current validity window. Anything else throws {@link LicenseTokenError}.
  */
-export const verifyLicenseToken = (token: string, trustedKeys: TrustedKey | TrustedKey[], options: VerifyOptions = {}): LicenseTokenPayload => {
+export const verifyLicenseToken = (
+  token: string,
+  trustedKeys: TrustedKey | TrustedKey[],
+  options: VerifyOptions = {},
+): LicenseTokenPayload => {
   const segments = token.split('.');
   if (segments.length !== 3) throw new LicenseTokenError('malformed', 'token is not a JWS compact serialization');
   const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
   const header = parseJson(decodeSegment(headerSegment), 'header') as { alg?: unknown; crit?: unknown } | null;
-  if (typeof header !== 'object' || header === null) throw new LicenseTokenError('malformed', 'token header is not an object');
+  if (typeof header !== 'object' || header === null)
+    throw new LicenseTokenError('malformed', 'token header is not an object');
   const alg = header.alg;
-  if (!isLicenseTokenAlgorithm(alg)) throw new LicenseTokenError('algorithm', `token algorithm ${String(alg)} is not accepted (PS384 or PS256)`);
-  if (header.crit !== undefined) throw new LicenseTokenError('malformed', 'token header has critical extensions this verifier does not know');
+  if (!isLicenseTokenAlgorithm(alg))
+    throw new LicenseTokenError('algorithm', `token algorithm ${String(alg)} is not accepted (PS384 or PS256)`);
+  if (header.crit !== undefined)
+    throw new LicenseTokenError('malformed', 'token header has critical extensions this verifier does not know');
   const payloadBytes = decodeSegment(payloadSegment);
   const signature = decodeSegment(signatureSegment);
 
@@ -85,7 +95,8 @@ export const verifyLicenseToken = (token: string, trustedKeys: TrustedKey | Trus
   if (!signed) throw new LicenseTokenError('signature', 'token signature does not verify with any trusted key');
 
   const payload = parseJson(payloadBytes, 'payload');
-  if (!isLicenseTokenPayload(payload)) throw new LicenseTokenError('malformed', 'token payload is not a licence token payload');
+  if (!isLicenseTokenPayload(payload))
+    throw new LicenseTokenError('malformed', 'token payload is not a licence token payload');
   checkWindow(payload, options);
   checkBinding(payload, options);
   return payload;

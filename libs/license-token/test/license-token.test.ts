@@ -13,7 +13,8 @@ import {
   type LicenseTokenPayload,
 } from '../src';
 
-const generateRsa = async (modulusLength: number): Promise<KeyObject> => (await promisify(generateKeyPair)('rsa', { modulusLength })).privateKey;
+const generateRsa = async (modulusLength: number): Promise<KeyObject> =>
+  (await promisify(generateKeyPair)('rsa', { modulusLength })).privateKey;
 
 const issued = new Date('2020-11-30T23:47:35Z');
 const during = new Date('2020-12-01T00:10:00Z');
@@ -30,7 +31,12 @@ const payload: LicenseTokenPayload = {
   nodeId: '100.20.15.10',
   checkoutMetadata: { Mac: 'ABCDEFGHI' },
 };
-const matching = { now: during, licenseArn: payload.licenseArn, nodeId: '100.20.15.10', checkoutMetadata: { Mac: 'ABCDEFGHI' } };
+const matching = {
+  now: during,
+  licenseArn: payload.licenseArn,
+  nodeId: '100.20.15.10',
+  checkoutMetadata: { Mac: 'ABCDEFGHI' },
+};
 
 const refusal = (verifying: () => unknown): LicenseTokenFailure | undefined => {
   try {
@@ -55,16 +61,24 @@ describe('licence tokens', () => {
     it.each([2048, 3072, 4096])('RSA %i: verifies with the public key as KeyObject, PEM and SPKI DER', (bits) => {
       const token = signLicenseToken(payload, key(bits), alg, { kid: 'key-1' });
       const publicKey = createPublicKey(key(bits));
-      expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg, typ: 'JWT', kid: 'key-1' });
+      expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({
+        alg,
+        typ: 'JWT',
+        kid: 'key-1',
+      });
       expect(verifyLicenseToken(token, publicKey, matching)).toEqual(payload);
-      expect(verifyLicenseToken(token, publicKey.export({ type: 'spki', format: 'pem' }) as string, matching)).toEqual(payload);
+      expect(verifyLicenseToken(token, publicKey.export({ type: 'spki', format: 'pem' }) as string, matching)).toEqual(
+        payload,
+      );
       expect(verifyLicenseToken(token, publicKey.export({ type: 'spki', format: 'der' }), matching)).toEqual(payload);
     });
   });
 
   it('signs on the thread pool the same way', async () => {
     const token = await signLicenseTokenAsync(payload, key(), 'PS384', { kid: 'key-1' });
-    expect(token.split('.').slice(0, 2)).toEqual(signLicenseToken(payload, key(), 'PS384', { kid: 'key-1' }).split('.').slice(0, 2));
+    expect(token.split('.').slice(0, 2)).toEqual(
+      signLicenseToken(payload, key(), 'PS384', { kid: 'key-1' }).split('.').slice(0, 2),
+    );
     expect(verifyLicenseToken(token, createPublicKey(key()), matching)).toEqual(payload);
   });
 
@@ -72,13 +86,29 @@ describe('licence tokens', () => {
     const token = signLicenseToken(payload, key(), 'PS384');
     const [header, body, signature] = token.split('.') as [string, string, string];
     const options = { key: createPublicKey(key()), padding: constants.RSA_PKCS1_PSS_PADDING };
-    expect(verify('sha384', Buffer.from(`${header}.${body}`), { ...options, saltLength: 48 }, Buffer.from(signature, 'base64url'))).toBe(true);
-    expect(verify('sha384', Buffer.from(`${header}.${body}`), { ...options, saltLength: 32 }, Buffer.from(signature, 'base64url'))).toBe(false);
+    expect(
+      verify(
+        'sha384',
+        Buffer.from(`${header}.${body}`),
+        { ...options, saltLength: 48 },
+        Buffer.from(signature, 'base64url'),
+      ),
+    ).toBe(true);
+    expect(
+      verify(
+        'sha384',
+        Buffer.from(`${header}.${body}`),
+        { ...options, saltLength: 32 },
+        Buffer.from(signature, 'base64url'),
+      ),
+    ).toBe(false);
   });
 
   it('accepts a key among several trusted ones and refuses a key it does not trust', () => {
     const token = signLicenseToken(payload, key(3072), 'PS384');
-    expect(verifyLicenseToken(token, [createPublicKey(key(2048)), createPublicKey(key(3072))], matching)).toEqual(payload);
+    expect(verifyLicenseToken(token, [createPublicKey(key(2048)), createPublicKey(key(3072))], matching)).toEqual(
+      payload,
+    );
     expect(refusal(() => verifyLicenseToken(token, createPublicKey(key(4096)), matching))).toBe('signature');
   });
 
@@ -93,7 +123,9 @@ describe('licence tokens', () => {
       expect(reason, `character ${at}`).toBeDefined();
       reasons.add(reason);
     }
-    expect([...reasons].every((reason) => reason === 'malformed' || reason === 'algorithm' || reason === 'signature')).toBe(true);
+    expect(
+      [...reasons].every((reason) => reason === 'malformed' || reason === 'algorithm' || reason === 'signature'),
+    ).toBe(true);
   });
 
   it('refuses alg none, HS256 (the public key used as an HMAC secret) and RS384', () => {
@@ -101,7 +133,9 @@ describe('licence tokens', () => {
     const body = base64url(payload);
     const none = `${base64url({ alg: 'none', typ: 'JWT' })}.${body}.`;
     const hsInput = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${body}`;
-    const hs256 = `${hsInput}.${createHmac('sha256', publicKey.export({ type: 'spki', format: 'pem' })).update(hsInput).digest('base64url')}`;
+    const hs256 = `${hsInput}.${createHmac('sha256', publicKey.export({ type: 'spki', format: 'pem' }))
+      .update(hsInput)
+      .digest('base64url')}`;
     const rs384 = `${base64url({ alg: 'RS384', typ: 'JWT' })}.${body}.${signLicenseToken(payload, key(), 'PS384').split('.')[2]}`;
     expect(refusal(() => verifyLicenseToken(none, publicKey, matching))).toBe('algorithm');
     expect(refusal(() => verifyLicenseToken(hs256, publicKey, matching))).toBe('algorithm');
@@ -120,7 +154,8 @@ describe('licence tokens', () => {
   it('reads zone-less timestamps as UTC and checks the window with the clock skew allowance', () => {
     const token = signLicenseToken(payload, key(), 'PS256');
     const publicKey = createPublicKey(key());
-    const at = (iso: string, clockSkewSeconds?: number) => refusal(() => verifyLicenseToken(token, publicKey, { ...matching, now: new Date(iso), clockSkewSeconds }));
+    const at = (iso: string, clockSkewSeconds?: number) =>
+      refusal(() => verifyLicenseToken(token, publicKey, { ...matching, now: new Date(iso), clockSkewSeconds }));
     expect(at('2020-11-30T23:47:35Z')).toBeUndefined();
     expect(at('2020-11-30T23:46:40Z')).toBeUndefined();
     expect(at('2020-11-30T23:46:30Z')).toBe('not-yet-valid');
@@ -133,14 +168,18 @@ describe('licence tokens', () => {
   it('refuses another licence, another node and other checkout metadata', () => {
     const token = signLicenseToken(payload, key(), 'PS384');
     const publicKey = createPublicKey(key());
-    const reason = (options: Partial<typeof matching>) => refusal(() => verifyLicenseToken(token, publicKey, { ...matching, ...options }));
+    const reason = (options: Partial<typeof matching>) =>
+      refusal(() => verifyLicenseToken(token, publicKey, { ...matching, ...options }));
     expect(reason({ licenseArn: 'arn:aws:license-manager::123456789012:license:l-other' })).toBe('license');
     expect(reason({ nodeId: '100.20.15.11' })).toBe('node');
     expect(reason({ nodeId: undefined })).toBe('node');
     expect(reason({ checkoutMetadata: { Mac: 'OTHER' } })).toBe('metadata');
     expect(reason({ checkoutMetadata: undefined })).toBe('metadata');
     const unlocked = signLicenseToken({ ...payload, nodeId: undefined, checkoutMetadata: undefined }, key(), 'PS384');
-    expect(verifyLicenseToken(unlocked, publicKey, { now: during, nodeId: 'any', checkoutMetadata: { Mac: 'any' } }).licenseArn).toBe(payload.licenseArn);
+    expect(
+      verifyLicenseToken(unlocked, publicKey, { now: during, nodeId: 'any', checkoutMetadata: { Mac: 'any' } })
+        .licenseArn,
+    ).toBe(payload.licenseArn);
   });
 
   it('tells whether the entitlements cover a need', () => {
@@ -156,6 +195,8 @@ describe('licence tokens', () => {
   it('fingerprints a key by its account and the SHA-256 of its SPKI DER', () => {
     const der = createPublicKey(key()).export({ type: 'spki', format: 'der' });
     expect(keyFingerprint('123456789012', der)).toMatch(/^aws:123456789012:issuer:[0-9a-f]{64}$/);
-    expect(keyFingerprint('123456789012', der)).not.toBe(keyFingerprint('123456789012', createPublicKey(key(3072)).export({ type: 'spki', format: 'der' })));
+    expect(keyFingerprint('123456789012', der)).not.toBe(
+      keyFingerprint('123456789012', createPublicKey(key(3072)).export({ type: 'spki', format: 'der' })),
+    );
   });
 });

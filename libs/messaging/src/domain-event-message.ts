@@ -11,6 +11,8 @@ export interface DomainEventMessage<Data = Record<string, unknown>> {
 }
 
 /** JetStream message id: a relay that publishes an event twice is deduplicated by the server. */
-export function domainEventMessageId(event: Pick<DomainEventMessage, 'service' | 'streamName' | 'streamVersion'>): string {
+export function domainEventMessageId(
+  event: Pick<DomainEventMessage, 'service' | 'streamName' | 'streamVersion'>,
+): string {
   return `${event.service}:${event.streamName}:${event.streamVersion}`;
 }

@@ -34,7 +34,9 @@ export async function migrateProcessedEvents(db: Kysely<any>, schema: string): P
  * one transaction together with a row in the processed-events ledger, so a redelivered event
  * (after a crash before the ack, or a duplicate publish) is recognised and not applied twice.
  */
-export async function startDurableEventConsumer(options: DurableEventConsumerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startDurableEventConsumer(
+  options: DurableEventConsumerOptions,
+): Promise<{ stop(): Promise<void> }> {
   const { nc, db, schema, durableName, filterSubject, handle } = options;
   await ensureEventsStream(nc);
   await migrateProcessedEvents(db, schema);

@@ -11,7 +11,11 @@ const codec = JSONCodec<DomainEventMessage>();
  * checkpoint. At-least-once: a crash between publish and checkpoint republishes, and the
  * JetStream message id makes the server drop the duplicate.
  */
-export async function startEventRelay(options: { service: string; store: EventStore; nc: NatsConnection }): Promise<Subscription> {
+export async function startEventRelay(options: {
+  service: string;
+  store: EventStore;
+  nc: NatsConnection;
+}): Promise<Subscription> {
   const { service, store, nc } = options;
   await ensureEventsStream(nc);
   const js = nc.jetstream();

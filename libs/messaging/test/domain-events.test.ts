@@ -4,7 +4,13 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { domainEventMessageId, eventSubject, startDurableEventConsumer, startEventRelay, type DomainEventMessage } from '../src';
+import {
+  domainEventMessageId,
+  eventSubject,
+  startDurableEventConsumer,
+  startEventRelay,
+  type DomainEventMessage,
+} from '../src';
 
 const eventually = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -23,7 +29,9 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
   let store: EventStore;
 
   beforeAll(async () => {
-    db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) }) });
+    db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) }),
+    });
     nc = await connect({ servers: process.env.NATS_URL });
     store = await createEventStore({ kind: 'postgres', db, schema });
     await sql`create table ${sql.id(schema, 'applied')} (stream text, version int, type text)`.execute(db);
@@ -49,26 +57,49 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
       db,
       schema,
       durableName: `consumer-${run}`,
-      filterSubject: eventSubject(service, ">"),
+      filterSubject: eventSubject(service, '>'),
       handle: async (event, trx) => {
         // The first delivery of the first event fails after writing: the rollback undoes the write.
-        await trx.withSchema(schema).insertInto('applied').values({ stream: event.streamName, version: event.streamVersion, type: event.type }).execute();
+        await trx
+          .withSchema(schema)
+          .insertInto('applied')
+          .values({ stream: event.streamName, version: event.streamVersion, type: event.type })
+          .execute();
         if (failuresLeft-- > 0) throw new Error('transient failure');
       },
     });
     const relay = await startEventRelay({ service, store, nc });
 
-    await store.append('thing-a', [{ type: 'ThingCreated', data: { n: 1 } }, { type: 'ThingRenamed', data: { n: 2 } }]);
+    await store.append('thing-a', [
+      { type: 'ThingCreated', data: { n: 1 } },
+      { type: 'ThingRenamed', data: { n: 2 } },
+    ]);
     await store.append('thing-b', [{ type: 'ThingCreated', data: { n: 3 } }]);
     await eventually(async () => (await appliedRows()).length === 3);
 
     // A duplicate publish with another JetStream message id (so the server cannot drop it) is
     // still recognised by the consumer's ledger and not applied again.
     const codec = JSONCodec<DomainEventMessage>();
-    const duplicate: DomainEventMessage = { service, eventId: 'x', streamName: 'thing-b', streamVersion: 1, type: 'ThingCreated', data: { n: 3 }, recordedAt: new Date().toISOString() };
-    await nc.jetstream().publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), { msgID: `${domainEventMessageId(duplicate)}:again` });
+    const duplicate: DomainEventMessage = {
+      service,
+      eventId: 'x',
+      streamName: 'thing-b',
+      streamVersion: 1,
+      type: 'ThingCreated',
+      data: { n: 3 },
+      recordedAt: new Date().toISOString(),
+    };
+    await nc
+      .jetstream()
+      .publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), {
+        msgID: `${domainEventMessageId(duplicate)}:again`,
+      });
     // And a republish with the same message id (a relay that crashed before its checkpoint) is dropped by JetStream.
-    const ack = await nc.jetstream().publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), { msgID: domainEventMessageId(duplicate) });
+    const ack = await nc
+      .jetstream()
+      .publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), {
+        msgID: domainEventMessageId(duplicate),
+      });
     expect(ack.duplicate).toBe(true);
 
     await store.append('thing-a', [{ type: 'ThingDeleted', data: {} }]);
@@ -87,7 +118,9 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
 
   it('resumes the relay from its durable checkpoint without republishing', async () => {
     const seen: string[] = [];
-    const sub = nc.subscribe(eventSubject(service, "Counted"), { callback: (_err, msg) => seen.push(JSONCodec<DomainEventMessage>().decode(msg.data).streamName) });
+    const sub = nc.subscribe(eventSubject(service, 'Counted'), {
+      callback: (_err, msg) => seen.push(JSONCodec<DomainEventMessage>().decode(msg.data).streamName),
+    });
     const first = await startEventRelay({ service, store, nc });
     await store.append('count-1', [{ type: 'Counted', data: {} }]);
     await eventually(async () => seen.length === 1);

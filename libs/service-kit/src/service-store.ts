@@ -1,4 +1,10 @@
-import { createEventStore, eventStoreKindFromEnv, migrateEventStoreSchema, type EventStore, type Projection } from '@lm/event-store';
+import {
+  createEventStore,
+  eventStoreKindFromEnv,
+  migrateEventStoreSchema,
+  type EventStore,
+  type Projection,
+} from '@lm/event-store';
 import type { Kysely } from 'kysely';
 import { createDatabase, databaseUrlFor } from './database';
 
@@ -24,6 +30,12 @@ export async function openServiceStore(options: {
   await migrateEventStoreSchema(db, options.schema);
   await options.migrateViews(db);
   const { kind, eventStoreUrl } = eventStoreKindFromEnv(env);
-  const store = await createEventStore({ kind, eventStoreUrl, db, schema: options.schema, projections: options.projections });
+  const store = await createEventStore({
+    kind,
+    eventStoreUrl,
+    db,
+    schema: options.schema,
+    projections: options.projections,
+  });
   return { db, store };
 }

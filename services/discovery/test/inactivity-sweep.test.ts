@@ -31,7 +31,12 @@ const callerOf = (accountId: string): Caller => ({
 const member = callerOf('222222222222');
 const outsider = callerOf('333333333333');
 
-const instance = (id: string): Extensions.ReportedResource => ({ ResourceId: id, ResourceType: 'EC2_INSTANCE', State: 'running', Platform: 'Linux/UNIX' });
+const instance = (id: string): Extensions.ReportedResource => ({
+  ResourceId: id,
+  ResourceType: 'EC2_INSTANCE',
+  State: 'running',
+  Platform: 'Linux/UNIX',
+});
 
 describe('the 30-day inactivity sweep, with a fake clock', () => {
   let database: TestDatabase;
@@ -42,7 +47,8 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
   let queries: InventoryQueries;
 
   const report = (...resources: Extensions.ReportedResource[]) => reportAs(member, ...resources);
-  const reportAs = (caller: Caller, ...resources: Extensions.ReportedResource[]) => reports.report({ kind: 'caller', caller }, { Resources: resources });
+  const reportAs = (caller: Caller, ...resources: Extensions.ReportedResource[]) =>
+    reports.report({ kind: 'caller', caller }, { Resources: resources });
   const listedIds = async (caller = member) => {
     const ids: string[] = [];
     let NextToken: string | undefined;
@@ -54,7 +60,9 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
     return ids.sort();
   };
   const eventTypes = async () =>
-    (await sql<{ type: string }>`select type from discovery.events order by global_position`.execute(infra.db)).rows.map((r) => r.type);
+    (
+      await sql<{ type: string }>`select type from discovery.events order by global_position`.execute(infra.db)
+    ).rows.map((r) => r.type);
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_discovery');
@@ -83,7 +91,11 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
     clock.setDays(30);
     expect(await sweep.sweep()).toBe(1);
     expect(await listedIds()).toEqual(['i-chatty']);
-    const [inactivated] = (await sql<{ data: Record<string, string> }>`select data from discovery.events where type = 'ResourceInactivated'`.execute(infra.db)).rows;
+    const [inactivated] = (
+      await sql<{
+        data: Record<string, string>;
+      }>`select data from discovery.events where type = 'ResourceInactivated'`.execute(infra.db)
+    ).rows;
     expect(inactivated.data).toMatchObject({
       accountId: '222222222222',
       resourceId: 'i-quiet',

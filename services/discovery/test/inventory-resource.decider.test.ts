@@ -24,7 +24,10 @@ const running: ReportedAttributes = {
   applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }],
   licenseIncluded: ['windows-server-datacenter'],
 };
-const observe = (attributes: ReportedAttributes, observedAt: Date): Extract<InventoryResourceCommand, { type: 'ObserveResource' }> => ({
+const observe = (
+  attributes: ReportedAttributes,
+  observedAt: Date,
+): Extract<InventoryResourceCommand, { type: 'ObserveResource' }> => ({
   type: 'ObserveResource',
   resource: instance,
   attributes,
@@ -73,7 +76,11 @@ describe('inventory resource decider', () => {
 
   it('decides nothing for the same report again, in any list order, within a day', () => {
     expect(given(first).when(observe(running, t0))()).toEqual([]);
-    const reordered = { ...running, tags: { team: 'data', env: 'prod' }, licenseIncluded: ['windows-server-datacenter', 'windows-server-datacenter'] };
+    const reordered = {
+      ...running,
+      tags: { team: 'data', env: 'prod' },
+      licenseIncluded: ['windows-server-datacenter', 'windows-server-datacenter'],
+    };
     expect(given(first).when(observe(reordered, at(0.5)))()).toEqual([]);
   });
 
@@ -81,7 +88,13 @@ describe('inventory resource decider', () => {
     const [stopped] = given(first).when(observe({ state: 'stopped' }, at(1)))();
     expect(stopped).toMatchObject({
       type: 'ResourceObserved',
-      data: { state: 'stopped', previousState: 'running', platform: 'Windows Server 2022 Datacenter', vCpuCount: 2, observedAt: at(1).toISOString() },
+      data: {
+        state: 'stopped',
+        previousState: 'running',
+        platform: 'Windows Server 2022 Datacenter',
+        vCpuCount: 2,
+        observedAt: at(1).toISOString(),
+      },
     });
     const [untagged] = given(first).when(observe({ state: 'running', tags: {} }, at(1)))();
     expect(untagged).toMatchObject({ type: 'ResourceObserved', data: { tags: {}, previousState: 'running' } });
@@ -111,8 +124,14 @@ describe('inventory resource decider', () => {
     expect(inactive.when({ type: 'CheckActivity', now: at(40) })()).toEqual([]);
 
     const [reactivated] = inactive.when(observe(running, at(31)))();
-    expect(reactivated).toMatchObject({ type: 'ResourceObserved', data: { state: 'running', previousState: 'running' } });
-    expect(known(given(first, inactivated, reactivated).state)).toMatchObject({ active: true, lastObservedAt: at(31).toISOString() });
+    expect(reactivated).toMatchObject({
+      type: 'ResourceObserved',
+      data: { state: 'running', previousState: 'running' },
+    });
+    expect(known(given(first, inactivated, reactivated).state)).toMatchObject({
+      active: true,
+      lastObservedAt: at(31).toISOString(),
+    });
   });
 
   it('counts the 30 days from the last refresh', () => {
@@ -123,9 +142,18 @@ describe('inventory resource decider', () => {
 
   it('refuses a state that does not fit the type', () => {
     expect(given().when(observe({ state: 'available' }, t0))).toThrow(/not a state of a EC2_INSTANCE/);
-    const ami = { ...instance, resourceType: 'EC2_AMI' as const, resourceId: 'ami-1', resourceArn: 'arn:aws:ec2:us-east-1::image/ami-1' };
-    expect(given().when({ type: 'ObserveResource', resource: ami, attributes: { state: 'running' }, observedAt: t0 })).toThrow(/not a state of a EC2_AMI/);
-    expect(given().when({ type: 'ObserveResource', resource: ami, attributes: { state: 'deregistered' }, observedAt: t0 })()).toHaveLength(1);
+    const ami = {
+      ...instance,
+      resourceType: 'EC2_AMI' as const,
+      resourceId: 'ami-1',
+      resourceArn: 'arn:aws:ec2:us-east-1::image/ami-1',
+    };
+    expect(
+      given().when({ type: 'ObserveResource', resource: ami, attributes: { state: 'running' }, observedAt: t0 }),
+    ).toThrow(/not a state of a EC2_AMI/);
+    expect(
+      given().when({ type: 'ObserveResource', resource: ami, attributes: { state: 'deregistered' }, observedAt: t0 })(),
+    ).toHaveLength(1);
   });
 
   it('lists existing, active resources only', () => {
@@ -135,6 +163,8 @@ describe('inventory resource decider', () => {
   });
 
   it('keeps one stream per account, Region, type and id', () => {
-    expect(inventoryResourceStream(instance)).toBe('inventory-resource/222222222222/us-east-1/EC2_INSTANCE/i-0123456789abcdef0');
+    expect(inventoryResourceStream(instance)).toBe(
+      'inventory-resource/222222222222/us-east-1/EC2_INSTANCE/i-0123456789abcdef0',
+    );
   });
 });

@@ -25,7 +25,10 @@ export function gatewayConfigFromEnv(env = process.env): GatewayConfig {
     natsUrl: env.NATS_URL ?? DEFAULT_NATS_URL,
     credentialsFile: env.LM_CREDENTIALS_FILE ?? DEVELOPMENT_CREDENTIALS_FILE,
     maxBodyBytes: Number(env.LM_MAX_BODY_BYTES ?? 1024 * 1024),
-    services: (env.LM_SERVICES ?? 'licensing,discovery').split(',').map((s) => s.trim()).filter(Boolean) as ServiceName[],
+    services: (env.LM_SERVICES ?? 'licensing,discovery')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as ServiceName[],
     operationTimeoutMs: Number(env.LM_OPERATION_TIMEOUT_MS ?? 30_000),
   };
 }

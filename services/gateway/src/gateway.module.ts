@@ -16,17 +16,33 @@ import { GatewayMetrics } from './observability/metrics';
     { provide: GATEWAY_CONFIG, useFactory: () => gatewayConfigFromEnv() },
     {
       provide: NATS_CONNECTION,
-      useFactory: (config: GatewayConfig) => connect({ servers: config.natsUrl.split(','), name: 'gateway', noAsyncTraces: true }),
+      useFactory: (config: GatewayConfig) =>
+        connect({ servers: config.natsUrl.split(','), name: 'gateway', noAsyncTraces: true }),
       inject: [GATEWAY_CONFIG],
     },
-    { provide: CredentialStore, useFactory: (config: GatewayConfig) => CredentialStore.fromFile(config.credentialsFile), inject: [GATEWAY_CONFIG] },
+    {
+      provide: CredentialStore,
+      useFactory: (config: GatewayConfig) => CredentialStore.fromFile(config.credentialsFile),
+      inject: [GATEWAY_CONFIG],
+    },
     GatewayMetrics,
     HealthCheck,
     {
       provide: AwsRequestHandler,
-      useFactory: (config: GatewayConfig, credentials: CredentialStore, nc: NatsConnection, metrics: GatewayMetrics) => {
+      useFactory: (
+        config: GatewayConfig,
+        credentials: CredentialStore,
+        nc: NatsConnection,
+        metrics: GatewayMetrics,
+      ) => {
         const client = new OperationClient(nc, config.operationTimeoutMs);
-        return new AwsRequestHandler(config, credentials, new SessionCredentialCache(sessionCredentialsFromGrants(client)), client, metrics);
+        return new AwsRequestHandler(
+          config,
+          credentials,
+          new SessionCredentialCache(sessionCredentialsFromGrants(client)),
+          client,
+          metrics,
+        );
       },
       inject: [GATEWAY_CONFIG, CredentialStore, NATS_CONNECTION, GatewayMetrics],
     },

@@ -7,8 +7,16 @@ import { RefreshTokenKeys, tokenSha256 } from '../src/application/refresh-token-
 import type { RefreshTokenQueries } from '../src/application/refresh-token.queries';
 import { signJwt, verifyJwt } from '../src/domain/refresh-token/jwt';
 import type { RefreshToken } from '../src/domain/refresh-token/refresh-tokens';
-import { asAccessTokenClaims, refreshTokenClaims, tokenIssuerAmr, type AccessTokenClaims } from '../src/domain/refresh-token/token-claims';
-import { decideAssumeRoleWithWebIdentity, type AssumeRoleWithWebIdentityCommand } from '../src/domain/temporary-credentials/assume-role';
+import {
+  asAccessTokenClaims,
+  refreshTokenClaims,
+  tokenIssuerAmr,
+  type AccessTokenClaims,
+} from '../src/domain/refresh-token/token-claims';
+import {
+  decideAssumeRoleWithWebIdentity,
+  type AssumeRoleWithWebIdentityCommand,
+} from '../src/domain/temporary-credentials/assume-role';
 
 const HOUR = 60 * 60 * 1000;
 const t0 = new Date('2026-06-01T12:00:00Z');
@@ -37,11 +45,19 @@ function issued(overrides: Partial<RefreshToken> = {}): { record: RefreshToken; 
 describe('GetAccessToken', () => {
   const recorded = new Map<string, RefreshToken>();
   const appended: { streamName: string; events: NewEvent[] }[] = [];
-  const store = { append: async (streamName: string, events: NewEvent[]) => appended.push({ streamName, events }) } as unknown as EventStore;
+  const store = {
+    append: async (streamName: string, events: NewEvent[]) => appended.push({ streamName, events }),
+  } as unknown as EventStore;
   let now = t0;
-  const exchange = new RefreshTokenExchange(store, { now: () => now }, keys, { find: async (id: string) => recorded.get(id) } as RefreshTokenQueries);
-  const keep = (token: { record: RefreshToken; text: string }) => (recorded.set(token.record.tokenId, token.record), token);
-  const refused = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ code: 'AuthorizationException' });
+  const exchange = new RefreshTokenExchange(store, { now: () => now }, keys, {
+    find: async (id: string) => recorded.get(id),
+  } as RefreshTokenQueries);
+  const keep = (token: { record: RefreshToken; text: string }) => (
+    recorded.set(token.record.tokenId, token.record),
+    token
+  );
+  const refused = (promise: Promise<unknown>) =>
+    expect(promise).rejects.toMatchObject({ code: 'AuthorizationException' });
 
   beforeEach(() => {
     recorded.clear();
@@ -53,7 +69,12 @@ describe('GetAccessToken', () => {
     const { record, text } = keep(issued());
     const { AccessToken } = await exchange.accessTokenFor({ Token: text, TokenProperties: ['seats:10'] });
     const claims = asAccessTokenClaims(verifyJwt(AccessToken!, keys.accessToken, now));
-    expect(claims).toMatchObject({ aud: record.licenseArn, sub: ACCOUNT, tid: record.tokenId, amr: ['seats:10', tokenIssuerAmr(ACCOUNT)] });
+    expect(claims).toMatchObject({
+      aud: record.licenseArn,
+      sub: ACCOUNT,
+      tid: record.tokenId,
+      amr: ['seats:10', tokenIssuerAmr(ACCOUNT)],
+    });
     expect(claims.exp - claims.iat).toBe(3600);
     expect(appended).toEqual([
       {
@@ -80,7 +101,9 @@ describe('GetAccessToken', () => {
 
   it('never outlives its refresh token', async () => {
     const { record, text } = keep(issued({ expiresAt: new Date(t0.getTime() + HOUR + 60_000).toISOString() }));
-    const claims = asAccessTokenClaims(verifyJwt((await exchange.accessTokenFor({ Token: text })).AccessToken!, keys.accessToken, now));
+    const claims = asAccessTokenClaims(
+      verifyJwt((await exchange.accessTokenFor({ Token: text })).AccessToken!, keys.accessToken, now),
+    );
     expect(claims.exp * 1000).toBe(new Date(record.expiresAt).getTime());
     expect(claims.amr).toEqual(['edition:pro', 'seats:10', tokenIssuerAmr(ACCOUNT)]);
   });
@@ -89,7 +112,9 @@ describe('GetAccessToken', () => {
     const { text } = keep(issued());
     const [header, payload, signature] = text.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const widened = Buffer.from(JSON.stringify({ ...claims, amr: [...claims.amr, 'seats:1000'] })).toString('base64url');
+    const widened = Buffer.from(JSON.stringify({ ...claims, amr: [...claims.amr, 'seats:1000'] })).toString(
+      'base64url',
+    );
     await refused(exchange.accessTokenFor({ Token: `${header}.${widened}.${signature}` }));
     expect(appended).toEqual([]);
   });
@@ -111,7 +136,9 @@ describe('GetAccessToken', () => {
 
   it('refuses TokenProperties the token does not have', async () => {
     const { text } = keep(issued());
-    await expect(exchange.accessTokenFor({ Token: text, TokenProperties: ['edition:pro', 'seats:1000'] })).rejects.toMatchObject({
+    await expect(
+      exchange.accessTokenFor({ Token: text, TokenProperties: ['edition:pro', 'seats:1000'] }),
+    ).rejects.toMatchObject({
       code: 'ValidationException',
       message: expect.stringContaining('seats:1000'),
     });
@@ -156,7 +183,9 @@ describe('AssumeRoleWithWebIdentity decisions', () => {
         expiresAt: new Date(t0.getTime() + HOUR).toISOString(),
       },
     });
-    expect(decideAssumeRoleWithWebIdentity(command({ durationSeconds: 900 })).data.expiresAt).toBe(new Date(t0.getTime() + 900_000).toISOString());
+    expect(decideAssumeRoleWithWebIdentity(command({ durationSeconds: 900 })).data.expiresAt).toBe(
+      new Date(t0.getTime() + 900_000).toISOString(),
+    );
   });
 
   it('refuses a token whose refresh token was deleted or never recorded', () => {
@@ -169,7 +198,9 @@ describe('AssumeRoleWithWebIdentity decisions', () => {
     refusedWith('AccessDenied', { roleArn: 'arn:aws:iam::111111111111:user/someone' });
     const named = { ...record, roleArns: [`arn:aws:iam::${ACCOUNT}:role/Named`] };
     refusedWith('AccessDenied', { refreshToken: named });
-    expect(decideAssumeRoleWithWebIdentity(command({ refreshToken: named, roleArn: named.roleArns[0] })).data.roleArn).toBe(named.roleArns[0]);
+    expect(
+      decideAssumeRoleWithWebIdentity(command({ refreshToken: named, roleArn: named.roleArns[0] })).data.roleArn,
+    ).toBe(named.roleArns[0]);
   });
 
   it('refuses sessions over 3600 seconds, bad session names and session policies', () => {

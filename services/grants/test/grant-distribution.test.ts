@@ -47,7 +47,16 @@ describe('GrantDistribution', () => {
   let licenseArn: string;
 
   const grantTo = async (principal: string, by = issuer) =>
-    (await grants.create(by, { GrantName: 'g', LicenseArn: licenseArn, Principals: [principal], HomeRegion: region, AllowedOperations: ['CheckoutLicense'], ClientToken: randomUUID() })).GrantArn!;
+    (
+      await grants.create(by, {
+        GrantName: 'g',
+        LicenseArn: licenseArn,
+        Principals: [principal],
+        HomeRegion: region,
+        AllowedOperations: ['CheckoutLicense'],
+        ClientToken: randomUUID(),
+      })
+    ).GrantArn!;
   const statusOf = async (GrantArn: string) => (await queries.get(issuer, { GrantArn })).Grant!;
   const distributed = async (): Promise<LicenseManager.Grant[]> => (await queries.listDistributed(issuer, {})).Grants!;
   /** Feeds the workflow every event recorded so far, as a restarted subscription without its checkpoint would. */
@@ -58,7 +67,14 @@ describe('GrantDistribution', () => {
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     const access = new ViewLicenseAccess(infra.db, clock);
     const licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
-    grants = new GrantCommands(infra.store, infra.db, clock, region, access, new OrganizationIntegrations(infra.db, region));
+    grants = new GrantCommands(
+      infra.store,
+      infra.db,
+      clock,
+      region,
+      access,
+      new OrganizationIntegrations(infra.db, region),
+    );
     queries = new GrantQueries(infra.db);
     distribution = new GrantDistribution(infra.store, infra.db, clock);
     licenseArn = (
@@ -88,7 +104,9 @@ describe('GrantDistribution', () => {
     await replayAll();
     expect(await statusOf(parent)).toMatchObject({ GrantStatus: 'WORKFLOW_COMPLETED', Version: '2' });
     const subGrants = (await distributed()).filter((g) => g.ParentArn === parent);
-    expect(subGrants).toMatchObject([{ GranteePrincipalArn: 'arn:aws:iam::222222222222:root', GrantStatus: 'DISABLED' }]);
+    expect(subGrants).toMatchObject([
+      { GranteePrincipalArn: 'arn:aws:iam::222222222222:root', GrantStatus: 'DISABLED' },
+    ]);
 
     await grants.delete(issuer, { GrantArn: parent, Version: '2' });
     expect(await statusOf(parent)).toMatchObject({ GrantStatus: 'PENDING_DELETE' });
@@ -101,7 +119,10 @@ describe('GrantDistribution', () => {
   it('fails the distribution of a grant that covers no account but the grantor (FAILED_WORKFLOW, with the reason)', async () => {
     const parent = await grantTo(ENGINEERING_OU, managing(memberAccounts.slice(0, 1)));
     await replayAll();
-    expect(await statusOf(parent)).toMatchObject({ GrantStatus: 'FAILED_WORKFLOW', StatusReason: expect.stringContaining('covers no account') });
+    expect(await statusOf(parent)).toMatchObject({
+      GrantStatus: 'FAILED_WORKFLOW',
+      StatusReason: expect.stringContaining('covers no account'),
+    });
     expect((await distributed()).filter((g) => g.ParentArn === parent)).toEqual([]);
   });
 

@@ -22,9 +22,20 @@ const callers: Record<'grantor' | 'grantee' | 'nested' | 'stranger', Caller> = {
     principalArn: 'arn:aws:iam::111111111111:root',
     accessKeyId: 'A',
     region,
-    organization: { ...organization, organizationalUnitPath: ['r-lmdv'], memberAccountIds: memberAccounts.map((m) => m.accountId), memberAccounts },
+    organization: {
+      ...organization,
+      organizationalUnitPath: ['r-lmdv'],
+      memberAccountIds: memberAccounts.map((m) => m.accountId),
+      memberAccounts,
+    },
   },
-  grantee: { accountId: '222222222222', principalArn: 'arn:aws:iam::222222222222:root', accessKeyId: 'B', region, organization: { ...organization, organizationalUnitPath: ['ou-lmdv-engineering', 'r-lmdv'] } },
+  grantee: {
+    accountId: '222222222222',
+    principalArn: 'arn:aws:iam::222222222222:root',
+    accessKeyId: 'B',
+    region,
+    organization: { ...organization, organizationalUnitPath: ['ou-lmdv-engineering', 'r-lmdv'] },
+  },
   nested: {
     accountId: '444444444444',
     principalArn: 'arn:aws:iam::444444444444:root',
@@ -34,12 +45,22 @@ const callers: Record<'grantor' | 'grantee' | 'nested' | 'stranger', Caller> = {
   },
   stranger: { accountId: '333333333333', principalArn: 'arn:aws:iam::333333333333:root', accessKeyId: 'C', region },
 };
-const license = { licenseArn, issuerAccountId: '111111111111', issuerName: 'Example ISV', productSku: 'sku-1', homeRegion: region, deleted: false };
+const license = {
+  licenseArn,
+  issuerAccountId: '111111111111',
+  issuerName: 'Example ISV',
+  productSku: 'sku-1',
+  homeRegion: region,
+  deleted: false,
+};
 const operations: LicenseManager.AllowedOperation[] = ['CheckoutLicense', 'CreateGrant'];
 const ORGANIZATION = 'arn:aws:organizations::111111111111:organization/o-lmdev00001';
 const ENGINEERING_OU = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
 
-const createInput = (principal: string, changes: Partial<LicenseManager.CreateGrantRequest> = {}): LicenseManager.CreateGrantRequest => ({
+const createInput = (
+  principal: string,
+  changes: Partial<LicenseManager.CreateGrantRequest> = {},
+): LicenseManager.CreateGrantRequest => ({
   ClientToken: 'c',
   GrantName: 'to the member',
   LicenseArn: licenseArn,
@@ -48,7 +69,11 @@ const createInput = (principal: string, changes: Partial<LicenseManager.CreateGr
   AllowedOperations: operations,
   ...changes,
 });
-const create = (principal = 'arn:aws:iam::222222222222:root', changes: Partial<LicenseManager.CreateGrantRequest> = {}, caller = callers.grantor): GrantCommand => ({
+const create = (
+  principal = 'arn:aws:iam::222222222222:root',
+  changes: Partial<LicenseManager.CreateGrantRequest> = {},
+  caller = callers.grantor,
+): GrantCommand => ({
   type: 'CreateGrant',
   arn,
   input: createInput(principal, changes),
@@ -65,13 +90,40 @@ const fail: GrantCommand = { type: 'FailDistribution', statusReason: 'quota', no
 const finishDeletion: GrantCommand = { type: 'CompleteDeletion', now };
 
 let tokens = 0;
-const version = (caller: Caller, input: Partial<LicenseManager.CreateGrantVersionRequest>, activeForSameProduct: string[] = []): GrantCommand => {
+const version = (
+  caller: Caller,
+  input: Partial<LicenseManager.CreateGrantVersionRequest>,
+  activeForSameProduct: string[] = [],
+): GrantCommand => {
   const token = `v${++tokens}`;
-  return { type: 'CreateGrantVersion', input: { GrantArn: arn, ClientToken: token, ...input }, activeForSameProduct, caller, region, now, clientToken: token, requestHash: token };
+  return {
+    type: 'CreateGrantVersion',
+    input: { GrantArn: arn, ClientToken: token, ...input },
+    activeForSameProduct,
+    caller,
+    region,
+    now,
+    clientToken: token,
+    requestHash: token,
+  };
 };
-const accept = (caller = callers.grantee, activeForSameProduct: string[] = []): GrantCommand => ({ type: 'AcceptGrant', arn, activeForSameProduct, caller, region, now });
+const accept = (caller = callers.grantee, activeForSameProduct: string[] = []): GrantCommand => ({
+  type: 'AcceptGrant',
+  arn,
+  activeForSameProduct,
+  caller,
+  region,
+  now,
+});
 const reject = (caller = callers.grantee): GrantCommand => ({ type: 'RejectGrant', arn, caller, region, now });
-const remove = (grantVersion: string, caller = callers.grantor): GrantCommand => ({ type: 'DeleteGrant', arn, version: grantVersion, caller, region, now });
+const remove = (grantVersion: string, caller = callers.grantor): GrantCommand => ({
+  type: 'DeleteGrant',
+  arn,
+  version: grantVersion,
+  caller,
+  region,
+  now,
+});
 
 const fold = (events: GrantEvent[]) => events.reduce(decider.evolve, decider.initialState());
 const statusOf = (state: GrantState) => (state.status === 'present' ? state.aggregate.grant.GrantStatus : 'absent');
@@ -98,16 +150,31 @@ describe('grant decider', () => {
 
   it('creates a PENDING_ACCEPT grant to an account, whose parent is the licence', () => {
     expect(statusOf(pending)).toBe('PENDING_ACCEPT');
-    expect(pending.status === 'present' && pending.aggregate.grant).toMatchObject({ ParentArn: licenseArn, Version: '1', GrantedOperations: operations });
+    expect(pending.status === 'present' && pending.aggregate.grant).toMatchObject({
+      ParentArn: licenseArn,
+      Version: '1',
+      GrantedOperations: operations,
+    });
   });
 
   it('makes an organization or OU grant PENDING_WORKFLOW with the accounts it covers now (nested OUs included, not the grantor); others may not make them', () => {
-    const coveredBy = (principal: string) => (after(create(principal))[0] as Extract<GrantEvent, { type: 'GrantCreated' }>).data;
-    expect(coveredBy(ORGANIZATION)).toMatchObject({ grant: { GrantStatus: 'PENDING_WORKFLOW' }, coveredAccountIds: ['222222222222', '444444444444'] });
-    expect(coveredBy(ENGINEERING_OU)).toMatchObject({ grant: { GrantStatus: 'PENDING_WORKFLOW' }, coveredAccountIds: ['222222222222', '444444444444'] });
-    expect(coveredBy('arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-platform').coveredAccountIds).toEqual(['444444444444']);
+    const coveredBy = (principal: string) =>
+      (after(create(principal))[0] as Extract<GrantEvent, { type: 'GrantCreated' }>).data;
+    expect(coveredBy(ORGANIZATION)).toMatchObject({
+      grant: { GrantStatus: 'PENDING_WORKFLOW' },
+      coveredAccountIds: ['222222222222', '444444444444'],
+    });
+    expect(coveredBy(ENGINEERING_OU)).toMatchObject({
+      grant: { GrantStatus: 'PENDING_WORKFLOW' },
+      coveredAccountIds: ['222222222222', '444444444444'],
+    });
+    expect(coveredBy('arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-platform').coveredAccountIds).toEqual(
+      ['444444444444'],
+    );
     expect(() => after(create(ORGANIZATION, {}, callers.grantee))).toThrow(code('ValidationException'));
-    expect(() => after(create('arn:aws:organizations::111111111111:organization/o-otherorg01'))).toThrow(code('ValidationException'));
+    expect(() => after(create('arn:aws:organizations::111111111111:organization/o-otherorg01'))).toThrow(
+      code('ValidationException'),
+    );
   });
 
   it('accepts an account grant at once (DISABLED) when the management account linked its organization', () => {
@@ -117,22 +184,46 @@ describe('grant decider', () => {
   it('refuses bad grants', () => {
     expect(() => after(create('arn:aws:iam::222222222222:user/bob'))).toThrow(code('ValidationException'));
     expect(() => after(create('arn:aws:iam::111111111111:root'))).toThrow(code('ValidationException'));
-    expect(() => after(create(undefined, { Principals: ['arn:aws:iam::222222222222:root', 'arn:aws:iam::444444444444:root'] }))).toThrow(code('ValidationException'));
+    expect(() =>
+      after(create(undefined, { Principals: ['arn:aws:iam::222222222222:root', 'arn:aws:iam::444444444444:root'] })),
+    ).toThrow(code('ValidationException'));
     expect(() => after(create(undefined, { AllowedOperations: [] }))).toThrow(code('ValidationException'));
-    expect(() => after(create(undefined, { AllowedOperations: ['CheckoutLicense', 'CheckoutLicense'] }))).toThrow(code('ValidationException'));
+    expect(() => after(create(undefined, { AllowedOperations: ['CheckoutLicense', 'CheckoutLicense'] }))).toThrow(
+      code('ValidationException'),
+    );
     expect(() => after(create(undefined, { GrantName: ' ' }))).toThrow(code('ValidationException'));
     expect(() => after(create(undefined, { HomeRegion: 'eu-west-1' }))).toThrow(code('ValidationException'));
-    expect(() => decider.decide({ ...create(), license: { ...license, deleted: true } } as GrantCommand, decider.initialState())).toThrow(code('ValidationException'));
-    expect(() => decider.decide({ ...create(), license: { ...license, homeRegion: 'eu-west-1' }, input: createInput('arn:aws:iam::222222222222:root', { HomeRegion: 'eu-west-1' }) } as GrantCommand, decider.initialState())).toThrow(
-      code('RedirectException'),
-    );
+    expect(() =>
+      decider.decide({ ...create(), license: { ...license, deleted: true } } as GrantCommand, decider.initialState()),
+    ).toThrow(code('ValidationException'));
+    expect(() =>
+      decider.decide(
+        {
+          ...create(),
+          license: { ...license, homeRegion: 'eu-west-1' },
+          input: createInput('arn:aws:iam::222222222222:root', { HomeRegion: 'eu-west-1' }),
+        } as GrantCommand,
+        decider.initialState(),
+      ),
+    ).toThrow(code('RedirectException'));
   });
 
   it('limits a sub-grant to the operations of the grant it derives from', () => {
-    const parent = { grantArn: 'arn:aws:license-manager::111111111111:grant:g-parent', grantedOperations: ['CheckoutLicense'] as LicenseManager.AllowedOperation[] };
-    const sub = (ops: LicenseManager.AllowedOperation[]) => ({ ...create('arn:aws:iam::444444444444:root', { AllowedOperations: ops }, callers.grantee), parent }) as GrantCommand;
-    expect(() => decider.decide(sub(['CheckoutLicense', 'CreateToken']), decider.initialState())).toThrow(expect.objectContaining({ message: expect.stringContaining('CreateToken') }));
-    expect(decider.decide(sub(['CheckoutLicense']), decider.initialState())).toMatchObject([{ data: { grant: { ParentArn: parent.grantArn } } }]);
+    const parent = {
+      grantArn: 'arn:aws:license-manager::111111111111:grant:g-parent',
+      grantedOperations: ['CheckoutLicense'] as LicenseManager.AllowedOperation[],
+    };
+    const sub = (ops: LicenseManager.AllowedOperation[]) =>
+      ({
+        ...create('arn:aws:iam::444444444444:root', { AllowedOperations: ops }, callers.grantee),
+        parent,
+      }) as GrantCommand;
+    expect(() => decider.decide(sub(['CheckoutLicense', 'CreateToken']), decider.initialState())).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('CreateToken') }),
+    );
+    expect(decider.decide(sub(['CheckoutLicense']), decider.initialState())).toMatchObject([
+      { data: { grant: { ParentArn: parent.grantArn } } },
+    ]);
   });
 
   /**
@@ -144,18 +235,66 @@ describe('grant decider', () => {
   const N = 'ResourceNotFoundException';
   const idle = { distribute: 'unchanged', fail: 'unchanged', finishDeletion: 'unchanged' };
   const table: [string, GrantEvent[], Record<string, string>][] = [
-    ['PENDING_ACCEPT', created, { accept: 'ACTIVE', reject: 'REJECTED', activate: V, deactivate: V, delete: 'DELETED', ...idle }],
-    ['ACTIVE', active, { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle }],
-    ['DISABLED', disabled, { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle }],
+    [
+      'PENDING_ACCEPT',
+      created,
+      { accept: 'ACTIVE', reject: 'REJECTED', activate: V, deactivate: V, delete: 'DELETED', ...idle },
+    ],
+    [
+      'ACTIVE',
+      active,
+      { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle },
+    ],
+    [
+      'DISABLED',
+      disabled,
+      { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle },
+    ],
     ['REJECTED', rejected, { accept: V, reject: V, activate: V, deactivate: V, delete: 'DELETED', ...idle }],
     ['DELETED', deleted, { accept: V, reject: V, activate: V, deactivate: V, delete: V, ...idle }],
-    ['PENDING_WORKFLOW', pendingWorkflow, { accept: N, reject: N, activate: N, deactivate: V, delete: 'PENDING_DELETE', distribute: 'WORKFLOW_COMPLETED', fail: 'FAILED_WORKFLOW', finishDeletion: 'unchanged' }],
-    ['WORKFLOW_COMPLETED', distributed, { accept: N, reject: N, activate: N, deactivate: 'WORKFLOW_COMPLETED', delete: 'PENDING_DELETE', ...idle }],
-    ['FAILED_WORKFLOW', failedWorkflow, { accept: N, reject: N, activate: N, deactivate: V, delete: 'DELETED', ...idle }],
-    ['PENDING_DELETE', pendingDelete, { accept: N, reject: N, activate: N, deactivate: V, delete: V, distribute: 'unchanged', fail: 'unchanged', finishDeletion: 'DELETED' }],
+    [
+      'PENDING_WORKFLOW',
+      pendingWorkflow,
+      {
+        accept: N,
+        reject: N,
+        activate: N,
+        deactivate: V,
+        delete: 'PENDING_DELETE',
+        distribute: 'WORKFLOW_COMPLETED',
+        fail: 'FAILED_WORKFLOW',
+        finishDeletion: 'unchanged',
+      },
+    ],
+    [
+      'WORKFLOW_COMPLETED',
+      distributed,
+      { accept: N, reject: N, activate: N, deactivate: 'WORKFLOW_COMPLETED', delete: 'PENDING_DELETE', ...idle },
+    ],
+    [
+      'FAILED_WORKFLOW',
+      failedWorkflow,
+      { accept: N, reject: N, activate: N, deactivate: V, delete: 'DELETED', ...idle },
+    ],
+    [
+      'PENDING_DELETE',
+      pendingDelete,
+      {
+        accept: N,
+        reject: N,
+        activate: N,
+        deactivate: V,
+        delete: V,
+        distribute: 'unchanged',
+        fail: 'unchanged',
+        finishDeletion: 'DELETED',
+      },
+    ],
   ];
   for (const [status, events, outcomes] of table) {
-    it(`from ${status}: ${Object.entries(outcomes).map(([c, o]) => `${c} -> ${o}`).join(', ')}`, () => {
+    it(`from ${status}: ${Object.entries(outcomes)
+      .map(([c, o]) => `${c} -> ${o}`)
+      .join(', ')}`, () => {
       const state = fold(events);
       expect(statusOf(state)).toBe(status);
       const currentVersion = state.status === 'present' ? state.aggregate.grant.Version : '';
@@ -176,7 +315,9 @@ describe('grant decider', () => {
         else {
           const next = fold([...events, ...decide()]);
           expect(statusOf(next), name).toBe(outcome);
-          expect(next.status === 'present' && next.aggregate.grant.Version, name).toBe(String(Number(currentVersion) + 1));
+          expect(next.status === 'present' && next.aggregate.grant.Version, name).toBe(
+            String(Number(currentVersion) + 1),
+          );
         }
       }
     });
@@ -187,11 +328,20 @@ describe('grant decider', () => {
     expect(() => decider.decide(accept(callers.grantor), pending)).toThrow(code('AuthorizationException'));
     expect(() => decider.decide(reject(callers.grantor), pending)).toThrow(code('AuthorizationException'));
     expect(() => decider.decide(remove('2', callers.grantee), state)).toThrow(code('AuthorizationException'));
-    expect(() => decider.decide(version(callers.grantee, { GrantName: 'mine' }), state)).toThrow(code('AuthorizationException'));
-    expect(decider.decide(version(callers.grantor, { GrantName: 'renamed', AllowedOperations: ['CheckoutLicense'] }), state)).toMatchObject([
+    expect(() => decider.decide(version(callers.grantee, { GrantName: 'mine' }), state)).toThrow(
+      code('AuthorizationException'),
+    );
+    expect(
+      decider.decide(version(callers.grantor, { GrantName: 'renamed', AllowedOperations: ['CheckoutLicense'] }), state),
+    ).toMatchObject([
       { type: 'GrantVersionCreated', data: { grantName: 'renamed', grantedOperations: ['CheckoutLicense'] } },
     ]);
-    for (const command of [accept(callers.stranger), reject(callers.stranger), remove('2', callers.stranger), version(callers.stranger, { Status: 'DISABLED' })]) {
+    for (const command of [
+      accept(callers.stranger),
+      reject(callers.stranger),
+      remove('2', callers.stranger),
+      version(callers.stranger, { Status: 'DISABLED' }),
+    ]) {
       expect(() => decider.decide(command, state)).toThrow(code('ResourceNotFoundException'));
     }
     expect(() => decider.decide(accept(), decider.initialState())).toThrow(code('ResourceNotFoundException'));
@@ -199,19 +349,31 @@ describe('grant decider', () => {
 
   it('refuses stale versions, statuses other than ACTIVE and DISABLED, and Options without an activation', () => {
     const state = fold(active);
-    expect(() => decider.decide(version(callers.grantor, { Status: 'DISABLED', SourceVersion: '1' }), state)).toThrow(code('ConflictException'));
+    expect(() => decider.decide(version(callers.grantor, { Status: 'DISABLED', SourceVersion: '1' }), state)).toThrow(
+      code('ConflictException'),
+    );
     expect(() => decider.decide(remove('1'), state)).toThrow(code('ConflictException'));
-    expect(() => decider.decide(version(callers.grantor, { Status: 'PENDING_ACCEPT' }), fold(disabled))).toThrow(code('ValidationException'));
-    expect(() => decider.decide(version(callers.grantor, { Status: 'DISABLED', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' } }), state)).toThrow(
+    expect(() => decider.decide(version(callers.grantor, { Status: 'PENDING_ACCEPT' }), fold(disabled))).toThrow(
       code('ValidationException'),
     );
+    expect(() =>
+      decider.decide(
+        version(callers.grantor, {
+          Status: 'DISABLED',
+          Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' },
+        }),
+        state,
+      ),
+    ).toThrow(code('ValidationException'));
   });
 
   it('answers a retried version with nothing new, and refuses its ClientToken for another request', () => {
     const first = version(callers.grantor, { Status: 'DISABLED' });
     const events = [...active, ...decider.decide(first, fold(active))];
     expect(decider.decide(first, fold(events))).toEqual([]);
-    expect(() => decider.decide({ ...first, requestHash: 'other' } as GrantCommand, fold(events))).toThrow(code('ValidationException'));
+    expect(() => decider.decide({ ...first, requestHash: 'other' } as GrantCommand, fold(events))).toThrow(
+      code('ValidationException'),
+    );
   });
 
   it('keeps one ACTIVE grant per product: accepted as DISABLED, activated only with ALL_GRANTS_PERMITTED_BY_ISSUER', () => {
@@ -220,12 +382,30 @@ describe('grant decider', () => {
     expect(accepted).toMatchObject([{ type: 'GrantAccepted', data: { statusReason: expect.stringContaining(other) } }]);
     const state = fold([...created, ...accepted]);
     expect(statusOf(state)).toBe('DISABLED');
-    expect(() => decider.decide(version(callers.grantee, { Status: 'ACTIVE' }, [other]), state)).toThrow(expect.objectContaining({ message: expect.stringContaining(other) }));
-    expect(() => decider.decide(version(callers.grantee, { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'DISTRIBUTED_GRANTS_ONLY' } }, [other]), state)).toThrow(
-      code('ValidationException'),
+    expect(() => decider.decide(version(callers.grantee, { Status: 'ACTIVE' }, [other]), state)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining(other) }),
     );
+    expect(() =>
+      decider.decide(
+        version(
+          callers.grantee,
+          { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'DISTRIBUTED_GRANTS_ONLY' } },
+          [other],
+        ),
+        state,
+      ),
+    ).toThrow(code('ValidationException'));
     expect(
-      decider.decide(version(callers.grantee, { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' } }, [other]), state).map((e) => e.type),
+      decider
+        .decide(
+          version(
+            callers.grantee,
+            { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' } },
+            [other],
+          ),
+          state,
+        )
+        .map((e) => e.type),
     ).toEqual(['GrantVersionCreated', 'GrantActivated']);
     const replaced = decider.decide({ type: 'ReplaceGrant', byGrantArn: other, now }, fold(active));
     expect(replaced).toMatchObject([{ type: 'GrantReplaced', data: { byGrantArn: other, version: '3' } }]);
@@ -233,17 +413,30 @@ describe('grant decider', () => {
     expect(decider.decide({ type: 'ReplaceGrant', byGrantArn: other, now }, fold(disabled))).toEqual([]);
   });
 
-  it("distributes an accepted (DISABLED) sub-grant per covered account, once, and recalls it with its parent", () => {
+  it('distributes an accepted (DISABLED) sub-grant per covered account, once, and recalls it with its parent', () => {
     const parent = fold(distributed);
     if (parent.status !== 'present') throw new Error('no parent');
     const subArn = 'arn:aws:license-manager::111111111111:grant:g-00000000000000000000000000000002';
-    const subGrant: GrantCommand = { type: 'CreateSubGrant', arn: subArn, accountId: '444444444444', parent: parent.aggregate, now };
+    const subGrant: GrantCommand = {
+      type: 'CreateSubGrant',
+      arn: subArn,
+      accountId: '444444444444',
+      parent: parent.aggregate,
+      now,
+    };
     const created = decider.decide(subGrant, decider.initialState());
     expect(created).toMatchObject([
       {
         type: 'GrantCreated',
         data: {
-          grant: { GrantArn: subArn, ParentArn: arn, GranteePrincipalArn: 'arn:aws:iam::444444444444:root', GrantStatus: 'DISABLED', GrantedOperations: operations, LicenseArn: licenseArn },
+          grant: {
+            GrantArn: subArn,
+            ParentArn: arn,
+            GranteePrincipalArn: 'arn:aws:iam::444444444444:root',
+            GrantStatus: 'DISABLED',
+            GrantedOperations: operations,
+            LicenseArn: licenseArn,
+          },
           grantorAccountId: '111111111111',
           principal: { kind: 'account', accountId: '444444444444' },
         },
@@ -252,9 +445,24 @@ describe('grant decider', () => {
     const sub = fold(created);
     expect(decider.decide(subGrant, sub)).toEqual([]);
     // The account activates its own sub-grant; the grantor may too.
-    expect(statusOf(fold([...created, ...decider.decide({ ...version(callers.nested, { Status: 'ACTIVE' }), input: { GrantArn: subArn, ClientToken: 'n', Status: 'ACTIVE' } } as GrantCommand, sub)]))).toBe('ACTIVE');
+    expect(
+      statusOf(
+        fold([
+          ...created,
+          ...decider.decide(
+            {
+              ...version(callers.nested, { Status: 'ACTIVE' }),
+              input: { GrantArn: subArn, ClientToken: 'n', Status: 'ACTIVE' },
+            } as GrantCommand,
+            sub,
+          ),
+        ]),
+      ),
+    ).toBe('ACTIVE');
     const recalled = decider.decide({ type: 'RecallSubGrant', parentArn: arn, now }, sub);
     expect(recalled).toMatchObject([{ type: 'GrantDeleted', data: { statusReason: expect.stringContaining(arn) } }]);
-    expect(decider.decide({ type: 'RecallSubGrant', parentArn: arn, now }, fold([...created, ...recalled]))).toEqual([]);
+    expect(decider.decide({ type: 'RecallSubGrant', parentArn: arn, now }, fold([...created, ...recalled]))).toEqual(
+      [],
+    );
   });
 });

@@ -24,8 +24,18 @@ const callerOf = (accountId: string, organizationalUnitPath?: string[]): Caller 
 const member = callerOf('222222222222', ['ou-lmdv-engineering', 'r-lmdv']);
 const nested = callerOf('444444444444', ['ou-lmdv-platform', 'ou-lmdv-engineering', 'r-lmdv']);
 const managementAccount = callerOf('111111111111', ['r-lmdv']);
-const memberAccounts = [managementAccount, member, nested].map((c) => ({ accountId: c.accountId, organizationalUnitPath: c.organization!.organizationalUnitPath }));
-const issuer: Caller = { ...managementAccount, organization: { ...managementAccount.organization!, memberAccountIds: memberAccounts.map((m) => m.accountId), memberAccounts } };
+const memberAccounts = [managementAccount, member, nested].map((c) => ({
+  accountId: c.accountId,
+  organizationalUnitPath: c.organization!.organizationalUnitPath,
+}));
+const issuer: Caller = {
+  ...managementAccount,
+  organization: {
+    ...managementAccount.organization!,
+    memberAccountIds: memberAccounts.map((m) => m.accountId),
+    memberAccounts,
+  },
+};
 const outsider = callerOf('333333333333');
 
 describe('LicenseAccess from the licences and grants views', () => {
@@ -39,7 +49,9 @@ describe('LicenseAccess from the licences and grants views', () => {
   let distribution: GrantDistribution;
   let skus = 0;
 
-  const createLicense = async (validity: LicenseManager.DatetimeRange = { Begin: '2026-01-01T00:00:00Z', End: '2027-01-01T00:00:00Z' }) => {
+  const createLicense = async (
+    validity: LicenseManager.DatetimeRange = { Begin: '2026-01-01T00:00:00Z', End: '2027-01-01T00:00:00Z' },
+  ) => {
     const sku = `sku-${++skus}`;
     const { LicenseArn } = await licenses.create(issuer, {
       LicenseName: 'Analytics',
@@ -55,8 +67,22 @@ describe('LicenseAccess from the licences and grants views', () => {
     });
     return { arn: LicenseArn!, sku };
   };
-  const grant = async (licenseArn: string, principal: string, operations: LicenseManager.AllowedOperation[], by = issuer) =>
-    (await grants.create(by, { GrantName: 'g', LicenseArn: licenseArn, Principals: [principal], HomeRegion: region, AllowedOperations: operations, ClientToken: randomUUID() })).GrantArn!;
+  const grant = async (
+    licenseArn: string,
+    principal: string,
+    operations: LicenseManager.AllowedOperation[],
+    by = issuer,
+  ) =>
+    (
+      await grants.create(by, {
+        GrantName: 'g',
+        LicenseArn: licenseArn,
+        Principals: [principal],
+        HomeRegion: region,
+        AllowedOperations: operations,
+        ClientToken: randomUUID(),
+      })
+    ).GrantArn!;
   const setStatus = (caller: Caller, grantArn: string, status: 'ACTIVE' | 'DISABLED') =>
     grants.createVersion(caller, { GrantArn: grantArn, Status: status, ClientToken: randomUUID() });
   const usable = async (caller: Caller, operation: LicenseManager.AllowedOperation, licenseArn: string) =>
@@ -67,7 +93,14 @@ describe('LicenseAccess from the licences and grants views', () => {
     infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
     access = new ViewLicenseAccess(infra.db, clock);
     licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
-    grants = new GrantCommands(infra.store, infra.db, clock, region, access, new OrganizationIntegrations(infra.db, region));
+    grants = new GrantCommands(
+      infra.store,
+      infra.db,
+      clock,
+      region,
+      access,
+      new OrganizationIntegrations(infra.db, region),
+    );
     distribution = new GrantDistribution(infra.store, infra.db, clock);
   });
   afterAll(async () => {
@@ -81,13 +114,29 @@ describe('LicenseAccess from the licences and grants views', () => {
     expect(await usable(issuer, 'CheckoutLicense', arn)).toEqual([{ kind: 'issuer' }]);
     const grantArn = await grant(arn, member.principalArn, ['CheckoutLicense']);
     expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
-    expect((await access.readableLicense(member, arn)).route).toEqual({ kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'] });
+    expect((await access.readableLicense(member, arn)).route).toEqual({
+      kind: 'grant',
+      grantArn,
+      grantedOperations: ['CheckoutLicense'],
+    });
     await grants.accept(member, grantArn);
-    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([{ kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'] }]);
+    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([
+      { kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'] },
+    ]);
     expect(await usable(member, 'CreateToken', arn)).toEqual([]);
-    expect(await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: FINGERPRINT })).toHaveLength(1);
-    expect(await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: 'aws:other' })).toEqual([]);
-    expect(await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: FINGERPRINT, beneficiary: 'someone else' })).toEqual([]);
+    expect(
+      await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: FINGERPRINT }),
+    ).toHaveLength(1);
+    expect(
+      await access.usableLicenses(member, 'CheckoutLicense', { productSku: sku, keyFingerprint: 'aws:other' }),
+    ).toEqual([]);
+    expect(
+      await access.usableLicenses(member, 'CheckoutLicense', {
+        productSku: sku,
+        keyFingerprint: FINGERPRINT,
+        beneficiary: 'someone else',
+      }),
+    ).toEqual([]);
     await setStatus(issuer, grantArn, 'DISABLED');
     expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
     expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
@@ -111,7 +160,10 @@ describe('LicenseAccess from the licences and grants views', () => {
 
   it('reaches accounts of an OU and its nested OUs through their sub-grants, and a grant they distribute only while theirs is ACTIVE', async () => {
     const { arn } = await createLicense();
-    const toOu = await grant(arn, 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering', ['CheckoutLicense', 'CreateGrant']);
+    const toOu = await grant(arn, 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering', [
+      'CheckoutLicense',
+      'CreateGrant',
+    ]);
     await distribution.handle(await infra.store.readAll());
     await setStatus(issuer, toOu, 'ACTIVE');
     const [nestedSub] = await access.usableLicenses(nested, 'CheckoutLicense', { licenseArn: arn });
@@ -132,6 +184,8 @@ describe('LicenseAccess from the licences and grants views', () => {
     const restricted = { ...issuer, restrictedToLicenseArn: arn };
     expect(await usable(restricted, 'CheckoutLicense', arn)).toHaveLength(1);
     expect(await usable(restricted, 'CheckoutLicense', other)).toEqual([]);
-    await expect(access.readableLicense(restricted, other)).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect(access.readableLicense(restricted, other)).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decideCheckout, decideExpiry, entitlementUsages, type CheckoutRequest } from '../src/domain/license-usage/decide';
+import {
+  decideCheckout,
+  decideExpiry,
+  entitlementUsages,
+  type CheckoutRequest,
+} from '../src/domain/license-usage/decide';
 import type { LicenseUsageEvent } from '../src/domain/license-usage/events';
-import { evolveLicenseUsage, initialLicenseUsage, type LicenseUsageState } from '../src/domain/license-usage/license-usage';
+import {
+  evolveLicenseUsage,
+  initialLicenseUsage,
+  type LicenseUsageState,
+} from '../src/domain/license-usage/license-usage';
 import type { LicenseTerms } from '../src/domain/license-usage/license-terms';
 import { CLIENT_TOKEN_RETENTION_MS } from '../src/domain/license-usage/recent-checkouts';
 
@@ -30,8 +39,16 @@ const request = (clientToken: string, overrides: Partial<CheckoutRequest> = {}):
 /** Decides and folds, as the usage stream does. */
 const apply = (state: LicenseUsageState, events: LicenseUsageEvent[]) => events.reduce(evolveLicenseUsage, state);
 
-const checkOut = (state: LicenseUsageState, clientToken: string, now: Date, overrides: Partial<CheckoutRequest> = {}) => {
-  const decision = decideCheckout({ request: request(clientToken, overrides), terms, consumptionToken: `token-${clientToken}`, now }, state);
+const checkOut = (
+  state: LicenseUsageState,
+  clientToken: string,
+  now: Date,
+  overrides: Partial<CheckoutRequest> = {},
+) => {
+  const decision = decideCheckout(
+    { request: request(clientToken, overrides), terms, consumptionToken: `token-${clientToken}`, now },
+    state,
+  );
   return { state: apply(state, decision.events), decision };
 };
 
@@ -64,25 +81,45 @@ describe('the licence usage decider', () => {
   });
 
   it('refuses amounts that are not whole numbers and entitlements asked twice', () => {
-    const decide = (entitlements: CheckoutRequest['entitlements']) => () => checkOut(initialLicenseUsage(), 'x', t0, { entitlements });
+    const decide = (entitlements: CheckoutRequest['entitlements']) => () =>
+      checkOut(initialLicenseUsage(), 'x', t0, { entitlements });
     expect(decide([{ Name: 'Seats', Unit: 'Count', Value: '1.5' }])).toThrow(/whole number/);
     expect(decide([{ Name: 'Seats', Unit: 'Count', Value: '-1' }])).toThrow(/whole number/);
-    expect(decide([{ Name: 'Seats', Unit: 'Count' }, { Name: 'Seats', Unit: 'Count' }])).toThrow(/more than once/);
-    expect(decide([{ Name: 'Seats', Unit: 'Seconds' }])).toThrow(expect.objectContaining({ code: 'NoEntitlementsAllowedException' }));
-    expect(decide([{ Name: 'Tier', Unit: 'None', Value: 'Silver' }])).toThrow(expect.objectContaining({ code: 'NoEntitlementsAllowedException' }));
+    expect(
+      decide([
+        { Name: 'Seats', Unit: 'Count' },
+        { Name: 'Seats', Unit: 'Count' },
+      ]),
+    ).toThrow(/more than once/);
+    expect(decide([{ Name: 'Seats', Unit: 'Seconds' }])).toThrow(
+      expect.objectContaining({ code: 'NoEntitlementsAllowedException' }),
+    );
+    expect(decide([{ Name: 'Tier', Unit: 'None', Value: 'Silver' }])).toThrow(
+      expect.objectContaining({ code: 'NoEntitlementsAllowedException' }),
+    );
   });
 
   it('expires a lease only once its time has run out', () => {
     const { state } = checkOut(initialLicenseUsage(), 'lease', t0, { kind: 'PROVISIONAL' });
     expect(decideExpiry({ consumptionToken: 'token-lease', now: at(60 * 60_000 - 1) }, state)).toEqual([]);
     expect(decideExpiry({ consumptionToken: 'token-lease', now: at(60 * 60_000) }, state)).toEqual([
-      { type: 'LicenseConsumptionExpired', data: { consumptionToken: 'token-lease', licenseArn: terms.licenseArn, expiredAt: at(60 * 60_000).toISOString() } },
+      {
+        type: 'LicenseConsumptionExpired',
+        data: {
+          consumptionToken: 'token-lease',
+          licenseArn: terms.licenseArn,
+          expiredAt: at(60 * 60_000).toISOString(),
+        },
+      },
     ]);
   });
 
   it('never lets a lease outlive the licence', () => {
     const ending = { ...terms, validUntil: at(10 * 60_000).getTime() };
-    const decision = decideCheckout({ request: request('short', { kind: 'PROVISIONAL' }), terms: ending, consumptionToken: 'token-short', now: t0 }, initialLicenseUsage());
+    const decision = decideCheckout(
+      { request: request('short', { kind: 'PROVISIONAL' }), terms: ending, consumptionToken: 'token-short', now: t0 },
+      initialLicenseUsage(),
+    );
     expect(decision.outcome.expiration).toBe(at(10 * 60_000).toISOString());
   });
 });

@@ -29,7 +29,12 @@ class FakeClock implements Clock {
   }
 }
 
-const callerOf = (accountId: string): Caller => ({ accountId, principalArn: `arn:aws:iam::${accountId}:root`, accessKeyId: `AKIA${accountId}`, region: 'us-east-1' });
+const callerOf = (accountId: string): Caller => ({
+  accountId,
+  principalArn: `arn:aws:iam::${accountId}:root`,
+  accessKeyId: `AKIA${accountId}`,
+  region: 'us-east-1',
+});
 const issuer = callerOf('111111111111');
 const customer = callerOf('222222222222');
 const outsider = callerOf('333333333333');
@@ -56,7 +61,11 @@ class TestLicenseAccess extends LicenseAccess {
   readonly licenses = new Map<string, License>();
   readonly grantedOperations = new Map<string, LicenseManager.AllowedOperation[]>();
 
-  async usableLicenses(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]> {
+  async usableLicenses(
+    caller: Caller,
+    operation: LicenseManager.AllowedOperation,
+    selector: LicenseSelector,
+  ): Promise<AccessibleLicense[]> {
     return [...this.licenses.values()]
       .filter((license) => license.Status === 'AVAILABLE')
       .filter((license) =>
@@ -65,17 +74,29 @@ class TestLicenseAccess extends LicenseAccess {
           : license.ProductSKU === selector.productSku && license.Issuer?.KeyFingerprint === selector.keyFingerprint,
       )
       .flatMap((license): AccessibleLicense[] => {
-        if (caller.accountId === issuer.accountId) return [{ license, issuerAccountId: issuer.accountId, route: { kind: 'issuer' } }];
+        if (caller.accountId === issuer.accountId)
+          return [{ license, issuerAccountId: issuer.accountId, route: { kind: 'issuer' } }];
         const operations = this.grantedOperations.get(`${license.LicenseArn}|${caller.accountId}`) ?? [];
         return operations.includes(operation)
-          ? [{ license, issuerAccountId: issuer.accountId, route: { kind: 'grant', grantArn: 'arn:aws:license-manager::111111111111:grant:g-1', grantedOperations: operations } }]
+          ? [
+              {
+                license,
+                issuerAccountId: issuer.accountId,
+                route: {
+                  kind: 'grant',
+                  grantArn: 'arn:aws:license-manager::111111111111:grant:g-1',
+                  grantedOperations: operations,
+                },
+              },
+            ]
           : [];
       });
   }
 
   async readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {
     const [found] = await this.usableLicenses(caller, 'CheckoutLicense', { licenseArn });
-    if (!found) throw Object.assign(new Error(`License ${licenseArn} does not exist.`), { code: 'ResourceNotFoundException' });
+    if (!found)
+      throw Object.assign(new Error(`License ${licenseArn} does not exist.`), { code: 'ResourceNotFoundException' });
     return found;
   }
 }
@@ -86,7 +107,11 @@ const CONSUMPTION: LicenseManager.ConsumptionConfiguration = {
   BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 240 },
 };
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { code?: string; message: string }) => error);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { code?: string; message: string }) => error,
+  );
 const seat = (value = '1'): LicenseManager.EntitlementData => ({ Name: 'Seats', Unit: 'Count', Value: value });
 
 describe('license consumption against PostgreSQL', () => {
@@ -103,13 +128,25 @@ describe('license consumption against PostgreSQL', () => {
 
   const wire = (usage: LicenseUsageStreams) => {
     const licenses = new ConsumableLicenses(access, infra.db, new ConsumptionSettings(0));
-    return { licenses, commands: new LicenseConsumptionCommands(licenses, usage, new ConsumptionRecords(infra.db), new TestSigningKeys(), clock) };
+    return {
+      licenses,
+      commands: new LicenseConsumptionCommands(
+        licenses,
+        usage,
+        new ConsumptionRecords(infra.db),
+        new TestSigningKeys(),
+        clock,
+      ),
+    };
   };
 
   /** A licence of its own product for each test, granted to the customer for `operations`. */
   const createLicense = (
     entitlements: LicenseManager.Entitlement[],
-    options: { consumption?: LicenseManager.ConsumptionConfiguration; operations?: LicenseManager.AllowedOperation[] } = {},
+    options: {
+      consumption?: LicenseManager.ConsumptionConfiguration;
+      operations?: LicenseManager.AllowedOperation[];
+    } = {},
   ): License => {
     licenseCount += 1;
     const license: License = {
@@ -127,11 +164,19 @@ describe('license consumption against PostgreSQL', () => {
       Version: '1',
     };
     access.licenses.set(license.LicenseArn, license);
-    access.grantedOperations.set(`${license.LicenseArn}|${customer.accountId}`, options.operations ?? ['CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendConsumptionLicense']);
+    access.grantedOperations.set(
+      `${license.LicenseArn}|${customer.accountId}`,
+      options.operations ?? ['CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendConsumptionLicense'],
+    );
     return license;
   };
 
-  const checkout = (license: License, input: Partial<LicenseManager.CheckoutLicenseRequest> = {}, caller = customer, through = commands) =>
+  const checkout = (
+    license: License,
+    input: Partial<LicenseManager.CheckoutLicenseRequest> = {},
+    caller = customer,
+    through = commands,
+  ) =>
     through.checkout(caller, {
       ProductSKU: license.ProductSKU!,
       KeyFingerprint: FINGERPRINT,
@@ -142,11 +187,21 @@ describe('license consumption against PostgreSQL', () => {
     });
 
   const consumed = async (license: License, caller = customer) =>
-    Object.fromEntries((await queries.usageOf(caller, license.LicenseArn)).LicenseUsage!.EntitlementUsages!.map((u) => [u.Name, u.ConsumedValue]));
+    Object.fromEntries(
+      (await queries.usageOf(caller, license.LicenseArn)).LicenseUsage!.EntitlementUsages!.map((u) => [
+        u.Name,
+        u.ConsumedValue,
+      ]),
+    );
 
   const usageEvents = async (license: License) =>
     (
-      await sql<{ type: string; data: Record<string, unknown> }>`select type, data from grants.events where stream_name = ${`license-usage-${license.LicenseArn.split(':').pop()}`} order by stream_version`.execute(infra.db)
+      await sql<{
+        type: string;
+        data: Record<string, unknown>;
+      }>`select type, data from grants.events where stream_name = ${`license-usage-${license.LicenseArn.split(':').pop()}`} order by stream_version`.execute(
+        infra.db,
+      )
     ).rows;
 
   beforeAll(async () => {
@@ -170,7 +225,9 @@ describe('license consumption against PostgreSQL', () => {
 
   it('grants exactly MaxCount of 100 concurrent checkouts, whichever process decides them', async () => {
     const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }]);
-    const outcomes = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => checkout(license, {}, customer, i % 2 === 0 ? commands : replica)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => checkout(license, {}, customer, i % 2 === 0 ? commands : replica)),
+    );
     const granted = outcomes.filter((o) => o.status === 'fulfilled');
     const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as { code: string }).code] : []));
     expect(granted).toHaveLength(10);
@@ -184,7 +241,10 @@ describe('license consumption against PostgreSQL', () => {
       { Name: 'Seats', Unit: 'Count', MaxCount: 5 },
       { Name: 'Tier', Unit: 'None', Value: 'Platinum' },
     ]);
-    const answer = await checkout(license, { Entitlements: [seat('2'), { Name: 'Tier', Unit: 'None' }], NodeId: '10.0.21.57' });
+    const answer = await checkout(license, {
+      Entitlements: [seat('2'), { Name: 'Tier', Unit: 'None' }],
+      NodeId: '10.0.21.57',
+    });
     expect(answer).toEqual({
       CheckoutType: 'PROVISIONAL',
       LicenseConsumptionToken: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -195,7 +255,11 @@ describe('license consumption against PostgreSQL', () => {
       Expiration: new Date(t0.getTime() + 60 * MINUTE).toISOString(),
       LicenseArn: license.LicenseArn,
     });
-    const payload = verifyLicenseToken(answer.SignedToken!, publicKey, { now: t0, licenseArn: license.LicenseArn, nodeId: '10.0.21.57' });
+    const payload = verifyLicenseToken(answer.SignedToken!, publicKey, {
+      now: t0,
+      licenseArn: license.LicenseArn,
+      nodeId: '10.0.21.57',
+    });
     expect(payload).toEqual({
       entitlementsAllowed: [
         { name: 'Seats', unit: 'Count', value: '2' },
@@ -227,41 +291,74 @@ describe('license consumption against PostgreSQL', () => {
     // Leases of the other tests ended at the same time: the sweep records them all, once.
     expect(await sweep.sweep()).toBeGreaterThanOrEqual(1);
     expect(await sweep.sweep()).toBe(0);
-    expect((await usageEvents(license)).map((e) => e.type)).toEqual(['LicenseCheckedOut', 'LicenseCheckedOut', 'LicenseConsumptionExpired']);
-    const { rows } = await sql<{ consumption_token: string; status: string }>`select consumption_token, status from grants.license_consumptions where license_arn = ${license.LicenseArn}`.execute(infra.db);
-    expect(Object.fromEntries(rows.map((r) => [r.consumption_token, r.status]))).toEqual({ [first.LicenseConsumptionToken!]: 'EXPIRED', [second.LicenseConsumptionToken!]: 'ACTIVE' });
-    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! })))?.code).toBe('ConflictException');
-    expect((await errorOf(commands.extend(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! })))?.code).toBe('ResourceNotFoundException');
+    expect((await usageEvents(license)).map((e) => e.type)).toEqual([
+      'LicenseCheckedOut',
+      'LicenseCheckedOut',
+      'LicenseConsumptionExpired',
+    ]);
+    const { rows } = await sql<{
+      consumption_token: string;
+      status: string;
+    }>`select consumption_token, status from grants.license_consumptions where license_arn = ${license.LicenseArn}`.execute(
+      infra.db,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.consumption_token, r.status]))).toEqual({
+      [first.LicenseConsumptionToken!]: 'EXPIRED',
+      [second.LicenseConsumptionToken!]: 'ACTIVE',
+    });
+    expect(
+      (await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! })))?.code,
+    ).toBe('ConflictException');
+    expect(
+      (await errorOf(commands.extend(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! })))?.code,
+    ).toBe('ResourceNotFoundException');
   });
 
   it('checks a lease in, giving its units back; only the account that holds it, and only once', async () => {
     const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1, AllowCheckIn: true }]);
     const { LicenseConsumptionToken } = await checkout(license);
-    expect((await errorOf(commands.checkIn(outsider, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code).toBe('ResourceNotFoundException');
-    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: 'f'.repeat(32) })))?.code).toBe('ResourceNotFoundException');
+    expect(
+      (await errorOf(commands.checkIn(outsider, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code,
+    ).toBe('ResourceNotFoundException');
+    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: 'f'.repeat(32) })))?.code).toBe(
+      'ResourceNotFoundException',
+    );
     expect(await commands.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })).toEqual({});
     expect(await consumed(license)).toEqual({ Seats: '0' });
-    expect((await errorOf(replica.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code).toBe('ConflictException');
+    expect(
+      (await errorOf(replica.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code,
+    ).toBe('ConflictException');
     await checkout(license);
   });
 
   it('refuses check-in of entitlements that do not allow it, and of perpetual checkouts', async () => {
     const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 5 }]);
     const provisional = await checkout(license);
-    expect(await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: provisional.LicenseConsumptionToken! }))).toMatchObject({
+    expect(
+      await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: provisional.LicenseConsumptionToken! })),
+    ).toMatchObject({
       code: 'InvalidParameterValueException',
       message: expect.stringContaining('does not allow check-in'),
     });
     const perpetual = await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [seat('3')] });
-    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: perpetual.LicenseConsumptionToken! })))?.code).toBe('InvalidParameterValueException');
+    expect(
+      (await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: perpetual.LicenseConsumptionToken! })))
+        ?.code,
+    ).toBe('InvalidParameterValueException');
     clock.advanceMinutes(24 * 60);
     expect(await consumed(license)).toEqual({ Seats: '3' });
   });
 
   it('records the overage of an entitlement that allows it', async () => {
     const license = createLicense([{ Name: 'Requests', Unit: 'Count', MaxCount: 2, Overage: true }]);
-    await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [{ Name: 'Requests', Unit: 'Count', Value: '3' }] });
-    await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [{ Name: 'Requests', Unit: 'Count', Value: '2' }] });
+    await checkout(license, {
+      CheckoutType: 'PERPETUAL',
+      Entitlements: [{ Name: 'Requests', Unit: 'Count', Value: '3' }],
+    });
+    await checkout(license, {
+      CheckoutType: 'PERPETUAL',
+      Entitlements: [{ Name: 'Requests', Unit: 'Count', Value: '2' }],
+    });
     expect(await consumed(license)).toEqual({ Requests: '5' });
     expect((await usageEvents(license)).map((e) => e.data.overage)).toEqual([
       [{ name: 'Requests', unit: 'Count', overBy: 1 }],
@@ -285,7 +382,9 @@ describe('license consumption against PostgreSQL', () => {
     const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1 }]);
     const { LicenseConsumptionToken, Expiration } = await checkout(license);
     clock.advanceMinutes(50);
-    expect(await commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken!, DryRun: true })).toEqual({ LicenseConsumptionToken, Expiration });
+    expect(
+      await commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken!, DryRun: true }),
+    ).toEqual({ LicenseConsumptionToken, Expiration });
     expect(await commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })).toEqual({
       LicenseConsumptionToken,
       Expiration: new Date(clock.now().getTime() + 60 * MINUTE).toISOString(),
@@ -321,28 +420,56 @@ describe('license consumption against PostgreSQL', () => {
     const [header, body, signature] = answer.SignedToken!.split('.');
     const changed = Buffer.from(body, 'base64url');
     changed[changed.length - 2] ^= 1;
-    expect(() => verifyLicenseToken([header, changed.toString('base64url'), signature].join('.'), publicKey, { now: t0, nodeId: 'laptop', checkoutMetadata: { Mac: 'ABCDEFGHI' } })).toThrow(/signature/);
+    expect(() =>
+      verifyLicenseToken([header, changed.toString('base64url'), signature].join('.'), publicKey, {
+        now: t0,
+        nodeId: 'laptop',
+        checkoutMetadata: { Mac: 'ABCDEFGHI' },
+      }),
+    ).toThrow(/signature/);
 
-    expect((await errorOf(borrow({ Entitlements: [seat(), { Name: 'Cores', Unit: 'Count', Value: '5' }] })))?.code).toBe('NoEntitlementsAllowedException');
-    expect((await errorOf(borrow({ Entitlements: [{ Name: 'Storage', Unit: 'Gigabytes', Value: '1' }] })))?.code).toBe('EntitlementNotAllowedException');
+    expect(
+      (await errorOf(borrow({ Entitlements: [seat(), { Name: 'Cores', Unit: 'Count', Value: '5' }] })))?.code,
+    ).toBe('NoEntitlementsAllowedException');
+    expect((await errorOf(borrow({ Entitlements: [{ Name: 'Storage', Unit: 'Gigabytes', Value: '1' }] })))?.code).toBe(
+      'EntitlementNotAllowedException',
+    );
     expect(await consumed(license)).toEqual({ Seats: '1', Cores: '0' });
-    expect((await errorOf(borrow({ DigitalSignatureMethod: 'JWT_PS256' as 'JWT_PS384' })))?.code).toBe('UnsupportedDigitalSignatureMethodException');
-    const provisionalOnly = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 2 }], { consumption: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 30 } } });
+    expect((await errorOf(borrow({ DigitalSignatureMethod: 'JWT_PS256' as 'JWT_PS384' })))?.code).toBe(
+      'UnsupportedDigitalSignatureMethodException',
+    );
+    const provisionalOnly = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 2 }], {
+      consumption: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 30 } },
+    });
     expect((await errorOf(borrow({}, provisionalOnly)))?.code).toBe('EntitlementNotAllowedException');
     // Early check-in as the borrow configuration allows.
     expect(await commands.checkIn(customer, { LicenseConsumptionToken: answer.LicenseConsumptionToken! })).toEqual({});
   });
 
   it('refuses outsiders, grantees without the operation, the issuer without a Beneficiary, and licences no longer available', async () => {
-    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 5, AllowCheckIn: true }], { operations: ['CheckoutLicense'] });
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 5, AllowCheckIn: true }], {
+      operations: ['CheckoutLicense'],
+    });
     expect((await errorOf(checkout(license, {}, outsider)))?.code).toBe('NoEntitlementsAllowedException');
     const { LicenseConsumptionToken } = await checkout(license);
-    expect((await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code).toBe('AuthorizationException');
-    expect((await errorOf(commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken!, DryRun: true })))?.code).toBe('AuthorizationException');
+    expect(
+      (await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: LicenseConsumptionToken! })))?.code,
+    ).toBe('AuthorizationException');
+    expect(
+      (await errorOf(commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken!, DryRun: true })))
+        ?.code,
+    ).toBe('AuthorizationException');
     expect((await errorOf(checkout(license, {}, issuer)))?.code).toBe('InvalidParameterValueException');
-    expect((await errorOf(checkout(license, { Beneficiary: 'someone-else' }, issuer)))?.code).toBe('NoEntitlementsAllowedException');
+    expect((await errorOf(checkout(license, { Beneficiary: 'someone-else' }, issuer)))?.code).toBe(
+      'NoEntitlementsAllowedException',
+    );
     const forBeneficiary = await checkout(license, { Beneficiary: 'customer@example.com' }, issuer);
-    expect(await commands.checkIn(issuer, { LicenseConsumptionToken: forBeneficiary.LicenseConsumptionToken!, Beneficiary: 'customer@example.com' })).toEqual({});
+    expect(
+      await commands.checkIn(issuer, {
+        LicenseConsumptionToken: forBeneficiary.LicenseConsumptionToken!,
+        Beneficiary: 'customer@example.com',
+      }),
+    ).toEqual({});
 
     access.licenses.set(license.LicenseArn, { ...license, Status: 'DEACTIVATED' });
     expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
@@ -352,11 +479,17 @@ describe('license consumption against PostgreSQL', () => {
     const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 2 }]);
     await checkout(license, { CheckoutType: 'PERPETUAL', Entitlements: [seat('2')] });
     expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
-    await sql`insert into grants.license_usage_epochs (license_id, usage_epoch) values (${license.LicenseArn.split(':').pop()}, 2)`.execute(infra.db);
+    await sql`insert into grants.license_usage_epochs (license_id, usage_epoch) values (${license.LicenseArn.split(':').pop()}, 2)`.execute(
+      infra.db,
+    );
     access.licenses.set(license.LicenseArn, { ...license, Version: '2' });
     expect(await consumed(license)).toEqual({ Seats: '0' });
     await checkout(license);
     expect(await consumed(license)).toEqual({ Seats: '1' });
-    expect((await usageEvents(license)).map((e) => e.type)).toEqual(['LicenseCheckedOut', 'LicenseUsageReset', 'LicenseCheckedOut']);
+    expect((await usageEvents(license)).map((e) => e.type)).toEqual([
+      'LicenseCheckedOut',
+      'LicenseUsageReset',
+      'LicenseCheckedOut',
+    ]);
   });
 });

@@ -21,7 +21,12 @@ import { FIXED_KEY_FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase } from '../../../test/support/test-database';
 
 const region = 'us-east-1';
-const callerOf = (accountId: string): Caller => ({ accountId, principalArn: `arn:aws:iam::${accountId}:root`, accessKeyId: `AKIA${accountId}`, region });
+const callerOf = (accountId: string): Caller => ({
+  accountId,
+  principalArn: `arn:aws:iam::${accountId}:root`,
+  accessKeyId: `AKIA${accountId}`,
+  region,
+});
 const issuer = callerOf('111111111111');
 const customer = callerOf('222222222222');
 const BEGIN = '2026-01-01T00:00:00Z';
@@ -40,10 +45,26 @@ async function openApplication(clock: Clock) {
     access,
     licenses: new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access),
     licenseQueries: new LicenseQueries(infra.db, access),
-    grants: new GrantCommands(infra.store, infra.db, clock, region, access, new OrganizationIntegrations(infra.db, region)),
+    grants: new GrantCommands(
+      infra.store,
+      infra.db,
+      clock,
+      region,
+      access,
+      new OrganizationIntegrations(infra.db, region),
+    ),
     grantQueries: new GrantQueries(infra.db),
-    sweeps: [new LicenseExpirySweep(infra.store, infra.db, clock), new LicenseExpirySweep(infra.store, infra.db, clock)],
-    consumption: new LicenseConsumptionCommands(consumable, usage, new ConsumptionRecords(infra.db), new FixedSigningKeys(), clock),
+    sweeps: [
+      new LicenseExpirySweep(infra.store, infra.db, clock),
+      new LicenseExpirySweep(infra.store, infra.db, clock),
+    ],
+    consumption: new LicenseConsumptionCommands(
+      consumable,
+      usage,
+      new ConsumptionRecords(infra.db),
+      new FixedSigningKeys(),
+      clock,
+    ),
     consumptionQueries: new LicenseConsumptionQueries(consumable, usage, clock),
   };
 }
@@ -63,13 +84,24 @@ let now = new Date('2026-06-01T00:00:00Z');
 let app: Awaited<ReturnType<typeof openApplication>>;
 
 const createLicense = async (validity: LicenseManager.DatetimeRange, renewType?: LicenseManager.RenewType) =>
-  (await app.licenses.create(issuer, { ...definition(validity, renewType), ProductSKU: `sku-${randomUUID()}`, Beneficiary: 'customer' })).LicenseArn!;
-const licenseOf = async (caller: Caller, arn: string) => (await app.licenseQueries.get(caller, { LicenseArn: arn })).License!;
+  (
+    await app.licenses.create(issuer, {
+      ...definition(validity, renewType),
+      ProductSKU: `sku-${randomUUID()}`,
+      Beneficiary: 'customer',
+    })
+  ).LicenseArn!;
+const licenseOf = async (caller: Caller, arn: string) =>
+  (await app.licenseQueries.get(caller, { LicenseArn: arn })).License!;
 const statusOf = async (caller: Caller, arn: string) => (await licenseOf(caller, arn)).Status;
 const listedWithStatus = async (status: LicenseManager.LicenseStatus) =>
-  (await app.licenseQueries.list(issuer, { Filters: [{ Name: 'Status', Values: [status] }] })).Licenses!.map((l) => l.LicenseArn);
+  (await app.licenseQueries.list(issuer, { Filters: [{ Name: 'Status', Values: [status] }] })).Licenses!.map(
+    (l) => l.LicenseArn,
+  );
 const eventsOf = async (type: string, arn: string) =>
-  (await app.infra.store.readAll()).filter((e) => e.type === type && (e.data as { licenseArn: string }).licenseArn === arn);
+  (await app.infra.store.readAll()).filter(
+    (e) => e.type === type && (e.data as { licenseArn: string }).licenseArn === arn,
+  );
 const expiryEvents = (arn: string) => eventsOf('LicenseExpired', arn);
 const grantTo = async (caller: Caller, arn: string) => {
   const { GrantArn } = await app.grants.create(issuer, {
@@ -112,13 +144,22 @@ describe('licences expire at the end of their validity (against PostgreSQL)', ()
     expect(await statusOf(issuer, perpetual)).toBe('AVAILABLE');
     expect(await listedWithStatus('EXPIRED')).toEqual([arn]);
     expect(await listedWithStatus('AVAILABLE')).toEqual([perpetual]);
-    const received = await app.grantQueries.listReceivedLicenses(customer, { Filters: [{ Name: 'Status', Values: ['EXPIRED'] }] });
+    const received = await app.grantQueries.listReceivedLicenses(customer, {
+      Filters: [{ Name: 'Status', Values: ['EXPIRED'] }],
+    });
     expect(received.Licenses!.map((l) => [l.LicenseArn, l.Status])).toEqual([[arn, 'EXPIRED']]);
     // The version itself stays as the issuer wrote it; the licence's current status is EXPIRED.
-    expect((await app.licenseQueries.listVersions(issuer, { LicenseArn: arn })).Licenses!.map((l) => l.Status)).toEqual(['AVAILABLE']);
+    expect((await app.licenseQueries.listVersions(issuer, { LicenseArn: arn })).Licenses!.map((l) => l.Status)).toEqual(
+      ['AVAILABLE'],
+    );
     expect(await app.sweeps[1].sweep()).toBe(0);
 
-    const renewed = await app.licenses.createVersion(issuer, { ...definition({ Begin: BEGIN, End: '2027-07-01T00:00:00Z' }), LicenseArn: arn, Status: 'AVAILABLE', SourceVersion: '1' });
+    const renewed = await app.licenses.createVersion(issuer, {
+      ...definition({ Begin: BEGIN, End: '2027-07-01T00:00:00Z' }),
+      LicenseArn: arn,
+      Status: 'AVAILABLE',
+      SourceVersion: '1',
+    });
     expect(renewed).toMatchObject({ Version: '2', Status: 'AVAILABLE' });
     expect(await statusOf(issuer, arn)).toBe('AVAILABLE');
     expect(await listedWithStatus('EXPIRED')).toEqual([]);
@@ -127,7 +168,10 @@ describe('licences expire at the end of their validity (against PostgreSQL)', ()
 
     now = new Date('2027-07-01T00:00:00Z');
     expect(await app.sweeps[0].sweep()).toBe(1);
-    expect(await expiryEvents(arn)).toMatchObject([{ data: { version: '1' } }, { data: { version: '2', validityEnd: '2027-07-01T00:00:00Z' } }]);
+    expect(await expiryEvents(arn)).toMatchObject([
+      { data: { version: '1' } },
+      { data: { version: '2', validityEnd: '2027-07-01T00:00:00Z' } },
+    ]);
   });
 
   it('leaves deleted licences and other statuses alone', async () => {
@@ -135,7 +179,11 @@ describe('licences expire at the end of their validity (against PostgreSQL)', ()
     const deleted = await createLicense({ Begin: BEGIN, End: END });
     await app.licenses.delete(issuer, { LicenseArn: deleted, SourceVersion: '1' });
     const suspended = await createLicense({ Begin: BEGIN, End: END });
-    await app.licenses.createVersion(issuer, { ...definition({ Begin: BEGIN, End: END }), LicenseArn: suspended, Status: 'SUSPENDED' });
+    await app.licenses.createVersion(issuer, {
+      ...definition({ Begin: BEGIN, End: END }),
+      LicenseArn: suspended,
+      Status: 'SUSPENDED',
+    });
     now = new Date('2026-08-01T00:00:00Z');
     expect(await app.sweeps[0].sweep()).toBe(0);
     expect(await statusOf(issuer, deleted)).toBe('DELETED');
@@ -156,15 +204,27 @@ describe('subscriptions renew at the end of their validity (against PostgreSQL)'
     expect(await app.access.usableLicenses(customer, 'CheckoutLicense', { licenseArn: arn })).toEqual([]);
     await Promise.all(app.sweeps.map((sweep) => sweep.sweep()));
     expect((await renewalEvents(arn)).map((e) => e.data)).toEqual([
-      { licenseArn: arn, version: '1', previousEnd: '2026-06-08T00:00:00Z', newEnd: '2026-06-15T00:00:00.000Z', renewedAt: '2026-06-08T00:00:00.000Z' },
+      {
+        licenseArn: arn,
+        version: '1',
+        previousEnd: '2026-06-08T00:00:00Z',
+        newEnd: '2026-06-15T00:00:00.000Z',
+        renewedAt: '2026-06-08T00:00:00.000Z',
+      },
     ]);
     expect(await expiryEvents(arn)).toEqual([]);
-    expect(await licenseOf(customer, arn)).toMatchObject({ Version: '1', Status: 'AVAILABLE', Validity: { Begin: BEGIN, End: '2026-06-15T00:00:00.000Z' } });
+    expect(await licenseOf(customer, arn)).toMatchObject({
+      Version: '1',
+      Status: 'AVAILABLE',
+      Validity: { Begin: BEGIN, End: '2026-06-15T00:00:00.000Z' },
+    });
     expect(await listedWithStatus('AVAILABLE')).toContain(arn);
     const received = await app.grantQueries.listReceivedLicenses(customer, {});
     expect(received.Licenses!.find((l) => l.LicenseArn === arn)?.Validity?.End).toBe('2026-06-15T00:00:00.000Z');
     // The version stays as the issuer wrote it; the licence is usable again until its new end.
-    expect((await app.licenseQueries.listVersions(issuer, { LicenseArn: arn })).Licenses!.map((l) => l.Validity!.End)).toEqual(['2026-06-08T00:00:00Z']);
+    expect(
+      (await app.licenseQueries.listVersions(issuer, { LicenseArn: arn })).Licenses!.map((l) => l.Validity!.End),
+    ).toEqual(['2026-06-08T00:00:00Z']);
     expect(await app.access.usableLicenses(customer, 'CheckoutLicense', { licenseArn: arn })).toHaveLength(1);
 
     // Ends on Jun 15, 22 and 29 passed unswept: one renewal, to the first end after now.
@@ -187,18 +247,28 @@ describe('subscriptions renew at the end of their validity (against PostgreSQL)'
     now = new Date('2026-02-28T00:00:00Z');
     await app.sweeps[1].sweep();
     expect(await endOf(arn)).toBe('2026-03-31T00:00:00.000Z');
-    expect((await renewalEvents(arn)).map((e) => (e.data as { previousEnd: string }).previousEnd)).toEqual(['2026-01-31T00:00:00Z', '2026-02-28T00:00:00.000Z']);
+    expect((await renewalEvents(arn)).map((e) => (e.data as { previousEnd: string }).previousEnd)).toEqual([
+      '2026-01-31T00:00:00Z',
+      '2026-02-28T00:00:00.000Z',
+    ]);
     expect(await statusOf(issuer, arn)).toBe('AVAILABLE');
   });
 
   it('neither renews nor expires a deactivated subscription, and expires a licence with RenewType None', async () => {
     now = new Date('2026-06-01T00:00:00Z');
     const deactivated = await createLicense({ Begin: BEGIN, End: '2026-06-08T00:00:00Z' }, 'Weekly');
-    await app.licenses.createVersion(issuer, { ...definition({ Begin: BEGIN, End: '2026-06-08T00:00:00Z' }, 'Weekly'), LicenseArn: deactivated, Status: 'DEACTIVATED' });
+    await app.licenses.createVersion(issuer, {
+      ...definition({ Begin: BEGIN, End: '2026-06-08T00:00:00Z' }, 'Weekly'),
+      LicenseArn: deactivated,
+      Status: 'DEACTIVATED',
+    });
     const notRenewed = await createLicense({ Begin: BEGIN, End: '2026-06-08T00:00:00Z' }, 'None');
     now = new Date('2026-06-09T00:00:00Z');
     await app.sweeps[0].sweep();
-    expect(await licenseOf(issuer, deactivated)).toMatchObject({ Status: 'DEACTIVATED', Validity: { End: '2026-06-08T00:00:00Z' } });
+    expect(await licenseOf(issuer, deactivated)).toMatchObject({
+      Status: 'DEACTIVATED',
+      Validity: { End: '2026-06-08T00:00:00Z' },
+    });
     expect([...(await renewalEvents(deactivated)), ...(await expiryEvents(deactivated))]).toEqual([]);
     expect(await statusOf(issuer, notRenewed)).toBe('EXPIRED');
     expect(await renewalEvents(notRenewed)).toEqual([]);
@@ -217,7 +287,8 @@ describe('subscriptions renew at the end of their validity (against PostgreSQL)'
         Entitlements: [{ Name: 'Users', Unit: 'Count', Value: units }],
         ClientToken: randomUUID(),
       });
-    const consumed = async () => (await app.consumptionQueries.usageOf(issuer, arn)).LicenseUsage!.EntitlementUsages![0].ConsumedValue;
+    const consumed = async () =>
+      (await app.consumptionQueries.usageOf(issuer, arn)).LicenseUsage!.EntitlementUsages![0].ConsumedValue;
 
     now = new Date('2026-06-07T23:30:00Z');
     await checkout('PERPETUAL', '9');
@@ -229,7 +300,14 @@ describe('subscriptions renew at the end of their validity (against PostgreSQL)'
     expect(await consumed()).toBe('0');
     await checkout('PERPETUAL', '10');
     expect(await consumed()).toBe('10');
-    const usage = (await app.infra.store.readAll()).filter((e) => e.streamName === `license-usage-${arn.split(':').pop()}`);
-    expect(usage.map((e) => e.type)).toEqual(['LicenseCheckedOut', 'LicenseCheckedOut', 'LicenseUsageReset', 'LicenseCheckedOut']);
+    const usage = (await app.infra.store.readAll()).filter(
+      (e) => e.streamName === `license-usage-${arn.split(':').pop()}`,
+    );
+    expect(usage.map((e) => e.type)).toEqual([
+      'LicenseCheckedOut',
+      'LicenseCheckedOut',
+      'LicenseUsageReset',
+      'LicenseCheckedOut',
+    ]);
   });
 });

@@ -8,7 +8,11 @@ import { renewedEnd } from '../src/domain/license/renewal';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const arn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000001';
-const issuer = { Name: 'Example ISV', SignKey: 'arn:aws:kms:us-east-1:111111111111:key/k', KeyFingerprint: 'aws:111111111111:issuer:fp' };
+const issuer = {
+  Name: 'Example ISV',
+  SignKey: 'arn:aws:kms:us-east-1:111111111111:key/k',
+  KeyFingerprint: 'aws:111111111111:issuer:fp',
+};
 const context = { accountId: '111111111111', region: 'us-east-1', now };
 
 const input: LicenseManager.CreateLicenseRequest = {
@@ -26,13 +30,27 @@ const input: LicenseManager.CreateLicenseRequest = {
   ConsumptionConfiguration: { ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
   ClientToken: 'create',
 };
-const create: LicenseCommand = { type: 'CreateLicense', arn, input, issuer, ...context, clientToken: 'create', requestHash: 'h1' };
+const create: LicenseCommand = {
+  type: 'CreateLicense',
+  arn,
+  input,
+  issuer,
+  ...context,
+  clientToken: 'create',
+  requestHash: 'h1',
+};
 
-const versionInput = (overrides: Partial<LicenseManager.CreateLicenseVersionRequest> = {}): LicenseManager.CreateLicenseVersionRequest => {
+const versionInput = (
+  overrides: Partial<LicenseManager.CreateLicenseVersionRequest> = {},
+): LicenseManager.CreateLicenseVersionRequest => {
   const { ProductSKU: _sku, Beneficiary: _beneficiary, Tags: _tags, ...definition } = input;
   return { ...definition, LicenseArn: arn, Status: 'AVAILABLE', ClientToken: 'v', ...overrides };
 };
-const version = (overrides: Partial<LicenseManager.CreateLicenseVersionRequest> = {}, token = 'v', hash = 'hv'): LicenseCommand => ({
+const version = (
+  overrides: Partial<LicenseManager.CreateLicenseVersionRequest> = {},
+  token = 'v',
+  hash = 'hv',
+): LicenseCommand => ({
   type: 'CreateLicenseVersion',
   arn,
   input: versionInput({ ...overrides, ClientToken: token }),
@@ -41,13 +59,20 @@ const version = (overrides: Partial<LicenseManager.CreateLicenseVersionRequest> 
   clientToken: token,
   requestHash: hash,
 });
-const remove = (sourceVersion: string, accountId = '111111111111'): LicenseCommand => ({ type: 'DeleteLicense', arn, sourceVersion, ...context, accountId });
+const remove = (sourceVersion: string, accountId = '111111111111'): LicenseCommand => ({
+  type: 'DeleteLicense',
+  arn,
+  sourceVersion,
+  ...context,
+  accountId,
+});
 
 function given(...events: LicenseEvent[]) {
   const state = events.reduce(decider.evolve, decider.initialState());
   return { when: (command: LicenseCommand) => () => decider.decide(command, state) };
 }
-const code = (code: string, message?: RegExp) => expect.objectContaining({ code, ...(message ? { message: expect.stringMatching(message) } : {}) });
+const code = (code: string, message?: RegExp) =>
+  expect.objectContaining({ code, ...(message ? { message: expect.stringMatching(message) } : {}) });
 
 describe('licence decider', () => {
   const [created] = decider.decide(create, decider.initialState());
@@ -56,22 +81,48 @@ describe('licence decider', () => {
   it('creates version 1, AVAILABLE, with the resolved issuer key', () => {
     expect(created).toMatchObject({
       type: 'LicenseCreated',
-      data: { issuerAccountId: '111111111111', clientToken: 'create', license: { LicenseArn: arn, Version: '1', Status: 'AVAILABLE', Issuer: issuer, CreateTime: now.toISOString() } },
+      data: {
+        issuerAccountId: '111111111111',
+        clientToken: 'create',
+        license: { LicenseArn: arn, Version: '1', Status: 'AVAILABLE', Issuer: issuer, CreateTime: now.toISOString() },
+      },
     });
   });
 
   it('refuses invalid definitions', () => {
-    const invalid = (changes: Partial<LicenseManager.CreateLicenseRequest>) => given().when({ ...create, input: { ...input, ...changes } });
+    const invalid = (changes: Partial<LicenseManager.CreateLicenseRequest>) =>
+      given().when({ ...create, input: { ...input, ...changes } });
     expect(invalid({ HomeRegion: 'eu-west-1' })).toThrow(code('RedirectException'));
     expect(invalid({ Validity: { Begin: 'yesterday' } })).toThrow(code('ValidationException', /ISO 8601/));
-    expect(invalid({ Validity: { Begin: '2026-01-01T00:00:00Z', End: '2025-01-01T00:00:00Z' } })).toThrow(code('ValidationException', /after/));
+    expect(invalid({ Validity: { Begin: '2026-01-01T00:00:00Z', End: '2025-01-01T00:00:00Z' } })).toThrow(
+      code('ValidationException', /after/),
+    );
     expect(invalid({ Entitlements: [] })).toThrow(code('ValidationException', /at least one/));
-    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'None', MaxCount: 1 }] })).toThrow(code('ValidationException', /Value, not a MaxCount/));
-    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', Value: 'x' }] })).toThrow(code('ValidationException', /MaxCount, not a Value/));
-    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', MaxCount: -1 }] })).toThrow(code('ValidationException', /non-negative/));
-    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count' }, { Name: 'a', Unit: 'Bytes' }] })).toThrow(code('ValidationException', /unique/));
-    expect(invalid({ ConsumptionConfiguration: { RenewType: 'Monthly' } })).toThrow(code('ValidationException', /Provisional/));
-    expect(invalid({ ConsumptionConfiguration: { BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 0 } } })).toThrow(code('ValidationException'));
+    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'None', MaxCount: 1 }] })).toThrow(
+      code('ValidationException', /Value, not a MaxCount/),
+    );
+    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', Value: 'x' }] })).toThrow(
+      code('ValidationException', /MaxCount, not a Value/),
+    );
+    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', MaxCount: -1 }] })).toThrow(
+      code('ValidationException', /non-negative/),
+    );
+    expect(
+      invalid({
+        Entitlements: [
+          { Name: 'a', Unit: 'Count' },
+          { Name: 'a', Unit: 'Bytes' },
+        ],
+      }),
+    ).toThrow(code('ValidationException', /unique/));
+    expect(invalid({ ConsumptionConfiguration: { RenewType: 'Monthly' } })).toThrow(
+      code('ValidationException', /Provisional/),
+    );
+    expect(
+      invalid({
+        ConsumptionConfiguration: { BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 0 } },
+      }),
+    ).toThrow(code('ValidationException'));
     expect(invalid({ LicenseName: ' ' })).toThrow(code('ValidationException', /LicenseName/));
     expect(invalid({ LicenseName: 'x'.repeat(151) })).toThrow(code('ValidationException', /150/));
   });
@@ -79,16 +130,28 @@ describe('licence decider', () => {
   it('makes version 2 replacing the definition, and records ResetUsage for consumption', () => {
     expect(v2).toMatchObject({
       type: 'LicenseVersionCreated',
-      data: { licenseArn: arn, version: '2', sourceVersion: '1', resetUsage: true, license: { Version: '2', ProductSKU: 'sku-1', Beneficiary: 'customer' } },
+      data: {
+        licenseArn: arn,
+        version: '2',
+        sourceVersion: '1',
+        resetUsage: true,
+        license: { Version: '2', ProductSKU: 'sku-1', Beneficiary: 'customer' },
+      },
     });
-    expect(given(created).when(version({ Status: 'SUSPENDED' }))()).toMatchObject([{ data: { license: { Status: 'SUSPENDED' }, resetUsage: false } }]);
+    expect(given(created).when(version({ Status: 'SUSPENDED' }))()).toMatchObject([
+      { data: { license: { Status: 'SUSPENDED' }, resetUsage: false } },
+    ]);
   });
 
   it('refuses a stale SourceVersion, other statuses, another home Region and other accounts', () => {
-    expect(given(created, v2).when(version({ SourceVersion: '1' }, 'v3'))).toThrow(code('ConflictException', /version 2, not 1/));
+    expect(given(created, v2).when(version({ SourceVersion: '1' }, 'v3'))).toThrow(
+      code('ConflictException', /version 2, not 1/),
+    );
     expect(given(created).when(version({ Status: 'DELETED' }))).toThrow(code('ValidationException', /DeleteLicense/));
     expect(given(created).when(version({ Status: 'PENDING_DELETE' }))).toThrow(code('ValidationException'));
-    expect(given(created).when(version({ HomeRegion: 'eu-west-1' }))).toThrow(code('ValidationException', /HomeRegion cannot change/));
+    expect(given(created).when(version({ HomeRegion: 'eu-west-1' }))).toThrow(
+      code('ValidationException', /HomeRegion cannot change/),
+    );
     expect(given(created).when({ ...version(), accountId: '333333333333' })).toThrow(code('ResourceNotFoundException'));
     expect(given(created).when({ ...version(), region: 'eu-west-1' })).toThrow(code('RedirectException'));
     expect(given().when(version())).toThrow(code('ResourceNotFoundException'));
@@ -96,7 +159,9 @@ describe('licence decider', () => {
 
   it('answers a retried version with nothing new, and refuses its ClientToken for another request', () => {
     expect(given(created, v2).when(version({ SourceVersion: '1', ResetUsage: true }))()).toEqual([]);
-    expect(given(created, v2).when(version({ Status: 'SUSPENDED' }, 'v', 'other'))).toThrow(code('ValidationException', /ClientToken/));
+    expect(given(created, v2).when(version({ Status: 'SUSPENDED' }, 'v', 'other'))).toThrow(
+      code('ValidationException', /ClientToken/),
+    );
     expect(given(created).when(version({}, 'create', 'other'))).toThrow(code('ValidationException', /ClientToken/));
   });
 
@@ -104,7 +169,9 @@ describe('licence decider', () => {
     expect(given(created, v2).when(remove('1'))).toThrow(code('ConflictException'));
     expect(given(created, v2).when(remove('2', '222222222222'))).toThrow(code('ResourceNotFoundException'));
     const deleted = given(created, v2).when(remove('2'))();
-    expect(deleted).toEqual([{ type: 'LicenseDeleted', data: { licenseArn: arn, version: '2', deletionDate: now.toISOString() } }]);
+    expect(deleted).toEqual([
+      { type: 'LicenseDeleted', data: { licenseArn: arn, version: '2', deletionDate: now.toISOString() } },
+    ]);
     expect(given(created, v2, ...deleted).when(remove('2'))).toThrow(code('ValidationException', /deleted/));
     expect(given(created, v2, ...deleted).when(version({}, 'v3'))).toThrow(code('ValidationException', /deleted/));
   });
@@ -119,16 +186,24 @@ describe('licence decider', () => {
     };
 
     it('expires the current version once its Validity.End has passed, in place', () => {
-      expect(expired).toEqual({ type: 'LicenseExpired', data: { licenseArn: arn, version: '2', validityEnd: '2027-01-01T00:00:00Z', expiredAt: end.toISOString() } });
+      expect(expired).toEqual({
+        type: 'LicenseExpired',
+        data: { licenseArn: arn, version: '2', validityEnd: '2027-01-01T00:00:00Z', expiredAt: end.toISOString() },
+      });
       expect(statusAfter(created, v2, expired)).toBe('EXPIRED');
       const state = [created, v2, expired].reduce(decider.evolve, decider.initialState());
-      expect(state.status === 'present' && state.license.versions.map((v) => v.Status)).toEqual(['AVAILABLE', 'AVAILABLE']);
+      expect(state.status === 'present' && state.license.versions.map((v) => v.Status)).toEqual([
+        'AVAILABLE',
+        'AVAILABLE',
+      ]);
       const [pending] = given(created).when(version({ Status: 'PENDING_AVAILABLE' }))();
       expect(given(created, pending).when(expire(end))()).toMatchObject([{ type: 'LicenseExpired' }]);
     });
 
     it('refuses a licence not due, already expired, deleted, in another status or absent', () => {
-      expect(given(created, v2).when(expire(new Date(end.getTime() - 1)))).toThrow(code('ValidationException', /not due/));
+      expect(given(created, v2).when(expire(new Date(end.getTime() - 1)))).toThrow(
+        code('ValidationException', /not due/),
+      );
       const [perpetual] = given(created).when(version({ Validity: { Begin: '2026-01-01T00:00:00Z' } }))();
       expect(given(created, perpetual).when(expire(end))).toThrow(code('ValidationException', /no end/));
       expect(given(created, v2, expired).when(expire(end))).toThrow(code('ValidationException', /EXPIRED/));
@@ -140,8 +215,13 @@ describe('licence decider', () => {
     });
 
     it('is revived by a new version with a later end, and can still be deleted', () => {
-      const [revived] = given(created, v2, expired).when(version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2028-01-01T00:00:00Z' } }, 'v3'))();
-      expect(revived).toMatchObject({ type: 'LicenseVersionCreated', data: { version: '3', license: { Status: 'AVAILABLE' } } });
+      const [revived] = given(created, v2, expired).when(
+        version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2028-01-01T00:00:00Z' } }, 'v3'),
+      )();
+      expect(revived).toMatchObject({
+        type: 'LicenseVersionCreated',
+        data: { version: '3', license: { Status: 'AVAILABLE' } },
+      });
       expect(statusAfter(created, v2, expired, revived)).toBe('AVAILABLE');
       expect(given(created, v2, expired, revived).when(expire(end))).toThrow(code('ValidationException', /not due/));
       expect(given(created, v2, expired).when(remove('2'))()).toMatchObject([{ type: 'LicenseDeleted' }]);
@@ -150,28 +230,53 @@ describe('licence decider', () => {
 
   describe('renewal', () => {
     const endTerm = (at: string): LicenseCommand => ({ type: 'EndLicenseTerm', arn, now: new Date(at) });
-    const subscription = (renewType: LicenseManager.RenewType | undefined, end: string, status: LicenseManager.LicenseStatus = 'AVAILABLE') =>
+    const subscription = (
+      renewType: LicenseManager.RenewType | undefined,
+      end: string,
+      status: LicenseManager.LicenseStatus = 'AVAILABLE',
+    ) =>
       given(created).when(
-        version({ Status: status, Validity: { Begin: '2026-01-01T00:00:00Z', End: end }, ConsumptionConfiguration: { RenewType: renewType, ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } } }),
+        version({
+          Status: status,
+          Validity: { Begin: '2026-01-01T00:00:00Z', End: end },
+          ConsumptionConfiguration: { RenewType: renewType, ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+        }),
       )()[0];
     const weekly = subscription('Weekly', '2026-03-02T09:30:00Z');
     const current = (...events: LicenseEvent[]) => {
       const state = events.reduce(decider.evolve, decider.initialState());
-      return state.status === 'present' ? { license: currentLicense(state.license), versions: state.license.versions } : undefined;
+      return state.status === 'present'
+        ? { license: currentLicense(state.license), versions: state.license.versions }
+        : undefined;
     };
 
     it('renews a weekly subscription by a week from its end, in place, and again from the renewed end', () => {
       const [renewed] = given(created, weekly).when(endTerm('2026-03-02T09:30:00Z'))();
       expect(renewed).toEqual({
         type: 'LicenseRenewed',
-        data: { licenseArn: arn, version: '2', previousEnd: '2026-03-02T09:30:00Z', newEnd: '2026-03-09T09:30:00.000Z', renewedAt: '2026-03-02T09:30:00.000Z' },
+        data: {
+          licenseArn: arn,
+          version: '2',
+          previousEnd: '2026-03-02T09:30:00Z',
+          newEnd: '2026-03-09T09:30:00.000Z',
+          renewedAt: '2026-03-02T09:30:00.000Z',
+        },
       });
       const after = current(created, weekly, renewed)!;
-      expect(after.license).toMatchObject({ Version: '2', Status: 'AVAILABLE', Validity: { End: '2026-03-09T09:30:00.000Z' } });
+      expect(after.license).toMatchObject({
+        Version: '2',
+        Status: 'AVAILABLE',
+        Validity: { End: '2026-03-09T09:30:00.000Z' },
+      });
       expect(after.versions.map((v) => v.Validity.End)).toEqual(['2027-01-01T00:00:00Z', '2026-03-02T09:30:00Z']);
-      expect(given(created, weekly, renewed).when(endTerm('2026-03-09T09:29:59Z'))).toThrow(code('ValidationException', /not due/));
+      expect(given(created, weekly, renewed).when(endTerm('2026-03-09T09:29:59Z'))).toThrow(
+        code('ValidationException', /not due/),
+      );
       expect(given(created, weekly, renewed).when(endTerm('2026-03-09T09:30:00Z'))()).toMatchObject([
-        { type: 'LicenseRenewed', data: { previousEnd: '2026-03-09T09:30:00.000Z', newEnd: '2026-03-16T09:30:00.000Z' } },
+        {
+          type: 'LicenseRenewed',
+          data: { previousEnd: '2026-03-09T09:30:00.000Z', newEnd: '2026-03-16T09:30:00.000Z' },
+        },
       ]);
     });
 
@@ -180,32 +285,55 @@ describe('licence decider', () => {
         { type: 'LicenseRenewed', data: { previousEnd: '2026-03-02T09:30:00Z', newEnd: '2026-03-30T09:30:00.000Z' } },
       ]);
       // An end exactly at now has passed: the next one is due.
-      expect(given(created, weekly).when(endTerm('2026-03-16T09:30:00Z'))()).toMatchObject([{ data: { newEnd: '2026-03-23T09:30:00.000Z' } }]);
+      expect(given(created, weekly).when(endTerm('2026-03-16T09:30:00Z'))()).toMatchObject([
+        { data: { newEnd: '2026-03-23T09:30:00.000Z' } },
+      ]);
     });
 
     it('renews monthly to the same day of the month, the last day of a shorter month, counted from the issued end', () => {
       const monthly = subscription('Monthly', '2026-01-31T00:00:00Z');
       const [february] = given(created, monthly).when(endTerm('2026-02-01T00:00:00Z'))();
-      expect(february).toMatchObject({ type: 'LicenseRenewed', data: { previousEnd: '2026-01-31T00:00:00Z', newEnd: '2026-02-28T00:00:00.000Z' } });
+      expect(february).toMatchObject({
+        type: 'LicenseRenewed',
+        data: { previousEnd: '2026-01-31T00:00:00Z', newEnd: '2026-02-28T00:00:00.000Z' },
+      });
       const [march] = given(created, monthly, february).when(endTerm('2026-02-28T00:00:00Z'))();
-      expect(march).toMatchObject({ data: { previousEnd: '2026-02-28T00:00:00.000Z', newEnd: '2026-03-31T00:00:00.000Z' } });
-      expect(given(created, monthly, february, march).when(endTerm('2026-03-31T00:00:00Z'))()).toMatchObject([{ data: { newEnd: '2026-04-30T00:00:00.000Z' } }]);
-      expect(given(created, monthly).when(endTerm('2026-05-15T00:00:00Z'))()).toMatchObject([{ data: { newEnd: '2026-05-31T00:00:00.000Z' } }]);
+      expect(march).toMatchObject({
+        data: { previousEnd: '2026-02-28T00:00:00.000Z', newEnd: '2026-03-31T00:00:00.000Z' },
+      });
+      expect(given(created, monthly, february, march).when(endTerm('2026-03-31T00:00:00Z'))()).toMatchObject([
+        { data: { newEnd: '2026-04-30T00:00:00.000Z' } },
+      ]);
+      expect(given(created, monthly).when(endTerm('2026-05-15T00:00:00Z'))()).toMatchObject([
+        { data: { newEnd: '2026-05-31T00:00:00.000Z' } },
+      ]);
     });
 
     it('renews a new version from its own end', () => {
       const [renewed] = given(created, weekly).when(endTerm('2026-03-02T09:30:00Z'))();
-      const [v3] = given(created, weekly, renewed).when(version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2026-06-01T00:00:00Z' } }, 'v3'))();
+      const [v3] = given(created, weekly, renewed).when(
+        version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2026-06-01T00:00:00Z' } }, 'v3'),
+      )();
       expect(current(created, weekly, renewed, v3)!.license.Validity.End).toBe('2026-06-01T00:00:00Z');
     });
 
     it('expires a licence without RenewType, with None, or not yet AVAILABLE; a deactivated or suspended one does neither', () => {
       const due = '2026-03-02T09:30:00Z';
-      expect(given(created, subscription(undefined, due)).when(endTerm(due))()).toMatchObject([{ type: 'LicenseExpired' }]);
-      expect(given(created, subscription('None', due)).when(endTerm(due))()).toMatchObject([{ type: 'LicenseExpired' }]);
-      expect(given(created, subscription('Monthly', due, 'PENDING_AVAILABLE')).when(endTerm(due))()).toMatchObject([{ type: 'LicenseExpired' }]);
-      expect(given(created, subscription('Weekly', due, 'DEACTIVATED')).when(endTerm(due))).toThrow(code('ValidationException', /DEACTIVATED/));
-      expect(given(created, subscription('Monthly', due, 'SUSPENDED')).when(endTerm(due))).toThrow(code('ValidationException', /SUSPENDED/));
+      expect(given(created, subscription(undefined, due)).when(endTerm(due))()).toMatchObject([
+        { type: 'LicenseExpired' },
+      ]);
+      expect(given(created, subscription('None', due)).when(endTerm(due))()).toMatchObject([
+        { type: 'LicenseExpired' },
+      ]);
+      expect(given(created, subscription('Monthly', due, 'PENDING_AVAILABLE')).when(endTerm(due))()).toMatchObject([
+        { type: 'LicenseExpired' },
+      ]);
+      expect(given(created, subscription('Weekly', due, 'DEACTIVATED')).when(endTerm(due))).toThrow(
+        code('ValidationException', /DEACTIVATED/),
+      );
+      expect(given(created, subscription('Monthly', due, 'SUSPENDED')).when(endTerm(due))).toThrow(
+        code('ValidationException', /SUSPENDED/),
+      );
     });
   });
 });
@@ -214,21 +342,41 @@ describe('renewedEnd (the renewal date rule, UTC)', () => {
   const at = (iso: string) => new Date(iso);
 
   it('adds whole weeks past now', () => {
-    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-02T09:30:00Z')).toISOString()).toBe('2026-03-09T09:30:00.000Z');
-    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-23T09:29:59Z')).toISOString()).toBe('2026-03-23T09:30:00.000Z');
-    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-23T09:30:00Z')).toISOString()).toBe('2026-03-30T09:30:00.000Z');
+    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-02T09:30:00Z')).toISOString()).toBe(
+      '2026-03-09T09:30:00.000Z',
+    );
+    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-23T09:29:59Z')).toISOString()).toBe(
+      '2026-03-23T09:30:00.000Z',
+    );
+    expect(renewedEnd('2026-03-02T09:30:00Z', 'Weekly', at('2026-03-23T09:30:00Z')).toISOString()).toBe(
+      '2026-03-30T09:30:00.000Z',
+    );
   });
 
   it('adds calendar months, keeping the time of day, clamped to the last day of a shorter month', () => {
-    expect(renewedEnd('2026-01-31T00:00:00Z', 'Monthly', at('2026-01-31T00:00:00Z')).toISOString()).toBe('2026-02-28T00:00:00.000Z');
-    expect(renewedEnd('2028-01-31T00:00:00Z', 'Monthly', at('2028-01-31T00:00:00Z')).toISOString()).toBe('2028-02-29T00:00:00.000Z');
-    expect(renewedEnd('2026-01-31T00:00:00Z', 'Monthly', at('2026-03-15T00:00:00Z')).toISOString()).toBe('2026-03-31T00:00:00.000Z');
-    expect(renewedEnd('2026-03-31T18:00:00Z', 'Monthly', at('2026-04-30T18:00:00Z')).toISOString()).toBe('2026-05-31T18:00:00.000Z');
-    expect(renewedEnd('2026-12-15T12:00:00Z', 'Monthly', at('2026-12-15T12:00:00Z')).toISOString()).toBe('2027-01-15T12:00:00.000Z');
-    expect(renewedEnd('2025-11-30T00:00:00Z', 'Monthly', at('2026-02-10T00:00:00Z')).toISOString()).toBe('2026-02-28T00:00:00.000Z');
+    expect(renewedEnd('2026-01-31T00:00:00Z', 'Monthly', at('2026-01-31T00:00:00Z')).toISOString()).toBe(
+      '2026-02-28T00:00:00.000Z',
+    );
+    expect(renewedEnd('2028-01-31T00:00:00Z', 'Monthly', at('2028-01-31T00:00:00Z')).toISOString()).toBe(
+      '2028-02-29T00:00:00.000Z',
+    );
+    expect(renewedEnd('2026-01-31T00:00:00Z', 'Monthly', at('2026-03-15T00:00:00Z')).toISOString()).toBe(
+      '2026-03-31T00:00:00.000Z',
+    );
+    expect(renewedEnd('2026-03-31T18:00:00Z', 'Monthly', at('2026-04-30T18:00:00Z')).toISOString()).toBe(
+      '2026-05-31T18:00:00.000Z',
+    );
+    expect(renewedEnd('2026-12-15T12:00:00Z', 'Monthly', at('2026-12-15T12:00:00Z')).toISOString()).toBe(
+      '2027-01-15T12:00:00.000Z',
+    );
+    expect(renewedEnd('2025-11-30T00:00:00Z', 'Monthly', at('2026-02-10T00:00:00Z')).toISOString()).toBe(
+      '2026-02-28T00:00:00.000Z',
+    );
   });
 
   it('counts in UTC whatever offset the end was written with', () => {
-    expect(renewedEnd('2026-01-31T22:00:00-05:00', 'Monthly', at('2026-02-01T03:00:00Z')).toISOString()).toBe('2026-03-01T03:00:00.000Z');
+    expect(renewedEnd('2026-01-31T22:00:00-05:00', 'Monthly', at('2026-02-01T03:00:00Z')).toISOString()).toBe(
+      '2026-03-01T03:00:00.000Z',
+    );
   });
 });

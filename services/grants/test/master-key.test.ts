@@ -7,8 +7,12 @@ describe('the master key', () => {
   it('uses the public development key outside production, and refuses it in production', () => {
     expect(masterKeyFromEnv({})).toBeInstanceOf(MasterKey);
     expect(() => masterKeyFromEnv({ NODE_ENV: 'production' })).toThrow(/LM_MASTER_KEY must be set in production/);
-    expect(() => masterKeyFromEnv({ NODE_ENV: 'production', LM_MASTER_KEY: DEVELOPMENT_MASTER_KEY })).toThrow(/public development key/);
-    expect(masterKeyFromEnv({ NODE_ENV: 'production', LM_MASTER_KEY: randomBytes(32).toString('base64') })).toBeInstanceOf(MasterKey);
+    expect(() => masterKeyFromEnv({ NODE_ENV: 'production', LM_MASTER_KEY: DEVELOPMENT_MASTER_KEY })).toThrow(
+      /public development key/,
+    );
+    expect(
+      masterKeyFromEnv({ NODE_ENV: 'production', LM_MASTER_KEY: randomBytes(32).toString('base64') }),
+    ).toBeInstanceOf(MasterKey);
   });
 
   it('refuses a configured key that is not 32 bytes', () => {

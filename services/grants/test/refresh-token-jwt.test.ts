@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { epochSeconds, JwtError, signJwt, verifyJwt } from '../src/domain/refresh-token/jwt';
-import { asAccessTokenClaims, asRefreshTokenClaims, refreshTokenClaims } from '../src/domain/refresh-token/token-claims';
+import {
+  asAccessTokenClaims,
+  asRefreshTokenClaims,
+  refreshTokenClaims,
+} from '../src/domain/refresh-token/token-claims';
 
 const key = randomBytes(32);
 const now = new Date('2026-06-01T12:00:00Z');
@@ -51,7 +55,9 @@ describe('the service JWTs (HS384)', () => {
     const otherLicence = encode({ ...json(payload), aud: 'arn:aws:license-manager::111111111111:license:l-other' });
     expect(failure(() => verifyJwt(`${header}.${otherLicence}.${signature}`, key, now))).toBe('signature');
     expect(failure(() => verifyJwt(`${encode({ alg: 'none', typ: 'JWT' })}.${payload}.`, key, now))).toBe('malformed');
-    expect(failure(() => verifyJwt(`${encode({ alg: 'HS256', typ: 'JWT' })}.${payload}.${signature}`, key, now))).toBe('malformed');
+    expect(failure(() => verifyJwt(`${encode({ alg: 'HS256', typ: 'JWT' })}.${payload}.${signature}`, key, now))).toBe(
+      'malformed',
+    );
     const flipped = signature.slice(0, -2) + (signature.at(-2) === 'A' ? 'B' : 'A') + signature.at(-1);
     expect(failure(() => verifyJwt(`${header}.${payload}.${flipped}`, key, now))).toBe('signature');
     expect(failure(() => verifyJwt(`${header}.${payload}.${signature}=`, key, now))).toBe('signature');
@@ -72,6 +78,10 @@ describe('the service JWTs (HS384)', () => {
   it('tells a refresh token from an access token by its claims', () => {
     const claims = verifyJwt(signJwt(refreshTokenClaims(token), key), key, now);
     expect(failure(() => asAccessTokenClaims(claims))).toBe('malformed');
-    expect(failure(() => asRefreshTokenClaims(verifyJwt(signJwt({ iat: 1, exp: epochSeconds(now) + 60, aud: 1 }, key), key, now)))).toBe('malformed');
+    expect(
+      failure(() =>
+        asRefreshTokenClaims(verifyJwt(signJwt({ iat: 1, exp: epochSeconds(now) + 60, aud: 1 }, key), key, now)),
+      ),
+    ).toBe('malformed');
   });
 });

@@ -39,9 +39,15 @@ class FakeLicenseAccess extends LicenseAccess {
     return { license, issuerAccountId: ISSUER, route: { kind: 'issuer' } };
   }
 
-  async usableLicenses(caller: Caller, _operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]> {
+  async usableLicenses(
+    caller: Caller,
+    _operation: LicenseManager.AllowedOperation,
+    selector: LicenseSelector,
+  ): Promise<AccessibleLicense[]> {
     const arn = (selector as { licenseArn: string }).licenseArn;
-    return caller.accountId === ISSUER && [LICENSE, OTHER_LICENSE, BUSY_LICENSE].includes(arn) ? [this.accessible(arn)] : [];
+    return caller.accountId === ISSUER && [LICENSE, OTHER_LICENSE, BUSY_LICENSE].includes(arn)
+      ? [this.accessible(arn)]
+      : [];
   }
 
   async readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {
@@ -50,7 +56,11 @@ class FakeLicenseAccess extends LicenseAccess {
   }
 }
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: AwsError) => error);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: AwsError) => error,
+  );
 
 describe('refresh tokens and temporary credentials against PostgreSQL', () => {
   let database: TestDatabase;
@@ -66,11 +76,20 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
   let sts: TemporaryCredentialsCommands;
 
   const create = (input: Partial<LicenseManager.CreateTokenRequest> = {}, caller = issuer) =>
-    commands.create(caller, { LicenseArn: LICENSE, ClientToken: randomUUID(), TokenProperties: ['tier:gold'], ...input });
+    commands.create(caller, {
+      LicenseArn: LICENSE,
+      ClientToken: randomUUID(),
+      TokenProperties: ['tier:gold'],
+      ...input,
+    });
 
   const credentialsFor = async (token: string, roleArn = ROLE) => {
     const { AccessToken } = await exchange.accessTokenFor({ Token: token });
-    return sts.assumeRoleWithWebIdentity({ RoleArn: roleArn, RoleSessionName: 'customer', WebIdentityToken: AccessToken! });
+    return sts.assumeRoleWithWebIdentity({
+      RoleArn: roleArn,
+      RoleSessionName: 'customer',
+      WebIdentityToken: AccessToken!,
+    });
   };
 
   beforeAll(async () => {
@@ -94,7 +113,11 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     expect(created).toMatchObject({ TokenType: 'REFRESH_TOKEN', TokenId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await create({ ClientToken, RoleArns: [ROLE] })).toEqual(created);
     const recorded = await queries.find(created.TokenId!);
-    expect(recorded).toMatchObject({ status: 'AVAILABLE', tokenSha256: tokenSha256(created.Token!), createdAt: '2026-06-01T12:00:00.000Z' });
+    expect(recorded).toMatchObject({
+      status: 'AVAILABLE',
+      tokenSha256: tokenSha256(created.Token!),
+      createdAt: '2026-06-01T12:00:00.000Z',
+    });
     const events = await infra.store.readStream(`refresh-tokens-${ISSUER}`);
     expect(JSON.stringify(events.events)).not.toContain(created.Token);
     expect(events.events.map((e) => e.type)).toEqual(['TokenCreated']);
@@ -111,9 +134,16 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     expect(await errorOf(create({}, callerOf(GRANTEE)))).toMatchObject({ code: 'AccessDeniedException' });
     expect(await errorOf(create({}, callerOf('333333333333')))).toMatchObject({ code: 'ResourceNotFoundException' });
     expect(await errorOf(create({}, callerOf(ISSUER, LICENSE)))).toMatchObject({ code: 'AccessDeniedException' });
-    expect(await errorOf(create({}, { ...issuer, region: 'eu-west-1' }))).toMatchObject({ code: 'RedirectException', fields: { Location: 'us-east-1' } });
-    expect(await errorOf(create({ LicenseArn: OTHER_LICENSE, ExpirationInDays: 0 }))).toMatchObject({ code: 'ValidationException' });
-    expect(await errorOf(create({ LicenseArn: OTHER_LICENSE, RoleArns: [`arn:aws:iam::${GRANTEE}:role/R`] }))).toMatchObject({
+    expect(await errorOf(create({}, { ...issuer, region: 'eu-west-1' }))).toMatchObject({
+      code: 'RedirectException',
+      fields: { Location: 'us-east-1' },
+    });
+    expect(await errorOf(create({ LicenseArn: OTHER_LICENSE, ExpirationInDays: 0 }))).toMatchObject({
+      code: 'ValidationException',
+    });
+    expect(
+      await errorOf(create({ LicenseArn: OTHER_LICENSE, RoleArns: [`arn:aws:iam::${GRANTEE}:role/R`] })),
+    ).toMatchObject({
       code: 'ValidationException',
     });
   });
@@ -128,21 +158,30 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     const paged = await queries.list(issuer, { MaxResults: 2 });
     const rest = await queries.list(issuer, { MaxResults: 2, NextToken: paged.NextToken });
     expect([...paged.Tokens!, ...rest.Tokens!].map((t) => t.TokenId)).toEqual(all.Tokens!.map((t) => t.TokenId));
-    expect(await errorOf(queries.list(callerOf(GRANTEE), { NextToken: paged.NextToken }))).toMatchObject({ code: 'ValidationException' });
+    expect(await errorOf(queries.list(callerOf(GRANTEE), { NextToken: paged.NextToken }))).toMatchObject({
+      code: 'ValidationException',
+    });
     expect((await queries.list(callerOf(GRANTEE), {})).Tokens).toEqual([]);
-    expect(await errorOf(queries.list(issuer, { Filters: [{ Name: 'Status', Values: ['AVAILABLE'] }] }))).toMatchObject({ code: 'ValidationException' });
+    expect(await errorOf(queries.list(issuer, { Filters: [{ Name: 'Status', Values: ['AVAILABLE'] }] }))).toMatchObject(
+      { code: 'ValidationException' },
+    );
   });
 
   it('holds the limit and ClientTokens under concurrent calls to two replicas', async () => {
     const replica = new RefreshTokenCommands(infra.store, clock, 3, new FakeLicenseAccess(), keys);
     const ClientToken = randomUUID();
     const retries = await Promise.all(
-      [commands, replica, commands, replica].map((handler) => handler.create(issuer, { LicenseArn: BUSY_LICENSE, ClientToken, TokenProperties: ['p'] })),
+      [commands, replica, commands, replica].map((handler) =>
+        handler.create(issuer, { LicenseArn: BUSY_LICENSE, ClientToken, TokenProperties: ['p'] }),
+      ),
     );
     expect(new Set(retries.map((r) => `${r.TokenId}:${r.Token}`)).size).toBe(1);
     const outcomes = await Promise.all(
       [commands, replica, commands, replica, commands].map((handler) =>
-        handler.create(issuer, { LicenseArn: BUSY_LICENSE, ClientToken: randomUUID() }).then(() => 'created', (error: AwsError) => error.code),
+        handler.create(issuer, { LicenseArn: BUSY_LICENSE, ClientToken: randomUUID() }).then(
+          () => 'created',
+          (error: AwsError) => error.code,
+        ),
       ),
     );
     expect(outcomes.filter((o) => o === 'created')).toHaveLength(2);
@@ -175,7 +214,12 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
         RoleSessionName: 'customer',
       },
     });
-    const row = await infra.db.withSchema(GRANTS_SCHEMA).selectFrom('temporary_credentials').selectAll().where('access_key_id', '=', credentials.AccessKeyId).executeTakeFirstOrThrow();
+    const row = await infra.db
+      .withSchema(GRANTS_SCHEMA)
+      .selectFrom('temporary_credentials')
+      .selectAll()
+      .where('access_key_id', '=', credentials.AccessKeyId)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(credentials.SecretAccessKey);
     expect(JSON.stringify(row)).not.toContain(credentials.SessionToken);
     const issued = await infra.store.readStream(`temporary-credentials-${credentials.AccessKeyId}`);
@@ -188,12 +232,22 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
   it('ends the exchange, new credentials and credentials already out when the token is deleted', async () => {
     const { Token, TokenId } = await create({ LicenseArn: OTHER_LICENSE });
     const { AccessToken } = await exchange.accessTokenFor({ Token: Token! });
-    const { Credentials } = await sts.assumeRoleWithWebIdentity({ RoleArn: ROLE, RoleSessionName: 'customer', WebIdentityToken: AccessToken! });
+    const { Credentials } = await sts.assumeRoleWithWebIdentity({
+      RoleArn: ROLE,
+      RoleSessionName: 'customer',
+      WebIdentityToken: AccessToken!,
+    });
     await commands.delete(issuer, TokenId!);
     await commands.delete(issuer, TokenId!);
-    expect(await errorOf(commands.delete(callerOf(GRANTEE), TokenId!))).toMatchObject({ code: 'ResourceNotFoundException' });
+    expect(await errorOf(commands.delete(callerOf(GRANTEE), TokenId!))).toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
     expect(await errorOf(exchange.accessTokenFor({ Token: Token! }))).toMatchObject({ code: 'AuthorizationException' });
-    expect(await errorOf(sts.assumeRoleWithWebIdentity({ RoleArn: ROLE, RoleSessionName: 'customer', WebIdentityToken: AccessToken! }))).toMatchObject({
+    expect(
+      await errorOf(
+        sts.assumeRoleWithWebIdentity({ RoleArn: ROLE, RoleSessionName: 'customer', WebIdentityToken: AccessToken! }),
+      ),
+    ).toMatchObject({
       code: 'InvalidIdentityToken',
     });
     expect(await vault.resolve(Credentials!.AccessKeyId)).toEqual({ Credentials: null });
@@ -213,7 +267,11 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     now = new Date(now.getTime() + 900_000);
     expect(await vault.resolve(Credentials!.AccessKeyId)).toEqual({ Credentials: null });
     now = new Date(now.getTime() + HOUR);
-    expect(await errorOf(sts.assumeRoleWithWebIdentity({ RoleArn: ROLE, RoleSessionName: 'customer', WebIdentityToken: AccessToken! }))).toMatchObject({
+    expect(
+      await errorOf(
+        sts.assumeRoleWithWebIdentity({ RoleArn: ROLE, RoleSessionName: 'customer', WebIdentityToken: AccessToken! }),
+      ),
+    ).toMatchObject({
       code: 'ExpiredTokenException',
     });
     now = new Date(now.getTime() + 24 * HOUR);

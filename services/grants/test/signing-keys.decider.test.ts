@@ -55,11 +55,16 @@ describe('signing key decider', () => {
 
   it('schedules deletion after 30 days by default, or the window asked for (7 to 30)', () => {
     expect(given(created!).when(scheduleDeletion())()).toEqual([
-      { type: 'SigningKeyDeletionScheduled', data: { deletionDate: '2026-01-31T00:00:00.000Z', pendingWindowInDays: 30, scheduledAt: now.toISOString() } },
+      {
+        type: 'SigningKeyDeletionScheduled',
+        data: { deletionDate: '2026-01-31T00:00:00.000Z', pendingWindowInDays: 30, scheduledAt: now.toISOString() },
+      },
     ]);
     expect(scheduled).toMatchObject({ data: { deletionDate: '2026-01-08T00:00:00.000Z', pendingWindowInDays: 7 } });
     for (const window of [6, 31, 7.5]) {
-      expect(given(created!).when(scheduleDeletion(window))).toThrow(expect.objectContaining({ code: 'ValidationException' }));
+      expect(given(created!).when(scheduleDeletion(window))).toThrow(
+        expect.objectContaining({ code: 'ValidationException' }),
+      );
     }
   });
 
@@ -68,20 +73,30 @@ describe('signing key decider', () => {
       status: 'present',
       key: { ...create.key, keyState: 'PendingDeletion', deletionDate: '2026-01-08T00:00:00.000Z' },
     });
-    expect(given(created!, scheduled!).when(scheduleDeletion())).toThrow(expect.objectContaining({ code: 'KMSInvalidStateException' }));
+    expect(given(created!, scheduled!).when(scheduleDeletion())).toThrow(
+      expect.objectContaining({ code: 'KMSInvalidStateException' }),
+    );
   });
 
   it('does not disclose a key to another account or Region', () => {
-    expect(given(created!).when(scheduleDeletion(30, { ...owner, accountId: '222222222222' }))).toThrow(expect.objectContaining({ code: 'NotFoundException' }));
-    expect(given(created!).when(scheduleDeletion(30, { ...owner, region: 'eu-west-1' }))).toThrow(expect.objectContaining({ code: 'NotFoundException' }));
-    expect(given().when(scheduleDeletion())).toThrow(expect.objectContaining({ code: 'NotFoundException', message: `Key '${arn}' does not exist` }));
+    expect(given(created!).when(scheduleDeletion(30, { ...owner, accountId: '222222222222' }))).toThrow(
+      expect.objectContaining({ code: 'NotFoundException' }),
+    );
+    expect(given(created!).when(scheduleDeletion(30, { ...owner, region: 'eu-west-1' }))).toThrow(
+      expect.objectContaining({ code: 'NotFoundException' }),
+    );
+    expect(given().when(scheduleDeletion())).toThrow(
+      expect.objectContaining({ code: 'NotFoundException', message: `Key '${arn}' does not exist` }),
+    );
   });
 });
 
 describe('CreateKey key specs', () => {
   it('accepts RSA_2048, RSA_3072 and RSA_4096 for SIGN_VERIFY, also under the legacy CustomerMasterKeySpec', () => {
     expect(requestedSigningKeySpec({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })).toBe('RSA_2048');
-    expect(requestedSigningKeySpec({ KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Origin: 'AWS_KMS' })).toBe('RSA_3072');
+    expect(requestedSigningKeySpec({ KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Origin: 'AWS_KMS' })).toBe(
+      'RSA_3072',
+    );
     expect(requestedSigningKeySpec({ CustomerMasterKeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY' })).toBe('RSA_4096');
   });
 
@@ -90,12 +105,22 @@ describe('CreateKey key specs', () => {
     [{ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }, 'UnsupportedOperationException', /ECC_NIST_P256/],
     [{ KeySpec: 'RSA_2048' }, 'UnsupportedOperationException', /KeyUsage ENCRYPT_DECRYPT/],
     [{ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' }, 'UnsupportedOperationException', /SIGN_VERIFY/],
-    [{ KeySpec: 'RSA_2048', CustomerMasterKeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY' }, 'ValidationException', /differ/],
+    [
+      { KeySpec: 'RSA_2048', CustomerMasterKeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY' },
+      'ValidationException',
+      /differ/,
+    ],
     [{ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Origin: 'EXTERNAL' }, 'UnsupportedOperationException', /Origin/],
-    [{ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', MultiRegion: true }, 'UnsupportedOperationException', /Multi-Region/],
+    [
+      { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', MultiRegion: true },
+      'UnsupportedOperationException',
+      /Multi-Region/,
+    ],
     [{ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Policy: '{}' }, 'UnsupportedOperationException', /policies/],
   ] as const)('refuses %j with %s', (input, code, message) => {
-    expect(() => requestedSigningKeySpec(input)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+    expect(() => requestedSigningKeySpec(input)).toThrow(
+      expect.objectContaining({ code, message: expect.stringMatching(message) }),
+    );
   });
 });
 
@@ -106,6 +131,8 @@ describe('key references', () => {
     expect(ownKeyId(arn, { ...owner, accountId: '222222222222' })).toBeUndefined();
     expect(ownKeyId(arn.replace('us-east-1', 'eu-west-1'), owner)).toBeUndefined();
     expect(ownKeyId('alias/issuer', owner)).toBeUndefined();
-    expect(() => ownKeyId('arn:aws:kms:us-east-1:111111111111:alias/issuer', owner)).toThrow(expect.objectContaining({ code: 'InvalidArnException' }));
+    expect(() => ownKeyId('arn:aws:kms:us-east-1:111111111111:alias/issuer', owner)).toThrow(
+      expect.objectContaining({ code: 'InvalidArnException' }),
+    );
   });
 });

@@ -33,7 +33,11 @@ const payloadAt = (issued: Date): LicenseTokenPayload => ({
   licenseConsumptionToken: 'c0ffee',
 });
 
-const errorOf = async (promise: Promise<unknown>) => promise.then(() => undefined, (error: { code?: string; message: string; fields?: object }) => error);
+const errorOf = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { code?: string; message: string; fields?: object }) => error,
+  );
 
 describe('signing keys against PostgreSQL', () => {
   let database: TestDatabase;
@@ -77,7 +81,14 @@ describe('signing keys against PostgreSQL', () => {
       KeyManager: 'CUSTOMER',
       CustomerMasterKeySpec: 'RSA_3072',
       KeySpec: 'RSA_3072',
-      SigningAlgorithms: ['RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512', 'RSASSA_PKCS1_V1_5_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512'],
+      SigningAlgorithms: [
+        'RSASSA_PSS_SHA_256',
+        'RSASSA_PSS_SHA_384',
+        'RSASSA_PSS_SHA_512',
+        'RSASSA_PKCS1_V1_5_SHA_256',
+        'RSASSA_PKCS1_V1_5_SHA_384',
+        'RSASSA_PKCS1_V1_5_SHA_512',
+      ],
       MultiRegion: false,
     });
     expect(await queries.describe(seller, key.KeyId)).toEqual({ KeyMetadata: key });
@@ -96,16 +107,27 @@ describe('signing keys against PostgreSQL', () => {
 
     const payload = payloadAt(new Date());
     const token = await signingKeys.signToken(issuer.keyArn, payload);
-    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'PS384', typ: 'JWT', kid: key.Arn });
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({
+      alg: 'PS384',
+      typ: 'JWT',
+      kid: key.Arn,
+    });
     expect(verifyLicenseToken(token, der, { licenseArn: payload.licenseArn })).toEqual(payload);
   });
 
   it('keeps the private half sealed: not in the material table in plain, nor in any event', async () => {
-    const { sealed } = await infra.db.withSchema('grants').selectFrom('signing_key_material').select('sealed').where('key_id', '=', key.KeyId).executeTakeFirstOrThrow();
+    const { sealed } = await infra.db
+      .withSchema('grants')
+      .selectFrom('signing_key_material')
+      .select('sealed')
+      .where('key_id', '=', key.KeyId)
+      .executeTakeFirstOrThrow();
     const pkcs8 = masterKey.open('signing-key', sealed);
-    expect(createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' }).toString('base64')).toBe(
-      (await queries.getPublicKey(seller, key.KeyId)).PublicKey,
-    );
+    expect(
+      createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+        .export({ type: 'spki', format: 'der' })
+        .toString('base64'),
+    ).toBe((await queries.getPublicKey(seller, key.KeyId)).PublicKey);
     expect(Buffer.from(sealed, 'base64').includes(pkcs8)).toBe(false);
     expect(sealed).not.toContain(pkcs8.toString('base64').slice(0, 64));
     expect(() => new MasterKey(randomBytes(32)).open('signing-key', sealed)).toThrow();
@@ -148,11 +170,19 @@ describe('signing keys against PostgreSQL', () => {
     for (const reference of [key.KeyId, key.Arn!]) {
       expect(await errorOf(queries.describe(other, reference))).toMatchObject({ code: 'NotFoundException' });
       expect(await errorOf(queries.getPublicKey(other, reference))).toMatchObject({ code: 'NotFoundException' });
-      expect(await errorOf(commands.scheduleDeletion(other, { KeyId: reference }))).toMatchObject({ code: 'NotFoundException' });
-      expect(await errorOf(signingKeys.resolveIssuerKey(other, reference))).toMatchObject({ code: 'InvalidParameterValueException' });
+      expect(await errorOf(commands.scheduleDeletion(other, { KeyId: reference }))).toMatchObject({
+        code: 'NotFoundException',
+      });
+      expect(await errorOf(signingKeys.resolveIssuerKey(other, reference))).toMatchObject({
+        code: 'InvalidParameterValueException',
+      });
     }
-    expect(await errorOf(queries.describe(callerOf(seller.accountId, 'eu-west-1'), key.KeyId))).toMatchObject({ code: 'NotFoundException' });
-    expect(await errorOf(signingKeys.resolveIssuerKey(seller, 'arn:aws:kms:us-east-1:111111111111:alias/x'))).toMatchObject({
+    expect(await errorOf(queries.describe(callerOf(seller.accountId, 'eu-west-1'), key.KeyId))).toMatchObject({
+      code: 'NotFoundException',
+    });
+    expect(
+      await errorOf(signingKeys.resolveIssuerKey(seller, 'arn:aws:kms:us-east-1:111111111111:alias/x')),
+    ).toMatchObject({
       code: 'InvalidParameterValueException',
     });
     expect((await queries.list(other, {})).Keys).toEqual([]);
@@ -160,7 +190,11 @@ describe('signing keys against PostgreSQL', () => {
 
   it('lists keys a page at a time with Limit and Marker', async () => {
     const lister = callerOf('333333333333');
-    const created = [await createKey(lister), await createKey(lister), await createKey(lister, { CustomerMasterKeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY' })];
+    const created = [
+      await createKey(lister),
+      await createKey(lister),
+      await createKey(lister, { CustomerMasterKeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY' }),
+    ];
     expect(created[2]!.KeySpec).toBe('RSA_4096');
     const first = await queries.list(lister, { Limit: 2 });
     expect(first).toMatchObject({ Truncated: true, NextMarker: expect.any(String) });
@@ -169,8 +203,12 @@ describe('signing keys against PostgreSQL', () => {
     const listed = [...first.Keys!, ...second.Keys!];
     expect(listed.map((k) => k.KeyArn).sort()).toEqual(created.map((k) => k.Arn).sort());
     expect(listed.every((k) => k.KeyArn!.endsWith(`/${k.KeyId}`))).toBe(true);
-    expect(await errorOf(queries.list(lister, { Marker: 'not-a-marker' }))).toMatchObject({ code: 'InvalidMarkerException' });
-    expect(await errorOf(queries.list(other, { Marker: first.NextMarker }))).toMatchObject({ code: 'InvalidMarkerException' });
+    expect(await errorOf(queries.list(lister, { Marker: 'not-a-marker' }))).toMatchObject({
+      code: 'InvalidMarkerException',
+    });
+    expect(await errorOf(queries.list(other, { Marker: first.NextMarker }))).toMatchObject({
+      code: 'InvalidMarkerException',
+    });
   });
 
   it('stops signing once deletion is scheduled, yet keeps the key so that earlier tokens still verify', async () => {
@@ -184,10 +222,22 @@ describe('signing keys against PostgreSQL', () => {
       KeyState: 'PendingDeletion',
       PendingWindowInDays: 7,
     });
-    expect((await queries.describe(seller, retiring.KeyId)).KeyMetadata).toMatchObject({ KeyState: 'PendingDeletion', Enabled: false, DeletionDate: now.getTime() / 1000 + 7 * 86400 });
-    expect(await errorOf(signingKeys.signToken(retiring.Arn!, payload))).toMatchObject({ code: 'FailedDependencyException', fields: { ErrorCode: 'KMSInvalidStateException' } });
-    expect(await errorOf(signingKeys.resolveIssuerKey(seller, retiring.KeyId))).toMatchObject({ code: 'InvalidParameterValueException', message: expect.stringMatching(/PendingDeletion/) });
-    expect(await errorOf(commands.scheduleDeletion(seller, { KeyId: retiring.KeyId }))).toMatchObject({ code: 'KMSInvalidStateException' });
+    expect((await queries.describe(seller, retiring.KeyId)).KeyMetadata).toMatchObject({
+      KeyState: 'PendingDeletion',
+      Enabled: false,
+      DeletionDate: now.getTime() / 1000 + 7 * 86400,
+    });
+    expect(await errorOf(signingKeys.signToken(retiring.Arn!, payload))).toMatchObject({
+      code: 'FailedDependencyException',
+      fields: { ErrorCode: 'KMSInvalidStateException' },
+    });
+    expect(await errorOf(signingKeys.resolveIssuerKey(seller, retiring.KeyId))).toMatchObject({
+      code: 'InvalidParameterValueException',
+      message: expect.stringMatching(/PendingDeletion/),
+    });
+    expect(await errorOf(commands.scheduleDeletion(seller, { KeyId: retiring.KeyId }))).toMatchObject({
+      code: 'KMSInvalidStateException',
+    });
 
     const der = Buffer.from((await queries.getPublicKey(seller, retiring.KeyId)).PublicKey!, 'base64');
     expect(verifyLicenseToken(earlier, der)).toEqual(payload);
@@ -195,7 +245,12 @@ describe('signing keys against PostgreSQL', () => {
   });
 
   it('refuses keys it does not make, naming what it makes', async () => {
-    expect(await errorOf(commands.create(seller, {}))).toMatchObject({ code: 'UnsupportedOperationException', message: expect.stringMatching(/RSA_2048, RSA_3072 and RSA_4096/) });
-    expect(await errorOf(commands.create(seller, { KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' }))).toMatchObject({ code: 'UnsupportedOperationException' });
+    expect(await errorOf(commands.create(seller, {}))).toMatchObject({
+      code: 'UnsupportedOperationException',
+      message: expect.stringMatching(/RSA_2048, RSA_3072 and RSA_4096/),
+    });
+    expect(await errorOf(commands.create(seller, { KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' }))).toMatchObject({
+      code: 'UnsupportedOperationException',
+    });
   });
 });

@@ -64,20 +64,46 @@ const UNITS: Record<CountingType, number> = { vCPU: 8, Instance: 1, Core: 4, Soc
 describe('rules enforced at association, by counting type', () => {
   for (const { type, rule, met, broken } of TABLE) {
     it(`${type}: #${rule}=${met} admits, #${rule}=${broken} refuses`, () => {
-      const rules = (value: string) => (type === 'Core' || type === 'Socket') && rule !== 'allowedTenancy' ? [`#${rule}=${value}`, '#allowedTenancy=EC2-DedicatedHost'] : [`#${rule}=${value}`];
+      const rules = (value: string) =>
+        (type === 'Core' || type === 'Socket') && rule !== 'allowedTenancy'
+          ? [`#${rule}=${value}`, '#allowedTenancy=EC2-DedicatedHost']
+          : [`#${rule}=${value}`];
       expect(consumptionOf(configuration(type, rules(met)), instance).units).toBe(UNITS[type]);
-      expect(() => consumptionOf(configuration(type, rules(broken)), instance)).toThrow(rule === 'allowedTenancy' ? /tenancy/ : new RegExp(`${rule}=${broken}`));
+      expect(() => consumptionOf(configuration(type, rules(broken)), instance)).toThrow(
+        rule === 'allowedTenancy' ? /tenancy/ : new RegExp(`${rule}=${broken}`),
+      );
     });
   }
 
   it('counts optimized vCPUs, and cores and sockets on the host', () => {
-    expect(consumptionOf(configuration('vCPU', ['#honorVcpuOptimization=True']), { ...instance, coreCount: 2, threadsPerCore: 1 }).units).toBe(2);
-    const host: ResourceFacts = { ...instance, resourceArn: 'arn:aws:ec2:us-east-1:111111111111:dedicated-host/h-1', resourceId: 'h-1', resourceType: 'EC2_HOST', coreCount: 48, socketCount: 4 };
+    expect(
+      consumptionOf(configuration('vCPU', ['#honorVcpuOptimization=True']), {
+        ...instance,
+        coreCount: 2,
+        threadsPerCore: 1,
+      }).units,
+    ).toBe(2);
+    const host: ResourceFacts = {
+      ...instance,
+      resourceArn: 'arn:aws:ec2:us-east-1:111111111111:dedicated-host/h-1',
+      resourceId: 'h-1',
+      resourceType: 'EC2_HOST',
+      coreCount: 48,
+      socketCount: 4,
+    };
     expect(consumptionOf(configuration('Core', []), instance, host)).toEqual({ consumptionKey: 'host/h-1', units: 48 });
     expect(consumptionOf(configuration('Socket', []), host)).toEqual({ consumptionKey: 'host/h-1', units: 4 });
-    expect(() => consumptionOf(configuration('Core', []), { ...instance, tenancy: 'default', hostId: undefined })).toThrow(/Dedicated Host/);
-    expect(() => consumptionOf(configuration('Core', []), { ...instance, resourceType: 'SYSTEMS_MANAGER_MANAGED_INSTANCE' })).toThrow(/cannot be counted by Core/);
-    expect(() => consumptionOf(configuration('Instance', []), { ...instance, resourceType: 'RDS' })).toThrow(/cannot be counted by Instance/);
-    expect(() => consumptionOf(configuration('vCPU', []), { ...instance, vCpuCount: undefined })).toThrow(/does not report the vCPU count/);
+    expect(() =>
+      consumptionOf(configuration('Core', []), { ...instance, tenancy: 'default', hostId: undefined }),
+    ).toThrow(/Dedicated Host/);
+    expect(() =>
+      consumptionOf(configuration('Core', []), { ...instance, resourceType: 'SYSTEMS_MANAGER_MANAGED_INSTANCE' }),
+    ).toThrow(/cannot be counted by Core/);
+    expect(() => consumptionOf(configuration('Instance', []), { ...instance, resourceType: 'RDS' })).toThrow(
+      /cannot be counted by Instance/,
+    );
+    expect(() => consumptionOf(configuration('vCPU', []), { ...instance, vCpuCount: undefined })).toThrow(
+      /does not report the vCPU count/,
+    );
   });
 });

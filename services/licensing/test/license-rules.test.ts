@@ -29,11 +29,15 @@ describe('license rules by counting type', () => {
 
   it('requires dedicated hosts for cores and sockets, and accepts every tenancy otherwise', () => {
     for (const type of ['Core', 'Socket'] as const) {
-      expect(() => parseLicenseRules(['#allowedTenancy=EC2-Default'], type)).toThrow(/requires tenancy EC2-DedicatedHost/);
+      expect(() => parseLicenseRules(['#allowedTenancy=EC2-Default'], type)).toThrow(
+        /requires tenancy EC2-DedicatedHost/,
+      );
       expect(() => parseLicenseRules(['#allowedTenancy=EC2-DedicatedInstance'], type)).toThrow(/requires tenancy/);
     }
     for (const type of ['Instance', 'vCPU'] as const) {
-      expect(parseLicenseRules(['#allowedTenancy=EC2-Default|EC2-DedicatedInstance|EC2-DedicatedHost'], type)[0]).toEqual({
+      expect(
+        parseLicenseRules(['#allowedTenancy=EC2-Default|EC2-DedicatedInstance|EC2-DedicatedHost'], type)[0],
+      ).toEqual({
         name: 'allowedTenancy',
         value: ['EC2-Default', 'EC2-DedicatedInstance', 'EC2-DedicatedHost'],
       });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Association, LicenseConfigurationAggregate } from '../src/domain/license-configuration/license-configuration';
+import type {
+  Association,
+  LicenseConfigurationAggregate,
+} from '../src/domain/license-configuration/license-configuration';
 import { decideResourceChange } from '../src/domain/license-specifications/resource-lifecycle';
 import type { ResourceFacts } from '../src/domain/resources/resource';
 
@@ -22,7 +25,11 @@ const instance = (state: string, facts: Partial<ResourceFacts> = {}): ResourceFa
   ...facts,
 });
 
-function configuration(countingType: 'vCPU' | 'Core', rules: string[], association: Partial<Association> = {}): LicenseConfigurationAggregate {
+function configuration(
+  countingType: 'vCPU' | 'Core',
+  rules: string[],
+  association: Partial<Association> = {},
+): LicenseConfigurationAggregate {
   return {
     id: 'lic-1',
     arn: 'arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-1',
@@ -56,7 +63,10 @@ describe('what a change of an associated resource decides', () => {
   it('releases on stop and consumes again on start, once', () => {
     const config = configuration('vCPU', []);
     const [stopped] = decideResourceChange(config, instance('stopped'), undefined, at(1));
-    expect(stopped).toMatchObject({ type: 'AssociationConsumptionChanged', data: { consumedLicenses: 0, reason: 'stopped' } });
+    expect(stopped).toMatchObject({
+      type: 'AssociationConsumptionChanged',
+      data: { consumedLicenses: 0, reason: 'stopped' },
+    });
     const afterStop = configuration('vCPU', [], { consumedLicenses: 0 });
     expect(decideResourceChange(afterStop, instance('stopped'), undefined, at(1))).toEqual([]);
     expect(decideResourceChange(afterStop, instance('running'), undefined, at(2))).toMatchObject([
@@ -69,15 +79,18 @@ describe('what a change of an associated resource decides', () => {
     expect(decideResourceChange(configuration('vCPU', []), instance('terminated'), undefined, at(1))).toMatchObject([
       { type: 'ResourceDisassociated', data: { reason: 'terminated' } },
     ]);
-    expect(decideResourceChange(configuration('vCPU', []), instance('running', { active: false }), undefined, at(1))).toMatchObject([
-      { type: 'ResourceDisassociated', data: { reason: 'inactive' } },
-    ]);
+    expect(
+      decideResourceChange(configuration('vCPU', []), instance('running', { active: false }), undefined, at(1)),
+    ).toMatchObject([{ type: 'ResourceDisassociated', data: { reason: 'inactive' } }]);
   });
 
   it('keeps the licences on the host for the affinity period, then releases them', () => {
     const rules = ['#allowedTenancy=EC2-DedicatedHost', '#licenseAffinityToHost=30'];
     const [hold] = decideResourceChange(configuration('Core', rules), instance('terminated'), undefined, at(1));
-    expect(hold).toEqual({ type: 'AffinityHoldStarted', data: { resourceArn: instance('x').resourceArn, until: at(31).toISOString(), at: at(1).toISOString() } });
+    expect(hold).toEqual({
+      type: 'AffinityHoldStarted',
+      data: { resourceArn: instance('x').resourceArn, until: at(31).toISOString(), at: at(1).toISOString() },
+    });
     const held = configuration('Core', rules, { affinityHoldUntil: at(31).toISOString() });
     expect(decideResourceChange(held, instance('terminated'), undefined, at(30))).toEqual([]);
     expect(decideResourceChange(held, instance('terminated'), undefined, at(31))).toMatchObject([

@@ -78,17 +78,20 @@ class Validator {
   }
 
   private checkStructure(shape: Shape, value: unknown, path: string, sensitive: boolean): void {
-    if (!isPlainObject(value)) return this.report(path, value, sensitive, { kind: 'type', rule: 'Member must be a structure' });
+    if (!isPlainObject(value))
+      return this.report(path, value, sensitive, { kind: 'type', rule: 'Member must be a structure' });
     const members = Object.entries(shape.members ?? {});
     const required = new Set(shape.required ?? []);
     if (shape.union) {
       const set = members.filter(([name]) => isSet(value, name)).length;
-      if (set !== 1) this.report(path, value, sensitive, { kind: 'constraint', rule: 'Member must have exactly one member set' });
+      if (set !== 1)
+        this.report(path, value, sensitive, { kind: 'constraint', rule: 'Member must have exactly one member set' });
     }
     for (const [name, ref] of members) {
       const memberPath = path === '' ? lowerCamel(name) : `${path}.${lowerCamel(name)}`;
       if (!isSet(value, name)) {
-        if (required.has(name)) this.report(memberPath, null, false, { kind: 'constraint', rule: 'Member must not be null' });
+        if (required.has(name))
+          this.report(memberPath, null, false, { kind: 'constraint', rule: 'Member must not be null' });
         continue;
       }
       this.checkRef(ref, value[name], memberPath, sensitive);
@@ -96,7 +99,8 @@ class Validator {
   }
 
   private checkList(shape: Shape, value: unknown, path: string, sensitive: boolean): void {
-    if (!Array.isArray(value)) return this.report(path, value, sensitive, { kind: 'type', rule: 'Member must be a list' });
+    if (!Array.isArray(value))
+      return this.report(path, value, sensitive, { kind: 'type', rule: 'Member must be a list' });
     this.checkSize(shape, value.length, value, path, sensitive);
     if (!shape.member) return;
     const elements = value.map((element, index) => ({ path: `${path}.${index + 1}.member`, element }));
@@ -104,7 +108,8 @@ class Validator {
   }
 
   private checkMap(shape: Shape, value: unknown, path: string, sensitive: boolean): void {
-    if (!isPlainObject(value)) return this.report(path, value, sensitive, { kind: 'type', rule: 'Member must be a map' });
+    if (!isPlainObject(value))
+      return this.report(path, value, sensitive, { kind: 'type', rule: 'Member must be a map' });
     const entries = Object.entries(value);
     this.checkSize(shape, entries.length, value, path, sensitive);
     if (shape.key) {
@@ -171,9 +176,14 @@ class Validator {
 
   private report(path: string, value: unknown, sensitive: boolean, failure: Failure): void {
     // Sensitive values are not echoed back, so they do not end up in client logs.
-    const shown = value === null || value === undefined ? 'Value null' : sensitive ? 'Value' : `Value '${javaString(value)}'`;
+    const shown =
+      value === null || value === undefined ? 'Value null' : sensitive ? 'Value' : `Value '${javaString(value)}'`;
     const where = path === '' ? '' : ` at '${path}'`;
-    this.issues.push({ path, message: `${shown}${where} failed to satisfy constraint: ${failure.rule}`, kind: failure.kind });
+    this.issues.push({
+      path,
+      message: `${shown}${where} failed to satisfy constraint: ${failure.rule}`,
+      kind: failure.kind,
+    });
   }
 }
 
@@ -183,15 +193,19 @@ function scalarFailures(shape: Shape, value: unknown): Failure[] {
   if (typeRule) return [{ kind: 'type', rule: typeRule }];
   const rules: string[] = [];
   if (typeof value === 'string' && shape.type === 'string') {
-    if (shape.enum && !shape.serviceCheckedEnum && !shape.enum.includes(value)) rules.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    if (shape.enum && !shape.serviceCheckedEnum && !shape.enum.includes(value))
+      rules.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
     rules.push(...lengthRules(shape, [...value].length));
     const pattern = shape.pattern ? cachedPattern(shape.pattern) : undefined;
     if (pattern && !pattern.test(value)) rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
   }
-  if (typeof value === 'string' && shape.type === 'blob') rules.push(...lengthRules(shape, Buffer.from(value, 'base64').length));
+  if (typeof value === 'string' && shape.type === 'blob')
+    rules.push(...lengthRules(shape, Buffer.from(value, 'base64').length));
   if (typeof value === 'number' && isNumeric(shape)) {
-    if (shape.min !== undefined && value < shape.min) rules.push(`Member must have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value > shape.max) rules.push(`Member must have value less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && value < shape.min)
+      rules.push(`Member must have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value > shape.max)
+      rules.push(`Member must have value less than or equal to ${shape.max}`);
   }
   return rules.map((rule) => ({ kind: 'constraint', rule }));
 }
@@ -209,11 +223,13 @@ function typeFailure(shape: Shape, value: unknown): string | undefined {
     case 'double':
     case 'float':
       // The JSON protocols send the non-finite values as strings.
-      return (typeof value === 'number' && Number.isFinite(value)) || ['NaN', 'Infinity', '-Infinity'].includes(value as string)
+      return (typeof value === 'number' && Number.isFinite(value)) ||
+        ['NaN', 'Infinity', '-Infinity'].includes(value as string)
         ? undefined
         : 'Member must be a number';
     case 'timestamp':
-      return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && isIso8601DateTime(value))
+      return (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && isIso8601DateTime(value))
         ? undefined
         : 'Member must be a timestamp (epoch seconds or ISO-8601 date-time)';
     case 'blob':
@@ -225,8 +241,10 @@ function typeFailure(shape: Shape, value: unknown): string | undefined {
 
 function lengthRules(shape: Shape, length: number): string[] {
   const rules: string[] = [];
-  if (shape.max !== undefined && length > shape.max) rules.push(`Member must have length less than or equal to ${shape.max}`);
-  if (shape.min !== undefined && length < shape.min) rules.push(`Member must have length greater than or equal to ${shape.min}`);
+  if (shape.max !== undefined && length > shape.max)
+    rules.push(`Member must have length less than or equal to ${shape.max}`);
+  if (shape.min !== undefined && length < shape.min)
+    rules.push(`Member must have length greater than or equal to ${shape.min}`);
   return rules;
 }
 
@@ -252,7 +270,9 @@ function javaString(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(javaString).join(', ')}]`;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([key, item]) => `${key}=${javaString(item)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${key}=${javaString(item)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }

@@ -104,15 +104,21 @@ export class EventStoreDbEventStore implements EventStore {
   /** Not atomic: EventStoreDB has no multi-stream transactions (see the port). */
   async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
-    for (const { streamName, events, expectedVersion } of appends) results.push(await this.append(streamName, events, { expectedVersion }));
+    for (const { streamName, events, expectedVersion } of appends)
+      results.push(await this.append(streamName, events, { expectedVersion }));
     return results;
   }
 
-  async readStream(streamName: string, { afterVersion = 0 }: { afterVersion?: number } = {}): Promise<ReadStreamResult> {
+  async readStream(
+    streamName: string,
+    { afterVersion = 0 }: { afterVersion?: number } = {},
+  ): Promise<ReadStreamResult> {
     const events: RecordedEvent[] = [];
     try {
       // Revisions count from 0: the event at version v has revision v - 1.
-      for await (const resolved of this.client.readStream(streamName, { fromRevision: afterVersion === 0 ? START : BigInt(afterVersion) })) {
+      for await (const resolved of this.client.readStream(streamName, {
+        fromRevision: afterVersion === 0 ? START : BigInt(afterVersion),
+      })) {
         if (resolved.event) events.push(recordedEventFromEsdb(resolved.event));
       }
     } catch (error) {
@@ -126,7 +132,9 @@ export class EventStoreDbEventStore implements EventStore {
    * $all is already in commit order and never changes behind a reader. System records are read
    * but not returned, so a page may take several reads to fill.
    */
-  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<RecordedEvent[]> {
+  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<
+    RecordedEvent[]
+  > {
     const events: RecordedEvent[] = [];
     let from: ReadPosition = after === undefined ? START : positionOfToken(after);
     let lastSeen = after;

@@ -39,7 +39,9 @@ export async function migrateEventStoreSchema(db: Kysely<any>, schema: string): 
         recorded_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT ${sql.id(STREAM_VERSION_CONSTRAINT)} UNIQUE (stream_name, stream_version)
       )`.execute(trx);
-    await sql`CREATE INDEX IF NOT EXISTS events_commit_order ON ${s}.events (transaction_id, global_position)`.execute(trx);
+    await sql`CREATE INDEX IF NOT EXISTS events_commit_order ON ${s}.events (transaction_id, global_position)`.execute(
+      trx,
+    );
     await sql`
       CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
         name text PRIMARY KEY,

@@ -62,12 +62,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
-    for (const { streamName, events, expectedVersion = 'any' } of appends) assertAppendable(streamName, events, expectedVersion);
+    for (const { streamName, events, expectedVersion = 'any' } of appends)
+      assertAppendable(streamName, events, expectedVersion);
     const types = new Set(appends.flatMap(({ events }) => events.map((event) => event.type)));
     const projections = this.projections.filter((projection) => projection.eventTypes.some((type) => types.has(type)));
     // Rows of the streams table are locked in name order, so that two multi-stream appends
     // sharing streams cannot deadlock.
-    const ordered = [...appends].sort((a, b) => (a.streamName < b.streamName ? -1 : a.streamName > b.streamName ? 1 : 0));
+    const ordered = [...appends].sort((a, b) =>
+      a.streamName < b.streamName ? -1 : a.streamName > b.streamName ? 1 : 0,
+    );
     let results: Map<string, AppendResult>;
     try {
       results = await this.db.transaction().execute(async (trx) => {
@@ -91,7 +94,11 @@ export class PostgresEventStore implements EventStore {
       // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
       if (this.isStreamVersionViolation(error)) {
         const { streamName, expectedVersion = 'any' } = ordered[0];
-        throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(this.db, streamName));
+        throw new ExpectedVersionConflictError(
+          streamName,
+          expectedVersion,
+          await this.currentVersion(this.db, streamName),
+        );
       }
       throw error;
     }
@@ -99,7 +106,10 @@ export class PostgresEventStore implements EventStore {
     return appends.map(({ streamName }) => results.get(streamName)!);
   }
 
-  async readStream(streamName: string, { afterVersion = 0 }: { afterVersion?: number } = {}): Promise<ReadStreamResult> {
+  async readStream(
+    streamName: string,
+    { afterVersion = 0 }: { afterVersion?: number } = {},
+  ): Promise<ReadStreamResult> {
     const rows = (await this.db
       .withSchema(this.schema)
       .selectFrom('events')
@@ -120,7 +130,9 @@ export class PostgresEventStore implements EventStore {
    * has the lower transaction id, so real-time order is kept. The price: a long-running
    * transaction anywhere on the server holds readers back until it ends.
    */
-  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<RecordedEvent[]> {
+  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<
+    RecordedEvent[]
+  > {
     let query = this.db
       .withSchema(this.schema)
       .selectFrom('events')
@@ -132,7 +144,11 @@ export class PostgresEventStore implements EventStore {
         sql<boolean>`(transaction_id, global_position) > (${String(transactionId)}::xid8, ${String(globalPosition)}::bigint)`,
       );
     }
-    const rows = (await query.orderBy('transaction_id').orderBy('global_position').limit(limit).execute()) as EventRow[];
+    const rows = (await query
+      .orderBy('transaction_id')
+      .orderBy('global_position')
+      .limit(limit)
+      .execute()) as EventRow[];
     return rows.map(recordedEventFromRow);
   }
 
@@ -163,7 +179,10 @@ export class PostgresEventStore implements EventStore {
   private async shareProjectionLocks(trx: Transaction<any>, projections: Projection[]): Promise<void> {
     if (projections.length === 0) return;
     // One statement, keys in a fixed order (the select list is evaluated left to right).
-    const keys = projections.map(projectionCheckpointName).sort().map((name) => checkpointLockKey(this.schema, name));
+    const keys = projections
+      .map(projectionCheckpointName)
+      .sort()
+      .map((name) => checkpointLockKey(this.schema, name));
     await sql`SELECT ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock_shared(${key})`))}`.execute(trx);
   }
 
@@ -217,6 +236,8 @@ export class PostgresEventStore implements EventStore {
 
   private isStreamVersionViolation(error: unknown): boolean {
     const pgError = error as { code?: string; constraint?: string; schema?: string };
-    return pgError?.code === '23505' && pgError.constraint === STREAM_VERSION_CONSTRAINT && pgError.schema === this.schema;
+    return (
+      pgError?.code === '23505' && pgError.constraint === STREAM_VERSION_CONSTRAINT && pgError.schema === this.schema
+    );
   }
 }

@@ -33,7 +33,9 @@ export class InventoryReports {
     // Every resource is checked before any is stored: one misfit refuses the whole report.
     resources.forEach((resource, index) => {
       if (!stateFitsType(resource.ResourceType, resource.State)) {
-        throw reportValidation(`Resources[${index}].State ${resource.State} is not a state of a ${resource.ResourceType} resource.`);
+        throw reportValidation(
+          `Resources[${index}].State ${resource.State} is not a state of a ${resource.ResourceType} resource.`,
+        );
       }
     });
     const now = this.clock.now();
@@ -43,7 +45,11 @@ export class InventoryReports {
   }
 
   /** Records one resource; a resource the reporter may not report comes back as a failure. */
-  private async observe(reporter: Reporter, reported: Extensions.ReportedResource, now: Date): Promise<Extensions.ReportFailure | undefined> {
+  private async observe(
+    reporter: Reporter,
+    reported: Extensions.ReportedResource,
+    now: Date,
+  ): Promise<Extensions.ReportFailure | undefined> {
     const account = reportingAccount(reporter, reported.AccountId ?? undefined);
     if ('refused' in account) return { ResourceId: reported.ResourceId, Message: account.refused };
     const observedAt = observedAtOf(reported) ?? now;

@@ -2,7 +2,11 @@ import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
 import type { InventoryResourceEvent, ResourceIdentity } from '../domain/inventory-resource/events';
 import { INVENTORY_RESOURCE_EVENT_TYPES } from '../domain/inventory-resource/events';
-import { evolveInventoryResource, isListed, type InventoryResourceState } from '../domain/inventory-resource/inventory-resource';
+import {
+  evolveInventoryResource,
+  isListed,
+  type InventoryResourceState,
+} from '../domain/inventory-resource/inventory-resource';
 import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
 
 type Db = Transaction<DiscoveryDatabase>;
@@ -17,7 +21,10 @@ function byKey(db: Db, key: ResourceIdentity) {
 }
 
 /** The resource's state before an event, from its row; 'already-applied' for a replayed event. */
-async function stateBefore(db: Db, event: RecordedEvent & InventoryResourceEvent): Promise<InventoryResourceState | 'already-applied'> {
+async function stateBefore(
+  db: Db,
+  event: RecordedEvent & InventoryResourceEvent,
+): Promise<InventoryResourceState | 'already-applied'> {
   const row = await byKey(db, event.data).select(['version', 'document']).forUpdate().executeTakeFirst();
   if (row && row.version >= event.streamVersion) return 'already-applied';
   return row ? { status: 'known', resource: row.document } : { status: 'unknown' };
@@ -56,7 +63,13 @@ export const inventoryResourcesProjection: Projection<any> = {
       };
       await db
         .insertInto('inventory_resources')
-        .values({ account_id: r.accountId, region: r.region, resource_type: r.resourceType, resource_id: r.resourceId, ...values })
+        .values({
+          account_id: r.accountId,
+          region: r.region,
+          resource_type: r.resourceType,
+          resource_id: r.resourceId,
+          ...values,
+        })
         .onConflict((oc) =>
           oc
             .columns(['account_id', 'region', 'resource_type', 'resource_id'])

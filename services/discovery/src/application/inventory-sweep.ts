@@ -49,7 +49,10 @@ export class InventorySweep {
           resourceType: row.resource_type,
           resourceId: row.resource_id,
         });
-        const { newEvents } = await handleCommand(this.store, stream, inventoryResourceDecider, { type: 'CheckActivity', now });
+        const { newEvents } = await handleCommand(this.store, stream, inventoryResourceDecider, {
+          type: 'CheckActivity',
+          now,
+        });
         inactivated += newEvents.length;
       }
       if (rows.length < BATCH) return inactivated;

@@ -52,7 +52,9 @@ function criterionCondition(criterion: InventoryCriterion): Expression<SqlBool> 
       if (criterion.value === undefined) {
         return criterion.condition === 'EQUALS' ? sql<SqlBool>`${value} is not null` : sql<SqlBool>`${value} is null`;
       }
-      return criterion.condition === 'EQUALS' ? sql<SqlBool>`${value} = ${criterion.value}` : sql<SqlBool>`${value} is distinct from ${criterion.value}`;
+      return criterion.condition === 'EQUALS'
+        ? sql<SqlBool>`${value} = ${criterion.value}`
+        : sql<SqlBool>`${value} is distinct from ${criterion.value}`;
     }
   }
 }
@@ -86,7 +88,10 @@ export class InventoryQueries {
   }
 
   /** The listed resources of the accounts the caller sees, in every Region, in key order. */
-  async list(caller: Caller, input: LicenseManager.ListResourceInventoryRequest): Promise<LicenseManager.ListResourceInventoryResponse> {
+  async list(
+    caller: Caller,
+    input: LicenseManager.ListResourceInventoryRequest,
+  ): Promise<LicenseManager.ListResourceInventoryResponse> {
     const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
     const after = decodePageToken<PageKey>(input.NextToken, caller.accountId);
     if (after && !isResourceKey(after.key)) throw invalidParameter('The NextToken is not valid.');
@@ -99,7 +104,9 @@ export class InventoryQueries {
       .where('account_id', 'in', scope.accountIds);
     for (const criterion of criteria) query = query.where(criterionCondition(criterion));
     if (after) query = query.where(afterKey(after.key));
-    const rows = await inKeyOrder(query).limit(limit + 1).execute();
+    const rows = await inKeyOrder(query)
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

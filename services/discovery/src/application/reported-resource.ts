@@ -21,7 +21,11 @@ export function toReportedAttributes(resource: Extensions.ReportedResource): Rep
     amiId: given(resource.AmiId),
     licenseIncluded: given(resource.LicenseIncluded),
     tags: resource.Tags ? Object.fromEntries(resource.Tags.map((tag) => [tag.Key, tag.Value ?? ''])) : undefined,
-    applications: resource.Applications?.map((a) => ({ name: a.Name, version: a.Version ?? null, publisher: a.Publisher ?? null })),
+    applications: resource.Applications?.map((a) => ({
+      name: a.Name,
+      version: a.Version ?? null,
+      publisher: a.Publisher ?? null,
+    })),
   };
 }
 

@@ -20,7 +20,8 @@ export function reportingAccount(reporter: Reporter, accountId: string | undefin
   const { caller } = reporter;
   if (accountId === undefined || accountId === caller.accountId) return { accountId: caller.accountId };
   const organization = caller.organization;
-  if (organization?.managementAccountId === caller.accountId && organization.memberAccountIds?.includes(accountId)) return { accountId };
+  if (organization?.managementAccountId === caller.accountId && organization.memberAccountIds?.includes(accountId))
+    return { accountId };
   return { refused: `Account ${caller.accountId} may not report resources of account ${accountId}.` };
 }
 

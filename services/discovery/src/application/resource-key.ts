@@ -22,6 +22,8 @@ export function afterKey(key: ResourceKey): Expression<SqlBool> {
 }
 
 /** Orders a query of the view by its key. */
-export function inKeyOrder<Query extends { orderBy(column: (typeof KEY_COLUMNS)[number]): Query }>(query: Query): Query {
+export function inKeyOrder<Query extends { orderBy(column: (typeof KEY_COLUMNS)[number]): Query }>(
+  query: Query,
+): Query {
   return KEY_COLUMNS.reduce((ordered, column) => ordered.orderBy(column), query);
 }

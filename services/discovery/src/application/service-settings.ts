@@ -39,7 +39,10 @@ export function serviceSettingsRecorder(deploymentRegion: string) {
       .insertInto('service_settings')
       .values({ account_id: data.accountId, region: data.region ?? deploymentRegion, ...values })
       .onConflict((oc) =>
-        oc.columns(['account_id', 'region']).doUpdateSet(values).where('service_settings.recorded_at', '<=', new Date(event.recordedAt)),
+        oc
+          .columns(['account_id', 'region'])
+          .doUpdateSet(values)
+          .where('service_settings.recorded_at', '<=', new Date(event.recordedAt)),
       )
       .execute();
   };

@@ -22,7 +22,12 @@ const CONDITIONS = {
 const TAG_PREFIX = 'tag:';
 
 /** The values the API documents for license_included. */
-export const LICENSE_INCLUDED_VALUES = ['sql-server-enterprise', 'sql-server-standard', 'sql-server-web', 'windows-server-datacenter'];
+export const LICENSE_INCLUDED_VALUES = [
+  'sql-server-enterprise',
+  'sql-server-standard',
+  'sql-server-web',
+  'windows-server-datacenter',
+];
 
 export type InventoryCriterion =
   | { field: keyof typeof CONDITIONS; condition: FilterCondition; value: string }
@@ -43,7 +48,9 @@ function criterionOf(filter: LicenseManager.InventoryFilter, options: FilterOpti
   const { Name: name, Condition: condition, Value: value } = filter;
   const allowed = conditionsOf(name, options);
   if (!allowed) {
-    throw invalidParameter(`Filter name ${name} is not supported. Supported: ${[...Object.keys(CONDITIONS), 'tag:<key>'].join(', ')}.`);
+    throw invalidParameter(
+      `Filter name ${name} is not supported. Supported: ${[...Object.keys(CONDITIONS), 'tag:<key>'].join(', ')}.`,
+    );
   }
   if (!allowed.includes(condition)) {
     const crossAccountOnly = name.startsWith(TAG_PREFIX) && condition === 'NOT_EQUALS';
@@ -62,13 +69,18 @@ function criterionOf(filter: LicenseManager.InventoryFilter, options: FilterOpti
   if (name === 'license_included' && !LICENSE_INCLUDED_VALUES.includes(value)) {
     throw invalidParameter(`Filter license_included takes ${LICENSE_INCLUDED_VALUES.join(', ')}, not ${value}.`);
   }
-  if (name === 'account_id' && !/^\d{12}$/.test(value)) throw invalidParameter(`Filter account_id takes a 12-digit account ID, not ${value}.`);
+  if (name === 'account_id' && !/^\d{12}$/.test(value))
+    throw invalidParameter(`Filter account_id takes a 12-digit account ID, not ${value}.`);
   return { field: name as keyof typeof CONDITIONS, condition, value };
 }
 
 /** Checks ListResourceInventory's filters against the table above; every criterion must hold. */
-export function parseInventoryFilters(filters: readonly LicenseManager.InventoryFilter[] | undefined, options: FilterOptions): InventoryCriterion[] {
+export function parseInventoryFilters(
+  filters: readonly LicenseManager.InventoryFilter[] | undefined,
+  options: FilterOptions,
+): InventoryCriterion[] {
   const list = filters ?? [];
-  if (list.length > MAX_INVENTORY_FILTERS) throw filterLimitExceeded(`At most ${MAX_INVENTORY_FILTERS} filters can be given.`);
+  if (list.length > MAX_INVENTORY_FILTERS)
+    throw filterLimitExceeded(`At most ${MAX_INVENTORY_FILTERS} filters can be given.`);
   return list.map((filter) => criterionOf(filter, options));
 }

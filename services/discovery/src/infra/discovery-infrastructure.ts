@@ -8,7 +8,8 @@ export const SERVICE_NAME = 'discovery';
 /** How often the inactivity sweep runs (LM_DISCOVERY_SWEEP_INTERVAL_MS, default hourly). */
 export function sweepIntervalMs(env = process.env): number {
   const value = Number(env.LM_DISCOVERY_SWEEP_INTERVAL_MS ?? 3_600_000);
-  if (!Number.isInteger(value) || value < 1) throw new Error('LM_DISCOVERY_SWEEP_INTERVAL_MS must be a positive integer');
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error('LM_DISCOVERY_SWEEP_INTERVAL_MS must be a positive integer');
   return value;
 }
 

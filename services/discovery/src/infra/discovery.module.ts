@@ -56,7 +56,10 @@ export class DiscoveryModule implements OnApplicationBootstrap, OnApplicationShu
    * service settings, serves reports published on NATS, and starts the inactivity sweep.
    */
   async onApplicationBootstrap(): Promise<void> {
-    this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
+    this.nc = await connect({
+      servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','),
+      name: `${SERVICE_NAME}-events`,
+    });
     this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
     this.settingsConsumer = await startDurableEventConsumer({
       nc: this.nc,

@@ -33,7 +33,12 @@ export class AwsApiController {
     let response: HttpResponse;
     try {
       const body = await readBody(req, this.config.maxBodyBytes);
-      response = await this.handler.handle({ method: req.method, url: req.originalUrl, headers: flattenHeaders(req.headers), body });
+      response = await this.handler.handle({
+        method: req.method,
+        url: req.originalUrl,
+        headers: flattenHeaders(req.headers),
+        body,
+      });
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       response = errorResponse(undefined, error, randomUUID());

@@ -56,7 +56,10 @@ function messageMemberOf(api: ApiModel): 'Message' | 'message' {
 
 /** The API's own name for an internal failure (InternalFailure is the generic one of every AWS API). */
 export function internalErrorName(api: ApiModel): string {
-  return ['ServerInternalException', 'InternalServerException', 'KMSInternalException'].find((name) => name in api.errors) ?? 'InternalFailure';
+  return (
+    ['ServerInternalException', 'InternalServerException', 'KMSInternalException'].find((name) => name in api.errors) ??
+    'InternalFailure'
+  );
 }
 
 /**
@@ -66,7 +69,8 @@ export function internalErrorName(api: ApiModel): string {
 export function validationErrorName(api: ApiModel, operation: string): string {
   if (api.metadata.protocol === 'query') return 'ValidationError';
   const declared = api.operations[operation]?.errors ?? [];
-  if (declared.includes('ValidationException') || !('InvalidParameterValueException' in api.errors)) return 'ValidationException';
+  if (declared.includes('ValidationException') || !('InvalidParameterValueException' in api.errors))
+    return 'ValidationException';
   return declared.includes('InvalidParameterValueException') ? 'InvalidParameterValueException' : 'ValidationException';
 }
 

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { apisBySigningName, validateInput, validationMessage, type ApiModel } from '@lm/api-model';
-import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject, type Caller } from '@lm/messaging';
+import {
+  NoRespondersError,
+  OperationClient,
+  OperationTimeoutError,
+  operationSubject,
+  type Caller,
+} from '@lm/messaging';
 import type { GatewayConfig } from '../config';
 import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
@@ -16,7 +22,14 @@ import {
   type ReceivedRequest,
 } from '../protocol';
 import { resolveOwner } from '../routing/operation-owners';
-import { accessDenied, errorResponse, GatewayError, internalErrorName, validationErrorName, type HttpResponse } from './aws-error-response';
+import {
+  accessDenied,
+  errorResponse,
+  GatewayError,
+  internalErrorName,
+  validationErrorName,
+  type HttpResponse,
+} from './aws-error-response';
 import { guessApi, resolveAnonymousOperation, resolveOperation, splitUrl, type HttpRequest } from './resolve-operation';
 
 export type { HttpRequest } from './resolve-operation';
@@ -51,7 +64,11 @@ export class AwsRequestHandler {
         caller = authenticated.caller;
         const apis = apisBySigningName(authenticated.signingService);
         if (apis.length === 0) {
-          throw new GatewayError('UnrecognizedClientException', 403, `Credential scope service ${authenticated.signingService} is not served here.`);
+          throw new GatewayError(
+            'UnrecognizedClientException',
+            403,
+            `Credential scope service ${authenticated.signingService} is not served here.`,
+          );
         }
         api = apis[0];
         resolved = resolveOperation(apis, request);
@@ -60,7 +77,10 @@ export class AwsRequestHandler {
       api = resolved.api;
       operation = resolved.operation;
       if (caller && !mayCall(caller, api.id, operation)) {
-        throw accessDenied(api, `The temporary credentials of ${caller.principalArn} may only consume licence ${caller.restrictedToLicenseArn}; they may not call ${operation}.`);
+        throw accessDenied(
+          api,
+          `The temporary credentials of ${caller.principalArn} may only consume licence ${caller.restrictedToLicenseArn}; they may not call ${operation}.`,
+        );
       }
       response = await this.dispatch(api, operation, resolved.readInput(), caller, requestId);
     } catch (error) {
@@ -76,22 +96,38 @@ export class AwsRequestHandler {
    */
   private async authenticate(request: HttpRequest): Promise<{ caller: Caller; signingService: string }> {
     const [path, query = ''] = splitUrl(request.url);
-    const received: ReceivedRequest = { method: request.method, path, query, headers: request.headers, body: request.body };
+    const received: ReceivedRequest = {
+      method: request.method,
+      path,
+      query,
+      headers: request.headers,
+      body: request.body,
+    };
     const now = this.now();
     const claims = readTimelyClaims(received, { now });
     const longTerm = this.credentials.secretFor(claims.accessKeyId);
     if (longTerm) {
       const verified = verifyClaims(received, claims, longTerm, now);
-      return { caller: this.credentials.callerFor(verified.accessKeyId, this.config.region), signingService: verified.service };
+      return {
+        caller: this.credentials.callerFor(verified.accessKeyId, this.config.region),
+        signingService: verified.service,
+      };
     }
     // Only a request that carries a session token can be signed with temporary credentials.
     const session = claims.securityToken === undefined ? null : await this.sessions.find(claims.accessKeyId);
     const secret = session
-      ? { secretAccessKey: session.SecretAccessKey, sessionToken: session.SessionToken, expiresAt: new Date(session.Expiration) }
+      ? {
+          secretAccessKey: session.SecretAccessKey,
+          sessionToken: session.SessionToken,
+          expiresAt: new Date(session.Expiration),
+        }
       : undefined;
     const verified = verifyClaims(received, claims, secret, now);
     // verifyClaims refuses a request without a secret, so the session is known here.
-    return { caller: this.credentials.sessionCallerFor(session!, this.config.region), signingService: verified.service };
+    return {
+      caller: this.credentials.sessionCallerFor(session!, this.config.region),
+      signingService: verified.service,
+    };
   }
 
   private async dispatch(
@@ -104,7 +140,8 @@ export class AwsRequestHandler {
     const model = api.operations[operation];
     if (model.input) {
       const issues = validateInput(api, model.input, input);
-      if (issues.length > 0) throw new GatewayError(validationErrorName(api, operation), 400, validationMessage(issues));
+      if (issues.length > 0)
+        throw new GatewayError(validationErrorName(api, operation), 400, validationMessage(issues));
     }
     const owner = resolveOwner(api.id, operation, input);
     if ('error' in owner) throw new GatewayError(validationErrorName(api, operation), 400, owner.error);
@@ -114,20 +151,31 @@ export class AwsRequestHandler {
       reply = await this.client.call(subject, caller ? { requestId, caller, input } : { requestId, input });
     } catch (error) {
       if (error instanceof NoRespondersError) {
-        throw new GatewayError('NotImplementedException', 501, `${operation} is served by the ${owner.service} service, which is not running.`);
+        throw new GatewayError(
+          'NotImplementedException',
+          501,
+          `${operation} is served by the ${owner.service} service, which is not running.`,
+        );
       }
       if (error instanceof OperationTimeoutError) {
-        throw new GatewayError('ServiceUnavailableException', 503, `The ${owner.service} service did not answer ${operation} in time.`);
+        throw new GatewayError(
+          'ServiceUnavailableException',
+          503,
+          `The ${owner.service} service did not answer ${operation} in time.`,
+        );
       }
       throw error;
     }
     if (!reply.ok) {
       const name = modeledErrorName(api, operation, reply.error.name);
       const status = api.errors[name];
-      if (status === undefined) throw new GatewayError(internalErrorName(api), 500, 'The service failed to process the request.');
+      if (status === undefined)
+        throw new GatewayError(internalErrorName(api), 500, 'The service failed to process the request.');
       if (!api.operations[operation].errors.includes(name) && name !== validationErrorName(api, operation)) {
         // Still answered (clients know every error shape of the API), but a service bug to fix.
-        console.warn(`[gateway] ${owner.service} answered ${operation} with ${name}, which the API model does not list for it`);
+        console.warn(
+          `[gateway] ${owner.service} answered ${operation} with ${name}, which the API model does not list for it`,
+        );
       }
       throw new GatewayError(name, status, reply.error.message, reply.error.fields);
     }
@@ -165,7 +213,11 @@ export class AwsRequestHandler {
     if (error instanceof GatewayError) return error;
     if (error instanceof AuthenticationError) return new GatewayError(error.code, error.httpStatus, error.message);
     console.error(`[gateway] unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
-    return new GatewayError(api ? internalErrorName(api) : 'InternalFailure', 500, 'The gateway failed to process the request.');
+    return new GatewayError(
+      api ? internalErrorName(api) : 'InternalFailure',
+      500,
+      'The gateway failed to process the request.',
+    );
   }
 }
 

@@ -77,8 +77,18 @@ export function resolveOperation(apis: ApiModel[], request: HttpRequest): Resolv
 function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOperation {
   const target = request.headers['x-amz-target'] ?? '';
   const [prefix, operation] = target.split('.');
-  if (request.method !== 'POST' || splitUrl(request.url)[0] !== '/' || prefix !== api.metadata.targetPrefix || !operation || !api.operations[operation]) {
-    throw new GatewayError('UnknownOperationException', 400, `Unknown operation ${target || `${request.method} ${request.url}`}.`);
+  if (
+    request.method !== 'POST' ||
+    splitUrl(request.url)[0] !== '/' ||
+    prefix !== api.metadata.targetPrefix ||
+    !operation ||
+    !api.operations[operation]
+  ) {
+    throw new GatewayError(
+      'UnknownOperationException',
+      400,
+      `Unknown operation ${target || `${request.method} ${request.url}`}.`,
+    );
   }
   return { api, operation, readInput: () => parseJsonObject(request.body, true) };
 }

@@ -22,11 +22,16 @@ export function sessionCredentialsFromGrants(client: OperationClient): SessionCr
       // Without the grants service there are no temporary credentials.
       if (error instanceof NoRespondersError) return null;
       if (error instanceof OperationTimeoutError) {
-        throw new GatewayError('ServiceUnavailableException', 503, 'The temporary credentials could not be checked in time.');
+        throw new GatewayError(
+          'ServiceUnavailableException',
+          503,
+          'The temporary credentials could not be checked in time.',
+        );
       }
       throw error;
     }
-    if (!reply.ok) throw new GatewayError('ServiceUnavailableException', 503, 'The temporary credentials could not be checked.');
+    if (!reply.ok)
+      throw new GatewayError('ServiceUnavailableException', 503, 'The temporary credentials could not be checked.');
     return (reply.output as ResolveSessionCredentialsResponse).Credentials ?? null;
   };
 }

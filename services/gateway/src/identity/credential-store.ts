@@ -38,15 +38,22 @@ export class CredentialStore {
     for (const account of file.accounts ?? []) {
       const org = account.organizationId ? organizations.get(account.organizationId) : undefined;
       if (!org) continue;
-      const member = { accountId: account.accountId, organizationalUnitPath: ouPath(org, account.organizationalUnitId ?? org.rootId) };
+      const member = {
+        accountId: account.accountId,
+        organizationalUnitPath: ouPath(org, account.organizationalUnitId ?? org.rootId),
+      };
       members.set(org.id, [...(members.get(org.id) ?? []), member]);
     }
     for (const account of file.accounts ?? []) {
-      if (!ACCOUNT_ID.test(account.accountId)) throw new Error(`credentials file: account id ${account.accountId} is not 12 digits`);
+      if (!ACCOUNT_ID.test(account.accountId))
+        throw new Error(`credentials file: account id ${account.accountId} is not 12 digits`);
       let organization: Caller['organization'];
       if (account.organizationId) {
         const org = organizations.get(account.organizationId);
-        if (!org) throw new Error(`credentials file: account ${account.accountId} names unknown organization ${account.organizationId}`);
+        if (!org)
+          throw new Error(
+            `credentials file: account ${account.accountId} names unknown organization ${account.organizationId}`,
+          );
         organization = {
           id: org.id,
           managementAccountId: org.managementAccountId,
@@ -55,9 +62,14 @@ export class CredentialStore {
           ...(org.managementAccountId === account.accountId ? managedMembers(members.get(org.id) ?? []) : {}),
         };
       }
-      this.callers.set(account.accountId, { accountId: account.accountId, principalArn: `arn:aws:iam::${account.accountId}:root`, organization });
+      this.callers.set(account.accountId, {
+        accountId: account.accountId,
+        principalArn: `arn:aws:iam::${account.accountId}:root`,
+        organization,
+      });
       for (const key of account.accessKeys ?? []) {
-        if (this.keys.has(key.accessKeyId)) throw new Error(`credentials file: access key ${key.accessKeyId} appears twice`);
+        if (this.keys.has(key.accessKeyId))
+          throw new Error(`credentials file: access key ${key.accessKeyId} appears twice`);
         this.keys.set(key.accessKeyId, { secretAccessKey: key.secretAccessKey, accountId: account.accountId });
       }
     }
@@ -111,7 +123,8 @@ function ouPath(org: NonNullable<CredentialsFile['organizations']>[number], ouId
   let current = ouId;
   while (current !== org.rootId) {
     const parent = parents.get(current);
-    if (!parent || path.includes(parent)) throw new Error(`credentials file: OU ${current} of ${org.id} does not lead to root ${org.rootId}`);
+    if (!parent || path.includes(parent))
+      throw new Error(`credentials file: OU ${current} of ${org.id} does not lead to root ${org.rootId}`);
     path.push(parent);
     current = parent;
   }

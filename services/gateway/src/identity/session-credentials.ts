@@ -80,7 +80,8 @@ export class SessionCredentialCache {
     const now = this.now().getTime();
     // Credentials for another key, or without a readable expiry, are no answer: they would never expire.
     const expiresAt = credentials ? Date.parse(credentials.Expiration) : Number.NaN;
-    const found = credentials && credentials.AccessKeyId === accessKeyId && !Number.isNaN(expiresAt) ? credentials : null;
+    const found =
+      credentials && credentials.AccessKeyId === accessKeyId && !Number.isNaN(expiresAt) ? credentials : null;
     if (!found) {
       this.remember(accessKeyId, { credentials: null, until: now + this.missTtlMs });
       return null;

@@ -33,9 +33,13 @@ export class HealthCheck {
 
   private async serviceAnswers(service: string): Promise<boolean> {
     try {
-      const reply = await this.nc.request(healthSubject(service), JSON.stringify({ pattern: healthSubject(service), data: {}, id: 'health' }), {
-        timeout: 2_000,
-      });
+      const reply = await this.nc.request(
+        healthSubject(service),
+        JSON.stringify({ pattern: healthSubject(service), data: {}, id: 'health' }),
+        {
+          timeout: 2_000,
+        },
+      );
       const packet = JSON.parse(new TextDecoder().decode(reply.data));
       return packet.response?.status === 'ok';
     } catch {

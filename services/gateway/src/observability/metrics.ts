@@ -33,7 +33,9 @@ export class GatewayMetrics {
       '# TYPE lm_gateway_request_duration_seconds histogram',
     ];
     for (const [labels, series] of this.durations) {
-      BUCKETS.forEach((bound, i) => lines.push(`lm_gateway_request_duration_seconds_bucket{${labels},le="${bound}"} ${series.buckets[i]}`));
+      BUCKETS.forEach((bound, i) =>
+        lines.push(`lm_gateway_request_duration_seconds_bucket{${labels},le="${bound}"} ${series.buckets[i]}`),
+      );
       lines.push(`lm_gateway_request_duration_seconds_bucket{${labels},le="+Inf"} ${series.count}`);
       lines.push(`lm_gateway_request_duration_seconds_sum{${labels}} ${series.sum}`);
       lines.push(`lm_gateway_request_duration_seconds_count{${labels}} ${series.count}`);

@@ -2,43 +2,80 @@ import type { ApiId } from '@lm/api-model';
 
 /** The services of the system; each owns the operations of one bounded context. */
 export type ServiceName =
-  | 'licensing'
-  | 'discovery'
-  | 'grants'
-  | 'conversion'
-  | 'user-subscriptions'
-  | 'linux-subscriptions'
-  | 'reporting';
+  'licensing' | 'discovery' | 'grants' | 'conversion' | 'user-subscriptions' | 'linux-subscriptions' | 'reporting';
 
 const LICENSE_MANAGER_OWNERS: Record<ServiceName, readonly string[]> = {
   licensing: [
-    'CreateLicenseConfiguration', 'GetLicenseConfiguration', 'ListLicenseConfigurations', 'UpdateLicenseConfiguration',
-    'DeleteLicenseConfiguration', 'ListLicenseConfigurationsForOrganization', 'UpdateLicenseSpecificationsForResource',
-    'ListLicenseSpecificationsForResource', 'ListAssociationsForLicenseConfiguration', 'ListUsageForLicenseConfiguration',
-    'ListFailuresForLicenseConfigurationOperations', 'GetServiceSettings', 'UpdateServiceSettings',
-    'CreateLicenseAssetGroup', 'GetLicenseAssetGroup', 'UpdateLicenseAssetGroup', 'DeleteLicenseAssetGroup',
-    'ListLicenseAssetGroups', 'ListAssetsForLicenseAssetGroup', 'CreateLicenseAssetRuleset', 'GetLicenseAssetRuleset',
-    'UpdateLicenseAssetRuleset', 'DeleteLicenseAssetRuleset', 'ListLicenseAssetRulesets',
+    'CreateLicenseConfiguration',
+    'GetLicenseConfiguration',
+    'ListLicenseConfigurations',
+    'UpdateLicenseConfiguration',
+    'DeleteLicenseConfiguration',
+    'ListLicenseConfigurationsForOrganization',
+    'UpdateLicenseSpecificationsForResource',
+    'ListLicenseSpecificationsForResource',
+    'ListAssociationsForLicenseConfiguration',
+    'ListUsageForLicenseConfiguration',
+    'ListFailuresForLicenseConfigurationOperations',
+    'GetServiceSettings',
+    'UpdateServiceSettings',
+    'CreateLicenseAssetGroup',
+    'GetLicenseAssetGroup',
+    'UpdateLicenseAssetGroup',
+    'DeleteLicenseAssetGroup',
+    'ListLicenseAssetGroups',
+    'ListAssetsForLicenseAssetGroup',
+    'CreateLicenseAssetRuleset',
+    'GetLicenseAssetRuleset',
+    'UpdateLicenseAssetRuleset',
+    'DeleteLicenseAssetRuleset',
+    'ListLicenseAssetRulesets',
   ],
   discovery: ['ListResourceInventory'],
   grants: [
-    'CreateLicense', 'CreateLicenseVersion', 'GetLicense', 'ListLicenses', 'ListLicenseVersions', 'DeleteLicense',
-    'CreateGrant', 'CreateGrantVersion', 'GetGrant', 'DeleteGrant', 'AcceptGrant', 'RejectGrant', 'ListDistributedGrants',
-    'ListReceivedGrants', 'ListReceivedGrantsForOrganization', 'ListReceivedLicenses', 'ListReceivedLicensesForOrganization',
-    'CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendLicenseConsumption', 'GetLicenseUsage',
-    'CreateToken', 'ListTokens', 'DeleteToken', 'GetAccessToken',
+    'CreateLicense',
+    'CreateLicenseVersion',
+    'GetLicense',
+    'ListLicenses',
+    'ListLicenseVersions',
+    'DeleteLicense',
+    'CreateGrant',
+    'CreateGrantVersion',
+    'GetGrant',
+    'DeleteGrant',
+    'AcceptGrant',
+    'RejectGrant',
+    'ListDistributedGrants',
+    'ListReceivedGrants',
+    'ListReceivedGrantsForOrganization',
+    'ListReceivedLicenses',
+    'ListReceivedLicensesForOrganization',
+    'CheckoutLicense',
+    'CheckoutBorrowLicense',
+    'CheckInLicense',
+    'ExtendLicenseConsumption',
+    'GetLicenseUsage',
+    'CreateToken',
+    'ListTokens',
+    'DeleteToken',
+    'GetAccessToken',
   ],
   conversion: ['CreateLicenseConversionTaskForResource', 'GetLicenseConversionTask', 'ListLicenseConversionTasks'],
   reporting: [
-    'CreateLicenseManagerReportGenerator', 'GetLicenseManagerReportGenerator', 'UpdateLicenseManagerReportGenerator',
-    'DeleteLicenseManagerReportGenerator', 'ListLicenseManagerReportGenerators',
+    'CreateLicenseManagerReportGenerator',
+    'GetLicenseManagerReportGenerator',
+    'UpdateLicenseManagerReportGenerator',
+    'DeleteLicenseManagerReportGenerator',
+    'ListLicenseManagerReportGenerators',
   ],
   'user-subscriptions': [],
   'linux-subscriptions': [],
 };
 
 const OWNER_BY_OPERATION = new Map<string, ServiceName>(
-  Object.entries(LICENSE_MANAGER_OWNERS).flatMap(([service, operations]) => operations.map((op) => [op, service as ServiceName])),
+  Object.entries(LICENSE_MANAGER_OWNERS).flatMap(([service, operations]) =>
+    operations.map((op) => [op, service as ServiceName]),
+  ),
 );
 
 /** Which service owns the resources an ARN's resource type names (for the tag operations). */

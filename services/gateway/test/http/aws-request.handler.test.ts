@@ -75,7 +75,9 @@ const stsForm = (params: Record<string, string>): HttpRequest => ({
   method: 'POST',
   url: '/',
   headers: { host: 'localhost:8080', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-  body: Buffer.from(new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', ...params }).toString()),
+  body: Buffer.from(
+    new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', ...params }).toString(),
+  ),
 });
 
 describe('AwsRequestHandler', () => {
@@ -93,17 +95,34 @@ describe('AwsRequestHandler', () => {
   describe('service errors', () => {
     it("answers a missing resource or a stale version in the operation's modeled vocabulary", async () => {
       const answer = async (operation: string, input: object, name: string) => {
-        services.answers.set(operationSubject('grants', operation), { ok: false, error: { name, message: `${name} from grants` } });
-        const response = await handler.handle(asHttp(await signWithSmithy('license-manager', lmRequest(operation, input))));
+        services.answers.set(operationSubject('grants', operation), {
+          ok: false,
+          error: { name, message: `${name} from grants` },
+        });
+        const response = await handler.handle(
+          asHttp(await signWithSmithy('license-manager', lmRequest(operation, input))),
+        );
         return { status: response.status, type: String(JSON.parse(response.body).__type).split('#').pop() };
       };
       // GetLicense and DeleteGrant model neither error; CheckInLicense models both.
-      expect(await answer('GetLicense', { LicenseArn: LICENSE_ARN }, 'ResourceNotFoundException')).toEqual({ status: 400, type: 'InvalidParameterValueException' });
-      expect(await answer('DeleteGrant', { GrantArn: 'arn:aws:license-manager::1:grant:g-1', Version: '1' }, 'ConflictException')).toEqual({
+      expect(await answer('GetLicense', { LicenseArn: LICENSE_ARN }, 'ResourceNotFoundException')).toEqual({
         status: 400,
         type: 'InvalidParameterValueException',
       });
-      expect(await answer('CheckInLicense', { LicenseConsumptionToken: 't' }, 'ConflictException')).toEqual({ status: 409, type: 'ConflictException' });
+      expect(
+        await answer(
+          'DeleteGrant',
+          { GrantArn: 'arn:aws:license-manager::1:grant:g-1', Version: '1' },
+          'ConflictException',
+        ),
+      ).toEqual({
+        status: 400,
+        type: 'InvalidParameterValueException',
+      });
+      expect(await answer('CheckInLicense', { LicenseConsumptionToken: 't' }, 'ConflictException')).toEqual({
+        status: 409,
+        type: 'ConflictException',
+      });
     });
   });
 
@@ -111,12 +130,18 @@ describe('AwsRequestHandler', () => {
     it('routes an operation to grants with the caller, and answers only the modeled members', async () => {
       services.answers.set(operationSubject('grants', 'CreateKey'), {
         ok: true,
-        output: { KeyMetadata: { KeyId: 'k-1', CreationDate: 1_700_000_000, KeySpec: 'RSA_3072', PrivateKey: 'never' } },
+        output: {
+          KeyMetadata: { KeyId: 'k-1', CreationDate: 1_700_000_000, KeySpec: 'RSA_3072', PrivateKey: 'never' },
+        },
       });
-      const response = await handler.handle(asHttp(await signWithSmithy('kms', kmsRequest('CreateKey', { KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY' }))));
+      const response = await handler.handle(
+        asHttp(await signWithSmithy('kms', kmsRequest('CreateKey', { KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY' }))),
+      );
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('application/x-amz-json-1.1');
-      expect(JSON.parse(response.body)).toEqual({ KeyMetadata: { KeyId: 'k-1', CreationDate: 1_700_000_000, KeySpec: 'RSA_3072' } });
+      expect(JSON.parse(response.body)).toEqual({
+        KeyMetadata: { KeyId: 'k-1', CreationDate: 1_700_000_000, KeySpec: 'RSA_3072' },
+      });
       expect(services.callsTo('CreateKey')[0].request).toMatchObject({
         caller: { accountId: ACCOUNT, principalArn: `arn:aws:iam::${ACCOUNT}:root` },
         input: { KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY' },
@@ -124,14 +149,21 @@ describe('AwsRequestHandler', () => {
     });
 
     it('answers errors as KMS does: a bare __type and a lower-case message, with the model status', async () => {
-      services.answers.set(operationSubject('grants', 'DescribeKey'), { ok: false, error: { name: 'NotFoundException', message: 'Key k-9 does not exist' } });
-      const response = await handler.handle(asHttp(await signWithSmithy('kms', kmsRequest('DescribeKey', { KeyId: 'k-9' }))));
+      services.answers.set(operationSubject('grants', 'DescribeKey'), {
+        ok: false,
+        error: { name: 'NotFoundException', message: 'Key k-9 does not exist' },
+      });
+      const response = await handler.handle(
+        asHttp(await signWithSmithy('kms', kmsRequest('DescribeKey', { KeyId: 'k-9' }))),
+      );
       expect(response.status).toBe(400);
       expect(JSON.parse(response.body)).toEqual({ __type: 'NotFoundException', message: 'Key k-9 does not exist' });
     });
 
     it('validates the input against the KMS model before any service sees it', async () => {
-      const response = await handler.handle(asHttp(await signWithSmithy('kms', kmsRequest('ScheduleKeyDeletion', { KeyId: 'k', PendingWindowInDays: 3 }))));
+      const response = await handler.handle(
+        asHttp(await signWithSmithy('kms', kmsRequest('ScheduleKeyDeletion', { KeyId: 'k', PendingWindowInDays: 3 }))),
+      );
       expect(response.status).toBe(400);
       expect(JSON.parse(response.body)).toEqual({
         __type: 'ValidationException',
@@ -149,31 +181,50 @@ describe('AwsRequestHandler', () => {
   });
 
   describe('STS (query protocol, unsigned AssumeRoleWithWebIdentity)', () => {
-    const valid = { RoleArn: `arn:aws:iam::${ACCOUNT}:role/consumer`, RoleSessionName: 'app-1', WebIdentityToken: 'access-token' };
+    const valid = {
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/consumer`,
+      RoleSessionName: 'app-1',
+      WebIdentityToken: 'access-token',
+    };
 
     it('sends the decoded input to grants without a caller and answers STS XML', async () => {
       services.answers.set(operationSubject('grants', 'AssumeRoleWithWebIdentity'), {
         ok: true,
         output: {
-          Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: 1_800_000_000 },
+          Credentials: {
+            AccessKeyId: 'ASIAEXAMPLE',
+            SecretAccessKey: 'secret',
+            SessionToken: 'token',
+            Expiration: 1_800_000_000,
+          },
           AssumedRoleUser: { AssumedRoleId: 'AROA:app-1', Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/consumer/app-1` },
         },
       });
       const response = await handler.handle(stsForm({ ...valid, DurationSeconds: '900' }));
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('text/xml');
-      expect(response.body).toMatch(/^<AssumeRoleWithWebIdentityResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAEXAMPLE<\/AccessKeyId>/);
+      expect(response.body).toMatch(
+        /^<AssumeRoleWithWebIdentityResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAEXAMPLE<\/AccessKeyId>/,
+      );
       expect(response.body).toContain(`<Expiration>2027-01-15T08:00:00Z</Expiration>`);
       expect(response.body).toContain(`<RequestId>${response.headers['x-amzn-requestid']}</RequestId>`);
       const [call] = services.callsTo('AssumeRoleWithWebIdentity');
-      expect(call.request).toEqual({ requestId: response.headers['x-amzn-requestid'], input: { ...valid, DurationSeconds: 900 } });
+      expect(call.request).toEqual({
+        requestId: response.headers['x-amzn-requestid'],
+        input: { ...valid, DurationSeconds: 900 },
+      });
     });
 
     it('answers a service error as an STS ErrorResponse with the model status', async () => {
-      services.answers.set(operationSubject('grants', 'AssumeRoleWithWebIdentity'), { ok: false, error: { name: 'IDPRejectedClaim', message: 'no' } });
+      services.answers.set(operationSubject('grants', 'AssumeRoleWithWebIdentity'), {
+        ok: false,
+        error: { name: 'IDPRejectedClaim', message: 'no' },
+      });
       const response = await handler.handle(stsForm(valid));
       expect(response.status).toBe(403);
-      expect(response.body).toContain('<Error><Type>Sender</Type><Code>IDPRejectedClaim</Code><Message>no</Message></Error>');
+      expect(response.body).toContain(
+        '<Error><Type>Sender</Type><Code>IDPRejectedClaim</Code><Message>no</Message></Error>',
+      );
     });
 
     it('answers ValidationError for input the model refuses, without echoing the token', async () => {
@@ -195,7 +246,12 @@ describe('AwsRequestHandler', () => {
 
     it('answers a signed request that names an unknown action with InvalidAction', async () => {
       const form = new URLSearchParams({ Action: 'GetCallerIdentity', Version: '2011-06-15' }).toString();
-      const signed = await signWithSmithy('sts', { method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      const signed = await signWithSmithy('sts', {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
       const response = await handler.handle(asHttp(signed));
       expect(response.status).toBe(400);
       expect(response.body).toContain('<Code>InvalidAction</Code>');
@@ -206,60 +262,107 @@ describe('AwsRequestHandler', () => {
     const checkout = lmRequest('GetLicense', { LicenseArn: LICENSE_ARN });
 
     it('resolves an unknown ASIA key from grants once, and calls with the assumed-role caller limited to its licence', async () => {
-      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: session(new Date(now.getTime() + 3600_000)) } });
+      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), {
+        ok: true,
+        output: { Credentials: session(new Date(now.getTime() + 3600_000)) },
+      });
       for (let i = 0; i < 2; i++) {
-        const response = await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary)));
+        const response = await handler.handle(
+          asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary)),
+        );
         expect(response.status).toBe(200);
       }
-      expect(services.callsTo('ResolveSessionCredentials').map((call) => call.request.input)).toEqual([{ AccessKeyId: KEYS.temporary.accessKeyId }]);
+      expect(services.callsTo('ResolveSessionCredentials').map((call) => call.request.input)).toEqual([
+        { AccessKeyId: KEYS.temporary.accessKeyId },
+      ]);
       expect(services.callsTo('ResolveSessionCredentials')[0].request).not.toHaveProperty('caller');
       expect(services.callsTo('GetLicense')[0].request.caller).toEqual({
         accountId: ACCOUNT,
         principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/consumer/app-1`,
         accessKeyId: KEYS.temporary.accessKeyId,
         region: 'us-east-1',
-        organization: { id: 'o-test', managementAccountId: '222222222222', rootId: 'r-root', organizationalUnitPath: ['r-root'] },
+        organization: {
+          id: 'o-test',
+          managementAccountId: '222222222222',
+          rootId: 'r-root',
+          organizationalUnitPath: ['r-root'],
+        },
         restrictedToLicenseArn: LICENSE_ARN,
       });
     });
 
     it('refuses any operation but consuming the licence with AccessDeniedException naming it', async () => {
-      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: session(new Date(now.getTime() + 3600_000)) } });
-      const response = await handler.handle(asHttp(await signWithSmithy('license-manager', lmRequest('ListLicenses', {}), KEYS.temporary)));
+      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), {
+        ok: true,
+        output: { Credentials: session(new Date(now.getTime() + 3600_000)) },
+      });
+      const response = await handler.handle(
+        asHttp(await signWithSmithy('license-manager', lmRequest('ListLicenses', {}), KEYS.temporary)),
+      );
       expect(response.status).toBe(401);
-      expect(JSON.parse(response.body)).toMatchObject({ __type: 'com.amazonaws.licensemanager#AccessDeniedException', Message: expect.stringContaining('ListLicenses') });
+      expect(JSON.parse(response.body)).toMatchObject({
+        __type: 'com.amazonaws.licensemanager#AccessDeniedException',
+        Message: expect.stringContaining('ListLicenses'),
+      });
       expect(services.callsTo('ListLicenses')).toEqual([]);
     });
 
     it('answers UnrecognizedClientException for an unknown key or a token that is not the session token', async () => {
-      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: null } });
+      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), {
+        ok: true,
+        output: { Credentials: null },
+      });
       let response = await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary)));
       expect(response.status).toBe(403);
       expect(JSON.parse(response.body).__type).toMatch(/#UnrecognizedClientException$/);
 
       now = new Date(now.getTime() + 1_500); // past the one second a miss is remembered
-      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: session(new Date(now.getTime() + 3600_000)) } });
-      response = await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, { ...KEYS.temporary, sessionToken: 'another-token' }, now)));
+      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), {
+        ok: true,
+        output: { Credentials: session(new Date(now.getTime() + 3600_000)) },
+      });
+      response = await handler.handle(
+        asHttp(
+          await signWithSmithy('license-manager', checkout, { ...KEYS.temporary, sessionToken: 'another-token' }, now),
+        ),
+      );
       expect(JSON.parse(response.body).__type).toMatch(/#UnrecognizedClientException$/);
-      response = await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, { ...KEYS.temporary, secretAccessKey: 'wrong' }, now)));
+      response = await handler.handle(
+        asHttp(await signWithSmithy('license-manager', checkout, { ...KEYS.temporary, secretAccessKey: 'wrong' }, now)),
+      );
       expect(JSON.parse(response.body).__type).toMatch(/#InvalidSignatureException$/);
       expect(services.callsTo('GetLicense')).toEqual([]);
     });
 
     it('answers ExpiredTokenException once the credentials expired', async () => {
-      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: session(new Date(now.getTime() + 60_000)) } });
-      expect((await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary)))).status).toBe(200);
+      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), {
+        ok: true,
+        output: { Credentials: session(new Date(now.getTime() + 60_000)) },
+      });
+      expect(
+        (await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary)))).status,
+      ).toBe(200);
       // Grants answers nothing for expired credentials; the gateway still knows them.
-      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), { ok: true, output: { Credentials: null } });
+      services.answers.set(operationSubject('grants', 'ResolveSessionCredentials'), {
+        ok: true,
+        output: { Credentials: null },
+      });
       now = new Date(now.getTime() + 61_000);
-      const response = await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary, now)));
+      const response = await handler.handle(
+        asHttp(await signWithSmithy('license-manager', checkout, KEYS.temporary, now)),
+      );
       expect(response.status).toBe(403);
-      expect(JSON.parse(response.body)).toMatchObject({ __type: expect.stringMatching(/#ExpiredTokenException$/), Message: 'The security token included in the request is expired' });
+      expect(JSON.parse(response.body)).toMatchObject({
+        __type: expect.stringMatching(/#ExpiredTokenException$/),
+        Message: 'The security token included in the request is expired',
+      });
     });
 
     it('never asks grants about a long-term key, nor about a request without a session token', async () => {
       expect((await handler.handle(asHttp(await signWithSmithy('license-manager', checkout)))).status).toBe(200);
-      const unknown = await handler.handle(asHttp(await signWithSmithy('license-manager', checkout, { accessKeyId: 'ASIANOTOKEN', secretAccessKey: 'x' })));
+      const unknown = await handler.handle(
+        asHttp(await signWithSmithy('license-manager', checkout, { accessKeyId: 'ASIANOTOKEN', secretAccessKey: 'x' })),
+      );
       expect(unknown.status).toBe(403);
       expect(services.callsTo('ResolveSessionCredentials')).toEqual([]);
       expect(services.callsTo('GetLicense')[0].request.caller).not.toHaveProperty('restrictedToLicenseArn');

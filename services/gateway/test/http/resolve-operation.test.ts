@@ -1,7 +1,12 @@
 import { apiModels } from '@lm/api-model';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/http/aws-error-response';
-import { guessApi, resolveAnonymousOperation, resolveOperation, type HttpRequest } from '../../src/http/resolve-operation';
+import {
+  guessApi,
+  resolveAnonymousOperation,
+  resolveOperation,
+  type HttpRequest,
+} from '../../src/http/resolve-operation';
 
 const json = (target: string, body = '{}'): HttpRequest => ({
   method: 'POST',
@@ -27,22 +32,29 @@ describe('resolveOperation', () => {
     expect(resolved.readInput()).toEqual({ KeyId: 'k' });
   });
 
-  it.each(['TrentService.Encrypt', 'AWSLicenseManager.GetLicense', 'TrentService', ''])('refuses the target %j for KMS', (target) => {
-    expect(() => resolveOperation([apiModels.kms], json(target))).toThrow(GatewayError);
-  });
+  it.each(['TrentService.Encrypt', 'AWSLicenseManager.GetLicense', 'TrentService', ''])(
+    'refuses the target %j for KMS',
+    (target) => {
+      expect(() => resolveOperation([apiModels.kms], json(target))).toThrow(GatewayError);
+    },
+  );
 
   it('finds an STS operation from Action and Version', () => {
     const resolved = resolveOperation([apiModels.sts], form(ASSUME));
     expect(resolved.operation).toBe('AssumeRoleWithWebIdentity');
     expect(resolved.readInput()).toEqual({ RoleArn: 'r', RoleSessionName: 's', WebIdentityToken: 't' });
-    expect(() => resolveOperation([apiModels.sts], form(ASSUME.replace('2011-06-15', '2011-06-16')))).toThrow(/Could not find operation/);
+    expect(() => resolveOperation([apiModels.sts], form(ASSUME.replace('2011-06-15', '2011-06-16')))).toThrow(
+      /Could not find operation/,
+    );
   });
 });
 
 describe('resolveAnonymousOperation', () => {
   it('accepts exactly an unsigned AssumeRoleWithWebIdentity', () => {
     expect(resolveAnonymousOperation(form(ASSUME))?.operation).toBe('AssumeRoleWithWebIdentity');
-    expect(resolveAnonymousOperation(form(ASSUME, { authorization: 'AWS4-HMAC-SHA256 Credential=...' }))).toBeUndefined();
+    expect(
+      resolveAnonymousOperation(form(ASSUME, { authorization: 'AWS4-HMAC-SHA256 Credential=...' })),
+    ).toBeUndefined();
     expect(resolveAnonymousOperation(form(ASSUME, {}, '/?X-Amz-Signature=abc'))).toBeUndefined();
     expect(resolveAnonymousOperation(form(ASSUME.replace('AssumeRoleWithWebIdentity', 'AssumeRole')))).toBeUndefined();
     expect(resolveAnonymousOperation(json('TrentService.CreateKey'))).toBeUndefined();

@@ -3,8 +3,17 @@ import { CredentialStore } from '../../src/identity/credential-store';
 
 const store = new CredentialStore({
   accounts: [
-    { accountId: '111111111111', organizationId: 'o-test', accessKeys: [{ accessKeyId: 'AKIAMANAGEMENT', secretAccessKey: 's1' }] },
-    { accountId: '222222222222', organizationId: 'o-test', organizationalUnitId: 'ou-child', accessKeys: [{ accessKeyId: 'AKIAMEMBER', secretAccessKey: 's2' }] },
+    {
+      accountId: '111111111111',
+      organizationId: 'o-test',
+      accessKeys: [{ accessKeyId: 'AKIAMANAGEMENT', secretAccessKey: 's1' }],
+    },
+    {
+      accountId: '222222222222',
+      organizationId: 'o-test',
+      organizationalUnitId: 'ou-child',
+      accessKeys: [{ accessKeyId: 'AKIAMEMBER', secretAccessKey: 's2' }],
+    },
     { accountId: '333333333333', accessKeys: [{ accessKeyId: 'AKIAOUTSIDER', secretAccessKey: 's3' }] },
   ],
   organizations: [

@@ -2,7 +2,12 @@ import type { Caller } from '@lm/messaging';
 import { describe, expect, it } from 'vitest';
 import { mayCall } from '../../src/identity/restricted-caller';
 
-const caller: Caller = { accountId: '111111111111', principalArn: 'arn:aws:iam::111111111111:root', accessKeyId: 'AKID', region: 'us-east-1' };
+const caller: Caller = {
+  accountId: '111111111111',
+  principalArn: 'arn:aws:iam::111111111111:root',
+  accessKeyId: 'AKID',
+  region: 'us-east-1',
+};
 const restricted: Caller = { ...caller, restrictedToLicenseArn: 'arn:aws:license-manager::999999999999:license:l-1' };
 
 describe('mayCall', () => {
@@ -11,9 +16,15 @@ describe('mayCall', () => {
     expect(mayCall(caller, 'kms', 'CreateKey')).toBe(true);
   });
 
-  it.each(['CheckoutLicense', 'CheckoutBorrowLicense', 'CheckInLicense', 'ExtendLicenseConsumption', 'GetLicense', 'GetLicenseUsage'])(
-    'lets temporary credentials limited to a licence call license-manager %s',
-    (operation) => expect(mayCall(restricted, 'license-manager', operation)).toBe(true),
+  it.each([
+    'CheckoutLicense',
+    'CheckoutBorrowLicense',
+    'CheckInLicense',
+    'ExtendLicenseConsumption',
+    'GetLicense',
+    'GetLicenseUsage',
+  ])('lets temporary credentials limited to a licence call license-manager %s', (operation) =>
+    expect(mayCall(restricted, 'license-manager', operation)).toBe(true),
   );
 
   it.each([

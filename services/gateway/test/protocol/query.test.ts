@@ -15,8 +15,21 @@ const BOTOCORE_FORM =
 const synthetic: ApiModel = {
   id: 'sts',
   namespace: 'test',
-  metadata: { protocol: 'query', apiVersion: '2020-01-01', endpointPrefix: 'test', xmlNamespace: 'https://example.com/doc/' },
-  operations: { Op: { http: { method: 'POST', requestUri: '/' }, input: 'Input', output: 'Output', resultWrapper: 'OpResult', errors: [] } },
+  metadata: {
+    protocol: 'query',
+    apiVersion: '2020-01-01',
+    endpointPrefix: 'test',
+    xmlNamespace: 'https://example.com/doc/',
+  },
+  operations: {
+    Op: {
+      http: { method: 'POST', requestUri: '/' },
+      input: 'Input',
+      output: 'Output',
+      resultWrapper: 'OpResult',
+      errors: [],
+    },
+  },
   shapes: {
     Input: {
       type: 'structure',
@@ -33,7 +46,13 @@ const synthetic: ApiModel = {
     },
     Output: {
       type: 'structure',
-      members: { Inner: { shape: 'Inner' }, Names: { shape: 'Names' }, At: { shape: 'Time' }, Labels: { shape: 'Labels' }, Count: { shape: 'Int' } },
+      members: {
+        Inner: { shape: 'Inner' },
+        Names: { shape: 'Names' },
+        At: { shape: 'Time' },
+        Labels: { shape: 'Labels' },
+        Count: { shape: 'Int' },
+      },
     },
     Inner: { type: 'structure', members: { Value: { shape: 'Str' }, Enabled: { shape: 'Bool' } } },
     Names: { type: 'list', member: { shape: 'Str' } },
@@ -76,7 +95,10 @@ describe('decodeQueryInput', () => {
       At: Date.parse('2026-01-02T03:04:05Z') / 1000,
       Names: ['a', 'b'],
       Flat: ['x', 'y'],
-      Labels: Object.fromEntries([['k1', 'v1'], ['__proto__', 'v2']]),
+      Labels: Object.fromEntries([
+        ['k1', 'v1'],
+        ['__proto__', 'v2'],
+      ]),
       Inner: { Value: 'deep', Enabled: true },
       Renamed: 'r',
     });
@@ -99,7 +121,12 @@ describe('decodeQueryInput', () => {
 
 describe('encodeQueryResponse and encodeQueryError', () => {
   const output = {
-    Credentials: { Expiration: 1_800_000_000, SessionToken: 'tok<&>', AccessKeyId: 'ASIAEXAMPLE0000000001', SecretAccessKey: 's"e\'cret' },
+    Credentials: {
+      Expiration: 1_800_000_000,
+      SessionToken: 'tok<&>',
+      AccessKeyId: 'ASIAEXAMPLE0000000001',
+      SecretAccessKey: 's"e\'cret',
+    },
     AssumedRoleUser: { AssumedRoleId: 'AROA:app-1', Arn: 'arn:aws:sts::111111111111:assumed-role/consumer/app-1' },
     Provider: 'license-manager',
     Internal: 'never on the wire',
@@ -109,7 +136,7 @@ describe('encodeQueryResponse and encodeQueryError', () => {
     expect(encodeQueryResponse(sts, 'AssumeRoleWithWebIdentity', output, 'req-1')).toBe(
       '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">' +
         '<AssumeRoleWithWebIdentityResult>' +
-        '<Credentials><AccessKeyId>ASIAEXAMPLE0000000001</AccessKeyId><SecretAccessKey>s&quot;e\'cret</SecretAccessKey>' +
+        "<Credentials><AccessKeyId>ASIAEXAMPLE0000000001</AccessKeyId><SecretAccessKey>s&quot;e'cret</SecretAccessKey>" +
         '<SessionToken>tok&lt;&amp;&gt;</SessionToken><Expiration>2027-01-15T08:00:00Z</Expiration></Credentials>' +
         '<AssumedRoleUser><AssumedRoleId>AROA:app-1</AssumedRoleId><Arn>arn:aws:sts::111111111111:assumed-role/consumer/app-1</Arn></AssumedRoleUser>' +
         '<Provider>license-manager</Provider>' +
@@ -119,8 +146,15 @@ describe('encodeQueryResponse and encodeQueryError', () => {
   });
 
   it('writes lists as member elements and maps as entries', () => {
-    const xml = encodeQueryResponse(synthetic, 'Op', { Names: ['a', 'b'], Labels: { k: 'v' }, Inner: { Enabled: false }, Count: 0 }, 'r');
-    expect(xml).toContain('<OpResult><Inner><Enabled>false</Enabled></Inner><Names><member>a</member><member>b</member></Names>');
+    const xml = encodeQueryResponse(
+      synthetic,
+      'Op',
+      { Names: ['a', 'b'], Labels: { k: 'v' }, Inner: { Enabled: false }, Count: 0 },
+      'r',
+    );
+    expect(xml).toContain(
+      '<OpResult><Inner><Enabled>false</Enabled></Inner><Names><member>a</member><member>b</member></Names>',
+    );
     expect(xml).toContain('<Labels><entry><key>k</key><value>v</value></entry></Labels><Count>0</Count></OpResult>');
   });
 
@@ -129,7 +163,9 @@ describe('encodeQueryResponse and encodeQueryError', () => {
       '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>' +
         '<Message>bad &lt;token&gt;</Message></Error><RequestId>req-2</RequestId></ErrorResponse>',
     );
-    expect(encodeQueryError(sts, { code: 'InternalFailure', message: 'x', status: 500 }, 'r')).toContain('<Type>Receiver</Type>');
+    expect(encodeQueryError(sts, { code: 'InternalFailure', message: 'x', status: 500 }, 'r')).toContain(
+      '<Type>Receiver</Type>',
+    );
   });
 
   it('is read by botocore as STS answers are', () => {
@@ -139,12 +175,20 @@ describe('encodeQueryResponse and encodeQueryError', () => {
       ) as Record<string, any>;
     const parsed = parse(200, encodeQueryResponse(sts, 'AssumeRoleWithWebIdentity', output, 'req-1'));
     expect(parsed).toMatchObject({
-      Credentials: { AccessKeyId: 'ASIAEXAMPLE0000000001', SecretAccessKey: 's"e\'cret', SessionToken: 'tok<&>', Expiration: '2027-01-15T08:00:00+00:00' },
+      Credentials: {
+        AccessKeyId: 'ASIAEXAMPLE0000000001',
+        SecretAccessKey: 's"e\'cret',
+        SessionToken: 'tok<&>',
+        Expiration: '2027-01-15T08:00:00+00:00',
+      },
       AssumedRoleUser: { Arn: 'arn:aws:sts::111111111111:assumed-role/consumer/app-1' },
       Provider: 'license-manager',
       ResponseMetadata: { RequestId: 'req-1' },
     });
-    const error = parse(400, encodeQueryError(sts, { code: 'InvalidIdentityToken', message: 'bad', status: 400 }, 'req-2'));
+    const error = parse(
+      400,
+      encodeQueryError(sts, { code: 'InvalidIdentityToken', message: 'bad', status: 400 }, 'req-2'),
+    );
     expect(error.Error).toEqual({ Type: 'Sender', Code: 'InvalidIdentityToken', Message: 'bad' });
   });
 });

@@ -12,7 +12,12 @@ function bind(api: ApiModel, method: string, pathAndQuery: string, body: unknown
   const [path, query = ''] = pathAndQuery.split('?');
   const match = matchRestOperation(api, method, path);
   if (!match) return undefined;
-  const input = bindRestInput(api, match.operation, { labels: match.labels, query: new URLSearchParams(query), headers, body });
+  const input = bindRestInput(api, match.operation, {
+    labels: match.labels,
+    query: new URLSearchParams(query),
+    headers,
+    body,
+  });
   return { operation: match.operation, input };
 }
 
@@ -35,7 +40,9 @@ describe('matchRestOperation', () => {
   });
 
   it('uses each model its own label names', () => {
-    expect(matchRestOperation(linuxSubscriptions, 'GET', '/tags/arn%3Aaws%3Ax')?.labels).toEqual({ resourceArn: 'arn:aws:x' });
+    expect(matchRestOperation(linuxSubscriptions, 'GET', '/tags/arn%3Aaws%3Ax')?.labels).toEqual({
+      resourceArn: 'arn:aws:x',
+    });
   });
 
   it('matches literal paths and nothing else', () => {
@@ -80,15 +87,20 @@ describe('matchRestOperation', () => {
 
 describe('bindRestInput for user subscriptions', () => {
   it('binds TagResource from the URI and the JSON body', () => {
-    expect(bind(userSubscriptions, 'PUT', `/tags/${ENCODED_ARN}`, { Tags: { team: 'a', 'cost center': 'b' } })).toEqual({
-      operation: 'TagResource',
-      input: { ResourceArn: ARN, Tags: { team: 'a', 'cost center': 'b' } },
-    });
+    expect(bind(userSubscriptions, 'PUT', `/tags/${ENCODED_ARN}`, { Tags: { team: 'a', 'cost center': 'b' } })).toEqual(
+      {
+        operation: 'TagResource',
+        input: { ResourceArn: ARN, Tags: { team: 'a', 'cost center': 'b' } },
+      },
+    );
   });
 
   it('binds UntagResource keys from repeated tagKeys parameters', () => {
     const bound = bind(userSubscriptions, 'DELETE', `/tags/${ENCODED_ARN}?tagKeys=team&tagKeys=cost%20center`);
-    expect(bound).toEqual({ operation: 'UntagResource', input: { ResourceArn: ARN, TagKeys: ['team', 'cost center'] } });
+    expect(bound).toEqual({
+      operation: 'UntagResource',
+      input: { ResourceArn: ARN, TagKeys: ['team', 'cost center'] },
+    });
     expect(validateInput(userSubscriptions, 'UntagResourceRequest', bound!.input)).toEqual([]);
   });
 
@@ -99,7 +111,9 @@ describe('bindRestInput for user subscriptions', () => {
     });
     const withoutKeys = bind(userSubscriptions, 'DELETE', `/tags/${ENCODED_ARN}`)!.input;
     expect(withoutKeys).toEqual({ ResourceArn: ARN });
-    expect(validateInput(userSubscriptions, 'UntagResourceRequest', withoutKeys).map((issue) => issue.path)).toEqual(['tagKeys']);
+    expect(validateInput(userSubscriptions, 'UntagResourceRequest', withoutKeys).map((issue) => issue.path)).toEqual([
+      'tagKeys',
+    ]);
   });
 
   it('binds ListTagsForResource, ignoring a body a GET should not have', () => {
@@ -219,14 +233,25 @@ describe('bindRestInput member locations', () => {
       body: {},
     });
     expect(input).toEqual({ Id: 'forty-two', Verbose: 'yes', Since: 'soon' });
-    expect(validateInput(bindingsApi, 'PutThingRequest', input).map((issue) => issue.path)).toEqual(['id', 'verbose', 'since']);
+    expect(validateInput(bindingsApi, 'PutThingRequest', input).map((issue) => issue.path)).toEqual([
+      'id',
+      'verbose',
+      'since',
+    ]);
   });
 });
 
 describe('serializeRestOutput', () => {
   it('writes ListTagsForResource tags in the body with the operation status', () => {
-    const response = serializeRestOutput(userSubscriptions, 'ListTagsForResource', { Tags: { team: 'a' }, internal: 'x' });
-    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"Tags":{"team":"a"}}' });
+    const response = serializeRestOutput(userSubscriptions, 'ListTagsForResource', {
+      Tags: { team: 'a' },
+      internal: 'x',
+    });
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"Tags":{"team":"a"}}',
+    });
   });
 
   it('writes an empty object for outputs without members', () => {

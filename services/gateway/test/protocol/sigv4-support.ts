@@ -70,7 +70,9 @@ export async function presignWithSmithy(
 export function received(request: HttpRequest): ReceivedRequest {
   const query = Object.entries(request.query)
     .flatMap(([key, value]) =>
-      (Array.isArray(value) ? value : [value]).map((item) => `${encodeURIComponent(key)}=${encodeURIComponent(item ?? '')}`),
+      (Array.isArray(value) ? value : [value]).map(
+        (item) => `${encodeURIComponent(key)}=${encodeURIComponent(item ?? '')}`,
+      ),
     )
     .join('&');
   return {

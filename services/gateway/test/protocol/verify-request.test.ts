@@ -55,7 +55,10 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
   });
 
   it('accepts a restJson path sent with literal colons', async () => {
-    const request = await signWithSmithy(USER_SUBSCRIPTIONS, { method: 'GET', path: `/tags/${ARN.replace('/abc', '%2Fabc')}` });
+    const request = await signWithSmithy(USER_SUBSCRIPTIONS, {
+      method: 'GET',
+      path: `/tags/${ARN.replace('/abc', '%2Fabc')}`,
+    });
     expect(verifySigV4(request, at(SIGNED_AT)).service).toBe(USER_SUBSCRIPTIONS);
   });
 
@@ -86,7 +89,9 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
       ...awsJsonCreate,
       headers: { ...awsJsonCreate.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
     });
-    expect(verifySigV4({ ...request, body: Buffer.from('{"other":"body"}') }, at(SIGNED_AT)).service).toBe('license-manager');
+    expect(verifySigV4({ ...request, body: Buffer.from('{"other":"body"}') }, at(SIGNED_AT)).service).toBe(
+      'license-manager',
+    );
   });
 
   it('rejects a body that does not match the x-amz-content-sha256 it declares', async () => {
@@ -108,8 +113,14 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
   });
 
   it('ignores unsigned headers', async () => {
-    const request = await signWithSmithy('license-manager', { ...awsJsonCreate, headers: { ...awsJsonCreate.headers } });
-    const withProxyHeaders = { ...request, headers: { ...request.headers, 'user-agent': 'changed', 'x-forwarded-for': '10.0.0.1' } };
+    const request = await signWithSmithy('license-manager', {
+      ...awsJsonCreate,
+      headers: { ...awsJsonCreate.headers },
+    });
+    const withProxyHeaders = {
+      ...request,
+      headers: { ...request.headers, 'user-agent': 'changed', 'x-forwarded-for': '10.0.0.1' },
+    };
     expect(() => verifySigV4(withProxyHeaders, at(SIGNED_AT))).not.toThrow();
   });
 });
@@ -180,7 +191,10 @@ describe('verifySigV4 with requests signed by botocore', () => {
   it('rejects them with another secret', () => {
     const request = botocore.requests[1];
     expect(() =>
-      verifySigV4(asReceived(request), { findSecret: () => ({ secretAccessKey: 'other' }), now: new Date(botocore.signedAt) }),
+      verifySigV4(asReceived(request), {
+        findSecret: () => ({ secretAccessKey: 'other' }),
+        now: new Date(botocore.signedAt),
+      }),
     ).toThrow(/does not match/);
   });
 });
@@ -190,7 +204,8 @@ describe('verifySigV4 with requests signed by botocore', () => {
  * Date header instead of X-Amz-Date and cover path normalization and query ordering.
  */
 describe('verifySigV4 with AWS test-suite vectors', () => {
-  const suiteKey = (id: string) => (id === 'AKIDEXAMPLE' ? { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' } : undefined);
+  const suiteKey = (id: string) =>
+    id === 'AKIDEXAMPLE' ? { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' } : undefined;
   const suiteNow = new Date('2011-09-09T23:40:00Z');
   const vector = (method: string, pathAndQuery: string, signature: string, signedHeaders = 'date;host', extra = {}) => {
     const [path, query = ''] = pathAndQuery.split('?');
@@ -210,20 +225,42 @@ describe('verifySigV4 with AWS test-suite vectors', () => {
     };
   };
   const vectors = {
-    'get-relative-relative': vector('GET', '/foo/bar/../..', 'b27ccfbfa7df52a200ff74193ca6e32d4b48b8856fab7ebf1c595d0670a7e470'),
+    'get-relative-relative': vector(
+      'GET',
+      '/foo/bar/../..',
+      'b27ccfbfa7df52a200ff74193ca6e32d4b48b8856fab7ebf1c595d0670a7e470',
+    ),
     'get-slash-dot-slash': vector('GET', '/./', 'b27ccfbfa7df52a200ff74193ca6e32d4b48b8856fab7ebf1c595d0670a7e470'),
-    'get-slash-pointless-dot': vector('GET', '/./foo', '910e4d6c9abafaf87898e1eb4c929135782ea25bb0279703146455745391e63a'),
+    'get-slash-pointless-dot': vector(
+      'GET',
+      '/./foo',
+      '910e4d6c9abafaf87898e1eb4c929135782ea25bb0279703146455745391e63a',
+    ),
     'get-slashes': vector('GET', '//foo//', 'b00392262853cfe3201e47ccf945601079e9b8a7f51ee4c3d9ee4f187aa9bf19'),
     'get-unreserved': vector(
       'GET',
       '/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
       '830cc36d03f0f84e6ee4953fbe701c1c8b71a0372c63af9255aa364dd183281e',
     ),
-    'get-vanilla-query-order-key-case': vector('GET', '/?foo=Zoo&foo=aha', 'be7148d34ebccdc6423b19085378aa0bee970bdc61d144bd1a8c48c33079ab09'),
-    'get-vanilla-query-order-value': vector('GET', '/?foo=b&foo=a', 'feb926e49e382bec75c9d7dcb2a1b6dc8aa50ca43c25d2bc51143768c0875acc'),
-    'get-header-value-trim': vector('POST', '/', 'debf546796015d6f6ded8626f5ce98597c33b47b9164cf6b17b4642036fcb592', 'date;host;p', {
-      p: ' phfft ',
-    }),
+    'get-vanilla-query-order-key-case': vector(
+      'GET',
+      '/?foo=Zoo&foo=aha',
+      'be7148d34ebccdc6423b19085378aa0bee970bdc61d144bd1a8c48c33079ab09',
+    ),
+    'get-vanilla-query-order-value': vector(
+      'GET',
+      '/?foo=b&foo=a',
+      'feb926e49e382bec75c9d7dcb2a1b6dc8aa50ca43c25d2bc51143768c0875acc',
+    ),
+    'get-header-value-trim': vector(
+      'POST',
+      '/',
+      'debf546796015d6f6ded8626f5ce98597c33b47b9164cf6b17b4642036fcb592',
+      'date;host;p',
+      {
+        p: ' phfft ',
+      },
+    ),
   };
 
   it.each(Object.entries(vectors))('accepts %s', (_, request) => {
@@ -275,8 +312,17 @@ describe('verifySigV4 with presigned URLs', () => {
 
 describe('verifySigV4 errors', () => {
   it('answers MissingAuthenticationTokenException without Authorization or presign parameters', () => {
-    const error = rejection({ method: 'POST', path: '/', query: '', headers: { host: 'localhost:8080' }, body: Buffer.alloc(0) });
-    expect(error).toMatchObject({ code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    const error = rejection({
+      method: 'POST',
+      path: '/',
+      query: '',
+      headers: { host: 'localhost:8080' },
+      body: Buffer.alloc(0),
+    });
+    expect(error).toMatchObject({
+      code: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
   });
 
   it.each([
@@ -325,11 +371,16 @@ describe('verifySigV4 errors', () => {
     expect(badDate.message).toContain("Date must be in ISO-8601 'basic format'. Got '2024-05-01T12:00:00Z'.");
     const { 'x-amz-date': _, ...withoutDate } = request.headers;
     const noDate = rejection({ ...request, headers: withoutDate });
-    expect(noDate.message).toContain("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    expect(noDate.message).toContain(
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   });
 
   it('answers UnrecognizedClientException for an unknown access key', async () => {
-    const request = await signWithSmithy('license-manager', awsJsonCreate, { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' });
+    const request = await signWithSmithy('license-manager', awsJsonCreate, {
+      accessKeyId: 'AKIDUNKNOWN',
+      secretAccessKey: 'x',
+    });
     expect(rejection(request)).toMatchObject({
       code: 'UnrecognizedClientException',
       message: 'The security token included in the request is invalid.',
@@ -356,8 +407,12 @@ describe('verifySigV4 errors', () => {
       { ...request, method: 'PUT' },
       { ...request, headers: { ...request.headers, host: 'evil.example' } },
     ];
-    for (const changed of tampered) expect(rejection(changed)).toMatchObject({ code: 'InvalidSignatureException', message });
-    const wrongSecret = await signWithSmithy('license-manager', awsJsonCreate, { ...KEYS.longTerm, secretAccessKey: 'guess' });
+    for (const changed of tampered)
+      expect(rejection(changed)).toMatchObject({ code: 'InvalidSignatureException', message });
+    const wrongSecret = await signWithSmithy('license-manager', awsJsonCreate, {
+      ...KEYS.longTerm,
+      secretAccessKey: 'guess',
+    });
     expect(rejection(wrongSecret)).toMatchObject({ code: 'InvalidSignatureException', message });
   });
 
@@ -369,7 +424,8 @@ describe('verifySigV4 errors', () => {
     });
     expect(rejection(request, minutes(-16))).toMatchObject({
       code: 'InvalidSignatureException',
-      message: 'Signature not yet current: 20240501T120000Z is still later than 20240501T115900Z (20240501T114400Z + 15 min.)',
+      message:
+        'Signature not yet current: 20240501T120000Z is still later than 20240501T115900Z (20240501T114400Z + 15 min.)',
     });
   });
 
@@ -386,10 +442,16 @@ describe('verifySigV4 errors', () => {
     const { 'x-amz-security-token': _, ...withoutToken } = temporary.headers;
     expect(rejection({ ...temporary, headers: withoutToken }).code).toBe('UnrecognizedClientException');
 
-    const wrongToken = await signWithSmithy('license-manager', awsJsonCreate, { ...KEYS.temporary, sessionToken: 'forged' });
+    const wrongToken = await signWithSmithy('license-manager', awsJsonCreate, {
+      ...KEYS.temporary,
+      sessionToken: 'forged',
+    });
     expect(rejection(wrongToken).code).toBe('UnrecognizedClientException');
 
-    const longTermWithToken = await signWithSmithy('license-manager', awsJsonCreate, { ...KEYS.longTerm, sessionToken: 'x' });
+    const longTermWithToken = await signWithSmithy('license-manager', awsJsonCreate, {
+      ...KEYS.longTerm,
+      sessionToken: 'x',
+    });
     expect(rejection(longTermWithToken).code).toBe('UnrecognizedClientException');
   });
 
@@ -401,9 +463,15 @@ describe('verifySigV4 errors', () => {
     });
     expect(verifySigV4(request, expiring(minutes(1))).accessKeyId).toBe(KEYS.temporary.accessKeyId);
     expect(() => verifySigV4(request, expiring(SIGNED_AT))).toThrow(
-      expect.objectContaining({ code: 'ExpiredTokenException', httpStatus: 403, message: 'The security token included in the request is expired' }),
+      expect.objectContaining({
+        code: 'ExpiredTokenException',
+        httpStatus: 403,
+        message: 'The security token included in the request is expired',
+      }),
     );
     // Whoever does not hold the secret learns nothing about the credentials' expiry.
-    expect(() => verifySigV4(request, expiring(minutes(-1), 'wrong-secret'))).toThrow(expect.objectContaining({ code: 'InvalidSignatureException' }));
+    expect(() => verifySigV4(request, expiring(minutes(-1), 'wrong-secret'))).toThrow(
+      expect.objectContaining({ code: 'InvalidSignatureException' }),
+    );
   });
 });

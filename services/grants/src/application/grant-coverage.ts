@@ -14,6 +14,9 @@ export function coveringCaller(eb: OverGrants, caller: Caller): Expression<SqlBo
 }
 
 /** Grants received by any account of the organization the caller manages. */
-export function coveringOrganization(eb: OverGrants, organization: NonNullable<Caller['organization']>): Expression<SqlBool> {
+export function coveringOrganization(
+  eb: OverGrants,
+  organization: NonNullable<Caller['organization']>,
+): Expression<SqlBool> {
   return eb('grants.grantee_account_id', 'in', organization.memberAccountIds ?? [organization.managementAccountId]);
 }

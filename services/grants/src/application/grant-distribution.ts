@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent, type RecordedEvent } from '@lm/event-store';
+import {
+  handleCommand,
+  handleMultiStreamCommand,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@lm/event-store';
 import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { derivedGrantId, grantArn, parseGrantArn } from '../domain/grant/arn';
@@ -38,7 +44,8 @@ export class GrantDistribution {
   async handle(events: RecordedEvent[]): Promise<void> {
     for (const recorded of events) {
       const event = recorded as unknown as GrantEvent;
-      if (event.type === 'GrantCreated' && event.data.grant.GrantStatus === 'PENDING_WORKFLOW') await this.distribute(event.data.grant.GrantArn);
+      if (event.type === 'GrantCreated' && event.data.grant.GrantStatus === 'PENDING_WORKFLOW')
+        await this.distribute(event.data.grant.GrantArn);
       if (event.type === 'GrantDeletionStarted') await this.recall(event.data.grantArn);
     }
   }
@@ -49,7 +56,10 @@ export class GrantDistribution {
     if (state.status !== 'present' || state.aggregate.grant.GrantStatus !== 'PENDING_WORKFLOW') return;
     const { grantorAccountId, coveredAccountIds = [] } = state.aggregate;
     if (coveredAccountIds.length === 0) {
-      await this.fail(parentStream, `${state.aggregate.grant.GranteePrincipalArn} covers no account but the grantor's: there is nobody to distribute to.`);
+      await this.fail(
+        parentStream,
+        `${state.aggregate.grant.GranteePrincipalArn} covers no account but the grantor's: there is nobody to distribute to.`,
+      );
       return;
     }
     const subGrants = coveredAccountIds.map((accountId) => {
@@ -66,16 +76,28 @@ export class GrantDistribution {
           const parent = states.get(parentStream) as GrantState;
           if (parent.status !== 'present' || parent.aggregate.grant.GrantStatus !== 'PENDING_WORKFLOW') return decided;
           for (const { accountId, arn, stream } of subGrants) {
-            decided.set(stream, decideGrant({ type: 'CreateSubGrant', arn, accountId, parent: parent.aggregate, now }, states.get(stream) as GrantState));
+            decided.set(
+              stream,
+              decideGrant(
+                { type: 'CreateSubGrant', arn, accountId, parent: parent.aggregate, now },
+                states.get(stream) as GrantState,
+              ),
+            );
           }
-          decided.set(parentStream, decideGrant({ type: 'CompleteDistribution', subGrantArns: subGrants.map((sub) => sub.arn), now }, parent));
+          decided.set(
+            parentStream,
+            decideGrant({ type: 'CompleteDistribution', subGrantArns: subGrants.map((sub) => sub.arn), now }, parent),
+          );
           return decided;
         },
       );
     } catch (error) {
       // The grant quota of the licence, enforced in the append, refuses the sub-grants all together.
       if (!(error instanceof AwsError) || error.name !== 'ResourceLimitExceededException') throw error;
-      await this.fail(parentStream, `Distributing to ${subGrants.length} accounts would pass the licence's grant quota: ${error.message}`);
+      await this.fail(
+        parentStream,
+        `Distributing to ${subGrants.length} accounts would pass the licence's grant quota: ${error.message}`,
+      );
     }
   }
 
@@ -86,7 +108,11 @@ export class GrantDistribution {
 
   private async recall(parentArn: string): Promise<void> {
     const parentStream = grantStream(parseGrantArn(parentArn)!.id);
-    const subGrants = await this.db.selectFrom('grants').select('grant_id').where('parent_arn', '=', parentArn).execute();
+    const subGrants = await this.db
+      .selectFrom('grants')
+      .select('grant_id')
+      .where('parent_arn', '=', parentArn)
+      .execute();
     const subStreams = subGrants.map((sub) => grantStream(sub.grant_id));
     const now = this.clock.now();
     await handleMultiStreamCommand(
@@ -96,7 +122,11 @@ export class GrantDistribution {
         const decided = new Map<string, NewEvent[]>();
         const parent = states.get(parentStream) as GrantState;
         if (parent.status !== 'present' || parent.aggregate.grant.GrantStatus !== 'PENDING_DELETE') return decided;
-        for (const stream of subStreams) decided.set(stream, decideGrant({ type: 'RecallSubGrant', parentArn, now }, states.get(stream) as GrantState));
+        for (const stream of subStreams)
+          decided.set(
+            stream,
+            decideGrant({ type: 'RecallSubGrant', parentArn, now }, states.get(stream) as GrantState),
+          );
         decided.set(parentStream, decideGrant({ type: 'CompleteDeletion', now }, parent));
         return decided;
       },

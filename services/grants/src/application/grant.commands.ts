@@ -48,17 +48,32 @@ export class GrantCommands {
     const earlier = await this.createdWith(caller, input.ClientToken, hash);
     if (earlier) return earlier;
     const license = await this.grantedLicense(input.LicenseArn);
-    const parent = license.issuerAccountId === caller.accountId ? undefined : await this.distributingGrant(caller, input.LicenseArn);
+    const parent =
+      license.issuerAccountId === caller.accountId ? undefined : await this.distributingGrant(caller, input.LicenseArn);
     const grantee = input.Principals.length === 1 ? principalAccountId(input.Principals[0]) : undefined;
     const autoAccepted = grantee !== undefined && (await this.integrations.autoAccepts(caller, grantee));
     const id = newGrantId();
     const arn = grantArn(caller.accountId, id);
-    const command: GrantCommand = { type: 'CreateGrant', arn, input, license, parent, autoAccepted, ...this.context(caller), clientToken: input.ClientToken, requestHash: hash };
+    const command: GrantCommand = {
+      type: 'CreateGrant',
+      arn,
+      input,
+      license,
+      parent,
+      autoAccepted,
+      ...this.context(caller),
+      clientToken: input.ClientToken,
+      requestHash: hash,
+    };
     try {
-      const { state } = await handleCommand(this.store, grantStream(id), grantDecider, command, { assumeNewStream: true });
+      const { state } = await handleCommand(this.store, grantStream(id), grantDecider, command, {
+        assumeNewStream: true,
+      });
       return this.resultOf(state);
     } catch (error) {
-      const first = isConstraintViolation(error, 'grants_by_client_token') ? await this.createdWith(caller, input.ClientToken, hash) : undefined;
+      const first = isConstraintViolation(error, 'grants_by_client_token')
+        ? await this.createdWith(caller, input.ClientToken, hash)
+        : undefined;
       if (first) return first;
       throw error;
     }
@@ -69,27 +84,42 @@ export class GrantCommands {
    * deactivation of a distributed grant applies to each of its sub-grants, in the same append. A
    * retry with the same ClientToken answers the version it made.
    */
-  async createVersion(caller: Caller, input: LicenseManager.CreateGrantVersionRequest): Promise<LicenseManager.CreateGrantVersionResponse> {
+  async createVersion(
+    caller: Caller,
+    input: LicenseManager.CreateGrantVersionRequest,
+  ): Promise<LicenseManager.CreateGrantVersionResponse> {
     const row = await this.grantRow(input.GrantArn);
-    const parentOperations = row.parent_arn === row.license_arn ? undefined : (await this.grantRow(row.parent_arn)).document.GrantedOperations;
+    const parentOperations =
+      row.parent_arn === row.license_arn ? undefined : (await this.grantRow(row.parent_arn)).document.GrantedOperations;
     const context = this.context(caller);
     const clientToken = input.ClientToken;
-    const versionOf = (target: LicenseManager.CreateGrantVersionRequest, operations?: LicenseManager.AllowedOperation[]) => (activeForSameProduct: string[]): GrantCommand => ({
-      type: 'CreateGrantVersion',
-      input: target,
-      parentOperations: operations,
-      activeForSameProduct,
-      ...context,
-      clientToken: target.ClientToken,
-      requestHash: requestHash(target),
-    });
-    const subGrants = input.Status !== undefined && row.status === 'WORKFLOW_COMPLETED' ? await this.changeableSubGrants(row.grant_arn) : [];
+    const versionOf =
+      (target: LicenseManager.CreateGrantVersionRequest, operations?: LicenseManager.AllowedOperation[]) =>
+      (activeForSameProduct: string[]): GrantCommand => ({
+        type: 'CreateGrantVersion',
+        input: target,
+        parentOperations: operations,
+        activeForSameProduct,
+        ...context,
+        clientToken: target.ClientToken,
+        requestHash: requestHash(target),
+      });
+    const subGrants =
+      input.Status !== undefined && row.status === 'WORKFLOW_COMPLETED'
+        ? await this.changeableSubGrants(row.grant_arn)
+        : [];
     await this.decideAmongActiveGrants([
       { row, command: versionOf(input, parentOperations) },
       ...subGrants.map((sub) => ({
         row: sub,
         command: versionOf(
-          { GrantArn: sub.grant_arn, Status: input.Status, StatusReason: input.StatusReason, Options: input.Options, ClientToken: `${clientToken}/${sub.grant_arn}` },
+          {
+            GrantArn: sub.grant_arn,
+            Status: input.Status,
+            StatusReason: input.StatusReason,
+            Options: input.Options,
+            ClientToken: `${clientToken}/${sub.grant_arn}`,
+          },
           row.document.GrantedOperations,
         ),
       })),
@@ -109,7 +139,9 @@ export class GrantCommands {
   async accept(caller: Caller, arn: string): Promise<GrantResult> {
     const row = await this.grantRow(arn);
     const context = this.context(caller);
-    await this.decideAmongActiveGrants([{ row, command: (activeForSameProduct) => ({ type: 'AcceptGrant', arn, activeForSameProduct, ...context }) }]);
+    await this.decideAmongActiveGrants([
+      { row, command: (activeForSameProduct) => ({ type: 'AcceptGrant', arn, activeForSameProduct, ...context }) },
+    ]);
     return this.resultOf({ status: 'present', aggregate: (await this.grantRow(arn)).state });
   }
 
@@ -120,9 +152,20 @@ export class GrantCommands {
    * whole decision is all or nothing, and the view's exclusion constraint refuses an activation
    * that raced another.
    */
-  private async decideAmongActiveGrants(targets: { row: GrantRow; command: (activeForSameProduct: string[]) => GrantCommand }[]): Promise<void> {
-    const decisions = await Promise.all(targets.map(async (target) => ({ ...target, stream: grantStream(target.row.grant_id), others: await this.otherActiveGrants(target.row) })));
-    const streams = decisions.flatMap(({ stream, others }) => [stream, ...others.map((other) => grantStream(other.grant_id))]);
+  private async decideAmongActiveGrants(
+    targets: { row: GrantRow; command: (activeForSameProduct: string[]) => GrantCommand }[],
+  ): Promise<void> {
+    const decisions = await Promise.all(
+      targets.map(async (target) => ({
+        ...target,
+        stream: grantStream(target.row.grant_id),
+        others: await this.otherActiveGrants(target.row),
+      })),
+    );
+    const streams = decisions.flatMap(({ stream, others }) => [
+      stream,
+      ...others.map((other) => grantStream(other.grant_id)),
+    ]);
     const now = this.clock.now();
     try {
       await handleMultiStreamCommand(
@@ -131,13 +174,24 @@ export class GrantCommands {
         (states) => {
           const decided = new Map<string, NewEvent[]>();
           for (const { row, command, stream, others } of decisions) {
-            const stillActive = others.filter((other) => activeIn(states.get(grantStream(other.grant_id)) as GrantState));
-            const events = decideGrant(command(stillActive.map((other) => other.grant_arn)), states.get(stream) as GrantState);
+            const stillActive = others.filter((other) =>
+              activeIn(states.get(grantStream(other.grant_id)) as GrantState),
+            );
+            const events = decideGrant(
+              command(stillActive.map((other) => other.grant_arn)),
+              states.get(stream) as GrantState,
+            );
             // The replaced grants first, so that the view never holds two ACTIVE grants for the product.
             if (events.some((event) => event.type === 'GrantActivated')) {
               for (const other of stillActive) {
                 const otherStream = grantStream(other.grant_id);
-                decided.set(otherStream, decideGrant({ type: 'ReplaceGrant', byGrantArn: row.grant_arn, now }, states.get(otherStream) as GrantState));
+                decided.set(
+                  otherStream,
+                  decideGrant(
+                    { type: 'ReplaceGrant', byGrantArn: row.grant_arn, now },
+                    states.get(otherStream) as GrantState,
+                  ),
+                );
               }
             }
             decided.set(stream, events);
@@ -148,13 +202,22 @@ export class GrantCommands {
     } catch (error) {
       if (!isConstraintViolation(error, 'grants_one_active_per_product')) throw error;
       const [active] = (await Promise.all(targets.map((target) => this.otherActiveGrants(target.row)))).flat();
-      throw validation(`Grant ${active?.grant_arn ?? 'another grant'} was activated for product ${targets[0].row.product_sku} meanwhile; deactivate it first, or activate with ALL_GRANTS_PERMITTED_BY_ISSUER.`);
+      throw validation(
+        `Grant ${active?.grant_arn ?? 'another grant'} was activated for product ${targets[0].row.product_sku} meanwhile; deactivate it first, or activate with ALL_GRANTS_PERMITTED_BY_ISSUER.`,
+      );
     }
   }
 
   /** The sub-grants of a distributed grant that can still be activated or deactivated. */
   private changeableSubGrants(parentArn: string): Promise<GrantRow[]> {
-    return this.db.selectFrom('grants').selectAll().where('parent_arn', '=', parentArn).where('status', 'in', ['ACTIVE', 'DISABLED']).orderBy('created_at').orderBy('grant_id').execute();
+    return this.db
+      .selectFrom('grants')
+      .selectAll()
+      .where('parent_arn', '=', parentArn)
+      .where('status', 'in', ['ACTIVE', 'DISABLED'])
+      .orderBy('created_at')
+      .orderBy('grant_id')
+      .execute();
   }
 
   reject(caller: Caller, arn: string): Promise<GrantResult> {
@@ -234,10 +297,13 @@ export class GrantCommands {
   /** The caller's ACTIVE grant allowing CreateGrant on the licence: what a distributed grant derives from. */
   private async distributingGrant(caller: Caller, licenseArn: string) {
     const [usable] = await this.access.usableLicenses(caller, 'CreateGrant', { licenseArn });
-    if (usable?.route.kind === 'grant') return { grantArn: usable.route.grantArn, grantedOperations: usable.route.grantedOperations };
+    if (usable?.route.kind === 'grant')
+      return { grantArn: usable.route.grantArn, grantedOperations: usable.route.grantedOperations };
     // Whoever cannot even see the licence learns nothing of it.
     await this.access.readableLicense(caller, licenseArn);
-    throw notAuthorized(`Granting ${licenseArn} needs an ACTIVE grant of it that allows CreateGrant, while the licence is AVAILABLE.`);
+    throw notAuthorized(
+      `Granting ${licenseArn} needs an ACTIVE grant of it that allows CreateGrant, while the licence is AVAILABLE.`,
+    );
   }
 
   /** The first result of a CreateGrant with this ClientToken, if there was one. */

@@ -17,9 +17,18 @@ function granteeColumns(aggregate: GrantAggregate) {
   };
 }
 
-async function stateBefore(db: Transaction<GrantsDatabase>, grantId: string, event: RecordedEvent): Promise<GrantState | 'already-applied'> {
+async function stateBefore(
+  db: Transaction<GrantsDatabase>,
+  grantId: string,
+  event: RecordedEvent,
+): Promise<GrantState | 'already-applied'> {
   if (event.type === 'GrantCreated') return { status: 'absent' };
-  const row = await db.selectFrom('grants').select(['stream_version', 'state']).where('grant_id', '=', grantId).forUpdate().executeTakeFirst();
+  const row = await db
+    .selectFrom('grants')
+    .select(['stream_version', 'state'])
+    .where('grant_id', '=', grantId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) return { status: 'absent' };
   return row.stream_version >= event.streamVersion ? 'already-applied' : { status: 'present', aggregate: row.state };
 }
@@ -37,7 +46,9 @@ export const grantsProjection: Projection<GrantsDatabase> = {
     const db = trx.withSchema(GRANTS_SCHEMA);
     for (const recorded of events) {
       const event = recorded as unknown as GrantEvent & RecordedEvent;
-      const grantId = parseGrantArn(event.type === 'GrantCreated' ? event.data.grant.GrantArn : event.data.grantArn)!.id;
+      const grantId = parseGrantArn(
+        event.type === 'GrantCreated' ? event.data.grant.GrantArn : event.data.grantArn,
+      )!.id;
       const before = await stateBefore(db, grantId, recorded);
       if (before === 'already-applied') continue;
       const after = evolveGrant(before, event);

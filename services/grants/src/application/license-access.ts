@@ -4,8 +4,7 @@ import type { Caller } from '@lm/messaging';
 
 /** How a caller reaches a licence: as its issuer, or through an ACTIVE grant. */
 export type LicenseRoute =
-  | { kind: 'issuer' }
-  | { kind: 'grant'; grantArn: string; grantedOperations: LicenseManager.AllowedOperation[] };
+  { kind: 'issuer' } | { kind: 'grant'; grantArn: string; grantedOperations: LicenseManager.AllowedOperation[] };
 
 /** A licence (its current version, as GetLicense answers it) and how the caller reaches it. */
 export interface AccessibleLicense {
@@ -15,7 +14,8 @@ export interface AccessibleLicense {
 }
 
 /** What a checkout names: a licence by ARN (borrow) or by issuer key fingerprint and SKU (checkout). */
-export type LicenseSelector = { licenseArn: string } | { productSku: string; keyFingerprint: string; beneficiary?: string };
+export type LicenseSelector =
+  { licenseArn: string } | { productSku: string; keyFingerprint: string; beneficiary?: string };
 
 /**
  * Who may do what with which licence: the one place where licence status, grant status,
@@ -31,7 +31,11 @@ export abstract class LicenseAccess {
    * Beneficiary, stay with that operation.) A caller with temporary credentials
    * (`caller.restrictedToLicenseArn`) reaches that licence only.
    */
-  abstract usableLicenses(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]>;
+  abstract usableLicenses(
+    caller: Caller,
+    operation: LicenseManager.AllowedOperation,
+    selector: LicenseSelector,
+  ): Promise<AccessibleLicense[]>;
 
   /**
    * The licence if the caller issued it or is a grantee of one of its grants (in any status but

@@ -44,7 +44,10 @@ export class LicenseConsumptionCommands {
    * Beneficiary, from its licences issued to that beneficiary; a Beneficiary restricts the
    * search to the caller's own licences.
    */
-  async checkout(caller: Caller, input: LicenseManager.CheckoutLicenseRequest): Promise<LicenseManager.CheckoutLicenseResponse> {
+  async checkout(
+    caller: Caller,
+    input: LicenseManager.CheckoutLicenseRequest,
+  ): Promise<LicenseManager.CheckoutLicenseResponse> {
     const beneficiary = input.Beneficiary;
     const found = await this.licenses.usable(caller, 'CheckoutLicense', {
       productSku: input.ProductSKU,
@@ -52,13 +55,19 @@ export class LicenseConsumptionCommands {
       ...(beneficiary === undefined ? {} : { beneficiary }),
     });
     const candidates = found.filter(({ accessible }) =>
-      beneficiary === undefined ? accessible.route.kind !== 'issuer' : accessible.route.kind === 'issuer' && accessible.license.Beneficiary === beneficiary,
+      beneficiary === undefined
+        ? accessible.route.kind !== 'issuer'
+        : accessible.route.kind === 'issuer' && accessible.license.Beneficiary === beneficiary,
     );
     if (candidates.length === 0) {
       if (beneficiary === undefined && found.length > 0) {
-        throw invalidParameter('The account that created the license checks it out on behalf of a customer: Beneficiary is required.');
+        throw invalidParameter(
+          'The account that created the license checks it out on behalf of a customer: Beneficiary is required.',
+        );
       }
-      throw noEntitlementsAllowed(`No license of product SKU ${input.ProductSKU} with key fingerprint ${input.KeyFingerprint} is available to account ${caller.accountId}.`);
+      throw noEntitlementsAllowed(
+        `No license of product SKU ${input.ProductSKU} with key fingerprint ${input.KeyFingerprint} is available to account ${caller.accountId}.`,
+      );
     }
     const request: CheckoutRequest = {
       kind: input.CheckoutType,
@@ -82,13 +91,22 @@ export class LicenseConsumptionCommands {
   }
 
   /** Borrows entitlements of one licence for offline use (all or none), with a PS384 token. */
-  async borrow(caller: Caller, input: LicenseManager.CheckoutBorrowLicenseRequest): Promise<LicenseManager.CheckoutBorrowLicenseResponse> {
+  async borrow(
+    caller: Caller,
+    input: LicenseManager.CheckoutBorrowLicenseRequest,
+  ): Promise<LicenseManager.CheckoutBorrowLicenseResponse> {
     // What the gateway has not refused already, when it came straight from NATS.
     if ((input.DigitalSignatureMethod as string) !== 'JWT_PS384') {
-      throw new AwsError('UnsupportedDigitalSignatureMethodException', `Digital signature method ${input.DigitalSignatureMethod} is not supported: use JWT_PS384.`);
+      throw new AwsError(
+        'UnsupportedDigitalSignatureMethodException',
+        `Digital signature method ${input.DigitalSignatureMethod} is not supported: use JWT_PS384.`,
+      );
     }
     const [license] = await this.licenses.usable(caller, 'CheckoutBorrowLicense', { licenseArn: input.LicenseArn });
-    if (!license) throw noEntitlementsAllowed(`License ${input.LicenseArn} is not available to account ${caller.accountId} for borrowing.`);
+    if (!license)
+      throw noEntitlementsAllowed(
+        `License ${input.LicenseArn} is not available to account ${caller.accountId} for borrowing.`,
+      );
     const { checkout, signedToken } = await this.checkOutFirst([license], {
       kind: 'BORROW',
       accountId: caller.accountId,
@@ -110,7 +128,10 @@ export class LicenseConsumptionCommands {
   }
 
   /** Ends a lease before its expiration, giving its units back (see decideCheckIn for when a lease may be). */
-  async checkIn(caller: Caller, input: LicenseManager.CheckInLicenseRequest): Promise<LicenseManager.CheckInLicenseResponse> {
+  async checkIn(
+    caller: Caller,
+    input: LicenseManager.CheckInLicenseRequest,
+  ): Promise<LicenseManager.CheckInLicenseResponse> {
     const lease = await this.leaseOf(caller, input.LicenseConsumptionToken, input.Beneficiary);
     const terms = await this.termsFor(caller, lease, 'CheckInLicense');
     await this.usage.decide(lease.licenseArn, (state) => ({
@@ -124,11 +145,17 @@ export class LicenseConsumptionCommands {
    * Runs an open lease for the licence's time to live again from now. With DryRun, only whether
    * the caller may is checked: the answer is the lease's expiration unchanged.
    */
-  async extend(caller: Caller, input: LicenseManager.ExtendLicenseConsumptionRequest): Promise<LicenseManager.ExtendLicenseConsumptionResponse> {
+  async extend(
+    caller: Caller,
+    input: LicenseManager.ExtendLicenseConsumptionRequest,
+  ): Promise<LicenseManager.ExtendLicenseConsumptionResponse> {
     const lease = await this.leaseOf(caller, input.LicenseConsumptionToken);
     const terms = await this.termsFor(caller, lease, 'ExtendConsumptionLicense');
     const { expiration } = await this.usage.decide(lease.licenseArn, (state) =>
-      decideExtend({ consumptionToken: lease.consumptionToken, terms, now: this.clock.now(), dryRun: input.DryRun ?? false }, state),
+      decideExtend(
+        { consumptionToken: lease.consumptionToken, terms, now: this.clock.now(), dryRun: input.DryRun ?? false },
+        state,
+      ),
     );
     return { LicenseConsumptionToken: lease.consumptionToken, Expiration: expiration };
   }
@@ -144,7 +171,10 @@ export class LicenseConsumptionCommands {
       let signing: Promise<string> | undefined;
       try {
         const checkout = await this.usage.decide(terms.licenseArn, (state) => {
-          const decision = decideCheckout({ request, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() }, state);
+          const decision = decideCheckout(
+            { request, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() },
+            state,
+          );
           signing = this.signing.signToken(accessible.license.Issuer?.SignKey ?? '', tokenPayload(decision.outcome));
           signing.catch(() => undefined);
           return decision;
@@ -166,20 +196,33 @@ export class LicenseConsumptionCommands {
    */
   private async leaseOf(caller: Caller, consumptionToken: string, beneficiary?: string): Promise<ConsumptionRecord> {
     const record = await this.records.find(consumptionToken);
-    if (!record || record.accountId !== caller.accountId || (beneficiary !== undefined && beneficiary !== record.beneficiary)) {
+    if (
+      !record ||
+      record.accountId !== caller.accountId ||
+      (beneficiary !== undefined && beneficiary !== record.beneficiary)
+    ) {
       throw consumptionNotFound(consumptionToken);
     }
     if (record.kind === 'PERPETUAL') {
-      throw invalidParameter(`License consumption ${consumptionToken} is a PERPETUAL checkout: it is consumed for good, neither checked in nor extended.`);
+      throw invalidParameter(
+        `License consumption ${consumptionToken} is a PERPETUAL checkout: it is consumed for good, neither checked in nor extended.`,
+      );
     }
     return record;
   }
 
   /** The licence's terms, if the caller may still do `operation` with it (licence available, grant active and allowing it). */
-  private async termsFor(caller: Caller, lease: ConsumptionRecord, operation: LicenseManager.AllowedOperation): Promise<LicenseTerms> {
+  private async termsFor(
+    caller: Caller,
+    lease: ConsumptionRecord,
+    operation: LicenseManager.AllowedOperation,
+  ): Promise<LicenseTerms> {
     const [license] = await this.licenses.usable(caller, operation, { licenseArn: lease.licenseArn });
     if (!license) {
-      throw new AwsError('AuthorizationException', `Account ${caller.accountId} may not ${operation} license ${lease.licenseArn}: it is not available, or no active grant allows it.`);
+      throw new AwsError(
+        'AuthorizationException',
+        `Account ${caller.accountId} may not ${operation} license ${lease.licenseArn}: it is not available, or no active grant allows it.`,
+      );
     }
     return license.terms;
   }

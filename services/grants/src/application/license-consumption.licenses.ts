@@ -19,7 +19,12 @@ const MAX_CACHED = 10_000;
 
 /** Who the caller is, as far as LicenseAccess can tell callers apart. */
 const callerKey = (caller: Caller) =>
-  [caller.accountId, caller.restrictedToLicenseArn ?? '', caller.organization?.id ?? '', ...(caller.organization?.organizationalUnitPath ?? [])].join('|');
+  [
+    caller.accountId,
+    caller.restrictedToLicenseArn ?? '',
+    caller.organization?.id ?? '',
+    ...(caller.organization?.organizationalUnitPath ?? []),
+  ].join('|');
 
 /**
  * The licences consumption works on, looked up through LicenseAccess and the usage epochs. A hot
@@ -41,7 +46,11 @@ export class ConsumableLicenses {
   }
 
   /** The licences the caller may use for `operation` now (LicenseAccess.usableLicenses), with their terms. */
-  usable(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<ConsumableLicense[]> {
+  usable(
+    caller: Caller,
+    operation: LicenseManager.AllowedOperation,
+    selector: LicenseSelector,
+  ): Promise<ConsumableLicense[]> {
     const key = `${callerKey(caller)}#${operation}#${JSON.stringify(selector)}`;
     const now = performance.now();
     const cached = this.cache.get(key);
@@ -63,7 +72,11 @@ export class ConsumableLicenses {
     return terms;
   }
 
-  private async lookUp(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<ConsumableLicense[]> {
+  private async lookUp(
+    caller: Caller,
+    operation: LicenseManager.AllowedOperation,
+    selector: LicenseSelector,
+  ): Promise<ConsumableLicense[]> {
     return this.withTerms(await this.access.usableLicenses(caller, operation, selector));
   }
 
@@ -72,7 +85,11 @@ export class ConsumableLicenses {
     const rows = await this.db
       .selectFrom('license_usage_epochs')
       .select(['license_id', 'usage_epoch'])
-      .where('license_id', 'in', licenses.map((l) => licenseIdOf(l.license.LicenseArn)))
+      .where(
+        'license_id',
+        'in',
+        licenses.map((l) => licenseIdOf(l.license.LicenseArn)),
+      )
       .execute();
     const epochs = new Map(rows.map((row) => [row.license_id, row.usage_epoch]));
     return licenses.map((accessible) => ({

@@ -6,7 +6,10 @@ import { licenseIdOf } from '../domain/license-usage/license-usage';
 import type { ConsumptionStatus } from '../infra/database/license-consumption.tables';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 
-const ENDED: Partial<Record<LicenseUsageEvent['type'], ConsumptionStatus>> = { LicenseCheckedIn: 'CHECKED_IN', LicenseConsumptionExpired: 'EXPIRED' };
+const ENDED: Partial<Record<LicenseUsageEvent['type'], ConsumptionStatus>> = {
+  LicenseCheckedIn: 'CHECKED_IN',
+  LicenseConsumptionExpired: 'EXPIRED',
+};
 
 /**
  * The license_consumptions view (each checkout by its consumption token, with its status and
@@ -51,9 +54,16 @@ export const licenseConsumptionsProjection: Projection<GrantsDatabase> = {
         .execute();
     }
     for (const status of ['CHECKED_IN', 'EXPIRED'] as const) {
-      const tokens = usage.flatMap((event) => (ENDED[event.type] === status ? [(event.data as { consumptionToken: string }).consumptionToken] : []));
+      const tokens = usage.flatMap((event) =>
+        ENDED[event.type] === status ? [(event.data as { consumptionToken: string }).consumptionToken] : [],
+      );
       if (tokens.length === 0) continue;
-      await db.updateTable('license_consumptions').set({ status }).where('consumption_token', 'in', tokens).where('status', '=', 'ACTIVE').execute();
+      await db
+        .updateTable('license_consumptions')
+        .set({ status })
+        .where('consumption_token', 'in', tokens)
+        .where('status', '=', 'ACTIVE')
+        .execute();
     }
   },
   async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
@@ -62,7 +72,8 @@ export const licenseConsumptionsProjection: Projection<GrantsDatabase> = {
 };
 
 /** Whether a licence event starts a new usage period: a version with ResetUsage, or a renewal. */
-const startsUsagePeriod = (event: LicenseEvent) => (event.type === 'LicenseVersionCreated' && event.data.resetUsage) || event.type === 'LicenseRenewed';
+const startsUsagePeriod = (event: LicenseEvent) =>
+  (event.type === 'LicenseVersionCreated' && event.data.resetUsage) || event.type === 'LicenseRenewed';
 
 /**
  * The usage epoch of each licence: the position in the licence's stream of its latest event that
@@ -75,13 +86,19 @@ export const licenseUsageEpochsProjection: Projection<GrantsDatabase> = {
   async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
     const db = trx.withSchema(GRANTS_SCHEMA);
     for (const recorded of events) {
-      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' | 'LicenseRenewed' }> & RecordedEvent;
+      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' | 'LicenseRenewed' }> &
+        RecordedEvent;
       if (!startsUsagePeriod(event)) continue;
       const epoch = event.streamVersion;
       await db
         .insertInto('license_usage_epochs')
         .values({ license_id: licenseIdOf(event.data.licenseArn), usage_epoch: epoch })
-        .onConflict((oc) => oc.column('license_id').doUpdateSet({ usage_epoch: epoch }).where('license_usage_epochs.usage_epoch', '<', epoch))
+        .onConflict((oc) =>
+          oc
+            .column('license_id')
+            .doUpdateSet({ usage_epoch: epoch })
+            .where('license_usage_epochs.usage_epoch', '<', epoch),
+        )
         .execute();
     }
   },

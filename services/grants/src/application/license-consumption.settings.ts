@@ -22,6 +22,7 @@ export class ConsumptionSettings {
 /** A duration setting: a whole number of milliseconds, at least `min`. */
 export function millisecondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of milliseconds, at least ${min}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be a whole number of milliseconds, at least ${min}`);
   return value;
 }

@@ -5,13 +5,19 @@ import type { Checkout } from '../domain/license-usage/events';
 export function tokenPayload(checkout: Checkout): LicenseTokenPayload {
   const metadata = checkout.checkoutMetadata ?? [];
   return {
-    entitlementsAllowed: checkout.entitlementsAllowed.map((e) => ({ name: e.Name, unit: e.Unit, value: e.Value ?? '' })),
+    entitlementsAllowed: checkout.entitlementsAllowed.map((e) => ({
+      name: e.Name,
+      unit: e.Unit,
+      value: e.Value ?? '',
+    })),
     expiration: tokenTimestamp(new Date(checkout.expiration)),
     issuedAt: tokenTimestamp(new Date(checkout.issuedAt)),
     licenseArn: checkout.licenseArn,
     licenseConsumptionToken: checkout.consumptionToken,
     ...(checkout.nodeId === undefined ? {} : { nodeId: checkout.nodeId }),
     // A Name/Value list in the API, an object in the token.
-    ...(metadata.length === 0 ? {} : { checkoutMetadata: Object.fromEntries(metadata.map((m) => [m.Name ?? '', m.Value ?? ''])) }),
+    ...(metadata.length === 0
+      ? {}
+      : { checkoutMetadata: Object.fromEntries(metadata.map((m) => [m.Name ?? '', m.Value ?? ''])) }),
   };
 }

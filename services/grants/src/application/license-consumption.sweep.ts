@@ -40,7 +40,10 @@ export class LicenseConsumptionSweep {
       if (after) {
         const { expiration, token } = after;
         query = query.where((eb) =>
-          eb.or([eb('expiration', '>', expiration), eb.and([eb('expiration', '=', expiration), eb('consumption_token', '>', token)])]),
+          eb.or([
+            eb('expiration', '>', expiration),
+            eb.and([eb('expiration', '=', expiration), eb('consumption_token', '>', token)]),
+          ]),
         );
       }
       const rows = await query.orderBy('expiration').orderBy('consumption_token').limit(BATCH).execute();

@@ -52,7 +52,11 @@ export class LicenseExpirySweep {
 
   private async endTerm(id: string, arn: string, now: Date): Promise<number> {
     try {
-      const { newEvents } = await handleCommand(this.store, licenseStream(id), licenseDecider, { type: 'EndLicenseTerm', arn, now });
+      const { newEvents } = await handleCommand(this.store, licenseStream(id), licenseDecider, {
+        type: 'EndLicenseTerm',
+        arn,
+        now,
+      });
       return newEvents.length;
     } catch (error) {
       // The decider's refusal: the licence is no longer due (expired or renewed by another replica, given a new version, deleted).

@@ -22,16 +22,27 @@ export function licenseGrantQuotaProjection(quota: number): Projection<GrantsDat
         const licenseArn =
           event.type === 'GrantCreated'
             ? event.data.grant.LicenseArn
-            : (await db.selectFrom('grants').select('license_arn').where('grant_arn', '=', event.data.grantArn).executeTakeFirstOrThrow()).license_arn;
+            : (
+                await db
+                  .selectFrom('grants')
+                  .select('license_arn')
+                  .where('grant_arn', '=', event.data.grantArn)
+                  .executeTakeFirstOrThrow()
+              ).license_arn;
         const delta = event.type === 'GrantCreated' ? 1 : -1;
         const row = await db
           .insertInto('license_grant_counts')
           .values({ license_arn: licenseArn, count: delta })
-          .onConflict((oc) => oc.column('license_arn').doUpdateSet({ count: sql`license_grant_counts.count + ${delta}` }))
+          .onConflict((oc) =>
+            oc.column('license_arn').doUpdateSet({ count: sql`license_grant_counts.count + ${delta}` }),
+          )
           .returning('count')
           .executeTakeFirstOrThrow();
         if (delta > 0 && row.count > quota) {
-          throw new AwsError('ResourceLimitExceededException', `A licence can have at most ${quota} grants; ${licenseArn} has reached it.`);
+          throw new AwsError(
+            'ResourceLimitExceededException',
+            `A licence can have at most ${quota} grants; ${licenseArn} has reached it.`,
+          );
         }
       }
     },

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AggregateStates, CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
 import type { Decision } from '../domain/license-usage/decide';
 import type { LicenseUsageEvent } from '../domain/license-usage/events';
-import { evolveLicenseUsage, initialLicenseUsage, licenseUsageStream, type LicenseUsageState } from '../domain/license-usage/license-usage';
+import {
+  evolveLicenseUsage,
+  initialLicenseUsage,
+  licenseUsageStream,
+  type LicenseUsageState,
+} from '../domain/license-usage/license-usage';
 import { EVENT_STORE } from './tokens';
 
 /**
@@ -13,7 +18,10 @@ import { EVENT_STORE } from './tokens';
  */
 @Injectable()
 export class LicenseUsageStreams {
-  private readonly states = new AggregateStates<LicenseUsageState>((state, event) => evolveLicenseUsage(state, event as unknown as LicenseUsageEvent), initialLicenseUsage);
+  private readonly states = new AggregateStates<LicenseUsageState>(
+    (state, event) => evolveLicenseUsage(state, event as unknown as LicenseUsageEvent),
+    initialLicenseUsage,
+  );
   private readonly batcher: CommandBatcher;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {

@@ -7,7 +7,13 @@ import type { Kysely } from 'kysely';
 import { licenseArn, newLicenseId, parseLicenseArn } from '../domain/license/arn';
 import type { LicenseCommand } from '../domain/license/commands';
 import { licenseDecider, licenseStream } from '../domain/license/decide';
-import { clientTokenReused, licenseNotFound, notAuthorized, redirectToHomeRegion, validation } from '../domain/license/errors';
+import {
+  clientTokenReused,
+  licenseNotFound,
+  notAuthorized,
+  redirectToHomeRegion,
+  validation,
+} from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { LicenseAccess } from './license-access';
 import { isConstraintViolation } from './constraint-violation';
@@ -16,7 +22,10 @@ import { SigningKeys } from './signing-keys';
 import { DATABASE, EVENT_STORE, REGION } from './tokens';
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
-type ExistingLicenseCommand = DistributiveOmit<Exclude<LicenseCommand, { type: 'CreateLicense' | 'EndLicenseTerm' }>, 'arn' | 'accountId' | 'region' | 'now'>;
+type ExistingLicenseCommand = DistributiveOmit<
+  Exclude<LicenseCommand, { type: 'CreateLicense' | 'EndLicenseTerm' }>,
+  'arn' | 'accountId' | 'region' | 'now'
+>;
 
 /** The licences an issuer creates, versions and deletes (seller-issued licences). */
 @Injectable()
@@ -38,7 +47,10 @@ export class LicenseCommands {
    * A new licence, version 1, AVAILABLE. A retry with the same ClientToken answers the first
    * result; the view's unique index keeps two racing retries from creating two licences.
    */
-  async create(caller: Caller, input: LicenseManager.CreateLicenseRequest): Promise<LicenseManager.CreateLicenseResponse> {
+  async create(
+    caller: Caller,
+    input: LicenseManager.CreateLicenseRequest,
+  ): Promise<LicenseManager.CreateLicenseResponse> {
     const hash = requestHash(input);
     const earlier = await this.createdWith(caller, input.ClientToken, hash);
     if (earlier) return earlier;
@@ -51,11 +63,23 @@ export class LicenseCommands {
         this.store,
         licenseStream(id),
         licenseDecider,
-        { type: 'CreateLicense', arn, input, issuer, accountId: caller.accountId, region: this.region, now: this.clock.now(), clientToken: input.ClientToken, requestHash: hash },
+        {
+          type: 'CreateLicense',
+          arn,
+          input,
+          issuer,
+          accountId: caller.accountId,
+          region: this.region,
+          now: this.clock.now(),
+          clientToken: input.ClientToken,
+          requestHash: hash,
+        },
         { assumeNewStream: true },
       );
     } catch (error) {
-      const first = isConstraintViolation(error, 'licenses_by_client_token') ? await this.createdWith(caller, input.ClientToken, hash) : undefined;
+      const first = isConstraintViolation(error, 'licenses_by_client_token')
+        ? await this.createdWith(caller, input.ClientToken, hash)
+        : undefined;
       if (first) return first;
       throw error;
     }
@@ -63,7 +87,10 @@ export class LicenseCommands {
   }
 
   /** A new version replacing the whole definition (status included); SourceVersion guards against lost updates. */
-  async createVersion(caller: Caller, input: LicenseManager.CreateLicenseVersionRequest): Promise<LicenseManager.CreateLicenseVersionResponse> {
+  async createVersion(
+    caller: Caller,
+    input: LicenseManager.CreateLicenseVersionRequest,
+  ): Promise<LicenseManager.CreateLicenseVersionResponse> {
     const id = await this.issuedLicenseId(caller, input.LicenseArn);
     const issuer = await this.issuerDetails(caller, input.Issuer);
     const { state } = await this.onIssued(caller, id, input.LicenseArn, {
@@ -79,9 +106,15 @@ export class LicenseCommands {
   }
 
   /** The guide: a deleted licence is kept read-only (six months), and can no longer be used, versioned or granted. */
-  async delete(caller: Caller, input: LicenseManager.DeleteLicenseRequest): Promise<LicenseManager.DeleteLicenseResponse> {
+  async delete(
+    caller: Caller,
+    input: LicenseManager.DeleteLicenseRequest,
+  ): Promise<LicenseManager.DeleteLicenseResponse> {
     const id = await this.issuedLicenseId(caller, input.LicenseArn);
-    const { state } = await this.onIssued(caller, id, input.LicenseArn, { type: 'DeleteLicense', sourceVersion: input.SourceVersion });
+    const { state } = await this.onIssued(caller, id, input.LicenseArn, {
+      type: 'DeleteLicense',
+      sourceVersion: input.SourceVersion,
+    });
     return { Status: 'DELETED', DeletionDate: state.status === 'present' ? state.license.deletionDate : undefined };
   }
 
@@ -115,13 +148,18 @@ export class LicenseCommands {
   }
 
   private async issuerDetails(caller: Caller, issuer: LicenseManager.Issuer): Promise<LicenseManager.IssuerDetails> {
-    if (!issuer.SignKey) throw validation('Issuer.SignKey must name the signing key (a KMS key id or ARN) that signs the licence.');
+    if (!issuer.SignKey)
+      throw validation('Issuer.SignKey must name the signing key (a KMS key id or ARN) that signs the licence.');
     const key = await this.signingKeys.resolveIssuerKey(caller, issuer.SignKey);
     return { Name: issuer.Name, SignKey: key.keyArn, KeyFingerprint: key.keyFingerprint };
   }
 
   /** The first result of a CreateLicense with this ClientToken, if there was one. */
-  private async createdWith(caller: Caller, clientToken: string, hash: string): Promise<LicenseManager.CreateLicenseResponse | undefined> {
+  private async createdWith(
+    caller: Caller,
+    clientToken: string,
+    hash: string,
+  ): Promise<LicenseManager.CreateLicenseResponse | undefined> {
     const row = await this.db
       .selectFrom('licenses')
       .select(['license_arn', 'request_hash'])

@@ -10,7 +10,12 @@ import { pageOf, singleValueFilters } from './list-filters';
 import { DATABASE } from './tokens';
 
 /** ListLicenses filters (as the API documents them) and their columns. */
-const LICENSE_FILTERS = { Beneficiary: 'beneficiary', ProductSKU: 'product_sku', Fingerprint: 'key_fingerprint', Status: 'status' } as const;
+const LICENSE_FILTERS = {
+  Beneficiary: 'beneficiary',
+  ProductSKU: 'product_sku',
+  Fingerprint: 'key_fingerprint',
+  Status: 'status',
+} as const;
 
 @Injectable()
 export class LicenseQueries {
@@ -42,7 +47,10 @@ export class LicenseQueries {
   }
 
   /** Every version of the licence, oldest first. */
-  async listVersions(caller: Caller, input: LicenseManager.ListLicenseVersionsRequest): Promise<LicenseManager.ListLicenseVersionsResponse> {
+  async listVersions(
+    caller: Caller,
+    input: LicenseManager.ListLicenseVersionsRequest,
+  ): Promise<LicenseManager.ListLicenseVersionsResponse> {
     await this.access.readableLicense(caller, input.LicenseArn);
     const page = pageOf<{ version: number }>(caller, input);
     let query = this.db
@@ -50,14 +58,22 @@ export class LicenseQueries {
       .select(['version', 'document'])
       .where('license_id', '=', parseLicenseArn(input.LicenseArn)!.id);
     if (page.after) query = query.where('version', '>', page.after.version);
-    const rows = await query.orderBy('version').limit(page.limit + 1).execute();
+    const rows = await query
+      .orderBy('version')
+      .limit(page.limit + 1)
+      .execute();
     const { page: versions, nextToken } = page.cut(rows, (row) => ({ version: row.version }));
     return { Licenses: versions.map((row) => row.document), NextToken: nextToken };
   }
 
   /** The tags of a licence, to its issuer. */
   async tags(caller: Caller, arn: string): Promise<LicenseManager.ListTagsForResourceResponse> {
-    const row = await this.db.selectFrom('licenses').select('tags').where('license_arn', '=', arn).where('issuer_account_id', '=', caller.accountId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('licenses')
+      .select('tags')
+      .where('license_arn', '=', arn)
+      .where('issuer_account_id', '=', caller.accountId)
+      .executeTakeFirst();
     if (!row) throw licenseNotFound(arn);
     return { Tags: row.tags };
   }
@@ -73,15 +89,26 @@ export class LicenseQueries {
       if (input.LicenseArns.length === 0) return { Licenses: [] };
       query = query.where('license_arn', 'in', input.LicenseArns);
     }
-    for (const [column, value] of singleValueFilters(input.Filters, LICENSE_FILTERS)) query = query.where(column, '=', value);
+    for (const [column, value] of singleValueFilters(input.Filters, LICENSE_FILTERS))
+      query = query.where(column, '=', value);
     if (page.after) {
       const { createdAt, id } = page.after;
       query = query.where((eb) =>
-        eb.or([eb('created_at', '>', new Date(createdAt)), eb.and([eb('created_at', '=', new Date(createdAt)), eb('license_id', '>', id)])]),
+        eb.or([
+          eb('created_at', '>', new Date(createdAt)),
+          eb.and([eb('created_at', '=', new Date(createdAt)), eb('license_id', '>', id)]),
+        ]),
       );
     }
-    const rows = await query.orderBy('created_at').orderBy('license_id').limit(page.limit + 1).execute();
-    const { page: licenses, nextToken } = page.cut(rows, (row) => ({ createdAt: row.created_at.toISOString(), id: row.license_id }));
+    const rows = await query
+      .orderBy('created_at')
+      .orderBy('license_id')
+      .limit(page.limit + 1)
+      .execute();
+    const { page: licenses, nextToken } = page.cut(rows, (row) => ({
+      createdAt: row.created_at.toISOString(),
+      id: row.license_id,
+    }));
     return { Licenses: licenses.map((row) => row.document), NextToken: nextToken };
   }
 }

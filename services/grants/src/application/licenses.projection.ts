@@ -70,7 +70,9 @@ export const licensesProjection: Projection<GrantsDatabase> = {
           break;
         }
         case 'LicenseDeleted':
-          await setStatus(db, event.data.licenseArn, 'DELETED', event.streamVersion, { deletion_date: event.data.deletionDate });
+          await setStatus(db, event.data.licenseArn, 'DELETED', event.streamVersion, {
+            deletion_date: event.data.deletionDate,
+          });
           break;
         case 'LicenseExpired':
           await setStatus(db, event.data.licenseArn, 'EXPIRED', event.streamVersion);
@@ -84,10 +86,22 @@ export const licensesProjection: Projection<GrantsDatabase> = {
         case 'LicenseTagged':
         case 'LicenseUntagged': {
           const licenseId = parseLicenseArn(event.data.licenseArn)!.id;
-          const row = await db.selectFrom('licenses').select(['tags', 'stream_version']).where('license_id', '=', licenseId).forUpdate().executeTakeFirst();
+          const row = await db
+            .selectFrom('licenses')
+            .select(['tags', 'stream_version'])
+            .where('license_id', '=', licenseId)
+            .forUpdate()
+            .executeTakeFirst();
           if (!row || row.stream_version >= event.streamVersion) break;
-          const tags = event.type === 'LicenseTagged' ? withTags(row.tags, event.data.tags) : withoutTags(row.tags, event.data.tagKeys);
-          await db.updateTable('licenses').set({ tags: JSON.stringify(tags), stream_version: event.streamVersion }).where('license_id', '=', licenseId).execute();
+          const tags =
+            event.type === 'LicenseTagged'
+              ? withTags(row.tags, event.data.tags)
+              : withoutTags(row.tags, event.data.tagKeys);
+          await db
+            .updateTable('licenses')
+            .set({ tags: JSON.stringify(tags), stream_version: event.streamVersion })
+            .where('license_id', '=', licenseId)
+            .execute();
           break;
         }
       }
@@ -100,7 +114,12 @@ export const licensesProjection: Projection<GrantsDatabase> = {
 };
 
 /** The current version changed in place (deleted, expired, renewed): columns and document, once per event. */
-async function updateInPlace(db: Transaction<GrantsDatabase>, licenseArn: string, streamVersion: number, changes: UpdateObject<GrantsDatabase, 'licenses'>): Promise<void> {
+async function updateInPlace(
+  db: Transaction<GrantsDatabase>,
+  licenseArn: string,
+  streamVersion: number,
+  changes: UpdateObject<GrantsDatabase, 'licenses'>,
+): Promise<void> {
   await db
     .updateTable('licenses')
     .set({ ...changes, stream_version: streamVersion })
@@ -116,9 +135,18 @@ const setStatus = (
   status: LicenseManager.LicenseStatus,
   streamVersion: number,
   columns: { deletion_date?: string } = {},
-) => updateInPlace(db, licenseArn, streamVersion, { ...columns, status, document: sql`document || ${JSON.stringify({ Status: status })}::jsonb` });
+) =>
+  updateInPlace(db, licenseArn, streamVersion, {
+    ...columns,
+    status,
+    document: sql`document || ${JSON.stringify({ Status: status })}::jsonb`,
+  });
 
-async function insertVersion(db: Transaction<GrantsDatabase>, licenseId: string, license: LicenseDocument): Promise<void> {
+async function insertVersion(
+  db: Transaction<GrantsDatabase>,
+  licenseId: string,
+  license: LicenseDocument,
+): Promise<void> {
   await db
     .insertInto('license_versions')
     .values({ license_id: licenseId, version: Number(license.Version), document: JSON.stringify(license) })

@@ -26,12 +26,21 @@ export function organizationIntegrationRecorder(deploymentRegion: string) {
       logger.warn(`ServiceSettingsUpdated ${event.eventId} names no account; ignored`);
       return;
     }
-    const link = { organization_id: settings.organizationId ?? null, organization_integration: settings.organizationIntegration === true, recorded_at: event.recordedAt };
+    const link = {
+      organization_id: settings.organizationId ?? null,
+      organization_integration: settings.organizationIntegration === true,
+      recorded_at: event.recordedAt,
+    };
     await (trx as Transaction<GrantsDatabase>)
       .withSchema(GRANTS_SCHEMA)
       .insertInto('organization_integrations')
       .values({ account_id: settings.accountId, region: settings.region ?? deploymentRegion, ...link })
-      .onConflict((oc) => oc.columns(['account_id', 'region']).doUpdateSet(link).where('organization_integrations.recorded_at', '<=', new Date(event.recordedAt)))
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'region'])
+          .doUpdateSet(link)
+          .where('organization_integrations.recorded_at', '<=', new Date(event.recordedAt)),
+      )
       .execute();
   };
 }
@@ -53,13 +62,20 @@ export class OrganizationIntegrations {
    */
   async autoAccepts(grantor: Caller, granteeAccountId: string): Promise<boolean> {
     const organization = grantor.organization;
-    if (organization?.managementAccountId !== grantor.accountId || !organization.memberAccountIds?.includes(granteeAccountId)) return false;
+    if (
+      organization?.managementAccountId !== grantor.accountId ||
+      !organization.memberAccountIds?.includes(granteeAccountId)
+    )
+      return false;
     const link = await this.db
       .selectFrom('organization_integrations')
       .select(['organization_id', 'organization_integration'])
       .where('account_id', '=', grantor.accountId)
       .where('region', '=', this.region)
       .executeTakeFirst();
-    return link?.organization_integration === true && (link.organization_id === null || link.organization_id === organization.id);
+    return (
+      link?.organization_integration === true &&
+      (link.organization_id === null || link.organization_id === organization.id)
+    );
   }
 }

@@ -4,6 +4,9 @@ import { AwsError } from '@lm/service-kit';
 /** Credentials from a token consume their licence and nothing else: managing tokens is not consuming. */
 export function assertNotRestricted(caller: Caller): void {
   if (caller.restrictedToLicenseArn) {
-    throw new AwsError('AccessDeniedException', 'Temporary credentials issued from a license token can only consume that license.');
+    throw new AwsError(
+      'AccessDeniedException',
+      'Temporary credentials issued from a license token can only consume that license.',
+    );
   }
 }

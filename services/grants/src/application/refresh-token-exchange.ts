@@ -60,7 +60,12 @@ export class RefreshTokenExchange {
       throw error;
     }
     const recorded = await this.tokens.find(claims.jti);
-    if (!recorded || recorded.status !== 'AVAILABLE' || recorded.accountId !== claims.sub || recorded.tokenSha256 !== tokenSha256(token)) {
+    if (
+      !recorded ||
+      recorded.status !== 'AVAILABLE' ||
+      recorded.accountId !== claims.sub ||
+      recorded.tokenSha256 !== tokenSha256(token)
+    ) {
       throw invalidToken();
     }
     return claims;

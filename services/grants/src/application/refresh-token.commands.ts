@@ -9,9 +9,20 @@ import { accountTokensStream, decideAccountTokens, recentTokenFor } from '../dom
 import { validation } from '../domain/refresh-token/errors';
 import { atWholeSecond, signJwt } from '../domain/refresh-token/jwt';
 import type { RefreshTokenEvent } from '../domain/refresh-token/events';
-import { evolveAccountTokens, initialAccountTokens, newTokenId, type AccountTokens, type RefreshToken } from '../domain/refresh-token/refresh-tokens';
+import {
+  evolveAccountTokens,
+  initialAccountTokens,
+  newTokenId,
+  type AccountTokens,
+  type RefreshToken,
+} from '../domain/refresh-token/refresh-tokens';
 import { refreshTokenClaims } from '../domain/refresh-token/token-claims';
-import { assertOwnRoles, assertTokenProperties, expirationInDays, MAX_TOKEN_LENGTH } from '../domain/refresh-token/token-request';
+import {
+  assertOwnRoles,
+  assertTokenProperties,
+  expirationInDays,
+  MAX_TOKEN_LENGTH,
+} from '../domain/refresh-token/token-request';
 import { LicenseAccess, type AccessibleLicense } from './license-access';
 import { assertNotRestricted } from './refresh-token-callers';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
@@ -68,7 +79,8 @@ export class RefreshTokenCommands {
       clientToken: input.ClientToken,
     };
     const text = this.sign(draft);
-    if (text.length > MAX_TOKEN_LENGTH) throw validation(`The token would be longer than ${MAX_TOKEN_LENGTH} characters; use shorter TokenProperties.`);
+    if (text.length > MAX_TOKEN_LENGTH)
+      throw validation(`The token would be longer than ${MAX_TOKEN_LENGTH} characters; use shorter TokenProperties.`);
     const state = await this.decide(caller.accountId, {
       type: 'CreateToken',
       token: { ...draft, tokenSha256: tokenSha256(text) },
@@ -76,13 +88,22 @@ export class RefreshTokenCommands {
       now,
     });
     const created = recentTokenFor(state, input.ClientToken, now)!;
-    return { TokenId: created.tokenId, TokenType: 'REFRESH_TOKEN', Token: created.tokenId === draft.tokenId ? text : this.signedAgain(created) };
+    return {
+      TokenId: created.tokenId,
+      TokenType: 'REFRESH_TOKEN',
+      Token: created.tokenId === draft.tokenId ? text : this.signedAgain(created),
+    };
   }
 
   /** Deleting a deleted token changes nothing; another account's token is not found. */
   async delete(caller: Caller, tokenId: string): Promise<void> {
     assertNotRestricted(caller);
-    await this.decide(caller.accountId, { type: 'DeleteToken', tokenId, accountId: caller.accountId, now: this.clock.now() });
+    await this.decide(caller.accountId, {
+      type: 'DeleteToken',
+      tokenId,
+      accountId: caller.accountId,
+      now: this.clock.now(),
+    });
   }
 
   /** Decides on the account's tokens and appends at the version decided on; the state after. */
@@ -106,7 +127,8 @@ export class RefreshTokenCommands {
   private signedAgain(token: RefreshToken): string {
     const text = this.sign(token);
     // Only a master key changed within the ClientToken window could make them differ.
-    if (tokenSha256(text) !== token.tokenSha256) throw new Error(`Token ${token.tokenId} cannot be issued again: the master key changed`);
+    if (tokenSha256(text) !== token.tokenSha256)
+      throw new Error(`Token ${token.tokenId} cannot be issued again: the master key changed`);
     return text;
   }
 

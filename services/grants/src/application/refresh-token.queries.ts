@@ -34,7 +34,11 @@ export class RefreshTokenQueries {
 
   /** A token as recorded (deleted ones too), whoever created it. */
   async find(tokenId: string): Promise<RefreshToken | undefined> {
-    const row = await this.db.selectFrom('refresh_tokens').select('document').where('token_id', '=', tokenId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('refresh_tokens')
+      .select('document')
+      .where('token_id', '=', tokenId)
+      .executeTakeFirst();
     return row?.document;
   }
 
@@ -42,7 +46,11 @@ export class RefreshTokenQueries {
   async list(caller: Caller, input: LicenseManager.ListTokensRequest): Promise<LicenseManager.ListTokensResponse> {
     assertNotRestricted(caller);
     const limit = pageSize(input.MaxResults, PAGE, PAGE);
-    const after = decodePageToken<{ createdAt: string; tokenId: string }>(input.NextToken, caller.accountId, 'ValidationException');
+    const after = decodePageToken<{ createdAt: string; tokenId: string }>(
+      input.NextToken,
+      caller.accountId,
+      'ValidationException',
+    );
     let query = this.db
       .selectFrom('refresh_tokens')
       .select(['token_id', 'created_at', 'document'])
@@ -55,13 +63,17 @@ export class RefreshTokenQueries {
       query = query.where('token_id', 'in', input.TokenIds);
     }
     for (const filter of input.Filters ?? []) {
-      if (filter.Name !== LICENSE_ARNS_FILTER) throw validation(`Filter name ${filter.Name} is not supported. Supported: ${LICENSE_ARNS_FILTER}.`);
+      if (filter.Name !== LICENSE_ARNS_FILTER)
+        throw validation(`Filter name ${filter.Name} is not supported. Supported: ${LICENSE_ARNS_FILTER}.`);
       if (!filter.Values?.length) throw validation(`Filter ${LICENSE_ARNS_FILTER} needs at least one value.`);
       query = query.where('license_arn', 'in', filter.Values);
     }
     if (after) {
       query = query.where((eb) =>
-        eb.or([eb('created_at', '>', new Date(after.createdAt)), eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('token_id', '>', after.tokenId)])]),
+        eb.or([
+          eb('created_at', '>', new Date(after.createdAt)),
+          eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('token_id', '>', after.tokenId)]),
+        ]),
       );
     }
     const rows = await query.execute();
@@ -69,7 +81,10 @@ export class RefreshTokenQueries {
     const last = page.at(-1);
     return {
       Tokens: page.map((row) => toTokenData(row.document)),
-      NextToken: rows.length > limit && last ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), tokenId: last.token_id }) : undefined,
+      NextToken:
+        rows.length > limit && last
+          ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), tokenId: last.token_id })
+          : undefined,
     };
   }
 }

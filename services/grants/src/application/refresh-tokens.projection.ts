@@ -37,9 +37,16 @@ export const refreshTokensProjection: Projection<any> = {
           .execute();
         continue;
       }
-      const row = await db.selectFrom('refresh_tokens').select('document').where('token_id', '=', event.data.tokenId).forUpdate().executeTakeFirst();
+      const row = await db
+        .selectFrom('refresh_tokens')
+        .select('document')
+        .where('token_id', '=', event.data.tokenId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!row) continue;
-      const token = evolveAccountTokens({ tokens: { [event.data.tokenId]: row.document } }, event).tokens[event.data.tokenId];
+      const token = evolveAccountTokens({ tokens: { [event.data.tokenId]: row.document } }, event).tokens[
+        event.data.tokenId
+      ];
       await db
         .updateTable('refresh_tokens')
         .set({ status: token.status, document: JSON.stringify(token) })

@@ -42,7 +42,11 @@ export class SigningKeyMaterial {
   }
 
   private async open(keyId: string): Promise<KeyObject> {
-    const row = await this.db.selectFrom('signing_key_material').select('sealed').where('key_id', '=', keyId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('signing_key_material')
+      .select('sealed')
+      .where('key_id', '=', keyId)
+      .executeTakeFirst();
     if (!row) throw new Error(`The private half of signing key ${keyId} is missing`);
     return createPrivateKey({ key: this.masterKey.open(PURPOSE, row.sealed), format: 'der', type: 'pkcs8' });
   }

@@ -61,7 +61,10 @@ export class SigningKeyCommands {
   }
 
   /** ScheduleKeyDeletion: the key stops signing at once; it is kept, so that what it signed still verifies. */
-  async scheduleDeletion(caller: Caller, input: Kms.ScheduleKeyDeletionRequest): Promise<Kms.ScheduleKeyDeletionResponse> {
+  async scheduleDeletion(
+    caller: Caller,
+    input: Kms.ScheduleKeyDeletionRequest,
+  ): Promise<Kms.ScheduleKeyDeletionResponse> {
     const keyId = ownKeyId(input.KeyId, caller);
     if (!keyId) throw keyNotFound(input.KeyId);
     const keyArn = signingKeyArn(caller.region, caller.accountId, keyId);

@@ -14,9 +14,11 @@ import { SigningKeys, type IssuerKey } from './signing-keys';
  */
 const STATE_TTL_MS = 5_000;
 
-const invalidSignKey = (signKey: string, why: string) => new AwsError('InvalidParameterValueException', `SignKey ${signKey} ${why}`);
+const invalidSignKey = (signKey: string, why: string) =>
+  new AwsError('InvalidParameterValueException', `SignKey ${signKey} ${why}`);
 
-const cannotSign = (errorCode: string, message: string) => new AwsError('FailedDependencyException', message, { ErrorCode: errorCode });
+const cannotSign = (errorCode: string, message: string) =>
+  new AwsError('FailedDependencyException', message, { ErrorCode: errorCode });
 
 /** SigningKeys served by this service's own key store (the KMS subset). */
 @Injectable()
@@ -36,10 +38,15 @@ export class KeyStoreSigningKeys extends SigningKeys {
     try {
       key = await this.queries.findOwned(caller, signKey);
     } catch (error) {
-      if (error instanceof AwsError && error.code === 'InvalidArnException') throw invalidSignKey(signKey, 'is not a key id or key ARN.');
+      if (error instanceof AwsError && error.code === 'InvalidArnException')
+        throw invalidSignKey(signKey, 'is not a key id or key ARN.');
       throw error;
     }
-    if (!key) throw invalidSignKey(signKey, `is not a signing key of account ${caller.accountId} in ${caller.region} (create one with kms create-key --key-spec RSA_2048 --key-usage SIGN_VERIFY).`);
+    if (!key)
+      throw invalidSignKey(
+        signKey,
+        `is not a signing key of account ${caller.accountId} in ${caller.region} (create one with kms create-key --key-spec RSA_2048 --key-usage SIGN_VERIFY).`,
+      );
     // Every key of this store is an RSA key for SIGN_VERIFY: its state is all that is left to check.
     if (key.keyState !== 'Enabled') throw invalidSignKey(signKey, `is ${key.keyState} and cannot sign.`);
     return { keyArn: key.arn, keyFingerprint: key.fingerprint };
@@ -60,7 +67,8 @@ export class KeyStoreSigningKeys extends SigningKeys {
   private async enabledKeyId(keyArn: string): Promise<string> {
     const key = await this.recentlyRead(keyArn);
     if (!key) throw cannotSign('NotFoundException', `The signing key ${keyArn} does not exist.`);
-    if (key.keyState !== 'Enabled') throw cannotSign('KMSInvalidStateException', `The signing key ${keyArn} is ${key.keyState} and cannot sign.`);
+    if (key.keyState !== 'Enabled')
+      throw cannotSign('KMSInvalidStateException', `The signing key ${keyArn} is ${key.keyState} and cannot sign.`);
     return key.keyId;
   }
 

@@ -6,9 +6,18 @@ import { evolveSigningKey, type SigningKeyState } from '../domain/signing-key/si
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 
 /** The key's state before an event, from its row (a creation is the stream's first event). */
-async function stateBefore(db: Transaction<GrantsDatabase>, keyId: string, event: RecordedEvent): Promise<SigningKeyState | 'already-applied'> {
+async function stateBefore(
+  db: Transaction<GrantsDatabase>,
+  keyId: string,
+  event: RecordedEvent,
+): Promise<SigningKeyState | 'already-applied'> {
   if (event.type === 'SigningKeyCreated') return { status: 'absent' };
-  const row = await db.selectFrom('signing_keys').select(['version', 'document']).where('key_id', '=', keyId).forUpdate().executeTakeFirst();
+  const row = await db
+    .selectFrom('signing_keys')
+    .select(['version', 'document'])
+    .where('key_id', '=', keyId)
+    .forUpdate()
+    .executeTakeFirst();
   if (row && row.version >= event.streamVersion) return 'already-applied';
   return row ? { status: 'present', key: row.document } : { status: 'absent' };
 }
@@ -35,7 +44,9 @@ export const signingKeysProjection: Projection<any> = {
       await db
         .insertInto('signing_keys')
         .values({ key_id: keyId, account_id: key.accountId, region: key.region, created_at: key.createdAt, ...values })
-        .onConflict((oc) => oc.column('key_id').doUpdateSet(values).where('signing_keys.version', '<', event.streamVersion))
+        .onConflict((oc) =>
+          oc.column('key_id').doUpdateSet(values).where('signing_keys.version', '<', event.streamVersion),
+        )
         .execute();
     }
   },

@@ -36,7 +36,11 @@ export class SigningKeyQueries {
 
   async list(caller: Caller, input: Kms.ListKeysRequest): Promise<Kms.ListKeysResponse> {
     const limit = pageSize(input.Limit, DEFAULT_PAGE, MAX_PAGE);
-    const after = decodePageToken<{ createdAt: string; keyId: string }>(input.Marker, caller.accountId, 'InvalidMarkerException');
+    const after = decodePageToken<{ createdAt: string; keyId: string }>(
+      input.Marker,
+      caller.accountId,
+      'InvalidMarkerException',
+    );
     let query = this.db
       .selectFrom('signing_keys')
       .select(['key_id', 'created_at', 'document'])
@@ -44,16 +48,27 @@ export class SigningKeyQueries {
       .where('region', '=', caller.region);
     if (after) {
       const createdAt = new Date(after.createdAt);
-      query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('key_id', '>', after.keyId)])]));
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '>', createdAt),
+          eb.and([eb('created_at', '=', createdAt), eb('key_id', '>', after.keyId)]),
+        ]),
+      );
     }
-    const rows = await query.orderBy('created_at').orderBy('key_id').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at')
+      .orderBy('key_id')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const truncated = rows.length > limit && last !== undefined;
     return {
       Keys: page.map((row) => ({ KeyId: row.key_id, KeyArn: row.document.arn })),
       Truncated: truncated,
-      NextMarker: truncated ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), keyId: last.key_id }) : undefined,
+      NextMarker: truncated
+        ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), keyId: last.key_id })
+        : undefined,
     };
   }
 
@@ -81,7 +96,11 @@ export class SigningKeyQueries {
   async byArn(keyArn: string): Promise<SigningKey | undefined> {
     const parts = parseKeyArn(keyArn);
     if (!parts) return undefined;
-    const row = await this.db.selectFrom('signing_keys').select('document').where('key_id', '=', parts.keyId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('signing_keys')
+      .select('document')
+      .where('key_id', '=', parts.keyId)
+      .executeTakeFirst();
     return row?.document.arn === keyArn ? row.document : undefined;
   }
 }

@@ -32,7 +32,9 @@ export class TemporaryCredentialsCommands {
     private readonly vault: TemporaryCredentialsVault,
   ) {}
 
-  async assumeRoleWithWebIdentity(input: Sts.AssumeRoleWithWebIdentityRequest): Promise<Sts.AssumeRoleWithWebIdentityResponse> {
+  async assumeRoleWithWebIdentity(
+    input: Sts.AssumeRoleWithWebIdentityRequest,
+  ): Promise<Sts.AssumeRoleWithWebIdentityResponse> {
     const now = atWholeSecond(this.clock.now());
     const accessToken = this.verifiedAccessToken(input.WebIdentityToken, now);
     const issued = decideAssumeRoleWithWebIdentity({

@@ -28,7 +28,11 @@ export class ViewLicenseAccess extends LicenseAccess {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 
-  async usableLicenses(caller: Caller, operation: LicenseManager.AllowedOperation, selector: LicenseSelector): Promise<AccessibleLicense[]> {
+  async usableLicenses(
+    caller: Caller,
+    operation: LicenseManager.AllowedOperation,
+    selector: LicenseSelector,
+  ): Promise<AccessibleLicense[]> {
     const now = this.clock.now();
     let usable = this.db
       .selectFrom('licenses')
@@ -38,10 +42,13 @@ export class ViewLicenseAccess extends LicenseAccess {
     if ('licenseArn' in selector) {
       usable = usable.where('licenses.license_arn', '=', selector.licenseArn);
     } else {
-      usable = usable.where('licenses.product_sku', '=', selector.productSku).where('licenses.key_fingerprint', '=', selector.keyFingerprint);
+      usable = usable
+        .where('licenses.product_sku', '=', selector.productSku)
+        .where('licenses.key_fingerprint', '=', selector.keyFingerprint);
       if (selector.beneficiary !== undefined) usable = usable.where('licenses.beneficiary', '=', selector.beneficiary);
     }
-    if (caller.restrictedToLicenseArn) usable = usable.where('licenses.license_arn', '=', caller.restrictedToLicenseArn);
+    if (caller.restrictedToLicenseArn)
+      usable = usable.where('licenses.license_arn', '=', caller.restrictedToLicenseArn);
 
     const issued = await usable
       .where('licenses.issuer_account_id', '=', caller.accountId)
@@ -57,14 +64,23 @@ export class ViewLicenseAccess extends LicenseAccess {
       .where((eb) => coveringCaller(eb, caller))
       .where(sql<boolean>`grants.document->'GrantedOperations' ? ${operation}`)
       .where((eb) => eb.or([eb('parent.grant_arn', 'is', null), eb('parent.status', 'in', USABLE_PARENT_STATUSES)]))
-      .select(['licenses.document', 'licenses.issuer_account_id', 'grants.grant_arn', sql<LicenseManager.AllowedOperation[]>`grants.document->'GrantedOperations'`.as('operations')])
+      .select([
+        'licenses.document',
+        'licenses.issuer_account_id',
+        'grants.grant_arn',
+        sql<LicenseManager.AllowedOperation[]>`grants.document->'GrantedOperations'`.as('operations'),
+      ])
       .orderBy('licenses.created_at')
       .orderBy('grants.created_at')
       .execute();
 
     const reached = new Map<string, AccessibleLicense>();
     for (const row of issued) {
-      reached.set(row.document.LicenseArn, { license: row.document, issuerAccountId: row.issuer_account_id, route: { kind: 'issuer' } });
+      reached.set(row.document.LicenseArn, {
+        license: row.document,
+        issuerAccountId: row.issuer_account_id,
+        route: { kind: 'issuer' },
+      });
     }
     for (const row of granted) {
       if (reached.has(row.document.LicenseArn)) continue;
@@ -78,14 +94,16 @@ export class ViewLicenseAccess extends LicenseAccess {
   }
 
   async readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {
-    if (caller.restrictedToLicenseArn && caller.restrictedToLicenseArn !== licenseArn) throw licenseNotFound(licenseArn);
+    if (caller.restrictedToLicenseArn && caller.restrictedToLicenseArn !== licenseArn)
+      throw licenseNotFound(licenseArn);
     const row = await this.db
       .selectFrom('licenses')
       .select(['document', 'issuer_account_id'])
       .where('license_arn', '=', licenseArn)
       .executeTakeFirst();
     if (!row) throw licenseNotFound(licenseArn);
-    if (row.issuer_account_id === caller.accountId) return { license: row.document, issuerAccountId: row.issuer_account_id, route: { kind: 'issuer' } };
+    if (row.issuer_account_id === caller.accountId)
+      return { license: row.document, issuerAccountId: row.issuer_account_id, route: { kind: 'issuer' } };
     // The grant that best shows how the caller holds the licence: an ACTIVE one first.
     const grant = await this.db
       .selectFrom('grants')

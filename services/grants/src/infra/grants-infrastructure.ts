@@ -1,6 +1,9 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { grantsProjection } from '../application/grants.projection';
-import { licenseConsumptionsProjection, licenseUsageEpochsProjection } from '../application/license-consumption.projection';
+import {
+  licenseConsumptionsProjection,
+  licenseUsageEpochsProjection,
+} from '../application/license-consumption.projection';
 import { millisecondsFromEnv } from '../application/license-consumption.settings';
 import { licenseGrantQuotaProjection } from '../application/license-grant-quota.projection';
 import { licensesProjection } from '../application/licenses.projection';
@@ -46,7 +49,8 @@ export function grantsPerLicenseQuota(env = process.env): number {
 }
 
 /** How often licences past their Validity.End are recorded as EXPIRED (LM_LICENSE_EXPIRY_SWEEP_MS, default 60 s). */
-export const licenseExpirySweepMs = (env = process.env): number => millisecondsFromEnv(env, 'LM_LICENSE_EXPIRY_SWEEP_MS', 60_000, 1);
+export const licenseExpirySweepMs = (env = process.env): number =>
+  millisecondsFromEnv(env, 'LM_LICENSE_EXPIRY_SWEEP_MS', 60_000, 1);
 
 export type GrantsInfrastructure = ServiceStore;
 

@@ -38,7 +38,14 @@ import { GrantsController } from './grants.controller';
 import { KmsController } from './kms.controller';
 import { LicensesController } from './licenses.controller';
 import { GRANTS_SCHEMA } from './database/schema';
-import { licenseExpirySweepMs, masterKeyFromEnv, openGrantsInfrastructure, SERVICE_NAME, tokensPerLicenseQuota, type GrantsInfrastructure } from './grants-infrastructure';
+import {
+  licenseExpirySweepMs,
+  masterKeyFromEnv,
+  openGrantsInfrastructure,
+  SERVICE_NAME,
+  tokensPerLicenseQuota,
+  type GrantsInfrastructure,
+} from './grants-infrastructure';
 import { StsController } from './sts.controller';
 import { TagsController } from './tags.controller';
 import { TokensController } from './tokens.controller';
@@ -46,7 +53,16 @@ import { TokensController } from './tokens.controller';
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE), KmsController, LicensesController, GrantsController, TagsController, TokensController, StsController, ConsumptionController],
+  controllers: [
+    createHealthController(SERVICE_NAME, DATABASE),
+    KmsController,
+    LicensesController,
+    GrantsController,
+    TagsController,
+    TokensController,
+    StsController,
+    ConsumptionController,
+  ],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
@@ -106,9 +122,15 @@ export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdo
    * every LM_CONSUMPTION_SWEEP_MS and licences past their validity every LM_LICENSE_EXPIRY_SWEEP_MS.
    */
   async onApplicationBootstrap(): Promise<void> {
-    this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
+    this.nc = await connect({
+      servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','),
+      name: `${SERVICE_NAME}-events`,
+    });
     this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
-    this.distribution = this.infra.store.subscribe({ name: GRANT_DISTRIBUTION_SUBSCRIPTION, handler: (events) => this.grantDistribution.handle(events) });
+    this.distribution = this.infra.store.subscribe({
+      name: GRANT_DISTRIBUTION_SUBSCRIPTION,
+      handler: (events) => this.grantDistribution.handle(events),
+    });
     this.integrationsConsumer = await startDurableEventConsumer({
       nc: this.nc,
       db: this.infra.db,
@@ -123,7 +145,9 @@ export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Runs a sweep every `intervalMs`; a failed run is logged, and the next one tries again. */
   private every(intervalMs: number, name: string, sweep: () => Promise<unknown>): void {
-    this.sweeps.push(setInterval(() => sweep().catch((error: Error) => new Logger(name).error(error.message)), intervalMs));
+    this.sweeps.push(
+      setInterval(() => sweep().catch((error: Error) => new Logger(name).error(error.message)), intervalMs),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

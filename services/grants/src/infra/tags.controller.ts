@@ -29,14 +29,18 @@ export class TagsController {
   @MessagePattern(subject('TagResource'))
   async tag(@Payload() { caller, input }: Request<'TagResource'>) {
     const arn = input.ResourceArn;
-    await (resourceOf(arn) === 'license' ? this.licenses.tag(caller, arn, input.Tags) : this.grants.tag(caller, arn, input.Tags));
+    await (resourceOf(arn) === 'license'
+      ? this.licenses.tag(caller, arn, input.Tags)
+      : this.grants.tag(caller, arn, input.Tags));
     return {};
   }
 
   @MessagePattern(subject('UntagResource'))
   async untag(@Payload() { caller, input }: Request<'UntagResource'>) {
     const arn = input.ResourceArn;
-    await (resourceOf(arn) === 'license' ? this.licenses.untag(caller, arn, input.TagKeys) : this.grants.untag(caller, arn, input.TagKeys));
+    await (resourceOf(arn) === 'license'
+      ? this.licenses.untag(caller, arn, input.TagKeys)
+      : this.grants.untag(caller, arn, input.TagKeys));
     return {};
   }
 

@@ -15,13 +15,21 @@ export class ConfigurationSharing {
   async usableOwners(caller: Pick<Caller, 'accountId' | 'region' | 'organization'>): Promise<Set<string>> {
     const owners = new Set([caller.accountId]);
     const management = caller.organization?.managementAccountId;
-    if (management && management !== caller.accountId && (await this.sharesWithOrganization(management, caller.region, caller.organization!.id))) {
+    if (
+      management &&
+      management !== caller.accountId &&
+      (await this.sharesWithOrganization(management, caller.region, caller.organization!.id))
+    ) {
       owners.add(management);
     }
     return owners;
   }
 
-  private async sharesWithOrganization(managementAccountId: string, region: string, organizationId: string): Promise<boolean> {
+  private async sharesWithOrganization(
+    managementAccountId: string,
+    region: string,
+    organizationId: string,
+  ): Promise<boolean> {
     const settings = await this.settings.settingsOf(managementAccountId, region);
     return settings.organizationIntegration && settings.organizationId === organizationId;
   }

@@ -15,7 +15,10 @@ const EMPTY: ConsumptionSummary = { consumedLicenses: 0, consumedByType: new Map
  * Licences in use per configuration, from the association rows: per consumption key (a resource,
  * or the Dedicated Host its instances share) the largest consumption counts, once.
  */
-export async function consumptionSummaries(db: Kysely<LicensingDatabase>, configurationIds: string[]): Promise<Map<string, ConsumptionSummary>> {
+export async function consumptionSummaries(
+  db: Kysely<LicensingDatabase>,
+  configurationIds: string[],
+): Promise<Map<string, ConsumptionSummary>> {
   const summaries = new Map<string, ConsumptionSummary>();
   if (configurationIds.length === 0) return summaries;
   const rows = await db
@@ -27,7 +30,11 @@ export async function consumptionSummaries(db: Kysely<LicensingDatabase>, config
     .execute();
   const byKey = new Map<string, Map<string, number>>();
   for (const row of rows) {
-    const summary = summaries.get(row.configuration_id) ?? { consumedLicenses: 0, consumedByType: new Map(), associationsByType: new Map() };
+    const summary = summaries.get(row.configuration_id) ?? {
+      consumedLicenses: 0,
+      consumedByType: new Map(),
+      associationsByType: new Map(),
+    };
     const type = row.resource_type as LicenseManager.ResourceType;
     summary.consumedByType.set(type, (summary.consumedByType.get(type) ?? 0) + Number(row.consumed));
     summary.associationsByType.set(type, (summary.associationsByType.get(type) ?? 0) + Number(row.associations));

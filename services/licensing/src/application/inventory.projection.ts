@@ -12,7 +12,10 @@ const orUndefined = <T>(value: T | null): T | undefined => (value === null ? und
  * records the event as processed; an older observation never overwrites a newer one. Returns the
  * resource's facts when they changed.
  */
-export async function applyInventoryEvent(event: DomainEventMessage, trx: Transaction<any>): Promise<ResourceFacts | undefined> {
+export async function applyInventoryEvent(
+  event: DomainEventMessage,
+  trx: Transaction<any>,
+): Promise<ResourceFacts | undefined> {
   const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
   if (event.type === 'ResourceObserved') {
     const data = event.data as unknown as ResourceObservedData;
@@ -49,7 +52,9 @@ export async function applyInventoryEvent(event: DomainEventMessage, trx: Transa
     const stored = await db
       .insertInto('resources')
       .values({ resource_arn: data.resourceArn, ...row })
-      .onConflict((oc) => oc.column('resource_arn').doUpdateSet(row).where('resources.observed_at', '<=', new Date(data.observedAt)))
+      .onConflict((oc) =>
+        oc.column('resource_arn').doUpdateSet(row).where('resources.observed_at', '<=', new Date(data.observedAt)),
+      )
       .returning('facts')
       .executeTakeFirst();
     // Nothing returned: an older observation than the one stored, which changes nothing.

@@ -29,8 +29,12 @@ export class LaunchAdmission {
     @Inject(REGION) private readonly region: string,
   ) {}
 
-  async authorize(caller: Caller | undefined, input: Extensions.AuthorizeLaunchRequest): Promise<Extensions.AuthorizeLaunchResponse> {
-    if (input.ResourceType === 'EC2_AMI') throw new AwsError('ValidationException', 'An AMI is not launched: authorize the instances launched from it.');
+  async authorize(
+    caller: Caller | undefined,
+    input: Extensions.AuthorizeLaunchRequest,
+  ): Promise<Extensions.AuthorizeLaunchResponse> {
+    if (input.ResourceType === 'EC2_AMI')
+      throw new AwsError('ValidationException', 'An AMI is not launched: authorize the instances launched from it.');
     const accountId = launchingAccount(caller, input.AccountId);
     const region = input.Region ?? caller?.region ?? this.region;
     const resource: ResourceFacts = {
@@ -49,18 +53,35 @@ export class LaunchAdmission {
       amiId: input.AmiId,
       active: true,
     };
-    const fromAmi = input.AmiId ? await this.specifications.configurationsOfAmi(resourceArn('EC2_AMI', region, accountId, input.AmiId), accountId) : [];
+    const fromAmi = input.AmiId
+      ? await this.specifications.configurationsOfAmi(resourceArn('EC2_AMI', region, accountId, input.AmiId), accountId)
+      : [];
     const arns = [...new Set([...(input.LicenseConfigurationArns ?? []), ...fromAmi])];
     if (arns.length > 0) {
       try {
         // Without a signed caller the organization is unknown: only the account's own configurations apply.
-        const usableOwners = caller ? await this.sharing.usableOwners({ accountId, region, organization: caller.organization }) : new Set([accountId]);
-        await this.specifications.apply({ accountId, usableOwners, resource, add: arns.map((licenseConfigurationArn) => ({ licenseConfigurationArn })), remove: [] });
+        const usableOwners = caller
+          ? await this.sharing.usableOwners({ accountId, region, organization: caller.organization })
+          : new Set([accountId]);
+        await this.specifications.apply({
+          accountId,
+          usableOwners,
+          resource,
+          add: arns.map((licenseConfigurationArn) => ({ licenseConfigurationArn })),
+          remove: [],
+        });
       } catch (error) {
         if (error instanceof LicenseUsageRefused) {
-          await this.specifications.recordFailure(error.licenseConfigurationArn, resource, 'AuthorizeLaunch', error.message, caller?.principalArn ?? 'nats');
+          await this.specifications.recordFailure(
+            error.licenseConfigurationArn,
+            resource,
+            'AuthorizeLaunch',
+            error.message,
+            caller?.principalArn ?? 'nats',
+          );
         }
-        if (error instanceof AwsError && EXTENSION_ERRORS[error.code]) throw new AwsError(EXTENSION_ERRORS[error.code], error.message);
+        if (error instanceof AwsError && EXTENSION_ERRORS[error.code])
+          throw new AwsError(EXTENSION_ERRORS[error.code], error.message);
         throw error;
       }
     }
@@ -74,10 +95,17 @@ export class LaunchAdmission {
  */
 function launchingAccount(caller: Caller | undefined, requested: string | undefined): string {
   if (!caller) {
-    if (!requested) throw new AwsError('ValidationException', 'AccountId is required when the request does not come through the gateway.');
+    if (!requested)
+      throw new AwsError(
+        'ValidationException',
+        'AccountId is required when the request does not come through the gateway.',
+      );
     return requested;
   }
   if (!requested || requested === caller.accountId) return caller.accountId;
   if (caller.organization?.memberAccountIds?.includes(requested)) return requested;
-  throw new AwsError('AccessDeniedException', `Account ${caller.accountId} cannot launch resources in account ${requested}.`);
+  throw new AwsError(
+    'AccessDeniedException',
+    `Account ${caller.accountId} cannot launch resources in account ${requested}.`,
+  );
 }

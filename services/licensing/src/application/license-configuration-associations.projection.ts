@@ -10,7 +10,13 @@ import { licenseConfigurationIdOfStream } from '../domain/license-configuration/
  */
 export const licenseConfigurationAssociationsProjection: Projection<any> = {
   name: 'license-configuration-associations',
-  eventTypes: ['ResourceAssociated', 'ResourceDisassociated', 'AssociationConsumptionChanged', 'AffinityHoldStarted', 'LicenseOperationFailed'],
+  eventTypes: [
+    'ResourceAssociated',
+    'ResourceDisassociated',
+    'AssociationConsumptionChanged',
+    'AffinityHoldStarted',
+    'LicenseOperationFailed',
+  ],
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
     const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
     for (const recorded of events) {

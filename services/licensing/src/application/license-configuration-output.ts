@@ -4,7 +4,10 @@ import type { ConsumptionSummary } from './consumption-summaries';
 import { toTagList } from '../domain/tags';
 
 /** A configuration as the API's LicenseConfiguration shape (list items). */
-export function toLicenseConfigurationOutput(c: LicenseConfiguration, consumption: ConsumptionSummary): LicenseManager.LicenseConfiguration {
+export function toLicenseConfigurationOutput(
+  c: LicenseConfiguration,
+  consumption: ConsumptionSummary,
+): LicenseManager.LicenseConfiguration {
   return {
     LicenseConfigurationId: c.id,
     LicenseConfigurationArn: c.arn,
@@ -18,14 +21,23 @@ export function toLicenseConfigurationOutput(c: LicenseConfiguration, consumptio
     ConsumedLicenses: consumption.consumedLicenses,
     Status: c.status,
     OwnerAccountId: c.ownerAccountId,
-    ConsumedLicenseSummaryList: [...consumption.consumedByType].map(([ResourceType, ConsumedLicenses]) => ({ ResourceType, ConsumedLicenses })),
-    ManagedResourceSummaryList: [...consumption.associationsByType].map(([ResourceType, AssociationCount]) => ({ ResourceType, AssociationCount })),
+    ConsumedLicenseSummaryList: [...consumption.consumedByType].map(([ResourceType, ConsumedLicenses]) => ({
+      ResourceType,
+      ConsumedLicenses,
+    })),
+    ManagedResourceSummaryList: [...consumption.associationsByType].map(([ResourceType, AssociationCount]) => ({
+      ResourceType,
+      AssociationCount,
+    })),
     ProductInformationList: c.productInformationList,
     LicenseExpiry: c.licenseExpiry,
   };
 }
 
 /** GetLicenseConfiguration also carries the tags. */
-export function toGetLicenseConfigurationOutput(c: LicenseConfiguration, consumption: ConsumptionSummary): LicenseManager.GetLicenseConfigurationResponse {
+export function toGetLicenseConfigurationOutput(
+  c: LicenseConfiguration,
+  consumption: ConsumptionSummary,
+): LicenseManager.GetLicenseConfigurationResponse {
   return { ...toLicenseConfigurationOutput(c, consumption), Tags: toTagList(c.tags) };
 }

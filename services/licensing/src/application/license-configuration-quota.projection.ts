@@ -24,7 +24,9 @@ export function licenseConfigurationQuotaProjection(quota: number): Projection<a
           .insertInto('license_configuration_counts')
           .values({ owner_account_id: ownerAccountId, region, count: delta })
           .onConflict((oc) =>
-            oc.columns(['owner_account_id', 'region']).doUpdateSet({ count: sql`license_configuration_counts.count + ${delta}` }),
+            oc
+              .columns(['owner_account_id', 'region'])
+              .doUpdateSet({ count: sql`license_configuration_counts.count + ${delta}` }),
           )
           .returning('count')
           .executeTakeFirstOrThrow();

@@ -3,7 +3,11 @@ import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
-import { licenseConfigurationArn, newLicenseConfigurationId, parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
+import {
+  licenseConfigurationArn,
+  newLicenseConfigurationId,
+  parseLicenseConfigurationArn,
+} from '../domain/license-configuration/arn';
 import type { LicenseConfigurationCommand } from '../domain/license-configuration/commands';
 import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/license-configuration/decide';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
@@ -24,36 +28,54 @@ export class LicenseConfigurationCommands {
     private readonly lifecycle: ResourceLifecycle,
   ) {}
 
-  async create(caller: Caller, input: LicenseManager.CreateLicenseConfigurationRequest): Promise<LicenseManager.CreateLicenseConfigurationResponse> {
+  async create(
+    caller: Caller,
+    input: LicenseManager.CreateLicenseConfigurationRequest,
+  ): Promise<LicenseManager.CreateLicenseConfigurationResponse> {
     await this.assertExclusionRulesAllowed(caller, input.ProductInformationList);
     const id = newLicenseConfigurationId();
     const arn = licenseConfigurationArn(caller.region, caller.accountId, id);
-    await handleCommand(this.store, licenseConfigurationStream(id), licenseConfigurationDecider, {
-      type: 'CreateLicenseConfiguration',
-      id,
-      arn,
-      accountId: caller.accountId,
-      region: caller.region,
-      now: this.clock.now(),
-      input,
-    }, { assumeNewStream: true });
+    await handleCommand(
+      this.store,
+      licenseConfigurationStream(id),
+      licenseConfigurationDecider,
+      {
+        type: 'CreateLicenseConfiguration',
+        id,
+        arn,
+        accountId: caller.accountId,
+        region: caller.region,
+        now: this.clock.now(),
+        input,
+      },
+      { assumeNewStream: true },
+    );
     if (input.ProductInformationList?.length) await this.lifecycle.onProductInformationChanged(arn);
     return { LicenseConfigurationArn: arn };
   }
 
   async update(caller: Caller, input: LicenseManager.UpdateLicenseConfigurationRequest): Promise<void> {
     await this.assertExclusionRulesAllowed(caller, input.ProductInformationList);
-    await this.onExisting(caller, input.LicenseConfigurationArn, { type: 'UpdateLicenseConfiguration', now: this.clock.now(), input });
+    await this.onExisting(caller, input.LicenseConfigurationArn, {
+      type: 'UpdateLicenseConfiguration',
+      now: this.clock.now(),
+      input,
+    });
     if (input.ProductInformationList !== undefined || input.LicenseConfigurationStatus === 'AVAILABLE') {
       await this.lifecycle.onProductInformationChanged(input.LicenseConfigurationArn);
     }
   }
 
   /** The guide: exclusion rules (AccountId, Tag) need cross-account discovery; single accounts cannot add them. */
-  private async assertExclusionRulesAllowed(caller: Caller, products: LicenseManager.ProductInformation[] | undefined): Promise<void> {
+  private async assertExclusionRulesAllowed(
+    caller: Caller,
+    products: LicenseManager.ProductInformation[] | undefined,
+  ): Promise<void> {
     if (!products || !hasExclusionRules(products)) return;
     if (!(await this.settings.settingsOf(caller.accountId, caller.region)).enableCrossAccountsDiscovery) {
-      throw invalidParameter('Exclusion rules (AccountId, Tag) need cross-account discovery, which this account has not enabled.');
+      throw invalidParameter(
+        'Exclusion rules (AccountId, Tag) need cross-account discovery, which this account has not enabled.',
+      );
     }
   }
 
@@ -70,9 +92,14 @@ export class LicenseConfigurationCommands {
   }
 
   /** Runs a command on the configuration an ARN names; an ARN of another region or account names none. */
-  private async onExisting(caller: Caller, arn: string, command: DistributiveOmit<TargetedCommand, 'arn' | 'accountId'>) {
+  private async onExisting(
+    caller: Caller,
+    arn: string,
+    command: DistributiveOmit<TargetedCommand, 'arn' | 'accountId'>,
+  ) {
     const parts = parseLicenseConfigurationArn(arn);
-    if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId) throw licenseConfigurationNotFound(arn);
+    if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId)
+      throw licenseConfigurationNotFound(arn);
     await handleCommand(this.store, licenseConfigurationStream(parts.id), licenseConfigurationDecider, {
       ...command,
       arn,

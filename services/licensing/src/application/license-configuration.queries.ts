@@ -10,7 +10,12 @@ import { toTagList } from '../domain/tags';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { toGetLicenseConfigurationOutput, toLicenseConfigurationOutput } from './license-configuration-output';
 import { ConfigurationSharing } from './configuration-sharing';
-import { consumedLicensesSql, consumptionSummaries, noConsumption, type ConsumptionSummary } from './consumption-summaries';
+import {
+  consumedLicensesSql,
+  consumptionSummaries,
+  noConsumption,
+  type ConsumptionSummary,
+} from './consumption-summaries';
 import { DATABASE } from './tokens';
 
 const DEFAULT_PAGE = 100;
@@ -38,18 +43,30 @@ export class LicenseConfigurationQueries {
 
   /** The owner's configurations, and those its organization's management account shares with it. */
   async get(caller: Caller, arn: string): Promise<LicenseManager.GetLicenseConfigurationResponse> {
-    const [output] = await this.withConsumption([await this.find(arn, caller.region, await this.sharing.usableOwners(caller))], toGetLicenseConfigurationOutput);
+    const [output] = await this.withConsumption(
+      [await this.find(arn, caller.region, await this.sharing.usableOwners(caller))],
+      toGetLicenseConfigurationOutput,
+    );
     return output;
   }
 
   /** Maps configurations to their output with what their associations consume. */
-  private async withConsumption<T>(configurations: LicenseConfiguration[], output: (c: LicenseConfiguration, consumption: ConsumptionSummary) => T): Promise<T[]> {
-    const consumption = await consumptionSummaries(this.db, configurations.map((c) => c.id));
+  private async withConsumption<T>(
+    configurations: LicenseConfiguration[],
+    output: (c: LicenseConfiguration, consumption: ConsumptionSummary) => T,
+  ): Promise<T[]> {
+    const consumption = await consumptionSummaries(
+      this.db,
+      configurations.map((c) => c.id),
+    );
     return configurations.map((c) => output(c, consumption.get(c.id) ?? noConsumption()));
   }
 
   /** What the caller sees: its own configurations and those shared with it. */
-  async list(caller: Caller, input: LicenseManager.ListLicenseConfigurationsRequest): Promise<LicenseManager.ListLicenseConfigurationsResponse> {
+  async list(
+    caller: Caller,
+    input: LicenseManager.ListLicenseConfigurationsRequest,
+  ): Promise<LicenseManager.ListLicenseConfigurationsResponse> {
     return this.listOf(caller, [...(await this.sharing.usableOwners(caller))], input);
   }
 
@@ -60,7 +77,10 @@ export class LicenseConfigurationQueries {
   ): Promise<LicenseManager.ListLicenseConfigurationsForOrganizationResponse> {
     const organization = caller.organization;
     if (!organization || organization.managementAccountId !== caller.accountId) {
-      throw new AwsError('AuthorizationException', 'Only the management account of an organization can list its license configurations.');
+      throw new AwsError(
+        'AuthorizationException',
+        'Only the management account of an organization can list its license configurations.',
+      );
     }
     return this.listOf(caller, organization.memberAccountIds ?? [caller.accountId], input);
   }
@@ -92,13 +112,18 @@ export class LicenseConfigurationQueries {
     }
     const filters = input.Filters ?? [];
     if (filters.length > Object.keys(FILTER_COLUMNS).length) {
-      throw new AwsError('FilterLimitExceededException', `At most ${Object.keys(FILTER_COLUMNS).length} filters can be given.`);
+      throw new AwsError(
+        'FilterLimitExceededException',
+        `At most ${Object.keys(FILTER_COLUMNS).length} filters can be given.`,
+      );
     }
     for (const filter of filters) {
       const name = filter.Name as keyof typeof FILTER_COLUMNS | undefined;
       const column = name ? FILTER_COLUMNS[name] : undefined;
       if (!name || !column) {
-        throw invalidParameter(`Filter name ${filter.Name} is not supported. Supported: ${Object.keys(FILTER_COLUMNS).join(', ')}.`);
+        throw invalidParameter(
+          `Filter name ${filter.Name} is not supported. Supported: ${Object.keys(FILTER_COLUMNS).join(', ')}.`,
+        );
       }
       const values = filter.Values ?? [];
       if (values.length === 0) throw invalidParameter(`Filter ${name} needs a value.`);
@@ -115,21 +140,37 @@ export class LicenseConfigurationQueries {
         query =
           column === 'hard_limit'
             ? query.where('hard_limit', 'in', booleans)
-            : query.where(sql<boolean>`(${consumedLicensesSql} > coalesce((document->>'licenseCount')::bigint, ${Number.MAX_SAFE_INTEGER}))`, 'in', booleans);
+            : query.where(
+                sql<boolean>`(${consumedLicensesSql} > coalesce((document->>'licenseCount')::bigint, ${Number.MAX_SAFE_INTEGER}))`,
+                'in',
+                booleans,
+              );
       }
     }
     if (after) {
       query = query.where((eb) =>
-        eb.or([eb('created_at', '>', new Date(after.createdAt)), eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('id', '>', after.id)])]),
+        eb.or([
+          eb('created_at', '>', new Date(after.createdAt)),
+          eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('id', '>', after.id)]),
+        ]),
       );
     }
-    const rows = await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      LicenseConfigurations: await this.withConsumption(page.map((row) => row.document), toLicenseConfigurationOutput),
+      LicenseConfigurations: await this.withConsumption(
+        page.map((row) => row.document),
+        toLicenseConfigurationOutput,
+      ),
       NextToken:
-        rows.length > limit && last ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), id: last.id }) : undefined,
+        rows.length > limit && last
+          ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), id: last.id })
+          : undefined,
     };
   }
 

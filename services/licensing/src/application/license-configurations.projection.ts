@@ -2,9 +2,11 @@ import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '../domain/license-configuration/decide';
-import { evolveLicenseConfiguration, type LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
+import {
+  evolveLicenseConfiguration,
+  type LicenseConfigurationState,
+} from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
-
 
 /**
  * The configuration's state before an event, from its row. A creation is a stream's first event,
@@ -35,7 +37,13 @@ async function stateBefore(
 export const licenseConfigurationsProjection: Projection<any> = {
   name: 'license-configurations',
   // The settings only: associations and consumption are kept by the associations projection.
-  eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationUpdated', 'LicenseConfigurationTagged', 'LicenseConfigurationUntagged', 'LicenseConfigurationDeleted'],
+  eventTypes: [
+    'LicenseConfigurationCreated',
+    'LicenseConfigurationUpdated',
+    'LicenseConfigurationTagged',
+    'LicenseConfigurationUntagged',
+    'LicenseConfigurationDeleted',
+  ],
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
     const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
     for (const event of events) {
@@ -63,10 +71,7 @@ export const licenseConfigurationsProjection: Projection<any> = {
         .insertInto('license_configurations')
         .values({ id, ...values })
         .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet(values)
-            .where('license_configurations.version', '<', event.streamVersion),
+          oc.column('id').doUpdateSet(values).where('license_configurations.version', '<', event.streamVersion),
         )
         .execute();
     }

@@ -10,14 +10,19 @@ import { licenseConfigurationStream } from '../domain/license-configuration/deci
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import type { LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
-import { decideLicenseSpecifications, type UpdateLicenseSpecifications } from '../domain/license-specifications/decide-specifications';
-import { resourceSpecificationsStream, type ResourceSpecificationsState } from '../domain/license-specifications/resource-specifications';
+import {
+  decideLicenseSpecifications,
+  type UpdateLicenseSpecifications,
+} from '../domain/license-specifications/decide-specifications';
+import {
+  resourceSpecificationsStream,
+  type ResourceSpecificationsState,
+} from '../domain/license-specifications/resource-specifications';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
 import { ConfigurationSharing } from './configuration-sharing';
 import { DATABASE, EVENT_STORE } from './tokens';
-
 
 /** UpdateLicenseSpecificationsForResource: associates resources with configurations and consumes their licences. */
 @Injectable()
@@ -57,13 +62,16 @@ export class LicenseSpecificationCommands {
    * Decides on the resource and every configuration named, and appends the outcome to all of
    * them at once (see decideLicenseSpecifications). Returns what was decided per configuration.
    */
-  async apply(change: Omit<UpdateLicenseSpecifications, 'now' | 'host'>): Promise<Map<string, LicenseConfigurationEvent[]>> {
+  async apply(
+    change: Omit<UpdateLicenseSpecifications, 'now' | 'host'>,
+  ): Promise<Map<string, LicenseConfigurationEvent[]>> {
     const { resource } = change;
     const host = await this.hostOf(resource);
     const streamOf = new Map<string, string>();
     for (const arn of [...change.add.map((s) => s.licenseConfigurationArn), ...change.remove]) {
       const parts = parseLicenseConfigurationArn(arn);
-      if (!parts || parts.region !== resource.region || !change.usableOwners.has(parts.accountId)) throw licenseConfigurationNotFound(arn);
+      if (!parts || parts.region !== resource.region || !change.usableOwners.has(parts.accountId))
+        throw licenseConfigurationNotFound(arn);
       streamOf.set(arn, licenseConfigurationStream(parts.id));
     }
     const specificationsStream = resourceSpecificationsStream(resource.resourceArn);
@@ -76,7 +84,9 @@ export class LicenseSpecificationCommands {
     // Commands on the same configurations are batched: a hot configuration commits many at once.
     const batchKey = [...streamOf.values()].sort().join('|') || specificationsStream;
     const decide = (states: Map<string, unknown>) => {
-      const configurations = new Map([...streamOf].map(([arn, stream]) => [arn, states.get(stream) as LicenseConfigurationState]));
+      const configurations = new Map(
+        [...streamOf].map(([arn, stream]) => [arn, states.get(stream) as LicenseConfigurationState]),
+      );
       const decision = decideLicenseSpecifications(
         { ...change, host, now },
         states.get(specificationsStream) as ResourceSpecificationsState,
@@ -98,7 +108,11 @@ export class LicenseSpecificationCommands {
   async configurationsOfAmi(amiArn: string, accountId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('license_configuration_associations')
-      .innerJoin('license_configurations', 'license_configurations.id', 'license_configuration_associations.configuration_id')
+      .innerJoin(
+        'license_configurations',
+        'license_configurations.id',
+        'license_configuration_associations.configuration_id',
+      )
       .select('license_configurations.document')
       .where('license_configuration_associations.resource_arn', '=', amiArn)
       .where('license_configuration_associations.resource_owner_id', '=', accountId)
@@ -107,7 +121,13 @@ export class LicenseSpecificationCommands {
   }
 
   /** Puts a refused operation on the configuration's record (ListFailures, and an event for integrators). */
-  async recordFailure(configurationArn: string, resource: ResourceFacts, operationName: string, errorMessage: string, requestedBy: string): Promise<void> {
+  async recordFailure(
+    configurationArn: string,
+    resource: ResourceFacts,
+    operationName: string,
+    errorMessage: string,
+    requestedBy: string,
+  ): Promise<void> {
     const id = parseLicenseConfigurationArn(configurationArn)!.id;
     const failure: LicenseConfigurationEvent = {
       type: 'LicenseOperationFailed',
@@ -127,13 +147,20 @@ export class LicenseSpecificationCommands {
 
   /** The Dedicated Host an instance runs on, when the inventory knows it (cores and sockets are counted there). */
   async hostOf(resource: ResourceFacts): Promise<ResourceFacts | undefined> {
-    return resource.hostId && resource.resourceType === 'EC2_INSTANCE' ? this.resourceFacts(hostArn(resource)) : undefined;
+    return resource.hostId && resource.resourceType === 'EC2_INSTANCE'
+      ? this.resourceFacts(hostArn(resource))
+      : undefined;
   }
 
   private async resourceFacts(resourceArn: string): Promise<ResourceFacts | undefined> {
-    const row = await this.db.selectFrom('resources').select('facts').where('resource_arn', '=', resourceArn).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('resources')
+      .select('facts')
+      .where('resource_arn', '=', resourceArn)
+      .executeTakeFirst();
     return row?.facts;
   }
 }
 
-const hostArn = (instance: ResourceFacts) => resourceArn('EC2_HOST', instance.region, instance.accountId, instance.hostId!);
+const hostArn = (instance: ResourceFacts) =>
+  resourceArn('EC2_HOST', instance.region, instance.accountId, instance.hostId!);

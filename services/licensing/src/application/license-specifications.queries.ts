@@ -14,7 +14,11 @@ const MAX_PAGE = 100;
 const epochSeconds = (date: Date) => date.getTime() / 1000;
 
 /** ListUsageForLicenseConfiguration filters (API model) and their columns. */
-const USAGE_FILTERS = { resourceArn: 'resource_arn', resourceType: 'resource_type', resourceAccount: 'resource_owner_id' } as const;
+const USAGE_FILTERS = {
+  resourceArn: 'resource_arn',
+  resourceType: 'resource_type',
+  resourceAccount: 'resource_owner_id',
+} as const;
 
 type AssociationsQuery = SelectQueryBuilder<LicensingDatabase, 'license_configuration_associations', any>;
 
@@ -32,7 +36,10 @@ export class LicenseSpecificationQueries {
 
   async associations(caller: Caller, input: LicenseManager.ListAssociationsForLicenseConfigurationRequest) {
     const configuration = await this.configurations.owned(caller, input.LicenseConfigurationArn);
-    const query = this.db.selectFrom('license_configuration_associations').selectAll().where('configuration_id', '=', configuration.id);
+    const query = this.db
+      .selectFrom('license_configuration_associations')
+      .selectAll()
+      .where('configuration_id', '=', configuration.id);
     const { rows, NextToken } = await this.page(caller, query, input);
     return {
       LicenseConfigurationAssociations: rows.map((row) => ({
@@ -56,11 +63,17 @@ export class LicenseSpecificationQueries {
       .where('configuration_id', '=', configuration.id) as unknown as AssociationsQuery;
     const filters = input.Filters ?? [];
     if (filters.length > Object.keys(USAGE_FILTERS).length) {
-      throw new AwsError('FilterLimitExceededException', `At most ${Object.keys(USAGE_FILTERS).length} filters can be given.`);
+      throw new AwsError(
+        'FilterLimitExceededException',
+        `At most ${Object.keys(USAGE_FILTERS).length} filters can be given.`,
+      );
     }
     for (const filter of filters) {
       const column = USAGE_FILTERS[filter.Name as keyof typeof USAGE_FILTERS];
-      if (!column) throw invalidParameter(`Filter name ${filter.Name} is not supported. Supported: ${Object.keys(USAGE_FILTERS).join(', ')}.`);
+      if (!column)
+        throw invalidParameter(
+          `Filter name ${filter.Name} is not supported. Supported: ${Object.keys(USAGE_FILTERS).join(', ')}.`,
+        );
       if (!filter.Values?.length) throw invalidParameter(`Filter ${filter.Name} needs a value.`);
       query = query.where(`license_configuration_associations.${column}`, 'in', filter.Values);
     }
@@ -117,18 +130,28 @@ export class LicenseSpecificationQueries {
         ResourceOwnerId: row.resource_owner_id,
         OperationRequestedBy: row.requested_by,
       })),
-      NextToken: rows.length > limit ? encodePageToken(caller.accountId, { version: pageRows[pageRows.length - 1].stream_version }) : undefined,
+      NextToken:
+        rows.length > limit
+          ? encodePageToken(caller.accountId, { version: pageRows[pageRows.length - 1].stream_version })
+          : undefined,
     } as LicenseManager.ListFailuresForLicenseConfigurationOperationsResponse;
   }
 
   /** One page in association order (time, then configuration and resource), with its NextToken. */
   private async page(caller: Caller, query: AssociationsQuery, input: { MaxResults?: number; NextToken?: string }) {
     const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
-    const after = decodePageToken<{ at: string; configuration: string; resource: string }>(input.NextToken, caller.accountId);
+    const after = decodePageToken<{ at: string; configuration: string; resource: string }>(
+      input.NextToken,
+      caller.accountId,
+    );
     const table = 'license_configuration_associations';
     if (after) {
       query = query.where((eb) =>
-        eb(eb.refTuple(`${table}.associated_at`, `${table}.configuration_id`, `${table}.resource_arn`), '>', eb.tuple(new Date(after.at), after.configuration, after.resource)),
+        eb(
+          eb.refTuple(`${table}.associated_at`, `${table}.configuration_id`, `${table}.resource_arn`),
+          '>',
+          eb.tuple(new Date(after.at), after.configuration, after.resource),
+        ),
       );
     }
     const rows = await query
@@ -141,7 +164,11 @@ export class LicenseSpecificationQueries {
     const last = pageRows[pageRows.length - 1];
     const NextToken =
       rows.length > limit && last
-        ? encodePageToken(caller.accountId, { at: last.associated_at.toISOString(), configuration: last.configuration_id, resource: last.resource_arn })
+        ? encodePageToken(caller.accountId, {
+            at: last.associated_at.toISOString(),
+            configuration: last.configuration_id,
+            resource: last.resource_arn,
+          })
         : undefined;
     return { rows: pageRows, NextToken };
   }

@@ -10,7 +10,10 @@ import { resourceSpecificationsStream } from '../domain/license-specifications/r
 import { decideResourceChange } from '../domain/license-specifications/resource-lifecycle';
 import { consumesLicenses, isGone, type ResourceFacts } from '../domain/resources/resource';
 import { matchesProductInformation } from '../domain/automated-discovery/product-matching';
-import type { LicenseConfiguration, LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
+import type {
+  LicenseConfiguration,
+  LicenseConfigurationState,
+} from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
 import { LicenseSpecificationCommands } from './license-specifications.commands';
@@ -42,14 +45,20 @@ export class ResourceLifecycle {
   async onResourceChanged(resource: ResourceFacts): Promise<void> {
     await this.settle(resource);
     if (isGone(resource)) return;
-    if (resource.resourceType === 'EC2_INSTANCE' && resource.amiId && consumesLicenses(resource)) await this.associateFromAmi(resource);
-    for (const configuration of await this.discoveringConfigurations(resource)) await this.discover(configuration, resource);
+    if (resource.resourceType === 'EC2_INSTANCE' && resource.amiId && consumesLicenses(resource))
+      await this.associateFromAmi(resource);
+    for (const configuration of await this.discoveringConfigurations(resource))
+      await this.discover(configuration, resource);
   }
 
   /** A configuration's product information changed: look for its products in the inventory it covers. */
   async onProductInformationChanged(configurationArn: string): Promise<void> {
     const parts = parseLicenseConfigurationArn(configurationArn)!;
-    const row = await this.db.selectFrom('license_configurations').select('document').where('id', '=', parts.id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('license_configurations')
+      .select('document')
+      .where('id', '=', parts.id)
+      .executeTakeFirst();
     if (!row || row.document.productInformationList.length === 0) return;
     const settings = await this.db
       .selectFrom('service_settings')
@@ -57,7 +66,9 @@ export class ResourceLifecycle {
       .where('account_id', '=', parts.accountId)
       .where('region', '=', parts.region)
       .executeTakeFirst();
-    const accounts = settings?.cross_account_discovery ? [...new Set([parts.accountId, ...settings.member_account_ids])] : [parts.accountId];
+    const accounts = settings?.cross_account_discovery
+      ? [...new Set([parts.accountId, ...settings.member_account_ids])]
+      : [parts.accountId];
     const resources = await this.db
       .selectFrom('resources')
       .select('facts')
@@ -99,7 +110,11 @@ export class ResourceLifecycle {
 
   /** Associates a resource running one of the configuration's products, as automated discovery. */
   private async discover(configuration: LicenseConfiguration, resource: ResourceFacts): Promise<void> {
-    if (configuration.status !== 'AVAILABLE' || !matchesProductInformation(configuration.productInformationList, resource)) return;
+    if (
+      configuration.status !== 'AVAILABLE' ||
+      !matchesProductInformation(configuration.productInformationList, resource)
+    )
+      return;
     const associated = await this.db
       .selectFrom('license_configuration_associations')
       .select('resource_arn')
@@ -118,7 +133,13 @@ export class ResourceLifecycle {
       });
     } catch (error) {
       if (!(error instanceof LicenseUsageRefused)) throw error;
-      await this.specifications.recordFailure(configuration.arn, resource, 'AutomatedDiscovery', error.message, AUTOMATIC);
+      await this.specifications.recordFailure(
+        configuration.arn,
+        resource,
+        'AutomatedDiscovery',
+        error.message,
+        AUTOMATIC,
+      );
     }
   }
 
@@ -144,7 +165,9 @@ export class ResourceLifecycle {
     if (rows.length === 0) return;
     const host = await this.specifications.hostOf(resource);
     const specifications = resourceSpecificationsStream(resource.resourceArn);
-    const streams = new Map(rows.map((row) => [licenseConfigurationStream(row.configuration_id), row.configuration_id]));
+    const streams = new Map(
+      rows.map((row) => [licenseConfigurationStream(row.configuration_id), row.configuration_id]),
+    );
     const now = this.clock.now();
     const decisionStreams = [
       { name: specifications, states: this.aggregates.specifications },
@@ -162,7 +185,10 @@ export class ResourceLifecycle {
       }
       if (removed.length > 0) {
         appends.set(specifications, [
-          { type: 'LicenseSpecificationsUpdated', data: { resourceArn: resource.resourceArn, added: [], removed, updatedAt: now.toISOString() } },
+          {
+            type: 'LicenseSpecificationsUpdated',
+            data: { resourceArn: resource.resourceArn, added: [], removed, updatedAt: now.toISOString() },
+          },
         ]);
       }
       return appends;
@@ -191,10 +217,22 @@ export class ResourceLifecycle {
       try {
         // The account associated the AMI with this configuration, so it may use it.
         const usableOwners = new Set([resource.accountId, parseLicenseConfigurationArn(arn)!.accountId]);
-        await this.specifications.apply({ accountId: resource.accountId, usableOwners, resource, add: [{ licenseConfigurationArn: arn }], remove: [] });
+        await this.specifications.apply({
+          accountId: resource.accountId,
+          usableOwners,
+          resource,
+          add: [{ licenseConfigurationArn: arn }],
+          remove: [],
+        });
       } catch (error) {
         if (!(error instanceof LicenseUsageRefused)) throw error;
-        await this.specifications.recordFailure(arn, resource, 'UpdateLicenseSpecificationsForResource', error.message, AUTOMATIC);
+        await this.specifications.recordFailure(
+          arn,
+          resource,
+          'UpdateLicenseSpecificationsForResource',
+          error.message,
+          AUTOMATIC,
+        );
       }
     }
   }

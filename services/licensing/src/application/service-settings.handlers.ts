@@ -41,7 +41,8 @@ export class ServiceSettingsHandlers {
       accountId: caller.accountId,
       region: caller.region,
       managedOrganizationId: organization?.managementAccountId === caller.accountId ? organization.id : undefined,
-      managedOrganizationMemberIds: organization?.managementAccountId === caller.accountId ? organization.memberAccountIds : undefined,
+      managedOrganizationMemberIds:
+        organization?.managementAccountId === caller.accountId ? organization.memberAccountIds : undefined,
       now: this.clock.now(),
       input,
     });
@@ -59,10 +60,14 @@ function toOutput(settings: ServiceSettings): LicenseManager.GetServiceSettingsR
     CrossRegionDiscoverySourceRegions: settings.enabledDiscoverySourceRegions,
     ServiceStatus: {
       CrossAccountDiscovery: {
-        Message: settings.enableCrossAccountsDiscovery ? 'Cross-account discovery is enabled.' : 'Cross-account discovery is not enabled.',
+        Message: settings.enableCrossAccountsDiscovery
+          ? 'Cross-account discovery is enabled.'
+          : 'Cross-account discovery is not enabled.',
       },
       CrossRegionDiscovery: {
-        Message: Object.fromEntries(settings.enabledDiscoverySourceRegions.map((region) => [region, { Status: 'ENABLED' }])),
+        Message: Object.fromEntries(
+          settings.enabledDiscoverySourceRegions.map((region) => [region, { Status: 'ENABLED' }]),
+        ),
       },
     },
   };

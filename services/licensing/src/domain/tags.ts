@@ -11,7 +11,8 @@ export function validateTagList(tags: readonly LicenseManager.Tag[]): Tags {
   for (const tag of tags) {
     const key = tag.Key;
     const value = tag.Value ?? '';
-    if (key === undefined || key.length < 1 || key.length > 128) throw invalidParameter('A tag key must be 1 to 128 characters long.');
+    if (key === undefined || key.length < 1 || key.length > 128)
+      throw invalidParameter('A tag key must be 1 to 128 characters long.');
     if (value.length > 256) throw invalidParameter(`The value of tag ${key} is longer than 256 characters.`);
     if (key.toLowerCase().startsWith('aws:')) throw invalidParameter(`Tag key ${key} uses the reserved prefix aws:.`);
     result[key] = value;

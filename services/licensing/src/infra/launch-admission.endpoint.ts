@@ -54,6 +54,10 @@ async function answer(msg: Msg, admission: LaunchAdmission, logger: Logger): Pro
     msg.respond(codec.encode(packet ? { id: packet.id, response: output, isDisposed: true } : output));
   } catch (exception) {
     const error: OperationError = toOperationError(exception, logger);
-    msg.respond(codec.encode(packet ? { id: packet.id, err: error, isDisposed: true } : { __type: error.name, message: error.message }));
+    msg.respond(
+      codec.encode(
+        packet ? { id: packet.id, err: error, isDisposed: true } : { __type: error.name, message: error.message },
+      ),
+    );
   }
 }

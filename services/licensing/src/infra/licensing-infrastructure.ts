@@ -11,7 +11,8 @@ export const SERVICE_NAME = 'licensing';
 /** The quota of license configurations per account and Region (the guide's 25; adjustable). */
 export function licenseConfigurationQuota(env = process.env): number {
   const value = Number(env.LM_QUOTA_LICENSE_CONFIGURATIONS ?? 25);
-  if (!Number.isInteger(value) || value < 1) throw new Error('LM_QUOTA_LICENSE_CONFIGURATIONS must be a positive integer');
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error('LM_QUOTA_LICENSE_CONFIGURATIONS must be a positive integer');
   return value;
 }
 

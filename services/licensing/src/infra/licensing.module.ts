@@ -19,7 +19,12 @@ import { LicenseConfigurationsController } from './license-configurations.contro
 import { serveLaunchAdmission } from './launch-admission.endpoint';
 import { LicenseSpecificationsController } from './license-specifications.controller';
 import { LICENSING_SCHEMA } from './database/schema';
-import { affinitySweepIntervalMs, openLicensingInfrastructure, SERVICE_NAME, type LicensingInfrastructure } from './licensing-infrastructure';
+import {
+  affinitySweepIntervalMs,
+  openLicensingInfrastructure,
+  SERVICE_NAME,
+  type LicensingInfrastructure,
+} from './licensing-infrastructure';
 import { ServiceSettingsController } from './service-settings.controller';
 import { TagsController } from './tags.controller';
 
@@ -70,7 +75,10 @@ export class LicensingModule implements OnApplicationBootstrap, OnApplicationShu
    * answers launch admission on NATS.
    */
   async onApplicationBootstrap(): Promise<void> {
-    this.nc = await connect({ servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','), name: `${SERVICE_NAME}-events` });
+    this.nc = await connect({
+      servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','),
+      name: `${SERVICE_NAME}-events`,
+    });
     this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
     this.inventory = await startDurableEventConsumer({
       nc: this.nc,

@@ -3,7 +3,9 @@ import { operationSubject, type OperationRequest } from '@lm/messaging';
 import { SERVICE_NAME } from './licensing-infrastructure';
 
 /** The request a handler of `Op` receives: the caller and the input typed from the API model. */
-export type Request<Op extends keyof LicenseManager.Operations> = OperationRequest<LicenseManager.Operations[Op]['input']>;
+export type Request<Op extends keyof LicenseManager.Operations> = OperationRequest<
+  LicenseManager.Operations[Op]['input']
+>;
 
 /** The NATS subject of one of this service's operations. */
 export const subject = (operation: keyof LicenseManager.Operations) => operationSubject(SERVICE_NAME, operation);

@@ -1,8 +1,4 @@
-import type {
-  ResourceInactivatedData,
-  ResourceObservationRefreshedData,
-  ResourceObservedData,
-} from '@lm/inventory';
+import type { ResourceInactivatedData, ResourceObservationRefreshedData, ResourceObservedData } from '@lm/inventory';
 
 /** The identity and attributes of a resource are the published contract (@lm/inventory). */
 export type { Application, ResourceAttributes, ResourceIdentity } from '@lm/inventory';

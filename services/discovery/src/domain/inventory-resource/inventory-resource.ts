@@ -20,14 +20,19 @@ export type InventoryResourceState = { status: 'unknown' } | { status: 'known'; 
 
 export const initialInventoryResourceState = (): InventoryResourceState => ({ status: 'unknown' });
 
-export function evolveInventoryResource(state: InventoryResourceState, event: InventoryResourceEvent): InventoryResourceState {
+export function evolveInventoryResource(
+  state: InventoryResourceState,
+  event: InventoryResourceEvent,
+): InventoryResourceState {
   switch (event.type) {
     case 'ResourceObserved': {
       const { previousState: _previous, observedAt, ...resource } = event.data;
       return { status: 'known', resource: { ...resource, lastObservedAt: observedAt, active: true } };
     }
     case 'ResourceObservationRefreshed':
-      return state.status === 'known' ? { status: 'known', resource: { ...state.resource, lastObservedAt: event.data.observedAt } } : state;
+      return state.status === 'known'
+        ? { status: 'known', resource: { ...state.resource, lastObservedAt: event.data.observedAt } }
+        : state;
     case 'ResourceInactivated':
       return state.status === 'known' ? { status: 'known', resource: { ...state.resource, active: false } } : state;
   }

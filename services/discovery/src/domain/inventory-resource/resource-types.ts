@@ -6,7 +6,14 @@ export type ResourceState = Extensions.ResourceState;
 export type Tenancy = Extensions.Tenancy;
 
 /** EC2 instance states; RDS databases and managed instances are reported in the same terms. */
-const INSTANCE_STATES: readonly ResourceState[] = ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'];
+const INSTANCE_STATES: readonly ResourceState[] = [
+  'pending',
+  'running',
+  'stopping',
+  'stopped',
+  'shutting-down',
+  'terminated',
+];
 
 /** The states a report may give each resource type (the extensions API's contract). */
 export const STATES_BY_TYPE: Readonly<Record<ResourceType, readonly ResourceState[]>> = {

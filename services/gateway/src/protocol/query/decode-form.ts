@@ -79,7 +79,8 @@ class FormDecoder {
     const entries: Array<[string, unknown]> = [];
     for (let index = 1; this.prefixes.has(`${entryPrefix}.${index}`); index++) {
       const entryKey = this.values.get(`${entryPrefix}.${index}.${keyName}`);
-      if (entryKey !== undefined) entries.push([entryKey, this.value(shape.value!, `${entryPrefix}.${index}.${valueName}`)]);
+      if (entryKey !== undefined)
+        entries.push([entryKey, this.value(shape.value!, `${entryPrefix}.${index}.${valueName}`)]);
     }
     // fromEntries defines the keys as data, so a key such as __proto__ stays a key.
     return Object.fromEntries(entries);

@@ -12,9 +12,16 @@ export function escapeXml(text: string): string {
  * `<Op>Result`, and the request id, as STS answers and botocore's query parser reads them.
  * Only members the output shape declares are written.
  */
-export function encodeQueryResponse(api: ApiModel, operation: string, output: Record<string, unknown>, requestId: string): string {
+export function encodeQueryResponse(
+  api: ApiModel,
+  operation: string,
+  output: Record<string, unknown>,
+  requestId: string,
+): string {
   const model = api.operations[operation];
-  const result = model.output ? element(model.resultWrapper ?? `${operation}Result`, encodeMembers(api, api.shapes[model.output], output)) : '';
+  const result = model.output
+    ? element(model.resultWrapper ?? `${operation}Result`, encodeMembers(api, api.shapes[model.output], output))
+    : '';
   return (
     `<${operation}Response${namespaceAttribute(api)}>${result}` +
     `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${operation}Response>`
@@ -22,7 +29,11 @@ export function encodeQueryResponse(api: ApiModel, operation: string, output: Re
 }
 
 /** The XML of a query-protocol error: `Sender` for the client's faults, `Receiver` for the server's. */
-export function encodeQueryError(api: ApiModel, error: { code: string; message: string; status: number }, requestId: string): string {
+export function encodeQueryError(
+  api: ApiModel,
+  error: { code: string; message: string; status: number },
+  requestId: string,
+): string {
   const type = error.status >= 500 ? 'Receiver' : 'Sender';
   return (
     `<ErrorResponse${namespaceAttribute(api)}><Error><Type>${type}</Type><Code>${escapeXml(error.code)}</Code>` +
@@ -65,7 +76,9 @@ function encodeMember(api: ApiModel, ref: MemberRef, name: string, value: unknow
       const keyName = shape.key?.locationName ?? 'key';
       const valueName = shape.value?.locationName ?? 'value';
       const content = entries
-        .map(([key, item]) => element('entry', element(keyName, escapeXml(key)) + encodeMember(api, shape.value!, valueName, item)))
+        .map(([key, item]) =>
+          element('entry', element(keyName, escapeXml(key)) + encodeMember(api, shape.value!, valueName, item)),
+        )
         .join('');
       return shape.flattened ? content : element(name, content);
     }

@@ -142,7 +142,12 @@ function fromTexts(api: ApiModel, shape: Shape, texts: string[]): unknown {
 }
 
 /** Query parameters no other member binds, for a member bound to the whole query string. */
-function queryMap(api: ApiModel, shape: Shape, query: URLSearchParams, bound: Set<string>): Record<string, unknown> | undefined {
+function queryMap(
+  api: ApiModel,
+  shape: Shape,
+  query: URLSearchParams,
+  bound: Set<string>,
+): Record<string, unknown> | undefined {
   const valueShape = shape.value && api.shapes[shape.value.shape];
   const map: Record<string, unknown> = {};
   for (const key of new Set(query.keys())) {

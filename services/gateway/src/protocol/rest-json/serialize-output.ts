@@ -28,9 +28,11 @@ export function serializeRestOutput(api: ApiModel, operationName: string, output
     const memberShape = api.shapes[ref.shape];
     if (value === null || value === undefined || !memberShape) continue;
     if (ref.location === 'statusCode' && typeof value === 'number') response.statusCode = value;
-    if (ref.location === 'header') response.headers[(ref.locationName ?? name).toLowerCase()] = headerText(api, memberShape, ref, value);
+    if (ref.location === 'header')
+      response.headers[(ref.locationName ?? name).toLowerCase()] = headerText(api, memberShape, ref, value);
     if (ref.location === 'headers' && typeof value === 'object') {
-      for (const [suffix, item] of Object.entries(value)) response.headers[`${ref.locationName ?? ''}${suffix}`.toLowerCase()] = String(item);
+      for (const [suffix, item] of Object.entries(value))
+        response.headers[`${ref.locationName ?? ''}${suffix}`.toLowerCase()] = String(item);
     }
   }
   response.body = JSON.stringify(renderStructure(api, shape, output));

@@ -37,7 +37,8 @@ const MAX_PRESIGN_EXPIRES_SECONDS = 7 * 24 * 60 * 60;
 export function readSignedClaims(request: ReceivedRequest): SignedClaims {
   const query = parseQuery(request.query);
   const authorization = request.headers['authorization'];
-  if (authorization !== undefined && authorization.trim() !== '') return fromAuthorizationHeader(authorization, request.headers, query);
+  if (authorization !== undefined && authorization.trim() !== '')
+    return fromAuthorizationHeader(authorization, request.headers, query);
   if (query.some(([key]) => key === 'X-Amz-Algorithm' || key === 'X-Amz-Signature' || key === 'X-Amz-Credential')) {
     return fromPresignedQuery(query);
   }

@@ -55,7 +55,12 @@ export function readTimelyClaims(request: ReceivedRequest, deps: Pick<VerifyDeps
 }
 
 /** The second half of verifySigV4: the claims against the secret of their access key (undefined when unknown). */
-export function verifyClaims(request: ReceivedRequest, claims: SignedClaims, secret: SigningSecret | undefined, now: Date): VerifiedIdentity {
+export function verifyClaims(
+  request: ReceivedRequest,
+  claims: SignedClaims,
+  secret: SigningSecret | undefined,
+  now: Date,
+): VerifiedIdentity {
   if (!secret) throw unrecognizedClient();
   // A temporary key is only valid with its own token, and a long-term key with none, as at AWS.
   const tokenValid =

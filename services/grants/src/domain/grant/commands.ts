@@ -37,7 +37,8 @@ export type GrantCommand =
        * accepted at once (DISABLED), not PENDING_ACCEPT.
        */
       autoAccepted: boolean;
-    } & Context & Idempotency)
+    } & Context &
+      Idempotency)
   | ({
       type: 'CreateGrantVersion';
       input: LicenseManager.CreateGrantVersionRequest;
@@ -45,7 +46,8 @@ export type GrantCommand =
       parentOperations?: LicenseManager.AllowedOperation[];
       /** Other ACTIVE grants for the same product and grantee, as their streams say now. */
       activeForSameProduct: string[];
-    } & Context & Idempotency)
+    } & Context &
+      Idempotency)
   /** `activeForSameProduct`: the grantee's ACTIVE grants for the product, which keep the accepted grant DISABLED. */
   | ({ type: 'AcceptGrant'; arn: string; activeForSameProduct: string[] } & Context)
   | ({ type: 'RejectGrant'; arn: string } & Context)

@@ -1,10 +1,24 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
-import { clientTokenReused, notAuthorized, redirectToHomeRegion, resourceNotFound, staleVersion, validation } from '../license/errors';
+import {
+  clientTokenReused,
+  notAuthorized,
+  redirectToHomeRegion,
+  resourceNotFound,
+  staleVersion,
+  validation,
+} from '../license/errors';
 import { withTags } from '../license/tags';
 import type { GrantCommand } from './commands';
 import type { GrantEvent } from './events';
-import { evolveGrant, initialGrantState, nextVersion, type GrantAggregate, type GrantDocument, type GrantState } from './grant';
+import {
+  evolveGrant,
+  initialGrantState,
+  nextVersion,
+  type GrantAggregate,
+  type GrantDocument,
+  type GrantState,
+} from './grant';
 import { decideDistribution } from './distribution';
 import { coveredAccounts, isGrantee, mayDistributeTo, parsePrincipal } from './principal';
 
@@ -16,7 +30,11 @@ export const grantNotFound = (arn: string) => resourceNotFound(`Grant ${arn}`);
 type Role = 'grantor' | 'grantee';
 
 /** The caller's role in the grant; a stranger is told the grant does not exist. */
-function roleOf(state: GrantState, command: Extract<GrantCommand, { caller: unknown }>, arn: string): { aggregate: GrantAggregate; role: Role } {
+function roleOf(
+  state: GrantState,
+  command: Extract<GrantCommand, { caller: unknown }>,
+  arn: string,
+): { aggregate: GrantAggregate; role: Role } {
   if (state.status !== 'present') throw grantNotFound(arn);
   const { aggregate } = state;
   if (aggregate.grantorAccountId === command.caller.accountId) return { aggregate, role: 'grantor' };
@@ -26,14 +44,21 @@ function roleOf(state: GrantState, command: Extract<GrantCommand, { caller: unkn
 
 function assertChangeable(grant: GrantDocument, region: string): void {
   if (grant.HomeRegion !== region) throw redirectToHomeRegion(grant.HomeRegion);
-  if (TERMINAL.has(grant.GrantStatus)) throw validation(`Grant ${grant.GrantArn} is ${grant.GrantStatus}: it can no longer change.`);
+  if (TERMINAL.has(grant.GrantStatus))
+    throw validation(`Grant ${grant.GrantArn} is ${grant.GrantStatus}: it can no longer change.`);
 }
 
-function assertOperations(operations: LicenseManager.AllowedOperation[], parentOperations: LicenseManager.AllowedOperation[] | undefined): void {
+function assertOperations(
+  operations: LicenseManager.AllowedOperation[],
+  parentOperations: LicenseManager.AllowedOperation[] | undefined,
+): void {
   if (operations.length === 0) throw validation('AllowedOperations must name at least one operation.');
   if (new Set(operations).size !== operations.length) throw validation('AllowedOperations names an operation twice.');
   const beyond = parentOperations ? operations.filter((op) => !parentOperations.includes(op)) : [];
-  if (beyond.length > 0) throw validation(`AllowedOperations cannot exceed those of the grant distributed to you; not allowed: ${beyond.join(', ')}.`);
+  if (beyond.length > 0)
+    throw validation(
+      `AllowedOperations cannot exceed those of the grant distributed to you; not allowed: ${beyond.join(', ')}.`,
+    );
 }
 
 function assertName(name: string): void {
@@ -43,7 +68,8 @@ function assertName(name: string): void {
 function decideCreate(command: Extract<GrantCommand, { type: 'CreateGrant' }>, state: GrantState): GrantEvent[] {
   if (state.status !== 'absent') throw validation(`Grant ${command.arn} already exists.`);
   const { input, license, caller } = command;
-  if (input.HomeRegion !== license.homeRegion) throw validation(`HomeRegion must be the licence's home Region, ${license.homeRegion}.`);
+  if (input.HomeRegion !== license.homeRegion)
+    throw validation(`HomeRegion must be the licence's home Region, ${license.homeRegion}.`);
   if (license.homeRegion !== command.region) throw redirectToHomeRegion(license.homeRegion);
   if (license.deleted) throw validation(`License ${license.licenseArn} is deleted: it cannot be granted.`);
   if (input.Principals.length !== 1) throw validation('Principals must name exactly one principal.');
@@ -52,14 +78,21 @@ function decideCreate(command: Extract<GrantCommand, { type: 'CreateGrant' }>, s
   withTags([], input.Tags ?? []);
   const principal = parsePrincipal(input.Principals[0]);
   if (!mayDistributeTo(principal, caller)) {
-    throw validation('Only the management account of an organization can grant to the organization or its organizational units.');
+    throw validation(
+      'Only the management account of an organization can grant to the organization or its organizational units.',
+    );
   }
-  if (principal.kind === 'account' && principal.accountId === caller.accountId) throw validation('A grant cannot be made to your own account.');
+  if (principal.kind === 'account' && principal.accountId === caller.accountId)
+    throw validation('A grant cannot be made to your own account.');
   // The guide: an account accepts a grant itself, unless it comes from the management account of
   // its organization once that account linked the organization. An organization or OU grant is
   // distributed (PENDING_WORKFLOW) as one sub-grant per account it covers now.
   const coveredAccountIds = principal.kind === 'account' ? undefined : coveredAccounts(principal, caller);
-  const status: LicenseManager.GrantStatus = coveredAccountIds ? 'PENDING_WORKFLOW' : command.autoAccepted ? 'DISABLED' : 'PENDING_ACCEPT';
+  const status: LicenseManager.GrantStatus = coveredAccountIds
+    ? 'PENDING_WORKFLOW'
+    : command.autoAccepted
+      ? 'DISABLED'
+      : 'PENDING_ACCEPT';
   const { clientToken, requestHash } = command;
   return [
     {
@@ -91,7 +124,10 @@ function decideCreate(command: Extract<GrantCommand, { type: 'CreateGrant' }>, s
   ];
 }
 
-function decideVersion(command: Extract<GrantCommand, { type: 'CreateGrantVersion' }>, state: GrantState): GrantEvent[] {
+function decideVersion(
+  command: Extract<GrantCommand, { type: 'CreateGrantVersion' }>,
+  state: GrantState,
+): GrantEvent[] {
   const { input } = command;
   const { aggregate, role } = roleOf(state, command, input.GrantArn);
   const previous = aggregate.clientTokens[command.clientToken];
@@ -109,7 +145,8 @@ function decideVersion(command: Extract<GrantCommand, { type: 'CreateGrantVersio
   }
   if (input.GrantName !== undefined) assertName(input.GrantName);
   if (input.AllowedOperations !== undefined) assertOperations(input.AllowedOperations, command.parentOperations);
-  if (input.Options && input.Status !== 'ACTIVE') throw validation('Options apply to an activation only (Status ACTIVE).');
+  if (input.Options && input.Status !== 'ACTIVE')
+    throw validation('Options apply to an activation only (Status ACTIVE).');
   const version = nextVersion(grant);
   const at = command.now.toISOString();
   const events: GrantEvent[] = [
@@ -130,34 +167,48 @@ function decideVersion(command: Extract<GrantCommand, { type: 'CreateGrantVersio
   ];
   if (input.Status === undefined || input.Status === grant.GrantStatus) return events;
   if (input.Status !== 'ACTIVE' && input.Status !== 'DISABLED') {
-    throw validation(`CreateGrantVersion activates (ACTIVE) or deactivates (DISABLED) a grant; ${input.Status} is reached with AcceptGrant, RejectGrant or DeleteGrant.`);
+    throw validation(
+      `CreateGrantVersion activates (ACTIVE) or deactivates (DISABLED) a grant; ${input.Status} is reached with AcceptGrant, RejectGrant or DeleteGrant.`,
+    );
   }
   if (aggregate.principal.kind !== 'account') {
     // A distributed grant keeps its status: the activation applies to each of its sub-grants.
     if (grant.GrantStatus === 'WORKFLOW_COMPLETED') return events;
-    throw validation(`Grant ${grant.GrantArn} is ${grant.GrantStatus}: only a distributed grant (WORKFLOW_COMPLETED) activates or deactivates its sub-grants.`);
+    throw validation(
+      `Grant ${grant.GrantArn} is ${grant.GrantStatus}: only a distributed grant (WORKFLOW_COMPLETED) activates or deactivates its sub-grants.`,
+    );
   }
   if (grant.GrantStatus !== 'ACTIVE' && grant.GrantStatus !== 'DISABLED') {
-    throw validation(`Grant ${grant.GrantArn} is ${grant.GrantStatus}: the grantee accepts it (AcceptGrant) before it can be activated or deactivated.`);
+    throw validation(
+      `Grant ${grant.GrantArn} is ${grant.GrantStatus}: the grantee accepts it (AcceptGrant) before it can be activated or deactivated.`,
+    );
   }
-  if (input.Status === 'DISABLED') return [...events, { type: 'GrantDisabled', data: { grantArn: grant.GrantArn, version, at } }];
+  if (input.Status === 'DISABLED')
+    return [...events, { type: 'GrantDisabled', data: { grantArn: grant.GrantArn, version, at } }];
   const override = input.Options?.ActivationOverrideBehavior;
   if (command.activeForSameProduct.length > 0 && override !== 'ALL_GRANTS_PERMITTED_BY_ISSUER') {
     throw validation(
       `Grant ${command.activeForSameProduct[0]} is already ACTIVE for product ${aggregate.productSku}: deactivate it first, or activate with Options.ActivationOverrideBehavior ALL_GRANTS_PERMITTED_BY_ISSUER to replace it.`,
     );
   }
-  return [...events, { type: 'GrantActivated', data: { grantArn: grant.GrantArn, version, at, activationOverrideBehavior: override } }];
+  return [
+    ...events,
+    { type: 'GrantActivated', data: { grantArn: grant.GrantArn, version, at, activationOverrideBehavior: override } },
+  ];
 }
 
 /** Accepting or rejecting is the grantee's answer to a grant that awaits it. */
-function decideAnswer(command: Extract<GrantCommand, { type: 'AcceptGrant' | 'RejectGrant' }>, state: GrantState): GrantEvent[] {
+function decideAnswer(
+  command: Extract<GrantCommand, { type: 'AcceptGrant' | 'RejectGrant' }>,
+  state: GrantState,
+): GrantEvent[] {
   const { arn } = command;
   const { aggregate, role } = roleOf(state, command, arn);
   const { grant } = aggregate;
   if (role !== 'grantee') throw notAuthorized('Only the grantee can accept or reject a grant.');
   assertChangeable(grant, command.region);
-  if (grant.GrantStatus !== 'PENDING_ACCEPT') throw validation(`Grant ${arn} is ${grant.GrantStatus}, not PENDING_ACCEPT: there is nothing to accept or reject.`);
+  if (grant.GrantStatus !== 'PENDING_ACCEPT')
+    throw validation(`Grant ${arn} is ${grant.GrantStatus}, not PENDING_ACCEPT: there is nothing to accept or reject.`);
   const change = { grantArn: arn, version: nextVersion(grant), at: command.now.toISOString() };
   if (command.type === 'RejectGrant') return [{ type: 'GrantRejected', data: change }];
   // The API's AcceptGrant is the console's "Accept & activate" (the guide: the grant "changes to
@@ -165,7 +216,13 @@ function decideAnswer(command: Extract<GrantCommand, { type: 'AcceptGrant' | 'Re
   // another grant for the product is ACTIVE, the grant is accepted but not activated (DISABLED, as
   // the guide's status table defines it), to be activated with ActivationOverrideBehavior.
   const [active] = command.activeForSameProduct;
-  if (active) return [{ type: 'GrantAccepted', data: { ...change, statusReason: `Grant ${active} is ACTIVE for product ${aggregate.productSku}.` } }];
+  if (active)
+    return [
+      {
+        type: 'GrantAccepted',
+        data: { ...change, statusReason: `Grant ${active} is ACTIVE for product ${aggregate.productSku}.` },
+      },
+    ];
   return [
     { type: 'GrantAccepted', data: change },
     { type: 'GrantActivated', data: change },
@@ -181,7 +238,12 @@ function decideDelete(command: Extract<GrantCommand, { type: 'DeleteGrant' }>, s
   if (grant.GrantStatus === 'DELETED') throw validation(`Grant ${arn} is already deleted.`);
   if (grant.GrantStatus === 'PENDING_DELETE') throw validation(`Grant ${arn} is already being deleted.`);
   if (command.version !== grant.Version) throw staleVersion(`Grant ${arn}`, command.version, grant.Version);
-  const change = { grantArn: arn, version: nextVersion(grant), at: command.now.toISOString(), statusReason: command.statusReason };
+  const change = {
+    grantArn: arn,
+    version: nextVersion(grant),
+    at: command.now.toISOString(),
+    statusReason: command.statusReason,
+  };
   // A grant that is (being) distributed has sub-grants to recall first; the workflow then deletes it.
   const distributing = grant.GrantStatus === 'PENDING_WORKFLOW' || grant.GrantStatus === 'WORKFLOW_COMPLETED';
   return [distributing ? { type: 'GrantDeletionStarted', data: change } : { type: 'GrantDeleted', data: change }];
@@ -212,7 +274,17 @@ export function decideGrant(command: GrantCommand, state: GrantState): GrantEven
     case 'ReplaceGrant': {
       if (state.status !== 'present' || state.aggregate.grant.GrantStatus !== 'ACTIVE') return [];
       const { grant } = state.aggregate;
-      return [{ type: 'GrantReplaced', data: { grantArn: grant.GrantArn, version: nextVersion(grant), at: command.now.toISOString(), byGrantArn: command.byGrantArn } }];
+      return [
+        {
+          type: 'GrantReplaced',
+          data: {
+            grantArn: grant.GrantArn,
+            version: nextVersion(grant),
+            at: command.now.toISOString(),
+            byGrantArn: command.byGrantArn,
+          },
+        },
+      ];
     }
     case 'CreateSubGrant':
     case 'CompleteDistribution':

@@ -2,7 +2,10 @@ import type { GrantCommand } from './commands';
 import type { GrantEvent } from './events';
 import { nextVersion, type GrantState } from './grant';
 
-type DistributionCommand = Extract<GrantCommand, { type: 'CreateSubGrant' | 'CompleteDistribution' | 'FailDistribution' | 'RecallSubGrant' | 'CompleteDeletion' }>;
+type DistributionCommand = Extract<
+  GrantCommand,
+  { type: 'CreateSubGrant' | 'CompleteDistribution' | 'FailDistribution' | 'RecallSubGrant' | 'CompleteDeletion' }
+>;
 
 /** A sub-grant's ClientToken: one per parent and account, so that no account receives two. */
 export const subGrantClientToken = (parentArn: string, accountId: string) => `${parentArn}/${accountId}`;
@@ -20,13 +23,21 @@ export function decideDistribution(command: DistributionCommand, state: GrantSta
   const change = { grantArn: grant.GrantArn, version: nextVersion(grant), at };
   switch (command.type) {
     case 'CompleteDistribution':
-      return grant.GrantStatus === 'PENDING_WORKFLOW' ? [{ type: 'GrantDistributed', data: { ...change, subGrantArns: command.subGrantArns } }] : [];
+      return grant.GrantStatus === 'PENDING_WORKFLOW'
+        ? [{ type: 'GrantDistributed', data: { ...change, subGrantArns: command.subGrantArns } }]
+        : [];
     case 'FailDistribution':
-      return grant.GrantStatus === 'PENDING_WORKFLOW' ? [{ type: 'GrantDistributionFailed', data: { ...change, statusReason: command.statusReason } }] : [];
+      return grant.GrantStatus === 'PENDING_WORKFLOW'
+        ? [{ type: 'GrantDistributionFailed', data: { ...change, statusReason: command.statusReason } }]
+        : [];
     case 'RecallSubGrant':
-      return grant.GrantStatus === 'DELETED' ? [] : [{ type: 'GrantDeleted', data: { ...change, statusReason: `Recalled with ${command.parentArn}.` } }];
+      return grant.GrantStatus === 'DELETED'
+        ? []
+        : [{ type: 'GrantDeleted', data: { ...change, statusReason: `Recalled with ${command.parentArn}.` } }];
     case 'CompleteDeletion':
-      return grant.GrantStatus === 'PENDING_DELETE' ? [{ type: 'GrantDeleted', data: { ...change, statusReason: grant.StatusReason } }] : [];
+      return grant.GrantStatus === 'PENDING_DELETE'
+        ? [{ type: 'GrantDeleted', data: { ...change, statusReason: grant.StatusReason } }]
+        : [];
   }
 }
 

@@ -24,7 +24,10 @@ export type GrantEvent =
         options?: LicenseManager.Options;
       } & Idempotency;
     }
-  | { type: 'GrantActivated'; data: Change & { activationOverrideBehavior?: LicenseManager.ActivationOverrideBehavior } }
+  | {
+      type: 'GrantActivated';
+      data: Change & { activationOverrideBehavior?: LicenseManager.ActivationOverrideBehavior };
+    }
   | { type: 'GrantDisabled'; data: Change }
   /** Disabled because another grant for the same product was activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
   | { type: 'GrantReplaced'; data: Change & { byGrantArn: string } }

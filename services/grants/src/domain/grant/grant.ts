@@ -32,7 +32,10 @@ export const nextVersion = (grant: GrantDocument) => String(Number(grant.Version
 export const initialGrantState = (): GrantState => ({ status: 'absent' });
 
 /** What an event makes of the grant (each event but a creation carries the version it makes). */
-function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: 'GrantCreated' | 'GrantTagged' | 'GrantUntagged' }>): GrantAggregate {
+function changed(
+  aggregate: GrantAggregate,
+  event: Exclude<GrantEvent, { type: 'GrantCreated' | 'GrantTagged' | 'GrantUntagged' }>,
+): GrantAggregate {
   const grant = { ...aggregate.grant, Version: event.data.version };
   switch (event.type) {
     case 'GrantAccepted':
@@ -44,7 +47,13 @@ function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: '
       const { grantName, grantedOperations, statusReason, options, clientToken, requestHash } = event.data;
       return {
         ...aggregate,
-        grant: { ...grant, GrantName: grantName, GrantedOperations: grantedOperations, StatusReason: statusReason, Options: options },
+        grant: {
+          ...grant,
+          GrantName: grantName,
+          GrantedOperations: grantedOperations,
+          StatusReason: statusReason,
+          Options: options,
+        },
         clientTokens: { ...aggregate.clientTokens, [clientToken]: { requestHash, version: event.data.version } },
       };
     }
@@ -53,26 +62,40 @@ function changed(aggregate: GrantAggregate, event: Exclude<GrantEvent, { type: '
     case 'GrantDisabled':
       return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED' } };
     case 'GrantReplaced':
-      return { ...aggregate, grant: { ...grant, GrantStatus: 'DISABLED', StatusReason: `Replaced by ${event.data.byGrantArn}` } };
+      return {
+        ...aggregate,
+        grant: { ...grant, GrantStatus: 'DISABLED', StatusReason: `Replaced by ${event.data.byGrantArn}` },
+      };
     case 'GrantDeleted':
       return { ...aggregate, grant: { ...grant, GrantStatus: 'DELETED', StatusReason: event.data.statusReason } };
     case 'GrantDistributed':
       return { ...aggregate, grant: { ...grant, GrantStatus: 'WORKFLOW_COMPLETED', StatusReason: undefined } };
     case 'GrantDistributionFailed':
-      return { ...aggregate, grant: { ...grant, GrantStatus: 'FAILED_WORKFLOW', StatusReason: event.data.statusReason } };
+      return {
+        ...aggregate,
+        grant: { ...grant, GrantStatus: 'FAILED_WORKFLOW', StatusReason: event.data.statusReason },
+      };
     case 'GrantDeletionStarted':
-      return { ...aggregate, grant: { ...grant, GrantStatus: 'PENDING_DELETE', StatusReason: event.data.statusReason } };
+      return {
+        ...aggregate,
+        grant: { ...grant, GrantStatus: 'PENDING_DELETE', StatusReason: event.data.statusReason },
+      };
   }
 }
 
 export function evolveGrant(state: GrantState, event: GrantEvent): GrantState {
   if (event.type === 'GrantCreated') {
     const { clientToken, requestHash, ...aggregate } = event.data;
-    return { status: 'present', aggregate: { ...aggregate, clientTokens: { [clientToken]: { requestHash, version: aggregate.grant.Version } } } };
+    return {
+      status: 'present',
+      aggregate: { ...aggregate, clientTokens: { [clientToken]: { requestHash, version: aggregate.grant.Version } } },
+    };
   }
   if (state.status !== 'present') return state;
   const { aggregate } = state;
-  if (event.type === 'GrantTagged') return { status: 'present', aggregate: { ...aggregate, tags: withTags(aggregate.tags, event.data.tags) } };
-  if (event.type === 'GrantUntagged') return { status: 'present', aggregate: { ...aggregate, tags: withoutTags(aggregate.tags, event.data.tagKeys) } };
+  if (event.type === 'GrantTagged')
+    return { status: 'present', aggregate: { ...aggregate, tags: withTags(aggregate.tags, event.data.tags) } };
+  if (event.type === 'GrantUntagged')
+    return { status: 'present', aggregate: { ...aggregate, tags: withoutTags(aggregate.tags, event.data.tagKeys) } };
   return { status: 'present', aggregate: changed(aggregate, event) };
 }

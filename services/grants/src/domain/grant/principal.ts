@@ -31,7 +31,8 @@ export function parsePrincipal(arn: string): GrantPrincipal {
  * Whether the grant is the caller's own: an account grant to its account. An organization or OU
  * grant covers nobody itself; each account it covers receives a sub-grant of its own.
  */
-export const isGrantee = (principal: GrantPrincipal, caller: Caller) => principal.kind === 'account' && principal.accountId === caller.accountId;
+export const isGrantee = (principal: GrantPrincipal, caller: Caller) =>
+  principal.kind === 'account' && principal.accountId === caller.accountId;
 
 /**
  * The accounts an organization or OU grant covers: every member account of the organization, or

@@ -18,7 +18,9 @@ const AMOUNT = /^\d{1,15}$/;
 function requestedAmount(requested: LicenseManager.EntitlementData): number {
   if (requested.Value === undefined) return 1;
   if (!AMOUNT.test(requested.Value)) {
-    throw invalidParameter(`Entitlement ${requested.Name} (${requested.Unit}) asks for ${requested.Value}: the amount of a limited entitlement is a whole number.`);
+    throw invalidParameter(
+      `Entitlement ${requested.Name} (${requested.Unit}) asks for ${requested.Value}: the amount of a limited entitlement is a whole number.`,
+    );
   }
   return Number(requested.Value);
 }
@@ -40,15 +42,23 @@ export function allocate(
   const seen = new Set<string>();
   for (const request of requested) {
     const key = entitlementKey(request.Name, request.Unit);
-    if (seen.has(key)) throw invalidParameter(`Entitlement ${request.Name} (${request.Unit}) is requested more than once.`);
+    if (seen.has(key))
+      throw invalidParameter(`Entitlement ${request.Name} (${request.Unit}) is requested more than once.`);
     seen.add(key);
     const entitlement = terms.entitlements.find((e) => e.Name === request.Name && e.Unit === request.Unit);
-    if (!entitlement) throw missing(`License ${terms.licenseArn} has no entitlement ${request.Name} (${request.Unit}).`);
+    if (!entitlement)
+      throw missing(`License ${terms.licenseArn} has no entitlement ${request.Name} (${request.Unit}).`);
     if (!isLimited(entitlement)) {
       if (request.Value !== undefined && entitlement.Value !== undefined && request.Value !== entitlement.Value) {
-        throw missing(`License ${terms.licenseArn} grants ${request.Name} as ${entitlement.Value}, not ${request.Value}.`);
+        throw missing(
+          `License ${terms.licenseArn} grants ${request.Name} as ${entitlement.Value}, not ${request.Value}.`,
+        );
       }
-      allocation.entitlementsAllowed.push({ Name: request.Name, Unit: request.Unit, Value: entitlement.Value ?? request.Value ?? '0' });
+      allocation.entitlementsAllowed.push({
+        Name: request.Name,
+        Unit: request.Unit,
+        Value: entitlement.Value ?? request.Value ?? '0',
+      });
       continue;
     }
     const units = requestedAmount(request);
@@ -56,7 +66,9 @@ export function allocate(
     const max = entitlement.MaxCount;
     if (max !== undefined && used + units > max) {
       if (!entitlement.Overage) {
-        throw noEntitlementsAllowed(`Entitlement ${request.Name} of license ${terms.licenseArn} has ${Math.max(0, max - used)} of ${max} left; ${units} requested.`);
+        throw noEntitlementsAllowed(
+          `Entitlement ${request.Name} of license ${terms.licenseArn} has ${Math.max(0, max - used)} of ${max} left; ${units} requested.`,
+        );
       }
       allocation.overage.push({ name: request.Name, unit: request.Unit, overBy: used + units - Math.max(max, used) });
     }
@@ -67,7 +79,10 @@ export function allocate(
 }
 
 /** Whether a lease already grants at least what is requested (a node asking again for what it holds). */
-export const grantsAtLeast = (allowed: readonly LicenseManager.EntitlementData[], requested: readonly LicenseManager.EntitlementData[]) =>
+export const grantsAtLeast = (
+  allowed: readonly LicenseManager.EntitlementData[],
+  requested: readonly LicenseManager.EntitlementData[],
+) =>
   requested.every((request) => {
     const held = allowed.find((a) => a.Name === request.Name && a.Unit === request.Unit);
     if (!held) return false;

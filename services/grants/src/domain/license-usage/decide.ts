@@ -1,8 +1,21 @@
 import type { LicenseManager } from '@lm/api-model';
 import { allocate, grantsAtLeast } from './allocation';
-import { conflict, consumptionNotFound, entitlementNotAllowed, invalidParameter, noEntitlementsAllowed } from './errors';
+import {
+  conflict,
+  consumptionNotFound,
+  entitlementNotAllowed,
+  invalidParameter,
+  noEntitlementsAllowed,
+} from './errors';
 import type { Checkout, CheckoutKind, LicenseUsageEvent } from './events';
-import { consumedUnits, entitlementKey, evolveLicenseUsage, openLease, type Lease, type LicenseUsageState } from './license-usage';
+import {
+  consumedUnits,
+  entitlementKey,
+  evolveLicenseUsage,
+  openLease,
+  type Lease,
+  type LicenseUsageState,
+} from './license-usage';
 import { isLimited, type LicenseTerms } from './license-terms';
 import { idempotencyKey } from './recent-checkouts';
 
@@ -42,7 +55,10 @@ const leaseEnd = (terms: LicenseTerms, from: number, ttl: number) => Math.min(fr
  */
 export function withUsageEpoch(terms: LicenseTerms, state: LicenseUsageState, now: Date): Decision<LicenseUsageState> {
   if (terms.usageEpoch <= state.usageEpoch) return { events: [], outcome: state };
-  const reset: LicenseUsageEvent = { type: 'LicenseUsageReset', data: { licenseArn: terms.licenseArn, usageEpoch: terms.usageEpoch, resetAt: now.toISOString() } };
+  const reset: LicenseUsageEvent = {
+    type: 'LicenseUsageReset',
+    data: { licenseArn: terms.licenseArn, usageEpoch: terms.usageEpoch, resetAt: now.toISOString() },
+  };
   return { events: [reset], outcome: evolveLicenseUsage(state, reset) };
 }
 
@@ -81,7 +97,8 @@ export function decideCheckout(command: CheckoutCommand, current: LicenseUsageSt
   const held = leaseOfNode(state, request, at);
   if (held) return { events, outcome: { ...held.checkout, expiration: iso(held.expiresAt) } };
 
-  if (request.kind === 'BORROW' && !terms.borrow) throw entitlementNotAllowed(`License ${terms.licenseArn} has no borrow configuration: it cannot be borrowed.`);
+  if (request.kind === 'BORROW' && !terms.borrow)
+    throw entitlementNotAllowed(`License ${terms.licenseArn} has no borrow configuration: it cannot be borrowed.`);
   const minutes = request.kind === 'BORROW' ? terms.borrow!.minutes : terms.provisionalMinutes;
   const missing = request.kind === 'BORROW' ? entitlementNotAllowed : noEntitlementsAllowed;
   const allocation = allocate(request.entitlements, terms, consumedUnits(state, at), missing);
@@ -107,13 +124,19 @@ export function decideCheckout(command: CheckoutCommand, current: LicenseUsageSt
  * A provisional lease comes back only if every limited entitlement it counts allows check-in;
  * a borrowed one before its expiration only if the borrow configuration allows early check-in.
  */
-export function decideCheckIn(command: { consumptionToken: string; terms: LicenseTerms; now: Date }, state: LicenseUsageState): LicenseUsageEvent[] {
+export function decideCheckIn(
+  command: { consumptionToken: string; terms: LicenseTerms; now: Date },
+  state: LicenseUsageState,
+): LicenseUsageEvent[] {
   const { consumptionToken, terms, now } = command;
   const lease = state.leases.get(consumptionToken);
   if (!lease) throw conflict(`License consumption ${consumptionToken} has already ended (checked in, or expired).`);
-  if (lease.expiresAt <= now.getTime()) throw conflict(`License consumption ${consumptionToken} expired at ${iso(lease.expiresAt)}.`);
+  if (lease.expiresAt <= now.getTime())
+    throw conflict(`License consumption ${consumptionToken} expired at ${iso(lease.expiresAt)}.`);
   if (lease.checkout.kind === 'BORROW' && !terms.borrow?.allowEarlyCheckIn) {
-    throw invalidParameter(`License ${terms.licenseArn} does not allow borrowed entitlements to be checked in before they expire (${iso(lease.expiresAt)}).`);
+    throw invalidParameter(
+      `License ${terms.licenseArn} does not allow borrowed entitlements to be checked in before they expire (${iso(lease.expiresAt)}).`,
+    );
   }
   if (lease.checkout.kind === 'PROVISIONAL') {
     const refusing = lease.checkout.counted.filter(({ name, unit }) => {
@@ -121,10 +144,22 @@ export function decideCheckIn(command: { consumptionToken: string; terms: Licens
       return entitlement !== undefined && isLimited(entitlement) && !entitlement.AllowCheckIn;
     });
     if (refusing.length > 0) {
-      throw invalidParameter(`Entitlement ${refusing.map((r) => r.name).join(', ')} of license ${terms.licenseArn} does not allow check-in: the lease ends at ${iso(lease.expiresAt)}.`);
+      throw invalidParameter(
+        `Entitlement ${refusing.map((r) => r.name).join(', ')} of license ${terms.licenseArn} does not allow check-in: the lease ends at ${iso(lease.expiresAt)}.`,
+      );
     }
   }
-  return [{ type: 'LicenseCheckedIn', data: { consumptionToken, licenseArn: terms.licenseArn, accountId: lease.checkout.accountId, checkedInAt: now.toISOString() } }];
+  return [
+    {
+      type: 'LicenseCheckedIn',
+      data: {
+        consumptionToken,
+        licenseArn: terms.licenseArn,
+        accountId: lease.checkout.accountId,
+        checkedInAt: now.toISOString(),
+      },
+    },
+  ];
 }
 
 /**
@@ -141,28 +176,54 @@ export function decideExtend(
   if (command.dryRun) return { events: [], outcome: { expiration: iso(lease.expiresAt) } };
   const minutes = lease.checkout.kind === 'BORROW' ? terms.borrow?.minutes : terms.provisionalMinutes;
   // A licence that no longer lets itself be borrowed extends a borrow by its first duration.
-  const ttl = minutes !== undefined ? minutes * MINUTE : Date.parse(lease.checkout.expiration) - Date.parse(lease.checkout.issuedAt);
+  const ttl =
+    minutes !== undefined
+      ? minutes * MINUTE
+      : Date.parse(lease.checkout.expiration) - Date.parse(lease.checkout.issuedAt);
   const expiration = iso(leaseEnd(terms, now.getTime(), ttl));
   return {
-    events: [{ type: 'LicenseConsumptionExtended', data: { consumptionToken, licenseArn: terms.licenseArn, expiration, extendedAt: now.toISOString() } }],
+    events: [
+      {
+        type: 'LicenseConsumptionExtended',
+        data: { consumptionToken, licenseArn: terms.licenseArn, expiration, extendedAt: now.toISOString() },
+      },
+    ],
     outcome: { expiration },
   };
 }
 
 /** The sweep's command: records the end of a lease whose time ran out (nothing if it was checked in or extended meanwhile). */
-export function decideExpiry(command: { consumptionToken: string; now: Date }, state: LicenseUsageState): LicenseUsageEvent[] {
+export function decideExpiry(
+  command: { consumptionToken: string; now: Date },
+  state: LicenseUsageState,
+): LicenseUsageEvent[] {
   const lease = state.leases.get(command.consumptionToken);
   if (!lease || lease.expiresAt > command.now.getTime()) return [];
-  return [{ type: 'LicenseConsumptionExpired', data: { consumptionToken: command.consumptionToken, licenseArn: lease.checkout.licenseArn, expiredAt: iso(lease.expiresAt) } }];
+  return [
+    {
+      type: 'LicenseConsumptionExpired',
+      data: {
+        consumptionToken: command.consumptionToken,
+        licenseArn: lease.checkout.licenseArn,
+        expiredAt: iso(lease.expiresAt),
+      },
+    },
+  ];
 }
 
 /** GetLicenseUsage: what each entitlement of the licence has in use now, as strings. */
-export function entitlementUsages(terms: LicenseTerms, state: LicenseUsageState, now: Date): LicenseManager.EntitlementUsage[] {
+export function entitlementUsages(
+  terms: LicenseTerms,
+  state: LicenseUsageState,
+  now: Date,
+): LicenseManager.EntitlementUsage[] {
   const inUse = consumedUnits(withUsageEpoch(terms, state, now).outcome, now.getTime());
   return terms.entitlements.map((entitlement) => ({
     Name: entitlement.Name,
     Unit: entitlement.Unit,
-    ConsumedValue: String(isLimited(entitlement) ? (inUse.get(entitlementKey(entitlement.Name, entitlement.Unit)) ?? 0) : 0),
+    ConsumedValue: String(
+      isLimited(entitlement) ? (inUse.get(entitlementKey(entitlement.Name, entitlement.Unit)) ?? 0) : 0,
+    ),
     ...(entitlement.MaxCount === undefined ? {} : { MaxCount: String(entitlement.MaxCount) }),
   }));
 }

@@ -9,6 +9,7 @@ export const entitlementNotAllowed = (message: string) => new AwsError('Entitlem
 export const invalidParameter = (message: string) => new AwsError('InvalidParameterValueException', message);
 
 /** Also what another account gets for a consumption token it does not hold: existence is not disclosed. */
-export const consumptionNotFound = (token: string) => new AwsError('ResourceNotFoundException', `License consumption ${token} does not exist.`);
+export const consumptionNotFound = (token: string) =>
+  new AwsError('ResourceNotFoundException', `License consumption ${token} does not exist.`);
 
 export const conflict = (message: string) => new AwsError('ConflictException', message);

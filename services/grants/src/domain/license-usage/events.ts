@@ -43,8 +43,14 @@ export interface Checkout {
 
 export type LicenseUsageEvent =
   | { type: 'LicenseCheckedOut'; data: Checkout }
-  | { type: 'LicenseCheckedIn'; data: { consumptionToken: string; licenseArn: string; accountId: string; checkedInAt: string } }
-  | { type: 'LicenseConsumptionExtended'; data: { consumptionToken: string; licenseArn: string; expiration: string; extendedAt: string } }
+  | {
+      type: 'LicenseCheckedIn';
+      data: { consumptionToken: string; licenseArn: string; accountId: string; checkedInAt: string };
+    }
+  | {
+      type: 'LicenseConsumptionExtended';
+      data: { consumptionToken: string; licenseArn: string; expiration: string; extendedAt: string };
+    }
   /** Recorded by the sweep: the lease's time ran out and its units came back. */
   | { type: 'LicenseConsumptionExpired'; data: { consumptionToken: string; licenseArn: string; expiredAt: string } }
   /** A new usage period (a licence version that resets usage, a renewal) came into force: every count starts again from zero. */

@@ -22,7 +22,10 @@ export interface LicenseTerms {
   usageEpoch: number;
 }
 
-export function licenseTerms(license: LicenseManager.License & { LicenseArn: string; Version: string }, usageEpoch: number): LicenseTerms {
+export function licenseTerms(
+  license: LicenseManager.License & { LicenseArn: string; Version: string },
+  usageEpoch: number,
+): LicenseTerms {
   const consumption = license.ConsumptionConfiguration;
   const borrow = consumption?.BorrowConfiguration;
   return {

@@ -22,7 +22,12 @@ export interface LicenseUsageState {
   recent: RecentCheckouts;
 }
 
-export const initialLicenseUsage = (): LicenseUsageState => ({ usageEpoch: 0, perpetual: new Map(), leases: new Map(), recent: RecentCheckouts.empty() });
+export const initialLicenseUsage = (): LicenseUsageState => ({
+  usageEpoch: 0,
+  perpetual: new Map(),
+  leases: new Map(),
+  recent: RecentCheckouts.empty(),
+});
 
 /** The licence's id, the last segment of its ARN (`arn:aws:license-manager::<account>:license:l-<32 hex>`). */
 export const licenseIdOf = (licenseArn: string) => licenseArn.slice(licenseArn.lastIndexOf(':') + 1);
@@ -33,7 +38,8 @@ export const licenseUsageStream = (licenseArn: string) => `license-usage-${licen
 export const entitlementKey = (name: string, unit: string) => `${name}\u0000${unit}`;
 
 const add = (totals: Map<string, number>, counted: readonly CountedUnits[]) => {
-  for (const { name, unit, units } of counted) totals.set(entitlementKey(name, unit), (totals.get(entitlementKey(name, unit)) ?? 0) + units);
+  for (const { name, unit, units } of counted)
+    totals.set(entitlementKey(name, unit), (totals.get(entitlementKey(name, unit)) ?? 0) + units);
 };
 
 /** Units of each limited entitlement in use at `now`: consumed for good, plus leases that have not ended. */
@@ -67,13 +73,19 @@ export function evolveLicenseUsage(state: LicenseUsageState, event: LicenseUsage
         add(perpetual, checkout.counted);
         return { ...state, perpetual, recent };
       }
-      const leases = new Map(state.leases).set(checkout.consumptionToken, { checkout, expiresAt: Date.parse(checkout.expiration) });
+      const leases = new Map(state.leases).set(checkout.consumptionToken, {
+        checkout,
+        expiresAt: Date.parse(checkout.expiration),
+      });
       return { ...state, leases, recent };
     }
     case 'LicenseConsumptionExtended': {
       const lease = state.leases.get(event.data.consumptionToken);
       if (!lease) return state;
-      const leases = new Map(state.leases).set(event.data.consumptionToken, { ...lease, expiresAt: Date.parse(event.data.expiration) });
+      const leases = new Map(state.leases).set(event.data.consumptionToken, {
+        ...lease,
+        expiresAt: Date.parse(event.data.expiration),
+      });
       return { ...state, leases };
     }
     case 'LicenseCheckedIn':
@@ -81,7 +93,9 @@ export function evolveLicenseUsage(state: LicenseUsageState, event: LicenseUsage
       return withoutLease(state, event.data.consumptionToken);
     case 'LicenseUsageReset': {
       // Open leases stay (they may still be checked in or extended) but no longer count.
-      const leases = new Map([...state.leases].map(([token, lease]) => [token, { ...lease, checkout: { ...lease.checkout, counted: [] } }]));
+      const leases = new Map(
+        [...state.leases].map(([token, lease]) => [token, { ...lease, checkout: { ...lease.checkout, counted: [] } }]),
+      );
       return { ...state, usageEpoch: event.data.usageEpoch, perpetual: new Map(), leases };
     }
   }

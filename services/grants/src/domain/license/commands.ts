@@ -15,8 +15,15 @@ export type LicenseCommand =
       input: LicenseManager.CreateLicenseRequest;
       /** The issuer key the request's SignKey names, resolved by the signing keys. */
       issuer: LicenseManager.IssuerDetails;
-    } & Context & Idempotency)
-  | ({ type: 'CreateLicenseVersion'; arn: string; input: LicenseManager.CreateLicenseVersionRequest; issuer: LicenseManager.IssuerDetails } & Context & Idempotency)
+    } & Context &
+      Idempotency)
+  | ({
+      type: 'CreateLicenseVersion';
+      arn: string;
+      input: LicenseManager.CreateLicenseVersionRequest;
+      issuer: LicenseManager.IssuerDetails;
+    } & Context &
+      Idempotency)
   | ({ type: 'DeleteLicense'; arn: string; sourceVersion: string } & Context)
   | ({ type: 'TagLicense'; arn: string; tags: LicenseManager.Tag[] } & Context)
   | ({ type: 'UntagLicense'; arn: string; tagKeys: string[] } & Context)

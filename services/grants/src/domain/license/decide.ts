@@ -3,7 +3,14 @@ import type { LicenseManager } from '@lm/api-model';
 import type { LicenseCommand } from './commands';
 import { clientTokenReused, licenseNotFound, redirectToHomeRegion, staleVersion, validation } from './errors';
 import type { LicenseDocument, LicenseEvent } from './events';
-import { currentLicense, evolveLicense, initialLicenseState, issuedVersion, type LicenseAggregate, type LicenseState } from './license';
+import {
+  currentLicense,
+  evolveLicense,
+  initialLicenseState,
+  issuedVersion,
+  type LicenseAggregate,
+  type LicenseState,
+} from './license';
 import { renewalFrequency, renewedEnd } from './renewal';
 import { withTags } from './tags';
 import { assertConsumptionConfiguration, assertEntitlements, assertText, assertValidity } from './license-definition';
@@ -15,11 +22,23 @@ const MAX_NAME_LENGTH = 150;
 const IN_TERM: ReadonlySet<LicenseManager.LicenseStatus> = new Set(['AVAILABLE', 'PENDING_AVAILABLE']);
 
 /** What an issuer may set with a new version; deletion has its own operation. */
-const VERSION_STATUSES: ReadonlySet<LicenseManager.LicenseStatus> = new Set(['AVAILABLE', 'PENDING_AVAILABLE', 'DEACTIVATED', 'SUSPENDED', 'EXPIRED']);
+const VERSION_STATUSES: ReadonlySet<LicenseManager.LicenseStatus> = new Set([
+  'AVAILABLE',
+  'PENDING_AVAILABLE',
+  'DEACTIVATED',
+  'SUSPENDED',
+  'EXPIRED',
+]);
 
 type Definition = Pick<
   LicenseDocument,
-  'LicenseName' | 'ProductName' | 'HomeRegion' | 'Validity' | 'Entitlements' | 'ConsumptionConfiguration' | 'LicenseMetadata'
+  | 'LicenseName'
+  | 'ProductName'
+  | 'HomeRegion'
+  | 'Validity'
+  | 'Entitlements'
+  | 'ConsumptionConfiguration'
+  | 'LicenseMetadata'
 >;
 
 function assertDefinition(definition: Definition, region: string): void {
@@ -33,17 +52,23 @@ function assertDefinition(definition: Definition, region: string): void {
 }
 
 /** The issuer's live licence; anyone else is told it does not exist (the application tells grantees more). */
-function issuedLicense(state: LicenseState, command: { arn: string; accountId: string; region: string }): LicenseAggregate {
-  if (state.status !== 'present' || state.license.issuerAccountId !== command.accountId) throw licenseNotFound(command.arn);
+function issuedLicense(
+  state: LicenseState,
+  command: { arn: string; accountId: string; region: string },
+): LicenseAggregate {
+  if (state.status !== 'present' || state.license.issuerAccountId !== command.accountId)
+    throw licenseNotFound(command.arn);
   const current = currentLicense(state.license);
   if (current.HomeRegion !== command.region) throw redirectToHomeRegion(current.HomeRegion);
-  if (state.license.deletionDate) throw validation(`License ${command.arn} is deleted: it is kept read-only and cannot change.`);
+  if (state.license.deletionDate)
+    throw validation(`License ${command.arn} is deleted: it is kept read-only and cannot change.`);
   return state.license;
 }
 
 function assertSourceVersion(license: LicenseAggregate, sourceVersion: string | undefined): string {
   const current = currentLicense(license).Version;
-  if (sourceVersion !== undefined && sourceVersion !== current) throw staleVersion(`License ${license.arn}`, sourceVersion, current);
+  if (sourceVersion !== undefined && sourceVersion !== current)
+    throw staleVersion(`License ${license.arn}`, sourceVersion, current);
   return current;
 }
 
@@ -81,7 +106,12 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       assertText(input.Issuer.Name, 'Issuer.Name', 1024);
       withTags([], input.Tags ?? []);
       const { clientToken, requestHash } = command;
-      return [{ type: 'LicenseCreated', data: { license, issuerAccountId: command.accountId, tags: input.Tags ?? [], clientToken, requestHash } }];
+      return [
+        {
+          type: 'LicenseCreated',
+          data: { license, issuerAccountId: command.accountId, tags: input.Tags ?? [], clientToken, requestHash },
+        },
+      ];
     }
     case 'CreateLicenseVersion': {
       const existing = issuedLicense(state, command);
@@ -89,9 +119,12 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       const sourceVersion = assertSourceVersion(existing, command.input.SourceVersion);
       const { input } = command;
       const previous = currentLicense(existing);
-      if (input.HomeRegion !== previous.HomeRegion) throw validation(`HomeRegion cannot change (it is ${previous.HomeRegion}).`);
+      if (input.HomeRegion !== previous.HomeRegion)
+        throw validation(`HomeRegion cannot change (it is ${previous.HomeRegion}).`);
       if (!VERSION_STATUSES.has(input.Status)) {
-        throw validation(`Status ${input.Status} cannot be set with a new version; one of ${[...VERSION_STATUSES].join(', ')} can (DeleteLicense deletes).`);
+        throw validation(
+          `Status ${input.Status} cannot be set with a new version; one of ${[...VERSION_STATUSES].join(', ')} can (DeleteLicense deletes).`,
+        );
       }
       assertText(input.Issuer.Name, 'Issuer.Name', 1024);
       const version = String(Number(sourceVersion) + 1);
@@ -115,19 +148,35 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       return [
         {
           type: 'LicenseVersionCreated',
-          data: { licenseArn: existing.arn, version, sourceVersion, resetUsage: input.ResetUsage ?? false, license, clientToken, requestHash },
+          data: {
+            licenseArn: existing.arn,
+            version,
+            sourceVersion,
+            resetUsage: input.ResetUsage ?? false,
+            license,
+            clientToken,
+            requestHash,
+          },
         },
       ];
     }
     case 'DeleteLicense': {
       const existing = issuedLicense(state, command);
       const version = assertSourceVersion(existing, command.sourceVersion);
-      return [{ type: 'LicenseDeleted', data: { licenseArn: existing.arn, version, deletionDate: command.now.toISOString() } }];
+      return [
+        {
+          type: 'LicenseDeleted',
+          data: { licenseArn: existing.arn, version, deletionDate: command.now.toISOString() },
+        },
+      ];
     }
     case 'EndLicenseTerm': {
       if (state.status !== 'present') throw licenseNotFound(command.arn);
       const current = currentLicense(state.license);
-      if (!IN_TERM.has(current.Status)) throw validation(`License ${command.arn} is ${current.Status}: only an AVAILABLE or PENDING_AVAILABLE licence expires.`);
+      if (!IN_TERM.has(current.Status))
+        throw validation(
+          `License ${command.arn} is ${current.Status}: only an AVAILABLE or PENDING_AVAILABLE licence expires.`,
+        );
       const end = current.Validity.End;
       if (end === undefined || Date.parse(end) > command.now.getTime()) {
         throw validation(`License ${command.arn} is valid until ${end ?? 'no end'}: it is not due to expire.`);
@@ -137,9 +186,25 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
       // The guide's subscription renews unless deactivated; a licence not yet available (PENDING_AVAILABLE) expires.
       if (frequency && current.Status === 'AVAILABLE') {
         const newEnd = renewedEnd(issuedVersion(state.license).Validity.End!, frequency, command.now).toISOString();
-        return [{ type: 'LicenseRenewed', data: { licenseArn, version: current.Version, previousEnd: end, newEnd, renewedAt: command.now.toISOString() } }];
+        return [
+          {
+            type: 'LicenseRenewed',
+            data: {
+              licenseArn,
+              version: current.Version,
+              previousEnd: end,
+              newEnd,
+              renewedAt: command.now.toISOString(),
+            },
+          },
+        ];
       }
-      return [{ type: 'LicenseExpired', data: { licenseArn, version: current.Version, validityEnd: end, expiredAt: command.now.toISOString() } }];
+      return [
+        {
+          type: 'LicenseExpired',
+          data: { licenseArn, version: current.Version, validityEnd: end, expiredAt: command.now.toISOString() },
+        },
+      ];
     }
     case 'TagLicense': {
       const existing = issuedLicense(state, command);
@@ -149,7 +214,9 @@ export function decideLicense(command: LicenseCommand, state: LicenseState): Lic
     case 'UntagLicense': {
       const existing = issuedLicense(state, command);
       const present = command.tagKeys.filter((key) => existing.tags.some((tag) => tag.Key === key));
-      return present.length === 0 ? [] : [{ type: 'LicenseUntagged', data: { licenseArn: existing.arn, tagKeys: present } }];
+      return present.length === 0
+        ? []
+        : [{ type: 'LicenseUntagged', data: { licenseArn: existing.arn, tagKeys: present } }];
     }
   }
 }

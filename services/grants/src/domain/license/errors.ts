@@ -17,7 +17,9 @@ export const notAuthorized = (message: string) => new AwsError('AuthorizationExc
  * Location names the Region whose deployment serves it.
  */
 export const redirectToHomeRegion = (homeRegion: string) =>
-  new AwsError('RedirectException', `This request must be made in the licence's home Region ${homeRegion}.`, { Location: homeRegion });
+  new AwsError('RedirectException', `This request must be made in the licence's home Region ${homeRegion}.`, {
+    Location: homeRegion,
+  });
 
 /** The same ClientToken with another request: the first request's result cannot answer it. */
 export const clientTokenReused = (clientToken: string) =>

@@ -20,11 +20,20 @@ export interface Idempotency {
 }
 
 export type LicenseEvent =
-  | { type: 'LicenseCreated'; data: { license: LicenseDocument; issuerAccountId: string; tags: LicenseManager.Tag[] } & Idempotency }
+  | {
+      type: 'LicenseCreated';
+      data: { license: LicenseDocument; issuerAccountId: string; tags: LicenseManager.Tag[] } & Idempotency;
+    }
   | {
       type: 'LicenseVersionCreated';
       /** `resetUsage`: the consumption of the licence starts again from zero with this version. */
-      data: { licenseArn: string; version: string; sourceVersion: string; resetUsage: boolean; license: LicenseDocument } & Idempotency;
+      data: {
+        licenseArn: string;
+        version: string;
+        sourceVersion: string;
+        resetUsage: boolean;
+        license: LicenseDocument;
+      } & Idempotency;
     }
   /** The guide: a deleted licence stays readable (read-only) for six months, and is no longer usable. */
   | { type: 'LicenseDeleted'; data: { licenseArn: string; version: string; deletionDate: string } }
@@ -34,7 +43,10 @@ export type LicenseEvent =
    * A subscription's (RenewType Weekly or Monthly) Validity.End passed while it was AVAILABLE: the
    * current version now ends at `newEnd` (see renewedEnd), and a new usage period begins.
    */
-  | { type: 'LicenseRenewed'; data: { licenseArn: string; version: string; previousEnd: string; newEnd: string; renewedAt: string } }
+  | {
+      type: 'LicenseRenewed';
+      data: { licenseArn: string; version: string; previousEnd: string; newEnd: string; renewedAt: string };
+    }
   | { type: 'LicenseTagged'; data: { licenseArn: string; tags: LicenseManager.Tag[] } }
   | { type: 'LicenseUntagged'; data: { licenseArn: string; tagKeys: string[] } };
 

@@ -6,7 +6,8 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
 
 function instant(value: string, name: string): number {
   const time = ISO_8601.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(time)) throw validation(`${name} must be an ISO 8601 date-time (e.g. 2026-01-01T00:00:00Z), not ${value}.`);
+  if (!Number.isFinite(time))
+    throw validation(`${name} must be an ISO 8601 date-time (e.g. 2026-01-01T00:00:00Z), not ${value}.`);
   return time;
 }
 
@@ -31,10 +32,13 @@ export function assertEntitlements(entitlements: LicenseManager.Entitlement[]): 
     if (names.has(Name)) throw validation(`Entitlement ${Name} is given twice; names must be unique.`);
     names.add(Name);
     if (Unit === 'None') {
-      if (MaxCount !== undefined) throw validation(`Entitlement ${Name} has Unit None: it takes a Value, not a MaxCount.`);
-      if (entitlement.Overage) throw validation(`Entitlement ${Name} has Unit None: it has no count to exceed (Overage).`);
+      if (MaxCount !== undefined)
+        throw validation(`Entitlement ${Name} has Unit None: it takes a Value, not a MaxCount.`);
+      if (entitlement.Overage)
+        throw validation(`Entitlement ${Name} has Unit None: it has no count to exceed (Overage).`);
     } else {
-      if (Value !== undefined) throw validation(`Entitlement ${Name} counts in ${Unit}: it takes a MaxCount, not a Value.`);
+      if (Value !== undefined)
+        throw validation(`Entitlement ${Name} counts in ${Unit}: it takes a MaxCount, not a Value.`);
       if (MaxCount !== undefined && (!Number.isSafeInteger(MaxCount) || MaxCount < 0)) {
         throw validation(`Entitlement ${Name}: MaxCount must be a non-negative integer.`);
       }

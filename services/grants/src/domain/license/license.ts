@@ -22,7 +22,8 @@ export type LicenseState = { status: 'absent' } | { status: 'present'; license: 
 export const initialLicenseState = (): LicenseState => ({ status: 'absent' });
 
 /** The latest version as the issuer wrote it. */
-export const issuedVersion = (license: LicenseAggregate): LicenseDocument => license.versions[license.versions.length - 1];
+export const issuedVersion = (license: LicenseAggregate): LicenseDocument =>
+  license.versions[license.versions.length - 1];
 
 /**
  * The licence as it reads now: its latest version, DELETED once the licence is deleted, EXPIRED
@@ -32,7 +33,9 @@ export const issuedVersion = (license: LicenseAggregate): LicenseDocument => lic
  */
 export function currentLicense(license: LicenseAggregate): LicenseDocument {
   const issued = issuedVersion(license);
-  const latest = license.renewedUntil ? { ...issued, Validity: { ...issued.Validity, End: license.renewedUntil } } : issued;
+  const latest = license.renewedUntil
+    ? { ...issued, Validity: { ...issued.Validity, End: license.renewedUntil } }
+    : issued;
   if (license.deletionDate) return { ...latest, Status: 'DELETED' };
   return license.expiredAt ? { ...latest, Status: 'EXPIRED' } : latest;
 }
@@ -43,7 +46,13 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
       const { license, issuerAccountId, tags, clientToken, requestHash } = event.data;
       return {
         status: 'present',
-        license: { arn: license.LicenseArn, issuerAccountId, versions: [license], tags, clientTokens: { [clientToken]: { requestHash, version: license.Version } } },
+        license: {
+          arn: license.LicenseArn,
+          issuerAccountId,
+          versions: [license],
+          tags,
+          clientTokens: { [clientToken]: { requestHash, version: license.Version } },
+        },
       };
     }
     case 'LicenseVersionCreated': {
@@ -62,14 +71,27 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
       };
     }
     case 'LicenseDeleted':
-      return state.status === 'present' ? { status: 'present', license: { ...state.license, deletionDate: event.data.deletionDate } } : state;
+      return state.status === 'present'
+        ? { status: 'present', license: { ...state.license, deletionDate: event.data.deletionDate } }
+        : state;
     case 'LicenseExpired':
-      return state.status === 'present' ? { status: 'present', license: { ...state.license, expiredAt: event.data.expiredAt } } : state;
+      return state.status === 'present'
+        ? { status: 'present', license: { ...state.license, expiredAt: event.data.expiredAt } }
+        : state;
     case 'LicenseRenewed':
-      return state.status === 'present' ? { status: 'present', license: { ...state.license, renewedUntil: event.data.newEnd } } : state;
+      return state.status === 'present'
+        ? { status: 'present', license: { ...state.license, renewedUntil: event.data.newEnd } }
+        : state;
     case 'LicenseTagged':
-      return state.status === 'present' ? { status: 'present', license: { ...state.license, tags: withTags(state.license.tags, event.data.tags) } } : state;
+      return state.status === 'present'
+        ? { status: 'present', license: { ...state.license, tags: withTags(state.license.tags, event.data.tags) } }
+        : state;
     case 'LicenseUntagged':
-      return state.status === 'present' ? { status: 'present', license: { ...state.license, tags: withoutTags(state.license.tags, event.data.tagKeys) } } : state;
+      return state.status === 'present'
+        ? {
+            status: 'present',
+            license: { ...state.license, tags: withoutTags(state.license.tags, event.data.tagKeys) },
+          }
+        : state;
   }
 }

@@ -3,7 +3,9 @@ import type { LicenseManager } from '@lm/api-model';
 /** The renewal frequencies of a subscription (RenewType None, or none given, means the licence expires). */
 export type RenewalFrequency = Exclude<LicenseManager.RenewType, 'None'>;
 
-export const renewalFrequency = (configuration: LicenseManager.ConsumptionConfiguration): RenewalFrequency | undefined =>
+export const renewalFrequency = (
+  configuration: LicenseManager.ConsumptionConfiguration,
+): RenewalFrequency | undefined =>
   configuration.RenewType === 'Weekly' || configuration.RenewType === 'Monthly' ? configuration.RenewType : undefined;
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -38,7 +40,10 @@ export function renewedEnd(issuedEnd: string, frequency: RenewalFrequency, now: 
     return new Date(anchor.getTime() + periods * WEEK_MS);
   }
   // Months between the anchor's month and now's: an end earlier than that is not past now, so start there.
-  let periods = Math.max(1, (now.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + now.getUTCMonth() - anchor.getUTCMonth());
+  let periods = Math.max(
+    1,
+    (now.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + now.getUTCMonth() - anchor.getUTCMonth(),
+  );
   let end = plusCalendarMonths(anchor, periods);
   while (end.getTime() <= now.getTime()) end = plusCalendarMonths(anchor, ++periods);
   return end;

@@ -11,7 +11,8 @@ export function assertTags(tags: LicenseManager.Tag[]): void {
   const keys = new Set<string>();
   for (const { Key, Value } of tags) {
     if (!Key || Key.length > MAX_KEY_LENGTH) throw validation(`A tag key must have 1 to ${MAX_KEY_LENGTH} characters.`);
-    if ((Value ?? '').length > MAX_VALUE_LENGTH) throw validation(`Tag ${Key}: a value has at most ${MAX_VALUE_LENGTH} characters.`);
+    if ((Value ?? '').length > MAX_VALUE_LENGTH)
+      throw validation(`Tag ${Key}: a value has at most ${MAX_VALUE_LENGTH} characters.`);
     if (keys.has(Key)) throw validation(`Tag ${Key} is given twice.`);
     keys.add(Key);
   }
@@ -26,4 +27,5 @@ export function withTags(current: LicenseManager.Tag[], added: LicenseManager.Ta
   return merged;
 }
 
-export const withoutTags = (current: LicenseManager.Tag[], keys: string[]) => current.filter((tag) => !keys.includes(tag.Key!));
+export const withoutTags = (current: LicenseManager.Tag[], keys: string[]) =>
+  current.filter((tag) => !keys.includes(tag.Key!));

@@ -8,11 +8,13 @@ import { CLIENT_TOKEN_WINDOW_MS } from './token-request';
 /** The token an account created with this ClientToken within the idempotency window, if any. */
 export function recentTokenFor(state: AccountTokens, clientToken: string, now: Date): RefreshToken | undefined {
   return Object.values(state.tokens).find(
-    (token) => token.clientToken === clientToken && now.getTime() - new Date(token.createdAt).getTime() < CLIENT_TOKEN_WINDOW_MS,
+    (token) =>
+      token.clientToken === clientToken && now.getTime() - new Date(token.createdAt).getTime() < CLIENT_TOKEN_WINDOW_MS,
   );
 }
 
-const lifetimeMs = (token: Pick<RefreshToken, 'createdAt' | 'expiresAt'>) => new Date(token.expiresAt).getTime() - new Date(token.createdAt).getTime();
+const lifetimeMs = (token: Pick<RefreshToken, 'createdAt' | 'expiresAt'>) =>
+  new Date(token.expiresAt).getTime() - new Date(token.createdAt).getTime();
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((value, i) => value === b[i]);
 
@@ -36,7 +38,9 @@ export function decideAccountTokens(command: RefreshTokenCommand, state: Account
         if (isSameRequest(earlier, token)) return [];
         throw validation('This ClientToken was used in the last 10 minutes for a different CreateToken request.');
       }
-      const live = Object.values(state.tokens).filter((t) => t.licenseArn === token.licenseArn && isLive(t, now)).length;
+      const live = Object.values(state.tokens).filter(
+        (t) => t.licenseArn === token.licenseArn && isLive(t, now),
+      ).length;
       if (live >= command.limitPerLicense) {
         throw new AwsError(
           'ResourceLimitExceededException',
@@ -52,7 +56,12 @@ export function decideAccountTokens(command: RefreshTokenCommand, state: Account
       return [
         {
           type: 'TokenDeleted',
-          data: { tokenId: token.tokenId, accountId: token.accountId, licenseArn: token.licenseArn, deletedAt: command.now.toISOString() },
+          data: {
+            tokenId: token.tokenId,
+            accountId: token.accountId,
+            licenseArn: token.licenseArn,
+            deletedAt: command.now.toISOString(),
+          },
         },
       ];
     }

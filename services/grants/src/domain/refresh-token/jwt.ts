@@ -30,7 +30,8 @@ const encode = (value: object): string => Buffer.from(JSON.stringify(value), 'ut
 /** The one header we sign with; a token with any other (alg "none", another algorithm) is refused as it stands. */
 const HEADER = encode({ alg: 'HS384', typ: 'JWT' });
 
-const mac = (signingInput: string, key: Buffer): Buffer => createHmac('sha384', key).update(signingInput, 'ascii').digest();
+const mac = (signingInput: string, key: Buffer): Buffer =>
+  createHmac('sha384', key).update(signingInput, 'ascii').digest();
 
 /** Same claims and key, same token: a JWT of ours can be issued again from what was recorded of it. */
 export function signJwt(claims: JwtTimes & object, key: Buffer): string {
@@ -47,12 +48,17 @@ export const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000
  */
 export function verifyJwt(token: string, key: Buffer, now: Date): JwtTimes & Record<string, unknown> {
   const segments = token.split('.');
-  if (segments.length !== 3 || segments[0] !== HEADER) throw new JwtError('malformed', 'The token is not a JWT of this service.');
+  if (segments.length !== 3 || segments[0] !== HEADER)
+    throw new JwtError('malformed', 'The token is not a JWT of this service.');
   const [, payload, signature] = segments;
   const expected = mac(`${HEADER}.${payload}`, key);
   const given = Buffer.from(signature, 'base64url');
   // The canonical encoding only, so that no other text of the same bytes passes for the token.
-  if (given.toString('base64url') !== signature || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (
+    given.toString('base64url') !== signature ||
+    given.length !== expected.length ||
+    !timingSafeEqual(given, expected)
+  ) {
     throw new JwtError('signature', 'The token signature is not valid.');
   }
   let claims: unknown;
@@ -61,9 +67,11 @@ export function verifyJwt(token: string, key: Buffer, now: Date): JwtTimes & Rec
   } catch {
     throw new JwtError('malformed', 'The token payload is not JSON.');
   }
-  if (typeof claims !== 'object' || claims === null) throw new JwtError('malformed', 'The token payload is not an object.');
+  if (typeof claims !== 'object' || claims === null)
+    throw new JwtError('malformed', 'The token payload is not an object.');
   const { iat, exp } = claims as Partial<JwtTimes>;
-  if (typeof iat !== 'number' || typeof exp !== 'number') throw new JwtError('malformed', 'The token has no issue or expiry time.');
+  if (typeof iat !== 'number' || typeof exp !== 'number')
+    throw new JwtError('malformed', 'The token has no issue or expiry time.');
   if (exp <= epochSeconds(now)) throw new JwtError('expired', 'The token has expired.');
   return claims as JwtTimes & Record<string, unknown>;
 }

@@ -37,13 +37,16 @@ export function evolveAccountTokens(state: AccountTokens, event: RefreshTokenEve
     case 'TokenDeleted': {
       const token = state.tokens[event.data.tokenId];
       if (!token) return state;
-      return { tokens: { ...state.tokens, [token.tokenId]: { ...token, status: 'DELETED', deletedAt: event.data.deletedAt } } };
+      return {
+        tokens: { ...state.tokens, [token.tokenId]: { ...token, status: 'DELETED', deletedAt: event.data.deletedAt } },
+      };
     }
   }
 }
 
 /** A token that can still be exchanged: not deleted, not expired. */
-export const isLive = (token: RefreshToken, now: Date): boolean => token.status === 'AVAILABLE' && new Date(token.expiresAt) > now;
+export const isLive = (token: RefreshToken, now: Date): boolean =>
+  token.status === 'AVAILABLE' && new Date(token.expiresAt) > now;
 
 /** TokenIds are 32 random hex digits. */
 export const newTokenId = (): string => randomBytes(16).toString('hex');

@@ -35,7 +35,9 @@ export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 export const tokenIssuerAmr = (accountId: string): string => `aws:license-manager:token-issuer-account-id:${accountId}`;
 
 /** The claims a recorded token was issued with: signing them again gives the very same token. */
-export function refreshTokenClaims(token: Pick<RefreshToken, 'tokenId' | 'accountId' | 'licenseArn' | 'tokenProperties' | 'createdAt' | 'expiresAt'>): RefreshTokenClaims {
+export function refreshTokenClaims(
+  token: Pick<RefreshToken, 'tokenId' | 'accountId' | 'licenseArn' | 'tokenProperties' | 'createdAt' | 'expiresAt'>,
+): RefreshTokenClaims {
   return {
     aud: token.licenseArn,
     amr: token.tokenProperties,
@@ -46,7 +48,12 @@ export function refreshTokenClaims(token: Pick<RefreshToken, 'tokenId' | 'accoun
   };
 }
 
-export function accessTokenClaims(refresh: RefreshTokenClaims, properties: string[], accessTokenId: string, now: Date): AccessTokenClaims {
+export function accessTokenClaims(
+  refresh: RefreshTokenClaims,
+  properties: string[],
+  accessTokenId: string,
+  now: Date,
+): AccessTokenClaims {
   const iat = epochSeconds(now);
   return {
     aud: refresh.aud,
@@ -65,7 +72,8 @@ const isStringList = (value: unknown): value is string[] => Array.isArray(value)
 /** The verified claims as a refresh token's, or a malformed token. */
 export function asRefreshTokenClaims(claims: JwtTimes & Record<string, unknown>): RefreshTokenClaims {
   const { aud, amr, sub, jti } = claims;
-  if (!isString(aud) || !isStringList(amr) || !isString(sub) || !isString(jti)) throw new JwtError('malformed', 'The token is not a refresh token.');
+  if (!isString(aud) || !isStringList(amr) || !isString(sub) || !isString(jti))
+    throw new JwtError('malformed', 'The token is not a refresh token.');
   return claims as unknown as RefreshTokenClaims;
 }
 

@@ -38,6 +38,7 @@ export function assertOwnRoles(roleArns: string[], accountId: string): void {
 /** TokenProperties: at most 3 (the model), none empty, no repeats. */
 export function assertTokenProperties(properties: string[]): void {
   if (properties.length > 3) throw validation('At most 3 TokenProperties can be given.');
-  if (properties.some((property) => property.length === 0)) throw validation('TokenProperties must not be empty strings.');
+  if (properties.some((property) => property.length === 0))
+    throw validation('TokenProperties must not be empty strings.');
   if (new Set(properties).size !== properties.length) throw validation('TokenProperties must not repeat.');
 }

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { AwsError } from '@lm/service-kit';
 
 const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const KEY_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const KEY_ARN =
+  /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Key ids are UUIDs, as KMS's are. */
 export const newKeyId = (): string => randomUUID();
 
-export const signingKeyArn = (region: string, accountId: string, keyId: string) => `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
+export const signingKeyArn = (region: string, accountId: string, keyId: string) =>
+  `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
 
 export interface KeyArnParts {
   region: string;
@@ -39,6 +41,7 @@ export function parseKeyReference(value: string): KeyReference | undefined {
 export function ownKeyId(reference: string, owner: { accountId: string; region: string }): string | undefined {
   const parsed = parseKeyReference(reference);
   if (!parsed) return undefined;
-  if ('accountId' in parsed && (parsed.accountId !== owner.accountId || parsed.region !== owner.region)) return undefined;
+  if ('accountId' in parsed && (parsed.accountId !== owner.accountId || parsed.region !== owner.region))
+    return undefined;
   return parsed.keyId;
 }

@@ -3,7 +3,7 @@ import type { SigningKeyCreatedData } from './signing-key';
 export type SigningKeyCommand =
   /** The key pair exists already (generated, its private half sealed): this records it. */
   | { type: 'CreateSigningKey'; key: SigningKeyCreatedData }
-    /** `keyArn`: the key the request names, as an ARN of the caller's account and Region. */
+  /** `keyArn`: the key the request names, as an ARN of the caller's account and Region. */
   | { type: 'ScheduleSigningKeyDeletion'; keyArn: string; owner: KeyOwner; pendingWindowInDays?: number; now: Date };
 
 /** Who asks, and where: a key is only seen by its account, in its Region. */

@@ -10,7 +10,8 @@ const MAX_WINDOW_DAYS = 30;
 
 /** The owner's key; another account's or Region's is reported as missing. */
 function ownedKey(state: SigningKeyState, owner: KeyOwner, named: string): SigningKey {
-  if (state.status !== 'present' || state.key.accountId !== owner.accountId || state.key.region !== owner.region) throw keyNotFound(named);
+  if (state.status !== 'present' || state.key.accountId !== owner.accountId || state.key.region !== owner.region)
+    throw keyNotFound(named);
   return state.key;
 }
 
@@ -27,7 +28,12 @@ export function decideSigningKey(command: SigningKeyCommand, state: SigningKeySt
       }
       if (key.keyState !== 'Enabled') throw keyInvalidState(`${key.arn} is pending deletion.`);
       const deletionDate = new Date(command.now.getTime() + window * DAY_MS).toISOString();
-      return [{ type: 'SigningKeyDeletionScheduled', data: { deletionDate, pendingWindowInDays: window, scheduledAt: command.now.toISOString() } }];
+      return [
+        {
+          type: 'SigningKeyDeletionScheduled',
+          data: { deletionDate, pendingWindowInDays: window, scheduledAt: command.now.toISOString() },
+        },
+      ];
     }
   }
 }

@@ -1,7 +1,8 @@
 import { AwsError } from '@lm/service-kit';
 
 /** Also what another account gets for a key it does not own: existence is not disclosed. */
-export const keyNotFound = (keyIdOrArn: string) => new AwsError('NotFoundException', `Key '${keyIdOrArn}' does not exist`);
+export const keyNotFound = (keyIdOrArn: string) =>
+  new AwsError('NotFoundException', `Key '${keyIdOrArn}' does not exist`);
 
 export const keyInvalidState = (message: string) => new AwsError('KMSInvalidStateException', message);
 

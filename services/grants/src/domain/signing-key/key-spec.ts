@@ -13,17 +13,26 @@ const isSigningKeySpec = (spec: string): spec is SigningKeySpec => Object.hasOwn
  * this subset either: refused rather than ignored, so that nobody believes a policy protects a key.
  */
 export function requestedSigningKeySpec(input: Kms.CreateKeyRequest): SigningKeySpec {
-  if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined && input.KeySpec !== input.CustomerMasterKeySpec) {
-    throw kmsValidation('KeySpec and CustomerMasterKeySpec differ; give KeySpec only (CustomerMasterKeySpec is its deprecated name)');
+  if (
+    input.KeySpec !== undefined &&
+    input.CustomerMasterKeySpec !== undefined &&
+    input.KeySpec !== input.CustomerMasterKeySpec
+  ) {
+    throw kmsValidation(
+      'KeySpec and CustomerMasterKeySpec differ; give KeySpec only (CustomerMasterKeySpec is its deprecated name)',
+    );
   }
   const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
   if (!isSigningKeySpec(spec)) throw kmsUnsupported(`KeySpec ${spec} is not supported. ${SUPPORTED}.`);
   const usage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
   if (usage !== 'SIGN_VERIFY') throw kmsUnsupported(`KeyUsage ${usage} is not supported. ${SUPPORTED}.`);
-  if (input.Origin !== undefined && input.Origin !== 'AWS_KMS') throw kmsUnsupported(`Origin ${input.Origin} is not supported: key material is generated here (AWS_KMS).`);
-  if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) throw kmsUnsupported('Custom key stores are not supported.');
+  if (input.Origin !== undefined && input.Origin !== 'AWS_KMS')
+    throw kmsUnsupported(`Origin ${input.Origin} is not supported: key material is generated here (AWS_KMS).`);
+  if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined)
+    throw kmsUnsupported('Custom key stores are not supported.');
   if (input.MultiRegion) throw kmsUnsupported('Multi-Region keys are not supported.');
-  if (input.Policy !== undefined) throw kmsUnsupported('Key policies are not supported: a key is used by its own account only.');
+  if (input.Policy !== undefined)
+    throw kmsUnsupported('Key policies are not supported: a key is used by its own account only.');
   if (input.Tags?.length) throw kmsUnsupported('Key tags are not supported.');
   return spec;
 }

@@ -39,6 +39,11 @@ export function evolveSigningKey(state: SigningKeyState, event: SigningKeyEvent)
     case 'SigningKeyCreated':
       return { status: 'present', key: { ...event.data, keyState: 'Enabled' } };
     case 'SigningKeyDeletionScheduled':
-      return state.status === 'present' ? { status: 'present', key: { ...state.key, keyState: 'PendingDeletion', deletionDate: event.data.deletionDate } } : state;
+      return state.status === 'present'
+        ? {
+            status: 'present',
+            key: { ...state.key, keyState: 'PendingDeletion', deletionDate: event.data.deletionDate },
+          }
+        : state;
   }
 }

@@ -14,7 +14,8 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** STS's error codes (the model's awsQueryError codes), which the gateway answers in STS's XML. */
 export const stsError = {
   invalidToken: (message: string) => new AwsError('InvalidIdentityToken', message),
-  expiredToken: () => new AwsError('ExpiredTokenException', 'The web identity token has expired; get a new access token.'),
+  expiredToken: () =>
+    new AwsError('ExpiredTokenException', 'The web identity token has expired; get a new access token.'),
   accessDenied: (message: string) => new AwsError('AccessDenied', message),
   validation: (message: string) => new AwsError('ValidationError', message),
 };
@@ -40,7 +41,12 @@ export interface AssumeRoleWithWebIdentityCommand {
  */
 export function decideAssumeRoleWithWebIdentity(command: AssumeRoleWithWebIdentityCommand): TemporaryCredentialsEvent {
   const { accessToken, refreshToken, roleArn, now } = command;
-  if (!refreshToken || refreshToken.tokenId !== accessToken.tid || refreshToken.accountId !== accessToken.sub || refreshToken.status !== 'AVAILABLE') {
+  if (
+    !refreshToken ||
+    refreshToken.tokenId !== accessToken.tid ||
+    refreshToken.accountId !== accessToken.sub ||
+    refreshToken.status !== 'AVAILABLE'
+  ) {
     throw stsError.invalidToken('The web identity token is not valid, or its refresh token was deleted.');
   }
   if (!SESSION_NAME.test(command.roleSessionName)) {
@@ -55,10 +61,14 @@ export function decideAssumeRoleWithWebIdentity(command: AssumeRoleWithWebIdenti
   // Session policies could only narrow what the credentials allow, which is one licence already.
   if (command.sessionPolicy) throw stsError.validation('Session policies (Policy, PolicyArns) are not supported here.');
   if (roleAccountId(roleArn) !== accessToken.sub) {
-    throw stsError.accessDenied(`Not authorized to perform sts:AssumeRoleWithWebIdentity: ${roleArn} is not a role of the token's issuing account.`);
+    throw stsError.accessDenied(
+      `Not authorized to perform sts:AssumeRoleWithWebIdentity: ${roleArn} is not a role of the token's issuing account.`,
+    );
   }
   if (refreshToken.roleArns.length > 0 && !refreshToken.roleArns.includes(roleArn)) {
-    throw stsError.accessDenied(`Not authorized to perform sts:AssumeRoleWithWebIdentity: the token does not allow ${roleArn}.`);
+    throw stsError.accessDenied(
+      `Not authorized to perform sts:AssumeRoleWithWebIdentity: the token does not allow ${roleArn}.`,
+    );
   }
   return {
     type: 'TemporaryCredentialsIssued',

@@ -31,6 +31,9 @@ export const assumedRoleArn = (accountId: string, roleArn: string, sessionName: 
  */
 export function assumedRoleId(roleArn: string, sessionName: string): string {
   const digest = createHash('sha256').update(roleArn).digest();
-  const roleId = Array.from(digest.subarray(0, 16), (byte) => UPPER_ALPHANUMERIC[byte % UPPER_ALPHANUMERIC.length]).join('');
+  const roleId = Array.from(
+    digest.subarray(0, 16),
+    (byte) => UPPER_ALPHANUMERIC[byte % UPPER_ALPHANUMERIC.length],
+  ).join('');
   return `AROA${roleId}:${sessionName}`;
 }

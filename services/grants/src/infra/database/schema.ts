@@ -7,4 +7,10 @@ import type { TokensAndCredentialsTables } from './tokens-and-credentials.tables
 export const GRANTS_SCHEMA = 'grants';
 
 /** The grants service's read models, as Kysely sees them. */
-export interface GrantsDatabase extends LicensesAndGrantsTables, SigningKeysTables, TokensAndCredentialsTables, LicenseConsumptionTables, OrganizationIntegrationsTables {}
+export interface GrantsDatabase
+  extends
+    LicensesAndGrantsTables,
+    SigningKeysTables,
+    TokensAndCredentialsTables,
+    LicenseConsumptionTables,
+    OrganizationIntegrationsTables {}

@@ -21,14 +21,16 @@ const APPLICATION_FILTERS: Record<string, (app: Application) => string | null | 
 const values = (filter: Filter) => filter.ProductInformationFilterValue ?? [];
 
 /** Platform type as Systems Manager names it. */
-const platformType = (platform: string | undefined) => (platform === undefined ? undefined : /windows/i.test(platform) ? 'Windows' : 'Linux');
+const platformType = (platform: string | undefined) =>
+  platform === undefined ? undefined : /windows/i.test(platform) ? 'Windows' : 'Linux';
 
 /** A filter about the resource as a whole (platform, license included, and the exclusions). */
 function resourceFilterHolds(filter: Filter, resource: ResourceFacts): boolean {
   const name = filter.ProductInformationFilterName;
   const wanted = values(filter);
   const equals = filter.ProductInformationFilterComparator === 'EQUALS';
-  if (name === 'Platform Name' || name === 'Engine Edition') return resource.platform !== undefined && wanted.includes(resource.platform);
+  if (name === 'Platform Name' || name === 'Engine Edition')
+    return resource.platform !== undefined && wanted.includes(resource.platform);
   if (name === 'Platform Type') return wanted.includes(platformType(resource.platform) ?? '');
   if (name === 'License Included') {
     const included = (resource.licenseIncluded ?? []).some((value) => wanted.includes(value));
@@ -48,7 +50,10 @@ function resourceFilterHolds(filter: Filter, resource: ResourceFacts): boolean {
  * Whether a resource runs one of the products of a configuration's ProductInformationList:
  * every filter of a product must hold, with the application filters met by one same application.
  */
-export function matchesProductInformation(products: readonly LicenseManager.ProductInformation[], resource: ResourceFacts): boolean {
+export function matchesProductInformation(
+  products: readonly LicenseManager.ProductInformation[],
+  resource: ResourceFacts,
+): boolean {
   return products.some((product) => {
     if (!COVERED[product.ResourceType]?.includes(resource.resourceType)) return false;
     const filters = product.ProductInformationFilterList;
@@ -57,7 +62,9 @@ export function matchesProductInformation(products: readonly LicenseManager.Prod
     if (!resourceFilters.every((filter) => resourceFilterHolds(filter, resource))) return false;
     if (applicationFilters.length === 0) return true;
     return (resource.applications ?? []).some((app) =>
-      applicationFilters.every((filter) => values(filter).includes(APPLICATION_FILTERS[filter.ProductInformationFilterName](app) ?? '')),
+      applicationFilters.every((filter) =>
+        values(filter).includes(APPLICATION_FILTERS[filter.ProductInformationFilterName](app) ?? ''),
+      ),
     );
   });
 }
@@ -65,6 +72,8 @@ export function matchesProductInformation(products: readonly LicenseManager.Prod
 /** Exclusion filters: the guide allows them only with cross-account discovery. */
 export function hasExclusionRules(products: readonly LicenseManager.ProductInformation[]): boolean {
   return products.some((product) =>
-    product.ProductInformationFilterList.some((f) => f.ProductInformationFilterName === 'AccountId' || f.ProductInformationFilterName.startsWith('Tag:')),
+    product.ProductInformationFilterList.some(
+      (f) => f.ProductInformationFilterName === 'AccountId' || f.ProductInformationFilterName.startsWith('Tag:'),
+    ),
   );
 }

@@ -10,7 +10,11 @@ export type LicenseConfigurationCommand =
       now: Date;
       input: LicenseManager.CreateLicenseConfigurationRequest;
     }
-  | ({ type: 'UpdateLicenseConfiguration'; now: Date; input: LicenseManager.UpdateLicenseConfigurationRequest } & Target)
+  | ({
+      type: 'UpdateLicenseConfiguration';
+      now: Date;
+      input: LicenseManager.UpdateLicenseConfigurationRequest;
+    } & Target)
   | ({ type: 'TagLicenseConfiguration'; tags: LicenseManager.Tag[] } & Target)
   | ({ type: 'UntagLicenseConfiguration'; tagKeys: string[] } & Target)
   | ({ type: 'DeleteLicenseConfiguration'; now: Date } & Target);

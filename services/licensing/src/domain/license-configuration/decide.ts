@@ -12,22 +12,38 @@ import {
 import { assertOnlyAffinityChanged, parseLicenseRules } from './license-rules';
 import { validateProductInformation } from './product-information';
 
-function assertSettings(settings: LicenseConfigurationSettings, countingType: LicenseConfigurationAggregate['countingType']): void {
+function assertSettings(
+  settings: LicenseConfigurationSettings,
+  countingType: LicenseConfigurationAggregate['countingType'],
+): void {
   if (settings.name.trim().length === 0) throw invalidParameter('Name must not be empty.');
-  if (settings.licenseCount !== undefined && (!Number.isSafeInteger(settings.licenseCount) || settings.licenseCount < 0)) {
+  if (
+    settings.licenseCount !== undefined &&
+    (!Number.isSafeInteger(settings.licenseCount) || settings.licenseCount < 0)
+  ) {
     throw invalidParameter('LicenseCount must be a non-negative integer.');
   }
   if (settings.hardLimit && settings.licenseCount === undefined) {
     throw invalidParameter('LicenseCountHardLimit needs a LicenseCount to enforce.');
   }
-  if (settings.licenseExpiry !== undefined && (!Number.isSafeInteger(settings.licenseExpiry) || settings.licenseExpiry <= 0)) {
+  if (
+    settings.licenseExpiry !== undefined &&
+    (!Number.isSafeInteger(settings.licenseExpiry) || settings.licenseExpiry <= 0)
+  ) {
     throw invalidParameter('LicenseExpiry must be a positive Unix timestamp.');
   }
   parseLicenseRules(settings.rules, countingType);
-  validateProductInformation(settings.productInformationList, { countingType, rules: settings.rules, hardLimit: settings.hardLimit });
+  validateProductInformation(settings.productInformationList, {
+    countingType,
+    rules: settings.rules,
+    hardLimit: settings.hardLimit,
+  });
 }
 
-function ownedConfiguration(state: LicenseConfigurationState, target: { arn: string; accountId: string }): LicenseConfigurationAggregate {
+function ownedConfiguration(
+  state: LicenseConfigurationState,
+  target: { arn: string; accountId: string },
+): LicenseConfigurationAggregate {
   if (state.status !== 'present' || state.configuration.ownerAccountId !== target.accountId) {
     throw licenseConfigurationNotFound(target.arn);
   }
@@ -35,7 +51,9 @@ function ownedConfiguration(state: LicenseConfigurationState, target: { arn: str
 }
 
 /** Only the members the request sets, so that an update event records what changed. */
-function requestedChanges(input: Extract<LicenseConfigurationCommand, { type: 'UpdateLicenseConfiguration' }>['input']) {
+function requestedChanges(
+  input: Extract<LicenseConfigurationCommand, { type: 'UpdateLicenseConfiguration' }>['input'],
+) {
   const changes: Partial<LicenseConfigurationSettings> = {};
   if (input.Name !== undefined) changes.name = input.Name;
   if (input.Description !== undefined) changes.description = input.Description;
@@ -108,13 +126,22 @@ export function decideLicenseConfiguration(
       const { ownerAccountId, region, associations } = ownedConfiguration(state, command);
       // The guide: every resource must be disassociated before a configuration can be deleted.
       const associated = Object.keys(associations).length;
-      if (associated > 0) throw invalidParameter(`License configuration ${command.arn} is associated with ${associated} resource(s); disassociate them first.`);
-      return [{ type: 'LicenseConfigurationDeleted', data: { ownerAccountId, region, deletedAt: command.now.toISOString() } }];
+      if (associated > 0)
+        throw invalidParameter(
+          `License configuration ${command.arn} is associated with ${associated} resource(s); disassociate them first.`,
+        );
+      return [
+        { type: 'LicenseConfigurationDeleted', data: { ownerAccountId, region, deletedAt: command.now.toISOString() } },
+      ];
     }
   }
 }
 
-export const licenseConfigurationDecider: Decider<LicenseConfigurationCommand, LicenseConfigurationEvent, LicenseConfigurationState> = {
+export const licenseConfigurationDecider: Decider<
+  LicenseConfigurationCommand,
+  LicenseConfigurationEvent,
+  LicenseConfigurationState
+> = {
   initialState: initialLicenseConfigurationState,
   evolve: evolveLicenseConfiguration,
   decide: decideLicenseConfiguration,

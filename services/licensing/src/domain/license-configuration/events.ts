@@ -24,15 +24,24 @@ export type LicenseConfigurationEvent =
   | { type: 'LicenseConfigurationUntagged'; data: { tagKeys: string[] } }
   | { type: 'LicenseConfigurationDeleted'; data: { ownerAccountId: string; region: string; deletedAt: string } }
   | { type: 'ResourceAssociated'; data: Association }
-  | { type: 'ResourceDisassociated'; data: { resourceArn: string; reason: DisassociationReason; disassociatedAt: string } }
+  | {
+      type: 'ResourceDisassociated';
+      data: { resourceArn: string; reason: DisassociationReason; disassociatedAt: string };
+    }
   /** The resource started or stopped: what it consumes now (a start also ends an affinity hold). */
-  | { type: 'AssociationConsumptionChanged'; data: { resourceArn: string; consumedLicenses: number; reason: ConsumptionChangeReason; at: string } }
+  | {
+      type: 'AssociationConsumptionChanged';
+      data: { resourceArn: string; consumedLicenses: number; reason: ConsumptionChangeReason; at: string };
+    }
   /** The resource stopped or went, but licenseAffinityToHost keeps its licences on the host until `until`. */
   | { type: 'AffinityHoldStarted'; data: { resourceArn: string; until: string; at: string } }
   /** An operation on the configuration was refused (a launch, an automatic association): for the record. */
   | { type: 'LicenseOperationFailed'; data: LicenseOperationFailure }
   /** A soft limit was passed: the association was allowed, and this says by how much. */
-  | { type: 'LicenseCountExceeded'; data: { resourceArn: string; consumedLicenses: number; licenseCount: number; at: string } };
+  | {
+      type: 'LicenseCountExceeded';
+      data: { resourceArn: string; consumedLicenses: number; licenseCount: number; at: string };
+    };
 
 export interface LicenseOperationFailure {
   operationName: string;
@@ -44,7 +53,8 @@ export interface LicenseOperationFailure {
   failedAt: string;
 }
 
-export type DisassociationReason = 'requested' | 'terminated' | 'deregistered' | 'released' | 'inactive' | 'software-not-found';
+export type DisassociationReason =
+  'requested' | 'terminated' | 'deregistered' | 'released' | 'inactive' | 'software-not-found';
 export type ConsumptionChangeReason = 'started' | 'stopped' | 'affinity-ended';
 
 export type LicenseConfigurationEventType = LicenseConfigurationEvent['type'];

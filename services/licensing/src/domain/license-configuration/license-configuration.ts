@@ -51,7 +51,10 @@ export type LicenseConfigurationState =
 export function consumedLicenses(associations: Record<string, Association>, replacing?: Association): number {
   const byKey = new Map<string, number>();
   const count = (association: Association) =>
-    byKey.set(association.consumptionKey, Math.max(byKey.get(association.consumptionKey) ?? 0, association.consumedLicenses));
+    byKey.set(
+      association.consumptionKey,
+      Math.max(byKey.get(association.consumptionKey) ?? 0, association.consumedLicenses),
+    );
   for (const arn in associations) if (arn !== replacing?.resourceArn) count(associations[arn]);
   if (replacing) count(replacing);
   let total = 0;
@@ -74,7 +77,10 @@ export function evolveLicenseConfiguration(
         : state;
     case 'LicenseConfigurationTagged':
       return state.status === 'present'
-        ? { status: 'present', configuration: { ...state.configuration, tags: { ...state.configuration.tags, ...event.data.tags } } }
+        ? {
+            status: 'present',
+            configuration: { ...state.configuration, tags: { ...state.configuration.tags, ...event.data.tags } },
+          }
         : state;
     case 'LicenseConfigurationUntagged': {
       if (state.status !== 'present') return state;
@@ -88,7 +94,10 @@ export function evolveLicenseConfiguration(
       return state.status === 'present'
         ? {
             status: 'present',
-            configuration: { ...state.configuration, associations: { ...state.configuration.associations, [event.data.resourceArn]: event.data } },
+            configuration: {
+              ...state.configuration,
+              associations: { ...state.configuration.associations, [event.data.resourceArn]: event.data },
+            },
           }
         : state;
     case 'ResourceDisassociated': {
@@ -98,7 +107,8 @@ export function evolveLicenseConfiguration(
     }
     case 'AssociationConsumptionChanged':
     case 'AffinityHoldStarted': {
-      const association = state.status === 'present' ? state.configuration.associations[event.data.resourceArn] : undefined;
+      const association =
+        state.status === 'present' ? state.configuration.associations[event.data.resourceArn] : undefined;
       if (state.status !== 'present' || !association) return state;
       const changed: Association =
         event.type === 'AffinityHoldStarted'
@@ -106,7 +116,10 @@ export function evolveLicenseConfiguration(
           : { ...association, consumedLicenses: event.data.consumedLicenses, affinityHoldUntil: undefined };
       return {
         status: 'present',
-        configuration: { ...state.configuration, associations: { ...state.configuration.associations, [changed.resourceArn]: changed } },
+        configuration: {
+          ...state.configuration,
+          associations: { ...state.configuration.associations, [changed.resourceArn]: changed },
+        },
       };
     }
     case 'LicenseCountExceeded':

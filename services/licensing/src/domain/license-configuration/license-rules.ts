@@ -67,7 +67,9 @@ function parseRule(text: string, countingType: CountingType): LicenseRule {
   const [, name, rawValue] = match;
   const allowedFor = RULES_BY_COUNTING_TYPE[name as LicenseRuleName];
   if (!allowedFor) {
-    throw invalidParameter(`Unknown license rule ${name}. Valid rules: ${Object.keys(RULES_BY_COUNTING_TYPE).join(', ')}.`);
+    throw invalidParameter(
+      `Unknown license rule ${name}. Valid rules: ${Object.keys(RULES_BY_COUNTING_TYPE).join(', ')}.`,
+    );
   }
   if (!allowedFor.includes(countingType)) {
     throw invalidParameter(`License rule ${name} is not valid for counting type ${countingType}.`);
@@ -80,14 +82,17 @@ function parseRule(text: string, countingType: CountingType): LicenseRule {
         throw invalidParameter(`Tenancy ${tenancy} is not valid. Valid values: ${TENANCIES.join(', ')}.`);
       }
       if (!TENANCIES_BY_COUNTING_TYPE[countingType].includes(tenancy as Tenancy)) {
-        throw invalidParameter(`Counting type ${countingType} requires tenancy EC2-DedicatedHost; ${tenancy} is not allowed.`);
+        throw invalidParameter(
+          `Counting type ${countingType} requires tenancy EC2-DedicatedHost; ${tenancy} is not allowed.`,
+        );
       }
     }
     return { name, value: [...new Set(tenancies)] as Tenancy[] };
   }
   if (name === 'honorVcpuOptimization') {
     const lower = value.toLowerCase();
-    if (lower !== 'true' && lower !== 'false') throw invalidParameter(`Rule honorVcpuOptimization takes True or False, not ${value}.`);
+    if (lower !== 'true' && lower !== 'false')
+      throw invalidParameter(`Rule honorVcpuOptimization takes True or False, not ${value}.`);
     return { name, value: lower === 'true' };
   }
   const [min, max] = INTEGER_RANGES[name as IntegerRuleName];
@@ -124,7 +129,11 @@ export function parseLicenseRules(rules: readonly string[], countingType: Counti
  * After creation only licenseAffinityToHost may be added or changed (API model,
  * UpdateLicenseConfiguration.LicenseRules); every other rule must stay as it was.
  */
-export function assertOnlyAffinityChanged(previous: readonly string[], next: readonly string[], countingType: CountingType): void {
+export function assertOnlyAffinityChanged(
+  previous: readonly string[],
+  next: readonly string[],
+  countingType: CountingType,
+): void {
   const others = (rules: readonly string[]) =>
     parseLicenseRules(rules, countingType)
       .filter((rule) => rule.name !== 'licenseAffinityToHost')
@@ -132,6 +141,8 @@ export function assertOnlyAffinityChanged(previous: readonly string[], next: rea
       .sort()
       .join(';');
   if (others(previous) !== others(next)) {
-    throw invalidParameter('The only license rule that can be added or changed after creation is licenseAffinityToHost.');
+    throw invalidParameter(
+      'The only license rule that can be added or changed after creation is licenseAffinityToHost.',
+    );
   }
 }

@@ -60,7 +60,9 @@ export function validateProductInformation(
       const allowedValues = FILTER_VALUES[name];
       for (const value of filter.ProductInformationFilterValue ?? []) {
         if (allowedValues && !allowedValues.includes(value)) {
-          throw invalidParameter(`Value ${value} is not valid for filter ${name}. Valid values: ${allowedValues.join(', ')}.`);
+          throw invalidParameter(
+            `Value ${value} is not valid for filter ${name}. Valid values: ${allowedValues.join(', ')}.`,
+          );
         }
       }
       if (!name.startsWith('Tag:') && (filter.ProductInformationFilterValue ?? []).length === 0) {
@@ -70,7 +72,8 @@ export function validateProductInformation(
   }
   const types = new Set(list.map((product) => product.ResourceType));
   if (types.has('RDS')) {
-    if (types.size > 1) throw invalidParameter('RDS products cannot be combined with other products in one license configuration.');
+    if (types.size > 1)
+      throw invalidParameter('RDS products cannot be combined with other products in one license configuration.');
     if (configuration.countingType !== 'vCPU') throw invalidParameter('RDS products are counted by vCPU only.');
     if (configuration.rules.length > 0) throw invalidParameter('License rules are not supported for RDS products.');
     if (configuration.hardLimit) throw invalidParameter('A hard limit is not supported for RDS products.');

@@ -1,6 +1,11 @@
 import { AwsError } from '@lm/service-kit';
 import type { LicenseConfigurationAggregate } from '../license-configuration/license-configuration';
-import { parseLicenseRules, type CountingType, type LicenseRule, type Tenancy } from '../license-configuration/license-rules';
+import {
+  parseLicenseRules,
+  type CountingType,
+  type LicenseRule,
+  type Tenancy,
+} from '../license-configuration/license-rules';
 import type { ResourceFacts, ResourceType } from '../resources/resource';
 
 /** Which resource types each counting type can count (the guide: managed instances and RDS count vCPUs or instances only). */
@@ -51,8 +56,14 @@ function vcpus(resource: ResourceFacts, rules: LicenseRule[]): number | undefine
   return resource.vCpuCount;
 }
 
-function required(configuration: LicenseConfigurationAggregate, resource: ResourceFacts, what: string, value: number | undefined): number {
-  if (value === undefined) throw licenseUsageRefused(configuration, `the inventory does not report the ${what} of ${resource.resourceArn}.`);
+function required(
+  configuration: LicenseConfigurationAggregate,
+  resource: ResourceFacts,
+  what: string,
+  value: number | undefined,
+): number {
+  if (value === undefined)
+    throw licenseUsageRefused(configuration, `the inventory does not report the ${what} of ${resource.resourceArn}.`);
   return value;
 }
 
@@ -62,7 +73,11 @@ function required(configuration: LicenseConfigurationAggregate, resource: Resour
  * Dedicated Host an instance runs on, when the inventory knows it: cores and sockets are counted
  * on the host.
  */
-export function consumptionOf(configuration: LicenseConfigurationAggregate, resource: ResourceFacts, host?: ResourceFacts): Consumption {
+export function consumptionOf(
+  configuration: LicenseConfigurationAggregate,
+  resource: ResourceFacts,
+  host?: ResourceFacts,
+): Consumption {
   const type = configuration.countingType;
   if (!COUNTABLE[resource.resourceType].includes(type)) {
     throw licenseUsageRefused(configuration, `a ${resource.resourceType} cannot be counted by ${type}.`);
@@ -73,9 +88,13 @@ export function consumptionOf(configuration: LicenseConfigurationAggregate, reso
   const rules = parseLicenseRules(configuration.rules, type);
   const tenancy = tenancyOf(resource);
   const allowed = rules.find((rule) => rule.name === 'allowedTenancy')?.value as Tenancy[] | undefined;
-  if (allowed && !allowed.includes(tenancy)) throw licenseUsageRefused(configuration, `tenancy ${tenancy} is not allowed (${allowed.join(', ')}).`);
+  if (allowed && !allowed.includes(tenancy))
+    throw licenseUsageRefused(configuration, `tenancy ${tenancy} is not allowed (${allowed.join(', ')}).`);
   if ((type === 'Core' || type === 'Socket') && tenancy !== 'EC2-DedicatedHost') {
-    throw licenseUsageRefused(configuration, `${type} counting needs a Dedicated Host, and ${resource.resourceArn} is not on one.`);
+    throw licenseUsageRefused(
+      configuration,
+      `${type} counting needs a Dedicated Host, and ${resource.resourceArn} is not on one.`,
+    );
   }
 
   const counted = host ?? resource;
@@ -90,7 +109,10 @@ export function consumptionOf(configuration: LicenseConfigurationAggregate, reso
     const actual = measures[match[2] as keyof typeof measures]();
     const limit = rule.value as number;
     if (match[1] === 'minimum' ? actual < limit : actual > limit) {
-      throw licenseUsageRefused(configuration, `rule ${rule.name}=${limit} is not met by ${resource.resourceArn} (${actual}).`);
+      throw licenseUsageRefused(
+        configuration,
+        `rule ${rule.name}=${limit} is not met by ${resource.resourceArn} (${actual}).`,
+      );
     }
   }
 

@@ -39,8 +39,13 @@ export interface SpecificationsDecision {
   specifications: ResourceSpecificationsEvent[];
 }
 
-function liveConfiguration(state: LicenseConfigurationState | undefined, arn: string, usableOwners: ReadonlySet<string>): LicenseConfigurationAggregate {
-  if (state?.status !== 'present' || !usableOwners.has(state.configuration.ownerAccountId)) throw licenseConfigurationNotFound(arn);
+function liveConfiguration(
+  state: LicenseConfigurationState | undefined,
+  arn: string,
+  usableOwners: ReadonlySet<string>,
+): LicenseConfigurationAggregate {
+  if (state?.status !== 'present' || !usableOwners.has(state.configuration.ownerAccountId))
+    throw licenseConfigurationNotFound(arn);
   return state.configuration;
 }
 
@@ -51,7 +56,8 @@ function associate(
   specification: LicenseSpecification,
 ): LicenseConfigurationEvent[] {
   // The guide: after deactivation, launches cannot be performed with the configuration.
-  if (configuration.status !== 'AVAILABLE') throw licenseUsageRefused(configuration, 'it is disabled and takes no new associations.');
+  if (configuration.status !== 'AVAILABLE')
+    throw licenseUsageRefused(configuration, 'it is disabled and takes no new associations.');
   if (configuration.licenseExpiry !== undefined && command.now.getTime() >= configuration.licenseExpiry * 1000) {
     throw licenseUsageRefused(configuration, 'its licences have expired.');
   }
@@ -75,7 +81,12 @@ function associate(
     }
     events.push({
       type: 'LicenseCountExceeded',
-      data: { resourceArn: association.resourceArn, consumedLicenses: total, licenseCount: limit, at: command.now.toISOString() },
+      data: {
+        resourceArn: association.resourceArn,
+        consumedLicenses: total,
+        licenseCount: limit,
+        at: command.now.toISOString(),
+      },
     });
   }
   return events;
@@ -91,11 +102,13 @@ export function decideLicenseSpecifications(
   configurations: Map<string, LicenseConfigurationState>,
 ): SpecificationsDecision {
   const { resource } = command;
-  if (resource.accountId !== command.accountId) throw invalidParameter(`Resource ${resource.resourceArn} is not in the inventory.`);
+  if (resource.accountId !== command.accountId)
+    throw invalidParameter(`Resource ${resource.resourceArn} is not in the inventory.`);
   const current = specifications?.specifications ?? {};
   const adding = new Map<string, LicenseSpecification>();
   for (const specification of command.add) {
-    if (!(specification.licenseConfigurationArn in current)) adding.set(specification.licenseConfigurationArn, specification);
+    if (!(specification.licenseConfigurationArn in current))
+      adding.set(specification.licenseConfigurationArn, specification);
   }
   for (const arn of command.remove) {
     if (adding.has(arn) || command.add.some((s) => s.licenseConfigurationArn === arn)) {
@@ -104,11 +117,16 @@ export function decideLicenseSpecifications(
     if (!(arn in current)) throw invalidParameter(`Resource ${resource.resourceArn} is not associated with ${arn}.`);
   }
   if (adding.size > 0 && isGone(resource)) {
-    throw new AwsError('InvalidResourceStateException', `Resource ${resource.resourceArn} is ${resource.active ? resource.state : 'inactive'}.`);
+    throw new AwsError(
+      'InvalidResourceStateException',
+      `Resource ${resource.resourceArn} is ${resource.active ? resource.state : 'inactive'}.`,
+    );
   }
   const count = Object.keys(current).length + adding.size - command.remove.length;
   if (count > MAX_SPECIFICATIONS_PER_RESOURCE) {
-    throw invalidParameter(`A resource can be associated with at most ${MAX_SPECIFICATIONS_PER_RESOURCE} license configurations.`);
+    throw invalidParameter(
+      `A resource can be associated with at most ${MAX_SPECIFICATIONS_PER_RESOURCE} license configurations.`,
+    );
   }
 
   const decision: SpecificationsDecision = { configurations: new Map(), specifications: [] };
@@ -118,19 +136,33 @@ export function decideLicenseSpecifications(
   }
   for (const arn of command.remove) {
     const state = configurations.get(arn);
-    if (state?.status === 'present' && state.configuration.associations[resource.resourceArn]?.automated && !command.automated) {
-      throw invalidParameter(`${resource.resourceArn} is tracked by automated discovery of ${arn} and cannot be disassociated by hand.`);
+    if (
+      state?.status === 'present' &&
+      state.configuration.associations[resource.resourceArn]?.automated &&
+      !command.automated
+    ) {
+      throw invalidParameter(
+        `${resource.resourceArn} is tracked by automated discovery of ${arn} and cannot be disassociated by hand.`,
+      );
     }
     // A configuration deleted meanwhile has no association left to end.
     if (state?.status !== 'present' || !(resource.resourceArn in state.configuration.associations)) continue;
     decision.configurations.set(arn, [
-      { type: 'ResourceDisassociated', data: { resourceArn: resource.resourceArn, reason: 'requested', disassociatedAt: command.now.toISOString() } },
+      {
+        type: 'ResourceDisassociated',
+        data: { resourceArn: resource.resourceArn, reason: 'requested', disassociatedAt: command.now.toISOString() },
+      },
     ]);
   }
   if (adding.size > 0 || command.remove.length > 0) {
     decision.specifications.push({
       type: 'LicenseSpecificationsUpdated',
-      data: { resourceArn: resource.resourceArn, added: [...adding.values()], removed: command.remove, updatedAt: command.now.toISOString() },
+      data: {
+        resourceArn: resource.resourceArn,
+        added: [...adding.values()],
+        removed: command.remove,
+        updatedAt: command.now.toISOString(),
+      },
     });
   }
   return decision;

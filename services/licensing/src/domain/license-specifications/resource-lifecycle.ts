@@ -1,4 +1,8 @@
-import type { ConsumptionChangeReason, DisassociationReason, LicenseConfigurationEvent } from '../license-configuration/events';
+import type {
+  ConsumptionChangeReason,
+  DisassociationReason,
+  LicenseConfigurationEvent,
+} from '../license-configuration/events';
 import { consumedLicenses, type LicenseConfigurationAggregate } from '../license-configuration/license-configuration';
 import { parseLicenseRules } from '../license-configuration/license-rules';
 import { consumesLicenses, isGone, type ResourceFacts } from '../resources/resource';
@@ -8,7 +12,9 @@ import { consumptionOf } from './consumption';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function affinityDays(configuration: LicenseConfigurationAggregate): number | undefined {
-  const rule = parseLicenseRules(configuration.rules, configuration.countingType).find((r) => r.name === 'licenseAffinityToHost');
+  const rule = parseLicenseRules(configuration.rules, configuration.countingType).find(
+    (r) => r.name === 'licenseAffinityToHost',
+  );
   return rule?.value as number | undefined;
 }
 
@@ -20,7 +26,12 @@ function goneReason(resource: ResourceFacts): DisassociationReason {
 }
 
 /** Licences the resource takes now that it runs; a resource that no longer meets a rule keeps what it had. */
-function unitsWhileRunning(configuration: LicenseConfigurationAggregate, resource: ResourceFacts, host: ResourceFacts | undefined, previous: number): number {
+function unitsWhileRunning(
+  configuration: LicenseConfigurationAggregate,
+  resource: ResourceFacts,
+  host: ResourceFacts | undefined,
+  previous: number,
+): number {
   try {
     return consumptionOf(configuration, resource, host).units;
   } catch {
@@ -49,26 +60,59 @@ export function decideResourceChange(
   const holdEnded = held && now.getTime() >= Date.parse(association.affinityHoldUntil!);
   const days = affinityDays(configuration);
   const hold = (): LicenseConfigurationEvent[] =>
-    held ? [] : [{ type: 'AffinityHoldStarted', data: { resourceArn: resource.resourceArn, until: new Date(now.getTime() + days! * DAY_MS).toISOString(), at } }];
+    held
+      ? []
+      : [
+          {
+            type: 'AffinityHoldStarted',
+            data: {
+              resourceArn: resource.resourceArn,
+              until: new Date(now.getTime() + days! * DAY_MS).toISOString(),
+              at,
+            },
+          },
+        ];
   const consume = (units: number, reason: ConsumptionChangeReason): LicenseConfigurationEvent[] => {
     if (units === association.consumedLicenses && !held) return [];
-    const events: LicenseConfigurationEvent[] = [{ type: 'AssociationConsumptionChanged', data: { resourceArn: resource.resourceArn, consumedLicenses: units, reason, at } }];
+    const events: LicenseConfigurationEvent[] = [
+      {
+        type: 'AssociationConsumptionChanged',
+        data: { resourceArn: resource.resourceArn, consumedLicenses: units, reason, at },
+      },
+    ];
     const total = consumedLicenses(configuration.associations, { ...association, consumedLicenses: units });
-    if (configuration.licenseCount !== undefined && units > association.consumedLicenses && total > configuration.licenseCount) {
-      events.push({ type: 'LicenseCountExceeded', data: { resourceArn: resource.resourceArn, consumedLicenses: total, licenseCount: configuration.licenseCount, at } });
+    if (
+      configuration.licenseCount !== undefined &&
+      units > association.consumedLicenses &&
+      total > configuration.licenseCount
+    ) {
+      events.push({
+        type: 'LicenseCountExceeded',
+        data: {
+          resourceArn: resource.resourceArn,
+          consumedLicenses: total,
+          licenseCount: configuration.licenseCount,
+          at,
+        },
+      });
     }
     return events;
   };
 
   // DisassociateWhenNotFound: a resource that automated discovery tracks goes once its software does.
   const softwareGone =
-    association.automated === true && configuration.disassociateWhenNotFound && !matchesProductInformation(configuration.productInformationList, resource);
+    association.automated === true &&
+    configuration.disassociateWhenNotFound &&
+    !matchesProductInformation(configuration.productInformationList, resource);
   if (isGone(resource) || softwareGone) {
     if (days !== undefined && association.consumedLicenses > 0 && !holdEnded) return hold();
     const reason = isGone(resource) ? goneReason(resource) : 'software-not-found';
-    return [{ type: 'ResourceDisassociated', data: { resourceArn: resource.resourceArn, reason, disassociatedAt: at } }];
+    return [
+      { type: 'ResourceDisassociated', data: { resourceArn: resource.resourceArn, reason, disassociatedAt: at } },
+    ];
   }
-  if (consumesLicenses(resource)) return consume(unitsWhileRunning(configuration, resource, host, association.consumedLicenses), 'started');
+  if (consumesLicenses(resource))
+    return consume(unitsWhileRunning(configuration, resource, host, association.consumedLicenses), 'started');
   if (association.consumedLicenses === 0) return [];
   if (days !== undefined && !holdEnded) return hold();
   return consume(0, holdEnded ? 'affinity-ended' : 'stopped');

@@ -41,4 +41,5 @@ const CONSUMING_STATES: Record<ResourceType, ReadonlySet<string>> = {
 };
 
 export const isGone = (resource: ResourceFacts) => GONE_STATES.has(resource.state) || !resource.active;
-export const consumesLicenses = (resource: ResourceFacts) => CONSUMING_STATES[resource.resourceType].has(resource.state) && resource.active;
+export const consumesLicenses = (resource: ResourceFacts) =>
+  CONSUMING_STATES[resource.resourceType].has(resource.state) && resource.active;

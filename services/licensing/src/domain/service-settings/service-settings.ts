@@ -53,12 +53,15 @@ function decide(command: UpdateServiceSettings, state: ServiceSettingsState): Se
   const { input } = command;
   const next: ServiceSettings = { ...current };
   if (input.S3BucketArn !== undefined) {
-    if (!S3_BUCKET_ARN.test(input.S3BucketArn)) throw invalidParameter('S3BucketArn must name a bucket aws-license-manager-service-*.');
+    if (!S3_BUCKET_ARN.test(input.S3BucketArn))
+      throw invalidParameter('S3BucketArn must name a bucket aws-license-manager-service-*.');
     next.s3BucketArn = input.S3BucketArn;
   }
   if (input.SnsTopicArn !== undefined) {
     if (!SNS_TOPIC_ARN.test(input.SnsTopicArn)) {
-      throw invalidParameter('SnsTopicArn must be arn:<partition>:sns:<region>:<account_id>:aws-license-manager-service-*.');
+      throw invalidParameter(
+        'SnsTopicArn must be arn:<partition>:sns:<region>:<account_id>:aws-license-manager-service-*.',
+      );
     }
     next.snsTopicArn = input.SnsTopicArn;
   }

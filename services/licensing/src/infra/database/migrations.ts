@@ -65,7 +65,10 @@ const migrations: Record<string, Migration> = {
   },
   '003-affinity-and-failures': {
     async up(db) {
-      await db.schema.alterTable('license_configuration_associations').addColumn('affinity_hold_until', 'timestamptz').execute();
+      await db.schema
+        .alterTable('license_configuration_associations')
+        .addColumn('affinity_hold_until', 'timestamptz')
+        .execute();
       await db.schema
         .createIndex('license_configuration_associations_by_hold')
         .on('license_configuration_associations')
@@ -105,7 +108,10 @@ const migrations: Record<string, Migration> = {
       // Consumption is read from the association rows (per consumption key), not kept on the row
       // of the configuration, whose document no longer grows with every association.
       await db.schema.alterTable('license_configuration_associations').addColumn('consumption_key', 'text').execute();
-      await db.updateTable('license_configuration_associations').set({ consumption_key: sql`resource_arn` }).execute();
+      await db
+        .updateTable('license_configuration_associations')
+        .set({ consumption_key: sql`resource_arn` })
+        .execute();
       await db.schema.alterTable('license_configurations').dropColumn('usage_limit_exceeded').execute();
       await db.schema
         .createIndex('license_configuration_associations_by_key')

@@ -28,9 +28,22 @@ export const licensesAndGrants: Migration = {
       .addColumn('document', 'jsonb', (c) => c.notNull())
       .execute();
     // A retried CreateLicense finds its first result; two racing ones cannot both create.
-    await db.schema.createIndex('licenses_by_client_token').unique().on('licenses').columns(['issuer_account_id', 'client_token']).execute();
-    await db.schema.createIndex('licenses_by_issuer').on('licenses').columns(['issuer_account_id', 'created_at', 'license_id']).execute();
-    await db.schema.createIndex('licenses_by_product').on('licenses').columns(['product_sku', 'key_fingerprint']).execute();
+    await db.schema
+      .createIndex('licenses_by_client_token')
+      .unique()
+      .on('licenses')
+      .columns(['issuer_account_id', 'client_token'])
+      .execute();
+    await db.schema
+      .createIndex('licenses_by_issuer')
+      .on('licenses')
+      .columns(['issuer_account_id', 'created_at', 'license_id'])
+      .execute();
+    await db.schema
+      .createIndex('licenses_by_product')
+      .on('licenses')
+      .columns(['product_sku', 'key_fingerprint'])
+      .execute();
     await db.schema
       .createTable('license_versions')
       .addColumn('license_id', 'text', (c) => c.notNull())
@@ -60,11 +73,24 @@ export const licensesAndGrants: Migration = {
       .addColumn('state', 'jsonb', (c) => c.notNull())
       .addColumn('document', 'jsonb', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('grants_by_client_token').unique().on('grants').columns(['grantor_account_id', 'client_token']).execute();
-    await db.schema.createIndex('grants_by_grantor').on('grants').columns(['grantor_account_id', 'created_at', 'grant_id']).execute();
+    await db.schema
+      .createIndex('grants_by_client_token')
+      .unique()
+      .on('grants')
+      .columns(['grantor_account_id', 'client_token'])
+      .execute();
+    await db.schema
+      .createIndex('grants_by_grantor')
+      .on('grants')
+      .columns(['grantor_account_id', 'created_at', 'grant_id'])
+      .execute();
     await db.schema.createIndex('grants_by_license').on('grants').columns(['license_arn']).execute();
     await db.schema.createIndex('grants_by_grantee_account').on('grants').columns(['grantee_account_id']).execute();
-    await db.schema.createIndex('grants_by_grantee_organization').on('grants').columns(['grantee_organization_id']).execute();
+    await db.schema
+      .createIndex('grants_by_grantee_organization')
+      .on('grants')
+      .columns(['grantee_organization_id'])
+      .execute();
     // One ACTIVE grant per product for a grantee: two racing activations cannot both commit. Checked
     // at commit, so that an append replacing the active grant may write its rows in any order.
     await sql`

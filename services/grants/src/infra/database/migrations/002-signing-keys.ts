@@ -18,7 +18,11 @@ export const signingKeys: Migration = {
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('document', 'jsonb', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('signing_keys_by_account').on('signing_keys').columns(['account_id', 'region', 'created_at', 'key_id']).execute();
+    await db.schema
+      .createIndex('signing_keys_by_account')
+      .on('signing_keys')
+      .columns(['account_id', 'region', 'created_at', 'key_id'])
+      .execute();
     await db.schema
       .createTable('signing_key_material')
       .addColumn('key_id', 'text', (c) => c.primaryKey())

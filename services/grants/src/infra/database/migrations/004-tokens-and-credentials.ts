@@ -19,7 +19,11 @@ export const tokensAndCredentials: Migration = {
       .addColumn('token_sha256', 'text', (c) => c.notNull())
       .addColumn('document', 'jsonb', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('refresh_tokens_by_account').on('refresh_tokens').columns(['account_id', 'created_at', 'token_id']).execute();
+    await db.schema
+      .createIndex('refresh_tokens_by_account')
+      .on('refresh_tokens')
+      .columns(['account_id', 'created_at', 'token_id'])
+      .execute();
     await db.schema
       .createTable('temporary_credentials')
       .addColumn('access_key_id', 'text', (c) => c.primaryKey())
@@ -33,6 +37,10 @@ export const tokensAndCredentials: Migration = {
       .addColumn('sealed_session_token', 'text', (c) => c.notNull())
       .execute();
     // Expired credentials are purged by their expiry.
-    await db.schema.createIndex('temporary_credentials_by_expiry').on('temporary_credentials').column('expires_at').execute();
+    await db.schema
+      .createIndex('temporary_credentials_by_expiry')
+      .on('temporary_credentials')
+      .column('expires_at')
+      .execute();
   },
 };
