@@ -37,7 +37,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@nestjs/*', 'kysely', 'pg', 'nats', '**/infra/**', '**/application/**'],
+              group: ['@nestjs/*', 'kysely', 'pg', 'nats', '@lm/service-kit', '**/infra/**', '**/application/**'],
               message: 'A domain is pure: no framework, database, bus or outer layer.',
             },
             {

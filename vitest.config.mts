@@ -13,7 +13,7 @@ export default defineConfig({
     alias: {
       '@lm/api-model': lib('api-model'),
       '@lm/event-store': lib('event-store'),
-      '@lm/inventory': lib('inventory'),
+      '@lm/contracts': lib('contracts'),
       '@lm/license-token': lib('license-token'),
       '@lm/messaging': lib('messaging'),
       '@lm/service-kit': lib('service-kit'),

@@ -3,7 +3,8 @@ import {
   DeleteLicenseConfigurationCommand,
   UpdateLicenseConfigurationCommand,
 } from '@aws-sdk/client-license-manager';
-import { eventsStreamName, type DomainEventMessage } from '@lm/messaging';
+import { eventsStreamName } from '@lm/messaging';
+import { type DomainEventMessage } from '@lm/contracts';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';

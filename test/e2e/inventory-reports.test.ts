@@ -1,5 +1,6 @@
 import { ListResourceInventoryCommand, type ResourceInventory } from '@aws-sdk/client-license-manager';
-import { eventsStreamName, type DomainEventMessage } from '@lm/messaging';
+import { eventsStreamName } from '@lm/messaging';
+import { type DomainEventMessage } from '@lm/contracts';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ListResourceInventoryCommand, type InventoryFilter } from '@aws-sdk/client-license-manager';
-import type { DomainEventMessage } from '@lm/messaging';
+import type { DomainEventMessage } from '@lm/contracts';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, licenseManager, rawRequest } from '../support/clients';

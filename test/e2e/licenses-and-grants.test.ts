@@ -22,7 +22,8 @@ import {
   type CreateLicenseRequest,
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
-import { eventsStreamName, type DomainEventMessage } from '@lm/messaging';
+import { eventsStreamName } from '@lm/messaging';
+import { type DomainEventMessage } from '@lm/contracts';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLicenseManager, createSigningKey, licenseManager } from '../support/clients';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { resourceArn, type ResourceObservedData } from '@lm/inventory';
+import { resourceArn, type ResourceObservedData } from '@lm/contracts';
 import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
 import type { RunningSystem } from './system';
@@ -7,7 +7,7 @@ import type { RunningSystem } from './system';
 type Identity = 'accountId' | 'resourceId' | 'resourceType' | 'state';
 
 /**
- * A resource as the discovery service's ResourceObserved event describes it (@lm/inventory): its
+ * A resource as the discovery service's ResourceObserved event describes it (@lm/contracts): its
  * identity and state, and whichever attributes a test cares about (the rest are never reported).
  */
 export type ObservedResource = Pick<ResourceObservedData, Identity> &

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { AckPolicy, DeliverPolicy, JSONCodec, type ConsumerMessages, type NatsConnection } from 'nats';
-import { domainEventMessageId, type DomainEventMessage } from './domain-event-message';
+import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { EVENTS_STREAM } from './subjects';
 

@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent, Subscription } from '@lm/event-store';
 import { JSONCodec, type NatsConnection } from 'nats';
-import { domainEventMessageId, type DomainEventMessage } from './domain-event-message';
+import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { eventSubject } from './subjects';
 

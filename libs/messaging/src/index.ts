@@ -1,5 +1,5 @@
-export * from './caller';
-export * from './domain-event-message';
+export * from '@lm/contracts';
+export * from '@lm/contracts';
 export * from './durable-event-consumer';
 export * from './event-relay';
 export * from './jetstream-events-stream';

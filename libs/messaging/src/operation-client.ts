@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, JSONCodec, type NatsConnection, type NatsError } from 'nats';
-import type { AnonymousOperationRequest, OperationError, OperationRequest } from './caller';
+import type { AnonymousOperationRequest, OperationError, OperationRequest } from '@lm/contracts';
 
 export type OperationReply = { ok: true; output: unknown } | { ok: false; error: OperationError };
 

@@ -1,4 +1,4 @@
-import type { AnonymousOperationRequest } from './caller';
+import type { AnonymousOperationRequest } from '@lm/contracts';
 
 /**
  * The gateway's question to grants (subject operationSubject('grants', 'ResolveSessionCredentials'))

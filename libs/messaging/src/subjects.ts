@@ -1,3 +1,5 @@
+import type { OwnedOperation, ServiceName } from '@lm/contracts';
+
 /**
  * Subjects of the system on NATS. LM_NATS_NAMESPACE, when set, puts one deployment's subjects
  * under `lm.<namespace>.` so that several deployments (staging and production, or test
@@ -10,8 +12,11 @@ if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(namespace)) {
 if (namespace === 'events' || namespace === 'health') throw new Error(`LM_NATS_NAMESPACE cannot be "${namespace}"`);
 const root = namespace ? `lm.${namespace}` : 'lm';
 
-/** NATS subject of an operation served by a service: `lm.<service>.<Operation>`. */
-export function operationSubject(service: string, operation: string): string {
+/**
+ * NATS subject of an operation served by a service: `lm.<service>.<Operation>`. Only operations the
+ * ownership table gives the service have one.
+ */
+export function operationSubject<S extends ServiceName>(service: S, operation: OwnedOperation<S>): string {
   return `${root}.${service}.${operation}`;
 }
 

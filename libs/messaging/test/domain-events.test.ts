@@ -89,17 +89,13 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
       data: { n: 3 },
       recordedAt: new Date().toISOString(),
     };
-    await nc
-      .jetstream()
-      .publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), {
-        msgID: `${domainEventMessageId(duplicate)}:again`,
-      });
+    await nc.jetstream().publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), {
+      msgID: `${domainEventMessageId(duplicate)}:again`,
+    });
     // And a republish with the same message id (a relay that crashed before its checkpoint) is dropped by JetStream.
-    const ack = await nc
-      .jetstream()
-      .publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), {
-        msgID: domainEventMessageId(duplicate),
-      });
+    const ack = await nc.jetstream().publish(eventSubject(service, 'ThingCreated'), codec.encode(duplicate), {
+      msgID: domainEventMessageId(duplicate),
+    });
     expect(ack.duplicate).toBe(true);
 
     await store.append('thing-a', [{ type: 'ThingDeleted', data: {} }]);

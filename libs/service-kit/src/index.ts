@@ -1,4 +1,3 @@
-export * from './aws-error';
 export * from './bootstrap-service';
 export * from './clock';
 export * from './database';

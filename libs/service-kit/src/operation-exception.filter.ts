@@ -1,8 +1,8 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
-import type { OperationError } from '@lm/messaging';
+import type { OperationError } from '@lm/contracts';
 import { ExpectedVersionConflictError } from '@lm/event-store';
 import { throwError, type Observable } from 'rxjs';
-import { AwsError } from './aws-error';
+import { AwsError } from '@lm/contracts';
 
 /** The name the gateway turns into the API's own internal-error shape. */
 export const INTERNAL_FAILURE = 'InternalFailure';

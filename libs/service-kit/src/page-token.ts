@@ -1,4 +1,4 @@
-import { AwsError } from './aws-error';
+import { AwsError } from '@lm/contracts';
 
 /**
  * NextToken values are opaque to clients: base64url JSON of where the next page starts, bound

@@ -1,5 +1,5 @@
 import type { Extensions } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import type { Clock } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_NATS_URL } from '@lm/service-kit';
-import type { ServiceName } from './routing/operation-owners';
+import type { ServiceName } from '@lm/contracts';
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
 export const NATS_CONNECTION = Symbol('NatsConnection');

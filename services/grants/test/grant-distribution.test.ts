@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import type { Clock } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantCommands } from '../src/application/grant.commands';

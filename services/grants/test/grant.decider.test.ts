@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { describe, expect, it } from 'vitest';
 import type { GrantCommand } from '../src/domain/grant/commands';
 import { grantDecider as decider } from '../src/domain/grant/decide';

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
-import { AwsError, type Clock } from '@lm/service-kit';
+import type { Caller } from '@lm/contracts';
+import { type Clock } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/application/license-access';
 import { MasterKey } from '../src/application/master-key';

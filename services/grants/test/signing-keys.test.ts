@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import type { Kms } from '@lm/api-model';
 import { keyFingerprint, tokenTimestamp, verifyLicenseToken, type LicenseTokenPayload } from '@lm/license-token';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import type { Clock } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { apiModels, validateInput, validationMessage, type Extensions } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { resourceArn } from '@lm/inventory';
+import { resourceArn } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { inventoryResourceDecider, inventoryResourceStream } from '../domain/inventory-resource/decide';
 import { reportValidation } from '../domain/inventory-resource/errors';

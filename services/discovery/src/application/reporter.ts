@@ -1,4 +1,4 @@
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 
 /** Who sends a report, which decides the accounts it may report for. */
 export type Reporter =

@@ -1,18 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Caller, DomainEventMessage } from '@lm/messaging';
+import type { Caller, DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
 import { DATABASE } from './tokens';
-
-/** The data of the licensing service's ServiceSettingsUpdated event, as far as discovery reads it. */
-export interface ServiceSettingsUpdated {
-  accountId: string;
-  /** Settings are per account and Region; an event without one is about the deployment's Region. */
-  region?: string;
-  organizationId?: string;
-  enableCrossAccountsDiscovery: boolean;
-  organizationIntegration: boolean;
-}
 
 const logger = new Logger('ServiceSettings');
 
@@ -23,7 +13,7 @@ const logger = new Logger('ServiceSettings');
  */
 export function serviceSettingsRecorder(deploymentRegion: string) {
   return async (event: DomainEventMessage, trx: Transaction<any>): Promise<void> => {
-    const data = event.data as Partial<ServiceSettingsUpdated>;
+    const data = event.data as Partial<ServiceSettingsUpdatedData>;
     if (typeof data.accountId !== 'string') {
       logger.warn(`ServiceSettingsUpdated ${event.eventId} names no account; ignored`);
       return;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { inventoryReportSubject } from '@lm/messaging';
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import { headers, JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
 import type { InventoryReports } from '../application/inventory-reports';
 import { SERVICE_NAME } from './discovery-infrastructure';

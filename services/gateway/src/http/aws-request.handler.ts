@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apisBySigningName, validateInput, validationMessage, type ApiModel } from '@lm/api-model';
-import {
-  NoRespondersError,
-  OperationClient,
-  OperationTimeoutError,
-  operationSubject,
-  type Caller,
-} from '@lm/messaging';
+import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject } from '@lm/messaging';
+import { resolveOwner, type Caller, type OwnedOperation, type ServiceName } from '@lm/contracts';
 import type { GatewayConfig } from '../config';
 import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
@@ -21,7 +16,6 @@ import {
   verifyClaims,
   type ReceivedRequest,
 } from '../protocol';
-import { resolveOwner } from '../routing/operation-owners';
 import {
   accessDenied,
   errorResponse,
@@ -145,7 +139,8 @@ export class AwsRequestHandler {
     }
     const owner = resolveOwner(api.id, operation, input);
     if ('error' in owner) throw new GatewayError(validationErrorName(api, operation), 400, owner.error);
-    const subject = operationSubject(owner.service, operation);
+    // resolveOwner found the operation in the ownership table, so its owner has a subject for it.
+    const subject = operationSubject(owner.service, operation as OwnedOperation<ServiceName>);
     let reply;
     try {
       reply = await this.client.call(subject, caller ? { requestId, caller, input } : { requestId, input });

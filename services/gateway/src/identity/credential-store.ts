@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Caller, SessionCredentials } from '@lm/messaging';
+import type { SessionCredentials } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 
 /** The file named by LM_CREDENTIALS_FILE: accounts with their access keys, and organizations. */
 export interface CredentialsFile {

@@ -1,5 +1,5 @@
 import type { ApiId } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 
 /**
  * What temporary credentials from AssumeRoleWithWebIdentity may do: consume the one licence

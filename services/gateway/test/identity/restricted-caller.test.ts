@@ -1,4 +1,4 @@
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { describe, expect, it } from 'vitest';
 import { mayCall } from '../../src/identity/restricted-caller';
 

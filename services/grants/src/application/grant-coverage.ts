@@ -1,4 +1,4 @@
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { GrantsDatabase } from '../infra/database/schema';
 

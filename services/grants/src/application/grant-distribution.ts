@@ -6,7 +6,8 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@lm/event-store';
-import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { derivedGrantId, grantArn, parseGrantArn } from '../domain/grant/arn';
 import type { GrantCommand } from '../domain/grant/commands';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { grantNotFound } from '../domain/grant/decide';
 import { isGrantee } from '../domain/grant/principal';

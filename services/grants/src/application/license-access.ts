@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 
 /** How a caller reaches a licence: as its issuer, or through an ACTIVE grant. */
 export type LicenseRoute =

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
-import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import type { Caller } from '@lm/contracts';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import { decideCheckIn, decideCheckout, decideExtend, type CheckoutRequest } from '../domain/license-usage/decide';
 import { consumptionNotFound, invalidParameter, noEntitlementsAllowed } from '../domain/license-usage/errors';
 import type { Checkout } from '../domain/license-usage/events';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { entitlementUsages } from '../domain/license-usage/decide';
 import { ConsumableLicenses } from './license-consumption.licenses';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { licenseDecider, licenseStream } from '../domain/license/decide';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';

@@ -1,5 +1,5 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { GrantEvent } from '../domain/grant/events';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';

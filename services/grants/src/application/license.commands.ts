@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { licenseArn, newLicenseId, parseLicenseArn } from '../domain/license/arn';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
 import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/license/errors';

@@ -1,6 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
-import { AwsError, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
-import type { Caller } from '@lm/messaging';
+import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
+import type { Caller } from '@lm/contracts';
 import { invalidParameter } from '../domain/license/errors';
 
 /**

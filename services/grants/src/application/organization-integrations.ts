@@ -1,16 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Caller, DomainEventMessage } from '@lm/messaging';
+import type { Caller, DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
 import { DATABASE, REGION } from './tokens';
-
-/** What grants reads of licensing's ServiceSettingsUpdated event (it carries the whole settings). */
-interface LinkedOrganizationSettings {
-  accountId: string;
-  region?: string;
-  organizationId?: string;
-  organizationIntegration: boolean;
-}
 
 const logger = new Logger('OrganizationIntegrations');
 
@@ -21,7 +13,7 @@ const logger = new Logger('OrganizationIntegrations');
  */
 export function organizationIntegrationRecorder(deploymentRegion: string) {
   return async (event: DomainEventMessage, trx: Transaction<any>): Promise<void> => {
-    const settings = event.data as Partial<LinkedOrganizationSettings>;
+    const settings = event.data as Partial<ServiceSettingsUpdatedData>;
     if (typeof settings.accountId !== 'string') {
       logger.warn(`ServiceSettingsUpdated ${event.eventId} names no account; ignored`);
       return;

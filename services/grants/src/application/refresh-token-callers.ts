@@ -1,5 +1,5 @@
-import type { Caller } from '@lm/messaging';
-import { AwsError } from '@lm/service-kit';
+import type { Caller } from '@lm/contracts';
+import { AwsError } from '@lm/contracts';
 
 /** Credentials from a token consume their licence and nothing else: managing tokens is not consuming. */
 export function assertNotRestricted(caller: Caller): void {

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { AggregateStates, handleMultiStreamCommand, type EventStore } from '@lm/event-store';
-import type { Caller } from '@lm/messaging';
-import { AwsError, CLOCK, type Clock } from '@lm/service-kit';
+import type { Caller } from '@lm/contracts';
+import { CLOCK, type Clock } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import { redirectToHomeRegion } from '../domain/license/errors';
 import type { RefreshTokenCommand } from '../domain/refresh-token/commands';
 import { accountTokensStream, decideAccountTokens, recentTokenFor } from '../domain/refresh-token/decide';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { validation } from '../domain/refresh-token/errors';

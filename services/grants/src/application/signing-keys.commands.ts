@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Kms } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import { keyFingerprint } from '@lm/license-token';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { newKeyId, ownKeyId, signingKeyArn } from '../domain/signing-key/arn';
 import { signingKeyDecider, signingKeyStream } from '../domain/signing-key/decide';

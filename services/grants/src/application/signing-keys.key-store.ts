@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { signLicenseTokenAsync, type LicenseTokenPayload } from '@lm/license-token';
-import type { Caller } from '@lm/messaging';
-import { AwsError } from '@lm/service-kit';
+import type { Caller } from '@lm/contracts';
+import { AwsError } from '@lm/contracts';
 import type { SigningKey } from '../domain/signing-key/signing-key';
 import { SigningKeyMaterial } from './signing-key-material';
 import { SigningKeyQueries } from './signing-keys.queries';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LicenseTokenPayload } from '@lm/license-token';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 
 /** The issuer key a licence names: its ARN and the fingerprint clients pin (IssuerDetails). */
 export interface IssuerKey {

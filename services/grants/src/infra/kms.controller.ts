@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Kms } from '@lm/api-model';
-import { operationSubject, type OperationRequest } from '@lm/messaging';
+import { operationSubject } from '@lm/messaging';
+import { type OperationRequest } from '@lm/contracts';
 import { SigningKeyCommands } from '../application/signing-keys.commands';
 import { SigningKeyQueries } from '../application/signing-keys.queries';
 import { SERVICE_NAME } from './grants-infrastructure';

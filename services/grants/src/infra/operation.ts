@@ -1,5 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
-import { operationSubject, type OperationRequest } from '@lm/messaging';
+import { operationSubject } from '@lm/messaging';
+import type { OperationRequest, OwnedOperation } from '@lm/contracts';
 import { SERVICE_NAME } from './grants-infrastructure';
 
 /** The request a handler of `Op` receives: the caller and the input typed from the API model. */
@@ -8,4 +9,5 @@ export type Request<Op extends keyof LicenseManager.Operations> = OperationReque
 >;
 
 /** The NATS subject of one of this service's operations. */
-export const subject = (operation: keyof LicenseManager.Operations) => operationSubject(SERVICE_NAME, operation);
+export const subject = (operation: OwnedOperation<typeof SERVICE_NAME> & keyof LicenseManager.Operations) =>
+  operationSubject(SERVICE_NAME, operation);

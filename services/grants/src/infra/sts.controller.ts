@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Sts } from '@lm/api-model';
-import { operationSubject, type AnonymousOperationRequest, type ResolveSessionCredentialsRequest } from '@lm/messaging';
+import { operationSubject, type ResolveSessionCredentialsRequest } from '@lm/messaging';
+import { type AnonymousOperationRequest } from '@lm/contracts';
 import { TemporaryCredentialsCommands } from '../application/temporary-credentials.commands';
 import { TemporaryCredentialsVault } from '../application/temporary-credentials.vault';
 import { SERVICE_NAME } from './grants-infrastructure';

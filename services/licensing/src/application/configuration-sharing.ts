@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { ServiceSettingsHandlers } from './service-settings.handlers';
 
 /**

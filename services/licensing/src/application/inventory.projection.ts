@@ -1,5 +1,5 @@
-import type { ResourceInactivatedData, ResourceObservedData } from '@lm/inventory';
-import type { DomainEventMessage } from '@lm/messaging';
+import type { ResourceInactivatedData, ResourceObservedData } from '@lm/contracts';
+import type { DomainEventMessage } from '@lm/contracts';
 import { sql, type Transaction } from 'kysely';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';

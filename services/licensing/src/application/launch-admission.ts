@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Extensions } from '@lm/api-model';
-import { resourceArn } from '@lm/inventory';
-import type { Caller } from '@lm/messaging';
-import { AwsError } from '@lm/service-kit';
+import { resourceArn } from '@lm/contracts';
+import type { Caller } from '@lm/contracts';
+import { AwsError } from '@lm/contracts';
 import { LicenseUsageRefused } from '../domain/license-specifications/consumption';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { ConfigurationSharing } from './configuration-sharing';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
-import { resourceArn } from '@lm/inventory';
-import type { Caller } from '@lm/messaging';
+import { resourceArn } from '@lm/contracts';
+import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
-import { AwsError, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import type { Caller } from '@lm/contracts';
+import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { licenseConfigurationArn } from '../domain/license-configuration/arn';
 import { invalidParameter } from '../domain/license-configuration/errors';

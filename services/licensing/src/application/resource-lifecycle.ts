@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
-import { resourceArn } from '@lm/inventory';
+import { resourceArn } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';

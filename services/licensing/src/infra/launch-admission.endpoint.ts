@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { apiModels, validateInput, validationMessage, type Extensions } from '@lm/api-model';
-import { operationSubject, type OperationError, type OperationRequest } from '@lm/messaging';
-import { AwsError, toOperationError } from '@lm/service-kit';
+import { operationSubject } from '@lm/messaging';
+import { type OperationError, type OperationRequest } from '@lm/contracts';
+import { toOperationError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
 import type { LaunchAdmission } from '../application/launch-admission';
 import { SERVICE_NAME } from './licensing-infrastructure';

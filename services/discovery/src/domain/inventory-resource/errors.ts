@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 
 /** The extensions API's error for a report it refuses as a whole (HTTP 400). */
 export const reportValidation = (message: string) => new AwsError('ValidationException', message);

@@ -1,7 +1,7 @@
-import type { ResourceInactivatedData, ResourceObservationRefreshedData, ResourceObservedData } from '@lm/inventory';
+import type { ResourceInactivatedData, ResourceObservationRefreshedData, ResourceObservedData } from '@lm/contracts';
 
-/** The identity and attributes of a resource are the published contract (@lm/inventory). */
-export type { Application, ResourceAttributes, ResourceIdentity } from '@lm/inventory';
+/** The identity and attributes of a resource are the published contract (@lm/contracts). */
+export type { Application, ResourceAttributes, ResourceIdentity } from '@lm/contracts';
 
 /**
  * The events are self-contained (identity and every attribute), so that consumers such as the

@@ -1,5 +1,5 @@
 import type { Extensions } from '@lm/api-model';
-import type { InventoryResourceType } from '@lm/inventory';
+import type { InventoryResourceType } from '@lm/contracts';
 
 export type ResourceType = InventoryResourceType;
 export type ResourceState = Extensions.ResourceState;

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import type { Idempotency } from '../license/events';
 import type { GrantAggregate } from './grant';
 

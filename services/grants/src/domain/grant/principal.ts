@@ -1,4 +1,4 @@
-import type { Caller } from '@lm/messaging';
+import type { Caller } from '@lm/contracts';
 import { validation } from '../license/errors';
 
 /** Whom a grant is for: one account, every account of an organization, or of an OU and the OUs nested in it. */

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import type { AwsError } from '@lm/service-kit';
+import type { AwsError } from '@lm/contracts';
 import { invalidParameter, noEntitlementsAllowed } from './errors';
 import type { CountedUnits, Overage } from './events';
 import { entitlementKey } from './license-usage';

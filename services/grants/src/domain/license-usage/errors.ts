@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 
 /** No licence the caller may use has the entitlements, or the maximum count is reached. */
 export const noEntitlementsAllowed = (message: string) => new AwsError('NoEntitlementsAllowedException', message);

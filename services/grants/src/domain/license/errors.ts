@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 
 export const validation = (message: string) => new AwsError('ValidationException', message);
 

@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import type { RefreshTokenCommand } from './commands';
 import { tokenNotFound, validation } from './errors';
 import type { RefreshTokenEvent, TokenCreatedData } from './events';

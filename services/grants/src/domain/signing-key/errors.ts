@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 
 /** Also what another account gets for a key it does not own: existence is not disclosed. */
 export const keyNotFound = (keyIdOrArn: string) =>

@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import type { RefreshToken } from '../refresh-token/refresh-tokens';
 import { roleAccountId } from '../refresh-token/token-request';
 import type { AccessTokenClaims } from '../refresh-token/token-claims';

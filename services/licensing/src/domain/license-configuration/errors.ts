@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 
 export const invalidParameter = (message: string) => new AwsError('InvalidParameterValueException', message);
 

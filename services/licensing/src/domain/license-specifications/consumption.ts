@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import type { LicenseConfigurationAggregate } from '../license-configuration/license-configuration';
 import {
   parseLicenseRules,

@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/service-kit';
+import { AwsError } from '@lm/contracts';
 import { invalidParameter, licenseConfigurationNotFound } from '../license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../license-configuration/events';
 import {

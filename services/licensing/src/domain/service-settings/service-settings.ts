@@ -1,24 +1,13 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
-import { AwsError } from '@lm/service-kit';
+import { AwsError, type ServiceSettingsUpdatedData } from '@lm/contracts';
 import { invalidParameter } from '../license-configuration/errors';
 
 /** License Manager settings of one account in one Region (the API: "for the current Region"). */
-export interface ServiceSettings {
-  accountId: string;
-  region: string;
-  organizationId?: string;
-  organizationIntegration: boolean;
-  enableCrossAccountsDiscovery: boolean;
-  s3BucketArn?: string;
-  snsTopicArn?: string;
-  enabledDiscoverySourceRegions: string[];
-  /** The organization's accounts when it is linked (what cross-account discovery covers). */
-  organizationMemberAccountIds?: string[];
-}
+export type ServiceSettings = Omit<ServiceSettingsUpdatedData, 'updatedAt'>;
 
-/** Every change carries the whole settings, so a consumer needs no history to know the current ones. */
-export type ServiceSettingsEvent = { type: 'ServiceSettingsUpdated'; data: ServiceSettings & { updatedAt: string } };
+/** Every change carries the whole settings (the published contract), so a consumer needs no history. */
+export type ServiceSettingsEvent = { type: 'ServiceSettingsUpdated'; data: ServiceSettingsUpdatedData };
 
 export interface UpdateServiceSettings {
   accountId: string;

@@ -1,6 +1,15 @@
 import type { Extensions } from '@lm/api-model';
 
 /**
+ * Events of the discovery service (lm.events.discovery.*), with the schema version of each type.
+ */
+export const DISCOVERY_EVENT_VERSIONS = {
+  ResourceObserved: 1,
+  ResourceObservationRefreshed: 1,
+  ResourceInactivated: 1,
+} as const;
+
+/**
  * The inventory contract between the discovery service, which keeps the inventory, and the
  * services that act on it (licensing counts licences on it): resource types, their ARNs, and the
  * data of the events on lm.events.discovery.*.
