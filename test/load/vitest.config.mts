@@ -11,11 +11,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  * They run one at a time because each measures a machine the others would share.
  */
 export default mergeConfig(
-  { ...suite, test: { ...suite.test, include: [] } },
+  { ...suite, test: { ...suite.test, projects: undefined, include: [] } },
   defineConfig({
     root,
     test: {
       include: ['test/load/**/*.load.ts'],
+      globalSetup: ['test/support/global-setup.ts'],
+      fileParallelism: false,
       testTimeout: 600_000,
       hookTimeout: 180_000,
     },

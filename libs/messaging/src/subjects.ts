@@ -45,3 +45,11 @@ export function healthSubject(service: string): string {
 export function inventoryReportSubject(): string {
   return `${root}.inventory.report`;
 }
+
+/**
+ * Subject on which every replica of a service answers with its own counters (no queue group: a
+ * request gathers one answer per replica), for the gateway's /metrics.
+ */
+export function metricsSubject(service: string): string {
+  return `${root}.metrics.${service}`;
+}
