@@ -23,6 +23,16 @@ export interface CommandResult<Event, State> {
   appended?: AppendResult;
 }
 
+let versionConflictRetries = 0;
+
+/** Process-wide counts of the store's retry paths (published on a replica's metrics). */
+export const eventStoreCounters = {
+  /** Decisions taken again because another writer appended to one of their streams first. */
+  get versionConflictRetries(): number {
+    return versionConflictRetries;
+  },
+};
+
 /**
  * Runs `attempt` holding the streams' in-process locks, and again (after a short random pause)
  * when another writer changed one of the streams first: each attempt reads and decides anew.
@@ -38,6 +48,7 @@ export async function retryingOnConflict<T>(
         return await attempt(n);
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflictError) || n >= maxAttempts) throw error;
+        versionConflictRetries += 1;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, n * 5)));
       }
     }

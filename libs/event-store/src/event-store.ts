@@ -78,7 +78,17 @@ export interface SubscribeOptions {
   pollIntervalMs?: number;
 }
 
+/** What an adapter can promise beyond the port's common behaviour. */
+export interface EventStoreCapabilities {
+  /**
+   * Guards run inside the append's transaction, so a guard that throws rolls the append back.
+   * An adapter without this (EventStoreDB) cannot enforce them and refuses to be given any.
+   */
+  transactionalGuards: boolean;
+}
+
 export interface EventStore {
+  readonly capabilities: EventStoreCapabilities;
   /**
    * Appends atomically (at least one event); throws ExpectedVersionConflictError when the stream
    * is not at `expectedVersion` (default `'any'`).
@@ -112,6 +122,14 @@ export interface EventStore {
   /** Stops the subscriptions started from this store. The Kysely instance stays open: the caller owns it. */
   close(): Promise<void>;
 }
+
+/**
+ * A rule enforced inside the append's transaction: same shape as an inline projection (it may
+ * keep rows, e.g. a counter, so that concurrent appends are ordered by their locks), but its
+ * purpose is to refuse: throwing from `handle` rolls the whole append back. Only adapters with
+ * `capabilities.transactionalGuards` accept guards.
+ */
+export type Guard<DB = any> = Projection<DB>;
 
 /**
  * A read model fed by events. `handle` writes view rows inside the transaction it is given,

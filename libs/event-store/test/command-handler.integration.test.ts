@@ -3,7 +3,9 @@ import {
   AggregateStates,
   CommandBatcher,
   createEventStore,
+  eventStoreCounters,
   handleCommand,
+  retryingOnConflict,
   type Decider,
   type EventStore,
 } from '../src';
@@ -68,6 +70,22 @@ describe('handleCommand', () => {
       handleCommand(store, stream, counter, { type: 'Open', limit: 5 }, { assumeNewStream: true }),
     ).rejects.toThrow('already open');
     expect((await store.readStream(stream)).currentVersion).toBe(1);
+  });
+});
+
+describe('retryingOnConflict', () => {
+  it('decides again when another writer got there first, and counts each retry process-wide', async () => {
+    const stream = uniqueName('raced');
+    const before = eventStoreCounters.versionConflictRetries;
+    const result = await retryingOnConflict([stream], 5, async (attempt) => {
+      const { currentVersion } = await store.readStream(stream);
+      // Another process (it does not take this process's locks) appends between the read and the append, twice.
+      if (attempt <= 2) await store.append(stream, [{ type: 'Raced', data: { attempt } }]);
+      return store.append(stream, [{ type: 'Won', data: { attempt } }], { expectedVersion: currentVersion });
+    });
+    expect(result.nextExpectedVersion).toBe(3);
+    expect(eventStoreCounters.versionConflictRetries - before).toBe(2);
+    expect((await store.readStream(stream)).events.map((e) => e.type)).toEqual(['Raced', 'Raced', 'Won']);
   });
 });
 

@@ -76,7 +76,18 @@ describe('eventStoreKindFromEnv', () => {
         eventStoreUrl: 'esdb://127.0.0.1:1?tls=false',
       });
       expect(esdb).toBeInstanceOf(EventStoreDbEventStore);
+      expect(esdb.capabilities.transactionalGuards).toBe(false);
       await esdb.close();
+      const guard = { name: 'quota', eventTypes: ['Created'], handle: async () => {}, truncate: async () => {} };
+      await expect(
+        createEventStore({
+          kind: 'eventstoredb',
+          db: testSchema.db,
+          schema: testSchema.schema,
+          eventStoreUrl: 'esdb://127.0.0.1:1?tls=false',
+          guards: [guard],
+        }),
+      ).rejects.toThrow(/cannot enforce guards \(quota\)/);
       await expect(
         createEventStore({ kind: 'eventstoredb', db: testSchema.db, schema: testSchema.schema }),
       ).rejects.toThrow(/eventStoreUrl/);

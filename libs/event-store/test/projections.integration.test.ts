@@ -5,6 +5,7 @@ import {
   projectionCheckpointName,
   rebuildProjection,
   runProjection,
+  type Guard,
   type Projection,
   type RecordedEvent,
 } from '../src';
@@ -120,6 +121,34 @@ describe('projections on PostgreSQL', () => {
       expectedVersion: 1,
     });
     expect((await projection.rows(db))[0].name).toBe('SQL Server 2022');
+  });
+
+  it('runs guards in the append transaction, before the projections: a refusing guard rolls the append back', async () => {
+    const projection = new LicenseListProjection('guarded-view', testSchema.schema, 'guarded_view');
+    await projection.migrate(db);
+    const seen: string[] = [];
+    const guard: Guard = {
+      name: 'no-reserved-names',
+      eventTypes: ['LicenseCreated', 'LicenseRenamed'],
+      async handle(events) {
+        seen.push(...events.map((event) => event.type));
+        if (events.some((event) => event.data.name === 'reserved')) throw new Error('the name is reserved');
+      },
+      async truncate() {},
+    };
+    const store = new PostgresEventStore({ db, schema: testSchema.schema, projections: [projection], guards: [guard] });
+    expect(store.capabilities.transactionalGuards).toBe(true);
+    const license = uniqueName('license');
+    await store.append(license, [{ type: 'LicenseCreated', data: { name: 'Db2' } }]);
+    await expect(
+      store.append(license, [{ type: 'LicenseRenamed', data: { name: 'reserved' } }], { expectedVersion: 1 }),
+    ).rejects.toThrow('the name is reserved');
+
+    expect(seen).toEqual(['LicenseCreated', 'LicenseRenamed']);
+    // The projection was not even called for the refused append.
+    expect(projection.handled.map((e) => e.type)).toEqual(['LicenseCreated']);
+    expect((await store.readStream(license)).currentVersion).toBe(1);
+    expect(await projection.rows(db)).toEqual([{ license_id: license, name: 'Db2', version: '1' }]);
   });
 
   it('rebuilds a view to the same rows as the live one', async () => {

@@ -18,7 +18,9 @@ import {
   ExpectedVersionConflictError,
   type AppendResult,
   type EventStore,
+  type EventStoreCapabilities,
   type ExpectedVersion,
+  type Guard,
   type NewEvent,
   type Projection,
   type ReadStreamResult,
@@ -52,11 +54,14 @@ export interface EventStoreDbEventStoreOptions {
   schema: string;
   /** Brought up to date after each append (they cannot share a transaction with EventStoreDB). */
   projections?: Projection[];
+  /** Refused: EventStoreDB appends cannot share a transaction with a guard (see capabilities). */
+  guards?: Guard[];
   logger?: EventStoreLogger;
 }
 
 /** Event store on EventStoreDB; checkpoints and projection views stay in PostgreSQL. */
 export class EventStoreDbEventStore implements EventStore {
+  readonly capabilities: EventStoreCapabilities = { transactionalGuards: false };
   readonly checkpoints: PostgresCheckpointStore;
   private readonly client: EventStoreDBClient;
   private readonly db: Kysely<any>;
@@ -67,6 +72,12 @@ export class EventStoreDbEventStore implements EventStore {
   private projectionCatchUp: Promise<void> = Promise.resolve();
 
   constructor(options: EventStoreDbEventStoreOptions) {
+    if (options.guards?.length) {
+      throw new Error(
+        `the eventstoredb event store cannot enforce guards (${options.guards.map((guard) => guard.name).join(', ')}): ` +
+          'its appends cannot share a transaction with them; use EVENT_STORE=postgres',
+      );
+    }
     this.client = EventStoreDBClient.connectionString(options.url);
     this.db = options.db;
     this.projections = options.projections ?? [];

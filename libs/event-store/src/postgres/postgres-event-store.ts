@@ -5,7 +5,9 @@ import {
   ExpectedVersionConflictError,
   type AppendResult,
   type EventStore,
+  type EventStoreCapabilities,
   type ExpectedVersion,
+  type Guard,
   type NewEvent,
   type Projection,
   type ReadStreamResult,
@@ -31,15 +33,19 @@ export interface PostgresEventStoreOptions {
   schema: string;
   /** Applied inside each append's transaction: views are atomic with, and as fresh as, the events. */
   projections?: Projection[];
+  /** Run inside each append's transaction, before the projections: one that throws rolls the append back. */
+  guards?: Guard[];
   logger?: EventStoreLogger;
 }
 
 /** Event store on PostgreSQL tables (see migrateEventStoreSchema). */
 export class PostgresEventStore implements EventStore {
+  readonly capabilities: EventStoreCapabilities = { transactionalGuards: true };
   readonly checkpoints: PostgresCheckpointStore;
   private readonly db: Kysely<any>;
   private readonly schema: string;
-  private readonly projections: Projection[];
+  /** Guards first: a refused append does no projection work. */
+  private readonly inline: Projection[];
   private readonly logger: EventStoreLogger;
   private readonly subscriptions = new SubscriptionRegistry();
 
@@ -47,7 +53,7 @@ export class PostgresEventStore implements EventStore {
     assertSchemaName(options.schema);
     this.db = options.db;
     this.schema = options.schema;
-    this.projections = options.projections ?? [];
+    this.inline = [...(options.guards ?? []), ...(options.projections ?? [])];
     this.logger = options.logger ?? consoleLogger;
     this.checkpoints = new PostgresCheckpointStore(this.db, this.schema);
   }
@@ -65,7 +71,7 @@ export class PostgresEventStore implements EventStore {
     for (const { streamName, events, expectedVersion = 'any' } of appends)
       assertAppendable(streamName, events, expectedVersion);
     const types = new Set(appends.flatMap(({ events }) => events.map((event) => event.type)));
-    const projections = this.projections.filter((projection) => projection.eventTypes.some((type) => types.has(type)));
+    const projections = this.inline.filter((projection) => projection.eventTypes.some((type) => types.has(type)));
     // Rows of the streams table are locked in name order, so that two multi-stream appends
     // sharing streams cannot deadlock.
     const ordered = [...appends].sort((a, b) =>

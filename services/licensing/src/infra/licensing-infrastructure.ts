@@ -1,5 +1,5 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
-import { licenseConfigurationQuotaProjection } from '../application/license-configuration-quota.projection';
+import { licenseConfigurationQuotaGuard } from '../application/license-configuration-quota.guard';
 import { licenseConfigurationAssociationsProjection } from '../application/license-configuration-associations.projection';
 import { licenseConfigurationsProjection } from '../application/license-configurations.projection';
 import { serviceSettingsProjection } from '../application/service-settings.projection';
@@ -33,7 +33,7 @@ export function openLicensingInfrastructure(env = process.env): Promise<Licensin
       licenseConfigurationsProjection,
       licenseConfigurationAssociationsProjection,
       serviceSettingsProjection,
-      licenseConfigurationQuotaProjection(licenseConfigurationQuota(env)),
+      licenseConfigurationQuotaGuard(licenseConfigurationQuota(env)),
     ],
     env,
   });

@@ -1,4 +1,4 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
+import type { Guard, RecordedEvent } from '@lm/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { resourceLimitExceeded } from '../domain/license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
@@ -10,7 +10,7 @@ import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/sche
  * counter row's lock orders concurrent creates of one account, and a create that would pass
  * the quota throws, which rolls its append back. So the quota holds under any load.
  */
-export function licenseConfigurationQuotaProjection(quota: number): Projection<any> {
+export function licenseConfigurationQuotaGuard(quota: number): Guard<any> {
   return {
     name: 'license-configuration-quota',
     eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationDeleted'],
