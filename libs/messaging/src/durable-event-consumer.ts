@@ -6,6 +6,12 @@ import { EVENTS_STREAM } from './subjects';
 
 const codec = JSONCodec<DomainEventMessage>();
 
+/** Events relayed before schema versions were stamped carry none: they are the first version of their type. */
+function receivedEvent(data: Uint8Array): DomainEventMessage {
+  const event = codec.decode(data);
+  return { ...event, schemaVersion: event.schemaVersion ?? 1 };
+}
+
 export interface DurableEventConsumerOptions {
   nc: NatsConnection;
   db: Kysely<any>;
@@ -15,7 +21,10 @@ export interface DurableEventConsumerOptions {
   durableName: string;
   /** Subject to receive, e.g. 'lm.events.licensing.>' (one filter: NATS 2.9 servers take no more). */
   filterSubject: string;
-  /** Applies one event inside the transaction that also records it as processed. */
+  /**
+   * Applies one event inside the transaction that also records it as processed. The event's
+   * `schemaVersion` says which version of its type's data it carries (upcast an older one).
+   */
   handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>;
 }
 
@@ -58,7 +67,7 @@ export async function startDurableEventConsumer(
   const messages: ConsumerMessages = await consumer.consume();
   const done = (async () => {
     for await (const message of messages) {
-      const event = codec.decode(message.data);
+      const event = receivedEvent(message.data);
       try {
         await db.transaction().execute(async (trx) => {
           const inserted = await sql`insert into ${sql.id(schema, 'processed_events')} (consumer, message_id)

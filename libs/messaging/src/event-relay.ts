@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent, Subscription } from '@lm/event-store';
 import { JSONCodec, type NatsConnection } from 'nats';
-import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
+import { domainEventMessageId, eventSchemaVersion, type DomainEventMessage } from '@lm/contracts';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { eventSubject } from './subjects';
 
@@ -8,15 +8,18 @@ const codec = JSONCodec<DomainEventMessage>();
 
 /**
  * Publishes every event of a service's store to JetStream, in store order, from a durable
- * checkpoint. At-least-once: a crash between publish and checkpoint republishes, and the
- * JetStream message id makes the server drop the duplicate.
+ * checkpoint, stamped with its type's schema version. At-least-once: a crash between publish and
+ * checkpoint republishes, and the JetStream message id makes the server drop the duplicate.
  */
 export async function startEventRelay(options: {
   service: string;
   store: EventStore;
   nc: NatsConnection;
+  /** The schema version of each event type: the service's catalogue in @lm/contracts unless given. */
+  schemaVersion?: (type: string) => number;
 }): Promise<Subscription> {
   const { service, store, nc } = options;
+  const schemaVersion = options.schemaVersion ?? ((type: string) => eventSchemaVersion(service, type));
   await ensureEventsStream(nc);
   const js = nc.jetstream();
   return store.subscribe({
@@ -29,6 +32,7 @@ export async function startEventRelay(options: {
           streamName: event.streamName,
           streamVersion: event.streamVersion,
           type: event.type,
+          schemaVersion: schemaVersion(event.type),
           data: event.data,
           recordedAt: event.recordedAt.toISOString(),
         };

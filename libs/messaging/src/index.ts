@@ -1,5 +1,4 @@
 export * from '@lm/contracts';
-export * from '@lm/contracts';
 export * from './durable-event-consumer';
 export * from './event-relay';
 export * from './jetstream-events-stream';

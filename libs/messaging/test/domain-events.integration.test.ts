@@ -34,7 +34,9 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
     });
     nc = await connect({ servers: process.env.NATS_URL });
     store = await createEventStore({ kind: 'postgres', db, schema });
-    await sql`create table ${sql.id(schema, 'applied')} (stream text, version int, type text)`.execute(db);
+    await sql`create table ${sql.id(schema, 'applied')} (stream text, version int, type text, schema_version int)`.execute(
+      db,
+    );
   });
   afterAll(async () => {
     await store.close();
@@ -48,9 +50,10 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
       stream: string;
       version: number;
       type: string;
+      schema_version: number;
     }[];
 
-  it('relays every stored event once, and a consumer applies each once despite duplicates and failures', async () => {
+  it('relays every stored event once with its schema version, and a consumer applies each once despite duplicates and failures', async () => {
     let failuresLeft = 1;
     const consumer = await startDurableEventConsumer({
       nc,
@@ -63,12 +66,23 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
         await trx
           .withSchema(schema)
           .insertInto('applied')
-          .values({ stream: event.streamName, version: event.streamVersion, type: event.type })
+          .values({
+            stream: event.streamName,
+            version: event.streamVersion,
+            type: event.type,
+            schema_version: event.schemaVersion,
+          })
           .execute();
         if (failuresLeft-- > 0) throw new Error('transient failure');
       },
     });
-    const relay = await startEventRelay({ service, store, nc });
+    // ThingRenamed's data changed once: its messages say so, so that consumers can upcast older ones.
+    const relay = await startEventRelay({
+      service,
+      store,
+      nc,
+      schemaVersion: (type) => (type === 'ThingRenamed' ? 2 : 1),
+    });
 
     await store.append('thing-a', [
       { type: 'ThingCreated', data: { n: 1 } },
@@ -86,6 +100,7 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
       streamName: 'thing-b',
       streamVersion: 1,
       type: 'ThingCreated',
+      schemaVersion: 1,
       data: { n: 3 },
       recordedAt: new Date().toISOString(),
     };
@@ -102,10 +117,10 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
     await eventually(async () => (await appliedRows()).length === 4);
     await new Promise((r) => setTimeout(r, 300));
     expect(await appliedRows()).toEqual([
-      { stream: 'thing-a', version: 1, type: 'ThingCreated' },
-      { stream: 'thing-a', version: 2, type: 'ThingRenamed' },
-      { stream: 'thing-a', version: 3, type: 'ThingDeleted' },
-      { stream: 'thing-b', version: 1, type: 'ThingCreated' },
+      { stream: 'thing-a', version: 1, type: 'ThingCreated', schema_version: 1 },
+      { stream: 'thing-a', version: 2, type: 'ThingRenamed', schema_version: 2 },
+      { stream: 'thing-a', version: 3, type: 'ThingDeleted', schema_version: 1 },
+      { stream: 'thing-b', version: 1, type: 'ThingCreated', schema_version: 1 },
     ]);
 
     await relay.stop();

@@ -6,6 +6,11 @@ export interface DomainEventMessage<Data = Record<string, unknown>> {
   streamName: string;
   streamVersion: number;
   type: string;
+  /**
+   * The version of the type's data schema (EVENT_CATALOGUE), stamped by the relay. A consumer
+   * upcasts a version older than the one it reads; messages relayed before versions existed are 1.
+   */
+  schemaVersion: number;
   data: Data;
   recordedAt: string;
 }

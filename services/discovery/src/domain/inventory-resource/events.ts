@@ -1,4 +1,9 @@
-import type { ResourceInactivatedData, ResourceObservationRefreshedData, ResourceObservedData } from '@lm/contracts';
+import type {
+  CataloguedEvents,
+  ResourceInactivatedData,
+  ResourceObservationRefreshedData,
+  ResourceObservedData,
+} from '@lm/contracts';
 
 /** The identity and attributes of a resource are the published contract (@lm/contracts). */
 export type { Application, ResourceAttributes, ResourceIdentity } from '@lm/contracts';
@@ -13,6 +18,9 @@ export type InventoryResourceEvent =
   | { type: 'ResourceInactivated'; data: ResourceInactivatedData };
 
 export type InventoryResourceEventType = InventoryResourceEvent['type'];
+
+/** Relayed to lm.events.discovery.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'discovery', InventoryResourceEvent>;
 
 export const INVENTORY_RESOURCE_EVENT_TYPES: readonly InventoryResourceEventType[] = [
   'ResourceObserved',

@@ -1,6 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Tags } from '../tags';
 import type { Association, LicenseConfiguration } from './license-configuration';
+import type { CataloguedEvents } from '@lm/contracts';
 
 export type LicenseConfigurationStatus = 'AVAILABLE' | 'DISABLED';
 
@@ -58,6 +59,9 @@ export type DisassociationReason =
 export type ConsumptionChangeReason = 'started' | 'stopped' | 'affinity-ended';
 
 export type LicenseConfigurationEventType = LicenseConfigurationEvent['type'];
+
+/** Relayed to lm.events.licensing.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'licensing', LicenseConfigurationEvent>;
 
 export const LICENSE_CONFIGURATION_EVENT_TYPES: readonly LicenseConfigurationEventType[] = [
   'LicenseConfigurationCreated',

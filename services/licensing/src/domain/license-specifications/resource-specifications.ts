@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CataloguedEvents } from '@lm/contracts';
 
 /** A configuration a resource is associated with, as UpdateLicenseSpecificationsForResource takes it. */
 export interface LicenseSpecification {
@@ -18,6 +19,9 @@ export type ResourceSpecificationsEvent = {
 };
 
 export type ResourceSpecificationsState = ResourceSpecifications | undefined;
+
+/** Relayed to lm.events.licensing.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'licensing', ResourceSpecificationsEvent>;
 
 /** The guide's quota: at most 10 self-managed licenses per resource. */
 export const MAX_SPECIFICATIONS_PER_RESOURCE = 10;

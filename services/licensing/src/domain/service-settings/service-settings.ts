@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
-import { AwsError, type ServiceSettingsUpdatedData } from '@lm/contracts';
+import { AwsError, type ServiceSettingsUpdatedData, type CataloguedEvents } from '@lm/contracts';
 import { invalidParameter } from '../license-configuration/errors';
 
 /** License Manager settings of one account in one Region (the API: "for the current Region"). */
@@ -8,6 +8,9 @@ export type ServiceSettings = Omit<ServiceSettingsUpdatedData, 'updatedAt'>;
 
 /** Every change carries the whole settings (the published contract), so a consumer needs no history. */
 export type ServiceSettingsEvent = { type: 'ServiceSettingsUpdated'; data: ServiceSettingsUpdatedData };
+
+/** Relayed to lm.events.licensing.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'licensing', ServiceSettingsEvent>;
 
 export interface UpdateServiceSettings {
   accountId: string;

@@ -1,0 +1,36 @@
+import type { ServiceName } from '../operation-owners';
+import { DISCOVERY_EVENT_VERSIONS } from './discovery';
+import { GRANTS_EVENT_VERSIONS } from './grants';
+import { LICENSING_EVENT_VERSIONS } from './licensing';
+
+/**
+ * Every domain event the services publish on JetStream (lm.events.<service>.<Type>), by service,
+ * with the schema version of each type. The relay stamps that version on each message.
+ */
+export const EVENT_CATALOGUE = {
+  licensing: LICENSING_EVENT_VERSIONS,
+  discovery: DISCOVERY_EVENT_VERSIONS,
+  grants: GRANTS_EVENT_VERSIONS,
+} as const satisfies Partial<Record<ServiceName, Readonly<Record<string, number>>>>;
+
+export type PublishingService = keyof typeof EVENT_CATALOGUE;
+
+/** The event types a service publishes. */
+export type PublishedEventType<S extends PublishingService> = keyof (typeof EVENT_CATALOGUE)[S] & string;
+
+/**
+ * Compile-time proof that a domain event union is published: `CataloguedEvents<'licensing', MyEvent>`
+ * fails to compile, naming the type, when an event type of the union is missing from the service's
+ * catalogue. Each domain events file declares one (`type _Published = CataloguedEvents<...>`).
+ */
+export type CataloguedEvents<S extends PublishingService, E extends { type: PublishedEventType<S> }> = E;
+
+/**
+ * The schema version of an event type as its service publishes it. A type outside the catalogue
+ * (a service without one, such as a test's) is at its first version.
+ */
+export function eventSchemaVersion(service: string, type: string): number {
+  const catalogue: Readonly<Record<string, Readonly<Record<string, number>>>> = EVENT_CATALOGUE;
+  const versions = Object.hasOwn(catalogue, service) ? catalogue[service] : {};
+  return Object.hasOwn(versions, type) ? versions[type] : 1;
+}
