@@ -16,9 +16,9 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MasterKey } from '../../services/grants/src/application/master-key';
+import { MasterKey } from '../../services/grants/src/shared/master-key';
 import { epochSeconds, signJwt } from '../../services/grants/src/domain/refresh-token/jwt';
-import { licenseManager, rawRequest } from '../support/clients';
+import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const MASTER_KEY = randomBytes(32);
@@ -64,15 +64,10 @@ describe('licence tokens for customers without an account: refresh token, access
 
   /** The official SDK with the temporary credentials. */
   const withCredentials = (credentials: NonNullable<StsAnswer['credentials']>) =>
-    new LicenseManagerClient({
-      endpoint: system.endpoint,
-      region: system.region,
-      credentials: {
-        accessKeyId: credentials.AccessKeyId,
-        secretAccessKey: credentials.SecretAccessKey,
-        sessionToken: credentials.SessionToken,
-      },
-      maxAttempts: 1,
+    licenseManagerWithCredentials(system, {
+      accessKeyId: credentials.AccessKeyId,
+      secretAccessKey: credentials.SecretAccessKey,
+      sessionToken: credentials.SessionToken,
     });
 
   const createToken = (overrides: Partial<ConstructorParameters<typeof CreateTokenCommand>[0]> = {}) =>

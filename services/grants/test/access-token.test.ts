@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStore, NewEvent } from '@lm/event-store';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MasterKey } from '../src/application/master-key';
+import { MasterKey } from '../src/shared/master-key';
 import { RefreshTokenExchange } from '../src/application/refresh-token-exchange';
 import { RefreshTokenKeys, tokenSha256 } from '../src/application/refresh-token-keys';
 import type { RefreshTokenQueries } from '../src/application/refresh-token.queries';

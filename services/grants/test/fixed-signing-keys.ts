@@ -1,4 +1,4 @@
-import { SigningKeys } from '../src/application/signing-keys';
+import { SigningKeys } from '../src/signing-keys/application/signing-keys';
 
 /** The issuer's key fingerprint that FixedSigningKeys resolves every SignKey to. */
 export const FIXED_KEY_FINGERPRINT = 'aws:111111111111:issuer:f00d';

@@ -13,7 +13,7 @@ import { ConsumptionRecords } from '../src/application/license-consumption.recor
 import { ConsumptionSettings } from '../src/application/license-consumption.settings';
 import { LicenseConsumptionSweep } from '../src/application/license-consumption.sweep';
 import { LicenseUsageStreams } from '../src/application/license-usage-streams';
-import { SigningKeys, type IssuerKey } from '../src/application/signing-keys';
+import { SigningKeys, type IssuerKey } from '../src/signing-keys/application/signing-keys';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MasterKey } from '../src/application/master-key';
+import { MasterKey } from '../src/shared/master-key';
 import { DEVELOPMENT_MASTER_KEY, masterKeyFromEnv } from '../src/infra/grants-infrastructure';
 
 describe('the master key', () => {

@@ -5,14 +5,14 @@ import { type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/application/license-access';
-import { MasterKey } from '../src/application/master-key';
+import { MasterKey } from '../src/shared/master-key';
 import { RefreshTokenExchange } from '../src/application/refresh-token-exchange';
 import { RefreshTokenKeys, tokenSha256 } from '../src/application/refresh-token-keys';
 import { RefreshTokenCommands } from '../src/application/refresh-token.commands';
 import { RefreshTokenQueries } from '../src/application/refresh-token.queries';
 import { TemporaryCredentialsCommands } from '../src/application/temporary-credentials.commands';
 import { TemporaryCredentialsVault } from '../src/application/temporary-credentials.vault';
-import { GRANTS_SCHEMA } from '../src/infra/database/schema';
+import { GRANTS_SCHEMA } from '../src/shared/schema';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 

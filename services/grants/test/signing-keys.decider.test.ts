@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SigningKeyCommand } from '../src/domain/signing-key/commands';
-import { signingKeyDecider as decider } from '../src/domain/signing-key/decide';
-import type { SigningKeyEvent } from '../src/domain/signing-key/events';
-import { requestedSigningKeySpec } from '../src/domain/signing-key/key-spec';
-import { ownKeyId } from '../src/domain/signing-key/arn';
+import type { SigningKeyCommand } from '../src/signing-keys/domain/commands';
+import { signingKeyDecider as decider } from '../src/signing-keys/domain/decide';
+import type { SigningKeyEvent } from '../src/signing-keys/domain/events';
+import { requestedSigningKeySpec } from '../src/signing-keys/domain/key-spec';
+import { ownKeyId } from '../src/signing-keys/domain/arn';
 
 const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const arn = `arn:aws:kms:us-east-1:111111111111:key/${keyId}`;

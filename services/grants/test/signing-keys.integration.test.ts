@@ -5,11 +5,11 @@ import type { Caller } from '@lm/contracts';
 import type { Clock } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MasterKey } from '../src/application/master-key';
-import { SigningKeyMaterial } from '../src/application/signing-key-material';
-import { SigningKeyCommands } from '../src/application/signing-keys.commands';
-import { KeyStoreSigningKeys } from '../src/application/signing-keys.key-store';
-import { SigningKeyQueries } from '../src/application/signing-keys.queries';
+import { MasterKey } from '../src/shared/master-key';
+import { SigningKeyMaterial } from '../src/signing-keys/application/signing-key-material';
+import { SigningKeyCommands } from '../src/signing-keys/application/signing-key.commands';
+import { KeyStoreSigningKeys } from '../src/signing-keys/application/key-store-signing-keys';
+import { SigningKeyQueries } from '../src/signing-keys/application/signing-key.queries';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 

@@ -1,6 +1,6 @@
 import type { Caller } from '@lm/contracts';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import type { GrantsDatabase } from '../infra/database/schema';
+import type { GrantsDatabase } from '../shared/schema';
 
 /** Any query over the grants table (alone or joined). */
 type OverGrants = ExpressionBuilder<GrantsDatabase, 'grants'>;

@@ -15,9 +15,9 @@ import { decideGrant, grantDecider, grantStream } from '../domain/grant/decide';
 import { subGrantClientToken } from '../domain/grant/distribution';
 import type { GrantEvent } from '../domain/grant/events';
 import type { GrantState } from '../domain/grant/grant';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { grantStates } from './grant-states';
-import { DATABASE, EVENT_STORE } from './tokens';
+import { DATABASE, EVENT_STORE } from '../shared/tokens';
 
 /** The durable name of the workflow's subscription to the grants event store. */
 export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';

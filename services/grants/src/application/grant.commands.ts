@@ -10,13 +10,13 @@ import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain
 import type { GrantState } from '../domain/grant/grant';
 import { principalAccountId } from '../domain/grant/principal';
 import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { LicenseAccess } from './license-access';
 import { OrganizationIntegrations } from './organization-integrations';
-import { isConstraintViolation } from './constraint-violation';
-import { requestHash } from './request-hash';
+import { isConstraintViolation } from '../shared/constraint-violation';
+import { requestHash } from '../shared/request-hash';
 import { grantStates } from './grant-states';
-import { DATABASE, EVENT_STORE, REGION } from './tokens';
+import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
 
 type GrantResult = LicenseManager.CreateGrantResponse;
 type GrantRow = Selectable<GrantsDatabase['grants']>;

@@ -5,10 +5,10 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { grantNotFound } from '../domain/grant/decide';
 import { isGrantee } from '../domain/grant/principal';
 import { invalidParameter, notAuthorized } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { coveringCaller, coveringOrganization } from './grant-coverage';
-import { pageOf, singleValueFilters } from './list-filters';
-import { DATABASE } from './tokens';
+import { pageOf, singleValueFilters } from '../shared/list-filters';
+import { DATABASE } from '../shared/tokens';
 
 /** The filters of each grant list (as the API documents them) and their columns. */
 const DISTRIBUTED_GRANT_FILTERS = {

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { parseGrantArn } from '../domain/grant/arn';
 import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/grant/events';
 import { evolveGrant, type GrantAggregate, type GrantState } from '../domain/grant/grant';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 
 /**
  * The grantee columns: the account of an account grant (or sub-grant), which lists and licence

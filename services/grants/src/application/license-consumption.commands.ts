@@ -12,7 +12,7 @@ import { ConsumableLicenses, type ConsumableLicense } from './license-consumptio
 import { ConsumptionRecords, type ConsumptionRecord } from './license-consumption.records';
 import { tokenPayload } from './license-consumption.signed-token';
 import { LicenseUsageStreams } from './license-usage-streams';
-import { SigningKeys } from './signing-keys';
+import { SigningKeys } from '../signing-keys/application/signing-keys';
 
 /** A consumption token: 32 hex digits, as AWS's. */
 const newConsumptionToken = () => randomBytes(16).toString('hex');

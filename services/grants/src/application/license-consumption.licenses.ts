@@ -4,10 +4,10 @@ import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { licenseIdOf } from '../domain/license-usage/license-usage';
 import { licenseTerms, type LicenseTerms } from '../domain/license-usage/license-terms';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from './license-access';
 import { ConsumptionSettings } from './license-consumption.settings';
-import { DATABASE } from './tokens';
+import { DATABASE } from '../shared/tokens';
 
 /** A licence the caller may consume, with its terms. */
 export interface ConsumableLicense {

@@ -4,7 +4,7 @@ import type { LicenseEvent } from '../domain/license/events';
 import { LICENSE_USAGE_EVENT_TYPES, type LicenseUsageEvent } from '../domain/license-usage/events';
 import { licenseIdOf } from '../domain/license-usage/license-usage';
 import type { ConsumptionStatus } from '../infra/database/license-consumption.tables';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 
 const ENDED: Partial<Record<LicenseUsageEvent['type'], ConsumptionStatus>> = {
   LicenseCheckedIn: 'CHECKED_IN',

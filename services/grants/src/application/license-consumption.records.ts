@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import type { Checkout, CheckoutKind } from '../domain/license-usage/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
-import { DATABASE } from './tokens';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { DATABASE } from '../shared/tokens';
 
 /** Who took a checkout, of which licence, and how: what never changes about it. */
 export interface ConsumptionRecord {

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { decideExpiry } from '../domain/license-usage/decide';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { LicenseUsageStreams } from './license-usage-streams';
-import { DATABASE } from './tokens';
+import { DATABASE } from '../shared/tokens';
 
 const BATCH = 200;
 

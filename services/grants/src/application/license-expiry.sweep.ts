@@ -4,8 +4,8 @@ import { CLOCK, type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { licenseDecider, licenseStream } from '../domain/license/decide';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
-import { DATABASE, EVENT_STORE } from './tokens';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { DATABASE, EVENT_STORE } from '../shared/tokens';
 
 const BATCH = 200;
 

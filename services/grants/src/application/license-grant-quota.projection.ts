@@ -2,7 +2,7 @@ import type { Projection, RecordedEvent } from '@lm/event-store';
 import { AwsError } from '@lm/contracts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { GrantEvent } from '../domain/grant/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 
 /**
  * Counts the grants of each licence that are not deleted, and enforces the quota (the guide:

@@ -8,7 +8,7 @@ import {
   licenseUsageStream,
   type LicenseUsageState,
 } from '../domain/license-usage/license-usage';
-import { EVENT_STORE } from './tokens';
+import { EVENT_STORE } from '../shared/tokens';
 
 /**
  * The licences' usage streams. A licence's checkouts, check-ins, extensions and expiries are all

@@ -14,12 +14,12 @@ import {
   redirectToHomeRegion,
   validation,
 } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { LicenseAccess } from './license-access';
-import { isConstraintViolation } from './constraint-violation';
-import { requestHash } from './request-hash';
-import { SigningKeys } from './signing-keys';
-import { DATABASE, EVENT_STORE, REGION } from './tokens';
+import { isConstraintViolation } from '../shared/constraint-violation';
+import { requestHash } from '../shared/request-hash';
+import { SigningKeys } from '../signing-keys/application/signing-keys';
+import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
 type ExistingLicenseCommand = DistributiveOmit<

@@ -4,10 +4,10 @@ import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
 import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { LicenseAccess } from './license-access';
-import { pageOf, singleValueFilters } from './list-filters';
-import { DATABASE } from './tokens';
+import { pageOf, singleValueFilters } from '../shared/list-filters';
+import { DATABASE } from '../shared/tokens';
 
 /** ListLicenses filters (as the API documents them) and their columns. */
 const LICENSE_FILTERS = {

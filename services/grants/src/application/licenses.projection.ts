@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction, type UpdateObject } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
 import { withoutTags, withTags } from '../domain/license/tags';
 import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/license/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 
 /** The columns a licence version sets in the licences view. */
 function currentVersionColumns(license: LicenseDocument, streamVersion: number) {

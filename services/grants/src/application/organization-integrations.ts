@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller, DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
 import type { Kysely, Transaction } from 'kysely';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
-import { DATABASE, REGION } from './tokens';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { DATABASE, REGION } from '../shared/tokens';
 
 const logger = new Logger('OrganizationIntegrations');
 

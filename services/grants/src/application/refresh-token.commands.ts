@@ -27,7 +27,7 @@ import {
 import { LicenseAccess, type AccessibleLicense } from './license-access';
 import { assertNotRestricted } from './refresh-token-callers';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
-import { EVENT_STORE } from './tokens';
+import { EVENT_STORE } from '../shared/tokens';
 
 /** The most live (unexpired, undeleted) refresh tokens an account may hold for one licence (LM_QUOTA_TOKENS_PER_LICENSE). */
 export const TOKENS_PER_LICENSE = Symbol('TokensPerLicense');

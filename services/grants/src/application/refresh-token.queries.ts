@@ -5,9 +5,9 @@ import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { validation } from '../domain/refresh-token/errors';
 import type { RefreshToken } from '../domain/refresh-token/refresh-tokens';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { assertNotRestricted } from './refresh-token-callers';
-import { DATABASE } from './tokens';
+import { DATABASE } from '../shared/tokens';
 
 const PAGE = 100;
 

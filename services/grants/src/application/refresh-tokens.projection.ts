@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { isAccountTokensStream } from '../domain/refresh-token/decide';
 import { REFRESH_TOKEN_EVENT_TYPES, type RefreshTokenEvent } from '../domain/refresh-token/events';
 import { evolveAccountTokens } from '../domain/refresh-token/refresh-tokens';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 
 /**
  * The refresh_tokens view: one row per token, folded with the domain's own evolve. What

@@ -3,9 +3,9 @@ import type { ResolveSessionCredentialsResponse } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import type { TemporaryCredentialsIssuedData } from '../domain/temporary-credentials/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
-import { MasterKey } from './master-key';
-import { DATABASE } from './tokens';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { MasterKey } from '../shared/master-key';
+import { DATABASE } from '../shared/tokens';
 
 const SECRET_PURPOSE = 'temporary-credentials:secret-access-key';
 const SESSION_TOKEN_PURPOSE = 'temporary-credentials:session-token';

@@ -4,10 +4,10 @@ import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { licenseNotFound } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
 import { coveringCaller } from './grant-coverage';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from './license-access';
-import { DATABASE } from './tokens';
+import { DATABASE } from '../shared/tokens';
 
 /** Grant statuses in which a grantee still sees the licence (a grant rejected or deleted shows nothing). */
 const READABLE_GRANT_STATUSES = ['PENDING_ACCEPT', 'ACTIVE', 'DISABLED'];

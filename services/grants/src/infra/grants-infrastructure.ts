@@ -7,11 +7,11 @@ import {
 import { millisecondsFromEnv } from '../application/license-consumption.settings';
 import { licenseGrantQuotaProjection } from '../application/license-grant-quota.projection';
 import { licensesProjection } from '../application/licenses.projection';
-import { MasterKey } from '../application/master-key';
+import { MasterKey } from '../shared/master-key';
 import { refreshTokensProjection } from '../application/refresh-tokens.projection';
-import { signingKeysProjection } from '../application/signing-keys.projection';
+import { signingKeysProjection } from '../signing-keys/application/signing-key.projection';
 import { migrateGrantsViews } from './database/migrations';
-import { GRANTS_SCHEMA } from './database/schema';
+import { GRANTS_SCHEMA } from '../shared/schema';
 
 export const SERVICE_NAME = 'grants';
 

@@ -1,4 +1,11 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Subscription } from '@lm/event-store';
 import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
@@ -18,26 +25,20 @@ import { ConsumptionSettings } from '../application/license-consumption.settings
 import { LicenseConsumptionSweep } from '../application/license-consumption.sweep';
 import { LicenseExpirySweep } from '../application/license-expiry.sweep';
 import { LicenseUsageStreams } from '../application/license-usage-streams';
-import { MasterKey } from '../application/master-key';
+import { MasterKey } from '../shared/master-key';
 import { OrganizationIntegrations, organizationIntegrationRecorder } from '../application/organization-integrations';
 import { RefreshTokenExchange } from '../application/refresh-token-exchange';
 import { RefreshTokenKeys } from '../application/refresh-token-keys';
 import { RefreshTokenCommands, TOKENS_PER_LICENSE } from '../application/refresh-token.commands';
 import { RefreshTokenQueries } from '../application/refresh-token.queries';
-import { SigningKeyMaterial } from '../application/signing-key-material';
-import { SigningKeys } from '../application/signing-keys';
-import { SigningKeyCommands } from '../application/signing-keys.commands';
-import { KeyStoreSigningKeys } from '../application/signing-keys.key-store';
-import { SigningKeyQueries } from '../application/signing-keys.queries';
 import { TemporaryCredentialsCommands } from '../application/temporary-credentials.commands';
 import { TemporaryCredentialsVault } from '../application/temporary-credentials.vault';
-import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
+import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
 import { ViewLicenseAccess } from '../application/view-license-access';
 import { ConsumptionController } from './consumption.controller';
 import { GrantsController } from './grants.controller';
-import { KmsController } from './kms.controller';
 import { LicensesController } from './licenses.controller';
-import { GRANTS_SCHEMA } from './database/schema';
+import { GRANTS_SCHEMA } from '../shared/schema';
 import {
   licenseExpirySweepMs,
   masterKeyFromEnv,
@@ -49,20 +50,13 @@ import {
 import { StsController } from './sts.controller';
 import { TagsController } from './tags.controller';
 import { TokensController } from './tokens.controller';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
+/** What every slice uses: the database, the event store, the clock, the Region and the master key. */
+@Global()
 @Module({
-  controllers: [
-    createHealthController(SERVICE_NAME, DATABASE),
-    KmsController,
-    LicensesController,
-    GrantsController,
-    TagsController,
-    TokensController,
-    StsController,
-    ConsumptionController,
-  ],
   providers: [
     { provide: INFRASTRUCTURE, useFactory: () => openGrantsInfrastructure() },
     { provide: DATABASE, useFactory: (infra: GrantsInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
@@ -70,6 +64,23 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     { provide: CLOCK, useValue: systemClock },
     { provide: MasterKey, useFactory: () => masterKeyFromEnv() },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
+  ],
+  exports: [INFRASTRUCTURE, DATABASE, EVENT_STORE, CLOCK, MasterKey, REGION],
+})
+class GrantsPlatformModule {}
+
+@Module({
+  controllers: [
+    createHealthController(SERVICE_NAME, DATABASE),
+    LicensesController,
+    GrantsController,
+    TagsController,
+    TokensController,
+    StsController,
+    ConsumptionController,
+  ],
+  imports: [GrantsPlatformModule, SigningKeysModule],
+  providers: [
     { provide: LicenseAccess, useClass: ViewLicenseAccess },
     LicenseCommands,
     LicenseQueries,
@@ -77,11 +88,6 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     GrantQueries,
     GrantDistribution,
     OrganizationIntegrations,
-    SigningKeyMaterial,
-    SigningKeyQueries,
-    SigningKeyCommands,
-    KeyStoreSigningKeys,
-    { provide: SigningKeys, useExisting: KeyStoreSigningKeys },
     { provide: TOKENS_PER_LICENSE, useFactory: () => tokensPerLicenseQuota() },
     RefreshTokenKeys,
     RefreshTokenQueries,

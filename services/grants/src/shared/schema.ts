@@ -1,8 +1,8 @@
-import type { LicenseConsumptionTables } from './license-consumption.tables';
-import type { LicensesAndGrantsTables } from './licenses-and-grants.tables';
-import type { OrganizationIntegrationsTables } from './organization-integrations.tables';
-import type { SigningKeysTables } from './signing-keys.tables';
-import type { TokensAndCredentialsTables } from './tokens-and-credentials.tables';
+import type { LicenseConsumptionTables } from '../infra/database/license-consumption.tables';
+import type { LicensesAndGrantsTables } from '../infra/database/licenses-and-grants.tables';
+import type { OrganizationIntegrationsTables } from '../infra/database/organization-integrations.tables';
+import type { SigningKeyViews } from '../signing-keys/application/signing-key.views';
+import type { TokensAndCredentialsTables } from '../infra/database/tokens-and-credentials.tables';
 /** PostgreSQL schema that holds the grants service's event store and read models. */
 export const GRANTS_SCHEMA = 'grants';
 
@@ -10,7 +10,7 @@ export const GRANTS_SCHEMA = 'grants';
 export interface GrantsDatabase
   extends
     LicensesAndGrantsTables,
-    SigningKeysTables,
+    SigningKeyViews,
     TokensAndCredentialsTables,
     LicenseConsumptionTables,
     OrganizationIntegrationsTables {}

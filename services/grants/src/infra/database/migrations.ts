@@ -1,12 +1,12 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { licensesAndGrants } from './migrations/001-licenses-and-grants';
-import { signingKeys } from './migrations/002-signing-keys';
+import { signingKeys } from '../../signing-keys/infra/migrations/002-signing-keys';
 import { licenseConsumption } from './migrations/003-license-consumption';
 import { tokensAndCredentials } from './migrations/004-tokens-and-credentials';
 import { organizationIntegrations } from './migrations/005-organization-integrations';
 import { grantsWithoutOrganizationColumns } from './migrations/006-grants-without-organization-columns';
 import { licensesDueToExpire } from './migrations/007-licenses-due-to-expire';
-import { GRANTS_SCHEMA } from './schema';
+import { GRANTS_SCHEMA } from '../../shared/schema';
 
 /** One migration per area of the service, applied in the order of their names. */
 const migrations: Record<string, Migration> = {

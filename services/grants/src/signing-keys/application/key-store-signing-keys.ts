@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { signLicenseTokenAsync, type LicenseTokenPayload } from '@lm/license-token';
 import type { Caller } from '@lm/contracts';
 import { AwsError } from '@lm/contracts';
-import type { SigningKey } from '../domain/signing-key/signing-key';
+import type { SigningKey } from '../domain/signing-key';
 import { SigningKeyMaterial } from './signing-key-material';
-import { SigningKeyQueries } from './signing-keys.queries';
+import { SigningKeyQueries } from './signing-key.queries';
 import { SigningKeys, type IssuerKey } from './signing-keys';
 
 /**

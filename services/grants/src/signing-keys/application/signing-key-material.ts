@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
-import { MasterKey } from './master-key';
-import { DATABASE } from './tokens';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { SigningKeyViews } from './signing-key.views';
+import { MasterKey } from '../../shared/master-key';
+import { DATABASE } from '../../shared/tokens';
 
 const PURPOSE = 'signing-key';
 
@@ -14,11 +15,11 @@ const PURPOSE = 'signing-key';
  */
 @Injectable()
 export class SigningKeyMaterial {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<SigningKeyViews>;
   private readonly opened = new Map<string, Promise<KeyObject>>();
 
   constructor(
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<SigningKeyViews>,
     private readonly masterKey: MasterKey,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);

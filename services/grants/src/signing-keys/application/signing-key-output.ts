@@ -1,5 +1,5 @@
 import type { Kms } from '@lm/api-model';
-import type { SigningKey } from '../domain/signing-key/signing-key';
+import type { SigningKey } from '../domain/signing-key';
 
 /** What an RSA SIGN_VERIFY key of KMS lists; licence tokens use RSASSA_PSS_SHA_384 (JWT_PS384). */
 const RSA_SIGNING_ALGORITHMS: Kms.SigningAlgorithmSpec[] = [

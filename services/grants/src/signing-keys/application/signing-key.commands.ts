@@ -6,15 +6,15 @@ import { handleCommand, type EventStore } from '@lm/event-store';
 import { keyFingerprint } from '@lm/license-token';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
-import { newKeyId, ownKeyId, signingKeyArn } from '../domain/signing-key/arn';
-import { signingKeyDecider, signingKeyStream } from '../domain/signing-key/decide';
-import { keyNotFound } from '../domain/signing-key/errors';
-import { requestedSigningKeySpec } from '../domain/signing-key/key-spec';
-import { MODULUS_LENGTHS } from '../domain/signing-key/signing-key';
+import { newKeyId, ownKeyId, signingKeyArn } from '../domain/arn';
+import { signingKeyDecider, signingKeyStream } from '../domain/decide';
+import { keyNotFound } from '../domain/errors';
+import { requestedSigningKeySpec } from '../domain/key-spec';
+import { MODULUS_LENGTHS } from '../domain/signing-key';
 import { toKeyMetadata } from './signing-key-output';
 import { SigningKeyMaterial } from './signing-key-material';
-import { KeyStoreSigningKeys } from './signing-keys.key-store';
-import { EVENT_STORE } from './tokens';
+import { KeyStoreSigningKeys } from './key-store-signing-keys';
+import { EVENT_STORE } from '../../shared/tokens';
 
 /** Off the event loop (libuv's thread pool): a 4096-bit key takes a second or more. */
 const generateRsaKeyPair = promisify(generateKeyPair);

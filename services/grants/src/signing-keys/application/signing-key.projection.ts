@@ -1,13 +1,14 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
-import { SIGNING_KEY_EVENT_TYPES, type SigningKeyEvent } from '../domain/signing-key/events';
-import { isSigningKeyStream, signingKeyIdOfStream } from '../domain/signing-key/decide';
-import { evolveSigningKey, type SigningKeyState } from '../domain/signing-key/signing-key';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { SIGNING_KEY_EVENT_TYPES, type SigningKeyEvent } from '../domain/events';
+import { isSigningKeyStream, signingKeyIdOfStream } from '../domain/decide';
+import { evolveSigningKey, type SigningKeyState } from '../domain/signing-key';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { SigningKeyViews } from './signing-key.views';
 
 /** The key's state before an event, from its row (a creation is the stream's first event). */
 async function stateBefore(
-  db: Transaction<GrantsDatabase>,
+  db: Transaction<SigningKeyViews>,
   keyId: string,
   event: RecordedEvent,
 ): Promise<SigningKeyState | 'already-applied'> {
@@ -31,7 +32,7 @@ export const signingKeysProjection: Projection<any> = {
   name: 'signing-keys',
   eventTypes: SIGNING_KEY_EVENT_TYPES,
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Transaction<GrantsDatabase>).withSchema(GRANTS_SCHEMA);
+    const db = (trx as Transaction<SigningKeyViews>).withSchema(GRANTS_SCHEMA);
     for (const event of events) {
       if (!isSigningKeyStream(event.streamName)) continue;
       const keyId = signingKeyIdOfStream(event.streamName);

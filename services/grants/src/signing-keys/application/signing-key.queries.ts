@@ -3,12 +3,13 @@ import type { Kms } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
-import { ownKeyId, parseKeyArn } from '../domain/signing-key/arn';
-import { keyNotFound } from '../domain/signing-key/errors';
-import type { SigningKey } from '../domain/signing-key/signing-key';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../infra/database/schema';
+import { ownKeyId, parseKeyArn } from '../domain/arn';
+import { keyNotFound } from '../domain/errors';
+import type { SigningKey } from '../domain/signing-key';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { SigningKeyViews } from './signing-key.views';
 import { toGetPublicKeyResponse, toKeyMetadata } from './signing-key-output';
-import { DATABASE } from './tokens';
+import { DATABASE } from '../../shared/tokens';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -16,9 +17,9 @@ const MAX_PAGE = 1000;
 /** DescribeKey, GetPublicKey and ListKeys on the signing_keys view; a caller sees its own account's keys in its Region. */
 @Injectable()
 export class SigningKeyQueries {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<SigningKeyViews>;
 
-  constructor(@Inject(DATABASE) db: Kysely<GrantsDatabase>) {
+  constructor(@Inject(DATABASE) db: Kysely<SigningKeyViews>) {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { SigningKey } from '../../domain/signing-key/signing-key';
+import type { SigningKey } from '../domain/signing-key';
 
 /** Signing keys as their events made them (public half and state). */
 export interface SigningKeysTable {
@@ -18,7 +18,8 @@ export interface SigningKeyMaterialTable {
   sealed: string;
 }
 
-export interface SigningKeysTables {
+/** The signing-keys slice's views, as Kysely sees them. */
+export interface SigningKeyViews {
   signing_keys: SigningKeysTable;
   signing_key_material: SigningKeyMaterialTable;
 }

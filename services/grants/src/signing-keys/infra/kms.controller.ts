@@ -3,9 +3,9 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Kms } from '@lm/api-model';
 import { operationSubject } from '@lm/messaging';
 import { type OperationRequest } from '@lm/contracts';
-import { SigningKeyCommands } from '../application/signing-keys.commands';
-import { SigningKeyQueries } from '../application/signing-keys.queries';
-import { SERVICE_NAME } from './grants-infrastructure';
+import { SigningKeyCommands } from '../application/signing-key.commands';
+import { SigningKeyQueries } from '../application/signing-key.queries';
+import { SERVICE_NAME } from '../../infra/grants-infrastructure';
 
 /** What a handler of the KMS operation `Op` receives. */
 type KmsRequest<Op extends keyof Kms.Operations> = OperationRequest<Kms.Operations[Op]['input']>;

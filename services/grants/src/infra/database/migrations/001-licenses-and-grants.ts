@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { GRANTS_SCHEMA } from '../schema';
+import { GRANTS_SCHEMA } from '../../../shared/schema';
 
 /** Views of licences (current version and every version), grants (current and every version) and the grant quota. */
 export const licensesAndGrants: Migration = {

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { KeyStoreSigningKeys } from './application/key-store-signing-keys';
+import { SigningKeyMaterial } from './application/signing-key-material';
+import { SigningKeyCommands } from './application/signing-key.commands';
+import { SigningKeyQueries } from './application/signing-key.queries';
+import { SigningKeys } from './application/signing-keys';
+import { KmsController } from './infra/kms.controller';
+
+/** The KMS subset: signing keys, their private halves sealed with the master key; licences sign through SigningKeys. */
+@Module({
+  controllers: [KmsController],
+  providers: [
+    SigningKeyMaterial,
+    SigningKeyQueries,
+    SigningKeyCommands,
+    KeyStoreSigningKeys,
+    { provide: SigningKeys, useExisting: KeyStoreSigningKeys },
+  ],
+  exports: [SigningKeys],
+})
+export class SigningKeysModule {}
