@@ -4,11 +4,19 @@ import { connect, type NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, gatewayConfigFromEnv, NATS_CONNECTION, type GatewayConfig } from './config';
 import { AwsApiController } from './http/aws-api.controller';
 import { AwsRequestHandler } from './http/aws-request.handler';
-import { sessionCredentialsFromGrants } from './http/session-credentials-lookup';
 import { CredentialStore } from './identity/credential-store';
 import { SessionCredentialCache } from './identity/session-credentials';
+import { sessionCredentialsFromGrants } from './identity/session-credentials-lookup';
 import { HealthCheck } from './observability/health-check';
 import { GatewayMetrics } from './observability/metrics';
+import { cachedServicePresence, probeServiceHealth } from './observability/service-health';
+
+/**
+ * How long the gateway trusts that a service is (or is not) running when an operation has no
+ * handler: short enough to notice a service starting, long enough that a flood of such calls
+ * costs NATS one health probe per service and period.
+ */
+const SERVICE_PRESENCE_TTL_MS = 1_000;
 
 @Module({
   controllers: [AwsApiController],
@@ -36,11 +44,16 @@ import { GatewayMetrics } from './observability/metrics';
         metrics: GatewayMetrics,
       ) => {
         const client = new OperationClient(nc, config.operationTimeoutMs);
+        const presence = cachedServicePresence(
+          async (service) => (await probeServiceHealth(nc, service, SERVICE_PRESENCE_TTL_MS)) !== null,
+          { ttlMs: SERVICE_PRESENCE_TTL_MS },
+        );
         return new AwsRequestHandler(
           config,
           credentials,
           new SessionCredentialCache(sessionCredentialsFromGrants(client)),
           client,
+          presence,
           metrics,
         );
       },

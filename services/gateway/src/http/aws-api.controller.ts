@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayMetrics } from '../observability/metrics';
 import { HealthCheck } from '../observability/health-check';
-import { errorResponse, GatewayError, type HttpResponse } from './aws-error-response';
+import { errorResponse, GatewayError, type HttpResponse } from '../protocol';
 import { AwsRequestHandler } from './aws-request.handler';
 
 /** The HTTP surface: health and metrics, and every other request as an AWS API call. */

@@ -7,26 +7,26 @@ import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
 import type { SessionCredentialCache } from '../identity/session-credentials';
 import type { GatewayMetrics } from '../observability/metrics';
-import {
-  AuthenticationError,
-  encodeQueryResponse,
-  readTimelyClaims,
-  serializeRestOutput,
-  toJsonDocument,
-  verifyClaims,
-  type ReceivedRequest,
-} from '../protocol';
+import type { ServicePresence } from '../observability/service-health';
 import {
   accessDenied,
+  AuthenticationError,
   errorResponse,
   GatewayError,
+  guessApi,
   internalErrorName,
+  modeledErrorName,
+  readTimelyClaims,
+  resolveAnonymousOperation,
+  resolveOperation,
+  splitUrl,
+  successResponse,
   validationErrorName,
+  verifyClaims,
+  type HttpRequest,
   type HttpResponse,
-} from './aws-error-response';
-import { guessApi, resolveAnonymousOperation, resolveOperation, splitUrl, type HttpRequest } from './resolve-operation';
-
-export type { HttpRequest } from './resolve-operation';
+  type ReceivedRequest,
+} from '../protocol';
 
 /**
  * One AWS API request from bytes to bytes: authenticate (SigV4), find the operation in the
@@ -39,6 +39,8 @@ export class AwsRequestHandler {
     private readonly credentials: CredentialStore,
     private readonly sessions: SessionCredentialCache,
     private readonly client: OperationClient,
+    /** Tells an operation nobody handles on a running service from one whose service is not running. */
+    private readonly servicePresence: ServicePresence,
     private readonly metrics: GatewayMetrics,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -145,13 +147,7 @@ export class AwsRequestHandler {
     try {
       reply = await this.client.call(subject, caller ? { requestId, caller, input } : { requestId, input });
     } catch (error) {
-      if (error instanceof NoRespondersError) {
-        throw new GatewayError(
-          'NotImplementedException',
-          501,
-          `${operation} is served by the ${owner.service} service, which is not running.`,
-        );
-      }
+      if (error instanceof NoRespondersError) throw await this.notServed(owner.service, operation);
       if (error instanceof OperationTimeoutError) {
         throw new GatewayError(
           'ServiceUnavailableException',
@@ -174,34 +170,18 @@ export class AwsRequestHandler {
       }
       throw new GatewayError(name, status, reply.error.message, reply.error.fields);
     }
-    return this.success(api, operation, reply.output as Record<string, unknown>, requestId);
+    return successResponse(api, operation, reply.output as Record<string, unknown>, requestId);
   }
 
-  private success(api: ApiModel, operation: string, output: Record<string, unknown>, requestId: string): HttpResponse {
-    const outputShape = api.operations[operation].output;
-    switch (api.metadata.protocol) {
-      case 'json':
-        return {
-          status: 200,
-          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
-          // Only what the model's output shape declares leaves the gateway, in the protocol's encoding.
-          body: JSON.stringify(outputShape ? toJsonDocument(api, outputShape, output) : {}),
-        };
-      case 'query':
-        return {
-          status: 200,
-          headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-          body: encodeQueryResponse(api, operation, output, requestId),
-        };
-      case 'rest-json': {
-        const rest = serializeRestOutput(api, operation, output);
-        return {
-          status: rest.statusCode,
-          headers: { 'content-type': 'application/json', ...rest.headers, 'x-amzn-requestid': requestId },
-          body: rest.body,
-        };
-      }
-    }
+  /**
+   * Nobody answers an operation's subject: either its service runs without a handler for it
+   * (this build does not implement it yet) or the service is not running (not deployed).
+   */
+  private async notServed(service: ServiceName, operation: string): Promise<GatewayError> {
+    const message = (await this.servicePresence(service))
+      ? `${operation} is not implemented in this build.`
+      : `${operation} is served by the ${service} service, which is not running.`;
+    return new GatewayError('NotImplementedException', 501, message);
   }
 
   private asGatewayError(api: ApiModel | undefined, error: unknown): GatewayError {
@@ -214,20 +194,4 @@ export class AwsRequestHandler {
       'The gateway failed to process the request.',
     );
   }
-}
-
-/**
- * Services name a missing resource or a stale version as such; where an operation's model has no
- * such error (GetLicense, the grant operations, the tag operations...), the client is told the
- * error the model gives it for a bad parameter instead, so that it only ever meets modeled errors.
- */
-const STAND_INS: Record<string, readonly string[]> = {
-  ResourceNotFoundException: ['InvalidParameterValueException', 'ValidationException'],
-  ConflictException: ['InvalidParameterValueException', 'ValidationException'],
-};
-
-function modeledErrorName(api: ApiModel, operation: string, name: string): string {
-  const modeled = api.operations[operation].errors;
-  if (modeled.includes(name)) return name;
-  return STAND_INS[name]?.find((standIn) => modeled.includes(standIn)) ?? name;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { healthSubject } from '@lm/messaging';
+import type { ServiceName } from '@lm/contracts';
 import type { NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, NATS_CONNECTION, type GatewayConfig } from '../config';
+import { probeServiceHealth } from './service-health';
 
 export interface HealthReport {
   healthy: boolean;
@@ -31,19 +32,7 @@ export class HealthCheck {
     return { healthy: nats && Object.values(services).every(Boolean), nats, services };
   }
 
-  private async serviceAnswers(service: string): Promise<boolean> {
-    try {
-      const reply = await this.nc.request(
-        healthSubject(service),
-        JSON.stringify({ pattern: healthSubject(service), data: {}, id: 'health' }),
-        {
-          timeout: 2_000,
-        },
-      );
-      const packet = JSON.parse(new TextDecoder().decode(reply.data));
-      return packet.response?.status === 'ok';
-    } catch {
-      return false;
-    }
+  private async serviceAnswers(service: ServiceName): Promise<boolean> {
+    return (await probeServiceHealth(this.nc, service, 2_000))?.healthy ?? false;
   }
 }

@@ -1,4 +1,4 @@
-/** The pure wire-protocol pieces of the gateway: authentication, the restJson1 bindings and the query protocol (validation is @lm/api-model's). */
+/** The wire protocols of the AWS APIs: authentication, finding the operation of a request, decoding its input, and encoding answers and errors (validation is @lm/api-model's). */
 export {
   verifySigV4,
   readTimelyClaims,
@@ -20,3 +20,21 @@ export {
 export { serializeRestOutput, type RestResponse } from './rest-json/serialize-output';
 export { toJsonDocument } from './json-document';
 export { decodeQueryInput, encodeQueryError, encodeQueryResponse } from './query';
+export {
+  accessDenied,
+  errorResponse,
+  GatewayError,
+  internalErrorName,
+  modeledErrorName,
+  validationErrorName,
+  type HttpResponse,
+} from './aws-error-response';
+export { successResponse } from './aws-success-response';
+export {
+  guessApi,
+  resolveAnonymousOperation,
+  resolveOperation,
+  splitUrl,
+  type HttpRequest,
+  type ResolvedOperation,
+} from './resolve-operation';

@@ -1,12 +1,19 @@
-import { operationSubject, type OperationClient, type OperationReply, type SessionCredentials } from '@lm/messaging';
+import {
+  NoRespondersError,
+  operationSubject,
+  type OperationClient,
+  type OperationReply,
+  type SessionCredentials,
+} from '@lm/messaging';
+import type { ServiceName } from '@lm/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayConfig } from '../../src/config';
-import { AwsRequestHandler, type HttpRequest } from '../../src/http/aws-request.handler';
-import { sessionCredentialsFromGrants } from '../../src/http/session-credentials-lookup';
+import { AwsRequestHandler } from '../../src/http/aws-request.handler';
+import { sessionCredentialsFromGrants } from '../../src/identity/session-credentials-lookup';
 import { CredentialStore } from '../../src/identity/credential-store';
 import { SessionCredentialCache } from '../../src/identity/session-credentials';
 import { GatewayMetrics } from '../../src/observability/metrics';
-import type { ReceivedRequest } from '../../src/protocol';
+import type { HttpRequest, ReceivedRequest } from '../../src/protocol';
 import { KEYS, SIGNED_AT, signWithSmithy, type RequestSpec } from '../protocol/sigv4-support';
 
 const ACCOUNT = '111111111111';
@@ -31,17 +38,29 @@ const session = (expiresAt: Date): SessionCredentials => ({
   RoleSessionName: 'app-1',
 });
 
-/** Stands in for NATS: records what the gateway sends and answers from a table of subjects. */
+/**
+ * Stands in for NATS: records what the gateway sends and answers from a table of subjects; nobody
+ * answers the subjects in `unanswered`, and only the services in `running` answer their health probe.
+ */
 class FakeServices {
   readonly calls: Array<{ subject: string; request: any }> = [];
   answers = new Map<string, OperationReply>();
+  readonly unanswered = new Set<string>();
+  readonly running = new Set<ServiceName>(['licensing', 'discovery', 'grants']);
+  readonly presenceProbes: ServiceName[] = [];
 
   readonly client = {
     call: async (subject: string, request: unknown): Promise<OperationReply> => {
       this.calls.push({ subject, request });
+      if (this.unanswered.has(subject)) throw new NoRespondersError(subject);
       return this.answers.get(subject) ?? { ok: true, output: {} };
     },
   } as unknown as OperationClient;
+
+  readonly presence = async (service: ServiceName): Promise<boolean> => {
+    this.presenceProbes.push(service);
+    return this.running.has(service);
+  };
 
   callsTo(operation: string) {
     return this.calls.filter((call) => call.subject === operationSubject('grants', operation));
@@ -89,7 +108,48 @@ describe('AwsRequestHandler', () => {
     services = new FakeServices();
     now = SIGNED_AT;
     const sessions = new SessionCredentialCache(sessionCredentialsFromGrants(services.client), { now: () => now });
-    handler = new AwsRequestHandler(config, store, sessions, services.client, new GatewayMetrics(), () => now);
+    handler = new AwsRequestHandler(
+      config,
+      store,
+      sessions,
+      services.client,
+      services.presence,
+      new GatewayMetrics(),
+      () => now,
+    );
+  });
+
+  describe('operations nobody answers', () => {
+    const reportGenerator = lmRequest('ListLicenseManagerReportGenerators', {});
+
+    it('answers 501 "not implemented in this build" when the owning service runs without a handler for it', async () => {
+      services.unanswered.add(operationSubject('licensing', 'ListLicenseAssetGroups'));
+      const response = await handler.handle(
+        asHttp(await signWithSmithy('license-manager', lmRequest('ListLicenseAssetGroups', {}))),
+      );
+      expect(response.status).toBe(501);
+      expect(JSON.parse(response.body)).toEqual({
+        __type: 'com.amazonaws.licensemanager#NotImplementedException',
+        Message: 'ListLicenseAssetGroups is not implemented in this build.',
+      });
+      expect(services.presenceProbes).toEqual(['licensing']);
+    });
+
+    it('answers 501 naming the service when the owning service is not running', async () => {
+      services.unanswered.add(operationSubject('reporting', 'ListLicenseManagerReportGenerators'));
+      const response = await handler.handle(asHttp(await signWithSmithy('license-manager', reportGenerator)));
+      expect(response.status).toBe(501);
+      expect(JSON.parse(response.body)).toEqual({
+        __type: 'com.amazonaws.licensemanager#NotImplementedException',
+        Message: 'ListLicenseManagerReportGenerators is served by the reporting service, which is not running.',
+      });
+    });
+
+    it('does not probe a service whose handler answers', async () => {
+      const response = await handler.handle(asHttp(await signWithSmithy('license-manager', reportGenerator)));
+      expect(response.status).toBe(200);
+      expect(services.presenceProbes).toEqual([]);
+    });
   });
 
   describe('service errors', () => {

@@ -7,8 +7,8 @@ import {
   type ResolveSessionCredentialsRequest,
   type ResolveSessionCredentialsResponse,
 } from '@lm/messaging';
-import type { SessionCredentialsLookup } from '../identity/session-credentials';
-import { GatewayError } from './aws-error-response';
+import { GatewayError } from '../protocol';
+import type { SessionCredentialsLookup } from './session-credentials';
 
 /** Asks grants, which issues temporary credentials (AssumeRoleWithWebIdentity), for those of an access key. */
 export function sessionCredentialsFromGrants(client: OperationClient): SessionCredentialsLookup {

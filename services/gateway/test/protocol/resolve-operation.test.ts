@@ -1,12 +1,12 @@
 import { apiModels } from '@lm/api-model';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/http/aws-error-response';
+import { GatewayError } from '../../src/protocol/aws-error-response';
 import {
   guessApi,
   resolveAnonymousOperation,
   resolveOperation,
   type HttpRequest,
-} from '../../src/http/resolve-operation';
+} from '../../src/protocol/resolve-operation';
 
 const json = (target: string, body = '{}'): HttpRequest => ({
   method: 'POST',

@@ -1,5 +1,6 @@
 import { apiModels, type ApiModel } from '@lm/api-model';
-import { bindRestInput, decodeQueryInput, matchRestOperation } from '../protocol';
+import { decodeQueryInput } from './query';
+import { bindRestInput, matchRestOperation } from './rest-json/bind-request';
 import { GatewayError } from './aws-error-response';
 
 export interface HttpRequest {

@@ -1,5 +1,5 @@
 import type { ApiModel } from '@lm/api-model';
-import { encodeQueryError } from '../protocol';
+import { encodeQueryError } from './query';
 
 /** An error the gateway answers with: the AWS error name, its HTTP status and a message. */
 export class GatewayError extends Error {
@@ -78,4 +78,21 @@ export function validationErrorName(api: ApiModel, operation: string): string {
 export function accessDenied(api: ApiModel, message: string): GatewayError {
   const code = 'AccessDenied' in api.errors ? 'AccessDenied' : 'AccessDeniedException';
   return new GatewayError(code, api.errors[code] ?? 403, message);
+}
+
+/**
+ * Services name a missing resource or a stale version as such; where an operation's model has no
+ * such error (GetLicense, the grant operations, the tag operations...), the client is told the
+ * error the model gives it for a bad parameter instead, so that it only ever meets modeled errors.
+ */
+const STAND_INS: Record<string, readonly string[]> = {
+  ResourceNotFoundException: ['InvalidParameterValueException', 'ValidationException'],
+  ConflictException: ['InvalidParameterValueException', 'ValidationException'],
+};
+
+/** The name a service's error is answered under: its own where the operation models it, else its stand-in. */
+export function modeledErrorName(api: ApiModel, operation: string, name: string): string {
+  const modeled = api.operations[operation].errors;
+  if (modeled.includes(name)) return name;
+  return STAND_INS[name]?.find((standIn) => modeled.includes(standIn)) ?? name;
 }
