@@ -7,5 +7,6 @@ export * from './service-metrics';
 export * from './events/domain-event-message';
 export * from './events/catalogue';
 export * from './events/discovery';
+export * from './events/inventory-description';
 export * from './events/grants';
 export * from './events/licensing';

@@ -1,11 +1,11 @@
 import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { DEFAULT_NATS_URL } from './config/common-config';
 import { OperationExceptionFilter } from './operation-exception.filter';
 
-export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
-
 /**
+ * @deprecated grants uses it until it moves onto defineService/runService; then it goes.
  * Starts a service as a NestJS NATS microservice. Every replica joins the queue group named
  * after the service, so NATS gives each request to exactly one of them.
  */

@@ -1,7 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
+import { DEFAULT_DATABASE_URL } from './config/common-config';
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/* @deprecated grants' openServiceStore uses these until it moves onto defineService; then they go. */
 
 /** `<SERVICE>_DATABASE_URL` (e.g. LICENSING_DATABASE_URL) when set, so services can be spread over servers. */
 export function databaseUrlFor(service: string, env = process.env): string {

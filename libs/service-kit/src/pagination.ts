@@ -31,3 +31,46 @@ export function pageSize(maxResults: number | undefined, defaultSize: number, ma
   }
   return Math.min(maxResults, maxSize);
 }
+
+/** How an operation pages: its default and largest page, and the error a bad token gets. */
+export interface PageRules {
+  defaultSize: number;
+  maxSize: number;
+  /** InvalidParameterValueException unless the API names another (KMS: InvalidMarkerException). */
+  invalidTokenError?: string;
+}
+
+/** One page of a list, keyed by `Key` (the sort key of its last row), with where the next one starts. */
+export interface PageCursor<Key extends Record<string, unknown>> {
+  /** Rows to show: fetch `limit + 1`, so that one more tells there is a next page. */
+  limit: number;
+  /** Where this page starts (exclusive), undefined for the first page. */
+  after: Key | undefined;
+  /** The page of rows fetched with `limit + 1`, and the token of the next page when there is one. */
+  cut<Row>(rows: readonly Row[], keyOf: (row: Row) => Key): { items: Row[]; NextToken?: string };
+}
+
+/**
+ * NextToken/MaxResults paging for a caller's list (KMS's Marker/Limit are passed as the same two
+ * members): `const page = pageOf<{ id: string }>(caller.accountId, input, RULES)`, query rows after
+ * `page.after` ordered by the key with `limit(page.limit + 1)`, then `page.cut(rows, (r) => ({ id: r.id }))`.
+ */
+export function pageOf<Key extends Record<string, unknown>>(
+  accountId: string,
+  request: { NextToken?: string; MaxResults?: number },
+  rules: PageRules,
+): PageCursor<Key> {
+  const limit = pageSize(request.MaxResults, rules.defaultSize, rules.maxSize);
+  return {
+    limit,
+    after: decodePageToken<Key>(request.NextToken, accountId, rules.invalidTokenError),
+    cut(rows, keyOf) {
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return {
+        items,
+        NextToken: rows.length > limit && last !== undefined ? encodePageToken(accountId, keyOf(last)) : undefined,
+      };
+    },
+  };
+}

@@ -14,6 +14,7 @@ export interface ServiceStore {
 }
 
 /**
+ * @deprecated grants uses it until it moves onto defineService; then it goes.
  * What every service opens at start: its database (`<SERVICE>_DATABASE_URL` or DATABASE_URL), its
  * schema migrated (event store tables and its own views), and its event store (EVENT_STORE) with
  * the projections that keep the views.

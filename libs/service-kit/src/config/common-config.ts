@@ -1,0 +1,49 @@
+import type { EventStoreKind } from '@lm/event-store';
+import {
+  InvalidSettingError,
+  list,
+  oneOf,
+  positiveInteger,
+  readSettings,
+  setting,
+  text,
+  type Environment,
+} from './settings';
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const DEFAULT_REGION = 'us-east-1';
+
+/** `<SERVICE>_DATABASE_URL` (e.g. LICENSING_DATABASE_URL), so services can be spread over servers. */
+export const serviceDatabaseVariable = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
+
+/** What every service reads, whatever its own settings. */
+export const commonSettings = (service: string) => ({
+  /** NATS_URL: the servers, comma-separated. */
+  natsServers: list('NATS_URL', [DEFAULT_NATS_URL]),
+  /** LM_REGION: the Region this deployment serves. */
+  region: text('LM_REGION', DEFAULT_REGION),
+  /** `<SERVICE>_DATABASE_URL`, else DATABASE_URL. */
+  databaseUrl: setting(serviceDatabaseVariable(service), (raw, env) => raw ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL),
+  /** DATABASE_POOL_SIZE: connections of the service's pool. */
+  databasePoolSize: positiveInteger('DATABASE_POOL_SIZE', 20),
+  /** EVENT_STORE selects the adapter; EVENTSTORE_URL locates EventStoreDB when it is chosen. */
+  eventStore: eventStoreSetting(),
+});
+
+export type CommonConfig = ReturnType<typeof readCommonConfig>;
+
+export function readCommonConfig(service: string, env: Environment) {
+  return readSettings(commonSettings(service), env);
+}
+
+function eventStoreSetting() {
+  const kind = oneOf<EventStoreKind>('EVENT_STORE', ['postgres', 'eventstoredb'], 'postgres');
+  return setting('EVENT_STORE', (_raw, env): { kind: EventStoreKind; url?: string } => {
+    const chosen = kind.read(env);
+    const url = text('EVENTSTORE_URL').read(env);
+    if (chosen === 'eventstoredb' && !url)
+      throw new InvalidSettingError('EVENT_STORE=eventstoredb needs EVENTSTORE_URL');
+    return { kind: chosen, url };
+  });
+}

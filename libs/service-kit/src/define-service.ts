@@ -1,0 +1,71 @@
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { OperationClient } from '@lm/messaging';
+import { connect, type NatsConnection } from 'nats';
+import { CLOCK, systemClock } from './clock';
+import { loadServiceConfig } from './config/service-config';
+import type { Settings } from './config/settings';
+import { handledOperations, messagePatternsOf } from './handled-operations';
+import { serviceHealthController } from './health.controller';
+import { OperationCounter, ServiceCounters } from './metrics';
+import { registerDefinition, type ServiceDefinition } from './service-definition';
+import { SERVICE_DEFINITION, SERVICE_STORAGE, ServiceRuntime } from './service-runtime';
+import { openServiceStorage, type ServiceStorage } from './service-storage';
+import { CONFIG, DATABASE, EVENT_STORE, NATS, REGION } from './tokens';
+
+/**
+ * A service as one Nest module: its bounded context's controllers and providers, plus what the
+ * chassis provides (DATABASE, EVENT_STORE, CLOCK, REGION, CONFIG, NATS, OperationClient,
+ * ServiceCounters) and runs (view migrations, event relay, consumers, subscriptions, endpoints,
+ * schedules, health and metrics). Start it with runService(module) in the service's main.ts.
+ */
+export function defineService<S extends Settings = Settings>(definition: ServiceDefinition<S>): DynamicModule {
+  const { name } = definition;
+  const { endpoints = [], consumers = [], subscriptions = [], schedules = [] } = definition;
+  const controllers = [...(definition.controllers ?? [])];
+  const operations = handledOperations(name, [
+    ...messagePatternsOf(controllers),
+    ...endpoints.map((endpoint) => endpoint.subject),
+  ]);
+  const chassisProviders: Provider[] = [
+    { provide: SERVICE_DEFINITION, useValue: definition },
+    { provide: CONFIG, useFactory: () => loadServiceConfig(definition).own },
+    { provide: REGION, useFactory: () => loadServiceConfig(definition).common.region },
+    { provide: CLOCK, useValue: systemClock },
+    { provide: SERVICE_STORAGE, useFactory: () => openServiceStorage(definition, loadServiceConfig(definition)) },
+    { provide: DATABASE, useFactory: (storage: ServiceStorage) => storage.db, inject: [SERVICE_STORAGE] },
+    { provide: EVENT_STORE, useFactory: (storage: ServiceStorage) => storage.store, inject: [SERVICE_STORAGE] },
+    {
+      provide: NATS,
+      useFactory: (): Promise<NatsConnection> =>
+        connect({ servers: loadServiceConfig(definition).common.natsServers, name: `${name}-chassis` }),
+    },
+    { provide: OperationClient, useFactory: (nc: NatsConnection) => new OperationClient(nc), inject: [NATS] },
+    ServiceCounters,
+    { provide: APP_INTERCEPTOR, useClass: OperationCounter },
+    ServiceRuntime,
+  ];
+  const workerClasses = [
+    ...consumers.map((c) => c.handler),
+    ...subscriptions.map((s) => s.handler),
+    ...schedules.map((s) => s.task),
+    ...endpoints.map((e) => e.handler),
+  ];
+  const declared = new Set(definition.providers ?? []);
+  const module: DynamicModule = {
+    module: namedModuleClass(name),
+    imports: definition.imports ?? [],
+    controllers: [...controllers, serviceHealthController(name, operations)],
+    providers: [...chassisProviders, ...declared, ...workerClasses.filter((worker) => !declared.has(worker))],
+  };
+  registerDefinition(module, definition);
+  return module;
+}
+
+/** A class of its own per service, named after it (`LicensingModule`), as Nest identifies modules by class. */
+function namedModuleClass(service: string): DynamicModule['module'] {
+  const moduleClass = class {};
+  const pascal = service.replace(/(^|-)([a-z])/g, (_m, _dash, letter: string) => letter.toUpperCase());
+  Object.defineProperty(moduleClass, 'name', { value: `${pascal}Module` });
+  return moduleClass;
+}

@@ -1,0 +1,63 @@
+import { Logger, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { loadServiceConfig } from './config/service-config';
+import { ConfigurationError, type Environment } from './config/settings';
+import { OperationExceptionFilter } from './operation-exception.filter';
+import { definitionOf } from './service-definition';
+import { openServiceStorage, type ServiceStorage } from './service-storage';
+
+/**
+ * Starts a module of defineService as a NATS microservice (main.ts: `void runService(module)`).
+ * The configuration is read first: a bad value stops start-up with a message naming the
+ * variable. Every replica joins the queue group named after the service, so NATS gives each
+ * request to exactly one of them. SIGTERM or SIGINT stops taking requests, then shuts down in
+ * order (see ServiceRuntime) and exits.
+ */
+export async function runService(module: DynamicModule): Promise<void> {
+  const definition = definitionOf(module);
+  const logger = new Logger(definition.name);
+  try {
+    const { common } = loadServiceConfig(definition);
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+      transport: Transport.NATS,
+      options: {
+        servers: common.natsServers,
+        queue: definition.name,
+        name: definition.name,
+        // Async stack traces cost two Error objects per request; errors here are logged without them.
+        noAsyncTraces: true,
+      },
+      logger: ['error', 'warn', 'log'],
+      // A failed start (a refused event store, an unreachable database) is reported below, not aborted on.
+      abortOnError: false,
+    });
+    app.useGlobalFilters(new OperationExceptionFilter());
+    await app.listen();
+    logger.log('ready');
+    const stop = (signal: NodeJS.Signals) => {
+      logger.log(`${signal}: stopping`);
+      // close() stops the request subscriptions first, then runs the shutdown hooks.
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${describe(error)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  } catch (error) {
+    logger.error(`cannot start: ${error instanceof ConfigurationError ? error.message : describe(error)}`);
+    process.exit(1);
+  }
+}
+
+/** For integration tests: the database and event store a module of defineService opens, configured by `env`. */
+export function openServiceStorageOf(module: DynamicModule, env: Environment): Promise<ServiceStorage> {
+  const definition = definitionOf(module);
+  return openServiceStorage(definition, loadServiceConfig(definition, env));
+}
+
+const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));

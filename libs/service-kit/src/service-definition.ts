@@ -1,0 +1,86 @@
+import type { DynamicModule, ModuleMetadata, Provider, Type } from '@nestjs/common';
+import type { DomainEventMessage, ServiceName } from '@lm/contracts';
+import type { Guard, Projection, RecordedEvent } from '@lm/event-store';
+import type { Transaction } from 'kysely';
+import type { ConfigOf, Settings } from './config/settings';
+import type { EndpointSpec } from './nats-endpoint';
+import type { ViewMigrations } from './view-migrations';
+
+/** Applies one domain event of another service, inside the transaction that records it as processed. */
+export interface EventConsumer {
+  handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void>;
+}
+
+/** A durable JetStream consumer: replicas share `durableName`, so each event reaches one of them. */
+export interface ConsumerSpec {
+  /** Never rename it: the server keeps the consumer's place under this name. */
+  durableName: string;
+  /** e.g. eventSubject('discovery', '>') (one filter subject). */
+  subject: string;
+  /** A provider class (the chassis registers it). */
+  handler: Type<EventConsumer>;
+}
+
+/** Follows the service's own event store (a workflow reacting to its events), from a durable checkpoint. */
+export interface StoreSubscriber {
+  handle(events: RecordedEvent[]): Promise<void>;
+}
+
+export interface SubscriptionSpec {
+  /** The checkpoint's name: never rename it. */
+  name: string;
+  handler: Type<StoreSubscriber>;
+}
+
+/** Work a schedule repeats (`<aggregate>.sweep.ts`). */
+export interface Sweep {
+  sweep(): Promise<unknown>;
+}
+
+export interface ScheduleSpec<Config> {
+  task: Type<Sweep>;
+  /** Pause between the end of one run and the start of the next. */
+  intervalMs: (config: Config) => number;
+}
+
+/** Either a list, or a list made from the service's settings (e.g. a guard that enforces a configured quota). */
+export type FromConfig<T, Config> = readonly T[] | ((config: Config) => readonly T[]);
+
+export interface ServiceDefinition<S extends Settings = Settings> {
+  name: ServiceName;
+  /** PostgreSQL schema of the service's events, checkpoints and views. */
+  schema: string;
+  /** View migrations, applied in name order in `schema` at start. */
+  migrations: ViewMigrations;
+  /** Read models kept from the service's events (inline, in the append's transaction on PostgreSQL). */
+  projections?: FromConfig<Projection, ConfigOf<S>>;
+  /**
+   * Rules enforced inside the append's transaction (a quota, a uniqueness): the service refuses
+   * to start on an event store that cannot run them.
+   */
+  guards?: FromConfig<Guard, ConfigOf<S>>;
+  consumers?: readonly ConsumerSpec[];
+  subscriptions?: readonly SubscriptionSpec[];
+  schedules?: readonly ScheduleSpec<ConfigOf<S>>[];
+  /** Subjects served by hand on the chassis' NATS connection. */
+  endpoints?: readonly EndpointSpec[];
+  /** The service's own settings (positiveInteger, milliseconds, text, oneOf, base64Key, setting...). */
+  config?: S;
+  /** `@MessagePattern` controllers; the operations they handle are what health reports. */
+  controllers?: readonly Type<unknown>[];
+  providers?: readonly Provider[];
+  imports?: ModuleMetadata['imports'];
+}
+
+const definitions = new WeakMap<DynamicModule, ServiceDefinition<any>>();
+
+export function registerDefinition(module: DynamicModule, definition: ServiceDefinition<any>): void {
+  definitions.set(module, definition);
+}
+
+/** The definition a module of defineService was made from. */
+export function definitionOf(module: DynamicModule): ServiceDefinition<Settings> {
+  const definition = definitions.get(module);
+  if (!definition) throw new Error('not a module made by defineService');
+  return definition;
+}

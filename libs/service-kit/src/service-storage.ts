@@ -1,0 +1,70 @@
+import { createEventStore, type EventStore, type EventStoreKind, type Guard } from '@lm/event-store';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool } from 'pg';
+import type { ServiceConfig } from './config/service-config';
+import type { FromConfig, ServiceDefinition } from './service-definition';
+import { migrateViews } from './view-migrations';
+
+/** A service's database and event store, opened and migrated. */
+export interface ServiceStorage {
+  db: Kysely<any>;
+  store: EventStore;
+  /** Closes the event store, then the database pool. */
+  close(): Promise<void>;
+}
+
+const listFrom = <T, C>(from: FromConfig<T, C> | undefined, config: C): readonly T[] =>
+  typeof from === 'function' ? from(config) : (from ?? []);
+
+/**
+ * Opens the service's database, applies its view migrations in its schema, and opens its event
+ * store with its projections and guards. Refuses, before opening anything, an event store that
+ * cannot run the service's guards inside the append's transaction.
+ */
+export async function openServiceStorage(
+  definition: ServiceDefinition<any>,
+  config: ServiceConfig<any>,
+): Promise<ServiceStorage> {
+  const { common, own } = config;
+  const guards = listFrom(definition.guards, own);
+  assertGuardsCanRun(definition.name, guards, common.eventStore.kind);
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({
+      pool: new Pool({ connectionString: common.databaseUrl, max: common.databasePoolSize }),
+    }),
+  });
+  try {
+    await migrateViews(db, definition.schema, definition.migrations);
+    const store = await createEventStore({
+      kind: common.eventStore.kind,
+      eventStoreUrl: common.eventStore.url,
+      db,
+      schema: definition.schema,
+      projections: [...listFrom(definition.projections, own)],
+      guards: [...guards],
+    });
+    return {
+      db,
+      store,
+      async close() {
+        await store.close();
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/**
+ * Of the adapters, only PostgreSQL has `capabilities.transactionalGuards`. Checked by kind before
+ * anything is opened, so that the refusal says which rules of the service would not hold.
+ */
+function assertGuardsCanRun(service: string, guards: readonly Guard[], kind: EventStoreKind): void {
+  if (guards.length === 0 || kind === 'postgres') return;
+  throw new Error(
+    `${service} enforces rules inside the append's transaction (${guards.map((g) => g.name).join(', ')}); ` +
+      `EVENT_STORE=${kind} cannot run them: use postgres`,
+  );
+}

@@ -1,0 +1,20 @@
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+
+/** A service's view migrations, applied in the order of their names ('001-…', '002-…'). */
+export type ViewMigrations = Record<string, Migration>;
+
+/**
+ * Applies a service's view migrations in its own schema (created if needed). The ledger of
+ * applied ones is Kysely's: `<schema>.kysely_migration` and its lock table, the tables the
+ * services' migrations have always used, so existing databases carry on where they are.
+ */
+export async function migrateViews(db: Kysely<any>, schema: string, migrations: ViewMigrations): Promise<void> {
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  const migrator = new Migrator({
+    db: db.withSchema(schema),
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
