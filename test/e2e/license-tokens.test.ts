@@ -17,7 +17,7 @@ import {
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MasterKey } from '../../services/grants/src/shared/master-key';
-import { epochSeconds, signJwt } from '../../services/grants/src/domain/refresh-token/jwt';
+import { epochSeconds, signJwt } from '../../services/grants/src/tokens/domain/refresh-token/jwt';
 import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 

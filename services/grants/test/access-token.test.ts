@@ -2,21 +2,21 @@ import { randomBytes } from 'node:crypto';
 import type { EventStore, NewEvent } from '@lm/event-store';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MasterKey } from '../src/shared/master-key';
-import { RefreshTokenExchange } from '../src/application/refresh-token-exchange';
-import { RefreshTokenKeys, tokenSha256 } from '../src/application/refresh-token-keys';
-import type { RefreshTokenQueries } from '../src/application/refresh-token.queries';
-import { signJwt, verifyJwt } from '../src/domain/refresh-token/jwt';
-import type { RefreshToken } from '../src/domain/refresh-token/refresh-tokens';
+import { RefreshTokenExchange } from '../src/tokens/application/refresh-token-exchange';
+import { RefreshTokenKeys, tokenSha256 } from '../src/tokens/application/refresh-token-keys';
+import type { RefreshTokenQueries } from '../src/tokens/application/refresh-token.queries';
+import { signJwt, verifyJwt } from '../src/tokens/domain/refresh-token/jwt';
+import type { RefreshToken } from '../src/tokens/domain/refresh-token/refresh-tokens';
 import {
   asAccessTokenClaims,
   refreshTokenClaims,
   tokenIssuerAmr,
   type AccessTokenClaims,
-} from '../src/domain/refresh-token/token-claims';
+} from '../src/tokens/domain/refresh-token/token-claims';
 import {
   decideAssumeRoleWithWebIdentity,
   type AssumeRoleWithWebIdentityCommand,
-} from '../src/domain/temporary-credentials/assume-role';
+} from '../src/tokens/domain/temporary-credentials/assume-role';
 
 const HOUR = 60 * 60 * 1000;
 const t0 = new Date('2026-06-01T12:00:00Z');

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { epochSeconds, JwtError, signJwt, verifyJwt } from '../src/domain/refresh-token/jwt';
+import { epochSeconds, JwtError, signJwt, verifyJwt } from '../src/tokens/domain/refresh-token/jwt';
 import {
   asAccessTokenClaims,
   asRefreshTokenClaims,
   refreshTokenClaims,
-} from '../src/domain/refresh-token/token-claims';
+} from '../src/tokens/domain/refresh-token/token-claims';
 
 const key = randomBytes(32);
 const now = new Date('2026-06-01T12:00:00Z');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccountTokens, recentTokenFor } from '../src/domain/refresh-token/decide';
-import type { RefreshTokenEvent, TokenCreatedData } from '../src/domain/refresh-token/events';
+import { decideAccountTokens, recentTokenFor } from '../src/tokens/domain/refresh-token/decide';
+import type { RefreshTokenEvent, TokenCreatedData } from '../src/tokens/domain/refresh-token/events';
 import {
   evolveAccountTokens,
   initialAccountTokens,
   type AccountTokens,
-} from '../src/domain/refresh-token/refresh-tokens';
+} from '../src/tokens/domain/refresh-token/refresh-tokens';
 
 const MINUTE = 60 * 1000;
 const t0 = new Date('2026-06-01T12:00:00Z');

@@ -8,7 +8,7 @@ import { millisecondsFromEnv } from '../application/license-consumption.settings
 import { licenseGrantQuotaProjection } from '../application/license-grant-quota.projection';
 import { licensesProjection } from '../application/licenses.projection';
 import { MasterKey } from '../shared/master-key';
-import { refreshTokensProjection } from '../application/refresh-tokens.projection';
+import { refreshTokensProjection } from '../tokens/application/refresh-token.projection';
 import { signingKeysProjection } from '../signing-keys/application/signing-key.projection';
 import { migrateGrantsViews } from './database/migrations';
 import { GRANTS_SCHEMA } from '../shared/schema';

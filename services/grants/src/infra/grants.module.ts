@@ -27,12 +27,6 @@ import { LicenseExpirySweep } from '../application/license-expiry.sweep';
 import { LicenseUsageStreams } from '../application/license-usage-streams';
 import { MasterKey } from '../shared/master-key';
 import { OrganizationIntegrations, organizationIntegrationRecorder } from '../application/organization-integrations';
-import { RefreshTokenExchange } from '../application/refresh-token-exchange';
-import { RefreshTokenKeys } from '../application/refresh-token-keys';
-import { RefreshTokenCommands, TOKENS_PER_LICENSE } from '../application/refresh-token.commands';
-import { RefreshTokenQueries } from '../application/refresh-token.queries';
-import { TemporaryCredentialsCommands } from '../application/temporary-credentials.commands';
-import { TemporaryCredentialsVault } from '../application/temporary-credentials.vault';
 import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
 import { ViewLicenseAccess } from '../application/view-license-access';
 import { ConsumptionController } from './consumption.controller';
@@ -44,13 +38,11 @@ import {
   masterKeyFromEnv,
   openGrantsInfrastructure,
   SERVICE_NAME,
-  tokensPerLicenseQuota,
   type GrantsInfrastructure,
 } from './grants-infrastructure';
-import { StsController } from './sts.controller';
 import { TagsController } from './tags.controller';
-import { TokensController } from './tokens.controller';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { TokensModule } from '../tokens/tokens.module';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
@@ -64,8 +56,9 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     { provide: CLOCK, useValue: systemClock },
     { provide: MasterKey, useFactory: () => masterKeyFromEnv() },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
+    { provide: LicenseAccess, useClass: ViewLicenseAccess },
   ],
-  exports: [INFRASTRUCTURE, DATABASE, EVENT_STORE, CLOCK, MasterKey, REGION],
+  exports: [INFRASTRUCTURE, DATABASE, EVENT_STORE, CLOCK, MasterKey, REGION, LicenseAccess],
 })
 class GrantsPlatformModule {}
 
@@ -75,26 +68,16 @@ class GrantsPlatformModule {}
     LicensesController,
     GrantsController,
     TagsController,
-    TokensController,
-    StsController,
     ConsumptionController,
   ],
-  imports: [GrantsPlatformModule, SigningKeysModule],
+  imports: [GrantsPlatformModule, SigningKeysModule, TokensModule],
   providers: [
-    { provide: LicenseAccess, useClass: ViewLicenseAccess },
     LicenseCommands,
     LicenseQueries,
     GrantCommands,
     GrantQueries,
     GrantDistribution,
     OrganizationIntegrations,
-    { provide: TOKENS_PER_LICENSE, useFactory: () => tokensPerLicenseQuota() },
-    RefreshTokenKeys,
-    RefreshTokenQueries,
-    RefreshTokenCommands,
-    RefreshTokenExchange,
-    TemporaryCredentialsVault,
-    TemporaryCredentialsCommands,
     { provide: ConsumptionSettings, useFactory: () => ConsumptionSettings.fromEnv() },
     LicenseUsageStreams,
     ConsumableLicenses,

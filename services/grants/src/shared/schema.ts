@@ -2,7 +2,7 @@ import type { LicenseConsumptionTables } from '../infra/database/license-consump
 import type { LicensesAndGrantsTables } from '../infra/database/licenses-and-grants.tables';
 import type { OrganizationIntegrationsTables } from '../infra/database/organization-integrations.tables';
 import type { SigningKeyViews } from '../signing-keys/application/signing-key.views';
-import type { TokensAndCredentialsTables } from '../infra/database/tokens-and-credentials.tables';
+import type { TokenViews } from '../tokens/application/tokens.views';
 /** PostgreSQL schema that holds the grants service's event store and read models. */
 export const GRANTS_SCHEMA = 'grants';
 
@@ -11,6 +11,6 @@ export interface GrantsDatabase
   extends
     LicensesAndGrantsTables,
     SigningKeyViews,
-    TokensAndCredentialsTables,
+    TokenViews,
     LicenseConsumptionTables,
     OrganizationIntegrationsTables {}

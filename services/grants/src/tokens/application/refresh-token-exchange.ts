@@ -10,7 +10,7 @@ import { accessTokenClaims, asRefreshTokenClaims, type RefreshTokenClaims } from
 import { assertTokenProperties } from '../domain/refresh-token/token-request';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
 import { RefreshTokenQueries } from './refresh-token.queries';
-import { EVENT_STORE } from '../shared/tokens';
+import { EVENT_STORE } from '../../shared/tokens';
 
 /**
  * GetAccessToken: a refresh token for a one-hour access token. The refresh token is the

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { RefreshToken } from '../../domain/refresh-token/refresh-tokens';
+import type { RefreshToken } from '../domain/refresh-token/refresh-tokens';
 
 /** Refresh tokens as their events made them: the hash of each token's text, never the text. */
 export interface RefreshTokensTable {
@@ -26,7 +26,8 @@ export interface TemporaryCredentialsTable {
   sealed_session_token: string;
 }
 
-export interface TokensAndCredentialsTables {
+/** The tokens slice's views, as Kysely sees them. */
+export interface TokenViews {
   refresh_tokens: RefreshTokensTable;
   temporary_credentials: TemporaryCredentialsTable;
 }

@@ -4,7 +4,7 @@ import { AggregateStates, handleMultiStreamCommand, type EventStore } from '@lm/
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
-import { redirectToHomeRegion } from '../domain/license/errors';
+import { redirectToHomeRegion } from '../../domain/license/errors';
 import type { RefreshTokenCommand } from '../domain/refresh-token/commands';
 import { accountTokensStream, decideAccountTokens, recentTokenFor } from '../domain/refresh-token/decide';
 import { validation } from '../domain/refresh-token/errors';
@@ -24,10 +24,10 @@ import {
   expirationInDays,
   MAX_TOKEN_LENGTH,
 } from '../domain/refresh-token/token-request';
-import { LicenseAccess, type AccessibleLicense } from './license-access';
+import { LicenseAccess, type AccessibleLicense } from '../../application/license-access';
 import { assertNotRestricted } from './refresh-token-callers';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
-import { EVENT_STORE } from '../shared/tokens';
+import { EVENT_STORE } from '../../shared/tokens';
 
 /** The most live (unexpired, undeleted) refresh tokens an account may hold for one licence (LM_QUOTA_TOKENS_PER_LICENSE). */
 export const TOKENS_PER_LICENSE = Symbol('TokensPerLicense');

@@ -3,7 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { isAccountTokensStream } from '../domain/refresh-token/decide';
 import { REFRESH_TOKEN_EVENT_TYPES, type RefreshTokenEvent } from '../domain/refresh-token/events';
 import { evolveAccountTokens } from '../domain/refresh-token/refresh-tokens';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { TokenViews } from './tokens.views';
 
 /**
  * The refresh_tokens view: one row per token, folded with the domain's own evolve. What
@@ -14,7 +15,7 @@ export const refreshTokensProjection: Projection<any> = {
   name: 'refresh-tokens',
   eventTypes: REFRESH_TOKEN_EVENT_TYPES,
   async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Transaction<GrantsDatabase>).withSchema(GRANTS_SCHEMA);
+    const db = (trx as Transaction<TokenViews>).withSchema(GRANTS_SCHEMA);
     for (const recorded of events) {
       if (!isAccountTokensStream(recorded.streamName)) continue;
       const event = recorded as unknown as RefreshTokenEvent;

@@ -16,7 +16,7 @@ import { temporaryCredentialsStream } from '../domain/temporary-credentials/even
 import { RefreshTokenKeys } from './refresh-token-keys';
 import { RefreshTokenQueries } from './refresh-token.queries';
 import { TemporaryCredentialsVault } from './temporary-credentials.vault';
-import { EVENT_STORE } from '../shared/tokens';
+import { EVENT_STORE } from '../../shared/tokens';
 
 /** Who vouches for the web identity: the federated principal of the guide's consumption role trust policy. */
 export const WEB_IDENTITY_PROVIDER = 'openid-license-manager.amazonaws.com';

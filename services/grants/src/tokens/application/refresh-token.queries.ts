@@ -5,9 +5,10 @@ import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { validation } from '../domain/refresh-token/errors';
 import type { RefreshToken } from '../domain/refresh-token/refresh-tokens';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { TokenViews } from './tokens.views';
 import { assertNotRestricted } from './refresh-token-callers';
-import { DATABASE } from '../shared/tokens';
+import { DATABASE } from '../../shared/tokens';
 
 const PAGE = 100;
 
@@ -26,9 +27,9 @@ export const toTokenData = (token: RefreshToken): LicenseManager.TokenData => ({
 
 @Injectable()
 export class RefreshTokenQueries {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<TokenViews>;
 
-  constructor(@Inject(DATABASE) db: Kysely<GrantsDatabase>) {
+  constructor(@Inject(DATABASE) db: Kysely<TokenViews>) {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 

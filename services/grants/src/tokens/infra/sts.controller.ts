@@ -5,7 +5,7 @@ import { operationSubject, type ResolveSessionCredentialsRequest } from '@lm/mes
 import { type AnonymousOperationRequest } from '@lm/contracts';
 import { TemporaryCredentialsCommands } from '../application/temporary-credentials.commands';
 import { TemporaryCredentialsVault } from '../application/temporary-credentials.vault';
-import { SERVICE_NAME } from './grants-infrastructure';
+import { SERVICE_NAME } from '../../infra/grants-infrastructure';
 
 /**
  * The STS subset (AssumeRoleWithWebIdentity, unsigned: the web identity token is the credential)

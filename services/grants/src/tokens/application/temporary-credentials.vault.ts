@@ -3,9 +3,10 @@ import type { ResolveSessionCredentialsResponse } from '@lm/messaging';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import type { TemporaryCredentialsIssuedData } from '../domain/temporary-credentials/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { MasterKey } from '../shared/master-key';
-import { DATABASE } from '../shared/tokens';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { TokenViews } from './tokens.views';
+import { MasterKey } from '../../shared/master-key';
+import { DATABASE } from '../../shared/tokens';
 
 const SECRET_PURPOSE = 'temporary-credentials:secret-access-key';
 const SESSION_TOKEN_PURPOSE = 'temporary-credentials:session-token';
@@ -22,10 +23,10 @@ export interface CredentialSecrets {
  */
 @Injectable()
 export class TemporaryCredentialsVault {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<TokenViews>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<TokenViews>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly masterKey: MasterKey,
   ) {
