@@ -9,6 +9,7 @@ import { SessionCredentialCache } from './identity/session-credentials';
 import { sessionCredentialsFromGrants } from './identity/session-credentials-lookup';
 import { HealthCheck } from './observability/health-check';
 import { GatewayMetrics } from './observability/metrics';
+import { ReplicaMetrics } from './observability/replica-metrics';
 import { cachedServicePresence, probeServiceHealth } from './observability/service-health';
 
 /**
@@ -25,7 +26,7 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
     {
       provide: NATS_CONNECTION,
       useFactory: (config: GatewayConfig) =>
-        connect({ servers: config.natsUrl.split(','), name: 'gateway', noAsyncTraces: true }),
+        connect({ servers: config.natsServers, name: 'gateway', noAsyncTraces: true }),
       inject: [GATEWAY_CONFIG],
     },
     {
@@ -35,6 +36,7 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
     },
     GatewayMetrics,
     HealthCheck,
+    ReplicaMetrics,
     {
       provide: AwsRequestHandler,
       useFactory: (

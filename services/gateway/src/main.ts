@@ -1,11 +1,21 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { gatewayConfigFromEnv } from './config';
+import { ConfigurationError } from '@lm/service-kit';
+import { gatewayConfigFromEnv, type GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 
 async function main(): Promise<void> {
-  const config = gatewayConfigFromEnv();
+  const logger = new Logger('gateway');
+  let config: GatewayConfig;
+  try {
+    config = gatewayConfigFromEnv();
+  } catch (error) {
+    // A bad setting stops start-up, naming the variable, rather than serving half-configured.
+    if (!(error instanceof ConfigurationError)) throw error;
+    logger.error(`cannot start: ${error.message}`);
+    process.exit(1);
+  }
   // The body parser stays off: SigV4 signs the raw bytes, which the controller reads itself.
   const app = await NestFactory.create(GatewayModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
   // Responses are per request and signed-for: no ETag hashing of every body, no framework banner.
@@ -19,7 +29,7 @@ async function main(): Promise<void> {
   const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  new Logger('gateway').log(`listening on port ${config.port} (region ${config.region})`);
+  logger.log(`listening on port ${config.port} (region ${config.region})`);
 }
 
 void main();

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayMetrics } from '../observability/metrics';
 import { HealthCheck } from '../observability/health-check';
+import { renderReplicaMetrics, ReplicaMetrics } from '../observability/replica-metrics';
 import { errorResponse, GatewayError, type HttpResponse } from '../protocol';
 import { AwsRequestHandler } from './aws-request.handler';
 
@@ -14,6 +15,7 @@ export class AwsApiController {
     private readonly handler: AwsRequestHandler,
     private readonly health: HealthCheck,
     private readonly metrics: GatewayMetrics,
+    private readonly replicaMetrics: ReplicaMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -23,9 +25,14 @@ export class AwsApiController {
     res.status(report.healthy ? 200 : 503).json(report);
   }
 
+  /** The gateway's own metrics, then the counters of every replica of the deployed services. */
   @Get('metrics')
-  getMetrics(@Res() res: Response): void {
-    res.status(200).type('text/plain; version=0.0.4').send(this.metrics.render());
+  async getMetrics(@Res() res: Response): Promise<void> {
+    const replicas = renderReplicaMetrics(await this.replicaMetrics.gather());
+    res
+      .status(200)
+      .type('text/plain; version=0.0.4')
+      .send(this.metrics.render() + replicas);
   }
 
   @All('{*path}')

@@ -1,0 +1,48 @@
+import { BUILT_SERVICES } from '@lm/contracts';
+import { ConfigurationError } from '@lm/service-kit';
+import { describe, expect, it } from 'vitest';
+import { gatewayConfigFromEnv } from '../src/config';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    gatewayConfigFromEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+};
+
+describe('the gateway configuration', () => {
+  it('waits for every service of the build unless LM_SERVICES says otherwise', () => {
+    expect(gatewayConfigFromEnv({}).services).toEqual(BUILT_SERVICES);
+    expect(gatewayConfigFromEnv({ LM_SERVICES: ' licensing , grants' }).services).toEqual(['licensing', 'grants']);
+  });
+
+  it('reads NATS_URL as a list of servers, and the defaults of everything else', () => {
+    expect(gatewayConfigFromEnv({ NATS_URL: 'nats://a:4222,nats://b:4222' })).toMatchObject({
+      natsServers: ['nats://a:4222', 'nats://b:4222'],
+      port: 8080,
+      region: 'us-east-1',
+      maxBodyBytes: 1024 * 1024,
+      operationTimeoutMs: 30_000,
+    });
+  });
+
+  it('refuses bad values, naming each variable', () => {
+    expect(
+      problemsOf({
+        PORT: '80a',
+        LM_MAX_BODY_BYTES: '0',
+        LM_OPERATION_TIMEOUT_MS: '-5',
+        LM_SERVICES: 'licensing,billing',
+      }),
+    ).toEqual([
+      'PORT must be a port number (1 to 65535), not "80a"',
+      'LM_MAX_BODY_BYTES must be a positive integer, not "0"',
+      'LM_SERVICES names "billing", not a service of licensing, discovery, grants, conversion, user-subscriptions, linux-subscriptions, reporting',
+      'LM_OPERATION_TIMEOUT_MS must be a positive integer (milliseconds), not "-5"',
+    ]);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be a port number (1 to 65535), not "70000"']);
+  });
+});

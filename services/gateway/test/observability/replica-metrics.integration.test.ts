@@ -1,0 +1,43 @@
+import type { ServiceMetrics } from '@lm/contracts';
+import { metricsSubject } from '@lm/messaging';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayConfig } from '../../src/config';
+import { ReplicaMetrics } from '../../src/observability/replica-metrics';
+
+const codec = JSONCodec();
+
+describe('ReplicaMetrics on NATS', () => {
+  let nc: NatsConnection;
+  beforeAll(async () => {
+    nc = await connect({ servers: process.env.NATS_URL });
+  });
+  afterAll(async () => {
+    await nc?.drain();
+  });
+
+  /** A replica as the chassis answers: the reply packet of @nestjs/microservices around its ServiceMetrics. */
+  const replica = (instance: string, counters: Record<string, number>) =>
+    nc.subscribe(metricsSubject('reporting'), {
+      callback: (_error, message) => {
+        const response: ServiceMetrics = { service: 'reporting', instance, counters };
+        message.respond(codec.encode({ id: 'metrics', response, isDisposed: true }));
+      },
+    });
+
+  it('gathers one answer from every replica of each service, and nothing from a service that is not running', async () => {
+    const replicas = [
+      replica('host-a:1', { version_conflict_retries: 2 }),
+      replica('host-b:2', { operations_handled: 5 }),
+    ];
+    const gatherer = new ReplicaMetrics(nc, { services: ['reporting', 'conversion'] } as GatewayConfig);
+    const started = Date.now();
+    const gathered = await gatherer.gather();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(gathered.sort((a, b) => a.instance.localeCompare(b.instance))).toEqual([
+      { service: 'reporting', instance: 'host-a:1', counters: { version_conflict_retries: 2 } },
+      { service: 'reporting', instance: 'host-b:2', counters: { operations_handled: 5 } },
+    ]);
+    replicas.forEach((subscription) => subscription.unsubscribe());
+  });
+});
