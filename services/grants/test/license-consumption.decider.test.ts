@@ -4,15 +4,15 @@ import {
   decideExpiry,
   entitlementUsages,
   type CheckoutRequest,
-} from '../src/domain/license-usage/decide';
-import type { LicenseUsageEvent } from '../src/domain/license-usage/events';
+} from '../src/consumption/domain/license-usage';
+import type { LicenseUsageEvent } from '../src/consumption/domain/events';
 import {
   evolveLicenseUsage,
   initialLicenseUsage,
   type LicenseUsageState,
-} from '../src/domain/license-usage/license-usage';
-import type { LicenseTerms } from '../src/domain/license-usage/license-terms';
-import { CLIENT_TOKEN_RETENTION_MS } from '../src/domain/license-usage/recent-checkouts';
+} from '../src/consumption/domain/license-usage';
+import type { LicenseTerms } from '../src/consumption/domain/license-terms';
+import { CLIENT_TOKEN_RETENTION_MS } from '../src/consumption/domain/recent-checkouts';
 
 const t0 = new Date('2026-03-01T12:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);

@@ -1,10 +1,8 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { grantsProjection } from '../application/grants.projection';
-import {
-  licenseConsumptionsProjection,
-  licenseUsageEpochsProjection,
-} from '../application/license-consumption.projection';
-import { millisecondsFromEnv } from '../application/license-consumption.settings';
+import { licenseConsumptionsProjection } from '../consumption/application/license-consumption.projection';
+import { licenseUsageEpochsProjection } from '../consumption/application/license-usage-epoch.projection';
+import { millisecondsFromEnv } from '../consumption/application/license-consumption.settings';
 import { licenseGrantQuotaProjection } from '../application/license-grant-quota.projection';
 import { licensesProjection } from '../application/licenses.projection';
 import { MasterKey } from '../shared/master-key';

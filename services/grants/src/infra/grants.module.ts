@@ -17,19 +17,13 @@ import { GrantQueries } from '../application/grant.queries';
 import { LicenseAccess } from '../application/license-access';
 import { LicenseCommands } from '../application/license.commands';
 import { LicenseQueries } from '../application/license.queries';
-import { LicenseConsumptionCommands } from '../application/license-consumption.commands';
-import { ConsumableLicenses } from '../application/license-consumption.licenses';
-import { LicenseConsumptionQueries } from '../application/license-consumption.queries';
-import { ConsumptionRecords } from '../application/license-consumption.records';
-import { ConsumptionSettings } from '../application/license-consumption.settings';
-import { LicenseConsumptionSweep } from '../application/license-consumption.sweep';
+import { ConsumptionSettings } from '../consumption/application/license-consumption.settings';
+import { LicenseConsumptionSweep } from '../consumption/application/license-consumption.sweep';
 import { LicenseExpirySweep } from '../application/license-expiry.sweep';
-import { LicenseUsageStreams } from '../application/license-usage-streams';
 import { MasterKey } from '../shared/master-key';
 import { OrganizationIntegrations, organizationIntegrationRecorder } from '../application/organization-integrations';
 import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
 import { ViewLicenseAccess } from '../application/view-license-access';
-import { ConsumptionController } from './consumption.controller';
 import { GrantsController } from './grants.controller';
 import { LicensesController } from './licenses.controller';
 import { GRANTS_SCHEMA } from '../shared/schema';
@@ -43,6 +37,7 @@ import {
 import { TagsController } from './tags.controller';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { TokensModule } from '../tokens/tokens.module';
+import { ConsumptionModule } from '../consumption/consumption.module';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
@@ -63,14 +58,8 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 class GrantsPlatformModule {}
 
 @Module({
-  controllers: [
-    createHealthController(SERVICE_NAME, DATABASE),
-    LicensesController,
-    GrantsController,
-    TagsController,
-    ConsumptionController,
-  ],
-  imports: [GrantsPlatformModule, SigningKeysModule, TokensModule],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE), LicensesController, GrantsController, TagsController],
+  imports: [GrantsPlatformModule, SigningKeysModule, TokensModule, ConsumptionModule],
   providers: [
     LicenseCommands,
     LicenseQueries,
@@ -78,13 +67,6 @@ class GrantsPlatformModule {}
     GrantQueries,
     GrantDistribution,
     OrganizationIntegrations,
-    { provide: ConsumptionSettings, useFactory: () => ConsumptionSettings.fromEnv() },
-    LicenseUsageStreams,
-    ConsumableLicenses,
-    ConsumptionRecords,
-    LicenseConsumptionCommands,
-    LicenseConsumptionQueries,
-    LicenseConsumptionSweep,
     LicenseExpirySweep,
   ],
 })

@@ -1,4 +1,4 @@
-import type { LicenseConsumptionTables } from '../infra/database/license-consumption.tables';
+import type { ConsumptionViews } from '../consumption/application/license-consumption.views';
 import type { LicensesAndGrantsTables } from '../infra/database/licenses-and-grants.tables';
 import type { OrganizationIntegrationsTables } from '../infra/database/organization-integrations.tables';
 import type { SigningKeyViews } from '../signing-keys/application/signing-key.views';
@@ -8,9 +8,4 @@ export const GRANTS_SCHEMA = 'grants';
 
 /** The grants service's read models, as Kysely sees them. */
 export interface GrantsDatabase
-  extends
-    LicensesAndGrantsTables,
-    SigningKeyViews,
-    TokenViews,
-    LicenseConsumptionTables,
-    OrganizationIntegrationsTables {}
+  extends LicensesAndGrantsTables, SigningKeyViews, TokenViews, ConsumptionViews, OrganizationIntegrationsTables {}

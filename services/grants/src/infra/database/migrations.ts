@@ -1,7 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { licensesAndGrants } from './migrations/001-licenses-and-grants';
 import { signingKeys } from '../../signing-keys/infra/migrations/002-signing-keys';
-import { licenseConsumption } from './migrations/003-license-consumption';
+import { licenseConsumption } from '../../consumption/infra/migrations/003-license-consumption';
 import { tokensAndCredentials } from '../../tokens/infra/migrations/004-tokens-and-credentials';
 import { organizationIntegrations } from './migrations/005-organization-integrations';
 import { grantsWithoutOrganizationColumns } from './migrations/006-grants-without-organization-columns';

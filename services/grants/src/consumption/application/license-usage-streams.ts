@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AggregateStates, CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
-import type { Decision } from '../domain/license-usage/decide';
-import type { LicenseUsageEvent } from '../domain/license-usage/events';
+import type { Decision } from '../domain/decide';
+import type { LicenseUsageEvent } from '../domain/events';
 import {
   evolveLicenseUsage,
   initialLicenseUsage,
   licenseUsageStream,
   type LicenseUsageState,
-} from '../domain/license-usage/license-usage';
-import { EVENT_STORE } from '../shared/tokens';
+} from '../domain/license-usage';
+import { EVENT_STORE } from '../../shared/tokens';
 
 /**
  * The licences' usage streams. A licence's checkouts, check-ins, extensions and expiries are all

@@ -4,15 +4,15 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
-import { decideCheckIn, decideCheckout, decideExtend, type CheckoutRequest } from '../domain/license-usage/decide';
-import { consumptionNotFound, invalidParameter, noEntitlementsAllowed } from '../domain/license-usage/errors';
-import type { Checkout } from '../domain/license-usage/events';
-import type { LicenseTerms } from '../domain/license-usage/license-terms';
+import { decideCheckIn, decideCheckout, decideExtend, type CheckoutRequest } from '../domain/decide';
+import { consumptionNotFound, invalidParameter, noEntitlementsAllowed } from '../domain/errors';
+import type { Checkout } from '../domain/events';
+import type { LicenseTerms } from '../domain/license-terms';
 import { ConsumableLicenses, type ConsumableLicense } from './license-consumption.licenses';
 import { ConsumptionRecords, type ConsumptionRecord } from './license-consumption.records';
 import { tokenPayload } from './license-consumption.signed-token';
 import { LicenseUsageStreams } from './license-usage-streams';
-import { SigningKeys } from '../signing-keys/application/signing-keys';
+import { SigningKeys } from '../../signing-keys/application/signing-keys';
 
 /** A consumption token: 32 hex digits, as AWS's. */
 const newConsumptionToken = () => randomBytes(16).toString('hex');

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
-import { decideExpiry } from '../domain/license-usage/decide';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { decideExpiry } from '../domain/decide';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { ConsumptionViews } from './license-consumption.views';
 import { LicenseUsageStreams } from './license-usage-streams';
-import { DATABASE } from '../shared/tokens';
+import { DATABASE } from '../../shared/tokens';
 
 const BATCH = 200;
 
@@ -16,10 +17,10 @@ const BATCH = 200;
  */
 @Injectable()
 export class LicenseConsumptionSweep {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<ConsumptionViews>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<ConsumptionViews>,
     private readonly usage: LicenseUsageStreams,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {

@@ -1,10 +1,8 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
-import type { LicenseEvent } from '../domain/license/events';
-import { LICENSE_USAGE_EVENT_TYPES, type LicenseUsageEvent } from '../domain/license-usage/events';
-import { licenseIdOf } from '../domain/license-usage/license-usage';
-import type { ConsumptionStatus } from '../infra/database/license-consumption.tables';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { LICENSE_USAGE_EVENT_TYPES, type LicenseUsageEvent } from '../domain/events';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { ConsumptionStatus, ConsumptionViews } from './license-consumption.views';
 
 const ENDED: Partial<Record<LicenseUsageEvent['type'], ConsumptionStatus>> = {
   LicenseCheckedIn: 'CHECKED_IN',
@@ -18,10 +16,10 @@ const ENDED: Partial<Record<LicenseUsageEvent['type'], ConsumptionStatus>> = {
  * checkouts, then extensions, then ends), which keeps the order that matters, as a checkout
  * precedes everything else of its lease and nothing follows its end.
  */
-export const licenseConsumptionsProjection: Projection<GrantsDatabase> = {
+export const licenseConsumptionsProjection: Projection<ConsumptionViews> = {
   name: 'license-consumptions',
   eventTypes: LICENSE_USAGE_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+  async handle(events: RecordedEvent[], trx: Transaction<ConsumptionViews>) {
     const db = trx.withSchema(GRANTS_SCHEMA);
     const usage = events as unknown as LicenseUsageEvent[];
     const checkouts = usage.flatMap((event) => (event.type === 'LicenseCheckedOut' ? [event.data] : []));
@@ -66,43 +64,7 @@ export const licenseConsumptionsProjection: Projection<GrantsDatabase> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+  async truncate(db: Kysely<ConsumptionViews> | Transaction<ConsumptionViews>) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_consumptions').execute();
-  },
-};
-
-/** Whether a licence event starts a new usage period: a version with ResetUsage, or a renewal. */
-const startsUsagePeriod = (event: LicenseEvent) =>
-  (event.type === 'LicenseVersionCreated' && event.data.resetUsage) || event.type === 'LicenseRenewed';
-
-/**
- * The usage epoch of each licence: the position in the licence's stream of its latest event that
- * started a new usage period (LicenseVersionCreated with resetUsage, LicenseRenewed), which
- * checkouts pass to the usage decider. Stream positions only grow, whichever event it was.
- */
-export const licenseUsageEpochsProjection: Projection<GrantsDatabase> = {
-  name: 'license-usage-epochs',
-  eventTypes: ['LicenseVersionCreated', 'LicenseRenewed'],
-  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
-    const db = trx.withSchema(GRANTS_SCHEMA);
-    for (const recorded of events) {
-      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' | 'LicenseRenewed' }> &
-        RecordedEvent;
-      if (!startsUsagePeriod(event)) continue;
-      const epoch = event.streamVersion;
-      await db
-        .insertInto('license_usage_epochs')
-        .values({ license_id: licenseIdOf(event.data.licenseArn), usage_epoch: epoch })
-        .onConflict((oc) =>
-          oc
-            .column('license_id')
-            .doUpdateSet({ usage_epoch: epoch })
-            .where('license_usage_epochs.usage_epoch', '<', epoch),
-        )
-        .execute();
-    }
-  },
-  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
-    await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_usage_epochs').execute();
   },
 };

@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
-import { licenseIdOf } from '../domain/license-usage/license-usage';
-import { licenseTerms, type LicenseTerms } from '../domain/license-usage/license-terms';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from './license-access';
+import { licenseIdOf } from '../domain/license-usage';
+import { licenseTerms, type LicenseTerms } from '../domain/license-terms';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { ConsumptionViews } from './license-consumption.views';
+import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../../application/license-access';
 import { ConsumptionSettings } from './license-consumption.settings';
-import { DATABASE } from '../shared/tokens';
+import { DATABASE } from '../../shared/tokens';
 
 /** A licence the caller may consume, with its terms. */
 export interface ConsumableLicense {
@@ -34,12 +35,12 @@ const callerKey = (caller: Caller) =>
  */
 @Injectable()
 export class ConsumableLicenses {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<ConsumptionViews>;
   private readonly cache = new Map<string, { until: number; licenses: Promise<ConsumableLicense[]> }>();
 
   constructor(
     private readonly access: LicenseAccess,
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<ConsumptionViews>,
     private readonly settings: ConsumptionSettings,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import type { Checkout, CheckoutKind } from '../domain/license-usage/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { DATABASE } from '../shared/tokens';
+import type { Checkout, CheckoutKind } from '../domain/events';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { ConsumptionViews } from './license-consumption.views';
+import { DATABASE } from '../../shared/tokens';
 
 /** Who took a checkout, of which licence, and how: what never changes about it. */
 export interface ConsumptionRecord {
@@ -22,10 +23,10 @@ const MAX_REMEMBERED = 10_000;
  */
 @Injectable()
 export class ConsumptionRecords {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<ConsumptionViews>;
   private readonly recent = new Map<string, ConsumptionRecord>();
 
-  constructor(@Inject(DATABASE) db: Kysely<GrantsDatabase>) {
+  constructor(@Inject(DATABASE) db: Kysely<ConsumptionViews>) {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 

@@ -1,5 +1,5 @@
 import { tokenTimestamp, type LicenseTokenPayload } from '@lm/license-token';
-import type { Checkout } from '../domain/license-usage/events';
+import type { Checkout } from '../domain/events';
 
 /** The guide's payload of a checkout's SignedToken: what the client verifies offline. */
 export function tokenPayload(checkout: Checkout): LicenseTokenPayload {

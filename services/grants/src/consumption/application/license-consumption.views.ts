@@ -26,7 +26,8 @@ export interface LicenseUsageEpochsTable {
   usage_epoch: number;
 }
 
-export interface LicenseConsumptionTables {
+/** The consumption slice's views, as Kysely sees them. */
+export interface ConsumptionViews {
   license_consumptions: LicenseConsumptionsTable;
   license_usage_epochs: LicenseUsageEpochsTable;
 }

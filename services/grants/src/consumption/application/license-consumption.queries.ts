@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
-import { entitlementUsages } from '../domain/license-usage/decide';
+import { entitlementUsages } from '../domain/decide';
 import { ConsumableLicenses } from './license-consumption.licenses';
 import { LicenseUsageStreams } from './license-usage-streams';
 

@@ -1,0 +1,42 @@
+import type { Projection, RecordedEvent } from '@lm/event-store';
+import type { Kysely, Transaction } from 'kysely';
+import type { LicenseEvent } from '../../domain/license/events';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import { licenseIdOf } from '../domain/license-usage';
+import type { ConsumptionViews } from './license-consumption.views';
+
+/** Whether a licence event starts a new usage period: a version with ResetUsage, or a renewal. */
+const startsUsagePeriod = (event: LicenseEvent) =>
+  (event.type === 'LicenseVersionCreated' && event.data.resetUsage) || event.type === 'LicenseRenewed';
+
+/**
+ * The usage epoch of each licence: the position in the licence's stream of its latest event that
+ * started a new usage period (LicenseVersionCreated with resetUsage, LicenseRenewed), which
+ * checkouts pass to the usage decider. Stream positions only grow, whichever event it was.
+ */
+export const licenseUsageEpochsProjection: Projection<ConsumptionViews> = {
+  name: 'license-usage-epochs',
+  eventTypes: ['LicenseVersionCreated', 'LicenseRenewed'],
+  async handle(events: RecordedEvent[], trx: Transaction<ConsumptionViews>) {
+    const db = trx.withSchema(GRANTS_SCHEMA);
+    for (const recorded of events) {
+      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' | 'LicenseRenewed' }> &
+        RecordedEvent;
+      if (!startsUsagePeriod(event)) continue;
+      const epoch = event.streamVersion;
+      await db
+        .insertInto('license_usage_epochs')
+        .values({ license_id: licenseIdOf(event.data.licenseArn), usage_epoch: epoch })
+        .onConflict((oc) =>
+          oc
+            .column('license_id')
+            .doUpdateSet({ usage_epoch: epoch })
+            .where('license_usage_epochs.usage_epoch', '<', epoch),
+        )
+        .execute();
+    }
+  },
+  async truncate(db: Kysely<ConsumptionViews> | Transaction<ConsumptionViews>) {
+    await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_usage_epochs').execute();
+  },
+};
