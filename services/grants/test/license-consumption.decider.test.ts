@@ -4,7 +4,7 @@ import {
   decideExpiry,
   entitlementUsages,
   type CheckoutRequest,
-} from '../src/consumption/domain/license-usage';
+} from '../src/consumption/domain/decide';
 import type { LicenseUsageEvent } from '../src/consumption/domain/events';
 import {
   evolveLicenseUsage,
