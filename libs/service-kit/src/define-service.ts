@@ -5,7 +5,7 @@ import { connect, type NatsConnection } from 'nats';
 import { CLOCK, systemClock } from './clock';
 import { loadServiceConfig } from './config/service-config';
 import type { Settings } from './config/settings';
-import { handledOperations, messagePatternsOf } from './handled-operations';
+import { handledOperations, messagePatternsOf, operationSubjectsOf } from './handled-operations';
 import { serviceHealthController } from './health.controller';
 import { OperationCounter, ServiceCounters } from './metrics';
 import { registerDefinition, type ServiceDefinition } from './service-definition';
@@ -23,10 +23,9 @@ export function defineService<S extends Settings = Settings>(definition: Service
   const { name } = definition;
   const { endpoints = [], consumers = [], subscriptions = [], schedules = [] } = definition;
   const controllers = [...(definition.controllers ?? [])];
-  const operations = handledOperations(name, [
-    ...messagePatternsOf(controllers),
-    ...endpoints.map((endpoint) => endpoint.subject),
-  ]);
+  const patterns = messagePatternsOf(controllers);
+  const operations = handledOperations(name, [...patterns, ...endpoints.map((endpoint) => endpoint.subject)]);
+  const operationSubjects = new Set(operationSubjectsOf(name, patterns));
   const chassisProviders: Provider[] = [
     { provide: SERVICE_DEFINITION, useValue: definition },
     { provide: CONFIG, useFactory: () => loadServiceConfig(definition).own },
@@ -42,7 +41,11 @@ export function defineService<S extends Settings = Settings>(definition: Service
     },
     { provide: OperationClient, useFactory: (nc: NatsConnection) => new OperationClient(nc), inject: [NATS] },
     ServiceCounters,
-    { provide: APP_INTERCEPTOR, useClass: OperationCounter },
+    {
+      provide: APP_INTERCEPTOR,
+      useFactory: (counters: ServiceCounters) => new OperationCounter(counters, operationSubjects),
+      inject: [ServiceCounters],
+    },
     ServiceRuntime,
   ];
   const workerClasses = [

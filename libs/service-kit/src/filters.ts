@@ -28,7 +28,7 @@ export function singleValueFilters<Column extends string>(
     throw filterLimitExceeded(`At most ${rules.maxFilters} filters can be given.`);
   }
   return given.map((filter) => {
-    const column = filter.Name !== undefined ? columns[filter.Name] : undefined;
+    const column = filter.Name !== undefined && Object.hasOwn(columns, filter.Name) ? columns[filter.Name] : undefined;
     if (!column) {
       throw invalidParameterValue(
         `Filter name ${filter.Name} is not supported. Supported: ${Object.keys(columns).join(', ')}.`,

@@ -22,7 +22,13 @@ export function messagePatternsOf(controllers: readonly Type<unknown>[]): string
  * metrics subjects are not mistaken for operations.
  */
 export function handledOperations(service: ServiceName, subjects: readonly string[]): string[] {
-  const owned = new Set<string>(operationsOwnedBy(service));
-  const handled = subjects.map((subject) => subject.slice(subject.lastIndexOf('.') + 1)).filter((op) => owned.has(op));
-  return [...new Set(handled)].sort();
+  return [...new Set(operationSubjectsOf(service, subjects).map(operationOf))].sort();
 }
+
+/** The subjects among these that carry one of the service's operations. */
+export function operationSubjectsOf(service: ServiceName, subjects: readonly string[]): string[] {
+  const owned = new Set<string>(operationsOwnedBy(service));
+  return subjects.filter((subject) => owned.has(operationOf(subject)));
+}
+
+const operationOf = (subject: string) => subject.slice(subject.lastIndexOf('.') + 1);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { NatsContext } from '@nestjs/microservices';
 import type { ServiceMetrics, ServiceName } from '@lm/contracts';
 import { metricsSubject } from '@lm/messaging';
 import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
@@ -22,12 +23,18 @@ export class ServiceCounters {
   }
 }
 
-/** Counts the operations the service's controllers answer (`operations_handled`) and fail (`operations_failed`). */
-@Injectable()
+/**
+ * Counts the operations the service answers (`operations_handled`) and fails (`operations_failed`):
+ * requests on `operationSubjects` only, so that health checks are not counted.
+ */
 export class OperationCounter implements NestInterceptor {
-  constructor(private readonly counters: ServiceCounters) {}
+  constructor(
+    private readonly counters: ServiceCounters,
+    private readonly operationSubjects: ReadonlySet<string>,
+  ) {}
 
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.operationSubjects.has(context.switchToRpc().getContext<NatsContext>().getSubject())) return next.handle();
     return next.handle().pipe(
       tap({
         next: () => this.counters.increment('operations_handled'),

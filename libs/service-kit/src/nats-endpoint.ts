@@ -23,11 +23,13 @@ export interface ServedEndpoint {
   stop(): Promise<void>;
 }
 
+/** `counted` is called with each message's outcome (the chassis counts operations with it). */
 export function serveEndpoint(
   nc: NatsConnection,
   queue: string,
   subject: string,
   endpoint: NatsEndpoint,
+  counted: (failed: boolean) => void,
 ): ServedEndpoint {
   const logger = new Logger(endpoint.constructor.name);
   const inFlight = new Set<Promise<void>>();
@@ -40,8 +42,12 @@ export function serveEndpoint(
       }
       const handled = endpoint
         .handle(msg)
-        .catch((failure: unknown) =>
-          logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)),
+        .then(
+          () => counted(false),
+          (failure: unknown) => {
+            counted(true);
+            logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure));
+          },
         )
         .finally(() => inFlight.delete(handled));
       inFlight.add(handled);

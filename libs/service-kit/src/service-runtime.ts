@@ -63,7 +63,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       this.workers.push(store.subscribe({ name: subscription, handler: (events) => subscriber.handle(events) }));
     }
     for (const { subject, handler } of this.definition.endpoints ?? []) {
-      this.workers.push(serveEndpoint(this.nc, name, subject, this.moduleRef.get(handler)));
+      const count = (failed: boolean) => this.counters.increment(failed ? 'operations_failed' : 'operations_handled');
+      this.workers.push(serveEndpoint(this.nc, name, subject, this.moduleRef.get(handler), count));
     }
     const { own } = loadServiceConfig(this.definition);
     for (const { task, intervalMs } of this.definition.schedules ?? []) {

@@ -41,6 +41,7 @@ describe('singleValueFilters', () => {
     expect(() => singleValueFilters([{ Name: 'Other', Values: ['x'] }], columns)).toThrow(
       expect.objectContaining({ code: 'InvalidParameterValueException' }),
     );
+    expect(() => singleValueFilters([{ Name: 'constructor', Values: ['x'] }], columns)).toThrow(/not supported/);
     expect(() => singleValueFilters([{ Name: 'Status', Values: [] }], columns)).toThrow(/needs a value/);
     expect(() => singleValueFilters([{ Name: 'Status', Values: ['a', 'b'] }], columns)).toThrow(
       expect.objectContaining({ code: 'FilterLimitExceededException' }),

@@ -1,13 +1,13 @@
 import type { Extensions } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import type { Clock } from '@lm/service-kit';
+import { openServiceStorageOf, type Clock, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryReports } from '../src/application/inventory-reports';
 import { InventorySweep } from '../src/application/inventory-sweep';
 import { InventoryQueries } from '../src/application/inventory.queries';
 import { InventoryScopes } from '../src/application/service-settings';
-import { openDiscoveryInfrastructure, type DiscoveryInfrastructure } from '../src/infra/discovery-infrastructure';
+import { DiscoveryModule } from '../src/infra/discovery.module';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const DAY = 24 * 3600_000;
@@ -40,7 +40,7 @@ const instance = (id: string): Extensions.ReportedResource => ({
 
 describe('the 30-day inactivity sweep, with a fake clock', () => {
   let database: TestDatabase;
-  let infra: DiscoveryInfrastructure;
+  let infra: ServiceStorage;
   const clock = new FakeClock();
   let reports: InventoryReports;
   let sweep: InventorySweep;
@@ -66,14 +66,13 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_discovery');
-    infra = await openDiscoveryInfrastructure({ DATABASE_URL: database.url });
+    infra = await openServiceStorageOf(DiscoveryModule, { DATABASE_URL: database.url });
     reports = new InventoryReports(infra.store, clock);
     sweep = new InventorySweep(infra.db, infra.store, clock);
     queries = new InventoryQueries(infra.db, new InventoryScopes(infra.db));
   });
   afterAll(async () => {
-    await infra?.store.close();
-    await infra?.db.destroy();
+    await infra?.close();
     await database?.drop();
   });
 

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@lm/service-kit';
+import { runService } from '@lm/service-kit';
 import { LicensingModule } from './infra/licensing.module';
-import { SERVICE_NAME } from './infra/licensing-infrastructure';
 
-void bootstrapService(SERVICE_NAME, LicensingModule);
+void runService(LicensingModule);

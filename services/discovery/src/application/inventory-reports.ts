@@ -2,14 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { apiModels, validateInput, validationMessage, type Extensions } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import { resourceArn } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { inventoryResourceDecider, inventoryResourceStream } from '../domain/inventory-resource/decide';
 import { reportValidation } from '../domain/inventory-resource/errors';
 import type { ResourceIdentity } from '../domain/inventory-resource/events';
 import { stateFitsType } from '../domain/inventory-resource/resource-types';
 import { observedAtOf, toReportedAttributes } from './reported-resource';
 import { reportingAccount, reportingRegion, type Reporter } from './reporter';
-import { EVENT_STORE } from './tokens';
 
 /** How far in the future an ObservedAt may be (clock skew, as SigV4 allows): later ones would freeze the resource. */
 const FUTURE_TOLERANCE_MS = 15 * 60_000;

@@ -1,14 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, type Clock, type Sweep } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { inventoryResourceDecider, inventoryResourceStream } from '../domain/inventory-resource/decide';
 import { INACTIVE_AFTER_MS } from '../domain/inventory-resource/inventory-resource';
 import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
 import { afterKey, inKeyOrder, KEY_COLUMNS, keyOf, type ResourceKey } from './resource-key';
-import { DATABASE, EVENT_STORE } from './tokens';
 
 const BATCH = 200;
+const logger = new Logger('InventorySweep');
 
 /**
  * The 30-day rule: finds the active resources whose last observation is older than the
@@ -17,7 +17,7 @@ const BATCH = 200;
  * time, never inactivates a resource that should stay active, nor twice.
  */
 @Injectable()
-export class InventorySweep {
+export class InventorySweep implements Sweep {
   private readonly db: Kysely<DiscoveryDatabase>;
 
   constructor(
@@ -55,7 +55,10 @@ export class InventorySweep {
         });
         inactivated += newEvents.length;
       }
-      if (rows.length < BATCH) return inactivated;
+      if (rows.length < BATCH) {
+        if (inactivated > 0) logger.log(`${inactivated} resource(s) not reported for 30 days are now inactive`);
+        return inactivated;
+      }
       after = keyOf(rows[rows.length - 1]);
     }
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { DATABASE, pageOf } from '@lm/service-kit';
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { parseInventoryFilters, type InventoryCriterion } from '../domain/inventory-filters';
 import { invalidParameter } from '../domain/inventory-resource/errors';
@@ -9,10 +9,8 @@ import type { InventoryResource } from '../domain/inventory-resource/inventory-r
 import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
 import { afterKey, inKeyOrder, isResourceKey, KEY_COLUMNS, keyOf, type ResourceKey } from './resource-key';
 import { InventoryScopes } from './service-settings';
-import { DATABASE } from './tokens';
 
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 100;
+const PAGE_RULES = { defaultSize: 100, maxSize: 100 };
 
 /** Where the next page starts: the key of the last resource of the previous one. */
 type PageKey = { key: ResourceKey };
@@ -92,8 +90,8 @@ export class InventoryQueries {
     caller: Caller,
     input: LicenseManager.ListResourceInventoryRequest,
   ): Promise<LicenseManager.ListResourceInventoryResponse> {
-    const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
-    const after = decodePageToken<PageKey>(input.NextToken, caller.accountId);
+    const page = pageOf<PageKey>(caller.accountId, input, PAGE_RULES);
+    const after = page.after;
     if (after && !isResourceKey(after.key)) throw invalidParameter('The NextToken is not valid.');
     const scope = await this.scopes.of(caller);
     const criteria = parseInventoryFilters(input.Filters, { crossAccount: scope.crossAccount });
@@ -105,13 +103,9 @@ export class InventoryQueries {
     for (const criterion of criteria) query = query.where(criterionCondition(criterion));
     if (after) query = query.where(afterKey(after.key));
     const rows = await inKeyOrder(query)
-      .limit(limit + 1)
+      .limit(page.limit + 1)
       .execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      ResourceInventoryList: page.map((row) => toResourceInventory(row.document)),
-      NextToken: rows.length > limit && last ? encodePageToken(caller.accountId, { key: keyOf(last) }) : undefined,
-    };
+    const { items, NextToken } = page.cut(rows, (row) => ({ key: keyOf(row) }));
+    return { ResourceInventoryList: items.map((row) => toResourceInventory(row.document)), NextToken };
   }
 }

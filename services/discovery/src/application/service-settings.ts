@@ -1,18 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller, DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
+import { DATABASE, REGION, type EventConsumer } from '@lm/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
-import { DATABASE } from './tokens';
 
 const logger = new Logger('ServiceSettings');
 
 /**
- * The durable consumer's handler that keeps discovery's view of the settings, inside the
- * transaction that also records the event as processed. An event older than the one already
- * applied (redelivered late) does not overwrite it.
+ * Follows licensing's ServiceSettingsUpdated (durable consumer 'discovery-service-settings') to
+ * keep discovery's view of the settings, inside the transaction that also records the event as
+ * processed. An event older than the one already applied (redelivered late) does not overwrite it.
+ * Settings without a Region are the deployment's.
  */
-export function serviceSettingsRecorder(deploymentRegion: string) {
-  return async (event: DomainEventMessage, trx: Transaction<any>): Promise<void> => {
+@Injectable()
+export class ServiceSettingsConsumer implements EventConsumer {
+  constructor(@Inject(REGION) private readonly deploymentRegion: string) {}
+
+  async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
     const data = event.data as Partial<ServiceSettingsUpdatedData>;
     if (typeof data.accountId !== 'string') {
       logger.warn(`ServiceSettingsUpdated ${event.eventId} names no account; ignored`);
@@ -27,7 +31,7 @@ export function serviceSettingsRecorder(deploymentRegion: string) {
     await (trx as Transaction<DiscoveryDatabase>)
       .withSchema(DISCOVERY_SCHEMA)
       .insertInto('service_settings')
-      .values({ account_id: data.accountId, region: data.region ?? deploymentRegion, ...values })
+      .values({ account_id: data.accountId, region: data.region ?? this.deploymentRegion, ...values })
       .onConflict((oc) =>
         oc
           .columns(['account_id', 'region'])
@@ -35,7 +39,7 @@ export function serviceSettingsRecorder(deploymentRegion: string) {
           .where('service_settings.recorded_at', '<=', new Date(event.recordedAt)),
       )
       .execute();
-  };
+  }
 }
 
 /** The accounts whose resources a caller sees, and whether that is the cross-account view. */

@@ -1,85 +1,43 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Subscription as StoreSubscription } from '@lm/event-store';
-import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
-import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
-import type { Kysely } from 'kysely';
-import { connect, type NatsConnection, type Subscription as NatsSubscription } from 'nats';
+import { eventSubject, inventoryReportSubject } from '@lm/messaging';
+import { defineService, milliseconds } from '@lm/service-kit';
+import { InventoryDescriptions } from '../application/inventory-descriptions.queries';
 import { InventoryReports } from '../application/inventory-reports';
+import { inventoryResourcesProjection } from '../application/inventory-resources.projection';
 import { InventorySweep } from '../application/inventory-sweep';
 import { InventoryQueries } from '../application/inventory.queries';
-import { InventoryScopes, serviceSettingsRecorder } from '../application/service-settings';
-import { DATABASE, EVENT_STORE } from '../application/tokens';
+import { InventoryScopes, ServiceSettingsConsumer } from '../application/service-settings';
+import { discoveryMigrations } from './database/migrations';
 import { DISCOVERY_SCHEMA } from './database/schema';
-import {
-  deploymentRegion,
-  openDiscoveryInfrastructure,
-  SERVICE_NAME,
-  sweepIntervalMs,
-  type DiscoveryInfrastructure,
-} from './discovery-infrastructure';
+import { InventoryDescriptionController } from './inventory-description.controller';
+import { InventoryReportEndpoint } from './inventory-report.endpoint';
 import { InventoryController } from './inventory.controller';
-import { serveInventoryReports } from './inventory-report.subscriber';
-import { scheduleSweep } from './sweep-schedule';
 
-const INFRASTRUCTURE = Symbol('DiscoveryInfrastructure');
+/** Discovery's own settings (besides those every service reads). */
+export const discoverySettings = {
+  /** How often the 30-day inactivity sweep runs (default hourly). */
+  sweepIntervalMs: milliseconds('LM_DISCOVERY_SWEEP_INTERVAL_MS', 3_600_000),
+};
 
-type Stoppable = { stop(): Promise<void> };
-
-@Module({
-  controllers: [InventoryController, createHealthController(SERVICE_NAME, DATABASE)],
-  providers: [
-    { provide: INFRASTRUCTURE, useFactory: () => openDiscoveryInfrastructure() },
-    { provide: DATABASE, useFactory: (infra: DiscoveryInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
-    { provide: EVENT_STORE, useFactory: (infra: DiscoveryInfrastructure) => infra.store, inject: [INFRASTRUCTURE] },
-    { provide: CLOCK, useValue: systemClock },
-    InventoryReports,
-    InventoryQueries,
-    InventoryScopes,
-    InventorySweep,
+/**
+ * The discovery service: the resource inventory (ReportResources over the extensions API and on
+ * NATS, ListResourceInventory), the 30-day inactivity sweep, and licensing's service settings
+ * followed for the organization's cross-account view.
+ */
+export const DiscoveryModule = defineService({
+  name: 'discovery',
+  schema: DISCOVERY_SCHEMA,
+  migrations: discoveryMigrations,
+  config: discoverySettings,
+  projections: [inventoryResourcesProjection],
+  consumers: [
+    {
+      durableName: 'discovery-service-settings',
+      subject: eventSubject('licensing', 'ServiceSettingsUpdated'),
+      handler: ServiceSettingsConsumer,
+    },
   ],
-})
-export class DiscoveryModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private nc?: NatsConnection;
-  private relay?: StoreSubscription;
-  private settingsConsumer?: Stoppable;
-  private reportSubscription?: NatsSubscription;
-  private sweepSchedule?: Stoppable;
-
-  constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: DiscoveryInfrastructure,
-    private readonly reports: InventoryReports,
-    private readonly sweep: InventorySweep,
-  ) {}
-
-  /**
-   * Relays the service's events to JetStream (lm.events.discovery.*), follows licensing's
-   * service settings, serves reports published on NATS, and starts the inactivity sweep.
-   */
-  async onApplicationBootstrap(): Promise<void> {
-    this.nc = await connect({
-      servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','),
-      name: `${SERVICE_NAME}-events`,
-    });
-    this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
-    this.settingsConsumer = await startDurableEventConsumer({
-      nc: this.nc,
-      db: this.infra.db,
-      schema: DISCOVERY_SCHEMA,
-      durableName: `${SERVICE_NAME}-service-settings`,
-      filterSubject: eventSubject('licensing', 'ServiceSettingsUpdated'),
-      handle: serviceSettingsRecorder(deploymentRegion()),
-    });
-    this.reportSubscription = serveInventoryReports(this.nc, this.reports, deploymentRegion());
-    this.sweepSchedule = scheduleSweep(this.sweep, sweepIntervalMs());
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.sweepSchedule?.stop();
-    await this.reportSubscription?.drain();
-    await this.settingsConsumer?.stop();
-    await this.relay?.stop();
-    await this.nc?.drain();
-    await this.infra.store.close();
-    await (this.infra.db as Kysely<unknown>).destroy();
-  }
-}
+  endpoints: [{ subject: inventoryReportSubject(), handler: InventoryReportEndpoint }],
+  schedules: [{ task: InventorySweep, intervalMs: (config) => config.sweepIntervalMs }],
+  controllers: [InventoryController, InventoryDescriptionController],
+  providers: [InventoryReports, InventoryQueries, InventoryDescriptions, InventoryScopes],
+});

@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { operations, type Request } from '@lm/service-kit';
 import { InventoryReports } from '../application/inventory-reports';
 import { InventoryQueries } from '../application/inventory.queries';
-import { subject, type Request } from './operation';
+
+const { subject } = operations('discovery');
 
 /** NATS handlers of the inventory operations the gateway forwards. */
 @Controller()

@@ -7,7 +7,7 @@ import { LicenseUsageRefused } from '../domain/license-specifications/consumptio
 import type { ResourceFacts } from '../domain/resources/resource';
 import { ConfigurationSharing } from './configuration-sharing';
 import { LicenseSpecificationCommands } from './license-specifications.commands';
-import { REGION } from './tokens';
+import { REGION } from '@lm/service-kit';
 
 /** The extensions API knows fewer errors than license-manager: what a refusal is called there. */
 const EXTENSION_ERRORS: Record<string, string> = {

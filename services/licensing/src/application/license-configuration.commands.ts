@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import {
   licenseConfigurationArn,
   newLicenseConfigurationId,
@@ -14,7 +14,6 @@ import { invalidParameter, licenseConfigurationNotFound } from '../domain/licens
 import { hasExclusionRules } from '../domain/automated-discovery/product-matching';
 import { ResourceLifecycle } from './resource-lifecycle';
 import { ServiceSettingsHandlers } from './service-settings.handlers';
-import { EVENT_STORE } from './tokens';
 
 type TargetedCommand = Extract<LicenseConfigurationCommand, { arn: string }>;
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;

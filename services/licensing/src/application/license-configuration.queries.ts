@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { DATABASE, pageOf, singleValueFilters } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
@@ -17,10 +17,8 @@ import {
   noConsumption,
   type ConsumptionSummary,
 } from './consumption-summaries';
-import { DATABASE } from './tokens';
 
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 100;
+const PAGE_RULES = { defaultSize: 100, maxSize: 100 };
 
 /** ListLicenseConfigurations filter names (case-sensitive, as the API documents them) and their columns. */
 const FILTER_COLUMNS = {
@@ -28,6 +26,7 @@ const FILTER_COLUMNS = {
   enforceLicenseCount: 'hard_limit',
   usagelimitExceeded: 'usage_limit_exceeded', // computed from the associations
 } as const;
+const FILTER_NAMES = Object.fromEntries(Object.entries(FILTER_COLUMNS).map(([name, column]) => [column, name]));
 
 const BOOLEAN_VALUES: Record<string, boolean> = { true: true, false: false };
 
@@ -95,8 +94,8 @@ export class LicenseConfigurationQueries {
     owners: string[],
     input: LicenseManager.ListLicenseConfigurationsRequest,
   ): Promise<LicenseManager.ListLicenseConfigurationsResponse> {
-    const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
-    const after = decodePageToken<{ createdAt: string; id: string }>(input.NextToken, caller.accountId);
+    const page = pageOf<{ createdAt: string; id: string }>(caller.accountId, input, PAGE_RULES);
+    const after = page.after;
     let query = this.db
       .selectFrom('license_configurations')
       .select(['id', 'created_at', 'document'])
@@ -111,40 +110,23 @@ export class LicenseConfigurationQueries {
       if (ids.length === 0) return { LicenseConfigurations: [] };
       query = query.where('id', 'in', ids);
     }
-    const filters = input.Filters ?? [];
-    if (filters.length > Object.keys(FILTER_COLUMNS).length) {
-      throw new AwsError(
-        'FilterLimitExceededException',
-        `At most ${Object.keys(FILTER_COLUMNS).length} filters can be given.`,
-      );
-    }
-    for (const filter of filters) {
-      const name = filter.Name as keyof typeof FILTER_COLUMNS | undefined;
-      const column = name ? FILTER_COLUMNS[name] : undefined;
-      if (!name || !column) {
-        throw invalidParameter(
-          `Filter name ${filter.Name} is not supported. Supported: ${Object.keys(FILTER_COLUMNS).join(', ')}.`,
-        );
-      }
-      const values = filter.Values ?? [];
-      if (values.length === 0) throw invalidParameter(`Filter ${name} needs a value.`);
-      // The API documents a single value per filter.
-      if (values.length > 1) throw new AwsError('FilterLimitExceededException', `Filter ${name} takes one value.`);
+    const filters = singleValueFilters(input.Filters, FILTER_COLUMNS, {
+      maxFilters: Object.keys(FILTER_COLUMNS).length,
+    });
+    for (const [column, value] of filters) {
       if (column === 'counting_type') {
-        query = query.where('counting_type', 'in', values);
+        query = query.where('counting_type', '=', value);
       } else {
-        const booleans = values.map((v) => {
-          const b = BOOLEAN_VALUES[v.toLowerCase()];
-          if (b === undefined) throw invalidParameter(`Filter ${name} takes true or false, not ${v}.`);
-          return b;
-        });
+        const wanted = BOOLEAN_VALUES[value.toLowerCase()];
+        if (wanted === undefined)
+          throw invalidParameter(`Filter ${FILTER_NAMES[column]} takes true or false, not ${value}.`);
         query =
           column === 'hard_limit'
-            ? query.where('hard_limit', 'in', booleans)
+            ? query.where('hard_limit', '=', wanted)
             : query.where(
                 sql<boolean>`(${consumedLicensesSql} > coalesce((document->>'licenseCount')::bigint, ${Number.MAX_SAFE_INTEGER}))`,
-                'in',
-                booleans,
+                '=',
+                wanted,
               );
       }
     }
@@ -159,19 +141,15 @@ export class LicenseConfigurationQueries {
     const rows = await query
       .orderBy('created_at')
       .orderBy('id')
-      .limit(limit + 1)
+      .limit(page.limit + 1)
       .execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const { items, NextToken } = page.cut(rows, (row) => ({ createdAt: row.created_at.toISOString(), id: row.id }));
     return {
       LicenseConfigurations: await this.withConsumption(
-        page.map((row) => row.document),
+        items.map((row) => row.document),
         toLicenseConfigurationOutput,
       ),
-      NextToken:
-        rows.length > limit && last
-          ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), id: last.id })
-          : undefined,
+      NextToken,
     };
   }
 

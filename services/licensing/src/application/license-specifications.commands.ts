@@ -3,7 +3,7 @@ import type { LicenseManager } from '@lm/api-model';
 import { CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
 import { resourceArn } from '@lm/contracts';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { licenseConfigurationStream } from '../domain/license-configuration/decide';
@@ -22,7 +22,6 @@ import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
 import { ConfigurationSharing } from './configuration-sharing';
-import { DATABASE, EVENT_STORE } from './tokens';
 
 /** UpdateLicenseSpecificationsForResource: associates resources with configurations and consumes their licences. */
 @Injectable()

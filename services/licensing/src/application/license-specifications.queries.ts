@@ -1,17 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { DATABASE, pageOf } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { licenseConfigurationArn } from '../domain/license-configuration/arn';
 import { invalidParameter } from '../domain/license-configuration/errors';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicenseConfigurationQueries } from './license-configuration.queries';
-import { DATABASE } from './tokens';
 
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 100;
+const PAGE_RULES = { defaultSize: 100, maxSize: 100 };
 const epochSeconds = (date: Date) => date.getTime() / 1000;
 
 /** ListUsageForLicenseConfiguration filters (API model) and their columns. */
@@ -110,19 +108,18 @@ export class LicenseSpecificationQueries {
 
   async failures(caller: Caller, input: LicenseManager.ListFailuresForLicenseConfigurationOperationsRequest) {
     const configuration = await this.configurations.owned(caller, input.LicenseConfigurationArn);
-    const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
-    const after = decodePageToken<{ version: number }>(input.NextToken, caller.accountId);
+    const page = pageOf<{ version: number }>(caller.accountId, input, PAGE_RULES);
     const rows = await this.db
       .selectFrom('license_operation_failures')
       .selectAll()
       .where('configuration_id', '=', configuration.id)
-      .where('stream_version', '>', after?.version ?? 0)
+      .where('stream_version', '>', page.after?.version ?? 0)
       .orderBy('stream_version')
-      .limit(limit + 1)
+      .limit(page.limit + 1)
       .execute();
-    const pageRows = rows.slice(0, limit);
+    const { items, NextToken } = page.cut(rows, (row) => ({ version: row.stream_version }));
     return {
-      LicenseOperationFailureList: pageRows.map((row) => ({
+      LicenseOperationFailureList: items.map((row) => ({
         ResourceArn: row.resource_arn,
         ResourceType: row.resource_type,
         ErrorMessage: row.error_message,
@@ -131,20 +128,14 @@ export class LicenseSpecificationQueries {
         ResourceOwnerId: row.resource_owner_id,
         OperationRequestedBy: row.requested_by,
       })),
-      NextToken:
-        rows.length > limit
-          ? encodePageToken(caller.accountId, { version: pageRows[pageRows.length - 1].stream_version })
-          : undefined,
+      NextToken,
     } as LicenseManager.ListFailuresForLicenseConfigurationOperationsResponse;
   }
 
   /** One page in association order (time, then configuration and resource), with its NextToken. */
   private async page(caller: Caller, query: AssociationsQuery, input: { MaxResults?: number; NextToken?: string }) {
-    const limit = pageSize(input.MaxResults, DEFAULT_PAGE, MAX_PAGE);
-    const after = decodePageToken<{ at: string; configuration: string; resource: string }>(
-      input.NextToken,
-      caller.accountId,
-    );
+    const page = pageOf<{ at: string; configuration: string; resource: string }>(caller.accountId, input, PAGE_RULES);
+    const after = page.after;
     const table = 'license_configuration_associations';
     if (after) {
       query = query.where((eb) =>
@@ -159,18 +150,13 @@ export class LicenseSpecificationQueries {
       .orderBy(`${table}.associated_at`)
       .orderBy(`${table}.configuration_id`)
       .orderBy(`${table}.resource_arn`)
-      .limit(limit + 1)
+      .limit(page.limit + 1)
       .execute();
-    const pageRows = rows.slice(0, limit);
-    const last = pageRows[pageRows.length - 1];
-    const NextToken =
-      rows.length > limit && last
-        ? encodePageToken(caller.accountId, {
-            at: last.associated_at.toISOString(),
-            configuration: last.configuration_id,
-            resource: last.resource_arn,
-          })
-        : undefined;
-    return { rows: pageRows, NextToken };
+    const { items, NextToken } = page.cut(rows, (row) => ({
+      at: row.associated_at.toISOString(),
+      configuration: row.configuration_id,
+      resource: row.resource_arn,
+    }));
+    return { rows: items, NextToken };
   }
 }

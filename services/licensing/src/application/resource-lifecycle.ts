@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
 import { resourceArn } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { licenseConfigurationStream } from '../domain/license-configuration/decide';
@@ -17,7 +17,6 @@ import type {
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
 import { LicenseSpecificationCommands } from './license-specifications.commands';
-import { DATABASE, EVENT_STORE } from './tokens';
 
 /** Who asks for the operations the service runs by itself, in ListFailures. */
 const AUTOMATIC = 'license-manager';

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import {
   defaultServiceSettings,
   serviceSettingsDecider,
@@ -11,7 +11,6 @@ import {
   type ServiceSettings,
   type ServiceSettingsEvent,
 } from '../domain/service-settings/service-settings';
-import { EVENT_STORE } from './tokens';
 
 /** GetServiceSettings and UpdateServiceSettings: one small aggregate per account and Region. */
 @Injectable()

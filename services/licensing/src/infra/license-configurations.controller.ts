@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { operations, type Request } from '@lm/service-kit';
 import { LicenseConfigurationCommands } from '../application/license-configuration.commands';
 import { LicenseConfigurationQueries } from '../application/license-configuration.queries';
-import { subject, type Request } from './operation';
+
+const { subject } = operations('licensing');
 
 /** NATS handlers of the license configuration operations; the gateway has validated the input. */
 @Controller()

@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { operations, type Request } from '@lm/service-kit';
 import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
 import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
-import { subject, type Request } from './operation';
+
+const { subject } = operations('licensing');
 
 /** Associations of resources with configurations, and what they consume. */
 @Controller()

@@ -1,49 +1,64 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CommandBatcher, type EventStore, type Subscription } from '@lm/event-store';
-import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
-import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
-import type { Kysely } from 'kysely';
-import { connect, type NatsConnection } from 'nats';
-import { LicenseConfigurationCommands } from '../application/license-configuration.commands';
-import { LicenseConfigurationQueries } from '../application/license-configuration.queries';
-import { applyInventoryEvent } from '../application/inventory.projection';
-import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
-import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
+import { CommandBatcher, type EventStore } from '@lm/event-store';
+import { eventSubject, operationSubject } from '@lm/messaging';
+import { defineService, EVENT_STORE, milliseconds, positiveInteger } from '@lm/service-kit';
 import { LicensingAggregateStates } from '../application/aggregate-states';
 import { ConfigurationSharing } from '../application/configuration-sharing';
+import { INVENTORY_DIRECTORY } from '../application/inventory-directory';
+import { InventoryLookup } from '../application/inventory-lookup';
+import { InventoryConsumer } from '../application/inventory.consumer';
 import { LaunchAdmission } from '../application/launch-admission';
+import { LicenseAffinitySweep } from '../application/license-affinity.sweep';
+import { licenseConfigurationAssociationsProjection } from '../application/license-configuration-associations.projection';
+import { licenseConfigurationQuotaGuard } from '../application/license-configuration-quota.guard';
+import { LicenseConfigurationCommands } from '../application/license-configuration.commands';
+import { LicenseConfigurationQueries } from '../application/license-configuration.queries';
+import { licenseConfigurationsProjection } from '../application/license-configurations.projection';
+import { LicenseSpecificationCommands } from '../application/license-specifications.commands';
+import { LicenseSpecificationQueries } from '../application/license-specifications.queries';
 import { ResourceLifecycle } from '../application/resource-lifecycle';
 import { ServiceSettingsHandlers } from '../application/service-settings.handlers';
-import { DATABASE, EVENT_STORE, REGION } from '../application/tokens';
-import { LicenseConfigurationsController } from './license-configurations.controller';
-import { serveLaunchAdmission } from './launch-admission.endpoint';
-import { LicenseSpecificationsController } from './license-specifications.controller';
+import { serviceSettingsProjection } from '../application/service-settings.projection';
+import { licensingMigrations } from './database/migrations';
 import { LICENSING_SCHEMA } from './database/schema';
-import {
-  affinitySweepIntervalMs,
-  openLicensingInfrastructure,
-  SERVICE_NAME,
-  type LicensingInfrastructure,
-} from './licensing-infrastructure';
+import { LaunchAdmissionEndpoint } from './launch-admission.endpoint';
+import { LicenseConfigurationsController } from './license-configurations.controller';
+import { LicenseSpecificationsController } from './license-specifications.controller';
+import { NatsInventoryDirectory } from './nats-inventory-directory';
 import { ServiceSettingsController } from './service-settings.controller';
 import { TagsController } from './tags.controller';
 
-const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
+/** Licensing's own settings (besides those every service reads). */
+export const licensingSettings = {
+  /** The quota of license configurations per account and Region (the guide's 25; adjustable). */
+  licenseConfigurationQuota: positiveInteger('LM_QUOTA_LICENSE_CONFIGURATIONS', 25),
+  /** How often licence affinity holds that are due are ended (the guide: "within 24 hours"). */
+  affinitySweepIntervalMs: milliseconds('LM_AFFINITY_SWEEP_MS', 60 * 60 * 1000),
+};
 
-@Module({
+/**
+ * The licensing service: license configurations, associations and consumption, launch
+ * admission and service settings. It keeps its copy of the inventory from discovery's events,
+ * and ends due licence affinity holds on a schedule.
+ */
+export const LicensingModule = defineService({
+  name: 'licensing',
+  schema: LICENSING_SCHEMA,
+  migrations: licensingMigrations,
+  config: licensingSettings,
+  projections: [licenseConfigurationsProjection, licenseConfigurationAssociationsProjection, serviceSettingsProjection],
+  guards: (config) => [licenseConfigurationQuotaGuard(config.licenseConfigurationQuota)],
+  consumers: [
+    { durableName: 'licensing-inventory', subject: eventSubject('discovery', '>'), handler: InventoryConsumer },
+  ],
+  endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],
+  schedules: [{ task: LicenseAffinitySweep, intervalMs: (config) => config.affinitySweepIntervalMs }],
   controllers: [
     LicenseConfigurationsController,
     TagsController,
     ServiceSettingsController,
     LicenseSpecificationsController,
-    createHealthController(SERVICE_NAME, DATABASE),
   ],
   providers: [
-    { provide: INFRASTRUCTURE, useFactory: () => openLicensingInfrastructure() },
-    { provide: DATABASE, useFactory: (infra: LicensingInfrastructure) => infra.db, inject: [INFRASTRUCTURE] },
-    { provide: EVENT_STORE, useFactory: (infra: LicensingInfrastructure) => infra.store, inject: [INFRASTRUCTURE] },
-    { provide: CLOCK, useValue: systemClock },
-    { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
     LaunchAdmission,
     ResourceLifecycle,
     ConfigurationSharing,
@@ -54,56 +69,7 @@ const INFRASTRUCTURE = Symbol('LicensingInfrastructure');
     ServiceSettingsHandlers,
     LicenseSpecificationCommands,
     LicenseSpecificationQueries,
+    { provide: INVENTORY_DIRECTORY, useClass: NatsInventoryDirectory },
+    InventoryLookup,
   ],
-})
-export class LicensingModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private nc?: NatsConnection;
-  private relay?: Subscription;
-  private inventory?: { stop(): Promise<void> };
-  private launchAdmission?: { drain(): Promise<void> };
-  private affinitySweep?: NodeJS.Timeout;
-
-  constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: LicensingInfrastructure,
-    private readonly admission: LaunchAdmission,
-    private readonly lifecycle: ResourceLifecycle,
-  ) {}
-
-  /**
-   * Relays the service's domain events to JetStream (lm.events.licensing.*) for the other
-   * services, keeps licensing's copy of the inventory from the discovery service's events, and
-   * answers launch admission on NATS.
-   */
-  async onApplicationBootstrap(): Promise<void> {
-    this.nc = await connect({
-      servers: (process.env.NATS_URL ?? DEFAULT_NATS_URL).split(','),
-      name: `${SERVICE_NAME}-events`,
-    });
-    this.relay = await startEventRelay({ service: SERVICE_NAME, store: this.infra.store, nc: this.nc });
-    this.inventory = await startDurableEventConsumer({
-      nc: this.nc,
-      db: this.infra.db,
-      schema: LICENSING_SCHEMA,
-      durableName: 'licensing-inventory',
-      filterSubject: eventSubject('discovery', '>'),
-      handle: async (event, trx) => {
-        const changed = await applyInventoryEvent(event, trx);
-        if (changed) await this.lifecycle.onResourceChanged(changed);
-      },
-    });
-    this.launchAdmission = serveLaunchAdmission(this.nc, this.admission);
-    this.affinitySweep = setInterval(() => {
-      this.lifecycle.endDueAffinityHolds().catch((error: Error) => new Logger('AffinitySweep').error(error.message));
-    }, affinitySweepIntervalMs());
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.affinitySweep);
-    await this.launchAdmission?.drain();
-    await this.inventory?.stop();
-    await this.relay?.stop();
-    await this.nc?.drain();
-    await this.infra.store.close();
-    await (this.infra.db as Kysely<unknown>).destroy();
-  }
-}
+});

@@ -1,7 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { operations, type Request } from '@lm/service-kit';
 import { ServiceSettingsHandlers } from '../application/service-settings.handlers';
-import { subject, type Request } from './operation';
+
+const { subject } = operations('licensing');
 
 @Controller()
 export class ServiceSettingsController {

@@ -1,8 +1,9 @@
-import { AwsError } from '@lm/contracts';
-
-/** The extensions API's error for a report it refuses as a whole (HTTP 400). */
-export const reportValidation = (message: string) => new AwsError('ValidationException', message);
-
-export const invalidParameter = (message: string) => new AwsError('InvalidParameterValueException', message);
-
-export const filterLimitExceeded = (message: string) => new AwsError('FilterLimitExceededException', message);
+/**
+ * The shared factories (@lm/contracts) under the names discovery's rules use; `reportValidation`
+ * is the extensions API's error for a report it refuses as a whole (HTTP 400).
+ */
+export {
+  filterLimitExceeded,
+  invalidParameterValue as invalidParameter,
+  validation as reportValidation,
+} from '@lm/contracts';

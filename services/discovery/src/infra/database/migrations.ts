@@ -1,7 +1,8 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { DISCOVERY_SCHEMA } from './schema';
+import type { ViewMigrations } from '@lm/service-kit';
+import { sql } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+/** The discovery views, in the service's schema; applied in name order by the chassis. */
+export const discoveryMigrations: ViewMigrations = {
   '001-inventory': {
     async up(db) {
       await db.schema
@@ -50,17 +51,3 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-/** Applies the discovery read-model migrations in the service's own schema. */
-export async function migrateDiscoveryViews(db: Kysely<any>): Promise<void> {
-  await sql`create schema if not exists ${sql.id(DISCOVERY_SCHEMA)}`.execute(db);
-  const migrator = new Migrator({
-    db: db.withSchema(DISCOVERY_SCHEMA),
-    provider,
-    migrationTableSchema: DISCOVERY_SCHEMA,
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}

@@ -1,9 +1,8 @@
-import { AwsError } from '@lm/contracts';
+import { invalidParameterValue } from '@lm/contracts';
 
-export const invalidParameter = (message: string) => new AwsError('InvalidParameterValueException', message);
-
-export const resourceLimitExceeded = (message: string) => new AwsError('ResourceLimitExceededException', message);
+/** The shared factories (@lm/contracts) under the names licensing's rules use. */
+export { invalidParameterValue as invalidParameter, resourceLimitExceeded } from '@lm/contracts';
 
 /** Also what another account gets for a configuration it does not own: existence is not disclosed. */
 export const licenseConfigurationNotFound = (arnOrId: string) =>
-  new AwsError('InvalidParameterValueException', `License configuration ${arnOrId} does not exist.`);
+  invalidParameterValue(`License configuration ${arnOrId} does not exist.`);

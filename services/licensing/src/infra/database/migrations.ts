@@ -1,7 +1,8 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { LICENSING_SCHEMA } from './schema';
+import type { ViewMigrations } from '@lm/service-kit';
+import { sql } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+/** The licensing views, in the service's schema; applied in name order by the chassis. */
+export const licensingMigrations: ViewMigrations = {
   '001-license-configurations': {
     async up(db) {
       await db.schema
@@ -121,17 +122,3 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-/** Applies the licensing read-model migrations in the service's own schema. */
-export async function migrateLicensingViews(db: Kysely<any>): Promise<void> {
-  await sql`create schema if not exists ${sql.id(LICENSING_SCHEMA)}`.execute(db);
-  const migrator = new Migrator({
-    db: db.withSchema(LICENSING_SCHEMA),
-    provider,
-    migrationTableSchema: LICENSING_SCHEMA,
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
