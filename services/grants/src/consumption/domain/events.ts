@@ -1,4 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
+import type { CataloguedEvents } from '@lm/contracts';
 
 /** A checkout's kind: the API's two CheckoutTypes, and a borrow (CheckoutBorrowLicense). */
 export type CheckoutKind = LicenseManager.CheckoutType | 'BORROW';
@@ -57,6 +58,9 @@ export type LicenseUsageEvent =
   | { type: 'LicenseUsageReset'; data: { licenseArn: string; usageEpoch: number; resetAt: string } };
 
 export type LicenseUsageEventType = LicenseUsageEvent['type'];
+
+/** Relayed to lm.events.grants.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'grants', LicenseUsageEvent>;
 
 export const LICENSE_USAGE_EVENT_TYPES: readonly LicenseUsageEventType[] = [
   'LicenseCheckedOut',

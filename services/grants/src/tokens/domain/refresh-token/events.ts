@@ -1,4 +1,5 @@
 import type { RefreshToken } from './refresh-tokens';
+import type { CataloguedEvents } from '@lm/contracts';
 
 /**
  * A token is recorded by the SHA-256 of its text: enough to recognise it when it comes back,
@@ -27,3 +28,6 @@ export type AccessTokenEvent = { type: 'AccessTokenIssued'; data: AccessTokenIss
 export const accessTokensStream = (tokenId: string) => `access-tokens-${tokenId}`;
 
 export const REFRESH_TOKEN_EVENT_TYPES: readonly RefreshTokenEvent['type'][] = ['TokenCreated', 'TokenDeleted'];
+
+/** Relayed to lm.events.grants.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'grants', RefreshTokenEvent | AccessTokenEvent>;

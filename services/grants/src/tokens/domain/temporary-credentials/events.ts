@@ -1,3 +1,5 @@
+import type { CataloguedEvents } from '@lm/contracts';
+
 /** Temporary credentials as the events tell of them: who, for what and until when, never the secret or the session token. */
 export interface TemporaryCredentialsIssuedData {
   accessKeyId: string;
@@ -16,3 +18,6 @@ export type TemporaryCredentialsEvent = { type: 'TemporaryCredentialsIssued'; da
 
 /** One stream per set of credentials, named by its access key id. */
 export const temporaryCredentialsStream = (accessKeyId: string) => `temporary-credentials-${accessKeyId}`;
+
+/** Relayed to lm.events.grants.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'grants', TemporaryCredentialsEvent>;
