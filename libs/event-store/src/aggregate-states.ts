@@ -1,4 +1,4 @@
-import type { EventStore, NewEvent, RecordedEvent } from './event-store';
+import type { DomainEvent, EventStore, UntypedEvent } from './event-store';
 
 export interface LoadedState<State> {
   /** The stream's version the state reflects: the expected version of the next append. */
@@ -11,19 +11,20 @@ export interface LoadedState<State> {
  * events after the version it reflects. A hot aggregate (one configuration admitting every
  * launch) is then neither re-read nor re-folded from its first event on every command. Other
  * processes' appends are read in on the next load; the expected-version check covers the rest.
+ * `E` is the union of the events of the streams it holds.
  */
-export class AggregateStates<State> {
+export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
   private readonly entries = new Map<string, LoadedState<State>>();
 
   constructor(
-    private readonly evolve: (state: State, event: RecordedEvent) => State,
+    private readonly evolve: (state: State, event: E) => State,
     private readonly initialState: () => State,
     private readonly maxEntries = 10_000,
   ) {}
 
   /** The state after events not yet stored (to decide a further command on top of them). */
-  applyPending(state: State, events: readonly NewEvent[]): State {
-    return events.reduce((folded, event) => this.evolve(folded, event as unknown as RecordedEvent), state);
+  applyPending(state: State, events: readonly E[]): State {
+    return events.reduce(this.evolve, state);
   }
 
   /** After a successful append: the state it decided on plus its events, at the new version. */
@@ -34,8 +35,8 @@ export class AggregateStates<State> {
 
   async load(store: EventStore, streamName: string): Promise<LoadedState<State>> {
     const cached = this.entries.get(streamName);
-    const { currentVersion, events } = await store.readStream(streamName, { afterVersion: cached?.version ?? 0 });
-    const loaded = { version: currentVersion, state: events.reduce(this.evolve, cached?.state ?? this.initialState()) };
+    const { currentVersion, events } = await store.readStream<E>(streamName, { afterVersion: cached?.version ?? 0 });
+    const loaded = { version: currentVersion, state: this.applyPending(cached?.state ?? this.initialState(), events) };
     // Map order is recency: the least recently loaded stream is the first to be forgotten.
     this.entries.delete(streamName);
     this.entries.set(streamName, loaded);

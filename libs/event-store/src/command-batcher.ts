@@ -1,7 +1,15 @@
-import type { DecisionStream } from './command-handler';
 import { retryingOnConflict } from './command-handler';
 import type { EventStore, NewEvent } from './event-store';
+import {
+  byStreamName,
+  type Decision,
+  type DecisionStream,
+  type DecisionStreams,
+  type MultiStreamDecision,
+  type StreamDecision,
+} from './multi-stream-decision';
 
+/** The untyped form of a batched command, by stream name (kept until its last callers move to the typed one). */
 export interface BatchedCommand {
   streams: DecisionStream[];
   /** Decides on the states, which already include the decisions of the batch's earlier commands. */
@@ -9,7 +17,7 @@ export interface BatchedCommand {
 }
 
 interface Pending {
-  command: BatchedCommand;
+  command: StreamDecision;
   resolve: (decided: Map<string, NewEvent[]>) => void;
   reject: (error: unknown) => void;
 }
@@ -30,7 +38,24 @@ export class CommandBatcher {
     private readonly maxBatch = 64,
   ) {}
 
-  submit(key: string, command: BatchedCommand): Promise<Map<string, NewEvent[]>> {
+  /**
+   * Decides `decision` in the batch of `key` (see handleMultiStreamCommand for its form; its
+   * states include the decisions of the batch's earlier commands) and resolves with what it
+   * decided once that is appended.
+   */
+  submit<S extends DecisionStreams>(key: string, decision: MultiStreamDecision<S>): Promise<Decision<S>>;
+  submit(key: string, command: BatchedCommand): Promise<Map<string, NewEvent[]>>;
+  async submit<S extends DecisionStreams>(
+    key: string,
+    command: MultiStreamDecision<S> | BatchedCommand,
+  ): Promise<Decision<S> | Map<string, NewEvent[]>> {
+    if (Array.isArray(command.streams)) return this.enqueue(key, command as BatchedCommand);
+    const lowered = byStreamName(command as MultiStreamDecision<S>);
+    await this.enqueue(key, lowered);
+    return lowered.decided();
+  }
+
+  private enqueue(key: string, command: StreamDecision): Promise<Map<string, NewEvent[]>> {
     return new Promise((resolve, reject) => {
       const queued = this.queues.get(key);
       if (queued) {
@@ -61,7 +86,7 @@ export class CommandBatcher {
     }
   }
 
-  private async decideAndAppend(commands: BatchedCommand[]): Promise<Outcome[]> {
+  private async decideAndAppend(commands: StreamDecision[]): Promise<Outcome[]> {
     const streams = new Map(commands.flatMap((command) => command.streams).map((stream) => [stream.name, stream]));
     return retryingOnConflict([...streams.keys()], 100, async () => {
       const loaded = await Promise.all(

@@ -1,9 +1,19 @@
-import { ExpectedVersionConflictError, type AppendResult, type EventStore, type NewEvent } from './event-store';
-import type { AggregateStates } from './aggregate-states';
+import {
+  ExpectedVersionConflictError,
+  type AppendResult,
+  type DomainEvent,
+  type EventStore,
+  type NewEvent,
+} from './event-store';
+import {
+  byStreamName,
+  type Decision,
+  type DecisionStream,
+  type DecisionStreams,
+  type MultiStreamDecision,
+  type StreamDecision,
+} from './multi-stream-decision';
 import { processStreamLocks } from './stream-locks';
-
-/** An event as a decider produces it: its data is the aggregate's own typed shape. */
-export type DomainEvent = { type: string; data: object; metadata?: Record<string, unknown> };
 
 /**
  * An aggregate's behaviour as pure functions: `decide` turns a command and the current state
@@ -76,30 +86,55 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<CommandResult<Event, State>> {
   return retryingOnConflict([streamName], options.maxAttempts ?? 50, async (attempt) => {
     const { currentVersion, events } =
-      attempt === 1 && options.assumeNewStream ? { currentVersion: 0, events: [] } : await store.readStream(streamName);
-    const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+      attempt === 1 && options.assumeNewStream
+        ? { currentVersion: 0, events: [] }
+        : await store.readStream<Event>(streamName);
+    const state = events.reduce(decider.evolve, decider.initialState());
     const newEvents = decider.decide(command, state);
     if (newEvents.length === 0) return { state, newEvents };
-    const appended = await store.append(streamName, newEvents as NewEvent[], { expectedVersion: currentVersion });
+    const appended = await store.append(streamName, newEvents, { expectedVersion: currentVersion });
     return { state: newEvents.reduce(decider.evolve, state), newEvents, appended };
   });
-}
-
-/** A stream a multi-stream decision reads, with where its folded state is kept. */
-export interface DecisionStream {
-  name: string;
-  states: AggregateStates<any>;
 }
 
 /**
  * A decision over several streams (aggregates), appended all or nothing: loads every stream's
  * state, lets `decide` decide on them, and appends each stream's new events at the version its
- * state reflects. A conflict on any of them decides again on fresh state.
+ * state reflects. A conflict on any of them decides again on fresh state. Streams are given by
+ * role, `{ resource: stream(name, states), configurations: streamGroup(arnToStream, states) }`;
+ * `decide` gets each role's state and returns each role's events; the result is the decision
+ * that was appended.
  */
+export async function handleMultiStreamCommand<S extends DecisionStreams>(
+  store: EventStore,
+  decision: MultiStreamDecision<S>,
+  options?: { maxAttempts?: number },
+): Promise<Decision<S>>;
+/** The untyped form, by stream name (kept until its last callers move to the typed one). */
 export async function handleMultiStreamCommand(
   store: EventStore,
   streams: DecisionStream[],
   decide: (states: Map<string, unknown>) => Map<string, NewEvent[]>,
+  options?: { maxAttempts?: number },
+): Promise<Map<string, NewEvent[]>>;
+export async function handleMultiStreamCommand<S extends DecisionStreams>(
+  store: EventStore,
+  decisionOrStreams: MultiStreamDecision<S> | DecisionStream[],
+  decideOrOptions?: ((states: Map<string, unknown>) => Map<string, NewEvent[]>) | { maxAttempts?: number },
+  untypedOptions?: { maxAttempts?: number },
+): Promise<Decision<S> | Map<string, NewEvent[]>> {
+  if (Array.isArray(decisionOrStreams)) {
+    const decide = decideOrOptions as (states: ReadonlyMap<string, unknown>) => Map<string, NewEvent[]>;
+    return decideAndAppend(store, { streams: decisionOrStreams, decide }, untypedOptions);
+  }
+  const lowered = byStreamName(decisionOrStreams);
+  await decideAndAppend(store, lowered, decideOrOptions as { maxAttempts?: number } | undefined);
+  return lowered.decided();
+}
+
+async function decideAndAppend(
+  store: EventStore,
+  { streams, decide }: StreamDecision,
   options: { maxAttempts?: number } = {},
 ): Promise<Map<string, NewEvent[]>> {
   const unique = [...new Map(streams.map((stream) => [stream.name, stream])).values()];

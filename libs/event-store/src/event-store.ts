@@ -7,6 +7,25 @@ export interface NewEvent<Type extends string = string, Data extends object = ob
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * An event as the domain declares it: a member of an aggregate's union of events, `type` its
+ * discriminant. Deciders produce them, `evolve` folds them.
+ */
+export type DomainEvent = { type: string; data: object; metadata?: Record<string, unknown> };
+
+/** An event of no declared union: what untyped reads return. */
+export type UntypedEvent = { type: string; data: Record<string, unknown> };
+
+/** What the store adds to an event when it records it. */
+export type RecordedEnvelope = Omit<RecordedEvent, 'type' | 'data'>;
+
+/**
+ * The recorded form of a domain event union, member by member: `switch (event.type)` on a
+ * `Recorded<LicenseEvent>` narrows `event.data`, and a recorded event is still an `E`, so it can
+ * be folded by the aggregate's `evolve`.
+ */
+export type Recorded<E extends DomainEvent> = E & RecordedEnvelope;
+
 /** An event as the store recorded it. */
 export interface RecordedEvent<Type extends string = string, Data extends object = Record<string, unknown>> {
   eventId: string;
@@ -44,10 +63,10 @@ export interface AppendResult {
   position: string;
 }
 
-export interface ReadStreamResult {
+export interface ReadStreamResult<E extends DomainEvent = UntypedEvent> {
   /** 0 when the stream does not exist. */
   currentVersion: number;
-  events: RecordedEvent[];
+  events: Recorded<E>[];
 }
 
 /** Where a durable subscription or a projection has got to. Kept in PostgreSQL by every adapter. */
@@ -69,11 +88,14 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
-export interface SubscribeOptions {
+export interface SubscribeOptions<E extends DomainEvent = UntypedEvent> {
   /** Durable name: the checkpoint is kept under it. */
   name: string;
-  /** Called with batches in global order; the checkpoint moves after the handler resolves. */
-  handler: (events: RecordedEvent[]) => Promise<void>;
+  /**
+   * Called with batches in global order; the checkpoint moves after the handler resolves. Every
+   * stream's events arrive: `E` is the union of all the types the handler may be given.
+   */
+  handler: (events: Recorded<E>[]) => Promise<void>;
   batchSize?: number;
   pollIntervalMs?: number;
 }
@@ -104,20 +126,27 @@ export interface EventStore {
    * transactions: the appends run one after another, and a conflict leaves the earlier ones in.
    */
   appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
-  /** The stream's events (only those after `afterVersion` when given: for a caller that has the rest). */
-  readStream(streamName: string, options?: { afterVersion?: number }): Promise<ReadStreamResult>;
   /**
-   * Events of every stream after `after` (exclusive), in commit order. Never returns an event
-   * while an earlier-ordered one could still become visible (a transaction that commits late).
+   * The stream's events (only those after `afterVersion` when given: for a caller that has the
+   * rest), upcast to their types' current schema. `E` is the stream's event union: the store
+   * does not check it, the stream's name implies it.
    */
-  readAll(options?: { after?: string; limit?: number }): Promise<RecordedEvent[]>;
+  readStream<E extends DomainEvent = UntypedEvent>(
+    streamName: string,
+    options?: { afterVersion?: number },
+  ): Promise<ReadStreamResult<E>>;
+  /**
+   * Events of every stream after `after` (exclusive), in commit order, upcast. Never returns an
+   * event while an earlier-ordered one could still become visible (a transaction that commits late).
+   */
+  readAll<E extends DomainEvent = UntypedEvent>(options?: { after?: string; limit?: number }): Promise<Recorded<E>[]>;
   /**
    * Position of the last event recorded so far, undefined when the store is empty. readAll may
    * hold it back for a moment while earlier-ordered transactions are still in flight.
    */
   headPosition(): Promise<string | undefined>;
   /** Polls readAll from the durable checkpoint and feeds the handler; at-least-once. */
-  subscribe(options: SubscribeOptions): Subscription;
+  subscribe<E extends DomainEvent = UntypedEvent>(options: SubscribeOptions<E>): Subscription;
   readonly checkpoints: CheckpointStore;
   /** Stops the subscriptions started from this store. The Kysely instance stays open: the caller owns it. */
   close(): Promise<void>;
@@ -129,20 +158,28 @@ export interface EventStore {
  * purpose is to refuse: throwing from `handle` rolls the whole append back. Only adapters with
  * `capabilities.transactionalGuards` accept guards.
  */
-export type Guard<DB = any> = Projection<DB>;
+export type Guard<E extends DomainEvent = any, DB = any> = Projection<E, DB>;
 
 /**
- * A read model fed by events. `handle` writes view rows inside the transaction it is given,
+ * A read model fed by the events of `E` (build one with defineProjection, which checks the
+ * event types against the union). `handle` writes view rows inside the transaction it is given,
  * and must be idempotent for events it has already applied.
+ *
+ * A bare `Projection` is one of any union (what a store holds). `E` that is not an event union
+ * is the untyped form written before the typed API (its first parameter was the database): it
+ * handles RecordedEvent. That form goes once no projection uses it.
  */
-export interface Projection<DB = any> {
+export interface Projection<E = any, DB = any> {
   name: string;
   /** Event types this projection reads; others are skipped. */
-  eventTypes: readonly string[];
-  handle(events: RecordedEvent[], trx: Transaction<DB>): Promise<void>;
+  eventTypes: readonly EventTypeOf<E>[];
+  handle(events: RecordedOf<E>[], trx: Transaction<DB>): Promise<void>;
   /** Deletes every row of the view (used before a rebuild). */
   truncate(db: Kysely<DB> | Transaction<DB>): Promise<void>;
 }
+
+type EventTypeOf<E> = E extends DomainEvent ? E['type'] : string;
+type RecordedOf<E> = E extends DomainEvent ? Recorded<E> : RecordedEvent;
 
 export class ExpectedVersionConflictError extends Error {
   constructor(

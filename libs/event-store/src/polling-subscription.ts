@@ -20,7 +20,8 @@ export class PollingSubscription implements Subscription {
 
   constructor(
     private readonly source: Pick<EventStore, 'readAll'> & { checkpoints: CheckpointStore },
-    private readonly options: SubscribeOptions,
+    // Any union: the registry holds the subscriptions of every handler's events.
+    private readonly options: SubscribeOptions<any>,
     private readonly logger: EventStoreLogger,
   ) {
     this.loop = this.run();
@@ -91,7 +92,7 @@ export class SubscriptionRegistry {
 
   start(
     source: ConstructorParameters<typeof PollingSubscription>[0],
-    options: SubscribeOptions,
+    options: SubscribeOptions<any>,
     logger: EventStoreLogger,
   ): Subscription {
     const subscription = new PollingSubscription(source, options, logger);

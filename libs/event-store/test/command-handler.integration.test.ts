@@ -5,7 +5,10 @@ import {
   createEventStore,
   eventStoreCounters,
   handleCommand,
+  handleMultiStreamCommand,
   retryingOnConflict,
+  stream,
+  streamGroup,
   type Decider,
   type EventStore,
 } from '../src';
@@ -56,11 +59,9 @@ describe('handleCommand', () => {
       Array.from({ length: 40 }, () => handleCommand(store, stream, counter, { type: 'Increment' })),
     );
     expect(results.filter((r) => r.newEvents.length === 1)).toHaveLength(15);
-    const { events, currentVersion } = await store.readStream(stream);
+    const { events, currentVersion } = await store.readStream<CounterEvent>(stream);
     expect(currentVersion).toBe(16);
-    expect(events.reduce((s, e) => counter.evolve(s, e as unknown as CounterEvent), counter.initialState()).value).toBe(
-      15,
-    );
+    expect(events.reduce(counter.evolve, counter.initialState()).value).toBe(15);
   });
 
   it('with assumeNewStream on a stream that exists, reads it and decides on its real state', async () => {
@@ -187,5 +188,94 @@ describe('CommandBatcher', () => {
     // Fewer transactions than commands: the events of one batch share a transaction id.
     const transactions = new Set(events.map((event) => event.position.split(':')[0]));
     expect(transactions.size).toBeLessThan(30);
+  });
+});
+
+type TreasuryEvent = { type: 'Funded'; data: { amount: number } } | { type: 'PaidOut'; data: { amount: number } };
+type AccountEvent = { type: 'Credited'; data: { amount: number; from: string } };
+
+/** A treasury paying the same amount to several accounts in one decision: typed by role, accounts as a group. */
+function payroll() {
+  const treasuries = new AggregateStates<number, TreasuryEvent>(
+    (balance, event) => (event.type === 'Funded' ? balance + event.data.amount : balance - event.data.amount),
+    () => 0,
+  );
+  const accounts = new AggregateStates<number, AccountEvent>(
+    (balance, event) => balance + event.data.amount,
+    () => 0,
+  );
+  const payOut = (treasury: string, recipients: string[], amount: number) => ({
+    streams: {
+      treasury: stream(treasury, treasuries),
+      accounts: streamGroup(
+        recipients.map((id) => [id, `${treasury}-account-${id}`] as const),
+        accounts,
+      ),
+    },
+    decide: (states: { treasury: number; accounts: ReadonlyMap<string, number> }) => {
+      const total = amount * states.accounts.size;
+      if (states.treasury < total) throw new Error(`only ${states.treasury} left`);
+      const credited = new Map(
+        [...states.accounts.keys()].map((id) => [
+          id,
+          [{ type: 'Credited' as const, data: { amount, from: treasury } }],
+        ]),
+      );
+      return { treasury: [{ type: 'PaidOut' as const, data: { amount: total } }], accounts: credited };
+    },
+  });
+  return { treasuries, accounts, payOut };
+}
+
+describe('handleMultiStreamCommand, typed by role', () => {
+  it("decides on each role's state (a group's by key) and appends each role's events to its streams, all or nothing", async () => {
+    const treasury = uniqueName('treasury');
+    const { payOut } = payroll();
+    await store.append(treasury, [{ type: 'Funded', data: { amount: 10 } }]);
+
+    const decided = await handleMultiStreamCommand(store, payOut(treasury, ['a', 'b'], 3));
+    expect(decided.treasury).toEqual([{ type: 'PaidOut', data: { amount: 6 } }]);
+    expect([...decided.accounts!.keys()]).toEqual(['a', 'b']);
+    expect((await store.readStream(treasury)).currentVersion).toBe(2);
+    expect((await store.readStream<AccountEvent>(`${treasury}-account-b`)).events.map((e) => e.data)).toEqual([
+      { amount: 3, from: treasury },
+    ]);
+
+    // 4 left: paying 3 to two more accounts is refused, and none of them is credited.
+    await expect(handleMultiStreamCommand(store, payOut(treasury, ['c', 'd'], 3))).rejects.toThrow('only 4 left');
+    expect((await store.readStream(`${treasury}-account-c`)).currentVersion).toBe(0);
+    expect((await store.readStream(treasury)).currentVersion).toBe(2);
+  });
+
+  it('refuses a decision that names a key outside its group', async () => {
+    const treasury = uniqueName('treasury');
+    const { payOut } = payroll();
+    await store.append(treasury, [{ type: 'Funded', data: { amount: 10 } }]);
+    const decision = payOut(treasury, ['a'], 1);
+    const stray = { ...decision, decide: () => ({ accounts: new Map([['z', []]]) }) };
+    await expect(handleMultiStreamCommand(store, stray)).rejects.toThrow(/names z, not one of accounts/);
+  });
+
+  it('through the CommandBatcher: each command resolves with its own decision, and the treasury never goes below zero', async () => {
+    const treasury = uniqueName('treasury');
+    const { payOut } = payroll();
+    await store.append(treasury, [{ type: 'Funded', data: { amount: 20 } }]);
+    const batcher = new CommandBatcher(store);
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        batcher.submit(treasury, payOut(treasury, [`p${i}`, `q${i}`], 3)).catch((error: Error) => error.message),
+      ),
+    );
+    const paid = outcomes.filter((outcome) => typeof outcome !== 'string');
+    expect(paid).toHaveLength(3);
+    for (const decided of paid) {
+      expect(decided.treasury).toEqual([{ type: 'PaidOut', data: { amount: 6 } }]);
+      expect(decided.accounts?.size).toBe(2);
+    }
+    expect(outcomes.filter((outcome) => typeof outcome === 'string')).toEqual(Array(7).fill('only 2 left'));
+    const { events } = await store.readStream<TreasuryEvent>(treasury);
+    expect(
+      events.reduce((balance, e) => (e.type === 'Funded' ? balance + e.data.amount : balance - e.data.amount), 0),
+    ).toBe(2);
   });
 });

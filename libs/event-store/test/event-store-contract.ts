@@ -69,7 +69,9 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         data: { name: 'Windows Server' },
         metadata: { correlationId: 'c-1' },
       });
-      expect(events[1].metadata).toEqual({});
+      // The store stamps the schema version of the event's data (1 for a type without upcasters).
+      expect(events[0].metadata).toEqual({ correlationId: 'c-1', schemaVersion: 1 });
+      expect(events[1].metadata).toEqual({ schemaVersion: 1 });
       expect(events[0].eventId).toMatch(/^[0-9a-f-]{36}$/);
       expect(new Set(events.map((e) => e.eventId)).size).toBe(3);
       expect(events[0].recordedAt).toBeInstanceOf(Date);

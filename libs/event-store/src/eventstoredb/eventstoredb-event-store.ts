@@ -14,9 +14,11 @@ import {
 } from '@eventstore/db-client';
 import type { Kysely } from 'kysely';
 import { assertAppendable } from '../append-validation';
+import { EventSchemas, type Upcasters } from '../event-schemas';
 import {
   ExpectedVersionConflictError,
   type AppendResult,
+  type DomainEvent,
   type EventStore,
   type EventStoreCapabilities,
   type ExpectedVersion,
@@ -24,10 +26,12 @@ import {
   type NewEvent,
   type Projection,
   type ReadStreamResult,
+  type Recorded,
   type RecordedEvent,
   type StreamAppend,
   type SubscribeOptions,
   type Subscription,
+  type UntypedEvent,
 } from '../event-store';
 import { consoleLogger, describeError, type EventStoreLogger } from '../logger';
 import { SubscriptionRegistry } from '../polling-subscription';
@@ -56,6 +60,8 @@ export interface EventStoreDbEventStoreOptions {
   projections?: Projection[];
   /** Refused: EventStoreDB appends cannot share a transaction with a guard (see capabilities). */
   guards?: Guard[];
+  /** By event type: bring the data of events recorded at older schema versions to the current shape. */
+  upcasters?: Upcasters;
   logger?: EventStoreLogger;
 }
 
@@ -66,6 +72,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly db: Kysely<any>;
   private readonly projections: Projection[];
+  private readonly schemas: EventSchemas;
   private readonly logger: EventStoreLogger;
   private readonly subscriptions = new SubscriptionRegistry();
   /** Tail of this process's projection catch-ups: they run one after another. */
@@ -81,6 +88,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.client = EventStoreDBClient.connectionString(options.url);
     this.db = options.db;
     this.projections = options.projections ?? [];
+    this.schemas = new EventSchemas(options.upcasters);
     this.logger = options.logger ?? consoleLogger;
     this.checkpoints = new PostgresCheckpointStore(options.db, options.schema);
   }
@@ -95,9 +103,11 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       result = await this.client.appendToStream(
         streamName,
-        events.map((event) =>
-          jsonEvent({ type: event.type, data: event.data as JSONType, metadata: event.metadata ?? {} }),
-        ),
+        this.schemas
+          .stamp(events)
+          .map((event) =>
+            jsonEvent({ type: event.type, data: event.data as JSONType, metadata: event.metadata ?? {} }),
+          ),
         { expectedRevision: toExpectedRevision(expectedVersion) },
       );
     } catch (error) {
@@ -120,10 +130,10 @@ export class EventStoreDbEventStore implements EventStore {
     return results;
   }
 
-  async readStream(
+  async readStream<E extends DomainEvent = UntypedEvent>(
     streamName: string,
     { afterVersion = 0 }: { afterVersion?: number } = {},
-  ): Promise<ReadStreamResult> {
+  ): Promise<ReadStreamResult<E>> {
     const events: RecordedEvent[] = [];
     try {
       // Revisions count from 0: the event at version v has revision v - 1.
@@ -136,16 +146,20 @@ export class EventStoreDbEventStore implements EventStore {
       if (error instanceof StreamNotFoundError) return { currentVersion: 0, events: [] };
       throw error;
     }
-    return { currentVersion: events.length === 0 ? afterVersion : events[events.length - 1].streamVersion, events };
+    return {
+      currentVersion: events.length === 0 ? afterVersion : events[events.length - 1].streamVersion,
+      events: this.schemas.upcast<E>(events),
+    };
   }
 
   /**
    * $all is already in commit order and never changes behind a reader. System records are read
    * but not returned, so a page may take several reads to fill.
    */
-  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<
-    RecordedEvent[]
-  > {
+  async readAll<E extends DomainEvent = UntypedEvent>({
+    after,
+    limit = DEFAULT_READ_ALL_LIMIT,
+  }: { after?: string; limit?: number } = {}): Promise<Recorded<E>[]> {
     const events: RecordedEvent[] = [];
     let from: ReadPosition = after === undefined ? START : positionOfToken(after);
     let lastSeen = after;
@@ -158,9 +172,9 @@ export class EventStoreDbEventStore implements EventStore {
         lastSeen = token;
         if (!isUserEvent(event)) continue;
         events.push(recordedEventFromEsdb(event));
-        if (events.length === limit) return events;
+        if (events.length === limit) return this.schemas.upcast<E>(events);
       }
-      if (page.length < limit + 1) return events;
+      if (page.length < limit + 1) return this.schemas.upcast<E>(events);
       from = page[page.length - 1].position;
     }
   }
@@ -176,7 +190,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  subscribe(options: SubscribeOptions): Subscription {
+  subscribe<E extends DomainEvent = UntypedEvent>(options: SubscribeOptions<E>): Subscription {
     return this.subscriptions.start(this, options, this.logger);
   }
 

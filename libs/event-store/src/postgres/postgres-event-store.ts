@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { assertAppendable } from '../append-validation';
+import { EventSchemas, type Upcasters } from '../event-schemas';
 import {
   ExpectedVersionConflictError,
   type AppendResult,
+  type DomainEvent,
   type EventStore,
   type EventStoreCapabilities,
   type ExpectedVersion,
@@ -11,10 +13,12 @@ import {
   type NewEvent,
   type Projection,
   type ReadStreamResult,
+  type Recorded,
   type RecordedEvent,
   type StreamAppend,
   type SubscribeOptions,
   type Subscription,
+  type UntypedEvent,
 } from '../event-store';
 import { consoleLogger, type EventStoreLogger } from '../logger';
 import { SubscriptionRegistry } from '../polling-subscription';
@@ -35,6 +39,8 @@ export interface PostgresEventStoreOptions {
   projections?: Projection[];
   /** Run inside each append's transaction, before the projections: one that throws rolls the append back. */
   guards?: Guard[];
+  /** By event type: bring the data of events recorded at older schema versions to the current shape. */
+  upcasters?: Upcasters;
   logger?: EventStoreLogger;
 }
 
@@ -46,6 +52,7 @@ export class PostgresEventStore implements EventStore {
   private readonly schema: string;
   /** Guards first: a refused append does no projection work. */
   private readonly inline: Projection[];
+  private readonly schemas: EventSchemas;
   private readonly logger: EventStoreLogger;
   private readonly subscriptions = new SubscriptionRegistry();
 
@@ -54,6 +61,7 @@ export class PostgresEventStore implements EventStore {
     this.db = options.db;
     this.schema = options.schema;
     this.inline = [...(options.guards ?? []), ...(options.projections ?? [])];
+    this.schemas = new EventSchemas(options.upcasters);
     this.logger = options.logger ?? consoleLogger;
     this.checkpoints = new PostgresCheckpointStore(this.db, this.schema);
   }
@@ -85,10 +93,10 @@ export class PostgresEventStore implements EventStore {
         const recorded: RecordedEvent[] = [];
         const byStream = new Map<string, AppendResult>();
         for (const { streamName, events, expectedVersion = 'any' } of ordered) {
-          const rows = await this.appendRows(trx, streamName, expectedVersion, events);
+          const rows = await this.appendRows(trx, streamName, expectedVersion, this.schemas.stamp(events));
           const last = rows[rows.length - 1];
           byStream.set(streamName, { nextExpectedVersion: last.streamVersion, position: last.position });
-          recorded.push(...rows);
+          recorded.push(...this.schemas.upcast<UntypedEvent>(rows));
         }
         for (const projection of projections) {
           const handled = eventsForProjection(projection, recorded);
@@ -112,10 +120,10 @@ export class PostgresEventStore implements EventStore {
     return appends.map(({ streamName }) => results.get(streamName)!);
   }
 
-  async readStream(
+  async readStream<E extends DomainEvent = UntypedEvent>(
     streamName: string,
     { afterVersion = 0 }: { afterVersion?: number } = {},
-  ): Promise<ReadStreamResult> {
+  ): Promise<ReadStreamResult<E>> {
     const rows = (await this.db
       .withSchema(this.schema)
       .selectFrom('events')
@@ -124,7 +132,7 @@ export class PostgresEventStore implements EventStore {
       .where('stream_version', '>', afterVersion)
       .orderBy('stream_version')
       .execute()) as EventRow[];
-    const events = rows.map(recordedEventFromRow);
+    const events = this.schemas.upcast<E>(rows.map(recordedEventFromRow));
     return { currentVersion: events.length === 0 ? afterVersion : events[events.length - 1].streamVersion, events };
   }
 
@@ -136,9 +144,10 @@ export class PostgresEventStore implements EventStore {
    * has the lower transaction id, so real-time order is kept. The price: a long-running
    * transaction anywhere on the server holds readers back until it ends.
    */
-  async readAll({ after, limit = DEFAULT_READ_ALL_LIMIT }: { after?: string; limit?: number } = {}): Promise<
-    RecordedEvent[]
-  > {
+  async readAll<E extends DomainEvent = UntypedEvent>({
+    after,
+    limit = DEFAULT_READ_ALL_LIMIT,
+  }: { after?: string; limit?: number } = {}): Promise<Recorded<E>[]> {
     let query = this.db
       .withSchema(this.schema)
       .selectFrom('events')
@@ -155,7 +164,7 @@ export class PostgresEventStore implements EventStore {
       .orderBy('global_position')
       .limit(limit)
       .execute()) as EventRow[];
-    return rows.map(recordedEventFromRow);
+    return this.schemas.upcast<E>(rows.map(recordedEventFromRow));
   }
 
   async headPosition(): Promise<string | undefined> {
@@ -170,7 +179,7 @@ export class PostgresEventStore implements EventStore {
     return row && positionOfRow(row);
   }
 
-  subscribe(options: SubscribeOptions): Subscription {
+  subscribe<E extends DomainEvent = UntypedEvent>(options: SubscribeOptions<E>): Subscription {
     return this.subscriptions.start(this, options, this.logger);
   }
 

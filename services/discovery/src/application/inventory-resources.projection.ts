@@ -1,5 +1,5 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection, type Recorded } from '@lm/event-store';
+import type { Transaction } from 'kysely';
 import type { InventoryResourceEvent, ResourceIdentity } from '../domain/inventory-resource/events';
 import { INVENTORY_RESOURCE_EVENT_TYPES } from '../domain/inventory-resource/events';
 import {
@@ -23,7 +23,7 @@ function byKey(db: Db, key: ResourceIdentity) {
 /** The resource's state before an event, from its row; 'already-applied' for a replayed event. */
 async function stateBefore(
   db: Db,
-  event: RecordedEvent & InventoryResourceEvent,
+  event: Recorded<InventoryResourceEvent>,
 ): Promise<InventoryResourceState | 'already-applied'> {
   const row = await byKey(db, event.data).select(['version', 'document']).forUpdate().executeTakeFirst();
   if (row && row.version >= event.streamVersion) return 'already-applied';
@@ -36,13 +36,12 @@ async function stateBefore(
  * identity, which is the row's key; rows remember the stream version they reflect, so replays
  * change nothing.
  */
-export const inventoryResourcesProjection: Projection<any> = {
+export const inventoryResourcesProjection = defineProjection<InventoryResourceEvent, DiscoveryDatabase>()({
   name: 'inventory-resources',
   eventTypes: INVENTORY_RESOURCE_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Db).withSchema(DISCOVERY_SCHEMA);
-    for (const recorded of events) {
-      const event = recorded as unknown as RecordedEvent & InventoryResourceEvent;
+  async handle(events, trx) {
+    const db = trx.withSchema(DISCOVERY_SCHEMA);
+    for (const event of events) {
       const before = await stateBefore(db, event);
       if (before === 'already-applied') continue;
       const after = evolveInventoryResource(before, event);
@@ -79,7 +78,7 @@ export const inventoryResourcesProjection: Projection<any> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<any>) {
+  async truncate(db) {
     await db.withSchema(DISCOVERY_SCHEMA).deleteFrom('inventory_resources').execute();
   },
-};
+});

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AggregateStates } from '@lm/event-store';
 import { licenseConfigurationDecider } from '../domain/license-configuration/decide';
-import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
-import type { LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
-import {
-  evolveResourceSpecifications,
-  type ResourceSpecificationsEvent,
-  type ResourceSpecificationsState,
-} from '../domain/license-specifications/resource-specifications';
+import { evolveResourceSpecifications } from '../domain/license-specifications/resource-specifications';
 
 /**
  * The service's folded aggregates, kept between commands: a configuration that admits every
@@ -15,13 +9,10 @@ import {
  */
 @Injectable()
 export class LicensingAggregateStates {
-  readonly configurations = new AggregateStates<LicenseConfigurationState>(
-    (state, event) => licenseConfigurationDecider.evolve(state, event as unknown as LicenseConfigurationEvent),
+  readonly configurations = new AggregateStates(
+    licenseConfigurationDecider.evolve,
     licenseConfigurationDecider.initialState,
   );
 
-  readonly specifications = new AggregateStates<ResourceSpecificationsState>(
-    (state, event) => evolveResourceSpecifications(state, event as unknown as ResourceSpecificationsEvent),
-    () => undefined,
-  );
+  readonly specifications = new AggregateStates(evolveResourceSpecifications, () => undefined);
 }

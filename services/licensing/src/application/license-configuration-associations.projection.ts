@@ -1,5 +1,4 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection } from '@lm/event-store';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { licenseConfigurationIdOfStream } from '../domain/license-configuration/decide';
@@ -8,7 +7,10 @@ import { licenseConfigurationIdOfStream } from '../domain/license-configuration/
  * The association rows behind ListAssociations, ListUsage and ListLicenseSpecificationsForResource
  * (with the affinity holds the sweeper ends), and the failure rows behind ListFailures.
  */
-export const licenseConfigurationAssociationsProjection: Projection<any> = {
+export const licenseConfigurationAssociationsProjection = defineProjection<
+  LicenseConfigurationEvent,
+  LicensingDatabase
+>()({
   name: 'license-configuration-associations',
   eventTypes: [
     'ResourceAssociated',
@@ -17,11 +19,10 @@ export const licenseConfigurationAssociationsProjection: Projection<any> = {
     'AffinityHoldStarted',
     'LicenseOperationFailed',
   ],
-  async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
-    for (const recorded of events) {
-      const configurationId = licenseConfigurationIdOfStream(recorded.streamName);
-      const event = recorded as unknown as LicenseConfigurationEvent;
+  async handle(events, trx) {
+    const db = trx.withSchema(LICENSING_SCHEMA);
+    for (const event of events) {
+      const configurationId = licenseConfigurationIdOfStream(event.streamName);
       if (event.type === 'ResourceAssociated') {
         const a = event.data;
         const row = {
@@ -58,7 +59,7 @@ export const licenseConfigurationAssociationsProjection: Projection<any> = {
           .insertInto('license_operation_failures')
           .values({
             configuration_id: configurationId,
-            stream_version: recorded.streamVersion,
+            stream_version: event.streamVersion,
             operation_name: f.operationName,
             resource_arn: f.resourceArn,
             resource_type: f.resourceType,
@@ -78,8 +79,8 @@ export const licenseConfigurationAssociationsProjection: Projection<any> = {
       }
     }
   },
-  async truncate(db: Kysely<any>) {
+  async truncate(db) {
     await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_configuration_associations').execute();
     await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_operation_failures').execute();
   },
-};
+});

@@ -1,5 +1,5 @@
-import type { Guard, RecordedEvent } from '@lm/event-store';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { defineGuard } from '@lm/event-store';
+import { sql } from 'kysely';
 import { resourceLimitExceeded } from '../domain/license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
@@ -10,15 +10,14 @@ import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/sche
  * counter row's lock orders concurrent creates of one account, and a create that would pass
  * the quota throws, which rolls its append back. So the quota holds under any load.
  */
-export function licenseConfigurationQuotaGuard(quota: number): Guard<any> {
-  return {
+export function licenseConfigurationQuotaGuard(quota: number) {
+  return defineGuard<LicenseConfigurationEvent, LicensingDatabase>()({
     name: 'license-configuration-quota',
     eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationDeleted'],
-    async handle(events: RecordedEvent[], trx: Transaction<any>) {
-      const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
-      for (const recorded of events) {
-        const event = recorded as unknown as LicenseConfigurationEvent & RecordedEvent;
-        const { ownerAccountId, region } = event.data as { ownerAccountId: string; region: string };
+    async handle(events, trx) {
+      const db = trx.withSchema(LICENSING_SCHEMA);
+      for (const event of events) {
+        const { ownerAccountId, region } = event.data;
         const delta = event.type === 'LicenseConfigurationCreated' ? 1 : -1;
         const row = await db
           .insertInto('license_configuration_counts')
@@ -35,8 +34,8 @@ export function licenseConfigurationQuotaGuard(quota: number): Guard<any> {
         }
       }
     },
-    async truncate(db: Kysely<any>) {
+    async truncate(db) {
       await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_configuration_counts').execute();
     },
-  };
+  });
 }

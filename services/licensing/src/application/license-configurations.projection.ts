@@ -1,5 +1,5 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection, type Recorded } from '@lm/event-store';
+import type { Transaction } from 'kysely';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '../domain/license-configuration/decide';
 import {
@@ -15,7 +15,7 @@ import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/sche
 async function stateBefore(
   db: Transaction<LicensingDatabase>,
   id: string,
-  event: RecordedEvent,
+  event: Recorded<LicenseConfigurationEvent>,
 ): Promise<LicenseConfigurationState | 'already-applied'> {
   if (event.type === 'LicenseConfigurationCreated') return { status: 'absent' };
   const row = await db
@@ -34,7 +34,7 @@ async function stateBefore(
  * the stream version they reflect, which makes replays and redeliveries harmless. Associations are
  * not in the row (a configuration admitting every launch would rewrite an ever larger row).
  */
-export const licenseConfigurationsProjection: Projection<any> = {
+export const licenseConfigurationsProjection = defineProjection<LicenseConfigurationEvent, LicensingDatabase>()({
   name: 'license-configurations',
   // The settings only: associations and consumption are kept by the associations projection.
   eventTypes: [
@@ -44,14 +44,14 @@ export const licenseConfigurationsProjection: Projection<any> = {
     'LicenseConfigurationUntagged',
     'LicenseConfigurationDeleted',
   ],
-  async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
+  async handle(events, trx) {
+    const db = trx.withSchema(LICENSING_SCHEMA);
     for (const event of events) {
       if (!isLicenseConfigurationStream(event.streamName)) continue;
       const id = licenseConfigurationIdOfStream(event.streamName);
       const before = await stateBefore(db, id, event);
       if (before === 'already-applied') continue;
-      const after = evolveLicenseConfiguration(before, event as unknown as LicenseConfigurationEvent);
+      const after = evolveLicenseConfiguration(before, event);
       if (after.status !== 'present') {
         await db.deleteFrom('license_configurations').where('id', '=', id).execute();
         continue;
@@ -76,7 +76,7 @@ export const licenseConfigurationsProjection: Projection<any> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<any>) {
+  async truncate(db) {
     await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_configurations').execute();
   },
-};
+});

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
+import { CommandBatcher, stream, streamGroup, type EventStore } from '@lm/event-store';
 import { resourceArn } from '@lm/contracts';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
@@ -9,15 +9,11 @@ import { parseLicenseConfigurationArn } from '../domain/license-configuration/ar
 import { licenseConfigurationStream } from '../domain/license-configuration/decide';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/license-configuration/errors';
 import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
-import type { LicenseConfigurationState } from '../domain/license-configuration/license-configuration';
 import {
   decideLicenseSpecifications,
   type UpdateLicenseSpecifications,
 } from '../domain/license-specifications/decide-specifications';
-import {
-  resourceSpecificationsStream,
-  type ResourceSpecificationsState,
-} from '../domain/license-specifications/resource-specifications';
+import { resourceSpecificationsStream } from '../domain/license-specifications/resource-specifications';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
@@ -59,11 +55,9 @@ export class LicenseSpecificationCommands {
 
   /**
    * Decides on the resource and every configuration named, and appends the outcome to all of
-   * them at once (see decideLicenseSpecifications). Returns what was decided per configuration.
+   * them at once (see decideLicenseSpecifications).
    */
-  async apply(
-    change: Omit<UpdateLicenseSpecifications, 'now' | 'host'>,
-  ): Promise<Map<string, LicenseConfigurationEvent[]>> {
+  async apply(change: Omit<UpdateLicenseSpecifications, 'now' | 'host'>): Promise<void> {
     const { resource } = change;
     const host = await this.hostOf(resource);
     const streamOf = new Map<string, string>();
@@ -75,29 +69,16 @@ export class LicenseSpecificationCommands {
     }
     const specificationsStream = resourceSpecificationsStream(resource.resourceArn);
     const now = this.clock.now();
-    let decided = new Map<string, LicenseConfigurationEvent[]>();
-    const streams = [
-      { name: specificationsStream, states: this.aggregates.specifications },
-      ...[...streamOf.values()].map((name) => ({ name, states: this.aggregates.configurations })),
-    ];
     // Commands on the same configurations are batched: a hot configuration commits many at once.
     const batchKey = [...streamOf.values()].sort().join('|') || specificationsStream;
-    const decide = (states: Map<string, unknown>) => {
-      const configurations = new Map(
-        [...streamOf].map(([arn, stream]) => [arn, states.get(stream) as LicenseConfigurationState]),
-      );
-      const decision = decideLicenseSpecifications(
-        { ...change, host, now },
-        states.get(specificationsStream) as ResourceSpecificationsState,
-        configurations,
-      );
-      decided = decision.configurations;
-      const appends = new Map<string, NewEvent[]>([[specificationsStream, decision.specifications as NewEvent[]]]);
-      for (const [arn, events] of decision.configurations) appends.set(streamOf.get(arn)!, events as NewEvent[]);
-      return appends;
-    };
-    await this.batcher.submit(batchKey, { streams, decide });
-    return decided;
+    await this.batcher.submit(batchKey, {
+      streams: {
+        specifications: stream(specificationsStream, this.aggregates.specifications),
+        configurations: streamGroup(streamOf, this.aggregates.configurations),
+      },
+      decide: (states) =>
+        decideLicenseSpecifications({ ...change, host, now }, states.specifications, states.configurations),
+    });
   }
 
   /**
@@ -140,7 +121,7 @@ export class LicenseSpecificationCommands {
         failedAt: this.clock.now().toISOString(),
       },
     };
-    await this.store.append(licenseConfigurationStream(id), [failure as NewEvent], { expectedVersion: 'any' });
+    await this.store.append(licenseConfigurationStream(id), [failure], { expectedVersion: 'any' });
     this.logger.log(`${operationName} refused for ${resource.resourceArn} by ${configurationArn}`);
   }
 

@@ -1,19 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
+import { handleMultiStreamCommand, stream, streamGroup, type EventStore } from '@lm/event-store';
 import { resourceArn } from '@lm/contracts';
 import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/license-configuration/arn';
 import { licenseConfigurationStream } from '../domain/license-configuration/decide';
+import type { LicenseConfigurationEvent } from '../domain/license-configuration/events';
 import { LicenseUsageRefused } from '../domain/license-specifications/consumption';
-import { resourceSpecificationsStream } from '../domain/license-specifications/resource-specifications';
+import {
+  resourceSpecificationsStream,
+  type ResourceSpecificationsEvent,
+} from '../domain/license-specifications/resource-specifications';
 import { decideResourceChange } from '../domain/license-specifications/resource-lifecycle';
 import { consumesLicenses, isGone, type ResourceFacts } from '../domain/resources/resource';
 import { matchesProductInformation } from '../domain/automated-discovery/product-matching';
-import type {
-  LicenseConfiguration,
-  LicenseConfigurationState,
-} from '../domain/license-configuration/license-configuration';
+import type { LicenseConfiguration } from '../domain/license-configuration/license-configuration';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
 import { LicenseSpecificationCommands } from './license-specifications.commands';
@@ -163,34 +164,31 @@ export class ResourceLifecycle {
       .execute();
     if (rows.length === 0) return;
     const host = await this.specifications.hostOf(resource);
-    const specifications = resourceSpecificationsStream(resource.resourceArn);
-    const streams = new Map(
-      rows.map((row) => [licenseConfigurationStream(row.configuration_id), row.configuration_id]),
-    );
     const now = this.clock.now();
-    const decisionStreams = [
-      { name: specifications, states: this.aggregates.specifications },
-      ...[...streams.keys()].map((name) => ({ name, states: this.aggregates.configurations })),
-    ];
-    await handleMultiStreamCommand(this.store, decisionStreams, (states) => {
-      const appends = new Map<string, NewEvent[]>();
-      const removed: string[] = [];
-      for (const stream of streams.keys()) {
-        const state = states.get(stream) as LicenseConfigurationState;
-        if (state.status !== 'present') continue;
-        const events = decideResourceChange(state.configuration, resource, host, now);
-        if (events.some((event) => event.type === 'ResourceDisassociated')) removed.push(state.configuration.arn);
-        appends.set(stream, events as NewEvent[]);
-      }
-      if (removed.length > 0) {
-        appends.set(specifications, [
-          {
-            type: 'LicenseSpecificationsUpdated',
-            data: { resourceArn: resource.resourceArn, added: [], removed, updatedAt: now.toISOString() },
-          },
-        ]);
-      }
-      return appends;
+    await handleMultiStreamCommand(this.store, {
+      streams: {
+        specifications: stream(resourceSpecificationsStream(resource.resourceArn), this.aggregates.specifications),
+        configurations: streamGroup(
+          rows.map((row) => [row.configuration_id, licenseConfigurationStream(row.configuration_id)] as const),
+          this.aggregates.configurations,
+        ),
+      },
+      decide: (states) => {
+        const configurations = new Map<string, LicenseConfigurationEvent[]>();
+        const removed: string[] = [];
+        for (const [id, state] of states.configurations) {
+          if (state.status !== 'present') continue;
+          const events = decideResourceChange(state.configuration, resource, host, now);
+          if (events.some((event) => event.type === 'ResourceDisassociated')) removed.push(state.configuration.arn);
+          configurations.set(id, events);
+        }
+        if (removed.length === 0) return { configurations };
+        const updated: ResourceSpecificationsEvent = {
+          type: 'LicenseSpecificationsUpdated',
+          data: { resourceArn: resource.resourceArn, added: [], removed, updatedAt: now.toISOString() },
+        };
+        return { configurations, specifications: [updated] };
+      },
     });
   }
 

@@ -26,11 +26,8 @@ export class ServiceSettingsHandlers {
 
   /** An account's settings in a Region (the defaults until it changes any). */
   async settingsOf(accountId: string, region: string): Promise<ServiceSettings> {
-    const { events } = await this.store.readStream(serviceSettingsStream(accountId, region));
-    const settings = events.reduce(
-      (state, event) => serviceSettingsDecider.evolve(state, event as unknown as ServiceSettingsEvent),
-      serviceSettingsDecider.initialState(),
-    );
+    const { events } = await this.store.readStream<ServiceSettingsEvent>(serviceSettingsStream(accountId, region));
+    const settings = events.reduce(serviceSettingsDecider.evolve, serviceSettingsDecider.initialState());
     return settings ?? defaultServiceSettings(accountId, region);
   }
 

@@ -1,16 +1,14 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection } from '@lm/event-store';
 import type { ServiceSettingsEvent } from '../domain/service-settings/service-settings';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 
 /** The service_settings view: which accounts run cross-account discovery, over which accounts. */
-export const serviceSettingsProjection: Projection<any> = {
+export const serviceSettingsProjection = defineProjection<ServiceSettingsEvent, LicensingDatabase>()({
   name: 'service-settings',
   eventTypes: ['ServiceSettingsUpdated'],
-  async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);
-    for (const recorded of events) {
-      const { data } = recorded as unknown as ServiceSettingsEvent;
+  async handle(events, trx) {
+    const db = trx.withSchema(LICENSING_SCHEMA);
+    for (const { data } of events) {
       const row = {
         cross_account_discovery: data.enableCrossAccountsDiscovery,
         member_account_ids: JSON.stringify(data.organizationMemberAccountIds ?? []),
@@ -22,7 +20,7 @@ export const serviceSettingsProjection: Projection<any> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<any>) {
+  async truncate(db) {
     await db.withSchema(LICENSING_SCHEMA).deleteFrom('service_settings').execute();
   },
-};
+});

@@ -99,7 +99,7 @@ function associate(
 export function decideLicenseSpecifications(
   command: UpdateLicenseSpecifications,
   specifications: ResourceSpecificationsState,
-  configurations: Map<string, LicenseConfigurationState>,
+  configurations: ReadonlyMap<string, LicenseConfigurationState>,
 ): SpecificationsDecision {
   const { resource } = command;
   if (resource.accountId !== command.accountId)

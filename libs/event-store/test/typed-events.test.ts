@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { defineGuard, defineProjection, type Recorded, type RecordedEnvelope } from '../src';
+
+type LicenseEvent =
+  | { type: 'LicenseCreated'; data: { name: string } }
+  | { type: 'LicenseConsumed'; data: { units: number } }
+  | { type: 'LicenseDeleted'; data: { reason: string } };
+
+function recorded<E extends LicenseEvent>(event: E, streamVersion: number): Recorded<E> {
+  const envelope: RecordedEnvelope = {
+    eventId: `e-${streamVersion}`,
+    streamName: 'license-1',
+    streamVersion,
+    position: String(streamVersion).padStart(4, '0'),
+    metadata: {},
+    recordedAt: new Date(0),
+  };
+  return { ...event, ...envelope };
+}
+
+describe('typed events at the store edges', () => {
+  it('gives a projection the events of the types it names, narrowed by their type', async () => {
+    const seen: string[] = [];
+    const projection = defineProjection<LicenseEvent>()({
+      name: 'license-names',
+      eventTypes: ['LicenseCreated', 'LicenseConsumed'],
+      async handle(events) {
+        for (const event of events) {
+          // `data` narrows with `type`: a name for a creation, units for a consumption.
+          if (event.type === 'LicenseCreated') seen.push(event.data.name.toUpperCase());
+          else seen.push(`${event.data.units.toFixed(0)} units`);
+        }
+      },
+      truncate: async () => {},
+    });
+    await projection.handle(
+      [
+        recorded({ type: 'LicenseCreated', data: { name: 'db' } }, 1),
+        recorded({ type: 'LicenseConsumed', data: { units: 2 } }, 2),
+      ],
+      undefined as never,
+    );
+    expect(seen).toEqual(['DB', '2 units']);
+    expect(projection.eventTypes).toEqual(['LicenseCreated', 'LicenseConsumed']);
+  });
+});
+
+/**
+ * What the compiler refuses (tsc checks this file with the library's sources; vitest does not
+ * type-check): each `@ts-expect-error` fails the check if its line compiles.
+ */
+export function refusedAtCompileTime(): void {
+  defineProjection<LicenseEvent>()({
+    name: 'misspelt',
+    // @ts-expect-error an event type the union does not have
+    eventTypes: ['LicenceCreated'],
+    handle: async () => {},
+    truncate: async () => {},
+  });
+  defineGuard<LicenseEvent>()({
+    name: 'deletions',
+    eventTypes: ['LicenseDeleted'],
+    async handle(events) {
+      for (const event of events) {
+        // @ts-expect-error a guard of deletions is given deletions only: they carry no name
+        void event.data.name;
+      }
+    },
+    truncate: async () => {},
+  });
+}
