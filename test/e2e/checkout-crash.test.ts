@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey, licenseManager } from '../support/clients';
-import { crashDuringLoad, untilAnswered, withSystemDatabase } from '../support/crash';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
 import { grantedLicense, type GrantedLicense } from '../support/licenses';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
@@ -102,6 +102,7 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
 
   it('counts each acknowledged checkout once and each acknowledged check-in, never beyond MaxCount, and the view agrees with the events', async () => {
     const ledger: Ledger = { checkedOut: new Map(), checkedIn: new Set(), refusals: 0, unanswered: 0 };
+    const record = new LoadRecord();
     const sendCheckout = (clientToken: string) =>
       customer.send(
         new CheckoutLicenseCommand({
@@ -116,7 +117,7 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
     /** The consumption token of a granted checkout; undefined when the licence had no seat left. */
     const checkout = async (): Promise<string | undefined> => {
       const clientToken = randomUUID();
-      const { settled, unanswered } = await untilAnswered(() => sendCheckout(clientToken));
+      const { settled, unanswered } = await untilAnswered(record, () => sendCheckout(clientToken));
       ledger.unanswered += unanswered;
       if (settled.status === 'rejected') {
         if ((settled.reason as Error).name !== 'NoEntitlementsAllowedException') throw settled.reason;
@@ -127,7 +128,7 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
       return settled.value.LicenseConsumptionToken!;
     };
     const checkIn = async (consumptionToken: string) => {
-      const { settled, unanswered } = await untilAnswered(() =>
+      const { settled, unanswered } = await untilAnswered(record, () =>
         customer.send(new CheckInLicenseCommand({ LicenseConsumptionToken: consumptionToken })),
       );
       ledger.unanswered += unanswered;
@@ -153,9 +154,10 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
       }
     };
 
-    await crashDuringLoad(
+    const outage = await crashDuringLoad(
       system,
       'grants',
+      record,
       (running) =>
         Promise.all([
           ...Array.from({ length: PAIR_CLIENTS }, () => checkingOutAndIn(running)),
@@ -163,7 +165,10 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
         ]),
       { beforeMs: 1_000, downMs: 300, afterMs: 1_000 },
     );
-    expect(ledger.unanswered).toBeGreaterThan(0); // the crash did catch requests
+    // The kill caught requests on the wire, and every request the system left unanswered was caught by the outage.
+    expect(outage.inFlightAtKill).toBeGreaterThan(0);
+    expect(ledger.unanswered).toBeGreaterThan(0);
+    expect(unansweredOutside(record, outage)).toEqual([]);
     expect(ledger.checkedIn.size).toBeGreaterThan(20);
 
     // Every acknowledged checkout, asked again with its ClientToken after the restart, is answered with its first lease.

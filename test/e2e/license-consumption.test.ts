@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { verifyLicenseToken } from '@lm/license-token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseManager, rawRequest } from '../support/clients';
+import { CountingAgent, licenseManager, rawRequest } from '../support/clients';
 import { grantedLicense } from '../support/licenses';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
@@ -96,7 +96,11 @@ describe('licence consumption through the gateway', () => {
 
   it('grants exactly 10 of 100 concurrent checkouts of one unit against MaxCount 10', async () => {
     const license = await createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }]);
-    const outcomes = await Promise.allSettled(Array.from({ length: 100 }, () => checkout(license)));
+    const agent = new CountingAgent();
+    const concurrent = licenseManager(system, accounts.member, agent);
+    const outcomes = await Promise.allSettled(Array.from({ length: 100 }, () => checkout(license, concurrent)));
+    // More at once than the SDK's default agent (50 sockets) would ever have let through.
+    expect(agent.peakInFlight).toBeGreaterThan(50);
     const granted = outcomes.filter((o) => o.status === 'fulfilled');
     const refusals = new Set(outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as Error).name] : [])));
     expect(granted).toHaveLength(10);

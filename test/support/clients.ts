@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { Agent, type ClientRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { LicenseManagerClient } from '@aws-sdk/client-license-manager';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -7,13 +8,60 @@ import { credentialsOf, type RunningSystem } from './system';
 
 type Account = Parameters<typeof credentialsOf>[0];
 
-/** The official JS SDK client for an account, without retries so that every error shows. */
-export function licenseManager(system: RunningSystem, account: Account): LicenseManagerClient {
+/**
+ * Sockets an SDK client may open at once. The SDK's own agent allows 50, which would queue the
+ * rest of a 100- or 200-way concurrency test inside the client: the system would never see them at once.
+ */
+export const MAX_SOCKETS = 256;
+
+/**
+ * A keep-alive HTTP agent that counts the requests it has on the wire (given a socket and not yet
+ * done), and the most it ever had at once: what the server saw in flight from this client.
+ */
+export class CountingAgent extends Agent {
+  inFlight = 0;
+  peakInFlight = 0;
+
+  constructor(maxSockets = MAX_SOCKETS) {
+    super({ keepAlive: true, maxSockets });
+  }
+
+  // http.Agent hands every request to addRequest (undeclared in @types/node); the request is on
+  // the wire from its 'socket' event, whether the socket is new or reused, until it closes.
+  addRequest(request: ClientRequest, options: unknown): void {
+    request.once('socket', () => {
+      this.inFlight++;
+      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+      request.once('close', () => this.inFlight--);
+    });
+    (Agent.prototype as unknown as { addRequest(r: ClientRequest, o: unknown): void }).addRequest.call(
+      this,
+      request,
+      options,
+    );
+  }
+}
+
+/**
+ * The official JS SDK client for an account, without retries so that every error shows, on an
+ * agent that lets every request of a concurrency test be in flight at once (pass one to count them).
+ */
+export function licenseManager(system: RunningSystem, account: Account, agent?: Agent): LicenseManagerClient {
+  return licenseManagerWithCredentials(system, credentialsOf(account), agent);
+}
+
+/** licenseManager with any credentials (temporary ones with their session token, say). */
+export function licenseManagerWithCredentials(
+  system: RunningSystem,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  agent: Agent = new CountingAgent(),
+): LicenseManagerClient {
   return new LicenseManagerClient({
     endpoint: system.endpoint,
     region: system.region,
-    credentials: credentialsOf(account),
+    credentials,
     maxAttempts: 1,
+    requestHandler: { httpAgent: agent },
   });
 }
 
