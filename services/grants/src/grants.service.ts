@@ -11,33 +11,29 @@ import { eventSubject, startDurableEventConsumer, startEventRelay } from '@lm/me
 import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
-import { GrantCommands } from '../application/grant.commands';
-import { GRANT_DISTRIBUTION_SUBSCRIPTION, GrantDistribution } from '../application/grant-distribution';
-import { GrantQueries } from '../application/grant.queries';
-import { LicenseAccess } from '../application/license-access';
-import { LicenseCommands } from '../application/license.commands';
-import { LicenseQueries } from '../application/license.queries';
-import { ConsumptionSettings } from '../consumption/application/license-consumption.settings';
-import { LicenseConsumptionSweep } from '../consumption/application/license-consumption.sweep';
-import { LicenseExpirySweep } from '../application/license-expiry.sweep';
-import { MasterKey } from '../shared/master-key';
-import { OrganizationIntegrations, organizationIntegrationRecorder } from '../application/organization-integrations';
-import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
-import { ViewLicenseAccess } from '../application/view-license-access';
-import { GrantsController } from './grants.controller';
-import { LicensesController } from './licenses.controller';
-import { GRANTS_SCHEMA } from '../shared/schema';
+import { GRANT_DISTRIBUTION_SUBSCRIPTION, GrantDistribution } from './grants/application/grant-distribution.consumer';
+import { LicenseCommands } from './application/license.commands';
+import { LicenseQueries } from './application/license.queries';
+import { ConsumptionSettings } from './consumption/application/license-consumption.settings';
+import { LicenseConsumptionSweep } from './consumption/application/license-consumption.sweep';
+import { LicenseExpirySweep } from './application/license-expiry.sweep';
+import { MasterKey } from './shared/master-key';
+import { organizationIntegrationRecorder } from './grants/application/organization-integration.consumer';
+import { DATABASE, EVENT_STORE, REGION } from './shared/tokens';
+import { LicensesController } from './infra/licenses.controller';
+import { GRANTS_SCHEMA } from './shared/schema';
 import {
   licenseExpirySweepMs,
   masterKeyFromEnv,
   openGrantsInfrastructure,
   SERVICE_NAME,
   type GrantsInfrastructure,
-} from './grants-infrastructure';
-import { TagsController } from './tags.controller';
-import { SigningKeysModule } from '../signing-keys/signing-keys.module';
-import { TokensModule } from '../tokens/tokens.module';
-import { ConsumptionModule } from '../consumption/consumption.module';
+} from './infra/grants-infrastructure';
+import { TagsController } from './infra/tags.controller';
+import { SigningKeysModule } from './signing-keys/signing-keys.module';
+import { TokensModule } from './tokens/tokens.module';
+import { ConsumptionModule } from './consumption/consumption.module';
+import { GrantsModule } from './grants/grants.module';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
@@ -51,26 +47,17 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
     { provide: CLOCK, useValue: systemClock },
     { provide: MasterKey, useFactory: () => masterKeyFromEnv() },
     { provide: REGION, useFactory: () => process.env.LM_REGION ?? 'us-east-1' },
-    { provide: LicenseAccess, useClass: ViewLicenseAccess },
   ],
-  exports: [INFRASTRUCTURE, DATABASE, EVENT_STORE, CLOCK, MasterKey, REGION, LicenseAccess],
+  exports: [INFRASTRUCTURE, DATABASE, EVENT_STORE, CLOCK, MasterKey, REGION],
 })
 class GrantsPlatformModule {}
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE), LicensesController, GrantsController, TagsController],
-  imports: [GrantsPlatformModule, SigningKeysModule, TokensModule, ConsumptionModule],
-  providers: [
-    LicenseCommands,
-    LicenseQueries,
-    GrantCommands,
-    GrantQueries,
-    GrantDistribution,
-    OrganizationIntegrations,
-    LicenseExpirySweep,
-  ],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE), LicensesController, TagsController],
+  imports: [GrantsPlatformModule, GrantsModule, SigningKeysModule, TokensModule, ConsumptionModule],
+  providers: [LicenseCommands, LicenseQueries, LicenseExpirySweep],
 })
-export class GrantsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class GrantsServiceModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private nc?: NatsConnection;
   private relay?: Subscription;
   private distribution?: Subscription;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@lm/service-kit';
-import { GrantsModule } from './infra/grants.module';
+import { GrantsServiceModule } from './grants.service';
 import { SERVICE_NAME } from './infra/grants-infrastructure';
 
-void bootstrapService(SERVICE_NAME, GrantsModule);
+void bootstrapService(SERVICE_NAME, GrantsServiceModule);

@@ -1,10 +1,10 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { describe, expect, it } from 'vitest';
-import type { GrantCommand } from '../src/domain/grant/commands';
-import { grantDecider as decider } from '../src/domain/grant/decide';
-import type { GrantEvent } from '../src/domain/grant/events';
-import type { GrantState } from '../src/domain/grant/grant';
+import type { GrantCommand } from '../src/grants/domain/commands';
+import { grantDecider as decider } from '../src/grants/domain/decide';
+import type { GrantEvent } from '../src/grants/domain/events';
+import type { GrantState } from '../src/grants/domain/grant';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const region = 'us-east-1';

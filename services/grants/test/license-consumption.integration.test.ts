@@ -5,7 +5,7 @@ import type { Caller } from '@lm/contracts';
 import type { Clock } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/application/license-access';
+import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/grants/application/license-access';
 import { LicenseConsumptionCommands } from '../src/consumption/application/license-consumption.commands';
 import { ConsumableLicenses } from '../src/consumption/application/license-consumption.licenses';
 import { LicenseConsumptionQueries } from '../src/consumption/application/license-consumption.queries';

@@ -4,7 +4,7 @@ import type { Caller } from '@lm/contracts';
 import { type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/application/license-access';
+import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/grants/application/license-access';
 import { MasterKey } from '../src/shared/master-key';
 import { RefreshTokenExchange } from '../src/tokens/application/refresh-token-exchange';
 import { RefreshTokenKeys, tokenSha256 } from '../src/tokens/application/refresh-token-keys';

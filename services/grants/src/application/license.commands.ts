@@ -15,7 +15,7 @@ import {
   validation,
 } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { LicenseAccess } from './license-access';
+import { LicenseAccess } from '../grants/application/license-access';
 import { isConstraintViolation } from '../shared/constraint-violation';
 import { requestHash } from '../shared/request-hash';
 import { SigningKeys } from '../signing-keys/application/signing-keys';

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { parseLicenseArn } from '../domain/license/arn';
 import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/license/errors';
 import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { LicenseAccess } from './license-access';
+import { LicenseAccess } from '../grants/application/license-access';
 import { pageOf, singleValueFilters } from '../shared/list-filters';
 import { DATABASE } from '../shared/tokens';
 

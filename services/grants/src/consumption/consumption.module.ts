@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GrantsModule } from '../grants/grants.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { LicenseConsumptionCommands } from './application/license-consumption.commands';
 import { ConsumableLicenses } from './application/license-consumption.licenses';
@@ -14,7 +15,7 @@ import { ConsumptionController } from './infra/consumption.controller';
  * each licence's usage stream; the lease sweep records the leases whose time ran out.
  */
 @Module({
-  imports: [SigningKeysModule],
+  imports: [GrantsModule, SigningKeysModule],
   controllers: [ConsumptionController],
   providers: [
     { provide: ConsumptionSettings, useFactory: () => ConsumptionSettings.fromEnv() },

@@ -1,9 +1,9 @@
 import { openServiceStore, type ServiceStore } from '@lm/service-kit';
-import { grantsProjection } from '../application/grants.projection';
+import { grantsProjection } from '../grants/application/grant.projection';
 import { licenseConsumptionsProjection } from '../consumption/application/license-consumption.projection';
 import { licenseUsageEpochsProjection } from '../consumption/application/license-usage-epoch.projection';
 import { millisecondsFromEnv } from '../consumption/application/license-consumption.settings';
-import { licenseGrantQuotaProjection } from '../application/license-grant-quota.projection';
+import { licenseGrantQuotaProjection } from '../grants/application/license-grant-quota.guard';
 import { licensesProjection } from '../application/licenses.projection';
 import { MasterKey } from '../shared/master-key';
 import { refreshTokensProjection } from '../tokens/application/refresh-token.projection';

@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { GrantCommands } from '../application/grant.commands';
-import { GrantQueries } from '../application/grant.queries';
+import { GrantCommands } from '../grants/application/grant.commands';
+import { GrantQueries } from '../grants/application/grant.queries';
 import { LicenseCommands } from '../application/license.commands';
 import { LicenseQueries } from '../application/license.queries';
-import { parseGrantArn } from '../domain/grant/arn';
+import { parseGrantArn } from '../grants/domain/arn';
 import { resourceNotFound } from '../domain/license/errors';
 import { parseLicenseArn } from '../domain/license/arn';
 import { subject, type Request } from './operation';

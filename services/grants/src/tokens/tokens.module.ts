@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GrantsModule } from '../grants/grants.module';
 import { RefreshTokenCommands, TOKENS_PER_LICENSE } from './application/refresh-token.commands';
 import { RefreshTokenExchange } from './application/refresh-token-exchange';
 import { RefreshTokenKeys } from './application/refresh-token-keys';
@@ -14,6 +15,7 @@ import { tokensPerLicenseQuota } from '../infra/grants-infrastructure';
  * access tokens (GetAccessToken), and STS temporary credentials limited to consuming one licence.
  */
 @Module({
+  imports: [GrantsModule],
   controllers: [TokensController, StsController],
   providers: [
     { provide: TOKENS_PER_LICENSE, useFactory: () => tokensPerLicenseQuota() },

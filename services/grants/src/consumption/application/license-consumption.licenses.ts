@@ -6,7 +6,7 @@ import { licenseIdOf } from '../domain/license-usage';
 import { licenseTerms, type LicenseTerms } from '../domain/license-terms';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { ConsumptionViews } from './license-consumption.views';
-import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../../application/license-access';
+import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../../grants/application/license-access';
 import { ConsumptionSettings } from './license-consumption.settings';
 import { DATABASE } from '../../shared/tokens';
 

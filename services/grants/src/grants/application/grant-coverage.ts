@@ -1,9 +1,9 @@
 import type { Caller } from '@lm/contracts';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import type { GrantsDatabase } from '../shared/schema';
+import type { GrantViews } from './grant.views';
 
 /** Any query over the grants table (alone or joined). */
-type OverGrants = ExpressionBuilder<GrantsDatabase, 'grants'>;
+type OverGrants = ExpressionBuilder<GrantViews, 'grants'>;
 
 /**
  * Grants the caller's account received. An organization or OU grant covers nobody itself: its

@@ -9,15 +9,16 @@ import {
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Kysely } from 'kysely';
-import { derivedGrantId, grantArn, parseGrantArn } from '../domain/grant/arn';
-import type { GrantCommand } from '../domain/grant/commands';
-import { decideGrant, grantDecider, grantStream } from '../domain/grant/decide';
-import { subGrantClientToken } from '../domain/grant/distribution';
-import type { GrantEvent } from '../domain/grant/events';
-import type { GrantState } from '../domain/grant/grant';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { derivedGrantId, grantArn, parseGrantArn } from '../domain/arn';
+import type { GrantCommand } from '../domain/commands';
+import { decideGrant, grantDecider, grantStream } from '../domain/decide';
+import { subGrantClientToken } from '../domain/distribution';
+import type { GrantEvent } from '../domain/events';
+import type { GrantState } from '../domain/grant';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { GrantViews } from './grant.views';
 import { grantStates } from './grant-states';
-import { DATABASE, EVENT_STORE } from '../shared/tokens';
+import { DATABASE, EVENT_STORE } from '../../shared/tokens';
 
 /** The durable name of the workflow's subscription to the grants event store. */
 export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';
@@ -31,12 +32,12 @@ export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';
  */
 @Injectable()
 export class GrantDistribution {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<GrantViews>;
   private readonly states = grantStates();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<GrantViews>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);

@@ -1,6 +1,6 @@
 import { AggregateStates } from '@lm/event-store';
-import type { GrantEvent } from '../domain/grant/events';
-import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant/grant';
+import type { GrantEvent } from '../domain/events';
+import { evolveGrant, initialGrantState, type GrantState } from '../domain/grant';
 
 /** A cache of grant aggregates, folded with the domain's evolve, for decisions across grant streams. */
 export const grantStates = () =>

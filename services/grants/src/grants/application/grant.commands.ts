@@ -4,32 +4,34 @@ import { handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely, Selectable } from 'kysely';
-import { grantArn, newGrantId, parseGrantArn } from '../domain/grant/arn';
-import type { GrantCommand, GrantedLicense } from '../domain/grant/commands';
-import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain/grant/decide';
-import type { GrantState } from '../domain/grant/grant';
-import { principalAccountId } from '../domain/grant/principal';
-import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { grantArn, newGrantId, parseGrantArn } from '../domain/arn';
+import type { GrantCommand, GrantedLicense } from '../domain/commands';
+import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain/decide';
+import type { GrantState } from '../domain/grant';
+import { principalAccountId } from '../domain/principal';
+import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../../domain/license/errors';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { GrantViews } from './grant.views';
+import type { LicenseViews } from '../../licenses/application/license.views';
 import { LicenseAccess } from './license-access';
-import { OrganizationIntegrations } from './organization-integrations';
-import { isConstraintViolation } from '../shared/constraint-violation';
-import { requestHash } from '../shared/request-hash';
+import { OrganizationIntegrations } from './organization-integration.queries';
+import { isConstraintViolation } from '../../shared/constraint-violation';
+import { requestHash } from '../../shared/request-hash';
 import { grantStates } from './grant-states';
-import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
+import { DATABASE, EVENT_STORE, REGION } from '../../shared/tokens';
 
 type GrantResult = LicenseManager.CreateGrantResponse;
-type GrantRow = Selectable<GrantsDatabase['grants']>;
+type GrantRow = Selectable<GrantViews['grants']>;
 
 /** Grants: their creation, versions, acceptance, rejection and deletion. */
 @Injectable()
 export class GrantCommands {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<GrantViews & LicenseViews>;
   private readonly states = grantStates();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<GrantViews & LicenseViews>,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REGION) private readonly region: string,
     private readonly access: LicenseAccess,

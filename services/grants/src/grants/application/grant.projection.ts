@@ -1,9 +1,10 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
-import { parseGrantArn } from '../domain/grant/arn';
-import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/grant/events';
-import { evolveGrant, type GrantAggregate, type GrantState } from '../domain/grant/grant';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { parseGrantArn } from '../domain/arn';
+import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/events';
+import { evolveGrant, type GrantAggregate, type GrantState } from '../domain/grant';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { GrantViews } from './grant.views';
 
 /**
  * The grantee columns: the account of an account grant (or sub-grant), which lists and licence
@@ -18,7 +19,7 @@ function granteeColumns(aggregate: GrantAggregate) {
 }
 
 async function stateBefore(
-  db: Transaction<GrantsDatabase>,
+  db: Transaction<GrantViews>,
   grantId: string,
   event: RecordedEvent,
 ): Promise<GrantState | 'already-applied'> {
@@ -39,10 +40,10 @@ async function stateBefore(
  * with the domain's own evolve. The exclusion constraint on ACTIVE grants per grantee and product
  * makes a racing second activation fail in its own append.
  */
-export const grantsProjection: Projection<GrantsDatabase> = {
+export const grantsProjection: Projection<GrantViews> = {
   name: 'grants',
   eventTypes: GRANT_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+  async handle(events: RecordedEvent[], trx: Transaction<GrantViews>) {
     const db = trx.withSchema(GRANTS_SCHEMA);
     for (const recorded of events) {
       const event = recorded as unknown as GrantEvent & RecordedEvent;
@@ -91,7 +92,7 @@ export const grantsProjection: Projection<GrantsDatabase> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+  async truncate(db: Kysely<GrantViews> | Transaction<GrantViews>) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('grant_versions').execute();
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('grants').execute();
   },

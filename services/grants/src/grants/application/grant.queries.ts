@@ -2,13 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { grantNotFound } from '../domain/grant/decide';
-import { isGrantee } from '../domain/grant/principal';
-import { invalidParameter, notAuthorized } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { grantNotFound } from '../domain/decide';
+import { isGrantee } from '../domain/principal';
+import { invalidParameter, notAuthorized } from '../../domain/license/errors';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { GrantViews } from './grant.views';
+import type { LicenseViews } from '../../licenses/application/license.views';
 import { coveringCaller, coveringOrganization } from './grant-coverage';
-import { pageOf, singleValueFilters } from '../shared/list-filters';
-import { DATABASE } from '../shared/tokens';
+import { pageOf, singleValueFilters } from '../../shared/list-filters';
+import { DATABASE } from '../../shared/tokens';
 
 /** The filters of each grant list (as the API documents them) and their columns. */
 const DISTRIBUTED_GRANT_FILTERS = {
@@ -44,14 +46,14 @@ const ORGANIZATION_LICENSE_FILTERS = {
 /** Which grant shows how a licence was received when several reach it: the most usable one. */
 const RECEIVED_STATUS_ORDER = sql<number>`case grants.status when 'ACTIVE' then 0 when 'DISABLED' then 1 when 'PENDING_ACCEPT' then 2 else 3 end`;
 
-type GrantsQuery = SelectQueryBuilder<GrantsDatabase, 'grants', object>;
-type ReceivedQuery = SelectQueryBuilder<GrantsDatabase, 'grants' | 'licenses', object>;
+type GrantsQuery = SelectQueryBuilder<GrantViews & LicenseViews, 'grants', object>;
+type ReceivedQuery = SelectQueryBuilder<GrantViews & LicenseViews, 'grants' | 'licenses', object>;
 
 @Injectable()
 export class GrantQueries {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<GrantViews & LicenseViews>;
 
-  constructor(@Inject(DATABASE) db: Kysely<GrantsDatabase>) {
+  constructor(@Inject(DATABASE) db: Kysely<GrantViews & LicenseViews>) {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 

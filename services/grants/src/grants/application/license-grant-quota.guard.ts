@@ -1,8 +1,9 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import { AwsError } from '@lm/contracts';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { GrantEvent } from '../domain/grant/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import type { GrantEvent } from '../domain/events';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { GrantViews } from './grant.views';
 
 /**
  * Counts the grants of each licence that are not deleted, and enforces the quota (the guide:
@@ -10,11 +11,11 @@ import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
  * concurrent grants of one licence, and a grant past the quota throws, which rolls its append
  * back. So the quota holds under any load.
  */
-export function licenseGrantQuotaProjection(quota: number): Projection<GrantsDatabase> {
+export function licenseGrantQuotaProjection(quota: number): Projection<GrantViews> {
   return {
     name: 'license-grant-quota',
     eventTypes: ['GrantCreated', 'GrantDeleted'],
-    async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+    async handle(events: RecordedEvent[], trx: Transaction<GrantViews>) {
       const db = trx.withSchema(GRANTS_SCHEMA);
       for (const recorded of events) {
         const event = recorded as unknown as GrantEvent & RecordedEvent;
@@ -46,7 +47,7 @@ export function licenseGrantQuotaProjection(quota: number): Projection<GrantsDat
         }
       }
     },
-    async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+    async truncate(db: Kysely<GrantViews> | Transaction<GrantViews>) {
       await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_grant_counts').execute();
     },
   };

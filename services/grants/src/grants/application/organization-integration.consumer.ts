@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Caller, DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
-import type { Kysely, Transaction } from 'kysely';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { DATABASE, REGION } from '../shared/tokens';
+import { Logger } from '@nestjs/common';
+import type { DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
+import type { Transaction } from 'kysely';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { OrganizationIntegrationViews } from './organization-integration.views';
 
 const logger = new Logger('OrganizationIntegrations');
 
@@ -23,7 +23,7 @@ export function organizationIntegrationRecorder(deploymentRegion: string) {
       organization_integration: settings.organizationIntegration === true,
       recorded_at: event.recordedAt,
     };
-    await (trx as Transaction<GrantsDatabase>)
+    await (trx as Transaction<OrganizationIntegrationViews>)
       .withSchema(GRANTS_SCHEMA)
       .insertInto('organization_integrations')
       .values({ account_id: settings.accountId, region: settings.region ?? deploymentRegion, ...link })
@@ -35,39 +35,4 @@ export function organizationIntegrationRecorder(deploymentRegion: string) {
       )
       .execute();
   };
-}
-
-@Injectable()
-export class OrganizationIntegrations {
-  private readonly db: Kysely<GrantsDatabase>;
-
-  constructor(
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
-    @Inject(REGION) private readonly region: string,
-  ) {
-    this.db = db.withSchema(GRANTS_SCHEMA);
-  }
-
-  /**
-   * The guide: grants from the management account of your organization are accepted
-   * automatically once it has linked the organization (its settings in the service's Region).
-   */
-  async autoAccepts(grantor: Caller, granteeAccountId: string): Promise<boolean> {
-    const organization = grantor.organization;
-    if (
-      organization?.managementAccountId !== grantor.accountId ||
-      !organization.memberAccountIds?.includes(granteeAccountId)
-    )
-      return false;
-    const link = await this.db
-      .selectFrom('organization_integrations')
-      .select(['organization_id', 'organization_integration'])
-      .where('account_id', '=', grantor.accountId)
-      .where('region', '=', this.region)
-      .executeTakeFirst();
-    return (
-      link?.organization_integration === true &&
-      (link.organization_id === null || link.organization_id === organization.id)
-    );
-  }
 }

@@ -9,6 +9,7 @@ export interface OrganizationIntegrationsTable {
   recorded_at: ColumnType<Date, string, string>;
 }
 
-export interface OrganizationIntegrationsTables {
+/** The organization links the grants slice keeps, as Kysely sees them. */
+export interface OrganizationIntegrationViews {
   organization_integrations: OrganizationIntegrationsTable;
 }

@@ -3,11 +3,13 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
-import { licenseNotFound } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { licenseNotFound } from '../../domain/license/errors';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { GrantViews } from './grant.views';
+import type { LicenseViews } from '../../licenses/application/license.views';
 import { coveringCaller } from './grant-coverage';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from './license-access';
-import { DATABASE } from '../shared/tokens';
+import { DATABASE } from '../../shared/tokens';
 
 /** Grant statuses in which a grantee still sees the licence (a grant rejected or deleted shows nothing). */
 const READABLE_GRANT_STATUSES = ['PENDING_ACCEPT', 'ACTIVE', 'DISABLED'];
@@ -18,10 +20,10 @@ const USABLE_PARENT_STATUSES = ['ACTIVE', 'WORKFLOW_COMPLETED'];
 /** LicenseAccess answered from the licences and grants views. */
 @Injectable()
 export class ViewLicenseAccess extends LicenseAccess {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<GrantViews & LicenseViews>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<GrantViews & LicenseViews>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super();

@@ -7,8 +7,8 @@ import {
   resourceNotFound,
   staleVersion,
   validation,
-} from '../license/errors';
-import { withTags } from '../license/tags';
+} from '../../domain/license/errors';
+import { withTags } from '../../domain/license/tags';
 import type { GrantCommand } from './commands';
 import type { GrantEvent } from './events';
 import {

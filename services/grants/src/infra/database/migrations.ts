@@ -3,8 +3,8 @@ import { licensesAndGrants } from './migrations/001-licenses-and-grants';
 import { signingKeys } from '../../signing-keys/infra/migrations/002-signing-keys';
 import { licenseConsumption } from '../../consumption/infra/migrations/003-license-consumption';
 import { tokensAndCredentials } from '../../tokens/infra/migrations/004-tokens-and-credentials';
-import { organizationIntegrations } from './migrations/005-organization-integrations';
-import { grantsWithoutOrganizationColumns } from './migrations/006-grants-without-organization-columns';
+import { organizationIntegrations } from '../../grants/infra/migrations/005-organization-integrations';
+import { grantsWithoutOrganizationColumns } from '../../grants/infra/migrations/006-grants-without-organization-columns';
 import { licensesDueToExpire } from './migrations/007-licenses-due-to-expire';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 

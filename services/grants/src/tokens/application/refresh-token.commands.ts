@@ -24,7 +24,7 @@ import {
   expirationInDays,
   MAX_TOKEN_LENGTH,
 } from '../domain/refresh-token/token-request';
-import { LicenseAccess, type AccessibleLicense } from '../../application/license-access';
+import { LicenseAccess, type AccessibleLicense } from '../../grants/application/license-access';
 import { assertNotRestricted } from './refresh-token-callers';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
 import { EVENT_STORE } from '../../shared/tokens';
