@@ -7,6 +7,7 @@ import { loadServiceConfig } from './config/service-config';
 import type { Settings } from './config/settings';
 import { handledOperations, messagePatternsOf, operationSubjectsOf } from './handled-operations';
 import { serviceHealthController } from './health.controller';
+import { declaredByImports } from './module-metadata';
 import { OperationCounter, ServiceCounters } from './metrics';
 import { registerDefinition, type ServiceDefinition } from './service-definition';
 import { SERVICE_DEFINITION, SERVICE_STORAGE, ServiceRuntime } from './service-runtime';
@@ -23,7 +24,8 @@ export function defineService<S extends Settings = Settings>(definition: Service
   const { name } = definition;
   const { endpoints = [], consumers = [], subscriptions = [], schedules = [] } = definition;
   const controllers = [...(definition.controllers ?? [])];
-  const patterns = messagePatternsOf(controllers);
+  const imported = declaredByImports(definition.imports);
+  const patterns = messagePatternsOf([...controllers, ...imported.controllers]);
   const operations = handledOperations(name, [...patterns, ...endpoints.map((endpoint) => endpoint.subject)]);
   const operationSubjects = new Set(operationSubjectsOf(name, patterns));
   const chassisProviders: Provider[] = [
@@ -54,12 +56,20 @@ export function defineService<S extends Settings = Settings>(definition: Service
     ...schedules.map((s) => s.task),
     ...endpoints.map((e) => e.handler),
   ];
-  const declared = new Set(definition.providers ?? []);
+  // A worker class that no module provides is provided here, so that declaring it once is enough.
+  const declared = new Set([...(definition.providers ?? []), ...imported.providers]);
   const module: DynamicModule = {
     module: namedModuleClass(name),
+    // Global, so that the feature modules a service imports (its slices) inject what the chassis provides.
+    global: true,
     imports: definition.imports ?? [],
     controllers: [...controllers, serviceHealthController(name, operations)],
-    providers: [...chassisProviders, ...declared, ...workerClasses.filter((worker) => !declared.has(worker))],
+    providers: [
+      ...chassisProviders,
+      ...(definition.providers ?? []),
+      ...new Set(workerClasses.filter((worker) => !declared.has(worker))),
+    ],
+    exports: [DATABASE, EVENT_STORE, CLOCK, REGION, CONFIG, NATS, OperationClient, ServiceCounters],
   };
   registerDefinition(module, definition);
   return module;

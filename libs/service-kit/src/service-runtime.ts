@@ -46,7 +46,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     const { store, db } = this.storage;
     this.relay = await startEventRelay({ service: name, store, nc: this.nc });
     for (const { durableName, subject, handler } of this.definition.consumers ?? []) {
-      const consumer = this.moduleRef.get(handler);
+      const consumer = this.moduleRef.get(handler, { strict: false });
       this.workers.push(
         await startDurableEventConsumer({
           nc: this.nc,
@@ -59,16 +59,16 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       );
     }
     for (const { name: subscription, handler } of this.definition.subscriptions ?? []) {
-      const subscriber = this.moduleRef.get(handler);
+      const subscriber = this.moduleRef.get(handler, { strict: false });
       this.workers.push(store.subscribe({ name: subscription, handler: (events) => subscriber.handle(events) }));
     }
     for (const { subject, handler } of this.definition.endpoints ?? []) {
       const count = (failed: boolean) => this.counters.increment(failed ? 'operations_failed' : 'operations_handled');
-      this.workers.push(serveEndpoint(this.nc, name, subject, this.moduleRef.get(handler), count));
+      this.workers.push(serveEndpoint(this.nc, name, subject, this.moduleRef.get(handler, { strict: false }), count));
     }
     const { own } = loadServiceConfig(this.definition);
     for (const { task, intervalMs } of this.definition.schedules ?? []) {
-      const sweep = this.moduleRef.get(task);
+      const sweep = this.moduleRef.get(task, { strict: false });
       this.workers.push(startSchedule(task.name, intervalMs(own), () => sweep.sweep(), this.logger));
     }
     this.metrics = serveMetrics(this.nc, name, () => ({
