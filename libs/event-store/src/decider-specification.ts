@@ -13,9 +13,9 @@ export type ErrorExpectation = NonNullable<Parameters<typeof assert.throws>[1]>;
  * Given/when/then specifications of a decider, with no test framework: a failed expectation
  * throws node:assert's AssertionError, which every runner reports.
  *
- *     const spec = DeciderSpecification.for(licenseDecider);
- *     spec.given([created]).when(rename).then([renamed]);
- *     spec.given([]).when(rename).thenThrows({ code: 'ResourceNotFoundException' });
+ *     const { given } = DeciderSpecification.for(licenseDecider);
+ *     given([created]).when(rename).then([renamed]);
+ *     given([]).when(rename).thenThrows({ code: 'ResourceNotFoundException' });
  */
 export class DeciderSpecification<Command, Event extends DomainEvent, State> {
   private constructor(private readonly decider: Decider<Command, Event, State>) {}
@@ -26,10 +26,8 @@ export class DeciderSpecification<Command, Event extends DomainEvent, State> {
     return new DeciderSpecification(decider);
   }
 
-  /** The history of the aggregate (none for a new one). */
-  given(events: readonly Event[]): Given<Command, Event, State> {
-    return new Given(this.decider, events);
-  }
+  /** The history of the aggregate (none for a new one). A bound function: `const { given } = spec` works. */
+  readonly given = (events: readonly Event[]): Given<Command, Event, State> => new Given(this.decider, events);
 }
 
 export class Given<Command, Event extends DomainEvent, State> {

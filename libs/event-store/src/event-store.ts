@@ -107,6 +107,8 @@ export interface EventStoreCapabilities {
    * An adapter without this (EventStoreDB) cannot enforce them and refuses to be given any.
    */
   transactionalGuards: boolean;
+  /** appendToStreams is all or nothing (otherwise the appends before a conflict stay). */
+  atomicMultiStreamAppends: boolean;
 }
 
 export interface EventStore {

@@ -1,9 +1,20 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExpectedVersionConflictError, type EventStore, type RecordedEvent } from '../src';
-import { eventually, uniqueName } from './test-database';
+import {
+  defineProjection,
+  ExpectedVersionConflictError,
+  projectionCheckpointName,
+  runProjection,
+  type EventStore,
+  type Recorded,
+  type RecordedEvent,
+} from '../src';
+import { eventually, uniqueName, within } from './test-database';
 
 export interface ContractSubject {
   store: EventStore;
+  /** The PostgreSQL database the store keeps its checkpoints (and projections their views) in. */
+  db: Kysely<any>;
   cleanup(): Promise<void>;
 }
 
@@ -38,9 +49,11 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
   describe(`EventStore contract: ${name}`, () => {
     let subject: ContractSubject;
     let store: EventStore;
+    let db: Kysely<any>;
     beforeAll(async () => {
       subject = await factory();
       store = subject.store;
+      db = subject.db;
     });
     afterAll(async () => {
       await subject?.cleanup();
@@ -224,6 +237,143 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
       const { currentVersion, events } = await store.readStream(stream);
       expect(currentVersion).toBe(5);
       expect(events.map((e) => e.data.round)).toEqual([0, 1, 2, 3, 4]);
+    });
+
+    it('reads a stream after a version: only the later events, and the version the stream is at', async () => {
+      const stream = uniqueName('after');
+      await store.append(stream, [
+        { type: 'A', data: {} },
+        { type: 'B', data: {} },
+        { type: 'C', data: {} },
+      ]);
+      const after = async (afterVersion: number) => {
+        const { currentVersion, events } = await store.readStream(stream, { afterVersion });
+        return { currentVersion, read: events.map((e) => [e.streamVersion, e.type]) };
+      };
+      expect(await after(0)).toEqual({
+        currentVersion: 3,
+        read: [
+          [1, 'A'],
+          [2, 'B'],
+          [3, 'C'],
+        ],
+      });
+      expect(await after(2)).toEqual({ currentVersion: 3, read: [[3, 'C']] });
+      // Nothing newer: the caller's version is the current one.
+      expect(await after(3)).toEqual({ currentVersion: 3, read: [] });
+      await store.append(stream, [{ type: 'D', data: {} }], { expectedVersion: 3 });
+      expect(await after(3)).toEqual({ currentVersion: 4, read: [[4, 'D']] });
+      expect(await store.readStream(uniqueName('missing'), { afterVersion: 0 })).toEqual({
+        currentVersion: 0,
+        events: [],
+      });
+    });
+
+    it('appends to several streams, each at its expected version; a conflict is atomic where the adapter says so', async () => {
+      const [a, b, c] = [uniqueName('multi-a'), uniqueName('multi-b'), uniqueName('multi-c')];
+      await store.append(b, [{ type: 'Opened', data: {} }]);
+      const results = await store.appendToStreams([
+        { streamName: a, events: [{ type: 'Opened', data: {} }], expectedVersion: 'no_stream' },
+        {
+          streamName: b,
+          events: [
+            { type: 'Touched', data: {} },
+            { type: 'Touched', data: {} },
+          ],
+          expectedVersion: 1,
+        },
+      ]);
+      // Results in the order of the appends given.
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 3]);
+      expect((await store.readStream(b)).events.map((e) => e.type)).toEqual(['Opened', 'Touched', 'Touched']);
+
+      // c is new and comes first; b is no longer at version 1.
+      const conflict = store.appendToStreams([
+        { streamName: c, events: [{ type: 'Opened', data: {} }], expectedVersion: 0 },
+        { streamName: b, events: [{ type: 'Touched', data: {} }], expectedVersion: 1 },
+      ]);
+      await expectConflict(conflict, { expected: 1, actual: 3 });
+      expect((await store.readStream(b)).currentVersion).toBe(3);
+      // All or nothing (PostgreSQL); otherwise the appends before the conflict stay (EventStoreDB).
+      expect((await store.readStream(c)).currentVersion).toBe(store.capabilities.atomicMultiStreamAppends ? 0 : 1);
+      await expect(store.appendToStreams([{ streamName: a, events: [] }])).rejects.toThrow(TypeError);
+    });
+
+    it('keeps checkpoints: load, store (again), reset, and a lock that makes a second holder wait', async () => {
+      const name = uniqueName('checkpoint');
+      const checkpoints = store.checkpoints;
+      expect(await checkpoints.load(name)).toBeUndefined();
+      const first = await store.append(uniqueName('cp'), [{ type: 'A', data: {} }]);
+      const second = await store.append(uniqueName('cp'), [{ type: 'B', data: {} }]);
+      await checkpoints.store(name, first.position);
+      expect(await checkpoints.load(name)).toBe(first.position);
+      await checkpoints.store(name, second.position);
+      expect(await checkpoints.load(name)).toBe(second.position);
+      await checkpoints.reset(name);
+      expect(await checkpoints.load(name)).toBeUndefined();
+
+      // Stored in the caller's transaction: rolled back with it.
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await checkpoints.store(name, first.position, trx);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      expect(await checkpoints.load(name)).toBeUndefined();
+
+      let releaseFirst!: () => void;
+      const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+      let firstLocked!: () => void;
+      const locked = new Promise<void>((resolve) => (firstLocked = resolve));
+      const holder = db.transaction().execute(async (trx) => {
+        expect(await checkpoints.lock(name, trx)).toBeUndefined();
+        firstLocked();
+        await firstHolds;
+        await checkpoints.store(name, second.position, trx);
+      });
+      await locked;
+      let secondSaw: string | undefined | 'waiting' = 'waiting';
+      const waiter = db.transaction().execute(async (trx) => {
+        secondSaw = await checkpoints.lock(name, trx);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(secondSaw).toBe('waiting');
+      releaseFirst();
+      await within(Promise.all([holder, waiter]), 5_000, 'the two lock holders');
+      // The second holder got the lock once the first committed, and saw what it stored.
+      expect(secondSaw).toBe(second.position);
+    });
+
+    it('catches a projection up from its checkpoint: its event types only, in order, each once', async () => {
+      type Catalogue =
+        | { type: 'ProductAdded'; data: { sku: string } }
+        | { type: 'ProductRemoved'; data: { sku: string } }
+        | { type: 'PriceChanged'; data: { sku: string } };
+      const prefix = uniqueName('catalogue');
+      const handled: Recorded<Catalogue>[] = [];
+      const projection = defineProjection<Catalogue>()({
+        name: uniqueName('products'),
+        eventTypes: ['ProductAdded', 'ProductRemoved'],
+        handle: async (events) => void handled.push(...events.filter((e) => e.streamName.startsWith(prefix))),
+        truncate: async () => {},
+      });
+      const mine = () => handled.map((e) => `${e.type}:${e.data.sku}`);
+      await store.append(`${prefix}-1`, [
+        { type: 'ProductAdded', data: { sku: 'a' } },
+        { type: 'PriceChanged', data: { sku: 'a' } },
+      ]);
+      await store.append(`${prefix}-2`, [{ type: 'ProductAdded', data: { sku: 'b' } }]);
+      await runProjection(store, db, projection, { batchSize: 2 });
+      expect(mine()).toEqual(['ProductAdded:a', 'ProductAdded:b']);
+
+      // From the checkpoint: only what came since, up to a position given.
+      const last = await store.append(`${prefix}-1`, [{ type: 'ProductRemoved', data: { sku: 'a' } }]);
+      await runProjection(store, db, projection, { until: last.position });
+      expect(mine()).toEqual(['ProductAdded:a', 'ProductAdded:b', 'ProductRemoved:a']);
+      expect((await store.checkpoints.load(projectionCheckpointName(projection)))! >= last.position).toBe(true);
+      await runProjection(store, db, projection);
+      expect(mine()).toHaveLength(3);
     });
 
     it('shows a tailing reader every event of 20 concurrent writers once, in real-time commit order', async () => {

@@ -19,6 +19,7 @@ if (eventStoreUrl) {
     const store = new EventStoreDbEventStore({ url: eventStoreUrl, db: testSchema.db, schema: testSchema.schema });
     return {
       store,
+      db: testSchema.db,
       cleanup: async () => {
         await store.close();
         await testSchema.drop();

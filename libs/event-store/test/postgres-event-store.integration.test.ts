@@ -19,6 +19,7 @@ describeEventStoreContract('postgres', async () => {
   const store = new PostgresEventStore({ db: testSchema.db, schema: testSchema.schema });
   return {
     store,
+    db: testSchema.db,
     cleanup: async () => {
       await store.close();
       await testSchema.drop();

@@ -1,7 +1,8 @@
+import { DeciderSpecification } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
 import type { InventoryResourceCommand, ReportedAttributes } from '../src/domain/inventory-resource/commands';
 import { inventoryResourceDecider as decider, inventoryResourceStream } from '../src/domain/inventory-resource/decide';
-import type { InventoryResourceEvent, ResourceIdentity } from '../src/domain/inventory-resource/events';
+import type { ResourceIdentity } from '../src/domain/inventory-resource/events';
 import { isListed, type InventoryResourceState } from '../src/domain/inventory-resource/inventory-resource';
 
 const DAY = 24 * 3600_000;
@@ -34,11 +35,7 @@ const observe = (
   observedAt,
 });
 
-/** given events, when a command: the events decided (or the error thrown). */
-function given(...events: InventoryResourceEvent[]) {
-  const state = events.reduce(decider.evolve, decider.initialState());
-  return { when: (command: InventoryResourceCommand) => () => decider.decide(command, state), state };
-}
+const { given } = DeciderSpecification.for(decider);
 
 const known = (state: InventoryResourceState) => {
   if (state.status !== 'known') throw new Error('expected a known resource');
@@ -46,118 +43,152 @@ const known = (state: InventoryResourceState) => {
 };
 
 describe('inventory resource decider', () => {
-  const [first] = given().when(observe(running, t0))();
+  const [first] = given([]).when(observe(running, t0)).decided();
 
   it('records a first report with every attribute, unreported ones as null', () => {
-    expect(first).toEqual({
-      type: 'ResourceObserved',
-      data: {
-        ...instance,
-        state: 'running',
-        platform: 'Windows Server 2022 Datacenter',
-        platformVersion: null,
-        usageOperation: null,
-        instanceType: 'm5.large',
-        vCpuCount: 2,
-        coreCount: null,
-        socketCount: null,
-        threadsPerCore: null,
-        tenancy: null,
-        hostId: null,
-        amiId: null,
-        licenseIncluded: ['windows-server-datacenter'],
-        tags: { env: 'prod', team: 'data' },
-        applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }],
-        observedAt: t0.toISOString(),
-      },
-    });
+    given([])
+      .when(observe(running, t0))
+      .then([
+        {
+          type: 'ResourceObserved',
+          data: {
+            ...instance,
+            state: 'running',
+            platform: 'Windows Server 2022 Datacenter',
+            platformVersion: null,
+            usageOperation: null,
+            instanceType: 'm5.large',
+            vCpuCount: 2,
+            coreCount: null,
+            socketCount: null,
+            threadsPerCore: null,
+            tenancy: null,
+            hostId: null,
+            amiId: null,
+            licenseIncluded: ['windows-server-datacenter'],
+            tags: { env: 'prod', team: 'data' },
+            applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }],
+            observedAt: t0.toISOString(),
+          },
+        },
+      ]);
     expect(first.data).not.toHaveProperty('previousState');
   });
 
   it('decides nothing for the same report again, in any list order, within a day', () => {
-    expect(given(first).when(observe(running, t0))()).toEqual([]);
+    given([first]).when(observe(running, t0)).thenNothing();
     const reordered = {
       ...running,
       tags: { team: 'data', env: 'prod' },
       licenseIncluded: ['windows-server-datacenter', 'windows-server-datacenter'],
     };
-    expect(given(first).when(observe(reordered, at(0.5)))()).toEqual([]);
+    given([first])
+      .when(observe(reordered, at(0.5)))
+      .thenNothing();
   });
 
   it('records a change with the previous state, keeping attributes the report leaves out', () => {
-    const [stopped] = given(first).when(observe({ state: 'stopped' }, at(1)))();
-    expect(stopped).toMatchObject({
-      type: 'ResourceObserved',
-      data: {
-        state: 'stopped',
-        previousState: 'running',
-        platform: 'Windows Server 2022 Datacenter',
-        vCpuCount: 2,
-        observedAt: at(1).toISOString(),
-      },
-    });
-    const [untagged] = given(first).when(observe({ state: 'running', tags: {} }, at(1)))();
-    expect(untagged).toMatchObject({ type: 'ResourceObserved', data: { tags: {}, previousState: 'running' } });
+    given([first])
+      .when(observe({ state: 'stopped' }, at(1)))
+      .then((events) =>
+        expect(events).toMatchObject([
+          {
+            type: 'ResourceObserved',
+            data: {
+              state: 'stopped',
+              previousState: 'running',
+              platform: 'Windows Server 2022 Datacenter',
+              vCpuCount: 2,
+              observedAt: at(1).toISOString(),
+            },
+          },
+        ]),
+      );
+    given([first])
+      .when(observe({ state: 'running', tags: {} }, at(1)))
+      .then((events) =>
+        expect(events).toMatchObject([{ type: 'ResourceObserved', data: { tags: {}, previousState: 'running' } }]),
+      );
   });
 
   it('ignores a report older than the last one recorded', () => {
-    const [stopped] = given(first).when(observe({ state: 'stopped' }, at(2)))();
-    expect(given(first, stopped).when(observe({ state: 'running' }, at(1)))()).toEqual([]);
+    const [stopped] = given([first])
+      .when(observe({ state: 'stopped' }, at(2)))
+      .decided();
+    given([first, stopped])
+      .when(observe({ state: 'running' }, at(1)))
+      .thenNothing();
   });
 
   it('refreshes the last observation when an unchanged report comes a day or more later', () => {
-    expect(given(first).when(observe(running, at(1)))()).toEqual([
-      { type: 'ResourceObservationRefreshed', data: { ...instance, observedAt: at(1).toISOString() } },
-    ]);
+    given([first])
+      .when(observe(running, at(1)))
+      .then([{ type: 'ResourceObservationRefreshed', data: { ...instance, observedAt: at(1).toISOString() } }]);
   });
 
   it('inactivates a resource not reported for 30 days, and a later report makes it active again', () => {
-    expect(given(first).when({ type: 'CheckActivity', now: at(29.9) })()).toEqual([]);
-    const [inactivated] = given(first).when({ type: 'CheckActivity', now: at(30) })();
-    expect(inactivated).toEqual({
-      type: 'ResourceInactivated',
-      data: { ...instance, lastObservedAt: t0.toISOString(), inactivatedAt: at(30).toISOString() },
-    });
-    const inactive = given(first, inactivated);
+    given([first])
+      .when({ type: 'CheckActivity', now: at(29.9) })
+      .thenNothing();
+    const [inactivated] = given([first])
+      .when({ type: 'CheckActivity', now: at(30) })
+      .then([
+        {
+          type: 'ResourceInactivated',
+          data: { ...instance, lastObservedAt: t0.toISOString(), inactivatedAt: at(30).toISOString() },
+        },
+      ]);
+    const inactive = given([first, inactivated]);
     expect(known(inactive.state)).toMatchObject({ active: false });
     expect(isListed(known(inactive.state))).toBe(false);
-    expect(inactive.when({ type: 'CheckActivity', now: at(40) })()).toEqual([]);
+    inactive.when({ type: 'CheckActivity', now: at(40) }).thenNothing();
 
-    const [reactivated] = inactive.when(observe(running, at(31)))();
-    expect(reactivated).toMatchObject({
-      type: 'ResourceObserved',
-      data: { state: 'running', previousState: 'running' },
-    });
-    expect(known(given(first, inactivated, reactivated).state)).toMatchObject({
+    const [reactivated] = inactive
+      .when(observe(running, at(31)))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { type: 'ResourceObserved', data: { state: 'running', previousState: 'running' } },
+        ]),
+      );
+    expect(known(given([first, inactivated, reactivated]).state)).toMatchObject({
       active: true,
       lastObservedAt: at(31).toISOString(),
     });
   });
 
   it('counts the 30 days from the last refresh', () => {
-    const [refreshed] = given(first).when(observe(running, at(10)))();
-    expect(given(first, refreshed).when({ type: 'CheckActivity', now: at(39) })()).toEqual([]);
-    expect(given(first, refreshed).when({ type: 'CheckActivity', now: at(40) })()).toHaveLength(1);
+    const [refreshed] = given([first])
+      .when(observe(running, at(10)))
+      .decided();
+    given([first, refreshed])
+      .when({ type: 'CheckActivity', now: at(39) })
+      .thenNothing();
+    given([first, refreshed])
+      .when({ type: 'CheckActivity', now: at(40) })
+      .then((events) => expect(events).toHaveLength(1));
   });
 
   it('refuses a state that does not fit the type', () => {
-    expect(given().when(observe({ state: 'available' }, t0))).toThrow(/not a state of a EC2_INSTANCE/);
+    given([])
+      .when(observe({ state: 'available' }, t0))
+      .thenThrows(/not a state of a EC2_INSTANCE/);
     const ami = {
       ...instance,
       resourceType: 'EC2_AMI' as const,
       resourceId: 'ami-1',
       resourceArn: 'arn:aws:ec2:us-east-1::image/ami-1',
     };
-    expect(
-      given().when({ type: 'ObserveResource', resource: ami, attributes: { state: 'running' }, observedAt: t0 }),
-    ).toThrow(/not a state of a EC2_AMI/);
-    expect(
-      given().when({ type: 'ObserveResource', resource: ami, attributes: { state: 'deregistered' }, observedAt: t0 })(),
-    ).toHaveLength(1);
+    given([])
+      .when({ type: 'ObserveResource', resource: ami, attributes: { state: 'running' }, observedAt: t0 })
+      .thenThrows(/not a state of a EC2_AMI/);
+    given([])
+      .when({ type: 'ObserveResource', resource: ami, attributes: { state: 'deregistered' }, observedAt: t0 })
+      .then((events) => expect(events).toHaveLength(1));
   });
 
   it('lists existing, active resources only', () => {
-    const state = (attributes: ReportedAttributes) => known(given(...given().when(observe(attributes, t0))()).state);
+    const state = (attributes: ReportedAttributes) =>
+      known(given(given([]).when(observe(attributes, t0)).decided()).state);
     expect(isListed(state({ state: 'stopped' }))).toBe(true);
     expect(isListed(state({ state: 'terminated' }))).toBe(false);
   });

@@ -67,7 +67,7 @@ export interface EventStoreDbEventStoreOptions {
 
 /** Event store on EventStoreDB; checkpoints and projection views stay in PostgreSQL. */
 export class EventStoreDbEventStore implements EventStore {
-  readonly capabilities: EventStoreCapabilities = { transactionalGuards: false };
+  readonly capabilities: EventStoreCapabilities = { transactionalGuards: false, atomicMultiStreamAppends: false };
   readonly checkpoints: PostgresCheckpointStore;
   private readonly client: EventStoreDBClient;
   private readonly db: Kysely<any>;

@@ -46,7 +46,7 @@ export interface PostgresEventStoreOptions {
 
 /** Event store on PostgreSQL tables (see migrateEventStoreSchema). */
 export class PostgresEventStore implements EventStore {
-  readonly capabilities: EventStoreCapabilities = { transactionalGuards: true };
+  readonly capabilities: EventStoreCapabilities = { transactionalGuards: true, atomicMultiStreamAppends: true };
   readonly checkpoints: PostgresCheckpointStore;
   private readonly db: Kysely<any>;
   private readonly schema: string;
