@@ -12,15 +12,12 @@ import { CLOCK, createHealthController, DEFAULT_NATS_URL, systemClock } from '@l
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from 'nats';
 import { GRANT_DISTRIBUTION_SUBSCRIPTION, GrantDistribution } from './grants/application/grant-distribution.consumer';
-import { LicenseCommands } from './application/license.commands';
-import { LicenseQueries } from './application/license.queries';
 import { ConsumptionSettings } from './consumption/application/license-consumption.settings';
 import { LicenseConsumptionSweep } from './consumption/application/license-consumption.sweep';
-import { LicenseExpirySweep } from './application/license-expiry.sweep';
+import { LicenseExpirySweep } from './licenses/application/license-expiry.sweep';
 import { MasterKey } from './shared/master-key';
 import { organizationIntegrationRecorder } from './grants/application/organization-integration.consumer';
 import { DATABASE, EVENT_STORE, REGION } from './shared/tokens';
-import { LicensesController } from './infra/licenses.controller';
 import { GRANTS_SCHEMA } from './shared/schema';
 import {
   licenseExpirySweepMs,
@@ -29,11 +26,11 @@ import {
   SERVICE_NAME,
   type GrantsInfrastructure,
 } from './infra/grants-infrastructure';
-import { TagsController } from './infra/tags.controller';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { TokensModule } from './tokens/tokens.module';
 import { ConsumptionModule } from './consumption/consumption.module';
 import { GrantsModule } from './grants/grants.module';
+import { LicensesModule } from './licenses/licenses.module';
 
 const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 
@@ -53,9 +50,8 @@ const INFRASTRUCTURE = Symbol('GrantsInfrastructure');
 class GrantsPlatformModule {}
 
 @Module({
-  controllers: [createHealthController(SERVICE_NAME, DATABASE), LicensesController, TagsController],
-  imports: [GrantsPlatformModule, GrantsModule, SigningKeysModule, TokensModule, ConsumptionModule],
-  providers: [LicenseCommands, LicenseQueries, LicenseExpirySweep],
+  controllers: [createHealthController(SERVICE_NAME, DATABASE)],
+  imports: [GrantsPlatformModule, LicensesModule, GrantsModule, SigningKeysModule, TokensModule, ConsumptionModule],
 })
 export class GrantsServiceModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private nc?: NatsConnection;

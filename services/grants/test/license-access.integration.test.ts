@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantCommands } from '../src/grants/application/grant.commands';
 import { GrantDistribution } from '../src/grants/application/grant-distribution.consumer';
 import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
-import { LicenseCommands } from '../src/application/license.commands';
+import { LicenseCommands } from '../src/licenses/application/license.commands';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';
 import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
 import { FIXED_KEY_FINGERPRINT as FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';

@@ -10,9 +10,9 @@ import { ConsumableLicenses } from '../src/consumption/application/license-consu
 import { LicenseConsumptionQueries } from '../src/consumption/application/license-consumption.queries';
 import { ConsumptionRecords } from '../src/consumption/application/license-consumption.records';
 import { ConsumptionSettings } from '../src/consumption/application/license-consumption.settings';
-import { LicenseCommands } from '../src/application/license.commands';
-import { LicenseExpirySweep } from '../src/application/license-expiry.sweep';
-import { LicenseQueries } from '../src/application/license.queries';
+import { LicenseCommands } from '../src/licenses/application/license.commands';
+import { LicenseExpirySweep } from '../src/licenses/application/license-expiry.sweep';
+import { LicenseQueries } from '../src/licenses/application/license.queries';
 import { LicenseUsageStreams } from '../src/consumption/application/license-usage-streams';
 import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';

@@ -1,10 +1,10 @@
 import type { LicenseManager } from '@lm/api-model';
 import { describe, expect, it } from 'vitest';
-import type { LicenseCommand } from '../src/domain/license/commands';
-import { licenseDecider as decider } from '../src/domain/license/decide';
-import type { LicenseEvent } from '../src/domain/license/events';
-import { currentLicense } from '../src/domain/license/license';
-import { renewedEnd } from '../src/domain/license/renewal';
+import type { LicenseCommand } from '../src/licenses/domain/commands';
+import { licenseDecider as decider } from '../src/licenses/domain/decide';
+import type { LicenseEvent } from '../src/licenses/domain/events';
+import { currentLicense } from '../src/licenses/domain/license';
+import { renewedEnd } from '../src/licenses/domain/renewal';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const arn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000001';

@@ -1,14 +1,14 @@
-import { openServiceStore, type ServiceStore } from '@lm/service-kit';
+import { migrateViews, openServiceStore, type ServiceStore } from '@lm/service-kit';
 import { grantsProjection } from '../grants/application/grant.projection';
 import { licenseConsumptionsProjection } from '../consumption/application/license-consumption.projection';
 import { licenseUsageEpochsProjection } from '../consumption/application/license-usage-epoch.projection';
 import { millisecondsFromEnv } from '../consumption/application/license-consumption.settings';
 import { licenseGrantQuotaProjection } from '../grants/application/license-grant-quota.guard';
-import { licensesProjection } from '../application/licenses.projection';
+import { licensesProjection } from '../licenses/application/license.projection';
 import { MasterKey } from '../shared/master-key';
 import { refreshTokensProjection } from '../tokens/application/refresh-token.projection';
 import { signingKeysProjection } from '../signing-keys/application/signing-key.projection';
-import { migrateGrantsViews } from './database/migrations';
+import { grantsMigrations } from '../grants.migrations';
 import { GRANTS_SCHEMA } from '../shared/schema';
 
 export const SERVICE_NAME = 'grants';
@@ -57,7 +57,7 @@ export function openGrantsInfrastructure(env = process.env): Promise<GrantsInfra
   return openServiceStore({
     service: SERVICE_NAME,
     schema: GRANTS_SCHEMA,
-    migrateViews: migrateGrantsViews,
+    migrateViews: (db) => migrateViews(db, GRANTS_SCHEMA, grantsMigrations),
     projections: [
       licensesProjection,
       grantsProjection,

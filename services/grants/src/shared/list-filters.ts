@@ -2,7 +2,7 @@ import type { LicenseManager } from '@lm/api-model';
 import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Caller } from '@lm/contracts';
-import { invalidParameter } from '../domain/license/errors';
+import { invalidParameter } from '../licenses/domain/errors';
 
 /**
  * The filters of a list, each with the one value the API documents, as [column, value] pairs.

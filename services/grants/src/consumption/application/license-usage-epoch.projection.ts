@@ -1,6 +1,6 @@
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import type { Kysely, Transaction } from 'kysely';
-import type { LicenseEvent } from '../../domain/license/events';
+import type { LicenseEvent } from '../../licenses/domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import { licenseIdOf } from '../domain/license-usage';
 import type { ConsumptionViews } from './license-consumption.views';

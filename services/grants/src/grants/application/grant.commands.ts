@@ -9,7 +9,7 @@ import type { GrantCommand, GrantedLicense } from '../domain/commands';
 import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain/decide';
 import type { GrantState } from '../domain/grant';
 import { principalAccountId } from '../domain/principal';
-import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../../domain/license/errors';
+import { clientTokenReused, licenseNotFound, notAuthorized, validation } from '../../licenses/domain/errors';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
 import type { LicenseViews } from '../../licenses/application/license.views';

@@ -4,7 +4,7 @@ import type { Caller } from '@lm/contracts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { grantNotFound } from '../domain/decide';
 import { isGrantee } from '../domain/principal';
-import { invalidParameter, notAuthorized } from '../../domain/license/errors';
+import { invalidParameter, notAuthorized } from '../../licenses/domain/errors';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
 import type { LicenseViews } from '../../licenses/application/license.views';

@@ -3,7 +3,7 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
-import { licenseNotFound } from '../../domain/license/errors';
+import { licenseNotFound } from '../../licenses/domain/errors';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
 import type { LicenseViews } from '../../licenses/application/license.views';

@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import type { Idempotency } from '../../domain/license/events';
+import type { Idempotency } from '../../licenses/domain/events';
 import type { GrantAggregate } from './grant';
 
 /** What a grant needs to know of its licence, read from the licences when the grant is made. */

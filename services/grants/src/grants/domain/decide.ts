@@ -7,8 +7,8 @@ import {
   resourceNotFound,
   staleVersion,
   validation,
-} from '../../domain/license/errors';
-import { withTags } from '../../domain/license/tags';
+} from '../../licenses/domain/errors';
+import { withTags } from '../../licenses/domain/tags';
 import type { GrantCommand } from './commands';
 import type { GrantEvent } from './events';
 import {

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import type { Idempotency } from '../../domain/license/events';
+import type { Idempotency } from '../../licenses/domain/events';
 import type { GrantAggregate } from './grant';
 
 /** Every change but the creation makes a new version of the grant: `version` is that version. */

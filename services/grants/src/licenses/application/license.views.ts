@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { LicenseManager } from '@lm/api-model';
-import type { LicenseDocument } from '../../domain/license/events';
+import type { LicenseDocument } from '../domain/events';
 
 type Timestamp = ColumnType<Date, string, string>;
 type NullableTimestamp = ColumnType<Date | null, string | null, string | null>;

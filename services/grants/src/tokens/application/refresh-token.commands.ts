@@ -4,7 +4,7 @@ import { AggregateStates, handleMultiStreamCommand, type EventStore } from '@lm/
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
-import { redirectToHomeRegion } from '../../domain/license/errors';
+import { redirectToHomeRegion } from '../../licenses/domain/errors';
 import type { RefreshTokenCommand } from '../domain/refresh-token/commands';
 import { accountTokensStream, decideAccountTokens, recentTokenFor } from '../domain/refresh-token/decide';
 import { validation } from '../domain/refresh-token/errors';

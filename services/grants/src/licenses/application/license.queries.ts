@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
-import { parseLicenseArn } from '../domain/license/arn';
-import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { LicenseAccess } from '../grants/application/license-access';
-import { pageOf, singleValueFilters } from '../shared/list-filters';
-import { DATABASE } from '../shared/tokens';
+import { parseLicenseArn } from '../domain/arn';
+import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/errors';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { LicenseViews } from './license.views';
+import { LicenseAccess } from '../../grants/application/license-access';
+import { pageOf, singleValueFilters } from '../../shared/list-filters';
+import { DATABASE } from '../../shared/tokens';
 
 /** ListLicenses filters (as the API documents them) and their columns. */
 const LICENSE_FILTERS = {
@@ -19,10 +20,10 @@ const LICENSE_FILTERS = {
 
 @Injectable()
 export class LicenseQueries {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<LicenseViews>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<LicenseViews>,
     private readonly access: LicenseAccess,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);

@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { GrantCommands } from '../grants/application/grant.commands';
-import { GrantQueries } from '../grants/application/grant.queries';
+import { GrantCommands } from '../../grants/application/grant.commands';
+import { GrantQueries } from '../../grants/application/grant.queries';
 import { LicenseCommands } from '../application/license.commands';
 import { LicenseQueries } from '../application/license.queries';
-import { parseGrantArn } from '../grants/domain/arn';
-import { resourceNotFound } from '../domain/license/errors';
-import { parseLicenseArn } from '../domain/license/arn';
-import { subject, type Request } from './operation';
+import { parseGrantArn } from '../../grants/domain/arn';
+import { resourceNotFound } from '../domain/errors';
+import { parseLicenseArn } from '../domain/arn';
+import { subject, type Request } from '../../infra/operation';
 
 /** Which of this service's resources an ARN names; the gateway sends here the tag operations of licence and grant ARNs. */
 function resourceOf(arn: string): 'license' | 'grant' {

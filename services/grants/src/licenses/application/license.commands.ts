@@ -4,22 +4,17 @@ import { handleCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
-import { licenseArn, newLicenseId, parseLicenseArn } from '../domain/license/arn';
-import type { LicenseCommand } from '../domain/license/commands';
-import { licenseDecider, licenseStream } from '../domain/license/decide';
-import {
-  clientTokenReused,
-  licenseNotFound,
-  notAuthorized,
-  redirectToHomeRegion,
-  validation,
-} from '../domain/license/errors';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { LicenseAccess } from '../grants/application/license-access';
-import { isConstraintViolation } from '../shared/constraint-violation';
-import { requestHash } from '../shared/request-hash';
-import { SigningKeys } from '../signing-keys/application/signing-keys';
-import { DATABASE, EVENT_STORE, REGION } from '../shared/tokens';
+import { licenseArn, newLicenseId, parseLicenseArn } from '../domain/arn';
+import type { LicenseCommand } from '../domain/commands';
+import { licenseDecider, licenseStream } from '../domain/decide';
+import { clientTokenReused, licenseNotFound, notAuthorized, redirectToHomeRegion, validation } from '../domain/errors';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { LicenseViews } from './license.views';
+import { LicenseAccess } from '../../grants/application/license-access';
+import { isConstraintViolation } from '../../shared/constraint-violation';
+import { requestHash } from '../../shared/request-hash';
+import { SigningKeys } from '../../signing-keys/application/signing-keys';
+import { DATABASE, EVENT_STORE, REGION } from '../../shared/tokens';
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
 type ExistingLicenseCommand = DistributiveOmit<
@@ -30,11 +25,11 @@ type ExistingLicenseCommand = DistributiveOmit<
 /** The licences an issuer creates, versions and deletes (seller-issued licences). */
 @Injectable()
 export class LicenseCommands {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<LicenseViews>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<LicenseViews>,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REGION) private readonly region: string,
     private readonly signingKeys: SigningKeys,

@@ -1,10 +1,11 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Projection, RecordedEvent } from '@lm/event-store';
 import { sql, type Kysely, type Transaction, type UpdateObject } from 'kysely';
-import { parseLicenseArn } from '../domain/license/arn';
-import { withoutTags, withTags } from '../domain/license/tags';
-import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/license/events';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
+import { parseLicenseArn } from '../domain/arn';
+import { withoutTags, withTags } from '../domain/tags';
+import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/events';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { LicenseViews } from './license.views';
 
 /** The columns a licence version sets in the licences view. */
 function currentVersionColumns(license: LicenseDocument, streamVersion: number) {
@@ -27,10 +28,10 @@ function currentVersionColumns(license: LicenseDocument, streamVersion: number) 
  * that consumption reads) and license_versions (every version, immutable). Events carry whole
  * versions, so rows are written from them; the stream version guard makes replays harmless.
  */
-export const licensesProjection: Projection<GrantsDatabase> = {
+export const licensesProjection: Projection<LicenseViews> = {
   name: 'licenses',
   eventTypes: LICENSE_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<GrantsDatabase>) {
+  async handle(events: RecordedEvent[], trx: Transaction<LicenseViews>) {
     const db = trx.withSchema(GRANTS_SCHEMA);
     for (const recorded of events) {
       const event = recorded as unknown as LicenseEvent & RecordedEvent;
@@ -107,7 +108,7 @@ export const licensesProjection: Projection<GrantsDatabase> = {
       }
     }
   },
-  async truncate(db: Kysely<GrantsDatabase> | Transaction<GrantsDatabase>) {
+  async truncate(db: Kysely<LicenseViews> | Transaction<LicenseViews>) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_versions').execute();
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('licenses').execute();
   },
@@ -115,10 +116,10 @@ export const licensesProjection: Projection<GrantsDatabase> = {
 
 /** The current version changed in place (deleted, expired, renewed): columns and document, once per event. */
 async function updateInPlace(
-  db: Transaction<GrantsDatabase>,
+  db: Transaction<LicenseViews>,
   licenseArn: string,
   streamVersion: number,
-  changes: UpdateObject<GrantsDatabase, 'licenses'>,
+  changes: UpdateObject<LicenseViews, 'licenses'>,
 ): Promise<void> {
   await db
     .updateTable('licenses')
@@ -130,7 +131,7 @@ async function updateInPlace(
 
 /** The current version's status changed in place (deleted, expired): its column and its document. */
 const setStatus = (
-  db: Transaction<GrantsDatabase>,
+  db: Transaction<LicenseViews>,
   licenseArn: string,
   status: LicenseManager.LicenseStatus,
   streamVersion: number,
@@ -143,7 +144,7 @@ const setStatus = (
   });
 
 async function insertVersion(
-  db: Transaction<GrantsDatabase>,
+  db: Transaction<LicenseViews>,
   licenseId: string,
   license: LicenseDocument,
 ): Promise<void> {

@@ -3,9 +3,10 @@ import { handleCommand, type EventStore } from '@lm/event-store';
 import { CLOCK, type Clock } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Kysely } from 'kysely';
-import { licenseDecider, licenseStream } from '../domain/license/decide';
-import { GRANTS_SCHEMA, type GrantsDatabase } from '../shared/schema';
-import { DATABASE, EVENT_STORE } from '../shared/tokens';
+import { licenseDecider, licenseStream } from '../domain/decide';
+import { GRANTS_SCHEMA } from '../../shared/schema';
+import type { LicenseViews } from './license.views';
+import { DATABASE, EVENT_STORE } from '../../shared/tokens';
 
 const BATCH = 200;
 
@@ -20,11 +21,11 @@ const BATCH = 200;
  */
 @Injectable()
 export class LicenseExpirySweep {
-  private readonly db: Kysely<GrantsDatabase>;
+  private readonly db: Kysely<LicenseViews>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATABASE) db: Kysely<GrantsDatabase>,
+    @Inject(DATABASE) db: Kysely<LicenseViews>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { GrantsModule } from '../grants/grants.module';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { LicenseExpirySweep } from './application/license-expiry.sweep';
+import { LicenseCommands } from './application/license.commands';
+import { LicenseQueries } from './application/license.queries';
+import { LicensesController } from './infra/licenses.controller';
+import { TagsController } from './infra/tags.controller';
+
+/**
+ * Seller-issued licences and their versions, signed with the issuer's key; the expiry sweep ends
+ * (or renews) their terms. Tags of licences and of grants are served here.
+ */
+@Module({
+  imports: [GrantsModule, SigningKeysModule],
+  controllers: [LicensesController, TagsController],
+  providers: [LicenseCommands, LicenseQueries, LicenseExpirySweep],
+  exports: [LicenseExpirySweep],
+})
+export class LicensesModule {}
