@@ -28,6 +28,13 @@ export class DeciderSpecification<Command, Event extends DomainEvent, State> {
 
   /** The history of the aggregate (none for a new one). A bound function: `const { given } = spec` works. */
   readonly given = (events: readonly Event[]): Given<Command, Event, State> => new Given(this.decider, events);
+
+  /**
+   * The events that `commands` decide, each on the state the ones before it left, from a new
+   * aggregate: a history told as the commands that made it.
+   */
+  readonly history = (...commands: Command[]): Event[] =>
+    commands.reduce<Event[]>((events, command) => [...events, ...this.given(events).when(command).decided()], []);
 }
 
 export class Given<Command, Event extends DomainEvent, State> {

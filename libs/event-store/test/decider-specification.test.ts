@@ -68,6 +68,15 @@ describe('DeciderSpecification', () => {
     expect(() => spec.given([opened]).when({ type: 'Close', by: 'bob' }).thenThrows()).toThrow(AssertionError);
   });
 
+  it('tells a history as the commands that made it, each decided on the state the ones before left', () => {
+    expect(spec.history({ type: 'Open', by: 'ann' }, { type: 'Open', by: 'bob' }, { type: 'Close', by: 'cy' })).toEqual(
+      [opened, { type: 'Closed', data: { by: 'cy' } }],
+    );
+    expect(() =>
+      spec.history({ type: 'Open', by: 'ann' }, { type: 'Close', by: 'bob' }, { type: 'Close', by: 'cy' }),
+    ).toThrow(DoorError);
+  });
+
   it('folds the history into the state, and the decided events into the state after', () => {
     expect(spec.given([opened, { type: 'Closed', data: { by: 'bob' } }, opened]).state).toEqual({
       open: true,

@@ -1,5 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
+import { DeciderSpecification } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
 import type { GrantCommand } from '../src/grants/domain/commands';
 import { grantDecider as decider } from '../src/grants/domain/decide';
@@ -125,28 +126,20 @@ const remove = (grantVersion: string, caller = callers.grantor): GrantCommand =>
   now,
 });
 
-const fold = (events: GrantEvent[]) => events.reduce(decider.evolve, decider.initialState());
+const { given, history } = DeciderSpecification.for(decider);
 const statusOf = (state: GrantState) => (state.status === 'present' ? state.aggregate.grant.GrantStatus : 'absent');
-const code = (code: string) => expect.objectContaining({ code });
-
-/** The grant after these commands, each decided on the state the previous ones left. */
-function after(...commands: GrantCommand[]): GrantEvent[] {
-  const events: GrantEvent[] = [];
-  for (const command of commands) events.push(...decider.decide(command, fold(events)));
-  return events;
-}
 
 describe('grant decider', () => {
-  const created = after(create());
-  const pending = fold(created);
-  const active = after(create(), accept());
-  const disabled = after(create(), accept(), version(callers.grantee, { Status: 'DISABLED' }));
-  const rejected = after(create(), reject());
-  const deleted = after(create(), remove('1'));
-  const pendingWorkflow = after(create(ENGINEERING_OU));
-  const distributed = after(create(ENGINEERING_OU), distribute);
-  const failedWorkflow = after(create(ENGINEERING_OU), fail);
-  const pendingDelete = after(create(ENGINEERING_OU), distribute, remove('2'));
+  const created = history(create());
+  const pending = given(created).state;
+  const active = history(create(), accept());
+  const disabled = history(create(), accept(), version(callers.grantee, { Status: 'DISABLED' }));
+  const rejected = history(create(), reject());
+  const deleted = history(create(), remove('1'));
+  const pendingWorkflow = history(create(ENGINEERING_OU));
+  const distributed = history(create(ENGINEERING_OU), distribute);
+  const failedWorkflow = history(create(ENGINEERING_OU), fail);
+  const pendingDelete = history(create(ENGINEERING_OU), distribute, remove('2'));
 
   it('creates a PENDING_ACCEPT grant to an account, whose parent is the licence', () => {
     expect(statusOf(pending)).toBe('PENDING_ACCEPT');
@@ -159,7 +152,7 @@ describe('grant decider', () => {
 
   it('makes an organization or OU grant PENDING_WORKFLOW with the accounts it covers now (nested OUs included, not the grantor); others may not make them', () => {
     const coveredBy = (principal: string) =>
-      (after(create(principal))[0] as Extract<GrantEvent, { type: 'GrantCreated' }>).data;
+      (history(create(principal))[0] as Extract<GrantEvent, { type: 'GrantCreated' }>).data;
     expect(coveredBy(ORGANIZATION)).toMatchObject({
       grant: { GrantStatus: 'PENDING_WORKFLOW' },
       coveredAccountIds: ['222222222222', '444444444444'],
@@ -171,41 +164,39 @@ describe('grant decider', () => {
     expect(coveredBy('arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-platform').coveredAccountIds).toEqual(
       ['444444444444'],
     );
-    expect(() => after(create(ORGANIZATION, {}, callers.grantee))).toThrow(code('ValidationException'));
-    expect(() => after(create('arn:aws:organizations::111111111111:organization/o-otherorg01'))).toThrow(
-      code('ValidationException'),
-    );
+    given([])
+      .when(create(ORGANIZATION, {}, callers.grantee))
+      .thenThrows({ code: 'ValidationException' });
+    given([])
+      .when(create('arn:aws:organizations::111111111111:organization/o-otherorg01'))
+      .thenThrows({ code: 'ValidationException' });
   });
 
   it('accepts an account grant at once (DISABLED) when the management account linked its organization', () => {
-    expect(statusOf(fold(after({ ...create(), autoAccepted: true } as GrantCommand)))).toBe('DISABLED');
+    given([])
+      .when({ ...create(), autoAccepted: true } as GrantCommand)
+      .thenState((state) => expect(statusOf(state)).toBe('DISABLED'));
   });
 
   it('refuses bad grants', () => {
-    expect(() => after(create('arn:aws:iam::222222222222:user/bob'))).toThrow(code('ValidationException'));
-    expect(() => after(create('arn:aws:iam::111111111111:root'))).toThrow(code('ValidationException'));
-    expect(() =>
-      after(create(undefined, { Principals: ['arn:aws:iam::222222222222:root', 'arn:aws:iam::444444444444:root'] })),
-    ).toThrow(code('ValidationException'));
-    expect(() => after(create(undefined, { AllowedOperations: [] }))).toThrow(code('ValidationException'));
-    expect(() => after(create(undefined, { AllowedOperations: ['CheckoutLicense', 'CheckoutLicense'] }))).toThrow(
-      code('ValidationException'),
+    const refused = (command: GrantCommand, code = 'ValidationException') =>
+      given([]).when(command).thenThrows({ code });
+    refused(create('arn:aws:iam::222222222222:user/bob'));
+    refused(create('arn:aws:iam::111111111111:root'));
+    refused(create(undefined, { Principals: ['arn:aws:iam::222222222222:root', 'arn:aws:iam::444444444444:root'] }));
+    refused(create(undefined, { AllowedOperations: [] }));
+    refused(create(undefined, { AllowedOperations: ['CheckoutLicense', 'CheckoutLicense'] }));
+    refused(create(undefined, { GrantName: ' ' }));
+    refused(create(undefined, { HomeRegion: 'eu-west-1' }));
+    refused({ ...create(), license: { ...license, deleted: true } } as GrantCommand);
+    refused(
+      {
+        ...create(),
+        license: { ...license, homeRegion: 'eu-west-1' },
+        input: createInput('arn:aws:iam::222222222222:root', { HomeRegion: 'eu-west-1' }),
+      } as GrantCommand,
+      'RedirectException',
     );
-    expect(() => after(create(undefined, { GrantName: ' ' }))).toThrow(code('ValidationException'));
-    expect(() => after(create(undefined, { HomeRegion: 'eu-west-1' }))).toThrow(code('ValidationException'));
-    expect(() =>
-      decider.decide({ ...create(), license: { ...license, deleted: true } } as GrantCommand, decider.initialState()),
-    ).toThrow(code('ValidationException'));
-    expect(() =>
-      decider.decide(
-        {
-          ...create(),
-          license: { ...license, homeRegion: 'eu-west-1' },
-          input: createInput('arn:aws:iam::222222222222:root', { HomeRegion: 'eu-west-1' }),
-        } as GrantCommand,
-        decider.initialState(),
-      ),
-    ).toThrow(code('RedirectException'));
   });
 
   it('limits a sub-grant to the operations of the grant it derives from', () => {
@@ -218,12 +209,12 @@ describe('grant decider', () => {
         ...create('arn:aws:iam::444444444444:root', { AllowedOperations: ops }, callers.grantee),
         parent,
       }) as GrantCommand;
-    expect(() => decider.decide(sub(['CheckoutLicense', 'CreateToken']), decider.initialState())).toThrow(
-      expect.objectContaining({ message: expect.stringContaining('CreateToken') }),
-    );
-    expect(decider.decide(sub(['CheckoutLicense']), decider.initialState())).toMatchObject([
-      { data: { grant: { ParentArn: parent.grantArn } } },
-    ]);
+    given([])
+      .when(sub(['CheckoutLicense', 'CreateToken']))
+      .thenThrows({ message: /CreateToken/ });
+    given([])
+      .when(sub(['CheckoutLicense']))
+      .then((events) => expect(events).toMatchObject([{ data: { grant: { ParentArn: parent.grantArn } } }]));
   });
 
   /**
@@ -295,7 +286,7 @@ describe('grant decider', () => {
     it(`from ${status}: ${Object.entries(outcomes)
       .map(([c, o]) => `${c} -> ${o}`)
       .join(', ')}`, () => {
-      const state = fold(events);
+      const state = given(events).state;
       expect(statusOf(state)).toBe(status);
       const currentVersion = state.status === 'present' ? state.aggregate.grant.Version : '';
       const commands: Record<string, GrantCommand> = {
@@ -309,112 +300,108 @@ describe('grant decider', () => {
         finishDeletion,
       };
       for (const [name, outcome] of Object.entries(outcomes)) {
-        const decide = () => decider.decide(commands[name], state);
-        if (outcome.endsWith('Exception')) expect(decide, name).toThrow(code(outcome));
-        else if (outcome === 'unchanged') expect(decide(), name).toEqual([]);
+        const when = given(events).when(commands[name]);
+        if (outcome.endsWith('Exception')) when.thenThrows({ code: outcome });
+        else if (outcome === 'unchanged') when.thenNothing();
         else {
-          const next = fold([...events, ...decide()]);
-          expect(statusOf(next), name).toBe(outcome);
-          expect(next.status === 'present' && next.aggregate.grant.Version, name).toBe(
-            String(Number(currentVersion) + 1),
-          );
+          when.thenState((next) => {
+            expect(statusOf(next), name).toBe(outcome);
+            expect(next.status === 'present' && next.aggregate.grant.Version, name).toBe(
+              String(Number(currentVersion) + 1),
+            );
+          });
         }
       }
     });
   }
 
   it('lets only the grantee answer, only the grantor delete or rename; strangers see nothing', () => {
-    const state = fold(active);
-    expect(() => decider.decide(accept(callers.grantor), pending)).toThrow(code('AuthorizationException'));
-    expect(() => decider.decide(reject(callers.grantor), pending)).toThrow(code('AuthorizationException'));
-    expect(() => decider.decide(remove('2', callers.grantee), state)).toThrow(code('AuthorizationException'));
-    expect(() => decider.decide(version(callers.grantee, { GrantName: 'mine' }), state)).toThrow(
-      code('AuthorizationException'),
-    );
-    expect(
-      decider.decide(version(callers.grantor, { GrantName: 'renamed', AllowedOperations: ['CheckoutLicense'] }), state),
-    ).toMatchObject([
-      { type: 'GrantVersionCreated', data: { grantName: 'renamed', grantedOperations: ['CheckoutLicense'] } },
-    ]);
+    given(created).when(accept(callers.grantor)).thenThrows({ code: 'AuthorizationException' });
+    given(created).when(reject(callers.grantor)).thenThrows({ code: 'AuthorizationException' });
+    given(active).when(remove('2', callers.grantee)).thenThrows({ code: 'AuthorizationException' });
+    given(active)
+      .when(version(callers.grantee, { GrantName: 'mine' }))
+      .thenThrows({ code: 'AuthorizationException' });
+    given(active)
+      .when(version(callers.grantor, { GrantName: 'renamed', AllowedOperations: ['CheckoutLicense'] }))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { type: 'GrantVersionCreated', data: { grantName: 'renamed', grantedOperations: ['CheckoutLicense'] } },
+        ]),
+      );
     for (const command of [
       accept(callers.stranger),
       reject(callers.stranger),
       remove('2', callers.stranger),
       version(callers.stranger, { Status: 'DISABLED' }),
     ]) {
-      expect(() => decider.decide(command, state)).toThrow(code('ResourceNotFoundException'));
+      given(active).when(command).thenThrows({ code: 'ResourceNotFoundException' });
     }
-    expect(() => decider.decide(accept(), decider.initialState())).toThrow(code('ResourceNotFoundException'));
+    given([]).when(accept()).thenThrows({ code: 'ResourceNotFoundException' });
   });
 
   it('refuses stale versions, statuses other than ACTIVE and DISABLED, and Options without an activation', () => {
-    const state = fold(active);
-    expect(() => decider.decide(version(callers.grantor, { Status: 'DISABLED', SourceVersion: '1' }), state)).toThrow(
-      code('ConflictException'),
-    );
-    expect(() => decider.decide(remove('1'), state)).toThrow(code('ConflictException'));
-    expect(() => decider.decide(version(callers.grantor, { Status: 'PENDING_ACCEPT' }), fold(disabled))).toThrow(
-      code('ValidationException'),
-    );
-    expect(() =>
-      decider.decide(
+    given(active)
+      .when(version(callers.grantor, { Status: 'DISABLED', SourceVersion: '1' }))
+      .thenThrows({ code: 'ConflictException' });
+    given(active).when(remove('1')).thenThrows({ code: 'ConflictException' });
+    given(disabled)
+      .when(version(callers.grantor, { Status: 'PENDING_ACCEPT' }))
+      .thenThrows({ code: 'ValidationException' });
+    given(active)
+      .when(
         version(callers.grantor, {
           Status: 'DISABLED',
           Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' },
         }),
-        state,
-      ),
-    ).toThrow(code('ValidationException'));
+      )
+      .thenThrows({ code: 'ValidationException' });
   });
 
   it('answers a retried version with nothing new, and refuses its ClientToken for another request', () => {
     const first = version(callers.grantor, { Status: 'DISABLED' });
-    const events = [...active, ...decider.decide(first, fold(active))];
-    expect(decider.decide(first, fold(events))).toEqual([]);
-    expect(() => decider.decide({ ...first, requestHash: 'other' } as GrantCommand, fold(events))).toThrow(
-      code('ValidationException'),
-    );
+    const events = [...active, ...given(active).when(first).decided()];
+    given(events).when(first).thenNothing();
+    given(events)
+      .when({ ...first, requestHash: 'other' } as GrantCommand)
+      .thenThrows({ code: 'ValidationException' });
   });
 
   it('keeps one ACTIVE grant per product: accepted as DISABLED, activated only with ALL_GRANTS_PERMITTED_BY_ISSUER', () => {
     const other = 'arn:aws:license-manager::111111111111:grant:g-other';
-    const accepted = decider.decide(accept(callers.grantee, [other]), pending);
-    expect(accepted).toMatchObject([{ type: 'GrantAccepted', data: { statusReason: expect.stringContaining(other) } }]);
-    const state = fold([...created, ...accepted]);
-    expect(statusOf(state)).toBe('DISABLED');
-    expect(() => decider.decide(version(callers.grantee, { Status: 'ACTIVE' }, [other]), state)).toThrow(
-      expect.objectContaining({ message: expect.stringContaining(other) }),
-    );
-    expect(() =>
-      decider.decide(
+    const accepted = given(created)
+      .when(accept(callers.grantee, [other]))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { type: 'GrantAccepted', data: { statusReason: expect.stringContaining(other) } },
+        ]),
+      );
+    const acceptedDisabled = [...created, ...accepted];
+    expect(statusOf(given(acceptedDisabled).state)).toBe('DISABLED');
+    const activate = (behavior?: LicenseManager.ActivationOverrideBehavior) =>
+      given(acceptedDisabled).when(
         version(
           callers.grantee,
-          { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'DISTRIBUTED_GRANTS_ONLY' } },
+          { Status: 'ACTIVE', ...(behavior ? { Options: { ActivationOverrideBehavior: behavior } } : {}) },
           [other],
         ),
-        state,
-      ),
-    ).toThrow(code('ValidationException'));
-    expect(
-      decider
-        .decide(
-          version(
-            callers.grantee,
-            { Status: 'ACTIVE', Options: { ActivationOverrideBehavior: 'ALL_GRANTS_PERMITTED_BY_ISSUER' } },
-            [other],
-          ),
-          state,
-        )
-        .map((e) => e.type),
-    ).toEqual(['GrantVersionCreated', 'GrantActivated']);
-    const replaced = decider.decide({ type: 'ReplaceGrant', byGrantArn: other, now }, fold(active));
-    expect(replaced).toMatchObject([{ type: 'GrantReplaced', data: { byGrantArn: other, version: '3' } }]);
-    expect(statusOf(fold([...active, ...replaced]))).toBe('DISABLED');
-    expect(decider.decide({ type: 'ReplaceGrant', byGrantArn: other, now }, fold(disabled))).toEqual([]);
+      );
+    activate().thenThrows({ message: new RegExp(other) });
+    activate('DISTRIBUTED_GRANTS_ONLY').thenThrows({ code: 'ValidationException' });
+    activate('ALL_GRANTS_PERMITTED_BY_ISSUER').then((events) =>
+      expect(events.map((e) => e.type)).toEqual(['GrantVersionCreated', 'GrantActivated']),
+    );
+    const replaced = given(active)
+      .when({ type: 'ReplaceGrant', byGrantArn: other, now })
+      .then((events) =>
+        expect(events).toMatchObject([{ type: 'GrantReplaced', data: { byGrantArn: other, version: '3' } }]),
+      );
+    expect(statusOf(given([...active, ...replaced]).state)).toBe('DISABLED');
+    given(disabled).when({ type: 'ReplaceGrant', byGrantArn: other, now }).thenNothing();
   });
 
   it('distributes an accepted (DISABLED) sub-grant per covered account, once, and recalls it with its parent', () => {
-    const parent = fold(distributed);
+    const parent = given(distributed).state;
     if (parent.status !== 'present') throw new Error('no parent');
     const subArn = 'arn:aws:license-manager::111111111111:grant:g-00000000000000000000000000000002';
     const subGrant: GrantCommand = {
@@ -424,45 +411,42 @@ describe('grant decider', () => {
       parent: parent.aggregate,
       now,
     };
-    const created = decider.decide(subGrant, decider.initialState());
-    expect(created).toMatchObject([
-      {
-        type: 'GrantCreated',
-        data: {
-          grant: {
-            GrantArn: subArn,
-            ParentArn: arn,
-            GranteePrincipalArn: 'arn:aws:iam::444444444444:root',
-            GrantStatus: 'DISABLED',
-            GrantedOperations: operations,
-            LicenseArn: licenseArn,
+    const created = given([])
+      .when(subGrant)
+      .then((events) =>
+        expect(events).toMatchObject([
+          {
+            type: 'GrantCreated',
+            data: {
+              grant: {
+                GrantArn: subArn,
+                ParentArn: arn,
+                GranteePrincipalArn: 'arn:aws:iam::444444444444:root',
+                GrantStatus: 'DISABLED',
+                GrantedOperations: operations,
+                LicenseArn: licenseArn,
+              },
+              grantorAccountId: '111111111111',
+              principal: { kind: 'account', accountId: '444444444444' },
+            },
           },
-          grantorAccountId: '111111111111',
-          principal: { kind: 'account', accountId: '444444444444' },
-        },
-      },
-    ]);
-    const sub = fold(created);
-    expect(decider.decide(subGrant, sub)).toEqual([]);
-    // The account activates its own sub-grant; the grantor may too.
-    expect(
-      statusOf(
-        fold([
-          ...created,
-          ...decider.decide(
-            {
-              ...version(callers.nested, { Status: 'ACTIVE' }),
-              input: { GrantArn: subArn, ClientToken: 'n', Status: 'ACTIVE' },
-            } as GrantCommand,
-            sub,
-          ),
         ]),
-      ),
-    ).toBe('ACTIVE');
-    const recalled = decider.decide({ type: 'RecallSubGrant', parentArn: arn, now }, sub);
-    expect(recalled).toMatchObject([{ type: 'GrantDeleted', data: { statusReason: expect.stringContaining(arn) } }]);
-    expect(decider.decide({ type: 'RecallSubGrant', parentArn: arn, now }, fold([...created, ...recalled]))).toEqual(
-      [],
-    );
+      );
+    given(created).when(subGrant).thenNothing();
+    // The account activates its own sub-grant; the grantor may too.
+    given(created)
+      .when({
+        ...version(callers.nested, { Status: 'ACTIVE' }),
+        input: { GrantArn: subArn, ClientToken: 'n', Status: 'ACTIVE' },
+      } as GrantCommand)
+      .thenState((state) => expect(statusOf(state)).toBe('ACTIVE'));
+    const recalled = given(created)
+      .when({ type: 'RecallSubGrant', parentArn: arn, now })
+      .then((events) =>
+        expect(events).toMatchObject([{ type: 'GrantDeleted', data: { statusReason: expect.stringContaining(arn) } }]),
+      );
+    given([...created, ...recalled])
+      .when({ type: 'RecallSubGrant', parentArn: arn, now })
+      .thenNothing();
   });
 });

@@ -1,7 +1,7 @@
+import { DeciderSpecification } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
 import type { SigningKeyCommand } from '../src/signing-keys/domain/commands';
 import { signingKeyDecider as decider } from '../src/signing-keys/domain/decide';
-import type { SigningKeyEvent } from '../src/signing-keys/domain/events';
 import { requestedSigningKeySpec } from '../src/signing-keys/domain/key-spec';
 import { ownKeyId } from '../src/signing-keys/domain/arn';
 
@@ -33,61 +33,57 @@ const scheduleDeletion = (pendingWindowInDays?: number, by = owner): SigningKeyC
   now,
 });
 
-/** given events, when a command: the events decided (or the error thrown). */
-function given(...events: SigningKeyEvent[]) {
-  const state = events.reduce(decider.evolve, decider.initialState());
-  return { when: (command: SigningKeyCommand) => () => decider.decide(command, state), state };
-}
+const { given } = DeciderSpecification.for(decider);
 
 describe('signing key decider', () => {
-  const [created] = decider.decide(create, decider.initialState());
-  const [scheduled] = given(created!).when(scheduleDeletion(7))();
+  const [created] = given([]).when(create).decided();
+  const [scheduled] = given([created]).when(scheduleDeletion(7)).decided();
 
   it('records an Enabled key with its public half only', () => {
-    expect(created).toEqual({ type: 'SigningKeyCreated', data: create.key });
+    given([])
+      .when(create)
+      .then([{ type: 'SigningKeyCreated', data: create.key }]);
     expect(JSON.stringify(created)).not.toMatch(/private|pkcs8/i);
-    expect(given(created!).state).toEqual({ status: 'present', key: { ...create.key, keyState: 'Enabled' } });
+    expect(given([created]).state).toEqual({ status: 'present', key: { ...create.key, keyState: 'Enabled' } });
   });
 
   it('refuses to record a key twice', () => {
-    expect(given(created!).when(create)).toThrow(expect.objectContaining({ code: 'KMSInvalidStateException' }));
+    given([created]).when(create).thenThrows({ code: 'KMSInvalidStateException' });
   });
 
   it('schedules deletion after 30 days by default, or the window asked for (7 to 30)', () => {
-    expect(given(created!).when(scheduleDeletion())()).toEqual([
-      {
-        type: 'SigningKeyDeletionScheduled',
-        data: { deletionDate: '2026-01-31T00:00:00.000Z', pendingWindowInDays: 30, scheduledAt: now.toISOString() },
-      },
-    ]);
+    given([created])
+      .when(scheduleDeletion())
+      .then([
+        {
+          type: 'SigningKeyDeletionScheduled',
+          data: { deletionDate: '2026-01-31T00:00:00.000Z', pendingWindowInDays: 30, scheduledAt: now.toISOString() },
+        },
+      ]);
     expect(scheduled).toMatchObject({ data: { deletionDate: '2026-01-08T00:00:00.000Z', pendingWindowInDays: 7 } });
     for (const window of [6, 31, 7.5]) {
-      expect(given(created!).when(scheduleDeletion(window))).toThrow(
-        expect.objectContaining({ code: 'ValidationException' }),
-      );
+      given([created]).when(scheduleDeletion(window)).thenThrows({ code: 'ValidationException' });
     }
   });
 
   it('keeps the key, PendingDeletion, and refuses to schedule its deletion twice', () => {
-    expect(given(created!, scheduled!).state).toEqual({
+    expect(given([created, scheduled]).state).toEqual({
       status: 'present',
       key: { ...create.key, keyState: 'PendingDeletion', deletionDate: '2026-01-08T00:00:00.000Z' },
     });
-    expect(given(created!, scheduled!).when(scheduleDeletion())).toThrow(
-      expect.objectContaining({ code: 'KMSInvalidStateException' }),
-    );
+    given([created, scheduled]).when(scheduleDeletion()).thenThrows({ code: 'KMSInvalidStateException' });
   });
 
   it('does not disclose a key to another account or Region', () => {
-    expect(given(created!).when(scheduleDeletion(30, { ...owner, accountId: '222222222222' }))).toThrow(
-      expect.objectContaining({ code: 'NotFoundException' }),
-    );
-    expect(given(created!).when(scheduleDeletion(30, { ...owner, region: 'eu-west-1' }))).toThrow(
-      expect.objectContaining({ code: 'NotFoundException' }),
-    );
-    expect(given().when(scheduleDeletion())).toThrow(
-      expect.objectContaining({ code: 'NotFoundException', message: `Key '${arn}' does not exist` }),
-    );
+    given([created])
+      .when(scheduleDeletion(30, { ...owner, accountId: '222222222222' }))
+      .thenThrows({ code: 'NotFoundException' });
+    given([created])
+      .when(scheduleDeletion(30, { ...owner, region: 'eu-west-1' }))
+      .thenThrows({ code: 'NotFoundException' });
+    given([])
+      .when(scheduleDeletion())
+      .thenThrows({ code: 'NotFoundException', message: `Key '${arn}' does not exist` });
   });
 });
 
