@@ -5,7 +5,7 @@ import { loadServiceConfig } from './config/service-config';
 import { ConfigurationError, type Environment } from './config/settings';
 import { OperationExceptionFilter } from './operation-exception.filter';
 import { definitionOf } from './service-definition';
-import { openServiceStorage, type ServiceStorage } from './service-storage';
+import { assertGuardsCanRun, openServiceStorage, type ServiceStorage } from './service-storage';
 
 /**
  * Starts a module of defineService as a NATS microservice (main.ts: `void runService(module)`).
@@ -18,7 +18,9 @@ export async function runService(module: DynamicModule): Promise<void> {
   const definition = definitionOf(module);
   const logger = new Logger(definition.name);
   try {
-    const { common } = loadServiceConfig(definition);
+    const config = loadServiceConfig(definition);
+    assertGuardsCanRun(definition, config);
+    const { common } = config;
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
       transport: Transport.NATS,
       options: {

@@ -1,7 +1,8 @@
-import { createEventStore, type EventStore, type EventStoreKind, type Guard } from '@lm/event-store';
+import { createEventStore, type EventStore, type Guard } from '@lm/event-store';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { ServiceConfig } from './config/service-config';
+import { ConfigurationError } from './config/settings';
 import type { FromConfig, ServiceDefinition } from './service-definition';
 import { migrateViews } from './view-migrations';
 
@@ -26,8 +27,7 @@ export async function openServiceStorage(
   config: ServiceConfig<any>,
 ): Promise<ServiceStorage> {
   const { common, own } = config;
-  const guards = listFrom(definition.guards, own);
-  assertGuardsCanRun(definition.name, guards, common.eventStore.kind);
+  const guards = assertGuardsCanRun(definition, config);
   const db = new Kysely<any>({
     dialect: new PostgresDialect({
       pool: new Pool({ connectionString: common.databaseUrl, max: common.databasePoolSize }),
@@ -58,13 +58,17 @@ export async function openServiceStorage(
 }
 
 /**
- * Of the adapters, only PostgreSQL has `capabilities.transactionalGuards`. Checked by kind before
- * anything is opened, so that the refusal says which rules of the service would not hold.
+ * The service's guards, or a ConfigurationError when the chosen event store cannot run them. Of
+ * the adapters, only PostgreSQL has `capabilities.transactionalGuards`: checked by kind before
+ * anything is opened (runService checks before starting), so the refusal names the rules that
+ * would not hold.
  */
-function assertGuardsCanRun(service: string, guards: readonly Guard[], kind: EventStoreKind): void {
-  if (guards.length === 0 || kind === 'postgres') return;
-  throw new Error(
-    `${service} enforces rules inside the append's transaction (${guards.map((g) => g.name).join(', ')}); ` +
+export function assertGuardsCanRun(definition: ServiceDefinition<any>, config: ServiceConfig<any>): readonly Guard[] {
+  const guards = listFrom(definition.guards, config.own);
+  const { kind } = config.common.eventStore;
+  if (guards.length === 0 || kind === 'postgres') return guards;
+  throw new ConfigurationError([
+    `${definition.name} enforces rules inside the append's transaction (${guards.map((g) => g.name).join(', ')}); ` +
       `EVENT_STORE=${kind} cannot run them: use postgres`,
-  );
+  ]);
 }
