@@ -1,3 +1,4 @@
+import { DeciderSpecification, type Decider } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
 import {
   decideCheckout,
@@ -36,44 +37,51 @@ const request = (clientToken: string, overrides: Partial<CheckoutRequest> = {}):
   ...overrides,
 });
 
-/** Decides and folds, as the usage stream does. */
-const apply = (state: LicenseUsageState, events: LicenseUsageEvent[]) => events.reduce(evolveLicenseUsage, state);
-
-const checkOut = (
-  state: LicenseUsageState,
-  clientToken: string,
-  now: Date,
-  overrides: Partial<CheckoutRequest> = {},
-) => {
-  const decision = decideCheckout(
-    { request: request(clientToken, overrides), terms, consumptionToken: `token-${clientToken}`, now },
-    state,
-  );
-  return { state: apply(state, decision.events), decision };
+/** A licence's usage stream takes checkouts and expiries; the decider of both, as the stream runs them. */
+type UsageCommand =
+  | { type: 'CheckOut'; checkout: Parameters<typeof decideCheckout>[0] }
+  | { type: 'Expire'; expiry: Parameters<typeof decideExpiry>[0] };
+const usage: Decider<UsageCommand, LicenseUsageEvent, LicenseUsageState> = {
+  initialState: initialLicenseUsage,
+  evolve: evolveLicenseUsage,
+  decide: (command, state) =>
+    command.type === 'CheckOut' ? decideCheckout(command.checkout, state).events : decideExpiry(command.expiry, state),
 };
+const { given, history } = DeciderSpecification.for(usage);
+
+const checkOut = (clientToken: string, now: Date, overrides: Partial<CheckoutRequest> = {}) =>
+  ({
+    type: 'CheckOut',
+    checkout: { request: request(clientToken, overrides), terms, consumptionToken: `token-${clientToken}`, now },
+  }) satisfies UsageCommand;
+const expire = (consumptionToken: string, now: Date): UsageCommand => ({
+  type: 'Expire',
+  expiry: { consumptionToken, now },
+});
 
 describe('the licence usage decider', () => {
   it('answers a ClientToken again within the retention, and checks out anew after it', () => {
-    let { state } = checkOut(initialLicenseUsage(), 'retry', t0);
-    const replay = checkOut(state, 'retry', at(CLIENT_TOKEN_RETENTION_MS - 1));
-    expect(replay.decision.events).toEqual([]);
-    expect(replay.decision.outcome.consumptionToken).toBe('token-retry');
-    ({ state } = checkOut(state, 'other', at(CLIENT_TOKEN_RETENTION_MS)));
-    const late = checkOut(state, 'retry', at(CLIENT_TOKEN_RETENTION_MS + 1));
-    expect(late.decision.events.map((e) => e.type)).toEqual(['LicenseCheckedOut']);
+    const checkedOut = history(checkOut('retry', t0));
+    const retry = checkOut('retry', at(CLIENT_TOKEN_RETENTION_MS - 1));
+    given(checkedOut).when(retry).thenNothing();
+    expect(decideCheckout(retry.checkout, given(checkedOut).state).outcome.consumptionToken).toBe('token-retry');
+    given(history(checkOut('retry', t0), checkOut('other', at(CLIENT_TOKEN_RETENTION_MS))))
+      .when(checkOut('retry', at(CLIENT_TOKEN_RETENTION_MS + 1)))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['LicenseCheckedOut']));
   });
 
   it('remembers ClientTokens across many generations without changing earlier states', () => {
-    let state = initialLicenseUsage();
+    // Folded one generation at a time (not replayed per check): an earlier state object must stay as it was.
+    let state = usage.initialState();
     const states: LicenseUsageState[] = [];
     for (let i = 0; i < 2_000; i++) {
       states.push(state);
-      state = checkOut(state, `c-${i}`, at(i)).state;
+      state = usage.decide(checkOut(`c-${i}`, at(i)), state).reduce(usage.evolve, state);
     }
-    expect(checkOut(state, 'c-0', at(2_000)).decision.events).toEqual([]);
-    expect(checkOut(state, 'c-1999', at(2_000)).decision.events).toEqual([]);
+    expect(usage.decide(checkOut('c-0', at(2_000)), state)).toEqual([]);
+    expect(usage.decide(checkOut('c-1999', at(2_000)), state)).toEqual([]);
     // An earlier state does not see what was folded after it.
-    expect(checkOut(states[1_000], 'c-1500', at(2_000)).decision.events).toHaveLength(1);
+    expect(usage.decide(checkOut('c-1500', at(2_000)), states[1_000])).toHaveLength(1);
     expect(entitlementUsages(terms, state, at(2_000))).toEqual([
       { Name: 'Seats', Unit: 'Count', ConsumedValue: '2000', MaxCount: '100000' },
       { Name: 'Tier', Unit: 'None', ConsumedValue: '0' },
@@ -81,37 +89,35 @@ describe('the licence usage decider', () => {
   });
 
   it('refuses amounts that are not whole numbers and entitlements asked twice', () => {
-    const decide = (entitlements: CheckoutRequest['entitlements']) => () =>
-      checkOut(initialLicenseUsage(), 'x', t0, { entitlements });
-    expect(decide([{ Name: 'Seats', Unit: 'Count', Value: '1.5' }])).toThrow(/whole number/);
-    expect(decide([{ Name: 'Seats', Unit: 'Count', Value: '-1' }])).toThrow(/whole number/);
-    expect(
-      decide([
-        { Name: 'Seats', Unit: 'Count' },
-        { Name: 'Seats', Unit: 'Count' },
-      ]),
-    ).toThrow(/more than once/);
-    expect(decide([{ Name: 'Seats', Unit: 'Seconds' }])).toThrow(
-      expect.objectContaining({ code: 'NoEntitlementsAllowedException' }),
-    );
-    expect(decide([{ Name: 'Tier', Unit: 'None', Value: 'Silver' }])).toThrow(
-      expect.objectContaining({ code: 'NoEntitlementsAllowedException' }),
-    );
+    const decide = (entitlements: CheckoutRequest['entitlements']) =>
+      given([]).when(checkOut('x', t0, { entitlements }));
+    decide([{ Name: 'Seats', Unit: 'Count', Value: '1.5' }]).thenThrows(/whole number/);
+    decide([{ Name: 'Seats', Unit: 'Count', Value: '-1' }]).thenThrows(/whole number/);
+    decide([
+      { Name: 'Seats', Unit: 'Count' },
+      { Name: 'Seats', Unit: 'Count' },
+    ]).thenThrows(/more than once/);
+    decide([{ Name: 'Seats', Unit: 'Seconds' }]).thenThrows({ code: 'NoEntitlementsAllowedException' });
+    decide([{ Name: 'Tier', Unit: 'None', Value: 'Silver' }]).thenThrows({ code: 'NoEntitlementsAllowedException' });
   });
 
   it('expires a lease only once its time has run out', () => {
-    const { state } = checkOut(initialLicenseUsage(), 'lease', t0, { kind: 'PROVISIONAL' });
-    expect(decideExpiry({ consumptionToken: 'token-lease', now: at(60 * 60_000 - 1) }, state)).toEqual([]);
-    expect(decideExpiry({ consumptionToken: 'token-lease', now: at(60 * 60_000) }, state)).toEqual([
-      {
-        type: 'LicenseConsumptionExpired',
-        data: {
-          consumptionToken: 'token-lease',
-          licenseArn: terms.licenseArn,
-          expiredAt: at(60 * 60_000).toISOString(),
+    const leased = history(checkOut('lease', t0, { kind: 'PROVISIONAL' }));
+    given(leased)
+      .when(expire('token-lease', at(60 * 60_000 - 1)))
+      .thenNothing();
+    given(leased)
+      .when(expire('token-lease', at(60 * 60_000)))
+      .then([
+        {
+          type: 'LicenseConsumptionExpired',
+          data: {
+            consumptionToken: 'token-lease',
+            licenseArn: terms.licenseArn,
+            expiredAt: at(60 * 60_000).toISOString(),
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it('never lets a lease outlive the licence', () => {

@@ -1,4 +1,6 @@
+import { DeciderSpecification, type Decider } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
+import type { RefreshTokenCommand } from '../src/tokens/domain/refresh-token/commands';
 import { decideAccountTokens, recentTokenFor } from '../src/tokens/domain/refresh-token/decide';
 import type { RefreshTokenEvent, TokenCreatedData } from '../src/tokens/domain/refresh-token/events';
 import {
@@ -26,76 +28,88 @@ const requested = (createdAt: Date, overrides: Partial<TokenCreatedData> = {}): 
   ...overrides,
 });
 
-const fold = (events: RefreshTokenEvent[], state = initialAccountTokens()): AccountTokens =>
-  events.reduce(evolveAccountTokens, state);
+const accountTokens: Decider<RefreshTokenCommand, RefreshTokenEvent, AccountTokens> = {
+  initialState: initialAccountTokens,
+  evolve: evolveAccountTokens,
+  decide: decideAccountTokens,
+};
+const { given, history } = DeciderSpecification.for(accountTokens);
 
-const create = (state: AccountTokens, token: TokenCreatedData, now: Date, limitPerLicense = 3) =>
-  decideAccountTokens({ type: 'CreateToken', token, limitPerLicense, now }, state);
+const create = (token: TokenCreatedData, now: Date, limitPerLicense = 3): RefreshTokenCommand => ({
+  type: 'CreateToken',
+  token,
+  limitPerLicense,
+  now,
+});
+const remove = (tokenId: string, now: Date, accountId = '111111111111'): RefreshTokenCommand => ({
+  type: 'DeleteToken',
+  tokenId,
+  accountId,
+  now,
+});
+const oneEvent = (events: RefreshTokenEvent[]) => expect(events).toHaveLength(1);
 
 describe('an account creating and deleting refresh tokens', () => {
   it('records a token by its hash and answers a retry within 10 minutes with the first token', () => {
     const first = requested(t0, { clientToken: 'retry-me' });
-    const state = fold(create(initialAccountTokens(), first, t0));
+    const created = history(create(first, t0));
+    const { state } = given(created);
     expect(state.tokens[first.tokenId]).toMatchObject({ status: 'AVAILABLE', tokenSha256: first.tokenSha256 });
-    const retry = requested(at(9), { clientToken: 'retry-me' });
-    expect(create(state, retry, at(9))).toEqual([]);
+    given(created)
+      .when(create(requested(at(9), { clientToken: 'retry-me' }), at(9)))
+      .thenNothing();
     expect(recentTokenFor(state, 'retry-me', at(9))?.tokenId).toBe(first.tokenId);
   });
 
   it('refuses the ClientToken for a different request within 10 minutes, and forgets it after', () => {
-    const state = fold(create(initialAccountTokens(), requested(t0, { clientToken: 'c' }), t0));
-    expect(() => create(state, requested(at(1), { clientToken: 'c', tokenProperties: ['other'] }), at(1))).toThrow(
-      expect.objectContaining({ code: 'ValidationException' }),
-    );
-    expect(create(state, requested(at(10), { clientToken: 'c', tokenProperties: ['other'] }), at(10))).toHaveLength(1);
+    const created = history(create(requested(t0, { clientToken: 'c' }), t0));
+    given(created)
+      .when(create(requested(at(1), { clientToken: 'c', tokenProperties: ['other'] }), at(1)))
+      .thenThrows({ code: 'ValidationException' });
+    given(created)
+      .when(create(requested(at(10), { clientToken: 'c', tokenProperties: ['other'] }), at(10)))
+      .then(oneEvent);
   });
 
   it('limits the live tokens per licence: deleted and expired ones and other licences do not count', () => {
-    let state = initialAccountTokens();
-    for (let i = 0; i < 3; i++) state = fold(create(state, requested(t0), t0), state);
-    expect(() => create(state, requested(t0), t0)).toThrow(
-      expect.objectContaining({ code: 'ResourceLimitExceededException' }),
-    );
-    expect(create(state, requested(t0, { licenseArn: `${LICENSE}-other` }), t0)).toHaveLength(1);
-    const [oldest] = Object.keys(state.tokens);
-    state = fold(
-      decideAccountTokens({ type: 'DeleteToken', tokenId: oldest, accountId: '111111111111', now: t0 }, state),
-      state,
-    );
-    expect(create(state, requested(t0), t0)).toHaveLength(1);
+    const three = history(create(requested(t0), t0), create(requested(t0), t0), create(requested(t0), t0));
+    given(three)
+      .when(create(requested(t0), t0))
+      .thenThrows({ code: 'ResourceLimitExceededException' });
+    given(three)
+      .when(create(requested(t0, { licenseArn: `${LICENSE}-other` }), t0))
+      .then(oneEvent);
+    const [oldest] = Object.keys(given(three).state.tokens);
+    const oneDeleted = [...three, ...given(three).when(remove(oldest, t0)).decided()];
+    given(oneDeleted)
+      .when(create(requested(t0), t0))
+      .then(oneEvent);
 
     const shortLived = requested(t0, { expiresAt: at(60).toISOString() });
-    let expiring = initialAccountTokens();
-    for (let i = 0; i < 2; i++) expiring = fold(create(expiring, requested(t0), t0), expiring);
-    expiring = fold(create(expiring, shortLived, t0), expiring);
-    expect(() => create(expiring, requested(at(59)), at(59))).toThrow(
-      expect.objectContaining({ code: 'ResourceLimitExceededException' }),
-    );
-    expect(create(expiring, requested(at(60)), at(60))).toHaveLength(1);
+    const expiring = history(create(requested(t0), t0), create(requested(t0), t0), create(shortLived, t0));
+    given(expiring)
+      .when(create(requested(at(59)), at(59)))
+      .thenThrows({ code: 'ResourceLimitExceededException' });
+    given(expiring)
+      .when(create(requested(at(60)), at(60)))
+      .then(oneEvent);
   });
 
   it('deletes only its own tokens, and a second deletion changes nothing', () => {
     const token = requested(t0);
-    const state = fold(create(initialAccountTokens(), token, t0));
-    expect(() =>
-      decideAccountTokens({ type: 'DeleteToken', tokenId: 'nope', accountId: '111111111111', now: t0 }, state),
-    ).toThrow(expect.objectContaining({ code: 'ResourceNotFoundException' }));
-    expect(() =>
-      decideAccountTokens({ type: 'DeleteToken', tokenId: token.tokenId, accountId: '222222222222', now: t0 }, state),
-    ).toThrow(expect.objectContaining({ code: 'ResourceNotFoundException' }));
-    const deleted = fold(
-      decideAccountTokens(
-        { type: 'DeleteToken', tokenId: token.tokenId, accountId: '111111111111', now: at(1) },
-        state,
-      ),
-      state,
-    );
-    expect(deleted.tokens[token.tokenId]).toMatchObject({ status: 'DELETED', deletedAt: at(1).toISOString() });
-    expect(
-      decideAccountTokens(
-        { type: 'DeleteToken', tokenId: token.tokenId, accountId: '111111111111', now: at(2) },
-        deleted,
-      ),
-    ).toEqual([]);
+    const created = history(create(token, t0));
+    given(created).when(remove('nope', t0)).thenThrows({ code: 'ResourceNotFoundException' });
+    given(created)
+      .when(remove(token.tokenId, t0, '222222222222'))
+      .thenThrows({ code: 'ResourceNotFoundException' });
+    given(created)
+      .when(remove(token.tokenId, at(1)))
+      .thenState((deleted) =>
+        expect(deleted.tokens[token.tokenId]).toMatchObject({ status: 'DELETED', deletedAt: at(1).toISOString() }),
+      );
+    const deleted = history(create(token, t0), remove(token.tokenId, at(1)));
+    given(deleted)
+      .when(remove(token.tokenId, at(2)))
+      .thenNothing();
   });
 });
