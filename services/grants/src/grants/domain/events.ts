@@ -1,4 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
+import type { CataloguedEvents } from '@lm/contracts';
 import type { Idempotency } from '../../licenses/domain/events';
 import type { GrantAggregate } from './grant';
 
@@ -41,6 +42,9 @@ export type GrantEvent =
   /** Tags are not part of a grant's versions. */
   | { type: 'GrantTagged'; data: { grantArn: string; tags: LicenseManager.Tag[] } }
   | { type: 'GrantUntagged'; data: { grantArn: string; tagKeys: string[] } };
+
+/** Relayed to lm.events.grants.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'grants', GrantEvent>;
 
 export const GRANT_EVENT_TYPES: readonly GrantEvent['type'][] = [
   'GrantCreated',

@@ -1,4 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
+import type { CataloguedEvents } from '@lm/contracts';
 
 /** One version of a licence, exactly as GetLicense answers it. */
 export type LicenseDocument = LicenseManager.License & {
@@ -49,6 +50,9 @@ export type LicenseEvent =
     }
   | { type: 'LicenseTagged'; data: { licenseArn: string; tags: LicenseManager.Tag[] } }
   | { type: 'LicenseUntagged'; data: { licenseArn: string; tagKeys: string[] } };
+
+/** Relayed to lm.events.grants.*: a type missing from the catalogue of @lm/contracts fails to compile here. */
+type _Published = CataloguedEvents<'grants', LicenseEvent>;
 
 export const LICENSE_EVENT_TYPES: readonly LicenseEvent['type'][] = [
   'LicenseCreated',
