@@ -1,4 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
+import { DeciderSpecification } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
 import type { LicenseCommand } from '../src/licenses/domain/commands';
 import { licenseDecider as decider } from '../src/licenses/domain/decide';
@@ -67,16 +68,13 @@ const remove = (sourceVersion: string, accountId = '111111111111'): LicenseComma
   accountId,
 });
 
-function given(...events: LicenseEvent[]) {
-  const state = events.reduce(decider.evolve, decider.initialState());
-  return { when: (command: LicenseCommand) => () => decider.decide(command, state) };
-}
-const code = (code: string, message?: RegExp) =>
-  expect.objectContaining({ code, ...(message ? { message: expect.stringMatching(message) } : {}) });
+const { given } = DeciderSpecification.for(decider);
 
 describe('licence decider', () => {
-  const [created] = decider.decide(create, decider.initialState());
-  const [v2] = given(created).when(version({ SourceVersion: '1', ResetUsage: true }))();
+  const [created] = given([]).when(create).decided();
+  const [v2] = given([created])
+    .when(version({ SourceVersion: '1', ResetUsage: true }))
+    .decided();
 
   it('creates version 1, AVAILABLE, with the resolved issuer key', () => {
     expect(created).toMatchObject({
@@ -91,40 +89,41 @@ describe('licence decider', () => {
 
   it('refuses invalid definitions', () => {
     const invalid = (changes: Partial<LicenseManager.CreateLicenseRequest>) =>
-      given().when({ ...create, input: { ...input, ...changes } });
-    expect(invalid({ HomeRegion: 'eu-west-1' })).toThrow(code('RedirectException'));
-    expect(invalid({ Validity: { Begin: 'yesterday' } })).toThrow(code('ValidationException', /ISO 8601/));
-    expect(invalid({ Validity: { Begin: '2026-01-01T00:00:00Z', End: '2025-01-01T00:00:00Z' } })).toThrow(
-      code('ValidationException', /after/),
-    );
-    expect(invalid({ Entitlements: [] })).toThrow(code('ValidationException', /at least one/));
-    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'None', MaxCount: 1 }] })).toThrow(
-      code('ValidationException', /Value, not a MaxCount/),
-    );
-    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', Value: 'x' }] })).toThrow(
-      code('ValidationException', /MaxCount, not a Value/),
-    );
-    expect(invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', MaxCount: -1 }] })).toThrow(
-      code('ValidationException', /non-negative/),
-    );
-    expect(
-      invalid({
-        Entitlements: [
-          { Name: 'a', Unit: 'Count' },
-          { Name: 'a', Unit: 'Bytes' },
-        ],
-      }),
-    ).toThrow(code('ValidationException', /unique/));
-    expect(invalid({ ConsumptionConfiguration: { RenewType: 'Monthly' } })).toThrow(
-      code('ValidationException', /Provisional/),
-    );
-    expect(
-      invalid({
-        ConsumptionConfiguration: { BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 0 } },
-      }),
-    ).toThrow(code('ValidationException'));
-    expect(invalid({ LicenseName: ' ' })).toThrow(code('ValidationException', /LicenseName/));
-    expect(invalid({ LicenseName: 'x'.repeat(151) })).toThrow(code('ValidationException', /150/));
+      given([]).when({ ...create, input: { ...input, ...changes } });
+    invalid({ HomeRegion: 'eu-west-1' }).thenThrows({ code: 'RedirectException' });
+    invalid({ Validity: { Begin: 'yesterday' } }).thenThrows({ code: 'ValidationException', message: /ISO 8601/ });
+    invalid({ Validity: { Begin: '2026-01-01T00:00:00Z', End: '2025-01-01T00:00:00Z' } }).thenThrows({
+      code: 'ValidationException',
+      message: /after/,
+    });
+    invalid({ Entitlements: [] }).thenThrows({ code: 'ValidationException', message: /at least one/ });
+    invalid({ Entitlements: [{ Name: 'a', Unit: 'None', MaxCount: 1 }] }).thenThrows({
+      code: 'ValidationException',
+      message: /Value, not a MaxCount/,
+    });
+    invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', Value: 'x' }] }).thenThrows({
+      code: 'ValidationException',
+      message: /MaxCount, not a Value/,
+    });
+    invalid({ Entitlements: [{ Name: 'a', Unit: 'Count', MaxCount: -1 }] }).thenThrows({
+      code: 'ValidationException',
+      message: /non-negative/,
+    });
+    invalid({
+      Entitlements: [
+        { Name: 'a', Unit: 'Count' },
+        { Name: 'a', Unit: 'Bytes' },
+      ],
+    }).thenThrows({ code: 'ValidationException', message: /unique/ });
+    invalid({ ConsumptionConfiguration: { RenewType: 'Monthly' } }).thenThrows({
+      code: 'ValidationException',
+      message: /Provisional/,
+    });
+    invalid({
+      ConsumptionConfiguration: { BorrowConfiguration: { AllowEarlyCheckIn: true, MaxTimeToLiveInMinutes: 0 } },
+    }).thenThrows({ code: 'ValidationException' });
+    invalid({ LicenseName: ' ' }).thenThrows({ code: 'ValidationException', message: /LicenseName/ });
+    invalid({ LicenseName: 'x'.repeat(151) }).thenThrows({ code: 'ValidationException', message: /150/ });
   });
 
   it('makes version 2 replacing the definition, and records ResetUsage for consumption', () => {
@@ -138,50 +137,67 @@ describe('licence decider', () => {
         license: { Version: '2', ProductSKU: 'sku-1', Beneficiary: 'customer' },
       },
     });
-    expect(given(created).when(version({ Status: 'SUSPENDED' }))()).toMatchObject([
-      { data: { license: { Status: 'SUSPENDED' }, resetUsage: false } },
-    ]);
+    given([created])
+      .when(version({ Status: 'SUSPENDED' }))
+      .then((events) =>
+        expect(events).toMatchObject([{ data: { license: { Status: 'SUSPENDED' }, resetUsage: false } }]),
+      );
   });
 
   it('refuses a stale SourceVersion, other statuses, another home Region and other accounts', () => {
-    expect(given(created, v2).when(version({ SourceVersion: '1' }, 'v3'))).toThrow(
-      code('ConflictException', /version 2, not 1/),
-    );
-    expect(given(created).when(version({ Status: 'DELETED' }))).toThrow(code('ValidationException', /DeleteLicense/));
-    expect(given(created).when(version({ Status: 'PENDING_DELETE' }))).toThrow(code('ValidationException'));
-    expect(given(created).when(version({ HomeRegion: 'eu-west-1' }))).toThrow(
-      code('ValidationException', /HomeRegion cannot change/),
-    );
-    expect(given(created).when({ ...version(), accountId: '333333333333' })).toThrow(code('ResourceNotFoundException'));
-    expect(given(created).when({ ...version(), region: 'eu-west-1' })).toThrow(code('RedirectException'));
-    expect(given().when(version())).toThrow(code('ResourceNotFoundException'));
+    given([created, v2])
+      .when(version({ SourceVersion: '1' }, 'v3'))
+      .thenThrows({ code: 'ConflictException', message: /version 2, not 1/ });
+    given([created])
+      .when(version({ Status: 'DELETED' }))
+      .thenThrows({ code: 'ValidationException', message: /DeleteLicense/ });
+    given([created])
+      .when(version({ Status: 'PENDING_DELETE' }))
+      .thenThrows({ code: 'ValidationException' });
+    given([created])
+      .when(version({ HomeRegion: 'eu-west-1' }))
+      .thenThrows({ code: 'ValidationException', message: /HomeRegion cannot change/ });
+    given([created])
+      .when({ ...version(), accountId: '333333333333' } as LicenseCommand)
+      .thenThrows({ code: 'ResourceNotFoundException' });
+    given([created])
+      .when({ ...version(), region: 'eu-west-1' } as LicenseCommand)
+      .thenThrows({ code: 'RedirectException' });
+    given([]).when(version()).thenThrows({ code: 'ResourceNotFoundException' });
   });
 
   it('answers a retried version with nothing new, and refuses its ClientToken for another request', () => {
-    expect(given(created, v2).when(version({ SourceVersion: '1', ResetUsage: true }))()).toEqual([]);
-    expect(given(created, v2).when(version({ Status: 'SUSPENDED' }, 'v', 'other'))).toThrow(
-      code('ValidationException', /ClientToken/),
-    );
-    expect(given(created).when(version({}, 'create', 'other'))).toThrow(code('ValidationException', /ClientToken/));
+    given([created, v2])
+      .when(version({ SourceVersion: '1', ResetUsage: true }))
+      .thenNothing();
+    given([created, v2])
+      .when(version({ Status: 'SUSPENDED' }, 'v', 'other'))
+      .thenThrows({ code: 'ValidationException', message: /ClientToken/ });
+    given([created])
+      .when(version({}, 'create', 'other'))
+      .thenThrows({ code: 'ValidationException', message: /ClientToken/ });
   });
 
   it('deletes at the current version only, then refuses every change', () => {
-    expect(given(created, v2).when(remove('1'))).toThrow(code('ConflictException'));
-    expect(given(created, v2).when(remove('2', '222222222222'))).toThrow(code('ResourceNotFoundException'));
-    const deleted = given(created, v2).when(remove('2'))();
-    expect(deleted).toEqual([
-      { type: 'LicenseDeleted', data: { licenseArn: arn, version: '2', deletionDate: now.toISOString() } },
-    ]);
-    expect(given(created, v2, ...deleted).when(remove('2'))).toThrow(code('ValidationException', /deleted/));
-    expect(given(created, v2, ...deleted).when(version({}, 'v3'))).toThrow(code('ValidationException', /deleted/));
+    given([created, v2]).when(remove('1')).thenThrows({ code: 'ConflictException' });
+    given([created, v2]).when(remove('2', '222222222222')).thenThrows({ code: 'ResourceNotFoundException' });
+    const deleted = given([created, v2])
+      .when(remove('2'))
+      .then([{ type: 'LicenseDeleted', data: { licenseArn: arn, version: '2', deletionDate: now.toISOString() } }]);
+    given([created, v2, ...deleted])
+      .when(remove('2'))
+      .thenThrows({ code: 'ValidationException', message: /deleted/ });
+    given([created, v2, ...deleted])
+      .when(version({}, 'v3'))
+      .thenThrows({ code: 'ValidationException', message: /deleted/ });
   });
 
   describe('expiry', () => {
     const end = new Date('2027-01-01T00:00:00Z');
     const expire = (at: Date): LicenseCommand => ({ type: 'EndLicenseTerm', arn, now: at });
-    const [expired] = given(created, v2).when(expire(end))();
+    const [expired] = given([created, v2]).when(expire(end)).decided();
     const statusAfter = (...events: LicenseEvent[]) => {
-      const state = events.reduce(decider.evolve, decider.initialState());
+      const { state } = given(events);
       return state.status === 'present' ? currentLicense(state.license).Status : undefined;
     };
 
@@ -191,40 +207,65 @@ describe('licence decider', () => {
         data: { licenseArn: arn, version: '2', validityEnd: '2027-01-01T00:00:00Z', expiredAt: end.toISOString() },
       });
       expect(statusAfter(created, v2, expired)).toBe('EXPIRED');
-      const state = [created, v2, expired].reduce(decider.evolve, decider.initialState());
+      const { state } = given([created, v2, expired]);
       expect(state.status === 'present' && state.license.versions.map((v) => v.Status)).toEqual([
         'AVAILABLE',
         'AVAILABLE',
       ]);
-      const [pending] = given(created).when(version({ Status: 'PENDING_AVAILABLE' }))();
-      expect(given(created, pending).when(expire(end))()).toMatchObject([{ type: 'LicenseExpired' }]);
+      const [pending] = given([created])
+        .when(version({ Status: 'PENDING_AVAILABLE' }))
+        .decided();
+      given([created, pending])
+        .when(expire(end))
+        .then((events) => expect(events).toMatchObject([{ type: 'LicenseExpired' }]));
     });
 
     it('refuses a licence not due, already expired, deleted, in another status or absent', () => {
-      expect(given(created, v2).when(expire(new Date(end.getTime() - 1)))).toThrow(
-        code('ValidationException', /not due/),
-      );
-      const [perpetual] = given(created).when(version({ Validity: { Begin: '2026-01-01T00:00:00Z' } }))();
-      expect(given(created, perpetual).when(expire(end))).toThrow(code('ValidationException', /no end/));
-      expect(given(created, v2, expired).when(expire(end))).toThrow(code('ValidationException', /EXPIRED/));
-      const [deleted] = given(created, v2).when(remove('2'))();
-      expect(given(created, v2, deleted).when(expire(end))).toThrow(code('ValidationException', /DELETED/));
-      const [suspended] = given(created).when(version({ Status: 'SUSPENDED' }))();
-      expect(given(created, suspended).when(expire(end))).toThrow(code('ValidationException', /SUSPENDED/));
-      expect(given().when(expire(end))).toThrow(code('ResourceNotFoundException'));
+      given([created, v2])
+        .when(expire(new Date(end.getTime() - 1)))
+        .thenThrows({ code: 'ValidationException', message: /not due/ });
+      const [perpetual] = given([created])
+        .when(version({ Validity: { Begin: '2026-01-01T00:00:00Z' } }))
+        .decided();
+      given([created, perpetual])
+        .when(expire(end))
+        .thenThrows({ code: 'ValidationException', message: /no end/ });
+      given([created, v2, expired])
+        .when(expire(end))
+        .thenThrows({ code: 'ValidationException', message: /EXPIRED/ });
+      const [deleted] = given([created, v2]).when(remove('2')).decided();
+      given([created, v2, deleted])
+        .when(expire(end))
+        .thenThrows({ code: 'ValidationException', message: /DELETED/ });
+      const [suspended] = given([created])
+        .when(version({ Status: 'SUSPENDED' }))
+        .decided();
+      given([created, suspended])
+        .when(expire(end))
+        .thenThrows({ code: 'ValidationException', message: /SUSPENDED/ });
+      given([]).when(expire(end)).thenThrows({ code: 'ResourceNotFoundException' });
     });
 
     it('is revived by a new version with a later end, and can still be deleted', () => {
-      const [revived] = given(created, v2, expired).when(
-        version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2028-01-01T00:00:00Z' } }, 'v3'),
-      )();
+      const [revived] = given([created, v2, expired])
+        .when(
+          version(
+            { SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2028-01-01T00:00:00Z' } },
+            'v3',
+          ),
+        )
+        .decided();
       expect(revived).toMatchObject({
         type: 'LicenseVersionCreated',
         data: { version: '3', license: { Status: 'AVAILABLE' } },
       });
       expect(statusAfter(created, v2, expired, revived)).toBe('AVAILABLE');
-      expect(given(created, v2, expired, revived).when(expire(end))).toThrow(code('ValidationException', /not due/));
-      expect(given(created, v2, expired).when(remove('2'))()).toMatchObject([{ type: 'LicenseDeleted' }]);
+      given([created, v2, expired, revived])
+        .when(expire(end))
+        .thenThrows({ code: 'ValidationException', message: /not due/ });
+      given([created, v2, expired])
+        .when(remove('2'))
+        .then((events) => expect(events).toMatchObject([{ type: 'LicenseDeleted' }]));
     });
   });
 
@@ -235,33 +276,41 @@ describe('licence decider', () => {
       end: string,
       status: LicenseManager.LicenseStatus = 'AVAILABLE',
     ) =>
-      given(created).when(
-        version({
-          Status: status,
-          Validity: { Begin: '2026-01-01T00:00:00Z', End: end },
-          ConsumptionConfiguration: { RenewType: renewType, ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
-        }),
-      )()[0];
+      given([created])
+        .when(
+          version({
+            Status: status,
+            Validity: { Begin: '2026-01-01T00:00:00Z', End: end },
+            ConsumptionConfiguration: {
+              RenewType: renewType,
+              ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 },
+            },
+          }),
+        )
+        .decided()[0];
     const weekly = subscription('Weekly', '2026-03-02T09:30:00Z');
     const current = (...events: LicenseEvent[]) => {
-      const state = events.reduce(decider.evolve, decider.initialState());
+      const { state } = given(events);
       return state.status === 'present'
         ? { license: currentLicense(state.license), versions: state.license.versions }
         : undefined;
     };
 
     it('renews a weekly subscription by a week from its end, in place, and again from the renewed end', () => {
-      const [renewed] = given(created, weekly).when(endTerm('2026-03-02T09:30:00Z'))();
-      expect(renewed).toEqual({
-        type: 'LicenseRenewed',
-        data: {
-          licenseArn: arn,
-          version: '2',
-          previousEnd: '2026-03-02T09:30:00Z',
-          newEnd: '2026-03-09T09:30:00.000Z',
-          renewedAt: '2026-03-02T09:30:00.000Z',
-        },
-      });
+      const [renewed] = given([created, weekly])
+        .when(endTerm('2026-03-02T09:30:00Z'))
+        .then([
+          {
+            type: 'LicenseRenewed',
+            data: {
+              licenseArn: arn,
+              version: '2',
+              previousEnd: '2026-03-02T09:30:00Z',
+              newEnd: '2026-03-09T09:30:00.000Z',
+              renewedAt: '2026-03-02T09:30:00.000Z',
+            },
+          },
+        ]);
       const after = current(created, weekly, renewed)!;
       expect(after.license).toMatchObject({
         Version: '2',
@@ -269,71 +318,87 @@ describe('licence decider', () => {
         Validity: { End: '2026-03-09T09:30:00.000Z' },
       });
       expect(after.versions.map((v) => v.Validity.End)).toEqual(['2027-01-01T00:00:00Z', '2026-03-02T09:30:00Z']);
-      expect(given(created, weekly, renewed).when(endTerm('2026-03-09T09:29:59Z'))).toThrow(
-        code('ValidationException', /not due/),
-      );
-      expect(given(created, weekly, renewed).when(endTerm('2026-03-09T09:30:00Z'))()).toMatchObject([
-        {
-          type: 'LicenseRenewed',
-          data: { previousEnd: '2026-03-09T09:30:00.000Z', newEnd: '2026-03-16T09:30:00.000Z' },
-        },
-      ]);
+      given([created, weekly, renewed])
+        .when(endTerm('2026-03-09T09:29:59Z'))
+        .thenThrows({ code: 'ValidationException', message: /not due/ });
+      given([created, weekly, renewed])
+        .when(endTerm('2026-03-09T09:30:00Z'))
+        .then((events) =>
+          expect(events).toMatchObject([
+            {
+              type: 'LicenseRenewed',
+              data: { previousEnd: '2026-03-09T09:30:00.000Z', newEnd: '2026-03-16T09:30:00.000Z' },
+            },
+          ]),
+        );
     });
 
     it('skips the periods nobody swept: one renewal to the first end after now', () => {
-      expect(given(created, weekly).when(endTerm('2026-03-23T10:00:00Z'))()).toMatchObject([
-        { type: 'LicenseRenewed', data: { previousEnd: '2026-03-02T09:30:00Z', newEnd: '2026-03-30T09:30:00.000Z' } },
-      ]);
+      given([created, weekly])
+        .when(endTerm('2026-03-23T10:00:00Z'))
+        .then((events) =>
+          expect(events).toMatchObject([
+            {
+              type: 'LicenseRenewed',
+              data: { previousEnd: '2026-03-02T09:30:00Z', newEnd: '2026-03-30T09:30:00.000Z' },
+            },
+          ]),
+        );
       // An end exactly at now has passed: the next one is due.
-      expect(given(created, weekly).when(endTerm('2026-03-16T09:30:00Z'))()).toMatchObject([
-        { data: { newEnd: '2026-03-23T09:30:00.000Z' } },
-      ]);
+      given([created, weekly])
+        .when(endTerm('2026-03-16T09:30:00Z'))
+        .then((events) => expect(events).toMatchObject([{ data: { newEnd: '2026-03-23T09:30:00.000Z' } }]));
     });
 
     it('renews monthly to the same day of the month, the last day of a shorter month, counted from the issued end', () => {
       const monthly = subscription('Monthly', '2026-01-31T00:00:00Z');
-      const [february] = given(created, monthly).when(endTerm('2026-02-01T00:00:00Z'))();
+      const [february] = given([created, monthly]).when(endTerm('2026-02-01T00:00:00Z')).decided();
       expect(february).toMatchObject({
         type: 'LicenseRenewed',
         data: { previousEnd: '2026-01-31T00:00:00Z', newEnd: '2026-02-28T00:00:00.000Z' },
       });
-      const [march] = given(created, monthly, february).when(endTerm('2026-02-28T00:00:00Z'))();
+      const [march] = given([created, monthly, february]).when(endTerm('2026-02-28T00:00:00Z')).decided();
       expect(march).toMatchObject({
         data: { previousEnd: '2026-02-28T00:00:00.000Z', newEnd: '2026-03-31T00:00:00.000Z' },
       });
-      expect(given(created, monthly, february, march).when(endTerm('2026-03-31T00:00:00Z'))()).toMatchObject([
-        { data: { newEnd: '2026-04-30T00:00:00.000Z' } },
-      ]);
-      expect(given(created, monthly).when(endTerm('2026-05-15T00:00:00Z'))()).toMatchObject([
-        { data: { newEnd: '2026-05-31T00:00:00.000Z' } },
-      ]);
+      given([created, monthly, february, march])
+        .when(endTerm('2026-03-31T00:00:00Z'))
+        .then((events) => expect(events).toMatchObject([{ data: { newEnd: '2026-04-30T00:00:00.000Z' } }]));
+      given([created, monthly])
+        .when(endTerm('2026-05-15T00:00:00Z'))
+        .then((events) => expect(events).toMatchObject([{ data: { newEnd: '2026-05-31T00:00:00.000Z' } }]));
     });
 
     it('renews a new version from its own end', () => {
-      const [renewed] = given(created, weekly).when(endTerm('2026-03-02T09:30:00Z'))();
-      const [v3] = given(created, weekly, renewed).when(
-        version({ SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2026-06-01T00:00:00Z' } }, 'v3'),
-      )();
+      const [renewed] = given([created, weekly]).when(endTerm('2026-03-02T09:30:00Z')).decided();
+      const [v3] = given([created, weekly, renewed])
+        .when(
+          version(
+            { SourceVersion: '2', Validity: { Begin: '2026-01-01T00:00:00Z', End: '2026-06-01T00:00:00Z' } },
+            'v3',
+          ),
+        )
+        .decided();
       expect(current(created, weekly, renewed, v3)!.license.Validity.End).toBe('2026-06-01T00:00:00Z');
     });
 
     it('expires a licence without RenewType, with None, or not yet AVAILABLE; a deactivated or suspended one does neither', () => {
       const due = '2026-03-02T09:30:00Z';
-      expect(given(created, subscription(undefined, due)).when(endTerm(due))()).toMatchObject([
-        { type: 'LicenseExpired' },
-      ]);
-      expect(given(created, subscription('None', due)).when(endTerm(due))()).toMatchObject([
-        { type: 'LicenseExpired' },
-      ]);
-      expect(given(created, subscription('Monthly', due, 'PENDING_AVAILABLE')).when(endTerm(due))()).toMatchObject([
-        { type: 'LicenseExpired' },
-      ]);
-      expect(given(created, subscription('Weekly', due, 'DEACTIVATED')).when(endTerm(due))).toThrow(
-        code('ValidationException', /DEACTIVATED/),
-      );
-      expect(given(created, subscription('Monthly', due, 'SUSPENDED')).when(endTerm(due))).toThrow(
-        code('ValidationException', /SUSPENDED/),
-      );
+      given([created, subscription(undefined, due)])
+        .when(endTerm(due))
+        .then((events) => expect(events).toMatchObject([{ type: 'LicenseExpired' }]));
+      given([created, subscription('None', due)])
+        .when(endTerm(due))
+        .then((events) => expect(events).toMatchObject([{ type: 'LicenseExpired' }]));
+      given([created, subscription('Monthly', due, 'PENDING_AVAILABLE')])
+        .when(endTerm(due))
+        .then((events) => expect(events).toMatchObject([{ type: 'LicenseExpired' }]));
+      given([created, subscription('Weekly', due, 'DEACTIVATED')])
+        .when(endTerm(due))
+        .thenThrows({ code: 'ValidationException', message: /DEACTIVATED/ });
+      given([created, subscription('Monthly', due, 'SUSPENDED')])
+        .when(endTerm(due))
+        .thenThrows({ code: 'ValidationException', message: /SUSPENDED/ });
     });
   });
 });
