@@ -6,11 +6,9 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
-import { crashDuringLoad, withSystemDatabase } from '../support/crash';
-import { observeResources } from '../support/inventory';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
+import { reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('kill -9 of licensing in the middle of associations', () => {
   let system: RunningSystem;
@@ -34,7 +32,7 @@ describe('kill -9 of licensing in the middle of associations', () => {
         }),
       )
     ).LicenseConfigurationArn!;
-    const instances = await observeResources(
+    const instances = await reportResources(
       system,
       Array.from({ length: 400 }, (_, i) => ({
         accountId: '111111111111',
@@ -44,27 +42,33 @@ describe('kill -9 of licensing in the middle of associations', () => {
         vCpuCount: 2,
       })),
     );
+    const record = new LoadRecord();
     const acknowledged = new Set<string>();
     let next = 0;
+    // Each association is asked until it is answered (adding a configuration a resource already has changes
+    // nothing), so that every resource the load took ends known; any answer but success fails the test.
     const worker = async (running: () => boolean) => {
       while (running() && next < instances.length) {
         const arn = instances[next++];
-        try {
-          await client.send(
+        const { settled } = await untilAnswered(record, () =>
+          client.send(
             new UpdateLicenseSpecificationsForResourceCommand({
               ResourceArn: arn,
               AddLicenseSpecifications: [{ LicenseConfigurationArn: config }],
             }),
-          );
-          acknowledged.add(arn);
-        } catch {
-          await sleep(20);
-        }
+          ),
+        );
+        if (settled.status === 'rejected') throw settled.reason;
+        acknowledged.add(arn);
       }
     };
-    await crashDuringLoad(system, 'licensing', (running) =>
+    const outage = await crashDuringLoad(system, 'licensing', record, (running) =>
       Promise.all(Array.from({ length: 8 }, () => worker(running))),
     );
+    // The kill caught requests on the wire, and only requests caught by the outage went unanswered.
+    expect(outage.inFlightAtKill).toBeGreaterThan(0);
+    expect(record.unanswered.length).toBeGreaterThan(0);
+    expect(unansweredOutside(record, outage)).toEqual([]);
     expect(acknowledged.size).toBeGreaterThan(10);
 
     const listed = new Set<string>();
@@ -76,7 +80,8 @@ describe('kill -9 of licensing in the middle of associations', () => {
       page.LicenseConfigurationAssociations!.forEach((a) => listed.add(a.ResourceArn!));
       NextToken = page.NextToken;
     } while (NextToken);
-    for (const arn of acknowledged) expect(listed.has(arn)).toBe(true);
+    // Every request was answered: exactly the acknowledged resources are associated.
+    expect(listed).toEqual(acknowledged);
     // Each associated instance counts its 2 vCPUs exactly once.
     expect(
       (await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).ConsumedLicenses,

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
-import { observeResources, type ObservedResource } from '../support/inventory';
+import { reportAndAwaitLicensing, type ObservedResource } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const SQL_SERVER: ProductInformation = {
@@ -45,7 +45,7 @@ describe('automated discovery from product information', () => {
   });
 
   it('associates the resources running the product, keeps them out of manual disassociation, and lets them go when the software is gone', async () => {
-    const [before] = await observeResources(system, [
+    const [before] = await reportAndAwaitLicensing(system, [
       vm('i-0e0000000000000a0', { applications: [{ name: 'SQL Server Enterprise', version: '16.0' }] }),
     ]);
     const config = (
@@ -64,7 +64,7 @@ describe('automated discovery from product information', () => {
     const sql = vm('i-0e0000000000000a1', {
       applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }],
     });
-    const [withSql, without] = await observeResources(system, [
+    const [withSql, without] = await reportAndAwaitLicensing(system, [
       sql,
       vm('i-0e0000000000000a2', { applications: [{ name: 'Notepad++' }] }),
     ]);
@@ -83,7 +83,7 @@ describe('automated discovery from product information', () => {
       message: expect.stringMatching(/automated discovery/),
     });
 
-    await observeResources(system, [{ ...sql, applications: [] }]);
+    await reportAndAwaitLicensing(system, [{ ...sql, applications: [] }]);
     expect(await associated(member(), config)).toEqual([before]);
   });
 
@@ -128,7 +128,7 @@ describe('automated discovery from product information', () => {
         }),
       )
     ).LicenseConfigurationArn!;
-    const [memberVm, excludedAccountVm, taggedVm, linuxVm] = await observeResources(system, [
+    const [memberVm, excludedAccountVm, taggedVm, linuxVm] = await reportAndAwaitLicensing(system, [
       vm('i-0e0000000000000b1'),
       vm('i-0e0000000000000b2', { accountId: '444444444444' }),
       vm('i-0e0000000000000b3', { tags: { 'lm-exclude': 'yes' } }),

@@ -8,7 +8,7 @@ import {
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager, rawRequest } from '../support/clients';
-import { observeResources } from '../support/inventory';
+import { reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 describe('launch admission (POST /launch/AuthorizeLaunch and lm.licensing.AuthorizeLaunch)', () => {
@@ -64,7 +64,7 @@ describe('launch admission (POST /launch/AuthorizeLaunch and lm.licensing.Author
   });
 
   it('checks the configurations of the AMI the instance is launched from, with their rules', async () => {
-    const [ami] = await observeResources(system, [
+    const [ami] = await reportResources(system, [
       { accountId: '111111111111', resourceId: 'ami-0aaaaaaaaaaaaaaaa', resourceType: 'EC2_AMI', state: 'available' },
     ]);
     const vcpus = await create({

@@ -12,8 +12,8 @@ import {
   type CreateLicenseConfigurationCommandInput,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { observeResources, type ObservedResource } from '../support/inventory';
-import { licenseManager } from '../support/clients';
+import { reportResources, type ObservedResource } from '../support/inventory';
+import { CountingAgent, licenseManager } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const OWNER = '111111111111';
@@ -36,8 +36,9 @@ describe('associating resources with license configurations', () => {
   const create = async (input: Partial<CreateLicenseConfigurationCommandInput>) =>
     (await client.send(new CreateLicenseConfigurationCommand({ Name: 'c', LicenseCountingType: 'vCPU', ...input })))
       .LicenseConfigurationArn!;
-  const associate = (resourceArn: string, ...arns: string[]) =>
-    client.send(
+  const associate = (resourceArn: string, ...arns: string[]) => associateAs(client, resourceArn, ...arns);
+  const associateAs = (as: LicenseManagerClient, resourceArn: string, ...arns: string[]) =>
+    as.send(
       new UpdateLicenseSpecificationsForResourceCommand({
         ResourceArn: resourceArn,
         AddLicenseSpecifications: arns.map((LicenseConfigurationArn) => ({ LicenseConfigurationArn })),
@@ -62,7 +63,7 @@ describe('associating resources with license configurations', () => {
 
   it('consumes vCPUs up to a hard limit and refuses the association that would pass it, storing nothing', async () => {
     const config = await create({ LicenseCount: 8, LicenseCountHardLimit: true });
-    const [a, b, c] = await observeResources(system, [instance(), instance(), instance()]);
+    const [a, b, c] = await reportResources(system, [instance(), instance(), instance()]);
     await associate(a, config);
     await associate(b, config);
     await expect(associate(c, config)).rejects.toMatchObject({
@@ -102,7 +103,7 @@ describe('associating resources with license configurations', () => {
 
   it('allows passing a soft limit and says so', async () => {
     const config = await create({ LicenseCount: 4, LicenseCountHardLimit: false });
-    const [a, b] = await observeResources(system, [instance(), instance()]);
+    const [a, b] = await reportResources(system, [instance(), instance()]);
     await associate(a, config);
     await associate(b, config);
     expect((await get(config)).ConsumedLicenses).toBe(8);
@@ -113,7 +114,7 @@ describe('associating resources with license configurations', () => {
   });
 
   it('enforces every rule against the resource', async () => {
-    const [small, big, dedicated, stopped, terminated] = await observeResources(system, [
+    const [small, big, dedicated, stopped, terminated] = await reportResources(system, [
       instance({ vCpuCount: 2 }),
       instance({ vCpuCount: 64 }),
       instance({ tenancy: 'dedicated' }),
@@ -140,14 +141,14 @@ describe('associating resources with license configurations', () => {
     expect((await get(counted)).ConsumedLicenses).toBe(0);
     await expect(associate(terminated, counted)).rejects.toMatchObject({ name: 'InvalidResourceStateException' });
     // honorVcpuOptimization counts cores x threads instead of the reported vCPUs.
-    const [optimized] = await observeResources(system, [instance({ vCpuCount: 8, coreCount: 2, threadsPerCore: 1 })]);
+    const [optimized] = await reportResources(system, [instance({ vCpuCount: 8, coreCount: 2, threadsPerCore: 1 })]);
     const honoring = await create({ LicenseRules: ['#honorVcpuOptimization=True'] });
     await associate(optimized, honoring);
     expect((await get(honoring)).ConsumedLicenses).toBe(2);
   });
 
   it('counts cores and sockets on Dedicated Hosts, once per host', async () => {
-    const [host] = await observeResources(system, [
+    const [host] = await reportResources(system, [
       {
         accountId: OWNER,
         resourceId: 'h-0123456789abcdef0',
@@ -157,7 +158,7 @@ describe('associating resources with license configurations', () => {
         socketCount: 2,
       },
     ]);
-    const [onHost1, onHost2, shared] = await observeResources(system, [
+    const [onHost1, onHost2, shared] = await reportResources(system, [
       instance({ tenancy: 'host', hostId: 'h-0123456789abcdef0' }),
       instance({ tenancy: 'host', hostId: 'h-0123456789abcdef0' }),
       instance(),
@@ -174,7 +175,7 @@ describe('associating resources with license configurations', () => {
     // The host itself shares the licences its instances already count.
     await associate(host, cores);
     expect((await get(cores)).ConsumedLicenses).toBe(24);
-    const [secondHost] = await observeResources(system, [
+    const [secondHost] = await reportResources(system, [
       {
         accountId: OWNER,
         resourceId: 'h-0fedcba9876543210',
@@ -186,7 +187,7 @@ describe('associating resources with license configurations', () => {
     ]);
     await associate(secondHost, cores);
     expect((await get(cores)).ConsumedLicenses).toBe(48);
-    const [thirdHost] = await observeResources(system, [
+    const [thirdHost] = await reportResources(system, [
       {
         accountId: OWNER,
         resourceId: 'h-0aaaaaaaaaaaaaaaa',
@@ -215,7 +216,7 @@ describe('associating resources with license configurations', () => {
   });
 
   it('associates AMIs without consuming, and keeps at most 10 configurations per resource', async () => {
-    const [ami] = await observeResources(system, [
+    const [ami] = await reportResources(system, [
       { accountId: OWNER, resourceId: 'ami-0123456789abcdef0', resourceType: 'EC2_AMI', state: 'available' },
     ]);
     const configs = await Promise.all(
@@ -249,7 +250,7 @@ describe('associating resources with license configurations', () => {
 
   it('takes no new associations on a disabled configuration, and deletes only once nothing is associated', async () => {
     const config = await create({});
-    const [a, b] = await observeResources(system, [instance(), instance()]);
+    const [a, b] = await reportResources(system, [instance(), instance()]);
     await associate(a, config);
     await client.send(
       new UpdateLicenseConfigurationCommand({
@@ -274,7 +275,7 @@ describe('associating resources with license configurations', () => {
   it('admits nothing once the licences have expired (LicenseExpiry)', async () => {
     const expired = await create({ LicenseExpiry: Math.floor(Date.now() / 1000) - 60 });
     const current = await create({ LicenseExpiry: Math.floor(Date.now() / 1000) + 86_400 });
-    const [a] = await observeResources(system, [instance()]);
+    const [a] = await reportResources(system, [instance()]);
     await expect(associate(a, expired)).rejects.toMatchObject({
       name: 'LicenseUsageException',
       message: expect.stringMatching(/expired/),
@@ -288,7 +289,7 @@ describe('associating resources with license configurations', () => {
       name: 'InvalidParameterValueException',
       message: expect.stringMatching(/not in the inventory/),
     });
-    const [mine] = await observeResources(system, [instance()]);
+    const [mine] = await reportResources(system, [instance()]);
     const other = licenseManager(system, accounts.member);
     await expect(
       other.send(
@@ -307,11 +308,15 @@ describe('associating resources with license configurations', () => {
 
   it('under 200 concurrent associations with room for 20, exactly 20 succeed', async () => {
     const config = await create({ LicenseCountingType: 'Instance', LicenseCount: 20, LicenseCountHardLimit: true });
-    const arns = await observeResources(
+    const arns = await reportResources(
       system,
       Array.from({ length: 200 }, () => instance()),
     );
-    const results = await Promise.allSettled(arns.map((arn) => associate(arn, config)));
+    const agent = new CountingAgent();
+    const concurrent = licenseManager(system, accounts.management, agent);
+    const results = await Promise.allSettled(arns.map((arn) => associateAs(concurrent, arn, config)));
+    // More at once than the SDK's default agent (50 sockets) would ever have let through.
+    expect(agent.peakInFlight).toBeGreaterThan(50);
     const succeeded = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(succeeded).toBe(20);

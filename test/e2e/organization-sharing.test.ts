@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
-import { observeResources } from '../support/inventory';
+import { reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 describe('configurations shared with the organization', () => {
@@ -37,7 +37,7 @@ describe('configurations shared with the organization', () => {
         new CreateLicenseConfigurationCommand({ Name: 'member-own', LicenseCountingType: 'vCPU' }),
       )
     ).LicenseConfigurationArn!;
-    [memberInstance, outsiderInstance] = await observeResources(system, [
+    [memberInstance, outsiderInstance] = await reportResources(system, [
       { accountId: '222222222222', resourceId: 'i-0d0000000000000a1', resourceType: 'EC2_INSTANCE', state: 'running' },
       { accountId: '333333333333', resourceId: 'i-0d0000000000000a2', resourceType: 'EC2_INSTANCE', state: 'running' },
     ]);
@@ -59,8 +59,10 @@ describe('configurations shared with the organization', () => {
     await expect(
       member.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: sharedArn })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    // The resource is the member's own: what it may not use is the configuration.
     await expect(associateAs(accounts.member, memberInstance)).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
+      message: `License configuration ${sharedArn} does not exist.`,
     });
   });
 
@@ -90,6 +92,7 @@ describe('configurations shared with the organization', () => {
     ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     await expect(associateAs(accounts.outsider, outsiderInstance)).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
+      message: `License configuration ${sharedArn} does not exist.`,
     });
     expect((await outsider.send(new ListLicenseConfigurationsCommand({}))).LicenseConfigurations).toEqual([]);
   });

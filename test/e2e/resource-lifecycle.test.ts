@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager, rawRequest } from '../support/clients';
-import { observeResources, type ObservedResource } from '../support/inventory';
+import { reportAndAwaitLicensing, reportResources, type ObservedResource } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const OWNER = '111111111111';
@@ -54,15 +54,15 @@ describe('licences follow the inventory', () => {
       state: 'running',
       vCpuCount: 4,
     };
-    const [arn] = await observeResources(system, [vm]);
+    const [arn] = await reportResources(system, [vm]);
     await associate(arn, config);
     expect(await consumed(config)).toBe(4);
-    await observeResources(system, [{ ...vm, state: 'stopped' }]);
+    await reportAndAwaitLicensing(system, [{ ...vm, state: 'stopped' }]);
     expect(await consumed(config)).toBe(0);
     expect(await associations(config)).toEqual([arn]);
-    await observeResources(system, [{ ...vm, state: 'running' }]);
+    await reportAndAwaitLicensing(system, [{ ...vm, state: 'running' }]);
     expect(await consumed(config)).toBe(4);
-    await observeResources(system, [{ ...vm, state: 'terminated' }]);
+    await reportAndAwaitLicensing(system, [{ ...vm, state: 'terminated' }]);
     expect(await consumed(config)).toBe(0);
     expect(await associations(config)).toEqual([]);
     expect(
@@ -85,9 +85,9 @@ describe('licences follow the inventory', () => {
       hostId: 'h-0c00000000000000b',
       coreCount: 16,
     };
-    const [arn] = await observeResources(system, [vm]);
+    const [arn] = await reportResources(system, [vm]);
     await associate(arn, config);
-    await observeResources(system, [{ ...vm, state: 'terminated' }]);
+    await reportAndAwaitLicensing(system, [{ ...vm, state: 'terminated' }]);
     expect(await consumed(config)).toBe(16);
     expect(await associations(config)).toEqual([arn]);
   });
@@ -99,10 +99,11 @@ describe('licences follow the inventory', () => {
       resourceType: 'EC2_AMI',
       state: 'available',
     };
-    const [amiArn] = await observeResources(system, [ami]);
+    const [amiArn] = await reportResources(system, [ami]);
     const config = await create({ LicenseCountingType: 'Instance', LicenseCount: 1, LicenseCountHardLimit: true });
     await associate(amiArn, config);
-    const [first, second] = await observeResources(system, [
+    // Launched from the AMI: licensing associates them by itself when discovery's events reach it.
+    const [first, second] = await reportAndAwaitLicensing(system, [
       {
         accountId: OWNER,
         resourceId: 'i-0c0000000000000c1',
@@ -148,7 +149,7 @@ describe('licences follow the inventory', () => {
       ErrorMessage: expect.stringMatching(/hard limit is 1/),
     });
 
-    await observeResources(system, [{ ...ami, state: 'deregistered' }]);
+    await reportAndAwaitLicensing(system, [{ ...ami, state: 'deregistered' }]);
     expect(await associations(config)).not.toContain(amiArn);
   });
 });

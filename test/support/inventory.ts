@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Extensions } from '@lm/api-model';
 import { resourceArn, type ResourceObservedData } from '@lm/contracts';
 import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
-import type { RunningSystem } from './system';
+import { rawRequest } from './clients';
+import { accounts, type RunningSystem } from './system';
 
 type Identity = 'accountId' | 'resourceId' | 'resourceType' | 'state';
 
@@ -26,14 +28,121 @@ function nextObservationTime(): string {
   return new Date(lastObservation).toISOString();
 }
 
+/** The development account with that id: the one that reports its resources. */
+function reporterOf(accountId: string) {
+  const reporter = Object.values(accounts).find((account) => account.accountId === accountId);
+  if (!reporter) throw new Error(`${accountId} is not a development account`);
+  return reporter;
+}
+
+const present = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+/** A reported resource as JSON carries it: the model's ObservedAt is an ISO 8601 timestamp. */
+type ReportedJson = Omit<Extensions.ReportedResource, 'ObservedAt'> & { ObservedAt: string };
+
+/** The resource as ReportResources takes it, observed at `observedAt`. */
+function toReported(r: ObservedResource, observedAt: string): ReportedJson {
+  return {
+    ResourceId: r.resourceId,
+    ResourceType: r.resourceType,
+    State: r.state,
+    Region: present(r.region),
+    ObservedAt: observedAt,
+    Platform: present(r.platform),
+    PlatformVersion: present(r.platformVersion),
+    UsageOperation: present(r.usageOperation),
+    InstanceType: present(r.instanceType),
+    VCpuCount: present(r.vCpuCount),
+    CoreCount: present(r.coreCount),
+    SocketCount: present(r.socketCount),
+    ThreadsPerCore: present(r.threadsPerCore),
+    Tenancy: present(r.tenancy),
+    HostId: present(r.hostId),
+    AmiId: present(r.amiId),
+    LicenseIncluded: r.licenseIncluded,
+    Tags: r.tags && Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
+    Applications: r.applications?.map((a) => ({
+      Name: a.name,
+      Version: present(a.version),
+      Publisher: present(a.publisher),
+    })),
+  };
+}
+
 /**
- * Publishes ResourceObserved events as the discovery service does, so that licensing's handling
- * of the inventory contract is tested on its own, and waits until licensing has applied them.
+ * Resources per report (ReportResources takes up to 100): small enough that a report is answered
+ * well within the operation timeout of a crash test (3 s) on a busy machine.
+ */
+const REPORT_SIZE = 25;
+
+/**
+ * Reports resources as integrators do: `POST /inventory/ReportResources`, signed with SigV4 by the
+ * account each belongs to. Returns once discovery has accepted every one (their ARNs, in order);
+ * licensing learns of them as in production, from discovery's events (or by asking discovery).
+ */
+export async function reportResources(system: RunningSystem, resources: ObservedResource[]): Promise<string[]> {
+  await report(system, resources, nextObservationTime());
+  return resources.map(resourceArnOf);
+}
+
+/** Sends the reports of reportResources, each resource observed at `observedAt`. */
+async function report(system: RunningSystem, resources: ObservedResource[], observedAt: string): Promise<void> {
+  const byAccount = new Map<string, ObservedResource[]>();
+  for (const r of resources) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+  const reports = [...byAccount].flatMap(([accountId, own]) =>
+    Array.from({ length: Math.ceil(own.length / REPORT_SIZE) }, (_, i) => ({
+      account: reporterOf(accountId),
+      resources: own.slice(i * REPORT_SIZE, (i + 1) * REPORT_SIZE),
+    })),
+  );
+  // One report after the other, as one integrator sends them (and no report waits behind the others).
+  for (const { account, resources: batch } of reports) {
+    const response = await rawRequest(system, {
+      account,
+      path: '/inventory/ReportResources',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Resources: batch.map((r) => toReported(r, observedAt)) }),
+    });
+    if (response.status !== 200 || response.json.Accepted !== batch.length)
+      throw new Error(`ReportResources answered ${response.status}: ${response.text}`);
+  }
+}
+
+/**
+ * Reports resources (reportResources), then waits until licensing has acted on discovery's events
+ * of the report: what a test needs before it looks at what licensing does by itself when the
+ * inventory changes (releasing on stop, automated discovery). Each report must change the
+ * resources (discovery records no event for an unchanged one).
+ */
+export async function reportAndAwaitLicensing(system: RunningSystem, resources: ObservedResource[]): Promise<string[]> {
+  const observedAt = nextObservationTime();
+  await report(system, resources, observedAt);
+  const arns = resources.map(resourceArnOf);
+  await waitForResources(system, arns, observedAt);
+  return arns;
+}
+
+/**
+ * Publishes hand-made ResourceObserved events as the discovery service does, for tests of
+ * licensing's inventory consumer itself (ordering, redelivery), and waits until licensing has
+ * applied them. Every other test reports through the API (reportResources).
  */
 export async function observeResources(system: RunningSystem, resources: ObservedResource[]): Promise<string[]> {
+  const observedAt = nextObservationTime();
+  await publishObservations(system, resources, observedAt);
+  const arns = resources.map(resourceArnOf);
+  await waitForResources(system, arns, observedAt);
+  return arns;
+}
+
+/** Publishes ResourceObserved events as observeResources does, at a given observation time, and does not wait. */
+export async function publishObservations(
+  system: RunningSystem,
+  resources: ObservedResource[],
+  observedAt: string,
+): Promise<void> {
   const nc = await connect({ servers: process.env.NATS_URL });
   const codec = JSONCodec();
-  const observedAt = nextObservationTime();
   const arns = resources.map(resourceArnOf);
   try {
     const js = nc.jetstream();
@@ -75,11 +184,9 @@ export async function observeResources(system: RunningSystem, resources: Observe
   } finally {
     await nc.close();
   }
-  await waitForResources(system, arns, observedAt);
-  return arns;
 }
 
-/** Until licensing has applied these observations (its copy carries their observation time). */
+/** Until licensing has applied these observations (its copy carries their observation time, or a later one). */
 async function waitForResources(system: RunningSystem, arns: string[], observedAt: string): Promise<void> {
   const db = new Client({ connectionString: system.databaseUrl });
   await db.connect();

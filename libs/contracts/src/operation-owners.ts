@@ -124,6 +124,7 @@ const EXTENSION_OWNERS = {
  */
 const INTERNAL_OWNERS = {
   ResolveSessionCredentials: 'grants',
+  DescribeInventoryResources: 'discovery',
 } as const satisfies Record<string, ServiceName>;
 
 /** Which service owns the resources an ARN's resource type names (the license-manager tag operations go there). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Caller, DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
+import type { DomainEventMessage, InventoryViewer, ServiceSettingsUpdatedData } from '@lm/contracts';
 import { DATABASE, REGION, type EventConsumer } from '@lm/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
@@ -61,7 +61,7 @@ export class InventoryScopes {
    * has integrated with the organization and enabled cross-account discovery in the caller's
    * Region (licensing's UpdateServiceSettings).
    */
-  async of(caller: Caller): Promise<InventoryScope> {
+  async of(caller: InventoryViewer): Promise<InventoryScope> {
     const own: InventoryScope = { accountIds: [caller.accountId], crossAccount: false };
     const organization = caller.organization;
     if (organization?.managementAccountId !== caller.accountId || !organization.memberAccountIds) return own;

@@ -13,7 +13,7 @@ const orUndefined = <T>(value: T | null): T | undefined => (value === null ? und
  * resource's facts when they changed.
  */
 export async function applyInventoryEvent(
-  event: DomainEventMessage,
+  event: DomainEventMessage<object>,
   trx: Transaction<any>,
 ): Promise<ResourceFacts | undefined> {
   const db = (trx as Transaction<LicensingDatabase>).withSchema(LICENSING_SCHEMA);

@@ -18,6 +18,7 @@ import type { ResourceFacts } from '../domain/resources/resource';
 import { LICENSING_SCHEMA, type LicensingDatabase } from '../infra/database/schema';
 import { LicensingAggregateStates } from './aggregate-states';
 import { ConfigurationSharing } from './configuration-sharing';
+import { InventoryLookup } from './inventory-lookup';
 
 /** UpdateLicenseSpecificationsForResource: associates resources with configurations and consumes their licences. */
 @Injectable()
@@ -32,12 +33,13 @@ export class LicenseSpecificationCommands {
     private readonly sharing: ConfigurationSharing,
     private readonly aggregates: LicensingAggregateStates,
     private readonly batcher: CommandBatcher,
+    private readonly inventory: InventoryLookup,
   ) {
     this.db = db.withSchema(LICENSING_SCHEMA);
   }
 
   async update(caller: Caller, input: LicenseManager.UpdateLicenseSpecificationsForResourceRequest): Promise<void> {
-    const resource = await this.resourceFacts(input.ResourceArn);
+    const resource = await this.inventory.factsOf(caller, input.ResourceArn);
     if (!resource || resource.accountId !== caller.accountId || resource.region !== caller.region) {
       throw invalidParameter(`Resource ${input.ResourceArn} is not in the inventory.`);
     }
@@ -127,18 +129,10 @@ export class LicenseSpecificationCommands {
 
   /** The Dedicated Host an instance runs on, when the inventory knows it (cores and sockets are counted there). */
   async hostOf(resource: ResourceFacts): Promise<ResourceFacts | undefined> {
+    // The host is in the instance's account: the account's own inventory has it.
     return resource.hostId && resource.resourceType === 'EC2_INSTANCE'
-      ? this.resourceFacts(hostArn(resource))
+      ? this.inventory.factsOf(resource, hostArn(resource))
       : undefined;
-  }
-
-  private async resourceFacts(resourceArn: string): Promise<ResourceFacts | undefined> {
-    const row = await this.db
-      .selectFrom('resources')
-      .select('facts')
-      .where('resource_arn', '=', resourceArn)
-      .executeTakeFirst();
-    return row?.facts;
   }
 }
 
