@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@lm/service-kit';
-import { GrantsServiceModule } from './grants.service';
-import { SERVICE_NAME } from './infra/grants-infrastructure';
+import { runService } from '@lm/service-kit';
+import { GrantsService } from './grants.service';
 
-void bootstrapService(SERVICE_NAME, GrantsServiceModule);
+void runService(GrantsService);

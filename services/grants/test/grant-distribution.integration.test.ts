@@ -9,7 +9,8 @@ import { GrantQueries } from '../src/grants/application/grant.queries';
 import { LicenseCommands } from '../src/licenses/application/license.commands';
 import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';
-import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { GrantsService } from '../src/grants.service';
 import { FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
@@ -39,7 +40,7 @@ const issuer = managing(memberAccounts);
 /** The distribution workflow on the grants event store: replayed events change nothing; nobody to distribute to fails it. */
 describe('GrantDistribution', () => {
   let database: TestDatabase;
-  let infra: GrantsInfrastructure;
+  let infra: ServiceStorage;
   const clock: Clock = { now: () => new Date('2026-06-01T00:00:00Z') };
   let grants: GrantCommands;
   let queries: GrantQueries;
@@ -64,7 +65,7 @@ describe('GrantDistribution', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_grants');
-    infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+    infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     const access = new ViewLicenseAccess(infra.db, clock);
     const licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
     grants = new GrantCommands(

@@ -8,7 +8,8 @@ import { GrantDistribution } from '../src/grants/application/grant-distribution.
 import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
 import { LicenseCommands } from '../src/licenses/application/license.commands';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';
-import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { GrantsService } from '../src/grants.service';
 import { FIXED_KEY_FINGERPRINT as FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
@@ -40,7 +41,7 @@ const outsider = callerOf('333333333333');
 
 describe('LicenseAccess from the licences and grants views', () => {
   let database: TestDatabase;
-  let infra: GrantsInfrastructure;
+  let infra: ServiceStorage;
   let now = new Date('2026-06-01T00:00:00Z');
   const clock: Clock = { now: () => now };
   let access: ViewLicenseAccess;
@@ -90,7 +91,7 @@ describe('LicenseAccess from the licences and grants views', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_grants');
-    infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+    infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     access = new ViewLicenseAccess(infra.db, clock);
     licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
     grants = new GrantCommands(

@@ -14,7 +14,8 @@ import { ConsumptionSettings } from '../src/consumption/application/license-cons
 import { LicenseConsumptionSweep } from '../src/consumption/application/license-consumption.sweep';
 import { LicenseUsageStreams } from '../src/consumption/application/license-usage-streams';
 import { SigningKeys, type IssuerKey } from '../src/signing-keys/application/signing-keys';
-import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { GrantsService } from '../src/grants.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const MINUTE = 60_000;
@@ -116,7 +117,7 @@ const seat = (value = '1'): LicenseManager.EntitlementData => ({ Name: 'Seats', 
 
 describe('license consumption against PostgreSQL', () => {
   let database: TestDatabase;
-  let infra: GrantsInfrastructure;
+  let infra: ServiceStorage;
   const clock = new FakeClock();
   const access = new TestLicenseAccess();
   let commands: LicenseConsumptionCommands;
@@ -206,7 +207,7 @@ describe('license consumption against PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_grants');
-    infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+    infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     const usage = new LicenseUsageStreams(infra.store);
     const wired = wire(usage);
     commands = wired.commands;

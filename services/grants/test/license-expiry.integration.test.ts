@@ -16,7 +16,8 @@ import { LicenseQueries } from '../src/licenses/application/license.queries';
 import { LicenseUsageStreams } from '../src/consumption/application/license-usage-streams';
 import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';
-import { openGrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { openServiceStorageOf } from '@lm/service-kit';
+import { GrantsService } from '../src/grants.service';
 import { FIXED_KEY_FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase } from '../../../test/support/test-database';
 
@@ -35,7 +36,7 @@ const END = '2026-07-01T00:00:00Z';
 /** The service's application over a fresh database at the test's clock, with two replicas' expiry sweeps. */
 async function openApplication(clock: Clock) {
   const database = await createTestDatabase('lm_grants');
-  const infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+  const infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
   const access = new ViewLicenseAccess(infra.db, clock);
   const usage = new LicenseUsageStreams(infra.store);
   const consumable = new ConsumableLicenses(access, infra.db, new ConsumptionSettings(0));

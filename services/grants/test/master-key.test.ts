@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MasterKey } from '../src/shared/master-key';
-import { DEVELOPMENT_MASTER_KEY, masterKeyFromEnv } from '../src/infra/grants-infrastructure';
+import { readSettings } from '@lm/service-kit';
+import { grantsServiceSettings } from '../src/grants.service';
+import { DEVELOPMENT_MASTER_KEY, masterKeySettings } from '../src/shared/master-key.module';
+
+const masterKeyFromEnv = (env: Record<string, string>) => masterKeySettings.masterKey.read(env);
 
 describe('the master key', () => {
   it('uses the public development key outside production, and refuses it in production', () => {
@@ -13,6 +17,13 @@ describe('the master key', () => {
     expect(
       masterKeyFromEnv({ NODE_ENV: 'production', LM_MASTER_KEY: randomBytes(32).toString('base64') }),
     ).toBeInstanceOf(MasterKey);
+  });
+
+  it('stops the service from starting in production without its own key, naming the variable', () => {
+    expect(() => readSettings(grantsServiceSettings, { NODE_ENV: 'production' })).toThrow(
+      /LM_MASTER_KEY must be set in production/,
+    );
+    expect(readSettings(grantsServiceSettings, {}).masterKey).toBeInstanceOf(MasterKey);
   });
 
   it('refuses a configured key that is not 32 bytes', () => {

@@ -13,7 +13,8 @@ import { RefreshTokenQueries } from '../src/tokens/application/refresh-token.que
 import { TemporaryCredentialsCommands } from '../src/tokens/application/temporary-credentials.commands';
 import { TemporaryCredentialsVault } from '../src/tokens/application/temporary-credentials.vault';
 import { GRANTS_SCHEMA } from '../src/shared/schema';
-import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { GrantsService } from '../src/grants.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const HOUR = 3_600_000;
@@ -65,7 +66,7 @@ const errorOf = (promise: Promise<unknown>) =>
 
 describe('refresh tokens and temporary credentials against PostgreSQL', () => {
   let database: TestDatabase;
-  let infra: GrantsInfrastructure;
+  let infra: ServiceStorage;
   let now = new Date('2026-06-01T12:00:00.250Z');
   const clock: Clock = { now: () => now };
   const masterKey = new MasterKey(randomBytes(32));
@@ -95,7 +96,7 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_grants');
-    infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+    infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     queries = new RefreshTokenQueries(infra.db);
     commands = new RefreshTokenCommands(infra.store, clock, 3, new FakeLicenseAccess(), keys);
     exchange = new RefreshTokenExchange(infra.store, clock, keys, queries);

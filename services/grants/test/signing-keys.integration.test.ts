@@ -10,7 +10,8 @@ import { SigningKeyMaterial } from '../src/signing-keys/application/signing-key-
 import { SigningKeyCommands } from '../src/signing-keys/application/signing-key.commands';
 import { KeyStoreSigningKeys } from '../src/signing-keys/application/key-store-signing-keys';
 import { SigningKeyQueries } from '../src/signing-keys/application/signing-key.queries';
-import { openGrantsInfrastructure, type GrantsInfrastructure } from '../src/infra/grants-infrastructure';
+import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { GrantsService } from '../src/grants.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -41,7 +42,7 @@ const errorOf = async (promise: Promise<unknown>) =>
 
 describe('signing keys against PostgreSQL', () => {
   let database: TestDatabase;
-  let infra: GrantsInfrastructure;
+  let infra: ServiceStorage;
   const masterKey = new MasterKey(randomBytes(32));
   let queries: SigningKeyQueries;
   let material: SigningKeyMaterial;
@@ -54,7 +55,7 @@ describe('signing keys against PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_grants');
-    infra = await openGrantsInfrastructure({ DATABASE_URL: database.url });
+    infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     queries = new SigningKeyQueries(infra.db);
     material = new SigningKeyMaterial(infra.db, masterKey);
     signingKeys = new KeyStoreSigningKeys(queries, material);

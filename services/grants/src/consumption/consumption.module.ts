@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CONFIG, milliseconds, type ConfigOf } from '@lm/service-kit';
 import { GrantsModule } from '../grants/grants.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { LicenseConsumptionCommands } from './application/license-consumption.commands';
@@ -10,6 +11,13 @@ import { LicenseConsumptionSweep } from './application/license-consumption.sweep
 import { LicenseUsageStreams } from './application/license-usage-streams';
 import { ConsumptionController } from './infra/consumption.controller';
 
+export const consumptionSettings = {
+  /** LM_CONSUMPTION_LICENSE_CACHE_MS: how long a licence lookup is reused (0: never). */
+  consumptionLicenseCacheMs: milliseconds('LM_CONSUMPTION_LICENSE_CACHE_MS', 1_000, { min: 0 }),
+  /** LM_CONSUMPTION_SWEEP_MS: the pause between two sweeps of the leases whose time ran out. */
+  consumptionSweepMs: milliseconds('LM_CONSUMPTION_SWEEP_MS', 60_000),
+};
+
 /**
  * Consumption of licences: checkout, borrow (signed tokens), check-in, extend and usage, decided on
  * each licence's usage stream; the lease sweep records the leases whose time ran out.
@@ -18,7 +26,12 @@ import { ConsumptionController } from './infra/consumption.controller';
   imports: [GrantsModule, SigningKeysModule],
   controllers: [ConsumptionController],
   providers: [
-    { provide: ConsumptionSettings, useFactory: () => ConsumptionSettings.fromEnv() },
+    {
+      provide: ConsumptionSettings,
+      useFactory: (config: ConfigOf<typeof consumptionSettings>) =>
+        new ConsumptionSettings(config.consumptionLicenseCacheMs),
+      inject: [CONFIG],
+    },
     LicenseUsageStreams,
     ConsumableLicenses,
     ConsumptionRecords,
@@ -26,6 +39,5 @@ import { ConsumptionController } from './infra/consumption.controller';
     LicenseConsumptionQueries,
     LicenseConsumptionSweep,
   ],
-  exports: [ConsumptionSettings, LicenseConsumptionSweep],
 })
 export class ConsumptionModule {}

@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
+import { positiveInteger } from '@lm/service-kit';
 import { GrantCommands } from './application/grant.commands';
 import { GrantDistribution } from './application/grant-distribution.consumer';
 import { GrantQueries } from './application/grant.queries';
 import { LicenseAccess } from './application/license-access';
+import { OrganizationIntegrationConsumer } from './application/organization-integration.consumer';
 import { OrganizationIntegrations } from './application/organization-integration.queries';
 import { ViewLicenseAccess } from './application/view-license-access';
 import { GrantsController } from './infra/grants.controller';
+
+export const grantsSettings = {
+  /** LM_QUOTA_GRANTS_PER_LICENSE: the most grants a licence may have (the guide's 2,000). */
+  grantsPerLicense: positiveInteger('LM_QUOTA_GRANTS_PER_LICENSE', 2000),
+};
 
 /**
  * Grants of licences to accounts, organizations and OUs, their distribution workflow, and the one
@@ -19,7 +26,8 @@ import { GrantsController } from './infra/grants.controller';
     GrantQueries,
     GrantDistribution,
     OrganizationIntegrations,
+    OrganizationIntegrationConsumer,
   ],
-  exports: [LicenseAccess, GrantCommands, GrantQueries, GrantDistribution],
+  exports: [LicenseAccess, GrantCommands, GrantQueries],
 })
 export class GrantsModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { milliseconds } from '@lm/service-kit';
 import { GrantsModule } from '../grants/grants.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { LicenseExpirySweep } from './application/license-expiry.sweep';
@@ -6,6 +7,11 @@ import { LicenseCommands } from './application/license.commands';
 import { LicenseQueries } from './application/license.queries';
 import { LicensesController } from './infra/licenses.controller';
 import { TagsController } from './infra/tags.controller';
+
+export const licensesSettings = {
+  /** LM_LICENSE_EXPIRY_SWEEP_MS: the pause between two sweeps of the licences past their Validity.End. */
+  licenseExpirySweepMs: milliseconds('LM_LICENSE_EXPIRY_SWEEP_MS', 60_000),
+};
 
 /**
  * Seller-issued licences and their versions, signed with the issuer's key; the expiry sweep ends
@@ -15,6 +21,5 @@ import { TagsController } from './infra/tags.controller';
   imports: [GrantsModule, SigningKeysModule],
   controllers: [LicensesController, TagsController],
   providers: [LicenseCommands, LicenseQueries, LicenseExpirySweep],
-  exports: [LicenseExpirySweep],
 })
 export class LicensesModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MasterKeyModule } from '../shared/master-key.module';
 import { KeyStoreSigningKeys } from './application/key-store-signing-keys';
 import { SigningKeyMaterial } from './application/signing-key-material';
 import { SigningKeyCommands } from './application/signing-key.commands';
@@ -8,6 +9,7 @@ import { KmsController } from './infra/kms.controller';
 
 /** The KMS subset: signing keys, their private halves sealed with the master key; licences sign through SigningKeys. */
 @Module({
+  imports: [MasterKeyModule],
   controllers: [KmsController],
   providers: [
     SigningKeyMaterial,

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
+import { DATABASE } from '@lm/service-kit';
 import { licenseIdOf } from '../domain/license-usage';
 import { licenseTerms, type LicenseTerms } from '../domain/license-terms';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { ConsumptionViews } from './license-consumption.views';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../../grants/application/license-access';
 import { ConsumptionSettings } from './license-consumption.settings';
-import { DATABASE } from '../../shared/tokens';
 
 /** A licence the caller may consume, with its terms. */
 export interface ConsumableLicense {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import { DATABASE } from '@lm/service-kit';
 import type { Checkout, CheckoutKind } from '../domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { ConsumptionViews } from './license-consumption.views';
-import { DATABASE } from '../../shared/tokens';
 
 /** Who took a checkout, of which licence, and how: what never changes about it. */
 export interface ConsumptionRecord {

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { decideExpiry } from '../domain/decide';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { ConsumptionViews } from './license-consumption.views';
 import { LicenseUsageStreams } from './license-usage-streams';
-import { DATABASE } from '../../shared/tokens';
 
 const BATCH = 200;
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AggregateStates, CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
+import { EVENT_STORE } from '@lm/service-kit';
 import type { Decision } from '../domain/decide';
 import type { LicenseUsageEvent } from '../domain/events';
 import {
@@ -8,7 +9,6 @@ import {
   licenseUsageStream,
   type LicenseUsageState,
 } from '../domain/license-usage';
-import { EVENT_STORE } from '../../shared/tokens';
 
 /**
  * The licences' usage streams. A licence's checkouts, check-ins, extensions and expiries are all

@@ -2,7 +2,9 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { LicenseConsumptionCommands } from '../application/license-consumption.commands';
 import { LicenseConsumptionQueries } from '../application/license-consumption.queries';
-import { subject, type Request } from '../../infra/operation';
+import { operations, type Request } from '@lm/service-kit';
+
+const { subject } = operations('grants');
 
 /** NATS handlers of checkout, borrow, check-in, extension and usage; the gateway has validated the input. */
 @Controller()

@@ -6,7 +6,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@lm/event-store';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { derivedGrantId, grantArn, parseGrantArn } from '../domain/arn';
@@ -18,7 +18,6 @@ import type { GrantState } from '../domain/grant';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
 import { grantStates } from './grant-states';
-import { DATABASE, EVENT_STORE } from '../../shared/tokens';
 
 /** The durable name of the workflow's subscription to the grants event store. */
 export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';

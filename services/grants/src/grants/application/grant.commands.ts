@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, EVENT_STORE, REGION } from '@lm/service-kit';
 import type { Kysely, Selectable } from 'kysely';
 import { grantArn, newGrantId, parseGrantArn } from '../domain/arn';
 import type { GrantCommand, GrantedLicense } from '../domain/commands';
@@ -18,7 +18,6 @@ import { OrganizationIntegrations } from './organization-integration.queries';
 import { isConstraintViolation } from '../../shared/constraint-violation';
 import { requestHash } from '../../shared/request-hash';
 import { grantStates } from './grant-states';
-import { DATABASE, EVENT_STORE, REGION } from '../../shared/tokens';
 
 type GrantResult = LicenseManager.CreateGrantResponse;
 type GrantRow = Selectable<GrantViews['grants']>;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { DATABASE } from '@lm/service-kit';
 import { grantNotFound } from '../domain/decide';
 import { isGrantee } from '../domain/principal';
 import { invalidParameter, notAuthorized } from '../../licenses/domain/errors';
@@ -10,7 +11,6 @@ import type { GrantViews } from './grant.views';
 import type { LicenseViews } from '../../licenses/application/license.views';
 import { coveringCaller, coveringOrganization } from './grant-coverage';
 import { pageOf, singleValueFilters } from '../../shared/list-filters';
-import { DATABASE } from '../../shared/tokens';
 
 /** The filters of each grant list (as the API documents them) and their columns. */
 const DISTRIBUTED_GRANT_FILTERS = {

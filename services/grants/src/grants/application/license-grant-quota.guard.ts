@@ -11,7 +11,7 @@ import type { GrantViews } from './grant.views';
  * concurrent grants of one licence, and a grant past the quota throws, which rolls its append
  * back. So the quota holds under any load.
  */
-export function licenseGrantQuotaProjection(quota: number): Projection<GrantViews> {
+export function licenseGrantQuotaGuard(quota: number): Projection<GrantViews> {
   return {
     name: 'license-grant-quota',
     eventTypes: ['GrantCreated', 'GrantDeleted'],

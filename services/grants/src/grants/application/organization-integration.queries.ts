@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
+import { DATABASE, REGION } from '@lm/service-kit';
 import { GRANTS_SCHEMA } from '../../shared/schema';
-import { DATABASE, REGION } from '../../shared/tokens';
 import type { OrganizationIntegrationViews } from './organization-integration.views';
 
 /** Which organizations their management accounts linked, as the organization integration consumer recorded. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { licenseNotFound } from '../../licenses/domain/errors';
 import { GRANTS_SCHEMA } from '../../shared/schema';
@@ -9,7 +9,6 @@ import type { GrantViews } from './grant.views';
 import type { LicenseViews } from '../../licenses/application/license.views';
 import { coveringCaller } from './grant-coverage';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from './license-access';
-import { DATABASE } from '../../shared/tokens';
 
 /** Grant statuses in which a grantee still sees the licence (a grant rejected or deleted shows nothing). */
 const READABLE_GRANT_STATUSES = ['PENDING_ACCEPT', 'ACTIVE', 'DISABLED'];

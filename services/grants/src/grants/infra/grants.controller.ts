@@ -2,7 +2,9 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { GrantCommands } from '../application/grant.commands';
 import { GrantQueries } from '../application/grant.queries';
-import { subject, type Request } from '../../infra/operation';
+import { operations, type Request } from '@lm/service-kit';
+
+const { subject } = operations('grants');
 
 /** NATS handlers of the grant operations; the gateway has validated the input. */
 @Controller()

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Kysely } from 'kysely';
 import { licenseDecider, licenseStream } from '../domain/decide';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { LicenseViews } from './license.views';
-import { DATABASE, EVENT_STORE } from '../../shared/tokens';
 
 const BATCH = 200;
 

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
+import { DATABASE } from '@lm/service-kit';
 import { parseLicenseArn } from '../domain/arn';
 import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/errors';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { LicenseViews } from './license.views';
 import { LicenseAccess } from '../../grants/application/license-access';
 import { pageOf, singleValueFilters } from '../../shared/list-filters';
-import { DATABASE } from '../../shared/tokens';
 
 /** ListLicenses filters (as the API documents them) and their columns. */
 const LICENSE_FILTERS = {

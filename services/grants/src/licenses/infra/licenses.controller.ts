@@ -2,7 +2,9 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { LicenseCommands } from '../application/license.commands';
 import { LicenseQueries } from '../application/license.queries';
-import { subject, type Request } from '../../infra/operation';
+import { operations, type Request } from '@lm/service-kit';
+
+const { subject } = operations('grants');
 
 /** NATS handlers of the seller-issued licence operations; the gateway has validated the input. */
 @Controller()

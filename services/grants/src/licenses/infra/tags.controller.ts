@@ -7,7 +7,9 @@ import { LicenseQueries } from '../application/license.queries';
 import { parseGrantArn } from '../../grants/domain/arn';
 import { resourceNotFound } from '../domain/errors';
 import { parseLicenseArn } from '../domain/arn';
-import { subject, type Request } from '../../infra/operation';
+import { operations, type Request } from '@lm/service-kit';
+
+const { subject } = operations('grants');
 
 /** Which of this service's resources an ARN names; the gateway sends here the tag operations of licence and grant ARNs. */
 function resourceOf(arn: string): 'license' | 'grant' {

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { DATABASE } from '@lm/service-kit';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { SigningKeyViews } from './signing-key.views';
 import { MasterKey } from '../../shared/master-key';
-import { DATABASE } from '../../shared/tokens';
 
 const PURPOSE = 'signing-key';
 

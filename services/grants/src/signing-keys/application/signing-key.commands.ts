@@ -5,7 +5,7 @@ import type { Kms } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import { keyFingerprint } from '@lm/license-token';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { newKeyId, ownKeyId, signingKeyArn } from '../domain/arn';
 import { signingKeyDecider, signingKeyStream } from '../domain/decide';
 import { keyNotFound } from '../domain/errors';
@@ -14,7 +14,6 @@ import { MODULUS_LENGTHS } from '../domain/signing-key';
 import { toKeyMetadata } from './signing-key-output';
 import { SigningKeyMaterial } from './signing-key-material';
 import { KeyStoreSigningKeys } from './key-store-signing-keys';
-import { EVENT_STORE } from '../../shared/tokens';
 
 /** Off the event loop (libuv's thread pool): a 4096-bit key takes a second or more. */
 const generateRsaKeyPair = promisify(generateKeyPair);

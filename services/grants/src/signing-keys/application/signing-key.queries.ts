@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kms } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { DATABASE, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { ownKeyId, parseKeyArn } from '../domain/arn';
 import { keyNotFound } from '../domain/errors';
@@ -9,7 +9,6 @@ import type { SigningKey } from '../domain/signing-key';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { SigningKeyViews } from './signing-key.views';
 import { toGetPublicKeyResponse, toKeyMetadata } from './signing-key-output';
-import { DATABASE } from '../../shared/tokens';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { EventStore } from '@lm/event-store';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { invalidToken, validation } from '../domain/refresh-token/errors';
 import { accessTokensStream, type AccessTokenEvent } from '../domain/refresh-token/events';
 import { JwtError, signJwt, verifyJwt } from '../domain/refresh-token/jwt';
@@ -10,7 +10,6 @@ import { accessTokenClaims, asRefreshTokenClaims, type RefreshTokenClaims } from
 import { assertTokenProperties } from '../domain/refresh-token/token-request';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
 import { RefreshTokenQueries } from './refresh-token.queries';
-import { EVENT_STORE } from '../../shared/tokens';
 
 /**
  * GetAccessToken: a refresh token for a one-hour access token. The refresh token is the

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { AggregateStates, handleMultiStreamCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import { redirectToHomeRegion } from '../../licenses/domain/errors';
 import type { RefreshTokenCommand } from '../domain/refresh-token/commands';
@@ -27,7 +27,6 @@ import {
 import { LicenseAccess, type AccessibleLicense } from '../../grants/application/license-access';
 import { assertNotRestricted } from './refresh-token-callers';
 import { RefreshTokenKeys, tokenSha256 } from './refresh-token-keys';
-import { EVENT_STORE } from '../../shared/tokens';
 
 /** The most live (unexpired, undeleted) refresh tokens an account may hold for one licence (LM_QUOTA_TOKENS_PER_LICENSE). */
 export const TOKENS_PER_LICENSE = Symbol('TokensPerLicense');

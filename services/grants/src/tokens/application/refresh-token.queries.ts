@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { DATABASE, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { validation } from '../domain/refresh-token/errors';
 import type { RefreshToken } from '../domain/refresh-token/refresh-tokens';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { TokenViews } from './tokens.views';
 import { assertNotRestricted } from './refresh-token-callers';
-import { DATABASE } from '../../shared/tokens';
 
 const PAGE = 100;
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sts } from '@lm/api-model';
 import type { EventStore } from '@lm/event-store';
-import { CLOCK, type Clock } from '@lm/service-kit';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { atWholeSecond, epochSeconds, JwtError, verifyJwt } from '../domain/refresh-token/jwt';
 import { asAccessTokenClaims, type AccessTokenClaims } from '../domain/refresh-token/token-claims';
 import { decideAssumeRoleWithWebIdentity, stsError } from '../domain/temporary-credentials/assume-role';
@@ -16,7 +16,6 @@ import { temporaryCredentialsStream } from '../domain/temporary-credentials/even
 import { RefreshTokenKeys } from './refresh-token-keys';
 import { RefreshTokenQueries } from './refresh-token.queries';
 import { TemporaryCredentialsVault } from './temporary-credentials.vault';
-import { EVENT_STORE } from '../../shared/tokens';
 
 /** Who vouches for the web identity: the federated principal of the guide's consumption role trust policy. */
 export const WEB_IDENTITY_PROVIDER = 'openid-license-manager.amazonaws.com';

@@ -1,11 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Sts } from '@lm/api-model';
-import { operationSubject, type ResolveSessionCredentialsRequest } from '@lm/messaging';
+import { type ResolveSessionCredentialsRequest } from '@lm/messaging';
+import { operations } from '@lm/service-kit';
 import { type AnonymousOperationRequest } from '@lm/contracts';
 import { TemporaryCredentialsCommands } from '../application/temporary-credentials.commands';
 import { TemporaryCredentialsVault } from '../application/temporary-credentials.vault';
-import { SERVICE_NAME } from '../../infra/grants-infrastructure';
+
+const { subject } = operations('grants');
 
 /**
  * The STS subset (AssumeRoleWithWebIdentity, unsigned: the web identity token is the credential)
@@ -18,13 +20,13 @@ export class StsController {
     private readonly vault: TemporaryCredentialsVault,
   ) {}
 
-  @MessagePattern(operationSubject(SERVICE_NAME, 'AssumeRoleWithWebIdentity'))
+  @MessagePattern(subject('AssumeRoleWithWebIdentity'))
   assumeRoleWithWebIdentity(@Payload() { input }: AnonymousOperationRequest<Sts.AssumeRoleWithWebIdentityRequest>) {
     return this.credentials.assumeRoleWithWebIdentity(input);
   }
 
   /** Only the gateway asks: it verifies a SigV4 signature made with temporary credentials. */
-  @MessagePattern(operationSubject(SERVICE_NAME, 'ResolveSessionCredentials'))
+  @MessagePattern(subject('ResolveSessionCredentials'))
   resolveSessionCredentials(@Payload() { input }: ResolveSessionCredentialsRequest) {
     return this.vault.resolve(input.AccessKeyId);
   }

@@ -3,7 +3,9 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RefreshTokenCommands } from '../application/refresh-token.commands';
 import { RefreshTokenExchange } from '../application/refresh-token-exchange';
 import { RefreshTokenQueries } from '../application/refresh-token.queries';
-import { subject, type Request } from '../../infra/operation';
+import { operations, type Request } from '@lm/service-kit';
+
+const { subject } = operations('grants');
 
 /** NATS handlers of the token operations (customers without accounts); the gateway has validated the input. */
 @Controller()

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { base64Key, CONFIG, InvalidSettingError, setting, type ConfigOf } from '@lm/service-kit';
+import { MasterKey } from './master-key';
+
+/**
+ * The development master key: public, so that `npm start` works out of the box, and therefore
+ * refused in production, where LM_MASTER_KEY (32 bytes, base64) must be set.
+ */
+export const DEVELOPMENT_MASTER_KEY = 'bGljZW5zZS1tYW5hZ2VyLWRldmVsb3BtZW50LWtleSE=';
+
+const configuredKey = base64Key('LM_MASTER_KEY', 32);
+
+/** LM_MASTER_KEY; the public development key when unset, except in production (NODE_ENV), which refuses both. */
+export const masterKeySettings = {
+  masterKey: setting('LM_MASTER_KEY', (raw, env) => {
+    if (env.NODE_ENV === 'production' && raw === undefined)
+      throw new InvalidSettingError(
+        'LM_MASTER_KEY must be set in production (32 random bytes, base64); the development key is public',
+      );
+    if (env.NODE_ENV === 'production' && raw === DEVELOPMENT_MASTER_KEY)
+      throw new InvalidSettingError('LM_MASTER_KEY is the public development key; production needs its own');
+    return new MasterKey(configuredKey.read(env) ?? Buffer.from(DEVELOPMENT_MASTER_KEY, 'base64'));
+  }),
+};
+
+/** The master key, for the slices that seal secrets with it (signing keys, tokens). */
+@Module({
+  providers: [
+    {
+      provide: MasterKey,
+      useFactory: (config: ConfigOf<typeof masterKeySettings>) => config.masterKey,
+      inject: [CONFIG],
+    },
+  ],
+  exports: [MasterKey],
+})
+export class MasterKeyModule {}
