@@ -1,8 +1,8 @@
+import { DeciderSpecification, type Decider } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
-import type {
-  Association,
-  LicenseConfigurationAggregate,
-} from '../src/domain/license-configuration/license-configuration';
+import { licenseConfigurationDecider } from '../src/domain/license-configuration/decide';
+import type { LicenseConfigurationEvent } from '../src/domain/license-configuration/events';
+import type { LicenseConfigurationState } from '../src/domain/license-configuration/license-configuration';
 import { decideResourceChange } from '../src/domain/license-specifications/resource-lifecycle';
 import type { ResourceFacts } from '../src/domain/resources/resource';
 
@@ -25,93 +25,143 @@ const instance = (state: string, facts: Partial<ResourceFacts> = {}): ResourceFa
   ...facts,
 });
 
+/** What a configuration decides when a resource associated with it changes (as the resource lifecycle asks it). */
+type ResourceChange = { resource: ResourceFacts; now: Date };
+const onResourceChange: Decider<ResourceChange, LicenseConfigurationEvent, LicenseConfigurationState> = {
+  initialState: licenseConfigurationDecider.initialState,
+  evolve: licenseConfigurationDecider.evolve,
+  decide: ({ resource, now }, state) =>
+    state.status === 'present' ? decideResourceChange(state.configuration, resource, undefined, now) : [],
+};
+const { given } = DeciderSpecification.for(onResourceChange);
+const change = (state: string, now: Date, facts: Partial<ResourceFacts> = {}): ResourceChange => ({
+  resource: instance(state, facts),
+  now,
+});
+
+/** A configuration created with these rules, and the instance associated with it. */
 function configuration(
   countingType: 'vCPU' | 'Core',
   rules: string[],
-  association: Partial<Association> = {},
-): LicenseConfigurationAggregate {
-  return {
-    id: 'lic-1',
-    arn: 'arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-1',
-    ownerAccountId: '111111111111',
-    region: 'us-east-1',
-    countingType,
-    tags: {},
-    createdAt: t0.toISOString(),
-    name: 'c',
-    hardLimit: true,
-    licenseCount: 100,
-    rules,
-    productInformationList: [],
-    disassociateWhenNotFound: false,
-    status: 'AVAILABLE',
-    associations: {
-      [instance('running').resourceArn]: {
+  { licenseCount = 100, consumedLicenses = countingType === 'Core' ? 8 : 4 } = {},
+): LicenseConfigurationEvent[] {
+  return [
+    {
+      type: 'LicenseConfigurationCreated',
+      data: {
+        id: 'lic-1',
+        arn: 'arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-1',
+        ownerAccountId: '111111111111',
+        region: 'us-east-1',
+        countingType,
+        tags: {},
+        createdAt: t0.toISOString(),
+        name: 'c',
+        hardLimit: true,
+        licenseCount,
+        rules,
+        productInformationList: [],
+        disassociateWhenNotFound: false,
+        status: 'AVAILABLE',
+      },
+    },
+    {
+      type: 'ResourceAssociated',
+      data: {
         resourceArn: instance('running').resourceArn,
         resourceType: 'EC2_INSTANCE',
         resourceOwnerId: '111111111111',
         associatedAt: t0.toISOString(),
         consumptionKey: 'host/h-1',
-        consumedLicenses: countingType === 'Core' ? 8 : 4,
-        ...association,
+        consumedLicenses,
       },
     },
-  };
+  ];
 }
 
 describe('what a change of an associated resource decides', () => {
   it('releases on stop and consumes again on start, once', () => {
     const config = configuration('vCPU', []);
-    const [stopped] = decideResourceChange(config, instance('stopped'), undefined, at(1));
-    expect(stopped).toMatchObject({
-      type: 'AssociationConsumptionChanged',
-      data: { consumedLicenses: 0, reason: 'stopped' },
-    });
-    const afterStop = configuration('vCPU', [], { consumedLicenses: 0 });
-    expect(decideResourceChange(afterStop, instance('stopped'), undefined, at(1))).toEqual([]);
-    expect(decideResourceChange(afterStop, instance('running'), undefined, at(2))).toMatchObject([
-      { type: 'AssociationConsumptionChanged', data: { consumedLicenses: 4, reason: 'started' } },
-    ]);
-    expect(decideResourceChange(config, instance('running'), undefined, at(2))).toEqual([]);
+    const stopped = given(config)
+      .when(change('stopped', at(1)))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { type: 'AssociationConsumptionChanged', data: { consumedLicenses: 0, reason: 'stopped' } },
+        ]),
+      );
+    const afterStop = [...config, ...stopped];
+    given(afterStop)
+      .when(change('stopped', at(1)))
+      .thenNothing();
+    given(afterStop)
+      .when(change('running', at(2)))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { type: 'AssociationConsumptionChanged', data: { consumedLicenses: 4, reason: 'started' } },
+        ]),
+      );
+    given(config)
+      .when(change('running', at(2)))
+      .thenNothing();
   });
 
   it('ends the association when the resource is terminated or goes inactive', () => {
-    expect(decideResourceChange(configuration('vCPU', []), instance('terminated'), undefined, at(1))).toMatchObject([
-      { type: 'ResourceDisassociated', data: { reason: 'terminated' } },
-    ]);
-    expect(
-      decideResourceChange(configuration('vCPU', []), instance('running', { active: false }), undefined, at(1)),
-    ).toMatchObject([{ type: 'ResourceDisassociated', data: { reason: 'inactive' } }]);
+    given(configuration('vCPU', []))
+      .when(change('terminated', at(1)))
+      .then((events) =>
+        expect(events).toMatchObject([{ type: 'ResourceDisassociated', data: { reason: 'terminated' } }]),
+      );
+    given(configuration('vCPU', []))
+      .when(change('running', at(1), { active: false }))
+      .then((events) =>
+        expect(events).toMatchObject([{ type: 'ResourceDisassociated', data: { reason: 'inactive' } }]),
+      );
   });
 
   it('keeps the licences on the host for the affinity period, then releases them', () => {
     const rules = ['#allowedTenancy=EC2-DedicatedHost', '#licenseAffinityToHost=30'];
-    const [hold] = decideResourceChange(configuration('Core', rules), instance('terminated'), undefined, at(1));
-    expect(hold).toEqual({
-      type: 'AffinityHoldStarted',
-      data: { resourceArn: instance('x').resourceArn, until: at(31).toISOString(), at: at(1).toISOString() },
-    });
-    const held = configuration('Core', rules, { affinityHoldUntil: at(31).toISOString() });
-    expect(decideResourceChange(held, instance('terminated'), undefined, at(30))).toEqual([]);
-    expect(decideResourceChange(held, instance('terminated'), undefined, at(31))).toMatchObject([
-      { type: 'ResourceDisassociated', data: { reason: 'terminated' } },
-    ]);
+    const hold = given(configuration('Core', rules))
+      .when(change('terminated', at(1)))
+      .then([
+        {
+          type: 'AffinityHoldStarted',
+          data: { resourceArn: instance('x').resourceArn, until: at(31).toISOString(), at: at(1).toISOString() },
+        },
+      ]);
+    const held = [...configuration('Core', rules), ...hold];
+    given(held)
+      .when(change('terminated', at(30)))
+      .thenNothing();
+    given(held)
+      .when(change('terminated', at(31)))
+      .then((events) =>
+        expect(events).toMatchObject([{ type: 'ResourceDisassociated', data: { reason: 'terminated' } }]),
+      );
     // A stopped instance keeps its host's licences too, and starting again ends the hold.
-    const [stopHold] = decideResourceChange(configuration('Core', rules), instance('stopped'), undefined, at(1));
-    expect(stopHold.type).toBe('AffinityHoldStarted');
-    expect(decideResourceChange(held, instance('stopped'), undefined, at(31))).toMatchObject([
-      { type: 'AssociationConsumptionChanged', data: { consumedLicenses: 0, reason: 'affinity-ended' } },
-    ]);
-    expect(decideResourceChange(held, instance('running'), undefined, at(5))).toMatchObject([
-      { type: 'AssociationConsumptionChanged', data: { consumedLicenses: 8, reason: 'started' } },
-    ]);
+    given(configuration('Core', rules))
+      .when(change('stopped', at(1)))
+      .then((events) => expect(events.map((event) => event.type)).toEqual(['AffinityHoldStarted']));
+    given(held)
+      .when(change('stopped', at(31)))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { type: 'AssociationConsumptionChanged', data: { consumedLicenses: 0, reason: 'affinity-ended' } },
+        ]),
+      );
+    given(held)
+      .when(change('running', at(5)))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { type: 'AssociationConsumptionChanged', data: { consumedLicenses: 8, reason: 'started' } },
+        ]),
+      );
   });
 
   it('records passing the licence count when a resource starts past it', () => {
-    const config = { ...configuration('vCPU', [], { consumedLicenses: 0 }), licenseCount: 2 };
-    expect(decideResourceChange(config, instance('running'), undefined, at(1)).map((e) => e.type)).toEqual([
-      'AssociationConsumptionChanged',
-      'LicenseCountExceeded',
-    ]);
+    given(configuration('vCPU', [], { consumedLicenses: 0, licenseCount: 2 }))
+      .when(change('running', at(1)))
+      .then((events) =>
+        expect(events.map((e) => e.type)).toEqual(['AssociationConsumptionChanged', 'LicenseCountExceeded']),
+      );
   });
 });
