@@ -80,8 +80,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   constructor(options: EventStoreDbEventStoreOptions) {
     if (options.guards?.length) {
+      const names = options.guards.map((guard) => guard.name).join(', ');
       throw new Error(
-        `the eventstoredb event store cannot enforce guards (${options.guards.map((guard) => guard.name).join(', ')}): ` +
+        `the eventstoredb event store cannot enforce guards (${names}): ` +
           'its appends cannot share a transaction with them; use EVENT_STORE=postgres',
       );
     }
