@@ -24,21 +24,3 @@ export function serviceHealthController(service: ServiceName, operations: readon
   }
   return HealthController;
 }
-
-/**
- * The health controller of a service not yet on the chassis (it lists no operations).
- * @deprecated grants uses it until it moves onto defineService; then it goes.
- */
-export function createHealthController(service: string, databaseToken: symbol): Type<unknown> {
-  @Controller()
-  class HealthController {
-    constructor(@Inject(databaseToken) private readonly db: Kysely<unknown>) {}
-
-    @MessagePattern(healthSubject(service))
-    async health(): Promise<{ service: string; status: 'ok' }> {
-      await sql`select 1`.execute(this.db);
-      return { service, status: 'ok' };
-    }
-  }
-  return HealthController;
-}

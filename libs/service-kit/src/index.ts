@@ -1,9 +1,7 @@
-export * from './bootstrap-service';
 export * from './clock';
 export * from './config/common-config';
 export * from './config/settings';
 export type { ServiceConfig } from './config/service-config';
-export * from './database';
 export * from './define-service';
 export * from './filters';
 export * from './handled-operations';
@@ -17,6 +15,5 @@ export * from './run-service';
 export * from './scheduler';
 export type * from './service-definition';
 export { type ServiceStorage } from './service-storage';
-export * from './service-store';
 export * from './tokens';
 export * from './view-migrations';
