@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock } from '@lm/service-kit';
-import { AwsError } from '@lm/contracts';
+import { AwsError, invalidParameterValue } from '@lm/contracts';
 import { decideCheckIn, decideCheckout, decideExtend, type CheckoutRequest } from '../domain/decide';
-import { consumptionNotFound, invalidParameter, noEntitlementsAllowed } from '../domain/errors';
+import { consumptionNotFound, noEntitlementsAllowed } from '../domain/errors';
 import type { Checkout } from '../domain/events';
 import type { LicenseTerms } from '../domain/license-terms';
 import { ConsumableLicenses, type ConsumableLicense } from './license-consumption.licenses';
@@ -62,7 +62,7 @@ export class LicenseConsumptionCommands {
     );
     if (candidates.length === 0) {
       if (beneficiary === undefined && found.length > 0) {
-        throw invalidParameter(
+        throw invalidParameterValue(
           'The account that created the license checks it out on behalf of a customer: Beneficiary is required.',
         );
       }
@@ -205,7 +205,7 @@ export class LicenseConsumptionCommands {
       throw consumptionNotFound(consumptionToken);
     }
     if (record.kind === 'PERPETUAL') {
-      throw invalidParameter(
+      throw invalidParameterValue(
         `License consumption ${consumptionToken} is a PERPETUAL checkout: it is consumed for good, neither checked in nor extended.`,
       );
     }

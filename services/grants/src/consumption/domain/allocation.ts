@@ -1,6 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { AwsError } from '@lm/contracts';
-import { invalidParameter, noEntitlementsAllowed } from './errors';
+import { noEntitlementsAllowed } from './errors';
+import { invalidParameterValue } from '@lm/contracts';
 import type { CountedUnits, Overage } from './events';
 import { entitlementKey } from './license-usage';
 import { isLimited, type LicenseTerms } from './license-terms';
@@ -18,7 +19,7 @@ const AMOUNT = /^\d{1,15}$/;
 function requestedAmount(requested: LicenseManager.EntitlementData): number {
   if (requested.Value === undefined) return 1;
   if (!AMOUNT.test(requested.Value)) {
-    throw invalidParameter(
+    throw invalidParameterValue(
       `Entitlement ${requested.Name} (${requested.Unit}) asks for ${requested.Value}: the amount of a limited entitlement is a whole number.`,
     );
   }
@@ -43,7 +44,7 @@ export function allocate(
   for (const request of requested) {
     const key = entitlementKey(request.Name, request.Unit);
     if (seen.has(key))
-      throw invalidParameter(`Entitlement ${request.Name} (${request.Unit}) is requested more than once.`);
+      throw invalidParameterValue(`Entitlement ${request.Name} (${request.Unit}) is requested more than once.`);
     seen.add(key);
     const entitlement = terms.entitlements.find((e) => e.Name === request.Name && e.Unit === request.Unit);
     if (!entitlement)

@@ -1,12 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import { allocate, grantsAtLeast } from './allocation';
-import {
-  conflict,
-  consumptionNotFound,
-  entitlementNotAllowed,
-  invalidParameter,
-  noEntitlementsAllowed,
-} from './errors';
+import { consumptionNotFound, entitlementNotAllowed, noEntitlementsAllowed } from './errors';
+import { conflict, invalidParameterValue } from '@lm/contracts';
 import type { Checkout, CheckoutKind, LicenseUsageEvent } from './events';
 import {
   consumedUnits,
@@ -134,7 +129,7 @@ export function decideCheckIn(
   if (lease.expiresAt <= now.getTime())
     throw conflict(`License consumption ${consumptionToken} expired at ${iso(lease.expiresAt)}.`);
   if (lease.checkout.kind === 'BORROW' && !terms.borrow?.allowEarlyCheckIn) {
-    throw invalidParameter(
+    throw invalidParameterValue(
       `License ${terms.licenseArn} does not allow borrowed entitlements to be checked in before they expire (${iso(lease.expiresAt)}).`,
     );
   }
@@ -144,7 +139,7 @@ export function decideCheckIn(
       return entitlement !== undefined && isLimited(entitlement) && !entitlement.AllowCheckIn;
     });
     if (refusing.length > 0) {
-      throw invalidParameter(
+      throw invalidParameterValue(
         `Entitlement ${refusing.map((r) => r.name).join(', ')} of license ${terms.licenseArn} does not allow check-in: the lease ends at ${iso(lease.expiresAt)}.`,
       );
     }

@@ -6,10 +6,6 @@ export const noEntitlementsAllowed = (message: string) => new AwsError('NoEntitl
 /** The licence does not allow what was asked of it (an entitlement it lacks, a borrow without a borrow configuration). */
 export const entitlementNotAllowed = (message: string) => new AwsError('EntitlementNotAllowedException', message);
 
-export const invalidParameter = (message: string) => new AwsError('InvalidParameterValueException', message);
-
 /** Also what another account gets for a consumption token it does not hold: existence is not disclosed. */
 export const consumptionNotFound = (token: string) =>
   new AwsError('ResourceNotFoundException', `License consumption ${token} does not exist.`);
-
-export const conflict = (message: string) => new AwsError('ConflictException', message);

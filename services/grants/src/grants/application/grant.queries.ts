@@ -2,15 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { DATABASE } from '@lm/service-kit';
+import { DATABASE, pageOf, singleValueFilters } from '@lm/service-kit';
 import { grantNotFound } from '../domain/decide';
 import { isGrantee } from '../domain/principal';
-import { invalidParameter, notAuthorized } from '../../licenses/domain/errors';
+import { invalidParameterValue, notAuthorized } from '@lm/contracts';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
 import type { LicenseViews } from '../../licenses/application/license.views';
 import { coveringCaller, coveringOrganization } from './grant-coverage';
-import { pageOf, singleValueFilters } from '../../shared/list-filters';
+import { LIST_FILTERS, LIST_PAGES } from '../../shared/list-rules';
 
 /** The filters of each grant list (as the API documents them) and their columns. */
 const DISTRIBUTED_GRANT_FILTERS = {
@@ -69,7 +69,7 @@ export class GrantQueries {
     if (input.Version === undefined || input.Version === row.document.Version) return { Grant: row.document };
     const version = Number(input.Version);
     if (!Number.isSafeInteger(version) || version < 1)
-      throw invalidParameter(`Version ${input.Version} is not a grant version (1, 2, ...).`);
+      throw invalidParameterValue(`Version ${input.Version} is not a grant version (1, 2, ...).`);
     const old = await this.db
       .selectFrom('grant_versions')
       .select('document')
@@ -99,7 +99,7 @@ export class GrantQueries {
     let query = this.db.selectFrom('grants').where('grants.grantor_account_id', '=', caller.accountId);
     if (input.GrantArns?.length === 0) return Promise.resolve({ Grants: [] });
     if (input.GrantArns) query = query.where('grants.grant_arn', 'in', input.GrantArns);
-    for (const [column, value] of singleValueFilters(input.Filters, DISTRIBUTED_GRANT_FILTERS))
+    for (const [column, value] of singleValueFilters(input.Filters, DISTRIBUTED_GRANT_FILTERS, LIST_FILTERS))
       query = query.where(column, '=', value);
     return this.grantsPage(caller, input, query);
   }
@@ -112,7 +112,7 @@ export class GrantQueries {
     let query = this.db.selectFrom('grants').where((eb) => coveringCaller(eb, caller));
     if (input.GrantArns?.length === 0) return Promise.resolve({ Grants: [] });
     if (input.GrantArns) query = query.where('grants.grant_arn', 'in', input.GrantArns);
-    for (const [column, value] of singleValueFilters(input.Filters, RECEIVED_GRANT_FILTERS))
+    for (const [column, value] of singleValueFilters(input.Filters, RECEIVED_GRANT_FILTERS, LIST_FILTERS))
       query = query.where(column, '=', value);
     return this.grantsPage(caller, input, query);
   }
@@ -127,7 +127,7 @@ export class GrantQueries {
       .selectFrom('grants')
       .where('grants.license_arn', '=', input.LicenseArn)
       .where((eb) => coveringOrganization(eb, organization));
-    for (const [column, value] of singleValueFilters(input.Filters, ORGANIZATION_GRANT_FILTERS))
+    for (const [column, value] of singleValueFilters(input.Filters, ORGANIZATION_GRANT_FILTERS, LIST_FILTERS))
       query = query.where(column, '=', value);
     return this.grantsPage(caller, input, query);
   }
@@ -140,7 +140,7 @@ export class GrantQueries {
     let query = this.receivedLicenses().where((eb) => coveringCaller(eb, caller));
     if (input.LicenseArns?.length === 0) return Promise.resolve({ Licenses: [] });
     if (input.LicenseArns) query = query.where('licenses.license_arn', 'in', input.LicenseArns);
-    for (const [column, value] of singleValueFilters(input.Filters, RECEIVED_LICENSE_FILTERS))
+    for (const [column, value] of singleValueFilters(input.Filters, RECEIVED_LICENSE_FILTERS, LIST_FILTERS))
       query = query.where(column, '=', value);
     return this.licensesPage(caller, input, query);
   }
@@ -151,7 +151,7 @@ export class GrantQueries {
   ): Promise<LicenseManager.ListReceivedLicensesForOrganizationResponse> {
     const organization = managedOrganization(caller);
     let query = this.receivedLicenses().where((eb) => coveringOrganization(eb, organization));
-    for (const [column, value] of singleValueFilters(input.Filters, ORGANIZATION_LICENSE_FILTERS))
+    for (const [column, value] of singleValueFilters(input.Filters, ORGANIZATION_LICENSE_FILTERS, LIST_FILTERS))
       query = query.where(column, '=', value);
     return this.licensesPage(caller, input, query);
   }
@@ -161,7 +161,7 @@ export class GrantQueries {
     input: { NextToken?: string; MaxResults?: number },
     query: GrantsQuery,
   ): Promise<{ Grants: LicenseManager.Grant[]; NextToken?: string }> {
-    const page = pageOf<{ createdAt: string; id: string }>(caller, input);
+    const page = pageOf<{ createdAt: string; id: string }>(caller.accountId, input, LIST_PAGES);
     if (page.after) {
       const { createdAt, id } = page.after;
       query = query.where((eb) =>
@@ -177,11 +177,11 @@ export class GrantQueries {
       .orderBy('grants.grant_id')
       .limit(page.limit + 1)
       .execute();
-    const { page: grants, nextToken } = page.cut(rows, (row) => ({
+    const { items: grants, NextToken } = page.cut(rows, (row) => ({
       createdAt: row.created_at.toISOString(),
       id: row.grant_id,
     }));
-    return { Grants: grants.map((row) => row.document), NextToken: nextToken };
+    return { Grants: grants.map((row) => row.document), NextToken };
   }
 
   /** Licences joined with the grants that reach them; a deleted grant reaches nothing. */
@@ -198,7 +198,7 @@ export class GrantQueries {
     input: { NextToken?: string; MaxResults?: number },
     query: ReceivedQuery,
   ): Promise<{ Licenses: LicenseManager.GrantedLicense[]; NextToken?: string }> {
-    const page = pageOf<{ id: string }>(caller, input);
+    const page = pageOf<{ id: string }>(caller.accountId, input, LIST_PAGES);
     if (page.after) query = query.where('licenses.license_id', '>', page.after.id);
     const rows = await query
       .distinctOn('licenses.license_id')
@@ -208,7 +208,7 @@ export class GrantQueries {
       .orderBy('grants.created_at')
       .limit(page.limit + 1)
       .execute();
-    const { page: licenses, nextToken } = page.cut(rows, (row) => ({ id: row.license_id }));
+    const { items: licenses, NextToken } = page.cut(rows, (row) => ({ id: row.license_id }));
     return {
       Licenses: licenses.map(({ license, grant }) => ({
         ...license,
@@ -218,7 +218,7 @@ export class GrantQueries {
           AllowedOperations: grant.GrantedOperations,
         },
       })),
-      NextToken: nextToken,
+      NextToken,
     };
   }
 }

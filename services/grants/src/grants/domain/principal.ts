@@ -1,5 +1,5 @@
 import type { Caller } from '@lm/contracts';
-import { validation } from '../../licenses/domain/errors';
+import { validation } from '@lm/contracts';
 
 /** Whom a grant is for: one account, every account of an organization, or of an OU and the OUs nested in it. */
 export type GrantPrincipal =

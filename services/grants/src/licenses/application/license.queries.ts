@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import type { Kysely } from 'kysely';
-import { DATABASE } from '@lm/service-kit';
+import { DATABASE, pageOf, singleValueFilters } from '@lm/service-kit';
 import { parseLicenseArn } from '../domain/arn';
-import { invalidParameter, licenseNotFound, resourceNotFound } from '../domain/errors';
+import { licenseNotFound } from '../domain/errors';
+import { invalidParameterValue, resourceNotFound } from '@lm/contracts';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { LicenseViews } from './license.views';
 import { LicenseAccess } from '../../grants/application/license-access';
-import { pageOf, singleValueFilters } from '../../shared/list-filters';
+import { LIST_FILTERS, LIST_PAGES } from '../../shared/list-rules';
 
 /** ListLicenses filters (as the API documents them) and their columns. */
 const LICENSE_FILTERS = {
@@ -35,7 +36,7 @@ export class LicenseQueries {
     if (input.Version === undefined || input.Version === license.Version) return { License: license };
     const version = Number(input.Version);
     if (!Number.isSafeInteger(version) || version < 1 || String(version) !== input.Version) {
-      throw invalidParameter(`Version ${input.Version} is not a licence version (1, 2, ...).`);
+      throw invalidParameterValue(`Version ${input.Version} is not a licence version (1, 2, ...).`);
     }
     const row = await this.db
       .selectFrom('license_versions')
@@ -53,7 +54,7 @@ export class LicenseQueries {
     input: LicenseManager.ListLicenseVersionsRequest,
   ): Promise<LicenseManager.ListLicenseVersionsResponse> {
     await this.access.readableLicense(caller, input.LicenseArn);
-    const page = pageOf<{ version: number }>(caller, input);
+    const page = pageOf<{ version: number }>(caller.accountId, input, LIST_PAGES);
     let query = this.db
       .selectFrom('license_versions')
       .select(['version', 'document'])
@@ -63,8 +64,8 @@ export class LicenseQueries {
       .orderBy('version')
       .limit(page.limit + 1)
       .execute();
-    const { page: versions, nextToken } = page.cut(rows, (row) => ({ version: row.version }));
-    return { Licenses: versions.map((row) => row.document), NextToken: nextToken };
+    const { items: versions, NextToken } = page.cut(rows, (row) => ({ version: row.version }));
+    return { Licenses: versions.map((row) => row.document), NextToken };
   }
 
   /** The tags of a licence, to its issuer. */
@@ -81,7 +82,7 @@ export class LicenseQueries {
 
   /** The licences the caller issued (current versions, deleted ones included while they are kept). */
   async list(caller: Caller, input: LicenseManager.ListLicensesRequest): Promise<LicenseManager.ListLicensesResponse> {
-    const page = pageOf<{ createdAt: string; id: string }>(caller, input);
+    const page = pageOf<{ createdAt: string; id: string }>(caller.accountId, input, LIST_PAGES);
     let query = this.db
       .selectFrom('licenses')
       .select(['license_id', 'created_at', 'document'])
@@ -90,7 +91,7 @@ export class LicenseQueries {
       if (input.LicenseArns.length === 0) return { Licenses: [] };
       query = query.where('license_arn', 'in', input.LicenseArns);
     }
-    for (const [column, value] of singleValueFilters(input.Filters, LICENSE_FILTERS))
+    for (const [column, value] of singleValueFilters(input.Filters, LICENSE_FILTERS, LIST_FILTERS))
       query = query.where(column, '=', value);
     if (page.after) {
       const { createdAt, id } = page.after;
@@ -106,10 +107,10 @@ export class LicenseQueries {
       .orderBy('license_id')
       .limit(page.limit + 1)
       .execute();
-    const { page: licenses, nextToken } = page.cut(rows, (row) => ({
+    const { items: licenses, NextToken } = page.cut(rows, (row) => ({
       createdAt: row.created_at.toISOString(),
       id: row.license_id,
     }));
-    return { Licenses: licenses.map((row) => row.document), NextToken: nextToken };
+    return { Licenses: licenses.map((row) => row.document), NextToken };
   }
 }

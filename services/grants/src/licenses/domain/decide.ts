@@ -1,7 +1,8 @@
 import type { Decider } from '@lm/event-store';
 import type { LicenseManager } from '@lm/api-model';
 import type { LicenseCommand } from './commands';
-import { clientTokenReused, licenseNotFound, redirectToHomeRegion, staleVersion, validation } from './errors';
+import { clientTokenReused, licenseNotFound, redirectToHomeRegion, staleVersion } from './errors';
+import { validation } from '@lm/contracts';
 import type { LicenseDocument, LicenseEvent } from './events';
 import {
   currentLicense,

@@ -1,16 +1,8 @@
-import { AwsError } from '@lm/contracts';
-
-export const validation = (message: string) => new AwsError('ValidationException', message);
-
-export const invalidParameter = (message: string) => new AwsError('InvalidParameterValueException', message);
+import { AwsError, conflict, resourceNotFound } from '@lm/contracts';
 
 /** A stale SourceVersion or Version: the caller decided on a version that is no longer current. */
 export const staleVersion = (resource: string, given: string, current: string) =>
-  new AwsError('ConflictException', `${resource} is at version ${current}, not ${given}; read it again and retry.`);
-
-export const resourceNotFound = (what: string) => new AwsError('ResourceNotFoundException', `${what} was not found.`);
-
-export const notAuthorized = (message: string) => new AwsError('AuthorizationException', message);
+  conflict(`${resource} is at version ${current}, not ${given}; read it again and retry.`);
 
 /**
  * A licence is changed only in its home Region (the guide: replicated everywhere, changed in one).

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { validation } from './errors';
+import { validation } from '@lm/contracts';
 
 /** ISO 8601 date-times in UTC or with an offset, as Validity takes them. */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { validation } from './errors';
+import { validation } from '@lm/contracts';
 
 /** AWS tag limits. */
 const MAX_TAGS = 50;

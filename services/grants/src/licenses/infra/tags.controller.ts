@@ -5,7 +5,7 @@ import { GrantQueries } from '../../grants/application/grant.queries';
 import { LicenseCommands } from '../application/license.commands';
 import { LicenseQueries } from '../application/license.queries';
 import { parseGrantArn } from '../../grants/domain/arn';
-import { resourceNotFound } from '../domain/errors';
+import { resourceNotFound } from '@lm/contracts';
 import { parseLicenseArn } from '../domain/arn';
 import { operations, type Request } from '@lm/service-kit';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kms } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { DATABASE, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { DATABASE, pageOf, type PageRules } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { ownKeyId, parseKeyArn } from '../domain/arn';
 import { keyNotFound } from '../domain/errors';
@@ -10,8 +10,8 @@ import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { SigningKeyViews } from './signing-key.views';
 import { toGetPublicKeyResponse, toKeyMetadata } from './signing-key-output';
 
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 1000;
+/** KMS's ListKeys: Limit 100 when not said, at most 1,000; a bad Marker is InvalidMarkerException. */
+const KEY_PAGES: PageRules = { defaultSize: 100, maxSize: 1000, invalidTokenError: 'InvalidMarkerException' };
 
 /** DescribeKey, GetPublicKey and ListKeys on the signing_keys view; a caller sees its own account's keys in its Region. */
 @Injectable()
@@ -35,12 +35,13 @@ export class SigningKeyQueries {
   }
 
   async list(caller: Caller, input: Kms.ListKeysRequest): Promise<Kms.ListKeysResponse> {
-    const limit = pageSize(input.Limit, DEFAULT_PAGE, MAX_PAGE);
-    const after = decodePageToken<{ createdAt: string; keyId: string }>(
-      input.Marker,
+    // KMS pages with Limit and Marker: the same cursor under other names.
+    const page = pageOf<{ createdAt: string; keyId: string }>(
       caller.accountId,
-      'InvalidMarkerException',
+      { NextToken: input.Marker, MaxResults: input.Limit },
+      KEY_PAGES,
     );
+    const after = page.after;
     let query = this.db
       .selectFrom('signing_keys')
       .select(['key_id', 'created_at', 'document'])
@@ -58,17 +59,16 @@ export class SigningKeyQueries {
     const rows = await query
       .orderBy('created_at')
       .orderBy('key_id')
-      .limit(limit + 1)
+      .limit(page.limit + 1)
       .execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const truncated = rows.length > limit && last !== undefined;
+    const { items, NextToken } = page.cut(rows, (row) => ({
+      createdAt: row.created_at.toISOString(),
+      keyId: row.key_id,
+    }));
     return {
-      Keys: page.map((row) => ({ KeyId: row.key_id, KeyArn: row.document.arn })),
-      Truncated: truncated,
-      NextMarker: truncated
-        ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), keyId: last.key_id })
-        : undefined,
+      Keys: items.map((row) => ({ KeyId: row.key_id, KeyArn: row.document.arn })),
+      Truncated: NextToken !== undefined,
+      NextMarker: NextToken,
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Decider } from '@lm/event-store';
 import type { KeyOwner, SigningKeyCommand } from './commands';
-import { keyInvalidState, keyNotFound, kmsValidation } from './errors';
+import { keyInvalidState, keyNotFound } from './errors';
+import { validation } from '@lm/contracts';
 import type { SigningKeyEvent } from './events';
 import { evolveSigningKey, initialSigningKeyState, type SigningKey, type SigningKeyState } from './signing-key';
 
@@ -24,7 +25,7 @@ export function decideSigningKey(command: SigningKeyCommand, state: SigningKeySt
       const key = ownedKey(state, command.owner, command.keyArn);
       const window = command.pendingWindowInDays ?? MAX_WINDOW_DAYS;
       if (!Number.isInteger(window) || window < MIN_WINDOW_DAYS || window > MAX_WINDOW_DAYS) {
-        throw kmsValidation(`PendingWindowInDays must be between ${MIN_WINDOW_DAYS} and ${MAX_WINDOW_DAYS}`);
+        throw validation(`PendingWindowInDays must be between ${MIN_WINDOW_DAYS} and ${MAX_WINDOW_DAYS}`);
       }
       if (key.keyState !== 'Enabled') throw keyInvalidState(`${key.arn} is pending deletion.`);
       const deletionDate = new Date(command.now.getTime() + window * DAY_MS).toISOString();

@@ -6,6 +6,4 @@ export const keyNotFound = (keyIdOrArn: string) =>
 
 export const keyInvalidState = (message: string) => new AwsError('KMSInvalidStateException', message);
 
-export const kmsValidation = (message: string) => new AwsError('ValidationException', message);
-
 export const kmsUnsupported = (message: string) => new AwsError('UnsupportedOperationException', message);

@@ -1,5 +1,6 @@
 import type { Kms } from '@lm/api-model';
-import { kmsUnsupported, kmsValidation } from './errors';
+import { kmsUnsupported } from './errors';
+import { validation } from '@lm/contracts';
 import { MODULUS_LENGTHS, type SigningKeySpec } from './signing-key';
 
 const SUPPORTED = 'This key store creates RSA_2048, RSA_3072 and RSA_4096 keys with KeyUsage SIGN_VERIFY only';
@@ -18,7 +19,7 @@ export function requestedSigningKeySpec(input: Kms.CreateKeyRequest): SigningKey
     input.CustomerMasterKeySpec !== undefined &&
     input.KeySpec !== input.CustomerMasterKeySpec
   ) {
-    throw kmsValidation(
+    throw validation(
       'KeySpec and CustomerMasterKeySpec differ; give KeySpec only (CustomerMasterKeySpec is its deprecated name)',
     );
   }

@@ -3,11 +3,10 @@ import type { LicenseManager } from '@lm/api-model';
 import { AggregateStates, handleMultiStreamCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
-import { AwsError } from '@lm/contracts';
+import { AwsError, validation } from '@lm/contracts';
 import { redirectToHomeRegion } from '../../licenses/domain/errors';
 import type { RefreshTokenCommand } from '../domain/refresh-token/commands';
 import { accountTokensStream, decideAccountTokens, recentTokenFor } from '../domain/refresh-token/decide';
-import { validation } from '../domain/refresh-token/errors';
 import { atWholeSecond, signJwt } from '../domain/refresh-token/jwt';
 import type { RefreshTokenEvent } from '../domain/refresh-token/events';
 import {

@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { DATABASE, decodePageToken, encodePageToken, pageSize } from '@lm/service-kit';
+import { DATABASE, pageOf, type PageRules } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
-import { validation } from '../domain/refresh-token/errors';
+import { validation } from '@lm/contracts';
 import type { RefreshToken } from '../domain/refresh-token/refresh-tokens';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { TokenViews } from './tokens.views';
 import { assertNotRestricted } from './refresh-token-callers';
 
-const PAGE = 100;
+/** ListTokens pages of 100 at most; a bad NextToken is ValidationException. */
+const TOKEN_PAGES: PageRules = { defaultSize: 100, maxSize: 100, invalidTokenError: 'ValidationException' };
 
 /** ListTokens' one filter (as the API documents it). */
 const LICENSE_ARNS_FILTER = 'LicenseArns';
@@ -45,19 +46,15 @@ export class RefreshTokenQueries {
   /** The caller's own tokens, oldest first, deleted ones with Status DELETED. */
   async list(caller: Caller, input: LicenseManager.ListTokensRequest): Promise<LicenseManager.ListTokensResponse> {
     assertNotRestricted(caller);
-    const limit = pageSize(input.MaxResults, PAGE, PAGE);
-    const after = decodePageToken<{ createdAt: string; tokenId: string }>(
-      input.NextToken,
-      caller.accountId,
-      'ValidationException',
-    );
+    const page = pageOf<{ createdAt: string; tokenId: string }>(caller.accountId, input, TOKEN_PAGES);
+    const after = page.after;
     let query = this.db
       .selectFrom('refresh_tokens')
       .select(['token_id', 'created_at', 'document'])
       .where('account_id', '=', caller.accountId)
       .orderBy('created_at')
       .orderBy('token_id')
-      .limit(limit + 1);
+      .limit(page.limit + 1);
     if (input.TokenIds) {
       if (input.TokenIds.length === 0) return { Tokens: [] };
       query = query.where('token_id', 'in', input.TokenIds);
@@ -77,14 +74,10 @@ export class RefreshTokenQueries {
       );
     }
     const rows = await query.execute();
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      Tokens: page.map((row) => toTokenData(row.document)),
-      NextToken:
-        rows.length > limit && last
-          ? encodePageToken(caller.accountId, { createdAt: last.created_at.toISOString(), tokenId: last.token_id })
-          : undefined,
-    };
+    const { items, NextToken } = page.cut(rows, (row) => ({
+      createdAt: row.created_at.toISOString(),
+      tokenId: row.token_id,
+    }));
+    return { Tokens: items.map((row) => toTokenData(row.document)), NextToken };
   }
 }

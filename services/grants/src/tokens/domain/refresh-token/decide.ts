@@ -1,6 +1,6 @@
-import { AwsError } from '@lm/contracts';
+import { AwsError, validation } from '@lm/contracts';
 import type { RefreshTokenCommand } from './commands';
-import { tokenNotFound, validation } from './errors';
+import { tokenNotFound } from './errors';
 import type { RefreshTokenEvent, TokenCreatedData } from './events';
 import { isLive, type AccountTokens, type RefreshToken } from './refresh-tokens';
 import { CLIENT_TOKEN_WINDOW_MS } from './token-request';

@@ -1,7 +1,5 @@
 import { AwsError } from '@lm/contracts';
 
-export const validation = (message: string) => new AwsError('ValidationException', message);
-
 export const tokenNotFound = (tokenId: string) =>
   new AwsError('ResourceNotFoundException', `Token ${tokenId} does not exist.`);
 

@@ -1,4 +1,4 @@
-import { validation } from './errors';
+import { validation } from '@lm/contracts';
 
 /** The guide: a refresh token is valid 365 days unless ExpirationInDays says otherwise. */
 export const DEFAULT_EXPIRATION_IN_DAYS = 365;
