@@ -4,11 +4,11 @@ import { AwsError } from '@lm/contracts';
  * NextToken values are opaque to clients: base64url JSON of where the next page starts, bound
  * to the account that asked so that a token cannot be replayed by another caller.
  */
-export function encodePageToken(accountId: string, after: Record<string, unknown>): string {
+function encodePageToken(accountId: string, after: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify({ a: accountId, k: after })).toString('base64url');
 }
 
-export function decodePageToken<T extends Record<string, unknown>>(
+function decodePageToken<T extends Record<string, unknown>>(
   token: string | undefined,
   accountId: string,
   errorCode = 'InvalidParameterValueException',
@@ -24,7 +24,7 @@ export function decodePageToken<T extends Record<string, unknown>>(
 }
 
 /** MaxResults as the API takes it: at least 1; larger values than the service's page size are capped. */
-export function pageSize(maxResults: number | undefined, defaultSize: number, maxSize: number): number {
+function pageSize(maxResults: number | undefined, defaultSize: number, maxSize: number): number {
   if (maxResults === undefined) return defaultSize;
   if (!Number.isInteger(maxResults) || maxResults < 1) {
     throw new AwsError('InvalidParameterValueException', 'MaxResults must be a positive integer.');
