@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/contracts';
+import { AwsError, invalidParameterValue } from '@lm/contracts';
 
 /**
  * NextToken values are opaque to clients: base64url JSON of where the next page starts, bound
@@ -27,7 +27,7 @@ function decodePageToken<T extends Record<string, unknown>>(
 function pageSize(maxResults: number | undefined, defaultSize: number, maxSize: number): number {
   if (maxResults === undefined) return defaultSize;
   if (!Number.isInteger(maxResults) || maxResults < 1) {
-    throw new AwsError('InvalidParameterValueException', 'MaxResults must be a positive integer.');
+    throw invalidParameterValue('MaxResults must be a positive integer.');
   }
   return Math.min(maxResults, maxSize);
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Extensions } from '@lm/api-model';
 import { resourceArn } from '@lm/contracts';
 import type { Caller } from '@lm/contracts';
-import { AwsError } from '@lm/contracts';
+import { AwsError, validation } from '@lm/contracts';
 import { LicenseUsageRefused } from '../domain/license-specifications/consumption';
 import type { ResourceFacts } from '../domain/resources/resource';
 import { ConfigurationSharing } from './configuration-sharing';
@@ -34,7 +34,7 @@ export class LaunchAdmission {
     input: Extensions.AuthorizeLaunchRequest,
   ): Promise<Extensions.AuthorizeLaunchResponse> {
     if (input.ResourceType === 'EC2_AMI')
-      throw new AwsError('ValidationException', 'An AMI is not launched: authorize the instances launched from it.');
+      throw validation('An AMI is not launched: authorize the instances launched from it.');
     const accountId = launchingAccount(caller, input.AccountId);
     const region = input.Region ?? caller?.region ?? this.region;
     const resource: ResourceFacts = {

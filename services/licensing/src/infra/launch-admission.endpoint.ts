@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { apiModels, validateInput, validationMessage, type Extensions } from '@lm/api-model';
-import { AwsError, type OperationError, type OperationRequest } from '@lm/contracts';
+import { validation, type OperationError, type OperationRequest } from '@lm/contracts';
 import { toOperationError, type NatsEndpoint } from '@lm/service-kit';
 import { JSONCodec, type Msg } from 'nats';
 import { LaunchAdmission } from '../application/launch-admission';
@@ -45,7 +45,7 @@ export class LaunchAdmissionEndpoint implements NatsEndpoint {
         output = await this.admission.authorize(packet.data.caller, packet.data.input);
       } else {
         const issues = validateInput(extensions, 'AuthorizeLaunchRequest', body);
-        if (issues.length > 0) throw new AwsError('ValidationException', validationMessage(issues));
+        if (issues.length > 0) throw validation(validationMessage(issues));
         output = await this.admission.authorize(undefined, body as Extensions.AuthorizeLaunchRequest);
       }
       msg.respond(codec.encode(packet ? { id: packet.id, response: output, isDisposed: true } : output));
