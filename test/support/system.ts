@@ -37,6 +37,7 @@ export function credentialsOf(account: DevAccount) {
 }
 
 type ProcessName = 'gateway' | 'licensing' | 'discovery' | 'grants';
+type ServiceProcess = Exclude<ProcessName, 'gateway'>;
 const SCRIPTS: Record<ProcessName, string> = {
   gateway: join(ROOT, 'services/gateway/dist/main.js'),
   licensing: join(ROOT, 'services/licensing/dist/main.js'),
@@ -50,13 +51,23 @@ export interface RunningSystem {
   region: string;
   /** The system's LM_NATS_NAMESPACE: its subjects are under lm.<namespace>. */
   natsNamespace: string;
-  /** Sends a signal to one process (SIGKILL for a crash) and waits for it to exit. */
-  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
-  /** Starts a process again (after kill) and waits until the system is healthy. */
-  restart(name: ProcessName): Promise<void>;
+  /** Sends a signal to one process (SIGKILL for a crash; the first replica unless told) and waits for it to exit. */
+  kill(name: ProcessName, signal?: NodeJS.Signals, replica?: number): Promise<void>;
+  /** Starts a process again (after kill) and waits until it is ready and the system is healthy. */
+  restart(name: ProcessName, replica?: number): Promise<void>;
   waitHealthy(): Promise<void>;
-  logs(name: ProcessName): string;
+  logs(name: ProcessName, replica?: number): string;
+  /** The process ids of a service's replicas, in replica order (metrics name a replica `host:pid`). */
+  pids(name: ProcessName): number[];
   stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  /**
+   * How many processes of each service to start (1 unless told): on the one database and the
+   * one NATS namespace, so they share the service's queue group and durable consumers.
+   */
+  replicas?: Partial<Record<ServiceProcess, number>>;
 }
 
 async function freePort(): Promise<number> {
@@ -84,11 +95,18 @@ async function deleteEventsStream(namespace: string): Promise<void> {
 /** What the gateway logs when a service answers an error that the operation's model does not list. */
 const UNMODELED_ERROR = /\S+ answered \S+ with \S+, which the API model does not list for it/g;
 
+/** What a service logs once it takes requests (runService), uncoloured (NO_COLOR). */
+const READY = /\] ready\b/;
+
 /**
  * Starts the built gateway and services as separate processes against a fresh database, the
- * way `npm start` runs them, and waits until GET /health says every part answers.
+ * way `npm start` runs them, and waits until every service process says it is ready and
+ * GET /health says every part answers.
  */
-export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+export async function startSystem(
+  extraEnv: Record<string, string> = {},
+  options: SystemOptions = {},
+): Promise<RunningSystem> {
   const database = await createTestDatabase('lm_e2e');
   const databaseUrl = database.url;
   const port = await freePort();
@@ -105,60 +123,70 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     LM_SERVICES: 'licensing,discovery,grants',
     // Its own subjects, so that no other system on the same NATS server answers its requests.
     LM_NATS_NAMESPACE: namespace,
+    // Plain logs, which the tests read.
+    NO_COLOR: '1',
     ...extraEnv,
   };
-  const processes = new Map<ProcessName, ChildProcess>();
+  /** Every process by `<name>#<replica>`, with its recent output and whether it said it was ready. */
+  const processes = new Map<string, { child: ChildProcess; output: string; ready: boolean }>();
   const unmodeledErrors = new Set<string>();
-  const output = new Map<ProcessName, string>();
+  const keyOf = (name: ProcessName, replica = 0) => `${name}#${replica}`;
 
-  const launch = (name: ProcessName) => {
+  const launch = (name: ProcessName, replica = 0) => {
     const child = spawn(process.execPath, ['--enable-source-maps', SCRIPTS[name]], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const running = { child, output: processes.get(keyOf(name, replica))?.output ?? '', ready: false };
     const append = (chunk: Buffer) => {
       const text = chunk.toString();
       for (const match of text.matchAll(UNMODELED_ERROR)) unmodeledErrors.add(match[0]);
-      output.set(name, ((output.get(name) ?? '') + text).slice(-20_000));
+      running.ready ||= READY.test(text);
+      running.output = (running.output + text).slice(-20_000);
     };
     child.stdout!.on('data', append);
     child.stderr!.on('data', append);
-    processes.set(name, child);
+    processes.set(keyOf(name, replica), running);
   };
+  const allOutput = () => [...processes].map(([key, { output }]) => `--- ${key}\n${output}`).join('\n');
 
+  // Health asks one replica of each service; each replica says by itself when it takes requests.
   const waitHealthy = async () => {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
+      const servicesReady = [...processes].every(([key, { ready }]) => key.startsWith('gateway#') || ready);
       try {
         const response = await fetch(`${endpoint}/health`);
-        if (response.status === 200) return;
+        if (response.status === 200 && servicesReady) return;
       } catch {
         // not listening yet
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`system did not become healthy:\n${[...output].map(([n, o]) => `--- ${n}\n${o}`).join('\n')}`);
+    throw new Error(`system did not become healthy:\n${allOutput()}`);
   };
 
-  const kill = async (name: ProcessName, signal: NodeJS.Signals = 'SIGTERM') => {
-    const child = processes.get(name);
+  const killProcess = async (key: string, signal: NodeJS.Signals) => {
+    const child = processes.get(key)?.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;
   };
+  const kill = (name: ProcessName, signal: NodeJS.Signals = 'SIGTERM', replica = 0) =>
+    killProcess(keyOf(name, replica), signal);
 
   const stop = async () => {
-    await Promise.all([...processes.keys()].map((name) => kill(name)));
+    await Promise.all([...processes.keys()].map((key) => killProcess(key, 'SIGTERM')));
     await database.drop();
     await deleteEventsStream(namespace);
     // Every suite also checks that no service answered an error its operation's model does not list.
     if (unmodeledErrors.size > 0) throw new Error(`errors outside the API model:\n${[...unmodeledErrors].join('\n')}`);
   };
 
-  launch('licensing');
-  launch('discovery');
-  launch('grants');
+  for (const service of ['licensing', 'discovery', 'grants'] as const) {
+    for (let replica = 0; replica < (options.replicas?.[service] ?? 1); replica++) launch(service, replica);
+  }
   launch('gateway');
   // A system that never becomes healthy is stopped here: its caller has nothing to stop.
   await waitHealthy().catch(async (error: Error) => {
@@ -172,12 +200,17 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     region,
     natsNamespace: namespace,
     kill,
-    async restart(name) {
-      launch(name);
+    async restart(name, replica = 0) {
+      launch(name, replica);
       await waitHealthy();
     },
     waitHealthy,
-    logs: (name) => output.get(name) ?? '',
+    logs: (name, replica = 0) => processes.get(keyOf(name, replica))?.output ?? '',
+    pids: (name) =>
+      [...processes]
+        .filter(([key]) => key.startsWith(`${name}#`))
+        .sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
+        .map(([, { child }]) => child.pid!),
     stop,
   };
 }

@@ -28,14 +28,24 @@ export interface DurableEventConsumerOptions {
   handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>;
 }
 
+/**
+ * Creates the processed-events ledger if it is missing. Replicas starting at once on a new
+ * database would race to create it (`if not exists` does not stop two creators): a
+ * transaction-scoped advisory lock on the schema name serialises them.
+ */
 export async function migrateProcessedEvents(db: Kysely<any>, schema: string): Promise<void> {
-  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  await sql`create table if not exists ${sql.id(schema, 'processed_events')} (
-    consumer text not null,
-    message_id text not null,
-    processed_at timestamptz not null default now(),
-    primary key (consumer, message_id)
-  )`.execute(db);
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`processed-events-migration:${schema}`}, 0))`.execute(
+      trx,
+    );
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
+    await sql`create table if not exists ${sql.id(schema, 'processed_events')} (
+      consumer text not null,
+      message_id text not null,
+      processed_at timestamptz not null default now(),
+      primary key (consumer, message_id)
+    )`.execute(trx);
+  });
 }
 
 /**

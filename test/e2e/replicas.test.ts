@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CheckoutLicenseCommand,
+  CreateLicenseConfigurationCommand,
+  GetLicenseConfigurationCommand,
+  GetLicenseUsageCommand,
+  ListAssociationsForLicenseConfigurationCommand,
+  UpdateLicenseSpecificationsForResourceCommand,
+} from '@aws-sdk/client-license-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CountingAgent, createSigningKey, licenseManager } from '../support/clients';
+import { reportResources } from '../support/inventory';
+import { grantedLicense } from '../support/licenses';
+import { counterByReplica, replicaCounters, type ReplicaCounter } from '../support/metrics';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
+
+type Service = 'licensing' | 'grants';
+
+/**
+ * Two licensing and two grants processes on one database and one NATS namespace: requests are
+ * shared out by the services' queue groups, and the limits still hold when the replicas race
+ * each other to append to the same streams.
+ */
+describe('two replicas of licensing and of grants', () => {
+  let system: RunningSystem;
+  let before: ReplicaCounter[];
+
+  /** How much a counter grew on each replica of a service since the suite began. */
+  const grownSinceStart = async (service: Service, counter: string) => {
+    const pids = system.pids(service);
+    const now = counterByReplica(await replicaCounters(system), service, counter, pids);
+    const then = counterByReplica(before, service, counter, pids);
+    return now.map((value, i) => value - then[i]);
+  };
+
+  beforeAll(async () => {
+    system = await startSystem({}, { replicas: { licensing: 2, grants: 2 } });
+    expect(system.pids('licensing')).toHaveLength(2);
+    expect(system.pids('grants')).toHaveLength(2);
+    before = await replicaCounters(system);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('under 200 concurrent associations with room for 20, exactly 20 succeed', async () => {
+    const client = licenseManager(system, accounts.management);
+    const config = (
+      await client.send(
+        new CreateLicenseConfigurationCommand({
+          Name: 'replicas',
+          LicenseCountingType: 'Instance',
+          LicenseCount: 20,
+          LicenseCountHardLimit: true,
+        }),
+      )
+    ).LicenseConfigurationArn!;
+    const arns = await reportResources(
+      system,
+      Array.from({ length: 200 }, (_, i) => ({
+        accountId: accounts.management.accountId,
+        resourceId: `i-0e${i.toString(16).padStart(15, '0')}`,
+        resourceType: 'EC2_INSTANCE' as const,
+        state: 'running',
+      })),
+    );
+    const agent = new CountingAgent();
+    const concurrent = licenseManager(system, accounts.management, agent);
+    const results = await Promise.allSettled(
+      arns.map((ResourceArn) =>
+        concurrent.send(
+          new UpdateLicenseSpecificationsForResourceCommand({
+            ResourceArn,
+            AddLicenseSpecifications: [{ LicenseConfigurationArn: config }],
+          }),
+        ),
+      ),
+    );
+    expect(agent.peakInFlight).toBeGreaterThan(50);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    expect(new Set(refused.map((r) => (r.reason as Error).name))).toEqual(new Set(['LicenseUsageException']));
+    expect(
+      (await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).ConsumedLicenses,
+    ).toBe(20);
+    let listed = 0;
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }),
+      );
+      listed += page.LicenseConfigurationAssociations!.length;
+      NextToken = page.NextToken;
+    } while (NextToken);
+    expect(listed).toBe(20);
+  });
+
+  it('grants exactly 10 of 100 concurrent checkouts of one unit against MaxCount 10', async () => {
+    const license = await grantedLicense(system, {
+      issuer: accounts.management,
+      grantee: accounts.member,
+      signKey: await createSigningKey(system, accounts.management),
+      productSku: 'replica-seats',
+      entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }],
+      allowedOperations: ['CheckoutLicense', 'CheckInLicense'],
+      consumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+    });
+    const agent = new CountingAgent();
+    const customer = licenseManager(system, accounts.member, agent);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 100 }, () =>
+        customer.send(
+          new CheckoutLicenseCommand({
+            ProductSKU: license.sku,
+            KeyFingerprint: license.fingerprint,
+            CheckoutType: 'PROVISIONAL',
+            Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+            ClientToken: randomUUID(),
+          }),
+        ),
+      ),
+    );
+    expect(agent.peakInFlight).toBeGreaterThan(50);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+    expect(new Set(outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as Error).name] : [])))).toEqual(
+      new Set(['NoEntitlementsAllowedException']),
+    );
+    const { LicenseUsage } = await licenseManager(system, accounts.management).send(
+      new GetLicenseUsageCommand({ LicenseArn: license.licenseArn }),
+    );
+    expect(LicenseUsage!.EntitlementUsages).toEqual([
+      { Name: 'Seats', Unit: 'Count', ConsumedValue: '10', MaxCount: '10' },
+    ]);
+  });
+
+  it.each(['licensing', 'grants'] as const)(
+    'shared the requests between both %s replicas, which retried on each other’s appends',
+    async (service) => {
+      const handled = await grownSinceStart(service, 'operations_handled');
+      const failed = await grownSinceStart(service, 'operations_failed');
+      // Answered, with a result or a refusal (most of the concurrent requests are refused).
+      for (const [i, answered] of handled.entries()) expect(answered + failed[i]).toBeGreaterThan(0);
+      const retries = await grownSinceStart(service, 'version_conflict_retries');
+      expect(retries.reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+    },
+  );
+});
