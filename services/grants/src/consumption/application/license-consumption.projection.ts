@@ -1,5 +1,4 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection } from '@lm/event-store';
 import { LICENSE_USAGE_EVENT_TYPES, type LicenseUsageEvent } from '../domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { ConsumptionStatus, ConsumptionViews } from './license-consumption.views';
@@ -16,12 +15,11 @@ const ENDED: Partial<Record<LicenseUsageEvent['type'], ConsumptionStatus>> = {
  * checkouts, then extensions, then ends), which keeps the order that matters, as a checkout
  * precedes everything else of its lease and nothing follows its end.
  */
-export const licenseConsumptionsProjection: Projection<ConsumptionViews> = {
+export const licenseConsumptionsProjection = defineProjection<LicenseUsageEvent, ConsumptionViews>()({
   name: 'license-consumptions',
   eventTypes: LICENSE_USAGE_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<ConsumptionViews>) {
+  async handle(usage, trx) {
     const db = trx.withSchema(GRANTS_SCHEMA);
-    const usage = events as unknown as LicenseUsageEvent[];
     const checkouts = usage.flatMap((event) => (event.type === 'LicenseCheckedOut' ? [event.data] : []));
     if (checkouts.length > 0) {
       await db
@@ -64,7 +62,7 @@ export const licenseConsumptionsProjection: Projection<ConsumptionViews> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<ConsumptionViews> | Transaction<ConsumptionViews>) {
+  async truncate(db) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_consumptions').execute();
   },
-};
+});

@@ -1,5 +1,4 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection } from '@lm/event-store';
 import type { LicenseEvent } from '../../licenses/domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import { licenseIdOf } from '../domain/license-usage';
@@ -14,14 +13,12 @@ const startsUsagePeriod = (event: LicenseEvent) =>
  * started a new usage period (LicenseVersionCreated with resetUsage, LicenseRenewed), which
  * checkouts pass to the usage decider. Stream positions only grow, whichever event it was.
  */
-export const licenseUsageEpochsProjection: Projection<ConsumptionViews> = {
+export const licenseUsageEpochsProjection = defineProjection<LicenseEvent, ConsumptionViews>()({
   name: 'license-usage-epochs',
   eventTypes: ['LicenseVersionCreated', 'LicenseRenewed'],
-  async handle(events: RecordedEvent[], trx: Transaction<ConsumptionViews>) {
+  async handle(events, trx) {
     const db = trx.withSchema(GRANTS_SCHEMA);
-    for (const recorded of events) {
-      const event = recorded as unknown as Extract<LicenseEvent, { type: 'LicenseVersionCreated' | 'LicenseRenewed' }> &
-        RecordedEvent;
+    for (const event of events) {
       if (!startsUsagePeriod(event)) continue;
       const epoch = event.streamVersion;
       await db
@@ -36,7 +33,7 @@ export const licenseUsageEpochsProjection: Projection<ConsumptionViews> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<ConsumptionViews> | Transaction<ConsumptionViews>) {
+  async truncate(db) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_usage_epochs').execute();
   },
-};
+});

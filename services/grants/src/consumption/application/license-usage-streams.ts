@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AggregateStates, CommandBatcher, type EventStore, type NewEvent } from '@lm/event-store';
+import { AggregateStates, CommandBatcher, stream, type EventStore } from '@lm/event-store';
 import { EVENT_STORE } from '@lm/service-kit';
 import type { Decision } from '../domain/decide';
 import type { LicenseUsageEvent } from '../domain/events';
@@ -18,8 +18,8 @@ import {
  */
 @Injectable()
 export class LicenseUsageStreams {
-  private readonly states = new AggregateStates<LicenseUsageState>(
-    (state, event) => evolveLicenseUsage(state, event as unknown as LicenseUsageEvent),
+  private readonly states = new AggregateStates<LicenseUsageState, LicenseUsageEvent>(
+    evolveLicenseUsage,
     initialLicenseUsage,
   );
   private readonly batcher: CommandBatcher;
@@ -33,12 +33,12 @@ export class LicenseUsageStreams {
     const name = licenseUsageStream(licenseArn);
     let outcome: Outcome | undefined;
     await this.batcher.submit(name, {
-      streams: [{ name, states: this.states }],
-      decide: (states) => {
-        const decision = decide(states.get(name) as LicenseUsageState);
+      streams: { usage: stream(name, this.states) },
+      decide: ({ usage }) => {
+        const decision = decide(usage);
         // A conflict decides again: the outcome is the one of the decision that was appended.
         outcome = decision.outcome;
-        return new Map([[name, decision.events as NewEvent[]]]);
+        return { usage: decision.events };
       },
     });
     return outcome as Outcome;

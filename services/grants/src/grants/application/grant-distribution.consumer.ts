@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   handleCommand,
   handleMultiStreamCommand,
+  stream,
+  streamGroup,
   type EventStore,
-  type NewEvent,
-  type RecordedEvent,
+  type DomainEvent,
+  type Recorded,
 } from '@lm/event-store';
 import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
@@ -13,11 +15,13 @@ import { derivedGrantId, grantArn, parseGrantArn } from '../domain/arn';
 import type { GrantCommand } from '../domain/commands';
 import { decideGrant, grantDecider, grantStream } from '../domain/decide';
 import { subGrantClientToken } from '../domain/distribution';
-import type { GrantEvent } from '../domain/events';
-import type { GrantState } from '../domain/grant';
+import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
 import { grantStates } from './grant-states';
+
+const isGrantEvent = (event: Recorded<DomainEvent>): event is Recorded<GrantEvent> =>
+  (GRANT_EVENT_TYPES as readonly string[]).includes(event.type);
 
 /** The durable name of the workflow's subscription to the grants event store. */
 export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';
@@ -42,9 +46,8 @@ export class GrantDistribution {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
 
-  async handle(events: RecordedEvent[]): Promise<void> {
-    for (const recorded of events) {
-      const event = recorded as unknown as GrantEvent;
+  async handle(events: readonly Recorded<DomainEvent>[]): Promise<void> {
+    for (const event of events.filter(isGrantEvent)) {
       if (event.type === 'GrantCreated' && event.data.grant.GrantStatus === 'PENDING_WORKFLOW')
         await this.distribute(event.data.grant.GrantArn);
       if (event.type === 'GrantDeletionStarted') await this.recall(event.data.grantArn);
@@ -69,29 +72,37 @@ export class GrantDistribution {
     });
     const now = this.clock.now();
     try {
-      await handleMultiStreamCommand(
-        this.store,
-        [parentStream, ...subGrants.map((sub) => sub.stream)].map((name) => ({ name, states: this.states })),
-        (states) => {
-          const decided = new Map<string, NewEvent[]>();
-          const parent = states.get(parentStream) as GrantState;
-          if (parent.status !== 'present' || parent.aggregate.grant.GrantStatus !== 'PENDING_WORKFLOW') return decided;
-          for (const { accountId, arn, stream } of subGrants) {
-            decided.set(
-              stream,
-              decideGrant(
-                { type: 'CreateSubGrant', arn, accountId, parent: parent.aggregate, now },
-                states.get(stream) as GrantState,
-              ),
-            );
-          }
-          decided.set(
-            parentStream,
-            decideGrant({ type: 'CompleteDistribution', subGrantArns: subGrants.map((sub) => sub.arn), now }, parent),
-          );
-          return decided;
+      await handleMultiStreamCommand(this.store, {
+        // The sub-grants are appended before the parent's completion.
+        streams: {
+          subGrants: streamGroup(
+            subGrants.map((sub) => [sub, sub.stream] as const),
+            this.states,
+          ),
+          parent: stream(parentStream, this.states),
         },
-      );
+        decide: (states) => {
+          const { parent } = states;
+          if (parent.status !== 'present' || parent.aggregate.grant.GrantStatus !== 'PENDING_WORKFLOW') return {};
+          const created = subGrants.map(
+            (sub) =>
+              [
+                sub,
+                decideGrant(
+                  { type: 'CreateSubGrant', arn: sub.arn, accountId: sub.accountId, parent: parent.aggregate, now },
+                  states.subGrants.get(sub)!,
+                ),
+              ] as const,
+          );
+          return {
+            subGrants: new Map(created),
+            parent: decideGrant(
+              { type: 'CompleteDistribution', subGrantArns: subGrants.map((sub) => sub.arn), now },
+              parent,
+            ),
+          };
+        },
+      });
     } catch (error) {
       // The grant quota of the licence, enforced in the append, refuses the sub-grants all together.
       if (!(error instanceof AwsError) || error.name !== 'ResourceLimitExceededException') throw error;
@@ -116,21 +127,27 @@ export class GrantDistribution {
       .execute();
     const subStreams = subGrants.map((sub) => grantStream(sub.grant_id));
     const now = this.clock.now();
-    await handleMultiStreamCommand(
-      this.store,
-      [parentStream, ...subStreams].map((name) => ({ name, states: this.states })),
-      (states) => {
-        const decided = new Map<string, NewEvent[]>();
-        const parent = states.get(parentStream) as GrantState;
-        if (parent.status !== 'present' || parent.aggregate.grant.GrantStatus !== 'PENDING_DELETE') return decided;
-        for (const stream of subStreams)
-          decided.set(
-            stream,
-            decideGrant({ type: 'RecallSubGrant', parentArn, now }, states.get(stream) as GrantState),
-          );
-        decided.set(parentStream, decideGrant({ type: 'CompleteDeletion', now }, parent));
-        return decided;
+    await handleMultiStreamCommand(this.store, {
+      // The sub-grants are recalled before the parent's deletion completes.
+      streams: {
+        subGrants: streamGroup(
+          subStreams.map((name) => [name, name] as const),
+          this.states,
+        ),
+        parent: stream(parentStream, this.states),
       },
-    );
+      decide: (states) => {
+        const { parent } = states;
+        if (parent.status !== 'present' || parent.aggregate.grant.GrantStatus !== 'PENDING_DELETE') return {};
+        const recalled = subStreams.map(
+          (name) =>
+            [name, decideGrant({ type: 'RecallSubGrant', parentArn, now }, states.subGrants.get(name)!)] as const,
+        );
+        return {
+          subGrants: new Map(recalled),
+          parent: decideGrant({ type: 'CompleteDeletion', now }, parent),
+        };
+      },
+    });
   }
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleCommand, handleMultiStreamCommand, type EventStore, type NewEvent } from '@lm/event-store';
+import { handleCommand, handleMultiStreamCommand, streamGroup, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, DATABASE, EVENT_STORE, REGION } from '@lm/service-kit';
 import type { Kysely, Selectable } from 'kysely';
 import { grantArn, newGrantId, parseGrantArn } from '../domain/arn';
 import type { GrantCommand, GrantedLicense } from '../domain/commands';
 import { decideGrant, grantDecider, grantNotFound, grantStream } from '../domain/decide';
+import type { GrantEvent } from '../domain/events';
 import type { GrantState } from '../domain/grant';
 import { principalAccountId } from '../domain/principal';
 import { clientTokenReused, licenseNotFound } from '../../licenses/domain/errors';
@@ -164,43 +165,44 @@ export class GrantCommands {
         others: await this.otherActiveGrants(target.row),
       })),
     );
-    const streams = decisions.flatMap(({ stream, others }) => [
-      stream,
-      ...others.map((other) => grantStream(other.grant_id)),
-    ]);
+    const byName = (names: string[]) => names.map((name) => [name, name] as const);
     const now = this.clock.now();
     try {
-      await handleMultiStreamCommand(
-        this.store,
-        streams.map((name) => ({ name, states: this.states })),
-        (states) => {
-          const decided = new Map<string, NewEvent[]>();
+      await handleMultiStreamCommand(this.store, {
+        streams: {
+          // The replaced grants first, so that the view never holds two ACTIVE grants for the product.
+          replaced: streamGroup(
+            byName(decisions.flatMap(({ others }) => others.map((other) => grantStream(other.grant_id)))),
+            this.states,
+          ),
+          decided: streamGroup(byName(decisions.map(({ stream }) => stream)), this.states),
+        },
+        decide: (states) => {
+          const replaced = new Map<string, GrantEvent[]>();
+          const decided = new Map<string, GrantEvent[]>();
           for (const { row, command, stream, others } of decisions) {
-            const stillActive = others.filter((other) =>
-              activeIn(states.get(grantStream(other.grant_id)) as GrantState),
-            );
+            const stillActive = others.filter((other) => activeIn(states.replaced.get(grantStream(other.grant_id))!));
             const events = decideGrant(
               command(stillActive.map((other) => other.grant_arn)),
-              states.get(stream) as GrantState,
+              states.decided.get(stream)!,
             );
-            // The replaced grants first, so that the view never holds two ACTIVE grants for the product.
             if (events.some((event) => event.type === 'GrantActivated')) {
               for (const other of stillActive) {
                 const otherStream = grantStream(other.grant_id);
-                decided.set(
+                replaced.set(
                   otherStream,
                   decideGrant(
                     { type: 'ReplaceGrant', byGrantArn: row.grant_arn, now },
-                    states.get(otherStream) as GrantState,
+                    states.replaced.get(otherStream)!,
                   ),
                 );
               }
             }
             decided.set(stream, events);
           }
-          return decided;
+          return { replaced, decided };
         },
-      );
+      });
     } catch (error) {
       if (!isConstraintViolation(error, 'grants_one_active_per_product')) throw error;
       const [active] = (await Promise.all(targets.map((target) => this.otherActiveGrants(target.row)))).flat();

@@ -1,5 +1,5 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection, type Recorded } from '@lm/event-store';
+import type { Transaction } from 'kysely';
 import { parseGrantArn } from '../domain/arn';
 import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/events';
 import { evolveGrant, type GrantAggregate, type GrantState } from '../domain/grant';
@@ -21,7 +21,7 @@ function granteeColumns(aggregate: GrantAggregate) {
 async function stateBefore(
   db: Transaction<GrantViews>,
   grantId: string,
-  event: RecordedEvent,
+  event: Recorded<GrantEvent>,
 ): Promise<GrantState | 'already-applied'> {
   if (event.type === 'GrantCreated') return { status: 'absent' };
   const row = await db
@@ -40,17 +40,16 @@ async function stateBefore(
  * with the domain's own evolve. The exclusion constraint on ACTIVE grants per grantee and product
  * makes a racing second activation fail in its own append.
  */
-export const grantsProjection: Projection<GrantViews> = {
+export const grantsProjection = defineProjection<GrantEvent, GrantViews>()({
   name: 'grants',
   eventTypes: GRANT_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<GrantViews>) {
+  async handle(events, trx) {
     const db = trx.withSchema(GRANTS_SCHEMA);
-    for (const recorded of events) {
-      const event = recorded as unknown as GrantEvent & RecordedEvent;
+    for (const event of events) {
       const grantId = parseGrantArn(
         event.type === 'GrantCreated' ? event.data.grant.GrantArn : event.data.grantArn,
       )!.id;
-      const before = await stateBefore(db, grantId, recorded);
+      const before = await stateBefore(db, grantId, event);
       if (before === 'already-applied') continue;
       const after = evolveGrant(before, event);
       if (after.status !== 'present') continue;
@@ -92,8 +91,8 @@ export const grantsProjection: Projection<GrantViews> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<GrantViews> | Transaction<GrantViews>) {
+  async truncate(db) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('grant_versions').execute();
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('grants').execute();
   },
-};
+});

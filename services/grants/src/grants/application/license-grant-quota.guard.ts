@@ -1,6 +1,6 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
+import { defineGuard } from '@lm/event-store';
 import { AwsError } from '@lm/contracts';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { GrantEvent } from '../domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
@@ -11,15 +11,13 @@ import type { GrantViews } from './grant.views';
  * concurrent grants of one licence, and a grant past the quota throws, which rolls its append
  * back. So the quota holds under any load.
  */
-export function licenseGrantQuotaGuard(quota: number): Projection<GrantViews> {
-  return {
+export function licenseGrantQuotaGuard(quota: number) {
+  return defineGuard<GrantEvent, GrantViews>()({
     name: 'license-grant-quota',
     eventTypes: ['GrantCreated', 'GrantDeleted'],
-    async handle(events: RecordedEvent[], trx: Transaction<GrantViews>) {
+    async handle(events, trx) {
       const db = trx.withSchema(GRANTS_SCHEMA);
-      for (const recorded of events) {
-        const event = recorded as unknown as GrantEvent & RecordedEvent;
-        if (event.type !== 'GrantCreated' && event.type !== 'GrantDeleted') continue;
+      for (const event of events) {
         const licenseArn =
           event.type === 'GrantCreated'
             ? event.data.grant.LicenseArn
@@ -47,8 +45,8 @@ export function licenseGrantQuotaGuard(quota: number): Projection<GrantViews> {
         }
       }
     },
-    async truncate(db: Kysely<GrantViews> | Transaction<GrantViews>) {
+    async truncate(db) {
       await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_grant_counts').execute();
     },
-  };
+  });
 }

@@ -4,7 +4,7 @@ import type { Idempotency } from '../../licenses/domain/events';
 import type { GrantAggregate } from './grant';
 
 /** Every change but the creation makes a new version of the grant: `version` is that version. */
-interface Change {
+export interface Change {
   grantArn: string;
   version: string;
   at: string;

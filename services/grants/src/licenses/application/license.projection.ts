@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import { sql, type Kysely, type Transaction, type UpdateObject } from 'kysely';
+import { defineProjection } from '@lm/event-store';
+import { sql, type Transaction, type UpdateObject } from 'kysely';
 import { parseLicenseArn } from '../domain/arn';
 import { withoutTags, withTags } from '../domain/tags';
 import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/events';
@@ -28,13 +28,12 @@ function currentVersionColumns(license: LicenseDocument, streamVersion: number) 
  * that consumption reads) and license_versions (every version, immutable). Events carry whole
  * versions, so rows are written from them; the stream version guard makes replays harmless.
  */
-export const licensesProjection: Projection<LicenseViews> = {
+export const licensesProjection = defineProjection<LicenseEvent, LicenseViews>()({
   name: 'licenses',
   eventTypes: LICENSE_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<LicenseViews>) {
+  async handle(events, trx) {
     const db = trx.withSchema(GRANTS_SCHEMA);
-    for (const recorded of events) {
-      const event = recorded as unknown as LicenseEvent & RecordedEvent;
+    for (const event of events) {
       switch (event.type) {
         case 'LicenseCreated': {
           const { license, issuerAccountId, tags, clientToken, requestHash } = event.data;
@@ -108,11 +107,11 @@ export const licensesProjection: Projection<LicenseViews> = {
       }
     }
   },
-  async truncate(db: Kysely<LicenseViews> | Transaction<LicenseViews>) {
+  async truncate(db) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('license_versions').execute();
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('licenses').execute();
   },
-};
+});
 
 /** The current version changed in place (deleted, expired, renewed): columns and document, once per event. */
 async function updateInPlace(

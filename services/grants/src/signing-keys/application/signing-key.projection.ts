@@ -1,5 +1,5 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection, type Recorded } from '@lm/event-store';
+import type { Transaction } from 'kysely';
 import { SIGNING_KEY_EVENT_TYPES, type SigningKeyEvent } from '../domain/events';
 import { isSigningKeyStream, signingKeyIdOfStream } from '../domain/decide';
 import { evolveSigningKey, type SigningKeyState } from '../domain/signing-key';
@@ -10,7 +10,7 @@ import type { SigningKeyViews } from './signing-key.views';
 async function stateBefore(
   db: Transaction<SigningKeyViews>,
   keyId: string,
-  event: RecordedEvent,
+  event: Recorded<SigningKeyEvent>,
 ): Promise<SigningKeyState | 'already-applied'> {
   if (event.type === 'SigningKeyCreated') return { status: 'absent' };
   const row = await db
@@ -28,17 +28,17 @@ async function stateBefore(
  * transaction, so that a key is described and usable as soon as CreateKey answers. Rows remember
  * the stream version they reflect, which makes replays harmless.
  */
-export const signingKeysProjection: Projection<any> = {
+export const signingKeysProjection = defineProjection<SigningKeyEvent, SigningKeyViews>()({
   name: 'signing-keys',
   eventTypes: SIGNING_KEY_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Transaction<SigningKeyViews>).withSchema(GRANTS_SCHEMA);
+  async handle(events, trx) {
+    const db = trx.withSchema(GRANTS_SCHEMA);
     for (const event of events) {
       if (!isSigningKeyStream(event.streamName)) continue;
       const keyId = signingKeyIdOfStream(event.streamName);
       const before = await stateBefore(db, keyId, event);
       if (before === 'already-applied') continue;
-      const after = evolveSigningKey(before, event as unknown as SigningKeyEvent);
+      const after = evolveSigningKey(before, event);
       if (after.status !== 'present') continue;
       const { key } = after;
       const values = { key_state: key.keyState, version: event.streamVersion, document: JSON.stringify(key) };
@@ -51,7 +51,7 @@ export const signingKeysProjection: Projection<any> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<any>) {
+  async truncate(db) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('signing_keys').execute();
   },
-};
+});

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { AggregateStates, handleMultiStreamCommand, type EventStore } from '@lm/event-store';
+import { AggregateStates, handleMultiStreamCommand, stream, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { AwsError, validation } from '@lm/contracts';
@@ -38,8 +38,8 @@ export class RefreshTokenCommands {
    * Accounts' tokens kept folded between commands: an account that has created thousands of
    * tokens is brought up to date with its newest events instead of being read from its first.
    */
-  private readonly accounts = new AggregateStates<AccountTokens>(
-    (state, event) => evolveAccountTokens(state, event as unknown as RefreshTokenEvent),
+  private readonly accounts = new AggregateStates<AccountTokens, RefreshTokenEvent>(
+    evolveAccountTokens,
     initialAccountTokens,
   );
 
@@ -107,13 +107,14 @@ export class RefreshTokenCommands {
 
   /** Decides on the account's tokens and appends at the version decided on; the state after. */
   private async decide(accountId: string, command: RefreshTokenCommand): Promise<AccountTokens> {
-    const stream = accountTokensStream(accountId);
     let after = initialAccountTokens();
-    await handleMultiStreamCommand(this.store, [{ name: stream, states: this.accounts }], (states) => {
-      const state = states.get(stream) as AccountTokens;
-      const events = decideAccountTokens(command, state);
-      after = this.accounts.applyPending(state, events);
-      return new Map([[stream, events]]);
+    await handleMultiStreamCommand(this.store, {
+      streams: { account: stream(accountTokensStream(accountId), this.accounts) },
+      decide: ({ account }) => {
+        const events = decideAccountTokens(command, account);
+        after = this.accounts.applyPending(account, events);
+        return { account: events };
+      },
     });
     return after;
   }

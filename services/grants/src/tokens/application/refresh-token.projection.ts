@@ -1,5 +1,4 @@
-import type { Projection, RecordedEvent } from '@lm/event-store';
-import type { Kysely, Transaction } from 'kysely';
+import { defineProjection } from '@lm/event-store';
 import { isAccountTokensStream } from '../domain/refresh-token/decide';
 import { REFRESH_TOKEN_EVENT_TYPES, type RefreshTokenEvent } from '../domain/refresh-token/events';
 import { evolveAccountTokens } from '../domain/refresh-token/refresh-tokens';
@@ -11,14 +10,13 @@ import type { TokenViews } from './tokens.views';
  * GetAccessToken, AssumeRoleWithWebIdentity and ResolveSessionCredentials check a token against,
  * in the append's own transaction, so a deleted token stops working at once.
  */
-export const refreshTokensProjection: Projection<any> = {
+export const refreshTokensProjection = defineProjection<RefreshTokenEvent, TokenViews>()({
   name: 'refresh-tokens',
   eventTypes: REFRESH_TOKEN_EVENT_TYPES,
-  async handle(events: RecordedEvent[], trx: Transaction<any>) {
-    const db = (trx as Transaction<TokenViews>).withSchema(GRANTS_SCHEMA);
-    for (const recorded of events) {
-      if (!isAccountTokensStream(recorded.streamName)) continue;
-      const event = recorded as unknown as RefreshTokenEvent;
+  async handle(events, trx) {
+    const db = trx.withSchema(GRANTS_SCHEMA);
+    for (const event of events) {
+      if (!isAccountTokensStream(event.streamName)) continue;
       if (event.type === 'TokenCreated') {
         const token = evolveAccountTokens({ tokens: {} }, event).tokens[event.data.tokenId];
         await db
@@ -55,7 +53,7 @@ export const refreshTokensProjection: Projection<any> = {
         .execute();
     }
   },
-  async truncate(db: Kysely<any>) {
+  async truncate(db) {
     await db.withSchema(GRANTS_SCHEMA).deleteFrom('refresh_tokens').execute();
   },
-};
+});
