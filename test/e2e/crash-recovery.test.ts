@@ -10,6 +10,7 @@ import { Client, Pool } from 'pg';
 import { licenseConfigurationsProjection } from '../../services/licensing/src/application/license-configurations.projection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
+import { isUnanswered, killAndRestart, LoadRecord, unansweredOutside } from '../support/crash';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,48 +28,60 @@ describe('kill -9 in the middle of a write load', () => {
     const client = licenseManager(system, accounts.management);
     const acknowledgedCreates = new Set<string>();
     const acknowledgedUpdates = new Set<string>();
-    let failures = 0;
+    const record = new LoadRecord();
     let running = true;
 
+    // Only requests the crashes left unanswered may fail; their outcome is unknown, so the writer moves on.
     const writer = async (worker: number) => {
       for (let i = 0; running; i++) {
         try {
-          const { LicenseConfigurationArn: arn } = await client.send(
-            new CreateLicenseConfigurationCommand({
-              Name: `w${worker}-${i}`,
-              LicenseCountingType: 'vCPU',
-              LicenseCount: 10,
-            }),
+          const { LicenseConfigurationArn: arn } = await record.send(() =>
+            client.send(
+              new CreateLicenseConfigurationCommand({
+                Name: `w${worker}-${i}`,
+                LicenseCountingType: 'vCPU',
+                LicenseCount: 10,
+              }),
+            ),
           );
           acknowledgedCreates.add(arn!);
-          await client.send(
-            new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, Description: 'updated' }),
+          await record.send(() =>
+            client.send(
+              new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, Description: 'updated' }),
+            ),
           );
           acknowledgedUpdates.add(arn!);
-        } catch {
-          failures++;
+        } catch (error) {
+          if (!isUnanswered(error)) throw error;
           await sleep(20);
         }
       }
     };
     const load = Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+    // A writer that fails early is reported below, once the system is whole again.
+    load.catch(() => undefined);
 
     await sleep(1_000);
+    const inFlightAtKill = record.inFlight;
+    const licensingKilledAt = Date.now();
     await system.kill('licensing', 'SIGKILL');
     const health = await fetch(`${system.endpoint}/health`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ healthy: false, nats: true, services: { licensing: false } });
     await sleep(500);
     await system.restart('licensing');
+    const licensingOutage = { killedAt: licensingKilledAt, restoredAt: Date.now(), inFlightAtKill };
     await sleep(1_000);
-    await system.kill('gateway', 'SIGKILL');
-    await sleep(500);
-    await system.restart('gateway');
+    const gatewayOutage = await killAndRestart(system, 'gateway', record, 500);
     await sleep(1_000);
     running = false;
     await load;
 
-    expect(failures).toBeGreaterThan(0); // the crashes did interrupt the load
+    // Each kill caught requests on the wire, and only requests caught by an outage went unanswered.
+    expect(licensingOutage.inFlightAtKill).toBeGreaterThan(0);
+    expect(gatewayOutage.inFlightAtKill).toBeGreaterThan(0);
+    expect(record.unanswered.length).toBeGreaterThan(0);
+    expect(unansweredOutside(record, licensingOutage, gatewayOutage)).toEqual([]);
     expect(acknowledgedCreates.size).toBeGreaterThan(20);
 
     for (const arn of acknowledgedCreates) {

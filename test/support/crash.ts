@@ -68,16 +68,26 @@ export async function crashDuringLoad(
   // A load that fails early is reported below, once the system is whole again.
   loading.catch(() => undefined);
   await sleep(timing.beforeMs);
-  const inFlightAtKill = record.inFlight;
-  const killedAt = Date.now();
-  await system.kill(service, 'SIGKILL');
-  await sleep(timing.downMs);
-  await system.restart(service);
-  const restoredAt = Date.now();
+  const outage = await killAndRestart(system, service, record, timing.downMs);
   await sleep(timing.afterMs);
   running = false;
   await loading;
-  return { killedAt, restoredAt, inFlightAtKill };
+  return outage;
+}
+
+/** Kills `service` with SIGKILL under a load that goes through `record`, and starts it again after `downMs`. */
+export async function killAndRestart(
+  system: RunningSystem,
+  service: ServiceName,
+  record: LoadRecord,
+  downMs: number,
+): Promise<Outage> {
+  const inFlightAtKill = record.inFlight;
+  const killedAt = Date.now();
+  await system.kill(service, 'SIGKILL');
+  await sleep(downMs);
+  await system.restart(service);
+  return { killedAt, restoredAt: Date.now(), inFlightAtKill };
 }
 
 /**
@@ -91,11 +101,13 @@ export function isUnanswered(error: unknown): boolean {
 }
 
 /**
- * The unanswered attempts the crash cannot explain: those that ended before the kill or were
- * sent after the restarted system was healthy. A crash test expects none.
+ * The unanswered attempts no crash explains: each ended before the kill or was sent after the
+ * restarted system was healthy, for every outage. A crash test expects none.
  */
-export function unansweredOutside(record: LoadRecord, outage: Outage): UnansweredAttempt[] {
-  return record.unanswered.filter((a) => a.endedAt < outage.killedAt || a.startedAt > outage.restoredAt);
+export function unansweredOutside(record: LoadRecord, ...outages: Outage[]): UnansweredAttempt[] {
+  return record.unanswered.filter((a) =>
+    outages.every((outage) => a.endedAt < outage.killedAt || a.startedAt > outage.restoredAt),
+  );
 }
 
 /** A request's answer, and how many of its attempts went unanswered before it. */
