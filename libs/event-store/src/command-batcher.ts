@@ -3,18 +3,10 @@ import type { EventStore, NewEvent } from './event-store';
 import {
   byStreamName,
   type Decision,
-  type DecisionStream,
   type DecisionStreams,
   type MultiStreamDecision,
   type StreamDecision,
 } from './multi-stream-decision';
-
-/** The untyped form of a batched command, by stream name (kept until its last callers move to the typed one). */
-export interface BatchedCommand {
-  streams: DecisionStream[];
-  /** Decides on the states, which already include the decisions of the batch's earlier commands. */
-  decide: (states: Map<string, unknown>) => Map<string, NewEvent[]>;
-}
 
 interface Pending {
   command: StreamDecision;
@@ -43,14 +35,8 @@ export class CommandBatcher {
    * states include the decisions of the batch's earlier commands) and resolves with what it
    * decided once that is appended.
    */
-  submit<S extends DecisionStreams>(key: string, decision: MultiStreamDecision<S>): Promise<Decision<S>>;
-  submit(key: string, command: BatchedCommand): Promise<Map<string, NewEvent[]>>;
-  async submit<S extends DecisionStreams>(
-    key: string,
-    command: MultiStreamDecision<S> | BatchedCommand,
-  ): Promise<Decision<S> | Map<string, NewEvent[]>> {
-    if (Array.isArray(command.streams)) return this.enqueue(key, command as BatchedCommand);
-    const lowered = byStreamName(command as MultiStreamDecision<S>);
+  async submit<S extends DecisionStreams>(key: string, decision: MultiStreamDecision<S>): Promise<Decision<S>> {
+    const lowered = byStreamName(decision);
     await this.enqueue(key, lowered);
     return lowered.decided();
   }

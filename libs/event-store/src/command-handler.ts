@@ -1,18 +1,5 @@
-import {
-  ExpectedVersionConflictError,
-  type AppendResult,
-  type DomainEvent,
-  type EventStore,
-  type NewEvent,
-} from './event-store';
-import {
-  byStreamName,
-  type Decision,
-  type DecisionStream,
-  type DecisionStreams,
-  type MultiStreamDecision,
-  type StreamDecision,
-} from './multi-stream-decision';
+import { ExpectedVersionConflictError, type AppendResult, type DomainEvent, type EventStore } from './event-store';
+import { byStreamName, type Decision, type DecisionStreams, type MultiStreamDecision } from './multi-stream-decision';
 import { processStreamLocks } from './stream-locks';
 
 /**
@@ -108,35 +95,9 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 export async function handleMultiStreamCommand<S extends DecisionStreams>(
   store: EventStore,
   decision: MultiStreamDecision<S>,
-  options?: { maxAttempts?: number },
-): Promise<Decision<S>>;
-/** The untyped form, by stream name (kept until its last callers move to the typed one). */
-export async function handleMultiStreamCommand(
-  store: EventStore,
-  streams: DecisionStream[],
-  decide: (states: Map<string, unknown>) => Map<string, NewEvent[]>,
-  options?: { maxAttempts?: number },
-): Promise<Map<string, NewEvent[]>>;
-export async function handleMultiStreamCommand<S extends DecisionStreams>(
-  store: EventStore,
-  decisionOrStreams: MultiStreamDecision<S> | DecisionStream[],
-  decideOrOptions?: ((states: Map<string, unknown>) => Map<string, NewEvent[]>) | { maxAttempts?: number },
-  untypedOptions?: { maxAttempts?: number },
-): Promise<Decision<S> | Map<string, NewEvent[]>> {
-  if (Array.isArray(decisionOrStreams)) {
-    const decide = decideOrOptions as (states: ReadonlyMap<string, unknown>) => Map<string, NewEvent[]>;
-    return decideAndAppend(store, { streams: decisionOrStreams, decide }, untypedOptions);
-  }
-  const lowered = byStreamName(decisionOrStreams);
-  await decideAndAppend(store, lowered, decideOrOptions as { maxAttempts?: number } | undefined);
-  return lowered.decided();
-}
-
-async function decideAndAppend(
-  store: EventStore,
-  { streams, decide }: StreamDecision,
   options: { maxAttempts?: number } = {},
-): Promise<Map<string, NewEvent[]>> {
+): Promise<Decision<S>> {
+  const { streams, decide, decided } = byStreamName(decision);
   const unique = [...new Map(streams.map((stream) => [stream.name, stream])).values()];
   return retryingOnConflict(
     unique.map((stream) => stream.name),
@@ -145,13 +106,14 @@ async function decideAndAppend(
       const loaded = await Promise.all(
         unique.map(async (stream) => [stream.name, await stream.states.load(store, stream.name)] as const),
       );
-      const decided = decide(new Map(loaded.map(([name, { state }]) => [name, state])));
+      const byStream = decide(new Map(loaded.map(([name, { state }]) => [name, state])));
       const versions = new Map(loaded.map(([name, { version }]) => [name, version]));
-      const appends = [...decided]
+      const appends = [...byStream]
         .filter(([, events]) => events.length > 0)
         .map(([streamName, events]) => ({ streamName, events, expectedVersion: versions.get(streamName) ?? 0 }));
       if (appends.length > 0) await store.appendToStreams(appends);
-      return decided;
+      // The decision of the last attempt: the one appended.
+      return decided();
     },
   );
 }

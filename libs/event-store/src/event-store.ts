@@ -165,23 +165,17 @@ export type Guard<E extends DomainEvent = any, DB = any> = Projection<E, DB>;
 /**
  * A read model fed by the events of `E` (build one with defineProjection, which checks the
  * event types against the union). `handle` writes view rows inside the transaction it is given,
- * and must be idempotent for events it has already applied.
- *
- * A bare `Projection` is one of any union (what a store holds). `E` that is not an event union
- * is the untyped form written before the typed API (its first parameter was the database): it
- * handles RecordedEvent. That form goes once no projection uses it.
+ * and must be idempotent for events it has already applied. A bare `Projection` is one of any
+ * union: what a store holds.
  */
-export interface Projection<E = any, DB = any> {
+export interface Projection<E extends DomainEvent = any, DB = any> {
   name: string;
   /** Event types this projection reads; others are skipped. */
-  eventTypes: readonly EventTypeOf<E>[];
-  handle(events: RecordedOf<E>[], trx: Transaction<DB>): Promise<void>;
+  eventTypes: readonly E['type'][];
+  handle(events: Recorded<E>[], trx: Transaction<DB>): Promise<void>;
   /** Deletes every row of the view (used before a rebuild). */
   truncate(db: Kysely<DB> | Transaction<DB>): Promise<void>;
 }
-
-type EventTypeOf<E> = E extends DomainEvent ? E['type'] : string;
-type RecordedOf<E> = E extends DomainEvent ? Recorded<E> : RecordedEvent;
 
 export class ExpectedVersionConflictError extends Error {
   constructor(

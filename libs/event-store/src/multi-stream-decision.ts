@@ -42,7 +42,8 @@ export type Decide<S extends DecisionStreams> = (states: DecisionStates<S>) => D
 /** A decision over several streams, typed by role. */
 export interface MultiStreamDecision<S extends DecisionStreams> {
   streams: S;
-  decide: Decide<S>;
+  /** NoInfer: the roles come from `streams` alone, so the events `decide` returns are typed by them. */
+  decide: NoInfer<Decide<S>>;
 }
 
 export function stream<State, E extends DomainEvent>(

@@ -162,18 +162,18 @@ describe('AggregateStates', () => {
 
 describe('CommandBatcher', () => {
   it('decides concurrent commands on one aggregate one after another, commits them in batches, and keeps a limit', async () => {
-    const stream = uniqueName('bounded');
-    const states = new AggregateStates<number>(
-      (count, event) => (event.type === 'Taken' ? count + 1 : count),
+    const name = uniqueName('bounded');
+    const states = new AggregateStates<number, { type: 'Taken'; data: object }>(
+      (count) => count + 1,
       () => 0,
     );
     const batcher = new CommandBatcher(store);
     const take = () =>
-      batcher.submit(stream, {
-        streams: [{ name: stream, states }],
-        decide: (current) => {
-          if ((current.get(stream) as number) >= 30) throw new Error('none left');
-          return new Map([[stream, [{ type: 'Taken', data: {} }]]]);
+      batcher.submit(name, {
+        streams: { bounded: stream(name, states) },
+        decide: ({ bounded }) => {
+          if (bounded >= 30) throw new Error('none left');
+          return { bounded: [{ type: 'Taken', data: {} }] };
         },
       });
     const results = await Promise.allSettled(Array.from({ length: 100 }, take));
@@ -183,7 +183,7 @@ describe('CommandBatcher', () => {
         .filter((r) => r.status === 'rejected')
         .every((r) => (r as PromiseRejectedResult).reason.message === 'none left'),
     ).toBe(true);
-    const { events, currentVersion } = await store.readStream(stream);
+    const { events, currentVersion } = await store.readStream(name);
     expect(currentVersion).toBe(30);
     // Fewer transactions than commands: the events of one batch share a transaction id.
     const transactions = new Set(events.map((event) => event.position.split(':')[0]));

@@ -17,11 +17,10 @@ interface ProjectionOf<E extends DomainEvent, T extends E['type'], DB> {
  */
 export function defineProjection<E extends DomainEvent, DB = any>() {
   return <T extends E['type']>(projection: ProjectionOf<E, T, DB>): Projection<Extract<E, { type: T }>, DB> =>
-    projection as Projection<Extract<E, { type: T }>, DB>;
+    projection;
 }
 
 /** A guard (see Guard) of the event union `E`, typed as defineProjection types projections. */
 export function defineGuard<E extends DomainEvent, DB = any>() {
-  return <T extends E['type']>(guard: ProjectionOf<E, T, DB>): Guard<Extract<E, { type: T }>, DB> =>
-    guard as Guard<Extract<E, { type: T }>, DB>;
+  return <T extends E['type']>(guard: ProjectionOf<E, T, DB>): Guard<Extract<E, { type: T }>, DB> => guard;
 }
