@@ -74,7 +74,7 @@ export function asRefreshTokenClaims(claims: JwtTimes & Record<string, unknown>)
   const { aud, amr, sub, jti } = claims;
   if (!isString(aud) || !isStringList(amr) || !isString(sub) || !isString(jti))
     throw new JwtError('malformed', 'The token is not a refresh token.');
-  return claims as unknown as RefreshTokenClaims;
+  return { ...claims, aud, amr, sub, jti };
 }
 
 /** The verified claims as an access token's, or a malformed token. */
@@ -83,5 +83,5 @@ export function asAccessTokenClaims(claims: JwtTimes & Record<string, unknown>):
   if (!isString(aud) || !isStringList(amr) || !isString(sub) || !isString(tid) || !isString(jti)) {
     throw new JwtError('malformed', 'The token is not an access token.');
   }
-  return claims as unknown as AccessTokenClaims;
+  return { ...claims, aud, amr, sub, tid, jti };
 }
