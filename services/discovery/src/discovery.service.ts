@@ -1,16 +1,17 @@
 import { eventSubject, inventoryReportSubject } from '@lm/messaging';
 import { defineService, milliseconds } from '@lm/service-kit';
-import { InventoryDescriptions } from '../application/inventory-descriptions.queries';
-import { InventoryReports } from '../application/inventory-reports';
-import { inventoryResourcesProjection } from '../application/inventory-resources.projection';
-import { InventorySweep } from '../application/inventory-sweep';
-import { InventoryQueries } from '../application/inventory.queries';
-import { InventoryScopes, ServiceSettingsConsumer } from '../application/service-settings';
-import { discoveryMigrations } from './database/migrations';
-import { DISCOVERY_SCHEMA } from './database/schema';
-import { InventoryDescriptionController } from './inventory-description.controller';
-import { InventoryReportEndpoint } from './inventory-report.endpoint';
-import { InventoryController } from './inventory.controller';
+import { InventoryDescriptions } from './application/inventory-description.queries';
+import { InventoryReports } from './application/inventory-resource.commands';
+import { inventoryResourcesProjection } from './application/inventory-resource.projection';
+import { InventorySweep } from './application/inventory-resource.sweep';
+import { InventoryQueries } from './application/inventory-resource.queries';
+import { InventoryScopes } from './application/inventory-scope.queries';
+import { ServiceSettingsConsumer } from './application/service-settings.consumer';
+import { discoveryMigrations } from './infra/migrations';
+import { DISCOVERY_SCHEMA } from './schema';
+import { InventoryDescriptionController } from './infra/inventory-description.controller';
+import { InventoryReportEndpoint } from './infra/inventory-report.endpoint';
+import { InventoryController } from './infra/inventory.controller';
 
 /** Discovery's own settings (besides those every service reads). */
 export const discoverySettings = {

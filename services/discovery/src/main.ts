@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@lm/service-kit';
-import { DiscoveryModule } from './infra/discovery.module';
+import { DiscoveryModule } from './discovery.service';
 
 void runService(DiscoveryModule);

@@ -3,11 +3,11 @@ import type { Caller } from '@lm/contracts';
 import { openServiceStorageOf, type Clock, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InventoryReports } from '../src/application/inventory-reports';
-import { InventorySweep } from '../src/application/inventory-sweep';
-import { InventoryQueries } from '../src/application/inventory.queries';
-import { InventoryScopes } from '../src/application/service-settings';
-import { DiscoveryModule } from '../src/infra/discovery.module';
+import { InventoryReports } from '../src/application/inventory-resource.commands';
+import { InventorySweep } from '../src/application/inventory-resource.sweep';
+import { InventoryQueries } from '../src/application/inventory-resource.queries';
+import { InventoryScopes } from '../src/application/inventory-scope.queries';
+import { DiscoveryModule } from '../src/discovery.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const DAY = 24 * 3600_000;

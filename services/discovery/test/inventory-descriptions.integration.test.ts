@@ -2,11 +2,11 @@ import type { Extensions } from '@lm/api-model';
 import { resourceArn, type Caller } from '@lm/contracts';
 import { openServiceStorageOf, type Clock, type ServiceStorage } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InventoryDescriptions } from '../src/application/inventory-descriptions.queries';
-import { InventoryReports } from '../src/application/inventory-reports';
-import { InventorySweep } from '../src/application/inventory-sweep';
-import { InventoryScopes } from '../src/application/service-settings';
-import { DiscoveryModule } from '../src/infra/discovery.module';
+import { InventoryDescriptions } from '../src/application/inventory-description.queries';
+import { InventoryReports } from '../src/application/inventory-resource.commands';
+import { InventorySweep } from '../src/application/inventory-resource.sweep';
+import { InventoryScopes } from '../src/application/inventory-scope.queries';
+import { DiscoveryModule } from '../src/discovery.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const DAY = 24 * 3600_000;

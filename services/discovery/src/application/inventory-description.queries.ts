@@ -9,9 +9,10 @@ import {
 import type { Kysely } from 'kysely';
 import { inventoryResourceStream } from '../domain/inventory-resource/decide';
 import type { InventoryResourceEvent } from '../domain/inventory-resource/events';
-import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
+import { DISCOVERY_SCHEMA } from '../schema';
+import type { InventoryResourceViews } from './inventory-resource.views';
 import { KEY_COLUMNS } from './resource-key';
-import { InventoryScopes } from './service-settings';
+import { InventoryScopes } from './inventory-scope.queries';
 import { DATABASE, EVENT_STORE } from '@lm/service-kit';
 
 /** The most resources one question may name. */
@@ -24,10 +25,10 @@ const MAX_RESOURCES = 100;
  */
 @Injectable()
 export class InventoryDescriptions {
-  private readonly db: Kysely<DiscoveryDatabase>;
+  private readonly db: Kysely<InventoryResourceViews>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<DiscoveryDatabase>,
+    @Inject(DATABASE) db: Kysely<InventoryResourceViews>,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly scopes: InventoryScopes,
   ) {

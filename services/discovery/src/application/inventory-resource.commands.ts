@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { apiModels, validateInput, validationMessage, type Extensions } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { resourceArn } from '@lm/contracts';
+import { resourceArn, validation } from '@lm/contracts';
 import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { inventoryResourceDecider, inventoryResourceStream } from '../domain/inventory-resource/decide';
-import { reportValidation } from '../domain/inventory-resource/errors';
 import type { ResourceIdentity } from '../domain/inventory-resource/events';
 import { stateFitsType } from '../domain/inventory-resource/resource-types';
 import { observedAtOf, toReportedAttributes } from './reported-resource';
@@ -27,12 +26,12 @@ export class InventoryReports {
     // The gateway has checked a request against the model already; a report published on NATS has
     // had no gateway in front of it, so it is checked here against the same model.
     const issues = validateInput(EXTENSIONS, EXTENSIONS.operations.ReportResources.input!, body);
-    if (issues.length > 0) throw reportValidation(validationMessage(issues));
+    if (issues.length > 0) throw validation(validationMessage(issues));
     const { Resources: resources } = body as Extensions.ReportResourcesRequest;
     // Every resource is checked before any is stored: one misfit refuses the whole report.
     resources.forEach((resource, index) => {
       if (!stateFitsType(resource.ResourceType, resource.State)) {
-        throw reportValidation(
+        throw validation(
           `Resources[${index}].State ${resource.State} is not a state of a ${resource.ResourceType} resource.`,
         );
       }

@@ -7,9 +7,10 @@ import {
   isListed,
   type InventoryResourceState,
 } from '../domain/inventory-resource/inventory-resource';
-import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
+import { DISCOVERY_SCHEMA } from '../schema';
+import type { InventoryResourceViews } from './inventory-resource.views';
 
-type Db = Transaction<DiscoveryDatabase>;
+type Db = Transaction<InventoryResourceViews>;
 
 function byKey(db: Db, key: ResourceIdentity) {
   return db
@@ -36,7 +37,7 @@ async function stateBefore(
  * identity, which is the row's key; rows remember the stream version they reflect, so replays
  * change nothing.
  */
-export const inventoryResourcesProjection = defineProjection<InventoryResourceEvent, DiscoveryDatabase>()({
+export const inventoryResourcesProjection = defineProjection<InventoryResourceEvent, InventoryResourceViews>()({
   name: 'inventory-resources',
   eventTypes: INVENTORY_RESOURCE_EVENT_TYPES,
   async handle(events, trx) {

@@ -4,11 +4,12 @@ import type { Caller } from '@lm/contracts';
 import { DATABASE, pageOf } from '@lm/service-kit';
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { parseInventoryFilters, type InventoryCriterion } from '../domain/inventory-filters';
-import { invalidParameter } from '../domain/inventory-resource/errors';
+import { invalidParameterValue } from '@lm/contracts';
 import type { InventoryResource } from '../domain/inventory-resource/inventory-resource';
-import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
+import { DISCOVERY_SCHEMA } from '../schema';
+import type { InventoryResourceViews } from './inventory-resource.views';
 import { afterKey, inKeyOrder, isResourceKey, KEY_COLUMNS, keyOf, type ResourceKey } from './resource-key';
-import { InventoryScopes } from './service-settings';
+import { InventoryScopes } from './inventory-scope.queries';
 
 const PAGE_RULES = { defaultSize: 100, maxSize: 100 };
 
@@ -76,10 +77,10 @@ function toResourceInventory(r: InventoryResource): LicenseManager.ResourceInven
 
 @Injectable()
 export class InventoryQueries {
-  private readonly db: Kysely<DiscoveryDatabase>;
+  private readonly db: Kysely<InventoryResourceViews>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<DiscoveryDatabase>,
+    @Inject(DATABASE) db: Kysely<InventoryResourceViews>,
     private readonly scopes: InventoryScopes,
   ) {
     this.db = db.withSchema(DISCOVERY_SCHEMA);
@@ -92,7 +93,7 @@ export class InventoryQueries {
   ): Promise<LicenseManager.ListResourceInventoryResponse> {
     const page = pageOf<PageKey>(caller.accountId, input, PAGE_RULES);
     const after = page.after;
-    if (after && !isResourceKey(after.key)) throw invalidParameter('The NextToken is not valid.');
+    if (after && !isResourceKey(after.key)) throw invalidParameterValue('The NextToken is not valid.');
     const scope = await this.scopes.of(caller);
     const criteria = parseInventoryFilters(input.Filters, { crossAccount: scope.crossAccount });
     let query = this.db

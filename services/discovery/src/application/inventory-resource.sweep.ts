@@ -4,7 +4,8 @@ import { CLOCK, DATABASE, EVENT_STORE, type Clock, type Sweep } from '@lm/servic
 import type { Kysely } from 'kysely';
 import { inventoryResourceDecider, inventoryResourceStream } from '../domain/inventory-resource/decide';
 import { INACTIVE_AFTER_MS } from '../domain/inventory-resource/inventory-resource';
-import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
+import { DISCOVERY_SCHEMA } from '../schema';
+import type { InventoryResourceViews } from './inventory-resource.views';
 import { afterKey, inKeyOrder, KEY_COLUMNS, keyOf, type ResourceKey } from './resource-key';
 
 const BATCH = 200;
@@ -18,10 +19,10 @@ const logger = new Logger('InventorySweep');
  */
 @Injectable()
 export class InventorySweep implements Sweep {
-  private readonly db: Kysely<DiscoveryDatabase>;
+  private readonly db: Kysely<InventoryResourceViews>;
 
   constructor(
-    @Inject(DATABASE) db: Kysely<DiscoveryDatabase>,
+    @Inject(DATABASE) db: Kysely<InventoryResourceViews>,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {

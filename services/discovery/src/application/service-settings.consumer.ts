@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DomainEventMessage, InventoryViewer, ServiceSettingsUpdatedData } from '@lm/contracts';
-import { DATABASE, REGION, type EventConsumer } from '@lm/service-kit';
-import type { Kysely, Transaction } from 'kysely';
-import { DISCOVERY_SCHEMA, type DiscoveryDatabase } from '../infra/database/schema';
+import type { DomainEventMessage, ServiceSettingsUpdatedData } from '@lm/contracts';
+import { REGION, type EventConsumer } from '@lm/service-kit';
+import type { Transaction } from 'kysely';
+import { DISCOVERY_SCHEMA } from '../schema';
+import type { ServiceSettingsViews } from './service-settings.views';
 
 const logger = new Logger('ServiceSettings');
 
@@ -28,7 +29,7 @@ export class ServiceSettingsConsumer implements EventConsumer {
       organization_integration: data.organizationIntegration === true,
       recorded_at: event.recordedAt,
     };
-    await (trx as Transaction<DiscoveryDatabase>)
+    await (trx as Transaction<ServiceSettingsViews>)
       .withSchema(DISCOVERY_SCHEMA)
       .insertInto('service_settings')
       .values({ account_id: data.accountId, region: data.region ?? this.deploymentRegion, ...values })
@@ -39,42 +40,5 @@ export class ServiceSettingsConsumer implements EventConsumer {
           .where('service_settings.recorded_at', '<=', new Date(event.recordedAt)),
       )
       .execute();
-  }
-}
-
-/** The accounts whose resources a caller sees, and whether that is the cross-account view. */
-export interface InventoryScope {
-  accountIds: string[];
-  crossAccount: boolean;
-}
-
-@Injectable()
-export class InventoryScopes {
-  private readonly db: Kysely<DiscoveryDatabase>;
-
-  constructor(@Inject(DATABASE) db: Kysely<DiscoveryDatabase>) {
-    this.db = db.withSchema(DISCOVERY_SCHEMA);
-  }
-
-  /**
-   * An account sees its own resources. The management account sees its organization's once it
-   * has integrated with the organization and enabled cross-account discovery in the caller's
-   * Region (licensing's UpdateServiceSettings).
-   */
-  async of(caller: InventoryViewer): Promise<InventoryScope> {
-    const own: InventoryScope = { accountIds: [caller.accountId], crossAccount: false };
-    const organization = caller.organization;
-    if (organization?.managementAccountId !== caller.accountId || !organization.memberAccountIds) return own;
-    const settings = await this.db
-      .selectFrom('service_settings')
-      .selectAll()
-      .where('account_id', '=', caller.accountId)
-      .where('region', '=', caller.region)
-      .executeTakeFirst();
-    const enabled =
-      settings?.enable_cross_accounts_discovery &&
-      settings.organization_integration &&
-      (settings.organization_id === null || settings.organization_id === organization.id);
-    return enabled ? { accountIds: organization.memberAccountIds, crossAccount: true } : own;
   }
 }

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { filterLimitExceeded, invalidParameter } from './inventory-resource/errors';
+import { filterLimitExceeded, invalidParameterValue } from '@lm/contracts';
 
 export type FilterCondition = LicenseManager.InventoryFilterCondition;
 
@@ -48,13 +48,13 @@ function criterionOf(filter: LicenseManager.InventoryFilter, options: FilterOpti
   const { Name: name, Condition: condition, Value: value } = filter;
   const allowed = conditionsOf(name, options);
   if (!allowed) {
-    throw invalidParameter(
+    throw invalidParameterValue(
       `Filter name ${name} is not supported. Supported: ${[...Object.keys(CONDITIONS), 'tag:<key>'].join(', ')}.`,
     );
   }
   if (!allowed.includes(condition)) {
     const crossAccountOnly = name.startsWith(TAG_PREFIX) && condition === 'NOT_EQUALS';
-    throw invalidParameter(
+    throw invalidParameterValue(
       crossAccountOnly
         ? `Filter ${name} takes NOT_EQUALS only with cross-account discovery enabled.`
         : `Filter ${name} takes the condition ${allowed.join(' or ')}, not ${condition}.`,
@@ -62,15 +62,15 @@ function criterionOf(filter: LicenseManager.InventoryFilter, options: FilterOpti
   }
   if (name.startsWith(TAG_PREFIX)) {
     const key = name.slice(TAG_PREFIX.length);
-    if (key.length === 0) throw invalidParameter('A tag filter names its key: tag:<key>.');
+    if (key.length === 0) throw invalidParameterValue('A tag filter names its key: tag:<key>.');
     return { field: 'tag', key, condition, value };
   }
-  if (value === undefined || value === '') throw invalidParameter(`Filter ${name} needs a value.`);
+  if (value === undefined || value === '') throw invalidParameterValue(`Filter ${name} needs a value.`);
   if (name === 'license_included' && !LICENSE_INCLUDED_VALUES.includes(value)) {
-    throw invalidParameter(`Filter license_included takes ${LICENSE_INCLUDED_VALUES.join(', ')}, not ${value}.`);
+    throw invalidParameterValue(`Filter license_included takes ${LICENSE_INCLUDED_VALUES.join(', ')}, not ${value}.`);
   }
   if (name === 'account_id' && !/^\d{12}$/.test(value))
-    throw invalidParameter(`Filter account_id takes a 12-digit account ID, not ${value}.`);
+    throw invalidParameterValue(`Filter account_id takes a 12-digit account ID, not ${value}.`);
   return { field: name as keyof typeof CONDITIONS, condition, value };
 }
 

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { DescribeInventoryResourcesRequest } from '@lm/contracts';
 import { operationSubject } from '@lm/messaging';
-import { InventoryDescriptions } from '../application/inventory-descriptions.queries';
+import { InventoryDescriptions } from '../application/inventory-description.queries';
 
 /** The internal operation other services ask over NATS (no client calls it through the gateway). */
 @Controller()

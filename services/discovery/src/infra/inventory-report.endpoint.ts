@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AwsError } from '@lm/contracts';
 import { REGION, type NatsEndpoint } from '@lm/service-kit';
 import { headers, JSONCodec, type Msg } from 'nats';
-import { InventoryReports } from '../application/inventory-reports';
+import { InventoryReports } from '../application/inventory-resource.commands';
 
 const codec = JSONCodec();
 const logger = new Logger('InventoryReports');

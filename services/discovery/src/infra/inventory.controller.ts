@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { operations, type Request } from '@lm/service-kit';
-import { InventoryReports } from '../application/inventory-reports';
-import { InventoryQueries } from '../application/inventory.queries';
+import { InventoryReports } from '../application/inventory-resource.commands';
+import { InventoryQueries } from '../application/inventory-resource.queries';
 
 const { subject } = operations('discovery');
 

@@ -41,11 +41,28 @@ export function mergeReport(current: ResourceAttributes | undefined, reported: R
   };
 }
 
-const ATTRIBUTE_NAMES = ['state', ...Object.keys(NOTHING_REPORTED)] as (keyof ResourceAttributes)[];
-
-/** Only the attributes of a resource (its identity and bookkeeping left out). */
+/** Only the attributes of a resource (its identity and bookkeeping left out), in one key order. */
 export function attributesOf(resource: ResourceAttributes): ResourceAttributes {
-  return Object.fromEntries(ATTRIBUTE_NAMES.map((name) => [name, resource[name]])) as unknown as ResourceAttributes;
+  const { state, platform, platformVersion, usageOperation, instanceType, vCpuCount, coreCount, socketCount } =
+    resource;
+  const { threadsPerCore, tenancy, hostId, amiId, licenseIncluded, tags, applications } = resource;
+  return {
+    state,
+    platform,
+    platformVersion,
+    usageOperation,
+    instanceType,
+    vCpuCount,
+    coreCount,
+    socketCount,
+    threadsPerCore,
+    tenancy,
+    hostId,
+    amiId,
+    licenseIncluded,
+    tags,
+    applications,
+  };
 }
 
 /** Canonical attributes compare equal exactly when their JSON is equal. */

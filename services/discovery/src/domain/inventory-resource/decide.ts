@@ -1,7 +1,7 @@
 import type { Decider } from '@lm/event-store';
 import { mergeReport, sameAttributes } from './attributes';
 import type { InventoryResourceCommand } from './commands';
-import { reportValidation } from './errors';
+import { validation } from '@lm/contracts';
 import type { InventoryResourceEvent, ResourceIdentity } from './events';
 import {
   evolveInventoryResource,
@@ -33,7 +33,7 @@ function observe(
 ): InventoryResourceEvent[] {
   const { resource, attributes, observedAt } = command;
   if (!stateFitsType(resource.resourceType, attributes.state)) {
-    throw reportValidation(`State ${attributes.state} is not a state of a ${resource.resourceType} resource.`);
+    throw validation(`State ${attributes.state} is not a state of a ${resource.resourceType} resource.`);
   }
   const at = observedAt.toISOString();
   if (state.status === 'unknown') {
