@@ -7,7 +7,7 @@ import {
 import { createEventStore, rebuildProjection } from '@lm/event-store';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Client, Pool } from 'pg';
-import { licenseConfigurationsProjection } from '../../services/licensing/src/application/license-configurations.projection';
+import { licenseConfigurationsProjection } from '../../services/licensing/src/configurations/application/license-configuration.projection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
 import { isUnanswered, killAndRestart, LoadRecord, unansweredOutside } from '../support/crash';

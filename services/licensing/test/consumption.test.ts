@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LicenseConfigurationAggregate } from '../src/domain/license-configuration/license-configuration';
-import type { CountingType } from '../src/domain/license-configuration/license-rules';
-import { consumptionOf } from '../src/domain/license-specifications/consumption';
-import type { ResourceFacts } from '../src/domain/resources/resource';
+import type { LicenseConfigurationAggregate } from '../src/configurations/domain/license-configuration';
+import type { CountingType } from '../src/configurations/domain/license-rules';
+import { consumptionOf } from '../src/specifications/domain/consumption';
+import type { ResourceFacts } from '../src/shared/resource';
 
 const configuration = (countingType: CountingType, rules: string[]): LicenseConfigurationAggregate => ({
   id: 'lic-1',

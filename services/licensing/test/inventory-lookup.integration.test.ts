@@ -7,10 +7,10 @@ import {
 } from '@lm/contracts';
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { InventoryDirectory } from '../src/application/inventory-directory';
-import { InventoryLookup } from '../src/application/inventory-lookup';
-import { applyInventoryEvent } from '../src/application/inventory.projection';
-import { LicensingModule } from '../src/infra/licensing.module';
+import type { InventoryDirectory } from '../src/specifications/application/inventory-directory';
+import { InventoryLookup } from '../src/specifications/application/inventory-lookup';
+import { applyInventoryEvent } from '../src/specifications/application/inventory-copy';
+import { LicensingModule } from '../src/licensing.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const OWNER = '111111111111';

@@ -1,8 +1,8 @@
 import { DeciderSpecification } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
-import type { LicenseConfigurationCommand } from '../src/domain/license-configuration/commands';
-import { licenseConfigurationDecider as decider } from '../src/domain/license-configuration/decide';
-import type { LicenseConfigurationEvent } from '../src/domain/license-configuration/events';
+import type { LicenseConfigurationCommand } from '../src/configurations/domain/commands';
+import { licenseConfigurationDecider as decider } from '../src/configurations/domain/decide';
+import type { LicenseConfigurationEvent } from '../src/configurations/domain/events';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const arn = 'arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-00000000000000000000000000000001';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLicenseRules, type CountingType } from '../src/domain/license-configuration/license-rules';
+import { parseLicenseRules, type CountingType } from '../src/configurations/domain/license-rules';
 
 /** The guide's table: which rule is available for which counting type. */
 const TABLE: Record<string, { value: string; types: CountingType[] }> = {

@@ -1,10 +1,10 @@
 import { DeciderSpecification, type Decider } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
-import { licenseConfigurationDecider } from '../src/domain/license-configuration/decide';
-import type { LicenseConfigurationEvent } from '../src/domain/license-configuration/events';
-import type { LicenseConfigurationState } from '../src/domain/license-configuration/license-configuration';
-import { decideResourceChange } from '../src/domain/license-specifications/resource-lifecycle';
-import type { ResourceFacts } from '../src/domain/resources/resource';
+import { licenseConfigurationDecider } from '../src/configurations/domain/decide';
+import type { LicenseConfigurationEvent } from '../src/configurations/domain/events';
+import type { LicenseConfigurationState } from '../src/configurations/domain/license-configuration';
+import { decideResourceChange } from '../src/specifications/domain/resource-lifecycle';
+import type { ResourceFacts } from '../src/shared/resource';
 
 const DAY = 24 * 60 * 60 * 1000;
 const t0 = new Date('2026-03-01T00:00:00Z');

@@ -1,0 +1,42 @@
+import { defineGuard } from '@lm/event-store';
+import { sql } from 'kysely';
+import { resourceLimitExceeded } from '../domain/errors';
+import type { LicenseConfigurationEvent } from '../domain/events';
+import { LICENSING_SCHEMA } from '../../shared/schema';
+import type { LicenseConfigurationViews } from './license-configuration.views';
+
+/**
+ * Counts configurations per account and region, and enforces the quota (the guide: 25 per
+ * Region, adjustable like an AWS service quota). It runs in the append's transaction: the
+ * counter row's lock orders concurrent creates of one account, and a create that would pass
+ * the quota throws, which rolls its append back. So the quota holds under any load.
+ */
+export function licenseConfigurationQuotaGuard(quota: number) {
+  return defineGuard<LicenseConfigurationEvent, LicenseConfigurationViews>()({
+    name: 'license-configuration-quota',
+    eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationDeleted'],
+    async handle(events, trx) {
+      const db = trx.withSchema(LICENSING_SCHEMA);
+      for (const event of events) {
+        const { ownerAccountId, region } = event.data;
+        const delta = event.type === 'LicenseConfigurationCreated' ? 1 : -1;
+        const row = await db
+          .insertInto('license_configuration_counts')
+          .values({ owner_account_id: ownerAccountId, region, count: delta })
+          .onConflict((oc) =>
+            oc
+              .columns(['owner_account_id', 'region'])
+              .doUpdateSet({ count: sql`license_configuration_counts.count + ${delta}` }),
+          )
+          .returning('count')
+          .executeTakeFirstOrThrow();
+        if (delta > 0 && row.count > quota) {
+          throw resourceLimitExceeded(`An account can have at most ${quota} license configurations in a Region.`);
+        }
+      }
+    },
+    async truncate(db) {
+      await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_configuration_counts').execute();
+    },
+  });
+}

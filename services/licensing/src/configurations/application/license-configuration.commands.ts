@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LicenseManager } from '@lm/api-model';
+import { handleCommand, type EventStore } from '@lm/event-store';
+import type { Caller } from '@lm/contracts';
+import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
+import { licenseConfigurationArn, newLicenseConfigurationId, parseLicenseConfigurationArn } from '../domain/arn';
+import type { LicenseConfigurationCommand } from '../domain/commands';
+import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/decide';
+import { invalidParameter, licenseConfigurationNotFound } from '../domain/errors';
+import { hasExclusionRules } from '../domain/product-matching';
+import { ResourceLifecycle } from '../../specifications/application/resource-lifecycle.commands';
+import { ServiceSettingsHandlers } from '../../settings/application/service-settings.commands';
+
+type TargetedCommand = Extract<LicenseConfigurationCommand, { arn: string }>;
+type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
+
+@Injectable()
+export class LicenseConfigurationCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly settings: ServiceSettingsHandlers,
+    private readonly lifecycle: ResourceLifecycle,
+  ) {}
+
+  async create(
+    caller: Caller,
+    input: LicenseManager.CreateLicenseConfigurationRequest,
+  ): Promise<LicenseManager.CreateLicenseConfigurationResponse> {
+    await this.assertExclusionRulesAllowed(caller, input.ProductInformationList);
+    const id = newLicenseConfigurationId();
+    const arn = licenseConfigurationArn(caller.region, caller.accountId, id);
+    await handleCommand(
+      this.store,
+      licenseConfigurationStream(id),
+      licenseConfigurationDecider,
+      {
+        type: 'CreateLicenseConfiguration',
+        id,
+        arn,
+        accountId: caller.accountId,
+        region: caller.region,
+        now: this.clock.now(),
+        input,
+      },
+      { assumeNewStream: true },
+    );
+    if (input.ProductInformationList?.length) await this.lifecycle.onProductInformationChanged(arn);
+    return { LicenseConfigurationArn: arn };
+  }
+
+  async update(caller: Caller, input: LicenseManager.UpdateLicenseConfigurationRequest): Promise<void> {
+    await this.assertExclusionRulesAllowed(caller, input.ProductInformationList);
+    await this.onExisting(caller, input.LicenseConfigurationArn, {
+      type: 'UpdateLicenseConfiguration',
+      now: this.clock.now(),
+      input,
+    });
+    if (input.ProductInformationList !== undefined || input.LicenseConfigurationStatus === 'AVAILABLE') {
+      await this.lifecycle.onProductInformationChanged(input.LicenseConfigurationArn);
+    }
+  }
+
+  /** The guide: exclusion rules (AccountId, Tag) need cross-account discovery; single accounts cannot add them. */
+  private async assertExclusionRulesAllowed(
+    caller: Caller,
+    products: LicenseManager.ProductInformation[] | undefined,
+  ): Promise<void> {
+    if (!products || !hasExclusionRules(products)) return;
+    if (!(await this.settings.settingsOf(caller.accountId, caller.region)).enableCrossAccountsDiscovery) {
+      throw invalidParameter(
+        'Exclusion rules (AccountId, Tag) need cross-account discovery, which this account has not enabled.',
+      );
+    }
+  }
+
+  async delete(caller: Caller, arn: string): Promise<void> {
+    await this.onExisting(caller, arn, { type: 'DeleteLicenseConfiguration', now: this.clock.now() });
+  }
+
+  async tag(caller: Caller, arn: string, tags: LicenseManager.Tag[]): Promise<void> {
+    await this.onExisting(caller, arn, { type: 'TagLicenseConfiguration', tags });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    await this.onExisting(caller, arn, { type: 'UntagLicenseConfiguration', tagKeys });
+  }
+
+  /** Runs a command on the configuration an ARN names; an ARN of another region or account names none. */
+  private async onExisting(
+    caller: Caller,
+    arn: string,
+    command: DistributiveOmit<TargetedCommand, 'arn' | 'accountId'>,
+  ) {
+    const parts = parseLicenseConfigurationArn(arn);
+    if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId)
+      throw licenseConfigurationNotFound(arn);
+    await handleCommand(this.store, licenseConfigurationStream(parts.id), licenseConfigurationDecider, {
+      ...command,
+      arn,
+      accountId: caller.accountId,
+    } as TargetedCommand);
+  }
+}

@@ -1,0 +1,82 @@
+import { defineProjection, type Recorded } from '@lm/event-store';
+import type { Transaction } from 'kysely';
+import type { LicenseConfigurationEvent } from '../domain/events';
+import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '../domain/decide';
+import { evolveLicenseConfiguration, type LicenseConfigurationState } from '../domain/license-configuration';
+import { LICENSING_SCHEMA } from '../../shared/schema';
+import type { LicenseConfigurationViews } from './license-configuration.views';
+
+/**
+ * The configuration's state before an event, from its row. A creation is a stream's first event,
+ * so there is nothing to read for it (the upsert's version guard covers a replay).
+ */
+async function stateBefore(
+  db: Transaction<LicenseConfigurationViews>,
+  id: string,
+  event: Recorded<LicenseConfigurationEvent>,
+): Promise<LicenseConfigurationState | 'already-applied'> {
+  if (event.type === 'LicenseConfigurationCreated') return { status: 'absent' };
+  const row = await db
+    .selectFrom('license_configurations')
+    .select(['version', 'document'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (row && row.version >= event.streamVersion) return 'already-applied';
+  return row ? { status: 'present', configuration: { ...row.document, associations: {} } } : { status: 'absent' };
+}
+
+/**
+ * The license_configurations view: each row is the configuration's settings folded with the
+ * domain's own evolve, so the view cannot drift from what the aggregate decides on. Rows remember
+ * the stream version they reflect, which makes replays and redeliveries harmless. Associations are
+ * not in the row (a configuration admitting every launch would rewrite an ever larger row).
+ */
+export const licenseConfigurationsProjection = defineProjection<LicenseConfigurationEvent, LicenseConfigurationViews>()(
+  {
+    name: 'license-configurations',
+    // The settings only: associations and consumption are kept by the associations projection.
+    eventTypes: [
+      'LicenseConfigurationCreated',
+      'LicenseConfigurationUpdated',
+      'LicenseConfigurationTagged',
+      'LicenseConfigurationUntagged',
+      'LicenseConfigurationDeleted',
+    ],
+    async handle(events, trx) {
+      const db = trx.withSchema(LICENSING_SCHEMA);
+      for (const event of events) {
+        if (!isLicenseConfigurationStream(event.streamName)) continue;
+        const id = licenseConfigurationIdOfStream(event.streamName);
+        const before = await stateBefore(db, id, event);
+        if (before === 'already-applied') continue;
+        const after = evolveLicenseConfiguration(before, event);
+        if (after.status !== 'present') {
+          await db.deleteFrom('license_configurations').where('id', '=', id).execute();
+          continue;
+        }
+        const { associations: _none, ...c } = after.configuration;
+        const values = {
+          owner_account_id: c.ownerAccountId,
+          region: c.region,
+          counting_type: c.countingType,
+          hard_limit: c.hardLimit,
+          status: c.status,
+          created_at: c.createdAt,
+          version: event.streamVersion,
+          document: JSON.stringify(c),
+        };
+        await db
+          .insertInto('license_configurations')
+          .values({ id, ...values })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet(values).where('license_configurations.version', '<', event.streamVersion),
+          )
+          .execute();
+      }
+    },
+    async truncate(db) {
+      await db.withSchema(LICENSING_SCHEMA).deleteFrom('license_configurations').execute();
+    },
+  },
+);

@@ -1,0 +1,156 @@
+import type { Decider } from '@lm/event-store';
+import { mergeTags, validateTagList } from './tags';
+import type { LicenseConfigurationCommand } from './commands';
+import { invalidParameter, licenseConfigurationNotFound } from './errors';
+import type { LicenseConfigurationEvent, LicenseConfigurationSettings } from './events';
+import {
+  evolveLicenseConfiguration,
+  initialLicenseConfigurationState,
+  type LicenseConfigurationAggregate,
+  type LicenseConfigurationState,
+} from './license-configuration';
+import { assertOnlyAffinityChanged, parseLicenseRules } from './license-rules';
+import { validateProductInformation } from './product-information';
+
+function assertSettings(
+  settings: LicenseConfigurationSettings,
+  countingType: LicenseConfigurationAggregate['countingType'],
+): void {
+  if (settings.name.trim().length === 0) throw invalidParameter('Name must not be empty.');
+  if (
+    settings.licenseCount !== undefined &&
+    (!Number.isSafeInteger(settings.licenseCount) || settings.licenseCount < 0)
+  ) {
+    throw invalidParameter('LicenseCount must be a non-negative integer.');
+  }
+  if (settings.hardLimit && settings.licenseCount === undefined) {
+    throw invalidParameter('LicenseCountHardLimit needs a LicenseCount to enforce.');
+  }
+  if (
+    settings.licenseExpiry !== undefined &&
+    (!Number.isSafeInteger(settings.licenseExpiry) || settings.licenseExpiry <= 0)
+  ) {
+    throw invalidParameter('LicenseExpiry must be a positive Unix timestamp.');
+  }
+  parseLicenseRules(settings.rules, countingType);
+  validateProductInformation(settings.productInformationList, {
+    countingType,
+    rules: settings.rules,
+    hardLimit: settings.hardLimit,
+  });
+}
+
+function ownedConfiguration(
+  state: LicenseConfigurationState,
+  target: { arn: string; accountId: string },
+): LicenseConfigurationAggregate {
+  if (state.status !== 'present' || state.configuration.ownerAccountId !== target.accountId) {
+    throw licenseConfigurationNotFound(target.arn);
+  }
+  return state.configuration;
+}
+
+/** Only the members the request sets, so that an update event records what changed. */
+function requestedChanges(
+  input: Extract<LicenseConfigurationCommand, { type: 'UpdateLicenseConfiguration' }>['input'],
+) {
+  const changes: Partial<LicenseConfigurationSettings> = {};
+  if (input.Name !== undefined) changes.name = input.Name;
+  if (input.Description !== undefined) changes.description = input.Description;
+  if (input.LicenseCount !== undefined) changes.licenseCount = input.LicenseCount;
+  if (input.LicenseCountHardLimit !== undefined) changes.hardLimit = input.LicenseCountHardLimit;
+  if (input.LicenseRules !== undefined) changes.rules = input.LicenseRules;
+  if (input.ProductInformationList !== undefined) changes.productInformationList = input.ProductInformationList;
+  if (input.DisassociateWhenNotFound !== undefined) changes.disassociateWhenNotFound = input.DisassociateWhenNotFound;
+  if (input.LicenseExpiry !== undefined) changes.licenseExpiry = input.LicenseExpiry;
+  if (input.LicenseConfigurationStatus !== undefined) changes.status = input.LicenseConfigurationStatus;
+  return changes;
+}
+
+export function decideLicenseConfiguration(
+  command: LicenseConfigurationCommand,
+  state: LicenseConfigurationState,
+): LicenseConfigurationEvent[] {
+  switch (command.type) {
+    case 'CreateLicenseConfiguration': {
+      if (state.status !== 'absent') throw invalidParameter(`License configuration ${command.id} already exists.`);
+      const { input } = command;
+      const settings: LicenseConfigurationSettings = {
+        name: input.Name,
+        description: input.Description,
+        licenseCount: input.LicenseCount,
+        hardLimit: input.LicenseCountHardLimit ?? false,
+        rules: input.LicenseRules ?? [],
+        productInformationList: input.ProductInformationList ?? [],
+        disassociateWhenNotFound: input.DisassociateWhenNotFound ?? false,
+        licenseExpiry: input.LicenseExpiry,
+        status: 'AVAILABLE',
+      };
+      assertSettings(settings, input.LicenseCountingType);
+      const tags = mergeTags({}, validateTagList(input.Tags ?? []));
+      return [
+        {
+          type: 'LicenseConfigurationCreated',
+          data: {
+            ...settings,
+            id: command.id,
+            arn: command.arn,
+            ownerAccountId: command.accountId,
+            region: command.region,
+            countingType: input.LicenseCountingType,
+            tags,
+            createdAt: command.now.toISOString(),
+          },
+        },
+      ];
+    }
+    case 'UpdateLicenseConfiguration': {
+      const current = ownedConfiguration(state, command);
+      const changes = requestedChanges(command.input);
+      if (changes.rules) assertOnlyAffinityChanged(current.rules, changes.rules, current.countingType);
+      assertSettings({ ...current, ...changes }, current.countingType);
+      return [{ type: 'LicenseConfigurationUpdated', data: { changes, updatedAt: command.now.toISOString() } }];
+    }
+    case 'TagLicenseConfiguration': {
+      const current = ownedConfiguration(state, command);
+      const tags = validateTagList(command.tags);
+      mergeTags(current.tags, tags);
+      return [{ type: 'LicenseConfigurationTagged', data: { tags } }];
+    }
+    case 'UntagLicenseConfiguration': {
+      const current = ownedConfiguration(state, command);
+      const present = command.tagKeys.filter((key) => key in current.tags);
+      return present.length === 0 ? [] : [{ type: 'LicenseConfigurationUntagged', data: { tagKeys: present } }];
+    }
+    case 'DeleteLicenseConfiguration': {
+      const { ownerAccountId, region, associations } = ownedConfiguration(state, command);
+      // The guide: every resource must be disassociated before a configuration can be deleted.
+      const associated = Object.keys(associations).length;
+      if (associated > 0)
+        throw invalidParameter(
+          `License configuration ${command.arn} is associated with ${associated} resource(s); disassociate them first.`,
+        );
+      return [
+        { type: 'LicenseConfigurationDeleted', data: { ownerAccountId, region, deletedAt: command.now.toISOString() } },
+      ];
+    }
+  }
+}
+
+export const licenseConfigurationDecider: Decider<
+  LicenseConfigurationCommand,
+  LicenseConfigurationEvent,
+  LicenseConfigurationState
+> = {
+  initialState: initialLicenseConfigurationState,
+  evolve: evolveLicenseConfiguration,
+  decide: decideLicenseConfiguration,
+};
+
+const STREAM_PREFIX = 'license-configuration-';
+
+export const licenseConfigurationStream = (id: string) => `${STREAM_PREFIX}${id}`;
+
+export const licenseConfigurationIdOfStream = (streamName: string) => streamName.slice(STREAM_PREFIX.length);
+
+export const isLicenseConfigurationStream = (streamName: string) => streamName.startsWith(STREAM_PREFIX);
