@@ -1,31 +1,17 @@
-import { CommandBatcher, type EventStore } from '@lm/event-store';
 import { eventSubject, operationSubject } from '@lm/messaging';
-import { defineService, EVENT_STORE, milliseconds, positiveInteger } from '@lm/service-kit';
-import { LicensingAggregateStates } from './specifications/application/license-specification.states';
-import { ConfigurationSharing } from './configurations/application/configuration-sharing.queries';
-import { INVENTORY_DIRECTORY } from './specifications/application/inventory-directory';
-import { InventoryLookup } from './specifications/application/inventory-lookup';
-import { InventoryConsumer } from './specifications/application/inventory.consumer';
-import { LaunchAdmission } from './specifications/application/launch-admission.commands';
-import { LicenseAffinitySweep } from './specifications/application/license-affinity.sweep';
+import { defineService, milliseconds, positiveInteger } from '@lm/service-kit';
 import { licenseConfigurationAssociationsProjection } from './configurations/application/license-configuration-associations.projection';
 import { licenseConfigurationQuotaGuard } from './configurations/application/license-configuration-quota.guard';
-import { LicenseConfigurationCommands } from './configurations/application/license-configuration.commands';
-import { LicenseConfigurationQueries } from './configurations/application/license-configuration.queries';
 import { licenseConfigurationsProjection } from './configurations/application/license-configuration.projection';
-import { LicenseSpecificationCommands } from './specifications/application/license-specification.commands';
-import { LicenseSpecificationQueries } from './specifications/application/license-specification.queries';
-import { ResourceLifecycle } from './specifications/application/resource-lifecycle.commands';
-import { ServiceSettingsHandlers } from './settings/application/service-settings.commands';
-import { serviceSettingsProjection } from './settings/application/service-settings.projection';
+import { ConfigurationsModule } from './configurations/configurations.module';
 import { licensingMigrations } from './licensing.migrations';
+import { serviceSettingsProjection } from './settings/application/service-settings.projection';
+import { SettingsModule } from './settings/settings.module';
 import { LICENSING_SCHEMA } from './shared/schema';
+import { InventoryConsumer } from './specifications/application/inventory.consumer';
+import { LicenseAffinitySweep } from './specifications/application/license-affinity.sweep';
 import { LaunchAdmissionEndpoint } from './specifications/infra/launch-admission.endpoint';
-import { LicenseConfigurationsController } from './configurations/infra/license-configurations.controller';
-import { LicenseSpecificationsController } from './specifications/infra/license-specifications.controller';
-import { NatsInventoryDirectory } from './specifications/infra/nats-inventory-directory';
-import { ServiceSettingsController } from './settings/infra/service-settings.controller';
-import { TagsController } from './configurations/infra/tags.controller';
+import { SpecificationsModule } from './specifications/specifications.module';
 
 /** Licensing's own settings (besides those every service reads). */
 export const licensingSettings = {
@@ -36,9 +22,12 @@ export const licensingSettings = {
 };
 
 /**
- * The licensing service: license configurations, associations and consumption, launch
- * admission and service settings. It keeps its copy of the inventory from discovery's events,
- * and ends due licence affinity holds on a schedule.
+ * The licensing service, as three slices, each a feature module with its own domain, application
+ * and infra: settings (service settings), configurations (license configurations, their
+ * associations and consumption, tags, the quota, sharing with the organization) and specifications
+ * (licence specifications of resources, resource lifecycle, automated discovery, launch admission).
+ * It keeps its copy of the inventory from discovery's events, and ends due licence affinity holds
+ * on a schedule.
  */
 export const LicensingModule = defineService({
   name: 'licensing',
@@ -52,24 +41,5 @@ export const LicensingModule = defineService({
   ],
   endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],
   schedules: [{ task: LicenseAffinitySweep, intervalMs: (config) => config.affinitySweepIntervalMs }],
-  controllers: [
-    LicenseConfigurationsController,
-    TagsController,
-    ServiceSettingsController,
-    LicenseSpecificationsController,
-  ],
-  providers: [
-    LaunchAdmission,
-    ResourceLifecycle,
-    ConfigurationSharing,
-    LicensingAggregateStates,
-    { provide: CommandBatcher, useFactory: (store: EventStore) => new CommandBatcher(store), inject: [EVENT_STORE] },
-    LicenseConfigurationCommands,
-    LicenseConfigurationQueries,
-    ServiceSettingsHandlers,
-    LicenseSpecificationCommands,
-    LicenseSpecificationQueries,
-    { provide: INVENTORY_DIRECTORY, useClass: NatsInventoryDirectory },
-    InventoryLookup,
-  ],
+  imports: [SettingsModule, ConfigurationsModule, SpecificationsModule],
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@lm/contracts';
-import { ServiceSettingsHandlers } from '../../settings/application/service-settings.commands';
+import { ServiceSettingsQueries } from '../../settings/application/service-settings.queries';
 
 /**
  * Which accounts' configurations a caller may see and consume. The guide: the management account
@@ -9,7 +9,7 @@ import { ServiceSettingsHandlers } from '../../settings/application/service-sett
  */
 @Injectable()
 export class ConfigurationSharing {
-  constructor(private readonly settings: ServiceSettingsHandlers) {}
+  constructor(private readonly settings: ServiceSettingsQueries) {}
 
   /** The caller's own account, and its management account when that shares with the organization. */
   async usableOwners(caller: Pick<Caller, 'accountId' | 'region' | 'organization'>): Promise<Set<string>> {

@@ -8,8 +8,8 @@ import type { LicenseConfigurationCommand } from '../domain/commands';
 import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/decide';
 import { invalidParameter, licenseConfigurationNotFound } from '../domain/errors';
 import { hasExclusionRules } from '../domain/product-matching';
-import { ResourceLifecycle } from '../../specifications/application/resource-lifecycle.commands';
-import { ServiceSettingsHandlers } from '../../settings/application/service-settings.commands';
+import { ServiceSettingsQueries } from '../../settings/application/service-settings.queries';
+import { PRODUCT_INFORMATION_CHANGES, type ProductInformationChanges } from './product-information-changes';
 
 type TargetedCommand = Extract<LicenseConfigurationCommand, { arn: string }>;
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
@@ -19,8 +19,8 @@ export class LicenseConfigurationCommands {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly settings: ServiceSettingsHandlers,
-    private readonly lifecycle: ResourceLifecycle,
+    private readonly settings: ServiceSettingsQueries,
+    @Inject(PRODUCT_INFORMATION_CHANGES) private readonly productInformation: ProductInformationChanges,
   ) {}
 
   async create(
@@ -45,7 +45,7 @@ export class LicenseConfigurationCommands {
       },
       { assumeNewStream: true },
     );
-    if (input.ProductInformationList?.length) await this.lifecycle.onProductInformationChanged(arn);
+    if (input.ProductInformationList?.length) await this.productInformation.onProductInformationChanged(arn);
     return { LicenseConfigurationArn: arn };
   }
 
@@ -57,7 +57,7 @@ export class LicenseConfigurationCommands {
       input,
     });
     if (input.ProductInformationList !== undefined || input.LicenseConfigurationStatus === 'AVAILABLE') {
-      await this.lifecycle.onProductInformationChanged(input.LicenseConfigurationArn);
+      await this.productInformation.onProductInformationChanged(input.LicenseConfigurationArn);
     }
   }
 

@@ -14,7 +14,7 @@ import { resourceSpecificationsStream } from '../domain/resource-specifications'
 import type { ResourceFacts } from '../../shared/resource';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from '../../configurations/application/license-configuration.views';
-import { LicensingAggregateStates } from './license-specification.states';
+import { LicenseSpecificationStates } from './license-specification.states';
 import { ConfigurationSharing } from '../../configurations/application/configuration-sharing.queries';
 import { InventoryLookup } from './inventory-lookup';
 
@@ -29,7 +29,7 @@ export class LicenseSpecificationCommands {
     @Inject(DATABASE) db: Kysely<LicenseConfigurationViews>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sharing: ConfigurationSharing,
-    private readonly aggregates: LicensingAggregateStates,
+    private readonly aggregates: LicenseSpecificationStates,
     private readonly batcher: CommandBatcher,
     private readonly inventory: InventoryLookup,
   ) {

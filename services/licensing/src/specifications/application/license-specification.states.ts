@@ -8,7 +8,7 @@ import { evolveResourceSpecifications } from '../domain/resource-specifications'
  * launch is brought up to date with its newest events instead of being folded from its first.
  */
 @Injectable()
-export class LicensingAggregateStates {
+export class LicenseSpecificationStates {
   readonly configurations = new AggregateStates(
     licenseConfigurationDecider.evolve,
     licenseConfigurationDecider.initialState,

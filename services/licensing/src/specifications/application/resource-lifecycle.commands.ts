@@ -14,9 +14,10 @@ import { matchesProductInformation } from '../../configurations/domain/product-m
 import type { LicenseConfiguration } from '../../configurations/domain/license-configuration';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from '../../configurations/application/license-configuration.views';
+import type { ProductInformationChanges } from '../../configurations/application/product-information-changes';
 import type { ServiceSettingsViews } from '../../settings/application/service-settings.views';
 import type { InventoryViews } from './inventory.views';
-import { LicensingAggregateStates } from './license-specification.states';
+import { LicenseSpecificationStates } from './license-specification.states';
 import { LicenseSpecificationCommands } from './license-specification.commands';
 
 /** Who asks for the operations the service runs by itself, in ListFailures. */
@@ -29,7 +30,7 @@ const AUTOMATIC = 'license-manager';
  * aggregates' state, so an inventory event applied twice changes nothing the second time.
  */
 @Injectable()
-export class ResourceLifecycle {
+export class ResourceLifecycle implements ProductInformationChanges {
   private readonly db: Kysely<LicenseConfigurationViews & ServiceSettingsViews & InventoryViews>;
 
   constructor(
@@ -37,7 +38,7 @@ export class ResourceLifecycle {
     @Inject(DATABASE) db: Kysely<LicenseConfigurationViews & ServiceSettingsViews & InventoryViews>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly specifications: LicenseSpecificationCommands,
-    private readonly aggregates: LicensingAggregateStates,
+    private readonly aggregates: LicenseSpecificationStates,
   ) {
     this.db = db.withSchema(LICENSING_SCHEMA);
   }

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { SettingsModule } from '../settings/settings.module';
+import { ConfigurationSharing } from './application/configuration-sharing.queries';
+import { LicenseConfigurationCommands } from './application/license-configuration.commands';
+import { LicenseConfigurationQueries } from './application/license-configuration.queries';
+import { LicenseConfigurationsController } from './infra/license-configurations.controller';
+import { TagsController } from './infra/tags.controller';
+
+/**
+ * License configurations: their rules and product information, tags, the quota per account and
+ * Region, sharing with the organization, and the association rows their events keep (consumption,
+ * ListAssociations, ListUsage, ListFailures read them).
+ */
+@Module({
+  imports: [SettingsModule],
+  controllers: [LicenseConfigurationsController, TagsController],
+  providers: [LicenseConfigurationCommands, LicenseConfigurationQueries, ConfigurationSharing],
+  exports: [LicenseConfigurationQueries, ConfigurationSharing],
+})
+export class ConfigurationsModule {}
