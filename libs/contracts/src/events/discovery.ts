@@ -1,4 +1,5 @@
 import type { Extensions } from '@lm/api-model';
+import type { DomainEventMessage } from './domain-event-message';
 
 /**
  * Events of the discovery service (lm.events.discovery.*), with the schema version of each type.
@@ -63,6 +64,16 @@ export type ResourceObservationRefreshedData = ResourceIdentity & { observedAt: 
 
 /** `ResourceInactivated`: not reported for 30 days. */
 export type ResourceInactivatedData = ResourceIdentity & { lastObservedAt: string; inactivatedAt: string };
+
+/** A discovery event as JetStream carries it (lm.events.discovery.*): its data known by its type. */
+export type DiscoveryEventMessage =
+  | (DomainEventMessage<ResourceObservedData> & { type: 'ResourceObserved' })
+  | (DomainEventMessage<ResourceObservationRefreshedData> & { type: 'ResourceObservationRefreshed' })
+  | (DomainEventMessage<ResourceInactivatedData> & { type: 'ResourceInactivated' });
+
+/** Narrows a message of lm.events.discovery.* by its type: the contract says which data each type carries. */
+export const isDiscoveryEvent = (event: DomainEventMessage<object>): event is DiscoveryEventMessage =>
+  event.type in DISCOVERY_EVENT_VERSIONS;
 
 /**
  * ARNs as AWS writes them for each resource type. An AMI's ARN names no account: images are

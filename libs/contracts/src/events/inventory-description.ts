@@ -1,6 +1,5 @@
 import type { AnonymousOperationRequest, Caller } from '../operation-request';
-import type { DomainEventMessage } from './domain-event-message';
-import type { ResourceInactivatedData, ResourceObservedData } from './discovery';
+import type { DiscoveryEventMessage } from './discovery';
 
 /**
  * Whose inventory is asked about: an account in a Region, and its organization (the management
@@ -20,10 +19,11 @@ export interface DescribeInventoryResourcesInput {
  */
 export type DescribeInventoryResourcesRequest = AnonymousOperationRequest<DescribeInventoryResourcesInput>;
 
-/** An inventory event as JetStream carries it. */
-export type InventoryEventMessage =
-  | (DomainEventMessage<ResourceObservedData> & { type: 'ResourceObserved' })
-  | (DomainEventMessage<ResourceInactivatedData> & { type: 'ResourceInactivated' });
+/** An inventory event as JetStream carries it: what tells a resource's present state. */
+export type InventoryEventMessage = Extract<
+  DiscoveryEventMessage,
+  { type: 'ResourceObserved' | 'ResourceInactivated' }
+>;
 
 /**
  * For each resource the viewer sees, the events that tell its present state, exactly as they are

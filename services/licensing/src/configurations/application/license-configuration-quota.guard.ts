@@ -1,6 +1,6 @@
 import { defineGuard } from '@lm/event-store';
 import { sql } from 'kysely';
-import { resourceLimitExceeded } from '../domain/errors';
+import { resourceLimitExceeded } from '@lm/contracts';
 import type { LicenseConfigurationEvent } from '../domain/events';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from './license-configuration.views';

@@ -6,7 +6,8 @@ import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { licenseConfigurationArn, newLicenseConfigurationId, parseLicenseConfigurationArn } from '../domain/arn';
 import type { LicenseConfigurationCommand } from '../domain/commands';
 import { licenseConfigurationDecider, licenseConfigurationStream } from '../domain/decide';
-import { invalidParameter, licenseConfigurationNotFound } from '../domain/errors';
+import { licenseConfigurationNotFound } from '../domain/errors';
+import { invalidParameterValue } from '@lm/contracts';
 import { hasExclusionRules } from '../domain/product-matching';
 import { ServiceSettingsQueries } from '../../settings/application/service-settings.queries';
 import { PRODUCT_INFORMATION_CHANGES, type ProductInformationChanges } from './product-information-changes';
@@ -68,7 +69,7 @@ export class LicenseConfigurationCommands {
   ): Promise<void> {
     if (!products || !hasExclusionRules(products)) return;
     if (!(await this.settings.settingsOf(caller.accountId, caller.region)).enableCrossAccountsDiscovery) {
-      throw invalidParameter(
+      throw invalidParameterValue(
         'Exclusion rules (AccountId, Tag) need cross-account discovery, which this account has not enabled.',
       );
     }

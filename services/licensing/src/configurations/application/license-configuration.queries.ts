@@ -5,7 +5,8 @@ import { DATABASE, pageOf, singleValueFilters } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/arn';
-import { invalidParameter, licenseConfigurationNotFound } from '../domain/errors';
+import { licenseConfigurationNotFound } from '../domain/errors';
+import { invalidParameterValue } from '@lm/contracts';
 import type { LicenseConfiguration } from '../domain/license-configuration';
 import { toTagList } from '../domain/tags';
 import { LICENSING_SCHEMA } from '../../shared/schema';
@@ -105,7 +106,7 @@ export class LicenseConfigurationQueries {
     if (input.LicenseConfigurationArns) {
       const ids = input.LicenseConfigurationArns.map((arn) => {
         const parts = parseLicenseConfigurationArn(arn);
-        if (!parts) throw invalidParameter(`${arn} is not a license configuration ARN.`);
+        if (!parts) throw invalidParameterValue(`${arn} is not a license configuration ARN.`);
         return parts.id;
       });
       if (ids.length === 0) return { LicenseConfigurations: [] };
@@ -120,7 +121,7 @@ export class LicenseConfigurationQueries {
       } else {
         const wanted = BOOLEAN_VALUES[value.toLowerCase()];
         if (wanted === undefined)
-          throw invalidParameter(`Filter ${FILTER_NAMES[column]} takes true or false, not ${value}.`);
+          throw invalidParameterValue(`Filter ${FILTER_NAMES[column]} takes true or false, not ${value}.`);
         query =
           column === 'hard_limit'
             ? query.where('hard_limit', '=', wanted)

@@ -1,7 +1,8 @@
 import type { Decider } from '@lm/event-store';
 import { mergeTags, validateTagList } from './tags';
 import type { LicenseConfigurationCommand } from './commands';
-import { invalidParameter, licenseConfigurationNotFound } from './errors';
+import { licenseConfigurationNotFound } from './errors';
+import { invalidParameterValue } from '@lm/contracts';
 import type { LicenseConfigurationEvent, LicenseConfigurationSettings } from './events';
 import {
   evolveLicenseConfiguration,
@@ -16,21 +17,21 @@ function assertSettings(
   settings: LicenseConfigurationSettings,
   countingType: LicenseConfigurationAggregate['countingType'],
 ): void {
-  if (settings.name.trim().length === 0) throw invalidParameter('Name must not be empty.');
+  if (settings.name.trim().length === 0) throw invalidParameterValue('Name must not be empty.');
   if (
     settings.licenseCount !== undefined &&
     (!Number.isSafeInteger(settings.licenseCount) || settings.licenseCount < 0)
   ) {
-    throw invalidParameter('LicenseCount must be a non-negative integer.');
+    throw invalidParameterValue('LicenseCount must be a non-negative integer.');
   }
   if (settings.hardLimit && settings.licenseCount === undefined) {
-    throw invalidParameter('LicenseCountHardLimit needs a LicenseCount to enforce.');
+    throw invalidParameterValue('LicenseCountHardLimit needs a LicenseCount to enforce.');
   }
   if (
     settings.licenseExpiry !== undefined &&
     (!Number.isSafeInteger(settings.licenseExpiry) || settings.licenseExpiry <= 0)
   ) {
-    throw invalidParameter('LicenseExpiry must be a positive Unix timestamp.');
+    throw invalidParameterValue('LicenseExpiry must be a positive Unix timestamp.');
   }
   parseLicenseRules(settings.rules, countingType);
   validateProductInformation(settings.productInformationList, {
@@ -73,7 +74,7 @@ export function decideLicenseConfiguration(
 ): LicenseConfigurationEvent[] {
   switch (command.type) {
     case 'CreateLicenseConfiguration': {
-      if (state.status !== 'absent') throw invalidParameter(`License configuration ${command.id} already exists.`);
+      if (state.status !== 'absent') throw invalidParameterValue(`License configuration ${command.id} already exists.`);
       const { input } = command;
       const settings: LicenseConfigurationSettings = {
         name: input.Name,
@@ -127,7 +128,7 @@ export function decideLicenseConfiguration(
       // The guide: every resource must be disassociated before a configuration can be deleted.
       const associated = Object.keys(associations).length;
       if (associated > 0)
-        throw invalidParameter(
+        throw invalidParameterValue(
           `License configuration ${command.arn} is associated with ${associated} resource(s); disassociate them first.`,
         );
       return [

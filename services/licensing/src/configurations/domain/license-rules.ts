@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { invalidParameter } from './errors';
+import { invalidParameterValue } from '@lm/contracts';
 
 export type CountingType = LicenseManager.LicenseCountingType;
 export type Tenancy = 'EC2-Default' | 'EC2-DedicatedInstance' | 'EC2-DedicatedHost';
@@ -63,26 +63,26 @@ const RULE_SYNTAX = /^#([A-Za-z]+)=(.+)$/;
 
 function parseRule(text: string, countingType: CountingType): LicenseRule {
   const match = RULE_SYNTAX.exec(text.trim());
-  if (!match) throw invalidParameter(`License rule "${text}" is not of the form #name=value.`);
+  if (!match) throw invalidParameterValue(`License rule "${text}" is not of the form #name=value.`);
   const [, name, rawValue] = match;
   const allowedFor = RULES_BY_COUNTING_TYPE[name as LicenseRuleName];
   if (!allowedFor) {
-    throw invalidParameter(
+    throw invalidParameterValue(
       `Unknown license rule ${name}. Valid rules: ${Object.keys(RULES_BY_COUNTING_TYPE).join(', ')}.`,
     );
   }
   if (!allowedFor.includes(countingType)) {
-    throw invalidParameter(`License rule ${name} is not valid for counting type ${countingType}.`);
+    throw invalidParameterValue(`License rule ${name} is not valid for counting type ${countingType}.`);
   }
   const value = rawValue.trim();
   if (name === 'allowedTenancy') {
     const tenancies = value.split(/[|,]/).map((t) => t.trim());
     for (const tenancy of tenancies) {
       if (!TENANCIES.includes(tenancy as Tenancy)) {
-        throw invalidParameter(`Tenancy ${tenancy} is not valid. Valid values: ${TENANCIES.join(', ')}.`);
+        throw invalidParameterValue(`Tenancy ${tenancy} is not valid. Valid values: ${TENANCIES.join(', ')}.`);
       }
       if (!TENANCIES_BY_COUNTING_TYPE[countingType].includes(tenancy as Tenancy)) {
-        throw invalidParameter(
+        throw invalidParameterValue(
           `Counting type ${countingType} requires tenancy EC2-DedicatedHost; ${tenancy} is not allowed.`,
         );
       }
@@ -92,13 +92,13 @@ function parseRule(text: string, countingType: CountingType): LicenseRule {
   if (name === 'honorVcpuOptimization') {
     const lower = value.toLowerCase();
     if (lower !== 'true' && lower !== 'false')
-      throw invalidParameter(`Rule honorVcpuOptimization takes True or False, not ${value}.`);
+      throw invalidParameterValue(`Rule honorVcpuOptimization takes True or False, not ${value}.`);
     return { name, value: lower === 'true' };
   }
   const [min, max] = INTEGER_RANGES[name as IntegerRuleName];
   const number = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw invalidParameter(`Rule ${name} takes an integer from ${min} to ${max}, not ${value}.`);
+    throw invalidParameterValue(`Rule ${name} takes an integer from ${min} to ${max}, not ${value}.`);
   }
   return { name: name as IntegerRuleName, value: number };
 }
@@ -111,7 +111,7 @@ export function parseLicenseRules(rules: readonly string[], countingType: Counti
   const parsed = rules.map((rule) => parseRule(rule, countingType));
   const seen = new Set<string>();
   for (const rule of parsed) {
-    if (seen.has(rule.name)) throw invalidParameter(`License rule ${rule.name} is given more than once.`);
+    if (seen.has(rule.name)) throw invalidParameterValue(`License rule ${rule.name} is given more than once.`);
     seen.add(rule.name);
   }
   const byName = new Map(parsed.map((rule) => [rule.name, rule.value]));
@@ -119,7 +119,7 @@ export function parseLicenseRules(rules: readonly string[], countingType: Counti
     const min = byName.get(minName) as number | undefined;
     const max = byName.get(maxName) as number | undefined;
     if (min !== undefined && max !== undefined && min > max) {
-      throw invalidParameter(`Rule ${minName} (${min}) is greater than ${maxName} (${max}).`);
+      throw invalidParameterValue(`Rule ${minName} (${min}) is greater than ${maxName} (${max}).`);
     }
   }
   return parsed;
@@ -141,7 +141,7 @@ export function assertOnlyAffinityChanged(
       .sort()
       .join(';');
   if (others(previous) !== others(next)) {
-    throw invalidParameter(
+    throw invalidParameterValue(
       'The only license rule that can be added or changed after creation is licenseAffinityToHost.',
     );
   }

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { invalidParameter } from './errors';
+import { invalidParameterValue } from '@lm/contracts';
 import type { CountingType } from './license-rules';
 
 type Comparator = 'EQUALS' | 'NOT_EQUALS';
@@ -45,37 +45,39 @@ export function validateProductInformation(
   for (const product of list) {
     const resourceType = product.ResourceType;
     if (resourceType !== 'SSM_MANAGED' && resourceType !== 'RDS') {
-      throw invalidParameter(`ResourceType ${resourceType} is not valid. Valid values: SSM_MANAGED, RDS.`);
+      throw invalidParameterValue(`ResourceType ${resourceType} is not valid. Valid values: SSM_MANAGED, RDS.`);
     }
     if (product.ProductInformationFilterList.length === 0) {
-      throw invalidParameter('ProductInformationFilterList must contain at least one filter.');
+      throw invalidParameterValue('ProductInformationFilterList must contain at least one filter.');
     }
     for (const filter of product.ProductInformationFilterList) {
       const name = filter.ProductInformationFilterName;
       const comparators = comparatorsFor(resourceType, name);
-      if (!comparators) throw invalidParameter(`Product information filter ${name} is not valid for ${resourceType}.`);
+      if (!comparators)
+        throw invalidParameterValue(`Product information filter ${name} is not valid for ${resourceType}.`);
       if (!comparators.includes(filter.ProductInformationFilterComparator as Comparator)) {
-        throw invalidParameter(`Filter ${name} takes the comparator ${comparators.join(' or ')}.`);
+        throw invalidParameterValue(`Filter ${name} takes the comparator ${comparators.join(' or ')}.`);
       }
       const allowedValues = FILTER_VALUES[name];
       for (const value of filter.ProductInformationFilterValue ?? []) {
         if (allowedValues && !allowedValues.includes(value)) {
-          throw invalidParameter(
+          throw invalidParameterValue(
             `Value ${value} is not valid for filter ${name}. Valid values: ${allowedValues.join(', ')}.`,
           );
         }
       }
       if (!name.startsWith('Tag:') && (filter.ProductInformationFilterValue ?? []).length === 0) {
-        throw invalidParameter(`Filter ${name} needs at least one value.`);
+        throw invalidParameterValue(`Filter ${name} needs at least one value.`);
       }
     }
   }
   const types = new Set(list.map((product) => product.ResourceType));
   if (types.has('RDS')) {
     if (types.size > 1)
-      throw invalidParameter('RDS products cannot be combined with other products in one license configuration.');
-    if (configuration.countingType !== 'vCPU') throw invalidParameter('RDS products are counted by vCPU only.');
-    if (configuration.rules.length > 0) throw invalidParameter('License rules are not supported for RDS products.');
-    if (configuration.hardLimit) throw invalidParameter('A hard limit is not supported for RDS products.');
+      throw invalidParameterValue('RDS products cannot be combined with other products in one license configuration.');
+    if (configuration.countingType !== 'vCPU') throw invalidParameterValue('RDS products are counted by vCPU only.');
+    if (configuration.rules.length > 0)
+      throw invalidParameterValue('License rules are not supported for RDS products.');
+    if (configuration.hardLimit) throw invalidParameterValue('A hard limit is not supported for RDS products.');
   }
 }

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { invalidParameter } from './errors';
+import { invalidParameterValue } from '@lm/contracts';
 
 export type Tags = Record<string, string>;
 
@@ -12,9 +12,10 @@ export function validateTagList(tags: readonly LicenseManager.Tag[]): Tags {
     const key = tag.Key;
     const value = tag.Value ?? '';
     if (key === undefined || key.length < 1 || key.length > 128)
-      throw invalidParameter('A tag key must be 1 to 128 characters long.');
-    if (value.length > 256) throw invalidParameter(`The value of tag ${key} is longer than 256 characters.`);
-    if (key.toLowerCase().startsWith('aws:')) throw invalidParameter(`Tag key ${key} uses the reserved prefix aws:.`);
+      throw invalidParameterValue('A tag key must be 1 to 128 characters long.');
+    if (value.length > 256) throw invalidParameterValue(`The value of tag ${key} is longer than 256 characters.`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw invalidParameterValue(`Tag key ${key} uses the reserved prefix aws:.`);
     result[key] = value;
   }
   return result;
@@ -23,7 +24,7 @@ export function validateTagList(tags: readonly LicenseManager.Tag[]): Tags {
 export function mergeTags(current: Tags, added: Tags): Tags {
   const merged = { ...current, ...added };
   if (Object.keys(merged).length > MAX_TAGS_PER_RESOURCE) {
-    throw invalidParameter(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
+    throw invalidParameterValue(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
   }
   return merged;
 }

@@ -1,7 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
 import { AwsError, type ServiceSettingsUpdatedData, type CataloguedEvents } from '@lm/contracts';
-import { invalidParameter } from '../../configurations/domain/errors';
+import { invalidParameterValue } from '@lm/contracts';
 
 /** License Manager settings of one account in one Region (the API: "for the current Region"). */
 export type ServiceSettings = Omit<ServiceSettingsUpdatedData, 'updatedAt'>;
@@ -46,12 +46,12 @@ function decide(command: UpdateServiceSettings, state: ServiceSettingsState): Se
   const next: ServiceSettings = { ...current };
   if (input.S3BucketArn !== undefined) {
     if (!S3_BUCKET_ARN.test(input.S3BucketArn))
-      throw invalidParameter('S3BucketArn must name a bucket aws-license-manager-service-*.');
+      throw invalidParameterValue('S3BucketArn must name a bucket aws-license-manager-service-*.');
     next.s3BucketArn = input.S3BucketArn;
   }
   if (input.SnsTopicArn !== undefined) {
     if (!SNS_TOPIC_ARN.test(input.SnsTopicArn)) {
-      throw invalidParameter(
+      throw invalidParameterValue(
         'SnsTopicArn must be arn:<partition>:sns:<region>:<account_id>:aws-license-manager-service-*.',
       );
     }
@@ -59,14 +59,14 @@ function decide(command: UpdateServiceSettings, state: ServiceSettingsState): Se
   }
   if (input.EnabledDiscoverySourceRegions !== undefined) {
     const invalid = input.EnabledDiscoverySourceRegions.find((region) => !REGION.test(region));
-    if (invalid !== undefined) throw invalidParameter(`${invalid} is not a Region name.`);
+    if (invalid !== undefined) throw invalidParameterValue(`${invalid} is not a Region name.`);
     next.enabledDiscoverySourceRegions = [...new Set(input.EnabledDiscoverySourceRegions)];
   }
   if (input.OrganizationConfiguration !== undefined) {
     const enable = input.OrganizationConfiguration.EnableIntegration;
     if (enable && !command.managedOrganizationId) throw notManagementAccount('Organization integration');
     if (!enable && current.enableCrossAccountsDiscovery) {
-      throw invalidParameter('Organization integration cannot be turned off while cross-account discovery is on.');
+      throw invalidParameterValue('Organization integration cannot be turned off while cross-account discovery is on.');
     }
     next.organizationIntegration = enable;
     next.organizationId = enable ? command.managedOrganizationId : undefined;
@@ -75,7 +75,7 @@ function decide(command: UpdateServiceSettings, state: ServiceSettingsState): Se
   if (input.EnableCrossAccountsDiscovery !== undefined) {
     if (!input.EnableCrossAccountsDiscovery && current.enableCrossAccountsDiscovery) {
       // The guide: once on, there is no going back to single-account discovery.
-      throw invalidParameter('Cross-account discovery cannot be turned off once it is on.');
+      throw invalidParameterValue('Cross-account discovery cannot be turned off once it is on.');
     }
     if (input.EnableCrossAccountsDiscovery) {
       if (!command.managedOrganizationId) throw notManagementAccount('Cross-account discovery');

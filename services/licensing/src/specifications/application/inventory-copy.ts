@@ -1,5 +1,4 @@
-import type { ResourceInactivatedData, ResourceObservedData } from '@lm/contracts';
-import type { DomainEventMessage } from '@lm/contracts';
+import type { DiscoveryEventMessage } from '@lm/contracts';
 import { sql, type Transaction } from 'kysely';
 import type { ResourceFacts } from '../../shared/resource';
 import { LICENSING_SCHEMA } from '../../shared/schema';
@@ -14,12 +13,12 @@ const orUndefined = <T>(value: T | null): T | undefined => (value === null ? und
  * resource's facts when they changed.
  */
 export async function applyInventoryEvent(
-  event: DomainEventMessage<object>,
+  event: DiscoveryEventMessage,
   trx: Transaction<any>,
 ): Promise<ResourceFacts | undefined> {
   const db = (trx as Transaction<InventoryViews>).withSchema(LICENSING_SCHEMA);
   if (event.type === 'ResourceObserved') {
-    const data = event.data as unknown as ResourceObservedData;
+    const data = event.data;
     const facts: ResourceFacts = {
       resourceArn: data.resourceArn,
       resourceId: data.resourceId,
@@ -61,7 +60,7 @@ export async function applyInventoryEvent(
     // Nothing returned: an older observation than the one stored, which changes nothing.
     return stored?.facts;
   } else if (event.type === 'ResourceInactivated') {
-    const { resourceArn } = event.data as unknown as ResourceInactivatedData;
+    const { resourceArn } = event.data;
     const stored = await db
       .updateTable('resources')
       .set({ active: false, facts: sql`jsonb_set(facts, '{active}', 'false')` })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DomainEventMessage } from '@lm/contracts';
+import { isDiscoveryEvent, type DomainEventMessage } from '@lm/contracts';
 import type { EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import { applyInventoryEvent } from './inventory-copy';
@@ -15,6 +15,7 @@ export class InventoryConsumer implements EventConsumer {
   constructor(private readonly lifecycle: ResourceLifecycle) {}
 
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+    if (!isDiscoveryEvent(event)) return;
     const changed = await applyInventoryEvent(event, trx);
     if (changed) await this.lifecycle.onResourceChanged(changed);
   }

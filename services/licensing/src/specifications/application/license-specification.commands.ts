@@ -7,7 +7,8 @@ import { CLOCK, type Clock, DATABASE, EVENT_STORE } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../../configurations/domain/arn';
 import { licenseConfigurationStream } from '../../configurations/domain/decide';
-import { invalidParameter, licenseConfigurationNotFound } from '../../configurations/domain/errors';
+import { licenseConfigurationNotFound } from '../../configurations/domain/errors';
+import { invalidParameterValue } from '@lm/contracts';
 import type { LicenseConfigurationEvent } from '../../configurations/domain/events';
 import { decideLicenseSpecifications, type UpdateLicenseSpecifications } from '../domain/decide-specifications';
 import { resourceSpecificationsStream } from '../domain/resource-specifications';
@@ -39,7 +40,7 @@ export class LicenseSpecificationCommands {
   async update(caller: Caller, input: LicenseManager.UpdateLicenseSpecificationsForResourceRequest): Promise<void> {
     const resource = await this.inventory.factsOf(caller, input.ResourceArn);
     if (!resource || resource.accountId !== caller.accountId || resource.region !== caller.region) {
-      throw invalidParameter(`Resource ${input.ResourceArn} is not in the inventory.`);
+      throw invalidParameterValue(`Resource ${input.ResourceArn} is not in the inventory.`);
     }
     await this.apply({
       accountId: caller.accountId,

@@ -5,7 +5,7 @@ import { DATABASE, pageOf } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { licenseConfigurationArn } from '../../configurations/domain/arn';
-import { invalidParameter } from '../../configurations/domain/errors';
+import { invalidParameterValue } from '@lm/contracts';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from '../../configurations/application/license-configuration.views';
 import type { InventoryViews } from './inventory.views';
@@ -76,10 +76,10 @@ export class LicenseSpecificationQueries {
     for (const filter of filters) {
       const column = USAGE_FILTERS[filter.Name as keyof typeof USAGE_FILTERS];
       if (!column)
-        throw invalidParameter(
+        throw invalidParameterValue(
           `Filter name ${filter.Name} is not supported. Supported: ${Object.keys(USAGE_FILTERS).join(', ')}.`,
         );
-      if (!filter.Values?.length) throw invalidParameter(`Filter ${filter.Name} needs a value.`);
+      if (!filter.Values?.length) throw invalidParameterValue(`Filter ${filter.Name} needs a value.`);
       query = query.where(`license_configuration_associations.${column}`, 'in', filter.Values);
     }
     const { rows, NextToken } = await this.page(caller, query, input);

@@ -1,5 +1,6 @@
 import { AwsError } from '@lm/contracts';
-import { invalidParameter, licenseConfigurationNotFound } from '../../configurations/domain/errors';
+import { licenseConfigurationNotFound } from '../../configurations/domain/errors';
+import { invalidParameterValue } from '@lm/contracts';
 import type { LicenseConfigurationEvent } from '../../configurations/domain/events';
 import {
   consumedLicenses,
@@ -103,7 +104,7 @@ export function decideLicenseSpecifications(
 ): SpecificationsDecision {
   const { resource } = command;
   if (resource.accountId !== command.accountId)
-    throw invalidParameter(`Resource ${resource.resourceArn} is not in the inventory.`);
+    throw invalidParameterValue(`Resource ${resource.resourceArn} is not in the inventory.`);
   const current = specifications?.specifications ?? {};
   const adding = new Map<string, LicenseSpecification>();
   for (const specification of command.add) {
@@ -112,9 +113,10 @@ export function decideLicenseSpecifications(
   }
   for (const arn of command.remove) {
     if (adding.has(arn) || command.add.some((s) => s.licenseConfigurationArn === arn)) {
-      throw invalidParameter(`License configuration ${arn} is both added and removed.`);
+      throw invalidParameterValue(`License configuration ${arn} is both added and removed.`);
     }
-    if (!(arn in current)) throw invalidParameter(`Resource ${resource.resourceArn} is not associated with ${arn}.`);
+    if (!(arn in current))
+      throw invalidParameterValue(`Resource ${resource.resourceArn} is not associated with ${arn}.`);
   }
   if (adding.size > 0 && isGone(resource)) {
     throw new AwsError(
@@ -124,7 +126,7 @@ export function decideLicenseSpecifications(
   }
   const count = Object.keys(current).length + adding.size - command.remove.length;
   if (count > MAX_SPECIFICATIONS_PER_RESOURCE) {
-    throw invalidParameter(
+    throw invalidParameterValue(
       `A resource can be associated with at most ${MAX_SPECIFICATIONS_PER_RESOURCE} license configurations.`,
     );
   }
@@ -141,7 +143,7 @@ export function decideLicenseSpecifications(
       state.configuration.associations[resource.resourceArn]?.automated &&
       !command.automated
     ) {
-      throw invalidParameter(
+      throw invalidParameterValue(
         `${resource.resourceArn} is tracked by automated discovery of ${arn} and cannot be disassociated by hand.`,
       );
     }
