@@ -11,6 +11,7 @@ import { LicenseConsumptionSweep } from './application/license-consumption.sweep
 import { LicenseUsageStreams } from './application/license-usage-streams';
 import { ConsumptionController } from './infra/consumption.controller';
 
+/** The consumption slice's settings, read with every other slice's when the service starts. */
 export const consumptionSettings = {
   /** LM_CONSUMPTION_LICENSE_CACHE_MS: how long a licence lookup is reused (0: never). */
   consumptionLicenseCacheMs: milliseconds('LM_CONSUMPTION_LICENSE_CACHE_MS', 1_000, { min: 0 }),

@@ -9,6 +9,7 @@ import { OrganizationIntegrations } from './application/organization-integration
 import { ViewLicenseAccess } from './application/view-license-access';
 import { GrantsController } from './infra/grants.controller';
 
+/** The grants slice's settings, read with every other slice's when the service starts. */
 export const grantsSettings = {
   /** LM_QUOTA_GRANTS_PER_LICENSE: the most grants a licence may have (the guide's 2,000). */
   grantsPerLicense: positiveInteger('LM_QUOTA_GRANTS_PER_LICENSE', 2000),

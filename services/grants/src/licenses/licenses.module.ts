@@ -8,6 +8,7 @@ import { LicenseQueries } from './application/license.queries';
 import { LicensesController } from './infra/licenses.controller';
 import { TagsController } from './infra/tags.controller';
 
+/** The licences slice's settings, read with every other slice's when the service starts. */
 export const licensesSettings = {
   /** LM_LICENSE_EXPIRY_SWEEP_MS: the pause between two sweeps of the licences past their Validity.End. */
   licenseExpirySweepMs: milliseconds('LM_LICENSE_EXPIRY_SWEEP_MS', 60_000),

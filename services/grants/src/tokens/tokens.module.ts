@@ -11,6 +11,7 @@ import { TemporaryCredentialsVault } from './application/temporary-credentials.v
 import { StsController } from './infra/sts.controller';
 import { TokensController } from './infra/tokens.controller';
 
+/** The tokens slice's settings, read with every other slice's when the service starts. */
 export const tokensSettings = {
   /** LM_QUOTA_TOKENS_PER_LICENSE: the most live refresh tokens an account may hold for one licence. */
   tokensPerLicense: positiveInteger('LM_QUOTA_TOKENS_PER_LICENSE', 100),
