@@ -1,8 +1,8 @@
 import { createEventStore, type EventStore, type Guard } from '@lm/event-store';
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
 import type { ServiceConfig } from './config/service-config';
 import { ConfigurationError } from './config/settings';
+import { openDatabasePool } from './database-pool';
 import type { FromConfig, ServiceDefinition } from './service-definition';
 import { migrateViews } from './view-migrations';
 
@@ -30,7 +30,7 @@ export async function openServiceStorage(
   const guards = assertGuardsCanRun(definition, config);
   const db = new Kysely<any>({
     dialect: new PostgresDialect({
-      pool: new Pool({ connectionString: common.databaseUrl, max: common.databasePoolSize }),
+      pool: openDatabasePool({ connectionString: common.databaseUrl, max: common.databasePoolSize }),
     }),
   });
   try {

@@ -1,0 +1,43 @@
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { Pool } from 'pg';
+
+/**
+ * SQLSTATEs of a server that turns a new session away for the moment: too_many_connections (its
+ * max_connections, or a role's or database's connection limit, is taken) and cannot_connect_now
+ * (starting up or shutting down).
+ */
+const REFUSED_FOR_NOW = new Set(['53300', '57P03']);
+
+export interface DatabasePoolOptions {
+  connectionString: string;
+  /** Sessions the pool keeps at most. */
+  max: number;
+  /** How long a caller waits, in all, for a server that keeps turning new sessions away. */
+  patienceMs?: number;
+}
+
+/**
+ * The service's pool of PostgreSQL sessions, as Kysely takes it. A pool opens sessions as load
+ * grows, just when every other process's pool does too: a server whose connections are all taken
+ * then refuses the new session. That is contention, not a failure of the request: the caller waits
+ * (pausing a little longer each time) until a session is free, as it waits for one of its own
+ * pool's, instead of the request failing with an internal error. Any other error is not retried.
+ */
+export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }: DatabasePoolOptions): PostgresPool {
+  const pool = new Pool({ connectionString, max });
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const deadline = Date.now() + patienceMs;
+      for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
+        try {
+          return await pool.connect();
+        } catch (error) {
+          if (!REFUSED_FOR_NOW.has((error as { code?: string }).code ?? '') || Date.now() + pause > deadline)
+            throw error;
+          await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random() / 2)));
+        }
+      }
+    },
+    end: () => pool.end(),
+  };
+}
