@@ -24,7 +24,7 @@ export const discoverySettings = {
  * NATS, ListResourceInventory), the 30-day inactivity sweep, and licensing's service settings
  * followed for the organization's cross-account view.
  */
-export const DiscoveryModule = defineService({
+export const DiscoveryService = defineService({
   name: 'discovery',
   schema: DISCOVERY_SCHEMA,
   migrations: discoveryMigrations,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@lm/service-kit';
-import { DiscoveryModule } from './discovery.service';
+import { DiscoveryService } from './discovery.service';
 
-void runService(DiscoveryModule);
+void runService(DiscoveryService);

@@ -7,7 +7,7 @@ import { InventoryReports } from '../src/application/inventory-resource.commands
 import { InventorySweep } from '../src/application/inventory-resource.sweep';
 import { InventoryQueries } from '../src/application/inventory-resource.queries';
 import { InventoryScopes } from '../src/application/inventory-scope.queries';
-import { DiscoveryModule } from '../src/discovery.service';
+import { DiscoveryService } from '../src/discovery.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const DAY = 24 * 3600_000;
@@ -66,7 +66,7 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_discovery');
-    infra = await openServiceStorageOf(DiscoveryModule, { DATABASE_URL: database.url });
+    infra = await openServiceStorageOf(DiscoveryService, { DATABASE_URL: database.url });
     reports = new InventoryReports(infra.store, clock);
     sweep = new InventorySweep(infra.db, infra.store, clock);
     queries = new InventoryQueries(infra.db, new InventoryScopes(infra.db));

@@ -6,7 +6,7 @@ import { InventoryDescriptions } from '../src/application/inventory-description.
 import { InventoryReports } from '../src/application/inventory-resource.commands';
 import { InventorySweep } from '../src/application/inventory-resource.sweep';
 import { InventoryScopes } from '../src/application/inventory-scope.queries';
-import { DiscoveryModule } from '../src/discovery.service';
+import { DiscoveryService } from '../src/discovery.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const DAY = 24 * 3600_000;
@@ -55,7 +55,7 @@ describe('DescribeInventoryResources: a resource told by its own events', () => 
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_inventory_descriptions');
-    storage = await openServiceStorageOf(DiscoveryModule, { DATABASE_URL: database.url });
+    storage = await openServiceStorageOf(DiscoveryService, { DATABASE_URL: database.url });
     reports = new InventoryReports(storage.store, clock);
     sweep = new InventorySweep(storage.db, storage.store, clock);
     descriptions = new InventoryDescriptions(storage.db, storage.store, new InventoryScopes(storage.db));

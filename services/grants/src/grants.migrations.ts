@@ -1,4 +1,4 @@
-import type { ViewMigrations } from '@lm/service-kit';
+import { migrationOf, type ViewMigrations } from '@lm/service-kit';
 import { grantsViews } from './grants/infra/migrations/001-grants';
 import { organizationIntegrations } from './grants/infra/migrations/005-organization-integrations';
 import { grantsWithoutOrganizationColumns } from './grants/infra/migrations/006-grants-without-organization-columns';
@@ -14,12 +14,7 @@ import { tokensAndCredentials } from './tokens/infra/migrations/004-tokens-and-c
  * and runs the licences' half, then the grants').
  */
 export const grantsMigrations: ViewMigrations = {
-  '001-licenses-and-grants': {
-    async up(db) {
-      await licensesViews.up(db);
-      await grantsViews.up(db);
-    },
-  },
+  '001-licenses-and-grants': migrationOf(licensesViews, grantsViews),
   '002-signing-keys': signingKeys,
   '003-license-consumption': licenseConsumption,
   '004-tokens-and-credentials': tokensAndCredentials,

@@ -1,4 +1,4 @@
-import type { ViewMigrations } from '@lm/service-kit';
+import { migrationOf, type ViewMigrations } from '@lm/service-kit';
 import { licenseConfigurationsViews } from './configurations/infra/migrations/001-license-configurations';
 import { associationsView } from './configurations/infra/migrations/002-associations';
 import { affinityAndFailures } from './configurations/infra/migrations/003-affinity-and-failures';
@@ -13,12 +13,7 @@ import { resourcesView } from './specifications/infra/migrations/002-resources';
  */
 export const licensingMigrations: ViewMigrations = {
   '001-license-configurations': licenseConfigurationsViews,
-  '002-resources-and-associations': {
-    async up(db) {
-      await resourcesView.up(db);
-      await associationsView.up(db);
-    },
-  },
+  '002-resources-and-associations': migrationOf(resourcesView, associationsView),
   '003-affinity-and-failures': affinityAndFailures,
   '004-service-settings': serviceSettingsView,
   '005-consumption-from-associations': consumptionFromAssociations,

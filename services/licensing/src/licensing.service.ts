@@ -29,7 +29,7 @@ export const licensingSettings = {
  * It keeps its copy of the inventory from discovery's events, and ends due licence affinity holds
  * on a schedule.
  */
-export const LicensingModule = defineService({
+export const LicensingService = defineService({
   name: 'licensing',
   schema: LICENSING_SCHEMA,
   migrations: licensingMigrations,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@lm/service-kit';
-import { LicensingModule } from './licensing.service';
+import { LicensingService } from './licensing.service';
 
-void runService(LicensingModule);
+void runService(LicensingService);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { InventoryDirectory } from '../src/specifications/application/inventory-directory';
 import { InventoryLookup } from '../src/specifications/application/inventory-lookup';
 import { applyInventoryEvent } from '../src/specifications/application/inventory-copy';
-import { LicensingModule } from '../src/licensing.service';
+import { LicensingService } from '../src/licensing.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const OWNER = '111111111111';
@@ -93,7 +93,7 @@ describe("licensing's inventory lookup (a resource it has not heard of yet is as
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_inventory_lookup');
-    storage = await openServiceStorageOf(LicensingModule, { DATABASE_URL: database.url });
+    storage = await openServiceStorageOf(LicensingService, { DATABASE_URL: database.url });
   });
   afterAll(async () => {
     await storage?.close();
