@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import type { Caller } from '@lm/contracts';
+import { filterLimitExceeded, invalidParameterValue, type Caller } from '@lm/contracts';
 import { DATABASE, pageOf } from '@lm/service-kit';
-import { AwsError } from '@lm/contracts';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { licenseConfigurationArn } from '../../configurations/domain/arn';
-import { invalidParameterValue } from '@lm/contracts';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from '../../configurations/application/license-configuration.views';
 import type { InventoryViews } from './inventory.views';
@@ -21,6 +19,10 @@ const USAGE_FILTERS = {
   resourceAccount: 'resource_owner_id',
 } as const;
 
+/**
+ * The association lists' query, whatever it joins: Kysely cannot type one paging helper over
+ * builders of different table sets, so the usage list's join is seen through this type.
+ */
 type AssociationsQuery = SelectQueryBuilder<
   LicenseConfigurationViews & InventoryViews,
   'license_configuration_associations',
@@ -68,10 +70,7 @@ export class LicenseSpecificationQueries {
       .where('configuration_id', '=', configuration.id) as unknown as AssociationsQuery;
     const filters = input.Filters ?? [];
     if (filters.length > Object.keys(USAGE_FILTERS).length) {
-      throw new AwsError(
-        'FilterLimitExceededException',
-        `At most ${Object.keys(USAGE_FILTERS).length} filters can be given.`,
-      );
+      throw filterLimitExceeded(`At most ${Object.keys(USAGE_FILTERS).length} filters can be given.`);
     }
     for (const filter of filters) {
       const column = USAGE_FILTERS[filter.Name as keyof typeof USAGE_FILTERS];
