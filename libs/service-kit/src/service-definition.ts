@@ -1,6 +1,6 @@
 import type { DynamicModule, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import type { DomainEventMessage, ServiceName } from '@lm/contracts';
-import type { Guard, Projection, RecordedEvent } from '@lm/event-store';
+import type { Guard, Projection, RecordedEvent, Upcasters } from '@lm/event-store';
 import type { Transaction } from 'kysely';
 import type { ConfigOf, Settings } from './config/settings';
 import type { EndpointSpec } from './nats-endpoint';
@@ -59,6 +59,11 @@ export interface ServiceDefinition<S extends Settings = Settings> {
    * to start on an event store that cannot run them.
    */
   guards?: FromConfig<Guard, ConfigOf<S>>;
+  /**
+   * How the service's own older events are read in today's shape, by event type (see the event
+   * store's upcast hook): a new schema version of an event comes with its upcaster here.
+   */
+  upcasters?: Upcasters;
   consumers?: readonly ConsumerSpec[];
   subscriptions?: readonly SubscriptionSpec[];
   schedules?: readonly ScheduleSpec<ConfigOf<S>>[];

@@ -42,6 +42,7 @@ export async function openServiceStorage(
       schema: definition.schema,
       projections: [...listFrom(definition.projections, own)],
       guards: [...guards],
+      upcasters: definition.upcasters,
     });
     return {
       db,
