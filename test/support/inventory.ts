@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Extensions } from '@lm/api-model';
-import { resourceArn, type ResourceObservedData } from '@lm/contracts';
+import { NOTHING_REPORTED, resourceArn, type ResourceObservedData } from '@lm/contracts';
 import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
 import { rawRequest } from './clients';
@@ -159,20 +159,7 @@ export async function publishObservations(
             recordedAt: observedAt,
             data: {
               region: 'us-east-1',
-              platform: null,
-              platformVersion: null,
-              usageOperation: null,
-              instanceType: null,
-              vCpuCount: null,
-              coreCount: null,
-              socketCount: null,
-              threadsPerCore: null,
-              tenancy: null,
-              hostId: null,
-              amiId: null,
-              licenseIncluded: [],
-              tags: {},
-              applications: [],
+              ...NOTHING_REPORTED,
               ...r,
               resourceArn: arns[i],
               observedAt,

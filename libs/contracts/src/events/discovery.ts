@@ -55,6 +55,24 @@ export interface ResourceAttributes {
   applications: Application[];
 }
 
+/** The attributes of a resource of which a report said nothing yet: every one `null` or empty. */
+export const NOTHING_REPORTED: Readonly<Omit<ResourceAttributes, 'state'>> = {
+  platform: null,
+  platformVersion: null,
+  usageOperation: null,
+  instanceType: null,
+  vCpuCount: null,
+  coreCount: null,
+  socketCount: null,
+  threadsPerCore: null,
+  tenancy: null,
+  hostId: null,
+  amiId: null,
+  licenseIncluded: [],
+  tags: {},
+  applications: [],
+};
+
 /** `ResourceObserved`: a resource first seen, changed, or seen again after being inactive. */
 export type ResourceObservedData = ResourceIdentity &
   ResourceAttributes & { previousState?: Extensions.ResourceState; observedAt: string };

@@ -1,22 +1,6 @@
+import { NOTHING_REPORTED } from '@lm/contracts';
 import type { ReportedAttributes } from './commands';
 import type { Application, ResourceAttributes } from './events';
-
-const NOTHING_REPORTED: Omit<ResourceAttributes, 'state'> = {
-  platform: null,
-  platformVersion: null,
-  usageOperation: null,
-  instanceType: null,
-  vCpuCount: null,
-  coreCount: null,
-  socketCount: null,
-  threadsPerCore: null,
-  tenancy: null,
-  hostId: null,
-  amiId: null,
-  licenseIncluded: [],
-  tags: {},
-  applications: [],
-};
 
 /** Code-unit order: the same on every machine, whatever its locale. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
