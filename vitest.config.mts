@@ -35,7 +35,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: PACKAGE_TESTS, exclude: [INTEGRATION, '**/node_modules/**', '**/dist/**'] },
+        test: {
+          name: 'unit',
+          // test/deployment checks the manifests of infra/ against every service's configuration.
+          include: [...PACKAGE_TESTS, 'test/deployment/**/*.test.ts'],
+          exclude: [INTEGRATION, '**/node_modules/**', '**/dist/**'],
+        },
       },
       {
         extends: true,

@@ -1,7 +1,7 @@
 export * from './clock';
 export * from './config/common-config';
 export * from './config/settings';
-export type { ServiceConfig } from './config/service-config';
+export { productionVariablesOf, type ServiceConfig } from './config/service-config';
 export * from './define-service';
 export * from './filters';
 export * from './handled-operations';

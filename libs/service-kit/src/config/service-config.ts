@@ -1,6 +1,14 @@
-import type { ServiceDefinition } from '../service-definition';
-import { readCommonConfig, type CommonConfig } from './common-config';
-import { ConfigurationError, readSettings, type ConfigOf, type Environment, type Settings } from './settings';
+import type { DynamicModule } from '@nestjs/common';
+import { definitionOf, type ServiceDefinition } from '../service-definition';
+import { commonSettings, readCommonConfig, type CommonConfig } from './common-config';
+import {
+  ConfigurationError,
+  readSettings,
+  variablesRequiredInProduction,
+  type ConfigOf,
+  type Environment,
+  type Settings,
+} from './settings';
 
 export interface ServiceConfig<S extends Settings = Settings> {
   common: CommonConfig;
@@ -24,6 +32,15 @@ export function loadServiceConfig<S extends Settings>(
     readFromProcess.set(definition, config);
   }
   return config;
+}
+
+/**
+ * What a deployment of `service` (the module of defineService) must set when NODE_ENV=production:
+ * the demands of the common settings and of its own. A test holds the manifests of infra/ to it.
+ */
+export function productionVariablesOf(service: DynamicModule): string[] {
+  const definition = definitionOf(service);
+  return variablesRequiredInProduction({ ...commonSettings(definition.name), ...definition.config });
 }
 
 function read<S extends Settings>(definition: ServiceDefinition<S>, env: Environment): ServiceConfig<S> {

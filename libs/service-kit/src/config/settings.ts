@@ -8,6 +8,11 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** One variable of the environment and how to read it. */
 export interface Setting<T> {
   readonly variable: string;
+  /**
+   * Set on a setting whose default is only fit for development (e.g. a public key): with
+   * NODE_ENV=production the service refuses to start without it, and deployments must provide it.
+   */
+  readonly requiredInProduction?: true;
   /** The value, or throws InvalidSettingError. Gets the whole environment for settings that depend on another. */
   read(env: Environment): T;
 }
@@ -58,6 +63,28 @@ export function setting<T>(variable: string, parse: (raw: string | undefined, en
 export function invalid(variable: string, expectation: string, raw: string): InvalidSettingError {
   return new InvalidSettingError(`${variable} must be ${expectation}, not ${JSON.stringify(raw)}`);
 }
+
+/**
+ * `setting`, refused when unset while NODE_ENV=production; `expectation` says what production must
+ * give ("32 random bytes, base64") and lands in the refusal.
+ */
+export function requiredInProduction<T>(setting: Setting<T>, expectation: string): Setting<T> {
+  return {
+    variable: setting.variable,
+    requiredInProduction: true,
+    read: (env) => {
+      if (env.NODE_ENV === 'production' && nonEmpty(env[setting.variable]) === undefined)
+        throw new InvalidSettingError(`${setting.variable} must be set in production (${expectation})`);
+      return setting.read(env);
+    },
+  };
+}
+
+/** The variables of `settings` that a production deployment must set (see requiredInProduction). */
+export const variablesRequiredInProduction = (settings: Settings): string[] =>
+  Object.values(settings)
+    .filter((setting) => setting.requiredInProduction)
+    .map((setting) => setting.variable);
 
 const nonEmpty = (raw: string | undefined) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim());
 

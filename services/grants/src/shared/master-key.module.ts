@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { base64Key, CONFIG, InvalidSettingError, setting, type ConfigOf } from '@lm/service-kit';
+import { base64Key, CONFIG, InvalidSettingError, requiredInProduction, setting, type ConfigOf } from '@lm/service-kit';
 import { MasterKey } from './master-key';
 
 /**
@@ -12,15 +12,14 @@ const configuredKey = base64Key('LM_MASTER_KEY', 32);
 
 /** LM_MASTER_KEY; the public development key when unset, except in production (NODE_ENV), which refuses both. */
 export const masterKeySettings = {
-  masterKey: setting('LM_MASTER_KEY', (raw, env) => {
-    if (env.NODE_ENV === 'production' && raw === undefined)
-      throw new InvalidSettingError(
-        'LM_MASTER_KEY must be set in production (32 random bytes, base64); the development key is public',
-      );
-    if (env.NODE_ENV === 'production' && raw === DEVELOPMENT_MASTER_KEY)
-      throw new InvalidSettingError('LM_MASTER_KEY is the public development key; production needs its own');
-    return new MasterKey(configuredKey.read(env) ?? Buffer.from(DEVELOPMENT_MASTER_KEY, 'base64'));
-  }),
+  masterKey: requiredInProduction(
+    setting('LM_MASTER_KEY', (raw, env) => {
+      if (env.NODE_ENV === 'production' && raw === DEVELOPMENT_MASTER_KEY)
+        throw new InvalidSettingError('LM_MASTER_KEY is the public development key; production needs its own');
+      return new MasterKey(configuredKey.read(env) ?? Buffer.from(DEVELOPMENT_MASTER_KEY, 'base64'));
+    }),
+    '32 random bytes, base64; the development key is public',
+  ),
 };
 
 /** The master key, for the slices that seal secrets with it (signing keys, tokens). */
