@@ -1,9 +1,12 @@
-// Starts the gateway and every service as separate processes, with prefixed logs.
-// SIGTERM/SIGINT stop them all gracefully; if one dies unexpectedly, the others are stopped too
-// and the supervisor exits non-zero, so that an orchestrator sees the failure.
+// `npm start`: builds (unless --no-build), then starts the gateway and every service as separate
+// processes with prefixed logs (see Supervisor). The start script `exec`s node, so that no shell
+// stays between npm and this process to swallow the SIGTERM or SIGINT that npm passes on: this
+// process stops every service in order within 10 seconds and exits 0, or non-zero when a service
+// kept dying or had to be killed.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Supervisor } from './supervisor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICES = ['licensing', 'discovery', 'grants'];
@@ -12,51 +15,55 @@ const env = {
   LM_CREDENTIALS_FILE: process.env.LM_CREDENTIALS_FILE ?? join(root, 'infra/credentials.dev.json'),
   LM_SERVICES: process.env.LM_SERVICES ?? SERVICES.join(','),
 };
+const log = (message) => console.log(`[supervisor] ${message}`);
 
-const children = new Map();
-let stopping = false;
+/** The build while it runs, then the supervisor: whichever a stop signal has to stop. */
+let build;
+let supervisor;
+let stopRequested = false;
 
-function prefixLines(name, stream, out) {
-  let pending = '';
-  stream.on('data', (chunk) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop();
-    for (const line of lines) out.write(`[${name}] ${line}\n`);
-  });
-  stream.on('end', () => pending && out.write(`[${name}] ${pending}\n`));
+function onStopSignal(signal) {
+  if (stopRequested) {
+    // Ctrl-C under npm arrives twice: from the terminal and forwarded by npm.
+    log(`${signal}: already stopping`);
+    return;
+  }
+  stopRequested = true;
+  log(`${signal}: stopping every process`);
+  if (supervisor) void supervisor.stop(0);
+  else build?.kill('SIGTERM');
+}
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, onStopSignal);
+
+// The last resort if the supervisor itself fails: no service outlives it.
+process.on('exit', () => {
+  for (const pid of supervisor?.runningPids() ?? []) process.kill(pid, 'SIGKILL');
+});
+
+/** Runs `npm run build` (the one definition of the build) and resolves with its exit code. */
+function runBuild() {
+  log('building (npm run build)');
+  build = spawn('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  return new Promise((resolve) => build.once('close', (code, signal) => resolve(signal ? 1 : code)));
 }
 
-function start(name, script) {
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.set(name, child);
-  prefixLines(name, child.stdout, process.stdout);
-  prefixLines(name, child.stderr, process.stderr);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (!stopping) {
-      console.error(`[supervisor] ${name} exited (${signal ?? code}); stopping everything`);
-      stop(1);
-    } else if (children.size === 0) {
-      process.exit(process.exitCode ?? 0);
-    }
-  });
+if (!process.argv.includes('--no-build')) {
+  const code = await runBuild();
+  if (stopRequested) {
+    log('stopped during the build');
+    process.exit(0);
+  }
+  if (code !== 0) {
+    console.error(`[supervisor] the build failed (exit code ${code}); nothing started`);
+    process.exit(code);
+  }
 }
 
-function stop(exitCode = 0) {
-  if (stopping) return;
-  stopping = true;
-  process.exitCode = exitCode;
-  if (children.size === 0) process.exit(exitCode);
-  for (const child of children.values()) child.kill('SIGTERM');
-  setTimeout(() => {
-    for (const child of children.values()) child.kill('SIGKILL');
-    process.exit(exitCode || 1);
-  }, 10_000).unref();
-}
-
-process.on('SIGTERM', () => stop(0));
-process.on('SIGINT', () => stop(0));
-
-for (const service of SERVICES) start(service, join(root, `services/${service}/dist/main.js`));
-start('gateway', join(root, 'services/gateway/dist/main.js'));
+const port = Number(process.env.PORT ?? 8080);
+supervisor = new Supervisor({
+  programs: ['gateway', ...SERVICES].map((name) => ({ name, script: join(root, `services/${name}/dist/main.js`) })),
+  env,
+  port,
+  onFinished: (exitCode) => process.exit(exitCode),
+});
+supervisor.start();

@@ -1,0 +1,237 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { eventsStreamName } from '@lm/messaging';
+import { connect } from 'nats';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/system';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const PROCESSES = ['gateway', 'licensing', 'discovery', 'grants'];
+/** The supervisor's STOP_TIMEOUT_MS, and a little for the supervisor's own exit. */
+const STOP_BOUND_MS = 10_000 + 1_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Whether anything still listens on the port (on every interface, as the gateway does). */
+async function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(true));
+    server.listen(port, () => server.close(() => resolve(false)));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The supervisor (or npm start) as a test sees it: its output, the pids it logged, and how it ended. */
+class Supervised {
+  output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    const append = (chunk: Buffer) => (this.output += chunk.toString());
+    child.stdout!.on('data', append);
+    child.stderr!.on('data', append);
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Every pid the supervisor said it started, by process name. */
+  pids(name: string): number[] {
+    return [...this.output.matchAll(new RegExp(`\\[supervisor\\] ${name} started \\(pid (\\d+)\\)`, 'g'))].map(
+      ([, pid]) => Number(pid),
+    );
+  }
+
+  allPids(): number[] {
+    return PROCESSES.flatMap((name) => this.pids(name));
+  }
+
+  /** Waits until the output shows `pattern` `times` times. */
+  async waitFor(pattern: RegExp, times = 1, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const count = () => [...this.output.matchAll(new RegExp(pattern, 'g'))].length;
+    while (count() < times) {
+      if (Date.now() > deadline || this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`no ${pattern} (x${times}) in the output:\n${this.output}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** Sends SIGTERM and says how it ended and how long that took. */
+  async terminate() {
+    const sent = Date.now();
+    this.child.kill('SIGTERM');
+    const { code, signal } = await this.exited;
+    return { code, signal, elapsedMs: Date.now() - sent };
+  }
+}
+
+const READY = /\[supervisor\] ready: http:\/\/localhost:\d+ \(gateway, licensing, discovery, grants\)/;
+
+describe('the supervisor of npm start', () => {
+  let database: TestDatabase | undefined;
+  let namespace: string | undefined;
+  let supervised: Supervised | undefined;
+
+  /** Runs `command` (the build is done: --no-build) on a fresh database, a free port and its own NATS subjects. */
+  async function launch(command: string, args: string[], extraEnv: Record<string, string> = {}) {
+    database = await createTestDatabase('lm_supervisor');
+    const port = await freePort();
+    namespace = `test-supervisor-${port}-${process.pid}`;
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        NATS_URL: process.env.NATS_URL!,
+        PORT: String(port),
+        LM_NATS_NAMESPACE: namespace,
+        NO_COLOR: '1',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    supervised = new Supervised(child, port);
+    return supervised;
+  }
+
+  /** Runs `command` and waits for the supervisor's ready line. */
+  async function start(command: string, args: string[]): Promise<Supervised> {
+    const system = await launch(command, args);
+    await system.waitFor(READY);
+    return system;
+  }
+
+  afterEach(async () => {
+    // Whatever a failed test left running goes, so that the next suites find the machine clean.
+    if (supervised) {
+      supervised.child.kill('SIGKILL');
+      for (const pid of supervised.allPids()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    await database?.drop();
+    if (namespace) {
+      const nc = await connect({ servers: process.env.NATS_URL });
+      await (await nc.jetstreamManager()).streams.delete(eventsStreamName(namespace)).catch(() => undefined);
+      await nc.close();
+    }
+    supervised = database = namespace = undefined;
+  });
+
+  /**
+   * What every orderly stop shows: each running process stopped in the log, the gateway first,
+   * the exit code said, and nothing left running or listening.
+   */
+  async function expectStoppedInOrder(system: Supervised, { exitCode = 0, running = PROCESSES } = {}) {
+    for (const name of running) {
+      expect(system.output).toContain(`[supervisor] stopping ${name}\n`);
+      expect(system.output).toContain(`[supervisor] ${name} stopped\n`);
+    }
+    // The gateway goes first, so that its requests in flight find the services still there.
+    const gatewayStopped = system.output.indexOf('[supervisor] gateway stopped');
+    for (const name of running.filter((name) => name !== 'gateway')) {
+      expect(system.output.indexOf(`[supervisor] stopping ${name}`)).toBeGreaterThan(gatewayStopped);
+    }
+    expect(system.output).toContain(`[supervisor] every process stopped; exiting with ${exitCode}`);
+    expect(system.allPids().filter(alive)).toEqual([]);
+    expect(await portTaken(system.port)).toBe(false);
+  }
+
+  it('says where the system is ready, and SIGTERM stops every process in order and exits 0 within 10 s', async () => {
+    const system = await start(process.execPath, ['infra/supervisor/start.mjs', '--no-build']);
+    expect((await fetch(`http://127.0.0.1:${system.port}/health`)).status).toBe(200);
+    expect(system.output).toContain(`ready: http://localhost:${system.port} (gateway, licensing, discovery, grants)`);
+    expect(system.allPids()).toHaveLength(4);
+
+    const { code, elapsedMs } = await system.terminate();
+
+    expect(code, system.output).toBe(0);
+    expect(elapsedMs).toBeLessThan(STOP_BOUND_MS);
+    await expectStoppedInOrder(system);
+  });
+
+  it('SIGTERM to `npm start` reaches the supervisor, which stops everything', async () => {
+    const system = await start('npm', ['start', '--', '--no-build']);
+
+    const { code, elapsedMs } = await system.terminate();
+
+    expect(system.output).toContain('[supervisor] SIGTERM: stopping every process');
+    expect(code, system.output).toBe(0);
+    expect(elapsedMs).toBeLessThan(STOP_BOUND_MS);
+    await expectStoppedInOrder(system);
+  });
+
+  it('restarts a service killed with SIGKILL, after which the system is healthy again', async () => {
+    const system = await start(process.execPath, ['infra/supervisor/start.mjs', '--no-build']);
+    const [firstLicensing] = system.pids('licensing');
+
+    process.kill(firstLicensing, 'SIGKILL');
+
+    await system.waitFor(/\[supervisor\] licensing exited unexpectedly \(signal SIGKILL\); restarting it in 1 s/);
+    await system.waitFor(/\[supervisor\] licensing started/, 2);
+    await system.waitFor(READY, 2);
+    expect((await fetch(`http://127.0.0.1:${system.port}/health`)).status).toBe(200);
+    const [, secondLicensing] = system.pids('licensing');
+    expect(alive(secondLicensing)).toBe(true);
+
+    const { code } = await system.terminate();
+    expect(code, system.output).toBe(0);
+    await expectStoppedInOrder(system);
+  });
+
+  it('gives up on a service that dies a sixth time within a minute: stops everything and exits 1', async () => {
+    const system = await start(process.execPath, ['infra/supervisor/start.mjs', '--no-build']);
+
+    // Back-off 1, 2, 4, 8 and 16 s: about 40 s for five restarts, each killed as soon as it started.
+    for (let restarts = 1; restarts <= 5; restarts++) {
+      process.kill(system.pids('licensing').at(-1)!, 'SIGKILL');
+      await system.waitFor(/\[supervisor\] licensing started/, restarts + 1);
+    }
+    process.kill(system.pids('licensing').at(-1)!, 'SIGKILL');
+
+    const { code } = await system.exited;
+    expect(code, system.output).toBe(1);
+    expect(system.output).toContain(
+      '[supervisor] licensing exited (signal SIGKILL) after 5 restarts in the last minute; giving up, stopping everything',
+    );
+    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'discovery', 'grants'] });
+  }, 90_000);
+
+  it('does not restart a service that fails before the system was ever ready: stops everything and exits 1', async () => {
+    // A malformed master key: grants refuses to start, and would refuse again on every restart.
+    const system = await launch(process.execPath, ['infra/supervisor/start.mjs', '--no-build'], {
+      LM_MASTER_KEY: 'not-a-key',
+    });
+
+    const { code } = await system.exited;
+
+    expect(code, system.output).toBe(1);
+    expect(system.output).toMatch(
+      /\[supervisor\] grants exited \(exit code 1\) before the system was ready; stopping everything/,
+    );
+    expect(system.output).not.toMatch(READY);
+    expect(system.pids('grants')).toHaveLength(1);
+    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'licensing', 'discovery'] });
+  });
+});
