@@ -70,7 +70,8 @@ export interface SystemOptions {
   replicas?: Partial<Record<ServiceProcess, number>>;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on at the moment. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

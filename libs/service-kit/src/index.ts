@@ -15,5 +15,6 @@ export * from './run-service';
 export * from './scheduler';
 export type * from './service-definition';
 export { type ServiceStorage } from './service-storage';
+export * from './startup-checks';
 export * from './tokens';
 export * from './view-migrations';

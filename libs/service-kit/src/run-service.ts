@@ -6,12 +6,21 @@ import { ConfigurationError, type Environment } from './config/settings';
 import { OperationExceptionFilter } from './operation-exception.filter';
 import { definitionOf } from './service-definition';
 import { assertGuardsCanRun, openServiceStorage, type ServiceStorage } from './service-storage';
+import {
+  assertDependenciesAnswer,
+  checkNats,
+  checkPostgres,
+  databaseVariableOf,
+  UnreachableDependencyError,
+} from './startup-checks';
 
 /**
  * Starts a module of defineService as a NATS microservice (main.ts: `void runService(module)`).
  * The configuration is read first: a bad value stops start-up with a message naming the
- * variable. Every replica joins the queue group named after the service, so NATS gives each
- * request to exactly one of them. SIGTERM or SIGINT stops taking requests, then shuts down in
+ * variable. Then PostgreSQL and NATS (with JetStream) must answer within LM_STARTUP_TIMEOUT_MS,
+ * else start-up stops with one line per unreachable server saying what to start or set. Every
+ * replica joins the queue group named after the service, so NATS gives each request to exactly
+ * one of them. SIGTERM or SIGINT stops taking requests, then shuts down in
  * order (see ServiceRuntime) and exits.
  */
 export async function runService(module: DynamicModule): Promise<void> {
@@ -21,6 +30,11 @@ export async function runService(module: DynamicModule): Promise<void> {
     const config = loadServiceConfig(definition);
     assertGuardsCanRun(definition, config);
     const { common } = config;
+    const check = { service: definition.name, timeoutMs: common.startupTimeoutMs };
+    await assertDependenciesAnswer([
+      checkPostgres(check, common.databaseUrl, databaseVariableOf(definition.name, process.env)),
+      checkNats(check, common.natsServers, { jetStream: true }),
+    ]);
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
       transport: Transport.NATS,
       options: {
@@ -51,6 +65,11 @@ export async function runService(module: DynamicModule): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   } catch (error) {
+    if (error instanceof UnreachableDependencyError) {
+      // What to start or set, alone on its line(s): a stack trace would bury it.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
     logger.error(`cannot start: ${error instanceof ConfigurationError ? error.message : describe(error)}`);
     process.exit(1);
   }

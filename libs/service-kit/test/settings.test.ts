@@ -110,6 +110,7 @@ describe('the settings every service reads', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
       databasePoolSize: 20,
       eventStore: { kind: 'postgres', url: undefined },
+      startupTimeoutMs: 15_000,
     });
   });
 

@@ -18,7 +18,7 @@ export const NATS_CONNECTION = Symbol('NatsConnection');
 
 export const DEVELOPMENT_CREDENTIALS_FILE = join(__dirname, '../../../infra/credentials.dev.json');
 
-const { natsServers, region } = commonSettings('gateway');
+const { natsServers, region, startupTimeoutMs } = commonSettings('gateway');
 
 /** PORT: a TCP port number. */
 const port = (variable: string, fallback: number) =>
@@ -55,6 +55,7 @@ const gatewaySettings = {
   /** The services deployed with this gateway (every service of the build unless said): /health and /metrics ask each. */
   services: serviceNames('LM_SERVICES', BUILT_SERVICES),
   operationTimeoutMs: milliseconds('LM_OPERATION_TIMEOUT_MS', 30_000),
+  startupTimeoutMs,
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewaySettings>;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigurationError } from '@lm/service-kit';
+import { checkNats, ConfigurationError, UnreachableDependencyError } from '@lm/service-kit';
 import { gatewayConfigFromEnv, type GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 
@@ -14,6 +14,17 @@ async function main(): Promise<void> {
     // A bad setting stops start-up, naming the variable, rather than serving half-configured.
     if (!(error instanceof ConfigurationError)) throw error;
     logger.error(`cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  try {
+    // The gateway only sends requests: NATS must answer, JetStream is the services' concern.
+    await checkNats({ service: 'gateway', timeoutMs: config.startupTimeoutMs }, config.natsServers, {
+      jetStream: false,
+    });
+  } catch (error) {
+    if (!(error instanceof UnreachableDependencyError)) throw error;
+    // What to start or set, alone on its line: a stack trace would bury it.
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
   // The body parser stays off: SigV4 signs the raw bytes, which the controller reads itself.

@@ -2,6 +2,7 @@ import type { EventStoreKind } from '@lm/event-store';
 import {
   InvalidSettingError,
   list,
+  milliseconds,
   oneOf,
   positiveInteger,
   readSettings,
@@ -13,6 +14,8 @@ import {
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_REGION = 'us-east-1';
+/** How long start-up waits at most for PostgreSQL and NATS to answer: with loading, it stops well within 30 s. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 15_000;
 
 /** `<SERVICE>_DATABASE_URL` (e.g. LICENSING_DATABASE_URL), so services can be spread over servers. */
 export const serviceDatabaseVariable = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
@@ -29,6 +32,8 @@ export const commonSettings = (service: string) => ({
   databasePoolSize: positiveInteger('DATABASE_POOL_SIZE', 20),
   /** EVENT_STORE selects the adapter; EVENTSTORE_URL locates EventStoreDB when it is chosen. */
   eventStore: eventStoreSetting(),
+  /** LM_STARTUP_TIMEOUT_MS: how long start-up waits for PostgreSQL and NATS before giving up. */
+  startupTimeoutMs: milliseconds('LM_STARTUP_TIMEOUT_MS', DEFAULT_STARTUP_TIMEOUT_MS),
 });
 
 export type CommonConfig = ReturnType<typeof readCommonConfig>;
