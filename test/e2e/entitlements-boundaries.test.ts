@@ -122,9 +122,17 @@ describe('managed entitlements: bad input and other accounts on consumption, tok
         ClientToken: randomUUID(),
       });
     ({ GrantArn: grantArn } = await grant(grantee, ['CheckoutLicense', 'CheckInLicense', 'ExtendConsumptionLicense']));
-    await ok(grantee, 'license-manager', 'AcceptGrant', { GrantArn: grantArn });
+    const acceptAndActivate = async (account: Account, GrantArn: string) => {
+      await ok(account, 'license-manager', 'AcceptGrant', { GrantArn });
+      await ok(account, 'license-manager', 'CreateGrantVersion', {
+        GrantArn,
+        Status: 'ACTIVE',
+        ClientToken: randomUUID(),
+      });
+    };
+    await acceptAndActivate(grantee, grantArn);
     const { GrantArn: checkoutOnlyGrant } = await grant(checkoutOnly, ['CheckoutLicense']);
-    await ok(checkoutOnly, 'license-manager', 'AcceptGrant', { GrantArn: checkoutOnlyGrant });
+    await acceptAndActivate(checkoutOnly, checkoutOnlyGrant);
     ({ LicenseConsumptionToken: consumptionToken } = await ok(
       grantee,
       'license-manager',

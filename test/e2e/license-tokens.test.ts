@@ -5,6 +5,7 @@ import {
   AcceptGrantCommand,
   CheckoutLicenseCommand,
   CreateGrantCommand,
+  CreateGrantVersionCommand,
   CreateLicenseCommand,
   CreateTokenCommand,
   DeleteTokenCommand,
@@ -19,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MasterKey } from '../../services/grants/src/shared/master-key';
 import { epochSeconds, signJwt } from '../../services/grants/src/tokens/domain/refresh-token/jwt';
 import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
+import { acceptAndActivate } from '../support/licenses';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const MASTER_KEY = randomBytes(32);
@@ -263,9 +265,13 @@ describe('licence tokens for customers without an account: refresh token, access
     const tokenFor = (client: LicenseManagerClient, roleArns: string[]) =>
       client.send(new CreateTokenCommand({ LicenseArn: licenseArn, RoleArns: roleArns, ClientToken: randomUUID() }));
     const grantRole = `arn:aws:iam::${accounts.member.accountId}:role/AWSLicenseManagerConsumptionRole`;
-    // Until the grant is accepted it allows nothing.
+    // Until the grant is accepted and activated it allows nothing.
     await expect(tokenFor(distributor, [grantRole])).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await distributor.send(new AcceptGrantCommand({ GrantArn: grantArn }));
+    await expect(tokenFor(distributor, [grantRole])).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await distributor.send(
+      new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', ClientToken: randomUUID() }),
+    );
     const { Token } = await tokenFor(distributor, [grantRole]);
 
     const { AccessToken } = await customer.send(new GetAccessTokenCommand({ Token }));
@@ -284,9 +290,7 @@ describe('licence tokens for customers without an account: refresh token, access
     expect(checkout.LicenseArn).toBe(licenseArn);
 
     const consumerOnly = licenseManager(system, accounts.nestedMember);
-    await consumerOnly.send(
-      new AcceptGrantCommand({ GrantArn: await grantTo(accounts.nestedMember, ['CheckoutLicense']) }),
-    );
+    await acceptAndActivate(system, accounts.nestedMember, await grantTo(accounts.nestedMember, ['CheckoutLicense']));
     await expect(tokenFor(consumerOnly, [])).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 

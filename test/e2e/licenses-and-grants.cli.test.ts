@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
-/** The vendor flow with the AWS CLI, unchanged: a signing key, a licence and its versions, a grant accepted, a checkout, the grant deactivated. */
+/** The vendor flow with the AWS CLI, unchanged: a signing key, a licence and its versions, a grant accepted and activated, a checkout, the grant deactivated. */
 describe('seller-issued licences and grants through the AWS CLI', () => {
   let system: RunningSystem;
   const cli = (account: (typeof accounts)[keyof typeof accounts], ...args: string[]) => awsCli(system, account, args);
@@ -126,8 +126,20 @@ describe('seller-issued licences and grants through the AWS CLI', () => {
     expect(granted.json).toMatchObject({ Status: 'PENDING_ACCEPT', Version: '1' });
     const grantArn: string = granted.json.GrantArn;
     expect((await cli(accounts.member, 'license-manager', 'accept-grant', '--grant-arn', grantArn)).json).toMatchObject(
-      { Status: 'ACTIVE' },
+      { Status: 'DISABLED' },
     );
+    const activated = await cli(
+      accounts.member,
+      'license-manager',
+      'create-grant-version',
+      '--grant-arn',
+      grantArn,
+      '--status',
+      'ACTIVE',
+      '--client-token',
+      randomUUID(),
+    );
+    expect(activated.json).toMatchObject({ Status: 'ACTIVE', Version: '3' });
 
     // The member's software checks out by the issuer's fingerprint and the SKU, then checks in.
     const fingerprint: string = old.json.License.Issuer.KeyFingerprint;
@@ -196,7 +208,7 @@ describe('seller-issued licences and grants through the AWS CLI', () => {
       '--client-token',
       randomUUID(),
     );
-    expect(deactivated.json).toMatchObject({ Status: 'DISABLED', Version: '3' });
+    expect(deactivated.json).toMatchObject({ Status: 'DISABLED', Version: '4' });
     const received = await cli(accounts.member, 'license-manager', 'list-received-licenses');
     expect(received.json.Licenses).toMatchObject([
       { LicenseArn: licenseArn, ReceivedMetadata: { ReceivedStatus: 'DISABLED' } },

@@ -121,10 +121,10 @@ describe('licence and grant limits', () => {
         'CreateGrant',
         grantRequest(license.LicenseArn, accountPrincipal(member.accountId)),
       );
-      await ok(member, 'AcceptGrant', { GrantArn });
+      // Accepted, DISABLED: the two activations below race.
+      expect(await ok(member, 'AcceptGrant', { GrantArn })).toMatchObject({ Status: 'DISABLED' });
       grants.push(GrantArn);
     }
-    await ok(member, 'CreateGrantVersion', { GrantArn: grants[0], Status: 'DISABLED', ClientToken: randomUUID() });
     const raced = await Promise.all(
       grants.map((GrantArn) =>
         call(member, 'CreateGrantVersion', { GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() }),

@@ -27,6 +27,7 @@ import { type DomainEventMessage } from '@lm/contracts';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLicenseManager, createSigningKey, licenseManager } from '../support/clients';
+import { acceptAndActivate } from '../support/licenses';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const LICENSE_ARN = /^arn:aws:license-manager::111111111111:license:l-[0-9a-f]{32}$/;
@@ -185,7 +186,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     expect((await outsider.send(new ListLicensesCommand({}))).Licenses).toEqual([]);
   });
 
-  it('grants to an account: accept activates, deactivate and activate again, delete; a second grant is rejected', async () => {
+  it('grants to an account: accept leaves it DISABLED, activate, deactivate and activate again, delete; a second grant is rejected', async () => {
     const { LicenseArn } = await issuer.send(new CreateLicenseCommand(definition()));
     const granted = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
     expect(granted).toMatchObject({ Status: 'PENDING_ACCEPT', Version: '1' });
@@ -210,13 +211,20 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       name: 'ValidationException',
     });
 
+    // The guide: "Choose Accept license. The resulting grant status is Disabled. When you are ready
+    // to use the license, choose Activate license".
     expect(await member.send(new AcceptGrantCommand({ GrantArn: grantArn }))).toMatchObject({
-      Status: 'ACTIVE',
+      Status: 'DISABLED',
       Version: '2',
     });
     expect(await failure(member.send(new AcceptGrantCommand({ GrantArn: grantArn })))).toMatchObject({
       name: 'ValidationException',
     });
+    expect(
+      await member.send(
+        new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', ClientToken: randomUUID() }),
+      ),
+    ).toMatchObject({ Status: 'ACTIVE', Version: '3' });
     const disabled = await member.send(
       new CreateGrantVersionCommand({
         GrantArn: grantArn,
@@ -225,13 +233,13 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
         ClientToken: randomUUID(),
       }),
     );
-    expect(disabled).toMatchObject({ Status: 'DISABLED', Version: '3' });
+    expect(disabled).toMatchObject({ Status: 'DISABLED', Version: '4' });
     const staleVersion = await failure(
       issuer.send(
         new CreateGrantVersionCommand({
           GrantArn: grantArn,
           Status: 'ACTIVE',
-          SourceVersion: '2',
+          SourceVersion: '3',
           ClientToken: randomUUID(),
         }),
       ),
@@ -241,18 +249,18 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const token = randomUUID();
     expect(
       await issuer.send(
-        new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }),
+        new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '4', ClientToken: token }),
       ),
     ).toMatchObject({
       Status: 'ACTIVE',
-      Version: '4',
+      Version: '5',
     });
     expect(
       await issuer.send(
-        new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '3', ClientToken: token }),
+        new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', SourceVersion: '4', ClientToken: token }),
       ),
     ).toMatchObject({
-      Version: '4',
+      Version: '5',
     });
     expect(
       await failure(
@@ -263,7 +271,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     ).toMatchObject({
       name: 'AuthorizationException',
     });
-    expect((await member.send(new GetGrantCommand({ GrantArn: grantArn, Version: '3' }))).Grant).toMatchObject({
+    expect((await member.send(new GetGrantCommand({ GrantArn: grantArn, Version: '4' }))).Grant).toMatchObject({
       GrantStatus: 'DISABLED',
       StatusReason: 'paused',
     });
@@ -291,15 +299,15 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       ).Grants,
     ).toHaveLength(1);
 
-    expect(await failure(member.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' })))).toMatchObject({
+    expect(await failure(member.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '5' })))).toMatchObject({
       name: 'AuthorizationException',
     });
-    expect(await failure(issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '3' })))).toMatchObject({
+    expect(await failure(issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' })))).toMatchObject({
       name: 'InvalidParameterValueException',
     });
-    expect(await issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '4' }))).toMatchObject({
+    expect(await issuer.send(new DeleteGrantCommand({ GrantArn: grantArn, Version: '5' }))).toMatchObject({
       Status: 'DELETED',
-      Version: '5',
+      Version: '6',
     });
     expect((await member.send(new ListReceivedLicensesCommand({ LicenseArns: [LicenseArn!] }))).Licenses).toEqual([]);
 
@@ -324,7 +332,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     const sameProduct = await issuer.send(new CreateLicenseCommand({ ...definition(), ProductSKU: `sku-${skus - 1}` }));
     const a = await grantTo(first.LicenseArn!, accountPrincipal(accounts.member));
     const b = await grantTo(sameProduct.LicenseArn!, accountPrincipal(accounts.member));
-    await member.send(new AcceptGrantCommand({ GrantArn: a.GrantArn }));
+    await acceptAndActivate(system, accounts.member, a.GrantArn!);
     expect(await member.send(new AcceptGrantCommand({ GrantArn: b.GrantArn }))).toMatchObject({ Status: 'DISABLED' });
     const refused = await failure(
       member.send(new CreateGrantVersionCommand({ GrantArn: b.GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() })),
@@ -361,7 +369,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     // A member distributes what it received, within the operations it was granted.
     const { LicenseArn: other } = await issuer.send(new CreateLicenseCommand(definition()));
     const toMember = await grantTo(other!, accountPrincipal(accounts.member));
-    await member.send(new AcceptGrantCommand({ GrantArn: toMember.GrantArn }));
+    await acceptAndActivate(system, accounts.member, toMember.GrantArn!);
     expect(await failure(grantTo(other!, ORGANIZATION, member))).toMatchObject({ name: 'ValidationException' });
     const subGrant = await grantTo(other!, accountPrincipal(accounts.nestedMember), member);
     expect((await nested.send(new GetGrantCommand({ GrantArn: subGrant.GrantArn }))).Grant).toMatchObject({
@@ -487,7 +495,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
     });
     expect(version.status, version.text).toBe(200);
     const { GrantArn } = await grantTo(LicenseArn!, accountPrincipal(accounts.member));
-    await member.send(new AcceptGrantCommand({ GrantArn }));
+    await acceptAndActivate(system, accounts.member, GrantArn!);
 
     const nc = await connect({ servers: process.env.NATS_URL });
     try {
@@ -506,7 +514,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
       );
       const received: DomainEventMessage[] = [];
       const deadline = Date.now() + 10_000;
-      while (received.length < 5 && Date.now() < deadline) {
+      while (received.length < 6 && Date.now() < deadline) {
         const message = await consumer.next({ expires: 1_000 });
         if (!message) continue;
         const event = JSONCodec<DomainEventMessage>().decode(message.data);
@@ -518,6 +526,7 @@ describe('seller-issued licences and grants through @aws-sdk/client-license-mana
         'LicenseVersionCreated',
         'GrantCreated',
         'GrantAccepted',
+        'GrantVersionCreated',
         'GrantActivated',
       ]);
       expect(received[1].data).toMatchObject({ licenseArn: LicenseArn, version: '2', resetUsage: true });

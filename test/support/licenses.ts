@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AcceptGrantCommand,
   CreateGrantCommand,
+  CreateGrantVersionCommand,
   CreateLicenseCommand,
   GetLicenseCommand,
   type AllowedOperation,
@@ -16,7 +17,7 @@ type Account = Parameters<typeof credentialsOf>[0];
 
 export interface GrantedLicenseSpec {
   issuer: Account;
-  /** The account the licence is granted to; it accepts the grant. */
+  /** The account the licence is granted to; it accepts and activates the grant. */
   grantee: Account;
   /** The issuer's KMS key that signs the licence (see createSigningKey). */
   signKey: string;
@@ -35,7 +36,7 @@ export interface GrantedLicense {
   license: License;
 }
 
-/** A licence valid from yesterday for a year, issued by `issuer` and granted to `grantee`, which has accepted it. */
+/** A licence valid from yesterday for a year, issued by `issuer` and granted to `grantee`, which has accepted and activated it. */
 export async function grantedLicense(system: RunningSystem, spec: GrantedLicenseSpec): Promise<GrantedLicense> {
   const issuer = licenseManager(system, spec.issuer);
   const now = Date.now();
@@ -67,7 +68,7 @@ export async function grantedLicense(system: RunningSystem, spec: GrantedLicense
       ClientToken: randomUUID(),
     }),
   );
-  await licenseManager(system, spec.grantee).send(new AcceptGrantCommand({ GrantArn }));
+  await acceptAndActivate(system, spec.grantee, GrantArn!);
   return {
     licenseArn: LicenseArn!,
     sku: spec.productSku,
@@ -75,4 +76,14 @@ export async function grantedLicense(system: RunningSystem, spec: GrantedLicense
     grantArn: GrantArn!,
     license: License!,
   };
+}
+
+/**
+ * The grantee's console "Accept & activate": AcceptGrant leaves the grant DISABLED (the guide),
+ * and CreateGrantVersion with Status ACTIVE activates it.
+ */
+export async function acceptAndActivate(system: RunningSystem, grantee: Account, grantArn: string): Promise<void> {
+  const client = licenseManager(system, grantee);
+  await client.send(new AcceptGrantCommand({ GrantArn: grantArn }));
+  await client.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', ClientToken: randomUUID() }));
 }

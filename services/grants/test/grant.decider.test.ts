@@ -108,14 +108,7 @@ const version = (
     requestHash: token,
   };
 };
-const accept = (caller = callers.grantee, activeForSameProduct: string[] = []): GrantCommand => ({
-  type: 'AcceptGrant',
-  arn,
-  activeForSameProduct,
-  caller,
-  region,
-  now,
-});
+const accept = (caller = callers.grantee): GrantCommand => ({ type: 'AcceptGrant', arn, caller, region, now });
 const reject = (caller = callers.grantee): GrantCommand => ({ type: 'RejectGrant', arn, caller, region, now });
 const remove = (grantVersion: string, caller = callers.grantor): GrantCommand => ({
   type: 'DeleteGrant',
@@ -132,8 +125,14 @@ const statusOf = (state: GrantState) => (state.status === 'present' ? state.aggr
 describe('grant decider', () => {
   const created = history(create());
   const pending = given(created).state;
-  const active = history(create(), accept());
-  const disabled = history(create(), accept(), version(callers.grantee, { Status: 'DISABLED' }));
+  const accepted = history(create(), accept());
+  const active = history(create(), accept(), version(callers.grantee, { Status: 'ACTIVE' }));
+  const deactivated = history(
+    create(),
+    accept(),
+    version(callers.grantee, { Status: 'ACTIVE' }),
+    version(callers.grantee, { Status: 'DISABLED' }),
+  );
   const rejected = history(create(), reject());
   const deleted = history(create(), remove('1'));
   const pendingWorkflow = history(create(ENGINEERING_OU));
@@ -229,7 +228,7 @@ describe('grant decider', () => {
     [
       'PENDING_ACCEPT',
       created,
-      { accept: 'ACTIVE', reject: 'REJECTED', activate: V, deactivate: V, delete: 'DELETED', ...idle },
+      { accept: 'DISABLED', reject: 'REJECTED', activate: V, deactivate: V, delete: 'DELETED', ...idle },
     ],
     [
       'ACTIVE',
@@ -238,7 +237,12 @@ describe('grant decider', () => {
     ],
     [
       'DISABLED',
-      disabled,
+      accepted,
+      { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle },
+    ],
+    [
+      'DISABLED',
+      deactivated,
       { accept: V, reject: V, activate: 'ACTIVE', deactivate: 'DISABLED', delete: 'DELETED', ...idle },
     ],
     ['REJECTED', rejected, { accept: V, reject: V, activate: V, deactivate: V, delete: 'DELETED', ...idle }],
@@ -345,7 +349,7 @@ describe('grant decider', () => {
       .when(version(callers.grantor, { Status: 'DISABLED', SourceVersion: '1' }))
       .thenThrows({ code: 'ConflictException' });
     given(active).when(remove('1')).thenThrows({ code: 'ConflictException' });
-    given(disabled)
+    given(accepted)
       .when(version(callers.grantor, { Status: 'PENDING_ACCEPT' }))
       .thenThrows({ code: 'ValidationException' });
     given(active)
@@ -367,19 +371,20 @@ describe('grant decider', () => {
       .thenThrows({ code: 'ValidationException' });
   });
 
-  it('keeps one ACTIVE grant per product: accepted as DISABLED, activated only with ALL_GRANTS_PERMITTED_BY_ISSUER', () => {
+  it('accepts a grant as DISABLED: it is used once activated (CreateGrantVersion with Status ACTIVE)', () => {
+    given(created)
+      .when(accept())
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['GrantAccepted']));
+    expect(statusOf(given(accepted).state)).toBe('DISABLED');
+    given(accepted)
+      .when(version(callers.grantee, { Status: 'ACTIVE' }))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['GrantVersionCreated', 'GrantActivated']));
+  });
+
+  it('keeps one ACTIVE grant per product: an accepted grant is activated only with ALL_GRANTS_PERMITTED_BY_ISSUER', () => {
     const other = 'arn:aws:license-manager::111111111111:grant:g-other';
-    const accepted = given(created)
-      .when(accept(callers.grantee, [other]))
-      .then((events) =>
-        expect(events).toMatchObject([
-          { type: 'GrantAccepted', data: { statusReason: expect.stringContaining(other) } },
-        ]),
-      );
-    const acceptedDisabled = [...created, ...accepted];
-    expect(statusOf(given(acceptedDisabled).state)).toBe('DISABLED');
     const activate = (behavior?: LicenseManager.ActivationOverrideBehavior) =>
-      given(acceptedDisabled).when(
+      given(accepted).when(
         version(
           callers.grantee,
           { Status: 'ACTIVE', ...(behavior ? { Options: { ActivationOverrideBehavior: behavior } } : {}) },
@@ -394,10 +399,10 @@ describe('grant decider', () => {
     const replaced = given(active)
       .when({ type: 'ReplaceGrant', byGrantArn: other, now })
       .then((events) =>
-        expect(events).toMatchObject([{ type: 'GrantReplaced', data: { byGrantArn: other, version: '3' } }]),
+        expect(events).toMatchObject([{ type: 'GrantReplaced', data: { byGrantArn: other, version: '4' } }]),
       );
     expect(statusOf(given([...active, ...replaced]).state)).toBe('DISABLED');
-    given(disabled).when({ type: 'ReplaceGrant', byGrantArn: other, now }).thenNothing();
+    given(accepted).when({ type: 'ReplaceGrant', byGrantArn: other, now }).thenNothing();
   });
 
   it('distributes an accepted (DISABLED) sub-grant per covered account, once, and recalls it with its parent', () => {

@@ -86,6 +86,10 @@ describe('LicenseAccess from the licences and grants views', () => {
     ).GrantArn!;
   const setStatus = (caller: Caller, grantArn: string, status: 'ACTIVE' | 'DISABLED') =>
     grants.createVersion(caller, { GrantArn: grantArn, Status: status, ClientToken: randomUUID() });
+  const acceptAndActivate = async (caller: Caller, grantArn: string) => {
+    await grants.accept(caller, grantArn);
+    await setStatus(caller, grantArn, 'ACTIVE');
+  };
   const usable = async (caller: Caller, operation: LicenseManager.AllowedOperation, licenseArn: string) =>
     (await access.usableLicenses(caller, operation, { licenseArn })).map((l) => l.route);
 
@@ -120,7 +124,10 @@ describe('LicenseAccess from the licences and grants views', () => {
       grantArn,
       grantedOperations: ['CheckoutLicense'],
     });
+    // Accepted, the grant is DISABLED: it allows nothing until it is activated.
     await grants.accept(member, grantArn);
+    expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
+    await setStatus(member, grantArn, 'ACTIVE');
     expect(await usable(member, 'CheckoutLicense', arn)).toEqual([
       { kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'] },
     ]);
@@ -146,7 +153,7 @@ describe('LicenseAccess from the licences and grants views', () => {
 
   it('needs the licence AVAILABLE and within its validity (by the injected clock)', async () => {
     const { arn } = await createLicense({ Begin: '2026-05-01T00:00:00Z', End: '2026-07-01T00:00:00Z' });
-    await grants.accept(member, await grant(arn, member.principalArn, ['CheckoutLicense']));
+    await acceptAndActivate(member, await grant(arn, member.principalArn, ['CheckoutLicense']));
     expect(await usable(member, 'CheckoutLicense', arn)).toHaveLength(1);
     now = new Date('2026-07-01T00:00:00Z');
     expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
@@ -172,7 +179,7 @@ describe('LicenseAccess from the licences and grants views', () => {
     expect(nestedSub.route.kind === 'grant' && nestedSub.route.grantArn).not.toBe(toOu);
     expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
     const redistributed = await grant(arn, outsider.principalArn, ['CheckoutLicense'], member);
-    await grants.accept(outsider, redistributed);
+    await acceptAndActivate(outsider, redistributed);
     expect(await usable(outsider, 'CheckoutLicense', arn)).toMatchObject([{ grantArn: redistributed }]);
     await setStatus(issuer, toOu, 'DISABLED');
     expect(await usable(nested, 'CheckoutLicense', arn)).toEqual([]);

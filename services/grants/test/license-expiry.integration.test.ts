@@ -114,6 +114,7 @@ const grantTo = async (caller: Caller, arn: string) => {
     ClientToken: randomUUID(),
   });
   await app.grants.accept(caller, GrantArn!);
+  await app.grants.createVersion(caller, { GrantArn: GrantArn!, Status: 'ACTIVE', ClientToken: randomUUID() });
 };
 
 beforeAll(async () => {

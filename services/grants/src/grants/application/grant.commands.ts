@@ -138,14 +138,9 @@ export class GrantCommands {
     return { GrantArn: input.GrantArn, Status: version.document.GrantStatus, Version: made };
   }
 
-  /** The grantee accepts, which activates the grant unless another grant for the product is ACTIVE. */
-  async accept(caller: Caller, arn: string): Promise<GrantResult> {
-    const row = await this.grantRow(arn);
-    const context = this.context(caller);
-    await this.decideAmongActiveGrants([
-      { row, command: (activeForSameProduct) => ({ type: 'AcceptGrant', arn, activeForSameProduct, ...context }) },
-    ]);
-    return this.resultOf({ status: 'present', aggregate: (await this.grantRow(arn)).state });
+  /** The grantee accepts, which leaves the grant DISABLED until it is activated (createVersion). */
+  accept(caller: Caller, arn: string): Promise<GrantResult> {
+    return this.onGrant(arn, { type: 'AcceptGrant', arn, ...this.context(caller) });
   }
 
   /**

@@ -48,8 +48,8 @@ export type GrantCommand =
       activeForSameProduct: string[];
     } & Context &
       Idempotency)
-  /** `activeForSameProduct`: the grantee's ACTIVE grants for the product, which keep the accepted grant DISABLED. */
-  | ({ type: 'AcceptGrant'; arn: string; activeForSameProduct: string[] } & Context)
+  /** Accepting leaves the grant DISABLED, to be activated with CreateGrantVersion. */
+  | ({ type: 'AcceptGrant'; arn: string } & Context)
   | ({ type: 'RejectGrant'; arn: string } & Context)
   | ({ type: 'DeleteGrant'; arn: string; version: string; statusReason?: string } & Context)
   | ({ type: 'TagGrant'; arn: string; tags: LicenseManager.Tag[] } & Context)

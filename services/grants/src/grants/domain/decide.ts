@@ -205,22 +205,9 @@ function decideAnswer(
     throw validation(`Grant ${arn} is ${grant.GrantStatus}, not PENDING_ACCEPT: there is nothing to accept or reject.`);
   const change = { grantArn: arn, version: nextVersion(grant), at: command.now.toISOString() };
   if (command.type === 'RejectGrant') return [{ type: 'GrantRejected', data: change }];
-  // The API's AcceptGrant is the console's "Accept & activate" (the guide: the grant "changes to
-  // Active when the recipient accepts"); the console's "Accept" alone has no operation. While
-  // another grant for the product is ACTIVE, the grant is accepted but not activated (DISABLED, as
-  // the guide's status table defines it), to be activated with ActivationOverrideBehavior.
-  const [active] = command.activeForSameProduct;
-  if (active)
-    return [
-      {
-        type: 'GrantAccepted',
-        data: { ...change, statusReason: `Grant ${active} is ACTIVE for product ${aggregate.productSku}.` },
-      },
-    ];
-  return [
-    { type: 'GrantAccepted', data: change },
-    { type: 'GrantActivated', data: change },
-  ];
+  // The guide: "Choose Accept license. The resulting grant status is Disabled. When you are ready
+  // to use the license, choose Activate license" (CreateGrantVersion with Status ACTIVE).
+  return [{ type: 'GrantAccepted', data: change }];
 }
 
 function decideDelete(command: Extract<GrantCommand, { type: 'DeleteGrant' }>, state: GrantState): GrantEvent[] {

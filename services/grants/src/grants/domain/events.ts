@@ -12,7 +12,11 @@ export interface Change {
 
 export type GrantEvent =
   | { type: 'GrantCreated'; data: Omit<GrantAggregate, 'clientTokens'> & Idempotency }
-  /** Accepted, DISABLED; a GrantActivated follows unless another grant for the product is ACTIVE (statusReason says which). */
+  /**
+   * Accepted, DISABLED until a CreateGrantVersion activates it. Events stored before acceptance
+   * stopped activating are followed by a GrantActivated, or carry a statusReason naming the
+   * grant for the product that was ACTIVE then.
+   */
   | { type: 'GrantAccepted'; data: Change & { statusReason?: string } }
   | { type: 'GrantRejected'; data: Change & { statusReason?: string } }
   /** A CreateGrantVersion: the grant's name, operations, reason and options from this version on. */
