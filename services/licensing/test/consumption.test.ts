@@ -96,6 +96,35 @@ describe('rules enforced at association, by counting type', () => {
     expect(() =>
       consumptionOf(configuration('Core', []), { ...instance, tenancy: 'default', hostId: undefined }),
     ).toThrow(/Dedicated Host/);
+  });
+
+  it("names the host when the host's cores or sockets break a rule, and the instance for its own vCPUs", () => {
+    const host: ResourceFacts = {
+      ...instance,
+      resourceArn: 'arn:aws:ec2:us-east-1:111111111111:dedicated-host/h-1',
+      resourceId: 'h-1',
+      resourceType: 'EC2_HOST',
+      coreCount: 48,
+      socketCount: 4,
+    };
+    const refusal = (type: CountingType, rule: string) => {
+      try {
+        consumptionOf(configuration(type, [rule]), { ...instance, vCpuCount: 24, coreCount: 12 }, host);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${rule} was met`);
+    };
+    expect(refusal('Core', '#maximumCores=16')).toContain(
+      `rule maximumCores=16 is not met by ${host.resourceArn} (48), the Dedicated Host of ${instance.resourceArn}.`,
+    );
+    expect(refusal('Socket', '#maximumSockets=2')).toContain(
+      `is not met by ${host.resourceArn} (4), the Dedicated Host of ${instance.resourceArn}.`,
+    );
+    expect(refusal('Instance', '#maximumVcpus=16')).toContain(`is not met by ${instance.resourceArn} (24).`);
+  });
+
+  it('refuses resources its counting type cannot count, or whose inventory lacks a count', () => {
     expect(() =>
       consumptionOf(configuration('Core', []), { ...instance, resourceType: 'SYSTEMS_MANAGER_MANAGED_INSTANCE' }),
     ).toThrow(/cannot be counted by Core/);

@@ -106,13 +106,16 @@ export function consumptionOf(
   for (const rule of rules) {
     const match = /^(minimum|maximum)(Vcpus|Cores|Sockets)$/.exec(rule.name);
     if (!match) continue;
-    const actual = measures[match[2] as keyof typeof measures]();
+    const measure = match[2] as keyof typeof measures;
+    const actual = measures[measure]();
     const limit = rule.value as number;
     if (match[1] === 'minimum' ? actual < limit : actual > limit) {
-      throw licenseUsageRefused(
-        configuration,
-        `rule ${rule.name}=${limit} is not met by ${resource.resourceArn} (${actual}).`,
-      );
+      // Cores and sockets are the host's: the refusal names whose number it is.
+      const measured =
+        measure !== 'Vcpus' && counted !== resource
+          ? `${counted.resourceArn} (${actual}), the Dedicated Host of ${resource.resourceArn}`
+          : `${resource.resourceArn} (${actual})`;
+      throw licenseUsageRefused(configuration, `rule ${rule.name}=${limit} is not met by ${measured}.`);
     }
   }
 
