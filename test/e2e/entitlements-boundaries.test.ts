@@ -219,6 +219,14 @@ describe('managed entitlements: bad input and other accounts on consumption, tok
         checkoutRequest(),
         'InvalidParameterValueException',
       ),
+      // A Beneficiary limits a checkout to the caller's own licences, as in AWS.
+      lm(
+        grantee,
+        'CheckoutLicense',
+        "the grantee naming the licence's Beneficiary",
+        checkoutRequest({ Beneficiary: 'customer' }),
+        'InvalidParameterValueException',
+      ),
       lm(grantee, 'CheckoutLicense', 'a body that is not JSON', '{"ProductSKU":', 'SerializationException'),
       lm(
         grantee,

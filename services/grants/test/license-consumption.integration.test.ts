@@ -464,6 +464,13 @@ describe('license consumption against PostgreSQL', () => {
     expect((await errorOf(checkout(license, { Beneficiary: 'someone-else' }, issuer)))?.code).toBe(
       'NoEntitlementsAllowedException',
     );
+    // A Beneficiary limits the checkout to the caller's own licences: the grantee is told to drop it.
+    expect(await errorOf(checkout(license, { Beneficiary: 'customer@example.com' }))).toMatchObject({
+      code: 'InvalidParameterValueException',
+      message: expect.stringMatching(
+        new RegExp(`${license.LicenseArn} was granted to it: check it out without Beneficiary`),
+      ),
+    });
     const forBeneficiary = await checkout(license, { Beneficiary: 'customer@example.com' }, issuer);
     expect(
       await commands.checkIn(issuer, {

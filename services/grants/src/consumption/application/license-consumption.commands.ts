@@ -43,7 +43,7 @@ export class LicenseConsumptionCommands {
    * Checks out from the first licence of the product (SKU and issuer key fingerprint) that the
    * caller may use and that has the entitlements. The issuer checks out only on behalf of a
    * Beneficiary, from its licences issued to that beneficiary; a Beneficiary restricts the
-   * search to the caller's own licences.
+   * search to the caller's own licences, as in AWS (a grantee naming one is told so).
    */
   async checkout(
     caller: Caller,
@@ -64,6 +64,14 @@ export class LicenseConsumptionCommands {
       if (beneficiary === undefined && found.length > 0) {
         throw invalidParameterValue(
           'The account that created the license checks it out on behalf of a customer: Beneficiary is required.',
+        );
+      }
+      // The guide: with a Beneficiary, "License Manager limits the call to the repository of licenses
+      // created in the SaaS ISV account", so a grantee naming one finds none of its granted licences.
+      const granted = found.find(({ accessible }) => accessible.route.kind === 'grant');
+      if (granted) {
+        throw invalidParameterValue(
+          `Beneficiary limits a checkout to the licenses account ${caller.accountId} created (an issuer checking out on behalf of a customer); license ${granted.accessible.license.LicenseArn} was granted to it: check it out without Beneficiary.`,
         );
       }
       throw noEntitlementsAllowed(
