@@ -1,11 +1,10 @@
 import {
   CreateLicenseConfigurationCommand,
   GetLicenseConfigurationCommand,
-  ListAssociationsForLicenseConfigurationCommand,
   UpdateLicenseSpecificationsForResourceCommand,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseManager } from '../support/clients';
+import { associationsOf, licenseManager } from '../support/clients';
 import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
 import { reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
@@ -71,15 +70,7 @@ describe('kill -9 of licensing in the middle of associations', () => {
     expect(unansweredOutside(record, outage)).toEqual([]);
     expect(acknowledged.size).toBeGreaterThan(10);
 
-    const listed = new Set<string>();
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }),
-      );
-      page.LicenseConfigurationAssociations!.forEach((a) => listed.add(a.ResourceArn!));
-      NextToken = page.NextToken;
-    } while (NextToken);
+    const listed = new Set((await associationsOf(client, config)).map((a) => a.ResourceArn!));
     // Every request was answered: exactly the acknowledged resources are associated.
     expect(listed).toEqual(acknowledged);
     // Each associated instance counts its 2 vCPUs exactly once.

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportResources, type ObservedResource } from '../support/inventory';
-import { CountingAgent, licenseManager } from '../support/clients';
+import { associationsOf, CountingAgent, licenseManager } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const OWNER = '111111111111';
@@ -323,15 +323,6 @@ describe('associating resources with license configurations', () => {
     expect(refused).toHaveLength(180);
     for (const r of refused) expect(r.reason).toMatchObject({ name: 'LicenseUsageException' });
     expect((await get(config)).ConsumedLicenses).toBe(20);
-    let listed = 0;
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }),
-      );
-      listed += page.LicenseConfigurationAssociations!.length;
-      NextToken = page.NextToken;
-    } while (NextToken);
-    expect(listed).toBe(20);
+    expect(await associationsOf(client, config)).toHaveLength(20);
   });
 });

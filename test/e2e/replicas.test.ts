@@ -4,12 +4,11 @@ import {
   CreateLicenseConfigurationCommand,
   GetLicenseConfigurationCommand,
   GetLicenseUsageCommand,
-  ListAssociationsForLicenseConfigurationCommand,
   UpdateLicenseConfigurationCommand,
   UpdateLicenseSpecificationsForResourceCommand,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CountingAgent, createSigningKey, licenseManager } from '../support/clients';
+import { associationsOf, CountingAgent, createSigningKey, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
 import { grantedLicense } from '../support/licenses';
 import { counterByReplica, replicaCounters, type ReplicaCounter } from '../support/metrics';
@@ -85,16 +84,7 @@ describe('two replicas of licensing and of grants', () => {
     expect(
       (await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: config }))).ConsumedLicenses,
     ).toBe(20);
-    let listed = 0;
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn: config, NextToken }),
-      );
-      listed += page.LicenseConfigurationAssociations!.length;
-      NextToken = page.NextToken;
-    } while (NextToken);
-    expect(listed).toBe(20);
+    expect(await associationsOf(client, config)).toHaveLength(20);
   });
 
   it('grants exactly 10 of 100 concurrent checkouts of one unit against MaxCount 10', async () => {

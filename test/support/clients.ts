@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { Agent, type ClientRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { LicenseManagerClient } from '@aws-sdk/client-license-manager';
+import {
+  LicenseManagerClient,
+  ListAssociationsForLicenseConfigurationCommand,
+  type LicenseConfigurationAssociation,
+} from '@aws-sdk/client-license-manager';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { credentialsOf, type RunningSystem } from './system';
@@ -194,4 +198,21 @@ export async function createSigningKey(system: RunningSystem, account: Account):
   });
   if (key.status !== 200) throw new Error(`CreateKey answered ${key.status}: ${key.text}`);
   return key.json.KeyMetadata.Arn;
+}
+
+/** Every association of a license configuration, page by page. */
+export async function associationsOf(
+  client: LicenseManagerClient,
+  LicenseConfigurationArn: string,
+): Promise<LicenseConfigurationAssociation[]> {
+  const associations: LicenseConfigurationAssociation[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListAssociationsForLicenseConfigurationCommand({ LicenseConfigurationArn, NextToken }),
+    );
+    associations.push(...page.LicenseConfigurationAssociations!);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return associations;
 }

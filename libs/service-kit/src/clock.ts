@@ -6,3 +6,20 @@ export interface Clock {
 export const CLOCK = Symbol('Clock');
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that stands still until it is moved: expiries and schedules tested without sleeping. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+
+  now(): Date {
+    return this.current;
+  }
+
+  set(instant: Date): void {
+    this.current = instant;
+  }
+
+  advance(milliseconds: number): void {
+    this.current = new Date(this.current.getTime() + milliseconds);
+  }
+}

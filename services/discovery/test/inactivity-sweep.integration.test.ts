@@ -1,6 +1,6 @@
 import type { Extensions } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { openServiceStorageOf, type Clock, type ServiceStorage } from '@lm/service-kit';
+import { openServiceStorageOf, ManualClock, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryReports } from '../src/application/inventory-resource.commands';
@@ -13,14 +13,8 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 const DAY = 24 * 3600_000;
 const t0 = new Date('2026-03-01T00:00:00Z');
 
-/** Time stands still until the test moves it. */
-class FakeClock implements Clock {
-  current = t0;
-  now = () => this.current;
-  setDays(days: number) {
-    this.current = new Date(t0.getTime() + days * DAY);
-  }
-}
+/** The instant `days` days after t0. */
+const day = (days: number) => new Date(t0.getTime() + days * DAY);
 
 const callerOf = (accountId: string): Caller => ({
   accountId,
@@ -41,7 +35,7 @@ const instance = (id: string): Extensions.ReportedResource => ({
 describe('the 30-day inactivity sweep, with a fake clock', () => {
   let database: TestDatabase;
   let infra: ServiceStorage;
-  const clock = new FakeClock();
+  const clock = new ManualClock(t0);
   let reports: InventoryReports;
   let sweep: InventorySweep;
   let queries: InventoryQueries;
@@ -77,17 +71,17 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
   });
 
   it('inactivates what went unreported for 30 days, keeps what was re-reported, and re-activates on a report', async () => {
-    clock.setDays(0);
+    clock.set(day(0));
     expect(await report(instance('i-quiet'), instance('i-chatty'))).toEqual({ Accepted: 2, Failed: [] });
-    clock.setDays(10);
+    clock.set(day(10));
     await report(instance('i-chatty'));
     expect(await eventTypes()).toEqual(['ResourceObserved', 'ResourceObserved', 'ResourceObservationRefreshed']);
 
-    clock.setDays(29.99);
+    clock.set(day(29.99));
     expect(await sweep.sweep()).toBe(0);
     expect(await listedIds()).toEqual(['i-chatty', 'i-quiet']);
 
-    clock.setDays(30);
+    clock.set(day(30));
     expect(await sweep.sweep()).toBe(1);
     expect(await listedIds()).toEqual(['i-chatty']);
     const [inactivated] = (
@@ -104,21 +98,21 @@ describe('the 30-day inactivity sweep, with a fake clock', () => {
     });
     expect(await sweep.sweep()).toBe(0);
 
-    clock.setDays(31);
+    clock.set(day(31));
     await report(instance('i-quiet'));
     expect(await listedIds()).toEqual(['i-chatty', 'i-quiet']);
 
-    clock.setDays(40);
+    clock.set(day(40));
     expect(await sweep.sweep()).toBe(1);
     expect(await listedIds()).toEqual(['i-quiet']);
   });
 
   it('sweeps more resources than one batch', async () => {
-    clock.setDays(100);
+    clock.set(day(100));
     const ids = Array.from({ length: 250 }, (_, i) => `i-bulk-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < ids.length; i += 100) await reportAs(outsider, ...ids.slice(i, i + 100).map(instance));
     expect(await listedIds(outsider)).toEqual(ids);
-    clock.setDays(130);
+    clock.set(day(130));
     // i-quiet of the first test, last reported on day 31, goes too.
     expect(await sweep.sweep()).toBe(251);
     expect(await listedIds(outsider)).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Extensions } from '@lm/api-model';
 import { resourceArn, type Caller } from '@lm/contracts';
-import { openServiceStorageOf, type Clock, type ServiceStorage } from '@lm/service-kit';
+import { openServiceStorageOf, ManualClock, type ServiceStorage } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryDescriptions } from '../src/application/inventory-description.queries';
 import { InventoryReports } from '../src/application/inventory-resource.commands';
@@ -12,14 +12,8 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 const DAY = 24 * 3600_000;
 const t0 = new Date('2026-03-01T00:00:00Z');
 
-/** Time stands still until the test moves it. */
-class FakeClock implements Clock {
-  current = t0;
-  now = () => this.current;
-  setDays(days: number) {
-    this.current = new Date(t0.getTime() + days * DAY);
-  }
-}
+/** The instant `days` days after t0. */
+const day = (days: number) => new Date(t0.getTime() + days * DAY);
 
 const MEMBER = '222222222222';
 const member: Caller = {
@@ -40,7 +34,7 @@ const instance = (id: string, facts: Partial<Extensions.ReportedResource> = {}):
 describe('DescribeInventoryResources: a resource told by its own events', () => {
   let database: TestDatabase;
   let storage: ServiceStorage;
-  const clock = new FakeClock();
+  const clock = new ManualClock(t0);
   let reports: InventoryReports;
   let sweep: InventorySweep;
   let descriptions: InventoryDescriptions;
@@ -66,11 +60,11 @@ describe('DescribeInventoryResources: a resource told by its own events', () => 
   });
 
   it('answers the last ResourceObserved exactly as recorded, however many refreshes follow it', async () => {
-    clock.setDays(0);
+    clock.set(day(0));
     await report(instance('i-0c1'));
-    clock.setDays(1);
+    clock.set(day(1));
     await report(instance('i-0c1', { VCpuCount: 8 }));
-    clock.setDays(3);
+    clock.set(day(3));
     // Unchanged, two days on: a ResourceObservationRefreshed, which adds nothing a consumer keeps.
     await report(instance('i-0c1', { VCpuCount: 8 }));
     const recorded = await storedEvents('i-0c1');
@@ -95,15 +89,15 @@ describe('DescribeInventoryResources: a resource told by its own events', () => 
   });
 
   it('adds the ResourceInactivated of a resource gone inactive', async () => {
-    clock.setDays(0);
+    clock.set(day(0));
     await report(instance('i-0c2'));
-    clock.setDays(31);
+    clock.set(day(31));
     await sweep.sweep();
     expect((await describeAs(member, 'i-0c2')).map((e) => e.type)).toEqual(['ResourceObserved', 'ResourceInactivated']);
   });
 
   it("answers from the viewer's inventory only, and nothing for a resource never reported", async () => {
-    clock.setDays(0);
+    clock.set(day(0));
     await report(instance('i-0c3'));
     expect(await describeAs({ accountId: '333333333333', region: 'us-east-1' }, 'i-0c3')).toEqual([]);
     expect(await describeAs(member, 'i-0c3', 'i-0cnever')).toHaveLength(1);

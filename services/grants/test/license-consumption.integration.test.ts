@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { LicenseManager } from '@lm/api-model';
 import { signLicenseToken, verifyLicenseToken } from '@lm/license-token';
 import type { Caller } from '@lm/contracts';
-import type { Clock } from '@lm/service-kit';
+import { ManualClock } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/grants/application/license-access';
@@ -20,15 +20,6 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 
 const MINUTE = 60_000;
 const t0 = new Date('2026-03-01T12:00:00Z');
-
-/** Time stands still until the test moves it. */
-class FakeClock implements Clock {
-  current = t0;
-  now = () => this.current;
-  advanceMinutes(minutes: number) {
-    this.current = new Date(this.current.getTime() + minutes * MINUTE);
-  }
-}
 
 const callerOf = (accountId: string): Caller => ({
   accountId,
@@ -118,7 +109,7 @@ const seat = (value = '1'): LicenseManager.EntitlementData => ({ Name: 'Seats', 
 describe('license consumption against PostgreSQL', () => {
   let database: TestDatabase;
   let infra: ServiceStorage;
-  const clock = new FakeClock();
+  const clock = new ManualClock(t0);
   const access = new TestLicenseAccess();
   let commands: LicenseConsumptionCommands;
   let queries: LicenseConsumptionQueries;
@@ -221,7 +212,7 @@ describe('license consumption against PostgreSQL', () => {
     await database?.drop();
   });
   beforeEach(() => {
-    clock.current = t0;
+    clock.set(t0);
   });
 
   it('grants exactly MaxCount of 100 concurrent checkouts, whichever process decides them', async () => {
@@ -283,9 +274,9 @@ describe('license consumption against PostgreSQL', () => {
     const first = await checkout(license);
     expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
 
-    clock.advanceMinutes(59);
+    clock.advance(59 * MINUTE);
     expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
-    clock.advanceMinutes(1);
+    clock.advance(1 * MINUTE);
     expect(await consumed(license)).toEqual({ Seats: '0' });
     const second = await checkout(license);
 
@@ -346,7 +337,7 @@ describe('license consumption against PostgreSQL', () => {
       (await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: perpetual.LicenseConsumptionToken! })))
         ?.code,
     ).toBe('InvalidParameterValueException');
-    clock.advanceMinutes(24 * 60);
+    clock.advance(24 * 60 * MINUTE);
     expect(await consumed(license)).toEqual({ Seats: '3' });
   });
 
@@ -370,7 +361,7 @@ describe('license consumption against PostgreSQL', () => {
   it('answers a repeated ClientToken, and a node asking again, with the lease they hold', async () => {
     const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 2 }]);
     const first = await checkout(license, { ClientToken: 'same' });
-    clock.advanceMinutes(1);
+    clock.advance(1 * MINUTE);
     const again = await checkout(license, { ClientToken: 'same' }, customer, replica);
     expect({ ...again, SignedToken: undefined }).toEqual({ ...first, SignedToken: undefined });
     const node = await checkout(license, { NodeId: 'node-1' });
@@ -382,7 +373,7 @@ describe('license consumption against PostgreSQL', () => {
   it('extends a lease from now by the time to live; a dry run changes nothing', async () => {
     const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1 }]);
     const { LicenseConsumptionToken, Expiration } = await checkout(license);
-    clock.advanceMinutes(50);
+    clock.advance(50 * MINUTE);
     expect(
       await commands.extend(customer, { LicenseConsumptionToken: LicenseConsumptionToken!, DryRun: true }),
     ).toEqual({ LicenseConsumptionToken, Expiration });
@@ -390,9 +381,9 @@ describe('license consumption against PostgreSQL', () => {
       LicenseConsumptionToken,
       Expiration: new Date(clock.now().getTime() + 60 * MINUTE).toISOString(),
     });
-    clock.advanceMinutes(50);
+    clock.advance(50 * MINUTE);
     expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
-    clock.advanceMinutes(10);
+    clock.advance(10 * MINUTE);
     await checkout(license);
   });
 
