@@ -9,7 +9,7 @@ export type ViewMigrations = Record<string, Migration>;
  * services' migrations have always used, so existing databases carry on where they are.
  */
 export async function migrateViews(db: Kysely<any>, schema: string, migrations: ViewMigrations): Promise<void> {
-  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  await createSchema(db, schema);
   const migrator = new Migrator({
     db: db.withSchema(schema),
     provider: { getMigrations: async () => migrations },
@@ -17,6 +17,18 @@ export async function migrateViews(db: Kysely<any>, schema: string, migrations: 
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
+}
+
+/**
+ * `create schema if not exists` is not safe against itself: two replicas starting together both
+ * see no schema and the second fails on pg_namespace's unique index. A transaction-scoped
+ * advisory lock on the schema name makes the second wait and then find it.
+ */
+async function createSchema(db: Kysely<any>, schema: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`view-schema:${schema}`}, 0))`.execute(trx);
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
+  });
 }
 
 /**
