@@ -1,6 +1,6 @@
 import { SigningKeys } from '../src/signing-keys/application/signing-keys';
 
-/** The issuer's key fingerprint that FixedSigningKeys resolves every SignKey to. */
+/** The issuer's key fingerprint that FixedSigningKeys resolves every SignKey (or none) to. */
 export const FIXED_KEY_FINGERPRINT = 'aws:111111111111:issuer:f00d';
 
 /** The issuer key, as the signing keys would resolve it, for suites that sign nothing. */
@@ -9,5 +9,6 @@ export class FixedSigningKeys extends SigningKeys {
     keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k',
     keyFingerprint: FIXED_KEY_FINGERPRINT,
   });
+  managedIssuerKey = this.resolveIssuerKey;
   signToken = async () => 'unused';
 }

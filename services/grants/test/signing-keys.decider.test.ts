@@ -4,6 +4,7 @@ import type { SigningKeyCommand } from '../src/signing-keys/domain/commands';
 import { signingKeyDecider as decider } from '../src/signing-keys/domain/decide';
 import { requestedSigningKeySpec } from '../src/signing-keys/domain/key-spec';
 import { ownKeyId } from '../src/signing-keys/domain/arn';
+import { MANAGED_KEY_ALIAS, managedKeyId } from '../src/signing-keys/domain/managed-key';
 
 const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const arn = `arn:aws:kms:us-east-1:111111111111:key/${keyId}`;
@@ -84,6 +85,62 @@ describe('signing key decider', () => {
     given([])
       .when(scheduleDeletion())
       .thenThrows({ code: 'NotFoundException', message: `Key '${arn}' does not exist` });
+  });
+});
+
+describe('the managed signing key', () => {
+  const managedId = managedKeyId(owner.accountId, owner.region);
+  const managedArn = `arn:aws:kms:us-east-1:111111111111:key/${managedId}`;
+  const keyOf = (publicKey: string) => ({
+    ...create.key,
+    keyId: managedId,
+    arn: managedArn,
+    description: 'managed',
+    publicKey,
+    fingerprint: `aws:111111111111:issuer:${publicKey}`,
+  });
+  const createManaged = (publicKey = 'first'): SigningKeyCommand => ({
+    type: 'CreateManagedSigningKey',
+    key: keyOf(publicKey),
+  });
+  const [managedCreated] = given([]).when(createManaged()).decided();
+
+  it('is recorded on its first use, managed by AWS', () => {
+    given([])
+      .when(createManaged())
+      .then([{ type: 'SigningKeyCreated', data: { ...keyOf('first'), keyManager: 'AWS' } }]);
+    expect(given([managedCreated]).state).toEqual({
+      status: 'present',
+      key: { ...keyOf('first'), keyManager: 'AWS', keyState: 'Enabled' },
+    });
+  });
+
+  it('is recorded once: a later first use, with whatever key pair, decides nothing and leaves the key as it was', () => {
+    given([managedCreated]).when(createManaged('second')).thenNothing();
+    given([managedCreated])
+      .when(createManaged('second'))
+      .thenState({ status: 'present', key: { ...keyOf('first'), keyManager: 'AWS', keyState: 'Enabled' } });
+  });
+
+  it('cannot be scheduled for deletion by its account, as KMS refuses for AWS managed keys', () => {
+    given([managedCreated])
+      .when({ type: 'ScheduleSigningKeyDeletion', keyArn: managedArn, owner, now })
+      .thenThrows({ code: 'AccessDeniedException', message: new RegExp(`AWS managed key \\(${MANAGED_KEY_ALIAS}\\)`) });
+  });
+
+  it('has one id per account and Region, a key id as KMS writes them', () => {
+    expect(managedKeyId(owner.accountId, owner.region)).toBe(managedId);
+    expect(managedId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(managedKeyId('222222222222', owner.region)).not.toBe(managedId);
+    expect(managedKeyId(owner.accountId, 'eu-west-1')).not.toBe(managedId);
+  });
+
+  it('is named by its alias, or the alias ARN, in its own account and Region only', () => {
+    expect(ownKeyId(MANAGED_KEY_ALIAS, owner)).toBe(managedId);
+    expect(ownKeyId(`arn:aws:kms:us-east-1:111111111111:${MANAGED_KEY_ALIAS}`, owner)).toBe(managedId);
+    expect(ownKeyId(MANAGED_KEY_ALIAS, { ...owner, accountId: '222222222222' })).toBe(
+      managedKeyId('222222222222', owner.region),
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import { MasterKey } from '../src/shared/master-key';
 import { SigningKeyMaterial } from '../src/signing-keys/application/signing-key-material';
 import { SigningKeyCommands } from '../src/signing-keys/application/signing-key.commands';
 import { KeyStoreSigningKeys } from '../src/signing-keys/application/key-store-signing-keys';
+import { ManagedSigningKey } from '../src/signing-keys/application/managed-signing-key';
 import { SigningKeyQueries } from '../src/signing-keys/application/signing-key.queries';
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
@@ -50,6 +51,10 @@ describe('signing keys against PostgreSQL', () => {
   let commands: SigningKeyCommands;
   let key: Kms.KeyMetadata;
 
+  /** The signing keys as a service process holds them, over its own material cache. */
+  const keyStoreOver = (keyMaterial: SigningKeyMaterial) =>
+    new KeyStoreSigningKeys(queries, keyMaterial, new ManagedSigningKey(infra.store, clock, queries, keyMaterial));
+
   const createKey = (caller: Caller, input: Kms.CreateKeyRequest = { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }) =>
     commands.create(caller, input).then((output) => output.KeyMetadata!);
 
@@ -58,7 +63,7 @@ describe('signing keys against PostgreSQL', () => {
     infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     queries = new SigningKeyQueries(infra.db);
     material = new SigningKeyMaterial(infra.db, masterKey);
-    signingKeys = new KeyStoreSigningKeys(queries, material);
+    signingKeys = keyStoreOver(material);
     commands = new SigningKeyCommands(infra.store, clock, material, signingKeys);
     key = await createKey(seller, { KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Description: 'issuer key' });
   });
@@ -142,7 +147,7 @@ describe('signing keys against PostgreSQL', () => {
   it('signs from memory once the key is opened, and a new process opens it with the same master key', async () => {
     const payload = payloadAt(new Date());
     const der = Buffer.from((await queries.getPublicKey(seller, key.KeyId)).PublicKey!, 'base64');
-    const restarted = new KeyStoreSigningKeys(queries, new SigningKeyMaterial(infra.db, masterKey));
+    const restarted = keyStoreOver(new SigningKeyMaterial(infra.db, masterKey));
     expect(verifyLicenseToken(await restarted.signToken(key.Arn!, payload), der)).toEqual(payload);
 
     const cached = await createKey(seller);
@@ -156,7 +161,7 @@ describe('signing keys against PostgreSQL', () => {
   it('reads and opens a key once for many concurrent signatures', async () => {
     const reads = vi.spyOn(queries, 'byArn');
     const opens = vi.spyOn(masterKey, 'open');
-    const fresh = new KeyStoreSigningKeys(queries, new SigningKeyMaterial(infra.db, masterKey));
+    const fresh = keyStoreOver(new SigningKeyMaterial(infra.db, masterKey));
     const der = Buffer.from((await queries.getPublicKey(seller, key.KeyId)).PublicKey!, 'base64');
     const payload = payloadAt(new Date());
     const tokens = await Promise.all(Array.from({ length: 50 }, () => fresh.signToken(key.Arn!, payload)));

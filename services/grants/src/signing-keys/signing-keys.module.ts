@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
 import { MasterKeyModule } from '../shared/master-key.module';
 import { KeyStoreSigningKeys } from './application/key-store-signing-keys';
+import { ManagedSigningKey } from './application/managed-signing-key';
 import { SigningKeyMaterial } from './application/signing-key-material';
 import { SigningKeyCommands } from './application/signing-key.commands';
 import { SigningKeyQueries } from './application/signing-key.queries';
 import { SigningKeys } from './application/signing-keys';
 import { KmsController } from './infra/kms.controller';
 
-/** The KMS subset: signing keys, their private halves sealed with the master key; licences sign through SigningKeys. */
+/**
+ * The KMS subset: signing keys (the accounts' own and the managed one), their private halves sealed
+ * with the master key; licences sign through SigningKeys.
+ */
 @Module({
   imports: [MasterKeyModule],
   controllers: [KmsController],
@@ -15,6 +19,7 @@ import { KmsController } from './infra/kms.controller';
     SigningKeyMaterial,
     SigningKeyQueries,
     SigningKeyCommands,
+    ManagedSigningKey,
     KeyStoreSigningKeys,
     { provide: SigningKeys, useExisting: KeyStoreSigningKeys },
   ],

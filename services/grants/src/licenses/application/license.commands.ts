@@ -8,7 +8,7 @@ import { licenseArn, newLicenseId, parseLicenseArn } from '../domain/arn';
 import type { LicenseCommand } from '../domain/commands';
 import { licenseDecider, licenseStream } from '../domain/decide';
 import { clientTokenReused, licenseNotFound, redirectToHomeRegion } from '../domain/errors';
-import { notAuthorized, validation } from '@lm/contracts';
+import { notAuthorized } from '@lm/contracts';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { LicenseViews } from './license.views';
 import { LicenseAccess } from '../../grants/application/license-access';
@@ -142,10 +142,16 @@ export class LicenseCommands {
     } as LicenseCommand);
   }
 
+  /**
+   * The issuer and the key that signs: the one Issuer.SignKey names, or, as AWS signs a licence
+   * given none with a key it manages, the account's managed key (named in the answer's SignKey,
+   * so that its public key can be fetched like any other's).
+   */
   private async issuerDetails(caller: Caller, issuer: LicenseManager.Issuer): Promise<LicenseManager.IssuerDetails> {
-    if (!issuer.SignKey)
-      throw validation('Issuer.SignKey must name the signing key (a KMS key id or ARN) that signs the licence.');
-    const key = await this.signingKeys.resolveIssuerKey(caller, issuer.SignKey);
+    const key =
+      issuer.SignKey !== undefined
+        ? await this.signingKeys.resolveIssuerKey(caller, issuer.SignKey)
+        : await this.signingKeys.managedIssuerKey(caller);
     return { Name: issuer.Name, SignKey: key.keyArn, KeyFingerprint: key.keyFingerprint };
   }
 

@@ -13,7 +13,7 @@ export type LicenseCommand =
       type: 'CreateLicense';
       arn: string;
       input: LicenseManager.CreateLicenseRequest;
-      /** The issuer key the request's SignKey names, resolved by the signing keys. */
+      /** The issuer key the request's SignKey names, or the account's managed key when it names none. */
       issuer: LicenseManager.IssuerDetails;
     } & Context &
       Idempotency)

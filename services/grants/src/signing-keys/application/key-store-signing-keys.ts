@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { signLicenseTokenAsync, type LicenseTokenPayload } from '@lm/license-token';
 import type { Caller } from '@lm/contracts';
 import { AwsError } from '@lm/contracts';
+import { ownKeyId } from '../domain/arn';
 import type { SigningKey } from '../domain/signing-key';
+import { managedKeyId } from '../domain/managed-key';
+import { ManagedSigningKey } from './managed-signing-key';
 import { SigningKeyMaterial } from './signing-key-material';
 import { SigningKeyQueries } from './signing-key.queries';
 import { SigningKeys, type IssuerKey } from './signing-keys';
@@ -17,6 +20,8 @@ const STATE_TTL_MS = 5_000;
 const invalidSignKey = (signKey: string, why: string) =>
   new AwsError('InvalidParameterValueException', `SignKey ${signKey} ${why}`);
 
+const issuerKeyOf = (key: SigningKey): IssuerKey => ({ keyArn: key.arn, keyFingerprint: key.fingerprint });
+
 const cannotSign = (errorCode: string, message: string) =>
   new AwsError('FailedDependencyException', message, { ErrorCode: errorCode });
 
@@ -29,8 +34,13 @@ export class KeyStoreSigningKeys extends SigningKeys {
   constructor(
     private readonly queries: SigningKeyQueries,
     private readonly material: SigningKeyMaterial,
+    private readonly managed: ManagedSigningKey,
   ) {
     super();
+  }
+
+  async managedIssuerKey(caller: Caller): Promise<IssuerKey> {
+    return issuerKeyOf(await this.managed.of(caller));
   }
 
   async resolveIssuerKey(caller: Caller, signKey: string): Promise<IssuerKey> {
@@ -42,6 +52,9 @@ export class KeyStoreSigningKeys extends SigningKeys {
         throw invalidSignKey(signKey, 'is not a key id or key ARN.');
       throw error;
     }
+    // Naming the managed key (by its alias, say) before its first use is its first use.
+    if (!key && ownKeyId(signKey, caller) === managedKeyId(caller.accountId, caller.region))
+      return this.managedIssuerKey(caller);
     if (!key)
       throw invalidSignKey(
         signKey,
@@ -49,7 +62,7 @@ export class KeyStoreSigningKeys extends SigningKeys {
       );
     // Every key of this store is an RSA key for SIGN_VERIFY: its state is all that is left to check.
     if (key.keyState !== 'Enabled') throw invalidSignKey(signKey, `is ${key.keyState} and cannot sign.`);
-    return { keyArn: key.arn, keyFingerprint: key.fingerprint };
+    return issuerKeyOf(key);
   }
 
   async signToken(keyArn: string, payload: LicenseTokenPayload): Promise<string> {

@@ -31,6 +31,21 @@ export class SigningKeyMaterial {
     await this.db.insertInto('signing_key_material').values({ key_id: keyId, sealed }).execute();
   }
 
+  /**
+   * The private half kept under `keyId`: this one, unless another writer kept one first, in which
+   * case that one (and this one is dropped). Whoever records the key then records the public half
+   * of the key kept, so the recorded key and its private half always match.
+   */
+  async storeOnce(keyId: string, privateKey: KeyObject): Promise<KeyObject> {
+    const sealed = this.masterKey.seal(PURPOSE, privateKey.export({ type: 'pkcs8', format: 'der' }));
+    await this.db
+      .insertInto('signing_key_material')
+      .values({ key_id: keyId, sealed })
+      .onConflict((oc) => oc.column('key_id').doNothing())
+      .execute();
+    return this.privateKey(keyId);
+  }
+
   /** The key's private half; concurrent first signatures share one read. */
   privateKey(keyId: string): Promise<KeyObject> {
     let opening = this.opened.get(keyId);

@@ -25,7 +25,7 @@ export function toKeyMetadata(key: SigningKey): Kms.KeyMetadata {
     KeyState: key.keyState,
     DeletionDate: key.deletionDate === undefined ? undefined : epochSeconds(key.deletionDate),
     Origin: 'AWS_KMS',
-    KeyManager: 'CUSTOMER',
+    KeyManager: key.keyManager ?? 'CUSTOMER',
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
     SigningAlgorithms: RSA_SIGNING_ALGORITHMS,

@@ -21,6 +21,12 @@ export abstract class SigningKeys {
   abstract resolveIssuerKey(caller: Caller, signKey: string): Promise<IssuerKey>;
 
   /**
+   * The key that signs a licence created without Issuer.SignKey: the caller's managed key
+   * (alias/aws/license-manager), created on its first use, one per account and Region.
+   */
+  abstract managedIssuerKey(caller: Caller): Promise<IssuerKey>;
+
+  /**
    * The payload as a licence token (JWS compact, PS384) signed with the key `keyArn`. A key pending
    * deletion does not sign: FailedDependencyException with ErrorCode KMSInvalidStateException.
    */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '@lm/contracts';
+import { managedKeyId, namesManagedKeyAlias } from './managed-key';
 
 const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY_ARN =
@@ -27,7 +28,8 @@ export type KeyReference = { keyId: string } | KeyArnParts;
 
 /**
  * Reads a KeyId member. What is neither a key id nor a key ARN names no key (aliases are not part
- * of this subset); a malformed ARN is InvalidArnException, as KMS answers.
+ * of this subset, but for the managed key's, see ownKeyId); a malformed ARN is InvalidArnException,
+ * as KMS answers.
  */
 export function parseKeyReference(value: string): KeyReference | undefined {
   if (KEY_ID.test(value)) return { keyId: value };
@@ -39,6 +41,7 @@ export function parseKeyReference(value: string): KeyReference | undefined {
 
 /** The id of the key a reference names within the owner's account and Region; `undefined` when it names none there. */
 export function ownKeyId(reference: string, owner: { accountId: string; region: string }): string | undefined {
+  if (namesManagedKeyAlias(reference, owner)) return managedKeyId(owner.accountId, owner.region);
   const parsed = parseKeyReference(reference);
   if (!parsed) return undefined;
   if ('accountId' in parsed && (parsed.accountId !== owner.accountId || parsed.region !== owner.region))

@@ -1,8 +1,9 @@
 import type { Decider } from '@lm/event-store';
 import type { KeyOwner, SigningKeyCommand } from './commands';
-import { keyInvalidState, keyNotFound } from './errors';
+import { keyInvalidState, keyNotFound, kmsAccessDenied } from './errors';
 import { validation } from '@lm/contracts';
 import type { SigningKeyEvent } from './events';
+import { MANAGED_KEY_ALIAS } from './managed-key';
 import { evolveSigningKey, initialSigningKeyState, type SigningKey, type SigningKeyState } from './signing-key';
 
 const DAY_MS = 24 * 3600_000;
@@ -21,8 +22,14 @@ export function decideSigningKey(command: SigningKeyCommand, state: SigningKeySt
     case 'CreateSigningKey':
       if (state.status !== 'absent') throw keyInvalidState(`Key ${command.key.arn} already exists`);
       return [{ type: 'SigningKeyCreated', data: command.key }];
+    case 'CreateManagedSigningKey':
+      if (state.status === 'present') return [];
+      return [{ type: 'SigningKeyCreated', data: { ...command.key, keyManager: 'AWS' } }];
     case 'ScheduleSigningKeyDeletion': {
       const key = ownedKey(state, command.owner, command.keyArn);
+      // The licences signed with it have no other key; KMS refuses this for AWS managed keys too.
+      if (key.keyManager === 'AWS')
+        throw kmsAccessDenied(`${key.arn} is an AWS managed key (${MANAGED_KEY_ALIAS}): it cannot be deleted.`);
       const window = command.pendingWindowInDays ?? MAX_WINDOW_DAYS;
       if (!Number.isInteger(window) || window < MIN_WINDOW_DAYS || window > MAX_WINDOW_DAYS) {
         throw validation(`PendingWindowInDays must be between ${MIN_WINDOW_DAYS} and ${MAX_WINDOW_DAYS}`);

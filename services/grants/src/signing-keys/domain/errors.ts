@@ -7,3 +7,5 @@ export const keyNotFound = (keyIdOrArn: string) =>
 export const keyInvalidState = (message: string) => new AwsError('KMSInvalidStateException', message);
 
 export const kmsUnsupported = (message: string) => new AwsError('UnsupportedOperationException', message);
+
+export const kmsAccessDenied = (message: string) => new AwsError('AccessDeniedException', message);

@@ -23,6 +23,8 @@ export interface SigningKeyCreatedData {
   publicKey: string;
   /** aws:<account>:issuer:<hex SHA-256 of the SPKI DER> (IssuerDetails.KeyFingerprint). */
   fingerprint: string;
+  /** 'AWS' for the key this service manages (managed-key.ts); absent for the account's own keys (CreateKey). */
+  keyManager?: 'AWS';
 }
 
 export interface SigningKey extends SigningKeyCreatedData {
