@@ -2,10 +2,16 @@
 // processes with prefixed logs (see Supervisor). The start script `exec`s node, so that no shell
 // stays between npm and this process to swallow the SIGTERM or SIGINT that npm passes on: this
 // process stops every service in order within 10 seconds and exits 0, or non-zero when a service
-// kept dying or had to be killed.
+// kept dying or had to be killed. PostgreSQL and NATS that are neither configured nor running are
+// started here first, and stopped last (see infra/local-infrastructure).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  cannotStartLocally,
+  localInfrastructureNeeds,
+  startEmbeddedInfrastructure,
+} from '../local-infrastructure/local-infrastructure.mjs';
 import { Supervisor } from './supervisor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,6 +26,8 @@ const log = (message) => console.log(`[supervisor] ${message}`);
 /** The build while it runs, then the supervisor: whichever a stop signal has to stop. */
 let build;
 let supervisor;
+/** The embedded PostgreSQL and nats-server, when this process started them. */
+let localInfrastructure;
 let stopRequested = false;
 
 function onStopSignal(signal) {
@@ -38,6 +46,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, onStopS
 // The last resort if the supervisor itself fails: no service outlives it.
 process.on('exit', () => {
   for (const pid of supervisor?.runningPids() ?? []) process.kill(pid, 'SIGKILL');
+  localInfrastructure?.kill();
 });
 
 /** Runs `npm run build` (the one definition of the build) and resolves with its exit code. */
@@ -45,6 +54,14 @@ function runBuild() {
   log('building (npm run build)');
   build = spawn('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   return new Promise((resolve) => build.once('close', (code, signal) => resolve(signal ? 1 : code)));
+}
+
+// Before the build, so that a machine that lacks nats-server hears it at once.
+const needs = await localInfrastructureNeeds(process.env);
+const refusal = cannotStartLocally(needs);
+if (refusal) {
+  console.error(`[supervisor] ${refusal}`);
+  process.exit(1);
 }
 
 if (!process.argv.includes('--no-build')) {
@@ -59,11 +76,27 @@ if (!process.argv.includes('--no-build')) {
   }
 }
 
+try {
+  localInfrastructure = await startEmbeddedInfrastructure(needs, { log });
+} catch (error) {
+  console.error(`[supervisor] ${error.message}; nothing started`);
+  process.exit(1);
+}
+if (stopRequested) {
+  await localInfrastructure.stop();
+  log('stopped during start-up');
+  process.exit(0);
+}
+
 const port = Number(process.env.PORT ?? 8080);
 supervisor = new Supervisor({
   programs: ['gateway', ...SERVICES].map((name) => ({ name, script: join(root, `services/${name}/dist/main.js`) })),
-  env,
+  env: { ...env, ...localInfrastructure.env },
   port,
-  onFinished: (exitCode) => process.exit(exitCode),
+  // The database and NATS go last, once no service uses them any more.
+  onFinished: async (exitCode) => {
+    await localInfrastructure.stop();
+    process.exit(exitCode);
+  },
 });
 supervisor.start();
