@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBoto3 } from '../support/required-tools';
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
 
 describe('license configurations through boto3', () => {
@@ -13,6 +14,7 @@ describe('license configurations through boto3', () => {
   });
 
   it('creates, reads, pages, tags, refuses bad rules and deletes', async () => {
+    await requireBoto3();
     const { accessKeyId, secretAccessKey } = credentialsOf(accounts.member);
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(

@@ -21,6 +21,7 @@ import { MasterKey } from '../../services/grants/src/shared/master-key';
 import { epochSeconds, signJwt } from '../../services/grants/src/tokens/domain/refresh-token/jwt';
 import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
 import { acceptAndActivate } from '../support/licenses';
+import { requireBoto3 } from '../support/required-tools';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const MASTER_KEY = randomBytes(32);
@@ -44,8 +45,9 @@ describe('licence tokens for customers without an account: refresh token, access
   let keyFingerprint: string;
 
   /** boto3's STS client, unsigned, as the customer's software runs it. */
-  const assumeRole = (accessToken: string, roleArn = ROLE, durationSeconds?: number): Promise<StsAnswer> =>
-    new Promise((resolve, reject) => {
+  const assumeRole = async (accessToken: string, roleArn = ROLE, durationSeconds?: number): Promise<StsAnswer> => {
+    await requireBoto3();
+    return new Promise((resolve, reject) => {
       const args = [join(__dirname, 'sts-web-identity.py'), system.endpoint, system.region, roleArn, 'customer-42'];
       const child = execFile(
         'python3',
@@ -63,6 +65,7 @@ describe('licence tokens for customers without an account: refresh token, access
       );
       child.stdin!.end(accessToken);
     });
+  };
 
   /** The official SDK with the temporary credentials. */
   const withCredentials = (credentials: NonNullable<StsAnswer['credentials']>) =>

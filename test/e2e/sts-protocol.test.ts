@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../support/clients';
+import { requireBoto3 } from '../support/required-tools';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const ROLE_ARN = 'arn:aws:iam::222222222222:role/licence-consumer';
@@ -24,7 +25,8 @@ except ClientError as error:
                       'requestId': error.response['ResponseMetadata'].get('RequestId')}))
 `;
 
-function boto3Assume(system: RunningSystem, token: string): Promise<any> {
+async function boto3Assume(system: RunningSystem, token: string): Promise<any> {
+  await requireBoto3();
   return new Promise((resolve, reject) => {
     execFile(
       'python3',

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { requireAwsCli } from './required-tools';
 import { credentialsOf, type RunningSystem } from './system';
 
 type Account = Parameters<typeof credentialsOf>[0];
@@ -76,8 +77,9 @@ export interface CliResult {
   json: any;
 }
 
-/** Runs the AWS CLI against the system as an account (`aws <args> --endpoint-url ...`). */
-export function awsCli(system: RunningSystem, account: Account, args: string[]): Promise<CliResult> {
+/** Runs the AWS CLI against the system as an account (`aws <args> --endpoint-url ...`); fails saying so when it is not installed. */
+export async function awsCli(system: RunningSystem, account: Account, args: string[]): Promise<CliResult> {
+  await requireAwsCli();
   const { accessKeyId, secretAccessKey } = credentialsOf(account);
   return new Promise((resolve) => {
     execFile(

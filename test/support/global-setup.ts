@@ -2,8 +2,9 @@ import { startTestInfrastructure } from './infrastructure';
 
 /**
  * Gives every test worker NATS_URL, DATABASE_URL and (when it can) EVENTSTORE_URL: the ones set in
- * the environment, or containers started with testcontainers when they are unset and a container
- * runtime exists.
+ * the environment, else the local defaults when they answer, else containers (testcontainers) when
+ * a container runtime exists, else the embedded PostgreSQL and nats-server that npm start would
+ * start; whatever was started is stopped when the run ends.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const infra = await startTestInfrastructure();
