@@ -4,13 +4,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { prefixLines } from './prefixed-output.mjs';
 import { RestartPolicy } from './restart-policy.mjs';
+import { childLogEnvironment, supervisorLog } from './supervisor-log.mjs';
 
 /** How long the processes have, from the stop signal, to shut down by themselves before they are killed. */
 export const STOP_TIMEOUT_MS = 10_000;
 const HEALTH_POLL_MS = 200;
 
-const log = (message) => console.log(`[supervisor] ${message}`);
-const logError = (message) => console.error(`[supervisor] ${message}`);
+const { info: log, error: logError } = supervisorLog();
 const describeExit = (code, signal) => (signal ? `signal ${signal}` : `exit code ${code}`);
 
 /**
@@ -32,7 +32,7 @@ export class Supervisor {
    */
   constructor({ programs, env, port, onFinished }) {
     for (const { name, script } of programs) this.#processes.set(name, { script, policy: new RestartPolicy() });
-    this.env = env;
+    this.env = { ...env, ...childLogEnvironment({ env }) };
     this.port = port;
     this.onFinished = onFinished;
   }

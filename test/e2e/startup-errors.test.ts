@@ -8,6 +8,7 @@ const START_UP_BOUND_MS = 30_000;
 
 interface Exit {
   code: number | null;
+  stdout: string;
   stderr: string;
   elapsedMs: number;
 }
@@ -17,25 +18,40 @@ function runUntilExit(script: string, env: Record<string, string | undefined>): 
   const started = Date.now();
   const child = spawn(process.execPath, [join(ROOT, script)], {
     env: { ...process.env, LICENSING_DATABASE_URL: undefined, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const killer = setTimeout(() => child.kill('SIGKILL'), START_UP_BOUND_MS + 5_000);
   return new Promise((resolve) => {
     child.on('exit', (code) => {
       clearTimeout(killer);
-      resolve({ code, stderr, elapsedMs: Date.now() - started });
+      resolve({ code, stdout, stderr, elapsedMs: Date.now() - started });
     });
   });
 }
 
-/** Exit 1 within the bound, with `line` alone on stderr: no stack trace, nothing else. */
-function expectStoppedWith(exit: Exit, line: string): void {
+/**
+ * Exit 1 within the bound, with `message` alone in one fatal JSON log line (the output is not a
+ * terminal): no stack trace (the record has no other field), nothing else.
+ */
+function expectStoppedWith(exit: Exit, service: string, message: string): void {
   expect(exit.code).toBe(1);
   expect(exit.elapsedMs).toBeLessThan(START_UP_BOUND_MS);
-  expect(exit.stderr).not.toMatch(/^\s+at /m);
-  expect(exit.stderr).toBe(`${line}\n`);
+  expect(exit.stderr).toBe('');
+  const lines = exit.stdout.split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toBe('');
+  expect(JSON.parse(lines[0])).toEqual({
+    level: 'fatal',
+    time: expect.any(String),
+    service,
+    pid: expect.any(Number),
+    context: service,
+    msg: message,
+  });
 }
 
 // Concurrent: each waits out its retry window on a port nothing listens on, and they share nothing.
@@ -48,10 +64,11 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
     });
     expectStoppedWith(
       exit,
+      'licensing',
       `licensing cannot reach PostgreSQL at postgres://operator:***@127.0.0.1:${port}/licenses (DATABASE_URL): ` +
         'connection refused. Start PostgreSQL or set DATABASE_URL.',
     );
-    expect(exit.stderr).not.toContain('s3cr3t-pw');
+    expect(exit.stdout).not.toContain('s3cr3t-pw');
   });
 
   it("names the service's own database variable when that is the one set", async () => {
@@ -62,6 +79,7 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
     });
     expectStoppedWith(
       exit,
+      'licensing',
       `licensing cannot reach PostgreSQL at postgres://postgres@127.0.0.1:${port}/test (LICENSING_DATABASE_URL): ` +
         'connection refused. Start PostgreSQL or set LICENSING_DATABASE_URL.',
     );
@@ -75,6 +93,7 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
     });
     expectStoppedWith(
       exit,
+      'licensing',
       `licensing cannot reach NATS at nats://127.0.0.1:${port} (NATS_URL): ` +
         'connection refused. Start nats-server -js or set NATS_URL.',
     );
@@ -88,6 +107,7 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
     });
     expectStoppedWith(
       exit,
+      'gateway',
       `gateway cannot reach NATS at nats://127.0.0.1:${port} (NATS_URL): ` +
         'connection refused. Start nats-server -js or set NATS_URL.',
     );

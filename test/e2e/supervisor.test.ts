@@ -41,6 +41,20 @@ function alive(pid: number): boolean {
   }
 }
 
+interface LogRecord {
+  level: string;
+  time: string;
+  service: string;
+  msg: string;
+}
+
+/** The JSON log records among these lines (npm adds lines of its own before them). */
+const recordsOf = (output: string): LogRecord[] =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogRecord);
+
 /** The supervisor (or npm start) as a test sees it: its output, the pids it logged, and how it ended. */
 class Supervised {
   output = '';
@@ -56,10 +70,19 @@ class Supervised {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
+  /** The messages of the supervisor's own log records, one a line (its output is not a terminal: JSON lines). */
+  get supervisorLog(): string {
+    const complete = this.output.slice(0, this.output.lastIndexOf('\n') + 1);
+    return recordsOf(complete)
+      .filter((record) => record.service === 'supervisor')
+      .map((record) => `${record.msg}\n`)
+      .join('');
+  }
+
   /** Every pid the supervisor said it started, by process name. */
   pids(name: string): number[] {
-    return [...this.output.matchAll(new RegExp(`\\[supervisor\\] ${name} started \\(pid (\\d+)\\)`, 'g'))].map(
-      ([, pid]) => Number(pid),
+    return [...this.supervisorLog.matchAll(new RegExp(`^${name} started \\(pid (\\d+)\\)$`, 'gm'))].map(([, pid]) =>
+      Number(pid),
     );
   }
 
@@ -67,10 +90,10 @@ class Supervised {
     return PROCESSES.flatMap((name) => this.pids(name));
   }
 
-  /** Waits until the output shows `pattern` `times` times. */
+  /** Waits until the supervisor's log shows `pattern` `times` times. */
   async waitFor(pattern: RegExp, times = 1, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const count = () => [...this.output.matchAll(new RegExp(pattern, 'g'))].length;
+    const count = () => [...this.supervisorLog.matchAll(new RegExp(pattern, 'gm'))].length;
     while (count() < times) {
       if (Date.now() > deadline || this.child.exitCode !== null || this.child.signalCode !== null) {
         throw new Error(`no ${pattern} (x${times}) in the output:\n${this.output}`);
@@ -88,7 +111,7 @@ class Supervised {
   }
 }
 
-const READY = /\[supervisor\] ready: http:\/\/localhost:\d+ \(gateway, licensing, discovery, grants\)/;
+const READY = /^ready: http:\/\/localhost:\d+ \(gateway, licensing, discovery, grants\)$/m;
 
 describe('the supervisor of npm start', () => {
   let database: TestDatabase | undefined;
@@ -144,16 +167,21 @@ describe('the supervisor of npm start', () => {
    * the exit code said, and nothing left running or listening.
    */
   async function expectStoppedInOrder(system: Supervised, { exitCode = 0, running = PROCESSES } = {}) {
+    const log = system.supervisorLog;
     for (const name of running) {
-      expect(system.output).toContain(`[supervisor] stopping ${name}\n`);
-      expect(system.output).toContain(`[supervisor] ${name} stopped\n`);
+      expect(log).toContain(`\nstopping ${name}\n`);
+      expect(log).toContain(`\n${name} stopped\n`);
     }
     // The gateway goes first, so that its requests in flight find the services still there.
-    const gatewayStopped = system.output.indexOf('[supervisor] gateway stopped');
+    const gatewayStopped = log.indexOf('\ngateway stopped\n');
     for (const name of running.filter((name) => name !== 'gateway')) {
-      expect(system.output.indexOf(`[supervisor] stopping ${name}`)).toBeGreaterThan(gatewayStopped);
+      expect(log.indexOf(`\nstopping ${name}\n`)).toBeGreaterThan(gatewayStopped);
     }
-    expect(system.output).toContain(`[supervisor] every process stopped; exiting with ${exitCode}`);
+    // Each process says itself that it stopped.
+    for (const name of running) {
+      expect(recordsOf(system.output).some((record) => record.service === name && record.msg === 'stopped')).toBe(true);
+    }
+    expect(log).toContain(`every process stopped; exiting with ${exitCode}\n`);
     expect(system.allPids().filter(alive)).toEqual([]);
     expect(await portTaken(system.port)).toBe(false);
   }
@@ -161,8 +189,21 @@ describe('the supervisor of npm start', () => {
   it('says where the system is ready, and SIGTERM stops every process in order and exits 0 within 10 s', async () => {
     const system = await start(process.execPath, ['infra/supervisor/start.mjs', '--no-build']);
     expect((await fetch(`http://127.0.0.1:${system.port}/health`)).status).toBe(200);
-    expect(system.output).toContain(`ready: http://localhost:${system.port} (gateway, licensing, discovery, grants)`);
+    expect(system.supervisorLog).toContain(
+      `ready: http://localhost:${system.port} (gateway, licensing, discovery, grants)\n`,
+    );
     expect(system.allPids()).toHaveLength(4);
+    // Not a terminal: every line is a JSON record, the processes' passed on as they wrote them.
+    const lines = system.output.trimEnd().split('\n');
+    const records = recordsOf(system.output);
+    expect(records).toHaveLength(lines.length);
+    for (const record of records) {
+      expect(record).toMatchObject({ level: expect.any(String), time: expect.any(String), msg: expect.any(String) });
+      expect(['supervisor', ...PROCESSES]).toContain(record.service);
+    }
+    for (const name of PROCESSES.filter((name) => name !== 'gateway')) {
+      expect(records.some((record) => record.service === name && record.msg === 'ready')).toBe(true);
+    }
 
     const { code, elapsedMs } = await system.terminate();
 
@@ -176,7 +217,7 @@ describe('the supervisor of npm start', () => {
 
     const { code, elapsedMs } = await system.terminate();
 
-    expect(system.output).toContain('[supervisor] SIGTERM: stopping every process');
+    expect(system.supervisorLog).toContain('SIGTERM: stopping every process\n');
     expect(code, system.output).toBe(0);
     expect(elapsedMs).toBeLessThan(STOP_BOUND_MS);
     await expectStoppedInOrder(system);
@@ -188,8 +229,8 @@ describe('the supervisor of npm start', () => {
 
     process.kill(firstLicensing, 'SIGKILL');
 
-    await system.waitFor(/\[supervisor\] licensing exited unexpectedly \(signal SIGKILL\); restarting it in 1 s/);
-    await system.waitFor(/\[supervisor\] licensing started/, 2);
+    await system.waitFor(/^licensing exited unexpectedly \(signal SIGKILL\); restarting it in 1 s$/);
+    await system.waitFor(/^licensing started/, 2);
     await system.waitFor(READY, 2);
     expect((await fetch(`http://127.0.0.1:${system.port}/health`)).status).toBe(200);
     const [, secondLicensing] = system.pids('licensing');
@@ -206,14 +247,14 @@ describe('the supervisor of npm start', () => {
     // Back-off 1, 2, 4, 8 and 16 s: about 40 s for five restarts, each killed as soon as it started.
     for (let restarts = 1; restarts <= 5; restarts++) {
       process.kill(system.pids('licensing').at(-1)!, 'SIGKILL');
-      await system.waitFor(/\[supervisor\] licensing started/, restarts + 1);
+      await system.waitFor(/^licensing started/, restarts + 1);
     }
     process.kill(system.pids('licensing').at(-1)!, 'SIGKILL');
 
     const { code } = await system.exited;
     expect(code, system.output).toBe(1);
-    expect(system.output).toContain(
-      '[supervisor] licensing exited (signal SIGKILL) after 5 restarts in the last minute; giving up, stopping everything',
+    expect(system.supervisorLog).toContain(
+      'licensing exited (signal SIGKILL) after 5 restarts in the last minute; giving up, stopping everything\n',
     );
     await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'discovery', 'grants'] });
   }, 90_000);
@@ -227,10 +268,18 @@ describe('the supervisor of npm start', () => {
     const { code } = await system.exited;
 
     expect(code, system.output).toBe(1);
-    expect(system.output).toMatch(
-      /\[supervisor\] grants exited \(exit code 1\) before the system was ready; stopping everything/,
+    expect(system.supervisorLog).toMatch(
+      /^grants exited \(exit code 1\) before the system was ready; stopping everything$/m,
     );
-    expect(system.output).not.toMatch(READY);
+    expect(system.supervisorLog).not.toMatch(READY);
+    // Why, in grants' own words, as a JSON record of its own.
+    expect(recordsOf(system.output)).toContainEqual(
+      expect.objectContaining({
+        service: 'grants',
+        level: 'fatal',
+        msg: expect.stringMatching(/^cannot start: LM_MASTER_KEY must be 32 bytes/),
+      }),
+    );
     expect(system.pids('grants')).toHaveLength(1);
     await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'licensing', 'discovery'] });
   });

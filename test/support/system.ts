@@ -96,8 +96,8 @@ async function deleteEventsStream(namespace: string): Promise<void> {
 /** What the gateway logs when a service answers an error that the operation's model does not list. */
 const UNMODELED_ERROR = /\S+ answered \S+ with \S+, which the API model does not list for it/g;
 
-/** What a service logs once it takes requests (runService), uncoloured (NO_COLOR). */
-const READY = /\] ready\b/;
+/** The JSON log line a service writes once it takes requests (runService). */
+const READY = /"msg":"ready"/;
 
 /**
  * Starts the built gateway and services as separate processes against a fresh database, the

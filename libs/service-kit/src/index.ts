@@ -6,6 +6,7 @@ export * from './define-service';
 export * from './filters';
 export * from './handled-operations';
 export * from './health.controller';
+export * from './logging';
 export * from './metrics';
 export * from './nats-endpoint';
 export * from './operation-exception.filter';

@@ -1,34 +1,40 @@
-import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import type { OperationError } from '@lm/contracts';
 import { ExpectedVersionConflictError } from '@lm/event-store';
 import { throwError, type Observable } from 'rxjs';
 import { AwsError } from '@lm/contracts';
+import { operationContextOf, type OperationContext } from './logging/operation-context';
 
 /** The name the gateway turns into the API's own internal-error shape. */
 export const INTERNAL_FAILURE = 'InternalFailure';
 
 /**
  * Turns whatever a handler throws into the error packet of the NATS reply. Only AwsError
- * reaches the client as it is; anything else is logged here and reported as an internal failure,
- * so that no stack trace or internal detail leaves the service.
+ * reaches the client as it is; anything else is logged here, with the operation and the request
+ * id, and reported as an internal failure, so that no stack trace or internal detail leaves the
+ * service.
  */
 @Catch()
 export class OperationExceptionFilter implements RpcExceptionFilter<unknown> {
   private readonly logger = new Logger('Operation');
 
-  catch(exception: unknown): Observable<OperationError> {
-    return throwError(() => toOperationError(exception, this.logger));
+  catch(exception: unknown, host: ArgumentsHost): Observable<OperationError> {
+    return throwError(() => toOperationError(exception, this.logger, operationContextOf(host)));
   }
 }
 
-/** What a client may see of a failure: the AwsError as it is, anything else logged and hidden. */
-export function toOperationError(exception: unknown, logger: Logger): OperationError {
+/**
+ * What a client may see of a failure: the AwsError as it is, anything else logged (naming the
+ * request when `request` is known) and hidden.
+ */
+export function toOperationError(exception: unknown, logger: Logger, request?: OperationContext): OperationError {
   if (exception instanceof AwsError) {
     return { name: exception.code, message: exception.message, fields: exception.fields };
   }
   if (exception instanceof ExpectedVersionConflictError) {
     return { name: 'ConflictException', message: 'The resource was changed by another request; retry the request.' };
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  const err = exception instanceof Error ? exception : new Error(String(exception));
+  logger.error({ msg: `${request?.operation ?? 'request'} failed: ${err.message}`, ...request, err });
   return { name: INTERNAL_FAILURE, message: 'The service failed to process the request.' };
 }

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { loadServiceConfig } from './config/service-config';
 import { ConfigurationError, type Environment } from './config/settings';
+import { OperationLogInterceptor } from './logging/operation-log.interceptor';
+import { startLogging } from './logging/start-logging';
 import { OperationExceptionFilter } from './operation-exception.filter';
 import { definitionOf } from './service-definition';
 import { assertGuardsCanRun, openServiceStorage, type ServiceStorage } from './service-storage';
@@ -21,12 +23,14 @@ import {
  * else start-up stops with one line per unreachable server saying what to start or set. Every
  * replica joins the queue group named after the service, so NATS gives each request to exactly
  * one of them. SIGTERM or SIGINT stops taking requests, then shuts down in
- * order (see ServiceRuntime) and exits.
+ * order (see ServiceRuntime) and exits. Everything is logged through the process's logger (see
+ * startLogging): JSON lines unless on a terminal, at LM_LOG_LEVEL.
  */
 export async function runService(module: DynamicModule): Promise<void> {
   const definition = definitionOf(module);
   const logger = new Logger(definition.name);
   try {
+    startLogging(definition.name);
     const config = loadServiceConfig(definition);
     assertGuardsCanRun(definition, config);
     const { common } = config;
@@ -44,11 +48,11 @@ export async function runService(module: DynamicModule): Promise<void> {
         // Async stack traces cost two Error objects per request; errors here are logged without them.
         noAsyncTraces: true,
       },
-      logger: ['error', 'warn', 'log'],
       // A failed start (a refused event store, an unreachable database) is reported below, not aborted on.
       abortOnError: false,
     });
     app.useGlobalFilters(new OperationExceptionFilter());
+    app.useGlobalInterceptors(new OperationLogInterceptor());
     await app.listen();
     logger.log('ready');
     const stop = (signal: NodeJS.Signals) => {
@@ -57,7 +61,7 @@ export async function runService(module: DynamicModule): Promise<void> {
       app.close().then(
         () => process.exit(0),
         (error: unknown) => {
-          logger.error(`shutdown failed: ${describe(error)}`);
+          logger.error({ msg: `shutdown failed: ${messageOf(error)}`, err: error });
           process.exit(1);
         },
       );
@@ -66,11 +70,13 @@ export async function runService(module: DynamicModule): Promise<void> {
     process.once('SIGINT', stop);
   } catch (error) {
     if (error instanceof UnreachableDependencyError) {
-      // What to start or set, alone on its line(s): a stack trace would bury it.
-      process.stderr.write(`${error.message}\n`);
+      // What to start or set, alone in its message: a stack trace would bury it.
+      logger.fatal(error.message);
       process.exit(1);
     }
-    logger.error(`cannot start: ${error instanceof ConfigurationError ? error.message : describe(error)}`);
+    // A bad setting is the operator's to fix, named in the message; anything else is a failure with a stack.
+    if (error instanceof ConfigurationError) logger.fatal(`cannot start: ${error.message}`);
+    else logger.fatal({ msg: `cannot start: ${messageOf(error)}`, err: error });
     process.exit(1);
   }
 }
@@ -81,4 +87,4 @@ export function openServiceStorageOf(module: DynamicModule, env: Environment): P
   return openServiceStorage(definition, loadServiceConfig(definition, env));
 }
 
-const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -78,11 +78,16 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Each step logged: a shutdown that hangs shows where.
     await Promise.all(this.workers.map((worker) => worker.stop()));
+    this.logger.log('stopped consumers, subscriptions, endpoints and schedules');
     await this.relay?.stop();
     this.metrics?.unsubscribe();
+    this.logger.log('stopped the event relay');
     await this.nc.drain();
+    this.logger.log('drained NATS');
     await this.storage.close();
+    this.logger.log('closed the event store and the database pool');
     this.logger.log('stopped');
   }
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { checkNats, ConfigurationError, UnreachableDependencyError } from '@lm/service-kit';
+import { checkNats, ConfigurationError, startLogging, UnreachableDependencyError } from '@lm/service-kit';
 import { gatewayConfigFromEnv, type GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 
@@ -9,11 +9,13 @@ async function main(): Promise<void> {
   const logger = new Logger('gateway');
   let config: GatewayConfig;
   try {
+    // First: every line after this one, Nest's included, goes through the process's logger.
+    startLogging('gateway');
     config = gatewayConfigFromEnv();
   } catch (error) {
     // A bad setting stops start-up, naming the variable, rather than serving half-configured.
     if (!(error instanceof ConfigurationError)) throw error;
-    logger.error(`cannot start: ${error.message}`);
+    logger.fatal(`cannot start: ${error.message}`);
     process.exit(1);
   }
   try {
@@ -23,17 +25,16 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     if (!(error instanceof UnreachableDependencyError)) throw error;
-    // What to start or set, alone on its line: a stack trace would bury it.
-    process.stderr.write(`${error.message}\n`);
+    // What to start or set, alone in its message: a stack trace would bury it.
+    logger.fatal(error.message);
     process.exit(1);
   }
   // The body parser stays off: SigV4 signs the raw bytes, which the controller reads itself.
-  const app = await NestFactory.create(GatewayModule, { bodyParser: false, logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(GatewayModule, { bodyParser: false });
   // Responses are per request and signed-for: no ETag hashing of every body, no framework banner.
   const express = app.getHttpAdapter().getInstance();
   express.set('etag', false);
   express.disable('x-powered-by');
-  app.enableShutdownHooks();
   await app.listen(config.port);
   // Clients keep connections open between calls (the SDKs pool them): the server must not close
   // an idle one just as a client reuses it, so it keeps them longer than clients' usual idle time.
@@ -41,6 +42,22 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   logger.log(`listening on port ${config.port} (region ${config.region})`);
+  const stop = (signal: NodeJS.Signals) => {
+    logger.log(`${signal}: stopping`);
+    // close() stops accepting connections, lets requests in flight finish, then drains NATS.
+    app.close().then(
+      () => {
+        logger.log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ msg: `shutdown failed: ${error instanceof Error ? error.message : String(error)}`, err: error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 void main();
