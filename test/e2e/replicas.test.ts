@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { associationsOf, CountingAgent, createSigningKey, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
 import { grantedLicense } from '../support/licenses';
-import { counterByReplica, replicaCounters, type ReplicaCounter } from '../support/metrics';
+import { scrapeMetrics, sumByReplica, type Scrape } from '../support/metrics';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 type Service = 'licensing' | 'grants';
@@ -23,13 +23,13 @@ type Service = 'licensing' | 'grants';
  */
 describe('two replicas of licensing and of grants', () => {
   let system: RunningSystem;
-  let before: ReplicaCounter[];
+  let before: Scrape;
 
   /** How much a counter grew on each replica of a service since the suite began. */
-  const grownSinceStart = async (service: Service, counter: string) => {
+  const grownSinceStart = async (service: Service, counter: string, labels: Record<string, string> = {}) => {
     const pids = system.pids(service);
-    const now = counterByReplica(await replicaCounters(system), service, counter, pids);
-    const then = counterByReplica(before, service, counter, pids);
+    const now = sumByReplica(await scrapeMetrics(system), service, counter, pids, labels);
+    const then = sumByReplica(before, service, counter, pids, labels);
     return now.map((value, i) => value - then[i]);
   };
 
@@ -38,7 +38,7 @@ describe('two replicas of licensing and of grants', () => {
     system = await startSystem({ DATABASE_POOL_SIZE: '10' }, { replicas: { licensing: 2, grants: 2 } });
     expect(system.pids('licensing')).toHaveLength(2);
     expect(system.pids('grants')).toHaveLength(2);
-    before = await replicaCounters(system);
+    before = await scrapeMetrics(system);
   });
   afterAll(async () => {
     await system?.stop();
@@ -171,15 +171,20 @@ describe('two replicas of licensing and of grants', () => {
   it.each(['licensing', 'grants'] as const)(
     'shared the requests between both %s replicas, which retried on each other’s appends',
     async (service) => {
-      const handled = await grownSinceStart(service, 'operations_handled');
-      const failed = await grownSinceStart(service, 'operations_failed');
       // Answered, with a result or a refusal (most of the concurrent requests are refused).
-      for (const [i, answered] of handled.entries()) expect(answered + failed[i]).toBeGreaterThan(0);
+      for (const answered of await grownSinceStart(service, 'lm_service_operations_total'))
+        expect(answered).toBeGreaterThan(0);
       // Whether two replicas' appends overlap is up to the scheduler: race them again (a bounded
       // number of rounds) until one replica has had to decide again on the other's append.
-      const retried = async () => (await grownSinceStart(service, 'version_conflict_retries')).some((n) => n > 0);
+      const retried = async () =>
+        (await grownSinceStart(service, 'lm_event_store_conflict_retries_total')).some((n) => n > 0);
       for (let round = 0; round < 5 && !(await retried()); round++) await contend[service]();
       expect(await retried()).toBe(true);
+      // Every retry followed an append the store refused as a version conflict.
+      const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
+      expect(total(await grownSinceStart(service, 'lm_event_store_version_conflicts_total'))).toBeGreaterThanOrEqual(
+        total(await grownSinceStart(service, 'lm_event_store_conflict_retries_total')),
+      );
     },
   );
 });

@@ -26,6 +26,8 @@ export interface DurableEventConsumerOptions {
    * `schemaVersion` says which version of its type's data it carries (upcast an older one).
    */
   handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>;
+  /** Called for each event JetStream delivers again (for the chassis's redelivery counter). */
+  onRedelivery?: () => void;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function migrateProcessedEvents(db: Kysely<any>, schema: string): P
 export async function startDurableEventConsumer(
   options: DurableEventConsumerOptions,
 ): Promise<{ stop(): Promise<void> }> {
-  const { nc, db, schema, durableName, filterSubject, handle } = options;
+  const { nc, db, schema, durableName, filterSubject, handle, onRedelivery } = options;
   await ensureEventsStream(nc);
   await migrateProcessedEvents(db, schema);
   const jsm = await nc.jetstreamManager();
@@ -77,6 +79,7 @@ export async function startDurableEventConsumer(
   const messages: ConsumerMessages = await consumer.consume();
   const done = (async () => {
     for await (const message of messages) {
+      if (message.redelivered) onRedelivery?.();
       const event = receivedEvent(message.data);
       try {
         await db.transaction().execute(async (trx) => {

@@ -6,6 +6,9 @@ import { eventSubject } from './subjects';
 
 const codec = JSONCodec<DomainEventMessage>();
 
+/** The durable checkpoint of a service's relay in its event store. */
+export const EVENT_RELAY_CHECKPOINT = 'relay:jetstream';
+
 /**
  * Publishes every event of a service's store to JetStream, in store order, from a durable
  * checkpoint, stamped with its type's schema version. At-least-once: a crash between publish and
@@ -23,7 +26,7 @@ export async function startEventRelay(options: {
   await ensureEventsStream(nc);
   const js = nc.jetstream();
   return store.subscribe({
-    name: `relay:jetstream`,
+    name: EVENT_RELAY_CHECKPOINT,
     handler: async (events: RecordedEvent[]) => {
       for (const event of events) {
         const message: DomainEventMessage = {

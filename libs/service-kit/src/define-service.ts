@@ -8,7 +8,7 @@ import type { Settings } from './config/settings';
 import { handledOperations, messagePatternsOf, operationSubjectsOf } from './handled-operations';
 import { serviceHealthController } from './health.controller';
 import { declaredByImports } from './module-metadata';
-import { OperationCounter, ServiceCounters } from './metrics';
+import { ChassisMetrics, instrumentEventStore, METRICS, OperationCounter } from './metrics';
 import { registerDefinition, type ServiceDefinition } from './service-definition';
 import { SERVICE_DEFINITION, SERVICE_STORAGE, ServiceRuntime } from './service-runtime';
 import { openServiceStorage, type ServiceStorage } from './service-storage';
@@ -17,7 +17,7 @@ import { CONFIG, DATABASE, EVENT_STORE, NATS, REGION } from './tokens';
 /**
  * A service as one Nest module: its bounded context's controllers and providers, plus what the
  * chassis provides (DATABASE, EVENT_STORE, CLOCK, REGION, CONFIG, NATS, OperationClient,
- * ServiceCounters) and runs (view migrations, event relay, consumers, subscriptions, endpoints,
+ * METRICS) and runs (view migrations, event relay, consumers, subscriptions, endpoints,
  * schedules, health and metrics). Start it with runService(module) in the service's main.ts.
  */
 export function defineService<S extends Settings = Settings>(definition: ServiceDefinition<S>): DynamicModule {
@@ -35,18 +35,24 @@ export function defineService<S extends Settings = Settings>(definition: Service
     { provide: CLOCK, useValue: systemClock },
     { provide: SERVICE_STORAGE, useFactory: () => openServiceStorage(definition, loadServiceConfig(definition)) },
     { provide: DATABASE, useFactory: (storage: ServiceStorage) => storage.db, inject: [SERVICE_STORAGE] },
-    { provide: EVENT_STORE, useFactory: (storage: ServiceStorage) => storage.store, inject: [SERVICE_STORAGE] },
+    { provide: ChassisMetrics, useFactory: () => new ChassisMetrics(name) },
+    { provide: METRICS, useFactory: (metrics: ChassisMetrics) => metrics.registry, inject: [ChassisMetrics] },
+    {
+      provide: EVENT_STORE,
+      useFactory: (storage: ServiceStorage, metrics: ChassisMetrics) =>
+        instrumentEventStore(storage.store, metrics.registry),
+      inject: [SERVICE_STORAGE, ChassisMetrics],
+    },
     {
       provide: NATS,
       useFactory: (): Promise<NatsConnection> =>
         connect({ servers: loadServiceConfig(definition).common.natsServers, name: `${name}-chassis` }),
     },
     { provide: OperationClient, useFactory: (nc: NatsConnection) => new OperationClient(nc), inject: [NATS] },
-    ServiceCounters,
     {
       provide: APP_INTERCEPTOR,
-      useFactory: (counters: ServiceCounters) => new OperationCounter(counters, operationSubjects),
-      inject: [ServiceCounters],
+      useFactory: (metrics: ChassisMetrics) => new OperationCounter(metrics.countOperation, operationSubjects),
+      inject: [ChassisMetrics],
     },
     ServiceRuntime,
   ];
@@ -69,7 +75,7 @@ export function defineService<S extends Settings = Settings>(definition: Service
       ...(definition.providers ?? []),
       ...new Set(workerClasses.filter((worker) => !declared.has(worker))),
     ],
-    exports: [DATABASE, EVENT_STORE, CLOCK, REGION, CONFIG, NATS, OperationClient, ServiceCounters],
+    exports: [DATABASE, EVENT_STORE, CLOCK, REGION, CONFIG, NATS, OperationClient, METRICS],
   };
   registerDefinition(module, definition);
   return module;

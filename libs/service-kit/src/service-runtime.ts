@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { eventStoreCounters, type Subscription as StoreSubscription } from '@lm/event-store';
-import { startDurableEventConsumer, startEventRelay } from '@lm/messaging';
+import { projectionCheckpointName, type Subscription as StoreSubscription } from '@lm/event-store';
+import { EVENT_RELAY_CHECKPOINT, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
 import type { NatsConnection, Subscription as NatsSubscription } from 'nats';
 import { loadServiceConfig } from './config/service-config';
-import { ServiceCounters, serveMetrics } from './metrics';
+import { ChassisMetrics, operationOfSubject, registerLagMetrics, serveMetrics } from './metrics';
 import { serveEndpoint } from './nats-endpoint';
 import { startSchedule } from './scheduler';
 import type { ServiceDefinition } from './service-definition';
-import type { ServiceStorage } from './service-storage';
+import { listFrom, type ServiceStorage } from './service-storage';
 import { NATS } from './tokens';
 
 /** Internal tokens of the chassis. */
@@ -35,7 +35,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
     @Inject(SERVICE_STORAGE) private readonly storage: ServiceStorage,
     @Inject(NATS) private readonly nc: NatsConnection,
-    private readonly counters: ServiceCounters,
+    private readonly chassisMetrics: ChassisMetrics,
     private readonly moduleRef: ModuleRef,
   ) {
     this.logger = new Logger(definition.name);
@@ -47,6 +47,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     this.relay = await startEventRelay({ service: name, store, nc: this.nc });
     for (const { durableName, subject, handler } of this.definition.consumers ?? []) {
       const consumer = this.moduleRef.get(handler, { strict: false });
+      // At 0 from the start, so that a rate over the counter sees its first redelivery.
+      this.chassisMetrics.countRedelivery(durableName, 0);
       this.workers.push(
         await startDurableEventConsumer({
           nc: this.nc,
@@ -55,6 +57,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           durableName,
           filterSubject: subject,
           handle: (event, trx) => consumer.handle(event, trx),
+          onRedelivery: () => this.chassisMetrics.countRedelivery(durableName),
         }),
       );
     }
@@ -63,18 +66,29 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       this.workers.push(store.subscribe({ name: subscription, handler: (events) => subscriber.handle(events) }));
     }
     for (const { subject, handler } of this.definition.endpoints ?? []) {
-      const count = (failed: boolean) => this.counters.increment(failed ? 'operations_failed' : 'operations_handled');
+      const operation = operationOfSubject(subject);
+      const count = (failed: boolean) => this.chassisMetrics.countOperation(operation, failed ? 'error' : 'ok');
       this.workers.push(serveEndpoint(this.nc, name, subject, this.moduleRef.get(handler, { strict: false }), count));
     }
-    const { own } = loadServiceConfig(this.definition);
+    const { own, common } = loadServiceConfig(this.definition);
     for (const { task, intervalMs } of this.definition.schedules ?? []) {
       const sweep = this.moduleRef.get(task, { strict: false });
       this.workers.push(startSchedule(task.name, intervalMs(own), () => sweep.sweep(), this.logger));
     }
-    this.metrics = serveMetrics(this.nc, name, () => ({
-      ...this.counters.snapshot(),
-      version_conflict_retries: eventStoreCounters.versionConflictRetries,
-    }));
+    registerLagMetrics(this.chassisMetrics.registry, {
+      store,
+      nc: this.nc,
+      checkpoints: [
+        EVENT_RELAY_CHECKPOINT,
+        ...(this.definition.subscriptions ?? []).map((subscription) => subscription.name),
+        // PostgreSQL applies projections in the append's transaction: they cannot lag behind it.
+        ...(common.eventStore.kind === 'postgres'
+          ? []
+          : listFrom(this.definition.projections, own).map(projectionCheckpointName)),
+      ],
+      consumers: (this.definition.consumers ?? []).map((consumer) => consumer.durableName),
+    });
+    this.metrics = serveMetrics(this.nc, name, this.chassisMetrics.registry);
   }
 
   async onApplicationShutdown(): Promise<void> {

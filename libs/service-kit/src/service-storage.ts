@@ -14,7 +14,7 @@ export interface ServiceStorage {
   close(): Promise<void>;
 }
 
-const listFrom = <T, C>(from: FromConfig<T, C> | undefined, config: C): readonly T[] =>
+export const listFrom = <T, C>(from: FromConfig<T, C> | undefined, config: C): readonly T[] =>
   typeof from === 'function' ? from(config) : (from ?? []);
 
 /**

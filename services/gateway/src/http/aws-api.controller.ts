@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { metricFamilies } from '@lm/service-kit';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayMetrics } from '../observability/metrics';
 import { HealthCheck } from '../observability/health-check';
-import { renderReplicaMetrics, ReplicaMetrics } from '../observability/replica-metrics';
+import { renderMetrics, ReplicaMetrics } from '../observability/replica-metrics';
 import { errorResponse, GatewayError, type HttpResponse } from '../protocol';
 import { AwsRequestHandler } from './aws-request.handler';
 
@@ -25,18 +26,22 @@ export class AwsApiController {
     res.status(report.healthy ? 200 : 503).json(report);
   }
 
-  /** The gateway's own metrics, then the counters of every replica of the deployed services. */
+  /** The gateway's own metrics and those of every replica of the deployed services, in one exposition. */
   @Get('metrics')
   async getMetrics(@Res() res: Response): Promise<void> {
-    const replicas = renderReplicaMetrics(await this.replicaMetrics.gather());
+    const [gateway, replicas] = await Promise.all([
+      metricFamilies(this.metrics.registry),
+      this.replicaMetrics.gather(),
+    ]);
     res
       .status(200)
       .type('text/plain; version=0.0.4')
-      .send(this.metrics.render() + replicas);
+      .send(await renderMetrics(gateway, replicas));
   }
 
   @All('{*path}')
   async aws(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const started = process.hrtime.bigint();
     let response: HttpResponse;
     try {
       const body = await readBody(req, this.config.maxBodyBytes);
@@ -49,6 +54,18 @@ export class AwsApiController {
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       response = errorResponse(undefined, error, randomUUID());
+      // A body refused for its size: counted under the operation its target names, when it names one.
+      const unread = {
+        method: req.method,
+        url: req.originalUrl,
+        headers: flattenHeaders(req.headers),
+        body: Buffer.alloc(0),
+      };
+      this.metrics.recordResponse(
+        unread,
+        { operation: 'unknown', status: response.status, errorCode: error.code },
+        started,
+      );
       req.resume();
     }
     res.status(response.status).set(response.headers).send(response.body);

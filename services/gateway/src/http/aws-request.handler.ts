@@ -51,6 +51,7 @@ export class AwsRequestHandler {
     let api: ApiModel | undefined = guessApi(request);
     let operation = 'unknown';
     let response: HttpResponse;
+    let errorCode: string | undefined;
     try {
       // The one kind of request without a caller: the operations AWS serves unsigned.
       let resolved = resolveAnonymousOperation(request);
@@ -80,9 +81,11 @@ export class AwsRequestHandler {
       }
       response = await this.dispatch(api, operation, resolved.readInput(), caller, requestId);
     } catch (error) {
-      response = errorResponse(api, this.asGatewayError(api, error), requestId);
+      const failure = this.asGatewayError(api, error);
+      errorCode = failure.code;
+      response = errorResponse(api, failure, requestId);
     }
-    this.metrics.record(operation, response.status, Number(process.hrtime.bigint() - started) / 1e9);
+    this.metrics.recordResponse(request, { api, operation, status: response.status, errorCode }, started);
     return response;
   }
 
@@ -145,7 +148,9 @@ export class AwsRequestHandler {
     const subject = operationSubject(owner.service, operation as OwnedOperation<ServiceName>);
     let reply;
     try {
-      reply = await this.client.call(subject, caller ? { requestId, caller, input } : { requestId, input });
+      reply = await this.metrics.timeNatsRequest(owner.service, operation, () =>
+        this.client.call(subject, caller ? { requestId, caller, input } : { requestId, input }),
+      );
     } catch (error) {
       if (error instanceof NoRespondersError) throw await this.notServed(owner.service, operation);
       if (error instanceof OperationTimeoutError) {

@@ -1,45 +1,82 @@
-/** Prometheus text exposition of the gateway's request counters and latency histogram. */
-const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+import { Injectable } from '@nestjs/common';
+import type { ApiModel } from '@lm/api-model';
+import { NoRespondersError, OperationTimeoutError, type OperationReply } from '@lm/messaging';
+import { createMetricsRegistry } from '@lm/service-kit';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { HttpRequest } from '../protocol';
+import { attemptedOperation } from './attempted-operation';
 
-interface Series {
-  count: number;
-  sum: number;
-  buckets: number[];
+/** From a cached read (milliseconds) to the operation timeout's order (tens of seconds). */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** How an answered request ended, for the response counter. */
+export interface ResponseOutcome {
+  api?: ApiModel;
+  /** `unknown` when the request was refused before its operation was resolved: it is then worked out from the request. */
+  operation: string;
+  status: number;
+  /** The AWS error code of an error response. */
+  errorCode?: string;
 }
 
+/**
+ * The gateway's own metrics, on its registry (with the process and runtime metrics):
+ * every response by API, operation, status and error code; the time to answer; the time each
+ * operation's request/reply over NATS took, by the service asked and how it ended.
+ */
+@Injectable()
 export class GatewayMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly durations = new Map<string, Series>();
+  readonly registry: Registry = createMetricsRegistry('gateway');
+  private readonly responses = new Counter({
+    name: 'lm_gateway_responses_total',
+    help: 'AWS API responses of the gateway, by API, operation, HTTP status and AWS error code ("" for a success).',
+    labelNames: ['api', 'operation', 'status', 'error_code'],
+    registers: [this.registry],
+  });
+  private readonly durations = new Histogram({
+    name: 'lm_gateway_request_duration_seconds',
+    help: 'Time from a request reaching the gateway to its response, by API and operation.',
+    labelNames: ['api', 'operation'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly natsRequests = new Histogram({
+    name: 'lm_gateway_nats_request_duration_seconds',
+    help: "Time of the gateway's request/reply over NATS to the service that owns an operation, by service, operation and outcome (ok, error, timeout, no_responders, failed).",
+    labelNames: ['service', 'operation', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
 
-  record(operation: string, status: number, seconds: number): void {
-    const requestKey = `operation="${operation}",status="${status}"`;
-    this.requests.set(requestKey, (this.requests.get(requestKey) ?? 0) + 1);
-    const durationKey = `operation="${operation}"`;
-    const series = this.durations.get(durationKey) ?? { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
-    series.count++;
-    series.sum += seconds;
-    BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) series.buckets[i]++;
-    });
-    this.durations.set(durationKey, series);
+  /** Counts a response; `started` is the request's `process.hrtime.bigint()`. */
+  recordResponse(request: HttpRequest, outcome: ResponseOutcome, started: bigint): void {
+    const { api, operation } = outcome.operation === 'unknown' ? attemptedOperation(request) : outcome;
+    const labels = { api: api?.id ?? 'unknown', operation };
+    this.responses.inc({ ...labels, status: outcome.status, error_code: outcome.errorCode ?? '' });
+    this.durations.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
-  render(): string {
-    const lines = [
-      '# HELP lm_gateway_requests_total AWS API requests answered by the gateway.',
-      '# TYPE lm_gateway_requests_total counter',
-      ...[...this.requests].map(([labels, value]) => `lm_gateway_requests_total{${labels}} ${value}`),
-      '# HELP lm_gateway_request_duration_seconds Time from request to response.',
-      '# TYPE lm_gateway_request_duration_seconds histogram',
-    ];
-    for (const [labels, series] of this.durations) {
-      BUCKETS.forEach((bound, i) =>
-        lines.push(`lm_gateway_request_duration_seconds_bucket{${labels},le="${bound}"} ${series.buckets[i]}`),
-      );
-      lines.push(`lm_gateway_request_duration_seconds_bucket{${labels},le="+Inf"} ${series.count}`);
-      lines.push(`lm_gateway_request_duration_seconds_sum{${labels}} ${series.sum}`);
-      lines.push(`lm_gateway_request_duration_seconds_count{${labels}} ${series.count}`);
+  /** Times one operation's request to its service, labelled with how it ended. */
+  async timeNatsRequest(
+    service: string,
+    operation: string,
+    request: () => Promise<OperationReply>,
+  ): Promise<OperationReply> {
+    const stop = this.natsRequests.startTimer({ service, operation });
+    try {
+      const reply = await request();
+      stop({ outcome: reply.ok ? 'ok' : 'error' });
+      return reply;
+    } catch (error) {
+      stop({
+        outcome:
+          error instanceof OperationTimeoutError
+            ? 'timeout'
+            : error instanceof NoRespondersError
+              ? 'no_responders'
+              : 'failed',
+      });
+      throw error;
     }
-    return lines.join('\n') + '\n';
   }
 }

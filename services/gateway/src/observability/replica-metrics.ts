@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServiceMetrics, ServiceName } from '@lm/contracts';
+import type { MetricFamily, ServiceMetrics, ServiceName } from '@lm/contracts';
 import { metricsSubject } from '@lm/messaging';
 import { JSONCodec, RequestStrategy, type NatsConnection } from 'nats';
+import { AggregatorRegistry } from 'prom-client';
 import { GATEWAY_CONFIG, NATS_CONNECTION, type GatewayConfig } from '../config';
 
 /** How long /metrics collects the replicas' answers: every replica answers at once, none is waited for beyond it. */
@@ -12,7 +13,7 @@ const MAX_REPLICAS = 1_000;
 const codec = JSONCodec();
 
 /**
- * Gathers the counters of every replica of the deployed services: one request per service on its
+ * Gathers the metrics of every replica of the deployed services: one request per service on its
  * metrics subject, which every replica answers (no queue group), collected for a short window.
  */
 @Injectable()
@@ -38,7 +39,7 @@ export class ReplicaMetrics {
       });
       for await (const reply of replies) {
         const metrics = (codec.decode(reply.data) as { response?: ServiceMetrics }).response;
-        if (metrics?.counters) gathered.push(metrics);
+        if (Array.isArray(metrics?.families)) gathered.push(metrics);
       }
     } catch {
       // No replica running (no responders), or NATS down: the scrape shows what it gathered.
@@ -48,27 +49,26 @@ export class ReplicaMetrics {
 }
 
 /**
- * The replicas' counters in Prometheus text, one series per service, replica and counter:
- * `lm_service_counter_total{service="licensing",instance="host:123",counter="version_conflict_retries"} 7`.
+ * One Prometheus text exposition of the gateway's metrics and every replica's: the series of a
+ * metric, from all processes, under one HELP and TYPE. Each replica's series are labelled with
+ * the `service` and `instance` of its answer (whatever it put in them), so that two replicas
+ * never share a series.
  */
-export function renderReplicaMetrics(replicas: readonly ServiceMetrics[]): string {
-  const lines = [
-    '# HELP lm_service_counter_total Counters of each service replica since it started.',
-    '# TYPE lm_service_counter_total counter',
-  ];
+export async function renderMetrics(gateway: MetricFamily[], replicas: readonly ServiceMetrics[]): Promise<string> {
   const ordered = [...replicas].sort(
     (a, b) => a.service.localeCompare(b.service) || a.instance.localeCompare(b.instance),
   );
-  for (const { service, instance, counters } of ordered) {
-    for (const [counter, value] of Object.entries(counters).sort(([a], [b]) => a.localeCompare(b))) {
-      const labels = `service="${labelValue(service)}",instance="${labelValue(instance)}",counter="${labelValue(counter)}"`;
-      lines.push(`lm_service_counter_total{${labels}} ${value}`);
-    }
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Label values escape backslash, double quote and line feed (the text format's rule). */
-function labelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  const families = [
+    gateway,
+    ...ordered.map(({ service, instance, families }) =>
+      families.map((family) => ({
+        ...family,
+        values: family.values.map((value) => ({ ...value, labels: { ...value.labels, service, instance } })),
+      })),
+    ),
+  ];
+  // Every series is already one process's own, so merging only groups them by name: 'sum' over a
+  // single value is that value (the families' own aggregators, such as 'omit', are for cluster workers).
+  const merged = families.map((list) => list.map((family) => ({ ...family, aggregator: 'sum' as const })));
+  return AggregatorRegistry.aggregate(merged as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics();
 }

@@ -1,4 +1,4 @@
-import type { ServiceMetrics } from '@lm/contracts';
+import type { MetricFamily, ServiceMetrics } from '@lm/contracts';
 import { metricsSubject } from '@lm/messaging';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,27 +16,28 @@ describe('ReplicaMetrics on NATS', () => {
     await nc?.drain();
   });
 
+  const families = (value: number): MetricFamily[] => [
+    { name: 'lm_service_operations_total', help: 'ops', type: 'counter', values: [{ value, labels: {} }] },
+  ];
+
   /** A replica as the chassis answers: the reply packet of @nestjs/microservices around its ServiceMetrics. */
-  const replica = (instance: string, counters: Record<string, number>) =>
+  const replica = (instance: string, value: number) =>
     nc.subscribe(metricsSubject('reporting'), {
       callback: (_error, message) => {
-        const response: ServiceMetrics = { service: 'reporting', instance, counters };
+        const response: ServiceMetrics = { service: 'reporting', instance, families: families(value) };
         message.respond(codec.encode({ id: 'metrics', response, isDisposed: true }));
       },
     });
 
   it('gathers one answer from every replica of each service, and nothing from a service that is not running', async () => {
-    const replicas = [
-      replica('host-a:1', { version_conflict_retries: 2 }),
-      replica('host-b:2', { operations_handled: 5 }),
-    ];
+    const replicas = [replica('host-a:1', 2), replica('host-b:2', 5)];
     const gatherer = new ReplicaMetrics(nc, { services: ['reporting', 'conversion'] } as GatewayConfig);
     const started = Date.now();
     const gathered = await gatherer.gather();
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(gathered.sort((a, b) => a.instance.localeCompare(b.instance))).toEqual([
-      { service: 'reporting', instance: 'host-a:1', counters: { version_conflict_retries: 2 } },
-      { service: 'reporting', instance: 'host-b:2', counters: { operations_handled: 5 } },
+      { service: 'reporting', instance: 'host-a:1', families: families(2) },
+      { service: 'reporting', instance: 'host-b:2', families: families(5) },
     ]);
     replicas.forEach((subscription) => subscription.unsubscribe());
   });
