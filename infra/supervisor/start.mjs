@@ -15,7 +15,7 @@ import {
 import { Supervisor } from './supervisor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVICES = ['licensing', 'discovery', 'grants'];
+const SERVICES = ['licensing', 'discovery', 'grants', 'reporting'];
 const env = {
   ...process.env,
   LM_CREDENTIALS_FILE: process.env.LM_CREDENTIALS_FILE ?? join(root, 'infra/credentials.dev.json'),

@@ -10,6 +10,7 @@ import { DiscoveryService } from '../../services/discovery/src/discovery.service
 import { gatewayConfigFromEnv } from '../../services/gateway/src/config';
 import { GrantsService } from '../../services/grants/src/grants.service';
 import { LicensingService } from '../../services/licensing/src/licensing.service';
+import { ReportingService } from '../../services/reporting/src/reporting.service';
 
 /**
  * The deployments of infra/ must start: every container of the image gets, from its manifest and
@@ -21,7 +22,12 @@ import { LicensingService } from '../../services/licensing/src/licensing.service
 const root = resolve(__dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
-const SERVICES = { licensing: LicensingService, discovery: DiscoveryService, grants: GrantsService };
+const SERVICES = {
+  licensing: LicensingService,
+  discovery: DiscoveryService,
+  grants: GrantsService,
+  reporting: ReportingService,
+};
 type BackendName = keyof typeof SERVICES;
 
 /** The ENV of the Dockerfile's last stage: what every container of the image starts with. */

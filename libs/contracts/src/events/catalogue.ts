@@ -2,6 +2,7 @@ import type { ServiceName } from '../operation-owners';
 import { DISCOVERY_EVENT_VERSIONS } from './discovery';
 import { GRANTS_EVENT_VERSIONS } from './grants';
 import { LICENSING_EVENT_VERSIONS } from './licensing';
+import { REPORTING_EVENT_VERSIONS } from './reporting';
 
 /**
  * Every domain event the services publish on JetStream (lm.events.<service>.<Type>), by service,
@@ -11,6 +12,7 @@ export const EVENT_CATALOGUE = {
   licensing: LICENSING_EVENT_VERSIONS,
   discovery: DISCOVERY_EVENT_VERSIONS,
   grants: GRANTS_EVENT_VERSIONS,
+  reporting: REPORTING_EVENT_VERSIONS,
 } as const satisfies Partial<Record<ServiceName, Readonly<Record<string, number>>>>;
 
 export type PublishingService = keyof typeof EVENT_CATALOGUE;

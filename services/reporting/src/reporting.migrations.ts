@@ -1,0 +1,10 @@
+import type { ViewMigrations } from '@lm/service-kit';
+import { reportGeneratorsViews } from './report-generators/infra/migrations/001-report-generators';
+
+/**
+ * The view migrations of every slice, in the one order the database knows them by: their ids are
+ * recorded as applied, so none is ever renamed or reordered.
+ */
+export const reportingMigrations: ViewMigrations = {
+  '001-report-generators': reportGeneratorsViews,
+};

@@ -1,0 +1,24 @@
+import { defineService } from '@lm/service-kit';
+import { reportGeneratorQuotaGuard } from './report-generators/application/report-generator-quota.guard';
+import { reportGeneratorsProjection } from './report-generators/application/report-generator.projection';
+import { ReportGeneratorSweep } from './report-generators/application/report-generator.sweep';
+import { ReportGeneratorsModule, reportGeneratorsSettings } from './report-generators/report-generators.module';
+import { reportingMigrations } from './reporting.migrations';
+import { REPORTING_SCHEMA } from './shared/schema';
+
+/**
+ * The reporting service: the numbers and reports a licence administrator watches. Its first
+ * slice, report generators, writes CSV usage reports of license configurations (read from
+ * licensing over NATS) to the S3 bucket of the account's service settings, on a schedule. Its
+ * events go out on lm.events.reporting.*.
+ */
+export const ReportingService = defineService({
+  name: 'reporting',
+  schema: REPORTING_SCHEMA,
+  migrations: reportingMigrations,
+  config: reportGeneratorsSettings,
+  projections: [reportGeneratorsProjection],
+  guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota)],
+  schedules: [{ task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs }],
+  imports: [ReportGeneratorsModule],
+});
