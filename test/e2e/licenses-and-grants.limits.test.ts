@@ -205,7 +205,14 @@ describe('licence and grant limits', () => {
         }),
         'InvalidParameterValueException',
       ],
-      ['no signing key', issuer, 'CreateLicense', licenseRequest({ Issuer: { Name: 'x' } }), 'ValidationException'],
+      // No SignKey at all is allowed (the managed key signs, see license-managed-signing-key.test.ts); an empty one names no key.
+      [
+        'an empty signing key',
+        issuer,
+        'CreateLicense',
+        licenseRequest({ Issuer: { Name: 'x', SignKey: '' } }),
+        'InvalidParameterValueException',
+      ],
       [
         'a stale SourceVersion',
         issuer,

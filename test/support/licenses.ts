@@ -19,8 +19,8 @@ export interface GrantedLicenseSpec {
   issuer: Account;
   /** The account the licence is granted to; it accepts and activates the grant. */
   grantee: Account;
-  /** The issuer's KMS key that signs the licence (see createSigningKey). */
-  signKey: string;
+  /** The issuer's KMS key that signs the licence (see createSigningKey); none: the issuer's managed key signs it. */
+  signKey?: string;
   productSku: string;
   entitlements: Entitlement[];
   allowedOperations: AllowedOperation[];
