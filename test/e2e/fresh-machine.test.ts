@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -58,11 +58,17 @@ function alive(pid: number): boolean {
 
 /** The processes whose command line names `dataDir`: the embedded PostgreSQL, nats-server and their parent. */
 function processesUsing(dataDir: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-a', '-f', dataDir], { encoding: 'utf8' }).trim().split('\n');
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let commandLine: string;
+    try {
+      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (commandLine.includes(dataDir)) found.push(`${pid} ${commandLine.trim()}`);
   }
+  return found;
 }
 
 /** `node infra/supervisor/start.mjs --no-build` inside the namespace, its output and how it ended. */
@@ -151,8 +157,11 @@ describe.skipIf(cannotIsolate)('npm start on a machine with only Node.js and nat
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Starts, waits until ready, runs `use`, sends SIGTERM: exit code 0 and nothing left running. */
-  async function startUseAndStop(use: () => Promise<void>): Promise<{ readyMs: number; output: string }> {
+  /** Starts, waits until ready, runs `use`, sends `signal`: exit code 0 and nothing left running. */
+  async function startUseAndStop(
+    signal: NodeJS.Signals,
+    use: () => Promise<void>,
+  ): Promise<{ readyMs: number; output: string }> {
     running = new FreshStart(freshEnvironment({ LM_DATA_DIR: dataDir }));
     const readyMs = await running.ready();
     console.log(`[fresh-machine] ready ${readyMs} ms after start`);
@@ -160,7 +169,7 @@ describe.skipIf(cannotIsolate)('npm start on a machine with only Node.js and nat
     await use();
 
     const stopped = Date.now();
-    running.child.kill('SIGTERM');
+    running.child.kill(signal);
     const code = await running.exited;
     const { output } = running;
     expect(code, output).toBe(0);
@@ -173,7 +182,7 @@ describe.skipIf(cannotIsolate)('npm start on a machine with only Node.js and nat
   }
 
   it('starts the embedded PostgreSQL and nats-server, answers the AWS CLI, and SIGTERM leaves no process behind', async () => {
-    const { output } = await startUseAndStop(async () => {
+    const { output } = await startUseAndStop('SIGTERM', async () => {
       const created = await awsInNamespace([
         'license-manager',
         'create-license-configuration',
@@ -198,8 +207,8 @@ describe.skipIf(cannotIsolate)('npm start on a machine with only Node.js and nat
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
   }, 180_000);
 
-  it('keeps its data in LM_DATA_DIR: started again, it still has what it had', async () => {
-    await startUseAndStop(async () => {
+  it('keeps its data in LM_DATA_DIR: started again, it still has what it had; SIGINT stops it as cleanly', async () => {
+    await startUseAndStop('SIGINT', async () => {
       const listed = await awsInNamespace(['license-manager', 'list-license-configurations']);
       expect(listed.LicenseConfigurations.map((c: { Name: string }) => c.Name)).toEqual(['fresh machine']);
     });
