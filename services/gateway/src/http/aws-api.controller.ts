@@ -5,6 +5,7 @@ import { metricFamilies } from '@lm/service-kit';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayMetrics } from '../observability/metrics';
 import { HealthCheck } from '../observability/health-check';
+import { logRequest } from '../observability/request-log';
 import { renderMetrics, ReplicaMetrics } from '../observability/replica-metrics';
 import { errorResponse, GatewayError, type HttpResponse } from '../protocol';
 import { AwsRequestHandler } from './aws-request.handler';
@@ -53,7 +54,8 @@ export class AwsApiController {
       });
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
-      response = errorResponse(undefined, error, randomUUID());
+      const requestId = randomUUID();
+      response = errorResponse(undefined, error, requestId);
       // A body refused for its size: counted under the operation its target names, when it names one.
       const unread = {
         method: req.method,
@@ -66,6 +68,7 @@ export class AwsApiController {
         { operation: 'unknown', status: response.status, errorCode: error.code },
         started,
       );
+      logRequest(unread, { requestId, operation: 'unknown', status: response.status, errorCode: error.code, started });
       req.resume();
     }
     res.status(response.status).set(response.headers).send(response.body);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { apisBySigningName, validateInput, validationMessage, type ApiModel } from '@lm/api-model';
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject } from '@lm/messaging';
 import { resolveOwner, type Caller, type OwnedOperation, type ServiceName } from '@lm/contracts';
@@ -7,6 +8,7 @@ import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
 import type { SessionCredentialCache } from '../identity/session-credentials';
 import type { GatewayMetrics } from '../observability/metrics';
+import { logRequest } from '../observability/request-log';
 import type { ServicePresence } from '../observability/service-health';
 import {
   accessDenied,
@@ -27,6 +29,8 @@ import {
   type HttpResponse,
   type ReceivedRequest,
 } from '../protocol';
+
+const logger = new Logger('gateway');
 
 /**
  * One AWS API request from bytes to bytes: authenticate (SigV4), find the operation in the
@@ -52,10 +56,10 @@ export class AwsRequestHandler {
     let operation = 'unknown';
     let response: HttpResponse;
     let errorCode: string | undefined;
+    let caller: Caller | undefined;
     try {
       // The one kind of request without a caller: the operations AWS serves unsigned.
       let resolved = resolveAnonymousOperation(request);
-      let caller: Caller | undefined;
       if (!resolved) {
         const authenticated = await this.authenticate(request);
         caller = authenticated.caller;
@@ -81,11 +85,12 @@ export class AwsRequestHandler {
       }
       response = await this.dispatch(api, operation, resolved.readInput(), caller, requestId);
     } catch (error) {
-      const failure = this.asGatewayError(api, error);
+      const failure = this.asGatewayError(api, error, requestId);
       errorCode = failure.code;
       response = errorResponse(api, failure, requestId);
     }
     this.metrics.recordResponse(request, { api, operation, status: response.status, errorCode }, started);
+    logRequest(request, { requestId, api, operation, caller, status: response.status, errorCode, started });
     return response;
   }
 
@@ -169,9 +174,10 @@ export class AwsRequestHandler {
         throw new GatewayError(internalErrorName(api), 500, 'The service failed to process the request.');
       if (!api.operations[operation].errors.includes(name) && name !== validationErrorName(api, operation)) {
         // Still answered (clients know every error shape of the API), but a service bug to fix.
-        console.warn(
-          `[gateway] ${owner.service} answered ${operation} with ${name}, which the API model does not list for it`,
-        );
+        logger.warn({
+          msg: `${owner.service} answered ${operation} with ${name}, which the API model does not list for it`,
+          requestId,
+        });
       }
       throw new GatewayError(name, status, reply.error.message, reply.error.fields);
     }
@@ -189,10 +195,10 @@ export class AwsRequestHandler {
     return new GatewayError('NotImplementedException', 501, message);
   }
 
-  private asGatewayError(api: ApiModel | undefined, error: unknown): GatewayError {
+  private asGatewayError(api: ApiModel | undefined, error: unknown, requestId: string): GatewayError {
     if (error instanceof GatewayError) return error;
     if (error instanceof AuthenticationError) return new GatewayError(error.code, error.httpStatus, error.message);
-    console.error(`[gateway] unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
+    logger.error({ msg: `unexpected failure: ${(error as Error)?.message ?? String(error)}`, requestId, err: error });
     return new GatewayError(
       api ? internalErrorName(api) : 'InternalFailure',
       500,
