@@ -40,9 +40,12 @@ export async function startNatsServer({ executable, port, storeDir, logFile }) {
   let timer;
   try {
     await new Promise((resolve, reject) => {
+      // The end of the output so far: the ready line may come split across two chunks.
+      let recent = '';
       const onOutput = (chunk) => {
         log.write(chunk);
-        if (String(chunk).includes('Server is ready')) resolve();
+        recent = (recent + chunk).slice(-200);
+        if (recent.includes('Server is ready')) resolve();
       };
       server.stdout.on('data', onOutput);
       server.stderr.on('data', onOutput);
