@@ -14,7 +14,15 @@ export class DirectoryReportDestination implements ReportDestination {
     const path = resolve(this.root, bucket, key);
     // Names are checked, but a path outside the directory is never written, whatever a name holds.
     if (!path.startsWith(this.root + sep)) throw new Error(`The report key ${key} leaves the reports directory.`);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, csv);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, csv);
+    } catch (error) {
+      // The reason reaches the generator's owner: the bucket and key, and the error's code, not the server's paths.
+      const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+      throw new Error(`The report could not be written to ${bucket}/${key} in the reports directory (${code}).`, {
+        cause: error,
+      });
+    }
   }
 }
