@@ -65,6 +65,16 @@ describe('the report schedule, with a manual clock', () => {
   let sweep: ReportGeneratorSweep;
   let token = 0;
 
+  /** A replica's sweep: its own run, on the one database. */
+  const sweepOf = (on: ServiceStorage) =>
+    new ReportGeneratorSweep(
+      on.db,
+      on.store,
+      clock,
+      { reportRunStaleMs: 10 * 60_000 },
+      new ReportRun(licensing, new DirectoryReportDestination(reportsDir)),
+    );
+
   const create = (period: 'DAY' | 'WEEK' | 'MONTH' | 'ONE_TIME', name: string, caller = owner) =>
     commands.create(caller, {
       ReportGeneratorName: name,
@@ -92,8 +102,7 @@ describe('the report schedule, with a manual clock', () => {
     reportsDir = mkdtempSync(join(tmpdir(), 'lm-schedule-'));
     commands = new ReportGeneratorCommands(storage.store, storage.db, clock, REGION, licensing);
     queries = new ReportGeneratorQueries(storage.db, REGION);
-    const run = new ReportRun(licensing, new DirectoryReportDestination(reportsDir));
-    sweep = new ReportGeneratorSweep(storage.db, storage.store, clock, { reportRunStaleMs: 10 * 60_000 }, run);
+    sweep = sweepOf(storage);
   });
   afterAll(async () => {
     await storage?.close();
@@ -168,5 +177,24 @@ describe('the report schedule, with a manual clock', () => {
     clock.set(new Date(start.getTime() + 7 * 24 * HOUR));
     expect(await sweep.sweep()).toBe(1);
     expect((await generatorOf(arn!, withoutBucket)).LastRunStatus).toBe('FAILED');
+  });
+
+  it('runs each due generator once when two replicas sweep at the same time', async () => {
+    const replica = await openServiceStorageOf(ReportingService, { DATABASE_URL: database.url });
+    try {
+      clock.set(new Date('2028-01-01T00:00:00Z'));
+      const due = await storage.db
+        .withSchema('reporting')
+        .selectFrom('report_generators')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('next_run_at', '<=', clock.now())
+        .executeTakeFirstOrThrow();
+      expect(Number(due.count)).toBeGreaterThanOrEqual(2);
+      const [first, second] = await Promise.all([sweep.sweep(), sweepOf(replica).sweep()]);
+      expect(first + second).toBe(Number(due.count));
+      expect(reportsOf('daily').filter((key) => key.startsWith('2028/01/01/'))).toHaveLength(1);
+    } finally {
+      await replica.close();
+    }
   });
 });
