@@ -13,6 +13,7 @@ import {
   startEmbeddedInfrastructure,
 } from '../local-infrastructure/local-infrastructure.mjs';
 import { Supervisor } from './supervisor.mjs';
+import { supervisorLog } from './supervisor-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICES = ['licensing', 'discovery', 'grants', 'reporting'];
@@ -21,7 +22,7 @@ const env = {
   LM_CREDENTIALS_FILE: process.env.LM_CREDENTIALS_FILE ?? join(root, 'infra/credentials.dev.json'),
   LM_SERVICES: process.env.LM_SERVICES ?? SERVICES.join(','),
 };
-const log = (message) => console.log(`[supervisor] ${message}`);
+const { info: log, error: logError } = supervisorLog();
 
 /** The build while it runs, then the supervisor: whichever a stop signal has to stop. */
 let build;
@@ -60,7 +61,7 @@ function runBuild() {
 const needs = await localInfrastructureNeeds(process.env);
 const refusal = cannotStartLocally(needs);
 if (refusal) {
-  console.error(`[supervisor] ${refusal}`);
+  logError(refusal);
   process.exit(1);
 }
 
@@ -71,7 +72,7 @@ if (!process.argv.includes('--no-build')) {
     process.exit(0);
   }
   if (code !== 0) {
-    console.error(`[supervisor] the build failed (exit code ${code}); nothing started`);
+    logError(`the build failed (exit code ${code}); nothing started`);
     process.exit(code);
   }
 }
@@ -79,7 +80,7 @@ if (!process.argv.includes('--no-build')) {
 try {
   localInfrastructure = await startEmbeddedInfrastructure(needs, { log });
 } catch (error) {
-  console.error(`[supervisor] ${error.message}; nothing started`);
+  logError(`${error.message}; nothing started`);
   process.exit(1);
 }
 if (stopRequested) {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/system';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const PROCESSES = ['gateway', 'licensing', 'discovery', 'grants'];
+const PROCESSES = ['gateway', 'licensing', 'discovery', 'grants', 'reporting'];
 /** The supervisor's STOP_TIMEOUT_MS, and a little for the supervisor's own exit. */
 const STOP_BOUND_MS = 10_000 + 1_000;
 
@@ -111,7 +111,7 @@ class Supervised {
   }
 }
 
-const READY = /^ready: http:\/\/localhost:\d+ \(gateway, licensing, discovery, grants\)$/m;
+const READY = new RegExp(`^ready: http://localhost:\\d+ \\(${PROCESSES.join(', ')}\\)$`, 'm');
 
 describe('the supervisor of npm start', () => {
   let database: TestDatabase | undefined;
@@ -177,9 +177,12 @@ describe('the supervisor of npm start', () => {
     for (const name of running.filter((name) => name !== 'gateway')) {
       expect(log.indexOf(`\nstopping ${name}\n`)).toBeGreaterThan(gatewayStopped);
     }
-    // Each process says itself that it stopped.
-    for (const name of running) {
-      expect(recordsOf(system.output).some((record) => record.service === name && record.msg === 'stopped')).toBe(true);
+    // Each process that had started says itself that it stopped (one stopped during its start-up has no say).
+    const records = recordsOf(system.output);
+    const said = (name: string, msg: RegExp) =>
+      records.some((record) => record.service === name && msg.test(record.msg));
+    for (const name of running.filter((name) => said(name, /^(ready|listening on port \d+ .*)$/))) {
+      expect(said(name, /^stopped$/), `${name} stopped`).toBe(true);
     }
     expect(log).toContain(`every process stopped; exiting with ${exitCode}\n`);
     expect(system.allPids().filter(alive)).toEqual([]);
@@ -189,10 +192,8 @@ describe('the supervisor of npm start', () => {
   it('says where the system is ready, and SIGTERM stops every process in order and exits 0 within 10 s', async () => {
     const system = await start(process.execPath, ['infra/supervisor/start.mjs', '--no-build']);
     expect((await fetch(`http://127.0.0.1:${system.port}/health`)).status).toBe(200);
-    expect(system.supervisorLog).toContain(
-      `ready: http://localhost:${system.port} (gateway, licensing, discovery, grants)\n`,
-    );
-    expect(system.allPids()).toHaveLength(4);
+    expect(system.supervisorLog).toContain(`ready: http://localhost:${system.port} (${PROCESSES.join(', ')})\n`);
+    expect(system.allPids()).toHaveLength(PROCESSES.length);
     // Not a terminal: every line is a JSON record, the processes' passed on as they wrote them.
     const lines = system.output.trimEnd().split('\n');
     const records = recordsOf(system.output);
@@ -256,7 +257,7 @@ describe('the supervisor of npm start', () => {
     expect(system.supervisorLog).toContain(
       'licensing exited (signal SIGKILL) after 5 restarts in the last minute; giving up, stopping everything\n',
     );
-    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'discovery', 'grants'] });
+    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'discovery', 'grants', 'reporting'] });
   }, 90_000);
 
   it('does not restart a service that fails before the system was ever ready: stops everything and exits 1', async () => {
@@ -281,6 +282,6 @@ describe('the supervisor of npm start', () => {
       }),
     );
     expect(system.pids('grants')).toHaveLength(1);
-    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'licensing', 'discovery'] });
+    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'licensing', 'discovery', 'reporting'] });
   });
 });
