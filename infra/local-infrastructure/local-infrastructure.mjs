@@ -83,8 +83,11 @@ export async function startEmbeddedInfrastructure(needs, { dataDir = dataDirecto
     detached: true,
   });
   const exited = new Promise((resolve) => servers.once('exit', resolve));
+  let stoppedCleanly = false;
   /** The last resort: the process and the servers it started, which share its process group. */
   const kill = () => {
+    // After a clean stop the group is gone, and its number may be another's by now.
+    if (stoppedCleanly) return;
     try {
       process.kill(-servers.pid, 'SIGKILL');
     } catch {
@@ -148,6 +151,8 @@ export async function startEmbeddedInfrastructure(needs, { dataDir = dataDirecto
         log(`the embedded ${what} did not stop within ${STOP_TIMEOUT_MS / 1000} s; killing`);
         kill();
         await exited;
+      } else {
+        stoppedCleanly = true;
       }
       log(`the embedded ${what} stopped`);
     })());
