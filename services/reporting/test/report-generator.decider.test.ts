@@ -47,6 +47,7 @@ const finish = (runId: string, now: Date, outcome: RunOutcome = success): Report
   runId,
   now,
   outcome,
+  retryAfterMs: 3600_000,
 });
 const update = (clientToken: string, requestHash: string, now = hours(1)): ReportGeneratorCommand => ({
   type: 'UpdateReportGenerator',
@@ -130,17 +131,28 @@ describe('report generator decider', () => {
       .thenNothing();
   });
 
-  it('records a failed run with its reason, and tries again at the next period', () => {
-    const failed = history(
-      create('WEEK'),
-      start('run-1', t0),
-      finish('run-1', t0, { status: 'FAILED', reason: 'no bucket' }),
-    );
+  it('records a failed run with its reason, and tries again an hour later, or at the next period if sooner', () => {
+    const failure: RunOutcome = { status: 'FAILED', reason: 'no bucket' };
+    const failed = history(create('WEEK'), start('run-1', t0), finish('run-1', hours(0.5), failure));
     const state = given(failed).state;
     expect(state.status === 'present' && state.generator).toMatchObject({
-      lastRun: { status: 'FAILED', reason: 'no bucket' },
-      nextRunAt: hours(24 * 7).toISOString(),
+      lastRun: { status: 'FAILED', reason: 'no bucket', at: hours(0.5).toISOString() },
+      nextRunAt: hours(1.5).toISOString(),
     });
+    given(failed)
+      .when(start('run-2', hours(1.4)))
+      .thenNothing();
+    given(failed)
+      .when(start('run-2', hours(1.5)))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['ReportRunStarted']));
+    // A daily run that failed 23.5 hours after it started is due again at the period, not an hour later.
+    const late = history(create('DAY'), start('run-1', t0), finish('run-1', hours(23.5), failure));
+    const lateState = given(late).state;
+    expect(lateState.status === 'present' && lateState.generator.nextRunAt).toBe(hours(24).toISOString());
+    // A ONE_TIME generator is tried again until its one report is written.
+    const once = history(create('ONE_TIME'), start('run-1', t0), finish('run-1', t0, failure));
+    const onceState = given(once).state;
+    expect(onceState.status === 'present' && onceState.generator.nextRunAt).toBe(hours(1).toISOString());
   });
 
   it('takes over a run whose replica died, and ignores the dead run finishing late', () => {

@@ -25,6 +25,8 @@ export const reportGeneratorsSettings = {
   reportSweepMs: milliseconds('LM_REPORT_SWEEP_MS', 60_000),
   /** LM_REPORT_RUN_STALE_MS: a run not finished after this long (its replica died) is taken over. */
   reportRunStaleMs: milliseconds('LM_REPORT_RUN_STALE_MS', 10 * 60_000),
+  /** LM_REPORT_RETRY_MS: how long after a failed run it is tried again (unless its next period comes sooner). */
+  reportRetryMs: milliseconds('LM_REPORT_RETRY_MS', 60 * 60_000),
   /** LM_QUOTA_REPORT_GENERATORS: report generators per account and Region (this product's default: neither the guide nor the model gives one). */
   reportGeneratorQuota: positiveInteger('LM_QUOTA_REPORT_GENERATORS', 20),
   /** LM_S3_ENDPOINT: the S3-compatible store reports are written to; unset, they are written under LM_REPORTS_DIR. */

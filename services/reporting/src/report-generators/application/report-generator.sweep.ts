@@ -13,6 +13,7 @@ import type { ReportGeneratorViews } from './report-generator.views';
 /** The sweep's settings (see reportGeneratorsSettings). */
 interface RunSettings {
   reportRunStaleMs: number;
+  reportRetryMs: number;
 }
 
 /** Generators due per sweep: the next sweep takes the rest. */
@@ -72,6 +73,7 @@ export class ReportGeneratorSweep implements Sweep {
       runId,
       now: this.clock.now(),
       outcome,
+      retryAfterMs: this.config.reportRetryMs,
     });
     return true;
   }

@@ -29,4 +29,5 @@ export type ReportGeneratorCommand =
    * ago that never finished (its replica died) is taken over.
    */
   | { type: 'StartReportRun'; arn: string; runId: string; now: Date; staleAfterMs: number }
-  | { type: 'FinishReportRun'; arn: string; runId: string; now: Date; outcome: RunOutcome };
+  /** `retryAfterMs`: a failed run is tried again this long after it ended, unless the next period comes sooner. */
+  | { type: 'FinishReportRun'; arn: string; runId: string; now: Date; outcome: RunOutcome; retryAfterMs: number };

@@ -9,7 +9,7 @@ import {
   type ReportGeneratorAggregate,
   type ReportGeneratorState,
 } from './report-generator';
-import { nextRunAfter } from './schedule';
+import { nextRunAfter, retryAfterFailure } from './schedule';
 import { withTags } from './tags';
 
 /** The caller's live generator; anyone else is told it does not exist. */
@@ -96,11 +96,15 @@ export function decideReportGenerator(
       if (state.status !== 'present' || running?.runId !== command.runId) return [];
       const generator = state.generator;
       const nextRun = nextRunAfter(generator.definition.frequency.period, new Date(running.startedAt));
-      const nextRunAt = nextRun?.toISOString() ?? null;
       const { arn, runId, outcome } = command;
       const at = command.now.toISOString();
-      if (outcome.status === 'FAILED')
-        return [{ type: 'ReportRunFailed', data: { arn, runId, failedAt: at, reason: outcome.reason, nextRunAt } }];
+      if (outcome.status === 'FAILED') {
+        const retryAt = retryAfterFailure(nextRun, command.now, command.retryAfterMs).toISOString();
+        return [
+          { type: 'ReportRunFailed', data: { arn, runId, failedAt: at, reason: outcome.reason, nextRunAt: retryAt } },
+        ];
+      }
+      const nextRunAt = nextRun?.toISOString() ?? null;
       const { bucket, keyPrefix, keys } = outcome;
       return [
         {

@@ -46,7 +46,8 @@ export type ReportGeneratorEvent =
     }
   | {
       type: 'ReportRunFailed';
-      data: { arn: string; runId: string; failedAt: string; reason: string; nextRunAt: string | null };
+      /** `nextRunAt`: when it is tried again (see retryAfterFailure). */
+      data: { arn: string; runId: string; failedAt: string; reason: string; nextRunAt: string };
     };
 
 /** Relayed to lm.events.reporting.*: a type missing from the catalogue of @lm/contracts fails to compile here. */

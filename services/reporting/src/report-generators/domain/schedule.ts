@@ -16,3 +16,13 @@ const PERIOD_MS: Record<Exclude<ReportPeriod, 'ONE_TIME'>, number> = {
 export function nextRunAfter(period: ReportPeriod, startedAt: Date): Date | null {
   return period === 'ONE_TIME' ? null : new Date(startedAt.getTime() + PERIOD_MS[period]);
 }
+
+/**
+ * When a run that failed at `failedAt` is tried again: `retryAfterMs` later (a bucket set since, or
+ * a service that was restarting, then gets its report written), or at the next period if sooner.
+ * A ONE_TIME generator too is tried again until its one report is written.
+ */
+export function retryAfterFailure(nextRun: Date | null, failedAt: Date, retryAfterMs: number): Date {
+  const retry = new Date(failedAt.getTime() + retryAfterMs);
+  return nextRun !== null && nextRun < retry ? nextRun : retry;
+}
