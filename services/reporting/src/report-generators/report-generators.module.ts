@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
-import { CONFIG, InvalidSettingError, milliseconds, positiveInteger, setting, text } from '@lm/service-kit';
+import {
+  CONFIG,
+  type ConfigOf,
+  InvalidSettingError,
+  milliseconds,
+  positiveInteger,
+  setting,
+  text,
+} from '@lm/service-kit';
 import { LICENSING_READS } from './application/licensing-reads';
 import { REPORT_DESTINATION, type ReportDestination } from './application/report-destination';
 import { ReportGeneratorCommands } from './application/report-generator.commands';
@@ -38,12 +46,7 @@ export const reportGeneratorsSettings = {
   reportsDir: text('LM_REPORTS_DIR', '.data/reports'),
 };
 
-type ReportGeneratorsConfig = {
-  s3Endpoint?: string;
-  s3Region: string;
-  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
-  reportsDir: string;
-};
+type ReportGeneratorsConfig = ConfigOf<typeof reportGeneratorsSettings>;
 
 function reportDestination(config: ReportGeneratorsConfig): ReportDestination {
   if (!config.s3Endpoint) return new DirectoryReportDestination(config.reportsDir);
