@@ -5,14 +5,16 @@ import linuxSubscriptions from './models/license-manager-linux-subscriptions.jso
 import extensions from './models/license-manager-extensions.json';
 import kms from './models/kms.json';
 import sts from './models/sts.json';
+import monitoring from './models/monitoring.json';
 
-export type { ApiId, ApiModel, MemberRef, OperationModel, Shape } from './model';
+export type { ApiId, ApiModel, MemberRef, OperationModel, Shape, WireProtocol } from './model';
 export * as LicenseManager from './generated/license-manager';
 export * as UserSubscriptions from './generated/license-manager-user-subscriptions';
 export * as LinuxSubscriptions from './generated/license-manager-linux-subscriptions';
 export * as Extensions from './generated/license-manager-extensions';
 export * as Kms from './generated/kms';
 export * as Sts from './generated/sts';
+export * as Monitoring from './generated/monitoring';
 
 export const apiModels: Record<ApiId, ApiModel> = {
   'license-manager': licenseManager as unknown as ApiModel,
@@ -21,6 +23,7 @@ export const apiModels: Record<ApiId, ApiModel> = {
   'license-manager-extensions': extensions as unknown as ApiModel,
   kms: kms as unknown as ApiModel,
   sts: sts as unknown as ApiModel,
+  monitoring: monitoring as unknown as ApiModel,
 };
 
 /** The three License Manager APIs of AWS. */
@@ -30,8 +33,8 @@ export const LICENSE_MANAGER_API_IDS: readonly ApiId[] = [
   'license-manager-linux-subscriptions',
 ];
 
-/** The AWS APIs this product serves: License Manager's three and the KMS and STS subsets (the extensions API is this product's own). */
-export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms', 'sts'];
+/** The AWS APIs this product serves: License Manager's three and the KMS, STS and CloudWatch subsets (the extensions API is this product's own). */
+export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms', 'sts', 'monitoring'];
 
 /**
  * The APIs a SigV4 credential scope's service name designates. license-manager designates two:

@@ -55,7 +55,11 @@ export interface ApiModel {
   /** Smithy namespace, e.g. com.amazonaws.licensemanager: error types are `<namespace>#<ErrorName>`. */
   namespace: string;
   metadata: {
-    protocol: 'json' | 'rest-json' | 'query';
+    /** The protocol clients default to; `protocols` lists every one the API accepts (CloudWatch: CBOR, JSON, query). */
+    protocol: WireProtocol;
+    protocols?: WireProtocol[];
+    /** JSON and CBOR errors also carry the query-protocol code (`x-amzn-query-error`). */
+    awsQueryCompatible?: Record<string, never>;
     apiVersion: string;
     targetPrefix?: string;
     signingName?: string;
@@ -71,7 +75,11 @@ export interface ApiModel {
    * error traits). The code is the shape name except in the query protocol (STS).
    */
   errors: Record<string, number>;
+  /** Query-compatible APIs: error shape name -> the code the query protocol answers it under. */
+  queryErrorCodes?: Record<string, string>;
 }
+
+export type WireProtocol = 'json' | 'rest-json' | 'query' | 'smithy-rpc-v2-cbor';
 
 export type ApiId =
   | 'license-manager'
@@ -82,4 +90,6 @@ export type ApiId =
   /** The AWS KMS subset that holds licence signing keys. */
   | 'kms'
   /** The AWS STS subset that exchanges access tokens for temporary credentials. */
-  | 'sts';
+  | 'sts'
+  /** The Amazon CloudWatch subset that serves the usage metrics (SigV4 service monitoring). */
+  | 'monitoring';

@@ -5,6 +5,7 @@ import {
   type Kms,
   type LicenseManager,
   type LinuxSubscriptions,
+  type Monitoring,
   type Sts,
   type UserSubscriptions,
 } from '@lm/api-model';
@@ -95,13 +96,15 @@ const LICENSE_MANAGER_OWNERS = {
 
 /**
  * APIs whose every operation one service serves: the subscription APIs their own services; the
- * KMS subset (licence signing keys) and STS (temporary credentials for consuming a licence) grants.
+ * KMS subset (licence signing keys) and STS (temporary credentials for consuming a licence) grants;
+ * the CloudWatch subset (the usage metrics) reporting.
  */
 const API_OWNERS = {
   'license-manager-user-subscriptions': 'user-subscriptions',
   'license-manager-linux-subscriptions': 'linux-subscriptions',
   kms: 'grants',
   sts: 'grants',
+  monitoring: 'reporting',
 } as const satisfies Partial<Record<ApiId, ServiceName>>;
 
 interface OperationsOfApi {
@@ -109,6 +112,7 @@ interface OperationsOfApi {
   'license-manager-linux-subscriptions': LinuxSubscriptions.Operations;
   kms: Kms.Operations;
   sts: Sts.Operations;
+  monitoring: Monitoring.Operations;
 }
 
 /** This product's integration operations (the extensions API): inventory goes to discovery, launch admission to licensing. */

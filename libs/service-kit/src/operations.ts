@@ -1,4 +1,13 @@
-import type { ApiId, Extensions, Kms, LicenseManager, LinuxSubscriptions, Sts, UserSubscriptions } from '@lm/api-model';
+import type {
+  ApiId,
+  Extensions,
+  Kms,
+  LicenseManager,
+  LinuxSubscriptions,
+  Monitoring,
+  Sts,
+  UserSubscriptions,
+} from '@lm/api-model';
 import type { OperationRequest, OwnedOperation, ServiceName } from '@lm/contracts';
 import { operationSubject } from '@lm/messaging';
 
@@ -9,6 +18,7 @@ interface OperationsByApi {
   'license-manager-linux-subscriptions': LinuxSubscriptions.Operations;
   kms: Kms.Operations;
   sts: Sts.Operations;
+  monitoring: Monitoring.Operations;
 }
 
 /** The operations of the APIs `Api` names. */

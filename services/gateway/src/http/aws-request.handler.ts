@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { apisBySigningName, validateInput, validationMessage, type ApiModel } from '@lm/api-model';
+import { apisBySigningName, validateInput, validationMessage, type ApiModel, type WireProtocol } from '@lm/api-model';
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject } from '@lm/messaging';
 import { resolveOwner, type Caller, type OwnedOperation, type ServiceName } from '@lm/contracts';
 import type { GatewayConfig } from '../config';
@@ -25,6 +25,7 @@ import {
   successResponse,
   validationErrorName,
   verifyClaims,
+  wireProtocolOf,
   type HttpRequest,
   type HttpResponse,
   type ReceivedRequest,
@@ -83,11 +84,11 @@ export class AwsRequestHandler {
           `The temporary credentials of ${caller.principalArn} may only consume licence ${caller.restrictedToLicenseArn}; they may not call ${operation}.`,
         );
       }
-      response = await this.dispatch(api, operation, resolved.readInput(), caller, requestId);
+      response = await this.dispatch(api, operation, resolved.readInput(), caller, requestId, resolved.protocol);
     } catch (error) {
       const failure = this.asGatewayError(api, error, requestId);
       errorCode = failure.code;
-      response = errorResponse(api, failure, requestId);
+      response = errorResponse(api, failure, requestId, api && wireProtocolOf(api, request));
     }
     this.metrics.recordResponse(request, { api, operation, status: response.status, errorCode }, started);
     logRequest(request, { requestId, api, operation, caller, status: response.status, errorCode, started });
@@ -140,6 +141,7 @@ export class AwsRequestHandler {
     input: Record<string, unknown>,
     caller: Caller | undefined,
     requestId: string,
+    protocol: WireProtocol,
   ): Promise<HttpResponse> {
     const model = api.operations[operation];
     if (model.input) {
@@ -181,7 +183,7 @@ export class AwsRequestHandler {
       }
       throw new GatewayError(name, status, reply.error.message, reply.error.fields);
     }
-    return successResponse(api, operation, reply.output as Record<string, unknown>, requestId);
+    return successResponse(api, operation, reply.output as Record<string, unknown>, requestId, protocol);
   }
 
   /**

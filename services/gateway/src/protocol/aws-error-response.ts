@@ -1,5 +1,6 @@
-import type { ApiModel } from '@lm/api-model';
+import type { ApiModel, WireProtocol } from '@lm/api-model';
 import { encodeQueryError } from './query';
+import { encodeCborError, RPC_V2_CBOR_HEADER } from './rpc-v2-cbor';
 
 /** An error the gateway answers with: the AWS error name, its HTTP status and a message. */
 export class GatewayError extends Error {
@@ -16,38 +17,80 @@ export class GatewayError extends Error {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or bytes for the CBOR protocol. */
+  body: string | Buffer;
 }
 
 /** KMS, older than Smithy, answers bare error names in `__type`; the License Manager APIs qualify them with their namespace. */
 const BARE_ERROR_TYPE_APIS = new Set(['kms']);
 
 /**
- * The error body and headers as each protocol's clients parse them: awsJson1_1 reads
- * `__type`, restJson1 reads the `x-amzn-ErrorType` header, the query protocol an XML
- * `<ErrorResponse>`; the message member is spelled as the API's error shapes spell it
- * (Message in license-manager, message in the subscription APIs and KMS).
+ * The error body and headers as each protocol's clients parse them: awsJson reads `__type`,
+ * restJson1 reads the `x-amzn-ErrorType` header, the query protocol an XML `<ErrorResponse>`,
+ * RPC v2 CBOR a map with `__type`; the message member is spelled as the API's error shapes spell
+ * it (Message in license-manager, message in the subscription APIs and KMS). A query-compatible
+ * API (CloudWatch) also names its query code in `x-amzn-query-error`, as clients of it read it.
  */
-export function errorResponse(api: ApiModel | undefined, error: GatewayError, requestId: string): HttpResponse {
-  if (api?.metadata.protocol === 'query') {
+export function errorResponse(
+  api: ApiModel | undefined,
+  error: GatewayError,
+  requestId: string,
+  protocol: WireProtocol | undefined = api?.metadata.protocol,
+): HttpResponse {
+  if (api && protocol === 'query') {
     return {
       status: error.status,
       headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-      body: encodeQueryError(api, error, requestId),
+      body: encodeQueryError(
+        api,
+        { code: queryErrorCode(api, error.code), message: error.message, status: error.status },
+        requestId,
+      ),
     };
   }
-  const restJson = api?.metadata.protocol === 'rest-json';
+  const restJson = protocol === 'rest-json';
   const type = api && !BARE_ERROR_TYPE_APIS.has(api.id) ? `${api.namespace}#${error.code}` : error.code;
+  const queryCompatible: Record<string, string> = api?.queryErrorCodes
+    ? { 'x-amzn-query-error': `${queryErrorCode(api, error.code)};${error.status >= 500 ? 'Receiver' : 'Sender'}` }
+    : {};
+  if (api && protocol === 'smithy-rpc-v2-cbor') {
+    return {
+      status: error.status,
+      headers: {
+        'content-type': 'application/cbor',
+        'smithy-protocol': RPC_V2_CBOR_HEADER,
+        'x-amzn-requestid': requestId,
+        ...queryCompatible,
+      },
+      body: encodeCborError(type, error.message, error.fields),
+    };
+  }
   const messageMember = api && !restJson ? messageMemberOf(api) : 'message';
   return {
     status: error.status,
     headers: {
-      'content-type': restJson ? 'application/json' : 'application/x-amz-json-1.1',
+      'content-type': restJson ? 'application/json' : jsonContentType(api),
       'x-amzn-requestid': requestId,
       ...(restJson ? { 'x-amzn-errortype': error.code } : {}),
+      ...queryCompatible,
     },
     body: JSON.stringify({ __type: type, [messageMember]: error.message, ...error.fields }),
   };
+}
+
+/** awsJson1_0 or awsJson1_1, as the API's model says. */
+export function jsonContentType(api: ApiModel | undefined): string {
+  return `application/x-amz-json-${api?.metadata.jsonVersion ?? '1.1'}`;
+}
+
+/**
+ * The code an error travels under in the query protocol: a query-compatible API's own code for
+ * the shape (InvalidParameterValueException is InvalidParameterValue), and ValidationError for a
+ * constraint violation, as AWS's query APIs call it.
+ */
+function queryErrorCode(api: ApiModel, code: string): string {
+  if (!api.queryErrorCodes) return code;
+  return api.queryErrorCodes[code] ?? (code === 'ValidationException' ? 'ValidationError' : code);
 }
 
 function messageMemberOf(api: ApiModel): 'Message' | 'message' {

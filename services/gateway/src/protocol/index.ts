@@ -20,6 +20,8 @@ export {
 export { serializeRestOutput, type RestResponse } from './rest-json/serialize-output';
 export { toJsonDocument } from './json-document';
 export { decodeQueryInput, encodeQueryError, encodeQueryResponse } from './query';
+export { decodeCbor, encodeCbor, CborError } from './rpc-v2-cbor';
+export { wireProtocolOf } from './wire-protocol';
 export {
   accessDenied,
   errorResponse,

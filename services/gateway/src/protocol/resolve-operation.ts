@@ -1,5 +1,7 @@
-import { apiModels, type ApiModel } from '@lm/api-model';
+import { apiModels, type ApiModel, type WireProtocol } from '@lm/api-model';
 import { decodeQueryInput } from './query';
+import { CborRequestError, cborOperationOf, decodeCborInput, isRpcV2CborRequest } from './rpc-v2-cbor';
+import { acceptsProtocol, isFormEncoded } from './wire-protocol';
 import { bindRestInput, matchRestOperation } from './rest-json/bind-request';
 import { GatewayError } from './aws-error-response';
 
@@ -14,12 +16,15 @@ export interface HttpRequest {
 export interface ResolvedOperation {
   api: ApiModel;
   operation: string;
+  /** The protocol the request speaks, which its answer speaks too. */
+  protocol: WireProtocol;
   /** Decodes the input from the request (throws SerializationException on a body that is not a JSON object). */
   readInput(): Record<string, unknown>;
 }
 
-const JSON_APIS = Object.values(apiModels).filter((api) => api.metadata.protocol === 'json');
-const QUERY_APIS = Object.values(apiModels).filter((api) => api.metadata.protocol === 'query');
+const JSON_APIS = Object.values(apiModels).filter((api) => acceptsProtocol(api, 'json'));
+const QUERY_APIS = Object.values(apiModels).filter((api) => acceptsProtocol(api, 'query'));
+const CBOR_APIS = Object.values(apiModels).filter((api) => acceptsProtocol(api, 'smithy-rpc-v2-cbor'));
 
 export function splitUrl(url: string): [string, string | undefined] {
   const index = url.indexOf('?');
@@ -27,16 +32,23 @@ export function splitUrl(url: string): [string, string | undefined] {
 }
 
 /**
- * Before authentication, the API whose protocol errors are answered in: the awsJson API of the
- * target's prefix, or the query API for a form-encoded body.
+ * Before authentication, the API whose protocol errors are answered in: the RPC v2 CBOR API of
+ * the path's service, the awsJson API of the target's prefix, or the query API of a form body's
+ * Version.
  */
 export function guessApi(request: HttpRequest): ApiModel | undefined {
+  if (isRpcV2CborRequest(request.headers)) {
+    const service = splitUrl(request.url)[0].split('/')[2];
+    return CBOR_APIS.find((api) => api.metadata.targetPrefix === service) ?? CBOR_APIS[0];
+  }
   const target = request.headers['x-amz-target'];
   if (target !== undefined) {
-    const prefix = target.split('.')[0];
+    const [prefix] = splitTarget(target);
     return JSON_APIS.find((api) => api.metadata.targetPrefix === prefix) ?? apiModels['license-manager'];
   }
-  return isFormEncoded(request) ? QUERY_APIS[0] : undefined;
+  if (!isFormEncoded(request)) return undefined;
+  const version = queryParameters(request).get('Version');
+  return QUERY_APIS.find((api) => api.metadata.apiVersion === version) ?? QUERY_APIS[0];
 }
 
 /**
@@ -61,23 +73,27 @@ export function resolveAnonymousOperation(request: HttpRequest): ResolvedOperati
  * both the AWS API and this product's extensions).
  */
 export function resolveOperation(apis: ApiModel[], request: HttpRequest): ResolvedOperation {
-  const jsonApi = apis.find((api) => api.metadata.protocol === 'json');
+  const cborApi = apis.find((api) => acceptsProtocol(api, 'smithy-rpc-v2-cbor'));
+  if (cborApi && isRpcV2CborRequest(request.headers)) return resolveCborOperation(cborApi, request);
+  const jsonApi = apis.find((api) => acceptsProtocol(api, 'json'));
   if (jsonApi && request.headers['x-amz-target'] !== undefined) return resolveJsonOperation(jsonApi, request);
-  const queryApi = apis.find((api) => api.metadata.protocol === 'query');
-  if (queryApi) return resolveQueryOperation(queryApi, request);
+  const queryApi = apis.find((api) => acceptsProtocol(api, 'query'));
+  if (queryApi && (queryApi.metadata.protocol === 'query' || isFormEncoded(request)))
+    return resolveQueryOperation(queryApi, request);
   const [path] = splitUrl(request.url);
   for (const api of apis) {
     if (api.metadata.protocol !== 'rest-json') continue;
     const match = matchRestOperation(api, request.method, path);
     if (match) return resolveRestOperation(api, request, match);
   }
+  if (cborApi) return resolveCborOperation(cborApi, request);
   if (jsonApi) return resolveJsonOperation(jsonApi, request);
   throw new GatewayError('UnknownOperationException', 404, `No operation is served at ${request.method} ${path}.`);
 }
 
 function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOperation {
   const target = request.headers['x-amz-target'] ?? '';
-  const [prefix, operation] = target.split('.');
+  const [prefix, operation] = splitTarget(target);
   if (
     request.method !== 'POST' ||
     splitUrl(request.url)[0] !== '/' ||
@@ -91,7 +107,35 @@ function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOper
       `Unknown operation ${target || `${request.method} ${request.url}`}.`,
     );
   }
-  return { api, operation, readInput: () => parseJsonObject(request.body, true) };
+  return { api, operation, protocol: 'json', readInput: () => parseJsonObject(request.body, true) };
+}
+
+/** `<prefix>.<Operation>`: the prefix may have dots of its own (CloudTrail's `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`). */
+function splitTarget(target: string): [string, string | undefined] {
+  const dot = target.lastIndexOf('.');
+  return dot < 0 ? [target, undefined] : [target.slice(0, dot), target.slice(dot + 1)];
+}
+
+/** RPC v2 CBOR: the path names the service and the operation; a malformed body is a SerializationException. */
+function resolveCborOperation(api: ApiModel, request: HttpRequest): ResolvedOperation {
+  const asGatewayError = (error: unknown) =>
+    error instanceof CborRequestError
+      ? new GatewayError(error.code, error.code === 'UnknownOperationException' ? 404 : 400, error.message)
+      : error;
+  let operation: string;
+  try {
+    operation = cborOperationOf(api, request.method, splitUrl(request.url)[0]);
+  } catch (error) {
+    throw asGatewayError(error);
+  }
+  const readInput = () => {
+    try {
+      return decodeCborInput(request.body);
+    } catch (error) {
+      throw asGatewayError(error);
+    }
+  };
+  return { api, operation, protocol: 'smithy-rpc-v2-cbor', readInput };
 }
 
 function resolveRestOperation(
@@ -107,7 +151,7 @@ function resolveRestOperation(
       headers: request.headers,
       body: parseJsonObject(request.body, true),
     }) as Record<string, unknown>;
-  return { api, operation: match.operation, readInput };
+  return { api, operation: match.operation, protocol: 'rest-json', readInput };
 }
 
 /** The query protocol names the operation and the API version in the parameters: `Action=...&Version=...`. */
@@ -123,17 +167,18 @@ function resolveQueryOperation(api: ApiModel, request: HttpRequest): ResolvedOpe
 
 function queryOperation(api: ApiModel, operation: string, params: URLSearchParams): ResolvedOperation {
   const inputShape = api.operations[operation].input;
-  return { api, operation, readInput: () => (inputShape ? decodeQueryInput(api, inputShape, params) : {}) };
+  return {
+    api,
+    operation,
+    protocol: 'query',
+    readInput: () => (inputShape ? decodeQueryInput(api, inputShape, params) : {}),
+  };
 }
 
 /** A query-protocol request's parameters: the form body of a POST, the query string of a GET. */
 function queryParameters(request: HttpRequest): URLSearchParams {
   if (request.method === 'POST') return new URLSearchParams(request.body.toString('utf8'));
   return new URLSearchParams(splitUrl(request.url)[1] ?? '');
-}
-
-function isFormEncoded(request: HttpRequest): boolean {
-  return (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
 function parseJsonObject(body: Buffer, allowEmpty: boolean): Record<string, unknown> {
