@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLicenseManager, rawRequest } from '../support/clients';
+import { scrapeMetrics, sumOf } from '../support/metrics';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const LIST = {
@@ -96,9 +97,24 @@ describe('SigV4 authentication at the gateway', () => {
     const health = await fetch(`${system.endpoint}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ healthy: true, nats: true, services: { licensing: true } });
-    const metrics = await (await fetch(`${system.endpoint}/metrics`)).text();
-    expect(metrics).toMatch(/lm_gateway_requests_total\{operation="ListLicenseConfigurations",status="200"\} \d+/);
-    expect(metrics).toMatch(/lm_gateway_request_duration_seconds_bucket/);
+    const metrics = await scrapeMetrics(system);
+    const operation = 'ListLicenseConfigurations';
+    expect(sumOf(metrics, 'lm_gateway_responses_total', { operation, status: '200', error_code: '' })).toBeGreaterThan(
+      0,
+    );
+    // Every refusal above is counted under the operation it tried, with its error code.
+    for (const code of [
+      'MissingAuthenticationTokenException',
+      'UnrecognizedClientException',
+      'InvalidSignatureException',
+    ])
+      expect(
+        sumOf(metrics, 'lm_gateway_responses_total', { operation, status: '403', error_code: code }),
+      ).toBeGreaterThan(0);
+    expect(sumOf(metrics, 'lm_gateway_responses_total', { operation: 'unknown' })).toBe(0);
+    expect(sumOf(metrics, 'lm_gateway_request_duration_seconds_count', { operation })).toBe(
+      sumOf(metrics, 'lm_gateway_responses_total', { operation }),
+    );
   });
 
   it('never writes a secret to the logs', () => {

@@ -18,7 +18,9 @@ export interface AttemptedOperation {
 export function attemptedOperation(request: HttpRequest): AttemptedOperation {
   const signingService = scopeService(request);
   const guessed = guessApi(request);
-  const apis = signingService ? apisBySigningName(signingService) : guessed ? [guessed] : [];
+  const signedFor = signingService ? apisBySigningName(signingService) : [];
+  // A scope naming a service not served here (refused as such) still tried the operation it names.
+  const apis = signedFor.length > 0 ? signedFor : guessed ? [guessed] : [];
   if (apis.length === 0) return { api: guessed, operation: 'unknown' };
   try {
     const { api, operation } = resolveOperation(apis, request);
