@@ -19,14 +19,14 @@ export function serveMetrics(nc: NatsConnection, service: ServiceName, registry:
   return nc.subscribe(metricsSubject(service), {
     callback: (error, message) => {
       if (error || !message.reply) return;
-      metricFamilies(registry).then(
-        (families) => {
+      metricFamilies(registry)
+        .then((families) => {
           const response: ServiceMetrics = { service, instance, families };
           message.respond(codec.encode({ id: requestId(message.data), response, isDisposed: true }));
-        },
-        // Unanswered, this replica is missing from the scrape, which `up`-style alerts notice.
-        (failure: unknown) => logger.warn(`metrics not collected: ${String(failure)}`),
-      );
+        })
+        // Unanswered (collection failed, or the connection closed meanwhile at shutdown), this
+        // replica is missing from that scrape.
+        .catch((failure: unknown) => logger.warn(`metrics not answered: ${String(failure)}`));
     },
   });
 }
