@@ -29,6 +29,7 @@ const apis = [
   { id: 'kms', file: 'kms', dir: extensionsDir, namespace: 'com.amazonaws.kms' },
   { id: 'sts', file: 'sts', dir: extensionsDir, namespace: 'com.amazonaws.sts' },
   { id: 'monitoring', file: 'monitoring', dir: extensionsDir, namespace: 'com.amazonaws.cloudwatch' },
+  { id: 'cloudtrail', file: 'cloudtrail', dir: extensionsDir, namespace: 'com.amazonaws.cloudtrail' },
 ];
 
 function stripDocs(value) {
@@ -149,6 +150,8 @@ function typesModule(api, model) {
  */
 const SERVICE_CHECKED_ENUMS = {
   'license-manager': ['DigitalSignatureMethod'],
+  // CloudTrail names InvalidLookupAttributesException and InvalidEventCategoryException for them.
+  cloudtrail: ['LookupAttributeKey', 'EventCategory'],
 };
 
 function markServiceCheckedEnums(apiId, shapes) {

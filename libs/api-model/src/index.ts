@@ -6,6 +6,7 @@ import extensions from './models/license-manager-extensions.json';
 import kms from './models/kms.json';
 import sts from './models/sts.json';
 import monitoring from './models/monitoring.json';
+import cloudtrail from './models/cloudtrail.json';
 
 export type { ApiId, ApiModel, MemberRef, OperationModel, Shape, WireProtocol } from './model';
 export * as LicenseManager from './generated/license-manager';
@@ -15,6 +16,7 @@ export * as Extensions from './generated/license-manager-extensions';
 export * as Kms from './generated/kms';
 export * as Sts from './generated/sts';
 export * as Monitoring from './generated/monitoring';
+export * as CloudTrail from './generated/cloudtrail';
 
 export const apiModels: Record<ApiId, ApiModel> = {
   'license-manager': licenseManager as unknown as ApiModel,
@@ -24,6 +26,7 @@ export const apiModels: Record<ApiId, ApiModel> = {
   kms: kms as unknown as ApiModel,
   sts: sts as unknown as ApiModel,
   monitoring: monitoring as unknown as ApiModel,
+  cloudtrail: cloudtrail as unknown as ApiModel,
 };
 
 /** The three License Manager APIs of AWS. */
@@ -33,8 +36,8 @@ export const LICENSE_MANAGER_API_IDS: readonly ApiId[] = [
   'license-manager-linux-subscriptions',
 ];
 
-/** The AWS APIs this product serves: License Manager's three and the KMS, STS and CloudWatch subsets (the extensions API is this product's own). */
-export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms', 'sts', 'monitoring'];
+/** The AWS APIs this product serves: License Manager's three and the KMS, STS, CloudWatch and CloudTrail subsets (the extensions API is this product's own). */
+export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms', 'sts', 'monitoring', 'cloudtrail'];
 
 /**
  * The APIs a SigV4 credential scope's service name designates. license-manager designates two:

@@ -92,4 +92,6 @@ export type ApiId =
   /** The AWS STS subset that exchanges access tokens for temporary credentials. */
   | 'sts'
   /** The Amazon CloudWatch subset that serves the usage metrics (SigV4 service monitoring). */
-  | 'monitoring';
+  | 'monitoring'
+  /** The AWS CloudTrail subset that looks up the audit trail (LookupEvents). */
+  | 'cloudtrail';

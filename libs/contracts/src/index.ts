@@ -10,3 +10,4 @@ export * from './events/discovery';
 export * from './events/inventory-description';
 export * from './events/grants';
 export * from './events/licensing';
+export * from './audit/audit-record';

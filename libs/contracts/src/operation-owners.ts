@@ -1,6 +1,7 @@
 import {
   apiModels,
   type ApiId,
+  type CloudTrail,
   type Extensions,
   type Kms,
   type LicenseManager,
@@ -97,7 +98,7 @@ const LICENSE_MANAGER_OWNERS = {
 /**
  * APIs whose every operation one service serves: the subscription APIs their own services; the
  * KMS subset (licence signing keys) and STS (temporary credentials for consuming a licence) grants;
- * the CloudWatch subset (the usage metrics) reporting.
+ * the CloudWatch subset (the usage metrics) and the CloudTrail subset (the audit trail) reporting.
  */
 const API_OWNERS = {
   'license-manager-user-subscriptions': 'user-subscriptions',
@@ -105,6 +106,7 @@ const API_OWNERS = {
   kms: 'grants',
   sts: 'grants',
   monitoring: 'reporting',
+  cloudtrail: 'reporting',
 } as const satisfies Partial<Record<ApiId, ServiceName>>;
 
 interface OperationsOfApi {
@@ -113,6 +115,7 @@ interface OperationsOfApi {
   kms: Kms.Operations;
   sts: Sts.Operations;
   monitoring: Monitoring.Operations;
+  cloudtrail: CloudTrail.Operations;
 }
 
 /** This product's integration operations (the extensions API): inventory goes to discovery, launch admission to licensing. */

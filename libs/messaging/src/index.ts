@@ -1,4 +1,5 @@
 export * from '@lm/contracts';
+export * from './audit-stream';
 export * from './durable-event-consumer';
 export * from './event-relay';
 export * from './jetstream-events-stream';

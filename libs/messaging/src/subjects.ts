@@ -9,8 +9,11 @@ const namespace = process.env.LM_NATS_NAMESPACE;
 if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(namespace)) {
   throw new Error('LM_NATS_NAMESPACE must be lower-case letters, digits and dashes');
 }
-if (namespace === 'events' || namespace === 'health') throw new Error(`LM_NATS_NAMESPACE cannot be "${namespace}"`);
+if (namespace === 'events' || namespace === 'health' || namespace === 'audit')
+  throw new Error(`LM_NATS_NAMESPACE cannot be "${namespace}"`);
 const root = namespace ? `lm.${namespace}` : 'lm';
+/** `lm`, or `lm.<namespace>`: the first tokens of every subject of this deployment. */
+export const namespacedRoot = root;
 
 /**
  * NATS subject of an operation served by a service: `lm.<service>.<Operation>`. Only operations the

@@ -1,5 +1,6 @@
 import type {
   ApiId,
+  CloudTrail,
   Extensions,
   Kms,
   LicenseManager,
@@ -19,6 +20,7 @@ interface OperationsByApi {
   kms: Kms.Operations;
   sts: Sts.Operations;
   monitoring: Monitoring.Operations;
+  cloudtrail: CloudTrail.Operations;
 }
 
 /** The operations of the APIs `Api` names. */

@@ -7,6 +7,7 @@ import { AwsRequestHandler } from './http/aws-request.handler';
 import { CredentialStore } from './identity/credential-store';
 import { SessionCredentialCache } from './identity/session-credentials';
 import { sessionCredentialsFromGrants } from './identity/session-credentials-lookup';
+import { AUDIT_RECORDER, JetStreamAuditTrail, type AuditRecorder } from './observability/audit-trail';
 import { HealthCheck } from './observability/health-check';
 import { GatewayMetrics } from './observability/metrics';
 import { ReplicaMetrics } from './observability/replica-metrics';
@@ -34,6 +35,11 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
       useFactory: (config: GatewayConfig) => CredentialStore.fromFile(config.credentialsFile),
       inject: [GATEWAY_CONFIG],
     },
+    {
+      provide: AUDIT_RECORDER,
+      useFactory: (nc: NatsConnection) => new JetStreamAuditTrail(nc),
+      inject: [NATS_CONNECTION],
+    },
     GatewayMetrics,
     HealthCheck,
     ReplicaMetrics,
@@ -44,6 +50,7 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
         credentials: CredentialStore,
         nc: NatsConnection,
         metrics: GatewayMetrics,
+        audit: AuditRecorder,
       ) => {
         const client = new OperationClient(nc, config.operationTimeoutMs);
         const presence = cachedServicePresence(
@@ -57,9 +64,10 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
           client,
           presence,
           metrics,
+          audit,
         );
       },
-      inject: [GATEWAY_CONFIG, CredentialStore, NATS_CONNECTION, GatewayMetrics],
+      inject: [GATEWAY_CONFIG, CredentialStore, NATS_CONNECTION, GatewayMetrics, AUDIT_RECORDER],
     },
   ],
 })

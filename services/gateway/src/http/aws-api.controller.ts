@@ -3,6 +3,7 @@ import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { metricFamilies } from '@lm/service-kit';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { AUDIT_RECORDER, type AuditRecorder } from '../observability/audit-trail';
 import { GatewayMetrics } from '../observability/metrics';
 import { HealthCheck } from '../observability/health-check';
 import { logRequest } from '../observability/request-log';
@@ -19,6 +20,7 @@ export class AwsApiController {
     private readonly metrics: GatewayMetrics,
     private readonly replicaMetrics: ReplicaMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(AUDIT_RECORDER) private readonly audit: AuditRecorder,
   ) {}
 
   @Get('health')
@@ -43,6 +45,7 @@ export class AwsApiController {
   @All('{*path}')
   async aws(@Req() req: Request, @Res() res: Response): Promise<void> {
     const started = process.hrtime.bigint();
+    const eventTime = new Date();
     let response: HttpResponse;
     try {
       const body = await readBody(req, this.config.maxBodyBytes);
@@ -51,6 +54,7 @@ export class AwsApiController {
         url: req.originalUrl,
         headers: flattenHeaders(req.headers),
         body,
+        sourceIp: req.socket.remoteAddress,
       });
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
@@ -62,6 +66,7 @@ export class AwsApiController {
         url: req.originalUrl,
         headers: flattenHeaders(req.headers),
         body: Buffer.alloc(0),
+        sourceIp: req.socket.remoteAddress,
       };
       this.metrics.recordResponse(
         unread,
@@ -69,6 +74,14 @@ export class AwsApiController {
         started,
       );
       logRequest(unread, { requestId, operation: 'unknown', status: response.status, errorCode: error.code, started });
+      this.audit.record(unread, {
+        requestId,
+        operation: 'unknown',
+        errorCode: error.code,
+        errorMessage: error.message,
+        eventTime,
+        region: this.config.region,
+      });
       req.resume();
     }
     res.status(response.status).set(response.headers).send(response.body);

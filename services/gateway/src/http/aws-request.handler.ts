@@ -8,6 +8,7 @@ import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
 import type { SessionCredentialCache } from '../identity/session-credentials';
 import type { GatewayMetrics } from '../observability/metrics';
+import type { AuditRecorder } from '../observability/audit-trail';
 import { logRequest } from '../observability/request-log';
 import type { ServicePresence } from '../observability/service-health';
 import {
@@ -47,17 +48,24 @@ export class AwsRequestHandler {
     /** Tells an operation nobody handles on a running service from one whose service is not running. */
     private readonly servicePresence: ServicePresence,
     private readonly metrics: GatewayMetrics,
+    /** Receives every answered call's audit record. */
+    private readonly audit: AuditRecorder,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
+    const eventTime = this.now();
     let api: ApiModel | undefined = guessApi(request);
     let operation = 'unknown';
     let response: HttpResponse;
     let errorCode: string | undefined;
     let caller: Caller | undefined;
+    // For the audit record: what was asked, and answered or why not.
+    let input: Record<string, unknown> | undefined;
+    let output: Record<string, unknown> | undefined;
+    let errorMessage: string | undefined;
     try {
       // The one kind of request without a caller: the operations AWS serves unsigned.
       let resolved = resolveAnonymousOperation(request);
@@ -84,14 +92,28 @@ export class AwsRequestHandler {
           `The temporary credentials of ${caller.principalArn} may only consume licence ${caller.restrictedToLicenseArn}; they may not call ${operation}.`,
         );
       }
-      response = await this.dispatch(api, operation, resolved.readInput(), caller, requestId, resolved.protocol);
+      input = resolved.readInput();
+      ({ response, output } = await this.dispatch(api, operation, input, caller, requestId, resolved.protocol));
     } catch (error) {
       const failure = this.asGatewayError(api, error, requestId);
       errorCode = failure.code;
+      errorMessage = failure.message;
       response = errorResponse(api, failure, requestId, api && wireProtocolOf(api, request));
     }
     this.metrics.recordResponse(request, { api, operation, status: response.status, errorCode }, started);
     logRequest(request, { requestId, api, operation, caller, status: response.status, errorCode, started });
+    this.audit.record(request, {
+      requestId,
+      api,
+      operation,
+      caller,
+      input,
+      output,
+      errorCode,
+      errorMessage,
+      eventTime,
+      region: this.config.region,
+    });
     return response;
   }
 
@@ -142,7 +164,7 @@ export class AwsRequestHandler {
     caller: Caller | undefined,
     requestId: string,
     protocol: WireProtocol,
-  ): Promise<HttpResponse> {
+  ): Promise<{ response: HttpResponse; output: Record<string, unknown> }> {
     const model = api.operations[operation];
     if (model.input) {
       const issues = validateInput(api, model.input, input);
@@ -183,7 +205,8 @@ export class AwsRequestHandler {
       }
       throw new GatewayError(name, status, reply.error.message, reply.error.fields);
     }
-    return successResponse(api, operation, reply.output as Record<string, unknown>, requestId, protocol);
+    const output = reply.output as Record<string, unknown>;
+    return { response: successResponse(api, operation, output, requestId, protocol), output };
   }
 
   /**

@@ -11,6 +11,8 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body: Buffer;
+  /** The client's address, for the audit record. */
+  sourceIp?: string;
 }
 
 export interface ResolvedOperation {

@@ -115,6 +115,7 @@ describe('AwsRequestHandler', () => {
       services.client,
       services.presence,
       new GatewayMetrics(),
+      { record: () => {} },
       () => now,
     );
   });

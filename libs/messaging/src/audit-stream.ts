@@ -1,0 +1,42 @@
+import { nanos, RetentionPolicy, StorageType, type NatsConnection } from 'nats';
+import { AUDIT_RETENTION_DAYS } from '@lm/contracts';
+import { namespacedRoot } from './subjects';
+
+/** JetStream subject of an audit record: `lm.audit.<api>.<operation>` (`>` for all). */
+export function auditSubject(api: string, operation: string): string {
+  return `${namespacedRoot}.audit.${api}.${operation}`;
+}
+
+export const AUDIT_SUBJECTS = `${namespacedRoot}.audit.>`;
+
+/** The stream of a deployment's audit records (beside its events stream, named like it). */
+export const AUDIT_STREAM = `${namespacedRoot.replace(/[.-]/g, '_').toUpperCase()}_AUDIT`;
+
+/**
+ * Creates the stream of audit records if it does not exist yet (the gateway and reporting call
+ * it): on file, so that records published while reporting is down wait for it; each kept for
+ * the audit trail's retention, after which reporting would drop it anyway; duplicates (a
+ * publish retried with the same eventID) dropped within ten minutes.
+ */
+export async function ensureAuditStream(nc: NatsConnection): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  try {
+    await jsm.streams.info(AUDIT_STREAM);
+  } catch {
+    try {
+      await jsm.streams.add({
+        name: AUDIT_STREAM,
+        subjects: [AUDIT_SUBJECTS],
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        max_age: nanos(AUDIT_RETENTION_DAYS * 24 * 3_600_000),
+        duplicate_window: nanos(10 * 60_000),
+      });
+    } catch (error) {
+      // Another process may have created it between our info and add.
+      await jsm.streams.info(AUDIT_STREAM).catch(() => {
+        throw error;
+      });
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiModel } from '@lm/api-model';
+import type { AuditRecord, AuditUserIdentity, Caller } from '@lm/contracts';
+import { splitUrl, type HttpRequest } from '../protocol';
+import { attemptedOperation } from './attempted-operation';
+import { auditedValue } from './audit-redaction';
+
+/** One answered call, as the gateway knows it once it has answered. */
+export interface AuditedCall {
+  requestId: string;
+  api?: ApiModel;
+  operation: string;
+  /** The authenticated caller; absent for an unsigned call and a failed authentication. */
+  caller?: Caller;
+  /** The decoded input, once it was read. */
+  input?: Record<string, unknown>;
+  /** The output of a successful call. */
+  output?: Record<string, unknown>;
+  errorCode?: string;
+  errorMessage?: string;
+  /** When the request arrived. */
+  eventTime: Date;
+  /** The Region this gateway serves. */
+  region: string;
+}
+
+/**
+ * Operations that only read though their names do not say so; every other operation reads only
+ * when its name starts with Get, List, Describe or Lookup. GetAccessToken issues a credential.
+ */
+const WRITES_DESPITE_NAME = new Set(['GetAccessToken']);
+
+/** The CloudTrail record of an answered call (see AuditRecord and docs/gateway.md#audit-records). */
+export function buildAuditRecord(request: HttpRequest, call: AuditedCall): AuditRecord {
+  // A call refused before its operation was resolved (failed authentication) is recorded under the one it tried.
+  const { api, operation } = call.operation === 'unknown' ? attemptedOperation(request) : call;
+  const { input, output } = call;
+  const model = api?.operations[operation];
+  const identity = userIdentity(request, call, operation);
+  const recipientAccountId = identity.accountId;
+  return {
+    eventVersion: '1.08',
+    userIdentity: identity,
+    eventTime: call.eventTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventSource: api ? `${api.metadata.endpointPrefix}.amazonaws.com` : 'unknown',
+    eventName: operation,
+    awsRegion: call.region,
+    sourceIPAddress: request.sourceIp ?? 'unknown',
+    userAgent: request.headers['user-agent'] ?? '',
+    requestParameters: api && model?.input && input ? auditedValue(api, model.input, input) : null,
+    responseElements: api && model?.output && output ? auditedValue(api, model.output, output) : null,
+    ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage ?? '' } : {}),
+    requestID: call.requestId,
+    eventID: randomUUID(),
+    readOnly: /^(Get|List|Describe|Lookup)[A-Z]/.test(operation) && !WRITES_DESPITE_NAME.has(operation),
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    eventCategory: 'Management',
+    ...(recipientAccountId ? { recipientAccountId } : {}),
+  };
+}
+
+/**
+ * Who called. A signed call names its account's root (long-term keys), an IAM user, or a role
+ * session (temporary credentials). STS AssumeRoleWithWebIdentity is unsigned: its caller is the
+ * web identity, and the account is the role's once the call succeeded (the assumed role's ARN).
+ * Any other call without a caller (a failed authentication, an unsigned request) proved no
+ * account: Unknown, with the access key it claimed, and no recipient account.
+ */
+function userIdentity(request: HttpRequest, call: AuditedCall, operation: string): AuditUserIdentity {
+  const { caller } = call;
+  if (!caller) return unauthenticatedIdentity(request, call, operation);
+  const base = { arn: caller.principalArn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
+  const session = /^arn:aws:sts::\d+:assumed-role\/([^/]+)\/(.+)$/.exec(caller.principalArn);
+  if (session)
+    return { type: 'AssumedRole', principalId: `${session[1]}:${session[2]}`, userName: session[2], ...base };
+  const user = /^arn:aws:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(caller.principalArn);
+  if (user) return { type: 'IAMUser', principalId: caller.accessKeyId, userName: user[1], ...base };
+  return { type: 'Root', principalId: caller.accountId, userName: 'root', ...base };
+}
+
+function unauthenticatedIdentity(request: HttpRequest, call: AuditedCall, operation: string): AuditUserIdentity {
+  if (operation === 'AssumeRoleWithWebIdentity') {
+    const assumedRole = (call.output?.AssumedRoleUser as { Arn?: string } | undefined)?.Arn;
+    const account = assumedRole && /^arn:aws:sts::(\d{12}):/.exec(assumedRole)?.[1];
+    return { type: 'WebIdentityUser', ...(account ? { accountId: account } : {}) };
+  }
+  // The access key id is no secret: naming it tells an administrator which key failed.
+  const credential = request.headers['authorization'] ?? splitUrl(request.url)[1] ?? '';
+  const claimedKey = /Credential=([A-Z0-9]+)(?:\/|%2F)/i.exec(credential)?.[1];
+  return { type: 'Unknown', ...(claimedKey ? { accessKeyId: claimedKey } : {}) };
+}
