@@ -55,6 +55,7 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
 
   it('relays every stored event once with its schema version, and a consumer applies each once despite duplicates and failures', async () => {
     let failuresLeft = 1;
+    let redeliveries = 0;
     const consumer = await startDurableEventConsumer({
       nc,
       db,
@@ -75,6 +76,7 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
           .execute();
         if (failuresLeft-- > 0) throw new Error('transient failure');
       },
+      onRedelivery: () => redeliveries++,
     });
     // ThingRenamed's data changed once: its messages say so, so that consumers can upcast older ones.
     const relay = await startEventRelay({
@@ -122,6 +124,8 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
       { stream: 'thing-a', version: 3, type: 'ThingDeleted', schema_version: 1 },
       { stream: 'thing-b', version: 1, type: 'ThingCreated', schema_version: 1 },
     ]);
+    // The failed first delivery came again once (the chassis counts it in lm_consumer_redeliveries_total).
+    expect(redeliveries).toBe(1);
 
     await relay.stop();
     await consumer.stop();
