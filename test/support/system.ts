@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { eventsStreamName } from '@lm/messaging';
+import { auditStreamName, eventsStreamName } from '@lm/messaging';
 import { connect } from 'nats';
 import { createTestDatabase } from './test-database';
 
@@ -83,12 +83,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The system's JetStream stream of events goes with it. */
+/** The system's JetStream streams of events and audit records go with it. */
 async function deleteEventsStream(namespace: string): Promise<void> {
   const nc = await connect({ servers: process.env.NATS_URL });
   try {
     const jsm = await nc.jetstreamManager();
     await jsm.streams.delete(eventsStreamName(namespace)).catch(() => undefined);
+    await jsm.streams.delete(auditStreamName(namespace)).catch(() => undefined);
   } finally {
     await nc.close();
   }

@@ -9,8 +9,12 @@ export function auditSubject(api: string, operation: string): string {
 
 export const AUDIT_SUBJECTS = `${namespacedRoot}.audit.>`;
 
-/** The stream of a deployment's audit records (beside its events stream, named like it). */
-export const AUDIT_STREAM = `${namespacedRoot.replace(/[.-]/g, '_').toUpperCase()}_AUDIT`;
+/** The JetStream stream that keeps a deployment's audit records (named like its events stream). */
+export function auditStreamName(deploymentNamespace: string | undefined): string {
+  return deploymentNamespace ? `LM_AUDIT_${deploymentNamespace.replace(/-/g, '_').toUpperCase()}` : 'LM_AUDIT';
+}
+
+export const AUDIT_STREAM = auditStreamName(process.env.LM_NATS_NAMESPACE);
 
 /**
  * Creates the stream of audit records if it does not exist yet (the gateway and reporting call
