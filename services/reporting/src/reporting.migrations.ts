@@ -1,5 +1,6 @@
 import type { ViewMigrations } from '@lm/service-kit';
 import { reportGeneratorsViews } from './report-generators/infra/migrations/001-report-generators';
+import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-metrics';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -7,4 +8,5 @@ import { reportGeneratorsViews } from './report-generators/infra/migrations/001-
  */
 export const reportingMigrations: ViewMigrations = {
   '001-report-generators': reportGeneratorsViews,
+  '002-usage-metrics': usageMetricsViews,
 };

@@ -1,3 +1,4 @@
+import { eventSubject } from '@lm/messaging';
 import { defineService } from '@lm/service-kit';
 import { reportGeneratorQuotaGuard } from './report-generators/application/report-generator-quota.guard';
 import { reportGeneratorsProjection } from './report-generators/application/report-generator.projection';
@@ -5,6 +6,9 @@ import { ReportGeneratorSweep } from './report-generators/application/report-gen
 import { ReportGeneratorsModule, reportGeneratorsSettings } from './report-generators/report-generators.module';
 import { reportingMigrations } from './reporting.migrations';
 import { REPORTING_SCHEMA } from './shared/schema';
+import { UsageMetricsConsumer } from './usage-metrics/application/usage-metrics.consumer';
+import { UsageMetricsSweep } from './usage-metrics/application/usage-metrics.sweep';
+import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usage-metrics.module';
 
 /**
  * The reporting service: the numbers and reports a licence administrator watches. Its first
@@ -19,6 +23,11 @@ export const ReportingService = defineService({
   config: reportGeneratorsSettings,
   projections: [reportGeneratorsProjection],
   guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota)],
-  schedules: [{ task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs }],
-  imports: [ReportGeneratorsModule],
+  consumers: [
+    { durableName: 'reporting-usage-metrics', subject: eventSubject('licensing', '>'), handler: UsageMetricsConsumer },
+  ],
+  schedules: [
+    { task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs },
+    { task: UsageMetricsSweep, intervalMs: () => USAGE_METRICS_SWEEP_MS },
+  ],
 });

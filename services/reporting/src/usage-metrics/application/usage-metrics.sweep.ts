@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, DATABASE, type Clock, type Sweep } from '@lm/service-kit';
+import { sql, type Kysely } from 'kysely';
+import { RETENTION_MS, ROLLUPS } from '../domain/retention';
+import { REPORTING_SCHEMA } from '../../shared/schema';
+import { writeHourlySamples } from './usage-samples';
+import type { UsageMetricsViews } from './usage-metrics.views';
+
+/**
+ * Every run: the hourly data points of each live configuration up to now (its usage has not
+ * changed since its last event, or the consumer would have written them), then CloudWatch's
+ * retention: old one-minute points merged into five-minute statistic sets, older ones into hourly
+ * sets, and points past 15 months deleted.
+ */
+@Injectable()
+export class UsageMetricsSweep implements Sweep {
+  private readonly db: Kysely<UsageMetricsViews>;
+
+  constructor(
+    @Inject(DATABASE) db: Kysely<UsageMetricsViews>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.db = db.withSchema(REPORTING_SCHEMA);
+  }
+
+  async sweep(): Promise<void> {
+    const now = this.clock.now();
+    await this.sampleHours(now);
+    await this.rollUp(now);
+  }
+
+  private async sampleHours(now: Date): Promise<void> {
+    const due = await this.db
+      .selectFrom('usage_configurations')
+      .select('stream_name')
+      .where('sampled_through', '<', new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000))
+      .where(sql<boolean>`not (usage->>'deleted')::boolean`)
+      .execute();
+    for (const { stream_name } of due) {
+      await this.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('usage_configurations')
+          .selectAll()
+          .where('stream_name', '=', stream_name)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if (row.usage.deleted || row.sampled_through >= now) return;
+        await writeHourlySamples(trx, stream_name, row.usage, row.sampled_through, now);
+        await trx
+          .updateTable('usage_configurations')
+          .set({ sampled_through: now })
+          .where('stream_name', '=', stream_name)
+          .execute();
+      });
+    }
+  }
+
+  /** Each rollup in one statement: the merged sets are inserted and their parts deleted together. */
+  private async rollUp(now: Date): Promise<void> {
+    const points = sql.id(REPORTING_SCHEMA, 'metric_points');
+    for (const { fromResolution, toResolution, afterMs } of ROLLUPS) {
+      const before = new Date(now.getTime() - afterMs);
+      await sql`
+        with merged as (
+          delete from ${points} where resolution <= ${fromResolution} and timestamp < ${before} returning *
+        )
+        insert into ${points} (account_id, namespace, metric_name, dimensions, dimensions_key, unit, timestamp,
+                               resolution, sample_count, sum, minimum, maximum, source)
+        select account_id, namespace, metric_name, min(dimensions::text)::jsonb, dimensions_key, unit,
+               to_timestamp(floor(extract(epoch from timestamp) / ${toResolution}) * ${toResolution}),
+               ${toResolution}, sum(sample_count), sum(sum), min(minimum), max(maximum), null
+        from merged
+        group by account_id, namespace, metric_name, dimensions_key, unit,
+                 floor(extract(epoch from timestamp) / ${toResolution})`.execute(this.db);
+    }
+    await this.db
+      .deleteFrom('metric_points')
+      .where('timestamp', '<', new Date(now.getTime() - RETENTION_MS))
+      .execute();
+  }
+}

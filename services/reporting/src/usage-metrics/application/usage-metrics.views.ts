@@ -1,0 +1,44 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { ConfigurationUsage } from '../domain/configuration-usage';
+import type { Dimension } from '../domain/usage-metrics';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+/** Each license configuration's usage as licensing's events left it (the consumer's own state). */
+export interface UsageConfigurationsTable {
+  /** Licensing's stream of the configuration (its events carry no ARN after the first). */
+  stream_name: string;
+  account_id: string;
+  usage: Json<ConfigurationUsage>;
+  /** When it last changed, and the last whole hour sampled: hourly points are due after both. */
+  changed_at: Timestamp;
+  sampled_through: Timestamp;
+}
+
+/**
+ * Data points as statistic sets: one sample (a change or an hourly sample) is a set of one; the
+ * retention sweep merges old sets into five-minute then hourly ones (`resolution`, seconds).
+ */
+export interface MetricPointsTable {
+  id: Generated<string>;
+  account_id: string;
+  namespace: string;
+  metric_name: string;
+  dimensions: Json<Dimension[]>;
+  dimensions_key: string;
+  unit: string;
+  timestamp: Timestamp;
+  resolution: number;
+  sample_count: number;
+  sum: number;
+  minimum: number;
+  maximum: number;
+  /** What made the sample (an event and metric, or an hour and metric): a redelivery or a replay cannot add it twice. */
+  source: string | null;
+}
+
+export interface UsageMetricsViews {
+  usage_configurations: UsageConfigurationsTable;
+  metric_points: MetricPointsTable;
+}

@@ -1,0 +1,51 @@
+import type { Transaction } from 'kysely';
+import { usageSamples, type ConfigurationUsage } from '../domain/configuration-usage';
+import { hourBoundaries } from '../domain/hourly-points';
+import { dimensionsKey, USAGE_NAMESPACE } from '../domain/usage-metrics';
+import { REPORTING_SCHEMA } from '../../shared/schema';
+import type { UsageMetricsViews } from './usage-metrics.views';
+
+type Db = Transaction<UsageMetricsViews>;
+
+/**
+ * Writes a configuration's gauges at one instant as one-minute data points of one sample each.
+ * `source` names what made them (an event, an hour): a second write of the same source adds
+ * nothing, so redeliveries and replays cannot count a sample twice.
+ */
+export async function writeSamples(db: Db, usage: ConfigurationUsage, at: Date, source: string): Promise<void> {
+  const rows = usageSamples(usage).map((sample) => ({
+    account_id: usage.accountId,
+    namespace: USAGE_NAMESPACE,
+    metric_name: sample.metricName,
+    dimensions: JSON.stringify(sample.dimensions),
+    dimensions_key: dimensionsKey(sample.dimensions),
+    unit: sample.unit,
+    timestamp: at,
+    resolution: 60,
+    sample_count: 1,
+    sum: sample.value,
+    minimum: sample.value,
+    maximum: sample.value,
+    source: `${source}:${sample.metricName}`,
+  }));
+  if (rows.length === 0) return;
+  await db
+    .withSchema(REPORTING_SCHEMA)
+    .insertInto('metric_points')
+    .values(rows)
+    .onConflict((oc) => oc.column('source').doNothing())
+    .execute();
+}
+
+/** The guide's hourly data points of a configuration whose usage held from `after` through `through`. */
+export async function writeHourlySamples(
+  db: Db,
+  streamName: string,
+  usage: ConfigurationUsage,
+  after: Date,
+  through: Date,
+): Promise<void> {
+  for (const hour of hourBoundaries(after, through)) {
+    await writeSamples(db, usage, hour, `hourly:${streamName}:${hour.toISOString()}`);
+  }
+}

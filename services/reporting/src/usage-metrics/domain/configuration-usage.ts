@@ -1,0 +1,127 @@
+import type { DomainEventMessage } from '@lm/contracts';
+import { USAGE_METRICS, type MetricSample } from './usage-metrics';
+
+/**
+ * What reporting knows of one license configuration, folded from licensing's events: enough to
+ * say how many licences it offers and how many its associations consume. Per consumption key (a
+ * resource, or the Dedicated Host its instances share) the largest consumption counts, once, as
+ * licensing counts it.
+ */
+export interface ConfigurationUsage {
+  arn: string;
+  accountId: string;
+  countingType: string;
+  licenseCount?: number;
+  /** By resource ARN: the key its licences are counted on and what it consumes now. */
+  associations: Record<string, { consumptionKey: string; consumedLicenses: number }>;
+  deleted: boolean;
+}
+
+/** The licensing events that change a configuration's usage (the others leave it as it is). */
+export const USAGE_EVENT_TYPES = [
+  'LicenseConfigurationCreated',
+  'LicenseConfigurationUpdated',
+  'LicenseConfigurationDeleted',
+  'ResourceAssociated',
+  'ResourceDisassociated',
+  'AssociationConsumptionChanged',
+] as const;
+
+type Data = Record<string, unknown>;
+
+/**
+ * The usage after one of licensing's events; `undefined` when the event does not concern a
+ * configuration reporting knows (its creation was never seen) or changes nothing it counts.
+ */
+export function evolveUsage(
+  usage: ConfigurationUsage | undefined,
+  event: Pick<DomainEventMessage, 'type' | 'data'>,
+): ConfigurationUsage | undefined {
+  const data = event.data as Data;
+  if (event.type === 'LicenseConfigurationCreated') {
+    return {
+      arn: String(data.arn),
+      accountId: String(data.ownerAccountId),
+      countingType: String(data.countingType),
+      licenseCount: optionalNumber(data.licenseCount),
+      associations: {},
+      deleted: false,
+    };
+  }
+  if (!usage || usage.deleted) return undefined;
+  switch (event.type) {
+    case 'LicenseConfigurationUpdated': {
+      const changes = (data.changes ?? {}) as Data;
+      if (!Object.hasOwn(changes, 'licenseCount')) return undefined;
+      return { ...usage, licenseCount: optionalNumber(changes.licenseCount) };
+    }
+    case 'LicenseConfigurationDeleted':
+      return { ...usage, deleted: true, associations: {} };
+    case 'ResourceAssociated':
+      return withAssociation(usage, String(data.resourceArn), {
+        consumptionKey: String(data.consumptionKey ?? data.resourceArn),
+        consumedLicenses: Number(data.consumedLicenses ?? 0),
+      });
+    case 'ResourceDisassociated': {
+      const { [String(data.resourceArn)]: _gone, ...rest } = usage.associations;
+      return { ...usage, associations: rest };
+    }
+    case 'AssociationConsumptionChanged': {
+      const current = usage.associations[String(data.resourceArn)];
+      if (!current) return undefined;
+      return withAssociation(usage, String(data.resourceArn), {
+        ...current,
+        consumedLicenses: Number(data.consumedLicenses ?? 0),
+      });
+    }
+    default:
+      return undefined;
+  }
+}
+
+function withAssociation(
+  usage: ConfigurationUsage,
+  resourceArn: string,
+  association: ConfigurationUsage['associations'][string],
+): ConfigurationUsage {
+  return { ...usage, associations: { ...usage.associations, [resourceArn]: association } };
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Licences in use: per consumption key the largest consumption, summed. */
+export function consumedLicenses(usage: ConfigurationUsage): number {
+  const byKey = new Map<string, number>();
+  for (const { consumptionKey, consumedLicenses } of Object.values(usage.associations)) {
+    byKey.set(consumptionKey, Math.max(byKey.get(consumptionKey) ?? 0, consumedLicenses));
+  }
+  return [...byKey.values()].reduce((sum, value) => sum + value, 0);
+}
+
+/**
+ * The guide's three gauges of a live configuration: its count and the percentage exist only
+ * when it has a license count (a configuration without one has no limit to be a share of).
+ */
+export function usageSamples(usage: ConfigurationUsage): MetricSample[] {
+  if (usage.deleted) return [];
+  const dimensions = [
+    { Name: 'LicenseConfigurationArn', Value: usage.arn },
+    { Name: 'LicenseConfigurationType', Value: usage.countingType },
+  ];
+  const consumed = consumedLicenses(usage);
+  const sample = (metricName: MetricSample['metricName'], value: number): MetricSample => ({
+    metricName,
+    dimensions,
+    unit: USAGE_METRICS[metricName],
+    value,
+  });
+  const samples = [sample('LicenseConfigurationUsageCount', consumed)];
+  if (usage.licenseCount !== undefined) {
+    samples.push(sample('TotalLicenseConfigurationUsageCount', usage.licenseCount));
+    if (usage.licenseCount > 0)
+      samples.push(sample('LicenseConfigurationUsagePercentage', (consumed / usage.licenseCount) * 100));
+  }
+  return samples;
+}

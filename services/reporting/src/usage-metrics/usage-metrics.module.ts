@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { UsageGauges } from './application/usage-gauges';
+import { UsageMetricsConsumer } from './application/usage-metrics.consumer';
+import { UsageMetricsQueries } from './application/usage-metrics.queries';
+import { UsageMetricsSweep } from './application/usage-metrics.sweep';
+import { UsageMetricsController } from './infra/usage-metrics.controller';
+
+/** How often hourly points are written and old points rolled up: well within the hour, so that none is late. */
+export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
+
+/**
+ * Usage metrics: licensing's events made into CloudWatch data points (namespace
+ * AWSLicenseManager/licenseUsage) and Prometheus gauges, read through the CloudWatch subset.
+ */
+@Module({
+  controllers: [UsageMetricsController],
+  providers: [UsageMetricsConsumer, UsageMetricsQueries, UsageMetricsSweep, UsageGauges],
+})
+export class UsageMetricsModule {}
