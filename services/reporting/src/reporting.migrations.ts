@@ -1,4 +1,5 @@
 import type { ViewMigrations } from '@lm/service-kit';
+import { auditTrailViews } from './audit-trail/infra/migrations/003-audit-trail';
 import { reportGeneratorsViews } from './report-generators/infra/migrations/001-report-generators';
 import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-metrics';
 
@@ -9,4 +10,5 @@ import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-me
 export const reportingMigrations: ViewMigrations = {
   '001-report-generators': reportGeneratorsViews,
   '002-usage-metrics': usageMetricsViews,
+  '003-audit-trail': auditTrailViews,
 };

@@ -1,5 +1,7 @@
 import { eventSubject } from '@lm/messaging';
 import { defineService } from '@lm/service-kit';
+import { AUDIT_RETENTION_SWEEP_MS, AuditRetentionSweep } from './audit-trail/application/audit-retention.sweep';
+import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { reportGeneratorQuotaGuard } from './report-generators/application/report-generator-quota.guard';
 import { reportGeneratorsProjection } from './report-generators/application/report-generator.projection';
 import { ReportGeneratorSweep } from './report-generators/application/report-generator.sweep';
@@ -29,5 +31,7 @@ export const ReportingService = defineService({
   schedules: [
     { task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs },
     { task: UsageMetricsSweep, intervalMs: () => USAGE_METRICS_SWEEP_MS },
+    { task: AuditRetentionSweep, intervalMs: () => AUDIT_RETENTION_SWEEP_MS },
   ],
+  imports: [ReportGeneratorsModule, UsageMetricsModule, AuditTrailModule],
 });

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuditRecord } from '@lm/contracts';
+import { DATABASE } from '@lm/service-kit';
+import type { Kysely } from 'kysely';
+import { auditEventOf } from '../domain/audit-event';
+import { REPORTING_SCHEMA } from '../../shared/schema';
+import type { AuditTrailViews } from './audit-trail.views';
+
+/** Keeps the audit records the gateway published, each once. */
+@Injectable()
+export class AuditEventsStore {
+  private readonly db: Kysely<AuditTrailViews>;
+
+  constructor(@Inject(DATABASE) db: Kysely<AuditTrailViews>) {
+    this.db = db.withSchema(REPORTING_SCHEMA);
+  }
+
+  /** Stores a record for its account; a record already stored (a redelivery) or without an account is left. */
+  async store(record: AuditRecord): Promise<boolean> {
+    const event = auditEventOf(record);
+    if (!event) return false;
+    const inserted = await this.db
+      .insertInto('audit_events')
+      .values({
+        event_id: event.eventId,
+        account_id: event.accountId,
+        region: event.region,
+        event_time: event.eventTime.toISOString(),
+        event_name: event.eventName,
+        event_source: event.eventSource,
+        read_only: event.readOnly,
+        access_key_id: event.accessKeyId ?? null,
+        username: event.username ?? null,
+        resources: JSON.stringify(event.resources),
+        record: JSON.stringify(event.record),
+      })
+      .onConflict((conflict) => conflict.column('event_id').doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+}

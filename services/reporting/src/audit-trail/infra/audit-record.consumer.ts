@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AuditRecord } from '@lm/contracts';
+import { AUDIT_STREAM, AUDIT_SUBJECTS, ensureAuditStream } from '@lm/messaging';
+import { NATS } from '@lm/service-kit';
+import { AckPolicy, DeliverPolicy, JSONCodec, type ConsumerMessages, type NatsConnection } from 'nats';
+import { AuditEventsStore } from '../application/audit-events.store';
+
+/** Never rename it: the server keeps the consumer's place in the audit stream under this name. */
+export const AUDIT_CONSUMER = 'reporting-audit-trail';
+
+const codec = JSONCodec<AuditRecord>();
+
+/**
+ * Stores the gateway's audit records from the audit stream with a durable consumer that the
+ * replicas share: a record is acknowledged once stored, so one published while reporting was
+ * down, or delivered again after a crash, is stored exactly once (its eventID is the key).
+ */
+@Injectable()
+export class AuditRecordConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AuditRecordConsumer');
+  private messages?: ConsumerMessages;
+  private done?: Promise<void>;
+
+  constructor(
+    @Inject(NATS) private readonly nc: NatsConnection,
+    private readonly store: AuditEventsStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureAuditStream(this.nc);
+    const jsm = await this.nc.jetstreamManager();
+    try {
+      await jsm.consumers.info(AUDIT_STREAM, AUDIT_CONSUMER);
+    } catch {
+      await jsm.consumers.add(AUDIT_STREAM, {
+        durable_name: AUDIT_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: AUDIT_SUBJECTS,
+        max_deliver: -1,
+      });
+    }
+    const consumer = await this.nc.jetstream().consumers.get(AUDIT_STREAM, AUDIT_CONSUMER);
+    const messages = await consumer.consume();
+    this.messages = messages;
+    this.done = (async () => {
+      for await (const message of messages) {
+        try {
+          await this.store.store(codec.decode(message.data));
+          message.ack();
+        } catch (error) {
+          this.logger.error(`audit record ${message.subject} not stored, redelivering: ${(error as Error).message}`);
+          message.nak(1_000);
+        }
+      }
+    })();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // The chassis may have drained the connection first, which ends the messages already.
+    await this.messages?.close().catch(() => undefined);
+    await this.done;
+  }
+}
