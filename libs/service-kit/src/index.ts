@@ -9,6 +9,7 @@ export * from './health.controller';
 export * from './logging';
 export * from './metrics';
 export * from './nats-endpoint';
+export * from './observability';
 export * from './operation-exception.filter';
 export * from './operations';
 export * from './pagination';

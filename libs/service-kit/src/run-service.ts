@@ -1,11 +1,15 @@
 import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { Registry } from 'prom-client';
+import type { CommonConfig } from './config/common-config';
 import { loadServiceConfig } from './config/service-config';
 import { ConfigurationError, type Environment } from './config/settings';
 import { OperationLogInterceptor } from './logging/operation-log.interceptor';
 import { startLogging } from './logging/start-logging';
 import { OperationExceptionFilter } from './operation-exception.filter';
+import { METRICS } from './metrics';
+import { ServiceReadiness, startObservabilityServer, type ObservabilityServer } from './observability';
 import { definitionOf } from './service-definition';
 import { assertGuardsCanRun, openServiceStorage, type ServiceStorage } from './service-storage';
 import {
@@ -15,6 +19,7 @@ import {
   databaseVariableOf,
   UnreachableDependencyError,
 } from './startup-checks';
+import { DATABASE, NATS } from './tokens';
 
 /**
  * Starts a module of defineService as a NATS microservice (main.ts: `void runService(module)`).
@@ -22,7 +27,9 @@ import {
  * variable. Then PostgreSQL and NATS (with JetStream) must answer within LM_STARTUP_TIMEOUT_MS,
  * else start-up stops with one line per unreachable server saying what to start or set. Every
  * replica joins the queue group named after the service, so NATS gives each request to exactly
- * one of them. SIGTERM or SIGINT stops taking requests, then shuts down in
+ * one of them. With LM_METRICS_PORT, an HTTP port serves /metrics,
+ * /health/live and /health/ready (see startObservabilityServer) from before the dependency checks.
+ * SIGTERM or SIGINT turns readiness off, stops taking requests, then shuts down in
  * order (see ServiceRuntime) and exits. Everything is logged through the process's logger (see
  * startLogging): JSON lines unless on a terminal, at LM_LOG_LEVEL.
  */
@@ -34,6 +41,11 @@ export async function runService(module: DynamicModule): Promise<void> {
     const config = loadServiceConfig(definition);
     assertGuardsCanRun(definition, config);
     const { common } = config;
+    const readiness = new ServiceReadiness();
+    // Filled once the service has built its registry.
+    const metrics: { registry?: Registry } = {};
+    // Before the dependencies are awaited: liveness answers while start-up waits for them.
+    const observability = await serveObservability(common, () => metrics.registry, readiness);
     const check = { service: definition.name, timeoutMs: common.startupTimeoutMs };
     await assertDependenciesAnswer([
       checkPostgres(check, common.databaseUrl, databaseVariableOf(definition.name, process.env)),
@@ -54,12 +66,19 @@ export async function runService(module: DynamicModule): Promise<void> {
     app.useGlobalFilters(new OperationExceptionFilter());
     app.useGlobalInterceptors(new OperationLogInterceptor());
     await app.listen();
+    metrics.registry = app.get(METRICS);
+    readiness.started({ db: app.get(DATABASE), nc: app.get(NATS) });
     logger.log('ready');
     const stop = (signal: NodeJS.Signals) => {
       logger.log(`${signal}: stopping`);
+      // Not ready from the signal on, so that orchestrators stop sending work before the drain.
+      readiness.stopping();
       // close() stops the request subscriptions first, then runs the shutdown hooks.
       app.close().then(
-        () => process.exit(0),
+        async () => {
+          await observability?.close();
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error({ msg: `shutdown failed: ${messageOf(error)}`, err: error });
           process.exit(1);
@@ -79,6 +98,21 @@ export async function runService(module: DynamicModule): Promise<void> {
     else logger.fatal({ msg: `cannot start: ${messageOf(error)}`, err: error });
     process.exit(1);
   }
+}
+
+/** The HTTP port of /metrics and the health checks, when LM_METRICS_PORT asks for one. */
+async function serveObservability(
+  common: CommonConfig,
+  registry: () => Registry | undefined,
+  readiness: ServiceReadiness,
+): Promise<ObservabilityServer | undefined> {
+  if (common.metricsPort === undefined) return undefined;
+  return startObservabilityServer({
+    host: common.metricsHost,
+    port: common.metricsPort,
+    registry,
+    readiness: () => readiness.report(),
+  });
 }
 
 /** For integration tests: the database and event store a module of defineService opens, configured by `env`. */

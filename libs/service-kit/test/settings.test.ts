@@ -111,6 +111,8 @@ describe('the settings every service reads', () => {
       databasePoolSize: 20,
       eventStore: { kind: 'postgres', url: undefined },
       startupTimeoutMs: 15_000,
+      metricsPort: undefined,
+      metricsHost: '0.0.0.0',
     });
   });
 

@@ -7,6 +7,7 @@ import {
   positiveInteger,
   readSettings,
   setting,
+  tcpPort,
   text,
   type Environment,
 } from './settings';
@@ -16,6 +17,7 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_REGION = 'us-east-1';
 /** How long start-up waits at most for PostgreSQL and NATS to answer: with loading, it stops well within 30 s. */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 15_000;
+export const DEFAULT_METRICS_HOST = '0.0.0.0';
 
 /** `<SERVICE>_DATABASE_URL` (e.g. LICENSING_DATABASE_URL), so services can be spread over servers. */
 export const serviceDatabaseVariable = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
@@ -34,6 +36,13 @@ export const commonSettings = (service: string) => ({
   eventStore: eventStoreSetting(),
   /** LM_STARTUP_TIMEOUT_MS: how long start-up waits for PostgreSQL and NATS before giving up. */
   startupTimeoutMs: milliseconds('LM_STARTUP_TIMEOUT_MS', DEFAULT_STARTUP_TIMEOUT_MS),
+  /**
+   * LM_METRICS_PORT: where the process serves GET /metrics, /health/live and /health/ready over
+   * HTTP. Unset, it serves none: several services on one machine (npm start) would otherwise collide.
+   */
+  metricsPort: tcpPort('LM_METRICS_PORT'),
+  /** LM_METRICS_HOST: the address that port binds; every interface by default, as a container needs. */
+  metricsHost: text('LM_METRICS_HOST', DEFAULT_METRICS_HOST),
 });
 
 export type CommonConfig = ReturnType<typeof readCommonConfig>;
