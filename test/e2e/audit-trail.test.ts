@@ -1,0 +1,250 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  CreateLicenseConfigurationCommand,
+  GetLicenseConfigurationCommand,
+  ListLicenseConfigurationsCommand,
+} from '@aws-sdk/client-license-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli, callLicenseManager, licenseManager } from '../support/clients';
+import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+
+const alice = accounts.management;
+const bob = accounts.member;
+const keyOf = (account: typeof alice) => account.accessKeys[0].accessKeyId;
+
+/** `aws cloudtrail lookup-events` as an account, with the CLI's own paging off so that a page is a page. */
+const lookupEvents = (system: RunningSystem, account: typeof alice, args: string[] = []) =>
+  awsCli(system, account, ['cloudtrail', 'lookup-events', '--no-paginate', ...args]);
+
+/** Records reach reporting through JetStream: wait until the account sees at least `count` events. */
+async function eventsOnceStored(system: RunningSystem, account: typeof alice, count: number, args: string[] = []) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const result = await lookupEvents(system, account, args);
+    expect(result.exitCode, result.stderr).toBe(0);
+    if (result.json.Events.length >= count || Date.now() > deadline) return result.json.Events as any[];
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function boto3Lookup(system: RunningSystem, account: typeof alice): Promise<any> {
+  const { accessKeyId, secretAccessKey } = credentialsOf(account);
+  return new Promise((resolve, reject) =>
+    execFile(
+      'python3',
+      [join(__dirname, 'audit-trail-boto3.py'), system.endpoint, system.region],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_ACCESS_KEY_ID: accessKeyId,
+          AWS_SECRET_ACCESS_KEY: secretAccessKey,
+          AWS_CONFIG_FILE: '/dev/null',
+        },
+        timeout: 60_000,
+      },
+      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out))),
+    ),
+  );
+}
+
+describe('audit trail: CloudTrail records of every call, LookupEvents per account (AWS CLI, JS SDK, boto3)', () => {
+  let system: RunningSystem;
+  let configurationArn: string;
+  const started = new Date();
+
+  beforeAll(async () => {
+    system = await startSystem();
+    // Alice with the AWS CLI: a create, a read, a failed read.
+    const created = await awsCli(system, alice, [
+      'license-manager',
+      'create-license-configuration',
+      '--name',
+      'audited',
+      '--license-counting-type',
+      'vCPU',
+    ]);
+    expect(created.exitCode, created.stderr).toBe(0);
+    configurationArn = created.json.LicenseConfigurationArn;
+    expect(
+      (
+        await awsCli(system, alice, [
+          'license-manager',
+          'get-license-configuration',
+          '--license-configuration-arn',
+          configurationArn,
+        ])
+      ).exitCode,
+    ).toBe(0);
+    const missing = configurationArn.replace(/lic-[0-9a-f]+$/, `lic-${'0'.repeat(32)}`);
+    expect(
+      (
+        await awsCli(system, alice, [
+          'license-manager',
+          'get-license-configuration',
+          '--license-configuration-arn',
+          missing,
+        ])
+      ).exitCode,
+    ).not.toBe(0);
+    // Bob with the JS SDK.
+    const sdk = licenseManager(system, bob);
+    await sdk.send(new CreateLicenseConfigurationCommand({ Name: 'bob', LicenseCountingType: 'Core' }));
+    await sdk.send(new ListLicenseConfigurationsCommand({}));
+    // And a call nobody signed.
+    expect((await callLicenseManager(system, undefined, 'ListLicenseConfigurations', {})).status).toBe(403);
+  }, 120_000);
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it("shows an account its own calls, newest first, with CloudTrail's fields (AWS CLI)", async () => {
+    const events = await eventsOnceStored(system, alice, 3);
+    expect(events.map((e) => e.EventName)).toEqual([
+      'GetLicenseConfiguration',
+      'GetLicenseConfiguration',
+      'CreateLicenseConfiguration',
+    ]);
+    for (const event of events) {
+      expect(event).toMatchObject({
+        AccessKeyId: keyOf(alice),
+        EventSource: 'license-manager.amazonaws.com',
+        Username: 'root',
+      });
+      // The CLI prints timestamps as the wire carries them (epoch seconds) unless told otherwise.
+      const eventTime = typeof event.EventTime === 'number' ? event.EventTime * 1000 : Date.parse(event.EventTime);
+      expect(eventTime).toBeGreaterThanOrEqual(started.getTime() - 1000);
+      expect(eventTime).toBeLessThanOrEqual(Date.now());
+    }
+    const [failed, read, create] = events.map((e) => ({ ...e, record: JSON.parse(e.CloudTrailEvent) }));
+    expect(create.ReadOnly).toBe('false');
+    expect(create.Resources).toEqual([
+      { ResourceType: 'AWS::LicenseManager::LicenseConfiguration', ResourceName: configurationArn },
+    ]);
+    expect(create.record).toMatchObject({
+      eventVersion: '1.08',
+      userIdentity: {
+        type: 'Root',
+        accountId: alice.accountId,
+        accessKeyId: keyOf(alice),
+        arn: `arn:aws:iam::${alice.accountId}:root`,
+      },
+      eventSource: 'license-manager.amazonaws.com',
+      eventName: 'CreateLicenseConfiguration',
+      awsRegion: system.region,
+      sourceIPAddress: expect.stringMatching(/127\.0\.0\.1/),
+      userAgent: expect.stringMatching(/^aws-cli\//),
+      requestParameters: { name: 'audited', licenseCountingType: 'vCPU' },
+      responseElements: { licenseConfigurationArn: configurationArn },
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      eventCategory: 'Management',
+      readOnly: false,
+      recipientAccountId: alice.accountId,
+    });
+    expect(read.record).toMatchObject({
+      readOnly: true,
+      responseElements: { licenseConfigurationArn: configurationArn },
+    });
+    expect(read.record).not.toHaveProperty('errorCode');
+    expect(failed.record).toMatchObject({ errorCode: expect.stringMatching(/Exception$/), responseElements: null });
+    expect(failed.record.errorMessage).toBeTruthy();
+    // The unsigned call proved no account: nobody's trail holds it.
+    expect(events.some((e) => e.EventName === 'ListLicenseConfigurations')).toBe(false);
+  });
+
+  it('looks up by EventName, AccessKeyId, ReadOnly and time range, and pages with NextToken', async () => {
+    const names = async (args: string[]) =>
+      (await lookupEvents(system, alice, args)).json.Events.map((e: any) => e.EventName);
+    const attribute = (key: string, value: string) => [
+      '--lookup-attributes',
+      `AttributeKey=${key},AttributeValue=${value}`,
+    ];
+    expect(await names(attribute('EventName', 'CreateLicenseConfiguration'))).toEqual(['CreateLicenseConfiguration']);
+    expect(await names(attribute('ReadOnly', 'false'))).toContain('CreateLicenseConfiguration');
+    expect(await names(attribute('ReadOnly', 'false'))).not.toContain('GetLicenseConfiguration');
+    expect((await names(attribute('AccessKeyId', keyOf(alice)))).length).toBeGreaterThanOrEqual(3);
+    expect(await names(attribute('AccessKeyId', keyOf(bob)))).toEqual([]);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect(await names(['--start-time', future])).toEqual([]);
+    expect(
+      await names(['--start-time', started.toISOString(), ...attribute('EventName', 'GetLicenseConfiguration')]),
+    ).toHaveLength(2);
+    const first = await lookupEvents(system, alice, ['--max-results', '2']);
+    expect(first.json.Events).toHaveLength(2);
+    expect(first.json.NextToken).toBeTruthy();
+    const second = await lookupEvents(system, alice, ['--max-results', '2', '--next-token', first.json.NextToken]);
+    const ids = [...first.json.Events, ...second.json.Events].map((e: any) => e.EventId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("answers CloudTrail's modeled errors to bad input (AWS CLI)", async () => {
+    const two = await lookupEvents(system, alice, [
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=a',
+      'AttributeKey=ReadOnly,AttributeValue=true',
+    ]);
+    expect(two.exitCode).not.toBe(0);
+    expect(two.stderr).toContain('InvalidLookupAttributesException');
+    const range = await lookupEvents(system, alice, [
+      '--start-time',
+      '2026-01-02T00:00:00Z',
+      '--end-time',
+      '2026-01-01T00:00:00Z',
+    ]);
+    expect(range.stderr).toContain('InvalidTimeRangeException');
+  });
+
+  it('shows the other account only its own records, and keeps secrets out (boto3)', async () => {
+    await eventsOnceStored(system, bob, 2);
+    const observed = await boto3Lookup(system, bob);
+    const names = observed.all.map((e: any) => e.EventName);
+    expect(names).toEqual(expect.arrayContaining(['CreateLicenseConfiguration', 'ListLicenseConfigurations']));
+    expect(names).not.toContain('GetLicenseConfiguration');
+    for (const event of observed.all) {
+      expect(event.AccessKeyId).toBe(keyOf(bob));
+      expect(event.Record.recipientAccountId).toBe(bob.accountId);
+      expect(event.Record.userAgent).toBeTruthy();
+    }
+    expect(JSON.stringify(observed)).not.toContain(bob.accessKeys[0].secretAccessKey);
+    expect(observed.pages.flat().length).toBe(new Set(observed.pages.flat()).size);
+    expect(observed.pages.flat().length).toBeGreaterThanOrEqual(2);
+    expect(observed.writes).toContain('CreateLicenseConfiguration');
+    expect(observed.writes).not.toContain('ListLicenseConfigurations');
+    expect(observed.future).toEqual([]);
+    expect(observed.errors).toEqual({
+      two_attributes: { code: 'InvalidLookupAttributesException', status: 400 },
+      max_results: { code: 'InvalidMaxResultsException', status: 400 },
+      time_range: { code: 'InvalidTimeRangeException', status: 400 },
+      next_token: { code: 'InvalidNextTokenException', status: 400 },
+    });
+  });
+
+  it('records LookupEvents itself under cloudtrail.amazonaws.com', async () => {
+    const events = await eventsOnceStored(system, alice, 1, [
+      '--lookup-attributes',
+      'AttributeKey=EventSource,AttributeValue=cloudtrail.amazonaws.com',
+    ]);
+    expect(events[0]).toMatchObject({
+      EventName: 'LookupEvents',
+      ReadOnly: 'true',
+      EventSource: 'cloudtrail.amazonaws.com',
+    });
+  });
+
+  it('loses no record made while reporting is down', async () => {
+    await system.kill('reporting', 'SIGKILL');
+    const sdk = licenseManager(system, alice);
+    await sdk
+      .send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: configurationArn }))
+      .catch(() => undefined);
+    await system.restart('reporting');
+    const reads = await eventsOnceStored(system, alice, 3, [
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=GetLicenseConfiguration',
+    ]);
+    expect(reads).toHaveLength(3);
+    expect(reads[0].Username).toBe('root');
+  }, 60_000);
+});
