@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import { Pool } from 'pg';
 
@@ -7,6 +8,8 @@ import { Pool } from 'pg';
  * (starting up or shutting down).
  */
 const REFUSED_FOR_NOW = new Set(['53300', '57P03']);
+
+const logger = new Logger('database');
 
 export interface DatabasePoolOptions {
   connectionString: string;
@@ -25,6 +28,9 @@ export interface DatabasePoolOptions {
  */
 export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }: DatabasePoolOptions): PostgresPool {
   const pool = new Pool({ connectionString, max });
+  // An idle session the server ends (a restart, a failover, an administrator) is dropped from the
+  // pool, which opens another when next asked: reported, not an uncaught error that ends the process.
+  pool.on('error', (error) => logger.warn(`an idle database session ended: ${error.message}`));
   return {
     async connect(): Promise<PostgresPoolClient> {
       const deadline = Date.now() + patienceMs;
