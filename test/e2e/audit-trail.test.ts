@@ -5,6 +5,8 @@ import {
   GetLicenseConfigurationCommand,
   ListLicenseConfigurationsCommand,
 } from '@aws-sdk/client-license-manager';
+import { type AuditRecord } from '@lm/contracts';
+import { connect, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, callLicenseManager, licenseManager } from '../support/clients';
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
@@ -231,6 +233,53 @@ describe('audit trail: CloudTrail records of every call, LookupEvents per accoun
       ReadOnly: 'true',
       EventSource: 'cloudtrail.amazonaws.com',
     });
+  });
+
+  it('publishes a record of calls that proved no account too: unsigned, a bad signature, a body over the limit', async () => {
+    const nc = await connect({ servers: process.env.NATS_URL });
+    const records: AuditRecord[] = [];
+    const subscription = nc.subscribe(`lm.${system.natsNamespace}.audit.>`, {
+      callback: (_error, message) => records.push(JSONCodec<AuditRecord>().decode(message.data)),
+    });
+    try {
+      const forger = { ...alice, accessKeys: [{ ...alice.accessKeys[0], secretAccessKey: 'not-the-secret' }] };
+      const unsigned = await callLicenseManager(system, undefined, 'ListLicenseConfigurations', {});
+      const forged = await callLicenseManager(system, forger, 'ListLicenseConfigurations', {});
+      const oversized = await callLicenseManager(system, alice, 'CreateLicenseConfiguration', {
+        Name: 'big',
+        LicenseCountingType: 'vCPU',
+        Description: 'd'.repeat(2 * 1024 * 1024),
+      });
+      expect([unsigned.status, forged.status, oversized.status]).toEqual([403, 403, 413]);
+      const requestIds = [unsigned, forged, oversized].map((r) => r.headers.get('x-amzn-requestid'));
+      const deadline = Date.now() + 5_000;
+      while (records.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const byRequest = (id: string | null) => records.find((record) => record.requestID === id);
+      expect(byRequest(requestIds[0])).toMatchObject({
+        eventName: 'ListLicenseConfigurations',
+        eventSource: 'license-manager.amazonaws.com',
+        userIdentity: { type: 'Unknown' },
+        errorCode: 'MissingAuthenticationTokenException',
+      });
+      expect(byRequest(requestIds[1])).toMatchObject({
+        eventName: 'ListLicenseConfigurations',
+        userIdentity: { type: 'Unknown', accessKeyId: keyOf(alice) },
+        errorCode: 'InvalidSignatureException',
+      });
+      expect(byRequest(requestIds[2])).toMatchObject({
+        eventName: 'CreateLicenseConfiguration',
+        errorCode: 'RequestEntityTooLargeException',
+        requestParameters: null,
+      });
+      for (const id of requestIds) {
+        expect(byRequest(id)).not.toHaveProperty('recipientAccountId');
+        expect(byRequest(id)!.userIdentity).not.toHaveProperty('accountId');
+      }
+      expect(JSON.stringify(records)).not.toContain(alice.accessKeys[0].secretAccessKey);
+    } finally {
+      subscription.unsubscribe();
+      await nc.close();
+    }
   });
 
   it('loses no record made while reporting is down', async () => {
