@@ -1,5 +1,6 @@
 import type { ViewMigrations } from '@lm/service-kit';
 import { auditTrailViews } from './audit-trail/infra/migrations/003-audit-trail';
+import { notificationsViews } from './notifications/infra/migrations/004-notifications';
 import { reportGeneratorsViews } from './report-generators/infra/migrations/001-report-generators';
 import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-metrics';
 
@@ -11,4 +12,5 @@ export const reportingMigrations: ViewMigrations = {
   '001-report-generators': reportGeneratorsViews,
   '002-usage-metrics': usageMetricsViews,
   '003-audit-trail': auditTrailViews,
+  '004-notifications': notificationsViews,
 };

@@ -2,6 +2,11 @@ import { eventSubject } from '@lm/messaging';
 import { defineService } from '@lm/service-kit';
 import { AUDIT_RETENTION_SWEEP_MS, AuditRetentionSweep } from './audit-trail/application/audit-retention.sweep';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
+import { ExpiryNoticesSweep } from './notifications/application/expiry-notices.sweep';
+import { NotificationDeliverySweep } from './notifications/application/notification-delivery.sweep';
+import { NotificationSourcesConsumer } from './notifications/application/notification-sources.consumer';
+import { ReportFailuresConsumer } from './notifications/application/report-failures.consumer';
+import { NotificationsModule, notificationsSettings } from './notifications/notifications.module';
 import { reportGeneratorQuotaGuard } from './report-generators/application/report-generator-quota.guard';
 import { reportGeneratorsProjection } from './report-generators/application/report-generator.projection';
 import { ReportGeneratorSweep } from './report-generators/application/report-generator.sweep';
@@ -22,16 +27,33 @@ export const ReportingService = defineService({
   name: 'reporting',
   schema: REPORTING_SCHEMA,
   migrations: reportingMigrations,
-  config: reportGeneratorsSettings,
+  config: { ...reportGeneratorsSettings, ...notificationsSettings },
   projections: [reportGeneratorsProjection],
   guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota)],
   consumers: [
     { durableName: 'reporting-usage-metrics', subject: eventSubject('licensing', '>'), handler: UsageMetricsConsumer },
+    {
+      durableName: 'reporting-notifications-licensing',
+      subject: eventSubject('licensing', '>'),
+      handler: NotificationSourcesConsumer,
+    },
+    {
+      durableName: 'reporting-notifications-grants',
+      subject: eventSubject('grants', '>'),
+      handler: NotificationSourcesConsumer,
+    },
+    {
+      durableName: 'reporting-notifications-reports',
+      subject: eventSubject('reporting', 'ReportRunFailed'),
+      handler: ReportFailuresConsumer,
+    },
   ],
   schedules: [
     { task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs },
     { task: UsageMetricsSweep, intervalMs: () => USAGE_METRICS_SWEEP_MS },
     { task: AuditRetentionSweep, intervalMs: () => AUDIT_RETENTION_SWEEP_MS },
+    { task: ExpiryNoticesSweep, intervalMs: (config) => config.notificationSweepMs },
+    { task: NotificationDeliverySweep, intervalMs: (config) => config.snsDeliverySweepMs },
   ],
-  imports: [ReportGeneratorsModule, UsageMetricsModule, AuditTrailModule],
+  imports: [ReportGeneratorsModule, UsageMetricsModule, AuditTrailModule, NotificationsModule],
 });

@@ -12,4 +12,6 @@ export const REPORTING_EVENT_VERSIONS = {
   ReportRunStarted: 1,
   ReportRunSucceeded: 1,
   ReportRunFailed: 1,
+  // Notifications: each attempt to deliver one to a subscriber, with its outcome
+  NotificationDeliveryAttempted: 1,
 } as const;

@@ -35,8 +35,13 @@ export class NatsLicensingReads implements LicensingReads {
   }
 
   async reportsBucketArn(owner: ReportOwner): Promise<string | undefined> {
-    const settings = await this.ask<LicenseManager.GetServiceSettingsResponse>(owner, 'GetServiceSettings', {});
+    const settings = await this.serviceSettings(owner);
     return settings.S3BucketArn || undefined;
+  }
+
+  /** The account's settings as GetServiceSettings answers it (notifications read its SnsTopicArn). */
+  serviceSettings(owner: ReportOwner): Promise<LicenseManager.GetServiceSettingsResponse> {
+    return this.ask<LicenseManager.GetServiceSettingsResponse>(owner, 'GetServiceSettings', {});
   }
 
   private async ask<Output>(

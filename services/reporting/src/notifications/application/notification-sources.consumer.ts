@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DomainEventMessage } from '@lm/contracts';
+import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
+import type { Transaction } from 'kysely';
+import { expiringChange } from '../domain/expiring';
+import { softLimitExceeded } from '../domain/messages';
+import { REPORTING_SCHEMA } from '../../shared/schema';
+import { ACCOUNT_TOPICS, type AccountTopics } from './account-topics';
+import { NotificationOutbox } from './notification-outbox';
+import type { NotificationViews } from './notification.views';
+
+/**
+ * Follows licensing's and grants' events (durable consumers 'reporting-notifications-licensing'
+ * and 'reporting-notifications-grants'): keeps what expires and when (a configuration's
+ * LicenseExpiry, a licence's Validity.End) for the expiry sweep, and notifies each soft limit
+ * passed (LicenseCountExceeded) at once. The chassis applies each event once: the notification is
+ * written in the event's transaction, with its ledger row.
+ */
+@Injectable()
+export class NotificationSourcesConsumer implements EventConsumer {
+  private readonly logger = new Logger('NotificationSourcesConsumer');
+
+  constructor(
+    @Inject(ACCOUNT_TOPICS) private readonly topics: AccountTopics,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly outbox: NotificationOutbox,
+  ) {}
+
+  async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+    const db = (trx as Transaction<NotificationViews>).withSchema(REPORTING_SCHEMA);
+    if (event.service === 'licensing' && event.type === 'LicenseCountExceeded') {
+      await this.notifySoftLimit(event, trx);
+      return;
+    }
+    const change = expiringChange(event);
+    if (change?.kind === 'created') {
+      const { expiring } = change;
+      const row = {
+        kind: expiring.kind,
+        account_id: expiring.accountId,
+        region: expiring.region,
+        stream_name: event.streamName,
+        name: expiring.name,
+        expires_at: expiring.expiresAt,
+      };
+      await db
+        .insertInto('notification_expiries')
+        .values({ resource_arn: expiring.resourceArn, ...row })
+        .onConflict((oc) => oc.column('resource_arn').doUpdateSet(row))
+        .execute();
+    } else if (change?.kind === 'changed') {
+      await db
+        .updateTable('notification_expiries')
+        .set({
+          ...(change.name !== undefined && { name: change.name }),
+          ...(change.expiresAt !== undefined && { expires_at: change.expiresAt }),
+        })
+        .where('stream_name', '=', event.streamName)
+        .execute();
+    }
+  }
+
+  private async notifySoftLimit(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+    const configuration = await (trx as Transaction<NotificationViews>)
+      .withSchema(REPORTING_SCHEMA)
+      .selectFrom('notification_expiries')
+      .selectAll()
+      .where('stream_name', '=', event.streamName)
+      .executeTakeFirst();
+    // Created before this consumer existed (its creation is not in the stream it started from).
+    if (!configuration) return;
+    const owner = { accountId: configuration.account_id, region: configuration.region };
+    const topicArn = await this.topics.topicOf(owner);
+    if (!topicArn) return;
+    const data = event.data as { resourceArn: string; consumedLicenses: number; licenseCount: number; at: string };
+    const notification = softLimitExceeded(
+      { ...owner, topicArn },
+      {
+        eventId: event.eventId,
+        configurationArn: configuration.resource_arn,
+        configurationName: configuration.name,
+        resourceArn: data.resourceArn,
+        licenseCount: data.licenseCount,
+        consumedLicenses: data.consumedLicenses,
+        at: new Date(data.at),
+      },
+      this.clock.now(),
+    );
+    const added = await this.outbox.publish(notification, trx);
+    this.logger.log(`${configuration.resource_arn} passed its soft limit: ${added} deliveries to ${topicArn}`);
+  }
+}
