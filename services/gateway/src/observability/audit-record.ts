@@ -30,6 +30,17 @@ export interface AuditedCall {
  */
 const WRITES_DESPITE_NAME = new Set(['GetAccessToken']);
 
+/**
+ * CloudTrail keeps at most 100 KB of request parameters and of response elements. Larger ones are
+ * left out (null) rather than cut, so that the record stays valid JSON and, whole, within what a
+ * NATS message carries (1 MB by default): a 1 MB body would otherwise lose its record.
+ */
+const MAX_FIELD_BYTES = 100 * 1024;
+
+function bounded(value: Record<string, unknown> | null): Record<string, unknown> | null {
+  return value && Buffer.byteLength(JSON.stringify(value)) > MAX_FIELD_BYTES ? null : value;
+}
+
 /** The CloudTrail record of an answered call (see AuditRecord and docs/gateway.md#audit-records). */
 export function buildAuditRecord(request: HttpRequest, call: AuditedCall): AuditRecord {
   // A call refused before its operation was resolved (failed authentication) is recorded under the one it tried.
@@ -47,8 +58,8 @@ export function buildAuditRecord(request: HttpRequest, call: AuditedCall): Audit
     awsRegion: call.region,
     sourceIPAddress: request.sourceIp ?? 'unknown',
     userAgent: request.headers['user-agent'] ?? '',
-    requestParameters: api && model?.input && input ? auditedValue(api, model.input, input) : null,
-    responseElements: api && model?.output && output ? auditedValue(api, model.output, output) : null,
+    requestParameters: bounded(api && model?.input && input ? auditedValue(api, model.input, input) : null),
+    responseElements: bounded(api && model?.output && output ? auditedValue(api, model.output, output) : null),
     ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage ?? '' } : {}),
     requestID: call.requestId,
     eventID: randomUUID(),

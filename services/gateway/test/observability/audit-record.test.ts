@@ -132,6 +132,20 @@ describe('audit records', () => {
     });
   });
 
+  it('leave out request parameters over 100 KB, as CloudTrail keeps no more, and keep those just under', () => {
+    const withDescription = (length: number) =>
+      buildAuditRecord(
+        request,
+        call({
+          caller: root,
+          operation: 'CreateLicenseConfiguration',
+          input: { Name: 'n', LicenseCountingType: 'vCPU', Description: 'd'.repeat(length) },
+        }),
+      ).requestParameters;
+    expect(withDescription(100 * 1024 + 1)).toBeNull();
+    expect(withDescription(100 * 1024 - 100)).toMatchObject({ name: 'n', licenseCountingType: 'vCPU' });
+  });
+
   it('hide the refresh token CreateToken returns and both tokens of GetAccessToken, which writes though named Get', () => {
     const created = buildAuditRecord(
       request,
