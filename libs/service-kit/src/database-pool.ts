@@ -28,9 +28,14 @@ export interface DatabasePoolOptions {
  */
 export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }: DatabasePoolOptions): PostgresPool {
   const pool = new Pool({ connectionString, max });
-  // An idle session the server ends (a restart, a failover, an administrator) is dropped from the
-  // pool, which opens another when next asked: reported, not an uncaught error that ends the process.
-  pool.on('error', (error) => logger.warn(`an idle database session ended: ${error.message}`));
+  // A session the server ends (a restart, a failover, an administrator) fails its query, if it has
+  // one, and is dropped from the pool, which opens another when next asked. pg also emits the end
+  // as an 'error' on the session, and on the pool while it is idle: unheard, that error would end
+  // the process. Each session reports its own end; the pool's copy adds nothing.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => logger.warn(`a database session ended: ${error.message}`)),
+  );
+  pool.on('error', () => undefined);
   return {
     async connect(): Promise<PostgresPoolClient> {
       const deadline = Date.now() + patienceMs;
