@@ -71,13 +71,14 @@ function requestFor(api: ApiModel, operation: string, input: Record<string, unkn
       body: form.toString(),
     };
   }
-  if (api.metadata.protocol === 'json') {
+  // CloudWatch's model lists awsJson1_0 among its protocols.
+  if (api.metadata.protocol === 'json' || api.metadata.protocols?.includes('json')) {
     return {
       service,
       path: '/',
       method: 'POST',
       headers: {
-        'content-type': 'application/x-amz-json-1.1',
+        'content-type': `application/x-amz-json-${api.metadata.jsonVersion ?? '1.1'}`,
         'x-amz-target': `${api.metadata.targetPrefix}.${operation}`,
       },
       body: JSON.stringify(input),

@@ -193,7 +193,8 @@ export class AwsRequestHandler {
     }
     if (!reply.ok) {
       const name = modeledErrorName(api, operation, reply.error.name);
-      const status = api.errors[name];
+      // The API's validation error is a 400 even where the model has no shape for it (CloudWatch's GetMetricData).
+      const status = api.errors[name] ?? (name === validationErrorName(api, operation) ? 400 : undefined);
       if (status === undefined)
         throw new GatewayError(internalErrorName(api), 500, 'The service failed to process the request.');
       if (!api.operations[operation].errors.includes(name) && name !== validationErrorName(api, operation)) {

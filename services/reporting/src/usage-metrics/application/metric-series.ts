@@ -32,7 +32,8 @@ export async function periodStatistics(
   request: SeriesRequest,
 ): Promise<PeriodStatistics[]> {
   const origin = alignedStart(request.start).getTime() / 1000;
-  const bucket = sql<number>`floor((extract(epoch from timestamp) - ${origin}) / ${request.period})`;
+  // Literals, not parameters: the same expression must appear in the select and the group by.
+  const bucket = sql<number>`floor((extract(epoch from timestamp) - ${sql.lit(origin)}) / ${sql.lit(request.period)})`;
   let query = db
     .withSchema(REPORTING_SCHEMA)
     .selectFrom('metric_points')

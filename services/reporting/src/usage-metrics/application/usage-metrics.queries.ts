@@ -3,7 +3,7 @@ import type { Monitoring } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, DATABASE, pageOf, type Clock } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
-import { invalidNextToken, invalidParameterValue } from '../domain/errors';
+import { asValidationError, invalidNextToken, invalidParameterValue } from '../domain/errors';
 import { evaluateExpression, parseExpression, referencedIds, type Series } from '../domain/metric-math';
 import {
   checkDatapointCount,
@@ -17,7 +17,7 @@ import { REPORTING_SCHEMA } from '../../shared/schema';
 import { periodStatistics } from './metric-series';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
-const LIST_PAGE = { defaultSize: 500, maxSize: 500, invalidTokenError: 'InvalidNextToken' };
+const LIST_PAGE = { defaultSize: 500, maxSize: 500, invalidTokenError: 'InvalidParameterValueException' };
 const DATA_PAGE = { defaultSize: 100_800, maxSize: 100_800, invalidTokenError: 'InvalidNextToken' };
 const THREE_HOURS_MS = 3 * 3_600_000;
 
@@ -106,6 +106,17 @@ export class UsageMetricsQueries {
    * page, NextToken for the rest.
    */
   async getMetricData(caller: Caller, input: Monitoring.GetMetricDataInput): Promise<Monitoring.GetMetricDataOutput> {
+    try {
+      return await this.metricData(caller, input);
+    } catch (error) {
+      throw asValidationError(error);
+    }
+  }
+
+  private async metricData(
+    caller: Caller,
+    input: Monitoring.GetMetricDataInput,
+  ): Promise<Monitoring.GetMetricDataOutput> {
     const start = seconds(input.StartTime);
     const end = seconds(input.EndTime);
     checkTimeRange(start, end);

@@ -58,8 +58,10 @@ export class UsageMetricsSweep implements Sweep {
   /** Each rollup in one statement: the merged sets are inserted and their parts deleted together. */
   private async rollUp(now: Date): Promise<void> {
     const points = sql.id(REPORTING_SCHEMA, 'metric_points');
-    for (const { fromResolution, toResolution, afterMs } of ROLLUPS) {
+    for (const { fromResolution, toResolution: resolution, afterMs } of ROLLUPS) {
       const before = new Date(now.getTime() - afterMs);
+      // A literal, not a parameter: the same expression must appear in the select and the group by.
+      const toResolution = sql.lit(resolution);
       await sql`
         with merged as (
           delete from ${points} where resolution <= ${fromResolution} and timestamp < ${before} returning *
