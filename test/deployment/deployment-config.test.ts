@@ -74,11 +74,15 @@ function envFile(path: string): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+/** The port a service container serves /metrics and its health checks on, as the service reads LM_METRICS_PORT. */
+const metricsPortOf = (env: Environment) => loadServiceConfig(definitionOf(serviceOf(env)), env).common.metricsPort;
+
+const compose = () => parse(read('docker-compose.yml'), { merge: true });
+
 /** The environment of each Compose service built from infra/Dockerfile, by service name. */
 function composeEnvironments(): Record<string, Record<string, string>> {
-  const compose = parse(read('docker-compose.yml'), { merge: true });
   const environments: Record<string, Record<string, string>> = {};
-  for (const [name, service] of Object.entries<any>(compose.services)) {
+  for (const [name, service] of Object.entries<any>(compose().services)) {
     if (service.build?.dockerfile !== 'infra/Dockerfile') continue;
     const files: string[] = [service.env_file ?? []].flat();
     const env: Record<string, string> = { ...imageEnvironment() };
@@ -98,6 +102,10 @@ interface KubernetesContainer {
   secrets: Record<string, string>;
   ports: number[];
   probes: any[];
+  readinessProbe?: any;
+  livenessProbe?: any;
+  /** The pod template's annotations. */
+  annotations: Record<string, string>;
 }
 
 const kustomizationText = read('infra/k8s/kustomization.yaml');
@@ -138,6 +146,9 @@ function kubernetesContainers(): KubernetesContainer[] {
           secrets,
           ports: (container.ports ?? []).map((port: any) => port.containerPort),
           probes: [container.readinessProbe, container.livenessProbe, container.startupProbe].filter(Boolean),
+          readinessProbe: container.readinessProbe,
+          livenessProbe: container.livenessProbe,
+          annotations: workload.spec.template.metadata?.annotations ?? {},
         };
       }),
     );
@@ -181,6 +192,17 @@ describe('docker-compose.yml', () => {
     expect(() => startConfiguration(env)).not.toThrow();
   });
 
+  it.each(Object.keys(SERVICES))(
+    'health-checks %s on the readiness of its metrics port, and starts the gateway once it is healthy',
+    (service) => {
+      const port = metricsPortOf(environments[service]);
+      expect(port, `${service} sets no LM_METRICS_PORT`).toBeDefined();
+      const { healthcheck } = compose().services[service];
+      expect([healthcheck?.test].flat().join(' ')).toContain(`http://127.0.0.1:${port}/health/ready`);
+      expect(compose().services.gateway.depends_on[service]).toEqual({ condition: 'service_healthy' });
+    },
+  );
+
   it('gives grants a development master key from an env file that says it is one, not the public one production refuses', () => {
     expect(read('infra/development.env')).toMatch(/^# development only: never use in production/);
     expect(environments.grants.LM_MASTER_KEY).toBe(envFile('infra/development.env').LM_MASTER_KEY);
@@ -216,6 +238,23 @@ describe('infra/k8s', () => {
       'create secret generic lm-master-key --from-literal=LM_MASTER_KEY=$(openssl rand -base64 32)',
     );
   });
+
+  it.each(Object.keys(SERVICES))(
+    'probes %s on its metrics port: ready on /health/ready, live on /health/live, scraped there',
+    (service) => {
+      const container = containers.find((candidate) => candidate.env.SERVICE === service)!;
+      const port = metricsPortOf(deployedEnvironment(container));
+      expect(port, `${service} sets no LM_METRICS_PORT`).toBeDefined();
+      expect(container.ports).toContain(port);
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port });
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port });
+      expect(container.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(port),
+        'prometheus.io/path': '/metrics',
+      });
+    },
+  );
 
   it('probes only what a container serves: the gateway is ready when GET /health says so', () => {
     for (const container of kubernetesContainers()) {
