@@ -13,8 +13,9 @@ const HANDLED = new Set<string>(USAGE_EVENT_TYPES);
  * Follows licensing's events (durable consumer 'reporting-usage-metrics'): keeps each license
  * configuration's usage and writes its gauges at every change, stamped with the event's recording
  * time, and the hourly points of the hours the previous usage held. Everything it writes follows
- * from the events alone, so replaying them rebuilds the same points; the chassis applies each
- * event once (its ledger row is written in the same transaction).
+ * from the events alone, so replaying them rebuilds the same points. The chassis applies each
+ * event once (its ledger row is written in the same transaction); the stream version kept with the
+ * usage, and the samples keyed by event, make a second delivery harmless besides.
  */
 @Injectable()
 export class UsageMetricsConsumer implements EventConsumer {
@@ -28,6 +29,7 @@ export class UsageMetricsConsumer implements EventConsumer {
       .where('stream_name', '=', event.streamName)
       .forUpdate()
       .executeTakeFirst();
+    if (row && row.stream_version >= event.streamVersion) return;
     let sampledThrough = row?.sampled_through ?? at;
     if (row && !row.usage.deleted && at > row.sampled_through) {
       // The usage before this event held until just before it.
@@ -40,6 +42,7 @@ export class UsageMetricsConsumer implements EventConsumer {
     await writeSamples(trx, usage, at, `event:${event.eventId}`);
     const values = {
       account_id: usage.accountId,
+      stream_version: event.streamVersion,
       usage: JSON.stringify(usage),
       changed_at: at,
       sampled_through: sampledThrough,

@@ -10,6 +10,8 @@ export interface UsageConfigurationsTable {
   /** Licensing's stream of the configuration (its events carry no ARN after the first). */
   stream_name: string;
   account_id: string;
+  /** The version of the stream's last event applied: an event at or below it was applied already. */
+  stream_version: number;
   usage: Json<ConfigurationUsage>;
   /** When it last changed, and the last whole hour sampled: hourly points are due after both. */
   changed_at: Timestamp;

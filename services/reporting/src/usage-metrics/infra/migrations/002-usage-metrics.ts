@@ -7,6 +7,7 @@ export const usageMetricsViews: Migration = {
       .createTable('usage_configurations')
       .addColumn('stream_name', 'text', (c) => c.primaryKey())
       .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('stream_version', 'integer', (c) => c.notNull())
       .addColumn('usage', 'jsonb', (c) => c.notNull())
       .addColumn('changed_at', 'timestamptz', (c) => c.notNull())
       .addColumn('sampled_through', 'timestamptz', (c) => c.notNull())
