@@ -45,7 +45,7 @@ export async function runService(module: DynamicModule): Promise<void> {
     // Filled once the service has built its registry.
     const metrics: { registry?: Registry } = {};
     // Before the dependencies are awaited: liveness answers while start-up waits for them.
-    const observability = await serveObservability(common, () => metrics.registry, readiness);
+    const observability = await serveObservability(common, () => metrics.registry, readiness, logger);
     const check = { service: definition.name, timeoutMs: common.startupTimeoutMs };
     await assertDependenciesAnswer([
       checkPostgres(check, common.databaseUrl, databaseVariableOf(definition.name, process.env)),
@@ -105,14 +105,13 @@ async function serveObservability(
   common: CommonConfig,
   registry: () => Registry | undefined,
   readiness: ServiceReadiness,
+  logger: Logger,
 ): Promise<ObservabilityServer | undefined> {
-  if (common.metricsPort === undefined) return undefined;
-  return startObservabilityServer({
-    host: common.metricsHost,
-    port: common.metricsPort,
-    registry,
-    readiness: () => readiness.report(),
-  });
+  const { metricsHost: host, metricsPort: port } = common;
+  if (port === undefined) return undefined;
+  const server = await startObservabilityServer({ host, port, registry, readiness: () => readiness.report() });
+  logger.log(`metrics and health checks on http://${host}:${port} (/metrics, /health/live, /health/ready)`);
+  return server;
 }
 
 /** For integration tests: the database and event store a module of defineService opens, configured by `env`. */
