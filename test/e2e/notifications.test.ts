@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateLicenseCommand,
   CreateLicenseConfigurationCommand,
   CreateLicenseManagerReportGeneratorCommand,
   LicenseManagerClient,
@@ -192,6 +194,36 @@ describe('notifications (reporting service)', () => {
       () => attempted.some((a) => a.messageId === notice.body.MessageId && a.outcome === 'DELIVERED'),
       'the NotificationDeliveryAttempted event',
     );
+  });
+
+  it("notifies a seller-issued licence's issuer at the threshold its Validity.End has passed", async () => {
+    const now = Date.now();
+    const { LicenseArn } = await client.send(
+      new CreateLicenseCommand({
+        LicenseName: 'Analytics Pro',
+        ProductName: 'Analytics',
+        ProductSKU: 'analytics-pro',
+        Issuer: { Name: 'ExampleSoft' },
+        HomeRegion: system.region,
+        Validity: {
+          Begin: new Date(now - DAY_S * 1000).toISOString(),
+          End: new Date(now + 59.5 * DAY_S * 1000).toISOString(),
+        },
+        Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10 }],
+        Beneficiary: 'customer-42',
+        ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+        ClientToken: randomUUID(),
+      }),
+    );
+    await receiver.waitFor(() => receiver.about(LicenseArn!).length > 0, 'the licence expiry notice');
+    await sleep(1000);
+    expect(receiver.about(LicenseArn!)).toHaveLength(1);
+    expect(receiver.about(LicenseArn!)[0].body.Subject).toBe('License Analytics Pro expires in 60 days');
+    expect(receiver.about(LicenseArn!)[0].message).toMatchObject({
+      'detail-type': 'License Expiry',
+      account: OWNER,
+      detail: { licenseArn: LicenseArn, licenseName: 'Analytics Pro', thresholdDays: 60, daysLeft: 60 },
+    });
   });
 
   it('notifies a soft limit passed through real associations', async () => {
