@@ -135,8 +135,10 @@ describe('usage metrics from licensing events, with a manual clock', () => {
     ).toEqual([]);
   });
 
+  let original: Record<string, unknown>[];
+
   it('rebuilds exactly the same points when the events are replayed, however the sweeps fell', async () => {
-    const original = await points();
+    original = await points();
     expect(original.length).toBeGreaterThan(0);
     await reset();
     clock.set(at('10:00:00'));
@@ -146,6 +148,19 @@ describe('usage metrics from licensing events, with a manual clock', () => {
     expect(await points()).toEqual(original);
     // A redelivered event adds nothing (the chassis' ledger aside, its samples are keyed by event).
     await apply({ ...SCENARIO[1] });
+    expect(await points()).toEqual(original);
+  });
+
+  it('corrects the hourly points a sweep wrote before a late event arrived', async () => {
+    await reset();
+    clock.set(at('10:00:00'));
+    for (const event of SCENARIO.slice(0, 3)) await apply(event);
+    // The consumer is behind: the sweep samples 11:00 to 14:00 before the 13:30 event is applied.
+    clock.set(at('14:10:00'));
+    await sweep.sweep();
+    for (const event of SCENARIO.slice(3)) await apply(event);
+    clock.set(at('16:05:00'));
+    await sweep.sweep();
     expect(await points()).toEqual(original);
   });
 

@@ -4,7 +4,7 @@ import type { EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import { evolveUsage, USAGE_EVENT_TYPES } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
-import { writeHourlySamples, writeSamples } from './usage-samples';
+import { deleteHourlySamples, writeHourlySamples, writeSamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 const HANDLED = new Set<string>(USAGE_EVENT_TYPES);
@@ -40,6 +40,12 @@ export class UsageMetricsConsumer implements EventConsumer {
     const usage = evolveUsage(row?.usage, event);
     if (!usage) return;
     await writeSamples(trx, usage, at, `event:${event.eventId}`);
+    if (at < sampledThrough) {
+      // The sweep sampled hours after this event before it arrived (the consumer was behind):
+      // those hours had this usage, as a replay would write them.
+      await deleteHourlySamples(trx, event.streamName, at);
+      await writeHourlySamples(trx, event.streamName, usage, at, sampledThrough);
+    }
     const values = {
       account_id: usage.accountId,
       stream_version: event.streamVersion,

@@ -49,3 +49,13 @@ export async function writeHourlySamples(
     await writeSamples(db, usage, hour, `hourly:${streamName}:${hour.toISOString()}`);
   }
 }
+
+/** Removes a configuration's hourly data points after an instant (to write them again with a later-known usage). */
+export async function deleteHourlySamples(db: Db, streamName: string, after: Date): Promise<void> {
+  await db
+    .withSchema(REPORTING_SCHEMA)
+    .deleteFrom('metric_points')
+    .where('source', 'like', `hourly:${streamName.replace(/[\\%_]/g, '\\$&')}:%`)
+    .where('timestamp', '>', after)
+    .execute();
+}
