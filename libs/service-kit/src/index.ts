@@ -13,6 +13,7 @@ export * from './observability';
 export * from './operation-exception.filter';
 export * from './operations';
 export * from './pagination';
+export * from './request-hash';
 export * from './run-service';
 export * from './scheduler';
 export type * from './service-definition';

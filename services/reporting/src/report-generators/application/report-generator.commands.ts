@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, DATABASE, EVENT_STORE, REGION, type Clock } from '@lm/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, REGION, type Clock, requestHash } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { newReportGeneratorId, parseReportGeneratorArn, reportGeneratorArn } from '../domain/arn';
 import type { ReportGeneratorCommand } from '../domain/commands';
@@ -11,7 +11,6 @@ import { definitionOf, type ReportGeneratorDefinition } from '../domain/definiti
 import { clientTokenReused, reportGeneratorNotFound, taggedGeneratorNotFound } from '../domain/errors';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { LICENSING_READS, type LicensingReads } from './licensing-reads';
-import { requestHash } from './request-hash';
 import type { ReportGeneratorViews } from './report-generator.views';
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
