@@ -1,4 +1,5 @@
 import type { ViewMigrations } from '@lm/service-kit';
+import { alarmsViews } from './alarms/infra/migrations/005-alarms';
 import { auditTrailViews } from './audit-trail/infra/migrations/003-audit-trail';
 import { notificationsViews } from './notifications/infra/migrations/004-notifications';
 import { reportGeneratorsViews } from './report-generators/infra/migrations/001-report-generators';
@@ -13,4 +14,5 @@ export const reportingMigrations: ViewMigrations = {
   '002-usage-metrics': usageMetricsViews,
   '003-audit-trail': auditTrailViews,
   '004-notifications': notificationsViews,
+  '005-alarms': alarmsViews,
 };

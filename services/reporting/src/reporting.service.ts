@@ -1,5 +1,10 @@
 import { eventSubject } from '@lm/messaging';
 import { defineService } from '@lm/service-kit';
+import { AlarmActionsConsumer } from './alarms/application/alarm-actions.consumer';
+import { AlarmEvaluationSweep } from './alarms/application/alarm-evaluation.sweep';
+import { alarmQuotaGuard } from './alarms/application/alarm-quota.guard';
+import { alarmsProjection } from './alarms/application/alarm.projection';
+import { AlarmsModule, alarmsSettings } from './alarms/alarms.module';
 import { AUDIT_RETENTION_SWEEP_MS, AuditRetentionSweep } from './audit-trail/application/audit-retention.sweep';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { ExpiryNoticesSweep } from './notifications/application/expiry-notices.sweep';
@@ -27,9 +32,9 @@ export const ReportingService = defineService({
   name: 'reporting',
   schema: REPORTING_SCHEMA,
   migrations: reportingMigrations,
-  config: { ...reportGeneratorsSettings, ...notificationsSettings },
-  projections: [reportGeneratorsProjection],
-  guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota)],
+  config: { ...reportGeneratorsSettings, ...notificationsSettings, ...alarmsSettings },
+  projections: [reportGeneratorsProjection, alarmsProjection],
+  guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota), alarmQuotaGuard(config.alarmQuota)],
   consumers: [
     { durableName: 'reporting-usage-metrics', subject: eventSubject('licensing', '>'), handler: UsageMetricsConsumer },
     {
@@ -47,6 +52,11 @@ export const ReportingService = defineService({
       subject: eventSubject('reporting', 'ReportRunFailed'),
       handler: ReportFailuresConsumer,
     },
+    {
+      durableName: 'reporting-alarm-actions',
+      subject: eventSubject('reporting', 'AlarmStateChanged'),
+      handler: AlarmActionsConsumer,
+    },
   ],
   schedules: [
     { task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs },
@@ -54,6 +64,7 @@ export const ReportingService = defineService({
     { task: AuditRetentionSweep, intervalMs: () => AUDIT_RETENTION_SWEEP_MS },
     { task: ExpiryNoticesSweep, intervalMs: (config) => config.notificationSweepMs },
     { task: NotificationDeliverySweep, intervalMs: (config) => config.snsDeliverySweepMs },
+    { task: AlarmEvaluationSweep, intervalMs: (config) => config.alarmEvaluationMs },
   ],
-  imports: [ReportGeneratorsModule, UsageMetricsModule, AuditTrailModule, NotificationsModule],
+  imports: [ReportGeneratorsModule, UsageMetricsModule, AuditTrailModule, NotificationsModule, AlarmsModule],
 });

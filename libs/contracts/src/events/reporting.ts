@@ -14,4 +14,10 @@ export const REPORTING_EVENT_VERSIONS = {
   ReportRunFailed: 1,
   // Notifications: each attempt to deliver one to a subscriber, with its outcome
   NotificationDeliveryAttempted: 1,
+  // Alarms (CloudWatch's metric alarms on the usage metrics)
+  AlarmConfigured: 1,
+  AlarmDeleted: 1,
+  AlarmActionsEnabled: 1,
+  AlarmActionsDisabled: 1,
+  AlarmStateChanged: 1,
 } as const;

@@ -10,8 +10,8 @@ export interface Notification {
   topicArn: string;
   /** At most 100 characters, as SNS allows. */
   subject: string;
-  /** The Message, sent as its JSON text. */
-  message: NotificationMessage;
+  /** The Message, sent as its JSON text (CloudWatch alarms send their own alarm notification document). */
+  message: NotificationMessage | Record<string, unknown>;
   publishedAt: Date;
 }
 
