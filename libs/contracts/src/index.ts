@@ -4,6 +4,7 @@ export * from './operation-owners';
 export * from './operation-request';
 export * from './service-health';
 export * from './service-metrics';
+export * from './tag-rules';
 export * from './events/domain-event-message';
 export * from './events/catalogue';
 export * from './events/discovery';

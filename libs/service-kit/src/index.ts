@@ -19,5 +19,6 @@ export * from './scheduler';
 export type * from './service-definition';
 export { type ServiceStorage } from './service-storage';
 export * from './startup-checks';
+export * from './tag-operations.controller';
 export * from './tokens';
 export * from './view-migrations';

@@ -6,16 +6,15 @@ import { requestHash } from '../src/request-hash';
 // sent after an upgrade must still hash to the same value or it would be refused as a conflict.
 describe('requestHash', () => {
   it('gives the hash stored before the move for a CreateGrant request', () => {
-    expect(
-      requestHash({
-        ClientToken: 'abc',
-        GrantName: 'g',
-        LicenseArn: 'arn:aws:license-manager::111122223333:license:l-1',
-        Principals: ['arn:aws:iam::444455556666:root'],
-        HomeRegion: 'us-east-1',
-        AllowedOperations: ['CheckoutLicense', 'ListPurchasedLicenses'],
-      }),
-    ).toBe('874f213a56c901e0998a70143a5d0f2b9a40e418ae2fb08881afc5289d59364a');
+    const createGrant = {
+      ClientToken: 'abc',
+      GrantName: 'g',
+      LicenseArn: 'arn:aws:license-manager::111122223333:license:l-1',
+      Principals: ['arn:aws:iam::444455556666:root'],
+      HomeRegion: 'us-east-1',
+      AllowedOperations: ['CheckoutLicense', 'ListPurchasedLicenses'],
+    };
+    expect(requestHash(createGrant)).toBe('874f213a56c901e0998a70143a5d0f2b9a40e418ae2fb08881afc5289d59364a');
   });
 
   it('ignores key order, undefined members and the ClientToken itself', () => {

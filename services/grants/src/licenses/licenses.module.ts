@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { milliseconds } from '@lm/service-kit';
+import { milliseconds, tagOperationsController } from '@lm/service-kit';
 import { GrantsModule } from '../grants/grants.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { LicenceAndGrantTags } from './application/licence-and-grant-tags';
 import { LicenseExpirySweep } from './application/license-expiry.sweep';
 import { LicenseCommands } from './application/license.commands';
 import { LicenseQueries } from './application/license.queries';
 import { LicensesController } from './infra/licenses.controller';
-import { TagsController } from './infra/tags.controller';
 
 /** The licences slice's settings, read with every other slice's when the service starts. */
 export const licensesSettings = {
@@ -20,7 +20,7 @@ export const licensesSettings = {
  */
 @Module({
   imports: [GrantsModule, SigningKeysModule],
-  controllers: [LicensesController, TagsController],
-  providers: [LicenseCommands, LicenseQueries, LicenseExpirySweep],
+  controllers: [LicensesController, tagOperationsController('grants', LicenceAndGrantTags, LicenceAndGrantTags)],
+  providers: [LicenseCommands, LicenseQueries, LicenseExpirySweep, LicenceAndGrantTags],
 })
 export class LicensesModule {}

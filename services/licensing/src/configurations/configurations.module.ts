@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
+import { tagOperationsController } from '@lm/service-kit';
 import { SettingsModule } from '../settings/settings.module';
 import { ConfigurationSharing } from './application/configuration-sharing.queries';
 import { LicenseConfigurationCommands } from './application/license-configuration.commands';
 import { LicenseConfigurationQueries } from './application/license-configuration.queries';
 import { LicenseConfigurationsController } from './infra/license-configurations.controller';
-import { TagsController } from './infra/tags.controller';
 
 /**
  * License configurations: their rules and product information, tags, the quota per account and
@@ -13,7 +13,10 @@ import { TagsController } from './infra/tags.controller';
  */
 @Module({
   imports: [SettingsModule],
-  controllers: [LicenseConfigurationsController, TagsController],
+  controllers: [
+    LicenseConfigurationsController,
+    tagOperationsController('licensing', LicenseConfigurationCommands, LicenseConfigurationQueries),
+  ],
   providers: [LicenseConfigurationCommands, LicenseConfigurationQueries, ConfigurationSharing],
   exports: [LicenseConfigurationQueries, ConfigurationSharing],
 })

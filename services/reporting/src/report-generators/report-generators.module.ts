@@ -6,6 +6,7 @@ import {
   milliseconds,
   positiveInteger,
   setting,
+  tagOperationsController,
   text,
 } from '@lm/service-kit';
 import { LICENSING_READS } from './application/licensing-reads';
@@ -58,7 +59,10 @@ function reportDestination(config: ReportGeneratorsConfig): ReportDestination {
  * tags, and the schedule that runs them and writes their CSV reports to S3 or a directory.
  */
 @Module({
-  controllers: [ReportGeneratorsController],
+  controllers: [
+    ReportGeneratorsController,
+    tagOperationsController('reporting', ReportGeneratorCommands, ReportGeneratorQueries),
+  ],
   providers: [
     ReportGeneratorCommands,
     ReportGeneratorQueries,

@@ -1,8 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
 import { clientTokenReused, redirectToHomeRegion, staleVersion } from '../../licenses/domain/errors';
-import { notAuthorized, resourceNotFound, validation } from '@lm/contracts';
-import { withTags } from '../../licenses/domain/tags';
+import { notAuthorized, resourceNotFound, validation, withTags } from '@lm/contracts';
 import type { GrantCommand } from './commands';
 import type { GrantEvent } from './events';
 import {

@@ -1,5 +1,5 @@
+import { withoutTags, withTags } from '@lm/contracts';
 import type { LicenseManager } from '@lm/api-model';
-import { withoutTags, withTags } from '../../licenses/domain/tags';
 import type { GrantEvent } from './events';
 import type { GrantPrincipal } from './principal';
 

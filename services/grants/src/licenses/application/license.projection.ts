@@ -1,8 +1,8 @@
+import { withoutTags, withTags } from '@lm/contracts';
 import type { LicenseManager } from '@lm/api-model';
 import { defineProjection } from '@lm/event-store';
 import { sql, type Transaction, type UpdateObject } from 'kysely';
 import { parseLicenseArn } from '../domain/arn';
-import { withoutTags, withTags } from '../domain/tags';
 import { LICENSE_EVENT_TYPES, type LicenseDocument, type LicenseEvent } from '../domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { LicenseViews } from './license.views';

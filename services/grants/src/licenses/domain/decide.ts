@@ -2,7 +2,7 @@ import type { Decider } from '@lm/event-store';
 import type { LicenseManager } from '@lm/api-model';
 import type { LicenseCommand } from './commands';
 import { clientTokenReused, licenseNotFound, redirectToHomeRegion, staleVersion } from './errors';
-import { validation } from '@lm/contracts';
+import { validation, withTags } from '@lm/contracts';
 import type { LicenseDocument, LicenseEvent } from './events';
 import {
   currentLicense,
@@ -13,7 +13,6 @@ import {
   type LicenseState,
 } from './license';
 import { renewalFrequency, renewedEnd } from './renewal';
-import { withTags } from './tags';
 import { assertConsumptionConfiguration, assertEntitlements, assertText, assertValidity } from './license-definition';
 
 /** LicenseName: the console's limit (the API has none). */

@@ -1,6 +1,6 @@
+import { withoutTags, withTags } from '@lm/contracts';
 import type { LicenseManager } from '@lm/api-model';
 import type { LicenseDocument, LicenseEvent } from './events';
-import { withoutTags, withTags } from './tags';
 
 export interface LicenseAggregate {
   arn: string;

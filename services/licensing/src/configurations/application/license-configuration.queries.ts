@@ -87,7 +87,7 @@ export class LicenseConfigurationQueries {
     return this.listOf(caller, organization.memberAccountIds ?? [caller.accountId], input);
   }
 
-  async listTags(caller: Caller, arn: string): Promise<LicenseManager.ListTagsForResourceResponse> {
+  async tags(caller: Caller, arn: string): Promise<LicenseManager.ListTagsForResourceResponse> {
     return { Tags: toTagList((await this.owned(caller, arn)).tags) };
   }
 

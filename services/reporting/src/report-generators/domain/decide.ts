@@ -1,5 +1,5 @@
 import type { Decider } from '@lm/event-store';
-import { validation } from '@lm/contracts';
+import { validation, withTags } from '@lm/contracts';
 import type { ReportGeneratorCommand } from './commands';
 import { clientTokenReused, reportGeneratorNotFound, taggedGeneratorNotFound } from './errors';
 import type { ReportGeneratorEvent } from './events';
@@ -10,7 +10,9 @@ import {
   type ReportGeneratorState,
 } from './report-generator';
 import { nextRunAfter, retryAfterFailure } from './schedule';
-import { withTags } from './tags';
+
+/** How the refusal of a 51st tag names the resource. */
+const GENERATOR = 'A report generator';
 
 /** The caller's live generator; anyone else is told it does not exist. */
 function ownGenerator(
@@ -36,7 +38,7 @@ export function decideReportGenerator(
   switch (command.type) {
     case 'CreateReportGenerator': {
       if (state.status !== 'absent') throw validation(`Report generator ${command.arn} already exists.`);
-      withTags([], command.tags);
+      withTags([], command.tags, GENERATOR);
       const now = command.now.toISOString();
       const { arn, accountId, region, definition, tags, clientToken, requestHash } = command;
       return [
@@ -70,7 +72,7 @@ export function decideReportGenerator(
     }
     case 'TagReportGenerator': {
       const generator = ownGenerator(state, command, taggedGeneratorNotFound);
-      withTags(generator.tags, command.tags);
+      withTags(generator.tags, command.tags, GENERATOR);
       return [{ type: 'ReportGeneratorTagged', data: { arn: generator.arn, tags: command.tags } }];
     }
     case 'UntagReportGenerator': {

@@ -1,7 +1,7 @@
+import { withoutTags, withTags } from '@lm/contracts';
 import type { LicenseManager } from '@lm/api-model';
 import type { ReportGeneratorDefinition } from './definition';
 import type { ReportGeneratorEvent } from './events';
-import { withoutTags, withTags } from './tags';
 
 /** The last run that ended, as GetLicenseManagerReportGenerator tells it. */
 export interface LastRun {

@@ -6,7 +6,7 @@ import { ReportGeneratorQueries } from '../application/report-generator.queries'
 
 const { subject } = operations('reporting');
 
-/** The report-generator operations, and the tag operations the gateway sends here for report-generator ARNs. */
+/** The report-generator operations (their tags are served by the chassis's tag operations controller). */
 @Controller()
 export class ReportGeneratorsController {
   constructor(
@@ -39,22 +39,5 @@ export class ReportGeneratorsController {
   async delete(@Payload() { caller, input }: Request<'DeleteLicenseManagerReportGenerator'>) {
     await this.commands.delete(caller, input.LicenseManagerReportGeneratorArn);
     return {};
-  }
-
-  @MessagePattern(subject('TagResource'))
-  async tag(@Payload() { caller, input }: Request<'TagResource'>) {
-    await this.commands.tag(caller, input.ResourceArn, input.Tags);
-    return {};
-  }
-
-  @MessagePattern(subject('UntagResource'))
-  async untag(@Payload() { caller, input }: Request<'UntagResource'>) {
-    await this.commands.untag(caller, input.ResourceArn, input.TagKeys);
-    return {};
-  }
-
-  @MessagePattern(subject('ListTagsForResource'))
-  listTags(@Payload() { caller, input }: Request<'ListTagsForResource'>) {
-    return this.queries.tags(caller, input.ResourceArn);
   }
 }
