@@ -388,6 +388,22 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
     ).toEqual(['SerializationException', 400]);
   });
 
+  it('shows the same gauges on the gateway /metrics, labelled with the dimensions', async () => {
+    const text = await (await fetch(`${system.endpoint}/metrics`)).text();
+    const series = (name: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`) && line.includes(`license_configuration_arn="${sqlServer}"`))
+        .map((line) => [
+          line.includes(`account_id="${OWNER}"`),
+          line.includes('license_configuration_type="vCPU"'),
+          Number(line.split(' ').pop()),
+        ]);
+    expect(series('lm_license_configuration_usage_count')).toEqual([[true, true, 8]]);
+    expect(series('lm_license_configuration_total_usage_count')).toEqual([[true, true, 48]]);
+    expect(series('lm_license_configuration_usage_percentage')[0][2]).toBeCloseTo(16.667, 3);
+  });
+
   it('rebuilds exactly the same data points when the events are replayed from the beginning', async () => {
     const db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
@@ -416,5 +432,48 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
     } finally {
       await db.end();
     }
+  });
+  it('counts every event once when reporting is killed with SIGKILL in the middle of the stream', async () => {
+    const lm = licenseManager(system, accounts.management);
+    const fleet = (
+      await lm.send(new CreateLicenseConfigurationCommand({ Name: 'Fleet', LicenseCountingType: 'Instance' }))
+    ).LicenseConfigurationArn!;
+    const resources = await reportResources(
+      system,
+      Array.from({ length: 24 }, () => instance(2)),
+    );
+    const associate = async (from: number, to: number) => {
+      for (const ResourceArn of resources.slice(from, to)) {
+        await lm.send(
+          new UpdateLicenseSpecificationsForResourceCommand({
+            ResourceArn,
+            AddLicenseSpecifications: [{ LicenseConfigurationArn: fleet }],
+          }),
+        );
+      }
+    };
+    await associate(0, 8);
+    // Killed while the next associations' events are published, and down for a while.
+    const killing = system.kill('reporting', 'SIGKILL').then(() => new Promise((r) => setTimeout(r, 1_000)));
+    await associate(8, 16);
+    await killing;
+    await system.restart('reporting');
+    await associate(16, 24);
+    const dimensions = [
+      { Name: 'LicenseConfigurationArn', Value: fleet },
+      { Name: 'LicenseConfigurationType', Value: 'Instance' },
+    ];
+    // One sample at the creation and one per association: 25, whatever was redelivered.
+    const used = await eventually(
+      () => statistics('LicenseConfigurationUsageCount', dimensions),
+      (out) => out.Datapoints?.[0]?.Maximum === 24,
+      'the usage of Fleet',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const settled = await statistics('LicenseConfigurationUsageCount', dimensions);
+    expect(settled.Datapoints).toEqual(used.Datapoints);
+    expect(used.Datapoints?.map((d) => [d.SampleCount, d.Minimum, d.Maximum, d.Sum])).toEqual([
+      [25, 0, 24, (24 * 25) / 2],
+    ]);
   });
 });

@@ -151,6 +151,17 @@ describe('usage metrics from licensing events, with a manual clock', () => {
     expect(await points()).toEqual(original);
   });
 
+  it('applies an event redelivered after later ones of its stream in stream order', async () => {
+    await reset();
+    clock.set(at('10:00:00'));
+    // A crash before the 13:30 event's ack: JetStream delivers the 15:15 one first.
+    for (const event of [SCENARIO[0], SCENARIO[1], SCENARIO[2], SCENARIO[4], SCENARIO[3]]) await apply(event);
+    clock.set(at('16:05:00'));
+    await sweep.sweep();
+    expect(await points()).toEqual(original);
+    expect((await sql`select * from reporting.usage_pending_events`.execute(storage.db)).rows).toEqual([]);
+  });
+
   it('corrects the hourly points a sweep wrote before a late event arrived', async () => {
     await reset();
     clock.set(at('10:00:00'));

@@ -2,56 +2,79 @@ import { Injectable } from '@nestjs/common';
 import type { DomainEventMessage } from '@lm/contracts';
 import type { EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
-import { evolveUsage, USAGE_EVENT_TYPES } from '../domain/configuration-usage';
+import { CONFIGURATION_EVENT_TYPES, evolveUsage, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { deleteHourlySamples, writeHourlySamples, writeSamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
-const HANDLED = new Set<string>(USAGE_EVENT_TYPES);
+const FOLLOWED = new Set<string>(CONFIGURATION_EVENT_TYPES);
+
+/** A configuration's stream as far as it was applied. */
+interface Followed {
+  version: number;
+  usage?: ConfigurationUsage;
+  changedAt?: Date;
+  sampledThrough?: Date;
+}
 
 /**
  * Follows licensing's events (durable consumer 'reporting-usage-metrics'): keeps each license
  * configuration's usage and writes its gauges at every change, stamped with the event's recording
  * time, and the hourly points of the hours the previous usage held. Everything it writes follows
- * from the events alone, so replaying them rebuilds the same points. The chassis applies each
- * event once (its ledger row is written in the same transaction); the stream version kept with the
- * usage, and the samples keyed by event, make a second delivery harmless besides.
+ * from the events alone, so replaying them rebuilds the same points.
+ *
+ * Each stream is applied in its order: JetStream redelivers an event the crashed process had not
+ * acknowledged only after later ones, so an event ahead of its stream waits (usage_pending_events)
+ * until the one before it is applied. The chassis applies each event once (its ledger row is
+ * written in the same transaction), and an event at or below the version applied is skipped too.
  */
 @Injectable()
 export class UsageMetricsConsumer implements EventConsumer {
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    if (event.service !== 'licensing' || !HANDLED.has(event.type)) return;
-    const db = (trx as Transaction<UsageMetricsViews>).withSchema(REPORTING_SCHEMA);
-    const at = new Date(event.recordedAt);
+    if (event.service !== 'licensing' || !FOLLOWED.has(event.type)) return;
+    const tx = trx as Transaction<UsageMetricsViews>;
+    const db = tx.withSchema(REPORTING_SCHEMA);
     const row = await db
       .selectFrom('usage_configurations')
       .selectAll()
       .where('stream_name', '=', event.streamName)
       .forUpdate()
       .executeTakeFirst();
-    if (row && row.stream_version >= event.streamVersion) return;
-    let sampledThrough = row?.sampled_through ?? at;
-    if (row && !row.usage.deleted && at > row.sampled_through) {
-      // The usage before this event held until just before it.
-      const justBefore = new Date(at.getTime() - 1);
-      await writeHourlySamples(trx, event.streamName, row.usage, row.sampled_through, justBefore);
-      sampledThrough = justBefore;
+    let stream: Followed = row
+      ? {
+          version: row.stream_version,
+          usage: row.usage,
+          changedAt: row.changed_at,
+          sampledThrough: row.sampled_through,
+        }
+      : { version: 0 };
+    if (event.streamVersion <= stream.version) return;
+    if (event.streamVersion > stream.version + 1) {
+      await db
+        .insertInto('usage_pending_events')
+        .values({ stream_name: event.streamName, stream_version: event.streamVersion, event: JSON.stringify(event) })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      return;
     }
-    const usage = evolveUsage(row?.usage, event);
-    if (!usage) return;
-    await writeSamples(trx, usage, at, `event:${event.eventId}`);
-    if (at < sampledThrough) {
-      // The sweep sampled hours after this event before it arrived (the consumer was behind):
-      // those hours had this usage, as a replay would write them.
-      await deleteHourlySamples(trx, event.streamName, at);
-      await writeHourlySamples(trx, event.streamName, usage, at, sampledThrough);
+    stream = await apply(tx, stream, event);
+    for (;;) {
+      const waiting = await db
+        .deleteFrom('usage_pending_events')
+        .where('stream_name', '=', event.streamName)
+        .where('stream_version', '=', stream.version + 1)
+        .returning('event')
+        .executeTakeFirst();
+      if (!waiting) break;
+      stream = await apply(tx, stream, waiting.event);
     }
+    if (!stream.usage) return;
     const values = {
-      account_id: usage.accountId,
-      stream_version: event.streamVersion,
-      usage: JSON.stringify(usage),
-      changed_at: at,
-      sampled_through: sampledThrough,
+      account_id: stream.usage.accountId,
+      stream_version: stream.version,
+      usage: JSON.stringify(stream.usage),
+      changed_at: stream.changedAt!,
+      sampled_through: stream.sampledThrough!,
     };
     await db
       .insertInto('usage_configurations')
@@ -59,4 +82,30 @@ export class UsageMetricsConsumer implements EventConsumer {
       .onConflict((oc) => oc.column('stream_name').doUpdateSet(values))
       .execute();
   }
+}
+
+/** One event, the next of its stream: the hours the usage held before it, then its own samples. */
+async function apply(
+  trx: Transaction<UsageMetricsViews>,
+  stream: Followed,
+  event: DomainEventMessage,
+): Promise<Followed> {
+  const at = new Date(event.recordedAt);
+  let sampledThrough = stream.sampledThrough ?? at;
+  if (stream.usage && !stream.usage.deleted && at > sampledThrough) {
+    // The usage before this event held until just before it.
+    const justBefore = new Date(at.getTime() - 1);
+    await writeHourlySamples(trx, event.streamName, stream.usage, sampledThrough, justBefore);
+    sampledThrough = justBefore;
+  }
+  const usage = evolveUsage(stream.usage, event);
+  if (!usage) return { ...stream, version: event.streamVersion, sampledThrough };
+  await writeSamples(trx, usage, at, `event:${event.eventId}`);
+  if (at < sampledThrough) {
+    // The sweep sampled hours after this event before it arrived (the consumer was behind):
+    // those hours had this usage, as a replay would write them.
+    await deleteHourlySamples(trx, event.streamName, at);
+    await writeHourlySamples(trx, event.streamName, usage, at, sampledThrough);
+  }
+  return { version: event.streamVersion, usage, changedAt: at, sampledThrough };
 }

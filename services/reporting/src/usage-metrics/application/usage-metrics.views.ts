@@ -1,3 +1,4 @@
+import type { DomainEventMessage } from '@lm/contracts';
 import type { ColumnType, Generated } from 'kysely';
 import type { ConfigurationUsage } from '../domain/configuration-usage';
 import type { Dimension } from '../domain/usage-metrics';
@@ -40,7 +41,15 @@ export interface MetricPointsTable {
   source: string | null;
 }
 
+/** An event of a configuration's stream that came before the one preceding it: applied once that one is. */
+export interface UsagePendingEventsTable {
+  stream_name: string;
+  stream_version: number;
+  event: Json<DomainEventMessage>;
+}
+
 export interface UsageMetricsViews {
   usage_configurations: UsageConfigurationsTable;
+  usage_pending_events: UsagePendingEventsTable;
   metric_points: MetricPointsTable;
 }

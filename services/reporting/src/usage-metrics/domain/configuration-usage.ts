@@ -17,6 +17,24 @@ export interface ConfigurationUsage {
   deleted: boolean;
 }
 
+/**
+ * Every event of a license configuration's stream in licensing (its versions are contiguous):
+ * followed in stream order, though only some change the usage (USAGE_EVENT_TYPES).
+ */
+export const CONFIGURATION_EVENT_TYPES = [
+  'LicenseConfigurationCreated',
+  'LicenseConfigurationUpdated',
+  'LicenseConfigurationTagged',
+  'LicenseConfigurationUntagged',
+  'LicenseConfigurationDeleted',
+  'ResourceAssociated',
+  'ResourceDisassociated',
+  'AssociationConsumptionChanged',
+  'AffinityHoldStarted',
+  'LicenseOperationFailed',
+  'LicenseCountExceeded',
+] as const;
+
 /** The licensing events that change a configuration's usage (the others leave it as it is). */
 export const USAGE_EVENT_TYPES = [
   'LicenseConfigurationCreated',

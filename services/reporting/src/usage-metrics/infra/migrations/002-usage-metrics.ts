@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-/** The usage metrics' views: each configuration's usage, and the data points made from it. */
+/** The usage metrics' views: each configuration's usage, events waiting for an earlier one, and the data points. */
 export const usageMetricsViews: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
@@ -11,6 +11,14 @@ export const usageMetricsViews: Migration = {
       .addColumn('usage', 'jsonb', (c) => c.notNull())
       .addColumn('changed_at', 'timestamptz', (c) => c.notNull())
       .addColumn('sampled_through', 'timestamptz', (c) => c.notNull())
+      .execute();
+    // Events that arrived before an earlier one of their stream (a redelivery after a crash comes late).
+    await db.schema
+      .createTable('usage_pending_events')
+      .addColumn('stream_name', 'text', (c) => c.notNull())
+      .addColumn('stream_version', 'integer', (c) => c.notNull())
+      .addColumn('event', 'jsonb', (c) => c.notNull())
+      .addPrimaryKeyConstraint('usage_pending_events_pk', ['stream_name', 'stream_version'])
       .execute();
     await db.schema
       .createTable('metric_points')
