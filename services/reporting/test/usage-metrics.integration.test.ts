@@ -185,6 +185,59 @@ describe('usage metrics from licensing events, with a manual clock', () => {
     expect(text).toContain(`lm_license_configuration_usage_percentage{${labels}} 50`);
   });
 
+  it('pages GetMetricData by MaxDatapoints, newest first, and lists metrics by filter', async () => {
+    const caller = callerOf(OWNER);
+    const page = (NextToken?: string) =>
+      queries.getMetricData(caller, {
+        StartTime: at('10:00:00').getTime() / 1000,
+        EndTime: at('17:00:00').getTime() / 1000,
+        MaxDatapoints: 3,
+        NextToken,
+        MetricDataQueries: [
+          {
+            Id: 'peak',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWSLicenseManager/licenseUsage',
+                MetricName: 'LicenseConfigurationUsageCount',
+                Dimensions: DIMENSIONS,
+              },
+              Period: 3600,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      });
+    const values: number[] = [];
+    const statuses: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await page(token);
+      values.push(...out.MetricDataResults![0].Values!);
+      statuses.push(out.MetricDataResults![0].StatusCode!);
+      token = out.NextToken;
+    } while (token);
+    expect(values).toEqual([8, 12, 12, 12, 4, 4, 4]);
+    expect(statuses).toEqual(['PartialData', 'PartialData', 'Complete']);
+    await expect(page('not-a-token')).rejects.toMatchObject({ code: 'InvalidNextToken' });
+    const listed = await queries.listMetrics(caller, {
+      Namespace: 'AWSLicenseManager/licenseUsage',
+      Dimensions: [{ Name: 'LicenseConfigurationArn' }],
+    });
+    expect(listed.Metrics?.map((m) => m.MetricName)).toEqual([
+      'LicenseConfigurationUsageCount',
+      'LicenseConfigurationUsagePercentage',
+      'TotalLicenseConfigurationUsageCount',
+    ]);
+    expect(
+      (await queries.listMetrics(caller, { Dimensions: [{ Name: 'LicenseConfigurationType', Value: 'vCPU' }] }))
+        .Metrics,
+    ).toEqual([]);
+    await expect(queries.listMetrics(caller, { NextToken: 'x' })).rejects.toMatchObject({
+      code: 'InvalidParameterValueException',
+    });
+  });
+
   it('rolls old points up as CloudWatch keeps them, with the same statistics, and deletes them after 15 months', async () => {
     await apply(licensingEvent('LicenseConfigurationDeleted', at('16:30:00'), { ownerAccountId: OWNER }));
     const day = () => hourly('LicenseConfigurationUsageCount', at('10:00:00'), at('17:00:00'));
