@@ -233,6 +233,28 @@ describe('usage metrics from licensing events, with a manual clock', () => {
       (await queries.listMetrics(caller, { Dimensions: [{ Name: 'LicenseConfigurationType', Value: 'vCPU' }] }))
         .Metrics,
     ).toEqual([]);
+    // Another account's data is not reachable by naming it.
+    expect((await queries.listMetrics(caller, { OwningAccount: '222222222222' })).Metrics).toEqual([]);
+    const elsewhere = await queries.getMetricData(caller, {
+      StartTime: at('10:00:00').getTime() / 1000,
+      EndTime: at('17:00:00').getTime() / 1000,
+      MetricDataQueries: [
+        {
+          Id: 'theirs',
+          AccountId: '222222222222',
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWSLicenseManager/licenseUsage',
+              MetricName: 'LicenseConfigurationUsageCount',
+              Dimensions: DIMENSIONS,
+            },
+            Period: 3600,
+            Stat: 'Maximum',
+          },
+        },
+      ],
+    });
+    expect(elsewhere.MetricDataResults?.[0].Values).toEqual([]);
     await expect(queries.listMetrics(caller, { NextToken: 'x' })).rejects.toMatchObject({
       code: 'InvalidParameterValueException',
     });

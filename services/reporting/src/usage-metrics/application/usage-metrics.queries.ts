@@ -38,6 +38,8 @@ export class UsageMetricsQueries {
   /** The metrics with data, filtered by namespace, name and dimensions (a filter without a value matches any value). */
   async listMetrics(caller: Caller, input: Monitoring.ListMetricsInput): Promise<Monitoring.ListMetricsOutput> {
     const page = pageOf<{ m: string; d: string }>(caller.accountId, { NextToken: input.NextToken }, LIST_PAGE);
+    // No account is linked to another for cross-account observability: another account's metrics are not shown.
+    if (input.OwningAccount !== undefined && input.OwningAccount !== caller.accountId) return { Metrics: [] };
     let query = this.db
       .selectFrom('metric_points')
       .select(['namespace', 'metric_name', 'dimensions_key'])
@@ -136,9 +138,12 @@ export class UsageMetricsQueries {
       if (!query) throw invalidParameterValue(`The expression references ${id}, which is no MetricDataQuery's Id.`);
       if (evaluating.has(id)) throw invalidParameterValue(`The expression of ${id} depends on itself.`);
       evaluating.add(id);
-      const result = query.MetricStat
-        ? await this.statSeries(caller, query.MetricStat, start, end)
-        : await this.expressionSeries(query.Expression!, seriesOf);
+      const otherAccount = query.AccountId !== undefined && query.AccountId !== caller.accountId;
+      const result = otherAccount
+        ? new Map<number, number>()
+        : query.MetricStat
+          ? await this.statSeries(caller, query.MetricStat, start, end)
+          : await this.expressionSeries(query.Expression!, seriesOf);
       evaluating.delete(id);
       series.set(id, result);
       return result;
