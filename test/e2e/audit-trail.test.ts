@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import {
   CreateLicenseConfigurationCommand,
@@ -8,8 +7,8 @@ import {
 import { type AuditRecord } from '@lm/contracts';
 import { connect, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, callLicenseManager, licenseManager } from '../support/clients';
-import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+import { awsCli, boto3Script, callLicenseManager, licenseManager } from '../support/clients';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const alice = accounts.management;
 const bob = accounts.member;
@@ -30,25 +29,8 @@ async function eventsOnceStored(system: RunningSystem, account: typeof alice, co
   }
 }
 
-function boto3Lookup(system: RunningSystem, account: typeof alice): Promise<any> {
-  const { accessKeyId, secretAccessKey } = credentialsOf(account);
-  return new Promise((resolve, reject) =>
-    execFile(
-      'python3',
-      [join(__dirname, 'audit-trail-boto3.py'), system.endpoint, system.region],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: accessKeyId,
-          AWS_SECRET_ACCESS_KEY: secretAccessKey,
-          AWS_CONFIG_FILE: '/dev/null',
-        },
-        timeout: 60_000,
-      },
-      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out))),
-    ),
-  );
+async function boto3Lookup(system: RunningSystem, account: typeof alice): Promise<any> {
+  return JSON.parse(await boto3Script(system, account, join(__dirname, 'audit-trail-boto3.py')));
 }
 
 describe('audit trail: CloudTrail records of every call, LookupEvents per account (AWS CLI, JS SDK, boto3)', () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import {
   CheckInLicenseCommand,
@@ -10,8 +11,6 @@ import { createSigningKey, licenseManager } from '../support/clients';
 import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
 import { grantedLicense, type GrantedLicense } from '../support/licenses';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const MAX_SEATS = 40;
 const ONE_SEAT = [{ Name: 'Seats', Unit: 'Count' as const, Value: '1' }];

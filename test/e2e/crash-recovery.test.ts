@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateLicenseConfigurationCommand,
   GetLicenseConfigurationCommand,
@@ -12,8 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
 import { isUnanswered, killAndRestart, LoadRecord, unansweredOutside } from '../support/crash';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('kill -9 in the middle of a write load', () => {
   let system: RunningSystem;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,6 +6,7 @@ import { delimiter, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireAwsCli } from '../support/required-tools';
 import { accounts, credentialsOf, ROOT } from '../support/system';
+import { alive } from '../support/processes';
 
 /**
  * `npm start` on a machine where nothing runs: inside a network namespace of its own, nothing
@@ -54,17 +56,6 @@ function freshEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env, NO_COLOR: '1', ...extra };
   for (const name of ['DATABASE_URL', 'NATS_URL', 'EVENTSTORE_URL', 'LM_NATS_NAMESPACE', 'PORT']) delete env[name];
   return env;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The processes whose command line names `dataDir`: the embedded PostgreSQL, nats-server and their parent. */

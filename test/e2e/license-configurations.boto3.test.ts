@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBoto3 } from '../support/required-tools';
-import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+import { boto3Script } from '../support/clients';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 describe('license configurations through boto3', () => {
   let system: RunningSystem;
@@ -14,25 +13,7 @@ describe('license configurations through boto3', () => {
   });
 
   it('creates, reads, pages, tags, refuses bad rules and deletes', async () => {
-    await requireBoto3();
-    const { accessKeyId, secretAccessKey } = credentialsOf(accounts.member);
-    const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(
-        'python3',
-        [join(__dirname, 'boto3-client.py'), system.endpoint, system.region],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            AWS_ACCESS_KEY_ID: accessKeyId,
-            AWS_SECRET_ACCESS_KEY: secretAccessKey,
-            AWS_CONFIG_FILE: '/dev/null',
-          },
-          timeout: 60_000,
-        },
-        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
-      ),
-    );
+    const stdout = await boto3Script(system, accounts.member, join(__dirname, 'boto3-client.py'));
     const observed = JSON.parse(stdout);
     expect(observed.arn).toMatch(
       /^arn:aws:license-manager:us-east-1:222222222222:license-configuration:lic-[0-9a-f]{32}$/,

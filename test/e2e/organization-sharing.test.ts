@@ -1,5 +1,4 @@
 import {
-  CreateLicenseConfigurationCommand,
   GetLicenseConfigurationCommand,
   ListLicenseConfigurationsCommand,
   ListLicenseConfigurationsForOrganizationCommand,
@@ -8,7 +7,7 @@ import {
   UpdateServiceSettingsCommand,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseManager } from '../support/clients';
+import { createConfiguration, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
@@ -22,21 +21,16 @@ describe('configurations shared with the organization', () => {
   beforeAll(async () => {
     system = await startSystem();
     const management = licenseManager(system, accounts.management);
-    sharedArn = (
-      await management.send(
-        new CreateLicenseConfigurationCommand({
-          Name: 'org-wide',
-          LicenseCountingType: 'Instance',
-          LicenseCount: 1,
-          LicenseCountHardLimit: true,
-        }),
-      )
-    ).LicenseConfigurationArn!;
-    memberOwnArn = (
-      await licenseManager(system, accounts.member).send(
-        new CreateLicenseConfigurationCommand({ Name: 'member-own', LicenseCountingType: 'vCPU' }),
-      )
-    ).LicenseConfigurationArn!;
+    sharedArn = await createConfiguration(management, {
+      Name: 'org-wide',
+      LicenseCountingType: 'Instance',
+      LicenseCount: 1,
+      LicenseCountHardLimit: true,
+    });
+    memberOwnArn = await createConfiguration(licenseManager(system, accounts.member), {
+      Name: 'member-own',
+      LicenseCountingType: 'vCPU',
+    });
     [memberInstance, outsiderInstance] = await reportResources(system, [
       { accountId: '222222222222', resourceId: 'i-0d0000000000000a1', resourceType: 'EC2_INSTANCE', state: 'running' },
       { accountId: '333333333333', resourceId: 'i-0d0000000000000a2', resourceType: 'EC2_INSTANCE', state: 'running' },

@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateLicenseConfigurationCommand,
   CreateLicenseManagerReportGeneratorCommand,
   DeleteLicenseManagerReportGeneratorCommand,
   GetLicenseConfigurationCommand,
@@ -20,23 +19,13 @@ import {
   type ReportGenerator,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { associationsOf, awsCli, licenseManager } from '../support/clients';
-import { reportResources, type ObservedResource } from '../support/inventory';
+import { associationsOf, awsCli, createConfiguration, licenseManager } from '../support/clients';
+import { instanceMaker, reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const OWNER = accounts.management.accountId;
 const BUCKET = 'aws-license-manager-service-reports-e2e';
-let counter = 0;
-const instance = (vCpuCount: number): ObservedResource => ({
-  accountId: OWNER,
-  resourceId: `i-${(++counter).toString(16).padStart(17, 'a')}`,
-  resourceType: 'EC2_INSTANCE',
-  state: 'running',
-  vCpuCount,
-  coreCount: vCpuCount / 2,
-  threadsPerCore: 2,
-  tenancy: 'default',
-});
+const instance = instanceMaker(OWNER, 'a');
 
 /** Every file under a directory, as paths relative to it. */
 function filesUnder(root: string, prefix = ''): string[] {
@@ -97,20 +86,14 @@ describe('report generators (reporting service)', () => {
     reportsDir = mkdtempSync(join(tmpdir(), 'lm-reports-'));
     system = await startSystem({ LM_REPORTS_DIR: reportsDir, LM_REPORT_SWEEP_MS: '500' });
     client = licenseManager(system, accounts.management);
-    configA = (
-      await client.send(
-        new CreateLicenseConfigurationCommand({
-          Name: 'SQL Server Enterprise',
-          LicenseCountingType: 'vCPU',
-          LicenseCount: 48,
-          LicenseCountHardLimit: true,
-          LicenseRules: ['#minimumVcpus=2'],
-        }),
-      )
-    ).LicenseConfigurationArn!;
-    configB = (
-      await client.send(new CreateLicenseConfigurationCommand({ Name: 'Agents', LicenseCountingType: 'Instance' }))
-    ).LicenseConfigurationArn!;
+    configA = await createConfiguration(client, {
+      Name: 'SQL Server Enterprise',
+      LicenseCountingType: 'vCPU',
+      LicenseCount: 48,
+      LicenseCountHardLimit: true,
+      LicenseRules: ['#minimumVcpus=2'],
+    });
+    configB = await createConfiguration(client, { Name: 'Agents', LicenseCountingType: 'Instance' });
     const [first, second] = await reportResources(system, [instance(4), instance(8)]);
     for (const [resource, configurations] of [
       [first, [configA]],
@@ -244,9 +227,7 @@ describe('report generators (reporting service)', () => {
 
   it('tells the truth when the account has no bucket for reports', async () => {
     const member = licenseManager(system, accounts.member);
-    const own = (
-      await member.send(new CreateLicenseConfigurationCommand({ Name: 'member', LicenseCountingType: 'Instance' }))
-    ).LicenseConfigurationArn!;
+    const own = await createConfiguration(member, { Name: 'member', LicenseCountingType: 'Instance' });
     const arn = await create({ ReportContext: { licenseConfigurationArns: [own] } }, member);
     const generator = await firstRun(arn, member);
     expect(generator.LastRunStatus).toBe('FAILED');
@@ -280,9 +261,7 @@ describe('report generators (reporting service)', () => {
       /does not exist/,
     );
     const member = licenseManager(system, accounts.member);
-    const theirs = (
-      await member.send(new CreateLicenseConfigurationCommand({ Name: 'theirs', LicenseCountingType: 'Instance' }))
-    ).LicenseConfigurationArn!;
+    const theirs = await createConfiguration(member, { Name: 'theirs', LicenseCountingType: 'Instance' });
     await refused(
       { ReportContext: { licenseConfigurationArns: [theirs] } },
       'InvalidParameterValueException',

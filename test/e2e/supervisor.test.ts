@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { eventsStreamName } from '@lm/messaging';
@@ -5,12 +6,11 @@ import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/system';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { alive } from '../support/processes';
 
 const PROCESSES = ['gateway', 'licensing', 'discovery', 'grants', 'reporting'];
 /** The supervisor's STOP_TIMEOUT_MS, and a little for the supervisor's own exit. */
 const STOP_BOUND_MS = 10_000 + 1_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,15 +30,6 @@ async function portTaken(port: number): Promise<boolean> {
     server.once('error', () => resolve(true));
     server.listen(port, () => server.close(() => resolve(false)));
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface LogRecord {

@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import { Agent, type ClientRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
+  CreateLicenseConfigurationCommand,
   LicenseManagerClient,
   ListAssociationsForLicenseConfigurationCommand,
+  type CreateLicenseConfigurationRequest,
   type LicenseConfigurationAssociation,
 } from '@aws-sdk/client-license-manager';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { requireAwsCli } from './required-tools';
+import { requireAwsCli, requireBoto3 } from './required-tools';
 import { credentialsOf, type RunningSystem } from './system';
 
 type Account = Parameters<typeof credentialsOf>[0];
@@ -217,4 +219,38 @@ export async function associationsOf(
     NextToken = page.NextToken;
   } while (NextToken);
   return associations;
+}
+
+/** A new license configuration of the client's account: its ARN. */
+export async function createConfiguration(
+  client: LicenseManagerClient,
+  request: CreateLicenseConfigurationRequest,
+): Promise<string> {
+  return (await client.send(new CreateLicenseConfigurationCommand(request))).LicenseConfigurationArn!;
+}
+
+/**
+ * Runs a boto3 script (`python3 <script> <endpoint> <region>`) as an account, with none of this
+ * machine's AWS configuration: its standard output. Fails saying so when boto3 is not installed.
+ */
+export async function boto3Script(system: RunningSystem, account: Account, script: string): Promise<string> {
+  await requireBoto3();
+  const { accessKeyId, secretAccessKey } = credentialsOf(account);
+  return new Promise((resolve, reject) =>
+    execFile(
+      'python3',
+      [script, system.endpoint, system.region],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_ACCESS_KEY_ID: accessKeyId,
+          AWS_SECRET_ACCESS_KEY: secretAccessKey,
+          AWS_CONFIG_FILE: '/dev/null',
+        },
+        timeout: 60_000,
+      },
+      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+    ),
+  );
 }

@@ -194,3 +194,21 @@ async function waitForResources(system: RunningSystem, arns: string[], observedA
     await db.end();
   }
 }
+
+/**
+ * A maker of running EC2 instances of `accountId` with the vCPUs asked for (two threads per
+ * core), each with an id of its own: `fill` pads the ids, so that each suite's stay apart.
+ */
+export function instanceMaker(accountId: string, fill: string): (vCpuCount: number) => ObservedResource {
+  let counter = 0;
+  return (vCpuCount) => ({
+    accountId,
+    resourceId: `i-${(++counter).toString(16).padStart(17, fill)}`,
+    resourceType: 'EC2_INSTANCE',
+    state: 'running',
+    vCpuCount,
+    coreCount: vCpuCount / 2,
+    threadsPerCore: 2,
+    tenancy: 'default',
+  });
+}
