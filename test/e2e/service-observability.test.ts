@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from 'pg';
 import { parseExposition } from '../support/metrics';
 import { freePort, ROOT } from '../support/system';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '../support/test-database';
+import { asServerAdmin, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** Polls `probe` every 100 ms until it returns something, or fails after `timeoutMs` saying what it waited for. */
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -18,15 +17,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** As the test's server administrator (the databases of pg_stat_activity are the server's). */
-async function asAdmin(statement: string): Promise<void> {
-  const admin = new Client({ connectionString: testServerUrl() });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
+const asAdmin = (statement: string) => asServerAdmin((admin) => admin.query(statement));
 
 /**
  * One real service process with LM_METRICS_PORT: its own HTTP port serves what Prometheus and

@@ -3,7 +3,8 @@ import { Client } from 'pg';
 /** The test PostgreSQL server (DATABASE_URL, as global setup leaves it). */
 export const testServerUrl = (): string => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function asAdmin<T>(run: (client: Client) => Promise<T>): Promise<T> {
+/** Runs `run` with a client of the test server's administrator (the server's databases, pg_stat_activity). */
+export async function asServerAdmin<T>(run: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: testServerUrl() });
   await client.connect();
   try {
@@ -21,13 +22,13 @@ export interface TestDatabase {
 /** A fresh database on the test server, so that a suite's services start from nothing. */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await asAdmin((client) => client.query(`create database ${name}`));
+  await asServerAdmin((client) => client.query(`create database ${name}`));
   const url = new URL(testServerUrl());
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: () =>
-      asAdmin(async (client) => {
+      asServerAdmin(async (client) => {
         // Sessions of pools that were just closed can linger a moment: forcing them out then would
         // hand a closing client a FATAL error it no longer listens for. Wait for them first; force
         // only what is still there after that (a process the test killed, say).

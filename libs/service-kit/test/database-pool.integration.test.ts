@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '../../../test/support/test-database';
+import { asServerAdmin, createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { openDatabasePool } from '../src/database-pool';
 
 /**
@@ -22,15 +22,7 @@ describe('the service pool, when the server turns a new session away because it 
     await held?.end();
     held = undefined;
   };
-  const asAdmin = async (statement: string) => {
-    const admin = new Client({ connectionString: testServerUrl() });
-    await admin.connect();
-    try {
-      await admin.query(statement);
-    } finally {
-      await admin.end();
-    }
-  };
+  const asAdmin = (statement: string) => asServerAdmin((admin) => admin.query(statement));
   const selectOne = async (db: Kysely<any>) => (await sql<{ one: number }>`select 1 as one`.execute(db)).rows[0].one;
 
   beforeAll(async () => {
