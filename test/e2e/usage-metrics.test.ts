@@ -68,9 +68,14 @@ async function clearOfHourEnd(): Promise<void> {
   if (intoHour > 3_600_000 - 150_000) await new Promise((resolve) => setTimeout(resolve, 3_600_000 - intoHour + 1_000));
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  withinMs = 20_000,
+): Promise<T> {
   let last: T | undefined;
-  for (let i = 0; i < 100; i++) {
+  for (const deadline = Date.now() + withinMs; Date.now() < deadline;) {
     last = await read();
     if (done(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -463,17 +468,28 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
       { Name: 'LicenseConfigurationArn', Value: fleet },
       { Name: 'LicenseConfigurationType', Value: 'Instance' },
     ];
-    // One sample at the creation and one per association: 25, whatever was redelivered.
+    // One sample at the creation and one per association: 25, whatever was redelivered. The event
+    // the killed replica had not acknowledged comes back after JetStream's ack wait (30 s).
     const used = await eventually(
       () => statistics('LicenseConfigurationUsageCount', dimensions),
       (out) => out.Datapoints?.[0]?.Maximum === 24,
       'the usage of Fleet',
+      60_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Then until JetStream holds nothing for the consumer (any redelivery has been answered).
+    const nc = await connect({ servers: process.env.NATS_URL });
+    const jsm = await nc.jetstreamManager();
+    await eventually(
+      () => jsm.consumers.info(eventsStreamName(system.natsNamespace), 'reporting-usage-metrics'),
+      (info) => info.num_pending === 0 && info.num_ack_pending === 0,
+      'the consumer to settle',
+      60_000,
+    );
+    await nc.close();
     const settled = await statistics('LicenseConfigurationUsageCount', dimensions);
     expect(settled.Datapoints).toEqual(used.Datapoints);
     expect(used.Datapoints?.map((d) => [d.SampleCount, d.Minimum, d.Maximum, d.Sum])).toEqual([
       [25, 0, 24, (24 * 25) / 2],
     ]);
-  });
+  }, 120_000);
 });
