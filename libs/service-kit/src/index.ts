@@ -1,4 +1,5 @@
 export * from './clock';
+export * from './constraint-violation';
 export * from './config/common-config';
 export * from './config/settings';
 export { productionVariablesOf, type ServiceConfig } from './config/service-config';

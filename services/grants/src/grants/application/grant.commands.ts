@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, handleMultiStreamCommand, streamGroup, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock, DATABASE, EVENT_STORE, REGION, requestHash } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, EVENT_STORE, isConstraintViolation, REGION, requestHash } from '@lm/service-kit';
 import type { Kysely, Selectable } from 'kysely';
 import { grantArn, newGrantId, parseGrantArn } from '../domain/arn';
 import type { GrantCommand, GrantedLicense } from '../domain/commands';
@@ -17,7 +17,6 @@ import type { GrantViews } from './grant.views';
 import type { LicenseViews } from '../../licenses/application/license.views';
 import { LicenseAccess } from './license-access';
 import { OrganizationIntegrations } from './organization-integration.queries';
-import { isConstraintViolation } from '../../shared/constraint-violation';
 import { grantStates } from './grant-states';
 
 type GrantResult = LicenseManager.CreateGrantResponse;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
-import { CLOCK, type Clock, DATABASE, EVENT_STORE, REGION, requestHash } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, EVENT_STORE, isConstraintViolation, REGION, requestHash } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { licenseArn, newLicenseId, parseLicenseArn } from '../domain/arn';
 import type { LicenseCommand } from '../domain/commands';
@@ -12,7 +12,6 @@ import { notAuthorized } from '@lm/contracts';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { LicenseViews } from './license.views';
 import { LicenseAccess } from '../../grants/application/license-access';
-import { isConstraintViolation } from '../../shared/constraint-violation';
 import { SigningKeys } from '../../signing-keys/application/signing-keys';
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, DATABASE, EVENT_STORE, REGION, type Clock, requestHash } from '@lm/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, REGION, type Clock, isConstraintViolation, requestHash } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { newReportGeneratorId, parseReportGeneratorArn, reportGeneratorArn } from '../domain/arn';
 import type { ReportGeneratorCommand } from '../domain/commands';
@@ -18,10 +18,6 @@ type CallerCommand = DistributiveOmit<
   Exclude<ReportGeneratorCommand, { type: 'CreateReportGenerator' | 'StartReportRun' | 'FinishReportRun' }>,
   'arn' | 'accountId' | 'now'
 >;
-
-/** PostgreSQL's unique violation of a view's constraint: how a racing duplicate shows. */
-const isUniqueViolation = (error: unknown, constraint: string) =>
-  (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
 
 /** Report generators a caller creates, updates, deletes and tags, in its own account. */
 @Injectable()
@@ -71,7 +67,7 @@ export class ReportGeneratorCommands {
         { assumeNewStream: true },
       );
     } catch (error) {
-      const first = isUniqueViolation(error, 'report_generator_client_tokens_pk')
+      const first = isConstraintViolation(error, 'report_generator_client_tokens_pk')
         ? await this.createdWith(caller, input.ClientToken, hash)
         : undefined;
       if (first) return first;
