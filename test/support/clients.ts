@@ -79,25 +79,28 @@ export interface CliResult {
   json: any;
 }
 
+/** The environment of an AWS tool run as an account: its keys, and none of this machine's AWS configuration. */
+function awsEnvironmentOf(account: Account): NodeJS.ProcessEnv {
+  const { accessKeyId, secretAccessKey } = credentialsOf(account);
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+}
+
 /** Runs the AWS CLI against the system as an account (`aws <args> --endpoint-url ...`); fails saying so when it is not installed. */
 export async function awsCli(system: RunningSystem, account: Account, args: string[]): Promise<CliResult> {
   await requireAwsCli();
-  const { accessKeyId, secretAccessKey } = credentialsOf(account);
   return new Promise((resolve) => {
     execFile(
       'aws',
       [...args, '--endpoint-url', system.endpoint, '--region', system.region, '--output', 'json'],
       {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: accessKeyId,
-          AWS_SECRET_ACCESS_KEY: secretAccessKey,
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_MAX_ATTEMPTS: '1',
-          AWS_RETRY_MODE: 'standard',
-        },
+        env: { ...awsEnvironmentOf(account), AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'standard' },
         timeout: 60_000,
       },
       (error, stdout, stderr) => {
@@ -235,19 +238,12 @@ export async function createConfiguration(
  */
 export async function boto3Script(system: RunningSystem, account: Account, script: string): Promise<string> {
   await requireBoto3();
-  const { accessKeyId, secretAccessKey } = credentialsOf(account);
   return new Promise((resolve, reject) =>
     execFile(
       'python3',
       [script, system.endpoint, system.region],
       {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: accessKeyId,
-          AWS_SECRET_ACCESS_KEY: secretAccessKey,
-          AWS_CONFIG_FILE: '/dev/null',
-        },
+        env: awsEnvironmentOf(account),
         timeout: 60_000,
       },
       (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
