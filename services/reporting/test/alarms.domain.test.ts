@@ -54,59 +54,39 @@ describe('PutMetricAlarm definitions (CloudWatch rules)', () => {
   });
 
   it.each([
-    ['Period not a multiple of 60', { Period: 30 }, 'InvalidParameterValueException', /multiple of 60/],
+    ['Period not a multiple of 60', { Period: 30 }, 'ValidationException', /multiple of 60/],
     [
       'DatapointsToAlarm over EvaluationPeriods',
       { EvaluationPeriods: 2, DatapointsToAlarm: 3 },
-      'InvalidParameterCombinationException',
+      'ValidationException',
       /DatapointsToAlarm/,
     ],
-    [
-      'an evaluation range over a day',
-      { Period: 3600, EvaluationPeriods: 25 },
-      'InvalidParameterCombinationException',
-      /one day/,
-    ],
-    [
-      'an unknown TreatMissingData',
-      { TreatMissingData: 'sometimes' },
-      'InvalidParameterValueException',
-      /TreatMissingData/,
-    ],
-    [
-      'Statistic and ExtendedStatistic',
-      { ExtendedStatistic: 'p90' },
-      'InvalidParameterCombinationException',
-      /Exactly one/,
-    ],
-    [
-      'a percentile',
-      { Statistic: undefined, ExtendedStatistic: 'p90' },
-      'InvalidParameterValueException',
-      /percentiles/,
-    ],
-    ['no statistic', { Statistic: undefined }, 'MissingRequiredParameterException', /Statistic/],
-    ['no Threshold', { Threshold: undefined }, 'MissingRequiredParameterException', /Threshold/],
-    ['no MetricName', { MetricName: undefined }, 'MissingRequiredParameterException', /MetricName/],
+    ['an evaluation range over a day', { Period: 3600, EvaluationPeriods: 25 }, 'ValidationException', /one day/],
+    ['an unknown TreatMissingData', { TreatMissingData: 'sometimes' }, 'ValidationException', /TreatMissingData/],
+    ['Statistic and ExtendedStatistic', { ExtendedStatistic: 'p90' }, 'ValidationException', /Exactly one/],
+    ['a percentile', { Statistic: undefined, ExtendedStatistic: 'p90' }, 'ValidationException', /percentiles/],
+    ['no statistic', { Statistic: undefined }, 'ValidationException', /Statistic/],
+    ['no Threshold', { Threshold: undefined }, 'ValidationException', /Threshold/],
+    ['no MetricName', { MetricName: undefined }, 'ValidationException', /MetricName/],
     [
       'an anomaly detection operator',
       { ComparisonOperator: 'GreaterThanUpperThreshold' as const },
-      'InvalidParameterValueException',
+      'ValidationException',
       /anomaly/,
     ],
     [
       'an action that is not an SNS topic',
       { AlarmActions: ['arn:aws:automate:us-east-1:ec2:stop'] },
-      'InvalidParameterValueException',
+      'ValidationException',
       /SNS topic/,
     ],
     [
       'a topic of another Region',
       { OKActions: ['arn:aws:sns:eu-west-1:111111111111:alarms'] },
-      'InvalidParameterValueException',
+      'ValidationException',
       /Region/,
     ],
-    ['a control character in the name', { AlarmName: 'bad\nname' }, 'InvalidParameterValueException', /control/],
+    ['a control character in the name', { AlarmName: 'bad\nname' }, 'ValidationException', /control/],
     [
       'two dimensions of one name',
       {
@@ -115,7 +95,7 @@ describe('PutMetricAlarm definitions (CloudWatch rules)', () => {
           { Name: 'a', Value: '2' },
         ],
       },
-      'InvalidParameterValueException',
+      'ValidationException',
       /distinct/,
     ],
   ])('refuses %s', (_what, overrides, code, message) => {

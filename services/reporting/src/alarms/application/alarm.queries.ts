@@ -4,7 +4,7 @@ import type { Caller } from '@lm/contracts';
 import { DATABASE, pageOf, REGION } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { metricAlarmOf } from '../domain/alarm';
-import { invalidParameterCombination, invalidParameterValue } from '../domain/errors';
+import { invalidRequest } from '../domain/errors';
 import { dimensionsKey } from '../../usage-metrics/domain/usage-metrics';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import type { AlarmViews } from './alarm.views';
@@ -34,7 +34,7 @@ export class AlarmQueries {
     input: Monitoring.DescribeAlarmsInput,
   ): Promise<Monitoring.DescribeAlarmsOutput> {
     if (input.AlarmNames !== undefined && input.AlarmNamePrefix !== undefined)
-      throw invalidParameterCombination('AlarmNames and AlarmNamePrefix cannot be given together.');
+      throw invalidRequest('AlarmNames and AlarmNamePrefix cannot be given together.');
     const page = pageOf<{ n: string }>(
       caller.accountId,
       { NextToken: input.NextToken, MaxResults: input.MaxRecords },
@@ -77,7 +77,7 @@ export class AlarmQueries {
     input: Monitoring.DescribeAlarmsForMetricInput,
   ): Promise<Monitoring.DescribeAlarmsForMetricOutput> {
     if (input.Statistic !== undefined && input.ExtendedStatistic !== undefined)
-      throw invalidParameterCombination('Statistic and ExtendedStatistic cannot be given together.');
+      throw invalidRequest('Statistic and ExtendedStatistic cannot be given together.');
     let query = this.db
       .selectFrom('alarms')
       .select('state')
@@ -113,7 +113,7 @@ export class AlarmQueries {
     const start = input.StartDate !== undefined ? new Date(input.StartDate * 1000) : undefined;
     const end = input.EndDate !== undefined ? new Date(input.EndDate * 1000) : undefined;
     if (start && end && start.getTime() > end.getTime())
-      throw invalidParameterValue('The parameter StartDate must not be after the parameter EndDate.');
+      throw invalidRequest('The parameter StartDate must not be after the parameter EndDate.');
     // Contributors are the time series of multi-series (PromQL) alarms, which are not supported here.
     if (!wantsMetricAlarms(input.AlarmTypes) || input.AlarmContributorId !== undefined)
       return { AlarmHistoryItems: [] };

@@ -1,6 +1,6 @@
 import type { Monitoring } from '@lm/api-model';
 import { STATISTICS, type Statistic } from '../../usage-metrics/domain/statistics';
-import { invalidParameterCombination, invalidParameterValue, missingParameter } from './errors';
+import { invalidRequest } from './errors';
 
 export const COMPARISON_OPERATORS = [
   'GreaterThanOrEqualToThreshold',
@@ -54,48 +54,48 @@ export const actionsOf = (definition: AlarmDefinition) => [
 export function definitionOf(input: Monitoring.PutMetricAlarmInput, region: string): AlarmDefinition {
   checkName(input.AlarmName);
   if (input.Metrics !== undefined || input.ThresholdMetricId !== undefined || input.EvaluationCriteria !== undefined)
-    throw invalidParameterValue(
+    throw invalidRequest(
       'Alarms on metric math, anomaly detection or PromQL are not supported here: give MetricName, Namespace, Statistic and Threshold.',
     );
   if (input.EvaluationInterval !== undefined)
-    throw invalidParameterValue('EvaluationInterval applies to PromQL alarms only, which are not supported here.');
+    throw invalidRequest('EvaluationInterval applies to PromQL alarms only, which are not supported here.');
   const namespace = required(input.Namespace, 'Namespace');
   const metricName = required(input.MetricName, 'MetricName');
   const statistic = statisticOf(input);
   const period = required(input.Period, 'Period');
   if (!Number.isInteger(period) || period < 60 || period % 60 !== 0)
-    throw invalidParameterValue(
+    throw invalidRequest(
       'The parameter Period must be a multiple of 60: the License Manager metrics have one-minute resolution (10, 20 and 30 seconds are for high-resolution metrics).',
     );
   const evaluationPeriods = required(input.EvaluationPeriods, 'EvaluationPeriods');
   if (period * evaluationPeriods > MAX_EVALUATION_RANGE_SECONDS)
-    throw invalidParameterCombination(
+    throw invalidRequest(
       `The product of EvaluationPeriods and Period must not exceed ${MAX_EVALUATION_RANGE_SECONDS} seconds (one day).`,
     );
   const datapointsToAlarm = input.DatapointsToAlarm ?? evaluationPeriods;
   if (datapointsToAlarm > evaluationPeriods)
-    throw invalidParameterCombination('DatapointsToAlarm must be less than or equal to EvaluationPeriods.');
+    throw invalidRequest('DatapointsToAlarm must be less than or equal to EvaluationPeriods.');
   const threshold = required(input.Threshold, 'Threshold');
-  if (!Number.isFinite(threshold)) throw invalidParameterValue('The parameter Threshold must be a finite number.');
+  if (!Number.isFinite(threshold)) throw invalidRequest('The parameter Threshold must be a finite number.');
   const comparisonOperator = required(input.ComparisonOperator, 'ComparisonOperator');
   if (!(COMPARISON_OPERATORS as readonly string[]).includes(comparisonOperator))
-    throw invalidParameterValue(
+    throw invalidRequest(
       `The ComparisonOperator ${comparisonOperator} needs an anomaly detection band (ThresholdMetricId), which is not supported here.`,
     );
   const treatMissingData = input.TreatMissingData ?? 'missing';
   if (!(TREATMENTS as readonly string[]).includes(treatMissingData))
-    throw invalidParameterValue(
+    throw invalidRequest(
       `The parameter TreatMissingData must be one of breaching, notBreaching, ignore or missing, not ${treatMissingData}.`,
     );
   const dimensions = input.Dimensions ?? [];
   if (new Set(dimensions.map((d) => d.Name)).size !== dimensions.length)
-    throw invalidParameterValue('The Dimensions must have distinct names.');
+    throw invalidRequest('The Dimensions must have distinct names.');
   const okActions = checkedActions(input.OKActions, 'OKActions', region);
   const alarmActions = checkedActions(input.AlarmActions, 'AlarmActions', region);
   const insufficientDataActions = checkedActions(input.InsufficientDataActions, 'InsufficientDataActions', region);
   const tags = input.Tags ?? [];
   if (new Set(tags.map((tag) => tag.Key)).size !== tags.length)
-    throw invalidParameterValue('The Tags must have distinct keys.');
+    throw invalidRequest('The Tags must have distinct keys.');
   return {
     ...(input.AlarmDescription !== undefined ? { description: input.AlarmDescription } : {}),
     actionsEnabled: input.ActionsEnabled ?? true,
@@ -121,27 +121,27 @@ export function definitionOf(input: Monitoring.PutMetricAlarmInput, region: stri
 export function checkName(name: string): void {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name))
-    throw invalidParameterValue('The parameter AlarmName must not contain ASCII control characters.');
+    throw invalidRequest('The parameter AlarmName must not contain ASCII control characters.');
 }
 
 function required<T>(value: T | undefined, member: string): T {
-  if (value === undefined) throw missingParameter(`The parameter ${member} is required.`);
+  if (value === undefined) throw invalidRequest(`The parameter ${member} is required.`);
   return value;
 }
 
 function statisticOf(input: Monitoring.PutMetricAlarmInput): Statistic {
   if (input.Statistic !== undefined && input.ExtendedStatistic !== undefined)
-    throw invalidParameterCombination('Exactly one of Statistic and ExtendedStatistic must be given, not both.');
+    throw invalidRequest('Exactly one of Statistic and ExtendedStatistic must be given, not both.');
   if (input.ExtendedStatistic !== undefined)
-    throw invalidParameterValue(
+    throw invalidRequest(
       'ExtendedStatistic (percentiles) is not available for the License Manager usage metrics; use Statistic.',
     );
   if (input.EvaluateLowSampleCountPercentile !== undefined)
-    throw invalidParameterCombination('EvaluateLowSampleCountPercentile applies to percentile alarms only.');
+    throw invalidRequest('EvaluateLowSampleCountPercentile applies to percentile alarms only.');
   if (input.Statistic === undefined)
-    throw missingParameter('Exactly one of Statistic and ExtendedStatistic must be given.');
+    throw invalidRequest('Exactly one of Statistic and ExtendedStatistic must be given.');
   if (!(STATISTICS as readonly string[]).includes(input.Statistic))
-    throw invalidParameterValue(`The statistic ${input.Statistic} is not valid.`);
+    throw invalidRequest(`The statistic ${input.Statistic} is not valid.`);
   return input.Statistic;
 }
 
@@ -156,11 +156,11 @@ function checkedActions(actions: readonly string[] | undefined, member: string, 
   for (const action of checked) {
     const match = SNS_TOPIC.exec(action);
     if (!match)
-      throw invalidParameterValue(
+      throw invalidRequest(
         `Invalid action ${action} in ${member}: only SNS topic ARNs (arn:aws:sns:<region>:<account>:<topic>) are supported.`,
       );
     if (match[1] !== region)
-      throw invalidParameterValue(
+      throw invalidRequest(
         `Invalid action ${action} in ${member}: the topic must be in the alarm's Region (${region}).`,
       );
   }
