@@ -160,14 +160,12 @@ describe('alarms, with a manual clock', () => {
     expect(
       (await queries.describeAlarms(owner, { AlarmNamePrefix: 'b-' })).MetricAlarms!.map((a) => a.AlarmName),
     ).toEqual(['b-1', 'b-2']);
+    // c-1 has no action: only the others have one starting with the prefix.
     expect(
       (
-        await queries.describeAlarms(owner, {
-          ActionPrefix: 'arn:aws:sns:us-east-1:111111111111:al',
-          AlarmNamePrefix: 'c',
-        })
-      ).MetricAlarms,
-    ).toEqual([]);
+        await queries.describeAlarms(owner, { ActionPrefix: 'arn:aws:sns:us-east-1:111111111111:al' })
+      ).MetricAlarms!.map((a) => a.AlarmName),
+    ).toEqual(['b-1', 'b-2', 'two-of-three']);
     expect(
       (await queries.describeAlarms(owner, { StateValue: 'ALARM' })).MetricAlarms!.map((a) => a.AlarmName),
     ).toEqual(['two-of-three']);

@@ -40,6 +40,8 @@ export const alarmsViews: Migration = {
       .on('alarm_history')
       .columns(['account_id', 'region', 'timestamp', 'event_id'])
       .execute();
+    // The evaluation sweep forgets items past 30 days.
+    await db.schema.createIndex('alarm_history_by_time').on('alarm_history').column('timestamp').execute();
     await db.schema
       .createTable('alarm_counts')
       .addColumn('account_id', 'text', (c) => c.notNull())
