@@ -1,0 +1,177 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSystem, type RunningSystem } from '../support/system';
+import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
+import { expectOk, expectSane } from './load-checks';
+import { runLoad, type LoadResult } from './measure';
+import { ProjectionProbe, sampleEverySecond, USAGE_METRICS_CONSUMER, type ProjectionSample } from './projection-probe';
+import { figures, formatTable } from './report';
+import { createLoadAgent, SignedHttpClient } from './signed-http-client';
+
+const CLIENTS = 16;
+const LOAD_MS = 20_000;
+/** Long enough for any backlog a 20-second run can build on a slow machine; never reached when reporting keeps up. */
+const DRAIN_LIMIT_MS = 300_000;
+const RESULTS_FILE = join(__dirname, 'results/projection-cost.json');
+/** The default quota of 25 configurations per account would stop each client within its first second. */
+const QUOTA_FOR_THE_RUN = '1000000';
+
+interface ProjectionCost {
+  load: LoadResult;
+  loadSeconds: number;
+  /** Licensing's events per second over the load. */
+  producedPerSecond: number;
+  /** Events reporting applied per second over the load. */
+  ingestedPerSecond: number;
+  /** Events produced during the run, all applied by the end of the drain. */
+  produced: number;
+  maxPendingMessages?: number;
+  maxLagSeconds: number;
+  maxRelayLagSeconds?: number;
+  /** The lag when the load stopped. */
+  finalPendingMessages?: number;
+  finalLagSeconds: number;
+  /** From the end of the load until reporting had applied every event; undefined if it never did. */
+  drainSeconds?: number;
+  samples: ProjectionSample[];
+}
+
+const perSecond = (from: ProjectionSample, to: ProjectionSample, count: (s: ProjectionSample) => number) =>
+  (count(to) - count(from)) / Math.max(0.001, (to.atMs - from.atMs) / 1_000);
+
+const maxOf = (values: (number | undefined)[]) => {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length > 0 ? Math.max(...known) : undefined;
+};
+
+const shown = (value: number | undefined, digits = 0) => (value === undefined ? '-' : value.toFixed(digits));
+
+function formatReport(cost: ProjectionCost): string {
+  const [req, p50, p99, err] = figures(cost.load);
+  const rows = cost.samples
+    .slice(1)
+    .map((sample, i) => [
+      (sample.atMs / 1_000).toFixed(1),
+      perSecond(cost.samples[i], sample, (s) => s.produced).toFixed(0),
+      perSecond(cost.samples[i], sample, (s) => s.ingested).toFixed(0),
+      String(sample.produced - sample.ingested),
+      shown(sample.pendingMessages),
+      shown(sample.relayLagSeconds, 1),
+      sample.lagSeconds.toFixed(1),
+    ]);
+  return [
+    `Cost of the usage-metrics projection: licensing's events (CreateLicenseConfiguration, ${CLIENTS} clients in ${CLIENTS} accounts,`,
+    `SigV4 lean awsJson client) and reporting's durable consumer ${USAGE_METRICS_CONSUMER} applying them`,
+    `(${availableParallelism()} cores; ${cost.loadSeconds.toFixed(1)} s of load, then until reporting has applied every event)`,
+    '',
+    `  Create req/s ${req}, p50 ${p50} ms, p99 ${p99} ms, errors ${err}`,
+    `  licensing events produced/s  ${cost.producedPerSecond.toFixed(0)}`,
+    `  reporting events ingested/s  ${cost.ingestedPerSecond.toFixed(0)} during the load`,
+    `  lag, max                     ${shown(cost.maxPendingMessages)} pending messages, ${cost.maxLagSeconds.toFixed(1)} s (relay to JetStream ${shown(cost.maxRelayLagSeconds, 1)} s)`,
+    `  lag when the load stopped    ${shown(cost.finalPendingMessages)} pending messages, ${cost.finalLagSeconds.toFixed(1)} s`,
+    `  drained                      ${cost.drainSeconds === undefined ? 'NEVER' : `${cost.drainSeconds.toFixed(1)} s after the load stopped`} (${cost.produced} events, each applied once)`,
+    '',
+    'Lag: pending messages = events JetStream holds for the consumer (lm_consumer_pending_messages); s = age of the',
+    "oldest event licensing recorded that reporting has not applied, which includes the relay's lag to JetStream.",
+    'Each second (t: seconds since the first sample; behind: events recorded by licensing, not yet applied by reporting):',
+    ...formatTable(['t', 'produced/s', 'ingested/s', 'behind', 'pending msgs', 'relay lag s', 'lag s'], rows).map(
+      (l) => `  ${l}`,
+    ),
+  ].join('\n');
+}
+
+describe('cost of the usage-metrics projection', () => {
+  const accounts = generateAccounts(CLIENTS);
+  const agent = createLoadAgent();
+  let credentialsFile: CredentialsFile;
+  let system: RunningSystem;
+  let clients: SignedHttpClient[];
+  let probe: ProjectionProbe;
+  let cost: ProjectionCost | undefined;
+
+  beforeAll(async () => {
+    credentialsFile = await writeCredentialsFile(accounts);
+    system = await startSystem({
+      LM_CREDENTIALS_FILE: credentialsFile.path,
+      LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN,
+    });
+    clients = accounts.map(
+      (account) =>
+        new SignedHttpClient({
+          endpoint: system.endpoint,
+          region: system.region,
+          credentials: account.accessKeys[0],
+          agent,
+        }),
+    );
+    probe = await ProjectionProbe.open(system);
+  });
+
+  afterAll(async () => {
+    if (cost) {
+      console.log(formatReport(cost));
+      mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+      writeFileSync(
+        RESULTS_FILE,
+        `${JSON.stringify({ measuredAt: new Date().toISOString(), cores: availableParallelism(), node: process.version, ...cost }, null, 2)}\n`,
+      );
+    }
+    await probe?.close();
+    agent.destroy();
+    await system?.stop();
+    await credentialsFile?.remove();
+  });
+
+  it(`measures reporting's ingestion beside licensing's production at ${CLIENTS} clients, and sees every event applied once`, async () => {
+    let created = 0;
+    const create = async (client: number) => {
+      expectOk(
+        await clients[client].call('CreateLicenseConfiguration', {
+          Name: `projection-${client}-${(created += 1)}`,
+          LicenseCountingType: 'vCPU',
+          LicenseCount: 100,
+        }),
+      );
+    };
+    const sampler = sampleEverySecond(probe);
+    const before = await probe.sample();
+    const load = await runLoad(create, { clients: CLIENTS, warmupMs: 0, durationMs: LOAD_MS });
+    const stopped = await probe.sample();
+
+    // After the load: until reporting has applied every event licensing recorded.
+    let drained: ProjectionSample | undefined;
+    for (const deadline = performance.now() + DRAIN_LIMIT_MS; performance.now() < deadline; await sleep(250)) {
+      const now = await probe.sample();
+      if (now.ingested >= now.produced) {
+        drained = now;
+        break;
+      }
+    }
+    const samples = await sampler.stop();
+    cost = {
+      load,
+      loadSeconds: (stopped.atMs - before.atMs) / 1_000,
+      producedPerSecond: perSecond(before, stopped, (s) => s.produced),
+      ingestedPerSecond: perSecond(before, stopped, (s) => s.ingested),
+      produced: (drained ?? samples[samples.length - 1]).produced - before.produced,
+      maxPendingMessages: maxOf([...samples, stopped].map((s) => s.pendingMessages)),
+      maxRelayLagSeconds: maxOf([...samples, stopped].map((s) => s.relayLagSeconds)),
+      maxLagSeconds: Math.max(0, ...[...samples, stopped].map((s) => s.lagSeconds)),
+      finalPendingMessages: stopped.pendingMessages,
+      finalLagSeconds: stopped.lagSeconds,
+      drainSeconds: drained && (drained.atMs - stopped.atMs) / 1_000,
+      samples,
+    };
+
+    expectSane(load);
+    // Correctness, not speed: every event licensing recorded is applied, exactly once (the ledger
+    // has one row per event, so more rows than events would be a double count).
+    expect(drained, `reporting still behind after ${DRAIN_LIMIT_MS / 1_000} s`).toBeDefined();
+    expect(drained!.ingested).toBe(drained!.produced);
+    expect(cost.produced).toBeGreaterThanOrEqual(load.requests);
+  });
+});
