@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { afterFailedAttempt, isDelivered } from '../src/notifications/domain/delivery-policy';
-import { expiringChange } from '../src/notifications/domain/expiring';
+import {
+  expiringChange,
+  isNotificationSource,
+  type NotificationSourceEvent,
+} from '../src/notifications/domain/expiring';
 import { dueExpiryThreshold } from '../src/notifications/domain/expiry-thresholds';
 import { licenseConfigurationExpiry } from '../src/notifications/domain/messages';
 import { deliveryMessageId, snsDelivery, subjectOf } from '../src/notifications/domain/notification';
@@ -101,48 +105,40 @@ describe('deliveries', () => {
   });
 });
 
+/** Only what a test is about: the rest of an event's data is not read. */
+const source = (service: 'licensing' | 'grants', type: string, data: object) =>
+  ({ service, type, data }) as NotificationSourceEvent;
+
 describe('expiries from events', () => {
   it('reads a configuration LicenseExpiry in seconds, its changes and its deletion', () => {
-    const created = expiringChange({
-      service: 'licensing',
-      type: 'LicenseConfigurationCreated',
-      data: {
+    const created = expiringChange(
+      source('licensing', 'LicenseConfigurationCreated', {
         arn: 'arn:c',
         ownerAccountId: '111111111111',
         region: 'us-east-1',
         name: 'C',
         licenseExpiry: 1_800_000_000,
-      },
-    });
+      }),
+    );
     expect(created).toEqual({
       kind: 'created',
       expiring: expect.objectContaining({ kind: 'LICENSE_CONFIGURATION', expiresAt: new Date(1_800_000_000_000) }),
     });
     expect(
-      expiringChange({
-        service: 'licensing',
-        type: 'LicenseConfigurationUpdated',
-        data: { changes: { licenseExpiry: 5 } },
-      }),
+      expiringChange(source('licensing', 'LicenseConfigurationUpdated', { changes: { licenseExpiry: 5 } })),
     ).toEqual({ kind: 'changed', expiresAt: new Date(5000) });
     expect(
-      expiringChange({
-        service: 'licensing',
-        type: 'LicenseConfigurationUpdated',
-        data: { changes: { description: 'd' } },
-      }),
+      expiringChange(source('licensing', 'LicenseConfigurationUpdated', { changes: { description: 'd' } })),
     ).toBeUndefined();
-    expect(expiringChange({ service: 'licensing', type: 'LicenseConfigurationDeleted', data: {} })).toEqual({
+    expect(expiringChange(source('licensing', 'LicenseConfigurationDeleted', {}))).toEqual({
       kind: 'changed',
       expiresAt: null,
     });
   });
 
   it('reads a licence Validity.End and its renewals', () => {
-    const created = expiringChange({
-      service: 'grants',
-      type: 'LicenseCreated',
-      data: {
+    const created = expiringChange(
+      source('grants', 'LicenseCreated', {
         issuerAccountId: '111111111111',
         license: {
           LicenseArn: 'arn:l',
@@ -150,8 +146,8 @@ describe('expiries from events', () => {
           HomeRegion: 'us-east-1',
           Validity: { End: '2027-01-01T00:00:00Z' },
         },
-      },
-    });
+      }),
+    );
     expect(created).toEqual({
       kind: 'created',
       expiring: {
@@ -163,12 +159,31 @@ describe('expiries from events', () => {
         expiresAt: new Date('2027-01-01T00:00:00Z'),
       },
     });
-    expect(
-      expiringChange({ service: 'grants', type: 'LicenseRenewed', data: { newEnd: '2027-02-01T00:00:00Z' } }),
-    ).toEqual({
+    expect(expiringChange(source('grants', 'LicenseRenewed', { newEnd: '2027-02-01T00:00:00Z' }))).toEqual({
       kind: 'changed',
       expiresAt: new Date('2027-02-01T00:00:00Z'),
     });
+  });
+
+  it('reads the contract types of licensing and grants it knows, at the version it reads', () => {
+    const message = (service: string, type: string, schemaVersion: number) => ({
+      service,
+      type,
+      schemaVersion,
+      eventId: 'e',
+      streamName: 's',
+      streamVersion: 1,
+      data: {},
+      recordedAt: '2026-01-01T00:00:00Z',
+    });
+    expect(isNotificationSource(message('licensing', 'LicenseCountExceeded', 1))).toBe(true);
+    expect(isNotificationSource(message('grants', 'LicenseRenewed', 1))).toBe(true);
+    // A grants type of the same name as nothing licensing publishes, and a licensing type it does not read.
+    expect(isNotificationSource(message('licensing', 'LicenseRenewed', 1))).toBe(false);
+    expect(isNotificationSource(message('licensing', 'ResourceAssociated', 1))).toBe(false);
+    expect(() => isNotificationSource(message('grants', 'LicenseCreated', 2))).toThrow(
+      'grants LicenseCreated is at schema version 2; this consumer reads version 1',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { AwsError } from '@lm/contracts';
+import { AwsError, type LicenseConfigurationEvent, type LicenseConfigurationEventType } from '@lm/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   consumedLicenses,
@@ -24,7 +24,8 @@ import {
 import { dimensionsKey } from '../src/usage-metrics/domain/usage-metrics';
 
 const ARN = 'arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-1';
-const event = (type: string, data: Record<string, unknown>) => ({ type, data });
+/** Only what the test is about: the rest of an event's data is not read. */
+const event = (type: LicenseConfigurationEventType, data: object) => ({ type, data }) as LicenseConfigurationEvent;
 const created = (licenseCount?: number) =>
   evolveUsage(
     undefined,

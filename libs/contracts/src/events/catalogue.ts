@@ -36,3 +36,17 @@ export function eventSchemaVersion(service: string, type: string): number {
   const versions = Object.hasOwn(catalogue, service) ? catalogue[service] : {};
   return Object.hasOwn(versions, type) ? versions[type] : 1;
 }
+
+/**
+ * Refuses a message whose data is not at the schema version this library declares for its type:
+ * a consumer narrows a message to a contract's data type only after this. A newer version (the
+ * producer upgraded first) or an older one without an upcaster here throws, so the message is
+ * redelivered until the consumer can read it, rather than misread.
+ */
+export function assertCataloguedVersion(event: { service: string; type: string; schemaVersion: number }): void {
+  const known = eventSchemaVersion(event.service, event.type);
+  if (event.schemaVersion !== known)
+    throw new Error(
+      `${event.service} ${event.type} is at schema version ${event.schemaVersion}; this consumer reads version ${known}`,
+    );
+}

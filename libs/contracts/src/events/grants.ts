@@ -1,7 +1,11 @@
+import type { LicenseManager } from '@lm/api-model';
+import type { DomainEventMessage } from './domain-event-message';
+
 /**
- * Events of the grants service (lm.events.grants.*), with the schema version of each type. No
- * other service consumes them yet: their data types stay in the grants domain until one does,
- * and then move here, as ServiceSettingsUpdated's did.
+ * Events of the grants service (lm.events.grants.*), with the schema version of each type.
+ * Reporting consumes a licence's creation, versions, renewals and deletion (its expiry notices), so
+ * their data is part of the contract; the others' stays in the grants domain until a service
+ * consumes them.
  */
 export const GRANTS_EVENT_VERSIONS = {
   // Licences
@@ -41,3 +45,50 @@ export const GRANTS_EVENT_VERSIONS = {
   AccessTokenIssued: 1,
   TemporaryCredentialsIssued: 1,
 } as const;
+
+/** One version of a licence, exactly as GetLicense answers it. */
+export type LicenseDocument = LicenseManager.License & {
+  LicenseArn: string;
+  LicenseName: string;
+  Version: string;
+  Status: LicenseManager.LicenseStatus;
+  ProductSKU: string;
+  Issuer: LicenseManager.IssuerDetails;
+  HomeRegion: string;
+  Validity: LicenseManager.DatetimeRange;
+  Entitlements: LicenseManager.Entitlement[];
+  ConsumptionConfiguration: LicenseManager.ConsumptionConfiguration;
+};
+
+/** What makes a retried request the same request: its ClientToken and a hash of everything else. */
+export interface Idempotency {
+  clientToken: string;
+  requestHash: string;
+}
+
+/** The data of the licence events other services read (all at version 1), by type. */
+export interface LicenseEventData {
+  LicenseCreated: { license: LicenseDocument; issuerAccountId: string; tags: LicenseManager.Tag[] } & Idempotency;
+  /** `resetUsage`: the consumption of the licence starts again from zero with this version. */
+  LicenseVersionCreated: {
+    licenseArn: string;
+    version: string;
+    sourceVersion: string;
+    resetUsage: boolean;
+    license: LicenseDocument;
+  } & Idempotency;
+  /** The guide: a deleted licence stays readable (read-only) for six months, and is no longer usable. */
+  LicenseDeleted: { licenseArn: string; version: string; deletionDate: string };
+  /**
+   * A subscription's (RenewType Weekly or Monthly) Validity.End passed while it was AVAILABLE: the
+   * current version now ends at `newEnd`, and a new usage period begins.
+   */
+  LicenseRenewed: { licenseArn: string; version: string; previousEnd: string; newEnd: string; renewedAt: string };
+}
+
+export type LicenseEventType = keyof LicenseEventData;
+
+/** A licence event of the contract as JetStream carries it, of the types `T`: its data known by its type. */
+export type LicenseEventMessage<T extends LicenseEventType = LicenseEventType> = {
+  [K in T]: DomainEventMessage<LicenseEventData[K]> & { service: 'grants'; type: K };
+}[T];

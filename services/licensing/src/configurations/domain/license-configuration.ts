@@ -1,37 +1,11 @@
-import type { Tags } from './tags';
-import type { LicenseConfigurationEvent, LicenseConfigurationSettings } from './events';
-import type { CountingType } from './license-rules';
-import type { ResourceType } from '../../shared/resource';
+import type { LicenseConfigurationCreatedData, ResourceAssociatedData } from '@lm/contracts';
+import type { LicenseConfigurationEvent } from './events';
 
-export interface LicenseConfiguration extends LicenseConfigurationSettings {
-  id: string;
-  arn: string;
-  ownerAccountId: string;
-  region: string;
-  countingType: CountingType;
-  tags: Tags;
-  createdAt: string;
-}
+/** A configuration as created: the data of its LicenseConfigurationCreated event (the contract). */
+export type LicenseConfiguration = LicenseConfigurationCreatedData;
 
-/** A resource associated with the configuration, and what it consumes of it. */
-export interface Association {
-  resourceArn: string;
-  resourceType: ResourceType;
-  resourceOwnerId: string;
-  associatedAt: string;
-  amiAssociationScope?: string;
-  /**
-   * What the licences are counted on: the resource itself, or for cores and sockets the Dedicated
-   * Host it runs on, so that instances sharing a host count its cores once.
-   */
-  consumptionKey: string;
-  /** Licences consumed now (0 while a resource does not run, and for AMIs). */
-  consumedLicenses: number;
-  /** While licenseAffinityToHost keeps the licences of a stopped or gone resource on its host. */
-  affinityHoldUntil?: string;
-  /** Made by automated discovery: the guide forbids disassociating it by hand. */
-  automated?: boolean;
-}
+/** A resource associated with the configuration, and what it consumes of it (ResourceAssociated's data). */
+export type Association = ResourceAssociatedData;
 
 /** The configuration with its associations: what decisions are made on. */
 export interface LicenseConfigurationAggregate extends LicenseConfiguration {

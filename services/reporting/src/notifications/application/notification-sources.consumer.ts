@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DomainEventMessage } from '@lm/contracts';
+import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
-import { expiringChange } from '../domain/expiring';
+import { expiringChange, isNotificationSource } from '../domain/expiring';
 import { softLimitExceeded } from '../domain/messages';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { ACCOUNT_TOPICS, type AccountTopics } from './account-topics';
@@ -27,8 +27,9 @@ export class NotificationSourcesConsumer implements EventConsumer {
   ) {}
 
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+    if (!isNotificationSource(event)) return;
     const db = (trx as Transaction<NotificationViews>).withSchema(REPORTING_SCHEMA);
-    if (event.service === 'licensing' && event.type === 'LicenseCountExceeded') {
+    if (event.type === 'LicenseCountExceeded') {
       await this.notifySoftLimit(event, trx);
       return;
     }
@@ -60,7 +61,10 @@ export class NotificationSourcesConsumer implements EventConsumer {
     }
   }
 
-  private async notifySoftLimit(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+  private async notifySoftLimit(
+    event: LicenseConfigurationEventMessage<'LicenseCountExceeded'>,
+    trx: Transaction<any>,
+  ): Promise<void> {
     const configuration = await (trx as Transaction<NotificationViews>)
       .withSchema(REPORTING_SCHEMA)
       .selectFrom('notification_expiries')
@@ -72,7 +76,7 @@ export class NotificationSourcesConsumer implements EventConsumer {
     const owner = { accountId: configuration.account_id, region: configuration.region };
     const topicArn = await this.topics.topicOf(owner);
     if (!topicArn) return;
-    const data = event.data as { resourceArn: string; consumedLicenses: number; licenseCount: number; at: string };
+    const { data } = event;
     const notification = softLimitExceeded(
       { ...owner, topicArn },
       {

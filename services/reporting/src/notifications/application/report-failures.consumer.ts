@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DomainEventMessage } from '@lm/contracts';
+import { assertCataloguedVersion, type DomainEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import { reportRunFailed } from '../domain/messages';
@@ -9,7 +9,16 @@ import { REPORTING_SCHEMA } from '../../shared/schema';
 import { ACCOUNT_TOPICS, type AccountTopics } from './account-topics';
 import { NotificationOutbox } from './notification-outbox';
 
-type RunFailed = Extract<ReportGeneratorEvent, { type: 'ReportRunFailed' }>['data'];
+type RunFailedMessage = DomainEventMessage<Extract<ReportGeneratorEvent, { type: 'ReportRunFailed' }>['data']> & {
+  type: 'ReportRunFailed';
+};
+
+/** A report generator's failed run, its data at the version this build reads (another throws, to be redelivered). */
+function isRunFailed(event: DomainEventMessage<object>): event is RunFailedMessage {
+  if (event.service !== 'reporting' || event.type !== 'ReportRunFailed') return false;
+  assertCataloguedVersion(event);
+  return true;
+}
 
 /**
  * Notifies each failed report run (durable consumer 'reporting-notifications-reports' of
@@ -24,8 +33,8 @@ export class ReportFailuresConsumer implements EventConsumer {
   ) {}
 
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    if (event.service !== 'reporting' || event.type !== 'ReportRunFailed') return;
-    const failure = event.data as unknown as RunFailed;
+    if (!isRunFailed(event)) return;
+    const failure = event.data;
     const generator = await (trx as Transaction<ReportGeneratorViews>)
       .withSchema(REPORTING_SCHEMA)
       .selectFrom('report_generators')

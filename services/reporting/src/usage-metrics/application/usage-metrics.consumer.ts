@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { DomainEventMessage } from '@lm/contracts';
+import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
 import type { EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
-import { CONFIGURATION_EVENT_TYPES, evolveUsage, type ConfigurationUsage } from '../domain/configuration-usage';
+import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { deleteHourlySamples, writeHourlySamples, writeSamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
-
-const FOLLOWED = new Set<string>(CONFIGURATION_EVENT_TYPES);
 
 /** A configuration's stream as far as it was applied. */
 interface Followed {
@@ -31,7 +29,7 @@ interface Followed {
 @Injectable()
 export class UsageMetricsConsumer implements EventConsumer {
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    if (event.service !== 'licensing' || !FOLLOWED.has(event.type)) return;
+    if (!isConfigurationEvent(event)) return;
     const tx = trx as Transaction<UsageMetricsViews>;
     const db = tx.withSchema(REPORTING_SCHEMA);
     const row = await db
@@ -88,7 +86,7 @@ export class UsageMetricsConsumer implements EventConsumer {
 async function apply(
   trx: Transaction<UsageMetricsViews>,
   stream: Followed,
-  event: DomainEventMessage,
+  event: LicenseConfigurationEventMessage,
 ): Promise<Followed> {
   const at = new Date(event.recordedAt);
   let sampledThrough = stream.sampledThrough ?? at;

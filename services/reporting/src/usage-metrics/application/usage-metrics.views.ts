@@ -1,4 +1,4 @@
-import type { DomainEventMessage } from '@lm/contracts';
+import type { LicenseConfigurationEventMessage } from '@lm/contracts';
 import type { ColumnType, Generated } from 'kysely';
 import type { ConfigurationUsage } from '../domain/configuration-usage';
 import type { Dimension } from '../domain/usage-metrics';
@@ -45,7 +45,8 @@ export interface MetricPointsTable {
 export interface UsagePendingEventsTable {
   stream_name: string;
   stream_version: number;
-  event: Json<DomainEventMessage>;
+  /** Narrowed before it was kept (isConfigurationEvent): the contract's data. */
+  event: Json<LicenseConfigurationEventMessage>;
 }
 
 export interface UsageMetricsViews {

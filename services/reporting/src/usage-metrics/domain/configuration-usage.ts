@@ -1,4 +1,10 @@
-import type { DomainEventMessage } from '@lm/contracts';
+import {
+  assertCataloguedVersion,
+  LICENSE_CONFIGURATION_EVENT_TYPES,
+  type DomainEventMessage,
+  type LicenseConfigurationEvent,
+  type LicenseConfigurationEventMessage,
+} from '@lm/contracts';
 import { USAGE_METRICS, type MetricSample } from './usage-metrics';
 
 /**
@@ -17,35 +23,18 @@ export interface ConfigurationUsage {
   deleted: boolean;
 }
 
+const FOLLOWED = new Set<string>(LICENSE_CONFIGURATION_EVENT_TYPES);
+
 /**
- * Every event of a license configuration's stream in licensing (its versions are contiguous):
- * followed in stream order, though only some change the usage (USAGE_EVENT_TYPES).
+ * Whether a message is an event of a license configuration's stream in licensing (its versions are
+ * contiguous over those types): followed in stream order, though only some change the usage. Its
+ * data is the contract's, at the version this build reads (another version throws, to be redelivered).
  */
-export const CONFIGURATION_EVENT_TYPES = [
-  'LicenseConfigurationCreated',
-  'LicenseConfigurationUpdated',
-  'LicenseConfigurationTagged',
-  'LicenseConfigurationUntagged',
-  'LicenseConfigurationDeleted',
-  'ResourceAssociated',
-  'ResourceDisassociated',
-  'AssociationConsumptionChanged',
-  'AffinityHoldStarted',
-  'LicenseOperationFailed',
-  'LicenseCountExceeded',
-] as const;
-
-/** The licensing events that change a configuration's usage (the others leave it as it is). */
-export const USAGE_EVENT_TYPES = [
-  'LicenseConfigurationCreated',
-  'LicenseConfigurationUpdated',
-  'LicenseConfigurationDeleted',
-  'ResourceAssociated',
-  'ResourceDisassociated',
-  'AssociationConsumptionChanged',
-] as const;
-
-type Data = Record<string, unknown>;
+export function isConfigurationEvent(event: DomainEventMessage<object>): event is LicenseConfigurationEventMessage {
+  if (event.service !== 'licensing' || !FOLLOWED.has(event.type)) return false;
+  assertCataloguedVersion(event);
+  return true;
+}
 
 /**
  * The usage after one of licensing's events; `undefined` when the event does not concern a
@@ -53,43 +42,35 @@ type Data = Record<string, unknown>;
  */
 export function evolveUsage(
   usage: ConfigurationUsage | undefined,
-  event: Pick<DomainEventMessage, 'type' | 'data'>,
+  event: LicenseConfigurationEvent,
 ): ConfigurationUsage | undefined {
-  const data = event.data as Data;
   if (event.type === 'LicenseConfigurationCreated') {
-    return {
-      arn: String(data.arn),
-      accountId: String(data.ownerAccountId),
-      countingType: String(data.countingType),
-      licenseCount: optionalNumber(data.licenseCount),
-      associations: {},
-      deleted: false,
-    };
+    const { arn, ownerAccountId, countingType, licenseCount } = event.data;
+    return { arn, accountId: ownerAccountId, countingType, licenseCount, associations: {}, deleted: false };
   }
   if (!usage || usage.deleted) return undefined;
   switch (event.type) {
     case 'LicenseConfigurationUpdated': {
-      const changes = (data.changes ?? {}) as Data;
+      const { changes } = event.data;
       if (!Object.hasOwn(changes, 'licenseCount')) return undefined;
-      return { ...usage, licenseCount: optionalNumber(changes.licenseCount) };
+      return { ...usage, licenseCount: changes.licenseCount };
     }
     case 'LicenseConfigurationDeleted':
       return { ...usage, deleted: true, associations: {} };
-    case 'ResourceAssociated':
-      return withAssociation(usage, String(data.resourceArn), {
-        consumptionKey: String(data.consumptionKey ?? data.resourceArn),
-        consumedLicenses: Number(data.consumedLicenses ?? 0),
-      });
+    case 'ResourceAssociated': {
+      const { resourceArn, consumptionKey, consumedLicenses } = event.data;
+      return withAssociation(usage, resourceArn, { consumptionKey, consumedLicenses });
+    }
     case 'ResourceDisassociated': {
-      const { [String(data.resourceArn)]: _gone, ...rest } = usage.associations;
+      const { [event.data.resourceArn]: _gone, ...rest } = usage.associations;
       return { ...usage, associations: rest };
     }
     case 'AssociationConsumptionChanged': {
-      const current = usage.associations[String(data.resourceArn)];
+      const current = usage.associations[event.data.resourceArn];
       if (!current) return undefined;
-      return withAssociation(usage, String(data.resourceArn), {
+      return withAssociation(usage, event.data.resourceArn, {
         ...current,
-        consumedLicenses: Number(data.consumedLicenses ?? 0),
+        consumedLicenses: event.data.consumedLicenses,
       });
     }
     default:
@@ -103,10 +84,6 @@ function withAssociation(
   association: ConfigurationUsage['associations'][string],
 ): ConfigurationUsage {
   return { ...usage, associations: { ...usage.associations, [resourceArn]: association } };
-}
-
-function optionalNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 /** Licences in use: per consumption key the largest consumption, summed. */
