@@ -64,11 +64,11 @@ function formatReport(cost: ProjectionCost): string {
       sample.lagSeconds.toFixed(1),
     ]);
   return [
-    `Cost of the usage-metrics projection: licensing's events (CreateLicenseConfiguration, ${CLIENTS} clients in ${CLIENTS} accounts,`,
-    `SigV4 lean awsJson client) and reporting's durable consumer ${USAGE_METRICS_CONSUMER} applying them`,
+    `Cost of the usage-metrics projection: licensing's events (CreateLicenseConfiguration, then UpdateLicenseConfiguration of its LicenseCount,`,
+    `${CLIENTS} clients in ${CLIENTS} accounts, SigV4 lean awsJson client) and reporting's durable consumer ${USAGE_METRICS_CONSUMER} applying them`,
     `(${availableParallelism()} cores; ${cost.loadSeconds.toFixed(1)} s of load, then until reporting has applied every event)`,
     '',
-    `  Create req/s ${req}, p50 ${p50} ms, p99 ${p99} ms, errors ${err}`,
+    `  Create/Update req/s ${req}, p50 ${p50} ms, p99 ${p99} ms, errors ${err}`,
     `  licensing events produced/s  ${cost.producedPerSecond.toFixed(0)}`,
     `  reporting events ingested/s  ${cost.ingestedPerSecond.toFixed(0)} during the load`,
     `  lag, max                     ${shown(cost.maxPendingMessages)} pending messages, ${cost.maxLagSeconds.toFixed(1)} s (relay to JetStream ${shown(cost.maxRelayLagSeconds, 1)} s)`,
@@ -127,19 +127,35 @@ describe('cost of the usage-metrics projection', () => {
   });
 
   it(`measures reporting's ingestion beside licensing's production at ${CLIENTS} clients, and sees every event applied once`, async () => {
+    /** The configuration each client created last, and whether its count was changed since. */
+    const latest: { arn: string; updated: boolean }[] = [];
     let created = 0;
-    const create = async (client: number) => {
-      expectOk(
+    // A new configuration (a new stream for reporting to follow), then a change of its count (an
+    // event on a stream it already holds, which moves its total usage gauge), and again.
+    const createOrUpdate = async (client: number) => {
+      const own = latest[client];
+      if (own && !own.updated) {
+        own.updated = true;
+        expectOk(
+          await clients[client].call('UpdateLicenseConfiguration', {
+            LicenseConfigurationArn: own.arn,
+            LicenseCount: 200,
+          }),
+        );
+        return;
+      }
+      const body = expectOk(
         await clients[client].call('CreateLicenseConfiguration', {
           Name: `projection-${client}-${(created += 1)}`,
           LicenseCountingType: 'vCPU',
           LicenseCount: 100,
         }),
       );
+      latest[client] = { arn: JSON.parse(body).LicenseConfigurationArn, updated: false };
     };
     const sampler = sampleEverySecond(probe);
     const before = await probe.sample();
-    const load = await runLoad(create, { clients: CLIENTS, warmupMs: 0, durationMs: LOAD_MS });
+    const load = await runLoad(createOrUpdate, { clients: CLIENTS, warmupMs: 0, durationMs: LOAD_MS });
     const stopped = await probe.sample();
 
     // After the load: until reporting has applied every event licensing recorded.
