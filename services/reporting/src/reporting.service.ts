@@ -9,6 +9,10 @@ import { AUDIT_RETENTION_SWEEP_MS, AuditRetentionSweep } from './audit-trail/app
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { ExpiryNoticesSweep } from './notifications/application/expiry-notices.sweep';
 import { NotificationDeliverySweep } from './notifications/application/notification-delivery.sweep';
+import {
+  NOTIFICATION_RETENTION_SWEEP_MS,
+  NotificationRetentionSweep,
+} from './notifications/application/notification-retention.sweep';
 import { NotificationSourcesConsumer } from './notifications/application/notification-sources.consumer';
 import { ReportFailuresConsumer } from './notifications/application/report-failures.consumer';
 import { NotificationsModule, notificationsSettings } from './notifications/notifications.module';
@@ -64,6 +68,7 @@ export const ReportingService = defineService({
     { task: AuditRetentionSweep, intervalMs: () => AUDIT_RETENTION_SWEEP_MS },
     { task: ExpiryNoticesSweep, intervalMs: (config) => config.notificationSweepMs },
     { task: NotificationDeliverySweep, intervalMs: (config) => config.snsDeliverySweepMs },
+    { task: NotificationRetentionSweep, intervalMs: () => NOTIFICATION_RETENTION_SWEEP_MS },
     { task: AlarmEvaluationSweep, intervalMs: (config) => config.alarmEvaluationMs },
   ],
   imports: [ReportGeneratorsModule, UsageMetricsModule, AuditTrailModule, NotificationsModule, AlarmsModule],

@@ -5,6 +5,7 @@ import { ACCOUNT_TOPICS } from './application/account-topics';
 import { ExpiryNoticesSweep } from './application/expiry-notices.sweep';
 import { NotificationDeliverySweep } from './application/notification-delivery.sweep';
 import { NotificationOutbox } from './application/notification-outbox';
+import { NotificationRetentionSweep } from './application/notification-retention.sweep';
 import { NOTIFICATION_SENDER } from './application/notification-sender';
 import { NotificationSourcesConsumer } from './application/notification-sources.consumer';
 import { ReportFailuresConsumer } from './application/report-failures.consumer';
@@ -46,6 +47,10 @@ export const notificationsSettings = {
     baseDelayMs: milliseconds('LM_SNS_RETRY_BASE_MS', 1_000).read(env),
     maxDelayMs: milliseconds('LM_SNS_RETRY_MAX_MS', 60_000).read(env),
   })),
+  /** LM_SNS_DELIVERED_RETENTION_DAYS: how long a delivered notification stays in the outbox. */
+  snsDeliveredRetentionDays: positiveInteger('LM_SNS_DELIVERED_RETENTION_DAYS', 7),
+  /** LM_SNS_FAILED_RETENTION_DAYS: how long a failed one stays, counted from its publication. */
+  snsFailedRetentionDays: positiveInteger('LM_SNS_FAILED_RETENTION_DAYS', 30),
 };
 
 /**
@@ -60,6 +65,7 @@ export const notificationsSettings = {
     ReportFailuresConsumer,
     ExpiryNoticesSweep,
     NotificationDeliverySweep,
+    NotificationRetentionSweep,
     NatsLicensingReads,
     { provide: ACCOUNT_TOPICS, useClass: NatsAccountTopics },
     {
