@@ -20,7 +20,7 @@ import {
   UpdateLicenseSpecificationsForResourceCommand,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, licenseManager } from '../support/clients';
+import { awsCli, boto3Script, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
 import { accounts, credentialsOf, freePort, startSystem, type RunningSystem } from '../support/system';
 
@@ -305,6 +305,18 @@ describe('alarms: CloudWatch metric alarms on the usage metrics', () => {
       expect(next.AlarmHistoryItems?.[0].HistorySummary, protocol).toBe('Alarm updated from OK to ALARM');
       expect(await alarmsNamed('usage-high', protocol, accounts.member), protocol).toEqual([]);
     }
+    const script = join(__dirname, 'alarms-boto3.py');
+    expect(JSON.parse(await boto3Script(system, accounts.management, script))).toEqual({
+      alarms: [['usage-high', 'OK']],
+      history: {
+        'usage-high': [
+          'Alarm updated from INSUFFICIENT_DATA to OK',
+          'Alarm updated from OK to ALARM',
+          'Alarm updated from ALARM to OK',
+        ],
+      },
+    });
+    expect(JSON.parse(await boto3Script(system, accounts.member, script))).toEqual({ alarms: [], history: {} });
     const member = cloudWatch('awsJson1_0', accounts.member);
     await expect(
       member.send(new SetAlarmStateCommand({ AlarmName: 'usage-high', StateValue: 'ALARM', StateReason: 'x' })),
@@ -332,9 +344,11 @@ describe('alarms: CloudWatch metric alarms on the usage metrics', () => {
       NewStateReason: 'testing',
     });
     await owner.send(new DisableAlarmActionsCommand({ AlarmNames: ['usage-high', 'no-such-alarm'] }));
+    expect((await alarmsNamed('usage-high'))[0].ActionsEnabled).toBe(false);
+    // An evaluation may have set it back to OK by the data before actions were disabled: let that
+    // change's notification arrive, then change the state either way.
+    await sleep(2_000);
     const [disabled] = await alarmsNamed('usage-high');
-    expect(disabled.ActionsEnabled).toBe(false);
-    // The evaluation may have set it back to OK by the data meanwhile: change it either way.
     const target = disabled.StateValue === 'ALARM' ? 'OK' : 'ALARM';
     const sent = receiver.messages.length;
     await owner.send(new SetAlarmStateCommand({ AlarmName: 'usage-high', StateValue: target, StateReason: 'quiet' }));
