@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { samplesOf, scrapeMetrics } from '../support/metrics';
 import type { RunningSystem } from '../support/system';
 
@@ -33,48 +33,32 @@ export interface ProjectionSample {
  * messages come from /metrics, as an operator would see them.
  */
 export class ProjectionProbe {
-  private readonly db: Client;
+  /** A pool: the drain check samples while the once-a-second sampler may be sampling too. */
+  private readonly db: Pool;
   private readonly startedAt = performance.now();
-  /**
-   * Every licensing event below this position has been applied: the next lag query starts there,
-   * so that it reads only the unapplied tail, not the whole history, once a second.
-   */
-  private appliedBelow = 0;
 
-  private constructor(private readonly system: RunningSystem) {
-    this.db = new Client({ connectionString: system.databaseUrl });
-  }
-
-  static async open(system: RunningSystem): Promise<ProjectionProbe> {
-    const probe = new ProjectionProbe(system);
-    await probe.db.connect();
-    return probe;
+  constructor(private readonly system: RunningSystem) {
+    this.db = new Pool({ connectionString: system.databaseUrl, max: 2 });
   }
 
   async sample(): Promise<ProjectionSample> {
     const atMs = performance.now() - this.startedAt;
     // One statement, so that both counts and the lag are of one snapshot.
     const [{ rows }, scraped] = await Promise.all([
-      this.db.query<{ produced: string; ingested: string; unapplied_position: string | null; age: number | null }>(
-        `with oldest_unapplied as (
-           select e.global_position, extract(epoch from clock_timestamp() - e.recorded_at)::float8 as age
-           from licensing.events e
-           where e.global_position >= $2
-             and not exists (select 1 from reporting.processed_events p
-                             where p.consumer = $1
-                               and p.message_id = 'licensing:' || e.stream_name || ':' || e.stream_version)
-           order by e.global_position
-           limit 1)
-         select (select count(*) from licensing.events) as produced,
+      this.db.query<{ produced: string; ingested: string; age: number | null }>(
+        `select (select count(*) from licensing.events) as produced,
                 (select count(*) from reporting.processed_events where consumer = $1) as ingested,
-                (select global_position from oldest_unapplied) as unapplied_position,
-                (select age from oldest_unapplied) as age`,
-        [USAGE_METRICS_CONSUMER, this.appliedBelow],
+                (select extract(epoch from clock_timestamp() - min(e.recorded_at))::float8
+                 from licensing.events e
+                 where not exists (select 1 from reporting.processed_events p
+                                   where p.consumer = $1
+                                     and p.message_id = 'licensing:' || e.stream_name || ':' || e.stream_version)
+                ) as age`,
+        [USAGE_METRICS_CONSUMER],
       ),
       this.scrape(),
     ]);
     const [row] = rows;
-    if (row.unapplied_position !== null) this.appliedBelow = Number(row.unapplied_position);
     return {
       atMs,
       produced: Number(row.produced),
