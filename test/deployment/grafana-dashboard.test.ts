@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventStore } from '@lm/event-store';
 import { ChassisMetrics, instrumentEventStore, metricFamilies, registerLagMetrics } from '@lm/service-kit';
 import { GatewayMetrics } from '../../services/gateway/src/observability/metrics';
+import { registerPendingEventsGauge } from '../../services/reporting/src/usage-metrics/application/pending-events.gauge';
 
 const root = join(__dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -20,11 +21,15 @@ const dashboard = JSON.parse(read('infra/grafana/license-manager-dashboard.json'
   panels: Panel[];
 };
 
-/** Every metric the gateway and a service register, as the chassis registers them (see ServiceRuntime, defineService). */
+/**
+ * Every metric the gateway and a service register, as the chassis registers them (see ServiceRuntime,
+ * defineService), and the operational ones a service adds (reporting's waiting events).
+ */
 async function registeredMetrics(): Promise<Map<string, string>> {
   const service = new ChassisMetrics('licensing').registry;
   instrumentEventStore({} as EventStore, service);
   registerLagMetrics(service, { store: {} as EventStore, nc: {} as NatsConnection, checkpoints: [], consumers: [] });
+  registerPendingEventsGauge(service, async () => 0);
   const families = [...(await metricFamilies(new GatewayMetrics().registry)), ...(await metricFamilies(service))];
   return new Map(families.map((family) => [family.name, family.type]));
 }

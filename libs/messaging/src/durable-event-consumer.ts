@@ -1,10 +1,17 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AckPolicy, DeliverPolicy, JSONCodec, type ConsumerMessages, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, JSONCodec, nanos, type ConsumerMessages, type NatsConnection } from 'nats';
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { EVENTS_STREAM } from './subjects';
 
 const codec = JSONCodec<DomainEventMessage>();
+
+/**
+ * How long JetStream waits for a durable consumer's ack before delivering the event again (its
+ * default, stated so that consumers can reason about redelivery): an event not redelivered after
+ * many times this is no longer coming.
+ */
+export const DURABLE_CONSUMER_ACK_WAIT_MS = 30_000;
 
 /** Events relayed before schema versions were stamped carry none: they are the first version of their type. */
 function receivedEvent(data: Uint8Array): DomainEventMessage {
@@ -66,6 +73,7 @@ export async function startDurableEventConsumer(
     durable_name: durableName,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(DURABLE_CONSUMER_ACK_WAIT_MS),
     filter_subject: filterSubject,
     max_deliver: -1,
   };

@@ -4,6 +4,7 @@ import { auditTrailViews } from './audit-trail/infra/migrations/003-audit-trail'
 import { notificationsViews } from './notifications/infra/migrations/004-notifications';
 import { reportGeneratorsViews } from './report-generators/infra/migrations/001-report-generators';
 import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-metrics';
+import { usagePendingSince } from './usage-metrics/infra/migrations/006-usage-pending-since';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -15,4 +16,5 @@ export const reportingMigrations: ViewMigrations = {
   '003-audit-trail': auditTrailViews,
   '004-notifications': notificationsViews,
   '005-alarms': alarmsViews,
+  '006-usage-pending-since': usagePendingSince,
 };

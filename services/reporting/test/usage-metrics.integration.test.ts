@@ -2,11 +2,13 @@ import type { Caller, DomainEventMessage } from '@lm/contracts';
 import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PendingEventsGauge } from '../src/usage-metrics/application/pending-events.gauge';
 import { UsageGauges } from '../src/usage-metrics/application/usage-gauges';
 import { UsageMetricsConsumer } from '../src/usage-metrics/application/usage-metrics.consumer';
 import { UsageMetricsQueries } from '../src/usage-metrics/application/usage-metrics.queries';
-import { UsageMetricsSweep } from '../src/usage-metrics/application/usage-metrics.sweep';
+import { PENDING_WARN_AFTER_MS, UsageMetricsSweep } from '../src/usage-metrics/application/usage-metrics.sweep';
 import { ReportingService } from '../src/reporting.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
@@ -66,7 +68,7 @@ describe('usage metrics from licensing events, with a manual clock', () => {
   let database: TestDatabase;
   let storage: ServiceStorage;
   const clock = new ManualClock(at('10:00:00'));
-  const consumer = new UsageMetricsConsumer();
+  const consumer = new UsageMetricsConsumer(clock);
   let sweep: UsageMetricsSweep;
   let queries: UsageMetricsQueries;
 
@@ -160,6 +162,39 @@ describe('usage metrics from licensing events, with a manual clock', () => {
     await sweep.sweep();
     expect(await points()).toEqual(original);
     expect((await sql`select * from reporting.usage_pending_events`.execute(storage.db)).rows).toEqual([]);
+  });
+
+  it('counts the events waiting for an earlier one, and warns of one that waited past ten ack waits', async () => {
+    const registry = new Registry();
+    new PendingEventsGauge(registry, storage.db).onModuleInit();
+    const waiting = async () => (await registry.getSingleMetric('lm_reporting_pending_events')!.get()).values[0].value;
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const gap = 'license-configuration-with-a-gap';
+    const ofGap = (event: DomainEventMessage, streamVersion: number) => ({ ...event, streamName: gap, streamVersion });
+    try {
+      clock.set(at('10:00:00'));
+      await apply(ofGap(SCENARIO[0], 1));
+      // Version 2 never came: 3 and 4 wait for it.
+      await apply(ofGap(SCENARIO[2], 3));
+      await apply(ofGap(SCENARIO[3], 4));
+      expect(await waiting()).toBe(2);
+      const warned = () => warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes(gap));
+
+      clock.advance(PENDING_WARN_AFTER_MS);
+      await sweep.sweep();
+      expect(warned()).toEqual([]);
+      clock.advance(1);
+      await sweep.sweep();
+      expect(warned()).toEqual([
+        expect.stringContaining(`${gap} version 3 has waited since 2026-03-01T10:00:00.000Z for version 2`),
+        expect.stringContaining(`${gap} version 4 has waited since 2026-03-01T10:00:00.000Z for version 3`),
+      ]);
+
+      await apply(ofGap(SCENARIO[1], 2));
+      expect(await waiting()).toBe(0);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('corrects the hourly points a sweep wrote before a late event arrived', async () => {

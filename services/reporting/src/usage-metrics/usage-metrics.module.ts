@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PendingEventsGauge } from './application/pending-events.gauge';
 import { UsageGauges } from './application/usage-gauges';
 import { UsageMetricsConsumer } from './application/usage-metrics.consumer';
 import { UsageMetricsQueries } from './application/usage-metrics.queries';
@@ -14,6 +15,6 @@ export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
  */
 @Module({
   controllers: [UsageMetricsController],
-  providers: [UsageMetricsConsumer, UsageMetricsQueries, UsageMetricsSweep, UsageGauges],
+  providers: [UsageMetricsConsumer, UsageMetricsQueries, UsageMetricsSweep, UsageGauges, PendingEventsGauge],
 })
 export class UsageMetricsModule {}

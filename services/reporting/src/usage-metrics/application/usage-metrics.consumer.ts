@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
-import type { EventConsumer } from '@lm/service-kit';
+import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
@@ -23,11 +23,14 @@ interface Followed {
  *
  * Each stream is applied in its order: JetStream redelivers an event the crashed process had not
  * acknowledged only after later ones, so an event ahead of its stream waits (usage_pending_events)
- * until the one before it is applied. The chassis applies each event once (its ledger row is
+ * until the one before it is applied (the sweep warns of one that waits too long, and
+ * lm_reporting_pending_events counts them). The chassis applies each event once (its ledger row is
  * written in the same transaction), and an event at or below the version applied is skipped too.
  */
 @Injectable()
 export class UsageMetricsConsumer implements EventConsumer {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
     if (!isConfigurationEvent(event)) return;
     const tx = trx as Transaction<UsageMetricsViews>;
@@ -50,7 +53,12 @@ export class UsageMetricsConsumer implements EventConsumer {
     if (event.streamVersion > stream.version + 1) {
       await db
         .insertInto('usage_pending_events')
-        .values({ stream_name: event.streamName, stream_version: event.streamVersion, event: JSON.stringify(event) })
+        .values({
+          stream_name: event.streamName,
+          stream_version: event.streamVersion,
+          event: JSON.stringify(event),
+          pending_since: this.clock.now(),
+        })
         .onConflict((oc) => oc.doNothing())
         .execute();
       return;

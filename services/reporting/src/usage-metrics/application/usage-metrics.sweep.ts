@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DURABLE_CONSUMER_ACK_WAIT_MS } from '@lm/messaging';
 import { CLOCK, DATABASE, type Clock, type Sweep } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { RETENTION_MS, ROLLUPS } from '../domain/retention';
@@ -10,10 +11,19 @@ import type { UsageMetricsViews } from './usage-metrics.views';
  * Every run: the hourly data points of each live configuration up to now (its usage has not
  * changed since its last event, or the consumer would have written them), then CloudWatch's
  * retention: old one-minute points merged into five-minute statistic sets, older ones into hourly
- * sets, and points past 15 months deleted.
+ * sets, and points past 15 months deleted. And a warning for each event that has waited for its
+ * stream's previous one longer than PENDING_WARN_AFTER_MS.
  */
+/**
+ * JetStream redelivers an unacknowledged event after its ack wait: one still missing after ten of
+ * those is no longer coming on its own (the stream no longer holds it, or licensing never published
+ * it), and its successors wait for it. Reporting cannot fetch it from licensing's store, so says so.
+ */
+export const PENDING_WARN_AFTER_MS = 10 * DURABLE_CONSUMER_ACK_WAIT_MS;
+
 @Injectable()
 export class UsageMetricsSweep implements Sweep {
+  private readonly logger = new Logger('UsageMetricsSweep');
   private readonly db: Kysely<UsageMetricsViews>;
 
   constructor(
@@ -27,6 +37,22 @@ export class UsageMetricsSweep implements Sweep {
     const now = this.clock.now();
     await this.sampleHours(now);
     await this.rollUp(now);
+    await this.warnOfLongWaits(now);
+  }
+
+  private async warnOfLongWaits(now: Date): Promise<void> {
+    const waiting = await this.db
+      .selectFrom('usage_pending_events')
+      .select(['stream_name', 'stream_version', 'pending_since'])
+      .where('pending_since', '<', new Date(now.getTime() - PENDING_WARN_AFTER_MS))
+      .orderBy('pending_since')
+      .execute();
+    for (const { stream_name, stream_version, pending_since } of waiting)
+      this.logger.warn(
+        `${stream_name} version ${stream_version} has waited since ${pending_since.toISOString()} for version ` +
+          `${stream_version - 1} or an earlier one, which JetStream has not redelivered: its usage stays as it was ` +
+          `until that event arrives (see docs/operations.md, lm_reporting_pending_events)`,
+      );
   }
 
   private async sampleHours(now: Date): Promise<void> {

@@ -47,6 +47,8 @@ export interface UsagePendingEventsTable {
   stream_version: number;
   /** Narrowed before it was kept (isConfigurationEvent): the contract's data. */
   event: Json<LicenseConfigurationEventMessage>;
+  /** When it started waiting. */
+  pending_since: Date;
 }
 
 export interface UsageMetricsViews {
