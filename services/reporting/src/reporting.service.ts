@@ -27,10 +27,11 @@ import { UsageMetricsSweep } from './usage-metrics/application/usage-metrics.swe
 import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usage-metrics.module';
 
 /**
- * The reporting service: the numbers and reports a licence administrator watches. Its first
- * slice, report generators, writes CSV usage reports of license configurations (read from
- * licensing over NATS) to the S3 bucket of the account's service settings, on a schedule. Its
- * events go out on lm.events.reporting.*.
+ * The reporting service: the numbers, reports and notices a licence administrator watches, in five
+ * slices. Report generators write CSV usage reports to the settings' S3 bucket on a schedule; usage
+ * metrics project licensing's events into CloudWatch data points; alarms evaluate them; notifications
+ * deliver SNS-style messages (expiries, soft limits, failed reports, alarm changes); the audit trail
+ * keeps the gateway's CloudTrail records. Its events go out on lm.events.reporting.*.
  */
 export const ReportingService = defineService({
   name: 'reporting',
