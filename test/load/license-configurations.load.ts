@@ -8,7 +8,7 @@ import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
 import { pgbenchInsertRate } from './pgbench';
 import { formatReport, writeJsonReport, type LoadRow } from './report';
-import { createLoadAgent, SignedHttpClient } from './signed-http-client';
+import { clientsOf, createLoadAgent, type SignedHttpClient } from './signed-http-client';
 
 const CLIENT_COUNTS = [1, 16, 64];
 const RESULTS_FILE = join(__dirname, 'results/latest.json');
@@ -36,15 +36,7 @@ describe('license configurations under load', () => {
       LM_CREDENTIALS_FILE: credentialsFile.path,
       LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN,
     });
-    clients = accounts.map(
-      (account) =>
-        new SignedHttpClient({
-          endpoint: system.endpoint,
-          region: system.region,
-          credentials: account.accessKeys[0],
-          agent,
-        }),
-    );
+    clients = clientsOf(system, accounts, agent);
   });
 
   afterAll(async () => {

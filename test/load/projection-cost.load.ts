@@ -10,7 +10,7 @@ import { expectOk, expectSane } from './load-checks';
 import { runLoad, type LoadResult } from './measure';
 import { ProjectionProbe, sampleEverySecond, USAGE_METRICS_CONSUMER, type ProjectionSample } from './projection-probe';
 import { figures, formatTable, percent } from './report';
-import { createLoadAgent, SignedHttpClient } from './signed-http-client';
+import { clientsOf, createLoadAgent, type SignedHttpClient } from './signed-http-client';
 
 const CLIENTS = 16;
 const LOAD_MS = 20_000;
@@ -101,15 +101,7 @@ describe('cost of the usage-metrics projection', () => {
       LM_CREDENTIALS_FILE: credentialsFile.path,
       LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN,
     });
-    clients = accounts.map(
-      (account) =>
-        new SignedHttpClient({
-          endpoint: system.endpoint,
-          region: system.region,
-          credentials: account.accessKeys[0],
-          agent,
-        }),
-    );
+    clients = clientsOf(system, accounts, agent);
     probe = new ProjectionProbe(system);
   });
 

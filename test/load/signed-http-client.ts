@@ -159,3 +159,20 @@ function canonicalUri(path: string): string {
 function sha256Hex(data: string): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** One client per account, each signing with the account's first key, all sharing one agent. */
+export function clientsOf(
+  system: { endpoint: string; region: string },
+  accounts: ReadonlyArray<{ accessKeys: AccessKey[] }>,
+  agent: Agent,
+): SignedHttpClient[] {
+  return accounts.map(
+    (account) =>
+      new SignedHttpClient({
+        endpoint: system.endpoint,
+        region: system.region,
+        credentials: account.accessKeys[0],
+        agent,
+      }),
+  );
+}
