@@ -11,6 +11,7 @@ import { gatewayConfigFromEnv } from '../../services/gateway/src/config';
 import { GrantsService } from '../../services/grants/src/grants.service';
 import { LicensingService } from '../../services/licensing/src/licensing.service';
 import { ReportingService } from '../../services/reporting/src/reporting.service';
+import { UserSubscriptionsService } from '../../services/user-subscriptions/src/user-subscriptions.service';
 
 /**
  * The deployments of infra/ must start: every container of the image gets, from its manifest and
@@ -27,6 +28,7 @@ const SERVICES = {
   discovery: DiscoveryService,
   grants: GrantsService,
   reporting: ReportingService,
+  'user-subscriptions': UserSubscriptionsService,
 };
 type BackendName = keyof typeof SERVICES;
 

@@ -8,7 +8,7 @@ import { ROOT } from '../support/system';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { alive } from '../support/processes';
 
-const PROCESSES = ['gateway', 'licensing', 'discovery', 'grants', 'reporting'];
+const PROCESSES = ['gateway', 'licensing', 'discovery', 'grants', 'reporting', 'user-subscriptions'];
 /** The supervisor's STOP_TIMEOUT_MS, and a little for the supervisor's own exit. */
 const STOP_BOUND_MS = 10_000 + 1_000;
 
@@ -248,7 +248,10 @@ describe('the supervisor of npm start', () => {
     expect(system.supervisorLog).toContain(
       'licensing exited (signal SIGKILL) after 5 restarts in the last minute; giving up, stopping everything\n',
     );
-    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'discovery', 'grants', 'reporting'] });
+    await expectStoppedInOrder(system, {
+      exitCode: 1,
+      running: ['gateway', 'discovery', 'grants', 'reporting', 'user-subscriptions'],
+    });
   }, 90_000);
 
   it('does not restart a service that fails before the system was ever ready: stops everything and exits 1', async () => {
@@ -273,6 +276,9 @@ describe('the supervisor of npm start', () => {
       }),
     );
     expect(system.pids('grants')).toHaveLength(1);
-    await expectStoppedInOrder(system, { exitCode: 1, running: ['gateway', 'licensing', 'discovery', 'reporting'] });
+    await expectStoppedInOrder(system, {
+      exitCode: 1,
+      running: ['gateway', 'licensing', 'discovery', 'reporting', 'user-subscriptions'],
+    });
   });
 });

@@ -24,7 +24,13 @@ export const SERVICE_NAMES = [
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** The services this build contains (a folder under services/ with its main.ts): what the gateway waits for by default. */
-export const BUILT_SERVICES: readonly ServiceName[] = ['licensing', 'discovery', 'grants', 'reporting'];
+export const BUILT_SERVICES: readonly ServiceName[] = [
+  'licensing',
+  'discovery',
+  'grants',
+  'reporting',
+  'user-subscriptions',
+];
 
 /** The operations of the license-manager API, by the service that owns them (tags: see OWNER_BY_RESOURCE_TYPE). */
 const LICENSE_MANAGER_OWNERS = {
