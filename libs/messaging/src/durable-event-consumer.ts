@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AckPolicy, DeliverPolicy, JSONCodec, nanos, type ConsumerMessages, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, JSONCodec, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
+import { DeliveryQueue } from './delivery-queue';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { EVENTS_STREAM } from './subjects';
 
@@ -19,6 +20,14 @@ function receivedEvent(data: Uint8Array): DomainEventMessage {
   return { ...event, schemaVersion: event.schemaVersion ?? 1 };
 }
 
+/**
+ * How many delivered events a durable consumer applies in one transaction at most: enough that the
+ * commit's cost is shared by many events when a backlog builds, few enough that a transaction
+ * holds its row locks briefly and a failing batch applied again one event at a time costs little.
+ * LM_CONSUMER_BATCH_SIZE sets it for a service (docs/operations.md).
+ */
+export const DURABLE_CONSUMER_BATCH_SIZE = 50;
+
 export interface DurableEventConsumerOptions {
   nc: NatsConnection;
   db: Kysely<any>;
@@ -33,6 +42,12 @@ export interface DurableEventConsumerOptions {
    * `schemaVersion` says which version of its type's data it carries (upcast an older one).
    */
   handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>;
+  /**
+   * At most this many events already delivered are applied in one transaction (default
+   * DURABLE_CONSUMER_BATCH_SIZE). 1 for a handler that needs the previous event committed, e.g.
+   * one that runs commands outside the transaction which read what that event wrote.
+   */
+  batchSize?: number;
   /** Called for each event JetStream delivers again (for the chassis's redelivery counter). */
   onRedelivery?: () => void;
 }
@@ -58,14 +73,24 @@ export async function migrateProcessedEvents(db: Kysely<any>, schema: string): P
 }
 
 /**
- * Consumes domain events from JetStream with a durable consumer. Each event is applied in
- * one transaction together with a row in the processed-events ledger, so a redelivered event
- * (after a crash before the ack, or a duplicate publish) is recognised and not applied twice.
+ * Consumes domain events from JetStream with a durable consumer. The events delivered and not yet
+ * applied are applied together, up to `batchSize`, in delivery order, in one transaction that also
+ * writes their rows in the processed-events ledger, so a redelivered event (after a crash before
+ * the ack, or a duplicate publish) is recognised and not applied twice; they are acknowledged once
+ * it commits. If that transaction fails, each of its events is applied again in its own
+ * transaction, so that one failing event is refused (and redelivered a second later) alone.
+ *
+ * A transaction of several events locks what each of them locks until it commits, in the order of
+ * its events: two replicas applying batches in different orders could each wait for the other. So
+ * every transaction of a consumer that batches first takes a lock of its own (an advisory lock on
+ * its name): the replicas apply its events one transaction at a time, and never wait for each other
+ * while holding a lock of an event.
  */
 export async function startDurableEventConsumer(
   options: DurableEventConsumerOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const { nc, db, schema, durableName, filterSubject, handle, onRedelivery } = options;
+  const batchSize = options.batchSize ?? DURABLE_CONSUMER_BATCH_SIZE;
   await ensureEventsStream(nc);
   await migrateProcessedEvents(db, schema);
   const jsm = await nc.jetstreamManager();
@@ -83,29 +108,61 @@ export async function startDurableEventConsumer(
   } catch {
     await jsm.consumers.add(EVENTS_STREAM, config);
   }
-  const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM, durableName);
-  const messages: ConsumerMessages = await consumer.consume();
-  const done = (async () => {
-    for await (const message of messages) {
+
+  const ledger = sql.id(schema, 'processed_events');
+  const consumerLock = `durable-consumer:${schema}:${durableName}`;
+  /** Applies the events in one transaction: those the ledger has not seen yet, in their order. */
+  const applyTogether = (events: DomainEventMessage[]) =>
+    db.transaction().execute(async (trx) => {
+      if (batchSize > 1) await sql`select pg_advisory_xact_lock(hashtextextended(${consumerLock}, 0))`.execute(trx);
+      const ids = events.map(domainEventMessageId);
+      const inserted = await sql<{ message_id: string }>`insert into ${ledger} (consumer, message_id)
+        select ${durableName}, unnest(${ids}::text[]) on conflict do nothing returning message_id`.execute(trx);
+      const unseen = new Set(inserted.rows.map((row) => row.message_id));
+      // An id twice in one batch (a duplicate publish) is applied at its first place only.
+      for (const event of events) if (unseen.delete(domainEventMessageId(event))) await handle(event, trx);
+    });
+  const applyDelivered = async (batch: JsMsg[]) => {
+    const events = batch.map((message) => {
       if (message.redelivered) onRedelivery?.();
-      const event = receivedEvent(message.data);
+      return receivedEvent(message.data);
+    });
+    if (batch.length > 1) {
       try {
-        await db.transaction().execute(async (trx) => {
-          const inserted = await sql`insert into ${sql.id(schema, 'processed_events')} (consumer, message_id)
-            values (${durableName}, ${domainEventMessageId(event)}) on conflict do nothing`.execute(trx);
-          if (Number(inserted.numAffectedRows ?? 0) === 0) return;
-          await handle(event, trx);
-        });
+        await applyTogether(events);
+        for (const message of batch) message.ack();
+        return;
+      } catch (error) {
+        console.warn(
+          `[${durableName}] a batch of ${batch.length} events failed (${(error as Error).message}): applying them one at a time`,
+        );
+      }
+    }
+    for (const [i, message] of batch.entries()) {
+      try {
+        await applyTogether([events[i]]);
         message.ack();
       } catch (error) {
-        console.error(`[${durableName}] event ${event.type} failed, redelivering: ${(error as Error).message}`);
+        console.error(`[${durableName}] event ${events[i].type} failed, redelivering: ${(error as Error).message}`);
         message.nak(1_000);
       }
     }
+  };
+
+  const delivered = new DeliveryQueue<JsMsg>();
+  const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM, durableName);
+  const messages = await consumer.consume({ callback: (message) => delivered.push(message) });
+  let stopping = false;
+  const done = (async () => {
+    while (!stopping) await applyDelivered(await delivered.take(batchSize));
+    // Not applied here: JetStream delivers them again at once, to another replica or after the restart.
+    for (const message of delivered.drain()) message.nak();
   })();
   return {
     async stop() {
       await messages.close();
+      stopping = true;
+      delivered.release();
       await done;
     },
   };

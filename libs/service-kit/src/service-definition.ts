@@ -19,6 +19,12 @@ export interface ConsumerSpec {
   subject: string;
   /** A provider class (the chassis registers it). */
   handler: Type<EventConsumer>;
+  /**
+   * At most this many delivered events in one transaction, below LM_CONSUMER_BATCH_SIZE: 1 for a
+   * handler that needs each event committed before the next is applied (its work outside the
+   * transaction reads what the previous one wrote).
+   */
+  batchSize?: number;
 }
 
 /** Follows the service's own event store (a workflow reacting to its events), from a durable checkpoint. */

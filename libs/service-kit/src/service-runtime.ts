@@ -45,7 +45,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     const { name, schema } = this.definition;
     const { store, db } = this.storage;
     this.relay = await startEventRelay({ service: name, store, nc: this.nc });
-    for (const { durableName, subject, handler } of this.definition.consumers ?? []) {
+    const { own, common } = loadServiceConfig(this.definition);
+    for (const { durableName, subject, handler, batchSize } of this.definition.consumers ?? []) {
       const consumer = this.moduleRef.get(handler, { strict: false });
       // At 0 from the start, so that a rate over the counter sees its first redelivery.
       this.chassisMetrics.countRedelivery(durableName, 0);
@@ -57,6 +58,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           durableName,
           filterSubject: subject,
           handle: (event, trx) => consumer.handle(event, trx),
+          batchSize: Math.min(batchSize ?? common.consumerBatchSize, common.consumerBatchSize),
           onRedelivery: () => this.chassisMetrics.countRedelivery(durableName),
         }),
       );
@@ -70,7 +72,6 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       const count = (failed: boolean) => this.chassisMetrics.countOperation(operation, failed ? 'error' : 'ok');
       this.workers.push(serveEndpoint(this.nc, name, subject, this.moduleRef.get(handler, { strict: false }), count));
     }
-    const { own, common } = loadServiceConfig(this.definition);
     for (const { task, intervalMs } of this.definition.schedules ?? []) {
       const sweep = this.moduleRef.get(task, { strict: false });
       this.workers.push(startSchedule(task.name, intervalMs(own), () => sweep.sweep(), this.logger));

@@ -109,6 +109,7 @@ describe('the settings every service reads', () => {
       region: 'us-east-1',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
       databasePoolSize: 20,
+      consumerBatchSize: 50,
       eventStore: { kind: 'postgres', url: undefined },
       startupTimeoutMs: 15_000,
       metricsPort: undefined,
@@ -120,6 +121,13 @@ describe('the settings every service reads', () => {
     const env = { DATABASE_URL: 'postgres://shared', USER_SUBSCRIPTIONS_DATABASE_URL: 'postgres://own' };
     expect(readCommonConfig('user-subscriptions', env).databaseUrl).toBe('postgres://own');
     expect(readCommonConfig('licensing', env).databaseUrl).toBe('postgres://shared');
+  });
+
+  it("take the durable consumers' batch size from LM_CONSUMER_BATCH_SIZE, a positive integer", () => {
+    expect(readCommonConfig('reporting', { LM_CONSUMER_BATCH_SIZE: '200' }).consumerBatchSize).toBe(200);
+    expect(messageOf(() => readCommonConfig('reporting', { LM_CONSUMER_BATCH_SIZE: '0' }))).toMatch(
+      /^LM_CONSUMER_BATCH_SIZE must be a positive integer/,
+    );
   });
 
   it('refuse an unknown event store, and EventStoreDB without its URL', () => {

@@ -37,7 +37,13 @@ export const LicensingService = defineService({
   projections: [licenseConfigurationsProjection, licenseConfigurationAssociationsProjection, serviceSettingsProjection],
   guards: (config) => [licenseConfigurationQuotaGuard(config.licenseConfigurationQuota)],
   consumers: [
-    { durableName: 'licensing-inventory', subject: eventSubject('discovery', '>'), handler: InventoryConsumer },
+    // One event per transaction: its commands run outside it and read the inventory the previous event wrote.
+    {
+      durableName: 'licensing-inventory',
+      subject: eventSubject('discovery', '>'),
+      handler: InventoryConsumer,
+      batchSize: 1,
+    },
   ],
   endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],
   schedules: [{ task: LicenseAffinitySweep, intervalMs: (config) => config.affinitySweepIntervalMs }],

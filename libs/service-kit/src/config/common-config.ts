@@ -1,4 +1,5 @@
 import type { EventStoreKind } from '@lm/event-store';
+import { DURABLE_CONSUMER_BATCH_SIZE } from '@lm/messaging';
 import {
   InvalidSettingError,
   list,
@@ -32,6 +33,8 @@ export const commonSettings = (service: string) => ({
   databaseUrl: setting(serviceDatabaseVariable(service), (raw, env) => raw ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL),
   /** DATABASE_POOL_SIZE: connections of the service's pool. */
   databasePoolSize: positiveInteger('DATABASE_POOL_SIZE', 20),
+  /** LM_CONSUMER_BATCH_SIZE: how many delivered events a durable consumer applies in one transaction at most. */
+  consumerBatchSize: positiveInteger('LM_CONSUMER_BATCH_SIZE', DURABLE_CONSUMER_BATCH_SIZE),
   /** EVENT_STORE selects the adapter; EVENTSTORE_URL locates EventStoreDB when it is chosen. */
   eventStore: eventStoreSetting(),
   /** LM_STARTUP_TIMEOUT_MS: how long start-up waits for PostgreSQL and NATS before giving up. */

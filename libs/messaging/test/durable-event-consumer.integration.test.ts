@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { Pool } from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  domainEventMessageId,
+  ensureEventsStream,
+  eventSubject,
+  EVENTS_STREAM,
+  startDurableEventConsumer,
+  type DomainEventMessage,
+} from '../src';
+
+const codec = JSONCodec<DomainEventMessage>();
+
+const eventually = async (condition: () => Promise<boolean>, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+interface Applied {
+  seq: number;
+  stream: string;
+  version: number;
+  /** The transaction that applied it. */
+  xid: string;
+}
+
+/**
+ * The chassis's durable consumer on PostgreSQL and NATS: the events delivered while it works are
+ * applied together, in one transaction with their ledger rows, in delivery order; a failing event
+ * is applied alone and redelivered without holding the others back; a duplicate is applied once.
+ */
+describe('durable event consumer: delivered events applied in batches', () => {
+  const run = randomBytes(4).toString('hex');
+  const schema = `batch_test_${run}`;
+  let db: Kysely<any>;
+  let nc: NatsConnection;
+  let test = 0;
+  const stops: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) }),
+    });
+    nc = await connect({ servers: process.env.NATS_URL });
+    await ensureEventsStream(nc);
+    await sql`create schema ${sql.id(schema)}`.execute(db);
+    await sql`create table ${sql.id(schema, 'applied')} (
+      seq serial, consumer text, stream text, version int, xid text)`.execute(db);
+    await sql`create table ${sql.id(schema, 'counters')} (stream text primary key, count int not null)`.execute(db);
+  });
+  afterEach(async () => {
+    await Promise.all(stops.splice(0).map((stop) => stop()));
+    vi.restoreAllMocks();
+  });
+  afterAll(async () => {
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+    await db.destroy();
+    await nc.drain();
+  });
+
+  /**
+   * A producing service (so subjects and JetStream message ids) and a durable name of the test's
+   * own: each test starts from its own events.
+   */
+  const fresh = () => {
+    test += 1;
+    return { durableName: `batch-${run}-${test}`, type: `batchtest${run}t${test}` };
+  };
+  /** The event type is the test's service too: one string names the test's events. */
+  const eventOf = (type: string, stream: string, version: number): DomainEventMessage => ({
+    service: type,
+    eventId: `${stream}-${version}`,
+    streamName: stream,
+    streamVersion: version,
+    type,
+    schemaVersion: 1,
+    data: {},
+    recordedAt: new Date().toISOString(),
+  });
+  const publish = async (event: DomainEventMessage, msgID = domainEventMessageId(event)) => {
+    await nc.jetstream().publish(eventSubject(event.service, event.type), codec.encode(event), { msgID });
+  };
+  /** Records the event and the transaction applying it. */
+  const record = async (durableName: string, event: DomainEventMessage, trx: Transaction<any>) => {
+    await sql`insert into ${sql.id(schema, 'applied')} (consumer, stream, version, xid)
+      values (${durableName}, ${event.streamName}, ${event.streamVersion}, (txid_current() % 4294967296)::text)`.execute(
+      trx,
+    );
+  };
+  const appliedBy = async (durableName: string) =>
+    (
+      await sql<Applied>`select seq, stream, version, xid from ${sql.id(schema, 'applied')}
+        where consumer = ${durableName} order by seq`.execute(db)
+    ).rows;
+  /** The ledger's rows of the consumer, with the transaction that wrote each. */
+  const ledgerOf = async (durableName: string) =>
+    (
+      await sql<{ message_id: string; xid: string }>`select message_id, xmin::text as xid
+        from ${sql.id(schema, 'processed_events')} where consumer = ${durableName}`.execute(db)
+    ).rows;
+  const consumerInfo = async (durableName: string) =>
+    (await nc.jetstreamManager()).consumers.info(EVENTS_STREAM, durableName);
+  /** Delivered to the client and not acknowledged yet (waiting in the consumer's queue, or being applied). */
+  const unacknowledged = async (durableName: string) => (await consumerInfo(durableName)).num_ack_pending;
+  /** Every event published was delivered and acknowledged. */
+  const settled = async (durableName: string) => {
+    const info = await consumerInfo(durableName);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  };
+  const start = async (
+    durableName: string,
+    type: string,
+    handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>,
+    extra: { batchSize?: number; onRedelivery?: () => void } = {},
+  ) => {
+    const consumer = await startDurableEventConsumer({
+      nc,
+      db,
+      schema,
+      durableName,
+      filterSubject: eventSubject(type, type),
+      handle,
+      ...extra,
+    });
+    stops.push(() => consumer.stop());
+    return consumer;
+  };
+
+  it('applies the events delivered while it was busy in one transaction with their ledger rows, in delivery order, at most batchSize at a time', async () => {
+    const { durableName, type } = fresh();
+    const events = [
+      eventOf(type, 'gate', 1),
+      ...Array.from({ length: 8 }, (_, i) => eventOf(type, `s${i % 3}`, Math.floor(i / 3) + 1)),
+    ];
+    for (const event of events) await publish(event);
+    await start(
+      durableName,
+      type,
+      async (event, trx) => {
+        // The first event holds its transaction until JetStream has delivered all nine: they wait in the queue.
+        if (event.streamName === 'gate') await eventually(async () => (await unacknowledged(durableName)) === 9);
+        await record(durableName, event, trx);
+      },
+      { batchSize: 5 },
+    );
+    await eventually(async () => (await appliedBy(durableName)).length === 9);
+
+    const applied = await appliedBy(durableName);
+    // Delivery order (the stream's order) is the order applied.
+    expect(applied.map((a) => `${a.stream}:${a.version}`)).toEqual(
+      events.map((e) => `${e.streamName}:${e.streamVersion}`),
+    );
+    // The gate's transaction held what arrived with it; the rest were waiting when it committed:
+    // they went in transactions of batchSize (5), then the remainder.
+    const sizes = [...new Set(applied.map((a) => a.xid))].map((xid) => applied.filter((a) => a.xid === xid).length);
+    const afterGate = sizes.slice(1);
+    expect(afterGate.slice(0, -1).every((size) => size === 5)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b)).toBe(9);
+    expect(Math.max(...sizes)).toBe(5);
+    // Each event's ledger row was written by the transaction that applied it.
+    const ledger = new Map((await ledgerOf(durableName)).map((row) => [row.message_id, row.xid]));
+    for (const [i, event] of events.entries()) expect(ledger.get(domainEventMessageId(event))).toBe(applied[i].xid);
+  });
+
+  it('applies the others of a batch when one event fails, and the failed one when it is redelivered', async () => {
+    const { durableName, type } = fresh();
+    const events = ['a', 'b', 'c', 'd'].map((stream) => eventOf(type, stream, 1));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // 'b' fails in the batch's transaction and again alone, after writing (the rollbacks undo the
+    // writes, the others' stay), and goes through when redelivered.
+    let failuresLeft = 2;
+    let redeliveries = 0;
+    for (const event of [eventOf(type, 'gate', 1), ...events]) await publish(event);
+    await start(
+      durableName,
+      type,
+      async (event, trx) => {
+        if (event.streamName === 'gate') await eventually(async () => (await unacknowledged(durableName)) === 5);
+        await record(durableName, event, trx);
+        if (event.streamName === 'b' && failuresLeft-- > 0) throw new Error('transient failure');
+      },
+      { onRedelivery: () => redeliveries++ },
+    );
+    await eventually(async () => (await appliedBy(durableName)).length === 5);
+
+    const applied = await appliedBy(durableName);
+    // a, c and d did not wait for b's redelivery (a second later): b came last.
+    expect(applied.map((a) => a.stream)).toEqual(['gate', 'a', 'c', 'd', 'b']);
+    // Each applied once, and recorded once in the ledger.
+    expect(new Set((await ledgerOf(durableName)).map((row) => row.message_id)).size).toBe(5);
+    expect(redeliveries).toBe(1);
+    expect(warnings).toHaveBeenCalledWith(expect.stringMatching(/a batch of \d+ events failed \(transient failure\)/));
+    expect(errors).toHaveBeenCalledWith(`[${durableName}] event ${type} failed, redelivering: transient failure`);
+    expect(errors).toHaveBeenCalledTimes(1);
+  });
+
+  it('applies an event once when it comes again, in the same batch or a later one', async () => {
+    const { durableName, type } = fresh();
+    const first = eventOf(type, 'x', 1);
+    const second = eventOf(type, 'x', 2);
+    for (const [event, msgID] of [
+      [eventOf(type, 'gate', 1), undefined],
+      [first, undefined],
+      // A duplicate publish under another JetStream message id (the server cannot drop it).
+      [first, `${type}:again-1`],
+      [second, undefined],
+      [first, `${type}:again-2`],
+    ] as const)
+      await publish(event, msgID);
+    await start(durableName, type, async (event, trx) => {
+      if (event.streamName === 'gate') await eventually(async () => (await unacknowledged(durableName)) === 5);
+      await record(durableName, event, trx);
+    });
+    await eventually(() => settled(durableName));
+    // And once more after the others were acknowledged.
+    await publish(first, `${type}:again-3`);
+    await eventually(() => settled(durableName));
+
+    expect((await appliedBy(durableName)).map((a) => `${a.stream}:${a.version}`)).toEqual(['gate:1', 'x:1', 'x:2']);
+  });
+
+  it('lets two replicas apply batches of events on the same rows, in any order, without waiting for each other forever', async () => {
+    const { durableName, type } = fresh();
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const streams = ['p', 'q', 'r', 's'];
+    await sql`insert into ${sql.id(schema, 'counters')} (stream, count)
+      select unnest(${streams}::text[]), 0`.execute(db);
+    // Each event locks its stream's row until its transaction commits: in a batch, one row after another.
+    const countEvent = async (event: DomainEventMessage, trx: Transaction<any>) => {
+      await sql`select count from ${sql.id(schema, 'counters')} where stream = ${event.streamName} for update`.execute(
+        trx,
+      );
+      await sql`update ${sql.id(schema, 'counters')} set count = count + 1 where stream = ${event.streamName}`.execute(
+        trx,
+      );
+    };
+    await start(durableName, type, countEvent);
+    await start(durableName, type, countEvent);
+    // Consecutive events on different rows, in a rotating order, so that the replicas' batches cross.
+    const versions = new Map(streams.map((s) => [s, 0]));
+    const published = Array.from({ length: 240 }, (_, i) => {
+      const stream = streams[(i * 3 + Math.floor(i / 4)) % streams.length];
+      versions.set(stream, versions.get(stream)! + 1);
+      return eventOf(type, stream, versions.get(stream)!);
+    });
+    await Promise.all(published.map((event) => publish(event)));
+    await eventually(async () => (await ledgerOf(durableName)).length === published.length, 30_000);
+
+    const counts = (
+      await sql<{ stream: string; count: number }>`select stream, count from ${sql.id(schema, 'counters')}
+        order by stream`.execute(db)
+    ).rows;
+    expect(counts).toEqual(streams.map((stream) => ({ stream, count: versions.get(stream) })));
+    // No batch was refused (a deadlock would be one): every transaction went through the first time.
+    expect(warnings).not.toHaveBeenCalled();
+  });
+});
