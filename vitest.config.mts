@@ -11,9 +11,33 @@ const INTEGRATION = '**/*.integration.test.ts';
 const PACKAGE_TESTS = ['libs/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'];
 
 /**
- * The suite of `npm test`, as two projects: `unit` (npm run test:unit) needs nothing but Node;
- * `e2e` (npm run test:e2e) holds the integration tests on PostgreSQL and NATS and the end-to-end
- * suites that start the whole system. Load suites live in test/load.
+ * End-to-end files that run alone, once the others are done. The PostgreSQL event store reads up to
+ * the server's oldest open transaction, and that horizon is the whole server's, whatever database:
+ * these event-store files hold transactions open, or assert what a read returns at once. Besides
+ * them, what runs `npm start`: in a network namespace, with a test run inside it (fresh-machine),
+ * and the supervisor, whose stop and restart deadlines are measured; and a gatherer whose answer
+ * times are measured.
+ */
+const ALONE = [
+  'libs/event-store/test/postgres-event-store.integration.test.ts',
+  'libs/event-store/test/projections.integration.test.ts',
+  'libs/event-store/test/upcasting.integration.test.ts',
+  'test/e2e/fresh-machine.test.ts',
+  'test/e2e/supervisor.test.ts',
+  'services/gateway/test/observability/replica-metrics.integration.test.ts',
+];
+
+/** What every end-to-end file needs: the servers (global setup) and NATS subjects of its own. */
+const E2E_SETUP = {
+  globalSetup: ['test/support/global-setup.ts'],
+  setupFiles: ['test/support/nats-namespace-per-file.ts'],
+};
+
+/**
+ * The suite of `npm test`: `unit` (npm run test:unit) needs nothing but Node; `e2e` and `e2e-alone`
+ * (npm run test:e2e) hold the integration tests on PostgreSQL and NATS and the end-to-end suites
+ * that start the whole system, two files at a time and then the few that must run alone. Load
+ * suites live in test/load.
  */
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
@@ -49,9 +73,24 @@ export default defineConfig({
           include: PACKAGE_TESTS.map((glob) => glob.replace('*.test.ts', '*.integration.test.ts')).concat(
             'test/e2e/**/*.test.ts',
           ),
-          globalSetup: ['test/support/global-setup.ts'],
-          // End-to-end suites each start a whole system on the shared NATS server, where services
-          // answer by subject: two systems at once would answer each other's requests.
+          exclude: [...ALONE, '**/node_modules/**', '**/dist/**'],
+          ...E2E_SETUP,
+          // Two files at once: each system of startSystem has its own database and its own NATS
+          // namespace (subjects, JetStream streams and their consumers), and every other file its own
+          // database or schema and (E2E_SETUP) its own namespace. Two workers, since CI has two cores.
+          fileParallelism: true,
+          maxWorkers: 2,
+          // After the unit tests when run together (projects of one group order share maxWorkers).
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e-alone',
+          include: ALONE,
+          ...E2E_SETUP,
+          // One file at a time, after every parallel group: nothing else runs beside them.
           fileParallelism: false,
         },
       },

@@ -84,8 +84,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The system's JetStream streams of events and audit records go with it. */
-async function deleteEventsStream(namespace: string): Promise<void> {
+/** The JetStream streams of events and audit records of a NATS namespace (they go with its system). */
+export async function deleteNamespaceStreams(namespace: string): Promise<void> {
   const nc = await connect({ servers: process.env.NATS_URL });
   try {
     const jsm = await nc.jetstreamManager();
@@ -183,7 +183,7 @@ export async function startSystem(
   const stop = async () => {
     await Promise.all([...processes.keys()].map((key) => killProcess(key, 'SIGTERM')));
     await database.drop();
-    await deleteEventsStream(namespace);
+    await deleteNamespaceStreams(namespace);
     // Every suite also checks that no service answered an error its operation's model does not list.
     if (unmodeledErrors.size > 0) throw new Error(`errors outside the API model:\n${[...unmodeledErrors].join('\n')}`);
   };
