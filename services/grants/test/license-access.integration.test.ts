@@ -129,7 +129,7 @@ describe('LicenseAccess from the licences and grants views', () => {
     expect(await usable(member, 'CheckoutLicense', arn)).toEqual([]);
     await setStatus(member, grantArn, 'ACTIVE');
     expect(await usable(member, 'CheckoutLicense', arn)).toEqual([
-      { kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'] },
+      { kind: 'grant', grantArn, grantedOperations: ['CheckoutLicense'], rootBuyerAccountId: member.accountId },
     ]);
     expect(await usable(member, 'CreateToken', arn)).toEqual([]);
     expect(
@@ -175,12 +175,16 @@ describe('LicenseAccess from the licences and grants views', () => {
     await distribution.handle(await infra.store.readAll());
     await setStatus(issuer, toOu, 'ACTIVE');
     const [nestedSub] = await access.usableLicenses(nested, 'CheckoutLicense', { licenseArn: arn });
-    expect(nestedSub.route).toMatchObject({ kind: 'grant' });
+    // The issuer's OU grant covers nobody itself: the sub-grant's account is the root buyer.
+    expect(nestedSub.route).toMatchObject({ kind: 'grant', rootBuyerAccountId: nested.accountId });
     expect(nestedSub.route.kind === 'grant' && nestedSub.route.grantArn).not.toBe(toOu);
     expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);
     const redistributed = await grant(arn, outsider.principalArn, ['CheckoutLicense'], member);
     await acceptAndActivate(outsider, redistributed);
-    expect(await usable(outsider, 'CheckoutLicense', arn)).toMatchObject([{ grantArn: redistributed }]);
+    // A grant made by a grantee keeps the root buyer at the top of its chain.
+    expect(await usable(outsider, 'CheckoutLicense', arn)).toMatchObject([
+      { grantArn: redistributed, rootBuyerAccountId: member.accountId },
+    ]);
     await setStatus(issuer, toOu, 'DISABLED');
     expect(await usable(nested, 'CheckoutLicense', arn)).toEqual([]);
     expect(await usable(outsider, 'CheckoutLicense', arn)).toEqual([]);

@@ -5,6 +5,7 @@ import { notificationsViews } from './notifications/infra/migrations/004-notific
 import { reportGeneratorsViews } from './report-generators/infra/migrations/001-report-generators';
 import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-metrics';
 import { usagePendingSince } from './usage-metrics/infra/migrations/006-usage-pending-since';
+import { entitlementUsageViews } from './usage-metrics/infra/migrations/007-entitlement-usage';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -17,4 +18,5 @@ export const reportingMigrations: ViewMigrations = {
   '004-notifications': notificationsViews,
   '005-alarms': alarmsViews,
   '006-usage-pending-since': usagePendingSince,
+  '007-entitlement-usage': entitlementUsageViews,
 };

@@ -22,6 +22,7 @@ import { ReportGeneratorSweep } from './report-generators/application/report-gen
 import { ReportGeneratorsModule, reportGeneratorsSettings } from './report-generators/report-generators.module';
 import { reportingMigrations } from './reporting.migrations';
 import { REPORTING_SCHEMA } from './shared/schema';
+import { EntitlementUsageConsumer } from './usage-metrics/application/entitlement-usage.consumer';
 import { UsageMetricsConsumer } from './usage-metrics/application/usage-metrics.consumer';
 import { UsageMetricsSweep } from './usage-metrics/application/usage-metrics.sweep';
 import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usage-metrics.module';
@@ -29,9 +30,9 @@ import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usag
 /**
  * The reporting service: the numbers, reports and notices a licence administrator watches, in five
  * slices. Report generators write CSV usage reports to the settings' S3 bucket on a schedule; usage
- * metrics project licensing's events into CloudWatch data points; alarms evaluate them; notifications
- * deliver SNS-style messages (expiries, soft limits, failed reports, alarm changes); the audit trail
- * keeps the gateway's CloudTrail records. Its events go out on lm.events.reporting.*.
+ * metrics project licensing's and grants' events into CloudWatch data points; alarms evaluate them;
+ * notifications deliver SNS-style messages (expiries, soft limits, failed reports, alarm changes);
+ * the audit trail keeps the gateway's CloudTrail records. Its events go out on lm.events.reporting.*.
  */
 export const ReportingService = defineService({
   name: 'reporting',
@@ -42,6 +43,11 @@ export const ReportingService = defineService({
   guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota), alarmQuotaGuard(config.alarmQuota)],
   consumers: [
     { durableName: 'reporting-usage-metrics', subject: eventSubject('licensing', '>'), handler: UsageMetricsConsumer },
+    {
+      durableName: 'reporting-entitlement-usage',
+      subject: eventSubject('grants', '>'),
+      handler: EntitlementUsageConsumer,
+    },
     {
       durableName: 'reporting-notifications-licensing',
       subject: eventSubject('licensing', '>'),

@@ -189,13 +189,33 @@ describe('metric math', () => {
     expect(referencedIds(parseExpression('m1/m2*100'))).toEqual(['m1', 'm2']);
   });
 
+  it('sums an array of series at every timestamp any of them has', () => {
+    expect(run('SUM([m1, m2])')).toEqual([
+      [1, 60],
+      [2, 8],
+      [3, 5],
+      [4, 10],
+    ]);
+    expect(run('SUM([m1, m2 * 2]) / 2')).toEqual([
+      [1, 54],
+      [2, 4],
+      [3, 2.5],
+      [4, 10],
+    ]);
+    expect(run('SUM(m1)')).toEqual(run('m1'));
+    expect(referencedIds(parseExpression('SUM([m1, m2])'))).toEqual(['m1', 'm2']);
+  });
+
   it('leaves a division by zero out', () => {
     expect(run('m1/m2')).toEqual([[1, 0.25]]);
   });
 
-  it.each(['SUM(METRICS())', 'm1 +', '(m1', 'm1 ^ 2', '', '2 * 3'])('refuses %j', (text) => {
-    expect(awsError(() => evaluateExpression(parseExpression(text), (id) => inputs[id]))[0]).toBe(
-      'InvalidParameterValueException',
-    );
-  });
+  it.each(['SUM(METRICS())', 'AVG([m1])', 'SUM([m1, 2])', 'SUM([m1', 'm1 +', '(m1', 'm1 ^ 2', '', '2 * 3'])(
+    'refuses %j',
+    (text) => {
+      expect(awsError(() => evaluateExpression(parseExpression(text), (id) => inputs[id]))[0]).toBe(
+        'InvalidParameterValueException',
+      );
+    },
+  );
 });

@@ -3,7 +3,8 @@ import type { DomainEventMessage } from './domain-event-message';
 
 /**
  * Events of the grants service (lm.events.grants.*), with the schema version of each type.
- * Reporting consumes a licence's creation, versions, renewals and deletion (its expiry notices), so
+ * Reporting consumes a licence's creation, versions, renewals and deletion (its expiry notices and
+ * entitlement usage metrics) and its usage stream's events (the entitlement usage metrics), so
  * their data is part of the contract; the others' stays in the grants domain until a service
  * consumes them.
  */
@@ -91,4 +92,71 @@ export type LicenseEventType = keyof LicenseEventData;
 /** A licence event of the contract as JetStream carries it, of the types `T`: its data known by its type. */
 export type LicenseEventMessage<T extends LicenseEventType = LicenseEventType> = {
   [K in T]: DomainEventMessage<LicenseEventData[K]> & { service: 'grants'; type: K };
+}[T];
+
+/** A checkout's kind: the API's two CheckoutTypes, and a borrow (CheckoutBorrowLicense). */
+export type CheckoutKind = LicenseManager.CheckoutType | 'BORROW';
+
+/** Units of one limited entitlement a checkout draws from its MaxCount. */
+export interface CountedUnits {
+  name: string;
+  unit: string;
+  units: number;
+}
+
+/** How far a checkout took a limited entitlement with Overage beyond its MaxCount. */
+export interface Overage {
+  name: string;
+  unit: string;
+  overBy: number;
+}
+
+/**
+ * `LicenseCheckedOut` v1: one checkout as recorded: what the caller was granted, for how long, and
+ * what it counts against the licence. The signed token is not recorded: it is signed again from
+ * these fields.
+ */
+export interface Checkout {
+  consumptionToken: string;
+  licenseArn: string;
+  /** The licence version whose terms granted it. */
+  licenseVersion: string;
+  kind: CheckoutKind;
+  /** The consuming account (the issuer, for a checkout on behalf of a Beneficiary). */
+  accountId: string;
+  /**
+   * A checkout through a grant: the account that received the licence from its issuer at the top
+   * of the grant's chain (the root buyer, who sees the licence's usage with the seller). Optional
+   * within v1: a checkout by the issuer has none, and neither have those recorded before it existed.
+   */
+  rootBuyerAccountId?: string;
+  beneficiary?: string;
+  nodeId?: string;
+  clientToken: string;
+  /** What the token lists (EntitlementsAllowed): limited ones with the amount, unlimited ones with the licence's value. */
+  entitlementsAllowed: LicenseManager.EntitlementData[];
+  counted: CountedUnits[];
+  overage: Overage[];
+  checkoutMetadata?: LicenseManager.Metadata[];
+  issuedAt: string;
+  /** When the signed token stops being valid; for a borrow or provisional checkout also when the lease ends (unless extended). */
+  expiration: string;
+}
+
+/** The data of a licence's usage stream's events (all at version 1), by type. */
+export interface LicenseUsageEventData {
+  LicenseCheckedOut: Checkout;
+  LicenseCheckedIn: { consumptionToken: string; licenseArn: string; accountId: string; checkedInAt: string };
+  LicenseConsumptionExtended: { consumptionToken: string; licenseArn: string; expiration: string; extendedAt: string };
+  /** Recorded by the sweep: the lease's time ran out and its units came back. */
+  LicenseConsumptionExpired: { consumptionToken: string; licenseArn: string; expiredAt: string };
+  /** A new usage period (a licence version that resets usage, a renewal) came into force: every count starts again from zero. */
+  LicenseUsageReset: { licenseArn: string; usageEpoch: number; resetAt: string };
+}
+
+export type LicenseUsageEventType = keyof LicenseUsageEventData;
+
+/** A usage event of the contract as JetStream carries it, of the types `T`. */
+export type LicenseUsageEventMessage<T extends LicenseUsageEventType = LicenseUsageEventType> = {
+  [K in T]: DomainEventMessage<LicenseUsageEventData[K]> & { service: 'grants'; type: K };
 }[T];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EntitlementUsageConsumer } from './application/entitlement-usage.consumer';
 import { PendingEventsGauge } from './application/pending-events.gauge';
 import { UsageGauges } from './application/usage-gauges';
 import { UsageMetricsConsumer } from './application/usage-metrics.consumer';
@@ -10,11 +11,18 @@ import { UsageMetricsController } from './infra/usage-metrics.controller';
 export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
 
 /**
- * Usage metrics: licensing's events made into CloudWatch data points (namespace
- * AWSLicenseManager/licenseUsage) and Prometheus gauges, read through the CloudWatch subset.
+ * Usage metrics: licensing's events (license configurations) and grants' (seller-issued licences'
+ * entitlement usage) made into CloudWatch data points (namespace AWSLicenseManager/licenseUsage) and Prometheus gauges, read through the CloudWatch subset.
  */
 @Module({
   controllers: [UsageMetricsController],
-  providers: [UsageMetricsConsumer, UsageMetricsQueries, UsageMetricsSweep, UsageGauges, PendingEventsGauge],
+  providers: [
+    UsageMetricsConsumer,
+    EntitlementUsageConsumer,
+    UsageMetricsQueries,
+    UsageMetricsSweep,
+    UsageGauges,
+    PendingEventsGauge,
+  ],
 })
 export class UsageMetricsModule {}

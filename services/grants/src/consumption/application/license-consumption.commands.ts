@@ -179,9 +179,11 @@ export class LicenseConsumptionCommands {
     for (const { accessible, terms } of candidates) {
       let signing: Promise<string> | undefined;
       try {
+        const { route } = accessible;
+        const routed = route.kind === 'grant' ? { ...request, rootBuyerAccountId: route.rootBuyerAccountId } : request;
         const checkout = await this.usage.decide(terms.licenseArn, (state) => {
           const decision = decideCheckout(
-            { request, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() },
+            { request: routed, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() },
             state,
           );
           signing = this.signing.signToken(accessible.license.Issuer?.SignKey ?? '', tokenPayload(decision.outcome));

@@ -23,6 +23,8 @@ export interface Decision<Outcome> {
 export interface CheckoutRequest {
   kind: CheckoutKind;
   accountId: string;
+  /** The root buyer of the grant the checkout goes through (none for the issuer's own). */
+  rootBuyerAccountId?: string;
   beneficiary?: string;
   nodeId?: string;
   clientToken: string;
@@ -103,6 +105,7 @@ export function decideCheckout(command: CheckoutCommand, current: LicenseUsageSt
     licenseVersion: terms.version,
     kind: request.kind,
     accountId: request.accountId,
+    ...(request.rootBuyerAccountId === undefined ? {} : { rootBuyerAccountId: request.rootBuyerAccountId }),
     ...(request.beneficiary === undefined ? {} : { beneficiary: request.beneficiary }),
     ...(request.nodeId === undefined ? {} : { nodeId: request.nodeId }),
     clientToken: request.clientToken,

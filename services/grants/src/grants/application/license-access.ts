@@ -4,7 +4,17 @@ import type { Caller } from '@lm/contracts';
 
 /** How a caller reaches a licence: as its issuer, or through an ACTIVE grant. */
 export type LicenseRoute =
-  { kind: 'issuer' } | { kind: 'grant'; grantArn: string; grantedOperations: LicenseManager.AllowedOperation[] };
+  | { kind: 'issuer' }
+  | {
+      kind: 'grant';
+      grantArn: string;
+      grantedOperations: LicenseManager.AllowedOperation[];
+      /**
+       * The root buyer: the account that received the licence from its issuer at the top of the
+       * grant's chain (usableLicenses says it: a checkout records it for the usage metrics).
+       */
+      rootBuyerAccountId?: string;
+    };
 
 /** A licence (its current version, as GetLicense answers it) and how the caller reaches it. */
 export interface AccessibleLicense {

@@ -83,15 +83,43 @@ export class ViewLicenseAccess extends LicenseAccess {
         route: { kind: 'issuer' },
       });
     }
-    for (const row of granted) {
+    const routes = granted.filter((row) => !reached.has(row.document.LicenseArn));
+    const rootBuyers = await this.rootBuyers(routes.map((row) => row.grant_arn));
+    for (const row of routes) {
       if (reached.has(row.document.LicenseArn)) continue;
       reached.set(row.document.LicenseArn, {
         license: row.document,
         issuerAccountId: row.issuer_account_id,
-        route: { kind: 'grant', grantArn: row.grant_arn, grantedOperations: row.operations },
+        route: {
+          kind: 'grant',
+          grantArn: row.grant_arn,
+          grantedOperations: row.operations,
+          rootBuyerAccountId: rootBuyers.get(row.grant_arn),
+        },
       });
     }
     return [...reached.values()];
+  }
+
+  /**
+   * The root buyer of each grant: up its chain of parents (a grant made by a grantee, an
+   * organization grant's sub-grant) to the licence, the topmost grant to one account names it.
+   */
+  private async rootBuyers(grantArns: string[]): Promise<Map<string, string>> {
+    if (grantArns.length === 0) return new Map();
+    const grants = sql.id(GRANTS_SCHEMA, 'grants');
+    const { rows } = await sql<{ start: string; root: string }>`
+      with recursive chain (start, grant_arn, parent_arn, grantee_account_id, depth) as (
+        select grant_arn, grant_arn, parent_arn, grantee_account_id, 0 from ${grants}
+        where grant_arn in (${sql.join(grantArns)})
+        union all
+        select chain.start, g.grant_arn, g.parent_arn, g.grantee_account_id, chain.depth + 1
+        from ${grants} g join chain on g.grant_arn = chain.parent_arn
+      )
+      select distinct on (start) start, grantee_account_id as root from chain
+      where grantee_account_id is not null
+      order by start, depth desc`.execute(this.db);
+    return new Map(rows.map((row) => [row.start, row.root]));
   }
 
   async readableLicense(caller: Caller, licenseArn: string): Promise<AccessibleLicense> {

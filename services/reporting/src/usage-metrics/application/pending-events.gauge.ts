@@ -9,7 +9,7 @@ import type { UsageMetricsViews } from './usage-metrics.views';
 export function registerPendingEventsGauge(registry: Registry, count: () => Promise<number>): void {
   new Gauge({
     name: 'lm_reporting_pending_events',
-    help: "Licensing events the usage metrics hold until an earlier event of their configuration's stream arrives.",
+    help: "Events (licensing's, grants') the usage metrics hold until an earlier event of their stream arrives.",
     registers: [registry],
     async collect() {
       this.set(await count());

@@ -4,6 +4,7 @@ import type { Caller } from '@lm/contracts';
 import { CLOCK, DATABASE, pageOf, type Clock } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import { asValidationError, invalidNextToken, invalidParameterValue } from '../domain/errors';
+import { linkedSourceAccounts, readsAccount } from '../domain/linked-accounts';
 import { evaluateExpression, parseExpression, referencedIds, type Series } from '../domain/metric-math';
 import {
   checkDatapointCount,
@@ -23,7 +24,12 @@ const THREE_HOURS_MS = 3 * 3_600_000;
 
 const seconds = (value: number) => new Date(value * 1000);
 
-/** The CloudWatch read operations, always on the caller's own account's data points. */
+/**
+ * The CloudWatch read operations on the caller's own account's data points, and for a monitoring
+ * account (an organization's management account) on its source accounts' too where CloudWatch
+ * lets it: ListMetrics' IncludeLinkedAccounts, GetMetricData's AccountId (GetMetricStatistics
+ * reads the caller's own account only, as in CloudWatch).
+ */
 @Injectable()
 export class UsageMetricsQueries {
   private readonly db: Kysely<UsageMetricsViews>;
@@ -35,16 +41,28 @@ export class UsageMetricsQueries {
     this.db = rootDb.withSchema(REPORTING_SCHEMA);
   }
 
-  /** The metrics with data, filtered by namespace, name and dimensions (a filter without a value matches any value). */
+  /**
+   * The metrics with data, filtered by namespace, name and dimensions (a filter without a value
+   * matches any value). IncludeLinkedAccounts adds the source accounts' metrics for a monitoring
+   * account (an organization's management account), with OwningAccounts naming each one's account;
+   * OwningAccount keeps one account's.
+   */
   async listMetrics(caller: Caller, input: Monitoring.ListMetricsInput): Promise<Monitoring.ListMetricsOutput> {
-    const page = pageOf<{ m: string; d: string }>(caller.accountId, { NextToken: input.NextToken }, LIST_PAGE);
-    // No account is linked to another for cross-account observability: another account's metrics are not shown.
-    if (input.OwningAccount !== undefined && input.OwningAccount !== caller.accountId) return { Metrics: [] };
+    const page = pageOf<{ m: string; d: string; a?: string }>(
+      caller.accountId,
+      { NextToken: input.NextToken },
+      LIST_PAGE,
+    );
+    const linked = input.IncludeLinkedAccounts === true;
+    const accounts = [caller.accountId, ...(linked ? linkedSourceAccounts(caller) : [])].filter(
+      (accountId) => input.OwningAccount === undefined || accountId === input.OwningAccount,
+    );
+    if (accounts.length === 0) return linked ? { Metrics: [], OwningAccounts: [] } : { Metrics: [] };
     let query = this.db
       .selectFrom('metric_points')
-      .select(['namespace', 'metric_name', 'dimensions_key'])
+      .select(['account_id', 'namespace', 'metric_name', 'dimensions_key'])
       .select(sql<string>`min(dimensions::text)`.as('dimensions'))
-      .where('account_id', '=', caller.accountId);
+      .where('account_id', 'in', accounts);
     if (input.Namespace !== undefined) query = query.where('namespace', '=', input.Namespace);
     if (input.MetricName !== undefined) query = query.where('metric_name', '=', input.MetricName);
     for (const filter of input.Dimensions ?? []) {
@@ -54,20 +72,28 @@ export class UsageMetricsQueries {
     if (input.RecentlyActive !== undefined)
       query = query.where('timestamp', '>=', new Date(this.clock.now().getTime() - THREE_HOURS_MS));
     if (page.after)
-      query = query.where(sql<boolean>`(metric_name, dimensions_key) > (${page.after.m}, ${page.after.d})`);
+      query = query.where(
+        sql<boolean>`(metric_name, dimensions_key, account_id) > (${page.after.m}, ${page.after.d}, ${page.after.a ?? ''})`,
+      );
     const rows = await query
-      .groupBy(['namespace', 'metric_name', 'dimensions_key'])
+      .groupBy(['account_id', 'namespace', 'metric_name', 'dimensions_key'])
       .orderBy('metric_name')
       .orderBy('dimensions_key')
+      .orderBy('account_id')
       .limit(page.limit + 1)
       .execute();
-    const { items, NextToken } = page.cut(rows, (row) => ({ m: row.metric_name, d: row.dimensions_key }));
+    const { items, NextToken } = page.cut(rows, (row) => ({
+      m: row.metric_name,
+      d: row.dimensions_key,
+      a: row.account_id,
+    }));
     return {
       Metrics: items.map((row) => ({
         Namespace: row.namespace,
         MetricName: row.metric_name,
         Dimensions: JSON.parse(row.dimensions),
       })),
+      ...(linked ? { OwningAccounts: items.map((row) => row.account_id) } : {}),
       ...(NextToken ? { NextToken } : {}),
     };
   }
@@ -138,12 +164,13 @@ export class UsageMetricsQueries {
       if (!query) throw invalidParameterValue(`The expression references ${id}, which is no MetricDataQuery's Id.`);
       if (evaluating.has(id)) throw invalidParameterValue(`The expression of ${id} depends on itself.`);
       evaluating.add(id);
-      const otherAccount = query.AccountId !== undefined && query.AccountId !== caller.accountId;
-      const result = otherAccount
-        ? new Map<number, number>()
-        : query.MetricStat
-          ? await this.statSeries(caller, query.MetricStat, start, end)
-          : await this.expressionSeries(query.Expression!, seriesOf);
+      // A monitoring account reads a source account's metric by its AccountId; any other account's reads as no data.
+      const accountId = query.AccountId ?? caller.accountId;
+      const result = query.MetricStat
+        ? readsAccount(caller, accountId)
+          ? await this.statSeries(accountId, query.MetricStat, start, end)
+          : new Map<number, number>()
+        : await this.expressionSeries(query.Expression!, seriesOf);
       evaluating.delete(id);
       series.set(id, result);
       return result;
@@ -157,9 +184,9 @@ export class UsageMetricsQueries {
     return paginate(caller.accountId, input, results);
   }
 
-  private async statSeries(caller: Caller, stat: Monitoring.MetricStat, start: Date, end: Date): Promise<Series> {
+  private async statSeries(accountId: string, stat: Monitoring.MetricStat, start: Date, end: Date): Promise<Series> {
     const periods = await periodStatistics(this.rootDb, {
-      accountId: caller.accountId,
+      accountId,
       namespace: stat.Metric.Namespace ?? '',
       metricName: stat.Metric.MetricName ?? '',
       dimensions: stat.Metric.Dimensions ?? [],

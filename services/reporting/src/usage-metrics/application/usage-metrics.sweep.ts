@@ -1,15 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DURABLE_CONSUMER_ACK_WAIT_MS } from '@lm/messaging';
 import { CLOCK, DATABASE, type Clock, type Sweep } from '@lm/service-kit';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { RETENTION_MS, ROLLUPS } from '../domain/retention';
 import { REPORTING_SCHEMA } from '../../shared/schema';
+import { writeHourlyEntitlementSamples } from './entitlement-samples';
+import type { EntitlementUsageViews } from './entitlement-usage.views';
 import { writeHourlySamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 /**
- * Every run: the hourly data points of each live configuration up to now (its usage has not
- * changed since its last event, or the consumer would have written them), then CloudWatch's
+ * Every run: the hourly data points of each live configuration and seller-issued licence up to now
+ * (its usage has not changed since its last event, or the consumer would have written them), then CloudWatch's
  * retention: old one-minute points merged into five-minute statistic sets, older ones into hourly
  * sets, and points past 15 months deleted. And a warning for each event that has waited for its
  * stream's previous one longer than PENDING_WARN_AFTER_MS.
@@ -36,6 +38,7 @@ export class UsageMetricsSweep implements Sweep {
   async sweep(): Promise<void> {
     const now = this.clock.now();
     await this.sampleHours(now);
+    await this.sampleEntitlementHours(now);
     await this.rollUp(now);
     await this.warnOfLongWaits(now);
   }
@@ -76,6 +79,35 @@ export class UsageMetricsSweep implements Sweep {
           .updateTable('usage_configurations')
           .set({ sampled_through: now })
           .where('stream_name', '=', stream_name)
+          .execute();
+      });
+    }
+  }
+
+  /** The same for each live seller-issued licence's entitlement usage. */
+  private async sampleEntitlementHours(now: Date): Promise<void> {
+    const db = this.db as unknown as Kysely<EntitlementUsageViews>;
+    const due = await db
+      .selectFrom('entitlement_usage_licences')
+      .select('license_id')
+      .where('sampled_through', '<', new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000))
+      .where(sql<boolean>`not (usage->>'deleted')::boolean`)
+      .execute();
+    for (const { license_id } of due) {
+      await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('entitlement_usage_licences')
+          .select(['usage', 'sampled_through'])
+          .where('license_id', '=', license_id)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if (!row.usage || row.usage.deleted || !row.sampled_through || row.sampled_through >= now) return;
+        const views = trx as unknown as Transaction<UsageMetricsViews>;
+        await writeHourlyEntitlementSamples(views, license_id, row.usage, row.sampled_through, now);
+        await trx
+          .updateTable('entitlement_usage_licences')
+          .set({ sampled_through: now })
+          .where('license_id', '=', license_id)
           .execute();
       });
     }

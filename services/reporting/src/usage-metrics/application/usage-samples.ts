@@ -1,33 +1,47 @@
 import type { Transaction } from 'kysely';
 import { usageSamples, type ConfigurationUsage } from '../domain/configuration-usage';
 import { hourBoundaries } from '../domain/hourly-points';
-import { dimensionsKey, USAGE_NAMESPACE } from '../domain/usage-metrics';
+import { dimensionsKey, USAGE_NAMESPACE, type MetricSample } from '../domain/usage-metrics';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 type Db = Transaction<UsageMetricsViews>;
 
+/** The samples one account sees at one instant. */
+export interface AccountSamples {
+  accountId: string;
+  samples: MetricSample<string>[];
+}
+
 /**
- * Writes a configuration's gauges at one instant as one-minute data points of one sample each.
- * `source` names what made them (an event, an hour): a second write of the same source adds
- * nothing, so redeliveries and replays cannot count a sample twice.
+ * Writes samples taken at one instant as one-minute data points of one sample each. `source`
+ * names what made them (an event, an hour) and `sampleKey` each sample within it: a second write
+ * of the same source adds nothing, so redeliveries and replays cannot count a sample twice.
  */
-export async function writeSamples(db: Db, usage: ConfigurationUsage, at: Date, source: string): Promise<void> {
-  const rows = usageSamples(usage).map((sample) => ({
-    account_id: usage.accountId,
-    namespace: USAGE_NAMESPACE,
-    metric_name: sample.metricName,
-    dimensions: JSON.stringify(sample.dimensions),
-    dimensions_key: dimensionsKey(sample.dimensions),
-    unit: sample.unit,
-    timestamp: at,
-    resolution: 60,
-    sample_count: 1,
-    sum: sample.value,
-    minimum: sample.value,
-    maximum: sample.value,
-    source: `${source}:${sample.metricName}`,
-  }));
+export async function writeAccountSamples(
+  db: Db,
+  sampled: readonly AccountSamples[],
+  at: Date,
+  source: string,
+  sampleKey: (accountId: string, sample: MetricSample<string>) => string,
+): Promise<void> {
+  const rows = sampled.flatMap(({ accountId, samples }) =>
+    samples.map((sample) => ({
+      account_id: accountId,
+      namespace: USAGE_NAMESPACE,
+      metric_name: sample.metricName,
+      dimensions: JSON.stringify(sample.dimensions),
+      dimensions_key: dimensionsKey(sample.dimensions),
+      unit: sample.unit,
+      timestamp: at,
+      resolution: 60,
+      sample_count: 1,
+      sum: sample.value,
+      minimum: sample.value,
+      maximum: sample.value,
+      source: `${source}:${sampleKey(accountId, sample)}`,
+    })),
+  );
   if (rows.length === 0) return;
   await db
     .withSchema(REPORTING_SCHEMA)
@@ -35,6 +49,22 @@ export async function writeSamples(db: Db, usage: ConfigurationUsage, at: Date, 
     .values(rows)
     .onConflict((oc) => oc.column('source').doNothing())
     .execute();
+}
+
+/** A configuration's gauges at one instant (one account, one metric per name). */
+export async function writeSamples(db: Db, usage: ConfigurationUsage, at: Date, source: string): Promise<void> {
+  const sampled = [{ accountId: usage.accountId, samples: usageSamples(usage) }];
+  await writeAccountSamples(db, sampled, at, source, (_account, sample) => sample.metricName);
+}
+
+/** The guide's hourly data points of a stream's gauges, whose values held from `after` through `through`. */
+export async function writeHourly(
+  streamName: string,
+  after: Date,
+  through: Date,
+  write: (hour: Date, source: string) => Promise<void>,
+): Promise<void> {
+  for (const hour of hourBoundaries(after, through)) await write(hour, `hourly:${streamName}:${hour.toISOString()}`);
 }
 
 /** The guide's hourly data points of a configuration whose usage held from `after` through `through`. */
@@ -45,12 +75,10 @@ export async function writeHourlySamples(
   after: Date,
   through: Date,
 ): Promise<void> {
-  for (const hour of hourBoundaries(after, through)) {
-    await writeSamples(db, usage, hour, `hourly:${streamName}:${hour.toISOString()}`);
-  }
+  await writeHourly(streamName, after, through, (hour, source) => writeSamples(db, usage, hour, source));
 }
 
-/** Removes a configuration's hourly data points after an instant (to write them again with a later-known usage). */
+/** Removes a stream's hourly data points after an instant (to write them again with a later-known usage). */
 export async function deleteHourlySamples(db: Db, streamName: string, after: Date): Promise<void> {
   await db
     .withSchema(REPORTING_SCHEMA)

@@ -8,14 +8,17 @@ type Node =
   | { kind: 'number'; value: number }
   | { kind: 'reference'; id: string }
   | { kind: 'negate'; operand: Node }
-  | { kind: 'binary'; operator: '+' | '-' | '*' | '/'; left: Node; right: Node };
+  | { kind: 'binary'; operator: '+' | '-' | '*' | '/'; left: Node; right: Node }
+  | { kind: 'sum'; items: Node[] };
 
-const TOKEN = /\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/()]))/y;
+const TOKEN = /\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/()[\],]))/y;
 
 /**
  * Metric math's arithmetic (`m1/m2*100`, `(m1+m2)/2`, `-m1`): numbers, query ids, + - * / and
- * parentheses with the usual precedence. Functions (SUM, METRICS...) are not offered here: an
- * expression that names one is refused rather than answered wrongly.
+ * parentheses with the usual precedence; and SUM of an array of series (`SUM([m1, m2, m3])`, how
+ * a monitoring account adds up its source accounts' metrics, each query naming its AccountId).
+ * Other functions (METRICS, SEARCH...) are not offered here: an expression that names one is
+ * refused rather than answered wrongly.
  */
 export function parseExpression(text: string): Node {
   const tokens = tokenize(text);
@@ -51,10 +54,25 @@ export function parseExpression(text: string): Node {
     }
     if (/^[\d.]/.test(token)) return { kind: 'number', value: Number(token) };
     if (/^[A-Za-z_]/.test(token)) {
-      if (peek() === '(') fail(`the function ${token} is not supported (only + - * / on metrics and numbers)`);
-      return { kind: 'reference', id: token };
+      if (peek() !== '(') return { kind: 'reference', id: token };
+      if (token !== 'SUM')
+        fail(`the function ${token} is not supported (only SUM, and + - * / on metrics and numbers)`);
+      position++;
+      const items = peek() === '[' ? array() : [expression()];
+      if (tokens[position++] !== ')') fail('a parenthesis is not closed');
+      return { kind: 'sum', items };
     }
     return fail(`unexpected ${token}`);
+  };
+  const array = (): Node[] => {
+    position++;
+    const items = [expression()];
+    while (peek() === ',') {
+      position++;
+      items.push(expression());
+    }
+    if (tokens[position++] !== ']') fail('a bracket is not closed');
+    return items;
   };
   const node = expression();
   if (position < tokens.length) fail(`unexpected ${tokens[position]}`);
@@ -88,6 +106,8 @@ export function referencedIds(node: Node): string[] {
       return referencedIds(node.operand);
     case 'binary':
       return [...referencedIds(node.left), ...referencedIds(node.right)];
+    case 'sum':
+      return node.items.flatMap(referencedIds);
   }
 }
 
@@ -113,7 +133,19 @@ function evaluate(node: Node, resolve: (id: string) => Series): Value {
       return combine(-1, evaluate(node.operand, resolve), '*');
     case 'binary':
       return combine(evaluate(node.left, resolve), evaluate(node.right, resolve), node.operator);
+    case 'sum':
+      return sum(node.items.map((item) => evaluate(item, resolve)));
   }
+}
+
+/** SUM of series: at each timestamp any of them has, the sum of the values there (numbers are refused). */
+function sum(values: Value[]): Series {
+  const out: Series = new Map();
+  for (const value of values) {
+    if (typeof value === 'number') throw invalidParameterValue('SUM adds time series: each item must be one.');
+    for (const [t, v] of value) out.set(t, (out.get(t) ?? 0) + v);
+  }
+  return new Map([...out].sort((a, b) => a[0] - b[0]));
 }
 
 function combine(left: Value, right: Value, operator: '+' | '-' | '*' | '/'): Value {

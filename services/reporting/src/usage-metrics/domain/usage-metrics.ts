@@ -15,18 +15,17 @@ export const USAGE_METRICS = {
 } as const;
 
 export type UsageMetricName = keyof typeof USAGE_METRICS;
-export type MetricUnit = (typeof USAGE_METRICS)[UsageMetricName];
 
 export interface Dimension {
   Name: string;
   Value: string;
 }
 
-/** One value of one metric (a metric is a name and a dimension set) at one instant. */
-export interface MetricSample {
-  metricName: UsageMetricName;
+/** One value of one metric (a metric is a name and a dimension set) at one instant; `unit` is a CloudWatch StandardUnit. */
+export interface MetricSample<Name extends string = UsageMetricName> {
+  metricName: Name;
   dimensions: Dimension[];
-  unit: MetricUnit;
+  unit: string;
   value: number;
 }
 

@@ -1,0 +1,39 @@
+import type { Transaction } from 'kysely';
+import { entitlementSamples, type LicenceEntitlementUsage } from '../domain/entitlement-usage';
+import { dimensionsKey } from '../domain/usage-metrics';
+import { writeAccountSamples, writeHourly } from './usage-samples';
+import type { UsageMetricsViews } from './usage-metrics.views';
+
+type Db = Transaction<UsageMetricsViews>;
+
+/** The licence's stream: its hourly points' sources name it. */
+export const licenceStreamName = (licenseId: string) => `license-${licenseId}`;
+
+/** The points of every account that sees the licence, at one instant (one per account, metric and entitlement). */
+export async function writeEntitlementSamples(
+  db: Db,
+  usage: LicenceEntitlementUsage,
+  at: Date,
+  source: string,
+): Promise<void> {
+  await writeAccountSamples(
+    db,
+    entitlementSamples(usage, at),
+    at,
+    source,
+    (accountId, sample) => `${accountId}:${sample.metricName}:${dimensionsKey(sample.dimensions)}`,
+  );
+}
+
+/** The hourly points of a licence whose usage held from `after` through `through` (leases counted while open at each hour). */
+export async function writeHourlyEntitlementSamples(
+  db: Db,
+  licenseId: string,
+  usage: LicenceEntitlementUsage,
+  after: Date,
+  through: Date,
+): Promise<void> {
+  await writeHourly(licenceStreamName(licenseId), after, through, (hour, source) =>
+    writeEntitlementSamples(db, usage, hour, source),
+  );
+}
