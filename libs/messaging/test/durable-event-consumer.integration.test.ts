@@ -226,6 +226,34 @@ describe('durable event consumer: delivered events applied in batches', () => {
     expect((await appliedBy(durableName)).map((a) => `${a.stream}:${a.version}`)).toEqual(['gate:1', 'x:1', 'x:2']);
   });
 
+  it("hands a handler with handleBatch the batch's events not applied before, in one call", async () => {
+    const { durableName, type } = fresh();
+    const events = ['gate', 'm', 'n'].map((stream) => eventOf(type, stream, 1));
+    const calls: string[][] = [];
+    for (const event of events) await publish(event);
+    await publish(events[1], `${type}:again`);
+    const consumer = await startDurableEventConsumer({
+      nc,
+      db,
+      schema,
+      durableName,
+      filterSubject: eventSubject(type, type),
+      handle: () => Promise.reject(new Error('handleBatch is used instead')),
+      handleBatch: async (batch) => {
+        if (batch.some((event) => event.streamName === 'gate'))
+          await eventually(async () => (await unacknowledged(durableName)) === 4);
+        calls.push(batch.map((event) => event.streamName));
+      },
+    });
+    stops.push(() => consumer.stop());
+    await eventually(() => settled(durableName));
+
+    expect(calls.flat()).toEqual(['gate', 'm', 'n']);
+    // The gate's batch aside, the events delivered while it ran came in one call.
+    expect(calls[calls.length - 1]).toContain('n');
+    expect(calls.length).toBeLessThanOrEqual(2);
+  });
+
   it('lets two replicas apply batches of events on the same rows, in any order, without waiting for each other forever', async () => {
     const { durableName, type } = fresh();
     const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});

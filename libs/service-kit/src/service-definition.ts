@@ -9,6 +9,11 @@ import type { ViewMigrations } from './view-migrations';
 /** Applies one domain event of another service, inside the transaction that records it as processed. */
 export interface EventConsumer {
   handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void>;
+  /**
+   * When present, applies the events of a batch not applied before (in delivery order, inside the
+   * transaction that records them as processed) instead of `handle` for each.
+   */
+  handleBatch?(events: DomainEventMessage[], trx: Transaction<any>): Promise<void>;
 }
 
 /** A durable JetStream consumer: replicas share `durableName`, so each event reaches one of them. */

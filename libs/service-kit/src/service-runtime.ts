@@ -58,6 +58,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           durableName,
           filterSubject: subject,
           handle: (event, trx) => consumer.handle(event, trx),
+          handleBatch: consumer.handleBatch?.bind(consumer),
           batchSize: Math.min(batchSize ?? common.consumerBatchSize, common.consumerBatchSize),
           onRedelivery: () => this.chassisMetrics.countRedelivery(durableName),
         }),

@@ -1,0 +1,110 @@
+import type { DomainEventMessage } from '@lm/contracts';
+import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UsageMetricsConsumer } from '../src/usage-metrics/application/usage-metrics.consumer';
+import { ReportingService } from '../src/reporting.service';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+
+const OWNER = '222222222222';
+const at = (time: string) => new Date(`2026-03-02T${time}Z`);
+
+/** Two configurations: created, then resources come and go over several hours. */
+function configuration(id: string, start: number): DomainEventMessage[] {
+  const streamName = `license-configuration-lic-${id.repeat(32)}`;
+  const event = (streamVersion: number, type: string, hour: number, data: Record<string, unknown>) => ({
+    service: 'licensing',
+    eventId: `${id}-${streamVersion}`,
+    streamName,
+    streamVersion,
+    type,
+    schemaVersion: 1,
+    data,
+    recordedAt: at(`${String(hour).padStart(2, '0')}:${start}0:00`).toISOString(),
+  });
+  return [
+    event(1, 'LicenseConfigurationCreated', 10, {
+      arn: `arn:aws:license-manager:us-east-1:${OWNER}:license-configuration:lic-${id.repeat(32)}`,
+      ownerAccountId: OWNER,
+      countingType: 'vCPU',
+      licenseCount: 10,
+    }),
+    event(2, 'ResourceAssociated', 11, { resourceArn: 'i-1', consumptionKey: 'i-1', consumedLicenses: 2 }),
+    event(3, 'ResourceAssociated', 13, { resourceArn: 'i-2', consumptionKey: 'i-2', consumedLicenses: 4 }),
+    event(4, 'ResourceDisassociated', 14, { resourceArn: 'i-1' }),
+  ];
+}
+const [A, B] = [configuration('a', 1), configuration('b', 2)];
+/** As licensing records them: the two streams' events interleaved. */
+const RECORDED = A.flatMap((event, i) => [event, B[i]]);
+
+/**
+ * The chassis hands the usage-metrics consumer the events delivered together (handleBatch): what it
+ * writes is what applying them one at a time writes, whichever order they come in.
+ */
+describe('usage metrics applied in batches', () => {
+  let database: TestDatabase;
+  let storage: ServiceStorage;
+  const consumer = new UsageMetricsConsumer(new ManualClock(at('16:00:00')));
+
+  const state = async () => ({
+    points: (
+      await sql`select metric_name, timestamp, sum, source from reporting.metric_points
+        order by source, timestamp`.execute(storage.db)
+    ).rows,
+    configurations: (
+      await sql`select stream_name, stream_version, usage, changed_at, sampled_through
+        from reporting.usage_configurations order by stream_name`.execute(storage.db)
+    ).rows,
+    pending: (await sql`select stream_name, stream_version from reporting.usage_pending_events`.execute(storage.db))
+      .rows,
+  });
+  const oneAtATime = async (events: DomainEventMessage[]) => {
+    for (const event of events) await storage.db.transaction().execute((trx) => consumer.handle(event, trx));
+  };
+  const inBatches = async (...batches: DomainEventMessage[][]) => {
+    for (const batch of batches) await storage.db.transaction().execute((trx) => consumer.handleBatch(batch, trx));
+  };
+  let expected: Awaited<ReturnType<typeof state>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('lm_usage_batches');
+    storage = await openServiceStorageOf(ReportingService, { DATABASE_URL: database.url });
+    await oneAtATime(RECORDED);
+    expected = await state();
+  });
+  beforeEach(() =>
+    sql`truncate reporting.metric_points, reporting.usage_configurations, reporting.usage_pending_events`.execute(
+      storage.db,
+    ),
+  );
+  afterAll(async () => {
+    await storage?.close();
+    await database?.drop();
+  });
+
+  it('writes the same points and usage for a batch as for its events one at a time', async () => {
+    expect(expected.points.length).toBeGreaterThan(0);
+    expect(expected.configurations).toHaveLength(2);
+    await inBatches(RECORDED);
+    expect(await state()).toEqual(expected);
+    await sql`truncate reporting.metric_points, reporting.usage_configurations`.execute(storage.db);
+    await inBatches(RECORDED.slice(0, 3), RECORDED.slice(3, 4), RECORDED.slice(4));
+    expect(await state()).toEqual(expected);
+  });
+
+  it('applies events that come before an earlier one of their stream once it comes, in the batch or a later one', async () => {
+    // In one batch: A's third event before its second.
+    await inBatches([A[0], B[0], A[2], A[1], B[1], B[2], A[3], B[3]]);
+    expect(await state()).toEqual(expected);
+    await sql`truncate reporting.metric_points, reporting.usage_configurations`.execute(storage.db);
+    // Over two: B's second event comes in the next batch, after its later ones waited.
+    await inBatches([A[0], B[0], A[1], B[2], B[3], A[2]], [B[1], A[3]]);
+    expect(await state()).toEqual(expected);
+  });
+
+  it('applies an event delivered again in a batch once', async () => {
+    await inBatches(RECORDED.slice(0, 4), [RECORDED[2], ...RECORDED.slice(4), RECORDED[3], RECORDED[5]]);
+    expect(await state()).toEqual(expected);
+  });
+});
