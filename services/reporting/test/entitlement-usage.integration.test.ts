@@ -1,8 +1,10 @@
 import type { Caller, DomainEventMessage } from '@lm/contracts';
 import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntitlementUsageConsumer } from '../src/usage-metrics/application/entitlement-usage.consumer';
+import { UsageGauges } from '../src/usage-metrics/application/usage-gauges';
 import { UsageMetricsQueries } from '../src/usage-metrics/application/usage-metrics.queries';
 import { UsageMetricsSweep } from '../src/usage-metrics/application/usage-metrics.sweep';
 import { ReportingService } from '../src/reporting.service';
@@ -233,6 +235,20 @@ describe('entitlement usage metrics from grants events, with a manual clock', ()
     clock.set(at('16:05:00'));
     await sweep.sweep();
     expect(await points()).toEqual(original);
+  });
+
+  it('shows the gauges on the Prometheus registry, per account that sees them, labelled with the dimensions', async () => {
+    clock.set(at('16:05:00'));
+    const registry = new Registry();
+    new UsageGauges(registry, storage.db, clock).onModuleInit();
+    const text = await registry.metrics();
+    const labels = (accountId: string, unit = 'Count') =>
+      `account_id="${accountId}",license_arn="${LICENSE_ARN}",unit="${unit}",entitlement_name="Users"`;
+    expect(text).toContain(`lm_license_entitlement_usage_count{${labels(SELLER)}} 3`);
+    expect(text).toContain(`lm_license_entitlement_usage_count{${labels(MEMBER)}} 3`);
+    expect(text).toContain(`lm_license_entitlement_total_usage_count{${labels(BUYER)}} 20`);
+    expect(text).toContain(`lm_license_entitlement_usage_percentage{${labels(MEMBER, 'Percent')}} 15`);
+    expect(text).not.toContain(STRANGER);
   });
 
   describe("an organization's management account as CloudWatch's monitoring account", () => {

@@ -212,7 +212,7 @@ describe('usage metrics from licensing events, with a manual clock', () => {
 
   it('shows the gauges on the Prometheus registry, labelled with the dimensions', async () => {
     const registry = new Registry();
-    new UsageGauges(registry, storage.db).onModuleInit();
+    new UsageGauges(registry, storage.db, clock).onModuleInit();
     const text = await registry.metrics();
     const labels = `account_id="${OWNER}",license_configuration_arn="${ARN}",license_configuration_type="Core"`;
     expect(text).toContain(`lm_license_configuration_usage_count{${labels}} 8`);
