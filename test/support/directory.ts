@@ -253,7 +253,7 @@ export async function startDirectory(domainName = DOMAIN_NAME): Promise<TestDire
 
   const start = async () => {
     if (slapd) return;
-    // -d none: in the foreground, logging only errors (to the log file).
+    // -d none: in the foreground, logging only errors and its start and stop (to the log file).
     const output = openSync(log, 'a');
     const child = spawn(SLAPD, ['-f', config, '-h', `${url}/`, '-d', 'none'], {
       stdio: ['ignore', output, output],
