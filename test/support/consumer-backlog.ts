@@ -1,0 +1,67 @@
+import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
+import { eventsStreamName } from '@lm/messaging';
+import { JSONCodec, type JetStreamManager } from 'nats';
+import { withSystemDatabase } from './crash';
+import type { RunningSystem } from './system';
+
+const codec = JSONCodec<DomainEventMessage>();
+
+/** A durable consumer of a service of the system: its name, its subject filter, and the schema of its ledger. */
+export interface DurableConsumer {
+  durableName: string;
+  /** The events it takes, as a subject of the system's namespace, e.g. `events.licensing.>`. */
+  filter: string;
+  schema: string;
+}
+
+const subjectOf = (system: RunningSystem, filter: string) => `lm.${system.natsNamespace}.${filter}`;
+
+/** Whether a subject matches a NATS filter (`*` one token, `>` the rest). */
+function matches(subject: string, filter: string): boolean {
+  const tokens = subject.split('.');
+  const wanted = filter.split('.');
+  for (let i = 0; i < wanted.length; i++) {
+    if (wanted[i] === '>') return tokens.length > i;
+    if (tokens[i] === undefined || (wanted[i] !== '*' && wanted[i] !== tokens[i])) return false;
+  }
+  return tokens.length === wanted.length;
+}
+
+/** The events JetStream holds for a consumer that it has not acknowledged yet: waiting for it or delivered to it. */
+export async function backlogOf(jsm: JetStreamManager, system: RunningSystem, consumer: DurableConsumer) {
+  const info = await jsm.consumers.info(eventsStreamName(system.natsNamespace), consumer.durableName);
+  return info.num_pending + info.num_ack_pending;
+}
+
+/**
+ * The events of these types in the stream up to `lastSequence` (as it was before a crash) that the
+ * consumer had not applied: not in its service's processed-events ledger, which is written in the
+ * transaction that applies an event. Asked once the service is dead, it tells what the crash caught.
+ */
+export async function eventsNotApplied(
+  jsm: JetStreamManager,
+  system: RunningSystem,
+  consumer: DurableConsumer,
+  lastSequence: number,
+  types: string[],
+): Promise<DomainEventMessage[]> {
+  const stream = eventsStreamName(system.natsNamespace);
+  const filter = subjectOf(system, consumer.filter);
+  // Everything up to the ack floor was applied: an event is acknowledged after its transaction.
+  const { ack_floor } = await jsm.consumers.info(stream, consumer.durableName);
+  const candidates: DomainEventMessage[] = [];
+  for (let seq = ack_floor.stream_seq + 1; seq <= lastSequence; seq++) {
+    const message = await jsm.streams.getMessage(stream, { seq });
+    if (!matches(message.subject, filter)) continue;
+    const event = codec.decode(message.data);
+    if (types.includes(event.type)) candidates.push(event);
+  }
+  const applied = await withSystemDatabase(system, async (db) =>
+    db.query<{ message_id: string }>(
+      `select message_id from ${consumer.schema}.processed_events where consumer = $1 and message_id = any($2)`,
+      [consumer.durableName, candidates.map(domainEventMessageId)],
+    ),
+  );
+  const appliedIds = new Set(applied.rows.map((row) => row.message_id));
+  return candidates.filter((event) => !appliedIds.has(domainEventMessageId(event)));
+}
