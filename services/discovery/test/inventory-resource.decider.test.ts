@@ -68,6 +68,8 @@ describe('inventory resource decider', () => {
             licenseIncluded: ['windows-server-datacenter'],
             tags: { env: 'prod', team: 'data' },
             applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }],
+            subnetId: null,
+            productCodes: [],
             observedAt: t0.toISOString(),
           },
         },
@@ -109,6 +111,34 @@ describe('inventory resource decider', () => {
       .then((events) =>
         expect(events).toMatchObject([{ type: 'ResourceObserved', data: { tags: {}, previousState: 'running' } }]),
       );
+  });
+
+  it('records the subnet and product codes (sorted, one per id), kept when a later report leaves them out', () => {
+    const marketplace = { productCodeId: 'b6lxq4ytnqemyhtnhkcnhzh4p', productCodeType: 'marketplace' as const };
+    const untyped = { productCodeId: 'a1b2c3', productCodeType: null };
+    const [placed] = given([first])
+      .when(
+        observe(
+          { state: 'running', subnetId: 'subnet-0abc1234', productCodes: [marketplace, untyped, marketplace] },
+          at(1),
+        ),
+      )
+      .decided();
+    expect(placed.data).toMatchObject({ subnetId: 'subnet-0abc1234', productCodes: [untyped, marketplace] });
+    given([first, placed])
+      .when(observe({ state: 'stopped' }, at(2)))
+      .then((events) =>
+        expect(events).toMatchObject([
+          { data: { state: 'stopped', subnetId: 'subnet-0abc1234', productCodes: [untyped, marketplace] } },
+        ]),
+      );
+  });
+
+  it('takes a v1 event recorded before SubnetId and ProductCodes existed as neither reported: the same report again is no change', () => {
+    const { subnetId: _subnet, productCodes: _codes, ...recordedBefore } = first.data;
+    given([{ type: 'ResourceObserved', data: recordedBefore }])
+      .when(observe(running, at(0.5)))
+      .thenNothing();
   });
 
   it('ignores a report older than the last one recorded', () => {

@@ -41,6 +41,11 @@ export interface InternalServerException {
 export interface LicenseUsageException {
   message?: string;
 }
+export interface ProductCode {
+  ProductCodeId: string;
+  ProductCodeType?: ProductCodeType;
+}
+export type ProductCodeType = "marketplace" | "devpay";
 export interface ReportFailure {
   ResourceId?: string;
   Message?: string;
@@ -73,6 +78,8 @@ export interface ReportedResource {
   LicenseIncluded?: string[];
   Tags?: Tag[];
   Applications?: Application[];
+  SubnetId?: string;
+  ProductCodes?: ProductCode[];
 }
 export type ReportedResourceType = "EC2_INSTANCE" | "EC2_HOST" | "EC2_AMI" | "RDS" | "SYSTEMS_MANAGER_MANAGED_INSTANCE";
 export type ResourceState = "pending" | "running" | "stopping" | "stopped" | "shutting-down" | "terminated" | "available" | "deregistered" | "released";

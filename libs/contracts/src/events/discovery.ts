@@ -33,6 +33,13 @@ export interface Application {
   publisher: string | null;
 }
 
+/** An AMI product code of an instance (EC2's ProductCodes), as reported. */
+export interface ProductCode {
+  productCodeId: string;
+  /** `marketplace` or `devpay`; `null` when the report did not say. */
+  productCodeType: Extensions.ProductCodeType | null;
+}
+
 /**
  * What is known of a resource, in canonical form (lists sorted, tags as a map) so that two
  * reports of the same thing compare equal. `null`: never reported.
@@ -53,6 +60,14 @@ export interface ResourceAttributes {
   licenseIncluded: string[];
   tags: Record<string, string>;
   applications: Application[];
+  /**
+   * The subnet an instance runs in (user-based subscriptions: an instance in an identity
+   * provider's subnets provides its products). Optional within v1: events recorded before it
+   * existed have none, which means never reported (`null`).
+   */
+  subnetId?: string | null;
+  /** The instance's AMI product codes, sorted by id. Optional within v1 as `subnetId` (absent: `[]`). */
+  productCodes?: ProductCode[];
 }
 
 /** The attributes of a resource of which a report said nothing yet: every one `null` or empty. */
@@ -71,6 +86,8 @@ export const NOTHING_REPORTED: Readonly<Omit<ResourceAttributes, 'state'>> = {
   licenseIncluded: [],
   tags: {},
   applications: [],
+  subnetId: null,
+  productCodes: [],
 };
 
 /** `ResourceObserved`: a resource first seen, changed, or seen again after being inactive. */

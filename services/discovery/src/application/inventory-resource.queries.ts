@@ -72,7 +72,14 @@ function toResourceInventory(r: InventoryResource): LicenseManager.ResourceInven
     HostId: r.hostId ?? undefined,
     Region: r.region,
     InstanceType: r.instanceType ?? undefined,
+    MarketplaceProductCodes: marketplaceProductCodesOf(r),
   };
+}
+
+/** The AWS Marketplace product codes of a resource (a code reported without a type is taken as one: DevPay is gone). */
+function marketplaceProductCodesOf(r: InventoryResource): string[] | undefined {
+  const codes = (r.productCodes ?? []).filter((code) => code.productCodeType !== 'devpay');
+  return codes.length > 0 ? codes.map((code) => code.productCodeId) : undefined;
 }
 
 @Injectable()

@@ -26,6 +26,11 @@ export function toReportedAttributes(resource: Extensions.ReportedResource): Rep
       version: a.Version ?? null,
       publisher: a.Publisher ?? null,
     })),
+    subnetId: given(resource.SubnetId),
+    productCodes: resource.ProductCodes?.map((code) => ({
+      productCodeId: code.ProductCodeId,
+      productCodeType: code.ProductCodeType ?? null,
+    })),
   };
 }
 

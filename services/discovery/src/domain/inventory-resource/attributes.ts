@@ -22,6 +22,9 @@ export function mergeReport(current: ResourceAttributes | undefined, reported: R
     licenseIncluded: [...new Set(merged.licenseIncluded)].sort(),
     tags: Object.fromEntries(Object.entries(merged.tags).sort(([a], [b]) => byText(a, b))),
     applications: [...applications.values()].sort(compareApplications),
+    productCodes: [...new Map((merged.productCodes ?? []).map((code) => [code.productCodeId, code])).values()].sort(
+      (a, b) => byText(a.productCodeId, b.productCodeId),
+    ),
   };
 }
 
@@ -30,6 +33,9 @@ export function attributesOf(resource: ResourceAttributes): ResourceAttributes {
   const { state, platform, platformVersion, usageOperation, instanceType, vCpuCount, coreCount, socketCount } =
     resource;
   const { threadsPerCore, tenancy, hostId, amiId, licenseIncluded, tags, applications } = resource;
+  // Absent from what events of v1 recorded before they existed: the same as never reported.
+  const subnetId = resource.subnetId ?? null;
+  const productCodes = resource.productCodes ?? [];
   return {
     state,
     platform,
@@ -46,6 +52,8 @@ export function attributesOf(resource: ResourceAttributes): ResourceAttributes {
     licenseIncluded,
     tags,
     applications,
+    subnetId,
+    productCodes,
   };
 }
 
