@@ -14,7 +14,11 @@ export interface ProjectionSample {
   produced: number;
   /** Events the consumer has applied (its rows in reporting's processed-events ledger). */
   ingested: number;
-  /** `lm_consumer_pending_messages` of the consumer, as the gateway's /metrics shows it; undefined if the scrape failed. */
+  /**
+   * `lm_consumer_pending_messages` of the consumer, as the gateway's /metrics shows it: events
+   * licensing's relay has published that the consumer has not acknowledged (its own backlog);
+   * undefined if the scrape failed.
+   */
   pendingMessages?: number;
   /**
    * `lm_event_store_checkpoint_lag_seconds` of licensing's relay to JetStream: events recorded and
