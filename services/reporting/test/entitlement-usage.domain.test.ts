@@ -1,5 +1,6 @@
 import type { EntitlementUsageEvent, LicenceEntitlementUsage } from '../src/usage-metrics/domain/entitlement-usage';
 import {
+  accountsChangedBy,
   entitlementSamples,
   evolveEntitlementUsage,
   licenceIdOfStream,
@@ -134,6 +135,17 @@ describe('entitlement usage of a seller-issued licence', () => {
         'LicenseEntitlementUsageCount/Users/Count'
       ],
     ).toBe(0);
+  });
+
+  it("writes an event's points only for the accounts whose values it changes", () => {
+    let usage = evolveEntitlementUsage(created(), checkout('t1', BUYER, 2, { rootBuyerAccountId: BUYER }))!;
+    usage = evolveEntitlementUsage(usage, checkout('t2', MEMBER, 1, { rootBuyerAccountId: BUYER }))!;
+    const member = checkout('t3', MEMBER, 1, { rootBuyerAccountId: BUYER });
+    expect(accountsChangedBy(usage, member)).toEqual([SELLER, MEMBER, BUYER]);
+    expect(accountsChangedBy(usage, event('LicenseCheckedIn', { consumptionToken: 't1' }))).toEqual([SELLER, BUYER]);
+    expect(accountsChangedBy(usage, event('LicenseUsageReset', {}))).toBeUndefined();
+    expect(accountsChangedBy(usage, event('LicenseVersionCreated', {}))).toBeUndefined();
+    expect(entitlementSamples(usage, T0, [SELLER, BUYER]).map((s) => s.accountId)).toEqual([SELLER, BUYER]);
   });
 
   it('shows an issuer checkout on behalf of a beneficiary to the seller only, and nothing once deleted', () => {

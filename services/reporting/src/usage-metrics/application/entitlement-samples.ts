@@ -9,16 +9,20 @@ type Db = Transaction<UsageMetricsViews>;
 /** The licence's stream: its hourly points' sources name it. */
 export const licenceStreamName = (licenseId: string) => `license-${licenseId}`;
 
-/** The points of every account that sees the licence, at one instant (one per account, metric and entitlement). */
+/**
+ * The points at one instant of every account that sees the licence (of those of `accounts`, when
+ * given): one per account, metric and entitlement.
+ */
 export async function writeEntitlementSamples(
   db: Db,
   usage: LicenceEntitlementUsage,
   at: Date,
   source: string,
+  accounts?: readonly string[],
 ): Promise<void> {
   await writeAccountSamples(
     db,
-    entitlementSamples(usage, at),
+    entitlementSamples(usage, at, accounts),
     at,
     source,
     (accountId, sample) => `${accountId}:${sample.metricName}:${dimensionsKey(sample.dimensions)}`,

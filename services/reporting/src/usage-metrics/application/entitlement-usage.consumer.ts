@@ -3,6 +3,7 @@ import type { DomainEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import {
+  accountsChangedBy,
   evolveEntitlementUsage,
   isEntitlementUsageEvent,
   licenceIdOfStream,
@@ -31,9 +32,9 @@ const streamNameOf = (licenseId: string, stream: Stream) =>
 
 /**
  * Follows grants' licence and usage events (durable consumer 'reporting-entitlement-usage'): keeps
- * each seller-issued licence's entitlement usage and writes the points of every account that sees
- * it (the seller, each root buyer, each consuming account) at every change, stamped with the
- * event's recording time, and the hourly points of the hours the previous usage held. Everything
+ * each seller-issued licence's entitlement usage and writes the points of the accounts that see
+ * it (the seller, each root buyer, each consuming account) at every change of theirs, stamped with
+ * the event's recording time, and the hourly points of the hours the previous usage held. Everything
  * it writes follows from the events alone, so replaying them rebuilds the same points.
  *
  * As the configuration metrics do, each stream is applied in its order (an event ahead of its
@@ -145,7 +146,7 @@ async function apply(
   }
   const state = evolveEntitlementUsage(previous, event);
   if (!state) return { ...advanced, sampledThrough: previous ? sampledThrough : followed.sampledThrough };
-  await writeEntitlementSamples(trx, state, at, `event:${event.eventId}`);
+  await writeEntitlementSamples(trx, state, at, `event:${event.eventId}`, accountsChangedBy(previous, event));
   if (at < sampledThrough) {
     // The sweep sampled hours after this event before it arrived: those hours had this usage.
     await deleteHourlySamples(trx, licenceStreamName(followed.licenseId), at);

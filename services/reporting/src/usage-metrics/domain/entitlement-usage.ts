@@ -228,13 +228,40 @@ export function consumedUnitsSeenBy(
   return total;
 }
 
-/** The samples of each account that sees the licence at `at`: nothing once it is deleted. */
+/**
+ * The accounts whose values an event changes (undefined: every account that sees the licence): a
+ * checkout, check-in, extension or expiry changes what its holder, its root buyer and the seller
+ * see, and nobody else's, so a licence consumed by many accounts writes a few points per event.
+ */
+export function accountsChangedBy(
+  previous: LicenceEntitlementUsage | undefined,
+  event: EntitlementUsageEvent,
+): string[] | undefined {
+  if (!previous) return undefined;
+  const holder: Holder | undefined =
+    event.type === 'LicenseCheckedOut'
+      ? event.data
+      : event.type === 'LicenseCheckedIn' ||
+          event.type === 'LicenseConsumptionExtended' ||
+          event.type === 'LicenseConsumptionExpired'
+        ? previous.leases[event.data.consumptionToken]
+        : undefined;
+  if (!holder) return undefined;
+  return [...new Set([previous.issuerAccountId, holder.accountId, holder.rootBuyerAccountId ?? holder.accountId])];
+}
+
+/**
+ * The samples at `at` of each account that sees the licence (of those of `accounts`, when given):
+ * nothing once it is deleted.
+ */
 export function entitlementSamples(
   usage: LicenceEntitlementUsage,
   at: Date,
+  accounts?: readonly string[],
 ): Array<{ accountId: string; samples: MetricSample<EntitlementMetricName>[] }> {
   if (usage.deleted) return [];
-  return viewersOf(usage).map((accountId) => ({
+  const viewers = viewersOf(usage).filter((accountId) => !accounts || accounts.includes(accountId));
+  return viewers.map((accountId) => ({
     accountId,
     samples: usage.entitlements.flatMap((entitlement) => {
       const dimensions: Dimension[] = [
