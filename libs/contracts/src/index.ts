@@ -11,4 +11,5 @@ export * from './events/discovery';
 export * from './events/inventory-description';
 export * from './events/grants';
 export * from './events/licensing';
+export * from './events/user-subscriptions';
 export * from './audit/audit-record';

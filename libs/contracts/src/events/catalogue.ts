@@ -3,6 +3,7 @@ import { DISCOVERY_EVENT_VERSIONS } from './discovery';
 import { GRANTS_EVENT_VERSIONS } from './grants';
 import { LICENSING_EVENT_VERSIONS } from './licensing';
 import { REPORTING_EVENT_VERSIONS } from './reporting';
+import { USER_SUBSCRIPTIONS_EVENT_VERSIONS } from './user-subscriptions';
 
 /**
  * Every domain event the services publish on JetStream (lm.events.<service>.<Type>), by service,
@@ -13,6 +14,7 @@ export const EVENT_CATALOGUE = {
   discovery: DISCOVERY_EVENT_VERSIONS,
   grants: GRANTS_EVENT_VERSIONS,
   reporting: REPORTING_EVENT_VERSIONS,
+  'user-subscriptions': USER_SUBSCRIPTIONS_EVENT_VERSIONS,
 } as const satisfies Partial<Record<ServiceName, Readonly<Record<string, number>>>>;
 
 export type PublishingService = keyof typeof EVENT_CATALOGUE;

@@ -1,0 +1,146 @@
+/**
+ * Events of the user-subscriptions service (lm.events.user-subscriptions.*), with the schema version
+ * of each type. Identity provider and product subscription events are part of the contract (every
+ * status change is one, and reporting counts subscribed users per product from them); the others'
+ * data stays in the service's domain until a service consumes them.
+ */
+export const USER_SUBSCRIPTIONS_EVENT_VERSIONS = {
+  // Secrets (the Secrets Manager subset): values only ever sealed with the master key
+  SecretCreated: 1,
+  SecretValuePut: 1,
+  SecretTagged: 1,
+  SecretUntagged: 1,
+  SecretDeletionScheduled: 1,
+  SecretDeleted: 1,
+  // Identity providers: REGISTERING -> REGISTERED | FAILED, DEREGISTERING -> DEREGISTERED
+  IdentityProviderRegistrationStarted: 1,
+  IdentityProviderRegistered: 1,
+  IdentityProviderRegistrationFailed: 1,
+  IdentityProviderSettingsUpdated: 1,
+  IdentityProviderDeregistrationStarted: 1,
+  IdentityProviderDeregistered: 1,
+  // Product subscriptions: SUBSCRIBING -> SUBSCRIBED | FAILED, UNSUBSCRIBING -> UNSUBSCRIBED
+  ProductSubscriptionRequested: 1,
+  ProductSubscriptionSucceeded: 1,
+  ProductSubscriptionFailed: 1,
+  ProductUnsubscriptionRequested: 1,
+  ProductUnsubscribed: 1,
+  // User associations: ASSOCIATING -> ASSOCIATED | FAILED, -> DISASSOCIATED
+  UserAssociationRequested: 1,
+  UserAssociated: 1,
+  UserAssociationFailed: 1,
+  UserDisassociated: 1,
+} as const;
+
+/**
+ * An Active Directory as the service reaches it: its domain controllers, the id of the secret
+ * that holds its bind credentials (never a value), its subnets. `directoryId`: d-... for an AWS
+ * managed directory, sd-... for a self-managed one.
+ */
+export interface ActiveDirectoryDescription {
+  directoryId: string;
+  type: 'SELF_MANAGED' | 'AWS_MANAGED';
+  shared: boolean;
+  domainName: string;
+  /** One or two domain controllers (DomainIpv4List or DomainIpv6List). */
+  addresses: string[];
+  ipVersion: 'IPV4' | 'IPV6';
+  secretId: string;
+  subnets: string[];
+}
+
+/** An identity provider's Settings: the subnets and security group of its VPC endpoints. */
+export interface VpcSettingsDescription {
+  subnets: string[];
+  securityGroupId: string;
+}
+
+/** What every event of one registration carries: which registration, whose, of what. */
+export interface IdentityProviderRef {
+  arn: string;
+  accountId: string;
+  product: string;
+  directoryId: string;
+  at: string;
+}
+
+/** The data of the identity provider events (all at version 1), by type. */
+export interface IdentityProviderEventData {
+  IdentityProviderRegistrationStarted: IdentityProviderRef & {
+    region: string;
+    directory: ActiveDirectoryDescription;
+    settings?: VpcSettingsDescription;
+    tags: Record<string, string>;
+  };
+  IdentityProviderRegistered: IdentityProviderRef;
+  /** `failureMessage`: the LDAP error, or why the secret could not be used. */
+  IdentityProviderRegistrationFailed: IdentityProviderRef & { failureMessage: string };
+  IdentityProviderSettingsUpdated: IdentityProviderRef & { settings: VpcSettingsDescription };
+  IdentityProviderDeregistrationStarted: IdentityProviderRef;
+  IdentityProviderDeregistered: IdentityProviderRef;
+}
+
+/** What every event of one user's subscription to a product carries. */
+export interface ProductSubscriptionRef {
+  /** The ProductUserArn. */
+  arn: string;
+  accountId: string;
+  product: string;
+  username: string;
+  /** The user's domain: the request's Domain, else the directory's. */
+  domain: string;
+  directoryId: string;
+  identityProviderArn: string;
+  at: string;
+}
+
+/** The data of the product subscription events (all at version 1), by type. */
+export interface ProductSubscriptionEventData {
+  /** `origin`: asked for, or added with a Visual Studio or Office subscription (RDS SAL, as the guide says). */
+  ProductSubscriptionRequested: ProductSubscriptionRef & {
+    region: string;
+    origin: 'REQUESTED' | 'WITH_PRODUCT';
+    tags: Record<string, string>;
+  };
+  /** The user is subscribed from `at` (SubscriptionStartDate). */
+  ProductSubscriptionSucceeded: ProductSubscriptionRef;
+  ProductSubscriptionFailed: ProductSubscriptionRef & { statusMessage: string };
+  ProductUnsubscriptionRequested: ProductSubscriptionRef;
+  /** The subscription ended at `at` (SubscriptionEndDate). */
+  ProductUnsubscribed: ProductSubscriptionRef;
+}
+
+/** What every event of one user's association with one instance carries. */
+export interface InstanceUserRef {
+  /** The InstanceUserArn. */
+  arn: string;
+  accountId: string;
+  instanceId: string;
+  directoryId: string;
+  /** The user as the directory spells it, and its domain (lower case). */
+  username: string;
+  domain: string;
+  at: string;
+}
+
+/** The data of the user association events (all at version 1), by type. */
+export interface UserAssociationEventData {
+  /**
+   * `products`: what the instance provides that the user is subscribed to, which the association
+   * gives them (sorted); `identityProviderArns`: the registrations (one per product) it goes through.
+   */
+  UserAssociationRequested: InstanceUserRef & {
+    region: string;
+    products: string[];
+    identityProviderArns: string[];
+    tags: Record<string, string>;
+  };
+  /** Associated from `at` (AssociationDate). */
+  UserAssociated: InstanceUserRef;
+  UserAssociationFailed: InstanceUserRef & { statusMessage: string };
+  /**
+   * Disassociated at `at` (DisassociationDate): asked for, or because the instance was terminated
+   * (the guide: termination disassociates its users, a stop does not); `statusMessage` says which.
+   */
+  UserDisassociated: InstanceUserRef & { reason: 'REQUESTED' | 'INSTANCE_TERMINATED'; statusMessage: string };
+}
