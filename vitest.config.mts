@@ -15,8 +15,8 @@ const PACKAGE_TESTS = ['libs/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts
  * the server's oldest open transaction, and that horizon is the whole server's, whatever database:
  * these event-store files hold transactions open, or assert what a read returns at once. Besides
  * them, what runs `npm start`: in a network namespace, with a test run inside it (fresh-machine),
- * and the supervisor, whose stop and restart deadlines are measured; and a gatherer whose answer
- * times are measured.
+ * and the supervisor, whose stop and restart deadlines are measured; and what measures its own
+ * time: start-up given up within its bound (startup-errors), a gatherer's answer times.
  */
 const ALONE = [
   'libs/event-store/test/postgres-event-store.integration.test.ts',
@@ -24,6 +24,7 @@ const ALONE = [
   'libs/event-store/test/upcasting.integration.test.ts',
   'test/e2e/fresh-machine.test.ts',
   'test/e2e/supervisor.test.ts',
+  'test/e2e/startup-errors.test.ts',
   'services/gateway/test/observability/replica-metrics.integration.test.ts',
 ];
 

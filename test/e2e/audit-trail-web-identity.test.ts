@@ -129,7 +129,7 @@ describe("audit trail of the unsigned STS AssumeRoleWithWebIdentity: in the role
     // Also found by the role it assumed.
     const byRole = await lookup(system, seller, 'ResourceName', ROLE);
     expect(byRole.map((e) => e.EventId)).toContain(event.EventId);
-  });
+  }, 120_000);
 
   it("is in no other account's trail: not the customer's that exchanged the token, not a member's", async () => {
     const [event] = await onceStored(system, seller, 'EventName', 'AssumeRoleWithWebIdentity');
@@ -140,5 +140,5 @@ describe("audit trail of the unsigned STS AssumeRoleWithWebIdentity: in the role
       expect(await lookup(system, other, 'EventName', 'AssumeRoleWithWebIdentity')).toEqual([]);
       expect(await lookup(system, other, 'EventId', event.EventId)).toEqual([]);
     }
-  });
+  }, 120_000);
 });
