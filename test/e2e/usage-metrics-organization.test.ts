@@ -16,6 +16,9 @@ import {
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
 import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
+import { eventsStreamName } from '@lm/messaging';
+import { connect } from 'nats';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, licenseManager } from '../support/clients';
 import { acceptAndActivate, grantedLicense, type GrantedLicense } from '../support/licenses';
@@ -48,15 +51,23 @@ const cloudWatch = (
     protocol,
   });
 
-/** Every sample of the scenario must fall in one clock hour, or an hourly data point would join the statistics. */
+/**
+ * Every sample the statistics read must fall in one clock hour, or an hourly data point would join
+ * them: near the end of an hour (the system's start and the scenario take minutes here), wait for the next.
+ */
 async function clearOfHourEnd(): Promise<void> {
   const intoHour = Date.now() % 3_600_000;
-  if (intoHour > 3_600_000 - 150_000) await new Promise((resolve) => setTimeout(resolve, 3_600_000 - intoHour + 1_000));
+  if (intoHour > 3_600_000 - 300_000) await new Promise((resolve) => setTimeout(resolve, 3_600_000 - intoHour + 1_000));
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  withinMs = 20_000,
+): Promise<T> {
   let last: T | undefined;
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+  for (const deadline = Date.now() + withinMs; Date.now() < deadline;) {
     last = await read();
     if (done(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -279,7 +290,112 @@ describe('usage metrics of seller-issued licences and of an organization, throug
       { Id: 'organization', Label: 'organization', Values: [10], StatusCode: 'Complete' },
     ]);
   });
+
+  it("rebuilds exactly the same points when grants' events are replayed from the beginning", async () => {
+    const before = await entitlementEventPoints(system);
+    expect(before.length).toBeGreaterThan(0);
+    await system.kill('reporting', 'SIGKILL');
+    const nc = await connect({ servers: process.env.NATS_URL });
+    await (
+      await nc.jetstreamManager()
+    ).consumers.delete(eventsStreamName(system.natsNamespace), 'reporting-entitlement-usage');
+    await nc.close();
+    const db = new Client({ connectionString: system.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`delete from reporting.processed_events where consumer = 'reporting-entitlement-usage'`);
+      await db.query(`delete from reporting.metric_points where metric_name like '%LicenseEntitlement%'`);
+      await db.query('truncate reporting.entitlement_usage_licences');
+    } finally {
+      await db.end();
+    }
+    await system.restart('reporting');
+    const after = await eventually(
+      () => entitlementEventPoints(system),
+      (rows) => rows.length >= before.length,
+      'the replay',
+    );
+    expect(after).toEqual(before);
+  });
+
+  it('counts every checkout once when reporting is killed with SIGKILL in the middle of the stream', async () => {
+    const fleet = await grantedLicense(system, {
+      issuer: SELLER,
+      grantee: ROOT_BUYER,
+      productSku: 'sku-killed-reporting',
+      entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 100 }],
+      allowedOperations: ['CheckoutLicense'],
+      consumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, LICENSE_CACHE_MS + 50));
+    const rootBuyer = licenseManager(system, ROOT_BUYER);
+    const checkOut = async (count: number) => {
+      for (let i = 0; i < count; i++)
+        await rootBuyer.send(
+          new CheckoutLicenseCommand({
+            ProductSKU: fleet.sku,
+            KeyFingerprint: fleet.fingerprint,
+            CheckoutType: 'PERPETUAL',
+            Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
+            ClientToken: randomUUID(),
+          }),
+        );
+    };
+    const sellerSeats = async () =>
+      (await entitlementEventPoints(system, fleet.licenseArn))
+        .filter((p) => p.account_id === SELLER.accountId && p.metric_name === 'LicenseEntitlementUsageCount')
+        .map((p) => p.sum as number);
+    await checkOut(8);
+    // Killed while the next checkouts' events are published, and down for a while.
+    const killing = system.kill('reporting', 'SIGKILL').then(() => new Promise((r) => setTimeout(r, 1_000)));
+    await checkOut(8);
+    await killing;
+    // The crash hit live traffic: reporting died before it had applied the events of the 16 checkouts made.
+    expect((await sellerSeats()).length).toBeLessThan(1 + 16);
+    await system.restart('reporting');
+    await checkOut(8);
+    // The killed replica's unacknowledged events come back after JetStream's ack wait (30 s).
+    await eventually(sellerSeats, (values) => values.includes(24), 'the seller seeing 24 seats', 60_000);
+    await settled(system);
+    // One point at the creation and one per checkout, each exactly once: 0, 1, ..., 24.
+    expect((await sellerSeats()).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+  }, 150_000);
 });
+
+/** The event-made data points of the entitlement metrics (hourly ones depend on when the sweep ran). */
+async function entitlementEventPoints(system: RunningSystem, licenseArn?: string) {
+  const db = new Client({ connectionString: system.databaseUrl });
+  await db.connect();
+  try {
+    return (
+      await db.query(
+        `select account_id, metric_name, dimensions_key, unit, timestamp, resolution, sample_count, sum, source
+         from reporting.metric_points
+         where metric_name like '%LicenseEntitlement%' and source like 'event:%' and dimensions_key like $1
+         order by source`,
+        [`%${licenseArn ?? ''}%`],
+      )
+    ).rows;
+  } finally {
+    await db.end();
+  }
+}
+
+/** Until JetStream holds nothing more for the entitlement usage consumer (any redelivery has been answered). */
+async function settled(system: RunningSystem): Promise<void> {
+  const nc = await connect({ servers: process.env.NATS_URL });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await eventually(
+      () => jsm.consumers.info(eventsStreamName(system.natsNamespace), 'reporting-entitlement-usage'),
+      (info) => info.num_pending === 0 && info.num_ack_pending === 0,
+      'the consumer to settle',
+      60_000,
+    );
+  } finally {
+    await nc.close();
+  }
+}
 
 /** usage-metrics-organization-boto3.py as `account`: what a Python dashboard of the organization reads. */
 function boto3Sum(system: RunningSystem, account: Account, metricName: string, start: Date, end: Date) {
