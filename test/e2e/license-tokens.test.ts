@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MasterKey } from '../../services/grants/src/shared/master-key';
+import { MasterKey } from '@lm/service-kit';
 import { epochSeconds, signJwt } from '../../services/grants/src/tokens/domain/refresh-token/jwt';
 import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
 import { acceptAndActivate } from '../support/licenses';

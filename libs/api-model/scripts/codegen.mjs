@@ -13,8 +13,9 @@ const outTypes = join(here, '../src/generated');
 const extensionsDir = join(here, '../extensions');
 
 /**
- * The three AWS APIs, this product's own integration API, and the subsets of AWS KMS and STS it
- * serves (models written for this product in the same format, kept in extensions/).
+ * The three AWS APIs, this product's own integration API, and the subsets of AWS KMS, STS,
+ * CloudWatch, CloudTrail and Secrets Manager it serves (models written for this product in the
+ * same format, kept in extensions/).
  */
 const apis = [
   { id: 'license-manager', file: 'license-manager-2018-08-01', dir: specDir },
@@ -30,6 +31,7 @@ const apis = [
   { id: 'sts', file: 'sts', dir: extensionsDir, namespace: 'com.amazonaws.sts' },
   { id: 'monitoring', file: 'monitoring', dir: extensionsDir, namespace: 'com.amazonaws.cloudwatch' },
   { id: 'cloudtrail', file: 'cloudtrail', dir: extensionsDir, namespace: 'com.amazonaws.cloudtrail' },
+  { id: 'secretsmanager', file: 'secretsmanager', dir: extensionsDir, namespace: 'com.amazonaws.secretsmanager' },
 ];
 
 function stripDocs(value) {

@@ -7,6 +7,7 @@ import kms from './models/kms.json';
 import sts from './models/sts.json';
 import monitoring from './models/monitoring.json';
 import cloudtrail from './models/cloudtrail.json';
+import secretsmanager from './models/secretsmanager.json';
 
 export type { ApiId, ApiModel, MemberRef, OperationModel, Shape, WireProtocol } from './model';
 export * as LicenseManager from './generated/license-manager';
@@ -17,6 +18,7 @@ export * as Kms from './generated/kms';
 export * as Sts from './generated/sts';
 export * as Monitoring from './generated/monitoring';
 export * as CloudTrail from './generated/cloudtrail';
+export * as SecretsManager from './generated/secretsmanager';
 
 export const apiModels: Record<ApiId, ApiModel> = {
   'license-manager': licenseManager as unknown as ApiModel,
@@ -27,6 +29,7 @@ export const apiModels: Record<ApiId, ApiModel> = {
   sts: sts as unknown as ApiModel,
   monitoring: monitoring as unknown as ApiModel,
   cloudtrail: cloudtrail as unknown as ApiModel,
+  secretsmanager: secretsmanager as unknown as ApiModel,
 };
 
 /** The three License Manager APIs of AWS. */
@@ -36,8 +39,15 @@ export const LICENSE_MANAGER_API_IDS: readonly ApiId[] = [
   'license-manager-linux-subscriptions',
 ];
 
-/** The AWS APIs this product serves: License Manager's three and the KMS, STS, CloudWatch and CloudTrail subsets (the extensions API is this product's own). */
-export const AWS_API_IDS: readonly ApiId[] = [...LICENSE_MANAGER_API_IDS, 'kms', 'sts', 'monitoring', 'cloudtrail'];
+/** The AWS APIs this product serves: License Manager's three and the KMS, STS, CloudWatch, CloudTrail and Secrets Manager subsets (the extensions API is this product's own). */
+export const AWS_API_IDS: readonly ApiId[] = [
+  ...LICENSE_MANAGER_API_IDS,
+  'kms',
+  'sts',
+  'monitoring',
+  'cloudtrail',
+  'secretsmanager',
+];
 
 /**
  * The APIs a SigV4 credential scope's service name designates. license-manager designates two:

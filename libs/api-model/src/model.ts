@@ -94,4 +94,6 @@ export type ApiId =
   /** The Amazon CloudWatch subset that serves the usage metrics (SigV4 service monitoring). */
   | 'monitoring'
   /** The AWS CloudTrail subset that looks up the audit trail (LookupEvents). */
-  | 'cloudtrail';
+  | 'cloudtrail'
+  /** The AWS Secrets Manager subset that holds the credentials of user-based subscriptions' directories. */
+  | 'secretsmanager';

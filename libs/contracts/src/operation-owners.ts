@@ -7,6 +7,7 @@ import {
   type LicenseManager,
   type LinuxSubscriptions,
   type Monitoring,
+  type SecretsManager,
   type Sts,
   type UserSubscriptions,
 } from '@lm/api-model';
@@ -104,7 +105,8 @@ const LICENSE_MANAGER_OWNERS = {
 /**
  * APIs whose every operation one service serves: the subscription APIs their own services; the
  * KMS subset (licence signing keys) and STS (temporary credentials for consuming a licence) grants;
- * the CloudWatch subset (the usage metrics) and the CloudTrail subset (the audit trail) reporting.
+ * the CloudWatch subset (the usage metrics) and the CloudTrail subset (the audit trail) reporting;
+ * the Secrets Manager subset (the directories' credentials) user-subscriptions.
  */
 const API_OWNERS = {
   'license-manager-user-subscriptions': 'user-subscriptions',
@@ -113,6 +115,7 @@ const API_OWNERS = {
   sts: 'grants',
   monitoring: 'reporting',
   cloudtrail: 'reporting',
+  secretsmanager: 'user-subscriptions',
 } as const satisfies Partial<Record<ApiId, ServiceName>>;
 
 interface OperationsOfApi {
@@ -122,6 +125,7 @@ interface OperationsOfApi {
   sts: Sts.Operations;
   monitoring: Monitoring.Operations;
   cloudtrail: CloudTrail.Operations;
+  secretsmanager: SecretsManager.Operations;
 }
 
 /** This product's integration operations (the extensions API): inventory goes to discovery, launch admission to licensing. */
@@ -158,6 +162,23 @@ const LICENSE_MANAGER_ARN = /^arn:aws:license-manager:[a-z0-9-]*:\d{0,12}:([a-z-
 type ValueKeys<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T];
 
 /**
+ * APIs whose operations their owner serves under their IAM action name (`secretsmanager:TagResource`)
+ * rather than the bare one: Secrets Manager's TagResource and UntagResource would otherwise share
+ * the subjects of the owner's own API's (license-manager-user-subscriptions) tag operations.
+ */
+const ACTION_NAMED_APIS = ['secretsmanager'] as const;
+type ActionNamedApi = (typeof ACTION_NAMED_APIS)[number];
+
+/** The name an operation of an API carries on its owner's NATS subjects, health, metrics and logs. */
+export function ownedOperationName(api: ApiId, operation: string): string {
+  return (ACTION_NAMED_APIS as readonly string[]).includes(api) ? `${api}:${operation}` : operation;
+}
+
+type OwnedOperationsOfApi<A extends keyof OperationsOfApi> = A extends ActionNamedApi
+  ? `${A}:${keyof OperationsOfApi[A] & string}`
+  : keyof OperationsOfApi[A];
+
+/**
  * Every operation a service owns, derived from the tables above: the only names its NATS
  * subjects may carry (`operationSubject` and the services' handlers are typed with it).
  */
@@ -167,7 +188,7 @@ export type OwnedOperation<S extends ServiceName> =
   | ValueKeys<typeof EXTENSION_OWNERS, S>
   | ValueKeys<typeof INTERNAL_OWNERS, S>
   | {
-      [A in keyof typeof API_OWNERS]: (typeof API_OWNERS)[A] extends S ? keyof OperationsOfApi[A] : never;
+      [A in keyof typeof API_OWNERS]: (typeof API_OWNERS)[A] extends S ? OwnedOperationsOfApi<A> : never;
     }[keyof typeof API_OWNERS];
 
 /** The operations a service owns (every API), as the type OwnedOperation<S> names them. */
@@ -178,7 +199,9 @@ export function operationsOwnedBy<S extends ServiceName>(service: S): OwnedOpera
     ...(Object.values(OWNER_BY_RESOURCE_TYPE).some((owner) => owner === service) ? TAG_OPERATIONS : []),
     ...Object.entries(EXTENSION_OWNERS).flatMap(([op, owner]) => (owner === service ? [op] : [])),
     ...Object.entries(INTERNAL_OWNERS).flatMap(([op, owner]) => (owner === service ? [op] : [])),
-    ...apis.flatMap(([api]) => Object.keys(apiModels[api as ApiId].operations)),
+    ...apis.flatMap(([api]) =>
+      Object.keys(apiModels[api as ApiId].operations).map((operation) => ownedOperationName(api as ApiId, operation)),
+    ),
   ];
   return [...new Set(owned)] as OwnedOperation<S>[];
 }

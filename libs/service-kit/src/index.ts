@@ -8,6 +8,8 @@ export * from './filters';
 export * from './handled-operations';
 export * from './health.controller';
 export * from './logging';
+export * from './master-key/master-key';
+export * from './master-key/master-key.module';
 export * from './metrics';
 export * from './nats-endpoint';
 export * from './observability';

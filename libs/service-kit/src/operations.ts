@@ -6,6 +6,7 @@ import type {
   LicenseManager,
   LinuxSubscriptions,
   Monitoring,
+  SecretsManager,
   Sts,
   UserSubscriptions,
 } from '@lm/api-model';
@@ -21,6 +22,7 @@ interface OperationsByApi {
   sts: Sts.Operations;
   monitoring: Monitoring.Operations;
   cloudtrail: CloudTrail.Operations;
+  secretsmanager: SecretsManager.Operations;
 }
 
 /** The operations of the APIs `Api` names. */

@@ -1,5 +1,5 @@
 import { eventSubject } from '@lm/messaging';
-import { defineService } from '@lm/service-kit';
+import { defineService, masterKeySettings } from '@lm/service-kit';
 import { ConsumptionModule, consumptionSettings } from './consumption/consumption.module';
 import { licenseConsumptionsProjection } from './consumption/application/license-consumption.projection';
 import { LicenseConsumptionSweep } from './consumption/application/license-consumption.sweep';
@@ -16,7 +16,6 @@ import {
 import { LicensesModule, licensesSettings } from './licenses/licenses.module';
 import { LicenseExpirySweep } from './licenses/application/license-expiry.sweep';
 import { licensesProjection } from './licenses/application/license.projection';
-import { masterKeySettings } from './shared/master-key.module';
 import { GRANTS_SCHEMA } from './shared/schema';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { signingKeysProjection } from './signing-keys/application/signing-key.projection';

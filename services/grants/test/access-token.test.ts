@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStore, NewEvent } from '@lm/event-store';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MasterKey } from '../src/shared/master-key';
+import { MasterKey } from '@lm/service-kit';
 import { RefreshTokenExchange } from '../src/tokens/application/refresh-token-exchange';
 import { RefreshTokenKeys, tokenSha256 } from '../src/tokens/application/refresh-token-keys';
 import type { RefreshTokenQueries } from '../src/tokens/application/refresh-token.queries';

@@ -1,11 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { keyFingerprint, tokenTimestamp, verifyLicenseToken } from '@lm/license-token';
 import type { Caller } from '@lm/contracts';
-import { openServiceStorageOf, type Clock, type ServiceStorage } from '@lm/service-kit';
+import { openServiceStorageOf, type Clock, type ServiceStorage, MasterKey } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantsService } from '../src/grants.service';
-import { MasterKey } from '../src/shared/master-key';
 import { KeyStoreSigningKeys } from '../src/signing-keys/application/key-store-signing-keys';
 import { ManagedSigningKey } from '../src/signing-keys/application/managed-signing-key';
 import { SigningKeyCommands } from '../src/signing-keys/application/signing-key.commands';

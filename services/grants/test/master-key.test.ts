@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MasterKey } from '../src/shared/master-key';
-import { readSettings } from '@lm/service-kit';
+import { MasterKey, readSettings, DEVELOPMENT_MASTER_KEY, masterKeySettings } from '@lm/service-kit';
 import { grantsServiceSettings } from '../src/grants.service';
-import { DEVELOPMENT_MASTER_KEY, masterKeySettings } from '../src/shared/master-key.module';
 
 const masterKeyFromEnv = (env: Record<string, string>) => masterKeySettings.masterKey.read(env);
 

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { type Clock } from '@lm/service-kit';
+import { type Clock, MasterKey, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LicenseAccess, type AccessibleLicense, type LicenseSelector } from '../src/grants/application/license-access';
-import { MasterKey } from '../src/shared/master-key';
 import { RefreshTokenExchange } from '../src/tokens/application/refresh-token-exchange';
 import { RefreshTokenKeys, tokenSha256 } from '../src/tokens/application/refresh-token-keys';
 import { RefreshTokenCommands } from '../src/tokens/application/refresh-token.commands';
@@ -13,7 +12,6 @@ import { RefreshTokenQueries } from '../src/tokens/application/refresh-token.que
 import { TemporaryCredentialsCommands } from '../src/tokens/application/temporary-credentials.commands';
 import { TemporaryCredentialsVault } from '../src/tokens/application/temporary-credentials.vault';
 import { GRANTS_SCHEMA } from '../src/shared/schema';
-import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 

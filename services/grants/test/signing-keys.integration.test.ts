@@ -5,13 +5,12 @@ import type { Caller } from '@lm/contracts';
 import type { Clock } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MasterKey } from '../src/shared/master-key';
+import { MasterKey, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { SigningKeyMaterial } from '../src/signing-keys/application/signing-key-material';
 import { SigningKeyCommands } from '../src/signing-keys/application/signing-key.commands';
 import { KeyStoreSigningKeys } from '../src/signing-keys/application/key-store-signing-keys';
 import { ManagedSigningKey } from '../src/signing-keys/application/managed-signing-key';
 import { SigningKeyQueries } from '../src/signing-keys/application/signing-key.queries';
-import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 

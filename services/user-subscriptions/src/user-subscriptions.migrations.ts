@@ -1,7 +1,10 @@
 import type { ViewMigrations } from '@lm/service-kit';
+import { secretsViews } from './secrets/infra/migrations/001-secrets';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
  * recorded as applied, so none is ever renamed or reordered.
  */
-export const userSubscriptionsMigrations: ViewMigrations = {};
+export const userSubscriptionsMigrations: ViewMigrations = {
+  '001-secrets': secretsViews,
+};

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { apisBySigningName, validateInput, validationMessage, type ApiModel, type WireProtocol } from '@lm/api-model';
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject } from '@lm/messaging';
-import { resolveOwner, type Caller, type OwnedOperation, type ServiceName } from '@lm/contracts';
+import { ownedOperationName, resolveOwner, type Caller, type OwnedOperation, type ServiceName } from '@lm/contracts';
 import type { GatewayConfig } from '../config';
 import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
@@ -174,7 +174,10 @@ export class AwsRequestHandler {
     const owner = resolveOwner(api.id, operation, input);
     if ('error' in owner) throw new GatewayError(validationErrorName(api, operation), 400, owner.error);
     // resolveOwner found the operation in the ownership table, so its owner has a subject for it.
-    const subject = operationSubject(owner.service, operation as OwnedOperation<ServiceName>);
+    const subject = operationSubject(
+      owner.service,
+      ownedOperationName(api.id, operation) as OwnedOperation<ServiceName>,
+    );
     let reply;
     try {
       reply = await this.metrics.timeNatsRequest(owner.service, operation, () =>

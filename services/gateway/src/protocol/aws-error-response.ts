@@ -21,8 +21,8 @@ export interface HttpResponse {
   body: string | Buffer;
 }
 
-/** KMS, older than Smithy, answers bare error names in `__type`; the License Manager APIs qualify them with their namespace. */
-const BARE_ERROR_TYPE_APIS = new Set(['kms']);
+/** KMS and Secrets Manager, older than Smithy, answer bare error names in `__type`; the License Manager APIs qualify them with their namespace. */
+const BARE_ERROR_TYPE_APIS = new Set(['kms', 'secretsmanager']);
 
 /**
  * The error body and headers as each protocol's clients parse them: awsJson reads `__type`,
@@ -100,8 +100,9 @@ function messageMemberOf(api: ApiModel): 'Message' | 'message' {
 /** The API's own name for an internal failure (InternalFailure is the generic one of every AWS API). */
 export function internalErrorName(api: ApiModel): string {
   return (
-    ['ServerInternalException', 'InternalServerException', 'KMSInternalException'].find((name) => name in api.errors) ??
-    'InternalFailure'
+    ['ServerInternalException', 'InternalServerException', 'KMSInternalException', 'InternalServiceError'].find(
+      (name) => name in api.errors,
+    ) ?? 'InternalFailure'
   );
 }
 

@@ -227,6 +227,45 @@ describe('audit records', () => {
     expect(record.requestParameters).toEqual({ resourceArn: 'arn:x', tags: HIDDEN });
   });
 
+  it('hide Secrets Manager values (SecretString, SecretBinary) in the request and the answer, and record under secretsmanager', async () => {
+    const api = apiModels.secretsmanager;
+    const put = buildAuditRecord(
+      request,
+      call({
+        caller: root,
+        api,
+        operation: 'PutSecretValue',
+        input: { SecretId: 'ldap/bind', SecretString: '{"password":"pa55"}', SecretBinary: 'cGE1NQ==' },
+        output: { Name: 'ldap/bind', VersionId: 'v-1', VersionStages: ['AWSCURRENT'] },
+      }),
+    );
+    expect(put.eventSource).toBe('secretsmanager.amazonaws.com');
+    expect(put.requestParameters).toEqual({ secretId: 'ldap/bind', secretString: HIDDEN, secretBinary: HIDDEN });
+
+    // Through the handler: the answer of GetSecretValue, routed on the owner's secretsmanager: subject.
+    const { handler, records } = handlerWith({
+      [operationSubject('user-subscriptions', 'secretsmanager:GetSecretValue')]: {
+        ok: true,
+        output: { Name: 'ldap/bind', SecretString: '{"password":"pa55"}', VersionStages: ['AWSCURRENT'] },
+      },
+    });
+    const signed = await signWithSmithy('secretsmanager', {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
+      body: JSON.stringify({ SecretId: 'ldap/bind' }),
+    });
+    const response = await handler.handle(asHttp(signed));
+    expect(response.status).toBe(200);
+    expect(JSON.parse(String(response.body)).SecretString).toBe('{"password":"pa55"}');
+    expect(records[0].responseElements).toEqual({
+      name: 'ldap/bind',
+      secretString: HIDDEN,
+      versionStages: ['AWSCURRENT'],
+    });
+    expect(JSON.stringify(records)).not.toContain('pa55');
+  });
+
   it('hide private key material and secrets wherever a member carries them (a KMS key pair), and drop members the model does not declare', () => {
     const api: ApiModel = {
       ...apiModels.kms,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MasterKeyModule } from '../shared/master-key.module';
+import { MasterKeyModule } from '@lm/service-kit';
 import { KeyStoreSigningKeys } from './application/key-store-signing-keys';
 import { ManagedSigningKey } from './application/managed-signing-key';
 import { SigningKeyMaterial } from './application/signing-key-material';

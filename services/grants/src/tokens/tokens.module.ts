@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CONFIG, positiveInteger, type ConfigOf } from '@lm/service-kit';
+import { CONFIG, positiveInteger, type ConfigOf, MasterKeyModule } from '@lm/service-kit';
 import { GrantsModule } from '../grants/grants.module';
-import { MasterKeyModule } from '../shared/master-key.module';
 import { RefreshTokenCommands, TOKENS_PER_LICENSE } from './application/refresh-token.commands';
 import { RefreshTokenExchange } from './application/refresh-token-exchange';
 import { RefreshTokenKeys } from './application/refresh-token-keys';

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DATABASE } from '@lm/service-kit';
+import { DATABASE, MasterKey } from '@lm/service-kit';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { SigningKeyViews } from './signing-key.views';
-import { MasterKey } from '../../shared/master-key';
 
 const PURPOSE = 'signing-key';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MasterKey } from '../../shared/master-key';
+import { MasterKey } from '@lm/service-kit';
 
 /** The MAC keys of the service's JWTs: one per kind, so that a refresh token never passes for an access token. */
 @Injectable()

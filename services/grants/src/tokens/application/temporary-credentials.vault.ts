@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ResolveSessionCredentialsResponse } from '@lm/messaging';
-import { CLOCK, type Clock, DATABASE } from '@lm/service-kit';
+import { CLOCK, type Clock, DATABASE, MasterKey } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import type { TemporaryCredentialsIssuedData } from '../domain/temporary-credentials/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { TokenViews } from './tokens.views';
-import { MasterKey } from '../../shared/master-key';
 
 const SECRET_PURPOSE = 'temporary-credentials:secret-access-key';
 const SESSION_TOKEN_PURPOSE = 'temporary-credentials:session-token';

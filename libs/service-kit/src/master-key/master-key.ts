@@ -2,7 +2,8 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 /**
  * The deployment's master key: it encrypts what must be kept but never shown (signing keys'
- * private halves, temporary credentials' secrets) and keys the service's own token MACs.
+ * private halves, temporary credentials' secrets, Secrets Manager values) and keys the services'
+ * own token MACs. Every service that uses it must be given the same LM_MASTER_KEY.
  * Each use names a purpose, so that one derived key never serves two jobs.
  */
 export class MasterKey {

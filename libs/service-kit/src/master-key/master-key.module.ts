@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { base64Key, CONFIG, InvalidSettingError, requiredInProduction, setting, type ConfigOf } from '@lm/service-kit';
+import { base64Key, InvalidSettingError, requiredInProduction, setting, type ConfigOf } from '../config/settings';
+import { CONFIG } from '../tokens';
 import { MasterKey } from './master-key';
 
 /**
@@ -22,7 +23,10 @@ export const masterKeySettings = {
   ),
 };
 
-/** The master key, for the slices that seal secrets with it (signing keys, tokens). */
+/**
+ * The master key, for the slices that seal secrets with it (grants' signing keys and tokens,
+ * user-subscriptions' secrets): a service that imports it puts `masterKeySettings` in its config.
+ */
 @Module({
   providers: [
     {
