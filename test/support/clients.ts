@@ -233,15 +233,20 @@ export async function createConfiguration(
 }
 
 /**
- * Runs a boto3 script (`python3 <script> <endpoint> <region>`) as an account, with none of this
+ * Runs a boto3 script (`python3 <script> <endpoint> <region> <args...>`) as an account, with none of this
  * machine's AWS configuration: its standard output. Fails saying so when boto3 is not installed.
  */
-export async function boto3Script(system: RunningSystem, account: Account, script: string): Promise<string> {
+export async function boto3Script(
+  system: RunningSystem,
+  account: Account,
+  script: string,
+  args: string[] = [],
+): Promise<string> {
   await requireBoto3();
   return new Promise((resolve, reject) =>
     execFile(
       'python3',
-      [script, system.endpoint, system.region],
+      [script, system.endpoint, system.region, ...args],
       {
         env: awsEnvironmentOf(account),
         timeout: 60_000,

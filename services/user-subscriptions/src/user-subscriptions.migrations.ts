@@ -1,4 +1,6 @@
 import type { ViewMigrations } from '@lm/service-kit';
+import { identityProvidersViews } from './identity-providers/infra/migrations/002-identity-providers';
+import { productSubscriptionsViews } from './product-subscriptions/infra/migrations/003-product-subscriptions';
 import { secretsViews } from './secrets/infra/migrations/001-secrets';
 
 /**
@@ -7,4 +9,6 @@ import { secretsViews } from './secrets/infra/migrations/001-secrets';
  */
 export const userSubscriptionsMigrations: ViewMigrations = {
   '001-secrets': secretsViews,
+  '002-identity-providers': identityProvidersViews,
+  '003-product-subscriptions': productSubscriptionsViews,
 };

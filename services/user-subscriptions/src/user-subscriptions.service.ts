@@ -1,4 +1,13 @@
 import { defineService, masterKeySettings } from '@lm/service-kit';
+import { identityProvidersProjection } from './identity-providers/application/identity-provider.projection';
+import { IdentityProviderSteps } from './identity-providers/application/identity-provider.steps';
+import { IdentityProvidersModule, identityProvidersSettings } from './identity-providers/identity-providers.module';
+import { productSubscriptionsProjection } from './product-subscriptions/application/product-subscription.projection';
+import { ProductSubscriptionSteps } from './product-subscriptions/application/product-subscription.steps';
+import {
+  ProductSubscriptionsModule,
+  productSubscriptionsSettings,
+} from './product-subscriptions/product-subscriptions.module';
 import { secretsProjection } from './secrets/application/secret.projection';
 import { SecretPurgeSweep } from './secrets/application/secret-purge.sweep';
 import { SecretsModule, secretsSettings } from './secrets/secrets.module';
@@ -7,17 +16,22 @@ import { userSubscriptionsMigrations } from './user-subscriptions.migrations';
 
 /**
  * The user-subscriptions service: user-based subscriptions (the license-manager-user-subscriptions
- * API) against the administrator's own directory. Its first slice is secrets (the Secrets Manager
- * subset, where directory credentials live, sealed with the master key). The API's own operations
- * have no handler yet: the gateway answers each with 501 NotImplementedException. Its events go out
- * on lm.events.user-subscriptions.*.
+ * API) against the administrator's own directory, in slices: secrets (the Secrets Manager subset,
+ * where directory credentials live, sealed with the master key), identity providers (directories
+ * registered per product, reached over LDAP) and product subscriptions (their users subscribed to
+ * Visual Studio, Office, RDS SAL). The API's operations no slice handles yet answer 501
+ * NotImplementedException at the gateway. Its events go out on lm.events.user-subscriptions.*.
  */
 export const UserSubscriptionsService = defineService({
   name: 'user-subscriptions',
   schema: USER_SUBSCRIPTIONS_SCHEMA,
   migrations: userSubscriptionsMigrations,
-  config: { ...masterKeySettings, ...secretsSettings },
-  projections: [secretsProjection],
-  schedules: [{ task: SecretPurgeSweep, intervalMs: (config) => config.secretPurgeSweepMs }],
-  imports: [SecretsModule],
+  config: { ...masterKeySettings, ...secretsSettings, ...identityProvidersSettings, ...productSubscriptionsSettings },
+  projections: [secretsProjection, identityProvidersProjection, productSubscriptionsProjection],
+  schedules: [
+    { task: SecretPurgeSweep, intervalMs: (config) => config.secretPurgeSweepMs },
+    { task: IdentityProviderSteps, intervalMs: (config) => config.identityProviderSweepMs },
+    { task: ProductSubscriptionSteps, intervalMs: (config) => config.productSubscriptionSweepMs },
+  ],
+  imports: [SecretsModule, IdentityProvidersModule, ProductSubscriptionsModule],
 });
