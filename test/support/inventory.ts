@@ -66,6 +66,11 @@ function toReported(r: ObservedResource, observedAt: string): ReportedJson {
       Version: present(a.version),
       Publisher: present(a.publisher),
     })),
+    SubnetId: present(r.subnetId),
+    ProductCodes: r.productCodes?.map((code) => ({
+      ProductCodeId: code.productCodeId,
+      ProductCodeType: present(code.productCodeType),
+    })),
   };
 }
 

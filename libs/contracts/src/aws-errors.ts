@@ -20,6 +20,9 @@ export const conflict = (message: string) => new AwsError('ConflictException', m
 /** A quota of the account would be passed. */
 export const resourceLimitExceeded = (message: string) => new AwsError('ResourceLimitExceededException', message);
 
+/** A service quota would be passed (the user-subscriptions API's name for it, e.g. 25 instances per user). */
+export const serviceQuotaExceeded = (message: string) => new AwsError('ServiceQuotaExceededException', message);
+
 /** Too many filters, or too many values for one filter. */
 export const filterLimitExceeded = (message: string) => new AwsError('FilterLimitExceededException', message);
 

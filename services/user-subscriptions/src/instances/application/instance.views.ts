@@ -1,0 +1,27 @@
+import type { ColumnType } from 'kysely';
+import type { InstanceStatus, InventoryInstance } from '../domain/instance';
+
+type Timestamp = ColumnType<Date, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+/**
+ * instances: the inventory's EC2 instances reported with a subnet, followed from discovery's
+ * events. Whether one is a user-subscription instance is read against the identity providers'
+ * subnets when asked (a subnet added to a registration later makes its instances count).
+ * Other slices read it (docs/user-subscriptions.md#views): the columns below are stable; `state`
+ * is the whole instance.
+ */
+export interface InstancesTable {
+  account_id: string;
+  region: string;
+  instance_id: string;
+  subnet_id: string;
+  /** ACTIVE, UNHEALTHY or TERMINATED. */
+  status: InstanceStatus;
+  observed_at: Timestamp;
+  state: Json<InventoryInstance>;
+}
+
+export interface InstanceViews {
+  instances: InstancesTable;
+}

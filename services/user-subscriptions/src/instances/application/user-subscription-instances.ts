@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE } from '@lm/service-kit';
+import { sql, type Kysely } from 'kysely';
+import type { IdentityProviderViews } from '../../identity-providers/application/identity-provider.views';
+import type { Product } from '../../shared/products';
+import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import type { InstanceStatus, InventoryInstance } from '../domain/instance';
+import { providedProducts, type ProductCodeTable } from '../domain/product-codes';
+import { PRODUCT_CODES } from './product-code-table';
+import type { InstanceViews } from './instance.views';
+
+/** An instance that provides user-based subscriptions through one of the account's directories. */
+export interface UserSubscriptionInstance {
+  instance: InventoryInstance;
+  directoryId: string;
+  /** What it provides: the products the directory is registered for in its subnet, narrowed by its product codes; sorted. */
+  products: Product[];
+  /** The registrations (one per product) it provides them through. */
+  identityProviderArns: string[];
+}
+
+export interface InstanceCriteria {
+  instanceId?: string;
+  directoryId?: string;
+  status?: InstanceStatus;
+  /** Paging: after this (instance id, directory id), at most `limit`. */
+  after?: { instanceId: string; directoryId: string };
+  limit?: number;
+}
+
+type Views = InstanceViews & IdentityProviderViews;
+
+/**
+ * The account's user-subscription instances: inventory instances in a subnet of one of its
+ * REGISTERED identity providers' Settings.Subnets, read when asked so that a subnet added to or
+ * removed from a registration counts at once. One per instance and directory.
+ */
+@Injectable()
+export class UserSubscriptionInstances {
+  private readonly db: Kysely<Views>;
+
+  constructor(
+    @Inject(DATABASE) db: Kysely<Views>,
+    @Inject(PRODUCT_CODES) private readonly productCodes: ProductCodeTable,
+  ) {
+    this.db = db.withSchema(USER_SUBSCRIPTIONS_SCHEMA);
+  }
+
+  async of(accountId: string, region: string, criteria: InstanceCriteria = {}): Promise<UserSubscriptionInstance[]> {
+    let query = this.db
+      .selectFrom('instances as i')
+      .innerJoin('identity_providers as p', (join) =>
+        join
+          .onRef('p.account_id', '=', 'i.account_id')
+          .onRef('p.region', '=', 'i.region')
+          .on('p.status', '=', 'REGISTERED')
+          .on(sql<boolean>`p.subnets @> jsonb_build_array(i.subnet_id)`),
+      )
+      .select([
+        'i.instance_id',
+        'p.directory_id',
+        'i.state',
+        sql<Product[]>`jsonb_agg(p.product order by p.product)`.as('products'),
+        sql<string[]>`jsonb_agg(p.arn order by p.product)`.as('arns'),
+      ])
+      .where('i.account_id', '=', accountId)
+      .where('i.region', '=', region)
+      .groupBy(['i.instance_id', 'p.directory_id', 'i.state']);
+    if (criteria.instanceId !== undefined) query = query.where('i.instance_id', '=', criteria.instanceId);
+    if (criteria.directoryId !== undefined) query = query.where('p.directory_id', '=', criteria.directoryId);
+    if (criteria.status !== undefined) query = query.where('i.status', '=', criteria.status);
+    if (criteria.after) {
+      const { instanceId, directoryId } = criteria.after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('i.instance_id', '>', instanceId),
+          eb.and([eb('i.instance_id', '=', instanceId), eb('p.directory_id', '>', directoryId)]),
+        ]),
+      );
+    }
+    query = query.orderBy('i.instance_id').orderBy('p.directory_id');
+    if (criteria.limit !== undefined) query = query.limit(criteria.limit);
+    const rows = await query.execute();
+    return rows.flatMap((row) => {
+      const products = providedProducts(row.products, row.state.productCodes, this.productCodes);
+      if (products.length === 0) return [];
+      const arns = row.arns.filter((_, index) => products.includes(row.products[index]));
+      return [{ instance: row.state, directoryId: row.directory_id, products, identityProviderArns: arns }];
+    });
+  }
+
+  /** The instance as a user-subscription instance of the directory, if it is one. */
+  async one(accountId: string, region: string, instanceId: string, directoryId: string) {
+    const [found] = await this.of(accountId, region, { instanceId, directoryId });
+    return found as UserSubscriptionInstance | undefined;
+  }
+}
