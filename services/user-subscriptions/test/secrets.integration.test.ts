@@ -51,6 +51,24 @@ describe('secrets on PostgreSQL: the purge after the recovery window, and Secret
     await expect(values.read(alice.accountId, ARN!)).rejects.toThrow(/scheduled for deletion/);
   });
 
+  it('creates one secret of a name when ten creations of it are in flight at once: the others find it exists', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        commands.create(alice, {
+          Name: 'raced',
+          SecretString: `value ${i}`,
+          ClientRequestToken: `${'t'.repeat(31)}${i}`,
+        }),
+      ),
+    );
+    const created = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    expect(created).toHaveLength(1);
+    for (const outcome of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected'))
+      expect(outcome.reason).toMatchObject({ code: 'ResourceExistsException' });
+    const winner = Number(created[0].value.VersionId!.slice(-1));
+    expect(await values.read(alice.accountId, 'raced')).toBe(`value ${winner}`);
+  });
+
   it('keeps a secret through its recovery window, then deletes it for good, its sealed values with it, and frees its name', async () => {
     const { ARN } = await commands.create(alice, { Name: 'ldap/bind', SecretString: credentials });
     await commands.delete(alice, { SecretId: 'ldap/bind', RecoveryWindowInDays: 10 });
