@@ -254,6 +254,30 @@ describe('identity providers and product subscriptions against a real directory'
     expect(remaining.IdentityProviderSummaries).toEqual([]);
   });
 
+  it("manages subscriptions only in the directory owner's account, not through a shared directory", async () => {
+    const shared = { ActiveDirectoryIdentityProvider: { DirectoryId: 'd-5555555555' } };
+    await secrets.create(stranger, { Name: SECRET, SecretString: JSON.stringify(ADMINISTRATOR) });
+    await providers.register(stranger, {
+      Product: 'REMOTE_DESKTOP_SERVICES',
+      IdentityProvider: {
+        ActiveDirectoryIdentityProvider: {
+          ...shared.ActiveDirectoryIdentityProvider,
+          IsSharedActiveDirectory: true,
+          ActiveDirectorySettings: settings(),
+        },
+      },
+    });
+    await providerSteps.sweep();
+    await expect(
+      subscriptions.start(stranger, {
+        Username: 'alice',
+        Product: 'REMOTE_DESKTOP_SERVICES',
+        IdentityProvider: shared,
+      }),
+    ).rejects.toMatchObject({ code: 'ValidationException', message: /managed only in the directory owner's account/ });
+    expect(await listed(stranger, { IdentityProvider: shared })).toEqual([]);
+  });
+
   it('pages identity providers and refuses an unknown filter', async () => {
     const first = await providerQueries.list(owner, { MaxResults: 1 });
     expect(first.IdentityProviderSummaries).toHaveLength(1);

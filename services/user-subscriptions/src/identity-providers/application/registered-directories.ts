@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, REGION } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
+import { SecretUnavailableError } from '../../secrets/application/secret-values';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import { credentialsIn } from '../domain/credentials';
 import type { ActiveDirectory } from '../domain/directory';
@@ -89,7 +90,9 @@ export class RegisteredDirectories {
     try {
       value = await this.secrets.read(registration.accountId, directory.secretId);
     } catch (error) {
-      throw new DirectoryUnreachableError(error instanceof Error ? error.message : String(error));
+      // A secret that gives no value fails what needed it; anything else (the database) is retried.
+      if (error instanceof SecretUnavailableError) throw new DirectoryUnreachableError(error.message);
+      throw error;
     }
     const credentials = credentialsIn(directory.secretId, value);
     if ('unusable' in credentials) throw new DirectoryUnreachableError(credentials.unusable);
