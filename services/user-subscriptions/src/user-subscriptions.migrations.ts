@@ -1,7 +1,9 @@
 import type { ViewMigrations } from '@lm/service-kit';
 import { identityProvidersViews } from './identity-providers/infra/migrations/002-identity-providers';
 import { productSubscriptionsViews } from './product-subscriptions/infra/migrations/003-product-subscriptions';
+import { instancesViews } from './instances/infra/migrations/004-instances';
 import { secretsViews } from './secrets/infra/migrations/001-secrets';
+import { userAssociationsViews } from './user-associations/infra/migrations/005-user-associations';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -11,4 +13,6 @@ export const userSubscriptionsMigrations: ViewMigrations = {
   '001-secrets': secretsViews,
   '002-identity-providers': identityProvidersViews,
   '003-product-subscriptions': productSubscriptionsViews,
+  '004-instances': instancesViews,
+  '005-user-associations': userAssociationsViews,
 };

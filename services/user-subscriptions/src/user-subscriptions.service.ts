@@ -1,7 +1,10 @@
+import { eventSubject } from '@lm/messaging';
 import { defineService, masterKeySettings } from '@lm/service-kit';
 import { identityProvidersProjection } from './identity-providers/application/identity-provider.projection';
 import { IdentityProviderSteps } from './identity-providers/application/identity-provider.steps';
 import { IdentityProvidersModule, identityProvidersSettings } from './identity-providers/identity-providers.module';
+import { InventoryInstancesConsumer } from './instances/application/inventory-instances.consumer';
+import { InstancesModule, instancesSettings } from './instances/instances.module';
 import { productSubscriptionsProjection } from './product-subscriptions/application/product-subscription.projection';
 import { ProductSubscriptionSteps } from './product-subscriptions/application/product-subscription.steps';
 import {
@@ -12,26 +15,61 @@ import { secretsProjection } from './secrets/application/secret.projection';
 import { SecretPurgeSweep } from './secrets/application/secret-purge.sweep';
 import { SecretsModule, secretsSettings } from './secrets/secrets.module';
 import { USER_SUBSCRIPTIONS_SCHEMA } from './shared/schema';
+import { userAssociationQuotaGuard } from './user-associations/application/association-quota.guard';
+import { userAssociationsProjection } from './user-associations/application/association.projection';
+import { AssociationSteps } from './user-associations/application/association.steps';
+import { UserAssociationsModule, userAssociationsSettings } from './user-associations/user-associations.module';
 import { userSubscriptionsMigrations } from './user-subscriptions.migrations';
 
 /**
  * The user-subscriptions service: user-based subscriptions (the license-manager-user-subscriptions
  * API) against the administrator's own directory, in slices: secrets (the Secrets Manager subset,
  * where directory credentials live, sealed with the master key), identity providers (directories
- * registered per product, reached over LDAP) and product subscriptions (their users subscribed to
- * Visual Studio, Office, RDS SAL). The API's operations no slice handles yet answer 501
+ * registered per product, reached over LDAP), product subscriptions (their users subscribed to
+ * Visual Studio, Office, RDS SAL), instances (inventory instances in the directories' subnets,
+ * followed from discovery's events) and user associations (subscribed users on those instances,
+ * 25 at most per user, by a guard). The API's operations no slice handles yet answer 501
  * NotImplementedException at the gateway. Its events go out on lm.events.user-subscriptions.*.
  */
 export const UserSubscriptionsService = defineService({
   name: 'user-subscriptions',
   schema: USER_SUBSCRIPTIONS_SCHEMA,
   migrations: userSubscriptionsMigrations,
-  config: { ...masterKeySettings, ...secretsSettings, ...identityProvidersSettings, ...productSubscriptionsSettings },
-  projections: [secretsProjection, identityProvidersProjection, productSubscriptionsProjection],
+  config: {
+    ...masterKeySettings,
+    ...secretsSettings,
+    ...identityProvidersSettings,
+    ...productSubscriptionsSettings,
+    ...instancesSettings,
+    ...userAssociationsSettings,
+  },
+  projections: [
+    secretsProjection,
+    identityProvidersProjection,
+    productSubscriptionsProjection,
+    userAssociationsProjection,
+  ],
+  guards: [userAssociationQuotaGuard],
+  consumers: [
+    {
+      durableName: 'user-subscriptions-instances',
+      subject: eventSubject('discovery', '>'),
+      handler: InventoryInstancesConsumer,
+      // One event per transaction: a termination disassociates users outside it, reading committed instances.
+      batchSize: 1,
+    },
+  ],
   schedules: [
     { task: SecretPurgeSweep, intervalMs: (config) => config.secretPurgeSweepMs },
     { task: IdentityProviderSteps, intervalMs: (config) => config.identityProviderSweepMs },
     { task: ProductSubscriptionSteps, intervalMs: (config) => config.productSubscriptionSweepMs },
+    { task: AssociationSteps, intervalMs: (config) => config.userAssociationSweepMs },
   ],
-  imports: [SecretsModule, IdentityProvidersModule, ProductSubscriptionsModule],
+  imports: [
+    SecretsModule,
+    IdentityProvidersModule,
+    ProductSubscriptionsModule,
+    InstancesModule,
+    UserAssociationsModule,
+  ],
 });
