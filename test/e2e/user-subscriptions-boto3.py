@@ -83,6 +83,20 @@ observed["start_wrong_union_member"] = error_of(
 observed["list_bad_filter"] = error_of(
     lambda: client.list_identity_providers(Filters=[{"Attribute": "Color", "Operation": "eq", "Value": "red"}])
 )
+observed["list_subscriptions_bad_filter"] = error_of(
+    lambda: client.list_product_subscriptions(
+        IdentityProvider={"ActiveDirectoryIdentityProvider": {"DirectoryId": "d-9999999999"}},
+        Filters=[{"Attribute": "Product", "Operation": "eq", "Value": "x"}],
+    )
+)
+observed["list_subscriptions_unknown_product"] = error_of(
+    lambda: client.list_product_subscriptions(
+        IdentityProvider={"ActiveDirectoryIdentityProvider": {"DirectoryId": "d-9999999999"}}, Product="WORD_PERFECT"
+    )
+)
+observed["list_subscriptions_no_directory"] = error_of(
+    lambda: client.list_product_subscriptions(IdentityProvider={"ActiveDirectoryIdentityProvider": {}})
+)
 observed["providers_after"] = [
     summary["IdentityProviderArn"]
     for page in client.get_paginator("list_identity_providers").paginate()

@@ -222,6 +222,9 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
       start_unknown_product: validation,
       start_wrong_union_member: validation,
       list_bad_filter: validation,
+      list_subscriptions_bad_filter: validation,
+      list_subscriptions_unknown_product: validation,
+      list_subscriptions_no_directory: validation,
       providers_after: [],
     });
   }, 120_000);
