@@ -19,6 +19,8 @@ const SAMPLE_STRINGS: Record<string, string> = {
   SubscriptionProviderArn:
     'arn:aws:license-manager-linux-subscriptions:us-east-1:111111111111:subscription-provider/sp-0123',
   SecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:rhel-creds',
+  LicenseServerEndpointArn:
+    'arn:aws:license-manager-user-subscriptions:us-east-1:111111111111:license-server-endpoint/lse-0123',
   Directory: 'd-0123456789',
   SecurityGroup: 'sg-01234567',
   Subnet: 'subnet-01234567',
@@ -65,7 +67,8 @@ function sample(api: ApiModel, shapeName: string, memberName = ''): unknown {
 /** The HTTP request a client sends for an operation and input, in the API's protocol. */
 function requestFor(api: ApiModel, operation: string, input: Record<string, unknown>) {
   const op = api.operations[operation];
-  const service = api.metadata.signingName ?? api.metadata.endpointPrefix;
+  // An operation may be signed for another service name than its API's (the extensions' ReportLicenseServers).
+  const service = op.signingName ?? api.metadata.signingName ?? api.metadata.endpointPrefix;
   if (api.metadata.protocol === 'query') {
     // A flat form suffices: the sample inputs of the query API (STS) have scalar required members only.
     const form = new URLSearchParams({ Action: operation, Version: api.metadata.apiVersion });
@@ -170,6 +173,7 @@ describe('every operation of the AWS APIs (License Manager, the KMS and STS subs
       expect.arrayContaining([
         'license-manager-extensions:ReportResources',
         'license-manager-extensions:AuthorizeLaunch',
+        'license-manager-extensions:ReportLicenseServers',
         'kms:CreateKey',
         'sts:AssumeRoleWithWebIdentity',
         'secretsmanager:TagResource',

@@ -183,6 +183,7 @@ for (const api of apis) {
           output: op.output?.shape,
           ...(op.output?.resultWrapper ? { resultWrapper: op.output.resultWrapper } : {}),
           ...(op.authtype ? { authtype: op.authtype } : {}),
+          ...(op.signingName ? { signingName: op.signingName } : {}),
           // As the wire names them (a service-2 error shape may carry its own code, as STS's do).
           errors: (op.errors ?? []).map((e) => wireErrorName(model, e.shape)),
         },

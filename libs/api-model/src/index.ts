@@ -49,14 +49,32 @@ export const AWS_API_IDS: readonly ApiId[] = [
   'secretsmanager',
 ];
 
+/** The SigV4 service name an operation is signed for: its own (signingName), else its API's. */
+const signingNameOf = (api: ApiModel, operation: string) =>
+  api.operations[operation].signingName ?? api.metadata.signingName ?? api.metadata.endpointPrefix;
+
 /**
- * The APIs a SigV4 credential scope's service name designates. license-manager designates two:
- * the AWS API (awsJson1_1 on POST /) and this product's extensions (restJson1 on their own paths).
+ * The APIs a SigV4 credential scope's service name designates, each with only the operations
+ * signed for that name. license-manager designates two: the AWS API (awsJson1_1 on POST /) and
+ * this product's extensions (restJson1 on their own paths); license-manager-user-subscriptions
+ * designates its API and the extensions' ReportLicenseServers (the one operation of the
+ * extensions signed for it), so that neither is reached with the other's signature.
  */
 export function apisBySigningName(service: string): ApiModel[] {
-  return Object.values(apiModels).filter(
-    (api) => (api.metadata.signingName ?? api.metadata.endpointPrefix) === service,
-  );
+  return API_VIEWS_BY_SIGNING_NAME.get(service) ?? [];
+}
+
+const API_VIEWS_BY_SIGNING_NAME = new Map<string, ApiModel[]>();
+for (const api of Object.values(apiModels)) {
+  const names = new Set(Object.keys(api.operations).map((operation) => signingNameOf(api, operation)));
+  for (const name of names) {
+    const operations = Object.entries(api.operations).filter(([operation]) => signingNameOf(api, operation) === name);
+    const view =
+      operations.length === Object.keys(api.operations).length
+        ? api
+        : { ...api, operations: Object.fromEntries(operations) };
+    API_VIEWS_BY_SIGNING_NAME.set(name, [...(API_VIEWS_BY_SIGNING_NAME.get(name) ?? []), view]);
+  }
 }
 
 export { validateInput, validationMessage, patternCoverage, type ValidationIssue } from './validation/validate-input';

@@ -47,6 +47,11 @@ export interface OperationModel {
   resultWrapper?: string;
   /** 'none' for an operation AWS serves unsigned (STS AssumeRoleWithWebIdentity). */
   authtype?: 'none';
+  /**
+   * This product's own: the SigV4 service name the operation is signed for when it is not the
+   * API's (the extensions API's ReportLicenseServers is signed for license-manager-user-subscriptions).
+   */
+  signingName?: string;
   errors: string[];
 }
 

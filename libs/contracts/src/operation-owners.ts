@@ -128,10 +128,14 @@ interface OperationsOfApi {
   secretsmanager: SecretsManager.Operations;
 }
 
-/** This product's integration operations (the extensions API): inventory goes to discovery, launch admission to licensing. */
+/**
+ * This product's integration operations (the extensions API): inventory goes to discovery, launch
+ * admission to licensing, license server reports to user-subscriptions.
+ */
 const EXTENSION_OWNERS = {
   ReportResources: 'discovery',
   AuthorizeLaunch: 'licensing',
+  ReportLicenseServers: 'user-subscriptions',
 } as const satisfies Record<keyof Extensions.Operations, ServiceName>;
 
 /**

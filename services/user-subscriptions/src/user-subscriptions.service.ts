@@ -1,10 +1,13 @@
-import { eventSubject } from '@lm/messaging';
+import { eventSubject, operationSubject } from '@lm/messaging';
 import { defineService, masterKeySettings } from '@lm/service-kit';
 import { identityProvidersProjection } from './identity-providers/application/identity-provider.projection';
 import { IdentityProviderSteps } from './identity-providers/application/identity-provider.steps';
 import { IdentityProvidersModule, identityProvidersSettings } from './identity-providers/identity-providers.module';
 import { InventoryInstancesConsumer } from './instances/application/inventory-instances.consumer';
 import { InstancesModule, instancesSettings } from './instances/instances.module';
+import { licenseServerEndpointsProjection } from './license-server-endpoints/application/license-server-endpoint.projection';
+import { LicenseServerReportEndpoint } from './license-server-endpoints/infra/license-server-report.endpoint';
+import { LicenseServerEndpointsModule } from './license-server-endpoints/license-server-endpoints.module';
 import { productSubscriptionsProjection } from './product-subscriptions/application/product-subscription.projection';
 import { ProductSubscriptionSteps } from './product-subscriptions/application/product-subscription.steps';
 import {
@@ -27,9 +30,10 @@ import { userSubscriptionsMigrations } from './user-subscriptions.migrations';
  * where directory credentials live, sealed with the master key), identity providers (directories
  * registered per product, reached over LDAP), product subscriptions (their users subscribed to
  * Visual Studio, Office, RDS SAL), instances (inventory instances in the directories' subnets,
- * followed from discovery's events) and user associations (subscribed users on those instances,
- * 25 at most per user, by a guard). The API's operations no slice handles yet answer 501
- * NotImplementedException at the gateway. Its events go out on lm.events.user-subscriptions.*.
+ * followed from discovery's events), user associations (subscribed users on those instances,
+ * 25 at most per user, by a guard) and license server endpoints (RDS SAL, provisioned by an
+ * integrator that reports on lm.user-subscriptions.ReportLicenseServers). The API's operations no
+ * slice handles yet answer 501 NotImplementedException at the gateway. Its events go out on lm.events.user-subscriptions.*.
  */
 export const UserSubscriptionsService = defineService({
   name: 'user-subscriptions',
@@ -48,6 +52,7 @@ export const UserSubscriptionsService = defineService({
     identityProvidersProjection,
     productSubscriptionsProjection,
     userAssociationsProjection,
+    licenseServerEndpointsProjection,
   ],
   guards: [userAssociationQuotaGuard],
   consumers: [
@@ -71,5 +76,9 @@ export const UserSubscriptionsService = defineService({
     ProductSubscriptionsModule,
     InstancesModule,
     UserAssociationsModule,
+    LicenseServerEndpointsModule,
+  ],
+  endpoints: [
+    { subject: operationSubject('user-subscriptions', 'ReportLicenseServers'), handler: LicenseServerReportEndpoint },
   ],
 });

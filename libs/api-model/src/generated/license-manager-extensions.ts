@@ -35,9 +35,13 @@ export interface AuthorizeLaunchResponse {
   Authorized?: boolean;
   LicenseConfigurationArns?: string[];
 }
+export interface ConflictException {
+  message?: string;
+}
 export interface InternalServerException {
   message?: string;
 }
+export type LicenseServerHealthStatus = "HEALTHY" | "UNHEALTHY" | "NOT_APPLICABLE";
 export interface LicenseUsageException {
   message?: string;
 }
@@ -50,6 +54,17 @@ export interface ReportFailure {
   ResourceId?: string;
   Message?: string;
 }
+export interface ReportLicenseServersRequest {
+  LicenseServerEndpointArn: string;
+  ProvisioningStatus: ReportedProvisioningStatus;
+  Endpoint?: string;
+  LicenseServers?: ReportedLicenseServer[];
+  StatusMessage?: string;
+}
+export interface ReportLicenseServersResponse {
+  LicenseServerEndpointArn?: string;
+  LicenseServerEndpointProvisioningStatus?: string;
+}
 export interface ReportResourcesRequest {
   Resources: ReportedResource[];
 }
@@ -57,6 +72,12 @@ export interface ReportResourcesResponse {
   Accepted?: number;
   Failed?: ReportFailure[];
 }
+export interface ReportedLicenseServer {
+  Ipv4Address?: string;
+  Ipv6Address?: string;
+  HealthStatus: LicenseServerHealthStatus;
+}
+export type ReportedProvisioningStatus = "PROVISIONED" | "PROVISIONING_FAILED" | "DELETED" | "DELETION_FAILED";
 export interface ReportedResource {
   ResourceId: string;
   ResourceType: ReportedResourceType;
@@ -82,6 +103,9 @@ export interface ReportedResource {
   ProductCodes?: ProductCode[];
 }
 export type ReportedResourceType = "EC2_INSTANCE" | "EC2_HOST" | "EC2_AMI" | "RDS" | "SYSTEMS_MANAGER_MANAGED_INSTANCE";
+export interface ResourceNotFoundException {
+  message?: string;
+}
 export type ResourceState = "pending" | "running" | "stopping" | "stopped" | "shutting-down" | "terminated" | "available" | "deregistered" | "released";
 export interface Tag {
   Key: string;
@@ -95,4 +119,5 @@ export interface ValidationException {
 export interface Operations {
   ReportResources: { input: ReportResourcesRequest; output: ReportResourcesResponse };
   AuthorizeLaunch: { input: AuthorizeLaunchRequest; output: AuthorizeLaunchResponse };
+  ReportLicenseServers: { input: ReportLicenseServersRequest; output: ReportLicenseServersResponse };
 }

@@ -30,6 +30,15 @@ export const USER_SUBSCRIPTIONS_EVENT_VERSIONS = {
   UserAssociated: 1,
   UserAssociationFailed: 1,
   UserDisassociated: 1,
+  // License server endpoints (RDS SAL): PROVISIONING -> PROVISIONED | PROVISIONING_FAILED,
+  // DELETING -> DELETED | DELETION_FAILED; an integrator starts the servers and reports them
+  LicenseServerEndpointRequested: 1,
+  LicenseServerEndpointProvisioned: 1,
+  LicenseServerEndpointProvisioningFailed: 1,
+  LicenseServersHealthReported: 1,
+  LicenseServerEndpointDeletionRequested: 1,
+  LicenseServerEndpointDeleted: 1,
+  LicenseServerEndpointDeletionFailed: 1,
 } as const;
 
 /**
@@ -143,4 +152,49 @@ export interface UserAssociationEventData {
    * (the guide: termination disassociates its users, a stop does not); `statusMessage` says which.
    */
   UserDisassociated: InstanceUserRef & { reason: 'REQUESTED' | 'INSTANCE_TERMINATED'; statusMessage: string };
+}
+
+/** What every event of one license server endpoint carries. */
+export interface LicenseServerEndpointRef {
+  /** The LicenseServerEndpointArn. */
+  arn: string;
+  accountId: string;
+  /** The RDS SAL registration the endpoint serves (one endpoint per registration). */
+  identityProviderArn: string;
+  serverType: 'RDS_SAL';
+  at: string;
+}
+
+/** A license server as its integrator reports it. */
+export interface LicenseServerDescription {
+  ipv4Address?: string;
+  ipv6Address?: string;
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'NOT_APPLICABLE';
+}
+
+/** The data of the license server endpoint events (all at version 1), by type. */
+export interface LicenseServerEndpointEventData {
+  /**
+   * What an integrator needs to start the servers: the directory they join (its domain
+   * controllers and subnets) and the id of the secret holding the RDS SAL administrator's
+   * credentials (`secretId`, never a value).
+   */
+  LicenseServerEndpointRequested: LicenseServerEndpointRef & {
+    region: string;
+    endpointId: string;
+    secretId: string;
+    directory: ActiveDirectoryDescription;
+    tags: Record<string, string>;
+  };
+  /** The integrator started the servers: `endpoint` is the address clients use. */
+  LicenseServerEndpointProvisioned: LicenseServerEndpointRef & {
+    endpoint: string;
+    servers: LicenseServerDescription[];
+  };
+  LicenseServerEndpointProvisioningFailed: LicenseServerEndpointRef & { statusMessage: string };
+  /** A later report of a provisioned endpoint's servers that changed their addresses or health. */
+  LicenseServersHealthReported: LicenseServerEndpointRef & { endpoint: string; servers: LicenseServerDescription[] };
+  LicenseServerEndpointDeletionRequested: LicenseServerEndpointRef;
+  LicenseServerEndpointDeleted: LicenseServerEndpointRef;
+  LicenseServerEndpointDeletionFailed: LicenseServerEndpointRef & { statusMessage: string };
 }

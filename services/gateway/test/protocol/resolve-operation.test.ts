@@ -1,4 +1,4 @@
-import { apiModels } from '@lm/api-model';
+import { apiModels, apisBySigningName } from '@lm/api-model';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/protocol/aws-error-response';
 import {
@@ -46,6 +46,34 @@ describe('resolveOperation', () => {
     expect(() => resolveOperation([apiModels.sts], form(ASSUME.replace('2011-06-15', '2011-06-16')))).toThrow(
       /Could not find operation/,
     );
+  });
+});
+
+describe('the extensions operation signed for license-manager-user-subscriptions', () => {
+  const rest = (method: string, url: string, body = '{}'): HttpRequest => ({
+    method,
+    url,
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(body),
+  });
+  const report = rest('POST', '/license-server/ReportLicenseServers', '{"ProvisioningStatus":"DELETED"}');
+
+  it('reaches ReportLicenseServers with that signature, beside the API of that name', () => {
+    const apis = apisBySigningName('license-manager-user-subscriptions');
+    const resolved = resolveOperation(apis, report);
+    expect([resolved.api.id, resolved.operation]).toEqual(['license-manager-extensions', 'ReportLicenseServers']);
+    const list = resolveOperation(apis, rest('POST', '/license-server/ListLicenseServerEndpoints'));
+    expect([list.api.id, list.operation]).toEqual(['license-manager-user-subscriptions', 'ListLicenseServerEndpoints']);
+    const tags = resolveOperation(apis, rest('GET', '/tags/arn%3Aaws%3Alicense-manager-user-subscriptions%3Ax'));
+    expect([tags.api.id, tags.operation]).toEqual(['license-manager-user-subscriptions', 'ListTagsForResource']);
+    // The other extensions operations are not reached with this signature.
+    expect(() => resolveOperation(apis, rest('POST', '/inventory/ReportResources'))).toThrow(GatewayError);
+  });
+
+  it('is not reached with the signature of license-manager, which still reaches the other extensions', () => {
+    const apis = apisBySigningName('license-manager');
+    expect(() => resolveOperation(apis, report)).toThrow(GatewayError);
+    expect(resolveOperation(apis, rest('POST', '/inventory/ReportResources')).operation).toBe('ReportResources');
   });
 });
 
