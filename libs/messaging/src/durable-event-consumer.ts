@@ -22,11 +22,13 @@ function receivedEvent(data: Uint8Array): DomainEventMessage {
 
 /**
  * How many delivered events a durable consumer applies in one transaction at most: enough that the
- * commit's cost is shared by many events when a backlog builds, few enough that a transaction
- * holds its row locks briefly and a failing batch applied again one event at a time costs little.
+ * commit and a batch's own statements are shared by many events when a backlog builds, few enough
+ * that a transaction stays short: it holds its row locks, a failing batch is applied again one
+ * event at a time, and while it is open every PostgreSQL event store on the server reads no
+ * further than it (their readers stop at the oldest open transaction), relays included.
  * LM_CONSUMER_BATCH_SIZE sets it for a service (docs/operations.md).
  */
-export const DURABLE_CONSUMER_BATCH_SIZE = 50;
+export const DURABLE_CONSUMER_BATCH_SIZE = 20;
 
 export interface DurableEventConsumerOptions {
   nc: NatsConnection;

@@ -109,7 +109,7 @@ describe('the settings every service reads', () => {
       region: 'us-east-1',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
       databasePoolSize: 20,
-      consumerBatchSize: 50,
+      consumerBatchSize: 20,
       eventStore: { kind: 'postgres', url: undefined },
       startupTimeoutMs: 15_000,
       metricsPort: undefined,
