@@ -15,6 +15,7 @@ import {
 import type { DomainEventMessage } from '@lm/contracts';
 import { eventsStreamName } from '@lm/messaging';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, licenseManager } from '../support/clients';
 import { backlogOf, eventsNotApplied, type DurableConsumer } from '../support/consumer-backlog';
@@ -114,17 +115,35 @@ describe('kill -9 of reporting while soft-limit notifications and alarm actions 
   });
 
   /**
-   * Waits, while `streaming()`, for both of reporting's consumers of licensing's events to have
-   * events waiting for them or in hand; then the events stream's last sequence.
+   * Holds reporting's consumers in the middle of their work, as a slow database would: a lock on
+   * their processed-events ledger, whose row is the first write of the transaction that applies an
+   * event, keeps each transaction waiting with its events in hand, unacknowledged. Reads go on.
    */
-  async function busyReporting(streaming: () => boolean): Promise<number> {
+  async function holdReportingConsumers(): Promise<{ release(): Promise<void> }> {
+    const db = new Client({ connectionString: system.databaseUrl });
+    await db.connect();
+    await db.query('begin');
+    await db.query('lock table reporting.processed_events in share mode');
+    return {
+      async release() {
+        await db.query('rollback');
+        await db.end();
+      },
+    };
+  }
+
+  /**
+   * Waits, while `streaming()`, until both of reporting's consumers of licensing's events have at
+   * least `count` events waiting for them or in hand; then the events stream's last sequence.
+   */
+  async function backlogOfBoth(count: number, streaming: () => boolean): Promise<number> {
     while (streaming()) {
       const backlogs = await Promise.all([NOTIFICATIONS, USAGE_METRICS].map((c) => backlogOf(jsm, system, c)));
-      if (backlogs.every((backlog) => backlog >= 2))
+      if (backlogs.every((backlog) => backlog >= count))
         return (await jsm.streams.info(eventsStreamName(system.natsNamespace))).state.last_seq;
-      await sleep(5);
+      await sleep(20);
     }
-    throw new Error('reporting never had events waiting while the stream ran');
+    throw new Error(`reporting's consumers never had ${count} events waiting while the stream ran`);
   }
 
   it('delivers every notification of the stream to each subscriber once, and records each alarm transition once', async () => {
@@ -223,12 +242,21 @@ describe('kill -9 of reporting while soft-limit notifications and alarm actions 
     })();
     stream.catch(() => undefined);
 
-    // Killed once both consumers of licensing's events have events waiting for them or in hand.
-    while (roundsDone < 2) await sleep(10);
-    // Rounds are left for the outage.
-    const lastSequence = await busyReporting(() => roundsDone < rounds.length - 2);
-    const killedAt = Date.now();
-    await system.kill('reporting', 'SIGKILL');
+    // Killed with a round of events (an association and a soft limit passed for each configuration)
+    // in the hands of, or waiting for, both consumers of licensing's events; rounds are left for
+    // the outage.
+    while (roundsDone < 1) await sleep(10);
+    const held = await holdReportingConsumers();
+    const { lastSequence, killedAt } = await (async () => {
+      try {
+        const last = await backlogOfBoth(2 * CONFIGURATIONS, () => roundsDone < rounds.length - 2);
+        const at = Date.now();
+        await system.kill('reporting', 'SIGKILL');
+        return { lastSequence: last, killedAt: at };
+      } finally {
+        await held.release();
+      }
+    })();
     // The crash hit live traffic: soft limits passed and associations (each moving an alarm) that
     // JetStream held for reporting before the kill, not yet applied by its consumers.
     const resourcesOf = (events: DomainEventMessage[]) => events.map((event) => String(event.data.resourceArn));
@@ -248,16 +276,10 @@ describe('kill -9 of reporting while soft-limit notifications and alarm actions 
     expect([...acknowledgedAt.values()].some((at) => at > killedAt && at < restartedAt)).toBe(true);
     expect(acknowledgedAt.size).toBe(CONFIGURATIONS * INSTANCES_PER_CONFIGURATION);
 
-    // Settled: every alarm in ALARM, JetStream holds nothing for reporting (an event in the killed
-    // process's hands comes back after the ack wait, 30 s), and every delivery is marked sent.
+    // Settled: every alarm in ALARM, every notification delivered to each subscriber (the outbox
+    // has a delivery per subscriber, all sent), and JetStream holds nothing more for reporting (an
+    // event in the killed process's hands comes back after the ack wait, 30 s).
     await eventually(stateCounts, (counts) => counts.ALARM === alarmCount, 'every alarm in ALARM');
-    for (const consumer of [NOTIFICATIONS, USAGE_METRICS, ALARM_ACTIONS]) {
-      await eventually(
-        () => backlogOf(jsm, system, consumer),
-        (backlog) => backlog === 0,
-        `${consumer.durableName} to settle`,
-      );
-    }
     const expectedNotifications = CONFIGURATIONS * INSTANCES_PER_CONFIGURATION + alarmCount;
     const deliveries = () =>
       withSystemDatabase(system, async (db) => {
@@ -266,10 +288,18 @@ describe('kill -9 of reporting while soft-limit notifications and alarm actions 
         );
         return Object.fromEntries(rows.map((row: { status: string; n: number }) => [row.status, row.n]));
       });
-    expect(await eventually(deliveries, (byStatus) => byStatus.PENDING === undefined, 'every delivery sent')).toEqual({
-      DELIVERED: expectedNotifications * receivers.length,
-    });
+    const allSent = { DELIVERED: expectedNotifications * receivers.length };
+    await eventually(deliveries, (byStatus) => JSON.stringify(byStatus) === JSON.stringify(allSent), 'every delivery');
+    for (const consumer of [NOTIFICATIONS, USAGE_METRICS, ALARM_ACTIONS]) {
+      await eventually(
+        () => backlogOf(jsm, system, consumer),
+        (backlog) => backlog === 0,
+        `${consumer.durableName} to settle`,
+      );
+    }
+    // Nothing more came of what was redelivered.
     await sleep(1_000);
+    expect(await deliveries()).toEqual(allSent);
 
     const messageIdsOf = new Map<string, Set<string>>();
     for (const [index, receiver] of receivers.entries()) {
