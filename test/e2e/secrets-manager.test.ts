@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { eventsStreamName } from '@lm/messaging';
 import { AckPolicy, connect, DeliverPolicy } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, boto3Script, rawRequest } from '../support/clients';
+import { awsCli, boto3Script, rawRequest, type CliResult } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const alice = accounts.management;
@@ -31,6 +31,13 @@ const cliError = (stderr: string) => /An error occurred \((\w+)\)/.exec(stderr)?
 describe('the Secrets Manager subset through the AWS CLI and boto3', { timeout: 240_000 }, () => {
   let system: RunningSystem;
   const secrets = (account: Account, ...args: string[]) => awsCli(system, account, ['secretsmanager', ...args]);
+  /** Independent CLI calls, three in flight at a time: each is a Python process, and cores are few. */
+  const secretsEach = async (account: Account, calls: string[][]) => {
+    const answers: CliResult[] = [];
+    for (let i = 0; i < calls.length; i += 3)
+      answers.push(...(await Promise.all(calls.slice(i, i + 3).map((args) => secrets(account, ...args)))));
+    return answers;
+  };
   let adminArn: string;
 
   beforeAll(async () => {
@@ -193,9 +200,9 @@ describe('the Secrets Manager subset through the AWS CLI and boto3', { timeout: 
       ['untag-resource', '--secret-id', adminArn, '--tag-keys', 'team'],
       ['delete-secret', '--secret-id', adminArn, '--force-delete-without-recovery'],
     ];
-    const refusals = await Promise.all(attempts.map((args) => secrets(bob, ...args)));
+    const refusals = await secretsEach(bob, attempts);
     refusals.forEach((refused, i) =>
-      expect(cliError(refused.stderr), attempts[i].join(' ')).toBe('ResourceNotFoundException'),
+      expect(cliError(refused.stderr), `${attempts[i].join(' ')}: ${refused.stderr}`).toBe('ResourceNotFoundException'),
     );
     expect((await secrets(bob, 'list-secrets')).json.SecretList).toEqual([]);
     // The same name is bob's own, apart from alice's.
@@ -243,10 +250,13 @@ describe('the Secrets Manager subset through the AWS CLI and boto3', { timeout: 
         'staging label: NO-SUCH-LABEL',
       ],
     ];
-    const answers = await Promise.all(cases.map(([args]) => secrets(alice, ...args)));
+    const answers = await secretsEach(
+      alice,
+      cases.map(([args]) => args),
+    );
     answers.forEach((answer, i) => {
       const [args, code, message] = cases[i];
-      expect(cliError(answer.stderr), args.join(' ')).toBe(code);
+      expect(cliError(answer.stderr), `${args.join(' ')}: ${answer.stderr}`).toBe(code);
       if (message) expect(answer.stderr).toContain(message);
     });
 
@@ -304,9 +314,9 @@ describe('the Secrets Manager subset through the AWS CLI and boto3', { timeout: 
       ['delete-secret', '--secret-id', adminArn],
       ['create-secret', '--name', 'license-manager-user-admin', '--secret-string', 'x'],
     ];
-    const refusals = await Promise.all(attempts.map((args) => secrets(alice, ...args)));
+    const refusals = await secretsEach(alice, attempts);
     refusals.forEach((refused, i) =>
-      expect(cliError(refused.stderr), attempts[i].join(' ')).toBe('InvalidRequestException'),
+      expect(cliError(refused.stderr), `${attempts[i].join(' ')}: ${refused.stderr}`).toBe('InvalidRequestException'),
     );
     const listed = async (...args: string[]) =>
       (await secrets(alice, 'list-secrets', ...args)).json.SecretList.map((entry: { Name: string }) => entry.Name);
