@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import type { DomainEventMessage } from '@lm/contracts';
+import { eventsStreamName } from '@lm/messaging';
+import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, boto3Script, type CliResult } from '../support/clients';
 import { ADMINISTRATOR, startDirectory, type TestDirectory } from '../support/directory';
@@ -197,7 +200,52 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
     );
     expect(byDirectory.json.IdentityProviderSummary.Status).toBe('DEREGISTERING');
     expect(await eventually(providers, (list) => list.length === 0)).toEqual([]);
-  }, 300_000);
+  }, 480_000);
+
+  it("publishes every status change on lm.events.user-subscriptions.*, never a secret's value", async () => {
+    const nc = await connect({ servers: process.env.NATS_URL });
+    try {
+      const stream = eventsStreamName(system.natsNamespace);
+      const prefix = `lm.${system.natsNamespace}.events.user-subscriptions.`;
+      await (
+        await nc.jetstreamManager()
+      ).consumers.add(stream, {
+        durable_name: 'e2e-user-subscriptions-reader',
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: `${prefix}>`,
+      });
+      const consumer = await nc.jetstream().consumers.get(stream, 'e2e-user-subscriptions-reader');
+      const received: DomainEventMessage[] = [];
+      for (;;) {
+        const message = await consumer.next({ expires: 2_000 });
+        if (!message) break;
+        expect(message.subject.startsWith(prefix)).toBe(true);
+        received.push(JSONCodec<DomainEventMessage>().decode(message.data));
+        message.ack();
+      }
+      const typesOf = (product: string, kind: 'IdentityProvider' | 'Product') =>
+        received
+          .filter((event) => event.type.startsWith(kind) && (event.data as { product: string }).product === product)
+          .map((event) => event.type);
+      expect(typesOf('VISUAL_STUDIO_ENTERPRISE', 'IdentityProvider')).toEqual([
+        'IdentityProviderRegistrationStarted',
+        'IdentityProviderRegistered',
+        'IdentityProviderDeregistrationStarted',
+        'IdentityProviderDeregistered',
+      ]);
+      for (const product of ['VISUAL_STUDIO_ENTERPRISE', 'REMOTE_DESKTOP_SERVICES'])
+        expect(typesOf(product, 'Product')).toEqual([
+          'ProductSubscriptionRequested',
+          'ProductSubscriptionSucceeded',
+          'ProductUnsubscriptionRequested',
+          'ProductUnsubscribed',
+        ]);
+      expect(JSON.stringify(received)).not.toContain(ADMINISTRATOR.password);
+    } finally {
+      await nc.close();
+    }
+  });
 
   it('answers bad input on every operation with the modeled error, storing nothing (boto3)', async () => {
     const observed = JSON.parse(
