@@ -6,7 +6,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, boto3Script, CountingAgent, rawRequest, type CliResult } from '../support/clients';
+import { awsCli, boto3Script, callLicenseManager, CountingAgent, rawRequest, type CliResult } from '../support/clients';
 import { ADMINISTRATOR, startDirectory, type TestDirectory } from '../support/directory';
 import { reportResources, type ObservedResource } from '../support/inventory';
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
@@ -355,6 +355,42 @@ describe('user associations through the AWS CLI', () => {
       });
     for (const instanceId of ['i-0b000000000000001', 'i-0b000000000000002'])
       expect((await associations(instanceId)).map((a) => a.Status)).toEqual(['DISASSOCIATED']);
+
+    // The inventory contract: a malformed SubnetId refuses the whole report (nothing recorded);
+    // reported product codes show in the inventory as the model's MarketplaceProductCodes.
+    const malformed = await rawRequest(system, {
+      account: owner,
+      path: '/inventory/ReportResources',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        Resources: [
+          { ResourceId: 'i-0b000000000000009', ResourceType: 'EC2_INSTANCE', State: 'running', SubnetId: 'subnet-0b9' },
+        ],
+      }),
+    });
+    expect([malformed.status, malformed.headers.get('x-amzn-errortype')?.split(':')[0]]).toEqual([
+      400,
+      'ValidationException',
+    ]);
+    await reportResources(system, [
+      instance('i-0b000000000000003', {
+        subnetId: OTHER_SUBNET,
+        productCodes: [
+          { productCodeId: OFFICE_CODE, productCodeType: 'marketplace' },
+          { productCodeId: 'devpay0code', productCodeType: 'devpay' },
+        ],
+      }),
+    ]);
+    const inventory = async (resourceId: string) =>
+      (
+        await callLicenseManager(system, owner, 'ListResourceInventory', {
+          Filters: [{ Name: 'resource_id', Condition: 'EQUALS', Value: resourceId }],
+        })
+      ).json.ResourceInventoryList as { ResourceId: string; MarketplaceProductCodes?: string[] }[];
+    expect(await inventory('i-0b000000000000003')).toMatchObject([
+      { ResourceId: 'i-0b000000000000003', MarketplaceProductCodes: [OFFICE_CODE] },
+    ]);
+    expect(await inventory('i-0b000000000000009')).toEqual([]);
 
     // boto3, unchanged: its paginators, and bad input judged by the service (client-side validation off).
     const viaBoto3 = JSON.parse(
