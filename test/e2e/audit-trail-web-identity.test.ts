@@ -92,9 +92,15 @@ describe("audit trail of the unsigned STS AssumeRoleWithWebIdentity: in the role
     expect(event.Resources).toEqual(expect.arrayContaining([{ ResourceType: 'AWS::IAM::Role', ResourceName: ROLE }]));
 
     const record: AuditRecord = JSON.parse(event.CloudTrailEvent);
+    // As CloudTrail writes a web identity: provider, audience and subject, and no account (the recipient is the role's).
+    expect(record.userIdentity).toEqual({
+      type: 'WebIdentityUser',
+      principalId: `${assumed.provider}:${assumed.audience}:${assumed.subject}`,
+      userName: assumed.subject,
+      identityProvider: assumed.provider,
+    });
     expect(record).toMatchObject({
       eventVersion: '1.08',
-      userIdentity: { type: 'WebIdentityUser' },
       eventSource: 'sts.amazonaws.com',
       eventName: 'AssumeRoleWithWebIdentity',
       awsRegion: system.region,
@@ -120,15 +126,18 @@ describe("audit trail of the unsigned STS AssumeRoleWithWebIdentity: in the role
     expect(record).not.toHaveProperty('errorCode');
     // The web identity is no key of the account: the record names none.
     expect(record.userIdentity).not.toHaveProperty('accessKeyId');
+    expect(event.Username).toBe(assumed.subject);
     // Neither the access token nor the credentials' secrets are anywhere in what LookupEvents answers.
     const answered = JSON.stringify(events);
     for (const secret of [accessToken, assumed.credentials!.SecretAccessKey, assumed.credentials!.SessionToken]) {
       expect(answered).not.toContain(secret);
     }
 
-    // Also found by the role it assumed.
+    // Also found by the role it assumed, and by the web identity's user name (its subject).
     const byRole = await lookup(system, seller, 'ResourceName', ROLE);
     expect(byRole.map((e) => e.EventId)).toContain(event.EventId);
+    const byUsername = await lookup(system, seller, 'Username', assumed.subject!);
+    expect(byUsername.map((e) => e.EventId)).toEqual([event.EventId]);
   }, 120_000);
 
   it("is in no other account's trail: not the customer's that exchanged the token, not a member's", async () => {
@@ -136,9 +145,12 @@ describe("audit trail of the unsigned STS AssumeRoleWithWebIdentity: in the role
     // The customer's own signed call before it is in the customer's trail...
     expect(await onceStored(system, customer, 'EventName', 'GetAccessToken')).toHaveLength(1);
     for (const other of [customer, accounts.member]) {
-      // ...but not the web identity call, by name or by its id.
+      // ...but not the web identity call, by name, by its id or by the web identity's user name.
       expect(await lookup(system, other, 'EventName', 'AssumeRoleWithWebIdentity')).toEqual([]);
       expect(await lookup(system, other, 'EventId', event.EventId)).toEqual([]);
+      expect(await lookup(system, other, 'Username', JSON.parse(event.CloudTrailEvent).userIdentity.userName)).toEqual(
+        [],
+      );
     }
   }, 120_000);
 });

@@ -35,14 +35,18 @@ export interface AuditRecord {
 
 export type AuditIdentityType = 'Root' | 'IAMUser' | 'AssumedRole' | 'WebIdentityUser' | 'Unknown';
 
+/** Who called; a WebIdentityUser has no account (the record's recipientAccountId is the role's). */
 export interface AuditUserIdentity {
   type: AuditIdentityType;
+  /** A WebIdentityUser's is `<identity provider>:<audience>:<subject>`. */
   principalId?: string;
   arn?: string;
   accountId?: string;
   accessKeyId?: string;
-  /** The name LookupEvents' Username matches: `root`, the user's name, or the role session's name. */
+  /** The name LookupEvents' Username matches: `root`, the user's name, the role session's name, or the web identity's subject. */
   userName?: string;
+  /** A WebIdentityUser's identity provider: the token's issuer. */
+  identityProvider?: string;
 }
 
 /** What CloudTrail writes in place of a value it does not record. */

@@ -48,7 +48,7 @@ export function buildAuditRecord(request: HttpRequest, call: AuditedCall): Audit
   const { input, output } = call;
   const model = api?.operations[operation];
   const identity = userIdentity(request, call, operation);
-  const recipientAccountId = identity.accountId;
+  const recipientAccountId = identity.accountId ?? webIdentityRoleAccount(call, operation);
   return {
     eventVersion: '1.08',
     userIdentity: identity,
@@ -74,7 +74,7 @@ export function buildAuditRecord(request: HttpRequest, call: AuditedCall): Audit
 /**
  * Who called. A signed call names its account's root (long-term keys), an IAM user, or a role
  * session (temporary credentials). STS AssumeRoleWithWebIdentity is unsigned: its caller is the
- * web identity, and the account is the role's once the call succeeded (the assumed role's ARN).
+ * web identity, named as CloudTrail names it (no account: the record goes to the role's account).
  * Any other call without a caller (a failed authentication, an unsigned request) proved no
  * account: Unknown, with the access key it claimed, and no recipient account.
  */
@@ -91,13 +91,32 @@ function userIdentity(request: HttpRequest, call: AuditedCall, operation: string
 }
 
 function unauthenticatedIdentity(request: HttpRequest, call: AuditedCall, operation: string): AuditUserIdentity {
-  if (operation === 'AssumeRoleWithWebIdentity') {
-    const assumedRole = (call.output?.AssumedRoleUser as { Arn?: string } | undefined)?.Arn;
-    const account = assumedRole && /^arn:aws:sts::(\d{12}):/.exec(assumedRole)?.[1];
-    return { type: 'WebIdentityUser', ...(account ? { accountId: account } : {}) };
-  }
+  if (operation === 'AssumeRoleWithWebIdentity') return webIdentity(call);
   // The access key id is no secret: naming it tells an administrator which key failed.
   const credential = request.headers['authorization'] ?? splitUrl(request.url)[1] ?? '';
   const claimedKey = /Credential=([A-Z0-9]+)(?:\/|%2F)/i.exec(credential)?.[1];
   return { type: 'Unknown', ...(claimedKey ? { accessKeyId: claimedKey } : {}) };
+}
+
+/**
+ * The web identity as CloudTrail writes it: `<provider>:<audience>:<subject>`, the subject as user
+ * name (what LookupEvents' Username finds) and the token's issuer. Known from a successful answer
+ * only: a refused token proved no identity.
+ */
+function webIdentity(call: AuditedCall): AuditUserIdentity {
+  const { Provider, Audience, SubjectFromWebIdentityToken: subject } = (call.output ?? {}) as Record<string, string>;
+  if (!Provider || !subject) return { type: 'WebIdentityUser' };
+  return {
+    type: 'WebIdentityUser',
+    principalId: `${Provider}:${Audience ?? ''}:${subject}`,
+    userName: subject,
+    identityProvider: Provider,
+  };
+}
+
+/** The account of the role a web identity assumed: the record's recipient once the call succeeded. */
+function webIdentityRoleAccount(call: AuditedCall, operation: string): string | undefined {
+  if (operation !== 'AssumeRoleWithWebIdentity' || call.caller) return undefined;
+  const assumedRole = (call.output?.AssumedRoleUser as { Arn?: string } | undefined)?.Arn;
+  return (assumedRole && /^arn:aws:sts::(\d{12}):/.exec(assumedRole)?.[1]) || undefined;
 }

@@ -194,12 +194,21 @@ describe('audit records', () => {
             Expiration: 1714568400,
           },
           AssumedRoleUser: { AssumedRoleId: 'AROA:app-1', Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/consumer/app-1` },
+          SubjectFromWebIdentityToken: 'customer-42',
+          Provider: 'openid-license-manager.amazonaws.com',
+          Audience: 'aud-7',
         },
       }),
     );
+    // As CloudTrail writes a web identity: no account in userIdentity, the role's account as recipient.
+    expect(record.userIdentity).toEqual({
+      type: 'WebIdentityUser',
+      principalId: 'openid-license-manager.amazonaws.com:aud-7:customer-42',
+      userName: 'customer-42',
+      identityProvider: 'openid-license-manager.amazonaws.com',
+    });
     expect(record).toMatchObject({
       eventSource: 'sts.amazonaws.com',
-      userIdentity: { type: 'WebIdentityUser', accountId: ACCOUNT },
       recipientAccountId: ACCOUNT,
       requestParameters: {
         roleArn: `arn:aws:iam::${ACCOUNT}:role/consumer`,
@@ -215,6 +224,21 @@ describe('audit records', () => {
         },
       },
     });
+  });
+
+  it('record a refused AssumeRoleWithWebIdentity as a WebIdentityUser that proved no identity and no account', () => {
+    const record = buildAuditRecord(
+      request,
+      call({
+        api: apiModels.sts,
+        operation: 'AssumeRoleWithWebIdentity',
+        input: { RoleArn: `arn:aws:iam::${ACCOUNT}:role/consumer`, RoleSessionName: 'app-1', WebIdentityToken: 'bad' },
+        errorCode: 'InvalidIdentityToken',
+        errorMessage: 'The web identity token is not valid.',
+      }),
+    );
+    expect(record.userIdentity).toEqual({ type: 'WebIdentityUser' });
+    expect(record).not.toHaveProperty('recipientAccountId');
   });
 
   it("hide what the model marks sensitive (the subscription APIs' tags)", () => {
