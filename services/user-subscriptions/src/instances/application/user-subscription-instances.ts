@@ -47,6 +47,21 @@ export class UserSubscriptionInstances {
   }
 
   async of(accountId: string, region: string, criteria: InstanceCriteria = {}): Promise<UserSubscriptionInstance[]> {
+    const found: UserSubscriptionInstance[] = [];
+    let after = criteria.after;
+    for (;;) {
+      const rows = await this.candidates(accountId, region, { ...criteria, after });
+      found.push(...rows.flatMap((row) => this.providing(row)));
+      // An instance its product codes leave with no product is skipped: read on until the page is full.
+      if (criteria.limit === undefined || rows.length < criteria.limit || found.length >= criteria.limit)
+        return found.slice(0, criteria.limit);
+      const last = rows[rows.length - 1];
+      after = { instanceId: last.instance_id, directoryId: last.directory_id };
+    }
+  }
+
+  /** The instances in the subnets of the account's REGISTERED identity providers, one row per instance and directory. */
+  private candidates(accountId: string, region: string, criteria: InstanceCriteria) {
     let query = this.db
       .selectFrom('instances as i')
       .innerJoin('identity_providers as p', (join) =>
@@ -80,13 +95,19 @@ export class UserSubscriptionInstances {
     }
     query = query.orderBy('i.instance_id').orderBy('p.directory_id');
     if (criteria.limit !== undefined) query = query.limit(criteria.limit);
-    const rows = await query.execute();
-    return rows.flatMap((row) => {
-      const products = providedProducts(row.products, row.state.productCodes, this.productCodes);
-      if (products.length === 0) return [];
-      const arns = row.arns.filter((_, index) => products.includes(row.products[index]));
-      return [{ instance: row.state, directoryId: row.directory_id, products, identityProviderArns: arns }];
-    });
+    return query.execute();
+  }
+
+  private providing(row: {
+    directory_id: string;
+    state: InventoryInstance;
+    products: Product[];
+    arns: string[];
+  }): UserSubscriptionInstance[] {
+    const products = providedProducts(row.products, row.state.productCodes, this.productCodes);
+    if (products.length === 0) return [];
+    const arns = row.arns.filter((_, index) => products.includes(row.products[index]));
+    return [{ instance: row.state, directoryId: row.directory_id, products, identityProviderArns: arns }];
   }
 
   /** The instance as a user-subscription instance of the directory, if it is one. */
