@@ -440,6 +440,8 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
       licenseIncluded: [],
       tags: {},
       applications: [{ name: 'SQL Server Standard', version: '2019', publisher: null }],
+      subnetId: null,
+      productCodes: [],
     });
   });
 
