@@ -1,6 +1,7 @@
 import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, rawRequest, type CliResult } from '../support/clients';
+import { awsCli, boto3Script, rawRequest, type CliResult } from '../support/clients';
 import { ADMINISTRATOR, startDirectory, type TestDirectory } from '../support/directory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
@@ -168,7 +169,7 @@ describe('license server endpoints through the AWS CLI, with an integrator', () 
     await directory?.destroy();
   });
 
-  it('refuses bad input with the modeled error and stores nothing', async () => {
+  it('refuses bad input with the modeled error (AWS CLI and boto3) and stores nothing', async () => {
     expect(errorCodeOf(await create(owner, 'rds-admin'))).toBe('ValidationException');
     expect(errorCodeOf(await create(owner, 'license-manager-user-missing'))).toBe('ResourceNotFoundException');
     const malformed = await create(owner, 'license-manager-user-malformed');
@@ -198,6 +199,21 @@ describe('license server endpoints through the AWS CLI, with an integrator', () 
       'RDS_SAL',
     );
     expect(errorCodeOf(deleteMalformed)).toBe('ValidationException');
+    // boto3, its own validation off, so that the service judges each request.
+    const observed = JSON.parse(
+      await boto3Script(system, owner, join(__dirname, 'license-server-endpoints-boto3.py'), [identityProviderArn]),
+    );
+    const validation = { Code: 'ValidationException', Status: 400 };
+    expect(observed).toEqual({
+      no_server_settings_member: validation,
+      wrong_server_type: validation,
+      secret_without_prefix: validation,
+      missing_secret: { Code: 'ResourceNotFoundException', Status: 404 },
+      malformed_identity_provider_arn: validation,
+      malformed_endpoint_arn: validation,
+      unknown_filter: validation,
+      listed: [],
+    });
     expect(await endpoints()).toEqual([]);
   });
 

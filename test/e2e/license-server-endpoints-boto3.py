@@ -1,0 +1,58 @@
+"""Sends bad input to the license server endpoint operations with boto3, its client-side validation
+off, so that the service (not botocore) judges it, then lists what is stored with the paginator.
+
+Usage: license-server-endpoints-boto3.py <endpoint> <region> <identity provider ARN>
+Prints one JSON object: each refusal's error code and HTTP status, and the endpoints listed after.
+"""
+import json
+import sys
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+endpoint, region, identity_provider_arn = sys.argv[1:4]
+client = boto3.client(
+    "license-manager-user-subscriptions",
+    endpoint_url=endpoint,
+    region_name=region,
+    config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=False),
+)
+observed = {}
+
+
+def error_of(call):
+    try:
+        call()
+    except ClientError as error:
+        return {"Code": error.response["Error"]["Code"], "Status": error.response["ResponseMetadata"]["HTTPStatusCode"]}
+    return None
+
+
+def settings(secret_id="license-manager-user-rds", server_type="RDS_SAL", server_settings=None):
+    provider = {"RdsSalCredentialsProvider": {"SecretsManagerCredentialsProvider": {"SecretId": secret_id}}}
+    return {
+        "ServerType": server_type,
+        "ServerSettings": server_settings if server_settings is not None else {"RdsSalSettings": provider},
+    }
+
+
+create = lambda arn=identity_provider_arn, **s: client.create_license_server_endpoint(
+    IdentityProviderArn=arn, LicenseServerSettings=settings(**s)
+)
+observed["no_server_settings_member"] = error_of(lambda: create(server_settings={}))
+observed["wrong_server_type"] = error_of(lambda: create(server_type="RDS_CAL"))
+observed["secret_without_prefix"] = error_of(lambda: create(secret_id="rds-admin"))
+observed["missing_secret"] = error_of(lambda: create(secret_id="license-manager-user-missing"))
+observed["malformed_identity_provider_arn"] = error_of(lambda: create(arn="arn:aws:nope"))
+observed["malformed_endpoint_arn"] = error_of(
+    lambda: client.delete_license_server_endpoint(LicenseServerEndpointArn="arn:aws:nope", ServerType="RDS_SAL")
+)
+observed["unknown_filter"] = error_of(
+    lambda: client.list_license_server_endpoints(Filters=[{"Attribute": "Color", "Operation": "eq", "Value": "x"}])
+)
+listed = []
+for page in client.get_paginator("list_license_server_endpoints").paginate(PaginationConfig={"PageSize": 1}):
+    listed.extend(page.get("LicenseServerEndpoints", []))
+observed["listed"] = listed
+print(json.dumps(observed))
