@@ -91,6 +91,7 @@ describe('license server endpoints through the AWS CLI, with an integrator', () 
   let nc: NatsConnection;
   let integrator: Integrator;
   let identityProviderArn: string;
+  let directoryId: string;
   const owner = accounts.member;
   const stranger = accounts.management;
   const ubs = (account: Account, ...args: string[]) =>
@@ -156,6 +157,7 @@ describe('license server endpoints through the AWS CLI, with an integrator', () 
     );
     expect(registered.stderr).toBe('');
     identityProviderArn = registered.json.IdentityProviderSummary.IdentityProviderArn;
+    directoryId = registered.json.IdentityProviderSummary.IdentityProvider.ActiveDirectoryIdentityProvider.DirectoryId;
     const providers = await eventually(
       async () => (await ubs(owner, 'list-identity-providers')).json.IdentityProviderSummaries,
       (list: any[]) => list[0]?.Status === 'REGISTERED',
@@ -314,6 +316,82 @@ describe('license server endpoints through the AWS CLI, with an integrator', () 
       LicenseServerEndpointProvisioningStatus: 'DELETED',
     });
     expect(await endpointOf(arn)).toMatchObject({ LicenseServerEndpointProvisioningStatus: 'DELETED' });
+  });
+
+  it("counts the directory's subscribed users per product in reporting's SubscribedUserCount (CloudWatch)", async () => {
+    const start = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    const provider = JSON.stringify({ ActiveDirectoryIdentityProvider: { DirectoryId: directoryId } });
+    const subscription = (verb: 'start' | 'stop', username: string) =>
+      ubs(
+        owner,
+        `${verb}-product-subscription`,
+        '--username',
+        username,
+        '--product',
+        'REMOTE_DESKTOP_SERVICES',
+        '--identity-provider',
+        provider,
+      );
+    const statuses = async () =>
+      (
+        (await ubs(owner, 'list-product-subscriptions', '--identity-provider', provider)).json?.ProductUserSummaries ??
+        []
+      )
+        .map((s: any) => `${s.Username}:${s.Status}`)
+        .sort();
+    const statistics = (account: Account) =>
+      awsCli(system, account, [
+        'cloudwatch',
+        'get-metric-statistics',
+        '--namespace',
+        'AWSLicenseManager/licenseUsage',
+        '--metric-name',
+        'SubscribedUserCount',
+        '--dimensions',
+        'Name=Product,Value=REMOTE_DESKTOP_SERVICES',
+        '--start-time',
+        start.toISOString(),
+        '--end-time',
+        new Date(start.getTime() + 2 * 3_600_000).toISOString(),
+        '--period',
+        '60',
+        '--statistics',
+        'Maximum',
+        'Minimum',
+        'SampleCount',
+      ]);
+    const points = async (account = owner) =>
+      ((await statistics(account)).json?.Datapoints ?? []) as {
+        Maximum: number;
+        Minimum: number;
+        SampleCount: number;
+      }[];
+    const summary = (datapoints: { Maximum: number; Minimum: number; SampleCount: number }[]) => ({
+      maximum: Math.max(...datapoints.map((p) => p.Maximum)),
+      minimum: Math.min(...datapoints.map((p) => p.Minimum)),
+      samples: datapoints.reduce((sum, p) => sum + p.SampleCount, 0),
+    });
+
+    expect((await subscription('start', 'alice')).stderr).toBe('');
+    expect((await subscription('start', 'bob')).stderr).toBe('');
+    expect(
+      await eventually(statuses, (list) => list.every((s: string) => s.endsWith(':SUBSCRIBED')) && list.length === 2),
+    ).toEqual(['alice:SUBSCRIBED', 'bob:SUBSCRIBED']);
+    // One point per change, with the count after it: 1, then 2.
+    expect(summary(await eventually(points, (list) => summary(list).samples >= 2, 60_000))).toEqual({
+      maximum: 2,
+      minimum: 1,
+      samples: 2,
+    });
+    expect(await points(stranger)).toEqual([]);
+    expect((await subscription('stop', 'alice')).stderr).toBe('');
+    expect((await subscription('stop', 'bob')).stderr).toBe('');
+    await eventually(statuses, (list) => list.every((s: string) => s.endsWith(':UNSUBSCRIBED')));
+    expect(summary(await eventually(points, (list) => summary(list).samples >= 4, 60_000))).toEqual({
+      maximum: 2,
+      minimum: 0,
+      samples: 4,
+    });
   });
 
   it('is PROVISIONING_FAILED with the message reported on NATS, then deleted, and the directory deregistered', async () => {

@@ -6,6 +6,7 @@ import { reportGeneratorsViews } from './report-generators/infra/migrations/001-
 import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-metrics';
 import { usagePendingSince } from './usage-metrics/infra/migrations/006-usage-pending-since';
 import { entitlementUsageViews } from './usage-metrics/infra/migrations/007-entitlement-usage';
+import { subscribedUsersViews } from './usage-metrics/infra/migrations/008-subscribed-users';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -19,4 +20,5 @@ export const reportingMigrations: ViewMigrations = {
   '005-alarms': alarmsViews,
   '006-usage-pending-since': usagePendingSince,
   '007-entitlement-usage': entitlementUsageViews,
+  '008-subscribed-users': subscribedUsersViews,
 };

@@ -23,6 +23,8 @@ import { ReportGeneratorsModule, reportGeneratorsSettings } from './report-gener
 import { reportingMigrations } from './reporting.migrations';
 import { REPORTING_SCHEMA } from './shared/schema';
 import { EntitlementUsageConsumer } from './usage-metrics/application/entitlement-usage.consumer';
+import { SubscribedUsersConsumer } from './usage-metrics/application/subscribed-users.consumer';
+import { SubscribedUsersSweep } from './usage-metrics/application/subscribed-users.sweep';
 import { UsageMetricsConsumer } from './usage-metrics/application/usage-metrics.consumer';
 import { UsageMetricsSweep } from './usage-metrics/application/usage-metrics.sweep';
 import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usage-metrics.module';
@@ -30,7 +32,7 @@ import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usag
 /**
  * The reporting service: the numbers, reports and notices a licence administrator watches, in five
  * slices. Report generators write CSV usage reports to the settings' S3 bucket on a schedule; usage
- * metrics project licensing's and grants' events into CloudWatch data points; alarms evaluate them;
+ * metrics project licensing's, grants' and user-subscriptions' events into CloudWatch data points; alarms evaluate them;
  * notifications deliver SNS-style messages (expiries, soft limits, failed reports, alarm changes);
  * the audit trail keeps the gateway's CloudTrail records. Its events go out on lm.events.reporting.*.
  */
@@ -47,6 +49,11 @@ export const ReportingService = defineService({
       durableName: 'reporting-entitlement-usage',
       subject: eventSubject('grants', '>'),
       handler: EntitlementUsageConsumer,
+    },
+    {
+      durableName: 'reporting-subscribed-users',
+      subject: eventSubject('user-subscriptions', '>'),
+      handler: SubscribedUsersConsumer,
     },
     {
       durableName: 'reporting-notifications-licensing',
@@ -72,6 +79,7 @@ export const ReportingService = defineService({
   schedules: [
     { task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs },
     { task: UsageMetricsSweep, intervalMs: () => USAGE_METRICS_SWEEP_MS },
+    { task: SubscribedUsersSweep, intervalMs: () => USAGE_METRICS_SWEEP_MS },
     { task: AuditRetentionSweep, intervalMs: () => AUDIT_RETENTION_SWEEP_MS },
     { task: ExpiryNoticesSweep, intervalMs: (config) => config.notificationSweepMs },
     { task: NotificationDeliverySweep, intervalMs: (config) => config.snsDeliverySweepMs },

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { EntitlementUsageConsumer } from './application/entitlement-usage.consumer';
 import { PendingEventsGauge } from './application/pending-events.gauge';
+import { SubscribedUsersConsumer } from './application/subscribed-users.consumer';
+import { SubscribedUsersGauge } from './application/subscribed-users.gauge';
+import { SubscribedUsersSweep } from './application/subscribed-users.sweep';
 import { UsageGauges } from './application/usage-gauges';
 import { UsageMetricsConsumer } from './application/usage-metrics.consumer';
 import { UsageMetricsQueries } from './application/usage-metrics.queries';
@@ -11,8 +14,8 @@ import { UsageMetricsController } from './infra/usage-metrics.controller';
 export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
 
 /**
- * Usage metrics: licensing's events (license configurations) and grants' (seller-issued licences'
- * entitlement usage) made into CloudWatch data points (namespace AWSLicenseManager/licenseUsage) and Prometheus gauges, read through the CloudWatch subset.
+ * Usage metrics: licensing's events (license configurations), grants' (seller-issued licences'
+ * entitlement usage) and user-subscriptions' (subscribed users per product) made into CloudWatch data points (namespace AWSLicenseManager/licenseUsage) and Prometheus gauges, read through the CloudWatch subset.
  */
 @Module({
   controllers: [UsageMetricsController],
@@ -23,6 +26,9 @@ export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
     UsageMetricsSweep,
     UsageGauges,
     PendingEventsGauge,
+    SubscribedUsersConsumer,
+    SubscribedUsersSweep,
+    SubscribedUsersGauge,
   ],
 })
 export class UsageMetricsModule {}
