@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '@lm/event-store';
-import { JSONCodec, type NatsConnection } from 'nats';
+import { JSONCodec, type JetStreamClient, type NatsConnection } from 'nats';
 import { domainEventMessageId, eventSchemaVersion, type DomainEventMessage } from '@lm/contracts';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { eventSubject } from './subjects';
@@ -10,9 +10,28 @@ const codec = JSONCodec<DomainEventMessage>();
 export const EVENT_RELAY_CHECKPOINT = 'relay:jetstream';
 
 /**
+ * Publishes awaiting their JetStream ack at once, at most (LM_RELAY_MAX_IN_FLIGHT): enough to
+ * keep the connection busy while each ack takes a round trip, few enough that a failure leaves
+ * little to publish again.
+ */
+export const EVENT_RELAY_MAX_IN_FLIGHT = 256;
+
+/** Events read from the store per batch: the checkpoint moves once per batch. */
+const RELAY_BATCH_SIZE = 500;
+
+/**
  * Publishes every event of a service's store to JetStream, in store order, from a durable
  * checkpoint, stamped with its type's schema version. At-least-once: a crash between publish and
  * checkpoint republishes, and the JetStream message id makes the server drop the duplicate.
+ *
+ * A batch read from the store is published pipelined: up to `maxInFlight` publishes wait for
+ * their acks together instead of one round trip per event. They go out on one connection in
+ * store order, so JetStream stores them in that order. The checkpoint moves past the batch only
+ * once every publish is acknowledged; a failure publishes the batch again (the subscription
+ * retries it), and what had been stored already is dropped as a duplicate. The events the
+ * failed one had been sent before it may then precede it in JetStream: consumers apply each
+ * stream in order whatever the delivery order (they already must, since JetStream redelivers an
+ * unacknowledged message after later ones).
  */
 export async function startEventRelay(options: {
   service: string;
@@ -20,29 +39,61 @@ export async function startEventRelay(options: {
   nc: NatsConnection;
   /** The schema version of each event type: the service's catalogue in @lm/contracts unless given. */
   schemaVersion?: (type: string) => number;
+  /** Publishes awaiting their ack at most; EVENT_RELAY_MAX_IN_FLIGHT unless given. */
+  maxInFlight?: number;
 }): Promise<Subscription> {
-  const { service, store, nc } = options;
+  const { service, store, nc, maxInFlight = EVENT_RELAY_MAX_IN_FLIGHT } = options;
   const schemaVersion = options.schemaVersion ?? ((type: string) => eventSchemaVersion(service, type));
   await ensureEventsStream(nc);
   const js = nc.jetstream();
+  const publish = (event: RecordedEvent) => {
+    const message: DomainEventMessage = {
+      service,
+      eventId: event.eventId,
+      streamName: event.streamName,
+      streamVersion: event.streamVersion,
+      type: event.type,
+      schemaVersion: schemaVersion(event.type),
+      data: event.data,
+      recordedAt: event.recordedAt.toISOString(),
+    };
+    return js.publish(eventSubject(service, event.type), codec.encode(message), {
+      msgID: domainEventMessageId(message),
+    });
+  };
   return store.subscribe({
     name: EVENT_RELAY_CHECKPOINT,
-    handler: async (events: RecordedEvent[]) => {
-      for (const event of events) {
-        const message: DomainEventMessage = {
-          service,
-          eventId: event.eventId,
-          streamName: event.streamName,
-          streamVersion: event.streamVersion,
-          type: event.type,
-          schemaVersion: schemaVersion(event.type),
-          data: event.data,
-          recordedAt: event.recordedAt.toISOString(),
-        };
-        await js.publish(eventSubject(service, event.type), codec.encode(message), {
-          msgID: domainEventMessageId(message),
-        });
-      }
-    },
+    batchSize: RELAY_BATCH_SIZE,
+    handler: (events: RecordedEvent[]) => publishPipelined(events, publish, maxInFlight),
   });
+}
+
+/**
+ * Sends the events' publishes in order, at most `maxInFlight` unacknowledged, and resolves once
+ * all are acknowledged. After a failure nothing more is sent (what follows it would only be
+ * published again); it rejects with that failure once the publishes in flight have settled.
+ */
+async function publishPipelined(
+  events: RecordedEvent[],
+  publish: (event: RecordedEvent) => ReturnType<JetStreamClient['publish']>,
+  maxInFlight: number,
+): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for (const event of events) {
+    if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    if (failure) break;
+    const acknowledged: Promise<void> = publish(event).then(
+      () => {
+        inFlight.delete(acknowledged);
+      },
+      (error: unknown) => {
+        inFlight.delete(acknowledged);
+        failure ??= { error };
+      },
+    );
+    inFlight.add(acknowledged);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
 }

@@ -62,6 +62,9 @@ describe('domain events: relay to JetStream and idempotent durable consumers', (
       schema,
       durableName: `consumer-${run}`,
       filterSubject: eventSubject(service, '>'),
+      // One event per transaction: the relay publishes a batch at once, and a failed batch would be
+      // applied again event by event in-process; alone, the failed event is redelivered by JetStream.
+      batchSize: 1,
       handle: async (event, trx) => {
         // The first delivery of the first event fails after writing: the rollback undoes the write.
         await trx

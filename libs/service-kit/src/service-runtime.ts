@@ -44,8 +44,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const { name, schema } = this.definition;
     const { store, db } = this.storage;
-    this.relay = await startEventRelay({ service: name, store, nc: this.nc });
     const { own, common } = loadServiceConfig(this.definition);
+    this.relay = await startEventRelay({ service: name, store, nc: this.nc, maxInFlight: common.relayMaxInFlight });
     for (const { durableName, subject, handler, batchSize } of this.definition.consumers ?? []) {
       const consumer = this.moduleRef.get(handler, { strict: false });
       // At 0 from the start, so that a rate over the counter sees its first redelivery.

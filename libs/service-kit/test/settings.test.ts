@@ -110,6 +110,7 @@ describe('the settings every service reads', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
       databasePoolSize: 20,
       consumerBatchSize: 20,
+      relayMaxInFlight: 256,
       eventStore: { kind: 'postgres', url: undefined },
       startupTimeoutMs: 15_000,
       metricsPort: undefined,
@@ -127,6 +128,13 @@ describe('the settings every service reads', () => {
     expect(readCommonConfig('reporting', { LM_CONSUMER_BATCH_SIZE: '200' }).consumerBatchSize).toBe(200);
     expect(messageOf(() => readCommonConfig('reporting', { LM_CONSUMER_BATCH_SIZE: '0' }))).toMatch(
       /^LM_CONSUMER_BATCH_SIZE must be a positive integer/,
+    );
+  });
+
+  it("take the event relay's publishes in flight from LM_RELAY_MAX_IN_FLIGHT, a positive integer", () => {
+    expect(readCommonConfig('licensing', { LM_RELAY_MAX_IN_FLIGHT: '32' }).relayMaxInFlight).toBe(32);
+    expect(messageOf(() => readCommonConfig('licensing', { LM_RELAY_MAX_IN_FLIGHT: '0' }))).toMatch(
+      /^LM_RELAY_MAX_IN_FLIGHT must be a positive integer/,
     );
   });
 

@@ -1,5 +1,5 @@
 import type { EventStoreKind } from '@lm/event-store';
-import { DURABLE_CONSUMER_BATCH_SIZE } from '@lm/messaging';
+import { DURABLE_CONSUMER_BATCH_SIZE, EVENT_RELAY_MAX_IN_FLIGHT } from '@lm/messaging';
 import {
   InvalidSettingError,
   list,
@@ -35,6 +35,8 @@ export const commonSettings = (service: string) => ({
   databasePoolSize: positiveInteger('DATABASE_POOL_SIZE', 20),
   /** LM_CONSUMER_BATCH_SIZE: how many delivered events a durable consumer applies in one transaction at most. */
   consumerBatchSize: positiveInteger('LM_CONSUMER_BATCH_SIZE', DURABLE_CONSUMER_BATCH_SIZE),
+  /** LM_RELAY_MAX_IN_FLIGHT: how many publishes of the event relay wait for their JetStream ack at once at most. */
+  relayMaxInFlight: positiveInteger('LM_RELAY_MAX_IN_FLIGHT', EVENT_RELAY_MAX_IN_FLIGHT),
   /** EVENT_STORE selects the adapter; EVENTSTORE_URL locates EventStoreDB when it is chosen. */
   eventStore: eventStoreSetting(),
   /** LM_STARTUP_TIMEOUT_MS: how long start-up waits for PostgreSQL and NATS before giving up. */
