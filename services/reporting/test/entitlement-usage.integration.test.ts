@@ -1,12 +1,13 @@
+import { Logger } from '@nestjs/common';
 import type { Caller, DomainEventMessage } from '@lm/contracts';
 import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EntitlementUsageConsumer } from '../src/usage-metrics/application/entitlement-usage.consumer';
 import { UsageGauges } from '../src/usage-metrics/application/usage-gauges';
 import { UsageMetricsQueries } from '../src/usage-metrics/application/usage-metrics.queries';
-import { UsageMetricsSweep } from '../src/usage-metrics/application/usage-metrics.sweep';
+import { PENDING_WARN_AFTER_MS, UsageMetricsSweep } from '../src/usage-metrics/application/usage-metrics.sweep';
 import { ReportingService } from '../src/reporting.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
@@ -226,6 +227,41 @@ describe('entitlement usage metrics from grants events, with a manual clock', ()
     await runScenario([borrowed, created, perpetual, version, extended, tagged, checkedIn], '12:20:00');
     expect(await points()).toEqual(original);
     expect((await sql`select * from reporting.usage_pending_events`.execute(storage.db)).rows).toEqual([]);
+  });
+
+  it('applies the events delivered together in one transaction (the chassis batch) as it applies them one by one', async () => {
+    const [created, borrowed, perpetual, extended, tagged, version, checkedIn] = SCENARIO;
+    await reset();
+    clock.set(at('10:00:00'));
+    // Out of order in one batch, and a redelivery of the first.
+    const batch = [borrowed, created, perpetual, version, extended, tagged, checkedIn, { ...borrowed }];
+    await storage.db.transaction().execute((trx) => consumer.handleBatch(batch, trx));
+    clock.set(at('16:05:00'));
+    await sweep.sweep();
+    expect(await points()).toEqual(original);
+    expect((await sql`select * from reporting.usage_pending_events`.execute(storage.db)).rows).toEqual([]);
+  });
+
+  it("warns of a usage event that waited past ten ack waits for its licence's creation, naming what it waits for", async () => {
+    const [created, borrowed] = SCENARIO;
+    await reset();
+    clock.set(at('10:00:00'));
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      // The usage stream's first event: next of its own stream, but the licence's creation never came.
+      await apply(borrowed);
+      clock.advance(PENDING_WARN_AFTER_MS + 1);
+      await sweep.sweep();
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
+        expect.stringContaining(
+          `license-usage-${LICENSE_ID} version 1 has waited since 2026-03-01T10:00:00.000Z for the creation of its licence (license-${LICENSE_ID})`,
+        ),
+      ]);
+      await apply(created);
+      expect((await sql`select * from reporting.usage_pending_events`.execute(storage.db)).rows).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('corrects the hourly points a sweep wrote before a late event arrived', async () => {

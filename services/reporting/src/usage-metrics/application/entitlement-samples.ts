@@ -9,6 +9,9 @@ type Db = Transaction<UsageMetricsViews>;
 /** The licence's stream: its hourly points' sources name it. */
 export const licenceStreamName = (licenseId: string) => `license-${licenseId}`;
 
+/** The licence's usage stream (grants' checkouts, check-ins and usage periods). */
+export const usageStreamName = (licenseId: string) => `license-usage-${licenseId}`;
+
 /**
  * The points at one instant of every account that sees the licence (of those of `accounts`, when
  * given): one per account, metric and entitlement.

@@ -11,8 +11,14 @@ import {
   type LicenceEntitlementUsage,
 } from '../domain/entitlement-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
-import { licenceStreamName, writeEntitlementSamples, writeHourlyEntitlementSamples } from './entitlement-samples';
+import {
+  licenceStreamName,
+  usageStreamName,
+  writeEntitlementSamples,
+  writeHourlyEntitlementSamples,
+} from './entitlement-samples';
 import type { EntitlementUsageViews } from './entitlement-usage.views';
+import { holdPending, takePending } from './pending-events';
 import { deleteHourlySamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
@@ -28,7 +34,7 @@ interface Followed {
 type Stream = 'licence' | 'usage';
 
 const streamNameOf = (licenseId: string, stream: Stream) =>
-  stream === 'licence' ? licenceStreamName(licenseId) : `license-usage-${licenseId}`;
+  stream === 'licence' ? licenceStreamName(licenseId) : usageStreamName(licenseId);
 
 /**
  * Follows grants' licence and usage events (durable consumer 'reporting-entitlement-usage'): keeps
@@ -38,65 +44,104 @@ const streamNameOf = (licenseId: string, stream: Stream) =>
  * it writes follows from the events alone, so replaying them rebuilds the same points.
  *
  * As the configuration metrics do, each stream is applied in its order (an event ahead of its
- * stream waits in usage_pending_events), and a usage event also waits for its licence's creation,
- * which names the seller and the entitlements.
+ * stream waits in usage_pending_events, see pending-events.ts), and a usage event also waits for its
+ * licence's creation, which names the seller and the entitlements.
  */
 @Injectable()
 export class EntitlementUsageConsumer implements EventConsumer {
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 
-  async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    const stream = licenceStreamOf(event);
-    if (!stream) return;
+  handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+    return this.handleBatch([event], trx);
+  }
+
+  /**
+   * The events delivered together: their licences are read (and locked, in the order of their ids)
+   * in one statement and written back in one, as the configurations' consumer does.
+   */
+  async handleBatch(events: DomainEventMessage<object>[], trx: Transaction<any>): Promise<void> {
+    const licenceEvents = events.filter((event) => licenceStreamOf(event) !== undefined);
+    if (licenceEvents.length === 0) return;
     const tx = trx as Transaction<EntitlementUsageViews>;
-    const db = tx.withSchema(REPORTING_SCHEMA);
-    const licenseId = licenceIdOfStream(event.streamName);
-    // The row exists before it is locked, so that the licence's two streams queue on it.
-    await db
-      .insertInto('entitlement_usage_licences')
-      .values({ license_id: licenseId })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('entitlement_usage_licences')
-      .selectAll()
-      .where('license_id', '=', licenseId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    let followed: Followed = {
-      licenseId,
-      licence: row.license_stream_version,
-      usage: row.usage_stream_version,
-      state: row.usage ?? undefined,
-      sampledThrough: row.sampled_through ?? undefined,
-    };
-    if (event.streamVersion <= followed[stream]) return;
-    if (!isNext(followed, stream, event.streamVersion)) {
-      await db
-        .insertInto('usage_pending_events')
-        .values({
-          stream_name: event.streamName,
-          stream_version: event.streamVersion,
-          event: JSON.stringify(event),
-          pending_since: this.clock.now(),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      return;
+    const licences = await readLicences(tx, licenceEvents);
+    const changed = new Map<string, Followed>();
+    for (const event of licenceEvents) {
+      const stream = licenceStreamOf(event)!;
+      let followed = licences.get(licenceIdOfStream(event.streamName))!;
+      if (event.streamVersion <= followed[stream]) continue;
+      if (!isNext(followed, stream, event.streamVersion)) {
+        await holdPending(tx, event, this.clock.now());
+        continue;
+      }
+      followed = await apply(tx, followed, stream, event);
+      followed = await applyWaiting(tx, followed);
+      licences.set(followed.licenseId, followed);
+      changed.set(followed.licenseId, followed);
     }
-    followed = await apply(tx, followed, stream, event);
-    followed = await applyWaiting(tx, followed);
-    await db
-      .updateTable('entitlement_usage_licences')
-      .set({
+    await writeLicences(tx, [...changed.values()]);
+  }
+}
+
+/**
+ * The licences of the events as applied so far, locked in the order of their ids until the
+ * transaction ends. A licence's row exists before it is locked, so that its two streams queue on it.
+ */
+async function readLicences(
+  tx: Transaction<EntitlementUsageViews>,
+  events: DomainEventMessage<object>[],
+): Promise<Map<string, Followed>> {
+  const db = tx.withSchema(REPORTING_SCHEMA);
+  const ids = [...new Set(events.map((event) => licenceIdOfStream(event.streamName)))].sort();
+  await db
+    .insertInto('entitlement_usage_licences')
+    .values(ids.map((id) => ({ license_id: id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const rows = await db
+    .selectFrom('entitlement_usage_licences')
+    .selectAll()
+    .where('license_id', 'in', ids)
+    .orderBy('license_id')
+    .forUpdate()
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.license_id,
+      {
+        licenseId: row.license_id,
+        licence: row.license_stream_version,
+        usage: row.usage_stream_version,
+        state: row.usage ?? undefined,
+        sampledThrough: row.sampled_through ?? undefined,
+      },
+    ]),
+  );
+}
+
+/** Writes the licences the events changed, in one statement (a usage or instant not known yet stays null). */
+async function writeLicences(tx: Transaction<EntitlementUsageViews>, changed: Followed[]): Promise<void> {
+  if (changed.length === 0) return;
+  await tx
+    .withSchema(REPORTING_SCHEMA)
+    .insertInto('entitlement_usage_licences')
+    .values(
+      changed.map((followed) => ({
+        license_id: followed.licenseId,
         license_stream_version: followed.licence,
         usage_stream_version: followed.usage,
-        ...(followed.state ? { usage: JSON.stringify(followed.state) } : {}),
-        ...(followed.sampledThrough ? { sampled_through: followed.sampledThrough } : {}),
-      })
-      .where('license_id', '=', licenseId)
-      .execute();
-  }
+        usage: followed.state ? JSON.stringify(followed.state) : undefined,
+        sampled_through: followed.sampledThrough,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('license_id').doUpdateSet((eb) => ({
+        license_stream_version: eb.ref('excluded.license_stream_version'),
+        usage_stream_version: eb.ref('excluded.usage_stream_version'),
+        usage: eb.ref('excluded.usage'),
+        sampled_through: eb.ref('excluded.sampled_through'),
+      })),
+    )
+    .execute();
 }
 
 /** Whether an event is the next of its stream (a usage event also needs the licence's creation applied). */
@@ -106,19 +151,13 @@ function isNext(followed: Followed, stream: Stream, version: number): boolean {
 
 /** The events of either stream that were waiting for those applied, as long as one is next. */
 async function applyWaiting(tx: Transaction<EntitlementUsageViews>, followed: Followed): Promise<Followed> {
-  const db = tx.withSchema(REPORTING_SCHEMA);
   for (;;) {
     const next = (['licence', 'usage'] as const).filter((stream) => isNext(followed, stream, followed[stream] + 1));
     let applied = false;
     for (const stream of next) {
-      const waiting = await db
-        .deleteFrom('usage_pending_events')
-        .where('stream_name', '=', streamNameOf(followed.licenseId, stream))
-        .where('stream_version', '=', followed[stream] + 1)
-        .returning('event')
-        .executeTakeFirst();
+      const waiting = await takePending(tx, streamNameOf(followed.licenseId, stream), followed[stream] + 1);
       if (!waiting) continue;
-      followed = await apply(tx, followed, stream, waiting.event);
+      followed = await apply(tx, followed, stream, waiting);
       applied = true;
     }
     if (!applied) return followed;

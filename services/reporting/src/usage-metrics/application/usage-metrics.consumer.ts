@@ -4,6 +4,7 @@ import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
+import { holdPending, takePending } from './pending-events';
 import { deleteHourlySamples, writeHourlySamples, writeSamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
@@ -70,32 +71,18 @@ export class UsageMetricsConsumer implements EventConsumer {
     event: LicenseConfigurationEventMessage,
     waiting: Set<string>,
   ): Promise<Followed | undefined> {
-    const db = tx.withSchema(REPORTING_SCHEMA);
     if (event.streamVersion <= stream.version) return undefined;
     if (event.streamVersion > stream.version + 1) {
-      await db
-        .insertInto('usage_pending_events')
-        .values({
-          stream_name: event.streamName,
-          stream_version: event.streamVersion,
-          event: JSON.stringify(event),
-          pending_since: this.clock.now(),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      await holdPending(tx, event, this.clock.now());
       waiting.add(event.streamName);
       return undefined;
     }
     let applied = await apply(tx, stream, event);
     while (waiting.has(event.streamName)) {
-      const next = await db
-        .deleteFrom('usage_pending_events')
-        .where('stream_name', '=', event.streamName)
-        .where('stream_version', '=', applied.version + 1)
-        .returning('event')
-        .executeTakeFirst();
+      // Held after isConfigurationEvent narrowed it.
+      const next = await takePending<LicenseConfigurationEventMessage>(tx, event.streamName, applied.version + 1);
       if (!next) break;
-      applied = await apply(tx, applied, next.event);
+      applied = await apply(tx, applied, next);
     }
     return applied;
   }

@@ -1,21 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DURABLE_CONSUMER_ACK_WAIT_MS } from '@lm/messaging';
 import { CLOCK, DATABASE, type Clock, type Sweep } from '@lm/service-kit';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { ConfigurationUsage } from '../domain/configuration-usage';
+import type { LicenceEntitlementUsage } from '../domain/entitlement-usage';
 import { RETENTION_MS, ROLLUPS } from '../domain/retention';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { writeHourlyEntitlementSamples } from './entitlement-samples';
-import type { EntitlementUsageViews } from './entitlement-usage.views';
+import { sampleDueHours, type HourlySampled } from './hourly-sampling';
+import { longWaits } from './pending-events';
 import { writeHourlySamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
-/**
- * Every run: the hourly data points of each live configuration and seller-issued licence up to now
- * (its usage has not changed since its last event, or the consumer would have written them), then CloudWatch's
- * retention: old one-minute points merged into five-minute statistic sets, older ones into hourly
- * sets, and points past 15 months deleted. And a warning for each event that has waited for its
- * stream's previous one longer than PENDING_WARN_AFTER_MS.
- */
+/** Each license configuration's hourly points (usage_configurations, by stream). */
+const CONFIGURATION_HOURS: HourlySampled<ConfigurationUsage> = {
+  table: 'usage_configurations',
+  key: 'stream_name',
+  writeHours: writeHourlySamples,
+};
+
+/** Each seller-issued licence's entitlement usage's hourly points (entitlement_usage_licences, by licence). */
+const ENTITLEMENT_HOURS: HourlySampled<LicenceEntitlementUsage> = {
+  table: 'entitlement_usage_licences',
+  key: 'license_id',
+  writeHours: writeHourlyEntitlementSamples,
+};
+
 /**
  * JetStream redelivers an unacknowledged event after its ack wait: one still missing after ten of
  * those is no longer coming on its own (the stream no longer holds it, or licensing never published
@@ -23,6 +33,13 @@ import type { UsageMetricsViews } from './usage-metrics.views';
  */
 export const PENDING_WARN_AFTER_MS = 10 * DURABLE_CONSUMER_ACK_WAIT_MS;
 
+/**
+ * Every run: the hourly data points of each live configuration and seller-issued licence up to now
+ * (its usage has not changed since its last event, or the consumer would have written them), then CloudWatch's
+ * retention: old one-minute points merged into five-minute statistic sets, older ones into hourly
+ * sets, and points past 15 months deleted. And a warning for each event that has waited for what
+ * precedes it (its stream's previous event, or its licence's creation) longer than PENDING_WARN_AFTER_MS.
+ */
 @Injectable()
 export class UsageMetricsSweep implements Sweep {
   private readonly logger = new Logger('UsageMetricsSweep');
@@ -37,80 +54,19 @@ export class UsageMetricsSweep implements Sweep {
 
   async sweep(): Promise<void> {
     const now = this.clock.now();
-    await this.sampleHours(now);
-    await this.sampleEntitlementHours(now);
+    await sampleDueHours(this.db, CONFIGURATION_HOURS, now);
+    await sampleDueHours(this.db, ENTITLEMENT_HOURS, now);
     await this.rollUp(now);
     await this.warnOfLongWaits(now);
   }
 
   private async warnOfLongWaits(now: Date): Promise<void> {
-    const waiting = await this.db
-      .selectFrom('usage_pending_events')
-      .select(['stream_name', 'stream_version', 'pending_since'])
-      .where('pending_since', '<', new Date(now.getTime() - PENDING_WARN_AFTER_MS))
-      .orderBy('pending_since')
-      .execute();
-    for (const { stream_name, stream_version, pending_since } of waiting)
+    for (const wait of await longWaits(this.db, new Date(now.getTime() - PENDING_WARN_AFTER_MS)))
       this.logger.warn(
-        `${stream_name} version ${stream_version} has waited since ${pending_since.toISOString()} for version ` +
-          `${stream_version - 1} or an earlier one, which JetStream has not redelivered: its usage stays as it was ` +
+        `${wait.streamName} version ${wait.streamVersion} has waited since ${wait.pendingSince.toISOString()} for ` +
+          `${wait.waitsFor}, which JetStream has not redelivered: its usage stays as it was ` +
           `until that event arrives (see docs/operations.md, lm_reporting_pending_events)`,
       );
-  }
-
-  private async sampleHours(now: Date): Promise<void> {
-    const due = await this.db
-      .selectFrom('usage_configurations')
-      .select('stream_name')
-      .where('sampled_through', '<', new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000))
-      .where(sql<boolean>`not (usage->>'deleted')::boolean`)
-      .execute();
-    for (const { stream_name } of due) {
-      await this.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('usage_configurations')
-          .selectAll()
-          .where('stream_name', '=', stream_name)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
-        if (row.usage.deleted || row.sampled_through >= now) return;
-        await writeHourlySamples(trx, stream_name, row.usage, row.sampled_through, now);
-        await trx
-          .updateTable('usage_configurations')
-          .set({ sampled_through: now })
-          .where('stream_name', '=', stream_name)
-          .execute();
-      });
-    }
-  }
-
-  /** The same for each live seller-issued licence's entitlement usage. */
-  private async sampleEntitlementHours(now: Date): Promise<void> {
-    const db = this.db as unknown as Kysely<EntitlementUsageViews>;
-    const due = await db
-      .selectFrom('entitlement_usage_licences')
-      .select('license_id')
-      .where('sampled_through', '<', new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000))
-      .where(sql<boolean>`not (usage->>'deleted')::boolean`)
-      .execute();
-    for (const { license_id } of due) {
-      await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('entitlement_usage_licences')
-          .select(['usage', 'sampled_through'])
-          .where('license_id', '=', license_id)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
-        if (!row.usage || row.usage.deleted || !row.sampled_through || row.sampled_through >= now) return;
-        const views = trx as unknown as Transaction<UsageMetricsViews>;
-        await writeHourlyEntitlementSamples(views, license_id, row.usage, row.sampled_through, now);
-        await trx
-          .updateTable('entitlement_usage_licences')
-          .set({ sampled_through: now })
-          .where('license_id', '=', license_id)
-          .execute();
-      });
-    }
   }
 
   /** Each rollup in one statement: the merged sets are inserted and their parts deleted together. */
