@@ -284,6 +284,19 @@ describe('license server endpoints through the AWS CLI, with an integrator', () 
     );
     expect(filtered.json.LicenseServerEndpoints).toHaveLength(1);
 
+    // Tags: the endpoint's (created with team=it), the owner's only.
+    const tagsOf = async (account: Account, resourceArn = arn) =>
+      ubs(account, 'list-tags-for-resource', '--resource-arn', resourceArn);
+    expect((await ubs(owner, 'tag-resource', '--resource-arn', arn, '--tags', 'env=prod')).stderr).toBe('');
+    expect((await tagsOf(owner)).json.Tags).toEqual({ team: 'it', env: 'prod' });
+    expect((await ubs(owner, 'untag-resource', '--resource-arn', arn, '--tag-keys', 'team')).stderr).toBe('');
+    expect((await tagsOf(owner)).json.Tags).toEqual({ env: 'prod' });
+    expect(errorCodeOf(await tagsOf(stranger))).toBe('ResourceNotFoundException');
+    expect(errorCodeOf(await ubs(stranger, 'tag-resource', '--resource-arn', arn, '--tags', 'x=y'))).toBe(
+      'ResourceNotFoundException',
+    );
+    expect((await tagsOf(owner)).json.Tags).toEqual({ env: 'prod' });
+
     const refused = await ubs(owner, 'deregister-identity-provider', '--identity-provider-arn', identityProviderArn);
     expect(errorCodeOf(refused)).toBe('ConflictException');
     expect(refused.stderr).toContain(`license server endpoint ${arn} is PROVISIONED`);

@@ -157,6 +157,39 @@ describe('license server endpoint decider', () => {
     ).toBe('LicenseServerEndpointRequested');
   });
 
+  it('tags and untags its endpoint; keys it does not have change nothing; 50 tags at most', () => {
+    const tag = (tags: Record<string, string>, caller = accountId): LicenseServerEndpointCommand => ({
+      type: 'TagLicenseServerEndpoint',
+      arn,
+      accountId: caller,
+      tags,
+      now: at(1),
+    });
+    const untag = (tagKeys: string[]): LicenseServerEndpointCommand => ({
+      type: 'UntagLicenseServerEndpoint',
+      arn,
+      accountId,
+      tagKeys,
+      now: at(2),
+    });
+    const tagged = history(create(), tag({ env: 'prod', team: 'ops' }));
+    const state = tagged.reduce(licenseServerEndpointDecider.evolve, licenseServerEndpointDecider.initialState());
+    expect(state.endpoint!.tags).toEqual({ team: 'ops', env: 'prod' });
+    given(tagged)
+      .when(untag(['team', 'absent']))
+      .then([{ type: 'LicenseServerEndpointUntagged', data: { ...ref, tagKeys: ['team'], at: at(2).toISOString() } }]);
+    given(tagged)
+      .when(untag(['absent']))
+      .then([]);
+    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
+    given(tagged)
+      .when(tag(many))
+      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
+    given(tagged)
+      .when(tag({ a: 'b' }, '222222222222'))
+      .thenThrows({ name: 'ResourceNotFoundException' });
+  });
+
   it('tells another account, and a report from it, that the endpoint does not exist', () => {
     given(history(create()))
       .when(remove(at(1), '222222222222'))

@@ -39,6 +39,8 @@ export const USER_SUBSCRIPTIONS_EVENT_VERSIONS = {
   LicenseServerEndpointDeletionRequested: 1,
   LicenseServerEndpointDeleted: 1,
   LicenseServerEndpointDeletionFailed: 1,
+  LicenseServerEndpointTagged: 1,
+  LicenseServerEndpointUntagged: 1,
 } as const;
 
 /**
@@ -197,4 +199,7 @@ export interface LicenseServerEndpointEventData {
   LicenseServerEndpointDeletionRequested: LicenseServerEndpointRef;
   LicenseServerEndpointDeleted: LicenseServerEndpointRef;
   LicenseServerEndpointDeletionFailed: LicenseServerEndpointRef & { statusMessage: string };
+  /** TagResource: `tags` added or replaced by key. */
+  LicenseServerEndpointTagged: LicenseServerEndpointRef & { tags: Record<string, string> };
+  LicenseServerEndpointUntagged: LicenseServerEndpointRef & { tagKeys: string[] };
 }

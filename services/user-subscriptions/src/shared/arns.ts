@@ -23,3 +23,8 @@ export function parseUserSubscriptionsArn(
   const match = ARN.exec(arn);
   return match && match[3] === resource ? { region: match[1], accountId: match[2], id: match[4] } : undefined;
 }
+
+/** The resource type an ARN of this API names (`license-server-endpoint`, ...); undefined for any other string. */
+export function userSubscriptionsResourceOf(arn: string): string | undefined {
+  return ARN.exec(arn)?.[3];
+}

@@ -98,6 +98,32 @@ export class LicenseServerEndpointCommands {
     return { LicenseServerEndpointArn: arn, LicenseServerEndpointProvisioningStatus: state.status };
   }
 
+  async tag(caller: Caller, arn: string, tags: Record<string, string>): Promise<void> {
+    const endpoint = await this.named(caller.accountId, arn);
+    await this.decide(endpoint.identityProviderArn, {
+      type: 'TagLicenseServerEndpoint',
+      arn,
+      accountId: caller.accountId,
+      tags,
+      now: this.clock.now(),
+    });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    const endpoint = await this.named(caller.accountId, arn);
+    await this.decide(endpoint.identityProviderArn, {
+      type: 'UntagLicenseServerEndpoint',
+      arn,
+      accountId: caller.accountId,
+      tagKeys,
+      now: this.clock.now(),
+    });
+  }
+
+  async tagsOf(caller: Caller, arn: string): Promise<Record<string, string>> {
+    return (await this.named(caller.accountId, arn)).tags;
+  }
+
   /** The caller's REGISTERED RDS SAL registration the request names; another account's is not found. */
   private async rdsSalRegistration(caller: Caller, arn: string | undefined): Promise<IdentityProviderRegistration> {
     const parts = parseUserSubscriptionsArn('identity-provider', arn ?? '');

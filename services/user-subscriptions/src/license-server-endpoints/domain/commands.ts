@@ -20,5 +20,7 @@ export type LicenseServerEndpointCommand =
       now: Date;
     }
   | { type: 'DeleteLicenseServerEndpoint'; arn: string; accountId: string; now: Date }
+  | { type: 'TagLicenseServerEndpoint'; arn: string; accountId: string; tags: Record<string, string>; now: Date }
+  | { type: 'UntagLicenseServerEndpoint'; arn: string; accountId: string; tagKeys: string[]; now: Date }
   /** From the integrator; `accountId`: the caller's, or the ARN's for a report on NATS. */
   | { type: 'ReportLicenseServers'; arn: string; accountId: string; report: LicenseServersReport; now: Date };

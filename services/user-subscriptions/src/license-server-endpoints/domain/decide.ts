@@ -1,5 +1,6 @@
 import type { Decider } from '@lm/event-store';
 import type { LicenseServerDescription } from '@lm/contracts';
+import { taggedWith } from '../../shared/tags/resource-tags';
 import type { LicenseServerEndpointCommand, LicenseServersReport } from './commands';
 import { licenseServerEndpointConflict, licenseServerEndpointNotFound } from './errors';
 import type { LicenseServerEndpointEvent } from './events';
@@ -112,6 +113,18 @@ export function decideLicenseServerEndpoint(
     }
     case 'ReportLicenseServers':
       return reported(own(state, command), command.report, command.now);
+    case 'TagLicenseServerEndpoint': {
+      const endpoint = own(state, command);
+      taggedWith(endpoint.tags, command.tags);
+      return [{ type: 'LicenseServerEndpointTagged', data: { ...refOf(endpoint, command.now), tags: command.tags } }];
+    }
+    case 'UntagLicenseServerEndpoint': {
+      const endpoint = own(state, command);
+      const tagKeys = command.tagKeys.filter((key) => Object.hasOwn(endpoint.tags, key));
+      // Removing keys the endpoint does not have changes nothing (as AWS answers it).
+      if (tagKeys.length === 0) return [];
+      return [{ type: 'LicenseServerEndpointUntagged', data: { ...refOf(endpoint, command.now), tagKeys } }];
+    }
   }
 }
 

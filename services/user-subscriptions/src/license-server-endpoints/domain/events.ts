@@ -15,4 +15,6 @@ export const LICENSE_SERVER_ENDPOINT_EVENT_TYPES: readonly LicenseServerEndpoint
   'LicenseServerEndpointDeletionRequested',
   'LicenseServerEndpointDeleted',
   'LicenseServerEndpointDeletionFailed',
+  'LicenseServerEndpointTagged',
+  'LicenseServerEndpointUntagged',
 ];

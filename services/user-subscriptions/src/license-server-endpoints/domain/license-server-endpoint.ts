@@ -96,6 +96,12 @@ export function evolveLicenseServerEndpoint(
       return changed({ status: 'DELETED', statusMessage: undefined });
     case 'LicenseServerEndpointDeletionFailed':
       return changed({ status: 'DELETION_FAILED', statusMessage: event.data.statusMessage });
+    case 'LicenseServerEndpointTagged':
+      return changed({ tags: { ...endpoint.tags, ...event.data.tags } });
+    case 'LicenseServerEndpointUntagged': {
+      const removed = new Set(event.data.tagKeys);
+      return changed({ tags: Object.fromEntries(Object.entries(endpoint.tags).filter(([key]) => !removed.has(key))) });
+    }
   }
 }
 

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { UserSubscriptions } from '@lm/api-model';
+import { TAG_LIMITS, validation, type Caller } from '@lm/contracts';
+import { userSubscriptionsResourceOf, type UserSubscriptionsResource } from '../arns';
+
+/**
+ * How a slice tags the resources of its ARN type, each in its own aggregate: the caller's own
+ * resource only (another account's, or an unknown one: ResourceNotFoundException).
+ */
+export interface TaggedResources {
+  tag(caller: Caller, arn: string, tags: Record<string, string>): Promise<void>;
+  untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void>;
+  tags(caller: Caller, arn: string): Promise<Record<string, string>>;
+}
+
+/**
+ * The tag operations of license-manager-user-subscriptions (TagResource, UntagResource,
+ * ListTagsForResource on `/tags/{ResourceArn}`), handed to the slice that owns the ARN's resource
+ * type. A slice adds its own in onModuleInit: `resourceTags.add('license-server-endpoint', this)`
+ * (docs/user-subscriptions.md#tags); a type no slice added yet is refused with a ValidationException
+ * that says so.
+ */
+@Injectable()
+export class ResourceTags {
+  private readonly owners = new Map<string, TaggedResources>();
+
+  add(resource: UserSubscriptionsResource, owner: TaggedResources): void {
+    this.owners.set(resource, owner);
+  }
+
+  ownerOf(arn: string | undefined): TaggedResources {
+    const resource = userSubscriptionsResourceOf(arn ?? '');
+    if (!resource) throw validation(`${arn} is not an ARN of license-manager-user-subscriptions.`);
+    const owner = this.owners.get(resource);
+    if (!owner) throw validation(`Resources of type ${resource} do not take tags in this build.`);
+    return owner;
+  }
+}
+
+/** TagResource's Tags within AWS's limits (1 to 128 characters a key, 256 a value, 50 at most). */
+export function checkedTags(tags: UserSubscriptions.TagResourceRequest['Tags'] | undefined): Record<string, string> {
+  const entries = Object.entries(tags ?? {});
+  if (entries.length === 0) throw validation('Tags must name at least one tag.');
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > TAG_LIMITS.maxKeyLength)
+      throw validation(`A tag key must have 1 to ${TAG_LIMITS.maxKeyLength} characters.`);
+    if (typeof value !== 'string' || value.length > TAG_LIMITS.maxValueLength)
+      throw validation(`Tag ${key}: a value has at most ${TAG_LIMITS.maxValueLength} characters.`);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** The tags after `added`, refused past AWS's 50. */
+export function taggedWith(current: Record<string, string>, added: Record<string, string>): Record<string, string> {
+  const merged = { ...current, ...added };
+  if (Object.keys(merged).length > TAG_LIMITS.maxTags)
+    throw validation(`A resource can have at most ${TAG_LIMITS.maxTags} tags.`);
+  return merged;
+}
