@@ -129,7 +129,7 @@ describe('event relay: pipelined publishes to JetStream', () => {
     let failures = 0;
     let duplicates = 0;
     const failingOne = publishingThrough(nc, (publish) => async (subject, data, options) => {
-      const event = codec.decode(data!);
+      const event = codec.decode(data as Uint8Array);
       if (failing && event.streamName === 'during-4' && event.streamVersion === 3) {
         failures += 1;
         throw new Error('publish failed (injected)');
