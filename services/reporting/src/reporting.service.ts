@@ -24,7 +24,6 @@ import { reportingMigrations } from './reporting.migrations';
 import { REPORTING_SCHEMA } from './shared/schema';
 import { EntitlementUsageConsumer } from './usage-metrics/application/entitlement-usage.consumer';
 import { SubscribedUsersConsumer } from './usage-metrics/application/subscribed-users.consumer';
-import { SubscribedUsersSweep } from './usage-metrics/application/subscribed-users.sweep';
 import { UsageMetricsConsumer } from './usage-metrics/application/usage-metrics.consumer';
 import { UsageMetricsSweep } from './usage-metrics/application/usage-metrics.sweep';
 import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usage-metrics.module';
@@ -79,7 +78,6 @@ export const ReportingService = defineService({
   schedules: [
     { task: ReportGeneratorSweep, intervalMs: (config) => config.reportSweepMs },
     { task: UsageMetricsSweep, intervalMs: () => USAGE_METRICS_SWEEP_MS },
-    { task: SubscribedUsersSweep, intervalMs: () => USAGE_METRICS_SWEEP_MS },
     { task: AuditRetentionSweep, intervalMs: () => AUDIT_RETENTION_SWEEP_MS },
     { task: ExpiryNoticesSweep, intervalMs: (config) => config.notificationSweepMs },
     { task: NotificationDeliverySweep, intervalMs: (config) => config.snsDeliverySweepMs },

@@ -3,7 +3,6 @@ import { EntitlementUsageConsumer } from './application/entitlement-usage.consum
 import { PendingEventsGauge } from './application/pending-events.gauge';
 import { SubscribedUsersConsumer } from './application/subscribed-users.consumer';
 import { SubscribedUsersGauge } from './application/subscribed-users.gauge';
-import { SubscribedUsersSweep } from './application/subscribed-users.sweep';
 import { UsageGauges } from './application/usage-gauges';
 import { UsageMetricsConsumer } from './application/usage-metrics.consumer';
 import { UsageMetricsQueries } from './application/usage-metrics.queries';
@@ -27,7 +26,6 @@ export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
     UsageGauges,
     PendingEventsGauge,
     SubscribedUsersConsumer,
-    SubscribedUsersSweep,
     SubscribedUsersGauge,
   ],
 })

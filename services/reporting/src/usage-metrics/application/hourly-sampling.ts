@@ -3,12 +3,13 @@ import { REPORTING_SCHEMA } from '../../shared/schema';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 /**
- * A consumer's view of usages sampled every hour (configurations', licences' entitlements): its
+ * A consumer's view of usages sampled every hour (configurations', licences' entitlements,
+ * subscribed users): its
  * table, the column naming each usage, and how the hourly points of a usage are written.
  */
 export interface HourlySampled<Usage extends { deleted?: boolean }> {
-  table: 'usage_configurations' | 'entitlement_usage_licences';
-  key: 'stream_name' | 'license_id';
+  table: 'usage_configurations' | 'entitlement_usage_licences' | 'subscribed_user_counts';
+  key: 'stream_name' | 'license_id' | 'key';
   writeHours(trx: Transaction<UsageMetricsViews>, key: string, usage: Usage, after: Date, through: Date): Promise<void>;
 }
 

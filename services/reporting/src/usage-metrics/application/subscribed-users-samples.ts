@@ -20,9 +20,13 @@ export async function writeSubscribedUserSample(db: Db, users: SubscribedUsers, 
   );
 }
 
-/** The hourly points of a count that held from `after` through `through`. */
-export async function writeHourlySubscribedUserSamples(db: Db, users: SubscribedUsers, after: Date, through: Date) {
-  await writeHourly(subscribedUsersKey(users), after, through, (hour, source) =>
-    writeSubscribedUserSample(db, users, hour, source),
-  );
+/** The hourly points of a count that held from `after` through `through` (`key`: subscribedUsersKey). */
+export async function writeHourlySubscribedUserSamples(
+  db: Db,
+  key: string,
+  users: SubscribedUsers,
+  after: Date,
+  through: Date,
+) {
+  await writeHourly(key, after, through, (hour, source) => writeSubscribedUserSample(db, users, hour, source));
 }

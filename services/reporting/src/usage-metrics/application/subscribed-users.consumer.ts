@@ -17,7 +17,7 @@ import type { UsageMetricsViews } from './usage-metrics.views';
  * Follows user-subscriptions' events (durable consumer 'reporting-subscribed-users'): the users of
  * each account subscribed to each product, as the CloudWatch metric SubscribedUserCount (dimension
  * Product) at every change, stamped with the event's recording time, and the hourly points of the
- * hours the previous count held (the sweep writes those of counts that do not change).
+ * hours the previous count held (the usage metrics' sweep writes those of counts that do not change).
  *
  * Each user's subscription keeps the version of its last success or unsubscription applied, and
  * the count is read from them: an older or repeated event changes nothing, and a replay of the
@@ -48,17 +48,18 @@ export class SubscribedUsersConsumer implements EventConsumer {
       .returning('stream_name')
       .executeTakeFirst();
     if (!applied) return;
+    const key = subscribedUsersKey(change);
     // The row exists before it is locked, so that changes of one account's product queue on it.
+    const empty: SubscribedUsers = { accountId, product, count: 0, deleted: false };
     await db
       .insertInto('subscribed_user_counts')
-      .values({ account_id: accountId, product })
+      .values({ key, usage: JSON.stringify(empty) })
       .onConflict((oc) => oc.doNothing())
       .execute();
     const row = await db
       .selectFrom('subscribed_user_counts')
       .selectAll()
-      .where('account_id', '=', accountId)
-      .where('product', '=', product)
+      .where('key', '=', key)
       .forUpdate()
       .executeTakeFirstOrThrow();
     const { count } = await db
@@ -70,26 +71,25 @@ export class SubscribedUsersConsumer implements EventConsumer {
       .executeTakeFirstOrThrow();
     const points = trx as Transaction<UsageMetricsViews>;
     const at = new Date(event.recordedAt);
-    const previous: SubscribedUsers = { accountId, product, count: row.count };
-    const users: SubscribedUsers = { accountId, product, count };
+    const previous = row.usage;
+    const users: SubscribedUsers = { ...empty, count };
     let sampledThrough = row.sampled_through ?? at;
     if (at > sampledThrough) {
       // The previous count held until just before this event.
       const justBefore = new Date(at.getTime() - 1);
-      await writeHourlySubscribedUserSamples(points, previous, sampledThrough, justBefore);
+      await writeHourlySubscribedUserSamples(points, key, previous, sampledThrough, justBefore);
       sampledThrough = justBefore;
     }
     await writeSubscribedUserSample(points, users, at, `event:${event.eventId}`);
     if (at < sampledThrough) {
       // The sweep sampled hours after this event before it arrived: those hours had this count.
-      await deleteHourlySamples(points, subscribedUsersKey(users), at);
-      await writeHourlySubscribedUserSamples(points, users, at, sampledThrough);
+      await deleteHourlySamples(points, key, at);
+      await writeHourlySubscribedUserSamples(points, key, users, at, sampledThrough);
     }
     await db
       .updateTable('subscribed_user_counts')
-      .set({ count, sampled_through: at > sampledThrough ? at : sampledThrough })
-      .where('account_id', '=', accountId)
-      .where('product', '=', product)
+      .set({ usage: JSON.stringify(users), sampled_through: at > sampledThrough ? at : sampledThrough })
+      .where('key', '=', key)
       .execute();
   }
 }

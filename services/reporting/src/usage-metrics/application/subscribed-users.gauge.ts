@@ -21,9 +21,9 @@ export class SubscribedUsersGauge implements OnModuleInit {
       labelNames: ['account_id', 'product'] as const,
       registers: [this.registry],
       async collect() {
-        const rows = await db.selectFrom('subscribed_user_counts').select(['account_id', 'product', 'count']).execute();
+        const rows = await db.selectFrom('subscribed_user_counts').select('usage').execute();
         this.reset();
-        for (const row of rows) this.set({ account_id: row.account_id, product: row.product }, row.count);
+        for (const { usage } of rows) this.set({ account_id: usage.accountId, product: usage.product }, usage.count);
       },
     });
   }

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { SubscribedUsers } from '../domain/subscribed-users';
 import type { MetricPointsTable } from './usage-metrics.views';
 
 /** Each product user's subscription (a ProductUserArn's stream), as far as its events were applied. */
@@ -13,9 +14,9 @@ export interface SubscribedUserStreamsTable {
 
 /** Each account's count of subscribed users per product, and how far its points are written. */
 export interface SubscribedUserCountsTable {
-  account_id: string;
-  product: string;
-  count: ColumnType<number, number | undefined, number>;
+  /** subscribedUsersKey: the account and the product. */
+  key: string;
+  usage: ColumnType<SubscribedUsers, string, string>;
   /** The last instant sampled (a change, or a whole hour): hourly points are due after it. */
   sampled_through: ColumnType<Date | null, Date | undefined, Date>;
 }

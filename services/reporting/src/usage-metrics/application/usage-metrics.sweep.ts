@@ -4,10 +4,12 @@ import { CLOCK, DATABASE, type Clock, type Sweep } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import type { ConfigurationUsage } from '../domain/configuration-usage';
 import type { LicenceEntitlementUsage } from '../domain/entitlement-usage';
+import type { SubscribedUsers } from '../domain/subscribed-users';
 import { RETENTION_MS, ROLLUPS } from '../domain/retention';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { writeHourlyEntitlementSamples } from './entitlement-samples';
 import { sampleDueHours, type HourlySampled } from './hourly-sampling';
+import { writeHourlySubscribedUserSamples } from './subscribed-users-samples';
 import { longWaits } from './pending-events';
 import { writeHourlySamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
@@ -26,6 +28,13 @@ const ENTITLEMENT_HOURS: HourlySampled<LicenceEntitlementUsage> = {
   writeHours: writeHourlyEntitlementSamples,
 };
 
+/** Each account's subscribed users of a product (subscribed_user_counts, by account and product). */
+const SUBSCRIBED_USER_HOURS: HourlySampled<SubscribedUsers> = {
+  table: 'subscribed_user_counts',
+  key: 'key',
+  writeHours: writeHourlySubscribedUserSamples,
+};
+
 /**
  * JetStream redelivers an unacknowledged event after its ack wait: one still missing after ten of
  * those is no longer coming on its own (the stream no longer holds it, or licensing never published
@@ -34,8 +43,9 @@ const ENTITLEMENT_HOURS: HourlySampled<LicenceEntitlementUsage> = {
 export const PENDING_WARN_AFTER_MS = 10 * DURABLE_CONSUMER_ACK_WAIT_MS;
 
 /**
- * Every run: the hourly data points of each live configuration and seller-issued licence up to now
- * (its usage has not changed since its last event, or the consumer would have written them), then CloudWatch's
+ * Every run: the hourly data points of each live configuration, seller-issued licence and count of
+ * subscribed users up to now (its usage has not changed since its last event, or the consumer would
+ * have written them), then CloudWatch's
  * retention: old one-minute points merged into five-minute statistic sets, older ones into hourly
  * sets, and points past 15 months deleted. And a warning for each event that has waited for what
  * precedes it (its stream's previous event, or its licence's creation) longer than PENDING_WARN_AFTER_MS.
@@ -56,6 +66,7 @@ export class UsageMetricsSweep implements Sweep {
     const now = this.clock.now();
     await sampleDueHours(this.db, CONFIGURATION_HOURS, now);
     await sampleDueHours(this.db, ENTITLEMENT_HOURS, now);
+    await sampleDueHours(this.db, SUBSCRIBED_USER_HOURS, now);
     await this.rollUp(now);
     await this.warnOfLongWaits(now);
   }

@@ -14,6 +14,8 @@ export interface SubscribedUsers {
   accountId: string;
   product: string;
   count: number;
+  /** Never: a count lives on at 0 (the hourly sampling skips deleted usages). */
+  deleted: false;
 }
 
 /** Whether a user's subscription starts or ends with the event: only a success and an unsubscription change the count. */

@@ -17,13 +17,12 @@ export const subscribedUsersViews: Migration = {
       .on('subscribed_user_streams')
       .columns(['account_id', 'product'])
       .execute();
+    // As the other hourly-sampled usages: a key, the usage as JSON, how far its points are written.
     await db.schema
       .createTable('subscribed_user_counts')
-      .addColumn('account_id', 'text', (c) => c.notNull())
-      .addColumn('product', 'text', (c) => c.notNull())
-      .addColumn('count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('usage', 'jsonb', (c) => c.notNull())
       .addColumn('sampled_through', 'timestamptz')
-      .addPrimaryKeyConstraint('subscribed_user_counts_pk', ['account_id', 'product'])
       .execute();
   },
 };
