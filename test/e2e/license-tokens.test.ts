@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import {
   AcceptGrantCommand,
   CheckoutLicenseCommand,
@@ -21,21 +19,12 @@ import { MasterKey } from '@lm/service-kit';
 import { epochSeconds, signJwt } from '../../services/grants/src/tokens/domain/refresh-token/jwt';
 import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
 import { acceptAndActivate } from '../support/licenses';
-import { requireBoto3 } from '../support/required-tools';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
+import { assumeRoleWithWebIdentity, type StsAnswer } from '../support/web-identity';
 
 const MASTER_KEY = randomBytes(32);
 const ISSUER = accounts.management.accountId;
 const ROLE = `arn:aws:iam::${ISSUER}:role/AWSLicenseManagerConsumptionRole`;
-
-interface StsAnswer {
-  credentials?: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
-  subject?: string;
-  assumedRoleUser?: { AssumedRoleId: string; Arn: string };
-  audience?: string;
-  provider?: string;
-  error?: { code: string; status: number; message: string };
-}
 
 describe('licence tokens for customers without an account: refresh token, access token, temporary credentials', () => {
   let system: RunningSystem;
@@ -45,27 +34,8 @@ describe('licence tokens for customers without an account: refresh token, access
   let keyFingerprint: string;
 
   /** boto3's STS client, unsigned, as the customer's software runs it. */
-  const assumeRole = async (accessToken: string, roleArn = ROLE, durationSeconds?: number): Promise<StsAnswer> => {
-    await requireBoto3();
-    return new Promise((resolve, reject) => {
-      const args = [join(__dirname, 'sts-web-identity.py'), system.endpoint, system.region, roleArn, 'customer-42'];
-      const child = execFile(
-        'python3',
-        durationSeconds === undefined ? args : [...args, String(durationSeconds)],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          },
-          timeout: 60_000,
-        },
-        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out))),
-      );
-      child.stdin!.end(accessToken);
-    });
-  };
+  const assumeRole = (accessToken: string, roleArn = ROLE, durationSeconds?: number): Promise<StsAnswer> =>
+    assumeRoleWithWebIdentity(system, { accessToken, roleArn, sessionName: 'customer-42', durationSeconds });
 
   /** The official SDK with the temporary credentials. */
   const withCredentials = (credentials: NonNullable<StsAnswer['credentials']>) =>

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,76 +13,26 @@ import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { associationsOf, awsCli, licenseManager } from '../support/clients';
 import { reportResources, type ObservedResource } from '../support/inventory';
-import { accounts, freePort, startSystem, type RunningSystem } from '../support/system';
+import { SnsReceiver, type SnsPost } from '../support/sns-receiver';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const OWNER = accounts.management.accountId;
 const TOPIC = `arn:aws:sns:us-east-1:${OWNER}:aws-license-manager-service-alerts`;
 const DAY_S = 24 * 60 * 60;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What the receiver was sent, and what it answered. */
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: { Type: string; MessageId: string; TopicArn: string; Subject: string; Message: string; Timestamp: string };
-  message: { 'detail-type': string; resources: string[]; detail: Record<string, any> };
-  answered: number | 'held';
-}
+/** What the receiver was sent about a resource (the event's resources name it). */
+const about = (receiver: SnsReceiver, resourceArn: string): SnsPost[] =>
+  receiver.posts.filter((post) => post.message.resources.includes(resourceArn));
 
-/**
- * A subscriber's HTTP endpoint (node:http): records every POST and answers `status`, or holds the
- * response open while `hold` is set (a delivery in flight).
- */
-class Receiver {
-  readonly received: Received[] = [];
-  status = 200;
-  hold = false;
-  private readonly held: ServerResponse[] = [];
-  private server!: Server;
-  url = '';
-
-  async start(port: number): Promise<void> {
-    this.server = createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      request.on('end', () => {
-        const body = JSON.parse(text);
-        const entry: Received = {
-          headers: request.headers,
-          body,
-          message: JSON.parse(body.Message),
-          answered: this.hold ? 'held' : this.status,
-        };
-        this.received.push(entry);
-        if (this.hold) this.held.push(response);
-        else response.writeHead(this.status).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${port}/sns`;
-  }
-
-  about(resourceArn: string): Received[] {
-    return this.received.filter((r) => r.message.resources.includes(resourceArn));
-  }
-
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `timed out waiting for ${what}; received ${JSON.stringify(this.received.map((r) => [r.body.Subject, r.answered]))}`,
-        );
-      await sleep(100);
-    }
-  }
-
-  releaseHeld(): void {
-    for (const response of this.held.splice(0)) response.destroy();
-  }
-
-  stop(): Promise<void> {
-    this.releaseHeld();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+async function waitFor(receiver: SnsReceiver, predicate: () => boolean, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; received ${JSON.stringify(receiver.posts.map((p) => [p.body.Subject, p.answered]))}`,
+      );
+    await sleep(100);
   }
 }
 
@@ -100,7 +49,7 @@ const instance = (vCpuCount: number): ObservedResource => ({
 });
 
 describe('notifications (reporting service)', () => {
-  const receiver = new Receiver();
+  const receiver = new SnsReceiver();
   let system: RunningSystem;
   let client: LicenseManagerClient;
   let nc: NatsConnection;
@@ -121,7 +70,7 @@ describe('notifications (reporting service)', () => {
     ).LicenseConfigurationArn!;
 
   beforeAll(async () => {
-    await receiver.start(await freePort());
+    await receiver.start();
     dir = mkdtempSync(join(tmpdir(), 'lm-sns-'));
     const subscriptions = join(dir, 'subscriptions.json');
     writeFileSync(subscriptions, JSON.stringify({ [TOPIC]: [receiver.url] }));
@@ -160,16 +109,17 @@ describe('notifications (reporting service)', () => {
   it('notifies a configuration once at the threshold its expiry has passed, as SNS posts to HTTP endpoints', async () => {
     const soon = await expiring(29.9, 'Oracle DB');
     const later = await expiring(100);
-    await receiver.waitFor(
-      () => receiver.about(soon).length > 0 && receiver.about(later).length > 0,
+    await waitFor(
+      receiver,
+      () => about(receiver, soon).length > 0 && about(receiver, later).length > 0,
       'the expiry notices',
     );
     // Several sweeps later, still one notice each.
     await sleep(1500);
-    const [notice] = receiver.about(soon);
-    expect(receiver.about(soon)).toHaveLength(1);
-    expect(receiver.about(later)).toHaveLength(1);
-    expect(receiver.about(later)[0].message.detail.thresholdDays).toBe(120);
+    const [notice] = about(receiver, soon);
+    expect(about(receiver, soon)).toHaveLength(1);
+    expect(about(receiver, later)).toHaveLength(1);
+    expect(about(receiver, later)[0].message.detail.thresholdDays).toBe(120);
     expect(notice.body).toMatchObject({
       Type: 'Notification',
       TopicArn: TOPIC,
@@ -190,7 +140,8 @@ describe('notifications (reporting service)', () => {
       resources: [soon],
       detail: { licenseConfigurationArn: soon, licenseConfigurationName: 'Oracle DB', thresholdDays: 30, daysLeft: 30 },
     });
-    await receiver.waitFor(
+    await waitFor(
+      receiver,
       () => attempted.some((a) => a.messageId === notice.body.MessageId && a.outcome === 'DELIVERED'),
       'the NotificationDeliveryAttempted event',
     );
@@ -215,11 +166,11 @@ describe('notifications (reporting service)', () => {
         ClientToken: randomUUID(),
       }),
     );
-    await receiver.waitFor(() => receiver.about(LicenseArn!).length > 0, 'the licence expiry notice');
+    await waitFor(receiver, () => about(receiver, LicenseArn!).length > 0, 'the licence expiry notice');
     await sleep(1000);
-    expect(receiver.about(LicenseArn!)).toHaveLength(1);
-    expect(receiver.about(LicenseArn!)[0].body.Subject).toBe('License Analytics Pro expires in 60 days');
-    expect(receiver.about(LicenseArn!)[0].message).toMatchObject({
+    expect(about(receiver, LicenseArn!)).toHaveLength(1);
+    expect(about(receiver, LicenseArn!)[0].body.Subject).toBe('License Analytics Pro expires in 60 days');
+    expect(about(receiver, LicenseArn!)[0].message).toMatchObject({
       'detail-type': 'License Expiry',
       account: OWNER,
       detail: { licenseArn: LicenseArn, licenseName: 'Analytics Pro', thresholdDays: 60, daysLeft: 60 },
@@ -246,9 +197,9 @@ describe('notifications (reporting service)', () => {
         }),
       );
     expect(await associationsOf(client, config)).toHaveLength(2);
-    await receiver.waitFor(() => receiver.about(config).length > 0, 'the soft limit notice');
+    await waitFor(receiver, () => about(receiver, config).length > 0, 'the soft limit notice');
     await sleep(1000);
-    const notices = receiver.about(config);
+    const notices = about(receiver, config);
     expect(notices).toHaveLength(1);
     expect(notices[0].body.Subject).toBe('License configuration soft exceeded its license count');
     expect(notices[0].message).toMatchObject({
@@ -271,8 +222,8 @@ describe('notifications (reporting service)', () => {
         }),
       )
     ).LicenseManagerReportGeneratorArn!;
-    await receiver.waitFor(() => receiver.about(generator).length > 0, 'the report failure notice');
-    expect(receiver.about(generator)[0].message).toMatchObject({
+    await waitFor(receiver, () => about(receiver, generator).length > 0, 'the report failure notice');
+    expect(about(receiver, generator)[0].message).toMatchObject({
       'detail-type': 'Report Generation Failed',
       detail: { reportGeneratorName: 'failing', reason: expect.stringMatching(/No S3 bucket/) },
     });
@@ -281,11 +232,11 @@ describe('notifications (reporting service)', () => {
   it('retries a receiver that is down and delivers once it is up, once', async () => {
     receiver.status = 503;
     const arn = await expiring(29.5);
-    await receiver.waitFor(() => receiver.about(arn).length >= 2, 'two refused attempts');
+    await waitFor(receiver, () => about(receiver, arn).length >= 2, 'two refused attempts');
     receiver.status = 200;
-    await receiver.waitFor(() => receiver.about(arn).some((r) => r.answered === 200), 'the delivery');
+    await waitFor(receiver, () => about(receiver, arn).some((r) => r.answered === 200), 'the delivery');
     await sleep(1500);
-    const copies = receiver.about(arn);
+    const copies = about(receiver, arn);
     expect(copies.filter((r) => r.answered === 200)).toHaveLength(1);
     expect(new Set(copies.map((r) => r.body.MessageId)).size).toBe(1);
     const id = copies[0].body.MessageId;
@@ -297,30 +248,34 @@ describe('notifications (reporting service)', () => {
   it('delivers what was pending when reporting was killed, once, after its restart', async () => {
     receiver.status = 503;
     const arn = await expiring(29.4);
-    await receiver.waitFor(() => receiver.about(arn).length >= 1, 'a refused attempt');
+    await waitFor(receiver, () => about(receiver, arn).length >= 1, 'a refused attempt');
     await system.kill('reporting', 'SIGKILL');
     receiver.status = 200;
     await sleep(500);
-    expect(receiver.about(arn).every((r) => r.answered === 503)).toBe(true);
+    expect(about(receiver, arn).every((r) => r.answered === 503)).toBe(true);
     await system.restart('reporting');
-    await receiver.waitFor(() => receiver.about(arn).some((r) => r.answered === 200), 'the delivery after the restart');
+    await waitFor(
+      receiver,
+      () => about(receiver, arn).some((r) => r.answered === 200),
+      'the delivery after the restart',
+    );
     await sleep(1500);
-    expect(receiver.about(arn).filter((r) => r.answered === 200)).toHaveLength(1);
-    expect(new Set(receiver.about(arn).map((r) => r.body.MessageId)).size).toBe(1);
+    expect(about(receiver, arn).filter((r) => r.answered === 200)).toHaveLength(1);
+    expect(new Set(about(receiver, arn).map((r) => r.body.MessageId)).size).toBe(1);
   }, 120_000);
 
   it('sends a delivery cut off by a kill again with the same MessageId, and marks it once answered', async () => {
     receiver.hold = true;
     const arn = await expiring(29.3);
-    await receiver.waitFor(() => receiver.about(arn).length >= 1, 'the delivery in flight');
+    await waitFor(receiver, () => about(receiver, arn).length >= 1, 'the delivery in flight');
     await system.kill('reporting', 'SIGKILL');
     receiver.hold = false;
     receiver.releaseHeld();
     await system.restart('reporting');
     // Its claim runs out (twice LM_SNS_DELIVERY_TIMEOUT_MS), then it is sent again.
-    await receiver.waitFor(() => receiver.about(arn).some((r) => r.answered === 200), 'the delivery again', 60_000);
+    await waitFor(receiver, () => about(receiver, arn).some((r) => r.answered === 200), 'the delivery again', 60_000);
     await sleep(1500);
-    const copies = receiver.about(arn);
+    const copies = about(receiver, arn);
     expect(copies).toHaveLength(2);
     // The same notification: a receiver that drops MessageIds it has seen takes it once.
     expect(new Set(copies.map((r) => r.body.MessageId)).size).toBe(1);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { freePort } from './system';
 
 /** One POST an SNS HTTP subscriber was sent, when it came, and its parsed notification. */
@@ -10,12 +10,21 @@ export interface SnsPost {
   body: { Type: string; MessageId: string; TopicArn: string; Subject: string; Message: string; Timestamp: string };
   /** The body's Message, parsed (a License Manager event, or CloudWatch's alarm notification). */
   message: Record<string, any>;
+  /** The status it was answered, or `held` while the receiver held the answer. */
+  answered: number | 'held';
 }
 
-/** An SNS subscriber's HTTP endpoint (node:http) on loopback: keeps every POST and answers 200. */
+/**
+ * An SNS subscriber's HTTP endpoint (node:http) on loopback: keeps every POST and answers `status`
+ * (200 unless a test refuses deliveries), or holds the answer open while `hold` is set (a delivery
+ * in flight) until releaseHeld.
+ */
 export class SnsReceiver {
   readonly posts: SnsPost[] = [];
   url = '';
+  status = 200;
+  hold = false;
+  private readonly held: ServerResponse[] = [];
   private server?: Server;
 
   async start(): Promise<void> {
@@ -31,8 +40,10 @@ export class SnsReceiver {
           text,
           body,
           message: JSON.parse(body.Message),
+          answered: this.hold ? 'held' : this.status,
         });
-        response.writeHead(200).end();
+        if (this.hold) this.held.push(response);
+        else response.writeHead(this.status).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
@@ -46,7 +57,13 @@ export class SnsReceiver {
     return copies;
   }
 
+  /** Drops the held answers' connections: the sender sees the delivery fail. */
+  releaseHeld(): void {
+    for (const response of this.held.splice(0)) response.destroy();
+  }
+
   stop(): Promise<void> {
+    this.releaseHeld();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
