@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,7 +21,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, boto3Script, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
-import { accounts, credentialsOf, freePort, startSystem, type RunningSystem } from '../support/system';
+import { SnsReceiver } from '../support/sns-receiver';
+import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
 
 const OWNER = accounts.management.accountId;
 const TOPIC = `arn:aws:sns:us-east-1:${OWNER}:license-alarms`;
@@ -33,37 +33,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const PROTOCOLS = { awsJson1_0: undefined, 'rpc-v2-cbor': AwsSmithyRpcV2CborProtocol, query: AwsQueryProtocol };
 type Protocol = keyof typeof PROTOCOLS;
 
-/** A subscriber's HTTP endpoint: keeps every SNS notification POSTed to it. */
-class Receiver {
-  readonly messages: Array<{ subject: string; message: Record<string, any> }> = [];
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    const port = await freePort();
-    this.server = createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      request.on('end', () => {
-        const body = JSON.parse(text);
-        this.messages.push({ subject: body.Subject, message: JSON.parse(body.Message) });
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${port}/sns`;
-  }
-
-  transitions(alarmName: string): string[] {
-    return this.messages
-      .filter((m) => m.message.AlarmName === alarmName)
-      .map((m) => `${m.message.OldStateValue}->${m.message.NewStateValue}`);
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+/** The state changes of an alarm the receiver was notified of, in the order they came. */
+const transitions = (receiver: SnsReceiver, alarmName: string): string[] =>
+  receiver.posts
+    .filter((post) => post.message.AlarmName === alarmName)
+    .map((post) => `${post.message.OldStateValue}->${post.message.NewStateValue}`);
 
 async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, ms = 30_000) {
   const deadline = Date.now() + ms;
@@ -82,7 +56,7 @@ async function nextMinute(): Promise<void> {
 }
 
 describe('alarms: CloudWatch metric alarms on the usage metrics', () => {
-  const receiver = new Receiver();
+  const receiver = new SnsReceiver();
   let system: RunningSystem;
   let dir: string;
   let configuration: string;
@@ -226,15 +200,15 @@ describe('alarms: CloudWatch metric alarms on the usage metrics', () => {
       60_000,
     );
     await eventually(
-      () => receiver.transitions('usage-high'),
+      () => transitions(receiver, 'usage-high'),
       (t) => t.length >= 3,
       'the notifications',
     );
     // Many evaluations later, still one notification per change.
     await sleep(3_000);
-    expect(receiver.transitions('usage-high')).toEqual(['INSUFFICIENT_DATA->OK', 'OK->ALARM', 'ALARM->OK']);
-    const alarmed = receiver.messages.find((m) => m.message.NewStateValue === 'ALARM')!;
-    expect(alarmed.subject).toBe('ALARM: "usage-high" in us-east-1');
+    expect(transitions(receiver, 'usage-high')).toEqual(['INSUFFICIENT_DATA->OK', 'OK->ALARM', 'ALARM->OK']);
+    const alarmed = receiver.posts.find((m) => m.message.NewStateValue === 'ALARM')!;
+    expect(alarmed.body.Subject).toBe('ALARM: "usage-high" in us-east-1');
     expect(alarmed.message).toMatchObject({
       AlarmName: 'usage-high',
       AlarmDescription: 'Alarmed over 80%',
@@ -329,16 +303,16 @@ describe('alarms: CloudWatch metric alarms on the usage metrics', () => {
 
   it('SetAlarmState notifies; with actions disabled a change is recorded and nothing is sent', async () => {
     const owner = cloudWatch('query');
-    const before = receiver.messages.length;
+    const before = receiver.posts.length;
     await owner.send(
       new SetAlarmStateCommand({ AlarmName: 'usage-high', StateValue: 'ALARM', StateReason: 'testing' }),
     );
     await eventually(
-      () => receiver.messages.length,
+      () => receiver.posts.length,
       (n) => n > before,
       'the SetAlarmState notification',
     );
-    expect(receiver.messages[before].message).toMatchObject({
+    expect(receiver.posts[before].message).toMatchObject({
       OldStateValue: 'OK',
       NewStateValue: 'ALARM',
       NewStateReason: 'testing',
@@ -350,7 +324,7 @@ describe('alarms: CloudWatch metric alarms on the usage metrics', () => {
     await sleep(2_000);
     const [disabled] = await alarmsNamed('usage-high');
     const target = disabled.StateValue === 'ALARM' ? 'OK' : 'ALARM';
-    const sent = receiver.messages.length;
+    const sent = receiver.posts.length;
     await owner.send(new SetAlarmStateCommand({ AlarmName: 'usage-high', StateValue: target, StateReason: 'quiet' }));
     const history = await owner.send(
       new DescribeAlarmHistoryCommand({ AlarmName: 'usage-high', HistoryItemType: 'StateUpdate', MaxRecords: 5 }),
@@ -359,7 +333,7 @@ describe('alarms: CloudWatch metric alarms on the usage metrics', () => {
       `Alarm updated from ${disabled.StateValue} to ${target}`,
     );
     await sleep(2_000);
-    expect(receiver.messages.length).toBe(sent);
+    expect(receiver.posts.length).toBe(sent);
     await owner.send(new EnableAlarmActionsCommand({ AlarmNames: ['usage-high'] }));
     expect((await alarmsNamed('usage-high'))[0].ActionsEnabled).toBe(true);
   });
