@@ -19,6 +19,13 @@ const LOAD_MS = 20_000;
 const DRAIN_LIMIT_MS = 300_000;
 /** The services take LM_CONSUMER_BATCH_SIZE from the bench's environment, e.g. 1 to compare with one event per transaction. */
 const BATCH_SIZE = Number(process.env.LM_CONSUMER_BATCH_SIZE ?? DURABLE_CONSUMER_BATCH_SIZE);
+/**
+ * The bound "reporting keeps up" is held to: the oldest event not yet applied is never older than
+ * this during the load, and everything is applied within it once the load stops. A consumer that
+ * cannot keep up builds a backlog that ages through the whole run, far past it; one that keeps up
+ * stays a batch or two (and the relay's round trip) behind, whatever the run's length.
+ */
+const LAG_BOUND_SECONDS = 5;
 const RESULTS_FILE = join(__dirname, 'results/projection-cost.json');
 /** The default quota of 25 configurations per account would stop each client within its first second. */
 const QUOTA_FOR_THE_RUN = '1000000';
@@ -67,6 +74,9 @@ const relayed = (sample: ProjectionSample) =>
 
 const behind = (sample: ProjectionSample) => sample.produced - sample.ingested;
 
+const keepsUp = (cost: ProjectionCost) =>
+  cost.maxLagSeconds <= LAG_BOUND_SECONDS && cost.drainSeconds !== undefined && cost.drainSeconds <= LAG_BOUND_SECONDS;
+
 function formatReport(cost: ProjectionCost): string {
   const [req, p50, p99, err] = figures(cost.load);
   const rows = cost.samples
@@ -92,7 +102,7 @@ function formatReport(cost: ProjectionCost): string {
     `  lag when the load stopped    ${cost.finalBehind} events behind: ${shown(cost.finalPendingMessages)} pending messages, ${cost.finalLagSeconds.toFixed(1)} s`,
     `  drained                      ${cost.drainSeconds === undefined ? `NEVER within ${DRAIN_LIMIT_MS / 1_000} s` : `${cost.drainSeconds.toFixed(1)} s after the load stopped (${cost.produced} events, each applied once)`}`,
     '',
-    `Target: reporting keeps up (ingests at least what licensing produces, so the lag stays bounded): ${cost.ingestedPerSecond >= cost.producedPerSecond ? 'PASS' : 'MISS'}`,
+    `Target: reporting keeps up (lag at most ${LAG_BOUND_SECONDS} s during the load, drained within ${LAG_BOUND_SECONDS} s after it): ${keepsUp(cost) ? 'PASS' : 'MISS'}`,
     `  reporting's consumer alone: ingested ${cost.relayedPerSecond ? percent(cost.ingestedPerSecond / cost.relayedPerSecond) : '-'} of what licensing's relay published for it,`,
     `  its backlog at most ${shown(cost.maxPendingMessages)} messages (it applies up to ${BATCH_SIZE} delivered events per transaction)`,
     '',
