@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { eventsStreamName } from '@lm/messaging';
-import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/system';
+import { deleteNamespaceStreams, ROOT } from '../support/system';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { alive } from '../support/processes';
 
@@ -145,11 +143,7 @@ describe('the supervisor of npm start', () => {
       for (const pid of supervised.allPids()) if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
     await database?.drop();
-    if (namespace) {
-      const nc = await connect({ servers: process.env.NATS_URL });
-      await (await nc.jetstreamManager()).streams.delete(eventsStreamName(namespace)).catch(() => undefined);
-      await nc.close();
-    }
+    if (namespace) await deleteNamespaceStreams(namespace);
     supervised = database = namespace = undefined;
   });
 
