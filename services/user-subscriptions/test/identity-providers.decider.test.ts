@@ -133,6 +133,39 @@ describe('identity provider decider', () => {
     );
     expect(() => vpcSettingsOf(undefined, 'OFFICE_PROFESSIONAL_PLUS')).toThrow(/needs Settings/);
   });
+
+  it('tags and untags its registration, on top of the tags it was registered with; 50 tags at most', () => {
+    const tag = (tags: Record<string, string>, caller = accountId): IdentityProviderCommand => ({
+      type: 'TagIdentityProvider',
+      arn,
+      accountId: caller,
+      tags,
+      now: at(2),
+    });
+    const untag = (tagKeys: string[]): IdentityProviderCommand => ({
+      type: 'UntagIdentityProvider',
+      arn,
+      accountId,
+      tagKeys,
+      now: at(3),
+    });
+    const tagged = history({ ...register(), tags: { owner: 'it' } }, complete({ reached: true }), tag({ env: 'prod' }));
+    const state = tagged.reduce(identityProviderDecider.evolve, identityProviderDecider.initialState());
+    expect(state.registration!.tags).toEqual({ owner: 'it', env: 'prod' });
+    given(tagged)
+      .when(untag(['owner', 'absent']))
+      .then([{ type: 'IdentityProviderUntagged', data: { ...ref, tagKeys: ['owner'], at: at(3).toISOString() } }]);
+    given(tagged)
+      .when(untag(['absent']))
+      .then([]);
+    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
+    given(tagged)
+      .when(tag(many))
+      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
+    given(tagged)
+      .when(tag({ a: 'b' }, '222222222222'))
+      .thenThrows({ name: 'ResourceNotFoundException' });
+  });
 });
 
 describe('the directory a registration is made with', () => {

@@ -19,6 +19,8 @@ export const USER_SUBSCRIPTIONS_EVENT_VERSIONS = {
   IdentityProviderSettingsUpdated: 1,
   IdentityProviderDeregistrationStarted: 1,
   IdentityProviderDeregistered: 1,
+  IdentityProviderTagged: 1,
+  IdentityProviderUntagged: 1,
   // Product subscriptions: SUBSCRIBING -> SUBSCRIBED | FAILED, UNSUBSCRIBING -> UNSUBSCRIBED
   ProductSubscriptionRequested: 1,
   ProductSubscriptionSucceeded: 1,
@@ -89,6 +91,10 @@ export interface IdentityProviderEventData {
   IdentityProviderSettingsUpdated: IdentityProviderRef & { settings: VpcSettingsDescription };
   IdentityProviderDeregistrationStarted: IdentityProviderRef;
   IdentityProviderDeregistered: IdentityProviderRef;
+  /** TagResource: `tags` added or changed. */
+  IdentityProviderTagged: IdentityProviderRef & { tags: Record<string, string> };
+  /** UntagResource: `tagKeys` removed (only keys it had). */
+  IdentityProviderUntagged: IdentityProviderRef & { tagKeys: string[] };
 }
 
 /** What every event of one user's subscription to a product carries. */

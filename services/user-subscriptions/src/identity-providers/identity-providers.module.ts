@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { CONFIG, milliseconds } from '@lm/service-kit';
 import { SecretValues } from '../secrets/application/secret-values';
 import { SecretsModule } from '../secrets/secrets.module';
+import { ResourceTagsModule } from '../shared/tags/resource-tags.module';
 import { DeregistrationBlockers } from './application/deregistration-blockers';
 import { DIRECTORY } from './application/directory';
 import { IdentityProviderCommands } from './application/identity-provider.commands';
 import { IdentityProviderQueries } from './application/identity-provider.queries';
 import { IdentityProviderSteps } from './application/identity-provider.steps';
+import { IdentityProviderTags } from './application/identity-provider.tags';
 import { RegisteredDirectories } from './application/registered-directories';
 import { SECRET_VALUE_READER } from './application/secret-values';
 import { IdentityProvidersController } from './infra/identity-providers.controller';
@@ -25,15 +27,17 @@ export const identityProvidersSettings = {
 /**
  * Identity providers: directories registered per product, reached over LDAP with the credentials
  * of their Secrets Manager secret. Exports what the other slices build on: the registrations
- * (RegisteredDirectories), the directory, and the deregistration blockers they add to.
+ * (RegisteredDirectories), the directory, and the deregistration blockers they add to. Its
+ * registrations take tags (ResourceTags).
  */
 @Module({
-  imports: [SecretsModule],
+  imports: [SecretsModule, ResourceTagsModule],
   controllers: [IdentityProvidersController],
   providers: [
     IdentityProviderCommands,
     IdentityProviderQueries,
     IdentityProviderSteps,
+    IdentityProviderTags,
     RegisteredDirectories,
     DeregistrationBlockers,
     { provide: SECRET_VALUE_READER, useExisting: SecretValues },

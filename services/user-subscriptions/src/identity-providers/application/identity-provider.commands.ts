@@ -18,7 +18,16 @@ import { RegisteredDirectories } from './registered-directories';
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
 type CallerCommand = DistributiveOmit<
-  Extract<IdentityProviderCommand, { type: 'UpdateIdentityProviderSettings' | 'DeregisterIdentityProvider' }>,
+  Extract<
+    IdentityProviderCommand,
+    {
+      type:
+        | 'UpdateIdentityProviderSettings'
+        | 'DeregisterIdentityProvider'
+        | 'TagIdentityProvider'
+        | 'UntagIdentityProvider';
+    }
+  >,
   'arn' | 'accountId' | 'now'
 >;
 
@@ -99,6 +108,22 @@ export class IdentityProviderCommands {
       update: input.UpdateSettings,
     });
     return { IdentityProviderSummary: summary };
+  }
+
+  /** TagResource on the caller's registration (ResourceTags); another account's is not found. */
+  async tag(caller: Caller, arn: string, tags: Record<string, string>): Promise<void> {
+    await this.onOwn(await this.named(caller, { IdentityProviderArn: arn }), { type: 'TagIdentityProvider', tags });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    await this.onOwn(await this.named(caller, { IdentityProviderArn: arn }), {
+      type: 'UntagIdentityProvider',
+      tagKeys,
+    });
+  }
+
+  async tagsOf(caller: Caller, arn: string): Promise<Record<string, string>> {
+    return (await this.named(caller, { IdentityProviderArn: arn })).tags;
   }
 
   /**

@@ -25,6 +25,8 @@ export type IdentityProviderCommand =
   | ({ type: 'UpdateIdentityProviderSettings'; update: UserSubscriptions.UpdateSettings } & Context)
   /** `blockers`: what still uses the directory (deregistration-blockers.ts), each a sentence. */
   | ({ type: 'DeregisterIdentityProvider'; blockers: string[] } & Context)
+  | ({ type: 'TagIdentityProvider'; tags: Record<string, string> } & Context)
+  | ({ type: 'UntagIdentityProvider'; tagKeys: string[] } & Context)
   /** The service's own: the registration step's outcome, and the end of a deregistration. */
   | ({ type: 'CompleteRegistration'; outcome: RegistrationOutcome } & Omit<Context, 'accountId'>)
   | ({ type: 'CompleteDeregistration' } & Omit<Context, 'accountId'>);

@@ -1,4 +1,5 @@
 import type { Decider } from '@lm/event-store';
+import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
 import type { IdentityProviderCommand } from './commands';
 import { identityProviderConflict, identityProviderNotFound } from './errors';
 import type { IdentityProviderEvent } from './events';
@@ -83,6 +84,17 @@ export function decideIdentityProvider(
           `Identity provider ${registration.arn} cannot be deregistered yet: ${command.blockers.join('; ')}.`,
         );
       return [{ type: 'IdentityProviderDeregistrationStarted', data: refOf(registration, command.now) }];
+    }
+    case 'TagIdentityProvider': {
+      const registration = own(state, command);
+      taggedWith(registration.tags, command.tags);
+      return [{ type: 'IdentityProviderTagged', data: { ...refOf(registration, command.now), tags: command.tags } }];
+    }
+    case 'UntagIdentityProvider': {
+      const registration = own(state, command);
+      const tagKeys = presentTagKeys(registration.tags, command.tagKeys);
+      if (tagKeys.length === 0) return [];
+      return [{ type: 'IdentityProviderUntagged', data: { ...refOf(registration, command.now), tagKeys } }];
     }
     case 'CompleteRegistration': {
       // Deregistered or registered again meanwhile, or completed by another replica: nothing to record.

@@ -14,4 +14,6 @@ export const IDENTITY_PROVIDER_EVENT_TYPES: readonly IdentityProviderEvent['type
   'IdentityProviderSettingsUpdated',
   'IdentityProviderDeregistrationStarted',
   'IdentityProviderDeregistered',
+  'IdentityProviderTagged',
+  'IdentityProviderUntagged',
 ];

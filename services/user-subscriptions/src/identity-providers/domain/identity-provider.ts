@@ -1,6 +1,7 @@
 import type { UserSubscriptions } from '@lm/api-model';
 import { statusMachine } from '../../shared/status-machine';
 import type { Product } from '../../shared/products';
+import { withoutTags } from '../../shared/tags/resource-tags';
 import { toIdentityProviderOutput, type ActiveDirectory } from './directory';
 import type { IdentityProviderEvent } from './events';
 import { toSettingsOutput, type VpcSettings } from './vpc-settings';
@@ -84,6 +85,10 @@ export function evolveIdentityProvider(
       return changed({ status: 'DEREGISTERING' });
     case 'IdentityProviderDeregistered':
       return changed({ status: 'DEREGISTERED' });
+    case 'IdentityProviderTagged':
+      return changed({ tags: { ...registration.tags, ...event.data.tags } });
+    case 'IdentityProviderUntagged':
+      return changed({ tags: withoutTags(registration.tags, event.data.tagKeys) });
   }
 }
 

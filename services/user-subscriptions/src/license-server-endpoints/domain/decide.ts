@@ -1,6 +1,6 @@
 import type { Decider } from '@lm/event-store';
 import type { LicenseServerDescription } from '@lm/contracts';
-import { taggedWith } from '../../shared/tags/resource-tags';
+import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
 import type { LicenseServerEndpointCommand, LicenseServersReport } from './commands';
 import { licenseServerEndpointConflict, licenseServerEndpointNotFound } from './errors';
 import type { LicenseServerEndpointEvent } from './events';
@@ -120,8 +120,7 @@ export function decideLicenseServerEndpoint(
     }
     case 'UntagLicenseServerEndpoint': {
       const endpoint = own(state, command);
-      const tagKeys = command.tagKeys.filter((key) => Object.hasOwn(endpoint.tags, key));
-      // Removing keys the endpoint does not have changes nothing (as AWS answers it).
+      const tagKeys = presentTagKeys(endpoint.tags, command.tagKeys);
       if (tagKeys.length === 0) return [];
       return [{ type: 'LicenseServerEndpointUntagged', data: { ...refOf(endpoint, command.now), tagKeys } }];
     }

@@ -1,6 +1,7 @@
 import type { UserSubscriptions } from '@lm/api-model';
 import type { ActiveDirectoryDescription, LicenseServerDescription } from '@lm/contracts';
 import { statusMachine } from '../../shared/status-machine';
+import { withoutTags } from '../../shared/tags/resource-tags';
 import type { LicenseServerEndpointEvent } from './events';
 
 /** The model's LicenseServerEndpointProvisioningStatus. */
@@ -98,10 +99,8 @@ export function evolveLicenseServerEndpoint(
       return changed({ status: 'DELETION_FAILED', statusMessage: event.data.statusMessage });
     case 'LicenseServerEndpointTagged':
       return changed({ tags: { ...endpoint.tags, ...event.data.tags } });
-    case 'LicenseServerEndpointUntagged': {
-      const removed = new Set(event.data.tagKeys);
-      return changed({ tags: Object.fromEntries(Object.entries(endpoint.tags).filter(([key]) => !removed.has(key))) });
-    }
+    case 'LicenseServerEndpointUntagged':
+      return changed({ tags: withoutTags(endpoint.tags, event.data.tagKeys) });
   }
 }
 

@@ -57,3 +57,13 @@ export function taggedWith(current: Record<string, string>, added: Record<string
     throw validation(`A resource can have at most ${TAG_LIMITS.maxTags} tags.`);
   return merged;
 }
+
+/** Of `tagKeys`, those the resource has: removing others changes nothing (as AWS answers it). */
+export const presentTagKeys = (current: Record<string, string>, tagKeys: string[]): string[] =>
+  tagKeys.filter((key) => Object.hasOwn(current, key));
+
+/** The tags without `tagKeys`. */
+export function withoutTags(current: Record<string, string>, tagKeys: string[]): Record<string, string> {
+  const removed = new Set(tagKeys);
+  return Object.fromEntries(Object.entries(current).filter(([key]) => !removed.has(key)));
+}
