@@ -111,6 +111,39 @@ describe('product subscription decider', () => {
       .then([{ type: 'ProductUnsubscribed', data: { ...user, at: at(3).toISOString() } }]);
   });
 
+  it('tags and untags its product user, on top of the tags it was started with; 50 tags at most', () => {
+    const tag = (tags: Record<string, string>, caller = accountId): ProductSubscriptionCommand => ({
+      type: 'TagProductUser',
+      arn,
+      accountId: caller,
+      tags,
+      now: at(2),
+    });
+    const untag = (tagKeys: string[]): ProductSubscriptionCommand => ({
+      type: 'UntagProductUser',
+      arn,
+      accountId,
+      tagKeys,
+      now: at(3),
+    });
+    const tagged = history({ ...start(), tags: { team: 'dev' } }, complete(), tag({ cost: 'r&d' }));
+    const state = tagged.reduce(productSubscriptionDecider.evolve, productSubscriptionDecider.initialState());
+    expect(state.subscription!.tags).toEqual({ team: 'dev', cost: 'r&d' });
+    given(tagged)
+      .when(untag(['team', 'absent']))
+      .then([{ type: 'ProductUserUntagged', data: { ...user, tagKeys: ['team'], at: at(3).toISOString() } }]);
+    given(tagged)
+      .when(untag(['absent']))
+      .then([]);
+    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
+    given(tagged)
+      .when(tag(many))
+      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
+    given(tagged)
+      .when(tag({ a: 'b' }, '222222222222'))
+      .thenThrows({ name: 'ResourceNotFoundException' });
+  });
+
   it("names one user's subscription the same whatever the case of the logon name and domain", () => {
     const key = {
       accountId,

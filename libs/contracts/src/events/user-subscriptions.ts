@@ -27,6 +27,8 @@ export const USER_SUBSCRIPTIONS_EVENT_VERSIONS = {
   ProductSubscriptionFailed: 1,
   ProductUnsubscriptionRequested: 1,
   ProductUnsubscribed: 1,
+  ProductUserTagged: 1,
+  ProductUserUntagged: 1,
   // User associations: ASSOCIATING -> ASSOCIATED | FAILED, -> DISASSOCIATED
   UserAssociationRequested: 1,
   UserAssociated: 1,
@@ -125,6 +127,10 @@ export interface ProductSubscriptionEventData {
   ProductUnsubscriptionRequested: ProductSubscriptionRef;
   /** The subscription ended at `at` (SubscriptionEndDate). */
   ProductUnsubscribed: ProductSubscriptionRef;
+  /** TagResource on the ProductUserArn: `tags` added or changed. */
+  ProductUserTagged: ProductSubscriptionRef & { tags: Record<string, string> };
+  /** UntagResource: `tagKeys` removed (only keys it had). */
+  ProductUserUntagged: ProductSubscriptionRef & { tagKeys: string[] };
 }
 
 /** What every event of one user's association with one instance carries. */

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { milliseconds } from '@lm/service-kit';
 import { IdentityProvidersModule } from '../identity-providers/identity-providers.module';
+import { ResourceTagsModule } from '../shared/tags/resource-tags.module';
 import { ProductSubscriptionCommands } from './application/product-subscription.commands';
 import { ProductSubscriptionQueries } from './application/product-subscription.queries';
 import { ProductSubscriptionSteps } from './application/product-subscription.steps';
+import { ProductUserTags } from './application/product-user.tags';
 import { SubscribedUsersBlocker } from './application/subscribed-users.blocker';
 import { UnsubscribeBlockers } from './application/unsubscribe-blockers';
 import { ProductSubscriptionsController } from './infra/product-subscriptions.controller';
@@ -16,10 +18,11 @@ export const productSubscriptionsSettings = {
 
 /**
  * Product subscriptions: users of a registered directory subscribed to Visual Studio, Office or
- * RDS SAL. Exports UnsubscribeBlockers, to which user associations adds its rule.
+ * RDS SAL. Exports UnsubscribeBlockers, to which user associations adds its rule. Its product users
+ * take tags (ResourceTags).
  */
 @Module({
-  imports: [IdentityProvidersModule],
+  imports: [IdentityProvidersModule, ResourceTagsModule],
   controllers: [ProductSubscriptionsController],
   providers: [
     ProductSubscriptionCommands,
@@ -27,6 +30,7 @@ export const productSubscriptionsSettings = {
     ProductSubscriptionSteps,
     UnsubscribeBlockers,
     SubscribedUsersBlocker,
+    ProductUserTags,
   ],
   exports: [UnsubscribeBlockers],
 })

@@ -14,6 +14,7 @@ import type { IdentityProviderRegistration } from '../../identity-providers/doma
 import { parseUserSubscriptionsArn, userSubscriptionsArn } from '../../shared/arns';
 import { productOf } from '../../shared/products';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import type { ProductSubscriptionCommand } from '../domain/commands';
 import { productSubscriptionDecider } from '../domain/decide';
 import {
   productSubscriptionStream,
@@ -92,20 +93,56 @@ export class ProductSubscriptionCommands {
     const registration = await this.directories.byArn(caller.accountId, subscription.identityProviderArn);
     if (registration?.directory.shared) throw ownerOnly(registration);
     const blockers = await this.blockers.of(subscription);
+    const stopped = await this.decide(subscription, {
+      type: 'StopProductSubscription',
+      arn: subscription.arn,
+      accountId: caller.accountId,
+      blockers,
+      now: this.clock.now(),
+    });
+    this.steps.soon(subscription.arn);
+    return { ProductUserSummary: toProductUserSummary(stopped) };
+  }
+
+  /** TagResource on the caller's product user (ResourceTags); another account's is not found. */
+  async tag(caller: Caller, arn: string, tags: Record<string, string>): Promise<void> {
+    const subscription = await this.named(caller, { ProductUserArn: arn });
+    await this.decide(subscription, {
+      type: 'TagProductUser',
+      arn: subscription.arn,
+      accountId: caller.accountId,
+      tags,
+      now: this.clock.now(),
+    });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    const subscription = await this.named(caller, { ProductUserArn: arn });
+    await this.decide(subscription, {
+      type: 'UntagProductUser',
+      arn: subscription.arn,
+      accountId: caller.accountId,
+      tagKeys,
+      now: this.clock.now(),
+    });
+  }
+
+  async tagsOf(caller: Caller, arn: string): Promise<Record<string, string>> {
+    return (await this.named(caller, { ProductUserArn: arn })).tags;
+  }
+
+  /** A command on the stream of a subscription the caller has. */
+  private async decide(
+    subscription: ProductSubscription,
+    command: ProductSubscriptionCommand,
+  ): Promise<ProductSubscription> {
     const { state } = await handleCommand(
       this.store,
       productSubscriptionStream(parseUserSubscriptionsArn('product-user', subscription.arn)!.id),
       productSubscriptionDecider,
-      {
-        type: 'StopProductSubscription',
-        arn: subscription.arn,
-        accountId: caller.accountId,
-        blockers,
-        now: this.clock.now(),
-      },
+      command,
     );
-    this.steps.soon(subscription.arn);
-    return { ProductUserSummary: toProductUserSummary(state.subscription!) };
+    return state.subscription!;
   }
 
   /**

@@ -24,6 +24,8 @@ export type ProductSubscriptionCommand =
     } & Context)
   /** `blockers`: why the user cannot be unsubscribed yet (unsubscribe-blockers.ts), each a sentence. */
   | ({ type: 'StopProductSubscription'; blockers: string[] } & Context)
+  | ({ type: 'TagProductUser'; tags: Record<string, string> } & Context)
+  | ({ type: 'UntagProductUser'; tagKeys: string[] } & Context)
   /** The service's own: the end of a subscription's or an unsubscription's step. */
   | ({ type: 'CompleteSubscription'; outcome: SubscriptionOutcome } & Omit<Context, 'accountId'>)
   | ({ type: 'CompleteUnsubscription' } & Omit<Context, 'accountId'>);

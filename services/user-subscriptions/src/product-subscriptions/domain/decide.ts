@@ -1,5 +1,6 @@
 import type { Decider } from '@lm/event-store';
 import { conflict, resourceNotFound } from '@lm/contracts';
+import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
 import type { ProductSubscriptionCommand } from './commands';
 import type { ProductSubscriptionEvent } from './events';
 import {
@@ -9,6 +10,14 @@ import {
   type ProductSubscription,
   type ProductSubscriptionState,
 } from './product-subscription';
+
+/** The caller's subscription named by `arn`; anyone else is told it does not exist. */
+function own(state: ProductSubscriptionState, command: { arn: string; accountId: string }): ProductSubscription {
+  const current = state.subscription;
+  if (!current || current.accountId !== command.accountId || current.arn !== command.arn)
+    throw resourceNotFound(`Product user ${command.arn}`);
+  return current;
+}
 
 /** What every event of a subscription carries. */
 const refOf = (subscription: ProductSubscription, now: Date) => ({
@@ -49,17 +58,27 @@ export function decideProductSubscription(
       ];
     }
     case 'StopProductSubscription': {
-      if (!current || current.accountId !== command.accountId || current.arn !== command.arn)
-        throw resourceNotFound(`Product user ${command.arn}`);
-      if (!PRODUCT_SUBSCRIPTION_STATUSES.can(current.status, 'UNSUBSCRIBING'))
+      const subscription = own(state, command);
+      if (!PRODUCT_SUBSCRIPTION_STATUSES.can(subscription.status, 'UNSUBSCRIBING'))
         throw conflict(
-          `User ${current.username} is ${current.status} for ${current.product}: only a subscribed user can be unsubscribed.`,
+          `User ${subscription.username} is ${subscription.status} for ${subscription.product}: only a subscribed user can be unsubscribed.`,
         );
       if (command.blockers.length > 0)
         throw conflict(
-          `User ${current.username} cannot be unsubscribed from ${current.product} yet: ${command.blockers.join('; ')}.`,
+          `User ${subscription.username} cannot be unsubscribed from ${subscription.product} yet: ${command.blockers.join('; ')}.`,
         );
-      return [{ type: 'ProductUnsubscriptionRequested', data: refOf(current, command.now) }];
+      return [{ type: 'ProductUnsubscriptionRequested', data: refOf(subscription, command.now) }];
+    }
+    case 'TagProductUser': {
+      const subscription = own(state, command);
+      taggedWith(subscription.tags, command.tags);
+      return [{ type: 'ProductUserTagged', data: { ...refOf(subscription, command.now), tags: command.tags } }];
+    }
+    case 'UntagProductUser': {
+      const subscription = own(state, command);
+      const tagKeys = presentTagKeys(subscription.tags, command.tagKeys);
+      if (tagKeys.length === 0) return [];
+      return [{ type: 'ProductUserUntagged', data: { ...refOf(subscription, command.now), tagKeys } }];
     }
     case 'CompleteSubscription': {
       // Settled already (by another replica), or a later period: nothing to record.

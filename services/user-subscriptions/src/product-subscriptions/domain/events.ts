@@ -13,4 +13,6 @@ export const PRODUCT_SUBSCRIPTION_EVENT_TYPES: readonly ProductSubscriptionEvent
   'ProductSubscriptionFailed',
   'ProductUnsubscriptionRequested',
   'ProductUnsubscribed',
+  'ProductUserTagged',
+  'ProductUserUntagged',
 ];

@@ -3,6 +3,7 @@ import type { UserSubscriptions } from '@lm/api-model';
 import type { ProductSubscriptionEventData } from '@lm/contracts';
 import { statusMachine } from '../../shared/status-machine';
 import type { Product } from '../../shared/products';
+import { withoutTags } from '../../shared/tags/resource-tags';
 import type { ProductSubscriptionEvent } from './events';
 
 /** The console's words: Subscribing, Subscribed, Failed, Unsubscribing, Unsubscribed. */
@@ -90,6 +91,10 @@ export function evolveProductSubscription(
       return changed({ status: 'UNSUBSCRIBING' });
     case 'ProductUnsubscribed':
       return changed({ status: 'UNSUBSCRIBED', endDate: at });
+    case 'ProductUserTagged':
+      return changed({ tags: { ...subscription.tags, ...event.data.tags } });
+    case 'ProductUserUntagged':
+      return changed({ tags: withoutTags(subscription.tags, event.data.tagKeys) });
   }
 }
 
