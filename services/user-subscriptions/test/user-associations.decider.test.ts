@@ -160,6 +160,39 @@ describe('user association decider', () => {
       .then([]);
   });
 
+  it('tags and untags its instance user, on top of the tags it was associated with; 50 tags at most', () => {
+    const tag = (tags: Record<string, string>, caller = accountId): UserAssociationCommand => ({
+      type: 'TagInstanceUser',
+      arn,
+      accountId: caller,
+      tags,
+      now: at(2),
+    });
+    const untag = (tagKeys: string[]): UserAssociationCommand => ({
+      type: 'UntagInstanceUser',
+      arn,
+      accountId,
+      tagKeys,
+      now: at(3),
+    });
+    const tagged = history(associate(), complete(), tag({ cost: 'r&d' }));
+    const state = tagged.reduce(userAssociationDecider.evolve, userAssociationDecider.initialState());
+    expect(state.association!.tags).toEqual({ team: 'dev', cost: 'r&d' });
+    given(tagged)
+      .when(untag(['team', 'absent']))
+      .then([{ type: 'InstanceUserUntagged', data: { ...ref, tagKeys: ['team'], at: at(3).toISOString() } }]);
+    given(tagged)
+      .when(untag(['absent']))
+      .then([]);
+    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
+    given(tagged)
+      .when(tag(many))
+      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
+    given(tagged)
+      .when(tag({ a: 'b' }, '222222222222'))
+      .thenThrows({ name: 'ResourceNotFoundException' });
+  });
+
   it('records nothing when the step comes after the association was settled or ended', () => {
     given(history(associate(), complete()))
       .when(complete(at(2)))

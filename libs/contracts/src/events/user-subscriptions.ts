@@ -34,6 +34,8 @@ export const USER_SUBSCRIPTIONS_EVENT_VERSIONS = {
   UserAssociated: 1,
   UserAssociationFailed: 1,
   UserDisassociated: 1,
+  InstanceUserTagged: 1,
+  InstanceUserUntagged: 1,
   // License server endpoints (RDS SAL): PROVISIONING -> PROVISIONED | PROVISIONING_FAILED,
   // DELETING -> DELETED | DELETION_FAILED; an integrator starts the servers and reports them
   LicenseServerEndpointRequested: 1,
@@ -166,6 +168,10 @@ export interface UserAssociationEventData {
    * (the guide: termination disassociates its users, a stop does not); `statusMessage` says which.
    */
   UserDisassociated: InstanceUserRef & { reason: 'REQUESTED' | 'INSTANCE_TERMINATED'; statusMessage: string };
+  /** TagResource on the InstanceUserArn: `tags` added or changed. */
+  InstanceUserTagged: InstanceUserRef & { tags: Record<string, string> };
+  /** UntagResource: `tagKeys` removed (only keys it had). */
+  InstanceUserUntagged: InstanceUserRef & { tagKeys: string[] };
 }
 
 /** What every event of one license server endpoint carries. */

@@ -3,10 +3,12 @@ import { milliseconds } from '@lm/service-kit';
 import { IdentityProvidersModule } from '../identity-providers/identity-providers.module';
 import { InstancesModule } from '../instances/instances.module';
 import { ProductSubscriptionsModule } from '../product-subscriptions/product-subscriptions.module';
+import { ResourceTagsModule } from '../shared/tags/resource-tags.module';
 import { AssociatedUsersBlockers } from './application/associated-users.blockers';
 import { AssociationCommands } from './application/association.commands';
 import { AssociationQueries } from './application/association.queries';
 import { AssociationSteps } from './application/association.steps';
+import { InstanceUserTags } from './application/instance-user.tags';
 import { UserAssociationsController } from './infra/user-associations.controller';
 
 /** The user associations slice's settings, read with the service's when it starts. */
@@ -18,11 +20,11 @@ export const userAssociationsSettings = {
 /**
  * User associations: subscribed users associated with user-subscription instances, the
  * 25-instance quota (its guard is the service's), and the rules it adds to unsubscription and
- * deregistration.
+ * deregistration. Its instance users take tags (ResourceTags).
  */
 @Module({
-  imports: [IdentityProvidersModule, ProductSubscriptionsModule, InstancesModule],
+  imports: [IdentityProvidersModule, ProductSubscriptionsModule, InstancesModule, ResourceTagsModule],
   controllers: [UserAssociationsController],
-  providers: [AssociationCommands, AssociationQueries, AssociationSteps, AssociatedUsersBlockers],
+  providers: [AssociationCommands, AssociationQueries, AssociationSteps, AssociatedUsersBlockers, InstanceUserTags],
 })
 export class UserAssociationsModule {}

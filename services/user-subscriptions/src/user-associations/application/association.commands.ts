@@ -12,7 +12,14 @@ import type { ProductSubscriptionViews } from '../../product-subscriptions/appli
 import { parseUserSubscriptionsArn, userSubscriptionsArn } from '../../shared/arns';
 import type { Product } from '../../shared/products';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
-import { instanceUserId, neededProducts, toInstanceUserSummary, userAssociationStream } from '../domain/association';
+import {
+  instanceUserId,
+  neededProducts,
+  toInstanceUserSummary,
+  userAssociationStream,
+  type UserAssociation,
+} from '../domain/association';
+import type { UserAssociationCommand } from '../domain/commands';
 import { userAssociationDecider } from '../domain/decide';
 import { AssociationSteps } from './association.steps';
 import type { UserAssociationViews } from './association.views';
@@ -104,18 +111,44 @@ export class AssociationCommands {
     caller: Caller,
     input: UserSubscriptions.DisassociateUserRequest,
   ): Promise<UserSubscriptions.DisassociateUserResponse> {
-    const arn = await this.named(caller, input);
+    const { arn } = await this.named(caller, input);
+    const disassociated = await this.decide({
+      type: 'DisassociateUser',
+      arn,
+      accountId: caller.accountId,
+      now: this.clock.now(),
+    });
+    return { InstanceUserSummary: toInstanceUserSummary(disassociated) };
+  }
+
+  /** TagResource on the caller's instance user (ResourceTags); another account's is not found. */
+  async tag(caller: Caller, arn: string, tags: Record<string, string>): Promise<void> {
+    await this.named(caller, { InstanceUserArn: arn });
+    await this.decide({ type: 'TagInstanceUser', arn, accountId: caller.accountId, tags, now: this.clock.now() });
+  }
+
+  async untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void> {
+    await this.named(caller, { InstanceUserArn: arn });
+    await this.decide({ type: 'UntagInstanceUser', arn, accountId: caller.accountId, tagKeys, now: this.clock.now() });
+  }
+
+  async tagsOf(caller: Caller, arn: string): Promise<Record<string, string>> {
+    return (await this.named(caller, { InstanceUserArn: arn })).tags;
+  }
+
+  /** A command on the stream of the association its ARN names. */
+  private async decide(command: UserAssociationCommand): Promise<UserAssociation> {
     const { state } = await handleCommand(
       this.store,
-      userAssociationStream(parseUserSubscriptionsArn('instance-user', arn)!.id),
+      userAssociationStream(parseUserSubscriptionsArn('instance-user', command.arn)!.id),
       userAssociationDecider,
-      { type: 'DisassociateUser', arn, accountId: caller.accountId, now: this.clock.now() },
+      command,
     );
-    return { InstanceUserSummary: toInstanceUserSummary(state.association!) };
+    return state.association!;
   }
 
   /** By InstanceUserArn, or by Username, InstanceId and IdentityProvider (and Domain); another account's is not found. */
-  private async named(caller: Caller, input: UserSubscriptions.DisassociateUserRequest): Promise<string> {
+  private async named(caller: Caller, input: UserSubscriptions.DisassociateUserRequest): Promise<UserAssociation> {
     const byArn = input.InstanceUserArn !== undefined;
     const byUser = [input.Username, input.InstanceId, input.IdentityProvider, input.Domain].some(
       (member) => member !== undefined,
@@ -146,12 +179,12 @@ export class AssociationCommands {
     }
     const row = await this.db
       .selectFrom('user_associations')
-      .select('arn')
+      .select('state')
       .where('arn', '=', arn)
       .where('account_id', '=', caller.accountId)
       .executeTakeFirst();
     if (!row) throw resourceNotFound(`Instance user ${arn}`);
-    return row.arn;
+    return row.state;
   }
 
   private async registrations(arns: string[]): Promise<IdentityProviderRegistration[]> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { UserSubscriptions } from '@lm/api-model';
 import { statusMachine } from '../../shared/status-machine';
 import { RDS_SAL, type Product } from '../../shared/products';
+import { withoutTags } from '../../shared/tags/resource-tags';
 import type { UserAssociationEvent } from './events';
 
 /** The console's words: Associating, Associated, Failed, Disassociated. */
@@ -97,6 +98,10 @@ export function evolveUserAssociation(state: UserAssociationState, event: UserAs
       return changed({ status: 'FAILED', statusMessage: event.data.statusMessage });
     case 'UserDisassociated':
       return changed({ status: 'DISASSOCIATED', statusMessage: event.data.statusMessage, disassociationDate: at });
+    case 'InstanceUserTagged':
+      return changed({ tags: { ...association.tags, ...event.data.tags } });
+    case 'InstanceUserUntagged':
+      return changed({ tags: withoutTags(association.tags, event.data.tagKeys) });
   }
 }
 

@@ -23,6 +23,8 @@ export type UserAssociationCommand =
       tags: Record<string, string>;
     } & Context)
   | ({ type: 'DisassociateUser'; accountId: string } & Context)
+  | ({ type: 'TagInstanceUser'; accountId: string; tags: Record<string, string> } & Context)
+  | ({ type: 'UntagInstanceUser'; accountId: string; tagKeys: string[] } & Context)
   /** The service's own: the end of an association's step. */
   | ({ type: 'CompleteAssociation'; outcome: AssociationOutcome } & Context)
   /** The instance was terminated (discovery's events): its users go. */

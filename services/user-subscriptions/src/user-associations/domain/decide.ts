@@ -7,8 +7,17 @@ import {
   type UserAssociation,
   type UserAssociationState,
 } from './association';
+import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
 import type { UserAssociationCommand } from './commands';
 import type { UserAssociationEvent } from './events';
+
+/** The caller's association named by `arn`; anyone else is told it does not exist. */
+function own(state: UserAssociationState, command: { arn: string; accountId: string }): UserAssociation {
+  const current = state.association;
+  if (!current || current.accountId !== command.accountId || current.arn !== command.arn)
+    throw resourceNotFound(`Instance user ${command.arn}`);
+  return current;
+}
 
 /** What every event of an association carries. */
 const refOf = (association: UserAssociation, now: Date) => ({
@@ -45,18 +54,28 @@ export function decideUserAssociation(
       ];
     }
     case 'DisassociateUser': {
-      if (!current || current.accountId !== command.accountId || current.arn !== command.arn)
-        throw resourceNotFound(`Instance user ${command.arn}`);
-      if (!ASSOCIATION_STATUSES.can(current.status, 'DISASSOCIATED'))
+      const association = own(state, command);
+      if (!ASSOCIATION_STATUSES.can(association.status, 'DISASSOCIATED'))
         throw conflict(
-          `User ${current.username} is ${current.status} with instance ${current.instanceId}: only an associated user can be disassociated.`,
+          `User ${association.username} is ${association.status} with instance ${association.instanceId}: only an associated user can be disassociated.`,
         );
       return [
         {
           type: 'UserDisassociated',
-          data: { ...refOf(current, command.now), reason: 'REQUESTED', statusMessage: 'Disassociated on request.' },
+          data: { ...refOf(association, command.now), reason: 'REQUESTED', statusMessage: 'Disassociated on request.' },
         },
       ];
+    }
+    case 'TagInstanceUser': {
+      const association = own(state, command);
+      taggedWith(association.tags, command.tags);
+      return [{ type: 'InstanceUserTagged', data: { ...refOf(association, command.now), tags: command.tags } }];
+    }
+    case 'UntagInstanceUser': {
+      const association = own(state, command);
+      const tagKeys = presentTagKeys(association.tags, command.tagKeys);
+      if (tagKeys.length === 0) return [];
+      return [{ type: 'InstanceUserUntagged', data: { ...refOf(association, command.now), tagKeys } }];
     }
     case 'CompleteAssociation': {
       // Settled already (by another replica), disassociated meanwhile, or a later period: nothing to record.

@@ -12,4 +12,6 @@ export const USER_ASSOCIATION_EVENT_TYPES: readonly UserAssociationEvent['type']
   'UserAssociated',
   'UserAssociationFailed',
   'UserDisassociated',
+  'InstanceUserTagged',
+  'InstanceUserUntagged',
 ];
