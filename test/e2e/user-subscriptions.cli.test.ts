@@ -44,6 +44,26 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
     ((await ubs(account, 'list-product-subscriptions', '--identity-provider', byId)).json?.ProductUserSummaries ??
       []) as { Username: string; Product: string; Status: string; ProductUserArn: string }[];
 
+  /**
+   * TagResource, ListTagsForResource and UntagResource on one of the owner's ARNs, on top of the
+   * tags it was created with; another account's are not found and change nothing.
+   */
+  const expectTagsTaken = async (arn: string, created: Record<string, string>) => {
+    const tagsOf = (account = owner) => ubs(account, 'list-tags-for-resource', '--resource-arn', arn);
+    expect((await ubs(owner, 'tag-resource', '--resource-arn', arn, '--tags', 'env=prod,team=ops')).stderr).toBe('');
+    expect((await tagsOf()).json.Tags).toEqual({ ...created, env: 'prod', team: 'ops' });
+    expect((await ubs(owner, 'untag-resource', '--resource-arn', arn, '--tag-keys', 'team')).stderr).toBe('');
+    expect((await tagsOf()).json.Tags).toEqual({ ...created, env: 'prod' });
+    expect(errorCodeOf(await tagsOf(stranger))).toBe('ResourceNotFoundException');
+    expect(errorCodeOf(await ubs(stranger, 'tag-resource', '--resource-arn', arn, '--tags', 'x=y'))).toBe(
+      'ResourceNotFoundException',
+    );
+    expect(errorCodeOf(await ubs(stranger, 'untag-resource', '--resource-arn', arn, '--tag-keys', 'env'))).toBe(
+      'ResourceNotFoundException',
+    );
+    expect((await tagsOf()).json.Tags).toEqual({ ...created, env: 'prod' });
+  };
+
   beforeAll(async () => {
     directory = await startDirectory();
     system = await startSystem({ LM_DIRECTORY_LDAP_PORT: String(directory.port) });
@@ -53,7 +73,7 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
     await directory?.destroy();
   });
 
-  it('registers a directory with a secret, subscribes users (with RDS SAL), and deregisters in the right order', async () => {
+  it('registers a directory with a secret, subscribes users (with RDS SAL), tags both, and deregisters in the right order', async () => {
     const secret = await awsCli(system, owner, [
       'secretsmanager',
       'create-secret',
@@ -84,6 +104,8 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
       provider,
       '--settings',
       'Subnets=subnet-0123456789abcdef0,SecurityGroupId=sg-0123456789abcdef0',
+      '--tags',
+      'owner=it',
     );
     expect(registered.stderr).toBe('');
     const rds = registered.json.IdentityProviderSummary;
@@ -134,6 +156,7 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
       rds.IdentityProviderArn,
     );
     expect(errorCodeOf(foreign)).toBe('ResourceNotFoundException');
+    await expectTagsTaken(rds.IdentityProviderArn, { owner: 'it' });
 
     const started = await ubs(
       owner,
@@ -179,6 +202,7 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
     expect(await subscriptions(stranger)).toEqual([]);
     const touched = await ubs(stranger, 'stop-product-subscription', '--product-user-arn', alice[0].ProductUserArn);
     expect(errorCodeOf(touched)).toBe('ResourceNotFoundException');
+    await expectTagsTaken(alice[0].ProductUserArn, {});
 
     const early = await ubs(owner, 'deregister-identity-provider', '--identity-provider-arn', vs.IdentityProviderArn);
     expect(errorCodeOf(early)).toBe('ConflictException');
@@ -202,7 +226,7 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
     expect(await eventually(providers, (list) => list.length === 0)).toEqual([]);
   }, 480_000);
 
-  it("publishes every status change on lm.events.user-subscriptions.*, never a secret's value", async () => {
+  it("publishes every status and tag change on lm.events.user-subscriptions.*, never a secret's value", async () => {
     const nc = await connect({ servers: process.env.NATS_URL });
     try {
       const stream = eventsStreamName(system.natsNamespace);
@@ -234,13 +258,24 @@ describe('user-based subscriptions through the AWS CLI and boto3', () => {
         'IdentityProviderDeregistrationStarted',
         'IdentityProviderDeregistered',
       ]);
-      for (const product of ['VISUAL_STUDIO_ENTERPRISE', 'REMOTE_DESKTOP_SERVICES'])
-        expect(typesOf(product, 'Product')).toEqual([
+      const products = ['VISUAL_STUDIO_ENTERPRISE', 'REMOTE_DESKTOP_SERVICES'];
+      const tagChange = (type: string) => type.endsWith('Tagged') || type.endsWith('Untagged');
+      for (const product of products)
+        expect(typesOf(product, 'Product').filter((type) => !tagChange(type))).toEqual([
           'ProductSubscriptionRequested',
           'ProductSubscriptionSucceeded',
           'ProductUnsubscriptionRequested',
           'ProductUnsubscribed',
         ]);
+      // The tags changed by TagResource and UntagResource in the first test: events of their aggregates.
+      expect(products.flatMap((product) => typesOf(product, 'Product')).filter(tagChange)).toEqual([
+        'ProductUserTagged',
+        'ProductUserUntagged',
+      ]);
+      expect(typesOf('REMOTE_DESKTOP_SERVICES', 'IdentityProvider').filter(tagChange)).toEqual([
+        'IdentityProviderTagged',
+        'IdentityProviderUntagged',
+      ]);
       expect(JSON.stringify(received)).not.toContain(ADMINISTRATOR.password);
     } finally {
       await nc.close();
