@@ -85,7 +85,8 @@ class Integrator {
  * (a private slapd) and secrets made with `aws secretsmanager create-secret`, provisioned and
  * removed by an integrator that answers the endpoint's events.
  */
-describe('license server endpoints through the AWS CLI, with an integrator', () => {
+// Each AWS CLI call is a Python process of its own: a test makes dozens, more than the default minute on two busy cores.
+describe('license server endpoints through the AWS CLI, with an integrator', { timeout: 240_000 }, () => {
   let directory: TestDirectory;
   let system: RunningSystem;
   let nc: NatsConnection;
