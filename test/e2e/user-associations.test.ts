@@ -162,7 +162,7 @@ describe('user associations through the AWS CLI', () => {
     if (codes) rmSync(codes, { recursive: true, force: true });
   });
 
-  it('lists reported instances in the directory’s subnets with their products; associates, keeps users through a stop, disassociates them at termination', async () => {
+  it('lists reported instances in the directory’s subnets with their products; associates, tags the instance user, keeps users through a stop, disassociates them at termination', async () => {
     const alice = await subscribe('alice');
     await reportResources(system, [
       instance('i-0a000000000000001'),
@@ -236,6 +236,16 @@ describe('user associations through the AWS CLI', () => {
     expect(await associations('i-0a000000000000001', stranger)).toEqual([]);
     expect(errorCodeOf(await associate('alice', 'i-0a000000000000001', stranger))).toBe('ResourceNotFoundException');
     expect(errorCodeOf(await ubs(stranger, 'disassociate-user', '--instance-user-arn', arn))).toBe(
+      'ResourceNotFoundException',
+    );
+
+    // The instance user takes tags, its owner's only.
+    const tagsOf = (account: Account = owner) => ubs(account, 'list-tags-for-resource', '--resource-arn', arn);
+    expect((await ubs(owner, 'tag-resource', '--resource-arn', arn, '--tags', 'env=prod,team=ops')).stderr).toBe('');
+    expect((await ubs(owner, 'untag-resource', '--resource-arn', arn, '--tag-keys', 'team')).stderr).toBe('');
+    expect((await tagsOf()).json.Tags).toEqual({ env: 'prod' });
+    expect(errorCodeOf(await tagsOf(stranger))).toBe('ResourceNotFoundException');
+    expect(errorCodeOf(await ubs(stranger, 'tag-resource', '--resource-arn', arn, '--tags', 'x=y'))).toBe(
       'ResourceNotFoundException',
     );
 
