@@ -28,6 +28,9 @@ const ALONE = [
   'services/gateway/test/observability/replica-metrics.integration.test.ts',
 ];
 
+/** End-to-end files run at once (the e2e project); see there why one by default. */
+const E2E_WORKERS = Number(process.env.LM_E2E_WORKERS ?? 1);
+
 /** What every end-to-end file needs: the servers (global setup) and NATS subjects of its own. */
 const E2E_SETUP = {
   globalSetup: ['test/support/global-setup.ts'],
@@ -78,9 +81,12 @@ export default defineConfig({
           ...E2E_SETUP,
           // Two files at once: each system of startSystem has its own database and its own NATS
           // namespace (subjects, JetStream streams and their consumers), and every other file its own
-          // database or schema and (E2E_SETUP) its own namespace. Two workers, since CI has two cores.
-          fileParallelism: true,
-          maxWorkers: 2,
+          // database or schema and (E2E_SETUP) its own namespace. Still one file at a time: a system is
+          // six Node processes, and two of them on CI's two cores pushed AWS CLI suites (a Python
+          // process per call) past their timeouts and crash tests past their windows. LM_E2E_WORKERS
+          // runs more on a bigger machine.
+          fileParallelism: E2E_WORKERS > 1,
+          maxWorkers: E2E_WORKERS,
           // After the unit tests when run together (projects of one group order share maxWorkers).
           sequence: { groupOrder: 1 },
         },
