@@ -111,7 +111,7 @@ class FreshStart {
 
   /** The processes the ready line names: the gateway and every service. */
   readyProcesses(): string[] {
-    return /ready: http:\/\/localhost:8080 \(([a-z, ]+)\)/.exec(this.output)![1].split(', ');
+    return /ready: http:\/\/localhost:8080 \(([a-z, -]+)\)/.exec(this.output)![1].split(', ');
   }
 }
 
