@@ -10,6 +10,7 @@ import { DiscoveryService } from '../../services/discovery/src/discovery.service
 import { gatewayConfigFromEnv } from '../../services/gateway/src/config';
 import { GrantsService } from '../../services/grants/src/grants.service';
 import { LicensingService } from '../../services/licensing/src/licensing.service';
+import { LinuxSubscriptionsService } from '../../services/linux-subscriptions/src/linux-subscriptions.service';
 import { ReportingService } from '../../services/reporting/src/reporting.service';
 import { UserSubscriptionsService } from '../../services/user-subscriptions/src/user-subscriptions.service';
 
@@ -29,6 +30,7 @@ const SERVICES = {
   grants: GrantsService,
   reporting: ReportingService,
   'user-subscriptions': UserSubscriptionsService,
+  'linux-subscriptions': LinuxSubscriptionsService,
 };
 type BackendName = keyof typeof SERVICES;
 

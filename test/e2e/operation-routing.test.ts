@@ -130,7 +130,14 @@ const operations = Object.values(apiModels).flatMap((api) =>
 const licenseManagerOperations = operations.filter(({ api }) => LICENSE_MANAGER_API_IDS.includes(api.id));
 
 /** The services this suite starts (test/support/system.ts); every other one is not running. */
-const STARTED: ServiceName[] = ['licensing', 'discovery', 'grants', 'reporting', 'user-subscriptions'];
+const STARTED: ServiceName[] = [
+  'licensing',
+  'discovery',
+  'grants',
+  'reporting',
+  'user-subscriptions',
+  'linux-subscriptions',
+];
 
 /**
  * What each running service says it handles, as it answers its health subject (the gateway asks

@@ -6,7 +6,15 @@ import { deleteNamespaceStreams, ROOT } from '../support/system';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { alive } from '../support/processes';
 
-const PROCESSES = ['gateway', 'licensing', 'discovery', 'grants', 'reporting', 'user-subscriptions'];
+const PROCESSES = [
+  'gateway',
+  'licensing',
+  'discovery',
+  'grants',
+  'reporting',
+  'user-subscriptions',
+  'linux-subscriptions',
+];
 /** The supervisor's STOP_TIMEOUT_MS, and a little for the supervisor's own exit. */
 const STOP_BOUND_MS = 10_000 + 1_000;
 
@@ -244,7 +252,7 @@ describe('the supervisor of npm start', () => {
     );
     await expectStoppedInOrder(system, {
       exitCode: 1,
-      running: ['gateway', 'discovery', 'grants', 'reporting', 'user-subscriptions'],
+      running: ['gateway', 'discovery', 'grants', 'reporting', 'user-subscriptions', 'linux-subscriptions'],
     });
   }, 90_000);
 
@@ -275,7 +283,7 @@ describe('the supervisor of npm start', () => {
     expect(system.pids('user-subscriptions')).toHaveLength(1);
     await expectStoppedInOrder(system, {
       exitCode: 1,
-      running: ['gateway', 'licensing', 'discovery', 'reporting'],
+      running: ['gateway', 'licensing', 'discovery', 'reporting', 'linux-subscriptions'],
     });
   });
 });

@@ -36,7 +36,8 @@ export function credentialsOf(account: DevAccount) {
   return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
 }
 
-type ProcessName = 'gateway' | 'licensing' | 'discovery' | 'grants' | 'reporting' | 'user-subscriptions';
+type ProcessName =
+  'gateway' | 'licensing' | 'discovery' | 'grants' | 'reporting' | 'user-subscriptions' | 'linux-subscriptions';
 type ServiceProcess = Exclude<ProcessName, 'gateway'>;
 const SCRIPTS: Record<ProcessName, string> = {
   gateway: join(ROOT, 'services/gateway/dist/main.js'),
@@ -45,6 +46,7 @@ const SCRIPTS: Record<ProcessName, string> = {
   grants: join(ROOT, 'services/grants/dist/main.js'),
   reporting: join(ROOT, 'services/reporting/dist/main.js'),
   'user-subscriptions': join(ROOT, 'services/user-subscriptions/dist/main.js'),
+  'linux-subscriptions': join(ROOT, 'services/linux-subscriptions/dist/main.js'),
 };
 
 export interface RunningSystem {
@@ -124,7 +126,7 @@ export async function startSystem(
     PORT: String(port),
     LM_REGION: region,
     LM_CREDENTIALS_FILE: CREDENTIALS_FILE,
-    LM_SERVICES: 'licensing,discovery,grants,reporting,user-subscriptions',
+    LM_SERVICES: 'licensing,discovery,grants,reporting,user-subscriptions,linux-subscriptions',
     // Its own subjects, so that no other system on the same NATS server answers its requests.
     LM_NATS_NAMESPACE: namespace,
     // Plain logs, which the tests read.
@@ -188,7 +190,14 @@ export async function startSystem(
     if (unmodeledErrors.size > 0) throw new Error(`errors outside the API model:\n${[...unmodeledErrors].join('\n')}`);
   };
 
-  for (const service of ['licensing', 'discovery', 'grants', 'reporting', 'user-subscriptions'] as const) {
+  for (const service of [
+    'licensing',
+    'discovery',
+    'grants',
+    'reporting',
+    'user-subscriptions',
+    'linux-subscriptions',
+  ] as const) {
     for (let replica = 0; replica < (options.replicas?.[service] ?? 1); replica++) launch(service, replica);
   }
   launch('gateway');

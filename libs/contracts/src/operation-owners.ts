@@ -31,6 +31,7 @@ export const BUILT_SERVICES: readonly ServiceName[] = [
   'grants',
   'reporting',
   'user-subscriptions',
+  'linux-subscriptions',
 ];
 
 /** The operations of the license-manager API, by the service that owns them (tags: see OWNER_BY_RESOURCE_TYPE). */

@@ -1,0 +1,7 @@
+import type { ViewMigrations } from '@lm/service-kit';
+
+/**
+ * The view migrations of every slice, in the one order the database knows them by: their ids are
+ * recorded as applied, so none is ever renamed or reordered.
+ */
+export const linuxSubscriptionsMigrations: ViewMigrations = {};
