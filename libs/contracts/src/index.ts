@@ -12,4 +12,5 @@ export * from './events/inventory-description';
 export * from './events/grants';
 export * from './events/licensing';
 export * from './events/user-subscriptions';
+export * from './events/linux-subscriptions';
 export * from './audit/audit-record';

@@ -2,6 +2,7 @@ import type { ServiceName } from '../operation-owners';
 import { DISCOVERY_EVENT_VERSIONS } from './discovery';
 import { GRANTS_EVENT_VERSIONS } from './grants';
 import { LICENSING_EVENT_VERSIONS } from './licensing';
+import { LINUX_SUBSCRIPTIONS_EVENT_VERSIONS } from './linux-subscriptions';
 import { REPORTING_EVENT_VERSIONS } from './reporting';
 import { USER_SUBSCRIPTIONS_EVENT_VERSIONS } from './user-subscriptions';
 
@@ -15,6 +16,7 @@ export const EVENT_CATALOGUE = {
   grants: GRANTS_EVENT_VERSIONS,
   reporting: REPORTING_EVENT_VERSIONS,
   'user-subscriptions': USER_SUBSCRIPTIONS_EVENT_VERSIONS,
+  'linux-subscriptions': LINUX_SUBSCRIPTIONS_EVENT_VERSIONS,
 } as const satisfies Partial<Record<ServiceName, Readonly<Record<string, number>>>>;
 
 export type PublishingService = keyof typeof EVENT_CATALOGUE;

@@ -1,0 +1,85 @@
+/**
+ * Events of the linux-subscriptions service (lm.events.linux-subscriptions.*), with the schema
+ * version of each type. Each slice adds its section; the data of the instance events is part of
+ * the contract (reporting counts running instances by subscription from them).
+ */
+export const LINUX_SUBSCRIPTIONS_EVENT_VERSIONS = {
+  // Instances: the inventory's instances that use a commercial Linux subscription, one stream each
+  LinuxInstanceSubscriptionClassified: 1,
+  LinuxInstanceSubscriptionChanged: 1,
+  LinuxInstanceDetailsUpdated: 1,
+  LinuxInstanceDualSubscriptionChanged: 1,
+  LinuxInstanceProviderRegistrationChanged: 1,
+  LinuxInstanceGone: 1,
+} as const;
+
+/** Which instance: an account's, in a Region (the inventory's identity of an EC2 instance). */
+export interface LinuxInstanceRef {
+  accountId: string;
+  region: string;
+  instanceId: string;
+  /** When it was decided, ISO 8601. */
+  at: string;
+}
+
+/** What ListLinuxSubscriptionInstances shows of an instance, but its dual subscription and provider. */
+export interface LinuxInstanceDescription {
+  /** The guide's subscription name, e.g. "Red Hat Enterprise Linux Server". */
+  subscriptionName: string;
+  /** EC2 subscription-included, Bring Your Own Subscription model (BYOS), or AWS Marketplace subscription. */
+  subscriptionType: string;
+  osVersion?: string;
+  /** As reported (`RunInstances` when it reported none). */
+  usageOperation: string;
+  /** The AMI's product code ids, sorted. */
+  productCodes: string[];
+  amiId?: string;
+  instanceType?: string;
+  /** The EC2 instance state, e.g. running, stopped. */
+  status: string;
+  /** When discovery last observed the instance changed (LastUpdatedTime), ISO 8601. */
+  lastUpdatedTime: string;
+}
+
+/** The instance's registration with a subscription provider (Red Hat Subscription Manager), as its last retrieval told it. */
+export interface ProviderRegistrationDescription {
+  subscriptionProviderArn: string;
+  /** When the provider was registered (SubscriptionProviderCreateTime). */
+  subscriptionProviderCreateTime: string;
+  /** The retrieval that last listed the instance (SubscriptionProviderUpdateTime). */
+  subscriptionProviderUpdateTime: string;
+}
+
+/** Why an instance has a dual subscription: registered with Red Hat while billed for RHEL, or RHEL 7 ELS (always). */
+export type DualSubscriptionReason = 'REGISTERED_WITH_PROVIDER' | 'RHEL_7_ELS';
+
+/**
+ * Why an instance is no longer discovered: terminated, inactive in the inventory (not reported for
+ * 30 days), reported with billing no commercial Linux subscription has, or its discovery turned off
+ * (the guide: disabling discovery removes the discovered data).
+ */
+export type LinuxInstanceGoneReason = 'TERMINATED' | 'INACTIVE' | 'NO_LINUX_SUBSCRIPTION' | 'DISCOVERY_DEACTIVATED';
+
+/** The data of the instance events (all at version 1), by type. */
+export interface LinuxInstanceEventData {
+  /** Discovered (again): the whole instance. */
+  LinuxInstanceSubscriptionClassified: LinuxInstanceRef &
+    LinuxInstanceDescription & {
+      dualSubscription: boolean;
+      dualSubscriptionReason?: DualSubscriptionReason;
+      providerRegistration?: ProviderRegistrationDescription;
+    };
+  /** Reported with billing that classifies it as another subscription: the whole description. */
+  LinuxInstanceSubscriptionChanged: LinuxInstanceRef & LinuxInstanceDescription & { previousSubscriptionName: string };
+  /** Its state, type, OS version or AMI changed, the subscription did not: the whole description. */
+  LinuxInstanceDetailsUpdated: LinuxInstanceRef & LinuxInstanceDescription;
+  LinuxInstanceDualSubscriptionChanged: LinuxInstanceRef & {
+    dualSubscription: boolean;
+    dualSubscriptionReason?: DualSubscriptionReason;
+  };
+  /** Registered with the provider, synced with it again (a later update time), or no longer registered (none). */
+  LinuxInstanceProviderRegistrationChanged: LinuxInstanceRef & {
+    providerRegistration?: ProviderRegistrationDescription;
+  };
+  LinuxInstanceGone: LinuxInstanceRef & { reason: LinuxInstanceGoneReason };
+}
