@@ -1,18 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, DATABASE, EVENT_STORE, REGION, type Clock, type Sweep } from '@lm/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, REGION, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { RegisteredDirectories } from '../../identity-providers/application/registered-directories';
 import { parseUserSubscriptionsArn, userSubscriptionsArn } from '../../shared/arns';
 import { RDS_SAL } from '../../shared/products';
-import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import { PendingSteps } from '../../shared/pending-steps';
 import type { SubscriptionOutcome } from '../domain/commands';
 import { productSubscriptionDecider } from '../domain/decide';
 import { productSubscriptionStream, productUserId, type ProductSubscription } from '../domain/product-subscription';
 import type { ProductSubscriptionViews } from './product-subscription.views';
-
-/** Subscriptions settled per sweep: the next sweep takes the rest. */
-const BATCH = 50;
 
 /**
  * What finishes a subscription after the request answered. SUBSCRIBING: the user's RDS SAL is
@@ -20,14 +17,10 @@ const BATCH = 50;
  * registered for RDS SAL (the guide: "License Manager automatically subscribes the users ... to
  * RDS SAL when they subscribe to a user-based subscription product"), then SUBSCRIBED; FAILED if
  * its identity provider is no longer registered. UNSUBSCRIBING: UNSUBSCRIBED. Each request
- * starts its own at once (`soon`); the sweep takes whatever a restart left. Outcomes are appended
- * at the version read, so replicas settling together record one.
+ * starts its own at once (`soon`); the sweep takes whatever a restart left (PendingSteps).
  */
 @Injectable()
-export class ProductSubscriptionSteps implements Sweep {
-  private readonly logger = new Logger('ProductSubscriptionSteps');
-  private readonly db: Kysely<ProductSubscriptionViews>;
-
+export class ProductSubscriptionSteps extends PendingSteps<ProductSubscription> {
   constructor(
     @Inject(DATABASE) db: Kysely<ProductSubscriptionViews>,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -35,38 +28,14 @@ export class ProductSubscriptionSteps implements Sweep {
     @Inject(REGION) private readonly region: string,
     private readonly directories: RegisteredDirectories,
   ) {
-    this.db = db.withSchema(USER_SUBSCRIPTIONS_SCHEMA);
+    super(db, {
+      table: 'product_subscriptions',
+      pending: ['SUBSCRIBING', 'UNSUBSCRIBING'],
+      oldestFirstBy: 'requested_at',
+    });
   }
 
-  soon(arn: string): void {
-    this.settleArn(arn).catch((error) =>
-      this.logger.warn(`settling ${arn} failed, the sweep retries: ${String(error)}`),
-    );
-  }
-
-  /** The number of subscriptions settled. */
-  async sweep(): Promise<number> {
-    const rows = await this.db
-      .selectFrom('product_subscriptions')
-      .select('state')
-      .where('status', 'in', ['SUBSCRIBING', 'UNSUBSCRIBING'])
-      .orderBy('requested_at')
-      .limit(BATCH)
-      .execute();
-    for (const { state } of rows) await this.settle(state);
-    return rows.length;
-  }
-
-  private async settleArn(arn: string): Promise<void> {
-    const row = await this.db
-      .selectFrom('product_subscriptions')
-      .select('state')
-      .where('arn', '=', arn)
-      .executeTakeFirst();
-    if (row) await this.settle(row.state);
-  }
-
-  private async settle(subscription: ProductSubscription): Promise<void> {
+  protected async settle(subscription: ProductSubscription): Promise<void> {
     const { arn } = subscription;
     const stream = productSubscriptionStream(parseUserSubscriptionsArn('product-user', arn)!.id);
     if (subscription.status === 'UNSUBSCRIBING') {

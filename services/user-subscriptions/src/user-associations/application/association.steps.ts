@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, DATABASE, EVENT_STORE, type Clock, type Sweep } from '@lm/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, type Clock } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { InstanceTerminations } from '../../instances/application/instance-terminations';
 import type { InstanceViews } from '../../instances/application/instance.views';
@@ -8,14 +8,12 @@ import { UserSubscriptionInstances } from '../../instances/application/user-subs
 import type { InventoryInstance } from '../../instances/domain/instance';
 import type { ProductSubscriptionViews } from '../../product-subscriptions/application/product-subscription.views';
 import { parseUserSubscriptionsArn } from '../../shared/arns';
+import { PendingSteps, SWEEP_BATCH } from '../../shared/pending-steps';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import { LIVE_STATUSES, userAssociationStream, type UserAssociation } from '../domain/association';
 import type { AssociationOutcome } from '../domain/commands';
 import { userAssociationDecider } from '../domain/decide';
 import type { UserAssociationViews } from './association.views';
-
-/** Associations settled per sweep: the next sweep takes the rest. */
-const BATCH = 50;
 
 type Views = UserAssociationViews & ProductSubscriptionViews & InstanceViews;
 
@@ -30,8 +28,7 @@ type Views = UserAssociationViews & ProductSubscriptionViews & InstanceViews;
  * are appended at the version read, so replicas settling together record one.
  */
 @Injectable()
-export class AssociationSteps implements Sweep, OnModuleInit {
-  private readonly logger = new Logger('AssociationSteps');
+export class AssociationSteps extends PendingSteps<UserAssociation> implements OnModuleInit {
   private readonly db: Kysely<Views>;
 
   constructor(
@@ -41,6 +38,7 @@ export class AssociationSteps implements Sweep, OnModuleInit {
     private readonly instances: UserSubscriptionInstances,
     private readonly terminations: InstanceTerminations,
   ) {
+    super(db, { table: 'user_associations', pending: ['ASSOCIATING'], oldestFirstBy: 'requested_at' });
     this.db = db.withSchema(USER_SUBSCRIPTIONS_SCHEMA);
   }
 
@@ -48,22 +46,9 @@ export class AssociationSteps implements Sweep, OnModuleInit {
     this.terminations.add((instance) => this.endWith(instance));
   }
 
-  soon(arn: string): void {
-    this.settleArn(arn).catch((error) =>
-      this.logger.warn(`settling ${arn} failed, the sweep retries: ${String(error)}`),
-    );
-  }
-
   /** The number of associations settled or ended. */
-  async sweep(): Promise<number> {
-    const associating = await this.db
-      .selectFrom('user_associations')
-      .select('state')
-      .where('status', '=', 'ASSOCIATING')
-      .orderBy('requested_at')
-      .limit(BATCH)
-      .execute();
-    for (const { state } of associating) await this.settle(state);
+  override async sweep(): Promise<number> {
+    const settled = await this.settlePending();
     const orphaned = await this.db
       .selectFrom('user_associations as a')
       .innerJoin('instances as i', (join) =>
@@ -75,10 +60,10 @@ export class AssociationSteps implements Sweep, OnModuleInit {
       .select('a.arn')
       .where('i.status', '=', 'TERMINATED')
       .where('a.status', 'in', LIVE_STATUSES)
-      .limit(BATCH)
+      .limit(SWEEP_BATCH)
       .execute();
     for (const { arn } of orphaned) await this.end(arn);
-    return associating.length + orphaned.length;
+    return settled + orphaned.length;
   }
 
   /** Disassociates every live association of a terminated instance. */
@@ -103,12 +88,7 @@ export class AssociationSteps implements Sweep, OnModuleInit {
     });
   }
 
-  private async settleArn(arn: string): Promise<void> {
-    const row = await this.db.selectFrom('user_associations').select('state').where('arn', '=', arn).executeTakeFirst();
-    if (row) await this.settle(row.state);
-  }
-
-  private async settle(association: UserAssociation): Promise<void> {
+  protected async settle(association: UserAssociation): Promise<void> {
     if (association.status !== 'ASSOCIATING') return;
     const outcome = await this.outcomeOf(association);
     await handleCommand(this.store, streamOf(association.arn), userAssociationDecider, {
