@@ -3,6 +3,7 @@ import { defineService, masterKeySettings } from '@lm/service-kit';
 import { identityProvidersProjection } from './identity-providers/application/identity-provider.projection';
 import { IdentityProviderSteps } from './identity-providers/application/identity-provider.steps';
 import { IdentityProvidersModule, identityProvidersSettings } from './identity-providers/identity-providers.module';
+import { instancesProjection } from './instances/application/instance.projection';
 import { InventoryInstancesConsumer } from './instances/application/inventory-instances.consumer';
 import { InstancesModule, instancesSettings } from './instances/instances.module';
 import { licenseServerEndpointsProjection } from './license-server-endpoints/application/license-server-endpoint.projection';
@@ -51,6 +52,7 @@ export const UserSubscriptionsService = defineService({
     secretsProjection,
     identityProvidersProjection,
     productSubscriptionsProjection,
+    instancesProjection,
     userAssociationsProjection,
     licenseServerEndpointsProjection,
   ],
@@ -60,7 +62,7 @@ export const UserSubscriptionsService = defineService({
       durableName: 'user-subscriptions-instances',
       subject: eventSubject('discovery', '>'),
       handler: InventoryInstancesConsumer,
-      // One event per transaction: a termination disassociates users outside it, reading committed instances.
+      // One event at a time: each is decided on the instance's stream, and a termination disassociates users, outside the delivery's transaction.
       batchSize: 1,
     },
   ],

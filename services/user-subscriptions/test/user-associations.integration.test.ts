@@ -22,7 +22,7 @@ const identityProvider = { ActiveDirectoryIdentityProvider: { DirectoryId: DIREC
 /** A discovery event of an EC2 instance of the account, as JetStream delivers it. */
 function discoveryEvent(
   instanceId: string,
-  type: 'ResourceObserved' | 'ResourceInactivated',
+  type: 'ResourceObserved' | 'ResourceObservationRefreshed' | 'ResourceInactivated',
   data: Record<string, unknown>,
 ): DomainEventMessage {
   return {
@@ -75,7 +75,7 @@ describe('instances and user associations on PostgreSQL', () => {
     const table = productCodeTableOf({ officeonly: ['OFFICE_PROFESSIONAL_PLUS'] });
     instances = new UserSubscriptionInstances(storage.db, table);
     const terminations = new InstanceTerminations();
-    consumer = new InventoryInstancesConsumer(terminations);
+    consumer = new InventoryInstancesConsumer(storage.store, terminations);
     steps = new AssociationSteps(storage.db, storage.store, clock, instances, terminations);
     steps.onModuleInit();
     commands = new AssociationCommands(storage.store, storage.db, clock, region, instances, steps);
@@ -151,8 +151,20 @@ describe('instances and user associations on PostgreSQL', () => {
         directoryId: DIRECTORY_ID,
         products: ['VISUAL_STUDIO_ENTERPRISE'],
         identityProviderArns: [expect.stringContaining('identity-provider/vs')],
+        lastStatusCheck: '2026-06-01T09:06:00.000Z',
       },
     ]);
+    // Each change is an event of the instance's own; the late observation decided nothing.
+    const instanceEvents = await sql<{ type: string }>`
+      select type from user_subscriptions.events where stream_name like 'instance-%.i-01' order by global_position`.execute(
+      storage.db,
+    );
+    expect(instanceEvents.rows.map((row) => row.type)).toEqual(['InstanceTracked', 'InstanceBecameActive']);
+    // Seen again unchanged: the last status check moves, the instance records nothing.
+    await consume(discoveryEvent('i-01', 'ResourceObservationRefreshed', { observedAt: '2026-06-02T09:06:00.000Z' }));
+    const [refreshed] = await instances.of(accountId, region, { instanceId: 'i-01' });
+    expect(refreshed.lastStatusCheck).toBe('2026-06-02T09:06:00.000Z');
+    expect(refreshed.instance.observedAt).toBe('2026-06-01T09:06:00.000Z');
     // One a page: the hidden instance does not end the paging.
     expect((await instances.of(accountId, region, { limit: 1 })).map((i) => i.instance.instanceId)).toEqual(['i-01']);
   });

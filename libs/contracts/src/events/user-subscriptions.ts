@@ -29,6 +29,12 @@ export const USER_SUBSCRIPTIONS_EVENT_VERSIONS = {
   ProductUnsubscribed: 1,
   ProductUserTagged: 1,
   ProductUserUntagged: 1,
+  // Instances (followed from discovery's events): ACTIVE <-> UNHEALTHY, -> TERMINATED
+  InstanceTracked: 1,
+  InstanceAttributesChanged: 1,
+  InstanceBecameActive: 1,
+  InstanceBecameUnhealthy: 1,
+  InstanceTerminated: 1,
   // User associations: ASSOCIATING -> ASSOCIATED | FAILED, -> DISASSOCIATED
   UserAssociationRequested: 1,
   UserAssociated: 1,

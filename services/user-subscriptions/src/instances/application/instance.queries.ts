@@ -48,7 +48,7 @@ function toInstanceSummary(row: UserSubscriptionInstance): UserSubscriptions.Ins
     InstanceId: instance.instanceId,
     Status: instance.status,
     Products: row.products,
-    LastStatusCheckDate: instance.observedAt,
+    LastStatusCheckDate: row.lastStatusCheck,
     StatusMessage: instance.statusMessage,
     OwnerAccountId: instance.accountId,
     IdentityProvider: { ActiveDirectoryIdentityProvider: { DirectoryId: row.directoryId } },

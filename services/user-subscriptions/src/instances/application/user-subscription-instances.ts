@@ -17,6 +17,8 @@ export interface UserSubscriptionInstance {
   products: Product[];
   /** The registrations (one per product) it provides them through. */
   identityProviderArns: string[];
+  /** When discovery last saw it, changed or not (LastStatusCheckDate), ISO 8601. */
+  lastStatusCheck: string;
 }
 
 export interface InstanceCriteria {
@@ -71,16 +73,23 @@ export class UserSubscriptionInstances {
           .on('p.status', '=', 'REGISTERED')
           .on(sql<boolean>`p.subnets @> jsonb_build_array(i.subnet_id)`),
       )
+      .leftJoin('instance_status_checks as c', (join) =>
+        join
+          .onRef('c.account_id', '=', 'i.account_id')
+          .onRef('c.region', '=', 'i.region')
+          .onRef('c.instance_id', '=', 'i.instance_id'),
+      )
       .select([
         'i.instance_id',
         'p.directory_id',
         'i.state',
         sql<Product[]>`jsonb_agg(p.product order by p.product)`.as('products'),
         sql<string[]>`jsonb_agg(p.arn order by p.product)`.as('arns'),
+        sql<Date>`greatest(i.observed_at, c.checked_at)`.as('checked_at'),
       ])
       .where('i.account_id', '=', accountId)
       .where('i.region', '=', region)
-      .groupBy(['i.instance_id', 'p.directory_id', 'i.state']);
+      .groupBy(['i.instance_id', 'p.directory_id', 'i.state', 'i.observed_at', 'c.checked_at']);
     if (criteria.instanceId !== undefined) query = query.where('i.instance_id', '=', criteria.instanceId);
     if (criteria.directoryId !== undefined) query = query.where('p.directory_id', '=', criteria.directoryId);
     if (criteria.status !== undefined) query = query.where('i.status', '=', criteria.status);
@@ -103,11 +112,20 @@ export class UserSubscriptionInstances {
     state: InventoryInstance;
     products: Product[];
     arns: string[];
+    checked_at: Date;
   }): UserSubscriptionInstance[] {
     const products = providedProducts(row.products, row.state.productCodes, this.productCodes);
     if (products.length === 0) return [];
     const arns = row.arns.filter((_, index) => products.includes(row.products[index]));
-    return [{ instance: row.state, directoryId: row.directory_id, products, identityProviderArns: arns }];
+    return [
+      {
+        instance: row.state,
+        directoryId: row.directory_id,
+        products,
+        identityProviderArns: arns,
+        lastStatusCheck: new Date(row.checked_at).toISOString(),
+      },
+    ];
   }
 
   /** The instance as a user-subscription instance of the directory, if it is one. */
