@@ -163,8 +163,16 @@ export function classify(billing: BillingInformation): Classification | undefine
       row.marketplaceProductCode === marketplace &&
       (row.platform === undefined || row.platform.test(billing.platform ?? '')),
   );
-  if (!found) return undefined;
-  const osVersion = billing.platformVersion ?? undefined;
+  return found && classificationOf(found, billing.platformVersion ?? undefined);
+}
+
+/** The classification of an instance already classified as `subscriptionName` (undefined for a name of no row). */
+export function classifiedAs(subscriptionName: string, osVersion: string | undefined): Classification | undefined {
+  const found = CLASSIFICATION_RULES.find((row) => row.subscriptionName === subscriptionName);
+  return found && classificationOf(found, osVersion);
+}
+
+function classificationOf(found: ClassificationRule, osVersion: string | undefined): Classification {
   return {
     subscriptionName: found.subscriptionName,
     subscriptionType: found.subscriptionType,
