@@ -1,6 +1,7 @@
 import { defineService } from '@lm/service-kit';
 import { linuxSubscriptionsMigrations } from './linux-subscriptions.migrations';
 import { LINUX_SUBSCRIPTIONS_SCHEMA } from './shared/schema';
+import { ResourceTagsModule } from './shared/tags/resource-tags.module';
 
 /**
  * The linux-subscriptions service: the commercial Linux subscriptions (the
@@ -15,4 +16,5 @@ export const LinuxSubscriptionsService = defineService({
   name: 'linux-subscriptions',
   schema: LINUX_SUBSCRIPTIONS_SCHEMA,
   migrations: linuxSubscriptionsMigrations,
+  imports: [ResourceTagsModule],
 });
