@@ -4,6 +4,7 @@ export * from './config/common-config';
 export * from './config/settings';
 export { productionVariablesOf, type ServiceConfig } from './config/service-config';
 export * from './define-service';
+export * from './extensions-endpoint';
 export * from './filters';
 export * from './handled-operations';
 export * from './health.controller';
