@@ -2,6 +2,12 @@ import { defineService } from '@lm/service-kit';
 import { linuxSubscriptionsMigrations } from './linux-subscriptions.migrations';
 import { LINUX_SUBSCRIPTIONS_SCHEMA } from './shared/schema';
 import { ResourceTagsModule } from './shared/tags/resource-tags.module';
+import { ProviderRetrievalSteps } from './subscription-providers/application/provider-retrieval.steps';
+import { subscriptionProvidersProjection } from './subscription-providers/application/subscription-provider.projection';
+import {
+  SubscriptionProvidersModule,
+  subscriptionProvidersSettings,
+} from './subscription-providers/subscription-providers.module';
 
 /**
  * The linux-subscriptions service: the commercial Linux subscriptions (the
@@ -16,5 +22,8 @@ export const LinuxSubscriptionsService = defineService({
   name: 'linux-subscriptions',
   schema: LINUX_SUBSCRIPTIONS_SCHEMA,
   migrations: linuxSubscriptionsMigrations,
-  imports: [ResourceTagsModule],
+  config: { ...subscriptionProvidersSettings },
+  projections: [subscriptionProvidersProjection],
+  schedules: [{ task: ProviderRetrievalSteps, intervalMs: (config) => config.providerRetrievalMs }],
+  imports: [ResourceTagsModule, SubscriptionProvidersModule],
 });

@@ -11,6 +11,13 @@ export const LINUX_SUBSCRIPTIONS_EVENT_VERSIONS = {
   LinuxInstanceDualSubscriptionChanged: 1,
   LinuxInstanceProviderRegistrationChanged: 1,
   LinuxInstanceGone: 1,
+  // Subscription providers (Red Hat Subscription Manager): PENDING -> ACTIVE | INVALID, -> deregistered
+  SubscriptionProviderRegistered: 1,
+  SubscriptionProviderDataRetrieved: 1,
+  SubscriptionProviderInvalidated: 1,
+  SubscriptionProviderDeregistered: 1,
+  SubscriptionProviderTagged: 1,
+  SubscriptionProviderUntagged: 1,
 } as const;
 
 /** Which instance: an account's, in a Region (the inventory's identity of an EC2 instance). */
@@ -82,4 +89,47 @@ export interface LinuxInstanceEventData {
     providerRegistration?: ProviderRegistrationDescription;
   };
   LinuxInstanceGone: LinuxInstanceRef & { reason: LinuxInstanceGoneReason };
+}
+
+/** What every event of a subscription provider carries. */
+export interface SubscriptionProviderRef {
+  /** The SubscriptionProviderArn. */
+  arn: string;
+  accountId: string;
+  /** RedHat. */
+  source: string;
+  /** When it was decided, ISO 8601. */
+  at: string;
+}
+
+/**
+ * The data of the subscription provider events (all at version 1), by type. The offline token in
+ * the provider's secret never appears in them: only the secret's ARN.
+ */
+export interface SubscriptionProviderEventData {
+  /** RegisterSubscriptionProvider: PENDING until the first retrieval. */
+  SubscriptionProviderRegistered: SubscriptionProviderRef & {
+    region: string;
+    secretArn: string;
+    tags: Record<string, string>;
+  };
+  /**
+   * A retrieval read the Red Hat account (ACTIVE, LastSuccessfulDataRetrievalTime = retrievedAt):
+   * its subscriptions and registered systems, and the EC2 instances those systems run on (their
+   * `aws_instance_id` fact), sorted.
+   */
+  SubscriptionProviderDataRetrieved: SubscriptionProviderRef & {
+    retrievedAt: string;
+    subscriptionCount: number;
+    systemCount: number;
+    registeredInstanceIds: string[];
+  };
+  /** A retrieval could not read the account (INVALID): `statusMessage` says why (SubscriptionProviderStatusMessage). */
+  SubscriptionProviderInvalidated: SubscriptionProviderRef & { statusMessage: string };
+  /** DeregisterSubscriptionProvider: its instances are no longer registered with it. */
+  SubscriptionProviderDeregistered: SubscriptionProviderRef;
+  /** TagResource: `tags` added or changed. */
+  SubscriptionProviderTagged: SubscriptionProviderRef & { tags: Record<string, string> };
+  /** UntagResource: `tagKeys` removed (only keys it had). */
+  SubscriptionProviderUntagged: SubscriptionProviderRef & { tagKeys: string[] };
 }
