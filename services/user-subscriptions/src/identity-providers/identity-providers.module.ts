@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { CONFIG, milliseconds } from '@lm/service-kit';
 import { SecretValues } from '../secrets/application/secret-values';
 import { SecretsModule } from '../secrets/secrets.module';
+import { resourceTagsOf } from '../shared/tags/resource-tags';
 import { ResourceTagsModule } from '../shared/tags/resource-tags.module';
 import { DeregistrationBlockers } from './application/deregistration-blockers';
 import { DIRECTORY } from './application/directory';
 import { IdentityProviderCommands } from './application/identity-provider.commands';
 import { IdentityProviderQueries } from './application/identity-provider.queries';
 import { IdentityProviderSteps } from './application/identity-provider.steps';
-import { IdentityProviderTags } from './application/identity-provider.tags';
 import { RegisteredDirectories } from './application/registered-directories';
 import { SECRET_VALUE_READER } from './application/secret-values';
 import { IdentityProvidersController } from './infra/identity-providers.controller';
@@ -37,7 +37,7 @@ export const identityProvidersSettings = {
     IdentityProviderCommands,
     IdentityProviderQueries,
     IdentityProviderSteps,
-    IdentityProviderTags,
+    resourceTagsOf('identity-provider', IdentityProviderCommands),
     RegisteredDirectories,
     DeregistrationBlockers,
     { provide: SECRET_VALUE_READER, useExisting: SecretValues },

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { IdentityProvidersModule } from '../identity-providers/identity-providers.module';
 import { SecretsModule } from '../secrets/secrets.module';
+import { resourceTagsOf } from '../shared/tags/resource-tags';
 import { ResourceTagsModule } from '../shared/tags/resource-tags.module';
 import { LicenseServerEndpointBlocker } from './application/license-server-endpoint.blocker';
 import { LicenseServerEndpointCommands } from './application/license-server-endpoint.commands';
 import { LicenseServerEndpointQueries } from './application/license-server-endpoint.queries';
 import { LicenseServerEndpoints } from './application/license-server-endpoints';
-import { LicenseServerEndpointTags } from './application/license-server-endpoint.tags';
 import { LicenseServerEndpointsController } from './infra/license-server-endpoints.controller';
 import { LicenseServerReportEndpoint } from './infra/license-server-report.endpoint';
 
@@ -25,7 +25,7 @@ import { LicenseServerReportEndpoint } from './infra/license-server-report.endpo
     LicenseServerEndpoints,
     LicenseServerEndpointBlocker,
     LicenseServerReportEndpoint,
-    LicenseServerEndpointTags,
+    resourceTagsOf('license-server-endpoint', LicenseServerEndpointCommands),
   ],
   exports: [LicenseServerEndpoints],
 })

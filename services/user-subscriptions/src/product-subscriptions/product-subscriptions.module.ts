@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { milliseconds } from '@lm/service-kit';
 import { IdentityProvidersModule } from '../identity-providers/identity-providers.module';
+import { resourceTagsOf } from '../shared/tags/resource-tags';
 import { ResourceTagsModule } from '../shared/tags/resource-tags.module';
 import { ProductSubscriptionCommands } from './application/product-subscription.commands';
 import { ProductSubscriptionQueries } from './application/product-subscription.queries';
 import { ProductSubscriptionSteps } from './application/product-subscription.steps';
-import { ProductUserTags } from './application/product-user.tags';
 import { SubscribedUsersBlocker } from './application/subscribed-users.blocker';
 import { UnsubscribeBlockers } from './application/unsubscribe-blockers';
 import { ProductSubscriptionsController } from './infra/product-subscriptions.controller';
@@ -30,7 +30,7 @@ export const productSubscriptionsSettings = {
     ProductSubscriptionSteps,
     UnsubscribeBlockers,
     SubscribedUsersBlocker,
-    ProductUserTags,
+    resourceTagsOf('product-user', ProductSubscriptionCommands),
   ],
   exports: [UnsubscribeBlockers],
 })

@@ -3,12 +3,12 @@ import { milliseconds } from '@lm/service-kit';
 import { IdentityProvidersModule } from '../identity-providers/identity-providers.module';
 import { InstancesModule } from '../instances/instances.module';
 import { ProductSubscriptionsModule } from '../product-subscriptions/product-subscriptions.module';
+import { resourceTagsOf } from '../shared/tags/resource-tags';
 import { ResourceTagsModule } from '../shared/tags/resource-tags.module';
 import { AssociatedUsersBlockers } from './application/associated-users.blockers';
 import { AssociationCommands } from './application/association.commands';
 import { AssociationQueries } from './application/association.queries';
 import { AssociationSteps } from './application/association.steps';
-import { InstanceUserTags } from './application/instance-user.tags';
 import { UserAssociationsController } from './infra/user-associations.controller';
 
 /** The user associations slice's settings, read with the service's when it starts. */
@@ -25,6 +25,12 @@ export const userAssociationsSettings = {
 @Module({
   imports: [IdentityProvidersModule, ProductSubscriptionsModule, InstancesModule, ResourceTagsModule],
   controllers: [UserAssociationsController],
-  providers: [AssociationCommands, AssociationQueries, AssociationSteps, AssociatedUsersBlockers, InstanceUserTags],
+  providers: [
+    AssociationCommands,
+    AssociationQueries,
+    AssociationSteps,
+    AssociatedUsersBlockers,
+    resourceTagsOf('instance-user', AssociationCommands),
+  ],
 })
 export class UserAssociationsModule {}

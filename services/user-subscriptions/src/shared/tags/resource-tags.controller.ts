@@ -27,6 +27,6 @@ export class ResourceTagsController {
 
   @MessagePattern(subject('ListTagsForResource'))
   async list(@Payload() { caller, input }: UserSubscriptionsRequest<'ListTagsForResource'>) {
-    return { Tags: await this.resourceTags.ownerOf(input.ResourceArn).tags(caller, input.ResourceArn) };
+    return { Tags: await this.resourceTags.ownerOf(input.ResourceArn).tagsOf(caller, input.ResourceArn) };
   }
 }

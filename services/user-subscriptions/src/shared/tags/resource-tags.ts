@@ -1,22 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Provider, type Type } from '@nestjs/common';
 import type { UserSubscriptions } from '@lm/api-model';
 import { TAG_LIMITS, validation, type Caller } from '@lm/contracts';
 import { userSubscriptionsResourceOf, type UserSubscriptionsResource } from '../arns';
 
 /**
- * How a slice tags the resources of its ARN type, each in its own aggregate: the caller's own
- * resource only (another account's, or an unknown one: ResourceNotFoundException).
+ * How a slice's commands tag the resources of its ARN type, each in its own aggregate: the
+ * caller's own resource only (another account's, or an unknown one: ResourceNotFoundException).
  */
 export interface TaggedResources {
   tag(caller: Caller, arn: string, tags: Record<string, string>): Promise<void>;
   untag(caller: Caller, arn: string, tagKeys: string[]): Promise<void>;
-  tags(caller: Caller, arn: string): Promise<Record<string, string>>;
+  tagsOf(caller: Caller, arn: string): Promise<Record<string, string>>;
 }
 
 /**
  * The tag operations of license-manager-user-subscriptions (TagResource, UntagResource,
  * ListTagsForResource on `/tags/{ResourceArn}`), handed to the slice that owns the ARN's resource
- * type. A slice adds its own in onModuleInit: `resourceTags.add('license-server-endpoint', this)`
+ * type. A slice adds its commands with a provider of its module:
+ * `resourceTagsOf('license-server-endpoint', LicenseServerEndpointCommands)`
  * (docs/user-subscriptions.md#tags); a type no slice added yet is refused with a ValidationException
  * that says so.
  */
@@ -36,6 +37,19 @@ export class ResourceTags {
     return owner;
   }
 }
+
+/**
+ * The provider that makes a slice's resources of type `resource` take tags, served by the slice's
+ * commands: it adds them to ResourceTags when the module starts.
+ */
+export const resourceTagsOf = (resource: UserSubscriptionsResource, commands: Type<TaggedResources>): Provider => ({
+  provide: `${resource} tags`,
+  inject: [ResourceTags, commands],
+  useFactory: (resourceTags: ResourceTags, owner: TaggedResources) => {
+    resourceTags.add(resource, owner);
+    return resource;
+  },
+});
 
 /** TagResource's Tags within AWS's limits (1 to 128 characters a key, 256 a value, 50 at most). */
 export function checkedTags(tags: UserSubscriptions.TagResourceRequest['Tags'] | undefined): Record<string, string> {
