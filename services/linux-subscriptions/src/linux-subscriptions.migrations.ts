@@ -1,4 +1,6 @@
 import type { ViewMigrations } from '@lm/service-kit';
+import { instancesViews } from './instances/infra/migrations/instances';
+import { discoverySettingsViews } from './settings/infra/migrations/001-discovery-settings';
 import { subscriptionProvidersViews } from './subscription-providers/infra/migrations/subscription-providers';
 
 /**
@@ -6,5 +8,7 @@ import { subscriptionProvidersViews } from './subscription-providers/infra/migra
  * recorded as applied, so none is ever renamed or reordered.
  */
 export const linuxSubscriptionsMigrations: ViewMigrations = {
+  '001-discovery-settings': discoverySettingsViews,
   '003-subscription-providers': subscriptionProvidersViews,
+  '004-instances': instancesViews,
 };

@@ -4,6 +4,11 @@
  * the contract (reporting counts running instances by subscription from them).
  */
 export const LINUX_SUBSCRIPTIONS_EVENT_VERSIONS = {
+  // Discovery settings (one stream per account): each source Region's onboarding or offboarding
+  // Pending -> Successful | Failed, the guide's status messages
+  DiscoverySettingsUpdated: 1,
+  DiscoveryStepsSucceeded: 1,
+  DiscoveryStepsFailed: 1,
   // Instances: the inventory's instances that use a commercial Linux subscription, one stream each
   LinuxInstanceSubscriptionClassified: 1,
   LinuxInstanceSubscriptionChanged: 1,
@@ -19,6 +24,44 @@ export const LINUX_SUBSCRIPTIONS_EVENT_VERSIONS = {
   SubscriptionProviderTagged: 1,
   SubscriptionProviderUntagged: 1,
 } as const;
+
+/** Whose discovery a step onboards or offboards: the account alone, or its whole organization. */
+export type DiscoveryScope = 'Account' | 'Org';
+
+/**
+ * One of a source Region's status reasons (the guide's "<Scope>-<Direction>: <state>"): Pending,
+ * then Successful, or Failed with `failureReason` ("Account isn't the management account", ...).
+ */
+export interface DiscoveryStep {
+  scope: DiscoveryScope;
+  direction: 'Onboard' | 'Offboard';
+  state: 'Pending' | 'Successful' | 'Failed';
+  failureReason?: string;
+}
+
+/** The data of the discovery settings events (all at version 1), by type. */
+export interface DiscoverySettingsEventData {
+  /**
+   * UpdateServiceSettings: the settings as given, the organization's accounts when discovery covers
+   * the organization, and each Region's status reasons from now on (at most two a Region; the
+   * Regions it no longer names are gone). `revision` counts the updates of the account's settings.
+   */
+  DiscoverySettingsUpdated: {
+    accountId: string;
+    homeRegion: string;
+    revision: number;
+    discovery: 'Enabled' | 'Disabled';
+    sourceRegions: string[];
+    organizationIntegration: 'Enabled' | 'Disabled';
+    organizationAccountIds?: string[];
+    regions: Record<string, DiscoveryStep[]>;
+    at: string;
+  };
+  /** The pending steps of that revision in these Regions are done. */
+  DiscoveryStepsSucceeded: { accountId: string; revision: number; regions: string[]; at: string };
+  /** The pending steps of that revision in these Regions failed: `failureReason` says why. */
+  DiscoveryStepsFailed: { accountId: string; revision: number; regions: string[]; failureReason: string; at: string };
+}
 
 /** Which instance: an account's, in a Region (the inventory's identity of an EC2 instance). */
 export interface LinuxInstanceRef {

@@ -1,0 +1,168 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { DiscoveryScope, DiscoveryStep } from '@lm/contracts';
+import { validation } from '@lm/contracts';
+import type { Decider } from '@lm/event-store';
+import type { DiscoverySettingsCommand } from './commands';
+import {
+  evolveDiscoverySettings,
+  initialDiscoverySettingsState,
+  pendingRegions,
+  type DiscoverySettings,
+  type DiscoverySettingsState,
+} from './discovery-settings';
+import type { DiscoverySettingsEvent } from './events';
+
+type Update = Extract<DiscoverySettingsCommand, { type: 'UpdateServiceSettings' }>;
+
+const pending = (scope: DiscoveryScope, direction: DiscoveryStep['direction']): DiscoveryStep => ({
+  scope,
+  direction,
+  state: 'Pending',
+});
+
+/** What discovery covers: its Regions, scope and accounts; nothing while disabled. */
+interface Coverage {
+  regions: string[];
+  scope: DiscoveryScope;
+  organizationAccountIds?: string[];
+}
+
+function coverageBefore(settings: DiscoverySettings | undefined): Coverage {
+  if (settings?.discovery !== 'Enabled') return { regions: [], scope: 'Account' };
+  const { sourceRegions: regions, organizationAccountIds } = settings;
+  return { regions, scope: organizationAccountIds ? 'Org' : 'Account', organizationAccountIds };
+}
+
+/** The guide's reason the organization cannot be onboarded, when the update asks for it and is refused. */
+function organizationRefusal(update: Update): string | undefined {
+  if (update.organizationIntegration !== 'Enabled' || !update.organization || update.organization.granted)
+    return undefined;
+  return update.organization.reason;
+}
+
+function coverageAfter(update: Update): Coverage {
+  if (update.discovery === 'Disabled') return { regions: [], scope: 'Account' };
+  const organization = update.organizationIntegration === 'Enabled' ? update.organization : undefined;
+  return organization?.granted
+    ? { regions: update.sourceRegions, scope: 'Org', organizationAccountIds: organization.accountIds }
+    : { regions: update.sourceRegions, scope: 'Account' };
+}
+
+/**
+ * Each Region's status reasons after an update. A Region discovery leaves is offboarded; one it
+ * enters is onboarded in the new scope; one it keeps with the same scope and accounts keeps its
+ * reason (a failed one is tried again); a change of scope or of the organization's accounts
+ * onboards anew (and going back to the account alone offboards the organization). A refused
+ * organization adds its failure to every Region while the account alone is discovered: at most
+ * two reasons a Region, as the guide says. Disabled from the start, the reasons stay as they were.
+ */
+function regionSteps(previous: DiscoverySettings | undefined, update: Update): Record<string, DiscoveryStep[]> {
+  const before = coverageBefore(previous);
+  const after = coverageAfter(update);
+  if (update.discovery === 'Disabled' && before.regions.length === 0) return previous?.regions ?? {};
+  const refusal = organizationRefusal(update);
+  const sameCoverage =
+    before.scope === after.scope && isDeepStrictEqual(before.organizationAccountIds, after.organizationAccountIds);
+  const regions: Record<string, DiscoveryStep[]> = {};
+  for (const region of new Set([...before.regions, ...after.regions])) {
+    if (!after.regions.includes(region)) {
+      regions[region] = [pending(before.scope, 'Offboard')];
+      continue;
+    }
+    const wasCovered = before.regions.includes(region);
+    const kept =
+      wasCovered && sameCoverage ? previous!.regions[region]?.find((s) => s.scope === after.scope) : undefined;
+    const steps =
+      kept && kept.state !== 'Failed'
+        ? [kept]
+        : wasCovered && before.scope === 'Org' && after.scope === 'Account'
+          ? [pending('Account', 'Onboard'), pending('Org', 'Offboard')]
+          : [pending(after.scope, 'Onboard')];
+    if (refusal) steps.push({ scope: 'Org', direction: 'Onboard', state: 'Failed', failureReason: refusal });
+    regions[region] = steps;
+  }
+  return regions;
+}
+
+/** AllowUpdate guards settings already enabled; disabling waits for what blocks it (a Red Hat provider). */
+function checkUpdate(previous: DiscoverySettings | undefined, update: Update): void {
+  if (previous?.discovery !== 'Enabled') return;
+  if (update.discovery === 'Disabled') {
+    if (update.deactivationBlockers.length > 0)
+      throw validation(`Linux subscriptions discovery cannot be disabled: ${update.deactivationBlockers.join(' ')}`);
+    return;
+  }
+  const changed =
+    update.organizationIntegration !== previous.organizationIntegration ||
+    !isDeepStrictEqual([...update.sourceRegions].sort(), [...previous.sourceRegions].sort());
+  if (changed && !update.allowUpdate)
+    throw validation(
+      'Linux subscriptions discovery is already enabled with other settings: set AllowUpdate to true to change them.',
+    );
+}
+
+function updateSettings(previous: DiscoverySettings | undefined, update: Update): DiscoverySettingsEvent[] {
+  checkUpdate(previous, update);
+  const { accountId, homeRegion, discovery, sourceRegions, organizationIntegration, now } = update;
+  const { organizationAccountIds } = coverageAfter(update);
+  const regions = regionSteps(previous, update);
+  const unchanged =
+    previous !== undefined &&
+    isDeepStrictEqual(
+      [previous.discovery, previous.sourceRegions, previous.organizationIntegration, previous.organizationAccountIds],
+      [discovery, sourceRegions, organizationIntegration, organizationAccountIds],
+    ) &&
+    isDeepStrictEqual(previous.regions, regions);
+  if (unchanged) return [];
+  return [
+    {
+      type: 'DiscoverySettingsUpdated',
+      data: {
+        accountId,
+        homeRegion,
+        revision: (previous?.revision ?? 0) + 1,
+        discovery,
+        sourceRegions,
+        organizationIntegration,
+        ...(organizationAccountIds ? { organizationAccountIds } : {}),
+        regions,
+        at: now.toISOString(),
+      },
+    },
+  ];
+}
+
+export function decideDiscoverySettings(
+  command: DiscoverySettingsCommand,
+  state: DiscoverySettingsState,
+): DiscoverySettingsEvent[] {
+  switch (command.type) {
+    case 'UpdateServiceSettings':
+      return updateSettings(state.settings, command);
+    case 'CompleteDiscoverySteps': {
+      const settings = state.settings;
+      // Updated again meanwhile: the newer revision has steps of its own.
+      if (!settings || settings.revision !== command.revision) return [];
+      const regions = pendingRegions(settings);
+      if (regions.length === 0) return [];
+      const { accountId, revision, failureReason } = command;
+      const at = command.now.toISOString();
+      return failureReason === undefined
+        ? [{ type: 'DiscoveryStepsSucceeded', data: { accountId, revision, regions, at } }]
+        : [{ type: 'DiscoveryStepsFailed', data: { accountId, revision, regions, failureReason, at } }];
+    }
+  }
+}
+
+export const discoverySettingsDecider: Decider<
+  DiscoverySettingsCommand,
+  DiscoverySettingsEvent,
+  DiscoverySettingsState
+> = {
+  initialState: initialDiscoverySettingsState,
+  evolve: evolveDiscoverySettings,
+  decide: decideDiscoverySettings,
+};
+
+/** One stream per account: its settings are one aggregate. */
+export const discoverySettingsStream = (accountId: string) => `linux-discovery-settings-${accountId}`;
