@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UserSubscriptions } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { DATABASE, pageOf, REGION } from '@lm/service-kit';
+import { DATABASE, REGION } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { requestedDirectoryId } from '../../identity-providers/domain/directory';
-import { listFilters, pagingOf } from '../../shared/list-filters';
+import { listFilters } from '../../shared/list-filters';
+import { listedPage } from '../../shared/list-page';
 import { productOf } from '../../shared/products';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import { toProductUserSummary } from '../domain/product-subscription';
@@ -12,7 +13,6 @@ import type { ProductSubscriptionViews } from './product-subscription.views';
 
 /** ListProductSubscriptions' filters (the model's documentation): Status, Username, Domain. */
 const FILTERS = { Status: 'status', Username: 'username', Domain: 'domain' } as const;
-const PAGES = { defaultSize: 50, maxSize: 100, invalidTokenError: 'ValidationException' };
 
 /** The caller's subscriptions through one of its directories, read from the view its writes updated. */
 @Injectable()
@@ -33,7 +33,6 @@ export class ProductSubscriptionQueries {
     const directoryId = requestedDirectoryId(input.IdentityProvider);
     const product = input.Product !== undefined ? productOf(input.Product) : undefined;
     const filters = listFilters(input.Filters, FILTERS);
-    const page = pageOf<{ requestedAt: string; arn: string }>(caller.accountId, pagingOf(input), PAGES);
     let query = this.db
       .selectFrom('product_subscriptions')
       .select(['arn', 'requested_at', 'state'])
@@ -46,24 +45,7 @@ export class ProductSubscriptionQueries {
         column === 'status'
           ? query.where('status', '=', value as never)
           : query.where((eb) => eb(eb.fn('lower', [column]), '=', value.toLowerCase()));
-    if (page.after) {
-      const { requestedAt, arn } = page.after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('requested_at', '>', new Date(requestedAt)),
-          eb.and([eb('requested_at', '=', new Date(requestedAt)), eb('arn', '>', arn)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy('requested_at')
-      .orderBy('arn')
-      .limit(page.limit + 1)
-      .execute();
-    const { items, NextToken } = page.cut(rows, (row) => ({
-      requestedAt: row.requested_at.toISOString(),
-      arn: row.arn,
-    }));
-    return { ProductUserSummaries: items.map((row) => toProductUserSummary(row.state)), NextToken };
+    const { items, NextToken } = await listedPage(caller, input, query, 'requested_at');
+    return { ProductUserSummaries: items.map(toProductUserSummary), NextToken };
   }
 }

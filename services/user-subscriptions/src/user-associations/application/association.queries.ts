@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UserSubscriptions } from '@lm/api-model';
 import { validation, type Caller } from '@lm/contracts';
-import { DATABASE, pageOf, REGION } from '@lm/service-kit';
+import { DATABASE, REGION } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { requestedDirectoryId } from '../../identity-providers/domain/directory';
-import { listFilters, pagingOf } from '../../shared/list-filters';
+import { listFilters } from '../../shared/list-filters';
+import { listedPage } from '../../shared/list-page';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import { toInstanceUserSummary } from '../domain/association';
 import type { UserAssociationViews } from './association.views';
 
 /** ListUserAssociations' filters (the model's documentation): Status, Username, Domain. */
 const FILTERS = { Status: 'status', Username: 'username', Domain: 'domain' } as const;
-const PAGES = { defaultSize: 50, maxSize: 100, invalidTokenError: 'ValidationException' };
 
 /** The users associated (now or before) with one of the caller's instances through one of its directories. */
 @Injectable()
@@ -32,7 +32,6 @@ export class AssociationQueries {
     const directoryId = requestedDirectoryId(input.IdentityProvider);
     if (!input.InstanceId?.trim()) throw validation('InstanceId is required.');
     const filters = listFilters(input.Filters, FILTERS);
-    const page = pageOf<{ requestedAt: string; arn: string }>(caller.accountId, pagingOf(input), PAGES);
     let query = this.db
       .selectFrom('user_associations')
       .select(['arn', 'requested_at', 'state'])
@@ -45,24 +44,7 @@ export class AssociationQueries {
         column === 'status'
           ? query.where('status', '=', value as never)
           : query.where((eb) => eb(eb.fn('lower', [column]), '=', value.toLowerCase()));
-    if (page.after) {
-      const { requestedAt, arn } = page.after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('requested_at', '>', new Date(requestedAt)),
-          eb.and([eb('requested_at', '=', new Date(requestedAt)), eb('arn', '>', arn)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy('requested_at')
-      .orderBy('arn')
-      .limit(page.limit + 1)
-      .execute();
-    const { items, NextToken } = page.cut(rows, (row) => ({
-      requestedAt: row.requested_at.toISOString(),
-      arn: row.arn,
-    }));
-    return { InstanceUserSummaries: items.map((row) => toInstanceUserSummary(row.state)), NextToken };
+    const { items, NextToken } = await listedPage(caller, input, query, 'requested_at');
+    return { InstanceUserSummaries: items.map(toInstanceUserSummary), NextToken };
   }
 }
