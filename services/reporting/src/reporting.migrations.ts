@@ -7,6 +7,8 @@ import { usageMetricsViews } from './usage-metrics/infra/migrations/002-usage-me
 import { usagePendingSince } from './usage-metrics/infra/migrations/006-usage-pending-since';
 import { entitlementUsageViews } from './usage-metrics/infra/migrations/007-entitlement-usage';
 import { subscribedUsersViews } from './usage-metrics/infra/migrations/008-subscribed-users';
+import { streamCountsShape } from './usage-metrics/infra/migrations/009-stream-counts';
+import { runningInstancesViews } from './usage-metrics/infra/migrations/010-running-instances';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -21,4 +23,6 @@ export const reportingMigrations: ViewMigrations = {
   '006-usage-pending-since': usagePendingSince,
   '007-entitlement-usage': entitlementUsageViews,
   '008-subscribed-users': subscribedUsersViews,
+  '009-stream-counts': streamCountsShape,
+  '010-running-instances': runningInstancesViews,
 };

@@ -23,6 +23,8 @@ import { ReportGeneratorsModule, reportGeneratorsSettings } from './report-gener
 import { reportingMigrations } from './reporting.migrations';
 import { REPORTING_SCHEMA } from './shared/schema';
 import { EntitlementUsageConsumer } from './usage-metrics/application/entitlement-usage.consumer';
+import { LinkedOrganizationsConsumer } from './usage-metrics/application/linked-organizations.consumer';
+import { RunningInstancesConsumer } from './usage-metrics/application/running-instances.consumer';
 import { SubscribedUsersConsumer } from './usage-metrics/application/subscribed-users.consumer';
 import { UsageMetricsConsumer } from './usage-metrics/application/usage-metrics.consumer';
 import { UsageMetricsSweep } from './usage-metrics/application/usage-metrics.sweep';
@@ -31,7 +33,7 @@ import { USAGE_METRICS_SWEEP_MS, UsageMetricsModule } from './usage-metrics/usag
 /**
  * The reporting service: the numbers, reports and notices a licence administrator watches, in five
  * slices. Report generators write CSV usage reports to the settings' S3 bucket on a schedule; usage
- * metrics project licensing's, grants' and user-subscriptions' events into CloudWatch data points; alarms evaluate them;
+ * metrics project licensing's, grants', user-subscriptions' and linux-subscriptions' events into CloudWatch data points; alarms evaluate them;
  * notifications deliver SNS-style messages (expiries, soft limits, failed reports, alarm changes);
  * the audit trail keeps the gateway's CloudTrail records. Its events go out on lm.events.reporting.*.
  */
@@ -53,6 +55,16 @@ export const ReportingService = defineService({
       durableName: 'reporting-subscribed-users',
       subject: eventSubject('user-subscriptions', '>'),
       handler: SubscribedUsersConsumer,
+    },
+    {
+      durableName: 'reporting-running-instances',
+      subject: eventSubject('linux-subscriptions', '>'),
+      handler: RunningInstancesConsumer,
+    },
+    {
+      durableName: 'reporting-linked-organizations',
+      subject: eventSubject('licensing', 'ServiceSettingsUpdated'),
+      handler: LinkedOrganizationsConsumer,
     },
     {
       durableName: 'reporting-notifications-licensing',

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EntitlementUsageConsumer } from './application/entitlement-usage.consumer';
 import { PendingEventsGauge } from './application/pending-events.gauge';
+import { LinkedOrganizationsConsumer } from './application/linked-organizations.consumer';
+import { RunningInstancesConsumer } from './application/running-instances.consumer';
+import { StreamCountGauges } from './application/stream-count.gauges';
 import { SubscribedUsersConsumer } from './application/subscribed-users.consumer';
-import { SubscribedUsersGauge } from './application/subscribed-users.gauge';
 import { UsageGauges } from './application/usage-gauges';
 import { UsageMetricsConsumer } from './application/usage-metrics.consumer';
 import { UsageMetricsQueries } from './application/usage-metrics.queries';
@@ -14,7 +16,9 @@ export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
 
 /**
  * Usage metrics: licensing's events (license configurations), grants' (seller-issued licences'
- * entitlement usage) and user-subscriptions' (subscribed users per product) made into CloudWatch data points (namespace AWSLicenseManager/licenseUsage) and Prometheus gauges, read through the CloudWatch subset.
+ * entitlement usage), user-subscriptions' (subscribed users per product) and linux-subscriptions'
+ * (running instances per Linux subscription) made into CloudWatch data points (namespace
+ * AWSLicenseManager/licenseUsage) and Prometheus gauges, read through the CloudWatch subset.
  */
 @Module({
   controllers: [UsageMetricsController],
@@ -26,7 +30,9 @@ export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
     UsageGauges,
     PendingEventsGauge,
     SubscribedUsersConsumer,
-    SubscribedUsersGauge,
+    RunningInstancesConsumer,
+    LinkedOrganizationsConsumer,
+    StreamCountGauges,
   ],
 })
 export class UsageMetricsModule {}

@@ -3,12 +3,12 @@ import { REPORTING_SCHEMA } from '../../shared/schema';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 /**
- * A consumer's view of usages sampled every hour (configurations', licences' entitlements,
- * subscribed users): its
+ * A consumer's view of usages sampled every hour (configurations', licences' entitlements, counts
+ * over streams: subscribed users, running instances): its
  * table, the column naming each usage, and how the hourly points of a usage are written.
  */
 export interface HourlySampled<Usage extends { deleted?: boolean }> {
-  table: 'usage_configurations' | 'entitlement_usage_licences' | 'subscribed_user_counts';
+  table: 'usage_configurations' | 'entitlement_usage_licences' | 'subscribed_user_counts' | 'running_instance_counts';
   key: 'stream_name' | 'license_id' | 'key';
   writeHours(trx: Transaction<UsageMetricsViews>, key: string, usage: Usage, after: Date, through: Date): Promise<void>;
 }

@@ -4,12 +4,12 @@ import { CLOCK, DATABASE, type Clock, type Sweep } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
 import type { ConfigurationUsage } from '../domain/configuration-usage';
 import type { LicenceEntitlementUsage } from '../domain/entitlement-usage';
-import type { SubscribedUsers } from '../domain/subscribed-users';
+import type { SeriesCount } from '../domain/stream-counts';
 import { RETENTION_MS, ROLLUPS } from '../domain/retention';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { writeHourlyEntitlementSamples } from './entitlement-samples';
 import { sampleDueHours, type HourlySampled } from './hourly-sampling';
-import { writeHourlySubscribedUserSamples } from './subscribed-users-samples';
+import { writeHourlyCountSamples } from './stream-counts';
 import { longWaits } from './pending-events';
 import { writeHourlySamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
@@ -28,11 +28,18 @@ const ENTITLEMENT_HOURS: HourlySampled<LicenceEntitlementUsage> = {
   writeHours: writeHourlyEntitlementSamples,
 };
 
-/** Each account's subscribed users of a product (subscribed_user_counts, by account and product). */
-const SUBSCRIBED_USER_HOURS: HourlySampled<SubscribedUsers> = {
+/** Each account's subscribed users of a product (subscribed_user_counts, by series). */
+const SUBSCRIBED_USER_HOURS: HourlySampled<SeriesCount> = {
   table: 'subscribed_user_counts',
   key: 'key',
-  writeHours: writeHourlySubscribedUserSamples,
+  writeHours: writeHourlyCountSamples,
+};
+
+/** Each count of running instances with a Linux subscription (running_instance_counts, by series). */
+const RUNNING_INSTANCE_HOURS: HourlySampled<SeriesCount> = {
+  table: 'running_instance_counts',
+  key: 'key',
+  writeHours: writeHourlyCountSamples,
 };
 
 /**
@@ -43,8 +50,8 @@ const SUBSCRIBED_USER_HOURS: HourlySampled<SubscribedUsers> = {
 export const PENDING_WARN_AFTER_MS = 10 * DURABLE_CONSUMER_ACK_WAIT_MS;
 
 /**
- * Every run: the hourly data points of each live configuration, seller-issued licence and count of
- * subscribed users up to now (its usage has not changed since its last event, or the consumer would
+ * Every run: the hourly data points of each live configuration, seller-issued licence, count of
+ * subscribed users and count of running instances up to now (its usage has not changed since its last event, or the consumer would
  * have written them), then CloudWatch's
  * retention: old one-minute points merged into five-minute statistic sets, older ones into hourly
  * sets, and points past 15 months deleted. And a warning for each event that has waited for what
@@ -67,6 +74,7 @@ export class UsageMetricsSweep implements Sweep {
     await sampleDueHours(this.db, CONFIGURATION_HOURS, now);
     await sampleDueHours(this.db, ENTITLEMENT_HOURS, now);
     await sampleDueHours(this.db, SUBSCRIBED_USER_HOURS, now);
+    await sampleDueHours(this.db, RUNNING_INSTANCE_HOURS, now);
     await this.rollUp(now);
     await this.warnOfLongWaits(now);
   }

@@ -4,19 +4,10 @@ import {
   type ProductSubscriptionEventData,
   type ProductSubscriptionRef,
 } from '@lm/contracts';
-import type { MetricSample } from './usage-metrics';
+import type { CountedSeries } from './stream-counts';
 
 /** CloudWatch's name of the users of an account subscribed to a product (dimension Product), beside the usage metrics. */
 export const SUBSCRIBED_USER_METRIC = 'SubscribedUserCount';
-
-/** An account's subscribed users of one product, as user-subscriptions' events left them. */
-export interface SubscribedUsers {
-  accountId: string;
-  product: string;
-  count: number;
-  /** Never: a count lives on at 0 (the hourly sampling skips deleted usages). */
-  deleted: false;
-}
 
 /** Whether a user's subscription starts or ends with the event: only a success and an unsubscription change the count. */
 export type SubscriptionChange = Pick<ProductSubscriptionRef, 'accountId' | 'product'> & { subscribed: boolean };
@@ -34,11 +25,14 @@ export function subscriptionChangeOf(event: DomainEventMessage<object>): Subscri
   return { accountId, product, subscribed: CHANGES[event.type as keyof ProductSubscriptionEventData]! };
 }
 
-export const subscribedUserSamples = (users: SubscribedUsers): MetricSample<string>[] => [
-  {
-    metricName: SUBSCRIBED_USER_METRIC,
-    dimensions: [{ Name: 'Product', Value: users.product }],
-    unit: 'Count',
-    value: users.count,
-  },
+/** The series a subscribed user counts in: its account's SubscribedUserCount of the product (one per product, whatever the directory). */
+export const subscribedUserSeries = ({
+  accountId,
+  product,
+}: Omit<SubscriptionChange, 'subscribed'>): CountedSeries[] => [
+  { accountId, metricName: SUBSCRIBED_USER_METRIC, dimensions: [{ Name: 'Product', Value: product }] },
 ];
+
+/** Names the series' count and its hourly points (their sources). */
+export const subscribedUsersKey = (series: CountedSeries) =>
+  `subscribed-users-${series.accountId}-${series.dimensions[0]!.Value}`;
