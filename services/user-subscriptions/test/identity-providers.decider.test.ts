@@ -5,6 +5,7 @@ import { identityProviderDecider } from '../src/identity-providers/domain/decide
 import { directoryFor, requestedDirectory, type ActiveDirectory } from '../src/identity-providers/domain/directory';
 import { updatedVpcSettings, vpcSettingsOf } from '../src/identity-providers/domain/vpc-settings';
 import { credentialsIn } from '../src/identity-providers/domain/credentials';
+import { expectTagRules, tagCommandsOf } from './tag-rules';
 
 const accountId = '111111111111';
 const arn = `arn:aws:license-manager-user-subscriptions:us-east-1:${accountId}:identity-provider/0b0e9a3e-1f4c-4a57-9d59-4f6f0c1f2b3a`;
@@ -50,7 +51,8 @@ const deregister = (blockers: string[] = [], now = at(2), caller = accountId): I
   now,
 });
 
-const { given, history } = DeciderSpecification.for(identityProviderDecider);
+const spec = DeciderSpecification.for(identityProviderDecider);
+const { given, history } = spec;
 
 describe('identity provider decider', () => {
   it('starts a registration REGISTERING, then REGISTERED once the directory answered', () => {
@@ -135,36 +137,18 @@ describe('identity provider decider', () => {
   });
 
   it('tags and untags its registration, on top of the tags it was registered with; 50 tags at most', () => {
-    const tag = (tags: Record<string, string>, caller = accountId): IdentityProviderCommand => ({
-      type: 'TagIdentityProvider',
-      arn,
-      accountId: caller,
-      tags,
-      now: at(2),
-    });
-    const untag = (tagKeys: string[]): IdentityProviderCommand => ({
-      type: 'UntagIdentityProvider',
-      arn,
-      accountId,
-      tagKeys,
-      now: at(3),
-    });
+    const { tag, untag } = tagCommandsOf<IdentityProviderCommand>(
+      { tag: 'TagIdentityProvider', untag: 'UntagIdentityProvider' },
+      { arn, accountId },
+      { tag: at(2), untag: at(3) },
+    );
     const tagged = history({ ...register(), tags: { owner: 'it' } }, complete({ reached: true }), tag({ env: 'prod' }));
     const state = tagged.reduce(identityProviderDecider.evolve, identityProviderDecider.initialState());
     expect(state.registration!.tags).toEqual({ owner: 'it', env: 'prod' });
-    given(tagged)
-      .when(untag(['owner', 'absent']))
-      .then([{ type: 'IdentityProviderUntagged', data: { ...ref, tagKeys: ['owner'], at: at(3).toISOString() } }]);
-    given(tagged)
-      .when(untag(['absent']))
-      .then([]);
-    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
-    given(tagged)
-      .when(tag(many))
-      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
-    given(tagged)
-      .when(tag({ a: 'b' }, '222222222222'))
-      .thenThrows({ name: 'ResourceNotFoundException' });
+    expectTagRules(spec, tagged, { tag, untag }, 'owner', {
+      type: 'IdentityProviderUntagged',
+      data: { ...ref, tagKeys: ['owner'], at: at(3).toISOString() },
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   licenseServerSecretId,
 } from '../src/license-server-endpoints/domain/license-server-settings';
 import { licenseServersReportOf } from '../src/license-server-endpoints/domain/report';
+import { expectTagRules, tagCommandsOf } from './tag-rules';
 
 const accountId = '111111111111';
 const identityProviderArn = `arn:aws:license-manager-user-subscriptions:us-east-1:${accountId}:identity-provider/3c1d7e1a-5b0f-4c47-9a39-2d5b0a1c9e11`;
@@ -57,7 +58,8 @@ const remove = (now = at(2), caller = accountId): LicenseServerEndpointCommand =
 });
 const provisioned: LicenseServersReport = { status: 'PROVISIONED', endpoint: 'rds.corp.example.com', servers };
 
-const { given, history } = DeciderSpecification.for(licenseServerEndpointDecider);
+const spec = DeciderSpecification.for(licenseServerEndpointDecider);
+const { given, history } = spec;
 
 describe('license server endpoint decider', () => {
   it('requests an endpoint PROVISIONING, with what the integrator needs and no secret value', () => {
@@ -158,36 +160,18 @@ describe('license server endpoint decider', () => {
   });
 
   it('tags and untags its endpoint; keys it does not have change nothing; 50 tags at most', () => {
-    const tag = (tags: Record<string, string>, caller = accountId): LicenseServerEndpointCommand => ({
-      type: 'TagLicenseServerEndpoint',
-      arn,
-      accountId: caller,
-      tags,
-      now: at(1),
-    });
-    const untag = (tagKeys: string[]): LicenseServerEndpointCommand => ({
-      type: 'UntagLicenseServerEndpoint',
-      arn,
-      accountId,
-      tagKeys,
-      now: at(2),
-    });
+    const { tag, untag } = tagCommandsOf<LicenseServerEndpointCommand>(
+      { tag: 'TagLicenseServerEndpoint', untag: 'UntagLicenseServerEndpoint' },
+      { arn, accountId },
+      { tag: at(1), untag: at(2) },
+    );
     const tagged = history(create(), tag({ env: 'prod', team: 'ops' }));
     const state = tagged.reduce(licenseServerEndpointDecider.evolve, licenseServerEndpointDecider.initialState());
     expect(state.endpoint!.tags).toEqual({ team: 'ops', env: 'prod' });
-    given(tagged)
-      .when(untag(['team', 'absent']))
-      .then([{ type: 'LicenseServerEndpointUntagged', data: { ...ref, tagKeys: ['team'], at: at(2).toISOString() } }]);
-    given(tagged)
-      .when(untag(['absent']))
-      .then([]);
-    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
-    given(tagged)
-      .when(tag(many))
-      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
-    given(tagged)
-      .when(tag({ a: 'b' }, '222222222222'))
-      .thenThrows({ name: 'ResourceNotFoundException' });
+    expectTagRules(spec, tagged, { tag, untag }, 'team', {
+      type: 'LicenseServerEndpointUntagged',
+      data: { ...ref, tagKeys: ['team'], at: at(2).toISOString() },
+    });
   });
 
   it('tells another account, and a report from it, that the endpoint does not exist', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProductSubscriptionCommand } from '../src/product-subscriptions/domain/commands';
 import { productSubscriptionDecider } from '../src/product-subscriptions/domain/decide';
 import { productUserId, toProductUserSummary } from '../src/product-subscriptions/domain/product-subscription';
+import { expectTagRules, tagCommandsOf } from './tag-rules';
 
 const accountId = '111111111111';
 const arn = `arn:aws:license-manager-user-subscriptions:us-east-1:${accountId}:product-user/${'ab'.repeat(16)}`;
@@ -44,7 +45,8 @@ const stop = (blockers: string[] = [], now = at(2), caller = accountId): Product
   now,
 });
 
-const { given, history } = DeciderSpecification.for(productSubscriptionDecider);
+const spec = DeciderSpecification.for(productSubscriptionDecider);
+const { given, history } = spec;
 
 describe('product subscription decider', () => {
   it("subscribes SUBSCRIBING, then SUBSCRIBED from the step's time", () => {
@@ -112,36 +114,18 @@ describe('product subscription decider', () => {
   });
 
   it('tags and untags its product user, on top of the tags it was started with; 50 tags at most', () => {
-    const tag = (tags: Record<string, string>, caller = accountId): ProductSubscriptionCommand => ({
-      type: 'TagProductUser',
-      arn,
-      accountId: caller,
-      tags,
-      now: at(2),
-    });
-    const untag = (tagKeys: string[]): ProductSubscriptionCommand => ({
-      type: 'UntagProductUser',
-      arn,
-      accountId,
-      tagKeys,
-      now: at(3),
-    });
+    const { tag, untag } = tagCommandsOf<ProductSubscriptionCommand>(
+      { tag: 'TagProductUser', untag: 'UntagProductUser' },
+      { arn, accountId },
+      { tag: at(2), untag: at(3) },
+    );
     const tagged = history({ ...start(), tags: { team: 'dev' } }, complete(), tag({ cost: 'r&d' }));
     const state = tagged.reduce(productSubscriptionDecider.evolve, productSubscriptionDecider.initialState());
     expect(state.subscription!.tags).toEqual({ team: 'dev', cost: 'r&d' });
-    given(tagged)
-      .when(untag(['team', 'absent']))
-      .then([{ type: 'ProductUserUntagged', data: { ...user, tagKeys: ['team'], at: at(3).toISOString() } }]);
-    given(tagged)
-      .when(untag(['absent']))
-      .then([]);
-    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
-    given(tagged)
-      .when(tag(many))
-      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
-    given(tagged)
-      .when(tag({ a: 'b' }, '222222222222'))
-      .thenThrows({ name: 'ResourceNotFoundException' });
+    expectTagRules(spec, tagged, { tag, untag }, 'team', {
+      type: 'ProductUserUntagged',
+      data: { ...user, tagKeys: ['team'], at: at(3).toISOString() },
+    });
   });
 
   it("names one user's subscription the same whatever the case of the logon name and domain", () => {

@@ -8,6 +8,7 @@ import {
 } from '../src/user-associations/domain/association';
 import type { UserAssociationCommand } from '../src/user-associations/domain/commands';
 import { userAssociationDecider } from '../src/user-associations/domain/decide';
+import { expectTagRules, tagCommandsOf } from './tag-rules';
 
 const accountId = '111111111111';
 const arn = `arn:aws:license-manager-user-subscriptions:us-east-1:${accountId}:instance-user/${'cd'.repeat(16)}`;
@@ -48,7 +49,8 @@ const terminated = (now = at(3)): UserAssociationCommand => ({
   now,
 });
 
-const { given, history } = DeciderSpecification.for(userAssociationDecider);
+const spec = DeciderSpecification.for(userAssociationDecider);
+const { given, history } = spec;
 
 describe('user association decider', () => {
   it('associates ASSOCIATING with the products sorted, then ASSOCIATED from the step’s time', () => {
@@ -161,36 +163,18 @@ describe('user association decider', () => {
   });
 
   it('tags and untags its instance user, on top of the tags it was associated with; 50 tags at most', () => {
-    const tag = (tags: Record<string, string>, caller = accountId): UserAssociationCommand => ({
-      type: 'TagInstanceUser',
-      arn,
-      accountId: caller,
-      tags,
-      now: at(2),
-    });
-    const untag = (tagKeys: string[]): UserAssociationCommand => ({
-      type: 'UntagInstanceUser',
-      arn,
-      accountId,
-      tagKeys,
-      now: at(3),
-    });
+    const { tag, untag } = tagCommandsOf<UserAssociationCommand>(
+      { tag: 'TagInstanceUser', untag: 'UntagInstanceUser' },
+      { arn, accountId },
+      { tag: at(2), untag: at(3) },
+    );
     const tagged = history(associate(), complete(), tag({ cost: 'r&d' }));
     const state = tagged.reduce(userAssociationDecider.evolve, userAssociationDecider.initialState());
     expect(state.association!.tags).toEqual({ team: 'dev', cost: 'r&d' });
-    given(tagged)
-      .when(untag(['team', 'absent']))
-      .then([{ type: 'InstanceUserUntagged', data: { ...ref, tagKeys: ['team'], at: at(3).toISOString() } }]);
-    given(tagged)
-      .when(untag(['absent']))
-      .then([]);
-    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
-    given(tagged)
-      .when(tag(many))
-      .thenThrows({ name: 'ValidationException', message: /at most 50 tags/ });
-    given(tagged)
-      .when(tag({ a: 'b' }, '222222222222'))
-      .thenThrows({ name: 'ResourceNotFoundException' });
+    expectTagRules(spec, tagged, { tag, untag }, 'team', {
+      type: 'InstanceUserUntagged',
+      data: { ...ref, tagKeys: ['team'], at: at(3).toISOString() },
+    });
   });
 
   it('records nothing when the step comes after the association was settled or ended', () => {
