@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, rawRequest } from '../support/clients';
 import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { ADMINISTRATOR, startDirectory, type TestDirectory } from '../support/directory';
+import type { TestDirectory } from '../support/directory';
 import { reportResources } from '../support/inventory';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { accounts, type RunningSystem } from '../support/system';
+import { answered, listAll, registerDirectory, startSystemWithDirectory } from '../support/user-subscriptions';
 
 const USERS = 80;
 const INSTANCES = 20;
@@ -13,53 +13,16 @@ const directoryId = 'd-0dead0beef';
 const identityProvider = { ActiveDirectoryIdentityProvider: { DirectoryId: directoryId } };
 const instanceIds = Array.from({ length: INSTANCES }, (_, i) => `i-0e${String(i).padStart(15, '0')}`);
 
-/** A restJson1 call of the user subscriptions API, signed as the account (no JS SDK of this API exists). */
-const callUserSubscriptions = (system: RunningSystem, path: string, body: unknown) =>
-  rawRequest(system, {
-    account: accounts.member,
-    service: 'license-manager-user-subscriptions',
-    path,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-/**
- * A call whose answer is known: 200, or the ConflictException that says an earlier attempt (whose
- * answer the crash swallowed) was recorded. Anything else throws; 500, 501 and 503 count as unanswered.
- */
-async function answered(system: RunningSystem, path: string, body: unknown) {
-  const response = await callUserSubscriptions(system, path, body);
-  const errorType = response.headers.get('x-amzn-errortype');
-  if (response.status === 200 || errorType === 'ConflictException') return response;
-  throw Object.assign(new Error(`${path}: ${response.status} ${errorType}: ${response.text}`), {
-    $metadata: { httpStatusCode: response.status },
-  });
-}
-
-/** Every page of a list operation. */
-async function listAll<T>(system: RunningSystem, path: string, key: string, body: object): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const { json } = await callUserSubscriptions(system, path, { ...body, NextToken: token });
-    items.push(...((json?.[key] ?? []) as T[]));
-    token = json?.NextToken;
-  } while (token);
-  return items;
-}
-
 describe('kill -9 of user-subscriptions in the middle of subscriptions and associations', () => {
   let directory: TestDirectory;
   let system: RunningSystem;
   beforeAll(async () => {
-    directory = await startDirectory();
     // Requests caught by the crash fail after 3 s; what the crash left SUBSCRIBING or ASSOCIATING is settled within a second of the restart.
-    system = await startSystem({
-      LM_DIRECTORY_LDAP_PORT: String(directory.port),
+    ({ directory, system } = await startSystemWithDirectory({
       LM_OPERATION_TIMEOUT_MS: '3000',
       LM_PRODUCT_SUBSCRIPTION_SWEEP_MS: '1000',
       LM_USER_ASSOCIATION_SWEEP_MS: '1000',
-    });
+    }));
   });
   afterAll(async () => {
     await system?.stop();
@@ -67,32 +30,7 @@ describe('kill -9 of user-subscriptions in the middle of subscriptions and assoc
   });
 
   it('loses no acknowledged subscription or association, and gives no user two subscriptions to one product', async () => {
-    await awsCli(system, accounts.member, [
-      'secretsmanager',
-      'create-secret',
-      '--name',
-      'license-manager-user-admin',
-      '--secret-string',
-      JSON.stringify(ADMINISTRATOR),
-    ]);
-    const registered = await callUserSubscriptions(system, '/identity-provider/RegisterIdentityProvider', {
-      Product: 'REMOTE_DESKTOP_SERVICES',
-      IdentityProvider: {
-        ActiveDirectoryIdentityProvider: {
-          ...identityProvider.ActiveDirectoryIdentityProvider,
-          ActiveDirectorySettings: {
-            DomainName: directory.domainName,
-            DomainIpv4List: [directory.host],
-            DomainCredentialsProvider: {
-              SecretsManagerCredentialsProvider: { SecretId: 'license-manager-user-admin' },
-            },
-            DomainNetworkSettings: { Subnets: [SUBNET] },
-          },
-        },
-      },
-      Settings: { Subnets: [SUBNET], SecurityGroupId: 'sg-0123456789abcdef0' },
-    });
-    expect(registered.status).toBe(200);
+    await registerDirectory(system, directory, { directoryId, subnets: [SUBNET], withSettings: true });
     const users = Array.from({ length: USERS }, (_, i) => `crash${String(i).padStart(3, '0')}`);
     for (const username of users) await directory.addUser({ username });
     await reportResources(

@@ -1,35 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, rawRequest } from '../support/clients';
 import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { ADMINISTRATOR, startDirectory, type TestDirectory } from '../support/directory';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import type { TestDirectory } from '../support/directory';
+import type { RunningSystem } from '../support/system';
+import { answered, listAll, registerDirectory, startSystemWithDirectory } from '../support/user-subscriptions';
 
 const USERS = 120;
 const directoryId = 'd-0c0ffee000';
 const identityProvider = { ActiveDirectoryIdentityProvider: { DirectoryId: directoryId } };
 
-/** A restJson1 call of the user subscriptions API, signed as the account (no JS SDK of this API exists). */
-const callUserSubscriptions = (system: RunningSystem, path: string, body: unknown) =>
-  rawRequest(system, {
-    account: accounts.member,
-    service: 'license-manager-user-subscriptions',
-    path,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
 describe('kill -9 of user-subscriptions in the middle of product subscriptions', () => {
   let directory: TestDirectory;
   let system: RunningSystem;
   beforeAll(async () => {
-    directory = await startDirectory();
     // Requests caught by the crash fail after 3 s; subscriptions the crash left SUBSCRIBING are settled within a second of the restart.
-    system = await startSystem({
-      LM_DIRECTORY_LDAP_PORT: String(directory.port),
+    ({ directory, system } = await startSystemWithDirectory({
       LM_OPERATION_TIMEOUT_MS: '3000',
       LM_PRODUCT_SUBSCRIPTION_SWEEP_MS: '1000',
-    });
+    }));
   });
   afterAll(async () => {
     await system?.stop();
@@ -37,38 +25,9 @@ describe('kill -9 of user-subscriptions in the middle of product subscriptions',
   });
 
   it('loses no acknowledged subscription and gives no user two subscriptions to one product', async () => {
-    await awsCli(system, accounts.member, [
-      'secretsmanager',
-      'create-secret',
-      '--name',
-      'license-manager-user-admin',
-      '--secret-string',
-      JSON.stringify(ADMINISTRATOR),
-    ]);
-    const registered = await callUserSubscriptions(system, '/identity-provider/RegisterIdentityProvider', {
-      Product: 'REMOTE_DESKTOP_SERVICES',
-      IdentityProvider: {
-        ActiveDirectoryIdentityProvider: {
-          ...identityProvider.ActiveDirectoryIdentityProvider,
-          ActiveDirectorySettings: {
-            DomainName: directory.domainName,
-            DomainIpv4List: [directory.host],
-            DomainCredentialsProvider: {
-              SecretsManagerCredentialsProvider: { SecretId: 'license-manager-user-admin' },
-            },
-            DomainNetworkSettings: { Subnets: ['subnet-0123456789abcdef0'] },
-          },
-        },
-      },
-    });
-    expect(registered.status).toBe(200);
+    await registerDirectory(system, directory, { directoryId, subnets: ['subnet-0123456789abcdef0'] });
     const users = Array.from({ length: USERS }, (_, i) => `user${String(i).padStart(3, '0')}`);
     for (const username of users) await directory.addUser({ username });
-    for (let i = 0; i < 100; i++) {
-      const { json } = await callUserSubscriptions(system, '/identity-provider/ListIdentityProviders', {});
-      if (json.IdentityProviderSummaries[0]?.Status === 'REGISTERED') break;
-      await sleep(100);
-    }
 
     const record = new LoadRecord();
     const acknowledged = new Set<string>();
@@ -78,18 +37,12 @@ describe('kill -9 of user-subscriptions in the middle of product subscriptions',
      * may have been recorded, so a later ConflictException ("already subscribed") acknowledges it
      * too. Only a 500 that is not that conflict, a 501 or a 503 (or no answer) counts as unanswered.
      */
-    const start = async (username: string) => {
-      const response = await callUserSubscriptions(system, '/user/StartProductSubscription', {
+    const start = (username: string) =>
+      answered(system, '/user/StartProductSubscription', {
         Username: username,
         Product: 'REMOTE_DESKTOP_SERVICES',
         IdentityProvider: identityProvider,
       });
-      const errorType = response.headers.get('x-amzn-errortype');
-      if (response.status === 200 || errorType === 'ConflictException') return response;
-      throw Object.assign(new Error(`${response.status} ${errorType}: ${response.text}`), {
-        $metadata: { httpStatusCode: response.status },
-      });
-    };
     const worker = async (running: () => boolean) => {
       while (running() && next < users.length) {
         const username = users[next++];
@@ -113,16 +66,9 @@ describe('kill -9 of user-subscriptions in the middle of product subscriptions',
     // Every acknowledged user ends SUBSCRIBED (the sweep settles what the crash left SUBSCRIBING), and only they.
     let listed: { Username: string; Status: string }[] = [];
     for (let i = 0; i < 150; i++) {
-      listed = [];
-      let token: string | undefined;
-      do {
-        const { json } = await callUserSubscriptions(system, '/user/ListProductSubscriptions', {
-          IdentityProvider: identityProvider,
-          NextToken: token,
-        });
-        listed.push(...json.ProductUserSummaries);
-        token = json.NextToken;
-      } while (token);
+      listed = await listAll(system, '/user/ListProductSubscriptions', 'ProductUserSummaries', {
+        IdentityProvider: identityProvider,
+      });
       if (listed.length === acknowledged.size && listed.every((s) => s.Status === 'SUBSCRIBED')) break;
       await sleep(200);
     }
