@@ -23,7 +23,6 @@ import { ReportGeneratorsModule, reportGeneratorsSettings } from './report-gener
 import { reportingMigrations } from './reporting.migrations';
 import { REPORTING_SCHEMA } from './shared/schema';
 import { EntitlementUsageConsumer } from './usage-metrics/application/entitlement-usage.consumer';
-import { LinkedOrganizationsConsumer } from './usage-metrics/application/linked-organizations.consumer';
 import { RunningInstancesConsumer } from './usage-metrics/application/running-instances.consumer';
 import { SubscribedUsersConsumer } from './usage-metrics/application/subscribed-users.consumer';
 import { UsageMetricsConsumer } from './usage-metrics/application/usage-metrics.consumer';
@@ -60,11 +59,6 @@ export const ReportingService = defineService({
       durableName: 'reporting-running-instances',
       subject: eventSubject('linux-subscriptions', '>'),
       handler: RunningInstancesConsumer,
-    },
-    {
-      durableName: 'reporting-linked-organizations',
-      subject: eventSubject('licensing', 'ServiceSettingsUpdated'),
-      handler: LinkedOrganizationsConsumer,
     },
     {
       durableName: 'reporting-notifications-licensing',

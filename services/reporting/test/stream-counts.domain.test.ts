@@ -2,7 +2,7 @@ import type { DomainEventMessage, LinuxInstanceEventData } from '@lm/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   instanceCountingOf,
-  linkedOrganizationOf,
+  discoveredOrganizationOf,
   runningInstanceSeries,
   runningInstancesKey,
 } from '../src/usage-metrics/domain/running-instances';
@@ -158,24 +158,30 @@ describe('running instances with a Linux subscription', () => {
     expect(keys[1]).toBe(`running-instances-${MEMBER}-RunningInstancesCount-SubscriptionName=${RHEL},Region=eu-west-1`);
   });
 
-  it("reads an organization's accounts from its management account's settings, none when not linked", () => {
+  it("reads the organization a management account's discovery covers from its settings, none when it covers none", () => {
     const settings = {
       accountId: MANAGEMENT,
-      region: 'us-east-1',
-      organizationId: 'o-1',
-      organizationIntegration: true,
-      enableCrossAccountsDiscovery: false,
-      enabledDiscoverySourceRegions: [],
-      organizationMemberAccountIds: [MEMBER, MANAGEMENT, '333333333333'],
-      updatedAt: '2026-03-01T10:00:00Z',
+      homeRegion: 'us-east-1',
+      revision: 2,
+      discovery: 'Enabled',
+      sourceRegions: ['us-east-1', 'eu-west-1'],
+      organizationIntegration: 'Enabled',
+      organizationAccountIds: [MEMBER, '333333333333'],
+      regions: {},
+      at: '2026-03-01T10:00:00Z',
     };
-    expect(linkedOrganizationOf(message('licensing', 'ServiceSettingsUpdated', settings))).toEqual({
+    expect(discoveredOrganizationOf(message('linux-subscriptions', 'DiscoverySettingsUpdated', settings))).toEqual({
       managementAccountId: MANAGEMENT,
-      region: 'us-east-1',
       accountIds: [MANAGEMENT, MEMBER, '333333333333'],
     });
-    const unlinked = { ...settings, organizationIntegration: false, organizationMemberAccountIds: undefined };
-    expect(linkedOrganizationOf(message('licensing', 'ServiceSettingsUpdated', unlinked))?.accountIds).toEqual([]);
-    expect(linkedOrganizationOf(message('licensing', 'LicenseConfigurationCreated', settings))).toBeUndefined();
+    const alone = { ...settings, organizationIntegration: 'Disabled', organizationAccountIds: undefined };
+    expect(discoveredOrganizationOf(message('linux-subscriptions', 'DiscoverySettingsUpdated', alone))).toEqual({
+      managementAccountId: MANAGEMENT,
+      accountIds: [],
+    });
+    expect(discoveredOrganizationOf(message('licensing', 'DiscoverySettingsUpdated', settings))).toBeUndefined();
+    expect(
+      discoveredOrganizationOf(message('linux-subscriptions', 'DiscoveryStepsSucceeded', settings)),
+    ).toBeUndefined();
   });
 });

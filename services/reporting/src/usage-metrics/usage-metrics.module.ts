@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EntitlementUsageConsumer } from './application/entitlement-usage.consumer';
 import { PendingEventsGauge } from './application/pending-events.gauge';
-import { LinkedOrganizationsConsumer } from './application/linked-organizations.consumer';
 import { RunningInstancesConsumer } from './application/running-instances.consumer';
 import { StreamCountGauges } from './application/stream-count.gauges';
 import { SubscribedUsersConsumer } from './application/subscribed-users.consumer';
@@ -31,7 +30,6 @@ export const USAGE_METRICS_SWEEP_MS = 5 * 60_000;
     PendingEventsGauge,
     SubscribedUsersConsumer,
     RunningInstancesConsumer,
-    LinkedOrganizationsConsumer,
     StreamCountGauges,
   ],
 })

@@ -4,23 +4,16 @@ import type { EventConsumer } from '@lm/service-kit';
 import { sql, type Transaction } from 'kysely';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import {
+  discoveredOrganizationOf,
   instanceCountingOf,
   runningInstanceSeries,
   runningInstancesKey,
+  type DiscoveredOrganization,
   type RunningInstance,
 } from '../domain/running-instances';
-import { countStream, type StreamCounting } from './stream-counts';
+import { seriesToRecount } from '../domain/stream-counts';
+import { countStream, recountStreamsOf, type StreamCounting } from './stream-counts';
 import type { StreamCountsViews } from './stream-counts.views';
-
-/**
- * Serializes reading organizations (an instance's aggregate) with changing them: an instance event
- * reads its organization under the shared lock, a change of an organization recounts under the
- * exclusive one, so that no instance is counted by an organization that a concurrent change ends.
- */
-export async function lockOrganizations(trx: Transaction<any>, mode: 'read' | 'change'): Promise<void> {
-  const lock = mode === 'read' ? sql.raw('pg_advisory_xact_lock_shared') : sql.raw('pg_advisory_xact_lock');
-  await sql`select ${lock}(hashtext('reporting.linked_organizations'))`.execute(trx);
-}
 
 /** RunningInstancesCount and AggregateRunningInstancesCount counted over the instance streams of linux-subscriptions. */
 export const RUNNING_INSTANCES: StreamCounting<RunningInstance> = {
@@ -29,7 +22,7 @@ export const RUNNING_INSTANCES: StreamCounting<RunningInstance> = {
   async seriesOf(trx, instance) {
     const organization = await trx
       .withSchema(REPORTING_SCHEMA)
-      .selectFrom('linked_organizations')
+      .selectFrom('discovered_organizations')
       .select('management_account_id')
       .where(sql<boolean>`account_ids @> ${[instance.accountId]}::text[]`)
       .orderBy('management_account_id')
@@ -42,16 +35,21 @@ export const RUNNING_INSTANCES: StreamCounting<RunningInstance> = {
  * Follows linux-subscriptions' events (durable consumer 'reporting-running-instances'): the
  * instances running with each commercial Linux subscription, as RunningInstancesCount by
  * SubscriptionName and by SubscriptionName and Region in the instance's account, and
- * AggregateRunningInstancesCount by SubscriptionName in its organization's management account, at
- * every change and every hour (stream-counts.ts: each instance's stream keeps the version of its
- * last description applied, so an older, repeated or replayed event writes nothing new).
+ * AggregateRunningInstancesCount by SubscriptionName in the management account whose discovery
+ * covers its organization, at every change and every hour (stream-counts.ts: each instance's
+ * stream keeps the version of its last description applied, so an older, repeated or replayed
+ * event writes nothing new). The settings come on the same subject, so they are applied in the
+ * order linux-subscriptions published them with the instances: when the organization a
+ * management account discovers changes (integration on or off, accounts joining or leaving), the
+ * instances of the accounts concerned are counted again in the aggregates they now belong to.
  */
 @Injectable()
 export class RunningInstancesConsumer implements EventConsumer {
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+    const organization = discoveredOrganizationOf(event);
+    if (organization) return this.organizationDiscovered(event, organization, trx);
     const counting = instanceCountingOf(event);
     if (!counting) return;
-    await lockOrganizations(trx, 'read');
     await countStream(
       trx as Transaction<StreamCountsViews>,
       RUNNING_INSTANCES,
@@ -59,5 +57,34 @@ export class RunningInstancesConsumer implements EventConsumer {
       counting.accountId,
       counting.instance,
     );
+  }
+
+  private async organizationDiscovered(
+    event: DomainEventMessage,
+    { managementAccountId, accountIds }: DiscoveredOrganization,
+    trx: Transaction<any>,
+  ): Promise<void> {
+    const db = (trx as Transaction<StreamCountsViews>).withSchema(REPORTING_SCHEMA);
+    // The row exists before it is locked, so that two settings of one account applied at once queue on it.
+    await db
+      .insertInto('discovered_organizations')
+      .values({ management_account_id: managementAccountId, account_ids: [], settings_version: 0 })
+      .onConflict((oc) => oc.column('management_account_id').doNothing())
+      .execute();
+    const before = await db
+      .selectFrom('discovered_organizations')
+      .select(['account_ids', 'settings_version'])
+      .where('management_account_id', '=', managementAccountId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (before.settings_version >= event.streamVersion) return;
+    await db
+      .updateTable('discovered_organizations')
+      .set({ account_ids: accountIds, settings_version: event.streamVersion })
+      .where('management_account_id', '=', managementAccountId)
+      .execute();
+    const concerned = [...new Set([...before.account_ids, ...accountIds])].sort();
+    if (seriesToRecount(before.account_ids, accountIds).length > 0)
+      await recountStreamsOf(trx, RUNNING_INSTANCES, concerned, event);
   }
 }

@@ -24,13 +24,13 @@ export interface SeriesCountsTable {
   sampled_through: ColumnType<Date | null, Date | undefined, Date>;
 }
 
-/** Which organization an account's aggregate counts: the accounts its management account linked (licensing's settings). */
-export interface LinkedOrganizationsTable {
+/** The organization a management account's aggregate counts: the accounts its Linux subscriptions discovery covers. */
+export interface DiscoveredOrganizationsTable {
   management_account_id: string;
-  /** The organization's accounts, the management account's included; none when it is not linked. */
+  /** The organization's accounts, the management account's included; none when its discovery does not cover it. */
   account_ids: string[];
-  /** The settings event applied: an older one changes nothing. */
-  recorded_at: ColumnType<Date, Date | string, Date | string>;
+  /** The version of the account's settings stream applied: an older one changes nothing. */
+  settings_version: number;
 }
 
 export interface StreamCountsViews {
@@ -38,7 +38,7 @@ export interface StreamCountsViews {
   subscribed_user_counts: SeriesCountsTable;
   running_instance_streams: CountedStreamsTable;
   running_instance_counts: SeriesCountsTable;
-  linked_organizations: LinkedOrganizationsTable;
+  discovered_organizations: DiscoveredOrganizationsTable;
   metric_points: MetricPointsTable;
 }
 

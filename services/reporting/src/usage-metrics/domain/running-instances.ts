@@ -1,10 +1,10 @@
 import {
   assertCataloguedVersion,
+  type DiscoverySettingsEventData,
   type DomainEventMessage,
   type LinuxInstanceDescription,
   type LinuxInstanceEventData,
   type LinuxInstanceRef,
-  type ServiceSettingsUpdatedData,
 } from '@lm/contracts';
 import type { CountedSeries } from './stream-counts';
 
@@ -63,8 +63,9 @@ export function instanceCountingOf(event: DomainEventMessage<object>): InstanceC
 /**
  * The series a running instance counts in: its account's RunningInstancesCount by subscription
  * name, and by subscription name and Region; and, when its account belongs to an organization
- * linked by its management account, that account's AggregateRunningInstancesCount by subscription
- * name (the organization's instances, the management account's own included).
+ * discovered by its management account, that account's AggregateRunningInstancesCount by subscription
+ * name (the organization's instances, the management account's own included) while its Linux
+ * subscriptions discovery covers the organization.
  */
 export function runningInstanceSeries(instance: RunningInstance, managementAccountId?: string): CountedSeries[] {
   const subscription = { Name: 'SubscriptionName', Value: instance.subscriptionName };
@@ -91,28 +92,26 @@ export function runningInstanceSeries(instance: RunningInstance, managementAccou
 export const runningInstancesKey = (series: CountedSeries) =>
   `running-instances-${series.accountId}-${series.metricName}-${series.dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`;
 
-/** The organization a management account's settings link: its accounts, none when not linked. */
-export interface LinkedOrganization {
+/** The organization whose instances a management account's aggregate counts: its accounts, none when not discovered. */
+export interface DiscoveredOrganization {
   managementAccountId: string;
-  /** Absent: the deployment's. */
-  region?: string;
-  /** The organization's accounts, the management account's included, sorted; none for settings that link none. */
+  /** The organization's accounts, the management account's included, sorted; none when it is not discovered. */
   accountIds: string[];
 }
 
 /**
- * What licensing's ServiceSettingsUpdated says of an account's organization: linked (organization
- * integration on, the organization's accounts given: only a management account's settings have
- * them) or not; undefined for any other event.
+ * What linux-subscriptions' DiscoverySettingsUpdated says of an account's organization: discovered
+ * (discovery enabled with organization integration, granted to the management account of an
+ * organization: the settings then name the organization's accounts) or not; undefined for any
+ * other event. The guide's AggregateRunningInstancesCount counts the instances of those accounts.
  */
-export function linkedOrganizationOf(event: DomainEventMessage<object>): LinkedOrganization | undefined {
-  if (event.service !== 'licensing' || event.type !== 'ServiceSettingsUpdated') return undefined;
+export function discoveredOrganizationOf(event: DomainEventMessage<object>): DiscoveredOrganization | undefined {
+  if (event.service !== 'linux-subscriptions' || event.type !== 'DiscoverySettingsUpdated') return undefined;
   assertCataloguedVersion(event);
-  const settings = event.data as ServiceSettingsUpdatedData;
-  const linked = settings.organizationIntegration && settings.organizationMemberAccountIds;
+  const settings = event.data as DiscoverySettingsEventData['DiscoverySettingsUpdated'];
+  const accountIds = settings.organizationAccountIds;
   return {
     managementAccountId: settings.accountId,
-    ...(settings.region === undefined ? {} : { region: settings.region }),
-    accountIds: linked ? [...new Set([settings.accountId, ...settings.organizationMemberAccountIds!])].sort() : [],
+    accountIds: accountIds ? [...new Set([settings.accountId, ...accountIds])].sort() : [],
   };
 }

@@ -2,8 +2,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * The Linux subscriptions' running instances counted over linux-subscriptions' instance streams
- * (the shape of every metric counted over streams), and the organizations management accounts
- * linked (licensing's settings), whose aggregates they count.
+ * (the shape of every metric counted over streams), and the organization each management account's
+ * discovery covers (its settings), whose aggregate they count in.
  */
 export const runningInstancesViews: Migration = {
   async up(db: Kysely<any>) {
@@ -34,14 +34,14 @@ export const runningInstancesViews: Migration = {
       .addColumn('sampled_through', 'timestamptz')
       .execute();
     await db.schema
-      .createTable('linked_organizations')
+      .createTable('discovered_organizations')
       .addColumn('management_account_id', 'text', (c) => c.primaryKey())
       .addColumn('account_ids', sql`text[]`, (c) => c.notNull())
-      .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('settings_version', 'integer', (c) => c.notNull())
       .execute();
     await db.schema
-      .createIndex('linked_organizations_by_account')
-      .on('linked_organizations')
+      .createIndex('discovered_organizations_by_account')
+      .on('discovered_organizations')
       .using('gin')
       .column('account_ids')
       .execute();
