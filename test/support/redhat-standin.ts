@@ -91,9 +91,14 @@ export class RedHatStandin {
     return this.accounts.get(offlineToken)!;
   }
 
-  /** The offline token no longer works (revoked on the API Tokens page, or unused for 30 days). */
+  /**
+   * The offline token no longer works (revoked on the API Tokens page, or unused for 30 days): its
+   * session ends, and with it the access tokens issued from it.
+   */
   revoke(offlineToken: string): void {
     this.revoked.add(offlineToken);
+    for (const [accessToken, session] of this.accessTokens)
+      if (session.offlineToken === offlineToken) this.accessTokens.delete(accessToken);
   }
 
   /** The login behind the token lacks the role to view subscriptions. */
