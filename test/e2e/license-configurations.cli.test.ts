@@ -123,7 +123,7 @@ describe('license configurations through the AWS CLI', () => {
     expect(bad.stderr).toMatch(/\(InvalidParameterValueException\).*CreateLicenseConfiguration.*DedicatedHost/);
   });
 
-  it('reaches the subscription APIs over restJson1: user subscriptions answer, Linux subscriptions 501 until built', async () => {
+  it('reaches the subscription APIs over restJson1: user subscriptions and Linux subscriptions answer', async () => {
     const users = await awsCli(system, accounts.member, [
       'license-manager-user-subscriptions',
       'list-identity-providers',
@@ -134,14 +134,14 @@ describe('license configurations through the AWS CLI', () => {
       'license-manager-linux-subscriptions',
       'get-service-settings',
     ]);
-    expect(linux.exitCode).not.toBe(0);
-    expect(linux.stderr).toMatch(/\(NotImplementedException\).*GetServiceSettings/);
+    expect(linux.exitCode).toBe(0);
+    expect(JSON.parse(linux.stdout)).toMatchObject({ LinuxSubscriptionsDiscovery: 'Disabled' });
     const tags = await awsCli(system, accounts.member, [
       'license-manager-linux-subscriptions',
       'list-tags-for-resource',
       '--resource-arn',
       'arn:aws:license-manager-linux-subscriptions:us-east-1:222222222222:subscription-provider/sp-1',
     ]);
-    expect(tags.stderr).toMatch(/\(NotImplementedException\).*ListTagsForResource/);
+    expect(tags.stderr).toMatch(/\(ResourceNotFoundException\).*ListTagsForResource/);
   });
 });

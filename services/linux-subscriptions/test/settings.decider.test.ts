@@ -60,9 +60,12 @@ describe('Linux subscriptions discovery settings', () => {
     });
   });
 
-  it('changes nothing when the same settings come again', () => {
+  it('changes nothing when the same settings come again, their Regions in any order', () => {
     given(history(update(), complete(1)))
       .when(update())
+      .thenNothing();
+    given(history(update(), complete(1)))
+      .when(update({ sourceRegions: ['eu-west-1', 'us-east-1'] }))
       .thenNothing();
   });
 
@@ -105,13 +108,21 @@ describe('Linux subscriptions discovery settings', () => {
     });
     const state = given(history(refused)).state.settings!;
     expect(shown(state)).toEqual({
-      status: 'Failed',
+      status: 'InProgress',
       messages: {
         'us-east-1': "Account-Onboard: Pending; Org-Onboard: Failed - Account isn't the management account",
         'eu-west-1': "Account-Onboard: Pending; Org-Onboard: Failed - Account isn't the management account",
       },
     });
     expect(coveredAccountIds(state)).toEqual([member]);
+    const done = given(history(refused, { ...complete(1), accountId: member })).state.settings!;
+    expect(shown(done)).toEqual({
+      status: 'Failed',
+      messages: {
+        'us-east-1': "Account-Onboard: Successful; Org-Onboard: Failed - Account isn't the management account",
+        'eu-west-1': "Account-Onboard: Successful; Org-Onboard: Failed - Account isn't the management account",
+      },
+    });
   });
 
   it('gives each of the three reasons an organization is refused for', () => {

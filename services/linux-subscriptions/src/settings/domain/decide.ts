@@ -20,6 +20,8 @@ const pending = (scope: DiscoveryScope, direction: DiscoveryStep['direction']): 
   state: 'Pending',
 });
 
+const sameRegions = (a: readonly string[], b: readonly string[]) => isDeepStrictEqual([...a].sort(), [...b].sort());
+
 /** What discovery covers: its Regions, scope and accounts; nothing while disabled. */
 interface Coverage {
   regions: string[];
@@ -94,7 +96,7 @@ function checkUpdate(previous: DiscoverySettings | undefined, update: Update): v
   }
   const changed =
     update.organizationIntegration !== previous.organizationIntegration ||
-    !isDeepStrictEqual([...update.sourceRegions].sort(), [...previous.sourceRegions].sort());
+    !sameRegions(update.sourceRegions, previous.sourceRegions);
   if (changed && !update.allowUpdate)
     throw validation(
       'Linux subscriptions discovery is already enabled with other settings: set AllowUpdate to true to change them.',
@@ -103,7 +105,12 @@ function checkUpdate(previous: DiscoverySettings | undefined, update: Update): v
 
 function updateSettings(previous: DiscoverySettings | undefined, update: Update): DiscoverySettingsEvent[] {
   checkUpdate(previous, update);
-  const { accountId, homeRegion, discovery, sourceRegions, organizationIntegration, now } = update;
+  const { accountId, homeRegion, discovery, organizationIntegration, now } = update;
+  // The same Regions in another order are the same settings.
+  const sourceRegions =
+    previous && sameRegions(previous.sourceRegions, update.sourceRegions)
+      ? previous.sourceRegions
+      : update.sourceRegions;
   const { organizationAccountIds } = coverageAfter(update);
   const regions = regionSteps(previous, update);
   const unchanged =

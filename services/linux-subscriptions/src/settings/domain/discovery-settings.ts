@@ -25,11 +25,11 @@ export interface DiscoverySettingsState {
 
 export const initialDiscoverySettingsState = (): DiscoverySettingsState => ({});
 
-/** The Status of GetServiceSettings: Failed once a reason failed, InProgress while one is pending. */
+/** The Status of GetServiceSettings: InProgress while a reason is pending, then Failed if one failed. */
 export function settingsStatus(settings: DiscoverySettings): 'InProgress' | 'Completed' | 'Successful' | 'Failed' {
   const steps = Object.values(settings.regions).flat();
-  if (steps.some((step) => step.state === 'Failed')) return 'Failed';
   if (steps.some((step) => step.state === 'Pending')) return 'InProgress';
+  if (steps.some((step) => step.state === 'Failed')) return 'Failed';
   // Nothing was ever onboarded (discovery disabled from the start): nothing to report.
   return steps.length > 0 ? 'Successful' : 'Completed';
 }
