@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { awsCli, boto3Script } from './clients';
+import type { ObservedResource } from './inventory';
+import type { RunningSystem } from './system';
+
+type Account = { accountId: string; accessKeyId: string; secretAccessKey: string };
+
+/** One call of the boto3 batch (test/e2e/linux-subscriptions-boto3.py). */
+export interface LinuxCall {
+  name: string;
+  op: string;
+  params?: Record<string, unknown>;
+  /** Follow NextToken and gather the whole list. */
+  pages?: boolean;
+}
+
+export type LinuxCallResult = {
+  result?: Record<string, any>;
+  items?: Record<string, any>[];
+  pages?: number;
+  error?: { Code: string; Status: number };
+};
+
+/** Runs the calls with boto3 in one python process, as `account`. */
+export async function boto3Linux(
+  system: RunningSystem,
+  account: Account,
+  calls: LinuxCall[],
+): Promise<Record<string, LinuxCallResult>> {
+  const out = await boto3Script(system, account, join(__dirname, '../e2e/linux-subscriptions-boto3.py'), [
+    JSON.stringify(calls),
+  ]);
+  return JSON.parse(out);
+}
+
+/** Turns the account's Linux subscriptions discovery on for these Regions (with or without its organization). */
+export async function enableLinuxDiscovery(
+  system: RunningSystem,
+  account: Account,
+  sourceRegions: string[],
+  organizationIntegration: 'Enabled' | 'Disabled' = 'Disabled',
+) {
+  return awsCli(system, account, [
+    'license-manager-linux-subscriptions',
+    'update-service-settings',
+    '--linux-subscriptions-discovery',
+    'Enabled',
+    '--linux-subscriptions-discovery-settings',
+    JSON.stringify({ SourceRegions: sourceRegions, OrganizationIntegration: organizationIntegration }),
+    '--allow-update',
+  ]);
+}
+
+/** Polls `read` until `done` holds, or returns the last value after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+let counter = 0;
+
+/** A fresh EC2 instance id (17 hex digits), apart from every other test's by `prefix` (two hex digits). */
+export const instanceId = (prefix: string) => `i-${prefix}${(++counter).toString(16).padStart(15, '0')}`;
+
+/** A running Linux instance of `accountId` in `region` with the billing information given. */
+export function linuxInstance(
+  accountId: string,
+  region: string,
+  id: string,
+  billing: Partial<ObservedResource> = {},
+): ObservedResource {
+  return {
+    accountId,
+    region,
+    resourceId: id,
+    resourceType: 'EC2_INSTANCE',
+    state: 'running',
+    instanceType: 'm5.large',
+    amiId: 'ami-0abcdef1234567890',
+    ...billing,
+  };
+}
