@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CLOCK, CONFIG, milliseconds, type Clock } from '@lm/service-kit';
+import { SettingsModule } from '../settings/settings.module';
 import { PROVIDER_SECRETS } from './application/provider-secrets';
 import { ProviderRetrievalSteps } from './application/provider-retrieval.steps';
 import { ProviderRetrievals } from './application/provider-retrievals';
 import { RED_HAT_SUBSCRIPTION_MANAGER } from './application/red-hat-subscription-manager';
+import { RegisteredProviderBlocker } from './application/registered-provider.blocker';
 import { SubscriptionProviderCommands } from './application/subscription-provider.commands';
 import { SubscriptionProviderQueries } from './application/subscription-provider.queries';
 import { SubscriptionProviderTags } from './application/subscription-provider.tags';
@@ -28,7 +30,7 @@ type SubscriptionProvidersConfig = { redHatSsoUrl: string; redHatApiUrl: string 
  * (whether an account has a provider). Its providers take tags (ResourceTags).
  */
 @Module({
-  imports: [ResourceTagsModule],
+  imports: [SettingsModule, ResourceTagsModule],
   controllers: [SubscriptionProvidersController],
   providers: [
     SubscriptionProviderCommands,
@@ -36,6 +38,7 @@ type SubscriptionProvidersConfig = { redHatSsoUrl: string; redHatApiUrl: string 
     SubscriptionProviderTags,
     ProviderRetrievalSteps,
     ProviderRetrievals,
+    RegisteredProviderBlocker,
     { provide: PROVIDER_SECRETS, useClass: NatsProviderSecrets },
     {
       provide: RED_HAT_SUBSCRIPTION_MANAGER,

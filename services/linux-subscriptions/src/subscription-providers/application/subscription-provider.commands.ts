@@ -4,6 +4,7 @@ import type { LinuxSubscriptions } from '@lm/api-model';
 import { AwsError, validation, type Caller } from '@lm/contracts';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import { CLOCK, EVENT_STORE, REGION, type Clock } from '@lm/service-kit';
+import { DiscoverySettingsLookup } from '../../settings/application/discovery-settings.lookup';
 import { linuxSubscriptionsArn } from '../../shared/arns';
 import { checkedTags } from '../../shared/tags/resource-tags';
 import type { SubscriptionProviderCommand } from '../domain/commands';
@@ -37,6 +38,7 @@ export class SubscriptionProviderCommands {
     @Inject(REGION) private readonly region: string,
     @Inject(PROVIDER_SECRETS) private readonly secrets: ProviderSecrets,
     private readonly queries: SubscriptionProviderQueries,
+    private readonly discovery: DiscoverySettingsLookup,
     private readonly steps: ProviderRetrievalSteps,
     private readonly retrievals: ProviderRetrievals,
   ) {}
@@ -48,6 +50,11 @@ export class SubscriptionProviderCommands {
     if (input.SubscriptionProviderSource !== 'RedHat')
       throw validation(
         `SubscriptionProviderSource ${String(input.SubscriptionProviderSource)} is not supported: RedHat is.`,
+      );
+    // The guide's prerequisite: Linux subscriptions discovery is activated for the account first.
+    if (!(await this.discovery.of(caller.accountId)))
+      throw validation(
+        'Linux subscriptions discovery must be enabled for this account (UpdateServiceSettings) before a subscription provider is registered.',
       );
     const owner = { accountId: caller.accountId, region: this.region };
     const tags = checkedTags(input.Tags);
