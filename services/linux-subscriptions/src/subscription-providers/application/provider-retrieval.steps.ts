@@ -28,6 +28,8 @@ import { SubscriptionProviderQueries } from './subscription-provider.queries';
 @Injectable()
 export class ProviderRetrievalSteps implements Sweep {
   private readonly logger = new Logger('ProviderRetrievalSteps');
+  /** Providers this process is retrieving: a registration's first retrieval and a scheduled run do not overlap. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -65,7 +67,16 @@ export class ProviderRetrievalSteps implements Sweep {
   }
 
   private async retrieve(provider: SubscriptionProvider): Promise<void> {
-    const outcome = await this.outcomeOf(provider);
+    if (this.inFlight.has(provider.arn)) return;
+    this.inFlight.add(provider.arn);
+    try {
+      await this.record(provider, await this.outcomeOf(provider));
+    } finally {
+      this.inFlight.delete(provider.arn);
+    }
+  }
+
+  private async record(provider: SubscriptionProvider, outcome: RetrievalOutcome): Promise<void> {
     const { newEvents } = await handleCommand(
       this.store,
       subscriptionProviderStream(provider.accountId, provider.source),
