@@ -115,10 +115,22 @@ def bad_input():
     return observed
 
 
+def message_of(call):
+    try:
+        call()
+    except ClientError as error:
+        return error.response["Error"]["Message"]
+    return None
+
+
 def tags():
-    """The calling account registers a Red Hat provider; another account (others[0]) is refused."""
+    """The calling account registers a Red Hat provider, tags it, then deactivates in the guide's order;
+    another account (others[0]) is refused."""
     linux = client("license-manager-linux-subscriptions")
     stranger = client("license-manager-linux-subscriptions", others[0])
+    # The guide's prerequisite of a provider: discovery enabled for the account.
+    update(linux, "Enabled", ["us-east-1"], AllowUpdate=True)
+    settled(linux)
     secret = client("secretsmanager").create_secret(
         Name="rhsm-offline-token",
         SecretString="offline-token",
@@ -146,6 +158,13 @@ def tags():
     other_api = "arn:aws:license-manager-user-subscriptions:us-east-1:111111111111:identity-provider/x"
     observed["other_api_tag"] = error_of(lambda: linux.tag_resource(resourceArn=other_api, tags={"x": "y"}))
     observed["after"] = tags_of()
+    # Deactivation: the provider goes first; disabling discovery is refused until then.
+    observed["disable_while_registered"] = error_of(lambda: update(linux, "Disabled", ["us-east-1"]))
+    observed["disable_refusal"] = message_of(lambda: update(linux, "Disabled", ["us-east-1"]))
+    observed["still"] = shown(linux.get_service_settings())["LinuxSubscriptionsDiscovery"]
+    linux.deregister_subscription_provider(SubscriptionProviderArn=arn)
+    update(linux, "Disabled", ["us-east-1"])
+    observed["disabled"] = settled(linux)
     return observed
 
 

@@ -184,7 +184,7 @@ describe('Linux subscriptions settings and tags through the AWS CLI and boto3', 
     });
   }, 120_000);
 
-  it("tags a subscription provider's ARN (lower-case resourceArn, tags, tagKeys); another account's is not found (boto3)", async () => {
+  it("tags a subscription provider's ARN (lower-case resourceArn, tags, tagKeys), another account's not found; discovery is disabled only once it is deregistered (boto3)", async () => {
     const observed = await scenario(accounts.member, 'tags', [accounts.management]);
     expect(observed.arn).toMatch(
       /^arn:aws:license-manager-linux-subscriptions:us-east-1:222222222222:subscription-provider\/[0-9a-f-]{36}$/,
@@ -201,6 +201,14 @@ describe('Linux subscriptions settings and tags through the AWS CLI and boto3', 
       unknown_untag: notFound,
       other_api_tag: validation,
       after: { team: 'linux', env: 'prod' },
+      disable_while_registered: validation,
+      disable_refusal: expect.stringContaining(`${observed.arn} is registered: deregister it first`),
+      still: 'Enabled',
+      disabled: {
+        LinuxSubscriptionsDiscovery: 'Disabled',
+        Status: 'Successful',
+        StatusMessage: { 'us-east-1': 'Account-Offboard: Successful' },
+      },
     });
   }, 120_000);
 });

@@ -156,8 +156,11 @@ describe('Linux subscriptions discovery settings', () => {
   it('refuses to disable discovery while a blocker says so; otherwise offboards every Region', () => {
     const enabled = history(update(), complete(1));
     given(enabled)
-      .when(update({ discovery: 'Disabled', deactivationBlockers: ['A Red Hat subscription provider is registered.'] }))
-      .thenThrows({ code: 'ValidationException', message: /A Red Hat subscription provider is registered/ });
+      .when(update({ discovery: 'Disabled', deactivationBlockers: ['a Red Hat subscription provider is registered'] }))
+      .thenThrows({
+        code: 'ValidationException',
+        message: 'Linux subscriptions discovery cannot be disabled: a Red Hat subscription provider is registered.',
+      });
     const disable = update({ discovery: 'Disabled' });
     expect(after(update(), complete(1), disable)).toEqual({
       status: 'InProgress',

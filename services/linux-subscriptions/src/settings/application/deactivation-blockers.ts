@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-/** Why an account's discovery cannot be disabled now, as a sentence; undefined when nothing holds it. */
+/** Why an account's discovery cannot be disabled now (a clause: lower-case, no final period); undefined when nothing holds it. */
 export type DeactivationBlocker = (accountId: string) => Promise<string | undefined>;
 
 /**

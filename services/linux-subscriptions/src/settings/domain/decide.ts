@@ -91,7 +91,7 @@ function checkUpdate(previous: DiscoverySettings | undefined, update: Update): v
   if (previous?.discovery !== 'Enabled') return;
   if (update.discovery === 'Disabled') {
     if (update.deactivationBlockers.length > 0)
-      throw validation(`Linux subscriptions discovery cannot be disabled: ${update.deactivationBlockers.join(' ')}`);
+      throw validation(`Linux subscriptions discovery cannot be disabled: ${update.deactivationBlockers.join('; ')}.`);
     return;
   }
   const changed =
