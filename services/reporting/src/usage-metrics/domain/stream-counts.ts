@@ -40,10 +40,11 @@ export const countSampleKey = (series: CountedSeries): string =>
 
 /**
  * The series whose counts change when a stream moves from the series `before` to those `after`
- * (keys): all of both when they differ (the old ones lose it, the new ones gain it), none when it
- * stays where it was. Sorted, the order their rows are locked in.
+ * (keys): those it leaves and those it joins; not those it stays in. Sorted, the order their rows
+ * are locked in.
  */
 export function seriesToRecount(before: readonly string[], after: readonly string[]): string[] {
-  const same = before.length === after.length && before.every((key) => after.includes(key));
-  return same ? [] : [...new Set([...before, ...after])].sort();
+  const left = before.filter((key) => !after.includes(key));
+  const joined = after.filter((key) => !before.includes(key));
+  return [...new Set([...left, ...joined])].sort();
 }
