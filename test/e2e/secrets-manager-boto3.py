@@ -6,26 +6,11 @@ Prints one JSON object with what it observed; the calling test asserts on it.
 import json
 import sys
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from boto3_calls import client_of, error_of
 
 endpoint, region = sys.argv[1], sys.argv[2]
-client = boto3.client(
-    "secretsmanager",
-    endpoint_url=endpoint,
-    region_name=region,
-    config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-)
+client = client_of("secretsmanager", endpoint, region)
 observed = {}
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as error:
-        return {"Code": error.response["Error"]["Code"], "Status": error.response["ResponseMetadata"]["HTTPStatusCode"]}
-    return None
 
 
 created = client.create_secret(Name="boto3/ldap-bind", SecretString='{"username":"svc","password":"b0t0-pa55"}')

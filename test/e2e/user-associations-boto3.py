@@ -8,27 +8,12 @@ Prints one JSON object: what the calls answered and each refusal's error code an
 import json
 import sys
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from boto3_calls import client_of, error_of
 
 endpoint, region, directory_id, username, instance_id = sys.argv[1:6]
-client = boto3.client(
-    "license-manager-user-subscriptions",
-    endpoint_url=endpoint,
-    region_name=region,
-    config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=False),
-)
+client = client_of("license-manager-user-subscriptions", endpoint, region, validate=False)
 provider = {"ActiveDirectoryIdentityProvider": {"DirectoryId": directory_id}}
 observed = {}
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as error:
-        return {"Code": error.response["Error"]["Code"], "Status": error.response["ResponseMetadata"]["HTTPStatusCode"]}
-    return None
 
 
 def paged(operation, key, **arguments):

@@ -7,26 +7,11 @@ Prints one JSON object: each refusal's error code and HTTP status, and what the 
 import json
 import sys
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from boto3_calls import client_of, error_of
 
 endpoint, region, domain, address, secret = sys.argv[1:6]
-client = boto3.client(
-    "license-manager-user-subscriptions",
-    endpoint_url=endpoint,
-    region_name=region,
-    config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=False),
-)
+client = client_of("license-manager-user-subscriptions", endpoint, region, validate=False)
 observed = {}
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as error:
-        return {"Code": error.response["Error"]["Code"], "Status": error.response["ResponseMetadata"]["HTTPStatusCode"]}
-    return None
 
 
 def settings(**changes):
