@@ -130,16 +130,31 @@ describe('Linux instance decider', () => {
   it('is gone when terminated, reported without a Linux subscription, inactive or its discovery turned off', () => {
     given([classified])
       .when(observe({ state: 'terminated' }, 1))
-      .then([{ type: 'LinuxInstanceGone', data: { ...ref(1), reason: 'TERMINATED' } }]);
+      .then([
+        { type: 'LinuxInstanceGone', data: { ...ref(1), reason: 'TERMINATED', observedAt: at(1).toISOString() } },
+      ]);
     given([classified])
       .when(observe({ usageOperation: 'RunInstances:0002' }, 1))
-      .then([{ type: 'LinuxInstanceGone', data: { ...ref(1), reason: 'NO_LINUX_SUBSCRIPTION' } }]);
+      .then([
+        {
+          type: 'LinuxInstanceGone',
+          data: { ...ref(1), reason: 'NO_LINUX_SUBSCRIPTION', observedAt: at(1).toISOString() },
+        },
+      ]);
     for (const reason of ['INACTIVE', 'DISCOVERY_DEACTIVATED'] as const)
       given([classified])
         .when({ type: 'ForgetInstance', id, reason, now: at(1) })
         .then([{ type: 'LinuxInstanceGone', data: { ...ref(1), reason } }]);
     given([])
       .when({ type: 'ForgetInstance', id, reason: 'INACTIVE', now: at(1) })
+      .thenNothing();
+  });
+
+  it('takes no observation older than the one that ended it (a reconciliation that read before the termination)', () => {
+    const terminated = history(observe({}), observe({ state: 'terminated' }, 5));
+    given(terminated).when(observe({}, 3)).thenNothing();
+    given(terminated)
+      .when(observe({ state: 'terminated' }, 5))
       .thenNothing();
   });
 

@@ -131,7 +131,11 @@ export interface LinuxInstanceEventData {
   LinuxInstanceProviderRegistrationChanged: LinuxInstanceRef & {
     providerRegistration?: ProviderRegistrationDescription;
   };
-  LinuxInstanceGone: LinuxInstanceRef & { reason: LinuxInstanceGoneReason };
+  /**
+   * `observedAt`: the observation that ended it (TERMINATED, NO_LINUX_SUBSCRIPTION), so that an
+   * older one read before it changes nothing.
+   */
+  LinuxInstanceGone: LinuxInstanceRef & { reason: LinuxInstanceGoneReason; observedAt?: string };
 }
 
 /** What every event of a subscription provider carries. */

@@ -94,14 +94,18 @@ function observed(
 ): LinuxInstanceEvent[] {
   const { id, observation, providerRegistration, now } = command;
   const current = state.instance;
-  // Events of one resource may come again, or late: an older observation changes nothing.
-  if (current && observation.observedAt < current.lastUpdatedTime) return [];
+  // Events of one resource may come again, or late, and a reconciliation may have read an older
+  // observation: one older than the last decided on changes nothing, even once the instance is gone.
+  if (state.lastObservedAt !== undefined && observation.observedAt < state.lastObservedAt) return [];
   const ref = refOf(id, now);
+  const { observedAt } = observation;
   if (observation.state === 'terminated')
-    return current ? [{ type: 'LinuxInstanceGone', data: { ...ref, reason: 'TERMINATED' } }] : [];
+    return current ? [{ type: 'LinuxInstanceGone', data: { ...ref, reason: 'TERMINATED', observedAt } }] : [];
   const classification = classify(observation);
   if (!classification)
-    return current ? [{ type: 'LinuxInstanceGone', data: { ...ref, reason: 'NO_LINUX_SUBSCRIPTION' } }] : [];
+    return current
+      ? [{ type: 'LinuxInstanceGone', data: { ...ref, reason: 'NO_LINUX_SUBSCRIPTION', observedAt } }]
+      : [];
   const description = descriptionOf(classification, observation);
   if (!current)
     return [

@@ -15,9 +15,14 @@ export interface LinuxInstance extends LinuxInstanceId, LinuxInstanceDescription
   providerRegistration?: ProviderRegistrationDescription;
 }
 
-/** One instance's stream: undefined while it is not discovered (never, or gone). */
+/**
+ * One instance's stream: `instance` undefined while it is not discovered (never, or gone);
+ * `lastObservedAt`: the latest observation decided on, kept when it is gone, so that an older one
+ * (an event delivered late, a reconciliation's earlier read) changes nothing.
+ */
 export interface LinuxInstanceState {
   instance?: LinuxInstance;
+  lastObservedAt?: string;
 }
 
 export const initialLinuxInstanceState = (): LinuxInstanceState => ({});
@@ -41,6 +46,7 @@ export function evolveLinuxInstance(state: LinuxInstanceState, event: LinuxInsta
   switch (event.type) {
     case 'LinuxInstanceSubscriptionClassified':
       return {
+        lastObservedAt: event.data.lastUpdatedTime,
         instance: {
           ...id,
           ...descriptionOf(event.data),
@@ -51,10 +57,13 @@ export function evolveLinuxInstance(state: LinuxInstanceState, event: LinuxInsta
       };
     case 'LinuxInstanceSubscriptionChanged':
     case 'LinuxInstanceDetailsUpdated':
-      return instance ? { instance: { ...instance, ...descriptionOf(event.data) } } : state;
+      return instance
+        ? { lastObservedAt: event.data.lastUpdatedTime, instance: { ...instance, ...descriptionOf(event.data) } }
+        : state;
     case 'LinuxInstanceDualSubscriptionChanged':
       return instance
         ? {
+            ...state,
             instance: {
               ...instance,
               dualSubscription: event.data.dualSubscription,
@@ -63,9 +72,11 @@ export function evolveLinuxInstance(state: LinuxInstanceState, event: LinuxInsta
           }
         : state;
     case 'LinuxInstanceProviderRegistrationChanged':
-      return instance ? { instance: { ...instance, providerRegistration: event.data.providerRegistration } } : state;
+      return instance
+        ? { ...state, instance: { ...instance, providerRegistration: event.data.providerRegistration } }
+        : state;
     case 'LinuxInstanceGone':
-      return {};
+      return { lastObservedAt: event.data.observedAt ?? state.lastObservedAt };
   }
 }
 
