@@ -1,5 +1,6 @@
 import type { UserSubscriptions } from '@lm/api-model';
 import { validation } from '@lm/contracts';
+import { sql, type SelectQueryBuilder } from 'kysely';
 
 /**
  * The Filters of this API's lists ({Attribute, Operation, Value}) as [column, value] pairs:
@@ -25,6 +26,25 @@ export function listFilters<Column extends string>(
       throw validation(`Filter ${filter.Attribute} needs a Value.`);
     return [column, filter.Value];
   });
+}
+
+/** The filters of the lists of users (ListProductSubscriptions, ListUserAssociations; the model's documentation). */
+export const USER_FILTERS = { Status: 'status', Username: 'username', Domain: 'domain' } as const;
+
+/**
+ * A list of users' rows that pass `filters` (USER_FILTERS): a status as it is; a logon name or a
+ * domain whatever its case, as the directory compares them.
+ */
+export function whereUserFilters<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  filters: [(typeof USER_FILTERS)[keyof typeof USER_FILTERS], string][],
+): SelectQueryBuilder<DB, TB, Row> {
+  for (const [column, value] of filters)
+    query =
+      column === 'status'
+        ? query.where(sql.ref('status'), '=', value)
+        : query.where(sql`lower(${sql.ref(column)})`, '=', value.toLowerCase());
+  return query;
 }
 
 /** MaxResults as this API's lists take it: a positive number, else ValidationException (its only client error). */

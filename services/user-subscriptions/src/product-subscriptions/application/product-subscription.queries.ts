@@ -4,15 +4,12 @@ import type { Caller } from '@lm/contracts';
 import { DATABASE, REGION } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { requestedDirectoryId } from '../../identity-providers/domain/directory';
-import { listFilters } from '../../shared/list-filters';
+import { listFilters, USER_FILTERS, whereUserFilters } from '../../shared/list-filters';
 import { listedPage } from '../../shared/list-page';
 import { productOf } from '../../shared/products';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import { toProductUserSummary } from '../domain/product-subscription';
 import type { ProductSubscriptionViews } from './product-subscription.views';
-
-/** ListProductSubscriptions' filters (the model's documentation): Status, Username, Domain. */
-const FILTERS = { Status: 'status', Username: 'username', Domain: 'domain' } as const;
 
 /** The caller's subscriptions through one of its directories, read from the view its writes updated. */
 @Injectable()
@@ -32,7 +29,7 @@ export class ProductSubscriptionQueries {
   ): Promise<UserSubscriptions.ListProductSubscriptionsResponse> {
     const directoryId = requestedDirectoryId(input.IdentityProvider);
     const product = input.Product !== undefined ? productOf(input.Product) : undefined;
-    const filters = listFilters(input.Filters, FILTERS);
+    const filters = listFilters(input.Filters, USER_FILTERS);
     let query = this.db
       .selectFrom('product_subscriptions')
       .select(['arn', 'requested_at', 'state'])
@@ -40,12 +37,7 @@ export class ProductSubscriptionQueries {
       .where('region', '=', this.region)
       .where('directory_id', '=', directoryId);
     if (product) query = query.where('product', '=', product);
-    for (const [column, value] of filters)
-      query =
-        column === 'status'
-          ? query.where('status', '=', value as never)
-          : query.where((eb) => eb(eb.fn('lower', [column]), '=', value.toLowerCase()));
-    const { items, NextToken } = await listedPage(caller, input, query, 'requested_at');
+    const { items, NextToken } = await listedPage(caller, input, whereUserFilters(query, filters), 'requested_at');
     return { ProductUserSummaries: items.map(toProductUserSummary), NextToken };
   }
 }

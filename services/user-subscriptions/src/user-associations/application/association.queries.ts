@@ -4,14 +4,11 @@ import { validation, type Caller } from '@lm/contracts';
 import { DATABASE, REGION } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { requestedDirectoryId } from '../../identity-providers/domain/directory';
-import { listFilters } from '../../shared/list-filters';
+import { listFilters, USER_FILTERS, whereUserFilters } from '../../shared/list-filters';
 import { listedPage } from '../../shared/list-page';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import { toInstanceUserSummary } from '../domain/association';
 import type { UserAssociationViews } from './association.views';
-
-/** ListUserAssociations' filters (the model's documentation): Status, Username, Domain. */
-const FILTERS = { Status: 'status', Username: 'username', Domain: 'domain' } as const;
 
 /** The users associated (now or before) with one of the caller's instances through one of its directories. */
 @Injectable()
@@ -31,20 +28,15 @@ export class AssociationQueries {
   ): Promise<UserSubscriptions.ListUserAssociationsResponse> {
     const directoryId = requestedDirectoryId(input.IdentityProvider);
     if (!input.InstanceId?.trim()) throw validation('InstanceId is required.');
-    const filters = listFilters(input.Filters, FILTERS);
-    let query = this.db
+    const filters = listFilters(input.Filters, USER_FILTERS);
+    const query = this.db
       .selectFrom('user_associations')
       .select(['arn', 'requested_at', 'state'])
       .where('account_id', '=', caller.accountId)
       .where('region', '=', this.region)
       .where('instance_id', '=', input.InstanceId.trim())
       .where('directory_id', '=', directoryId);
-    for (const [column, value] of filters)
-      query =
-        column === 'status'
-          ? query.where('status', '=', value as never)
-          : query.where((eb) => eb(eb.fn('lower', [column]), '=', value.toLowerCase()));
-    const { items, NextToken } = await listedPage(caller, input, query, 'requested_at');
+    const { items, NextToken } = await listedPage(caller, input, whereUserFilters(query, filters), 'requested_at');
     return { InstanceUserSummaries: items.map(toInstanceUserSummary), NextToken };
   }
 }
