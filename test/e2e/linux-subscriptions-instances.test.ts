@@ -1,7 +1,8 @@
 import { UpdateServiceSettingsCommand } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, licenseManager } from '../support/clients';
+import { awsCli, licenseManager, rawRequest } from '../support/clients';
 import { reportResources, type ObservedResource } from '../support/inventory';
+import { RedHatStandin } from '../support/redhat-standin';
 import {
   boto3Linux,
   enableLinuxDiscovery,
@@ -133,11 +134,21 @@ describe('Linux subscription instances from the inventory', () => {
   const listIds = async (account = owner) =>
     ((await boto3Linux(system, account, [all()])).all.items ?? []).map((i) => i.InstanceID as string).sort();
 
+  const standin = new RedHatStandin();
+
   beforeAll(async () => {
-    system = await startSystem({ LM_LINUX_INSTANCE_LIMIT: String(LIMIT), LM_LINUX_INSTANCE_SWEEP_MS: '1000' });
+    await standin.start();
+    system = await startSystem({
+      LM_LINUX_INSTANCE_LIMIT: String(LIMIT),
+      LM_LINUX_INSTANCE_SWEEP_MS: '1000',
+      LM_REDHAT_SSO_URL: standin.ssoUrl,
+      LM_REDHAT_API_URL: standin.apiUrl,
+      LM_REDHAT_RETRIEVAL_MS: '1000',
+    });
   });
   afterAll(async () => {
     await system?.stop();
+    await standin.stop();
   });
 
   it('classifies a fleet covering every row of the guide, within seconds of its report', async () => {
@@ -364,5 +375,104 @@ describe('Linux subscription instances from the inventory', () => {
         (found) => found.length === 1,
       ),
     ).toEqual(mine);
+  });
+
+  it('flags a billed RHEL instance registered with Red Hat Subscription Manager as a dual subscription, not BYOS; deregistration clears it', async () => {
+    const [byos, server] = [ids[0], ids[1]];
+    const token = standin.addAccount({
+      subscriptions: [
+        {
+          subscriptionNumber: '10001234',
+          subscriptionName: 'Red Hat Enterprise Linux Server',
+          sku: 'RH00003',
+          quantity: 10,
+          status: 'Active',
+        },
+      ],
+      systems: [byos, server, els.resourceId].map((id, i) => ({
+        uuid: `4f0e3a4c-0000-4000-8000-00000000000${i}`,
+        name: `rhel-${i}`,
+        facts: { aws_instance_id: id },
+      })),
+    });
+    const call = (service: string, path: string, headers: Record<string, string>, input: object) =>
+      rawRequest(system, { account: owner, service, path, headers, body: JSON.stringify(input) });
+    const secret = await call(
+      'secretsmanager',
+      '/',
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.CreateSecret' },
+      {
+        Name: 'rhsm-offline-token',
+        SecretString: token,
+        Tags: [{ Key: 'LicenseManagerLinuxSubscriptions', Value: 'enabled' }],
+      },
+    );
+    expect(secret.status, secret.text).toBe(200);
+    const json = { 'content-type': 'application/json' };
+    const registered = await call(
+      'license-manager-linux-subscriptions',
+      '/subscription/RegisterSubscriptionProvider',
+      json,
+      {
+        SecretArn: secret.json.ARN,
+        SubscriptionProviderSource: 'RedHat',
+      },
+    );
+    expect(registered.status, registered.text).toBe(200);
+    const providerArn = registered.json.SubscriptionProviderArn as string;
+
+    const byId = async () =>
+      new Map(
+        (((await boto3Linux(system, owner, [all()])).all.items ?? []) as Record<string, string>[]).map((i) => [
+          i.InstanceID,
+          i,
+        ]),
+      );
+    let instances = await eventually(byId, (found) => found.get(server)?.RegisteredWithSubscriptionProvider === 'true');
+    expect(instances.get(server)).toMatchObject({
+      RegisteredWithSubscriptionProvider: 'true',
+      DualSubscription: 'true',
+    });
+    expect(Date.parse(instances.get(server)!.SubscriptionProviderCreateTime)).not.toBeNaN();
+    expect(Date.parse(instances.get(server)!.SubscriptionProviderUpdateTime)).toBeGreaterThanOrEqual(
+      Date.parse(instances.get(server)!.SubscriptionProviderCreateTime),
+    );
+    // BYOS registered with Red Hat is the one subscription it has; RHEL 7 ELS stays flagged.
+    expect(instances.get(byos)).toMatchObject({
+      RegisteredWithSubscriptionProvider: 'true',
+      DualSubscription: 'false',
+    });
+    expect(instances.get(els.resourceId)).toMatchObject({
+      RegisteredWithSubscriptionProvider: 'true',
+      DualSubscription: 'true',
+    });
+    expect(instances.get(ids[2])).toMatchObject({
+      RegisteredWithSubscriptionProvider: 'false',
+      DualSubscription: 'false',
+    });
+    const dual = await boto3Linux(system, owner, [
+      all({ Filters: [{ Name: 'DualSubscription', Operator: 'Equal', Values: ['true'] }] }),
+    ]);
+    expect(dual.all.items!.map((i) => i.InstanceID).sort()).toEqual([server, els.resourceId].sort());
+
+    const deregistered = await call(
+      'license-manager-linux-subscriptions',
+      '/subscription/DeregisterSubscriptionProvider',
+      json,
+      {
+        SubscriptionProviderArn: providerArn,
+      },
+    );
+    expect(deregistered.status, deregistered.text).toBe(200);
+    instances = await eventually(byId, (found) => found.get(server)?.RegisteredWithSubscriptionProvider === 'false');
+    expect(instances.get(server)).toMatchObject({
+      RegisteredWithSubscriptionProvider: 'false',
+      DualSubscription: 'false',
+    });
+    expect(instances.get(server)!.SubscriptionProviderCreateTime).toBeUndefined();
+    expect(instances.get(els.resourceId)).toMatchObject({
+      RegisteredWithSubscriptionProvider: 'false',
+      DualSubscription: 'true',
+    });
   });
 });
