@@ -2,36 +2,20 @@
 off, so that the service (not botocore) judges it, then lists what is stored with the paginator.
 
 Usage: linux-subscription-providers-boto3.py <endpoint> <region> <untagged secret ARN> <other account's secret ARN>
-Prints one JSON object: each refusal's error code, HTTP status and message, and the providers listed after.
+Prints one JSON object: each refusal's error code and HTTP status, and the providers listed after.
 """
 import json
 import sys
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from boto3_calls import client_of, error_of
 
 endpoint, region, untagged_secret, foreign_secret = sys.argv[1:5]
-client = boto3.client(
-    "license-manager-linux-subscriptions",
-    endpoint_url=endpoint,
-    region_name=region,
-    config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=False),
-)
+client = client_of("license-manager-linux-subscriptions", endpoint, region, validate=False)
 observed = {}
-provider_arn = "arn:aws:license-manager-linux-subscriptions:%s:222222222222:subscription-provider/0e7b6a52-1c1f-4a3e-9d3b-000000000000" % region
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as error:
-        return {
-            "Code": error.response["Error"]["Code"],
-            "Status": error.response["ResponseMetadata"]["HTTPStatusCode"],
-            "Message": error.response["Error"].get("Message", ""),
-        }
-    return None
+provider_arn = (
+    "arn:aws:license-manager-linux-subscriptions:%s:222222222222:subscription-provider/0e7b6a52-1c1f-4a3e-9d3b-000000000000"
+    % region
+)
 
 
 register = lambda **request: client.register_subscription_provider(**request)

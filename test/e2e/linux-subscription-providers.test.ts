@@ -276,6 +276,14 @@ describe('Red Hat subscription providers', { timeout: 240_000 }, () => {
     );
     expect(errorCodeOf(untagged)).toBe('ValidationException');
     expect(untagged.stderr).toContain('must carry the tag LicenseManagerLinuxSubscriptions=enabled');
+    const foreign = await lls(owner, 'RegisterSubscriptionProvider', {
+      SecretArn: secretArns.foreign,
+      SubscriptionProviderSource: 'RedHat',
+    });
+    expect([foreign.status, foreign.json.message]).toEqual([
+      400,
+      `Secret ${secretArns.foreign} belongs to account 333333333333: the secret must be in your own account (222222222222).`,
+    ]);
     // The guide's prerequisite: an account without Linux subscriptions discovery registers none.
     const undiscovered = await lls(accounts.management, 'RegisterSubscriptionProvider', {
       SecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:rhsm-offline-token-AbCdEf',
@@ -300,22 +308,15 @@ describe('Red Hat subscription providers', { timeout: 240_000 }, () => {
         secretArns.foreign,
       ]),
     );
-    const validation = { Code: 'ValidationException', Status: 400, Message: expect.any(String) };
+    const validation = { Code: 'ValidationException', Status: 400 };
     // The model gives ResourceNotFoundException no status of its own: 400, as AWS answers it.
-    const notFound = {
-      Code: 'ResourceNotFoundException',
-      Status: 400,
-      Message: expect.stringMatching(/was not found/),
-    };
+    const notFound = { Code: 'ResourceNotFoundException', Status: 400 };
     expect(observed).toEqual({
       unknown_source: validation,
       no_secret: validation,
       malformed_secret_arn: validation,
-      untagged_secret: { ...validation, Message: expect.stringContaining('LicenseManagerLinuxSubscriptions=enabled') },
-      foreign_secret: {
-        ...validation,
-        Message: expect.stringContaining('the secret must be in your own account (222222222222)'),
-      },
+      untagged_secret: validation,
+      foreign_secret: validation,
       too_many_tags: validation,
       get_malformed_arn: validation,
       get_unknown: notFound,
