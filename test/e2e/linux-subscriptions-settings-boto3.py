@@ -80,7 +80,8 @@ def organization():
         update(linux, "Enabled", ["us-east-1"], organization="Enabled", AllowUpdate=True)
         observed[name] = settled(linux)
     # License Manager's own settings link the organization; Linux subscriptions hears of it from licensing's events.
-    client("license-manager").update_service_settings(OrganizationConfiguration={"EnableIntegration": True})
+    license_manager = client("license-manager")
+    license_manager.update_service_settings(OrganizationConfiguration={"EnableIntegration": True})
     deadline = time.time() + 30
     while True:
         update(management, "Enabled", ["us-east-1"], organization="Enabled", AllowUpdate=True)
@@ -92,6 +93,17 @@ def organization():
     observed["member_after"] = shown(member.get_service_settings())
     update(management, "Enabled", ["us-east-1"], AllowUpdate=True)
     observed["management_back_to_account"] = settled(management)
+    update(management, "Enabled", ["us-east-1"], organization="Enabled", AllowUpdate=True)
+    observed["management_organization_again"] = settled(management)
+    # Unlinked in License Manager's settings: the organization can no longer be discovered.
+    license_manager.update_service_settings(OrganizationConfiguration={"EnableIntegration": False})
+    deadline = time.time() + 30
+    while True:
+        unlinked = settled(management)
+        if "can't access" in unlinked["StatusMessage"]["us-east-1"] or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    observed["management_unlinked"] = unlinked
     return observed
 
 

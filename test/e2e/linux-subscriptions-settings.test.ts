@@ -159,7 +159,7 @@ describe('Linux subscriptions settings and tags through the AWS CLI and boto3', 
     ]);
   }, 120_000);
 
-  it("integrates the organization for its management account once licensing links it, and refuses others with the guide's reasons", async () => {
+  it("integrates the organization for its management account while licensing links it, and refuses others with the guide's reasons", async () => {
     const observed = await scenario(accounts.management, 'organization', [accounts.member, accounts.outsider]);
     const failedWith = (reason: string) => ({
       Status: 'Failed',
@@ -182,6 +182,12 @@ describe('Linux subscriptions settings and tags through the AWS CLI and boto3', 
       StatusMessage: { 'us-east-1': 'Account-Onboard: Successful; Org-Offboard: Successful' },
       LinuxSubscriptionsDiscoverySettings: { OrganizationIntegration: 'Disabled', SourceRegions: ['us-east-1'] },
     });
+    expect(observed.management_organization_again).toMatchObject({
+      Status: 'Successful',
+      StatusMessage: { 'us-east-1': 'Org-Onboard: Successful' },
+    });
+    // Unlinked in licensing's settings: back to the account alone, saying why.
+    expect(observed.management_unlinked).toMatchObject(failedWith("Linux subscriptions can't access the organization"));
   }, 120_000);
 
   it("tags a subscription provider's ARN (lower-case resourceArn, tags, tagKeys), another account's not found; discovery is disabled only once it is deregistered (boto3)", async () => {

@@ -153,6 +153,22 @@ describe('Linux subscriptions discovery settings', () => {
     expect(after(org, complete(1), back, complete(2)).status).toBe('Successful');
   });
 
+  it("falls back to the account alone when the organization is unlinked, saying it can't be accessed", () => {
+    const org = update({ organizationIntegration: 'Enabled', organization: granted });
+    const lose: DiscoverySettingsCommand = { type: 'LoseOrganizationAccess', accountId: management, now: t0 };
+    const state = given(history(org, complete(1), lose)).state.settings!;
+    expect(shown(state).messages['us-east-1']).toBe(
+      "Account-Onboard: Pending; Org-Onboard: Failed - Linux subscriptions can't access the organization",
+    );
+    expect(coveredAccountIds(state)).toEqual([management]);
+    given(history(org, complete(1), lose))
+      .when(lose)
+      .thenNothing();
+    given(history(update(), complete(1)))
+      .when(lose)
+      .thenNothing();
+  });
+
   it('refuses to disable discovery while a blocker says so; otherwise offboards every Region', () => {
     const enabled = history(update(), complete(1));
     given(enabled)

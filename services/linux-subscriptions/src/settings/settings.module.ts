@@ -7,6 +7,7 @@ import { DiscoverySettingsLookup } from './application/discovery-settings.lookup
 import { ServiceSettingsQueries } from './application/discovery-settings.queries';
 import { DiscoverySteps } from './application/discovery-steps';
 import { OrganizationLinks } from './application/organization-links';
+import { OrganizationLinksConsumer } from './application/organization-links.consumer';
 import { RegionNotes } from './application/region-notes';
 import { SettingsController } from './infra/settings.controller';
 
@@ -36,6 +37,7 @@ export const settingsSettings = {
     DeactivationBlockers,
     RegionNotes,
     OrganizationLinks,
+    OrganizationLinksConsumer,
   ],
   exports: [DiscoverySettingsLookup, DiscoveryActivations, DeactivationBlockers, RegionNotes],
 })

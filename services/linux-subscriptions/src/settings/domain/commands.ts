@@ -18,6 +18,12 @@ export type DiscoverySettingsCommand =
       now: Date;
     }
   | {
+      /** The management account's organization is no longer linked in License Manager's settings. */
+      type: 'LoseOrganizationAccess';
+      accountId: string;
+      now: Date;
+    }
+  | {
       /** The pending steps of `revision`, done by the slices that discover (or failed: the internal error). */
       type: 'CompleteDiscoverySteps';
       accountId: string;

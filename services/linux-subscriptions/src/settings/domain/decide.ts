@@ -11,6 +11,7 @@ import {
   type DiscoverySettingsState,
 } from './discovery-settings';
 import type { DiscoverySettingsEvent } from './events';
+import { FAILURE_REASONS } from './status-messages';
 
 type Update = Extract<DiscoverySettingsCommand, { type: 'UpdateServiceSettings' }>;
 
@@ -55,8 +56,9 @@ function coverageAfter(update: Update): Coverage {
  * enters is onboarded in the new scope; one it keeps with the same scope and accounts keeps its
  * reason (a failed one is tried again); a change of scope or of the organization's accounts
  * onboards anew (and going back to the account alone offboards the organization). A refused
- * organization adds its failure to every Region while the account alone is discovered: at most
- * two reasons a Region, as the guide says. Disabled from the start, the reasons stay as they were.
+ * organization adds its failure to every Region while the account alone is discovered (in place
+ * of the organization's offboarding when it was covered): at most two reasons a Region, as the
+ * guide says. Disabled from the start, the reasons stay as they were.
  */
 function regionSteps(previous: DiscoverySettings | undefined, update: Update): Record<string, DiscoveryStep[]> {
   const before = coverageBefore(previous);
@@ -77,7 +79,7 @@ function regionSteps(previous: DiscoverySettings | undefined, update: Update): R
     const steps =
       kept && kept.state !== 'Failed'
         ? [kept]
-        : wasCovered && before.scope === 'Org' && after.scope === 'Account'
+        : wasCovered && before.scope === 'Org' && after.scope === 'Account' && !refusal
           ? [pending('Account', 'Onboard'), pending('Org', 'Offboard')]
           : [pending(after.scope, 'Onboard')];
     if (refusal) steps.push({ scope: 'Org', direction: 'Onboard', state: 'Failed', failureReason: refusal });
@@ -146,6 +148,23 @@ export function decideDiscoverySettings(
   switch (command.type) {
     case 'UpdateServiceSettings':
       return updateSettings(state.settings, command);
+    case 'LoseOrganizationAccess': {
+      // The same settings again, the organization now refused: the account alone stays discovered.
+      const settings = state.settings;
+      if (settings?.discovery !== 'Enabled' || !settings.organizationAccountIds) return [];
+      return updateSettings(settings, {
+        type: 'UpdateServiceSettings',
+        accountId: command.accountId,
+        homeRegion: settings.homeRegion,
+        discovery: 'Enabled',
+        sourceRegions: settings.sourceRegions,
+        organizationIntegration: 'Enabled',
+        allowUpdate: true,
+        organization: { granted: false, reason: FAILURE_REASONS.organizationNotAccessible },
+        deactivationBlockers: [],
+        now: command.now,
+      });
+    }
     case 'CompleteDiscoverySteps': {
       const settings = state.settings;
       // Updated again meanwhile: the newer revision has steps of its own.
