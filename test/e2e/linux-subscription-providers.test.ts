@@ -122,7 +122,7 @@ describe('Red Hat subscription providers', { timeout: 240_000 }, () => {
     await standin.stop();
   });
 
-  it('links a Red Hat account: PENDING, ACTIVE once its data was read, INVALID when the token is revoked, ACTIVE again with a new one, then deregistered', async () => {
+  it('links a Red Hat account: PENDING, ACTIVE once its data was read, INVALID when the token is revoked, ACTIVE again with a new one, INVALID while the secret is untagged, then deregistered', async () => {
     const registered = await cli(
       owner,
       'register-subscription-provider',
@@ -215,6 +215,21 @@ describe('Red Hat subscription providers', { timeout: 240_000 }, () => {
       (p) => p.SubscriptionProviderStatus === 'ACTIVE',
     );
     expect(again.SubscriptionProviderStatusMessage).toBeUndefined();
+
+    // The tag is checked at each read, as the role's policy does: untagged, the secret is not read.
+    await secretsManager(owner, 'UntagResource', { SecretId: secretArns.token, TagKeys: [TAG.Key] });
+    const untagged = await eventually(
+      () => provider(arn),
+      (p) => p.SubscriptionProviderStatus === 'INVALID',
+    );
+    expect(untagged.SubscriptionProviderStatusMessage).toMatch(
+      /must carry the tag LicenseManagerLinuxSubscriptions=enabled/,
+    );
+    await secretsManager(owner, 'TagResource', { SecretId: secretArns.token, Tags: [TAG] });
+    await eventually(
+      () => provider(arn),
+      (p) => p.SubscriptionProviderStatus === 'ACTIVE',
+    );
 
     const deregistered = await cli(owner, 'deregister-subscription-provider', '--subscription-provider-arn', arn);
     expect(deregistered.stderr).toBe('');
