@@ -12,22 +12,25 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from boto3_calls import client_of, error_of
+
 endpoint, region, scenario = sys.argv[1:4]
 others = [pair.split(":", 1) for pair in sys.argv[4:]]
-config = Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=False)
 
 
 def client(service, keys=None):
-    credentials = {"aws_access_key_id": keys[0], "aws_secret_access_key": keys[1]} if keys else {}
-    return boto3.client(service, endpoint_url=endpoint, region_name=region, config=config, **credentials)
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as error:
-        return {"Code": error.response["Error"]["Code"], "Status": error.response["ResponseMetadata"]["HTTPStatusCode"]}
-    return None
+    """The calling account's client (botocore's validation off: the service judges bad input), or another account's."""
+    if not keys:
+        return client_of(service, endpoint, region, validate=False)
+    config = Config(retries={"max_attempts": 1, "mode": "standard"})
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        config=config,
+        aws_access_key_id=keys[0],
+        aws_secret_access_key=keys[1],
+    )
 
 
 def shown(settings):
