@@ -174,8 +174,9 @@ export class InstanceDiscovery {
   }
 
   /**
-   * Covered inventory instances with a Linux subscription, not discovered or observed since, in
-   * instance id order after `after`; none of an account and Region already at its limit.
+   * Covered inventory instances with a Linux subscription that are not discovered, in instance id
+   * order after `after`; none of an account and Region already at its limit. (A discovered one is
+   * kept up to date by the consumer, which decides on every observation of a covered instance.)
    */
   private async undiscovered(covered: AccountRegion[], after: LinuxInstanceId | undefined) {
     if (covered.length === 0) return [];
@@ -199,12 +200,8 @@ export class InstanceDiscovery {
         sql<boolean>`(i.instance_id, i.account_id, i.region) > (${from.instanceId}, ${from.accountId}, ${from.region})`,
       )
       .where(({ exists }) => exists(coveredPairs(covered, 'i')))
-      .where((eb) =>
-        eb.or([
-          eb('l.instance_id', 'is', null).and(sql<boolean>`coalesce(c.count, 0) < ${this.config.linuxInstanceLimit}`),
-          eb(sql`(l.instance->>'lastUpdatedTime')::timestamptz`, '<', eb.ref('i.observed_at')),
-        ]),
-      )
+      .where('l.instance_id', 'is', null)
+      .where(sql<boolean>`coalesce(c.count, 0) < ${this.config.linuxInstanceLimit}`)
       .orderBy('i.instance_id')
       .orderBy('i.account_id')
       .orderBy('i.region')
