@@ -26,8 +26,8 @@ type SubscriptionProvidersConfig = { redHatSsoUrl: string; redHatApiUrl: string 
 /**
  * Subscription providers: Red Hat Subscription Manager accounts registered with the secret that
  * holds their offline token (read from the Secrets Manager subset over NATS), retrieved on a
- * schedule. Exports ProviderRetrievals, which the instances slice listens to, and the queries
- * (whether an account has a provider). Its providers take tags (ResourceTags).
+ * schedule. Exports ProviderRetrievals, which the instances slice listens to; adds itself to the
+ * settings' DeactivationBlockers; its providers take tags (ResourceTags).
  */
 @Module({
   imports: [SettingsModule, ResourceTagsModule],
@@ -47,6 +47,6 @@ type SubscriptionProvidersConfig = { redHatSsoUrl: string; redHatApiUrl: string 
       inject: [CONFIG, CLOCK],
     },
   ],
-  exports: [ProviderRetrievals, SubscriptionProviderQueries, SubscriptionProviderCommands],
+  exports: [ProviderRetrievals],
 })
 export class SubscriptionProvidersModule {}
