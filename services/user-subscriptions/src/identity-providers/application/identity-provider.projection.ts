@@ -1,5 +1,6 @@
 import { defineProjection } from '@lm/event-store';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import { ALREADY_APPLIED, stateBefore } from '../../shared/state-rows';
 import { IDENTITY_PROVIDER_EVENT_TYPES, type IdentityProviderEvent } from '../domain/events';
 import { evolveIdentityProvider, type IdentityProviderRegistration } from '../domain/identity-provider';
 import type { IdentityProviderViews } from './identity-provider.views';
@@ -53,14 +54,9 @@ export const identityProvidersProjection = defineProjection<IdentityProviderEven
         await db.deleteFrom('identity_providers').where('arn', '=', arn).execute();
         continue;
       }
-      const row = await db
-        .selectFrom('identity_providers')
-        .select(['state', 'stream_version'])
-        .where('arn', '=', arn)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row || row.stream_version >= event.streamVersion) continue;
-      const { registration } = evolveIdentityProvider({ registration: row.state }, event);
+      const before = await stateBefore<IdentityProviderRegistration>(db, 'identity_providers', event);
+      if (!before || before === ALREADY_APPLIED) continue;
+      const { registration } = evolveIdentityProvider({ registration: before }, event);
       if (!registration) continue;
       await db
         .updateTable('identity_providers')

@@ -1,5 +1,6 @@
 import { defineProjection } from '@lm/event-store';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import { ALREADY_APPLIED, stateBefore } from '../../shared/state-rows';
 import { LICENSE_SERVER_ENDPOINT_EVENT_TYPES, type LicenseServerEndpointEvent } from '../domain/events';
 import { evolveLicenseServerEndpoint, type LicenseServerEndpoint } from '../domain/license-server-endpoint';
 import type { LicenseServerEndpointViews } from './license-server-endpoint.views';
@@ -41,14 +42,9 @@ export const licenseServerEndpointsProjection = defineProjection<
           .execute();
         continue;
       }
-      const row = await db
-        .selectFrom('license_server_endpoints')
-        .select(['state', 'stream_version'])
-        .where('arn', '=', arn)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row || row.stream_version >= event.streamVersion) continue;
-      const { endpoint } = evolveLicenseServerEndpoint({ endpoint: row.state }, event);
+      const before = await stateBefore<LicenseServerEndpoint>(db, 'license_server_endpoints', event);
+      if (!before || before === ALREADY_APPLIED) continue;
+      const { endpoint } = evolveLicenseServerEndpoint({ endpoint: before }, event);
       if (!endpoint) continue;
       await db
         .updateTable('license_server_endpoints')

@@ -1,5 +1,6 @@
 import { defineProjection } from '@lm/event-store';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import { ALREADY_APPLIED, stateBefore } from '../../shared/state-rows';
 import { PRODUCT_SUBSCRIPTION_EVENT_TYPES, type ProductSubscriptionEvent } from '../domain/events';
 import { evolveProductSubscription, type ProductSubscription } from '../domain/product-subscription';
 import type { ProductSubscriptionViews } from './product-subscription.views';
@@ -25,17 +26,12 @@ export const productSubscriptionsProjection = defineProjection<ProductSubscripti
     const db = trx.withSchema(USER_SUBSCRIPTIONS_SCHEMA);
     for (const event of events) {
       const arn = event.data.arn;
-      const row = await db
-        .selectFrom('product_subscriptions')
-        .select(['state', 'stream_version'])
-        .where('arn', '=', arn)
-        .forUpdate()
-        .executeTakeFirst();
-      if (row && row.stream_version >= event.streamVersion) continue;
-      const { subscription } = evolveProductSubscription({ subscription: row?.state }, event);
+      const before = await stateBefore<ProductSubscription>(db, 'product_subscriptions', event);
+      if (before === ALREADY_APPLIED) continue;
+      const { subscription } = evolveProductSubscription({ subscription: before }, event);
       if (!subscription) continue;
       const columns = columnsOf(subscription, event.streamVersion);
-      if (row) {
+      if (before) {
         await db.updateTable('product_subscriptions').set(columns).where('arn', '=', arn).execute();
         continue;
       }

@@ -1,5 +1,6 @@
 import { defineProjection } from '@lm/event-store';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import { ALREADY_APPLIED, stateBefore } from '../../shared/state-rows';
 import { evolveUserAssociation, type UserAssociation } from '../domain/association';
 import { USER_ASSOCIATION_EVENT_TYPES, type UserAssociationEvent } from '../domain/events';
 import type { UserAssociationViews } from './association.views';
@@ -24,17 +25,12 @@ export const userAssociationsProjection = defineProjection<UserAssociationEvent,
     const db = trx.withSchema(USER_SUBSCRIPTIONS_SCHEMA);
     for (const event of events) {
       const arn = event.data.arn;
-      const row = await db
-        .selectFrom('user_associations')
-        .select(['state', 'stream_version'])
-        .where('arn', '=', arn)
-        .forUpdate()
-        .executeTakeFirst();
-      if (row && row.stream_version >= event.streamVersion) continue;
-      const { association } = evolveUserAssociation({ association: row?.state }, event);
+      const before = await stateBefore<UserAssociation>(db, 'user_associations', event);
+      if (before === ALREADY_APPLIED) continue;
+      const { association } = evolveUserAssociation({ association: before }, event);
       if (!association) continue;
       const columns = columnsOf(association, event.streamVersion);
-      if (row) {
+      if (before) {
         await db.updateTable('user_associations').set(columns).where('arn', '=', arn).execute();
         continue;
       }
