@@ -198,6 +198,23 @@ describe('Linux subscriptions discovery settings', () => {
     expect(after(update(), complete(1, 'An internal error occurred'), update()).status).toBe('InProgress');
   });
 
+  it('offboards again a Region whose offboarding failed, at the next update', () => {
+    const failed = [
+      update(),
+      complete(1),
+      update({ sourceRegions: ['us-east-1'], allowUpdate: true }),
+      complete(2, 'An internal error occurred'),
+    ];
+    expect(after(...failed).messages).toEqual({
+      'us-east-1': 'Account-Onboard: Successful',
+      'eu-west-1': 'Account-Offboard: Failed - An internal error occurred',
+    });
+    expect(after(...failed, update({ sourceRegions: ['us-east-1'] })).messages).toEqual({
+      'us-east-1': 'Account-Onboard: Successful',
+      'eu-west-1': 'Account-Offboard: Pending',
+    });
+  });
+
   it('ignores the completion of an older revision', () => {
     const twice = history(update(), update({ sourceRegions: ['us-east-1'], allowUpdate: true }));
     given(twice).when(complete(1)).thenNothing();

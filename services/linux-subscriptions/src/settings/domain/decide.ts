@@ -55,7 +55,8 @@ function coverageAfter(update: Update): Coverage {
  * Each Region's status reasons after an update. A Region discovery leaves is offboarded; one it
  * enters is onboarded in the new scope; one it keeps with the same scope and accounts keeps its
  * reason (a failed one is tried again); a change of scope or of the organization's accounts
- * onboards anew (and going back to the account alone offboards the organization). A refused
+ * onboards anew (and going back to the account alone offboards the organization); a Region whose
+ * offboarding failed is offboarded again. A refused
  * organization adds its failure to every Region while the account alone is discovered (in place
  * of the organization's offboarding when it was covered): at most two reasons a Region, as the
  * guide says. Disabled from the start, the reasons stay as they were.
@@ -63,16 +64,18 @@ function coverageAfter(update: Update): Coverage {
 function regionSteps(previous: DiscoverySettings | undefined, update: Update): Record<string, DiscoveryStep[]> {
   const before = coverageBefore(previous);
   const after = coverageAfter(update);
-  if (update.discovery === 'Disabled' && before.regions.length === 0) return previous?.regions ?? {};
+  const leaving = new Map<string, DiscoveryScope>(
+    [...before.regions.map((region) => [region, before.scope] as const), ...failedOffboardings(previous)].filter(
+      ([region]) => !after.regions.includes(region),
+    ),
+  );
+  if (leaving.size === 0 && after.regions.length === 0) return previous?.regions ?? {};
   const refusal = organizationRefusal(update);
   const sameCoverage =
     before.scope === after.scope && isDeepStrictEqual(before.organizationAccountIds, after.organizationAccountIds);
   const regions: Record<string, DiscoveryStep[]> = {};
-  for (const region of new Set([...before.regions, ...after.regions])) {
-    if (!after.regions.includes(region)) {
-      regions[region] = [pending(before.scope, 'Offboard')];
-      continue;
-    }
+  for (const [region, scope] of leaving) regions[region] = [pending(scope, 'Offboard')];
+  for (const region of after.regions) {
     const wasCovered = before.regions.includes(region);
     const kept =
       wasCovered && sameCoverage ? previous!.regions[region]?.find((s) => s.scope === after.scope) : undefined;
@@ -86,6 +89,14 @@ function regionSteps(previous: DiscoverySettings | undefined, update: Update): R
     regions[region] = steps;
   }
   return regions;
+}
+
+/** The Regions discovery left but whose offboarding failed: the next update offboards them again. */
+function failedOffboardings(previous: DiscoverySettings | undefined): [string, DiscoveryScope][] {
+  return Object.entries(previous?.regions ?? {}).flatMap(([region, steps]) => {
+    const failed = steps.find((step) => step.direction === 'Offboard' && step.state === 'Failed');
+    return failed && !coverageBefore(previous).regions.includes(region) ? [[region, failed.scope]] : [];
+  });
 }
 
 /** AllowUpdate guards settings already enabled; disabling waits for what blocks it (a Red Hat provider). */
