@@ -1,4 +1,5 @@
 import { UpdateServiceSettingsCommand } from '@aws-sdk/client-license-manager';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, licenseManager, rawRequest } from '../support/clients';
 import { reportResources, type ObservedResource } from '../support/inventory';
@@ -135,6 +136,11 @@ describe('Linux subscription instances from the inventory', () => {
     ((await boto3Linux(system, account, [all()])).all.items ?? []).map((i) => i.InstanceID as string).sort();
 
   const standin = new RedHatStandin();
+  /** The service's events as NATS carries them (lm.<namespace>.events.linux-subscriptions.*). */
+  const published: { type: string; data: Record<string, any> }[] = [];
+  let nc: NatsConnection;
+  const publishedFor = (instanceId: string, type: string) =>
+    published.filter((event) => event.type === type && event.data.instanceId === instanceId);
 
   beforeAll(async () => {
     await standin.start();
@@ -145,8 +151,15 @@ describe('Linux subscription instances from the inventory', () => {
       LM_REDHAT_API_URL: standin.apiUrl,
       LM_REDHAT_RETRIEVAL_MS: '1000',
     });
+    nc = await connect({ servers: process.env.NATS_URL });
+    const codec = JSONCodec<{ type: string; data: Record<string, any> }>();
+    const subscription = nc.subscribe(`lm.${system.natsNamespace}.events.linux-subscriptions.*`);
+    void (async () => {
+      for await (const message of subscription) published.push(codec.decode(message.data));
+    })();
   });
   afterAll(async () => {
+    await nc?.close();
     await system?.stop();
     await standin.stop();
   });
@@ -195,6 +208,13 @@ describe('Linux subscription instances from the inventory', () => {
     expect(Object.keys(subscriptions).sort()).toEqual(FLEET.map((row) => row.name).sort());
     for (const row of FLEET) expect(subscriptions[row.name].Type).toBe(row.type);
     expect(subscriptions['Red Hat Enterprise Linux Server'].InstanceCount).toBe(2);
+    // Each classification is an event on NATS.
+    await eventually(
+      async () => listed.filter((r) => publishedFor(r.resourceId, 'LinuxInstanceSubscriptionClassified').length > 0),
+      (found) => found.length === listed.length,
+    );
+    for (const r of listed) expect(publishedFor(r.resourceId, 'LinuxInstanceSubscriptionClassified')).toHaveLength(1);
+    expect(publishedFor(notCommercial[0].resourceId, 'LinuxInstanceSubscriptionClassified')).toEqual([]);
     expect(subscriptions['Ubuntu Pro'].InstanceCount).toBe(1);
     expect(out.subscriptions.pages).toBe(Math.ceil(FLEET.length / 4));
   });
@@ -474,5 +494,16 @@ describe('Linux subscription instances from the inventory', () => {
       RegisteredWithSubscriptionProvider: 'false',
       DualSubscription: 'true',
     });
+    // Each change of the dual subscription flag and of the registration is an event on NATS.
+    await eventually(
+      async () => publishedFor(server, 'LinuxInstanceDualSubscriptionChanged'),
+      (events) => events.length >= 2,
+    );
+    expect(
+      publishedFor(server, 'LinuxInstanceDualSubscriptionChanged').map((event) => event.data.dualSubscription),
+    ).toEqual([true, false]);
+    const registrations = publishedFor(server, 'LinuxInstanceProviderRegistrationChanged');
+    expect(registrations[0].data.providerRegistration.subscriptionProviderArn).toBe(providerArn);
+    expect(registrations.at(-1)!.data.providerRegistration).toBeUndefined();
   });
 });
