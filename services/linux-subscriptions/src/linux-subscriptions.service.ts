@@ -27,8 +27,8 @@ import {
  * license-manager-linux-subscriptions API) of the inventory's instances across accounts and Regions,
  * in slices: settings (discovery on or off, source Regions, organization integration, per-Region
  * status), instances (followed from discovery's events and classified by usage operation and product
- * code), subscription providers (Red Hat Subscription Manager) and tags. The API's operations no
- * slice handles yet answer 501 NotImplementedException at the gateway. Its events go out on
+ * code), subscription providers (Red Hat Subscription Manager) and tags. It follows licensing's
+ * ServiceSettingsUpdated (organization links) and discovery's events; its own go out on
  * lm.events.linux-subscriptions.*.
  */
 export const LinuxSubscriptionsService = defineService({
