@@ -1,7 +1,7 @@
 import { defineProjection } from '@lm/event-store';
 import type { Transaction } from 'kysely';
 import { LINUX_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
-import type { LinuxInstanceEvent } from '../domain/events';
+import { LINUX_INSTANCE_EVENT_TYPES, type LinuxInstanceEvent } from '../domain/events';
 import { evolveLinuxInstance, type LinuxInstance } from '../domain/linux-instance';
 import type { InstanceViews } from './instance.views';
 
@@ -20,14 +20,7 @@ const columnsOf = (instance: LinuxInstance) => ({
 /** linux_subscription_instances from the instance streams, in the append's transaction. */
 export const linuxInstancesProjection = defineProjection<LinuxInstanceEvent, InstanceViews>()({
   name: 'linux-subscription-instances',
-  eventTypes: [
-    'LinuxInstanceSubscriptionClassified',
-    'LinuxInstanceSubscriptionChanged',
-    'LinuxInstanceDetailsUpdated',
-    'LinuxInstanceDualSubscriptionChanged',
-    'LinuxInstanceProviderRegistrationChanged',
-    'LinuxInstanceGone',
-  ],
+  eventTypes: LINUX_INSTANCE_EVENT_TYPES,
   async handle(events, trx: Transaction<InstanceViews>) {
     const db = trx.withSchema(LINUX_SUBSCRIPTIONS_SCHEMA);
     for (const event of events) {
