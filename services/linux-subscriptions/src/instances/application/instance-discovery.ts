@@ -3,6 +3,7 @@ import type { ProviderRegistrationDescription } from '@lm/contracts';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import { CLOCK, CONFIG, DATABASE, EVENT_STORE, type Clock, type ConfigOf } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
+import type { ProviderRetrieval } from '../../subscription-providers/application/provider-retrievals';
 import type { SubscriptionProviderViews } from '../../subscription-providers/application/subscription-provider.views';
 import { LINUX_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import type { InventoryObservation, LinuxInstanceCommand } from '../domain/commands';
@@ -16,14 +17,6 @@ import type { instancesSettings } from '../instances.module';
 
 /** Instances decided on in one read of a reconciliation, at most. */
 const CHUNK = 500;
-
-/** What a subscription provider's retrieval found (the subscription providers slice tells it). */
-export interface RetrievedRegistrations {
-  accountId: string;
-  subscriptionProviderArn: string;
-  registeredInstanceIds: string[];
-  retrievedAt: string;
-}
 
 type Views = InstanceViews & SubscriptionProviderViews;
 
@@ -86,7 +79,7 @@ export class InstanceDiscovery {
    * A provider's retrieval: its account's instances (and with organization integration its
    * organization's) it lists are registered with it, those it no longer lists are not.
    */
-  async retrieved(retrieval: RetrievedRegistrations): Promise<void> {
+  async retrieved(retrieval: ProviderRetrieval): Promise<void> {
     const provider = await this.db
       .selectFrom('subscription_providers')
       .select('created_at')
