@@ -1,7 +1,9 @@
 import { defineProjection } from '@lm/event-store';
 import { USER_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
+import { ALREADY_APPLIED, stateBefore } from '../../shared/state-rows';
 import { evolveInstance } from '../domain/decide';
 import { INSTANCE_EVENT_TYPES, type InstanceEvent } from '../domain/events';
+import type { InventoryInstance } from '../domain/instance';
 import type { InstanceViews } from './instance.views';
 
 /**
@@ -15,16 +17,10 @@ export const instancesProjection = defineProjection<InstanceEvent, InstanceViews
     const db = trx.withSchema(USER_SUBSCRIPTIONS_SCHEMA);
     for (const event of events) {
       const { accountId, region, instanceId } = event.data;
-      const row = await db
-        .selectFrom('instances')
-        .select(['state', 'stream_version'])
-        .where('account_id', '=', accountId)
-        .where('region', '=', region)
-        .where('instance_id', '=', instanceId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (row && row.stream_version >= event.streamVersion) continue;
-      const instance = evolveInstance(event.type === 'InstanceTracked' ? undefined : row?.state, event);
+      const key = { account_id: accountId, region, instance_id: instanceId };
+      const before = await stateBefore<InventoryInstance>(db, 'instances', event, key);
+      if (before === ALREADY_APPLIED) continue;
+      const instance = evolveInstance(before, event);
       const columns = {
         subnet_id: instance.subnetId,
         status: instance.status,
@@ -34,7 +30,7 @@ export const instancesProjection = defineProjection<InstanceEvent, InstanceViews
       };
       await db
         .insertInto('instances')
-        .values({ account_id: accountId, region, instance_id: instanceId, ...columns })
+        .values({ ...key, ...columns })
         .onConflict((oc) => oc.columns(['account_id', 'region', 'instance_id']).doUpdateSet(columns))
         .execute();
     }
