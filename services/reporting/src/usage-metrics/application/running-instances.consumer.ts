@@ -50,13 +50,7 @@ export class RunningInstancesConsumer implements EventConsumer {
     if (organization) return this.organizationDiscovered(event, organization, trx);
     const counting = instanceCountingOf(event);
     if (!counting) return;
-    await countStream(
-      trx as Transaction<StreamCountsViews>,
-      RUNNING_INSTANCES,
-      event,
-      counting.accountId,
-      counting.instance,
-    );
+    await countStream(trx, RUNNING_INSTANCES, event, counting.accountId, counting.instance);
   }
 
   private async organizationDiscovered(
