@@ -131,12 +131,14 @@ interface OperationsOfApi {
 
 /**
  * This product's integration operations (the extensions API): inventory goes to discovery, launch
- * admission to licensing, license server reports to user-subscriptions.
+ * admission to licensing, license server reports to user-subscriptions, license type conversion
+ * results to conversion.
  */
 const EXTENSION_OWNERS = {
   ReportResources: 'discovery',
   AuthorizeLaunch: 'licensing',
   ReportLicenseServers: 'user-subscriptions',
+  ReportConversionResult: 'conversion',
 } as const satisfies Record<keyof Extensions.Operations, ServiceName>;
 
 /**

@@ -70,6 +70,10 @@ describe('inventory resource decider', () => {
             applications: [{ name: 'SQL Server Enterprise', version: '16.0', publisher: 'Microsoft' }],
             subnetId: null,
             productCodes: [],
+            billingProducts: [],
+            stopProtection: null,
+            imageOwner: null,
+            ssmManaged: null,
             observedAt: t0.toISOString(),
           },
         },
@@ -132,6 +136,30 @@ describe('inventory resource decider', () => {
           { data: { state: 'stopped', subnetId: 'subnet-0abc1234', productCodes: [untyped, marketplace] } },
         ]),
       );
+  });
+
+  it('records billing products (sorted, once each), stop protection, image owner and Systems Manager inventory, kept when a later report leaves them out', () => {
+    const conversionFacts = {
+      billingProducts: ['bp-6ba54002', 'bp-62a5400b', 'bp-6ba54002'],
+      stopProtection: true,
+      imageOwner: 'self',
+      ssmManaged: true,
+    };
+    const [reported] = given([first])
+      .when(observe({ state: 'stopped', ...conversionFacts }, at(1)))
+      .decided();
+    const recorded = { ...conversionFacts, billingProducts: ['bp-62a5400b', 'bp-6ba54002'] };
+    expect(reported.data).toMatchObject(recorded);
+    given([first, reported])
+      .when(observe({ state: 'stopped', stopProtection: false }, at(2)))
+      .then((events) => expect(events).toMatchObject([{ data: { ...recorded, stopProtection: false } }]));
+  });
+
+  it('takes a v1 event recorded before BillingProducts, StopProtection, ImageOwner and SsmManaged existed as none reported', () => {
+    const { billingProducts: _b, stopProtection: _s, imageOwner: _i, ssmManaged: _m, ...recordedBefore } = first.data;
+    given([{ type: 'ResourceObserved', data: recordedBefore }])
+      .when(observe(running, at(0.5)))
+      .thenNothing();
   });
 
   it('takes a v1 event recorded before SubnetId and ProductCodes existed as neither reported: the same report again is no change', () => {

@@ -123,6 +123,30 @@ describe("licensing's inventory lookup (a resource it has not heard of yet is as
     expect(await consume(observed('i-0a2', '2026-03-01T00:10:00.000Z'))).toMatchObject({ state: 'running' });
   });
 
+  it("keeps an instance's product codes, billing products, stop protection, image owner and Systems Manager inventory", async () => {
+    const conversionFacts = {
+      productCodes: [{ productCodeId: '6cd5fxzrad0cu2j23p692xytz', productCodeType: 'marketplace' as const }],
+      billingProducts: ['bp-6fa54006'],
+      stopProtection: true,
+      imageOwner: 'self',
+      ssmManaged: true,
+    };
+    expect(await consume(observed('i-0a5', '2026-03-01T00:00:00.000Z', conversionFacts))).toMatchObject(
+      conversionFacts,
+    );
+    // An event recorded before they existed: none of them, as discovery reads it.
+    const {
+      billingProducts: _b,
+      stopProtection: _s,
+      imageOwner: _i,
+      ssmManaged: _m,
+      ...before
+    } = observed('i-0a6', '2026-03-01T00:00:00.000Z').data;
+    const facts = await consume({ ...observed('i-0a6', before.observedAt), data: before });
+    expect(facts).toMatchObject({ billingProducts: [] });
+    expect(facts).not.toHaveProperty('stopProtection');
+  });
+
   it('knows an inactive resource as inactive', async () => {
     const last = observed('i-0a3', '2026-01-01T00:00:00.000Z');
     directory.answers.set(last.data.resourceArn, [last, inactivated(last.data, '2026-02-01T00:00:00.000Z')]);

@@ -50,6 +50,15 @@ export interface ProductCode {
   ProductCodeType?: ProductCodeType;
 }
 export type ProductCodeType = "marketplace" | "devpay";
+export interface ReportConversionResultRequest {
+  LicenseConversionTaskId: string;
+  Succeeded: boolean;
+  StatusMessage?: string;
+}
+export interface ReportConversionResultResponse {
+  LicenseConversionTaskId?: string;
+  Status?: string;
+}
 export interface ReportFailure {
   ResourceId?: string;
   Message?: string;
@@ -101,6 +110,10 @@ export interface ReportedResource {
   Applications?: Application[];
   SubnetId?: string;
   ProductCodes?: ProductCode[];
+  BillingProducts?: string[];
+  StopProtection?: boolean;
+  ImageOwner?: string;
+  SsmManaged?: boolean;
 }
 export type ReportedResourceType = "EC2_INSTANCE" | "EC2_HOST" | "EC2_AMI" | "RDS" | "SYSTEMS_MANAGER_MANAGED_INSTANCE";
 export interface ResourceNotFoundException {
@@ -117,7 +130,8 @@ export interface ValidationException {
 }
 
 export interface Operations {
+  ReportConversionResult: { input: ReportConversionResultRequest; output: ReportConversionResultResponse };
+  ReportLicenseServers: { input: ReportLicenseServersRequest; output: ReportLicenseServersResponse };
   ReportResources: { input: ReportResourcesRequest; output: ReportResourcesResponse };
   AuthorizeLaunch: { input: AuthorizeLaunchRequest; output: AuthorizeLaunchResponse };
-  ReportLicenseServers: { input: ReportLicenseServersRequest; output: ReportLicenseServersResponse };
 }

@@ -68,6 +68,17 @@ export interface ResourceAttributes {
   subnetId?: string | null;
   /** The instance's AMI product codes, sorted by id. Optional within v1 as `subnetId` (absent: `[]`). */
   productCodes?: ProductCode[];
+  /** The instance's EC2 billing product codes, sorted. Optional within v1 as `subnetId` (absent: `[]`). */
+  billingProducts?: string[];
+  /** Whether the instance's stop protection is on (a license type conversion fails). Optional within v1 (absent: `null`). */
+  stopProtection?: boolean | null;
+  /**
+   * Who owns the AMI the instance was originally launched from: `amazon`, `marketplace`, `self` or an
+   * account id (BYOL is refused for an Amazon-owned one). Optional within v1 (absent: `null`).
+   */
+  imageOwner?: string | null;
+  /** Whether Systems Manager inventory is collected on the instance. Optional within v1 (absent: `null`). */
+  ssmManaged?: boolean | null;
 }
 
 /** The attributes of a resource of which a report said nothing yet: every one `null` or empty. */
@@ -88,6 +99,10 @@ export const NOTHING_REPORTED: Readonly<Omit<ResourceAttributes, 'state'>> = {
   applications: [],
   subnetId: null,
   productCodes: [],
+  billingProducts: [],
+  stopProtection: null,
+  imageOwner: null,
+  ssmManaged: null,
 };
 
 /** `ResourceObserved`: a resource first seen, changed, or seen again after being inactive. */

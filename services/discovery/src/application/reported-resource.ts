@@ -31,6 +31,10 @@ export function toReportedAttributes(resource: Extensions.ReportedResource): Rep
       productCodeId: code.ProductCodeId,
       productCodeType: code.ProductCodeType ?? null,
     })),
+    billingProducts: given(resource.BillingProducts),
+    stopProtection: given(resource.StopProtection),
+    imageOwner: given(resource.ImageOwner),
+    ssmManaged: given(resource.SsmManaged),
   };
 }
 

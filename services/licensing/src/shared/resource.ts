@@ -26,6 +26,13 @@ export interface ResourceFacts {
   licenseIncluded?: string[];
   tags?: Record<string, string>;
   applications?: { name: string; version?: string | null; publisher?: string | null }[];
+  /** The instance's AMI product codes and EC2 billing products (its license type besides the usage operation). */
+  productCodes?: { productCodeId: string; productCodeType: string | null }[];
+  billingProducts?: string[];
+  /** What a license type conversion checks: stop protection, the original AMI's owner, Systems Manager inventory. */
+  stopProtection?: boolean;
+  imageOwner?: string;
+  ssmManaged?: boolean;
   active: boolean;
 }
 

@@ -25,6 +25,7 @@ export function mergeReport(current: ResourceAttributes | undefined, reported: R
     productCodes: [...new Map((merged.productCodes ?? []).map((code) => [code.productCodeId, code])).values()].sort(
       (a, b) => byText(a.productCodeId, b.productCodeId),
     ),
+    billingProducts: [...new Set(merged.billingProducts ?? [])].sort(byText),
   };
 }
 
@@ -36,6 +37,10 @@ export function attributesOf(resource: ResourceAttributes): ResourceAttributes {
   // Absent from what events of v1 recorded before they existed: the same as never reported.
   const subnetId = resource.subnetId ?? null;
   const productCodes = resource.productCodes ?? [];
+  const billingProducts = resource.billingProducts ?? [];
+  const stopProtection = resource.stopProtection ?? null;
+  const imageOwner = resource.imageOwner ?? null;
+  const ssmManaged = resource.ssmManaged ?? null;
   return {
     state,
     platform,
@@ -54,6 +59,10 @@ export function attributesOf(resource: ResourceAttributes): ResourceAttributes {
     applications,
     subnetId,
     productCodes,
+    billingProducts,
+    stopProtection,
+    imageOwner,
+    ssmManaged,
   };
 }
 

@@ -38,6 +38,11 @@ export async function applyInventoryEvent(
       licenseIncluded: data.licenseIncluded ?? [],
       tags: data.tags ?? {},
       applications: data.applications ?? [],
+      productCodes: data.productCodes ?? [],
+      billingProducts: data.billingProducts ?? [],
+      stopProtection: orUndefined(data.stopProtection ?? null),
+      imageOwner: orUndefined(data.imageOwner ?? null),
+      ssmManaged: orUndefined(data.ssmManaged ?? null),
       active: true,
     };
     const row = {
