@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AwsError, TAG_LIMITS, validation, type Caller } from '@lm/contracts';
+import { assertTagMap, AwsError, type Caller } from '@lm/contracts';
 import { linuxSubscriptionsResourceOf, type LinuxSubscriptionsResource } from '../arns';
 
 /**
@@ -46,13 +46,7 @@ export class ResourceTags {
 
 /** TagResource's tags within AWS's limits (1 to 128 characters a key, 256 a value, 50 at most). */
 export function checkedTags(tags: Record<string, string> | undefined): Record<string, string> {
-  const entries = Object.entries(tags ?? {});
-  if (entries.length > TAG_LIMITS.maxTags) throw validation(`A resource can have at most ${TAG_LIMITS.maxTags} tags.`);
-  for (const [key, value] of entries) {
-    if (key.length < 1 || key.length > TAG_LIMITS.maxKeyLength)
-      throw validation(`A tag key must have 1 to ${TAG_LIMITS.maxKeyLength} characters.`);
-    if (typeof value !== 'string' || value.length > TAG_LIMITS.maxValueLength)
-      throw validation(`Tag ${key}: a value has at most ${TAG_LIMITS.maxValueLength} characters.`);
-  }
-  return Object.fromEntries(entries);
+  const checked = { ...tags };
+  assertTagMap(checked);
+  return checked;
 }

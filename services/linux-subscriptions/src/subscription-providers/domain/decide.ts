@@ -1,4 +1,4 @@
-import { TAG_LIMITS, validation } from '@lm/contracts';
+import { presentTagKeys, tagMapWith } from '@lm/contracts';
 import type { Decider } from '@lm/event-store';
 import type { SubscriptionProviderCommand } from './commands';
 import { alreadyRegistered, subscriptionProviderNotFound } from './errors';
@@ -78,13 +78,12 @@ export function decideSubscriptionProvider(
       return [{ type: 'SubscriptionProviderDeregistered', data: refOf(own(state, command), command.now) }];
     case 'TagSubscriptionProvider': {
       const provider = own(state, command);
-      if (Object.keys({ ...provider.tags, ...command.tags }).length > TAG_LIMITS.maxTags)
-        throw validation(`A subscription provider can have at most ${TAG_LIMITS.maxTags} tags.`);
+      tagMapWith(provider.tags, command.tags, 'A subscription provider');
       return [{ type: 'SubscriptionProviderTagged', data: { ...refOf(provider, command.now), tags: command.tags } }];
     }
     case 'UntagSubscriptionProvider': {
       const provider = own(state, command);
-      const tagKeys = command.tagKeys.filter((key) => Object.hasOwn(provider.tags, key));
+      const tagKeys = presentTagKeys(provider.tags, command.tagKeys);
       if (tagKeys.length === 0) return [];
       return [{ type: 'SubscriptionProviderUntagged', data: { ...refOf(provider, command.now), tagKeys } }];
     }

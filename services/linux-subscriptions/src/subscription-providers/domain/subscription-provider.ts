@@ -1,3 +1,4 @@
+import { tagMapWithout } from '@lm/contracts';
 import type { LinuxSubscriptions } from '@lm/api-model';
 import type { SubscriptionProviderEvent } from './events';
 
@@ -76,10 +77,8 @@ export function evolveSubscriptionProvider(
       return changed({ status: 'DEREGISTERED', registeredInstanceIds: [] });
     case 'SubscriptionProviderTagged':
       return changed({ tags: { ...provider.tags, ...event.data.tags } });
-    case 'SubscriptionProviderUntagged': {
-      const removed = new Set(event.data.tagKeys);
-      return changed({ tags: Object.fromEntries(Object.entries(provider.tags).filter(([key]) => !removed.has(key))) });
-    }
+    case 'SubscriptionProviderUntagged':
+      return changed({ tags: tagMapWithout(provider.tags, event.data.tagKeys) });
   }
 }
 

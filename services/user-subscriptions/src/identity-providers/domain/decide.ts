@@ -1,5 +1,5 @@
+import { presentTagKeys, tagMapWith } from '@lm/contracts';
 import type { Decider } from '@lm/event-store';
-import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
 import type { IdentityProviderCommand } from './commands';
 import { identityProviderConflict, identityProviderNotFound } from './errors';
 import type { IdentityProviderEvent } from './events';
@@ -87,7 +87,7 @@ export function decideIdentityProvider(
     }
     case 'TagIdentityProvider': {
       const registration = own(state, command);
-      taggedWith(registration.tags, command.tags);
+      tagMapWith(registration.tags, command.tags);
       return [{ type: 'IdentityProviderTagged', data: { ...refOf(registration, command.now), tags: command.tags } }];
     }
     case 'UntagIdentityProvider': {

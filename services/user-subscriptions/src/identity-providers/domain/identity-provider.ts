@@ -1,7 +1,7 @@
+import { tagMapWithout } from '@lm/contracts';
 import type { UserSubscriptions } from '@lm/api-model';
 import { statusMachine } from '../../shared/status-machine';
 import type { Product } from '../../shared/products';
-import { withoutTags } from '../../shared/tags/resource-tags';
 import { toIdentityProviderOutput, type ActiveDirectory } from './directory';
 import type { IdentityProviderEvent } from './events';
 import { toSettingsOutput, type VpcSettings } from './vpc-settings';
@@ -88,7 +88,7 @@ export function evolveIdentityProvider(
     case 'IdentityProviderTagged':
       return changed({ tags: { ...registration.tags, ...event.data.tags } });
     case 'IdentityProviderUntagged':
-      return changed({ tags: withoutTags(registration.tags, event.data.tagKeys) });
+      return changed({ tags: tagMapWithout(registration.tags, event.data.tagKeys) });
   }
 }
 

@@ -1,6 +1,6 @@
+import { presentTagKeys, tagMapWith } from '@lm/contracts';
 import type { Decider } from '@lm/event-store';
 import type { LicenseServerDescription } from '@lm/contracts';
-import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
 import type { LicenseServerEndpointCommand, LicenseServersReport } from './commands';
 import { licenseServerEndpointConflict, licenseServerEndpointNotFound } from './errors';
 import type { LicenseServerEndpointEvent } from './events';
@@ -115,7 +115,7 @@ export function decideLicenseServerEndpoint(
       return reported(own(state, command), command.report, command.now);
     case 'TagLicenseServerEndpoint': {
       const endpoint = own(state, command);
-      taggedWith(endpoint.tags, command.tags);
+      tagMapWith(endpoint.tags, command.tags);
       return [{ type: 'LicenseServerEndpointTagged', data: { ...refOf(endpoint, command.now), tags: command.tags } }];
     }
     case 'UntagLicenseServerEndpoint': {

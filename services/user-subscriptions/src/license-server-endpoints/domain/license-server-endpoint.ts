@@ -1,7 +1,7 @@
+import { tagMapWithout } from '@lm/contracts';
 import type { UserSubscriptions } from '@lm/api-model';
 import type { ActiveDirectoryDescription, LicenseServerDescription } from '@lm/contracts';
 import { statusMachine } from '../../shared/status-machine';
-import { withoutTags } from '../../shared/tags/resource-tags';
 import type { LicenseServerEndpointEvent } from './events';
 
 /** The model's LicenseServerEndpointProvisioningStatus. */
@@ -100,7 +100,7 @@ export function evolveLicenseServerEndpoint(
     case 'LicenseServerEndpointTagged':
       return changed({ tags: { ...endpoint.tags, ...event.data.tags } });
     case 'LicenseServerEndpointUntagged':
-      return changed({ tags: withoutTags(endpoint.tags, event.data.tagKeys) });
+      return changed({ tags: tagMapWithout(endpoint.tags, event.data.tagKeys) });
   }
 }
 

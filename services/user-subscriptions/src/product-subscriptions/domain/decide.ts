@@ -1,6 +1,5 @@
 import type { Decider } from '@lm/event-store';
-import { conflict, resourceNotFound } from '@lm/contracts';
-import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
+import { conflict, resourceNotFound, presentTagKeys, tagMapWith } from '@lm/contracts';
 import type { ProductSubscriptionCommand } from './commands';
 import type { ProductSubscriptionEvent } from './events';
 import {
@@ -71,7 +70,7 @@ export function decideProductSubscription(
     }
     case 'TagProductUser': {
       const subscription = own(state, command);
-      taggedWith(subscription.tags, command.tags);
+      tagMapWith(subscription.tags, command.tags);
       return [{ type: 'ProductUserTagged', data: { ...refOf(subscription, command.now), tags: command.tags } }];
     }
     case 'UntagProductUser': {

@@ -1,9 +1,9 @@
+import { tagMapWithout } from '@lm/contracts';
 import { createHash } from 'node:crypto';
 import type { UserSubscriptions } from '@lm/api-model';
 import type { ProductSubscriptionEventData } from '@lm/contracts';
 import { statusMachine } from '../../shared/status-machine';
 import type { Product } from '../../shared/products';
-import { withoutTags } from '../../shared/tags/resource-tags';
 import type { ProductSubscriptionEvent } from './events';
 
 /** The console's words: Subscribing, Subscribed, Failed, Unsubscribing, Unsubscribed. */
@@ -94,7 +94,7 @@ export function evolveProductSubscription(
     case 'ProductUserTagged':
       return changed({ tags: { ...subscription.tags, ...event.data.tags } });
     case 'ProductUserUntagged':
-      return changed({ tags: withoutTags(subscription.tags, event.data.tagKeys) });
+      return changed({ tags: tagMapWithout(subscription.tags, event.data.tagKeys) });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, type Provider, type Type } from '@nestjs/common';
 import type { UserSubscriptions } from '@lm/api-model';
-import { TAG_LIMITS, validation, type Caller } from '@lm/contracts';
+import { assertTagMap, validation, type Caller } from '@lm/contracts';
 import { userSubscriptionsResourceOf, type UserSubscriptionsResource } from '../arns';
 
 /**
@@ -51,33 +51,10 @@ export const resourceTagsOf = (resource: UserSubscriptionsResource, commands: Ty
   },
 });
 
-/** TagResource's Tags within AWS's limits (1 to 128 characters a key, 256 a value, 50 at most). */
+/** TagResource's Tags: at least one, within AWS's limits (1 to 128 characters a key, 256 a value, 50 at most). */
 export function checkedTags(tags: UserSubscriptions.TagResourceRequest['Tags'] | undefined): Record<string, string> {
-  const entries = Object.entries(tags ?? {});
-  if (entries.length === 0) throw validation('Tags must name at least one tag.');
-  for (const [key, value] of entries) {
-    if (key.length < 1 || key.length > TAG_LIMITS.maxKeyLength)
-      throw validation(`A tag key must have 1 to ${TAG_LIMITS.maxKeyLength} characters.`);
-    if (typeof value !== 'string' || value.length > TAG_LIMITS.maxValueLength)
-      throw validation(`Tag ${key}: a value has at most ${TAG_LIMITS.maxValueLength} characters.`);
-  }
-  return Object.fromEntries(entries);
-}
-
-/** The tags after `added`, refused past AWS's 50. */
-export function taggedWith(current: Record<string, string>, added: Record<string, string>): Record<string, string> {
-  const merged = { ...current, ...added };
-  if (Object.keys(merged).length > TAG_LIMITS.maxTags)
-    throw validation(`A resource can have at most ${TAG_LIMITS.maxTags} tags.`);
-  return merged;
-}
-
-/** Of `tagKeys`, those the resource has: removing others changes nothing (as AWS answers it). */
-export const presentTagKeys = (current: Record<string, string>, tagKeys: string[]): string[] =>
-  tagKeys.filter((key) => Object.hasOwn(current, key));
-
-/** The tags without `tagKeys`. */
-export function withoutTags(current: Record<string, string>, tagKeys: string[]): Record<string, string> {
-  const removed = new Set(tagKeys);
-  return Object.fromEntries(Object.entries(current).filter(([key]) => !removed.has(key)));
+  const checked = { ...tags };
+  if (Object.keys(checked).length === 0) throw validation('Tags must name at least one tag.');
+  assertTagMap(checked);
+  return checked;
 }

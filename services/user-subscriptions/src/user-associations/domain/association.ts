@@ -1,8 +1,8 @@
+import { tagMapWithout } from '@lm/contracts';
 import { createHash } from 'node:crypto';
 import type { UserSubscriptions } from '@lm/api-model';
 import { statusMachine } from '../../shared/status-machine';
 import { RDS_SAL, type Product } from '../../shared/products';
-import { withoutTags } from '../../shared/tags/resource-tags';
 import type { UserAssociationEvent } from './events';
 
 /** The console's words: Associating, Associated, Failed, Disassociated. */
@@ -101,7 +101,7 @@ export function evolveUserAssociation(state: UserAssociationState, event: UserAs
     case 'InstanceUserTagged':
       return changed({ tags: { ...association.tags, ...event.data.tags } });
     case 'InstanceUserUntagged':
-      return changed({ tags: withoutTags(association.tags, event.data.tagKeys) });
+      return changed({ tags: tagMapWithout(association.tags, event.data.tagKeys) });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Decider } from '@lm/event-store';
-import { conflict, resourceNotFound } from '@lm/contracts';
+import { conflict, resourceNotFound, presentTagKeys, tagMapWith } from '@lm/contracts';
 import {
   ASSOCIATION_STATUSES,
   evolveUserAssociation,
@@ -7,7 +7,6 @@ import {
   type UserAssociation,
   type UserAssociationState,
 } from './association';
-import { presentTagKeys, taggedWith } from '../../shared/tags/resource-tags';
 import type { UserAssociationCommand } from './commands';
 import type { UserAssociationEvent } from './events';
 
@@ -68,7 +67,7 @@ export function decideUserAssociation(
     }
     case 'TagInstanceUser': {
       const association = own(state, command);
-      taggedWith(association.tags, command.tags);
+      tagMapWith(association.tags, command.tags);
       return [{ type: 'InstanceUserTagged', data: { ...refOf(association, command.now), tags: command.tags } }];
     }
     case 'UntagInstanceUser': {
