@@ -10,8 +10,11 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { runAws, type CliResult } from './aws-cli';
 import { requireAwsCli, requireBoto3 } from './required-tools';
 import { credentialsOf, type RunningSystem } from './system';
+
+export type { CliResult };
 
 type Account = Parameters<typeof credentialsOf>[0];
 
@@ -72,13 +75,6 @@ export function licenseManagerWithCredentials(
   });
 }
 
-export interface CliResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
 /** The environment of an AWS tool run as an account: its keys, and none of this machine's AWS configuration. */
 function awsEnvironmentOf(account: Account): NodeJS.ProcessEnv {
   const { accessKeyId, secretAccessKey } = credentialsOf(account);
@@ -92,27 +88,17 @@ function awsEnvironmentOf(account: Account): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs the AWS CLI against the system as an account (`aws <args> --endpoint-url ...`); fails saying so when it is not installed. */
+/**
+ * Runs the AWS CLI against the system as an account (`aws <args> --endpoint-url ...`); fails saying
+ * so when it is not installed. The CLI runs resident in the test file (support/aws-cli.ts): its own
+ * entry point, argument parsing, signing and output, without a Python start-up per call.
+ */
 export async function awsCli(system: RunningSystem, account: Account, args: string[]): Promise<CliResult> {
   await requireAwsCli();
-  return new Promise((resolve) => {
-    execFile(
-      'aws',
-      [...args, '--endpoint-url', system.endpoint, '--region', system.region, '--output', 'json'],
-      {
-        env: { ...awsEnvironmentOf(account), AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'standard' },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        let json: any;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ exitCode: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
-      },
-    );
+  return runAws([...args, '--endpoint-url', system.endpoint, '--region', system.region, '--output', 'json'], {
+    ...awsEnvironmentOf(account),
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_RETRY_MODE: 'standard',
   });
 }
 
