@@ -1,5 +1,6 @@
 import { apiModels, LICENSE_MANAGER_API_IDS, validateInput, type ApiModel, type MemberRef } from '@lm/api-model';
 import {
+  BUILT_SERVICES,
   operationsOwnedBy,
   ownedOperationName,
   resolveOwner,
@@ -130,14 +131,7 @@ const operations = Object.values(apiModels).flatMap((api) =>
 const licenseManagerOperations = operations.filter(({ api }) => LICENSE_MANAGER_API_IDS.includes(api.id));
 
 /** The services this suite starts (test/support/system.ts); every other one is not running. */
-const STARTED: ServiceName[] = [
-  'licensing',
-  'discovery',
-  'grants',
-  'reporting',
-  'user-subscriptions',
-  'linux-subscriptions',
-];
+const STARTED: readonly ServiceName[] = BUILT_SERVICES;
 
 /**
  * What each running service says it handles, as it answers its health subject (the gateway asks

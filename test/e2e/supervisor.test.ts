@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BUILT_SERVICES } from '@lm/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,15 +7,8 @@ import { deleteNamespaceStreams, ROOT } from '../support/system';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { alive } from '../support/processes';
 
-const PROCESSES = [
-  'gateway',
-  'licensing',
-  'discovery',
-  'grants',
-  'reporting',
-  'user-subscriptions',
-  'linux-subscriptions',
-];
+/** What npm start runs: the gateway and every service this build contains. */
+const PROCESSES = ['gateway', ...BUILT_SERVICES];
 /** The supervisor's STOP_TIMEOUT_MS, and a little for the supervisor's own exit. */
 const STOP_BOUND_MS = 10_000 + 1_000;
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { BUILT_SERVICES } from '@lm/contracts';
 import { auditStreamName, eventsStreamName } from '@lm/messaging';
 import { connect } from 'nats';
 import { createTestDatabase } from './test-database';
@@ -190,14 +191,7 @@ export async function startSystem(
     if (unmodeledErrors.size > 0) throw new Error(`errors outside the API model:\n${[...unmodeledErrors].join('\n')}`);
   };
 
-  for (const service of [
-    'licensing',
-    'discovery',
-    'grants',
-    'reporting',
-    'user-subscriptions',
-    'linux-subscriptions',
-  ] as const) {
+  for (const service of BUILT_SERVICES) {
     for (let replica = 0; replica < (options.replicas?.[service] ?? 1); replica++) launch(service, replica);
   }
   launch('gateway');
