@@ -24,6 +24,17 @@ export const LICENSING_EVENT_VERSIONS = {
   LicenseSpecificationsUpdated: 1,
   // An account's settings in a Region
   ServiceSettingsUpdated: 1,
+  // License asset rulesets and groups (their data is licensing's own: services/licensing/src/asset-groups/domain/events.ts)
+  LicenseAssetRulesetCreated: 1,
+  LicenseAssetRulesetUpdated: 1,
+  LicenseAssetRulesetTagged: 1,
+  LicenseAssetRulesetUntagged: 1,
+  LicenseAssetRulesetDeleted: 1,
+  LicenseAssetGroupCreated: 1,
+  LicenseAssetGroupUpdated: 1,
+  LicenseAssetGroupTagged: 1,
+  LicenseAssetGroupUntagged: 1,
+  LicenseAssetGroupDeleted: 1,
 } as const;
 
 /**

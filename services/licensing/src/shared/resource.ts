@@ -20,6 +20,8 @@ export interface ResourceFacts {
   tenancy?: 'default' | 'dedicated' | 'host';
   hostId?: string;
   amiId?: string;
+  /** What asset group rules match on (InstanceType). */
+  instanceType?: string;
   /** What automated discovery matches products on. */
   platform?: string;
   usageOperation?: string;

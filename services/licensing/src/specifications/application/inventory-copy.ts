@@ -33,6 +33,7 @@ export async function applyInventoryEvent(
       tenancy: orUndefined(data.tenancy),
       hostId: orUndefined(data.hostId),
       amiId: orUndefined(data.amiId),
+      instanceType: orUndefined(data.instanceType),
       platform: orUndefined(data.platform),
       usageOperation: orUndefined(data.usageOperation),
       licenseIncluded: data.licenseIncluded ?? [],
