@@ -87,6 +87,30 @@ describe('audit trail storage, LookupEvents and retention', () => {
     expect(names(await lookup.lookup(bob, {}))).toEqual(['CreateLicense', 'ListLicenses']);
   });
 
+  it('stores the record of a call refused for a U+0000 in its parameters, with U+FFFD in its place', async () => {
+    const carol = callerOf('333333333333');
+    const nulArn = `${CONFIGURATION}\u0000`;
+    const record = recordOf(carol, 'CheckInLicense', 30, {
+      requestParameters: {
+        licenseConsumptionToken: '\u0000',
+        tags: { 'k\u0000': 'v' },
+        licenseConfigurationArn: nulArn,
+      },
+      errorCode: 'ValidationException',
+      errorMessage:
+        "1 validation error detected: Value '\u0000' at 'licenseConsumptionToken' failed to satisfy constraint",
+    });
+    expect(await store.store(record)).toBe(true);
+    const [event] = (await lookup.lookup(carol, {})).Events!;
+    expect(JSON.parse(event.CloudTrailEvent!)).toMatchObject({
+      requestParameters: { licenseConsumptionToken: '\uFFFD', tags: { 'k\uFFFD': 'v' } },
+      errorMessage: expect.stringContaining("Value '\uFFFD'"),
+    });
+    expect(event.Resources).toEqual([
+      { ResourceType: 'AWS::LicenseManager::LicenseConfiguration', ResourceName: `${CONFIGURATION}\uFFFD` },
+    ]);
+  });
+
   it("answers an account only its own events, newest first, with CloudTrail's fields and the record as JSON", async () => {
     const { Events } = await lookup.lookup(alice, {});
     expect(Events).toHaveLength(10);

@@ -56,6 +56,13 @@ interface Failure {
 /** Integer ranges as [min, below): 2 ** 63 - 1 is not representable as a double. */
 const INT32 = { min: -(2 ** 31), below: 2 ** 31 };
 const INT64 = { min: -(2 ** 63), below: 2 ** 63 };
+/**
+ * No string member can hold U+0000: PostgreSQL's text and jsonb, where every identifier, name and
+ * tag ends up, refuse it, and no id or ARN pattern of the models matches it. Refused here, as the
+ * constraint it breaks, for every string of every API (and map key), rather than answered as a
+ * 500 by whichever service first stores or looks it up.
+ */
+const NO_NUL_RULE = 'Member must not contain the null character (U+0000)';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 class Validator {
@@ -198,6 +205,7 @@ function scalarFailures(shape: Shape, value: unknown): Failure[] {
     rules.push(...lengthRules(shape, [...value].length));
     const pattern = shape.pattern ? cachedPattern(shape.pattern) : undefined;
     if (pattern && !pattern.test(value)) rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+    if (rules.length === 0 && value.includes('\u0000')) rules.push(NO_NUL_RULE);
   }
   if (typeof value === 'string' && shape.type === 'blob')
     rules.push(...lengthRules(shape, Buffer.from(value, 'base64').length));

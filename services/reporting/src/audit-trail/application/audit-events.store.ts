@@ -31,11 +31,23 @@ export class AuditEventsStore {
         read_only: event.readOnly,
         access_key_id: event.accessKeyId ?? null,
         username: event.username ?? null,
-        resources: JSON.stringify(event.resources),
-        record: JSON.stringify(event.record),
+        resources: JSON.stringify(event.resources, withoutNul),
+        record: JSON.stringify(event.record, withoutNul),
       })
       .onConflict((conflict) => conflict.column('event_id').doNothing())
       .executeTakeFirst();
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   }
+}
+
+/**
+ * jsonb cannot hold U+0000, which the parameters of a call refused for holding it (and the error
+ * message quoting them) carry: such a record would never be stored, and its redelivery would never
+ * end. Kept with U+FFFD instead, the character that stands for one that cannot be represented.
+ */
+function withoutNul(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  if (!Object.keys(value).some((key) => key.includes('\u0000'))) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replaceAll('\u0000', '\uFFFD'), item]));
 }
