@@ -131,7 +131,7 @@ export class AwsRequestHandler {
       body: request.body,
     };
     const now = this.now();
-    const claims = readTimelyClaims(received, { now });
+    const claims = readTimelyClaims(received, { now, region: this.config.region });
     const longTerm = this.credentials.secretFor(claims.accessKeyId);
     if (longTerm) {
       const verified = verifyClaims(received, claims, longTerm, now);

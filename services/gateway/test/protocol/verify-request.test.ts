@@ -12,12 +12,13 @@ const ARN = 'arn:aws:license-manager-user-subscriptions:us-east-1:123456789012:i
 /** The path as the AWS SDKs send it: the label escaped with RFC 3986, ':' and '/' included. */
 const ENCODED_TAGS_PATH = `/tags/${ARN.replace(/:/g, '%3A').replace(/\//g, '%2F')}`;
 
-const at = (date: Date) => ({ findSecret, now: date });
+const REGION = 'us-east-1';
+const at = (date: Date) => ({ findSecret, now: date, region: REGION });
 const minutes = (n: number) => new Date(SIGNED_AT.getTime() + n * 60_000);
 
-function rejection(request: ReceivedRequest, now = SIGNED_AT): AuthenticationError {
+function rejection(request: ReceivedRequest, now = SIGNED_AT, region = REGION): AuthenticationError {
   try {
-    verifySigV4(request, at(now));
+    verifySigV4(request, { ...at(now), region });
   } catch (error) {
     expect(error).toBeInstanceOf(AuthenticationError);
     const failure = error as AuthenticationError;
@@ -109,7 +110,9 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
     const request = await signWithSmithy('license-manager', awsJsonCreate);
     expect(() => verifySigV4(request, at(minutes(14)))).not.toThrow();
     expect(() => verifySigV4(request, at(minutes(-14)))).not.toThrow();
-    expect(() => verifySigV4(request, { findSecret, now: minutes(20), maxSkewMs: 30 * 60_000 })).not.toThrow();
+    expect(() =>
+      verifySigV4(request, { findSecret, now: minutes(20), region: REGION, maxSkewMs: 30 * 60_000 }),
+    ).not.toThrow();
   });
 
   it('ignores unsigned headers', async () => {
@@ -144,8 +147,12 @@ describe('verifySigV4 with the real @aws-sdk/client-license-manager', () => {
     expect(sent).toBeDefined();
     const request = received(sent!);
     expect(request.headers['x-amz-target']).toBe('AWSLicenseManager.CreateLicenseConfiguration');
-    const identity = verifySigV4(request, at(new Date()));
+    const identity = verifySigV4(request, { findSecret, now: new Date(), region: 'eu-west-1' });
     expect(identity).toMatchObject({ region: 'eu-west-1', service: 'license-manager' });
+    // The same signature at an endpoint of another Region is refused before any secret is looked at.
+    expect(() => verifySigV4(request, { findSecret: () => undefined, now: new Date(), region: REGION })).toThrow(
+      "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+    );
   });
 });
 
@@ -183,6 +190,7 @@ describe('verifySigV4 with requests signed by botocore', () => {
         return key && { secretAccessKey: key.secretAccessKey, sessionToken: withToken };
       },
       now: new Date(botocore.signedAt),
+      region: REGION,
     });
     expect(identity.accessKeyId).toBe('AKIDBOTOCORE');
     expect(identity.service).toMatch(/^license-manager/);
@@ -194,6 +202,7 @@ describe('verifySigV4 with requests signed by botocore', () => {
       verifySigV4(asReceived(request), {
         findSecret: () => ({ secretAccessKey: 'other' }),
         now: new Date(botocore.signedAt),
+        region: REGION,
       }),
     ).toThrow(/does not match/);
   });
@@ -264,7 +273,7 @@ describe('verifySigV4 with AWS test-suite vectors', () => {
   };
 
   it.each(Object.entries(vectors))('accepts %s', (_, request) => {
-    expect(verifySigV4(request, { findSecret: suiteKey, now: suiteNow })).toEqual({
+    expect(verifySigV4(request, { findSecret: suiteKey, now: suiteNow, region: REGION })).toEqual({
       accessKeyId: 'AKIDEXAMPLE',
       date: new Date('2011-09-09T23:36:00Z'),
       region: 'us-east-1',
@@ -437,6 +446,15 @@ describe('verifySigV4 errors', () => {
     expect(error.message).toContain("'20240430' != '20240501'");
   });
 
+  it('answers InvalidSignatureException when the scope names another Region, valid signature or not', async () => {
+    const request = await signWithSmithy('license-manager', awsJsonCreate);
+    const error = rejection(request, SIGNED_AT, 'eu-west-1');
+    expect(error.code).toBe('InvalidSignatureException');
+    expect(error.message).toBe("Credential should be scoped to a valid region, not 'us-east-1'. ");
+    const presigned = await presignWithSmithy('license-manager', awsJsonCreate, 300);
+    expect(rejection(presigned, SIGNED_AT, 'eu-west-1').message).toContain("not 'us-east-1'");
+  });
+
   it('answers UnrecognizedClientException for a missing, wrong or unexpected session token', async () => {
     const temporary = await signWithSmithy('license-manager', awsJsonCreate, KEYS.temporary);
     const { 'x-amz-security-token': _, ...withoutToken } = temporary.headers;
@@ -460,6 +478,7 @@ describe('verifySigV4 errors', () => {
     const expiring = (expiresAt: Date, secretAccessKey = KEYS.temporary.secretAccessKey) => ({
       findSecret: () => ({ secretAccessKey, sessionToken: KEYS.temporary.sessionToken, expiresAt }),
       now: SIGNED_AT,
+      region: REGION,
     });
     expect(verifySigV4(request, expiring(minutes(1))).accessKeyId).toBe(KEYS.temporary.accessKeyId);
     expect(() => verifySigV4(request, expiring(SIGNED_AT))).toThrow(

@@ -18,6 +18,8 @@ export interface SigningSecret {
 export interface VerifyDeps {
   findSecret(accessKeyId: string): SigningSecret | undefined;
   now: Date;
+  /** The Region this endpoint serves: a signature scoped to another one is refused, as at AWS. */
+  region: string;
   /** How far the request's timestamp may be from `now`; AWS allows 15 minutes. */
   maxSkewMs?: number;
 }
@@ -45,11 +47,15 @@ export function verifySigV4(request: ReceivedRequest, deps: VerifyDeps): Verifie
 
 /**
  * The first half of verifySigV4, for a caller that finds the secret asynchronously (temporary
- * credentials): the request's claims, once their form, scope date and time window are checked.
+ * credentials): the request's claims, once their form, scope date and Region and time window are checked.
  */
-export function readTimelyClaims(request: ReceivedRequest, deps: Pick<VerifyDeps, 'now' | 'maxSkewMs'>): SignedClaims {
+export function readTimelyClaims(
+  request: ReceivedRequest,
+  deps: Pick<VerifyDeps, 'now' | 'region' | 'maxSkewMs'>,
+): SignedClaims {
   const claims = readSignedClaims(request);
   checkScopeDate(claims);
+  checkScopeRegion(claims, deps.region);
   checkTimeWindow(claims, deps.now, deps.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
   return claims;
 }
@@ -119,6 +125,16 @@ function checkScopeDate(claims: SignedClaims): void {
       'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ' +
         `'${claims.scope.date}' != '${day}', from '${claims.amzDate}'.`,
     );
+  }
+}
+
+/**
+ * A signature is valid in the Region of its scope only: one made for eu-west-1 must not read or
+ * change another Region's data. AWS's words, trailing space included.
+ */
+function checkScopeRegion(claims: SignedClaims, region: string): void {
+  if (claims.scope.region !== region) {
+    throw invalidSignature(`Credential should be scoped to a valid region, not '${claims.scope.region}'. `);
   }
 }
 
