@@ -16,7 +16,15 @@ import { Supervisor } from './supervisor.mjs';
 import { supervisorLog } from './supervisor-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVICES = ['licensing', 'discovery', 'grants', 'reporting', 'user-subscriptions', 'linux-subscriptions'];
+const SERVICES = [
+  'licensing',
+  'discovery',
+  'grants',
+  'reporting',
+  'user-subscriptions',
+  'linux-subscriptions',
+  'conversion',
+];
 const env = {
   ...process.env,
   LM_CREDENTIALS_FILE: process.env.LM_CREDENTIALS_FILE ?? join(root, 'infra/credentials.dev.json'),

@@ -11,6 +11,7 @@ import { gatewayConfigFromEnv } from '../../services/gateway/src/config';
 import { GrantsService } from '../../services/grants/src/grants.service';
 import { LicensingService } from '../../services/licensing/src/licensing.service';
 import { LinuxSubscriptionsService } from '../../services/linux-subscriptions/src/linux-subscriptions.service';
+import { ConversionService } from '../../services/conversion/src/conversion.service';
 import { ReportingService } from '../../services/reporting/src/reporting.service';
 import { UserSubscriptionsService } from '../../services/user-subscriptions/src/user-subscriptions.service';
 
@@ -31,6 +32,7 @@ const SERVICES = {
   reporting: ReportingService,
   'user-subscriptions': UserSubscriptionsService,
   'linux-subscriptions': LinuxSubscriptionsService,
+  conversion: ConversionService,
 };
 type BackendName = keyof typeof SERVICES;
 

@@ -246,7 +246,15 @@ describe('the supervisor of npm start', () => {
     );
     await expectStoppedInOrder(system, {
       exitCode: 1,
-      running: ['gateway', 'discovery', 'grants', 'reporting', 'user-subscriptions', 'linux-subscriptions'],
+      running: [
+        'gateway',
+        'discovery',
+        'grants',
+        'reporting',
+        'user-subscriptions',
+        'linux-subscriptions',
+        'conversion',
+      ],
     });
   }, 90_000);
 
@@ -277,7 +285,7 @@ describe('the supervisor of npm start', () => {
     expect(system.pids('user-subscriptions')).toHaveLength(1);
     await expectStoppedInOrder(system, {
       exitCode: 1,
-      running: ['gateway', 'licensing', 'discovery', 'reporting', 'linux-subscriptions'],
+      running: ['gateway', 'licensing', 'discovery', 'reporting', 'linux-subscriptions', 'conversion'],
     });
   });
 });

@@ -38,7 +38,14 @@ export function credentialsOf(account: DevAccount) {
 }
 
 type ProcessName =
-  'gateway' | 'licensing' | 'discovery' | 'grants' | 'reporting' | 'user-subscriptions' | 'linux-subscriptions';
+  | 'gateway'
+  | 'licensing'
+  | 'discovery'
+  | 'grants'
+  | 'reporting'
+  | 'user-subscriptions'
+  | 'linux-subscriptions'
+  | 'conversion';
 type ServiceProcess = Exclude<ProcessName, 'gateway'>;
 const SCRIPTS: Record<ProcessName, string> = {
   gateway: join(ROOT, 'services/gateway/dist/main.js'),
@@ -48,6 +55,7 @@ const SCRIPTS: Record<ProcessName, string> = {
   reporting: join(ROOT, 'services/reporting/dist/main.js'),
   'user-subscriptions': join(ROOT, 'services/user-subscriptions/dist/main.js'),
   'linux-subscriptions': join(ROOT, 'services/linux-subscriptions/dist/main.js'),
+  conversion: join(ROOT, 'services/conversion/dist/main.js'),
 };
 
 export interface RunningSystem {
@@ -127,7 +135,7 @@ export async function startSystem(
     PORT: String(port),
     LM_REGION: region,
     LM_CREDENTIALS_FILE: CREDENTIALS_FILE,
-    LM_SERVICES: 'licensing,discovery,grants,reporting,user-subscriptions,linux-subscriptions',
+    LM_SERVICES: BUILT_SERVICES.join(','),
     // Its own subjects, so that no other system on the same NATS server answers its requests.
     LM_NATS_NAMESPACE: namespace,
     // Plain logs, which the tests read.

@@ -13,4 +13,5 @@ export * from './events/grants';
 export * from './events/licensing';
 export * from './events/user-subscriptions';
 export * from './events/linux-subscriptions';
+export * from './events/conversion';
 export * from './audit/audit-record';

@@ -32,6 +32,7 @@ export const BUILT_SERVICES: readonly ServiceName[] = [
   'reporting',
   'user-subscriptions',
   'linux-subscriptions',
+  'conversion',
 ];
 
 /** The operations of the license-manager API, by the service that owns them (tags: see OWNER_BY_RESOURCE_TYPE). */

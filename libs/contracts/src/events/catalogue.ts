@@ -1,4 +1,5 @@
 import type { ServiceName } from '../operation-owners';
+import { CONVERSION_EVENT_VERSIONS } from './conversion';
 import { DISCOVERY_EVENT_VERSIONS } from './discovery';
 import { GRANTS_EVENT_VERSIONS } from './grants';
 import { LICENSING_EVENT_VERSIONS } from './licensing';
@@ -17,6 +18,7 @@ export const EVENT_CATALOGUE = {
   reporting: REPORTING_EVENT_VERSIONS,
   'user-subscriptions': USER_SUBSCRIPTIONS_EVENT_VERSIONS,
   'linux-subscriptions': LINUX_SUBSCRIPTIONS_EVENT_VERSIONS,
+  conversion: CONVERSION_EVENT_VERSIONS,
 } as const satisfies Partial<Record<ServiceName, Readonly<Record<string, number>>>>;
 
 export type PublishingService = keyof typeof EVENT_CATALOGUE;
