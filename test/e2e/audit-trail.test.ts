@@ -29,6 +29,14 @@ async function eventsOnceStored(system: RunningSystem, account: typeof alice, co
   }
 }
 
+/**
+ * Waits for the next second to begin: a record's EventTime has whole seconds, and calls made
+ * within one second have no order to show newest first.
+ */
+async function nextSecond(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000) + 10));
+}
+
 async function boto3Lookup(system: RunningSystem, account: typeof alice): Promise<any> {
   return JSON.parse(await boto3Script(system, account, join(__dirname, 'audit-trail-boto3.py')));
 }
@@ -51,6 +59,7 @@ describe('audit trail: CloudTrail records of every call, LookupEvents per accoun
     ]);
     expect(created.exitCode, created.stderr).toBe(0);
     configurationArn = created.json.LicenseConfigurationArn;
+    await nextSecond();
     expect(
       (
         await awsCli(system, alice, [
@@ -62,6 +71,7 @@ describe('audit trail: CloudTrail records of every call, LookupEvents per accoun
       ).exitCode,
     ).toBe(0);
     const missing = configurationArn.replace(/lic-[0-9a-f]+$/, `lic-${'0'.repeat(32)}`);
+    await nextSecond();
     expect(
       (
         await awsCli(system, alice, [
