@@ -9,6 +9,7 @@ import { serviceSettingsProjection } from './settings/application/service-settin
 import { SettingsModule } from './settings/settings.module';
 import { LICENSING_SCHEMA } from './shared/schema';
 import { InventoryConsumer } from './specifications/application/inventory.consumer';
+import { LicenseTypeConversionsConsumer } from './specifications/application/license-type-conversions.consumer';
 import { LicenseAffinitySweep } from './specifications/application/license-affinity.sweep';
 import { LaunchAdmissionEndpoint } from './specifications/infra/launch-admission.endpoint';
 import { SpecificationsModule } from './specifications/specifications.module';
@@ -26,8 +27,8 @@ export const licensingSettings = {
  * and infra: settings (service settings), configurations (license configurations, their
  * associations and consumption, tags, the quota, sharing with the organization) and specifications
  * (licence specifications of resources, resource lifecycle, automated discovery, launch admission).
- * It keeps its copy of the inventory from discovery's events, and ends due licence affinity holds
- * on a schedule.
+ * It keeps its copy of the inventory from discovery's events, follows conversion's successful license
+ * type conversions, and ends due licence affinity holds on a schedule.
  */
 export const LicensingService = defineService({
   name: 'licensing',
@@ -43,6 +44,11 @@ export const LicensingService = defineService({
       subject: eventSubject('discovery', '>'),
       handler: InventoryConsumer,
       batchSize: 1,
+    },
+    {
+      durableName: 'licensing-license-type-conversions',
+      subject: eventSubject('conversion', 'LicenseConversionSucceeded'),
+      handler: LicenseTypeConversionsConsumer,
     },
   ],
   endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],

@@ -1,3 +1,5 @@
+import type { DomainEventMessage } from './domain-event-message';
+
 /**
  * Events of the conversion service (lm.events.conversion.*), with the schema version of each type.
  * A license type conversion is done outside this product: LicenseConversionRequested is the
@@ -68,3 +70,12 @@ export interface ConversionEventData {
     endTime: string;
   };
 }
+
+/** A conversion event as JetStream carries it (lm.events.conversion.*): its data known by its type. */
+export type ConversionEventMessage = {
+  [T in keyof ConversionEventData]: DomainEventMessage<ConversionEventData[T]> & { type: T };
+}[keyof ConversionEventData];
+
+/** Narrows a message of lm.events.conversion.* by its type: the contract says which data each type carries. */
+export const isConversionEvent = (event: DomainEventMessage<object>): event is ConversionEventMessage =>
+  event.service === 'conversion' && event.type in CONVERSION_EVENT_VERSIONS;

@@ -5,6 +5,7 @@ import { PRODUCT_INFORMATION_CHANGES } from '../configurations/application/produ
 import { ConfigurationsModule } from '../configurations/configurations.module';
 import { INVENTORY_DIRECTORY } from './application/inventory-directory';
 import { InventoryLookup } from './application/inventory-lookup';
+import { LicenseTypeConversionsConsumer } from './application/license-type-conversions.consumer';
 import { InventoryConsumer } from './application/inventory.consumer';
 import { LaunchAdmission } from './application/launch-admission.commands';
 import { LicenseAffinitySweep } from './application/license-affinity.sweep';
@@ -37,6 +38,7 @@ import { NatsInventoryDirectory } from './infra/nats-inventory-directory';
     { provide: INVENTORY_DIRECTORY, useClass: NatsInventoryDirectory },
     InventoryLookup,
     InventoryConsumer,
+    LicenseTypeConversionsConsumer,
     LaunchAdmission,
     LaunchAdmissionEndpoint,
     LicenseAffinitySweep,

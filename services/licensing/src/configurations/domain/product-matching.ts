@@ -77,3 +77,27 @@ export function hasExclusionRules(products: readonly LicenseManager.ProductInfor
     ),
   );
 }
+
+/**
+ * Whether a configuration's automated discovery rules exclude an instance whose license type now
+ * includes `licenseIncluded` (after a license type conversion): every rule (SSM_MANAGED product)
+ * has a License Included NOT_EQUALS filter naming one of them. The guide's example: two rules that
+ * each exclude license-included Windows Server do; one such rule out of two does not.
+ */
+export function licenseIncludedRulesExclude(
+  products: readonly LicenseManager.ProductInformation[],
+  licenseIncluded: readonly string[],
+): boolean {
+  const rules = products.filter((product) => product.ResourceType === 'SSM_MANAGED');
+  return (
+    rules.length > 0 &&
+    rules.every((rule) =>
+      rule.ProductInformationFilterList.some(
+        (filter) =>
+          filter.ProductInformationFilterName === 'License Included' &&
+          filter.ProductInformationFilterComparator === 'NOT_EQUALS' &&
+          values(filter).some((value) => licenseIncluded.includes(value)),
+      ),
+    )
+  );
+}

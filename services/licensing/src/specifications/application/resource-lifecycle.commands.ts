@@ -10,7 +10,7 @@ import { LicenseUsageRefused } from '../domain/consumption';
 import { resourceSpecificationsStream, type ResourceSpecificationsEvent } from '../domain/resource-specifications';
 import { decideResourceChange } from '../domain/resource-lifecycle';
 import { consumesLicenses, isGone, type ResourceFacts } from '../../shared/resource';
-import { matchesProductInformation } from '../../configurations/domain/product-matching';
+import { licenseIncludedRulesExclude, matchesProductInformation } from '../../configurations/domain/product-matching';
 import type { LicenseConfiguration } from '../../configurations/domain/license-configuration';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from '../../configurations/application/license-configuration.views';
@@ -50,6 +50,36 @@ export class ResourceLifecycle implements ProductInformationChanges {
       await this.associateFromAmi(resource);
     for (const configuration of await this.discoveringConfigurations(resource))
       await this.discover(configuration, resource);
+  }
+
+  /**
+   * A license type conversion of the resource succeeded (conversion's LicenseConversionSucceeded):
+   * the resource leaves the configurations whose automated discovery rules of type License Included
+   * all exclude what its license type now includes. Redelivered, it finds those associations gone.
+   */
+  async onLicenseTypeConverted(resourceArn: string, licenseIncluded: readonly string[]): Promise<void> {
+    const rows = await this.db
+      .selectFrom('license_configuration_associations')
+      .innerJoin(
+        'license_configurations',
+        'license_configurations.id',
+        'license_configuration_associations.configuration_id',
+      )
+      .innerJoin('resources', 'resources.resource_arn', 'license_configuration_associations.resource_arn')
+      .select(['license_configurations.document', 'resources.facts'])
+      .where('license_configuration_associations.resource_arn', '=', resourceArn)
+      .execute();
+    for (const { document: configuration, facts: resource } of rows) {
+      if (!licenseIncludedRulesExclude(configuration.productInformationList, licenseIncluded)) continue;
+      await this.specifications.apply({
+        accountId: resource.accountId,
+        usableOwners: new Set([resource.accountId, configuration.ownerAccountId]),
+        resource,
+        add: [],
+        remove: [configuration.arn],
+        automated: true,
+      });
+    }
   }
 
   /** A configuration's product information changed: look for its products in the inventory it covers. */
