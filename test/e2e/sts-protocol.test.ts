@@ -110,7 +110,7 @@ describe('STS AssumeRoleWithWebIdentity over the query protocol', () => {
       body: form({ Action: 'AssumeRole', WebIdentityToken: 'token' }),
     });
     expect(otherAction.status).toBe(403);
-    expect(otherAction.text).toContain('<Code>MissingAuthenticationTokenException</Code>');
+    expect(otherAction.text).toContain('<Code>MissingAuthenticationToken</Code>');
 
     const licenseManager = await rawRequest(system, {
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSLicenseManager.ListLicenses' },

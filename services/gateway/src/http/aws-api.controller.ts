@@ -8,7 +8,8 @@ import { GatewayMetrics } from '../observability/metrics';
 import { HealthCheck } from '../observability/health-check';
 import { logRequest } from '../observability/request-log';
 import { renderMetrics, ReplicaMetrics } from '../observability/replica-metrics';
-import { errorResponse, GatewayError, type HttpResponse } from '../protocol';
+import { apiTriedBy } from '../observability/attempted-operation';
+import { errorResponse, GatewayError, wireProtocolOf, type HttpResponse } from '../protocol';
 import { AwsRequestHandler } from './aws-request.handler';
 
 /** The HTTP surface: health and metrics, and every other request as an AWS API call. */
@@ -59,7 +60,6 @@ export class AwsApiController {
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       const requestId = randomUUID();
-      response = errorResponse(undefined, error, requestId);
       // A body refused for its size: counted under the operation its target names, when it names one.
       const unread = {
         method: req.method,
@@ -68,6 +68,8 @@ export class AwsApiController {
         body: Buffer.alloc(0),
         sourceIp: req.socket.remoteAddress,
       };
+      const api = apiTriedBy(unread);
+      response = errorResponse(api, error, requestId, wireProtocolOf(api, unread));
       this.metrics.recordResponse(
         unread,
         { operation: 'unknown', status: response.status, errorCode: error.code },

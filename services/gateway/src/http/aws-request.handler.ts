@@ -9,6 +9,7 @@ import { mayCall } from '../identity/restricted-caller';
 import type { SessionCredentialCache } from '../identity/session-credentials';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { AuditRecorder } from '../observability/audit-trail';
+import { apiTriedBy } from '../observability/attempted-operation';
 import { logRequest } from '../observability/request-log';
 import type { ServicePresence } from '../observability/service-health';
 import {
@@ -98,7 +99,8 @@ export class AwsRequestHandler {
       const failure = this.asGatewayError(api, error, requestId);
       errorCode = failure.code;
       errorMessage = failure.message;
-      response = errorResponse(api, failure, requestId, api && wireProtocolOf(api, request));
+      const answering = api ?? apiTriedBy(request);
+      response = errorResponse(answering, failure, requestId, wireProtocolOf(answering, request));
     }
     this.metrics.recordResponse(request, { api, operation, status: response.status, errorCode }, started);
     logRequest(request, { requestId, api, operation, caller, status: response.status, errorCode, started });

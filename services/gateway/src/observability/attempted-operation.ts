@@ -1,4 +1,4 @@
-import { apisBySigningName, type ApiModel } from '@lm/api-model';
+import { apiModels, apisBySigningName, type ApiModel } from '@lm/api-model';
 import { guessApi, resolveOperation, splitUrl, type HttpRequest } from '../protocol';
 
 export interface AttemptedOperation {
@@ -28,6 +28,14 @@ export function attemptedOperation(request: HttpRequest): AttemptedOperation {
   } catch {
     return { api: apis[0], operation: 'unknown' };
   }
+}
+
+/**
+ * The API whose protocol a request refused before its API was known (authentication, the body's
+ * size) is answered in: the one it tried, else License Manager's, the awsJson API of `POST /`.
+ */
+export function apiTriedBy(request: HttpRequest): ApiModel {
+  return attemptedOperation(request).api ?? apiModels['license-manager'];
 }
 
 /** The service of the SigV4 credential scope (`<key>/<date>/<region>/<service>/aws4_request`), in the header or query. */

@@ -25,73 +25,109 @@ export interface HttpResponse {
 const BARE_ERROR_TYPE_APIS = new Set(['kms', 'secretsmanager']);
 
 /**
- * The error body and headers as each protocol's clients parse them: awsJson reads `__type`,
- * restJson1 reads the `x-amzn-ErrorType` header, the query protocol an XML `<ErrorResponse>`,
- * RPC v2 CBOR a map with `__type`; the message member is spelled as the API's error shapes spell
- * it (Message in license-manager, message in the subscription APIs and KMS). A query-compatible
- * API (CloudWatch) also names its query code in `x-amzn-query-error`, as clients of it read it.
+ * Every error of an API, whatever refused the request (authentication, the body, validation, the
+ * owning service), in the one shape of the protocol the request spoke, as each protocol's clients
+ * parse it. A request refused before its API was known is answered in the API it tried (see
+ * attemptedOperation), so that an unsigned call and a signed one meet the same shape.
  */
 export function errorResponse(
-  api: ApiModel | undefined,
+  api: ApiModel,
   error: GatewayError,
   requestId: string,
-  protocol: WireProtocol | undefined = api?.metadata.protocol,
+  protocol: WireProtocol = api.metadata.protocol,
 ): HttpResponse {
-  if (api && protocol === 'query') {
-    return {
-      status: error.status,
-      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-      body: encodeQueryError(
-        api,
-        { code: queryErrorCode(api, error.code), message: error.message, status: error.status },
-        requestId,
-      ),
-    };
+  switch (protocol) {
+    case 'query':
+      return queryError(api, error, requestId);
+    case 'smithy-rpc-v2-cbor':
+      return cborError(api, error, requestId);
+    case 'rest-json':
+      return restJsonError(api, error, requestId);
+    case 'json':
+      return awsJsonError(api, error, requestId);
   }
-  const restJson = protocol === 'rest-json';
-  const type = api && !BARE_ERROR_TYPE_APIS.has(api.id) ? `${api.namespace}#${error.code}` : error.code;
-  const queryCompatible: Record<string, string> = api?.queryErrorCodes
-    ? { 'x-amzn-query-error': `${queryErrorCode(api, error.code)};${error.status >= 500 ? 'Receiver' : 'Sender'}` }
-    : {};
-  if (api && protocol === 'smithy-rpc-v2-cbor') {
-    return {
-      status: error.status,
-      headers: {
-        'content-type': 'application/cbor',
-        'smithy-protocol': RPC_V2_CBOR_HEADER,
-        'x-amzn-requestid': requestId,
-        ...queryCompatible,
-      },
-      body: encodeCborError(type, error.message, error.fields),
-    };
-  }
-  const messageMember = api && !restJson ? messageMemberOf(api) : 'message';
+}
+
+/** awsJson1_0 / awsJson1_1: `__type` and the message member as the API's error shapes spell it (Message in license-manager, message elsewhere). */
+function awsJsonError(api: ApiModel, error: GatewayError, requestId: string): HttpResponse {
   return {
     status: error.status,
-    headers: {
-      'content-type': restJson ? 'application/json' : jsonContentType(api),
-      'x-amzn-requestid': requestId,
-      ...(restJson ? { 'x-amzn-errortype': error.code } : {}),
-      ...queryCompatible,
-    },
-    body: JSON.stringify({ __type: type, [messageMember]: error.message, ...error.fields }),
+    headers: { 'content-type': jsonContentType(api), 'x-amzn-requestid': requestId, ...queryCompatible(api, error) },
+    body: JSON.stringify({ __type: errorType(api, error), [messageMemberOf(api)]: error.message, ...error.fields }),
   };
 }
 
+/** restJson1: clients read the code from `x-amzn-ErrorType`; the body repeats it in `__type`, with `message`. */
+function restJsonError(api: ApiModel, error: GatewayError, requestId: string): HttpResponse {
+  return {
+    status: error.status,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code },
+    body: JSON.stringify({ __type: errorType(api, error), message: error.message, ...error.fields }),
+  };
+}
+
+/** Smithy RPC v2 CBOR: a map with `__type` and `message`. */
+function cborError(api: ApiModel, error: GatewayError, requestId: string): HttpResponse {
+  return {
+    status: error.status,
+    headers: {
+      'content-type': 'application/cbor',
+      'smithy-protocol': RPC_V2_CBOR_HEADER,
+      'x-amzn-requestid': requestId,
+      ...queryCompatible(api, error),
+    },
+    body: encodeCborError(errorType(api, error), error.message, error.fields),
+  };
+}
+
+/** The query protocol: an XML `<ErrorResponse>` with the query code. */
+function queryError(api: ApiModel, error: GatewayError, requestId: string): HttpResponse {
+  return {
+    status: error.status,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: encodeQueryError(
+      api,
+      { code: queryErrorCode(api, error.code), message: error.message, status: error.status },
+      requestId,
+    ),
+  };
+}
+
+function errorType(api: ApiModel, error: GatewayError): string {
+  return BARE_ERROR_TYPE_APIS.has(api.id) ? error.code : `${api.namespace}#${error.code}`;
+}
+
+/** A query-compatible API (CloudWatch) also names its query code in `x-amzn-query-error`, as clients of it read it. */
+function queryCompatible(api: ApiModel, error: GatewayError): Record<string, string> {
+  if (!api.queryErrorCodes) return {};
+  return { 'x-amzn-query-error': `${queryErrorCode(api, error.code)};${error.status >= 500 ? 'Receiver' : 'Sender'}` };
+}
+
 /** awsJson1_0 or awsJson1_1, as the API's model says. */
-export function jsonContentType(api: ApiModel | undefined): string {
-  return `application/x-amz-json-${api?.metadata.jsonVersion ?? '1.1'}`;
+export function jsonContentType(api: ApiModel): string {
+  return `application/x-amz-json-${api.metadata.jsonVersion ?? '1.1'}`;
 }
 
 /**
  * The code an error travels under in the query protocol: a query-compatible API's own code for
- * the shape (InvalidParameterValueException is InvalidParameterValue), and ValidationError for a
- * constraint violation, as AWS's query APIs call it.
+ * the shape (InvalidParameterValueException is InvalidParameterValue), ValidationError for a
+ * constraint violation, and the query APIs' own names for a failed authentication, as AWS's query
+ * APIs (STS, CloudWatch) answer them.
  */
 function queryErrorCode(api: ApiModel, code: string): string {
-  if (!api.queryErrorCodes) return code;
-  return api.queryErrorCodes[code] ?? (code === 'ValidationException' ? 'ValidationError' : code);
+  const compatible = api.queryErrorCodes?.[code];
+  if (compatible) return compatible;
+  if (!(code in api.errors) && code in QUERY_AUTHENTICATION_CODES) return QUERY_AUTHENTICATION_CODES[code];
+  return api.queryErrorCodes && code === 'ValidationException' ? 'ValidationError' : code;
 }
+
+const QUERY_AUTHENTICATION_CODES: Record<string, string> = {
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+  ExpiredTokenException: 'ExpiredToken',
+};
 
 function messageMemberOf(api: ApiModel): 'Message' | 'message' {
   return Object.values(api.shapes).some((shape) => shape.exception && shape.members?.Message) ? 'Message' : 'message';

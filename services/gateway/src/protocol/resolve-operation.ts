@@ -27,6 +27,7 @@ export interface ResolvedOperation {
 const JSON_APIS = Object.values(apiModels).filter((api) => acceptsProtocol(api, 'json'));
 const QUERY_APIS = Object.values(apiModels).filter((api) => acceptsProtocol(api, 'query'));
 const CBOR_APIS = Object.values(apiModels).filter((api) => acceptsProtocol(api, 'smithy-rpc-v2-cbor'));
+const REST_APIS = Object.values(apiModels).filter((api) => api.metadata.protocol === 'rest-json');
 
 export function splitUrl(url: string): [string, string | undefined] {
   const index = url.indexOf('?');
@@ -35,8 +36,8 @@ export function splitUrl(url: string): [string, string | undefined] {
 
 /**
  * Before authentication, the API whose protocol errors are answered in: the RPC v2 CBOR API of
- * the path's service, the awsJson API of the target's prefix, or the query API of a form body's
- * Version.
+ * the path's service, the awsJson API of the target's prefix, the query API of a form body's
+ * Version, or the restJson1 API with an operation at the method and path.
  */
 export function guessApi(request: HttpRequest): ApiModel | undefined {
   if (isRpcV2CborRequest(request.headers)) {
@@ -48,9 +49,12 @@ export function guessApi(request: HttpRequest): ApiModel | undefined {
     const [prefix] = splitTarget(target);
     return JSON_APIS.find((api) => api.metadata.targetPrefix === prefix) ?? apiModels['license-manager'];
   }
-  if (!isFormEncoded(request)) return undefined;
-  const version = queryParameters(request).get('Version');
-  return QUERY_APIS.find((api) => api.metadata.apiVersion === version) ?? QUERY_APIS[0];
+  if (isFormEncoded(request)) {
+    const version = queryParameters(request).get('Version');
+    return QUERY_APIS.find((api) => api.metadata.apiVersion === version) ?? QUERY_APIS[0];
+  }
+  const [path] = splitUrl(request.url);
+  return REST_APIS.find((api) => matchRestOperation(api, request.method, path));
 }
 
 /**

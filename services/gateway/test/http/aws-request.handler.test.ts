@@ -120,6 +120,120 @@ describe('AwsRequestHandler', () => {
     );
   });
 
+  describe('one error shape per protocol, whatever refused the request', () => {
+    const extensionsCall: RequestSpec = {
+      method: 'POST',
+      path: '/inventory/ReportResources',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    };
+    const shapeOf = (response: { status: number; headers: Record<string, string>; body: string | Buffer }) => {
+      const body = JSON.parse(String(response.body));
+      return {
+        contentType: response.headers['content-type'],
+        errorType: response.headers['x-amzn-errortype'],
+        members: Object.keys(body).sort(),
+        namespace: String(body.__type).split('#')[0],
+      };
+    };
+
+    it('answers license-manager (awsJson1_1) signed or not, with or without a target, in one shape', async () => {
+      const unsignedNoTarget = await handler.handle({
+        method: 'POST',
+        url: '/',
+        headers: { host: 'localhost:8080', 'content-type': 'application/x-amz-json-1.1' },
+        body: Buffer.from('{}'),
+      });
+      const unsigned = await handler.handle(
+        asHttp({
+          ...(await signWithSmithy('license-manager', lmRequest('ListLicenses', {}))),
+          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSLicenseManager.ListLicenses' },
+        }),
+      );
+      const invalid = await handler.handle(
+        asHttp(await signWithSmithy('license-manager', lmRequest('ListLicenses', { MaxResults: 'x' }))),
+      );
+      expect(unsignedNoTarget.status).toBe(403);
+      expect(JSON.parse(String(unsignedNoTarget.body))).toEqual({
+        __type: 'com.amazonaws.licensemanager#MissingAuthenticationTokenException',
+        Message: 'Missing Authentication Token',
+      });
+      expect(unsigned.status).toBe(403);
+      expect(invalid.status).toBe(400);
+      for (const response of [unsignedNoTarget, unsigned, invalid]) {
+        expect(shapeOf(response)).toEqual({
+          contentType: 'application/x-amz-json-1.1',
+          errorType: undefined,
+          members: ['Message', '__type'],
+          namespace: 'com.amazonaws.licensemanager',
+        });
+      }
+    });
+
+    it('answers the extensions API (restJson1) with x-amzn-ErrorType, refused at authentication or after', async () => {
+      const signed = await signWithSmithy('license-manager', extensionsCall);
+      const badSignature = {
+        ...signed,
+        headers: {
+          ...signed.headers,
+          authorization: signed.headers.authorization!.replace(/Signature=\w+/, `Signature=${'0'.repeat(64)}`),
+        },
+      };
+      const { authorization: _, ...unsignedHeaders } = signed.headers;
+      const responses = [
+        await handler.handle(asHttp({ ...signed, headers: unsignedHeaders })),
+        await handler.handle(asHttp(badSignature)),
+        await handler.handle(asHttp(signed)),
+      ];
+      expect(responses.map((response) => [response.status, response.headers['x-amzn-errortype']])).toEqual([
+        [403, 'MissingAuthenticationTokenException'],
+        [403, 'InvalidSignatureException'],
+        [400, 'ValidationException'],
+      ]);
+      for (const response of responses) {
+        expect(shapeOf(response)).toMatchObject({ contentType: 'application/json', members: ['__type', 'message'] });
+      }
+      expect(services.calls).toEqual([]);
+    });
+
+    it('answers STS (query protocol) a failed authentication with the query codes', async () => {
+      const form = new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15' }).toString();
+      const signed = await signWithSmithy('sts', {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      const tampered = { ...signed, body: Buffer.from(`${form}&RoleArn=x`) };
+      const response = await handler.handle(asHttp(tampered));
+      expect(response.status).toBe(403);
+      expect(String(response.body)).toContain('<Code>SignatureDoesNotMatch</Code>');
+    });
+  });
+
+  it('refuses a request signed for another Region without asking any service', async () => {
+    const handlerIn = (region: string) =>
+      new AwsRequestHandler(
+        { region } as GatewayConfig,
+        store,
+        new SessionCredentialCache(sessionCredentialsFromGrants(services.client), { now: () => now }),
+        services.client,
+        services.presence,
+        new GatewayMetrics(),
+        { record: () => {} },
+        () => now,
+      );
+    const request = asHttp(await signWithSmithy('license-manager', lmRequest('ListLicenses', {})));
+    const response = await handlerIn('eu-west-1').handle(request);
+    expect(response.status).toBe(403);
+    expect(JSON.parse(String(response.body))).toEqual({
+      __type: 'com.amazonaws.licensemanager#InvalidSignatureException',
+      Message: "Credential should be scoped to a valid region, not 'us-east-1'. ",
+    });
+    expect(services.calls).toEqual([]);
+    expect((await handlerIn('us-east-1').handle(request)).status).toBe(200);
+  });
+
   describe('operations nobody answers', () => {
     const reportGenerator = lmRequest('ListLicenseManagerReportGenerators', {});
 
@@ -301,7 +415,7 @@ describe('AwsRequestHandler', () => {
       for (const params of [{ Action: 'AssumeRole' }, { Version: '2010-01-01' }]) {
         const response = await handler.handle(stsForm({ ...valid, ...params }));
         expect(response.status).toBe(403);
-        expect(response.body).toContain('<Code>MissingAuthenticationTokenException</Code>');
+        expect(response.body).toContain('<Code>MissingAuthenticationToken</Code>');
       }
     });
 

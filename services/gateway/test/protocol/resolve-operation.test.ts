@@ -94,6 +94,9 @@ describe('guessApi', () => {
     expect(guessApi(json('TrentService.CreateKey'))?.id).toBe('kms');
     expect(guessApi(json('AWSLicenseManager.GetLicense'))?.id).toBe('license-manager');
     expect(guessApi(form(ASSUME))?.id).toBe('sts');
-    expect(guessApi({ method: 'GET', url: '/tags/x', headers: {}, body: Buffer.alloc(0) })).toBeUndefined();
+    const rest = (method: string, url: string) => ({ method, url, headers: {}, body: Buffer.alloc(0) });
+    expect(guessApi(rest('GET', '/tags/x'))?.metadata.protocol).toBe('rest-json');
+    expect(guessApi(rest('POST', '/inventory/ReportResources'))?.id).toBe('license-manager-extensions');
+    expect(guessApi(rest('GET', '/nothing/here'))).toBeUndefined();
   });
 });
