@@ -559,3 +559,42 @@ describe('U+0000 in any string member', () => {
     expect(messages(enumValue)).toEqual([expect.stringContaining('Member must satisfy enum value set')]);
   });
 });
+
+describe('longs, compared exactly', () => {
+  const validate = (count: unknown) =>
+    messages(
+      validateInput(lm, 'CreateLicenseConfigurationRequest', {
+        Name: 'n',
+        LicenseCountingType: 'Core',
+        LicenseCount: count,
+      }),
+    );
+
+  it('accepts every long this system keeps exactly, as a number or a bigint', () => {
+    for (const count of [0, 9007199254740991, 9007199254740991n, -9007199254740991n])
+      expect(validate(count)).toEqual([]);
+  });
+
+  it('quotes the digits sent, refusing a valid long it would keep rounded and anything beyond a long', () => {
+    const at = (value: string, rule: string) => [
+      `Value '${value}' at 'licenseCount' failed to satisfy constraint: ${rule}`,
+    ];
+    expect(validate(9223372036854775807n)).toEqual(
+      at('9223372036854775807', 'Member must have value less than or equal to 9007199254740991'),
+    );
+    expect(validate(-9223372036854775808n)).toEqual(
+      at('-9223372036854775808', 'Member must have value greater than or equal to -9007199254740991'),
+    );
+    expect(validate(9223372036854775808n)).toEqual(at('9223372036854775808', 'Member must be a long integer'));
+    expect(validate(2147483648n)).toEqual([]);
+  });
+
+  it('keeps the model bounds of a long that has them', () => {
+    const rotation = (days: unknown) =>
+      messages(validateInput(apiModels.secretsmanager, 'RotationRulesType', { AutomaticallyAfterDays: days }));
+    expect(rotation(9223372036854775807n)).toEqual([
+      "Value '9223372036854775807' at 'automaticallyAfterDays' failed to satisfy constraint: Member must have value less than or equal to 1000",
+    ]);
+    expect(rotation(1000)).toEqual([]);
+  });
+});

@@ -53,9 +53,15 @@ interface Failure {
   rule: string;
 }
 
-/** Integer ranges as [min, below): 2 ** 63 - 1 is not representable as a double. */
-const INT32 = { min: -(2 ** 31), below: 2 ** 31 };
-const INT64 = { min: -(2 ** 63), below: 2 ** 63 };
+/** Integer ranges, exact: a long beyond 2 ** 53 arrives as a bigint (the gateway's exact JSON parse). */
+const INT32 = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
+const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+/**
+ * The largest long this system keeps: services count, store and answer longs as JavaScript
+ * numbers, exact up to 2 ** 53 - 1. A larger valid long is refused in the model's words, quoting
+ * the value sent, rather than stored rounded to another value.
+ */
+const KEPT_LONG = Number.MAX_SAFE_INTEGER;
 /**
  * No string member can hold U+0000: PostgreSQL's text and jsonb, where every identifier, name and
  * tag ends up, refuse it, and no id or ARN pattern of the models matches it. Refused here, as the
@@ -209,11 +215,12 @@ function scalarFailures(shape: Shape, value: unknown): Failure[] {
   }
   if (typeof value === 'string' && shape.type === 'blob')
     rules.push(...lengthRules(shape, Buffer.from(value, 'base64').length));
-  if (typeof value === 'number' && isNumeric(shape)) {
-    if (shape.min !== undefined && value < shape.min)
-      rules.push(`Member must have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value > shape.max)
-      rules.push(`Member must have value less than or equal to ${shape.max}`);
+  if ((typeof value === 'number' || typeof value === 'bigint') && isNumeric(shape)) {
+    const long = shape.type === 'long';
+    const min = long ? Math.max(shape.min ?? -KEPT_LONG, -KEPT_LONG) : shape.min;
+    const max = long ? Math.min(shape.max ?? KEPT_LONG, KEPT_LONG) : shape.max;
+    if (min !== undefined && value < min) rules.push(`Member must have value greater than or equal to ${min}`);
+    if (max !== undefined && value > max) rules.push(`Member must have value less than or equal to ${max}`);
   }
   return rules.map((rule) => ({ kind: 'constraint', rule }));
 }
@@ -232,11 +239,13 @@ function typeFailure(shape: Shape, value: unknown): string | undefined {
     case 'float':
       // The JSON protocols send the non-finite values as strings.
       return (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'bigint' && Number.isFinite(Number(value))) ||
         ['NaN', 'Infinity', '-Infinity'].includes(value as string)
         ? undefined
         : 'Member must be a number';
     case 'timestamp':
       return (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'bigint' && Number.isFinite(Number(value))) ||
         (typeof value === 'string' && isIso8601DateTime(value))
         ? undefined
         : 'Member must be a timestamp (epoch seconds or ISO-8601 date-time)';
@@ -258,8 +267,9 @@ function lengthRules(shape: Shape, length: number): string[] {
 
 const isNumeric = (shape: Shape): boolean => ['integer', 'long', 'double', 'float'].includes(shape.type);
 
-function isIntegerIn(value: unknown, range: { min: number; below: number }): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value < range.below;
+function isIntegerIn(value: unknown, range: { min: bigint; max: bigint }): boolean {
+  const exact = typeof value === 'bigint' ? value : Number.isInteger(value) ? BigInt(value as number) : undefined;
+  return exact !== undefined && exact >= range.min && exact <= range.max;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -28,12 +28,20 @@ import {
   validationErrorName,
   verifyClaims,
   wireProtocolOf,
+  withJsonNumbers,
   type HttpRequest,
   type HttpResponse,
   type ReceivedRequest,
 } from '../protocol';
 
 const logger = new Logger('gateway');
+
+/** The input against the operation's model, refused with the operation's validation error. */
+function validate(api: ApiModel, operation: string, input: Record<string, unknown>): void {
+  const shape = api.operations[operation].input;
+  const issues = shape ? validateInput(api, shape, input) : [];
+  if (issues.length > 0) throw new GatewayError(validationErrorName(api, operation), 400, validationMessage(issues));
+}
 
 /**
  * One AWS API request from bytes to bytes: authenticate (SigV4), find the operation in the
@@ -93,7 +101,10 @@ export class AwsRequestHandler {
           `The temporary credentials of ${caller.principalArn} may only consume licence ${caller.restrictedToLicenseArn}; they may not call ${operation}.`,
         );
       }
-      input = resolved.readInput();
+      // Validated as sent (longs exact), then carried on as JSON carries it.
+      const sent = resolved.readInput();
+      input = withJsonNumbers(sent);
+      validate(api, operation, sent);
       ({ response, output } = await this.dispatch(api, operation, input, caller, requestId, resolved.protocol));
     } catch (error) {
       const failure = this.asGatewayError(api, error, requestId);
@@ -167,12 +178,6 @@ export class AwsRequestHandler {
     requestId: string,
     protocol: WireProtocol,
   ): Promise<{ response: HttpResponse; output: Record<string, unknown> }> {
-    const model = api.operations[operation];
-    if (model.input) {
-      const issues = validateInput(api, model.input, input);
-      if (issues.length > 0)
-        throw new GatewayError(validationErrorName(api, operation), 400, validationMessage(issues));
-    }
     const owner = resolveOwner(api.id, operation, input);
     if ('error' in owner) throw new GatewayError(validationErrorName(api, operation), 400, owner.error);
     // resolveOwner found the operation in the ownership table, so its owner has a subject for it.

@@ -4,6 +4,7 @@ import { CborRequestError, cborOperationOf, decodeCborInput, isRpcV2CborRequest 
 import { acceptsProtocol, isFormEncoded } from './wire-protocol';
 import { bindRestInput, matchRestOperation } from './rest-json/bind-request';
 import { GatewayError } from './aws-error-response';
+import { parseJsonExactly } from './json-body';
 
 export interface HttpRequest {
   method: string;
@@ -192,7 +193,7 @@ function parseJsonObject(body: Buffer, allowEmpty: boolean): Record<string, unkn
   if (text.trim() === '' && allowEmpty) return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonExactly(text);
   } catch {
     throw new GatewayError('SerializationException', 400, 'The request body is not valid JSON.');
   }

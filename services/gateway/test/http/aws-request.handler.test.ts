@@ -211,6 +211,31 @@ describe('AwsRequestHandler', () => {
     });
   });
 
+  it('validates longs with the digits sent, and forwards only those it keeps exactly', async () => {
+    const create = async (count: string) => {
+      const spec = lmRequest('CreateLicenseConfiguration', {});
+      const body = `{"Name": "n", "LicenseCountingType": "Core", "LicenseCount": ${count}}`;
+      const response = await handler.handle(asHttp(await signWithSmithy('license-manager', { ...spec, body })));
+      return { status: response.status, message: JSON.parse(String(response.body)).Message as string | undefined };
+    };
+    const refusal = (value: string, rule: string) => ({
+      status: 400,
+      message: `1 validation error detected: Value '${value}' at 'licenseCount' failed to satisfy constraint: ${rule}`,
+    });
+    expect(await create('9223372036854775807')).toEqual(
+      refusal('9223372036854775807', 'Member must have value less than or equal to 9007199254740991'),
+    );
+    expect(await create('9007199254740993')).toEqual(
+      refusal('9007199254740993', 'Member must have value less than or equal to 9007199254740991'),
+    );
+    expect(await create('9223372036854775808')).toEqual(
+      refusal('9223372036854775808', 'Member must be a long integer'),
+    );
+    expect(services.calls).toEqual([]);
+    expect((await create('9007199254740991')).status).toBe(200);
+    expect(services.calls.map((call) => call.request.input.LicenseCount)).toEqual([9007199254740991]);
+  });
+
   it('refuses a request signed for another Region without asking any service', async () => {
     const handlerIn = (region: string) =>
       new AwsRequestHandler(
