@@ -71,6 +71,10 @@ function toReported(r: ObservedResource, observedAt: string): ReportedJson {
       ProductCodeId: code.productCodeId,
       ProductCodeType: present(code.productCodeType),
     })),
+    BillingProducts: r.billingProducts,
+    StopProtection: present(r.stopProtection),
+    ImageOwner: present(r.imageOwner),
+    SsmManaged: present(r.ssmManaged),
   };
 }
 
