@@ -23,18 +23,42 @@ import {
   readTimelyClaims,
   resolveAnonymousOperation,
   resolveOperation,
+  signingNameTried,
   splitUrl,
   successResponse,
   validationErrorName,
   verifyClaims,
   wireProtocolOf,
   withJsonNumbers,
+  wrongServiceScope,
   type HttpRequest,
   type HttpResponse,
   type ReceivedRequest,
+  type ResolvedOperation,
 } from '../protocol';
 
 const logger = new Logger('gateway');
+
+/**
+ * The operation of a signed request among those its scope's service name is signed for. A request
+ * whose operation is signed for another name is refused as AWS refuses a wrongly scoped signature,
+ * before anything of it is read: a signature for one API never reaches another's operations.
+ */
+function resolveSignedOperation(apis: ApiModel[], signingService: string, request: HttpRequest): ResolvedOperation {
+  try {
+    if (apis.length === 0) {
+      throw new GatewayError(
+        'UnrecognizedClientException',
+        403,
+        `Credential scope service ${signingService} is not served here.`,
+      );
+    }
+    return resolveOperation(apis, request);
+  } catch (error) {
+    const expected = signingNameTried(request);
+    throw expected !== undefined && expected !== signingService ? wrongServiceScope(expected) : error;
+  }
+}
 
 /** The input against the operation's model, refused with the operation's validation error. */
 function validate(api: ApiModel, operation: string, input: Record<string, unknown>): void {
@@ -82,15 +106,9 @@ export class AwsRequestHandler {
         const authenticated = await this.authenticate(request);
         caller = authenticated.caller;
         const apis = apisBySigningName(authenticated.signingService);
-        if (apis.length === 0) {
-          throw new GatewayError(
-            'UnrecognizedClientException',
-            403,
-            `Credential scope service ${authenticated.signingService} is not served here.`,
-          );
-        }
+        // An operation it does not find is answered in the protocol of the API the scope names.
         api = apis[0];
-        resolved = resolveOperation(apis, request);
+        resolved = resolveSignedOperation(apis, authenticated.signingService, request);
       }
       // Known before the body is read, so that a body error is answered in this API's protocol.
       api = resolved.api;

@@ -59,6 +59,21 @@ export function guessApi(request: HttpRequest): ApiModel | undefined {
 }
 
 /**
+ * The SigV4 service name the operation a request names is signed for, whatever its scope says
+ * (undefined when it names none): the name a wrongly scoped request is told to use.
+ */
+export function signingNameTried(request: HttpRequest): string | undefined {
+  const api = guessApi(request);
+  if (!api) return undefined;
+  try {
+    const { operation } = resolveOperation([api], request);
+    return api.operations[operation].signingName ?? api.metadata.signingName ?? api.metadata.endpointPrefix;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * An operation AWS serves without a signature (STS AssumeRoleWithWebIdentity, whose web identity
  * token is the credential), when the request is unsigned and names it. Undefined otherwise: the
  * request then goes through SigV4 like any other.

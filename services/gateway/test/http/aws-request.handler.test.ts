@@ -236,6 +236,32 @@ describe('AwsRequestHandler', () => {
     expect(services.calls.map((call) => call.request.input.LicenseCount)).toEqual([9007199254740991]);
   });
 
+  it("refuses a signature scoped to another service than its operation's, as AWS words it", async () => {
+    const cases: Array<[string, RequestSpec, string]> = [
+      ['kms', lmRequest('ListLicenses', {}), 'license-manager'],
+      ['s3', lmRequest('ListLicenses', {}), 'license-manager'],
+      ['license-manager', kmsRequest('ListKeys', {}), 'kms'],
+      [
+        'license-manager',
+        {
+          method: 'POST',
+          path: '/license-server/ReportLicenseServers',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        },
+        'license-manager-user-subscriptions',
+      ],
+    ];
+    for (const [service, spec, expected] of cases) {
+      const response = await handler.handle(asHttp(await signWithSmithy(service, spec)));
+      expect(response.status, service).toBe(403);
+      const body = JSON.parse(String(response.body));
+      expect(body.__type).toMatch(/InvalidSignatureException$/);
+      expect(body.Message ?? body.message).toBe(`Credential should be scoped to correct service: '${expected}'. `);
+    }
+    expect(services.calls).toEqual([]);
+  });
+
   it('refuses a request signed for another Region without asking any service', async () => {
     const handlerIn = (region: string) =>
       new AwsRequestHandler(

@@ -38,6 +38,10 @@ export const expiredToken = (): AuthenticationError =>
 export const invalidSignature = (message: string): AuthenticationError =>
   new AuthenticationError('InvalidSignatureException', message);
 
+/** A scope naming a service other than the one the request's operation is signed for; AWS's words, trailing space included. */
+export const wrongServiceScope = (service: string): AuthenticationError =>
+  invalidSignature(`Credential should be scoped to correct service: '${service}'. `);
+
 export const SIGNATURE_MISMATCH_MESSAGE =
   'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';

@@ -4,7 +4,7 @@ import { canonicalRequest } from './canonical-request';
 import { computeSignature, secretsEqual, sha256Hex, signaturesMatch } from './signature';
 import { readSignedClaims, type ReceivedRequest, type SignedClaims } from './signed-claims';
 
-export { AuthenticationError, type AuthenticationErrorCode } from './authentication-error';
+export { AuthenticationError, wrongServiceScope, type AuthenticationErrorCode } from './authentication-error';
 export type { ReceivedRequest, SignedClaims } from './signed-claims';
 
 export interface SigningSecret {
