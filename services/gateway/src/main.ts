@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { checkNats, ConfigurationError, startLogging, UnreachableDependencyError } from '@lm/service-kit';
 import { gatewayConfigFromEnv, type GatewayConfig } from './config';
+import { CONSOLE_DIRECTORY, consoleFiles } from './http/console-files';
 import { GatewayModule } from './gateway.module';
 
 async function main(): Promise<void> {
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   const express = app.getHttpAdapter().getInstance();
   express.set('etag', false);
   express.disable('x-powered-by');
+  // Before the routes (registered at listen): the AWS API's catch-all would take /console too.
+  app.use('/console', consoleFiles({ directory: CONSOLE_DIRECTORY, region: config.region }));
   await app.listen(config.port);
   // Clients keep connections open between calls (the SDKs pool them): the server must not close
   // an idle one just as a client reuses it, so it keeps them longer than clients' usual idle time.

@@ -1,0 +1,71 @@
+import { DashboardPage } from './pages/dashboard';
+import { LicenseCreatePage } from './pages/license-create';
+import { LicenseDetailPage } from './pages/license-detail';
+import { LicensesPage } from './pages/licenses';
+import { SignInPage } from './pages/sign-in';
+import { hrefOf, useRoute, type Route } from './router';
+import { useSessionState } from './session/session';
+
+const NAVIGATION = [
+  { href: hrefOf.dashboard(), label: 'Dashboard', pages: ['dashboard'] },
+  { href: hrefOf.licenses(), label: 'Self-managed licenses', pages: ['licenses', 'create-license', 'license'] },
+];
+
+export function App() {
+  const { session, signOut } = useSessionState();
+  const route = useRoute();
+  if (!session) return <SignInPage />;
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
+      <header className="top-bar">
+        <span className="product">License Manager</span>
+        <span className="who">
+          {session.accessKeyId} · {session.region}
+        </span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <nav className="side-nav" aria-label="Console">
+        <ul>
+          {NAVIGATION.map((item) => (
+            <li key={item.href}>
+              <a href={item.href} aria-current={item.pages.includes(route.page) ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="content" tabIndex={-1}>
+        <Page route={route} />
+      </main>
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'dashboard':
+      return <DashboardPage />;
+    case 'licenses':
+      return <LicensesPage />;
+    case 'create-license':
+      return <LicenseCreatePage />;
+    case 'license':
+      // A page per configuration: its state starts afresh when another one is shown.
+      return <LicenseDetailPage key={route.arn} arn={route.arn} />;
+    case 'not-found':
+      return (
+        <>
+          <h1>Page not found</h1>
+          <p>
+            Nothing is at {route.path}. <a href={hrefOf.dashboard()}>Go to the dashboard</a>.
+          </p>
+        </>
+      );
+  }
+}

@@ -1,0 +1,121 @@
+import { useApi } from '../api/use-api';
+import { LoadedView } from '../components/loaded-view';
+import { TableScroll } from '../components/table-scroll';
+import { formatTime, LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
+import { allConfigurations, recentFailures } from '../licensing/read-all';
+import { hrefOf } from '../router';
+import { useSession } from '../session/session';
+
+const RECENT_FAILURES = 10;
+
+/** The guide's dashboard: configurations near or over their limits, consumption, and recent failures. */
+export function DashboardPage() {
+  const { licenseManager } = useSession();
+  const [state, reload] = useApi(async () => {
+    const configurations = await allConfigurations(licenseManager);
+    const failures = await recentFailures(licenseManager, configurations, RECENT_FAILURES);
+    return { configurations, failures };
+  }, 'dashboard');
+
+  return (
+    <>
+      <div className="page-heading">
+        <h1>Dashboard</h1>
+        <button type="button" onClick={reload}>
+          Refresh
+        </button>
+      </div>
+      <LoadedView state={state} what="license configurations">
+        {({ configurations, failures }) => {
+          const limited = configurations.filter((c) => ['over', 'at', 'near'].includes(limitStatus(c)));
+          const consumed = configurations.reduce((sum, c) => sum + (c.ConsumedLicenses ?? 0), 0);
+          return (
+            <>
+              <section aria-labelledby="summary-heading">
+                <h2 id="summary-heading">Self-managed licenses</h2>
+                <dl className="figures">
+                  <div>
+                    <dt>License configurations</dt>
+                    <dd>{configurations.length}</dd>
+                  </div>
+                  <div>
+                    <dt>Licenses consumed</dt>
+                    <dd>{consumed}</dd>
+                  </div>
+                  <div>
+                    <dt>Near or over their limits</dt>
+                    <dd>{limited.length}</dd>
+                  </div>
+                </dl>
+              </section>
+              <section aria-labelledby="limits-heading">
+                <h2 id="limits-heading">Near or over their limits</h2>
+                {limited.length === 0 ? (
+                  <p>No license configuration is near its limit.</p>
+                ) : (
+                  <TableScroll label="Configurations by limit status">
+                    <table>
+                      <thead>
+                        <tr>
+                          <th scope="col">Name</th>
+                          <th scope="col">Consumed</th>
+                          <th scope="col">Limit</th>
+                          <th scope="col">Status</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {limited.map((c) => (
+                          <tr key={c.LicenseConfigurationArn}>
+                            <td>
+                              <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>
+                            </td>
+                            <td>{usageText(c)}</td>
+                            <td>{c.LicenseCountHardLimit ? 'Hard' : 'Soft'}</td>
+                            <td>
+                              <span className={`badge ${limitStatus(c)}`}>{LIMIT_LABELS[limitStatus(c)]}</span>
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </TableScroll>
+                )}
+              </section>
+              <section aria-labelledby="failures-heading">
+                <h2 id="failures-heading">Recent failures</h2>
+                {failures.length === 0 ? (
+                  <p>No license operation has failed.</p>
+                ) : (
+                  <TableScroll label="Failure list">
+                    <table>
+                      <thead>
+                        <tr>
+                          <th scope="col">Time</th>
+                          <th scope="col">License configuration</th>
+                          <th scope="col">Operation</th>
+                          <th scope="col">Resource</th>
+                          <th scope="col">Reason</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {failures.map((f, index) => (
+                          <tr key={`${f.ResourceArn}-${f.FailureTime}-${index}`}>
+                            <td>{formatTime(f.FailureTime)}</td>
+                            <td>{f.configurationName}</td>
+                            <td>{f.OperationName}</td>
+                            <td className="arn">{f.ResourceArn}</td>
+                            <td>{f.ErrorMessage}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </TableScroll>
+                )}
+              </section>
+            </>
+          );
+        }}
+      </LoadedView>
+    </>
+  );
+}

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { useApi } from '../api/use-api';
+import { LoadedView } from '../components/loaded-view';
+import { TableScroll } from '../components/table-scroll';
+import { Pager, usePager } from '../components/pager';
+import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
+import { COUNTING_TYPES, countingTypeLabel } from '../licensing/license-rules';
+import { hrefOf } from '../router';
+import { useSession } from '../session/session';
+
+const PAGE_SIZE = 10;
+
+/**
+ * Self-managed licenses: the account's license configurations, a page of the API at a time, filtered by
+ * counting type through the API's licenseCountingType filter, and searched by name within the page.
+ */
+export function LicensesPage() {
+  const { licenseManager } = useSession();
+  const pager = usePager();
+  const [countingType, setCountingType] = useState('');
+  const [search, setSearch] = useState('');
+  const [state] = useApi(
+    () =>
+      licenseManager.call('ListLicenseConfigurations', {
+        MaxResults: PAGE_SIZE,
+        NextToken: pager.token,
+        Filters: countingType ? [{ Name: 'licenseCountingType', Values: [countingType] }] : undefined,
+      }),
+    `${pager.token}|${countingType}`,
+  );
+
+  return (
+    <>
+      <div className="page-heading">
+        <h1>Self-managed licenses</h1>
+        <a className="button primary" href={hrefOf.createLicense()}>
+          Create self-managed license
+        </a>
+      </div>
+      <div className="filters" role="search">
+        <div className="field">
+          <label htmlFor="license-search">Search by name</label>
+          <input id="license-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="counting-type-filter">License type</label>
+          <select
+            id="counting-type-filter"
+            value={countingType}
+            onChange={(e) => {
+              setCountingType(e.target.value);
+              pager.reset();
+            }}
+          >
+            <option value="">Any</option>
+            {COUNTING_TYPES.map((type) => (
+              <option key={type.value} value={type.value}>
+                {type.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <LoadedView state={state} what="license configurations">
+        {(page) => {
+          const words = search.trim().toLowerCase();
+          const shown = (page.LicenseConfigurations ?? []).filter((c) => c.Name?.toLowerCase().includes(words));
+          return (
+            <>
+              {shown.length === 0 ? (
+                <p>{words ? 'No license configuration on this page matches.' : 'No license configuration yet.'}</p>
+              ) : (
+                <TableScroll label="License configuration list">
+                  <table>
+                    <caption className="visually-hidden">License configurations</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Name</th>
+                        <th scope="col">License type</th>
+                        <th scope="col">Consumed</th>
+                        <th scope="col">Limit</th>
+                        <th scope="col">Status</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {shown.map((c) => (
+                        <tr key={c.LicenseConfigurationArn}>
+                          <td>
+                            <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>
+                          </td>
+                          <td>{countingTypeLabel(c.LicenseCountingType)}</td>
+                          <td>
+                            {usageText(c)} <span className="muted">({LIMIT_LABELS[limitStatus(c)].toLowerCase()})</span>
+                          </td>
+                          <td>{c.LicenseCountHardLimit ? 'Hard' : 'Soft'}</td>
+                          <td>{c.Status}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
+              )}
+              <Pager pager={pager} nextToken={page.NextToken} label="License configuration pages" />
+            </>
+          );
+        }}
+      </LoadedView>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import { useEffect, useState } from 'react';
+
+/**
+ * Pages are addressed by the URL's fragment (#/licenses, #/licenses/<ARN>): the gateway serves one
+ * index.html at /console/, and nothing in a fragment ever reaches a server or carries a credential.
+ */
+export type Route =
+  | { page: 'dashboard' }
+  | { page: 'licenses' }
+  | { page: 'create-license' }
+  | { page: 'license'; arn: string }
+  | { page: 'not-found'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  if (path === '/') return { page: 'dashboard' };
+  if (path === '/licenses') return { page: 'licenses' };
+  if (path === '/licenses/new') return { page: 'create-license' };
+  const license = /^\/licenses\/(.+)$/.exec(path);
+  if (license) return { page: 'license', arn: decodeURIComponent(license[1]) };
+  return { page: 'not-found', path };
+}
+
+export const hrefOf = {
+  dashboard: () => '#/',
+  licenses: () => '#/licenses',
+  createLicense: () => '#/licenses/new',
+  license: (arn: string) => `#/licenses/${encodeURIComponent(arn)}`,
+};
+
+export function navigate(href: string): void {
+  window.location.hash = href;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

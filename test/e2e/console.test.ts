@@ -1,0 +1,369 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  expectAccessible,
+  expectFitsWidth,
+  launchChromium,
+  openConsole,
+  PHONE,
+  screenshot,
+  signIn,
+} from '../support/browser';
+import { rawRequest } from '../support/clients';
+import { reportResources } from '../support/inventory';
+import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+
+/**
+ * The web console in Debian's Chromium, against the whole system: every page reads and writes through
+ * the gateway's APIs with requests the browser signs itself, and is checked with axe-core.
+ */
+describe('the web console', () => {
+  let system: RunningSystem;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** The page each test ends on (the last it opened): saved as test-results/console-<test>.png, passed or not. */
+  let last: Page | undefined;
+
+  const open = async (viewport = DESKTOP) => {
+    const opened = await openConsole(browser, system, viewport);
+    contexts.push(opened.context);
+    last = opened.page;
+    return opened;
+  };
+  /** A link of the console's navigation (pages have links of the same name, such as breadcrumbs). */
+  const goTo = (page: Page, name: string) =>
+    page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name }).click();
+  const signedIn = async (account = accounts.management, viewport = DESKTOP) => {
+    const opened = await open(viewport);
+    await signIn(opened.page, account);
+    await opened.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    return opened;
+  };
+
+  /** The guide's example: Windows Server on 8 to 16 cores of Dedicated Hosts, 96 cores, a hard limit. */
+  const fillGuideExample = async (page: Page, name: string) => {
+    await page.getByLabel('Self-managed license name').fill(name);
+    await page.getByLabel('License type').selectOption('Core');
+    await page.getByLabel('Number of cores (optional)').fill('96');
+    await page.getByLabel(/Enforce license limit/).check();
+  };
+  const addRule = async (page: Page, type: string, value: string) => {
+    await page.getByLabel('Rule type').selectOption({ label: type });
+    const field = page.getByLabel('Rule value');
+    if ((await field.evaluate((element) => element.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+  };
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    system = await startSystem();
+  }, 180_000);
+  afterEach(async (context) => {
+    if (last) await screenshot(last, `console-${context.task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+    last = undefined;
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('signs in with an access key; a wrong secret is refused with the gateway’s message beside the form', async () => {
+    const { page, requests } = await open();
+    await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
+    // The Region comes from the gateway, which refuses signatures scoped to another one.
+    await expect(page.getByLabel('Region').inputValue()).resolves.toBe('us-east-1');
+
+    await signIn(page, accounts.management, 'not-the-secret-key-0000000000000000000000');
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(
+      /^The request signature we calculated .*\(InvalidSignatureException\)$/,
+    );
+    await expectAccessible(page);
+
+    await page.getByLabel('Secret access key').fill(credentialsOf(accounts.management).secretAccessKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await page.getByText('AKIALMDEVMANAGEMENT1 · us-east-1').isVisible()).toBe(true);
+    await expectAccessible(page);
+    // Everything it loaded and called is the gateway's: no CDN, no outside request.
+    expect(requests.filter((url) => !url.startsWith(system.endpoint))).toEqual([]);
+  });
+
+  it('creates a self-managed license with rules; a bad rule shows the API’s refusal beside the rules', async () => {
+    const { page } = await signedIn();
+    await goTo(page, 'Self-managed licenses');
+    await page.getByRole('link', { name: 'Create self-managed license' }).click();
+    await fillGuideExample(page, 'Windows Server Datacenter');
+    // The rule table: Cores take affinity, minimum and maximum cores and tenancy, not vCPU rules.
+    const offered = await page.getByLabel('Rule type').locator('option').allTextContents();
+    expect(offered).toEqual(['License affinity to host (in days)', 'Maximum cores', 'Minimum cores', 'Tenancy']);
+    await addRule(page, 'Minimum cores', '16');
+    await addRule(page, 'Maximum cores', '8');
+    await addRule(page, 'Tenancy', 'EC2-DedicatedHost');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByLabel('Key', { exact: true }).fill('team');
+    await page.getByLabel('Value', { exact: true }).fill('platform');
+    await page.getByRole('button', { name: 'Submit' }).click();
+
+    const rules = page.getByRole('group', { name: 'Rules' });
+    const refusal = rules.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe(
+      'Rule minimumCores (16) is greater than maximumCores (8). (InvalidParameterValueException)',
+    );
+    await expectAccessible(page);
+    await screenshot(page, 'console-create-bad-rule');
+
+    await page.getByRole('button', { name: 'Remove rule Minimum cores' }).click();
+    await addRule(page, 'Minimum cores', '8');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('heading', { name: 'Windows Server Datacenter' }).waitFor();
+    const details = page.getByRole('region', { name: 'Configuration details' });
+    for (const text of [
+      'Maximum cores: 8',
+      'Minimum cores: 8',
+      'Tenancy: EC2-DedicatedHost',
+      'team=platform',
+      'Cores',
+    ]) {
+      expect(await details.getByText(text, { exact: true }).count(), text).toBe(1);
+    }
+    expect(await details.getByText(/^Hard limit/).isVisible()).toBe(true);
+    await expectAccessible(page);
+
+    // Listed, found by name, and paged by the API.
+    await goTo(page, 'Self-managed licenses');
+    await page.getByRole('link', { name: 'Windows Server Datacenter' }).waitFor();
+    await page.getByLabel('Search by name').fill('nothing like it');
+    await page.getByText('No license configuration on this page matches.').waitFor();
+    await page.getByLabel('Search by name').fill('windows');
+    await page.getByRole('link', { name: 'Windows Server Datacenter' }).waitFor();
+    await expectAccessible(page);
+  });
+
+  it('pages through license configurations with the API’s tokens', async () => {
+    const { page } = await signedIn(accounts.nestedMember);
+    for (let index = 1; index <= 12; index++) {
+      await createThroughConsole(page, `Paged ${String(index).padStart(2, '0')}`);
+    }
+    await goTo(page, 'Self-managed licenses');
+    const rows = page.locator('tbody tr');
+    await page.getByText('Page 1').waitFor();
+    await expect.poll(() => rows.count()).toBe(10);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2').waitFor();
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect.poll(() => rows.count()).toBe(10);
+    // The API's licenseCountingType filter: none of them counts sockets.
+    await page.getByLabel('License type').selectOption('Socket');
+    await page.getByText('No license configuration yet.').waitFor();
+  });
+
+  it('associates a reported instance and shows its consumption on the detail page and the dashboard', async () => {
+    const [instanceArn] = await reportResources(system, [
+      {
+        accountId: accounts.management.accountId,
+        resourceId: 'i-0c0501e0000000001',
+        resourceType: 'EC2_INSTANCE',
+        state: 'running',
+        vCpuCount: 4,
+        coreCount: 2,
+        threadsPerCore: 2,
+        tenancy: 'default',
+      },
+    ]);
+    const { page } = await signedIn();
+    await createThroughConsole(page, 'SQL Server Standard', { countingType: 'vCPU', count: '5' });
+    await page.getByRole('heading', { name: 'SQL Server Standard' }).waitFor();
+    expect(await page.getByTestId('consumed').textContent()).toBe('0 of 5 (within the limit)');
+
+    // An ARN nobody reported is refused, beside the form.
+    await page.getByLabel('Resource ARN').fill('arn:aws:ec2:us-east-1:111111111111:instance/i-0000000000000dead');
+    await page.getByRole('button', { name: 'Associate resource' }).click();
+    const refusal = page.getByRole('region', { name: 'Associated resources' }).getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/\(\w+Exception\)$/);
+
+    await page.getByLabel('Resource ARN').fill(instanceArn);
+    await page.getByRole('button', { name: 'Associate resource' }).click();
+    await page.getByRole('cell', { name: instanceArn }).first().waitFor();
+    // Consumption is licensing's projection of the association: the page reads it again until it shows.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          await page.getByTestId('consumed').waitFor();
+          return page.getByTestId('consumed').textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe('4 of 5 (near the limit)');
+    const consumption = page.getByRole('region', { name: 'Consumption' });
+    expect(await consumption.getByText('EC2_INSTANCE: 4').isVisible()).toBe(true);
+    expect(await consumption.getByRole('row', { name: new RegExp(`${instanceArn}.*4`) }).count()).toBe(1);
+    await expectAccessible(page);
+    await screenshot(page, 'console-license-detail');
+
+    await goTo(page, 'Dashboard');
+    const limits = page.getByRole('region', { name: 'Near or over their limits' });
+    const row = limits.getByRole('row', { name: /SQL Server Standard/ });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/4 of 5.*Soft.*Near the limit/);
+    await expectAccessible(page);
+  });
+
+  it('shows a hard limit’s refusals: beside the association form, and a refused launch among the recent failures', async () => {
+    const [first, second] = await reportResources(system, [
+      instance('i-0c0501e0000000002'),
+      instance('i-0c0501e0000000003'),
+    ]);
+    const { page } = await signedIn();
+    await createThroughConsole(page, 'Oracle Enterprise', { countingType: 'vCPU', count: '4', hardLimit: true });
+    await page.getByLabel('Resource ARN').fill(first);
+    await page.getByRole('button', { name: 'Associate resource' }).click();
+    await page.getByRole('cell', { name: first }).first().waitFor();
+    await page.getByLabel('Resource ARN').fill(second);
+    await page.getByRole('button', { name: 'Associate resource' }).click();
+    const refusal = page.getByRole('region', { name: 'Associated resources' }).getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/\(LicenseUsageException\)$/);
+    await expectAccessible(page);
+
+    // A launch the hard limit refuses (launch admission, this product's extensions API) goes on the
+    // configuration's record, which the dashboard lists.
+    const arn = decodeURIComponent(new URL(page.url()).hash.replace('#/licenses/', ''));
+    const launch = await rawRequest(system, {
+      account: accounts.management,
+      path: '/launch/AuthorizeLaunch',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ResourceId: 'i-0c0501e0000000004',
+        ResourceType: 'EC2_INSTANCE',
+        VCpuCount: 2,
+        LicenseConfigurationArns: [arn],
+      }),
+    });
+    expect(launch.status).toBe(412);
+    await goTo(page, 'Dashboard');
+    const failures = page.getByRole('region', { name: 'Recent failures' });
+    const row = failures.getByRole('row', { name: /i-0c0501e0000000004/ });
+    // On the record once licensing has projected it: the dashboard reads again until then.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          await failures.waitFor();
+          return row.count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    expect(await row.textContent()).toMatch(/Oracle Enterprise.*AuthorizeLaunch/);
+    await expectAccessible(page);
+  });
+
+  it('shows another account none of the first account’s data', async () => {
+    const owner = await signedIn();
+    await goTo(owner.page, 'Self-managed licenses');
+    await owner.page.getByRole('link', { name: 'Windows Server Datacenter' }).click();
+    await owner.page.getByRole('heading', { name: 'Windows Server Datacenter' }).waitFor();
+    const ownersPage = owner.page.url();
+
+    const { page } = await signedIn(accounts.outsider);
+    const figures = page.getByRole('region', { name: 'Self-managed licenses' });
+    expect(await figures.getByRole('definition').allTextContents()).toEqual(['0', '0', '0']);
+    await goTo(page, 'Self-managed licenses');
+    await page.getByText('No license configuration yet.').waitFor();
+    // The owner's page, addressed directly: the API says it does not exist for this account.
+    await page.goto(ownersPage);
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/does not exist.*\(InvalidParameterValueException\)/);
+    expect(await page.getByText('Windows Server Datacenter').count()).toBe(0);
+    await expectAccessible(page);
+  });
+
+  it('fits a phone-sized window on every page', async () => {
+    const { page } = await open(PHONE);
+    await expectFitsWidth(page);
+    await signIn(page, accounts.management);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expectFitsWidth(page);
+    await goTo(page, 'Self-managed licenses');
+    await page.getByRole('link', { name: 'SQL Server Standard' }).waitFor();
+    await expectFitsWidth(page);
+    await page.getByRole('link', { name: 'SQL Server Standard' }).click();
+    await page.getByRole('heading', { name: 'SQL Server Standard' }).waitFor();
+    await expectFitsWidth(page);
+    await expectAccessible(page);
+    await screenshot(page, 'console-phone-detail');
+    await goTo(page, 'Self-managed licenses');
+    await page.getByRole('link', { name: 'Create self-managed license' }).click();
+    await page.getByRole('heading', { name: 'Create self-managed license' }).waitFor();
+    await expectFitsWidth(page);
+    await expectAccessible(page);
+  });
+
+  it('signs out and forgets the keys: none in storage, cookies, the URL or the page', async () => {
+    const { context, page } = await signedIn();
+    const secret = credentialsOf(accounts.management).secretAccessKey;
+    const traces = async () => ({
+      url: page.url(),
+      cookies: JSON.stringify(await context.cookies()),
+      storage: JSON.stringify(await context.storageState()),
+      // Expressions, not functions: the test's compiler would rewrite a function's spread into helpers the page lacks.
+      webStorage: await page.evaluate<string>(
+        'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })',
+      ),
+      databases: await page.evaluate<string>('indexedDB.databases().then(JSON.stringify)'),
+      html: await page.content(),
+    });
+    // Signed in, the secret is in the tab's memory only.
+    for (const [where, text] of Object.entries(await traces())) expect(text, where).not.toContain(secret);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    for (const [where, text] of Object.entries(await traces())) {
+      expect(text, where).not.toContain(secret);
+      expect(text, where).not.toContain(credentialsOf(accounts.management).accessKeyId);
+    }
+    // Back to a signed-in page: the console asks to sign in again.
+    await page.goto(`${system.endpoint}/console/#/licenses`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expectAccessible(page);
+  });
+});
+
+const instance = (resourceId: string) => ({
+  accountId: accounts.management.accountId,
+  resourceId,
+  resourceType: 'EC2_INSTANCE' as const,
+  state: 'running' as const,
+  vCpuCount: 4,
+  coreCount: 2,
+  threadsPerCore: 2,
+  tenancy: 'default' as const,
+});
+
+/** Creates a configuration through the console's form, from wherever the page is. */
+async function createThroughConsole(
+  page: Page,
+  name: string,
+  options: { countingType?: string; count?: string; hardLimit?: boolean } = {},
+): Promise<void> {
+  await page.goto(new URL('/console/#/licenses/new', page.url()).toString());
+  await page.getByRole('heading', { name: 'Create self-managed license' }).waitFor();
+  await page.getByLabel('Self-managed license name').fill(name);
+  if (options.countingType) await page.getByLabel('License type').selectOption(options.countingType);
+  if (options.count) await page.getByLabel(/^Number of/).fill(options.count);
+  if (options.hardLimit) await page.getByLabel(/Enforce license limit/).check();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await page.getByRole('heading', { name }).waitFor();
+}
