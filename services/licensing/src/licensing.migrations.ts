@@ -3,6 +3,7 @@ import { licenseConfigurationsViews } from './configurations/infra/migrations/00
 import { associationsView } from './configurations/infra/migrations/002-associations';
 import { affinityAndFailures } from './configurations/infra/migrations/003-affinity-and-failures';
 import { consumptionFromAssociations } from './configurations/infra/migrations/005-consumption-from-associations';
+import { licenseAssetGroupsViews } from './asset-groups/infra/migrations/006-license-asset-groups';
 import { serviceSettingsView } from './settings/infra/migrations/004-service-settings';
 import { resourcesView } from './specifications/infra/migrations/002-resources';
 
@@ -17,4 +18,5 @@ export const licensingMigrations: ViewMigrations = {
   '003-affinity-and-failures': affinityAndFailures,
   '004-service-settings': serviceSettingsView,
   '005-consumption-from-associations': consumptionFromAssociations,
+  '006-license-asset-groups': licenseAssetGroupsViews,
 };

@@ -1,10 +1,16 @@
 import { eventSubject, operationSubject } from '@lm/messaging';
-import { defineService, milliseconds, positiveInteger } from '@lm/service-kit';
+import { defineService, milliseconds, positiveInteger, tagOperationsController } from '@lm/service-kit';
+import { licenseAssetGroupsGuard } from './asset-groups/application/asset-groups.guard';
+import { licenseAssetGroupsProjection } from './asset-groups/application/asset-groups.projection';
+import { configurationMembershipProjection } from './asset-groups/application/configuration-membership.projection';
+import { LicencesConsumer } from './asset-groups/application/licences.consumer';
+import { AssetGroupsModule } from './asset-groups/asset-groups.module';
 import { licenseConfigurationAssociationsProjection } from './configurations/application/license-configuration-associations.projection';
 import { licenseConfigurationQuotaGuard } from './configurations/application/license-configuration-quota.guard';
 import { licenseConfigurationsProjection } from './configurations/application/license-configuration.projection';
 import { ConfigurationsModule } from './configurations/configurations.module';
 import { licensingMigrations } from './licensing.migrations';
+import { LicensingTags } from './licensing-tags';
 import { serviceSettingsProjection } from './settings/application/service-settings.projection';
 import { SettingsModule } from './settings/settings.module';
 import { LICENSING_SCHEMA } from './shared/schema';
@@ -23,20 +29,28 @@ export const licensingSettings = {
 };
 
 /**
- * The licensing service, as three slices, each a feature module with its own domain, application
+ * The licensing service, as four slices, each a feature module with its own domain, application
  * and infra: settings (service settings), configurations (license configurations, their
- * associations and consumption, tags, the quota, sharing with the organization) and specifications
- * (licence specifications of resources, resource lifecycle, automated discovery, launch admission).
- * It keeps its copy of the inventory from discovery's events, follows conversion's successful license
- * type conversions, and ends due licence affinity holds on a schedule.
+ * associations and consumption, tags, the quota, sharing with the organization), specifications
+ * (licence specifications of resources, resource lifecycle, automated discovery, launch admission)
+ * and asset groups (license asset rulesets and groups, and what each group discovers). It keeps its
+ * copy of the inventory from discovery's events and of seller-issued licences from grants', follows
+ * conversion's successful license type conversions, and ends due licence affinity holds on a schedule.
  */
 export const LicensingService = defineService({
   name: 'licensing',
   schema: LICENSING_SCHEMA,
   migrations: licensingMigrations,
   config: licensingSettings,
-  projections: [licenseConfigurationsProjection, licenseConfigurationAssociationsProjection, serviceSettingsProjection],
-  guards: (config) => [licenseConfigurationQuotaGuard(config.licenseConfigurationQuota)],
+  // Group membership after the views it reads (a configuration's row before it joins groups).
+  projections: [
+    licenseConfigurationsProjection,
+    licenseConfigurationAssociationsProjection,
+    serviceSettingsProjection,
+    licenseAssetGroupsProjection,
+    configurationMembershipProjection,
+  ],
+  guards: (config) => [licenseConfigurationQuotaGuard(config.licenseConfigurationQuota), licenseAssetGroupsGuard],
   consumers: [
     // One event per transaction: its commands run outside it and read the inventory the previous event wrote.
     {
@@ -50,8 +64,11 @@ export const LicensingService = defineService({
       subject: eventSubject('conversion', 'LicenseConversionSucceeded'),
       handler: LicenseTypeConversionsConsumer,
     },
+    { durableName: 'licensing-asset-group-licences', subject: eventSubject('grants', '>'), handler: LicencesConsumer },
   ],
   endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],
   schedules: [{ task: LicenseAffinitySweep, intervalMs: (config) => config.affinitySweepIntervalMs }],
-  imports: [SettingsModule, ConfigurationsModule, SpecificationsModule],
+  imports: [SettingsModule, ConfigurationsModule, SpecificationsModule, AssetGroupsModule],
+  controllers: [tagOperationsController('licensing', LicensingTags, LicensingTags)],
+  providers: [LicensingTags],
 });

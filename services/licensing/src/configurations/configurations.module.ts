@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { tagOperationsController } from '@lm/service-kit';
 import { SettingsModule } from '../settings/settings.module';
 import { ConfigurationSharing } from './application/configuration-sharing.queries';
 import { LicenseConfigurationCommands } from './application/license-configuration.commands';
@@ -13,11 +12,9 @@ import { LicenseConfigurationsController } from './infra/license-configurations.
  */
 @Module({
   imports: [SettingsModule],
-  controllers: [
-    LicenseConfigurationsController,
-    tagOperationsController('licensing', LicenseConfigurationCommands, LicenseConfigurationQueries),
-  ],
+  // Their tags: the service's LicensingTags (one tag controller for every taggable resource of licensing).
+  controllers: [LicenseConfigurationsController],
   providers: [LicenseConfigurationCommands, LicenseConfigurationQueries, ConfigurationSharing],
-  exports: [LicenseConfigurationQueries, ConfigurationSharing],
+  exports: [LicenseConfigurationCommands, LicenseConfigurationQueries, ConfigurationSharing],
 })
 export class ConfigurationsModule {}

@@ -205,3 +205,4 @@ export const groupDecider: Decider<GroupCommand, GroupEvent, GroupState> = {
 const STREAM_PREFIX = 'license-asset-group-';
 export const groupStream = (id: string) => `${STREAM_PREFIX}${id}`;
 export const isGroupStream = (streamName: string) => streamName.startsWith(STREAM_PREFIX);
+export const groupIdOfStream = (streamName: string) => streamName.slice(STREAM_PREFIX.length);

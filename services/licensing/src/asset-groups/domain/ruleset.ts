@@ -128,3 +128,4 @@ export const rulesetDecider: Decider<RulesetCommand, RulesetEvent, RulesetState>
 const STREAM_PREFIX = 'license-asset-ruleset-';
 export const rulesetStream = (id: string) => `${STREAM_PREFIX}${id}`;
 export const isRulesetStream = (streamName: string) => streamName.startsWith(STREAM_PREFIX);
+export const rulesetIdOfStream = (streamName: string) => streamName.slice(STREAM_PREFIX.length);
