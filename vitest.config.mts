@@ -9,6 +9,8 @@ const lib = (name: string) => resolve(root, `libs/${name}/src/index.ts`);
 /** Tests that need PostgreSQL or NATS are named *.integration.test.ts; the rest are pure. */
 const INTEGRATION = '**/*.integration.test.ts';
 const PACKAGE_TESTS = ['libs/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'];
+/** The web console's own tests (components in happy-dom, which a file asks for in its first line). */
+const CONSOLE_TESTS = ['apps/*/test/**/*.test.{ts,tsx}'];
 
 /**
  * End-to-end files that run alone, once the others are done. The PostgreSQL event store reads up to
@@ -66,7 +68,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           // test/deployment checks the manifests of infra/ against every service's configuration.
-          include: [...PACKAGE_TESTS, 'test/deployment/**/*.test.ts'],
+          include: [...PACKAGE_TESTS, ...CONSOLE_TESTS, 'test/deployment/**/*.test.ts'],
           exclude: [INTEGRATION, '**/node_modules/**', '**/dist/**'],
         },
       },

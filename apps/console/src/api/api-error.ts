@@ -37,7 +37,8 @@ export function errorFromResponse(status: number, headers: Headers, text: string
 
 /** A readable sentence for anything a call threw: an API error, or the network failing. */
 export function describeError(error: unknown): string {
-  if (error instanceof ApiError) return `${error.message} (${error.code})`;
+  if (error instanceof ApiError)
+    return error.message.includes(error.code) ? error.message : `${error.message} (${error.code})`;
   if (error instanceof TypeError) return `The gateway could not be reached: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
