@@ -191,9 +191,9 @@ describe('license asset rulesets and groups', () => {
       'SUSE Enterprise Linux',
       'Ubuntu Pro',
     ]);
-    expect(out.own.result.LicenseAssetRulesets.filter((r: any) => r.LicenseAssetRulesetArn.includes(':aws:'))).toEqual(
-      [],
-    );
+    expect(
+      out.own.result.LicenseAssetRulesets.filter((r: any) => r.LicenseAssetRulesetArn.includes(':aws:ruleset/')),
+    ).toEqual([]);
     expect(out.get.result.LicenseAssetRuleset).toMatchObject({
       Name: 'Microsoft SQL Server Standard Edition',
       LicenseAssetRulesetArn: sqlStandard,
