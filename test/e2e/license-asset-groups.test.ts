@@ -6,6 +6,7 @@ import {
   CreateLicenseCommand,
   CreateLicenseConfigurationCommand,
   ListAssetsForLicenseAssetGroupCommand,
+  UpdateServiceSettingsCommand,
   type LicenseAssetRule,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -650,5 +651,31 @@ describe('license asset rulesets and groups', () => {
     expect(out['ruleset-after'].result.LicenseAssetRuleset.Rules).toEqual([platformRule('Windows')]);
     expect(out.groups.items).toEqual(before.groups.items);
     expect(out.rulesets.items).toEqual(before.rulesets.items);
+  });
+
+  it('covers the organization for the management account once it runs cross-account discovery, and only then', async () => {
+    const management = accounts.management;
+    const { groupArn } = await groupOf([platformRule('Windows')], management);
+    expect(await assetsOf(groupArn, 'Instance', management)).toEqual([]);
+    await licenseManager(system, management).send(
+      new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: true }),
+    );
+    expect(await assetsOf(groupArn, 'Instance', management)).toEqual([arnOf(win)]);
+
+    const arrival = instance(member.accountId, { platform: 'Windows', instanceType: 'm5.large' });
+    await reportAndAwaitLicensing(system, [arrival]);
+    const out = await boto3(management, [
+      {
+        name: 'organization',
+        op: 'list_assets_for_license_asset_group',
+        params: { LicenseAssetGroupArn: groupArn, AssetType: 'Instance' },
+        pages: true,
+      },
+    ]);
+    expect(out.organization.items!.map((a: any) => a.AssetArn).sort()).toEqual([arnOf(win), arnOf(arrival)].sort());
+    // A member's groups still cover the member alone, and nobody's cover the outsider's instances.
+    const memberGroup = await groupOf([platformRule('Windows')]);
+    expect(await assetsOf(memberGroup.groupArn, 'Instance')).toEqual([arnOf(win), arnOf(arrival)].sort());
+    expect((await assetsOf(groupArn, 'Instance', management)).includes(arnOf(outsiderWindows))).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { licenseAssetGroupsGuard } from './asset-groups/application/asset-groups
 import { licenseAssetGroupsProjection } from './asset-groups/application/asset-groups.projection';
 import { configurationMembershipProjection } from './asset-groups/application/configuration-membership.projection';
 import { LicencesConsumer } from './asset-groups/application/licences.consumer';
+import { settingsMembershipProjection } from './asset-groups/application/settings-membership.projection';
 import { AssetGroupsModule } from './asset-groups/asset-groups.module';
 import { licenseConfigurationAssociationsProjection } from './configurations/application/license-configuration-associations.projection';
 import { licenseConfigurationQuotaGuard } from './configurations/application/license-configuration-quota.guard';
@@ -49,6 +50,7 @@ export const LicensingService = defineService({
     serviceSettingsProjection,
     licenseAssetGroupsProjection,
     configurationMembershipProjection,
+    settingsMembershipProjection,
   ],
   guards: (config) => [licenseConfigurationQuotaGuard(config.licenseConfigurationQuota), licenseAssetGroupsGuard],
   consumers: [

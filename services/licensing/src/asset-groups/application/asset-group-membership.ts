@@ -13,13 +13,14 @@ const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
 
 /**
  * What each group's rulesets discover, kept as the events that change it arrive: an asset
- * observed, changed or gone (inventory, licences, configurations) is evaluated against its
- * owner's groups; a group created or changed, or a ruleset it uses edited, is evaluated against
- * every asset of its owner. Each runs in the transaction that records its event, under a lock
- * of the owner account held to its commit: of two changes that race (a group created as an
- * instance is reported), the one that takes the lock second sees the other's rows, so neither is
- * missed. Under that lock it writes only rows that nothing writes without it (members, discovery
- * times), so it never waits on a row another holder of a lock it needs has taken.
+ * observed, changed or gone (inventory, licences, configurations) is evaluated against the groups
+ * covering its account; a group created or changed, a ruleset it uses edited, or its owner's
+ * settings changed, against every asset of the accounts it covers. Each runs in the transaction
+ * that records its event, under locks of the accounts whose groups it evaluates, held to its
+ * commit: of two changes that race (a group created as an instance is reported), the one that
+ * takes the lock second sees the other's rows, so neither is missed. Under those locks it writes
+ * only rows that nothing writes without them (members, discovery times), so it never waits on a
+ * row that another holder of a lock it needs has taken.
  */
 export class AssetGroupMembership {
   private readonly db: Db;
@@ -28,10 +29,10 @@ export class AssetGroupMembership {
     this.db = (trx as Db).withSchema(LICENSING_SCHEMA);
   }
 
-  /** An asset of `ownerAccountId` as it is now (`undefined`: gone), evaluated against the owner's active groups. */
+  /** An asset of `ownerAccountId` as it is now (`present` false: gone), evaluated against the active groups covering it. */
   async assetChanged(ownerAccountId: string, asset: Asset, present: boolean, at: Date): Promise<void> {
-    await this.lockOwner(ownerAccountId);
-    const groups = await this.activeGroups(ownerAccountId);
+    await this.lockCovering(ownerAccountId);
+    const groups = await this.groupsCovering(ownerAccountId);
     for (const group of groups) {
       const rules = await this.rulesOf(group);
       const key = { group_arn: group.arn, asset_type: asset.type, asset_arn: asset.arn };
@@ -106,25 +107,26 @@ export class AssetGroupMembership {
     else await this.db.deleteFrom('license_asset_group_discovery').where('group_arn', '=', groupArn).execute();
   }
 
-  /** What a group's rulesets discover among its owner's instances, licences and configurations. */
+  /** What a group's rulesets discover among the instances, licences and configurations of the accounts it covers. */
   private async discover(group: Group): Promise<Asset[]> {
     const rules = await this.rulesOf(group);
+    const accounts = await this.coveredAccounts(group);
     const instances = await this.db
       .selectFrom('resources')
       .select('facts')
-      .where('account_id', '=', group.ownerAccountId)
+      .where('account_id', 'in', accounts)
       .where('resource_type', 'in', INSTANCE_TYPES)
       .where('active', '=', true)
       .execute();
     const licences = await this.db
       .selectFrom('license_asset_licences')
       .select('asset')
-      .where('issuer_account_id', '=', group.ownerAccountId)
+      .where('issuer_account_id', 'in', accounts)
       .execute();
     const configurations = await this.db
       .selectFrom('license_configurations')
       .select('document')
-      .where('owner_account_id', '=', group.ownerAccountId)
+      .where('owner_account_id', 'in', accounts)
       .execute();
     const assets = [
       ...instances.filter(({ facts }) => isInstance(facts) && !isGone(facts)).map(({ facts }) => instanceAsset(facts)),
@@ -134,14 +136,73 @@ export class AssetGroupMembership {
     return assets.filter((asset) => rulesetDiscovers(rules, asset));
   }
 
-  private async activeGroups(ownerAccountId: string): Promise<Group[]> {
+  /**
+   * The accounts a group covers: its owner's, and when the owner runs cross-account discovery in the
+   * group's Region (only an organization's management account can), its organization's.
+   */
+  private async coveredAccounts(group: Group): Promise<string[]> {
+    const settings = await this.db
+      .selectFrom('service_settings')
+      .select(['cross_account_discovery', 'member_account_ids'])
+      .where('account_id', '=', group.ownerAccountId)
+      .where('region', '=', group.region)
+      .executeTakeFirst();
+    return settings?.cross_account_discovery
+      ? [...new Set([group.ownerAccountId, ...settings.member_account_ids])]
+      : [group.ownerAccountId];
+  }
+
+  /** The active groups covering an account's assets: its own, and its management account's (coveredAccounts). */
+  private async groupsCovering(accountId: string): Promise<Group[]> {
     const rows = await this.db
-      .selectFrom('license_asset_groups')
-      .select('document')
-      .where('owner_account_id', '=', ownerAccountId)
-      .where('status', '=', 'ACTIVE')
+      .selectFrom('license_asset_groups as g')
+      .select('g.document')
+      .where('g.status', '=', 'ACTIVE')
+      .where((eb) =>
+        eb.or([
+          eb('g.owner_account_id', '=', accountId),
+          eb.exists(
+            eb
+              .selectFrom('service_settings as s')
+              .select('s.account_id')
+              .whereRef('s.account_id', '=', 'g.owner_account_id')
+              .whereRef('s.region', '=', 'g.region')
+              .where('s.cross_account_discovery', '=', true)
+              .where(sql<boolean>`s.member_account_ids ? ${accountId}`),
+          ),
+        ]),
+      )
       .execute();
     return rows.map((r) => r.document);
+  }
+
+  /** The management accounts whose cross-account discovery covers an account. */
+  private async managersOf(accountId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('service_settings')
+      .select('account_id')
+      .distinct()
+      .where('cross_account_discovery', '=', true)
+      .where(sql<boolean>`member_account_ids ? ${accountId}`)
+      .execute();
+    return rows.map((r) => r.account_id);
+  }
+
+  /**
+   * Locks the account and every account whose groups cover it, read again once locked: settings
+   * changed meanwhile add their manager's lock too (the settings' projection holds it while it
+   * evaluates that manager's groups again).
+   */
+  private async lockCovering(accountId: string): Promise<void> {
+    const locked = new Set<string>();
+    for (;;) {
+      const wanted = [accountId, ...(await this.managersOf(accountId))].filter((a) => !locked.has(a)).sort();
+      if (wanted.length === 0) return;
+      for (const account of wanted) {
+        await this.lockOwner(account);
+        locked.add(account);
+      }
+    }
   }
 
   /** The rules of every ruleset a group uses: AWS-managed ones from the seed, custom ones from their view. */

@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { InventoryViews } from '../../specifications/application/inventory.views';
 import type { LicenseConfigurationViews } from '../../configurations/application/license-configuration.views';
+import type { ServiceSettingsViews } from '../../settings/application/service-settings.views';
 import type { Group } from '../domain/group';
 import type { Asset, AssetType } from '../domain/rule-statements';
 import type { Ruleset } from '../domain/ruleset';
@@ -57,7 +58,7 @@ export interface LicenseAssetLicencesTable {
   asset: ColumnType<Asset, string, string>;
 }
 
-export interface AssetGroupsViews extends InventoryViews, LicenseConfigurationViews {
+export interface AssetGroupsViews extends InventoryViews, LicenseConfigurationViews, ServiceSettingsViews {
   license_asset_rulesets: LicenseAssetRulesetsTable;
   license_asset_groups: LicenseAssetGroupsTable;
   license_asset_group_discovery: LicenseAssetGroupDiscoveryTable;
