@@ -442,6 +442,10 @@ describe('inventory reports (ReportResources over HTTP and on NATS)', () => {
       applications: [{ name: 'SQL Server Standard', version: '2019', publisher: null }],
       subnetId: null,
       productCodes: [],
+      billingProducts: [],
+      stopProtection: null,
+      imageOwner: null,
+      ssmManaged: null,
     });
   });
 
