@@ -33,23 +33,29 @@ export class AssetGroupMembership {
   async assetChanged(ownerAccountId: string, asset: Asset, present: boolean, at: Date): Promise<void> {
     await this.lockCovering(ownerAccountId);
     const groups = await this.groupsCovering(ownerAccountId);
-    for (const group of groups) {
-      const rules = await this.rulesOf(group);
-      const key = { group_arn: group.arn, asset_type: asset.type, asset_arn: asset.arn };
-      if (present && rulesetDiscovers(rules, asset)) {
-        await this.db
-          .insertInto('license_asset_group_members')
-          .values({ ...key, discovered_at: at })
-          .onConflict((oc) => oc.columns(['group_arn', 'asset_type', 'asset_arn']).doUpdateSet({ discovered_at: at }))
-          .execute();
-      } else {
-        await this.db
-          .deleteFrom('license_asset_group_members')
-          .where('group_arn', '=', key.group_arn)
-          .where('asset_type', '=', key.asset_type)
-          .where('asset_arn', '=', key.asset_arn)
-          .execute();
-      }
+    const rulesOf = await this.rulesOfGroups(groups);
+    const found = present ? groups.filter((group) => rulesetDiscovers(rulesOf(group), asset)) : [];
+    const left = groups.filter((group) => !found.includes(group));
+    if (left.length > 0) {
+      await this.db
+        .deleteFrom('license_asset_group_members')
+        .where(
+          'group_arn',
+          'in',
+          left.map((g) => g.arn),
+        )
+        .where('asset_type', '=', asset.type)
+        .where('asset_arn', '=', asset.arn)
+        .execute();
+    }
+    if (found.length > 0) {
+      await this.db
+        .insertInto('license_asset_group_members')
+        .values(
+          found.map((g) => ({ group_arn: g.arn, asset_type: asset.type, asset_arn: asset.arn, discovered_at: at })),
+        )
+        .onConflict((oc) => oc.columns(['group_arn', 'asset_type', 'asset_arn']).doUpdateSet({ discovered_at: at }))
+        .execute();
     }
     await this.analysed(
       groups.map((g) => g.arn),
@@ -109,7 +115,7 @@ export class AssetGroupMembership {
 
   /** What a group's rulesets discover among the instances, licences and configurations of the accounts it covers. */
   private async discover(group: Group): Promise<Asset[]> {
-    const rules = await this.rulesOf(group);
+    const rules = (await this.rulesOfGroups([group]))(group);
     const accounts = await this.coveredAccounts(group);
     const instances = await this.db
       .selectFrom('resources')
@@ -205,17 +211,23 @@ export class AssetGroupMembership {
     }
   }
 
-  /** The rules of every ruleset a group uses: AWS-managed ones from the seed, custom ones from their view. */
-  private async rulesOf(group: Group): Promise<LicenseManager.LicenseAssetRule[]> {
-    const custom = group.rulesetArns.filter((arn) => !managedRuleset(group.region, arn));
+  /**
+   * The rules of every ruleset each group uses: AWS-managed ones from the seed, custom ones from
+   * their view (read in one query for all the groups).
+   */
+  private async rulesOfGroups(groups: Group[]): Promise<(group: Group) => LicenseManager.LicenseAssetRule[]> {
+    const custom = [...new Set(groups.flatMap((g) => g.rulesetArns.filter((arn) => !managedRuleset(g.region, arn))))];
     const rows =
       custom.length === 0
         ? []
-        : await this.db.selectFrom('license_asset_rulesets').select('document').where('arn', 'in', custom).execute();
-    return [
-      ...group.rulesetArns.flatMap((arn) => managedRuleset(group.region, arn)?.rules ?? []),
-      ...rows.flatMap((r) => r.document.rules),
-    ];
+        : await this.db
+            .selectFrom('license_asset_rulesets')
+            .select(['arn', 'document'])
+            .where('arn', 'in', custom)
+            .execute();
+    const customRules = new Map(rows.map((r) => [r.arn, r.document.rules]));
+    return (group) =>
+      group.rulesetArns.flatMap((arn) => managedRuleset(group.region, arn)?.rules ?? customRules.get(arn) ?? []);
   }
 
   /** The groups' discovery and usage analysis ran at `at` (LatestResourceDiscoveryTime, LatestUsageAnalysisTime). */

@@ -1,15 +1,10 @@
 import type { LicenseManager } from '@lm/api-model';
 
-/** How an AWS-managed ruleset's instances are licensed (the LicensingModel of reporting's metrics). */
-export type LicensingModel = 'LicenseIncluded' | 'BringYourOwnLicense';
-
 export interface ManagedRuleset {
   arn: string;
   name: string;
   description: string;
   rules: LicenseManager.LicenseAssetRule[];
-  /** The licensing model of each EC2 billing product the ruleset discovers. */
-  licensingModels: Readonly<Record<string, LicensingModel>>;
 }
 
 const billingProductRule = (products: string[]): LicenseManager.LicenseAssetRule => ({
@@ -30,29 +25,21 @@ const MANAGED = [
   {
     slug: 'windows-server-datacenter',
     name: 'Microsoft Windows Server Datacenter',
-    models: { 'windows-server-enterprise': 'LicenseIncluded', 'windows-byol': 'BringYourOwnLicense' },
+    products: ['windows-server-enterprise', 'windows-byol'],
   },
   {
     slug: 'sql-server-enterprise',
     name: 'Microsoft SQL Server Enterprise Edition',
-    models: { 'sql-server-enterprise': 'LicenseIncluded' },
+    products: ['sql-server-enterprise'],
   },
-  {
-    slug: 'sql-server-standard',
-    name: 'Microsoft SQL Server Standard Edition',
-    models: { 'sql-server-standard': 'LicenseIncluded' },
-  },
+  { slug: 'sql-server-standard', name: 'Microsoft SQL Server Standard Edition', products: ['sql-server-standard'] },
   {
     slug: 'red-hat-enterprise-linux',
     name: 'Red Hat Enterprise Linux',
-    models: {
-      rhel: 'LicenseIncluded',
-      'rhel-high-availability': 'LicenseIncluded',
-      'rhel-byol': 'BringYourOwnLicense',
-    },
+    products: ['rhel', 'rhel-high-availability', 'rhel-byol'],
   },
-  { slug: 'ubuntu-pro', name: 'Ubuntu Pro', models: { 'ubuntu-pro': 'LicenseIncluded' } },
-  { slug: 'suse-enterprise-linux', name: 'SUSE Enterprise Linux', models: { 'suse-linux': 'LicenseIncluded' } },
+  { slug: 'ubuntu-pro', name: 'Ubuntu Pro', products: ['ubuntu-pro'] },
+  { slug: 'suse-enterprise-linux', name: 'SUSE Enterprise Linux', products: ['suse-linux'] },
 ] as const;
 
 /** AWS owns them: their ARNs name no account of the caller's (`aws`), so no account can change or tag them. */
@@ -60,12 +47,11 @@ export const managedRulesetArn = (region: string, slug: string) =>
   `arn:aws:license-manager:${region}:aws:ruleset/aws-managed-${slug}`;
 
 export function managedRulesets(region: string): ManagedRuleset[] {
-  return MANAGED.map(({ slug, name, models }) => ({
+  return MANAGED.map(({ slug, name, products }) => ({
     arn: managedRulesetArn(region, slug),
     name,
     description: `AWS-managed ruleset: instances of ${name}, by their EC2 billing products.`,
-    rules: [billingProductRule(Object.keys(models))],
-    licensingModels: models,
+    rules: [billingProductRule([...products])],
   }));
 }
 

@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import { invalidParameterValue } from '@lm/contracts';
-import { parseScript, scriptHolds, ScriptSyntaxError } from './script-language';
+import { parseScript, scriptHolds, ScriptSyntaxError, type ScriptNode } from './script-language';
 
 /** What a group holds: instances, seller-issued licences and license configurations (ListAssets' AssetType). */
 export const ASSET_TYPES = ['Instance', 'License', 'LicenseConfiguration'] as const;
@@ -171,11 +171,26 @@ function matches(asset: Asset, statement: LicenseManager.MatchingRuleStatement):
   return statement.Constraint === 'EQUALS' ? hit : !hit;
 }
 
+/** Parsed scripts by asset type and text: a group evaluated over many assets parses each once. */
+const parsedScripts = new Map<string, ScriptNode>();
+const PARSED_SCRIPTS_KEPT = 1000;
+
+function parsedScript(type: AssetType, script: string): ScriptNode {
+  const key = `${type}\n${script}`;
+  let parsed = parsedScripts.get(key);
+  if (!parsed) {
+    if (parsedScripts.size >= PARSED_SCRIPTS_KEPT) parsedScripts.clear();
+    parsed = parseScript(script, scriptNames(type));
+    parsedScripts.set(key, parsed);
+  }
+  return parsed;
+}
+
 function scriptMatches(asset: Asset, statement: LicenseManager.ScriptRuleStatement): boolean {
   const keyValues = valuesOf(asset, statement.KeyToMatch);
   const scope: Record<string, string | null | string[]> = { value: keyValues[0] ?? null, values: [...keyValues] };
   for (const key of Object.keys(KEYS_TO_MATCH[asset.type])) scope[key] = valuesOf(asset, key)[0] ?? null;
-  return scriptHolds(parseScript(statement.Script, scriptNames(asset.type)), scope);
+  return scriptHolds(parsedScript(asset.type, statement.Script), scope);
 }
 
 function combinationMatches(asset: Asset, statement: LicenseManager.AndRuleStatement, every: boolean): boolean {
