@@ -9,6 +9,7 @@ import {
   type ApiModel,
   type ValidationIssue,
 } from '../src';
+import { stringMemberInputs } from '../../../test/chaos/model-inputs';
 
 const lm = apiModels['license-manager'];
 const userSubscriptions = apiModels['license-manager-user-subscriptions'];
@@ -485,58 +486,18 @@ describe('validateInput robustness', () => {
 });
 
 describe('U+0000 in any string member', () => {
-  const NUL = 'a\u0000b';
-
-  /**
-   * Every string member reachable from a shape: an input that sets only it to a string holding
-   * U+0000 (list items and map values and keys wrapped in their collection), and the path AWS
-   * reports a broken rule of it at (a collection's own path for its scalar items).
-   */
-  function* nulInputs(api: ApiModel, shapeName: string, path: string, seen: string[]): Generator<[unknown, string]> {
-    const shape = api.shapes[shapeName];
-    if (!shape || seen.includes(shapeName)) return;
-    const within = [...seen, shapeName];
-    const scalar = (name?: string) => name !== undefined && api.shapes[name]?.type === 'string';
-    switch (shape.type) {
-      case 'string':
-        yield [NUL, path];
-        return;
-      case 'structure':
-        for (const [member, ref] of Object.entries(shape.members ?? {})) {
-          const memberPath =
-            path === ''
-              ? member.charAt(0).toLowerCase() + member.slice(1)
-              : `${path}.${member.charAt(0).toLowerCase() + member.slice(1)}`;
-          for (const [value, at] of nulInputs(api, ref.shape, memberPath, within)) yield [{ [member]: value }, at];
-        }
-        return;
-      case 'list':
-        if (scalar(shape.member?.shape)) yield [[NUL], path];
-        else
-          for (const [value, at] of nulInputs(api, shape.member!.shape, `${path}.1.member`, within))
-            yield [[value], at];
-        return;
-      case 'map':
-        if (scalar(shape.key?.shape)) yield [{ [NUL]: scalar(shape.value?.shape) ? 'v' : {} }, path];
-        if (scalar(shape.value?.shape)) yield [{ k: NUL }, path];
-        else
-          for (const [value, at] of nulInputs(api, shape.value!.shape, `${path}.k`, within)) yield [{ k: value }, at];
-        return;
-    }
-  }
-
   it.each(Object.values(apiModels).map((api) => [api.id, api] as const))(
     'is refused by validation in every string member of every %s operation',
     (_, api) => {
       let strings = 0;
       for (const [name, operation] of Object.entries(api.operations)) {
         if (!operation.input) continue;
-        for (const [input, at] of nulInputs(api, operation.input, '', [])) {
+        for (const { input, reportedAt } of stringMemberInputs(api, operation.input, 'a\u0000b')) {
           strings += 1;
           const refusals = validateInput(api, operation.input, input).filter(
-            (issue) => issue.path === at && !issue.message.endsWith('Member must not be null'),
+            (issue) => issue.path === reportedAt && !issue.message.endsWith('Member must not be null'),
           );
-          expect(refusals, `${name} ${at} ${JSON.stringify(input)}`).not.toEqual([]);
+          expect(refusals, `${name} ${reportedAt} ${JSON.stringify(input)}`).not.toEqual([]);
         }
       }
       expect(strings).toBeGreaterThan(0);

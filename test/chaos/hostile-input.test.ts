@@ -1,0 +1,223 @@
+import { apiModels, type ApiModel } from '@lm/api-model';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrapeMetrics, sumOf } from '../support/metrics';
+import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { AUTHENTICATION_TRICKS } from './authentication-tricks';
+import { stringMemberInputs } from './model-inputs';
+import { requestFor } from './model-requests';
+import { send, sign, type WireAnswer, type WireRequest } from './signed-http';
+
+/**
+ * `npm run test:chaos` walks every string member of every operation at any depth; `npm test` (the
+ * reduced form, LM_CHAOS unset) the top-level ones, a few hundred requests, enough to catch a
+ * protocol or API that lets U+0000 through.
+ */
+const FULL = process.env.LM_CHAOS === 'full';
+
+/** The modeled validation errors of the protocols (the query protocol's is ValidationError). */
+const VALIDATION_ERRORS = ['ValidationException', 'InvalidParameterValueException', 'ValidationError'];
+
+const management = accounts.management.accessKeys[0];
+
+describe('hostile input: refused with the modeled AWS error, never a 5xx, never reaching a service', () => {
+  let system: RunningSystem;
+  let signed: (request: WireRequest, signingName?: string) => Promise<WireAnswer>;
+  /** The operation requests the gateway has sent to services (the NATS request histogram's count). */
+  const operationsSent = async () =>
+    sumOf(await scrapeMetrics(system), 'lm_gateway_nats_request_duration_seconds_count');
+
+  beforeAll(async () => {
+    system = await startSystem();
+    signed = async (request, signingName = 'license-manager') =>
+      send(
+        system.endpoint,
+        await sign(system.endpoint, request, { ...management, region: system.region, service: signingName }),
+      );
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  describe('U+0000 in a string member', () => {
+    const json = (operation: string, input: unknown): WireRequest => ({
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSLicenseManager.${operation}` },
+      body: JSON.stringify(input),
+    });
+
+    it('is refused where it was found answering 500: check-in, extension, specifications', async () => {
+      const before = await operationsSent();
+      const found: Array<[string, Record<string, string>, string]> = [
+        ['CheckInLicense', { LicenseConsumptionToken: '\u0000' }, 'licenseConsumptionToken'],
+        ['ExtendLicenseConsumption', { LicenseConsumptionToken: '\u0000' }, 'licenseConsumptionToken'],
+        ['UpdateLicenseSpecificationsForResource', { ResourceArn: '\u0000' }, 'resourceArn'],
+      ];
+      for (const [operation, input, member] of found) {
+        const answer = await signed(json(operation, input));
+        expect(answer.status, operation).toBe(400);
+        expect(VALIDATION_ERRORS).toContain(answer.code);
+        expect(answer.message).toContain(`at '${member}' failed to satisfy constraint`);
+      }
+      expect(await operationsSent()).toBe(before);
+    });
+
+    it(`is refused in every ${FULL ? '' : 'top-level '}string member of every operation of every API served`, async () => {
+      const before = await operationsSent();
+      let sent = 0;
+      for (const api of Object.values(apiModels)) {
+        for (const [operation, model] of Object.entries(api.operations)) {
+          if (!model.input) continue;
+          for (const { input, reportedAt } of stringMemberInputs(api, model.input, 'a\u0000b')) {
+            if (!sendable(api, model.input, input as Record<string, unknown>, reportedAt)) continue;
+            const request = requestFor(api, operation, input as Record<string, unknown>);
+            const answer = request.unsigned
+              ? await send(system.endpoint, request)
+              : await signed(request, request.signingName);
+            sent += 1;
+            const what = `${api.id} ${operation} ${reportedAt}: ${answer.status} ${answer.code} ${answer.message}`;
+            expect(answer.status, what).toBe(400);
+            expect(VALIDATION_ERRORS, what).toContain(answer.code);
+            expect(answer.message, what).toContain(`at '${reportedAt}' failed to satisfy constraint`);
+          }
+        }
+      }
+      console.log(`U+0000 walk: ${sent} requests`);
+      expect(sent).toBeGreaterThan(FULL ? 600 : 250);
+      expect(await operationsSent()).toBe(before);
+    });
+
+    it("keeps every such call's audit record (reporting stores U+FFFD in its place, and redelivers nothing)", async () => {
+      const client = new Client({ connectionString: system.databaseUrl });
+      await client.connect();
+      try {
+        const deadline = Date.now() + 30_000;
+        let stored = 0;
+        while (Date.now() < deadline) {
+          const { rows } = await client.query(
+            `select count(*)::int as n from reporting.audit_events where position(chr(65533) in record::text) > 0`,
+          );
+          stored = rows[0].n;
+          if (stored > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        expect(stored).toBeGreaterThan(0);
+      } finally {
+        await client.end();
+      }
+      expect(system.logs('reporting')).not.toMatch(/audit record .* not stored/);
+    });
+  });
+
+  describe('longs, exact', () => {
+    const create = (count: string): WireRequest => ({
+      method: 'POST',
+      path: '/',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSLicenseManager.CreateLicenseConfiguration',
+      },
+      body: `{"Name": "exact", "LicenseCountingType": "Core", "LicenseCount": ${count}}`,
+    });
+
+    it('quotes the value sent, never a double near it', async () => {
+      for (const count of ['9223372036854775807', '9007199254740993']) {
+        const answer = await signed(create(count));
+        expect(answer.status).toBe(400);
+        expect(answer.message).toBe(
+          `1 validation error detected: Value '${count}' at 'licenseCount' failed to satisfy constraint: Member must have value less than or equal to 9007199254740991`,
+        );
+      }
+      const beyond = await signed(create('9223372036854775808'));
+      expect(beyond.message).toContain(
+        "Value '9223372036854775808' at 'licenseCount' failed to satisfy constraint: Member must be a long integer",
+      );
+    });
+
+    it('stores and answers the largest long it keeps, digit for digit', async () => {
+      const created = await signed(create('9007199254740991'));
+      expect(created.status).toBe(200);
+      const arn = JSON.parse(created.text).LicenseConfigurationArn as string;
+      const read = await signed({
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSLicenseManager.GetLicenseConfiguration',
+        },
+        body: JSON.stringify({ LicenseConfigurationArn: arn }),
+      });
+      expect(read.text).toContain('"LicenseCount":9007199254740991');
+    });
+  });
+
+  describe('one error shape per protocol', () => {
+    it('answers license-manager unsigned, with or without a target, as it answers a signed call', async () => {
+      const shape = (answer: WireAnswer) => ({
+        contentType: String(answer.headers['content-type']).split(';')[0],
+        members: Object.keys(JSON.parse(answer.text)).sort(),
+        namespace: JSON.parse(answer.text).__type.split('#')[0],
+      });
+      const target = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSLicenseManager.ListLicenses' };
+      const unsignedNoTarget = await send(system.endpoint, {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: '{}',
+      });
+      const unsigned = await send(system.endpoint, { method: 'POST', path: '/', headers: target, body: '{}' });
+      const invalid = await signed({ method: 'POST', path: '/', headers: target, body: '{"MaxResults": "x"}' });
+      expect([unsignedNoTarget.status, unsigned.status, invalid.status]).toEqual([403, 403, 400]);
+      for (const answer of [unsignedNoTarget, unsigned, invalid]) {
+        expect(shape(answer), answer.text).toEqual({
+          contentType: 'application/x-amz-json-1.1',
+          members: ['Message', '__type'],
+          namespace: 'com.amazonaws.licensemanager',
+        });
+      }
+    });
+
+    it('answers the restJson1 APIs with x-amzn-ErrorType, refused at authentication or after', async () => {
+      const report: WireRequest = {
+        method: 'POST',
+        path: '/inventory/ReportResources',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      };
+      const unsigned = await send(system.endpoint, report);
+      const invalid = await signed(report);
+      const tags = await send(system.endpoint, { method: 'GET', path: '/tags/x', headers: {}, body: '' });
+      expect([unsigned, invalid, tags].map((answer) => [answer.status, answer.headers['x-amzn-errortype']])).toEqual([
+        [403, 'MissingAuthenticationTokenException'],
+        [400, 'ValidationException'],
+        [403, 'MissingAuthenticationTokenException'],
+      ]);
+    });
+  });
+
+  describe('authentication tricks', () => {
+    it.each(AUTHENTICATION_TRICKS.map((trick) => [trick.name, trick] as const))('refuses %s', async (_, trick) => {
+      const before = await operationsSent();
+      const answer = await trick.attempt(system);
+      expect(answer.status, answer.text).toBe(trick.refusal.status);
+      expect(answer.code, answer.text).toBe(trick.refusal.code);
+      if (trick.refusal.message) expect(answer.message).toMatch(trick.refusal.message);
+      expect(await operationsSent()).toBe(before);
+    });
+  });
+});
+
+/**
+ * Whether an input can travel in its API's protocol: a header cannot hold U+0000 (HTTP refuses it
+ * before any server sees it), and the query protocol's form here carries top-level scalars only.
+ * The reduced form sends the top-level members only.
+ */
+function sendable(api: ApiModel, inputShape: string, input: Record<string, unknown>, reportedAt: string): boolean {
+  const [member] = Object.keys(input);
+  const location = api.shapes[inputShape].members?.[member]?.location;
+  if (location === 'header' || location === 'headers') return false;
+  const topLevel = !reportedAt.includes('.') && typeof input[member] === 'string';
+  if (api.metadata.protocol === 'query') return topLevel;
+  return FULL || topLevel;
+}
