@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { CreateLicenseCommand, CreateTokenCommand, GetAccessTokenCommand } from '@aws-sdk/client-license-manager';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,9 +12,10 @@ import {
   screenshot,
   signIn,
 } from '../support/browser';
-import { rawRequest } from '../support/clients';
+import { licenseManager, rawRequest } from '../support/clients';
 import { reportResources } from '../support/inventory';
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+import { assumeRoleWithWebIdentity } from '../support/web-identity';
 
 /**
  * The web console in Debian's Chromium, against the whole system: every page reads and writes through
@@ -92,6 +95,27 @@ describe('the web console', () => {
     await expectAccessible(page);
     // Everything it loaded and called is the gateway's: no CDN, no outside request.
     expect(requests.filter((url) => !url.startsWith(system.endpoint))).toEqual([]);
+  });
+
+  it('signs in with temporary credentials and their session token; what they may not read is said beside it', async () => {
+    const credentials = await temporaryCredentials(system);
+    const { page } = await open();
+    await page.getByLabel('Access key ID').fill(credentials.AccessKeyId);
+    await page.getByLabel('Secret access key').fill(credentials.SecretAccessKey);
+    await page.getByLabel(/^Session token/).fill('not-the-session-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/\(UnrecognizedClientException\)$/);
+
+    await page.getByLabel(/^Session token/).fill(credentials.SessionToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // These credentials may only consume the licence they were issued for: the dashboard says so.
+    const denied = page.getByRole('alert');
+    await denied.waitFor();
+    expect(await denied.textContent()).toMatch(/\(AccessDeniedException\)$/);
+    await expectAccessible(page);
   });
 
   it('creates a self-managed license with rules; a bad rule shows the API’s refusal beside the rules', async () => {
@@ -271,9 +295,7 @@ describe('the web console', () => {
 
   it('shows another account none of the first account’s data', async () => {
     const owner = await signedIn();
-    await goTo(owner.page, 'Self-managed licenses');
-    await owner.page.getByRole('link', { name: 'Windows Server Datacenter' }).click();
-    await owner.page.getByRole('heading', { name: 'Windows Server Datacenter' }).waitFor();
+    await createThroughConsole(owner.page, 'Owned by the management account');
     const ownersPage = owner.page.url();
 
     const { page } = await signedIn(accounts.outsider);
@@ -286,29 +308,31 @@ describe('the web console', () => {
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/does not exist.*\(InvalidParameterValueException\)/);
-    expect(await page.getByText('Windows Server Datacenter').count()).toBe(0);
+    expect(await page.getByText('Owned by the management account').count()).toBe(0);
     await expectAccessible(page);
   });
 
   it('fits a phone-sized window on every page', async () => {
+    const [instanceArn] = await reportResources(system, [instance('i-0c0501e0000000005')]);
     const { page } = await open(PHONE);
     await expectFitsWidth(page);
     await signIn(page, accounts.management);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await expectFitsWidth(page);
     await goTo(page, 'Self-managed licenses');
-    await page.getByRole('link', { name: 'SQL Server Standard' }).waitFor();
-    await expectFitsWidth(page);
-    await page.getByRole('link', { name: 'SQL Server Standard' }).click();
-    await page.getByRole('heading', { name: 'SQL Server Standard' }).waitFor();
-    await expectFitsWidth(page);
-    await expectAccessible(page);
-    await screenshot(page, 'console-phone-detail');
-    await goTo(page, 'Self-managed licenses');
     await page.getByRole('link', { name: 'Create self-managed license' }).click();
     await page.getByRole('heading', { name: 'Create self-managed license' }).waitFor();
     await expectFitsWidth(page);
     await expectAccessible(page);
+    await createThroughConsole(page, 'Phone-sized', { countingType: 'vCPU', count: '8' });
+    await page.getByLabel('Resource ARN').fill(instanceArn);
+    await page.getByRole('button', { name: 'Associate resource' }).click();
+    await page.getByRole('cell', { name: instanceArn }).first().waitFor();
+    await expectFitsWidth(page);
+    await expectAccessible(page);
+    await goTo(page, 'Self-managed licenses');
+    await page.getByRole('link', { name: 'Phone-sized' }).waitFor();
+    await expectFitsWidth(page);
   });
 
   it('signs out and forgets the keys: none in storage, cookies, the URL or the page', async () => {
@@ -340,6 +364,41 @@ describe('the web console', () => {
     await expectAccessible(page);
   });
 });
+
+/**
+ * Temporary credentials as a customer without an account gets them: the seller's licence and refresh
+ * token, GetAccessToken, then STS AssumeRoleWithWebIdentity (limited to consuming that licence).
+ */
+async function temporaryCredentials(system: RunningSystem) {
+  const seller = licenseManager(system, accounts.management);
+  const { LicenseArn } = await seller.send(
+    new CreateLicenseCommand({
+      LicenseName: 'Console Pro',
+      ProductName: 'Console',
+      ProductSKU: 'console-pro',
+      Issuer: { Name: 'Example ISV' },
+      HomeRegion: system.region,
+      Validity: { Begin: new Date(Date.now() - 86_400_000).toISOString() },
+      Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }],
+      Beneficiary: 'console-customer',
+      ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+      ClientToken: randomUUID(),
+    }),
+  );
+  const { Token } = await seller.send(
+    new CreateTokenCommand({ LicenseArn, RoleArns: [CONSUMPTION_ROLE], ClientToken: randomUUID() }),
+  );
+  const { AccessToken } = await licenseManager(system, accounts.outsider).send(new GetAccessTokenCommand({ Token }));
+  const assumed = await assumeRoleWithWebIdentity(system, {
+    accessToken: AccessToken!,
+    roleArn: CONSUMPTION_ROLE,
+    sessionName: 'console-customer',
+  });
+  expect(assumed.error).toBeUndefined();
+  return assumed.credentials!;
+}
+
+const CONSUMPTION_ROLE = `arn:aws:iam::${accounts.management.accountId}:role/AWSLicenseManagerConsumptionRole`;
 
 const instance = (resourceId: string) => ({
   accountId: accounts.management.accountId,

@@ -74,15 +74,18 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(violations).toEqual([]);
 }
 
-/** Nothing wider than the window: the page needs no sideways scrolling (tables scroll on their own). */
+/**
+ * Nothing wider than the window: the page needs no sideways scrolling (tables scroll in their own box).
+ * On failure, what sticks out past the window's right edge.
+ */
 export async function expectFitsWidth(page: Page): Promise<void> {
-  // What sticks out past the window's right edge, outside any box that scrolls sideways by design.
-  const overflowing = await page.evaluate<string[]>(`
-    [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.table-scroll'))
-      .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')
-        + ' right=' + Math.round(e.getBoundingClientRect().right))`);
-  expect(overflowing).toEqual([]);
+  const layout = await page.evaluate<{ overflow: number; sticking: string[] }>(`({
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    sticking: [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' right=' + Math.round(e.getBoundingClientRect().right)),
+  })`);
+  expect(layout.overflow, layout.sticking.join('\n')).toBeLessThanOrEqual(0);
 }
 
 /** Saves what the page shows under test-results/ (ignored by git). */

@@ -3,6 +3,15 @@ import { ApiError } from '../api/api-error';
 import { ErrorMessage } from '../components/error-message';
 import { openSession, useSessionState } from '../session/session';
 
+/** What the gateway answers when it does not accept the keys or their signature (as AWS does). */
+const AUTHENTICATION_ERRORS = new Set([
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+]);
+
 /** The gateway says which Region it serves (GET /console/deployment.json): signatures must be scoped to it. */
 async function deploymentRegion(): Promise<string | undefined> {
   try {
@@ -45,8 +54,10 @@ export function SignInPage() {
     try {
       await session.licenseManager.call('ListLicenseConfigurations', { MaxResults: 1 });
     } catch (failure) {
-      // A 501 still means the signature was accepted: only that service is missing from this deployment.
-      if (!(failure instanceof ApiError && failure.notInDeployment)) {
+      // Any other answer still means the keys were accepted: the service missing from this deployment
+      // (501), or credentials that may not list configurations (temporary ones limited to one licence),
+      // which the pages then say beside what they could not read.
+      if (!(failure instanceof ApiError) || AUTHENTICATION_ERRORS.has(failure.code)) {
         setError(failure);
         setBusy(false);
         return;
