@@ -5,6 +5,7 @@ import {
   CreateLicenseAssetRulesetCommand,
   CreateLicenseCommand,
   CreateLicenseConfigurationCommand,
+  DeleteLicenseAssetRulesetCommand,
   ListAssetsForLicenseAssetGroupCommand,
   UpdateServiceSettingsCommand,
   type LicenseAssetRule,
@@ -677,5 +678,60 @@ describe('license asset rulesets and groups', () => {
     const memberGroup = await groupOf([platformRule('Windows')]);
     expect(await assetsOf(memberGroup.groupArn, 'Instance')).toEqual([arnOf(win), arnOf(arrival)].sort());
     expect((await assetsOf(groupArn, 'Instance', management)).includes(arnOf(outsiderWindows))).toBe(false);
+  });
+
+  it('keeps membership and the deletion rule exact when groups, rulesets and the inventory change at once', async () => {
+    const client = licenseManager(system, member);
+    // A ruleset deleted while groups take it up: either the deletion or each group wins, never both.
+    const { LicenseAssetRulesetArn: contested } = await client.send(
+      new CreateLicenseAssetRulesetCommand({
+        Name: 'contested',
+        Rules: [platformRule('Linux')],
+        ClientToken: randomUUID(),
+      }),
+    );
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 6 }, (_, i) =>
+        client.send(
+          new CreateLicenseAssetGroupCommand({
+            Name: `contender-${i}`,
+            LicenseAssetGroupConfigurations: [{ UsageDimension: 'Instance' }],
+            AssociatedLicenseAssetRulesetARNs: [contested!],
+            ClientToken: randomUUID(),
+          }),
+        ),
+      ),
+      client.send(new DeleteLicenseAssetRulesetCommand({ LicenseAssetRulesetArn: contested })),
+    ]);
+    const deleted = outcomes[6].status === 'fulfilled';
+    const groupsMade = outcomes.slice(0, 6).filter((o) => o.status === 'fulfilled').length;
+    for (const refused of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected'))
+      expect(refused.reason).toMatchObject({ name: 'InvalidParameterValueException' });
+    // Deleted first: every group is refused (no such ruleset); else the first group blocks the deletion and all are made.
+    expect(groupsMade).toBe(deleted ? 0 : 6);
+    const out = await boto3(member, [
+      {
+        name: 'users',
+        op: 'list_license_asset_groups',
+        params: { Filters: [{ Name: 'LicenseAssetRulesetArn', Values: [contested] }] },
+        pages: true,
+      },
+      { name: 'ruleset', op: 'get_license_asset_ruleset', params: { LicenseAssetRulesetArn: contested } },
+    ]);
+    expect(out.users.items).toHaveLength(groupsMade);
+    expect(out.ruleset.error?.Code).toBe(deleted ? 'InvalidParameterValueException' : undefined);
+
+    // Groups created while instances are reported: each group ends with exactly the instances that match.
+    const fleet = Array.from({ length: 8 }, (_, i) =>
+      instance(member.accountId, { platform: 'Windows', instanceType: `z${i}.metal` }),
+    );
+    const script = instanceRule({
+      ScriptRuleStatement: { KeyToMatch: 'InstanceType', Script: 'value endsWith ".metal"' },
+    });
+    const [groups] = await Promise.all([
+      Promise.all(Array.from({ length: 3 }, () => groupOf([script]))),
+      reportAndAwaitLicensing(system, fleet),
+    ]);
+    for (const { groupArn } of groups) expect(await assetsOf(groupArn, 'Instance')).toEqual(fleet.map(arnOf).sort());
   });
 });
