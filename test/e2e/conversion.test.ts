@@ -172,6 +172,25 @@ describe('license type conversion', () => {
     );
     expect(results.unsupported.error?.Message).toMatch(/is not supported: deploy a new instance/);
     expect(results.list).toEqual({ items: [], pages: 1 });
+
+    // The guide's troubleshooting entry, word for word, as the AWS CLI prints it.
+    const cli = await awsCli(system, owner, [
+      'license-manager',
+      'create-license-conversion-task-for-resource',
+      '--resource-arn',
+      arnOf(running.resourceId),
+      '--source-license-context',
+      'UsageOperation=RunInstances:0800',
+      '--destination-license-context',
+      'UsageOperation=RunInstances:0002',
+    ]);
+    expect(cli.exitCode).not.toBe(0);
+    // (The CLI inserts "(reached max retries: 0)" before the colon: it was told to try once.)
+    expect(cli.stderr).toMatch(
+      new RegExp(
+        String.raw`An error occurred \(InvalidParameterValueException\) when calling the CreateLicenseConversionTaskForResource operation( \(reached max retries: 0\))?: ResourceId - ${running.resourceId} is in an invalid state for changing license type\.`,
+      ),
+    );
   });
 
   it('answers bad input on the three operations with the modeled error, storing nothing', async () => {
