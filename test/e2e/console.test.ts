@@ -164,7 +164,7 @@ describe('the web console', () => {
     await goTo(page, 'Self-managed licenses');
     await page.getByRole('link', { name: 'Windows Server Datacenter' }).waitFor();
     await page.getByLabel('Search by name').fill('nothing like it');
-    await page.getByText('No license configuration on this page matches.').waitFor();
+    await page.getByText('No license configuration’s name contains “nothing like it”.').waitFor();
     await page.getByLabel('Search by name').fill('windows');
     await page.getByRole('link', { name: 'Windows Server Datacenter' }).waitFor();
     await expectAccessible(page);
@@ -184,6 +184,12 @@ describe('the web console', () => {
     await expect.poll(() => rows.count()).toBe(2);
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect.poll(() => rows.count()).toBe(10);
+    // A search by name finds what is on any page.
+    await page.getByLabel('Search by name').fill('paged 12');
+    await page.getByText('1 found by name among all license configurations.').waitFor();
+    expect(await rows.allTextContents()).toEqual([expect.stringMatching(/^Paged 12/)]);
+    await page.getByLabel('Search by name').fill('');
     await expect.poll(() => rows.count()).toBe(10);
     // The API's licenseCountingType filter: none of them counts sockets.
     await page.getByLabel('License type').selectOption('Socket');
@@ -300,6 +306,7 @@ describe('the web console', () => {
 
     const { page } = await signedIn(accounts.outsider);
     const figures = page.getByRole('region', { name: 'Self-managed licenses' });
+    await figures.waitFor();
     expect(await figures.getByRole('definition').allTextContents()).toEqual(['0', '0', '0']);
     await goTo(page, 'Self-managed licenses');
     await page.getByText('No license configuration yet.').waitFor();
@@ -330,6 +337,7 @@ describe('the web console', () => {
     await page.getByRole('cell', { name: instanceArn }).first().waitFor();
     await expectFitsWidth(page);
     await expectAccessible(page);
+    await screenshot(page, 'console-phone-detail');
     await goTo(page, 'Self-managed licenses');
     await page.getByRole('link', { name: 'Phone-sized' }).waitFor();
     await expectFitsWidth(page);

@@ -1,12 +1,22 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { LicenseManagerClient } from '../api/license-manager-client';
 
-/** Every license configuration of the account, page by page (an account has 25 unless its quota was raised). */
-export async function allConfigurations(client: LicenseManagerClient): Promise<LicenseManager.LicenseConfiguration[]> {
+/**
+ * Every license configuration of the account (those the filters keep), page by page: an account has
+ * 25 unless its quota was raised.
+ */
+export async function allConfigurations(
+  client: LicenseManagerClient,
+  filters?: LicenseManager.Filter[],
+): Promise<LicenseManager.LicenseConfiguration[]> {
   const configurations: LicenseManager.LicenseConfiguration[] = [];
   let token: string | undefined;
   do {
-    const page = await client.call('ListLicenseConfigurations', { MaxResults: 100, NextToken: token });
+    const page = await client.call('ListLicenseConfigurations', {
+      MaxResults: 100,
+      NextToken: token,
+      Filters: filters,
+    });
     configurations.push(...(page.LicenseConfigurations ?? []));
     token = page.NextToken;
   } while (token);

@@ -5,29 +5,37 @@ import { TableScroll } from '../components/table-scroll';
 import { Pager, usePager } from '../components/pager';
 import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { COUNTING_TYPES, countingTypeLabel } from '../licensing/license-rules';
+import { allConfigurations } from '../licensing/read-all';
+import { useSettled } from '../components/use-settled';
 import { hrefOf } from '../router';
 import { useSession } from '../session/session';
 
 const PAGE_SIZE = 10;
+/** A search starts once typing pauses this long, rather than at every key. */
+const SEARCH_SETTLE_MS = 250;
 
 /**
- * Self-managed licenses: the account's license configurations, a page of the API at a time, filtered by
- * counting type through the API's licenseCountingType filter, and searched by name within the page.
+ * Self-managed licenses: the account's license configurations, a page of the API at a time (its
+ * NextToken), filtered by counting type with the API's licenseCountingType filter. A search by name
+ * reads every configuration (the API has no name filter) and shows those whose name contains the words.
  */
 export function LicensesPage() {
   const { licenseManager } = useSession();
   const pager = usePager();
   const [countingType, setCountingType] = useState('');
   const [search, setSearch] = useState('');
-  const [state] = useApi(
-    () =>
-      licenseManager.call('ListLicenseConfigurations', {
+  const words = useSettled(search.trim().toLowerCase(), SEARCH_SETTLE_MS);
+  const [state] = useApi(async () => {
+    const filters = countingType ? [{ Name: 'licenseCountingType', Values: [countingType] }] : undefined;
+    if (!words)
+      return licenseManager.call('ListLicenseConfigurations', {
         MaxResults: PAGE_SIZE,
         NextToken: pager.token,
-        Filters: countingType ? [{ Name: 'licenseCountingType', Values: [countingType] }] : undefined,
-      }),
-    `${pager.token}|${countingType}`,
-  );
+        Filters: filters,
+      });
+    const all = await allConfigurations(licenseManager, filters);
+    return { LicenseConfigurations: all.filter((c) => c.Name?.toLowerCase().includes(words)), NextToken: undefined };
+  }, `${pager.token}|${countingType}|${words}`);
 
   return (
     <>
@@ -40,7 +48,15 @@ export function LicensesPage() {
       <div className="filters" role="search">
         <div className="field">
           <label htmlFor="license-search">Search by name</label>
-          <input id="license-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <input
+            id="license-search"
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              pager.reset();
+            }}
+          />
         </div>
         <div className="field">
           <label htmlFor="counting-type-filter">License type</label>
@@ -63,12 +79,13 @@ export function LicensesPage() {
       </div>
       <LoadedView state={state} what="license configurations">
         {(page) => {
-          const words = search.trim().toLowerCase();
-          const shown = (page.LicenseConfigurations ?? []).filter((c) => c.Name?.toLowerCase().includes(words));
+          const shown = page.LicenseConfigurations ?? [];
           return (
             <>
               {shown.length === 0 ? (
-                <p>{words ? 'No license configuration on this page matches.' : 'No license configuration yet.'}</p>
+                <p>
+                  {words ? `No license configuration’s name contains “${words}”.` : 'No license configuration yet.'}
+                </p>
               ) : (
                 <TableScroll label="License configuration list">
                   <table>
@@ -100,7 +117,11 @@ export function LicensesPage() {
                   </table>
                 </TableScroll>
               )}
-              <Pager pager={pager} nextToken={page.NextToken} label="License configuration pages" />
+              {words ? (
+                <p role="status">{shown.length} found by name among all license configurations.</p>
+              ) : (
+                <Pager pager={pager} nextToken={page.NextToken} label="License configuration pages" />
+              )}
             </>
           );
         }}
