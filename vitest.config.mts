@@ -17,8 +17,10 @@ const CONSOLE_TESTS = ['apps/*/test/**/*.test.{ts,tsx}'];
  * the server's oldest open transaction, and that horizon is the whole server's, whatever database:
  * these event-store files hold transactions open, or assert what a read returns at once. Besides
  * them, what runs `npm start`: in a network namespace, with a test run inside it (fresh-machine),
- * and the supervisor, whose stop and restart deadlines are measured; and what measures its own
- * time: start-up given up within its bound (startup-errors), a gatherer's answer times.
+ * and the supervisor, whose stop and restart deadlines are measured; what measures its own time:
+ * start-up given up within its bound (startup-errors), a gatherer's answer times; and the crash
+ * tests, whose clients keep a load going across a kill -9 and its restart: another system beside
+ * them would starve that load on two cores.
  */
 const ALONE = [
   'libs/event-store/test/postgres-event-store.integration.test.ts',
@@ -27,11 +29,12 @@ const ALONE = [
   'test/e2e/fresh-machine.test.ts',
   'test/e2e/supervisor.test.ts',
   'test/e2e/startup-errors.test.ts',
+  'test/e2e/*crash*.test.ts',
   'services/gateway/test/observability/replica-metrics.integration.test.ts',
 ];
 
-/** End-to-end files run at once (the e2e project); see there why one by default. */
-const E2E_WORKERS = Number(process.env.LM_E2E_WORKERS ?? 1);
+/** End-to-end files run at once (the e2e project); see there why two by default. */
+const E2E_WORKERS = Number(process.env.LM_E2E_WORKERS ?? 2);
 
 /** What every end-to-end file needs: the servers (global setup) and NATS subjects of its own. */
 const E2E_SETUP = {
@@ -83,10 +86,11 @@ export default defineConfig({
           ...E2E_SETUP,
           // Two files at once: each system of startSystem has its own database and its own NATS
           // namespace (subjects, JetStream streams and their consumers), and every other file its own
-          // database or schema and (E2E_SETUP) its own namespace. Still one file at a time: a system is
-          // six Node processes, and two of them on CI's two cores pushed AWS CLI suites (a Python
-          // process per call) past their timeouts and crash tests past their windows. LM_E2E_WORKERS
-          // runs more on a bigger machine.
+          // database or schema and (E2E_SETUP) its own namespace. Much of a file's time is waiting
+          // (alarm periods, sweeps, events settling), which the other file's work fills. The AWS CLI
+          // runs resident in each file (test/support/aws-cli.ts), not a Python process per call, which
+          // is what pushed CLI suites past their timeouts when two ran side by side on two cores; the
+          // crash tests run alone (ALONE). LM_E2E_WORKERS=1 runs one at a time, more on a bigger machine.
           fileParallelism: E2E_WORKERS > 1,
           maxWorkers: E2E_WORKERS,
           // After the unit tests when run together (projects of one group order share maxWorkers).
