@@ -110,6 +110,65 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
     });
   });
 
+  describe('documents built to break a parser', () => {
+    const listLicenses = (body: string): WireRequest => ({
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSLicenseManager.ListLicenses' },
+      body,
+    });
+
+    it('refuses nesting deeper than 64 levels, modeled member or not (a 500 before this suite)', async () => {
+      const before = await operationsSent();
+      for (const body of [
+        `{"Unknown": ${'['.repeat(400_000)}${']'.repeat(400_000)}}`,
+        `{"Filters": ${'['.repeat(65)}${']'.repeat(65)}}`,
+        `{"Unknown": ${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}}`,
+      ]) {
+        const answer = await signed(listLicenses(body));
+        expect([answer.status, answer.code, answer.message]).toEqual([
+          400,
+          'SerializationException',
+          'JSON nesting deeper than 64 levels.',
+        ]);
+      }
+      expect(await operationsSent()).toBe(before);
+    });
+
+    it('reads __proto__ and constructor as plain members, the last of duplicate keys, huge numbers as numbers', async () => {
+      const answers = await Promise.all(
+        [
+          '{"__proto__": {"MaxResults": 1}, "constructor": {"prototype": {"MaxResults": 1}}}',
+          '{"MaxResults": 5, "MaxResults": "x"}',
+          `{"Unknown": ${'9'.repeat(500_000)}}`,
+        ].map((body) => signed(listLicenses(body))),
+      );
+      expect(answers.map((answer) => [answer.status, answer.code])).toEqual([
+        [200, undefined],
+        [400, 'ValidationException'],
+        [200, undefined],
+      ]);
+    });
+
+    it('never stores or answers 5xx for members the model does not know, U+0000 in their names and values', async () => {
+      const unknown = { 'Unknown\u0000': '\u0000', Nested: { 'k\u0000': ['\u0000'] } };
+      let sent = 0;
+      for (const api of Object.values(apiModels)) {
+        for (const [operation, model] of Object.entries(api.operations)) {
+          // Only operations that take an input without required members reach their service with it.
+          if (model.input && api.shapes[model.input].required?.length) continue;
+          const request = requestFor(api, operation, unknown);
+          const answer = request.unsigned
+            ? await send(system.endpoint, request)
+            : await signed(request, request.signingName);
+          sent += 1;
+          expect(answer.status, `${api.id} ${operation}: ${answer.text}`).toBeLessThan(500);
+        }
+      }
+      expect(sent).toBeGreaterThan(30);
+    });
+  });
+
   describe('longs, exact', () => {
     const create = (count: string): WireRequest => ({
       method: 'POST',

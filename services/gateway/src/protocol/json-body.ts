@@ -1,31 +1,52 @@
 import { randomUUID } from 'node:crypto';
 
+/** As deep as a document may nest, as the CBOR decoder allows: the models nest a few levels, and recursion over a deeper one would exhaust the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** A document nested deeper than MAX_JSON_DEPTH: refused before anything recurses over it. */
+export class JsonTooDeepError extends Error {
+  constructor() {
+    super(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+}
+
 /**
  * The JSON protocols carry longs as JSON numbers, and a long has 64 bits where a double holds 53:
  * JSON.parse reads 9223372036854775807 as 9223372036854775808 and 9007199254740993 as
  * 9007199254740992, values the client never sent. An integer literal a double cannot hold exactly
  * is read as a bigint instead, so that validation compares it exactly and quotes the client's own
- * digits. Every other value is JSON.parse's.
+ * digits. Every other value is JSON.parse's. Throws JsonTooDeepError past MAX_JSON_DEPTH, and
+ * JSON.parse's SyntaxError for what is not JSON.
  */
 export function parseJsonExactly(text: string): unknown {
-  if (!/\d{16}/.test(text)) return JSON.parse(text);
   // Each unsafe integer literal travels through JSON.parse as a string behind a marker no client
   // can guess (a random id per parse), and comes out as a bigint.
   const marker = `exact-integer:${randomUUID()}:`;
-  return JSON.parse(markUnsafeIntegers(text, marker), (_key, value: unknown) =>
+  const marked = markUnsafeIntegers(text, marker);
+  if (marked === text) return JSON.parse(text);
+  return JSON.parse(marked, (_key, value: unknown) =>
     typeof value === 'string' && value.startsWith(marker) ? BigInt(value.slice(marker.length)) : value,
   );
 }
 
-/** The text with every integer literal outside the safe range replaced by a marked string. */
+/** The text with every integer literal outside the safe range replaced by a marked string; its depth checked on the way. */
 function markUnsafeIntegers(text: string, marker: string): string {
   const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
   let out = '';
   let copied = 0;
+  let depth = 0;
   for (let index = 0; index < text.length; index++) {
     const char = text[index];
     if (char === '"') {
       index = endOfString(text, index);
+      continue;
+    }
+    if (char === '[' || char === '{') {
+      if (++depth > MAX_JSON_DEPTH) throw new JsonTooDeepError();
+      continue;
+    }
+    if (char === ']' || char === '}') {
+      depth--;
       continue;
     }
     if (char !== '-' && (char < '0' || char > '9')) continue;
@@ -38,7 +59,7 @@ function markUnsafeIntegers(text: string, marker: string): string {
     }
     index += literal.length - 1;
   }
-  return out + text.slice(copied);
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** The index of the quote that closes the string opened at `start` (the end of the text if none). */

@@ -4,7 +4,7 @@ import { CborRequestError, cborOperationOf, decodeCborInput, isRpcV2CborRequest 
 import { acceptsProtocol, isFormEncoded } from './wire-protocol';
 import { bindRestInput, matchRestOperation } from './rest-json/bind-request';
 import { GatewayError } from './aws-error-response';
-import { parseJsonExactly } from './json-body';
+import { JsonTooDeepError, parseJsonExactly } from './json-body';
 
 export interface HttpRequest {
   method: string;
@@ -209,8 +209,9 @@ function parseJsonObject(body: Buffer, allowEmpty: boolean): Record<string, unkn
   let parsed: unknown;
   try {
     parsed = parseJsonExactly(text);
-  } catch {
-    throw new GatewayError('SerializationException', 400, 'The request body is not valid JSON.');
+  } catch (error) {
+    const message = error instanceof JsonTooDeepError ? error.message : 'The request body is not valid JSON.';
+    throw new GatewayError('SerializationException', 400, message);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new GatewayError('SerializationException', 400, 'The request body must be a JSON object.');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JsonTooDeepError, MAX_JSON_DEPTH } from '../../src/protocol/json-body';
 import { parseJsonExactly, withJsonNumbers } from '../../src/protocol';
 
 describe('parseJsonExactly', () => {
@@ -37,6 +38,21 @@ describe('parseJsonExactly', () => {
     expect(Object.hasOwn(parsed, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.hasOwn(withJsonNumbers(parsed), '__proto__')).toBe(true);
+  });
+});
+
+describe('parseJsonExactly on deep documents', () => {
+  const nested = (depth: number, open: string, close: string) => `${open.repeat(depth)}${close.repeat(depth)}`;
+
+  it(`reads documents nested ${MAX_JSON_DEPTH} levels deep and refuses deeper ones before anything recurses`, () => {
+    expect(() => parseJsonExactly(nested(MAX_JSON_DEPTH, '[', ']'))).not.toThrow();
+    for (const deep of [nested(MAX_JSON_DEPTH + 1, '[', ']'), `${'{"a":'.repeat(400_000)}1${'}'.repeat(400_000)}`])
+      expect(() => parseJsonExactly(deep)).toThrow(JsonTooDeepError);
+  });
+
+  it('does not count brackets inside strings', () => {
+    const text = JSON.stringify({ a: `${'['.repeat(1000)}\\`, b: `"${'{'.repeat(1000)}` });
+    expect(parseJsonExactly(text)).toEqual(JSON.parse(text));
   });
 });
 
