@@ -1,7 +1,7 @@
 /**
- * When a process that died is started again: after 1 s, then 2 s, 4 s... doubling with each
- * restart of the last minute, and not at all once it has been restarted `maxRestarts` times in
- * that minute. A process that keeps dying is broken, not unlucky: restarting it faster or forever
+ * When a process that died is started again: after 1 s (`firstDelayMs`; LM_RESTART_FIRST_DELAY_MS
+ * for npm start), then 2 s, 4 s... doubling with each restart of the last minute, and not at all
+ * once it has been restarted `maxRestarts` times in that minute. A process that keeps dying is broken, not unlucky: restarting it faster or forever
  * only hides that from whoever watches the supervisor.
  */
 export class RestartPolicy {

@@ -65,6 +65,13 @@ function runBuild() {
   return new Promise((resolve) => build.once('close', (code, signal) => resolve(signal ? 1 : code)));
 }
 
+/** The first restart's delay (doubling with each restart of the last minute): 1 s unless set. */
+const firstRestartDelayMs = Number(process.env.LM_RESTART_FIRST_DELAY_MS ?? 1_000);
+if (!Number.isInteger(firstRestartDelayMs) || firstRestartDelayMs <= 0) {
+  logError(`LM_RESTART_FIRST_DELAY_MS must be a positive integer, not "${process.env.LM_RESTART_FIRST_DELAY_MS}"`);
+  process.exit(1);
+}
+
 // Before the build, so that a machine that lacks nats-server hears it at once.
 const needs = await localInfrastructureNeeds(process.env);
 const refusal = cannotStartLocally(needs);
@@ -102,6 +109,7 @@ supervisor = new Supervisor({
   programs: ['gateway', ...SERVICES].map((name) => ({ name, script: join(root, `services/${name}/dist/main.js`) })),
   env: { ...env, ...localInfrastructure.env },
   port,
+  restartPolicy: { firstDelayMs: firstRestartDelayMs },
   // The database and NATS go last, once no service uses them any more.
   onFinished: async (exitCode) => {
     await localInfrastructure.stop();

@@ -28,10 +28,11 @@ export class Supervisor {
   #stopping;
 
   /**
-   * @param {{ programs: { name: string, script: string }[], env: NodeJS.ProcessEnv, port: number, onFinished: (exitCode: number) => void }} options
+   * @param {{ programs: { name: string, script: string }[], env: NodeJS.ProcessEnv, port: number, onFinished: (exitCode: number) => void, restartPolicy?: ConstructorParameters<typeof RestartPolicy>[0] }} options
    */
-  constructor({ programs, env, port, onFinished }) {
-    for (const { name, script } of programs) this.#processes.set(name, { script, policy: new RestartPolicy() });
+  constructor({ programs, env, port, onFinished, restartPolicy }) {
+    for (const { name, script } of programs)
+      this.#processes.set(name, { script, policy: new RestartPolicy(restartPolicy) });
     this.env = { ...env, ...childLogEnvironment({ env }) };
     this.port = port;
     this.onFinished = onFinished;

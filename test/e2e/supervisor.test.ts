@@ -132,8 +132,8 @@ describe('the supervisor of npm start', () => {
   }
 
   /** Runs `command` and waits for the supervisor's ready line. */
-  async function start(command: string, args: string[]): Promise<Supervised> {
-    const system = await launch(command, args);
+  async function start(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Supervised> {
+    const system = await launch(command, args, extraEnv);
     await system.waitFor(READY);
     return system;
   }
@@ -230,9 +230,12 @@ describe('the supervisor of npm start', () => {
   });
 
   it('gives up on a service that dies a sixth time within a minute: stops everything and exits 1', async () => {
-    const system = await start(process.execPath, ['infra/supervisor/start.mjs', '--no-build']);
+    // Back-off 0.1, 0.2, 0.4, 0.8 and 1.6 s (1, 2, 4... unless set): five restarts well within the
+    // minute, each killed as soon as it started.
+    const system = await start(process.execPath, ['infra/supervisor/start.mjs', '--no-build'], {
+      LM_RESTART_FIRST_DELAY_MS: '100',
+    });
 
-    // Back-off 1, 2, 4, 8 and 16 s: about 40 s for five restarts, each killed as soon as it started.
     for (let restarts = 1; restarts <= 5; restarts++) {
       process.kill(system.pids('licensing').at(-1)!, 'SIGKILL');
       await system.waitFor(/^licensing started/, restarts + 1);
@@ -241,6 +244,11 @@ describe('the supervisor of npm start', () => {
 
     const { code } = await system.exited;
     expect(code, system.output).toBe(1);
+    expect(system.supervisorLog.match(/^licensing exited unexpectedly .*$/gm)).toEqual(
+      ['0.1', '0.2', '0.4', '0.8', '1.6'].map(
+        (seconds) => `licensing exited unexpectedly (signal SIGKILL); restarting it in ${seconds} s`,
+      ),
+    );
     expect(system.supervisorLog).toContain(
       'licensing exited (signal SIGKILL) after 5 restarts in the last minute; giving up, stopping everything\n',
     );
