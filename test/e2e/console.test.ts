@@ -144,7 +144,12 @@ describe('the web console', () => {
     await screenshot(page, 'console-create-bad-rule');
 
     await page.getByRole('button', { name: 'Remove rule Minimum cores' }).click();
-    await addRule(page, 'Minimum cores', '8');
+    // From the keyboard: the rule's value, then Enter adds it (and does not submit the form).
+    await page.getByLabel('Rule type').selectOption({ label: 'Minimum cores' });
+    await page.getByLabel('Rule value').focus();
+    await page.keyboard.type('8');
+    await page.keyboard.press('Enter');
+    await rules.getByText('Minimum cores: 8').waitFor();
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('heading', { name: 'Windows Server Datacenter' }).waitFor();
     const details = page.getByRole('region', { name: 'Configuration details' });

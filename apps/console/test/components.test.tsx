@@ -69,6 +69,21 @@ describe('RuleEditor', () => {
     expect(onChange).toHaveBeenCalledWith([{ name: 'minimumCores', value: '8' }]);
   });
 
+  it('adds a rule when Enter is pressed in its value, without submitting the form around it', () => {
+    const onSubmit = vi.fn((event: { preventDefault(): void }) => event.preventDefault());
+    const onChange = vi.fn();
+    render(
+      <form onSubmit={onSubmit}>
+        <RuleEditor countingType="Core" rules={[]} onChange={onChange} />
+      </form>,
+    );
+    fireEvent.change(screen.getByLabelText('Rule type'), { target: { value: 'maximumCores' } });
+    fireEvent.change(screen.getByLabelText('Rule value'), { target: { value: '16' } });
+    fireEvent.keyDown(screen.getByLabelText('Rule value'), { key: 'Enter' });
+    expect(onChange).toHaveBeenCalledWith([{ name: 'maximumCores', value: '16' }]);
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
   it('offers the tenancies by their console names', () => {
     editor('vCPU');
     fireEvent.change(screen.getByLabelText('Rule type'), { target: { value: 'allowedTenancy' } });

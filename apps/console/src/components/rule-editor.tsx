@@ -75,7 +75,18 @@ export function RuleEditor({
           <div className="field">
             <label htmlFor="rule-value">Rule value</label>
             {chosen.kind === 'integer' && (
-              <input id="rule-value" inputMode="numeric" value={value} onChange={(e) => setValue(e.target.value)} />
+              <input
+                id="rule-value"
+                inputMode="numeric"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                onKeyDown={(e) => {
+                  // Enter adds the rule, as "Add rule" does, rather than submitting the whole form.
+                  if (e.key !== 'Enter') return;
+                  e.preventDefault();
+                  add();
+                }}
+              />
             )}
             {chosen.kind === 'tenancy' && (
               <select id="rule-value" value={value} onChange={(e) => setValue(e.target.value)}>
