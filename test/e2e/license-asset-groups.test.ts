@@ -65,6 +65,9 @@ describe('license asset rulesets and groups', () => {
     platform: 'Windows',
     usageOperation: 'RunInstances:0006',
     instanceType: 'm5.xlarge',
+    vCpuCount: 4,
+    coreCount: 2,
+    socketCount: 1,
     amiId: 'ami-0feed0001',
     hostId: 'h-0feed0001',
     productCodes: [{ productCodeId: 'prodwin0e2e', productCodeType: 'marketplace' }],
@@ -116,7 +119,8 @@ describe('license asset rulesets and groups', () => {
   };
 
   beforeAll(async () => {
-    system = await startSystem();
+    // Each group's usage worked out every second (LM_ASSET_GROUP_USAGE_MS): reporting's metrics follow soon.
+    system = await startSystem({ LM_ASSET_GROUP_USAGE_MS: '1000' });
     await reportAndAwaitLicensing(system, [win, rhel, ubuntu, outsiderWindows]);
     const client = licenseManager(system, member);
     ({ LicenseConfigurationArn: configurationArn } = (await client.send(
@@ -733,5 +737,60 @@ describe('license asset rulesets and groups', () => {
       reportAndAwaitLicensing(system, fleet),
     ]);
     for (const { groupArn } of groups) expect(await assetsOf(groupArn, 'Instance')).toEqual(fleet.map(arnOf).sort());
+  });
+
+  it("feeds reporting's InstanceCount and InstanceConsumedLicenseCount, by licensing model for AWS-managed rulesets", async () => {
+    const started = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const client = licenseManager(system, member);
+    const { LicenseAssetGroupArn: groupArn } = await client.send(
+      new CreateLicenseAssetGroupCommand({
+        Name: 'windows cores',
+        LicenseAssetGroupConfigurations: [{ UsageDimension: 'Core' }],
+        AssociatedLicenseAssetRulesetARNs: [
+          `arn:aws:license-manager:${region}:aws:ruleset/aws-managed-windows-server-datacenter`,
+        ],
+        ClientToken: randomUUID(),
+      }),
+    );
+    const maximum = async (account: Account, metricName: string, dimensions: Record<string, string>) => {
+      const out = await awsCli(system, account, [
+        'cloudwatch',
+        'get-metric-statistics',
+        '--namespace',
+        'AWSLicenseManager/licenseUsage',
+        '--metric-name',
+        metricName,
+        '--dimensions',
+        ...Object.entries({ LicenseAssetGroupArn: groupArn!, ...dimensions }).map(([k, v]) => `Name=${k},Value=${v}`),
+        '--start-time',
+        started.toISOString(),
+        '--end-time',
+        new Date(Date.now() + 120_000).toISOString(),
+        '--period',
+        '3600',
+        '--statistics',
+        'Maximum',
+      ]);
+      return out.json?.Datapoints?.[0]?.Maximum as number | undefined;
+    };
+    // Billed as Windows: win alone (2 cores, a Marketplace product code); the other Windows instances report no usage operation.
+    expect(
+      await eventually(
+        () => maximum(member, 'InstanceCount', {}),
+        (v) => v !== undefined,
+        30_000,
+      ),
+    ).toBe(1);
+    expect(await maximum(member, 'InstanceConsumedLicenseCount', { LicenseCountingType: 'Core' })).toBe(2);
+    expect(await maximum(member, 'InstanceCount', { LicensingModel: 'AWSMarketplace' })).toBe(1);
+    expect(await maximum(member, 'InstanceCount', { LicensingModel: 'LicenseIncluded' })).toBe(0);
+    expect(
+      await maximum(member, 'InstanceConsumedLicenseCount', {
+        LicenseCountingType: 'Core',
+        LicensingModel: 'AWSMarketplace',
+      }),
+    ).toBe(2);
+    // The metrics are the group owner's alone.
+    expect(await maximum(outsider, 'InstanceCount', {})).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { defineService, milliseconds, positiveInteger, tagOperationsController }
 import { licenseAssetGroupsGuard } from './asset-groups/application/asset-groups.guard';
 import { licenseAssetGroupsProjection } from './asset-groups/application/asset-groups.projection';
 import { configurationMembershipProjection } from './asset-groups/application/configuration-membership.projection';
+import { AssetGroupUsageSweep } from './asset-groups/application/asset-group-usage.sweep';
 import { LicencesConsumer } from './asset-groups/application/licences.consumer';
 import { settingsMembershipProjection } from './asset-groups/application/settings-membership.projection';
 import { AssetGroupsModule } from './asset-groups/asset-groups.module';
@@ -27,6 +28,8 @@ export const licensingSettings = {
   licenseConfigurationQuota: positiveInteger('LM_QUOTA_LICENSE_CONFIGURATIONS', 25),
   /** How often licence affinity holds that are due are ended (the guide: "within 24 hours"). */
   affinitySweepIntervalMs: milliseconds('LM_AFFINITY_SWEEP_MS', 60 * 60 * 1000),
+  /** How often each license asset group's usage is worked out (recorded when it changed, or hourly). */
+  assetGroupUsageIntervalMs: milliseconds('LM_ASSET_GROUP_USAGE_MS', 60 * 1000),
 };
 
 /**
@@ -69,7 +72,10 @@ export const LicensingService = defineService({
     { durableName: 'licensing-asset-group-licences', subject: eventSubject('grants', '>'), handler: LicencesConsumer },
   ],
   endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],
-  schedules: [{ task: LicenseAffinitySweep, intervalMs: (config) => config.affinitySweepIntervalMs }],
+  schedules: [
+    { task: LicenseAffinitySweep, intervalMs: (config) => config.affinitySweepIntervalMs },
+    { task: AssetGroupUsageSweep, intervalMs: (config) => config.assetGroupUsageIntervalMs },
+  ],
   imports: [SettingsModule, ConfigurationsModule, SpecificationsModule, AssetGroupsModule],
   controllers: [tagOperationsController('licensing', LicensingTags, LicensingTags)],
   providers: [LicensingTags],

@@ -191,3 +191,58 @@ describe('group decider', () => {
       .thenThrows({ code: 'ValidationException' });
   });
 });
+
+describe('group usage', () => {
+  const { given, history } = DeciderSpecification.for(groupDecider);
+  const id = groupIdFor(accountId, region, 'usage');
+  const arn = groupArn(region, accountId, id);
+  const created = history({
+    type: 'CreateLicenseAssetGroup',
+    id,
+    arn,
+    accountId,
+    region,
+    now,
+    clientToken: 'usage',
+    requestHash: 'h',
+    input: {
+      Name: 'usage',
+      LicenseAssetGroupConfigurations: [{ UsageDimension: 'Core' }],
+      AssociatedLicenseAssetRulesetARNs: [managedRulesets(region)[0].arn],
+      ClientToken: 'usage',
+    },
+  });
+  const usage = { licenseCountingType: 'Core' as const, instanceCount: 2, consumedLicenses: 8 };
+  const analyse = (at: Date, counted = usage): GroupCommand => ({
+    type: 'AnalyseLicenseAssetGroupUsage',
+    arn,
+    accountId,
+    now: at,
+    usage: counted,
+  });
+
+  it('records a change at once, the same usage again only an hour later, and nothing once deleted', () => {
+    const recorded = given(created)
+      .when(analyse(now))
+      .then([
+        {
+          type: 'LicenseAssetGroupUsageAnalysed',
+          data: { groupArn: arn, ownerAccountId: accountId, ...usage, analysedAt: now.toISOString() },
+        },
+      ]);
+    const later = (ms: number) => new Date(now.getTime() + ms);
+    given([...created, ...recorded])
+      .when(analyse(later(59 * 60_000)))
+      .thenNothing();
+    given([...created, ...recorded])
+      .when(analyse(later(60_000), { ...usage, consumedLicenses: 4 }))
+      .then((events) => expect(events).toMatchObject([{ data: { consumedLicenses: 4 } }]));
+    given([...created, ...recorded])
+      .when(analyse(later(60 * 60_000)))
+      .then((events) => expect(events).toHaveLength(1));
+    const deleted = given(created).when({ type: 'DeleteLicenseAssetGroup', arn, accountId, now }).decided();
+    given([...created, ...deleted])
+      .when(analyse(now))
+      .thenNothing();
+  });
+});

@@ -22,6 +22,7 @@ import { ReportGeneratorSweep } from './report-generators/application/report-gen
 import { ReportGeneratorsModule, reportGeneratorsSettings } from './report-generators/report-generators.module';
 import { reportingMigrations } from './reporting.migrations';
 import { REPORTING_SCHEMA } from './shared/schema';
+import { AssetGroupUsageConsumer } from './usage-metrics/application/asset-group-usage.consumer';
 import { EntitlementUsageConsumer } from './usage-metrics/application/entitlement-usage.consumer';
 import { RunningInstancesConsumer } from './usage-metrics/application/running-instances.consumer';
 import { SubscribedUsersConsumer } from './usage-metrics/application/subscribed-users.consumer';
@@ -45,6 +46,11 @@ export const ReportingService = defineService({
   guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota), alarmQuotaGuard(config.alarmQuota)],
   consumers: [
     { durableName: 'reporting-usage-metrics', subject: eventSubject('licensing', '>'), handler: UsageMetricsConsumer },
+    {
+      durableName: 'reporting-asset-group-usage',
+      subject: eventSubject('licensing', 'LicenseAssetGroupUsageAnalysed'),
+      handler: AssetGroupUsageConsumer,
+    },
     {
       durableName: 'reporting-entitlement-usage',
       subject: eventSubject('grants', '>'),

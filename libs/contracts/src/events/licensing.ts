@@ -35,7 +35,29 @@ export const LICENSING_EVENT_VERSIONS = {
   LicenseAssetGroupTagged: 1,
   LicenseAssetGroupUntagged: 1,
   LicenseAssetGroupDeleted: 1,
+  LicenseAssetGroupUsageAnalysed: 1,
 } as const;
+
+/** What the instances of a license asset group count and consume (reporting's InstanceCount, InstanceConsumedLicenseCount). */
+export interface LicenseAssetGroupUsage {
+  instanceCount: number;
+  /** The licences running instances consume in the group's usage dimension. */
+  consumedLicenses: number;
+}
+
+/**
+ * `LicenseAssetGroupUsageAnalysed` v1: a group's usage when it changed, and at least hourly while it
+ * lasts (the metrics' hourly points). Reporting consumes it, so its data is part of the contract.
+ */
+export interface LicenseAssetGroupUsageAnalysedData extends LicenseAssetGroupUsage {
+  groupArn: string;
+  ownerAccountId: string;
+  /** The group's usage dimension as the metrics' LicenseCountingType. */
+  licenseCountingType: 'Instance' | 'vCPU' | 'Socket' | 'Core';
+  /** By licensing model, for a group using an AWS-managed ruleset (the guide: "Available only for license asset groups with AWS-managed rulesets"). */
+  byLicensingModel?: ({ licensingModel: 'LicenseIncluded' | 'AWSMarketplace' } & LicenseAssetGroupUsage)[];
+  analysedAt: string;
+}
 
 /**
  * `ServiceSettingsUpdated` v1: an account's License Manager settings in one Region, whole (a

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import type { CataloguedEvents } from '@lm/contracts';
+import type { CataloguedEvents, LicenseAssetGroupUsageAnalysedData } from '@lm/contracts';
 
 /** What makes a retried create the same request: its ClientToken and a hash of everything else. */
 export interface Idempotency {
@@ -61,6 +61,7 @@ export interface GroupEventData {
   LicenseAssetGroupTagged: { tags: Record<string, string> };
   LicenseAssetGroupUntagged: { tagKeys: string[] };
   LicenseAssetGroupDeleted: { ownerAccountId: string; deletedAt: string };
+  LicenseAssetGroupUsageAnalysed: LicenseAssetGroupUsageAnalysedData;
 }
 
 type EventOf<D> = { [T in keyof D]: { type: T; data: D[T] } }[keyof D];

@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
-import { invalidParameterValue } from '@lm/contracts';
+import { invalidParameterValue, type LicenseAssetGroupUsageAnalysedData } from '@lm/contracts';
 import { mergeTags, validateTagList } from '../../configurations/domain/tags';
 import { parseRulesetArn } from './arn';
 import { clientTokenReused, groupNotFound, rulesetNotFound } from './errors';
@@ -14,8 +15,11 @@ import type {
 } from './events';
 import { managedRuleset } from './managed-rulesets';
 
-/** A group as its stream folds to. */
-export type Group = LicenseAssetGroupCreatedData & { updatedAt?: string };
+/** A group as its stream folds to, with the usage last recorded. */
+export type Group = LicenseAssetGroupCreatedData & { updatedAt?: string; usage?: LicenseAssetGroupUsageAnalysedData };
+
+/** A group's usage as worked out from its members (the event's data without who and when). */
+export type GroupUsage = Omit<LicenseAssetGroupUsageAnalysedData, 'groupArn' | 'ownerAccountId' | 'analysedAt'>;
 export type GroupState = { status: 'absent' } | { status: 'present'; group: Group } | { status: 'deleted' };
 
 interface Target {
@@ -40,7 +44,11 @@ export type GroupCommand =
     } & Target)
   | ({ type: 'TagLicenseAssetGroup'; tags: LicenseManager.Tag[] } & Target)
   | ({ type: 'UntagLicenseAssetGroup'; tagKeys: string[] } & Target)
-  | ({ type: 'DeleteLicenseAssetGroup'; now: Date } & Target);
+  | ({ type: 'DeleteLicenseAssetGroup'; now: Date } & Target)
+  | ({ type: 'AnalyseLicenseAssetGroupUsage'; now: Date; usage: GroupUsage } & Target);
+
+/** The usage is recorded again, unchanged, after this long: the metrics' hourly points. */
+export const USAGE_REFRESH_MS = 60 * 60 * 1000;
 
 /** The guide's usage dimensions: "vCPU, Sockets, Instance, or Core". */
 export const USAGE_DIMENSIONS: readonly UsageDimension[] = ['vCPU', 'Sockets', 'Instance', 'Core'];
@@ -171,6 +179,20 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       const { ownerAccountId } = owned(state, command);
       return [{ type: 'LicenseAssetGroupDeleted', data: { ownerAccountId, deletedAt: command.now.toISOString() } }];
     }
+    case 'AnalyseLicenseAssetGroupUsage': {
+      // A group deleted meanwhile has no more usage.
+      if (state.status !== 'present') return [];
+      const { arn, ownerAccountId, usage: last } = state.group;
+      const { analysedAt: _at, groupArn: _arn, ownerAccountId: _owner, ...lastUsage } = last ?? {};
+      const unchanged = last !== undefined && isDeepStrictEqual(lastUsage, command.usage);
+      if (unchanged && command.now.getTime() - Date.parse(last.analysedAt) < USAGE_REFRESH_MS) return [];
+      return [
+        {
+          type: 'LicenseAssetGroupUsageAnalysed',
+          data: { groupArn: arn, ownerAccountId, ...command.usage, analysedAt: command.now.toISOString() },
+        },
+      ];
+    }
   }
 }
 
@@ -193,6 +215,8 @@ export function evolveGroup(state: GroupState, event: GroupEvent): GroupState {
       for (const key of event.data.tagKeys) delete tags[key];
       return { status: 'present', group: { ...group, tags } };
     }
+    case 'LicenseAssetGroupUsageAnalysed':
+      return { status: 'present', group: { ...group, usage: event.data } };
   }
 }
 
