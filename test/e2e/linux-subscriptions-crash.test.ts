@@ -34,7 +34,12 @@ class ReportRefused extends Error {
 describe('kill -9 of linux-subscriptions while instances are being reported', { timeout: 150_000 }, () => {
   let system: RunningSystem;
   beforeAll(async () => {
-    system = await startSystem({ LM_OPERATION_TIMEOUT_MS: '3000', LM_LINUX_INSTANCE_SWEEP_MS: '1000' });
+    // The events the killed process held come again after the consumers' ack wait: 5 s rather than 30 s.
+    system = await startSystem({
+      LM_OPERATION_TIMEOUT_MS: '3000',
+      LM_LINUX_INSTANCE_SWEEP_MS: '1000',
+      LM_CONSUMER_ACK_WAIT_MS: '5000',
+    });
   });
   afterAll(async () => {
     await system?.stop();
@@ -119,7 +124,7 @@ describe('kill -9 of linux-subscriptions while instances are being reported', { 
       ).all.items ?? [];
     const same = (items: Record<string, string>[]) =>
       items.length === expected.size && items.every((i) => expected.get(i.InstanceID) === i.Status);
-    // The events the killed process had taken and not acknowledged come again after the consumers' ack wait (30 s).
+    // The events the killed process had taken and not acknowledged come again after the consumers' ack wait (5 s here).
     const listed = await eventually(list, same, 60_000);
     expect(new Map(listed.map((i) => [i.InstanceID, i.Status]))).toEqual(expected);
 

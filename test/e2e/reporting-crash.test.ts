@@ -88,6 +88,8 @@ describe('kill -9 of reporting while soft-limit notifications and alarm actions 
       LM_SNS_RETRY_MAX_MS: '1000',
       // A delivery cut off by the kill is sent again once its claim (twice this) has run out.
       LM_SNS_DELIVERY_TIMEOUT_MS: '2000',
+      // The events the killed process held come again after 5 s rather than the default 30 s.
+      LM_CONSUMER_ACK_WAIT_MS: '5000',
     });
     lm = licenseManager(system, accounts.management);
     cloudWatch = new CloudWatchClient({
@@ -278,7 +280,7 @@ describe('kill -9 of reporting while soft-limit notifications and alarm actions 
 
     // Settled: every alarm in ALARM, every notification delivered to each subscriber (the outbox
     // has a delivery per subscriber, all sent), and JetStream holds nothing more for reporting (an
-    // event in the killed process's hands comes back after the ack wait, 30 s).
+    // event in the killed process's hands comes back after the ack wait, 5 s here).
     await eventually(stateCounts, (counts) => counts.ALARM === alarmCount, 'every alarm in ALARM');
     const expectedNotifications = CONFIGURATIONS * INSTANCES_PER_CONFIGURATION + alarmCount;
     const deliveries = () =>

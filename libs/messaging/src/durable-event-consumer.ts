@@ -9,8 +9,8 @@ const codec = JSONCodec<DomainEventMessage>();
 
 /**
  * How long JetStream waits for a durable consumer's ack before delivering the event again (its
- * default, stated so that consumers can reason about redelivery): an event not redelivered after
- * many times this is no longer coming.
+ * default, stated so that consumers can reason about redelivery; LM_CONSUMER_ACK_WAIT_MS sets it
+ * for a service): an event not redelivered after many times this is no longer coming.
  */
 export const DURABLE_CONSUMER_ACK_WAIT_MS = 30_000;
 
@@ -56,6 +56,8 @@ export interface DurableEventConsumerOptions {
    * one that runs commands outside the transaction which read what that event wrote.
    */
   batchSize?: number;
+  /** How long JetStream waits for the ack of a delivered event before delivering it again (default DURABLE_CONSUMER_ACK_WAIT_MS). */
+  ackWaitMs?: number;
   /** Called for each event JetStream delivers again (for the chassis's redelivery counter). */
   onRedelivery?: () => void;
 }
@@ -106,13 +108,16 @@ export async function startDurableEventConsumer(
     durable_name: durableName,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(DURABLE_CONSUMER_ACK_WAIT_MS),
+    ack_wait: nanos(options.ackWaitMs ?? DURABLE_CONSUMER_ACK_WAIT_MS),
     filter_subject: filterSubject,
     max_deliver: -1,
   };
   try {
     await jsm.consumers.info(EVENTS_STREAM, durableName);
-    await jsm.consumers.update(EVENTS_STREAM, durableName, { filter_subject: filterSubject });
+    await jsm.consumers.update(EVENTS_STREAM, durableName, {
+      filter_subject: filterSubject,
+      ack_wait: config.ack_wait,
+    });
   } catch {
     await jsm.consumers.add(EVENTS_STREAM, config);
   }

@@ -60,6 +60,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           handle: (event, trx) => consumer.handle(event, trx),
           handleBatch: consumer.handleBatch?.bind(consumer),
           batchSize: Math.min(batchSize ?? common.consumerBatchSize, common.consumerBatchSize),
+          ackWaitMs: common.consumerAckWaitMs,
           onRedelivery: () => this.chassisMetrics.countRedelivery(durableName),
         }),
       );

@@ -110,6 +110,7 @@ describe('the settings every service reads', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
       databasePoolSize: 20,
       consumerBatchSize: 20,
+      consumerAckWaitMs: 30_000,
       relayMaxInFlight: 256,
       eventStore: { kind: 'postgres', url: undefined },
       startupTimeoutMs: 15_000,
@@ -122,6 +123,14 @@ describe('the settings every service reads', () => {
     const env = { DATABASE_URL: 'postgres://shared', USER_SUBSCRIPTIONS_DATABASE_URL: 'postgres://own' };
     expect(readCommonConfig('user-subscriptions', env).databaseUrl).toBe('postgres://own');
     expect(readCommonConfig('licensing', env).databaseUrl).toBe('postgres://shared');
+  });
+
+  it("take the durable consumers' ack wait from LM_CONSUMER_ACK_WAIT_MS, 30 s unless set, at least a second", () => {
+    expect(readCommonConfig('reporting', {}).consumerAckWaitMs).toBe(30_000);
+    expect(readCommonConfig('reporting', { LM_CONSUMER_ACK_WAIT_MS: '5000' }).consumerAckWaitMs).toBe(5_000);
+    expect(messageOf(() => readCommonConfig('reporting', { LM_CONSUMER_ACK_WAIT_MS: '500' }))).toMatch(
+      /^LM_CONSUMER_ACK_WAIT_MS must be an integer of at least 1000/,
+    );
   });
 
   it("take the durable consumers' batch size from LM_CONSUMER_BATCH_SIZE, a positive integer", () => {

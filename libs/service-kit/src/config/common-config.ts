@@ -1,5 +1,5 @@
 import type { EventStoreKind } from '@lm/event-store';
-import { DURABLE_CONSUMER_BATCH_SIZE, EVENT_RELAY_MAX_IN_FLIGHT } from '@lm/messaging';
+import { DURABLE_CONSUMER_ACK_WAIT_MS, DURABLE_CONSUMER_BATCH_SIZE, EVENT_RELAY_MAX_IN_FLIGHT } from '@lm/messaging';
 import {
   InvalidSettingError,
   list,
@@ -35,6 +35,11 @@ export const commonSettings = (service: string) => ({
   databasePoolSize: positiveInteger('DATABASE_POOL_SIZE', 20),
   /** LM_CONSUMER_BATCH_SIZE: how many delivered events a durable consumer applies in one transaction at most. */
   consumerBatchSize: positiveInteger('LM_CONSUMER_BATCH_SIZE', DURABLE_CONSUMER_BATCH_SIZE),
+  /**
+   * LM_CONSUMER_ACK_WAIT_MS: how long JetStream waits for a durable consumer's ack before delivering
+   * again; at least a second, or events still being applied would come again.
+   */
+  consumerAckWaitMs: milliseconds('LM_CONSUMER_ACK_WAIT_MS', DURABLE_CONSUMER_ACK_WAIT_MS, { min: 1_000 }),
   /** LM_RELAY_MAX_IN_FLIGHT: how many publishes of the event relay wait for their JetStream ack at once at most. */
   relayMaxInFlight: positiveInteger('LM_RELAY_MAX_IN_FLIGHT', EVENT_RELAY_MAX_IN_FLIGHT),
   /** EVENT_STORE selects the adapter; EVENTSTORE_URL locates EventStoreDB when it is chosen. */
