@@ -95,6 +95,14 @@ describe('the web console', () => {
     await expectAccessible(page);
     // Everything it loaded and called is the gateway's: no CDN, no outside request.
     expect(requests.filter((url) => !url.startsWith(system.endpoint))).toEqual([]);
+    // Served by the gateway: index.html revalidated every time, hashed assets kept for good.
+    const index = await fetch(`${system.endpoint}/console/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await index.text())![1];
+    expect(requests).toContain(`${system.endpoint}${script}`);
+    const asset = await fetch(`${system.endpoint}${script}`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   it('signs in with temporary credentials and their session token; what they may not read is said beside it', async () => {
@@ -270,6 +278,11 @@ describe('the web console', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/\(LicenseUsageException\)$/);
     await expectAccessible(page);
+    // Disassociating the first makes room for the second.
+    await page.getByRole('button', { name: `Disassociate ${first}` }).click();
+    await page.getByText('No resource is associated.').waitFor();
+    await page.getByRole('button', { name: 'Associate resource' }).click();
+    await page.getByRole('cell', { name: second }).first().waitFor();
 
     // A launch the hard limit refuses (launch admission, this product's extensions API) goes on the
     // configuration's record, which the dashboard lists.

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api/api-error';
+import { useApi } from '../src/api/use-api';
 import { LoadedView } from '../src/components/loaded-view';
 import { RuleEditor } from '../src/components/rule-editor';
 import type { Rule } from '../src/licensing/license-rules';
@@ -109,5 +110,40 @@ describe('RuleEditor', () => {
       'Rule minimumCores (16) is greater than maximumCores (8). (InvalidParameterValueException)',
     );
     expect(rules.getAttribute('aria-describedby')).toBe('rules-error');
+  });
+});
+
+describe('useApi', () => {
+  function Reader({ load, keyOf }: { load: () => Promise<string>; keyOf: string }) {
+    const [state, reload] = useApi(load, keyOf);
+    return (
+      <>
+        <LoadedView state={state} what="the answer">
+          {(data) => <p>answer: {data}</p>}
+        </LoadedView>
+        <button type="button" onClick={reload}>
+          Refresh
+        </button>
+      </>
+    );
+  }
+
+  it('keeps what it shows while a reload runs, and shows loading for another key', async () => {
+    let answer = 'first';
+    let release: () => void = () => undefined;
+    const load = () => new Promise<string>((resolve) => (release = () => resolve(answer)));
+    const { rerender } = render(<Reader load={load} keyOf="a" />);
+    expect(screen.getByRole('status').textContent).toBe('Loading the answer…');
+    await act(async () => release());
+    expect(screen.getByText('answer: first')).toBeTruthy();
+
+    answer = 'second';
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(screen.getByText('answer: first')).toBeTruthy();
+    await act(async () => release());
+    expect(screen.getByText('answer: second')).toBeTruthy();
+
+    rerender(<Reader load={load} keyOf="b" />);
+    expect(screen.getByRole('status').textContent).toBe('Loading the answer…');
   });
 });
