@@ -43,7 +43,7 @@ const MANAGED = [
 ] as const;
 
 /** AWS owns them: their ARNs name no account of the caller's (`aws`), so no account can change or tag them. */
-export const managedRulesetArn = (region: string, slug: string) =>
+const managedRulesetArn = (region: string, slug: string) =>
   `arn:aws:license-manager:${region}:aws:ruleset/aws-managed-${slug}`;
 
 export function managedRulesets(region: string): ManagedRuleset[] {
