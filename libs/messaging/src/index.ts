@@ -1,5 +1,6 @@
 export * from '@lm/contracts';
 export * from './audit-stream';
+export * from './connection-options';
 export * from './durable-event-consumer';
 export * from './event-relay';
 export * from './jetstream-events-stream';

@@ -1,6 +1,6 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { OperationClient } from '@lm/messaging';
+import { OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { CLOCK, systemClock } from './clock';
 import { loadServiceConfig } from './config/service-config';
@@ -46,7 +46,11 @@ export function defineService<S extends Settings = Settings>(definition: Service
     {
       provide: NATS,
       useFactory: (): Promise<NatsConnection> =>
-        connect({ servers: loadServiceConfig(definition).common.natsServers, name: `${name}-chassis` }),
+        connect({
+          servers: loadServiceConfig(definition).common.natsServers,
+          name: `${name}-chassis`,
+          ...RECONNECTING,
+        }),
     },
     { provide: OperationClient, useFactory: (nc: NatsConnection) => new OperationClient(nc), inject: [NATS] },
     {

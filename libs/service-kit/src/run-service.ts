@@ -1,6 +1,7 @@
 import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { RECONNECTING } from '@lm/messaging';
 import type { Registry } from 'prom-client';
 import type { CommonConfig } from './config/common-config';
 import { loadServiceConfig } from './config/service-config';
@@ -59,6 +60,7 @@ export async function runService(module: DynamicModule): Promise<void> {
         name: definition.name,
         // Async stack traces cost two Error objects per request; errors here are logged without them.
         noAsyncTraces: true,
+        ...RECONNECTING,
       },
       // A failed start (a refused event store, an unreachable database) is reported below, not aborted on.
       abortOnError: false,

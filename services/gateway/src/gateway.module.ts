@@ -1,5 +1,5 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { OperationClient } from '@lm/messaging';
+import { OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, gatewayConfigFromEnv, NATS_CONNECTION, type GatewayConfig } from './config';
 import { AwsApiController } from './http/aws-api.controller';
@@ -27,7 +27,7 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
     {
       provide: NATS_CONNECTION,
       useFactory: (config: GatewayConfig) =>
-        connect({ servers: config.natsServers, name: 'gateway', noAsyncTraces: true }),
+        connect({ servers: config.natsServers, name: 'gateway', noAsyncTraces: true, ...RECONNECTING }),
       inject: [GATEWAY_CONFIG],
     },
     {

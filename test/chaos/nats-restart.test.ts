@@ -1,0 +1,73 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unansweredOutside } from '../support/crash';
+import { startSystem, type RunningSystem } from '../support/system';
+import { CLIENT_TIMEOUT_MS, isServiceUnavailable, MixedWriteLoad } from './mixed-write-load';
+import { startPrivateNats, type PrivateNats } from './private-nats';
+
+/** The gateway's operation timeout here: a request NATS cannot carry is answered 503 after it. */
+const OPERATION_TIMEOUT_MS = 3_000;
+/**
+ * Longer than the NATS client's default reconnection (10 attempts 2 s apart): a connection that
+ * gave up after those would never come back.
+ */
+const NATS_DOWN_MS = 25_000;
+
+describe('NATS restarted in the middle of a mixed write load', () => {
+  let nats: PrivateNats;
+  let system: RunningSystem;
+
+  beforeAll(async () => {
+    // A server of this test's own: the machine's shared one is never restarted.
+    nats = await startPrivateNats();
+    system = await startSystem({ NATS_URL: nats.url, LM_OPERATION_TIMEOUT_MS: String(OPERATION_TIMEOUT_MS) });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    await nats?.dispose();
+  });
+
+  it('reconnects by itself, answers 503 or succeeds meanwhile, and loses or repeats nothing', async () => {
+    const load = await MixedWriteLoad.prepare(system);
+    let running = true;
+    const loading = load.run(() => running);
+    loading.catch(() => undefined);
+    await sleep(3_000);
+
+    const inFlightAtKill = load.record.inFlight;
+    const before = { ...countsOf(load) };
+    const killedAt = Date.now();
+    await nats.stop('SIGKILL');
+    await sleep(NATS_DOWN_MS);
+    await nats.start();
+    // Nothing restarts the gateway or the services: they find the server again by themselves.
+    await system.waitHealthy();
+    const restoredAt = Date.now();
+    const atRecovery = { ...countsOf(load) };
+    await sleep(3_000);
+    running = false;
+    await loading;
+    const after = countsOf(load);
+
+    // The restart hit live traffic: requests on the wire, and requests the outage left unanswered.
+    expect(inFlightAtKill).toBeGreaterThan(0);
+    expect(load.record.unanswered.length).toBeGreaterThan(0);
+    // Each unanswered attempt was a clear 503 ServiceUnavailableException, caught by the outage, and none hung.
+    expect(load.record.unanswered.filter((attempt) => !isServiceUnavailable(attempt))).toEqual([]);
+    expect(unansweredOutside(load.record, { killedAt, restoredAt, inFlightAtKill })).toEqual([]);
+    expect(load.longestAttemptMs).toBeLessThan(CLIENT_TIMEOUT_MS);
+    // Every kind of write went on before the restart and after the recovery.
+    for (const kind of ['associated', 'checkedOut', 'reported'] as const) {
+      expect(before[kind], kind).toBeGreaterThan(0);
+      expect(after[kind], kind).toBeGreaterThan(atRecovery[kind]);
+    }
+
+    await load.expectNothingLost(nats.url);
+  });
+});
+
+const countsOf = (load: MixedWriteLoad) => ({
+  associated: load.acknowledged.associated.size,
+  checkedOut: load.acknowledged.checkedOut.size,
+  reported: load.acknowledged.reported.size,
+});
