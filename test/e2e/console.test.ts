@@ -119,10 +119,11 @@ describe('the web console', () => {
     await page.getByLabel(/^Session token/).fill(credentials.SessionToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    // These credentials may only consume the licence they were issued for: the dashboard says so.
+    // These credentials may only consume the licence they were issued for: each part of the dashboard says so.
     const denied = page.getByRole('alert');
-    await denied.waitFor();
-    expect(await denied.textContent()).toMatch(/\(AccessDeniedException\)$/);
+    await expect.poll(() => denied.count()).toBe(2);
+    for (const text of await denied.allTextContents())
+      expect(text).toMatch(/may not call \w+\. \(AccessDeniedException\)$/);
     await expectAccessible(page);
   });
 
@@ -216,6 +217,7 @@ describe('the web console', () => {
         resourceId: 'i-0c0501e0000000001',
         resourceType: 'EC2_INSTANCE',
         state: 'running',
+        platform: 'Windows',
         vCpuCount: 4,
         coreCount: 2,
         threadsPerCore: 2,
@@ -259,6 +261,9 @@ describe('the web console', () => {
     const row = limits.getByRole('row', { name: /SQL Server Standard/ });
     await row.waitFor();
     expect(await row.textContent()).toMatch(/4 of 5.*Soft.*Near the limit/);
+    // The inventory by platform: the instance reported with its platform.
+    const platforms = page.getByRole('region', { name: 'Resources by platform' });
+    await platforms.getByRole('row', { name: 'Windows 1' }).waitFor();
     await expectAccessible(page);
   });
 
@@ -326,6 +331,7 @@ describe('the web console', () => {
     const figures = page.getByRole('region', { name: 'Self-managed licenses' });
     await figures.waitFor();
     expect(await figures.getByRole('definition').allTextContents()).toEqual(['0', '0', '0']);
+    await page.getByText('No resource has been reported to the inventory.').waitFor();
     await goTo(page, 'Self-managed licenses');
     await page.getByText('No license configuration yet.').waitFor();
     // The owner's page, addressed directly: the API says it does not exist for this account.

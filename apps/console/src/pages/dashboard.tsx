@@ -4,13 +4,19 @@ import { TableScroll } from '../components/table-scroll';
 import { formatTime, LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { allConfigurations, recentFailures } from '../licensing/read-all';
 import { hrefOf } from '../router';
+import { resourcesByPlatform } from '../inventory/resources-by-platform';
 import { useSession } from '../session/session';
+import { PlatformsSection } from './platforms-section';
 
 const RECENT_FAILURES = 10;
 
-/** The guide's dashboard: configurations near or over their limits, consumption, and recent failures. */
+/**
+ * The guide's dashboard: configurations near or over their limits, consumption, recent failures, and
+ * resources by platform (the inventory, another service: it loads, fails or is absent on its own).
+ */
 export function DashboardPage() {
   const { licenseManager } = useSession();
+  const [platforms, reloadPlatforms] = useApi(() => resourcesByPlatform(licenseManager), 'platforms');
   const [state, reload] = useApi(async () => {
     const configurations = await allConfigurations(licenseManager);
     const failures = await recentFailures(licenseManager, configurations, RECENT_FAILURES);
@@ -21,7 +27,13 @@ export function DashboardPage() {
     <>
       <div className="page-heading">
         <h1>Dashboard</h1>
-        <button type="button" onClick={reload}>
+        <button
+          type="button"
+          onClick={() => {
+            reload();
+            reloadPlatforms();
+          }}
+        >
           Refresh
         </button>
       </div>
@@ -116,6 +128,7 @@ export function DashboardPage() {
           );
         }}
       </LoadedView>
+      <PlatformsSection state={platforms} />
     </>
   );
 }
