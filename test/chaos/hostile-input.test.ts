@@ -1,6 +1,7 @@
 import { apiModels, type ApiModel } from '@lm/api-model';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCbor } from '../../services/gateway/src/protocol';
 import { scrapeMetrics, sumOf } from '../support/metrics';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 import { AUTHENTICATION_TRICKS } from './authentication-tricks';
@@ -111,7 +112,7 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
   });
 
   describe('documents built to break a parser', () => {
-    const listLicenses = (body: string): WireRequest => ({
+    const listLicenses = (body: string | Buffer): WireRequest => ({
       method: 'POST',
       path: '/',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSLicenseManager.ListLicenses' },
@@ -148,6 +149,26 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
         [400, 'ValidationException'],
         [200, undefined],
       ]);
+    });
+
+    it('refuses CBOR that is truncated, nested deeper than 64 levels or not a map, and text that is not UTF-8', async () => {
+      const cbor = (body: Buffer): WireRequest => ({
+        method: 'POST',
+        path: '/service/GraniteServiceVersion20100801/operation/ListMetrics',
+        headers: { 'content-type': 'application/cbor', accept: 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' },
+        body,
+      });
+      const valid = Buffer.from(encodeCbor({ Namespace: 'AWSLicenseManager/licenseUsage' }));
+      const deep = Buffer.concat([Buffer.from([0xa1, 0x61, 0x58]), Buffer.alloc(65, 0x81), Buffer.from([0x00])]);
+      for (const body of [valid.subarray(0, valid.length - 3), deep, Buffer.from([0x82, 0x01, 0x02])]) {
+        const answer = await signed(cbor(body), 'monitoring');
+        expect([answer.status, answer.code], answer.message).toEqual([400, 'SerializationException']);
+      }
+      expect((await signed(cbor(valid), 'monitoring')).status).toBe(200);
+      // Bytes that are not UTF-8 are read as U+FFFD, as any text: a token no listing ever issued.
+      const latin = Buffer.concat([Buffer.from('{"NextToken": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+      const answer = await signed(listLicenses(latin));
+      expect([answer.status, answer.code]).toEqual([400, 'InvalidParameterValueException']);
     });
 
     it('never stores or answers 5xx for members the model does not know, U+0000 in their names and values', async () => {

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { decodeCbor } from '../../services/gateway/src/protocol';
 
 export interface Signing {
   accessKeyId: string;
@@ -17,7 +18,8 @@ export interface WireRequest {
   /** The path as it goes on the wire (percent-encoded as the client chose), with its query. */
   path: string;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or bytes (CBOR, or text that is not UTF-8). */
+  body: string | Buffer;
 }
 
 export interface WireAnswer {
@@ -85,12 +87,12 @@ export function send(
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
           resolve({
             status: response.statusCode ?? 0,
             headers: response.headers,
-            text,
-            ...errorOf(response.headers, text),
+            text: bytes.toString('utf8'),
+            ...errorOf(response.headers, bytes),
           });
         });
         response.on('error', reject);
@@ -105,18 +107,21 @@ export function send(
   });
 }
 
-/** The error code and message as an SDK reads them: x-amzn-ErrorType, else `__type` (after any `#`), else XML `<Code>`. */
-function errorOf(headers: WireAnswer['headers'], text: string): { code?: string; message?: string } {
-  const header = headers['x-amzn-errortype'];
+/** The error code and message as an SDK reads them: x-amzn-ErrorType, else `__type` (after any `#`) of a JSON or CBOR body, else XML `<Code>`. */
+function errorOf(headers: WireAnswer['headers'], bytes: Buffer): { code?: string; message?: string } {
+  const text = bytes.toString('utf8');
   if (text.startsWith('<')) {
     return { code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1] };
   }
   let body: Record<string, unknown> = {};
   try {
-    body = JSON.parse(text) as Record<string, unknown>;
+    body = (
+      headers['content-type'] === 'application/cbor' ? decodeCbor(new Uint8Array(bytes)) : JSON.parse(text)
+    ) as Record<string, unknown>;
   } catch {
-    // Not JSON: no code but the header's.
+    // Neither: no code but the header's.
   }
+  const header = headers['x-amzn-errortype'];
   const type = (typeof header === 'string' ? header : undefined) ?? (body.__type as string | undefined);
   return {
     code: type?.split(':')[0].split('#').pop(),
