@@ -111,7 +111,11 @@ describe('usage metrics of seller-issued licences and of an organization, throug
 
   beforeAll(async () => {
     await clearOfHourEnd();
-    system = await startSystem({ LM_CONSUMPTION_LICENSE_CACHE_MS: String(LICENSE_CACHE_MS) });
+    system = await startSystem({
+      LM_CONSUMPTION_LICENSE_CACHE_MS: String(LICENSE_CACHE_MS),
+      // The last test's kill -9 leaves events unacknowledged: they come again after 5 s rather than 30 s.
+      LM_CONSUMER_ACK_WAIT_MS: '5000',
+    });
     start = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     license = await grantedLicense(system, {
       issuer: SELLER,
@@ -154,7 +158,8 @@ describe('usage metrics of seller-issued licences and of an organization, throug
       new CreateLicenseConfigurationCommand({ Name: 'Member', LicenseCountingType: 'Core', LicenseCount: 10 }),
     );
     end = new Date(start.getTime() + 3_600_000);
-  }, 240_000);
+    // The system's start and the scenario's set-up after waiting out an hour's end (up to 301 s).
+  }, 480_000);
 
   afterAll(async () => {
     await system?.stop();
@@ -354,7 +359,7 @@ describe('usage metrics of seller-issued licences and of an organization, throug
     expect((await sellerSeats()).length).toBeLessThan(1 + 16);
     await system.restart('reporting');
     await checkOut(8);
-    // The killed replica's unacknowledged events come back after JetStream's ack wait (30 s).
+    // The killed replica's unacknowledged events come back after JetStream's ack wait (5 s here).
     await eventually(sellerSeats, (values) => values.includes(24), 'the seller seeing 24 seats', 60_000);
     await settled(system);
     // One point at the creation and one per checkout, each exactly once: 0, 1, ..., 24.

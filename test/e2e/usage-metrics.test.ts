@@ -106,7 +106,8 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
 
   beforeAll(async () => {
     await clearOfHourEnd();
-    system = await startSystem();
+    // The last test's kill -9 leaves events unacknowledged: they come again after 5 s rather than 30 s.
+    system = await startSystem({ LM_CONSUMER_ACK_WAIT_MS: '5000' });
     const lm = licenseManager(system, accounts.management);
     start = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     sqlServer = (
@@ -144,7 +145,8 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
       (out) => out.Datapoints?.[0]?.SampleCount === 4,
       'the usage of SQL Server',
     );
-  });
+    // The system's start and the scenario's set-up after waiting out an hour's end (up to 151 s).
+  }, 300_000);
   afterAll(async () => {
     await system?.stop();
   });
@@ -469,7 +471,7 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
       { Name: 'LicenseConfigurationType', Value: 'Instance' },
     ];
     // One sample at the creation and one per association: 25, whatever was redelivered. The event
-    // the killed replica had not acknowledged comes back after JetStream's ack wait (30 s).
+    // the killed replica had not acknowledged comes back after JetStream's ack wait (5 s here).
     const used = await eventually(
       () => statistics('LicenseConfigurationUsageCount', dimensions),
       (out) => out.Datapoints?.[0]?.Maximum === 24,
