@@ -367,6 +367,24 @@ describe('the web console', () => {
     await expectFitsWidth(page);
   });
 
+  it('says a part whose service is not running is not part of this deployment, and shows the rest', async () => {
+    // The gateway answers 501 NotImplementedException for an operation nobody serves.
+    await system.kill('discovery');
+    try {
+      const { page } = await signedIn();
+      const platforms = page.getByRole('region', { name: 'Resources by platform' });
+      const note = platforms.getByRole('status');
+      await note.waitFor();
+      expect(await note.textContent()).toBe('The resource inventory: not part of this deployment.');
+      expect(await platforms.getByRole('alert').count()).toBe(0);
+      // The configurations, licensing's, are there all the same.
+      await page.getByRole('region', { name: 'Near or over their limits' }).waitFor();
+      await expectAccessible(page);
+    } finally {
+      await system.restart('discovery');
+    }
+  });
+
   it('signs out and forgets the keys: none in storage, cookies, the URL or the page', async () => {
     const { context, page } = await signedIn();
     const secret = credentialsOf(accounts.management).secretAccessKey;
