@@ -1,4 +1,5 @@
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -26,7 +27,7 @@ class ResidentCli {
   private last: Promise<unknown> = Promise.resolve();
   private exited = false;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+  private constructor(private readonly child: ChildProcessByStdio<Writable, Readable, null>) {
     createInterface({ input: child.stdout }).on('line', (line) => this.answers.shift()?.(line));
     const ended = () => {
       this.exited = true;
@@ -36,7 +37,7 @@ class ResidentCli {
     child.once('error', ended);
     // The test file's process does not wait for it: the resident ends when its stdin closes.
     child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref(): void }).unref();
+    for (const stream of [child.stdin, child.stdout]) (stream as unknown as { unref(): void }).unref();
   }
 
   /**
@@ -44,7 +45,8 @@ class ResidentCli {
    * Python, platform and botocore), else undefined.
    */
   static async start(): Promise<ResidentCli | undefined> {
-    const child = spawn('python3', [RESIDENT_SCRIPT], { env: TOOL_ENV(), stdio: 'pipe' });
+    // Its own stderr (none but Python's warnings: each call's goes into its answer) is not read: ignored.
+    const child = spawn('python3', [RESIDENT_SCRIPT], { env: TOOL_ENV(), stdio: ['pipe', 'pipe', 'ignore'] });
     const resident = new ResidentCli(child);
     const [version, expected] = await Promise.all([resident.nextLine(30_000), awsVersion()]);
     if (version !== undefined && JSON.parse(version).trim() === expected) return resident;
