@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateLicenseAssetGroupCommand,
@@ -6,6 +8,7 @@ import {
   CreateLicenseCommand,
   CreateLicenseConfigurationCommand,
   DeleteLicenseAssetRulesetCommand,
+  GetLicenseManagerReportGeneratorCommand,
   ListAssetsForLicenseAssetGroupCommand,
   UpdateServiceSettingsCommand,
   type LicenseAssetRule,
@@ -88,6 +91,7 @@ describe('license asset rulesets and groups', () => {
   const arnOf = (r: ObservedResource) => `arn:aws:ec2:${region}:${r.accountId}:instance/${r.resourceId}`;
   let configurationArn: string;
   let licenceArn: string;
+  const reportsDir = mkdtempSync(join(tmpdir(), 'lm-asset-group-reports-'));
 
   const boto3 = async (account: Account, calls: Call[]): Promise<Record<string, CallResult>> =>
     JSON.parse(
@@ -119,8 +123,13 @@ describe('license asset rulesets and groups', () => {
   };
 
   beforeAll(async () => {
-    // Each group's usage worked out every second (LM_ASSET_GROUP_USAGE_MS): reporting's metrics follow soon.
-    system = await startSystem({ LM_ASSET_GROUP_USAGE_MS: '1000' });
+    // Each group's usage worked out every second (LM_ASSET_GROUP_USAGE_MS): reporting's metrics follow soon;
+    // reports written as files (LM_REPORTS_DIR) and generators run within a second.
+    system = await startSystem({
+      LM_ASSET_GROUP_USAGE_MS: '1000',
+      LM_REPORTS_DIR: reportsDir,
+      LM_REPORT_SWEEP_MS: '500',
+    });
     await reportAndAwaitLicensing(system, [win, rhel, ubuntu, outsiderWindows]);
     const client = licenseManager(system, member);
     ({ LicenseConfigurationArn: configurationArn } = (await client.send(
@@ -153,6 +162,7 @@ describe('license asset rulesets and groups', () => {
 
   afterAll(async () => {
     await system?.stop();
+    rmSync(reportsDir, { recursive: true, force: true });
   });
 
   it('lists the AWS-managed rulesets on request, read-only, and groups them with the instances they discover', async () => {
@@ -792,5 +802,79 @@ describe('license asset rulesets and groups', () => {
     ).toBe(2);
     // The metrics are the group owner's alone.
     expect(await maximum(outsider, 'InstanceCount', {})).toBeUndefined();
+  });
+
+  it("reports a group's assets with LicenseAssetGroupUsageReport, written by a report generator", async () => {
+    const bucket = 'aws-license-manager-service-asset-groups';
+    const client = licenseManager(system, member);
+    await client.send(new UpdateServiceSettingsCommand({ S3BucketArn: `arn:aws:s3:::${bucket}` }));
+    const { groupArn } = await groupOf([
+      platformRule('Linux'),
+      {
+        RuleStatement: {
+          LicenseConfigurationRuleStatement: { MatchingRuleStatement: matching('AccountId', [member.accountId]) },
+        },
+      },
+    ]);
+    const created = await awsCli(system, member, [
+      'license-manager',
+      'create-license-manager-report-generator',
+      '--report-generator-name',
+      'asset groups',
+      '--type',
+      'LicenseAssetGroupUsageReport',
+      '--report-context',
+      JSON.stringify({ licenseAssetGroupArns: [groupArn] }),
+      '--report-frequency',
+      'value=1,period=ONE_TIME',
+      '--client-token',
+      randomUUID(),
+    ]);
+    const generatorArn = created.json.LicenseManagerReportGeneratorArn;
+    const generator = await eventually(
+      async () =>
+        (
+          await client.send(
+            new GetLicenseManagerReportGeneratorCommand({ LicenseManagerReportGeneratorArn: generatorArn }),
+          )
+        ).ReportGenerator!,
+      (g) => g.LastRunStatus !== undefined,
+      30_000,
+    );
+    expect(generator).toMatchObject({
+      LastRunStatus: 'SUCCESS',
+      ReportType: ['LicenseAssetGroupUsageReport'],
+      ReportContext: { licenseAssetGroupArns: [groupArn] },
+    });
+    const folder = join(reportsDir, bucket, 'Reports', 'asset groups');
+    const files = readdirSync(folder, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.map((f) => f.name)).toEqual([expect.stringMatching(/-asset-groups\.csv$/)]);
+    const [header, ...rows] = readFileSync(join(files[0].parentPath, files[0].name), 'utf8').trim().split('\r\n');
+    expect(header).toBe('LicenseAssetGroupArn,AssetType,AssetArn,LatestAssetDiscoveryTime');
+    expect(rows.map((row) => row.split(',').slice(0, 3)).sort()).toEqual(
+      [
+        [groupArn, 'Instance', arnOf(rhel)],
+        [groupArn, 'Instance', arnOf(ubuntu)],
+        [groupArn, 'LicenseConfiguration', configurationArn],
+      ].sort(),
+    );
+    expect(rows.every((row) => /,\d{4}-\d\d-\d\dT/.test(row))).toBe(true);
+
+    const refused = await awsCli(system, member, [
+      'license-manager',
+      'create-license-manager-report-generator',
+      '--report-generator-name',
+      'no groups',
+      '--type',
+      'LicenseAssetGroupUsageReport',
+      '--report-context',
+      JSON.stringify({ licenseAssetGroupArns: [groupArn.replace(/.{4}$/, '0000')] }),
+      '--report-frequency',
+      'value=1,period=ONE_TIME',
+      '--client-token',
+      randomUUID(),
+    ]);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toMatch(/InvalidParameterValueException.*does not exist/);
   });
 });

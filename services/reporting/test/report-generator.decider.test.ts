@@ -271,7 +271,7 @@ describe('a request’s definition', () => {
     expect(refused({ ReportFrequency: { period: 'DAY' } })).toThrow(/value must be 1/);
   });
 
-  it('refuses missing, unknown and repeated report types, and asset group reports saying why', () => {
+  it('refuses missing, unknown and repeated report types, and asset group reports without their groups saying why', () => {
     expect(refused({ Type: [] })).toThrow(/at least one report type/);
     expect(refused({ Type: ['Other'] })).toThrow(/is not one of/);
     expect(refused({ Type: ['LicenseConfigurationUsageReport', 'LicenseConfigurationUsageReport'] })).toThrow(/twice/);

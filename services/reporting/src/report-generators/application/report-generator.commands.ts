@@ -121,6 +121,7 @@ export class ReportGeneratorCommands {
     const owner = { accountId: caller.accountId, region: this.region };
     const definition = definitionOf(input, owner);
     for (const arn of definition.licenseConfigurationArns) await this.licensing.configuration(owner, arn);
+    for (const arn of definition.licenseAssetGroupArns ?? []) await this.licensing.assetGroup(owner, arn);
     return definition;
   }
 

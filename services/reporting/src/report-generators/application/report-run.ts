@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AwsError } from '@lm/contracts';
 import type { RunOutcome } from '../domain/commands';
 import type { ReportGeneratorAggregate } from '../domain/report-generator';
-import { renderReport, reportIdOf, reportKey, reportKeyPrefix, type ReportData } from '../domain/reports';
+import { renderReport, reportIdOf, reportKey, reportKeyPrefix, withinDates, type ReportData } from '../domain/reports';
 import { LICENSING_READS, type LicensingReads, type ReportOwner } from './licensing-reads';
 import { REPORT_DESTINATION, type ReportDestination } from './report-destination';
 
@@ -60,6 +60,17 @@ export class ReportRun {
           arns.map(async (arn) => ({ licenseConfigurationArn: arn, usage: await this.licensing.usage(owner, arn) })),
         )
       : [];
-    return { configurations, usage };
+    const { licenseAssetGroupArns = [], reportStartDate, reportEndDate } = generator.definition;
+    const assetGroups = types.includes('LicenseAssetGroupUsageReport')
+      ? await Promise.all(
+          licenseAssetGroupArns.map(async (arn) => ({
+            licenseAssetGroupArn: arn,
+            assets: (await this.licensing.assetGroupAssets(owner, arn)).filter((asset) =>
+              withinDates(asset.latestAssetDiscoveryTime, reportStartDate, reportEndDate),
+            ),
+          })),
+        )
+      : [];
+    return { configurations, usage, assetGroups };
   }
 }

@@ -20,3 +20,11 @@ export function parseLicenseConfigurationArn(arn: string): { region: string; acc
   const match = CONFIGURATION_ARN.exec(arn);
   return match ? { region: match[1], accountId: match[2] } : undefined;
 }
+
+/** arn:aws:license-manager:<region>:<account>:license-asset-group/lag-<id>: whose group, in which Region. */
+const ASSET_GROUP_ARN = /^arn:aws:license-manager:([a-z0-9-]+):(\d{12}):license-asset-group\/lag-[0-9a-f]+$/;
+
+export function parseLicenseAssetGroupArn(arn: string): { region: string; accountId: string } | undefined {
+  const match = ASSET_GROUP_ARN.exec(arn);
+  return match ? { region: match[1], accountId: match[2] } : undefined;
+}

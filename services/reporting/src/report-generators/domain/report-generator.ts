@@ -83,13 +83,20 @@ export function evolveReportGenerator(state: ReportGeneratorState, event: Report
   }
 }
 
+const epochSecondsOf = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso) / 1000);
+
 /** The generator as GetLicenseManagerReportGenerator and ListLicenseManagerReportGenerators answer it. */
 export function toReportGeneratorOutput(generator: ReportGeneratorAggregate): LicenseManager.ReportGenerator {
   const { definition, lastRun } = generator;
   return {
     ReportGeneratorName: definition.name,
     ReportType: definition.types,
-    ReportContext: { licenseConfigurationArns: definition.licenseConfigurationArns },
+    ReportContext: {
+      licenseConfigurationArns: definition.licenseConfigurationArns,
+      licenseAssetGroupArns: definition.licenseAssetGroupArns,
+      reportStartDate: epochSecondsOf(definition.reportStartDate),
+      reportEndDate: epochSecondsOf(definition.reportEndDate),
+    },
     ReportFrequency: definition.frequency,
     LicenseManagerReportGeneratorArn: generator.arn,
     LastRunStatus: lastRun?.status,

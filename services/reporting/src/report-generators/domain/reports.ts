@@ -10,10 +10,17 @@ export interface UsageSnapshot {
   usage: LicenseManager.LicenseConfigurationUsage[];
 }
 
+/** The assets a license asset group discovers: ListAssetsForLicenseAssetGroup's, of every AssetType. */
+export interface AssetGroupSnapshot {
+  licenseAssetGroupArn: string;
+  assets: { assetType: string; assetArn: string; latestAssetDiscoveryTime?: string }[];
+}
+
 /** What one run reports on, read from licensing at the time of the run. */
 export interface ReportData {
   configurations: ConfigurationSnapshot[];
   usage: UsageSnapshot[];
+  assetGroups: AssetGroupSnapshot[];
 }
 
 /** The columns of each report, in order (docs/reporting.md describes them). */
@@ -38,6 +45,7 @@ export const REPORT_COLUMNS: Record<ReportType, readonly string[]> = {
     'ResourceStatus',
     'AssociationTime',
   ],
+  LicenseAssetGroupUsageReport: ['LicenseAssetGroupArn', 'AssetType', 'AssetArn', 'LatestAssetDiscoveryTime'],
 };
 
 type Cell = string | number | boolean | undefined;
@@ -80,12 +88,25 @@ const usageRows = ({ licenseConfigurationArn, usage }: UsageSnapshot): Cell[][] 
     isoOf(row.AssociationTime),
   ]);
 
-/** The CSV of one report type, a header line then a row per configuration (summary) or per associated resource (usage). */
+const assetRows = ({ licenseAssetGroupArn, assets }: AssetGroupSnapshot): Cell[][] =>
+  assets.map((asset) => [licenseAssetGroupArn, asset.assetType, asset.assetArn, asset.latestAssetDiscoveryTime]);
+
+/**
+ * The CSV of one report type, a header line then a row per configuration (summary), per associated
+ * resource (usage), or per asset a group discovers (asset group usage).
+ */
 export function renderReport(type: ReportType, data: ReportData): string {
-  const rows =
-    type === 'LicenseConfigurationSummaryReport' ? data.configurations.map(summaryRow) : data.usage.flatMap(usageRows);
+  const rows = {
+    LicenseConfigurationSummaryReport: () => data.configurations.map(summaryRow),
+    LicenseConfigurationUsageReport: () => data.usage.flatMap(usageRows),
+    LicenseAssetGroupUsageReport: () => data.assetGroups.flatMap(assetRows),
+  }[type]();
   return csv([REPORT_COLUMNS[type], ...rows]);
 }
+
+/** Whether an asset's discovery time is within the report's dates (each bound optional, inclusive). */
+export const withinDates = (at: string | undefined, start?: string, end?: string): boolean =>
+  (start === undefined || (at !== undefined && at >= start)) && (end === undefined || (at !== undefined && at <= end));
 
 /** The guide's key layout: Reports/<generator name>/<yyyy>/<mm>/<dd>/<report id>.csv, dated in UTC. */
 export function reportKey(generatorName: string, runAt: Date, reportId: string): string {
@@ -96,6 +117,11 @@ export function reportKey(generatorName: string, runAt: Date, reportId: string):
 
 export const reportKeyPrefix = (generatorName: string) => `Reports/${generatorName}/`;
 
+const SHORT_NAMES: Record<ReportType, string> = {
+  LicenseConfigurationSummaryReport: 'summary',
+  LicenseConfigurationUsageReport: 'usage',
+  LicenseAssetGroupUsageReport: 'asset-groups',
+};
+
 /** One report per type in a run: the run's id and the type's short name. */
-export const reportIdOf = (runId: string, type: ReportType) =>
-  `${runId}-${type === 'LicenseConfigurationSummaryReport' ? 'summary' : 'usage'}`;
+export const reportIdOf = (runId: string, type: ReportType) => `${runId}-${SHORT_NAMES[type]}`;

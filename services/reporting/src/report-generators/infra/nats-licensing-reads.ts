@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import { AwsError, type Caller, type OwnedOperation } from '@lm/contracts';
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject } from '@lm/messaging';
-import type { ConfigurationSnapshot } from '../domain/reports';
+import type { AssetGroupSnapshot, ConfigurationSnapshot } from '../domain/reports';
 import type { LicensingReads, ReportOwner } from '../application/licensing-reads';
 
 /**
@@ -32,6 +32,34 @@ export class NatsLicensingReads implements LicensingReads {
       NextToken = page.NextToken;
     } while (NextToken);
     return rows;
+  }
+
+  assetGroup(owner: ReportOwner, arn: string): Promise<LicenseManager.GetLicenseAssetGroupResponse> {
+    return this.ask(owner, 'GetLicenseAssetGroup', { LicenseAssetGroupArn: arn });
+  }
+
+  async assetGroupAssets(owner: ReportOwner, arn: string): Promise<AssetGroupSnapshot['assets']> {
+    const assets: AssetGroupSnapshot['assets'] = [];
+    for (const assetType of ['Instance', 'License', 'LicenseConfiguration']) {
+      let NextToken: string | undefined;
+      do {
+        const page = await this.ask<LicenseManager.ListAssetsForLicenseAssetGroupResponse>(
+          owner,
+          'ListAssetsForLicenseAssetGroup',
+          { LicenseAssetGroupArn: arn, AssetType: assetType, NextToken },
+        );
+        for (const asset of page.Assets ?? []) {
+          const at = asset.LatestAssetDiscoveryTime;
+          assets.push({
+            assetType,
+            assetArn: asset.AssetArn!,
+            latestAssetDiscoveryTime: typeof at === 'number' ? new Date(at * 1000).toISOString() : undefined,
+          });
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
+    }
+    return assets;
   }
 
   async reportsBucketArn(owner: ReportOwner): Promise<string | undefined> {
@@ -68,7 +96,7 @@ export class NatsLicensingReads implements LicensingReads {
       if (error instanceof NoRespondersError || error instanceof OperationTimeoutError)
         throw new AwsError(
           'ServerInternalException',
-          'The licensing service did not answer about the license configurations; try again.',
+          'The licensing service did not answer about the license configurations or asset groups; try again.',
         );
       throw error;
     }
