@@ -220,6 +220,9 @@ export class AwsRequestHandler {
       throw error;
     }
     if (!reply.ok) {
+      // A service that cannot do the work for the moment (its database unreachable) is answered as one that did not answer in time.
+      if (reply.error.name === 'ServiceUnavailableException')
+        throw new GatewayError('ServiceUnavailableException', 503, reply.error.message);
       const name = modeledErrorName(api, operation, reply.error.name);
       // The API's validation error is a 400 even where the model has no shape for it (CloudWatch's GetMetricData).
       const status = api.errors[name] ?? (name === validationErrorName(api, operation) ? 400 : undefined);

@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unansweredOutside } from '../support/crash';
+import { startSystem, type RunningSystem } from '../support/system';
+import { CLIENT_TIMEOUT_MS, isServiceUnavailable, MixedWriteLoad } from './mixed-write-load';
+import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+
+const OPERATION_TIMEOUT_MS = 3_000;
+const POSTGRES_DOWN_MS = 10_000;
+
+interface HealthSample {
+  at: number;
+  status: number;
+  services: Record<string, boolean>;
+}
+
+describe('PostgreSQL restarted in the middle of a mixed write load', () => {
+  let postgres: PrivatePostgres;
+  let system: RunningSystem;
+  const sharedServer = process.env.DATABASE_URL;
+
+  beforeAll(async () => {
+    // A server of this test's own: the machine's shared one is never restarted. The system's
+    // database is made on it (startSystem makes it on DATABASE_URL's server).
+    postgres = await startPrivatePostgres();
+    process.env.DATABASE_URL = postgres.url;
+    system = await startSystem({ LM_OPERATION_TIMEOUT_MS: String(OPERATION_TIMEOUT_MS) });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    process.env.DATABASE_URL = sharedServer;
+    await postgres?.dispose();
+  });
+
+  it('recovers its pools without a restart, says so on /health, answers 503 or succeeds meanwhile, and loses or repeats nothing', async () => {
+    const load = await MixedWriteLoad.prepare(system);
+    let running = true;
+    const loading = load.run(() => running);
+    loading.catch(() => undefined);
+    const health: HealthSample[] = [];
+    const watchingHealth = (async () => {
+      while (running) {
+        const response = await fetch(`${system.endpoint}/health`, { signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS) });
+        health.push({ at: Date.now(), status: response.status, ...((await response.json()) as HealthSample) });
+        await sleep(250);
+      }
+    })();
+    await sleep(3_000);
+
+    const inFlightAtKill = load.record.inFlight;
+    const before = countsOf(load);
+    const killedAt = Date.now();
+    await postgres.stop('SIGQUIT');
+    await sleep(POSTGRES_DOWN_MS);
+    const downUntil = Date.now();
+    await postgres.start();
+    // No service is restarted: their pools open new sessions by themselves.
+    await system.waitHealthy();
+    const restoredAt = Date.now();
+    const atRecovery = countsOf(load);
+    await sleep(3_000);
+    running = false;
+    await Promise.all([loading, watchingHealth]);
+    const after = countsOf(load);
+
+    expect(inFlightAtKill).toBeGreaterThan(0);
+    expect(load.record.unanswered.length).toBeGreaterThan(0);
+    expect(load.record.unanswered.filter((attempt) => !isServiceUnavailable(attempt))).toEqual([]);
+    expect(unansweredOutside(load.record, { killedAt, restoredAt, inFlightAtKill })).toEqual([]);
+    expect(load.longestAttemptMs).toBeLessThan(CLIENT_TIMEOUT_MS);
+    for (const kind of ['associated', 'checkedOut', 'reported'] as const) {
+      expect(before[kind], kind).toBeGreaterThan(0);
+      expect(after[kind], kind).toBeGreaterThan(atRecovery[kind]);
+    }
+    // /health said the services were down while the database was, and healthy again after.
+    const duringOutage = health.filter((sample) => sample.at > killedAt + 1_000 && sample.at < downUntil);
+    expect(duringOutage.length).toBeGreaterThan(0);
+    for (const sample of duringOutage) {
+      expect(sample.status).toBe(503);
+      expect(Object.values(sample.services).some((up) => !up)).toBe(true);
+    }
+    const afterRecovery = health.filter((sample) => sample.at > restoredAt);
+    expect(afterRecovery.length).toBeGreaterThan(0);
+    expect(afterRecovery.every((sample) => sample.status === 200)).toBe(true);
+
+    await load.expectNothingLost(process.env.NATS_URL!);
+  });
+});
+
+const countsOf = (load: MixedWriteLoad) => ({
+  associated: load.acknowledged.associated.size,
+  checkedOut: load.acknowledged.checkedOut.size,
+  reported: load.acknowledged.reported.size,
+});
