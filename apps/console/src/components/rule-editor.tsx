@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { rulesFor, RULE_TYPES, TENANCIES, type CountingType, type Rule } from '../licensing/license-rules';
+import { rulesFor, RULE_TYPES, tenanciesFor, type CountingType, type Rule } from '../licensing/license-rules';
 import { ErrorMessage } from './error-message';
 
 /**
@@ -91,7 +91,7 @@ export function RuleEditor({
             {chosen.kind === 'tenancy' && (
               <select id="rule-value" value={value} onChange={(e) => setValue(e.target.value)}>
                 <option value="">Choose a tenancy</option>
-                {TENANCIES.map((tenancy) => (
+                {tenanciesFor(countingType).map((tenancy) => (
                   <option key={tenancy.value} value={tenancy.value}>
                     {tenancy.label}
                   </option>

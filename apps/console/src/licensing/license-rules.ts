@@ -45,12 +45,26 @@ export const RULE_TYPES: readonly RuleType[] = [
   { name: 'honorVcpuOptimization', label: 'vCPU Optimization', kind: 'boolean', countingTypes: ['vCPU'] },
 ];
 
-/** The guide's tenancy names: console name (API name). */
-export const TENANCIES = [
-  { value: 'EC2-Default', label: 'Shared (EC2-Default)' },
-  { value: 'EC2-DedicatedInstance', label: 'Dedicated Instance (EC2-DedicatedInstance)' },
-  { value: 'EC2-DedicatedHost', label: 'Dedicated Host (EC2-DedicatedHost)' },
+/**
+ * The guide's tenancy names, console name (API name), and the counting types each is for: "Dedicated
+ * Hosts are required if the counting type is Cores or Sockets".
+ */
+export const TENANCIES: { value: string; label: string; countingTypes: readonly CountingType[] }[] = [
+  { value: 'EC2-Default', label: 'Shared (EC2-Default)', countingTypes: ['Instance', 'vCPU'] },
+  {
+    value: 'EC2-DedicatedInstance',
+    label: 'Dedicated Instance (EC2-DedicatedInstance)',
+    countingTypes: ['Instance', 'vCPU'],
+  },
+  {
+    value: 'EC2-DedicatedHost',
+    label: 'Dedicated Host (EC2-DedicatedHost)',
+    countingTypes: ['Core', 'Instance', 'Socket', 'vCPU'],
+  },
 ];
+
+export const tenanciesFor = (countingType: CountingType) =>
+  TENANCIES.filter((tenancy) => tenancy.countingTypes.includes(countingType));
 
 export const rulesFor = (countingType: CountingType) =>
   RULE_TYPES.filter((rule) => rule.countingTypes.includes(countingType));
