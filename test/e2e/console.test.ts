@@ -402,8 +402,11 @@ describe('the web console', () => {
     // Signed in, the secret is in the tab's memory only.
     for (const [where, text] of Object.entries(await traces())) expect(text, where).not.toContain(secret);
 
+    await page.goto(`${system.endpoint}/console/#/licenses`);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The next person starts at the dashboard, not on the page this one left.
+    expect(new URL(page.url()).hash).toBe('#/');
     for (const [where, text] of Object.entries(await traces())) {
       expect(text, where).not.toContain(secret);
       expect(text, where).not.toContain(credentialsOf(accounts.management).accessKeyId);

@@ -3,7 +3,7 @@ import { LicenseCreatePage } from './pages/license-create';
 import { LicenseDetailPage } from './pages/license-detail';
 import { LicensesPage } from './pages/licenses';
 import { SignInPage } from './pages/sign-in';
-import { hrefOf, useRoute, type Route } from './router';
+import { hrefOf, navigate, useRoute, type Route } from './router';
 import { useSessionState } from './session/session';
 
 const NAVIGATION = [
@@ -25,7 +25,14 @@ export function App() {
         <span className="who">
           {session.accessKeyId} · {session.region}
         </span>
-        <button type="button" onClick={signOut}>
+        <button
+          type="button"
+          onClick={() => {
+            signOut();
+            // The next person to sign in starts at the dashboard, not on the page this one left.
+            navigate(hrefOf.dashboard());
+          }}
+        >
           Sign out
         </button>
       </header>
