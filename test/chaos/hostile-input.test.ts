@@ -2,6 +2,7 @@ import { apiModels, type ApiModel } from '@lm/api-model';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCbor } from '../../services/gateway/src/protocol';
+import { awsCli } from '../support/clients';
 import { scrapeMetrics, sumOf } from '../support/metrics';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 import { AUTHENTICATION_TRICKS } from './authentication-tricks';
@@ -212,6 +213,24 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
       const beyond = await signed(create('9223372036854775808'));
       expect(beyond.message).toContain(
         "Value '9223372036854775808' at 'licenseCount' failed to satisfy constraint: Member must be a long integer",
+      );
+    });
+
+    it('tells the AWS CLI user the value typed', async () => {
+      const cli = await awsCli(system, accounts.management, [
+        'license-manager',
+        'create-license-configuration',
+        '--name',
+        'exact',
+        '--license-counting-type',
+        'Core',
+        '--license-count',
+        '9223372036854775807',
+      ]);
+      expect(cli.exitCode).not.toBe(0);
+      expect(cli.stderr).toContain('(InvalidParameterValueException) when calling the CreateLicenseConfiguration');
+      expect(cli.stderr).toContain(
+        "1 validation error detected: Value '9223372036854775807' at 'licenseCount' failed to satisfy constraint",
       );
     });
 
