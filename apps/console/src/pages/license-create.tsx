@@ -63,7 +63,7 @@ export function LicenseCreatePage() {
         <a href={hrefOf.licenses()}>Self-managed licenses</a> / Create
       </p>
       <h1>Create self-managed license</h1>
-      <form className="form" onSubmit={submit} noValidate={false}>
+      <form className="form" onSubmit={submit}>
         <fieldset>
           <legend>Configuration details</legend>
           <div className="field">

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useApi } from '../api/use-api';
 import { LoadedView } from '../components/loaded-view';
-import { TableScroll } from '../components/table-scroll';
 import { Pager, usePager } from '../components/pager';
+import { TableScroll } from '../components/table-scroll';
+import { useSettled } from '../components/use-settled';
 import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { COUNTING_TYPES, countingTypeLabel } from '../licensing/license-rules';
 import { allConfigurations } from '../licensing/read-all';
-import { useSettled } from '../components/use-settled';
 import { hrefOf } from '../router';
 import { useSession } from '../session/session';
 
