@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CreateLicenseCommand, CreateTokenCommand, GetAccessTokenCommand } from '@aws-sdk/client-license-manager';
+import {
+  CreateLicenseCommand,
+  CreateLicenseConfigurationCommand,
+  CreateTokenCommand,
+  GetAccessTokenCommand,
+  UpdateLicenseSpecificationsForResourceCommand,
+} from '@aws-sdk/client-license-manager';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -208,6 +214,47 @@ describe('the web console', () => {
     // The API's licenseCountingType filter: none of them counts sockets.
     await page.getByLabel('License type').selectOption('Socket');
     await page.getByText('No license configuration yet.').waitFor();
+  });
+
+  it('pages through a license’s consuming and associated resources', async () => {
+    const owner = accounts.nestedMember;
+    const arns = await reportResources(
+      system,
+      Array.from({ length: 11 }, (_, index) => ({
+        ...instance(`i-0c0501e00000001${index.toString(16).padStart(2, '0')}`),
+        accountId: owner.accountId,
+      })),
+    );
+    const client = licenseManager(system, owner);
+    const { LicenseConfigurationArn } = await client.send(
+      new CreateLicenseConfigurationCommand({ Name: 'Many instances', LicenseCountingType: 'Instance' }),
+    );
+    for (const ResourceArn of arns) {
+      await client.send(
+        new UpdateLicenseSpecificationsForResourceCommand({
+          ResourceArn,
+          AddLicenseSpecifications: [{ LicenseConfigurationArn }],
+        }),
+      );
+    }
+    const { page } = await signedIn(owner);
+    await page.goto(`${system.endpoint}/console/#/licenses/${encodeURIComponent(LicenseConfigurationArn!)}`);
+    await page.getByRole('heading', { name: 'Many instances' }).waitFor();
+    for (const [region, pages] of [
+      ['Associated resources', 'Pages of associated resources'],
+      ['Consumption', 'Pages of resources consuming licenses'],
+    ]) {
+      const section = page.getByRole('region', { name: region, exact: true });
+      const rows = section.locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(10);
+      const pager = section.getByRole('navigation', { name: pages });
+      await pager.getByRole('button', { name: 'Next page' }).click();
+      await expect.poll(() => rows.count()).toBe(1);
+      expect(await pager.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+      await pager.getByRole('button', { name: 'Previous page' }).click();
+      await expect.poll(() => rows.count()).toBe(10);
+    }
+    await expectAccessible(page);
   });
 
   it('associates a reported instance and shows its consumption on the detail page and the dashboard', async () => {

@@ -1,42 +1,53 @@
-import { useState } from 'react';
 import { useApi } from '../api/use-api';
 import { AssociateResource } from '../components/associate-resource';
-import { ErrorMessage } from '../components/error-message';
 import { LoadedView } from '../components/loaded-view';
-import { TableScroll } from '../components/table-scroll';
-import { formatTime, LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
+import { usePager } from '../components/pager';
+import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { countingTypeLabel, parseRuleText } from '../licensing/license-rules';
 import { hrefOf } from '../router';
 import { useSession } from '../session/session';
+import { LicenseAssociations } from './license-associations';
+import { LicenseUsage } from './license-usage';
+
+const PAGE_SIZE = 10;
 
 /**
  * One self-managed license: its details and rules, consumption by resource type, the resources that
- * consume it, and its associations (with associate and disassociate).
+ * consume it, and its associations (with associate and disassociate), each list a page at a time.
  */
 export function LicenseDetailPage({ arn }: { arn: string }) {
   const { licenseManager } = useSession();
-  const [state, reload] = useApi(async () => {
-    const [configuration, usage, associations, tags] = await Promise.all([
+  const usagePager = usePager();
+  const associationsPager = usePager();
+  const [state, reloadConfiguration] = useApi(async () => {
+    const [configuration, tags] = await Promise.all([
       licenseManager.call('GetLicenseConfiguration', { LicenseConfigurationArn: arn }),
-      licenseManager.call('ListUsageForLicenseConfiguration', { LicenseConfigurationArn: arn, MaxResults: 100 }),
-      licenseManager.call('ListAssociationsForLicenseConfiguration', { LicenseConfigurationArn: arn, MaxResults: 100 }),
       licenseManager.call('ListTagsForResource', { ResourceArn: arn }),
     ]);
-    return { configuration, usage, associations, tags };
+    return { configuration, tags };
   }, arn);
-  const [disassociateError, setDisassociateError] = useState<{ resourceArn: string; error: unknown } | null>(null);
-
-  const disassociate = async (resourceArn: string) => {
-    setDisassociateError(null);
-    try {
-      await licenseManager.call('UpdateLicenseSpecificationsForResource', {
-        ResourceArn: resourceArn,
-        RemoveLicenseSpecifications: [{ LicenseConfigurationArn: arn }],
-      });
-      reload();
-    } catch (error) {
-      setDisassociateError({ resourceArn, error });
-    }
+  const [usage, reloadUsage] = useApi(
+    () =>
+      licenseManager.call('ListUsageForLicenseConfiguration', {
+        LicenseConfigurationArn: arn,
+        MaxResults: PAGE_SIZE,
+        NextToken: usagePager.token,
+      }),
+    `${arn}|${usagePager.token}`,
+  );
+  const [associations, reloadAssociations] = useApi(
+    () =>
+      licenseManager.call('ListAssociationsForLicenseConfiguration', {
+        LicenseConfigurationArn: arn,
+        MaxResults: PAGE_SIZE,
+        NextToken: associationsPager.token,
+      }),
+    `${arn}|${associationsPager.token}`,
+  );
+  const reload = () => {
+    reloadConfiguration();
+    reloadUsage();
+    reloadAssociations();
   };
 
   return (
@@ -45,7 +56,7 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
         <a href={hrefOf.licenses()}>Self-managed licenses</a> / Details
       </p>
       <LoadedView state={state} what="the license configuration">
-        {({ configuration: c, usage, associations, tags }) => (
+        {({ configuration: c, tags }) => (
           <>
             <div className="page-heading">
               <h1>{c.Name}</h1>
@@ -104,75 +115,17 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
                   ))}
                 </ul>
               )}
-              {(usage.LicenseConfigurationUsageList ?? []).length > 0 && (
-                <TableScroll label="Resources consuming licenses">
-                  <table>
-                    <caption>Resources consuming licenses</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Resource</th>
-                        <th scope="col">Type</th>
-                        <th scope="col">Status</th>
-                        <th scope="col">Licenses</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {usage.LicenseConfigurationUsageList!.map((u) => (
-                        <tr key={u.ResourceArn}>
-                          <td className="arn">{u.ResourceArn}</td>
-                          <td>{u.ResourceType}</td>
-                          <td>{u.ResourceStatus}</td>
-                          <td>{u.ConsumedLicenses}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableScroll>
-              )}
+              <LicenseUsage state={usage} pager={usagePager} />
             </section>
             <section aria-labelledby="associations-heading">
               <h2 id="associations-heading">Associated resources</h2>
-              {(associations.LicenseConfigurationAssociations ?? []).length === 0 ? (
-                <p>No resource is associated.</p>
-              ) : (
-                <TableScroll label="Association list">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Resource</th>
-                        <th scope="col">Type</th>
-                        <th scope="col">Owner</th>
-                        <th scope="col">Associated</th>
-                        <th scope="col">
-                          <span className="visually-hidden">Actions</span>
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {associations.LicenseConfigurationAssociations!.map((a) => (
-                        <tr key={a.ResourceArn}>
-                          <td className="arn">{a.ResourceArn}</td>
-                          <td>{a.ResourceType}</td>
-                          <td>{a.ResourceOwnerId}</td>
-                          <td>{formatTime(a.AssociationTime)}</td>
-                          <td>
-                            <button
-                              type="button"
-                              aria-label={`Disassociate ${a.ResourceArn}`}
-                              onClick={() => void disassociate(a.ResourceArn!)}
-                            >
-                              Disassociate
-                            </button>
-                            {disassociateError && disassociateError.resourceArn === a.ResourceArn && (
-                              <ErrorMessage error={disassociateError.error} />
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableScroll>
-              )}
+              <LicenseAssociations
+                client={licenseManager}
+                configurationArn={arn}
+                state={associations}
+                pager={associationsPager}
+                onChanged={reload}
+              />
               <AssociateResource client={licenseManager} configurationArn={arn} onAssociated={reload} />
             </section>
           </>
