@@ -247,6 +247,22 @@ export const AUTHENTICATION_TRICKS: AuthenticationTrick[] = [
     refusal: { status: 400, code: 'ValidationException', message: /at 'resourceArn' failed to satisfy constraint/ },
   },
   {
+    name: 'a URI label whose percent-escapes are not UTF-8 or not escapes (a bare 400 of Express before this suite)',
+    attempt: async (system) => {
+      const answers = await Promise.all(
+        ['/tags/%ff', '/tags/%zz', '/tags/%E0%A4%A'].map((path) =>
+          signedThen(
+            system,
+            { method: 'GET', path, headers: {}, body: '' },
+            { service: 'license-manager-user-subscriptions' },
+          ),
+        ),
+      );
+      return answers.find((answer) => answer.code !== 'ValidationException') ?? answers[0];
+    },
+    refusal: { status: 400, code: 'ValidationException', message: /at 'resourceArn' failed to satisfy constraint/ },
+  },
+  {
     name: 'a double-encoded ARN in a URI label',
     attempt: (system) =>
       signedThen(
