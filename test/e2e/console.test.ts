@@ -23,6 +23,9 @@ import { reportResources } from '../support/inventory';
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
 import { assumeRoleWithWebIdentity } from '../support/web-identity';
 
+/** How long a page may take to show what it read (expect.poll waits 1 s unless told; a loaded machine takes longer). */
+const SETTLED = { timeout: 15_000 };
+
 /**
  * The web console in Debian's Chromium, against the whole system: every page reads and writes through
  * the gateway's APIs with requests the browser signs itself, and is checked with axe-core.
@@ -83,8 +86,9 @@ describe('the web console', () => {
     const { page, requests } = await open();
     await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
     await expectAccessible(page);
-    // The Region comes from the gateway, which refuses signatures scoped to another one.
-    await expect(page.getByLabel('Region').inputValue()).resolves.toBe('us-east-1');
+    // The Region the gateway serves (it refuses signatures scoped to another one), which it tells the console.
+    expect(await (await fetch(`${system.endpoint}/console/deployment.json`)).json()).toEqual({ region: system.region });
+    await expect(page.getByLabel('Region').inputValue()).resolves.toBe(system.region);
 
     await signIn(page, accounts.management, 'not-the-secret-key-0000000000000000000000');
     const refusal = page.getByRole('alert');
@@ -127,7 +131,7 @@ describe('the web console', () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     // These credentials may only consume the licence they were issued for: each part of the dashboard says so.
     const denied = page.getByRole('alert');
-    await expect.poll(() => denied.count()).toBe(2);
+    await expect.poll(() => denied.count(), SETTLED).toBe(2);
     for (const text of await denied.allTextContents())
       expect(text).toMatch(/may not call \w+\. \(AccessDeniedException\)$/);
     await expectAccessible(page);
@@ -198,19 +202,19 @@ describe('the web console', () => {
     await goTo(page, 'Self-managed licenses');
     const rows = page.locator('tbody tr');
     await page.getByText('Page 1').waitFor();
-    await expect.poll(() => rows.count()).toBe(10);
+    await expect.poll(() => rows.count(), SETTLED).toBe(10);
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Page 2').waitFor();
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), SETTLED).toBe(2);
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
-    await expect.poll(() => rows.count()).toBe(10);
+    await expect.poll(() => rows.count(), SETTLED).toBe(10);
     // A search by name finds what is on any page.
     await page.getByLabel('Search by name').fill('paged 12');
     await page.getByText('1 found by name among all license configurations.').waitFor();
     expect(await rows.allTextContents()).toEqual([expect.stringMatching(/^Paged 12/)]);
     await page.getByLabel('Search by name').fill('');
-    await expect.poll(() => rows.count()).toBe(10);
+    await expect.poll(() => rows.count(), SETTLED).toBe(10);
     // The API's licenseCountingType filter: none of them counts sockets.
     await page.getByLabel('License type').selectOption('Socket');
     await page.getByText('No license configuration yet.').waitFor();
@@ -246,13 +250,13 @@ describe('the web console', () => {
     ]) {
       const section = page.getByRole('region', { name: region, exact: true });
       const rows = section.locator('tbody tr');
-      await expect.poll(() => rows.count()).toBe(10);
+      await expect.poll(() => rows.count(), SETTLED).toBe(10);
       const pager = section.getByRole('navigation', { name: pages });
       await pager.getByRole('button', { name: 'Next page' }).click();
-      await expect.poll(() => rows.count()).toBe(1);
+      await expect.poll(() => rows.count(), SETTLED).toBe(1);
       expect(await pager.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
       await pager.getByRole('button', { name: 'Previous page' }).click();
-      await expect.poll(() => rows.count()).toBe(10);
+      await expect.poll(() => rows.count(), SETTLED).toBe(10);
     }
     await expectAccessible(page);
   });
