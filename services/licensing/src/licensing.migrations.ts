@@ -4,6 +4,7 @@ import { associationsView } from './configurations/infra/migrations/002-associat
 import { affinityAndFailures } from './configurations/infra/migrations/003-affinity-and-failures';
 import { consumptionFromAssociations } from './configurations/infra/migrations/005-consumption-from-associations';
 import { licenseAssetGroupsViews } from './asset-groups/infra/migrations/006-license-asset-groups';
+import { licenseAssetGrantsViews } from './asset-groups/infra/migrations/007-license-asset-grants';
 import { serviceSettingsView } from './settings/infra/migrations/004-service-settings';
 import { resourcesView } from './specifications/infra/migrations/002-resources';
 
@@ -19,4 +20,5 @@ export const licensingMigrations: ViewMigrations = {
   '004-service-settings': serviceSettingsView,
   '005-consumption-from-associations': consumptionFromAssociations,
   '006-license-asset-groups': licenseAssetGroupsViews,
+  '007-license-asset-grants': licenseAssetGrantsViews,
 };

@@ -4,6 +4,7 @@ import { licenseAssetGroupsGuard } from './asset-groups/application/asset-groups
 import { licenseAssetGroupsProjection } from './asset-groups/application/asset-groups.projection';
 import { configurationMembershipProjection } from './asset-groups/application/configuration-membership.projection';
 import { AssetGroupUsageSweep } from './asset-groups/application/asset-group-usage.sweep';
+import { GrantsConsumer } from './asset-groups/application/grants.consumer';
 import { LicencesConsumer } from './asset-groups/application/licences.consumer';
 import { settingsMembershipProjection } from './asset-groups/application/settings-membership.projection';
 import { AssetGroupsModule } from './asset-groups/asset-groups.module';
@@ -38,7 +39,7 @@ export const licensingSettings = {
  * associations and consumption, tags, the quota, sharing with the organization), specifications
  * (licence specifications of resources, resource lifecycle, automated discovery, launch admission)
  * and asset groups (license asset rulesets and groups, and what each group discovers). It keeps its
- * copy of the inventory from discovery's events and of seller-issued licences from grants', follows
+ * copy of the inventory from discovery's events and of seller-issued licences and their grants from grants', follows
  * conversion's successful license type conversions, and ends due licence affinity holds on a schedule.
  */
 export const LicensingService = defineService({
@@ -70,6 +71,8 @@ export const LicensingService = defineService({
       handler: LicenseTypeConversionsConsumer,
     },
     { durableName: 'licensing-asset-group-licences', subject: eventSubject('grants', '>'), handler: LicencesConsumer },
+    // Its own consumer, so that a deployment that had the one above reads the grants' history too.
+    { durableName: 'licensing-asset-group-grants', subject: eventSubject('grants', '>'), handler: GrantsConsumer },
   ],
   endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],
   schedules: [

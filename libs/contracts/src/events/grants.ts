@@ -4,9 +4,10 @@ import type { DomainEventMessage } from './domain-event-message';
 /**
  * Events of the grants service (lm.events.grants.*), with the schema version of each type.
  * Reporting consumes a licence's creation, versions, renewals and deletion (its expiry notices and
- * entitlement usage metrics) and its usage stream's events (the entitlement usage metrics), so
- * their data is part of the contract; the others' stays in the grants domain until a service
- * consumes them.
+ * entitlement usage metrics) and its usage stream's events (the entitlement usage metrics);
+ * licensing's license asset groups consume the licences' events and the grants' (the licences an
+ * account issued, and those it received through an ACTIVE grant). Their data is part of the
+ * contract; the others' stays in the grants domain until a service consumes them.
  */
 export const GRANTS_EVENT_VERSIONS = {
   // Licences
@@ -80,6 +81,8 @@ export interface LicenseEventData {
   } & Idempotency;
   /** The guide: a deleted licence stays readable (read-only) for six months, and is no longer usable. */
   LicenseDeleted: { licenseArn: string; version: string; deletionDate: string };
+  /** The current version's Validity.End passed: the licence is EXPIRED until a new version says otherwise. */
+  LicenseExpired: { licenseArn: string; version: string; validityEnd: string; expiredAt: string };
   /**
    * A subscription's (RenewType Weekly or Monthly) Validity.End passed while it was AVAILABLE: the
    * current version now ends at `newEnd`, and a new usage period begins.
@@ -92,6 +95,79 @@ export type LicenseEventType = keyof LicenseEventData;
 /** A licence event of the contract as JetStream carries it, of the types `T`: its data known by its type. */
 export type LicenseEventMessage<T extends LicenseEventType = LicenseEventType> = {
   [K in T]: DomainEventMessage<LicenseEventData[K]> & { service: 'grants'; type: K };
+}[T];
+
+/** Whom a grant is for: one account, every account of an organization, or of an OU and the OUs nested in it. */
+export type GrantPrincipal =
+  | { kind: 'account'; accountId: string }
+  | { kind: 'organization'; managementAccountId: string; organizationId: string }
+  | { kind: 'ou'; managementAccountId: string; organizationId: string; ouId: string };
+
+/** A grant as it was made (`GrantCreated`): its first version and what it was made for. */
+export interface GrantRecord {
+  /** Its first version, exactly as GetGrant answers it (`ParentArn`: the licence, the grant it was distributed from, or the organization or OU grant it is a sub-grant of). */
+  grant: LicenseManager.Grant;
+  grantorAccountId: string;
+  principal: GrantPrincipal;
+  /** Of the licence when the grant was made: what lists filter on and the one-active-grant rule compares. */
+  licenseIssuerAccountId: string;
+  licenseIssuerName: string;
+  productSku: string;
+  createdAt: string;
+  /**
+   * An organization or OU grant: the accounts it covered when it was made (the management
+   * account's organization as the gateway gave it), each of which receives a sub-grant.
+   */
+  coveredAccountIds?: string[];
+  tags: LicenseManager.Tag[];
+}
+
+/** Every change of a grant but its creation makes a new version of it: `version` is that version. */
+export interface GrantChange {
+  grantArn: string;
+  version: string;
+  at: string;
+}
+
+/** The data of the grant events (stream `grant-<id>`, all at version 1), by type. */
+export interface GrantEventData {
+  /** An account grant starts PENDING_ACCEPT, or DISABLED when accepted automatically (a sub-grant too); an organization or OU grant PENDING_WORKFLOW. */
+  GrantCreated: GrantRecord & Idempotency;
+  /**
+   * Accepted, DISABLED until a CreateGrantVersion activates it. Events stored before acceptance
+   * stopped activating are followed by a GrantActivated, or carry a statusReason naming the
+   * grant for the product that was ACTIVE then.
+   */
+  GrantAccepted: GrantChange & { statusReason?: string };
+  GrantRejected: GrantChange & { statusReason?: string };
+  /** A CreateGrantVersion: the grant's name, operations, reason and options from this version on (its status changes by the events that follow). */
+  GrantVersionCreated: GrantChange & {
+    grantName: string;
+    grantedOperations: LicenseManager.AllowedOperation[];
+    statusReason?: string;
+    options?: LicenseManager.Options;
+  } & Idempotency;
+  GrantActivated: GrantChange & { activationOverrideBehavior?: LicenseManager.ActivationOverrideBehavior };
+  GrantDisabled: GrantChange;
+  /** Disabled because another grant for the same product was activated with ALL_GRANTS_PERMITTED_BY_ISSUER. */
+  GrantReplaced: GrantChange & { byGrantArn: string };
+  GrantDeleted: GrantChange & { statusReason?: string };
+  /** An organization or OU grant: its sub-grants were created in the same append (WORKFLOW_COMPLETED). */
+  GrantDistributed: GrantChange & { subGrantArns: string[] };
+  /** An organization or OU grant that could not be distributed (FAILED_WORKFLOW); statusReason says why. */
+  GrantDistributionFailed: GrantChange & { statusReason: string };
+  /** A distributed grant is being deleted (PENDING_DELETE): its sub-grants are recalled, then it is DELETED. */
+  GrantDeletionStarted: GrantChange & { statusReason?: string };
+  /** Tags are not part of a grant's versions. */
+  GrantTagged: { grantArn: string; tags: LicenseManager.Tag[] };
+  GrantUntagged: { grantArn: string; tagKeys: string[] };
+}
+
+export type GrantEventType = keyof GrantEventData;
+
+/** A grant event of the contract as JetStream carries it, of the types `T`. */
+export type GrantEventMessage<T extends GrantEventType = GrantEventType> = {
+  [K in T]: DomainEventMessage<GrantEventData[K]> & { service: 'grants'; type: K };
 }[T];
 
 /** A checkout's kind: the API's two CheckoutTypes, and a borrow (CheckoutBorrowLicense). */

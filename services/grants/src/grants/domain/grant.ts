@@ -1,26 +1,12 @@
-import { withoutTags, withTags } from '@lm/contracts';
+import { withoutTags, withTags, type GrantRecord } from '@lm/contracts';
 import type { LicenseManager } from '@lm/api-model';
 import type { GrantEvent } from './events';
-import type { GrantPrincipal } from './principal';
 
 /** One version of a grant, exactly as GetGrant answers it. */
 export type GrantDocument = LicenseManager.Grant;
 
-export interface GrantAggregate {
-  grant: GrantDocument;
-  grantorAccountId: string;
-  principal: GrantPrincipal;
-  /** Of the licence when the grant was made: what lists filter on and the one-active-grant rule compares. */
-  licenseIssuerAccountId: string;
-  licenseIssuerName: string;
-  productSku: string;
-  createdAt: string;
-  /**
-   * An organization or OU grant: the accounts it covered when it was made (the management
-   * account's organization as the gateway gave it), each of which receives a sub-grant.
-   */
-  coveredAccountIds?: string[];
-  tags: LicenseManager.Tag[];
+/** A grant: what it was made as (the contract's GrantRecord, its document the current version) and its requests' tokens. */
+export interface GrantAggregate extends GrantRecord {
   /** The ClientTokens of the requests that made versions, for idempotent retries. */
   clientTokens: Record<string, { requestHash: string; version: string }>;
 }

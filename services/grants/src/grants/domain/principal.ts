@@ -1,11 +1,8 @@
-import type { Caller } from '@lm/contracts';
+import type { Caller, GrantPrincipal } from '@lm/contracts';
 import { validation } from '@lm/contracts';
 
-/** Whom a grant is for: one account, every account of an organization, or of an OU and the OUs nested in it. */
-export type GrantPrincipal =
-  | { kind: 'account'; accountId: string }
-  | { kind: 'organization'; managementAccountId: string; organizationId: string }
-  | { kind: 'ou'; managementAccountId: string; organizationId: string; ouId: string };
+/** Whom a grant is for (part of the contract: GrantCreated carries it). */
+export type { GrantPrincipal } from '@lm/contracts';
 
 const ACCOUNT = /^arn:aws:iam::(\d{12}):root$/;
 const ORGANIZATION = /^arn:aws:organizations::(\d{12}):organization\/(o-[a-z0-9]{4,32})$/;

@@ -1,13 +1,11 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { CataloguedEvents, LicenseEventData } from '@lm/contracts';
 
-/** A licence's document and the data of the events reporting reads are the contract (@lm/contracts). */
+/** A licence's document and the data of the events other services read are the contract (@lm/contracts). */
 export type { Idempotency, LicenseDocument } from '@lm/contracts';
 
 export type LicenseEvent =
   | { [T in keyof LicenseEventData]: { type: T; data: LicenseEventData[T] } }[keyof LicenseEventData]
-  /** The current version's Validity.End passed: the licence is EXPIRED until a new version says otherwise. */
-  | { type: 'LicenseExpired'; data: { licenseArn: string; version: string; validityEnd: string; expiredAt: string } }
   | { type: 'LicenseTagged'; data: { licenseArn: string; tags: LicenseManager.Tag[] } }
   | { type: 'LicenseUntagged'; data: { licenseArn: string; tagKeys: string[] } };
 

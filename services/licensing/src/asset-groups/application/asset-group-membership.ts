@@ -7,6 +7,7 @@ import type { Group } from '../domain/group';
 import { managedRuleset } from '../domain/managed-rulesets';
 import { rulesetDiscovers, type Asset } from '../domain/rule-statements';
 import type { AssetGroupsViews } from './asset-groups.views';
+import { receivedLicences } from './received-licences';
 
 type Db = Transaction<AssetGroupsViews>;
 const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
@@ -14,7 +15,7 @@ const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
 /**
  * What each group's rulesets discover, kept as the events that change it arrive: an asset
  * observed, changed or gone (inventory, licences, configurations) is evaluated against the groups
- * covering its account; a group created or changed, a ruleset it uses edited, or its owner's
+ * covering its account (a licence: its issuer's and those of the accounts its grants are to); a group created or changed, a ruleset it uses edited, or its owner's
  * settings changed, against every asset of the accounts it covers. Each runs in the transaction
  * that records its event, under locks of the accounts whose groups it evaluates, held to its
  * commit: of two changes that race (a group created as an instance is reported), the one that
@@ -31,10 +32,28 @@ export class AssetGroupMembership {
 
   /** An asset of `ownerAccountId` as it is now (`present` false: gone), evaluated against the active groups covering it. */
   async assetChanged(ownerAccountId: string, asset: Asset, present: boolean, at: Date): Promise<void> {
-    await this.lockCovering(ownerAccountId);
-    const groups = await this.groupsCovering(ownerAccountId);
+    await this.assetHeld(asset, present ? [ownerAccountId] : [], [ownerAccountId], at);
+  }
+
+  /**
+   * An asset as it is now, held by the accounts `holders` (a licence: its issuer and those that
+   * receive it; none: gone), evaluated against the active groups covering any of `concerned` (the
+   * holders, and accounts that may just have stopped holding it): a group has it when it covers
+   * one of its holders and its rulesets discover it.
+   */
+  async assetHeld(asset: Asset, holders: string[], concerned: string[], at: Date): Promise<void> {
+    const accounts = [...new Set([...holders, ...concerned])];
+    await this.lockCovering(accounts);
+    const covering = new Map<string, Group>();
+    const coveringHolder = new Set<string>();
+    for (const account of accounts)
+      for (const group of await this.groupsCovering(account)) {
+        covering.set(group.arn, group);
+        if (holders.includes(account)) coveringHolder.add(group.arn);
+      }
+    const groups = [...covering.values()];
     const rulesOf = await this.rulesOfGroups(groups);
-    const found = present ? groups.filter((group) => rulesetDiscovers(rulesOf(group), asset)) : [];
+    const found = groups.filter((group) => coveringHolder.has(group.arn) && rulesetDiscovers(rulesOf(group), asset));
     const left = groups.filter((group) => !found.includes(group));
     if (left.length > 0) {
       await this.db
@@ -113,7 +132,10 @@ export class AssetGroupMembership {
     else await this.db.deleteFrom('license_asset_group_discovery').where('group_arn', '=', groupArn).execute();
   }
 
-  /** What a group's rulesets discover among the instances, licences and configurations of the accounts it covers. */
+  /**
+   * What a group's rulesets discover among the instances, licences (issued, and received through
+   * grants) and configurations of the accounts it covers.
+   */
   private async discover(group: Group): Promise<Asset[]> {
     const rules = (await this.rulesOfGroups([group]))(group);
     const accounts = await this.coveredAccounts(group);
@@ -124,11 +146,15 @@ export class AssetGroupMembership {
       .where('resource_type', 'in', INSTANCE_TYPES)
       .where('active', '=', true)
       .execute();
-    const licences = await this.db
+    const issued = await this.db
       .selectFrom('license_asset_licences')
-      .select('asset')
+      .select(['license_arn', 'asset'])
       .where('issuer_account_id', 'in', accounts)
+      .where('asset', 'is not', null)
       .execute();
+    const received = await receivedLicences(this.db).where('g.grantee_account_id', 'in', accounts).execute();
+    // A licence issued by one covered account and received by another is one asset.
+    const licences = new Map([...issued, ...received].map(({ license_arn, asset }) => [license_arn, asset!]));
     const configurations = await this.db
       .selectFrom('license_configurations')
       .select('document')
@@ -136,7 +162,7 @@ export class AssetGroupMembership {
       .execute();
     const assets = [
       ...instances.filter(({ facts }) => isInstance(facts) && !isGone(facts)).map(({ facts }) => instanceAsset(facts)),
-      ...licences.map(({ asset }) => asset),
+      ...licences.values(),
       ...configurations.map(({ document }) => configurationAsset(document.arn, document.ownerAccountId)),
     ];
     return assets.filter((asset) => rulesetDiscovers(rules, asset));
@@ -195,14 +221,16 @@ export class AssetGroupMembership {
   }
 
   /**
-   * Locks the account and every account whose groups cover it, read again once locked: settings
-   * changed meanwhile add their manager's lock too (the settings' projection holds it while it
-   * evaluates that manager's groups again).
+   * Locks the accounts and every account whose groups cover one of them, read again once locked:
+   * settings changed meanwhile add their manager's lock too (the settings' projection holds it
+   * while it evaluates that manager's groups again).
    */
-  private async lockCovering(accountId: string): Promise<void> {
+  private async lockCovering(accountIds: string[]): Promise<void> {
     const locked = new Set<string>();
     for (;;) {
-      const wanted = [accountId, ...(await this.managersOf(accountId))].filter((a) => !locked.has(a)).sort();
+      const covering = [...accountIds];
+      for (const account of accountIds) covering.push(...(await this.managersOf(account)));
+      const wanted = [...new Set(covering)].filter((a) => !locked.has(a)).sort();
       if (wanted.length === 0) return;
       for (const account of wanted) {
         await this.lockOwner(account);

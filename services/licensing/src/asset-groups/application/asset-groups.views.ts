@@ -51,11 +51,28 @@ export interface LicenseAssetGroupMembersTable {
   discovered_at: Timestamp;
 }
 
-/** The seller-issued licences of each issuer account, as license rules see them (fed by grants' events). */
+/**
+ * The seller-issued licences, as license rules see them (fed by grants' licence events): `asset`
+ * is the current version's with `status` as its LicenseStatus (null until a version is known);
+ * each part with the stream version of the event that set it.
+ */
 export interface LicenseAssetLicencesTable {
   license_arn: string;
   issuer_account_id: string;
-  asset: ColumnType<Asset, string, string>;
+  asset: ColumnType<Asset | null, string | null, string | null>;
+  asset_version: number;
+  status: string | null;
+  status_version: number;
+}
+
+/** The grants of the licences (fed by grants' grant events): to whom, from what, in which status. */
+export interface LicenseAssetGrantsTable {
+  grant_arn: string;
+  license_arn: string | null;
+  parent_arn: string | null;
+  grantee_account_id: string | null;
+  status: string | null;
+  status_version: number;
 }
 
 export interface AssetGroupsViews extends InventoryViews, LicenseConfigurationViews, ServiceSettingsViews {
@@ -65,4 +82,5 @@ export interface AssetGroupsViews extends InventoryViews, LicenseConfigurationVi
   license_asset_group_rulesets: LicenseAssetGroupRulesetsTable;
   license_asset_group_members: LicenseAssetGroupMembersTable;
   license_asset_licences: LicenseAssetLicencesTable;
+  license_asset_grants: LicenseAssetGrantsTable;
 }

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { assertCataloguedVersion, type DomainEventMessage, type LicenseEventMessage } from '@lm/contracts';
 import type { EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
-import { LICENSING_SCHEMA } from '../../shared/schema';
 import { licenceAsset } from '../domain/asset-facts';
-import type { Asset } from '../domain/rule-statements';
-import { AssetGroupMembership } from './asset-group-membership';
-import type { AssetGroupsViews } from './asset-groups.views';
+import { LicenceHolding } from './licence-holding';
 
-const LICENCE_EVENTS = new Set(['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted']);
-type LicenceEvent = LicenseEventMessage<'LicenseCreated' | 'LicenseVersionCreated' | 'LicenseDeleted'>;
+const LICENCE_EVENTS = new Set(['LicenseCreated', 'LicenseVersionCreated', 'LicenseDeleted', 'LicenseExpired']);
+type LicenceEvent = LicenseEventMessage<
+  'LicenseCreated' | 'LicenseVersionCreated' | 'LicenseDeleted' | 'LicenseExpired'
+>;
 
 /** A licence event of the contract, at the schema version this consumer reads. */
 function licenceEventOf(event: DomainEventMessage): LicenceEvent | undefined {
@@ -18,42 +17,34 @@ function licenceEventOf(event: DomainEventMessage): LicenceEvent | undefined {
   return event as unknown as LicenceEvent;
 }
 
+/** A licence's ARN names its issuer's account (`arn:aws:license-manager::<account>:license:l-…`). */
+const licenceIssuer = (licenseArn: string) => licenseArn.split(':')[4];
+
 /**
  * Follows the grants service's licence events (durable consumer 'licensing-asset-group-licences'):
- * keeps the seller-issued licences as license rules see them (their current version, DELETED once
- * deleted), and lets each join or leave its issuer's groups as it changes.
+ * keeps the seller-issued licences as license rules see them (their current version; DELETED or
+ * EXPIRED as they are deleted or expire), each event in its stream's order whatever the order it
+ * arrives in, and lets each join or leave the groups of its issuer and of the accounts that
+ * receive it through grants (LicenceHolding).
  */
 @Injectable()
 export class LicencesConsumer implements EventConsumer {
   async handle(message: DomainEventMessage, trx: Transaction<any>): Promise<void> {
     const event = licenceEventOf(message);
     if (!event) return;
-    const db = (trx as Transaction<AssetGroupsViews>).withSchema(LICENSING_SCHEMA);
-    const at = new Date(event.recordedAt);
-    let issuerAccountId: string;
-    let asset: Asset;
-    if (event.type === 'LicenseDeleted') {
-      const row = await db
-        .selectFrom('license_asset_licences')
-        .selectAll()
-        .where('license_arn', '=', event.data.licenseArn)
-        .executeTakeFirst();
-      if (!row) return;
-      issuerAccountId = row.issuer_account_id;
-      asset = { ...row.asset, values: { ...row.asset.values, LicenseStatus: ['DELETED'] } };
-    } else {
-      issuerAccountId =
-        event.type === 'LicenseCreated' ? event.data.issuerAccountId : licenceIssuer(event.data.licenseArn);
-      asset = licenceAsset(event.data.license);
-    }
-    await db
-      .insertInto('license_asset_licences')
-      .values({ license_arn: asset.arn, issuer_account_id: issuerAccountId, asset: JSON.stringify(asset) })
-      .onConflict((oc) => oc.column('license_arn').doUpdateSet({ asset: JSON.stringify(asset) }))
-      .execute();
-    await new AssetGroupMembership(trx).assetChanged(issuerAccountId, asset, true, at);
+    const holding = new LicenceHolding(trx);
+    const licenseArn = event.type === 'LicenseCreated' ? event.data.license.LicenseArn : event.data.licenseArn;
+    const issuerAccountId = event.type === 'LicenseCreated' ? event.data.issuerAccountId : licenceIssuer(licenseArn);
+    await holding.lock(licenseArn);
+    if (event.type === 'LicenseCreated' || event.type === 'LicenseVersionCreated')
+      await holding.versionRecorded(issuerAccountId, licenceAsset(event.data.license), event.streamVersion);
+    else
+      await holding.statusRecorded(
+        licenseArn,
+        issuerAccountId,
+        event.type === 'LicenseDeleted' ? 'DELETED' : 'EXPIRED',
+        event.streamVersion,
+      );
+    await holding.evaluate(licenseArn, new Date(event.recordedAt));
   }
 }
-
-/** A licence's ARN names its issuer's account (`arn:aws:license-manager::<account>:license:l-…`). */
-const licenceIssuer = (licenseArn: string) => licenseArn.split(':')[4];
