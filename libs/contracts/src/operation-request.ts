@@ -25,6 +25,8 @@ export interface OperationRequest<Input = unknown> {
   requestId: string;
   caller: Caller;
   input: Input;
+  /** See RequestDeadline. */
+  deadline?: number;
 }
 
 /**
@@ -34,6 +36,23 @@ export interface OperationRequest<Input = unknown> {
 export interface AnonymousOperationRequest<Input = unknown> {
   requestId: string;
   input: Input;
+  /** See RequestDeadline. */
+  deadline?: number;
+}
+
+/**
+ * When a service must no longer start on a request (milliseconds since the epoch), set by the
+ * asker's OperationClient a little before it stops waiting for the answer. A request that reaches
+ * a service later (the service was stopped, or NATS held it while reconnecting) is not carried
+ * out: its asker has told its client 503, and the client may have asked again, so carrying it out
+ * too would apply the request twice. Requests without one (plain-JSON askers) have no deadline.
+ */
+export type RequestDeadline = number;
+
+/** Whether a request's deadline has passed (false for a request without one). */
+export function isPastDeadline(request: unknown, now: number = Date.now()): boolean {
+  const deadline = (request as { deadline?: unknown } | null)?.deadline;
+  return typeof deadline === 'number' && now > deadline;
 }
 
 /** An AWS error as it travels back from a service: the model's error shape name and a message. */

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import { isPastCurrentDeadline, lateRequest } from './late-request';
 
 /**
  * SQLSTATEs of a server that turns a new session away for the moment: too_many_connections (its
@@ -32,9 +33,10 @@ export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }:
   // one, and is dropped from the pool, which opens another when next asked. pg also emits the end
   // as an 'error' on the session, and on the pool while it is idle: unheard, that error would end
   // the process. Each session reports its own end; the pool's copy adds nothing.
-  pool.on('connect', (client) =>
-    client.on('error', (error) => logger.warn(`a database session ended: ${error.message}`)),
-  );
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn(`a database session ended: ${error.message}`));
+    rollBackLateCommits(client);
+  });
   pool.on('error', () => undefined);
   return {
     async connect(): Promise<PostgresPoolClient> {
@@ -50,5 +52,22 @@ export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }:
       }
     },
     end: () => pool.end(),
+  };
+}
+
+/**
+ * Turns the commit of a transaction whose request has passed its deadline (isPastCurrentDeadline)
+ * into a rollback: its asker has answered 503 already, and its client may have asked again, so
+ * what it did must not be kept. Kysely ends every transaction with `commit` on the session.
+ */
+function rollBackLateCommits(client: PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].toLowerCase() === 'commit' && isPastCurrentDeadline()) {
+      return query('rollback').then(() => {
+        throw lateRequest();
+      });
+    }
+    return query(...args);
   };
 }

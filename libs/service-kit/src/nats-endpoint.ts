@@ -1,5 +1,7 @@
 import { Logger, type Type } from '@nestjs/common';
-import type { Msg, NatsConnection } from 'nats';
+import { isPastDeadline } from '@lm/contracts';
+import { JSONCodec, type Msg, type NatsConnection } from 'nats';
+import { deadlineOf, lateRequest, withDeadline } from './late-request';
 
 /** Answers the messages of a subject served by hand (see EndpointSpec). */
 export interface NatsEndpoint {
@@ -40,8 +42,13 @@ export function serveEndpoint(
         logger.error(`subscription to ${subject} failed: ${error.message}`);
         return;
       }
-      const handled = endpoint
-        .handle(msg)
+      const packet = requestPacketOf(msg);
+      if (packet && isPastDeadline(packet.data)) {
+        refuseAsLate(msg, packet, subject);
+        counted(true);
+        return;
+      }
+      const handled = withDeadline(deadlineOf(packet?.data), () => endpoint.handle(msg))
         .then(
           () => counted(false),
           (failure: unknown) => {
@@ -59,4 +66,28 @@ export function serveEndpoint(
       await Promise.all(inFlight);
     },
   };
+}
+
+const codec = JSONCodec<unknown>();
+
+/** A request packet of @nestjs/microservices' format, what OperationClient sends (plain-JSON askers send none). */
+interface RequestPacket {
+  id: string;
+  data?: { requestId?: unknown; deadline?: unknown };
+}
+
+function requestPacketOf(msg: Msg): RequestPacket | undefined {
+  try {
+    const packet = codec.decode(msg.data) as RequestPacket | null;
+    return typeof packet === 'object' && packet !== null && typeof packet.id === 'string' ? packet : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers a request that arrived after its deadline with the refusal of lateRequest, instead of handing it to the endpoint. */
+function refuseAsLate(msg: Msg, packet: RequestPacket, subject: string): void {
+  const requestId = typeof packet.data?.requestId === 'string' ? packet.data.requestId : undefined;
+  const refusal = lateRequest({ operation: subject.slice(subject.lastIndexOf('.') + 1), requestId });
+  msg.respond(codec.encode({ id: packet.id, err: { name: refusal.code, message: refusal.message }, isDisposed: true }));
 }

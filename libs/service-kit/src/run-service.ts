@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { CommonConfig } from './config/common-config';
 import { loadServiceConfig } from './config/service-config';
 import { ConfigurationError, type Environment } from './config/settings';
+import { LateRequestInterceptor } from './late-request';
 import { OperationLogInterceptor } from './logging/operation-log.interceptor';
 import { startLogging } from './logging/start-logging';
 import { OperationExceptionFilter } from './operation-exception.filter';
@@ -66,7 +67,8 @@ export async function runService(module: DynamicModule): Promise<void> {
       abortOnError: false,
     });
     app.useGlobalFilters(new OperationExceptionFilter());
-    app.useGlobalInterceptors(new OperationLogInterceptor());
+    // A request past its deadline is refused before anything else sees it.
+    app.useGlobalInterceptors(new LateRequestInterceptor(), new OperationLogInterceptor());
     await app.listen();
     metrics.registry = app.get(METRICS);
     readiness.started({ db: app.get(DATABASE), nc: app.get(NATS) });

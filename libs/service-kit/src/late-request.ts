@@ -1,0 +1,62 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { AwsError, isPastDeadline } from '@lm/contracts';
+import { Observable, throwError } from 'rxjs';
+import { operationContextOf, type OperationContext } from './logging/operation-context';
+
+const logger = new Logger('Operation');
+
+/** The deadline (RequestDeadline in @lm/contracts) of the request whose work is running, if it has one. */
+const currentDeadline = new AsyncLocalStorage<number>();
+
+/** Runs the work of a request with its deadline in force (see isPastCurrentDeadline). */
+export function withDeadline<T>(deadline: number | undefined, work: () => T): T {
+  return deadline === undefined ? work() : currentDeadline.run(deadline, work);
+}
+
+/**
+ * Whether the request whose work is running has passed its deadline: the database pool asks it
+ * before each commit, so that a request stopped in the middle (its process frozen, its database
+ * slow) and resumed after its asker answered 503 rolls back instead of committing late.
+ */
+export function isPastCurrentDeadline(): boolean {
+  const deadline = currentDeadline.getStore();
+  return deadline !== undefined && Date.now() > deadline;
+}
+
+/** The deadline an operation request carries, if any. */
+export function deadlineOf(request: unknown): number | undefined {
+  const deadline = (request as { deadline?: unknown } | null)?.deadline;
+  return typeof deadline === 'number' ? deadline : undefined;
+}
+
+/**
+ * The refusal of a request that reached its deadline before it was carried out: nothing of it is
+ * kept. Nobody waits for the answer any more; the log says which request it was.
+ */
+export function lateRequest(request?: OperationContext): AwsError {
+  logger.warn({ msg: `${request?.operation ?? 'a request'} not carried out: its deadline passed`, ...request });
+  return new AwsError(
+    'ServiceUnavailableException',
+    'The request reached its deadline before the service carried it out; it was not carried out.',
+  );
+}
+
+/**
+ * Refuses, before its handler runs, every operation request that arrives after its deadline, and
+ * runs the others with their deadline in force, so that a request the gateway already answered 503
+ * (and its client may have asked again) is not also carried out late.
+ */
+@Injectable()
+export class LateRequestInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
+    const request: unknown = context.switchToRpc().getData();
+    if (isPastDeadline(request)) {
+      const refusal = lateRequest(operationContextOf(context));
+      return throwError(() => refusal);
+    }
+    // The handler runs when the answer is subscribed to: in the deadline's context from there on.
+    return new Observable((subscriber) => withDeadline(deadlineOf(request), () => next.handle().subscribe(subscriber)));
+  }
+}
