@@ -3,11 +3,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AcceptGrantCommand,
+  CreateGrantCommand,
+  CreateGrantVersionCommand,
   CreateLicenseAssetGroupCommand,
   CreateLicenseAssetRulesetCommand,
   CreateLicenseCommand,
   CreateLicenseConfigurationCommand,
   DeleteLicenseAssetRulesetCommand,
+  DeleteLicenseCommand,
+  GetLicenseCommand,
   GetLicenseManagerReportGeneratorCommand,
   ListAssetsForLicenseAssetGroupCommand,
   UpdateServiceSettingsCommand,
@@ -17,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, boto3Script, licenseManager } from '../support/clients';
 import { reportAndAwaitLicensing, type ObservedResource } from '../support/inventory';
 import { eventually } from '../support/linux-subscriptions';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 type Account = (typeof accounts)[keyof typeof accounts];
 interface Call {
@@ -876,5 +881,103 @@ describe('license asset rulesets and groups', () => {
     ]);
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toMatch(/InvalidParameterValueException.*does not exist/);
+  });
+
+  it('lists the licences the account received through an ACTIVE grant, and not once it is deactivated or the licence deleted', async () => {
+    const seller = outsider;
+    const sku = `received-${randomUUID()}`;
+    const byProduct = [
+      { RuleStatement: { LicenseRuleStatement: { MatchingRuleStatement: matching('ProductSKU', [sku]) } } },
+    ];
+    // The member's group exists before the licence is granted; the seller's issued licence is its own asset.
+    const memberGroup = await groupOf(byProduct);
+    const sellerGroup = await groupOf(byProduct, seller);
+    const seller$ = licenseManager(system, seller);
+    const member$ = licenseManager(system, member);
+    const { LicenseArn } = await seller$.send(
+      new CreateLicenseCommand({
+        LicenseName: 'Received e2e',
+        ProductName: 'Received',
+        ProductSKU: sku,
+        Issuer: { Name: 'ExampleSoft' },
+        HomeRegion: region,
+        Validity: { Begin: new Date(Date.now() - 86_400_000).toISOString() },
+        Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10 }],
+        Beneficiary: 'customer-42',
+        ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+        ClientToken: randomUUID(),
+      }),
+    );
+    const { GrantArn } = await seller$.send(
+      new CreateGrantCommand({
+        GrantName: 'to the member',
+        LicenseArn,
+        Principals: [principals.account(member)],
+        HomeRegion: region,
+        AllowedOperations: ['CheckoutLicense'],
+        ClientToken: randomUUID(),
+      }),
+    );
+    await member$.send(new AcceptGrantCommand({ GrantArn }));
+    // Accepted is DISABLED: the seller's group has the licence, the member's not yet.
+    expect(
+      await eventually(
+        () => assetsOf(sellerGroup.groupArn, 'License', seller),
+        (a) => a.length === 1,
+      ),
+    ).toEqual([LicenseArn]);
+    expect(await assetsOf(memberGroup.groupArn, 'License')).toEqual([]);
+
+    // Activated (CreateGrantVersion ACTIVE): the member's group lists it, read with the AWS CLI too.
+    await member$.send(new CreateGrantVersionCommand({ GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() }));
+    expect(
+      await eventually(
+        () => assetsOf(memberGroup.groupArn, 'License'),
+        (a) => a.length === 1,
+      ),
+    ).toEqual([LicenseArn]);
+    const listed = await awsCli(system, member, [
+      'license-manager',
+      'list-assets-for-license-asset-group',
+      '--license-asset-group-arn',
+      memberGroup.groupArn,
+      '--asset-type',
+      'License',
+    ]);
+    expect(JSON.parse(listed.stdout).Assets).toEqual([
+      { AssetArn: LicenseArn, LatestAssetDiscoveryTime: expect.any(Number) },
+    ]);
+    // A group the member makes now finds it at once; another account's group does not.
+    expect(await assetsOf((await groupOf(byProduct)).groupArn, 'License')).toEqual([LicenseArn]);
+    const bystanderGroup = await groupOf(byProduct, accounts.nestedMember);
+    expect(await assetsOf(bystanderGroup.groupArn, 'License', accounts.nestedMember)).toEqual([]);
+
+    // Deactivated by the seller: gone from the member's group; the seller keeps its licence.
+    await seller$.send(new CreateGrantVersionCommand({ GrantArn, Status: 'DISABLED', ClientToken: randomUUID() }));
+    expect(
+      await eventually(
+        () => assetsOf(memberGroup.groupArn, 'License'),
+        (a) => a.length === 0,
+      ),
+    ).toEqual([]);
+    expect(await assetsOf(sellerGroup.groupArn, 'License', seller)).toEqual([LicenseArn]);
+
+    // Active again, then the licence deleted: gone again.
+    await member$.send(new CreateGrantVersionCommand({ GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() }));
+    expect(
+      await eventually(
+        () => assetsOf(memberGroup.groupArn, 'License'),
+        (a) => a.length === 1,
+      ),
+    ).toEqual([LicenseArn]);
+    const { License } = await seller$.send(new GetLicenseCommand({ LicenseArn }));
+    await seller$.send(new DeleteLicenseCommand({ LicenseArn, SourceVersion: License!.Version }));
+    expect(
+      await eventually(
+        () => assetsOf(memberGroup.groupArn, 'License'),
+        (a) => a.length === 0,
+      ),
+    ).toEqual([]);
+    expect(await assetsOf(sellerGroup.groupArn, 'License', seller)).toEqual([LicenseArn]);
   });
 });
