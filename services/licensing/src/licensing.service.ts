@@ -70,9 +70,21 @@ export const LicensingService = defineService({
       subject: eventSubject('conversion', 'LicenseConversionSucceeded'),
       handler: LicenseTypeConversionsConsumer,
     },
-    { durableName: 'licensing-asset-group-licences', subject: eventSubject('grants', '>'), handler: LicencesConsumer },
+    // One event per transaction: each takes its licence's lock before any account's, which a batch would
+    // break (a second event's licence lock taken while the first's account locks are held).
+    {
+      durableName: 'licensing-asset-group-licences',
+      subject: eventSubject('grants', '>'),
+      handler: LicencesConsumer,
+      batchSize: 1,
+    },
     // Its own consumer, so that a deployment that had the one above reads the grants' history too.
-    { durableName: 'licensing-asset-group-grants', subject: eventSubject('grants', '>'), handler: GrantsConsumer },
+    {
+      durableName: 'licensing-asset-group-grants',
+      subject: eventSubject('grants', '>'),
+      handler: GrantsConsumer,
+      batchSize: 1,
+    },
   ],
   endpoints: [{ subject: operationSubject('licensing', 'AuthorizeLaunch'), handler: LaunchAdmissionEndpoint }],
   schedules: [
