@@ -217,6 +217,22 @@ export const AUTHENTICATION_TRICKS: AuthenticationTrick[] = [
     refusal: { status: 403, code: 'UnrecognizedClientException' },
   },
   {
+    name: 'a presigned URL claiming a temporary key that holds U+0000 (a 503 before this suite)',
+    attempt: (system) => {
+      const query = new URLSearchParams({
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Credential': `ASIA\u0000FORGEDFORGEDFOR/${amzDate().slice(0, 8)}/${system.region}/license-manager-user-subscriptions/aws4_request`,
+        'X-Amz-Date': amzDate(),
+        'X-Amz-Expires': '60',
+        'X-Amz-SignedHeaders': 'host',
+        'X-Amz-Signature': '0'.repeat(64),
+        'X-Amz-Security-Token': 'forged-session-token',
+      });
+      return send(system.endpoint, { method: 'GET', path: `/tags/x?${query}`, headers: {}, body: '' });
+    },
+    refusal: { status: 403, code: 'UnrecognizedClientException' },
+  },
+  {
     name: 'a long-term key with a session token',
     attempt: (system) => signedThen(system, listLicenses, { sessionToken: 'not-a-session-of-this-key' }),
     refusal: { status: 403, code: 'UnrecognizedClientException' },
@@ -278,6 +294,14 @@ export const AUTHENTICATION_TRICKS: AuthenticationTrick[] = [
     refusal: { status: 400, code: 'ValidationException', message: /at 'resourceArn' failed to satisfy constraint/ },
   },
 ];
+
+/** Now in SigV4's basic format: 20261202T120000Z. */
+function amzDate(): string {
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
 
 function sha256Of(text: string): string {
   return createHash('sha256').update(text).digest('hex');

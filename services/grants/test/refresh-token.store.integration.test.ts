@@ -227,6 +227,9 @@ describe('refresh tokens and temporary credentials against PostgreSQL', () => {
     expect(JSON.stringify(issued.events)).not.toContain(credentials.SecretAccessKey);
     expect(JSON.stringify(issued.events)).not.toContain(credentials.SessionToken);
     expect(await vault.resolve('ASIAUNKNOWNUNKNOWN00')).toEqual({ Credentials: null });
+    // Whatever a request claims as its key is asked about: one that cannot be a key is unknown, never an error.
+    for (const claimed of ['ASIA\u0000ABCDEFGHIJKLMNO', 'ASIA', 'ASIA' + 'A'.repeat(5000)])
+      expect(await vault.resolve(claimed)).toEqual({ Credentials: null });
   });
 
   it('ends the exchange, new credentials and credentials already out when the token is deleted', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ResolveSessionCredentialsResponse } from '@lm/messaging';
 import { CLOCK, type Clock, DATABASE, MasterKey } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
+import { isTemporaryAccessKeyId } from '../domain/temporary-credentials/credentials';
 import type { TemporaryCredentialsIssuedData } from '../domain/temporary-credentials/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { TokenViews } from './tokens.views';
@@ -55,8 +56,13 @@ export class TemporaryCredentialsVault {
     await this.db.deleteFrom('temporary_credentials').where('access_key_id', '=', accessKeyId).execute();
   }
 
-  /** The credentials, while they have not expired and the refresh token they came from stands. */
+  /**
+   * The credentials, while they have not expired and the refresh token they came from stands. A key
+   * of another form was never issued here and is not looked up: the gateway asks about whatever a
+   * request claims (one holding U+0000 would fail the query, and the request answer 503).
+   */
   async resolve(accessKeyId: string): Promise<ResolveSessionCredentialsResponse> {
+    if (!isTemporaryAccessKeyId(accessKeyId)) return { Credentials: null };
     const row = await this.db
       .selectFrom('temporary_credentials as c')
       .innerJoin('refresh_tokens as t', 't.token_id', 'c.token_id')
