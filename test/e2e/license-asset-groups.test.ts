@@ -892,6 +892,12 @@ describe('license asset rulesets and groups', () => {
     // The member's group exists before the licence is granted; the seller's issued licence is its own asset.
     const memberGroup = await groupOf(byProduct);
     const sellerGroup = await groupOf(byProduct, seller);
+    // The management account running cross-account discovery covers what its members receive too.
+    const management = accounts.management;
+    await licenseManager(system, management).send(
+      new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: true }),
+    );
+    const organizationGroup = await groupOf(byProduct, management);
     const seller$ = licenseManager(system, seller);
     const member$ = licenseManager(system, member);
     const { LicenseArn } = await seller$.send(
@@ -927,6 +933,7 @@ describe('license asset rulesets and groups', () => {
       ),
     ).toEqual([LicenseArn]);
     expect(await assetsOf(memberGroup.groupArn, 'License')).toEqual([]);
+    expect(await assetsOf(organizationGroup.groupArn, 'License', management)).toEqual([]);
 
     // Activated (CreateGrantVersion ACTIVE): the member's group lists it, read with the AWS CLI too.
     await member$.send(new CreateGrantVersionCommand({ GrantArn, Status: 'ACTIVE', ClientToken: randomUUID() }));
@@ -947,6 +954,7 @@ describe('license asset rulesets and groups', () => {
     expect(JSON.parse(listed.stdout).Assets).toEqual([
       { AssetArn: LicenseArn, LatestAssetDiscoveryTime: expect.any(Number) },
     ]);
+    expect(await assetsOf(organizationGroup.groupArn, 'License', management)).toEqual([LicenseArn]);
     // A group the member makes now finds it at once; another account's group does not.
     expect(await assetsOf((await groupOf(byProduct)).groupArn, 'License')).toEqual([LicenseArn]);
     const bystanderGroup = await groupOf(byProduct, accounts.nestedMember);
@@ -960,6 +968,7 @@ describe('license asset rulesets and groups', () => {
         (a) => a.length === 0,
       ),
     ).toEqual([]);
+    expect(await assetsOf(organizationGroup.groupArn, 'License', management)).toEqual([]);
     expect(await assetsOf(sellerGroup.groupArn, 'License', seller)).toEqual([LicenseArn]);
 
     // Active again, then the licence deleted: gone again.

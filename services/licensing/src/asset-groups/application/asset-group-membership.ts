@@ -44,14 +44,8 @@ export class AssetGroupMembership {
   async assetHeld(asset: Asset, holders: string[], concerned: string[], at: Date): Promise<void> {
     const accounts = [...new Set([...holders, ...concerned])];
     await this.lockCovering(accounts);
-    const covering = new Map<string, Group>();
-    const coveringHolder = new Set<string>();
-    for (const account of accounts)
-      for (const group of await this.groupsCovering(account)) {
-        covering.set(group.arn, group);
-        if (holders.includes(account)) coveringHolder.add(group.arn);
-      }
-    const groups = [...covering.values()];
+    const groups = await this.groupsCovering(accounts);
+    const coveringHolder = new Set((await this.groupsCovering(holders)).map((g) => g.arn));
     const rulesOf = await this.rulesOfGroups(groups);
     const found = groups.filter((group) => coveringHolder.has(group.arn) && rulesetDiscovers(rulesOf(group), asset));
     const left = groups.filter((group) => !found.includes(group));
@@ -184,15 +178,16 @@ export class AssetGroupMembership {
       : [group.ownerAccountId];
   }
 
-  /** The active groups covering an account's assets: its own, and its management account's (coveredAccounts). */
-  private async groupsCovering(accountId: string): Promise<Group[]> {
+  /** The active groups covering any of the accounts' assets: their own, and their management accounts' (coveredAccounts). */
+  private async groupsCovering(accountIds: string[]): Promise<Group[]> {
+    if (accountIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('license_asset_groups as g')
       .select('g.document')
       .where('g.status', '=', 'ACTIVE')
       .where((eb) =>
         eb.or([
-          eb('g.owner_account_id', '=', accountId),
+          eb('g.owner_account_id', 'in', accountIds),
           eb.exists(
             eb
               .selectFrom('service_settings as s')
@@ -200,7 +195,7 @@ export class AssetGroupMembership {
               .whereRef('s.account_id', '=', 'g.owner_account_id')
               .whereRef('s.region', '=', 'g.region')
               .where('s.cross_account_discovery', '=', true)
-              .where(sql<boolean>`s.member_account_ids ? ${accountId}`),
+              .where(sql<boolean>`s.member_account_ids ?| ${accountIds}::text[]`),
           ),
         ]),
       )
@@ -208,14 +203,14 @@ export class AssetGroupMembership {
     return rows.map((r) => r.document);
   }
 
-  /** The management accounts whose cross-account discovery covers an account. */
-  private async managersOf(accountId: string): Promise<string[]> {
+  /** The management accounts whose cross-account discovery covers one of the accounts. */
+  private async managersOf(accountIds: string[]): Promise<string[]> {
     const rows = await this.db
       .selectFrom('service_settings')
       .select('account_id')
       .distinct()
       .where('cross_account_discovery', '=', true)
-      .where(sql<boolean>`member_account_ids ? ${accountId}`)
+      .where(sql<boolean>`member_account_ids ?| ${accountIds}::text[]`)
       .execute();
     return rows.map((r) => r.account_id);
   }
@@ -228,8 +223,7 @@ export class AssetGroupMembership {
   private async lockCovering(accountIds: string[]): Promise<void> {
     const locked = new Set<string>();
     for (;;) {
-      const covering = [...accountIds];
-      for (const account of accountIds) covering.push(...(await this.managersOf(account)));
+      const covering = [...accountIds, ...(await this.managersOf(accountIds))];
       const wanted = [...new Set(covering)].filter((a) => !locked.has(a)).sort();
       if (wanted.length === 0) return;
       for (const account of wanted) {
