@@ -351,6 +351,35 @@ describe("license asset groups: licences received through grants (grants' events
     expect(await licencesOf(otherBuyerGroup)).not.toContain(licenceArn('d1'));
   });
 
+  it('a sub-grant of an organization grant gives the licence while it is ACTIVE and its parent WORKFLOW_COMPLETED', async () => {
+    const licence = licenceHistory('f1');
+    const arn = licenceArn('f1');
+    const parentArn = grantArnOf(MANAGEMENT, 'f-org');
+    const organization = grantHistory('f-org', 'f1', MANAGEMENT);
+    const parentCreated = grantEvent('f-org', 1, 'GrantCreated', {
+      ...organization.created.data,
+      grant: { ...organization.created.data.grant, GrantArn: parentArn, GrantStatus: 'PENDING_WORKFLOW' },
+      principal: { kind: 'organization', managementAccountId: MANAGEMENT, organizationId: 'o-lmtest0001' },
+      coveredAccountIds: [OTHER_BUYER],
+    });
+    const change = (version: number) => ({ grantArn: parentArn, version: String(version), at: at(version) });
+    const sub = grantHistory('f-sub', 'f1', OTHER_BUYER, parentArn);
+    const subCreated = grantEvent('f-sub', 1, 'GrantCreated', {
+      ...sub.created.data,
+      grant: { ...sub.created.data.grant, GrantStatus: 'DISABLED' },
+    });
+    await deliverAll(licence.created, parentCreated, subCreated, sub.activated);
+    // Activated before its parent's distribution is known: not yet.
+    expect(await licencesOf(otherBuyerGroup)).not.toContain(arn);
+    await deliver(
+      grantEvent('f-org', 2, 'GrantDistributed', { ...change(2), subGrantArns: [sub.created.data.grant.GrantArn] }),
+    );
+    expect(await licencesOf(otherBuyerGroup)).toContain(arn);
+    // The parent's deletion recalls it.
+    await deliver(grantEvent('f-org', 3, 'GrantDeletionStarted', change(3)));
+    expect(await licencesOf(otherBuyerGroup)).not.toContain(arn);
+  });
+
   it('a grant distributed from a received grant gives the licence while both are ACTIVE; a rejected one never', async () => {
     const licence = licenceHistory('e1');
     const toBuyer = grantHistory('e1', 'e1', BUYER);
