@@ -191,6 +191,51 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
     });
   });
 
+  describe('forged page tokens', () => {
+    /** The key names the services' tokens hold (libs/service-kit pageOf), each set to one hostile value. */
+    const KEY_NAMES = [
+      'createdAt',
+      'id',
+      'arn',
+      'version',
+      'n',
+      'taskId',
+      't',
+      'e',
+      'sort',
+      'name',
+      'o',
+      'm',
+      'd',
+      'a',
+    ];
+    const forgedKeys = [
+      Object.fromEntries(KEY_NAMES.slice(0, 8).map((name) => [name, '\u0000'])),
+      Object.fromEntries(KEY_NAMES.slice(6).map((name) => [name, '\u0000'])),
+      Object.fromEntries(KEY_NAMES.map((name) => [name, { $gt: '' }])),
+      Object.fromEntries(KEY_NAMES.map((name) => [name, 1e308])),
+    ];
+
+    it('are answered as an invalid token, never a 500, by every list operation (a 500 in most before this suite)', async () => {
+      let sent = 0;
+      for (const api of Object.values(apiModels)) {
+        for (const [operation, model] of Object.entries(api.operations)) {
+          const input = model.input ? api.shapes[model.input] : undefined;
+          const tokenMember = ['NextToken', 'nextToken', 'Marker'].find((name) => name in (input?.members ?? {}));
+          if (!tokenMember || input?.required?.length) continue;
+          for (const k of forgedKeys) {
+            const token = Buffer.from(JSON.stringify({ a: accounts.management.accountId, k })).toString('base64url');
+            const request = requestFor(api, operation, { [tokenMember]: token });
+            const answer = await signed(request, request.signingName);
+            sent += 1;
+            expect(answer.status, `${api.id} ${operation} ${JSON.stringify(k)}: ${answer.text}`).toBeLessThan(500);
+          }
+        }
+      }
+      expect(sent).toBeGreaterThan(60);
+    });
+  });
+
   describe('longs, exact', () => {
     const create = (count: string): WireRequest => ({
       method: 'POST',

@@ -16,12 +16,35 @@ function decodePageToken<T extends Record<string, unknown>>(
   if (token === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (parsed && parsed.a === accountId && parsed.k && typeof parsed.k === 'object') return parsed.k as T;
+    if (parsed && parsed.a === accountId && isPageKey(parsed.k)) return parsed.k as T;
   } catch {
     // fall through to the error below
   }
   throw new AwsError(errorCode, 'The NextToken is not valid.');
 }
+
+/**
+ * A token is the client's to forge: only the form cut() writes is read back, a flat object of a
+ * few scalars a query can compare (strings PostgreSQL can hold, integers a double holds exactly),
+ * never objects, U+0000 or huge numbers that would fail the query with a 500.
+ */
+function isPageKey(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entries = Object.values(value);
+  return (
+    entries.length <= MAX_KEY_PARTS &&
+    entries.every(
+      (part) =>
+        part === null ||
+        typeof part === 'boolean' ||
+        Number.isSafeInteger(part) ||
+        (typeof part === 'string' && part.length <= MAX_KEY_PART_LENGTH && !part.includes('\u0000')),
+    )
+  );
+}
+
+const MAX_KEY_PARTS = 8;
+const MAX_KEY_PART_LENGTH = 2048;
 
 /** MaxResults as the API takes it: at least 1; larger values than the service's page size are capped. */
 function pageSize(maxResults: number | undefined, defaultSize: number, maxSize: number): number {

@@ -22,6 +22,33 @@ describe('pageOf', () => {
     expect(() => pageOf('1', { MaxResults: 0 }, RULES)).toThrow('MaxResults must be a positive integer.');
   });
 
+  it('reads back only the form it writes: a forged key of objects, U+0000, huge numbers or long strings is not valid', () => {
+    const forged = (k: unknown) => Buffer.from(JSON.stringify({ a: '1', k })).toString('base64url');
+    for (const k of [
+      { id: '\u0000' },
+      { id: { $gt: 1 } },
+      { id: [1] },
+      { id: 1e308 },
+      { id: 1.5 },
+      { id: 'x'.repeat(2049) },
+      Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, i])),
+      'id',
+      null,
+    ])
+      expect(() => pageOf('1', { NextToken: forged(k) }, RULES), JSON.stringify(k)).toThrow(
+        'The NextToken is not valid.',
+      );
+    expect(
+      pageOf('1', { NextToken: forged({ createdAt: '2026-01-01T00:00:00Z', id: 'x', version: 3, a: null }) }, RULES)
+        .after,
+    ).toEqual({
+      createdAt: '2026-01-01T00:00:00Z',
+      id: 'x',
+      version: 3,
+      a: null,
+    });
+  });
+
   it("answers a bad token with the API's own error", () => {
     expect(() =>
       pageOf('1', { NextToken: 'nonsense' }, { ...RULES, invalidTokenError: 'InvalidMarkerException' }),
