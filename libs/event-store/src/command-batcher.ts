@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { retryingOnConflict } from './command-handler';
 import type { EventStore, NewEvent } from './event-store';
 import {
@@ -24,6 +25,12 @@ type Outcome = { decided: Map<string, NewEvent[]> } | { error: unknown };
  */
 export class CommandBatcher {
   private readonly queues = new Map<string, Pending[]>();
+  /**
+   * A batch serves several requests: it runs in the async context the batcher was made in, not
+   * in that of whichever request started its queue, whose request-scoped state (its deadline, see
+   * @lm/service-kit's late requests) would otherwise apply to every later request it serves.
+   */
+  private readonly scope = new AsyncResource('CommandBatcher');
 
   constructor(
     private readonly store: EventStore,
@@ -49,7 +56,7 @@ export class CommandBatcher {
         return;
       }
       this.queues.set(key, [{ command, resolve, reject }]);
-      void this.drain(key);
+      this.scope.runInAsyncScope(() => void this.drain(key));
     });
   }
 

@@ -7,7 +7,7 @@ const SERVER_GOING_OR_GONE = new Set(['57P01', '57P02', '57P03']);
 
 /** What Node and pg report when no session can be had or the one in use was cut. */
 const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
-const CONNECTION_CUT = /^Connection terminated/;
+const CONNECTION_CUT = /^Connection terminated|^Client has encountered a connection error|^Client was closed/;
 
 /**
  * Whether a failure is the database being unreachable (restarting, failing over, down) rather than
