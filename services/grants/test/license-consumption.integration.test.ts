@@ -491,4 +491,46 @@ describe('license consumption against PostgreSQL', () => {
       'LicenseCheckedOut',
     ]);
   });
+
+  it('keeps leases right while the clock jumps back and forward by hours', async () => {
+    const HOUR = 60 * MINUTE;
+    const license = createLicense([{ Name: 'Seats', Unit: 'Count', MaxCount: 1, AllowCheckIn: true }]);
+    const first = await checkout(license);
+    const firstLeaseEnds = first.Expiration;
+
+    // Three hours back: the lease is still held, its seat still taken, and nothing ends it.
+    clock.set(new Date(t0.getTime() - 3 * HOUR));
+    expect(await consumed(license)).toEqual({ Seats: '1' });
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+    // An extension while the clock is behind never ends the lease earlier than it was to end.
+    const extended = await commands.extend(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! });
+    expect(new Date(extended.Expiration!).getTime()).toBeGreaterThanOrEqual(new Date(firstLeaseEnds!).getTime());
+    await sweep.sweep();
+    expect((await usageEvents(license)).map((e) => e.type)).toEqual([
+      'LicenseCheckedOut',
+      'LicenseConsumptionExtended',
+    ]);
+
+    // Back to the present: the lease runs to the end it had.
+    clock.set(new Date(t0.getTime() + 59 * MINUTE));
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+
+    // Three hours ahead: the lease has run out, its seat is free, the sweep records its end once.
+    clock.set(new Date(t0.getTime() + 3 * HOUR));
+    expect(await consumed(license)).toEqual({ Seats: '0' });
+    const second = await checkout(license);
+    await sweep.sweep();
+    await sweep.sweep();
+    expect((await usageEvents(license)).filter((e) => e.type === 'LicenseConsumptionExpired')).toHaveLength(1);
+
+    // And back again: the ended lease stays ended (never counted again), the new one holds the seat.
+    clock.set(t0);
+    expect(await consumed(license)).toEqual({ Seats: '1' });
+    expect((await errorOf(checkout(license)))?.code).toBe('NoEntitlementsAllowedException');
+    expect(
+      (await errorOf(commands.checkIn(customer, { LicenseConsumptionToken: first.LicenseConsumptionToken! })))?.code,
+    ).toBe('ConflictException');
+    await commands.checkIn(customer, { LicenseConsumptionToken: second.LicenseConsumptionToken! });
+    expect(await consumed(license)).toEqual({ Seats: '0' });
+  });
 });

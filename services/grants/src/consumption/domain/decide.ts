@@ -161,8 +161,9 @@ export function decideCheckIn(
 }
 
 /**
- * ExtendLicenseConsumption: an open lease runs for the licence's time to live again from now.
- * A dry run changes nothing and answers the lease's current expiration.
+ * ExtendLicenseConsumption: an open lease runs for the licence's time to live again from now
+ * (never ending sooner than it was to). A dry run changes nothing and answers the lease's current
+ * expiration.
  */
 export function decideExtend(
   command: { consumptionToken: string; terms: LicenseTerms; now: Date; dryRun: boolean },
@@ -178,7 +179,9 @@ export function decideExtend(
     minutes !== undefined
       ? minutes * MINUTE
       : Date.parse(lease.checkout.expiration) - Date.parse(lease.checkout.issuedAt);
-  const expiration = iso(leaseEnd(terms, now.getTime(), ttl));
+  // Never sooner than the lease was to end: a clock set back (a host's time corrected by hours)
+  // would otherwise make an extension end the lease early, and free its units while it is in use.
+  const expiration = iso(Math.max(lease.expiresAt, leaseEnd(terms, now.getTime(), ttl)));
   return {
     events: [
       {
