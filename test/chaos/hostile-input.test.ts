@@ -214,6 +214,9 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
       Object.fromEntries(KEY_NAMES.slice(6).map((name) => [name, '\u0000'])),
       Object.fromEntries(KEY_NAMES.map((name) => [name, { $gt: '' }])),
       Object.fromEntries(KEY_NAMES.map((name) => [name, 1e308])),
+      // The right form, the wrong content: a timestamp that is none, a part missing (a 500 in 14 lists once).
+      Object.fromEntries(KEY_NAMES.map((name) => [name, 'not a timestamp'])),
+      {},
     ];
 
     it('are answered as an invalid token, never a 500, by every list operation (a 500 in most before this suite)', async () => {

@@ -3,6 +3,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { ServiceConfig } from './config/service-config';
 import { ConfigurationError } from './config/settings';
 import { openDatabasePool } from './database-pool';
+import { loadPageTokenKey } from './page-token-key';
+import { usePageTokenKey } from './pagination';
 import type { FromConfig, ServiceDefinition } from './service-definition';
 import { migrateViews } from './view-migrations';
 
@@ -18,8 +20,8 @@ export const listFrom = <T, C>(from: FromConfig<T, C> | undefined, config: C): r
   typeof from === 'function' ? from(config) : (from ?? []);
 
 /**
- * Opens the service's database, applies its view migrations in its schema, and opens its event
- * store with its projections and guards. Refuses, before opening anything, an event store that
+ * Opens the service's database, applies its view migrations in its schema, loads the key its
+ * NextTokens are sealed with, and opens its event store with its projections and guards. Refuses, before opening anything, an event store that
  * cannot run the service's guards inside the append's transaction.
  */
 export async function openServiceStorage(
@@ -35,6 +37,7 @@ export async function openServiceStorage(
   });
   try {
     await migrateViews(db, definition.schema, definition.migrations);
+    usePageTokenKey(await loadPageTokenKey(db, definition.schema));
     const store = await createEventStore({
       kind: common.eventStore.kind,
       eventStoreUrl: common.eventStore.url,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pageOf } from '../src/pagination';
+import { randomBytes } from 'node:crypto';
+import { pageOf, usePageTokenKey } from '../src/pagination';
 import { singleValueFilters } from '../src/filters';
 
 const RULES = { defaultSize: 2, maxSize: 3 };
@@ -22,31 +23,37 @@ describe('pageOf', () => {
     expect(() => pageOf('1', { MaxResults: 0 }, RULES)).toThrow('MaxResults must be a positive integer.');
   });
 
-  it('reads back only the form it writes: a forged key of objects, U+0000, huge numbers or long strings is not valid', () => {
-    const forged = (k: unknown) => Buffer.from(JSON.stringify({ a: '1', k })).toString('base64url');
-    for (const k of [
-      { id: '\u0000' },
-      { id: { $gt: 1 } },
-      { id: [1] },
-      { id: 1e308 },
-      { id: 1.5 },
-      { id: 'x'.repeat(2049) },
-      Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, i])),
-      'id',
-      null,
-    ])
-      expect(() => pageOf('1', { NextToken: forged(k) }, RULES), JSON.stringify(k)).toThrow(
-        'The NextToken is not valid.',
-      );
-    expect(
-      pageOf('1', { NextToken: forged({ createdAt: '2026-01-01T00:00:00Z', id: 'x', version: 3, a: null }) }, RULES)
-        .after,
-    ).toEqual({
+  it('reads back only a token it sealed: a forged, altered or other-key token is not valid, whatever it holds', () => {
+    const tokenOf = (key: Record<string, unknown>) => pageOf('1', {}, RULES).cut([{}, {}, {}], () => key).NextToken!;
+    const sealed = tokenOf({ createdAt: '2026-01-01T00:00:00Z', id: 'x', version: 3, a: null });
+    expect(pageOf('1', { NextToken: sealed }, RULES).after).toEqual({
       createdAt: '2026-01-01T00:00:00Z',
       id: 'x',
       version: 3,
       a: null,
     });
+    const [payload, mac] = sealed.split('.');
+    const forged = (k: unknown) => Buffer.from(JSON.stringify({ a: '1', k })).toString('base64url');
+    const invalid = [
+      // What a client could write: a timestamp that is none, objects, U+0000, huge numbers, with or without a seal.
+      forged({ createdAt: 'not a date', id: 'x' }),
+      `${forged({ id: { $gt: 1 } })}.${mac}`,
+      `${forged({ id: '\u0000' })}.${mac}`,
+      `${payload}.${Buffer.alloc(16).toString('base64url')}`,
+      `${payload}.${mac}.${mac}`,
+      payload,
+      '.',
+    ];
+    for (const NextToken of invalid)
+      expect(() => pageOf('1', { NextToken }, RULES), NextToken).toThrow('The NextToken is not valid.');
+    // Another key (another deployment, or a replica that did not load the service's key) seals other tokens.
+    usePageTokenKey(Buffer.alloc(32, 7));
+    try {
+      expect(() => pageOf('1', { NextToken: sealed }, RULES)).toThrow('The NextToken is not valid.');
+      expect(pageOf('1', { NextToken: tokenOf({ id: 2 }) }, RULES).after).toEqual({ id: 2 });
+    } finally {
+      usePageTokenKey(randomBytes(32));
+    }
   });
 
   it("answers a bad token with the API's own error", () => {
