@@ -18,7 +18,8 @@ const CONSOLE_TESTS = ['apps/*/test/**/*.test.{ts,tsx}'];
  * these event-store files hold transactions open, or assert what a read returns at once. Besides
  * them, what runs `npm start`: in a network namespace, with a test run inside it (fresh-machine),
  * and the supervisor, whose stop and restart deadlines are measured; what measures its own time:
- * start-up given up within its bound (startup-errors), a gatherer's answer times; and the crash
+ * start-up given up within its bound (startup-errors), a gatherer's answer times, Linux instances
+ * classified within seconds of their report (linux-subscriptions-instances); and the crash
  * tests, whose clients keep a load going across a kill -9 and its restart: another system beside
  * them would starve that load on two cores.
  */
@@ -29,6 +30,7 @@ const ALONE = [
   'test/e2e/fresh-machine.test.ts',
   'test/e2e/supervisor.test.ts',
   'test/e2e/startup-errors.test.ts',
+  'test/e2e/linux-subscriptions-instances.test.ts',
   'test/e2e/*crash*.test.ts',
   'services/gateway/test/observability/replica-metrics.integration.test.ts',
 ];
