@@ -317,7 +317,8 @@ async function messagesBySubject(jsm: JetStreamManager, system: RunningSystem, f
 
 /**
  * Each service's relay has published every event of its store once: the stream holds as many
- * messages of the service as its store has events (JetStream drops a republished one by its id).
+ * messages of the service as its store has events (JetStream drops a republished one by its id),
+ * and its checkpoint has reached the store's last event.
  */
 async function expectRelaysWhole(system: RunningSystem, jsm: JetStreamManager): Promise<void> {
   const schemas = await withSystemDatabase(system, async (db) =>
@@ -329,11 +330,20 @@ async function expectRelaysWhole(system: RunningSystem, jsm: JetStreamManager): 
     for (const schema of schemas) {
       const service = schema.replace(/_/g, '-');
       const stored = await withSystemDatabase(system, async (db) => {
-        const { rows } = await db.query(`select count(*)::int as n from ${schema}.events`);
+        const { rows } = await db.query(
+          `select (select count(*)::int from ${schema}.events) as n,
+             (select lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 20, '0')
+              from ${schema}.events order by transaction_id desc, global_position desc limit 1) as head,
+             (select position from ${schema}.checkpoints where name = 'relay:jetstream') as checkpoint`,
+        );
         return rows[0];
       });
       const published = (await messagesBySubject(jsm, system, `events.${service}.>`)).reduce((n, [, c]) => n + c, 0);
-      expect({ service, published }).toEqual({ service, published: stored.n });
+      expect({ service, published, checkpoint: stored.checkpoint }).toEqual({
+        service,
+        published: stored.n,
+        checkpoint: stored.head,
+      });
     }
   });
 }
