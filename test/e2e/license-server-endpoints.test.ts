@@ -250,9 +250,13 @@ describe('license server endpoints through the AWS CLI, with an integrator', { t
         { Ipv4Address: '10.0.1.11', HealthStatus: 'UNHEALTHY' },
       ],
     };
-    // Signed for license-manager, the other extensions' name, it is no operation; another account's is not found.
+    // Signed for license-manager, the other extensions' name, it is refused as AWS refuses a scope for another
+    // service, naming the right one; another account's is not found.
     const misSigned = await integrator.reportSigned(owner, report, 'license-manager');
-    expect(misSigned.text).toContain('UnknownOperationException');
+    expect(misSigned.text).toContain('InvalidSignatureException');
+    expect(misSigned.text).toContain(
+      "Credential should be scoped to correct service: 'license-manager-user-subscriptions'.",
+    );
     const foreign = await integrator.reportSigned(stranger, report);
     expect([foreign.status, foreign.json?.__type ?? foreign.headers.get('x-amzn-errortype')]).toEqual([
       404,
