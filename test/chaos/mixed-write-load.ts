@@ -294,6 +294,29 @@ function instance(fill: string, i: number): ObservedResource {
   };
 }
 
+/** One answer of the gateway's /health (status -1: no answer within the client's timeout). */
+export interface HealthSample {
+  at: number;
+  status: number;
+  body: { nats?: boolean; services?: Record<string, boolean> };
+}
+
+/** Asks /health four times a second while `running()`, each answer awaited at most CLIENT_TIMEOUT_MS. */
+export async function watchHealth(system: RunningSystem, running: () => boolean): Promise<HealthSample[]> {
+  const samples: HealthSample[] = [];
+  while (running()) {
+    const at = Date.now();
+    try {
+      const response = await fetch(`${system.endpoint}/health`, { signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS) });
+      samples.push({ at, status: response.status, body: (await response.json()) as HealthSample['body'] });
+    } catch {
+      samples.push({ at, status: -1, body: {} });
+    }
+    await sleep(250);
+  }
+  return samples;
+}
+
 /** Polls `check` until it passes (it throws while it does not), for at most `ms`. */
 export async function eventually(check: () => Promise<void>, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;

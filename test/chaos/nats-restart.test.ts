@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unansweredOutside } from '../support/crash';
 import { startSystem, type RunningSystem } from '../support/system';
-import { CLIENT_TIMEOUT_MS, isServiceUnavailable, MixedWriteLoad } from './mixed-write-load';
+import { CLIENT_TIMEOUT_MS, isServiceUnavailable, MixedWriteLoad, watchHealth } from './mixed-write-load';
 import { startPrivateNats, type PrivateNats } from './private-nats';
 
 /** The gateway's operation timeout here: a request NATS cannot carry is answered 503 after it. */
@@ -32,6 +32,7 @@ describe('NATS restarted in the middle of a mixed write load', () => {
     let running = true;
     const loading = load.run(() => running);
     loading.catch(() => undefined);
+    const health = watchHealth(system, () => running);
     await sleep(3_000);
 
     const inFlightAtKill = load.record.inFlight;
@@ -39,6 +40,7 @@ describe('NATS restarted in the middle of a mixed write load', () => {
     const killedAt = Date.now();
     await nats.stop('SIGKILL');
     await sleep(NATS_DOWN_MS);
+    const downUntil = Date.now();
     await nats.start();
     // Nothing restarts the gateway or the services: they find the server again by themselves.
     await system.waitHealthy();
@@ -47,6 +49,7 @@ describe('NATS restarted in the middle of a mixed write load', () => {
     await sleep(3_000);
     running = false;
     await loading;
+    const samples = await health;
     const after = countsOf(load);
 
     // The restart hit live traffic: requests on the wire, and requests the outage left unanswered.
@@ -61,6 +64,14 @@ describe('NATS restarted in the middle of a mixed write load', () => {
       expect(before[kind], kind).toBeGreaterThan(0);
       expect(after[kind], kind).toBeGreaterThan(atRecovery[kind]);
     }
+
+    // /health said NATS was down while it was (answering within its own bounds, never hanging), and healthy after.
+    const duringOutage = samples.filter((sample) => sample.at > killedAt + 1_000 && sample.at < downUntil);
+    expect(duringOutage.length).toBeGreaterThan(0);
+    expect(duringOutage.filter((sample) => sample.status !== 503 || sample.body.nats !== false)).toEqual([]);
+    const afterRecovery = samples.filter((sample) => sample.at > restoredAt);
+    expect(afterRecovery.length).toBeGreaterThan(0);
+    expect(afterRecovery.filter((sample) => sample.status !== 200)).toEqual([]);
 
     await load.expectNothingLost(nats.url);
   });

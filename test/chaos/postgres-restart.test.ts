@@ -2,17 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unansweredOutside } from '../support/crash';
 import { startSystem, type RunningSystem } from '../support/system';
-import { CLIENT_TIMEOUT_MS, isServiceUnavailable, MixedWriteLoad } from './mixed-write-load';
+import { CLIENT_TIMEOUT_MS, isServiceUnavailable, MixedWriteLoad, watchHealth } from './mixed-write-load';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 
 const OPERATION_TIMEOUT_MS = 3_000;
 const POSTGRES_DOWN_MS = 10_000;
-
-interface HealthSample {
-  at: number;
-  status: number;
-  services: Record<string, boolean>;
-}
 
 describe('PostgreSQL restarted in the middle of a mixed write load', () => {
   let postgres: PrivatePostgres;
@@ -37,14 +31,7 @@ describe('PostgreSQL restarted in the middle of a mixed write load', () => {
     let running = true;
     const loading = load.run(() => running);
     loading.catch(() => undefined);
-    const health: HealthSample[] = [];
-    const watchingHealth = (async () => {
-      while (running) {
-        const response = await fetch(`${system.endpoint}/health`, { signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS) });
-        health.push({ at: Date.now(), status: response.status, ...((await response.json()) as HealthSample) });
-        await sleep(250);
-      }
-    })();
+    const health = watchHealth(system, () => running);
     await sleep(3_000);
 
     const inFlightAtKill = load.record.inFlight;
@@ -60,7 +47,8 @@ describe('PostgreSQL restarted in the middle of a mixed write load', () => {
     const atRecovery = countsOf(load);
     await sleep(3_000);
     running = false;
-    await Promise.all([loading, watchingHealth]);
+    await loading;
+    const samples = await health;
     const after = countsOf(load);
 
     expect(inFlightAtKill).toBeGreaterThan(0);
@@ -73,13 +61,13 @@ describe('PostgreSQL restarted in the middle of a mixed write load', () => {
       expect(after[kind], kind).toBeGreaterThan(atRecovery[kind]);
     }
     // /health said the services were down while the database was, and healthy again after.
-    const duringOutage = health.filter((sample) => sample.at > killedAt + 1_000 && sample.at < downUntil);
+    const duringOutage = samples.filter((sample) => sample.at > killedAt + 1_000 && sample.at < downUntil);
     expect(duringOutage.length).toBeGreaterThan(0);
     for (const sample of duringOutage) {
       expect(sample.status).toBe(503);
-      expect(Object.values(sample.services).some((up) => !up)).toBe(true);
+      expect(Object.values(sample.body.services ?? {}).some((up) => !up)).toBe(true);
     }
-    const afterRecovery = health.filter((sample) => sample.at > restoredAt);
+    const afterRecovery = samples.filter((sample) => sample.at > restoredAt);
     expect(afterRecovery.length).toBeGreaterThan(0);
     expect(afterRecovery.every((sample) => sample.status === 200)).toBe(true);
 
