@@ -343,11 +343,17 @@ describe('Linux subscription instances from the inventory', () => {
     await licenseManager(system, management).send(
       new UpdateServiceSettingsCommand({ OrganizationConfiguration: { EnableIntegration: true } }),
     );
-    const ready = await eventually(
-      async () => (await enableLinuxDiscovery(system, management, [region], 'Enabled')).stderr,
-      (stderr) => stderr === '',
+    // Until Linux subscriptions has heard of that link, an update onboards the account alone (Org-Onboard
+    // fails saying why), as in AWS: the administrator updates again once it has.
+    const onboarded = await eventually(
+      async () => {
+        expect((await enableLinuxDiscovery(system, management, [region], 'Enabled')).stderr).toBe('');
+        return (await awsCli(system, management, ['license-manager-linux-subscriptions', 'get-service-settings']))
+          .stdout;
+      },
+      (settings) => settings.includes('Org-Onboard: Successful'),
     );
-    expect(ready).toBe('');
+    expect(onboarded).toContain('Org-Onboard: Successful');
     const expected = [...listed.map((r) => r.resourceId), own.resourceId, nestedOne.resourceId].sort();
     const seen = await eventually(
       () => listIds(management),
