@@ -27,6 +27,10 @@ const ALONE = [
   'libs/event-store/test/postgres-event-store.integration.test.ts',
   'libs/event-store/test/projections.integration.test.ts',
   'libs/event-store/test/upcasting.integration.test.ts',
+  // Grants' tests that read the whole store at once (readAll) and expect what was just appended.
+  'services/grants/test/license-expiry.integration.test.ts',
+  'services/grants/test/license-access.integration.test.ts',
+  'services/grants/test/grant-distribution.integration.test.ts',
   'test/e2e/fresh-machine.test.ts',
   'test/e2e/supervisor.test.ts',
   'test/e2e/startup-errors.test.ts',

@@ -424,7 +424,8 @@ describe('the web console', () => {
     try {
       const { page } = await signedIn();
       const platforms = page.getByRole('region', { name: 'Resources by platform' });
-      const note = platforms.getByRole('status');
+      // Its status says "Loading…" first, then the note.
+      const note = platforms.getByRole('status').filter({ hasNotText: 'Loading' });
       await note.waitFor();
       expect(await note.textContent()).toBe('The resource inventory: not part of this deployment.');
       expect(await platforms.getByRole('alert').count()).toBe(0);
