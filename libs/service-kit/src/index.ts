@@ -16,6 +16,7 @@ export * from './nats-endpoint';
 export * from './observability';
 export * from './operation-exception.filter';
 export * from './operations';
+export { outsideRequest } from './late-request';
 export * from './pagination';
 export * from './request-hash';
 export * from './run-service';

@@ -15,6 +15,15 @@ export function withDeadline<T>(deadline: number | undefined, work: () => T): T 
 }
 
 /**
+ * Runs `work` outside any request's deadline: background work a request only starts (a step that
+ * settles what it recorded, a first retrieval) outlives the request, and must not have its commits
+ * rolled back once the request's deadline passes. Use it where such work is started.
+ */
+export function outsideRequest<T>(work: () => T): T {
+  return currentDeadline.exit(work);
+}
+
+/**
  * Whether the request whose work is running has passed its deadline: the database pool asks it
  * before each commit, so that a request stopped in the middle (its process frozen, its database
  * slow) and resumed after its asker answered 503 rolls back instead of committing late.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPastDeadline } from '@lm/contracts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { openDatabasePool } from '../src/database-pool';
-import { withDeadline } from '../src/late-request';
+import { outsideRequest, withDeadline } from '../src/late-request';
 
 /** A request's transaction that reaches its commit after the request's deadline is rolled back. */
 describe('the deadline of the request whose work runs', () => {
@@ -53,6 +53,22 @@ describe('the deadline of the request whose work runs', () => {
     expect(await rows()).toBe(before);
     // The session goes on serving other work.
     await insertInTransaction();
+    expect(await rows()).toBe(before + 1);
+  });
+
+  it("commits background work a request started, after the request's deadline (outsideRequest)", async () => {
+    const before = await rows();
+    let background: Promise<void> | undefined;
+    await withDeadline(Date.now() + 50, async () => {
+      // A step the request only starts, which outlives it.
+      background = outsideRequest(() =>
+        db.transaction().execute(async (trx) => {
+          await sql`insert into work values (3)`.execute(trx);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }),
+      );
+    });
+    await background;
     expect(await rows()).toBe(before + 1);
   });
 });

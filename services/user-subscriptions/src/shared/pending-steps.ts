@@ -1,3 +1,4 @@
+import { outsideRequest } from '@lm/service-kit';
 import { Logger } from '@nestjs/common';
 import type { Sweep } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
@@ -37,7 +38,7 @@ export abstract class PendingSteps<State> implements Sweep {
 
   /** Settles the resource in the background; a failure is left to the sweep. */
   soon(arn: string): void {
-    this.settleArn(arn).catch((error) =>
+    outsideRequest(() => this.settleArn(arn)).catch((error) =>
       this.logger.warn(`settling ${arn} failed, the sweep retries: ${String(error)}`),
     );
   }

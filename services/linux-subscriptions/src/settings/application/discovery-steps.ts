@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, DATABASE, EVENT_STORE, type Clock, type Sweep } from '@lm/service-kit';
+import { CLOCK, DATABASE, EVENT_STORE, type Clock, type Sweep, outsideRequest } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { LINUX_SUBSCRIPTIONS_SCHEMA } from '../../shared/schema';
 import { discoverySettingsDecider, discoverySettingsStream } from '../domain/decide';
@@ -38,7 +38,7 @@ export class DiscoverySteps implements Sweep {
 
   /** Settles the account's steps in the background; a failure is left to the sweep. */
   soon(accountId: string): void {
-    this.settleAccount(accountId).catch((error) =>
+    outsideRequest(() => this.settleAccount(accountId)).catch((error) =>
       this.logger.warn(`settling the discovery of ${accountId} failed, the sweep retries: ${String(error)}`),
     );
   }

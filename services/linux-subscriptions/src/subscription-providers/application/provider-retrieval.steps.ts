@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
-import { CLOCK, EVENT_STORE, type Clock, type Sweep } from '@lm/service-kit';
+import { CLOCK, EVENT_STORE, type Clock, type Sweep, outsideRequest } from '@lm/service-kit';
 import type { RetrievalOutcome } from '../domain/commands';
 import { subscriptionProviderDecider, subscriptionProviderStream } from '../domain/decide';
 import { offlineTokenIn, untaggedSecretReason } from '../domain/provider-secret';
@@ -42,7 +42,7 @@ export class ProviderRetrievalSteps implements Sweep {
 
   /** Retrieves a new provider's data in the background; a failure is left to the schedule. */
   soon(arn: string): void {
-    this.retrieveArn(arn).catch((error) =>
+    outsideRequest(() => this.retrieveArn(arn)).catch((error) =>
       this.logger.warn(`retrieving ${arn} failed, the next scheduled run retries: ${String(error)}`),
     );
   }
