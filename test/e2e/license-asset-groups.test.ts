@@ -19,24 +19,13 @@ import {
   type LicenseAssetRule,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, boto3Script, licenseManager } from '../support/clients';
+import { awsCli, boto3Batch, licenseManager, type Boto3Call } from '../support/clients';
 import { reportAndAwaitLicensing, type ObservedResource } from '../support/inventory';
 import { eventually } from '../support/linux-subscriptions';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 type Account = (typeof accounts)[keyof typeof accounts];
-interface Call {
-  name: string;
-  op: string;
-  params?: Record<string, unknown>;
-  pages?: boolean;
-}
-type CallResult = {
-  result?: any;
-  items?: any[];
-  pages?: number;
-  error?: { Code: string; Status: number; Message?: string };
-};
+type Call = Boto3Call;
 
 const region = 'us-east-1';
 const member = accounts.member;
@@ -98,10 +87,7 @@ describe('license asset rulesets and groups', () => {
   let licenceArn: string;
   const reportsDir = mkdtempSync(join(tmpdir(), 'lm-asset-group-reports-'));
 
-  const boto3 = async (account: Account, calls: Call[]): Promise<Record<string, CallResult>> =>
-    JSON.parse(
-      await boto3Script(system, account, join(__dirname, 'license-asset-groups-boto3.py'), [JSON.stringify(calls)]),
-    );
+  const boto3 = (account: Account, calls: Call[]) => boto3Batch(system, account, 'license-manager', calls);
   const assetsOf = async (groupArn: string, AssetType: string, account: Account = member) =>
     (
       await licenseManager(system, account).send(

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { Agent, type ClientRequest } from 'node:http';
+import { join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   CreateLicenseConfigurationCommand,
@@ -240,4 +241,32 @@ export async function boto3Script(
       (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
     ),
   );
+}
+
+/** One call of a boto3 batch (test/e2e/boto3-batch.py). */
+export interface Boto3Call {
+  name: string;
+  /** The boto3 method, e.g. list_license_conversion_tasks. */
+  op: string;
+  params?: Record<string, unknown>;
+  /** Follow NextToken and gather the pages' list. */
+  pages?: boolean;
+}
+
+export type Boto3CallResult = {
+  result?: Record<string, any>;
+  items?: Record<string, any>[];
+  pages?: number;
+  error?: { Code: string; Status: number; Message?: string };
+};
+
+/** Runs calls to one API (`service`, boto3's name) with boto3 in one python process, as `account`, by name. */
+export async function boto3Batch(
+  system: RunningSystem,
+  account: Account,
+  service: string,
+  calls: Boto3Call[],
+): Promise<Record<string, Boto3CallResult>> {
+  const script = join(__dirname, '../e2e/boto3-batch.py');
+  return JSON.parse(await boto3Script(system, account, script, [service, JSON.stringify(calls)]));
 }

@@ -1,38 +1,16 @@
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { boto3Script } from './clients';
+import { boto3Batch, type Boto3Call, type Boto3CallResult } from './clients';
 import { reportResources, type ObservedResource } from './inventory';
 import type { RunningSystem } from './system';
 
 type Account = { accountId: string; accessKeyId: string; secretAccessKey: string };
 
-/** One call of the boto3 batch (test/e2e/conversion-boto3.py). */
-export interface ConversionCall {
-  name: string;
-  op: string;
-  params?: Record<string, unknown>;
-  /** Follow NextToken and gather the tasks. */
-  pages?: boolean;
-}
+export type ConversionCall = Boto3Call;
+export type ConversionCallResult = Boto3CallResult;
 
-export type ConversionCallResult = {
-  result?: Record<string, any>;
-  items?: Record<string, any>[];
-  pages?: number;
-  error?: { Code: string; Status: number; Message: string };
-};
-
-/** Runs the calls with boto3 in one python process, as `account`. */
-export async function boto3Conversion(
-  system: RunningSystem,
-  account: Account,
-  calls: ConversionCall[],
-): Promise<Record<string, ConversionCallResult>> {
-  const out = await boto3Script(system, account, join(__dirname, '../e2e/conversion-boto3.py'), [
-    JSON.stringify(calls),
-  ]);
-  return JSON.parse(out);
-}
+/** Runs license-manager (conversion) calls with boto3 in one python process, as `account`. */
+export const boto3Conversion = (system: RunningSystem, account: Account, calls: ConversionCall[]) =>
+  boto3Batch(system, account, 'license-manager', calls);
 
 /**
  * Reports instances through ReportResources, then waits until the conversion service's copy of

@@ -1,37 +1,15 @@
-import { join } from 'node:path';
-import { awsCli, boto3Script } from './clients';
+import { awsCli, boto3Batch, type Boto3Call, type Boto3CallResult } from './clients';
 import type { ObservedResource } from './inventory';
 import type { RunningSystem } from './system';
 
 type Account = { accountId: string; accessKeyId: string; secretAccessKey: string };
 
-/** One call of the boto3 batch (test/e2e/linux-subscriptions-boto3.py). */
-export interface LinuxCall {
-  name: string;
-  op: string;
-  params?: Record<string, unknown>;
-  /** Follow NextToken and gather the whole list. */
-  pages?: boolean;
-}
+export type LinuxCall = Boto3Call;
+export type LinuxCallResult = Boto3CallResult;
 
-export type LinuxCallResult = {
-  result?: Record<string, any>;
-  items?: Record<string, any>[];
-  pages?: number;
-  error?: { Code: string; Status: number };
-};
-
-/** Runs the calls with boto3 in one python process, as `account`. */
-export async function boto3Linux(
-  system: RunningSystem,
-  account: Account,
-  calls: LinuxCall[],
-): Promise<Record<string, LinuxCallResult>> {
-  const out = await boto3Script(system, account, join(__dirname, '../e2e/linux-subscriptions-boto3.py'), [
-    JSON.stringify(calls),
-  ]);
-  return JSON.parse(out);
-}
+/** Runs license-manager-linux-subscriptions calls with boto3 in one python process, as `account`. */
+export const boto3Linux = (system: RunningSystem, account: Account, calls: LinuxCall[]) =>
+  boto3Batch(system, account, 'license-manager-linux-subscriptions', calls);
 
 /** Turns the account's Linux subscriptions discovery on for these Regions (with or without its organization). */
 export async function enableLinuxDiscovery(

@@ -1,8 +1,8 @@
-"""Runs a batch of license-manager license type conversion calls with boto3 in one process (client-side
-validation off, so that the service judges bad input), for the e2e tests.
+"""Runs a batch of calls to one API with boto3 in one process (client-side validation off, so that the
+service judges bad input), for the end-to-end tests (test/support/clients.ts boto3Batch).
 
-Usage: conversion-boto3.py <endpoint> <region> <calls as JSON>
-Each call: {"name", "op" (boto3 method), "params", "pages" (follow NextToken, gather the tasks)}.
+Usage: boto3-batch.py <endpoint> <region> <service> <calls as JSON>
+Each call: {"name", "op" (boto3 method), "params", "pages" (follow NextToken, gather the page's list)}.
 Prints one JSON object: by name, {"result"} or {"items", "pages"} or {"error": {"Code", "Status", "Message"}}.
 """
 import json
@@ -12,8 +12,13 @@ from botocore.exceptions import ClientError
 
 from boto3_calls import client_of
 
-endpoint, region, calls = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-client = client_of("license-manager", endpoint, region, validate=False)
+endpoint, region, service, calls = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+client = client_of(service, endpoint, region, validate=False)
+
+
+def listed(page):
+    """The list a page of a List operation holds (each has one)."""
+    return next((value for value in page.values() if isinstance(value, list)), [])
 
 
 def run(call):
@@ -27,11 +32,13 @@ def run(call):
         items, pages = [], 0
         while True:
             page = method(**params)
+            page.pop("ResponseMetadata", None)
             pages += 1
-            items.extend(page.get("LicenseConversionTasks", []))
-            if not page.get("NextToken"):
+            items.extend(listed(page))
+            token_name = "nextToken" if "nextToken" in page else "NextToken"
+            if not page.get(token_name):
                 return {"items": items, "pages": pages}
-            params["NextToken"] = page["NextToken"]
+            params[token_name] = page[token_name]
     except ClientError as error:
         return {
             "error": {
