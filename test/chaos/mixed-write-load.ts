@@ -11,7 +11,7 @@ import { eventsStreamName } from '@lm/messaging';
 import { connect, type JetStreamManager } from 'nats';
 import { expect } from 'vitest';
 import { associationsOf, createSigningKey, licenseManager, rawRequest } from '../support/clients';
-import { LoadRecord, withSystemDatabase, type UnansweredAttempt } from '../support/crash';
+import { LoadRecord, unansweredOutside, withSystemDatabase, type UnansweredAttempt } from '../support/crash';
 import { grantedLicense, type GrantedLicense } from '../support/licenses';
 import { reportResources, resourceArnOf, type ObservedResource } from '../support/inventory';
 import { accounts, type RunningSystem } from '../support/system';
@@ -53,6 +53,9 @@ class RawAnswerError extends Error {
 export const isServiceUnavailable = (attempt: UnansweredAttempt) =>
   (attempt.error as RawAnswerError).$metadata?.httpStatusCode === 503 &&
   (attempt.error as Error).name === 'ServiceUnavailableException';
+
+/** Acknowledged writes of each kind. */
+export type WriteCounts = Record<'associated' | 'checkedOut' | 'reported', number>;
 
 export class MixedWriteLoad {
   readonly record = new LoadRecord();
@@ -201,6 +204,41 @@ export class MixedWriteLoad {
    * every relay has published its whole store to JetStream exactly once, every durable consumer
    * has applied every event of its filter exactly once, and the views equal what the events say.
    */
+  /** How many writes of each kind were acknowledged so far. */
+  counts(): WriteCounts {
+    return {
+      associated: this.acknowledged.associated.size,
+      checkedOut: this.acknowledged.checkedOut.size,
+      reported: this.acknowledged.reported.size,
+    };
+  }
+
+  /**
+   * What an outage from `killedAt` to `restoredAt` must leave of the load: it hit live traffic
+   * (`inFlightAtKill` requests on the wire, some left unanswered), each unanswered attempt a clear
+   * 503 caught by the outage and none hanging, and every kind of write going on before the outage
+   * and after the recovery (counts `before` it, `atRecovery`, `after` the load stopped).
+   */
+  expectOutageAnswered(outage: {
+    killedAt: number;
+    restoredAt: number;
+    inFlightAtKill: number;
+    before: WriteCounts;
+    atRecovery: WriteCounts;
+    after: WriteCounts;
+  }): void {
+    const { killedAt, restoredAt, inFlightAtKill, before, atRecovery, after } = outage;
+    expect(inFlightAtKill).toBeGreaterThan(0);
+    expect(this.record.unanswered.length).toBeGreaterThan(0);
+    expect(this.record.unanswered.filter((attempt) => !isServiceUnavailable(attempt))).toEqual([]);
+    expect(unansweredOutside(this.record, { killedAt, restoredAt, inFlightAtKill })).toEqual([]);
+    expect(this.longestAttemptMs).toBeLessThan(CLIENT_TIMEOUT_MS);
+    for (const kind of ['associated', 'checkedOut', 'reported'] as const) {
+      expect(before[kind], kind).toBeGreaterThan(0);
+      expect(after[kind], kind).toBeGreaterThan(atRecovery[kind]);
+    }
+  }
+
   async expectNothingLost(natsUrl: string): Promise<void> {
     const { associated, checkedOut, reported } = this.acknowledged;
     // Associations: exactly the acknowledged ones, each counting its vCPUs once.
