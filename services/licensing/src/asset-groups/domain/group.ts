@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
-import { invalidParameterValue, type LicenseAssetGroupUsageAnalysedData } from '@lm/contracts';
+import { invalidParameterValue, type LicenseAssetGroupUsageAnalysedData, presentTagKeys } from '@lm/contracts';
 import { mergeTags, validateTagList } from '../../configurations/domain/tags';
 import { parseRulesetArn } from './arn';
 import { clientTokenReused, groupNotFound, rulesetNotFound } from './errors';
@@ -171,7 +171,7 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
     }
     case 'UntagLicenseAssetGroup': {
       const current = owned(state, command);
-      const present = command.tagKeys.filter((key) => key in current.tags);
+      const present = presentTagKeys(current.tags, command.tagKeys);
       return present.length === 0 ? [] : [{ type: 'LicenseAssetGroupUntagged', data: { tagKeys: present } }];
     }
     case 'DeleteLicenseAssetGroup': {

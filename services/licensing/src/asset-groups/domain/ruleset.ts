@@ -1,6 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Decider } from '@lm/event-store';
-import { invalidParameterValue } from '@lm/contracts';
+import { invalidParameterValue, presentTagKeys } from '@lm/contracts';
 import { mergeTags, validateTagList } from '../../configurations/domain/tags';
 import { clientTokenReused, rulesetNotFound } from './errors';
 import type { Idempotency, LicenseAssetRulesetCreatedData, RulesetEvent, RulesetSettings } from './events';
@@ -86,7 +86,7 @@ export function decideRuleset(command: RulesetCommand, state: RulesetState): Rul
     }
     case 'UntagLicenseAssetRuleset': {
       const current = owned(state, command);
-      const present = command.tagKeys.filter((key) => key in current.tags);
+      const present = presentTagKeys(current.tags, command.tagKeys);
       return present.length === 0 ? [] : [{ type: 'LicenseAssetRulesetUntagged', data: { tagKeys: present } }];
     }
     case 'DeleteLicenseAssetRuleset': {

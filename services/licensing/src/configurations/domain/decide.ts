@@ -2,7 +2,7 @@ import type { Decider } from '@lm/event-store';
 import { mergeTags, validateTagList } from './tags';
 import type { LicenseConfigurationCommand } from './commands';
 import { licenseConfigurationNotFound } from './errors';
-import { invalidParameterValue } from '@lm/contracts';
+import { invalidParameterValue, presentTagKeys } from '@lm/contracts';
 import type { LicenseConfigurationEvent, LicenseConfigurationSettings } from './events';
 import {
   evolveLicenseConfiguration,
@@ -120,7 +120,7 @@ export function decideLicenseConfiguration(
     }
     case 'UntagLicenseConfiguration': {
       const current = ownedConfiguration(state, command);
-      const present = command.tagKeys.filter((key) => key in current.tags);
+      const present = presentTagKeys(current.tags, command.tagKeys);
       return present.length === 0 ? [] : [{ type: 'LicenseConfigurationUntagged', data: { tagKeys: present } }];
     }
     case 'DeleteLicenseConfiguration': {
