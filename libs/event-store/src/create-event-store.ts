@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { EventStore, Guard, Projection } from './event-store';
 import type { Upcasters } from './event-schemas';
+import type { EventStoreKind } from './event-store-kinds';
 import type { EventStoreLogger } from './logger';
 import { migrateEventStoreSchema } from './postgres/event-store-schema';
 import { PostgresEventStore } from './postgres/postgres-event-store';
-
-export type EventStoreKind = 'postgres' | 'eventstoredb';
 
 export interface CreateEventStoreOptions {
   kind: EventStoreKind;
@@ -33,17 +32,4 @@ export async function createEventStore(options: CreateEventStoreOptions): Promis
   // (and every process that merely imports this library) need not load.
   const { EventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store.js');
   return new EventStoreDbEventStore({ url: eventStoreUrl, db, schema, projections, guards, upcasters, logger });
-}
-
-/** EVENT_STORE selects the adapter (postgres by default); EVENTSTORE_URL locates EventStoreDB. */
-export function eventStoreKindFromEnv(env: NodeJS.ProcessEnv = process.env): {
-  kind: EventStoreKind;
-  eventStoreUrl?: string;
-} {
-  const kind = env.EVENT_STORE || 'postgres';
-  if (kind !== 'postgres' && kind !== 'eventstoredb') {
-    throw new Error(`EVENT_STORE must be "postgres" or "eventstoredb", not ${JSON.stringify(kind)}`);
-  }
-  if (kind === 'eventstoredb' && !env.EVENTSTORE_URL) throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_URL');
-  return { kind, eventStoreUrl: env.EVENTSTORE_URL };
 }

@@ -27,12 +27,8 @@
  * version conflict, process-wide.
  */
 export * from './event-store';
-export {
-  createEventStore,
-  eventStoreKindFromEnv,
-  type CreateEventStoreOptions,
-  type EventStoreKind,
-} from './create-event-store';
+export { createEventStore, type CreateEventStoreOptions } from './create-event-store';
+export { EVENT_STORE_CAPABILITIES, type EventStoreKind } from './event-store-kinds';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/postgres-checkpoint-store';
 export { migrateEventStoreSchema } from './postgres/event-store-schema';

@@ -1,6 +1,6 @@
 import { ANY, NO_STREAM } from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
-import { createEventStore, eventStoreKindFromEnv } from '../src';
+import { createEventStore, EVENT_STORE_CAPABILITIES } from '../src';
 import { EventStoreDbEventStore } from '../src/eventstoredb/eventstoredb-event-store';
 import {
   positionOfToken,
@@ -53,22 +53,14 @@ describe('EventStoreDB mapping', () => {
   });
 });
 
-describe('eventStoreKindFromEnv', () => {
-  it('defaults to postgres and requires a URL for eventstoredb', () => {
-    expect(eventStoreKindFromEnv({})).toEqual({ kind: 'postgres', eventStoreUrl: undefined });
-    expect(eventStoreKindFromEnv({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://h:2113?tls=false' })).toEqual({
-      kind: 'eventstoredb',
-      eventStoreUrl: 'esdb://h:2113?tls=false',
-    });
-    expect(() => eventStoreKindFromEnv({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
-    expect(() => eventStoreKindFromEnv({ EVENT_STORE: 'mongo' })).toThrow(/EVENT_STORE/);
-  });
-
+describe('createEventStore', () => {
   it('creates the selected adapter on a migrated schema', async () => {
     const testSchema = await createTestSchema();
     try {
       const postgres = await createEventStore({ kind: 'postgres', db: testSchema.db, schema: testSchema.schema });
       await postgres.append('s', [{ type: 'A', data: {} }]);
+      // Each adapter declares what its kind is known for before one is opened.
+      expect(postgres.capabilities).toEqual(EVENT_STORE_CAPABILITIES.postgres);
       await postgres.close();
       const esdb = await createEventStore({
         kind: 'eventstoredb',
@@ -77,6 +69,7 @@ describe('eventStoreKindFromEnv', () => {
         eventStoreUrl: 'esdb://127.0.0.1:1?tls=false',
       });
       expect(esdb).toBeInstanceOf(EventStoreDbEventStore);
+      expect(esdb.capabilities).toEqual(EVENT_STORE_CAPABILITIES.eventstoredb);
       expect(esdb.capabilities.transactionalGuards).toBe(false);
       await esdb.close();
       const guard = { name: 'quota', eventTypes: ['Created'], handle: async () => {}, truncate: async () => {} };

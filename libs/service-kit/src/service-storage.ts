@@ -1,4 +1,4 @@
-import { createEventStore, type EventStore, type Guard } from '@lm/event-store';
+import { createEventStore, EVENT_STORE_CAPABILITIES, type EventStore, type Guard } from '@lm/event-store';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { ServiceConfig } from './config/service-config';
 import { ConfigurationError } from './config/settings';
@@ -62,17 +62,17 @@ export async function openServiceStorage(
 }
 
 /**
- * The service's guards, or a ConfigurationError when the chosen event store cannot run them. Of
- * the adapters, only PostgreSQL has `capabilities.transactionalGuards`: checked by kind before
- * anything is opened (runService checks before starting), so the refusal names the rules that
- * would not hold.
+ * The service's guards, or a ConfigurationError when the chosen event store cannot run them in
+ * the append's transaction (its declared `transactionalGuards`): checked by kind before anything
+ * is opened (runService checks before starting), so the refusal names the rules that would not hold.
  */
 export function assertGuardsCanRun(definition: ServiceDefinition<any>, config: ServiceConfig<any>): readonly Guard[] {
   const guards = listFrom(definition.guards, config.own);
   const { kind } = config.common.eventStore;
-  if (guards.length === 0 || kind === 'postgres') return guards;
+  if (guards.length === 0 || EVENT_STORE_CAPABILITIES[kind].transactionalGuards) return guards;
+  const capable = Object.entries(EVENT_STORE_CAPABILITIES).filter(([, can]) => can.transactionalGuards);
   throw new ConfigurationError([
     `${definition.name} enforces rules inside the append's transaction (${guards.map((g) => g.name).join(', ')}); ` +
-      `EVENT_STORE=${kind} cannot run them: use postgres`,
+      `EVENT_STORE=${kind} cannot run them: use ${capable.map(([name]) => name).join(' or ')}`,
   ]);
 }

@@ -15,6 +15,7 @@ import {
 import type { Kysely } from 'kysely';
 import { assertAppendable } from '../append-validation';
 import { EventSchemas, type Upcasters } from '../event-schemas';
+import { EVENT_STORE_CAPABILITIES } from '../event-store-kinds';
 import {
   ExpectedVersionConflictError,
   type AppendResult,
@@ -67,7 +68,7 @@ export interface EventStoreDbEventStoreOptions {
 
 /** Event store on EventStoreDB; checkpoints and projection views stay in PostgreSQL. */
 export class EventStoreDbEventStore implements EventStore {
-  readonly capabilities: EventStoreCapabilities = { transactionalGuards: false, atomicMultiStreamAppends: false };
+  readonly capabilities: EventStoreCapabilities = EVENT_STORE_CAPABILITIES.eventstoredb;
   readonly checkpoints: PostgresCheckpointStore;
   private readonly client: EventStoreDBClient;
   private readonly db: Kysely<any>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { assertAppendable } from '../append-validation';
 import { EventSchemas, type Upcasters } from '../event-schemas';
+import { EVENT_STORE_CAPABILITIES } from '../event-store-kinds';
 import {
   ExpectedVersionConflictError,
   type AppendResult,
@@ -46,7 +47,7 @@ export interface PostgresEventStoreOptions {
 
 /** Event store on PostgreSQL tables (see migrateEventStoreSchema). */
 export class PostgresEventStore implements EventStore {
-  readonly capabilities: EventStoreCapabilities = { transactionalGuards: true, atomicMultiStreamAppends: true };
+  readonly capabilities: EventStoreCapabilities = EVENT_STORE_CAPABILITIES.postgres;
   readonly checkpoints: PostgresCheckpointStore;
   private readonly db: Kysely<any>;
   private readonly schema: string;
