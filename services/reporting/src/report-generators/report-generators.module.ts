@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import {
   CONFIG,
   type ConfigOf,
+  DEFAULT_REGION,
   InvalidSettingError,
   milliseconds,
   positiveInteger,
@@ -41,7 +42,7 @@ export const reportGeneratorsSettings = {
   /** LM_S3_ENDPOINT: the S3-compatible store reports are written to; unset, they are written under LM_REPORTS_DIR. */
   s3Endpoint: text('LM_S3_ENDPOINT'),
   /** LM_S3_REGION: the Region the store signs for (LM_REGION unless said). */
-  s3Region: setting('LM_S3_REGION', (raw, env) => raw ?? env.LM_REGION ?? 'us-east-1'),
+  s3Region: setting('LM_S3_REGION', (raw, env) => raw ?? env.LM_REGION ?? DEFAULT_REGION),
   s3Credentials,
   /** LM_REPORTS_DIR: where reports go as <bucket>/<key> files without an S3 endpoint. */
   reportsDir: text('LM_REPORTS_DIR', '.data/reports'),

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Monitoring } from '@lm/api-model';
-import type { Caller } from '@lm/contracts';
+import { invalidParameterValue, type Caller } from '@lm/contracts';
 import { CLOCK, DATABASE, pageOf, type Clock } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
-import { asValidationError, invalidNextToken, invalidParameterValue } from '../domain/errors';
+import { asValidationError, invalidNextToken } from '../domain/errors';
 import { linkedSourceAccounts, readsAccount } from '../domain/linked-accounts';
 import { evaluateExpression, parseExpression, referencedIds, type Series } from '../domain/metric-math';
 import {

@@ -1,7 +1,9 @@
 import { AwsError } from '@lm/contracts';
 
-/** CloudWatch's errors, by their shape names in its model (the gateway gives each its code and status). */
-export const invalidParameterValue = (message: string) => new AwsError('InvalidParameterValueException', message);
+/**
+ * CloudWatch's errors, by their shape names in its model (the gateway gives each its code and
+ * status), beside @lm/contracts' invalidParameterValue, which CloudWatch shares.
+ */
 export const invalidParameterCombination = (message: string) =>
   new AwsError('InvalidParameterCombinationException', message);
 export const missingParameter = (message: string) => new AwsError('MissingRequiredParameterException', message);

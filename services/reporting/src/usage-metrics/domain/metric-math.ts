@@ -1,4 +1,4 @@
-import { invalidParameterValue } from './errors';
+import { invalidParameterValue } from '@lm/contracts';
 
 /** A time series: value by timestamp (epoch milliseconds). */
 export type Series = Map<number, number>;

@@ -1,4 +1,5 @@
-import { invalidParameterCombination, invalidParameterValue } from './errors';
+import { invalidParameterValue } from '@lm/contracts';
+import { invalidParameterCombination } from './errors';
 
 export const STATISTICS = ['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount'] as const;
 export type Statistic = (typeof STATISTICS)[number];
