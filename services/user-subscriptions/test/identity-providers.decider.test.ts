@@ -143,7 +143,7 @@ describe('identity provider decider', () => {
       { tag: at(2), untag: at(3) },
     );
     const tagged = history({ ...register(), tags: { owner: 'it' } }, complete({ reached: true }), tag({ env: 'prod' }));
-    const state = tagged.reduce(identityProviderDecider.evolve, identityProviderDecider.initialState());
+    const state = given(tagged).state;
     expect(state.registration!.tags).toEqual({ owner: 'it', env: 'prod' });
     expectTagRules(spec, tagged, { tag, untag }, 'owner', {
       type: 'IdentityProviderUntagged',

@@ -166,7 +166,7 @@ describe('license server endpoint decider', () => {
       { tag: at(1), untag: at(2) },
     );
     const tagged = history(create(), tag({ env: 'prod', team: 'ops' }));
-    const state = tagged.reduce(licenseServerEndpointDecider.evolve, licenseServerEndpointDecider.initialState());
+    const state = given(tagged).state;
     expect(state.endpoint!.tags).toEqual({ team: 'ops', env: 'prod' });
     expectTagRules(spec, tagged, { tag, untag }, 'team', {
       type: 'LicenseServerEndpointUntagged',
@@ -185,7 +185,7 @@ describe('license server endpoint decider', () => {
 
   it('shows the endpoint as the model does: servers with their status and health, CreationTime in seconds', () => {
     const events = history(create(), report(provisioned));
-    const state = events.reduce(licenseServerEndpointDecider.evolve, licenseServerEndpointDecider.initialState());
+    const state = given(events).state;
     expect(toLicenseServerEndpointOutput(state.endpoint!)).toEqual({
       IdentityProviderArn: identityProviderArn,
       ServerType: 'RDS_SAL',

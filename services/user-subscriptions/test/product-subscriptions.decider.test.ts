@@ -61,9 +61,7 @@ describe('product subscription decider', () => {
       .when(complete())
       .then([{ type: 'ProductSubscriptionSucceeded', data: { ...user, at: at(1).toISOString() } }]);
     const subscribed = history(start(), complete());
-    const [{ subscription }] = [
-      subscribed.reduce(productSubscriptionDecider.evolve, productSubscriptionDecider.initialState()),
-    ];
+    const { subscription } = given(subscribed).state;
     expect(toProductUserSummary(subscription!)).toMatchObject({
       Status: 'SUBSCRIBED',
       SubscriptionStartDate: at(1).toISOString(),
@@ -120,7 +118,7 @@ describe('product subscription decider', () => {
       { tag: at(2), untag: at(3) },
     );
     const tagged = history({ ...start(), tags: { team: 'dev' } }, complete(), tag({ cost: 'r&d' }));
-    const state = tagged.reduce(productSubscriptionDecider.evolve, productSubscriptionDecider.initialState());
+    const state = given(tagged).state;
     expect(state.subscription!.tags).toEqual({ team: 'dev', cost: 'r&d' });
     expectTagRules(spec, tagged, { tag, untag }, 'team', {
       type: 'ProductUserUntagged',

@@ -169,7 +169,7 @@ describe('user association decider', () => {
       { tag: at(2), untag: at(3) },
     );
     const tagged = history(associate(), complete(), tag({ cost: 'r&d' }));
-    const state = tagged.reduce(userAssociationDecider.evolve, userAssociationDecider.initialState());
+    const state = given(tagged).state;
     expect(state.association!.tags).toEqual({ team: 'dev', cost: 'r&d' });
     expectTagRules(spec, tagged, { tag, untag }, 'team', {
       type: 'InstanceUserUntagged',
