@@ -4,7 +4,7 @@ import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/serv
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventsStore } from '../src/audit-trail/application/audit-events.store';
 import { AuditRetentionSweep } from '../src/audit-trail/application/audit-retention.sweep';
-import { LookupEventsQuery } from '../src/audit-trail/application/lookup-events.query';
+import { AuditEventsQueries } from '../src/audit-trail/application/audit-events.queries';
 import { ReportingService } from '../src/reporting.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
@@ -54,7 +54,7 @@ describe('audit trail storage, LookupEvents and retention', () => {
   let database: TestDatabase;
   let storage: ServiceStorage;
   let store: AuditEventsStore;
-  let lookup: LookupEventsQuery;
+  let lookup: AuditEventsQueries;
   const clock = new ManualClock(new Date(START.getTime() + 3_600_000));
   const names = (response: { Events?: { EventName?: string }[] }) => response.Events!.map((e) => e.EventName);
 
@@ -62,7 +62,7 @@ describe('audit trail storage, LookupEvents and retention', () => {
     database = await createTestDatabase('lm_reporting');
     storage = await openServiceStorageOf(ReportingService, { DATABASE_URL: database.url });
     store = new AuditEventsStore(storage.db);
-    lookup = new LookupEventsQuery(storage.db);
+    lookup = new AuditEventsQueries(storage.db);
     // Alice: 10 calls a minute apart, the fourth failed; Bob: one.
     for (let minute = 0; minute < 10; minute++) {
       const name = minute % 2 === 0 ? 'GetLicenseConfiguration' : 'UpdateLicenseConfiguration';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditEventsStore } from './application/audit-events.store';
 import { AuditRetentionSweep } from './application/audit-retention.sweep';
-import { LookupEventsQuery } from './application/lookup-events.query';
+import { AuditEventsQueries } from './application/audit-events.queries';
 import { AuditRecordConsumer } from './infra/audit-record.consumer';
 import { LookupEventsController } from './infra/lookup-events.controller';
 
@@ -11,6 +11,6 @@ import { LookupEventsController } from './infra/lookup-events.controller';
  */
 @Module({
   controllers: [LookupEventsController],
-  providers: [AuditEventsStore, LookupEventsQuery, AuditRetentionSweep, AuditRecordConsumer],
+  providers: [AuditEventsStore, AuditEventsQueries, AuditRetentionSweep, AuditRecordConsumer],
 })
 export class AuditTrailModule {}

@@ -1,17 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { operations, type Request } from '@lm/service-kit';
-import { LookupEventsQuery } from '../application/lookup-events.query';
+import { AuditEventsQueries } from '../application/audit-events.queries';
 
 const { subject } = operations('reporting');
 
 /** CloudTrail's LookupEvents over the caller's audit trail. */
 @Controller()
 export class LookupEventsController {
-  constructor(private readonly query: LookupEventsQuery) {}
+  constructor(private readonly queries: AuditEventsQueries) {}
 
   @MessagePattern(subject('LookupEvents'))
   lookup(@Payload() { caller, input }: Request<'LookupEvents', 'cloudtrail'>) {
-    return this.query.lookup(caller, input);
+    return this.queries.lookup(caller, input);
   }
 }

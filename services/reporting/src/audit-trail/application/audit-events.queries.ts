@@ -23,7 +23,7 @@ const COLUMNS = {
 
 /** LookupEvents: the caller's account's events in the caller's Region, newest first. */
 @Injectable()
-export class LookupEventsQuery {
+export class AuditEventsQueries {
   private readonly db: Kysely<AuditTrailViews>;
 
   constructor(@Inject(DATABASE) db: Kysely<AuditTrailViews>) {
