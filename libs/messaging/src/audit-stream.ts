@@ -1,5 +1,6 @@
 import { nanos, RetentionPolicy, StorageType, type NatsConnection } from 'nats';
 import { AUDIT_RETENTION_DAYS } from '@lm/contracts';
+import { ensureStream } from './jetstream-stream';
 import { namespacedRoot } from './subjects';
 
 /** JetStream subject of an audit record: `lm.audit.<api>.<operation>` (`>` for all). */
@@ -20,27 +21,15 @@ export const AUDIT_STREAM = auditStreamName(process.env.LM_NATS_NAMESPACE);
  * Creates the stream of audit records if it does not exist yet (the gateway and reporting call
  * it): on file, so that records published while reporting is down wait for it; each kept for
  * the audit trail's retention, after which reporting would drop it anyway; duplicates (a
- * publish retried with the same eventID) dropped within ten minutes.
+ * publish retried with the same eventID) dropped within ten minutes; LM_JETSTREAM_REPLICAS copies.
  */
 export async function ensureAuditStream(nc: NatsConnection): Promise<void> {
-  const jsm = await nc.jetstreamManager();
-  try {
-    await jsm.streams.info(AUDIT_STREAM);
-  } catch {
-    try {
-      await jsm.streams.add({
-        name: AUDIT_STREAM,
-        subjects: [AUDIT_SUBJECTS],
-        retention: RetentionPolicy.Limits,
-        storage: StorageType.File,
-        max_age: nanos(AUDIT_RETENTION_DAYS * 24 * 3_600_000),
-        duplicate_window: nanos(10 * 60_000),
-      });
-    } catch (error) {
-      // Another process may have created it between our info and add.
-      await jsm.streams.info(AUDIT_STREAM).catch(() => {
-        throw error;
-      });
-    }
-  }
+  await ensureStream(nc, {
+    name: AUDIT_STREAM,
+    subjects: [AUDIT_SUBJECTS],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(AUDIT_RETENTION_DAYS * 24 * 3_600_000),
+    duplicate_window: nanos(10 * 60_000),
+  });
 }

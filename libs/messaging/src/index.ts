@@ -4,6 +4,7 @@ export * from './connection-options';
 export * from './durable-event-consumer';
 export * from './event-relay';
 export * from './jetstream-events-stream';
+export * from './jetstream-stream';
 export * from './operation-client';
 export * from './session-credentials';
 export * from './subjects';
