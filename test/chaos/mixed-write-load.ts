@@ -199,11 +199,6 @@ export class MixedWriteLoad {
     }
   }
 
-  /**
-   * After the fault, once the system is whole: every acknowledged write is there exactly once,
-   * every relay has published its whole store to JetStream exactly once, every durable consumer
-   * has applied every event of its filter exactly once, and the views equal what the events say.
-   */
   /** How many writes of each kind were acknowledged so far. */
   counts(): WriteCounts {
     return {
@@ -239,7 +234,13 @@ export class MixedWriteLoad {
     }
   }
 
-  async expectNothingLost(natsUrl: string): Promise<void> {
+  /**
+   * After the fault, once the system is whole: every acknowledged write is there exactly once,
+   * every relay has published its whole store to JetStream exactly once, every durable consumer
+   * has applied every event of its filter exactly once, and the views equal what the events say.
+   * `natsServers`: the system's NATS servers (NATS_URL), one or a cluster's.
+   */
+  async expectNothingLost(natsServers: string | string[]): Promise<void> {
     const { associated, checkedOut, reported } = this.acknowledged;
     // Associations: exactly the acknowledged ones, each counting its vCPUs once.
     const listed = new Set((await associationsOf(this.client, this.configurationArn)).map((a) => a.ResourceArn!));
@@ -252,7 +253,7 @@ export class MixedWriteLoad {
     const replayed = await Promise.all([...checkedOut.keys()].map((token) => this.checkout(token)));
     expect(replayed.map((answer) => answer.LicenseConsumptionToken)).toEqual([...checkedOut.values()]);
 
-    const nc = await connect({ servers: natsUrl });
+    const nc = await connect({ servers: natsServers });
     try {
       const jsm = await nc.jetstreamManager();
       await expectRelaysWhole(this.system, jsm);
