@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { jetStreamReplicas } from '@lm/messaging';
 import { productionVariablesOf, serviceDatabaseVariable, type Environment } from '@lm/service-kit';
 import { loadServiceConfig } from '../../libs/service-kit/src/config/service-config';
 import { definitionOf } from '../../libs/service-kit/src/service-definition';
@@ -118,6 +119,12 @@ const kustomizationText = read('infra/k8s/kustomization.yaml');
 const kustomization = parse(kustomizationText);
 const IMAGE = 'open-license-manager';
 
+/** Every document of the kustomization's resources. */
+const kustomizationDocuments = (): any[] =>
+  (kustomization.resources as string[]).flatMap((file) =>
+    parseAllDocuments(read(`infra/k8s/${file}`)).map((document) => document.toJS()),
+  );
+
 /** Every container of the kustomization's workloads, its environment resolved from its config maps. */
 function kubernetesContainers(): KubernetesContainer[] {
   const configMaps = new Map<string, Record<string, string>>(
@@ -126,10 +133,7 @@ function kubernetesContainers(): KubernetesContainer[] {
       Object.fromEntries((generator.literals ?? []).map((literal: string) => literal.split(/=(.*)/s, 2))),
     ]),
   );
-  const documents = (kustomization.resources as string[]).flatMap((file) =>
-    parseAllDocuments(read(`infra/k8s/${file}`)).map((document) => document.toJS()),
-  );
-  return documents
+  return kustomizationDocuments()
     .filter((document) => ['Deployment', 'StatefulSet'].includes(document?.kind))
     .flatMap((workload) =>
       workload.spec.template.spec.containers.map((container: any): KubernetesContainer => {
@@ -261,6 +265,27 @@ describe('infra/k8s', () => {
       });
     },
   );
+
+  it('runs NATS as a three-node cluster, each node routed to the others, NATS_URL listing them all and the streams on all three', () => {
+    const documents = kustomizationDocuments();
+    const nats = documents.find((document) => document?.kind === 'StatefulSet' && document.metadata.name === 'nats');
+    const nodes = Array.from({ length: nats.spec.replicas }, (_, i) => `nats-${i}.${nats.spec.serviceName}`);
+    expect(nodes).toHaveLength(3);
+    // Node names resolve before a node is ready: it is ready only once routes have joined it to the others.
+    const names = documents.find(
+      (document) => document?.kind === 'Service' && document.metadata.name === nats.spec.serviceName,
+    );
+    expect(names.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    const configuration = documents.find(
+      (document) => document?.kind === 'ConfigMap' && document.metadata.name === 'nats-config',
+    ).data['nats.conf'];
+    for (const node of nodes) expect(configuration).toContain(`nats-route://${node}:6222`);
+    for (const container of containers) {
+      const env = deployedEnvironment(container);
+      expect(env.NATS_URL.split(','), container.workload).toEqual(nodes.map((node) => `nats://${node}:4222`));
+      expect(jetStreamReplicas(env), container.workload).toBe(nodes.length);
+    }
+  });
 
   it('probes only what a container serves: the gateway is ready when GET /health says so', () => {
     for (const container of kubernetesContainers()) {
