@@ -46,12 +46,49 @@ const serviceNames = (variable: string, fallback: readonly ServiceName[]) =>
     return names as ServiceName[];
   });
 
+/** A positive whole number when set; undefined (no limit) when unset. */
+const optionalPositiveInteger = (variable: string) =>
+  setting(variable, (raw) => (raw === undefined ? undefined : positiveInteger(variable, 1).read({ [variable]: raw })));
+
+/**
+ * LM_RATE_LIMIT_PER_ACCOUNT (requests per second) with LM_RATE_LIMIT_BURST (one second's worth unless
+ * said): each account's token bucket; no limit when the rate is unset.
+ */
+const accountRateLimit = setting('LM_RATE_LIMIT_PER_ACCOUNT', (_, env) => {
+  const requestsPerSecond = optionalPositiveInteger('LM_RATE_LIMIT_PER_ACCOUNT').read(env);
+  const burst = optionalPositiveInteger('LM_RATE_LIMIT_BURST').read(env);
+  if (requestsPerSecond === undefined) {
+    if (burst !== undefined)
+      throw new InvalidSettingError('LM_RATE_LIMIT_BURST needs LM_RATE_LIMIT_PER_ACCOUNT, the rate it is a burst of');
+    return undefined;
+  }
+  return { requestsPerSecond, burst: burst ?? requestsPerSecond };
+});
+
 const gatewaySettings = {
   port: port('PORT', 8080),
   region,
   natsServers,
   credentialsFile: text('LM_CREDENTIALS_FILE', DEVELOPMENT_CREDENTIALS_FILE),
   maxBodyBytes: positiveInteger('LM_MAX_BODY_BYTES', 1024 * 1024),
+  /** The path and query of a request, above which it is answered 414 in its API's error shape. */
+  maxUrlBytes: positiveInteger('LM_MAX_URL_BYTES', 8 * 1024),
+  /** Node's maxHeaderSize: the request line and headers together, above which Node answers a bare 431. */
+  maxHeaderBytes: positiveInteger('LM_MAX_HEADER_BYTES', 16 * 1024),
+  accountRateLimit,
+  /** Requests worked on at once, all accounts together; more are throttled without their body being read. */
+  maxInFlightRequests: positiveInteger('LM_MAX_IN_FLIGHT_REQUESTS', 1024),
+  /** Open connections, idle or not; Node closes any further one as soon as it is accepted. */
+  maxConnections: positiveInteger('LM_MAX_CONNECTIONS', 4096),
+  /** How long a client may take to send a request's headers (slow-loris), and its whole request. */
+  headersTimeoutMs: milliseconds('LM_HEADERS_TIMEOUT_MS', 20_000),
+  requestTimeoutMs: milliseconds('LM_REQUEST_TIMEOUT_MS', 60_000),
+  /**
+   * How long an idle kept-alive connection stays open. Clients keep connections open between calls
+   * (the SDKs pool them): the server must not close an idle one just as a client reuses it, so it
+   * keeps them longer than clients' usual idle time.
+   */
+  keepAliveTimeoutMs: milliseconds('LM_KEEP_ALIVE_TIMEOUT_MS', 65_000),
   /** The services deployed with this gateway (every service of the build unless said): /health and /metrics ask each. */
   services: serviceNames('LM_SERVICES', BUILT_SERVICES),
   operationTimeoutMs: milliseconds('LM_OPERATION_TIMEOUT_MS', 30_000),

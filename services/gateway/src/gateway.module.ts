@@ -5,6 +5,7 @@ import { connect, type NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, gatewayConfigFromEnv, NATS_CONNECTION, type GatewayConfig } from './config';
 import { AwsApiController } from './http/aws-api.controller';
 import { AwsRequestHandler } from './http/aws-request.handler';
+import { InFlightLimit } from './http/in-flight-limit';
 import { UndecodablePathFilter } from './http/undecodable-path.filter';
 import { CredentialStore } from './identity/credential-store';
 import { SessionCredentialCache } from './identity/session-credentials';
@@ -42,6 +43,11 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
       provide: AUDIT_RECORDER,
       useFactory: (nc: NatsConnection) => new JetStreamAuditTrail(nc),
       inject: [NATS_CONNECTION],
+    },
+    {
+      provide: InFlightLimit,
+      useFactory: (config: GatewayConfig) => new InFlightLimit(config.maxInFlightRequests),
+      inject: [GATEWAY_CONFIG],
     },
     GatewayMetrics,
     HealthCheck,

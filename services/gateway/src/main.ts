@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { checkNats, ConfigurationError, startLogging, UnreachableDependencyError } from '@lm/service-kit';
 import { gatewayConfigFromEnv, type GatewayConfig } from './config';
 import { CONSOLE_DIRECTORY, consoleFiles } from './http/console-files';
+import { BoundedExpressAdapter } from './http/http-server';
 import { GatewayModule } from './gateway.module';
 
 async function main(): Promise<void> {
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // The body parser stays off: SigV4 signs the raw bytes, which the controller reads itself.
-  const app = await NestFactory.create(GatewayModule, { bodyParser: false });
+  const app = await NestFactory.create(GatewayModule, new BoundedExpressAdapter(config), { bodyParser: false });
   // Responses are per request and signed-for: no ETag hashing of every body, no framework banner.
   const express = app.getHttpAdapter().getInstance();
   express.set('etag', false);
@@ -39,11 +40,6 @@ async function main(): Promise<void> {
   // Before the routes (registered at listen): the AWS API's catch-all would take /console too.
   app.use('/console', consoleFiles({ directory: CONSOLE_DIRECTORY, region: config.region }));
   await app.listen(config.port);
-  // Clients keep connections open between calls (the SDKs pool them): the server must not close
-  // an idle one just as a client reuses it, so it keeps them longer than clients' usual idle time.
-  const server = app.getHttpServer();
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   logger.log(`listening on port ${config.port} (region ${config.region})`);
   const stop = (signal: NodeJS.Signals) => {
     logger.log(`${signal}: stopping`);

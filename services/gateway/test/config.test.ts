@@ -29,6 +29,33 @@ describe('the gateway configuration', () => {
     });
   });
 
+  it('bounds floods and slow clients by default, with no per-account rate unless one is set', () => {
+    expect(gatewayConfigFromEnv({})).toMatchObject({
+      accountRateLimit: undefined,
+      maxInFlightRequests: 1024,
+      maxConnections: 4096,
+      maxUrlBytes: 8192,
+      maxHeaderBytes: 16384,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 65_000,
+    });
+    expect(gatewayConfigFromEnv({ LM_RATE_LIMIT_PER_ACCOUNT: '50' }).accountRateLimit).toEqual({
+      requestsPerSecond: 50,
+      burst: 50,
+    });
+    expect(
+      gatewayConfigFromEnv({ LM_RATE_LIMIT_PER_ACCOUNT: '50', LM_RATE_LIMIT_BURST: '200' }).accountRateLimit,
+    ).toEqual({ requestsPerSecond: 50, burst: 200 });
+    expect(problemsOf({ LM_RATE_LIMIT_PER_ACCOUNT: '0', LM_MAX_IN_FLIGHT_REQUESTS: 'many' })).toEqual([
+      'LM_RATE_LIMIT_PER_ACCOUNT must be a positive integer, not "0"',
+      'LM_MAX_IN_FLIGHT_REQUESTS must be a positive integer, not "many"',
+    ]);
+    expect(problemsOf({ LM_RATE_LIMIT_BURST: '10' })).toEqual([
+      'LM_RATE_LIMIT_BURST needs LM_RATE_LIMIT_PER_ACCOUNT, the rate it is a burst of',
+    ]);
+  });
+
   it('refuses bad values, naming each variable', () => {
     expect(
       problemsOf({

@@ -9,8 +9,16 @@ import { HealthCheck } from '../observability/health-check';
 import { logRequest } from '../observability/request-log';
 import { renderMetrics, ReplicaMetrics } from '../observability/replica-metrics';
 import { apiTriedBy } from '../observability/attempted-operation';
-import { errorResponse, GatewayError, wireProtocolOf, type HttpResponse } from '../protocol';
+import {
+  errorResponse,
+  GatewayError,
+  throttled,
+  wireProtocolOf,
+  type HttpRequest,
+  type HttpResponse,
+} from '../protocol';
 import { AwsRequestHandler } from './aws-request.handler';
+import { InFlightLimit } from './in-flight-limit';
 
 /** The HTTP surface: health and metrics, and every other request as an AWS API call. */
 @Controller()
@@ -22,6 +30,7 @@ export class AwsApiController {
     private readonly replicaMetrics: ReplicaMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(AUDIT_RECORDER) private readonly audit: AuditRecorder,
+    private readonly inFlight: InFlightLimit,
   ) {}
 
   @Get('health')
@@ -48,7 +57,11 @@ export class AwsApiController {
     const started = process.hrtime.bigint();
     const eventTime = new Date();
     let response: HttpResponse;
+    const admitted = this.inFlight.tryEnter();
     try {
+      // Refused before the body is read: neither a flood nor a long URL costs more than its headers.
+      if (!admitted) throw throttled(apiTriedBy(unreadRequest(req)), 'Rate exceeded: the gateway is at its capacity.');
+      if (Buffer.byteLength(req.originalUrl) > this.config.maxUrlBytes) throw uriTooLong(this.config.maxUrlBytes);
       const body = await readBody(req, this.config.maxBodyBytes);
       response = await this.handler.handle({
         method: req.method,
@@ -60,14 +73,8 @@ export class AwsApiController {
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       const requestId = randomUUID();
-      // A body refused for its size: counted under the operation its target names, when it names one.
-      const unread = {
-        method: req.method,
-        url: req.originalUrl,
-        headers: flattenHeaders(req.headers),
-        body: Buffer.alloc(0),
-        sourceIp: req.socket.remoteAddress,
-      };
+      // A request refused before its body is read: counted under the operation its target names, when it names one.
+      const unread = unreadRequest(req);
       const api = apiTriedBy(unread);
       response = errorResponse(api, error, requestId, wireProtocolOf(api, unread));
       this.metrics.recordResponse(
@@ -85,9 +92,22 @@ export class AwsApiController {
         region: this.config.region,
       });
       req.resume();
+    } finally {
+      if (admitted) this.inFlight.leave();
     }
     res.status(response.status).set(response.headers).send(response.body);
   }
+}
+
+/** A request as the handler sees it, without its body (not read). */
+function unreadRequest(req: Request): HttpRequest {
+  return {
+    method: req.method,
+    url: req.originalUrl,
+    headers: flattenHeaders(req.headers),
+    body: Buffer.alloc(0),
+    sourceIp: req.socket.remoteAddress,
+  };
 }
 
 function flattenHeaders(headers: Request['headers']): Record<string, string> {
@@ -121,4 +141,8 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
 
 function tooLarge(limit: number): GatewayError {
   return new GatewayError('RequestEntityTooLargeException', 413, `The request body is larger than ${limit} bytes.`);
+}
+
+function uriTooLong(limit: number): GatewayError {
+  return new GatewayError('RequestUriTooLongException', 414, `The request URL is longer than ${limit} bytes.`);
 }

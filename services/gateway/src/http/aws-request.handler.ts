@@ -4,6 +4,7 @@ import { apisBySigningName, validateInput, validationMessage, type ApiModel, typ
 import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject } from '@lm/messaging';
 import { ownedOperationName, resolveOwner, type Caller, type OwnedOperation, type ServiceName } from '@lm/contracts';
 import type { GatewayConfig } from '../config';
+import { accountAdmission, type AccountAdmission } from './account-rate-limiter';
 import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
 import type { SessionCredentialCache } from '../identity/session-credentials';
@@ -26,6 +27,7 @@ import {
   signingNameTried,
   splitUrl,
   successResponse,
+  throttled,
   validationErrorName,
   verifyClaims,
   wireProtocolOf,
@@ -73,6 +75,9 @@ function validate(api: ApiModel, operation: string, input: Record<string, unknow
  * answer in the protocol's shape. Every failure becomes an AWS error response.
  */
 export class AwsRequestHandler {
+  /** Each account's share of the gateway (LM_RATE_LIMIT_PER_ACCOUNT), taken once the signature proves the account. */
+  private readonly accounts: AccountAdmission;
+
   constructor(
     private readonly config: GatewayConfig,
     private readonly credentials: CredentialStore,
@@ -84,7 +89,9 @@ export class AwsRequestHandler {
     /** Receives every answered call's audit record. */
     private readonly audit: AuditRecorder,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.accounts = accountAdmission(config.accountRateLimit);
+  }
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
     const started = process.hrtime.bigint();
@@ -113,6 +120,9 @@ export class AwsRequestHandler {
       // Known before the body is read, so that a body error is answered in this API's protocol.
       api = resolved.api;
       operation = resolved.operation;
+      // Before the input is read: a throttled account costs the gateway its signature check only.
+      if (caller && !this.accounts.admit(caller.accountId))
+        throw throttled(api, `Rate exceeded for account ${caller.accountId}.`);
       if (caller && !mayCall(caller, api.id, operation)) {
         throw accessDenied(
           api,

@@ -117,16 +117,18 @@ export function jsonContentType(api: ApiModel): string {
 function queryErrorCode(api: ApiModel, code: string): string {
   const compatible = api.queryErrorCodes?.[code];
   if (compatible) return compatible;
-  if (!(code in api.errors) && code in QUERY_AUTHENTICATION_CODES) return QUERY_AUTHENTICATION_CODES[code];
+  if (!(code in api.errors) && code in QUERY_COMMON_CODES) return QUERY_COMMON_CODES[code];
   return api.queryErrorCodes && code === 'ValidationException' ? 'ValidationError' : code;
 }
 
-const QUERY_AUTHENTICATION_CODES: Record<string, string> = {
+/** The errors common to every AWS API (authentication, throttling) as the query APIs name them. */
+const QUERY_COMMON_CODES: Record<string, string> = {
   MissingAuthenticationTokenException: 'MissingAuthenticationToken',
   IncompleteSignatureException: 'IncompleteSignature',
   UnrecognizedClientException: 'InvalidClientTokenId',
   InvalidSignatureException: 'SignatureDoesNotMatch',
   ExpiredTokenException: 'ExpiredToken',
+  ThrottlingException: 'Throttling',
 };
 
 function messageMemberOf(api: ApiModel): 'Message' | 'message' {
@@ -158,6 +160,18 @@ export function validationErrorName(api: ApiModel, operation: string): string {
 export function accessDenied(api: ApiModel, message: string): GatewayError {
   const code = 'AccessDenied' in api.errors ? 'AccessDenied' : 'AccessDeniedException';
   return new GatewayError(code, api.errors[code] ?? 403, message);
+}
+
+/**
+ * A request refused for the rate of its account or of the whole gateway: the API's own throttling
+ * error, license-manager's RateLimitExceededException (429 in its model), else ThrottlingException
+ * (the subscription APIs model it for most operations; it is AWS's common error for the others,
+ * `Throttling` in the query protocol). Always 429, as AWS throttles, which the SDKs retry with
+ * back-off whatever the code (the subscription APIs' model gives no status, which Smithy reads as 400).
+ */
+export function throttled(api: ApiModel, message: string): GatewayError {
+  const code = 'RateLimitExceededException' in api.errors ? 'RateLimitExceededException' : 'ThrottlingException';
+  return new GatewayError(code, 429, message);
 }
 
 /**

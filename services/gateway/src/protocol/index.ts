@@ -30,6 +30,7 @@ export {
   GatewayError,
   internalErrorName,
   modeledErrorName,
+  throttled,
   validationErrorName,
   type HttpResponse,
 } from './aws-error-response';

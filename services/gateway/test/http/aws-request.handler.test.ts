@@ -285,6 +285,58 @@ describe('AwsRequestHandler', () => {
     expect((await handlerIn('us-east-1').handle(request)).status).toBe(200);
   });
 
+  describe('throttling (LM_RATE_LIMIT_PER_ACCOUNT)', () => {
+    it("answers an account past its rate with each API's throttling error, 429, reaching no service", async () => {
+      const limited = new AwsRequestHandler(
+        { ...config, accountRateLimit: { requestsPerSecond: 1, burst: 1 } },
+        store,
+        new SessionCredentialCache(sessionCredentialsFromGrants(services.client), { now: () => now }),
+        services.client,
+        services.presence,
+        new GatewayMetrics(),
+        { record: () => {} },
+        () => now,
+      );
+      const restJson = (path: string): RequestSpec => ({
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      // Signed first, so that the requests come within the second that refills one token.
+      const [first, ...throttledRequests] = await Promise.all([
+        signWithSmithy('license-manager', lmRequest('ListLicenses', {})),
+        signWithSmithy('license-manager', lmRequest('ListLicenses', {})),
+        signWithSmithy('kms', kmsRequest('ListKeys', {})),
+        signWithSmithy('license-manager', restJson('/inventory/ReportResources')),
+        signWithSmithy('license-manager-user-subscriptions', restJson('/identity-provider/ListIdentityProviders')),
+        signWithSmithy('monitoring', {
+          method: 'POST',
+          path: '/',
+          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+          body: 'Action=ListMetrics&Version=2010-08-01',
+        }),
+      ]);
+      expect((await limited.handle(asHttp(first))).status).toBe(200);
+      const answers = [];
+      for (const request of throttledRequests) answers.push(await limited.handle(asHttp(request)));
+      expect(answers.map((answer) => answer.status)).toEqual([429, 429, 429, 429, 429]);
+      const [licenseManager, kms, extensions, userSubscriptions, monitoringQuery] = answers;
+      expect(JSON.parse(String(licenseManager.body))).toEqual({
+        __type: 'com.amazonaws.licensemanager#RateLimitExceededException',
+        Message: `Rate exceeded for account ${ACCOUNT}.`,
+      });
+      expect(JSON.parse(String(kms.body))).toEqual({
+        __type: 'ThrottlingException',
+        message: `Rate exceeded for account ${ACCOUNT}.`,
+      });
+      for (const restJsonAnswer of [extensions, userSubscriptions])
+        expect(restJsonAnswer.headers['x-amzn-errortype']).toBe('ThrottlingException');
+      expect(String(monitoringQuery.body)).toContain('<Code>Throttling</Code>');
+      expect(services.calls).toHaveLength(1);
+    });
+  });
+
   describe('operations nobody answers', () => {
     const reportGenerator = lmRequest('ListLicenseManagerReportGenerators', {});
 
