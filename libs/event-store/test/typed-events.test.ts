@@ -1,3 +1,4 @@
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { defineGuard, defineProjection, type Recorded, type RecordedEnvelope } from '../src';
 
@@ -43,11 +44,21 @@ describe('typed events at the store edges', () => {
     expect(seen).toEqual(['DB', '2 units']);
     expect(projection.eventTypes).toEqual(['LicenseCreated', 'LicenseConsumed']);
   });
+
+  it('are refused by the compiler where a type is not of the union (refusedAtCompileTime)', () => {
+    // vitest does not type-check: the compiler checks this file, with the library's sources, as the
+    // build would. A `@ts-expect-error` whose line compiles is itself an error (TS2578).
+    const base = ts.readConfigFile(`${__dirname}/../../../tsconfig.base.json`, ts.sys.readFile).config;
+    const { options } = ts.convertCompilerOptionsFromJson(base.compilerOptions, __dirname);
+    const program = ts.createProgram([__filename], { ...options, noEmit: true, composite: false, incremental: false });
+    const diagnostics = ts.getPreEmitDiagnostics(program, program.getSourceFile(__filename));
+    expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+  }, 120_000);
 });
 
 /**
- * What the compiler refuses (tsc checks this file with the library's sources; vitest does not
- * type-check): each `@ts-expect-error` fails the check if its line compiles.
+ * What the compiler refuses (the test above has it check this file): each `@ts-expect-error`
+ * fails the check if its line compiles.
  */
 export function refusedAtCompileTime(): void {
   defineProjection<LicenseEvent>()({
