@@ -113,3 +113,31 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
     );
   });
 });
+
+// Refused before PostgreSQL or NATS are asked: the configuration alone stops these.
+describe.concurrent('start-up refused by its configuration', () => {
+  it('stops a service whose guards the chosen event store cannot run, naming them and the store that can', async () => {
+    // Nothing listens there: the refusal must come before any connection is tried.
+    const exit = await runUntilExit('services/licensing/dist/main.js', {
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_URL: `esdb://127.0.0.1:${await freePort()}?tls=false`,
+    });
+    expectStoppedWith(
+      exit,
+      'licensing',
+      "cannot start: licensing enforces rules inside the append's transaction " +
+        '(license-configuration-quota, license-asset-groups-rules); EVENT_STORE=eventstoredb cannot run them: use postgres',
+    );
+  });
+
+  it('stops a service on a bad value of its own settings, naming the variable', async () => {
+    const exit = await runUntilExit('services/licensing/dist/main.js', {
+      LM_QUOTA_LICENSE_CONFIGURATIONS: '25 licences',
+    });
+    expectStoppedWith(
+      exit,
+      'licensing',
+      'cannot start: LM_QUOTA_LICENSE_CONFIGURATIONS must be a positive integer, not "25 licences"',
+    );
+  });
+});
