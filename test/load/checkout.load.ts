@@ -8,7 +8,8 @@ import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './
 import { expectOk, expectSane } from './load-checks';
 import { runLoad, type LoadResult } from './measure';
 import { pgbenchUpdateRate, type PgbenchResult } from './pgbench';
-import { figures, formatTable, percent, runConditions, type TargetCheck } from './report';
+import { runConditions } from './report';
+import { figures, formatTable, percent, type TargetCheck } from './table';
 import { createLoadAgent, SignedHttpClient } from './signed-http-client';
 
 const CLIENT_COUNTS = [1, 16, 64];

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageMetricsConsumer } from '../../services/reporting/src/usage-metrics/application/usage-metrics.consumer';
 import { ReportingService } from '../../services/reporting/src/reporting.service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { formatTable } from './report';
+import { formatTable } from './table';
 
 /** Configurations created then updated: twice as many events, as the projection bench's clients make them. */
 const CONFIGURATIONS = 300;

@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { LoadResult } from './measure';
 import type { PgbenchResult } from './pgbench';
-import { figures, formatTable, percent, runConditions, type TargetCheck } from './report';
+import { runConditions } from './report';
+import { figures, formatTable, percent, type TargetCheck } from './table';
 
 /** The figures measured at one client count. */
 export interface AdmissionRow {

@@ -3,6 +3,8 @@ import { GetLicenseConfigurationCommand } from '@aws-sdk/client-license-manager'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
 import { startSystem, type RunningSystem } from '../support/system';
+import { startFloor, type Floor } from './floor';
+import { measureFloor } from './floor-comparison';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
@@ -29,6 +31,7 @@ describe('license configurations under load', () => {
   let credentialsFile: CredentialsFile;
   let system: RunningSystem;
   let clients: SignedHttpClient[];
+  let floor: Floor;
 
   beforeAll(async () => {
     credentialsFile = await writeCredentialsFile(accounts);
@@ -37,6 +40,7 @@ describe('license configurations under load', () => {
       LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN,
     });
     clients = clientsOf(system, accounts, agent);
+    floor = await startFloor(system.databaseUrl);
   });
 
   afterAll(async () => {
@@ -45,6 +49,7 @@ describe('license configurations under load', () => {
       writeJsonReport(RESULTS_FILE, rows);
     }
     agent.destroy();
+    await floor?.stop();
     await system?.stop();
     await credentialsFile?.remove();
   });
@@ -85,7 +90,7 @@ describe('license configurations under load', () => {
     }
   });
 
-  it.each(CLIENT_COUNTS)('measures Create, Get and pgbench INSERT at %i clients', async (count) => {
+  it.each(CLIENT_COUNTS)('measures Create, Get, the floor and pgbench INSERT at %i clients', async (count) => {
     const create = await runLoad((client) => createIn(client, `load-${count}-${client}`), { clients: count });
     // The worst case: one account's creates all wait on its quota counter row.
     const createOneAccount = await runLoad((client) => createIn(0, `load-one-account-${count}-${client}`), {
@@ -93,12 +98,15 @@ describe('license configurations under load', () => {
     });
     // Every client created in its own account above, so each has configurations to read.
     const get = await runLoad(getOwn, { clients: count });
+    const floorFigures = await measureFloor(floor, count, accounts[0].accessKeys[0], agent);
     const pgbench = await pgbenchInsertRate(system.databaseUrl, count);
-    rows.push({ clients: count, create, createOneAccount, get, pgbench });
+    rows.push({ clients: count, create, createOneAccount, get, pgbench, floor: floorFigures });
 
     expectSane(create);
     expectSane(createOneAccount);
     expectSane(get);
+    expectSane(floorFigures.insert);
+    expectSane(floorFigures.select);
     expect(pgbench.tps).toBeGreaterThan(0);
   });
 });

@@ -27,6 +27,8 @@ export interface LoadResult {
    * or drifts as the run grows the state it works on.
    */
   perSecond: number[];
+  /** Calls completed in the whole run, warm-up included: what the run's CPU time was spent on. */
+  completed: number;
   /** The first failure's message, so that a run with errors says why. */
   firstError?: string;
 }
@@ -46,6 +48,7 @@ export async function runLoad(
   const latencies: number[] = [];
   const perSecond = new Array<number>(Math.ceil(durationMs / 1_000)).fill(0);
   let errors = 0;
+  let completed = 0;
   let firstError: string | undefined;
 
   const client = async (index: number) => {
@@ -58,6 +61,7 @@ export async function runLoad(
         failure = error;
       }
       const finished = performance.now();
+      completed += 1;
       if (finished < windowStart || finished > windowEnd) continue;
       if (failure === undefined) {
         latencies.push(finished - started);
@@ -79,6 +83,7 @@ export async function runLoad(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     perSecond,
+    completed,
     firstError,
   };
 }

@@ -10,7 +10,7 @@ import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './
 import { expectOk, expectSane } from './load-checks';
 import { runLoad, type LoadResult } from './measure';
 import { ProjectionProbe, sampleEverySecond, USAGE_METRICS_CONSUMER, type ProjectionSample } from './projection-probe';
-import { figures, formatTable, percent } from './report';
+import { figures, formatTable, percent } from './table';
 import { clientsOf, createLoadAgent, type SignedHttpClient } from './signed-http-client';
 
 const CLIENTS = 16;

@@ -2,7 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { DEFAULT_DURATION_MS, DEFAULT_WARMUP_MS, type LoadResult } from './measure';
+import {
+  checkFloorTargets,
+  formatFloorComparison,
+  type FloorComparison,
+  type FloorFigures,
+  type FloorTarget,
+} from './floor-comparison';
 import type { PgbenchResult } from './pgbench';
+import { figures, formatTable, percent, type TargetCheck } from './table';
 
 /** The figures measured at one client count. */
 export interface LoadRow {
@@ -14,43 +22,42 @@ export interface LoadRow {
   /** Client i reads configurations of account i. */
   get: LoadResult;
   pgbench: PgbenchResult;
+  /** The bare floor's INSERT and SELECT at the same client count. */
+  floor: FloorFigures;
 }
 
-export interface TargetCheck {
-  name: string;
-  /** The measured value, formatted. */
-  actual: string;
-  met: boolean;
-}
+/** Issue 14's targets for configurations: Create over accounts against INSERT, Get against SELECT. */
+const FLOOR_TARGETS: FloorTarget[] = [
+  { operation: 'CreateLicenseConfiguration', minRatio: 0.5 },
+  { operation: 'GetLicenseConfiguration', minRatio: 0.6, maxP99Ratio: 2 },
+];
 
-/** The issue's targets, checked at 16 clients when that row was measured. */
-export function checkTargets(rows: LoadRow[]): TargetCheck[] {
-  const at16 = rows.find((row) => row.clients === 16);
-  if (!at16) return [];
-  const ratio = createToPgbench(at16);
+/** Create (one account per client) and Get beside the floor's INSERT and SELECT. */
+function floorComparisons(rows: LoadRow[]): FloorComparison[] {
   return [
-    { name: 'Create at 16 clients >= 25% of pgbench INSERT', actual: percent(ratio), met: ratio >= 0.25 },
-    { name: 'Get p99 at 16 clients <= 10 ms', actual: `${at16.get.p99Ms.toFixed(1)} ms`, met: at16.get.p99Ms <= 10 },
+    ...rows.map((row) => ({
+      operation: 'CreateLicenseConfiguration',
+      clients: row.clients,
+      product: row.create,
+      statement: 'INSERT' as const,
+      floor: row.floor.insert,
+    })),
+    ...rows.map((row) => ({
+      operation: 'GetLicenseConfiguration',
+      clients: row.clients,
+      product: row.get,
+      statement: 'SELECT' as const,
+      floor: row.floor.select,
+    })),
   ];
+}
+
+export function checkTargets(rows: LoadRow[]): TargetCheck[] {
+  return checkFloorTargets(floorComparisons(rows), FLOOR_TARGETS);
 }
 
 export function createToPgbench(row: LoadRow, create: LoadResult = row.create): number {
   return create.throughput / row.pgbench.tps;
-}
-
-/** A result's req/s, p50 ms, p99 ms and errors, as table cells. */
-export const figures = (result: LoadResult) => [
-  result.throughput.toFixed(0),
-  result.p50Ms.toFixed(1),
-  result.p99Ms.toFixed(1),
-  String(result.errors),
-];
-
-/** The lines of a table whose columns are right-aligned to their widest cell, two spaces apart. */
-export function formatTable(header: string[], body: string[][]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column])).join('  ');
-  return [line(header), ...body.map(line)];
 }
 
 /** The measurement settings every report states under its title. */
@@ -95,7 +102,6 @@ export function formatReport(rows: LoadRow[]): string {
       percent(createToPgbench(row, row.createOneAccount)),
     ],
   ]);
-  const targets = checkTargets(rows).map((t) => `  ${t.met ? 'PASS' : 'MISS'}  ${t.name}: ${t.actual}`);
   const errors = rows.flatMap((row) =>
     [row.create, row.createOneAccount, row.get]
       .filter((r) => r.firstError)
@@ -110,8 +116,7 @@ export function formatReport(rows: LoadRow[]): string {
     'accounts: "1 per client" = client i creates and reads in account i; "1 shared" = every client creates in one',
     "account, whose quota counter serializes its creates (the worst case; not the target's figure).",
     '',
-    'Targets:',
-    ...targets,
+    formatFloorComparison(floorComparisons(rows), FLOOR_TARGETS),
     ...errors,
   ].join('\n');
 }
@@ -130,8 +135,4 @@ export function writeJsonReport(path: string, rows: LoadRow[]): void {
     targets: checkTargets(rows),
   };
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-}
-
-export function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(0)}%`;
 }

@@ -37,7 +37,7 @@ export function credentialsOf(account: DevAccount) {
   return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
 }
 
-type ProcessName =
+export type ProcessName =
   | 'gateway'
   | 'licensing'
   | 'discovery'
@@ -81,6 +81,10 @@ export interface SystemOptions {
    * one NATS namespace, so they share the service's queue group and durable consumers.
    */
   replicas?: Partial<Record<ServiceProcess, number>>;
+  /** Node options for every process, before its script (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
+  /** How long the processes have to become ready and healthy (60 s unless told; more under a profiler). */
+  startTimeoutMs?: number;
 }
 
 /** A TCP port nothing listens on at the moment. */
@@ -148,7 +152,7 @@ export async function startSystem(
   const keyOf = (name: ProcessName, replica = 0) => `${name}#${replica}`;
 
   const launch = (name: ProcessName, replica = 0) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', SCRIPTS[name]], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), SCRIPTS[name]], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -167,7 +171,7 @@ export async function startSystem(
 
   // Health asks one replica of each service; each replica says by itself when it takes requests.
   const waitHealthy = async () => {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
     while (Date.now() < deadline) {
       const servicesReady = [...processes].every(([key, { ready }]) => key.startsWith('gateway#') || ready);
       try {

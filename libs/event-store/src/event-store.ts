@@ -97,7 +97,10 @@ export interface SubscribeOptions<E extends DomainEvent = UntypedEvent> {
    */
   handler: (events: Recorded<E>[]) => Promise<void>;
   batchSize?: number;
+  /** The pause after a read that found nothing, doubling while the store stays idle... */
   pollIntervalMs?: number;
+  /** ...up to this (DEFAULT_MAX_POLL_INTERVAL_MS unless given). */
+  maxPollIntervalMs?: number;
 }
 
 /** What an adapter can promise beyond the port's common behaviour. */

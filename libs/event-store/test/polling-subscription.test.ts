@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CheckpointStore, Recorded, UntypedEvent } from '../src/event-store';
+import { PollingSubscription } from '../src/polling-subscription';
+import { consoleLogger } from '../src/logger';
+
+/** A store whose readAll answers from `pending` (and counts its reads), with checkpoints in memory. */
+function fakeSource() {
+  const pending: Recorded<UntypedEvent>[] = [];
+  const checkpoints = new Map<string, string>();
+  const source = {
+    reads: 0,
+    pending,
+    async readAll() {
+      source.reads += 1;
+      return pending.splice(0);
+    },
+    checkpoints: {
+      load: async (name: string) => checkpoints.get(name),
+      store: async (name: string, position: string) => void checkpoints.set(name, position),
+    } as CheckpointStore,
+  };
+  return source;
+}
+
+const event = (position: string) => ({ position, type: 'Happened', data: {} }) as unknown as Recorded<UntypedEvent>;
+
+describe('PollingSubscription', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reads an idle store less and less often, up to the longest pause', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const subscription = new PollingSubscription(
+      source,
+      { name: 'idle', handler: async () => undefined, pollIntervalMs: 100, maxPollIntervalMs: 800 },
+      consoleLogger,
+    );
+    const readsAfter = async (ms: number) => {
+      const before = source.reads;
+      await vi.advanceTimersByTimeAsync(ms);
+      return source.reads - before;
+    };
+    await vi.advanceTimersByTimeAsync(0);
+    // Pauses of 100, 200, 400, then 800 ms each: 1,500 ms hold four reads, the next 8 s ten.
+    expect(await readsAfter(1_500)).toBe(4);
+    expect(await readsAfter(8_000)).toBe(10);
+    await subscription.stop();
+  });
+
+  it('reads at once when woken, and polls quickly again after events', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const handled: string[] = [];
+    const subscription = new PollingSubscription(
+      source,
+      {
+        name: 'woken',
+        handler: async (events) => void handled.push(...events.map((e) => e.position)),
+        pollIntervalMs: 100,
+        maxPollIntervalMs: 10_000,
+      },
+      consoleLogger,
+    );
+    // Idle long enough for the pause to reach its longest.
+    await vi.advanceTimersByTimeAsync(30_000);
+    source.pending.push(event('p1'));
+    subscription.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(handled).toEqual(['p1']);
+    // The pause started again from 100 ms: an event appended elsewhere now is read within 100 ms.
+    source.pending.push(event('p2'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(handled).toEqual(['p1', 'p2']);
+    await subscription.stop();
+  });
+});

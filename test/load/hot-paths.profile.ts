@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { startSystem, type ProcessName, type RunningSystem } from '../support/system';
+import { databaseBackends, formatCpuCosts, measureCpu, type ProcessGroups } from './cpu-cost';
+import {
+  formatProfileSummary,
+  monotonicNowUs,
+  profilesOf,
+  summarizeProfile,
+  type MonotonicWindow,
+} from './cpu-profile';
+import { startFloor, type Floor } from './floor';
+import { measureFloor } from './floor-comparison';
+import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
+import { expectOk, expectSane } from './load-checks';
+import { runLoad } from './measure';
+import { createLoadAgent, SignedHttpClient } from './signed-http-client';
+import {
+  alternatingCheckouts,
+  authorizeLaunch,
+  createConfiguration,
+  createSeatLicence,
+  getConfiguration,
+  instanceId,
+  type CheckoutProduct,
+} from './workloads';
+
+/** The client count of issue 14's targets. */
+const CLIENTS = 16;
+const PROCESSES: ProcessName[] = [
+  'gateway',
+  'licensing',
+  'grants',
+  'reporting',
+  'discovery',
+  'user-subscriptions',
+  'linux-subscriptions',
+  'conversion',
+];
+
+/**
+ * Where each process spends its CPU on each hot path at 16 clients: the system and the floor run
+ * under node --cpu-prof, and each path's profile is the samples taken while its load ran.
+ */
+describe('hot paths under the CPU profiler', () => {
+  const [account] = generateAccounts(1);
+  const agent = createLoadAgent();
+  const windows: { path: string; window: MonotonicWindow; floor?: boolean }[] = [];
+  /** CPU µs per request by process group, by hot path. */
+  const costs: { path: string; requests: number; cpuMs: Record<string, number> }[] = [];
+  let profileDir: string;
+  let credentialsFile: CredentialsFile;
+  let system: RunningSystem;
+  let floor: Floor;
+  let client: SignedHttpClient;
+
+  const productProcesses = async (): Promise<ProcessGroups> => ({
+    ...Object.fromEntries(PROCESSES.map((name) => [name, system.pids(name)])),
+    postgres: await databaseBackends(system.databaseUrl),
+  });
+  const floorProcesses = async (): Promise<ProcessGroups> => ({
+    'floor gateway': [floor.pids.gateway],
+    'floor responder': [floor.pids.responder],
+    postgres: await databaseBackends(system.databaseUrl),
+  });
+
+  const measure = async (path: string, request: (simulated: number) => Promise<unknown>) => {
+    const fromUs = monotonicNowUs();
+    const { result, cpuMs } = await measureCpu(productProcesses, () => runLoad(request, { clients: CLIENTS }));
+    windows.push({ path, window: { fromUs, toUs: monotonicNowUs() } });
+    expectSane(result);
+    costs.push({ path, requests: result.completed, cpuMs });
+  };
+
+  beforeAll(async () => {
+    profileDir = await mkdtemp(join(tmpdir(), 'lm-cpu-prof-'));
+    // LM_BENCH_CPU_PROF=0: the CPU costs alone, without the profiler's own overhead in them.
+    const profiling = process.env.LM_BENCH_CPU_PROF === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+    credentialsFile = await writeCredentialsFile([account]);
+    system = await startSystem(
+      { LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: '1000000' },
+      { nodeArgs: profiling, startTimeoutMs: 180_000 },
+    );
+    floor = await startFloor(system.databaseUrl, profiling);
+    client = new SignedHttpClient({
+      endpoint: system.endpoint,
+      region: system.region,
+      credentials: account.accessKeys[0],
+      agent,
+    });
+  });
+
+  afterAll(async () => {
+    agent.destroy();
+    const pids = Object.fromEntries(PROCESSES.map((name) => [name, system?.pids(name)[0]]));
+    await floor?.stop();
+    await system?.stop();
+    console.log(formatCpuCosts(costs));
+    for (const { path, window, floor: isFloor } of windows) {
+      const processes = isFloor
+        ? { 'floor gateway': floor.pids.gateway, 'floor responder': floor.pids.responder }
+        : pids;
+      for (const [name, pid] of Object.entries(processes))
+        for (const file of profilesOf(profileDir, pid))
+          console.log(formatProfileSummary(`${path} — ${name}`, summarizeProfile(file, window)));
+    }
+    await rm(profileDir, { recursive: true, force: true });
+    await credentialsFile?.remove();
+  });
+
+  // What the system costs when nobody calls it: its background work (relays, subscriptions,
+  // consumers, sweeps, metrics) takes this much of the cores from every request.
+  it('profiles the idle system', async () => {
+    const idleMs = 5_000;
+    const fromUs = monotonicNowUs();
+    const { cpuMs } = await measureCpu(productProcesses, () => new Promise((resolve) => setTimeout(resolve, idleMs)));
+    windows.push({ path: 'idle', window: { fromUs, toUs: monotonicNowUs() } });
+    console.log(
+      `CPU of the idle system, ms per second: ${Object.entries(cpuMs)
+        .map(([name, ms]) => `${name} ${((ms * 1_000) / idleMs).toFixed(0)}`)
+        .join(', ')}`,
+    );
+  });
+
+  it('profiles Create and Get of license configurations', async () => {
+    const arns: string[] = [];
+    let created = 0;
+    await measure('CreateLicenseConfiguration', async () =>
+      arns.push(
+        await createConfiguration(client, { Name: `p-${created++}`, LicenseCountingType: 'vCPU', LicenseCount: 100 }),
+      ),
+    );
+    await measure('GetLicenseConfiguration', () => getConfiguration(client, arns[created++ % arns.length]));
+  });
+
+  it('profiles AuthorizeLaunch on one hot configuration', async () => {
+    const hot = await createConfiguration(client, {
+      Name: 'hot',
+      LicenseCountingType: 'Instance',
+      LicenseCount: 10_000_000,
+      LicenseCountHardLimit: true,
+    });
+    let launched = 0;
+    await measure('AuthorizeLaunch', async () => expectOk(await authorizeLaunch(client, hot, instanceId(launched++))));
+  });
+
+  it('profiles CheckoutLicense and CheckInLicense on one licence', async () => {
+    const kms = new SignedHttpClient({
+      endpoint: system.endpoint,
+      region: system.region,
+      credentials: account.accessKeys[0],
+      agent,
+      service: 'kms',
+      targetPrefix: 'TrentService',
+    });
+    const product: CheckoutProduct = await createSeatLicence(client, kms, system.region, 1_000);
+    const checkouts = alternatingCheckouts(client, product);
+    await measure('CheckoutLicense + CheckInLicense', checkouts.next);
+    await checkouts.settle();
+  });
+
+  it('profiles the floor', async () => {
+    const fromUs = monotonicNowUs();
+    const { result, cpuMs } = await measureCpu(floorProcesses, () =>
+      measureFloor(floor, CLIENTS, account.accessKeys[0], agent),
+    );
+    windows.push({ path: 'floor INSERT then SELECT', window: { fromUs, toUs: monotonicNowUs() }, floor: true });
+    const requests = result.insert.completed + result.select.completed;
+    costs.push({ path: 'floor INSERT then SELECT', requests, cpuMs });
+  });
+});
