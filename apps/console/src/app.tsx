@@ -1,7 +1,11 @@
 import { DashboardPage } from './pages/dashboard';
 import { LicenseCreatePage } from './pages/license-create';
 import { LicenseDetailPage } from './pages/license-detail';
+import { GrantedLicensePage, IssuedLicensePage } from './pages/license-overview';
 import { LicensesPage } from './pages/licenses';
+import { GrantedLicensesPage } from './pages/licenses-granted';
+import { IssuedLicensesPage } from './pages/licenses-issued';
+import { IssuedLicenseCreatePage } from './pages/licenses-issued-create';
 import { SignInPage } from './pages/sign-in';
 import { hrefOf, navigate, useRoute, type Route } from './router';
 import { useSessionState } from './session/session';
@@ -9,6 +13,12 @@ import { useSessionState } from './session/session';
 const NAVIGATION = [
   { href: hrefOf.dashboard(), label: 'Dashboard', pages: ['dashboard'] },
   { href: hrefOf.licenses(), label: 'Self-managed licenses', pages: ['licenses', 'create-license', 'license'] },
+  { href: hrefOf.grantedLicenses(), label: 'Granted licenses', pages: ['granted-licenses', 'granted-license'] },
+  {
+    href: hrefOf.issuedLicenses(),
+    label: 'Issued licenses',
+    pages: ['issued-licenses', 'create-issued-license', 'issued-license'],
+  },
 ];
 
 export function App() {
@@ -65,6 +75,16 @@ function Page({ route }: { route: Route }) {
     case 'license':
       // A page per configuration: its state starts afresh when another one is shown.
       return <LicenseDetailPage key={route.arn} arn={route.arn} />;
+    case 'granted-licenses':
+      return <GrantedLicensesPage />;
+    case 'granted-license':
+      return <GrantedLicensePage key={route.arn} arn={route.arn} />;
+    case 'issued-licenses':
+      return <IssuedLicensesPage />;
+    case 'create-issued-license':
+      return <IssuedLicenseCreatePage />;
+    case 'issued-license':
+      return <IssuedLicensePage key={route.arn} arn={route.arn} />;
     case 'not-found':
       return (
         <>

@@ -9,6 +9,11 @@ export type Route =
   | { page: 'licenses' }
   | { page: 'create-license' }
   | { page: 'license'; arn: string }
+  | { page: 'granted-licenses' }
+  | { page: 'granted-license'; arn: string }
+  | { page: 'issued-licenses' }
+  | { page: 'create-issued-license' }
+  | { page: 'issued-license'; arn: string }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -16,6 +21,11 @@ export function parseRoute(hash: string): Route {
   if (path === '/') return { page: 'dashboard' };
   if (path === '/licenses') return { page: 'licenses' };
   if (path === '/licenses/new') return { page: 'create-license' };
+  if (path === '/granted-licenses') return { page: 'granted-licenses' };
+  if (path === '/issued-licenses') return { page: 'issued-licenses' };
+  if (path === '/issued-licenses/new') return { page: 'create-issued-license' };
+  const overview = /^\/(granted|issued)-licenses\/(.+)$/.exec(path);
+  if (overview) return { page: `${overview[1] as 'granted' | 'issued'}-license`, arn: decodeURIComponent(overview[2]) };
   const license = /^\/licenses\/(.+)$/.exec(path);
   if (license) return { page: 'license', arn: decodeURIComponent(license[1]) };
   return { page: 'not-found', path };
@@ -26,6 +36,11 @@ export const hrefOf = {
   licenses: () => '#/licenses',
   createLicense: () => '#/licenses/new',
   license: (arn: string) => `#/licenses/${encodeURIComponent(arn)}`,
+  grantedLicenses: () => '#/granted-licenses',
+  grantedLicense: (arn: string) => `#/granted-licenses/${encodeURIComponent(arn)}`,
+  issuedLicenses: () => '#/issued-licenses',
+  createIssuedLicense: () => '#/issued-licenses/new',
+  issuedLicense: (arn: string) => `#/issued-licenses/${encodeURIComponent(arn)}`,
 };
 
 export function navigate(href: string): void {

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import type { LicenseManager } from '@lm/api-model';
+import type { LicenseManagerClient } from '../api/license-manager-client';
+import type { Loaded } from '../api/use-api';
+import { ErrorMessage } from '../components/error-message';
+import { LoadedView } from '../components/loaded-view';
+import { Pager, type usePager } from '../components/pager';
+import { TableScroll } from '../components/table-scroll';
+import { GRANT_ACTION_LABELS, grantActions, grantStatusLabel, type GrantAction } from '../grants/grant-status';
+import { describePrincipal } from '../grants/principal';
+import { runGrantAction } from '../grants/run-grant-action';
+
+/**
+ * Grants of a licence, a page at a time, with the actions their status allows on this side (the
+ * grantee accepts, rejects, activates and deactivates; the grantor activates and deactivates). A
+ * refusal is shown in the grant's row.
+ */
+export function GrantsTable({
+  client,
+  state,
+  pager,
+  side,
+  title,
+  empty,
+  onChanged,
+}: {
+  client: LicenseManagerClient;
+  state: Loaded<{ Grants?: LicenseManager.Grant[]; NextToken?: string }>;
+  pager: ReturnType<typeof usePager>;
+  side: 'grantee' | 'grantor';
+  /** What the table lists, e.g. "Grants": its caption, and what is loading. */
+  title: string;
+  empty: string;
+  onChanged(): void;
+}) {
+  const [refusal, setRefusal] = useState<{ grantArn: string; error: unknown } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const act = async (grant: LicenseManager.Grant, action: GrantAction) => {
+    setRefusal(null);
+    setBusy(grant.GrantArn);
+    try {
+      await runGrantAction(client, grant, action);
+      onChanged();
+    } catch (error) {
+      setRefusal({ grantArn: grant.GrantArn, error });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <LoadedView state={state} what={title.toLowerCase()}>
+      {(page) =>
+        (page.Grants ?? []).length === 0 && pager.page === 1 ? (
+          <p>{empty}</p>
+        ) : (
+          <>
+            <TableScroll label={`${title} list`}>
+              <table>
+                <caption className="visually-hidden">{title}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Grant name</th>
+                    <th scope="col">Recipient</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Version</th>
+                    <th scope="col">License rights</th>
+                    <th scope="col">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(page.Grants ?? []).map((grant) => (
+                    <tr key={grant.GrantArn}>
+                      <td>
+                        {grant.GrantName}
+                        <div className="arn muted">{grant.GrantArn}</div>
+                      </td>
+                      <td>{describePrincipal(grant.GranteePrincipalArn)}</td>
+                      <td data-testid="grant-status">
+                        {grantStatusLabel(grant.GrantStatus)}
+                        {grant.StatusReason && <div className="muted">{grant.StatusReason}</div>}
+                      </td>
+                      <td>{grant.Version}</td>
+                      <td>{(grant.GrantedOperations ?? []).join(', ')}</td>
+                      <td>
+                        <div className="row-actions">
+                          {grantActions(grant.GrantStatus, side).map((action) => (
+                            <button
+                              key={action}
+                              type="button"
+                              disabled={busy === grant.GrantArn}
+                              aria-label={`${GRANT_ACTION_LABELS[action]}: ${grant.GrantName}`}
+                              onClick={() => void act(grant, action)}
+                            >
+                              {GRANT_ACTION_LABELS[action]}
+                            </button>
+                          ))}
+                        </div>
+                        {refusal?.grantArn === grant.GrantArn && <ErrorMessage error={refusal.error} />}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
+            {(pager.page > 1 || page.NextToken) && (
+              <Pager pager={pager} nextToken={page.NextToken} label={`Pages of ${title.toLowerCase()}`} />
+            )}
+          </>
+        )
+      }
+    </LoadedView>
+  );
+}
