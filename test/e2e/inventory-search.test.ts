@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ListResourceInventoryCommand, type InventoryFilter } from '@aws-sdk/client-license-manager';
+import {
+  ListResourceInventoryCommand,
+  UpdateServiceSettingsCommand,
+  type InventoryFilter,
+} from '@aws-sdk/client-license-manager';
 import type { DomainEventMessage } from '@lm/contracts';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -294,15 +298,12 @@ describe('inventory search (ListResourceInventory)', () => {
     });
   });
 
-  it('shows the management account its organization’s resources once cross-account discovery is enabled', async () => {
+  it('shows the management account its organization’s resources once it enables cross-account discovery', async () => {
     const organization = [...ALL, 'i-mgmt', 'i-nested'].sort();
-    await publishServiceSettings({
-      accountId: '111111111111',
-      region: 'us-east-1',
-      organizationId: 'o-lmdev00001',
-      enableCrossAccountsDiscovery: true,
-      organizationIntegration: true,
-    });
+    // Through licensing's API, whose event reaches discovery as in production.
+    await licenseManager(system, accounts.management).send(
+      new UpdateServiceSettingsCommand({ EnableCrossAccountsDiscovery: true }),
+    );
     await eventually(async () => (await idsOf(accounts.management)).length > 1);
     expect(await idsOf(accounts.management)).toEqual(organization);
     expect(
@@ -318,9 +319,12 @@ describe('inventory search (ListResourceInventory)', () => {
     expect(await idsOf(accounts.management, [{ Name: 'tag:env', Condition: 'NOT_EQUALS' }])).toEqual(
       organization.filter((id) => !['i-win1', 'i-win2', 'i-mgmt', 'i-nested'].includes(id)),
     );
+  });
 
-    // The setting of a member account widens nothing. Events are applied in order, so once the
-    // management account's next change shows, the member's has been applied too.
+  it('widens nothing for a member’s settings event, applying the settings events in order (discovery’s consumer)', async () => {
+    // Events licensing never publishes (a member cannot enable cross-account discovery, and it cannot
+    // be turned off), published by hand: what discovery's consumer makes of them. Events are applied
+    // in order, so once the management account's later change shows, the member's has been applied too.
     await publishServiceSettings({
       accountId: '222222222222',
       organizationId: 'o-lmdev00001',
