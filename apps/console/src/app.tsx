@@ -1,24 +1,43 @@
+import { AssetGroupsPage } from './pages/asset-groups';
+import { ConversionsPage } from './pages/conversions';
 import { DashboardPage } from './pages/dashboard';
+import { InventoryPage } from './pages/inventory';
 import { LicenseCreatePage } from './pages/license-create';
 import { LicenseDetailPage } from './pages/license-detail';
+import { LicenseEditPage } from './pages/license-edit';
+import { LinuxSubscriptionsPage } from './pages/linux-subscriptions';
 import { GrantedLicensePage, IssuedLicensePage } from './pages/license-overview';
 import { LicensesPage } from './pages/licenses';
 import { GrantedLicensesPage } from './pages/licenses-granted';
 import { IssuedLicensesPage } from './pages/licenses-issued';
 import { IssuedLicenseCreatePage } from './pages/licenses-issued-create';
+import { ReportsPage } from './pages/reports';
+import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
+import { UserSubscriptionsPage } from './pages/user-subscriptions';
 import { hrefOf, navigate, useRoute, type Route } from './router';
 import { useSessionState } from './session/session';
 
 const NAVIGATION = [
   { href: hrefOf.dashboard(), label: 'Dashboard', pages: ['dashboard'] },
-  { href: hrefOf.licenses(), label: 'Self-managed licenses', pages: ['licenses', 'create-license', 'license'] },
+  {
+    href: hrefOf.licenses(),
+    label: 'Self-managed licenses',
+    pages: ['licenses', 'create-license', 'license', 'edit-license'],
+  },
   { href: hrefOf.grantedLicenses(), label: 'Granted licenses', pages: ['granted-licenses', 'granted-license'] },
   {
     href: hrefOf.issuedLicenses(),
     label: 'Issued licenses',
     pages: ['issued-licenses', 'create-issued-license', 'issued-license'],
   },
+  { href: hrefOf.page('inventory'), label: 'Inventory search', pages: ['inventory'] },
+  { href: hrefOf.page('user-subscriptions'), label: 'User-based subscriptions', pages: ['user-subscriptions'] },
+  { href: hrefOf.page('linux-subscriptions'), label: 'Linux subscriptions', pages: ['linux-subscriptions'] },
+  { href: hrefOf.page('conversions'), label: 'License type conversion', pages: ['conversions'] },
+  { href: hrefOf.page('asset-groups'), label: 'License asset groups', pages: ['asset-groups'] },
+  { href: hrefOf.page('reports'), label: 'Usage reports', pages: ['reports'] },
+  { href: hrefOf.page('settings'), label: 'Settings', pages: ['settings'] },
 ];
 
 export function App() {
@@ -75,6 +94,22 @@ function Page({ route }: { route: Route }) {
     case 'license':
       // A page per configuration: its state starts afresh when another one is shown.
       return <LicenseDetailPage key={route.arn} arn={route.arn} />;
+    case 'edit-license':
+      return <LicenseEditPage key={route.arn} arn={route.arn} />;
+    case 'inventory':
+      return <InventoryPage />;
+    case 'reports':
+      return <ReportsPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'user-subscriptions':
+      return <UserSubscriptionsPage />;
+    case 'linux-subscriptions':
+      return <LinuxSubscriptionsPage />;
+    case 'conversions':
+      return <ConversionsPage />;
+    case 'asset-groups':
+      return <AssetGroupsPage />;
     case 'granted-licenses':
       return <GrantedLicensesPage />;
     case 'granted-license':

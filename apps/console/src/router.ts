@@ -9,6 +9,14 @@ export type Route =
   | { page: 'licenses' }
   | { page: 'create-license' }
   | { page: 'license'; arn: string }
+  | { page: 'edit-license'; arn: string }
+  | { page: 'inventory' }
+  | { page: 'settings' }
+  | { page: 'reports' }
+  | { page: 'user-subscriptions' }
+  | { page: 'linux-subscriptions' }
+  | { page: 'conversions' }
+  | { page: 'asset-groups' }
   | { page: 'granted-licenses' }
   | { page: 'granted-license'; arn: string }
   | { page: 'issued-licenses' }
@@ -16,11 +24,26 @@ export type Route =
   | { page: 'issued-license'; arn: string }
   | { page: 'not-found'; path: string };
 
+/** Pages addressed by their name alone: #/inventory, #/settings, ... */
+const SIMPLE_PAGES = [
+  'inventory',
+  'settings',
+  'reports',
+  'user-subscriptions',
+  'linux-subscriptions',
+  'conversions',
+  'asset-groups',
+] as const;
+
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/') return { page: 'dashboard' };
   if (path === '/licenses') return { page: 'licenses' };
   if (path === '/licenses/new') return { page: 'create-license' };
+  const edit = /^\/licenses\/([^/]+)\/edit$/.exec(path);
+  if (edit) return { page: 'edit-license', arn: decodeURIComponent(edit[1]) };
+  const simple = SIMPLE_PAGES.find((page) => path === `/${page}`);
+  if (simple) return { page: simple };
   if (path === '/granted-licenses') return { page: 'granted-licenses' };
   if (path === '/issued-licenses') return { page: 'issued-licenses' };
   if (path === '/issued-licenses/new') return { page: 'create-issued-license' };
@@ -36,6 +59,8 @@ export const hrefOf = {
   licenses: () => '#/licenses',
   createLicense: () => '#/licenses/new',
   license: (arn: string) => `#/licenses/${encodeURIComponent(arn)}`,
+  editLicense: (arn: string) => `#/licenses/${encodeURIComponent(arn)}/edit`,
+  page: (name: (typeof SIMPLE_PAGES)[number]) => `#/${name}`,
   grantedLicenses: () => '#/granted-licenses',
   grantedLicense: (arn: string) => `#/granted-licenses/${encodeURIComponent(arn)}`,
   issuedLicenses: () => '#/issued-licenses',

@@ -1,14 +1,11 @@
 import type { LicenseManager } from '@lm/api-model';
-import { errorFromResponse } from './api-error';
 import type { Credentials, Endpoint } from './credentials';
-import { signRequest } from './sign-request';
+import { signedJsonPost, type Fetch } from './signed-post';
 
+export type { Fetch } from './signed-post';
 export type LicenseManagerOperation = keyof LicenseManager.Operations;
 export type InputOf<O extends LicenseManagerOperation> = LicenseManager.Operations[O]['input'];
 export type OutputOf<O extends LicenseManagerOperation> = LicenseManager.Operations[O]['output'];
-
-/** How the client sends a signed request: fetch, or a test's stand-in for it. */
-export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /**
  * The license-manager API as the AWS SDKs call it: awsJson1_1, `POST /` with X-Amz-Target
@@ -23,10 +20,9 @@ export class LicenseManagerClient {
   ) {}
 
   async call<O extends LicenseManagerOperation>(operation: O, input: InputOf<O>): Promise<OutputOf<O>> {
-    const signed = await signRequest(
+    const output = await signedJsonPost(
       {
         service: 'license-manager',
-        method: 'POST',
         path: '/',
         headers: {
           'content-type': 'application/x-amz-json-1.1',
@@ -36,17 +32,8 @@ export class LicenseManagerClient {
       },
       this.credentials,
       this.endpoint,
+      this.fetchFn,
     );
-    // No cookies either way: the signature is the only credential, and nothing is cached.
-    const response = await this.fetchFn(signed.url, {
-      method: signed.method,
-      headers: signed.headers,
-      body: signed.body,
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-    const text = await response.text();
-    if (!response.ok) throw errorFromResponse(response.status, response.headers, text);
-    return (text ? JSON.parse(text) : {}) as OutputOf<O>;
+    return output as OutputOf<O>;
   }
 }

@@ -48,7 +48,11 @@ export function AssociateResource({
           required
           spellCheck={false}
           placeholder="arn:aws:ec2:us-east-1:111111111111:instance/i-…"
+          aria-describedby="resource-arn-hint"
         />
+        <p className="hint" id="resource-arn-hint">
+          An instance, Dedicated Host or AMI (arn:aws:ec2:us-east-1::image/ami-…) reported to the inventory.
+        </p>
       </div>
       <button type="submit" disabled={busy}>
         {busy ? 'Associating…' : 'Associate resource'}

@@ -5,19 +5,25 @@ import { ErrorMessage } from './error-message';
 /**
  * The guide's rule list: pick a rule type (those the counting type allows), give its value, "Add rule".
  * The API checks the values; its answer about a rule is shown here, under the rules (`error`).
+ * `changeable` limits the rules that may be added or removed (after creation, licenseAffinityToHost only).
  */
 export function RuleEditor({
   countingType,
   rules,
   onChange,
   error,
+  changeable,
 }: {
   countingType: CountingType;
   rules: Rule[];
   onChange(rules: Rule[]): void;
   error?: unknown;
+  changeable?: readonly string[];
 }) {
-  const offered = rulesFor(countingType).filter((type) => !rules.some((rule) => rule.name === type.name));
+  const mayChange = (name: string) => !changeable || changeable.includes(name);
+  const offered = rulesFor(countingType).filter(
+    (type) => mayChange(type.name) && !rules.some((rule) => rule.name === type.name),
+  );
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
   const chosen = offered.find((type) => type.name === name) ?? offered[0];
@@ -41,13 +47,15 @@ export function RuleEditor({
                 <span>
                   {label}: <strong>{rule.value}</strong>
                 </span>
-                <button
-                  type="button"
-                  aria-label={`Remove rule ${label}`}
-                  onClick={() => onChange(rules.filter((r) => r.name !== rule.name))}
-                >
-                  Remove
-                </button>
+                {mayChange(rule.name) && (
+                  <button
+                    type="button"
+                    aria-label={`Remove rule ${label}`}
+                    onClick={() => onChange(rules.filter((r) => r.name !== rule.name))}
+                  >
+                    Remove
+                  </button>
+                )}
               </li>
             );
           })}

@@ -1,6 +1,8 @@
 import { useApi } from '../api/use-api';
 import { AssociateResource } from '../components/associate-resource';
+import { LicenseActions } from '../components/license-actions';
 import { LoadedView } from '../components/loaded-view';
+import { OrganizationSharing } from '../components/organization-sharing';
 import { usePager } from '../components/pager';
 import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { countingTypeLabel, parseRuleText } from '../licensing/license-rules';
@@ -64,6 +66,7 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
                 Refresh
               </button>
             </div>
+            <LicenseActions client={licenseManager} configuration={c} onChanged={reload} />
             <section aria-labelledby="details-heading">
               <h2 id="details-heading">Configuration details</h2>
               <dl className="details">
@@ -116,6 +119,10 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
                 </ul>
               )}
               <LicenseUsage state={usage} pager={usagePager} />
+            </section>
+            <section aria-labelledby="sharing-heading">
+              <h2 id="sharing-heading">Sharing</h2>
+              <OrganizationSharing ownerAccountId={c.OwnerAccountId} />
             </section>
             <section aria-labelledby="associations-heading">
               <h2 id="associations-heading">Associated resources</h2>

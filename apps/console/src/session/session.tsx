@@ -1,11 +1,19 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Credentials, Endpoint } from '../api/credentials';
 import { LicenseManagerClient } from '../api/license-manager-client';
+import {
+  linuxSubscriptionsClient,
+  userSubscriptionsClient,
+  type LinuxSubscriptionsClient,
+  type UserSubscriptionsClient,
+} from '../api/rest-json-client';
 
 export interface Session {
   accessKeyId: string;
   region: string;
   licenseManager: LicenseManagerClient;
+  userSubscriptions: UserSubscriptionsClient;
+  linuxSubscriptions: LinuxSubscriptionsClient;
 }
 
 interface SessionState {
@@ -20,6 +28,8 @@ export function openSession(credentials: Credentials, endpoint: Endpoint): Sessi
     accessKeyId: credentials.accessKeyId,
     region: endpoint.region,
     licenseManager: new LicenseManagerClient(credentials, endpoint),
+    userSubscriptions: userSubscriptionsClient(credentials, endpoint),
+    linuxSubscriptions: linuxSubscriptionsClient(credentials, endpoint),
   };
 }
 
