@@ -11,6 +11,7 @@ export * from './events/discovery';
 export * from './events/inventory-description';
 export * from './events/grants';
 export * from './events/licensing';
+export * from './events/organization-settings';
 export * from './events/user-subscriptions';
 export * from './events/linux-subscriptions';
 export * from './events/conversion';
