@@ -6,52 +6,22 @@ import {
   GetAccessTokenCommand,
   UpdateLicenseSpecificationsForResourceCommand,
 } from '@aws-sdk/client-license-manager';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DESKTOP,
-  expectAccessible,
-  expectFitsWidth,
-  launchChromium,
-  openConsole,
-  PHONE,
-  screenshot,
-  signIn,
-} from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, expectFitsWidth, PHONE, screenshot, signIn } from '../support/browser';
 import { licenseManager, rawRequest } from '../support/clients';
+import { addRule, consoleTestBed, createThroughConsole, goTo, SETTLED } from '../support/console';
 import { reportResources } from '../support/inventory';
-import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+import { accounts, credentialsOf, type RunningSystem } from '../support/system';
 import { assumeRoleWithWebIdentity } from '../support/web-identity';
-
-/** How long a page may take to show what it read (expect.poll waits 1 s unless told; a loaded machine takes longer). */
-const SETTLED = { timeout: 15_000 };
 
 /**
  * The web console in Debian's Chromium, against the whole system: every page reads and writes through
  * the gateway's APIs with requests the browser signs itself, and is checked with axe-core.
  */
 describe('the web console', () => {
-  let system: RunningSystem;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** The page each test ends on (the last it opened): saved as test-results/console-<test>.png, passed or not. */
-  let last: Page | undefined;
-
-  const open = async (viewport = DESKTOP) => {
-    const opened = await openConsole(browser, system, viewport);
-    contexts.push(opened.context);
-    last = opened.page;
-    return opened;
-  };
-  /** A link of the console's navigation (pages have links of the same name, such as breadcrumbs). */
-  const goTo = (page: Page, name: string) =>
-    page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name }).click();
-  const signedIn = async (account = accounts.management, viewport = DESKTOP) => {
-    const opened = await open(viewport);
-    await signIn(opened.page, account);
-    await opened.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    return opened;
-  };
+  const bed = consoleTestBed('console');
+  const { open, signedIn } = bed;
 
   /** The guide's example: Windows Server on 8 to 16 cores of Dedicated Hosts, 96 cores, a hard limit. */
   const fillGuideExample = async (page: Page, name: string) => {
@@ -60,35 +30,16 @@ describe('the web console', () => {
     await page.getByLabel('Number of cores (optional)').fill('96');
     await page.getByLabel(/Enforce license limit/).check();
   };
-  const addRule = async (page: Page, type: string, value: string) => {
-    await page.getByLabel('Rule type').selectOption({ label: type });
-    const field = page.getByLabel('Rule value');
-    if ((await field.evaluate((element) => element.tagName)) === 'SELECT') await field.selectOption(value);
-    else await field.fill(value);
-    await page.getByRole('button', { name: 'Add rule' }).click();
-  };
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    system = await startSystem();
-  }, 180_000);
-  afterEach(async (context) => {
-    if (last) await screenshot(last, `console-${context.task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-    last = undefined;
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await system?.stop();
-  });
 
   it('signs in with an access key; a wrong secret is refused with the gateway’s message beside the form', async () => {
     const { page, requests } = await open();
     await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
     await expectAccessible(page);
     // The Region the gateway serves (it refuses signatures scoped to another one), which it tells the console.
-    expect(await (await fetch(`${system.endpoint}/console/deployment.json`)).json()).toEqual({ region: system.region });
-    await expect(page.getByLabel('Region').inputValue()).resolves.toBe(system.region);
+    expect(await (await fetch(`${bed.system.endpoint}/console/deployment.json`)).json()).toEqual({
+      region: bed.system.region,
+    });
+    await expect(page.getByLabel('Region').inputValue()).resolves.toBe(bed.system.region);
 
     await signIn(page, accounts.management, 'not-the-secret-key-0000000000000000000000');
     const refusal = page.getByRole('alert');
@@ -104,19 +55,19 @@ describe('the web console', () => {
     expect(await page.getByText('AKIALMDEVMANAGEMENT1 · us-east-1').isVisible()).toBe(true);
     await expectAccessible(page);
     // Everything it loaded and called is the gateway's: no CDN, no outside request.
-    expect(requests.filter((url) => !url.startsWith(system.endpoint))).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(bed.system.endpoint))).toEqual([]);
     // Served by the gateway: index.html revalidated every time, hashed assets kept for good.
-    const index = await fetch(`${system.endpoint}/console/`);
+    const index = await fetch(`${bed.system.endpoint}/console/`);
     expect(index.headers.get('cache-control')).toBe('no-cache');
     expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
     const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await index.text())![1];
-    expect(requests).toContain(`${system.endpoint}${script}`);
-    const asset = await fetch(`${system.endpoint}${script}`);
+    expect(requests).toContain(`${bed.system.endpoint}${script}`);
+    const asset = await fetch(`${bed.system.endpoint}${script}`);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   it('signs in with temporary credentials and their session token; what they may not read is said beside it', async () => {
-    const credentials = await temporaryCredentials(system);
+    const credentials = await temporaryCredentials(bed.system);
     const { page } = await open();
     await page.getByLabel('Access key ID').fill(credentials.AccessKeyId);
     await page.getByLabel('Secret access key').fill(credentials.SecretAccessKey);
@@ -223,13 +174,13 @@ describe('the web console', () => {
   it('pages through a license’s consuming and associated resources', async () => {
     const owner = accounts.nestedMember;
     const arns = await reportResources(
-      system,
+      bed.system,
       Array.from({ length: 11 }, (_, index) => ({
         ...instance(`i-0c0501e00000001${index.toString(16).padStart(2, '0')}`),
         accountId: owner.accountId,
       })),
     );
-    const client = licenseManager(system, owner);
+    const client = licenseManager(bed.system, owner);
     const { LicenseConfigurationArn } = await client.send(
       new CreateLicenseConfigurationCommand({ Name: 'Many instances', LicenseCountingType: 'Instance' }),
     );
@@ -242,7 +193,7 @@ describe('the web console', () => {
       );
     }
     const { page } = await signedIn(owner);
-    await page.goto(`${system.endpoint}/console/#/licenses/${encodeURIComponent(LicenseConfigurationArn!)}`);
+    await page.goto(`${bed.system.endpoint}/console/#/licenses/${encodeURIComponent(LicenseConfigurationArn!)}`);
     await page.getByRole('heading', { name: 'Many instances' }).waitFor();
     for (const [region, pages] of [
       ['Associated resources', 'Pages of associated resources'],
@@ -262,7 +213,7 @@ describe('the web console', () => {
   });
 
   it('associates a reported instance and shows its consumption on the detail page and the dashboard', async () => {
-    const [instanceArn] = await reportResources(system, [
+    const [instanceArn] = await reportResources(bed.system, [
       {
         accountId: accounts.management.accountId,
         resourceId: 'i-0c0501e0000000001',
@@ -319,7 +270,7 @@ describe('the web console', () => {
   });
 
   it('shows a hard limit’s refusals: beside the association form, and a refused launch among the recent failures', async () => {
-    const [first, second] = await reportResources(system, [
+    const [first, second] = await reportResources(bed.system, [
       instance('i-0c0501e0000000002'),
       instance('i-0c0501e0000000003'),
     ]);
@@ -343,7 +294,7 @@ describe('the web console', () => {
     // A launch the hard limit refuses (launch admission, this product's extensions API) goes on the
     // configuration's record, which the dashboard lists.
     const arn = decodeURIComponent(new URL(page.url()).hash.replace('#/licenses/', ''));
-    const launch = await rawRequest(system, {
+    const launch = await rawRequest(bed.system, {
       account: accounts.management,
       path: '/launch/AuthorizeLaunch',
       headers: { 'content-type': 'application/json' },
@@ -395,7 +346,7 @@ describe('the web console', () => {
   });
 
   it('fits a phone-sized window on every page', async () => {
-    const [instanceArn] = await reportResources(system, [instance('i-0c0501e0000000005')]);
+    const [instanceArn] = await reportResources(bed.system, [instance('i-0c0501e0000000005')]);
     const { page } = await open(PHONE);
     await expectFitsWidth(page);
     await signIn(page, accounts.management);
@@ -420,7 +371,7 @@ describe('the web console', () => {
 
   it('says a part whose service is not running is not part of this deployment, and shows the rest', async () => {
     // The gateway answers 501 NotImplementedException for an operation nobody serves.
-    await system.kill('discovery');
+    await bed.system.kill('discovery');
     try {
       const { page } = await signedIn();
       const platforms = page.getByRole('region', { name: 'Resources by platform' });
@@ -433,7 +384,7 @@ describe('the web console', () => {
       await page.getByRole('region', { name: 'Near or over their limits' }).waitFor();
       await expectAccessible(page);
     } finally {
-      await system.restart('discovery');
+      await bed.system.restart('discovery');
     }
   });
 
@@ -454,7 +405,7 @@ describe('the web console', () => {
     // Signed in, the secret is in the tab's memory only.
     for (const [where, text] of Object.entries(await traces())) expect(text, where).not.toContain(secret);
 
-    await page.goto(`${system.endpoint}/console/#/licenses`);
+    await page.goto(`${bed.system.endpoint}/console/#/licenses`);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // The next person starts at the dashboard, not on the page this one left.
@@ -464,7 +415,7 @@ describe('the web console', () => {
       expect(text, where).not.toContain(credentialsOf(accounts.management).accessKeyId);
     }
     // Back to a signed-in page: the console asks to sign in again.
-    await page.goto(`${system.endpoint}/console/#/licenses`);
+    await page.goto(`${bed.system.endpoint}/console/#/licenses`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await expectAccessible(page);
   });
@@ -515,19 +466,3 @@ const instance = (resourceId: string) => ({
   threadsPerCore: 2,
   tenancy: 'default' as const,
 });
-
-/** Creates a configuration through the console's form, from wherever the page is. */
-async function createThroughConsole(
-  page: Page,
-  name: string,
-  options: { countingType?: string; count?: string; hardLimit?: boolean } = {},
-): Promise<void> {
-  await page.goto(new URL('/console/#/licenses/new', page.url()).toString());
-  await page.getByRole('heading', { name: 'Create self-managed license' }).waitFor();
-  await page.getByLabel('Self-managed license name').fill(name);
-  if (options.countingType) await page.getByLabel('License type').selectOption(options.countingType);
-  if (options.count) await page.getByLabel(/^Number of/).fill(options.count);
-  if (options.hardLimit) await page.getByLabel(/Enforce license limit/).check();
-  await page.getByRole('button', { name: 'Submit' }).click();
-  await page.getByRole('heading', { name }).waitFor();
-}
