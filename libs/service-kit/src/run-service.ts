@@ -1,7 +1,8 @@
 import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { RECONNECTING } from '@lm/messaging';
+import { OperationServer } from './operation-server';
 import type { Registry } from 'prom-client';
 import type { CommonConfig } from './config/common-config';
 import { loadServiceConfig } from './config/service-config';
@@ -54,15 +55,14 @@ export async function runService(module: DynamicModule): Promise<void> {
       checkNats(check, common.natsServers, { jetStream: true }),
     ]);
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-      transport: Transport.NATS,
-      options: {
+      strategy: new OperationServer({
         servers: common.natsServers,
         queue: definition.name,
         name: definition.name,
         // Async stack traces cost two Error objects per request; errors here are logged without them.
         noAsyncTraces: true,
         ...RECONNECTING,
-      },
+      }),
       // A failed start (a refused event store, an unreachable database) is reported below, not aborted on.
       abortOnError: false,
     });

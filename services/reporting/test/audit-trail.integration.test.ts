@@ -87,6 +87,15 @@ describe('audit trail storage, LookupEvents and retention', () => {
     expect(names(await lookup.lookup(bob, {}))).toEqual(['CreateLicense', 'ListLicenses']);
   });
 
+  it('stores a batch in one statement: each new record once, a repeated one (in the batch or stored before) not again', async () => {
+    const carol = callerOf('444455556666');
+    const first = recordOf(carol, 'GetLicense', 30);
+    const second = recordOf(carol, 'ListLicenses', 31);
+    expect(await store.storeAll([first])).toBe(1);
+    expect(await store.storeAll([first, second, second])).toBe(1);
+    expect(names(await lookup.lookup(carol, {}))).toEqual(['ListLicenses', 'GetLicense']);
+  });
+
   it('stores the record of a call refused for a U+0000 in its parameters, with U+FFFD in its place', async () => {
     const carol = callerOf('333333333333');
     const nulArn = `${CONFIGURATION}\u0000`;

@@ -17,26 +17,41 @@ export class AuditEventsStore {
 
   /** Stores a record for its account; a record already stored (a redelivery) or without an account is left. */
   async store(record: AuditRecord): Promise<boolean> {
-    const event = auditEventOf(record);
-    if (!event) return false;
+    return (await this.storeAll([record])) > 0;
+  }
+
+  /**
+   * Stores records in one statement (one commit for all: the audit trail takes a record of every
+   * call, and a commit each cost the database more than the call itself); resolves with how many
+   * were new.
+   */
+  async storeAll(records: AuditRecord[]): Promise<number> {
+    const rows = records.flatMap((record) => {
+      const event = auditEventOf(record);
+      if (!event) return [];
+      return [
+        {
+          event_id: event.eventId,
+          account_id: event.accountId,
+          region: event.region,
+          event_time: event.eventTime.toISOString(),
+          event_name: event.eventName,
+          event_source: event.eventSource,
+          read_only: event.readOnly,
+          access_key_id: event.accessKeyId ?? null,
+          username: event.username ?? null,
+          resources: JSON.stringify(event.resources, withoutNul),
+          record: JSON.stringify(event.record, withoutNul),
+        },
+      ];
+    });
+    if (rows.length === 0) return 0;
     const inserted = await this.db
       .insertInto('audit_events')
-      .values({
-        event_id: event.eventId,
-        account_id: event.accountId,
-        region: event.region,
-        event_time: event.eventTime.toISOString(),
-        event_name: event.eventName,
-        event_source: event.eventSource,
-        read_only: event.readOnly,
-        access_key_id: event.accessKeyId ?? null,
-        username: event.username ?? null,
-        resources: JSON.stringify(event.resources, withoutNul),
-        record: JSON.stringify(event.record, withoutNul),
-      })
+      .values(rows)
       .onConflict((conflict) => conflict.column('event_id').doNothing())
       .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0);
   }
 }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AuditRecord } from '@lm/contracts';
-import { AUDIT_STREAM, AUDIT_SUBJECTS, ensureAuditStream } from '@lm/messaging';
+import { AUDIT_STREAM, AUDIT_SUBJECTS, DeliveryQueue, ensureAuditStream } from '@lm/messaging';
 import { NATS } from '@lm/service-kit';
-import { AckPolicy, DeliverPolicy, JSONCodec, type ConsumerMessages, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, JSONCodec, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { AuditEventsStore } from '../application/audit-events.store';
 
 /** Never rename it: the server keeps the consumer's place in the audit stream under this name. */
@@ -10,10 +10,15 @@ export const AUDIT_CONSUMER = 'reporting-audit-trail';
 
 const codec = JSONCodec<AuditRecord>();
 
+/** Records stored in one statement at most: those delivered while the previous batch was being stored. */
+const BATCH_SIZE = 100;
+
 /**
  * Stores the gateway's audit records from the audit stream with a durable consumer that the
  * replicas share: a record is acknowledged once stored, so one published while reporting was
- * down, or delivered again after a crash, is stored exactly once (its eventID is the key).
+ * down, or delivered again after a crash, is stored exactly once (its eventID is the key). The
+ * records delivered while a batch is being stored are stored together next; should a batch
+ * fail, its records are stored one at a time, so that one bad record holds up only itself.
  */
 @Injectable()
 export class AuditRecordConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,19 +46,43 @@ export class AuditRecordConsumer implements OnApplicationBootstrap, OnApplicatio
       });
     }
     const consumer = await this.nc.jetstream().consumers.get(AUDIT_STREAM, AUDIT_CONSUMER);
-    const messages = await consumer.consume();
+    const delivered = new DeliveryQueue<JsMsg>();
+    const messages = await consumer.consume({ callback: (message) => delivered.push(message) });
     this.messages = messages;
+    let open = true;
+    // Closed by shutdown, or by the chassis draining the connection first.
+    void messages.closed().then(() => {
+      open = false;
+      delivered.release();
+    });
     this.done = (async () => {
-      for await (const message of messages) {
-        try {
-          await this.store.store(codec.decode(message.data));
-          message.ack();
-        } catch (error) {
-          this.logger.error(`audit record ${message.subject} not stored, redelivering: ${(error as Error).message}`);
-          message.nak(1_000);
-        }
-      }
+      while (open) await this.storeDelivered(await delivered.take(BATCH_SIZE));
+      // Not stored here: JetStream delivers them again, to another replica or after the restart.
+      for (const message of delivered.drain()) message.nak();
     })();
+  }
+
+  private async storeDelivered(batch: JsMsg[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        await this.store.storeAll(batch.map((message) => codec.decode(message.data)));
+        for (const message of batch) message.ack();
+        return;
+      } catch (error) {
+        this.logger.warn(
+          `a batch of ${batch.length} audit records failed (${(error as Error).message}): one at a time`,
+        );
+      }
+    }
+    for (const message of batch) {
+      try {
+        await this.store.store(codec.decode(message.data));
+        message.ack();
+      } catch (error) {
+        this.logger.error(`audit record ${message.subject} not stored, redelivering: ${(error as Error).message}`);
+        message.nak(1_000);
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
