@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { BUILT_SERVICES, SERVICE_NAMES, type ServiceName } from '@lm/contracts';
 import {
   commonSettings,
-  invalid,
   InvalidSettingError,
   milliseconds,
   positiveInteger,
   readSettings,
   setting,
+  tcpPort,
   text,
   type ConfigOf,
   type Environment,
@@ -19,15 +19,6 @@ export const NATS_CONNECTION = Symbol('NatsConnection');
 export const DEVELOPMENT_CREDENTIALS_FILE = join(__dirname, '../../../infra/credentials.dev.json');
 
 const { natsServers, region, startupTimeoutMs } = commonSettings('gateway');
-
-/** PORT: a TCP port number. */
-const port = (variable: string, fallback: number) =>
-  setting(variable, (raw) => {
-    if (raw === undefined) return fallback;
-    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!(value >= 1 && value <= 65_535)) throw invalid(variable, 'a port number (1 to 65535)', raw);
-    return value;
-  });
 
 /** LM_SERVICES: names of the services of this system, comma-separated. */
 const serviceNames = (variable: string, fallback: readonly ServiceName[]) =>
@@ -66,7 +57,7 @@ const accountRateLimit = setting('LM_RATE_LIMIT_PER_ACCOUNT', (_, env) => {
 });
 
 const gatewaySettings = {
-  port: port('PORT', 8080),
+  port: tcpPort('PORT', 8080),
   region,
   natsServers,
   credentialsFile: text('LM_CREDENTIALS_FILE', DEVELOPMENT_CREDENTIALS_FILE),

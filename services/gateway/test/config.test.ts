@@ -65,11 +65,11 @@ describe('the gateway configuration', () => {
         LM_SERVICES: 'licensing,billing',
       }),
     ).toEqual([
-      'PORT must be a port number (1 to 65535), not "80a"',
+      'PORT must be a TCP port (1 to 65535), not "80a"',
       'LM_MAX_BODY_BYTES must be a positive integer, not "0"',
       'LM_SERVICES names "billing", not a service of licensing, discovery, grants, conversion, user-subscriptions, linux-subscriptions, reporting',
       'LM_OPERATION_TIMEOUT_MS must be a positive integer (milliseconds), not "-5"',
     ]);
-    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be a port number (1 to 65535), not "70000"']);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be a TCP port (1 to 65535), not "70000"']);
   });
 });

@@ -98,14 +98,20 @@ function integerAtLeast(variable: string, raw: string, min: number, expectation:
 export const positiveInteger = (variable: string, fallback: number): Setting<number> =>
   setting(variable, (raw) => (raw === undefined ? fallback : integerAtLeast(variable, raw, 1, 'a positive integer')));
 
-/** A TCP port to listen on (1 to 65535); undefined when unset, for a listener that is off unless asked for. */
-export const tcpPort = (variable: string): Setting<number | undefined> =>
-  setting(variable, (raw) => {
-    if (raw === undefined) return undefined;
+/**
+ * A TCP port to listen on (1 to 65535); `fallback` when unset, or undefined without one, for a
+ * listener that is off unless asked for.
+ */
+export function tcpPort(variable: string, fallback: number): Setting<number>;
+export function tcpPort(variable: string): Setting<number | undefined>;
+export function tcpPort(variable: string, fallback?: number): Setting<number | undefined> {
+  return setting(variable, (raw) => {
+    if (raw === undefined) return fallback;
     const port = integerAtLeast(variable, raw, 1, 'a TCP port (1 to 65535)');
     if (port > 65_535) throw invalid(variable, 'a TCP port (1 to 65535)', raw);
     return port;
   });
+}
 
 /** A duration in whole milliseconds, at least `min` (1 unless said: an interval of 0 would spin). */
 export const milliseconds = (variable: string, fallback: number, { min = 1 } = {}): Setting<number> =>
