@@ -13,6 +13,7 @@ import {
   errorResponse,
   GatewayError,
   throttled,
+  THROTTLED_STATUS,
   wireProtocolOf,
   type HttpRequest,
   type HttpResponse,
@@ -82,15 +83,23 @@ export class AwsApiController {
         { operation: 'unknown', status: response.status, errorCode: error.code },
         started,
       );
-      logRequest(unread, { requestId, operation: 'unknown', status: response.status, errorCode: error.code, started });
-      this.audit.record(unread, {
-        requestId,
-        operation: 'unknown',
-        errorCode: error.code,
-        errorMessage: error.message,
-        eventTime,
-        region: this.config.region,
-      });
+      if (response.status !== THROTTLED_STATUS) {
+        logRequest(unread, {
+          requestId,
+          operation: 'unknown',
+          status: response.status,
+          errorCode: error.code,
+          started,
+        });
+        this.audit.record(unread, {
+          requestId,
+          operation: 'unknown',
+          errorCode: error.code,
+          errorMessage: error.message,
+          eventTime,
+          region: this.config.region,
+        });
+      }
       req.resume();
     } finally {
       if (admitted) this.inFlight.leave();

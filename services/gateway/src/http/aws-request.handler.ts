@@ -28,6 +28,7 @@ import {
   splitUrl,
   successResponse,
   throttled,
+  THROTTLED_STATUS,
   validationErrorName,
   verifyClaims,
   wireProtocolOf,
@@ -142,6 +143,7 @@ export class AwsRequestHandler {
       response = errorResponse(answering, failure, requestId, wireProtocolOf(answering, request));
     }
     this.metrics.recordResponse(request, { api, operation, status: response.status, errorCode }, started);
+    if (response.status === THROTTLED_STATUS) return response;
     logRequest(request, { requestId, api, operation, caller, status: response.status, errorCode, started });
     this.audit.record(request, {
       requestId,

@@ -171,8 +171,15 @@ export function accessDenied(api: ApiModel, message: string): GatewayError {
  */
 export function throttled(api: ApiModel, message: string): GatewayError {
   const code = 'RateLimitExceededException' in api.errors ? 'RateLimitExceededException' : 'ThrottlingException';
-  return new GatewayError(code, 429, message);
+  return new GatewayError(code, THROTTLED_STATUS, message);
 }
+
+/**
+ * The status of a throttled request, which the gateway counts in its metrics but neither logs nor
+ * audits: a flood refused for its rate would otherwise be written out (and stored by reporting) at
+ * the flooder's rate, the very load the limit is there to keep off.
+ */
+export const THROTTLED_STATUS = 429;
 
 /**
  * Services name a missing resource or a stale version as such; where an operation's model has no

@@ -31,6 +31,7 @@ export {
   internalErrorName,
   modeledErrorName,
   throttled,
+  THROTTLED_STATUS,
   validationErrorName,
   type HttpResponse,
 } from './aws-error-response';

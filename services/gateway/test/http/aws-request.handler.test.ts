@@ -286,7 +286,8 @@ describe('AwsRequestHandler', () => {
   });
 
   describe('throttling (LM_RATE_LIMIT_PER_ACCOUNT)', () => {
-    it("answers an account past its rate with each API's throttling error, 429, reaching no service", async () => {
+    it("answers an account past its rate with each API's throttling error, 429, reaching no service, leaving no audit record", async () => {
+      const audited: string[] = [];
       const limited = new AwsRequestHandler(
         { ...config, accountRateLimit: { requestsPerSecond: 1, burst: 1 } },
         store,
@@ -294,7 +295,7 @@ describe('AwsRequestHandler', () => {
         services.client,
         services.presence,
         new GatewayMetrics(),
-        { record: () => {} },
+        { record: (_, call) => audited.push(call.operation) },
         () => now,
       );
       const restJson = (path: string): RequestSpec => ({
@@ -334,6 +335,7 @@ describe('AwsRequestHandler', () => {
         expect(restJsonAnswer.headers['x-amzn-errortype']).toBe('ThrottlingException');
       expect(String(monitoringQuery.body)).toContain('<Code>Throttling</Code>');
       expect(services.calls).toHaveLength(1);
+      expect(audited).toEqual(['ListLicenses']);
     });
   });
 
