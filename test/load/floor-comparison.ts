@@ -14,25 +14,40 @@ export interface FloorFigures {
   select: LoadResult;
 }
 
+const floorClient = (floor: Floor, credentials: AccessKey, agent: Agent) =>
+  new SignedHttpClient({ endpoint: floor.endpoint, region: 'us-east-1', credentials, agent });
+
 /**
- * Measures the floor at `clients` with the load client the product's figures use (it signs each
- * request as it does for the gateway), one run of INSERTs and then one of SELECTs of their rows.
+ * The floor's INSERT at `clients`, with the load client the product's figures use (it signs each
+ * request as it does for the gateway); `ids` are the rows it made.
  */
-export async function measureFloor(
+export async function measureFloorInsert(
   floor: Floor,
   clients: number,
   credentials: AccessKey,
   agent: Agent,
-): Promise<FloorFigures> {
-  const client = new SignedHttpClient({ endpoint: floor.endpoint, region: 'us-east-1', credentials, agent });
+): Promise<{ result: LoadResult; ids: string[] }> {
+  const client = floorClient(floor, credentials, agent);
   const ids: string[] = [];
-  const insert = await runLoad(
+  const result = await runLoad(
     async () => {
       const body = expectOk(await client.call('CreateLicenseConfiguration', { Name: 'floor', LicenseCount: 1 }));
       ids.push(JSON.parse(body).LicenseConfigurationArn);
     },
     { clients },
   );
+  return { result, ids };
+}
+
+/** The floor's INSERT and then its SELECT of the rows the INSERTs made, at `clients`. */
+export async function measureFloor(
+  floor: Floor,
+  clients: number,
+  credentials: AccessKey,
+  agent: Agent,
+): Promise<FloorFigures> {
+  const { result: insert, ids } = await measureFloorInsert(floor, clients, credentials, agent);
+  const client = floorClient(floor, credentials, agent);
   const select = await runLoad(
     async () => {
       expectOk(

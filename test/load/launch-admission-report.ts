@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
+import { formatFloorComparison, checkFloorTargets, type FloorComparison, type FloorTarget } from './floor-comparison';
 import type { LoadResult } from './measure';
 import type { PgbenchResult } from './pgbench';
 import { runConditions } from './report';
@@ -15,6 +16,8 @@ export interface AdmissionRow {
   spread: LoadResult;
   /** pgbench UPDATE of one and the same row: the floor for the hot case. */
   pgbench: PgbenchResult;
+  /** The bare floor's one-row INSERT at the same client count. */
+  floorInsert: LoadResult;
   /** Events in the hot configuration's stream before and after this count's hot run. */
   hotStream: { before: number; after: number };
 }
@@ -39,23 +42,20 @@ export interface AdmissionReport {
 export const hotToPgbench = (row: AdmissionRow) => row.hot.throughput / row.pgbench.tps;
 const spreadToPgbench = (row: AdmissionRow) => row.spread.throughput / row.pgbench.tps;
 
-/** The issue's targets, checked at 16 clients when that row was measured. */
+/** Issue 14's target: admissions on one hot configuration against the floor's INSERT. */
+const FLOOR_TARGETS: FloorTarget[] = [{ operation: 'AuthorizeLaunch (1 hot)', minRatio: 0.4, maxP99Ratio: 3 }];
+
+const floorComparisons = (rows: AdmissionRow[]): FloorComparison[] =>
+  rows.map((row) => ({
+    operation: 'AuthorizeLaunch (1 hot)',
+    clients: row.clients,
+    product: row.hot,
+    statement: 'INSERT',
+    floor: row.floorInsert,
+  }));
+
 export function checkAdmissionTargets(rows: AdmissionRow[]): TargetCheck[] {
-  const at16 = rows.find((row) => row.clients === 16);
-  if (!at16) return [];
-  const ratio = hotToPgbench(at16);
-  return [
-    {
-      name: 'Hot-configuration admissions at 16 clients >= 30% of pgbench one-row UPDATE',
-      actual: percent(ratio),
-      met: ratio >= 0.3,
-    },
-    {
-      name: 'Hot-configuration admission p99 at 16 clients <= 25 ms',
-      actual: `${at16.hot.p99Ms.toFixed(1)} ms`,
-      met: at16.hot.p99Ms <= 25,
-    },
-  ];
+  return checkFloorTargets(floorComparisons(rows), FLOOR_TARGETS);
 }
 
 /** First and last second of the window: a falling rate shows state growing under the run. */
@@ -95,7 +95,6 @@ export function formatAdmissionReport({ spreadConfigurations, rows, drift }: Adm
       percent(spreadToPgbench(row)),
     ],
   ]);
-  const targets = checkAdmissionTargets(rows).map((t) => `  ${t.met ? 'PASS' : 'MISS'}  ${t.name}: ${t.actual}`);
   const errors = rows.flatMap((row) =>
     [row.hot, row.spread]
       .filter((r) => r.firstError)
@@ -118,8 +117,7 @@ export function formatAdmissionReport({ spreadConfigurations, rows, drift }: Adm
     `Hot configuration's stream (events): ${streams}`,
     ...(drift ? formatDrift(drift) : []),
     '',
-    'Targets:',
-    ...targets,
+    formatFloorComparison(floorComparisons(rows), FLOOR_TARGETS),
     ...errors,
   ].join('\n');
 }

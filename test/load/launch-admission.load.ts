@@ -9,11 +9,14 @@ import {
   type AdmissionRow,
   type HotDrift,
 } from './launch-admission-report';
+import { startFloor, type Floor } from './floor';
+import { measureFloorInsert } from './floor-comparison';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
 import { pgbenchUpdateRate } from './pgbench';
 import { createLoadAgent, SignedHttpClient } from './signed-http-client';
+import { authorizeLaunch, createConfiguration as createConfigurationIn, instanceId } from './workloads';
 
 const CLIENT_COUNTS = [1, 16, 64];
 const SPREAD_CONFIGURATIONS = 100;
@@ -39,34 +42,23 @@ describe('launch admission under load', () => {
   let system: RunningSystem;
   let client: SignedHttpClient;
   let db: Client;
+  let floor: Floor;
   let hot: string;
   let spread: string[];
   /** Shared by all clients, so that every admission is a new instance and reserves a licence. */
   let launched = 0;
   let nextSpread = 0;
 
-  const createConfiguration = async (name: string) =>
-    JSON.parse(
-      expectOk(
-        await client.call('CreateLicenseConfiguration', {
-          Name: name,
-          LicenseCountingType: 'Instance',
-          LicenseCount: LICENCES,
-          LicenseCountHardLimit: true,
-        }),
-      ),
-    ).LicenseConfigurationArn as string;
-
-  /** An EC2-shaped instance id (i- and 17 hex digits) never used before in the run. */
-  const nextInstanceId = () => `i-${(launched++).toString(16).padStart(17, '0')}`;
-
-  const authorize = (configurationArn: string) =>
-    client.callRest('/launch/AuthorizeLaunch', {
-      ResourceId: nextInstanceId(),
-      ResourceType: 'EC2_INSTANCE',
-      VCpuCount: 2,
-      LicenseConfigurationArns: [configurationArn],
+  const createConfiguration = (name: string) =>
+    createConfigurationIn(client, {
+      Name: name,
+      LicenseCountingType: 'Instance',
+      LicenseCount: LICENCES,
+      LicenseCountHardLimit: true,
     });
+
+  /** Every admission is of an instance never used before in the run. */
+  const authorize = (configurationArn: string) => authorizeLaunch(client, configurationArn, instanceId(launched++));
 
   const admitHot = async () => expectOk(await authorize(hot));
   const admitSpread = async () => expectOk(await authorize(spread[nextSpread++ % spread.length]));
@@ -104,6 +96,7 @@ describe('launch admission under load', () => {
       credentials: account.accessKeys[0],
       agent,
     });
+    floor = await startFloor(system.databaseUrl);
     db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
     hot = await createConfiguration('hot');
@@ -119,6 +112,7 @@ describe('launch admission under load', () => {
     }
     agent.destroy();
     await db?.end();
+    await floor?.stop();
     await system?.stop();
     await credentialsFile?.remove();
   });
@@ -134,17 +128,19 @@ describe('launch admission under load', () => {
   });
 
   it.each(CLIENT_COUNTS)(
-    'measures hot and spread admissions and pgbench one-row UPDATE at %i clients',
+    'measures hot and spread admissions, the floor and pgbench one-row UPDATE at %i clients',
     async (count) => {
       const before = await streamEvents(hot);
       const hotResult = await runLoad(admitHot, { clients: count });
       const hotStream = { before, after: await streamEvents(hot) };
       const spreadResult = await runLoad(admitSpread, { clients: count });
+      const { result: floorInsert } = await measureFloorInsert(floor, count, account.accessKeys[0], agent);
       const pgbench = await pgbenchUpdateRate(system.databaseUrl, count);
-      rows.push({ clients: count, hot: hotResult, spread: spreadResult, pgbench, hotStream });
+      rows.push({ clients: count, hot: hotResult, spread: spreadResult, pgbench, floorInsert, hotStream });
 
       expectSane(hotResult);
       expectSane(spreadResult);
+      expectSane(floorInsert);
       expect(pgbench.tps).toBeGreaterThan(0);
     },
   );
