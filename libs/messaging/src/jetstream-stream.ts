@@ -30,8 +30,8 @@ export function jetStreamReplicas(env: NodeJS.ProcessEnv = process.env): number 
 export async function ensureStream(
   nc: NatsConnection,
   config: Partial<StreamConfig> & Pick<StreamConfig, 'name'>,
+  replicas = jetStreamReplicas(),
 ): Promise<void> {
-  const replicas = jetStreamReplicas();
   const jsm = await nc.jetstreamManager();
   let existing: StreamInfo;
   try {
