@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Client } from 'pg';
 import { formatTable } from './table';
 
@@ -34,6 +34,34 @@ export async function databaseBackends(databaseUrl: string): Promise<number[]> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The process listening on a local TCP port (the NATS server of NATS_URL, say): the socket's inode
+ * from /proc/net/tcp{,6}, then the process holding it among its file descriptors.
+ */
+export function listeningPid(port: number): number | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set(
+    ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        // local_address is ADDR:PORT; state 0A is LISTEN; the inode is the tenth field.
+        .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+        .map((fields) => `socket:[${fields[9]}]`),
+    ),
+  );
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readdirSync(`/proc/${entry}/fd`).some((fd) => inodes.has(readlinkSync(`/proc/${entry}/fd/${fd}`))))
+        return Number(entry);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return undefined;
 }
 
 /** Named groups of processes (a service's replicas, the database's backends) whose CPU is summed. */

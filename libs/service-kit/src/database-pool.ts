@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import { Pool, type PoolClient } from 'pg';
 import { isPastCurrentDeadline, lateRequest } from './late-request';
+import { asPreparedQuery } from './prepared-statements';
 
 /**
  * SQLSTATEs of a server that turns a new session away for the moment: too_many_connections (its
@@ -35,7 +36,7 @@ export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }:
   // the process. Each session reports its own end; the pool's copy adds nothing.
   pool.on('connect', (client) => {
     client.on('error', (error) => logger.warn(`a database session ended: ${error.message}`));
-    rollBackLateCommits(client);
+    wrapQueries(client);
   });
   pool.on('error', () => undefined);
   return {
@@ -56,11 +57,13 @@ export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }:
 }
 
 /**
- * Turns the commit of a transaction whose request has passed its deadline (isPastCurrentDeadline)
- * into a rollback: its asker has answered 503 already, and its client may have asked again, so
- * what it did must not be kept. Kysely ends every transaction with `commit` on the session.
+ * Every query of a session goes through here: parameterised ones are sent as prepared statements
+ * (prepared-statements.ts), and the commit of a transaction whose request has passed its deadline
+ * (isPastCurrentDeadline) becomes a rollback: its asker has answered 503 already, and its client
+ * may have asked again, so what it did must not be kept. Kysely ends every transaction with
+ * `commit` on the session.
  */
-function rollBackLateCommits(client: PoolClient): void {
+function wrapQueries(client: PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].toLowerCase() === 'commit' && isPastCurrentDeadline()) {
@@ -68,6 +71,6 @@ function rollBackLateCommits(client: PoolClient): void {
         throw lateRequest();
       });
     }
-    return query(...args);
+    return query(...asPreparedQuery(args));
   };
 }

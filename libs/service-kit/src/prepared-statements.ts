@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Statement names for parameterised queries, so that each session prepares a statement once and
+ * then only binds and executes it: PostgreSQL parses and plans a query sent unnamed every time,
+ * which was a large part of its CPU per request (every query Kysely builds has the same text for
+ * the same shape, its values travel apart). Names are kept for the first MAX_NAMED texts a process
+ * sends: a query built with a varying shape (an IN list of any length) would otherwise prepare
+ * without end in every session; past that, texts go unnamed, as before.
+ */
+const MAX_NAMED = 2_000;
+
+const names = new Map<string, string>();
+
+/** The name to prepare `text` under, or undefined when it goes unnamed. */
+export function statementName(text: string): string | undefined {
+  let name = names.get(text);
+  if (name === undefined && names.size < MAX_NAMED) {
+    name = `lm_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A pg query call's arguments, named when they are a parameterised text (Kysely's calls:
+ * `(text, values)`); anything else (transaction control, config objects, callbacks) as given.
+ */
+export function asPreparedQuery(args: unknown[]): unknown[] {
+  const [text, values, ...rest] = args;
+  if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0) return args;
+  const name = statementName(text);
+  return name === undefined ? args : [{ name, text, values }];
+}
