@@ -15,14 +15,17 @@ import {
 } from './mixed-write-load';
 import { startPrivateNatsCluster, type PrivateNatsCluster, type PrivateNatsNode } from './private-nats';
 
-/** The gateway's operation timeout here: a request lost with the node is answered 503 after it. */
-const OPERATION_TIMEOUT_MS = 5_000;
+/**
+ * The gateway's operation timeout here: a request lost with the node is answered 503 after it.
+ * Long enough for the load's preparing reports (25 instances each) on a loaded machine.
+ */
+const OPERATION_TIMEOUT_MS = 8_000;
 /**
  * How long after the kill requests may still go unanswered (503): the operation timeout of a
  * request lost with the node, the clients' reconnection to another (a second apart) and the
  * election of new stream and consumer leaders by the two nodes left.
  */
-const FAILOVER_MS = 12_000;
+const FAILOVER_MS = 15_000;
 /** How long the node stays down: the system must go on well past its failover without it. */
 const NODE_DOWN_MS = 25_000;
 
