@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAccessible, expectFitsWidth, PHONE, screenshot } from '../support/browser';
 import { licenseManager } from '../support/clients';
 import { addRule, consoleTestBed, createThroughConsole, goTo, SETTLED } from '../support/console';
+import { reportAndAwaitConversion } from '../support/conversion';
 import { reportResources } from '../support/inventory';
 import { accounts } from '../support/system';
 
@@ -133,6 +134,9 @@ describe('the web console’s license, inventory, settings and report pages', { 
       ...Array.from({ length: 20 }, (_, index) => instance(index, 'Linux/UNIX')),
       instance(0x20, 'Windows Server 2022 Datacenter'),
     ]);
+    await licenseManager(bed.system, owner).send(
+      new CreateLicenseConfigurationCommand({ Name: 'Windows Server Datacenter', LicenseCountingType: 'Instance' }),
+    );
     const { page } = await signedIn(owner);
     await goTo(page, 'Inventory search');
     await page.getByRole('heading', { name: 'Inventory search' }).waitFor();
@@ -156,6 +160,14 @@ describe('the web console’s license, inventory, settings and report pages', { 
       .toEqual([expect.stringMatching(/^i-0c0502e0000000020EC2_INSTANCE.*Windows Server 2022 Datacenter/)]);
     await expectAccessible(page);
     await screenshot(page, 'console-pages-inventory');
+
+    // The guide's "Associate self-managed license" from the search's results.
+    await page.getByRole('button', { name: 'Associate self-managed license with i-0c0502e0000000020' }).click();
+    const associate = page.getByRole('region', { name: /^Associate a self-managed license with/ });
+    await associate.getByLabel('Self-managed license name').selectOption({ label: 'Windows Server Datacenter' });
+    await associate.getByRole('button', { name: 'Associate', exact: true }).click();
+    await associate.getByRole('status').filter({ hasText: 'Associated with Windows Server Datacenter.' }).waitFor();
+    await expectAccessible(page);
 
     // A tag's Not equals is the cross-account view's only: the API's refusal is shown beside the filters.
     await page.getByRole('button', { name: 'Add filter' }).click();
@@ -286,6 +298,88 @@ describe('the web console’s license, inventory, settings and report pages', { 
     await page.getByRole('button', { name: 'Delete Monthly Oracle' }).click();
     await page.getByRole('dialog', { name: 'Delete Monthly Oracle?' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No report generator yet.').waitFor();
+  });
+
+  it('converts a stopped BYOL instance to license included; a refused conversion is shown beside the form', async () => {
+    const owner = accounts.outsider;
+    const instance = {
+      accountId: owner.accountId,
+      region: bed.system.region,
+      resourceId: 'i-0c0504e0000000001',
+      resourceType: 'EC2_INSTANCE' as const,
+      state: 'stopped' as const,
+      platform: 'Windows',
+      platformVersion: '2022',
+      usageOperation: 'RunInstances:0800',
+      vCpuCount: 4,
+      tenancy: 'default' as const,
+      imageOwner: 'self',
+      ssmManaged: true,
+      stopProtection: false,
+    };
+    const [arn] = await reportAndAwaitConversion(bed.system, [instance]);
+    const { page } = await signedIn(owner);
+    await goTo(page, 'License type conversion');
+    await page.getByText('No license type conversion yet.').waitFor();
+    await expectAccessible(page);
+
+    const convert = async (resource: string) => {
+      await page.getByLabel('Instance ARN').fill(resource);
+      await page.getByLabel('Current usage operation').fill('RunInstances:0800');
+      await page.getByLabel('Destination usage operation').fill('RunInstances:0002');
+      await page.getByRole('button', { name: 'Convert' }).click();
+    };
+    await convert(arn.replace('i-0c0504e0000000001', 'i-0c0504e00000000ff'));
+    const refusal = page.getByRole('region', { name: 'Create license type conversion' }).getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/\(\w+Exception\)$/);
+    await expectAccessible(page);
+
+    await convert(arn);
+    const row = page.getByRole('region', { name: 'Conversion task list' }).getByRole('row', { name: new RegExp(arn) });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/RunInstances:0800RunInstances:0002(IN_PROGRESS|SUCCEEDED)/);
+    expect(await refusal.count()).toBe(0);
+    await expectAccessible(page);
+  });
+
+  it('shows the subscriptions and asset group pages, and says a service that is not running is not part of this deployment', async () => {
+    const { page } = await signedIn();
+    const loaded = () =>
+      expect.poll(() => page.getByRole('status').filter({ hasText: 'Loading' }).count(), SETTLED).toBe(0);
+    for (const [link, sections] of [
+      ['User-based subscriptions', ['Identity providers', 'Instances', 'License server endpoints']],
+      ['Linux subscriptions', ['Discovery', 'Instances', 'Subscriptions', 'Subscription providers']],
+      ['License asset groups', ['Asset groups', 'Rulesets']],
+    ] as const) {
+      await goTo(page, link);
+      for (const name of sections) await page.getByRole('heading', { name, exact: true }).waitFor();
+      await loaded();
+      expect(await page.getByRole('alert').count(), link).toBe(0);
+      await expectAccessible(page);
+    }
+    await page.getByLabel('Show AWS managed rulesets').check();
+    await loaded();
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    // The gateway answers 501 for the operations nobody serves: each section says so, none is an error.
+    await bed.system.kill('linux-subscriptions');
+    try {
+      await goTo(page, 'Linux subscriptions');
+      const notes = page.getByRole('status').filter({ hasText: 'not part of this deployment' });
+      await expect.poll(() => notes.count(), SETTLED).toBe(4);
+      expect(await notes.allTextContents()).toEqual([
+        'The Linux subscriptions settings: not part of this deployment.',
+        'The Linux instances: not part of this deployment.',
+        'The Linux subscriptions: not part of this deployment.',
+        'The subscription providers: not part of this deployment.',
+      ]);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await expectAccessible(page);
+      await screenshot(page, 'console-pages-linux-not-in-deployment');
+    } finally {
+      await bed.system.restart('linux-subscriptions');
+    }
   });
 
   it('fits a phone-sized window on the new pages', async () => {

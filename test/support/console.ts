@@ -38,8 +38,8 @@ export function consoleTestBed(prefix: string, extraEnv: Record<string, string> 
   beforeAll(async () => {
     bed.browser = await launchChromium();
     // A whole system and a browser on a machine other suites share: its start may take a while.
-    bed.system = await startSystem(extraEnv, { startTimeoutMs: 150_000 });
-  }, 240_000);
+    bed.system = await startSystem(extraEnv, { startTimeoutMs: 240_000 });
+  }, 330_000);
   afterEach(async (context) => {
     if (bed.last)
       await screenshot(bed.last, `${prefix}-${context.task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);

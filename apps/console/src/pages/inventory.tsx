@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import type { LicenseManager } from '@lm/api-model';
 import { ApiError } from '../api/api-error';
 import { useApi } from '../api/use-api';
+import { AssociateLicense } from '../components/associate-license';
 import { ErrorMessage } from '../components/error-message';
 import { InventoryFilterEditor } from '../components/inventory-filter-editor';
 import { LoadedView } from '../components/loaded-view';
@@ -11,6 +13,8 @@ import { hrefOf } from '../router';
 import { useSession } from '../session/session';
 
 const PAGE_SIZE = 20;
+/** The errors ListResourceInventory answers about its filters. */
+const FILTER_REFUSALS = ['InvalidParameterValueException', 'ValidationException', 'FilterLimitExceededException'];
 
 /**
  * Inventory search: the resources discovered in the account (or, for a management account with
@@ -23,6 +27,8 @@ export function InventoryPage() {
   const [rows, setRows] = useState<FilterRow[]>([]);
   /** The filters of the last Search: editing the rows does not search until then. */
   const [applied, setApplied] = useState<FilterRow[]>([]);
+  /** The resource chosen for "Associate self-managed license". */
+  const [chosen, setChosen] = useState<LicenseManager.ResourceInventory | null>(null);
   const [state] = useApi(
     () =>
       licenseManager.call('ListResourceInventory', {
@@ -38,9 +44,11 @@ export function InventoryPage() {
     setApplied(rows);
     pager.reset();
   };
-  // A refusal of the filters is shown beside them; any other failure where the results go.
+  // A refusal of the filters is shown beside them; any other failure (access, the service) where the results go.
   const filterError =
-    state.status === 'failed' && state.error instanceof ApiError && !state.error.notInDeployment ? state.error : null;
+    state.status === 'failed' && state.error instanceof ApiError && FILTER_REFUSALS.includes(state.error.code)
+      ? state.error
+      : null;
 
   return (
     <>
@@ -94,6 +102,9 @@ export function InventoryPage() {
                           <th scope="col">Region</th>
                           <th scope="col">Instance type</th>
                           <th scope="col">Usage operation</th>
+                          <th scope="col">
+                            <span className="visually-hidden">Actions</span>
+                          </th>
                         </tr>
                       </thead>
                       <tbody>
@@ -107,6 +118,15 @@ export function InventoryPage() {
                             <td>{r.Region ?? '—'}</td>
                             <td>{r.InstanceType ?? '—'}</td>
                             <td>{r.UsageOperation ?? '—'}</td>
+                            <td>
+                              <button
+                                type="button"
+                                aria-label={`Associate self-managed license with ${r.ResourceId}`}
+                                onClick={() => setChosen(r)}
+                              >
+                                Associate
+                              </button>
+                            </td>
                           </tr>
                         ))}
                       </tbody>
@@ -119,6 +139,7 @@ export function InventoryPage() {
           </LoadedView>
         )}
       </section>
+      {chosen && <AssociateLicense key={chosen.ResourceArn} resource={chosen} onClose={() => setChosen(null)} />}
     </>
   );
 }
