@@ -1,12 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DomainEventMessage } from '@lm/contracts';
+import { assertCataloguedVersion, type DomainEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import { alarmNotification } from '../domain/alarm-notification';
 import type { AlarmEvent } from '../domain/events';
 import { NotificationOutbox } from '../../notifications/application/notification-outbox';
 
-type StateChanged = Extract<AlarmEvent, { type: 'AlarmStateChanged' }>['data'];
+type StateChangedMessage = DomainEventMessage<Extract<AlarmEvent, { type: 'AlarmStateChanged' }>['data']> & {
+  type: 'AlarmStateChanged';
+};
+
+/** An alarm's change of state, its data at the version this build reads (another throws, to be redelivered). */
+function isStateChanged(event: DomainEventMessage<object>): event is StateChangedMessage {
+  if (event.service !== 'reporting' || event.type !== 'AlarmStateChanged') return false;
+  assertCataloguedVersion(event);
+  return true;
+}
 
 /**
  * Takes an alarm's actions on each change of its state (durable consumer 'reporting-alarm-actions'
@@ -22,8 +31,8 @@ export class AlarmActionsConsumer implements EventConsumer {
   ) {}
 
   async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    if (event.service !== 'reporting' || event.type !== 'AlarmStateChanged') return;
-    const change = event.data as unknown as StateChanged;
+    if (!isStateChanged(event)) return;
+    const change = event.data;
     for (const topicArn of change.actions)
       await this.outbox.publish(alarmNotification(change, topicArn, event.eventId, this.clock.now()), trx);
   }
