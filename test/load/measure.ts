@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
 export const DEFAULT_WARMUP_MS = 1_000;
-export const DEFAULT_DURATION_MS = 5_000;
+/** LM_BENCH_DURATION_MS shortens (or lengthens) every measured window, e.g. for a quick check on a busy machine. */
+export const DEFAULT_DURATION_MS = Number(process.env.LM_BENCH_DURATION_MS ?? 5_000);
 
 export interface LoadOptions {
   /** Simulated clients, each sending its next request as soon as the previous one is answered. */

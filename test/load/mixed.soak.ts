@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { BUILT_SERVICES, resourceArn } from '@lm/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryResourcesProjection } from '../../services/discovery/src/application/inventory-resource.projection';
+import { licenseConsumptionsProjection } from '../../services/grants/src/consumption/application/license-consumption.projection';
+import { licenseUsageEpochsProjection } from '../../services/grants/src/consumption/application/license-usage-epoch.projection';
+import { licenseConfigurationAssociationsProjection } from '../../services/licensing/src/configurations/application/license-configuration-associations.projection';
+import { licenseConfigurationsProjection } from '../../services/licensing/src/configurations/application/license-configuration.projection';
+import { startSystem, type ProcessName, type RunningSystem } from '../support/system';
+import { expectViewsEqualRebuild } from '../support/view-rebuild';
+import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
+import { expectOk, expectSane } from './load-checks';
+import { runLoad } from './measure';
+import { formatTable, percent } from './table';
+import { clientsOf, createLoadAgent, SignedHttpClient } from './signed-http-client';
+import {
+  alternatingCheckouts,
+  authorizeLaunch,
+  createConfiguration,
+  createSeatLicence,
+  getConfiguration,
+  instanceId,
+  type CheckoutProduct,
+} from './workloads';
+
+/**
+ * Issue 14's steady memory: a mixed load at 16 clients for LM_SOAK_MINUTES (10 unless told). Each
+ * process's RSS is read after the warm-up (a minute, or a tenth of a shorter run) and at the end;
+ * none may have grown by more than 20% in between. At the end the views the load wrote must equal
+ * a rebuild from the event store.
+ */
+const MINUTES = Number(process.env.LM_SOAK_MINUTES ?? 10);
+const RUN_MS = MINUTES * 60_000;
+const WARMUP_MS = Math.min(60_000, RUN_MS / 10);
+const CLIENTS = 16;
+const MAX_GROWTH = 0.2;
+/** Ten minutes create thousands of configurations per account; the default quota is 25. */
+const QUOTA_FOR_THE_RUN = '1000000';
+/** Far more seats than clients, and more admissions than ten minutes can make. */
+const SEATS = 1_000;
+const LICENCES = 100_000_000;
+/** Starting eight processes takes minutes on a machine busy with other work. */
+const START_TIMEOUT_MS = 240_000;
+const MB = 1024 * 1024;
+
+/** A process's resident set size, in bytes (VmRSS of /proc/<pid>/status, in kB). */
+function rssOf(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** The RSS of every process of the system, by `<name>#<replica>`. */
+function rssOfSystem(system: RunningSystem): Map<string, number> {
+  const names: ProcessName[] = ['gateway', ...(BUILT_SERVICES as ProcessName[])];
+  return new Map(
+    names.flatMap((name) => system.pids(name).map((pid, replica) => [`${name}#${replica}`, rssOf(pid)] as const)),
+  );
+}
+
+function formatMemory(start: Map<string, number>, end: Map<string, number>): string {
+  const body = [...start].map(([process, before]) => {
+    const after = end.get(process)!;
+    return [process, (before / MB).toFixed(1), (after / MB).toFixed(1), percent(after / before - 1)];
+  });
+  return formatTable(['process', 'RSS after warm-up MB', 'RSS at end MB', 'growth'], body).join('\n');
+}
+
+describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
+  /** Simulated client i signs as account i. */
+  const accounts = generateAccounts(CLIENTS);
+  const agent = createLoadAgent();
+  let credentialsFile: CredentialsFile;
+  let system: RunningSystem;
+  let clients: SignedHttpClient[];
+  let product: CheckoutProduct;
+  /** Per client: the configurations it created (what its Gets read), one it associates instances with, one it admits launches to. */
+  let created: string[][];
+  let associatedTo: string[];
+  let launchedTo: string[];
+
+  beforeAll(async () => {
+    credentialsFile = await writeCredentialsFile(accounts);
+    system = await startSystem(
+      { LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN },
+      { startTimeoutMs: START_TIMEOUT_MS },
+    );
+    clients = clientsOf(system, accounts, agent);
+    const kms = new SignedHttpClient({
+      endpoint: system.endpoint,
+      region: system.region,
+      credentials: accounts[0].accessKeys[0],
+      agent,
+      service: 'kms',
+      targetPrefix: 'TrentService',
+    });
+    product = await createSeatLicence(clients[0], kms, system.region, SEATS);
+    const vCpus = (client: SignedHttpClient, name: string) =>
+      createConfiguration(client, { Name: name, LicenseCountingType: 'vCPU', LicenseCount: 100 });
+    created = await Promise.all(clients.map(async (client) => [await vCpus(client, 'soak-first')]));
+    associatedTo = await Promise.all(clients.map((client) => vCpus(client, 'soak-associations')));
+    launchedTo = await Promise.all(
+      clients.map((client) =>
+        createConfiguration(client, {
+          Name: 'soak-launches',
+          LicenseCountingType: 'Instance',
+          LicenseCount: LICENCES,
+          LicenseCountHardLimit: true,
+        }),
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    agent.destroy();
+    await system?.stop();
+    await credentialsFile?.remove();
+  });
+
+  it('keeps every process within 20% of its RSS after warm-up, and the views equal a rebuild from the events', async () => {
+    const checkouts = alternatingCheckouts(clients[0], product);
+    let reported = 0;
+    let launched = 0;
+    const steps = [
+      // CreateLicenseConfiguration, each client in its own account.
+      async (client: number) => {
+        const arn = await createConfiguration(clients[client], {
+          Name: `soak-${client}-${created[client].length}`,
+          LicenseCountingType: 'vCPU',
+          LicenseCount: 100,
+        });
+        created[client].push(arn);
+      },
+      (client: number) =>
+        getConfiguration(clients[client], created[client][Math.floor(Math.random() * created[client].length)]),
+      // An integrator's report of a new instance, then its association (licensing learns of it from discovery).
+      async (client: number) => {
+        const id = `i-a${(reported++).toString(16).padStart(16, '0')}`;
+        const { accountId } = accounts[client];
+        expectOk(
+          await clients[client].callRest('/inventory/ReportResources', {
+            Resources: [
+              {
+                ResourceId: id,
+                ResourceType: 'EC2_INSTANCE',
+                State: 'running',
+                VCpuCount: 2,
+                ObservedAt: new Date().toISOString(),
+              },
+            ],
+          }),
+        );
+        expectOk(
+          await clients[client].call('UpdateLicenseSpecificationsForResource', {
+            ResourceArn: resourceArn('EC2_INSTANCE', system.region, accountId, id),
+            AddLicenseSpecifications: [{ LicenseConfigurationArn: associatedTo[client] }],
+          }),
+        );
+      },
+      // A checkout, or the check-in of the client's last one.
+      checkouts.next,
+      async (client: number) =>
+        expectOk(await authorizeLaunch(clients[client], launchedTo[client], instanceId(launched++))),
+    ];
+    const stepOf = new Array<number>(CLIENTS).fill(0);
+
+    let start = new Map<string, number>();
+    const sampleAfterWarmUp = setTimeout(() => (start = rssOfSystem(system)), WARMUP_MS);
+    const load = await runLoad((client) => steps[stepOf[client]++ % steps.length](client), {
+      clients: CLIENTS,
+      warmupMs: WARMUP_MS,
+      durationMs: RUN_MS - WARMUP_MS,
+    }).finally(() => clearTimeout(sampleAfterWarmUp));
+    const end = rssOfSystem(system);
+    await checkouts.settle();
+
+    console.log(
+      [
+        `Soak: ${MINUTES} min of mixed load at ${CLIENTS} clients (create, get, report + associate, checkout/check-in, AuthorizeLaunch)`,
+        `${load.requests} steps after warm-up (${load.throughput.toFixed(0)}/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms), ${load.errors} errors`,
+        `RSS after the warm-up (${(WARMUP_MS / 1000).toFixed(0)} s) and at the end:`,
+        formatMemory(start, end),
+      ].join('\n'),
+    );
+    expectSane(load);
+    expect([...start.keys()]).toEqual([...end.keys()]);
+    // Soft: every process's growth is reported, and the views are checked even when one grew too much.
+    for (const [process, before] of start) {
+      expect.soft(end.get(process)! / before - 1, `${process} RSS growth`).toBeLessThanOrEqual(MAX_GROWTH);
+    }
+
+    await expectViewsEqualRebuild(system.databaseUrl, {
+      schema: 'licensing',
+      projections: [licenseConfigurationsProjection, licenseConfigurationAssociationsProjection],
+      tables: ['license_configurations', 'license_configuration_associations', 'license_operation_failures'],
+    });
+    await expectViewsEqualRebuild(system.databaseUrl, {
+      schema: 'grants',
+      projections: [licenseConsumptionsProjection, licenseUsageEpochsProjection],
+      tables: ['license_consumptions', 'license_usage_epochs'],
+    });
+    await expectViewsEqualRebuild(system.databaseUrl, {
+      schema: 'discovery',
+      projections: [inventoryResourcesProjection],
+      tables: ['inventory_resources'],
+    });
+  });
+});
