@@ -3,6 +3,7 @@ import { BUILT_SERVICES, SERVICE_NAMES, type ServiceName } from '@lm/contracts';
 import {
   commonSettings,
   InvalidSettingError,
+  list,
   milliseconds,
   positiveInteger,
   readSettings,
@@ -20,14 +21,10 @@ export const DEVELOPMENT_CREDENTIALS_FILE = join(__dirname, '../../../infra/cred
 
 const { natsServers, region, startupTimeoutMs } = commonSettings('gateway');
 
-/** LM_SERVICES: names of the services of this system, comma-separated. */
+/** LM_SERVICES: names of the services of this system, comma-separated; each must be one of ours. */
 const serviceNames = (variable: string, fallback: readonly ServiceName[]) =>
-  setting(variable, (raw): ServiceName[] => {
-    if (raw === undefined) return [...fallback];
-    const names = raw
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean);
+  setting(variable, (_, env): ServiceName[] => {
+    const names = list(variable, fallback).read(env);
     const unknown = names.filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
     if (unknown.length > 0) {
       throw new InvalidSettingError(
