@@ -57,8 +57,15 @@ export class AuditRecordConsumer implements OnApplicationBootstrap, OnApplicatio
     });
     this.done = (async () => {
       while (open) await this.storeDelivered(await delivered.take(BATCH_SIZE));
-      // Not stored here: JetStream delivers them again, to another replica or after the restart.
-      for (const message of delivered.drain()) message.nak();
+      // Not stored here: JetStream delivers them again, to another replica or after the restart
+      // (at once when nak'd; after the ack wait when the connection is drained already).
+      for (const message of delivered.drain()) {
+        try {
+          message.nak();
+        } catch {
+          // the connection is closed: the server redelivers once the ack wait passes
+        }
+      }
     })();
   }
 
