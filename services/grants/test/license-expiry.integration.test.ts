@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import type { Clock } from '@lm/service-kit';
+import { MasterKey, type Clock } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantCommands } from '../src/grants/application/grant.commands';
 import { GrantQueries } from '../src/grants/application/grant.queries';
 import { LicenseConsumptionCommands } from '../src/consumption/application/license-consumption.commands';
 import { ConsumableLicenses } from '../src/consumption/application/license-consumption.licenses';
 import { LicenseConsumptionQueries } from '../src/consumption/application/license-consumption.queries';
+import { ConsumptionTokens } from '../src/consumption/application/consumption-tokens';
 import { ConsumptionRecords } from '../src/consumption/application/license-consumption.records';
 import { ConsumptionSettings } from '../src/consumption/application/license-consumption.settings';
 import { LicenseCommands } from '../src/licenses/application/license.commands';
@@ -64,6 +65,7 @@ async function openApplication(clock: Clock) {
       usage,
       new ConsumptionRecords(infra.db),
       new FixedSigningKeys(),
+      new ConsumptionTokens(new MasterKey(randomBytes(32))),
       clock,
     ),
     consumptionQueries: new LicenseConsumptionQueries(consumable, usage, clock),

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CONFIG, milliseconds, type ConfigOf } from '@lm/service-kit';
+import { CONFIG, MasterKeyModule, milliseconds, type ConfigOf } from '@lm/service-kit';
 import { GrantsModule } from '../grants/grants.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { LicenseConsumptionCommands } from './application/license-consumption.commands';
 import { ConsumableLicenses } from './application/license-consumption.licenses';
 import { LicenseConsumptionQueries } from './application/license-consumption.queries';
+import { ConsumptionTokens } from './application/consumption-tokens';
 import { ConsumptionRecords } from './application/license-consumption.records';
 import { ConsumptionSettings } from './application/license-consumption.settings';
 import { LicenseConsumptionSweep } from './application/license-consumption.sweep';
@@ -24,7 +25,7 @@ export const consumptionSettings = {
  * each licence's usage stream; the lease sweep records the leases whose time ran out.
  */
 @Module({
-  imports: [GrantsModule, SigningKeysModule],
+  imports: [GrantsModule, SigningKeysModule, MasterKeyModule],
   controllers: [ConsumptionController],
   providers: [
     {
@@ -36,6 +37,7 @@ export const consumptionSettings = {
     LicenseUsageStreams,
     ConsumableLicenses,
     ConsumptionRecords,
+    ConsumptionTokens,
     LicenseConsumptionCommands,
     LicenseConsumptionQueries,
     LicenseConsumptionSweep,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
@@ -8,14 +7,12 @@ import { decideCheckIn, decideCheckout, decideExtend, type CheckoutRequest } fro
 import { consumptionNotFound, noEntitlementsAllowed } from '../domain/errors';
 import type { Checkout } from '../domain/events';
 import type { LicenseTerms } from '../domain/license-terms';
+import { ConsumptionTokens } from './consumption-tokens';
 import { ConsumableLicenses, type ConsumableLicense } from './license-consumption.licenses';
 import { ConsumptionRecords, type ConsumptionRecord } from './license-consumption.records';
 import { tokenPayload } from './license-consumption.signed-token';
 import { LicenseUsageStreams } from './license-usage-streams';
 import { SigningKeys } from '../../signing-keys/application/signing-keys';
-
-/** A consumption token: 32 hex digits, as AWS's. */
-const newConsumptionToken = () => randomBytes(16).toString('hex');
 
 /** What both checkouts answer. */
 interface Answer {
@@ -36,6 +33,7 @@ export class LicenseConsumptionCommands {
     private readonly usage: LicenseUsageStreams,
     private readonly records: ConsumptionRecords,
     private readonly signing: SigningKeys,
+    private readonly tokens: ConsumptionTokens,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -89,7 +87,7 @@ export class LicenseConsumptionCommands {
     const { checkout, signedToken } = await this.checkOutFirst(candidates, request);
     return {
       CheckoutType: input.CheckoutType,
-      LicenseConsumptionToken: checkout.consumptionToken,
+      LicenseConsumptionToken: this.tokens.tokenOf(checkout.consumptionToken),
       EntitlementsAllowed: checkout.entitlementsAllowed,
       SignedToken: signedToken,
       NodeId: checkout.nodeId,
@@ -126,7 +124,7 @@ export class LicenseConsumptionCommands {
     });
     return {
       LicenseArn: checkout.licenseArn,
-      LicenseConsumptionToken: checkout.consumptionToken,
+      LicenseConsumptionToken: this.tokens.tokenOf(checkout.consumptionToken),
       EntitlementsAllowed: checkout.entitlementsAllowed,
       NodeId: checkout.nodeId,
       SignedToken: signedToken,
@@ -166,7 +164,7 @@ export class LicenseConsumptionCommands {
         state,
       ),
     );
-    return { LicenseConsumptionToken: lease.consumptionToken, Expiration: expiration };
+    return { LicenseConsumptionToken: this.tokens.tokenOf(lease.consumptionToken), Expiration: expiration };
   }
 
   /**
@@ -183,10 +181,13 @@ export class LicenseConsumptionCommands {
         const routed = route.kind === 'grant' ? { ...request, rootBuyerAccountId: route.rootBuyerAccountId } : request;
         const checkout = await this.usage.decide(terms.licenseArn, (state) => {
           const decision = decideCheckout(
-            { request: routed, terms, consumptionToken: newConsumptionToken(), now: this.clock.now() },
+            { request: routed, terms, consumptionToken: this.tokens.newLeaseId(), now: this.clock.now() },
             state,
           );
-          signing = this.signing.signToken(accessible.license.Issuer?.SignKey ?? '', tokenPayload(decision.outcome));
+          signing = this.signing.signToken(
+            accessible.license.Issuer?.SignKey ?? '',
+            tokenPayload(decision.outcome, this.tokens.tokenOf(decision.outcome.consumptionToken)),
+          );
           signing.catch(() => undefined);
           return decision;
         });
@@ -206,7 +207,8 @@ export class LicenseConsumptionCommands {
    * Another caller is told it does not exist.
    */
   private async leaseOf(caller: Caller, consumptionToken: string, beneficiary?: string): Promise<ConsumptionRecord> {
-    const record = await this.records.find(consumptionToken);
+    const leaseId = this.tokens.leaseIdOf(consumptionToken);
+    const record = leaseId === undefined ? undefined : await this.records.find(leaseId);
     if (
       !record ||
       record.accountId !== caller.accountId ||
