@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
+  CreateLicenseAssetGroupCommand,
+  CreateLicenseAssetRulesetCommand,
   CreateLicenseManagerReportGeneratorCommand,
   CreateTokenCommand,
   TagResourceCommand,
@@ -76,6 +78,8 @@ describe('isolation: another account of the organization can neither see nor cha
       pages: true,
     },
     { name: 'ListTokens', op: 'list_tokens', params: {}, pages: true },
+    { name: 'ListLicenseAssetRulesets', op: 'list_license_asset_rulesets', params: {}, pages: true },
+    { name: 'ListLicenseAssetGroups', op: 'list_license_asset_groups', params: {}, pages: true },
   ];
 
   beforeAll(async () => {
@@ -248,6 +252,82 @@ describe('isolation: another account of the organization can neither see nor cha
           params: { LicenseManagerReportGeneratorArn: generator },
         },
         ...tags(generator!),
+      ],
+    });
+
+    const rules = [
+      {
+        RuleStatement: {
+          InstanceRuleStatement: {
+            MatchingRuleStatement: { KeyToMatch: 'Platform', Constraint: 'EQUALS', ValueToMatch: ['Linux'] },
+          },
+        },
+      },
+    ];
+    const { LicenseAssetRulesetArn: ruleset } = await client.send(
+      new CreateLicenseAssetRulesetCommand({
+        Name: 'owned-ruleset',
+        Rules: rules,
+        ClientToken: randomUUID(),
+        Tags: [{ Key: 'team', Value: 'owner' }],
+      }),
+    );
+    resources.push({
+      kind: 'asset ruleset',
+      id: ruleset!,
+      attackers: ['member', 'nestedMember', 'outsider'],
+      calls: [
+        {
+          name: 'GetLicenseAssetRuleset',
+          op: 'get_license_asset_ruleset',
+          params: { LicenseAssetRulesetArn: ruleset },
+        },
+        {
+          name: 'UpdateLicenseAssetRuleset',
+          op: 'update_license_asset_ruleset',
+          params: { LicenseAssetRulesetArn: ruleset, Name: 'stolen', Rules: rules, ClientToken: randomUUID() },
+        },
+        {
+          name: 'DeleteLicenseAssetRuleset',
+          op: 'delete_license_asset_ruleset',
+          params: { LicenseAssetRulesetArn: ruleset },
+        },
+        ...tags(ruleset!),
+      ],
+    });
+    const { LicenseAssetGroupArn: group } = await client.send(
+      new CreateLicenseAssetGroupCommand({
+        Name: 'owned-group',
+        LicenseAssetGroupConfigurations: [{ UsageDimension: 'vCPU' }],
+        AssociatedLicenseAssetRulesetARNs: [ruleset!],
+        ClientToken: randomUUID(),
+        Tags: [{ Key: 'team', Value: 'owner' }],
+      }),
+    );
+    resources.push({
+      kind: 'asset group',
+      id: group!,
+      attackers: ['member', 'nestedMember', 'outsider'],
+      calls: [
+        { name: 'GetLicenseAssetGroup', op: 'get_license_asset_group', params: { LicenseAssetGroupArn: group } },
+        {
+          name: 'ListAssetsForLicenseAssetGroup',
+          op: 'list_assets_for_license_asset_group',
+          params: { LicenseAssetGroupArn: group, AssetType: 'Instance' },
+        },
+        {
+          name: 'UpdateLicenseAssetGroup',
+          op: 'update_license_asset_group',
+          params: {
+            LicenseAssetGroupArn: group,
+            AssociatedLicenseAssetRulesetARNs: [ruleset],
+            Status: 'DISABLED',
+            Name: 'stolen',
+            ClientToken: randomUUID(),
+          },
+        },
+        { name: 'DeleteLicenseAssetGroup', op: 'delete_license_asset_group', params: { LicenseAssetGroupArn: group } },
+        ...tags(group!),
       ],
     });
 
