@@ -112,15 +112,7 @@ describe('licence checkout and check-in under load', () => {
       credentials: account.accessKeys[0],
       agent,
     });
-    const kms = new SignedHttpClient({
-      endpoint: system.endpoint,
-      region: system.region,
-      credentials: account.accessKeys[0],
-      agent,
-      service: 'kms',
-      targetPrefix: 'TrentService',
-    });
-    product = await createSeatLicence(client, kms, system.region, SEATS);
+    product = await createSeatLicence(client, system.region, SEATS);
   });
 
   afterAll(async () => {

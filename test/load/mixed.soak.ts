@@ -86,15 +86,7 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
       { startTimeoutMs: START_TIMEOUT_MS },
     );
     clients = clientsOf(system, accounts, agent);
-    const kms = new SignedHttpClient({
-      endpoint: system.endpoint,
-      region: system.region,
-      credentials: accounts[0].accessKeys[0],
-      agent,
-      service: 'kms',
-      targetPrefix: 'TrentService',
-    });
-    product = await createSeatLicence(clients[0], kms, system.region, SEATS);
+    product = await createSeatLicence(clients[0], system.region, SEATS);
     const vCpus = (client: SignedHttpClient, name: string) =>
       createConfiguration(client, { Name: name, LicenseCountingType: 'vCPU', LicenseCount: 100 });
     created = await Promise.all(clients.map(async (client) => [await vCpus(client, 'soak-first')]));

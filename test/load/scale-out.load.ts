@@ -4,7 +4,7 @@ import { generateAccounts, writeCredentialsFile } from './load-accounts';
 import { expectSane } from './load-checks';
 import { runLoad, type LoadResult } from './measure';
 import { formatTable, percent } from './table';
-import { clientsOf, createLoadAgent, SignedHttpClient } from './signed-http-client';
+import { clientsOf, createLoadAgent } from './signed-http-client';
 import { alternatingCheckouts, createConfiguration, createSeatLicence, getConfiguration } from './workloads';
 
 /**
@@ -92,15 +92,7 @@ describe('scale-out: two replicas of licensing and of grants', () => {
       expect(system.pids('licensing')).toHaveLength(replicas);
       expect(system.pids('grants')).toHaveLength(replicas);
       const clients = clientsOf(system, accounts, agent);
-      const kms = new SignedHttpClient({
-        endpoint: system.endpoint,
-        region: system.region,
-        credentials: accounts[0].accessKeys[0],
-        agent,
-        service: 'kms',
-        targetPrefix: 'TrentService',
-      });
-      const product = await createSeatLicence(clients[0], kms, system.region, SEATS);
+      const product = await createSeatLicence(clients[0], system.region, SEATS);
       /** The configurations each account created, which its Gets read. */
       const arns: string[][] = accounts.map(() => []);
       const createIn = async (account: number, name: string) => {

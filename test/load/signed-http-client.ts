@@ -55,6 +55,11 @@ export class SignedHttpClient {
     this.targetPrefix = options.targetPrefix ?? 'AWSLicenseManager';
   }
 
+  /** A client of another awsJson API with the same endpoint, Region, credentials and agent (KMS: `kms`, `TrentService`). */
+  forService(service: string, targetPrefix: string): SignedHttpClient {
+    return new SignedHttpClient({ ...this.options, service, targetPrefix });
+  }
+
   /** awsJson1_1: POST / with the operation named in X-Amz-Target. */
   call(operation: string, input: unknown): Promise<CallResult> {
     return this.post('/', AWS_JSON_1_1, JSON.stringify(input), { 'x-amz-target': `${this.targetPrefix}.${operation}` });

@@ -44,14 +44,14 @@ const BENEFICIARY = 'customer@example.com';
 
 /**
  * A licence of `seats` floating seats that its issuer checks out on behalf of a customer, signed
- * with a KMS key of the same account (`kms` signs for service kms).
+ * with a KMS key of the same account.
  */
 export async function createSeatLicence(
   client: SignedHttpClient,
-  kms: SignedHttpClient,
   region: string,
   seats: number,
 ): Promise<CheckoutProduct> {
+  const kms = client.forService('kms', 'TrentService');
   const key = await call(kms, 'CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
   const { LicenseArn } = await call(client, 'CreateLicense', {
     LicenseName: 'Floating seats',
