@@ -5,7 +5,8 @@ import { connect } from 'nats';
 import pg from 'pg';
 
 const { NATS_URL, DATABASE_URL, FLOOR_SUBJECT, FLOOR_POOL_SIZE } = process.env;
-const pool = new pg.Pool({ connectionString: DATABASE_URL, max: Number(FLOOR_POOL_SIZE) });
+// Idle connections close within a second, so that pgbench, run after, finds the server's slots free.
+const pool = new pg.Pool({ connectionString: DATABASE_URL, max: Number(FLOOR_POOL_SIZE), idleTimeoutMillis: 1_000 });
 const nc = await connect({ servers: NATS_URL });
 
 const statements = {
