@@ -18,7 +18,7 @@ const call = {
 function natsWhere(publish: (subject: string, data: Uint8Array, options: { msgID: string }) => Promise<unknown>) {
   const published: { subject: string; record: AuditRecord; msgID: string }[] = [];
   const nc = {
-    jetstreamManager: async () => ({ streams: { info: async () => ({}) } }),
+    jetstreamManager: async () => ({ streams: { info: async () => ({ config: { num_replicas: 1 } }) } }),
     jetstream: () => ({
       publish: (subject: string, data: Uint8Array, options: { msgID: string }) => {
         published.push({ subject, record: JSONCodec<AuditRecord>().decode(data), msgID: options.msgID });
