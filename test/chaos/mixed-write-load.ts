@@ -12,7 +12,7 @@ import { connect, type JetStreamManager } from 'nats';
 import { expect } from 'vitest';
 import { associationsOf, createSigningKey, licenseManager, rawRequest } from '../support/clients';
 import { LoadRecord, unansweredOutside, withSystemDatabase, type UnansweredAttempt } from '../support/crash';
-import { grantedLicense, type GrantedLicense } from '../support/licenses';
+import { grantedLicense, leaseIdOfToken, type GrantedLicense } from '../support/licenses';
 import { reportResources, resourceArnOf, type ObservedResource } from '../support/inventory';
 import { accounts, type RunningSystem } from '../support/system';
 
@@ -308,10 +308,8 @@ export class MixedWriteLoad {
         [`license-usage-${licenseId}`],
       );
       // One checkout per ClientToken, the one the client was told of, and none it was not told of.
-      // Grants keeps a lease's id, the first half of the token it answered (never the token itself).
-      const leaseIdOf = (token: string) => token.slice(0, 16);
       const acknowledgedLeases = new Map(
-        [...this.acknowledged.checkedOut].map(([clientToken, token]) => [clientToken, leaseIdOf(token)]),
+        [...this.acknowledged.checkedOut].map(([clientToken, token]) => [clientToken, leaseIdOfToken(token)]),
       );
       expect(new Map(checkoutEvents.rows.map((row) => [row.client_token, row.consumption_token]))).toEqual(
         acknowledgedLeases,

@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey, licenseManager } from '../support/clients';
 import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { grantedLicense, type GrantedLicense } from '../support/licenses';
+import { grantedLicense, leaseIdOfToken, type GrantedLicense } from '../support/licenses';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 const MAX_SEATS = 40;
@@ -202,12 +202,18 @@ describe('kill -9 of grants in the middle of checkouts and check-ins', () => {
     expect(usage.peakSeatsInUse).toBeLessThanOrEqual(MAX_SEATS);
     expect(usage.seatsInUse).toBe(acknowledgedInUse);
     // One checkout per ClientToken, and it is the one the client was told of; no checkout the client was not told of.
+    // The events name a lease by its id, the first half of the token the client holds.
     expect(usage.checkoutsByClientToken).toEqual(
-      new Map([...ledger.checkedOut].map(([clientToken, consumptionToken]) => [clientToken, [consumptionToken]])),
+      new Map(
+        [...ledger.checkedOut].map(([clientToken, consumptionToken]) => [
+          clientToken,
+          [leaseIdOfToken(consumptionToken)],
+        ]),
+      ),
     );
     expect(
-      new Set([...usage.statuses].filter(([, status]) => status === 'CHECKED_IN').map(([token]) => token)),
-    ).toEqual(ledger.checkedIn);
+      new Set([...usage.statuses].filter(([, status]) => status === 'CHECKED_IN').map(([lease]) => lease)),
+    ).toEqual(new Set([...ledger.checkedIn].map(leaseIdOfToken)));
 
     // The view, written in the appends' transactions, holds what the events say: each checkout with its status, the same open leases.
     expect(new Map(view.map((row) => [row.consumption_token, row.status]))).toEqual(usage.statuses);

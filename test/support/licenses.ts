@@ -87,3 +87,9 @@ export async function acceptAndActivate(system: RunningSystem, grantee: Account,
   await client.send(new AcceptGrantCommand({ GrantArn: grantArn }));
   await client.send(new CreateGrantVersionCommand({ GrantArn: grantArn, Status: 'ACTIVE', ClientToken: randomUUID() }));
 }
+
+/**
+ * The lease a LicenseConsumptionToken names, as grants records it: the token's first 16 hex digits
+ * (the rest is its MAC; grants never keeps a token itself: consumption-tokens.ts).
+ */
+export const leaseIdOfToken = (token: string): string => token.slice(0, 16);
