@@ -9,6 +9,12 @@ export const DEFAULT_POLL_INTERVAL_MS = 100;
  * its subscriptions at once, so the pause only delays events appended by other processes.
  */
 export const DEFAULT_MAX_POLL_INTERVAL_MS = 1_000;
+/**
+ * How long after the last wake or event the pause stays at its shortest. A read right after a
+ * wake can find nothing because another transaction, anywhere on the server, still holds the
+ * events back (readAll's horizon); backing off then would delay them by up to the longest pause.
+ */
+const ACTIVE_WINDOW_MS = 2_000;
 const DEFAULT_BATCH_SIZE = 100;
 const FIRST_RETRY_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -55,8 +61,9 @@ export class PollingSubscription implements Subscription {
       maxPollIntervalMs = Math.max(pollIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS),
     } = this.options;
     let position: string | undefined;
-    /** Doubles with each read that finds nothing; back to pollIntervalMs after events or a wake. */
+    /** Doubles with each read that finds nothing once the store has been idle for ACTIVE_WINDOW_MS. */
     let idlePause = pollIntervalMs;
+    let lastActivity = -Infinity;
     let checkpointLoaded = false;
     let failures = 0;
     while (this.running) {
@@ -68,10 +75,12 @@ export class PollingSubscription implements Subscription {
         const events = await this.source.readAll({ after: position, limit: batchSize });
         if (!this.running) break;
         if (events.length === 0) {
-          const woken = await this.sleep(idlePause);
-          idlePause = woken ? pollIntervalMs : Math.min(idlePause * 2, maxPollIntervalMs);
+          if (await this.sleep(idlePause)) lastActivity = Date.now();
+          idlePause =
+            Date.now() - lastActivity < ACTIVE_WINDOW_MS ? pollIntervalMs : Math.min(idlePause * 2, maxPollIntervalMs);
           continue;
         }
+        lastActivity = Date.now();
         idlePause = pollIntervalMs;
         await handler(events);
         // Advance in memory first: if storing fails, this process still does not redeliver.

@@ -73,4 +73,26 @@ describe('PollingSubscription', () => {
     expect(handled).toEqual(['p1', 'p2']);
     await subscription.stop();
   });
+
+  it('keeps reading every 100 ms for two seconds after the last events, in case some were held back', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const subscription = new PollingSubscription(
+      source,
+      { name: 'held', handler: async () => undefined, pollIntervalMs: 100, maxPollIntervalMs: 10_000 },
+      consoleLogger,
+    );
+    await vi.advanceTimersByTimeAsync(30_000);
+    source.pending.push(event('p1'));
+    subscription.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    const before = source.reads;
+    // Nothing more arrives: a read every 100 ms until two seconds have passed, then fewer and fewer.
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(source.reads - before).toBeGreaterThanOrEqual(18);
+    const afterWindow = source.reads;
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(source.reads - afterWindow).toBeLessThanOrEqual(5);
+    await subscription.stop();
+  });
 });
