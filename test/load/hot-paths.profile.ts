@@ -1,3 +1,4 @@
+import { BUILT_SERVICES } from '@lm/contracts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,16 +30,8 @@ import {
 
 /** The client count of issue 14's targets. */
 const CLIENTS = 16;
-const PROCESSES: ProcessName[] = [
-  'gateway',
-  'licensing',
-  'grants',
-  'reporting',
-  'discovery',
-  'user-subscriptions',
-  'linux-subscriptions',
-  'conversion',
-];
+/** Every process of the system: the gateway and each built service. */
+const PROCESSES: ProcessName[] = ['gateway', ...(BUILT_SERVICES as ProcessName[])];
 
 /**
  * Where each process spends its CPU on each hot path at 16 clients: the system and the floor run
