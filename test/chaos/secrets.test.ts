@@ -14,6 +14,7 @@ import { MasterKey } from '@lm/service-kit';
 import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
 import { scrapeMetrics } from '../support/metrics';
 import { accounts, startSystem, type ProcessName, type RunningSystem } from '../support/system';
+import { seatLicenceInput } from '../support/licenses';
 import { assumeRoleWithWebIdentity } from '../support/web-identity';
 
 const MASTER_KEY = randomBytes(32);
@@ -87,23 +88,15 @@ describe('secrets: none in any log line, event, view row, audit record or metric
     expect((await kms('DescribeKey', { KeyId: keyId })).status).toBe(200);
 
     // A licence signed with it, for customers without an account.
-    const now = Date.now();
     const { LicenseArn } = await issuer.send(
-      new CreateLicenseCommand({
-        LicenseName: 'Secrets scan',
-        ProductName: 'Analytics',
-        ProductSKU: 'secrets-scan',
-        Issuer: { Name: 'Example ISV', SignKey: key.json.KeyMetadata.Arn },
-        HomeRegion: system.region,
-        Validity: {
-          Begin: new Date(now - 86_400_000).toISOString(),
-          End: new Date(now + 365 * 86_400_000).toISOString(),
-        },
-        Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }],
-        Beneficiary: 'customer-without-account',
-        ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
-        ClientToken: randomUUID(),
-      }),
+      new CreateLicenseCommand(
+        seatLicenceInput({
+          name: 'Secrets scan',
+          sku: 'secrets-scan',
+          signKey: key.json.KeyMetadata.Arn,
+          region: system.region,
+        }),
+      ),
     );
     const keyFingerprint = (await issuer.send(new GetLicenseCommand({ LicenseArn }))).License!.Issuer!.KeyFingerprint!;
 

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MasterKey } from '@lm/service-kit';
 import { epochSeconds, signJwt } from '../../services/grants/src/tokens/domain/refresh-token/jwt';
 import { licenseManager, licenseManagerWithCredentials, rawRequest } from '../support/clients';
-import { acceptAndActivate } from '../support/licenses';
+import { acceptAndActivate, seatLicenceInput } from '../support/licenses';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 import { assumeRoleWithWebIdentity, type StsAnswer } from '../support/web-identity';
 
@@ -67,23 +67,15 @@ describe('licence tokens for customers without an account: refresh token, access
       body: JSON.stringify({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
     });
     expect(key.status).toBe(200);
-    const now = Date.now();
     ({ LicenseArn: licenseArn } = (await issuer.send(
-      new CreateLicenseCommand({
-        LicenseName: 'Analytics Pro',
-        ProductName: 'Analytics',
-        ProductSKU: 'analytics-pro',
-        Issuer: { Name: 'Example ISV', SignKey: key.json.KeyMetadata.Arn },
-        HomeRegion: system.region,
-        Validity: {
-          Begin: new Date(now - 86_400_000).toISOString(),
-          End: new Date(now + 365 * 86_400_000).toISOString(),
-        },
-        Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 10, AllowCheckIn: true }],
-        Beneficiary: 'customer-without-account',
-        ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
-        ClientToken: randomUUID(),
-      }),
+      new CreateLicenseCommand(
+        seatLicenceInput({
+          name: 'Analytics Pro',
+          sku: 'analytics-pro',
+          signKey: key.json.KeyMetadata.Arn,
+          region: system.region,
+        }),
+      ),
     )) as { LicenseArn: string });
     keyFingerprint = (await issuer.send(new GetLicenseCommand({ LicenseArn: licenseArn }))).License!.Issuer!
       .KeyFingerprint!;

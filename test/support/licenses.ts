@@ -93,3 +93,26 @@ export async function acceptAndActivate(system: RunningSystem, grantee: Account,
  * (the rest is its MAC; grants never keeps a token itself: consumption-tokens.ts).
  */
 export const leaseIdOfToken = (token: string): string => token.slice(0, 16);
+
+/**
+ * A CreateLicense input for ten floating seats a year long, signed with `signKey`, that an issuer
+ * checks out for a customer without an account (the token and secrets tests' licence).
+ */
+export function seatLicenceInput(spec: { name: string; sku: string; signKey: string; region: string }) {
+  const now = Date.now();
+  return {
+    LicenseName: spec.name,
+    ProductName: 'Analytics',
+    ProductSKU: spec.sku,
+    Issuer: { Name: 'Example ISV', SignKey: spec.signKey },
+    HomeRegion: spec.region,
+    Validity: {
+      Begin: new Date(now - 86_400_000).toISOString(),
+      End: new Date(now + 365 * 86_400_000).toISOString(),
+    },
+    Entitlements: [{ Name: 'Seats', Unit: 'Count' as const, MaxCount: 10, AllowCheckIn: true }],
+    Beneficiary: 'customer-without-account',
+    ConsumptionConfiguration: { RenewType: 'None' as const, ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+    ClientToken: randomUUID(),
+  };
+}
