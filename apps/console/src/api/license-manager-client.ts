@@ -1,6 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
+import { AwsJsonClient } from './aws-json-client';
 import type { Credentials, Endpoint } from './credentials';
-import { signedJsonPost, type Fetch } from './signed-post';
+import type { Fetch } from './signed-post';
 
 export type { Fetch } from './signed-post';
 export type LicenseManagerOperation = keyof LicenseManager.Operations;
@@ -12,28 +13,13 @@ export type OutputOf<O extends LicenseManagerOperation> = LicenseManager.Operati
  * `AWSLicenseManager.<Operation>`, signed for the service name license-manager. Typed with the
  * API model's generated shapes, the same the gateway validates against.
  */
-export class LicenseManagerClient {
-  constructor(
-    private readonly credentials: Credentials,
-    private readonly endpoint: Endpoint,
-    private readonly fetchFn: Fetch = (url, init) => fetch(url, init),
-  ) {}
-
-  async call<O extends LicenseManagerOperation>(operation: O, input: InputOf<O>): Promise<OutputOf<O>> {
-    const output = await signedJsonPost(
-      {
-        service: 'license-manager',
-        path: '/',
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': `AWSLicenseManager.${operation}`,
-        },
-        body: JSON.stringify(input),
-      },
-      this.credentials,
-      this.endpoint,
-      this.fetchFn,
+export class LicenseManagerClient extends AwsJsonClient<LicenseManager.Operations> {
+  constructor(credentials: Credentials, endpoint: Endpoint, fetchFn?: Fetch) {
+    super(
+      { service: 'license-manager', targetPrefix: 'AWSLicenseManager', jsonVersion: '1.1' },
+      credentials,
+      endpoint,
+      fetchFn,
     );
-    return output as OutputOf<O>;
   }
 }

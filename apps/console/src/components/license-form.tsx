@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import type { LicenseManager } from '@lm/api-model';
 import { ApiError } from '../api/api-error';
 import { COUNTING_TYPES, rulesFor, type CountingType, type Rule } from '../licensing/license-rules';
+import { DiscoveryRuleEditor } from './discovery-rule-editor';
 import { ErrorMessage } from './error-message';
 import { RuleEditor } from './rule-editor';
 import { TagEditor, type TagRow } from './tag-editor';
@@ -14,6 +16,9 @@ export interface LicenseFormValues {
   count: string;
   hardLimit: boolean;
   rules: Rule[];
+  /** Automated discovery rules (the API's ProductInformationList). */
+  products: LicenseManager.ProductInformation[];
+  disassociateWhenNotFound: boolean;
   tags: TagRow[];
 }
 
@@ -24,6 +29,8 @@ export const NEW_LICENSE: LicenseFormValues = {
   count: '',
   hardLimit: false,
   rules: [],
+  products: [],
+  disassociateWhenNotFound: false,
   tags: [],
 };
 
@@ -31,9 +38,11 @@ export const NEW_LICENSE: LicenseFormValues = {
 const AFTER_CREATION = ['licenseAffinityToHost'];
 
 /** Which part of the form an API error is about, from the words of its message. */
-type FormPart = 'rules' | 'tags' | 'count' | 'name' | 'form';
+type FormPart = 'discovery' | 'rules' | 'tags' | 'count' | 'name' | 'form';
 function partOf(error: unknown): FormPart {
   const message = error instanceof ApiError ? error.message : '';
+  // Licensing's refusals of product information name a product, a filter, an exclusion or RDS.
+  if (/product|filter|exclusion|\bRDS\b|ResourceType/i.test(message)) return 'discovery';
   if (/rule|tenancy/i.test(message)) return 'rules';
   if (/tag/i.test(message)) return 'tags';
   if (/licen[cs]e ?count/i.test(message)) return 'count';
@@ -42,7 +51,7 @@ function partOf(error: unknown): FormPart {
 }
 
 /**
- * The guide's self-managed license form (configuration details, rules, tags), for creating a
+ * The guide's self-managed license form (configuration details, rules, automated discovery rules, tags), for creating a
  * configuration and for editing one. `submit` makes the API calls; what it throws is shown beside the
  * part of the form it is about. An edit keeps the counting type (UpdateLicenseConfiguration does not take
  * it) and the rules but licenseAffinityToHost (the API refuses any other change of rules after creation).
@@ -63,6 +72,7 @@ export function LicenseForm({
 }) {
   const [countingType, setCountingType] = useState<CountingType>(initial.countingType);
   const [rules, setRules] = useState<Rule[]>(initial.rules);
+  const [products, setProducts] = useState(initial.products);
   const [tags, setTags] = useState<TagRow[]>(initial.tags);
   const [error, setError] = useState<{ part: FormPart; error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -88,6 +98,8 @@ export function LicenseForm({
         count: text('count'),
         hardLimit: form.get('hardLimit') === 'on',
         rules,
+        products,
+        disassociateWhenNotFound: form.get('disassociateWhenNotFound') === 'on',
         tags: tags.map((tag) => ({ Key: tag.Key.trim(), Value: tag.Value })),
       });
     } catch (failure) {
@@ -163,6 +175,12 @@ export function LicenseForm({
         onChange={setRules}
         error={errorAt('rules')}
         changeable={editing ? AFTER_CREATION : undefined}
+      />
+      <DiscoveryRuleEditor
+        products={products}
+        onChange={setProducts}
+        disassociateWhenNotFound={initial.disassociateWhenNotFound}
+        error={errorAt('discovery')}
       />
       <TagEditor tags={tags} onChange={setTags} error={errorAt('tags')} />
       {errorAt('form') !== undefined && <ErrorMessage error={errorAt('form')} />}

@@ -1,10 +1,13 @@
+import { useState } from 'react';
 import { useApi } from '../api/use-api';
 import { LoadedView } from '../components/loaded-view';
 import { TableScroll } from '../components/table-scroll';
+import { UsageOverTime } from '../components/usage-over-time';
 import { formatTime, LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { allConfigurations, recentFailures } from '../licensing/read-all';
 import { hrefOf } from '../router';
 import { resourcesByPlatform } from '../inventory/resources-by-platform';
+import { accountUsage, meteredConfiguration } from '../metrics/usage-series';
 import { useSession } from '../session/session';
 import { PlatformsSection } from './platforms-section';
 
@@ -15,7 +18,9 @@ const RECENT_FAILURES = 10;
  * resources by platform (the inventory, another service: it loads, fails or is absent on its own).
  */
 export function DashboardPage() {
-  const { licenseManager } = useSession();
+  const { licenseManager, monitoring } = useSession();
+  // Refresh reads the usage over time again too, even when the configurations are the same.
+  const [refreshes, setRefreshes] = useState(0);
   const [platforms, reloadPlatforms] = useApi(() => resourcesByPlatform(licenseManager), 'platforms');
   const [state, reload] = useApi(async () => {
     const configurations = await allConfigurations(licenseManager);
@@ -32,6 +37,7 @@ export function DashboardPage() {
           onClick={() => {
             reload();
             reloadPlatforms();
+            setRefreshes((n) => n + 1);
           }}
         >
           Refresh
@@ -40,7 +46,7 @@ export function DashboardPage() {
       <LoadedView state={state} what="license configurations">
         {({ configurations, failures }) => {
           const limited = configurations.filter((c) => ['over', 'at', 'near'].includes(limitStatus(c)));
-          const consumed = configurations.reduce((sum, c) => sum + (c.ConsumedLicenses ?? 0), 0);
+          const consumed = configurations.reduce((sum, c) => sum + Number(c.ConsumedLicenses ?? 0), 0);
           return (
             <>
               <section aria-labelledby="summary-heading">
@@ -60,6 +66,14 @@ export function DashboardPage() {
                   </div>
                 </dl>
               </section>
+              {configurations.length > 0 && (
+                <UsageOverTime
+                  heading="Usage over time"
+                  title="Licenses consumed over time, all self-managed licenses"
+                  dependsOn={`${refreshes}|${configurations.map((c) => c.LicenseConfigurationArn).join()}`}
+                  read={(range, now) => accountUsage(monitoring, configurations.map(meteredConfiguration), range, now)}
+                />
+              )}
               <section aria-labelledby="limits-heading">
                 <h2 id="limits-heading">Near or over their limits</h2>
                 {limited.length === 0 ? (

@@ -91,7 +91,7 @@ export function InventoryPage() {
                   </p>
                 ) : (
                   <TableScroll label="Resource list">
-                    <table>
+                    <table className="inventory-table">
                       <thead>
                         <tr>
                           <th scope="col">Resource ID</th>
@@ -111,8 +111,8 @@ export function InventoryPage() {
                         {page.ResourceInventoryList!.map((r) => (
                           <tr key={r.ResourceArn}>
                             <td title={r.ResourceArn}>{r.ResourceId}</td>
-                            <td>{r.ResourceType}</td>
-                            <td>{r.ResourceOwningAccountId}</td>
+                            <td className="nowrap">{r.ResourceType}</td>
+                            <td className="nowrap">{r.ResourceOwningAccountId}</td>
                             <td>{r.Platform ?? '—'}</td>
                             <td>{r.PlatformVersion ?? '—'}</td>
                             <td>{r.Region ?? '—'}</td>

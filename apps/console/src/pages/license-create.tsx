@@ -15,6 +15,8 @@ export function LicenseCreatePage() {
       LicenseCount: values.count === '' ? undefined : Number(values.count),
       LicenseCountHardLimit: values.hardLimit,
       LicenseRules: values.rules.length > 0 ? values.rules.map(ruleText) : undefined,
+      ProductInformationList: values.products.length > 0 ? values.products : undefined,
+      DisassociateWhenNotFound: values.disassociateWhenNotFound || undefined,
       Tags: values.tags.length > 0 ? values.tags : undefined,
     });
     navigate(hrefOf.license(created.LicenseConfigurationArn!));

@@ -1,11 +1,15 @@
+import { useState } from 'react';
 import { useApi } from '../api/use-api';
 import { AssociateResource } from '../components/associate-resource';
 import { LicenseActions } from '../components/license-actions';
 import { LoadedView } from '../components/loaded-view';
 import { OrganizationSharing } from '../components/organization-sharing';
 import { usePager } from '../components/pager';
+import { UsageOverTime } from '../components/usage-over-time';
 import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { countingTypeLabel, parseRuleText } from '../licensing/license-rules';
+import { productText } from '../licensing/product-information';
+import { configurationUsage, meteredConfiguration } from '../metrics/usage-series';
 import { hrefOf } from '../router';
 import { useSession } from '../session/session';
 import { LicenseAssociations } from './license-associations';
@@ -18,7 +22,9 @@ const PAGE_SIZE = 10;
  * consume it, and its associations (with associate and disassociate), each list a page at a time.
  */
 export function LicenseDetailPage({ arn }: { arn: string }) {
-  const { licenseManager } = useSession();
+  const { licenseManager, monitoring } = useSession();
+  // Refresh reads the usage over time again too.
+  const [refreshes, setRefreshes] = useState(0);
   const usagePager = usePager();
   const associationsPager = usePager();
   const [state, reloadConfiguration] = useApi(async () => {
@@ -50,6 +56,7 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
     reloadConfiguration();
     reloadUsage();
     reloadAssociations();
+    setRefreshes((n) => n + 1);
   };
 
   return (
@@ -101,6 +108,25 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
                     </ul>
                   )}
                 </dd>
+                <dt>Automated discovery rules</dt>
+                <dd>
+                  {(c.ProductInformationList ?? []).length === 0 ? (
+                    'None'
+                  ) : (
+                    <>
+                      <ul className="plain">
+                        {c.ProductInformationList!.map((product, index) => (
+                          <li key={index}>{productText(product)}</li>
+                        ))}
+                      </ul>
+                      <p className="hint">
+                        {c.DisassociateWhenNotFound
+                          ? 'Stops tracking instances when the software is uninstalled.'
+                          : 'Keeps tracking instances after the software is uninstalled.'}
+                      </p>
+                    </>
+                  )}
+                </dd>
                 <dt>Tags</dt>
                 <dd>{(tags.Tags ?? []).map((tag) => `${tag.Key}=${tag.Value ?? ''}`).join(', ') || 'None'}</dd>
               </dl>
@@ -120,6 +146,12 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
               )}
               <LicenseUsage state={usage} pager={usagePager} />
             </section>
+            <UsageOverTime
+              heading="Consumption over time"
+              title={`Licenses consumed over time, ${c.Name}`}
+              dependsOn={`${arn}|${refreshes}`}
+              read={(range, now) => configurationUsage(monitoring, meteredConfiguration(c), range, now)}
+            />
             <section aria-labelledby="sharing-heading">
               <h2 id="sharing-heading">Sharing</h2>
               <OrganizationSharing ownerAccountId={c.OwnerAccountId} />

@@ -36,7 +36,7 @@ export function LicenseEditPage({ arn }: { arn: string }) {
               submitLabel="Save changes"
               cancelHref={hrefOf.license(arn)}
               submit={async (values) => {
-                await saveLicense(licenseManager, arn, values, tags);
+                await saveLicense(licenseManager, arn, values, configuration, tags);
                 navigate(hrefOf.license(arn));
               }}
             />
@@ -58,17 +58,23 @@ function formValuesOf(
     count: c.LicenseCount === undefined ? '' : String(c.LicenseCount),
     hardLimit: c.LicenseCountHardLimit ?? false,
     rules: (c.LicenseRules ?? []).map(parseRuleText).map(({ name, value }) => ({ name, value })),
+    products: c.ProductInformationList ?? [],
+    disassociateWhenNotFound: c.DisassociateWhenNotFound ?? false,
     tags: tags.map((tag) => ({ Key: tag.Key ?? '', Value: tag.Value ?? '' })),
   };
 }
 
-/** The configuration's fields, then its tags: keys no longer there untagged, the rest tagged as typed. */
+/** The configuration's fields and automated discovery rules, then its tags: keys no longer there untagged, the rest tagged as typed. */
 async function saveLicense(
   client: LicenseManagerClient,
   arn: string,
   values: LicenseFormValues,
+  configuration: LicenseManager.GetLicenseConfigurationResponse,
   before: LicenseManager.Tag[],
 ): Promise<void> {
+  // Product information is sent only when changed: licensing runs automated discovery again on each change.
+  const productsChanged =
+    JSON.stringify(values.products) !== JSON.stringify(configuration.ProductInformationList ?? []);
   await client.call('UpdateLicenseConfiguration', {
     LicenseConfigurationArn: arn,
     Name: values.name,
@@ -77,6 +83,8 @@ async function saveLicense(
     LicenseCount: values.count === '' ? undefined : Number(values.count),
     LicenseCountHardLimit: values.hardLimit,
     LicenseRules: values.rules.map(ruleText),
+    ProductInformationList: productsChanged ? values.products : undefined,
+    DisassociateWhenNotFound: values.disassociateWhenNotFound,
   });
   const removed = before.map((tag) => tag.Key!).filter((key) => !values.tags.some((tag) => tag.Key === key));
   if (removed.length > 0) await client.call('UntagResource', { ResourceArn: arn, TagKeys: removed });

@@ -2,9 +2,16 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Loaded } from '../api/use-api';
 import { LoadedView } from '../components/loaded-view';
 import { TableScroll } from '../components/table-scroll';
+import { UsageOverTime } from '../components/usage-over-time';
 import { usageBars, usageText, type UsageBar } from '../grants/entitlement-usage';
+import { entitlementUsage } from '../metrics/usage-series';
+import { useRoute } from '../router';
+import { useSession } from '../session/session';
 
-/** A licence's entitlements, and what of each is in use now (GetLicenseUsage) as a bar chart. */
+/**
+ * A licence's entitlements, what of each is in use now (GetLicenseUsage) as a bar chart, and over time
+ * (reporting's entitlement usage metrics, as far as they concern this account).
+ */
 export function LicenseEntitlements({
   entitlements,
   usage,
@@ -46,6 +53,7 @@ export function LicenseEntitlements({
           return bars.length === 0 ? <p>No usage recorded.</p> : <UsageChart bars={bars} />;
         }}
       </LoadedView>
+      <EntitlementUsageOverTime entitlements={entitlements} />
     </>
   );
 }
@@ -74,5 +82,25 @@ function UsageChart({ bars }: { bars: UsageBar[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * The licence's entitlements in use over time. The licence is the page's (granted or issued licence):
+ * reporting counts the entitlements with a unit, and each account sees its own share of the usage.
+ */
+function EntitlementUsageOverTime({ entitlements }: { entitlements: LicenseManager.Entitlement[] }) {
+  const { monitoring } = useSession();
+  const route = useRoute();
+  const counted = entitlements.filter((e) => e.Unit !== 'None').map((e) => e.Name);
+  if (!('arn' in route) || counted.length === 0) return null;
+  return (
+    <UsageOverTime
+      heading="Usage over time"
+      level={3}
+      title="Entitlements in use over time"
+      dependsOn={`${route.arn}|${counted.join()}`}
+      read={(range, now) => entitlementUsage(monitoring, route.arn, counted, range, now)}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Credentials, Endpoint } from '../api/credentials';
 import { LicenseManagerClient } from '../api/license-manager-client';
+import { MonitoringClient } from '../api/monitoring-client';
 import {
   linuxSubscriptionsClient,
   userSubscriptionsClient,
@@ -14,6 +15,8 @@ export interface Session {
   licenseManager: LicenseManagerClient;
   userSubscriptions: UserSubscriptionsClient;
   linuxSubscriptions: LinuxSubscriptionsClient;
+  /** The usage metrics (reporting's CloudWatch subset). */
+  monitoring: MonitoringClient;
 }
 
 interface SessionState {
@@ -30,6 +33,7 @@ export function openSession(credentials: Credentials, endpoint: Endpoint): Sessi
     licenseManager: new LicenseManagerClient(credentials, endpoint),
     userSubscriptions: userSubscriptionsClient(credentials, endpoint),
     linuxSubscriptions: linuxSubscriptionsClient(credentials, endpoint),
+    monitoring: new MonitoringClient(credentials, endpoint),
   };
 }
 
