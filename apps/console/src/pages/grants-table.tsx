@@ -4,6 +4,7 @@ import type { LicenseManagerClient } from '../api/license-manager-client';
 import type { Loaded } from '../api/use-api';
 import { ErrorMessage } from '../components/error-message';
 import { LoadedView } from '../components/loaded-view';
+import { RowAction } from '../components/row-action';
 import { Pager, type usePager } from '../components/pager';
 import { TableScroll } from '../components/table-scroll';
 import { GRANT_ACTION_LABELS, grantActions, grantStatusLabel, type GrantAction } from '../grants/grant-status';
@@ -35,12 +36,13 @@ export function GrantsTable({
 }) {
   const [refusal, setRefusal] = useState<{ grantArn: string; error: unknown } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [override, setOverride] = useState<LicenseManager.ActivationOverrideBehavior | ''>('');
 
   const act = async (grant: LicenseManager.Grant, action: GrantAction) => {
     setRefusal(null);
     setBusy(grant.GrantArn);
     try {
-      await runGrantAction(client, grant, action);
+      await runGrantAction(client, grant, action, override || undefined);
       onChanged();
     } catch (error) {
       setRefusal({ grantArn: grant.GrantArn, error });
@@ -56,6 +58,7 @@ export function GrantsTable({
           <p>{empty}</p>
         ) : (
           <>
+            {side === 'grantee' && <OverrideChoice value={override} onChange={setOverride} />}
             <TableScroll label={`${title} list`}>
               <table>
                 <caption className="visually-hidden">{title}</caption>
@@ -96,6 +99,19 @@ export function GrantsTable({
                               {GRANT_ACTION_LABELS[action]}
                             </button>
                           ))}
+                          {side === 'grantor' &&
+                            grant.GrantStatus !== 'DELETED' &&
+                            grant.GrantStatus !== 'PENDING_DELETE' && (
+                              <RowAction
+                                label="Delete grant"
+                                target={grant.GrantName}
+                                confirm="The recipient can no longer use the license through this grant. Deleting a grant cannot be undone."
+                                run={() =>
+                                  client.call('DeleteGrant', { GrantArn: grant.GrantArn, Version: grant.Version })
+                                }
+                                onDone={onChanged}
+                              />
+                            )}
                         </div>
                         {refusal?.grantArn === grant.GrantArn && <ErrorMessage error={refusal.error} />}
                       </td>
@@ -111,5 +127,34 @@ export function GrantsTable({
         )
       }
     </LoadedView>
+  );
+}
+
+/**
+ * The choice when activating a granted license (CreateGrantVersion's ActivationOverrideBehavior): while
+ * another grant of the product is active, activation is refused unless the issuer's grants may replace it.
+ */
+function OverrideChoice({
+  value,
+  onChange,
+}: {
+  value: LicenseManager.ActivationOverrideBehavior | '';
+  onChange(value: LicenseManager.ActivationOverrideBehavior | ''): void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor="activation-override">Activation override behavior</label>
+      <select
+        id="activation-override"
+        value={value}
+        onChange={(e) => onChange(e.target.value as LicenseManager.ActivationOverrideBehavior | '')}
+      >
+        <option value="">None: refused while another grant of the product is active</option>
+        <option value="DISTRIBUTED_GRANTS_ONLY">Distributed grants only</option>
+        <option value="ALL_GRANTS_PERMITTED_BY_ISSUER">
+          All grants permitted by the issuer: replaces the active grant
+        </option>
+      </select>
+    </div>
   );
 }

@@ -1,7 +1,11 @@
+import { useState } from 'react';
 import { useApi } from '../api/use-api';
 import { LoadedView } from '../components/loaded-view';
 import { usePager } from '../components/pager';
-import { hrefOf } from '../router';
+import { RowAction } from '../components/row-action';
+import { LicenseTokens } from '../grants/license-tokens';
+import { LicenseVersionForm } from '../grants/license-version-form';
+import { hrefOf, navigate } from '../router';
 import { useSession } from '../session/session';
 import { GrantCreate } from './grant-create';
 import { GrantsTable } from './grants-table';
@@ -74,22 +78,48 @@ function LicenseOverview({ arn, kind }: { arn: string; kind: 'issued' | 'granted
     grantsChanged();
   };
   const listTitle = kind === 'issued' ? 'Issued licenses' : 'Granted licenses';
+  const listHref = kind === 'issued' ? hrefOf.issuedLicenses() : hrefOf.grantedLicenses();
+  const [versioning, setVersioning] = useState(false);
 
   return (
     <>
       <p className="breadcrumb">
-        <a href={kind === 'issued' ? hrefOf.issuedLicenses() : hrefOf.grantedLicenses()}>{listTitle}</a> / License
-        overview
+        <a href={listHref}>{listTitle}</a> / License overview
       </p>
       <LoadedView state={license} what="the license">
         {({ License: l = {} }) => (
           <>
             <div className="page-heading">
               <h1>{l.LicenseName}</h1>
-              <button type="button" onClick={reload}>
-                Refresh
-              </button>
+              <div className="row-actions">
+                <button type="button" onClick={reload}>
+                  Refresh
+                </button>
+                {kind === 'issued' && l.Status !== 'DELETED' && (
+                  <>
+                    <button type="button" aria-expanded={versioning} onClick={() => setVersioning(!versioning)}>
+                      Create new version
+                    </button>
+                    <RowAction
+                      label="Delete license"
+                      target={l.LicenseName ?? arn}
+                      confirm="Its grants can no longer be used. A deleted license stays readable for six months."
+                      run={() => licenseManager.call('DeleteLicense', { LicenseArn: arn, SourceVersion: l.Version! })}
+                      onDone={() => navigate(listHref)}
+                    />
+                  </>
+                )}
+              </div>
             </div>
+            {versioning && (
+              <LicenseVersionForm
+                license={l}
+                onDone={() => {
+                  setVersioning(false);
+                  reload();
+                }}
+              />
+            )}
             <section aria-labelledby="license-details-heading">
               <h2 id="license-details-heading">License details</h2>
               <LicenseSummary license={l} />
@@ -129,6 +159,10 @@ function LicenseOverview({ arn, kind }: { arn: string; kind: 'issued' | 'granted
                 homeRegion={l.HomeRegion ?? ''}
                 onCreated={grantsChanged}
               />
+            </section>
+            <section aria-labelledby="tokens-heading">
+              <h2 id="tokens-heading">Tokens</h2>
+              <LicenseTokens licenseArn={arn} />
             </section>
             <section aria-labelledby="versions-heading">
               <h2 id="versions-heading">Versions</h2>

@@ -1,7 +1,8 @@
-import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { LicenseManager } from '@lm/api-model';
 import { ApiError } from '../api/api-error';
 import { ErrorMessage } from '../components/error-message';
+import { TextField } from '../components/text-field';
 import { clientToken } from '../grants/client-token';
 import {
   createLicenseRequest,
@@ -204,18 +205,5 @@ export function IssuedLicenseCreatePage() {
         </div>
       </form>
     </>
-  );
-}
-
-function TextField({
-  id,
-  label,
-  ...input
-}: { id: string; label: string } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} {...input} />
-    </div>
   );
 }
