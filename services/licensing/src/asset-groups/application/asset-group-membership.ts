@@ -10,6 +10,12 @@ import type { AssetGroupsViews } from './asset-groups.views';
 import { receivedLicences } from './received-licences';
 
 type Db = Transaction<AssetGroupsViews>;
+
+/** An active group covering an asset's accounts, and whether it covers one of the asset's holders. */
+interface CoveringGroup {
+  group: Group;
+  coversHolder: boolean;
+}
 const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
 
 /**
@@ -43,9 +49,11 @@ export class AssetGroupMembership {
    */
   async assetHeld(asset: Asset, holders: string[], concerned: string[], at: Date): Promise<void> {
     const accounts = [...new Set([...holders, ...concerned])];
-    await this.lockCovering(accounts);
-    const groups = await this.groupsCovering(accounts);
-    const coveringHolder = new Set((await this.groupsCovering(holders)).map((g) => g.arn));
+    const covering = await this.lockAndReadCovering(accounts, holders);
+    // Most assets are in no group: nothing more to read or write (two statements in all).
+    if (covering.length === 0) return;
+    const groups = covering.map((c) => c.group);
+    const coveringHolder = new Set(covering.filter((c) => c.coversHolder).map((c) => c.group.arn));
     const rulesOf = await this.rulesOfGroups(groups);
     const found = groups.filter((group) => coveringHolder.has(group.arn) && rulesetDiscovers(rulesOf(group), asset));
     const left = groups.filter((group) => !found.includes(group));
@@ -178,59 +186,68 @@ export class AssetGroupMembership {
       : [group.ownerAccountId];
   }
 
-  /** The active groups covering any of the accounts' assets: their own, and their management accounts' (coveredAccounts). */
-  private async groupsCovering(accountIds: string[]): Promise<Group[]> {
-    if (accountIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('license_asset_groups as g')
-      .select('g.document')
-      .where('g.status', '=', 'ACTIVE')
-      .where((eb) =>
-        eb.or([
-          eb('g.owner_account_id', 'in', accountIds),
-          eb.exists(
-            eb
-              .selectFrom('service_settings as s')
-              .select('s.account_id')
-              .whereRef('s.account_id', '=', 'g.owner_account_id')
-              .whereRef('s.region', '=', 'g.region')
-              .where('s.cross_account_discovery', '=', true)
-              .where(sql<boolean>`s.member_account_ids ?| ${accountIds}::text[]`),
-          ),
-        ]),
-      )
-      .execute();
-    return rows.map((r) => r.document);
+  /**
+   * Locks the accounts and every account whose groups cover one of them, then reads the active
+   * groups covering any of the accounts (their own, and their managers': coveredAccounts) and
+   * whether each covers one of `holders`. The managers are read again in the statement that reads
+   * the groups, after the locks: settings changed meanwhile add their manager's lock too (the
+   * settings' projection holds it while it evaluates that manager's groups again), and the groups
+   * are read again under it.
+   */
+  private async lockAndReadCovering(accountIds: string[], holders: string[]): Promise<CoveringGroup[]> {
+    const locked = new Set<string>();
+    let wanted = await this.lockWithManagers(accountIds);
+    for (;;) {
+      for (const account of wanted) locked.add(account);
+      const { managers, groups } = await this.coveringGroups(accountIds, holders);
+      wanted = managers.filter((account) => !locked.has(account)).sort();
+      if (wanted.length === 0) return groups;
+      for (const account of wanted) await this.lockOwner(account);
+    }
   }
 
-  /** The management accounts whose cross-account discovery covers one of the accounts. */
-  private async managersOf(accountIds: string[]): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('service_settings')
-      .select('account_id')
-      .distinct()
-      .where('cross_account_discovery', '=', true)
-      .where(sql<boolean>`member_account_ids ?| ${accountIds}::text[]`)
-      .execute();
-    return rows.map((r) => r.account_id);
+  /** Locks the accounts and their managers as the statement's snapshot has them, in order; returns them. */
+  private async lockWithManagers(accountIds: string[]): Promise<string[]> {
+    const { rows } = await sql<{ account_id: string }>`
+      select account_id, pg_advisory_xact_lock(hashtext('license-asset-groups:' || account_id))
+      from (
+        select account_id from unnest(${accountIds}::text[]) as a(account_id)
+        union
+        select account_id from ${sql.table(`${LICENSING_SCHEMA}.service_settings`)}
+        where cross_account_discovery and member_account_ids ?| ${accountIds}::text[]
+        order by account_id
+      ) as covering`.execute(this.db);
+    return rows.map((row) => row.account_id);
   }
 
   /**
-   * Locks the accounts and every account whose groups cover one of them, read again once locked:
-   * settings changed meanwhile add their manager's lock too (the settings' projection holds it
-   * while it evaluates that manager's groups again).
+   * In one statement (one snapshot): the management accounts whose cross-account discovery covers
+   * one of the accounts, and the active groups covering any of them, each saying whether it covers
+   * one of `holders`.
    */
-  private async lockCovering(accountIds: string[]): Promise<void> {
-    const locked = new Set<string>();
-    for (;;) {
-      const covering = [...accountIds, ...(await this.managersOf(accountIds))];
-      const wanted = [...new Set(covering)].filter((a) => !locked.has(a)).sort();
-      if (wanted.length === 0) return;
-      for (const account of wanted) {
-        await this.lockOwner(account);
-        locked.add(account);
-      }
-    }
+  private async coveringGroups(
+    accountIds: string[],
+    holders: string[],
+  ): Promise<{ managers: string[]; groups: CoveringGroup[] }> {
+    const settings = sql.table(`${LICENSING_SCHEMA}.service_settings`);
+    const covers = (accounts: string[]) => sql<boolean>`(g.owner_account_id = any(${accounts}::text[]) or exists (
+      select 1 from ${settings} s
+      where s.account_id = g.owner_account_id and s.region = g.region
+        and s.cross_account_discovery and s.member_account_ids ?| ${accounts}::text[]))`;
+    const { rows } = await sql<{ managers: string[]; document: Group | null; covers_holder: boolean | null }>`
+      select m.managers, g.document, ${covers(holders)} as covers_holder
+      from (
+        select coalesce(array_agg(distinct account_id), '{}') as managers from ${settings}
+        where cross_account_discovery and member_account_ids ?| ${accountIds}::text[]
+      ) as m
+      left join ${sql.table(`${LICENSING_SCHEMA}.license_asset_groups`)} g
+        on g.status = 'ACTIVE' and ${covers(accountIds)}`.execute(this.db);
+    return {
+      managers: rows[0]?.managers ?? [],
+      groups: rows.flatMap((row) =>
+        row.document ? [{ group: row.document, coversHolder: row.covers_holder === true }] : [],
+      ),
+    };
   }
 
   /**
