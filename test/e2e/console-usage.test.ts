@@ -26,11 +26,11 @@ describe(
     const bed = consoleTestBed('console-usage', { LM_CONSUMPTION_LICENSE_CACHE_MS: String(LICENSE_CACHE_MS) });
     const { signedIn } = bed;
 
-    /** A usage over time section's chart description (its values in words), read again with its Refresh until it matches. */
+    /** A usage over time section's chart description (its values in words), read again (Reload chart) until it matches. */
     const chartSays = async (section: Locator, expected: RegExp) =>
       expect
         .poll(async () => {
-          await section.getByRole('button', { name: /^Refresh/ }).click();
+          await section.getByRole('button', { name: 'Reload chart' }).click();
           const description = section.locator('svg[role="img"] desc');
           return (await description.count()) === 0 ? '' : description.textContent();
         }, METRICS_SETTLED)
@@ -99,7 +99,7 @@ describe(
         .waitFor();
 
       // Its consumption over time: one instance of two, from reporting's metrics.
-      const overTime = usageSection(page, 'Consumption over time');
+      const overTime = usageSection(page, 'Usage over time');
       await chartSays(
         overTime,
         /^Licenses consumed: from [01] to 1, 1 at .+\. Number of licenses: from 2 to 2, 2 at .+\.$/,

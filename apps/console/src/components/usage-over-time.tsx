@@ -7,7 +7,7 @@ import { LoadedView } from './loaded-view';
 /**
  * A section charting usage metrics over a time window the user picks (the last hours or days). The
  * metrics are reporting's, another service: the section loads, fails or is not part of the deployment
- * on its own, and Refresh reads them again.
+ * on its own, and Reload chart reads them again.
  */
 export function UsageOverTime({
   heading,
@@ -46,8 +46,9 @@ export function UsageOverTime({
               ))}
             </select>
           </div>
-          <button type="button" onClick={reload} aria-label={`Refresh ${heading.toLowerCase()}`}>
-            Refresh
+          {/* Not "Refresh": the page's own Refresh reads the chart again too; this reads only the chart. */}
+          <button type="button" onClick={reload}>
+            Reload chart
           </button>
         </div>
       </div>

@@ -147,7 +147,7 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
               <LicenseUsage state={usage} pager={usagePager} />
             </section>
             <UsageOverTime
-              heading="Consumption over time"
+              heading="Usage over time"
               title={`Licenses consumed over time, ${c.Name}`}
               dependsOn={`${arn}|${refreshes}`}
               read={(range, now) => configurationUsage(monitoring, meteredConfiguration(c), range, now)}

@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import type { LicenseManager } from '@lm/api-model';
 import type { Loaded } from '../api/use-api';
 import { LoadedView } from '../components/loaded-view';
@@ -53,7 +54,7 @@ export function LicenseEntitlements({
           return bars.length === 0 ? <p>No usage recorded.</p> : <UsageChart bars={bars} />;
         }}
       </LoadedView>
-      <EntitlementUsageOverTime entitlements={entitlements} />
+      <EntitlementUsageOverTime entitlements={entitlements} usage={usage} />
     </>
   );
 }
@@ -89,9 +90,24 @@ function UsageChart({ bars }: { bars: UsageBar[] }) {
  * The licence's entitlements in use over time. The licence is the page's (granted or issued licence):
  * reporting counts the entitlements with a unit, and each account sees its own share of the usage.
  */
-function EntitlementUsageOverTime({ entitlements }: { entitlements: LicenseManager.Entitlement[] }) {
+function EntitlementUsageOverTime({
+  entitlements,
+  usage,
+}: {
+  entitlements: LicenseManager.Entitlement[];
+  usage: Loaded<LicenseManager.GetLicenseUsageResponse>;
+}) {
   const { monitoring } = useSession();
   const route = useRoute();
+  // A new answer of GetLicenseUsage after the first (the page's Refresh) reads the chart again too.
+  const answer = usage.status === 'loaded' ? usage.data : undefined;
+  const lastAnswer = useRef(answer);
+  const [usageReads, setUsageReads] = useState(0);
+  useEffect(() => {
+    if (answer === undefined) return;
+    if (lastAnswer.current !== undefined && answer !== lastAnswer.current) setUsageReads((n) => n + 1);
+    lastAnswer.current = answer;
+  }, [answer]);
   const counted = entitlements.filter((e) => e.Unit !== 'None').map((e) => e.Name);
   if (!('arn' in route) || counted.length === 0) return null;
   return (
@@ -99,7 +115,7 @@ function EntitlementUsageOverTime({ entitlements }: { entitlements: LicenseManag
       heading="Usage over time"
       level={3}
       title="Entitlements in use over time"
-      dependsOn={`${route.arn}|${counted.join()}`}
+      dependsOn={`${route.arn}|${counted.join()}|${usageReads}`}
       read={(range, now) => entitlementUsage(monitoring, route.arn, counted, range, now)}
     />
   );
