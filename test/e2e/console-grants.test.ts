@@ -40,6 +40,9 @@ describe('the web console’s issued and granted licenses', () => {
     return LicenseArn!;
   };
   const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+  /** A form of the console's ActionForm, by its legend. */
+  const form = (page: Page, legend: string) =>
+    page.locator('form').filter({ has: page.getByRole('group', { name: legend, exact: true }) });
   /** The status cell of a grant's row, in the named section: the row with the grant's name, or matching a pattern. */
   const grantStatus = (page: Page, section: string, grant: string | RegExp) =>
     region(page, section)
@@ -115,8 +118,8 @@ describe('the web console’s issued and granted licenses', () => {
     expect(await grantForm.getByRole('alert').count()).toBe(0);
     const row = region(page, 'Grants').getByRole('row', { name: /Member seats/ });
     expect(await row.textContent()).toContain(`Account ${accounts.member.accountId}`);
-    // Nothing for the seller to do until the member has accepted.
-    expect(await row.getByRole('button').count()).toBe(0);
+    // Nothing for the seller to do until the member has accepted, but to delete it.
+    expect(await row.getByRole('button').allTextContents()).toEqual(['Delete grant']);
     await expectAccessible(page);
 
     // The member account, in a second browser context: the licence waits for its acceptance.
@@ -226,6 +229,97 @@ describe('the web console’s issued and granted licenses', () => {
     ).toBe(0);
     await expectAccessible(member.page);
     await refreshedUntil(page, 'Grants', 'Direct offer', 'Rejected');
+  }, 240_000);
+
+  it('versions a licence, shows a token once, lets the member replace an active grant, deletes a grant and the licence; the management account sees its organization’s licences', async () => {
+    const licenseArn = await createLicense('Design Studio', 'console-design');
+    const { page } = await signedIn(accounts.management);
+    await page.goto(`/console/#/issued-licenses/${encodeURIComponent(licenseArn)}`);
+    await page.getByRole('heading', { name: 'Design Studio' }).waitFor();
+
+    // A new version, from the current one: renamed, with twenty Users.
+    await page.getByRole('button', { name: 'Create new version' }).click();
+    const version = form(page, 'New license version');
+    await version.getByLabel('License name').fill('Design Studio 2');
+    await version.getByLabel('Maximum count of Users').fill('20');
+    await version.getByRole('button', { name: 'Create version' }).click();
+    await page.getByRole('heading', { name: 'Design Studio 2' }).waitFor();
+    await region(page, 'Versions')
+      .getByRole('row', { name: /^2 Design Studio 2 Available/ })
+      .waitFor();
+    await region(page, 'Entitlements')
+      .getByRole('row', { name: /^Users Count 20/ })
+      .waitFor();
+
+    // A token: its text shown once, kept nowhere, then deleted.
+    const tokenForm = form(page, 'Create token');
+    await tokenForm.getByLabel(/^Expiration in days/).fill('30');
+    await tokenForm.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByLabel('Token', { exact: true });
+    await shown.waitFor();
+    const token = await shown.inputValue();
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const tokenRow = region(page, 'Token list').getByRole('row').nth(1);
+    await expect.poll(() => tokenRow.textContent(), SETTLED).toMatch(/^[0-9a-f]{32}/);
+    await expectAccessible(page);
+    await screenshot(page, 'console-grants-token-once');
+    expect(
+      await page.evaluate<string>('JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie'),
+    ).not.toContain(token);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await page.content()).not.toContain(token);
+    await tokenRow.getByRole('button', { name: /^Delete token/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete token' }).click();
+    await expect.poll(() => tokenRow.textContent(), SETTLED).toContain('DELETED');
+
+    // Two grants to the member: with one active, the other activates only replacing it.
+    const grantForm = page.getByRole('group', { name: 'Create grant' });
+    for (const name of ['Seats A', 'Seats B']) {
+      await grantForm.getByLabel('Grant name').fill(name);
+      await grantForm.getByLabel(/^Recipient/).fill(accounts.member.accountId);
+      await grantForm.getByRole('button', { name: 'Create grant' }).click();
+      await expect.poll(() => grantStatus(page, 'Grants', name).textContent(), SETTLED).toBe('Pending acceptance');
+    }
+    const member = await signedIn(accounts.member);
+    await member.page.goto(`/console/#/granted-licenses/${encodeURIComponent(licenseArn)}`);
+    await member.page.getByRole('button', { name: 'Accept & activate license: Seats A' }).click();
+    await expect.poll(() => grantStatus(member.page, 'Your grants', 'Seats A').textContent(), SETTLED).toBe('Active');
+    await member.page.getByRole('button', { name: 'Accept license: Seats B' }).click();
+    await expect.poll(() => grantStatus(member.page, 'Your grants', 'Seats B').textContent(), SETTLED).toBe('Disabled');
+    await member.page.getByRole('button', { name: 'Activate license: Seats B' }).click();
+    const seatsB = region(member.page, 'Your grants').getByRole('row', { name: /Seats B/ });
+    await expect
+      .poll(() => seatsB.getByRole('alert').textContent(), SETTLED)
+      .toMatch(/already ACTIVE.*\(ValidationException\)$/);
+    await member.page.getByLabel('Activation override behavior').selectOption('ALL_GRANTS_PERMITTED_BY_ISSUER');
+    await member.page.getByRole('button', { name: 'Activate license: Seats B' }).click();
+    await expect.poll(() => grantStatus(member.page, 'Your grants', 'Seats B').textContent(), SETTLED).toBe('Active');
+    await expectAccessible(member.page);
+
+    // The seller deletes the first grant once confirmed.
+    await refreshedUntil(page, 'Grants', 'Seats B', 'Active');
+    await page.getByRole('button', { name: 'Delete grant: Seats A' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete grant' }).click();
+    await refreshedUntil(page, 'Grants', 'Seats A', 'Deleted');
+
+    // The organization administrator's view: the licences its accounts received, and their grants.
+    await goTo(page, 'Granted licenses');
+    await page.getByRole('button', { name: 'Organization (management account)' }).click();
+    await page.getByRole('button', { name: 'Grants of Design Studio 2' }).click();
+    const orgGrant = region(page, 'Organization grant list').getByRole('row', { name: /Seats B/ });
+    await expect.poll(() => orgGrant.textContent(), SETTLED).toContain(`Account ${accounts.member.accountId}Active`);
+    await expectAccessible(page);
+    await screenshot(page, 'console-grants-organization');
+
+    // Deleted once confirmed: listed as such among the issued licences.
+    await page.goto(`/console/#/issued-licenses/${encodeURIComponent(licenseArn)}`);
+    await page.getByRole('button', { name: 'Delete license: Design Studio 2' }).click();
+    await expectAccessible(page);
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete license' }).click();
+    await page.getByRole('heading', { name: 'Issued licenses' }).waitFor();
+    await expect
+      .poll(() => page.getByRole('row', { name: /Design Studio 2/ }).textContent(), SETTLED)
+      .toContain('Deleted');
   }, 240_000);
 
   it('shows another account none of the first account’s licences and grants', async () => {

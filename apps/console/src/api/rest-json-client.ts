@@ -35,28 +35,39 @@ export class RestJsonClient<Operations extends { [O in keyof Operations]: { inpu
 export type UserSubscriptionsClient = RestJsonClient<UserSubscriptions.Operations>;
 export type LinuxSubscriptionsClient = RestJsonClient<LinuxSubscriptions.Operations>;
 
-/** license-manager-user-subscriptions: the lists of the user-based subscriptions pages. */
+/** license-manager-user-subscriptions: what the user-based subscriptions page reads and changes. */
 export const userSubscriptionsClient = (credentials: Credentials, endpoint: Endpoint, fetchFn?: Fetch) =>
   new RestJsonClient<UserSubscriptions.Operations>(
     'license-manager-user-subscriptions',
     {
       ListIdentityProviders: '/identity-provider/ListIdentityProviders',
+      RegisterIdentityProvider: '/identity-provider/RegisterIdentityProvider',
+      DeregisterIdentityProvider: '/identity-provider/DeregisterIdentityProvider',
       ListInstances: '/instance/ListInstances',
       ListLicenseServerEndpoints: '/license-server/ListLicenseServerEndpoints',
+      CreateLicenseServerEndpoint: '/license-server/CreateLicenseServerEndpoint',
+      DeleteLicenseServerEndpoint: '/license-server/DeleteLicenseServerEndpoint',
       ListProductSubscriptions: '/user/ListProductSubscriptions',
+      StartProductSubscription: '/user/StartProductSubscription',
+      StopProductSubscription: '/user/StopProductSubscription',
       ListUserAssociations: '/user/ListUserAssociations',
+      AssociateUser: '/user/AssociateUser',
+      DisassociateUser: '/user/DisassociateUser',
     },
     credentials,
     endpoint,
     fetchFn,
   );
 
-/** license-manager-linux-subscriptions: the lists and settings of the Linux subscriptions page. */
+/** license-manager-linux-subscriptions: what the Linux subscriptions page reads and changes. */
 export const linuxSubscriptionsClient = (credentials: Credentials, endpoint: Endpoint, fetchFn?: Fetch) =>
   new RestJsonClient<LinuxSubscriptions.Operations>(
     'license-manager-linux-subscriptions',
     {
       GetServiceSettings: '/subscription/GetServiceSettings',
+      UpdateServiceSettings: '/subscription/UpdateServiceSettings',
+      RegisterSubscriptionProvider: '/subscription/RegisterSubscriptionProvider',
+      DeregisterSubscriptionProvider: '/subscription/DeregisterSubscriptionProvider',
       ListLinuxSubscriptionInstances: '/subscription/ListLinuxSubscriptionInstances',
       ListLinuxSubscriptions: '/subscription/ListLinuxSubscriptions',
       ListRegisteredSubscriptionProviders: '/subscription/ListRegisteredSubscriptionProviders',

@@ -42,6 +42,8 @@ export function LinuxSubscriptionsPage() {
                 <dd>{s.LinuxSubscriptionsDiscoverySettings?.OrganizationIntegration ?? '—'}</dd>
               </dl>
               <ActionForm
+                // Anew with the settings read back: a select keeps its first defaultValue otherwise.
+                key={JSON.stringify([s.LinuxSubscriptionsDiscovery, s.LinuxSubscriptionsDiscoverySettings])}
                 legend="Discovery settings"
                 submitLabel="Update settings"
                 submit={(form) =>
