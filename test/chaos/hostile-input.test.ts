@@ -1,4 +1,6 @@
 import { apiModels, type ApiModel } from '@lm/api-model';
+import { randomUUID } from 'node:crypto';
+import { stringifyExactJson } from '@lm/contracts';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCbor } from '../../services/gateway/src/protocol';
@@ -250,18 +252,24 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
       body: `{"Name": "exact", "LicenseCountingType": "Core", "LicenseCount": ${count}}`,
     });
 
-    it('quotes the value sent, never a double near it', async () => {
-      for (const count of ['9223372036854775807', '9007199254740993']) {
-        const answer = await signed(create(count));
-        expect(answer.status).toBe(400);
-        expect(answer.message).toBe(
-          `1 validation error detected: Value '${count}' at 'licenseCount' failed to satisfy constraint: Member must have value less than or equal to 9007199254740991`,
+    const lmCall = (operation: string, input: unknown): WireRequest => ({
+      method: 'POST',
+      path: '/',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSLicenseManager.${operation}`,
+      },
+      body: stringifyExactJson(input),
+    });
+
+    it('refuses a value beyond a long quoting the digits sent, never a double near it', async () => {
+      for (const count of ['9223372036854775808', '-9223372036854775809']) {
+        const beyond = await signed(create(count));
+        expect(beyond.status).toBe(400);
+        expect(beyond.message).toBe(
+          `1 validation error detected: Value '${count}' at 'licenseCount' failed to satisfy constraint: Member must be a long integer`,
         );
       }
-      const beyond = await signed(create('9223372036854775808'));
-      expect(beyond.message).toContain(
-        "Value '9223372036854775808' at 'licenseCount' failed to satisfy constraint: Member must be a long integer",
-      );
     });
 
     it('tells the AWS CLI user the value typed', async () => {
@@ -273,29 +281,47 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
         '--license-counting-type',
         'Core',
         '--license-count',
-        '9223372036854775807',
+        '9223372036854775808',
       ]);
       expect(cli.exitCode).not.toBe(0);
       expect(cli.stderr).toContain('(InvalidParameterValueException) when calling the CreateLicenseConfiguration');
       expect(cli.stderr).toContain(
-        "1 validation error detected: Value '9223372036854775807' at 'licenseCount' failed to satisfy constraint",
+        "1 validation error detected: Value '9223372036854775808' at 'licenseCount' failed to satisfy constraint: Member must be a long integer",
       );
     });
 
-    it('stores and answers the largest long it keeps, digit for digit', async () => {
-      const created = await signed(create('9007199254740991'));
+    it("stores and answers every long digit for digit: a configuration's LicenseCount", async () => {
+      for (const count of ['9223372036854775807', '9007199254740993', '9007199254740991']) {
+        const created = await signed(create(count));
+        expect(created.status).toBe(200);
+        const arn = JSON.parse(created.text).LicenseConfigurationArn as string;
+        const read = await signed(lmCall('GetLicenseConfiguration', { LicenseConfigurationArn: arn }));
+        expect(read.text).toContain(`"LicenseCount":${count}`);
+      }
+    });
+
+    it("stores and answers every long digit for digit: a licence's MaxCount, and its usage", async () => {
+      const now = Date.now();
+      const created = await signed(
+        lmCall('CreateLicense', {
+          LicenseName: 'exact',
+          ProductName: 'Exact',
+          ProductSKU: 'exact',
+          Issuer: { Name: 'Example ISV' },
+          HomeRegion: system.region,
+          Validity: { Begin: new Date(now - 86_400_000).toISOString(), End: new Date(now + 86_400_000).toISOString() },
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 9223372036854775807n }],
+          Beneficiary: 'exact',
+          ConsumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+          ClientToken: randomUUID(),
+        }),
+      );
       expect(created.status).toBe(200);
-      const arn = JSON.parse(created.text).LicenseConfigurationArn as string;
-      const read = await signed({
-        method: 'POST',
-        path: '/',
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'AWSLicenseManager.GetLicenseConfiguration',
-        },
-        body: JSON.stringify({ LicenseConfigurationArn: arn }),
-      });
-      expect(read.text).toContain('"LicenseCount":9007199254740991');
+      const { LicenseArn } = JSON.parse(created.text) as { LicenseArn: string };
+      const read = await signed(lmCall('GetLicense', { LicenseArn }));
+      expect(read.text).toContain('"MaxCount":9223372036854775807');
+      const usage = await signed(lmCall('GetLicenseUsage', { LicenseArn }));
+      expect(usage.text).toContain('"MaxCount":"9223372036854775807"');
     });
   });
 

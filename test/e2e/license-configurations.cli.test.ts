@@ -123,6 +123,56 @@ describe('license configurations through the AWS CLI', () => {
     expect(bad.stderr).toMatch(/\(InvalidParameterValueException\).*CreateLicenseConfiguration.*DedicatedHost/);
   });
 
+  it('keeps every long digit for digit, the largest and those past 2 ** 53 - 1, and quotes one beyond a long as typed', async () => {
+    // The CLI's JSON output prints Python's exact integers: its text is compared, not a JavaScript parse of it.
+    const countOf = async (arn: string) =>
+      /"LicenseCount": (\d+)/.exec(
+        (await cli('get-license-configuration', '--license-configuration-arn', arn)).stdout,
+      )?.[1];
+    const created = await cli(
+      'create-license-configuration',
+      '--name',
+      'cli-long',
+      '--license-counting-type',
+      'Core',
+      '--license-count',
+      '9223372036854775807',
+      '--license-count-hard-limit',
+    );
+    expect(created.stderr).toBe('');
+    const arn: string = created.json.LicenseConfigurationArn;
+    expect(await countOf(arn)).toBe('9223372036854775807');
+    const listed = await cli('list-license-configurations', '--license-configuration-arns', arn);
+    expect(listed.stdout).toContain('"LicenseCount": 9223372036854775807');
+
+    for (const count of ['9007199254740993', '9007199254740991']) {
+      const updated = await cli(
+        'update-license-configuration',
+        '--license-configuration-arn',
+        arn,
+        '--license-count',
+        count,
+      );
+      expect(updated.stderr).toBe('');
+      expect(await countOf(arn)).toBe(count);
+    }
+
+    const beyond = await cli(
+      'create-license-configuration',
+      '--name',
+      'cli-beyond',
+      '--license-counting-type',
+      'Core',
+      '--license-count',
+      '9223372036854775808',
+    );
+    expect(beyond.exitCode).not.toBe(0);
+    expect(beyond.stderr).toContain('(InvalidParameterValueException) when calling the CreateLicenseConfiguration');
+    expect(beyond.stderr).toContain(
+      "1 validation error detected: Value '9223372036854775808' at 'licenseCount' failed to satisfy constraint: Member must be a long integer",
+    );
+  });
+
   it('reaches the subscription APIs over restJson1: user subscriptions and Linux subscriptions answer', async () => {
     const users = await awsCli(system, accounts.member, [
       'license-manager-user-subscriptions',

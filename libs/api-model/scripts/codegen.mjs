@@ -90,8 +90,10 @@ function tsType(shapes, name) {
   switch (s.type) {
     case 'string':
       return s.enum ? name : 'string';
-    case 'integer':
     case 'long':
+      // A long beyond 2 ** 53 - 1 arrives exact, as a bigint (see @lm/contracts exact-json).
+      return 'number | bigint';
+    case 'integer':
     case 'double':
     case 'float':
       return 'number';

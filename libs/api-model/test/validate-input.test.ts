@@ -531,22 +531,24 @@ describe('longs, compared exactly', () => {
       }),
     );
 
-  it('accepts every long this system keeps exactly, as a number or a bigint', () => {
-    for (const count of [0, 9007199254740991, 9007199254740991n, -9007199254740991n])
+  it('accepts every long, as a number or a bigint', () => {
+    for (const count of [
+      0,
+      9007199254740991,
+      9007199254740993n,
+      9223372036854775807n,
+      -9223372036854775808n,
+      -9007199254740991n,
+    ])
       expect(validate(count)).toEqual([]);
   });
 
-  it('quotes the digits sent, refusing a valid long it would keep rounded and anything beyond a long', () => {
+  it('quotes the digits sent, refusing anything beyond a long', () => {
     const at = (value: string, rule: string) => [
       `Value '${value}' at 'licenseCount' failed to satisfy constraint: ${rule}`,
     ];
-    expect(validate(9223372036854775807n)).toEqual(
-      at('9223372036854775807', 'Member must have value less than or equal to 9007199254740991'),
-    );
-    expect(validate(-9223372036854775808n)).toEqual(
-      at('-9223372036854775808', 'Member must have value greater than or equal to -9007199254740991'),
-    );
     expect(validate(9223372036854775808n)).toEqual(at('9223372036854775808', 'Member must be a long integer'));
+    expect(validate(-9223372036854775809n)).toEqual(at('-9223372036854775809', 'Member must be a long integer'));
     expect(validate(2147483648n)).toEqual([]);
   });
 

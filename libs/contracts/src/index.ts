@@ -16,3 +16,5 @@ export * from './events/user-subscriptions';
 export * from './events/linux-subscriptions';
 export * from './events/conversion';
 export * from './audit/audit-record';
+export * from './exact-json';
+export * from './long';

@@ -1,11 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AckPolicy, DeliverPolicy, JSONCodec, nanos, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { DeliveryQueue } from './delivery-queue';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { EVENTS_STREAM } from './subjects';
+import { ExactJSONCodec } from './exact-json-codec';
 
-const codec = JSONCodec<DomainEventMessage>();
+const codec = ExactJSONCodec<DomainEventMessage>();
 
 /**
  * How long JetStream waits for a durable consumer's ack before delivering the event again (its

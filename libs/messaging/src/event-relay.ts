@@ -1,10 +1,11 @@
 import type { EventStore, RecordedEvent, Subscription } from '@lm/event-store';
-import { JSONCodec, type JetStreamClient, type NatsConnection } from 'nats';
+import { type JetStreamClient, type NatsConnection } from 'nats';
 import { domainEventMessageId, eventSchemaVersion, type DomainEventMessage } from '@lm/contracts';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { eventSubject } from './subjects';
+import { ExactJSONCodec } from './exact-json-codec';
 
-const codec = JSONCodec<DomainEventMessage>();
+const codec = ExactJSONCodec<DomainEventMessage>();
 
 /** The durable checkpoint of a service's relay in its event store. */
 export const EVENT_RELAY_CHECKPOINT = 'relay:jetstream';

@@ -9,3 +9,4 @@ export * from './jetstream-stream';
 export * from './operation-client';
 export * from './session-credentials';
 export * from './subjects';
+export * from './exact-json-codec';

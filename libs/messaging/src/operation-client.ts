@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, JSONCodec, type NatsConnection, type NatsError } from 'nats';
+import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import type { AnonymousOperationRequest, OperationError, OperationRequest } from '@lm/contracts';
+import { ExactJSONCodec } from './exact-json-codec';
 
 export type OperationReply = { ok: true; output: unknown } | { ok: false; error: OperationError };
 
@@ -24,7 +25,7 @@ interface NestReplyPacket {
   isDisposed?: boolean;
 }
 
-const codec = JSONCodec();
+const codec = ExactJSONCodec();
 
 /**
  * Calls an operation on the service that owns it. Speaks the packet format of

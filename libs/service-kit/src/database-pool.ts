@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
-import { Pool, type PoolClient } from 'pg';
+import { parseExactJson } from '@lm/contracts';
+import { Pool, types, type PoolClient } from 'pg';
 import { isPastCurrentDeadline, lateRequest } from './late-request';
 import { asPreparedQuery } from './prepared-statements';
 
@@ -12,6 +13,15 @@ import { asPreparedQuery } from './prepared-statements';
 const REFUSED_FOR_NOW = new Set(['53300', '57P03']);
 
 const logger = new Logger('database');
+
+/** json and jsonb read with longs exact (see @lm/contracts exact-json): events and views keep the digits they were given. */
+const JSON_OIDS = new Set([114, 3802]);
+const EXACT_JSON_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    JSON_OIDS.has(oid) && format !== 'binary'
+      ? parseExactJson
+      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
 
 export interface DatabasePoolOptions {
   connectionString: string;
@@ -29,7 +39,7 @@ export interface DatabasePoolOptions {
  * pool's, instead of the request failing with an internal error. Any other error is not retried.
  */
 export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }: DatabasePoolOptions): PostgresPool {
-  const pool = new Pool({ connectionString, max });
+  const pool = new Pool({ connectionString, max, types: EXACT_JSON_TYPES });
   // A session the server ends (a restart, a failover, an administrator) fails its query, if it has
   // one, and is dropped from the pool, which opens another when next asked. pg also emits the end
   // as an 'error' on the session, and on the pool while it is idle: unheard, that error would end

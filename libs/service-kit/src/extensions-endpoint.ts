@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { apiModels, validateInput, validationMessage, type Extensions } from '@lm/api-model';
 import { validation, type Caller, type OperationError, type OperationRequest } from '@lm/contracts';
-import { JSONCodec, type Msg } from 'nats';
+import { type Msg } from 'nats';
 import { toOperationError } from './operation-exception.filter';
+import { ExactJSONCodec } from '@lm/messaging';
 
 type ExtensionsOperation = keyof Extensions.Operations;
 type InputOf<Op extends ExtensionsOperation> = Extensions.Operations[Op]['input'];
 type OutputOf<Op extends ExtensionsOperation> = Extensions.Operations[Op]['output'];
 
-const codec = JSONCodec<unknown>();
+const codec = ExactJSONCodec<unknown>();
 const extensions = apiModels['license-manager-extensions'];
 
 /** The packet @nestjs/microservices (and so the gateway) sends: `data` is an OperationRequest. */

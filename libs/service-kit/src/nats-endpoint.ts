@@ -1,7 +1,8 @@
 import { Logger, type Type } from '@nestjs/common';
 import { isPastDeadline } from '@lm/contracts';
-import { JSONCodec, type Msg, type NatsConnection } from 'nats';
+import { type Msg, type NatsConnection } from 'nats';
 import { deadlineOf, lateRequest, withDeadline } from './late-request';
+import { ExactJSONCodec } from '@lm/messaging';
 
 /** Answers the messages of a subject served by hand (see EndpointSpec). */
 export interface NatsEndpoint {
@@ -68,7 +69,7 @@ export function serveEndpoint(
   };
 }
 
-const codec = JSONCodec<unknown>();
+const codec = ExactJSONCodec<unknown>();
 
 /** A request packet of @nestjs/microservices' format, what OperationClient sends (plain-JSON askers send none). */
 interface RequestPacket {

@@ -1,4 +1,5 @@
-import { ServerNats } from '@nestjs/microservices';
+import { ServerNats, type Deserializer, type Serializer } from '@nestjs/microservices';
+import { ExactJSONCodec } from '@lm/messaging';
 
 /**
  * Nest's NATS server, taking each request's route as the subject string it is. Nest first tries
@@ -16,3 +17,23 @@ export class OperationServer extends ServerNats {
 export function isPlainSubject(pattern: unknown): pattern is string {
   return typeof pattern === 'string' && /^[\w.-]+$/.test(pattern);
 }
+
+const codec = ExactJSONCodec<unknown>();
+
+/**
+ * Nest's NATS (de)serializers with longs kept exact (ExactJSONCodec): a long the gateway sends
+ * beyond 2 ** 53 - 1 reaches the handler as a bigint, and one a handler answers leaves as its digits.
+ */
+export const EXACT_NATS_SERIALIZER: Serializer = {
+  serialize: (packet: unknown) => ({ data: codec.encode(packet), headers: undefined }),
+};
+
+export const EXACT_NATS_DESERIALIZER: Deserializer = {
+  deserialize(value: Uint8Array, options?: { channel?: string }) {
+    const decoded = codec.decode(value) as { pattern?: unknown; data?: unknown } | null;
+    // What is not a packet of Nest's (a plain-JSON asker) is the data of a request on its subject, as Nest reads it.
+    return decoded && (decoded.pattern !== undefined || decoded.data !== undefined)
+      ? decoded
+      : { pattern: options?.channel, data: decoded };
+  },
+};

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stringifyExactJson } from '@lm/contracts';
 
 /**
  * Statement names for parameterised queries, so that each session prepares a statement once and
@@ -27,8 +28,20 @@ export function statementName(text: string): string | undefined {
  * `(text, values)`); anything else (transaction control, config objects, callbacks) as given.
  */
 export function asPreparedQuery(args: unknown[]): unknown[] {
-  const [text, values, ...rest] = args;
-  if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0) return args;
+  const [text, sent, ...rest] = args;
+  if (typeof text !== 'string' || !Array.isArray(sent) || sent.length === 0 || rest.length > 0) return args;
+  const values = sent.map(asExactJsonParameter);
   const name = statementName(text);
-  return name === undefined ? args : [{ name, text, values }];
+  return name === undefined ? [text, values] : [{ name, text, values }];
+}
+
+/**
+ * A plain object parameter (a jsonb value) as its JSON text with longs exact (see @lm/contracts
+ * exact-json): pg would write it with JSON.stringify, which throws on a bigint.
+ */
+function asExactJsonParameter(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  const plain = (prototype === Object.prototype || prototype === null) && !('toPostgres' in value);
+  return plain ? stringifyExactJson(value) : value;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stringifyExactJson } from '@lm/contracts';
 
 /** Object keys in a fixed order, so that the same request always hashes the same. */
 function canonical(value: unknown): unknown {
@@ -18,6 +19,6 @@ function canonical(value: unknown): unknown {
 export function requestHash(input: { ClientToken: string }): string {
   const { ClientToken: _token, ...request } = input;
   return createHash('sha256')
-    .update(JSON.stringify(canonical(request)))
+    .update(stringifyExactJson(canonical(request)))
     .digest('hex');
 }

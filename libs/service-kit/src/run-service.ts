@@ -2,7 +2,7 @@ import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { RECONNECTING } from '@lm/messaging';
-import { OperationServer } from './operation-server';
+import { EXACT_NATS_DESERIALIZER, EXACT_NATS_SERIALIZER, OperationServer } from './operation-server';
 import type { Registry } from 'prom-client';
 import type { CommonConfig } from './config/common-config';
 import { loadServiceConfig } from './config/service-config';
@@ -61,6 +61,8 @@ export async function runService(module: DynamicModule): Promise<void> {
         name: definition.name,
         // Async stack traces cost two Error objects per request; errors here are logged without them.
         noAsyncTraces: true,
+        serializer: EXACT_NATS_SERIALIZER,
+        deserializer: EXACT_NATS_DESERIALIZER,
         ...RECONNECTING,
       }),
       // A failed start (a refused event store, an unreachable database) is reported below, not aborted on.

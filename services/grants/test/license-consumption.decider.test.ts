@@ -101,6 +101,31 @@ describe('the licence usage decider', () => {
     decide([{ Name: 'Tier', Unit: 'None', Value: 'Silver' }]).thenThrows({ code: 'NoEntitlementsAllowedException' });
   });
 
+  it('counts exactly past 2 ** 53: a MaxCount of 2 ** 53 + 1 refuses the (2 ** 53 + 2)th unit', () => {
+    // In doubles 2 ** 53 + 1 is 2 ** 53, and 2 ** 53 + 1 units in use plus one more still "fit".
+    const max = 2n ** 53n + 1n;
+    const huge: LicenseTerms = { ...terms, entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: max }] };
+    const take = (clientToken: string, units: bigint): UsageCommand => ({
+      type: 'CheckOut',
+      checkout: {
+        request: request(clientToken, { entitlements: [{ Name: 'Seats', Unit: 'Count', Value: String(units) }] }),
+        terms: huge,
+        consumptionToken: `token-${clientToken}`,
+        now: t0,
+      },
+    });
+    // Amounts have at most 15 digits: nine of 10 ** 15 - 1, then what is left up to MaxCount.
+    const chunk = 10n ** 15n - 1n;
+    const full = history(...Array.from({ length: 9 }, (_, i) => take(`c-${i}`, chunk)), take('last', max - 9n * chunk));
+    expect(entitlementUsages(huge, given(full).state, t0)).toEqual([
+      { Name: 'Seats', Unit: 'Count', ConsumedValue: '9007199254740993', MaxCount: '9007199254740993' },
+    ]);
+    given(full).when(take('one-more', 1n)).thenThrows({ code: 'NoEntitlementsAllowedException' });
+    given(history(...Array.from({ length: 9 }, (_, i) => take(`c-${i}`, chunk))))
+      .when(take('last', max - 9n * chunk))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['LicenseCheckedOut']));
+  });
+
   it('expires a lease only once its time has run out', () => {
     const leased = history(checkOut('lease', t0, { kind: 'PROVISIONAL' }));
     given(leased)

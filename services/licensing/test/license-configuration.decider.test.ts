@@ -69,6 +69,28 @@ describe('license configuration decider', () => {
     }).thenThrows(/hard limit is not supported for RDS/);
   });
 
+  it('keeps any long LicenseCount exactly, past 2 ** 53 - 1 as a bigint', () => {
+    const withCount = (LicenseCount: bigint) => ({ ...create, input: { ...create.input, LicenseCount } });
+    given([])
+      .when(withCount(9223372036854775807n))
+      .then((events) => expect(events[0].data).toMatchObject({ licenseCount: 9223372036854775807n }));
+    given([created])
+      .when({
+        type: 'UpdateLicenseConfiguration',
+        arn,
+        accountId: '111111111111',
+        now,
+        input: { LicenseConfigurationArn: arn, LicenseCount: 9007199254740993n },
+      })
+      .then((events) => expect(events[0].data).toMatchObject({ changes: { licenseCount: 9007199254740993n } }));
+    given([])
+      .when(withCount(-9007199254740993n))
+      .thenThrows(/non-negative/);
+    given([])
+      .when({ ...create, input: { ...create.input, LicenseExpiry: 9007199254740993n } })
+      .thenThrows(/LicenseExpiry must be a positive Unix timestamp/);
+  });
+
   it('lets only the owner change or delete it', () => {
     const otherAccount = { arn, accountId: '333333333333' };
     given([created])

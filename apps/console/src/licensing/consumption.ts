@@ -14,7 +14,7 @@ export function limitStatus(configuration: Counted): LimitStatus {
   if (count === undefined || count === 0) return 'unlimited';
   if (consumed > count) return 'over';
   if (consumed === count) return 'at';
-  return consumed >= count * NEAR_LIMIT ? 'near' : 'within';
+  return consumed >= Number(count) * NEAR_LIMIT ? 'near' : 'within';
 }
 
 export const LIMIT_LABELS: Record<LimitStatus, string> = {

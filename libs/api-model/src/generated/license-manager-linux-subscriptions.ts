@@ -115,7 +115,7 @@ export interface ResourceNotFoundException {
 }
 export type Status = "InProgress" | "Completed" | "Successful" | "Failed";
 export interface Subscription {
-  InstanceCount?: number;
+  InstanceCount?: number | bigint;
   Name?: string;
   Type?: string;
 }

@@ -82,7 +82,7 @@ export interface ConflictException {
 }
 export interface ConsumedLicenseSummary {
   ResourceType?: ResourceType;
-  ConsumedLicenses?: number;
+  ConsumedLicenses?: number | bigint;
 }
 export interface ConsumptionConfiguration {
   RenewType?: RenewType;
@@ -145,13 +145,13 @@ export interface CreateLicenseConfigurationRequest {
   Name: string;
   Description?: string;
   LicenseCountingType: LicenseCountingType;
-  LicenseCount?: number;
+  LicenseCount?: number | bigint;
   LicenseCountHardLimit?: boolean;
   LicenseRules?: string[];
   Tags?: Tag[];
   DisassociateWhenNotFound?: boolean;
   ProductInformationList?: ProductInformation[];
-  LicenseExpiry?: number;
+  LicenseExpiry?: number | bigint;
 }
 export interface CreateLicenseConfigurationResponse {
   LicenseConfigurationArn?: string;
@@ -285,7 +285,7 @@ export type DigitalSignatureMethod = "JWT_PS384";
 export interface Entitlement {
   Name: string;
   Value?: string;
-  MaxCount?: number;
+  MaxCount?: number | bigint;
   Overage?: boolean;
   Unit: EntitlementUnit;
   AllowCheckIn?: boolean;
@@ -361,9 +361,9 @@ export interface GetLicenseConfigurationResponse {
   Description?: string;
   LicenseCountingType?: LicenseCountingType;
   LicenseRules?: string[];
-  LicenseCount?: number;
+  LicenseCount?: number | bigint;
   LicenseCountHardLimit?: boolean;
-  ConsumedLicenses?: number;
+  ConsumedLicenses?: number | bigint;
   Status?: string;
   OwnerAccountId?: string;
   ConsumedLicenseSummaryList?: ConsumedLicenseSummary[];
@@ -372,7 +372,7 @@ export interface GetLicenseConfigurationResponse {
   ProductInformationList?: ProductInformation[];
   AutomatedDiscoveryInformation?: AutomatedDiscoveryInformation;
   DisassociateWhenNotFound?: boolean;
-  LicenseExpiry?: number;
+  LicenseExpiry?: number | bigint;
 }
 export interface GetLicenseConversionTaskRequest {
   LicenseConversionTaskId: string;
@@ -529,17 +529,17 @@ export interface LicenseConfiguration {
   Description?: string;
   LicenseCountingType?: LicenseCountingType;
   LicenseRules?: string[];
-  LicenseCount?: number;
+  LicenseCount?: number | bigint;
   LicenseCountHardLimit?: boolean;
   DisassociateWhenNotFound?: boolean;
-  ConsumedLicenses?: number;
+  ConsumedLicenses?: number | bigint;
   Status?: string;
   OwnerAccountId?: string;
   ConsumedLicenseSummaryList?: ConsumedLicenseSummary[];
   ManagedResourceSummaryList?: ManagedResourceSummary[];
   ProductInformationList?: ProductInformation[];
   AutomatedDiscoveryInformation?: AutomatedDiscoveryInformation;
-  LicenseExpiry?: number;
+  LicenseExpiry?: number | bigint;
 }
 export interface LicenseConfigurationAssociation {
   ResourceArn?: string;
@@ -560,7 +560,7 @@ export interface LicenseConfigurationUsage {
   ResourceStatus?: string;
   ResourceOwnerId?: string;
   AssociationTime?: EpochSeconds;
-  ConsumedLicenses?: number;
+  ConsumedLicenses?: number | bigint;
 }
 export interface LicenseConversionContext {
   UsageOperation?: string;
@@ -805,7 +805,7 @@ export interface ListUsageForLicenseConfigurationResponse {
 }
 export interface ManagedResourceSummary {
   ResourceType?: ResourceType;
-  AssociationCount?: number;
+  AssociationCount?: number | bigint;
 }
 export interface MatchingRuleStatement {
   KeyToMatch: string;
@@ -996,13 +996,13 @@ export interface UpdateLicenseConfigurationRequest {
   LicenseConfigurationArn: string;
   LicenseConfigurationStatus?: LicenseConfigurationStatus;
   LicenseRules?: string[];
-  LicenseCount?: number;
+  LicenseCount?: number | bigint;
   LicenseCountHardLimit?: boolean;
   Name?: string;
   Description?: string;
   ProductInformationList?: ProductInformation[];
   DisassociateWhenNotFound?: boolean;
-  LicenseExpiry?: number;
+  LicenseExpiry?: number | bigint;
 }
 export interface UpdateLicenseConfigurationResponse {
 }

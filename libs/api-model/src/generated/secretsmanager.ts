@@ -25,7 +25,7 @@ export interface DecryptionFailure {
 }
 export interface DeleteSecretRequest {
   SecretId: string;
-  RecoveryWindowInDays?: number;
+  RecoveryWindowInDays?: number | bigint;
   ForceDeleteWithoutRecovery?: boolean;
 }
 export interface DeleteSecretResponse {
@@ -150,7 +150,7 @@ export interface ResourceNotFoundException {
   Message?: string;
 }
 export interface RotationRulesType {
-  AutomaticallyAfterDays?: number;
+  AutomaticallyAfterDays?: number | bigint;
   Duration?: string;
   ScheduleExpression?: string;
 }

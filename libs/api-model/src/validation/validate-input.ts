@@ -57,12 +57,6 @@ interface Failure {
 const INT32 = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 /**
- * The largest long this system keeps: services count, store and answer longs as JavaScript
- * numbers, exact up to 2 ** 53 - 1. A larger valid long is refused in the model's words, quoting
- * the value sent, rather than stored rounded to another value.
- */
-const KEPT_LONG = Number.MAX_SAFE_INTEGER;
-/**
  * No string member can hold U+0000: PostgreSQL's text and jsonb, where every identifier, name and
  * tag ends up, refuse it, and no id or ARN pattern of the models matches it. Refused here, as the
  * constraint it breaks, for every string of every API (and map key), rather than answered as a
@@ -216,9 +210,8 @@ function scalarFailures(shape: Shape, value: unknown): Failure[] {
   if (typeof value === 'string' && shape.type === 'blob')
     rules.push(...lengthRules(shape, Buffer.from(value, 'base64').length));
   if ((typeof value === 'number' || typeof value === 'bigint') && isNumeric(shape)) {
-    const long = shape.type === 'long';
-    const min = long ? Math.max(shape.min ?? -KEPT_LONG, -KEPT_LONG) : shape.min;
-    const max = long ? Math.min(shape.max ?? KEPT_LONG, KEPT_LONG) : shape.max;
+    // Compared exactly: a long beyond 2 ** 53 - 1 is a bigint, kept by every service (@lm/contracts exact-json).
+    const { min, max } = shape;
     if (min !== undefined && value < min) rules.push(`Member must have value greater than or equal to ${min}`);
     if (max !== undefined && value > max) rules.push(`Member must have value less than or equal to ${max}`);
   }

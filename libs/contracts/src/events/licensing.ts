@@ -1,5 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { DomainEventMessage } from './domain-event-message';
+import type { Long } from '../long';
 
 /**
  * Events of the licensing service (lm.events.licensing.*), with the schema version of each type: a
@@ -82,7 +83,8 @@ export interface ServiceSettingsUpdatedData {
 export interface LicenseConfigurationSettings {
   name: string;
   description?: string;
-  licenseCount?: number;
+  /** Exact: a bigint beyond 2 ** 53 - 1 (see long.ts). */
+  licenseCount?: Long;
   hardLimit: boolean;
   rules: string[];
   productInformationList: LicenseManager.ProductInformation[];
@@ -161,7 +163,7 @@ export interface LicenseConfigurationEventData {
   AffinityHoldStarted: { resourceArn: string; until: string; at: string };
   LicenseOperationFailed: LicenseOperationFailure;
   /** A soft limit was passed: the association was allowed, and this says by how much. */
-  LicenseCountExceeded: { resourceArn: string; consumedLicenses: number; licenseCount: number; at: string };
+  LicenseCountExceeded: { resourceArn: string; consumedLicenses: number; licenseCount: Long; at: string };
 }
 
 export type LicenseConfigurationEventType = keyof LicenseConfigurationEventData;

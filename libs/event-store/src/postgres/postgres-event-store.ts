@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { stringifyExactJson } from '@lm/contracts';
 import { assertAppendable } from '../append-validation';
 import { EventSchemas, type Upcasters } from '../event-schemas';
 import { EVENT_STORE_CAPABILITIES } from '../event-store-kinds';
@@ -231,7 +232,7 @@ export class PostgresEventStore implements EventStore {
       SELECT ${streamName}, claimed.version - ${count} + e.ord, e.event_id, e.type, e.data, e.metadata
       FROM claimed,
            unnest(${events.map(() => randomUUID())}::uuid[], ${events.map((e) => e.type)}::text[],
-                  ${events.map((e) => JSON.stringify(e.data))}::jsonb[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::jsonb[])
+                  ${events.map((e) => stringifyExactJson(e.data))}::jsonb[], ${events.map((e) => stringifyExactJson(e.metadata ?? {}))}::jsonb[])
              WITH ORDINALITY AS e(event_id, type, data, metadata, ord)
       RETURNING ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))}`.execute(trx);
     if (rows.length === 0) {

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AwsError } from '@lm/contracts';
 import { REGION, type NatsEndpoint } from '@lm/service-kit';
-import { headers, JSONCodec, type Msg } from 'nats';
+import { headers, type Msg } from 'nats';
 import { InventoryReports } from '../application/inventory-resource.commands';
+import { ExactJSONCodec } from '@lm/messaging';
 
-const codec = JSONCodec();
+const codec = ExactJSONCodec();
 const logger = new Logger('InventoryReports');
 
 /** Errors a reporter can correct: answered with status 400, like the HTTP API. */

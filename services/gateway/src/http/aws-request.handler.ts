@@ -32,7 +32,7 @@ import {
   validationErrorName,
   verifyClaims,
   wireProtocolOf,
-  withJsonNumbers,
+  withModelNumbers,
   wrongServiceScope,
   type HttpRequest,
   type HttpResponse,
@@ -130,9 +130,9 @@ export class AwsRequestHandler {
           `The temporary credentials of ${caller.principalArn} may only consume licence ${caller.restrictedToLicenseArn}; they may not call ${operation}.`,
         );
       }
-      // Validated as sent (longs exact), then carried on as JSON carries it.
+      // Validated as sent (longs exact), then carried on with longs exact and other numbers as numbers.
       const sent = resolved.readInput();
-      input = withJsonNumbers(sent);
+      input = withModelNumbers(api, api.operations[operation]?.input, sent);
       validate(api, operation, sent);
       ({ response, output } = await this.dispatch(api, operation, input, caller, requestId, resolved.protocol));
     } catch (error) {

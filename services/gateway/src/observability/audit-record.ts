@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiModel } from '@lm/api-model';
-import type { AuditRecord, AuditUserIdentity, Caller } from '@lm/contracts';
+import { stringifyExactJson, type AuditRecord, type AuditUserIdentity, type Caller } from '@lm/contracts';
 import { splitUrl, type HttpRequest } from '../protocol';
 import { attemptedOperation } from './attempted-operation';
 import { auditedValue } from './audit-redaction';
@@ -38,7 +38,7 @@ const WRITES_DESPITE_NAME = new Set(['GetAccessToken']);
 const MAX_FIELD_BYTES = 100 * 1024;
 
 function bounded(value: Record<string, unknown> | null): Record<string, unknown> | null {
-  return value && Buffer.byteLength(JSON.stringify(value)) > MAX_FIELD_BYTES ? null : value;
+  return value && Buffer.byteLength(stringifyExactJson(value)) > MAX_FIELD_BYTES ? null : value;
 }
 
 /** The CloudTrail record of an answered call (see AuditRecord and docs/gateway.md#audit-records). */

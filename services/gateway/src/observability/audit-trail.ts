@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { auditSubject, ensureAuditStream } from '@lm/messaging';
-import { JSONCodec, type NatsConnection } from 'nats';
+import { type NatsConnection } from 'nats';
 import type { AuditRecord } from '@lm/contracts';
 import type { HttpRequest } from '../protocol';
 import { buildAuditRecord, type AuditedCall } from './audit-record';
+import { ExactJSONCodec } from '@lm/messaging';
 
 /** Where the gateway sends the audit record of each call it answers. */
 export interface AuditRecorder {
@@ -12,7 +13,7 @@ export interface AuditRecorder {
 
 export const AUDIT_RECORDER = Symbol('AuditRecorder');
 
-const codec = JSONCodec<AuditRecord>();
+const codec = ExactJSONCodec<AuditRecord>();
 
 /**
  * Publishes each answered call's CloudTrail record to JetStream (`lm.audit.<api>.<operation>`),

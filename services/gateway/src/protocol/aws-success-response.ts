@@ -4,6 +4,7 @@ import { toJsonDocument } from './json-document';
 import { encodeQueryResponse } from './query';
 import { serializeRestOutput } from './rest-json/serialize-output';
 import { encodeCborOutput, RPC_V2_CBOR_HEADER } from './rpc-v2-cbor';
+import { stringifyExactJson } from '@lm/contracts';
 
 /**
  * A service's output as the API's clients read it: only what the model's output shape declares,
@@ -33,7 +34,7 @@ export function successResponse(
       return {
         status: 200,
         headers: { 'content-type': jsonContentType(api), 'x-amzn-requestid': requestId },
-        body: JSON.stringify(outputShape ? toJsonDocument(api, outputShape, output) : {}),
+        body: stringifyExactJson(outputShape ? toJsonDocument(api, outputShape, output) : {}),
       };
     case 'query':
       return {

@@ -20,7 +20,7 @@ export {
 } from './rest-json/bind-request';
 export { serializeRestOutput, type RestResponse } from './rest-json/serialize-output';
 export { toJsonDocument } from './json-document';
-export { parseJsonExactly, withJsonNumbers } from './json-body';
+export { parseJsonExactly, withModelNumbers } from './json-body';
 export { decodeQueryInput, encodeQueryError, encodeQueryResponse } from './query';
 export { decodeCbor, encodeCbor, CborError } from './rpc-v2-cbor';
 export { wireProtocolOf } from './wire-protocol';

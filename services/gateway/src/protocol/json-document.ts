@@ -1,5 +1,6 @@
 import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
 import { formatTimestamp, parseTimestamp, type TimestampFormat } from '@lm/api-model';
+import { toLong } from '@lm/contracts';
 
 /** How a document writes the scalars JSON has no type for (the CBOR protocol has: tag 1, byte strings). */
 export interface DocumentScalars {
@@ -55,6 +56,13 @@ class DocumentRenderer {
       }
       case 'blob':
         return value instanceof Uint8Array || typeof value === 'string' ? this.scalars.blob(value) : value;
+      case 'long':
+        // A long kept exact (a bigint, or PostgreSQL's int8 as digits) goes out as the same digits.
+        return typeof value === 'string' && /^-?\d+$/.test(value) ? toLong(value) : value;
+      case 'integer':
+      case 'double':
+      case 'float':
+        return typeof value === 'bigint' ? Number(value) : value;
       default:
         return value;
     }

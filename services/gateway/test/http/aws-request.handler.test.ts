@@ -211,7 +211,7 @@ describe('AwsRequestHandler', () => {
     });
   });
 
-  it('validates longs with the digits sent, and forwards only those it keeps exactly', async () => {
+  it('validates longs with the digits sent, and forwards every valid one exactly', async () => {
     const create = async (count: string) => {
       const spec = lmRequest('CreateLicenseConfiguration', {});
       const body = `{"Name": "n", "LicenseCountingType": "Core", "LicenseCount": ${count}}`;
@@ -222,18 +222,17 @@ describe('AwsRequestHandler', () => {
       status: 400,
       message: `1 validation error detected: Value '${value}' at 'licenseCount' failed to satisfy constraint: ${rule}`,
     });
-    expect(await create('9223372036854775807')).toEqual(
-      refusal('9223372036854775807', 'Member must have value less than or equal to 9007199254740991'),
-    );
-    expect(await create('9007199254740993')).toEqual(
-      refusal('9007199254740993', 'Member must have value less than or equal to 9007199254740991'),
-    );
     expect(await create('9223372036854775808')).toEqual(
       refusal('9223372036854775808', 'Member must be a long integer'),
     );
     expect(services.calls).toEqual([]);
-    expect((await create('9007199254740991')).status).toBe(200);
-    expect(services.calls.map((call) => call.request.input.LicenseCount)).toEqual([9007199254740991]);
+    for (const count of ['9223372036854775807', '9007199254740993', '9007199254740991'])
+      expect((await create(count)).status).toBe(200);
+    expect(services.calls.map((call) => call.request.input.LicenseCount)).toEqual([
+      9223372036854775807n,
+      9007199254740993n,
+      9007199254740991,
+    ]);
   });
 
   it("refuses a signature scoped to another service than its operation's, as AWS words it", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonTooDeepError, MAX_JSON_DEPTH } from '../../src/protocol/json-body';
-import { parseJsonExactly, withJsonNumbers } from '../../src/protocol';
+import { apiModels } from '@lm/api-model';
+import { parseJsonExactly, withModelNumbers } from '../../src/protocol';
 
 describe('parseJsonExactly', () => {
   it('reads an integer literal a double cannot hold as a bigint with the digits sent', () => {
@@ -37,7 +38,7 @@ describe('parseJsonExactly', () => {
     const parsed = parseJsonExactly('{"__proto__": {"polluted": 9223372036854775807}}') as Record<string, unknown>;
     expect(Object.hasOwn(parsed, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.hasOwn(withJsonNumbers(parsed), '__proto__')).toBe(true);
+    expect(Object.hasOwn(withModelNumbers(apiModels['license-manager'], undefined, parsed), '__proto__')).toBe(true);
   });
 });
 
@@ -56,8 +57,20 @@ describe('parseJsonExactly on deep documents', () => {
   });
 });
 
-describe('withJsonNumbers', () => {
-  it('turns every bigint into a number, deep, and leaves the rest', () => {
-    expect(withJsonNumbers({ a: [1n, { b: 2n }], c: 's', d: null })).toEqual({ a: [1, { b: 2 }], c: 's', d: null });
+describe('withModelNumbers', () => {
+  const lm = apiModels['license-manager'];
+
+  it('keeps the bigint of a long member, deep, and turns every other bigint into a number', () => {
+    const input = parseJsonExactly(
+      '{"Name": "n", "Entitlements": [{"Name": "Seats", "Unit": "Count", "MaxCount": 9007199254740993}], "Unknown": [9007199254740993]}',
+    );
+    expect(withModelNumbers(lm, 'CreateLicenseRequest', input)).toEqual({
+      Name: 'n',
+      Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 9007199254740993n }],
+      Unknown: [9007199254740992],
+    });
+    expect(withModelNumbers(lm, 'ListLicensesRequest', { MaxResults: 9007199254740993n })).toEqual({
+      MaxResults: 9007199254740992,
+    });
   });
 });

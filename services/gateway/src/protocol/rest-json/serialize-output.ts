@@ -1,6 +1,7 @@
 import type { ApiModel, MemberRef, Shape } from '@lm/api-model';
 import { renderStructure } from '../json-document';
 import { formatTimestamp, parseTimestamp } from '@lm/api-model';
+import { stringifyExactJson } from '@lm/contracts';
 
 export interface RestResponse {
   statusCode: number;
@@ -35,7 +36,7 @@ export function serializeRestOutput(api: ApiModel, operationName: string, output
         response.headers[`${ref.locationName ?? ''}${suffix}`.toLowerCase()] = String(item);
     }
   }
-  response.body = JSON.stringify(renderStructure(api, shape, output));
+  response.body = stringifyExactJson(renderStructure(api, shape, output));
   return response;
 }
 

@@ -1,7 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { AwsError } from '@lm/contracts';
 import { noEntitlementsAllowed } from './errors';
-import { invalidParameterValue } from '@lm/contracts';
+import { addLongs, invalidParameterValue, subtractLongs, type Long } from '@lm/contracts';
 import type { CountedUnits, Overage } from './events';
 import { entitlementKey } from './license-usage';
 import { isLimited, type LicenseTerms } from './license-terms';
@@ -36,7 +36,7 @@ function requestedAmount(requested: LicenseManager.EntitlementData): number {
 export function allocate(
   requested: readonly LicenseManager.EntitlementData[],
   terms: LicenseTerms,
-  inUse: ReadonlyMap<string, number>,
+  inUse: ReadonlyMap<string, Long>,
   missing: (message: string) => AwsError,
 ): Allocation {
   const allocation: Allocation = { entitlementsAllowed: [], counted: [], overage: [] };
@@ -65,13 +65,18 @@ export function allocate(
     const units = requestedAmount(request);
     const used = inUse.get(key) ?? 0;
     const max = entitlement.MaxCount;
-    if (max !== undefined && used + units > max) {
+    // Exact: MaxCount is any long, and what is in use may pass 2 ** 53 - 1 (a double would round both).
+    const total = addLongs(used, units);
+    if (max !== undefined && total > max) {
       if (!entitlement.Overage) {
+        const left = used < max ? subtractLongs(max, used) : 0;
         throw noEntitlementsAllowed(
-          `Entitlement ${request.Name} of license ${terms.licenseArn} has ${Math.max(0, max - used)} of ${max} left; ${units} requested.`,
+          `Entitlement ${request.Name} of license ${terms.licenseArn} has ${left} of ${max} left; ${units} requested.`,
         );
       }
-      allocation.overage.push({ name: request.Name, unit: request.Unit, overBy: used + units - Math.max(max, used) });
+      // At most the units asked for: a safe number.
+      const overBy = Number(subtractLongs(total, max > used ? max : used));
+      allocation.overage.push({ name: request.Name, unit: request.Unit, overBy });
     }
     allocation.entitlementsAllowed.push({ Name: request.Name, Unit: request.Unit, Value: String(units) });
     allocation.counted.push({ name: request.Name, unit: request.Unit, units });

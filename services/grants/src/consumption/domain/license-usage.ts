@@ -1,3 +1,4 @@
+import { addLongs, type Long } from '@lm/contracts';
 import type { Checkout, CountedUnits, LicenseUsageEvent } from './events';
 import { idempotencyKey, RecentCheckouts } from './recent-checkouts';
 
@@ -15,8 +16,8 @@ export interface Lease {
 export interface LicenseUsageState {
   /** The usage epoch of the licence (see LicenseTerms.usageEpoch) the counts belong to. */
   usageEpoch: number;
-  /** Units of each limited entitlement consumed for good by PERPETUAL checkouts, by entitlementKey. */
-  perpetual: ReadonlyMap<string, number>;
+  /** Units of each limited entitlement consumed for good by PERPETUAL checkouts, by entitlementKey (exact past 2 ** 53 - 1). */
+  perpetual: ReadonlyMap<string, Long>;
   /** Open leases by consumption token. */
   leases: ReadonlyMap<string, Lease>;
   recent: RecentCheckouts;
@@ -37,13 +38,13 @@ export const licenseUsageStream = (licenseArn: string) => `license-usage-${licen
 
 export const entitlementKey = (name: string, unit: string) => `${name}\u0000${unit}`;
 
-const add = (totals: Map<string, number>, counted: readonly CountedUnits[]) => {
+const add = (totals: Map<string, Long>, counted: readonly CountedUnits[]) => {
   for (const { name, unit, units } of counted)
-    totals.set(entitlementKey(name, unit), (totals.get(entitlementKey(name, unit)) ?? 0) + units);
+    totals.set(entitlementKey(name, unit), addLongs(totals.get(entitlementKey(name, unit)) ?? 0, units));
 };
 
-/** Units of each limited entitlement in use at `now`: consumed for good, plus leases that have not ended. */
-export function consumedUnits(state: LicenseUsageState, now: number): Map<string, number> {
+/** Units of each limited entitlement in use at `now`: consumed for good, plus leases that have not ended; exact, as MaxCount. */
+export function consumedUnits(state: LicenseUsageState, now: number): Map<string, Long> {
   const totals = new Map(state.perpetual);
   for (const lease of state.leases.values()) if (lease.expiresAt > now) add(totals, lease.checkout.counted);
   return totals;

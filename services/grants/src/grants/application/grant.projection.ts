@@ -5,6 +5,7 @@ import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/events';
 import { evolveGrant, type GrantAggregate, type GrantState } from '../domain/grant';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
+import { stringifyExactJson } from '@lm/contracts';
 
 /**
  * The grantee columns: the account of an account grant (or sub-grant), which lists and licence
@@ -59,8 +60,8 @@ export const grantsProjection = defineProjection<GrantEvent, GrantViews>()({
         status: grant.GrantStatus,
         version: Number(grant.Version),
         stream_version: event.streamVersion,
-        state: JSON.stringify(aggregate),
-        document: JSON.stringify(grant),
+        state: stringifyExactJson(aggregate),
+        document: stringifyExactJson(grant),
       };
       if (event.type === 'GrantCreated') {
         await db

@@ -1,4 +1,4 @@
-import { withoutTags, withTags } from '@lm/contracts';
+import { stringifyExactJson, withoutTags, withTags } from '@lm/contracts';
 import type { LicenseManager } from '@lm/api-model';
 import { defineProjection } from '@lm/event-store';
 import { sql, type Transaction, type UpdateObject } from 'kysely';
@@ -19,7 +19,7 @@ function currentVersionColumns(license: LicenseDocument, streamVersion: number) 
     valid_until: license.Validity.End ?? null,
     version: Number(license.Version),
     stream_version: streamVersion,
-    document: JSON.stringify(license),
+    document: stringifyExactJson(license),
   };
 }
 
@@ -50,7 +50,7 @@ export const licensesProjection = defineProjection<LicenseEvent, LicenseViews>()
               request_hash: requestHash,
               created_at: license.CreateTime!,
               deletion_date: null,
-              tags: JSON.stringify(tags),
+              tags: stringifyExactJson(tags),
               ...currentVersionColumns(license, event.streamVersion),
             })
             .onConflict((oc) => oc.column('license_id').doNothing())
@@ -80,7 +80,7 @@ export const licensesProjection = defineProjection<LicenseEvent, LicenseViews>()
         case 'LicenseRenewed':
           await updateInPlace(db, event.data.licenseArn, event.streamVersion, {
             valid_until: event.data.newEnd,
-            document: sql`jsonb_set(document, '{Validity,End}', ${JSON.stringify(event.data.newEnd)}::jsonb)`,
+            document: sql`jsonb_set(document, '{Validity,End}', ${stringifyExactJson(event.data.newEnd)}::jsonb)`,
           });
           break;
         case 'LicenseTagged':
@@ -99,7 +99,7 @@ export const licensesProjection = defineProjection<LicenseEvent, LicenseViews>()
               : withoutTags(row.tags, event.data.tagKeys);
           await db
             .updateTable('licenses')
-            .set({ tags: JSON.stringify(tags), stream_version: event.streamVersion })
+            .set({ tags: stringifyExactJson(tags), stream_version: event.streamVersion })
             .where('license_id', '=', licenseId)
             .execute();
           break;
@@ -139,7 +139,7 @@ const setStatus = (
   updateInPlace(db, licenseArn, streamVersion, {
     ...columns,
     status,
-    document: sql`document || ${JSON.stringify({ Status: status })}::jsonb`,
+    document: sql`document || ${stringifyExactJson({ Status: status })}::jsonb`,
   });
 
 async function insertVersion(
@@ -149,7 +149,7 @@ async function insertVersion(
 ): Promise<void> {
   await db
     .insertInto('license_versions')
-    .values({ license_id: licenseId, version: Number(license.Version), document: JSON.stringify(license) })
+    .values({ license_id: licenseId, version: Number(license.Version), document: stringifyExactJson(license) })
     .onConflict((oc) => oc.columns(['license_id', 'version']).doNothing())
     .execute();
 }

@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { validation } from '@lm/contracts';
+import { isLong, validation } from '@lm/contracts';
 
 /** ISO 8601 date-times in UTC or with an offset, as Validity takes them. */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -39,7 +39,7 @@ export function assertEntitlements(entitlements: LicenseManager.Entitlement[]): 
     } else {
       if (Value !== undefined)
         throw validation(`Entitlement ${Name} counts in ${Unit}: it takes a MaxCount, not a Value.`);
-      if (MaxCount !== undefined && (!Number.isSafeInteger(MaxCount) || MaxCount < 0)) {
+      if (MaxCount !== undefined && (!isLong(MaxCount) || MaxCount < 0)) {
         throw validation(`Entitlement ${Name}: MaxCount must be a non-negative integer.`);
       }
     }

@@ -5,6 +5,7 @@ import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '..
 import { evolveLicenseConfiguration, type LicenseConfigurationState } from '../domain/license-configuration';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from './license-configuration.views';
+import { stringifyExactJson } from '@lm/contracts';
 
 /**
  * The configuration's state before an event, from its row. A creation is a stream's first event,
@@ -64,7 +65,7 @@ export const licenseConfigurationsProjection = defineProjection<LicenseConfigura
           status: c.status,
           created_at: c.createdAt,
           version: event.streamVersion,
-          document: JSON.stringify(c),
+          document: stringifyExactJson(c),
         };
         await db
           .insertInto('license_configurations')

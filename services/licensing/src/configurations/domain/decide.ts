@@ -2,7 +2,7 @@ import type { Decider } from '@lm/event-store';
 import { mergeTags, validateTagList } from './tags';
 import type { LicenseConfigurationCommand } from './commands';
 import { licenseConfigurationNotFound } from './errors';
-import { invalidParameterValue, presentTagKeys } from '@lm/contracts';
+import { invalidParameterValue, isLong, presentTagKeys } from '@lm/contracts';
 import type { LicenseConfigurationEvent, LicenseConfigurationSettings } from './events';
 import {
   evolveLicenseConfiguration,
@@ -18,10 +18,8 @@ function assertSettings(
   countingType: LicenseConfigurationAggregate['countingType'],
 ): void {
   if (settings.name.trim().length === 0) throw invalidParameterValue('Name must not be empty.');
-  if (
-    settings.licenseCount !== undefined &&
-    (!Number.isSafeInteger(settings.licenseCount) || settings.licenseCount < 0)
-  ) {
+  // Any long (exact, a bigint beyond 2 ** 53 - 1): the limits compare with it exactly.
+  if (settings.licenseCount !== undefined && (!isLong(settings.licenseCount) || settings.licenseCount < 0)) {
     throw invalidParameterValue('LicenseCount must be a non-negative integer.');
   }
   if (settings.hardLimit && settings.licenseCount === undefined) {
@@ -39,6 +37,15 @@ function assertSettings(
     rules: settings.rules,
     hardLimit: settings.hardLimit,
   });
+}
+
+/**
+ * LicenseExpiry as the seconds it counts: dates are computed with (to notify before it), so a long
+ * beyond 2 ** 53 - 1, some 285 million years away, is refused as the timestamp it cannot be.
+ */
+function expirySeconds(expiry: number | bigint | undefined): number | undefined {
+  if (typeof expiry === 'bigint') throw invalidParameterValue('LicenseExpiry must be a positive Unix timestamp.');
+  return expiry;
 }
 
 function ownedConfiguration(
@@ -63,7 +70,7 @@ function requestedChanges(
   if (input.LicenseRules !== undefined) changes.rules = input.LicenseRules;
   if (input.ProductInformationList !== undefined) changes.productInformationList = input.ProductInformationList;
   if (input.DisassociateWhenNotFound !== undefined) changes.disassociateWhenNotFound = input.DisassociateWhenNotFound;
-  if (input.LicenseExpiry !== undefined) changes.licenseExpiry = input.LicenseExpiry;
+  if (input.LicenseExpiry !== undefined) changes.licenseExpiry = expirySeconds(input.LicenseExpiry);
   if (input.LicenseConfigurationStatus !== undefined) changes.status = input.LicenseConfigurationStatus;
   return changes;
 }
@@ -84,7 +91,7 @@ export function decideLicenseConfiguration(
         rules: input.LicenseRules ?? [],
         productInformationList: input.ProductInformationList ?? [],
         disassociateWhenNotFound: input.DisassociateWhenNotFound ?? false,
-        licenseExpiry: input.LicenseExpiry,
+        licenseExpiry: expirySeconds(input.LicenseExpiry),
         status: 'AVAILABLE',
       };
       assertSettings(settings, input.LicenseCountingType);

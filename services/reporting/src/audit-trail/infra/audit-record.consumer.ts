@@ -2,13 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { AuditRecord } from '@lm/contracts';
 import { AUDIT_STREAM, AUDIT_SUBJECTS, DeliveryQueue, ensureAuditStream } from '@lm/messaging';
 import { NATS } from '@lm/service-kit';
-import { AckPolicy, DeliverPolicy, JSONCodec, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { AuditEventsStore } from '../application/audit-events.store';
+import { ExactJSONCodec } from '@lm/messaging';
 
 /** Never rename it: the server keeps the consumer's place in the audit stream under this name. */
 export const AUDIT_CONSUMER = 'reporting-audit-trail';
 
-const codec = JSONCodec<AuditRecord>();
+const codec = ExactJSONCodec<AuditRecord>();
 
 /** Records stored in one statement at most: those delivered while the previous batch was being stored. */
 const BATCH_SIZE = 100;

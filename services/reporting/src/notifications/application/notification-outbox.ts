@@ -5,6 +5,7 @@ import { deliveryMessageId, type Notification } from '../domain/notification';
 import type { Subscriptions } from '../domain/subscriptions';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import type { NotificationViews } from './notification.views';
+import { stringifyExactJson } from '@lm/contracts';
 
 /** The settings the outbox reads (see notificationsSettings). */
 interface OutboxSettings {
@@ -38,7 +39,7 @@ export class NotificationOutbox {
       return 0;
     }
     const db = ((trx as Transaction<NotificationViews> | undefined) ?? this.db).withSchema(REPORTING_SCHEMA);
-    const message = JSON.stringify(notification.message);
+    const message = stringifyExactJson(notification.message);
     const added = await db
       .insertInto('notification_deliveries')
       .values(

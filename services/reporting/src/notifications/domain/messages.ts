@@ -1,3 +1,4 @@
+import type { Long } from '@lm/contracts';
 import { daysLeft, type ExpiryThreshold } from './expiry-thresholds';
 import { subjectOf, type Notification, type NotificationMessage } from './notification';
 
@@ -80,7 +81,8 @@ export function softLimitExceeded(
     configurationArn: string;
     configurationName: string;
     resourceArn: string;
-    licenseCount: number;
+    /** Exact (digit for digit in the message). */
+    licenseCount: Long;
     consumedLicenses: number;
     at: Date;
   },

@@ -48,7 +48,7 @@ export const REPORT_COLUMNS: Record<ReportType, readonly string[]> = {
   LicenseAssetGroupUsageReport: ['LicenseAssetGroupArn', 'AssetType', 'AssetArn', 'LatestAssetDiscoveryTime'],
 };
 
-type Cell = string | number | boolean | undefined;
+type Cell = string | number | bigint | boolean | undefined;
 
 /** RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. */
 function csvField(value: Cell): string {

@@ -5,7 +5,7 @@ import {
   type LicenseConfigurationEvent,
   type LicenseConfigurationEventMessage,
 } from '@lm/contracts';
-import { USAGE_METRICS, type MetricSample } from './usage-metrics';
+import { metricValue, USAGE_METRICS, type MetricSample } from './usage-metrics';
 
 /**
  * What reporting knows of one license configuration, folded from licensing's events: enough to
@@ -46,14 +46,21 @@ export function evolveUsage(
 ): ConfigurationUsage | undefined {
   if (event.type === 'LicenseConfigurationCreated') {
     const { arn, ownerAccountId, countingType, licenseCount } = event.data;
-    return { arn, accountId: ownerAccountId, countingType, licenseCount, associations: {}, deleted: false };
+    return {
+      arn,
+      accountId: ownerAccountId,
+      countingType,
+      licenseCount: metricValue(licenseCount),
+      associations: {},
+      deleted: false,
+    };
   }
   if (!usage || usage.deleted) return undefined;
   switch (event.type) {
     case 'LicenseConfigurationUpdated': {
       const { changes } = event.data;
       if (!Object.hasOwn(changes, 'licenseCount')) return undefined;
-      return { ...usage, licenseCount: changes.licenseCount };
+      return { ...usage, licenseCount: metricValue(changes.licenseCount) };
     }
     case 'LicenseConfigurationDeleted':
       return { ...usage, deleted: true, associations: {} };

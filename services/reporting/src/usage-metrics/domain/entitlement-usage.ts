@@ -1,11 +1,12 @@
 import {
   assertCataloguedVersion,
+  type Long,
   type CountedUnits,
   type DomainEventMessage,
   type LicenseEventMessage,
   type LicenseUsageEventMessage,
 } from '@lm/contracts';
-import type { Dimension, MetricSample } from './usage-metrics';
+import { metricValue, type Dimension, type MetricSample } from './usage-metrics';
 
 /**
  * Per-licence entitlement usage of seller-issued licences (the guide's "Usage dashboard"). AWS
@@ -106,12 +107,12 @@ function withConsumers(usage: LicenceEntitlementUsage, holder: Holder): string[]
 }
 
 function limitedEntitlements(license: {
-  Entitlements: Array<{ Name: string; Unit: string; MaxCount?: number }>;
+  Entitlements: Array<{ Name: string; Unit: string; MaxCount?: Long }>;
 }): LicenceEntitlementUsage['entitlements'] {
   return license.Entitlements.filter((e) => isLimited(e.Unit)).map((e) => ({
     name: e.Name,
     unit: e.Unit,
-    ...(e.MaxCount === undefined ? {} : { maxCount: e.MaxCount }),
+    ...(e.MaxCount === undefined ? {} : { maxCount: metricValue(e.MaxCount) }),
   }));
 }
 

@@ -1,3 +1,5 @@
+import type { Long } from '@lm/contracts';
+
 /**
  * The License Manager usage metrics as the guide's "Monitoring License Manager with Amazon
  * CloudWatch" names them: namespace AWSLicenseManager/licenseUsage, one dimension set
@@ -36,3 +38,7 @@ export function dimensionsKey(dimensions: readonly Dimension[]): string {
     .map((d) => `${d.Name}=${d.Value}`)
     .join('\n');
 }
+
+/** A long as a metric's value: CloudWatch values are doubles, so a long past 2 ** 53 - 1 is the nearest one. */
+export const metricValue = (value: Long | undefined): number | undefined =>
+  value === undefined ? undefined : Number(value);

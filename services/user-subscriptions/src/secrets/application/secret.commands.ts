@@ -114,7 +114,8 @@ export class SecretCommands {
     const { secret, newEvents } = await this.on(caller, input.SecretId, (target) => ({
       type: 'DeleteSecret',
       target,
-      recoveryWindowInDays: input.RecoveryWindowInDays,
+      // Validated 7 to 30 days: never a bigint.
+      recoveryWindowInDays: input.RecoveryWindowInDays === undefined ? undefined : Number(input.RecoveryWindowInDays),
       forceDeleteWithoutRecovery: input.ForceDeleteWithoutRecovery,
       now,
     }));

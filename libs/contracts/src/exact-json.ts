@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * JSON whose integers keep every digit. The AWS JSON protocols carry longs (64 bits) as JSON
+ * numbers, and a double holds 53: JSON.parse reads 9223372036854775807 as 9223372036854775808 and
+ * 9007199254740993 as 9007199254740992, values the client never sent. Every hop a long crosses
+ * (the gateway's body, NATS requests, replies and events, the event store's and views' jsonb)
+ * parses and writes JSON with these two functions instead: an integer a double cannot hold
+ * exactly is a bigint in memory and the same digits in the text. Every other value is JSON's own.
+ */
+
+/** As deep as a document may nest, as the CBOR decoder allows: the models nest a few levels, and recursion over a deeper one would exhaust the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** A document nested deeper than MAX_JSON_DEPTH: refused before anything recurses over it. */
+export class JsonTooDeepError extends Error {
+  constructor() {
+    super(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+}
+
+/** Sixteen digits in a row: no integer literal with fewer is past 2 ** 53, so a text without them is JSON.parse's alone. */
+const LONG_DIGIT_RUN = /\d{16}/;
+
+/**
+ * JSON.parse, but an integer literal a double cannot hold exactly is read as a bigint. Throws
+ * JSON.parse's SyntaxError for what is not JSON (and JsonTooDeepError past MAX_JSON_DEPTH when the
+ * text holds such a literal: see assertJsonDepth for a text from outside).
+ */
+export function parseExactJson(text: string): unknown {
+  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
+  // Each unsafe integer literal travels through JSON.parse as a string behind a marker no client
+  // can guess (a random id per parse), and comes out as a bigint.
+  const marker = `exact-integer:${randomUUID()}:`;
+  const marked = markUnsafeIntegers(text, marker);
+  if (marked === text) return JSON.parse(text);
+  return JSON.parse(marked, (_key, value: unknown) =>
+    typeof value === 'string' && value.startsWith(marker) ? BigInt(value.slice(marker.length)) : value,
+  );
+}
+
+/** Throws JsonTooDeepError for a text nested deeper than MAX_JSON_DEPTH, before anything recurses over what it parses to. */
+export function assertJsonDepth(text: string): void {
+  if (text.length > MAX_JSON_DEPTH * 2) markUnsafeIntegers(text, '');
+}
+
+/**
+ * JSON.stringify, but a bigint is written as its digits, a JSON number (JSON.stringify throws on
+ * one). A value without bigints costs JSON.stringify alone.
+ */
+export function stringifyExactJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw error;
+  }
+  const marker = `exact-integer:${randomUUID()}:`;
+  const marked = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${marker}${item}` : item));
+  return marked.split(`"${marker}`).reduce((text, part) => text + part.replace(/^(-?\d+)"/, '$1'));
+}
+
+/** The text with every integer literal outside the safe range replaced by a marked string; its depth checked on the way. */
+function markUnsafeIntegers(text: string, marker: string): string {
+  const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  let out = '';
+  let copied = 0;
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === '"') {
+      index = endOfString(text, index);
+      continue;
+    }
+    if (char === '[' || char === '{') {
+      if (++depth > MAX_JSON_DEPTH) throw new JsonTooDeepError();
+      continue;
+    }
+    if (char === ']' || char === '}') {
+      depth--;
+      continue;
+    }
+    if (char !== '-' && (char < '0' || char > '9')) continue;
+    number.lastIndex = index;
+    const literal = number.exec(text)?.[0];
+    if (!literal) continue;
+    if (marker && /^-?\d+$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
+      out += `${text.slice(copied, index)}"${marker}${literal}"`;
+      copied = index + literal.length;
+    }
+    index += literal.length - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** The index of the quote that closes the string opened at `start` (the end of the text if none). */
+function endOfString(text: string, start: number): number {
+  for (let index = start + 1; index < text.length; index++) {
+    if (text[index] === '\\') index++;
+    else if (text[index] === '"') return index;
+  }
+  return text.length;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { addLongs, parseExactJson, stringifyExactJson, subtractLongs, toLong } from '../src';
+
+describe('exact JSON', () => {
+  it('writes a bigint as its digits and reads them back as the same bigint', () => {
+    const value = {
+      count: 9223372036854775807n,
+      small: 3,
+      nested: [{ max: 9007199254740993n }, -9223372036854775808n],
+    };
+    const text = stringifyExactJson(value);
+    expect(text).toBe(
+      '{"count":9223372036854775807,"small":3,"nested":[{"max":9007199254740993},-9223372036854775808]}',
+    );
+    expect(parseExactJson(text)).toEqual(value);
+  });
+
+  it('is JSON.stringify and JSON.parse for everything else, strings of digits included', () => {
+    const value = { a: '9223372036854775807', b: 1.5, c: [null, true], d: 'exact-integer:x:1' };
+    expect(stringifyExactJson(value)).toBe(JSON.stringify(value));
+    expect(parseExactJson(JSON.stringify(value))).toEqual(value);
+  });
+
+  it('still throws what JSON.stringify throws for another reason', () => {
+    const circular: Record<string, unknown> = { n: 1n };
+    circular.self = circular;
+    expect(() => stringifyExactJson(circular)).toThrow(TypeError);
+  });
+});
+
+describe('longs', () => {
+  it('are numbers while a double holds them exactly, bigints beyond', () => {
+    expect(toLong('9007199254740991')).toBe(9007199254740991);
+    expect(toLong(9007199254740993n)).toBe(9007199254740993n);
+    expect(toLong('-9223372036854775808')).toBe(-9223372036854775808n);
+  });
+
+  it('add and subtract exactly across 2 ** 53', () => {
+    // In doubles, 2 ** 53 + 1 is 2 ** 53: the (2 ** 53 + 2)th unit would fit a hard limit of 2 ** 53 + 1.
+    expect(addLongs(9007199254740992, 1)).toBe(9007199254740993n);
+    expect(addLongs(9007199254740993n, 1) > 9007199254740993n).toBe(true);
+    expect(addLongs(999_999_999_999_999, 999_999_999_999_999, 1)).toBe(1999999999999999);
+    expect(subtractLongs(9007199254740993n, 2)).toBe(9007199254740991);
+    expect(addLongs()).toBe(0);
+  });
+});
