@@ -63,6 +63,7 @@ export class PollingSubscription implements Subscription {
     let position: string | undefined;
     /** Doubles with each read that finds nothing once the store has been idle for ACTIVE_WINDOW_MS. */
     let idlePause = pollIntervalMs;
+    /** On the monotonic clock: the wall clock stepped back would keep the store "active" for hours. */
     let lastActivity = -Infinity;
     let checkpointLoaded = false;
     let failures = 0;
@@ -75,12 +76,14 @@ export class PollingSubscription implements Subscription {
         const events = await this.source.readAll({ after: position, limit: batchSize });
         if (!this.running) break;
         if (events.length === 0) {
-          if (await this.sleep(idlePause)) lastActivity = Date.now();
+          if (await this.sleep(idlePause)) lastActivity = performance.now();
           idlePause =
-            Date.now() - lastActivity < ACTIVE_WINDOW_MS ? pollIntervalMs : Math.min(idlePause * 2, maxPollIntervalMs);
+            performance.now() - lastActivity < ACTIVE_WINDOW_MS
+              ? pollIntervalMs
+              : Math.min(idlePause * 2, maxPollIntervalMs);
           continue;
         }
-        lastActivity = Date.now();
+        lastActivity = performance.now();
         idlePause = pollIntervalMs;
         await handler(events);
         // Advance in memory first: if storing fails, this process still does not redeliver.

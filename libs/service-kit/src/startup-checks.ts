@@ -115,12 +115,13 @@ export async function checkNats(
 
 /** Calls `attempt` until it succeeds, a failure is not one of NOT_LISTENING_YET, or `timeoutMs` has passed. */
 async function retryUntil<T>(timeoutMs: number, attempt: (remainingMs: number) => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  // The monotonic clock: a step of the wall clock neither cuts the wait short nor makes it hours.
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     try {
-      return await attempt(deadline - Date.now());
+      return await attempt(deadline - performance.now());
     } catch (error) {
-      if (!reasonNotListening(error) || Date.now() + RETRY_PAUSE_MS >= deadline) throw error;
+      if (!reasonNotListening(error) || performance.now() + RETRY_PAUSE_MS >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
     }
   }

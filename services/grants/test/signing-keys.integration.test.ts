@@ -249,6 +249,27 @@ describe('signing keys against PostgreSQL', () => {
     expect((await queries.list(seller, {})).Keys!.map((k) => k.KeyId)).toContain(retiring.KeyId);
   });
 
+  it('stops another replica signing within 5 s of a deletion, whatever the wall clock does meanwhile', async () => {
+    const retiring = await createKey(seller, { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+    const replica = keyStoreOver(new SigningKeyMaterial(infra.db, masterKey));
+    const payload = payloadAt(new Date());
+    // Only the clocks are faked: the database's sockets and timers run as ever.
+    vi.useFakeTimers({ toFake: ['Date', 'performance'] });
+    try {
+      await replica.signToken(retiring.Arn!, payload);
+      await commands.scheduleDeletion(seller, { KeyId: retiring.Arn!, PendingWindowInDays: 7 });
+      // The host's clock steps back three hours (setSystemTime leaves the monotonic clock alone), then 6 s pass.
+      vi.setSystemTime(Date.now() - 3 * 3600_000);
+      vi.advanceTimersByTime(6_000);
+      expect(await errorOf(replica.signToken(retiring.Arn!, payload))).toMatchObject({
+        code: 'FailedDependencyException',
+        fields: { ErrorCode: 'KMSInvalidStateException' },
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses keys it does not make, naming what it makes', async () => {
     expect(await errorOf(commands.create(seller, {}))).toMatchObject({
       code: 'UnsupportedOperationException',

@@ -30,7 +30,7 @@ const codec = JSONCodec();
  */
 @Injectable()
 export class ReplicaMetrics {
-  /** When each replica (`service/instance`) last answered. */
+  /** When each replica (`service/instance`) last answered (monotonic: no step of the wall clock moves it). */
   private readonly lastAnswered = new Map<string, number>();
 
   constructor(
@@ -71,7 +71,7 @@ export class ReplicaMetrics {
           for await (const reply of replies) {
             const metrics = (codec.decode(reply.data) as { response?: ServiceMetrics }).response;
             if (!Array.isArray(metrics?.families)) continue;
-            this.lastAnswered.set(`${service}/${metrics.instance}`, Date.now());
+            this.lastAnswered.set(`${service}/${metrics.instance}`, performance.now());
             if (answered) continue;
             gathered.push(metrics);
             awaited.delete(metrics.instance);
@@ -91,7 +91,7 @@ export class ReplicaMetrics {
   private recentlyAnswered(service: ServiceName): Set<string> {
     const instances = new Set<string>();
     for (const [key, answeredAt] of this.lastAnswered) {
-      if (Date.now() - answeredAt > FORGET_AFTER_MS) this.lastAnswered.delete(key);
+      if (performance.now() - answeredAt > FORGET_AFTER_MS) this.lastAnswered.delete(key);
       else if (key.startsWith(`${service}/`)) instances.add(key.slice(service.length + 1));
     }
     return instances;

@@ -32,13 +32,14 @@ export type ServicePresence = (service: ServiceName) => Promise<boolean>;
 
 /**
  * Presence from health probes, remembered for `ttlMs` and shared by concurrent askers, so that a
- * flood of requests for an operation nobody serves asks NATS once per service and period.
+ * flood of requests for an operation nobody serves asks NATS once per service and period. The
+ * period runs on the monotonic clock: the wall clock stepped back would keep an answer for hours.
  */
 export function cachedServicePresence(
   probe: ServicePresence,
   options: { ttlMs: number; now?: () => number },
 ): ServicePresence {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const known = new Map<ServiceName, { running: Promise<boolean>; at: number }>();
   return (service) => {
     const cached = known.get(service);

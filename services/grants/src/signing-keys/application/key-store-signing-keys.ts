@@ -28,7 +28,10 @@ const cannotSign = (errorCode: string, message: string) =>
 /** SigningKeys served by this service's own key store (the KMS subset). */
 @Injectable()
 export class KeyStoreSigningKeys extends SigningKeys {
-  /** Keys as lately read, by ARN. */
+  /**
+   * Keys as lately read, by ARN, with when on the monotonic clock: the wall clock stepped back by
+   * hours would make a read look fresh for hours (a key scheduled for deletion signing on).
+   */
   private readonly reads = new Map<string, { readAt: number; key: Promise<SigningKey | undefined> }>();
 
   constructor(
@@ -88,9 +91,9 @@ export class KeyStoreSigningKeys extends SigningKeys {
   /** The key as read at most STATE_TTL_MS ago; concurrent signatures share one read, and a failed or empty one is not kept. */
   private recentlyRead(keyArn: string): Promise<SigningKey | undefined> {
     const cached = this.reads.get(keyArn);
-    if (cached && Date.now() - cached.readAt < STATE_TTL_MS) return cached.key;
+    if (cached && performance.now() - cached.readAt < STATE_TTL_MS) return cached.key;
     const key = this.queries.byArn(keyArn);
-    this.reads.set(keyArn, { readAt: Date.now(), key });
+    this.reads.set(keyArn, { readAt: performance.now(), key });
     const forget = () => {
       if (this.reads.get(keyArn)?.key === key) this.reads.delete(keyArn);
     };
