@@ -134,7 +134,7 @@ describe(
       await screenshot(page, 'console-usage-dashboard');
     });
 
-    it('charts a granted licence’s entitlements in use over time', async () => {
+    it('charts a licence’s entitlements in use over time, for its buyer and its seller', async () => {
       const license = await grantedLicense(bed.system, {
         issuer: accounts.outsider,
         grantee: accounts.management,
@@ -163,6 +163,13 @@ describe(
       await chartSays(usageSection(page, 'Usage over time'), /^Seats in use: from 3 to 3, 3 at .+\.$/);
       await expectAccessible(page);
       await screenshot(page, 'console-usage-granted-license');
+
+      // The seller sees the same usage on its issued licence.
+      const seller = await signedIn(accounts.outsider);
+      await seller.page.goto(`/console/#/issued-licenses/${encodeURIComponent(license.licenseArn)}`);
+      await seller.page.getByRole('heading', { name: 'Product console-usage-seats' }).waitFor();
+      await chartSays(usageSection(seller.page, 'Usage over time'), /^Seats in use: from 3 to 3, 3 at .+\.$/);
+      await expectAccessible(seller.page);
     });
 
     it('fits the inventory search in a 1280-pixel-wide window; on a phone its table scrolls in its own box', async () => {
