@@ -9,11 +9,11 @@ import {
   UpdateLicenseConfigurationCommand,
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseConfigurationAssociationsProjection } from '../../services/licensing/src/configurations/application/license-configuration-associations.projection';
 import { licenseConfigurationsProjection } from '../../services/licensing/src/configurations/application/license-configuration.projection';
 import { licenseManager } from '../support/clients';
+import { heldByLicensing, reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 import { expectViewsEqualRebuild } from '../support/view-rebuild';
 import { eventually } from './mixed-write-load';
@@ -46,16 +46,6 @@ describe("one service's database on a filesystem that fills up under writes, the
   let licensingUrl: string;
   const sharedServer = process.env.DATABASE_URL;
 
-  const asAdmin = async (...statements: string[]) => {
-    const admin = new Client({ connectionString: postgres.url });
-    await admin.connect();
-    try {
-      for (const statement of statements) await admin.query(statement);
-    } finally {
-      await admin.end();
-    }
-  };
-
   beforeAll(async () => {
     // At the start, so that a machine that cannot mount says so before anything else runs.
     filesystem = mountSmallFilesystem(ROOMY);
@@ -64,7 +54,7 @@ describe("one service's database on a filesystem that fills up under writes, the
     if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', tablespace]);
     postgres = await startPrivatePostgres();
     process.env.DATABASE_URL = postgres.url;
-    await asAdmin(
+    await postgres.admin(
       `create role ${ROLE} login superuser`,
       `create tablespace ${TABLESPACE} location '${tablespace}'`,
       `create database ${DATABASE} owner ${ROLE} tablespace ${TABLESPACE}`,
@@ -162,6 +152,10 @@ describe("one service's database on a filesystem that fills up under writes, the
     await expect(
       client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseCount: 9 })),
     ).rejects.toMatchObject({ name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } });
+    // Reported instances reach discovery (its database has room); licensing's consumer cannot write its copy yet.
+    const reported = await reportResources(system, [
+      { accountId: '111111111111', resourceId: 'i-0d0000000000000001', resourceType: 'EC2_INSTANCE', state: 'running' },
+    ]);
 
     // Room again, with no restart: writes are taken.
     filesystem.resize(ROOMY);
@@ -176,6 +170,8 @@ describe("one service's database on a filesystem that fills up under writes, the
     expect((await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn: arn }))).LicenseCount).toBe(
       20,
     );
+    // The consumer applies the inventory event that waited for room.
+    await eventually(async () => expect(await heldByLicensing(licensingUrl, reported)).toEqual(reported));
     // No partial state: licensing's views hold what its events say.
     await expectViewsEqualRebuild(licensingUrl, {
       schema: 'licensing',

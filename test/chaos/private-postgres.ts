@@ -18,6 +18,8 @@ export interface PrivatePostgres {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port and data, and waits until it takes sessions. */
   start(): Promise<void>;
+  /** Runs statements as the server's administrator, one after another. */
+  admin(...statements: string[]): Promise<void>;
   /** Stops it for good and removes its data. */
   dispose(): Promise<void>;
 }
@@ -104,6 +106,15 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     url,
     stop,
     start,
+    async admin(...statements) {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        for (const statement of statements) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    },
     async dispose() {
       await stop('SIGTERM');
       rmSync(directory, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import {
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseManager } from '../support/clients';
-import { reportResources } from '../support/inventory';
+import { heldByLicensing, reportResources } from '../support/inventory';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 import { eventually } from './mixed-write-load';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
@@ -23,18 +23,9 @@ describe("one service's database turned read-only under writes, then writable ag
   let licensingUrl: string;
   const sharedServer = process.env.DATABASE_URL;
 
-  const asAdmin = async (...statements: string[]) => {
-    const admin = new Client({ connectionString: postgres.url });
-    await admin.connect();
-    try {
-      for (const statement of statements) await admin.query(statement);
-    } finally {
-      await admin.end();
-    }
-  };
   /** Sets the role's sessions read-only (or back) and ends its open ones, so that the pool's next sessions have the setting. */
   const readOnly = (on: boolean) =>
-    asAdmin(
+    postgres.admin(
       on
         ? `alter role ${ROLE} set default_transaction_read_only = on`
         : `alter role ${ROLE} reset default_transaction_read_only`,
@@ -53,7 +44,7 @@ describe("one service's database turned read-only under writes, then writable ag
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
     process.env.DATABASE_URL = postgres.url;
-    await asAdmin(`create role ${ROLE} login superuser`, `create database ${DATABASE} owner ${ROLE}`);
+    await postgres.admin(`create role ${ROLE} login superuser`, `create database ${DATABASE} owner ${ROLE}`);
     licensingUrl = `postgres://${ROLE}@${new URL(postgres.url).host}/${DATABASE}`;
     system = await startSystem({ LICENSING_DATABASE_URL: licensingUrl });
   });
@@ -110,17 +101,6 @@ describe("one service's database turned read-only under writes, then writable ag
       (await client.send(new UpdateLicenseConfigurationCommand({ LicenseConfigurationArn: arn, LicenseCount: 20 })))
         .$metadata.httpStatusCode,
     ).toBe(200);
-    await eventually(async () => {
-      const db = new Client({ connectionString: licensingUrl });
-      await db.connect();
-      try {
-        const { rows } = await db.query('select resource_arn from licensing.resources where resource_arn = any($1)', [
-          reported,
-        ]);
-        expect(rows).toHaveLength(1);
-      } finally {
-        await db.end();
-      }
-    });
+    await eventually(async () => expect(await heldByLicensing(licensingUrl, reported)).toEqual(reported));
   });
 });

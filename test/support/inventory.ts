@@ -205,6 +205,23 @@ async function waitForResources(system: RunningSystem, arns: string[], observedA
 }
 
 /**
+ * Which of `arns` licensing's copy of the inventory holds (its durable consumer writes it), read
+ * from the database at `databaseUrl`: the system's, or licensing's own (LICENSING_DATABASE_URL).
+ */
+export async function heldByLicensing(databaseUrl: string, arns: string[]): Promise<string[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query('select resource_arn from licensing.resources where resource_arn = any($1)', [
+      arns,
+    ]);
+    return arns.filter((arn) => rows.some((row: { resource_arn: string }) => row.resource_arn === arn));
+  } finally {
+    await db.end();
+  }
+}
+
+/**
  * A maker of running EC2 instances of `accountId` with the vCPUs asked for (two threads per
  * core), each with an id of its own: `fill` pads the ids, so that each suite's stay apart.
  */
