@@ -11,9 +11,10 @@ type Account = (typeof accounts)[keyof typeof accounts];
 /**
  * The setup every browser test of the console shares: a whole system and Debian's Chromium for the
  * file, a browser context per person, and each test's last page saved as test-results/<prefix>-<test>.png
- * (passed or not). Its fields are read inside tests, once beforeAll has run.
+ * (passed or not). Its fields are read inside tests, once beforeAll has run. `extraEnv` may be a function,
+ * read when the system starts (after the file's own earlier beforeAll, such as a directory's start).
  */
-export function consoleTestBed(prefix: string, extraEnv: Record<string, string> = {}) {
+export function consoleTestBed(prefix: string, extraEnv: Record<string, string> | (() => Record<string, string>) = {}) {
   const contexts: BrowserContext[] = [];
   const bed = {
     system: undefined as unknown as RunningSystem,
@@ -38,7 +39,9 @@ export function consoleTestBed(prefix: string, extraEnv: Record<string, string> 
   beforeAll(async () => {
     bed.browser = await launchChromium();
     // A whole system and a browser on a machine other suites share: its start may take a while.
-    bed.system = await startSystem(extraEnv, { startTimeoutMs: 240_000 });
+    bed.system = await startSystem(typeof extraEnv === 'function' ? extraEnv() : extraEnv, {
+      startTimeoutMs: 240_000,
+    });
   }, 330_000);
   afterEach(async (context) => {
     if (bed.last)

@@ -54,7 +54,7 @@ export function LicenseTokens({ licenseArn }: { licenseArn: string }) {
         ]}
       />
       {created && (
-        <div className="token-once" role="status">
+        <div role="status">
           <p>Token {created.id} created. Copy it now: it is not shown again.</p>
           <label htmlFor="created-token">Token</label>
           <textarea id="created-token" readOnly rows={4} value={created.token} />
