@@ -20,8 +20,9 @@ const CONSOLE_TESTS = ['apps/*/test/**/*.test.{ts,tsx}'];
  * and the supervisor, whose stop and restart deadlines are measured; what measures its own time:
  * start-up given up within its bound (startup-errors), a gatherer's answer times, Linux instances
  * classified within seconds of their report (linux-subscriptions-instances); and the crash
- * tests, whose clients keep a load going across a kill -9 and its restart: another system beside
- * them would starve that load on two cores.
+ * test (kill -9 of licensing), whose clients keep a load going across the kill and the restart:
+ * another system beside it would starve that load on two cores. The crash tests of the other
+ * services are the chaos suite's (test/chaos/crashes, npm run test:chaos).
  */
 const ALONE = [
   'libs/event-store/test/postgres-event-store.integration.test.ts',
@@ -35,7 +36,7 @@ const ALONE = [
   'test/e2e/supervisor.test.ts',
   'test/e2e/startup-errors.test.ts',
   'test/e2e/linux-subscriptions-instances.test.ts',
-  'test/e2e/*crash*.test.ts',
+  'test/e2e/crash-recovery.test.ts',
   'services/gateway/test/observability/replica-metrics.integration.test.ts',
 ];
 
@@ -96,7 +97,7 @@ export default defineConfig({
           // (alarm periods, sweeps, events settling), which the other file's work fills. The AWS CLI
           // runs resident in each file (test/support/aws-cli.ts), not a Python process per call, which
           // is what pushed CLI suites past their timeouts when two ran side by side on two cores; the
-          // crash tests run alone (ALONE). LM_E2E_WORKERS=1 runs one at a time, more on a bigger machine.
+          // crash test runs alone (ALONE). LM_E2E_WORKERS=1 runs one at a time, more on a bigger machine.
           fileParallelism: E2E_WORKERS > 1,
           maxWorkers: E2E_WORKERS,
           // After the unit tests when run together (projects of one group order share maxWorkers).

@@ -17,12 +17,12 @@ import { eventsStreamName } from '@lm/messaging';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, licenseManager } from '../support/clients';
-import { backlogOf, eventsNotApplied, type DurableConsumer } from '../support/consumer-backlog';
-import { withSystemDatabase } from '../support/crash';
-import { reportResources, type ObservedResource } from '../support/inventory';
-import { SnsReceiver, type SnsPost } from '../support/sns-receiver';
-import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
+import { awsCli, licenseManager } from '../../support/clients';
+import { backlogOf, eventsNotApplied, type DurableConsumer } from '../../support/consumer-backlog';
+import { withSystemDatabase } from '../../support/crash';
+import { reportResources, type ObservedResource } from '../../support/inventory';
+import { SnsReceiver, type SnsPost } from '../../support/sns-receiver';
+import { accounts, credentialsOf, startSystem, type RunningSystem } from '../../support/system';
 
 const OWNER = accounts.management.accountId;
 const TOPIC = `arn:aws:sns:us-east-1:${OWNER}:aws-license-manager-service-alerts`;

@@ -7,10 +7,10 @@ import {
   type LicenseManagerClient,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigningKey, licenseManager } from '../support/clients';
-import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { grantedLicense, leaseIdOfToken, type GrantedLicense } from '../support/licenses';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { createSigningKey, licenseManager } from '../../support/clients';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../../support/crash';
+import { grantedLicense, leaseIdOfToken, type GrantedLicense } from '../../support/licenses';
+import { accounts, startSystem, type RunningSystem } from '../../support/system';
 
 const MAX_SEATS = 40;
 const ONE_SEAT = [{ Name: 'Seats', Unit: 'Count' as const, Value: '1' }];

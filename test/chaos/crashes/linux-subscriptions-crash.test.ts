@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   evolveLinuxInstance,
   type LinuxInstanceState,
-} from '../../services/linux-subscriptions/src/instances/domain/linux-instance';
-import type { LinuxInstanceEvent } from '../../services/linux-subscriptions/src/instances/domain/events';
-import { rawRequest } from '../support/clients';
-import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { boto3Linux, enableLinuxDiscovery, eventually } from '../support/linux-subscriptions';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+} from '../../../services/linux-subscriptions/src/instances/domain/linux-instance';
+import type { LinuxInstanceEvent } from '../../../services/linux-subscriptions/src/instances/domain/events';
+import { rawRequest } from '../../support/clients';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../../support/crash';
+import { boto3Linux, enableLinuxDiscovery, eventually } from '../../support/linux-subscriptions';
+import { accounts, startSystem, type RunningSystem } from '../../support/system';
 
 const OWNER = accounts.member;
 const REPORTERS = 4;

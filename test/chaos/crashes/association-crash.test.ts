@@ -4,10 +4,10 @@ import {
   UpdateLicenseSpecificationsForResourceCommand,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { associationsOf, licenseManager } from '../support/clients';
-import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { reportResources } from '../support/inventory';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { associationsOf, licenseManager } from '../../support/clients';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../../support/crash';
+import { reportResources } from '../../support/inventory';
+import { accounts, startSystem, type RunningSystem } from '../../support/system';
 
 describe('kill -9 of licensing in the middle of associations', () => {
   let system: RunningSystem;

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import type { TestDirectory } from '../support/directory';
-import { reportResources } from '../support/inventory';
-import { accounts, type RunningSystem } from '../support/system';
-import { answered, listAll, registerDirectory, startSystemWithDirectory } from '../support/user-subscriptions';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../../support/crash';
+import type { TestDirectory } from '../../support/directory';
+import { reportResources } from '../../support/inventory';
+import { accounts, type RunningSystem } from '../../support/system';
+import { answered, listAll, registerDirectory, startSystemWithDirectory } from '../../support/user-subscriptions';
 
 const USERS = 80;
 const INSTANCES = 20;

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateLicenseConversionTaskForResourceCommand } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseManager, rawRequest } from '../support/clients';
-import { reportAndAwaitConversion } from '../support/conversion';
-import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { reportResources, type ObservedResource } from '../support/inventory';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { licenseManager, rawRequest } from '../../support/clients';
+import { reportAndAwaitConversion } from '../../support/conversion';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../../support/crash';
+import { reportResources, type ObservedResource } from '../../support/inventory';
+import { accounts, startSystem, type RunningSystem } from '../../support/system';
 
 const TASKS = 30;
 /**

@@ -5,9 +5,9 @@ import {
   UpdateLicenseSpecificationsForResourceCommand,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseManager, rawRequest } from '../support/clients';
-import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../support/crash';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { licenseManager, rawRequest } from '../../support/clients';
+import { crashDuringLoad, LoadRecord, unansweredOutside, untilAnswered, withSystemDatabase } from '../../support/crash';
+import { accounts, startSystem, type RunningSystem } from '../../support/system';
 
 const OWNER = accounts.management.accountId;
 const REPORTING_CLIENTS = 6;
