@@ -19,16 +19,19 @@ import {
   GetLicenseManagerReportGeneratorCommand,
   GetLicenseUsageCommand,
   UpdateServiceSettingsCommand,
+  UpdateLicenseSpecificationsForResourceCommand,
   type LicenseManagerClient,
   type RenewType,
 } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfiguration, licenseManager } from '../support/clients';
 import { withSystemDatabase } from '../support/crash';
+import { reportAndAwaitLicensing } from '../support/inventory';
 import { grantedLicense, leaseIdOfToken, type GrantedLicense } from '../support/licenses';
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
 import { eventually } from './mixed-write-load';
 import { movedClock, type MovedClock } from './moved-clock';
+import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 
 const HOUR = 3_600_000;
 /** Every sweep and schedule of the system runs this often here (a minute by default). */
@@ -50,6 +53,8 @@ interface Attempt {
 
 describe("the system's clock jumps back and forward by hours while it runs", () => {
   let clock: MovedClock;
+  let postgres: PrivatePostgres;
+  const sharedServer = process.env.DATABASE_URL;
   let system: RunningSystem;
   let reportsDir: string;
   let issuer: LicenseManagerClient;
@@ -59,6 +64,10 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
 
   beforeAll(async () => {
     clock = movedClock();
+    // The database server reads the moved clock too (its now() stamps the events' recordedAt, and
+    // with it the usage metrics' data points): the whole host's clock jumps.
+    postgres = await startPrivatePostgres(clock.env);
+    process.env.DATABASE_URL = postgres.url;
     reportsDir = mkdtempSync(join(tmpdir(), 'lm-chaos-clock-reports-'));
     // Every process reads the moved clock: they all run on one host, whose clock jumps. Two grants
     // replicas sweep at once: what a jump makes due must be recorded once all the same.
@@ -88,8 +97,10 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
   afterAll(async () => {
     await load?.stop();
     await system?.stop();
+    process.env.DATABASE_URL = sharedServer;
+    await postgres?.dispose();
     clock?.dispose();
-    rmSync(reportsDir, { recursive: true, force: true });
+    if (reportsDir) rmSync(reportsDir, { recursive: true, force: true });
   });
 
   /** Moves the system's clock, and the clients' with it (they follow it). */
@@ -202,6 +213,50 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
       }),
     );
     await eventually(async () => expect(await alarmState('breaching')).toBe('ALARM'));
+    // And an alarm on a configuration's usage, its data points stamped as its events are: ALARM at
+    // 80% or more (the lowest of a minute's points, so that hourly points written with a later
+    // event never outweigh that event's own), no data leaving the state as it is.
+    const alarmed = await createConfiguration(issuer, {
+      Name: 'Alarmed',
+      LicenseCountingType: 'vCPU',
+      LicenseCount: 8,
+    });
+    const [instance] = await reportAndAwaitLicensing(system, [
+      {
+        accountId: accounts.management.accountId,
+        resourceId: 'i-0c1c2c3c4c5c6c7c8',
+        resourceType: 'EC2_INSTANCE',
+        state: 'running',
+        vCpuCount: 8,
+        coreCount: 4,
+        threadsPerCore: 2,
+        tenancy: 'default',
+      },
+    ]);
+    await cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'usage-high',
+        Namespace: 'AWSLicenseManager/licenseUsage',
+        MetricName: 'LicenseConfigurationUsagePercentage',
+        Dimensions: [
+          { Name: 'LicenseConfigurationArn', Value: alarmed },
+          { Name: 'LicenseConfigurationType', Value: 'vCPU' },
+        ],
+        Statistic: 'Minimum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 80,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'ignore',
+      }),
+    );
+    const associate = (add: boolean) =>
+      issuer.send(
+        new UpdateLicenseSpecificationsForResourceCommand({
+          ResourceArn: instance,
+          [add ? 'AddLicenseSpecifications' : 'RemoveLicenseSpecifications']: [{ LicenseConfigurationArn: alarmed }],
+        }),
+      );
 
     const first = await checkout(leaseLicence);
     const firstLeaseEnds = new Date(first.Expiration!).getTime();
@@ -229,6 +284,10 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
     expect(await eventsNaming('grants', 'LicenseRenewed', subscription)).toBe(0);
     expect(await reportRuns()).toBe(1);
     expect(await alarmHistory('breaching')).toHaveLength(1);
+    // Usage at 100% while the clock is behind: the alarm sees it in the period the clock is in.
+    await associate(true);
+    await eventually(async () => expect(await alarmState('usage-high')).toBe('ALARM'));
+    const changesAtAlarm = (await alarmHistory('usage-high')).length;
 
     // Three hours ahead: the lease ran out (an hour after it began), its seat is free, its end on record once.
     jumpTo(3 * HOUR);
@@ -252,6 +311,10 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
     // The daily report is not due yet; the alarm stays as it was.
     expect(await reportRuns()).toBe(1);
     expect(await alarmHistory('breaching')).toHaveLength(1);
+    // Usage back to 0% three hours ahead: OK, once.
+    await associate(false);
+    await eventually(async () => expect(await alarmState('usage-high')).toBe('OK'));
+    expect(await alarmHistory('usage-high')).toHaveLength(changesAtAlarm + 1);
 
     // A day and an hour ahead: the daily report catches up, once.
     jumpTo(25 * HOUR);
@@ -266,6 +329,7 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
     expect(await eventsNaming('grants', 'LicenseExpired', term)).toBe(1);
     expect(await eventsNaming('grants', 'LicenseRenewed', subscription)).toBe(1);
     expect(await alarmHistory('breaching')).toHaveLength(1);
+    expect(await alarmHistory('usage-high')).toHaveLength(changesAtAlarm + 1);
 
     // And back to the real time: what ended stays ended, nothing runs or renews again.
     jumpTo(0);
@@ -287,6 +351,8 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
     expect(await reportRuns()).toBe(2);
     expect(await alarmHistory('breaching')).toHaveLength(1);
     expect(await alarmState('breaching')).toBe('ALARM');
+    expect(await alarmHistory('usage-high')).toHaveLength(changesAtAlarm + 1);
+    expect(await alarmState('usage-high')).toBe('OK');
 
     await sleep(1_000);
     const attempts = await load.stop();

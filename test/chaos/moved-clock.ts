@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,7 +10,8 @@ function libfaketime(): string | undefined {
 }
 
 /**
- * The wall clock of a system's processes, which a test moves while they run: each process loads
+ * The wall clock of a system's processes and of its PostgreSQL server (startPrivatePostgres takes
+ * `env` too), which a test moves while they run: each process loads
  * libfaketime (LD_PRELOAD), which adds the offset of a file to every reading of the real-time clock,
  * reading the file again at each reading (FAKETIME_NO_CACHE), so that a process sees a jump at once.
  * The monotonic clock is left alone, as when NTP or an operator steps a host's clock: Node's timers,
@@ -40,10 +41,12 @@ export function movedClock(): MovedClock {
       'no /usr/lib/*/faketime/libfaketime.so.1: the clock-jump test needs libfaketime (apt-get install faketime)',
     );
   const directory = mkdtempSync(join(tmpdir(), 'lm-chaos-clock-'));
+  // Readable by every user: a PostgreSQL run as its own user reads it too.
+  chmodSync(directory, 0o755);
   const file = join(directory, 'offset');
   let offset = 0;
   // libfaketime's relative form: seconds ahead (+) or behind (-) the real time.
-  const write = () => writeFileSync(file, `${offset < 0 ? '-' : '+'}${Math.abs(offset) / 1000}\n`);
+  const write = () => writeFileSync(file, `${offset < 0 ? '-' : '+'}${Math.abs(offset) / 1000}\n`, { mode: 0o644 });
   write();
   return {
     env: {

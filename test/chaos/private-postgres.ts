@@ -53,7 +53,8 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+/** `env`: more environment for the server (a moved clock's LD_PRELOAD, say). */
+export async function startPrivatePostgres(env: Record<string, string> = {}): Promise<PrivatePostgres> {
   const bin = binaries();
   const port = await freePort();
   const directory = mkdtempSync(join(tmpdir(), 'lm-chaos-postgres-'));
@@ -70,7 +71,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const start = async () => {
     output = '';
     server = spawn(
-      ...asServerUser(join(bin, 'postgres'), [
+      // `env` sets the environment past setpriv: a preloaded library then loads into the server alone.
+      ...asServerUser('env', [
+        ...Object.entries(env).map(([name, value]) => `${name}=${value}`),
+        join(bin, 'postgres'),
         '-D',
         data,
         '-p',
