@@ -46,16 +46,19 @@ export function assertJsonDepth(text: string): void {
 
 /**
  * JSON.stringify, but a bigint is written as its digits, a JSON number (JSON.stringify throws on
- * one). A value without bigints costs JSON.stringify alone.
+ * one); `replacer` as JSON.stringify's. A value without bigints costs JSON.stringify alone.
  */
-export function stringifyExactJson(value: unknown): string {
+export function stringifyExactJson(value: unknown, replacer?: (key: string, value: unknown) => unknown): string {
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, replacer);
   } catch (error) {
     if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw error;
   }
   const marker = `exact-integer:${randomUUID()}:`;
-  const marked = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${marker}${item}` : item));
+  const marked = JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
+    const replaced = replacer ? replacer.call(this, key, item) : item;
+    return typeof replaced === 'bigint' ? `${marker}${replaced}` : replaced;
+  });
   return marked.split(`"${marker}`).reduce((text, part) => text + part.replace(/^(-?\d+)"/, '$1'));
 }
 

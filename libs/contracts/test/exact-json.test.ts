@@ -21,6 +21,11 @@ describe('exact JSON', () => {
     expect(parseExactJson(JSON.stringify(value))).toEqual(value);
   });
 
+  it("applies a replacer as JSON.stringify's, bigints and all", () => {
+    const upper = (_key: string, value: unknown) => (typeof value === 'string' ? value.toUpperCase() : value);
+    expect(stringifyExactJson({ a: 'x', n: 9007199254740993n }, upper)).toBe('{"a":"X","n":9007199254740993}');
+  });
+
   it('still throws what JSON.stringify throws for another reason', () => {
     const circular: Record<string, unknown> = { n: 1n };
     circular.self = circular;

@@ -120,6 +120,16 @@ describe('audit trail storage, LookupEvents and retention', () => {
     ]);
   });
 
+  it('stores and answers the record of a call with a long past 2 ** 53 - 1 digit for digit', async () => {
+    const dave = callerOf('444444444444');
+    const record = recordOf(dave, 'CreateLicenseConfiguration', 31, {
+      requestParameters: { name: 'big', licenseCount: 9223372036854775807n },
+    });
+    expect(await store.store(record)).toBe(true);
+    const [event] = (await lookup.lookup(dave, {})).Events!;
+    expect(event.CloudTrailEvent).toContain('"licenseCount":9223372036854775807');
+  });
+
   it("answers an account only its own events, newest first, with CloudTrail's fields and the record as JSON", async () => {
     const { Events } = await lookup.lookup(alice, {});
     expect(Events).toHaveLength(10);

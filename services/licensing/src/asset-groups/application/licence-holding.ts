@@ -5,6 +5,7 @@ import type { Asset } from '../domain/rule-statements';
 import { AssetGroupMembership } from './asset-group-membership';
 import type { AssetGroupsViews } from './asset-groups.views';
 import { receivedLicences } from './received-licences';
+import { stringifyExactJson } from '@lm/contracts';
 
 type Db = Transaction<AssetGroupsViews>;
 
@@ -117,7 +118,7 @@ export class LicenceHolding {
     const after = change(before);
     if (row && after === before) return;
     const values = {
-      asset: after.asset ? JSON.stringify(after.asset) : null,
+      asset: after.asset ? stringifyExactJson(after.asset) : null,
       asset_version: after.assetVersion,
       status: after.status,
       status_version: after.statusVersion,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuditRecord } from '@lm/contracts';
+import { stringifyExactJson, type AuditRecord } from '@lm/contracts';
 import { DATABASE } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { auditEventOf } from '../domain/audit-event';
@@ -40,8 +40,8 @@ export class AuditEventsStore {
           read_only: event.readOnly,
           access_key_id: event.accessKeyId ?? null,
           username: event.username ?? null,
-          resources: JSON.stringify(event.resources, withoutNul),
-          record: JSON.stringify(event.record, withoutNul),
+          resources: stringifyExactJson(event.resources, withoutNul),
+          record: stringifyExactJson(event.record, withoutNul),
         },
       ];
     });

@@ -1,5 +1,5 @@
 import type { CloudTrail } from '@lm/api-model';
-import type { AuditRecord } from '@lm/contracts';
+import { stringifyExactJson, type AuditRecord } from '@lm/contracts';
 
 /** A record as reporting keeps it: the record whole, and the values LookupEvents looks up and answers. */
 export interface AuditEvent {
@@ -49,7 +49,7 @@ export function lookupEventOf(event: AuditEvent): CloudTrail.Event {
     EventSource: event.eventSource,
     ...(event.username ? { Username: event.username } : {}),
     Resources: event.resources,
-    CloudTrailEvent: JSON.stringify(event.record),
+    CloudTrailEvent: stringifyExactJson(event.record),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DomainEventMessage } from '@lm/contracts';
+import { stringifyExactJson, type DomainEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import {
@@ -129,7 +129,7 @@ async function writeLicences(tx: Transaction<EntitlementUsageViews>, changed: Fo
         license_id: followed.licenseId,
         license_stream_version: followed.licence,
         usage_stream_version: followed.usage,
-        usage: followed.state ? JSON.stringify(followed.state) : undefined,
+        usage: followed.state ? stringifyExactJson(followed.state) : undefined,
         sampled_through: followed.sampledThrough,
       })),
     )

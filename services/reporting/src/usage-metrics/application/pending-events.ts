@@ -1,4 +1,4 @@
-import type { DomainEventMessage } from '@lm/contracts';
+import { stringifyExactJson, type DomainEventMessage } from '@lm/contracts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { licenceStreamName, usageStreamName } from './entitlement-samples';
@@ -26,7 +26,7 @@ export async function holdPending(
     .values({
       stream_name: event.streamName,
       stream_version: event.streamVersion,
-      event: JSON.stringify(event),
+      event: stringifyExactJson(event),
       pending_since: since,
     })
     .onConflict((oc) => oc.doNothing())
