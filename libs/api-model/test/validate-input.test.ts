@@ -252,6 +252,14 @@ describe('validateInput constraints', () => {
     expect(usage(true)[0]).toMatchObject({ path: 'reportStartDate', kind: 'type' });
   });
 
+  it('refuses epoch seconds beyond what a date holds (GetMetricData with a StartTime of 1e20 answered 500)', () => {
+    const usage = (value: unknown) => validateInput(lm, 'ReportContext', { reportStartDate: value });
+    expect(usage(8.64e12)).toEqual([]);
+    expect(usage(-8.64e12)).toEqual([]);
+    for (const beyond of [8.64e12 + 1, -8.64e12 - 1, 1e20, 10n ** 20n])
+      expect(usage(beyond)[0], String(beyond)).toMatchObject({ path: 'reportStartDate', kind: 'type' });
+  });
+
   it('requires exactly one member of a union', () => {
     const associate = (IdentityProvider: unknown) =>
       validateInput(userSubscriptions, 'AssociateUserRequest', { Username: 'u', InstanceId: 'i-1', IdentityProvider });

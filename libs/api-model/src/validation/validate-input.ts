@@ -237,8 +237,8 @@ function typeFailure(shape: Shape, value: unknown): string | undefined {
         ? undefined
         : 'Member must be a number';
     case 'timestamp':
-      return (typeof value === 'number' && Number.isFinite(value)) ||
-        (typeof value === 'bigint' && Number.isFinite(Number(value))) ||
+      return (typeof value === 'number' && isDateSeconds(value)) ||
+        (typeof value === 'bigint' && isDateSeconds(Number(value))) ||
         (typeof value === 'string' && isIso8601DateTime(value))
         ? undefined
         : 'Member must be a timestamp (epoch seconds or ISO-8601 date-time)';
@@ -287,3 +287,14 @@ function javaString(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * Epoch seconds a date can hold (±8.64e12, 275,760 years either side of 1970): beyond, a service's
+ * `new Date(seconds * 1000)` is an invalid date that throws where it is written out (GetMetricData
+ * with a StartTime of 1e20 answered 500; found by test/chaos/model-fuzzer.test.ts).
+ */
+function isDateSeconds(seconds: number): boolean {
+  return Number.isFinite(seconds) && Math.abs(seconds) <= MAX_DATE_SECONDS;
+}
+
+const MAX_DATE_SECONDS = 8.64e12;

@@ -185,10 +185,14 @@ export const THROTTLED_STATUS = 429;
  * Services name a missing resource or a stale version as such; where an operation's model has no
  * such error (GetLicense, the grant operations, the tag operations...), the client is told the
  * error the model gives it for a bad parameter instead, so that it only ever meets modeled errors.
+ * A bad parameter is InvalidParameterValueException where the operation models it and its
+ * ValidationException where it does not: CreateLicenseVersion checks Issuer.SignKey as
+ * CreateLicense does, but models ValidationException only (found by test/chaos/model-fuzzer.test.ts).
  */
 const STAND_INS: Record<string, readonly string[]> = {
   ResourceNotFoundException: ['InvalidParameterValueException', 'ValidationException'],
   ConflictException: ['InvalidParameterValueException', 'ValidationException'],
+  InvalidParameterValueException: ['ValidationException'],
 };
 
 /** The name a service's error is answered under: its own where the operation models it, else its stand-in. */

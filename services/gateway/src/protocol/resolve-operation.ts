@@ -5,6 +5,7 @@ import { acceptsProtocol, isFormEncoded } from './wire-protocol';
 import { bindRestInput, matchRestOperation } from './rest-json/bind-request';
 import { GatewayError } from './aws-error-response';
 import { JsonTooDeepError, parseJsonExactly } from './json-body';
+import { asModeledInput } from './modeled-input';
 
 export interface HttpRequest {
   method: string;
@@ -129,7 +130,8 @@ function resolveJsonOperation(api: ApiModel, request: HttpRequest): ResolvedOper
       `Unknown operation ${target || `${request.method} ${request.url}`}.`,
     );
   }
-  return { api, operation, protocol: 'json', readInput: () => parseJsonObject(request.body, true) };
+  const readInput = () => asModeledInput(api, api.operations[operation!].input, parseJsonObject(request.body, true));
+  return { api, operation, protocol: 'json', readInput };
 }
 
 /** `<prefix>.<Operation>`: the prefix may have dots of its own (CloudTrail's `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`). */
@@ -152,7 +154,7 @@ function resolveCborOperation(api: ApiModel, request: HttpRequest): ResolvedOper
   }
   const readInput = () => {
     try {
-      return decodeCborInput(request.body);
+      return asModeledInput(api, api.operations[operation].input, decodeCborInput(request.body));
     } catch (error) {
       throw asGatewayError(error);
     }
@@ -171,7 +173,7 @@ function resolveRestOperation(
       labels: match.labels,
       query: new URLSearchParams(query),
       headers: request.headers,
-      body: parseJsonObject(request.body, true),
+      body: asModeledInput(api, api.operations[match.operation].input, parseJsonObject(request.body, true)),
     }) as Record<string, unknown>;
   return { api, operation: match.operation, protocol: 'rest-json', readInput };
 }

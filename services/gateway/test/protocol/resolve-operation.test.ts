@@ -1,6 +1,7 @@
 import { apiModels, apisBySigningName } from '@lm/api-model';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/protocol/aws-error-response';
+import { encodeCbor } from '../../src/protocol/rpc-v2-cbor';
 import {
   guessApi,
   resolveAnonymousOperation,
@@ -46,6 +47,82 @@ describe('resolveOperation', () => {
     expect(() => resolveOperation([apiModels.sts], form(ASSUME.replace('2011-06-15', '2011-06-16')))).toThrow(
       /Could not find operation/,
     );
+  });
+});
+
+describe('inputs as their model reads them', () => {
+  // Found by test/chaos/model-fuzzer.test.ts: GetMetricStatistics with "Statistics": null answered 500.
+  const statistics = { Namespace: 'n', MetricName: 'm', Statistics: null, Dimensions: [{ Name: 'd', Value: null }] };
+  const expected = { Namespace: 'n', MetricName: 'm', Dimensions: [{ Name: 'd' }] };
+
+  it('take a member set to null as not set, at any depth, in awsJson, RPC v2 CBOR and restJson1', () => {
+    const awsJson = resolveOperation(
+      [apiModels.monitoring],
+      json('GraniteServiceVersion20100801.GetMetricStatistics', JSON.stringify(statistics)),
+    );
+    expect(awsJson.readInput()).toEqual(expected);
+    const cbor = resolveOperation([apiModels.monitoring], {
+      method: 'POST',
+      url: '/service/GraniteServiceVersion20100801/operation/GetMetricStatistics',
+      headers: { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' },
+      body: Buffer.from(encodeCbor(statistics)),
+    });
+    expect(cbor.readInput()).toEqual(expected);
+    const restJson = resolveOperation([apiModels['license-manager-linux-subscriptions']], {
+      method: 'POST',
+      url: '/subscription/ListLinuxSubscriptions',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"NextToken": null, "Filters": [{"Name": "a", "Values": null}]}'),
+    });
+    expect(restJson.readInput()).toEqual({ Filters: [{ Name: 'a' }] });
+  });
+
+  it('read timestamps given as ISO-8601 date-times as epoch seconds, as the services compute with them', () => {
+    // Found by the fuzzer too: DescribeAlarmHistory with an ISO EndDate answered 500.
+    const resolved = resolveOperation(
+      [apiModels.monitoring],
+      json(
+        'GraniteServiceVersion20100801.DescribeAlarmHistory',
+        '{"StartDate": "2024-02-29T00:00:00Z", "EndDate": 1709251200, "AlarmName": "2024-02-29T00:00:00Z"}',
+      ),
+    );
+    expect(resolved.readInput()).toEqual({
+      StartDate: 1709164800,
+      EndDate: 1709251200,
+      AlarmName: '2024-02-29T00:00:00Z',
+    });
+    const notADate = resolveOperation(
+      [apiModels.monitoring],
+      json('GraniteServiceVersion20100801.DescribeAlarmHistory', '{"EndDate": "yesterday"}'),
+    );
+    expect(notADate.readInput()).toEqual({ EndDate: 'yesterday' });
+  });
+
+  it('read a lone surrogate, which only a JSON escape can write, as U+FFFD, in values and keys at any depth', () => {
+    // Found by the fuzzer: CreateToken with "\udfff\ud800" in TokenProperties answered 500 (PostgreSQL's jsonb refuses it).
+    const resolved = resolveOperation(
+      [apiModels['license-manager']],
+      json(
+        'AWSLicenseManager.CreateToken',
+        '{"LicenseArn": "a", "TokenProperties": ["\\udfff\\ud800", "\\ud83d\\ude42"], "Unknown": {"\\ud800": "x"}}',
+      ),
+    );
+    expect(resolved.readInput()).toEqual({
+      LicenseArn: 'a',
+      TokenProperties: ['\ufffd\ufffd', '\u{1f642}'],
+      Unknown: { '\ufffd': 'x' },
+    });
+  });
+
+  it('leave null items of lists and maps, and a member named __proto__, as they are, for validation to refuse', () => {
+    const resolved = resolveOperation(
+      [apiModels.monitoring],
+      json('GraniteServiceVersion20100801.GetMetricStatistics', '{"Statistics": [null], "__proto__": {"a": null}}'),
+    );
+    const input = resolved.readInput();
+    expect(input.Statistics).toEqual([null]);
+    expect(Object.getPrototypeOf(input)).toBe(Object.prototype);
+    expect(Object.hasOwn(input, '__proto__')).toBe(true);
   });
 });
 
