@@ -3,10 +3,9 @@ import type { LicenseManager } from '@lm/api-model';
 import type { LicenseManagerClient } from '../api/license-manager-client';
 import type { Loaded } from '../api/use-api';
 import { ErrorMessage } from '../components/error-message';
-import { LoadedView } from '../components/loaded-view';
+import { PagedRows } from '../components/paged-table';
 import { RowAction } from '../components/row-action';
-import { Pager, type usePager } from '../components/pager';
-import { TableScroll } from '../components/table-scroll';
+import type { usePager } from '../components/pager';
 import { GRANT_ACTION_LABELS, grantActions, grantStatusLabel, type GrantAction } from '../grants/grant-status';
 import { describePrincipal } from '../grants/principal';
 import { runGrantAction } from '../grants/run-grant-action';
@@ -51,82 +50,75 @@ export function GrantsTable({
     }
   };
 
+  const hasGrants = state.status === 'loaded' && (state.data.Grants ?? []).length > 0;
   return (
-    <LoadedView state={state} what={title.toLowerCase()}>
-      {(page) =>
-        (page.Grants ?? []).length === 0 && pager.page === 1 ? (
-          <p>{empty}</p>
-        ) : (
-          <>
-            {side === 'grantee' && <OverrideChoice value={override} onChange={setOverride} />}
-            <TableScroll label={`${title} list`}>
-              <table>
-                <caption className="visually-hidden">{title}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Grant name</th>
-                    <th scope="col">Recipient</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Version</th>
-                    <th scope="col">License rights</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(page.Grants ?? []).map((grant) => (
-                    <tr key={grant.GrantArn}>
-                      <td>
-                        {grant.GrantName}
-                        <div className="arn muted">{grant.GrantArn}</div>
-                      </td>
-                      <td>{describePrincipal(grant.GranteePrincipalArn)}</td>
-                      <td data-testid="grant-status">
-                        {grantStatusLabel(grant.GrantStatus)}
-                        {grant.StatusReason && <div className="muted">{grant.StatusReason}</div>}
-                      </td>
-                      <td>{grant.Version}</td>
-                      <td>{(grant.GrantedOperations ?? []).join(', ')}</td>
-                      <td>
-                        <div className="row-actions">
-                          {grantActions(grant.GrantStatus, side).map((action) => (
-                            <button
-                              key={action}
-                              type="button"
-                              disabled={busy === grant.GrantArn}
-                              aria-label={`${GRANT_ACTION_LABELS[action]}: ${grant.GrantName}`}
-                              onClick={() => void act(grant, action)}
-                            >
-                              {GRANT_ACTION_LABELS[action]}
-                            </button>
-                          ))}
-                          {side === 'grantor' &&
-                            grant.GrantStatus !== 'DELETED' &&
-                            grant.GrantStatus !== 'PENDING_DELETE' && (
-                              <RowAction
-                                label="Delete grant"
-                                target={grant.GrantName}
-                                confirm="The recipient can no longer use the license through this grant. Deleting a grant cannot be undone."
-                                run={() =>
-                                  client.call('DeleteGrant', { GrantArn: grant.GrantArn, Version: grant.Version })
-                                }
-                                onDone={onChanged}
-                              />
-                            )}
-                        </div>
-                        {refusal?.grantArn === grant.GrantArn && <ErrorMessage error={refusal.error} />}
-                      </td>
-                    </tr>
+    <>
+      {side === 'grantee' && hasGrants && <OverrideChoice value={override} onChange={setOverride} />}
+      <PagedRows
+        state={state}
+        pager={pager}
+        pageOf={(page) => ({ rows: page.Grants ?? [], nextToken: page.NextToken })}
+        what={title.toLowerCase()}
+        label={`${title} list`}
+        caption={title}
+        pagerLabel={`Pages of ${title.toLowerCase()}`}
+        empty={empty}
+        rowKey={(grant) => grant.GrantArn}
+        columns={[
+          {
+            header: 'Grant name',
+            cell: (grant) => (
+              <>
+                {grant.GrantName}
+                <div className="arn muted">{grant.GrantArn}</div>
+              </>
+            ),
+          },
+          { header: 'Recipient', cell: (grant) => describePrincipal(grant.GranteePrincipalArn) },
+          {
+            header: 'Status',
+            cell: (grant) => (
+              <>
+                <span data-testid="grant-status">{grantStatusLabel(grant.GrantStatus)}</span>
+                {grant.StatusReason && <div className="muted">{grant.StatusReason}</div>}
+              </>
+            ),
+          },
+          { header: 'Version', cell: (grant) => grant.Version },
+          { header: 'License rights', cell: (grant) => (grant.GrantedOperations ?? []).join(', ') },
+          {
+            header: 'Actions',
+            cell: (grant) => (
+              <>
+                <div className="row-actions">
+                  {grantActions(grant.GrantStatus, side).map((action) => (
+                    <button
+                      key={action}
+                      type="button"
+                      disabled={busy === grant.GrantArn}
+                      aria-label={`${GRANT_ACTION_LABELS[action]}: ${grant.GrantName}`}
+                      onClick={() => void act(grant, action)}
+                    >
+                      {GRANT_ACTION_LABELS[action]}
+                    </button>
                   ))}
-                </tbody>
-              </table>
-            </TableScroll>
-            {(pager.page > 1 || page.NextToken) && (
-              <Pager pager={pager} nextToken={page.NextToken} label={`Pages of ${title.toLowerCase()}`} />
-            )}
-          </>
-        )
-      }
-    </LoadedView>
+                  {side === 'grantor' && grant.GrantStatus !== 'DELETED' && grant.GrantStatus !== 'PENDING_DELETE' && (
+                    <RowAction
+                      label="Delete grant"
+                      target={grant.GrantName}
+                      confirm="The recipient can no longer use the license through this grant. Deleting a grant cannot be undone."
+                      run={() => client.call('DeleteGrant', { GrantArn: grant.GrantArn, Version: grant.Version })}
+                      onDone={onChanged}
+                    />
+                  )}
+                </div>
+                {refusal?.grantArn === grant.GrantArn && <ErrorMessage error={refusal.error} />}
+              </>
+            ),
+          },
+        ]}
+      />
+    </>
   );
 }
 

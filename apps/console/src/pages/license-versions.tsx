@@ -1,8 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Loaded } from '../api/use-api';
-import { LoadedView } from '../components/loaded-view';
-import { Pager, type usePager } from '../components/pager';
-import { TableScroll } from '../components/table-scroll';
+import { PagedRows } from '../components/paged-table';
+import type { usePager } from '../components/pager';
 import { licenseStatusLabel } from '../grants/grant-status';
 
 /** A licence's versions, oldest first (ListLicenseVersions), a page at a time: each is immutable. */
@@ -14,40 +13,27 @@ export function LicenseVersions({
   pager: ReturnType<typeof usePager>;
 }) {
   return (
-    <LoadedView state={state} what="the license versions">
-      {(page) => (
-        <>
-          <TableScroll label="License version list">
-            <table>
-              <caption className="visually-hidden">License versions</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">License name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Validity</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(page.Licenses ?? []).map((version) => (
-                  <tr key={version.Version}>
-                    <td>{version.Version}</td>
-                    <td>{version.LicenseName}</td>
-                    <td>{licenseStatusLabel(version.Status)}</td>
-                    <td>{validityText(version.Validity)}</td>
-                    <td>{version.CreateTime ? new Date(version.CreateTime).toLocaleString() : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          {(pager.page > 1 || page.NextToken) && (
-            <Pager pager={pager} nextToken={page.NextToken} label="Pages of license versions" />
-          )}
-        </>
-      )}
-    </LoadedView>
+    <PagedRows
+      state={state}
+      pager={pager}
+      pageOf={(page) => ({ rows: page.Licenses ?? [], nextToken: page.NextToken })}
+      what="the license versions"
+      label="License version list"
+      caption="License versions"
+      pagerLabel="Pages of license versions"
+      empty="No version."
+      rowKey={(version) => version.Version ?? ''}
+      columns={[
+        { header: 'Version', cell: (version) => version.Version },
+        { header: 'License name', cell: (version) => version.LicenseName },
+        { header: 'Status', cell: (version) => licenseStatusLabel(version.Status) },
+        { header: 'Validity', cell: (version) => validityText(version.Validity) },
+        {
+          header: 'Created',
+          cell: (version) => (version.CreateTime ? new Date(version.CreateTime).toLocaleString() : '—'),
+        },
+      ]}
+    />
   );
 }
 
