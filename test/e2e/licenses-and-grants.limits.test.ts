@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callLicenseManager, createSigningKey } from '../support/clients';
+import { awsCli, callLicenseManager, createSigningKey } from '../support/clients';
 import { accounts, principals, startSystem, type RunningSystem } from '../support/system';
 
 const QUOTA = 5;
@@ -135,6 +135,32 @@ describe('licence and grant limits', () => {
       grants.map(async (GrantArn) => (await ok(member, 'GetGrant', { GrantArn })).Grant.GrantStatus),
     );
     expect(statuses.sort()).toEqual(['ACTIVE', 'DISABLED']);
+  });
+
+  it('refuses the checkout of a licence whose signing key is pending deletion, taking no seat', async () => {
+    const retiring = await createSigningKey(system, issuer);
+    const { LicenseArn } = await ok(
+      issuer,
+      'CreateLicense',
+      licenseRequest({ Issuer: { Name: 'Example ISV', SignKey: retiring } }),
+    );
+    const checkout = { LicenseArn, Entitlements: [{ Name: 'Users', Unit: 'Count', Value: '1' }] };
+    const scheduled = await awsCli(system, issuer, ['kms', 'schedule-key-deletion', '--key-id', retiring]);
+    expect(scheduled.exitCode, scheduled.stderr).toBe(0);
+    const refused = await call(issuer, 'CheckoutBorrowLicense', {
+      ...checkout,
+      DigitalSignatureMethod: 'JWT_PS384',
+      ClientToken: randomUUID(),
+    });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.json).toMatchObject({
+      __type: 'com.amazonaws.licensemanager#ValidationException',
+      Message: expect.stringMatching(/cannot be checked out: .*PendingDeletion and cannot sign/),
+    });
+    const usage = await ok(issuer, 'GetLicenseUsage', { LicenseArn });
+    expect(usage.LicenseUsage?.EntitlementUsages ?? []).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ ConsumedValue: '1' })]),
+    );
   });
 
   it('answers bad input on every operation with the model error, and stores nothing', async () => {

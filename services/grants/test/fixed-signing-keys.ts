@@ -11,4 +11,5 @@ export class FixedSigningKeys extends SigningKeys {
   });
   managedIssuerKey = this.resolveIssuerKey;
   signToken = async () => 'unused';
+  assertCanSign = async () => undefined;
 }

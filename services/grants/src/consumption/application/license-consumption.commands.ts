@@ -9,6 +9,7 @@ import type { Checkout } from '../domain/events';
 import type { LicenseTerms } from '../domain/license-terms';
 import { ConsumptionTokens } from './consumption-tokens';
 import { ConsumableLicenses, type ConsumableLicense } from './license-consumption.licenses';
+import type { AccessibleLicense } from '../../grants/application/license-access';
 import { ConsumptionRecords, type ConsumptionRecord } from './license-consumption.records';
 import { tokenPayload } from './license-consumption.signed-token';
 import { LicenseUsageStreams } from './license-usage-streams';
@@ -178,6 +179,7 @@ export class LicenseConsumptionCommands {
       let signing: Promise<string> | undefined;
       try {
         const { route } = accessible;
+        await this.assertCanSign(accessible.license);
         const routed = route.kind === 'grant' ? { ...request, rootBuyerAccountId: route.rootBuyerAccountId } : request;
         const checkout = await this.usage.decide(terms.licenseArn, (state) => {
           const decision = decideCheckout(
@@ -199,6 +201,25 @@ export class LicenseConsumptionCommands {
       }
     }
     throw refusal;
+  }
+
+  /**
+   * A licence whose key cannot sign (pending deletion, say) cannot be checked out: refused before
+   * the checkout is recorded, with the error the checkout operations' model has for it. A key that
+   * turns unable to sign between this check and the signature (another replica's deletion, seen
+   * within STATE_TTL_MS) fails the checkout after it took its seat, until the lease ends.
+   */
+  private async assertCanSign(license: AccessibleLicense['license']): Promise<void> {
+    const keyArn = license.Issuer?.SignKey ?? '';
+    try {
+      await this.signing.assertCanSign(keyArn);
+    } catch (error) {
+      if (!(error instanceof AwsError && error.code === 'FailedDependencyException')) throw error;
+      throw new AwsError(
+        'ValidationException',
+        `License ${license.LicenseArn} cannot be checked out: ${error.message}`,
+      );
+    }
   }
 
   /**

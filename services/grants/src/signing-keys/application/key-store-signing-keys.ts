@@ -74,6 +74,10 @@ export class KeyStoreSigningKeys extends SigningKeys {
     return signLicenseTokenAsync(payload, privateKey, 'PS384', { kid: keyArn });
   }
 
+  async assertCanSign(keyArn: string): Promise<void> {
+    await this.enabledKeyId(keyArn);
+  }
+
   /** This process changed the key's state: the next signature reads it again. */
   keyStateChanged(keyArn: string): void {
     this.reads.delete(keyArn);

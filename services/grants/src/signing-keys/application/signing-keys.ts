@@ -31,4 +31,10 @@ export abstract class SigningKeys {
    * deletion does not sign: FailedDependencyException with ErrorCode KMSInvalidStateException.
    */
   abstract signToken(keyArn: string, payload: LicenseTokenPayload): Promise<string>;
+
+  /**
+   * Whether the key `keyArn` may sign now (as signToken would find it), failing as signToken does:
+   * checked before a checkout is recorded, so that a key that cannot sign takes no seat.
+   */
+  abstract assertCanSign(keyArn: string): Promise<void>;
 }
