@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Agent } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -26,6 +26,8 @@ export interface WireAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body's bytes (CBOR is not text). */
+  bytes: Buffer;
   /** The AWS error code, from whichever place the protocol puts it (header, `__type`, XML `<Code>`). */
   code?: string;
   message?: string;
@@ -64,6 +66,12 @@ export async function sign(endpoint: string, request: WireRequest, signing: Sign
   return { ...request, headers: signed.headers as Record<string, string> };
 }
 
+/** How a request travels: over its own connection (node's global agent) unless given one, refused as hung after 30 s unless told. */
+export interface SendOptions {
+  agent?: Agent;
+  timeoutMs?: number;
+}
+
 /**
  * Sends bytes exactly as given, over node:http (fetch would normalise them): any Host, header
  * names in any case, a header repeated (an array value sends each), a path not normalised.
@@ -71,6 +79,7 @@ export async function sign(endpoint: string, request: WireRequest, signing: Sign
 export function send(
   endpoint: string,
   request: Omit<WireRequest, 'headers'> & { headers: Record<string, string | string[]> },
+  { agent, timeoutMs = 30_000 }: SendOptions = {},
 ): Promise<WireAnswer> {
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
@@ -81,7 +90,8 @@ export function send(
         method: request.method,
         path: request.path,
         setHost: false,
-        timeout: 30_000,
+        agent,
+        timeout: timeoutMs,
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -92,6 +102,7 @@ export function send(
             status: response.statusCode ?? 0,
             headers: response.headers,
             text: bytes.toString('utf8'),
+            bytes,
             ...errorOf(response.headers, bytes),
           });
         });
@@ -99,9 +110,14 @@ export function send(
       },
     );
     for (const [name, value] of Object.entries(request.headers)) outgoing.setHeader(name, value);
-    if (!Object.keys(request.headers).some((name) => name.toLowerCase() === 'host'))
-      outgoing.setHeader('Host', url.host);
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`${request.method} ${request.path} hung for 30 s`)));
+    const names = Object.keys(request.headers).map((name) => name.toLowerCase());
+    if (!names.includes('host')) outgoing.setHeader('Host', url.host);
+    // Node frames a GET's or DELETE's body with neither header: the server would read it as the next request.
+    if (request.body.length > 0 && !names.includes('content-length') && !names.includes('transfer-encoding'))
+      outgoing.setHeader('Content-Length', Buffer.byteLength(request.body));
+    outgoing.on('timeout', () =>
+      outgoing.destroy(new Error(`${request.method} ${request.path} hung for ${timeoutMs / 1000} s`)),
+    );
     outgoing.on('error', reject);
     outgoing.end(request.body);
   });

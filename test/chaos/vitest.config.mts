@@ -12,7 +12,7 @@ const FULL = process.env.LM_CHAOS === 'full';
  * What `npm test` runs of the suite, in its reduced form (LM_CHAOS unset): the hostile input,
  * within a minute. Faults and floods take minutes each and run with `npm run test:chaos` only.
  */
-const REDUCED = ['test/chaos/hostile-input.test.ts'];
+const REDUCED = ['test/chaos/hostile-input.test.ts', 'test/chaos/model-fuzzer.test.ts'];
 
 /**
  * The chaos suite (docs/reliability.md): the plugins, aliases, servers (global setup) and NATS
