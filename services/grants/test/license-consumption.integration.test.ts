@@ -45,6 +45,9 @@ class TestSigningKeys extends SigningKeys {
     expect(keyArn).toBe(KEY_ARN);
     return signLicenseToken(payload, privateKey, 'PS384', { kid: keyArn });
   }
+  async assertCanSign(keyArn: string): Promise<void> {
+    expect(keyArn).toBe(KEY_ARN);
+  }
 }
 
 type License = AccessibleLicense['license'];
