@@ -4,7 +4,8 @@ import { stringifyExactJson } from '@lm/contracts';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCbor } from '../../services/gateway/src/protocol';
-import { awsCli } from '../support/clients';
+import { awsCli, boto3Batch, type Boto3Call } from '../support/clients';
+import { grantedLicense } from '../support/licenses';
 import { scrapeMetrics, sumOf } from '../support/metrics';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 import { AUTHENTICATION_TRICKS } from './authentication-tricks';
@@ -322,6 +323,58 @@ describe('hostile input: refused with the modeled AWS error, never a 5xx, never 
       expect(read.text).toContain('"MaxCount":9223372036854775807');
       const usage = await signed(lmCall('GetLicenseUsage', { LicenseArn }));
       expect(usage.text).toContain('"MaxCount":"9223372036854775807"');
+    });
+
+    it('counts a MaxCount of 2 ** 53 + 1 exactly: the (2 ** 53 + 2)th unit is refused', async () => {
+      // A licence of one seat granted to the member, then a version of 2 ** 53 + 1 seats (which the JS SDK cannot send).
+      const max = 9007199254740993n; // 2 ** 53 + 1
+      const consumption = { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } } as const;
+      const license = await grantedLicense(system, {
+        issuer: accounts.management,
+        grantee: accounts.member,
+        productSku: 'exact-limit',
+        entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 1 }],
+        allowedOperations: ['CheckoutLicense'],
+        consumptionConfiguration: consumption,
+      });
+      const { Issuer, Validity, LicenseName, ProductName, HomeRegion } = license.license;
+      const versioned = await signed(
+        lmCall('CreateLicenseVersion', {
+          LicenseArn: license.licenseArn,
+          LicenseName,
+          ProductName,
+          Issuer: { Name: Issuer!.Name },
+          HomeRegion,
+          Validity,
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: max }],
+          ConsumptionConfiguration: consumption,
+          Status: 'AVAILABLE',
+          SourceVersion: '1',
+          ClientToken: randomUUID(),
+        }),
+      );
+      expect(versioned.status, versioned.text).toBe(200);
+      // Amounts have at most 15 digits: nine of 10 ** 15 - 1, the rest up to MaxCount, then one more.
+      const chunk = 999_999_999_999_999n;
+      const amounts = [...Array.from({ length: 9 }, () => chunk), max - 9n * chunk, 1n];
+      const checkouts: Boto3Call[] = amounts.map((amount, index) => ({
+        name: `checkout ${index}`,
+        op: 'checkout_license',
+        params: {
+          ProductSKU: license.sku,
+          KeyFingerprint: license.fingerprint,
+          CheckoutType: 'PROVISIONAL',
+          Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: String(amount) }],
+          ClientToken: randomUUID(),
+        },
+      }));
+      const answers = await boto3Batch(system, accounts.member, 'license-manager', checkouts);
+      for (const index of amounts.keys())
+        expect(answers[`checkout ${index}`].error?.Code, `checkout ${index}`).toBe(
+          index < 10 ? undefined : 'NoEntitlementsAllowedException',
+        );
+      const usage = await signed(lmCall('GetLicenseUsage', { LicenseArn: license.licenseArn }));
+      expect(usage.text).toContain('"ConsumedValue":"9007199254740993"');
     });
   });
 
