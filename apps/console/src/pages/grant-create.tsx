@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { LicenseManager } from '@lm/api-model';
 import type { LicenseManagerClient } from '../api/license-manager-client';
 import { ErrorMessage } from '../components/error-message';
+import { TextField } from '../components/text-field';
 import { clientToken } from '../grants/client-token';
 import { principalOf } from '../grants/principal';
 
@@ -74,20 +75,15 @@ export function GrantCreate({
     <form className="form grant-create" onSubmit={submit} aria-describedby={error ? 'grant-error' : undefined}>
       <fieldset>
         <legend>Create grant</legend>
-        <div className="field">
-          <label htmlFor="grant-name">Grant name</label>
-          <input id="grant-name" name="grantName" required maxLength={150} />
-        </div>
-        <div className="field">
-          <label htmlFor="grant-recipient">Recipient: AWS account ID, or organization or OU ARN</label>
-          <input
-            id="grant-recipient"
-            name="recipient"
-            required
-            spellCheck={false}
-            placeholder="222222222222 or arn:aws:organizations::111111111111:ou/o-…/ou-…"
-          />
-        </div>
+        <TextField id="grant-name" name="grantName" label="Grant name" required maxLength={150} />
+        <TextField
+          id="grant-recipient"
+          name="recipient"
+          label="Recipient: AWS account ID, or organization or OU ARN"
+          required
+          spellCheck={false}
+          placeholder="222222222222 or arn:aws:organizations::111111111111:ou/o-…/ou-…"
+        />
         <fieldset className="rights">
           <legend>License rights</legend>
           {LICENSE_RIGHTS.map((right) => (
