@@ -18,15 +18,34 @@ describe('the web console’s license, inventory, settings and report pages', { 
   const bed = consoleTestBed('console-pages');
   const { signedIn } = bed;
   const details = (page: Page) => page.getByRole('region', { name: 'Configuration details' });
+  /** The UTC day so many days from now, as a date input takes it (YYYY-MM-DD). */
+  const utcDay = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
   it('edits a self-managed license with the create form; a bad value shows the API’s refusal beside its field', async () => {
     const { page } = await signedIn();
-    await createThroughConsole(page, 'Visual Studio', { countingType: 'Core', count: '16' });
+    // An expiry date within the guide's 120-day notification horizon: the end of that day in UTC.
+    const soon = utcDay(60);
+    await createThroughConsole(page, 'Visual Studio', { countingType: 'Core', count: '16', expiry: soon });
+    const expiry = details(page).getByTestId('expiry');
+    expect(await expiry.textContent()).toBe(`${soon} 23:59:59 UTC (60 days left)`);
+    // Marked on the list and the dashboard as expiring.
+    await goTo(page, 'Self-managed licenses');
+    const listed = page.getByRole('row', { name: /Visual Studio/ });
+    expect(await listed.locator('.badge').textContent()).toBe('Expires: 60 days left');
+    await goTo(page, 'Dashboard');
+    const expiring = page
+      .getByRole('region', { name: 'Expired or expiring' })
+      .getByRole('row', { name: /Visual Studio/ });
+    expect(await expiring.textContent()).toContain(`${soon} 23:59:59 UTC`);
+    expect(await expiring.locator('.badge').textContent()).toBe('Expires: 60 days left');
+    await expectAccessible(page);
+    await expiring.getByRole('link', { name: 'Visual Studio' }).click();
     await page.getByRole('link', { name: 'Edit', exact: true }).click();
     await page.getByRole('heading', { name: 'Edit Visual Studio' }).waitFor();
     // The form as the configuration is; its counting type cannot change.
     await expect(page.getByLabel('Self-managed license name').inputValue()).resolves.toBe('Visual Studio');
     await expect(page.getByLabel('Number of cores (optional)').inputValue()).resolves.toBe('16');
+    await expect(page.getByLabel('Expiry date (optional)').inputValue()).resolves.toBe(soon);
     expect(await page.getByLabel('License type').isDisabled()).toBe(true);
     await expectAccessible(page);
 
@@ -38,6 +57,16 @@ describe('the web console’s license, inventory, settings and report pages', { 
     expect(await refusal.textContent()).toMatch(/\((InvalidParameterValueException|ValidationException)\)$/);
     await expectAccessible(page);
     await screenshot(page, 'console-pages-edit-bad-count');
+
+    // Licensing takes no LicenseExpiry before 1970: its refusal under the date.
+    await page.getByLabel('Number of cores (optional)').fill('32');
+    await page.getByLabel('Expiry date (optional)').fill('1969-07-20');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const expiryRefusal = page.locator('.field', { has: page.getByLabel('Expiry date (optional)') }).getByRole('alert');
+    await expiryRefusal.waitFor();
+    expect(await expiryRefusal.textContent()).toMatch(/LicenseExpiry.*\(InvalidParameterValueException\)$/);
+    await expectAccessible(page);
+    await page.getByLabel('Expiry date (optional)').fill(utcDay(200));
 
     await page.getByLabel('Self-managed license name').fill('Visual Studio Enterprise');
     await page.getByLabel('Description (optional)').fill('Developer seats');
@@ -58,6 +87,7 @@ describe('the web console’s license, inventory, settings and report pages', { 
       'License affinity to host (in days): 90',
       'cost-center=42',
       '0 of 32 (within the limit)',
+      `${utcDay(200)} 23:59:59 UTC (200 days left)`,
     ])
       expect(await details(page).getByText(text, { exact: true }).count(), text).toBe(1);
     expect(

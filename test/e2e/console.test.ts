@@ -326,13 +326,15 @@ describe('the web console', () => {
 
   it('shows another account none of the first account’s data', async () => {
     const owner = await signedIn();
-    await createThroughConsole(owner.page, 'Owned by the management account');
+    // A past expiry date is taken (the licences are expired at once): one more figure the outsider must not see.
+    await createThroughConsole(owner.page, 'Owned by the management account', { expiry: '2020-01-31' });
+    expect(await owner.page.getByTestId('expiry').textContent()).toBe('2020-01-31 23:59:59 UTC (expired)');
     const ownersPage = owner.page.url();
 
     const { page } = await signedIn(accounts.outsider);
     const figures = page.getByRole('region', { name: 'Self-managed licenses' });
     await figures.waitFor();
-    expect(await figures.getByRole('definition').allTextContents()).toEqual(['0', '0', '0']);
+    expect(await figures.getByRole('definition').allTextContents()).toEqual(['0', '0', '0', '0']);
     await page.getByText('No resource has been reported to the inventory.').waitFor();
     await goTo(page, 'Self-managed licenses');
     await page.getByText('No license configuration yet.').waitFor();

@@ -64,13 +64,14 @@ export const goTo = (page: Page, name: string) =>
 export async function createThroughConsole(
   page: Page,
   name: string,
-  options: { countingType?: string; count?: string; hardLimit?: boolean } = {},
+  options: { countingType?: string; count?: string; hardLimit?: boolean; expiry?: string } = {},
 ): Promise<void> {
   await page.goto(new URL('/console/#/licenses/new', page.url()).toString());
   await page.getByRole('heading', { name: 'Create self-managed license' }).waitFor();
   await page.getByLabel('Self-managed license name').fill(name);
   if (options.countingType) await page.getByLabel('License type').selectOption(options.countingType);
   if (options.count) await page.getByLabel(/^Number of/).fill(options.count);
+  if (options.expiry) await page.getByLabel('Expiry date (optional)').fill(options.expiry);
   if (options.hardLimit) await page.getByLabel(/Enforce license limit/).check();
   await page.getByRole('button', { name: 'Submit' }).click();
   await page.getByRole('heading', { name }).waitFor();

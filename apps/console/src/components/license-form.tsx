@@ -14,6 +14,8 @@ export interface LicenseFormValues {
   countingType: CountingType;
   /** As typed: empty when no count is set. */
   count: string;
+  /** The expiry date as YYYY-MM-DD (sent as the last second of that day in UTC), empty when none. */
+  expiry: string;
   hardLimit: boolean;
   rules: Rule[];
   /** Automated discovery rules (the API's ProductInformationList). */
@@ -27,6 +29,7 @@ export const NEW_LICENSE: LicenseFormValues = {
   description: '',
   countingType: 'vCPU',
   count: '',
+  expiry: '',
   hardLimit: false,
   rules: [],
   products: [],
@@ -38,9 +41,10 @@ export const NEW_LICENSE: LicenseFormValues = {
 const AFTER_CREATION = ['licenseAffinityToHost'];
 
 /** Which part of the form an API error is about, from the words of its message. */
-type FormPart = 'discovery' | 'rules' | 'tags' | 'count' | 'name' | 'form';
+type FormPart = 'discovery' | 'rules' | 'tags' | 'count' | 'expiry' | 'name' | 'form';
 function partOf(error: unknown): FormPart {
   const message = error instanceof ApiError ? error.message : '';
+  if (/expiry/i.test(message)) return 'expiry';
   // Licensing's refusals of product information name a product, a filter, an exclusion or RDS.
   if (/product|filter|exclusion|\bRDS\b|ResourceType/i.test(message)) return 'discovery';
   if (/rule|tenancy/i.test(message)) return 'rules';
@@ -96,6 +100,7 @@ export function LicenseForm({
         description: text('description'),
         countingType,
         count: text('count'),
+        expiry: text('expiry'),
         hardLimit: form.get('hardLimit') === 'on',
         rules,
         products,
@@ -129,6 +134,22 @@ export function LicenseForm({
         <div className="field">
           <label htmlFor="description">Description (optional)</label>
           <textarea id="description" name="description" rows={2} defaultValue={initial.description} />
+        </div>
+        <div className="field">
+          <label htmlFor="expiry">Expiry date (optional)</label>
+          <input
+            id="expiry"
+            name="expiry"
+            type="date"
+            max="9999-12-31"
+            defaultValue={initial.expiry}
+            aria-describedby={['expiry-hint', describedBy('expiry')].filter(Boolean).join(' ')}
+          />
+          <p className="hint" id="expiry-hint">
+            The license expires at the end of this day, 23:59:59 UTC: no resource can be associated with it after.
+            {editing && initial.expiry !== '' && ' An expiry date can be changed but not removed.'}
+          </p>
+          {errorAt('expiry') !== undefined && <ErrorMessage error={errorAt('expiry')} id="expiry-error" />}
         </div>
         <div className="field">
           <label htmlFor="counting-type">License type</label>

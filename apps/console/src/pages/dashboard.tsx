@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { useApi } from '../api/use-api';
+import { ExpiryBadge } from '../components/expiry-badge';
 import { LoadedView } from '../components/loaded-view';
 import { TableScroll } from '../components/table-scroll';
 import { UsageOverTime } from '../components/usage-over-time';
 import { formatTime, LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
+import { EXPIRY_HORIZON_DAYS, expiryInstantText, expiryStatus } from '../licensing/expiry';
 import { allConfigurations, recentFailures } from '../licensing/read-all';
 import { hrefOf } from '../router';
 import { resourcesByPlatform } from '../inventory/resources-by-platform';
@@ -46,6 +48,11 @@ export function DashboardPage() {
       <LoadedView state={state} what="license configurations">
         {({ configurations, failures }) => {
           const limited = configurations.filter((c) => ['over', 'at', 'near'].includes(limitStatus(c)));
+          const now = new Date();
+          // Soonest first: the guide notifies from 120 days before an expiry.
+          const expiring = configurations
+            .filter((c) => ['expired', 'expiring'].includes(expiryStatus(c.LicenseExpiry, now)))
+            .sort((a, b) => Number(a.LicenseExpiry) - Number(b.LicenseExpiry));
           const consumed = configurations.reduce((sum, c) => sum + Number(c.ConsumedLicenses ?? 0), 0);
           return (
             <>
@@ -63,6 +70,10 @@ export function DashboardPage() {
                   <div>
                     <dt>Near or over their limits</dt>
                     <dd>{limited.length}</dd>
+                  </div>
+                  <div>
+                    <dt>Expired or expiring</dt>
+                    <dd>{expiring.length}</dd>
                   </div>
                 </dl>
               </section>
@@ -99,6 +110,37 @@ export function DashboardPage() {
                             <td>{c.LicenseCountHardLimit ? 'Hard' : 'Soft'}</td>
                             <td>
                               <span className={`badge ${limitStatus(c)}`}>{LIMIT_LABELS[limitStatus(c)]}</span>
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </TableScroll>
+                )}
+              </section>
+              <section aria-labelledby="expiry-heading">
+                <h2 id="expiry-heading">Expired or expiring</h2>
+                {expiring.length === 0 ? (
+                  <p>No license configuration has expired or expires within {EXPIRY_HORIZON_DAYS} days.</p>
+                ) : (
+                  <TableScroll label="Configurations by expiry">
+                    <table>
+                      <thead>
+                        <tr>
+                          <th scope="col">Name</th>
+                          <th scope="col">Expiry date</th>
+                          <th scope="col">Status</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {expiring.map((c) => (
+                          <tr key={c.LicenseConfigurationArn}>
+                            <td>
+                              <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>
+                            </td>
+                            <td>{expiryInstantText(c.LicenseExpiry!)}</td>
+                            <td>
+                              <ExpiryBadge expiry={c.LicenseExpiry} now={now} />
                             </td>
                           </tr>
                         ))}

@@ -1,4 +1,5 @@
 import { LicenseForm, NEW_LICENSE, type LicenseFormValues } from '../components/license-form';
+import { expiryOfDate } from '../licensing/expiry';
 import { ruleText } from '../licensing/license-rules';
 import { hrefOf, navigate } from '../router';
 import { useSession } from '../session/session';
@@ -14,6 +15,7 @@ export function LicenseCreatePage() {
       LicenseCountingType: values.countingType,
       LicenseCount: values.count === '' ? undefined : Number(values.count),
       LicenseCountHardLimit: values.hardLimit,
+      LicenseExpiry: values.expiry === '' ? undefined : expiryOfDate(values.expiry),
       LicenseRules: values.rules.length > 0 ? values.rules.map(ruleText) : undefined,
       ProductInformationList: values.products.length > 0 ? values.products : undefined,
       DisassociateWhenNotFound: values.disassociateWhenNotFound || undefined,

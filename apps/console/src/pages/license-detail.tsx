@@ -6,6 +6,7 @@ import { LoadedView } from '../components/loaded-view';
 import { OrganizationSharing } from '../components/organization-sharing';
 import { usePager } from '../components/pager';
 import { UsageOverTime } from '../components/usage-over-time';
+import { daysLeftText, expiryInstantText } from '../licensing/expiry';
 import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { countingTypeLabel, parseRuleText } from '../licensing/license-rules';
 import { productText } from '../licensing/product-information';
@@ -91,6 +92,12 @@ export function LicenseDetailPage({ arn }: { arn: string }) {
                 <dd>{c.LicenseCountHardLimit ? 'Hard limit: resources over it are refused' : 'Soft limit'}</dd>
                 <dt>Status</dt>
                 <dd>{c.Status}</dd>
+                <dt>Expiry date</dt>
+                <dd data-testid="expiry">
+                  {c.LicenseExpiry === undefined
+                    ? 'None'
+                    : `${expiryInstantText(c.LicenseExpiry)} (${daysLeftText(c.LicenseExpiry, new Date())})`}
+                </dd>
                 <dt>Rules</dt>
                 <dd>
                   {(c.LicenseRules ?? []).length === 0 ? (

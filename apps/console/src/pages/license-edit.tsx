@@ -3,6 +3,7 @@ import type { LicenseManagerClient } from '../api/license-manager-client';
 import { useApi } from '../api/use-api';
 import { LicenseForm, type LicenseFormValues } from '../components/license-form';
 import { LoadedView } from '../components/loaded-view';
+import { dateOfExpiry, expiryChange } from '../licensing/expiry';
 import { parseRuleText, ruleText, type CountingType } from '../licensing/license-rules';
 import { hrefOf, navigate } from '../router';
 import { useSession } from '../session/session';
@@ -56,6 +57,7 @@ function formValuesOf(
     description: c.Description ?? '',
     countingType: (c.LicenseCountingType ?? 'vCPU') as CountingType,
     count: c.LicenseCount === undefined ? '' : String(c.LicenseCount),
+    expiry: c.LicenseExpiry === undefined ? '' : dateOfExpiry(c.LicenseExpiry),
     hardLimit: c.LicenseCountHardLimit ?? false,
     rules: (c.LicenseRules ?? []).map(parseRuleText).map(({ name, value }) => ({ name, value })),
     products: c.ProductInformationList ?? [],
@@ -82,6 +84,7 @@ async function saveLicense(
     // An empty count leaves the count as it is: the API has no way to remove one.
     LicenseCount: values.count === '' ? undefined : Number(values.count),
     LicenseCountHardLimit: values.hardLimit,
+    LicenseExpiry: expiryChange(values.expiry, configuration.LicenseExpiry),
     LicenseRules: values.rules.map(ruleText),
     ProductInformationList: productsChanged ? values.products : undefined,
     DisassociateWhenNotFound: values.disassociateWhenNotFound,

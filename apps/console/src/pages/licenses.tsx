@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '../api/use-api';
+import { ExpiryBadge } from '../components/expiry-badge';
 import { LoadedView } from '../components/loaded-view';
 import { Pager, usePager } from '../components/pager';
 import { TableScroll } from '../components/table-scroll';
@@ -80,6 +81,7 @@ export function LicensesPage() {
       <LoadedView state={state} what="license configurations">
         {(page) => {
           const shown = page.LicenseConfigurations ?? [];
+          const now = new Date();
           return (
             <>
               {shown.length === 0 ? (
@@ -110,7 +112,9 @@ export function LicensesPage() {
                             {usageText(c)} <span className="muted">({LIMIT_LABELS[limitStatus(c)].toLowerCase()})</span>
                           </td>
                           <td>{c.LicenseCountHardLimit ? 'Hard' : 'Soft'}</td>
-                          <td>{c.Status}</td>
+                          <td>
+                            {c.Status} <ExpiryBadge expiry={c.LicenseExpiry} now={now} />
+                          </td>
                         </tr>
                       ))}
                     </tbody>
