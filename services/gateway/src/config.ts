@@ -13,11 +13,12 @@ import {
   type ConfigOf,
   type Environment,
 } from '@lm/service-kit';
+import { GATEWAY_DIRECTORY } from './package-directory';
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
 export const NATS_CONNECTION = Symbol('NatsConnection');
 
-export const DEVELOPMENT_CREDENTIALS_FILE = join(__dirname, '../../../infra/credentials.dev.json');
+export const DEVELOPMENT_CREDENTIALS_FILE = join(GATEWAY_DIRECTORY, '../../infra/credentials.dev.json');
 
 const { natsServers, region, startupTimeoutMs } = commonSettings('gateway');
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import express, { Router, type Response } from 'express';
+import { GATEWAY_DIRECTORY } from '../package-directory';
 
-/** Where `npm run build` puts the web console (apps/console), from this file's place in dist/. */
-export const CONSOLE_DIRECTORY = join(__dirname, '../../../../apps/console/dist');
+/** Where `npm run build` puts the web console (apps/console). */
+export const CONSOLE_DIRECTORY = join(GATEWAY_DIRECTORY, '../../apps/console/dist');
 
 /** Hashed file names change with their content: a browser may keep them for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
