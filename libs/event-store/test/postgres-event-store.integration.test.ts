@@ -97,6 +97,16 @@ describe('PostgresEventStore', () => {
     expect(mineOf(await store.readAll({ after: start }), prefix)).toEqual([`${prefix}-open`, `${prefix}-appended`]);
   });
 
+  it('stores a long past 2 ** 53 - 1 with its digits (a bigint in the event, a number in the jsonb)', async () => {
+    const stream = uniqueName('long');
+    await store.append(stream, [{ type: 'Counted', data: { count: 9223372036854775807n, small: 1 } }]);
+    const { rows } = await other.query<{ text: string; kind: string }>(
+      `SELECT data::text AS text, jsonb_typeof(data->'count') AS kind FROM ${testSchema.schema}.events WHERE stream_name = $1`,
+      [stream],
+    );
+    expect(rows).toEqual([{ text: '{"count": 9223372036854775807, "small": 1}', kind: 'number' }]);
+  });
+
   it('appends to other streams while one stream is locked by an unfinished writer', async () => {
     const busy = uniqueName('busy');
     await store.append(busy, [{ type: 'A', data: {} }]);
