@@ -1,9 +1,9 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorMessage } from './error-message';
 
 /**
  * A form that makes one API call: its fields under a legend, its submit button, and the API's refusal
- * beside them. `submit` reads the fields (FormData) and calls the API; once it has answered, the form
+ * beside them (the fields' group described by it). `submit` reads the fields (FormData) and calls the API; once it has answered, the form
  * is cleared and `onDone` runs.
  */
 export function ActionForm({
@@ -21,6 +21,7 @@ export function ActionForm({
 }) {
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const errorId = useId();
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
@@ -38,11 +39,11 @@ export function ActionForm({
   };
   return (
     <form className="form" onSubmit={onSubmit}>
-      <fieldset>
+      <fieldset aria-describedby={error !== undefined ? errorId : undefined}>
         <legend>{legend}</legend>
         {children}
       </fieldset>
-      {error !== undefined && <ErrorMessage error={error} />}
+      {error !== undefined && <ErrorMessage error={error} id={errorId} />}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
           {submitLabel}
