@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-license-manager';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { parseExactJson, stringifyExactJson } from '@lm/contracts';
 import { runAws, type CliResult } from './aws-cli';
 import { requireAwsCli, requireBoto3 } from './required-tools';
 import { credentialsOf, type RunningSystem } from './system';
@@ -268,5 +269,9 @@ export async function boto3Batch(
   calls: Boto3Call[],
 ): Promise<Record<string, Boto3CallResult>> {
   const script = join(__dirname, '../e2e/boto3-batch.py');
-  return JSON.parse(await boto3Script(system, account, script, [service, JSON.stringify(calls)]));
+  // Longs exact both ways (Python's integers are): a bigint parameter is sent as its digits, and one past 2 ** 53 - 1 answered is a bigint.
+  return parseExactJson(await boto3Script(system, account, script, [service, stringifyExactJson(calls)])) as Record<
+    string,
+    Boto3CallResult
+  >;
 }
