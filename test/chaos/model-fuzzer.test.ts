@@ -166,6 +166,24 @@ describe(`model-driven fuzzing: ${REQUESTS} requests over every operation (LM_FU
         ClientToken: random.alnum(20),
       }),
       'kms:CreateKey': () => ({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
+      // An alarm on the one namespace served, over a configuration of the account's.
+      'monitoring:PutMetricAlarm': (account) => ({
+        AlarmName: `fuzz-${random.alnum(6)}`,
+        Namespace: 'AWSLicenseManager/licenseUsage',
+        MetricName: 'LicenseConfigurationUsagePercentage',
+        Dimensions: [
+          {
+            Name: 'LicenseConfigurationArn',
+            Value: pool.valueFor(random, 'LicenseConfigurationArn', (arn) => arn.includes(`:${account}:`)) ?? 'none',
+          },
+          { Name: 'LicenseConfigurationType', Value: 'vCPU' },
+        ],
+        Statistic: 'Maximum',
+        Period: 60 * random.int(1, 5),
+        EvaluationPeriods: random.int(1, 3),
+        Threshold: random.int(1, 100),
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
     });
     const operations = FUZZED_APIS.flatMap((id) =>
       Object.keys(apiModels[id].operations).map((op) => [apiModels[id], op] as const),

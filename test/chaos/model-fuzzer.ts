@@ -80,6 +80,9 @@ const ALIASES: Record<string, string[]> = {
   LicenseAssetGroupArns: ['LicenseAssetGroupArn'],
   ParentArn: ['LicenseArn'],
   AlarmNames: ['AlarmName'],
+  licenseConfigurationArns: ['LicenseConfigurationArn'],
+  LicenseConfigurationArns: ['LicenseConfigurationArn'],
+  LicenseArns: ['LicenseArn'],
   LicenseServerEndpointArn: ['LicenseServerEndpointArn'],
 };
 

@@ -3,7 +3,9 @@ import { DeciderSpecification } from '@lm/event-store';
 import { describe, expect, it } from 'vitest';
 import type { AlarmCommand } from '../src/alarms/domain/commands';
 import { alarmDecider } from '../src/alarms/domain/decide';
+import { alarmAsRead, evolveAlarm, initialAlarmState, type MetricAlarmState } from '../src/alarms/domain/alarm';
 import { definitionOf, type AlarmDefinition } from '../src/alarms/domain/definition';
+import { historyItemOf } from '../src/alarms/domain/history';
 import { evaluate, type PeriodValue } from '../src/alarms/domain/evaluation';
 import { alarmNotification } from '../src/alarms/domain/alarm-notification';
 
@@ -271,5 +273,39 @@ describe('the alarm aggregate', () => {
         Threshold: 80,
       },
     });
+  });
+});
+
+describe('a threshold that crossed a hop as integer digits (found by the model-driven fuzzer)', () => {
+  // JSON writes 1e20 as 100000000000000000000 and jsonb writes 1e300 as 301 digits: the exact JSON reader makes them bigints.
+  const identity = { ...target, arn: `arn:aws:cloudwatch:${region}:111111111111:alarm:usage-high` };
+  const asRead = (threshold: bigint) => ({ ...definition(), threshold }) as unknown as AlarmDefinition;
+
+  it('is taken as the double it is by PutMetricAlarm, not refused as not finite', () => {
+    expect(definition({ Threshold: (10n ** 20n) as unknown as number }).threshold).toBe(1e20);
+  });
+
+  it('is a double in the alarm and its history item, which answered 500 on a bigint', () => {
+    const configured = {
+      type: 'AlarmConfigured' as const,
+      data: { ...identity, definition: asRead(10n ** 300n), created: true, at: t0.toISOString() },
+    };
+    const after = evolveAlarm(initialAlarmState(), configured);
+    expect(after.status === 'present' && after.alarm.definition.threshold).toBe(1e300);
+    const item = historyItemOf(configured, undefined, after.status === 'present' ? after.alarm : undefined);
+    expect(JSON.parse(item.data).updatedAlarm.Threshold).toBe(1e300);
+  });
+
+  it('is a double in an alarm read back from the alarms view (DisableAlarmActions and DeleteAlarms answered 500 on it)', () => {
+    const configured = {
+      type: 'AlarmConfigured' as const,
+      data: { ...identity, definition: definition(), created: true, at: t0.toISOString() },
+    };
+    const stored = evolveAlarm(initialAlarmState(), configured);
+    if (stored.status !== 'present') throw new Error('no alarm');
+    const fromView = { ...stored.alarm, definition: asRead(10n ** 300n) } as MetricAlarmState;
+    const deleted = { type: 'AlarmDeleted' as const, data: { ...identity, at: t0.toISOString() } };
+    const item = historyItemOf(deleted, alarmAsRead(fromView), undefined);
+    expect(JSON.parse(item.data).originalAlarm.Threshold).toBe(1e300);
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { handleCommand, type EventStore } from '@lm/event-store';
 import { CLOCK, DATABASE, EVENT_STORE, type Clock, type Sweep } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
-import type { MetricAlarmState } from '../domain/alarm';
+import { alarmAsRead, type MetricAlarmState } from '../domain/alarm';
 import { alarmDecider } from '../domain/decide';
 import { evaluate, type PeriodValue } from '../domain/evaluation';
 import { periodStatistics } from '../../usage-metrics/application/metric-series';
@@ -54,7 +54,7 @@ export class AlarmEvaluationSweep implements Sweep {
       const rows = await query.execute();
       for (const row of rows) {
         try {
-          if (await this.evaluateOne(row.stream_name, row.state, now)) changed++;
+          if (await this.evaluateOne(row.stream_name, alarmAsRead(row.state), now)) changed++;
         } catch (error) {
           this.logger.warn(`alarm ${row.state.arn} not evaluated: ${(error as Error).message}`);
         }

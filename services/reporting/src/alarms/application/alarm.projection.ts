@@ -1,6 +1,6 @@
 import { defineProjection } from '@lm/event-store';
 import type { Transaction } from 'kysely';
-import { evolveAlarm, type AlarmState, type MetricAlarmState } from '../domain/alarm';
+import { alarmAsRead, evolveAlarm, type AlarmState, type MetricAlarmState } from '../domain/alarm';
 import { actionsOf } from '../domain/definition';
 import { ALARM_EVENT_TYPES, type AlarmEvent } from '../domain/events';
 import { historyItemOf } from '../domain/history';
@@ -39,7 +39,7 @@ export const alarmsProjection = defineProjection<AlarmEvent, AlarmViews>()({
         .executeTakeFirst();
       const applied =
         row !== undefined && row.stream_name === event.streamName && row.stream_version >= event.streamVersion;
-      const before: AlarmState = row ? { status: 'present', alarm: row.state } : { status: 'absent' };
+      const before: AlarmState = row ? { status: 'present', alarm: alarmAsRead(row.state) } : { status: 'absent' };
       const after = applied ? before : evolveAlarm(before, event);
       await db
         .insertInto('alarm_history')

@@ -3,7 +3,7 @@ import type { Monitoring } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { DATABASE, pageOf, REGION } from '@lm/service-kit';
 import { sql, type Kysely } from 'kysely';
-import { metricAlarmOf } from '../domain/alarm';
+import { alarmAsRead, metricAlarmOf } from '../domain/alarm';
 import { invalidRequest } from '../domain/errors';
 import { dimensionsKey } from '../../usage-metrics/domain/usage-metrics';
 import { REPORTING_SCHEMA } from '../../shared/schema';
@@ -65,7 +65,7 @@ export class AlarmQueries {
       .execute();
     const { items, NextToken } = page.cut(rows, (row) => ({ n: row.alarm_name }));
     return {
-      MetricAlarms: items.map((row) => metricAlarmOf(row.state)),
+      MetricAlarms: items.map((row) => metricAlarmOf(alarmAsRead(row.state))),
       CompositeAlarms: [],
       ...(NextToken ? { NextToken } : {}),
     };
@@ -90,7 +90,7 @@ export class AlarmQueries {
     if (input.ExtendedStatistic !== undefined) return { MetricAlarms: [] };
     const rows = await query.orderBy(sql`alarm_name collate "C"`).execute();
     const alarms = rows
-      .map((row) => row.state)
+      .map((row) => alarmAsRead(row.state))
       .filter(
         ({ definition }) =>
           (input.Statistic === undefined || definition.statistic === input.Statistic) &&

@@ -1,5 +1,6 @@
 import type { Notification } from '../../notifications/domain/notification';
 import { subjectOf } from '../../notifications/domain/notification';
+import { definitionAsRead } from './definition';
 import type { AlarmEvent } from './events';
 import { isoTime } from './evaluation';
 
@@ -11,7 +12,7 @@ type StateChanged = Extract<AlarmEvent, { type: 'AlarmStateChanged' }>['data'];
  * `sourceId` (the change's event id) makes publishing it again change nothing.
  */
 export function alarmNotification(change: StateChanged, topicArn: string, eventId: string, now: Date): Notification {
-  const d = change.definition;
+  const d = definitionAsRead(change.definition);
   return {
     sourceId: `alarm-state-change:${eventId}`,
     topicArn,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Monitoring } from '@lm/api-model';
-import type { AlarmDefinition } from './definition';
+import { definitionAsRead, type AlarmDefinition } from './definition';
 import type { AlarmEvent, AlarmIdentity } from './events';
 
 export interface MetricAlarmState extends AlarmIdentity {
@@ -16,6 +16,12 @@ export type AlarmState = { status: 'absent' } | { status: 'present'; alarm: Metr
 
 export const initialAlarmState = (): AlarmState => ({ status: 'absent' });
 
+/** An alarm as the alarms view's jsonb gives it back: its threshold a double again (see definitionAsRead). */
+export const alarmAsRead = (alarm: MetricAlarmState): MetricAlarmState => ({
+  ...alarm,
+  definition: definitionAsRead(alarm.definition),
+});
+
 /** An alarm's stream: one per account, Region and name (a name is the alarm's identity in CloudWatch). */
 export function alarmStream(accountId: string, region: string, name: string): string {
   return `alarm-${createHash('sha256').update(`${accountId}\n${region}\n${name}`).digest('hex').slice(0, 40)}`;
@@ -30,7 +36,8 @@ export const INITIAL_REASON = 'Unchecked: Initial alarm creation';
 export function evolveAlarm(state: AlarmState, event: AlarmEvent): AlarmState {
   switch (event.type) {
     case 'AlarmConfigured': {
-      const { definition, at, created, ...identity } = event.data;
+      const { definition: configured, at, created, ...identity } = event.data;
+      const definition = definitionAsRead(configured);
       if (created || state.status !== 'present')
         return {
           status: 'present',
