@@ -302,9 +302,37 @@ describe('the web console’s issued and granted licenses', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete grant' }).click();
     await refreshedUntil(page, 'Grants', 'Seats A', 'Deleted');
 
-    // The organization administrator's view: the licences its accounts received, and their grants.
+    // The organization administrator's License summary: the product, the member's one receipt of it
+    // (the deleted grant counted among the statuses only), and the seats the member checked out.
+    const { License } = await licenseManager(bed.system, accounts.member).send(
+      new GetLicenseCommand({ LicenseArn: licenseArn }),
+    );
+    await licenseManager(bed.system, accounts.member).send(
+      new CheckoutLicenseCommand({
+        ProductSKU: 'console-design',
+        KeyFingerprint: License!.Issuer!.KeyFingerprint!,
+        CheckoutType: 'PROVISIONAL',
+        Entitlements: [{ Name: 'Users', Unit: 'Count', Value: '2' }],
+        ClientToken: randomUUID(),
+      }),
+    );
     await goTo(page, 'Granted licenses');
-    await page.getByRole('button', { name: 'Organization (management account)' }).click();
+    await page.getByRole('button', { name: 'License summary' }).click();
+    const product = region(page, 'Product list').getByRole('row', { name: /^Design Studio console-design/ });
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await region(page, 'Product list').waitFor();
+        return (await product.getByRole('cell').allTextContents()).slice(2);
+      }, SETTLED)
+      .toEqual(['1', '1', '1', 'Active 1, Deleted 1', 'Users: 2 of 20 Count']);
+    expect(Number(await page.getByTestId('total-granted-licenses').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.getByTestId('total-accounts').textContent())).toBeGreaterThanOrEqual(1);
+    await expectAccessible(page);
+    await screenshot(page, 'console-grants-license-summary');
+
+    // The aggregated licences: those its accounts received, and their grants.
+    await page.getByRole('button', { name: 'Aggregated licenses' }).click();
     await page.getByRole('button', { name: 'Grants of Design Studio 2' }).click();
     const orgGrant = region(page, 'Organization grant list').getByRole('row', { name: /Seats B/ });
     await expect.poll(() => orgGrant.textContent(), SETTLED).toContain(`Account ${accounts.member.accountId}Active`);

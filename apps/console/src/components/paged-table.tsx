@@ -70,29 +70,7 @@ export function PagedRows<T, P>({
           <p>{empty}</p>
         ) : (
           <>
-            <TableScroll label={label}>
-              <table>
-                {caption && <caption className="visually-hidden">{caption}</caption>}
-                <thead>
-                  <tr>
-                    {columns.map((column) => (
-                      <th scope="col" key={column.header}>
-                        {column.header}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.rows.map((row) => (
-                    <tr key={rowKey(row)}>
-                      {columns.map((column) => (
-                        <td key={column.header}>{column.cell(row)}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <RowsTable label={label} caption={caption} columns={columns} rows={page.rows} rowKey={rowKey} />
             {(pager.page > 1 || page.nextToken) && (
               <Pager pager={pager} nextToken={page.nextToken} label={pagerLabel} />
             )}
@@ -100,5 +78,40 @@ export function PagedRows<T, P>({
         );
       }}
     </LoadedView>
+  );
+}
+
+/** Rows as a table, a column per `columns`, in its sideways-scrolling box named `label`. */
+export function RowsTable<T>({
+  label,
+  caption,
+  columns,
+  rows,
+  rowKey,
+}: Pick<TableProps<T>, 'label' | 'caption' | 'columns' | 'rowKey'> & { rows: T[] }) {
+  return (
+    <TableScroll label={label}>
+      <table>
+        {caption && <caption className="visually-hidden">{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th scope="col" key={column.header}>
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((column) => (
+                <td key={column.header}>{column.cell(row)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
