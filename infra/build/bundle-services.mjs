@@ -12,6 +12,8 @@ import { build } from 'rolldown';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const launcher = join(root, 'libs/service-kit/dist/bundle-launcher.js');
 const services = readdirSync(join(root, 'services')).filter((name) => existsSync(serviceEntry(name)));
+/** The libraries' tsc projects, any of which a service may hold. */
+const libraries = readdirSync(join(root, 'libs')).map((name) => join(root, 'libs', name));
 
 function serviceEntry(name) {
   return join(root, 'services', name, 'dist/main.js');
@@ -59,11 +61,19 @@ async function bundle(name) {
   // The launcher's code caches of earlier bundles (named after their content): never read again.
   for (const file of readdirSync(directory))
     if (file.endsWith('.cache')) rmSync(join(directory, file), { force: true });
-  const launcherPath = relative(directory, launcher);
+  // The stub paths are relative to the bundle's directory, so that the tree can move (the image's /app).
+  const fromBundle = (path) => relative(directory, path);
+  const compilations = [join(root, 'services', name), ...libraries].map((project) =>
+    fromBundle(join(project, 'tsconfig.tsbuildinfo')),
+  );
   writeFileSync(
     join(directory, 'main.js'),
     `// Written by infra/build/bundle-services.mjs: runs service.js, the ${name} service in one file.\n` +
-      `require(${JSON.stringify(launcherPath)}).runBundle(require('node:path').join(__dirname, 'service.js'));\n`,
+      `const { join } = require('node:path');\n` +
+      `require(${JSON.stringify(fromBundle(launcher))}).runBundle(join(__dirname, 'service.js'), {\n` +
+      `  compilations: ${JSON.stringify(compilations)}.map((file) => join(__dirname, file)),\n` +
+      `  unbundled: join(__dirname, '../main.js'),\n` +
+      `});\n`,
   );
 }
 

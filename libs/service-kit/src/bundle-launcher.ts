@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
@@ -21,7 +21,11 @@ import { Script } from 'node:vm';
  * stack traces name the bundle's lines (services/<name>/dist/bundle/service.js, whose .map leads
  * back to the TypeScript).
  */
-export function runBundle(bundleFile: string): void {
+export function runBundle(bundleFile: string, built: BuiltFrom): void {
+  if (isOlderThanItsInputs(bundleFile, built.compilations)) {
+    createRequire(built.unbundled)(built.unbundled);
+    return;
+  }
   const source = readFileSync(bundleFile);
   const cacheFile = `${bundleFile}.${createHash('sha256').update(source).digest('hex').slice(0, 16)}.cache`;
   const cachedData = readCache(cacheFile);
@@ -43,6 +47,24 @@ export function runBundle(bundleFile: string): void {
     setTimeout(writeOnce, CACHE_AFTER_MS).unref();
     process.once('exit', writeOnce);
   }
+}
+
+/** What a bundle was made of, and what runs instead of a bundle older than that. */
+export interface BuiltFrom {
+  /** The tsbuildinfo files of the tsc projects the bundle holds: tsc rewrites them when it rebuilds one. */
+  compilations: string[];
+  /** tsc's output for the service (dist/main.js). */
+  unbundled: string;
+}
+
+/**
+ * `npx tsc -b services/<name>` rebuilds tsc's output, not the bundle (`npm run build` does both):
+ * a bundle older than one of its projects' compilations would run yesterday's code, so tsc's
+ * output runs instead, slower to boot but current.
+ */
+function isOlderThanItsInputs(bundleFile: string, compilations: string[]): boolean {
+  const bundled = statSync(bundleFile).mtimeMs;
+  return compilations.some((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > bundled);
 }
 
 /** Time enough for a service to start (connect, migrate, subscribe) on a loaded machine. */

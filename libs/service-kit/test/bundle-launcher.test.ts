@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runBundle } from '../src/bundle-launcher';
+import { runBundle as runBundleBuiltFrom } from '../src/bundle-launcher';
 
 /** A bundle that reports what it was run with, as a CommonJS module. */
 function writeBundle(directory: string, marker: string): string {
@@ -13,6 +13,11 @@ function writeBundle(directory: string, marker: string): string {
        ownModule: module.exports === exports, path: typeof require('node:path').join };`,
   );
   return file;
+}
+
+/** Its tsc projects compiled before it, as `npm run build` leaves them. */
+function runBundle(file: string, compilations: string[] = []): void {
+  runBundleBuiltFrom(file, { compilations, unbundled: join(file, '../unbundled.js') });
 }
 
 const run = () => (globalThis as { __bundleRun?: Record<string, unknown> }).__bundleRun;
@@ -80,5 +85,20 @@ describe('runBundle', () => {
     expect(run()?.dirname).toBe(blocked);
     expect(() => vi.runAllTimers()).not.toThrow();
     expect(readdirSync(blocked).sort()).toEqual([cache, 'service.js'].sort());
+  });
+
+  it("runs tsc's output instead of a bundle older than one of its compilations (tsc -b alone since)", () => {
+    const directory = place({ 'unbundled.js': 'globalThis.__bundleRun = { marker: "unbundled" };' });
+    const bundle = writeBundle(directory, 'bundled');
+    const compilation = join(directory, 'tsconfig.tsbuildinfo');
+    writeFileSync(compilation, '{}');
+    utimesSync(bundle, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    runBundle(bundle, [compilation, join(directory, 'never-built.tsbuildinfo')]);
+    expect(run()?.marker).toBe('unbundled');
+
+    utimesSync(bundle, new Date(), new Date());
+    utimesSync(compilation, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    runBundle(bundle, [compilation]);
+    expect(run()?.marker).toBe('bundled');
   });
 });
