@@ -23,16 +23,37 @@ export class JsonTooDeepError extends Error {
 const LONG_DIGIT_RUN = /\d{16}/;
 
 /**
- * JSON.parse, but an integer literal a double cannot hold exactly is read as a bigint. Throws
- * JSON.parse's SyntaxError for what is not JSON (and JsonTooDeepError past MAX_JSON_DEPTH when the
- * text holds such a literal: see assertJsonDepth for a text from outside).
+ * Which integer literals past 2 ** 53 - 1 are read as bigints. `every`: all of them, for a text a
+ * client wrote (the gateway's body), whose model then says which members are longs. `longs` (the
+ * default): those a bigint wrote, for the system's own texts (NATS messages, jsonb), which carry
+ * doubles too: JSON.stringify writes a double from 1e16 to 1e21 as integer digits, and jsonb any
+ * large one (1e300 as 301 digits). A literal beyond a long's range is a double then, and so is one
+ * that is how JavaScript writes the double it reads as (String(Number(literal)) === literal); what
+ * is left can only come from a bigint. A bigint whose digits are also how a double is written (as
+ * 4611686018427388000) comes back as that double: a long of that shape is not kept exact.
  */
-export function parseExactJson(text: string): unknown {
+export type BigintLiterals = 'every' | 'longs';
+
+const LONG_RANGE = { min: -9223372036854775808n, max: 9223372036854775807n };
+
+const isBigintLiteral = (literal: string, which: BigintLiterals): boolean => {
+  if (which === 'every') return true;
+  if (String(Number(literal)) === literal) return false;
+  const exact = BigInt(literal);
+  return exact >= LONG_RANGE.min && exact <= LONG_RANGE.max;
+};
+
+/**
+ * JSON.parse, but an integer literal past 2 ** 53 - 1 is read as a bigint (`which` says which:
+ * see BigintLiterals). Throws JSON.parse's SyntaxError for what is not JSON (and JsonTooDeepError
+ * past MAX_JSON_DEPTH when the text holds such a literal: see assertJsonDepth for a text from outside).
+ */
+export function parseExactJson(text: string, which: BigintLiterals = 'longs'): unknown {
   if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
-  // Each unsafe integer literal travels through JSON.parse as a string behind a marker no client
+  // Each such integer literal travels through JSON.parse as a string behind a marker no client
   // can guess (a random id per parse), and comes out as a bigint.
   const marker = `exact-integer:${randomUUID()}:`;
-  const marked = markUnsafeIntegers(text, marker);
+  const marked = markUnsafeIntegers(text, marker, which);
   if (marked === text) return JSON.parse(text);
   return JSON.parse(marked, (_key, value: unknown) =>
     typeof value === 'string' && value.startsWith(marker) ? BigInt(value.slice(marker.length)) : value,
@@ -41,7 +62,7 @@ export function parseExactJson(text: string): unknown {
 
 /** Throws JsonTooDeepError for a text nested deeper than MAX_JSON_DEPTH, before anything recurses over what it parses to. */
 export function assertJsonDepth(text: string): void {
-  if (text.length > MAX_JSON_DEPTH * 2) markUnsafeIntegers(text, '');
+  if (text.length > MAX_JSON_DEPTH * 2) markUnsafeIntegers(text, '', 'every');
 }
 
 /**
@@ -63,7 +84,7 @@ export function stringifyExactJson(value: unknown, replacer?: (key: string, valu
 }
 
 /** The text with every integer literal outside the safe range replaced by a marked string; its depth checked on the way. */
-function markUnsafeIntegers(text: string, marker: string): string {
+function markUnsafeIntegers(text: string, marker: string, which: BigintLiterals): string {
   const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
   let out = '';
   let copied = 0;
@@ -86,7 +107,12 @@ function markUnsafeIntegers(text: string, marker: string): string {
     number.lastIndex = index;
     const literal = number.exec(text)?.[0];
     if (!literal) continue;
-    if (marker && /^-?\d+$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
+    if (
+      marker &&
+      /^-?\d+$/.test(literal) &&
+      !Number.isSafeInteger(Number(literal)) &&
+      isBigintLiteral(literal, which)
+    ) {
       out += `${text.slice(copied, index)}"${marker}${literal}"`;
       copied = index + literal.length;
     }

@@ -33,6 +33,24 @@ describe('exact JSON', () => {
   });
 });
 
+describe("exact JSON on the system's own texts", () => {
+  it('reads back as doubles the integer digits JSON.stringify and jsonb write for large doubles', () => {
+    // JSON.stringify writes 1e20 and 1.2345678901234567e19 as integer digits; jsonb writes 1e300 as 301 digits.
+    const text = `{"a": ${JSON.stringify(1e20)}, "b": ${JSON.stringify(1.2345678901234567e19)}, "c": 1${'0'.repeat(300)}}`;
+    expect(parseExactJson(text)).toEqual({ a: 1e20, b: 1.2345678901234567e19, c: 1e300 });
+  });
+
+  it('reads a long a bigint wrote as that bigint, and every literal of a client as a bigint', () => {
+    const text = '{"max": 9223372036854775807, "odd": 9007199254740993, "round": 100000000000000000000}';
+    expect(parseExactJson(text)).toEqual({ max: 9223372036854775807n, odd: 9007199254740993n, round: 1e20 });
+    expect(parseExactJson(text, 'every')).toEqual({
+      max: 9223372036854775807n,
+      odd: 9007199254740993n,
+      round: 100000000000000000000n,
+    });
+  });
+});
+
 describe('longs', () => {
   it('are numbers while a double holds them exactly, bigints beyond', () => {
     expect(toLong('9007199254740991')).toBe(9007199254740991);

@@ -12,7 +12,8 @@ export { JsonTooDeepError, MAX_JSON_DEPTH };
  */
 export function parseJsonExactly(text: string): unknown {
   assertJsonDepth(text);
-  return parseExactJson(text);
+  // Every one: the model, not the digits, says which members are longs (withModelNumbers).
+  return parseExactJson(text, 'every');
 }
 
 /**
