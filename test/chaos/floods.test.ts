@@ -9,7 +9,7 @@ import { BUILT_SERVICES } from '@lm/contracts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SignedHttpClient, type CallResult } from '../load/signed-http-client';
 import { boto3Script } from '../support/clients';
-import { accounts, CREDENTIALS_FILE, freePort, ROOT, startSystem, type RunningSystem } from '../support/system';
+import { accounts, CREDENTIALS_FILE, freePort, scriptOf, startSystem, type RunningSystem } from '../support/system';
 import { send, sign, type WireRequest } from './signed-http';
 
 /** As many clients as the issue asks for, each with a request in flight at every moment (but while backing off). */
@@ -235,7 +235,7 @@ async function startGateway(on: RunningSystem, limits: Record<string, string>) {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [`${ROOT}/services/gateway/dist/main.js`], {
+  const child: ChildProcess = spawn(process.execPath, [scriptOf('gateway')], {
     env: {
       ...process.env,
       PORT: String(port),

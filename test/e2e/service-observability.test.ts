@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../support/metrics';
-import { freePort, ROOT } from '../support/system';
+import { freePort, scriptOf } from '../support/system';
 import { asServerAdmin, createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** Polls `probe` every 100 ms until it returns something, or fails after `timeoutMs` saying what it waited for. */
@@ -42,7 +41,7 @@ describe('a service with LM_METRICS_PORT', () => {
     databaseName = new URL(database.url).pathname.slice(1);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [join(ROOT, 'services/licensing/dist/main.js')], {
+    child = spawn(process.execPath, [scriptOf('licensing')], {
       env: {
         ...process.env,
         DATABASE_URL: database.url,

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, ROOT } from '../support/system';
+import { freePort, scriptOf, type ProcessName } from '../support/system';
 
 /** Start-up must stop within this, whatever the retry window (LM_STARTUP_TIMEOUT_MS defaults to 15 s). */
 const START_UP_BOUND_MS = 30_000;
@@ -14,9 +13,9 @@ interface Exit {
 }
 
 /** Runs a built process of the system with `env` over the test's environment, until it exits. */
-function runUntilExit(script: string, env: Record<string, string | undefined>): Promise<Exit> {
+function runUntilExit(name: ProcessName, env: Record<string, string | undefined>): Promise<Exit> {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(ROOT, script)], {
+  const child = spawn(process.execPath, [scriptOf(name)], {
     env: { ...process.env, LICENSING_DATABASE_URL: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,7 +57,7 @@ function expectStoppedWith(exit: Exit, service: string, message: string): void {
 describe.concurrent('start-up without PostgreSQL or NATS', () => {
   it('stops a service within 30 s (the default retry window) naming DATABASE_URL, its address, password masked', async () => {
     const port = await freePort();
-    const exit = await runUntilExit('services/licensing/dist/main.js', {
+    const exit = await runUntilExit('licensing', {
       DATABASE_URL: `postgres://operator:s3cr3t-pw@127.0.0.1:${port}/licenses`,
       LM_STARTUP_TIMEOUT_MS: undefined,
     });
@@ -73,7 +72,7 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
 
   it("names the service's own database variable when that is the one set", async () => {
     const port = await freePort();
-    const exit = await runUntilExit('services/licensing/dist/main.js', {
+    const exit = await runUntilExit('licensing', {
       LICENSING_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`,
       LM_STARTUP_TIMEOUT_MS: '2000',
     });
@@ -87,7 +86,7 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
 
   it('stops a service naming NATS_URL and its address', async () => {
     const port = await freePort();
-    const exit = await runUntilExit('services/licensing/dist/main.js', {
+    const exit = await runUntilExit('licensing', {
       NATS_URL: `nats://127.0.0.1:${port}`,
       LM_STARTUP_TIMEOUT_MS: '2000',
     });
@@ -101,7 +100,7 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
 
   it('stops the gateway within 30 s (the default retry window) naming NATS_URL and its address', async () => {
     const port = await freePort();
-    const exit = await runUntilExit('services/gateway/dist/main.js', {
+    const exit = await runUntilExit('gateway', {
       NATS_URL: `nats://127.0.0.1:${port}`,
       LM_STARTUP_TIMEOUT_MS: undefined,
     });
@@ -118,7 +117,7 @@ describe.concurrent('start-up without PostgreSQL or NATS', () => {
 describe.concurrent('start-up refused by its configuration', () => {
   it('stops a service whose guards the chosen event store cannot run, naming them and the store that can', async () => {
     // Nothing listens there: the refusal must come before any connection is tried.
-    const exit = await runUntilExit('services/licensing/dist/main.js', {
+    const exit = await runUntilExit('licensing', {
       EVENT_STORE: 'eventstoredb',
       EVENTSTORE_URL: `esdb://127.0.0.1:${await freePort()}?tls=false`,
     });
@@ -131,7 +130,7 @@ describe.concurrent('start-up refused by its configuration', () => {
   });
 
   it('stops a service on a bad value of its own settings, naming the variable', async () => {
-    const exit = await runUntilExit('services/licensing/dist/main.js', {
+    const exit = await runUntilExit('licensing', {
       LM_QUOTA_LICENSE_CONFIGURATIONS: '25 licences',
     });
     expectStoppedWith(

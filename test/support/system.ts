@@ -47,16 +47,11 @@ export type ProcessName =
   | 'linux-subscriptions'
   | 'conversion';
 type ServiceProcess = Exclude<ProcessName, 'gateway'>;
-const SCRIPTS: Record<ProcessName, string> = {
-  gateway: join(ROOT, 'services/gateway/dist/main.js'),
-  licensing: join(ROOT, 'services/licensing/dist/main.js'),
-  discovery: join(ROOT, 'services/discovery/dist/main.js'),
-  grants: join(ROOT, 'services/grants/dist/main.js'),
-  reporting: join(ROOT, 'services/reporting/dist/main.js'),
-  'user-subscriptions': join(ROOT, 'services/user-subscriptions/dist/main.js'),
-  'linux-subscriptions': join(ROOT, 'services/linux-subscriptions/dist/main.js'),
-  conversion: join(ROOT, 'services/conversion/dist/main.js'),
-};
+/**
+ * The script that starts a process: its bundle, as `npm start` and the image run it
+ * (infra/build/bundle-services.mjs; tsc's dist/main.js when the bundle is older than tsc's output).
+ */
+export const scriptOf = (name: ProcessName): string => join(ROOT, `services/${name}/dist/bundle/main.js`);
 
 export interface RunningSystem {
   endpoint: string;
@@ -152,7 +147,7 @@ export async function startSystem(
   const keyOf = (name: ProcessName, replica = 0) => `${name}#${replica}`;
 
   const launch = (name: ProcessName, replica = 0) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), SCRIPTS[name]], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), scriptOf(name)], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
