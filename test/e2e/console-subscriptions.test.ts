@@ -91,6 +91,28 @@ describe('the web console’s subscription and asset group pages', { timeout: 24
     await register.getByRole('button', { name: 'Register' }).click();
     await expect.poll(() => register.getByRole('alert').textContent(), SETTLED).toMatch(/\(\w+Exception\)$/);
 
+    // The RDS SAL provider's VPC settings edited: a security group that is not one refused beside the
+    // form, then a second subnet and another security group saved and shown in its row.
+    await page.getByRole('button', { name: `Edit settings of REMOTE_DESKTOP_SERVICES in ${DIRECTORY_ID}` }).click();
+    const settings = form(page, `Settings of REMOTE_DESKTOP_SERVICES in ${DIRECTORY_ID}`);
+    expect(await settings.getByLabel(/^Subnets/).inputValue()).toBe(SUBNET);
+    await settings.getByLabel('VPC security group').fill('sg-nope');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() => settings.getByRole('alert').textContent(), SETTLED)
+      .toMatch(/sg-nope.*\(ValidationException\)$/);
+    await expectAccessible(page);
+    await settings.getByLabel(/^Subnets/).fill(`${SUBNET}, subnet-0c0ffee0c0ffee002`);
+    await settings.getByLabel('VPC security group').fill('sg-0c0ffee0c0ffee002');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await settled(
+      page,
+      'Identity provider list',
+      'REMOTE_DESKTOP_SERVICES',
+      `${SUBNET}, subnet-0c0ffee0c0ffee002; sg-0c0ffee0c0ffee002`,
+    );
+    expect(await settings.count()).toBe(0);
+
     // Users of Visual Studio: alice subscribed (with RDS SAL); a user the directory lacks refused.
     await page.getByRole('button', { name: `Users of VISUAL_STUDIO_ENTERPRISE in ${DIRECTORY_ID}` }).click();
     const subscribe = form(page, 'Subscribe a user to VISUAL_STUDIO_ENTERPRISE');

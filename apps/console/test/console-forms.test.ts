@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeRule, matchingRule } from '../src/assets/asset-rules';
 import { licenseVersionOf } from '../src/grants/license-version-form';
 import { registrationOf } from '../src/subscriptions/identity-provider-form';
+import { settingsText, settingsUpdateOf } from '../src/subscriptions/identity-provider-settings';
 
 const formOf = (fields: Record<string, string>) => {
   const form = new FormData();
@@ -45,6 +46,49 @@ describe('the Register identity provider form', () => {
     const request = registrationOf(formOf({ product: 'VISUAL_STUDIO_ENTERPRISE', directoryId: ' d-0123456789 ' }));
     expect(request.IdentityProvider).toEqual({ ActiveDirectoryIdentityProvider: { DirectoryId: 'd-0123456789' } });
     expect(request.Settings).toBeUndefined();
+  });
+});
+
+describe('an identity provider’s settings form', () => {
+  const current = {
+    Subnets: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+    SecurityGroupId: 'sg-0c0ffee0c0ffee001',
+  };
+
+  it('sends the subnets wanted as those to add and to remove, and the security group only when changed', () => {
+    expect(
+      settingsUpdateOf(
+        current,
+        formOf({
+          subnets: 'subnet-0bbbbbbbbbbbbbbb2, subnet-0ccccccccccccccc3',
+          securityGroup: 'sg-0c0ffee0c0ffee001',
+        }),
+      ),
+    ).toEqual({
+      AddSubnets: ['subnet-0ccccccccccccccc3'],
+      RemoveSubnets: ['subnet-0aaaaaaaaaaaaaaa1'],
+      SecurityGroupId: undefined,
+    });
+    expect(
+      settingsUpdateOf(current, formOf({ subnets: current.Subnets.join(' '), securityGroup: ' sg-0decaf00decaf002 ' })),
+    ).toEqual({
+      AddSubnets: [],
+      RemoveSubnets: [],
+      SecurityGroupId: 'sg-0decaf00decaf002',
+    });
+  });
+
+  it('gives a provider without settings all the subnets to add; an emptied list removes them all (for the API to refuse)', () => {
+    expect(settingsUpdateOf(undefined, formOf({ subnets: 'subnet-0aaaaaaaaaaaaaaa1', securityGroup: '' }))).toEqual({
+      AddSubnets: ['subnet-0aaaaaaaaaaaaaaa1'],
+      RemoveSubnets: [],
+      SecurityGroupId: undefined,
+    });
+    expect(settingsUpdateOf(current, formOf({ subnets: '', securityGroup: '' })).RemoveSubnets).toEqual(
+      current.Subnets,
+    );
+    expect(settingsText(current)).toBe('subnet-0aaaaaaaaaaaaaaa1, subnet-0bbbbbbbbbbbbbbb2; sg-0c0ffee0c0ffee001');
+    expect(settingsText({ Subnets: [], SecurityGroupId: '' })).toBe('—');
   });
 });
 

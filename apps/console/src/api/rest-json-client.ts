@@ -43,6 +43,7 @@ export const userSubscriptionsClient = (credentials: Credentials, endpoint: Endp
       ListIdentityProviders: '/identity-provider/ListIdentityProviders',
       RegisterIdentityProvider: '/identity-provider/RegisterIdentityProvider',
       DeregisterIdentityProvider: '/identity-provider/DeregisterIdentityProvider',
+      UpdateIdentityProviderSettings: '/identity-provider/UpdateIdentityProviderSettings',
       ListInstances: '/instance/ListInstances',
       ListLicenseServerEndpoints: '/license-server/ListLicenseServerEndpoints',
       CreateLicenseServerEndpoint: '/license-server/CreateLicenseServerEndpoint',

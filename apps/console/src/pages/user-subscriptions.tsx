@@ -7,6 +7,7 @@ import { RowAction } from '../components/row-action';
 import { TextField } from '../components/text-field';
 import { useSession } from '../session/session';
 import { IdentityProviderForm } from '../subscriptions/identity-provider-form';
+import { IdentityProviderSettingsForm, settingsText } from '../subscriptions/identity-provider-settings';
 
 const PAGE_SIZE = 10;
 type IdentityProvider = UserSubscriptions.IdentityProvider;
@@ -19,12 +20,13 @@ const byDirectory = (provider: IdentityProvider | undefined): IdentityProvider =
   ActiveDirectoryIdentityProvider: { DirectoryId: provider?.ActiveDirectoryIdentityProvider?.DirectoryId },
 });
 const userOf = (u: { Domain?: string; Username: string }) => (u.Domain ? `${u.Domain}\\${u.Username}` : u.Username);
+const nameOf = (p: ProviderSummary) => `${p.Product} in ${directoryOf(p.IdentityProvider)}`;
 const statusOf = (status: string | undefined, message: string | undefined) =>
   [status, message].filter(Boolean).join(': ') || '—';
 
 /**
  * User-based subscriptions (license-manager-user-subscriptions): identity providers (register,
- * deregister), the users subscribed to a provider's product (subscribe, unsubscribe), the instances
+ * edit their VPC settings, deregister), the users subscribed to a provider's product (subscribe, unsubscribe), the instances
  * and their users (associate, disassociate), and the RDS SAL license server endpoints (create,
  * delete). Each list a page at a time; every change reads them again, and Refresh shows the steps
  * that settle after the answer (REGISTERING, SUBSCRIBING, ...). A deployment without the service
@@ -33,6 +35,7 @@ const statusOf = (status: string | undefined, message: string | undefined) =>
 export function UserSubscriptionsPage() {
   const { userSubscriptions: client } = useSession();
   const [provider, setProvider] = useState<ProviderSummary | null>(null);
+  const [editing, setEditing] = useState<ProviderSummary | null>(null);
   const [instance, setInstance] = useState<UserSubscriptions.InstanceSummary | null>(null);
   const [version, changed] = useReducer((n: number) => n + 1, 0);
 
@@ -60,16 +63,20 @@ export function UserSubscriptionsPage() {
             { header: 'Directory', cell: (p) => directoryOf(p.IdentityProvider) },
             { header: 'Product', cell: (p) => p.Product },
             { header: 'Status', cell: (p) => statusOf(p.Status, p.FailureMessage) },
+            { header: 'Settings', cell: (p) => settingsText(p.Settings) },
             {
               header: 'Actions',
               cell: (p) => (
                 <div className="row-actions">
                   <button type="button" onClick={() => setProvider(p)}>
-                    Users of {p.Product} in {directoryOf(p.IdentityProvider)}
+                    Users of {nameOf(p)}
+                  </button>
+                  <button type="button" onClick={() => setEditing(p)}>
+                    Edit settings of {nameOf(p)}
                   </button>
                   <RowAction
                     label="Deregister"
-                    target={`${p.Product} in ${directoryOf(p.IdentityProvider)}`}
+                    target={nameOf(p)}
                     confirm="Its users must be unsubscribed first. The directory stays registered for its other products."
                     run={() =>
                       client.call('DeregisterIdentityProvider', { IdentityProviderArn: p.IdentityProviderArn })
@@ -81,6 +88,18 @@ export function UserSubscriptionsPage() {
             },
           ]}
         />
+        {editing && (
+          <IdentityProviderSettingsForm
+            key={editing.IdentityProviderArn}
+            provider={editing}
+            name={nameOf(editing)}
+            update={(request) => client.call('UpdateIdentityProviderSettings', request)}
+            onDone={() => {
+              setEditing(null);
+              changed();
+            }}
+          />
+        )}
         <IdentityProviderForm
           register={(request) => client.call('RegisterIdentityProvider', request)}
           onDone={changed}
