@@ -13,6 +13,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { parseExactJson, stringifyExactJson } from '@lm/contracts';
 import { runAws, type CliResult } from './aws-cli';
+import { rememberSecretsIn } from './secret-scan';
 import { requireAwsCli, requireBoto3 } from './required-tools';
 import { credentialsOf, type RunningSystem } from './system';
 
@@ -68,13 +69,23 @@ export function licenseManagerWithCredentials(
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
   agent: Agent = new CountingAgent(),
 ): LicenseManagerClient {
-  return new LicenseManagerClient({
+  const client = new LicenseManagerClient({
     endpoint: system.endpoint,
     region: system.region,
     credentials,
     maxAttempts: 1,
     requestHandler: { httpAgent: agent },
   });
+  // The tokens it is handed are searched for in the system's logs and storage when it stops.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      rememberSecretsIn(result.output);
+      return result;
+    },
+    { step: 'initialize', name: 'rememberHandedOutSecrets' },
+  );
+  return client;
 }
 
 /** The environment of an AWS tool run as an account: its keys, and none of this machine's AWS configuration. */
@@ -166,6 +177,7 @@ export async function rawRequest(system: RunningSystem, request: RawRequest): Pr
   } catch {
     json = undefined;
   }
+  rememberSecretsIn(json);
   return { status: response.status, headers: response.headers, text, json };
 }
 

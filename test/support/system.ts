@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BUILT_SERVICES } from '@lm/contracts';
 import { auditStreamName, eventsStreamName } from '@lm/messaging';
 import { connect } from 'nats';
+import { secretsFound } from './secret-scan';
 import { createTestDatabase } from './test-database';
 
 export const ROOT = join(__dirname, '../..');
@@ -144,6 +145,8 @@ export async function startSystem(
   /** Every process by `<name>#<replica>`, with its recent output and whether it said it was ready. */
   const processes = new Map<string, { child: ChildProcess; output: string; ready: boolean }>();
   const unmodeledErrors = new Set<string>();
+  /** Everything each process wrote, restarts included: searched for secrets when the system stops. */
+  const transcripts = new Map<string, string[]>();
   const keyOf = (name: ProcessName, replica = 0) => `${name}#${replica}`;
 
   const launch = (name: ProcessName, replica = 0) => {
@@ -152,8 +155,11 @@ export async function startSystem(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const running = { child, output: processes.get(keyOf(name, replica))?.output ?? '', ready: false };
+    const transcript = transcripts.get(keyOf(name, replica)) ?? [];
+    transcripts.set(keyOf(name, replica), transcript);
     const append = (chunk: Buffer) => {
       const text = chunk.toString();
+      transcript.push(text);
       for (const match of text.matchAll(UNMODELED_ERROR)) unmodeledErrors.add(match[0]);
       running.ready ||= READY.test(text);
       running.output = (running.output + text).slice(-20_000);
@@ -192,9 +198,16 @@ export async function startSystem(
 
   const stop = async () => {
     await Promise.all([...processes.keys()].map((key) => killProcess(key, 'SIGTERM')));
+    // Every suite also checks that no secret it was handed or signed with is in any log line or row.
+    const leaks = await secretsFound(
+      databaseUrl,
+      [...transcripts].map(([key, chunks]) => [key, chunks.join('')]),
+      devAccounts.flatMap((account) => account.accessKeys),
+    );
     await database.drop();
     await deleteNamespaceStreams(namespace);
-    // Every suite also checks that no service answered an error its operation's model does not list.
+    if (leaks.length > 0) throw new Error(`secrets in the system's logs or storage:\n${leaks.join('\n')}`);
+    // And that no service answered an error its operation's model does not list.
     if (unmodeledErrors.size > 0) throw new Error(`errors outside the API model:\n${[...unmodeledErrors].join('\n')}`);
   };
 

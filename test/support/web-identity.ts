@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { requireBoto3 } from './required-tools';
+import { rememberSecretsIn } from './secret-scan';
 import type { RunningSystem } from './system';
 
 /** What test/e2e/sts-web-identity.py prints: the result's members, or the error. */
@@ -38,7 +39,13 @@ export async function assumeRoleWithWebIdentity(
         },
         timeout: 60_000,
       },
-      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out))),
+      (error, out, err) => {
+        if (error) return reject(new Error(`${error.message}\n${err}`));
+        const answer = JSON.parse(out) as StsAnswer;
+        // Its temporary credentials are searched for in the system's logs and storage when it stops.
+        rememberSecretsIn(answer);
+        resolve(answer);
+      },
     );
     child.stdin!.end(request.accessToken);
   });
