@@ -6,6 +6,10 @@ import { TableScroll } from './table-scroll';
 
 export interface Column<T> {
   header: string;
+  /** The header seen by screen readers only (an actions column's). */
+  hiddenHeader?: boolean;
+  /** The cells' class ("arn": a long identifier that may break anywhere). */
+  className?: string;
   cell(row: T): ReactNode;
 }
 
@@ -20,7 +24,8 @@ interface TableProps<T> {
   pagerLabel?: string;
   columns: Column<T>[];
   rowKey(row: T): string;
-  empty: string;
+  /** What a first page without rows says; nothing when not given. */
+  empty?: string;
 }
 
 /**
@@ -67,7 +72,7 @@ export function PagedRows<T, P>({
       {(answer) => {
         const page = pageOf(answer);
         return page.rows.length === 0 && pager.page === 1 ? (
-          <p>{empty}</p>
+          empty && <p>{empty}</p>
         ) : (
           <>
             <RowsTable label={label} caption={caption} columns={columns} rows={page.rows} rowKey={rowKey} />
@@ -97,7 +102,7 @@ export function RowsTable<T>({
           <tr>
             {columns.map((column) => (
               <th scope="col" key={column.header}>
-                {column.header}
+                {column.hiddenHeader ? <span className="visually-hidden">{column.header}</span> : column.header}
               </th>
             ))}
           </tr>
@@ -106,7 +111,9 @@ export function RowsTable<T>({
           {rows.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((column) => (
-                <td key={column.header}>{column.cell(row)}</td>
+                <td key={column.header} className={column.className}>
+                  {column.cell(row)}
+                </td>
               ))}
             </tr>
           ))}

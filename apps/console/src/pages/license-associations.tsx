@@ -3,9 +3,8 @@ import type { LicenseManager } from '@lm/api-model';
 import type { LicenseManagerClient } from '../api/license-manager-client';
 import type { Loaded } from '../api/use-api';
 import { ErrorMessage } from '../components/error-message';
-import { LoadedView } from '../components/loaded-view';
-import { Pager, type usePager } from '../components/pager';
-import { TableScroll } from '../components/table-scroll';
+import { PagedRows } from '../components/paged-table';
+import type { usePager } from '../components/pager';
 import { formatTime } from '../licensing/consumption';
 
 /**
@@ -41,53 +40,37 @@ export function LicenseAssociations({
   };
 
   return (
-    <LoadedView state={state} what="the associated resources">
-      {(page) =>
-        (page.LicenseConfigurationAssociations ?? []).length === 0 && pager.page === 1 ? (
-          <p>No resource is associated.</p>
-        ) : (
-          <>
-            <TableScroll label="Association list">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Resource</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Associated</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(page.LicenseConfigurationAssociations ?? []).map((a) => (
-                    <tr key={a.ResourceArn}>
-                      <td className="arn">{a.ResourceArn}</td>
-                      <td>{a.ResourceType}</td>
-                      <td>{a.ResourceOwnerId}</td>
-                      <td>{formatTime(a.AssociationTime)}</td>
-                      <td>
-                        <button
-                          type="button"
-                          aria-label={`Disassociate ${a.ResourceArn}`}
-                          onClick={() => void disassociate(a.ResourceArn!)}
-                        >
-                          Disassociate
-                        </button>
-                        {refusal && refusal.resourceArn === a.ResourceArn && <ErrorMessage error={refusal.error} />}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-            {(pager.page > 1 || page.NextToken) && (
-              <Pager pager={pager} nextToken={page.NextToken} label="Pages of associated resources" />
-            )}
-          </>
-        )
-      }
-    </LoadedView>
+    <PagedRows
+      state={state}
+      pager={pager}
+      pageOf={(page) => ({ rows: page.LicenseConfigurationAssociations ?? [], nextToken: page.NextToken })}
+      what="the associated resources"
+      label="Association list"
+      pagerLabel="Pages of associated resources"
+      empty="No resource is associated."
+      rowKey={(a) => a.ResourceArn ?? ''}
+      columns={[
+        { header: 'Resource', className: 'arn', cell: (a) => a.ResourceArn },
+        { header: 'Type', cell: (a) => a.ResourceType },
+        { header: 'Owner', cell: (a) => a.ResourceOwnerId },
+        { header: 'Associated', cell: (a) => formatTime(a.AssociationTime) },
+        {
+          header: 'Actions',
+          hiddenHeader: true,
+          cell: (a) => (
+            <>
+              <button
+                type="button"
+                aria-label={`Disassociate ${a.ResourceArn}`}
+                onClick={() => void disassociate(a.ResourceArn!)}
+              >
+                Disassociate
+              </button>
+              {refusal && refusal.resourceArn === a.ResourceArn && <ErrorMessage error={refusal.error} />}
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import type { LicenseManager } from '@lm/api-model';
 import { useApi } from '../api/use-api';
-import { LoadedView } from '../components/loaded-view';
-import { Pager, usePager } from '../components/pager';
-import { TableScroll } from '../components/table-scroll';
+import { PagedRows } from '../components/paged-table';
+import { usePager } from '../components/pager';
 import { useSettled } from '../components/use-settled';
 import { grantStatusLabel, LICENSE_STATUS_LABELS, licenseStatusLabel } from '../grants/grant-status';
 import { hrefOf } from '../router';
@@ -39,6 +38,7 @@ export function LicenseList({ kind }: { kind: 'issued' | 'granted' }) {
   );
   const filterChanged = () => pager.reset();
   const detailHref = kind === 'issued' ? hrefOf.issuedLicense : hrefOf.grantedLicense;
+  const title = kind === 'issued' ? 'Issued' : 'Granted';
 
   return (
     <>
@@ -86,53 +86,43 @@ export function LicenseList({ kind }: { kind: 'issued' | 'granted' }) {
           </select>
         </div>
       </div>
-      <LoadedView state={state} what={`${kind} licenses`}>
-        {(page) => {
-          const licenses = page.Licenses ?? [];
-          return (
-            <>
-              {licenses.length === 0 ? (
-                <p>
-                  {filters.length > 0
-                    ? 'No license matches these filters.'
-                    : kind === 'issued'
-                      ? 'No license issued yet.'
-                      : 'No license has been granted to this account.'}
-                </p>
-              ) : (
-                <TableScroll label={`${kind === 'issued' ? 'Issued' : 'Granted'} license list`}>
-                  <table>
-                    <caption className="visually-hidden">{kind === 'issued' ? 'Issued' : 'Granted'} licenses</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">License name</th>
-                        <th scope="col">Product SKU</th>
-                        <th scope="col">{kind === 'issued' ? 'Recipient' : 'Issuer'}</th>
-                        <th scope="col">License status</th>
-                        {kind === 'granted' && <th scope="col">Grant status</th>}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {licenses.map((license) => (
-                        <tr key={license.LicenseArn}>
-                          <td>
-                            <a href={detailHref(license.LicenseArn!)}>{license.LicenseName}</a>
-                          </td>
-                          <td>{license.ProductSKU}</td>
-                          <td>{kind === 'issued' ? license.Beneficiary : license.Issuer?.Name}</td>
-                          <td>{licenseStatusLabel(license.Status)}</td>
-                          {kind === 'granted' && <td>{grantStatusLabel(license.ReceivedMetadata?.ReceivedStatus)}</td>}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableScroll>
-              )}
-              <Pager pager={pager} nextToken={page.NextToken} label={`Pages of ${kind} licenses`} />
-            </>
-          );
-        }}
-      </LoadedView>
+      <PagedRows
+        state={state}
+        pager={pager}
+        pageOf={(page) => ({ rows: page.Licenses ?? [], nextToken: page.NextToken })}
+        what={`${kind} licenses`}
+        label={`${title} license list`}
+        caption={`${title} licenses`}
+        pagerLabel={`Pages of ${kind} licenses`}
+        empty={
+          filters.length > 0
+            ? 'No license matches these filters.'
+            : kind === 'issued'
+              ? 'No license issued yet.'
+              : 'No license has been granted to this account.'
+        }
+        rowKey={(license) => license.LicenseArn ?? ''}
+        columns={[
+          {
+            header: 'License name',
+            cell: (license) => <a href={detailHref(license.LicenseArn!)}>{license.LicenseName}</a>,
+          },
+          { header: 'Product SKU', cell: (license) => license.ProductSKU },
+          kind === 'issued'
+            ? { header: 'Recipient', cell: (license) => license.Beneficiary }
+            : { header: 'Issuer', cell: (license) => license.Issuer?.Name },
+          { header: 'License status', cell: (license) => licenseStatusLabel(license.Status) },
+          ...(kind === 'granted'
+            ? [
+                {
+                  header: 'Grant status',
+                  cell: (license: LicenseManager.GrantedLicense) =>
+                    grantStatusLabel(license.ReceivedMetadata?.ReceivedStatus),
+                },
+              ]
+            : []),
+        ]}
+      />
     </>
   );
 }

@@ -1,8 +1,7 @@
 import type { LicenseManager } from '@lm/api-model';
 import type { Loaded } from '../api/use-api';
-import { LoadedView } from '../components/loaded-view';
-import { Pager, type usePager } from '../components/pager';
-import { TableScroll } from '../components/table-scroll';
+import { PagedRows } from '../components/paged-table';
+import type { usePager } from '../components/pager';
 
 /** The resources consuming a configuration's licences (ListUsageForLicenseConfiguration), a page at a time. */
 export function LicenseUsage({
@@ -13,39 +12,21 @@ export function LicenseUsage({
   pager: ReturnType<typeof usePager>;
 }) {
   return (
-    <LoadedView state={state} what="the resources consuming licenses">
-      {(page) =>
-        (page.LicenseConfigurationUsageList ?? []).length === 0 && pager.page === 1 ? null : (
-          <>
-            <TableScroll label="Resources consuming licenses">
-              <table>
-                <caption>Resources consuming licenses</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Resource</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Licenses</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(page.LicenseConfigurationUsageList ?? []).map((u) => (
-                    <tr key={u.ResourceArn}>
-                      <td className="arn">{u.ResourceArn}</td>
-                      <td>{u.ResourceType}</td>
-                      <td>{u.ResourceStatus}</td>
-                      <td>{u.ConsumedLicenses}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-            {(pager.page > 1 || page.NextToken) && (
-              <Pager pager={pager} nextToken={page.NextToken} label="Pages of resources consuming licenses" />
-            )}
-          </>
-        )
-      }
-    </LoadedView>
+    <PagedRows
+      state={state}
+      pager={pager}
+      pageOf={(page) => ({ rows: page.LicenseConfigurationUsageList ?? [], nextToken: page.NextToken })}
+      what="the resources consuming licenses"
+      label="Resources consuming licenses"
+      caption="Resources consuming licenses"
+      pagerLabel="Pages of resources consuming licenses"
+      rowKey={(u) => u.ResourceArn ?? ''}
+      columns={[
+        { header: 'Resource', className: 'arn', cell: (u) => u.ResourceArn },
+        { header: 'Type', cell: (u) => u.ResourceType },
+        { header: 'Status', cell: (u) => u.ResourceStatus },
+        { header: 'Licenses', cell: (u) => u.ConsumedLicenses },
+      ]}
+    />
   );
 }

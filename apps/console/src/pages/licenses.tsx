@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { useApi } from '../api/use-api';
 import { ExpiryBadge } from '../components/expiry-badge';
-import { LoadedView } from '../components/loaded-view';
-import { Pager, usePager } from '../components/pager';
-import { TableScroll } from '../components/table-scroll';
+import { PagedRows } from '../components/paged-table';
+import { usePager } from '../components/pager';
 import { useSettled } from '../components/use-settled';
 import { LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { COUNTING_TYPES, countingTypeLabel } from '../licensing/license-rules';
@@ -37,6 +36,7 @@ export function LicensesPage() {
     const all = await allConfigurations(licenseManager, filters);
     return { LicenseConfigurations: all.filter((c) => c.Name?.toLowerCase().includes(words)), NextToken: undefined };
   }, `${pager.token}|${countingType}|${words}`);
+  const now = new Date();
 
   return (
     <>
@@ -78,58 +78,43 @@ export function LicensesPage() {
           </select>
         </div>
       </div>
-      <LoadedView state={state} what="license configurations">
-        {(page) => {
-          const shown = page.LicenseConfigurations ?? [];
-          const now = new Date();
-          return (
-            <>
-              {shown.length === 0 ? (
-                <p>
-                  {words ? `No license configuration’s name contains “${words}”.` : 'No license configuration yet.'}
-                </p>
-              ) : (
-                <TableScroll label="License configuration list">
-                  <table>
-                    <caption className="visually-hidden">License configurations</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Name</th>
-                        <th scope="col">License type</th>
-                        <th scope="col">Consumed</th>
-                        <th scope="col">Limit</th>
-                        <th scope="col">Status</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {shown.map((c) => (
-                        <tr key={c.LicenseConfigurationArn}>
-                          <td>
-                            <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>
-                          </td>
-                          <td>{countingTypeLabel(c.LicenseCountingType)}</td>
-                          <td>
-                            {usageText(c)} <span className="muted">({LIMIT_LABELS[limitStatus(c)].toLowerCase()})</span>
-                          </td>
-                          <td>{c.LicenseCountHardLimit ? 'Hard' : 'Soft'}</td>
-                          <td>
-                            {c.Status} <ExpiryBadge expiry={c.LicenseExpiry} now={now} />
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableScroll>
-              )}
-              {words ? (
-                <p role="status">{shown.length} found by name among all license configurations.</p>
-              ) : (
-                <Pager pager={pager} nextToken={page.NextToken} label="License configuration pages" />
-              )}
-            </>
-          );
-        }}
-      </LoadedView>
+      <PagedRows
+        state={state}
+        pager={pager}
+        pageOf={(page) => ({ rows: page.LicenseConfigurations ?? [], nextToken: page.NextToken })}
+        what="license configurations"
+        label="License configuration list"
+        caption="License configurations"
+        pagerLabel="License configuration pages"
+        empty={words ? `No license configuration’s name contains “${words}”.` : 'No license configuration yet.'}
+        rowKey={(c) => c.LicenseConfigurationArn ?? ''}
+        columns={[
+          { header: 'Name', cell: (c) => <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a> },
+          { header: 'License type', cell: (c) => countingTypeLabel(c.LicenseCountingType) },
+          {
+            header: 'Consumed',
+            cell: (c) => (
+              <>
+                {usageText(c)} <span className="muted">({LIMIT_LABELS[limitStatus(c)].toLowerCase()})</span>
+              </>
+            ),
+          },
+          { header: 'Limit', cell: (c) => (c.LicenseCountHardLimit ? 'Hard' : 'Soft') },
+          {
+            header: 'Status',
+            cell: (c) => (
+              <>
+                {c.Status} <ExpiryBadge expiry={c.LicenseExpiry} now={now} />
+              </>
+            ),
+          },
+        ]}
+      />
+      {words && state.status === 'loaded' && (
+        <p role="status">
+          {state.data.LicenseConfigurations?.length ?? 0} found by name among all license configurations.
+        </p>
+      )}
     </>
   );
 }

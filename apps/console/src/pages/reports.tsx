@@ -4,9 +4,9 @@ import { useApi } from '../api/use-api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/error-message';
 import { LoadedView } from '../components/loaded-view';
-import { Pager, usePager } from '../components/pager';
+import { PagedRows } from '../components/paged-table';
+import { usePager } from '../components/pager';
 import { ReportGeneratorForm, type ReportGeneratorDefinition } from '../components/report-generator-form';
-import { TableScroll } from '../components/table-scroll';
 import { allConfigurations } from '../licensing/read-all';
 import { useSession } from '../session/session';
 
@@ -91,66 +91,54 @@ export function ReportsPage() {
         </section>
       )}
       {deleteError !== null && <ErrorMessage error={deleteError} />}
-      <LoadedView state={state} what="report generators">
-        {(page) =>
-          (page.ReportGenerators ?? []).length === 0 && pager.page === 1 ? (
-            <p>No report generator yet.</p>
-          ) : (
-            <>
-              <TableScroll label="Report generator list">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Report types</th>
-                      <th scope="col">Frequency</th>
-                      <th scope="col">Last run</th>
-                      <th scope="col">Reports in</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {(page.ReportGenerators ?? []).map((g) => (
-                      <tr key={g.LicenseManagerReportGeneratorArn}>
-                        <td>{g.ReportGeneratorName}</td>
-                        <td>{(g.ReportType ?? []).join(', ')}</td>
-                        <td>{g.ReportFrequency?.period}</td>
-                        <td>
-                          {g.LastRunStatus ?? 'Not yet'}
-                          {g.LastRunFailureReason && `: ${g.LastRunFailureReason}`}
-                        </td>
-                        <td>
-                          {g.S3Location?.bucket ? `s3://${g.S3Location.bucket}/${g.S3Location.keyPrefix ?? ''}` : '—'}
-                        </td>
-                        <td className="row-actions">
-                          <button
-                            type="button"
-                            aria-label={`Edit ${g.ReportGeneratorName}`}
-                            onClick={() => setEditing({ mode: 'edit', generator: g })}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="danger"
-                            aria-label={`Delete ${g.ReportGeneratorName}`}
-                            onClick={() => setDeleting(g)}
-                          >
-                            Delete
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-              <Pager pager={pager} nextToken={page.NextToken} label="Report generator pages" />
-            </>
-          )
-        }
-      </LoadedView>
+      <PagedRows
+        state={state}
+        pager={pager}
+        pageOf={(page) => ({ rows: page.ReportGenerators ?? [], nextToken: page.NextToken })}
+        what="report generators"
+        label="Report generator list"
+        pagerLabel="Report generator pages"
+        empty="No report generator yet."
+        rowKey={(g) => g.LicenseManagerReportGeneratorArn ?? ''}
+        columns={[
+          { header: 'Name', cell: (g) => g.ReportGeneratorName },
+          { header: 'Report types', cell: (g) => (g.ReportType ?? []).join(', ') },
+          { header: 'Frequency', cell: (g) => g.ReportFrequency?.period },
+          {
+            header: 'Last run',
+            cell: (g) =>
+              `${g.LastRunStatus ?? 'Not yet'}${g.LastRunFailureReason ? `: ${g.LastRunFailureReason}` : ''}`,
+          },
+          {
+            header: 'Reports in',
+            cell: (g) => (g.S3Location?.bucket ? `s3://${g.S3Location.bucket}/${g.S3Location.keyPrefix ?? ''}` : '—'),
+          },
+          {
+            header: 'Actions',
+            hiddenHeader: true,
+            className: 'row-actions',
+            cell: (g) => (
+              <>
+                <button
+                  type="button"
+                  aria-label={`Edit ${g.ReportGeneratorName}`}
+                  onClick={() => setEditing({ mode: 'edit', generator: g })}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  aria-label={`Delete ${g.ReportGeneratorName}`}
+                  onClick={() => setDeleting(g)}
+                >
+                  Delete
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
       {deleting && (
         <ConfirmDialog
           title={`Delete ${deleting.ReportGeneratorName}?`}
