@@ -1,5 +1,6 @@
 import { ServerNats, type Deserializer, type Serializer } from '@nestjs/microservices';
 import { ExactJSONCodec } from '@lm/messaging';
+import { inOperation } from './operation-scope';
 
 /**
  * Nest's NATS server, taking each request's route as the subject string it is. Nest first tries
@@ -10,6 +11,11 @@ import { ExactJSONCodec } from '@lm/messaging';
 export class OperationServer extends ServerNats {
   override getRouteFromPattern(pattern: string): string {
     return isPlainSubject(pattern) ? pattern : super.getRouteFromPattern(pattern);
+  }
+
+  /** Each request is served in the scope of its operation (operation-scope.ts). */
+  override handleMessage(channel: string, natsMsg: Parameters<ServerNats['handleMessage']>[1]) {
+    return inOperation(channel.slice(channel.lastIndexOf('.') + 1), () => super.handleMessage(channel, natsMsg));
   }
 }
 

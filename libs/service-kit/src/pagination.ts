@@ -1,9 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AwsError, invalidParameterValue } from '@lm/contracts';
+import { currentOperation } from './operation-scope';
 
 /**
  * NextToken values are opaque to clients: base64url JSON of where the next page starts, bound to
- * the account that asked (a token cannot be replayed by another caller) and sealed with an HMAC
+ * the account that asked (a token cannot be replayed by another caller) and to the operation
+ * that wrote it (operation-scope.ts: only that list reads it back), and sealed with an HMAC
  * of the service's page token key, so that only a token the service wrote is read back. A forged
  * one (a timestamp that is no timestamp, an object where the query compares a string) would
  * otherwise reach the query and fail it with a 500.
@@ -22,7 +24,7 @@ const MAC_BYTES = 16;
 const macOf = (payload: string) => createHmac('sha256', pageTokenKey).update(payload).digest().subarray(0, MAC_BYTES);
 
 function encodePageToken(accountId: string, after: Record<string, unknown>): string {
-  const payload = Buffer.from(JSON.stringify({ a: accountId, k: after })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ a: accountId, o: currentOperation(), k: after })).toString('base64url');
   return `${payload}.${macOf(payload).toString('base64url')}`;
 }
 
@@ -36,7 +38,8 @@ function decodePageToken<T extends Record<string, unknown>>(
   const given = Buffer.from(mac ?? '', 'base64url');
   if (rest.length === 0 && given.length === MAC_BYTES && timingSafeEqual(given, macOf(payload))) {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (parsed.a === accountId) return parsed.k as T;
+    // Another list's token holds another key: read by this list's query it would fail it (a 500).
+    if (parsed.a === accountId && parsed.o === currentOperation()) return parsed.k as T;
   }
   throw new AwsError(errorCode, 'The NextToken is not valid.');
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { pageOf, usePageTokenKey } from '../src/pagination';
 import { singleValueFilters } from '../src/filters';
+import { inOperation } from '../src/operation-scope';
 
 const RULES = { defaultSize: 2, maxSize: 3 };
 
@@ -14,6 +15,17 @@ describe('pageOf', () => {
     expect(items).toEqual([{ id: 1 }, { id: 2 }]);
     expect(pageOf('111111111111', { NextToken }, RULES).after).toEqual({ id: 2 });
     expect(() => pageOf('222222222222', { NextToken }, RULES)).toThrow('The NextToken is not valid.');
+  });
+
+  it("reads a token back only in the operation that wrote it: another list's key would fail its query", () => {
+    const NextToken = inOperation('ListLicenseConfigurations', () =>
+      pageOf<{ id: number }>('1', {}, RULES).cut([{ id: 1 }, { id: 2 }, { id: 3 }], (row) => row),
+    ).NextToken;
+    expect(inOperation('ListLicenseConfigurations', () => pageOf('1', { NextToken }, RULES).after)).toEqual({ id: 2 });
+    expect(() => inOperation('ListLicenseSpecificationsForResource', () => pageOf('1', { NextToken }, RULES))).toThrow(
+      'The NextToken is not valid.',
+    );
+    expect(() => pageOf('1', { NextToken }, RULES)).toThrow('The NextToken is not valid.');
   });
 
   it('has no next page when the rows fit, caps MaxResults and refuses a bad one', () => {
