@@ -235,11 +235,11 @@ export class LicenseConsumptionCommands {
       record.accountId !== caller.accountId ||
       (beneficiary !== undefined && beneficiary !== record.beneficiary)
     ) {
-      throw consumptionNotFound(consumptionToken);
+      throw consumptionNotFound();
     }
     if (record.kind === 'PERPETUAL') {
       throw invalidParameterValue(
-        `License consumption ${consumptionToken} is a PERPETUAL checkout: it is consumed for good, neither checked in nor extended.`,
+        `License consumption ${leaseId} is a PERPETUAL checkout: it is consumed for good, neither checked in nor extended.`,
       );
     }
     return record;
