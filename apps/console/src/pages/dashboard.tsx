@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useApi } from '../api/use-api';
 import { ExpiryBadge } from '../components/expiry-badge';
 import { LoadedView } from '../components/loaded-view';
-import { TableScroll } from '../components/table-scroll';
+import { RowsTable } from '../components/paged-table';
 import { UsageOverTime } from '../components/usage-over-time';
 import { formatTime, LIMIT_LABELS, limitStatus, usageText } from '../licensing/consumption';
 import { EXPIRY_HORIZON_DAYS, expiryInstantText, expiryStatus } from '../licensing/expiry';
@@ -90,32 +90,23 @@ export function DashboardPage() {
                 {limited.length === 0 ? (
                   <p>No license configuration is near its limit.</p>
                 ) : (
-                  <TableScroll label="Configurations by limit status">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Name</th>
-                          <th scope="col">Consumed</th>
-                          <th scope="col">Limit</th>
-                          <th scope="col">Status</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {limited.map((c) => (
-                          <tr key={c.LicenseConfigurationArn}>
-                            <td>
-                              <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>
-                            </td>
-                            <td>{usageText(c)}</td>
-                            <td>{c.LicenseCountHardLimit ? 'Hard' : 'Soft'}</td>
-                            <td>
-                              <span className={`badge ${limitStatus(c)}`}>{LIMIT_LABELS[limitStatus(c)]}</span>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableScroll>
+                  <RowsTable
+                    label="Configurations by limit status"
+                    rows={limited}
+                    rowKey={(c) => c.LicenseConfigurationArn!}
+                    columns={[
+                      {
+                        header: 'Name',
+                        cell: (c) => <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>,
+                      },
+                      { header: 'Consumed', cell: usageText },
+                      { header: 'Limit', cell: (c) => (c.LicenseCountHardLimit ? 'Hard' : 'Soft') },
+                      {
+                        header: 'Status',
+                        cell: (c) => <span className={`badge ${limitStatus(c)}`}>{LIMIT_LABELS[limitStatus(c)]}</span>,
+                      },
+                    ]}
+                  />
                 )}
               </section>
               <section aria-labelledby="expiry-heading">
@@ -123,30 +114,19 @@ export function DashboardPage() {
                 {expiring.length === 0 ? (
                   <p>No license configuration has expired or expires within {EXPIRY_HORIZON_DAYS} days.</p>
                 ) : (
-                  <TableScroll label="Configurations by expiry">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Name</th>
-                          <th scope="col">Expiry date</th>
-                          <th scope="col">Status</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {expiring.map((c) => (
-                          <tr key={c.LicenseConfigurationArn}>
-                            <td>
-                              <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>
-                            </td>
-                            <td>{expiryInstantText(c.LicenseExpiry!)}</td>
-                            <td>
-                              <ExpiryBadge expiry={c.LicenseExpiry} now={now} />
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableScroll>
+                  <RowsTable
+                    label="Configurations by expiry"
+                    rows={expiring}
+                    rowKey={(c) => c.LicenseConfigurationArn!}
+                    columns={[
+                      {
+                        header: 'Name',
+                        cell: (c) => <a href={hrefOf.license(c.LicenseConfigurationArn!)}>{c.Name}</a>,
+                      },
+                      { header: 'Expiry date', cell: (c) => expiryInstantText(c.LicenseExpiry!) },
+                      { header: 'Status', cell: (c) => <ExpiryBadge expiry={c.LicenseExpiry} now={now} /> },
+                    ]}
+                  />
                 )}
               </section>
               <section aria-labelledby="failures-heading">
@@ -154,30 +134,18 @@ export function DashboardPage() {
                 {failures.length === 0 ? (
                   <p>No license operation has failed.</p>
                 ) : (
-                  <TableScroll label="Failure list">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Time</th>
-                          <th scope="col">License configuration</th>
-                          <th scope="col">Operation</th>
-                          <th scope="col">Resource</th>
-                          <th scope="col">Reason</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {failures.map((f, index) => (
-                          <tr key={`${f.ResourceArn}-${f.FailureTime}-${index}`}>
-                            <td>{formatTime(f.FailureTime)}</td>
-                            <td>{f.configurationName}</td>
-                            <td>{f.OperationName}</td>
-                            <td className="arn">{f.ResourceArn}</td>
-                            <td>{f.ErrorMessage}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableScroll>
+                  <RowsTable
+                    label="Failure list"
+                    rows={failures}
+                    rowKey={(f) => `${f.ResourceArn}-${f.FailureTime}-${f.OperationName}-${f.configurationName}`}
+                    columns={[
+                      { header: 'Time', cell: (f) => formatTime(f.FailureTime) },
+                      { header: 'License configuration', cell: (f) => f.configurationName },
+                      { header: 'Operation', cell: (f) => f.OperationName },
+                      { header: 'Resource', className: 'arn', cell: (f) => f.ResourceArn },
+                      { header: 'Reason', cell: (f) => f.ErrorMessage },
+                    ]}
+                  />
                 )}
               </section>
             </>
