@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfiguration, licenseManager } from '../support/clients';
 import { withSystemDatabase } from '../support/crash';
 import { reportAndAwaitLicensing } from '../support/inventory';
-import { grantedLicense, leaseIdOfToken, type GrantedLicense } from '../support/licenses';
+import { grantedLicense, leaseIdOfToken, oneSeatCheckout, type GrantedLicense } from '../support/licenses';
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
 import { eventually } from './mixed-write-load';
 import { movedClock, type MovedClock } from './moved-clock';
@@ -119,16 +119,7 @@ describe("the system's clock jumps back and forward by hours while it runs", () 
       return rows[0].n as number;
     });
 
-  const checkout = (license: GrantedLicense) =>
-    customer.send(
-      new CheckoutLicenseCommand({
-        ProductSKU: license.sku,
-        KeyFingerprint: license.fingerprint,
-        CheckoutType: 'PROVISIONAL',
-        Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
-        ClientToken: randomUUID(),
-      }),
-    );
+  const checkout = (license: GrantedLicense) => customer.send(new CheckoutLicenseCommand(oneSeatCheckout(license)));
   const seatsTaken = async (license: GrantedLicense) =>
     (
       await issuer.send(new GetLicenseUsageCommand({ LicenseArn: license.licenseArn }))
@@ -389,15 +380,7 @@ function startLoad(system: RunningSystem, clock: MovedClock, license: GrantedLic
     while (running) {
       const sentAt = performance.now();
       try {
-        const answer = await client.send(
-          new CheckoutLicenseCommand({
-            ProductSKU: license.sku,
-            KeyFingerprint: license.fingerprint,
-            CheckoutType: 'PROVISIONAL',
-            Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
-            ClientToken: randomUUID(),
-          }),
-        );
+        const answer = await client.send(new CheckoutLicenseCommand(oneSeatCheckout(license)));
         attempts.push({
           sentAt,
           answeredAt: performance.now(),

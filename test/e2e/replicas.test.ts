@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { associationsOf, CountingAgent, createSigningKey, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
-import { grantedLicense } from '../support/licenses';
+import { grantedLicense, oneSeatCheckout } from '../support/licenses';
 import { scrapeMetrics, sumByReplica, type Scrape } from '../support/metrics';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
@@ -100,17 +100,7 @@ describe('two replicas of licensing and of grants', () => {
     const agent = new CountingAgent();
     const customer = licenseManager(system, accounts.member, agent);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 100 }, () =>
-        customer.send(
-          new CheckoutLicenseCommand({
-            ProductSKU: license.sku,
-            KeyFingerprint: license.fingerprint,
-            CheckoutType: 'PROVISIONAL',
-            Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
-            ClientToken: randomUUID(),
-          }),
-        ),
-      ),
+      Array.from({ length: 100 }, () => customer.send(new CheckoutLicenseCommand(oneSeatCheckout(license)))),
     );
     expect(agent.peakInFlight).toBeGreaterThan(50);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
@@ -153,17 +143,7 @@ describe('two replicas of licensing and of grants', () => {
       });
       const customer = licenseManager(system, accounts.member, new CountingAgent());
       await Promise.all(
-        Array.from({ length: 60 }, () =>
-          customer.send(
-            new CheckoutLicenseCommand({
-              ProductSKU: license.sku,
-              KeyFingerprint: license.fingerprint,
-              CheckoutType: 'PROVISIONAL',
-              Entitlements: [{ Name: 'Seats', Unit: 'Count', Value: '1' }],
-              ClientToken: randomUUID(),
-            }),
-          ),
-        ),
+        Array.from({ length: 60 }, () => customer.send(new CheckoutLicenseCommand(oneSeatCheckout(license)))),
       );
     },
   };

@@ -36,6 +36,15 @@ export interface GrantedLicense {
   license: License;
 }
 
+/** A PROVISIONAL CheckoutLicense input for one seat of a granted licence, with a fresh ClientToken. */
+export const oneSeatCheckout = (license: GrantedLicense) => ({
+  ProductSKU: license.sku,
+  KeyFingerprint: license.fingerprint,
+  CheckoutType: 'PROVISIONAL' as const,
+  Entitlements: [{ Name: 'Seats', Unit: 'Count' as const, Value: '1' }],
+  ClientToken: randomUUID(),
+});
+
 /** A licence valid from yesterday for a year, issued by `issuer` and granted to `grantee`, which has accepted and activated it. */
 export async function grantedLicense(system: RunningSystem, spec: GrantedLicenseSpec): Promise<GrantedLicense> {
   const issuer = licenseManager(system, spec.issuer);
