@@ -1,5 +1,4 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { CLOCK, systemClock } from './clock';
@@ -8,9 +7,9 @@ import type { Settings } from './config/settings';
 import { handledOperations, messagePatternsOf, operationSubjectsOf } from './handled-operations';
 import { serviceHealthController } from './health.controller';
 import { declaredByImports } from './module-metadata';
-import { ChassisMetrics, instrumentEventStore, METRICS, OperationCounter } from './metrics';
+import { ChassisMetrics, instrumentEventStore, METRICS, operationObserver } from './metrics';
 import { registerDefinition, type ServiceDefinition } from './service-definition';
-import { SERVICE_DEFINITION, SERVICE_STORAGE, ServiceRuntime } from './service-runtime';
+import { OPERATION_OBSERVER, SERVICE_DEFINITION, SERVICE_STORAGE, ServiceRuntime } from './service-runtime';
 import { openServiceStorage, type ServiceStorage } from './service-storage';
 import { CONFIG, DATABASE, EVENT_STORE, NATS, REGION } from './tokens';
 
@@ -54,8 +53,8 @@ export function defineService<S extends Settings = Settings>(definition: Service
     },
     { provide: OperationClient, useFactory: (nc: NatsConnection) => new OperationClient(nc), inject: [NATS] },
     {
-      provide: APP_INTERCEPTOR,
-      useFactory: (metrics: ChassisMetrics) => new OperationCounter(metrics.countOperation, operationSubjects),
+      provide: OPERATION_OBSERVER,
+      useFactory: (metrics: ChassisMetrics) => operationObserver(metrics.countOperation, operationSubjects),
       inject: [ChassisMetrics],
     },
     ServiceRuntime,

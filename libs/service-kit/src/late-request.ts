@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { AwsError, isPastDeadline } from '@lm/contracts';
-import { Observable, throwError } from 'rxjs';
-import { operationContextOf, type OperationContext } from './logging/operation-context';
+import { Logger } from '@nestjs/common';
+import { AwsError } from '@lm/contracts';
+import type { OperationContext } from './logging/operation-context';
 
 const logger = new Logger('Operation');
 
@@ -49,23 +48,4 @@ export function lateRequest(request?: OperationContext): AwsError {
     'ServiceUnavailableException',
     'The request reached its deadline before the service carried it out; it was not carried out.',
   );
-}
-
-/**
- * Refuses, before its handler runs, every operation request that arrives after its deadline, and
- * runs the others with their deadline in force, so that a request the gateway already answered 503
- * (and its client may have asked again) is not also carried out late.
- */
-@Injectable()
-export class LateRequestInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'rpc') return next.handle();
-    const request: unknown = context.switchToRpc().getData();
-    if (isPastDeadline(request)) {
-      const refusal = lateRequest(operationContextOf(context));
-      return throwError(() => refusal);
-    }
-    // The handler runs when the answer is subscribed to: in the deadline's context from there on.
-    return new Observable((subscriber) => withDeadline(deadlineOf(request), () => next.handle().subscribe(subscriber)));
-  }
 }

@@ -1,21 +1,77 @@
-import { ServerNats, type Deserializer, type Serializer } from '@nestjs/microservices';
+import { Logger } from '@nestjs/common';
+import { ServerNats, type Deserializer, type MessageHandler, type Serializer } from '@nestjs/microservices';
+import { isPastDeadline } from '@lm/contracts';
 import { ExactJSONCodec } from '@lm/messaging';
+import { tap, throwError, type Observable } from 'rxjs';
+import { deadlineOf, lateRequest, withDeadline } from './late-request';
+import { operationContext, type OperationContext } from './logging/operation-context';
+import { toOperationError } from './operation-exception.filter';
 import { inOperation } from './operation-scope';
 
+/** A request the server answered: for the chassis to count and log (operation-observer.ts). */
+export interface AnsweredRequest extends OperationContext {
+  subject: string;
+  durationMs: number;
+  /** The error's name (an AWS error code) when it was answered with an error. */
+  error?: string;
+}
+
+const logger = new Logger('Operation');
+
 /**
- * Nest's NATS server, taking each request's route as the subject string it is. Nest first tries
- * to read a pattern as JSON, for patterns that are objects; ours are plain subjects
- * (`lm.<namespace>.<service>.<Operation>`), so that attempt threw a SyntaxError, stack trace and
- * all, on every request: a few per cent of a service's CPU on a hot path (bench:profile).
+ * Nest's NATS server, with what the chassis does around each request done here rather than in
+ * interceptors: for every interceptor, Nest binds the request's async context anew
+ * (AsyncResource.bind, and rxjs layers around it), which cost licensing about a tenth of its CPU
+ * on GetLicenseConfiguration (bench:profile); a server without interceptors calls its handlers
+ * directly. Around each request's handler it:
+ * - refuses a request that arrives after its deadline, before the handler runs, so that a request
+ *   the gateway already answered 503 (and its client may have sent again) is not carried out late;
+ * - runs the handler with the request's deadline in force (late-request.ts) and in the scope of its
+ *   operation (operation-scope.ts);
+ * - tells the observer (counts and the debug line) how it was answered.
+ * It also takes each request's route as the subject string it is: Nest first tries to read a
+ * pattern as JSON, for patterns that are objects; ours are plain subjects, so that attempt threw a
+ * SyntaxError, stack trace and all, on every request.
  */
 export class OperationServer extends ServerNats {
+  private observer?: (answered: AnsweredRequest) => void;
+  private readonly served = new Map<string, MessageHandler>();
+
+  /** Told of every request answered from now on. */
+  observe(observer: (answered: AnsweredRequest) => void): void {
+    this.observer = observer;
+  }
+
   override getRouteFromPattern(pattern: string): string {
     return isPlainSubject(pattern) ? pattern : super.getRouteFromPattern(pattern);
   }
 
-  /** Each request is served in the scope of its operation (operation-scope.ts). */
-  override handleMessage(channel: string, natsMsg: Parameters<ServerNats['handleMessage']>[1]) {
-    return inOperation(channel.slice(channel.lastIndexOf('.') + 1), () => super.handleMessage(channel, natsMsg));
+  override getHandlerByPattern(subject: string): MessageHandler | null {
+    const handler = super.getHandlerByPattern(subject);
+    if (!handler || handler.isEventHandler) return handler;
+    let served = this.served.get(subject);
+    if (!served) {
+      served = Object.assign(this.serving(subject, handler), handler);
+      this.served.set(subject, served);
+    }
+    return served;
+  }
+
+  private serving(subject: string, handler: MessageHandler): MessageHandler {
+    const operation = subject.slice(subject.lastIndexOf('.') + 1);
+    return (data: unknown, natsContext: unknown) =>
+      inOperation(operation, async () => {
+        const started = performance.now();
+        const request = operationContext(subject, data);
+        const answer: Observable<unknown> = isPastDeadline(data)
+          ? throwError(() => toOperationError(lateRequest(request), logger, request))
+          : this.transformToObservable(await withDeadline(deadlineOf(data), () => handler(data, natsContext)));
+        const answered = (error?: string) =>
+          this.observer?.({ ...request, subject, durationMs: performance.now() - started, error });
+        return answer.pipe(
+          tap({ complete: () => answered(), error: (error: { name?: string }) => answered(error?.name ?? 'Error') }),
+        );
+      });
   }
 }
 

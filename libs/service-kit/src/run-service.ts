@@ -7,13 +7,12 @@ import type { Registry } from 'prom-client';
 import type { CommonConfig } from './config/common-config';
 import { loadServiceConfig } from './config/service-config';
 import { ConfigurationError, type Environment } from './config/settings';
-import { LateRequestInterceptor } from './late-request';
-import { OperationLogInterceptor } from './logging/operation-log.interceptor';
 import { startLogging } from './logging/start-logging';
 import { OperationExceptionFilter } from './operation-exception.filter';
 import { METRICS } from './metrics';
 import { ServiceReadiness, startObservabilityServer, type ObservabilityServer } from './observability';
 import { definitionOf } from './service-definition';
+import { OPERATION_OBSERVER } from './service-runtime';
 import { assertGuardsCanRun, openServiceStorage, type ServiceStorage } from './service-storage';
 import {
   assertDependenciesAnswer,
@@ -54,23 +53,25 @@ export async function runService(module: DynamicModule): Promise<void> {
       checkPostgres(check, common.databaseUrl, databaseVariableOf(definition.name, process.env)),
       checkNats(check, common.natsServers, { jetStream: true }),
     ]);
+    const server = new OperationServer({
+      servers: common.natsServers,
+      queue: definition.name,
+      name: definition.name,
+      // Async stack traces cost two Error objects per request; errors here are logged without them.
+      noAsyncTraces: true,
+      serializer: EXACT_NATS_SERIALIZER,
+      deserializer: EXACT_NATS_DESERIALIZER,
+      ...RECONNECTING,
+    });
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-      strategy: new OperationServer({
-        servers: common.natsServers,
-        queue: definition.name,
-        name: definition.name,
-        // Async stack traces cost two Error objects per request; errors here are logged without them.
-        noAsyncTraces: true,
-        serializer: EXACT_NATS_SERIALIZER,
-        deserializer: EXACT_NATS_DESERIALIZER,
-        ...RECONNECTING,
-      }),
+      strategy: server,
       // A failed start (a refused event store, an unreachable database) is reported below, not aborted on.
       abortOnError: false,
     });
     app.useGlobalFilters(new OperationExceptionFilter());
-    // A request past its deadline is refused before anything else sees it.
-    app.useGlobalInterceptors(new LateRequestInterceptor(), new OperationLogInterceptor());
+    // No interceptors: the server refuses late requests, sets each request's deadline and reports
+    // each answer itself (see OperationServer).
+    server.observe(app.get(OPERATION_OBSERVER));
     await app.listen();
     metrics.registry = app.get(METRICS);
     readiness.started({ db: app.get(DATABASE), nc: app.get(NATS) });

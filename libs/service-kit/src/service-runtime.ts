@@ -14,6 +14,8 @@ import { NATS } from './tokens';
 /** Internal tokens of the chassis. */
 export const SERVICE_DEFINITION = Symbol('ServiceDefinition');
 export const SERVICE_STORAGE = Symbol('ServiceStorage');
+/** What the service's OperationServer tells of each request it answers (metrics' operationObserver). */
+export const OPERATION_OBSERVER = Symbol('OperationObserver');
 
 type Stoppable = { stop(): Promise<void> };
 

@@ -3,4 +3,3 @@ export * from './logger';
 export * from './nest-logger';
 export * from './start-logging';
 export * from './operation-context';
-export * from './operation-log.interceptor';

@@ -9,14 +9,17 @@ export interface OperationContext {
   operation: string;
 }
 
-/** The operation and request id of the NATS message a `@MessagePattern` handler is serving. */
-export function operationContextOf(host: ArgumentsHost): OperationContext {
-  const rpc = host.switchToRpc();
-  const subject = rpc.getContext<NatsContext>().getSubject();
-  const data: unknown = rpc.getData();
+/** The operation and request id of a request on `subject` carrying `data`. */
+export function operationContext(subject: string, data: unknown): OperationContext {
   const requestId =
     typeof data === 'object' && data !== null && typeof (data as { requestId?: unknown }).requestId === 'string'
       ? (data as { requestId: string }).requestId
       : undefined;
   return { requestId, operation: subject.slice(subject.lastIndexOf('.') + 1) };
+}
+
+/** The operation and request id of the NATS message a `@MessagePattern` handler is serving. */
+export function operationContextOf(host: ArgumentsHost): OperationContext {
+  const rpc = host.switchToRpc();
+  return operationContext(rpc.getContext<NatsContext>().getSubject(), rpc.getData());
 }

@@ -1,7 +1,6 @@
-import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import type { NatsContext } from '@nestjs/microservices';
+import { Logger } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
-import { tap, type Observable } from 'rxjs';
+import type { AnsweredRequest } from '../operation-server';
 
 /** Answered with a result, or with an error (a refusal of the domain, bad input, or a fault). */
 export type OperationOutcome = 'ok' | 'error';
@@ -23,24 +22,24 @@ export function operationOfSubject(subject: string): string {
 }
 
 /**
- * Counts the operations the service answers through `@MessagePattern` controllers: requests on
- * `operationSubjects` only, so that health checks are not counted.
+ * What the chassis does with each request its server answered (OperationServer.observe): counts
+ * it by outcome when it is one of the service's operations (not a health check), and writes one
+ * debug line with the request id the gateway sent, so that LM_LOG_LEVEL=debug follows a request
+ * from the gateway's request line into the service.
  */
-export class OperationCounter implements NestInterceptor {
-  constructor(
-    private readonly count: (operation: string, outcome: OperationOutcome) => void,
-    private readonly operationSubjects: ReadonlySet<string>,
-  ) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const subject = context.switchToRpc().getContext<NatsContext>().getSubject();
-    if (!this.operationSubjects.has(subject)) return next.handle();
-    const operation = operationOfSubject(subject);
-    return next.handle().pipe(
-      tap({
-        next: () => this.count(operation, 'ok'),
-        error: () => this.count(operation, 'error'),
-      }),
-    );
-  }
+export function operationObserver(
+  count: (operation: string, outcome: OperationOutcome) => void,
+  operationSubjects: ReadonlySet<string>,
+): (answered: AnsweredRequest) => void {
+  const logger = new Logger('Operation');
+  return ({ subject, operation, requestId, durationMs, error }) => {
+    if (operationSubjects.has(subject)) count(operation, error === undefined ? 'ok' : 'error');
+    logger.debug({
+      msg: error === undefined ? 'operation handled' : 'operation failed',
+      requestId,
+      operation,
+      durationMs: Math.round(durationMs),
+      error,
+    });
+  };
 }
