@@ -1,5 +1,5 @@
 import { BUILT_SERVICES } from '@lm/contracts';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -75,7 +75,9 @@ describe('hot paths under the CPU profiler', () => {
   };
 
   beforeAll(async () => {
-    profileDir = await mkdtemp(join(tmpdir(), 'lm-cpu-prof-'));
+    // LM_BENCH_PROFILE_DIR: the profiles are written there and kept, for a closer look (callers, in
+    // DevTools), with windows.json: each path's window on V8's profile clock and each process's pid.
+    profileDir = process.env.LM_BENCH_PROFILE_DIR ?? (await mkdtemp(join(tmpdir(), 'lm-cpu-prof-')));
     // LM_BENCH_CPU_PROF=0: the CPU costs alone, without the profiler's own overhead in them.
     const profiling = process.env.LM_BENCH_CPU_PROF === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     credentialsFile = await writeCredentialsFile([account]);
@@ -106,7 +108,9 @@ describe('hot paths under the CPU profiler', () => {
         for (const file of profilesOf(profileDir, pid))
           console.log(formatProfileSummary(`${path} — ${name}`, summarizeProfile(file, window)));
     }
-    await rm(profileDir, { recursive: true, force: true });
+    if (process.env.LM_BENCH_PROFILE_DIR)
+      await writeFile(join(profileDir, 'windows.json'), JSON.stringify({ windows, pids }, null, 2));
+    else await rm(profileDir, { recursive: true, force: true });
     await credentialsFile?.remove();
   });
 
