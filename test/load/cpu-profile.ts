@@ -1,13 +1,23 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The parts of V8's .cpuprofile (written by node --cpu-prof) that the summary reads. */
 interface CpuProfile {
   /** CLOCK_MONOTONIC in µs, the clock of process.hrtime in every process of the machine. */
   startTime: number;
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
+}
+
+/** Where a sampled function is: its lines and columns count from 0, as V8 writes them. */
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
 }
 
 export interface ProfileSummary {
@@ -19,17 +29,25 @@ export interface ProfileSummary {
   byOrigin: { origin: string; ms: number }[];
   /** Self time of the busiest functions. */
   byFunction: { name: string; ms: number }[];
+  /** Time in our own functions (libs/, services/) with everything they call: which of our steps costs what. */
+  ourInclusive: { name: string; ms: number }[];
 }
 
 /**
  * Self time per origin and per function of a --cpu-prof profile within `window` (the load, not
- * the start-up): where a process spends its CPU, which each step of issue 14 is measured against.
+ * the start-up), and the time of our own functions with what they call: where a process spends
+ * its CPU, which each step of issue 14 is measured against. Frames of a service's bundle
+ * (services/<name>/dist/bundle/service.js, one file) are traced back through its source map to the
+ * package or TypeScript file they came from.
  */
 export function summarizeProfile(path: string, window: MonotonicWindow, top = 12): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
-  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const located = new Map(profile.nodes.map((node) => [node.id, locate(node.callFrame)]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const byOrigin = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const ourInclusive = new Map<string, number>();
   let totalUs = 0;
   let idleUs = 0;
   let at = profile.startTime;
@@ -37,16 +55,23 @@ export function summarizeProfile(path: string, window: MonotonicWindow, top = 12
     const us = profile.timeDeltas[index] ?? 0;
     at += us;
     if (at < window.fromUs || at > window.toUs) return;
-    const frame = frames.get(id)!;
+    const frame = located.get(id)!;
     totalUs += us;
     if (frame.functionName === '(idle)') {
       idleUs += us;
       return;
     }
-    const origin = originOf(frame.url, frame.functionName);
-    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + us);
-    const name = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+    add(byOrigin, frame.origin, us);
+    add(byFunction, frame.name, us);
+    // Each of our functions on the sample's stack once (a recursive one is not counted twice).
+    const seen = new Set<string>();
+    for (let node: number | undefined = id; node !== undefined; node = parents.get(node)) {
+      const caller = located.get(node)!;
+      if (caller.ours && !seen.has(caller.name)) {
+        seen.add(caller.name);
+        add(ourInclusive, caller.name, us);
+      }
+    }
   });
   const ranked = (totals: Map<string, number>) =>
     [...totals]
@@ -58,8 +83,11 @@ export function summarizeProfile(path: string, window: MonotonicWindow, top = 12
     busyMs: (totalUs - idleUs) / 1_000,
     byOrigin: ranked(byOrigin).map(([origin, ms]) => ({ origin, ms })),
     byFunction: ranked(byFunction).map(([name, ms]) => ({ name, ms })),
+    ourInclusive: ranked(ourInclusive).map(([name, ms]) => ({ name, ms })),
   };
 }
+
+const add = (totals: Map<string, number>, key: string, us: number) => totals.set(key, (totals.get(key) ?? 0) + us);
 
 /** A time span on CLOCK_MONOTONIC in µs (process.hrtime.bigint() / 1000n), which every process of a machine shares. */
 export interface MonotonicWindow {
@@ -84,7 +112,53 @@ export function formatProfileSummary(title: string, summary: ProfileSummary): st
     ...summary.byOrigin.map(({ origin, ms }) => `    ${share(ms)}  ${origin}`),
     '  busiest functions (self time):',
     ...summary.byFunction.map(({ name, ms }) => `    ${share(ms)}  ${name}`),
+    '  our busiest functions (with what they call):',
+    ...summary.ourInclusive.map(({ name, ms }) => `    ${share(ms)}  ${name}`),
   ].join('\n');
+}
+
+/** A sampled function as the summary names it: by its original file when a source map knows it. */
+interface LocatedFrame {
+  functionName: string;
+  name: string;
+  origin: string;
+  /** In one of our libraries or services (not a package, nor Node's). */
+  ours: boolean;
+}
+
+function locate(frame: CallFrame): LocatedFrame {
+  const original = sourceMapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber);
+  const { url, line } =
+    original && 'originalSource' in original
+      ? { url: original.originalSource, line: original.originalLine }
+      : { url: frame.url, line: frame.lineNumber };
+  const origin = originOf(url, frame.functionName);
+  return {
+    functionName: frame.functionName,
+    name: `${frame.functionName || '(anonymous)'} ${shortUrl(url)}:${line + 1}`,
+    origin,
+    ours: /^(libs|services|apps)\//.test(origin),
+  };
+}
+
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/** The source map of a bundle (a `.js` beside its `.js.map`), read once per file. */
+function sourceMapOf(url: string): SourceMap | undefined {
+  if (!url.endsWith('/dist/bundle/service.js')) return undefined;
+  if (!sourceMaps.has(url)) {
+    const file = url.startsWith('file://') ? fileURLToPath(url) : url;
+    const mapFile = `${file}.map`;
+    sourceMaps.set(url, existsSync(mapFile) ? new SourceMap(withAbsoluteSources(mapFile)) : undefined);
+  }
+  return sourceMaps.get(url);
+}
+
+/** The map's payload with its sources as absolute paths, so that their origin reads as any other file's. */
+function withAbsoluteSources(mapFile: string): SourceMapPayload {
+  const payload = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload;
+  const root = resolve(dirname(mapFile), payload.sourceRoot || '');
+  return { ...payload, sourceRoot: '', sources: payload.sources.map((source) => resolve(root, source)) };
 }
 
 function originOf(url: string, functionName: string): string {
