@@ -432,7 +432,9 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
       ).consumers.delete(eventsStreamName(system.natsNamespace), 'reporting-usage-metrics');
       await nc.close();
       await db.query(`delete from reporting.processed_events where consumer = 'reporting-usage-metrics'`);
-      await db.query('truncate reporting.metric_points, reporting.usage_configurations');
+      await db.query(
+        'truncate reporting.metric_points, reporting.usage_configurations, reporting.usage_configuration_associations',
+      );
       await system.restart('reporting');
       const after = await eventually(points, (rows) => rows.length >= before.length, 'the replay');
       expect(after).toEqual(before);

@@ -9,6 +9,7 @@ import { entitlementUsageViews } from './usage-metrics/infra/migrations/007-enti
 import { subscribedUsersViews } from './usage-metrics/infra/migrations/008-subscribed-users';
 import { streamCountsShape } from './usage-metrics/infra/migrations/009-stream-counts';
 import { runningInstancesViews } from './usage-metrics/infra/migrations/010-running-instances';
+import { configurationAssociationsViews } from './usage-metrics/infra/migrations/011-configuration-associations';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -25,4 +26,5 @@ export const reportingMigrations: ViewMigrations = {
   '008-subscribed-users': subscribedUsersViews,
   '009-stream-counts': streamCountsShape,
   '010-running-instances': runningInstancesViews,
+  '011-configuration-associations': configurationAssociationsViews,
 };

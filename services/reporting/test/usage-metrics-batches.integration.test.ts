@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 const OWNER = '222222222222';
 const at = (time: string) => new Date(`2026-03-02T${time}Z`);
 
-/** Two configurations: created, then resources come and go over several hours. */
+/** Two configurations: created, then resources come and go over several hours, some sharing a host. */
 function configuration(id: string, start: number): DomainEventMessage[] {
   const streamName = `license-configuration-lic-${id.repeat(32)}`;
   const event = (streamVersion: number, type: string, hour: number, data: Record<string, unknown>) => ({
@@ -32,6 +32,11 @@ function configuration(id: string, start: number): DomainEventMessage[] {
     event(2, 'ResourceAssociated', 11, { resourceArn: 'i-1', consumptionKey: 'i-1', consumedLicenses: 2 }),
     event(3, 'ResourceAssociated', 13, { resourceArn: 'i-2', consumptionKey: 'i-2', consumedLicenses: 4 }),
     event(4, 'ResourceDisassociated', 14, { resourceArn: 'i-1' }),
+    // Two instances on one Dedicated Host: the larger consumption counts, once.
+    event(5, 'ResourceAssociated', 14, { resourceArn: 'i-3', consumptionKey: 'h-1', consumedLicenses: 6 }),
+    event(6, 'ResourceAssociated', 15, { resourceArn: 'i-4', consumptionKey: 'h-1', consumedLicenses: 3 }),
+    event(7, 'AssociationConsumptionChanged', 15, { resourceArn: 'i-3', consumedLicenses: 1 }),
+    event(8, 'ResourceDisassociated', 15, { resourceArn: 'i-3' }),
   ];
 }
 const [A, B] = [configuration('a', 1), configuration('b', 2)];
@@ -56,6 +61,10 @@ describe('usage metrics applied in batches', () => {
       await sql`select stream_name, stream_version, usage, changed_at, sampled_through
         from reporting.usage_configurations order by stream_name`.execute(storage.db)
     ).rows,
+    associations: (
+      await sql`select stream_name, resource_arn, consumption_key, consumed_licenses
+        from reporting.usage_configuration_associations order by stream_name, resource_arn`.execute(storage.db)
+    ).rows,
     pending: (await sql`select stream_name, stream_version from reporting.usage_pending_events`.execute(storage.db))
       .rows,
   });
@@ -65,6 +74,9 @@ describe('usage metrics applied in batches', () => {
   const inBatches = async (...batches: DomainEventMessage[][]) => {
     for (const batch of batches) await storage.db.transaction().execute((trx) => consumer.handleBatch(batch, trx));
   };
+  const truncate = () =>
+    sql`truncate reporting.metric_points, reporting.usage_configurations, reporting.usage_configuration_associations,
+      reporting.usage_pending_events`.execute(storage.db);
   let expected: Awaited<ReturnType<typeof state>>;
 
   beforeAll(async () => {
@@ -73,11 +85,7 @@ describe('usage metrics applied in batches', () => {
     await oneAtATime(RECORDED);
     expected = await state();
   });
-  beforeEach(() =>
-    sql`truncate reporting.metric_points, reporting.usage_configurations, reporting.usage_pending_events`.execute(
-      storage.db,
-    ),
-  );
+  beforeEach(() => truncate());
   afterAll(async () => {
     await storage?.close();
     await database?.drop();
@@ -86,20 +94,25 @@ describe('usage metrics applied in batches', () => {
   it('writes the same points and usage for a batch as for its events one at a time', async () => {
     expect(expected.points.length).toBeGreaterThan(0);
     expect(expected.configurations).toHaveLength(2);
+    // Per configuration: 2, 4 and 2 + 4 (i-2 and i-1), then 4 (i-2), 10 and 10 (i-2 and h-1 at 6), 7 (h-1 at 3), 7.
+    const used = expected.points.filter((point) => point.metric_name === 'LicenseConfigurationUsageCount');
+    const eventPoints = used.filter((point) => String(point.source).startsWith('event:a-'));
+    expect(eventPoints.map((point) => point.sum)).toEqual([0, 2, 6, 4, 10, 10, 7, 7]);
+    expect(expected.associations).toHaveLength(4);
     await inBatches(RECORDED);
     expect(await state()).toEqual(expected);
-    await sql`truncate reporting.metric_points, reporting.usage_configurations`.execute(storage.db);
+    await truncate();
     await inBatches(RECORDED.slice(0, 3), RECORDED.slice(3, 4), RECORDED.slice(4));
     expect(await state()).toEqual(expected);
   });
 
   it('applies events that come before an earlier one of their stream once it comes, in the batch or a later one', async () => {
     // In one batch: A's third event before its second.
-    await inBatches([A[0], B[0], A[2], A[1], B[1], B[2], A[3], B[3]]);
+    await inBatches([A[0], B[0], A[2], A[1], B[1], B[2], A[3], B[3], A[4], A[6], A[5], B[4], B[5], B[6], A[7], B[7]]);
     expect(await state()).toEqual(expected);
-    await sql`truncate reporting.metric_points, reporting.usage_configurations`.execute(storage.db);
+    await truncate();
     // Over two: B's second event comes in the next batch, after its later ones waited.
-    await inBatches([A[0], B[0], A[1], B[2], B[3], A[2]], [B[1], A[3]]);
+    await inBatches([A[0], B[0], A[1], B[2], B[3], A[2], A[5], A[6]], [B[1], A[3], A[4], A[7], ...B.slice(4)]);
     expect(await state()).toEqual(expected);
   });
 

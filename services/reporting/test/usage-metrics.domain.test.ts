@@ -1,9 +1,11 @@
 import { AwsError, type LicenseConfigurationEvent, type LicenseConfigurationEventType } from '@lm/contracts';
 import { describe, expect, it } from 'vitest';
 import {
+  associationConcerned,
   consumedLicenses,
   evolveUsage,
   usageSamples,
+  type Association,
   type ConfigurationUsage,
 } from '../src/usage-metrics/domain/configuration-usage';
 import { hourBoundaries } from '../src/usage-metrics/domain/hourly-points';
@@ -35,13 +37,36 @@ const created = (licenseCount?: number) =>
       countingType: 'Core',
       ...(licenseCount === undefined ? {} : { licenseCount }),
     }),
-  )!;
+  )!.usage;
 const associated = (
   usage: ConfigurationUsage,
   resourceArn: string,
   consumedLicenses: number,
   consumptionKey = resourceArn,
-) => evolveUsage(usage, event('ResourceAssociated', { resourceArn, consumptionKey, consumedLicenses }))!;
+) => evolveUsage(usage, event('ResourceAssociated', { resourceArn, consumptionKey, consumedLicenses }))!.usage;
+
+/**
+ * A configuration's usage folded as the consumer folds it, each event given the associations on
+ * the consumption keys it concerns and only those; with, after each change, what a count of every
+ * association there is says.
+ */
+function fold(usage: ConfigurationUsage, events: LicenseConfigurationEvent[]) {
+  const associations = new Map<string, Association>();
+  const steps: { consumed: number; recounted: number }[] = [];
+  for (const next of events) {
+    const concerned = associationConcerned(next);
+    const keys = new Set([associations.get(concerned?.resourceArn ?? '')?.consumptionKey, concerned?.consumptionKey]);
+    const sharing = new Map([...associations].filter(([, association]) => keys.has(association.consumptionKey)));
+    const change = evolveUsage(usage, next, sharing);
+    if (!change) continue;
+    usage = change.usage;
+    const { resourceArn, association } = change.association ?? {};
+    if (association) associations.set(resourceArn!, association);
+    else if (resourceArn) associations.delete(resourceArn);
+    steps.push({ consumed: usage.consumedLicenses, recounted: consumedLicenses(associations.values()) });
+  }
+  return { usage, steps, associations };
+}
 
 function awsError(run: () => unknown): [string, string] {
   try {
@@ -55,15 +80,43 @@ function awsError(run: () => unknown): [string, string] {
 
 describe('a configuration usage folded from licensing events', () => {
   it('counts each consumption key once, at its largest consumption, as licensing does', () => {
-    let usage = created(96);
-    usage = associated(usage, 'i-1', 16, 'h-1');
-    usage = associated(usage, 'i-2', 24, 'h-1');
-    usage = associated(usage, 'i-3', 8);
-    expect(consumedLicenses(usage)).toBe(32);
-    usage = evolveUsage(usage, event('AssociationConsumptionChanged', { resourceArn: 'i-2', consumedLicenses: 0 }))!;
-    expect(consumedLicenses(usage)).toBe(24);
-    usage = evolveUsage(usage, event('ResourceDisassociated', { resourceArn: 'i-1' }))!;
-    expect(consumedLicenses(usage)).toBe(8);
+    const associate = (resourceArn: string, consumedLicenses: number, consumptionKey = resourceArn) =>
+      event('ResourceAssociated', { resourceArn, consumptionKey, consumedLicenses });
+    const { steps } = fold(created(96), [
+      associate('i-1', 16, 'h-1'),
+      associate('i-2', 24, 'h-1'),
+      associate('i-3', 8),
+      event('AssociationConsumptionChanged', { resourceArn: 'i-2', consumedLicenses: 0 }),
+      event('ResourceDisassociated', { resourceArn: 'i-1' }),
+    ]);
+    expect(steps.map((step) => step.consumed)).toEqual([16, 24, 32, 24, 8]);
+  });
+
+  it('changes the count by what an event changes on its own keys, as a count of every association says', () => {
+    const associate = (resourceArn: string, consumedLicenses: number, consumptionKey: string) =>
+      event('ResourceAssociated', { resourceArn, consumptionKey, consumedLicenses });
+    const changeTo = (resourceArn: string, consumedLicenses: number) =>
+      event('AssociationConsumptionChanged', { resourceArn, consumedLicenses });
+    const gone = (resourceArn: string) => event('ResourceDisassociated', { resourceArn });
+    const { usage, steps, associations } = fold(created(50), [
+      associate('i-1', 4, 'h-1'),
+      associate('i-2', 8, 'h-1'),
+      associate('i-3', 2, 'i-3'),
+      associate('i-4', 6, 'h-2'),
+      // Associated again, on another host: its consumption leaves h-1 for h-2.
+      associate('i-2', 3, 'h-2'),
+      changeTo('i-4', 0),
+      // Neither is associated: the change is none, the disassociation still a point.
+      changeTo('i-9', 5),
+      gone('i-8'),
+      gone('i-1'),
+      associate('i-1', 1, 'h-1'),
+      changeTo('i-3', 7),
+    ]);
+    expect(steps.map((step) => step.consumed)).toEqual([4, 8, 10, 16, 12, 9, 9, 5, 6, 11]);
+    for (const step of steps) expect(step.consumed).toBe(step.recounted);
+    expect([...associations.keys()].sort()).toEqual(['i-1', 'i-2', 'i-3', 'i-4']);
+    expect(usage.consumedLicenses).toBe(11);
   });
 
   it('makes the guide three gauges with their units and both dimensions', () => {
@@ -81,9 +134,12 @@ describe('a configuration usage folded from licensing events', () => {
 
   it('has no total or percentage without a license count, and nothing once deleted', () => {
     expect(usageSamples(created()).map((s) => s.metricName)).toEqual(['LicenseConfigurationUsageCount']);
-    const changed = evolveUsage(created(), event('LicenseConfigurationUpdated', { changes: { licenseCount: 4 } }))!;
+    const changed = evolveUsage(
+      created(),
+      event('LicenseConfigurationUpdated', { changes: { licenseCount: 4 } }),
+    )!.usage;
     expect(usageSamples(changed)).toHaveLength(3);
-    const deleted = evolveUsage(changed, event('LicenseConfigurationDeleted', {}))!;
+    const deleted = evolveUsage(changed, event('LicenseConfigurationDeleted', {}))!.usage;
     expect(usageSamples(deleted)).toEqual([]);
     expect(
       evolveUsage(deleted, event('ResourceAssociated', { resourceArn: 'i-1', consumedLicenses: 1 })),

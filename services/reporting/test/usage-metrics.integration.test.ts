@@ -79,7 +79,10 @@ describe('usage metrics from licensing events, with a manual clock', () => {
         select metric_name, timestamp, resolution, sample_count, sum, minimum, maximum, source
         from reporting.metric_points order by timestamp, metric_name, source`.execute(storage.db)
     ).rows;
-  const reset = () => sql`truncate reporting.metric_points, reporting.usage_configurations`.execute(storage.db);
+  const reset = () =>
+    sql`truncate reporting.metric_points, reporting.usage_configurations, reporting.usage_configuration_associations`.execute(
+      storage.db,
+    );
   const hourly = (metric: string, start: Date, end: Date, caller = callerOf(OWNER)) =>
     queries.getMetricStatistics(caller, {
       Namespace: 'AWSLicenseManager/licenseUsage',

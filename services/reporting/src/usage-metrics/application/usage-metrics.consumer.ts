@@ -4,6 +4,7 @@ import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Transaction } from 'kysely';
 import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
+import { BatchAssociations } from './configuration-associations';
 import { holdPending, takePending } from './pending-events';
 import { deleteHourlySamples, writeHourlySamples, writeSamples } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
@@ -33,9 +34,11 @@ const isKept = (stream: Followed | undefined): stream is Kept => stream?.usage !
  * written in the same transaction), and an event at or below the version applied is skipped too.
  *
  * The chassis hands it the events delivered together: their streams are read (and locked, in the
- * order of their names) in one statement and written back in one, so that a batch costs a few
- * statements besides each event's data points, and the consumer keeps up with licensing however
- * many clients it serves.
+ * order of their names) in one statement and written back in one, and so are the associations they
+ * concern (BatchAssociations), so that a batch costs a few statements besides each event's data
+ * points, and the consumer keeps up with licensing however many clients it serves. A stream's usage
+ * keeps only what its associations consume, which each event changes by what it changes on its
+ * consumption keys: an event costs the same however many resources its configuration has.
  */
 @Injectable()
 export class UsageMetricsConsumer implements EventConsumer {
@@ -50,15 +53,24 @@ export class UsageMetricsConsumer implements EventConsumer {
     if (configurationEvents.length === 0) return;
     const tx = trx as Transaction<UsageMetricsViews>;
     const { streams, waiting } = await readStreams(tx, configurationEvents);
+    const associations = new BatchAssociations();
+    await associations.read(tx, configurationEvents);
     const changed = new Map<string, Kept>();
     for (const event of configurationEvents) {
-      const stream = await this.applyInOrder(tx, streams.get(event.streamName) ?? { version: 0 }, event, waiting);
+      const stream = await this.applyInOrder(
+        tx,
+        streams.get(event.streamName) ?? { version: 0 },
+        event,
+        waiting,
+        associations,
+      );
       // A stream without usage (its creation never seen) is not kept: its next events wait, as they did.
       if (!isKept(stream)) continue;
       streams.set(event.streamName, stream);
       changed.set(event.streamName, stream);
     }
     await writeStreams(tx, changed);
+    await associations.write(tx);
   }
 
   /**
@@ -70,6 +82,7 @@ export class UsageMetricsConsumer implements EventConsumer {
     stream: Followed,
     event: LicenseConfigurationEventMessage,
     waiting: Set<string>,
+    associations: BatchAssociations,
   ): Promise<Followed | undefined> {
     if (event.streamVersion <= stream.version) return undefined;
     if (event.streamVersion > stream.version + 1) {
@@ -77,12 +90,13 @@ export class UsageMetricsConsumer implements EventConsumer {
       waiting.add(event.streamName);
       return undefined;
     }
-    let applied = await apply(tx, stream, event);
+    let applied = await apply(tx, stream, event, associations);
     while (waiting.has(event.streamName)) {
       // Held after isConfigurationEvent narrowed it.
       const next = await takePending<LicenseConfigurationEventMessage>(tx, event.streamName, applied.version + 1);
       if (!next) break;
-      applied = await apply(tx, applied, next);
+      await associations.read(tx, [next]);
+      applied = await apply(tx, applied, next, associations);
     }
     return applied;
   }
@@ -159,6 +173,7 @@ async function apply(
   trx: Transaction<UsageMetricsViews>,
   stream: Followed,
   event: LicenseConfigurationEventMessage,
+  associations: BatchAssociations,
 ): Promise<Followed> {
   const at = new Date(event.recordedAt);
   let sampledThrough = stream.sampledThrough ?? at;
@@ -168,8 +183,11 @@ async function apply(
     await writeHourlySamples(trx, event.streamName, stream.usage, sampledThrough, justBefore);
     sampledThrough = justBefore;
   }
-  const usage = evolveUsage(stream.usage, event);
-  if (!usage) return { ...stream, version: event.streamVersion, sampledThrough };
+  const change = evolveUsage(stream.usage, event, associations.sharing(event));
+  if (!change) return { ...stream, version: event.streamVersion, sampledThrough };
+  const { usage, association } = change;
+  if (association) associations.set(event.streamName, association.resourceArn, association.association);
+  if (usage.deleted) associations.clear(event.streamName);
   await writeSamples(trx, usage, at, `event:${event.eventId}`);
   if (at < sampledThrough) {
     // The sweep sampled hours after this event before it arrived (the consumer was behind):

@@ -13,10 +13,19 @@ export interface UsageConfigurationsTable {
   account_id: string;
   /** The version of the stream's last event applied: an event at or below it was applied already. */
   stream_version: number;
+  /** Its count and what its associations consume (they are usage_configuration_associations). */
   usage: Json<ConfigurationUsage>;
   /** When it last changed, and the last whole hour sampled: hourly points are due after both. */
   changed_at: Timestamp;
   sampled_through: Timestamp;
+}
+
+/** A resource associated with a configuration, and what it consumes of it now. */
+export interface UsageConfigurationAssociationsTable {
+  stream_name: string;
+  resource_arn: string;
+  consumption_key: string;
+  consumed_licenses: number;
 }
 
 /**
@@ -53,6 +62,7 @@ export interface UsagePendingEventsTable {
 
 export interface UsageMetricsViews {
   usage_configurations: UsageConfigurationsTable;
+  usage_configuration_associations: UsageConfigurationAssociationsTable;
   usage_pending_events: UsagePendingEventsTable;
   metric_points: MetricPointsTable;
 }

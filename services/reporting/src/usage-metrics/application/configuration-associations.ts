@@ -1,0 +1,152 @@
+import type { LicenseConfigurationEventMessage } from '@lm/contracts';
+import { sql, type Transaction } from 'kysely';
+import { associationConcerned, type Association, type Associations } from '../domain/configuration-usage';
+import { REPORTING_SCHEMA } from '../../shared/schema';
+import type { UsageMetricsViews } from './usage-metrics.views';
+
+type Db = Transaction<UsageMetricsViews>;
+
+/** One key of a stream's: a resource or a consumption key. */
+const keyOf = (streamName: string, key: string) => `${streamName}\n${key}`;
+
+/**
+ * The associations a batch of configuration events concerns (usage_configuration_associations):
+ * those on the consumption keys of the resources the events name, and on the keys they associate
+ * resources with. They are read in one statement before the batch is applied (and again for an
+ * event taken back from waiting that concerns others), changed in memory as each event is applied,
+ * and written back in one statement or two. A stream's associations are only read or written by
+ * whoever holds its usage row locked, so what is read stays true until the transaction ends.
+ *
+ * A key is read whole: every association on it, so that its largest consumption is known. An event
+ * therefore touches the associations of its keys alone (an instance's, or a Dedicated Host's
+ * instances), never all of its configuration's.
+ */
+export class BatchAssociations {
+  /** By stream, by resource: the associations read, as the batch left them. */
+  private readonly streams = new Map<string, Map<string, Association>>();
+  /** Resources and consumption keys read whole (keyOf). */
+  private readonly resourcesRead = new Set<string>();
+  private readonly keysRead = new Set<string>();
+  /** What the batch changed, by stream, by resource (null: ended); and the streams that lost them all. */
+  private readonly changed = new Map<string, Map<string, Association | null>>();
+  private readonly cleared = new Set<string>();
+
+  /** Reads the associations the events concern that were not read yet. */
+  async read(tx: Db, events: readonly LicenseConfigurationEventMessage[]): Promise<void> {
+    const resources: [string, string][] = [];
+    const keys: [string, string][] = [];
+    for (const event of events) {
+      const concerned = associationConcerned(event);
+      if (!concerned) continue;
+      if (!this.resourcesRead.has(keyOf(event.streamName, concerned.resourceArn)))
+        resources.push([event.streamName, concerned.resourceArn]);
+      if (concerned.consumptionKey && !this.keysRead.has(keyOf(event.streamName, concerned.consumptionKey)))
+        keys.push([event.streamName, concerned.consumptionKey]);
+    }
+    if (resources.length === 0 && keys.length === 0) return;
+    const table = sql.id(REPORTING_SCHEMA, 'usage_configuration_associations');
+    // The keys asked for and those the named resources are on now: every association on them.
+    const { rows } = await sql<{
+      stream_name: string;
+      resource_arn: string;
+      consumption_key: string;
+      consumed_licenses: number;
+    }>`
+      with named (stream_name, resource_arn) as (
+        select * from unnest(${resources.map(([stream]) => stream)}::text[], ${resources.map(([, arn]) => arn)}::text[])
+      ), concerned (stream_name, consumption_key) as (
+        select * from unnest(${keys.map(([stream]) => stream)}::text[], ${keys.map(([, key]) => key)}::text[])
+        union
+        select association.stream_name, association.consumption_key
+        from ${table} association join named using (stream_name, resource_arn)
+      )
+      select association.stream_name, association.resource_arn, association.consumption_key,
+             association.consumed_licenses
+      from ${table} association join concerned using (stream_name, consumption_key)`.execute(tx);
+    // A key read before is known as the batch left it (what it changed is not written yet).
+    const fresh = rows.filter((row) => !this.keysRead.has(keyOf(row.stream_name, row.consumption_key)));
+    for (const row of fresh)
+      this.associationsOf(row.stream_name).set(row.resource_arn, {
+        consumptionKey: row.consumption_key,
+        consumedLicenses: row.consumed_licenses,
+      });
+    for (const row of fresh) this.keysRead.add(keyOf(row.stream_name, row.consumption_key));
+    for (const [stream, key] of keys) this.keysRead.add(keyOf(stream, key));
+    for (const [stream, arn] of resources) this.resourcesRead.add(keyOf(stream, arn));
+  }
+
+  /** The associations on the consumption keys an event concerns (read before by `read`). */
+  sharing(event: LicenseConfigurationEventMessage): Associations {
+    const concerned = associationConcerned(event);
+    if (!concerned) return new Map();
+    const associations = this.associationsOf(event.streamName);
+    const keys = new Set([associations.get(concerned.resourceArn)?.consumptionKey, concerned.consumptionKey]);
+    return new Map([...associations].filter(([, association]) => keys.has(association.consumptionKey)));
+  }
+
+  /** Sets a resource's association (null: ends it). */
+  set(streamName: string, resourceArn: string, association: Association | null): void {
+    const associations = this.associationsOf(streamName);
+    if (association) associations.set(resourceArn, association);
+    else associations.delete(resourceArn);
+    const changed = this.changed.get(streamName) ?? new Map<string, Association | null>();
+    this.changed.set(streamName, changed.set(resourceArn, association));
+  }
+
+  /** Ends every association of a stream (its configuration was deleted). */
+  clear(streamName: string): void {
+    this.streams.set(streamName, new Map());
+    this.changed.delete(streamName);
+    this.cleared.add(streamName);
+  }
+
+  /** Writes what the batch changed. */
+  async write(tx: Db): Promise<void> {
+    const db = tx.withSchema(REPORTING_SCHEMA);
+    if (this.cleared.size > 0)
+      await db
+        .deleteFrom('usage_configuration_associations')
+        .where('stream_name', 'in', [...this.cleared])
+        .execute();
+    const changes = [...this.changed].flatMap(([stream, resources]) =>
+      [...resources].map(([arn, association]) => ({ stream, arn, association })),
+    );
+    const kept = changes.flatMap(({ stream, arn, association }) =>
+      association
+        ? [
+            {
+              stream_name: stream,
+              resource_arn: arn,
+              consumption_key: association.consumptionKey,
+              consumed_licenses: association.consumedLicenses,
+            },
+          ]
+        : [],
+    );
+    if (kept.length > 0)
+      await db
+        .insertInto('usage_configuration_associations')
+        .values(kept)
+        .onConflict((oc) =>
+          oc.columns(['stream_name', 'resource_arn']).doUpdateSet((eb) => ({
+            consumption_key: eb.ref('excluded.consumption_key'),
+            consumed_licenses: eb.ref('excluded.consumed_licenses'),
+          })),
+        )
+        .execute();
+    const ended = changes.filter(({ association }) => !association);
+    if (ended.length > 0)
+      await db
+        .deleteFrom('usage_configuration_associations')
+        .where((eb) =>
+          eb.or(ended.map(({ stream, arn }) => eb.and([eb('stream_name', '=', stream), eb('resource_arn', '=', arn)]))),
+        )
+        .execute();
+  }
+
+  private associationsOf(streamName: string): Map<string, Association> {
+    const associations = this.streams.get(streamName) ?? new Map<string, Association>();
+    this.streams.set(streamName, associations);
+    return associations;
+  }
+}
