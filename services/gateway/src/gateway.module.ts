@@ -1,12 +1,12 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, gatewayConfigFromEnv, NATS_CONNECTION, type GatewayConfig } from './config';
-import { AwsApiController } from './http/aws-api.controller';
+import { AwsApiEndpoint } from './http/aws-api.endpoint';
 import { AwsRequestHandler } from './http/aws-request.handler';
+import { HealthAndMetricsEndpoints } from './http/health-and-metrics.endpoints';
+import { GatewayHttpServer } from './http/http-server';
 import { InFlightLimit } from './http/in-flight-limit';
-import { UndecodablePathFilter } from './http/undecodable-path.filter';
 import { CredentialStore } from './identity/credential-store';
 import { SessionCredentialCache } from './identity/session-credentials';
 import { sessionCredentialsFromGrants } from './identity/session-credentials-lookup';
@@ -24,9 +24,10 @@ import { cachedServicePresence, probeServiceHealth } from './observability/servi
 const SERVICE_PRESENCE_TTL_MS = 1_000;
 
 @Module({
-  controllers: [AwsApiController],
   providers: [
-    { provide: APP_FILTER, useClass: UndecodablePathFilter },
+    GatewayHttpServer,
+    AwsApiEndpoint,
+    HealthAndMetricsEndpoints,
     { provide: GATEWAY_CONFIG, useFactory: () => gatewayConfigFromEnv() },
     {
       provide: NATS_CONNECTION,

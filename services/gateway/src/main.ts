@@ -3,8 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { checkNats, ConfigurationError, startLogging, UnreachableDependencyError } from '@lm/service-kit';
 import { gatewayConfigFromEnv, type GatewayConfig } from './config';
-import { CONSOLE_DIRECTORY, consoleFiles } from './http/console-files';
-import { BoundedExpressAdapter } from './http/http-server';
+import { GatewayHttpServer } from './http/http-server';
 import { GatewayModule } from './gateway.module';
 
 async function main(): Promise<void> {
@@ -31,15 +30,10 @@ async function main(): Promise<void> {
     logger.fatal(error.message);
     process.exit(1);
   }
-  // The body parser stays off: SigV4 signs the raw bytes, which the controller reads itself.
-  const app = await NestFactory.create(GatewayModule, new BoundedExpressAdapter(config), { bodyParser: false });
-  // Responses are per request and signed-for: no ETag hashing of every body, no framework banner.
-  const express = app.getHttpAdapter().getInstance();
-  express.set('etag', false);
-  express.disable('x-powered-by');
-  // Before the routes (registered at listen): the AWS API's catch-all would take /console too.
-  app.use('/console', consoleFiles({ directory: CONSOLE_DIRECTORY, region: config.region }));
-  await app.listen(config.port);
+  // Nest builds and stops the application (providers, their order of shutdown); the HTTP server is
+  // one of its providers, Node's own server without a web framework (src/http/http-server.ts).
+  const app = await NestFactory.createApplicationContext(GatewayModule);
+  await app.get(GatewayHttpServer).listen(config.port);
   logger.log(`listening on port ${config.port} (region ${config.region})`);
   const stop = (signal: NodeJS.Signals) => {
     logger.log(`${signal}: stopping`);

@@ -1,6 +1,10 @@
-import { createServer } from 'node:http';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import type { GatewayConfig } from '../config';
+import { createServer, type Server } from 'node:http';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { AwsApiEndpoint } from './aws-api.endpoint';
+import { CONSOLE_DIRECTORY, consoleFiles } from './console-files';
+import { HealthAndMetricsEndpoints } from './health-and-metrics.endpoints';
+import { gatewayRequestListener } from './routes';
 
 /**
  * How often Node looks for connections past their headers or request timeout (its default, 30 s,
@@ -9,31 +13,59 @@ import type { GatewayConfig } from '../config';
 const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 
 /**
- * Nest's Express adapter on an HTTP server bounded against floods and slow clients: headers no
- * larger than LM_MAX_HEADER_BYTES (Node answers a bare 431 above, before any AWS API is known), a
- * client that takes longer than LM_HEADERS_TIMEOUT_MS to send its headers or LM_REQUEST_TIMEOUT_MS to
- * send its whole request is answered 408 and cut off, an idle kept-alive connection is closed after
- * LM_KEEP_ALIVE_TIMEOUT_MS, and at most LM_MAX_CONNECTIONS are open at once (Node closes any further
- * one at once). Nest makes the server itself, with none of these options, unless told as here.
+ * The gateway's HTTP server: Node's own, its requests straight to the gateway's routes (no web
+ * framework between the socket and the AWS API: its routing and response helpers were a tenth
+ * of the gateway's CPU). Bounded against floods and slow clients: headers no larger than
+ * LM_MAX_HEADER_BYTES (Node answers a bare 431 above, before any AWS API is known), a client that
+ * takes longer than LM_HEADERS_TIMEOUT_MS to send its headers or LM_REQUEST_TIMEOUT_MS to send its
+ * whole request is answered 408 and cut off, an idle kept-alive connection is closed after
+ * LM_KEEP_ALIVE_TIMEOUT_MS, and at most LM_MAX_CONNECTIONS are open at once (Node closes any
+ * further one at once).
  */
-export class BoundedExpressAdapter extends ExpressAdapter {
-  constructor(private readonly limits: GatewayConfig) {
-    super();
-  }
+@Injectable()
+export class GatewayHttpServer implements BeforeApplicationShutdown {
+  private readonly server: Server;
 
-  override initHttpServer(): void {
-    const server = createServer(
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    awsApi: AwsApiEndpoint,
+    endpoints: HealthAndMetricsEndpoints,
+  ) {
+    this.server = createServer(
       {
-        maxHeaderSize: this.limits.maxHeaderBytes,
+        maxHeaderSize: config.maxHeaderBytes,
         // Node refuses a headers timeout longer than the request's: the headers are part of the request.
-        headersTimeout: Math.min(this.limits.headersTimeoutMs, this.limits.requestTimeoutMs),
-        requestTimeout: this.limits.requestTimeoutMs,
+        headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+        requestTimeout: config.requestTimeoutMs,
         connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
       },
-      this.getInstance(),
+      gatewayRequestListener({
+        health: (res) => endpoints.serveHealth(res),
+        metrics: (res) => endpoints.serveMetrics(res),
+        console: consoleFiles({ directory: CONSOLE_DIRECTORY, region: config.region }),
+        awsApi: (req, res) => awsApi.serve(req, res),
+      }),
     );
-    server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
-    server.maxConnections = this.limits.maxConnections;
-    this.httpServer = server;
+    this.server.keepAliveTimeout = config.keepAliveTimeoutMs;
+    this.server.maxConnections = config.maxConnections;
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * First of the gateway's shutdown (before NATS drains, in GatewayModule's onApplicationShutdown):
+   * no new connection is accepted, idle kept-alive ones are closed, and the requests in flight are
+   * answered before it resolves.
+   */
+  beforeApplicationShutdown(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -1,21 +1,36 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, request, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleFiles } from '../../src/http/console-files';
+import { gatewayRequestListener } from '../../src/http/routes';
 
-/** An app as main.ts mounts it: the console's files first, then a stand-in for the AWS API's catch-all. */
+/** The gateway's routes with the console's files, and stand-ins for the other routes that name what they were asked. */
 async function serve(directory: string): Promise<{ url: string; server: Server }> {
-  const app = express();
-  app.use('/console', consoleFiles({ directory, region: 'eu-west-3' }));
-  app.all('{*path}', (req, res) => res.status(400).send(`aws ${req.method} ${req.originalUrl}`));
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
+  const standIn = (res: ServerResponse, text: string) => Promise.resolve(void res.writeHead(400).end(text));
+  const server = createServer(
+    gatewayRequestListener({
+      console: consoleFiles({ directory, region: 'eu-west-3' }),
+      health: (res) => standIn(res, 'health'),
+      metrics: (res) => standIn(res, 'metrics'),
+      awsApi: (req, res) => standIn(res, `aws ${req.method} ${req.url}`),
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+function statusOf(url: string, path: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) =>
+    request({ host: '127.0.0.1', port: new URL(url).port, path }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    })
+      .on('error', reject)
+      .end(),
+  );
 }
 
 describe('the console files', () => {
@@ -56,6 +71,9 @@ describe('the console files', () => {
     const response = await fetch(`${built.url}/console`, { redirect: 'manual' });
     expect(response.status).toBe(301);
     expect(response.headers.get('location')).toBe('/console/');
+    const directory = await fetch(`${built.url}/console/assets`, { redirect: 'manual' });
+    expect(directory.status).toBe(301);
+    expect(directory.headers.get('location')).toBe('/console/assets/');
   });
 
   it('tells the console the Region its signatures are scoped to', async () => {
@@ -66,6 +84,8 @@ describe('the console files', () => {
 
   it('answers 404 for a file it does not have, and says to build when nothing is built', async () => {
     expect((await fetch(`${built.url}/console/assets/missing.js`)).status).toBe(404);
+    // Sent as written (fetch would resolve the dots itself): no file outside the console's directory.
+    expect(await statusOf(built.url, '/console/%2e%2e/%2e%2e/package.json')).toBe(404);
     const response = await fetch(`${unbuilt.url}/console/`);
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('npm run build');
@@ -75,5 +95,12 @@ describe('the console files', () => {
     expect(await (await fetch(`${built.url}/console/`, { method: 'POST' })).text()).toBe('aws POST /console/');
     expect(await (await fetch(`${built.url}/`, { method: 'POST' })).text()).toBe('aws POST /');
     expect(await (await fetch(`${built.url}/consoles`)).text()).toBe('aws GET /consoles');
+  });
+
+  it('serves HEAD with the headers of GET and no body', async () => {
+    const response = await fetch(`${built.url}/console/`, { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String('<!doctype html><title>console</title>'.length));
+    expect(await response.text()).toBe('');
   });
 });

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { metricFamilies } from '@lm/service-kit';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { AUDIT_RECORDER, type AuditRecorder } from '../observability/audit-trail';
 import { GatewayMetrics } from '../observability/metrics';
-import { HealthCheck } from '../observability/health-check';
 import { logRequest } from '../observability/request-log';
-import { renderMetrics, ReplicaMetrics } from '../observability/replica-metrics';
 import { apiTriedBy } from '../observability/attempted-operation';
 import {
   errorResponse,
@@ -20,41 +17,23 @@ import {
 } from '../protocol';
 import { AwsRequestHandler } from './aws-request.handler';
 import { InFlightLimit } from './in-flight-limit';
+import { writeResponse } from './write-response';
 
-/** The HTTP surface: health and metrics, and every other request as an AWS API call. */
-@Controller()
-export class AwsApiController {
+/**
+ * Every request the gateway has no fixed route for, as an AWS API call: admitted (in-flight
+ * bound, URL length), its body read raw, answered by the protocol-level handler.
+ */
+@Injectable()
+export class AwsApiEndpoint {
   constructor(
     private readonly handler: AwsRequestHandler,
-    private readonly health: HealthCheck,
     private readonly metrics: GatewayMetrics,
-    private readonly replicaMetrics: ReplicaMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(AUDIT_RECORDER) private readonly audit: AuditRecorder,
     private readonly inFlight: InFlightLimit,
   ) {}
 
-  @Get('health')
-  async getHealth(@Res() res: Response): Promise<void> {
-    const report = await this.health.check();
-    res.status(report.healthy ? 200 : 503).json(report);
-  }
-
-  /** The gateway's own metrics and those of every replica of the deployed services, in one exposition. */
-  @Get('metrics')
-  async getMetrics(@Res() res: Response): Promise<void> {
-    const [gateway, replicas] = await Promise.all([
-      metricFamilies(this.metrics.registry),
-      this.replicaMetrics.gather(),
-    ]);
-    res
-      .status(200)
-      .type('text/plain; version=0.0.4')
-      .send(await renderMetrics(gateway, replicas));
-  }
-
-  @All('{*path}')
-  async aws(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const eventTime = new Date();
     let response: HttpResponse;
@@ -62,11 +41,11 @@ export class AwsApiController {
     try {
       // Refused before the body is read: neither a flood nor a long URL costs more than its headers.
       if (!admitted) throw throttled(apiTriedBy(unreadRequest(req)), 'Rate exceeded: the gateway is at its capacity.');
-      if (Buffer.byteLength(req.originalUrl) > this.config.maxUrlBytes) throw uriTooLong(this.config.maxUrlBytes);
+      if (Buffer.byteLength(req.url!) > this.config.maxUrlBytes) throw uriTooLong(this.config.maxUrlBytes);
       const body = await readBody(req, this.config.maxBodyBytes);
       response = await this.handler.handle({
-        method: req.method,
-        url: req.originalUrl,
+        method: req.method!,
+        url: req.url!,
         headers: flattenHeaders(req.headers),
         body,
         sourceIp: req.socket.remoteAddress,
@@ -104,22 +83,22 @@ export class AwsApiController {
     } finally {
       if (admitted) this.inFlight.leave();
     }
-    res.status(response.status).set(response.headers).send(response.body);
+    writeResponse(res, response);
   }
 }
 
 /** A request as the handler sees it, without its body (not read). */
-function unreadRequest(req: Request): HttpRequest {
+function unreadRequest(req: IncomingMessage): HttpRequest {
   return {
-    method: req.method,
-    url: req.originalUrl,
+    method: req.method!,
+    url: req.url!,
     headers: flattenHeaders(req.headers),
     body: Buffer.alloc(0),
     sourceIp: req.socket.remoteAddress,
   };
 }
 
-function flattenHeaders(headers: Request['headers']): Record<string, string> {
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -128,7 +107,7 @@ function flattenHeaders(headers: Request['headers']): Record<string, string> {
 }
 
 /** The raw body (SigV4 signs its bytes), refused past the size limit without buffering the rest. */
-function readBody(req: Request, limit: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
