@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigurationAssociations } from '../src/configurations/domain/configuration-associations';
 import type { LicenseConfigurationAggregate } from '../src/configurations/domain/license-configuration';
 import type { CountingType } from '../src/configurations/domain/license-rules';
 import { consumptionOf } from '../src/specifications/domain/consumption';
@@ -18,7 +19,7 @@ const configuration = (countingType: CountingType, rules: string[]): LicenseConf
   productInformationList: [],
   disassociateWhenNotFound: false,
   status: 'AVAILABLE',
-  associations: {},
+  associations: ConfigurationAssociations.none,
 });
 
 /** An instance on a Dedicated Host: 8 vCPUs (4 cores x 2 threads), 2 sockets. */

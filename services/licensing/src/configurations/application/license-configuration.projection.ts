@@ -2,6 +2,7 @@ import { defineProjection, type Recorded } from '@lm/event-store';
 import type { Transaction } from 'kysely';
 import type { LicenseConfigurationEvent } from '../domain/events';
 import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '../domain/decide';
+import { ConfigurationAssociations } from '../domain/configuration-associations';
 import { evolveLicenseConfiguration, type LicenseConfigurationState } from '../domain/license-configuration';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from './license-configuration.views';
@@ -24,7 +25,9 @@ async function stateBefore(
     .forUpdate()
     .executeTakeFirst();
   if (row && row.version >= event.streamVersion) return 'already-applied';
-  return row ? { status: 'present', configuration: { ...row.document, associations: {} } } : { status: 'absent' };
+  return row
+    ? { status: 'present', configuration: { ...row.document, associations: ConfigurationAssociations.none } }
+    : { status: 'absent' };
 }
 
 /**

@@ -133,7 +133,7 @@ export function decideLicenseConfiguration(
     case 'DeleteLicenseConfiguration': {
       const { ownerAccountId, region, associations } = ownedConfiguration(state, command);
       // The guide: every resource must be disassociated before a configuration can be deleted.
-      const associated = Object.keys(associations).length;
+      const associated = associations.size;
       if (associated > 0)
         throw invalidParameterValue(
           `License configuration ${command.arn} is associated with ${associated} resource(s); disassociate them first.`,

@@ -2,11 +2,10 @@ import { AwsError } from '@lm/contracts';
 import { licenseConfigurationNotFound } from '../../configurations/domain/errors';
 import { invalidParameterValue } from '@lm/contracts';
 import type { LicenseConfigurationEvent } from '../../configurations/domain/events';
-import {
-  consumedLicenses,
-  type Association,
-  type LicenseConfigurationAggregate,
-  type LicenseConfigurationState,
+import type { Association } from '../../configurations/domain/configuration-associations';
+import type {
+  LicenseConfigurationAggregate,
+  LicenseConfigurationState,
 } from '../../configurations/domain/license-configuration';
 import { consumesLicenses, isGone, type ResourceFacts } from '../../shared/resource';
 import { consumptionOf, licenseUsageRefused } from './consumption';
@@ -75,8 +74,8 @@ function associate(
   };
   const events: LicenseConfigurationEvent[] = [{ type: 'ResourceAssociated', data: association }];
   const limit = configuration.licenseCount;
-  const total = consumedLicenses(configuration.associations, association);
-  if (limit !== undefined && total > limit && total > consumedLicenses(configuration.associations)) {
+  const total = configuration.associations.consumedLicensesWith(association);
+  if (limit !== undefined && total > limit && total > configuration.associations.consumedLicenses) {
     if (configuration.hardLimit) {
       throw licenseUsageRefused(configuration, `${total} licences would be in use, and the hard limit is ${limit}.`);
     }
@@ -140,7 +139,7 @@ export function decideLicenseSpecifications(
     const state = configurations.get(arn);
     if (
       state?.status === 'present' &&
-      state.configuration.associations[resource.resourceArn]?.automated &&
+      state.configuration.associations.get(resource.resourceArn)?.automated &&
       !command.automated
     ) {
       throw invalidParameterValue(
@@ -148,7 +147,7 @@ export function decideLicenseSpecifications(
       );
     }
     // A configuration deleted meanwhile has no association left to end.
-    if (state?.status !== 'present' || !(resource.resourceArn in state.configuration.associations)) continue;
+    if (state?.status !== 'present' || !state.configuration.associations.has(resource.resourceArn)) continue;
     decision.configurations.set(arn, [
       {
         type: 'ResourceDisassociated',

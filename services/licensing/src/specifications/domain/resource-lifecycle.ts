@@ -3,10 +3,7 @@ import type {
   DisassociationReason,
   LicenseConfigurationEvent,
 } from '../../configurations/domain/events';
-import {
-  consumedLicenses,
-  type LicenseConfigurationAggregate,
-} from '../../configurations/domain/license-configuration';
+import type { LicenseConfigurationAggregate } from '../../configurations/domain/license-configuration';
 import { parseLicenseRules } from '../../configurations/domain/license-rules';
 import { consumesLicenses, isGone, type ResourceFacts } from '../../shared/resource';
 import { matchesProductInformation } from '../../configurations/domain/product-matching';
@@ -56,7 +53,7 @@ export function decideResourceChange(
   host: ResourceFacts | undefined,
   now: Date,
 ): LicenseConfigurationEvent[] {
-  const association = configuration.associations[resource.resourceArn];
+  const association = configuration.associations.get(resource.resourceArn);
   if (!association) return [];
   const at = now.toISOString();
   const held = association.affinityHoldUntil !== undefined;
@@ -83,7 +80,7 @@ export function decideResourceChange(
         data: { resourceArn: resource.resourceArn, consumedLicenses: units, reason, at },
       },
     ];
-    const total = consumedLicenses(configuration.associations, { ...association, consumedLicenses: units });
+    const total = configuration.associations.consumedLicensesWith({ ...association, consumedLicenses: units });
     if (
       configuration.licenseCount !== undefined &&
       units > association.consumedLicenses &&
