@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   CreateLicenseConfigurationCommand,
   GetLicenseConfigurationCommand,
   ListLicenseConfigurationsCommand,
 } from '@aws-sdk/client-license-manager';
-import { type AuditRecord } from '@lm/contracts';
-import { connect, JSONCodec } from 'nats';
+import { auditRecordsOf, type AuditMessage, type AuditRecord } from '@lm/contracts';
+import { auditStreamName } from '@lm/messaging';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, boto3Script, callLicenseManager, licenseManager } from '../support/clients';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
@@ -35,6 +37,36 @@ async function eventsOnceStored(system: RunningSystem, account: typeof alice, co
  */
 async function nextSecond(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000) + 10));
+}
+
+/** Waits until the account's records of an operation hold every one of these requests (or 20 s passed): the request IDs found. */
+async function requestIdsOnceStored(system: RunningSystem, account: typeof alice, eventName: string, wanted: string[]) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    // The CLI follows NextToken: every page.
+    const result = await awsCli(system, account, [
+      'cloudtrail',
+      'lookup-events',
+      '--lookup-attributes',
+      `AttributeKey=EventName,AttributeValue=${eventName}`,
+    ]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const found = new Set<string>(result.json.Events.map((e: any) => JSON.parse(e.CloudTrailEvent).requestID));
+    if (wanted.every((id) => found.has(id)) || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** How many messages the system's audit stream holds on a subject. */
+async function auditMessagesOn(system: RunningSystem, subject: string): Promise<number> {
+  const nc: NatsConnection = await connect({ servers: process.env.NATS_URL });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(auditStreamName(system.natsNamespace), { subjects_filter: subject });
+    return info.state.subjects?.[subject] ?? 0;
+  } finally {
+    await nc.close();
+  }
 }
 
 async function boto3Lookup(system: RunningSystem, account: typeof alice): Promise<any> {
@@ -231,7 +263,7 @@ describe('audit trail: CloudTrail records of every call, LookupEvents per accoun
     const nc = await connect({ servers: process.env.NATS_URL });
     const records: AuditRecord[] = [];
     const subscription = nc.subscribe(`lm.${system.natsNamespace}.audit.>`, {
-      callback: (_error, message) => records.push(JSONCodec<AuditRecord>().decode(message.data)),
+      callback: (_error, message) => records.push(...auditRecordsOf(JSONCodec<AuditMessage>().decode(message.data))),
     });
     try {
       const forger = { ...alice, accessKeys: [{ ...alice.accessKeys[0], secretAccessKey: 'not-the-secret' }] };
@@ -287,5 +319,77 @@ describe('audit trail: CloudTrail records of every call, LookupEvents per accoun
     ]);
     expect(reads).toHaveLength(3);
     expect(reads[0].Username).toBe('root');
+  }, 60_000);
+
+  it('publishes a burst of calls in fewer messages than records, and LookupEvents finds every record', async () => {
+    const subject = `lm.${system.natsNamespace}.audit.license-manager.ListLicenseConfigurations`;
+    const before = await auditMessagesOn(system, subject);
+    const sdk = licenseManager(system, bob);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => sdk.send(new ListLicenseConfigurationsCommand({}))),
+    );
+    const requestIds = answers.map((answer) => answer.$metadata.requestId!);
+    const stored = await requestIdsOnceStored(system, bob, 'ListLicenseConfigurations', requestIds);
+    expect(requestIds.filter((id) => !stored.has(id))).toEqual([]);
+    // Every record is stored, so every batch is on the stream by now.
+    const messages = (await auditMessagesOn(system, subject)) - before;
+    expect(messages).toBeGreaterThan(0);
+    expect(messages).toBeLessThan(requestIds.length);
+  }, 60_000);
+
+  it("stores the single-record messages of an older gateway, and a batch's records, each once", async () => {
+    // What a gateway before batches published: the bare record, its eventID the message id.
+    const [stored] = await eventsOnceStored(system, bob, 1, [
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=CreateLicenseConfiguration',
+    ]);
+    const template: AuditRecord = JSON.parse(stored.CloudTrailEvent);
+    const older = {
+      ...template,
+      eventName: 'DeleteLicenseConfiguration',
+      eventID: randomUUID(),
+      requestID: randomUUID(),
+    };
+    const batched = { ...older, eventID: randomUUID(), requestID: randomUUID() };
+    const nc = await connect({ servers: process.env.NATS_URL });
+    try {
+      const js = nc.jetstream();
+      const subject = `lm.${system.natsNamespace}.audit.license-manager.DeleteLicenseConfiguration`;
+      await js.publish(subject, JSONCodec<AuditMessage>().encode(older), { msgID: older.eventID });
+      // The older record again, in a batch (another message id): stored once all the same.
+      await js.publish(subject, JSONCodec<AuditMessage>().encode({ Records: [older, batched] }), {
+        msgID: randomUUID(),
+      });
+    } finally {
+      await nc.close();
+    }
+    const found = await requestIdsOnceStored(system, bob, 'DeleteLicenseConfiguration', [
+      older.requestID,
+      batched.requestID,
+    ]);
+    expect([...found].sort()).toEqual([older.requestID, batched.requestID].sort());
+  });
+
+  it('publishes the records still batched when the gateway stops', async () => {
+    const sdk = licenseManager(system, bob);
+    const calls = Array.from({ length: 30 }, () =>
+      sdk.send(new ListLicenseConfigurationsCommand({})).then(
+        (answer) => answer.$metadata.requestId,
+        () => undefined,
+      ),
+    );
+    // Stopped while it answers them: the HTTP server closes once they are answered, within the
+    // batch delay of the last records, which only the stop's flush publishes.
+    await Promise.race(calls);
+    const stopped = system.kill('gateway', 'SIGTERM');
+    const answered = (await Promise.all(calls)).filter((id) => id !== undefined);
+    // Its kept-alive connections, idle now, would hold the HTTP server's close open until they time out.
+    sdk.destroy();
+    await stopped;
+    expect(answered.length).toBeGreaterThan(0);
+    await system.restart('gateway');
+    const stored = await requestIdsOnceStored(system, bob, 'ListLicenseConfigurations', answered);
+    expect(answered.filter((id) => !stored.has(id))).toEqual([]);
+    expect(system.logs('gateway')).not.toContain('audit records lost');
   }, 60_000);
 });

@@ -16,5 +16,6 @@ export * from './events/user-subscriptions';
 export * from './events/linux-subscriptions';
 export * from './events/conversion';
 export * from './audit/audit-record';
+export * from './audit/audit-message';
 export * from './exact-json';
 export * from './long';

@@ -3,7 +3,10 @@ import { AUDIT_RETENTION_DAYS } from '@lm/contracts';
 import { ensureStream } from './jetstream-stream';
 import { namespacedRoot } from './subjects';
 
-/** JetStream subject of an audit record: `lm.audit.<api>.<operation>` (`>` for all). */
+/**
+ * JetStream subject of the audit records of an operation: `lm.audit.<api>.<operation>` (`>` for
+ * all), each message a batch of them (`AuditMessage`).
+ */
 export function auditSubject(api: string, operation: string): string {
   return `${namespacedRoot}.audit.${api}.${operation}`;
 }
@@ -21,7 +24,7 @@ export const AUDIT_STREAM = auditStreamName(process.env.LM_NATS_NAMESPACE);
  * Creates the stream of audit records if it does not exist yet (the gateway and reporting call
  * it): on file, so that records published while reporting is down wait for it; each kept for
  * the audit trail's retention, after which reporting would drop it anyway; duplicates (a
- * publish retried with the same eventID) dropped within ten minutes; LM_JETSTREAM_REPLICAS copies.
+ * batch published again with the same message id) dropped within ten minutes; LM_JETSTREAM_REPLICAS copies.
  */
 export async function ensureAuditStream(nc: NatsConnection): Promise<void> {
   await ensureStream(nc, {

@@ -41,10 +41,11 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
       inject: [GATEWAY_CONFIG],
     },
     {
-      provide: AUDIT_RECORDER,
+      provide: JetStreamAuditTrail,
       useFactory: (nc: NatsConnection) => new JetStreamAuditTrail(nc),
       inject: [NATS_CONNECTION],
     },
+    { provide: AUDIT_RECORDER, useExisting: JetStreamAuditTrail },
     {
       provide: InFlightLimit,
       useFactory: (config: GatewayConfig) => new InFlightLimit(config.maxInFlightRequests),
@@ -82,9 +83,15 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
   ],
 })
 export class GatewayModule implements OnApplicationShutdown {
-  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly audit: JetStreamAuditTrail,
+  ) {}
 
+  // Nest runs it after the HTTP server closed (no call left to answer): the audit records still
+  // batched are published, and acknowledged by JetStream, before the drain closes the connection.
   async onApplicationShutdown(): Promise<void> {
+    await this.audit.close();
     await this.nc.drain();
   }
 }

@@ -96,6 +96,13 @@ describe('audit trail storage, LookupEvents and retention', () => {
     expect(names(await lookup.lookup(carol, {}))).toEqual(['ListLicenses', 'GetLicense']);
   });
 
+  it('stores more records at once than one statement takes (65,535 parameters, 11 a row), each once', async () => {
+    const erin = callerOf('555566667777');
+    const records = Array.from({ length: 6_000 }, (_, i) => recordOf(erin, 'GetLicense', 40 + i / 1_000));
+    expect(await store.storeAll(records)).toBe(6_000);
+    expect(await store.storeAll(records.slice(5_990))).toBe(0);
+  });
+
   it('stores the record of a call refused for a U+0000 in its parameters, with U+FFFD in its place', async () => {
     const carol = callerOf('333333333333');
     const nulArn = `${CONFIGURATION}\u0000`;

@@ -1,7 +1,8 @@
 /**
  * The audit record of one API call the gateway answered, in CloudTrail's event record format
  * (eventVersion 1.08), so that tools that read CloudTrail records read these. The gateway
- * publishes it on `lm.audit.<api>.<operation>`; reporting keeps it for LookupEvents.
+ * publishes it on `lm.audit.<api>.<operation>`, in a batch (`AuditRecordBatch`); reporting keeps
+ * it for LookupEvents.
  */
 export interface AuditRecord {
   eventVersion: '1.08';

@@ -6,6 +6,12 @@ import { auditEventOf } from '../domain/audit-event';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import type { AuditTrailViews } from './audit-trail.views';
 
+/**
+ * Rows in one INSERT at most: PostgreSQL takes at most 65,535 parameters a statement, 11 a row, and
+ * the consumer may hand over the records of 100 messages of 100 records each.
+ */
+const MAX_ROWS_PER_STATEMENT = 1_000;
+
 /** Keeps the audit records the gateway published, each once. */
 @Injectable()
 export class AuditEventsStore {
@@ -22,10 +28,17 @@ export class AuditEventsStore {
 
   /**
    * Stores records in one statement (one commit for all: the audit trail takes a record of every
-   * call, and a commit each cost the database more than the call itself); resolves with how many
-   * were new.
+   * call, and a commit each cost the database more than the call itself), a statement per
+   * MAX_ROWS_PER_STATEMENT of them; resolves with how many were new.
    */
   async storeAll(records: AuditRecord[]): Promise<number> {
+    let stored = 0;
+    for (let start = 0; start < records.length; start += MAX_ROWS_PER_STATEMENT)
+      stored += await this.insert(records.slice(start, start + MAX_ROWS_PER_STATEMENT));
+    return stored;
+  }
+
+  private async insert(records: AuditRecord[]): Promise<number> {
     const rows = records.flatMap((record) => {
       const event = auditEventOf(record);
       if (!event) return [];

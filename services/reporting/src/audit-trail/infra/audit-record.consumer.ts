@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AuditRecord } from '@lm/contracts';
+import { auditRecordsOf, type AuditMessage } from '@lm/contracts';
 import { AUDIT_STREAM, AUDIT_SUBJECTS, DeliveryQueue, ensureAuditStream } from '@lm/messaging';
 import { NATS } from '@lm/service-kit';
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
@@ -9,17 +9,21 @@ import { ExactJSONCodec } from '@lm/messaging';
 /** Never rename it: the server keeps the consumer's place in the audit stream under this name. */
 export const AUDIT_CONSUMER = 'reporting-audit-trail';
 
-const codec = ExactJSONCodec<AuditRecord>();
+const codec = ExactJSONCodec<AuditMessage>();
 
-/** Records stored in one statement at most: those delivered while the previous batch was being stored. */
+/** The records a message carries: a batch of the gateway's, or one record of an older gateway's. */
+const recordsIn = (message: JsMsg) => auditRecordsOf(codec.decode(message.data));
+
+/** Messages stored together at most: those delivered while the previous ones were being stored. */
 const BATCH_SIZE = 100;
 
 /**
  * Stores the gateway's audit records from the audit stream with a durable consumer that the
- * replicas share: a record is acknowledged once stored, so one published while reporting was
- * down, or delivered again after a crash, is stored exactly once (its eventID is the key). The
- * records delivered while a batch is being stored are stored together next; should a batch
- * fail, its records are stored one at a time, so that one bad record holds up only itself.
+ * replicas share: a message (a batch of records, or one record from an older gateway) is
+ * acknowledged once its records are stored, so one published while reporting was down, or
+ * delivered again after a crash, is stored exactly once (a record's eventID is the key). The
+ * messages delivered while others are being stored are stored together next; should that fail,
+ * their records are stored one at a time, so that one bad record holds up only its message.
  */
 @Injectable()
 export class AuditRecordConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -71,23 +75,22 @@ export class AuditRecordConsumer implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async storeDelivered(batch: JsMsg[]): Promise<void> {
-    if (batch.length > 1) {
-      try {
-        await this.store.storeAll(batch.map((message) => codec.decode(message.data)));
-        for (const message of batch) message.ack();
-        return;
-      } catch (error) {
-        this.logger.warn(
-          `a batch of ${batch.length} audit records failed (${(error as Error).message}): one at a time`,
-        );
-      }
+    try {
+      await this.store.storeAll(batch.flatMap(recordsIn));
+      for (const message of batch) message.ack();
+      return;
+    } catch (error) {
+      this.logger.warn(`${batch.length} audit messages failed (${(error as Error).message}): one record at a time`);
     }
     for (const message of batch) {
       try {
-        await this.store.store(codec.decode(message.data));
+        // The records stored before one that fails are not stored again when it is redelivered.
+        for (const record of recordsIn(message)) await this.store.store(record);
         message.ack();
       } catch (error) {
-        this.logger.error(`audit record ${message.subject} not stored, redelivering: ${(error as Error).message}`);
+        this.logger.error(
+          `audit record batch on ${message.subject} not stored, redelivering: ${(error as Error).message}`,
+        );
         message.nak(1_000);
       }
     }
