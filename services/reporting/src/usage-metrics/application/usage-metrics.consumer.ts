@@ -6,7 +6,13 @@ import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../d
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { BatchAssociations } from './configuration-associations';
 import { holdPending, takePending } from './pending-events';
-import { deleteHourlySamples, writeHourlySamples, writeSamples } from './usage-samples';
+import {
+  configurationSampleRows,
+  deleteHourlySamples,
+  insertMetricPoints,
+  writeHourlySamples,
+  type MetricPointRow,
+} from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 /** A configuration's stream as far as it was applied. */
@@ -35,8 +41,9 @@ const isKept = (stream: Followed | undefined): stream is Kept => stream?.usage !
  *
  * The chassis hands it the events delivered together: their streams are read (and locked, in the
  * order of their names) in one statement and written back in one, and so are the associations they
- * concern (BatchAssociations), so that a batch costs a few statements besides each event's data
- * points, and the consumer keeps up with licensing however many clients it serves. A stream's usage
+ * concern (BatchAssociations), and so are the data points of its events' changes, so that a batch
+ * costs a few statements however many events it holds, and the consumer keeps up with licensing
+ * however many clients it serves. A stream's usage
  * keeps only what its associations consume, which each event changes by what it changes on its
  * consumption keys: an event costs the same however many resources its configuration has.
  */
@@ -56,14 +63,12 @@ export class UsageMetricsConsumer implements EventConsumer {
     const associations = new BatchAssociations();
     await associations.read(tx, configurationEvents);
     const changed = new Map<string, Kept>();
+    const points: MetricPointRow[] = [];
     for (const event of configurationEvents) {
-      const stream = await this.applyInOrder(
-        tx,
-        streams.get(event.streamName) ?? { version: 0 },
-        event,
-        waiting,
+      const stream = await this.applyInOrder(tx, streams.get(event.streamName) ?? { version: 0 }, event, waiting, {
         associations,
-      );
+        points,
+      });
       // A stream without usage (its creation never seen) is not kept: its next events wait, as they did.
       if (!isKept(stream)) continue;
       streams.set(event.streamName, stream);
@@ -71,6 +76,7 @@ export class UsageMetricsConsumer implements EventConsumer {
     }
     await writeStreams(tx, changed);
     await associations.write(tx);
+    await insertMetricPoints(tx, points);
   }
 
   /**
@@ -82,7 +88,7 @@ export class UsageMetricsConsumer implements EventConsumer {
     stream: Followed,
     event: LicenseConfigurationEventMessage,
     waiting: Set<string>,
-    associations: BatchAssociations,
+    batch: BatchWrites,
   ): Promise<Followed | undefined> {
     if (event.streamVersion <= stream.version) return undefined;
     if (event.streamVersion > stream.version + 1) {
@@ -90,13 +96,13 @@ export class UsageMetricsConsumer implements EventConsumer {
       waiting.add(event.streamName);
       return undefined;
     }
-    let applied = await apply(tx, stream, event, associations);
+    let applied = await apply(tx, stream, event, batch);
     while (waiting.has(event.streamName)) {
       // Held after isConfigurationEvent narrowed it.
       const next = await takePending<LicenseConfigurationEventMessage>(tx, event.streamName, applied.version + 1);
       if (!next) break;
-      await associations.read(tx, [next]);
-      applied = await apply(tx, applied, next, associations);
+      await batch.associations.read(tx, [next]);
+      applied = await apply(tx, applied, next, batch);
     }
     return applied;
   }
@@ -168,12 +174,21 @@ async function writeStreams(tx: Transaction<UsageMetricsViews>, changed: Map<str
     .execute();
 }
 
+/**
+ * What a batch writes at its end, in a statement each: the associations its events changed, and
+ * the data points of each change (one insert for the batch rather than one per event).
+ */
+interface BatchWrites {
+  associations: BatchAssociations;
+  points: MetricPointRow[];
+}
+
 /** One event, the next of its stream: the hours the usage held before it, then its own samples. */
 async function apply(
   trx: Transaction<UsageMetricsViews>,
   stream: Followed,
   event: LicenseConfigurationEventMessage,
-  associations: BatchAssociations,
+  { associations, points }: BatchWrites,
 ): Promise<Followed> {
   const at = new Date(event.recordedAt);
   let sampledThrough = stream.sampledThrough ?? at;
@@ -188,7 +203,7 @@ async function apply(
   const { usage, association } = change;
   if (association) associations.set(event.streamName, association.resourceArn, association.association);
   if (usage.deleted) associations.clear(event.streamName);
-  await writeSamples(trx, usage, at, `event:${event.eventId}`);
+  points.push(...configurationSampleRows(usage, at, `event:${event.eventId}`));
   if (at < sampledThrough) {
     // The sweep sampled hours after this event before it arrived (the consumer was behind):
     // those hours had this usage, as a replay would write them.

@@ -1,9 +1,9 @@
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import { usageSamples, type ConfigurationUsage } from '../domain/configuration-usage';
 import { hourBoundaries } from '../domain/hourly-points';
 import { dimensionsKey, USAGE_NAMESPACE, type MetricSample } from '../domain/usage-metrics';
 import { REPORTING_SCHEMA } from '../../shared/schema';
-import type { UsageMetricsViews } from './usage-metrics.views';
+import type { MetricPointsTable, UsageMetricsViews } from './usage-metrics.views';
 
 type Db = Transaction<UsageMetricsViews>;
 
@@ -13,19 +13,21 @@ export interface AccountSamples {
   samples: MetricSample<string>[];
 }
 
+/** A row of metric_points as it is inserted. */
+export type MetricPointRow = Insertable<MetricPointsTable>;
+
 /**
- * Writes samples taken at one instant as one-minute data points of one sample each. `source`
- * names what made them (an event, an hour) and `sampleKey` each sample within it: a second write
- * of the same source adds nothing, so redeliveries and replays cannot count a sample twice.
+ * Samples taken at one instant as one-minute data points of one sample each. `source` names what
+ * made them (an event, an hour) and `sampleKey` each sample within it: a second write of the same
+ * source adds nothing (insertMetricPoints), so redeliveries and replays cannot count a sample twice.
  */
-export async function writeAccountSamples(
-  db: Db,
+export function accountSampleRows(
   sampled: readonly AccountSamples[],
   at: Date,
   source: string,
   sampleKey: (accountId: string, sample: MetricSample<string>) => string,
-): Promise<void> {
-  const rows = sampled.flatMap(({ accountId, samples }) =>
+): MetricPointRow[] {
+  return sampled.flatMap(({ accountId, samples }) =>
     samples.map((sample) => ({
       account_id: accountId,
       namespace: USAGE_NAMESPACE,
@@ -42,6 +44,10 @@ export async function writeAccountSamples(
       source: `${source}:${sampleKey(accountId, sample)}`,
     })),
   );
+}
+
+/** Inserts data points in one statement; one whose source is written already is left out. */
+export async function insertMetricPoints(db: Db, rows: readonly MetricPointRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db
     .withSchema(REPORTING_SCHEMA)
@@ -51,10 +57,26 @@ export async function writeAccountSamples(
     .execute();
 }
 
-/** A configuration's gauges at one instant (one account, one metric per name). */
-export async function writeSamples(db: Db, usage: ConfigurationUsage, at: Date, source: string): Promise<void> {
+/** Writes samples taken at one instant (see accountSampleRows). */
+export async function writeAccountSamples(
+  db: Db,
+  sampled: readonly AccountSamples[],
+  at: Date,
+  source: string,
+  sampleKey: (accountId: string, sample: MetricSample<string>) => string,
+): Promise<void> {
+  await insertMetricPoints(db, accountSampleRows(sampled, at, source, sampleKey));
+}
+
+/** A configuration's gauges at one instant (one account, one metric per name), as data point rows. */
+export function configurationSampleRows(usage: ConfigurationUsage, at: Date, source: string): MetricPointRow[] {
   const sampled = [{ accountId: usage.accountId, samples: usageSamples(usage) }];
-  await writeAccountSamples(db, sampled, at, source, (_account, sample) => sample.metricName);
+  return accountSampleRows(sampled, at, source, (_account, sample) => sample.metricName);
+}
+
+/** Writes a configuration's gauges at one instant. */
+export async function writeSamples(db: Db, usage: ConfigurationUsage, at: Date, source: string): Promise<void> {
+  await insertMetricPoints(db, configurationSampleRows(usage, at, source));
 }
 
 /** The guide's hourly data points of a stream's gauges, whose values held from `after` through `through`. */
