@@ -33,6 +33,14 @@ export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
     this.entries.set(streamName, loaded);
   }
 
+  /**
+   * The state as this process last loaded or appended it, without reading: possibly behind the
+   * stream (another process's appends), which an append at its version would find out.
+   */
+  kept(streamName: string): LoadedState<State> | undefined {
+    return this.entries.get(streamName);
+  }
+
   async load(store: EventStore, streamName: string): Promise<LoadedState<State>> {
     const cached = this.entries.get(streamName);
     const { currentVersion, events } = await store.readStream<E>(streamName, { afterVersion: cached?.version ?? 0 });

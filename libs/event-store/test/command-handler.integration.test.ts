@@ -191,6 +191,49 @@ describe('CommandBatcher', () => {
   });
 });
 
+describe('CommandBatcher deciding on kept states', () => {
+  type SeatEvent = { type: 'Taken'; data: object } | { type: 'Released'; data: object };
+  const SEATS = 10;
+  /** One process's view of a pool of seats: its own kept states and batcher, on the shared store. */
+  const replica = () => {
+    const states = new AggregateStates<number, SeatEvent>(
+      (taken, event) => (event.type === 'Taken' ? taken + 1 : taken - 1),
+      () => 0,
+    );
+    const batcher = new CommandBatcher(store, { decideOnKeptStates: true });
+    const submit = (name: string, type: SeatEvent['type']) =>
+      batcher.submit(name, {
+        streams: { seats: stream(name, states) },
+        decide: ({ seats }) => {
+          if (type === 'Taken' && seats >= SEATS) throw new Error('none left');
+          return { seats: [{ type, data: {} }] };
+        },
+      });
+    return { take: (name: string) => submit(name, 'Taken'), release: (name: string) => submit(name, 'Released') };
+  };
+
+  it('never grants past the limit when another process appends behind a kept state, and decides a refusal again on the stream as it stands', async () => {
+    const name = uniqueName('seats');
+    const [a, b] = [replica(), replica()];
+    // Both keep a state of the stream; then each takes while the other appends behind it.
+    await a.take(name);
+    await b.take(name);
+    const retriesBefore = eventStoreCounters.versionConflictRetries;
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).take(name)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(SEATS - 2);
+    expect((await store.readStream(name)).currentVersion).toBe(SEATS);
+    expect(eventStoreCounters.versionConflictRetries).toBeGreaterThan(retriesBefore);
+
+    // a's kept state says full; b gives a seat back behind it: a's take is not refused on its kept state.
+    await expect(a.take(name)).rejects.toThrow('none left');
+    await b.release(name);
+    await expect(a.take(name)).resolves.toBeDefined();
+    await expect(b.take(name)).rejects.toThrow('none left');
+    const { events } = await store.readStream<SeatEvent>(name);
+    expect(events.reduce((taken, e) => (e.type === 'Taken' ? taken + 1 : taken - 1), 0)).toBe(SEATS);
+  });
+});
+
 type TreasuryEvent = { type: 'Funded'; data: { amount: number } } | { type: 'PaidOut'; data: { amount: number } };
 type AccountEvent = { type: 'Credited'; data: { amount: number; from: string } };
 

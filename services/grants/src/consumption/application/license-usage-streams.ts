@@ -14,7 +14,9 @@ import {
  * The licences' usage streams. A licence's checkouts, check-ins, extensions and expiries are all
  * decided on its one stream, at the version they read; concurrent ones are decided one after
  * another on the evolving state and appended together (group commit), so no interleaving can
- * grant more than MaxCount. Folded states are kept between commands and only brought up to date.
+ * grant more than MaxCount. Folded states are kept between commands: a batch is decided on the
+ * kept state and appended at its version, which another replica's append makes conflict (the
+ * stream is then read and the batch decided again); a refusal is decided again on the stream as read.
  */
 @Injectable()
 export class LicenseUsageStreams {
@@ -25,7 +27,8 @@ export class LicenseUsageStreams {
   private readonly batcher: CommandBatcher;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
-    this.batcher = new CommandBatcher(store);
+    // Every granted usage command appends to the licence's stream: the batch need not read it first.
+    this.batcher = new CommandBatcher(store, { decideOnKeptStates: true });
   }
 
   /** Decides on the licence's usage as it stands, appends the events, and resolves with the outcome. */
