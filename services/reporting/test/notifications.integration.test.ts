@@ -108,6 +108,51 @@ describe('notifications, with a manual clock', () => {
     expect(await thresholds()).toEqual([120, 120, 30, 30, 0, 0, 60, 60]);
   });
 
+  it('keeps, from one batch, every creation and a change made after a creation in the same batch', async () => {
+    const event = (streamName: string, type: string, data: object): DomainEventMessage => ({
+      service: 'licensing',
+      streamName,
+      type,
+      data,
+      eventId: randomUUID(),
+      streamVersion: ++version,
+      schemaVersion: 1,
+      recordedAt: t0.toISOString(),
+    });
+    const created = (id: string) =>
+      event(`license-configuration-${id}`, 'LicenseConfigurationCreated', {
+        arn: `arn:aws:license-manager:us-east-1:${OWNER}:license-configuration:${id}`,
+        ownerAccountId: OWNER,
+        region: 'us-east-1',
+        name: `Name ${id}`,
+      });
+    await storage.db.transaction().execute((trx) =>
+      consumer.handleBatch(
+        [
+          created('lic-batch-a'),
+          created('lic-batch-b'),
+          event('license-configuration-lic-batch-a', 'LicenseConfigurationUpdated', {
+            changes: { name: 'Renamed a' },
+          }),
+          created('lic-batch-c'),
+        ],
+        trx,
+      ),
+    );
+    const rows = await storage.db
+      .withSchema('reporting')
+      .selectFrom('notification_expiries' as any)
+      .select(['stream_name', 'name'])
+      .where('stream_name', 'like', 'license-configuration-lic-batch-%')
+      .orderBy('stream_name')
+      .execute();
+    expect(rows).toEqual([
+      { stream_name: 'license-configuration-lic-batch-a', name: 'Renamed a' },
+      { stream_name: 'license-configuration-lic-batch-b', name: 'Name lic-batch-b' },
+      { stream_name: 'license-configuration-lic-batch-c', name: 'Name lic-batch-c' },
+    ]);
+  });
+
   it('delivers each to every subscriber once, backing off on failures until its attempts are spent', async () => {
     const sender = new ScriptedSender();
     sender.answer = (endpoint) => (endpoint === ENDPOINTS[0] ? 200 : 503);

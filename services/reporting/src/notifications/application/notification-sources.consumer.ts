@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import { expiringChange, isNotificationSource } from '../domain/expiring';
 import { softLimitExceeded } from '../domain/messages';
 import { REPORTING_SCHEMA } from '../../shared/schema';
@@ -26,39 +26,67 @@ export class NotificationSourcesConsumer implements EventConsumer {
     private readonly outbox: NotificationOutbox,
   ) {}
 
-  async handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    if (!isNotificationSource(event)) return;
+  handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
+    return this.handleBatch([event], trx);
+  }
+
+  /**
+   * The events of a batch in their order, but the creations that follow each other in one upsert
+   * (one statement for a batch of new configurations, not one each): anything else first writes
+   * the creations before it, so that every event still finds those before it written.
+   */
+  async handleBatch(events: DomainEventMessage[], trx: Transaction<any>): Promise<void> {
     const db = (trx as Transaction<NotificationViews>).withSchema(REPORTING_SCHEMA);
-    if (event.type === 'LicenseCountExceeded') {
-      await this.notifySoftLimit(event, trx);
-      return;
-    }
-    const change = expiringChange(event);
-    if (change?.kind === 'created') {
-      const { expiring } = change;
-      const row = {
-        kind: expiring.kind,
-        account_id: expiring.accountId,
-        region: expiring.region,
-        stream_name: event.streamName,
-        name: expiring.name,
-        expires_at: expiring.expiresAt,
-      };
+    /** By resource: a later creation of the same resource in the batch replaces the earlier. */
+    let created = new Map<string, Insertable<NotificationViews['notification_expiries']>>();
+    const writeCreated = async () => {
+      if (created.size === 0) return;
       await db
         .insertInto('notification_expiries')
-        .values({ resource_arn: expiring.resourceArn, ...row })
-        .onConflict((oc) => oc.column('resource_arn').doUpdateSet(row))
+        .values([...created.values()])
+        .onConflict((oc) =>
+          oc.column('resource_arn').doUpdateSet((eb) => ({
+            kind: eb.ref('excluded.kind'),
+            account_id: eb.ref('excluded.account_id'),
+            region: eb.ref('excluded.region'),
+            stream_name: eb.ref('excluded.stream_name'),
+            name: eb.ref('excluded.name'),
+            expires_at: eb.ref('excluded.expires_at'),
+          })),
+        )
         .execute();
-    } else if (change?.kind === 'changed') {
-      await db
-        .updateTable('notification_expiries')
-        .set({
-          ...(change.name !== undefined && { name: change.name }),
-          ...(change.expiresAt !== undefined && { expires_at: change.expiresAt }),
-        })
-        .where('stream_name', '=', event.streamName)
-        .execute();
+      created = new Map();
+    };
+    for (const event of events) {
+      if (!isNotificationSource(event)) continue;
+      const change = event.type === 'LicenseCountExceeded' ? undefined : expiringChange(event);
+      if (change?.kind === 'created') {
+        const { expiring } = change;
+        created.set(expiring.resourceArn, {
+          resource_arn: expiring.resourceArn,
+          kind: expiring.kind,
+          account_id: expiring.accountId,
+          region: expiring.region,
+          stream_name: event.streamName,
+          name: expiring.name,
+          expires_at: expiring.expiresAt,
+        });
+        continue;
+      }
+      await writeCreated();
+      if (event.type === 'LicenseCountExceeded') await this.notifySoftLimit(event, trx);
+      else if (change?.kind === 'changed') {
+        await db
+          .updateTable('notification_expiries')
+          .set({
+            ...(change.name !== undefined && { name: change.name }),
+            ...(change.expiresAt !== undefined && { expires_at: change.expiresAt }),
+          })
+          .where('stream_name', '=', event.streamName)
+          .execute();
+      }
     }
+    await writeCreated();
   }
 
   private async notifySoftLimit(
