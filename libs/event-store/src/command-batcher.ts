@@ -26,9 +26,10 @@ export interface CommandBatcherOptions {
    * Decide a batch on the states this process kept (AggregateStates.kept: its last load or
    * append) without reading its streams first, when every one is kept; the append at their
    * versions then proves they were current, and a conflict reads them and decides again. A batch
-   * with a refusal, or a command that appends nothing to a stream it read, is read and decided
-   * again at once (see appendsToEveryStreamRead). For aggregates whose granted commands append to
-   * every stream they read, as a licence's usage: a round trip less per batch.
+   * with a refusal, or a command that appends nothing to a stream it read, has its streams read
+   * at once (see appendsToEveryStreamRead), and is decided again only if one of them had moved.
+   * For aggregates whose granted commands append to every stream they read, as a licence's usage:
+   * a round trip less per batch.
    */
   decideOnKeptStates?: boolean;
 }
@@ -104,11 +105,9 @@ export class CommandBatcher {
   private async decideAndAppend(commands: StreamDecision[]): Promise<Outcome[]> {
     const streams = new Map(commands.flatMap((command) => command.streams).map((stream) => [stream.name, stream]));
     return retryingOnConflict([...streams.keys()], 100, async (attempt) => {
-      if (attempt === 1 && this.decideOnKeptStates) {
-        const kept = keptStates(streams);
-        const batch = kept && decideBatch(commands, streams, kept);
-        if (batch && appendsToEveryStreamRead(commands, batch.outcomes)) return this.append(streams, kept!, batch);
-      }
+      const kept = attempt === 1 && this.decideOnKeptStates ? keptStates(streams) : undefined;
+      const onKept = kept && decideBatch(commands, streams, kept);
+      if (onKept && appendsToEveryStreamRead(commands, onKept.outcomes)) return this.append(streams, kept!, onKept);
       const loaded = new Map(
         await Promise.all(
           [...streams.values()].map(
@@ -116,7 +115,9 @@ export class CommandBatcher {
           ),
         ),
       );
-      return this.append(streams, loaded, decideBatch(commands, streams, loaded));
+      // Streams that had not moved: the batch was decided on them as they stand.
+      const unmoved = onKept && [...loaded].every(([name, { version }]) => kept!.get(name)!.version === version);
+      return this.append(streams, loaded, unmoved ? onKept : decideBatch(commands, streams, loaded));
     });
   }
 

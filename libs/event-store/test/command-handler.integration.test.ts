@@ -201,15 +201,21 @@ describe('CommandBatcher deciding on kept states', () => {
       () => 0,
     );
     const batcher = new CommandBatcher(store, { decideOnKeptStates: true });
+    let decisions = 0;
     const submit = (name: string, type: SeatEvent['type']) =>
       batcher.submit(name, {
         streams: { seats: stream(name, states) },
         decide: ({ seats }) => {
+          decisions += 1;
           if (type === 'Taken' && seats >= SEATS) throw new Error('none left');
           return { seats: [{ type, data: {} }] };
         },
       });
-    return { take: (name: string) => submit(name, 'Taken'), release: (name: string) => submit(name, 'Released') };
+    return {
+      take: (name: string) => submit(name, 'Taken'),
+      release: (name: string) => submit(name, 'Released'),
+      decisions: () => decisions,
+    };
   };
 
   it('never grants past the limit when another process appends behind a kept state, and decides a refusal again on the stream as it stands', async () => {
@@ -229,6 +235,10 @@ describe('CommandBatcher deciding on kept states', () => {
     await b.release(name);
     await expect(a.take(name)).resolves.toBeDefined();
     await expect(b.take(name)).rejects.toThrow('none left');
+    // b has just read the stream: its refusal is confirmed by a read that finds nothing new, not decided again.
+    const decisionsBefore = b.decisions();
+    await expect(b.take(name)).rejects.toThrow('none left');
+    expect(b.decisions() - decisionsBefore).toBe(1);
     const { events } = await store.readStream<SeatEvent>(name);
     expect(events.reduce((taken, e) => (e.type === 'Taken' ? taken + 1 : taken - 1), 0)).toBe(SEATS);
   });
