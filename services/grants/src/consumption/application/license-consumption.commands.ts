@@ -18,6 +18,8 @@ import { SigningKeys } from '../../signing-keys/application/signing-keys';
 /** What both checkouts answer. */
 interface Answer {
   checkout: Checkout;
+  /** The LicenseConsumptionToken of the checkout's lease (as signed into signedToken). */
+  token: string;
   signedToken: string;
 }
 
@@ -85,10 +87,10 @@ export class LicenseConsumptionCommands {
       clientToken: input.ClientToken,
       entitlements: input.Entitlements,
     };
-    const { checkout, signedToken } = await this.checkOutFirst(candidates, request);
+    const { checkout, token, signedToken } = await this.checkOutFirst(candidates, request);
     return {
       CheckoutType: input.CheckoutType,
-      LicenseConsumptionToken: this.tokens.tokenOf(checkout.consumptionToken),
+      LicenseConsumptionToken: token,
       EntitlementsAllowed: checkout.entitlementsAllowed,
       SignedToken: signedToken,
       NodeId: checkout.nodeId,
@@ -115,7 +117,7 @@ export class LicenseConsumptionCommands {
       throw noEntitlementsAllowed(
         `License ${input.LicenseArn} is not available to account ${caller.accountId} for borrowing.`,
       );
-    const { checkout, signedToken } = await this.checkOutFirst([license], {
+    const { checkout, token, signedToken } = await this.checkOutFirst([license], {
       kind: 'BORROW',
       accountId: caller.accountId,
       nodeId: input.NodeId,
@@ -125,7 +127,7 @@ export class LicenseConsumptionCommands {
     });
     return {
       LicenseArn: checkout.licenseArn,
-      LicenseConsumptionToken: this.tokens.tokenOf(checkout.consumptionToken),
+      LicenseConsumptionToken: token,
       EntitlementsAllowed: checkout.entitlementsAllowed,
       NodeId: checkout.nodeId,
       SignedToken: signedToken,
@@ -177,6 +179,7 @@ export class LicenseConsumptionCommands {
     let refusal: unknown;
     for (const { accessible, terms } of candidates) {
       let signing: Promise<string> | undefined;
+      let token = '';
       try {
         const { route } = accessible;
         await this.assertCanSign(accessible.license);
@@ -186,15 +189,16 @@ export class LicenseConsumptionCommands {
             { request: routed, terms, consumptionToken: this.tokens.newLeaseId(), now: this.clock.now() },
             state,
           );
+          token = this.tokens.tokenOf(decision.outcome.consumptionToken);
           signing = this.signing.signToken(
             accessible.license.Issuer?.SignKey ?? '',
-            tokenPayload(decision.outcome, this.tokens.tokenOf(decision.outcome.consumptionToken)),
+            tokenPayload(decision.outcome, token),
           );
           signing.catch(() => undefined);
           return decision;
         });
         this.records.remember(checkout);
-        return { checkout, signedToken: await signing! };
+        return { checkout, token, signedToken: await signing! };
       } catch (error) {
         if (!(error instanceof AwsError && error.code === 'NoEntitlementsAllowedException')) throw error;
         refusal = error;
