@@ -383,9 +383,8 @@ describe('audit trail: CloudTrail records of every call, LookupEvents per accoun
     await Promise.race(calls);
     const stopped = system.kill('gateway', 'SIGTERM');
     const answered = (await Promise.all(calls)).filter((id) => id !== undefined);
-    // Its kept-alive connections, idle now, would hold the HTTP server's close open until they time out.
-    sdk.destroy();
     await stopped;
+    sdk.destroy();
     expect(answered.length).toBeGreaterThan(0);
     await system.restart('gateway');
     const stored = await requestIdsOnceStored(system, bob, 'ListLicenseConfigurations', answered);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { AwsApiEndpoint } from './aws-api.endpoint';
@@ -25,6 +25,9 @@ const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 @Injectable()
 export class GatewayHttpServer implements BeforeApplicationShutdown {
   private readonly server: Server;
+  /** The answers being made: once the gateway stops, each closes its connection when sent. */
+  private readonly answering = new Set<ServerResponse>();
+  private stopping = false;
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
@@ -39,12 +42,14 @@ export class GatewayHttpServer implements BeforeApplicationShutdown {
         requestTimeout: config.requestTimeoutMs,
         connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
       },
-      gatewayRequestListener({
-        health: (res) => endpoints.serveHealth(res),
-        metrics: (res) => endpoints.serveMetrics(res),
-        console: consoleFiles({ directory: CONSOLE_DIRECTORY, region: config.region }),
-        awsApi: (req, res) => awsApi.serve(req, res),
-      }),
+      this.tracked(
+        gatewayRequestListener({
+          health: (res) => endpoints.serveHealth(res),
+          metrics: (res) => endpoints.serveMetrics(res),
+          console: consoleFiles({ directory: CONSOLE_DIRECTORY, region: config.region }),
+          awsApi: (req, res) => awsApi.serve(req, res),
+        }),
+      ),
     );
     this.server.keepAliveTimeout = config.keepAliveTimeoutMs;
     this.server.maxConnections = config.maxConnections;
@@ -62,10 +67,29 @@ export class GatewayHttpServer implements BeforeApplicationShutdown {
 
   /**
    * First of the gateway's shutdown (before NATS drains, in GatewayModule's onApplicationShutdown):
-   * no new connection is accepted, idle kept-alive ones are closed, and the requests in flight are
-   * answered before it resolves.
+   * no new connection is accepted, idle kept-alive ones are closed, the requests in flight are
+   * answered, each with `Connection: close`, and it resolves once their connections are closed.
+   * Without that, a connection whose request was in flight would be kept alive once answered, and
+   * hold the server's close open until its client closed it or it idled out
+   * (LM_KEEP_ALIVE_TIMEOUT_MS, a minute).
    */
   beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const res of this.answering) if (!res.headersSent) res.shouldKeepAlive = false;
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The listener, with each answer tracked while it is made (see beforeApplicationShutdown). */
+  private tracked(listener: RequestListener): RequestListener {
+    return (req, res) => {
+      if (this.stopping) res.shouldKeepAlive = false;
+      this.answering.add(res);
+      res.once('close', () => {
+        this.answering.delete(res);
+        // An answer sent before the stop leaves its connection idle: close it now rather than at its timeout.
+        if (this.stopping) this.server.closeIdleConnections();
+      });
+      listener(req, res);
+    };
   }
 }
