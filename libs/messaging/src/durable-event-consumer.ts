@@ -31,6 +31,16 @@ function receivedEvent(data: Uint8Array): DomainEventMessage {
  */
 export const DURABLE_CONSUMER_BATCH_SIZE = 20;
 
+/**
+ * How many batches' worth of events JetStream delivers ahead of the one being applied, at most
+ * (the consumer's max_ack_pending is this many times its batch size). The client pulls on as
+ * messages arrive, not as they are applied: without this bound, a consumer slower than its
+ * producers queued every event in memory (thousands in licensing under the soak), and each one
+ * still queued after the ack wait was delivered again and queued a second time. Ten batches keep
+ * the queue full between batches while each event waits seconds, not the ack wait, to be applied.
+ */
+export const DURABLE_CONSUMER_BATCHES_AHEAD = 10;
+
 export interface DurableEventConsumerOptions {
   nc: NatsConnection;
   db: Kysely<any>;
@@ -102,6 +112,7 @@ export async function startDurableEventConsumer(
 ): Promise<{ stop(): Promise<void> }> {
   const { nc, db, schema, durableName, filterSubject, handle, handleBatch, onRedelivery } = options;
   const batchSize = options.batchSize ?? DURABLE_CONSUMER_BATCH_SIZE;
+  const maxAckPending = batchSize * DURABLE_CONSUMER_BATCHES_AHEAD;
   await ensureEventsStream(nc);
   await migrateProcessedEvents(db, schema);
   const jsm = await nc.jetstreamManager();
@@ -112,12 +123,14 @@ export async function startDurableEventConsumer(
     ack_wait: nanos(options.ackWaitMs ?? DURABLE_CONSUMER_ACK_WAIT_MS),
     filter_subject: filterSubject,
     max_deliver: -1,
+    max_ack_pending: maxAckPending,
   };
   try {
     await jsm.consumers.info(EVENTS_STREAM, durableName);
     await jsm.consumers.update(EVENTS_STREAM, durableName, {
       filter_subject: filterSubject,
       ack_wait: config.ack_wait,
+      max_ack_pending: maxAckPending,
     });
   } catch {
     await jsm.consumers.add(EVENTS_STREAM, config);

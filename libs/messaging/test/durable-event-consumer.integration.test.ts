@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { AckPolicy, connect, JSONCodec, type NatsConnection } from 'nats';
 import { Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  DURABLE_CONSUMER_BATCHES_AHEAD,
   domainEventMessageId,
   ensureEventsStream,
   eventSubject,
@@ -166,6 +167,43 @@ describe('durable event consumer: delivered events applied in batches', () => {
     // Each event's ledger row was written by the transaction that applied it.
     const ledger = new Map((await ledgerOf(durableName)).map((row) => [row.message_id, row.xid]));
     for (const [i, event] of events.entries()) expect(ledger.get(domainEventMessageId(event))).toBe(applied[i].xid);
+  });
+
+  it('has JetStream deliver at most DURABLE_CONSUMER_BATCHES_AHEAD batches of events ahead of the one being applied, however far behind it is, a consumer created before this bound included', async () => {
+    const { durableName, type } = fresh();
+    // As an earlier version created it: JetStream's default max_ack_pending (1,000).
+    await (
+      await nc.jetstreamManager()
+    ).consumers.add(EVENTS_STREAM, {
+      durable_name: durableName,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: eventSubject(type, type),
+    });
+    const batchSize = 5;
+    const limit = batchSize * DURABLE_CONSUMER_BATCHES_AHEAD;
+    const events = Array.from({ length: limit * 3 }, (_, i) => eventOf(type, 'backlog', i + 1));
+    await Promise.all(events.map((event) => publish(event)));
+    let open = false;
+    await start(
+      durableName,
+      type,
+      async (event, trx) => {
+        // The first batch waits until the test has seen how much was delivered behind it.
+        await eventually(async () => open);
+        await record(durableName, event, trx);
+      },
+      { batchSize },
+    );
+    await eventually(async () => (await unacknowledged(durableName)) === limit);
+    // Longer than the client takes to pull more: the rest stays on the server.
+    await new Promise((r) => setTimeout(r, 500));
+    const held = await consumerInfo(durableName);
+    expect(held.num_ack_pending).toBe(limit);
+    expect(held.num_pending).toBe(events.length - limit);
+
+    open = true;
+    await eventually(() => settled(durableName));
+    expect((await appliedBy(durableName)).map((a) => a.version)).toEqual(events.map((e) => e.streamVersion));
   });
 
   it('applies the others of a batch when one event fails, and the failed one when it is redelivered', async () => {
