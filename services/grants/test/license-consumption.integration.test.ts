@@ -14,6 +14,9 @@ import { ConsumptionRecords } from '../src/consumption/application/license-consu
 import { ConsumptionSettings } from '../src/consumption/application/license-consumption.settings';
 import { LicenseConsumptionSweep } from '../src/consumption/application/license-consumption.sweep';
 import { LicenseUsageStreams } from '../src/consumption/application/license-usage-streams';
+import { licenseConsumptionsProjection } from '../src/consumption/application/license-consumption.projection';
+import type { LicenseUsageEvent } from '../src/consumption/domain/events';
+import type { Recorded } from '@lm/event-store';
 import { SigningKeys, type IssuerKey } from '../src/signing-keys/application/signing-keys';
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
@@ -540,5 +543,64 @@ describe('license consumption against PostgreSQL', () => {
     ).toBe('ConflictException');
     await commands.checkIn(customer, { LicenseConsumptionToken: second.LicenseConsumptionToken! });
     expect(await consumed(license)).toEqual({ Seats: '0' });
+  });
+
+  it('the license_consumptions view applies a batch in order: a lease checked out and ended in one batch (a replay) ends, and a row that ended stays as it is', async () => {
+    const arn = 'arn:aws:license-manager::111111111111:license:l-00000000000000000000000000000fold';
+    const at = (minutes: number) => new Date(t0.getTime() + minutes * MINUTE).toISOString();
+    const checkedOut = (token: string, kind = 'PROVISIONAL') => ({
+      type: 'LicenseCheckedOut',
+      data: {
+        consumptionToken: token,
+        licenseArn: arn,
+        accountId: issuer.accountId,
+        kind,
+        issuedAt: at(0),
+        expiration: at(60),
+      },
+    });
+    const extended = (token: string, minutes: number) => ({
+      type: 'LicenseConsumptionExtended',
+      data: { consumptionToken: token, licenseArn: arn, expiration: at(minutes), extendedAt: at(1) },
+    });
+    const checkedIn = (token: string) => ({
+      type: 'LicenseCheckedIn',
+      data: { consumptionToken: token, licenseArn: arn },
+    });
+    const expired = (token: string) => ({
+      type: 'LicenseConsumptionExpired',
+      data: { consumptionToken: token, licenseArn: arn },
+    });
+    const project = (events: object[]) =>
+      infra.db
+        .transaction()
+        .execute((trx) => licenseConsumptionsProjection.handle(events as Recorded<LicenseUsageEvent>[], trx));
+    const view = async () => {
+      const { rows } = await sql<{ consumption_token: string; status: string; expiration: Date }>`
+        select consumption_token, status, expiration from grants.license_consumptions where license_arn = ${arn}`.execute(
+        infra.db,
+      );
+      return Object.fromEntries(rows.map((r) => [r.consumption_token, [r.status, r.expiration.toISOString()]]));
+    };
+
+    // A replayed history brings a lease's checkout and its end in one batch.
+    await project([checkedOut('x'), checkedOut('y'), checkedOut('p', 'PERPETUAL'), extended('x', 90), checkedIn('y')]);
+    expect(await view()).toEqual({ x: ['ACTIVE', at(90)], y: ['CHECKED_IN', at(60)], p: ['CONSUMED', at(60)] });
+
+    // Rows found ACTIVE are ended or extended; one that has ended is left as it is; a checkout seen again changes nothing.
+    await project([
+      checkedOut('z'),
+      extended('x', 120),
+      expired('x'),
+      extended('y', 120),
+      checkedOut('y'),
+      extended('z', 75),
+    ]);
+    expect(await view()).toEqual({
+      x: ['EXPIRED', at(120)],
+      y: ['CHECKED_IN', at(60)],
+      p: ['CONSUMED', at(60)],
+      z: ['ACTIVE', at(75)],
+    });
   });
 });
