@@ -12,6 +12,8 @@ import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
 import { formatTable, percent } from './table';
+import { heapUsedAfterGc, inspectorNodeArgs, inspectorUrlOf } from './heap-after-gc';
+import { heapSnapshotNodeArgs, writeHeapSnapshots } from './heap-snapshots';
 import { clientsOf, createLoadAgent, SignedHttpClient } from './signed-http-client';
 import {
   alternatingCheckouts,
@@ -26,8 +28,11 @@ import {
 /**
  * Issue 14's steady memory: a mixed load at 16 clients for LM_SOAK_MINUTES (10 unless told). Each
  * process's RSS is read after the warm-up (a minute, or a tenth of a shorter run) and at the end;
- * none may have grown by more than 20% in between. At the end the views the load wrote must equal
- * a rebuild from the event store.
+ * none may have grown by more than 20% in between. Beside it the soak prints each process's heap in
+ * use after a full GC (through its inspector), which RSS does not separate from garbage and from
+ * memory kept after use; LM_SOAK_HEAP_DIR has every process write a heap snapshot there at both
+ * points too (they count in the RSS at the end). At the end the views the load wrote must equal a
+ * rebuild from the event store.
  */
 const MINUTES = Number(process.env.LM_SOAK_MINUTES ?? 10);
 const RUN_MS = MINUTES * 60_000;
@@ -42,6 +47,8 @@ const LICENCES = 100_000_000;
 /** Starting eight processes takes minutes on a machine busy with other work. */
 const START_TIMEOUT_MS = 240_000;
 const MB = 1024 * 1024;
+/** Where every process writes a heap snapshot after the warm-up and at the end, if set. */
+const HEAP_DIR = process.env.LM_SOAK_HEAP_DIR;
 
 /** A process's resident set size, in bytes (VmRSS of /proc/<pid>/status, in kB). */
 function rssOf(pid: number): number {
@@ -50,20 +57,35 @@ function rssOf(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
-/** The RSS of every process of the system, by `<name>#<replica>`. */
-function rssOfSystem(system: RunningSystem): Map<string, number> {
+/** Every process of the system's id, by `<name>#<replica>`. */
+function pidsOfSystem(system: RunningSystem): Map<string, number> {
   const names: ProcessName[] = ['gateway', ...(BUILT_SERVICES as ProcessName[])];
   return new Map(
-    names.flatMap((name) => system.pids(name).map((pid, replica) => [`${name}#${replica}`, rssOf(pid)] as const)),
+    names.flatMap((name) => system.pids(name).map((pid, replica) => [`${name}#${replica}`, pid] as const)),
   );
 }
 
-function formatMemory(start: Map<string, number>, end: Map<string, number>): string {
-  const body = [...start].map(([process, before]) => {
-    const after = end.get(process)!;
-    return [process, (before / MB).toFixed(1), (after / MB).toFixed(1), percent(after / before - 1)];
-  });
-  return formatTable(['process', 'RSS after warm-up MB', 'RSS at end MB', 'growth'], body).join('\n');
+/** The RSS of every process of the system, by `<name>#<replica>`. */
+function rssOfSystem(system: RunningSystem): Map<string, number> {
+  return new Map([...pidsOfSystem(system)].map(([process, pid]) => [process, rssOf(pid)]));
+}
+
+/** RSS and heap after GC of every process, after the warm-up and at the end. */
+function formatMemory(rss: Sampled, heap: Sampled): string {
+  const columns = (sampled: Sampled, process: string) => {
+    const before = sampled.start.get(process)!;
+    const after = sampled.end.get(process)!;
+    return [(before / MB).toFixed(1), (after / MB).toFixed(1), percent(after / before - 1)];
+  };
+  const body = [...rss.start.keys()].map((process) => [process, ...columns(rss, process), ...columns(heap, process)]);
+  const header = ['process', 'RSS MB', 'at end', 'growth', 'heap after GC MB', 'at end', 'growth'];
+  return formatTable(header, body).join('\n');
+}
+
+/** A figure of every process after the warm-up and at the end. */
+interface Sampled {
+  start: Map<string, number>;
+  end: Map<string, number>;
 }
 
 describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
@@ -72,6 +94,12 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
   const agent = createLoadAgent();
   let credentialsFile: CredentialsFile;
   let system: RunningSystem;
+  /** Each process's inspector, by `<name>#<replica>`. */
+  let inspectors: Map<string, string>;
+  const heapOfSystem = async () =>
+    new Map(
+      await Promise.all([...inspectors].map(async ([process, url]) => [process, await heapUsedAfterGc(url)] as const)),
+    );
   let clients: SignedHttpClient[];
   let product: CheckoutProduct;
   /** Per client: the configurations it created (what its Gets read), one it associates instances with, one it admits launches to. */
@@ -83,7 +111,17 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
     credentialsFile = await writeCredentialsFile(accounts);
     system = await startSystem(
       { LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN },
-      { startTimeoutMs: START_TIMEOUT_MS },
+      {
+        startTimeoutMs: START_TIMEOUT_MS,
+        nodeArgs: [...inspectorNodeArgs, ...(HEAP_DIR ? heapSnapshotNodeArgs(HEAP_DIR) : [])],
+      },
+    );
+    // Now, while each process's first lines are still in its recent output.
+    inspectors = new Map(
+      [...pidsOfSystem(system).keys()].map((process) => {
+        const [name, replica] = process.split('#');
+        return [process, inspectorUrlOf(system.logs(name as ProcessName, Number(replica)))];
+      }),
     );
     clients = clientsOf(system, accounts, agent);
     product = await createSeatLicence(clients[0], system.region, SEATS);
@@ -157,21 +195,31 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
     const stepOf = new Array<number>(CLIENTS).fill(0);
 
     let start = new Map<string, number>();
-    const sampleAfterWarmUp = setTimeout(() => (start = rssOfSystem(system)), WARMUP_MS);
+    let heapAfterWarmUp: Promise<Map<string, number>> | undefined;
+    let startSnapshots: Promise<unknown> = Promise.resolve();
+    const sampleAfterWarmUp = setTimeout(() => {
+      start = rssOfSystem(system);
+      // Taken after the RSS: a snapshot, and V8's work for it, would count in the RSS.
+      heapAfterWarmUp = heapOfSystem();
+      if (HEAP_DIR) startSnapshots = heapAfterWarmUp.then(() => writeHeapSnapshots(HEAP_DIR, pidsOfSystem(system)));
+    }, WARMUP_MS);
     const load = await runLoad((client) => steps[stepOf[client]++ % steps.length](client), {
       clients: CLIENTS,
       warmupMs: WARMUP_MS,
       durationMs: RUN_MS - WARMUP_MS,
     }).finally(() => clearTimeout(sampleAfterWarmUp));
     const end = rssOfSystem(system);
+    const heapAtEnd = await heapOfSystem();
+    await startSnapshots;
+    if (HEAP_DIR) console.log(await writeHeapSnapshots(HEAP_DIR, pidsOfSystem(system)));
     await checkouts.settle();
 
     console.log(
       [
         `Soak: ${MINUTES} min of mixed load at ${CLIENTS} clients (create, get, report + associate, checkout/check-in, AuthorizeLaunch)`,
         `${load.requests} steps after warm-up (${load.throughput.toFixed(0)}/s, p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms), ${load.errors} errors`,
-        `RSS after the warm-up (${(WARMUP_MS / 1000).toFixed(0)} s) and at the end:`,
-        formatMemory(start, end),
+        `Memory after the warm-up (${(WARMUP_MS / 1000).toFixed(0)} s) and at the end (RSS, and V8's heap in use after a full GC):`,
+        formatMemory({ start, end }, { start: await heapAfterWarmUp!, end: heapAtEnd }),
       ].join('\n'),
     );
     expectSane(load);

@@ -10,5 +10,12 @@ const minutes = Number(process.env.LM_SOAK_MINUTES ?? 10);
 
 export default mergeConfig(
   { ...load, test: { ...load.test, include: [] } },
-  defineConfig({ test: { include: ['test/load/**/*.soak.ts'], testTimeout: (minutes + 10) * 60_000 } }),
+  defineConfig({
+    test: {
+      include: ['test/load/**/*.soak.ts'],
+      testTimeout: (minutes + 10) * 60_000,
+      // Node 20's WebSocket, through which the soak asks each process's inspector for its heap.
+      execArgv: ['--experimental-websocket'],
+    },
+  }),
 );
