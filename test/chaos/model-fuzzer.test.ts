@@ -8,7 +8,8 @@ import { seatLicenceInput } from '../support/licenses';
 import { accounts, type ProcessName, type RunningSystem, startSystem } from '../support/system';
 import { expectViewsEqualRebuild } from '../support/view-rebuild';
 import { allStrings, FUZZED_RESOURCES, pageTokenOf, SERVICE_VIEWS, stringsUnder } from './fuzz-resources';
-import { AnswerPool, ModelFuzzer, Random, type FuzzCase } from './model-fuzzer';
+import { Random } from '../support/seeded-random';
+import { AnswerPool, ModelFuzzer, type FuzzCase } from './model-fuzzer';
 import { requestFor, type OperationRequest } from './model-requests';
 import { send, sign, type WireAnswer } from './signed-http';
 

@@ -65,7 +65,11 @@ export class OperationServer extends ServerNats {
         const request = operationContext(subject, data);
         const answer: Observable<unknown> = isPastDeadline(data)
           ? throwError(() => toOperationError(lateRequest(request), logger, request))
-          : this.transformToObservable(await withDeadline(deadlineOf(data), () => handler(data, natsContext)));
+          : await withDeadline(deadlineOf(data), () => handler(data, natsContext)).then(
+              (result) => this.transformToObservable(result),
+              // Nest's router answers a handler's error as an error observable; anything else rejecting is answered alike.
+              (error: unknown) => throwError(() => error),
+            );
         const answered = (error?: string) =>
           this.observer?.({ ...request, subject, durationMs: performance.now() - started, error });
         return answer.pipe(

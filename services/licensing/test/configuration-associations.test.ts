@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../../test/support/seeded-random';
 import { ConfigurationAssociations, type Association } from '../src/configurations/domain/configuration-associations';
 import type { LicenseConfigurationEvent } from '../src/configurations/domain/events';
 import {
@@ -29,15 +30,11 @@ function countedFromScratch(associations: Iterable<Association>): number {
 const associated = (...list: Association[]) =>
   list.reduce((associations, a) => associations.with(a), ConfigurationAssociations.none);
 
-/** A small seeded generator (mulberry32): the same operations on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** The same operations on every run. */
+const random = (seed: number) => {
+  const generator = new Random(seed);
+  return () => generator.next();
+};
 
 describe('ConfigurationAssociations', () => {
   it('counts the largest consumption of a consumption key once: instances on one Dedicated Host share it', () => {

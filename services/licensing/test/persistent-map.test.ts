@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../../test/support/seeded-random';
 import { PersistentMap } from '../src/shared/persistent-map';
 
-/** A small seeded generator (mulberry32): the same operations on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** The same operations on every run. */
+const random = (seed: number) => {
+  const generator = new Random(seed);
+  return () => generator.next();
+};
 
 const value = (n: number) => ({ n });
 
