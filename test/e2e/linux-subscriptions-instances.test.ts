@@ -7,6 +7,7 @@ import { RedHatStandin } from '../support/redhat-standin';
 import {
   boto3Linux,
   enableLinuxDiscovery,
+  enableOrganizationDiscovery,
   eventually,
   instanceId,
   linuxInstance,
@@ -343,17 +344,9 @@ describe('Linux subscription instances from the inventory', () => {
     await licenseManager(system, management).send(
       new UpdateServiceSettingsCommand({ OrganizationConfiguration: { EnableIntegration: true } }),
     );
-    // Until Linux subscriptions has heard of that link, an update onboards the account alone (Org-Onboard
-    // fails saying why), as in AWS: the administrator updates again once it has.
-    const onboarded = await eventually(
-      async () => {
-        expect((await enableLinuxDiscovery(system, management, [region], 'Enabled')).stderr).toBe('');
-        return (await awsCli(system, management, ['license-manager-linux-subscriptions', 'get-service-settings']))
-          .stdout;
-      },
-      (settings) => settings.includes('Org-Onboard: Successful'),
-    );
-    expect(onboarded).toContain('Org-Onboard: Successful');
+    // Until Linux subscriptions has heard of that link, an update onboards the account alone: the helper updates again.
+    const onboarded = await enableOrganizationDiscovery(system, management, [region]);
+    expect(onboarded.StatusMessage[region]).toContain('Org-Onboard: Successful');
     const expected = [...listed.map((r) => r.resourceId), own.resourceId, nestedOne.resourceId].sort();
     const seen = await eventually(
       () => listIds(management),

@@ -2,7 +2,13 @@ import { UpdateServiceSettingsCommand } from '@aws-sdk/client-license-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
-import { enableLinuxDiscovery, eventually, instanceId, linuxInstance } from '../support/linux-subscriptions';
+import {
+  enableLinuxDiscovery,
+  enableOrganizationDiscovery,
+  eventually,
+  instanceId,
+  linuxInstance,
+} from '../support/linux-subscriptions';
 import { accounts, startSystem, type RunningSystem } from '../support/system';
 
 type Account = (typeof accounts)['member'];
@@ -150,11 +156,8 @@ describe('RunningInstancesCount and AggregateRunningInstancesCount from reported
     await licenseManager(system, management).send(
       new UpdateServiceSettingsCommand({ OrganizationConfiguration: { EnableIntegration: true } }),
     );
-    const enabled = await eventually(
-      async () => (await enableLinuxDiscovery(system, management, [EAST, WEST], 'Enabled')).stderr,
-      (stderr) => stderr === '',
-    );
-    expect(enabled).toBe('');
+    const settings = await enableOrganizationDiscovery(system, management, [EAST, WEST]);
+    expect(settings.StatusMessage).toEqual({ [EAST]: 'Org-Onboard: Successful', [WEST]: 'Org-Onboard: Successful' });
     // The member's RHEL in us-west-2 and the management account's own: 2; the member's SUSE: 1.
     expect(await untilLast(management, 'AggregateRunningInstancesCount', bySubscription(RHEL), 'Maximum', 2)).toBe(2);
     expect((await last(management, 'AggregateRunningInstancesCount', bySubscription(SUSE)))?.Maximum).toBe(1);

@@ -29,6 +29,27 @@ export async function enableLinuxDiscovery(
   ]);
 }
 
+/**
+ * Turns the account's discovery on for its organization in these Regions, updating again until
+ * every Region's status says the organization was onboarded. Until Linux subscriptions has heard
+ * of License Manager's organization link (an event away), an update onboards the account alone and
+ * its Org-Onboard step fails saying why, as in AWS: the administrator updates again once it has.
+ * Returns the last get-service-settings answer.
+ */
+export async function enableOrganizationDiscovery(system: RunningSystem, account: Account, sourceRegions: string[]) {
+  const onboarded = (settings: { StatusMessage?: Record<string, string> } | undefined) =>
+    sourceRegions.every((region) => settings?.StatusMessage?.[region]?.includes('Org-Onboard: Successful'));
+  return eventually(
+    async () => {
+      const update = await enableLinuxDiscovery(system, account, sourceRegions, 'Enabled');
+      if (update.stderr !== '') throw new Error(`update-service-settings failed: ${update.stderr}`);
+      return (await awsCli(system, account, ['license-manager-linux-subscriptions', 'get-service-settings'])).json;
+    },
+    onboarded,
+    60_000,
+  );
+}
+
 /** Polls `read` until `done` holds, or returns the last value after `timeoutMs`. */
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
