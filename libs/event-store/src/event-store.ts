@@ -88,6 +88,18 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** A page of readAllOfTypes. */
+export interface TypedReadPage<E extends DomainEvent = UntypedEvent> {
+  /** The events of the asked types, in commit order. */
+  events: Recorded<E>[];
+  /**
+   * The position the read has looked through, events of other types included: at or after the
+   * last of `events`, and nothing of the asked types lies between `after` and it that is not in
+   * `events`. Pass it as the next `after`. Undefined when there was nothing past `after` to look at.
+   */
+  readThrough?: string;
+}
+
 export interface SubscribeOptions<E extends DomainEvent = UntypedEvent> {
   /** Durable name: the checkpoint is kept under it. */
   name: string;
@@ -96,6 +108,11 @@ export interface SubscribeOptions<E extends DomainEvent = UntypedEvent> {
    * stream's events arrive: `E` is the union of all the types the handler may be given.
    */
   handler: (events: Recorded<E>[]) => Promise<void>;
+  /**
+   * The only types the handler reads, when it reads few: the store then reads no others (it
+   * filters where the events are kept) and moves the checkpoint past them. Every event otherwise.
+   */
+  eventTypes?: readonly E['type'][];
   batchSize?: number;
   /** The pause after a read that found nothing, doubling while the store stays idle... */
   pollIntervalMs?: number;
@@ -145,6 +162,17 @@ export interface EventStore {
    * event while an earlier-ordered one could still become visible (a transaction that commits late).
    */
   readAll<E extends DomainEvent = UntypedEvent>(options?: { after?: string; limit?: number }): Promise<Recorded<E>[]>;
+  /**
+   * readAll of the events of `types` only (up to `limit`), filtered where the events are kept, so
+   * the others are not fetched. A read may stop looking before the store's end (each adapter
+   * bounds the stretch one read looks through): an empty page with a readThrough past `after`
+   * means "nothing of these types up to there", not "nothing more".
+   */
+  readAllOfTypes<E extends DomainEvent = UntypedEvent>(options: {
+    types: readonly E['type'][];
+    after?: string;
+    limit?: number;
+  }): Promise<TypedReadPage<E>>;
   /**
    * Position of the last event recorded so far, undefined when the store is empty. readAll may
    * hold it back for a moment while earlier-ordered transactions are still in flight.

@@ -1,4 +1,4 @@
-import type { CheckpointStore, EventStore, SubscribeOptions, Subscription } from './event-store';
+import type { CheckpointStore, EventStore, SubscribeOptions, Subscription, TypedReadPage } from './event-store';
 import { describeError, type EventStoreLogger } from './logger';
 
 export const DEFAULT_POLL_INTERVAL_MS = 100;
@@ -20,9 +20,11 @@ const FIRST_RETRY_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
- * A durable subscription that polls readAll from its checkpoint. The checkpoint moves only after
- * the handler resolves, so delivery is at-least-once across restarts. Failures (of the handler or
- * of the store) are logged and retried with a growing delay: the loop never ends on its own.
+ * A durable subscription that polls readAll from its checkpoint (readAllOfTypes when it names its
+ * event types). The checkpoint moves only after the handler resolves, so delivery is
+ * at-least-once across restarts; past events of other types it moves without calling the handler,
+ * so that the same stretch is not looked through again, here or after a restart. Failures (of the
+ * handler or of the store) are logged and retried with a growing delay: the loop never ends on its own.
  */
 export class PollingSubscription implements Subscription {
   private running = true;
@@ -32,7 +34,7 @@ export class PollingSubscription implements Subscription {
   private readonly loop: Promise<void>;
 
   constructor(
-    private readonly source: Pick<EventStore, 'readAll'> & { checkpoints: CheckpointStore },
+    private readonly source: Pick<EventStore, 'readAll' | 'readAllOfTypes'> & { checkpoints: CheckpointStore },
     // Any union: the registry holds the subscriptions of every handler's events.
     private readonly options: SubscribeOptions<any>,
     private readonly logger: EventStoreLogger,
@@ -73,9 +75,9 @@ export class PollingSubscription implements Subscription {
           position = await this.source.checkpoints.load(name);
           checkpointLoaded = true;
         }
-        const events = await this.source.readAll({ after: position, limit: batchSize });
+        const { events, readThrough } = await this.readNext(position, batchSize);
         if (!this.running) break;
-        if (events.length === 0) {
+        if (readThrough === undefined) {
           if (await this.sleep(idlePause)) lastActivity = performance.now();
           idlePause =
             performance.now() - lastActivity < ACTIVE_WINDOW_MS
@@ -85,9 +87,9 @@ export class PollingSubscription implements Subscription {
         }
         lastActivity = performance.now();
         idlePause = pollIntervalMs;
-        await handler(events);
+        if (events.length > 0) await handler(events);
         // Advance in memory first: if storing fails, this process still does not redeliver.
-        position = events[events.length - 1].position;
+        position = readThrough;
         await this.source.checkpoints.store(name, position);
         failures = 0;
       } catch (error) {
@@ -96,6 +98,14 @@ export class PollingSubscription implements Subscription {
         await this.sleep(Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1)));
       }
     }
+  }
+
+  /** The next page from `after`: every event, or those of the subscription's types. */
+  private async readNext(after: string | undefined, limit: number): Promise<TypedReadPage<any>> {
+    const { eventTypes } = this.options;
+    if (eventTypes) return this.source.readAllOfTypes({ types: eventTypes, after, limit });
+    const events = await this.source.readAll({ after, limit });
+    return { events, readThrough: events.at(-1)?.position };
   }
 
   /** Pauses for `ms` or until wake(); resolves true when woken. */

@@ -97,6 +97,50 @@ describe('PostgresEventStore', () => {
     expect(mineOf(await store.readAll({ after: start }), prefix)).toEqual([`${prefix}-open`, `${prefix}-appended`]);
   });
 
+  it('does not look past a transaction still open when reading some types, then returns its event', async () => {
+    const prefix = uniqueName('typed-held');
+    const start = await store.headPosition();
+    await other.query('BEGIN');
+    let appended: string;
+    try {
+      await insertOnOther(`${prefix}-open`);
+      appended = (await store.append(`${prefix}-appended`, [{ type: 'Appended', data: {} }])).position;
+      // Not even a readThrough past the open transaction: a checkpoint there would skip its event.
+      expect(await store.readAllOfTypes({ types: ['Late'], after: start })).toEqual({ events: [] });
+    } finally {
+      await other.query('COMMIT');
+    }
+    await eventually(async () => {
+      const page = await store.readAllOfTypes({ types: ['Late'], after: start });
+      if (page.readThrough === undefined || page.readThrough < appended) return false;
+      expect(mineOf(page.events, prefix)).toEqual([`${prefix}-open`]);
+      return true;
+    });
+  });
+
+  it('looks through a bounded stretch per read of some types, and reaches an event of them after a long run of others', async () => {
+    const prefix = uniqueName('typed-run');
+    const start = await store.headPosition();
+    await store.append(
+      `${prefix}-others`,
+      Array.from({ length: 6_000 }, () => ({ type: 'Other', data: {} })),
+    );
+    const wanted = await store.append(`${prefix}-wanted`, [{ type: 'Wanted', data: {} }]);
+    let after = start;
+    const pages: { events: number; readThrough?: string }[] = [];
+    await eventually(async () => {
+      const page = await store.readAllOfTypes({ types: ['Wanted'], after, limit: 10 });
+      pages.push({ events: page.events.length, readThrough: page.readThrough });
+      after = page.readThrough ?? after;
+      return page.events.length > 0;
+    });
+    // The first read stopped among the others without passing the wanted event; a later one found it.
+    const firstLook = pages.find((page) => page.readThrough !== undefined)!;
+    expect(firstLook.events).toBe(0);
+    expect(firstLook.readThrough! < wanted.position).toBe(true);
+    expect(after).toBe(wanted.position);
+  });
+
   it('stores a long past 2 ** 53 - 1 with its digits (a bigint in the event, a number in the jsonb)', async () => {
     const stream = uniqueName('long');
     await store.append(stream, [{ type: 'Counted', data: { count: 9223372036854775807n, small: 1 } }]);

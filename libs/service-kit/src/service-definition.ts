@@ -34,6 +34,11 @@ export interface ConsumerSpec {
 
 /** Follows the service's own event store (a workflow reacting to its events), from a durable checkpoint. */
 export interface StoreSubscriber {
+  /**
+   * The only event types `handle` acts on, when it acts on few: the store then reads no others
+   * for it (a service's store is mostly events the subscriber would skip). Every event otherwise.
+   */
+  readonly eventTypes?: readonly string[];
   handle(events: RecordedEvent[]): Promise<void>;
 }
 

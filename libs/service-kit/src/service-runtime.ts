@@ -69,7 +69,13 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     }
     for (const { name: subscription, handler } of this.definition.subscriptions ?? []) {
       const subscriber = this.moduleRef.get(handler, { strict: false });
-      this.workers.push(store.subscribe({ name: subscription, handler: (events) => subscriber.handle(events) }));
+      this.workers.push(
+        store.subscribe({
+          name: subscription,
+          eventTypes: subscriber.eventTypes,
+          handler: (events) => subscriber.handle(events),
+        }),
+      );
     }
     for (const { subject, handler } of this.definition.endpoints ?? []) {
       const operation = operationOfSubject(subject);

@@ -32,6 +32,7 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   type Subscription,
+  type TypedReadPage,
   type UntypedEvent,
 } from '../event-store';
 import { consoleLogger, describeError, type EventStoreLogger } from '../logger';
@@ -49,6 +50,10 @@ import {
 
 const DEFAULT_READ_ALL_LIMIT = 1000;
 const HEAD_SEARCH_PAGE = 100;
+/** Records of $all one readAllOfTypes looks through at most (see the PostgreSQL adapter's). */
+const TYPED_READ_SCAN_LIMIT = 5000;
+
+type EsdbRecord = NonNullable<AllStreamResolvedEvent['event']>;
 
 export interface EventStoreDbEventStoreOptions {
   /** EventStoreDB connection string, e.g. esdb://localhost:2113?tls=false */
@@ -162,9 +167,48 @@ export class EventStoreDbEventStore implements EventStore {
     after,
     limit = DEFAULT_READ_ALL_LIMIT,
   }: { after?: string; limit?: number } = {}): Promise<Recorded<E>[]> {
+    const { events } = await this.scanAll(after, limit, isUserEvent, Infinity);
+    return this.schemas.upcast<E>(events);
+  }
+
+  /**
+   * Filtered on this side: the client reads $all without a server-side filter. What is saved is
+   * the work on the other types' events after the read (and the handler's), not the read itself.
+   */
+  async readAllOfTypes<E extends DomainEvent = UntypedEvent>({
+    types,
+    after,
+    limit = DEFAULT_READ_ALL_LIMIT,
+  }: {
+    types: readonly E['type'][];
+    after?: string;
+    limit?: number;
+  }): Promise<TypedReadPage<E>> {
+    const wanted = new Set<string>(types);
+    const { events, lastSeen } = await this.scanAll(
+      after,
+      limit,
+      (event) => isUserEvent(event) && wanted.has(event.type),
+      Math.max(limit, TYPED_READ_SCAN_LIMIT),
+    );
+    return { events: this.schemas.upcast<E>(events), readThrough: lastSeen === after ? undefined : lastSeen };
+  }
+
+  /**
+   * The records of $all after `after` that `accept` takes, up to `limit` of them, looking through
+   * at most about `scanLimit` records; `lastSeen` is the token of the last record looked at
+   * (`after` when none).
+   */
+  private async scanAll(
+    after: string | undefined,
+    limit: number,
+    accept: (event: EsdbRecord) => boolean,
+    scanLimit: number,
+  ): Promise<{ events: RecordedEvent[]; lastSeen: string | undefined }> {
     const events: RecordedEvent[] = [];
     let from: ReadPosition = after === undefined ? START : positionOfToken(after);
     let lastSeen = after;
+    let scanned = 0;
     for (;;) {
       // The record at `from` itself comes back again: read one more and skip it.
       const page = await this.readAllPage(from, FORWARDS, limit + 1);
@@ -172,11 +216,12 @@ export class EventStoreDbEventStore implements EventStore {
         const token = positionToken(event.position);
         if (lastSeen !== undefined && token <= lastSeen) continue;
         lastSeen = token;
-        if (!isUserEvent(event)) continue;
+        scanned += 1;
+        if (!accept(event)) continue;
         events.push(recordedEventFromEsdb(event));
-        if (events.length === limit) return this.schemas.upcast<E>(events);
+        if (events.length === limit) return { events, lastSeen };
       }
-      if (page.length < limit + 1) return this.schemas.upcast<E>(events);
+      if (page.length < limit + 1 || scanned >= scanLimit) return { events, lastSeen };
       from = page[page.length - 1].position;
     }
   }
@@ -202,12 +247,8 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  private async readAllPage(
-    fromPosition: ReadPosition,
-    direction: Direction,
-    maxCount: number,
-  ): Promise<NonNullable<AllStreamResolvedEvent['event']>[]> {
-    const page: NonNullable<AllStreamResolvedEvent['event']>[] = [];
+  private async readAllPage(fromPosition: ReadPosition, direction: Direction, maxCount: number): Promise<EsdbRecord[]> {
+    const page: EsdbRecord[] = [];
     for await (const resolved of this.client.readAll({ fromPosition, direction, maxCount, resolveLinkTos: false })) {
       if (resolved.event) page.push(resolved.event);
     }

@@ -20,6 +20,7 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   type Subscription,
+  type TypedReadPage,
   type UntypedEvent,
 } from '../event-store';
 import { consoleLogger, type EventStoreLogger } from '../logger';
@@ -31,6 +32,12 @@ import { assertSchemaName, checkpointLockKey, STREAM_VERSION_CONSTRAINT } from '
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 
 const DEFAULT_READ_ALL_LIMIT = 1000;
+/**
+ * Events of any type one readAllOfTypes looks through at most: a subscription far behind a long
+ * run of events it does not want moves its checkpoint in steps of this, instead of one statement
+ * scanning the whole run.
+ */
+const TYPED_READ_SCAN_LIMIT = 5000;
 
 export interface PostgresEventStoreOptions {
   /** Owned by the caller: close() leaves it open. */
@@ -167,6 +174,62 @@ export class PostgresEventStore implements EventStore {
       .limit(limit)
       .execute()) as EventRow[];
     return this.schemas.upcast<E>(rows.map(recordedEventFromRow));
+  }
+
+  /**
+   * One statement, so that one snapshot (readAll's horizon) bounds both what is returned and how
+   * far the read says it looked: it looks through the next events of any type below the horizon
+   * (only their positions and types), picks those of `types`, and joins back for their rows. The
+   * stretch looked through ends at the last event picked when the page is full (later events of
+   * `types` may follow), else at the last event looked at.
+   */
+  async readAllOfTypes<E extends DomainEvent = UntypedEvent>({
+    types,
+    after,
+    limit = DEFAULT_READ_ALL_LIMIT,
+  }: {
+    types: readonly E['type'][];
+    after?: string;
+    limit?: number;
+  }): Promise<TypedReadPage<E>> {
+    const events = sql.id(this.schema, 'events');
+    let afterPosition = sql``;
+    if (after !== undefined) {
+      const [transactionId, globalPosition] = decodePositionToken(after);
+      afterPosition = sql`AND (transaction_id, global_position) > (${String(transactionId)}::xid8, ${String(globalPosition)}::bigint)`;
+    }
+    const { rows } = await sql<EventRow & { scanned_transaction_id: string; scanned_global_position: string }>`
+      WITH scanned AS (
+        SELECT transaction_id, global_position, type FROM ${events}
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${afterPosition}
+        ORDER BY transaction_id, global_position
+        LIMIT ${Math.max(limit, TYPED_READ_SCAN_LIMIT)}
+      ), last_scanned AS (
+        SELECT transaction_id, global_position FROM scanned
+        ORDER BY transaction_id DESC, global_position DESC
+        LIMIT 1
+      ), picked AS (
+        SELECT e.* FROM (
+          SELECT global_position FROM scanned WHERE type = ANY(${types}::text[])
+          ORDER BY transaction_id, global_position
+          LIMIT ${limit}
+        ) p JOIN ${events} e USING (global_position)
+      )
+      SELECT l.transaction_id AS scanned_transaction_id, l.global_position AS scanned_global_position,
+             ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(`picked.${column}`)))}
+      FROM last_scanned l LEFT JOIN picked ON true
+      ORDER BY picked.transaction_id, picked.global_position`.execute(this.db);
+    if (rows.length === 0) return { events: [] };
+    const picked = rows.filter((row) => row.event_id !== null);
+    const recorded = this.schemas.upcast<E>(picked.map(recordedEventFromRow));
+    const readThrough =
+      recorded.length === limit
+        ? recorded[recorded.length - 1].position
+        : positionOfRow({
+            transaction_id: rows[0].scanned_transaction_id,
+            global_position: rows[0].scanned_global_position,
+          });
+    return { events: recorded, readThrough };
   }
 
   async headPosition(): Promise<string | undefined> {

@@ -15,13 +15,20 @@ import { derivedGrantId, grantArn, parseGrantArn } from '../domain/arn';
 import type { GrantCommand } from '../domain/commands';
 import { decideGrant, grantDecider, grantStream } from '../domain/decide';
 import { subGrantClientToken } from '../domain/distribution';
-import { GRANT_EVENT_TYPES, type GrantEvent } from '../domain/events';
+import type { GrantEvent } from '../domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
 import type { GrantViews } from './grant.views';
 import { grantStates } from './grant-states';
 
-const isGrantEvent = (event: Recorded<DomainEvent>): event is Recorded<GrantEvent> =>
-  (GRANT_EVENT_TYPES as readonly string[]).includes(event.type);
+/** The only events the workflow acts on: its subscription reads no others (not the usage events of every checkout). */
+const DISTRIBUTION_EVENT_TYPES = [
+  'GrantCreated',
+  'GrantDeletionStarted',
+] as const satisfies readonly GrantEvent['type'][];
+type DistributionEvent = Extract<GrantEvent, { type: (typeof DISTRIBUTION_EVENT_TYPES)[number] }>;
+
+const isDistributionEvent = (event: Recorded<DomainEvent>): event is Recorded<DistributionEvent> =>
+  (DISTRIBUTION_EVENT_TYPES as readonly string[]).includes(event.type);
 
 /** The durable name of the workflow's subscription to the grants event store. */
 export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';
@@ -37,6 +44,7 @@ export const GRANT_DISTRIBUTION_SUBSCRIPTION = 'grant-distribution';
 export class GrantDistribution {
   private readonly db: Kysely<GrantViews>;
   private readonly states = grantStates();
+  readonly eventTypes = DISTRIBUTION_EVENT_TYPES;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -47,7 +55,7 @@ export class GrantDistribution {
   }
 
   async handle(events: readonly Recorded<DomainEvent>[]): Promise<void> {
-    for (const event of events.filter(isGrantEvent)) {
+    for (const event of events.filter(isDistributionEvent)) {
       if (event.type === 'GrantCreated' && event.data.grant.GrantStatus === 'PENDING_WORKFLOW')
         await this.distribute(event.data.grant.GrantArn);
       if (event.type === 'GrantDeletionStarted') await this.recall(event.data.grantArn);
