@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { BUILT_SERVICES, resourceArn } from '@lm/contracts';
+import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryResourcesProjection } from '../../services/discovery/src/application/inventory-resource.projection';
 import { licenseConsumptionsProjection } from '../../services/grants/src/consumption/application/license-consumption.projection';
 import { licenseUsageEpochsProjection } from '../../services/grants/src/consumption/application/license-usage-epoch.projection';
 import { licenseConfigurationAssociationsProjection } from '../../services/licensing/src/configurations/application/license-configuration-associations.projection';
 import { licenseConfigurationsProjection } from '../../services/licensing/src/configurations/application/license-configuration.projection';
+import { untilConsumersCaughtUp } from '../support/consumer-backlog';
 import { startSystem, type ProcessName, type RunningSystem } from '../support/system';
 import { expectViewsEqualRebuild } from '../support/view-rebuild';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
@@ -32,7 +34,8 @@ import {
  * use after a full GC (through its inspector), which RSS does not separate from garbage and from
  * memory kept after use; LM_SOAK_HEAP_DIR has every process write a heap snapshot there at both
  * points too (they count in the RSS at the end). At the end the views the load wrote must equal a
- * rebuild from the event store.
+ * rebuild from the event store. The data stays the same size: each client deletes its oldest
+ * configuration and terminates its oldest instances (reported to the inventory) as it makes new ones.
  */
 const MINUTES = Number(process.env.LM_SOAK_MINUTES ?? 10);
 const RUN_MS = MINUTES * 60_000;
@@ -41,6 +44,13 @@ const CLIENTS = 16;
 const MAX_GROWTH = 0.2;
 /** Ten minutes create thousands of configurations per account; the default quota is 25. */
 const QUOTA_FOR_THE_RUN = '1000000';
+/**
+ * What each client keeps at most, as a real fleet does: the oldest configuration is deleted and the
+ * oldest instance terminated as new ones come, so the data stays the same size and what the RSS
+ * measures is the processes, not a fleet that only grows.
+ */
+const KEPT_CONFIGURATIONS = 20;
+const KEPT_INSTANCES = 40;
 /** Far more seats than clients, and more admissions than ten minutes can make. */
 const SEATS = 1_000;
 const LICENCES = 100_000_000;
@@ -151,15 +161,41 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
     const checkouts = alternatingCheckouts(clients[0], product);
     let reported = 0;
     let launched = 0;
+    let configurations = 0;
+    /** Per client, its instances still running (associated, or admitted at launch), oldest first. */
+    const running = clients.map(() => [] as string[]);
+    /** Reports the client's new instance running, and its oldest terminated once it has more than KEPT_INSTANCES. */
+    const reportRunning = async (client: number, id: string) => {
+      running[client].push(id);
+      const gone = running[client].length > KEPT_INSTANCES ? running[client].shift() : undefined;
+      const observed = (ResourceId: string, State: string) => ({
+        ResourceId,
+        ResourceType: 'EC2_INSTANCE',
+        State,
+        VCpuCount: 2,
+        ObservedAt: new Date().toISOString(),
+      });
+      expectOk(
+        await clients[client].callRest('/inventory/ReportResources', {
+          Resources: [observed(id, 'running'), ...(gone ? [observed(gone, 'terminated')] : [])],
+        }),
+      );
+    };
     const steps = [
-      // CreateLicenseConfiguration, each client in its own account.
+      // CreateLicenseConfiguration, each client in its own account, and the deletion of its oldest.
       async (client: number) => {
         const arn = await createConfiguration(clients[client], {
-          Name: `soak-${client}-${created[client].length}`,
+          Name: `soak-${client}-${configurations++}`,
           LicenseCountingType: 'vCPU',
           LicenseCount: 100,
         });
         created[client].push(arn);
+        if (created[client].length > KEPT_CONFIGURATIONS)
+          expectOk(
+            await clients[client].call('DeleteLicenseConfiguration', {
+              LicenseConfigurationArn: created[client].shift(),
+            }),
+          );
       },
       (client: number) =>
         getConfiguration(clients[client], created[client][Math.floor(Math.random() * created[client].length)]),
@@ -167,19 +203,7 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
       async (client: number) => {
         const id = `i-a${(reported++).toString(16).padStart(16, '0')}`;
         const { accountId } = accounts[client];
-        expectOk(
-          await clients[client].callRest('/inventory/ReportResources', {
-            Resources: [
-              {
-                ResourceId: id,
-                ResourceType: 'EC2_INSTANCE',
-                State: 'running',
-                VCpuCount: 2,
-                ObservedAt: new Date().toISOString(),
-              },
-            ],
-          }),
-        );
+        await reportRunning(client, id);
         expectOk(
           await clients[client].call('UpdateLicenseSpecificationsForResource', {
             ResourceArn: resourceArn('EC2_INSTANCE', system.region, accountId, id),
@@ -189,8 +213,12 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
       },
       // A checkout, or the check-in of the client's last one.
       checkouts.next,
-      async (client: number) =>
-        expectOk(await authorizeLaunch(clients[client], launchedTo[client], instanceId(launched++))),
+      // A launch admitted, then the instance reported running by the integrator.
+      async (client: number) => {
+        const id = instanceId(launched++);
+        expectOk(await authorizeLaunch(clients[client], launchedTo[client], id));
+        await reportRunning(client, id);
+      },
     ];
     const stepOf = new Array<number>(CLIENTS).fill(0);
 
@@ -229,6 +257,14 @@ describe(`steady memory under a ${MINUTES}-minute mixed load`, () => {
       expect.soft(end.get(process)! / before - 1, `${process} RSS growth`).toBeLessThanOrEqual(MAX_GROWTH);
     }
 
+    // The rebuild compares with views that nothing writes any more: the inventory's terminations reach
+    // licensing through its consumer, whose backlog a loaded machine leaves behind the load.
+    const nc = await connect({ servers: process.env.NATS_URL });
+    try {
+      await untilConsumersCaughtUp(await nc.jetstreamManager(), system, 300_000);
+    } finally {
+      await nc.close();
+    }
     await expectViewsEqualRebuild(system.databaseUrl, {
       schema: 'licensing',
       projections: [licenseConfigurationsProjection, licenseConfigurationAssociationsProjection],

@@ -34,6 +34,25 @@ export async function backlogOf(jsm: JetStreamManager, system: RunningSystem, co
 }
 
 /**
+ * Waits until every durable consumer of the system has applied every event JetStream holds for it,
+ * seen on two reads a second apart (an event a consumer applies may make its service append more,
+ * which its relay publishes a moment later). Throws after `timeoutMs`.
+ */
+export async function untilConsumersCaughtUp(jsm: JetStreamManager, system: RunningSystem, timeoutMs: number) {
+  const stream = eventsStreamName(system.natsNamespace);
+  const deadline = Date.now() + timeoutMs;
+  let idleReads = 0;
+  while (idleReads < 2) {
+    let backlog = 0;
+    for await (const info of jsm.consumers.list(stream)) backlog += info.num_pending + info.num_ack_pending;
+    idleReads = backlog === 0 ? idleReads + 1 : 0;
+    if (Date.now() > deadline)
+      throw new Error(`the system's consumers still had ${backlog} events after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+/**
  * The events of these types in the stream up to `lastSequence` (as it was before a crash) that the
  * consumer had not applied: not in its service's processed-events ledger, which is written in the
  * transaction that applies an event. Asked once the service is dead, it tells what the crash caught.
