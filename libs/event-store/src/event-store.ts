@@ -98,6 +98,11 @@ export interface TypedReadPage<E extends DomainEvent = UntypedEvent> {
    * `events`. Pass it as the next `after`. Undefined when there was nothing past `after` to look at.
    */
   readThrough?: string;
+  /**
+   * True when the read looked through every event readable now: the next read finds only what
+   * is appended (or let through by readAll's horizon) since. False when it stopped early.
+   */
+  reachedEnd: boolean;
 }
 
 export interface SubscribeOptions<E extends DomainEvent = UntypedEvent> {

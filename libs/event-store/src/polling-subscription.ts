@@ -42,8 +42,14 @@ export class PollingSubscription implements Subscription {
     this.loop = this.run();
   }
 
-  /** Polls now instead of at the end of the current interval (used after local appends). */
-  wake(): void {
+  /**
+   * Polls now instead of at the end of the current interval (used after local appends). An
+   * append of none of the subscription's types does not wake it: nothing in it is for the handler,
+   * and the next poll moves the checkpoint past it all the same.
+   */
+  wake(appendedTypes?: ReadonlySet<string>): void {
+    const { eventTypes } = this.options;
+    if (appendedTypes && eventTypes && !eventTypes.some((type: string) => appendedTypes.has(type))) return;
     this.woken = true;
     this.interruptSleep?.();
   }
@@ -75,23 +81,27 @@ export class PollingSubscription implements Subscription {
           position = await this.source.checkpoints.load(name);
           checkpointLoaded = true;
         }
-        const { events, readThrough } = await this.readNext(position, batchSize);
+        const { events, readThrough, reachedEnd } = await this.readNext(position, batchSize);
         if (!this.running) break;
-        if (readThrough === undefined) {
-          if (await this.sleep(idlePause)) lastActivity = performance.now();
-          idlePause =
-            performance.now() - lastActivity < ACTIVE_WINDOW_MS
-              ? pollIntervalMs
-              : Math.min(idlePause * 2, maxPollIntervalMs);
-          continue;
+        if (events.length > 0) {
+          lastActivity = performance.now();
+          idlePause = pollIntervalMs;
+          await handler(events);
         }
-        lastActivity = performance.now();
-        idlePause = pollIntervalMs;
-        if (events.length > 0) await handler(events);
-        // Advance in memory first: if storing fails, this process still does not redeliver.
-        position = readThrough;
-        await this.source.checkpoints.store(name, position);
+        if (readThrough !== undefined) {
+          // Advance in memory first: if storing fails, this process still does not redeliver.
+          position = readThrough;
+          await this.source.checkpoints.store(name, position);
+        }
         failures = 0;
+        // Read on at once after events or a read that stopped early; events of other types only
+        // are no activity for this subscription: it polls for them at its idle pace.
+        if (events.length > 0 || !reachedEnd) continue;
+        if (await this.sleep(idlePause)) lastActivity = performance.now();
+        idlePause =
+          performance.now() - lastActivity < ACTIVE_WINDOW_MS
+            ? pollIntervalMs
+            : Math.min(idlePause * 2, maxPollIntervalMs);
       } catch (error) {
         failures += 1;
         this.logger.error(`subscription ${name} failed (attempt ${failures}), will retry: ${describeError(error)}`);
@@ -105,7 +115,7 @@ export class PollingSubscription implements Subscription {
     const { eventTypes } = this.options;
     if (eventTypes) return this.source.readAllOfTypes({ types: eventTypes, after, limit });
     const events = await this.source.readAll({ after, limit });
-    return { events, readThrough: events.at(-1)?.position };
+    return { events, readThrough: events.at(-1)?.position, reachedEnd: events.length < limit };
   }
 
   /** Pauses for `ms` or until wake(); resolves true when woken. */
@@ -146,8 +156,9 @@ export class SubscriptionRegistry {
     };
   }
 
-  wakeAll(): void {
-    for (const subscription of this.active) subscription.wake();
+  /** After an append of events of `types`: wakes the subscriptions that read any of them. */
+  wakeAll(types: ReadonlySet<string>): void {
+    for (const subscription of this.active) subscription.wake(types);
   }
 
   async stopAll(): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CheckpointStore, Recorded, UntypedEvent } from '../src/event-store';
+import type { CheckpointStore, Recorded, TypedReadPage, UntypedEvent } from '../src/event-store';
 import { PollingSubscription } from '../src/polling-subscription';
 import { consoleLogger } from '../src/logger';
 
@@ -18,6 +18,29 @@ function fakeSource() {
       load: async (name: string) => checkpoints.get(name),
       store: async (name: string, position: string) => void checkpoints.set(name, position),
     } as CheckpointStore,
+  };
+  return source;
+}
+
+/** A store of a subscription that names its event types: readAllOfTypes answers with the queued pages, then with nothing. */
+function fakeTypedSource() {
+  const checkpoints = new Map<string, string>();
+  const source = {
+    pages: [] as TypedReadPage[],
+    /** The `after` of each read. */
+    reads: [] as (string | undefined)[],
+    async readAll(): Promise<Recorded<UntypedEvent>[]> {
+      throw new Error('a subscription of some event types reads only those');
+    },
+    async readAllOfTypes({ after }: { after?: string }): Promise<TypedReadPage> {
+      source.reads.push(after);
+      return source.pages.shift() ?? { events: [], reachedEnd: true };
+    },
+    checkpoints: {
+      load: async (name: string) => checkpoints.get(name),
+      store: async (name: string, position: string) => void checkpoints.set(name, position),
+    } as CheckpointStore,
+    checkpoint: (name: string) => checkpoints.get(name),
   };
   return source;
 }
@@ -93,6 +116,60 @@ describe('PollingSubscription', () => {
     const afterWindow = source.reads;
     await vi.advanceTimersByTimeAsync(3_000);
     expect(source.reads - afterWindow).toBeLessThanOrEqual(5);
+    await subscription.stop();
+  });
+
+  it('is woken by an append of one of its event types, not by one of other types only', async () => {
+    vi.useFakeTimers();
+    const source = fakeTypedSource();
+    const subscription = new PollingSubscription(
+      source,
+      {
+        name: 'typed',
+        eventTypes: ['Wanted'],
+        handler: async () => undefined,
+        pollIntervalMs: 100,
+        maxPollIntervalMs: 10_000,
+      },
+      consoleLogger,
+    );
+    // Idle long enough for the pause to reach its longest.
+    await vi.advanceTimersByTimeAsync(30_000);
+    const before = source.reads.length;
+    subscription.wake(new Set(['Other', 'AnotherOne']));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(source.reads.length).toBe(before);
+    subscription.wake(new Set(['Other', 'Wanted']));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(source.reads.length).toBe(before + 1);
+    await subscription.stop();
+  });
+
+  it('moves its checkpoint past what a read looked through without calling the handler, and reads on at once while a read stops early', async () => {
+    vi.useFakeTimers();
+    const source = fakeTypedSource();
+    source.pages.push(
+      { events: [], readThrough: 'p1', reachedEnd: false },
+      { events: [], readThrough: 'p2', reachedEnd: true },
+    );
+    const handled: unknown[] = [];
+    const subscription = new PollingSubscription(
+      source,
+      {
+        name: 'typed',
+        eventTypes: ['Wanted'],
+        handler: async (events) => void handled.push(...events),
+        pollIntervalMs: 100,
+      },
+      consoleLogger,
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(source.reads).toEqual([undefined, 'p1']);
+    expect(source.checkpoint('typed')).toBe('p2');
+    // At its end: the next read waits for the pause, and starts where the last one stopped looking.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(source.reads).toEqual([undefined, 'p1', 'p2']);
+    expect(handled).toEqual([]);
     await subscription.stop();
   });
 });

@@ -106,7 +106,7 @@ describe('PostgresEventStore', () => {
       await insertOnOther(`${prefix}-open`);
       appended = (await store.append(`${prefix}-appended`, [{ type: 'Appended', data: {} }])).position;
       // Not even a readThrough past the open transaction: a checkpoint there would skip its event.
-      expect(await store.readAllOfTypes({ types: ['Late'], after: start })).toEqual({ events: [] });
+      expect(await store.readAllOfTypes({ types: ['Late'], after: start })).toEqual({ events: [], reachedEnd: true });
     } finally {
       await other.query('COMMIT');
     }
@@ -127,16 +127,16 @@ describe('PostgresEventStore', () => {
     );
     const wanted = await store.append(`${prefix}-wanted`, [{ type: 'Wanted', data: {} }]);
     let after = start;
-    const pages: { events: number; readThrough?: string }[] = [];
+    const pages: { events: number; readThrough?: string; reachedEnd: boolean }[] = [];
     await eventually(async () => {
       const page = await store.readAllOfTypes({ types: ['Wanted'], after, limit: 10 });
-      pages.push({ events: page.events.length, readThrough: page.readThrough });
+      pages.push({ events: page.events.length, readThrough: page.readThrough, reachedEnd: page.reachedEnd });
       after = page.readThrough ?? after;
       return page.events.length > 0;
     });
     // The first read stopped among the others without passing the wanted event; a later one found it.
     const firstLook = pages.find((page) => page.readThrough !== undefined)!;
-    expect(firstLook.events).toBe(0);
+    expect(firstLook).toMatchObject({ events: 0, reachedEnd: false });
     expect(firstLook.readThrough! < wanted.position).toBe(true);
     expect(after).toBe(wanted.position);
   });

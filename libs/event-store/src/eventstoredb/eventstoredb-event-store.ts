@@ -125,7 +125,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const position = result.position ? positionToken(result.position) : undefined;
     await this.catchUpProjections(position);
-    this.subscriptions.wakeAll();
+    this.subscriptions.wakeAll(new Set(events.map((event) => event.type)));
     return { nextExpectedVersion: versionOfRevision(result.nextExpectedRevision), position: position ?? '' };
   }
 
@@ -185,26 +185,30 @@ export class EventStoreDbEventStore implements EventStore {
     limit?: number;
   }): Promise<TypedReadPage<E>> {
     const wanted = new Set<string>(types);
-    const { events, lastSeen } = await this.scanAll(
+    const { events, lastSeen, reachedEnd } = await this.scanAll(
       after,
       limit,
       (event) => isUserEvent(event) && wanted.has(event.type),
       Math.max(limit, TYPED_READ_SCAN_LIMIT),
     );
-    return { events: this.schemas.upcast<E>(events), readThrough: lastSeen === after ? undefined : lastSeen };
+    return {
+      events: this.schemas.upcast<E>(events),
+      readThrough: lastSeen === after ? undefined : lastSeen,
+      reachedEnd,
+    };
   }
 
   /**
    * The records of $all after `after` that `accept` takes, up to `limit` of them, looking through
    * at most about `scanLimit` records; `lastSeen` is the token of the last record looked at
-   * (`after` when none).
+   * (`after` when none), `reachedEnd` whether it looked as far as $all's end.
    */
   private async scanAll(
     after: string | undefined,
     limit: number,
     accept: (event: EsdbRecord) => boolean,
     scanLimit: number,
-  ): Promise<{ events: RecordedEvent[]; lastSeen: string | undefined }> {
+  ): Promise<{ events: RecordedEvent[]; lastSeen: string | undefined; reachedEnd: boolean }> {
     const events: RecordedEvent[] = [];
     let from: ReadPosition = after === undefined ? START : positionOfToken(after);
     let lastSeen = after;
@@ -219,9 +223,10 @@ export class EventStoreDbEventStore implements EventStore {
         scanned += 1;
         if (!accept(event)) continue;
         events.push(recordedEventFromEsdb(event));
-        if (events.length === limit) return { events, lastSeen };
+        if (events.length === limit) return { events, lastSeen, reachedEnd: false };
       }
-      if (page.length < limit + 1 || scanned >= scanLimit) return { events, lastSeen };
+      if (page.length < limit + 1) return { events, lastSeen, reachedEnd: true };
+      if (scanned >= scanLimit) return { events, lastSeen, reachedEnd: false };
       from = page[page.length - 1].position;
     }
   }

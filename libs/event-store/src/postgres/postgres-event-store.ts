@@ -125,7 +125,7 @@ export class PostgresEventStore implements EventStore {
       }
       throw error;
     }
-    this.subscriptions.wakeAll();
+    this.subscriptions.wakeAll(types);
     return appends.map(({ streamName }) => results.get(streamName)!);
   }
 
@@ -198,14 +198,17 @@ export class PostgresEventStore implements EventStore {
       const [transactionId, globalPosition] = decodePositionToken(after);
       afterPosition = sql`AND (transaction_id, global_position) > (${String(transactionId)}::xid8, ${String(globalPosition)}::bigint)`;
     }
-    const { rows } = await sql<EventRow & { scanned_transaction_id: string; scanned_global_position: string }>`
+    const scanLimit = Math.max(limit, TYPED_READ_SCAN_LIMIT);
+    const { rows } = await sql<
+      EventRow & { scanned_transaction_id: string; scanned_global_position: string; scanned_count: string }
+    >`
       WITH scanned AS (
         SELECT transaction_id, global_position, type FROM ${events}
         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${afterPosition}
         ORDER BY transaction_id, global_position
-        LIMIT ${Math.max(limit, TYPED_READ_SCAN_LIMIT)}
+        LIMIT ${scanLimit}
       ), last_scanned AS (
-        SELECT transaction_id, global_position FROM scanned
+        SELECT transaction_id, global_position, count(*) OVER () AS scanned_count FROM scanned
         ORDER BY transaction_id DESC, global_position DESC
         LIMIT 1
       ), picked AS (
@@ -215,11 +218,11 @@ export class PostgresEventStore implements EventStore {
           LIMIT ${limit}
         ) p JOIN ${events} e USING (global_position)
       )
-      SELECT l.transaction_id AS scanned_transaction_id, l.global_position AS scanned_global_position,
+      SELECT l.transaction_id AS scanned_transaction_id, l.global_position AS scanned_global_position, l.scanned_count,
              ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(`picked.${column}`)))}
       FROM last_scanned l LEFT JOIN picked ON true
       ORDER BY picked.transaction_id, picked.global_position`.execute(this.db);
-    if (rows.length === 0) return { events: [] };
+    if (rows.length === 0) return { events: [], reachedEnd: true };
     const picked = rows.filter((row) => row.event_id !== null);
     const recorded = this.schemas.upcast<E>(picked.map(recordedEventFromRow));
     const readThrough =
@@ -229,7 +232,11 @@ export class PostgresEventStore implements EventStore {
             transaction_id: rows[0].scanned_transaction_id,
             global_position: rows[0].scanned_global_position,
           });
-    return { events: recorded, readThrough };
+    return {
+      events: recorded,
+      readThrough,
+      reachedEnd: recorded.length < limit && Number(rows[0].scanned_count) < scanLimit,
+    };
   }
 
   async headPosition(): Promise<string | undefined> {
