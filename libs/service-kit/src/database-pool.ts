@@ -3,6 +3,7 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import { parseExactJson } from '@lm/contracts';
 import { Pool, types, type PoolClient } from 'pg';
 import { isPastCurrentDeadline, lateRequest } from './late-request';
+import { deferringBegin } from './deferred-begin';
 import { asPreparedQuery } from './prepared-statements';
 
 /**
@@ -68,19 +69,21 @@ export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }:
 
 /**
  * Every query of a session goes through here: parameterised ones are sent as prepared statements
- * (prepared-statements.ts), and the commit of a transaction whose request has passed its deadline
+ * (prepared-statements.ts), a transaction's `begin` with its first statement when it can
+ * (deferred-begin.ts), and the commit of a transaction whose request has passed its deadline
  * (isPastCurrentDeadline) becomes a rollback: its asker has answered 503 already, and its client
  * may have asked again, so what it did must not be kept. Kysely ends every transaction with
  * `commit` on the session.
  */
 function wrapQueries(client: PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+  const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const query = deferringBegin((...args: unknown[]) => send(...asPreparedQuery(args)));
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].toLowerCase() === 'commit' && isPastCurrentDeadline()) {
-      return query('rollback').then(() => {
+      return (query('rollback') as Promise<unknown>).then(() => {
         throw lateRequest();
       });
     }
-    return query(...asPreparedQuery(args));
+    return query(...args);
   };
 }

@@ -55,7 +55,10 @@ export async function migrateEventStoreSchema(db: Kysely<any>, schema: string): 
  * Key of the advisory lock that stands for a checkpoint. Advisory locks rather than row locks:
  * inline projections take it in shared mode at the start of every append, and a shared advisory
  * lock neither writes to a hot row nor makes the transaction take an id before its first write.
+ * The name is written as a literal, not a parameter (it is the schema's and a projection's, never
+ * a caller's): the append's first statement then has no parameters, and the services' pool sends it
+ * with its `begin` in one round trip (libs/service-kit deferred-begin.ts).
  */
 export function checkpointLockKey(schema: string, checkpointName: string): RawBuilder<unknown> {
-  return sql`hashtextextended(${`${schema}.${checkpointName}`}, 0)`;
+  return sql`hashtextextended(${sql.lit(`${schema}.${checkpointName}`)}, 0)`;
 }
