@@ -32,6 +32,7 @@ export { EVENT_STORE_CAPABILITIES, type EventStoreKind } from './event-store-kin
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/postgres-checkpoint-store';
 export { migrateEventStoreSchema } from './postgres/event-store-schema';
+export { precompiled } from './postgres/precompiled-query';
 export type { EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
 export { runProjection, rebuildProjection, type RunProjectionOptions } from './projections/projection-runner';
 export { projectionCheckpointName } from './projections/projection-checkpoint';

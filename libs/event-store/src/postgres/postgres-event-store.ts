@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { stringifyExactJson } from '@lm/contracts';
 import { assertAppendable } from '../append-validation';
 import { EventSchemas, type Upcasters } from '../event-schemas';
@@ -30,8 +30,19 @@ import { eventsForProjection, projectionCheckpointName } from '../projections/pr
 import { EVENT_COLUMNS, positionOfRow, recordedEventFromRow, type EventRow } from './event-row';
 import { assertSchemaName, checkpointLockKey, STREAM_VERSION_CONSTRAINT } from './event-store-schema';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
+import { precompiled } from './precompiled-query';
 
 const DEFAULT_READ_ALL_LIMIT = 1000;
+
+/** The values of an append's statement (appendRows): the stream, and the events' columns as arrays. */
+interface AppendedRows extends Record<string, unknown> {
+  streamName: string;
+  count: number;
+  eventIds: string[];
+  types: string[];
+  data: string[];
+  metadata: string[];
+}
 /**
  * Events of any type one readAllOfTypes looks through at most: a subscription far behind a long
  * run of events it does not want moves its checkpoint in steps of this, instead of one statement
@@ -64,6 +75,37 @@ export class PostgresEventStore implements EventStore {
   private readonly schemas: EventSchemas;
   private readonly logger: EventStoreLogger;
   private readonly subscriptions = new SubscriptionRegistry();
+
+  // The statements of appends and reads, compiled once (precompiled-query.ts).
+  private readonly streamEvents = precompiled((db: Kysely<any>, p: { streamName: string; afterVersion: number }) =>
+    this.events(db)
+      .where('stream_name', '=', p.streamName)
+      .where('stream_version', '>', p.afterVersion)
+      .orderBy('stream_version'),
+  );
+  private readonly firstEvents = precompiled((db: Kysely<any>, p: { limit: number }) =>
+    this.eventsInCommitOrder(db).limit(p.limit),
+  );
+  private readonly eventsAfter = precompiled(
+    (db: Kysely<any>, p: { transactionId: string; globalPosition: string; limit: number }) =>
+      this.eventsInCommitOrder(db)
+        .where(
+          sql<boolean>`(transaction_id, global_position) > (${p.transactionId}::xid8, ${p.globalPosition}::bigint)`,
+        )
+        .limit(p.limit),
+  );
+  private readonly appendAtAnyVersion = this.appendStatement(
+    (streams, p) => sql`INSERT INTO ${streams} AS s (stream_name, version) VALUES (${p.streamName}, ${p.count})
+      ON CONFLICT (stream_name) DO UPDATE SET version = s.version + excluded.version RETURNING version`,
+  );
+  private readonly appendToNewStream = this.appendStatement(
+    (streams, p) => sql`INSERT INTO ${streams} (stream_name, version) VALUES (${p.streamName}, ${p.count})
+      ON CONFLICT (stream_name) DO NOTHING RETURNING version`,
+  );
+  private readonly appendAtVersion = this.appendStatement(
+    (streams, p: AppendedRows & { expectedVersion: number }) => sql`UPDATE ${streams} SET version = version + ${p.count}
+      WHERE stream_name = ${p.streamName} AND version = ${p.expectedVersion} RETURNING version`,
+  );
 
   constructor(options: PostgresEventStoreOptions) {
     assertSchemaName(options.schema);
@@ -133,14 +175,7 @@ export class PostgresEventStore implements EventStore {
     streamName: string,
     { afterVersion = 0 }: { afterVersion?: number } = {},
   ): Promise<ReadStreamResult<E>> {
-    const rows = (await this.db
-      .withSchema(this.schema)
-      .selectFrom('events')
-      .select(EVENT_COLUMNS)
-      .where('stream_name', '=', streamName)
-      .where('stream_version', '>', afterVersion)
-      .orderBy('stream_version')
-      .execute()) as EventRow[];
+    const { rows } = await this.streamEvents(this.db, { streamName, afterVersion });
     const events = this.schemas.upcast<E>(rows.map(recordedEventFromRow));
     return { currentVersion: events.length === 0 ? afterVersion : events[events.length - 1].streamVersion, events };
   }
@@ -157,22 +192,16 @@ export class PostgresEventStore implements EventStore {
     after,
     limit = DEFAULT_READ_ALL_LIMIT,
   }: { after?: string; limit?: number } = {}): Promise<Recorded<E>[]> {
-    let query = this.db
-      .withSchema(this.schema)
-      .selectFrom('events')
-      .select(EVENT_COLUMNS)
-      .where('transaction_id', '<', sql<string>`pg_snapshot_xmin(pg_current_snapshot())`);
-    if (after !== undefined) {
+    let rows: EventRow[];
+    if (after === undefined) ({ rows } = await this.firstEvents(this.db, { limit }));
+    else {
       const [transactionId, globalPosition] = decodePositionToken(after);
-      query = query.where(
-        sql<boolean>`(transaction_id, global_position) > (${String(transactionId)}::xid8, ${String(globalPosition)}::bigint)`,
-      );
+      ({ rows } = await this.eventsAfter(this.db, {
+        transactionId: String(transactionId),
+        globalPosition: String(globalPosition),
+        limit,
+      }));
     }
-    const rows = (await query
-      .orderBy('transaction_id')
-      .orderBy('global_position')
-      .limit(limit)
-      .execute()) as EventRow[];
     return this.schemas.upcast<E>(rows.map(recordedEventFromRow));
   }
 
@@ -285,30 +314,53 @@ export class PostgresEventStore implements EventStore {
     expectedVersion: ExpectedVersion,
     events: NewEvent[],
   ): Promise<RecordedEvent[]> {
-    const streams = sql.id(this.schema, 'streams');
-    const count = events.length;
-    const claim =
+    const appended = {
+      streamName,
+      count: events.length,
+      eventIds: events.map(() => randomUUID()),
+      types: events.map((e) => e.type),
+      data: events.map((e) => stringifyExactJson(e.data)),
+      metadata: events.map((e) => stringifyExactJson(e.metadata ?? {})),
+    };
+    const { rows } =
       expectedVersion === 'any'
-        ? sql`INSERT INTO ${streams} AS s (stream_name, version) VALUES (${streamName}, ${count})
-              ON CONFLICT (stream_name) DO UPDATE SET version = s.version + excluded.version RETURNING version`
+        ? await this.appendAtAnyVersion(trx, appended)
         : expectedVersion === 'no_stream' || expectedVersion === 0
-          ? sql`INSERT INTO ${streams} (stream_name, version) VALUES (${streamName}, ${count})
-                ON CONFLICT (stream_name) DO NOTHING RETURNING version`
-          : sql`UPDATE ${streams} SET version = version + ${count}
-                WHERE stream_name = ${streamName} AND version = ${expectedVersion} RETURNING version`;
-    const { rows } = await sql<EventRow>`
-      WITH claimed AS (${claim})
-      INSERT INTO ${sql.id(this.schema, 'events')} (stream_name, stream_version, event_id, type, data, metadata)
-      SELECT ${streamName}, claimed.version - ${count} + e.ord, e.event_id, e.type, e.data, e.metadata
-      FROM claimed,
-           unnest(${events.map(() => randomUUID())}::uuid[], ${events.map((e) => e.type)}::text[],
-                  ${events.map((e) => stringifyExactJson(e.data))}::jsonb[], ${events.map((e) => stringifyExactJson(e.metadata ?? {}))}::jsonb[])
-             WITH ORDINALITY AS e(event_id, type, data, metadata, ord)
-      RETURNING ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))}`.execute(trx);
+          ? await this.appendToNewStream(trx, appended)
+          : await this.appendAtVersion(trx, { ...appended, expectedVersion });
     if (rows.length === 0) {
       throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(trx, streamName));
     }
     return rows.map(recordedEventFromRow).sort((a, b) => a.streamVersion - b.streamVersion);
+  }
+
+  /**
+   * The statement that claims the stream's versions (`claim`, one conditional write of the stream's
+   * row, returning its new version) and inserts the events, numbered from the claimed version.
+   */
+  private appendStatement<P extends AppendedRows>(claim: (streams: RawBuilder<unknown>, p: P) => RawBuilder<unknown>) {
+    return precompiled(
+      (db: Kysely<any>, p: P) => sql<EventRow>`
+        WITH claimed AS (${claim(sql.id(this.schema, 'streams'), p)})
+        INSERT INTO ${sql.id(this.schema, 'events')} (stream_name, stream_version, event_id, type, data, metadata)
+        SELECT ${p.streamName}, claimed.version - ${p.count} + e.ord, e.event_id, e.type, e.data, e.metadata
+        FROM claimed,
+             unnest(${p.eventIds}::uuid[], ${p.types}::text[], ${p.data}::jsonb[], ${p.metadata}::jsonb[])
+               WITH ORDINALITY AS e(event_id, type, data, metadata, ord)
+        RETURNING ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))}`,
+    );
+  }
+
+  private events(db: Kysely<any>) {
+    return db.withSchema(this.schema).selectFrom('events').select(EVENT_COLUMNS);
+  }
+
+  /** See readAll. */
+  private eventsInCommitOrder(db: Kysely<any>) {
+    return this.events(db)
+      .where('transaction_id', '<', sql<string>`pg_snapshot_xmin(pg_current_snapshot())`)
+      .orderBy('transaction_id')
+      .orderBy('global_position');
   }
 
   private async currentVersion(db: Kysely<any>, streamName: string): Promise<number> {

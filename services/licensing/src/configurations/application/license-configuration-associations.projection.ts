@@ -1,8 +1,28 @@
-import { defineProjection } from '@lm/event-store';
+import { defineProjection, precompiled } from '@lm/event-store';
+import type { Insertable, Kysely } from 'kysely';
 import type { LicenseConfigurationEvent } from '../domain/events';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from './license-configuration.views';
 import { licenseConfigurationIdOfStream } from '../domain/decide';
+
+/** A resource's association row, as its latest ResourceAssociated has it (an affinity hold ends). */
+const upsertAssociation = precompiled(
+  (
+    db: Kysely<LicenseConfigurationViews>,
+    association: Omit<
+      Insertable<LicenseConfigurationViews['license_configuration_associations']>,
+      'affinity_hold_until'
+    >,
+  ) => {
+    const { configuration_id: _configuration, resource_arn: _resource, ...row } = association;
+    const updated = { ...row, affinity_hold_until: null };
+    return db
+      .withSchema(LICENSING_SCHEMA)
+      .insertInto('license_configuration_associations')
+      .values({ ...association, affinity_hold_until: null })
+      .onConflict((oc) => oc.columns(['configuration_id', 'resource_arn']).doUpdateSet(updated));
+  },
+);
 
 /**
  * The association rows behind ListAssociations, ListUsage and ListLicenseSpecificationsForResource
@@ -26,20 +46,16 @@ export const licenseConfigurationAssociationsProjection = defineProjection<
       const configurationId = licenseConfigurationIdOfStream(event.streamName);
       if (event.type === 'ResourceAssociated') {
         const a = event.data;
-        const row = {
+        await upsertAssociation(trx, {
+          configuration_id: configurationId,
+          resource_arn: a.resourceArn,
           resource_type: a.resourceType,
           resource_owner_id: a.resourceOwnerId,
           associated_at: a.associatedAt,
           ami_association_scope: a.amiAssociationScope ?? null,
           consumed_licenses: a.consumedLicenses,
           consumption_key: a.consumptionKey,
-          affinity_hold_until: null,
-        };
-        await db
-          .insertInto('license_configuration_associations')
-          .values({ configuration_id: configurationId, resource_arn: a.resourceArn, ...row })
-          .onConflict((oc) => oc.columns(['configuration_id', 'resource_arn']).doUpdateSet(row))
-          .execute();
+        });
       } else if (event.type === 'AssociationConsumptionChanged') {
         await db
           .updateTable('license_configuration_associations')

@@ -1,9 +1,27 @@
-import { defineGuard } from '@lm/event-store';
-import { sql } from 'kysely';
+import { defineGuard, precompiled } from '@lm/event-store';
+import { sql, type Kysely } from 'kysely';
 import { resourceLimitExceeded } from '@lm/contracts';
 import type { LicenseConfigurationEvent } from '../domain/events';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import type { LicenseConfigurationViews } from './license-configuration.views';
+
+/** Adds `delta` to an account's count in a Region, and returns the count. */
+const countConfigurations = precompiled(
+  (
+    db: Kysely<LicenseConfigurationViews>,
+    { ownerAccountId, region, delta }: { ownerAccountId: string; region: string; delta: number },
+  ) =>
+    db
+      .withSchema(LICENSING_SCHEMA)
+      .insertInto('license_configuration_counts')
+      .values({ owner_account_id: ownerAccountId, region, count: delta })
+      .onConflict((oc) =>
+        oc
+          .columns(['owner_account_id', 'region'])
+          .doUpdateSet({ count: sql`license_configuration_counts.count + ${delta}` }),
+      )
+      .returning('count'),
+);
 
 /**
  * Counts configurations per account and region, and enforces the quota (the guide: 25 per
@@ -16,20 +34,12 @@ export function licenseConfigurationQuotaGuard(quota: number) {
     name: 'license-configuration-quota',
     eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationDeleted'],
     async handle(events, trx) {
-      const db = trx.withSchema(LICENSING_SCHEMA);
       for (const event of events) {
         const { ownerAccountId, region } = event.data;
         const delta = event.type === 'LicenseConfigurationCreated' ? 1 : -1;
-        const row = await db
-          .insertInto('license_configuration_counts')
-          .values({ owner_account_id: ownerAccountId, region, count: delta })
-          .onConflict((oc) =>
-            oc
-              .columns(['owner_account_id', 'region'])
-              .doUpdateSet({ count: sql`license_configuration_counts.count + ${delta}` }),
-          )
-          .returning('count')
-          .executeTakeFirstOrThrow();
+        const {
+          rows: [row],
+        } = await countConfigurations(trx, { ownerAccountId, region, delta });
         if (delta > 0 && row.count > quota) {
           throw resourceLimitExceeded(`An account can have at most ${quota} license configurations in a Region.`);
         }

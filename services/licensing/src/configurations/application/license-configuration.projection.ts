@@ -1,5 +1,5 @@
-import { defineProjection, type Recorded } from '@lm/event-store';
-import type { Transaction } from 'kysely';
+import { defineProjection, precompiled, type Recorded } from '@lm/event-store';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { LicenseConfigurationEvent } from '../domain/events';
 import { isLicenseConfigurationStream, licenseConfigurationIdOfStream } from '../domain/decide';
 import { ConfigurationAssociations } from '../domain/configuration-associations';
@@ -29,6 +29,18 @@ async function stateBefore(
     ? { status: 'present', configuration: { ...row.document, associations: ConfigurationAssociations.none } }
     : { status: 'absent' };
 }
+
+type ConfigurationRow = Insertable<LicenseConfigurationViews['license_configurations']>;
+
+/** Writes a configuration's row, unless the row already reflects that version or a later one. */
+const upsertConfiguration = precompiled((db: Kysely<LicenseConfigurationViews>, row: ConfigurationRow) => {
+  const { id: _id, ...values } = row;
+  return db
+    .withSchema(LICENSING_SCHEMA)
+    .insertInto('license_configurations')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet(values).where('license_configurations.version', '<', row.version));
+});
 
 /**
  * The license_configurations view: each row is the configuration's settings folded with the
@@ -60,7 +72,8 @@ export const licenseConfigurationsProjection = defineProjection<LicenseConfigura
           continue;
         }
         const { associations: _none, ...c } = after.configuration;
-        const values = {
+        await upsertConfiguration(trx, {
+          id,
           owner_account_id: c.ownerAccountId,
           region: c.region,
           counting_type: c.countingType,
@@ -69,14 +82,7 @@ export const licenseConfigurationsProjection = defineProjection<LicenseConfigura
           created_at: c.createdAt,
           version: event.streamVersion,
           document: stringifyExactJson(c),
-        };
-        await db
-          .insertInto('license_configurations')
-          .values({ id, ...values })
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet(values).where('license_configurations.version', '<', event.streamVersion),
-          )
-          .execute();
+        });
       }
     },
     async truncate(db) {
