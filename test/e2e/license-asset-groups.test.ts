@@ -11,10 +11,12 @@ import {
   CreateLicenseCommand,
   CreateLicenseConfigurationCommand,
   DeleteLicenseAssetRulesetCommand,
+  DeleteLicenseConfigurationCommand,
   DeleteLicenseCommand,
   GetLicenseCommand,
   GetLicenseManagerReportGeneratorCommand,
   ListAssetsForLicenseAssetGroupCommand,
+  ListLicenseConfigurationsCommand,
   UpdateServiceSettingsCommand,
   type LicenseAssetRule,
 } from '@aws-sdk/client-license-manager';
@@ -738,6 +740,38 @@ describe('license asset rulesets and groups', () => {
       reportAndAwaitLicensing(system, fleet),
     ]);
     for (const { groupArn } of groups) expect(await assetsOf(groupArn, 'Instance')).toEqual(fleet.map(arnOf).sort());
+
+    // Groups created while configurations are created: each group ends with every configuration of the account.
+    const ofMember = {
+      RuleStatement: {
+        LicenseConfigurationRuleStatement: { MatchingRuleStatement: matching('AccountId', [member.accountId]) },
+      },
+    };
+    const configurationsOfMember = async () =>
+      (await client.send(new ListLicenseConfigurationsCommand({})))
+        .LicenseConfigurations!.map((c) => c.LicenseConfigurationArn!)
+        .sort();
+    const [configurationGroups, racing] = await Promise.all([
+      Promise.all(Array.from({ length: 3 }, () => groupOf([ofMember]))),
+      Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          client.send(new CreateLicenseConfigurationCommand({ Name: `racing-${i}`, LicenseCountingType: 'vCPU' })),
+        ),
+      ),
+    ]);
+    const configurations = await configurationsOfMember();
+    for (const { groupArn } of configurationGroups)
+      expect(await assetsOf(groupArn, 'LicenseConfiguration')).toEqual(configurations);
+    // And they leave as they are deleted (the later tests count the account's configurations).
+    await Promise.all(
+      racing.map(({ LicenseConfigurationArn }) =>
+        client.send(new DeleteLicenseConfigurationCommand({ LicenseConfigurationArn })),
+      ),
+    );
+    const left = await configurationsOfMember();
+    expect(left).toHaveLength(configurations.length - racing.length);
+    for (const { groupArn } of configurationGroups)
+      expect(await assetsOf(groupArn, 'LicenseConfiguration')).toEqual(left);
   });
 
   it("feeds reporting's InstanceCount and InstanceConsumedLicenseCount, by licensing model for AWS-managed rulesets", async () => {
