@@ -43,6 +43,28 @@ function bounded(value: Record<string, unknown> | null): Record<string, unknown>
 
 /** The CloudTrail record of an answered call (see AuditRecord and docs/gateway.md#audit-records). */
 export function buildAuditRecord(request: HttpRequest, call: AuditedCall): AuditRecord {
+  return auditRecord(request, call).record;
+}
+
+/**
+ * The record of an answered call with its JSON. A field can be over its cap only in a record that
+ * is over it too, so a record under it (nearly every one) is written once, not once whole and
+ * once per field.
+ */
+export function auditRecord(request: HttpRequest, call: AuditedCall): { record: AuditRecord; json: string } {
+  const whole = unboundedRecord(request, call);
+  const json = stringifyExactJson(whole);
+  if (Buffer.byteLength(json) <= MAX_FIELD_BYTES) return { record: whole, json };
+  const record = {
+    ...whole,
+    requestParameters: bounded(whole.requestParameters),
+    responseElements: bounded(whole.responseElements),
+  };
+  return { record, json: stringifyExactJson(record) };
+}
+
+/** The record with its request parameters and response elements whatever their size. */
+function unboundedRecord(request: HttpRequest, call: AuditedCall): AuditRecord {
   // A call refused before its operation was resolved (failed authentication) is recorded under the one it tried.
   const { api, operation } = call.operation === 'unknown' ? attemptedOperation(request) : call;
   const { input, output } = call;
@@ -58,8 +80,8 @@ export function buildAuditRecord(request: HttpRequest, call: AuditedCall): Audit
     awsRegion: call.region,
     sourceIPAddress: request.sourceIp ?? 'unknown',
     userAgent: request.headers['user-agent'] ?? '',
-    requestParameters: bounded(api && model?.input && input ? auditedValue(api, model.input, input) : null),
-    responseElements: bounded(api && model?.output && output ? auditedValue(api, model.output, output) : null),
+    requestParameters: api && model?.input && input ? auditedValue(api, model.input, input) : null,
+    responseElements: api && model?.output && output ? auditedValue(api, model.output, output) : null,
     ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage ?? '' } : {}),
     requestID: call.requestId,
     eventID: randomUUID(),

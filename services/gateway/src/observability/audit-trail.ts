@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { stringifyExactJson, type AuditRecord } from '@lm/contracts';
+import type { AuditRecord } from '@lm/contracts';
 import { auditSubject, ensureAuditStream } from '@lm/messaging';
 import { type NatsConnection } from 'nats';
 import type { HttpRequest } from '../protocol';
-import { buildAuditRecord, type AuditedCall } from './audit-record';
+import { auditRecord, type AuditedCall } from './audit-record';
 
 /** Where the gateway sends the audit record of each call it answers. */
 export interface AuditRecorder {
@@ -69,13 +69,13 @@ export class JetStreamAuditTrail implements AuditRecorder {
 
   record(request: HttpRequest, call: AuditedCall): void {
     let record: AuditRecord;
+    let json: string;
     try {
-      record = buildAuditRecord(request, call);
+      ({ record, json } = auditRecord(request, call));
     } catch (error) {
       this.logger.error({ msg: `no audit record: ${(error as Error).message}`, requestId: call.requestId });
       return;
     }
-    const json = stringifyExactJson(record);
     const bytes = Buffer.byteLength(json) + 1; // and its comma
     const subject = auditSubject(call.api?.id ?? 'unknown', record.eventName);
     let batch = this.batches.get(subject);

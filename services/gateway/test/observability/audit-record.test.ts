@@ -1,14 +1,14 @@
 import { apiModels, type ApiModel } from '@lm/api-model';
 import { HIDDEN_DUE_TO_SECURITY_REASONS as HIDDEN, type Caller } from '@lm/contracts';
 import { operationSubject, type OperationClient, type OperationReply } from '@lm/messaging';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GatewayConfig } from '../../src/config';
 import { AwsRequestHandler } from '../../src/http/aws-request.handler';
 import { CredentialStore } from '../../src/identity/credential-store';
 import { SessionCredentialCache } from '../../src/identity/session-credentials';
 import { sessionCredentialsFromGrants } from '../../src/identity/session-credentials-lookup';
 import { auditedValue } from '../../src/observability/audit-redaction';
-import { buildAuditRecord, type AuditedCall } from '../../src/observability/audit-record';
+import { auditRecord, buildAuditRecord, type AuditedCall } from '../../src/observability/audit-record';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import type { HttpRequest, ReceivedRequest } from '../../src/protocol';
 import { KEYS, SIGNED_AT, signWithSmithy, type RequestSpec } from '../protocol/sigv4-support';
@@ -144,6 +144,33 @@ describe('audit records', () => {
       ).requestParameters;
     expect(withDescription(100 * 1024 + 1)).toBeNull();
     expect(withDescription(100 * 1024 - 100)).toMatchObject({ name: 'n', licenseCountingType: 'vCPU' });
+  });
+
+  it('write a record under the cap as JSON once, and the JSON of one over it with the large field left out', () => {
+    const creation = (length: number) =>
+      call({
+        caller: root,
+        operation: 'CreateLicenseConfiguration',
+        input: { Name: 'n', LicenseCountingType: 'vCPU', Description: 'd'.repeat(length) },
+        output: {
+          LicenseConfigurationArn: 'arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-1',
+        },
+      });
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      const small = auditRecord(request, creation(10));
+      expect(stringify).toHaveBeenCalledTimes(1);
+      expect(JSON.parse(small.json)).toEqual(small.record);
+      expect(small.record.requestParameters).toMatchObject({ description: 'dddddddddd' });
+    } finally {
+      stringify.mockRestore();
+    }
+    const large = auditRecord(request, creation(100 * 1024 + 1));
+    expect(JSON.parse(large.json)).toEqual(large.record);
+    expect(large.record.requestParameters).toBeNull();
+    expect(large.record.responseElements).toEqual({
+      licenseConfigurationArn: 'arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-1',
+    });
   });
 
   it('hide the refresh token CreateToken returns and both tokens of GetAccessToken, which writes though named Get', () => {
