@@ -378,6 +378,11 @@ describe('verifySigV4 errors', () => {
     const badDate = rejection({ ...request, headers: { ...request.headers, 'x-amz-date': '2024-05-01T12:00:00Z' } });
     expect(badDate.code).toBe('IncompleteSignatureException');
     expect(badDate.message).toContain("Date must be in ISO-8601 'basic format'. Got '2024-05-01T12:00:00Z'.");
+    // In the basic format's shape, but no such time: Date.UTC would roll each over into another.
+    for (const impossible of ['20240231T120000Z', '20240501T240000Z', '20240501T120060Z', '00500101T000000Z']) {
+      const rolledOver = rejection({ ...request, headers: { ...request.headers, 'x-amz-date': impossible } });
+      expect(rolledOver.message).toContain(`Date must be in ISO-8601 'basic format'. Got '${impossible}'.`);
+    }
     const { 'x-amz-date': _, ...withoutDate } = request.headers;
     const noDate = rejection({ ...request, headers: withoutDate });
     expect(noDate.message).toContain(

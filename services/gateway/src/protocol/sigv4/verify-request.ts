@@ -144,19 +144,20 @@ function checkScopeRegion(claims: SignedClaims, region: string): void {
  */
 function checkTimeWindow(claims: SignedClaims, now: Date, maxSkewMs: number): void {
   const signedAt = claims.timestamp.getTime();
-  const minutes = `${Math.round(maxSkewMs / 60_000)} min.`;
-  const nowText = formatAmzDate(now);
+  // Only a refusal names the times: an accepted request formats none.
+  const minutes = () => `${Math.round(maxSkewMs / 60_000)} min.`;
+  const nowText = () => formatAmzDate(now);
   if (signedAt > now.getTime() + maxSkewMs) {
     const latest = formatAmzDate(new Date(now.getTime() + maxSkewMs));
     throw invalidSignature(
-      `Signature not yet current: ${claims.amzDate} is still later than ${latest} (${nowText} + ${minutes})`,
+      `Signature not yet current: ${claims.amzDate} is still later than ${latest} (${nowText()} + ${minutes()})`,
     );
   }
   if (claims.expiresSeconds !== undefined) {
     const expiresAt = signedAt + claims.expiresSeconds * 1000;
     if (now.getTime() > expiresAt) {
       throw invalidSignature(
-        `Signature expired: ${formatAmzDate(new Date(expiresAt))} is now earlier than ${nowText} ` +
+        `Signature expired: ${formatAmzDate(new Date(expiresAt))} is now earlier than ${nowText()} ` +
           `(${claims.amzDate} + ${claims.expiresSeconds} sec.)`,
       );
     }
@@ -165,7 +166,7 @@ function checkTimeWindow(claims: SignedClaims, now: Date, maxSkewMs: number): vo
   if (signedAt < now.getTime() - maxSkewMs) {
     const earliest = formatAmzDate(new Date(now.getTime() - maxSkewMs));
     throw invalidSignature(
-      `Signature expired: ${claims.amzDate} is now earlier than ${earliest} (${nowText} - ${minutes})`,
+      `Signature expired: ${claims.amzDate} is now earlier than ${earliest} (${nowText()} - ${minutes()})`,
     );
   }
 }
