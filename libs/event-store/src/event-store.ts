@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 
 /** An event as the domain produces it, before it is stored. */
 export interface NewEvent<Type extends string = string, Data extends object = object> {
@@ -209,21 +209,9 @@ export interface Projection<E extends DomainEvent = any, DB = any> {
   /** Event types this projection reads; others are skipped. */
   eventTypes: readonly E['type'][];
   handle(events: Recorded<E>[], trx: Transaction<DB>): Promise<void>;
-  /**
-   * A statement without parameters that must have run, in a statement of its own, before `handle`
-   * runs on these events: locks whose previous holders' rows `handle` must see (under READ
-   * COMMITTED a statement sees what was committed when it started, so a lock taken inside one of
-   * `handle`'s statements would not show that statement those rows). The PostgreSQL store sends it
-   * in the append's first statement, before the transaction takes an id, so it costs no round trip
-   * of its own; the projection runner runs it before each batch it hands to `handle`.
-   */
-  firstStatement?(events: PendingEvent<E>[]): RawBuilder<unknown> | undefined;
   /** Deletes every row of the view (used before a rebuild). */
   truncate(db: Kysely<DB> | Transaction<DB>): Promise<void>;
 }
-
-/** An event as a projection's firstStatement sees it: before it is recorded. */
-export type PendingEvent<E extends DomainEvent = UntypedEvent> = Pick<Recorded<E>, 'streamName' | 'type' | 'data'>;
 
 export class ExpectedVersionConflictError extends Error {
   constructor(

@@ -101,37 +101,6 @@ describe('projections on PostgreSQL', () => {
     expect(projection.handled).toEqual([]);
   });
 
-  it("runs a projection's firstStatement in the transaction before its handle, in an append and in the runner", async () => {
-    // The first statement leaves the names it was given in a setting of the transaction; handle reads it.
-    const seen: string[] = [];
-    const projection: Projection = {
-      name: 'first-statement',
-      eventTypes: ['LicenseCreated'],
-      firstStatement: (events) =>
-        sql`SELECT set_config('lm.first', ${sql.lit(events.map((event) => event.data.name).join(','))}, true)`,
-      handle: async (_events, trx) => {
-        seen.push(
-          (await sql<{ first: string }>`SELECT current_setting('lm.first', true) AS first`.execute(trx)).rows[0].first,
-        );
-      },
-      truncate: async () => undefined,
-    };
-    const store = new PostgresEventStore({ db, schema: testSchema.schema, projections: [projection] });
-    await store.append(uniqueName('license'), [
-      { type: 'LicenseCreated', data: { name: 'a' } },
-      { type: 'LicenseRenamed', data: { name: 'not given' } },
-    ]);
-    await store.appendToStreams([
-      { streamName: uniqueName('b-license'), events: [{ type: 'LicenseCreated', data: { name: "b's" } }] },
-      { streamName: uniqueName('c-license'), events: [{ type: 'LicenseCreated', data: { name: 'c' } }] },
-    ]);
-    expect(seen).toEqual(['a', "b's,c"]);
-    seen.length = 0;
-    await runProjection(new PostgresEventStore({ db, schema: testSchema.schema }), db, projection, { batchSize: 2 });
-    // Batches of two events: the first has a's two (one of them given), the second b's and c's.
-    expect(seen).toEqual(['a', "b's,c"]);
-  });
-
   it('rolls the append back when the inline projection fails', async () => {
     const { projection, store } = await inlineStore('refusing-view');
     const license = uniqueName('license');

@@ -140,7 +140,7 @@ export class PostgresEventStore implements EventStore {
     try {
       results = await this.db.transaction().execute(async (trx) => {
         // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
-        await this.openTransaction(trx, projections, appends);
+        await this.shareProjectionLocks(trx, projections);
         const recorded: RecordedEvent[] = [];
         const byStream = new Map<string, AppendResult>();
         for (const { streamName, events, expectedVersion = 'any' } of ordered) {
@@ -289,33 +289,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * The append's first statements, sent together (they have no parameters, so the services' pool
-   * sends them with the `begin` as one message): shared locks on the checkpoints of the projections
-   * this append feeds (appends go on in parallel, while a rebuild, which holds the lock exclusively,
-   * keeps them out until it is done), then each projection's firstStatement for its events. Each is
-   * a statement of its own, so the statements after them see what their locks waited for.
+   * Shared locks on the checkpoints of the projections this append feeds: appends go on in
+   * parallel, while a rebuild (which holds the lock exclusively) keeps them out until it is done.
    */
-  private async openTransaction(trx: Transaction<any>, projections: Projection[], appends: StreamAppend[]) {
+  private async shareProjectionLocks(trx: Transaction<any>, projections: Projection[]): Promise<void> {
     if (projections.length === 0) return;
-    // Keys in a fixed order (the select list is evaluated left to right).
+    // One statement, keys in a fixed order (the select list is evaluated left to right).
     const keys = projections
       .map(projectionCheckpointName)
       .sort()
       .map((name) => checkpointLockKey(this.schema, name));
-    const statements = [sql`SELECT ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock_shared(${key})`))}`];
-    for (const projection of projections) {
-      const events = appends.flatMap(({ streamName, events }) =>
-        events
-          .filter(({ type }) => projection.eventTypes.includes(type))
-          .map(({ type, data }) => ({ streamName, type, data })),
-      );
-      const statement = events.length > 0 ? projection.firstStatement?.(events) : undefined;
-      if (statement) statements.push(statement);
-    }
-    const opening = sql.join(statements, sql`; `).compile(trx);
-    if (opening.parameters.length > 0)
-      throw new TypeError(`a projection's firstStatement has parameters: ${opening.sql}`);
-    await trx.executeQuery(opening);
+    await sql`SELECT ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock_shared(${key})`))}`.execute(trx);
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
-import type { DomainEvent, Guard, PendingEvent, Projection, Recorded } from '../event-store';
+import type { Kysely, Transaction } from 'kysely';
+import type { DomainEvent, Guard, Projection, Recorded } from '../event-store';
 
 /** A projection (or guard) of the events of `E` whose type is one of `T`. */
 interface ProjectionOf<E extends DomainEvent, T extends E['type'], DB> {
@@ -8,7 +8,6 @@ interface ProjectionOf<E extends DomainEvent, T extends E['type'], DB> {
   eventTypes: readonly T[];
   /** Given only the events of `eventTypes`, so `switch (event.type)` narrows to those. */
   handle(events: Recorded<Extract<E, { type: T }>>[], trx: Transaction<DB>): Promise<void>;
-  firstStatement?(events: PendingEvent<Extract<E, { type: T }>>[]): RawBuilder<unknown> | undefined;
   truncate(db: Kysely<DB> | Transaction<DB>): Promise<void>;
 }
 

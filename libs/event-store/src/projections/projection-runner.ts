@@ -80,10 +80,7 @@ async function applyNextBatch(
   const events = await store.readAll({ after, limit: batchSize });
   if (events.length === 0) return { kind: until === undefined ? 'done' : 'held_back' };
   const relevant = eventsForProjection(projection, events);
-  if (relevant.length > 0) {
-    await projection.firstStatement?.(relevant)?.execute(trx);
-    await projection.handle(relevant, trx);
-  }
+  if (relevant.length > 0) await projection.handle(relevant, trx);
   const position = events[events.length - 1].position;
   await store.checkpoints.store(projectionCheckpointName(projection), position, trx);
   return { kind: 'applied', position };

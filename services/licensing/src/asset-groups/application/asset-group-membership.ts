@@ -1,5 +1,5 @@
 import type { LicenseManager } from '@lm/api-model';
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { isGone } from '../../shared/resource';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import { configurationAsset, instanceAsset, isInstance } from '../domain/asset-facts';
@@ -19,28 +19,6 @@ interface CoveringGroup {
 const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
 
 /**
- * The statement that locks the accounts and their managers, as lockAndReadCovering does first,
- * with the accounts written as literals: a projection's firstStatement (no parameters), so that
- * the lock travels with the append's first statement instead of a round trip of its own.
- */
-export function lockingAccounts(accountIds: string[]): RawBuilder<unknown> {
-  return lockingAccountsAndManagers(sql`array[${sql.join(accountIds.map((id) => sql.lit(id)))}]::text[]`);
-}
-
-/** Locks the accounts of `accounts` (a text[]) and their managers as the statement's snapshot has them, in order. */
-function lockingAccountsAndManagers(accounts: RawBuilder<unknown>) {
-  return sql<{ account_id: string }>`
-    select account_id, pg_advisory_xact_lock(hashtext('license-asset-groups:' || account_id))
-    from (
-      select account_id from unnest(${accounts}) as a(account_id)
-      union
-      select account_id from ${sql.table(`${LICENSING_SCHEMA}.service_settings`)}
-      where cross_account_discovery and member_account_ids ?| ${accounts}
-      order by account_id
-    ) as covering`;
-}
-
-/**
  * What each group's rulesets discover, kept as the events that change it arrive: an asset
  * observed, changed or gone (inventory, licences, configurations) is evaluated against the groups
  * covering its account (a licence: its issuer's and those of the accounts its grants are to); a group created or changed, a ruleset it uses edited, or its owner's
@@ -58,21 +36,9 @@ export class AssetGroupMembership {
     this.db = (trx as Db).withSchema(LICENSING_SCHEMA);
   }
 
-  /**
-   * An asset of `ownerAccountId` as it is now (`present` false: gone), evaluated against the active
-   * groups covering it. `accountLocked`: the transaction took lockingAccounts([ownerAccountId]) in
-   * an earlier statement.
-   */
-  async assetChanged(
-    ownerAccountId: string,
-    asset: Asset,
-    present: boolean,
-    at: Date,
-    { accountLocked = false } = {},
-  ): Promise<void> {
-    await this.assetHeld(asset, present ? [ownerAccountId] : [], [ownerAccountId], at, {
-      accountsLocked: accountLocked,
-    });
+  /** An asset of `ownerAccountId` as it is now (`present` false: gone), evaluated against the active groups covering it. */
+  async assetChanged(ownerAccountId: string, asset: Asset, present: boolean, at: Date): Promise<void> {
+    await this.assetHeld(asset, present ? [ownerAccountId] : [], [ownerAccountId], at);
   }
 
   /**
@@ -81,16 +47,10 @@ export class AssetGroupMembership {
    * holders, and accounts that may just have stopped holding it): a group has it when it covers
    * one of its holders and its rulesets discover it.
    */
-  async assetHeld(
-    asset: Asset,
-    holders: string[],
-    concerned: string[],
-    at: Date,
-    { accountsLocked = false } = {},
-  ): Promise<void> {
+  async assetHeld(asset: Asset, holders: string[], concerned: string[], at: Date): Promise<void> {
     const accounts = [...new Set([...holders, ...concerned])];
-    const covering = await this.lockAndReadCovering(accounts, holders, accountsLocked);
-    // Most assets are in no group: nothing more to read or write (two statements in all, one when locked before).
+    const covering = await this.lockAndReadCovering(accounts, holders);
+    // Most assets are in no group: nothing more to read or write (two statements in all).
     if (covering.length === 0) return;
     const groups = covering.map((c) => c.group);
     const coveringHolder = new Set(covering.filter((c) => c.coversHolder).map((c) => c.group.arn));
@@ -232,17 +192,11 @@ export class AssetGroupMembership {
    * whether each covers one of `holders`. The managers are read again in the statement that reads
    * the groups, after the locks: settings changed meanwhile add their manager's lock too (the
    * settings' projection holds it while it evaluates that manager's groups again), and the groups
-   * are read again under it. With `accountsLocked` an earlier statement took lockingAccounts of
-   * them: the groups are read at once (managers that statement locked are locked again, which
-   * costs a statement but does not wait).
+   * are read again under it.
    */
-  private async lockAndReadCovering(
-    accountIds: string[],
-    holders: string[],
-    accountsLocked: boolean,
-  ): Promise<CoveringGroup[]> {
+  private async lockAndReadCovering(accountIds: string[], holders: string[]): Promise<CoveringGroup[]> {
     const locked = new Set<string>();
-    let wanted = accountsLocked ? accountIds : await this.lockWithManagers(accountIds);
+    let wanted = await this.lockWithManagers(accountIds);
     for (;;) {
       for (const account of wanted) locked.add(account);
       const { managers, groups } = await this.coveringGroups(accountIds, holders);
@@ -254,7 +208,15 @@ export class AssetGroupMembership {
 
   /** Locks the accounts and their managers as the statement's snapshot has them, in order; returns them. */
   private async lockWithManagers(accountIds: string[]): Promise<string[]> {
-    const { rows } = await lockingAccountsAndManagers(sql`${accountIds}::text[]`).execute(this.db);
+    const { rows } = await sql<{ account_id: string }>`
+      select account_id, pg_advisory_xact_lock(hashtext('license-asset-groups:' || account_id))
+      from (
+        select account_id from unnest(${accountIds}::text[]) as a(account_id)
+        union
+        select account_id from ${sql.table(`${LICENSING_SCHEMA}.service_settings`)}
+        where cross_account_discovery and member_account_ids ?| ${accountIds}::text[]
+        order by account_id
+      ) as covering`.execute(this.db);
     return rows.map((row) => row.account_id);
   }
 

@@ -3,7 +3,7 @@ import type { LicenseConfigurationEvent } from '../../configurations/domain/even
 import { licenseConfigurationArn } from '../../configurations/domain/arn';
 import { licenseConfigurationIdOfStream } from '../../configurations/domain/decide';
 import { configurationAsset } from '../domain/asset-facts';
-import { AssetGroupMembership, lockingAccounts } from './asset-group-membership';
+import { AssetGroupMembership } from './asset-group-membership';
 
 /**
  * License configurations joining and leaving the groups of their owner as they are created and
@@ -13,10 +13,6 @@ import { AssetGroupMembership, lockingAccounts } from './asset-group-membership'
 export const configurationMembershipProjection = defineProjection<LicenseConfigurationEvent>()({
   name: 'license-asset-group-configurations',
   eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationDeleted'],
-  // The owners' locks (AssetGroupMembership) in the append's first statement, no round trip of their
-  // own; handle's reads come in later statements, so they see what the locks waited for. Every
-  // append that takes them here (a configuration created or deleted) takes them before its writes.
-  firstStatement: (events) => lockingAccounts([...new Set(events.map((event) => event.data.ownerAccountId))]),
   async handle(events, trx) {
     const membership = new AssetGroupMembership(trx);
     for (const event of events) {
@@ -26,15 +22,7 @@ export const configurationMembershipProjection = defineProjection<LicenseConfigu
           ? event.data.arn
           : licenseConfigurationArn(region, ownerAccountId, licenseConfigurationIdOfStream(event.streamName));
       const present = event.type === 'LicenseConfigurationCreated';
-      await membership.assetChanged(
-        ownerAccountId,
-        configurationAsset(arn, ownerAccountId),
-        present,
-        event.recordedAt,
-        {
-          accountLocked: true,
-        },
-      );
+      await membership.assetChanged(ownerAccountId, configurationAsset(arn, ownerAccountId), present, event.recordedAt);
     }
   },
   async truncate() {
