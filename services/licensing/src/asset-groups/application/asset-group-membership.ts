@@ -1,5 +1,6 @@
 import type { LicenseManager } from '@lm/api-model';
-import { sql, type Transaction } from 'kysely';
+import { precompiled } from '@lm/event-store';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { isGone } from '../../shared/resource';
 import { LICENSING_SCHEMA } from '../../shared/schema';
 import { configurationAsset, instanceAsset, isInstance } from '../domain/asset-facts';
@@ -17,6 +18,23 @@ interface CoveringGroup {
   coversHolder: boolean;
 }
 const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
+
+/** See AssetGroupMembership.coveringGroups; compiled once (every change of an asset reads it). */
+const readCoveringGroups = precompiled((db: Kysely<any>, p: { accountIds: string[]; holders: string[] }) => {
+  const settings = sql.table(`${LICENSING_SCHEMA}.service_settings`);
+  const covers = (accounts: string[]) => sql<boolean>`(g.owner_account_id = any(${accounts}::text[]) or exists (
+    select 1 from ${settings} s
+    where s.account_id = g.owner_account_id and s.region = g.region
+      and s.cross_account_discovery and s.member_account_ids ?| ${accounts}::text[]))`;
+  return sql<{ managers: string[]; document: Group | null; covers_holder: boolean | null }>`
+    select m.managers, g.document, ${covers(p.holders)} as covers_holder
+    from (
+      select coalesce(array_agg(distinct account_id), '{}') as managers from ${settings}
+      where cross_account_discovery and member_account_ids ?| ${p.accountIds}::text[]
+    ) as m
+    left join ${sql.table(`${LICENSING_SCHEMA}.license_asset_groups`)} g
+      on g.status = 'ACTIVE' and ${covers(p.accountIds)}`;
+});
 
 /**
  * What each group's rulesets discover, kept as the events that change it arrive: an asset
@@ -229,19 +247,7 @@ export class AssetGroupMembership {
     accountIds: string[],
     holders: string[],
   ): Promise<{ managers: string[]; groups: CoveringGroup[] }> {
-    const settings = sql.table(`${LICENSING_SCHEMA}.service_settings`);
-    const covers = (accounts: string[]) => sql<boolean>`(g.owner_account_id = any(${accounts}::text[]) or exists (
-      select 1 from ${settings} s
-      where s.account_id = g.owner_account_id and s.region = g.region
-        and s.cross_account_discovery and s.member_account_ids ?| ${accounts}::text[]))`;
-    const { rows } = await sql<{ managers: string[]; document: Group | null; covers_holder: boolean | null }>`
-      select m.managers, g.document, ${covers(holders)} as covers_holder
-      from (
-        select coalesce(array_agg(distinct account_id), '{}') as managers from ${settings}
-        where cross_account_discovery and member_account_ids ?| ${accountIds}::text[]
-      ) as m
-      left join ${sql.table(`${LICENSING_SCHEMA}.license_asset_groups`)} g
-        on g.status = 'ACTIVE' and ${covers(accountIds)}`.execute(this.db);
+    const { rows } = await readCoveringGroups(this.db, { accountIds, holders });
     return {
       managers: rows[0]?.managers ?? [],
       groups: rows.flatMap((row) =>
