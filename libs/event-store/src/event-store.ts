@@ -88,6 +88,13 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** What readAllOfTypes reads: events of `types` after `after` (exclusive), `limit` of them at most. */
+export interface TypedReadOptions<E extends DomainEvent = UntypedEvent> {
+  types: readonly E['type'][];
+  after?: string;
+  limit?: number;
+}
+
 /** A page of readAllOfTypes. */
 export interface TypedReadPage<E extends DomainEvent = UntypedEvent> {
   /** The events of the asked types, in commit order. */
@@ -173,11 +180,7 @@ export interface EventStore {
    * bounds the stretch one read looks through): an empty page with a readThrough past `after`
    * means "nothing of these types up to there", not "nothing more".
    */
-  readAllOfTypes<E extends DomainEvent = UntypedEvent>(options: {
-    types: readonly E['type'][];
-    after?: string;
-    limit?: number;
-  }): Promise<TypedReadPage<E>>;
+  readAllOfTypes<E extends DomainEvent = UntypedEvent>(options: TypedReadOptions<E>): Promise<TypedReadPage<E>>;
   /**
    * Position of the last event recorded so far, undefined when the store is empty. readAll may
    * hold it back for a moment while earlier-ordered transactions are still in flight.

@@ -32,6 +32,7 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   type Subscription,
+  type TypedReadOptions,
   type TypedReadPage,
   type UntypedEvent,
 } from '../event-store';
@@ -179,11 +180,7 @@ export class EventStoreDbEventStore implements EventStore {
     types,
     after,
     limit = DEFAULT_READ_ALL_LIMIT,
-  }: {
-    types: readonly E['type'][];
-    after?: string;
-    limit?: number;
-  }): Promise<TypedReadPage<E>> {
+  }: TypedReadOptions<E>): Promise<TypedReadPage<E>> {
     const wanted = new Set<string>(types);
     const { events, lastSeen, reachedEnd } = await this.scanAll(
       after,

@@ -20,6 +20,7 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   type Subscription,
+  type TypedReadOptions,
   type TypedReadPage,
   type UntypedEvent,
 } from '../event-store';
@@ -216,11 +217,7 @@ export class PostgresEventStore implements EventStore {
     types,
     after,
     limit = DEFAULT_READ_ALL_LIMIT,
-  }: {
-    types: readonly E['type'][];
-    after?: string;
-    limit?: number;
-  }): Promise<TypedReadPage<E>> {
+  }: TypedReadOptions<E>): Promise<TypedReadPage<E>> {
     const events = sql.id(this.schema, 'events');
     let afterPosition = sql``;
     if (after !== undefined) {
