@@ -71,6 +71,7 @@ function unboundedRecord(request: HttpRequest, call: AuditedCall): AuditRecord {
   const model = api?.operations[operation];
   const identity = userIdentity(request, call, operation);
   const recipientAccountId = identity.accountId ?? webIdentityRoleAccount(call, operation);
+  const readOnly = /^(Get|List|Describe|Lookup)[A-Z]/.test(operation) && !WRITES_DESPITE_NAME.has(operation);
   return {
     eventVersion: '1.08',
     userIdentity: identity,
@@ -81,11 +82,13 @@ function unboundedRecord(request: HttpRequest, call: AuditedCall): AuditRecord {
     sourceIPAddress: request.sourceIp ?? 'unknown',
     userAgent: request.headers['user-agent'] ?? '',
     requestParameters: api && model?.input && input ? auditedValue(api, model.input, input) : null,
-    responseElements: api && model?.output && output ? auditedValue(api, model.output, output) : null,
+    // CloudTrail keeps response elements only of calls that change something: a read's answer is
+    // what is stored already, and copying it into every record would cost more than the read.
+    responseElements: !readOnly && api && model?.output && output ? auditedValue(api, model.output, output) : null,
     ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage ?? '' } : {}),
     requestID: call.requestId,
     eventID: randomUUID(),
-    readOnly: /^(Get|List|Describe|Lookup)[A-Z]/.test(operation) && !WRITES_DESPITE_NAME.has(operation),
+    readOnly,
     eventType: 'AwsApiCall',
     managementEvent: true,
     eventCategory: 'Management',
