@@ -188,6 +188,16 @@ export interface EventStore {
   headPosition(): Promise<string | undefined>;
   /** Polls readAll from the durable checkpoint and feeds the handler; at-least-once. */
   subscribe<E extends DomainEvent = UntypedEvent>(options: SubscribeOptions<E>): Subscription;
+  /**
+   * Calls `listener` with the event types of each append of this store, once it is committed, so
+   * that other processes' subscriptions can be woken (wakeSubscriptions). Returns its removal.
+   */
+  onAppended(listener: (types: ReadonlySet<string>) => void): () => void;
+  /**
+   * Wakes this store's subscriptions that read any of `types` as an append of this process does:
+   * for events another process appended, which they would otherwise see only at their next poll.
+   */
+  wakeSubscriptions(types: ReadonlySet<string>): void;
   readonly checkpoints: CheckpointStore;
   /** Stops the subscriptions started from this store. The Kysely instance stays open: the caller owns it. */
   close(): Promise<void>;

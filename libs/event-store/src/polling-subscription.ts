@@ -137,9 +137,13 @@ export class PollingSubscription implements Subscription {
   }
 }
 
-/** The subscriptions a store started, so that appends can nudge them and close() can stop them. */
+/**
+ * The subscriptions a store started, so that appends can nudge them and close() can stop them, and
+ * the listeners told of each append (EventStore.onAppended).
+ */
 export class SubscriptionRegistry {
   private readonly active = new Set<PollingSubscription>();
+  private readonly appendListeners = new Set<(types: ReadonlySet<string>) => void>();
 
   start(
     source: ConstructorParameters<typeof PollingSubscription>[0],
@@ -156,7 +160,18 @@ export class SubscriptionRegistry {
     };
   }
 
-  /** After an append of events of `types`: wakes the subscriptions that read any of them. */
+  /** After an append of events of `types` by this store: wakes the subscriptions and tells the listeners. */
+  appended(types: ReadonlySet<string>): void {
+    this.wakeAll(types);
+    for (const listener of this.appendListeners) listener(types);
+  }
+
+  onAppended(listener: (types: ReadonlySet<string>) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  /** After an append of events of `types` (here or elsewhere): wakes the subscriptions that read any of them. */
   wakeAll(types: ReadonlySet<string>): void {
     for (const subscription of this.active) subscription.wake(types);
   }

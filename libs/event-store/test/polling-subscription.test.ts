@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckpointStore, Recorded, TypedReadPage, UntypedEvent } from '../src/event-store';
-import { PollingSubscription } from '../src/polling-subscription';
+import { PollingSubscription, SubscriptionRegistry } from '../src/polling-subscription';
 import { consoleLogger } from '../src/logger';
 
 /** A store whose readAll answers from `pending` (and counts its reads), with checkpoints in memory. */
@@ -170,6 +170,48 @@ describe('PollingSubscription', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(source.reads).toEqual([undefined, 'p1', 'p2']);
     expect(handled).toEqual([]);
+    await subscription.stop();
+  });
+});
+
+describe('SubscriptionRegistry', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("tells its listeners the types of each of its store's appends, and wakes its subscriptions for another process's", async () => {
+    vi.useFakeTimers();
+    const registry = new SubscriptionRegistry();
+    const source = fakeTypedSource();
+    const options = {
+      name: 'typed',
+      eventTypes: ['Wanted'],
+      handler: async () => undefined,
+      maxPollIntervalMs: 10_000,
+    };
+    const subscription = registry.start(source, options, consoleLogger);
+    const told: string[][] = [];
+    const stopListening = registry.onAppended((types) => told.push([...types]));
+    await vi.advanceTimersByTimeAsync(30_000);
+    const before = source.reads.length;
+
+    registry.appended(new Set(['Wanted', 'Other']));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual([['Wanted', 'Other']]);
+    expect(source.reads.length).toBe(before + 1);
+
+    // Another process's append: woken as by its own, typed, and not told again (it is not this store's).
+    await vi.advanceTimersByTimeAsync(30_000);
+    const idle = source.reads.length;
+    registry.wakeAll(new Set(['Other']));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(source.reads.length).toBe(idle);
+    registry.wakeAll(new Set(['Wanted']));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(source.reads.length).toBe(idle + 1);
+    expect(told).toHaveLength(1);
+
+    stopListening();
+    registry.appended(new Set(['Wanted']));
+    expect(told).toHaveLength(1);
     await subscription.stop();
   });
 });

@@ -34,7 +34,12 @@ const RELAY_BATCH_SIZE = 500;
  * stream in order whatever the delivery order (they already must, since JetStream redelivers an
  * unacknowledged message after later ones).
  */
-export async function startEventRelay(options: {
+export async function startEventRelay(options: EventRelayOptions): Promise<Subscription> {
+  await ensureEventsStream(options.nc);
+  return relayEvents(options);
+}
+
+export interface EventRelayOptions {
   service: string;
   store: EventStore;
   nc: NatsConnection;
@@ -42,10 +47,15 @@ export async function startEventRelay(options: {
   schemaVersion?: (type: string) => number;
   /** Publishes awaiting their ack at most; EVENT_RELAY_MAX_IN_FLIGHT unless given. */
   maxInFlight?: number;
-}): Promise<Subscription> {
+}
+
+/**
+ * startEventRelay for a caller that has already made sure the events stream exists (the chassis,
+ * at start): it cannot fail, so a replica that takes over the relay starts it at once.
+ */
+export function relayEvents(options: EventRelayOptions): Subscription {
   const { service, store, nc, maxInFlight = EVENT_RELAY_MAX_IN_FLIGHT } = options;
   const schemaVersion = options.schemaVersion ?? ((type: string) => eventSchemaVersion(service, type));
-  await ensureEventsStream(nc);
   const js = nc.jetstream();
   const publish = (event: RecordedEvent) => {
     const message: DomainEventMessage = {

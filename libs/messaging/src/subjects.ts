@@ -56,3 +56,12 @@ export function inventoryReportSubject(): string {
 export function metricsSubject(service: string): string {
   return `${root}.metrics.${service}`;
 }
+
+/**
+ * Subject on which a service's standby replicas tell the replica that runs its store subscriptions
+ * (the one holding the subscription lease) the event types they have just appended, so that it
+ * reads them at once rather than at its next poll. Core NATS, no queue group: only that replica listens.
+ */
+export function appendedSubject(service: string): string {
+  return `${root}.appended.${service}`;
+}

@@ -126,7 +126,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const position = result.position ? positionToken(result.position) : undefined;
     await this.catchUpProjections(position);
-    this.subscriptions.wakeAll(new Set(events.map((event) => event.type)));
+    this.subscriptions.appended(new Set(events.map((event) => event.type)));
     return { nextExpectedVersion: versionOfRevision(result.nextExpectedRevision), position: position ?? '' };
   }
 
@@ -241,6 +241,14 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribe<E extends DomainEvent = UntypedEvent>(options: SubscribeOptions<E>): Subscription {
     return this.subscriptions.start(this, options, this.logger);
+  }
+
+  onAppended(listener: (types: ReadonlySet<string>) => void): () => void {
+    return this.subscriptions.onAppended(listener);
+  }
+
+  wakeSubscriptions(types: ReadonlySet<string>): void {
+    this.subscriptions.wakeAll(types);
   }
 
   async close(): Promise<void> {

@@ -168,7 +168,7 @@ export class PostgresEventStore implements EventStore {
       }
       throw error;
     }
-    this.subscriptions.wakeAll(types);
+    this.subscriptions.appended(types);
     return appends.map(({ streamName }) => results.get(streamName)!);
   }
 
@@ -279,6 +279,14 @@ export class PostgresEventStore implements EventStore {
 
   subscribe<E extends DomainEvent = UntypedEvent>(options: SubscribeOptions<E>): Subscription {
     return this.subscriptions.start(this, options, this.logger);
+  }
+
+  onAppended(listener: (types: ReadonlySet<string>) => void): () => void {
+    return this.subscriptions.onAppended(listener);
+  }
+
+  wakeSubscriptions(types: ReadonlySet<string>): void {
+    this.subscriptions.wakeAll(types);
   }
 
   async close(): Promise<void> {
