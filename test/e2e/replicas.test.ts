@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CheckoutLicenseCommand,
   CreateLicenseConfigurationCommand,
@@ -11,15 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { associationsOf, CountingAgent, createSigningKey, licenseManager } from '../support/clients';
 import { reportResources } from '../support/inventory';
 import { grantedLicense, oneSeatCheckout } from '../support/licenses';
-import { scrapeMetrics, sumByReplica, type Scrape } from '../support/metrics';
-import { accounts, startSystem, type RunningSystem } from '../support/system';
+import { eventually } from '../support/linux-subscriptions';
+import { samplesOf, scrapeMetrics, sumByReplica, type Scrape } from '../support/metrics';
+import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
 
 type Service = 'licensing' | 'grants';
 
 /**
  * Two licensing and two grants processes on one database and one NATS namespace: requests are
  * shared out by the services' queue groups, and the limits still hold when the replicas race
- * each other to append to the same streams.
+ * each other to append to the same streams. One replica of each runs the event relay and the
+ * store subscriptions (the subscription lease), and the other takes over when it is killed.
  */
 describe('two replicas of licensing and of grants', () => {
   let system: RunningSystem;
@@ -33,6 +36,20 @@ describe('two replicas of licensing and of grants', () => {
     return now.map((value, i) => value - then[i]);
   };
 
+  /** lm_subscription_lease_held of each replica of a service, in replica order (0 for one that does not answer). */
+  const leaseHeld = async (service: Service) =>
+    sumByReplica(await scrapeMetrics(system), service, 'lm_subscription_lease_held', system.pids(service));
+
+  /** The usage metrics reporting lists with a dimension: what it has derived from the events of that resource. */
+  const metricsWith = async (Name: string, Value: string) =>
+    (
+      await new CloudWatchClient({
+        endpoint: system.endpoint,
+        region: system.region,
+        credentials: credentialsOf(accounts.management),
+      }).send(new ListMetricsCommand({ Namespace: 'AWSLicenseManager/licenseUsage', Dimensions: [{ Name, Value }] }))
+    ).Metrics ?? [];
+
   beforeAll(async () => {
     // Five service processes: smaller pools keep them inside PostgreSQL's default 100 connections.
     system = await startSystem({ DATABASE_POOL_SIZE: '10' }, { replicas: { licensing: 2, grants: 2 } });
@@ -43,6 +60,22 @@ describe('two replicas of licensing and of grants', () => {
   afterAll(async () => {
     await system?.stop();
   });
+
+  it.each(['licensing', 'grants'] as const)(
+    'runs the relay and the store subscriptions of %s on exactly one replica (the lease holder)',
+    async (service) => {
+      const scrape = await scrapeMetrics(system);
+      expect(samplesOf(scrape, 'lm_subscription_lease_held', { service })).toHaveLength(2);
+      expect(
+        (
+          await eventually(
+            () => leaseHeld(service),
+            (held) => held.includes(1),
+          )
+        ).sort(),
+      ).toEqual([0, 1]);
+    },
+  );
 
   it('under 200 concurrent associations with room for 20, exactly 20 succeed', async () => {
     const client = licenseManager(system, accounts.management);
@@ -167,4 +200,43 @@ describe('two replicas of licensing and of grants', () => {
       );
     },
   );
+
+  // Last: it leaves one replica of each service.
+  it('hands the lease to the other replica when its holder is killed, and events still flow to reporting', async () => {
+    for (const service of ['licensing', 'grants'] as const) {
+      const holder = (await leaseHeld(service)).indexOf(1);
+      expect(holder).toBeGreaterThanOrEqual(0);
+      await system.kill(service, 'SIGKILL', holder);
+      const survivor = 1 - holder;
+      const held = await eventually(
+        () => leaseHeld(service),
+        (now) => now[survivor] === 1,
+      );
+      expect(held[survivor]).toBe(1);
+    }
+    // Appended by the survivors, relayed by them to JetStream, and applied by reporting's consumers.
+    const client = licenseManager(system, accounts.management);
+    const { LicenseConfigurationArn } = await client.send(
+      new CreateLicenseConfigurationCommand({ Name: 'after the kill', LicenseCountingType: 'Instance' }),
+    );
+    const license = await grantedLicense(system, {
+      issuer: accounts.management,
+      grantee: accounts.member,
+      signKey: await createSigningKey(system, accounts.management),
+      productSku: `after-the-kill-${randomUUID()}`,
+      entitlements: [{ Name: 'Seats', Unit: 'Count', MaxCount: 5, AllowCheckIn: true }],
+      allowedOperations: ['CheckoutLicense'],
+      consumptionConfiguration: { RenewType: 'None', ProvisionalConfiguration: { MaxTimeToLiveInMinutes: 60 } },
+    });
+    const configurationMetrics = await eventually(
+      () => metricsWith('LicenseConfigurationArn', LicenseConfigurationArn!),
+      (metrics) => metrics.length > 0,
+    );
+    expect(configurationMetrics.map((metric) => metric.MetricName)).toContain('LicenseConfigurationUsageCount');
+    const licenceMetrics = await eventually(
+      () => metricsWith('LicenseArn', license.licenseArn),
+      (metrics) => metrics.length > 0,
+    );
+    expect(licenceMetrics.map((metric) => metric.MetricName)).toContain('LicenseEntitlementUsageCount');
+  });
 });

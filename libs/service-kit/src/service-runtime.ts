@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { projectionCheckpointName, type Subscription as StoreSubscription } from '@lm/event-store';
-import { EVENT_RELAY_CHECKPOINT, startDurableEventConsumer, startEventRelay } from '@lm/messaging';
+import { projectionCheckpointName } from '@lm/event-store';
+import { ensureEventsStream, EVENT_RELAY_CHECKPOINT, relayEvents, startDurableEventConsumer } from '@lm/messaging';
 import type { NatsConnection, Subscription as NatsSubscription } from 'nats';
 import { loadServiceConfig } from './config/service-config';
 import { ChassisMetrics, operationOfSubject, registerLagMetrics, serveMetrics } from './metrics';
@@ -9,6 +9,7 @@ import { serveEndpoint } from './nats-endpoint';
 import { startSchedule } from './scheduler';
 import type { ServiceDefinition } from './service-definition';
 import { listFrom, type ServiceStorage } from './service-storage';
+import { LeasedSubscriptions } from './leased-subscriptions';
 import { NATS } from './tokens';
 
 /** Internal tokens of the chassis. */
@@ -22,15 +23,17 @@ type Stoppable = { stop(): Promise<void> };
 /**
  * Starts what runs beside the request handlers once the application is up (event relay, durable
  * consumers, store subscriptions, NATS endpoints, schedules, metrics), and shuts the service down
- * in order: schedules, endpoints, consumers and subscriptions first, then the relay, then NATS is
- * drained, then the event store is closed and the database pool destroyed.
+ * in order: schedules, endpoints and consumers first, then the store subscriptions, then the
+ * relay, then NATS is drained, then the event store is closed and the database pool destroyed.
+ * The relay and the store subscriptions run on one replica at a time (LeasedSubscriptions); the
+ * rest on every replica, which share the work through queue groups and durable consumers.
  */
 @Injectable()
 export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
-  /** Stopped together, before the relay. */
+  /** Stopped together, before the store subscriptions and the relay. */
   private readonly workers: Stoppable[] = [];
-  private relay?: StoreSubscription;
+  private leased?: LeasedSubscriptions;
   private metrics?: NatsSubscription;
 
   constructor(
@@ -47,7 +50,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     const { name, schema } = this.definition;
     const { store, db } = this.storage;
     const { own, common } = loadServiceConfig(this.definition);
-    this.relay = await startEventRelay({ service: name, store, nc: this.nc, maxInFlight: common.relayMaxInFlight });
+    // Here rather than when this replica takes the lease: a missing stream fails the start.
+    await ensureEventsStream(this.nc);
     for (const { durableName, subject, handler, batchSize } of this.definition.consumers ?? []) {
       const consumer = this.moduleRef.get(handler, { strict: false });
       // At 0 from the start, so that a rate over the counter sees its first redelivery.
@@ -67,16 +71,22 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
         }),
       );
     }
-    for (const { name: subscription, handler } of this.definition.subscriptions ?? []) {
+    const subscriptions = (this.definition.subscriptions ?? []).map(({ name: subscription, handler }) => {
       const subscriber = this.moduleRef.get(handler, { strict: false });
-      this.workers.push(
-        store.subscribe({
-          name: subscription,
-          eventTypes: subscriber.eventTypes,
-          handler: (events) => subscriber.handle(events),
-        }),
-      );
-    }
+      return { name: subscription, eventTypes: subscriber.eventTypes, handler: subscriber.handle.bind(subscriber) };
+    });
+    this.leased = new LeasedSubscriptions({
+      service: name,
+      schema,
+      store,
+      nc: this.nc,
+      connectionString: common.databaseUrl,
+      intervalMs: common.subscriptionLeaseIntervalMs,
+      startRelay: () => relayEvents({ service: name, store, nc: this.nc, maxInFlight: common.relayMaxInFlight }),
+      startSubscriptions: () => subscriptions.map((options) => store.subscribe(options)),
+      onHeld: this.chassisMetrics.setSubscriptionLeaseHeld,
+      logger: this.logger,
+    });
     for (const { subject, handler } of this.definition.endpoints ?? []) {
       const operation = operationOfSubject(subject);
       const count = (failed: boolean) => this.chassisMetrics.countOperation(operation, failed ? 'error' : 'ok');
@@ -105,10 +115,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     // Each step logged: a shutdown that hangs shows where.
     await Promise.all(this.workers.map((worker) => worker.stop()));
-    this.logger.log('stopped consumers, subscriptions, endpoints and schedules');
-    await this.relay?.stop();
+    this.logger.log('stopped consumers, endpoints and schedules');
+    await this.leased?.close();
     this.metrics?.unsubscribe();
-    this.logger.log('stopped the event relay');
+    this.logger.log('stopped the store subscriptions and the event relay');
     await this.nc.drain();
     this.logger.log('drained NATS');
     await this.storage.close();

@@ -112,6 +112,7 @@ describe('the settings every service reads', () => {
       consumerBatchSize: 20,
       consumerAckWaitMs: 30_000,
       relayMaxInFlight: 256,
+      subscriptionLeaseIntervalMs: 1_000,
       eventStore: { kind: 'postgres', url: undefined },
       startupTimeoutMs: 15_000,
       metricsPort: undefined,

@@ -19,6 +19,7 @@ export const DEFAULT_REGION = 'us-east-1';
 /** How long start-up waits at most for PostgreSQL and NATS to answer: with loading, it stops well within 30 s. */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 15_000;
 export const DEFAULT_METRICS_HOST = '0.0.0.0';
+export const DEFAULT_SUBSCRIPTION_LEASE_INTERVAL_MS = 1_000;
 
 /** `<SERVICE>_DATABASE_URL` (e.g. LICENSING_DATABASE_URL), so services can be spread over servers. */
 export const serviceDatabaseVariable = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
@@ -42,6 +43,18 @@ export const commonSettings = (service: string) => ({
   consumerAckWaitMs: milliseconds('LM_CONSUMER_ACK_WAIT_MS', DURABLE_CONSUMER_ACK_WAIT_MS, { min: 1_000 }),
   /** LM_RELAY_MAX_IN_FLIGHT: how many publishes of the event relay wait for their JetStream ack at once at most. */
   relayMaxInFlight: positiveInteger('LM_RELAY_MAX_IN_FLIGHT', EVENT_RELAY_MAX_IN_FLIGHT),
+  /**
+   * LM_SUBSCRIPTION_LEASE_INTERVAL_MS: how often a standby replica tries to take the lease that lets
+   * one replica of a service run its relay and store subscriptions, and how often the holder checks
+   * its session; a replica takes over within about this long of the holder's end.
+   */
+  subscriptionLeaseIntervalMs: milliseconds(
+    'LM_SUBSCRIPTION_LEASE_INTERVAL_MS',
+    DEFAULT_SUBSCRIPTION_LEASE_INTERVAL_MS,
+    {
+      min: 100,
+    },
+  ),
   /** EVENT_STORE selects the adapter; EVENTSTORE_URL locates EventStoreDB when it is chosen. */
   eventStore: eventStoreSetting(),
   /** LM_STARTUP_TIMEOUT_MS: how long start-up waits for PostgreSQL and NATS before giving up. */
