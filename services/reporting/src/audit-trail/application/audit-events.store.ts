@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringifyExactJson, type AuditRecord } from '@lm/contracts';
 import { DATABASE } from '@lm/service-kit';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { auditEventOf } from '../domain/audit-event';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import type { AuditTrailViews } from './audit-trail.views';
 
 /**
- * Rows in one INSERT at most: PostgreSQL takes at most 65,535 parameters a statement, 11 a row, and
- * the consumer may hand over the records of 100 messages of 100 records each.
+ * Rows in one INSERT at most: the consumer may hand over the records of 100 messages of 100
+ * records each, and one statement's JSON stays well under PostgreSQL's 1 GB a value.
  */
 const MAX_ROWS_PER_STATEMENT = 1_000;
 
@@ -53,19 +53,45 @@ export class AuditEventsStore {
           read_only: event.readOnly,
           access_key_id: event.accessKeyId ?? null,
           username: event.username ?? null,
-          resources: stringifyExactJson(event.resources, withoutNul),
-          record: stringifyExactJson(event.record, withoutNul),
+          resources: event.resources,
+          record: event.record,
         },
       ];
     });
     if (rows.length === 0) return 0;
-    const inserted = await this.db
-      .insertInto('audit_events')
-      .values(rows)
-      .onConflict((conflict) => conflict.column('event_id').doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0);
+    // The rows as one JSON parameter of a statement that is always the same: one stringify for
+    // the batch, and one prepared statement whatever its size (a row of parameters each made a
+    // new statement text per row count, built and planned again).
+    const inserted = await sql`
+      insert into ${sql.id(REPORTING_SCHEMA, 'audit_events')} (${sql.raw(COLUMNS)})
+      select ${sql.raw(COLUMNS)} from jsonb_to_recordset(${jsonbText(rows)}::jsonb) as r(${sql.raw(COLUMN_TYPES)})
+      on conflict (event_id) do nothing`.execute(this.db);
+    return Number(inserted.numAffectedRows ?? 0);
   }
+}
+
+const COLUMN_DEFINITIONS = {
+  event_id: 'text',
+  account_id: 'text',
+  region: 'text',
+  event_time: 'timestamptz',
+  event_name: 'text',
+  event_source: 'text',
+  read_only: 'boolean',
+  access_key_id: 'text',
+  username: 'text',
+  resources: 'jsonb',
+  record: 'jsonb',
+} as const;
+const COLUMNS = Object.keys(COLUMN_DEFINITIONS).join(', ');
+const COLUMN_TYPES = Object.entries(COLUMN_DEFINITIONS)
+  .map(([column, type]) => `${column} ${type}`)
+  .join(', ');
+
+/** JSON that jsonb takes: U+0000 (which JSON writes as \\u0000) replaced, in the rare value that holds it. */
+function jsonbText(value: unknown): string {
+  const json = stringifyExactJson(value);
+  return json.includes('\\u0000') ? stringifyExactJson(value, withoutNul) : json;
 }
 
 /**
