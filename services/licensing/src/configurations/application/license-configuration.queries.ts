@@ -16,9 +16,10 @@ import { ConfigurationSharing } from './configuration-sharing.queries';
 import {
   consumedLicensesSql,
   consumptionSummaries,
+  consumptionJoinsSql,
   noConsumption,
   summariesOf,
-  summaryRowsSql,
+  summaryColumnsSql,
   type ConsumptionSummary,
   type ConsumptionSummaryRow,
 } from './consumption-summaries';
@@ -50,15 +51,12 @@ export class LicenseConfigurationQueries {
   async get(caller: Caller, arn: string): Promise<LicenseManager.GetLicenseConfigurationResponse> {
     const { id, accountId } = this.visibleParts(arn, caller.region, await this.sharing.usableOwners(caller));
     // The document and its consumption in one statement: one round trip for the hottest read.
+    const configurationId = sql.ref('c.id');
     const { rows } = await sql<{ document: LicenseConfiguration } & Partial<ConsumptionSummaryRow>>`
-      with configuration as (
-        select id, document from ${sql.id(LICENSING_SCHEMA, 'license_configurations')}
-        where id = ${id} and owner_account_id = ${accountId}
-      )
-      select configuration.document, summary.*
-      from configuration left join (${summaryRowsSql(sql`select id from configuration`)}) summary on true`.execute(
-      this.db,
-    );
+      select c.document, ${summaryColumnsSql(configurationId)}
+      from ${sql.id(LICENSING_SCHEMA, 'license_configurations')} c ${consumptionJoinsSql(configurationId)}
+      where c.id = ${id} and c.owner_account_id = ${accountId}
+      order by by_type.resource_type`.execute(this.db);
     if (rows.length === 0) throw licenseConfigurationNotFound(arn);
     const summary = summariesOf(
       rows.filter((row): row is typeof row & ConsumptionSummaryRow => !!row.configuration_id),
