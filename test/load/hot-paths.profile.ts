@@ -17,7 +17,7 @@ import { measureFloor } from './floor-comparison';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
-import { createLoadAgent, SignedHttpClient } from './signed-http-client';
+import { clientsOf, createLoadAgent, type SignedHttpClient } from './signed-http-client';
 import {
   alternatingCheckouts,
   authorizeLaunch,
@@ -45,7 +45,13 @@ const PROCESSES: ProcessName[] = ['gateway', ...(BUILT_SERVICES as ProcessName[]
  * under node --cpu-prof, and each path's profile is the samples taken while its load ran.
  */
 describe('hot paths under the CPU profiler', () => {
-  const [account] = generateAccounts(1);
+  /**
+   * Simulated client i creates and reads in account i, as the targets measure Create (spread over
+   * accounts, as real traffic is): in one account every Create queued on its quota counter's row.
+   * The first account also owns the hot configuration and the seat licence.
+   */
+  const accounts = generateAccounts(CLIENTS);
+  const [account] = accounts;
   const agent = createLoadAgent();
   const windows: { path: string; window: MonotonicWindow; floor?: boolean }[] = [];
   /** CPU µs per request by process group, by hot path. */
@@ -55,6 +61,8 @@ describe('hot paths under the CPU profiler', () => {
   let system: RunningSystem;
   let floor: Floor;
   let client: SignedHttpClient;
+  /** One per account, for simulated client i. */
+  let clients: SignedHttpClient[];
   /** The configuration every launch is admitted to, and the licence every checkout takes a seat of. */
   let hot: string;
   let product: CheckoutProduct;
@@ -90,18 +98,14 @@ describe('hot paths under the CPU profiler', () => {
     profileDir = process.env.LM_BENCH_PROFILE_DIR ?? (await mkdtemp(join(tmpdir(), 'lm-cpu-prof-')));
     // LM_BENCH_CPU_PROF=0: the CPU costs alone, without the profiler's own overhead in them.
     const profiling = process.env.LM_BENCH_CPU_PROF === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-    credentialsFile = await writeCredentialsFile([account]);
+    credentialsFile = await writeCredentialsFile(accounts);
     system = await startSystem(
       { LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: '1000000' },
       { nodeArgs: profiling, startTimeoutMs: 180_000 },
     );
     floor = await startFloor(system.databaseUrl, profiling);
-    client = new SignedHttpClient({
-      endpoint: system.endpoint,
-      region: system.region,
-      credentials: account.accessKeys[0],
-      agent,
-    });
+    clients = clientsOf(system, accounts, agent);
+    [client] = clients;
     hot = await createConfiguration(client, {
       Name: 'hot',
       LicenseCountingType: 'Instance',
@@ -114,13 +118,19 @@ describe('hot paths under the CPU profiler', () => {
 
   /** Every path in turn, unmeasured, for WARM_UP_MS. */
   async function warmUp() {
-    const warm: string[] = [];
+    const warm: string[][] = clients.map(() => []);
     const checkouts = alternatingCheckouts(client, product);
     let n = 0;
     const paths = [
-      async () =>
-        warm.push(await createConfiguration(client, { Name: `w-${n}`, LicenseCountingType: 'vCPU', LicenseCount: 1 })),
-      async () => (warm.length > 0 ? getConfiguration(client, warm[n % warm.length]) : undefined),
+      async (simulated: number) =>
+        warm[simulated].push(
+          await createConfiguration(clients[simulated], {
+            Name: `w-${n}`,
+            LicenseCountingType: 'vCPU',
+            LicenseCount: 1,
+          }),
+        ),
+      async (simulated: number) => getConfiguration(clients[simulated], warm[simulated][n % warm[simulated].length]),
       async () => expectOk(await authorizeLaunch(client, hot, instanceId(1_000_000_000 + n))),
       checkouts.next,
     ];
@@ -168,14 +178,20 @@ describe('hot paths under the CPU profiler', () => {
   });
 
   it('profiles Create and Get of license configurations', async () => {
-    const arns: string[] = [];
+    const arns: string[][] = clients.map(() => []);
     let created = 0;
-    await measure('CreateLicenseConfiguration', async () =>
-      arns.push(
-        await createConfiguration(client, { Name: `p-${created++}`, LicenseCountingType: 'vCPU', LicenseCount: 100 }),
+    await measure('CreateLicenseConfiguration', async (simulated) =>
+      arns[simulated].push(
+        await createConfiguration(clients[simulated], {
+          Name: `p-${created++}`,
+          LicenseCountingType: 'vCPU',
+          LicenseCount: 100,
+        }),
       ),
     );
-    await measure('GetLicenseConfiguration', () => getConfiguration(client, arns[created++ % arns.length]));
+    await measure('GetLicenseConfiguration', (simulated) =>
+      getConfiguration(clients[simulated], arns[simulated][created++ % arns[simulated].length]),
+    );
   });
 
   it('profiles AuthorizeLaunch on one hot configuration', async () => {
