@@ -3,6 +3,7 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { DATABASE, pageOf, singleValueFilters } from '@lm/service-kit';
 import { AwsError } from '@lm/contracts';
+import { precompiled } from '@lm/event-store';
 import { sql, type Kysely } from 'kysely';
 import { parseLicenseConfigurationArn } from '../domain/arn';
 import { licenseConfigurationNotFound } from '../domain/errors';
@@ -25,6 +26,18 @@ import {
 } from './consumption-summaries';
 
 const PAGE_RULES = { defaultSize: 100, maxSize: 100 };
+
+/** A configuration's document and its consumption, one row per resource type: the hottest read, compiled once. */
+const readConfigurationWithConsumption = precompiled(
+  (_db: Kysely<LicenseConfigurationViews>, { id, accountId }: { id: string; accountId: string }) => {
+    const configurationId = sql.ref('c.id');
+    return sql<{ document: LicenseConfiguration } & Partial<ConsumptionSummaryRow>>`
+      select c.document, ${summaryColumnsSql(configurationId)}
+      from ${sql.id(LICENSING_SCHEMA, 'license_configurations')} c ${consumptionJoinsSql(configurationId)}
+      where c.id = ${id} and c.owner_account_id = ${accountId}
+      order by by_type.resource_type`;
+  },
+);
 
 /** ListLicenseConfigurations filter names (case-sensitive, as the API documents them) and their columns. */
 const FILTER_COLUMNS = {
@@ -51,12 +64,7 @@ export class LicenseConfigurationQueries {
   async get(caller: Caller, arn: string): Promise<LicenseManager.GetLicenseConfigurationResponse> {
     const { id, accountId } = this.visibleParts(arn, caller.region, await this.sharing.usableOwners(caller));
     // The document and its consumption in one statement: one round trip for the hottest read.
-    const configurationId = sql.ref('c.id');
-    const { rows } = await sql<{ document: LicenseConfiguration } & Partial<ConsumptionSummaryRow>>`
-      select c.document, ${summaryColumnsSql(configurationId)}
-      from ${sql.id(LICENSING_SCHEMA, 'license_configurations')} c ${consumptionJoinsSql(configurationId)}
-      where c.id = ${id} and c.owner_account_id = ${accountId}
-      order by by_type.resource_type`.execute(this.db);
+    const { rows } = await readConfigurationWithConsumption(this.db, { id, accountId });
     if (rows.length === 0) throw licenseConfigurationNotFound(arn);
     const summary = summariesOf(
       rows.filter((row): row is typeof row & ConsumptionSummaryRow => !!row.configuration_id),
