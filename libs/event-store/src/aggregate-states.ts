@@ -1,4 +1,4 @@
-import type { DomainEvent, EventStore, UntypedEvent } from './event-store';
+import type { DomainEvent, EventStore, ReadStreamResult, UntypedEvent } from './event-store';
 
 export interface LoadedState<State> {
   /** The stream's version the state reflects: the expected version of the next append. */
@@ -42,8 +42,18 @@ export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
   }
 
   async load(store: EventStore, streamName: string): Promise<LoadedState<State>> {
+    return this.catchUp(
+      streamName,
+      await store.readStream<E>(streamName, { afterVersion: this.kept(streamName)?.version ?? 0 }),
+    );
+  }
+
+  /**
+   * The kept state brought up to date with `read`, the stream's events after the kept version (all
+   * of them when none is kept), as load reads them or EventStore.decideUnderLock: kept as loaded.
+   */
+  catchUp(streamName: string, { currentVersion, events }: ReadStreamResult<E>): LoadedState<State> {
     const cached = this.entries.get(streamName);
-    const { currentVersion, events } = await store.readStream<E>(streamName, { afterVersion: cached?.version ?? 0 });
     const loaded = { version: currentVersion, state: this.applyPending(cached?.state ?? this.initialState(), events) };
     // Map order is recency: the least recently loaded stream is the first to be forgotten.
     this.entries.delete(streamName);

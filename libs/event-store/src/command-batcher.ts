@@ -1,7 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
 import { retryingOnConflict } from './command-handler';
 import type { LoadedState } from './aggregate-states';
-import type { EventStore, NewEvent } from './event-store';
+import { ContendedStreams } from './contended-streams';
+import type { EventStore, NewEvent, StreamAppend } from './event-store';
 import {
   byStreamName,
   type DecisionStream,
@@ -29,7 +30,7 @@ export interface CommandBatcherOptions {
    * with a refusal, or a command that appends nothing to a stream it read, has its streams read
    * at once (see appendsToEveryStreamRead), and is decided again only if one of them had moved.
    * For aggregates whose granted commands append to every stream they read, as a licence's usage:
-   * a round trip less per batch.
+   * a round trip less per batch. (A contended stream's batches are decided under its lock instead.)
    */
   decideOnKeptStates?: boolean;
 }
@@ -39,6 +40,13 @@ export interface CommandBatcherOptions {
  * decided and appended wait; then they are decided one after another on the evolving states and
  * appended together, in one transaction at the versions read. A command that is refused does not
  * affect the others of its batch; a version conflict (another process) decides the whole batch again.
+ *
+ * A stream that another process writes too (a version conflict: ContendedStreams) is then decided
+ * under its lock for a while, on a store with `capabilities.lockedDecisions`: each batch locks its
+ * streams, reads what was appended after the states it kept, decides and appends, in one
+ * transaction (EventStore.decideUnderLock). Replicas then take turns on the stream instead of
+ * deciding on states each other's appends make stale, which cost every batch a failed append, a
+ * read, a decision and an append again.
  */
 export class CommandBatcher {
   private readonly queues = new Map<string, Pending[]>();
@@ -51,6 +59,7 @@ export class CommandBatcher {
 
   private readonly maxBatch: number;
   private readonly decideOnKeptStates: boolean;
+  private readonly contended = new ContendedStreams();
 
   constructor(
     private readonly store: EventStore,
@@ -92,7 +101,8 @@ export class CommandBatcher {
       }
       const batch = queued.splice(0, this.maxBatch);
       try {
-        const outcomes = await this.decideAndAppend(batch.map((pending) => pending.command));
+        // The batch may grow while it waits for its streams' lock (decideUnderLock): it resolves them all.
+        const outcomes = await this.decideAndAppend(batch, queued);
         outcomes.forEach((outcome, i) =>
           'error' in outcome ? batch[i].reject(outcome.error) : batch[i].resolve(outcome.decided),
         );
@@ -102,9 +112,15 @@ export class CommandBatcher {
     }
   }
 
-  private async decideAndAppend(commands: StreamDecision[]): Promise<Outcome[]> {
-    const streams = new Map(commands.flatMap((command) => command.streams).map((stream) => [stream.name, stream]));
-    return retryingOnConflict([...streams.keys()], 100, async (attempt) => {
+  private async decideAndAppend(batch: Pending[], queued: Pending[]): Promise<Outcome[]> {
+    const streams = new Map(batch.flatMap(({ command }) => command.streams).map((stream) => [stream.name, stream]));
+    const names = [...streams.keys()];
+    return retryingOnConflict(names, 100, async (attempt) => {
+      // The previous attempt's append found that another process had appended first.
+      if (attempt > 1) for (const name of names) this.contended.seen(name);
+      if (this.store.capabilities.lockedDecisions && names.some((name) => this.contended.isContended(name)))
+        return this.decideUnderLock(batch, queued, streams);
+      const commands = batch.map((pending) => pending.command);
       const kept = attempt === 1 && this.decideOnKeptStates ? keptStates(streams) : undefined;
       const onKept = kept && decideBatch(commands, streams, kept);
       if (onKept && appendsToEveryStreamRead(commands, onKept.outcomes)) return this.append(streams, kept!, onKept);
@@ -125,25 +141,67 @@ export class CommandBatcher {
   private async append(
     streams: ReadonlyMap<string, DecisionStream>,
     read: ReadonlyMap<string, LoadedState<unknown>>,
-    { outcomes, pending, states }: DecidedBatch,
+    batch: DecidedBatch,
   ): Promise<Outcome[]> {
-    const appends = [...pending].map(([streamName, events]) => ({
-      streamName,
-      events,
-      expectedVersion: read.get(streamName)!.version,
-    }));
+    const appends = appendsOf(read, batch);
     if (appends.length > 0) {
       await this.store.appendToStreams(appends);
-      // The states already include what was appended: the next batch need not fold it again.
-      for (const { streamName, events, expectedVersion } of appends) {
-        streams
-          .get(streamName)!
-          .states.remember(streamName, { version: expectedVersion + events.length, state: states.get(streamName) });
-      }
+      remember(streams, appends, batch);
     }
-    return outcomes;
+    return batch.outcomes;
+  }
+
+  /**
+   * Decides the batch under its streams' locks, on the kept states caught up with what was
+   * appended after them: states as current as a read's (a refusal on them needs no second look),
+   * with no read before and no failed append. Events of another process's in that catch-up keep
+   * the stream contended; a stream only this process writes again leaves the mode once the
+   * window has passed. The commands queued behind the batch while it waited for the lock join it
+   * (those on its streams, up to maxBatch): with replicas taking turns, a command would otherwise
+   * wait for the batch in flight, the other replica's turn, and then its own.
+   */
+  private async decideUnderLock(
+    batch: Pending[],
+    queued: Pending[],
+    streams: ReadonlyMap<string, DecisionStream>,
+  ): Promise<Outcome[]> {
+    let decided!: DecidedBatch;
+    let appends: AppendAtVersion[] = [];
+    const reads = [...streams.values()].map(({ name, states }) => ({
+      streamName: name,
+      afterVersion: states.kept(name)?.version ?? 0,
+    }));
+    await this.store.decideUnderLock(reads, (caughtUp) => {
+      const read = new Map(
+        reads.map(({ streamName, afterVersion }) => {
+          const newer = caughtUp.get(streamName)!;
+          if (afterVersion > 0 && newer.events.length > 0) this.contended.seen(streamName);
+          return [streamName, streams.get(streamName)!.states.catchUp(streamName, newer)] as const;
+        }),
+      );
+      let joining = 0;
+      while (
+        batch.length + joining < this.maxBatch &&
+        joining < queued.length &&
+        queued[joining].command.streams.every(({ name }) => streams.has(name))
+      )
+        joining++;
+      batch.push(...queued.splice(0, joining));
+      decided = decideBatch(
+        batch.map((pending) => pending.command),
+        streams,
+        read,
+      );
+      appends = appendsOf(read, decided);
+      return appends;
+    });
+    remember(streams, appends, decided);
+    return decided.outcomes;
   }
 }
+
+/** An append at the version its stream's state was read at. */
+type AppendAtVersion = StreamAppend & { expectedVersion: number };
 
 interface DecidedBatch {
   outcomes: Outcome[];
@@ -151,6 +209,29 @@ interface DecidedBatch {
   pending: Map<string, NewEvent[]>;
   /** Each stream's state after them. */
   states: Map<string, unknown>;
+}
+
+/** The batch's appends, each stream's at the version its state was read at. */
+function appendsOf(read: ReadonlyMap<string, LoadedState<unknown>>, { pending }: DecidedBatch): AppendAtVersion[] {
+  return [...pending].map(([streamName, events]) => ({
+    streamName,
+    events,
+    expectedVersion: read.get(streamName)!.version,
+  }));
+}
+
+/** After the appends: the states already include them, so the next batch need not fold them again. */
+function remember(
+  streams: ReadonlyMap<string, DecisionStream>,
+  appends: AppendAtVersion[],
+  { states }: DecidedBatch,
+): void {
+  for (const { streamName, events, expectedVersion } of appends) {
+    streams.get(streamName)!.states.remember(streamName, {
+      version: expectedVersion + events.length,
+      state: states.get(streamName),
+    });
+  }
 }
 
 /** Decides the commands one after another, each on the states its predecessors' events led to. */

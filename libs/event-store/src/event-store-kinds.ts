@@ -8,6 +8,6 @@ export type EventStoreKind = 'postgres' | 'eventstoredb';
  * from here, and a service checks what it needs (guards) against it before it opens anything.
  */
 export const EVENT_STORE_CAPABILITIES: Readonly<Record<EventStoreKind, EventStoreCapabilities>> = {
-  postgres: { transactionalGuards: true, atomicMultiStreamAppends: true },
-  eventstoredb: { transactionalGuards: false, atomicMultiStreamAppends: false },
+  postgres: { transactionalGuards: true, atomicMultiStreamAppends: true, lockedDecisions: true },
+  eventstoredb: { transactionalGuards: false, atomicMultiStreamAppends: false, lockedDecisions: false },
 };

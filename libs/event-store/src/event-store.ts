@@ -141,6 +141,17 @@ export interface EventStoreCapabilities {
   transactionalGuards: boolean;
   /** appendToStreams is all or nothing (otherwise the appends before a conflict stay). */
   atomicMultiStreamAppends: boolean;
+  /**
+   * decideUnderLock: streams locked between processes, read and appended to in one transaction.
+   * Without it (EventStoreDB) writers of a stream are ordered by the version check alone.
+   */
+  lockedDecisions: boolean;
+}
+
+/** A stream decideUnderLock locks and reads: its events after `afterVersion` (the version the caller holds). */
+export interface LockedRead {
+  streamName: string;
+  afterVersion: number;
 }
 
 export interface EventStore {
@@ -160,6 +171,19 @@ export interface EventStore {
    * transactions: the appends run one after another, and a conflict leaves the earlier ones in.
    */
   appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
+  /**
+   * Only with `capabilities.lockedDecisions`: in one transaction, locks the streams of `reads`
+   * (until it ends, against every other decideUnderLock on any of them, in any process), reads
+   * each one's events after its `afterVersion`, and appends what `decide` makes of them
+   * (appendToStreams' appends: expected versions, guards and inline projections as there). A
+   * writer of these streams that takes no lock can still move them, which the expected versions
+   * catch; writers that all lock take turns and never conflict. `decide` returning no appends
+   * commits nothing; one that throws rolls back and rejects with its error.
+   */
+  decideUnderLock(
+    reads: LockedRead[],
+    decide: (read: ReadonlyMap<string, ReadStreamResult>) => StreamAppend[],
+  ): Promise<AppendResult[]>;
   /**
    * The stream's events (only those after `afterVersion` when given: for a caller that has the
    * rest), upcast to their types' current schema. `E` is the stream's event union: the store

@@ -18,7 +18,8 @@
  *         },
  *         decide: ({ resource, configurations }) => ({ resource: [...], configurations: eventsByArn }),
  *       });
- *     (`CommandBatcher.submit(key, { streams, decide })` takes the same, for group commit.)
+ *     (`CommandBatcher.submit(key, { streams, decide })` takes the same, for group commit; a stream
+ *     another process writes too is then decided under its lock, `store.decideUnderLock`.)
  * Event schemas: new events carry `metadata.schemaVersion` (1 unless an upcaster says otherwise);
  * `upcasters` given to the store bring older data to the current shape on every read.
  * Tests: `DeciderSpecification.for(decider).given(events).when(command).then(events)` (or

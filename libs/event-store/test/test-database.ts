@@ -14,9 +14,7 @@ export interface TestSchema {
 
 /** A pool and a fresh, migrated schema of its own, so test files never see each other's rows. */
 export async function createTestSchema(): Promise<TestSchema> {
-  const db = new Kysely<any>({
-    dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl(), max: 30 }) }),
-  });
+  const db = openTestPool(30);
   const schema = `es_test_${randomBytes(6).toString('hex')}`;
   await migrateEventStoreSchema(db, schema);
   return {
@@ -27,6 +25,13 @@ export async function createTestSchema(): Promise<TestSchema> {
       await db.destroy();
     },
   };
+}
+
+/** A pool of its own on the test database: a second process's, say, beside createTestSchema's. */
+export function openTestPool(max: number): Kysely<any> {
+  return new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl(), max }) }),
+  });
 }
 
 export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;

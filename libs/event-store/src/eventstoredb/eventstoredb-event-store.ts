@@ -138,6 +138,11 @@ export class EventStoreDbEventStore implements EventStore {
     return results;
   }
 
+  /** Refused: EventStoreDB has no locks and no transactions (see capabilities.lockedDecisions). */
+  decideUnderLock(): Promise<AppendResult[]> {
+    return Promise.reject(new Error('the eventstoredb event store cannot lock streams (capabilities.lockedDecisions)'));
+  }
+
   async readStream<E extends DomainEvent = UntypedEvent>(
     streamName: string,
     { afterVersion = 0 }: { afterVersion?: number } = {},

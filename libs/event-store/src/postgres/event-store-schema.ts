@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 /** Schema names are interpolated as identifiers: keep them to plain, unquoted-safe names. */
@@ -5,6 +6,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The unique constraint that a second writer of the same stream version runs into. */
 export const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
+
+/** Locks streams and then reads their events after given versions (see migrateEventStoreSchema). */
+export const LOCK_AND_READ_FUNCTION = 'lock_streams_and_read';
 
 export function assertSchemaName(schema: string): void {
   if (!SCHEMA_NAME.test(schema)) throw new TypeError(`invalid schema name ${JSON.stringify(schema)}`);
@@ -42,6 +46,21 @@ export async function migrateEventStoreSchema(db: Kysely<any>, schema: string): 
     await sql`CREATE INDEX IF NOT EXISTS events_commit_order ON ${s}.events (transaction_id, global_position)`.execute(
       trx,
     );
+    // PostgresEventStore.decideUnderLock's first statement: the streams' locks, then shared locks
+    // of the projections its append is expected to feed, then the read. VOLATILE, and a query for
+    // each: each takes its own snapshot (READ COMMITTED), so the read, once the locks are held,
+    // sees every event their previous holders appended, which a read in the query that waited would not.
+    await sql`
+      CREATE OR REPLACE FUNCTION ${s}.${sql.id(LOCK_AND_READ_FUNCTION)}(
+        lock_high int[], lock_low int[], shared_locks bigint[], stream_names text[], after_versions bigint[]
+      ) RETURNS SETOF ${s}.events LANGUAGE sql VOLATILE AS $body$
+        SELECT pg_advisory_xact_lock(k.high, k.low) FROM unnest(lock_high, lock_low) AS k(high, low);
+        SELECT pg_advisory_xact_lock_shared(k) FROM unnest(shared_locks) AS k;
+        SELECT e.* FROM ${s}.events e
+          JOIN unnest(stream_names, after_versions) AS r(stream_name, after_version)
+            ON e.stream_name = r.stream_name AND e.stream_version > r.after_version
+        ORDER BY e.stream_name, e.stream_version;
+      $body$`.execute(trx);
     await sql`
       CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
         name text PRIMARY KEY,
@@ -61,4 +80,16 @@ export async function migrateEventStoreSchema(db: Kysely<any>, schema: string): 
  */
 export function checkpointLockKey(schema: string, checkpointName: string): RawBuilder<unknown> {
   return sql`hashtextextended(${sql.lit(`${schema}.${checkpointName}`)}, 0)`;
+}
+
+/**
+ * Key of the advisory lock of a stream's locked decisions (PostgresEventStore.decideUnderLock):
+ * the two-int4 form, a key space apart from the one-bigint keys of every other advisory lock here
+ * (checkpoints, migrations), and 64 bits of a hash of the schema and the stream's name. Computed
+ * here, not in SQL, so that the lock statement carries the keys as literals, has no parameters,
+ * and travels with its transaction's `begin` (libs/service-kit deferred-begin.ts).
+ */
+export function streamLockKey(schema: string, streamName: string): readonly [number, number] {
+  const digest = createHash('sha256').update(`${schema}\0${streamName}`).digest();
+  return [digest.readInt32BE(0), digest.readInt32BE(4)];
 }

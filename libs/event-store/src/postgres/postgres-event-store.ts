@@ -12,6 +12,7 @@ import {
   type EventStoreCapabilities,
   type ExpectedVersion,
   type Guard,
+  type LockedRead,
   type NewEvent,
   type Projection,
   type ReadStreamResult,
@@ -29,11 +30,19 @@ import { SubscriptionRegistry } from '../polling-subscription';
 import { decodePositionToken } from '../position-token';
 import { eventsForProjection, projectionCheckpointName } from '../projections/projection-checkpoint';
 import { EVENT_COLUMNS, positionOfRow, recordedEventFromRow, type EventRow } from './event-row';
-import { assertSchemaName, checkpointLockKey, STREAM_VERSION_CONSTRAINT } from './event-store-schema';
+import {
+  assertSchemaName,
+  checkpointLockKey,
+  LOCK_AND_READ_FUNCTION,
+  STREAM_VERSION_CONSTRAINT,
+  streamLockKey,
+} from './event-store-schema';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { precompiled } from './precompiled-query';
 
 const DEFAULT_READ_ALL_LIMIT = 1000;
+/** Locked decisions' streams whose projections are remembered at most (see decideUnderLock). */
+const MAX_LAST_FED = 10_000;
 
 /** The values of an append's statement (appendRows): the stream, and the events' columns as arrays. */
 interface AppendedRows extends Record<string, unknown> {
@@ -76,6 +85,8 @@ export class PostgresEventStore implements EventStore {
   private readonly schemas: EventSchemas;
   private readonly logger: EventStoreLogger;
   private readonly subscriptions = new SubscriptionRegistry();
+  /** By the streams of a locked decision: the guards and projections its last append fed (see decideUnderLock). */
+  private readonly lastFed = new Map<string, Projection[]>();
 
   // The statements of appends and reads, compiled once (precompiled-query.ts).
   private readonly streamEvents = precompiled((db: Kysely<any>, p: { streamName: string; afterVersion: number }) =>
@@ -128,47 +139,34 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
-    for (const { streamName, events, expectedVersion = 'any' } of appends)
-      assertAppendable(streamName, events, expectedVersion);
-    const types = new Set(appends.flatMap(({ events }) => events.map((event) => event.type)));
-    const projections = this.inline.filter((projection) => projection.eventTypes.some((type) => types.has(type)));
-    // Rows of the streams table are locked in name order, so that two multi-stream appends
-    // sharing streams cannot deadlock.
-    const ordered = [...appends].sort((a, b) =>
-      a.streamName < b.streamName ? -1 : a.streamName > b.streamName ? 1 : 0,
-    );
-    let results: Map<string, AppendResult>;
-    try {
-      results = await this.db.transaction().execute(async (trx) => {
-        // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
-        await this.shareProjectionLocks(trx, projections);
-        const recorded: RecordedEvent[] = [];
-        const byStream = new Map<string, AppendResult>();
-        for (const { streamName, events, expectedVersion = 'any' } of ordered) {
-          const rows = await this.appendRows(trx, streamName, expectedVersion, this.schemas.stamp(events));
-          const last = rows[rows.length - 1];
-          byStream.set(streamName, { nextExpectedVersion: last.streamVersion, position: last.position });
-          recorded.push(...this.schemas.upcast<UntypedEvent>(rows));
-        }
-        for (const projection of projections) {
-          const handled = eventsForProjection(projection, recorded);
-          if (handled.length > 0) await projection.handle(handled, trx);
-        }
-        return byStream;
-      });
-    } catch (error) {
-      // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
-      if (this.isStreamVersionViolation(error)) {
-        const { streamName, expectedVersion = 'any' } = ordered[0];
-        throw new ExpectedVersionConflictError(
-          streamName,
-          expectedVersion,
-          await this.currentVersion(this.db, streamName),
-        );
-      }
-      throw error;
+    const results = await this.appendingTransaction((append) => append(appends));
+    return appends.map(({ streamName }) => results.get(streamName)!);
+  }
+
+  /**
+   * One statement locks the streams and reads them (LOCK_AND_READ_FUNCTION: the read's snapshot
+   * is taken once the locks are held), with no parameters, so that it travels with the
+   * transaction's `begin`, and before anything gives the transaction an id (see appendIn). It also
+   * takes the shared locks of the projections the last decision on these streams fed, which the
+   * append would otherwise take in a statement of its own (a decision that feeds others takes theirs then).
+   */
+  async decideUnderLock(
+    reads: LockedRead[],
+    decide: (read: ReadonlyMap<string, ReadStreamResult>) => StreamAppend[],
+  ): Promise<AppendResult[]> {
+    const streams = reads.map(({ streamName }) => streamName).join('\n');
+    const shared = this.lastFed.get(streams) ?? [];
+    let appends: StreamAppend[] = [];
+    const results = await this.appendingTransaction(async (append, trx) => {
+      appends = decide(await this.lockAndRead(trx, reads, shared));
+      return appends.length > 0 ? append(appends, shared) : new Map();
+    });
+    if (appends.length > 0) {
+      // Map order is recency: the least recently decided streams are the first to be forgotten.
+      this.lastFed.delete(streams);
+      this.lastFed.set(streams, this.projectionsFed(appends));
+      if (this.lastFed.size > MAX_LAST_FED) this.lastFed.delete(this.lastFed.keys().next().value!);
     }
-    this.subscriptions.appended(types);
     return appends.map(({ streamName }) => results.get(streamName)!);
   }
 
@@ -294,6 +292,127 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
+   * Runs `work` in a transaction, giving it `append` (appendIn, in that transaction): a stream
+   * version violation is reported as the conflict it is, and once the transaction has committed
+   * this process's subscriptions to the appended types are woken.
+   */
+  private async appendingTransaction(
+    work: (
+      append: (appends: StreamAppend[], shared?: readonly Projection[]) => Promise<Map<string, AppendResult>>,
+      trx: Transaction<any>,
+    ) => Promise<Map<string, AppendResult>>,
+  ): Promise<Map<string, AppendResult>> {
+    let appended: StreamAppend[] = [];
+    let results: Map<string, AppendResult>;
+    try {
+      results = await this.db.transaction().execute((trx) =>
+        work((appends, shared) => {
+          appended = appends;
+          return this.appendIn(trx, appends, shared);
+        }, trx),
+      );
+    } catch (error) {
+      // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
+      if (this.isStreamVersionViolation(error)) {
+        const [{ streamName, expectedVersion = 'any' }] = [...appended].sort(byStreamName);
+        throw new ExpectedVersionConflictError(
+          streamName,
+          expectedVersion,
+          await this.currentVersion(this.db, streamName),
+        );
+      }
+      throw error;
+    }
+    if (appended.length > 0)
+      this.subscriptions.appended(new Set(appended.flatMap(({ events }) => events.map((event) => event.type))));
+    return results;
+  }
+
+  /**
+   * Appends in `trx`, with the guards and inline projections of the appended types (`shared`: those
+   * whose shared locks the transaction holds already).
+   */
+  private async appendIn(
+    trx: Transaction<any>,
+    appends: StreamAppend[],
+    shared: readonly Projection[] = [],
+  ): Promise<Map<string, AppendResult>> {
+    for (const { streamName, events, expectedVersion = 'any' } of appends)
+      assertAppendable(streamName, events, expectedVersion);
+    const projections = this.projectionsFed(appends);
+    // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
+    await this.shareProjectionLocks(
+      trx,
+      projections.filter((projection) => !shared.includes(projection)),
+    );
+    const recorded: RecordedEvent[] = [];
+    const byStream = new Map<string, AppendResult>();
+    // Rows of the streams table are locked in name order, so that two multi-stream appends
+    // sharing streams cannot deadlock.
+    for (const { streamName, events, expectedVersion = 'any' } of [...appends].sort(byStreamName)) {
+      const rows = await this.appendRows(trx, streamName, expectedVersion, this.schemas.stamp(events));
+      const last = rows[rows.length - 1];
+      byStream.set(streamName, { nextExpectedVersion: last.streamVersion, position: last.position });
+      recorded.push(...this.schemas.upcast<UntypedEvent>(rows));
+    }
+    for (const projection of projections) {
+      const handled = eventsForProjection(projection, recorded);
+      if (handled.length > 0) await projection.handle(handled, trx);
+    }
+    return byStream;
+  }
+
+  /** The guards and inline projections that read any of the appended types. */
+  private projectionsFed(appends: StreamAppend[]): Projection[] {
+    const types = new Set(appends.flatMap(({ events }) => events.map((event) => event.type)));
+    return this.inline.filter((projection) => projection.eventTypes.some((type) => types.has(type)));
+  }
+
+  /**
+   * Locks the streams until the transaction ends, in the order of their keys (two lockers of
+   * shared streams never deadlock), then reads each one's events after its version. Every value
+   * is a literal: numbers, and names as hex (so no quoting can go wrong, whatever the server's
+   * string settings).
+   */
+  private async lockAndRead(
+    trx: Transaction<any>,
+    reads: LockedRead[],
+    shared: readonly Projection[],
+  ): Promise<Map<string, ReadStreamResult>> {
+    const keys = [
+      ...new Map(
+        reads.map(({ streamName }) => streamLockKey(this.schema, streamName)).map((key) => [key.join(), key]),
+      ).values(),
+    ].sort(([a1, a2], [b1, b2]) => a1 - b1 || a2 - b2);
+    const ints = (values: number[]) => sql.join(values.map((value) => sql.lit(value)));
+    const names = reads.map(({ streamName }) =>
+      sql.raw(`convert_from(decode('${Buffer.from(streamName).toString('hex')}', 'hex'), 'UTF8')`),
+    );
+    const sharedKeys = shared
+      .map(projectionCheckpointName)
+      .sort()
+      .map((name) => checkpointLockKey(this.schema, name));
+    for (const { afterVersion } of reads)
+      if (!Number.isSafeInteger(afterVersion)) throw new TypeError(`not a stream version: ${afterVersion}`);
+    const { rows } = await sql<EventRow>`SELECT * FROM ${sql.id(this.schema, LOCK_AND_READ_FUNCTION)}(
+      ARRAY[${ints(keys.map(([high]) => high))}]::int[], ARRAY[${ints(keys.map(([, low]) => low))}]::int[],
+      ARRAY[${sql.join(sharedKeys)}]::bigint[],
+      ARRAY[${sql.join(names)}]::text[], ARRAY[${ints(reads.map(({ afterVersion }) => afterVersion))}]::bigint[])`.execute(
+      trx,
+    );
+    const events = this.schemas.upcast<UntypedEvent>(rows.map(recordedEventFromRow));
+    return new Map(
+      reads.map(({ streamName, afterVersion }) => {
+        const read = events.filter((event) => event.streamName === streamName);
+        return [
+          streamName,
+          { currentVersion: read.length === 0 ? afterVersion : read[read.length - 1].streamVersion, events: read },
+        ];
+      }),
+    );
+  }
+
+  /**
    * Shared locks on the checkpoints of the projections this append feeds: appends go on in
    * parallel, while a rebuild (which holds the lock exclusively) keeps them out until it is done.
    */
@@ -384,4 +503,8 @@ export class PostgresEventStore implements EventStore {
       pgError?.code === '23505' && pgError.constraint === STREAM_VERSION_CONSTRAINT && pgError.schema === this.schema
     );
   }
+}
+
+function byStreamName(a: StreamAppend, b: StreamAppend): number {
+  return a.streamName < b.streamName ? -1 : a.streamName > b.streamName ? 1 : 0;
 }

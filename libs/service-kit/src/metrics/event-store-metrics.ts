@@ -12,8 +12,8 @@ const APPEND_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 
 /**
  * The event store a service's classes are given, timing every append: the same store, with
- * `lm_event_store_append_duration_seconds{outcome}` observed around `append` and
- * `appendToStreams`, and `lm_event_store_version_conflicts_total` counting the appends refused
+ * `lm_event_store_append_duration_seconds{outcome}` observed around `append`,
+ * `appendToStreams` and `decideUnderLock` (its lock wait included), and `lm_event_store_version_conflicts_total` counting the appends refused
  * because another writer got to one of their streams first. The event-store library stays free
  * of a metrics client: the chassis measures at the port.
  */
@@ -61,6 +61,9 @@ export function instrumentEventStore(store: EventStore, registry: Registry): Eve
       }
       if (property === 'appendToStreams') {
         return (appends: StreamAppend[]) => timed(() => target.appendToStreams(appends));
+      }
+      if (property === 'decideUnderLock') {
+        return (...args: Parameters<EventStore['decideUnderLock']>) => timed(() => target.decideUnderLock(...args));
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;

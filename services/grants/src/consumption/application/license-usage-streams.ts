@@ -17,6 +17,8 @@ import {
  * grant more than MaxCount. Folded states are kept between commands: a batch is decided on the
  * kept state and appended at its version, which another replica's append makes conflict (the
  * stream is then read and the batch decided again); a refusal is decided again on the stream as read.
+ * After a conflict the licence's batches are decided under its stream's lock for a while, where the
+ * replicas take turns (CommandBatcher, EventStore.decideUnderLock).
  */
 @Injectable()
 export class LicenseUsageStreams {
