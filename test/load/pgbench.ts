@@ -78,6 +78,7 @@ async function pgbenchRate(
   durationSeconds = DEFAULT_DURATION_MS / 1_000,
 ): Promise<PgbenchResult> {
   const runner = await findRunner(databaseUrl);
+  await untilConnectionsFree(databaseUrl, clients);
   await query(databaseUrl, workload.setup);
   try {
     const threads = Math.min(clients, availableParallelism());
@@ -197,6 +198,33 @@ function execFileText(file: string, args: string[], env: NodeJS.ProcessEnv): Pro
       else resolve(stdout);
     });
   });
+}
+
+/** How long pgbench waits for the server to have room for its connections. */
+const CONNECTIONS_PATIENCE_MS = 20_000;
+
+/**
+ * Waits until the server has room for `clients` more connections (max_connections less the
+ * superusers' reserve). Run right after the product's load at 64 clients, pgbench would find
+ * the services' pools still at their size (they close a connection idle for 10 s) and be refused
+ * "too many clients" for its last ones.
+ */
+async function untilConnectionsFree(databaseUrl: string, clients: number): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + CONNECTIONS_PATIENCE_MS;
+    for (;;) {
+      const { rows } = await client.query<{ free: number }>(
+        `select current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+                - (select count(*) from pg_stat_activity where backend_type = 'client backend')::int as free`,
+      );
+      if (rows[0].free > clients || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function query(databaseUrl: string, text: string): Promise<void> {
