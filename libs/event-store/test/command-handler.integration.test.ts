@@ -12,6 +12,7 @@ import {
   type Decider,
   type EventStore,
 } from '../src';
+import { seatReplica, type SeatEvent } from './seat-replica';
 import { createTestSchema, uniqueName, type TestSchema } from './test-database';
 
 type CounterEvent = { type: 'Incremented'; data: { by: number } } | { type: 'Opened'; data: { limit: number } };
@@ -192,31 +193,8 @@ describe('CommandBatcher', () => {
 });
 
 describe('CommandBatcher deciding on kept states', () => {
-  type SeatEvent = { type: 'Taken'; data: object } | { type: 'Released'; data: object };
   const SEATS = 10;
-  /** One process's view of a pool of seats: its own kept states and batcher, on the shared store. */
-  const replica = () => {
-    const states = new AggregateStates<number, SeatEvent>(
-      (taken, event) => (event.type === 'Taken' ? taken + 1 : taken - 1),
-      () => 0,
-    );
-    const batcher = new CommandBatcher(store, { decideOnKeptStates: true });
-    let decisions = 0;
-    const submit = (name: string, type: SeatEvent['type']) =>
-      batcher.submit(name, {
-        streams: { seats: stream(name, states) },
-        decide: ({ seats }) => {
-          decisions += 1;
-          if (type === 'Taken' && seats >= SEATS) throw new Error('none left');
-          return { seats: [{ type, data: {} }] };
-        },
-      });
-    return {
-      take: (name: string) => submit(name, 'Taken'),
-      release: (name: string) => submit(name, 'Released'),
-      decisions: () => decisions,
-    };
-  };
+  const replica = () => seatReplica(store, SEATS);
 
   it('never grants past the limit when another process appends behind a kept state, and decides a refusal again on the stream as it stands', async () => {
     const name = uniqueName('seats');

@@ -1,17 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AggregateStates,
-  CommandBatcher,
   createEventStore,
   eventStoreCounters,
   ExpectedVersionConflictError,
   projectionCheckpointName,
-  stream,
   type EventStore,
   type Guard,
   type Projection,
 } from '../src';
+import { seatReplica, type SeatEvent } from './seat-replica';
 import { createTestSchema, openTestPool, uniqueName, within, type TestSchema } from './test-database';
 
 /**
@@ -37,23 +35,26 @@ afterAll(async () => {
 
 type NumberedEvent = { type: 'Numbered'; data: { after: number } };
 
+/**
+ * Under the stream's lock, appends an event numbered with the version it was decided on, at that
+ * version: without the lock, deciders that read the same version would all but one fail its check.
+ */
+const appendNumbered = (store: EventStore, name: string) =>
+  store.decideUnderLock([{ streamName: name, afterVersion: 0 }], (read) => {
+    const { currentVersion } = read.get(name)!;
+    return [
+      {
+        streamName: name,
+        events: [{ type: 'Numbered', data: { after: currentVersion } }],
+        expectedVersion: currentVersion,
+      },
+    ];
+  });
+
 describe('decideUnderLock', () => {
   it('lets deciders on two pools take turns on a stream: none conflicts, and each decides on every event before it', async () => {
     const name = uniqueName('numbered');
-    // Each decides on the stream as read under the lock and appends at that version: without the
-    // lock, deciders that read the same version would all but one fail the version check.
-    const decideOnce = (store: EventStore) =>
-      store.decideUnderLock([{ streamName: name, afterVersion: 0 }], (read) => {
-        const { currentVersion } = read.get(name)!;
-        return [
-          {
-            streamName: name,
-            events: [{ type: 'Numbered', data: { after: currentVersion } }],
-            expectedVersion: currentVersion,
-          },
-        ];
-      });
-    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => decideOnce(stores[i % 2])));
+    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => appendNumbered(stores[i % 2], name)));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     const { events } = await stores[0].readStream<NumberedEvent>(name);
     expect(events.map((event) => event.data.after)).toEqual(Array.from({ length: 40 }, (_, i) => i));
@@ -127,17 +128,7 @@ describe('decideUnderLock with guards and inline projections', () => {
       guards: [atMostThree],
     });
     const name = uniqueName('numbered');
-    const next = () =>
-      store.decideUnderLock([{ streamName: name, afterVersion: 0 }], (read) => {
-        const { currentVersion } = read.get(name)!;
-        return [
-          {
-            streamName: name,
-            events: [{ type: 'Numbered', data: { after: currentVersion } }],
-            expectedVersion: currentVersion,
-          },
-        ];
-      });
+    const next = () => appendNumbered(store, name);
     await next();
     // A rebuild of the view holds its checkpoint's lock: a decision feeding the view waits for it.
     const rebuildKey = sql`hashtextextended(${`${schema.schema}.${projectionCheckpointName(view)}`}, 0)`;
@@ -168,32 +159,8 @@ describe('decideUnderLock with guards and inline projections', () => {
 });
 
 describe('CommandBatcher on a stream two processes write', () => {
-  type SeatEvent = { type: 'Taken'; data: { seat: number } } | { type: 'Released'; data: object };
   const SEATS = 100;
-  /** One replica's view of a pool of seats: its own store, kept states and batcher. */
-  const replica = (store: EventStore) => {
-    const states = new AggregateStates<number, SeatEvent>(
-      (taken, event) => (event.type === 'Taken' ? taken + 1 : taken - 1),
-      () => 0,
-    );
-    const batcher = new CommandBatcher(store, { decideOnKeptStates: true });
-    let decisions = 0;
-    const submit = (name: string, type: SeatEvent['type']) =>
-      batcher.submit(name, {
-        streams: { seats: stream(name, states) },
-        decide: ({ seats }) => {
-          decisions += 1;
-          if (type === 'Released') return { seats: [{ type, data: {} }] };
-          if (seats >= SEATS) throw new Error('none left');
-          return { seats: [{ type, data: { seat: seats + 1 } }] };
-        },
-      });
-    return {
-      take: (name: string) => submit(name, 'Taken'),
-      release: (name: string) => submit(name, 'Released'),
-      decisions: () => decisions,
-    };
-  };
+  const replica = (store: EventStore) => seatReplica(store, SEATS);
 
   it('decides under the lock after a conflict: the rest of the run has no conflict, every command is decided once, and the limit holds', async () => {
     const name = uniqueName('seats');
