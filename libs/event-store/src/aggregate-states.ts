@@ -34,6 +34,14 @@ export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
   }
 
   /**
+   * Drops a stream's state: an aggregate that was deleted takes memory that no command reads again
+   * (a command naming it once more reads the stream).
+   */
+  forget(streamName: string): void {
+    this.entries.delete(streamName);
+  }
+
+  /**
    * The state as this process last loaded or appended it, without reading: possibly behind the
    * stream (another process's appends), which an append at its version would find out.
    */

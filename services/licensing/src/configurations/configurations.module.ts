@@ -3,6 +3,7 @@ import { SettingsModule } from '../settings/settings.module';
 import { ConfigurationSharing } from './application/configuration-sharing.queries';
 import { LicenseConfigurationCommands } from './application/license-configuration.commands';
 import { LicenseConfigurationQueries } from './application/license-configuration.queries';
+import { LicenseConfigurationStates } from './application/license-configuration.states';
 import { LicenseConfigurationsController } from './infra/license-configurations.controller';
 
 /**
@@ -14,7 +15,17 @@ import { LicenseConfigurationsController } from './infra/license-configurations.
   imports: [SettingsModule],
   // Their tags: the service's LicensingTags (one tag controller for every taggable resource of licensing).
   controllers: [LicenseConfigurationsController],
-  providers: [LicenseConfigurationCommands, LicenseConfigurationQueries, ConfigurationSharing],
-  exports: [LicenseConfigurationCommands, LicenseConfigurationQueries, ConfigurationSharing],
+  providers: [
+    LicenseConfigurationCommands,
+    LicenseConfigurationQueries,
+    ConfigurationSharing,
+    LicenseConfigurationStates,
+  ],
+  exports: [
+    LicenseConfigurationCommands,
+    LicenseConfigurationQueries,
+    ConfigurationSharing,
+    LicenseConfigurationStates,
+  ],
 })
 export class ConfigurationsModule {}

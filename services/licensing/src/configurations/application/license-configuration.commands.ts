@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleCommand, type EventStore } from '@lm/event-store';
+import { handleCommand, handleMultiStreamCommand, stream, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { licenseConfigurationArn, newLicenseConfigurationId, parseLicenseConfigurationArn } from '../domain/arn';
@@ -10,6 +10,7 @@ import { licenseConfigurationNotFound } from '../domain/errors';
 import { invalidParameterValue } from '@lm/contracts';
 import { hasExclusionRules } from '../domain/product-matching';
 import { ServiceSettingsQueries } from '../../settings/application/service-settings.queries';
+import { LicenseConfigurationStates } from './license-configuration.states';
 import { PRODUCT_INFORMATION_CHANGES, type ProductInformationChanges } from './product-information-changes';
 
 type TargetedCommand = Extract<LicenseConfigurationCommand, { arn: string }>;
@@ -22,6 +23,7 @@ export class LicenseConfigurationCommands {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly settings: ServiceSettingsQueries,
     @Inject(PRODUCT_INFORMATION_CHANGES) private readonly productInformation: ProductInformationChanges,
+    private readonly states: LicenseConfigurationStates,
   ) {}
 
   async create(
@@ -76,7 +78,11 @@ export class LicenseConfigurationCommands {
   }
 
   async delete(caller: Caller, arn: string): Promise<void> {
-    await this.onExisting(caller, arn, { type: 'DeleteLicenseConfiguration', now: this.clock.now() });
+    const streamName = await this.onExisting(caller, arn, {
+      type: 'DeleteLicenseConfiguration',
+      now: this.clock.now(),
+    });
+    this.states.forget(streamName);
   }
 
   async tag(caller: Caller, arn: string, tags: LicenseManager.Tag[]): Promise<void> {
@@ -87,19 +93,24 @@ export class LicenseConfigurationCommands {
     await this.onExisting(caller, arn, { type: 'UntagLicenseConfiguration', tagKeys });
   }
 
-  /** Runs a command on the configuration an ARN names; an ARN of another region or account names none. */
+  /**
+   * Runs a command on the configuration an ARN names, decided on its kept state (LicenseConfigurationStates);
+   * an ARN of another region or account names none. Returns the configuration's stream.
+   */
   private async onExisting(
     caller: Caller,
     arn: string,
     command: DistributiveOmit<TargetedCommand, 'arn' | 'accountId'>,
-  ) {
+  ): Promise<string> {
     const parts = parseLicenseConfigurationArn(arn);
     if (!parts || parts.region !== caller.region || parts.accountId !== caller.accountId)
       throw licenseConfigurationNotFound(arn);
-    await handleCommand(this.store, licenseConfigurationStream(parts.id), licenseConfigurationDecider, {
-      ...command,
-      arn,
-      accountId: caller.accountId,
-    } as TargetedCommand);
+    const streamName = licenseConfigurationStream(parts.id);
+    const targeted = { ...command, arn, accountId: caller.accountId } as TargetedCommand;
+    await handleMultiStreamCommand(this.store, {
+      streams: { configuration: stream(streamName, this.states) },
+      decide: ({ configuration }) => ({ configuration: licenseConfigurationDecider.decide(targeted, configuration) }),
+    });
+    return streamName;
   }
 }
