@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { DeliveryQueue } from './delivery-queue';
 import { ensureEventsStream } from './jetstream-events-stream';
-import { EVENTS_STREAM } from './subjects';
+import { EVENTS_STREAM, eventTypeOfSubject } from './subjects';
 import { ExactJSONCodec } from './exact-json-codec';
 
 const codec = ExactJSONCodec<DomainEventMessage>();
@@ -69,6 +69,12 @@ export interface DurableEventConsumerOptions {
   batchSize?: number;
   /** How long JetStream waits for the ack of a delivered event before delivering it again (default DURABLE_CONSUMER_ACK_WAIT_MS). */
   ackWaitMs?: number;
+  /**
+   * The only event types the handler applies, when the subject brings others: those are
+   * acknowledged on delivery, without a transaction or a ledger row (applying them would change
+   * nothing). Every event of the subject otherwise.
+   */
+  eventTypes?: readonly string[];
   /** Called for each event JetStream delivers again (for the chassis's redelivery counter). */
   onRedelivery?: () => void;
 }
@@ -111,6 +117,7 @@ export async function startDurableEventConsumer(
   options: DurableEventConsumerOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const { nc, db, schema, durableName, filterSubject, handle, handleBatch, onRedelivery } = options;
+  const applied = options.eventTypes && new Set(options.eventTypes);
   const batchSize = options.batchSize ?? DURABLE_CONSUMER_BATCH_SIZE;
   const maxAckPending = batchSize * DURABLE_CONSUMER_BATCHES_AHEAD;
   await ensureEventsStream(nc);
@@ -181,7 +188,12 @@ export async function startDurableEventConsumer(
 
   const delivered = new DeliveryQueue<JsMsg>();
   const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM, durableName);
-  const messages = await consumer.consume({ callback: (message) => delivered.push(message) });
+  const messages = await consumer.consume({
+    callback: (message) => {
+      if (applied && !applied.has(eventTypeOfSubject(message.subject))) message.ack();
+      else delivered.push(message);
+    },
+  });
   let stopping = false;
   const done = (async () => {
     while (!stopping) await applyDelivered(await delivered.take(batchSize));

@@ -28,6 +28,9 @@ export function eventSubject(service: string, eventType: string): string {
   return `${root}.events.${service}.${eventType}`;
 }
 
+/** The event type an event subject names (its last token). */
+export const eventTypeOfSubject = (subject: string) => subject.slice(subject.lastIndexOf('.') + 1);
+
 /** The JetStream stream that keeps every domain event of every service of a deployment. */
 export function eventsStreamName(deploymentNamespace: string | undefined): string {
   return deploymentNamespace ? `LM_EVENTS_${deploymentNamespace.replace(/-/g, '_').toUpperCase()}` : 'LM_EVENTS';

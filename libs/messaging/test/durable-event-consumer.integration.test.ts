@@ -264,6 +264,33 @@ describe('durable event consumer: delivered events applied in batches', () => {
     expect((await appliedBy(durableName)).map((a) => `${a.stream}:${a.version}`)).toEqual(['gate:1', 'x:1', 'x:2']);
   });
 
+  it('acknowledges the event types it does not apply as they arrive, with no transaction and no ledger row', async () => {
+    const { durableName, type: service } = fresh();
+    const ofType = (type: string, version: number) => ({ ...eventOf(service, 'mixed', version), type });
+    const events = [ofType('Wanted', 1), ofType('Skipped', 2), ofType('Skipped', 3), ofType('Wanted', 4)];
+    for (const event of events) await publish(event);
+    const handled: string[] = [];
+    await startDurableEventConsumer({
+      nc,
+      db,
+      schema,
+      durableName,
+      filterSubject: eventSubject(service, '>'),
+      eventTypes: ['Wanted'],
+      handle: async (event, trx) => {
+        handled.push(event.type);
+        await record(durableName, event, trx);
+      },
+    }).then((consumer) => stops.push(() => consumer.stop()));
+    await eventually(() => settled(durableName));
+
+    expect(handled).toEqual(['Wanted', 'Wanted']);
+    expect((await appliedBy(durableName)).map((a) => a.version)).toEqual([1, 4]);
+    expect((await ledgerOf(durableName)).map((row) => row.message_id).sort()).toEqual(
+      [events[0], events[3]].map(domainEventMessageId).sort(),
+    );
+  });
+
   it("hands a handler with handleBatch the batch's events not applied before, in one call", async () => {
     const { durableName, type } = fresh();
     const events = ['gate', 'm', 'n'].map((stream) => eventOf(type, stream, 1));

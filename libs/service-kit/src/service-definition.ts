@@ -14,6 +14,12 @@ export interface EventConsumer {
    * transaction that records them as processed) instead of `handle` for each.
    */
   handleBatch?(events: DomainEventMessage[], trx: Transaction<any>): Promise<void>;
+  /**
+   * The only event types it applies, when its subject brings others it would skip: those are
+   * acknowledged as they arrive, with no transaction and no ledger row. Leave it out for a handler
+   * that follows its streams' versions one by one (it needs every event of them).
+   */
+  readonly eventTypes?: readonly string[];
 }
 
 /** A durable JetStream consumer: replicas share `durableName`, so each event reaches one of them. */

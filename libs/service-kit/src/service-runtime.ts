@@ -65,6 +65,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           filterSubject: subject,
           handle: (event, trx) => consumer.handle(event, trx),
           handleBatch: consumer.handleBatch?.bind(consumer),
+          eventTypes: consumer.eventTypes,
           batchSize: Math.min(batchSize ?? common.consumerBatchSize, common.consumerBatchSize),
           ackWaitMs: common.consumerAckWaitMs,
           onRedelivery: () => this.chassisMetrics.countRedelivery(durableName),

@@ -10,10 +10,11 @@ import type { Transaction } from 'kysely';
 import { GRANT_STATUS_AFTER } from '../domain/received-licences';
 import { LicenceHolding, type GrantFacts } from './licence-holding';
 
+const GRANT_EVENTS = new Set(['GrantCreated', ...Object.keys(GRANT_STATUS_AFTER)]);
+
 /** A grant event that says who a grant is for or changes its status, at the schema version this consumer reads. */
 function grantEventOf(event: DomainEventMessage): GrantEventMessage | undefined {
-  if (event.service !== 'grants') return undefined;
-  if (event.type !== 'GrantCreated' && !Object.hasOwn(GRANT_STATUS_AFTER, event.type)) return undefined;
+  if (event.service !== 'grants' || !GRANT_EVENTS.has(event.type)) return undefined;
   assertCataloguedVersion(event);
   return event as unknown as GrantEventMessage;
 }
@@ -49,6 +50,8 @@ function factsOf(event: GrantEventMessage): GrantFacts {
  */
 @Injectable()
 export class GrantsConsumer implements EventConsumer {
+  readonly eventTypes = [...GRANT_EVENTS];
+
   async handle(message: DomainEventMessage, trx: Transaction<any>): Promise<void> {
     const event = grantEventOf(message);
     if (!event) return;

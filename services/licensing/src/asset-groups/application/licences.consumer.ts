@@ -29,6 +29,8 @@ const licenceIssuer = (licenseArn: string) => licenseArn.split(':')[4];
  */
 @Injectable()
 export class LicencesConsumer implements EventConsumer {
+  readonly eventTypes = [...LICENCE_EVENTS];
+
   async handle(message: DomainEventMessage, trx: Transaction<any>): Promise<void> {
     const event = licenceEventOf(message);
     if (!event) return;

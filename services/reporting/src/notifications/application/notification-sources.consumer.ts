@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
 import type { Insertable, Transaction } from 'kysely';
-import { expiringChange, isNotificationSource } from '../domain/expiring';
+import { expiringChange, isNotificationSource, NOTIFICATION_SOURCE_TYPES } from '../domain/expiring';
 import { softLimitExceeded } from '../domain/messages';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { ACCOUNT_TOPICS, type AccountTopics } from './account-topics';
@@ -18,6 +18,7 @@ import type { NotificationViews } from './notification.views';
  */
 @Injectable()
 export class NotificationSourcesConsumer implements EventConsumer {
+  readonly eventTypes = NOTIFICATION_SOURCE_TYPES;
   private readonly logger = new Logger('NotificationSourcesConsumer');
 
   constructor(

@@ -35,6 +35,8 @@ const GRANTS_SOURCES = [
   'LicenseRenewed',
   'LicenseDeleted',
 ] as const satisfies readonly LicenseEventType[];
+/** The event types notifications read, of either service. */
+export const NOTIFICATION_SOURCE_TYPES: readonly string[] = [...LICENSING_SOURCES, ...GRANTS_SOURCES];
 const SOURCES: Readonly<Record<string, ReadonlySet<string>>> = {
   licensing: new Set(LICENSING_SOURCES),
   grants: new Set(GRANTS_SOURCES),
