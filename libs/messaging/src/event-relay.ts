@@ -1,7 +1,8 @@
 import type { EventStore, RecordedEvent, Subscription } from '@lm/event-store';
-import { type JetStreamClient, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { domainEventMessageId, eventSchemaVersion, type DomainEventMessage } from '@lm/contracts';
 import { ensureEventsStream } from './jetstream-events-stream';
+import { JetStreamPublisher } from './jetstream-publisher';
 import { eventSubject } from './subjects';
 import { ExactJSONCodec } from './exact-json-codec';
 
@@ -33,6 +34,9 @@ const RELAY_BATCH_SIZE = 500;
  * failed one had been sent before it may then precede it in JetStream: consumers apply each
  * stream in order whatever the delivery order (they already must, since JetStream redelivers an
  * unacknowledged message after later ones).
+ *
+ * A publish fails when JetStream answers it with an error, when no stream binds its subject, and
+ * when its ack does not come in time (JetStreamPublisher).
  */
 export async function startEventRelay(options: EventRelayOptions): Promise<Subscription> {
   await ensureEventsStream(options.nc);
@@ -56,7 +60,7 @@ export interface EventRelayOptions {
 export function relayEvents(options: EventRelayOptions): Subscription {
   const { service, store, nc, maxInFlight = EVENT_RELAY_MAX_IN_FLIGHT } = options;
   const schemaVersion = options.schemaVersion ?? ((type: string) => eventSchemaVersion(service, type));
-  const js = nc.jetstream();
+  const publisher = new JetStreamPublisher(nc);
   const publish = (event: RecordedEvent) => {
     const message: DomainEventMessage = {
       service,
@@ -68,15 +72,21 @@ export function relayEvents(options: EventRelayOptions): Subscription {
       data: event.data,
       recordedAt: event.recordedAt.toISOString(),
     };
-    return js.publish(eventSubject(service, event.type), codec.encode(message), {
-      msgID: domainEventMessageId(message),
-    });
+    return publisher.publish(eventSubject(service, event.type), codec.encode(message), domainEventMessageId(message));
   };
-  return store.subscribe({
+  const subscription = store.subscribe({
     name: EVENT_RELAY_CHECKPOINT,
     batchSize: RELAY_BATCH_SIZE,
     handler: (events: RecordedEvent[]) => publishPipelined(events, publish, maxInFlight),
   });
+  return {
+    // A replica starts a relay each time it takes the lease over: each stopped one leaves no
+    // subscription of its acks behind.
+    stop: async () => {
+      await subscription.stop();
+      publisher.close();
+    },
+  };
 }
 
 /**
@@ -86,7 +96,7 @@ export function relayEvents(options: EventRelayOptions): Subscription {
  */
 async function publishPipelined(
   events: RecordedEvent[],
-  publish: (event: RecordedEvent) => ReturnType<JetStreamClient['publish']>,
+  publish: (event: RecordedEvent) => Promise<unknown>,
   maxInFlight: number,
 ): Promise<void> {
   const inFlight = new Set<Promise<void>>();

@@ -10,3 +10,5 @@ export * from './operation-client';
 export * from './session-credentials';
 export * from './subjects';
 export * from './exact-json-codec';
+export * from './jetstream-publisher';
+export * from './reply-inbox';
