@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { entitlementSamples, type LicenceEntitlementUsage } from '../domain/entitlement-usage';
 import { dimensionsKey } from '../domain/usage-metrics';
-import { writeAccountSamples, writeHourly } from './usage-samples';
+import { accountSampleRows, insertMetricPoints, writeHourly, type MetricPointRow } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 type Db = Transaction<UsageMetricsViews>;
@@ -16,15 +16,13 @@ export const usageStreamName = (licenseId: string) => `license-usage-${licenseId
  * The points at one instant of every account that sees the licence (of those of `accounts`, when
  * given): one per account, metric and entitlement.
  */
-export async function writeEntitlementSamples(
-  db: Db,
+export function entitlementSampleRows(
   usage: LicenceEntitlementUsage,
   at: Date,
   source: string,
   accounts?: readonly string[],
-): Promise<void> {
-  await writeAccountSamples(
-    db,
+): MetricPointRow[] {
+  return accountSampleRows(
     entitlementSamples(usage, at, accounts),
     at,
     source,
@@ -41,6 +39,6 @@ export async function writeHourlyEntitlementSamples(
   through: Date,
 ): Promise<void> {
   await writeHourly(licenceStreamName(licenseId), after, through, (hour, source) =>
-    writeEntitlementSamples(db, usage, hour, source),
+    insertMetricPoints(db, entitlementSampleRows(usage, hour, source)),
   );
 }

@@ -12,14 +12,14 @@ import {
 } from '../domain/entitlement-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import {
+  entitlementSampleRows,
   licenceStreamName,
   usageStreamName,
-  writeEntitlementSamples,
   writeHourlyEntitlementSamples,
 } from './entitlement-samples';
 import type { EntitlementUsageViews } from './entitlement-usage.views';
 import { holdPending, takePending } from './pending-events';
-import { deleteHourlySamples } from './usage-samples';
+import { deleteHourlySamples, insertMetricPoints, type MetricPointRow } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 /** A licence's two streams as far as they were applied. */
@@ -63,7 +63,8 @@ export class EntitlementUsageConsumer implements EventConsumer {
     const licenceEvents = events.filter((event) => licenceStreamOf(event) !== undefined);
     if (licenceEvents.length === 0) return;
     const tx = trx as Transaction<EntitlementUsageViews>;
-    const licences = await readLicences(tx, licenceEvents);
+    const { licences, waiting } = await readLicences(tx, licenceEvents);
+    const batch: BatchWrites = { waiting, points: [] };
     const changed = new Map<string, Followed>();
     for (const event of licenceEvents) {
       const stream = licenceStreamOf(event)!;
@@ -71,25 +72,39 @@ export class EntitlementUsageConsumer implements EventConsumer {
       if (event.streamVersion <= followed[stream]) continue;
       if (!isNext(followed, stream, event.streamVersion)) {
         await holdPending(tx, event, this.clock.now());
+        waiting.add(event.streamName);
         continue;
       }
-      followed = await apply(tx, followed, stream, event);
-      followed = await applyWaiting(tx, followed);
+      followed = await apply(tx, followed, stream, event, batch);
+      followed = await applyWaiting(tx, followed, batch);
       licences.set(followed.licenseId, followed);
       changed.set(followed.licenseId, followed);
     }
     await writeLicences(tx, [...changed.values()]);
+    await insertMetricPoints(tx as unknown as Transaction<UsageMetricsViews>, batch.points);
   }
 }
 
 /**
+ * What a batch keeps until its end: the streams with events held for an earlier one (read once for
+ * the batch, so that an event with none held asks for none), and the data points of every event
+ * (one insert for the batch rather than one per event).
+ */
+interface BatchWrites {
+  waiting: Set<string>;
+  points: MetricPointRow[];
+}
+
+/**
  * The licences of the events as applied so far, locked in the order of their ids until the
- * transaction ends. A licence's row exists before it is locked, so that its two streams queue on it.
+ * transaction ends, and those of their streams with events held (read once the locks are held: only
+ * a holder of the licence's lock holds its events). A licence's row exists before it is locked, so
+ * that its two streams queue on it.
  */
 async function readLicences(
   tx: Transaction<EntitlementUsageViews>,
   events: DomainEventMessage<object>[],
-): Promise<Map<string, Followed>> {
+): Promise<{ licences: Map<string, Followed>; waiting: Set<string> }> {
   const db = tx.withSchema(REPORTING_SCHEMA);
   const ids = [...new Set(events.map((event) => licenceIdOfStream(event.streamName)))].sort();
   await db
@@ -104,7 +119,14 @@ async function readLicences(
     .orderBy('license_id')
     .forUpdate()
     .execute();
-  return new Map(
+  const streams = ids.flatMap((id) => [licenceStreamName(id), usageStreamName(id)]);
+  const pending = await db
+    .selectFrom('usage_pending_events')
+    .select('stream_name')
+    .distinct()
+    .where('stream_name', 'in', streams)
+    .execute();
+  const licences = new Map(
     rows.map((row) => [
       row.license_id,
       {
@@ -116,6 +138,7 @@ async function readLicences(
       },
     ]),
   );
+  return { licences, waiting: new Set(pending.map((row) => row.stream_name)) };
 }
 
 /** Writes the licences the events changed, in one statement (a usage or instant not known yet stays null). */
@@ -150,14 +173,21 @@ function isNext(followed: Followed, stream: Stream, version: number): boolean {
 }
 
 /** The events of either stream that were waiting for those applied, as long as one is next. */
-async function applyWaiting(tx: Transaction<EntitlementUsageViews>, followed: Followed): Promise<Followed> {
+async function applyWaiting(
+  tx: Transaction<EntitlementUsageViews>,
+  followed: Followed,
+  batch: BatchWrites,
+): Promise<Followed> {
   for (;;) {
-    const next = (['licence', 'usage'] as const).filter((stream) => isNext(followed, stream, followed[stream] + 1));
+    const next = (['licence', 'usage'] as const).filter(
+      (stream) =>
+        batch.waiting.has(streamNameOf(followed.licenseId, stream)) && isNext(followed, stream, followed[stream] + 1),
+    );
     let applied = false;
     for (const stream of next) {
       const waiting = await takePending(tx, streamNameOf(followed.licenseId, stream), followed[stream] + 1);
       if (!waiting) continue;
-      followed = await apply(tx, followed, stream, waiting);
+      followed = await apply(tx, followed, stream, waiting, batch);
       applied = true;
     }
     if (!applied) return followed;
@@ -170,6 +200,7 @@ async function apply(
   followed: Followed,
   stream: Stream,
   event: DomainEventMessage<object>,
+  { points }: BatchWrites,
 ): Promise<Followed> {
   const advanced = { ...followed, [stream]: event.streamVersion };
   if (!isEntitlementUsageEvent(event)) return advanced;
@@ -185,7 +216,7 @@ async function apply(
   }
   const state = evolveEntitlementUsage(previous, event);
   if (!state) return { ...advanced, sampledThrough: previous ? sampledThrough : followed.sampledThrough };
-  await writeEntitlementSamples(trx, state, at, `event:${event.eventId}`, accountsChangedBy(previous, event));
+  points.push(...entitlementSampleRows(state, at, `event:${event.eventId}`, accountsChangedBy(previous, event)));
   if (at < sampledThrough) {
     // The sweep sampled hours after this event before it arrived: those hours had this usage.
     await deleteHourlySamples(trx, licenceStreamName(followed.licenseId), at);
