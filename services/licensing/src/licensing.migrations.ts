@@ -5,6 +5,7 @@ import { affinityAndFailures } from './configurations/infra/migrations/003-affin
 import { consumptionFromAssociations } from './configurations/infra/migrations/005-consumption-from-associations';
 import { licenseAssetGroupsViews } from './asset-groups/infra/migrations/006-license-asset-groups';
 import { licenseAssetGrantsViews } from './asset-groups/infra/migrations/007-license-asset-grants';
+import { coveringGroupsFunction } from './asset-groups/infra/migrations/008-covering-groups-function';
 import { serviceSettingsView } from './settings/infra/migrations/004-service-settings';
 import { resourcesView } from './specifications/infra/migrations/002-resources';
 
@@ -21,4 +22,5 @@ export const licensingMigrations: ViewMigrations = {
   '005-consumption-from-associations': consumptionFromAssociations,
   '006-license-asset-groups': licenseAssetGroupsViews,
   '007-license-asset-grants': licenseAssetGrantsViews,
+  '008-covering-groups-function': coveringGroupsFunction,
 };

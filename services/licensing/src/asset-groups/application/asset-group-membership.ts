@@ -7,7 +7,7 @@ import { configurationAsset, instanceAsset, isInstance } from '../domain/asset-f
 import type { Group } from '../domain/group';
 import { managedRuleset } from '../domain/managed-rulesets';
 import { rulesetDiscovers, type Asset } from '../domain/rule-statements';
-import type { AssetGroupsViews } from './asset-groups.views';
+import { COVERING_GROUPS_FUNCTION, type AssetGroupsViews } from './asset-groups.views';
 import { receivedLicences } from './received-licences';
 
 type Db = Transaction<AssetGroupsViews>;
@@ -19,22 +19,12 @@ interface CoveringGroup {
 }
 const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
 
-/** See AssetGroupMembership.coveringGroups; compiled once (every change of an asset reads it). */
-const readCoveringGroups = precompiled((db: Kysely<any>, p: { accountIds: string[]; holders: string[] }) => {
-  const settings = sql.table(`${LICENSING_SCHEMA}.service_settings`);
-  const covers = (accounts: string[]) => sql<boolean>`(g.owner_account_id = any(${accounts}::text[]) or exists (
-    select 1 from ${settings} s
-    where s.account_id = g.owner_account_id and s.region = g.region
-      and s.cross_account_discovery and s.member_account_ids ?| ${accounts}::text[]))`;
-  return sql<{ managers: string[]; document: Group | null; covers_holder: boolean | null }>`
-    select m.managers, g.document, ${covers(p.holders)} as covers_holder
-    from (
-      select coalesce(array_agg(distinct account_id), '{}') as managers from ${settings}
-      where cross_account_discovery and member_account_ids ?| ${p.accountIds}::text[]
-    ) as m
-    left join ${sql.table(`${LICENSING_SCHEMA}.license_asset_groups`)} g
-      on g.status = 'ACTIVE' and ${covers(p.accountIds)}`;
-});
+/** See AssetGroupMembership.lockAndReadCovering; compiled once (every change of an asset runs it). */
+const lockAndReadCoveringGroups = precompiled(
+  (db: Kysely<any>, p: { accountIds: string[]; holders: string[] }) =>
+    sql<{ group_document: Group; covers_holder: boolean }>`select group_document, covers_holder
+    from ${sql.table(`${LICENSING_SCHEMA}.${COVERING_GROUPS_FUNCTION}`)}(${p.accountIds}::text[], ${p.holders}::text[])`,
+);
 
 /**
  * What each group's rulesets discover, kept as the events that change it arrive: an asset
@@ -207,53 +197,11 @@ export class AssetGroupMembership {
   /**
    * Locks the accounts and every account whose groups cover one of them, then reads the active
    * groups covering any of the accounts (their own, and their managers': coveredAccounts) and
-   * whether each covers one of `holders`. The managers are read again in the statement that reads
-   * the groups, after the locks: settings changed meanwhile add their manager's lock too (the
-   * settings' projection holds it while it evaluates that manager's groups again), and the groups
-   * are read again under it.
+   * whether each covers one of `holders`, in one call (COVERING_GROUPS_FUNCTION, which says how).
    */
   private async lockAndReadCovering(accountIds: string[], holders: string[]): Promise<CoveringGroup[]> {
-    const locked = new Set<string>();
-    let wanted = await this.lockWithManagers(accountIds);
-    for (;;) {
-      for (const account of wanted) locked.add(account);
-      const { managers, groups } = await this.coveringGroups(accountIds, holders);
-      wanted = managers.filter((account) => !locked.has(account)).sort();
-      if (wanted.length === 0) return groups;
-      for (const account of wanted) await this.lockOwner(account);
-    }
-  }
-
-  /** Locks the accounts and their managers as the statement's snapshot has them, in order; returns them. */
-  private async lockWithManagers(accountIds: string[]): Promise<string[]> {
-    const { rows } = await sql<{ account_id: string }>`
-      select account_id, pg_advisory_xact_lock(hashtext('license-asset-groups:' || account_id))
-      from (
-        select account_id from unnest(${accountIds}::text[]) as a(account_id)
-        union
-        select account_id from ${sql.table(`${LICENSING_SCHEMA}.service_settings`)}
-        where cross_account_discovery and member_account_ids ?| ${accountIds}::text[]
-        order by account_id
-      ) as covering`.execute(this.db);
-    return rows.map((row) => row.account_id);
-  }
-
-  /**
-   * In one statement (one snapshot): the management accounts whose cross-account discovery covers
-   * one of the accounts, and the active groups covering any of them, each saying whether it covers
-   * one of `holders`.
-   */
-  private async coveringGroups(
-    accountIds: string[],
-    holders: string[],
-  ): Promise<{ managers: string[]; groups: CoveringGroup[] }> {
-    const { rows } = await readCoveringGroups(this.db, { accountIds, holders });
-    return {
-      managers: rows[0]?.managers ?? [],
-      groups: rows.flatMap((row) =>
-        row.document ? [{ group: row.document, coversHolder: row.covers_holder === true }] : [],
-      ),
-    };
+    const { rows } = await lockAndReadCoveringGroups(this.db, { accountIds, holders });
+    return rows.map((row) => ({ group: row.group_document, coversHolder: row.covers_holder }));
   }
 
   /**

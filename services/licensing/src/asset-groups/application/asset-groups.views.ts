@@ -8,6 +8,9 @@ import type { Ruleset } from '../domain/ruleset';
 
 type Timestamp = ColumnType<Date, string | Date, string | Date>;
 
+/** The function that locks an asset's accounts and reads the groups covering it (migration 008). */
+export const COVERING_GROUPS_FUNCTION = 'lock_and_read_covering_groups';
+
 /** Custom rulesets (AWS-managed ones are seed data, never rows), folded from their streams. */
 export interface LicenseAssetRulesetsTable {
   id: string;

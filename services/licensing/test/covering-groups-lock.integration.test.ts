@@ -1,0 +1,85 @@
+import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COVERING_GROUPS_FUNCTION } from '../src/asset-groups/application/asset-groups.views';
+import { LicensingService } from '../src/licensing.service';
+import { LICENSING_SCHEMA } from '../src/shared/schema';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+
+const MEMBER = '222222222222';
+const MANAGER = '111111111111';
+const lockOf = (account: string) => `hashtext('license-asset-groups:${account}')`;
+
+/**
+ * The locks an asset's change takes before it reads the groups covering it (see
+ * AssetGroupMembership): its accounts', and those of every account whose groups cover them,
+ * including a manager whose cross-account discovery was turned on while the change waited.
+ */
+describe("the covering groups' function of licensing (locks, then reads under them)", () => {
+  let database: TestDatabase;
+  let storage: ServiceStorage;
+  const sessions: Client[] = [];
+  const session = async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    sessions.push(client);
+    return client;
+  };
+  /** Whether another session holds the account's lock now. */
+  const lockedElsewhere = async (account: string) => {
+    const probe = await session();
+    const { rows } = await probe.query(`select pg_try_advisory_lock(${lockOf(account)}) as free`);
+    if (rows[0].free) await probe.query(`select pg_advisory_unlock(${lockOf(account)})`);
+    return !rows[0].free;
+  };
+  const covering = (client: Client, accounts: string[]) =>
+    client.query(`select * from ${LICENSING_SCHEMA}.${COVERING_GROUPS_FUNCTION}($1::text[], $1::text[])`, [accounts]);
+
+  beforeAll(async () => {
+    database = await createTestDatabase('lm_covering_groups');
+    storage = await openServiceStorageOf(LicensingService, { DATABASE_URL: database.url });
+  });
+  afterAll(async () => {
+    await Promise.all(sessions.map((client) => client.end()));
+    await storage?.close();
+    await database?.drop();
+  });
+
+  it("locks the asset's account alone when nobody manages it, until the transaction ends", async () => {
+    const change = await session();
+    await change.query('begin');
+    expect((await covering(change, [MEMBER])).rows).toEqual([]);
+    expect(await lockedElsewhere(MEMBER)).toBe(true);
+    expect(await lockedElsewhere(MANAGER)).toBe(false);
+    await change.query('commit');
+    expect(await lockedElsewhere(MEMBER)).toBe(false);
+  });
+
+  it("also locks a manager whose cross-account discovery was turned on while it waited for the account's lock", async () => {
+    const settings = await session();
+    await settings.query('begin');
+    await settings.query(`select pg_advisory_xact_lock(${lockOf(MEMBER)})`);
+    await settings.query(
+      `insert into ${LICENSING_SCHEMA}.service_settings (account_id, region, cross_account_discovery, member_account_ids)
+       values ($1, 'us-east-1', true, $2::jsonb)`,
+      [MANAGER, JSON.stringify([MEMBER])],
+    );
+    const change = await session();
+    await change.query('begin');
+    const read = covering(change, [MEMBER]);
+    // Waiting for the member's lock, its first statement's snapshot has no manager yet.
+    for (let waited = 0; ; waited += 20) {
+      const { rows } = await settings.query(
+        `select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
+      );
+      if (rows[0].waiting > 0) break;
+      if (waited > 10_000) throw new Error('the change never waited for the lock');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await settings.query('commit');
+    await read;
+    expect(await lockedElsewhere(MANAGER)).toBe(true);
+    await change.query('commit');
+    expect(await lockedElsewhere(MANAGER)).toBe(false);
+  });
+});
