@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { AuditRecord } from '@lm/contracts';
-import { auditSubject, ensureAuditStream } from '@lm/messaging';
+import { auditSubject, ensureAuditStream, JetStreamPublisher } from '@lm/messaging';
 import { type NatsConnection } from 'nats';
 import type { HttpRequest } from '../protocol';
 import { auditRecord, type AuditedCall } from './audit-record';
@@ -62,7 +62,14 @@ export class JetStreamAuditTrail implements AuditRecorder {
   private closed = false;
   private stream?: Promise<void>;
 
-  constructor(private readonly nc: NatsConnection) {
+  /**
+   * `publisher`: its own ack inbox by default (nats.js' js.publish builds a NatsError with its
+   * stack trace for each publish it settles).
+   */
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly publisher: Pick<JetStreamPublisher, 'publish' | 'close'> = new JetStreamPublisher(nc),
+  ) {
     // A server configured with a smaller max_payload would refuse every batch at our cap.
     this.maxBytes = Math.min(MAX_BATCH_BYTES, nc.info?.max_payload ?? MAX_BATCH_BYTES);
   }
@@ -99,6 +106,7 @@ export class JetStreamAuditTrail implements AuditRecorder {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    this.publisher.close();
   }
 
   /** Publishes every subject's batch at once: in one socket write, as the client sends what one tick published. */
@@ -119,7 +127,7 @@ export class JetStreamAuditTrail implements AuditRecorder {
         throw error;
       });
       await this.stream;
-      await this.nc.jetstream().publish(batch.subject, data, { msgID: randomUUID() });
+      await this.publisher.publish(batch.subject, data, randomUUID());
     } catch (error) {
       this.logger.warn({
         msg: `${batch.records.length} audit records lost: ${(error as Error).message}`,

@@ -21,20 +21,24 @@ const callTo = (operation: string, fields: Partial<AuditedCall> = {}): AuditedCa
   ...fields,
 });
 
-/** A NATS connection whose stream management and publishes are scripted. */
-function natsWhere(publish: (subject: string, data: Uint8Array, options: { msgID: string }) => Promise<unknown>) {
+/** A NATS connection whose stream management is scripted, and a JetStream publisher scripted by `publish`. */
+function natsWhere(publish: (subject: string, data: Uint8Array, msgID: string) => Promise<unknown>) {
   const published: { subject: string; batch: AuditRecordBatch; bytes: number; msgID: string }[] = [];
   const nc = {
     jetstreamManager: async () => ({ streams: { info: async () => ({ config: { num_replicas: 1 } }) } }),
-    jetstream: () => ({
-      publish: (subject: string, data: Uint8Array, options: { msgID: string }) => {
-        const batch = JSONCodec<AuditRecordBatch>().decode(data);
-        published.push({ subject, batch, bytes: data.length, msgID: options.msgID });
-        return publish(subject, data, options);
-      },
-    }),
   } as unknown as NatsConnection;
-  return { nc, published };
+  const publisher = {
+    publish: async (subject: string, data: Uint8Array, msgID: string) => {
+      const batch = JSONCodec<AuditRecordBatch>().decode(data);
+      published.push({ subject, batch, bytes: data.length, msgID });
+      await publish(subject, data, msgID);
+      return { stream: 'audit', seq: published.length, duplicate: false };
+    },
+    close: () => undefined,
+  };
+  /** The trail under test, on the scripted connection and publisher. */
+  const trail = () => new JetStreamAuditTrail(nc, publisher);
+  return { nc, published, trail };
 }
 
 /** Lets the scripted publishes (and the stream check before the first) run. */
@@ -45,8 +49,8 @@ describe('JetStreamAuditTrail', () => {
 
   it('publishes the records of an operation, BATCH_DELAY_MS after the first, as one CloudTrail log file on lm.audit.<api>.<operation>', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { nc, published } = natsWhere(async () => ({}));
-    const trail = new JetStreamAuditTrail(nc);
+    const { published, trail: newTrail } = natsWhere(async () => ({}));
+    const trail = newTrail();
     for (const operation of ['ListLicenses', 'GetLicense', 'ListLicenses']) trail.record(request, callTo(operation));
     await vi.advanceTimersByTimeAsync(BATCH_DELAY_MS - 1);
     expect(published).toHaveLength(0);
@@ -61,8 +65,8 @@ describe('JetStreamAuditTrail', () => {
 
   it('publishes a batch at once when it holds MAX_BATCH_RECORDS records', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { nc, published } = natsWhere(async () => ({}));
-    const trail = new JetStreamAuditTrail(nc);
+    const { published, trail: newTrail } = natsWhere(async () => ({}));
+    const trail = newTrail();
     for (let i = 0; i < MAX_BATCH_RECORDS + 1; i++) trail.record(request, callTo('ListLicenses'));
     await vi.advanceTimersByTimeAsync(0);
     expect(published.map((message) => message.batch.Records.length)).toEqual([MAX_BATCH_RECORDS]);
@@ -74,9 +78,9 @@ describe('JetStreamAuditTrail', () => {
     // About 30 KB a record: requestParameters under CloudTrail's 100 KB cap.
     const large = callTo('CreateLicenseConfiguration', { input: { Description: 'd'.repeat(30_000) } });
     for (const maxPayload of [undefined, 64 * 1024]) {
-      const { nc, published } = natsWhere(async () => ({}));
+      const { nc, published, trail: newTrail } = natsWhere(async () => ({}));
       Object.assign(nc, { info: maxPayload && { max_payload: maxPayload } });
-      const trail = new JetStreamAuditTrail(nc);
+      const trail = newTrail();
       for (let i = 0; i < 20; i++) trail.record(request, { ...large, requestId: `req-${i}` });
       await trail.close();
       const limit = maxPayload ?? MAX_BATCH_BYTES;
@@ -91,8 +95,8 @@ describe('JetStreamAuditTrail', () => {
   });
 
   it('publishes what waits on close, and each later record at once', async () => {
-    const { nc, published } = natsWhere(async () => ({}));
-    const trail = new JetStreamAuditTrail(nc);
+    const { published, trail: newTrail } = natsWhere(async () => ({}));
+    const trail = newTrail();
     trail.record(request, callTo('ListLicenses'));
     trail.record(request, callTo('GetLicense'));
     await trail.close();
@@ -107,8 +111,8 @@ describe('JetStreamAuditTrail', () => {
     const failing = natsWhere(async () => {
       throw new Error('no stream');
     });
-    for (const { nc } of [hanging, failing]) {
-      const trail = new JetStreamAuditTrail(nc);
+    for (const { trail: newTrail } of [hanging, failing]) {
+      const trail = newTrail();
       const started = Date.now();
       for (let i = 0; i < MAX_BATCH_RECORDS; i++)
         expect(() => trail.record(request, callTo('ListLicenses'))).not.toThrow();
