@@ -148,7 +148,9 @@ export async function startDurableEventConsumer(
   /** Applies the events in one transaction: those the ledger has not seen yet, in their order. */
   const applyTogether = (events: DomainEventMessage[]) =>
     db.transaction().execute(async (trx) => {
-      if (batchSize > 1) await sql`select pg_advisory_xact_lock(hashtextextended(${consumerLock}, 0))`.execute(trx);
+      // Its name as a literal: a statement without parameters travels with the transaction's begin (one round trip).
+      if (batchSize > 1)
+        await sql`select pg_advisory_xact_lock(hashtextextended(${sql.lit(consumerLock)}, 0))`.execute(trx);
       const ids = events.map(domainEventMessageId);
       const inserted = await sql<{ message_id: string }>`insert into ${ledger} (consumer, message_id)
         select ${durableName}, unnest(${ids}::text[]) on conflict do nothing returning message_id`.execute(trx);
