@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { stringifyExactJson } from '@lm/contracts';
 import { assertAppendable } from '../append-validation';
 import { EventSchemas, type Upcasters } from '../event-schemas';
@@ -44,15 +44,25 @@ const DEFAULT_READ_ALL_LIMIT = 1000;
 /** Locked decisions' streams whose projections are remembered at most (see decideUnderLock). */
 const MAX_LAST_FED = 10_000;
 
-/** The values of an append's statement (appendRows): the stream, and the events' columns as arrays. */
+/**
+ * The values of an append's statement (appendRows), as arrays: by stream, its name, its count of
+ * events and its expected version (ANY_VERSION for any, 0 for a new stream); by event, its
+ * stream, its place in its stream's events (from 1) and its columns.
+ */
 interface AppendedRows extends Record<string, unknown> {
-  streamName: string;
-  count: number;
+  streamNames: string[];
+  counts: number[];
+  expectedVersions: number[];
+  eventStreams: string[];
+  ordinals: number[];
   eventIds: string[];
   types: string[];
   data: string[];
   metadata: string[];
 }
+
+/** An append's expected version `any`, in the statement's expected versions. */
+const ANY_VERSION = -1;
 /**
  * Events of any type one readAllOfTypes looks through at most: a subscription far behind a long
  * run of events it does not want moves its checkpoint in steps of this, instead of one statement
@@ -106,17 +116,39 @@ export class PostgresEventStore implements EventStore {
         )
         .limit(p.limit),
   );
-  private readonly appendAtAnyVersion = this.appendStatement(
-    (streams, p) => sql`INSERT INTO ${streams} AS s (stream_name, version) VALUES (${p.streamName}, ${p.count})
-      ON CONFLICT (stream_name) DO UPDATE SET version = s.version + excluded.version RETURNING version`,
-  );
-  private readonly appendToNewStream = this.appendStatement(
-    (streams, p) => sql`INSERT INTO ${streams} (stream_name, version) VALUES (${p.streamName}, ${p.count})
-      ON CONFLICT (stream_name) DO NOTHING RETURNING version`,
-  );
-  private readonly appendAtVersion = this.appendStatement(
-    (streams, p: AppendedRows & { expectedVersion: number }) => sql`UPDATE ${streams} SET version = version + ${p.count}
-      WHERE stream_name = ${p.streamName} AND version = ${p.expectedVersion} RETURNING version`,
+  /**
+   * Claims the versions of every stream of an append and inserts their events, in one statement.
+   * Each claim is a single conditional write of the stream's row, taken in the order of the
+   * streams' names (so that two appends sharing streams cannot deadlock): a new stream's row is
+   * inserted with its count; an existing one is moved on by its count when its version is the one
+   * expected (any, for ANY_VERSION), and left alone otherwise. A concurrent writer of the same
+   * stream waits on the row and then sees the version the first one wrote, so exactly one of them
+   * wins; writers of other streams touch other rows and never wait. Each stream's events are
+   * numbered from the version it claimed. A stream not claimed (moved on by another writer, or
+   * existing when a new one was expected) has no events returned, and one expected at a version
+   * but missing was inserted at the wrong version: appendRows finds both in what comes back and
+   * throws, which rolls the transaction back.
+   */
+  private readonly appendStatement = precompiled(
+    (db: Kysely<any>, p: AppendedRows) => sql<EventRow>`
+      WITH expected AS (
+        SELECT * FROM unnest(${p.streamNames}::text[], ${p.counts}::bigint[], ${p.expectedVersions}::bigint[])
+          AS x(stream_name, count, version)
+      ), claimed AS (
+        INSERT INTO ${sql.id(this.schema, 'streams')} AS s (stream_name, version)
+        SELECT stream_name, count FROM expected ORDER BY stream_name
+        ON CONFLICT (stream_name) DO UPDATE SET version = s.version + excluded.version
+          WHERE (SELECT x.version FROM expected x WHERE x.stream_name = excluded.stream_name) IN (${ANY_VERSION}, s.version)
+        RETURNING s.stream_name, s.version
+      )
+      INSERT INTO ${sql.id(this.schema, 'events')} (stream_name, stream_version, event_id, type, data, metadata)
+      SELECT e.stream_name, claimed.version - x.count + e.ord, e.event_id, e.type, e.data, e.metadata
+      FROM unnest(${p.eventStreams}::text[], ${p.ordinals}::bigint[], ${p.eventIds}::uuid[], ${p.types}::text[],
+                  ${p.data}::jsonb[], ${p.metadata}::jsonb[]) AS e(stream_name, ord, event_id, type, data, metadata)
+        JOIN claimed ON claimed.stream_name = e.stream_name
+        JOIN expected x ON x.stream_name = e.stream_name
+      ORDER BY e.stream_name, e.ord
+      RETURNING ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))}`,
   );
 
   constructor(options: PostgresEventStoreOptions) {
@@ -345,16 +377,11 @@ export class PostgresEventStore implements EventStore {
       trx,
       projections.filter((projection) => !shared.includes(projection)),
     );
-    const recorded: RecordedEvent[] = [];
+    const rows = await this.appendRows(trx, appends);
     const byStream = new Map<string, AppendResult>();
-    // Rows of the streams table are locked in name order, so that two multi-stream appends
-    // sharing streams cannot deadlock.
-    for (const { streamName, events, expectedVersion = 'any' } of [...appends].sort(byStreamName)) {
-      const rows = await this.appendRows(trx, streamName, expectedVersion, this.schemas.stamp(events));
-      const last = rows[rows.length - 1];
-      byStream.set(streamName, { nextExpectedVersion: last.streamVersion, position: last.position });
-      recorded.push(...this.schemas.upcast<UntypedEvent>(rows));
-    }
+    for (const row of rows)
+      byStream.set(row.streamName, { nextExpectedVersion: row.streamVersion, position: row.position });
+    const recorded = this.schemas.upcast<UntypedEvent>(rows);
     for (const projection of projections) {
       const handled = eventsForProjection(projection, recorded);
       if (handled.length > 0) await projection.handle(handled, trx);
@@ -427,52 +454,55 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Claims the stream versions and inserts the events in one statement. The claim is a single
-   * conditional write of the stream's row: a concurrent writer of the same stream waits on the
-   * row and then sees the version it wrote, so exactly one of them wins; writers of other streams
-   * touch other rows and never wait. When the claim matches no row, nothing is inserted.
+   * Appends every stream's events in one statement (appendStatement), and returns them as
+   * recorded, by stream name, then version. A stream whose claim failed is reported as the
+   * version conflict it is.
    */
-  private async appendRows(
-    trx: Transaction<any>,
-    streamName: string,
-    expectedVersion: ExpectedVersion,
-    events: NewEvent[],
-  ): Promise<RecordedEvent[]> {
-    const appended = {
-      streamName,
-      count: events.length,
-      eventIds: events.map(() => randomUUID()),
-      types: events.map((e) => e.type),
-      data: events.map((e) => stringifyExactJson(e.data)),
-      metadata: events.map((e) => stringifyExactJson(e.metadata ?? {})),
+  private async appendRows(trx: Transaction<any>, appends: StreamAppend[]): Promise<RecordedEvent[]> {
+    const streams = [...appends].sort(byStreamName);
+    const p: AppendedRows = {
+      streamNames: [],
+      counts: [],
+      expectedVersions: [],
+      eventStreams: [],
+      ordinals: [],
+      eventIds: [],
+      types: [],
+      data: [],
+      metadata: [],
     };
-    const { rows } =
-      expectedVersion === 'any'
-        ? await this.appendAtAnyVersion(trx, appended)
-        : expectedVersion === 'no_stream' || expectedVersion === 0
-          ? await this.appendToNewStream(trx, appended)
-          : await this.appendAtVersion(trx, { ...appended, expectedVersion });
-    if (rows.length === 0) {
-      throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(trx, streamName));
+    for (const { streamName, events, expectedVersion = 'any' } of streams) {
+      if (p.streamNames.at(-1) === streamName) throw new TypeError(`one append names ${streamName} twice`);
+      p.streamNames.push(streamName);
+      p.counts.push(events.length);
+      p.expectedVersions.push(
+        expectedVersion === 'any' ? ANY_VERSION : expectedVersion === 'no_stream' ? 0 : expectedVersion,
+      );
+      this.schemas.stamp(events).forEach((event, i) => {
+        p.eventStreams.push(streamName);
+        p.ordinals.push(i + 1);
+        p.eventIds.push(randomUUID());
+        p.types.push(event.type);
+        p.data.push(stringifyExactJson(event.data));
+        p.metadata.push(stringifyExactJson(event.metadata ?? {}));
+      });
     }
-    return rows.map(recordedEventFromRow).sort((a, b) => a.streamVersion - b.streamVersion);
-  }
-
-  /**
-   * The statement that claims the stream's versions (`claim`, one conditional write of the stream's
-   * row, returning its new version) and inserts the events, numbered from the claimed version.
-   */
-  private appendStatement<P extends AppendedRows>(claim: (streams: RawBuilder<unknown>, p: P) => RawBuilder<unknown>) {
-    return precompiled(
-      (db: Kysely<any>, p: P) => sql<EventRow>`
-        WITH claimed AS (${claim(sql.id(this.schema, 'streams'), p)})
-        INSERT INTO ${sql.id(this.schema, 'events')} (stream_name, stream_version, event_id, type, data, metadata)
-        SELECT ${p.streamName}, claimed.version - ${p.count} + e.ord, e.event_id, e.type, e.data, e.metadata
-        FROM claimed,
-             unnest(${p.eventIds}::uuid[], ${p.types}::text[], ${p.data}::jsonb[], ${p.metadata}::jsonb[])
-               WITH ORDINALITY AS e(event_id, type, data, metadata, ord)
-        RETURNING ${sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))}`,
-    );
+    const { rows } = await this.appendStatement(trx, p);
+    const recorded = rows
+      .map(recordedEventFromRow)
+      .sort((a, b) => byStreamName(a, b) || a.streamVersion - b.streamVersion);
+    const firstVersions = new Map<string, number>();
+    for (const event of recorded)
+      if (!firstVersions.has(event.streamName)) firstVersions.set(event.streamName, event.streamVersion);
+    for (const [i, { streamName, expectedVersion = 'any' }] of streams.entries()) {
+      const first = firstVersions.get(streamName);
+      if (first === undefined)
+        throw new ExpectedVersionConflictError(streamName, expectedVersion, await this.currentVersion(trx, streamName));
+      // Expected at a version, it did not exist: the statement made it (rolled back with the throw).
+      if (expectedVersion !== 'any' && first !== p.expectedVersions[i] + 1)
+        throw new ExpectedVersionConflictError(streamName, expectedVersion, 0);
+    }
+    return recorded;
   }
 
   private events(db: Kysely<any>) {
@@ -505,6 +535,6 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function byStreamName(a: StreamAppend, b: StreamAppend): number {
+function byStreamName(a: { streamName: string }, b: { streamName: string }): number {
   return a.streamName < b.streamName ? -1 : a.streamName > b.streamName ? 1 : 0;
 }
