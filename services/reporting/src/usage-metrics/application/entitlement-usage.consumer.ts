@@ -18,7 +18,7 @@ import {
   writeHourlyEntitlementSamples,
 } from './entitlement-samples';
 import type { EntitlementUsageViews } from './entitlement-usage.views';
-import { holdPending, takePending } from './pending-events';
+import { holdPending, streamsWithPending, takePending } from './pending-events';
 import { deleteHourlySamples, insertMetricPoints, type MetricPointRow } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
@@ -119,13 +119,10 @@ async function readLicences(
     .orderBy('license_id')
     .forUpdate()
     .execute();
-  const streams = ids.flatMap((id) => [licenceStreamName(id), usageStreamName(id)]);
-  const pending = await db
-    .selectFrom('usage_pending_events')
-    .select('stream_name')
-    .distinct()
-    .where('stream_name', 'in', streams)
-    .execute();
+  const waiting = await streamsWithPending(
+    tx,
+    ids.flatMap((id) => [licenceStreamName(id), usageStreamName(id)]),
+  );
   const licences = new Map(
     rows.map((row) => [
       row.license_id,
@@ -138,7 +135,7 @@ async function readLicences(
       },
     ]),
   );
-  return { licences, waiting: new Set(pending.map((row) => row.stream_name)) };
+  return { licences, waiting };
 }
 
 /** Writes the licences the events changed, in one statement (a usage or instant not known yet stays null). */

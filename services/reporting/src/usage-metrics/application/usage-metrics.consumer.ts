@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
 import { BatchAssociations } from './configuration-associations';
-import { holdPending, takePending } from './pending-events';
+import { holdPending, streamsWithPending, takePending } from './pending-events';
 import {
   configurationSampleRows,
   deleteHourlySamples,
@@ -125,12 +125,6 @@ async function readStreams(
     .orderBy('stream_name')
     .forUpdate()
     .execute();
-  const pending = await db
-    .selectFrom('usage_pending_events')
-    .select('stream_name')
-    .distinct()
-    .where('stream_name', 'in', names)
-    .execute();
   return {
     streams: new Map(
       rows.map((row) => [
@@ -143,7 +137,7 @@ async function readStreams(
         },
       ]),
     ),
-    waiting: new Set(pending.map((row) => row.stream_name)),
+    waiting: await streamsWithPending(tx, names),
   };
 }
 
