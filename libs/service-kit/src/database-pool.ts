@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import { parseExactJson } from '@lm/contracts';
-import { Pool, types, type PoolClient } from 'pg';
+import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { isPastCurrentDeadline, lateRequest } from './late-request';
 import { deferringBegin } from './deferred-begin';
 import { asPreparedQuery } from './prepared-statements';
@@ -40,7 +40,10 @@ export interface DatabasePoolOptions {
  * pool's, instead of the request failing with an internal error. Any other error is not retried.
  */
 export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }: DatabasePoolOptions): PostgresPool {
-  const pool = new Pool({ connectionString, max, types: EXACT_JSON_TYPES });
+  // Pipelined: a session sends each query as it is asked instead of after the previous answer.
+  // Kysely asks one at a time and waits for each; only a deferred begin is sent with the
+  // statement behind it (deferred-begin.ts), one round trip for both whatever that statement is.
+  const pool = new Pool({ connectionString, max, types: EXACT_JSON_TYPES, pipeline: true } as PoolConfig);
   // A session the server ends (a restart, a failover, an administrator) fails its query, if it has
   // one, and is dropped from the pool, which opens another when next asked. pg also emits the end
   // as an 'error' on the session, and on the pool while it is idle: unheard, that error would end

@@ -6,13 +6,14 @@ const BEGUN = { command: 'BEGIN', rowCount: null, rows: [] };
 
 /**
  * A session whose `begin` travels with the transaction's first statement, one round trip instead
- * of two, when that statement has no parameters: the simple query protocol takes several
- * statements in one message (an event store's append opens with such a statement, its
- * projections' shared locks). A first statement with parameters goes in the extended protocol,
- * one statement per message, so the `begin` is sent before it, as Kysely would have sent it.
- * The transaction is the same either way: the same statements in the same order on the session,
- * each with its own snapshot, and an error in the first one leaves the transaction aborted for
- * Kysely's rollback, as before. Only a plain `begin` is deferred (not `start transaction ...`).
+ * of two: when that statement has no parameters, in one message (the simple query protocol takes
+ * several statements in one; an event store's append opens with such a statement, its
+ * projections' shared locks); otherwise (the extended protocol, one statement per message) the
+ * `begin` is sent right before it, and a pipelined session (database-pool.ts) sends both without
+ * waiting for the `begin`'s answer. The transaction is the same either way: the same statements
+ * in the same order on the session, each with its own snapshot, and an error in the first one
+ * leaves the transaction aborted for Kysely's rollback, as before. Only a plain `begin` is
+ * deferred (not `start transaction ...`).
  */
 export function deferringBegin(query: SessionQuery): SessionQuery {
   let beginPending = false;
@@ -25,7 +26,7 @@ export function deferringBegin(query: SessionQuery): SessionQuery {
     beginPending = false;
     if (isParameterless(args))
       return (query(`begin;${args[0] as string}`, []) as Promise<unknown>).then(lastStatementResult);
-    // pg sends a session's queries in the order they are asked, each after the previous one's answer.
+    // pg sends a session's queries in the order they are asked (a pipelined one, without waiting).
     (query('begin') as Promise<unknown>).catch(() => undefined);
     return query(...args);
   };

@@ -12,12 +12,25 @@ describe('the begin of a transaction in the service pool', () => {
   let database: TestDatabase;
   let db: Kysely<any>;
   let roundTrips = 0;
+  /** What the session did, in order: 'sent' for each message written, 'answered' for each ReadyForQuery. */
+  const wire: ('sent' | 'answered')[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_deferred_begin');
     const pool = openDatabasePool({ connectionString: database.url, max: 1 });
-    const session = (await pool.connect()) as PoolClient & { connection: NodeJS.EventEmitter };
-    session.connection.on('readyForQuery', () => roundTrips++);
+    const session = (await pool.connect()) as PoolClient & {
+      connection: NodeJS.EventEmitter & { _send(buffer: Buffer): boolean };
+    };
+    // Before pg's own listener, which sends the next query of a session that is not pipelined.
+    session.connection.prependListener('readyForQuery', () => {
+      roundTrips++;
+      wire.push('answered');
+    });
+    const send = session.connection._send.bind(session.connection);
+    session.connection._send = (buffer) => {
+      wire.push('sent');
+      return send(buffer);
+    };
     session.release();
     db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     await sql`create table work (n int)`.execute(db);
@@ -51,14 +64,19 @@ describe('the begin of a transaction in the service pool', () => {
     expect(result.count).toBe(1);
   });
 
-  it('is sent before a first statement with parameters, as before', async () => {
+  it('is sent right before a first statement with parameters, which goes without waiting for its answer', async () => {
+    wire.length = 0;
     const { result, roundTrips: trips } = await counted(() =>
       db.transaction().execute(async (trx) => {
         await sql`insert into work values (${2})`.execute(trx);
         return (await sql<{ inside: boolean }>`select now() <> statement_timestamp() as inside`.execute(trx)).rows[0];
       }),
     );
+    // Each statement has its answer (begin, insert, select, commit)...
     expect(trips).toBe(4);
+    // ...but the begin and the insert's messages (parse, bind, describe, execute, sync) were all
+    // written before the begin's answer came: one round trip for both.
+    expect(wire.indexOf('answered')).toBeGreaterThan(1);
     expect(result.inside).toBe(true);
   });
 
