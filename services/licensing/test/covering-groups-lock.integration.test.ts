@@ -1,14 +1,14 @@
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COVERING_GROUPS_FUNCTION } from '../src/asset-groups/application/asset-groups.views';
+import { ACCOUNT_LOCK_PREFIX, COVERING_GROUPS_FUNCTION } from '../src/asset-groups/application/asset-groups.views';
 import { LicensingService } from '../src/licensing.service';
 import { LICENSING_SCHEMA } from '../src/shared/schema';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 
 const MEMBER = '222222222222';
 const MANAGER = '111111111111';
-const lockOf = (account: string) => `hashtext('license-asset-groups:${account}')`;
+const lockOf = (account: string) => `hashtext('${ACCOUNT_LOCK_PREFIX}${account}')`;
 
 /**
  * The locks an asset's change takes before it reads the groups covering it (see

@@ -7,7 +7,7 @@ import { configurationAsset, instanceAsset, isInstance } from '../domain/asset-f
 import type { Group } from '../domain/group';
 import { managedRuleset } from '../domain/managed-rulesets';
 import { rulesetDiscovers, type Asset } from '../domain/rule-statements';
-import { COVERING_GROUPS_FUNCTION, type AssetGroupsViews } from './asset-groups.views';
+import { ACCOUNT_LOCK_PREFIX, COVERING_GROUPS_FUNCTION, type AssetGroupsViews } from './asset-groups.views';
 import { receivedLicences } from './received-licences';
 
 type Db = Transaction<AssetGroupsViews>;
@@ -235,6 +235,6 @@ export class AssetGroupMembership {
   }
 
   private async lockOwner(accountId: string): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtext(${`license-asset-groups:${accountId}`}))`.execute(this.db);
+    await sql`select pg_advisory_xact_lock(hashtext(${ACCOUNT_LOCK_PREFIX + accountId}))`.execute(this.db);
   }
 }

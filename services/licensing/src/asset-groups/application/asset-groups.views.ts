@@ -11,6 +11,9 @@ type Timestamp = ColumnType<Date, string | Date, string | Date>;
 /** The function that locks an asset's accounts and reads the groups covering it (migration 008). */
 export const COVERING_GROUPS_FUNCTION = 'lock_and_read_covering_groups';
 
+/** An account's asset-groups lock is the advisory lock on hashtext of this and its id. */
+export const ACCOUNT_LOCK_PREFIX = 'license-asset-groups:';
+
 /** Custom rulesets (AWS-managed ones are seed data, never rows), folded from their streams. */
 export interface LicenseAssetRulesetsTable {
   id: string;

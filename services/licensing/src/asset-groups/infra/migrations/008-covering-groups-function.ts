@@ -1,16 +1,17 @@
 import { sql, type Migration } from 'kysely';
 import { LICENSING_SCHEMA } from '../../../shared/schema';
-import { COVERING_GROUPS_FUNCTION } from '../../application/asset-groups.views';
+import { ACCOUNT_LOCK_PREFIX, COVERING_GROUPS_FUNCTION } from '../../application/asset-groups.views';
 
 const settings = sql.table(`${LICENSING_SCHEMA}.service_settings`);
 const groups = sql.table(`${LICENSING_SCHEMA}.license_asset_groups`);
-/** Whether group `g` covers one of `accounts`: its owner's, or its owner's organization's under cross-account discovery. */
-const covers = (accounts: string) =>
-  sql.raw(`(g.owner_account_id = any(${accounts}) or exists (
-    select 1 from ${LICENSING_SCHEMA}.service_settings s
+/** Whether group `g` covers one of `accounts` (a variable of the function): its owner's, or its owner's organization's under cross-account discovery. */
+const covers = (accounts: string) => sql`(g.owner_account_id = any(${sql.raw(accounts)}) or exists (
+    select 1 from ${settings} s
     where s.account_id = g.owner_account_id and s.region = g.region
-      and s.cross_account_discovery and s.member_account_ids ?| ${accounts}))`);
-const lockOf = (account: string) => sql.raw(`pg_advisory_xact_lock(hashtext('license-asset-groups:' || ${account}))`);
+      and s.cross_account_discovery and s.member_account_ids ?| ${sql.raw(accounts)}))`;
+/** The lock of the account in `account` (a column), as AssetGroupMembership takes it. */
+const lockOf = (account: string) =>
+  sql`pg_advisory_xact_lock(hashtext(${sql.lit(ACCOUNT_LOCK_PREFIX)} || ${sql.raw(account)}))`;
 
 /**
  * Locks the accounts and every account whose groups cover one of them, then reads the active
