@@ -10,6 +10,7 @@ import { subscribedUsersViews } from './usage-metrics/infra/migrations/008-subsc
 import { streamCountsShape } from './usage-metrics/infra/migrations/009-stream-counts';
 import { runningInstancesViews } from './usage-metrics/infra/migrations/010-running-instances';
 import { configurationAssociationsViews } from './usage-metrics/infra/migrations/011-configuration-associations';
+import { lockEntitlementUsageLicencesFunction } from './usage-metrics/infra/migrations/012-lock-entitlement-usage-licences';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -27,4 +28,5 @@ export const reportingMigrations: ViewMigrations = {
   '009-stream-counts': streamCountsShape,
   '010-running-instances': runningInstancesViews,
   '011-configuration-associations': configurationAssociationsViews,
+  '012-lock-entitlement-usage-licences': lockEntitlementUsageLicencesFunction,
 };

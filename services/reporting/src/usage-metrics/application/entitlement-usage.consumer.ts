@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringifyExactJson, type DomainEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
-import type { Transaction } from 'kysely';
+import { precompiled } from '@lm/event-store';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   accountsChangedBy,
   evolveEntitlementUsage,
@@ -17,8 +18,8 @@ import {
   usageStreamName,
   writeHourlyEntitlementSamples,
 } from './entitlement-samples';
-import type { EntitlementUsageViews } from './entitlement-usage.views';
-import { holdPending, streamsWithPending, takePending } from './pending-events';
+import { LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION, type EntitlementUsageViews } from './entitlement-usage.views';
+import { holdPending, takePending } from './pending-events';
 import { deleteHourlySamples, insertMetricPoints, type MetricPointRow } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
@@ -95,34 +96,36 @@ interface BatchWrites {
   points: MetricPointRow[];
 }
 
+/** A licence's row as the locking function returns it, with the streams of the batch that have events held. */
+interface LockedLicenceRow {
+  license_id: string;
+  license_stream_version: number;
+  usage_stream_version: number;
+  usage: LicenceEntitlementUsage | null;
+  sampled_through: Date | null;
+  held_streams: string[];
+}
+
+/** See readLicences; compiled once (every batch runs it). */
+const lockAndReadLicences = precompiled(
+  (db: Kysely<any>, p: { licenseIds: string[]; streamNames: string[] }) =>
+    sql<LockedLicenceRow>`select * from ${sql.table(`${REPORTING_SCHEMA}.${LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION}`)}(
+    ${p.licenseIds}::text[], ${p.streamNames}::text[])`,
+);
+
 /**
  * The licences of the events as applied so far, locked in the order of their ids until the
  * transaction ends, and those of their streams with events held (read once the locks are held: only
  * a holder of the licence's lock holds its events). A licence's row exists before it is locked, so
- * that its two streams queue on it.
+ * that its two streams queue on it. One call (LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION, which says how).
  */
 async function readLicences(
   tx: Transaction<EntitlementUsageViews>,
   events: DomainEventMessage<object>[],
 ): Promise<{ licences: Map<string, Followed>; waiting: Set<string> }> {
-  const db = tx.withSchema(REPORTING_SCHEMA);
-  const ids = [...new Set(events.map((event) => licenceIdOfStream(event.streamName)))].sort();
-  await db
-    .insertInto('entitlement_usage_licences')
-    .values(ids.map((id) => ({ license_id: id })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const rows = await db
-    .selectFrom('entitlement_usage_licences')
-    .selectAll()
-    .where('license_id', 'in', ids)
-    .orderBy('license_id')
-    .forUpdate()
-    .execute();
-  const waiting = await streamsWithPending(
-    tx,
-    ids.flatMap((id) => [licenceStreamName(id), usageStreamName(id)]),
-  );
+  const licenseIds = [...new Set(events.map((event) => licenceIdOfStream(event.streamName)))].sort();
+  const streamNames = licenseIds.flatMap((id) => [licenceStreamName(id), usageStreamName(id)]);
+  const { rows } = await lockAndReadLicences(tx, { licenseIds, streamNames });
   const licences = new Map(
     rows.map((row) => [
       row.license_id,
@@ -135,33 +138,39 @@ async function readLicences(
       },
     ]),
   );
-  return { licences, waiting };
+  return { licences, waiting: new Set(rows[0]?.held_streams) };
 }
 
-/** Writes the licences the events changed, in one statement (a usage or instant not known yet stays null). */
+/** See writeLicences; one statement text whatever the number of licences, compiled once. */
+const upsertLicences = precompiled(
+  (db: Kysely<any>, p: { rows: string }) => sql`
+    insert into ${sql.table(`${REPORTING_SCHEMA}.entitlement_usage_licences`)}
+      (license_id, license_stream_version, usage_stream_version, usage, sampled_through)
+    select r.license_id, r.license_stream_version, r.usage_stream_version, r.usage, r.sampled_through
+    from jsonb_to_recordset(${p.rows}::jsonb) as r(
+      license_id text, license_stream_version integer, usage_stream_version integer, usage jsonb,
+      sampled_through timestamptz)
+    on conflict (license_id) do update set
+      license_stream_version = excluded.license_stream_version,
+      usage_stream_version = excluded.usage_stream_version,
+      usage = excluded.usage,
+      sampled_through = excluded.sampled_through`,
+);
+
+/**
+ * Writes the licences the events changed, in one statement (a usage or instant not known yet stays
+ * null): their rows travel as one JSON parameter, written with longs exact.
+ */
 async function writeLicences(tx: Transaction<EntitlementUsageViews>, changed: Followed[]): Promise<void> {
   if (changed.length === 0) return;
-  await tx
-    .withSchema(REPORTING_SCHEMA)
-    .insertInto('entitlement_usage_licences')
-    .values(
-      changed.map((followed) => ({
-        license_id: followed.licenseId,
-        license_stream_version: followed.licence,
-        usage_stream_version: followed.usage,
-        usage: followed.state ? stringifyExactJson(followed.state) : undefined,
-        sampled_through: followed.sampledThrough,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.column('license_id').doUpdateSet((eb) => ({
-        license_stream_version: eb.ref('excluded.license_stream_version'),
-        usage_stream_version: eb.ref('excluded.usage_stream_version'),
-        usage: eb.ref('excluded.usage'),
-        sampled_through: eb.ref('excluded.sampled_through'),
-      })),
-    )
-    .execute();
+  const rows = changed.map((followed) => ({
+    license_id: followed.licenseId,
+    license_stream_version: followed.licence,
+    usage_stream_version: followed.usage,
+    usage: followed.state,
+    sampled_through: followed.sampledThrough,
+  }));
+  await upsertLicences(tx, { rows: stringifyExactJson(rows) });
 }
 
 /** Whether an event is the next of its stream (a usage event also needs the licence's creation applied). */

@@ -5,6 +5,9 @@ import type { MetricPointsTable, UsagePendingEventsTable } from './usage-metrics
 
 type Json<T> = ColumnType<T, string, string>;
 
+/** The function that inserts, locks and reads the licences of a batch of events (migration 012). */
+export const LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION = 'lock_entitlement_usage_licences';
+
 /** Each seller-issued licence's entitlement usage (the entitlement usage consumer's own state). */
 export interface EntitlementUsageLicencesTable {
   /** `l-<32 hex>`: names both the licence's stream and its usage stream. */

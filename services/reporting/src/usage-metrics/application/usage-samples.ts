@@ -1,4 +1,6 @@
-import type { Insertable, Transaction } from 'kysely';
+import { stringifyExactJson } from '@lm/contracts';
+import { precompiled } from '@lm/event-store';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { usageSamples, type ConfigurationUsage } from '../domain/configuration-usage';
 import { hourBoundaries } from '../domain/hourly-points';
 import { dimensionsKey, USAGE_NAMESPACE, type MetricSample } from '../domain/usage-metrics';
@@ -46,15 +48,28 @@ export function accountSampleRows(
   );
 }
 
-/** Inserts data points in one statement; one whose source is written already is left out. */
+/** See insertMetricPoints; one statement text whatever the number of points, compiled once. */
+const insertPoints = precompiled(
+  (db: Kysely<any>, p: { rows: string }) => sql`
+    insert into ${sql.table(`${REPORTING_SCHEMA}.metric_points`)} (account_id, namespace, metric_name, dimensions,
+      dimensions_key, unit, "timestamp", resolution, sample_count, sum, minimum, maximum, source)
+    select r.account_id, r.namespace, r.metric_name, r.dimensions::jsonb, r.dimensions_key, r.unit, r."timestamp",
+      r.resolution, r.sample_count, r.sum, r.minimum, r.maximum, r.source
+    from jsonb_to_recordset(${p.rows}::jsonb) as r(account_id text, namespace text, metric_name text,
+      dimensions text, dimensions_key text, unit text, "timestamp" timestamptz, resolution integer,
+      sample_count double precision, sum double precision, minimum double precision, maximum double precision,
+      source text)
+    on conflict (source) do nothing`,
+);
+
+/**
+ * Inserts data points in one statement; one whose source is written already is left out. The rows
+ * travel as one JSON parameter (their dimensions as the JSON text they hold, their instants as ISO
+ * strings), so the statement is the same whatever their number.
+ */
 export async function insertMetricPoints(db: Db, rows: readonly MetricPointRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await db
-    .withSchema(REPORTING_SCHEMA)
-    .insertInto('metric_points')
-    .values(rows)
-    .onConflict((oc) => oc.column('source').doNothing())
-    .execute();
+  await insertPoints(db, { rows: stringifyExactJson(rows) });
 }
 
 /** Writes samples taken at one instant (see accountSampleRows). */
