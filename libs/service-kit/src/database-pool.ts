@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import { parseExactJson } from '@lm/contracts';
@@ -80,7 +81,11 @@ export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }:
  */
 function wrapQueries(client: PoolClient): void {
   const send = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const query = deferringBegin((...args: unknown[]) => send(...asPreparedQuery(args)));
+  const writeOncePerTurn = oneWritePerTurn(client);
+  const query = deferringBegin((...args: unknown[]) => {
+    writeOncePerTurn();
+    return send(...asPreparedQuery(args));
+  });
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].toLowerCase() === 'commit' && isPastCurrentDeadline()) {
       return (query('rollback') as Promise<unknown>).then(() => {
@@ -88,5 +93,27 @@ function wrapQueries(client: PoolClient): void {
       });
     }
     return query(...args);
+  };
+}
+
+/**
+ * Holds a session's messages until the current turn of the event loop ends, then writes them in
+ * one system call: a pipelined session sends statements without waiting (a deferred `begin` and
+ * its statement, a StatementPipeline's writes and the commit behind them), and each would be a
+ * socket write of its own. Nothing waits longer than the turn: the messages leave before the
+ * process next waits for the network. pg corks the socket around each statement's messages; a cork
+ * held around them keeps them until its own uncork.
+ */
+function oneWritePerTurn(client: PoolClient): () => void {
+  let held = false;
+  return () => {
+    if (held) return;
+    const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
+    held = true;
+    socket.cork();
+    process.nextTick(() => {
+      held = false;
+      socket.uncork();
+    });
   };
 }

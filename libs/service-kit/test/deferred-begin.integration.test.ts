@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely';
+import type { Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
@@ -11,21 +12,32 @@ import { openDatabasePool } from '../src/database-pool';
 describe('the begin of a transaction in the service pool', () => {
   let database: TestDatabase;
   let db: Kysely<any>;
+  let pool: PostgresPool;
   let roundTrips = 0;
   /** What the session did, in order: 'sent' for each message written, 'answered' for each ReadyForQuery. */
   const wire: ('sent' | 'answered')[] = [];
+  /** Writes to the session's socket (each one system call). */
+  let socketWrites = 0;
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_deferred_begin');
-    const pool = openDatabasePool({ connectionString: database.url, max: 1 });
+    pool = openDatabasePool({ connectionString: database.url, max: 1 });
     const session = (await pool.connect()) as PoolClient & {
-      connection: NodeJS.EventEmitter & { _send(buffer: Buffer): boolean };
+      connection: NodeJS.EventEmitter & { _send(buffer: Buffer): boolean; stream: Writable };
     };
     // Before pg's own listener, which sends the next query of a session that is not pipelined.
     session.connection.prependListener('readyForQuery', () => {
       roundTrips++;
       wire.push('answered');
     });
+    const socket = session.connection.stream;
+    for (const method of ['_write', '_writev'] as const) {
+      const write = socket[method]!.bind(socket) as (...args: unknown[]) => void;
+      socket[method] = (...args: unknown[]) => {
+        socketWrites++;
+        write(...args);
+      };
+    }
     const send = session.connection._send.bind(session.connection);
     session.connection._send = (buffer) => {
       wire.push('sent');
@@ -78,6 +90,23 @@ describe('the begin of a transaction in the service pool', () => {
     // written before the begin's answer came: one round trip for both.
     expect(wire.indexOf('answered')).toBeGreaterThan(1);
     expect(result.inside).toBe(true);
+  });
+
+  it('writes what a turn of the event loop sends in one write: the begin and its statement, queries not awaited', async () => {
+    const before = socketWrites;
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into work values (${4})`.execute(trx);
+    });
+    // The begin with the insert, then the commit.
+    expect(socketWrites - before).toBe(2);
+
+    // Queries sent without waiting (as a StatementPipeline sends them), on the session itself.
+    const session = (await pool.connect()) as PoolClient;
+    const pipelined = socketWrites;
+    const answers = await Promise.all([1, 2, 3].map((n) => session.query('select $1::int as n', [n])));
+    session.release();
+    expect(answers.map(({ rows }) => rows[0].n)).toEqual([1, 2, 3]);
+    expect(socketWrites - pipelined).toBe(1);
   });
 
   it('rolls back what the transaction did when its first statement fails, and the session goes on', async () => {
