@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { StatementPipeline } from './statement-pipeline';
 
 /** An event as the domain produces it, before it is stored. */
 export interface NewEvent<Type extends string = string, Data extends object = object> {
@@ -245,7 +246,11 @@ export interface Projection<E extends DomainEvent = any, DB = any> {
   name: string;
   /** Event types this projection reads; others are skipped. */
   eventTypes: readonly E['type'][];
-  handle(events: Recorded<E>[], trx: Transaction<DB>): Promise<void>;
+  /**
+   * Applies the events in `trx`. A write whose answer it does not read can go through `pipeline`
+   * instead of being awaited: sent at once, checked before the transaction commits.
+   */
+  handle(events: Recorded<E>[], trx: Transaction<DB>, pipeline: StatementPipeline): Promise<void>;
   /** Deletes every row of the view (used before a rebuild). */
   truncate(db: Kysely<DB> | Transaction<DB>): Promise<void>;
 }

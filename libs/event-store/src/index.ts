@@ -33,9 +33,15 @@ export { EVENT_STORE_CAPABILITIES, type EventStoreKind } from './event-store-kin
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/postgres-checkpoint-store';
 export { migrateEventStoreSchema } from './postgres/event-store-schema';
-export { precompiled } from './postgres/precompiled-query';
+export { precompiled, type PrecompiledQuery } from './postgres/precompiled-query';
 export type { EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
-export { runProjection, rebuildProjection, type RunProjectionOptions } from './projections/projection-runner';
+export {
+  applyProjection,
+  runProjection,
+  rebuildProjection,
+  type RunProjectionOptions,
+} from './projections/projection-runner';
+export { StatementPipeline } from './statement-pipeline';
 export { projectionCheckpointName } from './projections/projection-checkpoint';
 export { defineGuard, defineProjection } from './projections/define-projection';
 export { SCHEMA_VERSION_KEY, type EventUpcaster, type Upcasters } from './event-schemas';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { Pool } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import { migrateEventStoreSchema } from '../src';
 
 export const databaseUrl = (): string => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -27,10 +27,15 @@ export async function createTestSchema(): Promise<TestSchema> {
   };
 }
 
-/** A pool of its own on the test database: a second process's, say, beside createTestSchema's. */
+/**
+ * A pool of its own on the test database: a second process's, say, beside createTestSchema's.
+ * Its sessions are pipelined, as the services' are (@lm/service-kit's database pool).
+ */
 export function openTestPool(max: number): Kysely<any> {
   return new Kysely<any>({
-    dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl(), max }) }),
+    dialect: new PostgresDialect({
+      pool: new Pool({ connectionString: databaseUrl(), max, pipeline: true } as PoolConfig),
+    }),
   });
 }
 

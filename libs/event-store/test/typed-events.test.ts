@@ -40,6 +40,7 @@ describe('typed events at the store edges', () => {
         recorded({ type: 'LicenseConsumed', data: { units: 2 } }, 2),
       ],
       undefined as never,
+      undefined as never,
     );
     expect(seen).toEqual(['DB', '2 units']);
     expect(projection.eventTypes).toEqual(['LicenseCreated', 'LicenseConsumed']);

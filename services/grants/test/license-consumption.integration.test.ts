@@ -16,7 +16,7 @@ import { LicenseConsumptionSweep } from '../src/consumption/application/license-
 import { LicenseUsageStreams } from '../src/consumption/application/license-usage-streams';
 import { licenseConsumptionsProjection } from '../src/consumption/application/license-consumption.projection';
 import type { LicenseUsageEvent } from '../src/consumption/domain/events';
-import type { Recorded } from '@lm/event-store';
+import { applyProjection, type Recorded } from '@lm/event-store';
 import { SigningKeys, type IssuerKey } from '../src/signing-keys/application/signing-keys';
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
@@ -574,7 +574,7 @@ describe('license consumption against PostgreSQL', () => {
     const project = (events: object[]) =>
       infra.db
         .transaction()
-        .execute((trx) => licenseConsumptionsProjection.handle(events as Recorded<LicenseUsageEvent>[], trx));
+        .execute((trx) => applyProjection(licenseConsumptionsProjection, events as Recorded<LicenseUsageEvent>[], trx));
     const view = async () => {
       const { rows } = await sql<{ consumption_token: string; status: string; expiration: Date }>`
         select consumption_token, status, expiration from grants.license_consumptions where license_arn = ${arn}`.execute(

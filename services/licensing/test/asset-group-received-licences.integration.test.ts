@@ -8,7 +8,7 @@ import type {
   LicenseEventMessage,
   LicenseEventType,
 } from '@lm/contracts';
-import type { Recorded } from '@lm/event-store';
+import { applyProjection, type Recorded } from '@lm/event-store';
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantsConsumer } from '../src/asset-groups/application/grants.consumer';
@@ -235,7 +235,9 @@ describe("license asset groups: licences received through grants (grants' events
   };
   const createGroup = async (owner: string, token: string) => {
     const { arn, events } = groupWithLicenceRule(owner, token);
-    await storage.db.transaction().execute((trx) => licenseAssetGroupsProjection.handle(events as never, trx));
+    await storage.db
+      .transaction()
+      .execute((trx) => applyProjection(licenseAssetGroupsProjection, events as never, trx));
     return arn;
   };
   /** The licences a group lists (ListAssetsForLicenseAssetGroup, AssetType License). */

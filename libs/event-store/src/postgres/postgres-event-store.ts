@@ -39,6 +39,7 @@ import {
 } from './event-store-schema';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { precompiled } from './precompiled-query';
+import { StatementPipeline } from '../statement-pipeline';
 
 const DEFAULT_READ_ALL_LIMIT = 1000;
 /** Locked decisions' streams whose projections are remembered at most (see decideUnderLock). */
@@ -326,7 +327,10 @@ export class PostgresEventStore implements EventStore {
   /**
    * Runs `work` in a transaction, giving it `append` (appendIn, in that transaction): a stream
    * version violation is reported as the conflict it is, and once the transaction has committed
-   * this process's subscriptions to the appended types are woken.
+   * this process's subscriptions to the appended types are woken. The statements appendIn sends
+   * without waiting (the projections' shared locks, the projections' pipelined writes) go out
+   * with the statement after them, the last ones with the commit: their answers are checked once
+   * the commit has its own, and a failure among them is what the append reports.
    */
   private async appendingTransaction(
     work: (
@@ -336,14 +340,18 @@ export class PostgresEventStore implements EventStore {
   ): Promise<Map<string, AppendResult>> {
     let appended: StreamAppend[] = [];
     let results: Map<string, AppendResult>;
+    let pipeline: StatementPipeline | undefined;
     try {
-      results = await this.db.transaction().execute((trx) =>
-        work((appends, shared) => {
+      results = await this.db.transaction().execute(async (trx) => {
+        const sent = (pipeline = await StatementPipeline.of(trx));
+        return work((appends, shared) => {
           appended = appends;
-          return this.appendIn(trx, appends, shared);
-        }, trx),
-      );
-    } catch (error) {
+          return this.appendIn(trx, sent, appends, shared);
+        }, trx);
+      });
+      await pipeline!.settle();
+    } catch (thrown) {
+      const error = pipeline ? await pipeline.causeOf(thrown) : thrown;
       // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
       if (this.isStreamVersionViolation(error)) {
         const [{ streamName, expectedVersion = 'any' }] = [...appended].sort(byStreamName);
@@ -366,6 +374,7 @@ export class PostgresEventStore implements EventStore {
    */
   private async appendIn(
     trx: Transaction<any>,
+    pipeline: StatementPipeline,
     appends: StreamAppend[],
     shared: readonly Projection[] = [],
   ): Promise<Map<string, AppendResult>> {
@@ -373,8 +382,9 @@ export class PostgresEventStore implements EventStore {
       assertAppendable(streamName, events, expectedVersion);
     const projections = this.projectionsFed(appends);
     // First, before the transaction takes an id: a rebuild holding the lock must never wait for us.
-    await this.shareProjectionLocks(
+    this.shareProjectionLocks(
       trx,
+      pipeline,
       projections.filter((projection) => !shared.includes(projection)),
     );
     const rows = await this.appendRows(trx, appends);
@@ -384,7 +394,7 @@ export class PostgresEventStore implements EventStore {
     const recorded = this.schemas.upcast<UntypedEvent>(rows);
     for (const projection of projections) {
       const handled = eventsForProjection(projection, recorded);
-      if (handled.length > 0) await projection.handle(handled, trx);
+      if (handled.length > 0) await projection.handle(handled, trx, pipeline);
     }
     return byStream;
   }
@@ -442,15 +452,16 @@ export class PostgresEventStore implements EventStore {
   /**
    * Shared locks on the checkpoints of the projections this append feeds: appends go on in
    * parallel, while a rebuild (which holds the lock exclusively) keeps them out until it is done.
+   * Sent without waiting: the append's statement goes right behind it, and runs once it holds them.
    */
-  private async shareProjectionLocks(trx: Transaction<any>, projections: Projection[]): Promise<void> {
+  private shareProjectionLocks(trx: Transaction<any>, pipeline: StatementPipeline, projections: Projection[]): void {
     if (projections.length === 0) return;
     // One statement, keys in a fixed order (the select list is evaluated left to right).
     const keys = projections
       .map(projectionCheckpointName)
       .sort()
       .map((name) => checkpointLockKey(this.schema, name));
-    await sql`SELECT ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock_shared(${key})`))}`.execute(trx);
+    pipeline.send(sql`SELECT ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock_shared(${key})`))}`.compile(trx));
   }
 
   /**

@@ -26,9 +26,9 @@ interface Compiled {
  */
 export function precompiled<DB, P extends Record<string, unknown>, R>(
   build: (db: Kysely<DB>, params: P) => Buildable<R>,
-): (db: Kysely<DB>, params: P) => Promise<QueryResult<R>> {
+): PrecompiledQuery<DB, P, R> {
   let compiled: Compiled | undefined;
-  return async (db, params) => {
+  const bind = (db: Kysely<DB>, params: P): CompiledQuery<R> => {
     compiled ??= compileWithPlaceholders(db, build, Object.keys(params));
     const { sql, parameters, keys } = compiled;
     let named = 0;
@@ -40,8 +40,16 @@ export function precompiled<DB, P extends Record<string, unknown>, R>(
     const values = parameters.map((parameter) =>
       parameter instanceof Placeholder ? params[parameter.key] : parameter,
     );
-    return db.executeQuery(CompiledQuery.raw(sql, values) as CompiledQuery<R>);
+    return CompiledQuery.raw(sql, values) as CompiledQuery<R>;
   };
+  return Object.assign(async (db: Kysely<DB>, params: P) => db.executeQuery(bind(db, params)), { bind });
+}
+
+/** A precompiled query: run it, or bind it to send it yourself (through a StatementPipeline). */
+export interface PrecompiledQuery<DB, P, R> {
+  (db: Kysely<DB>, params: P): Promise<QueryResult<R>>;
+  /** The statement with `params` bound, not run. */
+  bind(db: Kysely<DB>, params: P): CompiledQuery<R>;
 }
 
 function compileWithPlaceholders<DB, P extends Record<string, unknown>>(

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DomainEvent, Guard, Projection, Recorded } from '../event-store';
+import type { StatementPipeline } from '../statement-pipeline';
 
 /** A projection (or guard) of the events of `E` whose type is one of `T`. */
 interface ProjectionOf<E extends DomainEvent, T extends E['type'], DB> {
@@ -7,7 +8,7 @@ interface ProjectionOf<E extends DomainEvent, T extends E['type'], DB> {
   /** Checked against the union: a type `E` does not have fails to compile. */
   eventTypes: readonly T[];
   /** Given only the events of `eventTypes`, so `switch (event.type)` narrows to those. */
-  handle(events: Recorded<Extract<E, { type: T }>>[], trx: Transaction<DB>): Promise<void>;
+  handle(events: Recorded<Extract<E, { type: T }>>[], trx: Transaction<DB>, pipeline: StatementPipeline): Promise<void>;
   truncate(db: Kysely<DB> | Transaction<DB>): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { EventStore, Projection } from '../event-store';
+import type { DomainEvent, EventStore, Projection, Recorded } from '../event-store';
+import { StatementPipeline } from '../statement-pipeline';
 import { eventsForProjection, projectionCheckpointName } from './projection-checkpoint';
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -80,10 +81,28 @@ async function applyNextBatch(
   const events = await store.readAll({ after, limit: batchSize });
   if (events.length === 0) return { kind: until === undefined ? 'done' : 'held_back' };
   const relevant = eventsForProjection(projection, events);
-  if (relevant.length > 0) await projection.handle(relevant, trx);
+  if (relevant.length > 0) await applyProjection(projection, relevant, trx);
   const position = events[events.length - 1].position;
   await store.checkpoints.store(projectionCheckpointName(projection), position, trx);
   return { kind: 'applied', position };
+}
+
+/**
+ * Applies events to a projection in `trx`, its pipelined statements (StatementPipeline) answered
+ * before it returns: for callers that go on in the transaction, or commit it, after.
+ */
+export async function applyProjection<E extends DomainEvent>(
+  projection: Projection<E>,
+  events: Recorded<E>[],
+  trx: Transaction<any>,
+): Promise<void> {
+  const pipeline = await StatementPipeline.of(trx);
+  try {
+    await projection.handle(events, trx, pipeline);
+  } catch (error) {
+    throw await pipeline.causeOf(error);
+  }
+  await pipeline.settle();
 }
 
 function delay(ms: number): Promise<void> {

@@ -40,59 +40,65 @@ export const licenseConfigurationAssociationsProjection = defineProjection<
     'AffinityHoldStarted',
     'LicenseOperationFailed',
   ],
-  async handle(events, trx) {
+  async handle(events, trx, pipeline) {
     const db = trx.withSchema(LICENSING_SCHEMA);
     for (const event of events) {
       const configurationId = licenseConfigurationIdOfStream(event.streamName);
       if (event.type === 'ResourceAssociated') {
         const a = event.data;
-        await upsertAssociation(trx, {
-          configuration_id: configurationId,
-          resource_arn: a.resourceArn,
-          resource_type: a.resourceType,
-          resource_owner_id: a.resourceOwnerId,
-          associated_at: a.associatedAt,
-          ami_association_scope: a.amiAssociationScope ?? null,
-          consumed_licenses: a.consumedLicenses,
-          consumption_key: a.consumptionKey,
-        });
+        pipeline.send(
+          upsertAssociation.bind(trx, {
+            configuration_id: configurationId,
+            resource_arn: a.resourceArn,
+            resource_type: a.resourceType,
+            resource_owner_id: a.resourceOwnerId,
+            associated_at: a.associatedAt,
+            ami_association_scope: a.amiAssociationScope ?? null,
+            consumed_licenses: a.consumedLicenses,
+            consumption_key: a.consumptionKey,
+          }),
+        );
       } else if (event.type === 'AssociationConsumptionChanged') {
-        await db
-          .updateTable('license_configuration_associations')
-          .set({ consumed_licenses: event.data.consumedLicenses, affinity_hold_until: null })
-          .where('configuration_id', '=', configurationId)
-          .where('resource_arn', '=', event.data.resourceArn)
-          .execute();
+        pipeline.send(
+          db
+            .updateTable('license_configuration_associations')
+            .set({ consumed_licenses: event.data.consumedLicenses, affinity_hold_until: null })
+            .where('configuration_id', '=', configurationId)
+            .where('resource_arn', '=', event.data.resourceArn),
+        );
       } else if (event.type === 'AffinityHoldStarted') {
-        await db
-          .updateTable('license_configuration_associations')
-          .set({ affinity_hold_until: event.data.until })
-          .where('configuration_id', '=', configurationId)
-          .where('resource_arn', '=', event.data.resourceArn)
-          .execute();
+        pipeline.send(
+          db
+            .updateTable('license_configuration_associations')
+            .set({ affinity_hold_until: event.data.until })
+            .where('configuration_id', '=', configurationId)
+            .where('resource_arn', '=', event.data.resourceArn),
+        );
       } else if (event.type === 'LicenseOperationFailed') {
         const f = event.data;
-        await db
-          .insertInto('license_operation_failures')
-          .values({
-            configuration_id: configurationId,
-            stream_version: event.streamVersion,
-            operation_name: f.operationName,
-            resource_arn: f.resourceArn,
-            resource_type: f.resourceType,
-            resource_owner_id: f.resourceOwnerId,
-            error_message: f.errorMessage,
-            requested_by: f.requestedBy,
-            failed_at: f.failedAt,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        pipeline.send(
+          db
+            .insertInto('license_operation_failures')
+            .values({
+              configuration_id: configurationId,
+              stream_version: event.streamVersion,
+              operation_name: f.operationName,
+              resource_arn: f.resourceArn,
+              resource_type: f.resourceType,
+              resource_owner_id: f.resourceOwnerId,
+              error_message: f.errorMessage,
+              requested_by: f.requestedBy,
+              failed_at: f.failedAt,
+            })
+            .onConflict((oc) => oc.doNothing()),
+        );
       } else if (event.type === 'ResourceDisassociated') {
-        await db
-          .deleteFrom('license_configuration_associations')
-          .where('configuration_id', '=', configurationId)
-          .where('resource_arn', '=', event.data.resourceArn)
-          .execute();
+        pipeline.send(
+          db
+            .deleteFrom('license_configuration_associations')
+            .where('configuration_id', '=', configurationId)
+            .where('resource_arn', '=', event.data.resourceArn),
+        );
       }
     }
   },

@@ -47,6 +47,7 @@ const upsertConfiguration = precompiled((db: Kysely<LicenseConfigurationViews>, 
  * domain's own evolve, so the view cannot drift from what the aggregate decides on. Rows remember
  * the stream version they reflect, which makes replays and redeliveries harmless. Associations are
  * not in the row (a configuration admitting every launch would rewrite an ever larger row).
+ * Its writes go through the append's pipeline; a later event's read of the row runs after them.
  */
 export const licenseConfigurationsProjection = defineProjection<LicenseConfigurationEvent, LicenseConfigurationViews>()(
   {
@@ -59,7 +60,7 @@ export const licenseConfigurationsProjection = defineProjection<LicenseConfigura
       'LicenseConfigurationUntagged',
       'LicenseConfigurationDeleted',
     ],
-    async handle(events, trx) {
+    async handle(events, trx, pipeline) {
       const db = trx.withSchema(LICENSING_SCHEMA);
       for (const event of events) {
         if (!isLicenseConfigurationStream(event.streamName)) continue;
@@ -68,21 +69,23 @@ export const licenseConfigurationsProjection = defineProjection<LicenseConfigura
         if (before === 'already-applied') continue;
         const after = evolveLicenseConfiguration(before, event);
         if (after.status !== 'present') {
-          await db.deleteFrom('license_configurations').where('id', '=', id).execute();
+          pipeline.send(db.deleteFrom('license_configurations').where('id', '=', id));
           continue;
         }
         const { associations: _none, ...c } = after.configuration;
-        await upsertConfiguration(trx, {
-          id,
-          owner_account_id: c.ownerAccountId,
-          region: c.region,
-          counting_type: c.countingType,
-          hard_limit: c.hardLimit,
-          status: c.status,
-          created_at: c.createdAt,
-          version: event.streamVersion,
-          document: stringifyExactJson(c),
-        });
+        pipeline.send(
+          upsertConfiguration.bind(trx, {
+            id,
+            owner_account_id: c.ownerAccountId,
+            region: c.region,
+            counting_type: c.countingType,
+            hard_limit: c.hardLimit,
+            status: c.status,
+            created_at: c.createdAt,
+            version: event.streamVersion,
+            document: stringifyExactJson(c),
+          }),
+        );
       }
     },
     async truncate(db) {
