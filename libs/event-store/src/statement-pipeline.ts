@@ -3,6 +3,7 @@ import {
   type Compilable,
   type CompiledQuery,
   type DatabaseConnection,
+  type QueryResult,
   type Transaction,
 } from 'kysely';
 
@@ -24,6 +25,8 @@ const IN_FAILED_TRANSACTION = '25P02';
 export class StatementPipeline {
   private readonly answers: Promise<void>[] = [];
   private failure?: { error: unknown };
+  /** Whether a statement was sent with a check (see settleChecks). */
+  private checked = false;
 
   private constructor(private readonly connection: DatabaseConnection) {}
 
@@ -32,18 +35,32 @@ export class StatementPipeline {
     return new StatementPipeline(await trx.getExecutor().provideConnection(async (connection) => connection));
   }
 
-  /** Sends the statement now; its answer is only checked by firstFailure. */
-  send(statement: Compilable<unknown> | CompiledQuery<unknown>): void {
+  /**
+   * Sends the statement now. Its answer is looked at only for a failure, unless `check` is given:
+   * then `check` is given the answer, and refuses it by throwing, which fails the transaction
+   * before it commits (settleChecks).
+   */
+  send<R>(statement: Compilable<R> | CompiledQuery<R>, check?: (answer: QueryResult<R>) => void): void {
     const compiled = 'compile' in statement ? statement.compile() : statement;
+    if (check) this.checked = true;
     // Answers come in the order the statements were sent, so the first failure is the first set.
     this.answers.push(
-      this.connection.executeQuery(compiled).then(
-        () => undefined,
-        (error: unknown) => {
+      this.connection
+        .executeQuery<R>(compiled)
+        .then((answer) => check?.(answer))
+        .catch((error: unknown) => {
           this.failure ??= { error };
-        },
-      ),
+        }),
     );
+  }
+
+  /**
+   * Before the transaction commits: once a statement was sent with a check, waits for every
+   * answer so far and throws the first failure (a commit sent behind an unchecked answer would
+   * keep what the check refuses). Without checks, returns at once: the commit follows the writes.
+   */
+  async settleChecks(): Promise<void> {
+    if (this.checked) await this.settle();
   }
 
   /** Once every statement sent has its answer: the first one's failure, or undefined if none failed. */

@@ -7,7 +7,8 @@ import { createTestSchema, databaseUrl, uniqueName, type TestSchema } from './te
 /**
  * A view written through the append's pipeline: each event inserts its row, without waiting for
  * the answer. An event whose data says `duplicateOf` inserts that event's row again (a unique
- * violation); one that says `readBack` then reads its own row back with an awaited statement.
+ * violation); one that says `readBack` then reads its own row back with an awaited statement,
+ * and one that says `refuse` sends a count whose check refuses the append.
  */
 class PipelinedView implements Projection {
   readonly name = 'pipelined-view';
@@ -21,6 +22,13 @@ class PipelinedView implements Projection {
     for (const event of events) {
       const id = (event.data.duplicateOf as string | undefined) ?? event.eventId;
       pipeline.send(view.insertInto('noted').values({ id, note: event.data.note as string }));
+      if (event.data.refuse)
+        pipeline.send(
+          sql<{ notes: number }>`select count(*)::int as notes from ${sql.id(this.schema, 'noted')}`.compile(view),
+          ({ rows }) => {
+            throw new Error(`refused with ${rows[0].notes} notes`);
+          },
+        );
       if (event.data.readBack) {
         const row = await view.selectFrom('noted').select('note').where('id', '=', id).executeTakeFirst();
         this.readBack.push(row?.note);
@@ -90,6 +98,16 @@ describe.each([
       ]),
     ).rejects.toMatchObject({ code: '23505', constraint: 'noted_pkey' });
     expect(await streamVersion(second)).toBe(0);
+    expect(await notes()).toEqual(before);
+  });
+
+  it('with a check, are checked before the commit, which a refusal keeps from being sent', async () => {
+    const streamName = uniqueName('notes');
+    const before = await notes();
+    await expect(
+      store.append(streamName, [{ type: 'Noted', data: { note: `${streamName} refused`, refuse: true } }]),
+    ).rejects.toThrow(/^refused with \d+ notes$/);
+    expect(await streamVersion(streamName)).toBe(0);
     expect(await notes()).toEqual(before);
   });
 

@@ -396,6 +396,7 @@ export class PostgresEventStore implements EventStore {
       const handled = eventsForProjection(projection, recorded);
       if (handled.length > 0) await projection.handle(handled, trx, pipeline);
     }
+    await pipeline.settleChecks();
     return byStream;
   }
 

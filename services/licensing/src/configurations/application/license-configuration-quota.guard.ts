@@ -27,22 +27,23 @@ const countConfigurations = precompiled(
  * Counts configurations per account and region, and enforces the quota (the guide: 25 per
  * Region, adjustable like an AWS service quota). It runs in the append's transaction: the
  * counter row's lock orders concurrent creates of one account, and a create that would pass
- * the quota throws, which rolls its append back. So the quota holds under any load.
+ * the quota throws, which rolls its append back. So the quota holds under any load. The count
+ * is sent without waiting and checked before the append commits (StatementPipeline), so it
+ * shares its round trip with the views' statements behind it.
  */
 export function licenseConfigurationQuotaGuard(quota: number) {
   return defineGuard<LicenseConfigurationEvent, LicenseConfigurationViews>()({
     name: 'license-configuration-quota',
     eventTypes: ['LicenseConfigurationCreated', 'LicenseConfigurationDeleted'],
-    async handle(events, trx) {
+    async handle(events, trx, pipeline) {
       for (const event of events) {
         const { ownerAccountId, region } = event.data;
         const delta = event.type === 'LicenseConfigurationCreated' ? 1 : -1;
-        const {
-          rows: [row],
-        } = await countConfigurations(trx, { ownerAccountId, region, delta });
-        if (delta > 0 && row.count > quota) {
-          throw resourceLimitExceeded(`An account can have at most ${quota} license configurations in a Region.`);
-        }
+        pipeline.send(countConfigurations.bind(trx, { ownerAccountId, region, delta }), ({ rows: [row] }) => {
+          if (delta > 0 && row.count > quota) {
+            throw resourceLimitExceeded(`An account can have at most ${quota} license configurations in a Region.`);
+          }
+        });
       }
     },
     async truncate(db) {
