@@ -41,7 +41,7 @@ export {
   rebuildProjection,
   type RunProjectionOptions,
 } from './projections/projection-runner';
-export { StatementPipeline } from './statement-pipeline';
+export { inPipelinedTransaction, StatementPipeline } from './statement-pipeline';
 export { projectionCheckpointName } from './projections/projection-checkpoint';
 export { defineGuard, defineProjection } from './projections/define-projection';
 export { SCHEMA_VERSION_KEY, type EventUpcaster, type Upcasters } from './event-schemas';

@@ -3,6 +3,7 @@ import {
   type Compilable,
   type CompiledQuery,
   type DatabaseConnection,
+  type Kysely,
   type QueryResult,
   type Transaction,
 } from 'kysely';
@@ -89,4 +90,31 @@ export class StatementPipeline {
 
 function isRefusedAfterFailure(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === IN_FAILED_TRANSACTION;
+}
+
+/**
+ * Runs `work` in a transaction of `db`, with its session's pipeline: what it sends without waiting
+ * goes out with the statements after it, the last of it with the commit (unless a statement was
+ * sent with a check: then the commit waits for the answers, see settleChecks). Its result once
+ * committed; else the failure to report (causeOf), a sent statement's own rather than the
+ * refusals or the rolled-back commit behind it.
+ */
+export async function inPipelinedTransaction<T>(
+  db: Kysely<any>,
+  work: (trx: Transaction<any>, pipeline: StatementPipeline) => Promise<T>,
+): Promise<T> {
+  let pipeline: StatementPipeline | undefined;
+  try {
+    const result = await db.transaction().execute(async (trx) => {
+      const sent = (pipeline = await StatementPipeline.of(trx));
+      const done = await work(trx, sent);
+      await sent.settleChecks();
+      return done;
+    });
+    // Answered before the commit was: a failure among them made it a rollback, which threw above.
+    await pipeline!.settle();
+    return result;
+  } catch (thrown) {
+    throw pipeline ? await pipeline.causeOf(thrown) : thrown;
+  }
 }

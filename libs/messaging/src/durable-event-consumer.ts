@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
+import { inPipelinedTransaction, type StatementPipeline } from '@lm/event-store';
 import { DeliveryQueue } from './delivery-queue';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { EVENTS_STREAM, eventTypeOfSubject } from './subjects';
@@ -52,15 +53,16 @@ export interface DurableEventConsumerOptions {
   filterSubject: string;
   /**
    * Applies one event inside the transaction that also records it as processed. The event's
-   * `schemaVersion` says which version of its type's data it carries (upcast an older one).
+   * `schemaVersion` says which version of its type's data it carries (upcast an older one). A
+   * write whose answer it does not read can go through `pipeline`, out with the commit.
    */
-  handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>;
+  handle: (event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>;
   /**
    * Applies the events of a batch not applied before, in delivery order, in one call instead of
    * `handle` for each: for a handler that reads and writes the state of all of them in a few
    * statements rather than a few per event.
    */
-  handleBatch?: (events: DomainEventMessage[], trx: Transaction<any>) => Promise<void>;
+  handleBatch?: (events: DomainEventMessage[], trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>;
   /**
    * At most this many events already delivered are applied in one transaction (default
    * DURABLE_CONSUMER_BATCH_SIZE). 1 for a handler that needs the previous event committed, e.g.
@@ -147,7 +149,7 @@ export async function startDurableEventConsumer(
   const consumerLock = `durable-consumer:${schema}:${durableName}`;
   /** Applies the events in one transaction: those the ledger has not seen yet, in their order. */
   const applyTogether = (events: DomainEventMessage[]) =>
-    db.transaction().execute(async (trx) => {
+    inPipelinedTransaction(db, async (trx, pipeline) => {
       // Its name as a literal: a statement without parameters travels with the transaction's begin (one round trip).
       if (batchSize > 1)
         await sql`select pg_advisory_xact_lock(hashtextextended(${sql.lit(consumerLock)}, 0))`.execute(trx);
@@ -158,8 +160,8 @@ export async function startDurableEventConsumer(
       // An id twice in one batch (a duplicate publish) is applied at its first place only.
       const fresh = events.filter((event) => unseen.delete(domainEventMessageId(event)));
       if (handleBatch) {
-        if (fresh.length > 0) await handleBatch(fresh, trx);
-      } else for (const event of fresh) await handle(event, trx);
+        if (fresh.length > 0) await handleBatch(fresh, trx, pipeline);
+      } else for (const event of fresh) await handle(event, trx, pipeline);
     });
   const applyDelivered = async (batch: JsMsg[]) => {
     const events = batch.map((message) => {

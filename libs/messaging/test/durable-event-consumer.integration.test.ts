@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { StatementPipeline } from '@lm/event-store';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { AckPolicy, connect, JSONCodec, type NatsConnection } from 'nats';
 import { Pool } from 'pg';
@@ -117,7 +118,7 @@ describe('durable event consumer: delivered events applied in batches', () => {
   const start = async (
     durableName: string,
     type: string,
-    handle: (event: DomainEventMessage, trx: Transaction<any>) => Promise<void>,
+    handle: (event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>,
     extra: { batchSize?: number; onRedelivery?: () => void } = {},
   ) => {
     const consumer = await startDurableEventConsumer({
@@ -237,6 +238,34 @@ describe('durable event consumer: delivered events applied in batches', () => {
     expect(warnings).toHaveBeenCalledWith(expect.stringMatching(/a batch of \d+ events failed \(transient failure\)/));
     expect(errors).toHaveBeenCalledWith(`[${durableName}] event ${type} failed, redelivering: transient failure`);
     expect(errors).toHaveBeenCalledTimes(1);
+  });
+
+  it("sends a handler's pipelined writes with the commit, and a write that fails fails its event with its own error", async () => {
+    const { durableName, type } = fresh();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // 'b' sends a write the server refuses (a null count), in the batch and again alone.
+    let failuresLeft = 2;
+    for (const event of [eventOf(type, 'gate', 1), ...['a', 'b', 'c'].map((stream) => eventOf(type, stream, 1))])
+      await publish(event);
+    await start(durableName, type, async (event, trx, pipeline) => {
+      if (event.streamName === 'gate') await eventually(async () => (await unacknowledged(durableName)) === 4);
+      pipeline.send(
+        sql`insert into ${sql.id(schema, 'applied')} (consumer, stream, version, xid)
+          values (${durableName}, ${event.streamName}, ${event.streamVersion}, (txid_current() % 4294967296)::text)`.compile(
+          trx,
+        ),
+      );
+      if (event.streamName === 'b' && failuresLeft-- > 0)
+        pipeline.send(sql`insert into ${sql.id(schema, 'counters')} values (${durableName}, null)`.compile(trx));
+    });
+    await eventually(async () => (await appliedBy(durableName)).length === 4);
+
+    expect((await appliedBy(durableName)).map((a) => a.stream)).toEqual(['gate', 'a', 'c', 'b']);
+    expect(new Set((await ledgerOf(durableName)).map((row) => row.message_id)).size).toBe(4);
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringMatching(/event \S+ failed, redelivering: null value in column "count"/),
+    );
   });
 
   it('applies an event once when it comes again, in the same batch or a later one', async () => {

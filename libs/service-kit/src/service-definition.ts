@@ -1,19 +1,22 @@
 import type { DynamicModule, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import type { DomainEventMessage, ServiceName } from '@lm/contracts';
-import type { Guard, Projection, RecordedEvent, Upcasters } from '@lm/event-store';
+import type { Guard, Projection, RecordedEvent, StatementPipeline, Upcasters } from '@lm/event-store';
 import type { Transaction } from 'kysely';
 import type { ConfigOf, Settings } from './config/settings';
 import type { EndpointSpec } from './nats-endpoint';
 import type { ViewMigrations } from './view-migrations';
 
-/** Applies one domain event of another service, inside the transaction that records it as processed. */
+/**
+ * Applies one domain event of another service, inside the transaction that records it as
+ * processed. A write whose answer it does not read can go through `pipeline`, out with the commit.
+ */
 export interface EventConsumer {
-  handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void>;
+  handle(event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline): Promise<void>;
   /**
    * When present, applies the events of a batch not applied before (in delivery order, inside the
    * transaction that records them as processed) instead of `handle` for each.
    */
-  handleBatch?(events: DomainEventMessage[], trx: Transaction<any>): Promise<void>;
+  handleBatch?(events: DomainEventMessage[], trx: Transaction<any>, pipeline: StatementPipeline): Promise<void>;
   /**
    * The only event types it applies, when its subject brings others it would skip: those are
    * acknowledged as they arrive, with no transaction and no ledger row. Leave it out for a handler

@@ -63,7 +63,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           schema,
           durableName,
           filterSubject: subject,
-          handle: (event, trx) => consumer.handle(event, trx),
+          handle: (event, trx, pipeline) => consumer.handle(event, trx, pipeline),
           handleBatch: consumer.handleBatch?.bind(consumer),
           eventTypes: consumer.eventTypes,
           batchSize: Math.min(batchSize ?? common.consumerBatchSize, common.consumerBatchSize),

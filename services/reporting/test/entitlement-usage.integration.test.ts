@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Caller, DomainEventMessage } from '@lm/contracts';
 import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
+import { inPipelinedTransaction } from '@lm/event-store';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -115,7 +116,8 @@ describe('entitlement usage metrics from grants events, with a manual clock', ()
   let sweep: UsageMetricsSweep;
   let queries: UsageMetricsQueries;
 
-  const apply = (event: DomainEventMessage) => storage.db.transaction().execute((trx) => consumer.handle(event, trx));
+  const apply = (event: DomainEventMessage) =>
+    inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handle(event, trx, pipeline));
   const points = async () =>
     (
       await sql<Record<string, unknown>>`
@@ -235,7 +237,7 @@ describe('entitlement usage metrics from grants events, with a manual clock', ()
     clock.set(at('10:00:00'));
     // Out of order in one batch, and a redelivery of the first.
     const batch = [borrowed, created, perpetual, version, extended, tagged, checkedIn, { ...borrowed }];
-    await storage.db.transaction().execute((trx) => consumer.handleBatch(batch, trx));
+    await inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handleBatch(batch, trx, pipeline));
     clock.set(at('16:05:00'));
     await sweep.sweep();
     expect(await points()).toEqual(original);

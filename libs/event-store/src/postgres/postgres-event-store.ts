@@ -39,7 +39,7 @@ import {
 } from './event-store-schema';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { precompiled } from './precompiled-query';
-import { StatementPipeline } from '../statement-pipeline';
+import { inPipelinedTransaction, type StatementPipeline } from '../statement-pipeline';
 
 const DEFAULT_READ_ALL_LIMIT = 1000;
 /** Locked decisions' streams whose projections are remembered at most (see decideUnderLock). */
@@ -327,10 +327,9 @@ export class PostgresEventStore implements EventStore {
   /**
    * Runs `work` in a transaction, giving it `append` (appendIn, in that transaction): a stream
    * version violation is reported as the conflict it is, and once the transaction has committed
-   * this process's subscriptions to the appended types are woken. The statements appendIn sends
-   * without waiting (the projections' shared locks, the projections' pipelined writes) go out
-   * with the statement after them, the last ones with the commit: their answers are checked once
-   * the commit has its own, and a failure among them is what the append reports.
+   * this process's subscriptions to the appended types are woken. What appendIn sends without
+   * waiting (the projections' shared locks, their writes) goes out with the statement after it,
+   * the last of it with the commit (inPipelinedTransaction).
    */
   private async appendingTransaction(
     work: (
@@ -340,18 +339,14 @@ export class PostgresEventStore implements EventStore {
   ): Promise<Map<string, AppendResult>> {
     let appended: StreamAppend[] = [];
     let results: Map<string, AppendResult>;
-    let pipeline: StatementPipeline | undefined;
     try {
-      results = await this.db.transaction().execute(async (trx) => {
-        const sent = (pipeline = await StatementPipeline.of(trx));
-        return work((appends, shared) => {
+      results = await inPipelinedTransaction(this.db, (trx, pipeline) =>
+        work((appends, shared) => {
           appended = appends;
-          return this.appendIn(trx, sent, appends, shared);
-        }, trx);
-      });
-      await pipeline!.settle();
-    } catch (thrown) {
-      const error = pipeline ? await pipeline.causeOf(thrown) : thrown;
+          return this.appendIn(trx, pipeline, appends, shared);
+        }, trx),
+      );
+    } catch (error) {
       // Only reachable when a writer bypassed the streams row; the streams row normally reports conflicts.
       if (this.isStreamVersionViolation(error)) {
         const [{ streamName, expectedVersion = 'any' }] = [...appended].sort(byStreamName);
@@ -396,7 +391,6 @@ export class PostgresEventStore implements EventStore {
       const handled = eventsForProjection(projection, recorded);
       if (handled.length > 0) await projection.handle(handled, trx, pipeline);
     }
-    await pipeline.settleChecks();
     return byStream;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringifyExactJson, type DomainEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
-import { precompiled } from '@lm/event-store';
+import { precompiled, type StatementPipeline } from '@lm/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   accountsChangedBy,
@@ -52,15 +52,19 @@ const streamNameOf = (licenseId: string, stream: Stream) =>
 export class EntitlementUsageConsumer implements EventConsumer {
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 
-  handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    return this.handleBatch([event], trx);
+  handle(event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline): Promise<void> {
+    return this.handleBatch([event], trx, pipeline);
   }
 
   /**
    * The events delivered together: their licences are read (and locked, in the order of their ids)
    * in one statement and written back in one, as the configurations' consumer does.
    */
-  async handleBatch(events: DomainEventMessage<object>[], trx: Transaction<any>): Promise<void> {
+  async handleBatch(
+    events: DomainEventMessage<object>[],
+    trx: Transaction<any>,
+    pipeline: StatementPipeline,
+  ): Promise<void> {
     const licenceEvents = events.filter((event) => licenceStreamOf(event) !== undefined);
     if (licenceEvents.length === 0) return;
     const tx = trx as Transaction<EntitlementUsageViews>;
@@ -81,8 +85,9 @@ export class EntitlementUsageConsumer implements EventConsumer {
       licences.set(followed.licenseId, followed);
       changed.set(followed.licenseId, followed);
     }
-    await writeLicences(tx, [...changed.values()]);
-    await insertMetricPoints(tx as unknown as Transaction<UsageMetricsViews>, batch.points);
+    // Nothing reads their answers: they go with the commit.
+    writeLicences(tx, pipeline, [...changed.values()]);
+    await insertMetricPoints(tx as unknown as Transaction<UsageMetricsViews>, batch.points, pipeline);
   }
 }
 
@@ -161,7 +166,7 @@ const upsertLicences = precompiled(
  * Writes the licences the events changed, in one statement (a usage or instant not known yet stays
  * null): their rows travel as one JSON parameter, written with longs exact.
  */
-async function writeLicences(tx: Transaction<EntitlementUsageViews>, changed: Followed[]): Promise<void> {
+function writeLicences(tx: Transaction<EntitlementUsageViews>, pipeline: StatementPipeline, changed: Followed[]): void {
   if (changed.length === 0) return;
   const rows = changed.map((followed) => ({
     license_id: followed.licenseId,
@@ -170,7 +175,7 @@ async function writeLicences(tx: Transaction<EntitlementUsageViews>, changed: Fo
     usage: followed.state,
     sampled_through: followed.sampledThrough,
   }));
-  await upsertLicences(tx, { rows: stringifyExactJson(rows) });
+  pipeline.send(upsertLicences.bind(tx, { rows: stringifyExactJson(rows) }));
 }
 
 /** Whether an event is the next of its stream (a usage event also needs the licence's creation applied). */

@@ -1,5 +1,5 @@
 import { stringifyExactJson } from '@lm/contracts';
-import { precompiled } from '@lm/event-store';
+import { precompiled, type StatementPipeline } from '@lm/event-store';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { usageSamples, type ConfigurationUsage } from '../domain/configuration-usage';
 import { hourBoundaries } from '../domain/hourly-points';
@@ -65,11 +65,18 @@ const insertPoints = precompiled(
 /**
  * Inserts data points in one statement; one whose source is written already is left out. The rows
  * travel as one JSON parameter (their dimensions as the JSON text they hold, their instants as ISO
- * strings), so the statement is the same whatever their number.
+ * strings), so the statement is the same whatever their number. Sent through `pipeline` when
+ * given (nothing reads its answer), else awaited.
  */
-export async function insertMetricPoints(db: Db, rows: readonly MetricPointRow[]): Promise<void> {
+export async function insertMetricPoints(
+  db: Db,
+  rows: readonly MetricPointRow[],
+  pipeline?: StatementPipeline,
+): Promise<void> {
   if (rows.length === 0) return;
-  await insertPoints(db, { rows: stringifyExactJson(rows) });
+  const statement = insertPoints.bind(db, { rows: stringifyExactJson(rows) });
+  if (pipeline) pipeline.send(statement);
+  else await db.executeQuery(statement);
 }
 
 /** Writes samples taken at one instant (see accountSampleRows). */
