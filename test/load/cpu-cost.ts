@@ -22,6 +22,19 @@ export function cpuTimeMs(pid: number): number {
   }
 }
 
+/**
+ * Write system calls of a process so far (syscw of /proc/<pid>/io: write, writev, pwrite, not
+ * send or sendmsg); 0 once it is gone. Each message a process sends on a socket is one unless several go together, so
+ * this counts round trips and messages independently of the machine's speed.
+ */
+export function writeCalls(pid: number | 'self'): number {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** The PostgreSQL backends connected to the database of `databaseUrl` (its pools' connections), by pid. */
 export async function databaseBackends(databaseUrl: string): Promise<number[]> {
   const client = new Client({ connectionString: databaseUrl });
@@ -67,49 +80,90 @@ export function listeningPid(port: number): number | undefined {
 /** Named groups of processes (a service's replicas, the database's backends) whose CPU is summed. */
 export type ProcessGroups = Record<string, number[]>;
 
-/** CPU ms of every process of the machine now, by pid. */
-function everyProcessCpu(): Map<number, number> {
+interface Usage {
+  cpuMs: number;
+  writes: number;
+}
+
+const usageOf = (pid: number): Usage => ({ cpuMs: cpuTimeMs(pid), writes: writeCalls(pid) });
+
+/** CPU ms and write system calls of every process of the machine now, by pid. */
+function everyProcessUsage(): Map<number, Usage> {
   const pids = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number);
-  return new Map(pids.map((pid) => [pid, cpuTimeMs(pid)]));
+  return new Map(pids.map((pid) => [pid, usageOf(pid)]));
 }
 
 /**
- * CPU ms each group spent while `run` ran; `load client` is this process (it signs and sends).
- * The groups are asked for after the run, so that a connection a pool opened during it counts
- * (from its start: every process's CPU is read before).
+ * CPU ms each group spent while `run` ran, and the write system calls it made; `load client` is
+ * this process (it signs and sends). The groups are asked for after the run, so that a connection
+ * a pool opened during it counts (from its start: every process is read before).
  */
 export async function measureCpu<T>(
   groupsAfter: () => Promise<ProcessGroups>,
   run: () => Promise<T>,
-): Promise<{ result: T; cpuMs: Record<string, number> }> {
-  const before = everyProcessCpu();
+): Promise<{ result: T; cpuMs: Record<string, number>; writes: Record<string, number> }> {
+  const before = everyProcessUsage();
   const ownBefore = process.cpuUsage();
+  const ownWritesBefore = writeCalls('self');
   const result = await run();
   const own = process.cpuUsage(ownBefore);
+  const ownWrites = writeCalls('self') - ownWritesBefore;
   const groups = await groupsAfter();
-  const spent = (pids: number[]) => pids.reduce((total, pid) => total + cpuTimeMs(pid) - (before.get(pid) ?? 0), 0);
-  const cpuMs = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, spent(pids)]));
-  return { result, cpuMs: { ...cpuMs, 'load client': (own.user + own.system) / 1_000 } };
+  const spent = (pids: number[], of: keyof Usage) =>
+    pids.reduce((total, pid) => total + usageOf(pid)[of] - (before.get(pid)?.[of] ?? 0), 0);
+  const byGroup = (of: keyof Usage) =>
+    Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, spent(pids, of)]));
+  return {
+    result,
+    cpuMs: { ...byGroup('cpuMs'), 'load client': (own.user + own.system) / 1_000 },
+    writes: { ...byGroup('writes'), 'load client': ownWrites },
+  };
 }
 
-/** A line per measured path: requests, then CPU µs per request of each process group and in all. */
-export function formatCpuCosts(costs: { path: string; requests: number; cpuMs: Record<string, number> }[]): string {
-  const groups = [...new Set(costs.flatMap(({ cpuMs }) => Object.keys(cpuMs)))];
-  const perRequest = (ms: number | undefined, requests: number) =>
-    ms === undefined ? '' : ((ms * 1_000) / Math.max(requests, 1)).toFixed(0);
-  const body = costs.map(({ path, requests, cpuMs }) => [
-    path,
-    String(requests),
-    ...groups.map((group) => perRequest(cpuMs[group], requests)),
-    perRequest(
-      Object.values(cpuMs).reduce((a, b) => a + b, 0),
-      requests,
-    ),
-  ]);
+interface PathCost {
+  path: string;
+  requests: number;
+  cpuMs: Record<string, number>;
+  writes: Record<string, number>;
+}
+
+/**
+ * Two tables, a line per measured path: requests, then per request of each process group and in
+ * all, the CPU (µs), then the write system calls.
+ */
+export function formatCpuCosts(costs: PathCost[]): string {
+  const table = (
+    title: string,
+    of: (cost: PathCost) => Record<string, number>,
+    perRequest: (value: number) => string,
+  ) => {
+    const groups = [...new Set(costs.flatMap((cost) => Object.keys(of(cost))))];
+    const body = costs.map((cost) => {
+      const values = of(cost);
+      const per = (value: number | undefined) =>
+        value === undefined ? '' : perRequest(value / Math.max(cost.requests, 1));
+      return [
+        cost.path,
+        String(cost.requests),
+        ...groups.map((group) => per(values[group])),
+        per(Object.values(values).reduce((a, b) => a + b, 0)),
+      ];
+    });
+    return [title, ...formatTable(['path', 'requests', ...groups, 'all'], body)];
+  };
   return [
-    'CPU per request (µs), by process, over the whole load (warm-up included, every call counted):',
-    ...formatTable(['path', 'requests', ...groups, 'all'], body),
+    ...table(
+      'CPU per request (µs), by process, over the whole load (warm-up included, every call counted):',
+      (cost) => cost.cpuMs,
+      (ms) => (ms * 1_000).toFixed(0),
+    ),
+    ...table(
+      // PostgreSQL answers with send(2), which syscw does not count: its column is its WAL and file writes.
+      'Write system calls per request, by process (write and writev: a message sent on a socket, unless several go together; PostgreSQL sends with send, not counted: its WAL and files only):',
+      (cost) => cost.writes,
+      (calls) => calls.toFixed(1),
+    ),
   ].join('\n');
 }

@@ -55,7 +55,7 @@ describe('hot paths under the CPU profiler', () => {
   const agent = createLoadAgent();
   const windows: { path: string; window: MonotonicWindow; floor?: boolean }[] = [];
   /** CPU µs per request by process group, by hot path. */
-  const costs: { path: string; requests: number; cpuMs: Record<string, number> }[] = [];
+  const costs: Parameters<typeof formatCpuCosts>[0] = [];
   let profileDir: string;
   let credentialsFile: CredentialsFile;
   let system: RunningSystem;
@@ -86,10 +86,10 @@ describe('hot paths under the CPU profiler', () => {
 
   const measure = async (path: string, request: (simulated: number) => Promise<unknown>) => {
     const fromUs = monotonicNowUs();
-    const { result, cpuMs } = await measureCpu(productProcesses, () => runLoad(request, { clients: CLIENTS }));
+    const { result, cpuMs, writes } = await measureCpu(productProcesses, () => runLoad(request, { clients: CLIENTS }));
     windows.push({ path, window: { fromUs, toUs: monotonicNowUs() } });
     expectSane(result);
-    costs.push({ path, requests: result.completed, cpuMs });
+    costs.push({ path, requests: result.completed, cpuMs, writes });
   };
 
   beforeAll(async () => {
@@ -207,11 +207,11 @@ describe('hot paths under the CPU profiler', () => {
 
   it('profiles the floor', async () => {
     const fromUs = monotonicNowUs();
-    const { result, cpuMs } = await measureCpu(floorProcesses, () =>
+    const { result, cpuMs, writes } = await measureCpu(floorProcesses, () =>
       measureFloor(floor, CLIENTS, account.accessKeys[0], agent),
     );
     windows.push({ path: 'floor INSERT then SELECT', window: { fromUs, toUs: monotonicNowUs() }, floor: true });
     const requests = result.insert.completed + result.select.completed;
-    costs.push({ path: 'floor INSERT then SELECT', requests, cpuMs });
+    costs.push({ path: 'floor INSERT then SELECT', requests, cpuMs, writes });
   });
 });
