@@ -1,6 +1,6 @@
 import { createEventStore, rebuildProjection, type Projection } from '@lm/event-store';
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import { expect } from 'vitest';
 
 /** Views of one service's event store, and the projections (in the service's order) that write them. */
@@ -17,7 +17,10 @@ export interface ServiceViews {
  */
 export async function expectViewsEqualRebuild(databaseUrl: string, views: ServiceViews): Promise<void> {
   const db = new Kysely<any>({
-    dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl, max: 2 }) }),
+    // Pipelined, as the services' sessions are: a projection's pipelined writes are sent so there.
+    dialect: new PostgresDialect({
+      pool: new Pool({ connectionString: databaseUrl, max: 2, pipeline: true } as PoolConfig),
+    }),
   });
   const snapshot = async () =>
     Object.fromEntries(

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { StatementPipeline } from '@lm/event-store';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { AckPolicy, connect, JSONCodec, type NatsConnection } from 'nats';
-import { Pool } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DURABLE_CONSUMER_BATCHES_AHEAD,
@@ -47,7 +47,10 @@ describe('durable event consumer: delivered events applied in batches', () => {
 
   beforeAll(async () => {
     db = new Kysely<any>({
-      dialect: new PostgresDialect({ pool: new Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) }),
+      // Pipelined, as the services' sessions are (a handler's pipelined writes are sent so there).
+      dialect: new PostgresDialect({
+        pool: new Pool({ connectionString: process.env.DATABASE_URL, max: 10, pipeline: true } as PoolConfig),
+      }),
     });
     nc = await connect({ servers: process.env.NATS_URL });
     await ensureEventsStream(nc);
