@@ -1,10 +1,9 @@
-import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACCOUNT_LOCK_PREFIX, COVERING_GROUPS_FUNCTION } from '../src/asset-groups/application/asset-groups.views';
 import { LicensingService } from '../src/licensing.service';
 import { LICENSING_SCHEMA } from '../src/shared/schema';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { serviceDatabaseSessions } from '../../../test/support/service-sessions';
 
 const MEMBER = '222222222222';
 const MANAGER = '111111111111';
@@ -16,15 +15,7 @@ const lockOf = (account: string) => `hashtext('${ACCOUNT_LOCK_PREFIX}${account}'
  * including a manager whose cross-account discovery was turned on while the change waited.
  */
 describe("the covering groups' function of licensing (locks, then reads under them)", () => {
-  let database: TestDatabase;
-  let storage: ServiceStorage;
-  const sessions: Client[] = [];
-  const session = async () => {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    sessions.push(client);
-    return client;
-  };
+  const { session } = serviceDatabaseSessions(LicensingService, 'lm_covering_groups');
   /** Whether another session holds the account's lock now. */
   const lockedElsewhere = async (account: string) => {
     const probe = await session();
@@ -34,16 +25,6 @@ describe("the covering groups' function of licensing (locks, then reads under th
   };
   const covering = (client: Client, accounts: string[]) =>
     client.query(`select * from ${LICENSING_SCHEMA}.${COVERING_GROUPS_FUNCTION}($1::text[], $1::text[])`, [accounts]);
-
-  beforeAll(async () => {
-    database = await createTestDatabase('lm_covering_groups');
-    storage = await openServiceStorageOf(LicensingService, { DATABASE_URL: database.url });
-  });
-  afterAll(async () => {
-    await Promise.all(sessions.map((client) => client.end()));
-    await storage?.close();
-    await database?.drop();
-  });
 
   it("locks the asset's account alone when nobody manages it, until the transaction ends", async () => {
     const change = await session();

@@ -1,11 +1,10 @@
-import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { licenceStreamName, usageStreamName } from '../src/usage-metrics/application/entitlement-samples';
 import { LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION } from '../src/usage-metrics/application/entitlement-usage.views';
 import { ReportingService } from '../src/reporting.service';
 import { REPORTING_SCHEMA } from '../src/shared/schema';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { serviceDatabaseSessions } from '../../../test/support/service-sessions';
 
 const LICENSE_ID = `l-${'ab'.repeat(16)}`;
 const OTHER_LICENSE_ID = `l-${'cd'.repeat(16)}`;
@@ -18,30 +17,12 @@ const streamsOf = (id: string) => [licenceStreamName(id), usageStreamName(id)];
  * wrote and held.
  */
 describe("the entitlement usage licences' function of reporting (locks, then reads under the locks)", () => {
-  let database: TestDatabase;
-  let storage: ServiceStorage;
-  const sessions: Client[] = [];
-  const session = async () => {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    sessions.push(client);
-    return client;
-  };
+  const { session } = serviceDatabaseSessions(ReportingService, 'lm_entitlement_usage_lock');
   const lockAndRead = (client: Client, licenseIds: string[]) =>
     client.query(
       `select * from ${REPORTING_SCHEMA}.${LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION}($1::text[], $2::text[])`,
       [licenseIds, licenseIds.flatMap(streamsOf)],
     );
-
-  beforeAll(async () => {
-    database = await createTestDatabase('lm_entitlement_usage_lock');
-    storage = await openServiceStorageOf(ReportingService, { DATABASE_URL: database.url });
-  });
-  afterAll(async () => {
-    await Promise.all(sessions.map((client) => client.end()));
-    await storage?.close();
-    await database?.drop();
-  });
 
   it('makes the rows of licences not known yet, none applied, with no events held', async () => {
     const batch = await session();
