@@ -140,7 +140,7 @@ describe('capacity of the usage-metrics consumer on a backlog', () => {
       schema: 'reporting',
       durableName,
       filterSubject: eventSubject(subjects, '>'),
-      handle: (event, trx) => consumer.handle(event, trx),
+      handle: (event, trx, pipeline) => consumer.handle(event, trx, pipeline),
       handleBatch: (batch, trx) => consumer.handleBatch(batch, trx),
       batchSize,
     });

@@ -1,3 +1,4 @@
+import { inPipelinedTransaction } from '@lm/event-store';
 import { ManualClock, migrateViews } from '@lm/service-kit';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -17,7 +18,11 @@ describe('migration 011: the associations of each configuration carried over to 
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_configuration_associations_migration');
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) }) });
+    db = new Kysely({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: database.url, pipeline: true } as pg.PoolConfig),
+      }),
+    });
   });
   afterAll(async () => {
     await db?.destroy();
@@ -83,7 +88,7 @@ describe('migration 011: the associations of each configuration carried over to 
 
     // i-1 stops: its host counts i-2's 4 now.
     const consumer = new UsageMetricsConsumer(new ManualClock(CHANGED_AT));
-    await db.transaction().execute((trx) =>
+    await inPipelinedTransaction(db, (trx, pipeline) =>
       consumer.handle(
         {
           service: 'licensing',
@@ -96,6 +101,7 @@ describe('migration 011: the associations of each configuration carried over to 
           recordedAt: CHANGED_AT.toISOString(),
         },
         trx,
+        pipeline,
       ),
     );
     const point = await reporting

@@ -1,3 +1,4 @@
+import { inPipelinedTransaction } from '@lm/event-store';
 import type { DomainEventMessage } from '@lm/contracts';
 import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
@@ -69,10 +70,12 @@ describe('usage metrics applied in batches', () => {
       .rows,
   });
   const oneAtATime = async (events: DomainEventMessage[]) => {
-    for (const event of events) await storage.db.transaction().execute((trx) => consumer.handle(event, trx));
+    for (const event of events)
+      await inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handle(event, trx, pipeline));
   };
   const inBatches = async (...batches: DomainEventMessage[][]) => {
-    for (const batch of batches) await storage.db.transaction().execute((trx) => consumer.handleBatch(batch, trx));
+    for (const batch of batches)
+      await inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handleBatch(batch, trx, pipeline));
   };
   const truncate = () =>
     sql`truncate reporting.metric_points, reporting.usage_configurations, reporting.usage_configuration_associations,

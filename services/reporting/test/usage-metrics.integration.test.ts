@@ -1,3 +1,4 @@
+import { inPipelinedTransaction } from '@lm/event-store';
 import type { Caller, DomainEventMessage } from '@lm/contracts';
 import { ManualClock, openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { sql } from 'kysely';
@@ -72,7 +73,8 @@ describe('usage metrics from licensing events, with a manual clock', () => {
   let sweep: UsageMetricsSweep;
   let queries: UsageMetricsQueries;
 
-  const apply = (event: DomainEventMessage) => storage.db.transaction().execute((trx) => consumer.handle(event, trx));
+  const apply = (event: DomainEventMessage) =>
+    inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handle(event, trx, pipeline));
   const points = async () =>
     (
       await sql<Record<string, unknown>>`

@@ -1,4 +1,5 @@
 import type { LicenseConfigurationEventMessage } from '@lm/contracts';
+import type { StatementPipeline } from '@lm/event-store';
 import { sql, type Transaction } from 'kysely';
 import { associationConcerned, type Association, type Associations } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
@@ -100,14 +101,11 @@ export class BatchAssociations {
     this.cleared.add(streamName);
   }
 
-  /** Writes what the batch changed. */
-  async write(tx: Db): Promise<void> {
+  /** Writes what the batch changed, through the transaction's pipeline (nothing reads the answers). */
+  write(tx: Db, pipeline: StatementPipeline): void {
     const db = tx.withSchema(REPORTING_SCHEMA);
     if (this.cleared.size > 0)
-      await db
-        .deleteFrom('usage_configuration_associations')
-        .where('stream_name', 'in', [...this.cleared])
-        .execute();
+      pipeline.send(db.deleteFrom('usage_configuration_associations').where('stream_name', 'in', [...this.cleared]));
     const changes = [...this.changed].flatMap(([stream, resources]) =>
       [...resources].map(([arn, association]) => ({ stream, arn, association })),
     );
@@ -124,24 +122,28 @@ export class BatchAssociations {
         : [],
     );
     if (kept.length > 0)
-      await db
-        .insertInto('usage_configuration_associations')
-        .values(kept)
-        .onConflict((oc) =>
-          oc.columns(['stream_name', 'resource_arn']).doUpdateSet((eb) => ({
-            consumption_key: eb.ref('excluded.consumption_key'),
-            consumed_licenses: eb.ref('excluded.consumed_licenses'),
-          })),
-        )
-        .execute();
+      pipeline.send(
+        db
+          .insertInto('usage_configuration_associations')
+          .values(kept)
+          .onConflict((oc) =>
+            oc.columns(['stream_name', 'resource_arn']).doUpdateSet((eb) => ({
+              consumption_key: eb.ref('excluded.consumption_key'),
+              consumed_licenses: eb.ref('excluded.consumed_licenses'),
+            })),
+          ),
+      );
     const ended = changes.filter(({ association }) => !association);
     if (ended.length > 0)
-      await db
-        .deleteFrom('usage_configuration_associations')
-        .where((eb) =>
-          eb.or(ended.map(({ stream, arn }) => eb.and([eb('stream_name', '=', stream), eb('resource_arn', '=', arn)]))),
-        )
-        .execute();
+      pipeline.send(
+        db
+          .deleteFrom('usage_configuration_associations')
+          .where((eb) =>
+            eb.or(
+              ended.map(({ stream, arn }) => eb.and([eb('stream_name', '=', stream), eb('resource_arn', '=', arn)])),
+            ),
+          ),
+      );
   }
 
   private associationsOf(streamName: string): Map<string, Association> {

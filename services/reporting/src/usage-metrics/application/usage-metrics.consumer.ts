@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
+import type { StatementPipeline } from '@lm/event-store';
 import type { Transaction } from 'kysely';
 import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
@@ -51,11 +52,15 @@ const isKept = (stream: Followed | undefined): stream is Kept => stream?.usage !
 export class UsageMetricsConsumer implements EventConsumer {
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 
-  handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    return this.handleBatch([event], trx);
+  handle(event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline): Promise<void> {
+    return this.handleBatch([event], trx, pipeline);
   }
 
-  async handleBatch(events: DomainEventMessage<object>[], trx: Transaction<any>): Promise<void> {
+  async handleBatch(
+    events: DomainEventMessage<object>[],
+    trx: Transaction<any>,
+    pipeline: StatementPipeline,
+  ): Promise<void> {
     const configurationEvents = events.filter(isConfigurationEvent);
     if (configurationEvents.length === 0) return;
     const tx = trx as Transaction<UsageMetricsViews>;
@@ -74,9 +79,10 @@ export class UsageMetricsConsumer implements EventConsumer {
       streams.set(event.streamName, stream);
       changed.set(event.streamName, stream);
     }
-    await writeStreams(tx, changed);
-    await associations.write(tx);
-    await insertMetricPoints(tx, points);
+    // Nothing reads their answers: they go with the commit.
+    writeStreams(tx, pipeline, changed);
+    associations.write(tx, pipeline);
+    await insertMetricPoints(tx, points, pipeline);
   }
 
   /**
@@ -142,7 +148,11 @@ async function readStreams(
 }
 
 /** Writes the streams the events changed, in one statement. */
-async function writeStreams(tx: Transaction<UsageMetricsViews>, changed: Map<string, Kept>): Promise<void> {
+function writeStreams(
+  tx: Transaction<UsageMetricsViews>,
+  pipeline: StatementPipeline,
+  changed: Map<string, Kept>,
+): void {
   if (changed.size === 0) return;
   const rows = [...changed].map(([name, stream]) => ({
     stream_name: name,
@@ -152,20 +162,21 @@ async function writeStreams(tx: Transaction<UsageMetricsViews>, changed: Map<str
     changed_at: stream.changedAt!,
     sampled_through: stream.sampledThrough!,
   }));
-  await tx
-    .withSchema(REPORTING_SCHEMA)
-    .insertInto('usage_configurations')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.column('stream_name').doUpdateSet((eb) => ({
-        account_id: eb.ref('excluded.account_id'),
-        stream_version: eb.ref('excluded.stream_version'),
-        usage: eb.ref('excluded.usage'),
-        changed_at: eb.ref('excluded.changed_at'),
-        sampled_through: eb.ref('excluded.sampled_through'),
-      })),
-    )
-    .execute();
+  pipeline.send(
+    tx
+      .withSchema(REPORTING_SCHEMA)
+      .insertInto('usage_configurations')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('stream_name').doUpdateSet((eb) => ({
+          account_id: eb.ref('excluded.account_id'),
+          stream_version: eb.ref('excluded.stream_version'),
+          usage: eb.ref('excluded.usage'),
+          changed_at: eb.ref('excluded.changed_at'),
+          sampled_through: eb.ref('excluded.sampled_through'),
+        })),
+      ),
+  );
 }
 
 /**
