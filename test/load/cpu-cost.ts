@@ -1,5 +1,7 @@
+import { BUILT_SERVICES } from '@lm/contracts';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Client } from 'pg';
+import type { ProcessName, RunningSystem } from '../support/system';
 import { formatTable } from './table';
 
 /**
@@ -79,6 +81,24 @@ export function listeningPid(port: number): number | undefined {
 
 /** Named groups of processes (a service's replicas, the database's backends) whose CPU is summed. */
 export type ProcessGroups = Record<string, number[]>;
+
+/** Every process of the system: the gateway and each built service. */
+export const SYSTEM_PROCESSES: ProcessName[] = ['gateway', ...(BUILT_SERVICES as ProcessName[])];
+
+/** The NATS server of NATS_URL; shared with whatever else uses it: its figure is a run's own only on a quiet machine. */
+export function natsServerProcess(): ProcessGroups {
+  const pid = listeningPid(Number(new URL(process.env.NATS_URL!.split(',')[0]).port || 4222));
+  return pid === undefined ? {} : { 'nats-server': [pid] };
+}
+
+/** A running system's processes (each service's replicas together), its database's backends and the NATS server. */
+export async function systemProcesses(system: RunningSystem): Promise<ProcessGroups> {
+  return {
+    ...Object.fromEntries(SYSTEM_PROCESSES.map((name) => [name, system.pids(name)])),
+    postgres: await databaseBackends(system.databaseUrl),
+    ...natsServerProcess(),
+  };
+}
 
 interface Usage {
   cpuMs: number;

@@ -1,10 +1,17 @@
-import { BUILT_SERVICES } from '@lm/contracts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startSystem, type ProcessName, type RunningSystem } from '../support/system';
-import { databaseBackends, formatCpuCosts, listeningPid, measureCpu, type ProcessGroups } from './cpu-cost';
+import { startSystem, type RunningSystem } from '../support/system';
+import {
+  databaseBackends,
+  formatCpuCosts,
+  measureCpu,
+  natsServerProcess,
+  SYSTEM_PROCESSES,
+  systemProcesses,
+  type ProcessGroups,
+} from './cpu-cost';
 import {
   formatProfileSummary,
   monotonicNowUs,
@@ -37,8 +44,6 @@ const CLIENTS = 16;
  * first, cost the gateway 2,052 µs a request, and 1,025 µs measured again after Get).
  */
 const WARM_UP_MS = 15_000;
-/** Every process of the system: the gateway and each built service. */
-const PROCESSES: ProcessName[] = ['gateway', ...(BUILT_SERVICES as ProcessName[])];
 
 /**
  * Where each process spends its CPU on each hot path at 16 clients: the system and the floor run
@@ -67,21 +72,12 @@ describe('hot paths under the CPU profiler', () => {
   let hot: string;
   let product: CheckoutProduct;
 
-  /** Shared with whatever else uses the NATS server: its figure is this run's only on a quiet machine. */
-  const natsServer = () => {
-    const pid = listeningPid(Number(new URL(process.env.NATS_URL!.split(',')[0]).port || 4222));
-    return pid === undefined ? {} : { 'nats-server': [pid] };
-  };
-  const productProcesses = async (): Promise<ProcessGroups> => ({
-    ...Object.fromEntries(PROCESSES.map((name) => [name, system.pids(name)])),
-    postgres: await databaseBackends(system.databaseUrl),
-    ...natsServer(),
-  });
+  const productProcesses = () => systemProcesses(system);
   const floorProcesses = async (): Promise<ProcessGroups> => ({
     'floor gateway': [floor.pids.gateway],
     'floor responder': [floor.pids.responder],
     postgres: await databaseBackends(system.databaseUrl),
-    ...natsServer(),
+    ...natsServerProcess(),
   });
 
   const measure = async (path: string, request: (simulated: number) => Promise<unknown>) => {
@@ -145,7 +141,7 @@ describe('hot paths under the CPU profiler', () => {
 
   afterAll(async () => {
     agent.destroy();
-    const pids = Object.fromEntries(PROCESSES.map((name) => [name, system?.pids(name)[0]]));
+    const pids = Object.fromEntries(SYSTEM_PROCESSES.map((name) => [name, system?.pids(name)[0]]));
     await floor?.stop();
     await system?.stop();
     console.log(formatCpuCosts(costs));

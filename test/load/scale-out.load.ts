@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSystem } from '../support/system';
+import { formatCpuCosts, measureCpu, systemProcesses } from './cpu-cost';
 import { generateAccounts, writeCredentialsFile } from './load-accounts';
 import { expectSane } from './load-checks';
 import { runLoad, type LoadResult } from './measure';
@@ -19,6 +20,11 @@ const REPLICA_COUNTS = [1, 2];
 const SEATS = 1_000;
 /** A 5-second window creates hundreds of configurations per account; the default quota is 25. */
 const QUOTA_FOR_THE_RUN = '1000000';
+/**
+ * How long each system runs every path, unmeasured, before its first window: past the JIT's warm-up
+ * and the moment (about 10 s after a start) each process writes its bundle's V8 code cache.
+ */
+const WARM_UP_MS = 15_000;
 /** Starting eight processes (ten with replicas) takes minutes on a machine busy with other work. */
 const START_TIMEOUT_MS = 240_000;
 
@@ -28,6 +34,9 @@ const OPERATIONS = [
   'CheckoutLicense + CheckInLicense',
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
+
+/** What a window cost each process group (a service's replicas summed), for formatCpuCosts. */
+type WindowCost = Parameters<typeof formatCpuCosts>[0][number];
 
 interface ScaleOutRow {
   operation: Operation;
@@ -68,6 +77,11 @@ describe('scale-out: two replicas of licensing and of grants', () => {
   const accounts = generateAccounts(Math.max(...CLIENT_COUNTS));
   const agent = createLoadAgent();
   const rows = new Map<string, ScaleOutRow>();
+  /**
+   * CPU and write system calls per request of every window: on two cores throughput is the cores
+   * over what a request costs all processes, so these say why a figure falls with two replicas.
+   */
+  const costs: WindowCost[] = [];
 
   const record = (operation: Operation, clients: number, replicas: number, result: LoadResult) => {
     const key = `${operation}@${clients}`;
@@ -79,6 +93,7 @@ describe('scale-out: two replicas of licensing and of grants', () => {
 
   afterAll(() => {
     if (rows.size > 0) console.log(formatReport([...rows.values()]));
+    if (costs.length > 0) console.log(formatCpuCosts(costs));
     agent.destroy();
   });
 
@@ -88,6 +103,12 @@ describe('scale-out: two replicas of licensing and of grants', () => {
       { LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: QUOTA_FOR_THE_RUN },
       { replicas: { licensing: replicas, grants: replicas }, startTimeoutMs: START_TIMEOUT_MS },
     );
+    const measured = async (operation: Operation, clients: number, load: () => Promise<LoadResult>) => {
+      const { result, cpuMs, writes } = await measureCpu(() => systemProcesses(system), load);
+      costs.push({ path: `${operation} @${clients} ×${replicas}`, requests: result.completed, cpuMs, writes });
+      record(operation, clients, replicas, result);
+      return result;
+    };
     try {
       expect(system.pids('licensing')).toHaveLength(replicas);
       expect(system.pids('grants')).toHaveLength(replicas);
@@ -106,22 +127,25 @@ describe('scale-out: two replicas of licensing and of grants', () => {
       const getOwn = (account: number) =>
         getConfiguration(clients[account], arns[account][Math.floor(Math.random() * arns[account].length)]);
 
-      // Each system's first requests (connections, JIT, prepared statements) before any window, alike for both.
+      // Each system's first requests (connections, JIT, prepared statements, every replica's code cache) before
+      // any window, alike for both: unwarmed, the first window of each path paid for them, twice with two replicas.
       await Promise.all(accounts.map((_, account) => createIn(account, `scale-${replicas}-warm-up`)));
       const warmUp = alternatingCheckouts(clients[0], product);
-      await Promise.all(accounts.map((_, client) => warmUp.next(client).then(() => warmUp.next(client))));
+      const paths = [(client: number) => createIn(client, `scale-${replicas}-warm-up`), getOwn, warmUp.next];
+      const stepOf = accounts.map(() => 0);
+      const step = (client: number) => paths[stepOf[client]++ % paths.length](client);
+      expectSane(await runLoad(step, { clients: Math.max(...CLIENT_COUNTS), warmupMs: 0, durationMs: WARM_UP_MS }));
+      await warmUp.settle();
 
       for (const count of CLIENT_COUNTS) {
-        const create = await runLoad((client) => createIn(client, `scale-${replicas}-${count}-${client}`), {
-          clients: count,
-        });
-        record(OPERATIONS[0], count, replicas, create);
+        await measured(OPERATIONS[0], count, () =>
+          runLoad((client) => createIn(client, `scale-${replicas}-${count}-${client}`), { clients: count }),
+        );
         // Every client created in its own account above, so each has configurations to read.
-        record(OPERATIONS[1], count, replicas, await runLoad(getOwn, { clients: count }));
+        await measured(OPERATIONS[1], count, () => runLoad(getOwn, { clients: count }));
         const checkouts = alternatingCheckouts(clients[0], product);
-        const checkoutResult = await runLoad(checkouts.next, { clients: count });
+        await measured(OPERATIONS[2], count, () => runLoad(checkouts.next, { clients: count }));
         await checkouts.settle();
-        record(OPERATIONS[2], count, replicas, checkoutResult);
       }
     } finally {
       await system.stop();
