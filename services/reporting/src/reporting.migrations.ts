@@ -11,6 +11,7 @@ import { streamCountsShape } from './usage-metrics/infra/migrations/009-stream-c
 import { runningInstancesViews } from './usage-metrics/infra/migrations/010-running-instances';
 import { configurationAssociationsViews } from './usage-metrics/infra/migrations/011-configuration-associations';
 import { lockEntitlementUsageLicencesFunction } from './usage-metrics/infra/migrations/012-lock-entitlement-usage-licences';
+import { lockUsageConfigurationsFunction } from './usage-metrics/infra/migrations/013-lock-usage-configurations';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -29,4 +30,5 @@ export const reportingMigrations: ViewMigrations = {
   '010-running-instances': runningInstancesViews,
   '011-configuration-associations': configurationAssociationsViews,
   '012-lock-entitlement-usage-licences': lockEntitlementUsageLicencesFunction,
+  '013-lock-usage-configurations': lockUsageConfigurationsFunction,
 };

@@ -1,9 +1,13 @@
 import type { LicenseConfigurationEventMessage } from '@lm/contracts';
-import type { StatementPipeline } from '@lm/event-store';
-import { sql, type Transaction } from 'kysely';
+import { precompiled, type StatementPipeline } from '@lm/event-store';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { associationConcerned, type Association, type Associations } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
-import type { UsageMetricsViews } from './usage-metrics.views';
+import {
+  CONFIGURATION_ASSOCIATIONS_FUNCTION,
+  type UsageConfigurationAssociationsTable,
+  type UsageMetricsViews,
+} from './usage-metrics.views';
 
 type Db = Transaction<UsageMetricsViews>;
 
@@ -11,12 +15,34 @@ type Db = Transaction<UsageMetricsViews>;
 const keyOf = (streamName: string, key: string) => `${streamName}\n${key}`;
 
 /**
+ * Associations to read, each of a stream: those on the consumption keys the resources are on now,
+ * and those on the keys (CONFIGURATION_ASSOCIATIONS_FUNCTION's arguments, as parallel arrays).
+ */
+export type AssociationsAsked = {
+  resourceStreams: string[];
+  resourceArns: string[];
+  keyStreams: string[];
+  consumptionKeys: string[];
+};
+
+/** An association as it is read. */
+export type AssociationRow = UsageConfigurationAssociationsTable;
+
+/** See BatchAssociations.read; compiled once. */
+const readConcerned = precompiled(
+  (db: Kysely<any>, p: AssociationsAsked) =>
+    sql<AssociationRow>`select * from ${sql.table(`${REPORTING_SCHEMA}.${CONFIGURATION_ASSOCIATIONS_FUNCTION}`)}(
+    ${p.resourceStreams}::text[], ${p.resourceArns}::text[], ${p.keyStreams}::text[], ${p.consumptionKeys}::text[])`,
+);
+
+/**
  * The associations a batch of configuration events concerns (usage_configuration_associations):
  * those on the consumption keys of the resources the events name, and on the keys they associate
- * resources with. They are read in one statement before the batch is applied (and again for an
- * event taken back from waiting that concerns others), changed in memory as each event is applied,
- * and written back in one statement or two. A stream's associations are only read or written by
- * whoever holds its usage row locked, so what is read stays true until the transaction ends.
+ * resources with. They are read before the batch is applied, by the call that locks its streams
+ * (unread, then take), and again for an event taken back from waiting that concerns others (read);
+ * changed in memory as each event is applied, and written back in one statement or two. A stream's
+ * associations are only read or written by whoever holds its usage row locked, so what is read
+ * stays true until the transaction ends.
  *
  * A key is read whole: every association on it, so that its largest consumption is known. An event
  * therefore touches the associations of its keys alone (an instance's, or a Dedicated Host's
@@ -32,38 +58,38 @@ export class BatchAssociations {
   private readonly changed = new Map<string, Map<string, Association | null>>();
   private readonly cleared = new Set<string>();
 
-  /** Reads the associations the events concern that were not read yet. */
-  async read(tx: Db, events: readonly LicenseConfigurationEventMessage[]): Promise<void> {
-    const resources: [string, string][] = [];
-    const keys: [string, string][] = [];
+  /**
+   * What the events concern that was not read yet: the resources they name and the keys they
+   * associate resources with, each with its event's stream. Read by `read`, or by the batch's first
+   * read, with its streams, and kept by `take`.
+   */
+  unread(events: readonly LicenseConfigurationEventMessage[]): AssociationsAsked {
+    const asked: AssociationsAsked = { resourceStreams: [], resourceArns: [], keyStreams: [], consumptionKeys: [] };
     for (const event of events) {
       const concerned = associationConcerned(event);
       if (!concerned) continue;
-      if (!this.resourcesRead.has(keyOf(event.streamName, concerned.resourceArn)))
-        resources.push([event.streamName, concerned.resourceArn]);
-      if (concerned.consumptionKey && !this.keysRead.has(keyOf(event.streamName, concerned.consumptionKey)))
-        keys.push([event.streamName, concerned.consumptionKey]);
+      if (!this.resourcesRead.has(keyOf(event.streamName, concerned.resourceArn))) {
+        asked.resourceStreams.push(event.streamName);
+        asked.resourceArns.push(concerned.resourceArn);
+      }
+      if (concerned.consumptionKey && !this.keysRead.has(keyOf(event.streamName, concerned.consumptionKey))) {
+        asked.keyStreams.push(event.streamName);
+        asked.consumptionKeys.push(concerned.consumptionKey);
+      }
     }
-    if (resources.length === 0 && keys.length === 0) return;
-    const table = sql.id(REPORTING_SCHEMA, 'usage_configuration_associations');
-    // The keys asked for and those the named resources are on now: every association on them.
-    const { rows } = await sql<{
-      stream_name: string;
-      resource_arn: string;
-      consumption_key: string;
-      consumed_licenses: number;
-    }>`
-      with named (stream_name, resource_arn) as (
-        select * from unnest(${resources.map(([stream]) => stream)}::text[], ${resources.map(([, arn]) => arn)}::text[])
-      ), concerned (stream_name, consumption_key) as (
-        select * from unnest(${keys.map(([stream]) => stream)}::text[], ${keys.map(([, key]) => key)}::text[])
-        union
-        select association.stream_name, association.consumption_key
-        from ${table} association join named using (stream_name, resource_arn)
-      )
-      select association.stream_name, association.resource_arn, association.consumption_key,
-             association.consumed_licenses
-      from ${table} association join concerned using (stream_name, consumption_key)`.execute(tx);
+    return asked;
+  }
+
+  /** Reads the associations the events concern that were not read yet. */
+  async read(tx: Db, events: readonly LicenseConfigurationEventMessage[]): Promise<void> {
+    const asked = this.unread(events);
+    if (asked.resourceArns.length === 0 && asked.consumptionKeys.length === 0) return;
+    const { rows } = await readConcerned(tx, asked);
+    this.take(asked, rows);
+  }
+
+  /** Keeps what was read for `asked` (see unread): every association on the keys it concerns. */
+  take(asked: AssociationsAsked, rows: readonly AssociationRow[]): void {
     // A key read before is known as the batch left it (what it changed is not written yet).
     const fresh = rows.filter((row) => !this.keysRead.has(keyOf(row.stream_name, row.consumption_key)));
     for (const row of fresh)
@@ -72,8 +98,8 @@ export class BatchAssociations {
         consumedLicenses: row.consumed_licenses,
       });
     for (const row of fresh) this.keysRead.add(keyOf(row.stream_name, row.consumption_key));
-    for (const [stream, key] of keys) this.keysRead.add(keyOf(stream, key));
-    for (const [stream, arn] of resources) this.resourcesRead.add(keyOf(stream, arn));
+    asked.keyStreams.forEach((stream, i) => this.keysRead.add(keyOf(stream, asked.consumptionKeys[i])));
+    asked.resourceStreams.forEach((stream, i) => this.resourcesRead.add(keyOf(stream, asked.resourceArns[i])));
   }
 
   /** The associations on the consumption keys an event concerns (read before by `read`). */

@@ -33,17 +33,6 @@ export async function holdPending(
     .execute();
 }
 
-/** Those of the streams that have events held (a stream with none need not be asked for any). */
-export async function streamsWithPending(trx: Transaction<any>, streamNames: string[]): Promise<Set<string>> {
-  const rows = await pendingEvents(trx)
-    .selectFrom('usage_pending_events')
-    .select('stream_name')
-    .distinct()
-    .where('stream_name', 'in', streamNames)
-    .execute();
-  return new Set(rows.map((row) => row.stream_name));
-}
-
 /** The held event of a stream at a version, no longer held; undefined when none is. */
 export async function takePending<Event extends DomainEventMessage<object>>(
   trx: Transaction<any>,

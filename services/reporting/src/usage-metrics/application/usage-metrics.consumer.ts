@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
+import { stringifyExactJson, type DomainEventMessage, type LicenseConfigurationEventMessage } from '@lm/contracts';
 import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
-import type { StatementPipeline } from '@lm/event-store';
-import type { Transaction } from 'kysely';
+import { precompiled, type StatementPipeline } from '@lm/event-store';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
 import { REPORTING_SCHEMA } from '../../shared/schema';
-import { BatchAssociations } from './configuration-associations';
-import { holdPending, streamsWithPending, takePending } from './pending-events';
+import { BatchAssociations, type AssociationRow, type AssociationsAsked } from './configuration-associations';
+import { holdPending, takePending } from './pending-events';
 import {
   configurationSampleRows,
   deleteHourlySamples,
@@ -14,7 +14,7 @@ import {
   writeHourlySamples,
   type MetricPointRow,
 } from './usage-samples';
-import type { UsageMetricsViews } from './usage-metrics.views';
+import { LOCK_USAGE_CONFIGURATIONS_FUNCTION, type UsageMetricsViews } from './usage-metrics.views';
 
 /** A configuration's stream as far as it was applied. */
 interface Followed {
@@ -40,13 +40,13 @@ const isKept = (stream: Followed | undefined): stream is Kept => stream?.usage !
  * lm_reporting_pending_events counts them). The chassis applies each event once (its ledger row is
  * written in the same transaction), and an event at or below the version applied is skipped too.
  *
- * The chassis hands it the events delivered together: their streams are read (and locked, in the
- * order of their names) in one statement and written back in one, and so are the associations they
- * concern (BatchAssociations), and so are the data points of its events' changes, so that a batch
- * costs a few statements however many events it holds, and the consumer keeps up with licensing
- * however many clients it serves. A stream's usage
- * keeps only what its associations consume, which each event changes by what it changes on its
- * consumption keys: an event costs the same however many resources its configuration has.
+ * The chassis hands it the events delivered together: their streams are locked, in the order of
+ * their names, and read with the associations they concern (BatchAssociations) in one round trip,
+ * and written back in a statement each, with the data points of its events' changes, so that a
+ * batch costs a few statements however many events it holds, and the consumer keeps up with
+ * licensing however many clients it serves. A stream's usage keeps only what its associations
+ * consume, which each event changes by what it changes on its consumption keys: an event costs the
+ * same however many resources its configuration has.
  */
 @Injectable()
 export class UsageMetricsConsumer implements EventConsumer {
@@ -64,9 +64,8 @@ export class UsageMetricsConsumer implements EventConsumer {
     const configurationEvents = events.filter(isConfigurationEvent);
     if (configurationEvents.length === 0) return;
     const tx = trx as Transaction<UsageMetricsViews>;
-    const { streams, waiting } = await readStreams(tx, configurationEvents);
     const associations = new BatchAssociations();
-    await associations.read(tx, configurationEvents);
+    const { streams, waiting } = await lockStreams(tx, configurationEvents, associations);
     const changed = new Map<string, Kept>();
     const points: MetricPointRow[] = [];
     for (const event of configurationEvents) {
@@ -114,40 +113,79 @@ export class UsageMetricsConsumer implements EventConsumer {
   }
 }
 
-/**
- * The streams of the events as applied so far, locked in the order of their names until the
- * transaction ends; and those with an event waiting for an earlier one.
- */
-async function readStreams(
-  tx: Transaction<UsageMetricsViews>,
-  events: LicenseConfigurationEventMessage[],
-): Promise<{ streams: Map<string, Followed>; waiting: Set<string> }> {
-  const db = tx.withSchema(REPORTING_SCHEMA);
-  const names = [...new Set(events.map((event) => event.streamName))].sort();
-  const rows = await db
-    .selectFrom('usage_configurations')
-    .selectAll()
-    .where('stream_name', 'in', names)
-    .orderBy('stream_name')
-    .forUpdate()
-    .execute();
-  return {
-    streams: new Map(
-      rows.map((row) => [
-        row.stream_name,
-        {
-          version: row.stream_version,
-          usage: row.usage,
-          changedAt: row.changed_at,
-          sampledThrough: row.sampled_through,
-        },
-      ]),
-    ),
-    waiting: await streamsWithPending(tx, names),
-  };
+/** A stream's row as the locking function returns it (without a row yet: its columns null). */
+interface LockedStreamRow {
+  stream_name: string;
+  stream_version: number | null;
+  usage: ConfigurationUsage | null;
+  changed_at: Date | null;
+  sampled_through: Date | null;
+  /** Whether it has events held. */
+  held: boolean;
+  /** Those of its associations the batch's events concern (see BatchAssociations.unread). */
+  associations: AssociationRow[];
 }
 
-/** Writes the streams the events changed, in one statement. */
+/** See lockStreams; compiled once (every batch runs it). */
+const lockAndReadStreams = precompiled(
+  (db: Kysely<any>, p: AssociationsAsked & { streamNames: string[] }) =>
+    sql<LockedStreamRow>`select * from ${sql.table(`${REPORTING_SCHEMA}.${LOCK_USAGE_CONFIGURATIONS_FUNCTION}`)}(
+    ${p.streamNames}::text[], ${p.resourceStreams}::text[], ${p.resourceArns}::text[], ${p.keyStreams}::text[],
+    ${p.consumptionKeys}::text[])`,
+);
+
+/**
+ * The streams of the events as applied so far, locked in the order of their names until the
+ * transaction ends; those with an event waiting for an earlier one; and the associations the events
+ * concern, taken into `associations`. Read once the locks are held: only a holder of a stream's
+ * lock holds its events or changes its associations. One call (LOCK_USAGE_CONFIGURATIONS_FUNCTION,
+ * which says how).
+ */
+async function lockStreams(
+  tx: Transaction<UsageMetricsViews>,
+  events: LicenseConfigurationEventMessage[],
+  associations: BatchAssociations,
+): Promise<{ streams: Map<string, Followed>; waiting: Set<string> }> {
+  const streamNames = [...new Set(events.map((event) => event.streamName))].sort();
+  const asked = associations.unread(events);
+  const { rows } = await lockAndReadStreams(tx, { streamNames, ...asked });
+  associations.take(
+    asked,
+    rows.flatMap((row) => row.associations),
+  );
+  const streams = new Map<string, Followed>();
+  for (const row of rows)
+    if (row.stream_version !== null)
+      streams.set(row.stream_name, {
+        version: row.stream_version,
+        usage: row.usage!,
+        changedAt: row.changed_at!,
+        sampledThrough: row.sampled_through!,
+      });
+  return { streams, waiting: new Set(rows.filter((row) => row.held).map((row) => row.stream_name)) };
+}
+
+/** See writeStreams; one statement text whatever the number of streams, compiled once. */
+const upsertStreams = precompiled(
+  (db: Kysely<any>, p: { rows: string }) => sql`
+    insert into ${sql.table(`${REPORTING_SCHEMA}.usage_configurations`)}
+      (stream_name, account_id, stream_version, usage, changed_at, sampled_through)
+    select r.stream_name, r.account_id, r.stream_version, r.usage, r.changed_at, r.sampled_through
+    from jsonb_to_recordset(${p.rows}::jsonb) as r(
+      stream_name text, account_id text, stream_version integer, usage jsonb, changed_at timestamptz,
+      sampled_through timestamptz)
+    on conflict (stream_name) do update set
+      account_id = excluded.account_id,
+      stream_version = excluded.stream_version,
+      usage = excluded.usage,
+      changed_at = excluded.changed_at,
+      sampled_through = excluded.sampled_through`,
+);
+
+/**
+ * Writes the streams the events changed, in one statement: their rows travel as one JSON parameter
+ * (their instants as ISO strings).
+ */
 function writeStreams(
   tx: Transaction<UsageMetricsViews>,
   pipeline: StatementPipeline,
@@ -158,25 +196,11 @@ function writeStreams(
     stream_name: name,
     account_id: stream.usage.accountId,
     stream_version: stream.version,
-    usage: JSON.stringify(stream.usage),
+    usage: stream.usage,
     changed_at: stream.changedAt!,
     sampled_through: stream.sampledThrough!,
   }));
-  pipeline.send(
-    tx
-      .withSchema(REPORTING_SCHEMA)
-      .insertInto('usage_configurations')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.column('stream_name').doUpdateSet((eb) => ({
-          account_id: eb.ref('excluded.account_id'),
-          stream_version: eb.ref('excluded.stream_version'),
-          usage: eb.ref('excluded.usage'),
-          changed_at: eb.ref('excluded.changed_at'),
-          sampled_through: eb.ref('excluded.sampled_through'),
-        })),
-      ),
-  );
+  pipeline.send(upsertStreams.bind(tx, { rows: stringifyExactJson(rows) }));
 }
 
 /**

@@ -6,6 +6,11 @@ import type { Dimension } from '../domain/usage-metrics';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
+/** The function that locks and reads the configurations of a batch of events, with what they hold (migration 013). */
+export const LOCK_USAGE_CONFIGURATIONS_FUNCTION = 'lock_usage_configurations';
+/** The function that reads the associations on the consumption keys of a batch's events (migration 013). */
+export const CONFIGURATION_ASSOCIATIONS_FUNCTION = 'usage_configuration_associations_concerned';
+
 /** Each license configuration's usage as licensing's events left it (the consumer's own state). */
 export interface UsageConfigurationsTable {
   /** Licensing's stream of the configuration (its events carry no ARN after the first). */
