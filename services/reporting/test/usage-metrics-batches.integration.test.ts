@@ -123,4 +123,19 @@ describe('usage metrics applied in batches', () => {
     await inBatches(RECORDED.slice(0, 4), [RECORDED[2], ...RECORDED.slice(4), RECORDED[3], RECORDED[5]]);
     expect(await state()).toEqual(expected);
   });
+
+  it("ends every association of a deleted configuration, and no other configuration's", async () => {
+    const deleted = {
+      ...A[7],
+      eventId: 'a-9',
+      streamVersion: 9,
+      type: 'LicenseConfigurationDeleted',
+      data: { ownerAccountId: OWNER },
+      recordedAt: at('15:40:00').toISOString(),
+    };
+    await inBatches(RECORDED, [deleted]);
+    const { associations } = await state();
+    expect(associations).toEqual(expected.associations.filter((row) => row.stream_name === B[0].streamName));
+    expect(associations).toHaveLength(2);
+  });
 });

@@ -35,6 +35,32 @@ const readConcerned = precompiled(
     ${p.resourceStreams}::text[], ${p.resourceArns}::text[], ${p.keyStreams}::text[], ${p.consumptionKeys}::text[])`,
 );
 
+const associationsTable = sql.table(`${REPORTING_SCHEMA}.usage_configuration_associations`);
+
+/**
+ * BatchAssociations.write's statements: the associations of streams, of resources (each of a
+ * stream), and their upsert, the rows as parallel arrays, so that each text is the same whatever
+ * their number.
+ */
+const deleteStreams = precompiled(
+  (db: Kysely<any>, p: { streams: string[] }) =>
+    sql`delete from ${associationsTable} where stream_name = any(${p.streams}::text[])`,
+);
+const deleteAssociations = precompiled(
+  (db: Kysely<any>, p: { streams: string[]; arns: string[] }) => sql`
+    delete from ${associationsTable} a
+    using unnest(${p.streams}::text[], ${p.arns}::text[]) as ended(stream_name, resource_arn)
+    where a.stream_name = ended.stream_name and a.resource_arn = ended.resource_arn`,
+);
+const upsertAssociations = precompiled(
+  (db: Kysely<any>, p: { streams: string[]; arns: string[]; keys: string[]; consumed: number[] }) => sql`
+    insert into ${associationsTable} (stream_name, resource_arn, consumption_key, consumed_licenses)
+    select * from unnest(${p.streams}::text[], ${p.arns}::text[], ${p.keys}::text[], ${p.consumed}::double precision[])
+    on conflict (stream_name, resource_arn) do update set
+      consumption_key = excluded.consumption_key,
+      consumed_licenses = excluded.consumed_licenses`,
+);
+
 /**
  * The associations a batch of configuration events concerns (usage_configuration_associations):
  * those on the consumption keys of the resources the events name, and on the keys they associate
@@ -127,48 +153,32 @@ export class BatchAssociations {
     this.cleared.add(streamName);
   }
 
-  /** Writes what the batch changed, through the transaction's pipeline (nothing reads the answers). */
+  /**
+   * Writes what the batch changed, through the transaction's pipeline (nothing reads the answers),
+   * with statements compiled once.
+   */
   write(tx: Db, pipeline: StatementPipeline): void {
-    const db = tx.withSchema(REPORTING_SCHEMA);
-    if (this.cleared.size > 0)
-      pipeline.send(db.deleteFrom('usage_configuration_associations').where('stream_name', 'in', [...this.cleared]));
+    if (this.cleared.size > 0) pipeline.send(deleteStreams.bind(tx, { streams: [...this.cleared] }));
     const changes = [...this.changed].flatMap(([stream, resources]) =>
       [...resources].map(([arn, association]) => ({ stream, arn, association })),
     );
-    const kept = changes.flatMap(({ stream, arn, association }) =>
-      association
-        ? [
-            {
-              stream_name: stream,
-              resource_arn: arn,
-              consumption_key: association.consumptionKey,
-              consumed_licenses: association.consumedLicenses,
-            },
-          ]
-        : [],
-    );
+    const kept = changes.flatMap(({ stream, arn, association }) => (association ? [{ stream, arn, association }] : []));
     if (kept.length > 0)
       pipeline.send(
-        db
-          .insertInto('usage_configuration_associations')
-          .values(kept)
-          .onConflict((oc) =>
-            oc.columns(['stream_name', 'resource_arn']).doUpdateSet((eb) => ({
-              consumption_key: eb.ref('excluded.consumption_key'),
-              consumed_licenses: eb.ref('excluded.consumed_licenses'),
-            })),
-          ),
+        upsertAssociations.bind(tx, {
+          streams: kept.map(({ stream }) => stream),
+          arns: kept.map(({ arn }) => arn),
+          keys: kept.map(({ association }) => association.consumptionKey),
+          consumed: kept.map(({ association }) => association.consumedLicenses),
+        }),
       );
     const ended = changes.filter(({ association }) => !association);
     if (ended.length > 0)
       pipeline.send(
-        db
-          .deleteFrom('usage_configuration_associations')
-          .where((eb) =>
-            eb.or(
-              ended.map(({ stream, arn }) => eb.and([eb('stream_name', '=', stream), eb('resource_arn', '=', arn)])),
-            ),
-          ),
+        deleteAssociations.bind(tx, {
+          streams: ended.map(({ stream }) => stream),
+          arns: ended.map(({ arn }) => arn),
+        }),
       );
   }
 
