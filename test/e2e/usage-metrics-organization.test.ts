@@ -303,7 +303,7 @@ describe('usage metrics of seller-issued licences and of an organization, throug
     const nc = await connect({ servers: process.env.NATS_URL });
     await (
       await nc.jetstreamManager()
-    ).consumers.delete(eventsStreamName(system.natsNamespace), 'reporting-entitlement-usage');
+    ).consumers.delete(eventsStreamName(system.natsNamespace), 'reporting-grants-events');
     await nc.close();
     const db = new Client({ connectionString: system.databaseUrl });
     await db.connect();
@@ -392,7 +392,7 @@ async function settled(system: RunningSystem): Promise<void> {
   try {
     const jsm = await nc.jetstreamManager();
     await eventually(
-      () => jsm.consumers.info(eventsStreamName(system.natsNamespace), 'reporting-entitlement-usage'),
+      () => jsm.consumers.info(eventsStreamName(system.natsNamespace), 'reporting-grants-events'),
       (info) => info.num_pending === 0 && info.num_ack_pending === 0,
       'the consumer to settle',
       60_000,

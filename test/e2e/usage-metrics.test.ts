@@ -429,7 +429,7 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
       const nc = await connect({ servers: process.env.NATS_URL });
       await (
         await nc.jetstreamManager()
-      ).consumers.delete(eventsStreamName(system.natsNamespace), 'reporting-usage-metrics');
+      ).consumers.delete(eventsStreamName(system.natsNamespace), 'reporting-licensing-events');
       await nc.close();
       await db.query(`delete from reporting.processed_events where consumer = 'reporting-usage-metrics'`);
       await db.query(
@@ -484,7 +484,7 @@ describe('usage metrics: CloudWatch data points of licensing events', () => {
     const nc = await connect({ servers: process.env.NATS_URL });
     const jsm = await nc.jetstreamManager();
     await eventually(
-      () => jsm.consumers.info(eventsStreamName(system.natsNamespace), 'reporting-usage-metrics'),
+      () => jsm.consumers.info(eventsStreamName(system.natsNamespace), 'reporting-licensing-events'),
       (info) => info.num_pending === 0 && info.num_ack_pending === 0,
       'the consumer to settle',
       60_000,

@@ -3,8 +3,10 @@ import { Pool } from 'pg';
 import { samplesOf, scrapeMetrics } from '../support/metrics';
 import type { RunningSystem } from '../support/system';
 
-/** Reporting's durable consumer of licensing's events: the usage-metrics projection. */
+/** The usage-metrics projection's name in reporting's processed-events ledger. */
 export const USAGE_METRICS_CONSUMER = 'reporting-usage-metrics';
+/** Reporting's durable consumer of licensing's events, which the usage-metrics projection shares. */
+const LICENSING_EVENTS_CONSUMER = 'reporting-licensing-events';
 
 /** What the projection looked like at one moment. */
 export interface ProjectionSample {
@@ -86,7 +88,7 @@ export class ProjectionProbe {
         return values.length > 0 ? Math.max(...values) : undefined;
       };
       return {
-        pendingMessages: highest('lm_consumer_pending_messages', { consumer: USAGE_METRICS_CONSUMER }),
+        pendingMessages: highest('lm_consumer_pending_messages', { consumer: LICENSING_EVENTS_CONSUMER }),
         relayLagSeconds: highest('lm_event_store_checkpoint_lag_seconds', {
           service: 'licensing',
           checkpoint: 'relay:jetstream',

@@ -9,6 +9,8 @@ const codec = JSONCodec<DomainEventMessage>();
 /** A durable consumer of a service of the system: its name, its subject filter, and the schema of its ledger. */
 export interface DurableConsumer {
   durableName: string;
+  /** The name of its handler's rows in the processed-events ledger, when it is one of several sharing the consumer. */
+  ledgerName?: string;
   /** The events it takes, as a subject of the system's namespace, e.g. `events.licensing.>`. */
   filter: string;
   schema: string;
@@ -78,7 +80,7 @@ export async function eventsNotApplied(
   const applied = await withSystemDatabase(system, async (db) =>
     db.query<{ message_id: string }>(
       `select message_id from ${consumer.schema}.processed_events where consumer = $1 and message_id = any($2)`,
-      [consumer.durableName, candidates.map(domainEventMessageId)],
+      [consumer.ledgerName ?? consumer.durableName, candidates.map(domainEventMessageId)],
     ),
   );
   const appliedIds = new Set(applied.rows.map((row) => row.message_id));

@@ -1,5 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  nanos,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+} from 'nats';
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { inPipelinedTransaction, type StatementPipeline } from '@lm/event-store';
 import { DeliveryQueue } from './delivery-queue';
@@ -42,15 +50,8 @@ export const DURABLE_CONSUMER_BATCH_SIZE = 20;
  */
 export const DURABLE_CONSUMER_BATCHES_AHEAD = 10;
 
-export interface DurableEventConsumerOptions {
-  nc: NatsConnection;
-  db: Kysely<any>;
-  /** Schema of the consuming service: where the processed-message ledger lives. */
-  schema: string;
-  /** Durable consumer name: replicas of one service share it, so each event goes to one of them. */
-  durableName: string;
-  /** Subject to receive, e.g. 'lm.events.licensing.>' (one filter: NATS 2.9 servers take no more). */
-  filterSubject: string;
+/** What a durable consumer does with the events it receives: a view it keeps, under its own name in the ledger. */
+export interface EventApplier {
   /**
    * Applies one event inside the transaction that also records it as processed. The event's
    * `schemaVersion` says which version of its type's data it carries (upcast an older one). A
@@ -64,6 +65,33 @@ export interface DurableEventConsumerOptions {
    */
   handleBatch?: (events: DomainEventMessage[], trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>;
   /**
+   * The only event types the handler applies, when the subject brings others: an event no applier
+   * of the consumer takes is acknowledged on delivery, without a transaction or a ledger row
+   * (applying it would change nothing). Every event of the subject otherwise.
+   */
+  eventTypes?: readonly string[];
+}
+
+/** One of several appliers sharing a durable consumer. */
+export interface NamedEventApplier extends EventApplier {
+  /**
+   * Its rows' name in the processed-events ledger. When it had a durable consumer of its own, that
+   * consumer's name: the shared one starts where the replaced ones had got to (see
+   * startDurableEventConsumer) and each applier skips what its ledger shows it applied.
+   */
+  ledgerName: string;
+}
+
+interface ConsumerOptions {
+  nc: NatsConnection;
+  db: Kysely<any>;
+  /** Schema of the consuming service: where the processed-message ledger lives. */
+  schema: string;
+  /** Durable consumer name: replicas of one service share it, so each event goes to one of them. */
+  durableName: string;
+  /** Subject to receive, e.g. 'lm.events.licensing.>' (one filter: NATS 2.9 servers take no more). */
+  filterSubject: string;
+  /**
    * At most this many events already delivered are applied in one transaction (default
    * DURABLE_CONSUMER_BATCH_SIZE). 1 for a handler that needs the previous event committed, e.g.
    * one that runs commands outside the transaction which read what that event wrote.
@@ -71,15 +99,16 @@ export interface DurableEventConsumerOptions {
   batchSize?: number;
   /** How long JetStream waits for the ack of a delivered event before delivering it again (default DURABLE_CONSUMER_ACK_WAIT_MS). */
   ackWaitMs?: number;
-  /**
-   * The only event types the handler applies, when the subject brings others: those are
-   * acknowledged on delivery, without a transaction or a ledger row (applying them would change
-   * nothing). Every event of the subject otherwise.
-   */
-  eventTypes?: readonly string[];
   /** Called for each event JetStream delivers again (for the chassis's redelivery counter). */
   onRedelivery?: () => void;
 }
+
+/**
+ * A consumer with one applier, whose ledger rows bear the consumer's name; or one shared by
+ * several appliers of the same subject, which each event reaches in one delivery, one
+ * acknowledgement and one transaction rather than one each (they succeed or fail together).
+ */
+export type DurableEventConsumerOptions = ConsumerOptions & (EventApplier | { appliers: readonly NamedEventApplier[] });
 
 /**
  * Creates the processed-events ledger if it is missing. Replicas starting at once on a new
@@ -114,12 +143,22 @@ export async function migrateProcessedEvents(db: Kysely<any>, schema: string): P
  * every transaction of a consumer that batches first takes a lock of its own (an advisory lock on
  * its name): the replicas apply its events one transaction at a time, and never wait for each other
  * while holding a lock of an event.
+ *
+ * Several appliers of one subject can share the consumer (`appliers`): every event JetStream
+ * stores is delivered, acknowledged and stored in the ledger once per consumer that receives it,
+ * and the server, the network and the service pay for each, whether or not anything applies it.
+ * Each applier keeps its own ledger rows, so a consumer that replaces several (a new name, their
+ * names as the appliers' ledger names) starts where the furthest behind had got to, and removes
+ * them, without applying anything twice or missing anything.
  */
 export async function startDurableEventConsumer(
   options: DurableEventConsumerOptions,
 ): Promise<{ stop(): Promise<void> }> {
-  const { nc, db, schema, durableName, filterSubject, handle, handleBatch, onRedelivery } = options;
-  const applied = options.eventTypes && new Set(options.eventTypes);
+  const { nc, db, schema, durableName, filterSubject, onRedelivery } = options;
+  const appliers: readonly NamedEventApplier[] =
+    'appliers' in options ? options.appliers : [{ ...options, ledgerName: durableName }];
+  const typesOf = appliers.map((applier) => applier.eventTypes && new Set(applier.eventTypes));
+  const takes = (i: number, type: string) => typesOf[i]?.has(type) ?? true;
   const batchSize = options.batchSize ?? DURABLE_CONSUMER_BATCH_SIZE;
   const maxAckPending = batchSize * DURABLE_CONSUMER_BATCHES_AHEAD;
   await ensureEventsStream(nc);
@@ -128,7 +167,6 @@ export async function startDurableEventConsumer(
   const config = {
     durable_name: durableName,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(options.ackWaitMs ?? DURABLE_CONSUMER_ACK_WAIT_MS),
     filter_subject: filterSubject,
     max_deliver: -1,
@@ -142,26 +180,34 @@ export async function startDurableEventConsumer(
       max_ack_pending: maxAckPending,
     });
   } catch {
-    await jsm.consumers.add(EVENTS_STREAM, config);
+    const replaced = appliers.map((applier) => applier.ledgerName).filter((name) => name !== durableName);
+    await addConsumer(jsm, { ...config, ...(await startAfter(jsm, replaced)) });
+    await Promise.all(replaced.map((name) => jsm.consumers.delete(EVENTS_STREAM, name).catch(() => false)));
   }
 
   const ledger = sql.id(schema, 'processed_events');
   const consumerLock = `durable-consumer:${schema}:${durableName}`;
-  /** Applies the events in one transaction: those the ledger has not seen yet, in their order. */
+  /** Applies the events in one transaction: to each applier, those its ledger rows show it has not applied, in their order. */
   const applyTogether = (events: DomainEventMessage[]) =>
     inPipelinedTransaction(db, async (trx, pipeline) => {
       // Its name as a literal: a statement without parameters travels with the transaction's begin (one round trip).
       if (batchSize > 1)
         await sql`select pg_advisory_xact_lock(hashtextextended(${sql.lit(consumerLock)}, 0))`.execute(trx);
       const ids = events.map(domainEventMessageId);
-      const inserted = await sql<{ message_id: string }>`insert into ${ledger} (consumer, message_id)
-        select ${durableName}, unnest(${ids}::text[]) on conflict do nothing returning message_id`.execute(trx);
-      const unseen = new Set(inserted.rows.map((row) => row.message_id));
-      // An id twice in one batch (a duplicate publish) is applied at its first place only.
-      const fresh = events.filter((event) => unseen.delete(domainEventMessageId(event)));
-      if (handleBatch) {
-        if (fresh.length > 0) await handleBatch(fresh, trx, pipeline);
-      } else for (const event of fresh) await handle(event, trx, pipeline);
+      const rows = appliers.flatMap((applier, i) =>
+        events.flatMap((event, e) => (takes(i, event.type) ? [[applier.ledgerName, ids[e]]] : [])),
+      );
+      const inserted = await sql<{ consumer: string; message_id: string }>`insert into ${ledger} (consumer, message_id)
+        select * from unnest(${rows.map(([name]) => name)}::text[], ${rows.map(([, id]) => id)}::text[])
+        on conflict do nothing returning consumer, message_id`.execute(trx);
+      const unseen = new Set(inserted.rows.map((row) => `${row.consumer}\n${row.message_id}`));
+      for (const [i, { ledgerName, handle, handleBatch }] of appliers.entries()) {
+        // An id twice in one batch (a duplicate publish) is applied at its first place only.
+        const fresh = events.filter((event, e) => takes(i, event.type) && unseen.delete(`${ledgerName}\n${ids[e]}`));
+        if (handleBatch) {
+          if (fresh.length > 0) await handleBatch(fresh, trx, pipeline);
+        } else for (const event of fresh) await handle(event, trx, pipeline);
+      }
     });
   const applyDelivered = async (batch: JsMsg[]) => {
     const events = batch.map((message) => {
@@ -194,7 +240,8 @@ export async function startDurableEventConsumer(
   const consumer = await nc.jetstream().consumers.get(EVENTS_STREAM, durableName);
   const messages = await consumer.consume({
     callback: (message) => {
-      if (applied && !applied.has(eventTypeOfSubject(message.subject))) message.ack();
+      const type = eventTypeOfSubject(message.subject);
+      if (!appliers.some((_, i) => takes(i, type))) message.ack();
       else delivered.push(message);
     },
   });
@@ -212,4 +259,37 @@ export async function startDurableEventConsumer(
       await done;
     },
   };
+}
+
+/**
+ * Where a new durable consumer starts: at the first event that one of the consumers it replaces
+ * had not acknowledged in order (its ack floor), or at the stream's start when one of them is
+ * missing (a new deployment, or a view being rebuilt, reads the whole history). Events from there
+ * that an applier had applied are skipped by its ledger rows.
+ */
+async function startAfter(
+  jsm: JetStreamManager,
+  replaced: readonly string[],
+): Promise<{ deliver_policy: DeliverPolicy; opt_start_seq?: number }> {
+  const floors = await Promise.all(
+    replaced.map((name) =>
+      jsm.consumers.info(EVENTS_STREAM, name).then(
+        (info) => info.ack_floor.stream_seq,
+        () => 0,
+      ),
+    ),
+  );
+  const first = Math.min(...floors) + 1;
+  return replaced.length === 0 || first <= 1
+    ? { deliver_policy: DeliverPolicy.All }
+    : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: first };
+}
+
+/** Adds the consumer; replicas starting together may race to: the one that finds it added already goes on with it. */
+async function addConsumer(jsm: JetStreamManager, config: Partial<ConsumerConfig>): Promise<void> {
+  try {
+    await jsm.consumers.add(EVENTS_STREAM, config);
+  } catch (error) {
+    await jsm.consumers.info(EVENTS_STREAM, config.durable_name!).catch(() => Promise.reject(error));
+  }
 }

@@ -323,6 +323,90 @@ describe('durable event consumer: delivered events applied in batches', () => {
     );
   });
 
+  it('applies each event to every applier sharing the consumer that takes its type, in one transaction with their ledger rows, and acknowledges one none takes without', async () => {
+    const { durableName, type: service } = fresh();
+    const ofType = (type: string, version: number) => ({ ...eventOf(service, 'shared', version), type });
+    const events = [ofType('Both', 1), ofType('Nobody', 2), ofType('OnlyB', 3), ofType('Both', 4)];
+    for (const event of events) await publish(event);
+    const [a, b] = [`${durableName}-a`, `${durableName}-b`];
+    const applier = (ledgerName: string, eventTypes: string[]) => ({
+      ledgerName,
+      eventTypes,
+      handle: (event: DomainEventMessage, trx: Transaction<any>) => record(ledgerName, event, trx),
+    });
+    await startDurableEventConsumer({
+      nc,
+      db,
+      schema,
+      durableName,
+      filterSubject: eventSubject(service, '>'),
+      appliers: [applier(a, ['Both']), applier(b, ['Both', 'OnlyB'])],
+    }).then((consumer) => stops.push(() => consumer.stop()));
+    await eventually(() => settled(durableName));
+
+    expect((await appliedBy(a)).map((row) => row.version)).toEqual([1, 4]);
+    expect((await appliedBy(b)).map((row) => row.version)).toEqual([1, 3, 4]);
+    // Each event in one transaction for both appliers (the first came alone or with others: never apart).
+    const xidOf = async (name: string, version: number) =>
+      (await appliedBy(name)).find((row) => row.version === version)!.xid;
+    expect(await xidOf(a, 1)).toBe(await xidOf(b, 1));
+    expect(await xidOf(a, 4)).toBe(await xidOf(b, 4));
+    const ledgerIds = async (name: string) => (await ledgerOf(name)).map((row) => row.message_id).sort();
+    expect(await ledgerIds(a)).toEqual([events[0], events[3]].map(domainEventMessageId).sort());
+    expect(await ledgerIds(b)).toEqual([events[0], events[2], events[3]].map(domainEventMessageId).sort());
+    expect(await ledgerIds(durableName)).toEqual([]);
+  });
+
+  it('takes over from the consumers it replaces where the one furthest behind had got to, applying nothing twice and missing nothing, and removes them', async () => {
+    const { durableName, type } = fresh();
+    const [ahead, behind] = [`${durableName}-ahead`, `${durableName}-behind`];
+    const events = [1, 2, 3, 4, 5].map((version) => eventOf(type, 'taken-over', version));
+    const recording = (ledgerName: string) => ({
+      ledgerName,
+      handle: (event: DomainEventMessage, trx: Transaction<any>) => record(ledgerName, event, trx),
+    });
+    // Before: a consumer of its own for each handler, one through event 4, the other through event 2.
+    for (const event of events.slice(0, 2)) await publish(event);
+    const old = await Promise.all(
+      [ahead, behind].map((name) =>
+        startDurableEventConsumer({
+          nc,
+          db,
+          schema,
+          durableName: name,
+          filterSubject: eventSubject(type, type),
+          handle: recording(name).handle,
+        }),
+      ),
+    );
+    await eventually(async () => (await settled(ahead)) && (await settled(behind)));
+    await old[1].stop();
+    for (const event of events.slice(2, 4)) await publish(event);
+    await eventually(() => settled(ahead));
+    await old[0].stop();
+    await publish(events[4]);
+    expect((await consumerInfo(behind)).ack_floor.stream_seq).toBeLessThan(
+      (await consumerInfo(ahead)).ack_floor.stream_seq,
+    );
+
+    await startDurableEventConsumer({
+      nc,
+      db,
+      schema,
+      durableName,
+      filterSubject: eventSubject(type, type),
+      appliers: [recording(ahead), recording(behind)],
+    }).then((consumer) => stops.push(() => consumer.stop()));
+    await eventually(() => settled(durableName));
+
+    expect((await appliedBy(ahead)).map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
+    expect((await appliedBy(behind)).map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
+    // It started at event 3, the first the one behind had not acknowledged, not at the stream's start.
+    expect((await consumerInfo(durableName)).delivered.consumer_seq).toBe(3);
+    await expect(consumerInfo(ahead)).rejects.toThrow();
+    await expect(consumerInfo(behind)).rejects.toThrow();
+  });
+
   it("hands a handler with handleBatch the batch's events not applied before, in one call", async () => {
     const { durableName, type } = fresh();
     const events = ['gate', 'm', 'n'].map((stream) => eventOf(type, stream, 1));

@@ -8,7 +8,7 @@ import { handledOperations, messagePatternsOf, operationSubjectsOf } from './han
 import { serviceHealthController } from './health.controller';
 import { declaredByImports } from './module-metadata';
 import { ChassisMetrics, instrumentEventStore, METRICS, operationObserver } from './metrics';
-import { registerDefinition, type ServiceDefinition } from './service-definition';
+import { consumerHandlers, registerDefinition, type ServiceDefinition } from './service-definition';
 import { OPERATION_OBSERVER, SERVICE_DEFINITION, SERVICE_STORAGE, ServiceRuntime } from './service-runtime';
 import { openServiceStorage, type ServiceStorage } from './service-storage';
 import { CONFIG, DATABASE, EVENT_STORE, NATS, REGION } from './tokens';
@@ -60,7 +60,7 @@ export function defineService<S extends Settings = Settings>(definition: Service
     ServiceRuntime,
   ];
   const workerClasses = [
-    ...consumers.map((c) => c.handler),
+    ...consumers.flatMap((c) => consumerHandlers(c).map(({ handler }) => handler)),
     ...subscriptions.map((s) => s.handler),
     ...schedules.map((s) => s.task),
     ...endpoints.map((e) => e.handler),

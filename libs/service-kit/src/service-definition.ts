@@ -26,19 +26,33 @@ export interface EventConsumer {
 }
 
 /** A durable JetStream consumer: replicas share `durableName`, so each event reaches one of them. */
-export interface ConsumerSpec {
+interface ConsumerSettings {
   /** Never rename it: the server keeps the consumer's place under this name. */
   durableName: string;
   /** e.g. eventSubject('discovery', '>') (one filter subject). */
   subject: string;
-  /** A provider class (the chassis registers it). */
-  handler: Type<EventConsumer>;
   /**
    * At most this many delivered events in one transaction, below LM_CONSUMER_BATCH_SIZE: 1 for a
    * handler that needs each event committed before the next is applied (its work outside the
    * transaction reads what the previous one wrote).
    */
   batchSize?: number;
+}
+
+/**
+ * One handler (a provider class, which the chassis registers); or several handlers of the same
+ * subject sharing the consumer, by their names in the processed-events ledger: each event reaches
+ * them in one delivery and one transaction. A handler that had a consumer of its own is named after
+ * it, and the shared one takes over from it (startDurableEventConsumer), under a name of its own.
+ */
+export type ConsumerSpec = ConsumerSettings &
+  ({ handler: Type<EventConsumer> } | { handlers: Readonly<Record<string, Type<EventConsumer>>> });
+
+/** A consumer's handlers, each with its name in the ledger (the consumer's own, for a consumer of one). */
+export function consumerHandlers(spec: ConsumerSpec): { ledgerName: string; handler: Type<EventConsumer> }[] {
+  return 'handlers' in spec
+    ? Object.entries(spec.handlers).map(([ledgerName, handler]) => ({ ledgerName, handler }))
+    : [{ ledgerName: spec.durableName, handler: spec.handler }];
 }
 
 /** Follows the service's own event store (a workflow reacting to its events), from a durable checkpoint. */

@@ -7,7 +7,7 @@ import { loadServiceConfig } from './config/service-config';
 import { ChassisMetrics, operationOfSubject, registerLagMetrics, serveMetrics } from './metrics';
 import { serveEndpoint } from './nats-endpoint';
 import { startSchedule } from './scheduler';
-import type { ServiceDefinition } from './service-definition';
+import { consumerHandlers, type ServiceDefinition } from './service-definition';
 import { listFrom, type ServiceStorage } from './service-storage';
 import { LeasedSubscriptions } from './leased-subscriptions';
 import { NATS } from './tokens';
@@ -52,8 +52,17 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     const { own, common } = loadServiceConfig(this.definition);
     // Here rather than when this replica takes the lease: a missing stream fails the start.
     await ensureEventsStream(this.nc);
-    for (const { durableName, subject, handler, batchSize } of this.definition.consumers ?? []) {
-      const consumer = this.moduleRef.get(handler, { strict: false });
+    for (const spec of this.definition.consumers ?? []) {
+      const { durableName, subject, batchSize } = spec;
+      const appliers = consumerHandlers(spec).map(({ ledgerName, handler }) => {
+        const consumer = this.moduleRef.get(handler, { strict: false });
+        return {
+          ledgerName,
+          handle: consumer.handle.bind(consumer),
+          handleBatch: consumer.handleBatch?.bind(consumer),
+          eventTypes: consumer.eventTypes,
+        };
+      });
       // At 0 from the start, so that a rate over the counter sees its first redelivery.
       this.chassisMetrics.countRedelivery(durableName, 0);
       this.workers.push(
@@ -63,9 +72,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           schema,
           durableName,
           filterSubject: subject,
-          handle: (event, trx, pipeline) => consumer.handle(event, trx, pipeline),
-          handleBatch: consumer.handleBatch?.bind(consumer),
-          eventTypes: consumer.eventTypes,
+          appliers,
           batchSize: Math.min(batchSize ?? common.consumerBatchSize, common.consumerBatchSize),
           ackWaitMs: common.consumerAckWaitMs,
           onRedelivery: () => this.chassisMetrics.countRedelivery(durableName),

@@ -71,18 +71,13 @@ export const LicensingService = defineService({
       handler: LicenseTypeConversionsConsumer,
     },
     // One event per transaction: each takes its licence's lock before any account's, which a batch would
-    // break (a second event's licence lock taken while the first's account locks are held).
+    // break (a second event's licence lock taken while the first's account locks are held). One consumer
+    // for both handlers (each was a consumer of its own): every checkout and check-in was delivered twice
+    // to be skipped.
     {
-      durableName: 'licensing-asset-group-licences',
+      durableName: 'licensing-grants-events',
       subject: eventSubject('grants', '>'),
-      handler: LicencesConsumer,
-      batchSize: 1,
-    },
-    // Its own consumer, so that a deployment that had the one above reads the grants' history too.
-    {
-      durableName: 'licensing-asset-group-grants',
-      subject: eventSubject('grants', '>'),
-      handler: GrantsConsumer,
+      handlers: { 'licensing-asset-group-licences': LicencesConsumer, 'licensing-asset-group-grants': GrantsConsumer },
       batchSize: 1,
     },
   ],

@@ -45,16 +45,28 @@ export const ReportingService = defineService({
   projections: [reportGeneratorsProjection, alarmsProjection],
   guards: (config) => [reportGeneratorQuotaGuard(config.reportGeneratorQuota), alarmQuotaGuard(config.alarmQuota)],
   consumers: [
-    { durableName: 'reporting-usage-metrics', subject: eventSubject('licensing', '>'), handler: UsageMetricsConsumer },
+    // One delivery and one transaction of each licensing event for both views (each was a consumer of its own).
+    {
+      durableName: 'reporting-licensing-events',
+      subject: eventSubject('licensing', '>'),
+      handlers: {
+        'reporting-usage-metrics': UsageMetricsConsumer,
+        'reporting-notifications-licensing': NotificationSourcesConsumer,
+      },
+    },
     {
       durableName: 'reporting-asset-group-usage',
       subject: eventSubject('licensing', 'LicenseAssetGroupUsageAnalysed'),
       handler: AssetGroupUsageConsumer,
     },
+    // Likewise for grants' events: each checkout and check-in was delivered to both.
     {
-      durableName: 'reporting-entitlement-usage',
+      durableName: 'reporting-grants-events',
       subject: eventSubject('grants', '>'),
-      handler: EntitlementUsageConsumer,
+      handlers: {
+        'reporting-entitlement-usage': EntitlementUsageConsumer,
+        'reporting-notifications-grants': NotificationSourcesConsumer,
+      },
     },
     {
       durableName: 'reporting-subscribed-users',
@@ -65,16 +77,6 @@ export const ReportingService = defineService({
       durableName: 'reporting-running-instances',
       subject: eventSubject('linux-subscriptions', '>'),
       handler: RunningInstancesConsumer,
-    },
-    {
-      durableName: 'reporting-notifications-licensing',
-      subject: eventSubject('licensing', '>'),
-      handler: NotificationSourcesConsumer,
-    },
-    {
-      durableName: 'reporting-notifications-grants',
-      subject: eventSubject('grants', '>'),
-      handler: NotificationSourcesConsumer,
     },
     {
       durableName: 'reporting-notifications-reports',

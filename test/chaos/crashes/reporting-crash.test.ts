@@ -37,14 +37,16 @@ const ALARM_STEPS = Array.from({ length: INSTANCES_PER_CONFIGURATION }, (_, i) =
 const PAUSE_BETWEEN_ROUNDS_MS = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Reporting's consumers of licensing's events: soft limits to notify, usage to measure (which alarms watch). */
+/** Reporting's handlers of licensing's events, which share a consumer: soft limits to notify, usage to measure (which alarms watch). */
 const NOTIFICATIONS: DurableConsumer = {
-  durableName: 'reporting-notifications-licensing',
+  durableName: 'reporting-licensing-events',
+  ledgerName: 'reporting-notifications-licensing',
   filter: 'events.licensing.>',
   schema: 'reporting',
 };
 const USAGE_METRICS: DurableConsumer = {
-  durableName: 'reporting-usage-metrics',
+  durableName: 'reporting-licensing-events',
+  ledgerName: 'reporting-usage-metrics',
   filter: 'events.licensing.>',
   schema: 'reporting',
 };
