@@ -140,8 +140,7 @@ describe('capacity of the usage-metrics consumer on a backlog', () => {
       schema: 'reporting',
       durableName,
       filterSubject: eventSubject(subjects, '>'),
-      handle: (event, trx, pipeline) => consumer.handle(event, trx, pipeline),
-      handleBatch: (batch, trx) => consumer.handleBatch(batch, trx),
+      handleBatch: (batch, trx, pipeline) => consumer.handleBatch(batch, trx, pipeline),
       batchSize,
     });
     while ((await applied()) < events.length) await sleep(20);

@@ -50,37 +50,42 @@ export const DURABLE_CONSUMER_BATCH_SIZE = 20;
  */
 export const DURABLE_CONSUMER_BATCHES_AHEAD = 10;
 
-/** What a durable consumer does with the events it receives: a view it keeps, under its own name in the ledger. */
-export interface EventApplier {
-  /**
-   * Applies one event inside the transaction that also records it as processed. The event's
-   * `schemaVersion` says which version of its type's data it carries (upcast an older one). A
-   * write whose answer it does not read can go through `pipeline`, out with the commit.
-   */
-  handle: (event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>;
-  /**
-   * Applies the events of a batch not applied before, in delivery order, in one call instead of
-   * `handle` for each: for a handler that reads and writes the state of all of them in a few
-   * statements rather than a few per event.
-   */
-  handleBatch?: (events: DomainEventMessage[], trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>;
+/**
+ * What a durable consumer does with the events it receives, one at a time or a batch at a time,
+ * inside the transaction that also records them as processed. An event's `schemaVersion` says
+ * which version of its type's data it carries (upcast an older one). A write whose answer it does
+ * not read can go through `pipeline`, out with the commit.
+ */
+type Applies =
+  | { handle: (event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void> }
+  | {
+      /**
+       * Applies the events of a batch not applied before, in delivery order, in one call: for a
+       * handler that reads and writes the state of all of them in a few statements rather than a
+       * few per event. An event applied alone (after its batch failed) is a batch of one.
+       */
+      handleBatch: (events: DomainEventMessage[], trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>;
+    };
+
+/** A view a durable consumer keeps from the events it receives. */
+export type EventApplier = Applies & {
   /**
    * The only event types the handler applies, when the subject brings others: an event no applier
    * of the consumer takes is acknowledged on delivery, without a transaction or a ledger row
    * (applying it would change nothing). Every event of the subject otherwise.
    */
   eventTypes?: readonly string[];
-}
+};
 
 /** One of several appliers sharing a durable consumer. */
-export interface NamedEventApplier extends EventApplier {
+export type NamedEventApplier = EventApplier & {
   /**
    * Its rows' name in the processed-events ledger. When it had a durable consumer of its own, that
    * consumer's name: the shared one starts where the replaced ones had got to (see
    * startDurableEventConsumer) and each applier skips what its ledger shows it applied.
    */
   ledgerName: string;
-}
+};
 
 interface ConsumerOptions {
   nc: NatsConnection;
@@ -201,12 +206,14 @@ export async function startDurableEventConsumer(
         select * from unnest(${rows.map(([name]) => name)}::text[], ${rows.map(([, id]) => id)}::text[])
         on conflict do nothing returning consumer, message_id`.execute(trx);
       const unseen = new Set(inserted.rows.map((row) => `${row.consumer}\n${row.message_id}`));
-      for (const [i, { ledgerName, handle, handleBatch }] of appliers.entries()) {
+      for (const [i, applier] of appliers.entries()) {
         // An id twice in one batch (a duplicate publish) is applied at its first place only.
-        const fresh = events.filter((event, e) => takes(i, event.type) && unseen.delete(`${ledgerName}\n${ids[e]}`));
-        if (handleBatch) {
-          if (fresh.length > 0) await handleBatch(fresh, trx, pipeline);
-        } else for (const event of fresh) await handle(event, trx, pipeline);
+        const fresh = events.filter(
+          (event, e) => takes(i, event.type) && unseen.delete(`${applier.ledgerName}\n${ids[e]}`),
+        );
+        if ('handleBatch' in applier) {
+          if (fresh.length > 0) await applier.handleBatch(fresh, trx, pipeline);
+        } else for (const event of fresh) await applier.handle(event, trx, pipeline);
       }
     });
   const applyDelivered = async (batch: JsMsg[]) => {

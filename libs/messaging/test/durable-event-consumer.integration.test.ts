@@ -419,7 +419,6 @@ describe('durable event consumer: delivered events applied in batches', () => {
       schema,
       durableName,
       filterSubject: eventSubject(type, type),
-      handle: () => Promise.reject(new Error('handleBatch is used instead')),
       handleBatch: async (batch) => {
         if (batch.some((event) => event.streamName === 'gate'))
           await eventually(async () => (await unacknowledged(durableName)) === 4);

@@ -6,23 +6,31 @@ import type { ConfigOf, Settings } from './config/settings';
 import type { EndpointSpec } from './nats-endpoint';
 import type { ViewMigrations } from './view-migrations';
 
-/**
- * Applies one domain event of another service, inside the transaction that records it as
- * processed. A write whose answer it does not read can go through `pipeline`, out with the commit.
- */
-export interface EventConsumer {
-  handle(event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline): Promise<void>;
-  /**
-   * When present, applies the events of a batch not applied before (in delivery order, inside the
-   * transaction that records them as processed) instead of `handle` for each.
-   */
-  handleBatch?(events: DomainEventMessage[], trx: Transaction<any>, pipeline: StatementPipeline): Promise<void>;
+interface ConsumesEvents {
   /**
    * The only event types it applies, when its subject brings others it would skip: those are
    * acknowledged as they arrive, with no transaction and no ledger row. Leave it out for a handler
    * that follows its streams' versions one by one (it needs every event of them).
    */
   readonly eventTypes?: readonly string[];
+}
+
+/**
+ * Applies one domain event of another service, inside the transaction that records it as
+ * processed. A write whose answer it does not read can go through `pipeline`, out with the commit.
+ */
+export interface EventConsumer extends ConsumesEvents {
+  handle(event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline): Promise<void>;
+}
+
+/**
+ * Applies the events of a batch not applied before, in delivery order, in one call, inside the
+ * transaction that records them as processed: for a handler that reads and writes the state of
+ * all of them in a few statements rather than a few per event. An event applied alone (after its
+ * batch failed) is a batch of one.
+ */
+export interface BatchEventConsumer extends ConsumesEvents {
+  handleBatch(events: DomainEventMessage[], trx: Transaction<any>, pipeline: StatementPipeline): Promise<void>;
 }
 
 /** A durable JetStream consumer: replicas share `durableName`, so each event reaches one of them. */
@@ -45,11 +53,13 @@ interface ConsumerSettings {
  * them in one delivery and one transaction. A handler that had a consumer of its own is named after
  * it, and the shared one takes over from it (startDurableEventConsumer), under a name of its own.
  */
+type ConsumerClass = Type<EventConsumer | BatchEventConsumer>;
+
 export type ConsumerSpec = ConsumerSettings &
-  ({ handler: Type<EventConsumer> } | { handlers: Readonly<Record<string, Type<EventConsumer>>> });
+  ({ handler: ConsumerClass } | { handlers: Readonly<Record<string, ConsumerClass>> });
 
 /** A consumer's handlers, each with its name in the ledger (the consumer's own, for a consumer of one). */
-export function consumerHandlers(spec: ConsumerSpec): { ledgerName: string; handler: Type<EventConsumer> }[] {
+export function consumerHandlers(spec: ConsumerSpec): { ledgerName: string; handler: ConsumerClass }[] {
   return 'handlers' in spec
     ? Object.entries(spec.handlers).map(([ledgerName, handler]) => ({ ledgerName, handler }))
     : [{ ledgerName: spec.durableName, handler: spec.handler }];

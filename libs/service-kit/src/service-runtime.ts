@@ -56,12 +56,11 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       const { durableName, subject, batchSize } = spec;
       const appliers = consumerHandlers(spec).map(({ ledgerName, handler }) => {
         const consumer = this.moduleRef.get(handler, { strict: false });
-        return {
-          ledgerName,
-          handle: consumer.handle.bind(consumer),
-          handleBatch: consumer.handleBatch?.bind(consumer),
-          eventTypes: consumer.eventTypes,
-        };
+        const applies =
+          'handleBatch' in consumer
+            ? { handleBatch: consumer.handleBatch.bind(consumer) }
+            : { handle: consumer.handle.bind(consumer) };
+        return { ledgerName, eventTypes: consumer.eventTypes, ...applies };
       });
       // At 0 from the start, so that a rate over the counter sees its first redelivery.
       this.chassisMetrics.countRedelivery(durableName, 0);

@@ -89,17 +89,19 @@ describe('migration 011: the associations of each configuration carried over to 
     // i-1 stops: its host counts i-2's 4 now.
     const consumer = new UsageMetricsConsumer(new ManualClock(CHANGED_AT));
     await inPipelinedTransaction(db, (trx, pipeline) =>
-      consumer.handle(
-        {
-          service: 'licensing',
-          eventId: 'stopped',
-          streamName: STREAM,
-          streamVersion: 5,
-          type: 'AssociationConsumptionChanged',
-          schemaVersion: 1,
-          data: { resourceArn: 'i-1', consumedLicenses: 0, reason: 'stopped', at: CHANGED_AT.toISOString() },
-          recordedAt: CHANGED_AT.toISOString(),
-        },
+      consumer.handleBatch(
+        [
+          {
+            service: 'licensing',
+            eventId: 'stopped',
+            streamName: STREAM,
+            streamVersion: 5,
+            type: 'AssociationConsumptionChanged',
+            schemaVersion: 1,
+            data: { resourceArn: 'i-1', consumedLicenses: 0, reason: 'stopped', at: CHANGED_AT.toISOString() },
+            recordedAt: CHANGED_AT.toISOString(),
+          },
+        ],
         trx,
         pipeline,
       ),

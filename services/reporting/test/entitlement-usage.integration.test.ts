@@ -117,7 +117,7 @@ describe('entitlement usage metrics from grants events, with a manual clock', ()
   let queries: UsageMetricsQueries;
 
   const apply = (event: DomainEventMessage) =>
-    inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handle(event, trx, pipeline));
+    inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handleBatch([event], trx, pipeline));
   const points = async () =>
     (
       await sql<Record<string, unknown>>`

@@ -42,8 +42,16 @@ describe('notifications, with a manual clock', () => {
     storage.db
       .transaction()
       .execute((trx) =>
-        consumer.handle(
-          { ...event, eventId: randomUUID(), streamVersion: ++version, schemaVersion: 1, recordedAt: t0.toISOString() },
+        consumer.handleBatch(
+          [
+            {
+              ...event,
+              eventId: randomUUID(),
+              streamVersion: ++version,
+              schemaVersion: 1,
+              recordedAt: t0.toISOString(),
+            },
+          ],
           trx,
         ),
       );

@@ -71,7 +71,7 @@ describe('usage metrics applied in batches', () => {
   });
   const oneAtATime = async (events: DomainEventMessage[]) => {
     for (const event of events)
-      await inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handle(event, trx, pipeline));
+      await inPipelinedTransaction(storage.db, (trx, pipeline) => consumer.handleBatch([event], trx, pipeline));
   };
   const inBatches = async (...batches: DomainEventMessage[][]) => {
     for (const batch of batches)

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DomainEventMessage, LicenseConfigurationEventMessage } from '@lm/contracts';
-import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
+import { CLOCK, type Clock, type BatchEventConsumer } from '@lm/service-kit';
 import type { Insertable, Transaction } from 'kysely';
 import { expiringChange, isNotificationSource, NOTIFICATION_SOURCE_TYPES } from '../domain/expiring';
 import { softLimitExceeded } from '../domain/messages';
@@ -17,7 +17,7 @@ import type { NotificationViews } from './notification.views';
  * written in the event's transaction, with its ledger row.
  */
 @Injectable()
-export class NotificationSourcesConsumer implements EventConsumer {
+export class NotificationSourcesConsumer implements BatchEventConsumer {
   readonly eventTypes = NOTIFICATION_SOURCE_TYPES;
   private readonly logger = new Logger('NotificationSourcesConsumer');
 
@@ -26,10 +26,6 @@ export class NotificationSourcesConsumer implements EventConsumer {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly outbox: NotificationOutbox,
   ) {}
-
-  handle(event: DomainEventMessage, trx: Transaction<any>): Promise<void> {
-    return this.handleBatch([event], trx);
-  }
 
   /**
    * The events of a batch in their order, but the creations that follow each other in one upsert

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringifyExactJson, type DomainEventMessage } from '@lm/contracts';
-import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
+import { CLOCK, type Clock, type BatchEventConsumer } from '@lm/service-kit';
 import { precompiled, type StatementPipeline } from '@lm/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
@@ -49,12 +49,8 @@ const streamNameOf = (licenseId: string, stream: Stream) =>
  * licence's creation, which names the seller and the entitlements.
  */
 @Injectable()
-export class EntitlementUsageConsumer implements EventConsumer {
+export class EntitlementUsageConsumer implements BatchEventConsumer {
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
-
-  handle(event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline): Promise<void> {
-    return this.handleBatch([event], trx, pipeline);
-  }
 
   /**
    * The events delivered together: their licences are read (and locked, in the order of their ids)

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringifyExactJson, type DomainEventMessage, type LicenseConfigurationEventMessage } from '@lm/contracts';
-import { CLOCK, type Clock, type EventConsumer } from '@lm/service-kit';
+import { CLOCK, type Clock, type BatchEventConsumer } from '@lm/service-kit';
 import { precompiled, type StatementPipeline } from '@lm/event-store';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { evolveUsage, isConfigurationEvent, type ConfigurationUsage } from '../domain/configuration-usage';
@@ -49,12 +49,8 @@ const isKept = (stream: Followed | undefined): stream is Kept => stream?.usage !
  * same however many resources its configuration has.
  */
 @Injectable()
-export class UsageMetricsConsumer implements EventConsumer {
+export class UsageMetricsConsumer implements BatchEventConsumer {
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
-
-  handle(event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline): Promise<void> {
-    return this.handleBatch([event], trx, pipeline);
-  }
 
   async handleBatch(
     events: DomainEventMessage<object>[],
