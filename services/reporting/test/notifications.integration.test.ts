@@ -39,22 +39,20 @@ describe('notifications, with a manual clock', () => {
   let version = 0;
 
   const deliver = (event: Omit<DomainEventMessage, 'eventId' | 'streamVersion' | 'schemaVersion' | 'recordedAt'>) =>
-    storage.db
-      .transaction()
-      .execute((trx) =>
-        consumer.handleBatch(
-          [
-            {
-              ...event,
-              eventId: randomUUID(),
-              streamVersion: ++version,
-              schemaVersion: 1,
-              recordedAt: t0.toISOString(),
-            },
-          ],
-          trx,
-        ),
-      );
+    storage.db.transaction().execute((trx) =>
+      consumer.handleBatch(
+        [
+          {
+            ...event,
+            eventId: randomUUID(),
+            streamVersion: ++version,
+            schemaVersion: 1,
+            recordedAt: t0.toISOString(),
+          },
+        ],
+        trx,
+      ),
+    );
   const deliveries = () =>
     storage.db
       .withSchema('reporting')
