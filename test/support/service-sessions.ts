@@ -10,6 +10,30 @@ import { createTestDatabase, type TestDatabase } from './test-database';
  * the file's tests, and `session()` for a plain session on it, a new one each call; all of them
  * closed, and the database dropped, after the tests.
  */
+/**
+ * Starts `statement` on `waiter` and resolves once that session waits for a lock (pg_locks, read
+ * from `observer`), with the statement's result still to come; throws if the statement finished
+ * first (it never waited), or after 10 s.
+ */
+export async function waitingForLock<T>(
+  observer: Client,
+  waiter: Client,
+  statement: (client: Client) => Promise<T>,
+): Promise<{ result: Promise<T> }> {
+  const { rows } = await waiter.query<{ pid: number }>('select pg_backend_pid() as pid');
+  let finished = false;
+  const result = statement(waiter).finally(() => (finished = true));
+  for (let waited = 0; ; waited += 20) {
+    const { rows: locks } = await observer.query<{ waiting: number }>(
+      'select count(*)::int as waiting from pg_locks where pid = $1 and not granted',
+      [rows[0].pid],
+    );
+    if (locks[0].waiting > 0) return { result };
+    if (finished || waited > 10_000) throw new Error('the statement never waited for a lock');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export function serviceDatabaseSessions(
   service: DynamicModule,
   databasePrefix: string,

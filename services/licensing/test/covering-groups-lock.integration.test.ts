@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNT_LOCK_PREFIX, COVERING_GROUPS_FUNCTION } from '../src/asset-groups/application/asset-groups.views';
 import { LicensingService } from '../src/licensing.service';
 import { LICENSING_SCHEMA } from '../src/shared/schema';
-import { serviceDatabaseSessions } from '../../../test/support/service-sessions';
+import { serviceDatabaseSessions, waitingForLock } from '../../../test/support/service-sessions';
 
 const MEMBER = '222222222222';
 const MANAGER = '111111111111';
@@ -47,18 +47,10 @@ describe("the covering groups' function of licensing (locks, then reads under th
     );
     const change = await session();
     await change.query('begin');
-    const read = covering(change, [MEMBER]);
     // Waiting for the member's lock, its first statement's snapshot has no manager yet.
-    for (let waited = 0; ; waited += 20) {
-      const { rows } = await settings.query(
-        `select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
-      );
-      if (rows[0].waiting > 0) break;
-      if (waited > 10_000) throw new Error('the change never waited for the lock');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const read = await waitingForLock(settings, change, (client) => covering(client, [MEMBER]));
     await settings.query('commit');
-    await read;
+    await read.result;
     expect(await lockedElsewhere(MANAGER)).toBe(true);
     await change.query('commit');
     expect(await lockedElsewhere(MANAGER)).toBe(false);

@@ -4,7 +4,7 @@ import { licenceStreamName, usageStreamName } from '../src/usage-metrics/applica
 import { LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION } from '../src/usage-metrics/application/entitlement-usage.views';
 import { ReportingService } from '../src/reporting.service';
 import { REPORTING_SCHEMA } from '../src/shared/schema';
-import { serviceDatabaseSessions } from '../../../test/support/service-sessions';
+import { serviceDatabaseSessions, waitingForLock } from '../../../test/support/service-sessions';
 
 const LICENSE_ID = `l-${'ab'.repeat(16)}`;
 const OTHER_LICENSE_ID = `l-${'cd'.repeat(16)}`;
@@ -44,20 +44,10 @@ describe("the entitlement usage licences' function of reporting (locks, then rea
     await first.query('begin');
     await lockAndRead(first, [LICENSE_ID]);
     const second = await session();
-    const { rows: pid } = await second.query('select pg_backend_pid() as pid');
     await second.query('begin');
-    let read = false;
-    const reading = lockAndRead(second, [LICENSE_ID, OTHER_LICENSE_ID]).finally(() => (read = true));
-    for (let waited = 0; ; waited += 20) {
-      const { rows } = await first.query(
-        `select count(*)::int as waiting from pg_locks where pid = $1 and not granted`,
-        [pid[0].pid],
-      );
-      if (rows[0].waiting > 0) break;
-      if (read || waited > 10_000) throw new Error("the second batch never waited for the first's lock");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(read).toBe(false);
+    const reading = await waitingForLock(first, second, (client) =>
+      lockAndRead(client, [LICENSE_ID, OTHER_LICENSE_ID]),
+    );
     // Under its lock, the first batch applies an event and holds one ahead of its stream.
     await first.query(
       `update ${REPORTING_SCHEMA}.entitlement_usage_licences set license_stream_version = 1, usage = '{}' where license_id = $1`,
@@ -69,7 +59,7 @@ describe("the entitlement usage licences' function of reporting (locks, then rea
       [usageStreamName(LICENSE_ID)],
     );
     await first.query('commit');
-    const { rows } = await reading;
+    const { rows } = await reading.result;
     const licence = rows.find((row) => row.license_id === LICENSE_ID);
     expect(licence).toMatchObject({ license_stream_version: 1, usage: {} });
     expect(licence.held_streams).toEqual([usageStreamName(LICENSE_ID)]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCK_USAGE_CONFIGURATIONS_FUNCTION } from '../src/usage-metrics/application/usage-metrics.views';
 import { ReportingService } from '../src/reporting.service';
 import { REPORTING_SCHEMA } from '../src/shared/schema';
-import { serviceDatabaseSessions } from '../../../test/support/service-sessions';
+import { serviceDatabaseSessions, waitingForLock } from '../../../test/support/service-sessions';
 
 const KNOWN = `license-configuration-lic-${'a'.repeat(32)}`;
 const NEW = `license-configuration-lic-${'b'.repeat(32)}`;
@@ -97,20 +97,10 @@ describe("the usage configurations' function of reporting (locks, then reads und
     await first.query('begin');
     await lockAndRead(first, [KNOWN]);
     const second = await session();
-    const { rows: pid } = await second.query('select pg_backend_pid() as pid');
     await second.query('begin');
-    let read = false;
-    const reading = lockAndRead(second, [KNOWN, NEW], { keys: [[KNOWN, 'i-9']] }).finally(() => (read = true));
-    for (let waited = 0; ; waited += 20) {
-      const { rows } = await first.query(
-        `select count(*)::int as waiting from pg_locks where pid = $1 and not granted`,
-        [pid[0].pid],
-      );
-      if (rows[0].waiting > 0) break;
-      if (read || waited > 10_000) throw new Error("the second batch never waited for the first's lock");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(read).toBe(false);
+    const reading = await waitingForLock(first, second, (client) =>
+      lockAndRead(client, [KNOWN, NEW], { keys: [[KNOWN, 'i-9']] }),
+    );
     // Under its lock, the first batch applies an event, associates a resource and holds an event ahead of its stream.
     await first.query(`update ${REPORTING_SCHEMA}.usage_configurations set stream_version = 4 where stream_name = $1`, [
       KNOWN,
@@ -122,7 +112,7 @@ describe("the usage configurations' function of reporting (locks, then reads und
       [KNOWN],
     );
     await first.query('commit');
-    const streams = byName((await reading).rows);
+    const streams = byName((await reading.result).rows);
     expect(streams.get(KNOWN)).toMatchObject({
       stream_version: 4,
       held: true,
