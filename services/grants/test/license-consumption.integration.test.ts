@@ -602,5 +602,27 @@ describe('license consumption against PostgreSQL', () => {
       p: ['CONSUMED', at(60)],
       z: ['ACTIVE', at(75)],
     });
+
+    // Leases checked in and expired in one batch; a lease extended twice keeps its last extension;
+    // ends of leases that ended already, or of a perpetual checkout, change nothing.
+    await project([
+      checkedOut('v'),
+      checkedOut('w'),
+      extended('z', 80),
+      extended('z', 85),
+      checkedIn('v'),
+      expired('w'),
+      checkedIn('p'),
+      expired('y'),
+      checkedIn('x'),
+    ]);
+    expect(await view()).toEqual({
+      x: ['EXPIRED', at(120)],
+      y: ['CHECKED_IN', at(60)],
+      p: ['CONSUMED', at(60)],
+      z: ['ACTIVE', at(85)],
+      v: ['CHECKED_IN', at(60)],
+      w: ['EXPIRED', at(60)],
+    });
   });
 });

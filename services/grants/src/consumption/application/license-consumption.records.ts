@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import { precompiled } from '@lm/event-store';
 import { DATABASE } from '@lm/service-kit';
 import type { Checkout, CheckoutKind } from '../domain/events';
 import { GRANTS_SCHEMA } from '../../shared/schema';
@@ -16,6 +17,15 @@ export interface ConsumptionRecord {
 
 const MAX_REMEMBERED = 10_000;
 
+/** A checkout's record by its token: what a check-in or extension of another process's lease reads, compiled once. */
+const readRecord = precompiled((db: Kysely<ConsumptionViews>, p: { consumptionToken: string }) =>
+  db
+    .withSchema(GRANTS_SCHEMA)
+    .selectFrom('license_consumptions')
+    .select(['consumption_token', 'license_arn', 'account_id', 'beneficiary', 'checkout_type'])
+    .where('consumption_token', '=', p.consumptionToken),
+);
+
 /**
  * Checkouts by consumption token, for CheckInLicense and ExtendLicenseConsumption: from the
  * license_consumptions view, or from memory for the checkouts this process made lately (their
@@ -23,12 +33,9 @@ const MAX_REMEMBERED = 10_000;
  */
 @Injectable()
 export class ConsumptionRecords {
-  private readonly db: Kysely<ConsumptionViews>;
   private readonly recent = new Map<string, ConsumptionRecord>();
 
-  constructor(@Inject(DATABASE) db: Kysely<ConsumptionViews>) {
-    this.db = db.withSchema(GRANTS_SCHEMA);
-  }
+  constructor(@Inject(DATABASE) private readonly db: Kysely<ConsumptionViews>) {}
 
   remember(checkout: Checkout): void {
     const { consumptionToken, licenseArn, accountId, beneficiary, kind } = checkout;
@@ -39,11 +46,9 @@ export class ConsumptionRecords {
   async find(consumptionToken: string): Promise<ConsumptionRecord | undefined> {
     const remembered = this.recent.get(consumptionToken);
     if (remembered) return remembered;
-    const row = await this.db
-      .selectFrom('license_consumptions')
-      .select(['consumption_token', 'license_arn', 'account_id', 'beneficiary', 'checkout_type'])
-      .where('consumption_token', '=', consumptionToken)
-      .executeTakeFirst();
+    const {
+      rows: [row],
+    } = await readRecord(this.db, { consumptionToken });
     return (
       row && {
         consumptionToken: row.consumption_token,
