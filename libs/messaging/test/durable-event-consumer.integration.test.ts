@@ -12,7 +12,11 @@ import {
   EVENTS_STREAM,
   startDurableEventConsumer,
   type DomainEventMessage,
+  type DurableEventConsumerOptions,
 } from '../src';
+
+/** Omit over each member of a union (Omit over the union itself keeps only their common keys). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const codec = JSONCodec<DomainEventMessage>();
 
@@ -118,24 +122,18 @@ describe('durable event consumer: delivered events applied in batches', () => {
     const info = await consumerInfo(durableName);
     return info.num_pending === 0 && info.num_ack_pending === 0;
   };
-  const start = async (
+  /** A consumer on the test's database and NATS, stopped after the test. */
+  const consume = async (options: DistributiveOmit<DurableEventConsumerOptions, 'nc' | 'db' | 'schema'>) => {
+    const consumer = await startDurableEventConsumer({ nc, db, schema, ...options });
+    stops.push(() => consumer.stop());
+    return consumer;
+  };
+  const start = (
     durableName: string,
     type: string,
     handle: (event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>,
     extra: { batchSize?: number; onRedelivery?: () => void } = {},
-  ) => {
-    const consumer = await startDurableEventConsumer({
-      nc,
-      db,
-      schema,
-      durableName,
-      filterSubject: eventSubject(type, type),
-      handle,
-      ...extra,
-    });
-    stops.push(() => consumer.stop());
-    return consumer;
-  };
+  ) => consume({ durableName, filterSubject: eventSubject(type, type), handle, ...extra });
 
   it('applies the events delivered while it was busy in one transaction with their ledger rows, in delivery order, at most batchSize at a time', async () => {
     const { durableName, type } = fresh();
@@ -302,10 +300,7 @@ describe('durable event consumer: delivered events applied in batches', () => {
     const events = [ofType('Wanted', 1), ofType('Skipped', 2), ofType('Skipped', 3), ofType('Wanted', 4)];
     for (const event of events) await publish(event);
     const handled: string[] = [];
-    await startDurableEventConsumer({
-      nc,
-      db,
-      schema,
+    await consume({
       durableName,
       filterSubject: eventSubject(service, '>'),
       eventTypes: ['Wanted'],
@@ -313,7 +308,7 @@ describe('durable event consumer: delivered events applied in batches', () => {
         handled.push(event.type);
         await record(durableName, event, trx);
       },
-    }).then((consumer) => stops.push(() => consumer.stop()));
+    });
     await eventually(() => settled(durableName));
 
     expect(handled).toEqual(['Wanted', 'Wanted']);
@@ -334,14 +329,11 @@ describe('durable event consumer: delivered events applied in batches', () => {
       eventTypes,
       handle: (event: DomainEventMessage, trx: Transaction<any>) => record(ledgerName, event, trx),
     });
-    await startDurableEventConsumer({
-      nc,
-      db,
-      schema,
+    await consume({
       durableName,
       filterSubject: eventSubject(service, '>'),
       appliers: [applier(a, ['Both']), applier(b, ['Both', 'OnlyB'])],
-    }).then((consumer) => stops.push(() => consumer.stop()));
+    });
     await eventually(() => settled(durableName));
 
     expect((await appliedBy(a)).map((row) => row.version)).toEqual([1, 4]);
@@ -389,14 +381,11 @@ describe('durable event consumer: delivered events applied in batches', () => {
       (await consumerInfo(ahead)).ack_floor.stream_seq,
     );
 
-    await startDurableEventConsumer({
-      nc,
-      db,
-      schema,
+    await consume({
       durableName,
       filterSubject: eventSubject(type, type),
       appliers: [recording(ahead), recording(behind)],
-    }).then((consumer) => stops.push(() => consumer.stop()));
+    });
     await eventually(() => settled(durableName));
 
     expect((await appliedBy(ahead)).map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
@@ -413,10 +402,7 @@ describe('durable event consumer: delivered events applied in batches', () => {
     const calls: string[][] = [];
     for (const event of events) await publish(event);
     await publish(events[1], `${type}:again`);
-    const consumer = await startDurableEventConsumer({
-      nc,
-      db,
-      schema,
+    await consume({
       durableName,
       filterSubject: eventSubject(type, type),
       handleBatch: async (batch) => {
@@ -425,7 +411,6 @@ describe('durable event consumer: delivered events applied in batches', () => {
         calls.push(batch.map((event) => event.streamName));
       },
     });
-    stops.push(() => consumer.stop());
     await eventually(() => settled(durableName));
 
     expect(calls.flat()).toEqual(['gate', 'm', 'n']);
