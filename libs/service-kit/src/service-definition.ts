@@ -47,14 +47,15 @@ interface ConsumerSettings {
   batchSize?: number;
 }
 
+/** A consumer's handler: a provider class, which the chassis registers. */
+type ConsumerClass = Type<EventConsumer | BatchEventConsumer>;
+
 /**
  * One handler (a provider class, which the chassis registers); or several handlers of the same
  * subject sharing the consumer, by their names in the processed-events ledger: each event reaches
  * them in one delivery and one transaction. A handler that had a consumer of its own is named after
  * it, and the shared one takes over from it (startDurableEventConsumer), under a name of its own.
  */
-type ConsumerClass = Type<EventConsumer | BatchEventConsumer>;
-
 export type ConsumerSpec = ConsumerSettings &
   ({ handler: ConsumerClass } | { handlers: Readonly<Record<string, ConsumerClass>> });
 
