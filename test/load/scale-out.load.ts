@@ -107,7 +107,6 @@ describe('scale-out: two replicas of licensing and of grants', () => {
       const { result, cpuMs, writes } = await measureCpu(() => systemProcesses(system), load);
       costs.push({ path: `${operation} @${clients} ×${replicas}`, requests: result.completed, cpuMs, writes });
       record(operation, clients, replicas, result);
-      return result;
     };
     try {
       expect(system.pids('licensing')).toHaveLength(replicas);
