@@ -1,5 +1,6 @@
 import { ExpectedVersionConflictError, type AppendResult, type DomainEvent, type EventStore } from './event-store';
 import { byStreamName, type Decision, type DecisionStreams, type MultiStreamDecision } from './multi-stream-decision';
+import type { NewStreamBatcher } from './new-stream-batcher';
 import { processStreamLocks } from './stream-locks';
 
 /**
@@ -69,6 +70,8 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
      * reading it first. Should it exist after all, the conflict makes the next attempt read it.
      */
     assumeNewStream?: boolean;
+    /** With assumeNewStream: the new stream's first append goes in this batcher's group commit. */
+    newStreams?: NewStreamBatcher;
   } = {},
 ): Promise<CommandResult<Event, State>> {
   return retryingOnConflict([streamName], options.maxAttempts ?? 50, async (attempt) => {
@@ -79,7 +82,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     const state = events.reduce(decider.evolve, decider.initialState());
     const newEvents = decider.decide(command, state);
     if (newEvents.length === 0) return { state, newEvents };
-    const appended = await store.append(streamName, newEvents, { expectedVersion: currentVersion });
+    const appended =
+      attempt === 1 && options.assumeNewStream && options.newStreams
+        ? await options.newStreams.append(streamName, newEvents)
+        : await store.append(streamName, newEvents, { expectedVersion: currentVersion });
     return { state: newEvents.reduce(decider.evolve, state), newEvents, appended };
   });
 }

@@ -51,6 +51,7 @@ export * from './command-handler';
 export * from './aggregate-states';
 export * from './stream-locks';
 export * from './command-batcher';
+export * from './new-stream-batcher';
 export {
   stream,
   streamGroup,

@@ -1,9 +1,11 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
+import { NewStreamBatcher, type EventStore } from '@lm/event-store';
 import { OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { CLOCK, systemClock } from './clock';
 import { loadServiceConfig } from './config/service-config';
 import type { Settings } from './config/settings';
+import { currentRequestDeadline } from './late-request';
 import { handledOperations, messagePatternsOf, operationSubjectsOf } from './handled-operations';
 import { serviceHealthController } from './health.controller';
 import { declaredByImports } from './module-metadata';
@@ -15,7 +17,7 @@ import { CONFIG, DATABASE, EVENT_STORE, NATS, REGION } from './tokens';
 
 /**
  * A service as one Nest module: its bounded context's controllers and providers, plus what the
- * chassis provides (DATABASE, EVENT_STORE, CLOCK, REGION, CONFIG, NATS, OperationClient,
+ * chassis provides (DATABASE, EVENT_STORE, NewStreamBatcher, CLOCK, REGION, CONFIG, NATS, OperationClient,
  * METRICS) and runs (view migrations, event relay, consumers, subscriptions, endpoints,
  * schedules, health and metrics). Start it with runService(module) in the service's main.ts.
  */
@@ -41,6 +43,12 @@ export function defineService<S extends Settings = Settings>(definition: Service
       useFactory: (storage: ServiceStorage, metrics: ChassisMetrics) =>
         instrumentEventStore(storage.store, metrics.registry),
       inject: [SERVICE_STORAGE, ChassisMetrics],
+    },
+    {
+      // One group commit for every create of the service; a batch runs under its most urgent request's deadline.
+      provide: NewStreamBatcher,
+      useFactory: (store: EventStore) => new NewStreamBatcher(store, { urgency: currentRequestDeadline }),
+      inject: [EVENT_STORE],
     },
     {
       provide: NATS,
@@ -78,7 +86,7 @@ export function defineService<S extends Settings = Settings>(definition: Service
       ...(definition.providers ?? []),
       ...new Set(workerClasses.filter((worker) => !declared.has(worker))),
     ],
-    exports: [DATABASE, EVENT_STORE, CLOCK, REGION, CONFIG, NATS, OperationClient, METRICS],
+    exports: [DATABASE, EVENT_STORE, NewStreamBatcher, CLOCK, REGION, CONFIG, NATS, OperationClient, METRICS],
   };
   registerDefinition(module, definition);
   return module;

@@ -32,6 +32,11 @@ export function isPastCurrentDeadline(): boolean {
   return deadline !== undefined && Date.now() > deadline;
 }
 
+/** The deadline of the request whose work is running, if it has one: a NewStreamBatcher's urgency. */
+export function currentRequestDeadline(): number | undefined {
+  return currentDeadline.getStore();
+}
+
 /** The deadline an operation request carries, if any. */
 export function deadlineOf(request: unknown): number | undefined {
   const deadline = (request as { deadline?: unknown } | null)?.deadline;

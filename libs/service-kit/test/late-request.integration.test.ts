@@ -1,9 +1,10 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPastDeadline } from '@lm/contracts';
+import { createEventStore, defineProjection, migrateEventStoreSchema, NewStreamBatcher } from '@lm/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { openDatabasePool } from '../src/database-pool';
-import { outsideRequest, withDeadline } from '../src/late-request';
+import { currentRequestDeadline, outsideRequest, withDeadline } from '../src/late-request';
 
 /** A request's transaction that reaches its commit after the request's deadline is rolled back. */
 describe('the deadline of the request whose work runs', () => {
@@ -70,5 +71,32 @@ describe('the deadline of the request whose work runs', () => {
     });
     await background;
     expect(await rows()).toBe(before + 1);
+  });
+
+  it("rolls back a late request's create in a group commit, and keeps the others of its batch", async () => {
+    await migrateEventStoreSchema(db, 'late_es');
+    // Every append takes 100 ms in its transaction: the process is slow.
+    const slow = defineProjection()({
+      name: 'slow',
+      eventTypes: ['Started'],
+      handle: () => new Promise((resolve) => setTimeout(resolve, 100)),
+      truncate: async () => {},
+    });
+    const store = await createEventStore({ kind: 'postgres', db, schema: 'late_es', projections: [slow] });
+    // As the chassis makes it (defineService): a batch runs under its most urgent request's deadline.
+    const batcher = new NewStreamBatcher(store, { urgency: currentRequestDeadline });
+    const started = [{ type: 'Started', data: {} }];
+    const outcomes = await Promise.allSettled([
+      // Goes alone at once; the two behind it wait for it, then go together.
+      batcher.append('first', started),
+      withDeadline(Date.now() + 60_000, () => batcher.append('patient', started)),
+      withDeadline(Date.now() + 50, () => batcher.append('late', started)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ name: 'ServiceUnavailableException' });
+    const { rows: stored } = await sql<{ stream_name: string }>`
+      select stream_name from late_es.events order by stream_name`.execute(db);
+    expect(stored.map((row) => row.stream_name)).toEqual(['first', 'patient']);
+    await store.close();
   });
 });

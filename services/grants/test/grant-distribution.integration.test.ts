@@ -13,6 +13,7 @@ import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
 import { FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const region = 'us-east-1';
 const ENGINEERING_OU = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
@@ -67,7 +68,15 @@ describe('GrantDistribution', () => {
     database = await createTestDatabase('lm_grants');
     infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     const access = new ViewLicenseAccess(infra.db, clock);
-    const licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
+    const licenses = new LicenseCommands(
+      infra.store,
+      infra.db,
+      clock,
+      region,
+      new FixedSigningKeys(),
+      access,
+      new NewStreamBatcher(infra.store),
+    );
     grants = new GrantCommands(
       infra.store,
       infra.db,
@@ -75,6 +84,7 @@ describe('GrantDistribution', () => {
       region,
       access,
       new OrganizationIntegrations(infra.db, region),
+      new NewStreamBatcher(infra.store),
     );
     queries = new GrantQueries(infra.db);
     distribution = new GrantDistribution(infra.store, infra.db, clock);

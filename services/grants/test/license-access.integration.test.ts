@@ -12,6 +12,7 @@ import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
 import { FIXED_KEY_FINGERPRINT as FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const region = 'us-east-1';
 const organization = { id: 'o-lmdev00001', managementAccountId: '111111111111', rootId: 'r-lmdv' };
@@ -97,7 +98,15 @@ describe('LicenseAccess from the licences and grants views', () => {
     database = await createTestDatabase('lm_grants');
     infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     access = new ViewLicenseAccess(infra.db, clock);
-    licenses = new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access);
+    licenses = new LicenseCommands(
+      infra.store,
+      infra.db,
+      clock,
+      region,
+      new FixedSigningKeys(),
+      access,
+      new NewStreamBatcher(infra.store),
+    );
     grants = new GrantCommands(
       infra.store,
       infra.db,
@@ -105,6 +114,7 @@ describe('LicenseAccess from the licences and grants views', () => {
       region,
       access,
       new OrganizationIntegrations(infra.db, region),
+      new NewStreamBatcher(infra.store),
     );
     distribution = new GrantDistribution(infra.store, infra.db, clock);
   });

@@ -21,6 +21,7 @@ import { openServiceStorageOf } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
 import { FIXED_KEY_FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const region = 'us-east-1';
 const callerOf = (accountId: string): Caller => ({
@@ -45,7 +46,15 @@ async function openApplication(clock: Clock) {
     database,
     infra,
     access,
-    licenses: new LicenseCommands(infra.store, infra.db, clock, region, new FixedSigningKeys(), access),
+    licenses: new LicenseCommands(
+      infra.store,
+      infra.db,
+      clock,
+      region,
+      new FixedSigningKeys(),
+      access,
+      new NewStreamBatcher(infra.store),
+    ),
     licenseQueries: new LicenseQueries(infra.db, access),
     grants: new GrantCommands(
       infra.store,
@@ -54,6 +63,7 @@ async function openApplication(clock: Clock) {
       region,
       access,
       new OrganizationIntegrations(infra.db, region),
+      new NewStreamBatcher(infra.store),
     ),
     grantQueries: new GrantQueries(infra.db),
     sweeps: [

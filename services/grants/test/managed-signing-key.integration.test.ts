@@ -12,6 +12,7 @@ import { SigningKeyMaterial } from '../src/signing-keys/application/signing-key-
 import { SigningKeyQueries } from '../src/signing-keys/application/signing-key.queries';
 import { MANAGED_KEY_ALIAS, managedKeyId } from '../src/signing-keys/domain/managed-key';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const clock: Clock = { now: () => new Date('2026-03-01T12:00:00Z') };
 const callerOf = (accountId: string): Caller => ({
@@ -41,7 +42,10 @@ describe('the managed signing key against PostgreSQL', () => {
       material,
       new ManagedSigningKey(infra.store, clock, queries, material),
     );
-    return { signingKeys, commands: new SigningKeyCommands(infra.store, clock, material, signingKeys) };
+    return {
+      signingKeys,
+      commands: new SigningKeyCommands(infra.store, clock, material, signingKeys, new NewStreamBatcher(infra.store)),
+    };
   };
 
   const eventsOf = async (keyId: string) =>

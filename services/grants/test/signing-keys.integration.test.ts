@@ -13,6 +13,7 @@ import { ManagedSigningKey } from '../src/signing-keys/application/managed-signi
 import { SigningKeyQueries } from '../src/signing-keys/application/signing-key.queries';
 import { GrantsService } from '../src/grants.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const clock: Clock = { now: () => now };
@@ -63,7 +64,7 @@ describe('signing keys against PostgreSQL', () => {
     queries = new SigningKeyQueries(infra.db);
     material = new SigningKeyMaterial(infra.db, masterKey);
     signingKeys = keyStoreOver(material);
-    commands = new SigningKeyCommands(infra.store, clock, material, signingKeys);
+    commands = new SigningKeyCommands(infra.store, clock, material, signingKeys, new NewStreamBatcher(infra.store));
     key = await createKey(seller, { KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Description: 'issuer key' });
   });
   afterAll(async () => {

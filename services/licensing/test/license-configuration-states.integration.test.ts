@@ -8,6 +8,7 @@ import { licenseConfigurationStream } from '../src/configurations/domain/decide'
 import { LicensingService } from '../src/licensing.service';
 import { ServiceSettingsQueries } from '../src/settings/application/service-settings.queries';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const caller = { accountId: '111111111111', region: 'us-east-1' } as Caller;
 const clock = { now: () => new Date() };
@@ -24,6 +25,7 @@ describe("licensing's kept configuration states (shared by the configuration and
       new ServiceSettingsQueries(storage.store),
       { onProductInformationChanged: async () => undefined },
       states,
+      new NewStreamBatcher(storage.store),
     );
     return { states, commands };
   };

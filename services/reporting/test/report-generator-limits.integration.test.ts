@@ -6,6 +6,7 @@ import { ReportGeneratorCommands } from '../src/report-generators/application/re
 import { ReportGeneratorQueries } from '../src/report-generators/application/report-generator.queries';
 import { ReportingService } from '../src/reporting.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const REGION = 'us-east-1';
 const caller: Caller = {
@@ -44,7 +45,14 @@ describe('report generator quota and ClientToken races (LM_QUOTA_REPORT_GENERATO
       DATABASE_URL: database.url,
       LM_QUOTA_REPORT_GENERATORS: '3',
     });
-    commands = new ReportGeneratorCommands(storage.store, storage.db, systemClock, REGION, licensing);
+    commands = new ReportGeneratorCommands(
+      storage.store,
+      storage.db,
+      systemClock,
+      REGION,
+      licensing,
+      new NewStreamBatcher(storage.store),
+    );
     queries = new ReportGeneratorQueries(storage.db, REGION);
   });
   afterAll(async () => {

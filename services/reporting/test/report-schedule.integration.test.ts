@@ -13,6 +13,7 @@ import { ReportRun } from '../src/report-generators/application/report-run';
 import { DirectoryReportDestination } from '../src/report-generators/infra/directory-report-destination';
 import { ReportingService } from '../src/reporting.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { NewStreamBatcher } from '@lm/event-store';
 
 const HOUR = 3600_000;
 const t0 = new Date('2026-03-01T09:00:00Z');
@@ -100,7 +101,14 @@ describe('the report schedule, with a manual clock', () => {
     database = await createTestDatabase('lm_reporting');
     storage = await openServiceStorageOf(ReportingService, { DATABASE_URL: database.url });
     reportsDir = mkdtempSync(join(tmpdir(), 'lm-schedule-'));
-    commands = new ReportGeneratorCommands(storage.store, storage.db, clock, REGION, licensing);
+    commands = new ReportGeneratorCommands(
+      storage.store,
+      storage.db,
+      clock,
+      REGION,
+      licensing,
+      new NewStreamBatcher(storage.store),
+    );
     queries = new ReportGeneratorQueries(storage.db, REGION);
     sweep = sweepOf(storage);
   });

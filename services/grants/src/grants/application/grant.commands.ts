@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleCommand, handleMultiStreamCommand, streamGroup, type EventStore } from '@lm/event-store';
+import {
+  handleCommand,
+  handleMultiStreamCommand,
+  NewStreamBatcher,
+  streamGroup,
+  type EventStore,
+} from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, DATABASE, EVENT_STORE, isConstraintViolation, REGION, requestHash } from '@lm/service-kit';
 import type { Kysely, Selectable } from 'kysely';
@@ -35,6 +41,7 @@ export class GrantCommands {
     @Inject(REGION) private readonly region: string,
     private readonly access: LicenseAccess,
     private readonly integrations: OrganizationIntegrations,
+    private readonly newStreams: NewStreamBatcher,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
@@ -69,6 +76,7 @@ export class GrantCommands {
     try {
       const { state } = await handleCommand(this.store, grantStream(id), grantDecider, command, {
         assumeNewStream: true,
+        newStreams: this.newStreams,
       });
       return this.resultOf(state);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleCommand, type EventStore } from '@lm/event-store';
+import { handleCommand, NewStreamBatcher, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, DATABASE, EVENT_STORE, isConstraintViolation, REGION, requestHash } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
@@ -32,6 +32,7 @@ export class LicenseCommands {
     @Inject(REGION) private readonly region: string,
     private readonly signingKeys: SigningKeys,
     private readonly access: LicenseAccess,
+    private readonly newStreams: NewStreamBatcher,
   ) {
     this.db = db.withSchema(GRANTS_SCHEMA);
   }
@@ -67,7 +68,7 @@ export class LicenseCommands {
           clientToken: input.ClientToken,
           requestHash: hash,
         },
-        { assumeNewStream: true },
+        { assumeNewStream: true, newStreams: this.newStreams },
       );
     } catch (error) {
       const first = isConstraintViolation(error, 'licenses_by_client_token')

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Kms } from '@lm/api-model';
-import { handleCommand, type EventStore } from '@lm/event-store';
+import { handleCommand, NewStreamBatcher, type EventStore } from '@lm/event-store';
 import { keyFingerprint } from '@lm/license-token';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
@@ -25,6 +25,7 @@ export class SigningKeyCommands {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly material: SigningKeyMaterial,
     private readonly signingKeys: KeyStoreSigningKeys,
+    private readonly newStreams: NewStreamBatcher,
   ) {}
 
   /** CreateKey: a new RSA key pair; the private half is sealed and kept before the key is recorded. */
@@ -53,7 +54,7 @@ export class SigningKeyCommands {
           fingerprint: keyFingerprint(caller.accountId, spki),
         },
       },
-      { assumeNewStream: true },
+      { assumeNewStream: true, newStreams: this.newStreams },
     );
     if (state.status !== 'present') throw new Error('CreateKey recorded no key');
     return { KeyMetadata: toKeyMetadata(state.key) };

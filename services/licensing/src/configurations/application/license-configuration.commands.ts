@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
-import { handleCommand, handleMultiStreamCommand, stream, type EventStore } from '@lm/event-store';
+import { handleCommand, handleMultiStreamCommand, NewStreamBatcher, stream, type EventStore } from '@lm/event-store';
 import type { Caller } from '@lm/contracts';
 import { CLOCK, type Clock, EVENT_STORE } from '@lm/service-kit';
 import { licenseConfigurationArn, newLicenseConfigurationId, parseLicenseConfigurationArn } from '../domain/arn';
@@ -24,6 +24,7 @@ export class LicenseConfigurationCommands {
     private readonly settings: ServiceSettingsQueries,
     @Inject(PRODUCT_INFORMATION_CHANGES) private readonly productInformation: ProductInformationChanges,
     private readonly states: LicenseConfigurationStates,
+    private readonly newStreams: NewStreamBatcher,
   ) {}
 
   async create(
@@ -46,7 +47,8 @@ export class LicenseConfigurationCommands {
         now: this.clock.now(),
         input,
       },
-      { assumeNewStream: true },
+      // Creates in flight together share a transaction (a commit, and the quota's and views' round trips).
+      { assumeNewStream: true, newStreams: this.newStreams },
     );
     if (input.ProductInformationList?.length) await this.productInformation.onProductInformationChanged(arn);
     return { LicenseConfigurationArn: arn };

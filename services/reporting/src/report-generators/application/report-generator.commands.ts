@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
-import { handleCommand, type EventStore } from '@lm/event-store';
+import { handleCommand, NewStreamBatcher, type EventStore } from '@lm/event-store';
 import { CLOCK, DATABASE, EVENT_STORE, REGION, type Clock, isConstraintViolation, requestHash } from '@lm/service-kit';
 import type { Kysely } from 'kysely';
 import { newReportGeneratorId, parseReportGeneratorArn, reportGeneratorArn } from '../domain/arn';
@@ -30,6 +30,7 @@ export class ReportGeneratorCommands {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REGION) private readonly region: string,
     @Inject(LICENSING_READS) private readonly licensing: LicensingReads,
+    private readonly newStreams: NewStreamBatcher,
   ) {
     this.db = db.withSchema(REPORTING_SCHEMA);
   }
@@ -64,7 +65,7 @@ export class ReportGeneratorCommands {
           clientToken: input.ClientToken,
           requestHash: hash,
         },
-        { assumeNewStream: true },
+        { assumeNewStream: true, newStreams: this.newStreams },
       );
     } catch (error) {
       const first = isConstraintViolation(error, 'report_generator_client_tokens_pk')
