@@ -51,6 +51,35 @@ export async function databaseBackends(databaseUrl: string): Promise<number[]> {
   }
 }
 
+/** What PostgreSQL's WAL has taken so far: its flushes to disk (a commit's wait) and its bytes. */
+export interface WalActivity {
+  flushes: number;
+  bytes: number;
+}
+
+/**
+ * The WAL activity of the server of `databaseUrl` so far (pg_stat_wal: the whole server, the
+ * system's database and anything else on it). Each commit that wrote makes a flush unless it
+ * shares another's; read-only statements make none. Backends report their counts when they go
+ * idle, at most once a second: read more than a second after the load stops (PG_STATS_SETTLE_MS),
+ * the figures cover all of it.
+ */
+export async function walActivity(databaseUrl: string): Promise<WalActivity> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ wal_sync: string; wal_bytes: string }>(
+      'select wal_sync, wal_bytes from pg_stat_wal',
+    );
+    return { flushes: Number(rows[0].wal_sync), bytes: Number(rows[0].wal_bytes) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** How long after a load its backends' counts are all reported (PostgreSQL's PGSTAT_MIN_INTERVAL, 1 s, and a margin). */
+export const PG_STATS_SETTLE_MS = 1_500;
+
 /**
  * The process listening on a local TCP port (the NATS server of NATS_URL, say): the socket's inode
  * from /proc/net/tcp{,6}, then the process holding it among its file descriptors.
@@ -147,6 +176,8 @@ interface PathCost {
   requests: number;
   cpuMs: Record<string, number>;
   writes: Record<string, number>;
+  /** PostgreSQL's WAL flushes and bytes during the path's load, when read (walActivity). */
+  wal?: WalActivity;
 }
 
 /**
@@ -185,5 +216,25 @@ export function formatCpuCosts(costs: PathCost[]): string {
       (cost) => cost.writes,
       (calls) => calls.toFixed(1),
     ),
+    ...walTable(costs),
   ].join('\n');
+}
+
+/** A line per path whose WAL was read: each flush is a commit's wait for the disk, and its bookkeeping. */
+function walTable(costs: PathCost[]): string[] {
+  const read = costs.filter((cost) => cost.wal !== undefined);
+  if (read.length === 0) return [];
+  const per = (cost: PathCost, value: number) => value / Math.max(cost.requests, 1);
+  return [
+    "PostgreSQL's WAL per request (pg_stat_wal, the whole server): flushes to disk, and bytes:",
+    ...formatTable(
+      ['path', 'requests', 'WAL flushes', 'WAL bytes'],
+      read.map((cost) => [
+        cost.path,
+        String(cost.requests),
+        per(cost, cost.wal!.flushes).toFixed(2),
+        per(cost, cost.wal!.bytes).toFixed(0),
+      ]),
+    ),
+  ];
 }

@@ -8,8 +8,10 @@ import {
   formatCpuCosts,
   measureCpu,
   natsServerProcess,
+  PG_STATS_SETTLE_MS,
   SYSTEM_PROCESSES,
   systemProcesses,
+  walActivity,
   type ProcessGroups,
 } from './cpu-cost';
 import {
@@ -80,12 +82,28 @@ describe('hot paths under the CPU profiler', () => {
     ...natsServerProcess(),
   });
 
-  const measure = async (path: string, request: (simulated: number) => Promise<unknown>) => {
+  /**
+   * What `run` cost each process group, its window on the profiles' clock, and PostgreSQL's WAL
+   * meanwhile (read once the backends have reported it).
+   */
+  const measured = async <T>(groups: () => Promise<ProcessGroups>, run: () => Promise<T>) => {
+    const walBefore = await walActivity(system.databaseUrl);
     const fromUs = monotonicNowUs();
-    const { result, cpuMs, writes } = await measureCpu(productProcesses, () => runLoad(request, { clients: CLIENTS }));
-    windows.push({ path, window: { fromUs, toUs: monotonicNowUs() } });
+    const cost = await measureCpu(groups, run);
+    const window = { fromUs, toUs: monotonicNowUs() };
+    await new Promise((resolve) => setTimeout(resolve, PG_STATS_SETTLE_MS));
+    const walAfter = await walActivity(system.databaseUrl);
+    const wal = { flushes: walAfter.flushes - walBefore.flushes, bytes: walAfter.bytes - walBefore.bytes };
+    return { ...cost, window, wal };
+  };
+
+  const measure = async (path: string, request: (simulated: number) => Promise<unknown>) => {
+    const { result, cpuMs, writes, window, wal } = await measured(productProcesses, () =>
+      runLoad(request, { clients: CLIENTS }),
+    );
+    windows.push({ path, window });
     expectSane(result);
-    costs.push({ path, requests: result.completed, cpuMs, writes });
+    costs.push({ path, requests: result.completed, cpuMs, writes, wal });
   };
 
   beforeAll(async () => {
@@ -202,12 +220,11 @@ describe('hot paths under the CPU profiler', () => {
   });
 
   it('profiles the floor', async () => {
-    const fromUs = monotonicNowUs();
-    const { result, cpuMs, writes } = await measureCpu(floorProcesses, () =>
+    const { result, cpuMs, writes, window, wal } = await measured(floorProcesses, () =>
       measureFloor(floor, CLIENTS, account.accessKeys[0], agent),
     );
-    windows.push({ path: 'floor INSERT then SELECT', window: { fromUs, toUs: monotonicNowUs() }, floor: true });
+    windows.push({ path: 'floor INSERT then SELECT', window, floor: true });
     const requests = result.insert.completed + result.select.completed;
-    costs.push({ path: 'floor INSERT then SELECT', requests, cpuMs, writes });
+    costs.push({ path: 'floor INSERT then SELECT', requests, cpuMs, writes, wal });
   });
 });
