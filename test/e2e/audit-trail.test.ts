@@ -278,9 +278,10 @@ describe('audit trail: CloudTrail records of every call, LookupEvents per accoun
       });
       expect([unsigned.status, forged.status, oversized.status]).toEqual([403, 403, 413]);
       const requestIds = [unsigned, forged, oversized].map((r) => r.headers.get('x-amzn-requestid'));
-      const deadline = Date.now() + 5_000;
-      while (records.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const byRequest = (id: string | null) => records.find((record) => record.requestID === id);
+      // Records of earlier calls may still be arriving: wait for these three.
+      const deadline = Date.now() + 5_000;
+      while (!requestIds.every(byRequest) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(byRequest(requestIds[0])).toMatchObject({
         eventName: 'ListLicenseConfigurations',
         eventSource: 'license-manager.amazonaws.com',
