@@ -131,6 +131,12 @@ export interface SubscribeOptions<E extends DomainEvent = UntypedEvent> {
   pollIntervalMs?: number;
   /** ...up to this (DEFAULT_MAX_POLL_INTERVAL_MS unless given). */
   maxPollIntervalMs?: number;
+  /**
+   * Stores the checkpoint at most this often (after every batch unless given), and when the
+   * subscription stops: for a handler that takes a batch again without harm, since a crash gives
+   * it again what it handled since the last store, this long at most. Each store is a commit.
+   */
+  checkpointIntervalMs?: number;
 }
 
 /** What an adapter can promise beyond the port's common behaviour. */

@@ -67,8 +67,18 @@ export class PollingSubscription implements Subscription {
       batchSize = DEFAULT_BATCH_SIZE,
       pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
       maxPollIntervalMs = Math.max(pollIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS),
+      checkpointIntervalMs = 0,
     } = this.options;
     let position: string | undefined;
+    /** Whether `position` has moved past the stored checkpoint, and when the checkpoint was last stored. */
+    let unstored = false;
+    let storedAt = -Infinity;
+    const store = async () => {
+      await this.source.checkpoints.store(name, position!);
+      unstored = false;
+      storedAt = performance.now();
+    };
+    const sinceStored = () => performance.now() - storedAt;
     /** Doubles with each read that finds nothing once the store has been idle for ACTIVE_WINDOW_MS. */
     let idlePause = pollIntervalMs;
     /** On the monotonic clock: the wall clock stepped back would keep the store "active" for hours. */
@@ -91,13 +101,16 @@ export class PollingSubscription implements Subscription {
         if (readThrough !== undefined) {
           // Advance in memory first: if storing fails, this process still does not redeliver.
           position = readThrough;
-          await this.source.checkpoints.store(name, position);
+          unstored = true;
         }
+        if (unstored && sinceStored() >= checkpointIntervalMs) await store();
         failures = 0;
         // Read on at once after events or a read that stopped early; events of other types only
         // are no activity for this subscription: it polls for them at its idle pace.
         if (events.length > 0 || !reachedEnd) continue;
-        if (await this.sleep(idlePause)) lastActivity = performance.now();
+        // A position not stored yet is stored once its interval has passed, even if nothing comes.
+        const pause = unstored ? Math.min(idlePause, checkpointIntervalMs - sinceStored()) : idlePause;
+        if (await this.sleep(pause)) lastActivity = performance.now();
         idlePause =
           performance.now() - lastActivity < ACTIVE_WINDOW_MS
             ? pollIntervalMs
@@ -108,6 +121,10 @@ export class PollingSubscription implements Subscription {
         await this.sleep(Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (failures - 1)));
       }
     }
+    if (unstored)
+      await store().catch((error: unknown) =>
+        this.logger.error(`subscription ${name} stopped without storing its checkpoint: ${describeError(error)}`),
+      );
   }
 
   /** The next page from `after`: every event, or those of the subscription's types. */

@@ -3,20 +3,24 @@ import type { CheckpointStore, Recorded, TypedReadPage, UntypedEvent } from '../
 import { PollingSubscription, SubscriptionRegistry } from '../src/polling-subscription';
 import { consoleLogger } from '../src/logger';
 
-/** A store whose readAll answers from `pending` (and counts its reads), with checkpoints in memory. */
+/** A store whose readAll answers from `pending` (and counts its reads), with checkpoints in memory (each store listed). */
 function fakeSource() {
   const pending: Recorded<UntypedEvent>[] = [];
   const checkpoints = new Map<string, string>();
   const source = {
     reads: 0,
     pending,
+    stored: [] as string[],
     async readAll() {
       source.reads += 1;
       return pending.splice(0);
     },
     checkpoints: {
       load: async (name: string) => checkpoints.get(name),
-      store: async (name: string, position: string) => void checkpoints.set(name, position),
+      store: async (name: string, position: string) => {
+        source.stored.push(position);
+        checkpoints.set(name, position);
+      },
     } as CheckpointStore,
   };
   return source;
@@ -117,6 +121,57 @@ describe('PollingSubscription', () => {
     await vi.advanceTimersByTimeAsync(3_000);
     expect(source.reads - afterWindow).toBeLessThanOrEqual(5);
     await subscription.stop();
+  });
+
+  it('stores its checkpoint after every batch by default', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const subscription = new PollingSubscription(
+      source,
+      { name: 'every', handler: async () => undefined, pollIntervalMs: 100 },
+      consoleLogger,
+    );
+    for (const position of ['p1', 'p2', 'p3']) {
+      source.pending.push(event(position));
+      subscription.wake();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(source.stored).toEqual(['p1', 'p2', 'p3']);
+    await subscription.stop();
+  });
+
+  it('with checkpointIntervalMs, stores its checkpoint once an interval, once it has passed with nothing new, and when it stops', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const handled: string[] = [];
+    const subscription = new PollingSubscription(
+      source,
+      {
+        name: 'sparing',
+        handler: async (events) => void handled.push(...events.map((e) => e.position)),
+        pollIntervalMs: 100,
+        checkpointIntervalMs: 1_000,
+      },
+      consoleLogger,
+    );
+    for (const position of ['p1', 'p2', 'p3']) {
+      source.pending.push(event(position));
+      subscription.wake();
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    // Every batch handled at once; only the first stored, the others within its interval.
+    expect(handled).toEqual(['p1', 'p2', 'p3']);
+    expect(source.stored).toEqual(['p1']);
+    // Nothing new comes, and the interval passes: the last position is stored.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(source.stored).toEqual(['p1', 'p3']);
+    source.pending.push(event('p4'));
+    subscription.wake();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(handled).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect(source.stored).toEqual(['p1', 'p3']);
+    await subscription.stop();
+    expect(source.stored).toEqual(['p1', 'p3', 'p4']);
   });
 
   it('is woken by an append of one of its event types, not by one of other types only', async () => {

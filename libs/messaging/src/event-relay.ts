@@ -18,8 +18,16 @@ export const EVENT_RELAY_CHECKPOINT = 'relay:jetstream';
  */
 export const EVENT_RELAY_MAX_IN_FLIGHT = 256;
 
-/** Events read from the store per batch: the checkpoint moves once per batch. */
+/** Events read from the store per batch. */
 const RELAY_BATCH_SIZE = 500;
+
+/**
+ * The relay's checkpoint is stored at most once a second (and when it stops), not after every
+ * batch: under load a batch holds a few events, and each store was a commit. A crash publishes
+ * again what the relay published since (a second at most), which JetStream drops as duplicates
+ * (the events stream's duplicate window is 10 minutes).
+ */
+export const RELAY_CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
  * Publishes every event of a service's store to JetStream, in store order, from a durable
@@ -29,7 +37,7 @@ const RELAY_BATCH_SIZE = 500;
  * A batch read from the store is published pipelined: up to `maxInFlight` publishes wait for
  * their acks together instead of one round trip per event. They go out on one connection in
  * store order, so JetStream stores them in that order. The checkpoint moves past the batch only
- * once every publish is acknowledged; a failure publishes the batch again (the subscription
+ * once every publish is acknowledged (stored at most once a second: RELAY_CHECKPOINT_INTERVAL_MS); a failure publishes the batch again (the subscription
  * retries it), and what had been stored already is dropped as a duplicate. The events the
  * failed one had been sent before it may then precede it in JetStream: consumers apply each
  * stream in order whatever the delivery order (they already must, since JetStream redelivers an
@@ -77,6 +85,7 @@ export function relayEvents(options: EventRelayOptions): Subscription {
   const subscription = store.subscribe({
     name: EVENT_RELAY_CHECKPOINT,
     batchSize: RELAY_BATCH_SIZE,
+    checkpointIntervalMs: RELAY_CHECKPOINT_INTERVAL_MS,
     handler: (events: RecordedEvent[]) => publishPipelined(events, publish, maxInFlight),
   });
   return {
