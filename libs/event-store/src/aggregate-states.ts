@@ -6,6 +6,19 @@ export interface LoadedState<State> {
   state: State;
 }
 
+export interface AggregateStatesOptions {
+  /** States kept at most (10,000 unless given); the least recently loaded is forgotten first. */
+  maxEntries?: number;
+  /**
+   * A stream this process has not kept is presumed new (version 0, the initial state) where kept
+   * states are decided on (CommandBatcher's decideOnKeptStates): for streams named after things
+   * this process usually sees first (a launched instance), which are then not read before their
+   * first append. The append at version 0 proves it; a stream that existed after all makes it
+   * conflict, and is read and decided again.
+   */
+  presumeNew?: boolean;
+}
+
 /**
  * Folded aggregate states kept in memory by stream, each brought up to date by reading only the
  * events after the version it reflects. A hot aggregate (one configuration admitting every
@@ -16,11 +29,17 @@ export interface LoadedState<State> {
 export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
   private readonly entries = new Map<string, LoadedState<State>>();
 
+  private readonly maxEntries: number;
+  private readonly presumeNew: boolean;
+
   constructor(
     private readonly evolve: (state: State, event: E) => State,
     private readonly initialState: () => State,
-    private readonly maxEntries = 10_000,
-  ) {}
+    options: AggregateStatesOptions = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.presumeNew = options.presumeNew ?? false;
+  }
 
   /** The state after events not yet stored (to decide a further command on top of them). */
   applyPending(state: State, events: readonly E[]): State {
@@ -43,10 +62,11 @@ export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
 
   /**
    * The state as this process last loaded or appended it, without reading: possibly behind the
-   * stream (another process's appends), which an append at its version would find out.
+   * stream (another process's appends), which an append at its version would find out. A stream
+   * it never loaded nor appended to is none, or the new stream's state when it presumes new ones.
    */
   kept(streamName: string): LoadedState<State> | undefined {
-    return this.entries.get(streamName);
+    return this.entries.get(streamName) ?? (this.presumeNew ? { version: 0, state: this.initialState() } : undefined);
   }
 
   async load(store: EventStore, streamName: string): Promise<LoadedState<State>> {

@@ -222,6 +222,39 @@ describe('CommandBatcher deciding on kept states', () => {
   });
 });
 
+describe('CommandBatcher deciding on kept states that presume unknown streams new', () => {
+  const SEATS = 3;
+
+  it('appends to a stream it has never seen without reading it, and never grants on a stream that existed after all', async () => {
+    let reads = 0;
+    const counted = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readStream'
+          ? (...args: Parameters<EventStore['readStream']>) => {
+              reads += 1;
+              return target.readStream(...args);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const presuming = seatReplica(counted, SEATS, { presumeNew: true });
+    const fresh = uniqueName('seats');
+    await presuming.take(fresh);
+    await presuming.take(fresh);
+    expect(reads).toBe(0);
+    expect((await store.readStream(fresh)).currentVersion).toBe(2);
+
+    // Another process fills a pool this one has never seen: presumed empty, the take's append
+    // conflicts, and it is decided again on the stream as it stands (read under its lock): refused.
+    const full = uniqueName('seats');
+    const other = seatReplica(store, SEATS);
+    for (let i = 0; i < SEATS; i++) await other.take(full);
+    const retriesBefore = eventStoreCounters.versionConflictRetries;
+    await expect(presuming.take(full)).rejects.toThrow('none left');
+    expect(eventStoreCounters.versionConflictRetries).toBe(retriesBefore + 1);
+    expect((await store.readStream(full)).currentVersion).toBe(SEATS);
+  });
+});
+
 type TreasuryEvent = { type: 'Funded'; data: { amount: number } } | { type: 'PaidOut'; data: { amount: number } };
 type AccountEvent = { type: 'Credited'; data: { amount: number; from: string } };
 

@@ -29,7 +29,13 @@ import { NatsInventoryDirectory } from './infra/nats-inventory-directory';
   imports: [ConfigurationsModule],
   controllers: [LicenseSpecificationsController],
   providers: [
-    { provide: CommandBatcher, useFactory: (store: EventStore) => new CommandBatcher(store), inject: [EVENT_STORE] },
+    {
+      // Decided on the states kept (LicenseSpecificationStates) without reading them: an association (a launch)
+      // appends to every stream it reads, which proves them current; anything else is read first.
+      provide: CommandBatcher,
+      useFactory: (store: EventStore) => new CommandBatcher(store, { decideOnKeptStates: true }),
+      inject: [EVENT_STORE],
+    },
     LicenseSpecificationStates,
     LicenseSpecificationCommands,
     LicenseSpecificationQueries,
