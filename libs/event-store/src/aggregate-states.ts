@@ -48,8 +48,7 @@ export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
 
   /** After a successful append: the state it decided on plus its events, at the new version. */
   remember(streamName: string, loaded: LoadedState<State>): void {
-    this.entries.delete(streamName);
-    this.entries.set(streamName, loaded);
+    this.keep(streamName, loaded);
   }
 
   /**
@@ -83,10 +82,18 @@ export class AggregateStates<State, E extends DomainEvent = UntypedEvent> {
   catchUp(streamName: string, { currentVersion, events }: ReadStreamResult<E>): LoadedState<State> {
     const cached = this.entries.get(streamName);
     const loaded = { version: currentVersion, state: this.applyPending(cached?.state ?? this.initialState(), events) };
-    // Map order is recency: the least recently loaded stream is the first to be forgotten.
+    this.keep(streamName, loaded);
+    return loaded;
+  }
+
+  /**
+   * Map order is recency: the least recently loaded or appended stream is the first to be
+   * forgotten. Streams that are only ever appended to (presumed new, then decided on as kept) are
+   * bounded too.
+   */
+  private keep(streamName: string, loaded: LoadedState<State>): void {
     this.entries.delete(streamName);
     this.entries.set(streamName, loaded);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return loaded;
   }
 }

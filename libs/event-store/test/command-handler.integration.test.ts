@@ -161,6 +161,23 @@ describe('AggregateStates', () => {
   });
 });
 
+describe('AggregateStates, bounded', () => {
+  it('forgets the least recently loaded or appended stream beyond its maximum, appended-only streams included', () => {
+    const states = new AggregateStates<number>(
+      (count) => count + 1,
+      () => 0,
+      { maxEntries: 2 },
+    );
+    states.remember('a', { version: 1, state: 1 });
+    states.remember('b', { version: 1, state: 1 });
+    states.catchUp('a', { currentVersion: 2, events: [] });
+    states.remember('c', { version: 1, state: 1 });
+    expect(states.kept('b')).toBeUndefined();
+    expect(states.kept('a')).toEqual({ version: 2, state: 1 });
+    expect(states.kept('c')).toEqual({ version: 1, state: 1 });
+  });
+});
+
 describe('CommandBatcher', () => {
   it('decides concurrent commands on one aggregate one after another, commits them in batches, and keeps a limit', async () => {
     const name = uniqueName('bounded');
