@@ -6,14 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantCommands } from '../src/grants/application/grant.commands';
 import { GrantDistribution } from '../src/grants/application/grant-distribution.consumer';
 import { GrantQueries } from '../src/grants/application/grant.queries';
-import { LicenseCommands } from '../src/licenses/application/license.commands';
-import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
-import { FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
-import { NewStreamBatcher } from '@lm/event-store';
+import { licenseAndGrantCommands } from './license-and-grant-commands';
 
 const region = 'us-east-1';
 const ENGINEERING_OU = 'arn:aws:organizations::111111111111:ou/o-lmdev00001/ou-lmdv-engineering';
@@ -68,24 +65,9 @@ describe('GrantDistribution', () => {
     database = await createTestDatabase('lm_grants');
     infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     const access = new ViewLicenseAccess(infra.db, clock);
-    const licenses = new LicenseCommands(
-      infra.store,
-      infra.db,
-      clock,
-      region,
-      new FixedSigningKeys(),
-      access,
-      new NewStreamBatcher(infra.store),
-    );
-    grants = new GrantCommands(
-      infra.store,
-      infra.db,
-      clock,
-      region,
-      access,
-      new OrganizationIntegrations(infra.db, region),
-      new NewStreamBatcher(infra.store),
-    );
+    const commands = licenseAndGrantCommands(infra, clock, region, access);
+    const { licenses } = commands;
+    grants = commands.grants;
     queries = new GrantQueries(infra.db);
     distribution = new GrantDistribution(infra.store, infra.db, clock);
     licenseArn = (

@@ -5,14 +5,13 @@ import type { Clock } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantCommands } from '../src/grants/application/grant.commands';
 import { GrantDistribution } from '../src/grants/application/grant-distribution.consumer';
-import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
 import { LicenseCommands } from '../src/licenses/application/license.commands';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';
 import { openServiceStorageOf, type ServiceStorage } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
-import { FIXED_KEY_FINGERPRINT as FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
+import { FIXED_KEY_FINGERPRINT as FINGERPRINT } from './fixed-signing-keys';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
-import { NewStreamBatcher } from '@lm/event-store';
+import { licenseAndGrantCommands } from './license-and-grant-commands';
 
 const region = 'us-east-1';
 const organization = { id: 'o-lmdev00001', managementAccountId: '111111111111', rootId: 'r-lmdv' };
@@ -98,24 +97,7 @@ describe('LicenseAccess from the licences and grants views', () => {
     database = await createTestDatabase('lm_grants');
     infra = await openServiceStorageOf(GrantsService, { DATABASE_URL: database.url });
     access = new ViewLicenseAccess(infra.db, clock);
-    licenses = new LicenseCommands(
-      infra.store,
-      infra.db,
-      clock,
-      region,
-      new FixedSigningKeys(),
-      access,
-      new NewStreamBatcher(infra.store),
-    );
-    grants = new GrantCommands(
-      infra.store,
-      infra.db,
-      clock,
-      region,
-      access,
-      new OrganizationIntegrations(infra.db, region),
-      new NewStreamBatcher(infra.store),
-    );
+    ({ licenses, grants } = licenseAndGrantCommands(infra, clock, region, access));
     distribution = new GrantDistribution(infra.store, infra.db, clock);
   });
   afterAll(async () => {

@@ -3,7 +3,6 @@ import type { LicenseManager } from '@lm/api-model';
 import type { Caller } from '@lm/contracts';
 import { MasterKey, type Clock } from '@lm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GrantCommands } from '../src/grants/application/grant.commands';
 import { GrantQueries } from '../src/grants/application/grant.queries';
 import { LicenseConsumptionCommands } from '../src/consumption/application/license-consumption.commands';
 import { ConsumableLicenses } from '../src/consumption/application/license-consumption.licenses';
@@ -11,17 +10,15 @@ import { LicenseConsumptionQueries } from '../src/consumption/application/licens
 import { ConsumptionTokens } from '../src/consumption/application/consumption-tokens';
 import { ConsumptionRecords } from '../src/consumption/application/license-consumption.records';
 import { ConsumptionSettings } from '../src/consumption/application/license-consumption.settings';
-import { LicenseCommands } from '../src/licenses/application/license.commands';
 import { LicenseExpirySweep } from '../src/licenses/application/license-expiry.sweep';
 import { LicenseQueries } from '../src/licenses/application/license.queries';
 import { LicenseUsageStreams } from '../src/consumption/application/license-usage-streams';
-import { OrganizationIntegrations } from '../src/grants/application/organization-integration.queries';
 import { ViewLicenseAccess } from '../src/grants/application/view-license-access';
 import { openServiceStorageOf } from '@lm/service-kit';
 import { GrantsService } from '../src/grants.service';
 import { FIXED_KEY_FINGERPRINT, FixedSigningKeys } from './fixed-signing-keys';
 import { createTestDatabase } from '../../../test/support/test-database';
-import { NewStreamBatcher } from '@lm/event-store';
+import { licenseAndGrantCommands } from './license-and-grant-commands';
 
 const region = 'us-east-1';
 const callerOf = (accountId: string): Caller => ({
@@ -46,25 +43,8 @@ async function openApplication(clock: Clock) {
     database,
     infra,
     access,
-    licenses: new LicenseCommands(
-      infra.store,
-      infra.db,
-      clock,
-      region,
-      new FixedSigningKeys(),
-      access,
-      new NewStreamBatcher(infra.store),
-    ),
+    ...licenseAndGrantCommands(infra, clock, region, access),
     licenseQueries: new LicenseQueries(infra.db, access),
-    grants: new GrantCommands(
-      infra.store,
-      infra.db,
-      clock,
-      region,
-      access,
-      new OrganizationIntegrations(infra.db, region),
-      new NewStreamBatcher(infra.store),
-    ),
     grantQueries: new GrantQueries(infra.db),
     sweeps: [
       new LicenseExpirySweep(infra.store, infra.db, clock),
