@@ -3,6 +3,7 @@ import { licenseConfigurationsViews } from './configurations/infra/migrations/00
 import { associationsView } from './configurations/infra/migrations/002-associations';
 import { affinityAndFailures } from './configurations/infra/migrations/003-affinity-and-failures';
 import { consumptionFromAssociations } from './configurations/infra/migrations/005-consumption-from-associations';
+import { associationsPerConfiguration } from './configurations/infra/migrations/009-associations-per-configuration';
 import { licenseAssetGroupsViews } from './asset-groups/infra/migrations/006-license-asset-groups';
 import { licenseAssetGrantsViews } from './asset-groups/infra/migrations/007-license-asset-grants';
 import { coveringGroupsFunction } from './asset-groups/infra/migrations/008-covering-groups-function';
@@ -23,4 +24,5 @@ export const licensingMigrations: ViewMigrations = {
   '006-license-asset-groups': licenseAssetGroupsViews,
   '007-license-asset-grants': licenseAssetGrantsViews,
   '008-covering-groups-function': coveringGroupsFunction,
+  '009-associations-per-configuration': associationsPerConfiguration,
 };

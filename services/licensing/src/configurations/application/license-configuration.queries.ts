@@ -28,7 +28,7 @@ import {
 const PAGE_RULES = { defaultSize: 100, maxSize: 100 };
 
 /** A configuration's document and its consumption, one row per resource type: the hottest read, compiled once. */
-const readConfigurationWithConsumption = precompiled(
+export const readConfigurationWithConsumption = precompiled(
   (_db: Kysely<LicenseConfigurationViews>, { id, accountId }: { id: string; accountId: string }) => {
     const configurationId = sql.ref('c.id');
     return sql<{ document: LicenseConfiguration } & Partial<ConsumptionSummaryRow>>`
