@@ -14,6 +14,7 @@ import {
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad, type LoadResult } from './measure';
+import { analyzeTables } from './planner-statistics';
 import { pgbenchUpdateRate, type PgbenchResult } from './pgbench';
 import { runConditions } from './report';
 import { figures, formatTable, percent } from './table';
@@ -139,6 +140,7 @@ describe('licence checkout and check-in under load', () => {
   it.each(CLIENT_COUNTS)(
     'measures checkouts and check-ins, the floor and pgbench one-row UPDATE at %i clients',
     async (count) => {
+      await analyzeTables(system.databaseUrl);
       const checkouts = alternatingCheckouts(client, product);
       const requests = await runLoad(checkouts.next, { clients: count });
       await checkouts.settle();

@@ -26,6 +26,7 @@ import { measureFloor } from './floor-comparison';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
+import { analyzeTables } from './planner-statistics';
 import { clientsOf, createLoadAgent, type SignedHttpClient } from './signed-http-client';
 import {
   alternatingCheckouts,
@@ -128,6 +129,7 @@ describe('hot paths under the CPU profiler', () => {
     });
     product = await createSeatLicence(client, system.region, 1_000);
     await warmUp();
+    await analyzeTables(system.databaseUrl);
   }, 300_000);
 
   /** Every path in turn, unmeasured, for WARM_UP_MS. */

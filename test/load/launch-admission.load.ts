@@ -14,6 +14,7 @@ import { measureFloorInsert } from './floor-comparison';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
+import { analyzeTables } from './planner-statistics';
 import { pgbenchUpdateRate } from './pgbench';
 import { createLoadAgent, SignedHttpClient } from './signed-http-client';
 import { authorizeLaunch, createConfiguration as createConfigurationIn, instanceId } from './workloads';
@@ -130,6 +131,7 @@ describe('launch admission under load', () => {
   it.each(CLIENT_COUNTS)(
     'measures hot and spread admissions, the floor and pgbench one-row UPDATE at %i clients',
     async (count) => {
+      await analyzeTables(system.databaseUrl);
       const before = await streamEvents(hot);
       const hotResult = await runLoad(admitHot, { clients: count });
       const hotStream = { before, after: await streamEvents(hot) };
@@ -151,6 +153,7 @@ describe('launch admission under load', () => {
   it('measures hot admissions at 1 client again, once the stream has grown', async () => {
     const first = rows.find((row) => row.clients === 1);
     expect(first, 'the 1-client row is the baseline').toBeDefined();
+    await analyzeTables(system.databaseUrl);
     const streamBefore = await streamEvents(hot);
     const last = await runLoad(admitHot, { clients: 1 });
     const events = await streamEvents(hot);

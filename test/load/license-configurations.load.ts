@@ -8,6 +8,7 @@ import { measureFloor } from './floor-comparison';
 import { generateAccounts, writeCredentialsFile, type CredentialsFile } from './load-accounts';
 import { expectOk, expectSane } from './load-checks';
 import { runLoad } from './measure';
+import { analyzeTables } from './planner-statistics';
 import { pgbenchInsertRate } from './pgbench';
 import { formatReport, writeJsonReport, type LoadRow } from './report';
 import { clientsOf, createLoadAgent, type SignedHttpClient } from './signed-http-client';
@@ -91,12 +92,14 @@ describe('license configurations under load', () => {
   });
 
   it.each(CLIENT_COUNTS)('measures Create, Get, the floor and pgbench INSERT at %i clients', async (count) => {
+    await analyzeTables(system.databaseUrl);
     const create = await runLoad((client) => createIn(client, `load-${count}-${client}`), { clients: count });
     // The worst case: one account's creates all wait on its quota counter row.
     const createOneAccount = await runLoad((client) => createIn(0, `load-one-account-${count}-${client}`), {
       clients: count,
     });
     // Every client created in its own account above, so each has configurations to read.
+    await analyzeTables(system.databaseUrl);
     const get = await runLoad(getOwn, { clients: count });
     // pgbench first: its connections and the floor's pool together would pass max_connections at 64.
     const pgbench = await pgbenchInsertRate(system.databaseUrl, count);

@@ -4,6 +4,7 @@ import { formatCpuCosts, measureCpu, systemProcesses } from './cpu-cost';
 import { generateAccounts, writeCredentialsFile } from './load-accounts';
 import { expectSane } from './load-checks';
 import { runLoad, type LoadResult } from './measure';
+import { analyzeTables } from './planner-statistics';
 import { formatTable, percent } from './table';
 import { clientsOf, createLoadAgent } from './signed-http-client';
 import { alternatingCheckouts, createConfiguration, createSeatLicence, getConfiguration } from './workloads';
@@ -135,6 +136,7 @@ describe('scale-out: two replicas of licensing and of grants', () => {
       const step = (client: number) => paths[stepOf[client]++ % paths.length](client);
       expectSane(await runLoad(step, { clients: Math.max(...CLIENT_COUNTS), warmupMs: 0, durationMs: WARM_UP_MS }));
       await warmUp.settle();
+      await analyzeTables(system.databaseUrl);
 
       for (const count of CLIENT_COUNTS) {
         await measured(OPERATIONS[0], count, () =>
