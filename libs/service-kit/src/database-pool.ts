@@ -6,6 +6,7 @@ import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { isPastCurrentDeadline, lateRequest } from './late-request';
 import { deferringBegin } from './deferred-begin';
 import { asPreparedQuery } from './prepared-statements';
+import { SharedSessions } from './shared-sessions';
 
 /**
  * SQLSTATEs of a server that turns a new session away for the moment: too_many_connections (its
@@ -15,6 +16,9 @@ import { asPreparedQuery } from './prepared-statements';
 const REFUSED_FOR_NOW = new Set(['53300', '57P03']);
 
 const logger = new Logger('database');
+
+/** A pool shares one of its sessions for each this many among statements outside transactions (shared-sessions.ts). */
+const SESSIONS_PER_SHARED = 4;
 
 /** json and jsonb read with longs exact (see @lm/contracts exact-json): events and views keep the digits they were given. */
 const JSON_OIDS = new Set([114, 3802]);
@@ -54,20 +58,25 @@ export function openDatabasePool({ connectionString, max, patienceMs = 15_000 }:
     wrapQueries(client);
   });
   pool.on('error', () => undefined);
-  return {
-    async connect(): Promise<PostgresPoolClient> {
-      const deadline = Date.now() + patienceMs;
-      for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
-        try {
-          return await pool.connect();
-        } catch (error) {
-          if (!REFUSED_FOR_NOW.has((error as { code?: string }).code ?? '') || Date.now() + pause > deadline)
-            throw error;
-          await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random() / 2)));
-        }
+  const connect = async (): Promise<PoolClient> => {
+    const deadline = Date.now() + patienceMs;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        if (!REFUSED_FOR_NOW.has((error as { code?: string }).code ?? '') || Date.now() + pause > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random() / 2)));
       }
+    }
+  };
+  // A pool of one session cannot share it: a transaction would wait for it forever.
+  const shared = max > 1 ? new SharedSessions(connect, Math.max(1, Math.floor(max / SESSIONS_PER_SHARED))) : undefined;
+  return {
+    connect: async (): Promise<PostgresPoolClient> => (shared ? shared.client(connect) : connect()),
+    end: async () => {
+      shared?.close();
+      await pool.end();
     },
-    end: () => pool.end(),
   };
 }
 
