@@ -51,6 +51,52 @@ export async function databaseBackends(databaseUrl: string): Promise<number[]> {
   }
 }
 
+/**
+ * The backends of the database of `databaseUrl` by the process group whose session each serves,
+ * and `others` for the rest: a backend's client port (pg_stat_activity) is the local port of one
+ * of the group's sockets (/proc/net/tcp{,6}, by inode). Which service's statements PostgreSQL's
+ * CPU goes to: on writes, the consumers' (reporting's) as much as the service that answers.
+ */
+export async function backendsByClient(databaseUrl: string, clients: ProcessGroups): Promise<ProcessGroups> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  let sessions: { pid: number; client_port: number }[];
+  try {
+    ({ rows: sessions } = await db.query<{ pid: number; client_port: number }>(
+      'select pid, client_port from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    ));
+  } finally {
+    await db.end();
+  }
+  const portOfInode = new Map(tcpSockets().map((socket) => [socket.inode, socket.localPort]));
+  const groupOfPort = new Map<number, string>();
+  for (const [group, pids] of Object.entries(clients))
+    for (const pid of pids)
+      for (const socket of socketsOf(pid)) {
+        const port = portOfInode.get(socket);
+        if (port !== undefined) groupOfPort.set(port, group);
+      }
+  const groups: ProcessGroups = {};
+  for (const { pid, client_port: port } of sessions) (groups[groupOfPort.get(port) ?? 'others'] ??= []).push(pid);
+  return groups;
+}
+
+/** The sockets a process holds (`socket:[inode]`), none once it is gone. */
+function socketsOf(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        return target.startsWith('socket:') ? [target] : [];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
 /** What PostgreSQL's WAL has taken so far: its flushes to disk (a commit's wait) and its bytes. */
 export interface WalActivity {
   flushes: number;
@@ -85,17 +131,10 @@ export const PG_STATS_SETTLE_MS = 1_500;
  * from /proc/net/tcp{,6}, then the process holding it among its file descriptors.
  */
 export function listeningPid(port: number): number | undefined {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const inodes = new Set(
-    ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .slice(1)
-        .map((line) => line.trim().split(/\s+/))
-        // local_address is ADDR:PORT; state 0A is LISTEN; the inode is the tenth field.
-        .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
-        .map((fields) => `socket:[${fields[9]}]`),
-    ),
+    tcpSockets()
+      .filter((socket) => socket.localPort === port && socket.listening)
+      .map((socket) => socket.inode),
   );
   for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
@@ -106,6 +145,23 @@ export function listeningPid(port: number): number | undefined {
     }
   }
   return undefined;
+}
+
+/** The machine's TCP sockets (/proc/net/tcp{,6}): each one's inode as a file descriptor links to it, its local port, whether it listens. */
+function tcpSockets(): { inode: string; localPort: number; listening: boolean }[] {
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields.length > 9)
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+      .map((fields) => ({
+        inode: `socket:[${fields[9]}]`,
+        localPort: parseInt(fields[1].split(':')[1], 16),
+        listening: fields[3] === '0A',
+      })),
+  );
 }
 
 /** Named groups of processes (a service's replicas, the database's backends) whose CPU is summed. */
@@ -147,12 +203,20 @@ function everyProcessUsage(): Map<number, Usage> {
 /**
  * CPU ms each group spent while `run` ran, and the write system calls it made; `load client` is
  * this process (it signs and sends). The groups are asked for after the run, so that a connection
- * a pool opened during it counts (from its start: every process is read before).
+ * a pool opened during it counts (from its start: every process is read before). Given the
+ * system's database, also the CPU ms of its backends by the group whose session each served
+ * (backendsByClient), without `postgres for`.
  */
 export async function measureCpu<T>(
   groupsAfter: () => Promise<ProcessGroups>,
   run: () => Promise<T>,
-): Promise<{ result: T; cpuMs: Record<string, number>; writes: Record<string, number> }> {
+  databaseUrl?: string,
+): Promise<{
+  result: T;
+  cpuMs: Record<string, number>;
+  writes: Record<string, number>;
+  postgresByClient?: Record<string, number>;
+}> {
   const before = everyProcessUsage();
   const ownBefore = process.cpuUsage();
   const ownWritesBefore = writeCalls('self');
@@ -162,12 +226,14 @@ export async function measureCpu<T>(
   const groups = await groupsAfter();
   const spent = (pids: number[], of: keyof Usage) =>
     pids.reduce((total, pid) => total + usageOf(pid)[of] - (before.get(pid)?.[of] ?? 0), 0);
-  const byGroup = (of: keyof Usage) =>
-    Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, spent(pids, of)]));
+  const byGroup = (of: keyof Usage, among: ProcessGroups = groups) =>
+    Object.fromEntries(Object.entries(among).map(([name, pids]) => [name, spent(pids, of)]));
+  const backends = databaseUrl === undefined ? undefined : await backendsByClient(databaseUrl, groups);
   return {
     result,
     cpuMs: { ...byGroup('cpuMs'), 'load client': (own.user + own.system) / 1_000 },
     writes: { ...byGroup('writes'), 'load client': ownWrites },
+    postgresByClient: backends && byGroup('cpuMs', backends),
   };
 }
 
@@ -176,6 +242,8 @@ interface PathCost {
   requests: number;
   cpuMs: Record<string, number>;
   writes: Record<string, number>;
+  /** The CPU ms of PostgreSQL's backends (part of cpuMs' `postgres`) by the process group each served (backendsByClient). */
+  postgresByClient?: Record<string, number>;
   /** PostgreSQL's WAL flushes and bytes during the path's load, when read (walActivity). */
   wal?: WalActivity;
 }
@@ -216,6 +284,13 @@ export function formatCpuCosts(costs: PathCost[]): string {
       (cost) => cost.writes,
       (calls) => calls.toFixed(1),
     ),
+    ...(costs.some((cost) => cost.postgresByClient)
+      ? table(
+          "PostgreSQL's CPU per request (µs), by the process whose session it served (part of the postgres column above):",
+          (cost) => cost.postgresByClient ?? {},
+          (ms) => (ms * 1_000).toFixed(0),
+        )
+      : []),
     ...walTable(costs),
   ].join('\n');
 }

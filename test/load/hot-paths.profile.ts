@@ -90,7 +90,7 @@ describe('hot paths under the CPU profiler', () => {
   const measured = async <T>(groups: () => Promise<ProcessGroups>, run: () => Promise<T>) => {
     const walBefore = await walActivity(system.databaseUrl);
     const fromUs = monotonicNowUs();
-    const cost = await measureCpu(groups, run);
+    const cost = await measureCpu(groups, run, system.databaseUrl);
     const window = { fromUs, toUs: monotonicNowUs() };
     await new Promise((resolve) => setTimeout(resolve, PG_STATS_SETTLE_MS));
     const walAfter = await walActivity(system.databaseUrl);
@@ -99,12 +99,12 @@ describe('hot paths under the CPU profiler', () => {
   };
 
   const measure = async (path: string, request: (simulated: number) => Promise<unknown>) => {
-    const { result, cpuMs, writes, window, wal } = await measured(productProcesses, () =>
+    const { result, cpuMs, writes, postgresByClient, window, wal } = await measured(productProcesses, () =>
       runLoad(request, { clients: CLIENTS }),
     );
     windows.push({ path, window });
     expectSane(result);
-    costs.push({ path, requests: result.completed, cpuMs, writes, wal });
+    costs.push({ path, requests: result.completed, cpuMs, writes, postgresByClient, wal });
   };
 
   beforeAll(async () => {
