@@ -222,11 +222,11 @@ describe('hot paths under the CPU profiler', () => {
   });
 
   it('profiles the floor', async () => {
-    const { result, cpuMs, writes, window, wal } = await measured(floorProcesses, () =>
+    const { result, cpuMs, writes, postgresByClient, window, wal } = await measured(floorProcesses, () =>
       measureFloor(floor, CLIENTS, account.accessKeys[0], agent),
     );
     windows.push({ path: 'floor INSERT then SELECT', window, floor: true });
     const requests = result.insert.completed + result.select.completed;
-    costs.push({ path: 'floor INSERT then SELECT', requests, cpuMs, writes, wal });
+    costs.push({ path: 'floor INSERT then SELECT', requests, cpuMs, writes, postgresByClient, wal });
   });
 });
