@@ -5,12 +5,6 @@ import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 /**
- * For a test file that races PostgreSQL sessions against each other on a service's schema (a
- * function that locks, say): a database of its own, migrated as the service migrates it before
- * the file's tests, and `session()` for a plain session on it, a new one each call; all of them
- * closed, and the database dropped, after the tests.
- */
-/**
  * Starts `statement` on `waiter` and resolves once that session waits for a lock (pg_locks, read
  * from `observer`), with the statement's result still to come; throws if the statement finished
  * first (it never waited), or after 10 s.
@@ -34,6 +28,12 @@ export async function waitingForLock<T>(
   }
 }
 
+/**
+ * For a test file that races PostgreSQL sessions against each other on a service's schema (a
+ * function that locks, say): a database of its own, migrated as the service migrates it before
+ * the file's tests, and `session()` for a plain session on it, a new one each call; all of them
+ * closed, and the database dropped, after the tests.
+ */
 export function serviceDatabaseSessions(
   service: DynamicModule,
   databasePrefix: string,
