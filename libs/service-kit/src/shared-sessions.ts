@@ -100,16 +100,24 @@ export class SharedSessions {
    */
   private pick(): Promise<SharedSession> {
     const now = performance.now();
-    const load = (session: SharedSession) =>
-      session.pending > 0 && now - session.headSince > SLOW_MS ? BUSY_AT + session.pending : session.pending;
+    const heldUp = (session: SharedSession) => session.pending > 0 && now - session.headSince > SLOW_MS;
+    const load = (session: SharedSession) => (heldUp(session) ? BUSY_AT + session.pending : session.pending);
     const idlest = this.sessions.reduce<SharedSession | undefined>(
       (best, session) => (best === undefined || load(session) < load(best) ? session : best),
       undefined,
     );
     if (idlest !== undefined && (load(idlest) < BUSY_AT || this.sessions.length >= this.limit))
       return Promise.resolve(idlest);
-    // Statements asked while it opens wait for it: the sessions there are busy or held up.
-    return (this.opening ??= this.openOne().finally(() => (this.opening = undefined)));
+    const opening = (this.opening ??= this.openOne().finally(() => (this.opening = undefined)));
+    if (idlest === undefined) return opening;
+    if (!heldUp(idlest)) {
+      // Busy but answering: the statement queues there while another session opens for later ones
+      // (one that cannot be opened, the server's sessions all taken, is tried again when next needed).
+      opening.catch(() => undefined);
+      return Promise.resolve(idlest);
+    }
+    // Every session held up by a slow statement: wait for the new one, or for the least held up if it cannot be had.
+    return opening.catch(() => idlest);
   }
 
   private async openOne(): Promise<SharedSession> {
