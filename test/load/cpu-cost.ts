@@ -39,13 +39,18 @@ export function writeCalls(pid: number | 'self'): number {
 
 /** The PostgreSQL backends connected to the database of `databaseUrl` (its pools' connections), by pid. */
 export async function databaseBackends(databaseUrl: string): Promise<number[]> {
+  return (await databaseSessions(databaseUrl)).map((session) => session.pid);
+}
+
+/** Each session on the database of `databaseUrl` but the asker's: its backend's pid and its client's port. */
+async function databaseSessions(databaseUrl: string): Promise<{ pid: number; client_port: number }[]> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number }>(
-      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    const { rows } = await client.query<{ pid: number; client_port: number }>(
+      'select pid, client_port from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
     );
-    return rows.map((row) => row.pid);
+    return rows;
   } finally {
     await client.end();
   }
@@ -58,16 +63,7 @@ export async function databaseBackends(databaseUrl: string): Promise<number[]> {
  * CPU goes to: on writes, the consumers' (reporting's) as much as the service that answers.
  */
 export async function backendsByClient(databaseUrl: string, clients: ProcessGroups): Promise<ProcessGroups> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  let sessions: { pid: number; client_port: number }[];
-  try {
-    ({ rows: sessions } = await db.query<{ pid: number; client_port: number }>(
-      'select pid, client_port from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-    ));
-  } finally {
-    await db.end();
-  }
+  const sessions = await databaseSessions(databaseUrl);
   const portOfInode = new Map(tcpSockets().map((socket) => [socket.inode, socket.localPort]));
   const groupOfPort = new Map<number, string>();
   for (const [group, pids] of Object.entries(clients))
@@ -81,7 +77,7 @@ export async function backendsByClient(databaseUrl: string, clients: ProcessGrou
   return groups;
 }
 
-/** The sockets a process holds (`socket:[inode]`), none once it is gone. */
+/** The sockets a process holds (`socket:[inode]`), none once it is gone or not ours to read. */
 function socketsOf(pid: number): string[] {
   try {
     return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
@@ -136,14 +132,8 @@ export function listeningPid(port: number): number | undefined {
       .filter((socket) => socket.localPort === port && socket.listening)
       .map((socket) => socket.inode),
   );
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (readdirSync(`/proc/${entry}/fd`).some((fd) => inodes.has(readlinkSync(`/proc/${entry}/fd/${fd}`))))
-        return Number(entry);
-    } catch {
-      // gone, or not ours to read
-    }
-  }
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name)))
+    if (socketsOf(Number(entry)).some((socket) => inodes.has(socket))) return Number(entry);
   return undefined;
 }
 
