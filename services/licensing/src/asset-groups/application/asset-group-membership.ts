@@ -17,6 +17,14 @@ interface CoveringGroup {
   group: Group;
   coversHolder: boolean;
 }
+/** An asset of `ownerAccountId` as it is at `at` (`present` false: gone). */
+export interface AssetChange {
+  ownerAccountId: string;
+  asset: Asset;
+  present: boolean;
+  at: Date;
+}
+
 const INSTANCE_TYPES = ['EC2_INSTANCE', 'SYSTEMS_MANAGER_MANAGED_INSTANCE'];
 
 /** See AssetGroupMembership.lockAndReadCovering; compiled once (every change of an asset runs it). */
@@ -47,6 +55,22 @@ export class AssetGroupMembership {
   /** An asset of `ownerAccountId` as it is now (`present` false: gone), evaluated against the active groups covering it. */
   async assetChanged(ownerAccountId: string, asset: Asset, present: boolean, at: Date): Promise<void> {
     await this.assetHeld(asset, present ? [ownerAccountId] : [], [ownerAccountId], at);
+  }
+
+  /**
+   * Assets of several accounts changed together (the configurations one append creates or
+   * deletes): their accounts are locked, and the groups covering any of them read, in one call.
+   * When none covers any (most appends), that is all there is to do, one round trip for the lot
+   * where each asset took its own; else each is evaluated as assetChanged does, under the locks
+   * taken already (advisory locks are taken again at no cost in the same transaction).
+   */
+  async assetsChanged(changes: readonly AssetChange[]): Promise<void> {
+    if (changes.length > 1) {
+      const accounts = [...new Set(changes.map((change) => change.ownerAccountId))];
+      if ((await this.lockAndReadCovering(accounts, accounts)).length === 0) return;
+    }
+    for (const { ownerAccountId, asset, present, at } of changes)
+      await this.assetChanged(ownerAccountId, asset, present, at);
   }
 
   /**
