@@ -46,17 +46,26 @@ const RECORDED = A.flatMap((event, i) => [event, B[i]]);
 
 /**
  * The chassis hands the usage-metrics consumer the events delivered together (handleBatch): what it
- * writes is what applying them one at a time writes, whichever order they come in.
+ * writes is what applying them one at a time writes, whichever order they come in; its points as
+ * every query reads them (a batch writes a minute's changes of a series as one statistic set).
  */
 describe('usage metrics applied in batches', () => {
   let database: TestDatabase;
   let storage: ServiceStorage;
   const consumer = new UsageMetricsConsumer(new ManualClock(at('16:00:00')));
 
+  /** The data points as stored, one a row. */
+  const points = async () =>
+    (
+      await sql<{ metric_name: string; sum: number; source: string }>`select metric_name, timestamp, sum, source
+        from reporting.metric_points order by source, timestamp`.execute(storage.db)
+    ).rows;
   const state = async () => ({
-    points: (
-      await sql`select metric_name, timestamp, sum, source from reporting.metric_points
-        order by source, timestamp`.execute(storage.db)
+    // What GetMetricStatistics and every other reader of the points reads: periods are whole minutes.
+    statistics: (
+      await sql`select metric_name, dimensions_key, date_trunc('minute', timestamp) as minute,
+          sum(sample_count) as sample_count, sum(sum) as sum, min(minimum) as minimum, max(maximum) as maximum
+        from reporting.metric_points group by 1, 2, 3 order by 1, 2, 3`.execute(storage.db)
     ).rows,
     configurations: (
       await sql`select stream_name, stream_version, usage, changed_at, sampled_through
@@ -81,12 +90,15 @@ describe('usage metrics applied in batches', () => {
     sql`truncate reporting.metric_points, reporting.usage_configurations, reporting.usage_configuration_associations,
       reporting.usage_pending_events`.execute(storage.db);
   let expected: Awaited<ReturnType<typeof state>>;
+  /** The points the events one at a time wrote: one a change and metric. */
+  let pointsOneAtATime: Awaited<ReturnType<typeof points>>;
 
   beforeAll(async () => {
     database = await createTestDatabase('lm_usage_batches');
     storage = await openServiceStorageOf(ReportingService, { DATABASE_URL: database.url });
     await oneAtATime(RECORDED);
     expected = await state();
+    pointsOneAtATime = await points();
   });
   beforeEach(() => truncate());
   afterAll(async () => {
@@ -95,15 +107,17 @@ describe('usage metrics applied in batches', () => {
   });
 
   it('writes the same points and usage for a batch as for its events one at a time', async () => {
-    expect(expected.points.length).toBeGreaterThan(0);
+    expect(expected.statistics.length).toBeGreaterThan(0);
     expect(expected.configurations).toHaveLength(2);
     // Per configuration: 2, 4 and 2 + 4 (i-2 and i-1), then 4 (i-2), 10 and 10 (i-2 and h-1 at 6), 7 (h-1 at 3), 7.
-    const used = expected.points.filter((point) => point.metric_name === 'LicenseConfigurationUsageCount');
+    const used = pointsOneAtATime.filter((point) => point.metric_name === 'LicenseConfigurationUsageCount');
     const eventPoints = used.filter((point) => String(point.source).startsWith('event:a-'));
     expect(eventPoints.map((point) => point.sum)).toEqual([0, 2, 6, 4, 10, 10, 7, 7]);
     expect(expected.associations).toHaveLength(4);
     await inBatches(RECORDED);
     expect(await state()).toEqual(expected);
+    // Each configuration's two changes at 14:x0 and three at 15:x0 came in one minute: one point a metric.
+    expect((await points()).length).toBe(pointsOneAtATime.length - 2 * (1 + 2) * 3);
     await truncate();
     await inBatches(RECORDED.slice(0, 3), RECORDED.slice(3, 4), RECORDED.slice(4));
     expect(await state()).toEqual(expected);

@@ -20,7 +20,7 @@ import {
 } from './entitlement-samples';
 import { LOCK_ENTITLEMENT_USAGE_LICENCES_FUNCTION, type EntitlementUsageViews } from './entitlement-usage.views';
 import { holdPending, takePending } from './pending-events';
-import { deleteHourlySamples, insertMetricPoints, type MetricPointRow } from './usage-samples';
+import { deleteHourlySamples, insertMetricPoints, mergedByMinute, type MetricPointRow } from './usage-samples';
 import type { UsageMetricsViews } from './usage-metrics.views';
 
 /** A licence's two streams as far as they were applied. */
@@ -83,7 +83,7 @@ export class EntitlementUsageConsumer implements BatchEventConsumer {
     }
     // Nothing reads their answers: they go with the commit.
     writeLicences(tx, pipeline, [...changed.values()]);
-    await insertMetricPoints(tx as unknown as Transaction<UsageMetricsViews>, batch.points, pipeline);
+    await insertMetricPoints(tx as unknown as Transaction<UsageMetricsViews>, mergedByMinute(batch.points), pipeline);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   configurationSampleRows,
   deleteHourlySamples,
   insertMetricPoints,
+  mergedByMinute,
   writeHourlySamples,
   type MetricPointRow,
 } from './usage-samples';
@@ -77,7 +78,7 @@ export class UsageMetricsConsumer implements BatchEventConsumer {
     // Nothing reads their answers: they go with the commit.
     writeStreams(tx, pipeline, changed);
     associations.write(tx, pipeline);
-    await insertMetricPoints(tx, points, pipeline);
+    await insertMetricPoints(tx, mergedByMinute(points), pipeline);
   }
 
   /**
@@ -201,7 +202,8 @@ function writeStreams(
 
 /**
  * What a batch writes at its end, in a statement each: the associations its events changed, and
- * the data points of each change (one insert for the batch rather than one per event).
+ * the data points of each change (one insert for the batch rather than one per event; a series'
+ * changes in one minute as one statistic set, mergedByMinute).
  */
 interface BatchWrites {
   associations: BatchAssociations;

@@ -51,7 +51,11 @@ export interface MetricPointsTable {
   sum: number;
   minimum: number;
   maximum: number;
-  /** What made the sample (an event and metric, or an hour and metric): a redelivery or a replay cannot add it twice. */
+  /**
+   * What made the sample (an event and metric, or an hour and metric): a redelivery or a replay
+   * cannot add it twice. A consumer's point that merges a minute's changes has its first event's;
+   * a rolled-up point has none.
+   */
   source: string | null;
 }
 

@@ -48,6 +48,41 @@ export function accountSampleRows(
   );
 }
 
+/**
+ * The points of one series in one minute as one statistic set (their sample counts and sums
+ * added, the least minimum and the greatest maximum), at the first one's instant, with its source.
+ * Periods are whole minutes from a whole minute (statistics.ts), so every statistic of every query
+ * is what the separate points gave; a consumer's batch of changes to one hot configuration or
+ * licence (tens a second) writes a row per metric and minute instead of one per change. For the
+ * points of events only: the others' sources are dropped, and it is the consumers' ledger and
+ * stream versions, not the sources, that keep an event from being applied twice.
+ */
+export function mergedByMinute(rows: readonly MetricPointRow[]): MetricPointRow[] {
+  const merged = new Map<string, MetricPointRow>();
+  for (const row of rows) {
+    const minute = Math.floor(new Date(row.timestamp).getTime() / 60_000);
+    const key = [
+      row.account_id,
+      row.namespace,
+      row.metric_name,
+      row.dimensions_key,
+      row.unit,
+      row.resolution,
+      minute,
+    ].join('\n');
+    const first = merged.get(key);
+    if (!first) {
+      merged.set(key, { ...row });
+      continue;
+    }
+    first.sample_count += row.sample_count;
+    first.sum += row.sum;
+    first.minimum = Math.min(first.minimum, row.minimum);
+    first.maximum = Math.max(first.maximum, row.maximum);
+  }
+  return [...merged.values()];
+}
+
 /** See insertMetricPoints; one statement text whatever the number of points, compiled once. */
 const insertPoints = precompiled(
   (db: Kysely<any>, p: { rows: string }) => sql`
