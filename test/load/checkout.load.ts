@@ -20,6 +20,7 @@ import { runConditions } from './report';
 import { figures, formatTable, percent } from './table';
 import { createLoadAgent, SignedHttpClient } from './signed-http-client';
 import { alternatingCheckouts, createSeatLicence, type CheckoutProduct } from './workloads';
+import { warmUpFloor, warmUpSystem } from './warm-up';
 
 const CLIENT_COUNTS = [1, 16, 64];
 /** Far more seats than clients, so that no checkout is ever refused for want of one. */
@@ -114,7 +115,11 @@ describe('licence checkout and check-in under load', () => {
       agent,
     });
     product = await createSeatLicence(client, system.region, SEATS);
-  });
+    const warmUp = alternatingCheckouts(client, product);
+    await warmUpSystem(warmUp.next);
+    await warmUp.settle();
+    await warmUpFloor(floor, account.accessKeys[0], agent);
+  }, 120_000);
 
   afterAll(async () => {
     if (rows.length > 0) {

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { Floor } from './floor';
 import { expectOk } from './load-checks';
-import { runLoad, type LoadResult } from './measure';
+import { runLoad, type LoadOptions, type LoadResult } from './measure';
 import { figures, formatTable, percent, type TargetCheck } from './table';
 import { SignedHttpClient, type AccessKey } from './signed-http-client';
 
@@ -26,6 +26,7 @@ export async function measureFloorInsert(
   clients: number,
   credentials: AccessKey,
   agent: Agent,
+  windows: Omit<LoadOptions, 'clients'> = {},
 ): Promise<{ result: LoadResult; ids: string[] }> {
   const client = floorClient(floor, credentials, agent);
   const ids: string[] = [];
@@ -34,19 +35,20 @@ export async function measureFloorInsert(
       const body = expectOk(await client.call('CreateLicenseConfiguration', { Name: 'floor', LicenseCount: 1 }));
       ids.push(JSON.parse(body).LicenseConfigurationArn);
     },
-    { clients },
+    { clients, ...windows },
   );
   return { result, ids };
 }
 
-/** The floor's INSERT and then its SELECT of the rows the INSERTs made, at `clients`. */
+/** The floor's INSERT and then its SELECT of the rows the INSERTs made, at `clients` (each in `windows`, the default ones unless given). */
 export async function measureFloor(
   floor: Floor,
   clients: number,
   credentials: AccessKey,
   agent: Agent,
+  windows: Omit<LoadOptions, 'clients'> = {},
 ): Promise<FloorFigures> {
-  const { result: insert, ids } = await measureFloorInsert(floor, clients, credentials, agent);
+  const { result: insert, ids } = await measureFloorInsert(floor, clients, credentials, agent, windows);
   const client = floorClient(floor, credentials, agent);
   const select = await runLoad(
     async () => {
@@ -56,7 +58,7 @@ export async function measureFloor(
         }),
       );
     },
-    { clients },
+    { clients, ...windows },
   );
   return { clients, insert, select };
 }

@@ -12,6 +12,7 @@ import { analyzeTables } from './planner-statistics';
 import { pgbenchInsertRate } from './pgbench';
 import { formatReport, writeJsonReport, type LoadRow } from './report';
 import { clientsOf, createLoadAgent, type SignedHttpClient } from './signed-http-client';
+import { warmUpFloor, warmUpSystem } from './warm-up';
 
 const CLIENT_COUNTS = [1, 16, 64];
 const RESULTS_FILE = join(__dirname, 'results/latest.json');
@@ -42,7 +43,12 @@ describe('license configurations under load', () => {
     });
     clients = clientsOf(system, accounts, agent);
     floor = await startFloor(system.databaseUrl);
-  });
+    // Both paths in turn, every client in its own account (so each has configurations to read).
+    await Promise.all(accounts.map((_, account) => createIn(account, 'warm-up')));
+    let step = 0;
+    await warmUpSystem((client) => (step++ % 2 === 0 ? createIn(client, 'warm-up') : getOwn(client)));
+    await warmUpFloor(floor, accounts[0].accessKeys[0], agent);
+  }, 120_000);
 
   afterAll(async () => {
     if (rows.length > 0) {
