@@ -42,7 +42,8 @@ const streamNameOf = (licenseId: string, stream: Stream) =>
  * each seller-issued licence's entitlement usage and writes the points of the accounts that see
  * it (the seller, each root buyer, each consuming account) at every change of theirs, stamped with
  * the event's recording time, and the hourly points of the hours the previous usage held. Everything
- * it writes follows from the events alone, so replaying them rebuilds the same points.
+ * it writes follows from the events alone, so replaying them rebuilds the same statistics (each
+ * series' per minute: replayed in other batches, a minute's changes may make other points).
  *
  * As the configuration metrics do, each stream is applied in its order (an event ahead of its
  * stream waits in usage_pending_events, see pending-events.ts), and a usage event also waits for its

@@ -33,7 +33,8 @@ const isKept = (stream: Followed | undefined): stream is Kept => stream?.usage !
  * Follows licensing's events (durable consumer 'reporting-usage-metrics'): keeps each license
  * configuration's usage and writes its gauges at every change, stamped with the event's recording
  * time, and the hourly points of the hours the previous usage held. Everything it writes follows
- * from the events alone, so replaying them rebuilds the same points.
+ * from the events alone, so replaying them rebuilds the same statistics (each series' per minute:
+ * replayed in other batches, a minute's changes may make other points).
  *
  * Each stream is applied in its order: JetStream redelivers an event the crashed process had not
  * acknowledged only after later ones, so an event ahead of its stream waits (usage_pending_events)
