@@ -98,7 +98,8 @@ export class AwsRequestHandler {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const eventTime = this.now();
-    let api: ApiModel | undefined = guessApi(request);
+    // Set once authentication names the API; a failure before that is answered in the guessed one.
+    let api: ApiModel | undefined;
     let operation = 'unknown';
     let response: HttpResponse;
     let errorCode: string | undefined;
@@ -136,6 +137,7 @@ export class AwsRequestHandler {
       validate(api, operation, sent);
       ({ response, output } = await this.dispatch(api, operation, input, caller, requestId, resolved.protocol));
     } catch (error) {
+      api ??= guessApi(request);
       const failure = this.asGatewayError(api, error, requestId);
       errorCode = failure.code;
       errorMessage = failure.message;

@@ -13,20 +13,43 @@ export interface RestOperationMatch {
 
 type TemplateSegment = { literal: string } | { label: string; greedy: boolean };
 
+/** An operation's HTTP binding, its request URI parsed once for the API. */
+interface RestRoute {
+  operation: string;
+  method: string;
+  template: TemplateSegment[];
+  literals: number;
+}
+
+/** Each API's routes, parsed on its first request: the model does not change while the gateway runs. */
+const routesByApi = new WeakMap<ApiModel, RestRoute[]>();
+
+function restRoutes(api: ApiModel): RestRoute[] {
+  let routes = routesByApi.get(api);
+  if (!routes) {
+    routes = Object.entries(api.operations).map(([operation, { http }]) => {
+      const template = parseTemplate(http.requestUri);
+      const literals = template.filter((segment) => 'literal' in segment).length;
+      return { operation, method: http.method, template, literals };
+    });
+    routesByApi.set(api, routes);
+  }
+  return routes;
+}
+
 /**
  * The operation whose HTTP binding matches a request. `path` is the raw path as received:
  * it is split on '/' *before* decoding, so an encoded slash (%2F) inside an ARN stays part of
  * its label. When several templates match, the one with most literal segments wins.
  */
 export function matchRestOperation(api: ApiModel, method: string, path: string): RestOperationMatch | undefined {
-  const segments = path.split('/').slice(1);
+  const decoded = path.split('/').slice(1).map(safeDecode);
+  const upperMethod = method.toUpperCase();
   let best: { match: RestOperationMatch; literals: number } | undefined;
-  for (const [operationName, operation] of Object.entries(api.operations)) {
-    if (operation.http.method !== method.toUpperCase()) continue;
-    const template = parseTemplate(operation.http.requestUri);
-    const labels = matchSegments(template, segments);
-    const literals = template.filter((segment) => 'literal' in segment).length;
-    if (labels && (!best || literals > best.literals)) best = { match: { operation: operationName, labels }, literals };
+  for (const route of restRoutes(api)) {
+    if (route.method !== upperMethod || (best && route.literals <= best.literals)) continue;
+    const labels = matchSegments(route.template, decoded);
+    if (labels) best = { match: { operation: route.operation, labels }, literals: route.literals };
   }
   return best?.match;
 }
@@ -43,23 +66,31 @@ function parseTemplate(requestUri: string): TemplateSegment[] {
     });
 }
 
-/** Labels bound by matching raw segments against a template, or undefined when they do not match. */
-function matchSegments(template: TemplateSegment[], segments: string[]): Record<string, string> | undefined {
-  const [head, ...rest] = template;
-  if (!head) return segments.length === 0 ? {} : undefined;
+/**
+ * Labels bound by matching the path's segments (each percent-decoded once, split before) from
+ * `s` on against the template's from `t` on, or undefined when they do not match.
+ */
+function matchSegments(
+  template: TemplateSegment[],
+  decoded: string[],
+  t = 0,
+  s = 0,
+): Record<string, string> | undefined {
+  const head = template[t];
+  if (!head) return s === decoded.length ? {} : undefined;
   if ('literal' in head) {
-    if (segments.length === 0 || safeDecode(segments[0]) !== head.literal) return undefined;
-    return matchSegments(rest, segments.slice(1));
+    if (s === decoded.length || decoded[s] !== head.literal) return undefined;
+    return matchSegments(template, decoded, t + 1, s + 1);
   }
   if (!head.greedy) {
-    if (segments.length === 0 || segments[0] === '') return undefined;
-    const labels = matchSegments(rest, segments.slice(1));
-    return labels && { ...labels, [head.label]: safeDecode(segments[0]) };
+    if (s === decoded.length || decoded[s] === '') return undefined;
+    const labels = matchSegments(template, decoded, t + 1, s + 1);
+    return labels && { ...labels, [head.label]: decoded[s] };
   }
   // A greedy label takes one or more whole segments, leaving enough for the template after it.
-  for (let take = segments.length - rest.length; take >= 1; take--) {
-    const labels = matchSegments(rest, segments.slice(take));
-    const value = segments.slice(0, take).map(safeDecode).join('/');
+  for (let take = decoded.length - s - (template.length - t - 1); take >= 1; take--) {
+    const labels = matchSegments(template, decoded, t + 1, s + take);
+    const value = decoded.slice(s, s + take).join('/');
     if (labels && value !== '') return { ...labels, [head.label]: value };
   }
   return undefined;
