@@ -19,8 +19,14 @@ export class JsonTooDeepError extends Error {
   }
 }
 
-/** Sixteen digits in a row: no integer literal with fewer is past 2 ** 53, so a text without them is JSON.parse's alone. */
-const LONG_DIGIT_RUN = /\d{16}/;
+/**
+ * A number of sixteen digits or more where JSON can have one (first, or after a colon, bracket or
+ * comma): no integer literal with fewer is past 2 ** 53, so a text without one is JSON.parse's
+ * alone. A string of digits (an id, a timestamp) may match too, and only costs the slow path. Not
+ * `\d{16}` alone: it restarts at every digit of every shorter run (ARNs' accounts, instants), which
+ * made it four times slower on our messages, and it matched every string of 16 digits.
+ */
+const LONG_NUMBER = /(?:^|[:[,])\s*-?\d{16}/;
 
 /**
  * Which integer literals past 2 ** 53 - 1 are read as bigints. `every`: all of them, for a text a
@@ -49,7 +55,7 @@ const isBigintLiteral = (literal: string, which: BigintLiterals): boolean => {
  * past MAX_JSON_DEPTH when the text holds such a literal: see assertJsonDepth for a text from outside).
  */
 export function parseExactJson(text: string, which: BigintLiterals = 'longs'): unknown {
-  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
+  if (!LONG_NUMBER.test(text)) return JSON.parse(text);
   // Each such integer literal travels through JSON.parse as a string behind a marker no client
   // can guess (a random id per parse), and comes out as a bigint.
   const marker = `exact-integer:${randomUUID()}:`;

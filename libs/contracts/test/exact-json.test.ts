@@ -49,6 +49,20 @@ describe("exact JSON on the system's own texts", () => {
       round: 100000000000000000000n,
     });
   });
+
+  it('finds a long wherever JSON puts a number: alone, in arrays, after whitespace, negative', () => {
+    expect(parseExactJson('9007199254740993')).toBe(9007199254740993n);
+    expect(parseExactJson(' \n-9007199254740993')).toBe(-9007199254740993n);
+    expect(parseExactJson('[1, 9007199254740993,\t-9223372036854775808]')).toEqual([
+      1,
+      9007199254740993n,
+      -9223372036854775808n,
+    ]);
+    expect(parseExactJson('{"a":\r\n 9007199254740993, "b": [\n9007199254740995]}')).toEqual({
+      a: 9007199254740993n,
+      b: [9007199254740995n],
+    });
+  });
 });
 
 describe('longs', () => {
