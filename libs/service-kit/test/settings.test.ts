@@ -109,7 +109,7 @@ describe('the settings every service reads', () => {
       region: 'us-east-1',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
       databasePoolSize: 20,
-      consumerBatchSize: 20,
+      consumerBatchSize: 100,
       consumerAckWaitMs: 30_000,
       relayMaxInFlight: 256,
       subscriptionLeaseIntervalMs: 1_000,
