@@ -137,6 +137,13 @@ export interface SubscribeOptions<E extends DomainEvent = UntypedEvent> {
    * it again what it handled since the last store, this long at most. Each store is a commit.
    */
   checkpointIntervalMs?: number;
+  /**
+   * After a batch that reached the end of the store, waits this long (not woken by appends) before
+   * reading again, so that the events appended meanwhile come in one read and one batch: for a
+   * handler whose cost is mostly per batch, under a steady load. The first event after a quiet
+   * spell is read at once, the others up to this much later. 0 (read again at once) unless given.
+   */
+  lingerMs?: number;
 }
 
 /** What an adapter can promise beyond the port's common behaviour. */

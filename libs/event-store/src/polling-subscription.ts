@@ -68,6 +68,7 @@ export class PollingSubscription implements Subscription {
       pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
       maxPollIntervalMs = Math.max(pollIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS),
       checkpointIntervalMs = 0,
+      lingerMs = 0,
     } = this.options;
     let position: string | undefined;
     /** Whether `position` has moved past the stored checkpoint, and when the checkpoint was last stored. */
@@ -105,9 +106,14 @@ export class PollingSubscription implements Subscription {
         }
         if (unstored && sinceStored() >= checkpointIntervalMs) await store();
         failures = 0;
-        // Read on at once after events or a read that stopped early; events of other types only
-        // are no activity for this subscription: it polls for them at its idle pace.
-        if (events.length > 0 || !reachedEnd) continue;
+        // Read on at once after a read that stopped early, and after events once the linger has
+        // passed; events of other types only are no activity for this subscription: it polls for
+        // them at its idle pace.
+        if (!reachedEnd) continue;
+        if (events.length > 0) {
+          await this.linger(lingerMs);
+          continue;
+        }
         // A position not stored yet is stored once its interval has passed, even if nothing comes.
         const pause = unstored ? Math.min(idlePause, checkpointIntervalMs - sinceStored()) : idlePause;
         if (await this.sleep(pause)) lastActivity = performance.now();
@@ -133,6 +139,15 @@ export class PollingSubscription implements Subscription {
     if (eventTypes) return this.source.readAllOfTypes({ types: eventTypes, after, limit });
     const events = await this.source.readAll({ after, limit });
     return { events, readThrough: events.at(-1)?.position, reachedEnd: events.length < limit };
+  }
+
+  /** Pauses for `ms`, whatever wakes it, unless stopped. */
+  private async linger(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    const until = performance.now() + ms;
+    while (this.running && performance.now() < until) await this.sleep(until - performance.now());
+    // Woken meanwhile: the next read finds those appends, which needs no other nudge.
+    this.woken = false;
   }
 
   /** Pauses for `ms` or until wake(); resolves true when woken. */

@@ -101,6 +101,46 @@ describe('PollingSubscription', () => {
     await subscription.stop();
   });
 
+  it('with lingerMs, reads the first event after a quiet spell at once, then the appends of the next lingerMs together, whatever woke it', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const batches: string[][] = [];
+    const subscription = new PollingSubscription(
+      source,
+      {
+        name: 'lingering',
+        handler: async (events) => void batches.push(events.map((e) => e.position)),
+        pollIntervalMs: 100,
+        lingerMs: 25,
+      },
+      consoleLogger,
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    source.pending.push(event('p1'));
+    subscription.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([['p1']]);
+    // Three appends, each waking it, within the linger: none is read before it has passed.
+    for (const position of ['p2', 'p3', 'p4']) {
+      source.pending.push(event(position));
+      subscription.wake();
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    const reads = source.reads;
+    await vi.advanceTimersByTimeAsync(5);
+    expect(batches).toEqual([['p1']]);
+    expect(source.reads).toBe(reads);
+    await vi.advanceTimersByTimeAsync(5);
+    expect(batches).toEqual([['p1'], ['p2', 'p3', 'p4']]);
+    // Stopping ends a linger at once.
+    source.pending.push(event('p5'));
+    subscription.wake();
+    let stopped = false;
+    const stopping = subscription.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(true);
+    await stopping;
+  });
   it('keeps reading every 100 ms for two seconds after the last events, in case some were held back', async () => {
     vi.useFakeTimers();
     const source = fakeSource();

@@ -30,6 +30,14 @@ const RELAY_BATCH_SIZE = 500;
 export const RELAY_CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
+ * How long the relay waits after a batch before it reads the store again (the subscription's
+ * linger): a read, its publishes and their acks cost the service, PostgreSQL and the NATS server
+ * about the same for one event as for twenty, and under a steady load it had read again at once and
+ * found two or three. The first event after a quiet spell is published at once.
+ */
+export const RELAY_LINGER_MS = 25;
+
+/**
  * Publishes every event of a service's store to JetStream, in store order, from a durable
  * checkpoint, stamped with its type's schema version. At-least-once: a crash between publish and
  * checkpoint republishes, and the JetStream message id makes the server drop the duplicate.
@@ -86,6 +94,7 @@ export function relayEvents(options: EventRelayOptions): Subscription {
     name: EVENT_RELAY_CHECKPOINT,
     batchSize: RELAY_BATCH_SIZE,
     checkpointIntervalMs: RELAY_CHECKPOINT_INTERVAL_MS,
+    lingerMs: RELAY_LINGER_MS,
     handler: (events: RecordedEvent[]) => publishPipelined(events, publish, maxInFlight),
   });
   return {
