@@ -12,3 +12,4 @@ export * from './subjects';
 export * from './exact-json-codec';
 export * from './jetstream-publisher';
 export * from './reply-inbox';
+export * from './turn-coalesced-writes';

@@ -1,6 +1,6 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { NewStreamBatcher, type EventStore } from '@lm/event-store';
-import { OperationClient, RECONNECTING } from '@lm/messaging';
+import { coalesceNatsWrites, OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { CLOCK, systemClock } from './clock';
 import { loadServiceConfig } from './config/service-config';
@@ -52,12 +52,14 @@ export function defineService<S extends Settings = Settings>(definition: Service
     },
     {
       provide: NATS,
-      useFactory: (): Promise<NatsConnection> =>
-        connect({
-          servers: loadServiceConfig(definition).common.natsServers,
-          name: `${name}-chassis`,
-          ...RECONNECTING,
-        }),
+      useFactory: async (): Promise<NatsConnection> =>
+        coalesceNatsWrites(
+          await connect({
+            servers: loadServiceConfig(definition).common.natsServers,
+            name: `${name}-chassis`,
+            ...RECONNECTING,
+          }),
+        ),
     },
     { provide: OperationClient, useFactory: (nc: NatsConnection) => new OperationClient(nc), inject: [NATS] },
     {

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ServerNats, type Deserializer, type MessageHandler, type Serializer } from '@nestjs/microservices';
 import { isPastDeadline } from '@lm/contracts';
-import { ExactJSONCodec } from '@lm/messaging';
+import { coalesceNatsWrites, ExactJSONCodec } from '@lm/messaging';
+import type { NatsConnection } from 'nats';
 import { tap, throwError, type Observable } from 'rxjs';
 import { deadlineOf, lateRequest, withDeadline } from './late-request';
 import { operationContext, type OperationContext } from './logging/operation-context';
@@ -40,6 +41,11 @@ export class OperationServer extends ServerNats {
   /** Told of every request answered from now on. */
   observe(observer: (answered: AnsweredRequest) => void): void {
     this.observer = observer;
+  }
+
+  /** Its replies to requests answered in one turn of the event loop go out in one write. */
+  override async createNatsClient(): Promise<NatsConnection> {
+    return coalesceNatsWrites(await super.createNatsClient());
   }
 
   override getRouteFromPattern(pattern: string): string {

@@ -1,5 +1,5 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { OperationClient, RECONNECTING } from '@lm/messaging';
+import { coalesceNatsWrites, OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { GATEWAY_CONFIG, gatewayConfigFromEnv, NATS_CONNECTION, type GatewayConfig } from './config';
 import { AwsApiEndpoint } from './http/aws-api.endpoint';
@@ -31,8 +31,10 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
     { provide: GATEWAY_CONFIG, useFactory: () => gatewayConfigFromEnv() },
     {
       provide: NATS_CONNECTION,
-      useFactory: (config: GatewayConfig) =>
-        connect({ servers: config.natsServers, name: 'gateway', noAsyncTraces: true, ...RECONNECTING }),
+      useFactory: async (config: GatewayConfig) =>
+        coalesceNatsWrites(
+          await connect({ servers: config.natsServers, name: 'gateway', noAsyncTraces: true, ...RECONNECTING }),
+        ),
       inject: [GATEWAY_CONFIG],
     },
     {
