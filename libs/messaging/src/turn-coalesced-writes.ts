@@ -10,28 +10,32 @@ interface ConnectionInternals {
 const coalesced = new WeakSet<Socket>();
 
 /**
- * Holds what a socket is given to write until the event loop's check phase, then writes it in one
- * system call. Messages sent from separate I/O callbacks of one turn (a gateway's requests from
- * separate HTTP connections, a service's replies to separate database answers) went out a write
- * each: nats.js flushes after each callback's microtasks. On a small virtual machine a write that
- * wakes its reader costs tens of microseconds, the largest single cost of every process
- * (docs/performance.md); held to the turn's end, nothing waits longer than the callbacks of the
- * same turn take.
+ * Writes the first message a socket is given in a turn of the event loop at once, and holds the
+ * others of that turn until its check phase, then writes them in one system call. Messages sent
+ * from separate I/O callbacks of one turn (a gateway's requests from separate HTTP connections, a
+ * service's replies to separate database answers) went out a write each: nats.js flushes after
+ * each callback's microtasks. On a small virtual machine a write that wakes its reader costs tens
+ * of microseconds, the largest single cost of every process (docs/performance.md). The first goes
+ * at once so that a lone message (one client, a quiet system) never waits behind the rest of its
+ * turn's work; under load a turn's messages cost two writes however many there are.
  */
 export function coalesceWritesPerTurn(socket: Socket): void {
   if (coalesced.has(socket)) return;
   coalesced.add(socket);
-  let held = false;
+  /** What this turn has written: nothing yet, its first message, or that and a corked rest. */
+  let turn: 'quiet' | 'wrote' | 'holding' = 'quiet';
   const release = () => {
-    held = false;
-    socket.uncork();
+    if (turn === 'holding') socket.uncork();
+    turn = 'quiet';
   };
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   socket.write = ((...args: unknown[]) => {
-    if (!held) {
-      held = true;
-      socket.cork();
+    if (turn === 'quiet') {
+      turn = 'wrote';
       setImmediate(release);
+    } else if (turn === 'wrote') {
+      turn = 'holding';
+      socket.cork();
     }
     return write(...args);
   }) as Socket['write'];
