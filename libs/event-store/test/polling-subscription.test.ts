@@ -51,6 +51,20 @@ function fakeTypedSource() {
 
 const event = (position: string) => ({ position, type: 'Happened', data: {} }) as unknown as Recorded<UntypedEvent>;
 
+/** A subscription of `source` polling every 100 ms when active, and the positions of each batch it handled. */
+function recordingSubscription(
+  source: ReturnType<typeof fakeSource>,
+  options: { name: string; maxPollIntervalMs?: number; lingerMs?: number },
+) {
+  const batches: string[][] = [];
+  const subscription = new PollingSubscription(
+    source,
+    { ...options, handler: async (events) => void batches.push(events.map((e) => e.position)), pollIntervalMs: 100 },
+    consoleLogger,
+  );
+  return { subscription, batches };
+}
+
 describe('PollingSubscription', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -77,44 +91,25 @@ describe('PollingSubscription', () => {
   it('reads at once when woken, and polls quickly again after events', async () => {
     vi.useFakeTimers();
     const source = fakeSource();
-    const handled: string[] = [];
-    const subscription = new PollingSubscription(
-      source,
-      {
-        name: 'woken',
-        handler: async (events) => void handled.push(...events.map((e) => e.position)),
-        pollIntervalMs: 100,
-        maxPollIntervalMs: 10_000,
-      },
-      consoleLogger,
-    );
+    const { subscription, batches } = recordingSubscription(source, { name: 'woken', maxPollIntervalMs: 10_000 });
+    const handled = () => batches.flat();
     // Idle long enough for the pause to reach its longest.
     await vi.advanceTimersByTimeAsync(30_000);
     source.pending.push(event('p1'));
     subscription.wake();
     await vi.advanceTimersByTimeAsync(0);
-    expect(handled).toEqual(['p1']);
+    expect(handled()).toEqual(['p1']);
     // The pause started again from 100 ms: an event appended elsewhere now is read within 100 ms.
     source.pending.push(event('p2'));
     await vi.advanceTimersByTimeAsync(100);
-    expect(handled).toEqual(['p1', 'p2']);
+    expect(handled()).toEqual(['p1', 'p2']);
     await subscription.stop();
   });
 
   it('with lingerMs, reads the first event after a quiet spell at once, then the appends of the next lingerMs together, whatever woke it', async () => {
     vi.useFakeTimers();
     const source = fakeSource();
-    const batches: string[][] = [];
-    const subscription = new PollingSubscription(
-      source,
-      {
-        name: 'lingering',
-        handler: async (events) => void batches.push(events.map((e) => e.position)),
-        pollIntervalMs: 100,
-        lingerMs: 25,
-      },
-      consoleLogger,
-    );
+    const { subscription, batches } = recordingSubscription(source, { name: 'lingering', lingerMs: 25 });
     await vi.advanceTimersByTimeAsync(1_000);
     source.pending.push(event('p1'));
     subscription.wake();
