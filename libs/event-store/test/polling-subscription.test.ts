@@ -136,6 +136,7 @@ describe('PollingSubscription', () => {
     expect(stopped).toBe(true);
     await stopping;
   });
+
   it('keeps reading every 100 ms for two seconds after the last events, in case some were held back', async () => {
     vi.useFakeTimers();
     const source = fakeSource();
