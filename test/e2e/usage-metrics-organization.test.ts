@@ -385,7 +385,7 @@ describe('usage metrics of seller-issued licences and of an organization, throug
 function entitlementEventPoints(system: RunningSystem, licenseArn?: string) {
   return statisticsPerMinute(
     system.databaseUrl,
-    `metric_name like '%LicenseEntitlement%' and source like 'event:%' and dimensions_key like $1`,
+    `metric_name like '%LicenseEntitlement%' and source is null and dimensions_key like $1`,
     [`%${licenseArn ?? ''}%`],
   );
 }

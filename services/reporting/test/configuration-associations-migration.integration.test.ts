@@ -109,7 +109,8 @@ describe('migration 011: the associations of each configuration carried over to 
     const point = await reporting
       .selectFrom('metric_points')
       .select('sum')
-      .where('source', '=', 'event:stopped:LicenseConfigurationUsageCount')
+      .where('metric_name', '=', 'LicenseConfigurationUsageCount')
+      .where('timestamp', '=', CHANGED_AT)
       .executeTakeFirstOrThrow();
     expect(point.sum).toBe(12);
   });

@@ -18,7 +18,7 @@ const point = (metric: string, dimensionsKey: string, at: string, value: number,
 });
 
 describe("a consumer batch's data points, merged per series and minute", () => {
-  it('adds the samples of one series in one minute into one statistic set, at the first one’s instant and source', () => {
+  it('adds the samples of one series in one minute into one statistic set, at the first one’s instant, without a source', () => {
     const merged = mergedByMinute([
       point('Usage', 'a', '10:00:05', 4, 'event:1:Usage'),
       point('Usage', 'a', '10:00:50', 9, 'event:2:Usage'),
@@ -27,6 +27,7 @@ describe("a consumer batch's data points, merged per series and minute", () => {
     expect(merged).toEqual([
       {
         ...point('Usage', 'a', '10:00:05', 4, 'event:1:Usage'),
+        source: null,
         sample_count: 3,
         sum: 14,
         minimum: 1,
@@ -42,6 +43,6 @@ describe("a consumer batch's data points, merged per series and minute", () => {
       point('Percentage', 'a', '10:01:01', 20, 'event:2:Percentage'),
       point('Usage', 'b', '10:01:02', 3, 'event:3:Usage'),
     ];
-    expect(mergedByMinute(points)).toEqual(points);
+    expect(mergedByMinute(points)).toEqual(points.map((point) => ({ ...point, source: null })));
   });
 });

@@ -57,8 +57,9 @@ describe('usage metrics applied in batches', () => {
   /** The data points as stored, one a row. */
   const points = async () =>
     (
-      await sql<{ metric_name: string; sum: number; source: string }>`select metric_name, timestamp, sum, source
-        from reporting.metric_points order by source, timestamp`.execute(storage.db)
+      await sql<{ metric_name: string; dimensions_key: string; sum: number; source: string | null }>`
+        select metric_name, dimensions_key, timestamp, sum, source
+        from reporting.metric_points order by source, dimensions_key, timestamp, id`.execute(storage.db)
     ).rows;
   const state = async () => ({
     // What GetMetricStatistics and every other reader of the points reads: periods are whole minutes.
@@ -111,7 +112,8 @@ describe('usage metrics applied in batches', () => {
     expect(expected.configurations).toHaveLength(2);
     // Per configuration: 2, 4 and 2 + 4 (i-2 and i-1), then 4 (i-2), 10 and 10 (i-2 and h-1 at 6), 7 (h-1 at 3), 7.
     const used = pointsOneAtATime.filter((point) => point.metric_name === 'LicenseConfigurationUsageCount');
-    const eventPoints = used.filter((point) => String(point.source).startsWith('event:a-'));
+    // The events' points have no source (the hourly ones have theirs): those of configuration a.
+    const eventPoints = used.filter((point) => point.source === null && point.dimensions_key.includes('lic-aaaa'));
     expect(eventPoints.map((point) => point.sum)).toEqual([0, 2, 6, 4, 10, 10, 7, 7]);
     expect(expected.associations).toHaveLength(4);
     await inBatches(RECORDED);

@@ -50,12 +50,14 @@ export function accountSampleRows(
 
 /**
  * The points of one series in one minute as one statistic set (their sample counts and sums
- * added, the least minimum and the greatest maximum), at the first one's instant, with its source.
+ * added, the least minimum and the greatest maximum), at the first one's instant, without a source.
  * Periods are whole minutes from a whole minute (statistics.ts), so every statistic of every query
  * is what the separate points gave; a consumer's batch of changes to one hot configuration or
  * licence (tens a second) writes a row per metric and minute instead of one per change. For the
- * points of events only: the others' sources are dropped, and it is the consumers' ledger and
- * stream versions, not the sources, that keep an event from being applied twice.
+ * points of events only: it is the consumers' ledger and stream versions, not the sources, that
+ * keep an event from being applied twice. A source would only cost its entry in the sources' unique
+ * index and the check against it: about a quarter of what PostgreSQL spent on each point
+ * (docs/performance.md, item 65).
  */
 export function mergedByMinute(rows: readonly MetricPointRow[]): MetricPointRow[] {
   const merged = new Map<string, MetricPointRow>();
@@ -72,7 +74,7 @@ export function mergedByMinute(rows: readonly MetricPointRow[]): MetricPointRow[
     ].join('\n');
     const first = merged.get(key);
     if (!first) {
-      merged.set(key, { ...row });
+      merged.set(key, { ...row, source: null });
       continue;
     }
     first.sample_count += row.sample_count;
