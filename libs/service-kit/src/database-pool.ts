@@ -5,7 +5,7 @@ import { parseExactJson } from '@lm/contracts';
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { isPastCurrentDeadline, lateRequest } from './late-request';
 import { deferringBegin } from './deferred-begin';
-import { asPreparedQuery } from './prepared-statements';
+import { sendPrepared } from './prepared-statements';
 import { SharedSessions } from './shared-sessions';
 
 /**
@@ -93,7 +93,7 @@ function wrapQueries(client: PoolClient): void {
   const writeOncePerTurn = oneWritePerTurn(client);
   const query = deferringBegin((...args: unknown[]) => {
     writeOncePerTurn();
-    return send(...asPreparedQuery(args));
+    return sendPrepared(send, args);
   });
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].toLowerCase() === 'commit' && isPastCurrentDeadline()) {

@@ -1,5 +1,6 @@
+import { Query } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { asPreparedQuery, statementName } from '../src/prepared-statements';
+import { asPreparedQuery, sendPrepared, statementName } from '../src/prepared-statements';
 
 describe('prepared statements', () => {
   it('names a parameterised text, the same name for the same text', () => {
@@ -28,5 +29,29 @@ describe('prepared statements', () => {
     expect(asPreparedQuery(['select $1 -- one shape too many', [1]])).toEqual(['select $1 -- one shape too many', [1]]);
     // Texts named before the bound keep their names.
     expect(statementName('select $1 -- shape 0')).toMatch(/^lm_/);
+  });
+
+  it('sends a named text as a pg Query of that name, and answers with its result or its error', async () => {
+    const sent: unknown[][] = [];
+    const send = (...args: unknown[]) => sent.push(args);
+    const text = 'select * from "licensing"."license_configurations" where "id" = $1';
+    const answered = sendPrepared(send, [text, ['lic-1']]);
+    const refused = sendPrepared(send, [text, ['lic-2']]);
+    const [[first], [second]] = sent as [[Query], [Query]];
+    expect(first).toBeInstanceOf(Query);
+    expect(first).toMatchObject({ name: statementName(text), text, values: ['lic-1'] });
+    const result = { rows: [{ id: 'lic-1' }] };
+    (first as unknown as { callback: (error?: Error, result?: unknown) => void }).callback(undefined, result);
+    (second as unknown as { callback: (error?: Error) => void }).callback(new Error('no such table'));
+    await expect(answered).resolves.toBe(result);
+    await expect(refused).rejects.toThrow('no such table');
+  });
+
+  it('sends anything it does not name as given', () => {
+    const sent: unknown[][] = [];
+    const config = { text: 'select $1', values: [1], rowMode: 'array' };
+    for (const args of [['begin'], [config], ['select 1', []]]) sendPrepared((...given) => sent.push(given), args);
+    expect(sent).toEqual([['begin'], [config], ['select 1', []]]);
+    expect(sent[1][0]).toBe(config);
   });
 });
