@@ -1,16 +1,13 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import { AwsError } from '@lm/contracts';
 import type { OperationContext } from './logging/operation-context';
+import { currentScope, inScope } from './request-scope';
 
 const logger = new Logger('Operation');
 
-/** The deadline (RequestDeadline in @lm/contracts) of the request whose work is running, if it has one. */
-const currentDeadline = new AsyncLocalStorage<number>();
-
 /** Runs the work of a request with its deadline in force (see isPastCurrentDeadline). */
 export function withDeadline<T>(deadline: number | undefined, work: () => T): T {
-  return deadline === undefined ? work() : currentDeadline.run(deadline, work);
+  return deadline === undefined ? work() : inScope({ deadline }, work);
 }
 
 /**
@@ -19,7 +16,7 @@ export function withDeadline<T>(deadline: number | undefined, work: () => T): T 
  * rolled back once the request's deadline passes. Use it where such work is started.
  */
 export function outsideRequest<T>(work: () => T): T {
-  return currentDeadline.exit(work);
+  return currentScope()?.deadline === undefined ? work() : inScope({ deadline: undefined }, work);
 }
 
 /**
@@ -28,13 +25,13 @@ export function outsideRequest<T>(work: () => T): T {
  * slow) and resumed after its asker answered 503 rolls back instead of committing late.
  */
 export function isPastCurrentDeadline(): boolean {
-  const deadline = currentDeadline.getStore();
+  const deadline = currentScope()?.deadline;
   return deadline !== undefined && Date.now() > deadline;
 }
 
 /** The deadline of the request whose work is running, if it has one: a NewStreamBatcher's urgency. */
 export function currentRequestDeadline(): number | undefined {
-  return currentDeadline.getStore();
+  return currentScope()?.deadline;
 }
 
 /** The deadline an operation request carries, if any. */
