@@ -86,8 +86,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          // test/deployment checks the manifests of infra/ against every service's configuration.
-          include: [...PACKAGE_TESTS, ...CONSOLE_TESTS, 'test/deployment/**/*.test.ts'],
+          // test/deployment checks the manifests of infra/ against every service's configuration,
+          // test/build what the build of the bundles does to their code.
+          include: [...PACKAGE_TESTS, ...CONSOLE_TESTS, 'test/deployment/**/*.test.ts', 'test/build/**/*.test.ts'],
           exclude: [INTEGRATION, '**/node_modules/**', '**/dist/**'],
         },
       },

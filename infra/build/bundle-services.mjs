@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
+import { rewriteObjectSpreads, SPREAD_HELPER } from './object-spread.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const launcher = join(root, 'libs/service-kit/dist/bundle-launcher.js');
@@ -43,6 +44,14 @@ const tscSourceMaps = {
   },
 };
 
+/** Object literals that go on after a spread, as calls of one helper (object-spread.mjs says why). */
+const fastObjectSpreads = {
+  name: 'fast-object-spreads',
+  transform(code, id) {
+    return /\.[cm]?js$/.test(id) ? rewriteObjectSpreads(code, id) : null;
+  },
+};
+
 async function bundle(name) {
   const directory = join(root, 'services', name, 'dist/bundle');
   mkdirSync(directory, { recursive: true });
@@ -51,12 +60,18 @@ async function bundle(name) {
     cwd: root,
     platform: 'node',
     external: notInstalled,
-    plugins: [tscSourceMaps],
+    plugins: [tscSourceMaps, fastObjectSpreads],
     // Any warning but the optional packages above is a bundle that may not run like tsc's output.
     onwarn(warning) {
       throw new Error(`bundling ${name}: ${warning.message}`);
     },
-    output: { file: join(directory, 'service.js'), format: 'cjs', codeSplitting: false, sourcemap: true },
+    output: {
+      file: join(directory, 'service.js'),
+      format: 'cjs',
+      codeSplitting: false,
+      sourcemap: true,
+      intro: SPREAD_HELPER,
+    },
   });
   // The launcher's code caches of earlier bundles (named after their content): never read again.
   for (const file of readdirSync(directory))
