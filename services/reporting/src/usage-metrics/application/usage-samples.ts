@@ -56,7 +56,7 @@ export function accountSampleRows(
  * licence (tens a second) writes a row per metric and minute instead of one per change. For the
  * points of events only: it is the consumers' ledger and stream versions, not the sources, that
  * keep an event from being applied twice. A source would only cost its entry in the sources' unique
- * index and the check against it: about a quarter of what PostgreSQL spent on each point
+ * index and the check against it: about a fifth of what PostgreSQL spent on each point
  * (docs/performance.md, item 65).
  */
 export function mergedByMinute(rows: readonly MetricPointRow[]): MetricPointRow[] {
