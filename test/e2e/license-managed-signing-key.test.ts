@@ -41,7 +41,8 @@ describe('licences without Issuer.SignKey: the account’s managed signing key',
   });
 
   beforeAll(async () => {
-    system = await startSystem({}, { replicas: { grants: 2 } });
+    // An account's requests spill over to grants' other replica from the second in flight on.
+    system = await startSystem({ LM_TENANT_SPILL_IN_FLIGHT: '1' }, { replicas: { grants: 2 } });
   });
   afterAll(async () => {
     await system?.stop();

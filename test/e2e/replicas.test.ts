@@ -17,11 +17,13 @@ import { samplesOf, scrapeMetrics, sumByReplica, type Scrape } from '../support/
 import { accounts, credentialsOf, startSystem, type RunningSystem } from '../support/system';
 
 type Service = 'licensing' | 'grants';
+type Account = (typeof accounts)[keyof typeof accounts];
 
 /**
- * Two licensing and two grants processes on one database and one NATS namespace: requests are
- * shared out by the services' queue groups, and the limits still hold when the replicas race
- * each other to append to the same streams. One replica of each runs the event relay and the
+ * Two licensing and two grants processes on one database and one NATS namespace: the gateway
+ * routes each account's requests to one replica while it is not busy, and on to the other beyond
+ * that (tenant routing), and the limits still hold when the replicas race each other to append to
+ * the same streams. One replica of each runs the event relay and the
  * store subscriptions (the subscription lease), and the other takes over when it is killed.
  */
 describe('two replicas of licensing and of grants', () => {
@@ -52,7 +54,13 @@ describe('two replicas of licensing and of grants', () => {
 
   beforeAll(async () => {
     // Five service processes: smaller pools keep them inside PostgreSQL's default 100 connections.
-    system = await startSystem({ DATABASE_POOL_SIZE: '10' }, { replicas: { licensing: 2, grants: 2 } });
+    // An account's requests spill over to its next replica beyond 8 in flight: the concurrent rounds
+    // below reach both replicas, one request at a time stays on one.
+    system = await startSystem(
+      // A request in flight to a killed replica is answered 503 after 10 s rather than 30.
+      { DATABASE_POOL_SIZE: '10', LM_TENANT_SPILL_IN_FLIGHT: '8', LM_OPERATION_TIMEOUT_MS: '10000' },
+      { replicas: { licensing: 2, grants: 2 } },
+    );
     expect(system.pids('licensing')).toHaveLength(2);
     expect(system.pids('grants')).toHaveLength(2);
     before = await scrapeMetrics(system);
@@ -76,6 +84,48 @@ describe('two replicas of licensing and of grants', () => {
       ).toEqual([0, 1]);
     },
   );
+
+  /** How many GetLicenseConfiguration requests each licensing replica answered while `run` ran. */
+  const getsByReplica = async (run: () => Promise<unknown>) => {
+    const labels = { operation: 'GetLicenseConfiguration' };
+    const pids = system.pids('licensing');
+    const before = sumByReplica(await scrapeMetrics(system), 'licensing', 'lm_service_operations_total', pids, labels);
+    await run();
+    const after = sumByReplica(await scrapeMetrics(system), 'licensing', 'lm_service_operations_total', pids, labels);
+    return after.map((value, i) => value - before[i]);
+  };
+
+  const configurationOf = async (account: Account) =>
+    (
+      await licenseManager(system, account).send(
+        new CreateLicenseConfigurationCommand({ Name: 'routed', LicenseCountingType: 'vCPU' }),
+      )
+    ).LicenseConfigurationArn!;
+
+  it('routes an account’s requests, one at a time, to one replica', async () => {
+    for (const account of Object.values(accounts)) {
+      const LicenseConfigurationArn = await configurationOf(account);
+      const client = licenseManager(system, account);
+      const answered = await getsByReplica(async () => {
+        for (let i = 0; i < 20; i++) await client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn }));
+      });
+      expect(answered.sort()).toEqual([0, 20]);
+    }
+  });
+
+  it('spills an account’s requests over to the other replica while its own has 8 in flight', async () => {
+    const LicenseConfigurationArn = await configurationOf(accounts.member);
+    const agent = new CountingAgent();
+    const client = licenseManager(system, accounts.member, agent);
+    const answered = await getsByReplica(() =>
+      Promise.all(
+        Array.from({ length: 100 }, () => client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn }))),
+      ),
+    );
+    expect(agent.peakInFlight).toBeGreaterThan(16);
+    expect(answered.reduce((sum, n) => sum + n, 0)).toBe(100);
+    expect(Math.min(...answered)).toBeGreaterThan(0);
+  });
 
   it('under 200 concurrent associations with room for 20, exactly 20 succeed', async () => {
     const client = licenseManager(system, accounts.management);
@@ -201,12 +251,67 @@ describe('two replicas of licensing and of grants', () => {
     },
   );
 
+  /**
+   * Kills licensing replica `replica` while an account routed to it reads, one request after
+   * another. Each read that starts after the kill goes to the survivor at once, long before the
+   * killed replica's presence expires (3.5 s): its subject has no responders. A read in flight at
+   * the kill, if any, is answered 503 once the gateway stops waiting for it (as with a queue group).
+   */
+  const killRoutedReplicaUnderLoad = async (replica: number) => {
+    const account = await accountRoutedTo(replica);
+    const LicenseConfigurationArn = await configurationOf(account);
+    const client = licenseManager(system, account);
+    let killedAt = Infinity;
+    let readsBeforeKill = 0;
+    let lostAtKill = 0;
+    const afterKill: number[] = [];
+    const reading = (async () => {
+      while (afterKill.length < 20) {
+        const started = performance.now();
+        const read = client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn }));
+        if (started > killedAt) {
+          await read;
+          afterKill.push(performance.now() - started);
+          continue;
+        }
+        // Sent before the kill: the killed replica may have had it, and never answers it.
+        const lost = await read.then(
+          () => false,
+          (error: Error) => error.name === 'ServiceUnavailableException' && performance.now() > killedAt,
+        );
+        if (lost) lostAtKill += 1;
+        else readsBeforeKill += 1;
+      }
+    })();
+    // The kill lands among the reads.
+    while (readsBeforeKill < 10) await new Promise((resolve) => setTimeout(resolve, 5));
+    await system.kill('licensing', 'SIGKILL', replica);
+    killedAt = performance.now();
+    await reading;
+    expect(lostAtKill).toBeLessThanOrEqual(1);
+    expect(Math.max(...afterKill)).toBeLessThan(1_500);
+  };
+
+  /** An account whose requests go to licensing replica `replica`. */
+  const accountRoutedTo = async (replica: number): Promise<Account> => {
+    for (const account of Object.values(accounts)) {
+      const LicenseConfigurationArn = await configurationOf(account);
+      const client = licenseManager(system, account);
+      const answered = await getsByReplica(() =>
+        client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn })),
+      );
+      if (answered[replica] === 1) return account;
+    }
+    throw new Error(`no account of the development set is routed to licensing replica ${replica}`);
+  };
+
   // Last: it leaves one replica of each service.
   it('hands the lease to the other replica when its holder is killed, and events still flow to reporting', async () => {
     for (const service of ['licensing', 'grants'] as const) {
       const holder = (await leaseHeld(service)).indexOf(1);
       expect(holder).toBeGreaterThanOrEqual(0);
-      await system.kill(service, 'SIGKILL', holder);
+      if (service === 'licensing') await killRoutedReplicaUnderLoad(holder);
+      else await system.kill(service, 'SIGKILL', holder);
       const survivor = 1 - holder;
       const held = await eventually(
         () => leaseHeld(service),

@@ -11,5 +11,6 @@ export * from './session-credentials';
 export * from './subjects';
 export * from './exact-json-codec';
 export * from './jetstream-publisher';
+export * from './replica-presence';
 export * from './reply-inbox';
 export * from './turn-coalesced-writes';

@@ -38,13 +38,15 @@ export class OperationClient {
    * then, which leaves a request started in time a grace (a quarter of the timeout, at most a
    * second) to be answered before this client stops waiting.
    */
-  async call(subject: string, request: OperationRequest | AnonymousOperationRequest): Promise<OperationReply> {
+  async call(
+    subject: string,
+    request: OperationRequest | AnonymousOperationRequest,
+    /** Where to send it: the subject itself (any replica), or one replica's (replicaSubject). */
+    to = subject,
+  ): Promise<OperationReply> {
     const id = randomUUID();
     const deadline = Date.now() + this.timeoutMs - Math.min(this.timeoutMs / 4, 1_000);
-    const msg = await this.replies.request(
-      subject,
-      codec.encode({ pattern: subject, data: { ...request, deadline }, id }),
-    );
+    const msg = await this.replies.request(to, codec.encode({ pattern: subject, data: { ...request, deadline }, id }));
     const packet = codec.decode(msg.data) as NestReplyPacket;
     if (packet.err !== undefined && packet.err !== null) return { ok: false, error: toOperationError(packet.err) };
     return { ok: true, output: packet.response ?? {} };

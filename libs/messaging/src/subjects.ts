@@ -9,7 +9,7 @@ const namespace = process.env.LM_NATS_NAMESPACE;
 if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(namespace)) {
   throw new Error('LM_NATS_NAMESPACE must be lower-case letters, digits and dashes');
 }
-if (namespace === 'events' || namespace === 'health' || namespace === 'audit')
+if (namespace === 'events' || namespace === 'health' || namespace === 'audit' || namespace === 'replica')
   throw new Error(`LM_NATS_NAMESPACE cannot be "${namespace}"`);
 const root = namespace ? `lm.${namespace}` : 'lm';
 /** `lm`, or `lm.<namespace>`: the first tokens of every subject of this deployment. */
@@ -22,6 +22,23 @@ export const namespacedRoot = root;
 export function operationSubject<S extends ServiceName>(service: S, operation: OwnedOperation<S>): string {
   return `${root}.${service}.${operation}`;
 }
+
+/**
+ * The subject on which one replica alone serves an operation's subject (no queue group):
+ * `lm.replica.<replica>.<service>.<Operation>`. The gateway sends a tenant's requests there to keep
+ * them on one replica (services/gateway/src/routing/tenant-routing.ts).
+ */
+export function replicaSubject(replica: string, subject: string): string {
+  return `${root}.replica.${replica}${subject.slice(root.length)}`;
+}
+
+/** Where each replica of a service says that it serves its replica subjects (replica-presence.ts). */
+export function replicaPresenceSubject(service: string): string {
+  return `${root}.replicas.${service}`;
+}
+
+/** Every service's replica presence. */
+export const REPLICA_PRESENCE_SUBJECTS = `${root}.replicas.*`;
 
 /** JetStream subject of a domain event: `lm.events.<service>.<EventType>` (`>` for all of a service). */
 export function eventSubject(service: string, eventType: string): string {

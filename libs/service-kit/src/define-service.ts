@@ -1,6 +1,6 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { NewStreamBatcher, type EventStore } from '@lm/event-store';
-import { coalesceNatsWrites, OperationClient, RECONNECTING } from '@lm/messaging';
+import { coalesceNatsWrites, newReplicaName, OperationClient, RECONNECTING } from '@lm/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { CLOCK, systemClock } from './clock';
 import { loadServiceConfig } from './config/service-config';
@@ -11,7 +11,13 @@ import { serviceHealthController } from './health.controller';
 import { declaredByImports } from './module-metadata';
 import { ChassisMetrics, instrumentEventStore, METRICS, operationObserver } from './metrics';
 import { consumerHandlers, registerDefinition, type ServiceDefinition } from './service-definition';
-import { OPERATION_OBSERVER, SERVICE_DEFINITION, SERVICE_STORAGE, ServiceRuntime } from './service-runtime';
+import {
+  OPERATION_OBSERVER,
+  REPLICA_NAME,
+  SERVICE_DEFINITION,
+  SERVICE_STORAGE,
+  ServiceRuntime,
+} from './service-runtime';
 import { openServiceStorage, type ServiceStorage } from './service-storage';
 import { CONFIG, DATABASE, EVENT_STORE, NATS, REGION } from './tokens';
 
@@ -31,6 +37,7 @@ export function defineService<S extends Settings = Settings>(definition: Service
   const operationSubjects = new Set(operationSubjectsOf(name, patterns));
   const chassisProviders: Provider[] = [
     { provide: SERVICE_DEFINITION, useValue: definition },
+    { provide: REPLICA_NAME, useFactory: newReplicaName },
     { provide: CONFIG, useFactory: () => loadServiceConfig(definition).own },
     { provide: REGION, useFactory: () => loadServiceConfig(definition).common.region },
     { provide: CLOCK, useValue: systemClock },

@@ -2,7 +2,7 @@ import { Logger, type Type } from '@nestjs/common';
 import { isPastDeadline } from '@lm/contracts';
 import { type Msg, type NatsConnection } from 'nats';
 import { deadlineOf, lateRequest, withDeadline } from './late-request';
-import { ExactJSONCodec } from '@lm/messaging';
+import { ExactJSONCodec, replicaSubject } from '@lm/messaging';
 
 /** Answers the messages of a subject served by hand (see EndpointSpec). */
 export interface NatsEndpoint {
@@ -26,44 +26,48 @@ export interface ServedEndpoint {
   stop(): Promise<void>;
 }
 
-/** `counted` is called with each message's outcome (the chassis counts operations with it). */
+/**
+ * `counted` is called with each message's outcome (the chassis counts operations with it). With a
+ * `replica`, the endpoint is also served on that replica's own subject (replicaSubject), as
+ * OperationServer serves the controllers' operations.
+ */
 export function serveEndpoint(
   nc: NatsConnection,
   queue: string,
   subject: string,
   endpoint: NatsEndpoint,
   counted: (failed: boolean) => void,
+  replica?: string,
 ): ServedEndpoint {
   const logger = new Logger(endpoint.constructor.name);
   const inFlight = new Set<Promise<void>>();
-  const subscription = nc.subscribe(subject, {
-    queue,
-    callback: (error, msg) => {
-      if (error) {
-        logger.error(`subscription to ${subject} failed: ${error.message}`);
-        return;
-      }
-      const packet = requestPacketOf(msg);
-      if (packet && isPastDeadline(packet.data)) {
-        refuseAsLate(msg, packet, subject);
-        counted(true);
-        return;
-      }
-      const handled = withDeadline(deadlineOf(packet?.data), () => endpoint.handle(msg))
-        .then(
-          () => counted(false),
-          (failure: unknown) => {
-            counted(true);
-            logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure));
-          },
-        )
-        .finally(() => inFlight.delete(handled));
-      inFlight.add(handled);
-    },
-  });
+  const callback = (error: Error | null, msg: Msg) => {
+    if (error) {
+      logger.error(`subscription to ${subject} failed: ${error.message}`);
+      return;
+    }
+    const packet = requestPacketOf(msg);
+    if (packet && isPastDeadline(packet.data)) {
+      refuseAsLate(msg, packet, subject);
+      counted(true);
+      return;
+    }
+    const handled = withDeadline(deadlineOf(packet?.data), () => endpoint.handle(msg))
+      .then(
+        () => counted(false),
+        (failure: unknown) => {
+          counted(true);
+          logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure));
+        },
+      )
+      .finally(() => inFlight.delete(handled));
+    inFlight.add(handled);
+  };
+  const subscriptions = [nc.subscribe(subject, { queue, callback })];
+  if (replica !== undefined) subscriptions.push(nc.subscribe(replicaSubject(replica, subject), { callback }));
   return {
     async stop() {
-      await subscription.drain();
+      await Promise.all(subscriptions.map((subscription) => subscription.drain()));
       await Promise.all(inFlight);
     },
   };

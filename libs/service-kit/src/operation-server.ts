@@ -1,8 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { ServerNats, type Deserializer, type MessageHandler, type Serializer } from '@nestjs/microservices';
 import { isPastDeadline } from '@lm/contracts';
-import { coalesceNatsWrites, ExactJSONCodec } from '@lm/messaging';
-import type { NatsConnection } from 'nats';
+import {
+  announceReplica,
+  coalesceNatsWrites,
+  ExactJSONCodec,
+  replicaSubject,
+  type ReplicaAnnouncement,
+} from '@lm/messaging';
+import type { NatsConnection, Subscription } from 'nats';
 import { tap, throwError, type Observable } from 'rxjs';
 import { deadlineOf, lateRequest, withDeadline } from './late-request';
 import { operationContext, type OperationContext } from './logging/operation-context';
@@ -37,6 +43,9 @@ const logger = new Logger('Operation');
 export class OperationServer extends ServerNats {
   private observer?: (answered: AnsweredRequest) => void;
   private readonly served = new Map<string, MessageHandler>();
+  private replica?: { service: string; name: string; announcement?: ReplicaAnnouncement };
+  /** This replica's own subscriptions (see serveAsReplica). */
+  private readonly replicaSubscriptions: Subscription[] = [];
 
   /** Told of every request answered from now on. */
   observe(observer: (answered: AnsweredRequest) => void): void {
@@ -46,6 +55,36 @@ export class OperationServer extends ServerNats {
   /** Its replies to requests answered in one turn of the event loop go out in one write. */
   override async createNatsClient(): Promise<NatsConnection> {
     return coalesceNatsWrites(await super.createNatsClient());
+  }
+
+  /**
+   * Serves every request subject on the replica's own subject as well (replicaSubject, no queue
+   * group), to which the gateway sends the requests of the tenants it routes to this replica
+   * (services/gateway/src/routing/tenant-routing.ts), and says so on the service's presence
+   * subject (replica-presence.ts) until it closes. Call it before the server listens.
+   */
+  serveAsReplica(service: string, name: string): void {
+    this.replica = { service, name };
+  }
+
+  override bindEvents(client: NatsConnection): void {
+    super.bindEvents(client);
+    const replica = this.replica;
+    if (replica === undefined) return;
+    for (const [pattern, handler] of this.getHandlers()) {
+      if (handler.isEventHandler || !isPlainSubject(pattern)) continue;
+      const callback = this.getMessageHandler(pattern).bind(this) as (error: unknown, msg: unknown) => void;
+      this.replicaSubscriptions.push(client.subscribe(replicaSubject(replica.name, pattern), { callback }));
+    }
+    // On the connection of the subscriptions, after them: NATS has them when the gateway hears of it.
+    replica.announcement = announceReplica(client, replica.service, replica.name);
+  }
+
+  /** Says first that it is leaving: the gateway stops routing to it while what it has is answered. */
+  override async close(): Promise<void> {
+    this.replica?.announcement?.leave();
+    for (const subscription of this.replicaSubscriptions.splice(0)) subscription.unsubscribe();
+    await super.close();
   }
 
   override getRouteFromPattern(pattern: string): string {

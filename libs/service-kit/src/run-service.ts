@@ -12,7 +12,7 @@ import { OperationExceptionFilter } from './operation-exception.filter';
 import { METRICS } from './metrics';
 import { ServiceReadiness, startObservabilityServer, type ObservabilityServer } from './observability';
 import { definitionOf } from './service-definition';
-import { OPERATION_OBSERVER } from './service-runtime';
+import { OPERATION_OBSERVER, REPLICA_NAME } from './service-runtime';
 import { assertGuardsCanRun, openServiceStorage, type ServiceStorage } from './service-storage';
 import {
   assertDependenciesAnswer,
@@ -29,7 +29,8 @@ import { DATABASE, NATS } from './tokens';
  * variable. Then PostgreSQL and NATS (with JetStream) must answer within LM_STARTUP_TIMEOUT_MS,
  * else start-up stops with one line per unreachable server saying what to start or set. Every
  * replica joins the queue group named after the service, so NATS gives each request to exactly
- * one of them. With LM_METRICS_PORT, an HTTP port serves /metrics,
+ * one of them, and serves them on subjects of its own too, to which the gateway routes a tenant's
+ * requests (OperationServer.serveAsReplica). With LM_METRICS_PORT, an HTTP port serves /metrics,
  * /health/live and /health/ready (see startObservabilityServer) from before the dependency checks.
  * SIGTERM or SIGINT turns readiness off, stops taking requests, then shuts down in
  * order (see ServiceRuntime) and exits. Everything is logged through the process's logger (see
@@ -72,6 +73,7 @@ export async function runService(module: DynamicModule): Promise<void> {
     // No interceptors: the server refuses late requests, sets each request's deadline and reports
     // each answer itself (see OperationServer).
     server.observe(app.get(OPERATION_OBSERVER));
+    server.serveAsReplica(definition.name, app.get<string>(REPLICA_NAME));
     await app.listen();
     metrics.registry = app.get(METRICS);
     readiness.started({ db: app.get(DATABASE), nc: app.get(NATS) });

@@ -17,6 +17,11 @@ export const SERVICE_DEFINITION = Symbol('ServiceDefinition');
 export const SERVICE_STORAGE = Symbol('ServiceStorage');
 /** What the service's OperationServer tells of each request it answers (metrics' operationObserver). */
 export const OPERATION_OBSERVER = Symbol('OperationObserver');
+/**
+ * This process's name among its service's replicas (newReplicaName): its endpoints and
+ * OperationServer serve their subjects on its replica subjects too (replicaSubject).
+ */
+export const REPLICA_NAME = Symbol('ReplicaName');
 
 type Stoppable = { stop(): Promise<void> };
 
@@ -42,6 +47,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     @Inject(NATS) private readonly nc: NatsConnection,
     private readonly chassisMetrics: ChassisMetrics,
     private readonly moduleRef: ModuleRef,
+    @Inject(REPLICA_NAME) private readonly replica: string,
   ) {
     this.logger = new Logger(definition.name);
   }
@@ -97,7 +103,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     for (const { subject, handler } of this.definition.endpoints ?? []) {
       const operation = operationOfSubject(subject);
       const count = (failed: boolean) => this.chassisMetrics.countOperation(operation, failed ? 'error' : 'ok');
-      this.workers.push(serveEndpoint(this.nc, name, subject, this.moduleRef.get(handler, { strict: false }), count));
+      const endpoint = this.moduleRef.get(handler, { strict: false });
+      this.workers.push(serveEndpoint(this.nc, name, subject, endpoint, count, this.replica));
     }
     for (const { task, intervalMs } of this.definition.schedules ?? []) {
       const sweep = this.moduleRef.get(task, { strict: false });

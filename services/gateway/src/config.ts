@@ -5,6 +5,7 @@ import {
   InvalidSettingError,
   list,
   milliseconds,
+  oneOf,
   positiveInteger,
   readSettings,
   setting,
@@ -81,6 +82,18 @@ const gatewaySettings = {
   /** The services deployed with this gateway (every service of the build unless said): /health and /metrics ask each. */
   services: serviceNames('LM_SERVICES', BUILT_SERVICES),
   operationTimeoutMs: milliseconds('LM_OPERATION_TIMEOUT_MS', 30_000),
+  /**
+   * How requests are shared among a service's replicas: `tenant`, each account's requests to one
+   * replica while it is not busy (routing/tenant-routing.ts); `any`, to whichever replica of the
+   * service's queue group NATS picks.
+   */
+  replicaRouting: oneOf('LM_REPLICA_ROUTING', ['tenant', 'any'], 'tenant'),
+  /**
+   * With tenant routing: how many requests of this gateway a replica may have in flight before an
+   * account's further requests go on to its next replica. On two cores, splitting one licence's
+   * checkouts between two replicas at 64 clients cost more than it gained (docs/performance.md).
+   */
+  tenantSpillInFlight: positiveInteger('LM_TENANT_SPILL_IN_FLIGHT', 64),
   startupTimeoutMs,
 };
 

@@ -15,6 +15,8 @@ import { HealthCheck } from './observability/health-check';
 import { GatewayMetrics } from './observability/metrics';
 import { ReplicaMetrics } from './observability/replica-metrics';
 import { cachedServicePresence, probeServiceHealth } from './observability/service-health';
+import { ReplicaDirectory } from './routing/replica-directory';
+import { TenantRouting } from './routing/tenant-routing';
 
 /**
  * How long the gateway trusts that a service is (or is not) running when an operation has no
@@ -57,6 +59,13 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
     HealthCheck,
     ReplicaMetrics,
     {
+      // Left empty with LM_REPLICA_ROUTING=any: every request then goes to the service's queue group.
+      provide: ReplicaDirectory,
+      useFactory: (config: GatewayConfig, nc: NatsConnection) =>
+        config.replicaRouting === 'tenant' ? new ReplicaDirectory().listen(nc) : new ReplicaDirectory(),
+      inject: [GATEWAY_CONFIG, NATS_CONNECTION],
+    },
+    {
       provide: AwsRequestHandler,
       useFactory: (
         config: GatewayConfig,
@@ -64,6 +73,7 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
         nc: NatsConnection,
         metrics: GatewayMetrics,
         audit: AuditRecorder,
+        replicas: ReplicaDirectory,
       ) => {
         const client = new OperationClient(nc, config.operationTimeoutMs);
         const presence = cachedServicePresence(
@@ -74,13 +84,13 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
           config,
           credentials,
           new SessionCredentialCache(sessionCredentialsFromGrants(client)),
-          client,
+          new TenantRouting(client, replicas, config.tenantSpillInFlight),
           presence,
           metrics,
           audit,
         );
       },
-      inject: [GATEWAY_CONFIG, CredentialStore, NATS_CONNECTION, GatewayMetrics, AUDIT_RECORDER],
+      inject: [GATEWAY_CONFIG, CredentialStore, NATS_CONNECTION, GatewayMetrics, AUDIT_RECORDER, ReplicaDirectory],
     },
   ],
 })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { apisBySigningName, validateInput, validationMessage, type ApiModel, type WireProtocol } from '@lm/api-model';
-import { NoRespondersError, OperationClient, OperationTimeoutError, operationSubject } from '@lm/messaging';
+import { NoRespondersError, OperationTimeoutError, operationSubject } from '@lm/messaging';
 import { ownedOperationName, resolveOwner, type Caller, type OwnedOperation, type ServiceName } from '@lm/contracts';
 import type { GatewayConfig } from '../config';
 import { accountAdmission, type AccountAdmission } from './account-rate-limiter';
@@ -9,6 +9,7 @@ import type { CredentialStore } from '../identity/credential-store';
 import { mayCall } from '../identity/restricted-caller';
 import type { SessionCredentialCache } from '../identity/session-credentials';
 import type { GatewayMetrics } from '../observability/metrics';
+import type { TenantRouting } from '../routing/tenant-routing';
 import type { AuditRecorder } from '../observability/audit-trail';
 import { apiTriedBy } from '../observability/attempted-operation';
 import { logRequest } from '../observability/request-log';
@@ -83,7 +84,8 @@ export class AwsRequestHandler {
     private readonly config: GatewayConfig,
     private readonly credentials: CredentialStore,
     private readonly sessions: SessionCredentialCache,
-    private readonly client: OperationClient,
+    /** Sends each operation to a replica of its service (routing/tenant-routing.ts). */
+    private readonly routing: Pick<TenantRouting, 'call'>,
     /** Tells an operation nobody handles on a running service from one whose service is not running. */
     private readonly servicePresence: ServicePresence,
     private readonly metrics: GatewayMetrics,
@@ -220,7 +222,12 @@ export class AwsRequestHandler {
     let reply;
     try {
       reply = await this.metrics.timeNatsRequest(owner.service, operation, () =>
-        this.client.call(subject, caller ? { requestId, caller, input } : { requestId, input }),
+        this.routing.call(
+          owner.service,
+          caller?.accountId,
+          subject,
+          caller ? { requestId, caller, input } : { requestId, input },
+        ),
       );
     } catch (error) {
       if (error instanceof NoRespondersError) throw await this.notServed(owner.service, operation);

@@ -14,6 +14,8 @@ import { CredentialStore } from '../../src/identity/credential-store';
 import { SessionCredentialCache } from '../../src/identity/session-credentials';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import type { HttpRequest, ReceivedRequest } from '../../src/protocol';
+import { ReplicaDirectory } from '../../src/routing/replica-directory';
+import { TenantRouting } from '../../src/routing/tenant-routing';
 import { KEYS, SIGNED_AT, signWithSmithy, type RequestSpec } from '../protocol/sigv4-support';
 
 const ACCOUNT = '111111111111';
@@ -56,6 +58,9 @@ class FakeServices {
       return this.answers.get(subject) ?? { ok: true, output: {} };
     },
   } as unknown as OperationClient;
+
+  /** No replica heard of: every operation goes to the client on its own subject. */
+  readonly routing = new TenantRouting(this.client, new ReplicaDirectory(), 64);
 
   readonly presence = async (service: ServiceName): Promise<boolean> => {
     this.presenceProbes.push(service);
@@ -112,7 +117,7 @@ describe('AwsRequestHandler', () => {
       config,
       store,
       sessions,
-      services.client,
+      services.routing,
       services.presence,
       new GatewayMetrics(),
       { record: () => {} },
@@ -267,7 +272,7 @@ describe('AwsRequestHandler', () => {
         { region } as GatewayConfig,
         store,
         new SessionCredentialCache(sessionCredentialsFromGrants(services.client), { now: () => now }),
-        services.client,
+        services.routing,
         services.presence,
         new GatewayMetrics(),
         { record: () => {} },
@@ -291,7 +296,7 @@ describe('AwsRequestHandler', () => {
         { ...config, accountRateLimit: { requestsPerSecond: 1, burst: 1 } },
         store,
         new SessionCredentialCache(sessionCredentialsFromGrants(services.client), { now: () => now }),
-        services.client,
+        services.routing,
         services.presence,
         new GatewayMetrics(),
         { record: (_, call) => audited.push(call.operation) },

@@ -10,6 +10,8 @@ import { sessionCredentialsFromGrants } from '../../src/identity/session-credent
 import { auditedValue } from '../../src/observability/audit-redaction';
 import { auditRecord, buildAuditRecord, type AuditedCall } from '../../src/observability/audit-record';
 import { GatewayMetrics } from '../../src/observability/metrics';
+import { ReplicaDirectory } from '../../src/routing/replica-directory';
+import { TenantRouting } from '../../src/routing/tenant-routing';
 import type { HttpRequest, ReceivedRequest } from '../../src/protocol';
 import { KEYS, SIGNED_AT, signWithSmithy, type RequestSpec } from '../protocol/sigv4-support';
 
@@ -67,7 +69,8 @@ function handlerWith(answers: Record<string, OperationReply>) {
     { region: 'us-east-1' } as GatewayConfig,
     store,
     new SessionCredentialCache(sessionCredentialsFromGrants(client), { now: () => SIGNED_AT }),
-    client,
+    // No replica known: every call goes to the client as it is.
+    new TenantRouting(client, new ReplicaDirectory(), 64),
     async () => true,
     new GatewayMetrics(),
     { record: (req, answered) => records.push(buildAuditRecord(req, answered)) },
