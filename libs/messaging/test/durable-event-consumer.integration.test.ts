@@ -132,7 +132,7 @@ describe('durable event consumer: delivered events applied in batches', () => {
     durableName: string,
     type: string,
     handle: (event: DomainEventMessage, trx: Transaction<any>, pipeline: StatementPipeline) => Promise<void>,
-    extra: { batchSize?: number; onRedelivery?: () => void } = {},
+    extra: { batchSize?: number; lanes?: number; onRedelivery?: () => void } = {},
   ) => consume({ durableName, filterSubject: eventSubject(type, type), handle, ...extra });
 
   it('applies the events delivered while it was busy in one transaction with their ledger rows, in delivery order, at most batchSize at a time', async () => {
@@ -169,6 +169,45 @@ describe('durable event consumer: delivered events applied in batches', () => {
     // Each event's ledger row was written by the transaction that applied it.
     const ledger = new Map((await ledgerOf(durableName)).map((row) => [row.message_id, row.xid]));
     for (const [i, event] of events.entries()) expect(ledger.get(domainEventMessageId(event))).toBe(applied[i].xid);
+  });
+
+  it('with lanes, applies events of different streams at once, up to the lanes, and those of one stream one after the other in order', async () => {
+    const { durableName, type } = fresh();
+    // Five streams of four events each, published stream after stream.
+    const events = Array.from({ length: 5 }, (_, s) =>
+      Array.from({ length: 4 }, (_, v) => eventOf(type, `s${s}`, v + 1)),
+    ).flat();
+    for (const event of events) await publish(event);
+    let running = 0;
+    let mostAtOnce = 0;
+    const runningOf = new Map<string, number>();
+    let oneStreamAtOnce = false;
+    await start(
+      durableName,
+      type,
+      async (event, trx) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        runningOf.set(event.streamName, (runningOf.get(event.streamName) ?? 0) + 1);
+        oneStreamAtOnce ||= runningOf.get(event.streamName)! > 1;
+        // Long enough that the events delivered meanwhile find the lanes busy.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        await record(durableName, event, trx);
+        runningOf.set(event.streamName, runningOf.get(event.streamName)! - 1);
+        running -= 1;
+      },
+      { batchSize: 1, lanes: 3 },
+    );
+    await eventually(async () => (await appliedBy(durableName)).length === 20);
+    await eventually(() => settled(durableName));
+
+    expect(mostAtOnce).toBe(3);
+    expect(oneStreamAtOnce).toBe(false);
+    const applied = await appliedBy(durableName);
+    for (let s = 0; s < 5; s++)
+      expect(applied.filter((a) => a.stream === `s${s}`).map((a) => a.version)).toEqual([1, 2, 3, 4]);
+    // Each in a transaction of its own.
+    expect(new Set(applied.map((a) => a.xid)).size).toBe(20);
   });
 
   it('has JetStream deliver at most DURABLE_CONSUMER_BATCHES_AHEAD batches of events ahead of the one being applied, however far behind it is, a consumer created before this bound included', async () => {

@@ -45,6 +45,11 @@ interface ConsumerSettings {
    * transaction reads what the previous one wrote).
    */
   batchSize?: number;
+  /**
+   * With a batch size of 1: the events of how many streams are applied at once (default 1), those
+   * of one stream one after the other (startDurableEventConsumer's `lanes`).
+   */
+  lanes?: number;
 }
 
 /** A consumer's handler: a provider class, which the chassis registers. */

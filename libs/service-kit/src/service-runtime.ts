@@ -59,7 +59,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     // Here rather than when this replica takes the lease: a missing stream fails the start.
     await ensureEventsStream(this.nc);
     for (const spec of this.definition.consumers ?? []) {
-      const { durableName, subject, batchSize } = spec;
+      const { durableName, subject, batchSize, lanes } = spec;
       const appliers = consumerHandlers(spec).map(({ ledgerName, handler }) => {
         const consumer = this.moduleRef.get(handler, { strict: false });
         const applies =
@@ -79,6 +79,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
           filterSubject: subject,
           appliers,
           batchSize: Math.min(batchSize ?? common.consumerBatchSize, common.consumerBatchSize),
+          lanes,
           ackWaitMs: common.consumerAckWaitMs,
           onRedelivery: () => this.chassisMetrics.countRedelivery(durableName),
         }),

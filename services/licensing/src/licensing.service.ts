@@ -58,12 +58,14 @@ export const LicensingService = defineService({
   ],
   guards: (config) => [licenseConfigurationQuotaGuard(config.licenseConfigurationQuota), licenseAssetGroupsGuard],
   consumers: [
-    // One event per transaction: its commands run outside it and read the inventory the previous event wrote.
+    // One event per transaction: its commands run outside it and read the inventory the previous event
+    // of the resource wrote. Those of different resources at once: one at a time, they fell behind.
     {
       durableName: 'licensing-inventory',
       subject: eventSubject('discovery', '>'),
       handler: InventoryConsumer,
       batchSize: 1,
+      lanes: 8,
     },
     {
       durableName: 'licensing-license-type-conversions',
