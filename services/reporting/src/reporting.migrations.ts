@@ -12,6 +12,7 @@ import { runningInstancesViews } from './usage-metrics/infra/migrations/010-runn
 import { configurationAssociationsViews } from './usage-metrics/infra/migrations/011-configuration-associations';
 import { lockEntitlementUsageLicencesFunction } from './usage-metrics/infra/migrations/012-lock-entitlement-usage-licences';
 import { lockUsageConfigurationsFunction } from './usage-metrics/infra/migrations/013-lock-usage-configurations';
+import { lockUsageConfigurationsGrouped } from './usage-metrics/infra/migrations/014-lock-usage-configurations-grouped';
 
 /**
  * The view migrations of every slice, in the one order the database knows them by: their ids are
@@ -31,4 +32,5 @@ export const reportingMigrations: ViewMigrations = {
   '011-configuration-associations': configurationAssociationsViews,
   '012-lock-entitlement-usage-licences': lockEntitlementUsageLicencesFunction,
   '013-lock-usage-configurations': lockUsageConfigurationsFunction,
+  '014-lock-usage-configurations-grouped': lockUsageConfigurationsGrouped,
 };
