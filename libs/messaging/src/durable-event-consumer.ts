@@ -118,11 +118,11 @@ interface ConsumerOptions {
   batchSize?: number;
   /**
    * With a batch size of 1: the events of how many streams are applied at once at most (default
-   * 1), each in its own transaction, those of one stream one after the other in delivery order. For a handler
-   * whose events wait on round trips more than on the CPU (commands run outside its transaction):
-   * one at a time, licensing's inventory consumer applied about 20 events a second under a mixed
-   * load at 16 clients while discovery recorded 100 (docs/performance.md, item 70). Events of other
-   * streams then apply out of their delivery order, as they do on two replicas of the service.
+   * 1), each in its own transaction, those of one stream one after the other in delivery order.
+   * For a handler whose events wait on round trips more than on the CPU (commands run outside its
+   * transaction): one at a time, licensing's inventory consumer applied about 20 events a second
+   * under a mixed load at 16 clients while discovery recorded 100 (docs/performance.md, item 70).
+   * Events of different streams then apply out of their delivery order, as they do on two replicas.
    */
   lanes?: number;
   /** How long JetStream waits for the ack of a delivered event before delivering it again (default DURABLE_CONSUMER_ACK_WAIT_MS). */
