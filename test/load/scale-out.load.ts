@@ -12,7 +12,8 @@ import { alternatingCheckouts, createConfiguration, createSeatLicence, getConfig
 /**
  * Issue 14's scale-out: the same workloads against a system of one process each of licensing and
  * grants, then (not at the same time: they would share the machine) against one of two each,
- * which share their service's queue group and durable consumers. A 2-core machine cannot show
+ * which share their service's durable consumers and, routed by the gateway, its accounts (each
+ * account's requests to one replica: services/gateway/src/routing). A 2-core machine cannot show
  * much gain; the figures must not fall.
  */
 const CLIENT_COUNTS = [16, 64];
@@ -66,7 +67,7 @@ function formatReport(rows: ScaleOutRow[]): string {
     ];
   });
   return [
-    'Scale-out: licensing and grants with 1 and with 2 replicas each (queue groups), one system after the other',
+    'Scale-out: licensing and grants with 1 and with 2 replicas each (tenant routing), one system after the other',
     '(×n: n replicas; p50 and p99 in ms; gain: req/s with 2 replicas over req/s with 1)',
     '',
     ...formatTable(header, body),
