@@ -1,14 +1,14 @@
-import { sql, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import { REPORTING_SCHEMA } from '../../../shared/schema';
 import {
   CONFIGURATION_ASSOCIATIONS_FUNCTION,
   LOCK_USAGE_CONFIGURATIONS_FUNCTION,
 } from '../../application/usage-metrics.views';
 
-const configurations = sql.table(`${REPORTING_SCHEMA}.usage_configurations`);
+export const configurations = sql.table(`${REPORTING_SCHEMA}.usage_configurations`);
 const associations = sql.table(`${REPORTING_SCHEMA}.usage_configuration_associations`);
-const pending = sql.table(`${REPORTING_SCHEMA}.usage_pending_events`);
-const associationsConcerned = sql.table(`${REPORTING_SCHEMA}.${CONFIGURATION_ASSOCIATIONS_FUNCTION}`);
+export const pending = sql.table(`${REPORTING_SCHEMA}.usage_pending_events`);
+export const associationsConcerned = sql.table(`${REPORTING_SCHEMA}.${CONFIGURATION_ASSOCIATIONS_FUNCTION}`);
 
 /**
  * The configuration usage consumer's reads, one round trip per batch where they had been three
@@ -42,7 +42,27 @@ export const lockUsageConfigurationsFunction: Migration = {
         SELECT a.stream_name, a.resource_arn, a.consumption_key, a.consumed_licenses
         FROM ${associations} a JOIN concerned USING (stream_name, consumption_key)
       $body$`.execute(db);
-    await sql`
+    await createLockFunction(
+      db,
+      sql`
+          WITH concerned AS (
+            SELECT * FROM ${associationsConcerned}(resource_streams, resource_arns, key_streams, consumption_keys)
+          )
+          SELECT n.stream_name, c.stream_version, c.usage, c.changed_at, c.sampled_through,
+            EXISTS (SELECT FROM ${pending} p WHERE p.stream_name = n.stream_name),
+            (SELECT coalesce(jsonb_agg(to_jsonb(a)), '[]') FROM concerned a WHERE a.stream_name = n.stream_name)
+          FROM unnest(stream_names) AS n(stream_name)
+          LEFT JOIN ${configurations} c ON c.stream_name = n.stream_name`,
+    );
+  },
+};
+
+/**
+ * LOCK_USAGE_CONFIGURATIONS_FUNCTION with `read` as the query it returns once it holds the locks
+ * (its parameters in scope): 013's read, and 014's.
+ */
+export async function createLockFunction(db: Kysely<any>, read: RawBuilder<unknown>): Promise<void> {
+  await sql`
       CREATE OR REPLACE FUNCTION ${sql.table(`${REPORTING_SCHEMA}.${LOCK_USAGE_CONFIGURATIONS_FUNCTION}`)}(
         stream_names text[], resource_streams text[], resource_arns text[], key_streams text[], consumption_keys text[]
       ) RETURNS TABLE (
@@ -52,16 +72,7 @@ export const lockUsageConfigurationsFunction: Migration = {
       #variable_conflict use_column
       BEGIN
         PERFORM FROM ${configurations} c WHERE c.stream_name = ANY(stream_names) ORDER BY c.stream_name FOR UPDATE;
-        RETURN QUERY
-          WITH concerned AS (
-            SELECT * FROM ${associationsConcerned}(resource_streams, resource_arns, key_streams, consumption_keys)
-          )
-          SELECT n.stream_name, c.stream_version, c.usage, c.changed_at, c.sampled_through,
-            EXISTS (SELECT FROM ${pending} p WHERE p.stream_name = n.stream_name),
-            (SELECT coalesce(jsonb_agg(to_jsonb(a)), '[]') FROM concerned a WHERE a.stream_name = n.stream_name)
-          FROM unnest(stream_names) AS n(stream_name)
-          LEFT JOIN ${configurations} c ON c.stream_name = n.stream_name;
+        RETURN QUERY${read};
       END
       $body$`.execute(db);
-  },
-};
+}

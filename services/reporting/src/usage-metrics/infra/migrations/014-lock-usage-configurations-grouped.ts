@@ -1,13 +1,5 @@
 import { sql, type Migration } from 'kysely';
-import { REPORTING_SCHEMA } from '../../../shared/schema';
-import {
-  CONFIGURATION_ASSOCIATIONS_FUNCTION,
-  LOCK_USAGE_CONFIGURATIONS_FUNCTION,
-} from '../../application/usage-metrics.views';
-
-const configurations = sql.table(`${REPORTING_SCHEMA}.usage_configurations`);
-const pending = sql.table(`${REPORTING_SCHEMA}.usage_pending_events`);
-const associationsConcerned = sql.table(`${REPORTING_SCHEMA}.${CONFIGURATION_ASSOCIATIONS_FUNCTION}`);
+import { associationsConcerned, configurations, createLockFunction, pending } from './013-lock-usage-configurations';
 
 /**
  * LOCK_USAGE_CONFIGURATIONS_FUNCTION (013) again, with the batch's associations read once and
@@ -19,17 +11,9 @@ const associationsConcerned = sql.table(`${REPORTING_SCHEMA}.${CONFIGURATION_ASS
  */
 export const lockUsageConfigurationsGrouped: Migration = {
   async up(db) {
-    await sql`
-      CREATE OR REPLACE FUNCTION ${sql.table(`${REPORTING_SCHEMA}.${LOCK_USAGE_CONFIGURATIONS_FUNCTION}`)}(
-        stream_names text[], resource_streams text[], resource_arns text[], key_streams text[], consumption_keys text[]
-      ) RETURNS TABLE (
-        stream_name text, stream_version integer, usage jsonb, changed_at timestamptz, sampled_through timestamptz,
-        held boolean, associations jsonb
-      ) LANGUAGE plpgsql VOLATILE AS $body$
-      #variable_conflict use_column
-      BEGIN
-        PERFORM FROM ${configurations} c WHERE c.stream_name = ANY(stream_names) ORDER BY c.stream_name FOR UPDATE;
-        RETURN QUERY
+    await createLockFunction(
+      db,
+      sql`
           WITH concerned AS MATERIALIZED (
             SELECT * FROM ${associationsConcerned}(resource_streams, resource_arns, key_streams, consumption_keys)
           ), by_stream AS (
@@ -40,8 +24,7 @@ export const lockUsageConfigurationsGrouped: Migration = {
             coalesce(b.associations, '[]')
           FROM unnest(stream_names) AS n(stream_name)
           LEFT JOIN ${configurations} c ON c.stream_name = n.stream_name
-          LEFT JOIN by_stream b ON b.stream_name = n.stream_name;
-      END
-      $body$`.execute(db);
+          LEFT JOIN by_stream b ON b.stream_name = n.stream_name`,
+    );
   },
 };
