@@ -4,6 +4,7 @@ import { NoRespondersError, OperationTimeoutError, type OperationReply } from '@
 import { createMetricsRegistry } from '@lm/service-kit';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { HttpRequest } from '../protocol';
+import type { Route } from '../routing/tenant-routing';
 import { attemptedOperation } from './attempted-operation';
 
 /** From a cached read (milliseconds) to the operation timeout's order (tens of seconds). */
@@ -47,6 +48,16 @@ export class GatewayMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+
+  private readonly routes = new Counter({
+    name: 'lm_gateway_replica_routes_total',
+    help: "Requests the gateway sent to a service, by service and route: to the account's preferred replica, spilled over to another, to the queue group; gone: those whose replica had no responders and went on to the queue group.",
+    labelNames: ['service', 'route'],
+    registers: [this.registry],
+  });
+
+  /** Counts how a request to `service` was routed (routing/tenant-routing.ts). */
+  readonly countRoute = (service: string, route: Route): void => this.routes.inc({ service, route });
 
   /** Counts a response; `started` is the request's `process.hrtime.bigint()`. */
   recordResponse(request: HttpRequest, outcome: ResponseOutcome, started: bigint): void {

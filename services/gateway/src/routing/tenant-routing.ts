@@ -29,6 +29,8 @@ export class TenantRouting {
     private readonly client: OperationClient,
     private readonly replicas: ReplicaDirectory,
     private readonly spillAt: number,
+    /** Told how each request was routed (the gateway's lm_gateway_replica_routes_total). */
+    private readonly routed: (service: string, route: Route) => void = () => {},
   ) {}
 
   async call(
@@ -37,15 +39,18 @@ export class TenantRouting {
     subject: string,
     request: OperationRequest | AnonymousOperationRequest,
   ): Promise<OperationReply> {
-    const replica = tenant === undefined ? undefined : this.replicaFor(service, tenant);
-    if (replica === undefined) return this.client.call(subject, request);
+    const choice = tenant === undefined ? undefined : this.choose(service, tenant);
+    this.routed(service, choice?.route ?? 'queue_group');
+    if (choice === undefined) return this.client.call(subject, request);
+    const { replica } = choice;
     this.inFlight.set(replica, (this.inFlight.get(replica) ?? 0) + 1);
     try {
       return await this.client.call(subject, request, replicaSubject(replica, subject));
     } catch (error) {
+      if (!(error instanceof NoRespondersError)) throw error;
       // Gone since it last said it was there: it announces no more, and any replica may answer.
-      if (error instanceof NoRespondersError) return this.client.call(subject, request);
-      throw error;
+      this.routed(service, 'gone');
+      return this.client.call(subject, request);
     } finally {
       const left = this.inFlight.get(replica)! - 1;
       if (left === 0) this.inFlight.delete(replica);
@@ -55,20 +60,33 @@ export class TenantRouting {
 
   /** The replica of `service` that serves `tenant` now; undefined when none is known. */
   replicaFor(service: string, tenant: string): string | undefined {
+    return this.choose(service, tenant)?.replica;
+  }
+
+  private choose(service: string, tenant: string): { replica: string; route: 'preferred' | 'spilled' } | undefined {
     const live = this.replicas.live(service);
-    if (live.length <= 1) return live[0];
+    if (live.length <= 1) return live.length === 0 ? undefined : { replica: live[0], route: 'preferred' };
     const preference = live
       .map((replica) => ({ replica, score: rendezvousScore(tenant, replica) }))
       .sort((a, b) => b.score - a.score);
+    const routeTo = (replica: string) =>
+      ({ replica, route: replica === preference[0].replica ? 'preferred' : 'spilled' }) as const;
     let leastBusy = preference[0].replica;
     for (const { replica } of preference) {
       const busy = this.inFlight.get(replica) ?? 0;
-      if (busy < this.spillAt) return replica;
+      if (busy < this.spillAt) return routeTo(replica);
       if (busy < (this.inFlight.get(leastBusy) ?? 0)) leastBusy = replica;
     }
-    return leastBusy;
+    return routeTo(leastBusy);
   }
 }
+
+/**
+ * How a request was routed: to its account's `preferred` replica, `spilled` over to another (its
+ * own was busy), or to the service's `queue_group` (no caller, or no replica heard of); `gone`
+ * counts, besides, the requests whose replica had no responders and went on to the queue group.
+ */
+export type Route = 'preferred' | 'spilled' | 'queue_group' | 'gone';
 
 /**
  * A replica's score for a tenant: 32-bit FNV-1a over both, then MurmurHash3's finalizer, whose

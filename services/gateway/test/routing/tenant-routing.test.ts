@@ -117,6 +117,25 @@ describe('tenant routing', () => {
     expect(sent).toEqual([replicaSubject(gone, SUBJECT), SUBJECT]);
   });
 
+  it('tells how each request was routed: preferred, spilled, queue group, and gone', async () => {
+    const directory = directoryOf('a1', 'b2');
+    const own = new TenantRouting(heldClient().client, directory, 1).replicaFor('licensing', tenants[0])!;
+    const { client, releaseAll } = heldClient(new Set([replicaSubject(own === 'a1' ? 'b2' : 'a1', SUBJECT)]));
+    const routes: string[] = [];
+    const routing = new TenantRouting(client, directory, 1, (service, route) => routes.push(`${service}:${route}`));
+    const calls = [
+      routing.call('licensing', tenants[0], SUBJECT, REQUEST),
+      // Its own replica has one in flight: on to the other, which has no responders.
+      routing.call('licensing', tenants[0], SUBJECT, REQUEST),
+      routing.call('licensing', undefined, SUBJECT, REQUEST),
+    ];
+    await Promise.resolve();
+    await Promise.resolve();
+    releaseAll();
+    await Promise.all(calls);
+    expect(routes).toEqual(['licensing:preferred', 'licensing:spilled', 'licensing:queue_group', 'licensing:gone']);
+  });
+
   it('scores replicas of names that differ in one character far apart', () => {
     expect(rendezvousScore('111111111111', 'a1')).not.toBe(rendezvousScore('111111111111', 'a2'));
     const scores = tenants.map((tenant) => rendezvousScore(tenant, 'a1') > rendezvousScore(tenant, 'a2'));
