@@ -270,16 +270,27 @@ describe('two replicas of licensing and of grants', () => {
     },
   );
 
+  /** The licensing replica (its index) that answers `account`'s reads. */
+  const replicaOf = async (account: Account, LicenseConfigurationArn: string): Promise<number> => {
+    const client = licenseManager(system, account);
+    const answered = await getsByReplica(() =>
+      client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn })),
+    );
+    return answered.indexOf(1);
+  };
+
   /**
-   * Kills licensing replica `replica` while an account routed to it reads, one request after
-   * another. A read in flight at the kill, if any, is answered 503 once the gateway stops waiting
-   * for it (as with a queue group). The reads sent after the kill, one after another beside it, are
-   * answered by the survivor at once: the killed replica's subject has no responders, and each goes
-   * on to the queue group, long before the replica's presence expires (3.5 s).
+   * An account reads, one request after another, while its replica is killed. A read in flight at
+   * the kill, if any, is answered 503 once the gateway stops waiting for it (as with a queue group).
+   * The reads sent after the kill, one after another beside it, are answered by the survivor at
+   * once: the killed replica's subject has no responders, and each goes on to the queue group, long
+   * before the replica's presence expires (3.5 s). The replica is started again afterwards.
    */
-  const killRoutedReplicaUnderLoad = async (replica: number) => {
-    const account = await accountRoutedTo(replica);
+  it('sends an account’s reads on to the other replica at once when its own is killed under them', async () => {
+    const account = accounts.management;
     const LicenseConfigurationArn = await configurationOf(account);
+    const replica = await replicaOf(account, LicenseConfigurationArn);
+    expect(replica).toBeGreaterThanOrEqual(0);
     const client = licenseManager(system, account);
     const read = () => client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn }));
     let killed = false;
@@ -298,40 +309,40 @@ describe('two replicas of licensing and of grants', () => {
     // The kill lands among the reads.
     while (readsBeforeKill < 10) await new Promise((resolve) => setTimeout(resolve, 5));
     let afterKillMs = 0;
-    const gone = await routedWhile('gone', async () => {
-      await system.kill('licensing', 'SIGKILL', replica);
-      killed = true;
-      const started = performance.now();
-      for (let i = 0; i < 20; i++) await read();
-      afterKillMs = performance.now() - started;
-    });
-    await readingUntilKilled;
-    expect(lostAtKill).toBeLessThanOrEqual(1);
-    expect(afterKillMs).toBeLessThan(3_000);
-    // Sent to the killed replica's subject, which had no responders, then to the queue group.
-    expect(gone).toBeGreaterThan(0);
-  };
-
-  /** An account whose requests go to licensing replica `replica`. */
-  const accountRoutedTo = async (replica: number): Promise<Account> => {
-    for (const account of Object.values(accounts)) {
-      const LicenseConfigurationArn = await configurationOf(account);
-      const client = licenseManager(system, account);
-      const answered = await getsByReplica(() =>
-        client.send(new GetLicenseConfigurationCommand({ LicenseConfigurationArn })),
-      );
-      if (answered[replica] === 1) return account;
+    try {
+      const gone = await routedWhile('gone', async () => {
+        await system.kill('licensing', 'SIGKILL', replica);
+        killed = true;
+        // NATS drops a killed process's subscriptions once it sees its connection close: a request
+        // sent to it before then is lost, as with a queue group (the reads above may lose one).
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const started = performance.now();
+        for (let i = 0; i < 20; i++) await read();
+        afterKillMs = performance.now() - started;
+      });
+      await readingUntilKilled;
+      expect(lostAtKill).toBeLessThanOrEqual(1);
+      // The killed replica's presence lasts 3.5 s from its last announcement.
+      expect(afterKillMs).toBeLessThan(2_500);
+      // Sent to the killed replica's subject, which had no responders, then to the queue group.
+      expect(gone).toBeGreaterThan(0);
+    } finally {
+      await system.restart('licensing', replica);
     }
-    throw new Error(`no account of the development set is routed to licensing replica ${replica}`);
-  };
+  });
 
   // Last: it leaves one replica of each service.
   it('hands the lease to the other replica when its holder is killed, and events still flow to reporting', async () => {
     for (const service of ['licensing', 'grants'] as const) {
-      const holder = (await leaseHeld(service)).indexOf(1);
+      // Licensing's lease may be changing hands after the replica killed and started again above.
+      const holder = (
+        await eventually(
+          () => leaseHeld(service),
+          (held) => held.includes(1),
+        )
+      ).indexOf(1);
       expect(holder).toBeGreaterThanOrEqual(0);
-      if (service === 'licensing') await killRoutedReplicaUnderLoad(holder);
-      else await system.kill(service, 'SIGKILL', holder);
+      await system.kill(service, 'SIGKILL', holder);
       const survivor = 1 - holder;
       const held = await eventually(
         () => leaseHeld(service),
