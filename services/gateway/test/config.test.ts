@@ -56,6 +56,18 @@ describe('the gateway configuration', () => {
     ]);
   });
 
+  it('routes each account to one replica by default, spilling over beyond 64 in flight, and refuses other routings', () => {
+    expect(gatewayConfigFromEnv({})).toMatchObject({ replicaRouting: 'tenant', tenantSpillInFlight: 64 });
+    expect(gatewayConfigFromEnv({ LM_REPLICA_ROUTING: 'any', LM_TENANT_SPILL_IN_FLIGHT: '8' })).toMatchObject({
+      replicaRouting: 'any',
+      tenantSpillInFlight: 8,
+    });
+    const problems = problemsOf({ LM_REPLICA_ROUTING: 'random', LM_TENANT_SPILL_IN_FLIGHT: '0' });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/LM_REPLICA_ROUTING/);
+    expect(problems.join('\n')).toMatch(/LM_TENANT_SPILL_IN_FLIGHT/);
+  });
+
   it('refuses bad values, naming each variable', () => {
     expect(
       problemsOf({
