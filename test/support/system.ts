@@ -176,22 +176,42 @@ export async function startSystem(
     child.stderr!.on('data', append);
     processes.set(keyOf(name, replica), running);
   };
-  const allOutput = () => [...processes].map(([key, { output }]) => `--- ${key}\n${output}`).join('\n');
+  const notReady = (key: string, ready: boolean) => !key.startsWith('gateway#') && !ready;
+  /**
+   * Why start-up failed: every process's output, those not ready last, then how those exited (if
+   * they did) and the last /health answer; a CI log keeps only the tail of a long message.
+   */
+  const failureReport = (health: string) => {
+    const isWaiting = ([key, { ready }]: [string, { ready: boolean }]) => notReady(key, ready);
+    const entries = [...processes].sort((a, b) => Number(isWaiting(a)) - Number(isWaiting(b)));
+    const exitOf = ({ exitCode, signalCode }: ChildProcess) =>
+      exitCode !== null ? `exited with ${exitCode}` : signalCode !== null ? `killed by ${signalCode}` : 'running';
+    const waiting = entries.filter(isWaiting).map(([key, { child }]) => `${key} (${exitOf(child)})`);
+    return [
+      ...entries.map(([key, { output }]) => `--- ${key}\n${output}`),
+      `--- not ready: ${waiting.join(', ') || 'none'}`,
+      `--- last /health: ${health}`,
+    ].join('\n');
+  };
 
   // Health asks one replica of each service; each replica says by itself when it takes requests.
   const waitHealthy = async () => {
     const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+    let health = 'no answer';
     while (Date.now() < deadline) {
-      const servicesReady = [...processes].every(([key, { ready }]) => key.startsWith('gateway#') || ready);
+      const waiting = [...processes].filter(([key, { ready }]) => notReady(key, ready));
+      // A process that exited before it was ready will not become ready: no use waiting out the deadline.
+      if (waiting.some(([, { child }]) => child.exitCode !== null || child.signalCode !== null)) break;
       try {
         const response = await fetch(`${endpoint}/health`);
-        if (response.status === 200 && servicesReady) return;
+        health = `${response.status} ${await response.text()}`;
+        if (response.status === 200 && waiting.length === 0) return;
       } catch {
         // not listening yet
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`system did not become healthy:\n${allOutput()}`);
+    throw new Error(`system did not become healthy:\n${failureReport(health)}`);
   };
 
   const killProcess = async (key: string, signal: NodeJS.Signals) => {
