@@ -47,6 +47,11 @@ const CLIENTS = 16;
  * first, cost the gateway 2,052 µs a request, and 1,025 µs measured again after Get).
  */
 const WARM_UP_MS = 15_000;
+/**
+ * LM_BENCH_REPLICAS: how many replicas of licensing and of grants to run (1 unless told), to see
+ * in the profiles why the scale-out suite's figures fall with two (each replica's own profile).
+ */
+const REPLICAS = Number(process.env.LM_BENCH_REPLICAS ?? 1);
 
 /**
  * Where each process spends its CPU on each hot path at 16 clients: the system and the floor run
@@ -116,7 +121,7 @@ describe('hot paths under the CPU profiler', () => {
     credentialsFile = await writeCredentialsFile(accounts);
     system = await startSystem(
       { LM_CREDENTIALS_FILE: credentialsFile.path, LM_QUOTA_LICENSE_CONFIGURATIONS: '1000000' },
-      { nodeArgs: profiling, startTimeoutMs: 180_000 },
+      { nodeArgs: profiling, startTimeoutMs: 180_000, replicas: { licensing: REPLICAS, grants: REPLICAS } },
     );
     floor = await startFloor(system.databaseUrl, profiling);
     clients = clientsOf(system, accounts, agent);
@@ -161,7 +166,13 @@ describe('hot paths under the CPU profiler', () => {
 
   afterAll(async () => {
     agent.destroy();
-    const pids = Object.fromEntries(SYSTEM_PROCESSES.map((name) => [name, system?.pids(name)[0]]));
+    // A service's replicas by `<service>#<replica>` when it has several.
+    const pids = Object.fromEntries(
+      SYSTEM_PROCESSES.flatMap((name) => {
+        const all = system?.pids(name) ?? [];
+        return all.map((pid, replica) => [all.length > 1 ? `${name}#${replica}` : name, pid]);
+      }),
+    );
     await floor?.stop();
     await system?.stop();
     console.log(formatCpuCosts(costs));

@@ -14,6 +14,7 @@ import { consumerHandlers, registerDefinition, type ServiceDefinition } from './
 import {
   OPERATION_OBSERVER,
   REPLICA_NAME,
+  REPLICA_ROLE,
   SERVICE_DEFINITION,
   SERVICE_STORAGE,
   ServiceRuntime,
@@ -38,6 +39,7 @@ export function defineService<S extends Settings = Settings>(definition: Service
   const chassisProviders: Provider[] = [
     { provide: SERVICE_DEFINITION, useValue: definition },
     { provide: REPLICA_NAME, useFactory: newReplicaName },
+    { provide: REPLICA_ROLE, useFactory: () => ({ runsRelay: false }) },
     { provide: CONFIG, useFactory: () => loadServiceConfig(definition).own },
     { provide: REGION, useFactory: () => loadServiceConfig(definition).common.region },
     { provide: CLOCK, useValue: systemClock },

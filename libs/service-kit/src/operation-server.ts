@@ -43,7 +43,12 @@ const logger = new Logger('Operation');
 export class OperationServer extends ServerNats {
   private observer?: (answered: AnsweredRequest) => void;
   private readonly served = new Map<string, MessageHandler>();
-  private replica?: { service: string; name: string; announcement?: ReplicaAnnouncement };
+  private replica?: {
+    service: string;
+    name: string;
+    runsRelay: () => boolean;
+    announcement?: ReplicaAnnouncement;
+  };
   /** This replica's own subscriptions (see serveAsReplica). */
   private readonly replicaSubscriptions: Subscription[] = [];
 
@@ -61,10 +66,11 @@ export class OperationServer extends ServerNats {
    * Serves every request subject on the replica's own subject as well (replicaSubject, no queue
    * group), to which the gateway sends the requests of the tenants it routes to this replica
    * (services/gateway/src/routing/tenant-routing.ts), and says so on the service's presence
-   * subject (replica-presence.ts) until it closes. Call it before the server listens.
+   * subject (replica-presence.ts) until it closes, with whether it runs the service's event relay
+   * (`runsRelay`, read at each announcement). Call it before the server listens.
    */
-  serveAsReplica(service: string, name: string): void {
-    this.replica = { service, name };
+  serveAsReplica(service: string, name: string, runsRelay: () => boolean = () => false): void {
+    this.replica = { service, name, runsRelay };
   }
 
   override bindEvents(client: NatsConnection): void {
@@ -77,7 +83,7 @@ export class OperationServer extends ServerNats {
       this.replicaSubscriptions.push(client.subscribe(replicaSubject(replica.name, pattern), { callback }));
     }
     // On the connection of the subscriptions, after them: NATS has them when the gateway hears of it.
-    replica.announcement = announceReplica(client, replica.service, replica.name);
+    replica.announcement = announceReplica(client, replica.service, replica.name, { runsRelay: replica.runsRelay });
   }
 
   /** Says first that it is leaving: the gateway stops routing to it while what it has is answered. */

@@ -12,7 +12,7 @@ import { OperationExceptionFilter } from './operation-exception.filter';
 import { METRICS } from './metrics';
 import { ServiceReadiness, startObservabilityServer, type ObservabilityServer } from './observability';
 import { definitionOf } from './service-definition';
-import { OPERATION_OBSERVER, REPLICA_NAME } from './service-runtime';
+import { OPERATION_OBSERVER, REPLICA_NAME, REPLICA_ROLE, type ReplicaRole } from './service-runtime';
 import { assertGuardsCanRun, openServiceStorage, type ServiceStorage } from './service-storage';
 import {
   assertDependenciesAnswer,
@@ -73,7 +73,8 @@ export async function runService(module: DynamicModule): Promise<void> {
     // No interceptors: the server refuses late requests, sets each request's deadline and reports
     // each answer itself (see OperationServer).
     server.observe(app.get(OPERATION_OBSERVER));
-    server.serveAsReplica(definition.name, app.get<string>(REPLICA_NAME));
+    const role = app.get<ReplicaRole>(REPLICA_ROLE);
+    server.serveAsReplica(definition.name, app.get<string>(REPLICA_NAME), () => role.runsRelay);
     await app.listen();
     metrics.registry = app.get(METRICS);
     readiness.started({ db: app.get(DATABASE), nc: app.get(NATS) });

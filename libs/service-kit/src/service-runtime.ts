@@ -22,6 +22,14 @@ export const OPERATION_OBSERVER = Symbol('OperationObserver');
  * OperationServer serve their subjects on its replica subjects too (replicaSubject).
  */
 export const REPLICA_NAME = Symbol('ReplicaName');
+/**
+ * What this replica does for its service besides answering requests, as its presence tells the
+ * gateway (replica-presence.ts): `{ runsRelay }`, set while it holds the subscription lease.
+ */
+export const REPLICA_ROLE = Symbol('ReplicaRole');
+export interface ReplicaRole {
+  runsRelay: boolean;
+}
 
 type Stoppable = { stop(): Promise<void> };
 
@@ -48,6 +56,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     private readonly chassisMetrics: ChassisMetrics,
     private readonly moduleRef: ModuleRef,
     @Inject(REPLICA_NAME) private readonly replica: string,
+    @Inject(REPLICA_ROLE) private readonly role: ReplicaRole,
   ) {
     this.logger = new Logger(definition.name);
   }
@@ -98,7 +107,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       intervalMs: common.subscriptionLeaseIntervalMs,
       startRelay: () => relayEvents({ service: name, store, nc: this.nc, maxInFlight: common.relayMaxInFlight }),
       startSubscriptions: () => subscriptions.map((options) => store.subscribe(options)),
-      onHeld: this.chassisMetrics.setSubscriptionLeaseHeld,
+      onHeld: (held) => {
+        this.role.runsRelay = held;
+        this.chassisMetrics.setSubscriptionLeaseHeld(held);
+      },
       logger: this.logger,
     });
     for (const { subject, handler } of this.definition.endpoints ?? []) {

@@ -6,6 +6,7 @@ import {
   list,
   milliseconds,
   oneOf,
+  nonNegativeNumber,
   positiveInteger,
   readSettings,
   setting,
@@ -94,6 +95,12 @@ const gatewaySettings = {
    * checkouts between two replicas at 64 clients cost more than it gained (docs/performance.md).
    */
   tenantSpillInFlight: positiveInteger('LM_TENANT_SPILL_IN_FLIGHT', 64),
+  /**
+   * With tenant routing: the share of one core above which a replica counts as busy. The gateway
+   * puts a service's replicas to use, oldest first, only as the ones in use get busy
+   * (routing/replicas-in-use.ts); 0 puts every replica to use at once.
+   */
+  replicaBusyCpu: nonNegativeNumber('LM_REPLICA_BUSY_CPU', 0.75),
   startupTimeoutMs,
 };
 

@@ -84,7 +84,7 @@ const SERVICE_PRESENCE_TTL_MS = 1_000;
           config,
           credentials,
           new SessionCredentialCache(sessionCredentialsFromGrants(client)),
-          new TenantRouting(client, replicas, config.tenantSpillInFlight, metrics.countRoute),
+          new TenantRouting(client, replicas, config.tenantSpillInFlight, config.replicaBusyCpu, metrics.routing),
           presence,
           metrics,
           audit,

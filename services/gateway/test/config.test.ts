@@ -57,7 +57,15 @@ describe('the gateway configuration', () => {
   });
 
   it('routes each account to one replica by default, spilling over beyond 64 in flight, and refuses other routings', () => {
-    expect(gatewayConfigFromEnv({})).toMatchObject({ replicaRouting: 'tenant', tenantSpillInFlight: 64 });
+    expect(gatewayConfigFromEnv({})).toMatchObject({
+      replicaRouting: 'tenant',
+      tenantSpillInFlight: 64,
+      replicaBusyCpu: 0.75,
+    });
+    expect(gatewayConfigFromEnv({ LM_REPLICA_BUSY_CPU: '0' }).replicaBusyCpu).toBe(0);
+    expect(gatewayConfigFromEnv({ LM_REPLICA_BUSY_CPU: '1.5' }).replicaBusyCpu).toBe(1.5);
+    for (const bad of ['-0.5', 'half', '1e3'])
+      expect(problemsOf({ LM_REPLICA_BUSY_CPU: bad }).join('\n')).toMatch(/LM_REPLICA_BUSY_CPU/);
     expect(gatewayConfigFromEnv({ LM_REPLICA_ROUTING: 'any', LM_TENANT_SPILL_IN_FLIGHT: '8' })).toMatchObject({
       replicaRouting: 'any',
       tenantSpillInFlight: 8,

@@ -98,6 +98,15 @@ function integerAtLeast(variable: string, raw: string, min: number, expectation:
 export const positiveInteger = (variable: string, fallback: number): Setting<number> =>
   setting(variable, (raw) => (raw === undefined ? fallback : integerAtLeast(variable, raw, 1, 'a positive integer')));
 
+/** A number of at least 0, with a fraction if need be (shares of a core). */
+export const nonNegativeNumber = (variable: string, fallback: number): Setting<number> =>
+  setting(variable, (raw) => {
+    if (raw === undefined) return fallback;
+    const value = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isFinite(value)) throw invalid(variable, 'a number of at least 0', raw);
+    return value;
+  });
+
 /**
  * A TCP port to listen on (1 to 65535); `fallback` when unset, or undefined without one, for a
  * listener that is off unless asked for.

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { ApiModel } from '@lm/api-model';
 import { NoRespondersError, OperationTimeoutError, type OperationReply } from '@lm/messaging';
 import { createMetricsRegistry } from '@lm/service-kit';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { HttpRequest } from '../protocol';
-import type { Route } from '../routing/tenant-routing';
+import type { Route, RoutingObserver } from '../routing/tenant-routing';
 import { attemptedOperation } from './attempted-operation';
 
 /** From a cached read (milliseconds) to the operation timeout's order (tens of seconds). */
@@ -56,8 +56,18 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Counts how a request to `service` was routed (routing/tenant-routing.ts). */
-  readonly countRoute = (service: string, route: Route): void => this.routes.inc({ service, route });
+  private readonly replicasInUse = new Gauge({
+    name: 'lm_gateway_replicas_in_use',
+    help: "How many of a service's replicas the gateway spreads accounts over: the oldest, as many as keep each below LM_REPLICA_BUSY_CPU of a core.",
+    labelNames: ['service'],
+    registers: [this.registry],
+  });
+
+  /** What the tenant routing tells of its choices (routing/tenant-routing.ts). */
+  readonly routing: RoutingObserver = {
+    routed: (service: string, route: Route) => this.routes.inc({ service, route }),
+    inUse: (service: string, replicas: number) => this.replicasInUse.set({ service }, replicas),
+  };
 
   /** Counts a response; `started` is the request's `process.hrtime.bigint()`. */
   recordResponse(request: HttpRequest, outcome: ResponseOutcome, started: bigint): void {

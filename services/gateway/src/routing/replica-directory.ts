@@ -9,14 +9,31 @@ import type { NatsConnection } from 'nats';
 
 const logger = new Logger('ReplicaDirectory');
 
+/** A replica of a service as the directory knows it. */
+export interface LiveReplica {
+  name: string;
+  /** The share of one core it said it used lately (0 when it did not say). */
+  cpu: number;
+}
+
+interface Heard {
+  /** When it was last heard of, on the monotonic clock. */
+  at: number;
+  /** When it said it started (epoch ms), or when it was first heard of if it did not say. */
+  since: number;
+  cpu: number;
+  /** Whether it said it runs the service's event relay. */
+  relay: boolean;
+}
+
 /**
  * The replicas of each service that said lately that they serve their own subjects
  * (replica-presence.ts): a replica is listed from its first announcement until it says it is
  * leaving or REPLICA_PRESENCE_EXPIRY_MS pass without one. Times are on the monotonic clock.
  */
 export class ReplicaDirectory {
-  /** By service: each replica and when it was last heard of. */
-  private readonly heard = new Map<string, Map<string, number>>();
+  /** By service: each replica and what it said last. */
+  private readonly heard = new Map<string, Map<string, Heard>>();
 
   constructor(
     private readonly now: () => number = () => performance.now(),
@@ -39,23 +56,36 @@ export class ReplicaDirectory {
   }
 
   /** What a replica of `service` said. */
-  record(service: string, presence: ReplicaPresence): void {
+  record(service: string, { replica, leaving, since, cpu, relay }: ReplicaPresence): void {
     let replicas = this.heard.get(service);
     if (!replicas) this.heard.set(service, (replicas = new Map()));
-    if (presence.leaving) replicas.delete(presence.replica);
-    else replicas.set(presence.replica, this.now());
+    if (leaving) replicas.delete(replica);
+    else
+      replicas.set(replica, {
+        at: this.now(),
+        since: since ?? replicas.get(replica)?.since ?? Date.now(),
+        cpu: cpu ?? 0,
+        relay: relay === true,
+      });
   }
 
-  /** The replicas of `service` heard of within the expiry; those not are forgotten. */
-  live(service: string): string[] {
+  /**
+   * The replicas of `service` heard of within the expiry, in the order the gateway puts them to use
+   * (tenant-routing.ts): the one running the event relay first, as it reads its own appends at once
+   * and is told of the others' over NATS; then the oldest first, by when they started (by name
+   * between equals, so that every gateway orders them alike). Those not heard of are forgotten.
+   */
+  live(service: string): LiveReplica[] {
     const replicas = this.heard.get(service);
     if (!replicas) return [];
     const oldest = this.now() - this.expiryMs;
-    const live: string[] = [];
-    for (const [replica, at] of replicas) {
-      if (at >= oldest) live.push(replica);
-      else replicas.delete(replica);
+    const live: (LiveReplica & Omit<Heard, 'at'>)[] = [];
+    for (const [name, { at, ...heard }] of replicas) {
+      if (at >= oldest) live.push({ name, ...heard });
+      else replicas.delete(name);
     }
-    return live;
+    return live
+      .sort((a, b) => Number(b.relay) - Number(a.relay) || a.since - b.since || (a.name < b.name ? -1 : 1))
+      .map(({ name, cpu }) => ({ name, cpu }));
   }
 }
