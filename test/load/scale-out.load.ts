@@ -65,6 +65,8 @@ interface ScaleOutRow {
   clients: number;
   /** By the number of replicas of licensing and of grants. */
   results: Map<number, LoadResult>;
+  /** Each window's req/s in the order they ran (TURNS), to show how far windows of one system differ. */
+  windows: { replicas: number; throughput: number }[];
   /**
    * With two replicas: the share of the window's operations each replica answered, and how many
    * replicas the gateway had in use at its end (lm_gateway_replicas_in_use).
@@ -80,6 +82,7 @@ function formatReport(rows: ScaleOutRow[]): string {
     'gain',
     'split ×2',
     'in use',
+    'windows (req/s in turn)',
   ];
   const body = rows.map((row) => {
     const [one, two] = REPLICA_COUNTS.map((n) => row.results.get(n));
@@ -97,6 +100,7 @@ function formatReport(rows: ScaleOutRow[]): string {
             .join('/')
         : '-',
       row.split ? String(row.split.inUse) : '-',
+      row.windows.map(({ replicas, throughput }) => `×${replicas} ${throughput.toFixed(0)}`).join(', '),
     ];
   });
   return [
@@ -221,12 +225,13 @@ describe('scale-out: two replicas of licensing and of grants', () => {
   it('measures each workload with one and with two replicas of licensing and of grants, in turns', async () => {
     for (const clients of CLIENT_COUNTS) {
       for (const operation of OPERATIONS) {
+        const row: ScaleOutRow = { operation, clients, results: new Map(), windows: [] };
         const windows = new Map<number, Awaited<ReturnType<typeof window>>[]>();
         for (const replicas of TURNS) {
           const measured = await window(operation, clients, systems.get(replicas)!);
           windows.set(replicas, [...(windows.get(replicas) ?? []), measured]);
+          row.windows.push({ replicas, throughput: measured.result.throughput });
         }
-        const row: ScaleOutRow = { operation, clients, results: new Map() };
         for (const [replicas, measured] of windows) {
           row.results.set(replicas, meanResult(measured.map(({ result }) => result)));
           costs.set(`${operation} @${clients} ×${replicas}`, {

@@ -20,11 +20,12 @@ export interface RoutingObserver {
 /**
  * Which replica of a service serves a request: the one place where the gateway decides it.
  *
- * The replicas in use are the oldest few of the service's live replicas, as many as keep each
- * below a busy share of a core (replicas-in-use.ts, read once per presence interval). A tenant
- * (the caller's account) has an order of preference among them by rendezvous hashing: each
- * replica's score for the tenant is a hash of both, highest first; the replicas not in use come
- * after them, oldest first. Its requests go to the first replica of that order with fewer than
+ * The replicas in use are the first few of the service's live replicas in the directory's order
+ * (the one running the event relay, then the oldest), as many as keep each below a busy share of
+ * a core (replicas-in-use.ts, read once per presence interval). A tenant (the caller's account)
+ * has an order of preference among them by rendezvous hashing: each replica's score for the tenant
+ * is a hash of both, highest first; the replicas not in use come after them, in the directory's
+ * order. Its requests go to the first replica of that order with fewer than
  * `spillAt` requests of this gateway in flight, or, when all have as many, to the one with the
  * fewest. Why:
  * - A replica's group commits, its kept states and its turns on a stream's lock are per replica:
@@ -106,7 +107,7 @@ export class TenantRouting {
     return routeTo(leastBusy);
   }
 
-  /** How many of `live` (oldest first) are in use, read again once per presence interval. */
+  /** How many of `live` (in the directory's order) are in use, read again once per presence interval. */
   private inUseCount(service: string, live: readonly LiveReplica[]): number {
     const now = this.now();
     const known = this.inUseBy.get(service);
