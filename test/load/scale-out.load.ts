@@ -136,7 +136,7 @@ describe('scale-out: two replicas of licensing and of grants', () => {
   );
 
   afterAll(async () => {
-    await Promise.all([...systems.values()].map((system) => system.stop()));
+    await Promise.all([...systems.values()].map(({ system }) => system.stop()));
     await credentialsFile?.remove();
     if (rows.size > 0) console.log(formatReport([...rows.values()]));
     if (costs.size > 0) console.log(formatCpuCosts([...costs.values()]));
@@ -189,7 +189,7 @@ describe('scale-out: two replicas of licensing and of grants', () => {
         [OPERATIONS[1]]: () => ({ next: getOwn }),
         [OPERATIONS[2]]: checkouts,
       };
-      return { replicas, system, workloads, stop: () => system.stop() };
+      return { system, workloads };
     } catch (error) {
       await system.stop();
       throw error;
@@ -256,10 +256,8 @@ describe('scale-out: two replicas of licensing and of grants', () => {
 type Workload = { next: (client: number) => Promise<unknown>; settle?: () => Promise<void> };
 
 type ScaleOutSystem = {
-  replicas: number;
   system: RunningSystem;
   workloads: Record<Operation, () => Workload>;
-  stop: () => Promise<void>;
 };
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -10,8 +10,9 @@ export interface ReplicaPresence {
   replica: string;
   leaving?: true;
   /**
-   * When the replica started announcing (epoch ms): the gateway puts a service's replicas to use
-   * oldest first, so that a new one takes requests only once the others are busy.
+   * When the replica started announcing (epoch ms): after the relay's replica, the gateway puts a
+   * service's replicas to use oldest first, so that a new one takes requests only once the others
+   * are busy.
    */
   since?: number;
   /**

@@ -97,8 +97,8 @@ const gatewaySettings = {
   tenantSpillInFlight: positiveInteger('LM_TENANT_SPILL_IN_FLIGHT', 64),
   /**
    * With tenant routing: the share of one core above which a replica counts as busy. The gateway
-   * puts a service's replicas to use, oldest first, only as the ones in use get busy
-   * (routing/replicas-in-use.ts); 0 puts every replica to use at once.
+   * puts a service's replicas to use (the one running the event relay first, then the oldest) only
+   * as the ones in use get busy (routing/replicas-in-use.ts); 0 puts every replica to use at once.
    */
   replicaBusyCpu: nonNegativeNumber('LM_REPLICA_BUSY_CPU', 0.75),
   startupTimeoutMs,

@@ -102,9 +102,8 @@ export const positiveInteger = (variable: string, fallback: number): Setting<num
 export const nonNegativeNumber = (variable: string, fallback: number): Setting<number> =>
   setting(variable, (raw) => {
     if (raw === undefined) return fallback;
-    const value = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
-    if (!Number.isFinite(value)) throw invalid(variable, 'a number of at least 0', raw);
-    return value;
+    if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw invalid(variable, 'a number of at least 0', raw);
+    return Number(raw);
   });
 
 /**

@@ -58,7 +58,7 @@ export class GatewayMetrics {
 
   private readonly replicasInUse = new Gauge({
     name: 'lm_gateway_replicas_in_use',
-    help: "How many of a service's replicas the gateway spreads accounts over: the oldest, as many as keep each below LM_REPLICA_BUSY_CPU of a core.",
+    help: "How many of a service's replicas the gateway spreads accounts over: the one running the event relay first, then the oldest, as many as keep each below LM_REPLICA_BUSY_CPU of a core.",
     labelNames: ['service'],
     registers: [this.registry],
   });
