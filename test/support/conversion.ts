@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { connectedClient } from './test-database';
 import { boto3Batch, type Boto3Call, type Boto3CallResult } from './clients';
 import { reportResources, type ObservedResource } from './inventory';
 import type { RunningSystem } from './system';
@@ -22,8 +22,7 @@ export async function reportAndAwaitConversion(
   instances: ObservedResource[],
 ): Promise<string[]> {
   const arns = await reportResources(system, instances);
-  const db = new Client({ connectionString: system.databaseUrl });
-  await db.connect();
+  const db = await connectedClient(system.databaseUrl);
   try {
     const deadline = Date.now() + 20_000;
     for (const instance of instances) {

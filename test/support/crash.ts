@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { connectedClient } from './test-database';
 import type { RunningSystem } from './system';
 
 type ServiceName = Parameters<RunningSystem['kill']>[0];
@@ -138,8 +139,7 @@ export async function untilAnswered<T>(
 
 /** Runs queries on the system's database (its event stores and views), for checks from below the API. */
 export async function withSystemDatabase<T>(system: RunningSystem, run: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: system.databaseUrl });
-  await db.connect();
+  const db = await connectedClient(system.databaseUrl);
   try {
     return await run(db);
   } finally {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Extensions } from '@lm/api-model';
 import { NOTHING_REPORTED, resourceArn, type ResourceObservedData } from '@lm/contracts';
 import { connect, JSONCodec } from 'nats';
-import { Client } from 'pg';
+import { connectedClient } from './test-database';
 import { rawRequest } from './clients';
 import { accounts, type RunningSystem } from './system';
 
@@ -184,8 +184,7 @@ export async function publishObservations(
 
 /** Until licensing has applied these observations (its copy carries their observation time, or a later one). */
 async function waitForResources(system: RunningSystem, arns: string[], observedAt: string): Promise<void> {
-  const db = new Client({ connectionString: system.databaseUrl });
-  await db.connect();
+  const db = await connectedClient(system.databaseUrl);
   try {
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -209,8 +208,7 @@ async function waitForResources(system: RunningSystem, arns: string[], observedA
  * from the database at `databaseUrl`: the system's, or licensing's own (LICENSING_DATABASE_URL).
  */
 export async function heldByLicensing(databaseUrl: string, arns: string[]): Promise<string[]> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
+  const db = await connectedClient(databaseUrl);
   try {
     const { rows } = await db.query('select resource_arn from licensing.resources where resource_arn = any($1)', [
       arns,

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { connectedClient } from './test-database';
 
 /** One series' statistic set over one minute, as reporting's data points hold it. */
 export interface MinuteStatistics {
@@ -27,8 +27,7 @@ export async function statisticsPerMinute(
   condition = 'true',
   values: unknown[] = [],
 ): Promise<MinuteStatistics[]> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
+  const db = await connectedClient(databaseUrl);
   try {
     const { rows } = await db.query<MinuteStatistics>(
       `select account_id, namespace, metric_name, dimensions_key, unit, resolution,
