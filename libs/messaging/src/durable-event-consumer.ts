@@ -10,6 +10,7 @@ import {
 } from 'nats';
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { inPipelinedTransaction, type StatementPipeline } from '@lm/event-store';
+import { consumerFilters, filterConfig } from './consumer-filters';
 import { DeliveryQueue } from './delivery-queue';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { EVENTS_STREAM, eventTypeOfSubject } from './subjects';
@@ -85,8 +86,9 @@ type Applies =
 export type EventApplier = Applies & {
   /**
    * The only event types the handler applies, when the subject brings others: an event no applier
-   * of the consumer takes is acknowledged on delivery, without a transaction or a ledger row
-   * (applying it would change nothing). Every event of the subject otherwise.
+   * of the consumer takes is not delivered (NATS 2.10 and later, consumerFilters), or is
+   * acknowledged on delivery, without a transaction or a ledger row (applying it would change
+   * nothing). Every event of the subject otherwise.
    */
   eventTypes?: readonly string[];
 };
@@ -108,7 +110,10 @@ interface ConsumerOptions {
   schema: string;
   /** Durable consumer name: replicas of one service share it, so each event goes to one of them. */
   durableName: string;
-  /** Subject to receive, e.g. 'lm.events.licensing.>' (one filter: NATS 2.9 servers take no more). */
+  /**
+   * Subject to receive, e.g. 'lm.events.licensing.>'. Of a service's every event, on NATS 2.10 and
+   * later, it is narrowed to the types the appliers name (consumerFilters).
+   */
   filterSubject: string;
   /**
    * At most this many events already delivered are applied in one transaction (default
@@ -193,18 +198,25 @@ export async function startDurableEventConsumer(
   await ensureEventsStream(nc);
   await migrateProcessedEvents(db, schema);
   const jsm = await nc.jetstreamManager();
+  const typesTaken = appliers.map((applier) => applier.eventTypes);
+  const subjects = consumerFilters(filterSubject, typesTaken, nc.info?.version);
+  if (String(subjects) !== String(consumerFilters(filterSubject, typesTaken, '2.10.0')))
+    console.warn(
+      `[${durableName}] NATS ${nc.info?.version} takes one subject filter per consumer: every event of ${filterSubject} is delivered, and those no applier takes are acknowledged unapplied (2.10 and later deliver only theirs)`,
+    );
+  const filters = filterConfig(subjects);
   const config = {
     durable_name: durableName,
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(options.ackWaitMs ?? DURABLE_CONSUMER_ACK_WAIT_MS),
-    filter_subject: filterSubject,
+    ...filters,
     max_deliver: -1,
     max_ack_pending: maxAckPending,
   };
   try {
     await jsm.consumers.info(EVENTS_STREAM, durableName);
     await jsm.consumers.update(EVENTS_STREAM, durableName, {
-      filter_subject: filterSubject,
+      ...filters,
       ack_wait: config.ack_wait,
       max_ack_pending: maxAckPending,
     });

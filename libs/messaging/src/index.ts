@@ -1,6 +1,7 @@
 export * from '@lm/contracts';
 export * from './audit-stream';
 export * from './connection-options';
+export * from './consumer-filters';
 export * from './delivery-queue';
 export * from './durable-event-consumer';
 export * from './event-relay';

@@ -11,6 +11,7 @@ import {
   eventSubject,
   EVENTS_STREAM,
   startDurableEventConsumer,
+  takesSeveralFilters,
   type DomainEventMessage,
   type DurableEventConsumerOptions,
 } from '../src';
@@ -355,6 +356,40 @@ describe('durable event consumer: delivered events applied in batches', () => {
     expect((await ledgerOf(durableName)).map((row) => row.message_id).sort()).toEqual(
       [events[0], events[3]].map(domainEventMessageId).sort(),
     );
+  });
+
+  it('on NATS 2.10 and later, has JetStream deliver only the types its appliers take, a consumer created with the whole subject included; on 2.9, every event', async () => {
+    const { durableName, type: service } = fresh();
+    // As an earlier version (or a 2.9 server) created it: the service's every event.
+    await (
+      await nc.jetstreamManager()
+    ).consumers.add(EVENTS_STREAM, {
+      durable_name: durableName,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: eventSubject(service, '>'),
+    });
+    const ofType = (type: string, version: number) => ({ ...eventOf(service, 'filtered', version), type });
+    const types = ['Wanted', 'Skipped', 'AlsoWanted', 'Wanted', 'Other'];
+    for (const [i, type] of types.entries()) await publish(ofType(type, i + 1));
+    const handled: number[] = [];
+    await consume({
+      durableName,
+      filterSubject: eventSubject(service, '>'),
+      eventTypes: ['Wanted', 'AlsoWanted'],
+      handle: async (event) => void handled.push(event.streamVersion),
+    });
+    await eventually(() => settled(durableName));
+
+    expect(handled).toEqual([1, 3, 4]);
+    const { config, delivered } = await consumerInfo(durableName);
+    if (takesSeveralFilters(nc.info?.version)) {
+      expect(config.filter_subjects).toEqual([eventSubject(service, 'AlsoWanted'), eventSubject(service, 'Wanted')]);
+      expect(config.filter_subject ?? '').toBe('');
+      expect(delivered.consumer_seq).toBe(3);
+    } else {
+      expect(config.filter_subject).toBe(eventSubject(service, '>'));
+      expect(delivered.consumer_seq).toBe(5);
+    }
   });
 
   it('applies each event to every applier sharing the consumer that takes its type, in one transaction with their ledger rows, and acknowledges one none takes without', async () => {
