@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -116,6 +116,8 @@ describe('hot paths under the CPU profiler', () => {
     // LM_BENCH_PROFILE_DIR: the profiles are written there and kept, for a closer look (callers, in
     // DevTools), with windows.json: each path's window on V8's profile clock and each process's pid.
     profileDir = process.env.LM_BENCH_PROFILE_DIR ?? (await mkdtemp(join(tmpdir(), 'lm-cpu-prof-')));
+    // A directory named that does not exist yet is made (the summaries read it at the end).
+    await mkdir(profileDir, { recursive: true });
     // LM_BENCH_CPU_PROF=0: the CPU costs alone, without the profiler's own overhead in them.
     const profiling = process.env.LM_BENCH_CPU_PROF === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     credentialsFile = await writeCredentialsFile(accounts);

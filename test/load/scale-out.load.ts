@@ -16,14 +16,21 @@ import { alternatingCheckouts, createConfiguration, createSeatLicence, getConfig
  * by the gateway, its accounts (services/gateway/src/routing). A 2-core machine cannot show much
  * gain; the figures must not fall.
  *
- * Both systems run side by side and take turns, window by window, in the order one, two, two, one
- * (each figure the mean of its system's two windows): this machine's speed wanders by a fifth
- * over minutes, and one system measured after the other read that drift as the replicas' gain or
- * loss (the same build, the second replica idle, read −28% and +22% in two runs). In turns, a
+ * Both systems run side by side and take turns, window by window, in the order one, two, two, one,
+ * twice (each figure the median of its system's four windows): this machine's speed wanders by a
+ * fifth over minutes, and one system measured after the other read that drift as the replicas' gain
+ * or loss (the same build, the second replica idle, read −28% and +22% in two runs). In turns, a
  * drift in time falls on both alike; each system's load runs while the other idles, alike for both.
+ * The median, of four: one window in which the machine stalled (a checkout window at half its
+ * system's others, seen) moves a mean of two by a quarter, and the median not at all.
  */
 const CLIENT_COUNTS = [16, 64];
 const REPLICA_COUNTS = [1, 2];
+/**
+ * LM_BENCH_SCALE_OUT_CONTROL=1: the system labelled ×2 runs one replica of each too, so that the
+ * gains printed are what the suite reads between two identical systems (its own noise).
+ */
+const CONTROL = process.env.LM_BENCH_SCALE_OUT_CONTROL === '1';
 /** Far more seats than clients, so that no checkout is ever refused for want of one. */
 const SEATS = 1_000;
 /** A 5-second window creates hundreds of configurations per account; the default quota is 25. */
@@ -36,7 +43,7 @@ const WARM_UP_MS = 15_000;
 /** Starting eight processes (ten with replicas) takes minutes on a machine busy with other work. */
 const START_TIMEOUT_MS = 240_000;
 /** Which system measures each window of a workload: drift that is linear in time cancels out. */
-const TURNS = [1, 2, 2, 1];
+const TURNS = [1, 2, 2, 1, 1, 2, 2, 1];
 /**
  * Each service's pool: two systems' pools side by side stay inside PostgreSQL's default 100
  * connections (as in the e2e suite of replicas); alike for both systems.
@@ -104,8 +111,10 @@ function formatReport(rows: ScaleOutRow[]): string {
     ];
   });
   return [
-    'Scale-out: licensing and grants with 1 and with 2 replicas each (tenant routing), both systems in turns (1, 2, 2, 1)',
-    "(×n: n replicas; req/s, p50 and p99 (ms): the mean of the system's two windows; gain: req/s with 2 replicas",
+    CONTROL
+      ? `Scale-out, control run: both systems with 1 replica of licensing and of grants, in turns (${TURNS.join(', ')})`
+      : `Scale-out: licensing and grants with 1 and with 2 replicas each (tenant routing), both systems in turns (${TURNS.join(', ')})`,
+    "(×n: n replicas; req/s, p50 and p99 (ms): the median of the system's windows; gain: req/s with 2 replicas",
     'over req/s with 1; split ×2: the share of the operations each replica answered, * on the one running the event',
     "relay (the lease holder); in use: the replicas the gateway spread accounts over at the last window's end)",
     '',
@@ -143,8 +152,9 @@ describe('scale-out: two replicas of licensing and of grants', () => {
     agent.destroy();
   });
 
-  /** A system of `replicas` of licensing and of grants, warmed up, with the workloads' requests. */
-  async function startScaleOutSystem(replicas: number) {
+  /** The system labelled ×`label`: that many replicas of licensing and of grants (one under CONTROL), warmed up, with the workloads' requests. */
+  async function startScaleOutSystem(label: number) {
+    const replicas = CONTROL ? 1 : label;
     const system: RunningSystem = await startSystem(
       {
         LM_CREDENTIALS_FILE: credentialsFile.path,
@@ -233,7 +243,7 @@ describe('scale-out: two replicas of licensing and of grants', () => {
           row.windows.push({ replicas, throughput: measured.result.throughput });
         }
         for (const [replicas, measured] of windows) {
-          row.results.set(replicas, meanResult(measured.map(({ result }) => result)));
+          row.results.set(replicas, medianResult(measured.map(({ result }) => result)));
           costs.set(`${operation} @${clients} ×${replicas}`, {
             path: `${operation} @${clients} ×${replicas}`,
             requests: sum(measured.map(({ result }) => result.completed)),
@@ -269,16 +279,23 @@ function sumRecords(records: Record<string, number>[]): Record<string, number> {
   return total;
 }
 
-/** A system's windows of one workload as one: requests summed, rates and percentiles their mean. */
-function meanResult(results: LoadResult[]): LoadResult {
-  const mean = (of: (result: LoadResult) => number) => sum(results.map(of)) / results.length;
+/** The median of the values (of an even count, the mean of the middle two). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
+}
+
+/** A system's windows of one workload as one: requests summed, rates and percentiles their median. */
+function medianResult(results: LoadResult[]): LoadResult {
+  const middle = (of: (result: LoadResult) => number) => median(results.map(of));
   return {
     clients: results[0].clients,
     requests: sum(results.map((result) => result.requests)),
     errors: sum(results.map((result) => result.errors)),
-    throughput: mean((result) => result.throughput),
-    p50Ms: mean((result) => result.p50Ms),
-    p99Ms: mean((result) => result.p99Ms),
+    throughput: middle((result) => result.throughput),
+    p50Ms: middle((result) => result.p50Ms),
+    p99Ms: middle((result) => result.p99Ms),
     perSecond: results.flatMap((result) => result.perSecond),
     completed: sum(results.map((result) => result.completed)),
     firstError: results.find((result) => result.firstError)?.firstError,

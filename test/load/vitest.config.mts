@@ -16,7 +16,7 @@ export default mergeConfig(
     root,
     test: {
       include: ['test/load/**/*.load.ts'],
-      globalSetup: ['test/support/global-setup.ts'],
+      globalSetup: ['test/support/global-setup.ts', 'test/load/server-versions.ts'],
       fileParallelism: false,
       testTimeout: 600_000,
       hookTimeout: 180_000,
