@@ -3,16 +3,15 @@
  * whose appliers each name the types they take receives, with one filter, every event of that
  * service and acknowledges those none takes: licensing's consumer of grants' events took licence
  * and grant lifecycles and skipped every checkout and check-in, about 60 µs of its CPU per checkout
- * request with one replica and 200 µs with two (docs/performance.md, item 74). A server that takes
- * several filters (NATS 2.10 and later) is given one subject per type taken, and delivers nothing
- * to skip; an older one the subject alone.
+ * request with one replica and 200 µs with two (docs/performance.md, item 74). Narrowed, it is
+ * given one subject per type taken, and is delivered nothing to skip; only a server that takes
+ * several filters (NATS 2.10 and later, takesSeveralFilters) can be given them.
  */
-export function consumerFilters(
+export function narrowedSubjects(
   subject: string,
   eventTypesOfAppliers: readonly (readonly string[] | undefined)[],
-  serverVersion: string | undefined,
 ): string[] {
-  if (!subject.endsWith('.>') || !takesSeveralFilters(serverVersion)) return [subject];
+  if (!subject.endsWith('.>')) return [subject];
   const types = new Set<string>();
   for (const eventTypes of eventTypesOfAppliers) {
     // An applier that names none takes every event of the subject.

@@ -10,7 +10,7 @@ import {
 } from 'nats';
 import { domainEventMessageId, type DomainEventMessage } from '@lm/contracts';
 import { inPipelinedTransaction, type StatementPipeline } from '@lm/event-store';
-import { consumerFilters, filterConfig } from './consumer-filters';
+import { filterConfig, narrowedSubjects, takesSeveralFilters } from './consumer-filters';
 import { DeliveryQueue } from './delivery-queue';
 import { ensureEventsStream } from './jetstream-events-stream';
 import { EVENTS_STREAM, eventTypeOfSubject } from './subjects';
@@ -86,7 +86,7 @@ type Applies =
 export type EventApplier = Applies & {
   /**
    * The only event types the handler applies, when the subject brings others: an event no applier
-   * of the consumer takes is not delivered (NATS 2.10 and later, consumerFilters), or is
+   * of the consumer takes is not delivered (NATS 2.10 and later, narrowedSubjects), or is
    * acknowledged on delivery, without a transaction or a ledger row (applying it would change
    * nothing). Every event of the subject otherwise.
    */
@@ -112,7 +112,7 @@ interface ConsumerOptions {
   durableName: string;
   /**
    * Subject to receive, e.g. 'lm.events.licensing.>'. Of a service's every event, on NATS 2.10 and
-   * later, it is narrowed to the types the appliers name (consumerFilters).
+   * later, it is narrowed to the types the appliers name (narrowedSubjects).
    */
   filterSubject: string;
   /**
@@ -198,9 +198,13 @@ export async function startDurableEventConsumer(
   await ensureEventsStream(nc);
   await migrateProcessedEvents(db, schema);
   const jsm = await nc.jetstreamManager();
-  const typesTaken = appliers.map((applier) => applier.eventTypes);
-  const subjects = consumerFilters(filterSubject, typesTaken, nc.info?.version);
-  if (String(subjects) !== String(consumerFilters(filterSubject, typesTaken, '2.10.0')))
+  const narrowed = narrowedSubjects(
+    filterSubject,
+    appliers.map((applier) => applier.eventTypes),
+  );
+  // A server before 2.10 takes one filter: the subject as given, every event of it delivered.
+  const subjects = takesSeveralFilters(nc.info?.version) ? narrowed : [filterSubject];
+  if (String(subjects) !== String(narrowed))
     console.warn(
       `[${durableName}] NATS ${nc.info?.version} takes one subject filter per consumer: every event of ${filterSubject} is delivered, and those no applier takes are acknowledged unapplied (2.10 and later deliver only theirs)`,
     );
